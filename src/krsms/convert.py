@@ -1,0 +1,68 @@
+"""Building blocks for the per-provider cattrs converters.
+
+Models are attrs classes in snake_case; each provider builds one converter with
+:func:`make_converter`, which renames every field to the provider's camelCase (``from_`` ->
+``from``) and leaves out ``None`` fields that default to ``None`` on the way out. Provider
+packages register their own hooks (dates, ``Y/N`` flags, enums) on top, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from krsms.errors import MalformedResponseError
+
+T = TypeVar("T")
+
+
+def camel_case(name: str) -> str:
+    """``recipient_no`` -> ``recipientNo``; a trailing underscore (``from_``) is dropped."""
+    head, *rest = name.rstrip("_").split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def make_converter(rename: Callable[[str], str] = camel_case) -> cattrs.Converter:
+    """A converter that maps every attrs class through ``rename`` in both directions."""
+    converter = cattrs.Converter(detailed_validation=False)
+
+    def structure_factory(cls: type[Any]) -> Any:
+        renames: dict[str, Any] = {
+            field.name: override(rename=rename(field.name)) for field in attrs.fields(cls)
+        }
+        return make_dict_structure_fn(cls, converter, **renames)
+
+    def unstructure_factory(cls: type[Any]) -> Any:
+        renames: dict[str, Any] = {
+            field.name: override(rename=rename(field.name), omit_if_default=field.default is None)
+            for field in attrs.fields(cls)
+        }
+        return make_dict_unstructure_fn(cls, converter, **renames)
+
+    converter.register_structure_hook_factory(attrs.has, structure_factory)
+    converter.register_unstructure_hook_factory(attrs.has, unstructure_factory)
+    return converter
+
+
+def parse(converter: cattrs.Converter, data: Any, cls: type[T], *, provider: str) -> T:
+    """Structure provider data into ``cls``; a shape mismatch becomes MalformedResponseError."""
+    try:
+        return converter.structure(data, cls)
+    except (cattrs.BaseValidationError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise MalformedResponseError(
+            f"answer does not match {cls.__name__}: {type(exc).__name__}: {exc}", provider=provider
+        ) from None
+
+
+def dump(converter: cattrs.Converter, value: object) -> Any:
+    """Unstructure a model into the JSON-ready value the provider expects."""
+    return converter.unstructure(value)
+
+
+def drop_none(params: Mapping[str, object]) -> dict[str, object]:
+    """Query parameters without the ones left unset."""
+    return {key: value for key, value in params.items() if value is not None}

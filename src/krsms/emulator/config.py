@@ -1,0 +1,81 @@
+"""Configuration of the emulator: credentials, injected faults and per-number rules.
+
+The emulator is configured once, at start; tests may swap the ``faults`` at run time through
+the inspection API (``PUT /_emulator/faults``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+DEMO_SENS_ACCESS_KEY = "demo-access-key"
+DEMO_SENS_SECRET_KEY = "demo-secret-key"
+DEMO_SENS_SERVICE_ID = "ncp:sms:kr:000000000000:demo"
+DEMO_NHN_APP_KEY = "demo-app-key"
+
+INSPECTION_PREFIX = "/_emulator"
+"""Reserved path prefix of the inspection API (never used by either provider)."""
+
+
+@attrs.frozen(kw_only=True)
+class Faults:
+    """Faults injected into the provider endpoints, drawn from a seeded random generator.
+
+    Rates are probabilities in ``[0, 1]`` per request. "Before processing" faults answer
+    without touching the emulator's state (the message provably did not arrive);
+    "after processing" faults store the message first and then fail the answer, which is the
+    ambiguous case a client must never blindly resend.
+    """
+
+    seed: int = 0
+    latency: float = 0.0
+    """Seconds added to every provider request."""
+    latency_jitter: float = 0.0
+    """Extra seconds drawn uniformly from ``[0, latency_jitter]`` per request."""
+    rate_limit_rate: float = 0.0
+    """Share of requests answered 429 with ``Retry-After`` (before processing)."""
+    retry_after: float = 1.0
+    """Seconds sent in the ``Retry-After`` header of injected 429s."""
+    server_error_rate: float = 0.0
+    """Share of requests answered 500 before processing."""
+    unavailable_rate: float = 0.0
+    """Share of requests answered 503 before processing."""
+    error_after_processing_rate: float = 0.0
+    """Share of requests processed and stored, then answered 500."""
+    drop_rate: float = 0.0
+    """Share of connections dropped before processing (no complete response)."""
+    drop_after_processing_rate: float = 0.0
+    """Share of connections dropped after the request was processed and stored."""
+    slow_rate: float = 0.0
+    """Share of requests delayed by ``slow_delay`` after processing (to provoke timeouts)."""
+    slow_delay: float = 0.0
+    sends_only: bool = True
+    """Inject faults only into send endpoints (SENS S1, NHN sender/tag-sender POSTs)."""
+
+
+NO_FAULTS = Faults()
+
+
+@attrs.frozen(kw_only=True)
+class EmulatorConfig:
+    """Everything the emulator needs to know; defaults are the documented demo credentials."""
+
+    sens_access_key: str = attrs.field(default=DEMO_SENS_ACCESS_KEY, repr=False)
+    sens_secret_key: str = attrs.field(default=DEMO_SENS_SECRET_KEY, repr=False)
+    sens_service_id: str = DEMO_SENS_SERVICE_ID
+    nhn_app_key: str = attrs.field(default=DEMO_NHN_APP_KEY, repr=False)
+    nhn_secret_key: str | None = attrs.field(default=None, repr=False)
+    """When set, NHN requests must carry it in ``X-Secret-Key``."""
+    faults: Faults = NO_FAULTS
+    rejected_numbers: Mapping[str, int] = attrs.field(factory=dict)
+    """Number -> NHN per-recipient ``resultCode`` (non-zero) returned in ``sendResultList``.
+    SENS has no per-recipient answer at send time; for SENS these numbers are accepted and
+    their delivery result fails with code 3001 (no subscriber)."""
+    undeliverable_numbers: Mapping[str, str] = attrs.field(factory=dict)
+    """Number -> delivery result code (e.g. ``"3006"``) shown by the look-ups of both providers."""
+    unregistered_senders: frozenset[str] = frozenset()
+    """Sender numbers that are not registered: NHN answers -2312, SENS answers 400."""
+    clock_skew_seconds: float = 0.0
+    """Added to the emulator's clock (to test clients whose clock is off)."""

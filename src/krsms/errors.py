@@ -1,0 +1,171 @@
+"""One exception hierarchy for everything krsms raises.
+
+::
+
+    KrSmsError
+    ├── ValidationError            bad input, raised before any network I/O
+    ├── ProviderError              the provider answered, and the answer is a failure
+    │   ├── BadRequestError        400, or a provider code for a malformed request
+    │   ├── AuthenticationError    401/403, bad keys, unknown appKey (fatal: fails every batch)
+    │   ├── NotFoundError          404, unknown request id, template, ...
+    │   ├── RateLimitedError       429 (with ``retry_after``)
+    │   ├── ServerError            5xx
+    │   └── MalformedResponseError an answer that is not the documented shape
+    └── TransportError             no usable answer; ``may_have_been_sent`` tells the truth
+        ├── ConnectError           the request never left (safe to retry)
+        ├── PoolTimeoutError       no connection became free (never left, safe to retry)
+        └── RequestTimeoutError    sent, then no answer in time (ambiguous)
+
+Provider packages add subclasses (``krsms.nhn.TemplateError`` ...) so callers can catch by
+kind. Messages never contain secrets: URLs are redacted before they reach an exception, and
+phone numbers in validation errors are masked.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class KrSmsError(Exception):
+    """Base class of every exception raised by krsms."""
+
+
+class ValidationError(KrSmsError, ValueError):
+    """Input that cannot be sent, detected before any network call: nothing was sent.
+
+    ``field`` names what to fix (``"text"``, ``"recipients[3].number"``), ``limit`` the rule
+    that was broken and ``value`` the offending value (phone numbers masked).
+    """
+
+    def __init__(self, field: str, problem: str, *, limit: str | None = None, value: object = None):
+        self.field = field
+        self.problem = problem
+        self.limit = limit
+        self.value = value
+        super().__init__(f"{field}: {problem}")
+
+
+class ProviderError(KrSmsError):
+    """The provider answered with a failure.
+
+    ``code`` is the provider's own code (SENS/NCP gateway ``errorCode``, NHN ``resultCode``)
+    as a string, ``status_code`` the HTTP status (NHN reports many failures with HTTP 200).
+    """
+
+    fatal: ClassVar[bool] = False
+    """True when the same request cannot succeed for any other batch of the same job
+    (bad credentials, unregistered sender): bulk sends stop at once."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str,
+        status_code: int | None = None,
+        code: str | None = None,
+        request_id: str | None = None,
+    ):
+        self.message = message
+        self.provider = provider
+        self.status_code = status_code
+        self.code = code
+        self.request_id = request_id
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        parts = [f"{self.provider}: {self.message}"]
+        if self.status_code is not None:
+            parts.append(f"HTTP {self.status_code}")
+        if self.code is not None:
+            parts.append(f"code {self.code}")
+        if self.request_id is not None:
+            parts.append(f"request {self.request_id}")
+        return parts[0] + (f" ({', '.join(parts[1:])})" if len(parts) > 1 else "")
+
+
+class BadRequestError(ProviderError):
+    """The provider refused the request as malformed or not allowed (HTTP 400 and the like)."""
+
+
+class AuthenticationError(ProviderError):
+    """Credentials were refused: wrong keys, bad signature, clock skew, unknown appKey."""
+
+    fatal = True
+
+
+class NotFoundError(ProviderError):
+    """The resource (service, request, message, template, ...) does not exist."""
+
+
+class RateLimitedError(ProviderError):
+    """Too many requests; ``retry_after`` is the provider's requested pause in seconds."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str,
+        status_code: int | None = 429,
+        code: str | None = None,
+        request_id: str | None = None,
+        retry_after: float | None = None,
+    ):
+        self.retry_after = retry_after
+        super().__init__(
+            message, provider=provider, status_code=status_code, code=code, request_id=request_id
+        )
+
+
+class ServerError(ProviderError):
+    """The provider failed (HTTP 5xx); a send may or may not have been processed."""
+
+
+class MalformedResponseError(ProviderError):
+    """The answer did not have the documented shape (HTML error page, truncated JSON, ...)."""
+
+
+class TransportError(KrSmsError):
+    """No usable answer arrived.
+
+    ``may_have_been_sent`` is False only when the request provably never reached the
+    provider; a send that fails with it True must be treated as UNKNOWN, never resent blindly.
+    """
+
+    may_have_been_sent: bool = True
+
+    def __init__(self, message: str, *, may_have_been_sent: bool | None = None):
+        if may_have_been_sent is not None:
+            self.may_have_been_sent = may_have_been_sent
+        super().__init__(message)
+
+
+class ConnectError(TransportError):
+    """The connection could not be made: the request never left this process."""
+
+    may_have_been_sent = False
+
+
+class PoolTimeoutError(TransportError):
+    """No connection of the pool became free in time: the request never left."""
+
+    may_have_been_sent = False
+
+
+class RequestTimeoutError(TransportError):
+    """The request went out but no answer came in time: it may have been processed."""
+
+
+_STATUS_ERRORS: dict[int, type[ProviderError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: AuthenticationError,
+    404: NotFoundError,
+    429: RateLimitedError,
+}
+
+
+def error_class_for_status(status_code: int) -> type[ProviderError]:
+    """The exception class that an HTTP error status maps to."""
+    if status_code >= 500:
+        return ServerError
+    return _STATUS_ERRORS.get(status_code, BadRequestError)

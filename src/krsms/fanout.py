@@ -1,0 +1,588 @@
+"""Bulk sending: provider-sized batches, sent concurrently, every recipient accounted for.
+
+:class:`BatchingGateway` is the provider-neutral half of a gateway. A provider subclass says
+how big a batch is, which recipients may share a request (:meth:`~BatchingGateway.batch_key`),
+how to send one batch and, optionally, how to find out what happened to a batch whose
+answer was lost (:meth:`~BatchingGateway.reconcile_batch`). This module does the rest:
+
+- cuts any recipient stream into batches, grouping recipients that need separate requests,
+  with at most ``max_concurrency`` batches in flight and ``max_concurrency x batch_size``
+  recipients buffered, however long the stream;
+- gives every recipient exactly one :class:`~krsms.gateway.RecipientOutcome`: a provider
+  refusal is REJECTED, an ambiguous failure (timeout after sending, 5xx) UNKNOWN, a request
+  that provably never left NOT_SENT; a fatal error (bad credentials, unregistered sender)
+  stops the job and leaves the rest NOT_SENT without sending them;
+- resolves UNKNOWN batches through the provider's look-ups when it can (``reconcile``) and,
+  only if asked (``resend_missing``), resends the recipients the provider provably lacks;
+- on cancellation stops starting batches, cancels the ones in flight (UNKNOWN: they may have
+  arrived) and records everything in the caller's :class:`~krsms.gateway.SendProgress`.
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+import logging
+import uuid
+from collections import deque
+from collections.abc import AsyncIterable, AsyncIterator, Hashable, Iterable
+from datetime import datetime, timezone
+from types import TracebackType
+from typing import ClassVar, TypeVar
+
+import attrs
+
+from krsms import errors
+from krsms.gateway import (
+    DeliveryResult,
+    Message,
+    Recipient,
+    RecipientOutcome,
+    RecipientSource,
+    SendProgress,
+    SendReport,
+    SendStatus,
+    UploadedImage,
+)
+from krsms.text import MessageKind
+from krsms.transport import Transport
+from krsms.validation import ProviderRules, check_message, message_kind, resolve_recipient
+
+logger = logging.getLogger("krsms")
+
+LOCAL_INVALID = "invalid"
+"""``RecipientOutcome.code`` of a streamed recipient that failed validation (never sent)."""
+JOB_STOPPED = "stopped"
+"""``RecipientOutcome.code`` of recipients left NOT_SENT after a fatal error."""
+CANCELLED = "cancelled"
+"""``RecipientOutcome.code`` of recipients left NOT_SENT by cancellation."""
+
+Self = TypeVar("Self", bound="BatchingGateway")
+
+
+@attrs.frozen(kw_only=True)
+class Batch:
+    """Recipients sent in one request: ``(input index, normalised recipient)`` pairs."""
+
+    kind: MessageKind
+    entries: tuple[tuple[int, Recipient], ...]
+
+    @property
+    def recipients(self) -> tuple[Recipient, ...]:
+        """The recipients, in batch order."""
+        return tuple(recipient for _, recipient in self.entries)
+
+    def outcomes(
+        self,
+        status: SendStatus,
+        *,
+        request_id: str | None = None,
+        code: str | None = None,
+        detail: str | None = None,
+    ) -> list[RecipientOutcome]:
+        """The same outcome for every recipient of the batch."""
+        return [
+            RecipientOutcome(
+                recipient=recipient,
+                status=status,
+                request_id=request_id,
+                code=code,
+                detail=detail,
+                index=index,
+            )
+            for index, recipient in self.entries
+        ]
+
+
+@attrs.frozen(kw_only=True)
+class BatchAttempt:
+    """One attempt to send a batch: what a provider needs to find it again."""
+
+    key: str
+    """Unique per attempt (NHN sends it as ``senderGroupingKey``)."""
+    started_at: datetime
+    """UTC moment just before the request went out."""
+
+
+class _Batcher:
+    """Groups recipients by batch key and releases full batches, bounded in memory."""
+
+    def __init__(self, batch_size: int, max_buffered: int):
+        self.batch_size = batch_size
+        self.max_buffered = max_buffered
+        self.buffered = 0
+        self._groups: dict[Hashable, list[tuple[int, Recipient]]] = {}
+        self._kinds: dict[Hashable, MessageKind] = {}
+
+    def add(self, key: Hashable, kind: MessageKind, entry: tuple[int, Recipient]) -> Batch | None:
+        group = self._groups.setdefault(key, [])
+        self._kinds[key] = kind
+        group.append(entry)
+        self.buffered += 1
+        if len(group) >= self.batch_size:
+            return self._release(key)
+        if self.buffered > self.max_buffered:
+            # Many small groups (e.g. per-recipient texts on NHN): send the largest early.
+            return self._release(max(self._groups, key=lambda k: len(self._groups[k])))
+        return None
+
+    def flush(self) -> list[Batch]:
+        return [self._release(key) for key in list(self._groups)]
+
+    def _release(self, key: Hashable) -> Batch:
+        entries = self._groups.pop(key)
+        self.buffered -= len(entries)
+        return Batch(kind=self._kinds.pop(key), entries=tuple(entries))
+
+
+class _Pacer:
+    """Spaces request starts to at most ``rate`` per second."""
+
+    def __init__(self, rate: float):
+        self._interval = 1.0 / rate
+        self._next = 0.0
+
+    async def wait(self) -> None:
+        now = asyncio.get_running_loop().time()
+        slot = max(now, self._next)
+        self._next = slot + self._interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+
+@attrs.define
+class _Flight:
+    batch: Batch
+    sent: bool = False
+    """True once the request may have left (cancellation then means UNKNOWN)."""
+
+
+_Entry = tuple[int, Recipient, MessageKind] | RecipientOutcome
+
+
+class BatchingGateway(abc.ABC):
+    """A gateway that sends by fanning batches out over a :class:`~krsms.transport.Transport`.
+
+    Subclasses set :attr:`provider`, :attr:`batch_size`, :attr:`rules` and implement
+    :meth:`batch_key` and :meth:`send_batch` (and may implement :meth:`reconcile_batch`).
+    """
+
+    provider: ClassVar[str]
+    batch_size: ClassVar[int]
+    rules: ClassVar[ProviderRules]
+
+    def __init__(
+        self,
+        *,
+        transport: Transport,
+        max_concurrency: int,
+        requests_per_second: float | None = None,
+        reconcile: bool = True,
+        resend_missing: bool = False,
+    ):
+        if requests_per_second is not None and requests_per_second <= 0:
+            raise errors.ValidationError(
+                "requests_per_second", "must be positive", limit="> 0", value=requests_per_second
+            )
+        self._transport = transport
+        self.max_concurrency = (
+            transport.max_concurrency if max_concurrency > transport.max_concurrency else max_concurrency
+        )
+        self.requests_per_second = requests_per_second
+        self.reconcile = reconcile
+        self.resend_missing = resend_missing
+        self._pacer: _Pacer | None = None
+
+    # -- provider hooks -------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def batch_key(self, message: Message, recipient: Recipient, kind: MessageKind) -> Hashable:
+        """Recipients with equal keys can share one request."""
+
+    @abc.abstractmethod
+    async def send_batch(
+        self, message: Message, batch: Batch, attempt: BatchAttempt
+    ) -> list[RecipientOutcome]:
+        """Send one batch; one outcome per entry, in order. Raise typed errors on failure."""
+
+    async def reconcile_batch(
+        self, message: Message, batch: Batch, attempt: BatchAttempt
+    ) -> list[RecipientOutcome] | None:
+        """After an ambiguous failure: ACCEPTED for what the provider has, NOT_SENT for what it
+        provably lacks, or None when it cannot tell."""
+        return None
+
+    @abc.abstractmethod
+    async def upload_image(self, content: bytes, *, file_name: str) -> UploadedImage:
+        """Store a JPEG at the provider for MMS."""
+
+    @abc.abstractmethod
+    async def delivery_results(self, request_id: str) -> list[DeliveryResult]:
+        """The delivery result of every recipient of a send request."""
+
+    @abc.abstractmethod
+    async def cancel_reservation(self, request_id: str) -> None:
+        """Cancel a reserved send."""
+
+    # -- sending --------------------------------------------------------------------------
+
+    async def send(self, message: Message, *, progress: SendProgress | None = None) -> SendReport:
+        """Send to ``message.recipients``: one outcome per recipient, in input order.
+
+        Every recipient is validated first (:class:`krsms.ValidationError`, nothing sent). On
+        cancellation the ``progress`` passed in holds the complete report.
+        """
+        check_message(message, self.rules)
+        default_kind = message_kind(message, self.rules)
+        entries: list[_Entry] = []
+        for index, recipient in enumerate(message.recipients):
+            resolved, kind = resolve_recipient(
+                message,
+                recipient,
+                self.rules,
+                default_kind=default_kind,
+                field=f"recipients[{index}]",
+            )
+            entries.append((index, resolved, kind))
+        if not entries:
+            raise errors.ValidationError("recipients", "is empty", limit="at least 1", value=0)
+        progress = progress if progress is not None else SendProgress()
+        if progress.total is None:
+            progress.total = len(entries)
+        cursor = _Cursor(entries)
+        try:
+            async for _ in self._run(message, cursor, progress):
+                pass
+        except BaseException:
+            not_started = [entry for entry in cursor.remaining() if not isinstance(entry, RecipientOutcome)]
+            progress.record(
+                SendReport(
+                    outcomes=tuple(
+                        RecipientOutcome(
+                            recipient=recipient,
+                            status=SendStatus.NOT_SENT,
+                            code=CANCELLED,
+                            index=index,
+                        )
+                        for index, recipient, _ in not_started
+                    )
+                ),
+                notify=False,
+            )
+            raise
+        return progress.report()
+
+    async def send_stream(
+        self, message: Message, recipients: RecipientSource, *, progress: SendProgress | None = None
+    ) -> AsyncIterator[SendReport]:
+        """Send to every recipient of a (sync or async) iterable; a report per finished batch.
+
+        ``message.recipients`` must be empty: the message is the template. A recipient that
+        fails validation gets NOT_SENT with code ``"invalid"`` instead of stopping the stream.
+        Close the iterator with ``contextlib.aclosing`` when leaving early.
+        """
+        if message.recipients:
+            raise errors.ValidationError(
+                "recipients",
+                "must be empty for send_stream (pass them as the stream)",
+                limit="empty",
+                value=len(message.recipients),
+            )
+        check_message(message, self.rules)
+        default_kind = message_kind(message, self.rules)
+        entries = self._resolve_lazily(message, recipients, default_kind)
+        async for report in self._run(message, entries, progress or SendProgress(keep_outcomes=False)):
+            yield report
+
+    async def _resolve_lazily(
+        self, message: Message, recipients: RecipientSource, default_kind: MessageKind
+    ) -> AsyncIterator[_Entry]:
+        index = 0
+        async for item in _iterate(recipients):
+            recipient = item if isinstance(item, Recipient) else Recipient(number=item)
+            try:
+                resolved, kind = resolve_recipient(
+                    message,
+                    recipient,
+                    self.rules,
+                    default_kind=default_kind,
+                    field=f"recipients[{index}]",
+                )
+            except errors.ValidationError as error:
+                yield RecipientOutcome(
+                    recipient=recipient,
+                    status=SendStatus.NOT_SENT,
+                    code=LOCAL_INVALID,
+                    detail=str(error),
+                    index=index,
+                )
+            else:
+                yield (index, resolved, kind)
+            index += 1
+
+    async def _run(
+        self, message: Message, entries: AsyncIterator[_Entry], progress: SendProgress
+    ) -> AsyncIterator[SendReport]:
+        batcher = _Batcher(self.batch_size, self.batch_size * self.max_concurrency)
+        ready: deque[Batch] = deque()
+        flights: dict[asyncio.Task[SendReport], _Flight] = {}
+        invalid: list[RecipientOutcome] = []
+        stop: errors.KrSmsError | None = None
+        exhausted = False
+        finished = False
+        try:
+            while True:
+                while stop is None and len(flights) < self.max_concurrency:
+                    if not ready and not exhausted:
+                        exhausted = await self._fill(message, entries, batcher, ready, invalid)
+                    if not ready:
+                        break
+                    flight = _Flight(ready.popleft())
+                    flights[asyncio.ensure_future(self._send_tracked(message, flight))] = flight
+                if invalid:
+                    report = SendReport(outcomes=tuple(invalid))
+                    invalid.clear()
+                    progress.record(report)
+                    yield report
+                if not flights:
+                    break
+                done, _ = await asyncio.wait(flights, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    flight = flights.pop(task)
+                    if task.exception() is not None:
+                        # A bug, not a provider answer: account for the batch, then surface it.
+                        progress.record(
+                            SendReport(
+                                outcomes=tuple(flight.batch.outcomes(SendStatus.UNKNOWN, code="error")),
+                                requests=1,
+                            )
+                        )
+                    report = task.result()
+                    if report.error is not None and stop is None:
+                        stop = report.error
+                        logger.error("%s bulk send stopped: %s", self.provider, report.error)
+                    progress.record(report)
+                    yield report
+            if stop is not None:
+                async for report in self._not_sent(entries, batcher, ready, stop, JOB_STOPPED):
+                    progress.record(report)
+                    yield report
+            finished = True
+        finally:
+            if not finished:
+                progress.cancelled = True
+                await self._settle_interrupted(flights, batcher, ready, invalid, progress)
+            progress.finish()
+
+    async def _fill(
+        self,
+        message: Message,
+        entries: AsyncIterator[_Entry],
+        batcher: _Batcher,
+        ready: deque[Batch],
+        invalid: list[RecipientOutcome],
+    ) -> bool:
+        """Pull entries until a batch is ready; returns True when the source is exhausted."""
+        async for entry in entries:
+            if isinstance(entry, RecipientOutcome):
+                invalid.append(entry)
+                continue
+            index, recipient, kind = entry
+            batch = batcher.add(self.batch_key(message, recipient, kind), kind, (index, recipient))
+            if batch is not None:
+                ready.append(batch)
+                return False
+        ready.extend(batcher.flush())
+        return True
+
+    async def _not_sent(
+        self,
+        entries: AsyncIterator[_Entry],
+        batcher: _Batcher,
+        ready: deque[Batch],
+        error: errors.KrSmsError,
+        code: str,
+    ) -> AsyncIterator[SendReport]:
+        """NOT_SENT for everything not yet sent, the rest of the source included."""
+        detail = f"not sent: the job stopped after {type(error).__name__}: {error}"
+        leftovers = list(ready) + batcher.flush()
+        ready.clear()
+        for batch in leftovers:
+            yield SendReport(outcomes=tuple(batch.outcomes(SendStatus.NOT_SENT, code=code, detail=detail)))
+        chunk: list[RecipientOutcome] = []
+        async for entry in entries:
+            if isinstance(entry, RecipientOutcome):
+                chunk.append(entry)
+            else:
+                index, recipient, _ = entry
+                chunk.append(
+                    RecipientOutcome(
+                        recipient=recipient,
+                        status=SendStatus.NOT_SENT,
+                        code=code,
+                        detail=detail,
+                        index=index,
+                    )
+                )
+            if len(chunk) >= self.batch_size:
+                yield SendReport(outcomes=tuple(chunk))
+                chunk = []
+        if chunk:
+            yield SendReport(outcomes=tuple(chunk))
+
+    async def _settle_interrupted(
+        self,
+        flights: dict[asyncio.Task[SendReport], _Flight],
+        batcher: _Batcher,
+        ready: deque[Batch],
+        invalid: list[RecipientOutcome],
+        progress: SendProgress,
+    ) -> None:
+        """Cancellation or early exit: record in-flight batches and everything buffered."""
+        for task in flights:
+            task.cancel()
+        if flights:
+            await asyncio.wait(flights, timeout=10)
+        for task, flight in flights.items():
+            if task.done() and not task.cancelled() and task.exception() is None:
+                progress.record(task.result(), notify=False)
+            elif flight.sent:
+                progress.record(
+                    SendReport(
+                        outcomes=tuple(
+                            flight.batch.outcomes(
+                                SendStatus.UNKNOWN,
+                                code=CANCELLED,
+                                detail="cancelled while the request was in flight; it may have arrived",
+                            )
+                        ),
+                        requests=1,
+                    ),
+                    notify=False,
+                )
+            else:
+                progress.record(
+                    SendReport(outcomes=tuple(flight.batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED))),
+                    notify=False,
+                )
+        leftovers = list(ready) + batcher.flush()
+        outcomes = [
+            outcome for batch in leftovers for outcome in batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED)
+        ]
+        progress.record(SendReport(outcomes=tuple(invalid + outcomes)), notify=False)
+
+    async def _send_tracked(self, message: Message, flight: _Flight) -> SendReport:
+        if self.requests_per_second is not None:
+            if self._pacer is None:
+                self._pacer = _Pacer(self.requests_per_second)
+            await self._pacer.wait()
+        flight.sent = True
+        return await self._send_settled(message, flight.batch, resend=self.resend_missing)
+
+    async def _send_settled(self, message: Message, batch: Batch, *, resend: bool) -> SendReport:
+        """Send one batch and turn whatever happens into one outcome per recipient."""
+        attempt = BatchAttempt(key=uuid.uuid4().hex, started_at=datetime.now(timezone.utc))
+        failed: errors.KrSmsError
+        try:
+            return SendReport(outcomes=tuple(await self.send_batch(message, batch, attempt)), requests=1)
+        except errors.ProviderError as error:
+            outcome = _classify_provider_error(error)
+            failed = error
+        except errors.TransportError as error:
+            outcome = SendStatus.UNKNOWN if error.may_have_been_sent else SendStatus.NOT_SENT
+            failed = error
+        code = getattr(failed, "code", None) or type(failed).__name__
+        report = SendReport(
+            outcomes=tuple(batch.outcomes(outcome, code=code, detail=str(failed))),
+            requests=1,
+            error=failed if isinstance(failed, errors.ProviderError) and failed.fatal else None,
+        )
+        if outcome is SendStatus.UNKNOWN and self.reconcile:
+            return await self._reconciled(message, batch, attempt, report, resend=resend)
+        return report
+
+    async def _reconciled(
+        self,
+        message: Message,
+        batch: Batch,
+        attempt: BatchAttempt,
+        report: SendReport,
+        *,
+        resend: bool,
+    ) -> SendReport:
+        try:
+            found = await self.reconcile_batch(message, batch, attempt)
+        except errors.KrSmsError as error:
+            logger.warning("%s could not reconcile batch %s: %s", self.provider, attempt.key, error)
+            return report
+        if found is None:
+            return report
+        missing = [outcome for outcome in found if outcome.status is SendStatus.NOT_SENT]
+        if not (resend and missing):
+            return SendReport(outcomes=tuple(found), requests=report.requests)
+        retry_batch = Batch(kind=batch.kind, entries=tuple((o.index, o.recipient) for o in missing))
+        logger.info("%s resending %d recipients the provider never received", self.provider, len(missing))
+        again = await self._send_settled(message, retry_batch, resend=False)
+        kept = [outcome for outcome in found if outcome.status is not SendStatus.NOT_SENT]
+        return SendReport(
+            outcomes=tuple(kept) + again.outcomes,
+            requests=report.requests + again.requests,
+            error=again.error,
+        )
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close the HTTP client if this gateway created it."""
+        await self._transport.aclose()
+
+    async def __aenter__(self: Self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+def _classify_provider_error(error: errors.ProviderError) -> SendStatus:
+    if isinstance(error, errors.RateLimitedError):
+        return SendStatus.NOT_SENT  # a 429 is refused before processing
+    if isinstance(error, (errors.ServerError, errors.MalformedResponseError)):
+        return SendStatus.UNKNOWN
+    return SendStatus.REJECTED
+
+
+T = TypeVar("T")
+
+
+async def _iterate(source: Iterable[T] | AsyncIterable[T]) -> AsyncIterator[T]:
+    if isinstance(source, AsyncIterable):
+        async for item in source:
+            yield item
+    else:
+        for item in source:
+            yield item
+
+
+class _Cursor:
+    """Async iterator over a list that remembers how far it got."""
+
+    def __init__(self, entries: list[_Entry]):
+        self._entries = entries
+        self.position = 0
+
+    def __aiter__(self) -> _Cursor:
+        return self
+
+    async def __anext__(self) -> _Entry:
+        if self.position >= len(self._entries):
+            raise StopAsyncIteration
+        self.position += 1
+        return self._entries[self.position - 1]
+
+    def remaining(self) -> list[_Entry]:
+        return self._entries[self.position :]

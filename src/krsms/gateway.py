@@ -1,0 +1,315 @@
+"""The provider-neutral API: the :class:`SmsGateway` protocol and the models it speaks.
+
+Application code written against these names runs unchanged on SENS and NHN::
+
+    report = await gateway.send(Message(sender="0212345678", text="안녕하세요",
+                                         recipients=["010-1234-5678"]))
+    for outcome in report.outcomes:
+        print(outcome.recipient.number, outcome.status, outcome.request_id)
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, runtime_checkable
+
+import attrs
+
+from krsms.errors import KrSmsError
+from krsms.text import MessageKind
+
+__all__ = [
+    "DeliveryResult",
+    "DeliveryStatus",
+    "Message",
+    "MessageKind",
+    "Recipient",
+    "RecipientOutcome",
+    "SendProgress",
+    "SendReport",
+    "SendStatus",
+    "SmsGateway",
+    "UploadedImage",
+]
+
+
+class SendStatus(enum.Enum):
+    """What happened to one recipient of a send."""
+
+    ACCEPTED = "accepted"
+    """The provider took it (``request_id`` says where to look it up)."""
+    REJECTED = "rejected"
+    """The provider refused it (``code`` and ``detail`` say why)."""
+    UNKNOWN = "unknown"
+    """The request may have reached the provider (timeout after sending, 5xx): look it up
+    before sending again."""
+    NOT_SENT = "not_sent"
+    """It never left this process: cancelled, invalid, or the job stopped first."""
+
+
+def _frozen_mapping(value: Mapping[str, str] | None) -> Mapping[str, str] | None:
+    return None if value is None else dict(value)
+
+
+@attrs.frozen(kw_only=True)
+class Recipient:
+    """One recipient, optionally with its own text, subject or template parameters."""
+
+    number: str
+    text: str | None = None
+    """Replaces the message text for this recipient."""
+    subject: str | None = None
+    """Replaces the message subject for this recipient (LMS/MMS)."""
+    template_parameters: Mapping[str, str] | None = attrs.field(
+        default=None, converter=_frozen_mapping, hash=False
+    )
+    """Values for the template's ``##key##`` placeholders (NHN templates)."""
+
+
+def _to_recipients(values: Iterable[str | Recipient]) -> tuple[Recipient, ...]:
+    if isinstance(values, (str, Recipient)):
+        values = (values,)
+    return tuple(value if isinstance(value, Recipient) else Recipient(number=value) for value in values)
+
+
+@attrs.frozen(kw_only=True)
+class Message:
+    """A message to send, to its ``recipients`` (or, for streams, to each streamed recipient)."""
+
+    sender: str
+    """A sender number registered with the provider."""
+    text: str
+    recipients: tuple[Recipient, ...] = attrs.field(default=(), converter=_to_recipients)
+    """Plain numbers or :class:`Recipient`; empty when the message is a template for a stream."""
+    subject: str | None = None
+    """Subject of an LMS or MMS (ignored by SMS)."""
+    kind: MessageKind = MessageKind.AUTO
+    """AUTO: SMS up to 90 EUC-KR bytes, LMS above, MMS with images."""
+    images: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    """Ids of images uploaded with :meth:`SmsGateway.upload_image` (makes it an MMS)."""
+    advertisement: bool = False
+    """An advertisement: sent as such, the text must carry the opt-out notice the law asks."""
+    reserve_at: datetime | None = None
+    """Send at this timezone-aware moment instead of now."""
+    country_code: str = "82"
+    template_id: str | None = None
+    """A provider-side template (NHN); ``text`` may then be empty."""
+
+
+@attrs.frozen(kw_only=True)
+class RecipientOutcome:
+    """The one outcome of one recipient."""
+
+    recipient: Recipient
+    status: SendStatus
+    request_id: str | None = None
+    code: str | None = None
+    """The provider's (or, for local refusals, krsms's) code for a failure."""
+    detail: str | None = None
+    index: int = 0
+    """Position of the recipient in the input (recipients list or stream)."""
+
+
+@attrs.frozen(kw_only=True)
+class SendReport:
+    """The outcomes of a send, or of one batch of a stream."""
+
+    outcomes: tuple[RecipientOutcome, ...]
+    requests: int = 0
+    """Send requests made (one per batch attempt that reached the network)."""
+    error: KrSmsError | None = attrs.field(default=None, eq=False)
+    """The fatal error that stopped the job early, if one did."""
+    cancelled: bool = False
+    elapsed: float = 0.0
+    """Seconds from the first batch to the last outcome."""
+
+    def with_status(self, status: SendStatus) -> tuple[RecipientOutcome, ...]:
+        """The outcomes that have ``status``."""
+        return tuple(outcome for outcome in self.outcomes if outcome.status is status)
+
+    def counts(self) -> dict[SendStatus, int]:
+        """How many recipients ended in each status."""
+        counts = dict.fromkeys(SendStatus, 0)
+        for outcome in self.outcomes:
+            counts[outcome.status] += 1
+        return counts
+
+    @property
+    def accepted(self) -> tuple[RecipientOutcome, ...]:
+        """Outcomes the provider accepted."""
+        return self.with_status(SendStatus.ACCEPTED)
+
+    @property
+    def all_accepted(self) -> bool:
+        """True when every recipient was accepted."""
+        return all(outcome.status is SendStatus.ACCEPTED for outcome in self.outcomes)
+
+    @property
+    def request_ids(self) -> tuple[str, ...]:
+        """Distinct provider request ids, in order of first appearance."""
+        return tuple(dict.fromkeys(o.request_id for o in self.outcomes if o.request_id is not None))
+
+
+class SendProgress:
+    """Caller-owned record of a send that stays complete when the send is cancelled.
+
+    Pass one to :meth:`SmsGateway.send` or :meth:`SmsGateway.send_stream`; it receives every
+    batch as it settles, and on cancellation the batches in flight (``UNKNOWN``) and the
+    recipients not yet sent (``NOT_SENT``). After the send ends, however it ends,
+    :meth:`report` has one outcome for every recipient the send had taken in::
+
+        progress = SendProgress()
+        try:
+            await gateway.send(message, progress=progress)
+        except asyncio.CancelledError:
+            save(progress.report())
+            raise
+
+    ``on_batch`` is called with each batch report (keep it quick; it runs in the send's task).
+    ``keep_outcomes=False`` keeps only counts, for unbounded streams.
+    """
+
+    def __init__(
+        self,
+        *,
+        on_batch: Callable[[SendReport], None] | None = None,
+        keep_outcomes: bool = True,
+        total: int | None = None,
+    ):
+        self.on_batch = on_batch
+        self.keep_outcomes = keep_outcomes
+        self.total = total
+        """Number of recipients expected, when known (``send()`` sets it)."""
+        self.counts: dict[SendStatus, int] = dict.fromkeys(SendStatus, 0)
+        self.requests = 0
+        self.error: KrSmsError | None = None
+        self.cancelled = False
+        self._outcomes: list[RecipientOutcome] = []
+        self._started = time.perf_counter()
+        self._finished: float | None = None
+
+    @property
+    def settled(self) -> int:
+        """Recipients with an outcome so far."""
+        return sum(self.counts.values())
+
+    def record(self, batch: SendReport, *, notify: bool = True) -> None:
+        """Add a settled batch (called by the SDK)."""
+        for outcome in batch.outcomes:
+            self.counts[outcome.status] += 1
+        if self.keep_outcomes:
+            self._outcomes.extend(batch.outcomes)
+        self.requests += batch.requests
+        if batch.error is not None and self.error is None:
+            self.error = batch.error
+        if notify and self.on_batch is not None:
+            self.on_batch(batch)
+
+    def finish(self) -> None:
+        """Stop the clock (called by the SDK when the send ends)."""
+        if self._finished is None:
+            self._finished = time.perf_counter()
+
+    def report(self) -> SendReport:
+        """Every outcome so far, in input order."""
+        end = self._finished if self._finished is not None else time.perf_counter()
+        return SendReport(
+            outcomes=tuple(sorted(self._outcomes, key=lambda outcome: outcome.index)),
+            requests=self.requests,
+            error=self.error,
+            cancelled=self.cancelled,
+            elapsed=end - self._started,
+        )
+
+
+class DeliveryStatus(enum.Enum):
+    """Where a message stands at the handset."""
+
+    PENDING = "pending"
+    """Accepted, reserved or on its way; no final result yet."""
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+@attrs.frozen(kw_only=True)
+class DeliveryResult:
+    """The delivery result of one recipient of a send request."""
+
+    request_id: str
+    recipient: str
+    status: DeliveryStatus
+    code: str | None = None
+    """The provider's result code (e.g. SENS ``3001``, NHN ``1000``)."""
+    detail: str | None = None
+    completed_at: datetime | None = None
+    message_id: str | None = None
+    """The provider's id of this one message (SENS ``messageId``, NHN ``mtPr``)."""
+
+
+@attrs.frozen(kw_only=True)
+class UploadedImage:
+    """An image stored at the provider for MMS; pass ``id`` in :attr:`Message.images`."""
+
+    id: str
+    file_name: str
+    expires_at: datetime | None = None
+
+
+RecipientSource = Iterable[str | Recipient] | AsyncIterable[str | Recipient]
+"""What a stream sends to: any sync or async iterable of numbers or recipients."""
+
+
+@runtime_checkable
+class SmsGateway(Protocol):
+    """What every provider gateway offers: send, stream, upload, look up, cancel."""
+
+    @property
+    def provider(self) -> str:
+        """``"sens"`` or ``"nhn"``."""
+        ...
+
+    async def send(self, message: Message, *, progress: SendProgress | None = None) -> SendReport:
+        """Send to ``message.recipients`` in provider-sized batches; one outcome each, in order.
+
+        Raises :class:`krsms.ValidationError` before any network call if the message or a
+        recipient cannot be sent; once sending starts it never raises for a batch failure
+        (see the outcomes), only on cancellation.
+        """
+        ...
+
+    def send_stream(
+        self, message: Message, recipients: RecipientSource, *, progress: SendProgress | None = None
+    ) -> AsyncIterator[SendReport]:
+        """Send ``message`` to every recipient of an iterable of any length, yielding a report
+        per finished batch. Memory stays bounded by ``max_concurrency`` batches."""
+        ...
+
+    async def upload_image(self, content: bytes, *, file_name: str) -> UploadedImage:
+        """Store a JPEG at the provider for MMS (``.jpg``/``.jpeg``, at most 300 KB)."""
+        ...
+
+    async def delivery_results(self, request_id: str) -> list[DeliveryResult]:
+        """The delivery result of every recipient of a send request."""
+        ...
+
+    async def cancel_reservation(self, request_id: str) -> None:
+        """Cancel a reserved send that has not gone out yet."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release the HTTP client if the gateway created it."""
+        ...
+
+    async def __aenter__(self) -> SmsGateway: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...

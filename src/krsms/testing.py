@@ -1,0 +1,1 @@
+"""Test helpers for applications that use krsms (FakeGateway, pytest fixtures)."""

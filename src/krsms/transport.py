@@ -1,0 +1,435 @@
+"""The one place that talks to httpx: the shared client, timeouts, retries, limits, logging.
+
+A :class:`Transport` wraps an ``httpx.AsyncClient`` that it either borrows from the caller
+(and never closes) or owns (and closes on :meth:`Transport.aclose`). It sends a request with
+its provider's ``httpx.Auth``, bounds the number of requests in flight, retries what the
+:class:`RetryPolicy` allows and turns every failure into a typed :mod:`krsms.errors`
+exception. Provider clients above it never import httpx.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json as jsonlib
+import logging
+import random
+import re
+import time
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime, timezone
+from typing import Any
+
+import anyio
+import attrs
+import httpx
+
+from krsms import errors
+
+logger = logging.getLogger("krsms")
+
+USER_AGENT = "krsms (+https://pypi.org/project/krsms)"
+
+
+@attrs.frozen(kw_only=True)
+class Timeouts:
+    """Seconds to wait for each phase of a request; ``pool`` is the wait for a free connection."""
+
+    connect: float = 5.0
+    read: float = 30.0
+    write: float = 30.0
+    pool: float = 30.0
+
+    def to_httpx(self) -> httpx.Timeout:
+        """The equivalent ``httpx.Timeout``."""
+        return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
+
+
+@attrs.frozen(kw_only=True)
+class Limits:
+    """Connection pool size of a client the SDK creates."""
+
+    max_connections: int = 32
+    max_keepalive_connections: int = 32
+    keepalive_expiry: float = 4.0
+    """Seconds an idle connection is kept; below common server keep-alive timeouts (5 s), so
+    the pool never reuses a connection the server is closing."""
+
+
+@attrs.frozen(kw_only=True)
+class RetryPolicy:
+    """When and how long to wait before trying a request again.
+
+    Idempotent requests (look-ups, cancels, deletes) are retried on connection failures,
+    timeouts and the ``retry_statuses``. A *send* is retried only when it provably never
+    reached the provider (connection refused, pool timeout, 429) unless ``retry_unsafe_sends``
+    is set, because a resent batch after a timeout or a 500 may deliver twice.
+    """
+
+    max_attempts: int = 3
+    """Total attempts including the first; 1 disables retries."""
+    initial_backoff: float = 0.5
+    max_backoff: float = 8.0
+    max_retry_after: float = 60.0
+    """Cap on a server's ``Retry-After``; a longer pause than this gives up instead."""
+    retry_statuses: frozenset[int] = frozenset({429, 502, 503, 504})
+    retry_unsafe_sends: bool = False
+    """Opt in to retrying sends after ambiguous failures (may deliver a batch twice)."""
+
+    def should_retry(
+        self,
+        *,
+        attempt: int,
+        idempotent: bool,
+        status_code: int | None = None,
+        error: errors.TransportError | None = None,
+    ) -> bool:
+        """Whether attempt number ``attempt`` (1-based) that failed this way gets another try."""
+        if attempt >= self.max_attempts:
+            return False
+        if error is not None:
+            return not error.may_have_been_sent or idempotent or self.retry_unsafe_sends
+        if status_code == 429:
+            return 429 in self.retry_statuses
+        if status_code in self.retry_statuses:
+            return idempotent or self.retry_unsafe_sends
+        return False
+
+    def backoff(
+        self, attempt: int, *, retry_after: float | None = None, rng: random.Random | None = None
+    ) -> float:
+        """Seconds to wait after failed attempt ``attempt``: the server's ``Retry-After`` when
+        given (capped), else exponential backoff with full jitter."""
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), self.max_retry_after)
+        ceiling = min(self.max_backoff, self.initial_backoff * 2 ** (attempt - 1))
+        return (rng or random).uniform(0, ceiling)
+
+
+NO_RETRIES = RetryPolicy(max_attempts=1)
+"""A policy that never retries."""
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds from a ``Retry-After`` header, given as seconds or as an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    current = time.time() if now is None else now
+    return max(when.timestamp() - current, 0.0)
+
+
+@attrs.frozen(kw_only=True)
+class Response:
+    """A provider's answer, read in full."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    content: bytes
+    url: str
+    """The request URL, already redacted."""
+
+    def json(self, *, provider: str) -> Any:
+        """The body as JSON; anything else becomes MalformedResponseError."""
+        try:
+            return jsonlib.loads(self.content)
+        except ValueError:
+            snippet = self.content[:80].decode("utf-8", "replace")
+            raise errors.MalformedResponseError(
+                f"answer is not JSON: {snippet!r}", provider=provider, status_code=self.status_code
+            ) from None
+
+
+ErrorParser = Callable[[Response], errors.ProviderError]
+"""Builds the typed error for a non-2xx answer; each provider knows its error bodies."""
+
+
+class Redactor:
+    """Hides secrets in text: a fixed set of secret values and URL patterns."""
+
+    def __init__(self, secrets: Sequence[str] = (), patterns: Sequence[re.Pattern[str]] = ()):
+        self._secrets = tuple(secret for secret in secrets if secret)
+        self._patterns = tuple(patterns)
+
+    def __call__(self, text: str) -> str:
+        for pattern in self._patterns:
+            text = pattern.sub(r"\g<1>***", text)
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    def __repr__(self) -> str:
+        return "Redactor(***)"
+
+
+class _RedactingFilter(logging.Filter):
+    """Rewrites records of httpx's own logger, which logs every URL at INFO."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.patterns: set[re.Pattern[str]] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = message
+        for pattern in self.patterns:
+            redacted = pattern.sub(r"\g<1>***", redacted)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+_httpx_log_filter = _RedactingFilter()
+
+
+def redact_in_httpx_logs(pattern: re.Pattern[str]) -> None:
+    """Make httpx's logger hide what ``pattern`` matches (its group 1 is kept).
+
+    Idempotent; the filter holds patterns only, never secret values.
+    """
+    httpx_logger = logging.getLogger("httpx")
+    if _httpx_log_filter not in httpx_logger.filters:
+        httpx_logger.addFilter(_httpx_log_filter)
+    _httpx_log_filter.patterns.add(pattern)
+
+
+class Transport:
+    """Sends a provider's requests through one ``httpx.AsyncClient``.
+
+    ``http_client`` is borrowed and never closed; without one the transport creates a client
+    with ``timeouts`` and ``limits`` and closes it in :meth:`aclose`. ``max_concurrency``
+    bounds the requests in flight (never above the owned pool's ``max_connections``, so
+    requests wait for a slot instead of timing out in the pool).
+    """
+
+    def __init__(
+        self,
+        *,
+        provider: str,
+        auth: httpx.Auth | None,
+        error_parser: ErrorParser,
+        http_client: httpx.AsyncClient | None = None,
+        timeout: float | Timeouts | None = None,
+        retry: RetryPolicy | None = None,
+        max_concurrency: int = 8,
+        limits: Limits | None = None,
+        redactor: Redactor | None = None,
+    ):
+        if max_concurrency < 1:
+            raise errors.ValidationError(
+                "max_concurrency", "must be at least 1", limit=">= 1", value=max_concurrency
+            )
+        self.provider = provider
+        self.retry = retry or RetryPolicy()
+        self.redact = redactor or Redactor()
+        self._auth = auth
+        self._error_parser = error_parser
+        timeouts = (
+            Timeouts(connect=timeout, read=timeout, write=timeout, pool=timeout)
+            if isinstance(timeout, (int, float))
+            else timeout
+        )
+        if http_client is None:
+            limits = limits or Limits()
+            self._client = httpx.AsyncClient(
+                timeout=(timeouts or Timeouts()).to_httpx(),
+                limits=httpx.Limits(
+                    max_connections=limits.max_connections,
+                    max_keepalive_connections=limits.max_keepalive_connections,
+                    keepalive_expiry=limits.keepalive_expiry,
+                ),
+                headers={"User-Agent": USER_AGENT},
+            )
+            self._owns_client = True
+            max_concurrency = min(max_concurrency, limits.max_connections)
+            self._request_timeout: httpx.Timeout | None = None
+        else:
+            self._client = http_client
+            self._owns_client = False
+            self._request_timeout = timeouts.to_httpx() if timeouts else None
+        self.max_concurrency = max_concurrency
+        self._limiter: anyio.CapacityLimiter | None = None
+        self._rng = random.Random()
+
+    @property
+    def owns_client(self) -> bool:
+        """True when :meth:`aclose` closes the underlying client."""
+        return self._owns_client
+
+    def _slot(self) -> anyio.CapacityLimiter:
+        # Created lazily: a limiter belongs to the event loop that first uses it.
+        if self._limiter is None:
+            self._limiter = anyio.CapacityLimiter(self.max_concurrency)
+        return self._limiter
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+        expect_empty: bool = False,
+    ) -> Response:
+        """Send a request with retries; returns the 2xx answer or raises a typed error.
+
+        ``idempotent`` defaults to True for GET, PUT and DELETE; a POST is a send unless
+        said otherwise. ``expect_empty`` accepts an empty 2xx body (204).
+        """
+        if idempotent is None:
+            idempotent = method in ("GET", "HEAD", "PUT", "DELETE")
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = await self._send_once(method, url, params=params, json=json, attempt=attempt)
+            except errors.TransportError as error:
+                if not self.retry.should_retry(attempt=attempt, idempotent=idempotent, error=error):
+                    raise
+                await self._pause(method, url, attempt, reason=type(error).__name__, retry_after=None)
+                continue
+            if 200 <= response.status_code < 300:
+                return response
+            retry_after = parse_retry_after(response.headers.get("retry-after"))
+            if self.retry.should_retry(
+                attempt=attempt, idempotent=idempotent, status_code=response.status_code
+            ) and (retry_after is None or retry_after <= self.retry.max_retry_after):
+                await self._pause(
+                    method,
+                    response.url,
+                    attempt,
+                    reason=str(response.status_code),
+                    retry_after=retry_after,
+                )
+                continue
+            raise self._error_parser(response)
+
+    async def _pause(
+        self, method: str, url: str, attempt: int, *, reason: str, retry_after: float | None
+    ) -> None:
+        delay = self.retry.backoff(attempt, retry_after=retry_after, rng=self._rng)
+        logger.warning(
+            "%s %s failed (%s); retry %d of %d in %.2fs",
+            method,
+            self.redact(url),
+            reason,
+            attempt,
+            self.retry.max_attempts - 1,
+            delay,
+        )
+        await anyio.sleep(delay)
+
+    async def _send_once(
+        self, method: str, url: str, *, params: Mapping[str, Any] | None, json: Any, attempt: int
+    ) -> Response:
+        async with self._slot():
+            started = time.perf_counter()
+            try:
+                response = await self._client.request(
+                    method,
+                    url,
+                    params=params,
+                    json=json,
+                    auth=self._auth or httpx.USE_CLIENT_DEFAULT,
+                    timeout=self._request_timeout or httpx.USE_CLIENT_DEFAULT,
+                )
+            except httpx.HTTPError as exc:
+                raise self._transport_error(exc, method, url) from None
+        redacted_url = self.redact(str(response.request.url))
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %d in %.1f ms (attempt %d)",
+                method,
+                redacted_url,
+                response.status_code,
+                (time.perf_counter() - started) * 1000,
+                attempt,
+            )
+        return Response(
+            status_code=response.status_code,
+            headers=response.headers,
+            content=response.content,
+            url=redacted_url,
+        )
+
+    def _transport_error(self, exc: httpx.HTTPError, method: str, url: str) -> errors.TransportError:
+        where = f"{method} {self.redact(url)}"
+        detail = self.redact(str(exc)) or type(exc).__name__
+        if isinstance(exc, httpx.PoolTimeout):
+            return errors.PoolTimeoutError(f"{where}: no free connection in time ({detail})")
+        if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
+            return errors.ConnectError(f"{where}: could not connect ({detail})")
+        if isinstance(exc, httpx.TimeoutException):
+            return errors.RequestTimeoutError(
+                f"{where}: no answer in time; it may have been processed ({detail})"
+            )
+        return errors.TransportError(
+            f"{where}: connection failed after sending; it may have been processed "
+            f"({type(exc).__name__}: {detail})"
+        )
+
+    @asynccontextmanager
+    async def stream(
+        self, method: str, url: str, *, params: Mapping[str, Any] | None = None
+    ) -> AsyncIterator[AsyncIterator[bytes]]:
+        """Open a streamed answer (large downloads); yields an async iterator of byte chunks.
+
+        Not retried: a download is idempotent, but a half-consumed stream cannot be resumed
+        transparently; call again instead.
+        """
+        async with self._slot():
+            try:
+                async with self._client.stream(
+                    method,
+                    url,
+                    params=params,
+                    auth=self._auth or httpx.USE_CLIENT_DEFAULT,
+                    timeout=self._request_timeout or httpx.USE_CLIENT_DEFAULT,
+                ) as response:
+                    if not 200 <= response.status_code < 300:
+                        content = await response.aread()
+                        raise self._error_parser(
+                            Response(
+                                status_code=response.status_code,
+                                headers=response.headers,
+                                content=content,
+                                url=self.redact(str(response.request.url)),
+                            )
+                        )
+                    yield self._chunks(response, method, url)
+            except httpx.HTTPError as exc:
+                raise self._transport_error(exc, method, url) from None
+
+    async def _chunks(self, response: httpx.Response, method: str, url: str) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in response.aiter_bytes():
+                yield chunk
+        except httpx.HTTPError as exc:
+            raise self._transport_error(exc, method, url) from None
+
+    async def aclose(self) -> None:
+        """Close the client if this transport created it; a borrowed client stays open."""
+        if self._owns_client:
+            await self._client.aclose()
+
+    def __repr__(self) -> str:
+        owner = "owned" if self._owns_client else "borrowed"
+        return (
+            f"Transport(provider={self.provider!r}, client={owner}, max_concurrency={self.max_concurrency})"
+        )
+
+
+def http_date(moment: datetime) -> str:
+    """Format a moment as an HTTP date (for ``Retry-After`` and ``Date`` headers)."""
+    return email.utils.format_datetime(moment.astimezone(timezone.utc), usegmt=True)

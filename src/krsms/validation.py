@@ -1,0 +1,135 @@
+"""Checks a neutral :class:`~krsms.gateway.Message` against a provider's rules before any I/O.
+
+Gateways call these with their own :class:`~krsms.text.TextLimits` and reservation window;
+every failure is a :class:`~krsms.errors.ValidationError` naming the field, the limit and
+the value, so nothing is sent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import attrs
+
+from krsms.errors import ValidationError
+from krsms.gateway import Message, Recipient
+from krsms.text import (
+    MessageKind,
+    TextLimits,
+    check_body,
+    check_subject,
+    choose_kind,
+    normalize_number,
+)
+
+
+@attrs.frozen(kw_only=True)
+class ProviderRules:
+    """What one provider allows beyond text lengths."""
+
+    limits: TextLimits
+    max_images: int
+    max_reserve_ahead: timedelta | None = None
+    """How far ahead a reservation may be; None when the provider sets no documented limit."""
+    supports_templates: bool = False
+
+
+def check_message(message: Message, rules: ProviderRules, *, now: datetime | None = None) -> None:
+    """Validate what every recipient shares: sender, subject, images, reservation, template."""
+    normalize_number(message.sender, field="sender")
+    if message.subject is not None:
+        check_subject(message.subject, limits=rules.limits)
+    if message.template_id is not None and not rules.supports_templates:
+        raise ValidationError(
+            "template_id",
+            "this provider has no templates",
+            limit="not supported",
+            value=message.template_id,
+        )
+    if not message.text and message.template_id is None:
+        raise ValidationError(
+            "text",
+            "must not be empty without a template_id",
+            limit="at least 1 character",
+            value="",
+        )
+    if len(message.images) > rules.max_images:
+        raise ValidationError(
+            "images",
+            f"{len(message.images)} images; at most {rules.max_images}",
+            limit=f"{rules.max_images} images",
+            value=len(message.images),
+        )
+    if message.images and message.kind in (MessageKind.SMS, MessageKind.LMS):
+        raise ValidationError(
+            "kind",
+            f"{message.kind.value} cannot carry images (use MMS or AUTO)",
+            limit="MMS",
+            value=message.kind.value,
+        )
+    if message.reserve_at is not None:
+        check_reservation(message.reserve_at, rules.max_reserve_ahead, now=now)
+
+
+def check_reservation(moment: datetime, max_ahead: timedelta | None, *, now: datetime | None = None) -> None:
+    """A reservation must be timezone-aware, in the future and within the provider's window."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValidationError(
+            "reserve_at",
+            "must be timezone-aware (e.g. ZoneInfo('Asia/Seoul'))",
+            limit="aware datetime",
+            value=moment.isoformat(),
+        )
+    current = now or datetime.now(timezone.utc)
+    if moment <= current:
+        raise ValidationError("reserve_at", "is in the past", limit="in the future", value=moment.isoformat())
+    if max_ahead is not None and moment - current > max_ahead:
+        raise ValidationError(
+            "reserve_at",
+            f"is more than {max_ahead.days} days ahead",
+            limit=f"{max_ahead.days} days",
+            value=moment.isoformat(),
+        )
+
+
+def message_kind(message: Message, rules: ProviderRules) -> MessageKind:
+    """The kind the message text is sent as, checking the text once for every recipient."""
+    return _text_kind(message, message.text, rules, field="text")
+
+
+def resolve_recipient(
+    message: Message,
+    recipient: Recipient,
+    rules: ProviderRules,
+    *,
+    default_kind: MessageKind,
+    field: str,
+) -> tuple[Recipient, MessageKind]:
+    """The recipient with a normalised number, and the kind its text is sent as.
+
+    ``default_kind`` is :func:`message_kind` of the message, reused for every recipient
+    without a text of its own.
+    """
+    number = normalize_number(recipient.number, field=f"{field}.number")
+    kind = default_kind
+    if recipient.text is not None:
+        kind = _text_kind(message, recipient.text, rules, field=f"{field}.text")
+    if recipient.subject is not None:
+        check_subject(recipient.subject, field=f"{field}.subject", limits=rules.limits)
+    if number == recipient.number:
+        return recipient, kind
+    return attrs.evolve(recipient, number=number), kind
+
+
+def _text_kind(message: Message, text: str, rules: ProviderRules, *, field: str) -> MessageKind:
+    kind = message.kind
+    if kind is MessageKind.AUTO:
+        if message.images:
+            kind = MessageKind.MMS
+        elif text:
+            kind = choose_kind(text, limits=rules.limits)
+        else:
+            kind = MessageKind.SMS
+    if text or message.template_id is None:
+        check_body(text, kind, field=field, limits=rules.limits)
+    return kind
