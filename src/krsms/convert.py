@@ -26,19 +26,37 @@ def camel_case(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def make_converter(rename: Callable[[str], str] = camel_case) -> cattrs.Converter:
-    """A converter that maps every attrs class through ``rename`` in both directions."""
+FieldHooks = Callable[["attrs.Attribute[Any]"], Mapping[str, Any]]
+"""Extra ``cattrs.gen.override`` arguments for a field (e.g. ``Y/N`` hooks for ``*_yn``)."""
+
+
+def make_converter(
+    rename: Callable[[str], str] = camel_case, field_hooks: FieldHooks | None = None
+) -> cattrs.Converter:
+    """A converter that maps every attrs class through ``rename`` in both directions.
+
+    ``field_hooks`` may give individual fields their own structure/unstructure hooks, for
+    conventions tied to field names rather than types.
+    """
     converter = cattrs.Converter(detailed_validation=False)
+
+    def extra(field: attrs.Attribute[Any]) -> Mapping[str, Any]:
+        return field_hooks(field) if field_hooks is not None else {}
 
     def structure_factory(cls: type[Any]) -> Any:
         renames: dict[str, Any] = {
-            field.name: override(rename=rename(field.name)) for field in attrs.fields(cls)
+            field.name: override(rename=rename(field.name), struct_hook=extra(field).get("struct_hook"))
+            for field in attrs.fields(cls)
         }
         return make_dict_structure_fn(cls, converter, **renames)
 
     def unstructure_factory(cls: type[Any]) -> Any:
         renames: dict[str, Any] = {
-            field.name: override(rename=rename(field.name), omit_if_default=field.default is None)
+            field.name: override(
+                rename=rename(field.name),
+                omit_if_default=field.default is None,
+                unstruct_hook=extra(field).get("unstruct_hook"),
+            )
             for field in attrs.fields(cls)
         }
         return make_dict_unstructure_fn(cls, converter, **renames)

@@ -1,0 +1,223 @@
+"""The request layer of NHN Cloud SMS: URLs under the appKey, the response envelope, paging.
+
+Every NHN answer is ``{"header": {"isSuccessful", "resultCode", "resultMessage"}, "body": ...}``.
+:meth:`NhnApi.call` sends a request and returns the ``body`` of a successful answer; an
+answer with ``isSuccessful: false`` raises the typed error of its ``resultCode`` even with
+HTTP 200. Resource methods stay one line: state the path and the types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
+from typing import Any, Generic, TypeVar
+
+import attrs
+import httpx
+
+from krsms import convert, errors
+from krsms.nhn.auth import NhnAuth, app_key_path, nhn_redactor
+from krsms.nhn.converter import converter
+from krsms.nhn.errors import NhnError, error_class_for_code, error_class_for_http_status
+from krsms.transport import Response, RetryPolicy, Timeouts, Transport, parse_retry_after
+
+PROVIDER = "nhn"
+DEFAULT_BASE_URL = "https://api-sms.cloud.toast.com"
+"""The base URL NHN's SMS v2.2 document names (the default)."""
+NHN_CLOUD_BASE_URL = "https://sms.api.nhncloudservice.com"
+"""The base URL NHN's newer documents name; the same API. Pass it as ``base_url`` to use it."""
+API_PREFIX = "/sms/v2.2/appKeys/"
+
+T = TypeVar("T")
+
+
+@attrs.frozen(kw_only=True)
+class Page(Generic[T]):
+    """One page of a paged NHN list (``pageNum`` counts from 1)."""
+
+    page_num: int
+    page_size: int
+    total_count: int
+    items: tuple[T, ...]
+
+    @property
+    def has_more(self) -> bool:
+        """True when pages after this one hold more items."""
+        return self.page_num * self.page_size < self.total_count and bool(self.items)
+
+
+class NhnApi:
+    """Sends NHN requests through a :class:`~krsms.transport.Transport` and unwraps answers."""
+
+    def __init__(
+        self,
+        *,
+        app_key: str,
+        secret_key: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        http_client: httpx.AsyncClient | None = None,
+        timeout: float | Timeouts | None = None,
+        retry: RetryPolicy | None = None,
+        max_concurrency: int = 8,
+    ):
+        self._prefix = base_url.rstrip("/") + API_PREFIX + app_key_path(app_key)
+        self.redact = nhn_redactor(app_key, secret_key)
+        self.transport = Transport(
+            provider=PROVIDER,
+            auth=NhnAuth(secret_key) if secret_key else None,
+            error_parser=self._http_error,
+            http_client=http_client,
+            timeout=timeout,
+            retry=retry,
+            max_concurrency=max_concurrency,
+            redactor=self.redact,
+        )
+
+    def url(self, path: str) -> str:
+        """The absolute URL of ``path`` (which starts with ``/``) under the appKey."""
+        return self._prefix + path
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+    ) -> Any:
+        """Send a request; the ``body`` of a successful answer (None when it has none)."""
+        response = await self.transport.request(
+            method,
+            self.url(path),
+            params=convert.drop_none(params) if params else None,
+            json=json,
+            idempotent=idempotent,
+        )
+        return self.unwrap(response)
+
+    async def call_data(
+        self,
+        method: str,
+        path: str,
+        result: type[T],
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+    ) -> T:
+        """Send a request whose answer is ``{"body": {"data": {...}}}``; ``data`` as ``result``."""
+        body = await self.call(method, path, params=params, json=json, idempotent=idempotent)
+        return self.parse(_field(body, "data"), result)
+
+    async def call_page(
+        self, path: str, item: type[T], *, params: Mapping[str, Any] | None = None
+    ) -> Page[T]:
+        """GET a paged list: ``{"body": {"pageNum", "pageSize", "totalCount", "data": [...]}}``."""
+        body = await self.call("GET", path, params=params)
+        return self.page(body, item)
+
+    def page(self, body: Any, item: type[T]) -> Page[T]:
+        """A paged body as a :class:`Page`."""
+        data = _field(body, "data")
+        if data is None:
+            data = []
+        if not isinstance(data, list):
+            raise self._malformed(f"page data is {type(data).__name__}, not a list")
+        return Page(
+            page_num=self.parse(_field(body, "pageNum", 1), int),
+            page_size=self.parse(_field(body, "pageSize", len(data)), int),
+            total_count=self.parse(_field(body, "totalCount", len(data)), int),
+            items=tuple(self.parse(entry, item) for entry in data),
+        )
+
+    @staticmethod
+    async def iterate(fetch: Callable[[int], Awaitable[Page[T]]], *, first_page: int = 1) -> AsyncIterator[T]:
+        """Every item of every page, fetching page after page until ``totalCount`` is reached."""
+        page_num = first_page
+        while True:
+            page = await fetch(page_num)
+            for item in page.items:
+                yield item
+            if not page.has_more:
+                return
+            page_num += 1
+
+    @asynccontextmanager
+    async def stream(
+        self, path: str, *, params: Mapping[str, Any] | None = None
+    ) -> AsyncIterator[AsyncIterator[bytes]]:
+        """GET a large answer (CSV download) as an async iterator of byte chunks."""
+        async with self.transport.stream(
+            "GET", self.url(path), params=convert.drop_none(params) if params else None
+        ) as chunks:
+            yield chunks
+
+    def parse(self, data: Any, cls: type[T]) -> T:
+        """Structure answer data with the NHN converter (MalformedResponseError on mismatch)."""
+        return convert.parse(converter, data, cls, provider=PROVIDER)
+
+    @staticmethod
+    def dump(value: object) -> Any:
+        """Unstructure a request model into its JSON body."""
+        return converter.unstructure(value)
+
+    def unwrap(self, response: Response) -> Any:
+        """Check the envelope of a 2xx answer and return its ``body``."""
+        if not response.content.strip():
+            return None
+        payload = response.json(provider=PROVIDER)
+        header = _field(payload, "header")
+        if not isinstance(header, dict):
+            raise self._malformed("answer has no header", status_code=response.status_code)
+        if header.get("isSuccessful") is not True:
+            raise self._envelope_error(header, response.status_code)
+        return payload.get("body")
+
+    def _envelope_error(self, header: Mapping[str, Any], status_code: int) -> NhnError:
+        raw_code = header.get("resultCode")
+        message = self.redact(str(header.get("resultMessage") or "request failed"))
+        try:
+            code = int(raw_code) if raw_code is not None else None
+        except (TypeError, ValueError):
+            code = None
+        error_class = (
+            error_class_for_code(code) if code is not None else error_class_for_http_status(status_code)
+        )
+        return error_class(
+            message,
+            provider=PROVIDER,
+            status_code=status_code,
+            code=None if raw_code is None else str(raw_code),
+        )
+
+    def _http_error(self, response: Response) -> errors.ProviderError:
+        try:
+            payload = response.json(provider=PROVIDER)
+        except errors.MalformedResponseError:
+            payload = None
+        header = payload.get("header") if isinstance(payload, dict) else None
+        if isinstance(header, dict) and header.get("resultCode") not in (None, 0):
+            return self._envelope_error(header, response.status_code)
+        snippet = response.content[:120].decode("utf-8", "replace").strip()
+        error_class = error_class_for_http_status(response.status_code)
+        message = f"HTTP {response.status_code}" + (f": {self.redact(snippet)}" if snippet else "")
+        if issubclass(error_class, errors.RateLimitedError):
+            return error_class(
+                message,
+                provider=PROVIDER,
+                status_code=response.status_code,
+                retry_after=parse_retry_after(response.headers.get("retry-after")),
+            )
+        return error_class(message, provider=PROVIDER, status_code=response.status_code)
+
+    @staticmethod
+    def _malformed(problem: str, *, status_code: int | None = None) -> errors.MalformedResponseError:
+        return errors.MalformedResponseError(problem, provider=PROVIDER, status_code=status_code)
+
+    def __repr__(self) -> str:
+        return f"NhnApi({self.redact(self._prefix)!r})"
+
+
+def _field(payload: Any, name: str, default: Any = None) -> Any:
+    return payload.get(name, default) if isinstance(payload, dict) else default

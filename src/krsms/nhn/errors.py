@@ -1,0 +1,131 @@
+"""NHN Cloud SMS failures, typed by ``resultCode`` so callers can catch by kind.
+
+NHN reports most failures with HTTP 200 and ``header.isSuccessful: false``; the code ranges
+follow NHN's error code table (common, send/look-up, template, category, sender number,
+statistics, 080 opt-out, tag). Each class also inherits the neutral kind, so both
+``except krsms.nhn.TemplateError`` and ``except krsms.BadRequestError`` work.
+"""
+
+from __future__ import annotations
+
+from krsms import errors
+
+
+class NhnError(errors.ProviderError):
+    """Base of every NHN failure; ``result_code`` is NHN's numeric ``resultCode``."""
+
+    @property
+    def result_code(self) -> int | None:
+        """The numeric ``resultCode`` (None when the answer had none)."""
+        try:
+            return int(self.code) if self.code is not None else None
+        except ValueError:
+            return None
+
+
+class NhnAuthenticationError(NhnError, errors.AuthenticationError):
+    """Invalid, unknown or retired appKey, non-member, disallowed IP, bad secret key (-1000..-1004)."""
+
+
+class NhnBadRequestError(NhnError, errors.BadRequestError):
+    """A malformed request: wrong content type, invalid JSON (-9996, -9997) or another refusal."""
+
+
+class NhnNotFoundError(NhnError, errors.NotFoundError):
+    """Unknown API path (-9998) or HTTP 404."""
+
+
+class NhnServerError(NhnError, errors.ServerError):
+    """NHN's own failure (-9999, -2021 queue save failure, HTTP 5xx)."""
+
+
+class NhnRateLimitedError(NhnError, errors.RateLimitedError):
+    """HTTP 429 from NHN."""
+
+
+class SendError(NhnError, errors.BadRequestError):
+    """A send or look-up refused (-1006, -2000..-2052, -4000): recipients, dates, text, files."""
+
+
+class QuotaExceededError(SendError):
+    """The monthly sending quota is used up (-2052): every further send fails too."""
+
+    fatal = True
+
+
+class TemplateError(NhnError, errors.BadRequestError):
+    """Template registration, update or use failed (-2100..-2117, -2043)."""
+
+
+class CategoryError(NhnError, errors.BadRequestError):
+    """Template category failure (-2200..-2205)."""
+
+
+class SenderNumberError(NhnError, errors.BadRequestError):
+    """The sender number is empty, unregistered or blocked (-2312..-2314): no batch can pass."""
+
+    fatal = True
+
+
+class StatisticsError(NhnError, errors.BadRequestError):
+    """Invalid statistics range or parameters (-2700..-2703)."""
+
+
+class UnsubscribeError(NhnError, errors.BadRequestError):
+    """080 opt-out failure: feature unused, number opted out, notice missing (-6000..-6004)."""
+
+
+class TagError(NhnError, errors.BadRequestError):
+    """Tag service failure (-7000..-7002)."""
+
+
+_EXACT: dict[int, type[NhnError]] = {
+    -9996: NhnBadRequestError,
+    -9997: NhnBadRequestError,
+    -9998: NhnNotFoundError,
+    -9999: NhnServerError,
+    -2021: NhnServerError,
+    -2052: QuotaExceededError,
+    -2043: TemplateError,
+    -1006: SendError,
+    -4000: SendError,
+}
+
+_RANGES: tuple[tuple[int, int, type[NhnError]], ...] = (
+    (-1004, -1000, NhnAuthenticationError),
+    (-2099, -2000, SendError),
+    (-2199, -2100, TemplateError),
+    (-2299, -2200, CategoryError),
+    (-2399, -2300, SenderNumberError),
+    (-2799, -2700, StatisticsError),
+    (-6099, -6000, UnsubscribeError),
+    (-7099, -7000, TagError),
+)
+
+DUPLICATE_SEND_STATUS = "5"
+"""``msgStatus`` of a message NHN refused as a duplicate of one just sent."""
+MESSAGE_TOO_LONG = -2015
+"""``resultCode`` seen in practice when a title or body is longer than allowed."""
+
+
+def error_class_for_code(code: int) -> type[NhnError]:
+    """The exception class of an NHN ``resultCode``."""
+    if code in _EXACT:
+        return _EXACT[code]
+    for low, high, error_class in _RANGES:
+        if low <= code <= high:
+            return error_class
+    return NhnBadRequestError
+
+
+def error_class_for_http_status(status_code: int) -> type[NhnError]:
+    """The exception class of an HTTP error status without a usable NHN header."""
+    if status_code in (401, 403):
+        return NhnAuthenticationError
+    if status_code == 404:
+        return NhnNotFoundError
+    if status_code == 429:
+        return NhnRateLimitedError
+    if status_code >= 500:
+        return NhnServerError
+    return NhnBadRequestError
