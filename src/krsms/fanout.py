@@ -26,9 +26,10 @@ import logging
 import uuid
 from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Hashable, Iterable
+from contextlib import aclosing
 from datetime import datetime, timezone
 from types import TracebackType
-from typing import ClassVar, TypeVar
+from typing import TypeVar
 
 import attrs
 
@@ -167,14 +168,14 @@ class BatchingGateway(abc.ABC):
     :meth:`batch_key` and :meth:`send_batch` (and may implement :meth:`reconcile_batch`).
     """
 
-    provider: ClassVar[str]
-    batch_size: ClassVar[int]
-    rules: ClassVar[ProviderRules]
+    provider: str
+    batch_size: int
+    rules: ProviderRules
 
     def __init__(
         self,
         *,
-        transport: Transport,
+        transport: Transport | None,
         max_concurrency: int,
         requests_per_second: float | None = None,
         reconcile: bool = True,
@@ -184,9 +185,14 @@ class BatchingGateway(abc.ABC):
             raise errors.ValidationError(
                 "requests_per_second", "must be positive", limit="> 0", value=requests_per_second
             )
+        if max_concurrency < 1:
+            raise errors.ValidationError(
+                "max_concurrency", "must be at least 1", limit=">= 1", value=max_concurrency
+            )
         self._transport = transport
+        # Never more batches in flight than the transport lets through at once.
         self.max_concurrency = (
-            transport.max_concurrency if max_concurrency > transport.max_concurrency else max_concurrency
+            min(max_concurrency, transport.max_concurrency) if transport else max_concurrency
         )
         self.requests_per_second = requests_per_second
         self.reconcile = reconcile
@@ -251,8 +257,9 @@ class BatchingGateway(abc.ABC):
             progress.total = len(entries)
         cursor = _Cursor(entries)
         try:
-            async for _ in self._run(message, cursor, progress):
-                pass
+            async with aclosing(self._run(message, cursor, progress)) as reports:
+                async for _ in reports:
+                    pass
         except BaseException:
             not_started = [entry for entry in cursor.remaining() if not isinstance(entry, RecipientOutcome)]
             progress.record(
@@ -291,8 +298,11 @@ class BatchingGateway(abc.ABC):
         check_message(message, self.rules)
         default_kind = message_kind(message, self.rules)
         entries = self._resolve_lazily(message, recipients, default_kind)
-        async for report in self._run(message, entries, progress or SendProgress(keep_outcomes=False)):
-            yield report
+        progress = progress if progress is not None else SendProgress(keep_outcomes=False)
+        # aclosing: leaving this stream early must settle the batches in flight now, not at GC.
+        async with aclosing(self._run(message, entries, progress)) as reports:
+            async for report in reports:
+                yield report
 
     async def _resolve_lazily(
         self, message: Message, recipients: RecipientSource, default_kind: MessageKind
@@ -534,7 +544,8 @@ class BatchingGateway(abc.ABC):
 
     async def aclose(self) -> None:
         """Close the HTTP client if this gateway created it."""
-        await self._transport.aclose()
+        if self._transport is not None:
+            await self._transport.aclose()
 
     async def __aenter__(self: Self) -> Self:
         return self

@@ -1,1 +1,211 @@
-"""Test helpers for applications that use krsms (FakeGateway, pytest fixtures)."""
+"""Test helpers for applications that use krsms: a fake gateway and pytest fixtures.
+
+:class:`FakeGateway` implements :class:`~krsms.SmsGateway` in memory with the real fan-out,
+validation and outcome rules, records every request it "sends", and can be told to reject
+numbers or fail requests::
+
+    async def test_signup_sends_a_code(fake_gateway):
+        fake_gateway.reject_number("01000000000", code="-2019")
+        await signup(gateway=fake_gateway, phone="010-1234-5678")
+        assert fake_gateway.sent_to() == ["01012345678"]
+
+The pytest plugin (installed with krsms, entry point ``krsms``) provides the ``fake_gateway``
+fixture, and ``krsms_emulator`` (a real emulator on loopback, needs the ``emulator`` extra).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Awaitable, Callable, Hashable, Iterator
+from datetime import datetime, timedelta, timezone
+
+import anyio
+import attrs
+import pytest
+
+from krsms import errors
+from krsms.fanout import Batch, BatchAttempt, BatchingGateway
+from krsms.gateway import (
+    DeliveryResult,
+    DeliveryStatus,
+    Message,
+    Recipient,
+    RecipientOutcome,
+    SendStatus,
+    UploadedImage,
+)
+from krsms.text import STANDARD_LIMITS, MessageKind
+from krsms.validation import ProviderRules
+
+FAKE_RULES = ProviderRules(limits=STANDARD_LIMITS, max_images=3, supports_templates=True)
+
+
+@attrs.frozen(kw_only=True)
+class FakeRequest:
+    """One send request the fake received."""
+
+    request_id: str
+    message: Message
+    kind: MessageKind
+    recipients: tuple[Recipient, ...]
+    attempt_key: str
+
+
+class FakeGateway(BatchingGateway):
+    """An in-memory :class:`~krsms.SmsGateway` for tests.
+
+    ``batch_size`` and ``max_concurrency`` shape the fan-out like a real provider's;
+    ``latency`` delays every request. Two hooks script failures: ``on_request`` runs before
+    a request arrives and may raise a :class:`krsms.KrSmsError` (the request never reached
+    the "provider"); ``on_answer`` runs after it was recorded and may raise too (it arrived,
+    the answer was lost: the ambiguous case).
+    """
+
+    provider = "fake"
+    rules = FAKE_RULES
+
+    def __init__(
+        self,
+        *,
+        batch_size: int = 100,
+        max_concurrency: int = 8,
+        latency: float = 0.0,
+        on_request: Callable[[FakeRequest], Awaitable[None] | None] | None = None,
+        on_answer: Callable[[FakeRequest], None] | None = None,
+        reconcile: bool = False,
+        resend_missing: bool = False,
+        requests_per_second: float | None = None,
+    ):
+        super().__init__(
+            transport=None,
+            max_concurrency=max_concurrency,
+            requests_per_second=requests_per_second,
+            reconcile=reconcile,
+            resend_missing=resend_missing,
+        )
+        self.batch_size = batch_size
+        self.latency = latency
+        self.on_request = on_request
+        self.on_answer = on_answer
+        self.requests: list[FakeRequest] = []
+        """Every request that reached the fake "provider", in arrival order."""
+        self.rejected_numbers: dict[str, str] = {}
+        self.cancelled: set[str] = set()
+        self.images: dict[str, UploadedImage] = {}
+        self._ids = itertools.count(1)
+        self.in_flight = 0
+        self.peak_in_flight = 0
+
+    def reject_number(self, number: str, *, code: str = "rejected") -> None:
+        """Make the fake refuse ``number`` with ``code`` (REJECTED outcome)."""
+        self.rejected_numbers[number] = code
+
+    def sent_to(self) -> list[str]:
+        """Numbers of every recipient that reached the fake, in arrival order."""
+        return [recipient.number for request in self.requests for recipient in request.recipients]
+
+    def batch_key(self, message: Message, recipient: Recipient, kind: MessageKind) -> Hashable:
+        """Like NHN: one text and subject per request."""
+        return (kind, recipient.text, recipient.subject)
+
+    async def send_batch(
+        self, message: Message, batch: Batch, attempt: BatchAttempt
+    ) -> list[RecipientOutcome]:
+        """Record the request (unless ``on_request`` raises) and accept all but rejected numbers."""
+        request = FakeRequest(
+            request_id=f"fake-{next(self._ids)}",
+            message=message,
+            kind=batch.kind,
+            recipients=batch.recipients,
+            attempt_key=attempt.key,
+        )
+        self.in_flight += 1
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            if self.latency:
+                await anyio.sleep(self.latency)
+            if self.on_request is not None:
+                waiting = self.on_request(request)
+                if waiting is not None:
+                    await waiting
+        finally:
+            self.in_flight -= 1
+        self.requests.append(request)
+        if self.on_answer is not None:
+            self.on_answer(request)
+        return [
+            RecipientOutcome(
+                recipient=recipient,
+                status=SendStatus.REJECTED
+                if recipient.number in self.rejected_numbers
+                else SendStatus.ACCEPTED,
+                request_id=request.request_id,
+                code=self.rejected_numbers.get(recipient.number),
+                index=index,
+            )
+            for index, recipient in batch.entries
+        ]
+
+    async def reconcile_batch(
+        self, message: Message, batch: Batch, attempt: BatchAttempt
+    ) -> list[RecipientOutcome] | None:
+        """Find the attempt among the recorded requests, like a look-up by grouping key."""
+        arrived = {request.attempt_key: request for request in self.requests}.get(attempt.key)
+        if arrived is None:
+            return batch.outcomes(SendStatus.NOT_SENT, detail="not found at the provider")
+        return batch.outcomes(SendStatus.ACCEPTED, request_id=arrived.request_id)
+
+    async def upload_image(self, content: bytes, *, file_name: str) -> UploadedImage:
+        """Store the image in memory."""
+        if not file_name.lower().endswith((".jpg", ".jpeg")):
+            raise errors.ValidationError(
+                "file_name", "must end in .jpg or .jpeg", limit=".jpg/.jpeg", value=file_name
+            )
+        image = UploadedImage(
+            id=f"image-{len(self.images) + 1}",
+            file_name=file_name,
+            expires_at=datetime.now(timezone.utc) + timedelta(days=6),
+        )
+        self.images[image.id] = image
+        return image
+
+    async def delivery_results(self, request_id: str) -> list[DeliveryResult]:
+        """Every recipient of the request, delivered (or cancelled, or failed if rejected)."""
+        for request in self.requests:
+            if request.request_id == request_id:
+                return [self._result(request, recipient) for recipient in request.recipients]
+        raise errors.NotFoundError(f"no request {request_id}", provider=self.provider, status_code=404)
+
+    def _result(self, request: FakeRequest, recipient: Recipient) -> DeliveryResult:
+        if request.request_id in self.cancelled:
+            status = DeliveryStatus.CANCELLED
+        elif recipient.number in self.rejected_numbers:
+            status = DeliveryStatus.FAILED
+        elif request.message.reserve_at is not None:
+            status = DeliveryStatus.PENDING
+        else:
+            status = DeliveryStatus.DELIVERED
+        return DeliveryResult(
+            request_id=request.request_id,
+            recipient=recipient.number,
+            status=status,
+            code=self.rejected_numbers.get(recipient.number),
+        )
+
+    async def cancel_reservation(self, request_id: str) -> None:
+        """Mark a reserved request cancelled."""
+        if not any(request.request_id == request_id for request in self.requests):
+            raise errors.NotFoundError(f"no request {request_id}", provider=self.provider, status_code=404)
+        self.cancelled.add(request_id)
+
+
+def numbers(count: int, *, start: int = 0) -> Iterator[str]:
+    """``count`` distinct valid mobile numbers (``010`` + 8 digits), for tests."""
+    for offset in range(start, start + count):
+        yield f"010{offset:08d}"
+
+
+@pytest.fixture
+def fake_gateway() -> FakeGateway:
+    """A fresh :class:`FakeGateway` per test (it holds no connections; no cleanup needed)."""
+    return FakeGateway()

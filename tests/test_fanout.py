@@ -1,0 +1,310 @@
+"""Fan-out: batching, grouping, exact accounting, fatal stops, reconciliation, cancellation."""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+from collections.abc import AsyncIterator, Iterator
+from contextlib import aclosing
+
+import pytest
+
+from krsms import (
+    KrSmsError,
+    Message,
+    Recipient,
+    SendProgress,
+    SendReport,
+    SendStatus,
+    ValidationError,
+    errors,
+)
+from krsms.fanout import CANCELLED, JOB_STOPPED, LOCAL_INVALID
+from krsms.testing import FakeGateway, FakeRequest, numbers
+
+SENDER = "0212345678"
+
+
+def message(recipients: object = (), **fields: object) -> Message:
+    fields.setdefault("text", "안녕하세요")
+    return Message(sender=SENDER, recipients=recipients, **fields)  # type: ignore[arg-type]
+
+
+def assert_exactly_one_outcome_each(report: SendReport, count: int) -> None:
+    assert [outcome.index for outcome in report.outcomes] == list(range(count))
+
+
+async def test_ten_thousand_recipients_split_exactly_at_the_batch_size() -> None:
+    gateway = FakeGateway(batch_size=100)
+    recipients = list(numbers(10_000))
+    report = await gateway.send(message(recipients))
+    assert [len(request.recipients) for request in gateway.requests] == [100] * 100
+    assert_exactly_one_outcome_each(report, 10_000)
+    assert [outcome.recipient.number for outcome in report.outcomes] == recipients
+    assert report.all_accepted
+    assert report.requests == 100
+    assert sorted(gateway.sent_to()) == sorted(recipients)
+
+
+async def test_a_remainder_becomes_a_last_smaller_batch() -> None:
+    gateway = FakeGateway(batch_size=1000)
+    await gateway.send(message(list(numbers(2500))))
+    assert sorted(len(request.recipients) for request in gateway.requests) == [500, 1000, 1000]
+
+
+async def test_numbers_are_normalised_and_outcomes_keep_input_order() -> None:
+    gateway = FakeGateway(batch_size=2)
+    report = await gateway.send(message(["010-0000-0003", "010 0000 0001", Recipient(number="01000000002")]))
+    assert [outcome.recipient.number for outcome in report.outcomes] == [
+        "01000000003",
+        "01000000001",
+        "01000000002",
+    ]
+
+
+async def test_recipients_with_their_own_text_are_grouped_into_separate_requests() -> None:
+    gateway = FakeGateway(batch_size=100)
+    recipients = [
+        Recipient(number=number, text=f"쿠폰 {index % 3}") for index, number in enumerate(numbers(30))
+    ]
+    report = await gateway.send(message(recipients))
+    assert len(gateway.requests) == 3
+    for request in gateway.requests:
+        assert len({recipient.text for recipient in request.recipients}) == 1
+    assert report.all_accepted
+
+
+async def test_long_per_recipient_text_is_sent_as_lms_in_its_own_batch() -> None:
+    gateway = FakeGateway(batch_size=100)
+    await gateway.send(message(["01000000001", Recipient(number="01000000002", text="가" * 46)]))
+    assert sorted(request.kind.value for request in gateway.requests) == ["LMS", "SMS"]
+
+
+async def test_invalid_input_raises_before_any_request() -> None:
+    gateway = FakeGateway()
+    with pytest.raises(ValidationError) as caught:
+        await gateway.send(message(["01000000001", "010-12"]))
+    assert caught.value.field == "recipients[1].number"
+    assert gateway.requests == []
+    with pytest.raises(ValidationError, match="text"):
+        await gateway.send(message(["01000000001"], text="😀"))
+    with pytest.raises(ValidationError, match="recipients"):
+        await gateway.send(message([]))
+    assert gateway.requests == []
+
+
+async def test_provider_refusals_are_rejected_with_their_code() -> None:
+    gateway = FakeGateway()
+    gateway.reject_number("01000000001", code="-2019")
+    report = await gateway.send(message(list(numbers(3))))
+    statuses = [(outcome.status, outcome.code) for outcome in report.outcomes]
+    assert statuses == [
+        (SendStatus.ACCEPTED, None),
+        (SendStatus.REJECTED, "-2019"),
+        (SendStatus.ACCEPTED, None),
+    ]
+
+
+async def test_a_fatal_error_stops_the_job_and_the_rest_is_not_sent() -> None:
+    def refuse_third(request: FakeRequest) -> None:
+        if request.request_id == "fake-3":
+            raise errors.AuthenticationError("bad key", provider="fake", status_code=401)
+
+    gateway = FakeGateway(batch_size=10, max_concurrency=1, on_request=refuse_third)
+    report = await gateway.send(message(list(numbers(100))))
+    counts = report.counts()
+    assert counts[SendStatus.ACCEPTED] == 20
+    assert counts[SendStatus.REJECTED] == 10
+    assert counts[SendStatus.NOT_SENT] == 70
+    assert {outcome.code for outcome in report.with_status(SendStatus.NOT_SENT)} == {JOB_STOPPED}
+    assert len(gateway.requests) == 2  # nothing after the fatal answer reached the provider
+    assert isinstance(report.error, errors.AuthenticationError)
+    assert_exactly_one_outcome_each(report, 100)
+
+
+@pytest.mark.parametrize(
+    ("failure", "status"),
+    [
+        (errors.RateLimitedError("slow down", provider="fake"), SendStatus.NOT_SENT),
+        (errors.ConnectError("refused"), SendStatus.NOT_SENT),
+        (errors.ServerError("boom", provider="fake", status_code=500), SendStatus.UNKNOWN),
+        (errors.RequestTimeoutError("no answer"), SendStatus.UNKNOWN),
+        (errors.BadRequestError("no", provider="fake", status_code=400, code="E1"), SendStatus.REJECTED),
+    ],
+)
+async def test_each_failure_kind_gets_its_outcome(failure: KrSmsError, status: SendStatus) -> None:
+    def fail_second(request: FakeRequest) -> None:
+        if request.request_id == "fake-2":
+            raise failure
+
+    gateway = FakeGateway(batch_size=10, max_concurrency=1, on_request=fail_second)
+    report = await gateway.send(message(list(numbers(30))))
+    assert [outcome.status for outcome in report.outcomes[10:20]] == [status] * 10
+    assert report.counts()[SendStatus.ACCEPTED] == 20
+    assert report.error is None
+
+
+async def test_reconciliation_finds_a_batch_whose_answer_was_lost() -> None:
+    def lose_first_answer(request: FakeRequest) -> None:
+        if request.request_id == "fake-1":
+            raise errors.RequestTimeoutError("read timeout")
+
+    gateway = FakeGateway(batch_size=10, max_concurrency=1, on_answer=lose_first_answer, reconcile=True)
+    report = await gateway.send(message(list(numbers(20))))
+    assert report.all_accepted
+    assert report.outcomes[0].request_id == "fake-1"
+    assert len(gateway.requests) == 2
+
+
+async def test_reconciliation_resends_only_what_provably_never_arrived_when_asked() -> None:
+    failed_once: set[str] = set()
+
+    def fail_before_arrival(request: FakeRequest) -> None:
+        if not failed_once:
+            failed_once.add(request.request_id)
+            raise errors.ServerError("503 before processing", provider="fake", status_code=503)
+
+    gateway = FakeGateway(
+        batch_size=10, max_concurrency=1, on_request=fail_before_arrival, reconcile=True, resend_missing=True
+    )
+    report = await gateway.send(message(list(numbers(20))))
+    assert report.all_accepted
+    assert sorted(gateway.sent_to()) == sorted(numbers(20))  # each exactly once
+
+
+async def test_without_resend_a_missing_batch_is_reported_not_sent() -> None:
+    def fail_first(request: FakeRequest) -> None:
+        if request.request_id == "fake-1":
+            raise errors.ServerError("boom", provider="fake", status_code=500)
+
+    gateway = FakeGateway(batch_size=10, max_concurrency=1, on_request=fail_first, reconcile=True)
+    report = await gateway.send(message(list(numbers(20))))
+    assert report.counts()[SendStatus.NOT_SENT] == 10
+    assert report.counts()[SendStatus.ACCEPTED] == 10
+
+
+async def test_batches_run_concurrently_up_to_the_limit() -> None:
+    gateway = FakeGateway(batch_size=10, max_concurrency=4, latency=0.01)
+    await gateway.send(message(list(numbers(200))))
+    assert gateway.peak_in_flight == 4
+
+
+async def test_cancellation_leaves_a_complete_report() -> None:
+    gateway = FakeGateway(batch_size=10, max_concurrency=2, latency=0.02)
+    progress = SendProgress()
+    batches_done = asyncio.Event()
+    progress.on_batch = lambda report: batches_done.set() if progress.settled >= 40 else None
+    task = asyncio.create_task(gateway.send(message(list(numbers(1000))), progress=progress))
+    await asyncio.wait_for(batches_done.wait(), timeout=10)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    report = progress.report()
+    assert report.cancelled
+    assert_exactly_one_outcome_each(report, 1000)
+    arrived = set(gateway.sent_to())
+    for outcome in report.outcomes:
+        if outcome.status is SendStatus.ACCEPTED:
+            assert outcome.recipient.number in arrived
+        if outcome.status is SendStatus.NOT_SENT:
+            assert outcome.recipient.number not in arrived
+            assert outcome.code == CANCELLED
+    assert report.counts()[SendStatus.UNKNOWN] <= 2 * 10  # at most the batches in flight
+    assert report.counts()[SendStatus.NOT_SENT] > 0
+
+
+async def test_a_stream_yields_a_report_per_batch_and_marks_invalid_numbers() -> None:
+    gateway = FakeGateway(batch_size=100)
+
+    def source() -> Iterator[str]:
+        yield from numbers(250)
+        yield "not-a-number"
+
+    reports = [report async for report in gateway.send_stream(message(), source())]
+    outcomes = [outcome for report in reports for outcome in report.outcomes]
+    assert sorted(outcome.index for outcome in outcomes) == list(range(251))
+    invalid = [outcome for outcome in outcomes if outcome.code == LOCAL_INVALID]
+    assert len(invalid) == 1
+    assert invalid[0].status is SendStatus.NOT_SENT
+    assert "recipients[250].number" in (invalid[0].detail or "")
+    assert sorted(len(request.recipients) for request in gateway.requests) == [50, 100, 100]
+
+
+async def test_a_stream_reads_async_iterables() -> None:
+    gateway = FakeGateway(batch_size=7)
+
+    async def source() -> AsyncIterator[Recipient]:
+        for number in numbers(20):
+            yield Recipient(number=number)
+
+    settled = sum([len(report.outcomes) async for report in gateway.send_stream(message(), source())])
+    assert settled == 20
+
+
+async def test_a_stream_keeps_memory_bounded_by_concurrency_times_batch_size() -> None:
+    batch_size, concurrency = 50, 3
+    gateway = FakeGateway(batch_size=batch_size, max_concurrency=concurrency, latency=0.001)
+    pulled = 0
+    peak_outstanding = 0
+    settled = 0
+
+    def source() -> Iterator[str]:
+        nonlocal pulled, peak_outstanding
+        for number in numbers(20_000):
+            pulled += 1
+            peak_outstanding = max(peak_outstanding, pulled - settled)
+            yield number
+
+    async for report in gateway.send_stream(message(), source()):
+        settled += len(report.outcomes)
+    assert settled == 20_000
+    # in flight + one batch being filled + reports finished in the same wake-up
+    assert peak_outstanding <= batch_size * (2 * concurrency + 1)
+
+
+async def test_leaving_a_stream_early_records_what_was_in_flight() -> None:
+    gateway = FakeGateway(batch_size=10, max_concurrency=2, latency=0.01)
+    progress = SendProgress()
+    async with aclosing(gateway.send_stream(message(), numbers(1000), progress=progress)) as reports:
+        async for _ in reports:
+            break
+    assert progress.cancelled
+    counts = progress.report().counts()
+    assert counts[SendStatus.ACCEPTED] >= 10
+    assert (
+        counts[SendStatus.ACCEPTED] + counts[SendStatus.UNKNOWN] + counts[SendStatus.NOT_SENT]
+        == progress.settled
+    )
+
+
+async def test_requests_per_second_spaces_batch_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    pauses: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def recording_sleep(delay: float) -> None:
+        pauses.append(delay)
+        await real_sleep(0)
+
+    monkeypatch.setattr("krsms.fanout.asyncio.sleep", recording_sleep)
+    gateway = FakeGateway(batch_size=1, max_concurrency=5, requests_per_second=10)
+    await gateway.send(message(list(numbers(5))))
+    assert len(pauses) == 4
+    assert sum(pauses) == pytest.approx(1.0, abs=0.05)
+
+
+async def test_progress_counts_without_keeping_outcomes() -> None:
+    gateway = FakeGateway(batch_size=100)
+    seen: collections.Counter[SendStatus] = collections.Counter()
+    progress = SendProgress(keep_outcomes=False, on_batch=lambda report: seen.update(report.counts()))
+    async for _ in gateway.send_stream(message(), numbers(500), progress=progress):
+        pass
+    assert progress.counts[SendStatus.ACCEPTED] == 500
+    assert progress.report().outcomes == ()
+    assert seen[SendStatus.ACCEPTED] == 500
+
+
+async def test_a_stream_refuses_a_message_that_carries_recipients() -> None:
+    gateway = FakeGateway()
+    with pytest.raises(ValidationError, match="must be empty"):
+        async for _ in gateway.send_stream(message(["01000000001"]), numbers(1)):
+            pass

@@ -1,0 +1,131 @@
+"""EUC-KR byte rules, kind selection, unencodable characters and phone numbers."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from krsms import ValidationError
+from krsms.text import (
+    MessageKind,
+    TextLimits,
+    byte_length,
+    check_body,
+    check_subject,
+    choose_kind,
+    mask_number,
+    normalize_number,
+    unencodable_characters,
+)
+
+hangul = st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3)
+ascii_printable = st.characters(min_codepoint=0x20, max_codepoint=0x7E)
+
+
+def test_hangul_counts_two_bytes_and_ascii_one() -> None:
+    assert byte_length("안녕하세요") == 10
+    assert byte_length("hello") == 5
+    assert byte_length("안녕 hi") == 7
+
+
+@given(st.text(hangul, max_size=200), st.text(ascii_printable, max_size=200))
+def test_byte_length_is_two_per_syllable_plus_one_per_ascii(korean: str, latin: str) -> None:
+    assert byte_length(korean + latin) == 2 * len(korean) + len(latin)
+
+
+@given(st.text(st.one_of(hangul, ascii_printable), max_size=300))
+def test_auto_kind_is_sms_exactly_up_to_90_bytes(text: str) -> None:
+    expected = MessageKind.SMS if byte_length(text) <= 90 else MessageKind.LMS
+    assert choose_kind(text) is expected
+
+
+def test_images_make_an_mms_whatever_the_length() -> None:
+    assert choose_kind("짧음", has_images=True) is MessageKind.MMS
+
+
+def test_sms_of_91_bytes_names_size_limit_and_remedy() -> None:
+    text = "가" * 45 + "a"
+    with pytest.raises(ValidationError) as caught:
+        check_body(text, MessageKind.SMS)
+    assert caught.value.field == "text"
+    assert caught.value.limit == "90 bytes"
+    assert caught.value.value == 91
+    assert str(caught.value) == "text: is 91 bytes in EUC-KR; SMS allows 90 (use LMS or shorten)"
+
+
+def test_lms_allows_2000_bytes_and_not_2001() -> None:
+    check_body("가" * 1000, MessageKind.LMS)
+    with pytest.raises(ValidationError, match="2001 bytes"):
+        check_body("가" * 1000 + "a", MessageKind.LMS)
+
+
+def test_character_caps_apply_when_a_provider_sets_them() -> None:
+    limits = TextLimits(sms_chars=5)
+    with pytest.raises(ValidationError, match="6 characters; SMS allows 5"):
+        check_body("abcdef", MessageKind.SMS, limits=limits)
+
+
+def test_subject_is_capped_at_40_bytes() -> None:
+    check_subject("가" * 20)
+    with pytest.raises(ValidationError) as caught:
+        check_subject("가" * 20 + "a")
+    assert caught.value.field == "subject"
+
+
+def test_emoji_is_rejected_with_its_position() -> None:
+    with pytest.raises(ValidationError) as caught:
+        check_body("안녕😀", MessageKind.AUTO)
+    assert "'😀'" in str(caught.value)
+    assert "position 2" in str(caught.value)
+    assert unencodable_characters("a😀b🎉") == [(1, "😀"), (3, "🎉")]
+
+
+@given(st.text(max_size=50))
+def test_text_is_either_sendable_or_a_validation_error(text: str) -> None:
+    if text and not unencodable_characters(text):
+        check_body(text, MessageKind.AUTO)
+    else:
+        with pytest.raises(ValidationError) as caught:
+            check_body(text, MessageKind.AUTO)
+        assert caught.value.field == "text"
+
+
+def test_empty_text_is_refused() -> None:
+    with pytest.raises(ValidationError, match="must not be empty"):
+        check_body("", MessageKind.SMS)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("010-1234-5678", "01012345678"),
+        ("010 1234 5678", "01012345678"),
+        ("+82 10-1234-5678", "01012345678"),
+        ("02-123-4567", "021234567"),
+        ("1544-6859", "15446859"),
+        ("(02) 1234.5678", "0212345678"),
+    ],
+)
+def test_numbers_are_normalised(raw: str, expected: str) -> None:
+    assert normalize_number(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["010-1234-56", "012-1234-5678", "abc", "1234567", "0101234567８", ""])
+def test_bad_numbers_are_refused_and_masked(raw: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        normalize_number(raw, field="recipients[0].number")
+    assert caught.value.field == "recipients[0].number"
+    if len(raw) > 8:
+        assert raw not in str(caught.value)
+
+
+@given(st.from_regex(r"010[0-9]{8}", fullmatch=True))
+def test_valid_mobile_numbers_round_trip(number: str) -> None:
+    dashed = f"{number[:3]}-{number[3:7]}-{number[7:]}"
+    assert normalize_number(dashed) == number
+
+
+def test_mask_keeps_prefix_and_last_four() -> None:
+    assert mask_number("01012345678") == "010****5678"
+    assert mask_number("123") == "***"

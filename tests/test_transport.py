@@ -1,0 +1,264 @@
+"""Transport: retries, Retry-After, what a send may retry, limits, ownership, redaction."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from krsms import errors
+from krsms.transport import (
+    NO_RETRIES,
+    Redactor,
+    Response,
+    RetryPolicy,
+    Transport,
+    parse_retry_after,
+    redact_in_httpx_logs,
+)
+
+URL = "https://provider.test/api/appKeys/SECRET-APP-KEY/things"
+SECRET_PATTERN = re.compile(r"(/appKeys/)[^/?#\s]+")
+
+
+def generic_errors(response: Response) -> errors.ProviderError:
+    error_class = errors.error_class_for_status(response.status_code)
+    return error_class(f"HTTP {response.status_code}", provider="test", status_code=response.status_code)
+
+
+class Recorder:
+    """A MockTransport handler that answers from a script and counts requests."""
+
+    def __init__(self, *answers: httpx.Response | Exception | Callable[[httpx.Request], Any]):
+        self.answers = list(answers)
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        if isinstance(answer, Exception):
+            raise answer
+        if callable(answer):
+            return answer(request)  # type: ignore[no-any-return]
+        return answer
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record backoff pauses instead of sleeping."""
+    recorded: list[float] = []
+
+    async def fake_sleep(delay: float) -> None:
+        recorded.append(delay)
+
+    monkeypatch.setattr("krsms.transport.anyio.sleep", fake_sleep)
+    return recorded
+
+
+def make_transport(recorder: Recorder, **options: Any) -> tuple[Transport, httpx.AsyncClient]:
+    client = httpx.AsyncClient(transport=httpx.MockTransport(recorder))
+    options.setdefault("retry", RetryPolicy(max_attempts=3, initial_backoff=0.01))
+    transport = Transport(
+        provider="test",
+        auth=None,
+        error_parser=generic_errors,
+        http_client=client,
+        redactor=Redactor(secrets=["SECRET-APP-KEY"], patterns=[SECRET_PATTERN]),
+        **options,
+    )
+    return transport, client
+
+
+async def test_idempotent_get_is_retried_on_503_up_to_the_budget(sleeps: list[float]) -> None:
+    recorder = Recorder(httpx.Response(503))
+    transport, _ = make_transport(recorder)
+    with pytest.raises(errors.ServerError):
+        await transport.request("GET", URL)
+    assert len(recorder.requests) == 3
+    assert len(sleeps) == 2
+
+
+async def test_retry_after_seconds_is_honoured_on_429(sleeps: list[float]) -> None:
+    recorder = Recorder(httpx.Response(429, headers={"Retry-After": "7"}), httpx.Response(200, json={}))
+    transport, _ = make_transport(recorder)
+    response = await transport.request("POST", URL, json={"a": 1})
+    assert response.status_code == 200
+    assert sleeps == [7.0]
+    assert len(recorder.requests) == 2
+
+
+async def test_retry_after_beyond_the_cap_gives_up(sleeps: list[float]) -> None:
+    recorder = Recorder(httpx.Response(429, headers={"Retry-After": "3600"}))
+    transport, _ = make_transport(recorder, retry=RetryPolicy(max_retry_after=60))
+    with pytest.raises(errors.RateLimitedError):
+        await transport.request("POST", URL, json={})
+    assert len(recorder.requests) == 1
+    assert sleeps == []
+
+
+def test_retry_after_http_date_is_seconds_from_now() -> None:
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now=1445412500.0) == 10.0
+    assert parse_retry_after("5") == 5.0
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after(None) is None
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+async def test_an_ambiguous_send_failure_is_never_retried(status: int, sleeps: list[float]) -> None:
+    recorder = Recorder(httpx.Response(status))
+    transport, _ = make_transport(recorder)
+    with pytest.raises(errors.ServerError):
+        await transport.request("POST", URL, json={"to": "01012345678"})
+    assert len(recorder.requests) == 1
+
+
+async def test_a_send_timeout_is_not_retried_and_may_have_been_sent(sleeps: list[float]) -> None:
+    recorder = Recorder(httpx.ReadTimeout("timed out"))
+    transport, _ = make_transport(recorder)
+    with pytest.raises(errors.RequestTimeoutError) as caught:
+        await transport.request("POST", URL, json={})
+    assert caught.value.may_have_been_sent is True
+    assert len(recorder.requests) == 1
+
+
+async def test_a_dropped_connection_after_sending_is_ambiguous(sleeps: list[float]) -> None:
+    recorder = Recorder(httpx.RemoteProtocolError("Server disconnected without sending a response."))
+    transport, _ = make_transport(recorder)
+    with pytest.raises(errors.TransportError) as caught:
+        await transport.request("POST", URL, json={})
+    assert caught.value.may_have_been_sent is True
+    assert len(recorder.requests) == 1
+
+
+async def test_a_send_is_retried_when_it_never_left(sleeps: list[float]) -> None:
+    recorder = Recorder(
+        httpx.ConnectError("refused"), httpx.PoolTimeout("busy"), httpx.Response(202, json={})
+    )
+    transport, _ = make_transport(recorder)
+    response = await transport.request("POST", URL, json={})
+    assert response.status_code == 202
+    assert len(recorder.requests) == 3
+
+
+async def test_connect_errors_that_exhaust_retries_say_not_sent(sleeps: list[float]) -> None:
+    recorder = Recorder(httpx.ConnectError("refused"))
+    transport, _ = make_transport(recorder)
+    with pytest.raises(errors.ConnectError) as caught:
+        await transport.request("POST", URL, json={})
+    assert caught.value.may_have_been_sent is False
+    assert len(recorder.requests) == 3
+
+
+async def test_unsafe_send_retries_are_opt_in(sleeps: list[float]) -> None:
+    recorder = Recorder(httpx.Response(503), httpx.Response(202, json={}))
+    transport, _ = make_transport(recorder, retry=RetryPolicy(retry_unsafe_sends=True, initial_backoff=0.01))
+    assert (await transport.request("POST", URL, json={})).status_code == 202
+    assert len(recorder.requests) == 2
+
+
+async def test_no_retries_policy_makes_one_attempt(sleeps: list[float]) -> None:
+    recorder = Recorder(httpx.Response(503))
+    transport, _ = make_transport(recorder, retry=NO_RETRIES)
+    with pytest.raises(errors.ServerError):
+        await transport.request("GET", URL)
+    assert len(recorder.requests) == 1
+
+
+def test_backoff_is_exponential_with_full_jitter_and_a_cap() -> None:
+    policy = RetryPolicy(initial_backoff=1.0, max_backoff=5.0)
+    for attempt, ceiling in [(1, 1.0), (2, 2.0), (3, 4.0), (4, 5.0), (9, 5.0)]:
+        delays = [policy.backoff(attempt) for _ in range(200)]
+        assert all(0 <= delay <= ceiling for delay in delays)
+        assert max(delays) > ceiling / 2
+
+
+async def test_error_statuses_map_to_typed_errors() -> None:
+    for status, error_class in [
+        (400, errors.BadRequestError),
+        (401, errors.AuthenticationError),
+        (404, errors.NotFoundError),
+        (500, errors.ServerError),
+    ]:
+        transport, _ = make_transport(Recorder(httpx.Response(status)), retry=NO_RETRIES)
+        with pytest.raises(error_class):
+            await transport.request("GET", URL)
+
+
+async def test_max_concurrency_bounds_requests_in_flight() -> None:
+    in_flight = peak = 0
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await asyncio.sleep(0.01)
+        in_flight -= 1
+        return httpx.Response(200, json={})
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    transport = Transport(
+        provider="test", auth=None, error_parser=generic_errors, http_client=client, max_concurrency=3
+    )
+    await asyncio.gather(*(transport.request("GET", URL) for _ in range(20)))
+    assert peak == 3
+
+
+async def test_a_borrowed_client_stays_open_and_an_owned_one_is_closed() -> None:
+    recorder = Recorder(httpx.Response(200, json={}))
+    transport, client = make_transport(recorder)
+    await transport.aclose()
+    assert not client.is_closed
+    await client.aclose()
+
+    owned = Transport(provider="test", auth=None, error_parser=generic_errors)
+    assert owned.owns_client
+    await owned.aclose()
+    assert owned._client.is_closed
+
+
+async def test_secrets_never_reach_logs_or_errors(
+    caplog: pytest.LogCaptureFixture, sleeps: list[float]
+) -> None:
+    redact_in_httpx_logs(SECRET_PATTERN)
+    caplog.set_level(logging.DEBUG)
+    recorder = Recorder(httpx.Response(503), httpx.Response(200, json={}), httpx.ConnectError("refused"))
+    transport, _ = make_transport(recorder, retry=RetryPolicy(max_attempts=2, initial_backoff=0.01))
+    await transport.request("GET", URL)
+    with pytest.raises(errors.ConnectError) as caught:
+        await transport.request("GET", URL)
+    assert "SECRET-APP-KEY" not in caplog.text
+    assert "/appKeys/***" in caplog.text
+    assert "SECRET-APP-KEY" not in str(caught.value)
+    assert "SECRET-APP-KEY" not in repr(transport)
+
+
+async def test_non_json_answers_become_malformed_response_errors() -> None:
+    transport, _ = make_transport(Recorder(httpx.Response(200, text="<html>oops</html>")))
+    response = await transport.request("GET", URL)
+    with pytest.raises(errors.MalformedResponseError, match="not JSON"):
+        response.json(provider="test")
+
+
+async def test_stream_yields_the_body_in_chunks() -> None:
+    body = b"a,b\n" * 10_000
+    transport, _ = make_transport(Recorder(httpx.Response(200, content=body)))
+    async with transport.stream("GET", URL) as chunks:
+        received = b"".join([chunk async for chunk in chunks])
+    assert received == body
+
+
+async def test_stream_errors_are_typed() -> None:
+    transport, _ = make_transport(Recorder(httpx.Response(404, text="nope")))
+    with pytest.raises(errors.NotFoundError):
+        async with transport.stream("GET", URL):
+            pass
+
+
+def test_max_concurrency_must_be_positive() -> None:
+    with pytest.raises(errors.ValidationError, match="max_concurrency"):
+        Transport(provider="test", auth=None, error_parser=generic_errors, max_concurrency=0)
