@@ -49,8 +49,24 @@ def byte_length(text: str) -> int:
     return len(encode(text, field="text"))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def encode(text: str, *, field: str) -> bytes:
-    """Encode ``text`` as the providers will, naming the first character they cannot carry."""
+    """Encode ``text`` as the providers will, naming the first character they cannot carry.
+
+    Control characters other than tab and line breaks are refused too: carriers drop or
+    garble them.
+    """
+    control = _CONTROL.search(text)
+    if control is not None:
+        character = control.group()
+        raise ValidationError(
+            field,
+            f"control character U+{ord(character):04X} at position {control.start()} cannot be sent",
+            limit="printable characters, tab and line breaks",
+            value=f"U+{ord(character):04X}",
+        )
     try:
         return text.encode(ENCODING)
     except UnicodeEncodeError as exc:
@@ -65,13 +81,17 @@ def encode(text: str, *, field: str) -> bytes:
 
 
 def unencodable_characters(text: str) -> list[tuple[int, str]]:
-    """Every ``(position, character)`` of ``text`` that EUC-KR cannot carry."""
+    """Every ``(position, character)`` of ``text`` that cannot be sent: characters EUC-KR
+    lacks (emoji) and control characters other than tab and line breaks."""
     found = []
     for position, character in enumerate(text):
         try:
             character.encode(ENCODING)
         except UnicodeEncodeError:
             found.append((position, character))
+        else:
+            if _CONTROL.match(character):
+                found.append((position, character))
     return found
 
 
