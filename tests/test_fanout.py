@@ -12,6 +12,7 @@ import pytest
 from krsms import (
     KrSmsError,
     Message,
+    MessageKind,
     Recipient,
     SendProgress,
     SendReport,
@@ -308,3 +309,21 @@ async def test_a_stream_refuses_a_message_that_carries_recipients() -> None:
     with pytest.raises(ValidationError, match="must be empty"):
         async for _ in gateway.send_stream(message(["01000000001"]), numbers(1)):
             pass
+
+
+async def test_plan_batches_like_a_send_without_sending() -> None:
+    gateway = FakeGateway(batch_size=100)
+    recipients = [*numbers(250), "bad", Recipient(number="01099999999", text="가" * 50)]
+    plan = await gateway.plan(message(), recipients)
+    assert plan.recipients == 252
+    assert [outcome.index for outcome in plan.invalid] == [250]
+    assert plan.requests == {MessageKind.SMS: 3, MessageKind.LMS: 1}
+    assert plan.total_requests == 4
+    assert gateway.requests == []
+
+
+def test_a_recipient_reference_comes_back_with_its_outcome() -> None:
+    gateway = FakeGateway()
+    recipients = [Recipient(number="01000000001", reference="row-7")]
+    report = asyncio.run(gateway.send(message(recipients)))
+    assert report.outcomes[0].recipient.reference == "row-7"

@@ -25,7 +25,7 @@ import asyncio
 import logging
 import uuid
 from collections import deque
-from collections.abc import AsyncIterable, AsyncIterator, Hashable, Iterable
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Hashable, Iterable
 from contextlib import aclosing
 from datetime import datetime, timezone
 from types import TracebackType
@@ -103,6 +103,23 @@ class BatchAttempt:
     """Unique per attempt (NHN sends it as ``senderGroupingKey``)."""
     started_at: datetime
     """UTC moment just before the request went out."""
+
+
+@attrs.frozen(kw_only=True)
+class SendPlan:
+    """What a send would do, worked out without any network call (a dry run)."""
+
+    recipients: int
+    """Recipients read."""
+    invalid: tuple[RecipientOutcome, ...]
+    """Recipients that would be NOT_SENT for failing validation, with the reason."""
+    requests: dict[MessageKind, int]
+    """Send requests the batches need, per kind."""
+
+    @property
+    def total_requests(self) -> int:
+        """Send requests in all."""
+        return sum(self.requests.values())
 
 
 class _Batcher:
@@ -304,6 +321,32 @@ class BatchingGateway(abc.ABC):
             async for report in reports:
                 yield report
 
+    async def plan(self, message: Message, recipients: RecipientSource | None = None) -> SendPlan:
+        """Validate and batch like :meth:`send_stream` without sending anything.
+
+        ``recipients`` defaults to ``message.recipients``. Message-level problems raise
+        :class:`krsms.ValidationError`; invalid recipients are listed in the plan.
+        """
+        check_message(message, self.rules)
+        default_kind = message_kind(message, self.rules)
+        source = message.recipients if recipients is None else recipients
+        batcher = _Batcher(self.batch_size, self.batch_size * self.max_concurrency)
+        requests: dict[MessageKind, int] = {}
+        invalid: list[RecipientOutcome] = []
+        count = 0
+        async for entry in self._resolve_lazily(message, source, default_kind):
+            count += 1
+            if isinstance(entry, RecipientOutcome):
+                invalid.append(entry)
+                continue
+            index, recipient, kind = entry
+            batch = batcher.add(self.batch_key(message, recipient, kind), kind, (index, recipient))
+            if batch is not None:
+                requests[batch.kind] = requests.get(batch.kind, 0) + 1
+        for batch in batcher.flush():
+            requests[batch.kind] = requests.get(batch.kind, 0) + 1
+        return SendPlan(recipients=count, invalid=tuple(invalid), requests=requests)
+
     async def _resolve_lazily(
         self, message: Message, recipients: RecipientSource, default_kind: MessageKind
     ) -> AsyncIterator[_Entry]:
@@ -332,7 +375,7 @@ class BatchingGateway(abc.ABC):
 
     async def _run(
         self, message: Message, entries: AsyncIterator[_Entry], progress: SendProgress
-    ) -> AsyncIterator[SendReport]:
+    ) -> AsyncGenerator[SendReport, None]:
         batcher = _Batcher(self.batch_size, self.batch_size * self.max_concurrency)
         ready: deque[Batch] = deque()
         flights: dict[asyncio.Task[SendReport], _Flight] = {}

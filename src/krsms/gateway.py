@@ -68,6 +68,9 @@ class Recipient:
         default=None, converter=_frozen_mapping, hash=False
     )
     """Values for the template's ``##key##`` placeholders (NHN templates)."""
+    reference: str | None = None
+    """Your own id for this recipient (a row number, a user id); never sent, returned with
+    its outcome so results can be matched back to your data."""
 
 
 def _to_recipients(values: Iterable[str | Recipient]) -> tuple[Recipient, ...]:
