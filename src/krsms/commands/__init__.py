@@ -1,0 +1,1 @@
+"""Implementations of the ``krsms`` command-line commands (``krsms.cli`` wires them up)."""
