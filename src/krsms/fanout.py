@@ -290,8 +290,7 @@ class BatchingGateway(abc.ABC):
                         )
                         for index, recipient, _ in not_started
                     )
-                ),
-                notify=False,
+                )
             )
             raise
         return progress.report()
@@ -498,7 +497,7 @@ class BatchingGateway(abc.ABC):
             await asyncio.wait(flights, timeout=10)
         for task, flight in flights.items():
             if task.done() and not task.cancelled() and task.exception() is None:
-                progress.record(task.result(), notify=False)
+                progress.record(task.result())
             elif flight.sent:
                 progress.record(
                     SendReport(
@@ -510,19 +509,17 @@ class BatchingGateway(abc.ABC):
                             )
                         ),
                         requests=1,
-                    ),
-                    notify=False,
+                    )
                 )
             else:
                 progress.record(
-                    SendReport(outcomes=tuple(flight.batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED))),
-                    notify=False,
+                    SendReport(outcomes=tuple(flight.batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED)))
                 )
         leftovers = list(ready) + batcher.flush()
         outcomes = [
             outcome for batch in leftovers for outcome in batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED)
         ]
-        progress.record(SendReport(outcomes=tuple(invalid + outcomes)), notify=False)
+        progress.record(SendReport(outcomes=tuple(invalid + outcomes)))
 
     async def _send_tracked(self, message: Message, flight: _Flight) -> SendReport:
         if self.requests_per_second is not None:

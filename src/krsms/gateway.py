@@ -172,7 +172,8 @@ class SendProgress:
             save(progress.report())
             raise
 
-    ``on_batch`` is called with each batch report (keep it quick; it runs in the send's task).
+    ``on_batch`` is called with every settled batch, including those settled by a
+    cancellation (keep it quick and synchronous; it runs in the send's task).
     ``keep_outcomes=False`` keeps only counts, for unbounded streams.
     """
 
@@ -200,7 +201,7 @@ class SendProgress:
         """Recipients with an outcome so far."""
         return sum(self.counts.values())
 
-    def record(self, batch: SendReport, *, notify: bool = True) -> None:
+    def record(self, batch: SendReport) -> None:
         """Add a settled batch (called by the SDK)."""
         for outcome in batch.outcomes:
             self.counts[outcome.status] += 1
@@ -209,7 +210,7 @@ class SendProgress:
         self.requests += batch.requests
         if batch.error is not None and self.error is None:
             self.error = batch.error
-        if notify and self.on_batch is not None:
+        if self.on_batch is not None:
             self.on_batch(batch)
 
     def finish(self) -> None:
