@@ -262,3 +262,11 @@ async def test_stream_errors_are_typed() -> None:
 def test_max_concurrency_must_be_positive() -> None:
     with pytest.raises(errors.ValidationError, match="max_concurrency"):
         Transport(provider="test", auth=None, error_parser=generic_errors, max_concurrency=0)
+
+
+def test_one_transport_serves_successive_event_loops() -> None:
+    recorder = Recorder(httpx.Response(200, json={}))
+    transport, _ = make_transport(recorder, max_concurrency=1)
+    for _ in range(2):
+        asyncio.run(transport.request("GET", URL))
+    assert len(recorder.requests) == 2

@@ -9,6 +9,7 @@ exception. Provider clients above it never import httpx.
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import json as jsonlib
 import logging
@@ -259,6 +260,7 @@ class Transport:
             self._request_timeout = timeouts.to_httpx() if timeouts else None
         self.max_concurrency = max_concurrency
         self._limiter: anyio.CapacityLimiter | None = None
+        self._limiter_loop: asyncio.AbstractEventLoop | None = None
         self._rng = random.Random()
 
     @property
@@ -267,9 +269,11 @@ class Transport:
         return self._owns_client
 
     def _slot(self) -> anyio.CapacityLimiter:
-        # Created lazily: a limiter belongs to the event loop that first uses it.
-        if self._limiter is None:
+        # A limiter belongs to the event loop that created it: make one per running loop.
+        loop = asyncio.get_running_loop()
+        if self._limiter is None or self._limiter_loop is not loop:
             self._limiter = anyio.CapacityLimiter(self.max_concurrency)
+            self._limiter_loop = loop
         return self._limiter
 
     async def request(
