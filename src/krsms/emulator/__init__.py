@@ -1,0 +1,41 @@
+"""A faithful local emulator of NCP SENS and NHN Cloud SMS (extra ``emulator``).
+
+One ASGI app serves both APIs at their documented paths, verifies SENS signatures and
+the NHN appKey, enforces the providers' limits with their own error shapes, stores what
+it accepts so look-ups, reservations and cancels answer consistently, and injects faults
+on demand::
+
+    from krsms.emulator import EmulatorConfig, EmulatorServer, Faults
+
+    with EmulatorServer(EmulatorConfig(faults=Faults(latency=0.05))) as server:
+        gateway = SensGateway(access_key=DEMO_SENS_ACCESS_KEY, ..., base_url=server.base_url)
+
+or in-process: ``httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app()))``.
+"""
+
+from krsms.emulator.app import create_app
+from krsms.emulator.config import (
+    DEMO_NHN_APP_KEY,
+    DEMO_SENS_ACCESS_KEY,
+    DEMO_SENS_SECRET_KEY,
+    DEMO_SENS_SERVICE_ID,
+    INSPECTION_PREFIX,
+    EmulatorConfig,
+    Faults,
+)
+from krsms.emulator.ledger import Delivery, Ledger
+from krsms.emulator.server import EmulatorServer
+
+__all__ = [
+    "DEMO_NHN_APP_KEY",
+    "DEMO_SENS_ACCESS_KEY",
+    "DEMO_SENS_SECRET_KEY",
+    "DEMO_SENS_SERVICE_ID",
+    "INSPECTION_PREFIX",
+    "Delivery",
+    "EmulatorConfig",
+    "EmulatorServer",
+    "Faults",
+    "Ledger",
+    "create_app",
+]

@@ -1,0 +1,166 @@
+"""Fault injection: an ASGI middleware that makes provider endpoints slow, busy or broken.
+
+Faults are drawn per request from a generator seeded with ``Faults.seed``, so a run with
+the same requests in the same order injects the same faults. Before-processing faults
+answer without calling the provider routes (nothing is stored: the message provably did
+not arrive). After-processing faults let the routes store the message and then lose the
+answer (500, a dropped connection or a delay past the client's timeout): the ambiguous
+case a client must never blindly resend.
+
+A dropped connection sends the response head and then aborts: over a real server
+(uvicorn) httpx sees ``RemoteProtocolError`` (incomplete message body). In-process
+(``httpx.ASGITransport``) the abort surfaces as :class:`DroppedConnection`, so drops are
+meant for loopback tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import threading
+from collections import Counter
+from typing import Any
+
+import attrs
+
+from krsms.emulator.config import INSPECTION_PREFIX, Faults
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+
+FAULT_KINDS = (
+    "rate_limit",
+    "server_error",
+    "unavailable",
+    "drop",
+    "error_after_processing",
+    "drop_after_processing",
+    "slow",
+)
+
+
+class DroppedConnection(Exception):
+    """Raised inside the server to abort a response half-way (an injected dropped connection)."""
+
+
+class FaultState:
+    """The current faults (swappable at run time), their random generator and counters."""
+
+    def __init__(self, faults: Faults):
+        self._lock = threading.Lock()
+        self.stats: Counter[str] = Counter()
+        self.replace(faults)
+
+    def replace(self, faults: Faults) -> None:
+        """Switch to ``faults`` and reseed."""
+        with self._lock:
+            self.faults = faults
+            self._random = random.Random(faults.seed)
+
+    def draw(self) -> tuple[str | None, float]:
+        """The fault for the next request (or None) and its latency in seconds."""
+        faults = self.faults
+        with self._lock:
+            latency = faults.latency + (self._random.uniform(0, faults.latency_jitter) if faults.latency_jitter else 0)
+            roll = self._random.random()
+        threshold = 0.0
+        for kind in FAULT_KINDS:
+            threshold += getattr(faults, f"{kind}_rate")
+            if roll < threshold:
+                return kind, latency
+        return None, latency
+
+    def count(self, key: str) -> None:
+        """Add one to a counter of ``/_emulator/stats``."""
+        with self._lock:
+            self.stats[key] += 1
+
+
+def provider_of(path: str) -> str | None:
+    """``"sens"``, ``"nhn"`` or None for a request path."""
+    if path.startswith("/sms/v2/"):
+        return "sens"
+    if path.startswith("/sms/v2.2/"):
+        return "nhn"
+    return None
+
+
+def is_send(method: str, path: str) -> bool:
+    """True for the endpoints that send messages (SENS S1, NHN sender/tag-sender POSTs)."""
+    if method != "POST":
+        return False
+    if path.startswith("/sms/v2/"):
+        return path.endswith("/messages")
+    return "/sender/" in path or "/tag-sender/" in path
+
+
+@attrs.define
+class _Captured:
+    messages: list[Message] = attrs.field(factory=list)
+
+
+class FaultInjector:
+    """ASGI middleware applying :class:`FaultState` to provider requests."""
+
+    def __init__(self, app: Any, state: FaultState):
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        path = scope.get("path", "")
+        provider = provider_of(path) if scope["type"] == "http" else None
+        if provider is None or path.startswith(INSPECTION_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        self.state.count(f"{provider}.requests")
+        if self.state.faults.sends_only and not is_send(scope["method"], path):
+            await self.app(scope, receive, send)
+            return
+        self.state.count(f"{provider}.sends")
+        kind, latency = self.state.draw()
+        if latency:
+            await asyncio.sleep(latency)
+        if kind is not None:
+            self.state.count(f"faults.{kind}")
+        if kind == "rate_limit":
+            await _answer(send, 429, b'{"error":"Too Many Requests"}', retry_after=self.state.faults.retry_after)
+        elif kind == "server_error":
+            await _answer(send, 500, b'{"error":"Internal Server Error"}')
+        elif kind == "unavailable":
+            await _answer(send, 503, b'{"error":"Service Unavailable"}')
+        elif kind == "drop":
+            await _drop(send)
+        elif kind is None:
+            await self.app(scope, receive, send)
+        else:
+            await self._after_processing(kind, scope, receive, send)
+
+    async def _after_processing(self, kind: str, scope: Scope, receive: Any, send: Any) -> None:
+        captured = _Captured()
+
+        async def capture(message: Message) -> None:
+            captured.messages.append(message)
+
+        await self.app(scope, receive, capture)
+        if kind == "error_after_processing":
+            await _answer(send, 500, b'{"error":"Internal Server Error"}')
+        elif kind == "drop_after_processing":
+            await _drop(send)
+        else:  # slow: the answer arrives after slow_delay, typically past the client's timeout
+            await asyncio.sleep(self.state.faults.slow_delay)
+            for message in captured.messages:
+                await send(message)
+
+
+async def _answer(send: Any, status: int, body: bytes, *, retry_after: float | None = None) -> None:
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if retry_after is not None:
+        headers.append((b"retry-after", str(max(0, round(retry_after))).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _drop(send: Any) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1000")]})
+    await send({"type": "http.response.body", "body": b'{"header":', "more_body": True})
+    raise DroppedConnection("injected dropped connection")

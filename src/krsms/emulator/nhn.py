@@ -1,0 +1,606 @@
+"""NHN Cloud SMS API v2.2, emulated: the envelope, the send endpoints, look-ups and reservations.
+
+Every answer is ``{"header": {"isSuccessful", "resultCode", "resultMessage"}, "body": ...}``
+with HTTP 200, failures included, as the document shows. Choices where it is silent:
+
+- a wrong or unknown appKey answers -1001; a missing or wrong ``X-Secret-Key`` (when the
+  emulator is configured with one) answers HTTP 401 with code -1000;
+- an unknown top-level field answers -9997 (the request is not the documented JSON);
+- one invalid recipient number fails the whole request with -2019; numbers configured in
+  ``rejected_numbers`` are accepted per request but answer their non-zero ``resultCode``
+  in ``sendResultList`` (the SDK reports them REJECTED);
+- a reservation more than 60 days ahead answers -2000 (invalid date).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import itertools
+import json
+import secrets
+import string
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import attrs
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from krsms.emulator.clock import SEOUL, Clock
+from krsms.emulator.config import EmulatorConfig
+from krsms.emulator.ledger import Delivery, Ledger
+
+PREFIX = "/sms/v2.2/appKeys/{appKey}"
+MAX_RECIPIENTS = 1000
+MAX_FILE_BYTES = 300 * 1024
+MAX_RESERVE_AHEAD = timedelta(days=60)
+REGISTERED_SENDERS = ("15446859", "0212345678", "0200000000")
+"""Sender numbers the emulator treats as registered (N32), besides any sender used."""
+AD_PREFIX = "(광고)"
+AD_OPT_OUT = "무료수신거부"
+SEND_FIELDS = frozenset(
+    {"templateId", "body", "title", "sendNo", "requestDate", "senderGroupingKey", "recipientList", "userId",
+     "attachFileIdList", "statsId", "originCode"}
+)  # fmt: skip
+RECIPIENT_FIELDS = frozenset(
+    {"recipientNo", "countryCode", "internationalRecipientNo", "templateParameter", "recipientGroupingKey"}
+)
+SEND_KINDS = {
+    "sms": ("SMS", "0", False),
+    "mms": ("LMS", "1", False),
+    "auth/sms": ("SMS", "2", False),
+    "ad-sms": ("SMS", "0", True),
+    "ad-mms": ("LMS", "1", True),
+}
+"""Path under ``/sender/`` -> (kind, sendType, advertisement)."""
+LIST_KINDS = {"sms": "0", "mms": "1", "auth/sms": "2"}
+SUCCESS_CODE = "1000"
+
+
+class Failure(Exception):
+    """An NHN failure answer (HTTP 200 unless said otherwise)."""
+
+    def __init__(self, code: int, message: str, *, status: int = 200):
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+def envelope(body: Any, *, code: int = 0, message: str = "SUCCESS", status: int = 200) -> JSONResponse:
+    """The NHN answer shape."""
+    return JSONResponse(
+        {"header": {"isSuccessful": code == 0, "resultCode": code, "resultMessage": message}, "body": body},
+        status_code=status,
+    )
+
+
+def _time(moment: datetime | None) -> str | None:
+    """``yyyy-MM-dd HH:mm:ss.S`` as NHN's look-ups answer."""
+    if moment is None:
+        return None
+    return moment.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M:%S.") + str(moment.microsecond // 100000)
+
+
+@attrs.define(kw_only=True)
+class NhnRecipient:
+    """One recipient of a stored NHN send."""
+
+    request_id: str
+    seq: int
+    send_type: str
+    kind: str
+    title: str | None
+    body: str
+    sender: str
+    recipient: str
+    country_code: str
+    grouping_key: str | None
+    recipient_grouping_key: str | None
+    template_id: str | None
+    advertisement: bool
+    request_date: datetime
+    create_date: datetime
+    reserved: bool
+    file_ids: list[int]
+    status: str = "1"
+    result_code: str | None = None
+    result_date: datetime | None = None
+
+    def settle(self, now: datetime, failure: str | None) -> None:
+        """Deliver (or fail) the message now."""
+        self.status = "0" if failure else "3"
+        self.result_code = failure or SUCCESS_CODE
+        self.result_date = now
+
+
+@attrs.define
+class NhnState:
+    """Everything the NHN emulator remembers."""
+
+    recipients: list[NhnRecipient] = attrs.field(factory=list)
+    by_request: dict[str, list[NhnRecipient]] = attrs.field(factory=dict)
+    files: dict[int, dict[str, Any]] = attrs.field(factory=dict)
+    lock: threading.Lock = attrs.field(factory=threading.Lock)
+
+
+class NhnApi:
+    """The routes and rules of one emulated NHN appKey."""
+
+    def __init__(self, config: EmulatorConfig, ledger: Ledger, clock: Clock):
+        self.config = config
+        self.ledger = ledger
+        self.clock = clock
+        self.state = NhnState()
+        self._file_ids = itertools.count(1)
+
+    def routes(self) -> list[BaseRoute]:
+        """Every route, with full paths."""
+        table: list[tuple[str, str, Callable[[Request], Any]]] = [
+            *(("POST", f"/sender/{path}", self._sender(path)) for path in SEND_KINDS),
+            *(("GET", f"/sender/{path}", self._lister(send_type)) for path, send_type in LIST_KINDS.items()),
+            *(
+                ("GET", f"/sender/{path}/{{requestId}}", self._getter(send_type))
+                for path, send_type in LIST_KINDS.items()
+            ),
+            ("GET", "/message-results", self.message_results),
+            ("POST", "/attachfile/binaryUpload", self.upload),
+            ("GET", "/sendNos", self.sender_numbers),
+            ("GET", "/reservations", self.reservations),
+            ("GET", "/reservations/{requestId}/{recipientSeq}", self.reservation),
+            ("PUT", "/reservations/cancel", self.cancel_reservations),
+        ]
+        routes: list[BaseRoute] = [
+            Route(PREFIX + path, self._guarded(handler), methods=[method]) for method, path, handler in table
+        ]
+        routes.append(
+            Route(PREFIX + "/{rest:path}", self._guarded(self.unknown), methods=["GET", "POST", "PUT", "DELETE"])
+        )
+        return routes
+
+    def _guarded(self, handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> Response:
+            try:
+                if not hmac.compare_digest(request.path_params["appKey"], self.config.nhn_app_key):
+                    raise Failure(-1001, "존재하지 않는 앱키")
+                if self.config.nhn_secret_key is not None and not hmac.compare_digest(
+                    request.headers.get("x-secret-key", ""), self.config.nhn_secret_key
+                ):
+                    raise Failure(-1000, "유효하지 않은 시크릿 키", status=401)
+                body = await handler(request)
+            except Failure as failure:
+                return envelope(None, code=failure.code, message=failure.message, status=failure.status)
+            return envelope(body)
+
+        return endpoint
+
+    async def unknown(self, request: Request) -> Any:
+        """Any other path under the appKey: -9998."""
+        raise Failure(-9998, "존재하지 않는 API")
+
+    async def _json(self, request: Request) -> Any:
+        try:
+            return json.loads(await request.body())
+        except ValueError:
+            raise Failure(-9997, "유효하지 않은 JSON 형식") from None
+
+    # -- sends ----------------------------------------------------------------------------
+
+    def _sender(self, path: str) -> Callable[[Request], Any]:
+        kind, send_type, advertisement = SEND_KINDS[path]
+
+        async def send(request: Request) -> Any:
+            return self.send(await self._json(request), kind=kind, send_type=send_type, advertisement=advertisement)
+
+        return send
+
+    def send(self, body: Any, *, kind: str, send_type: str, advertisement: bool) -> dict[str, Any]:
+        """N1/N4/N7/N10/N11: validate, store and record a send."""
+        if not isinstance(body, dict) or set(body) - SEND_FIELDS:
+            raise Failure(-9997, "유효하지 않은 JSON 형식")
+        sender = body.get("sendNo")
+        if not sender or sender in self.config.unregistered_senders:
+            raise Failure(-2312, "발신번호가 비어있거나 미등록 상태")
+        text = body.get("body")
+        title = body.get("title") if kind != "SMS" else None
+        if not isinstance(text, str) or not text or (kind != "SMS" and not title):
+            raise Failure(-2014, "제목 또는 본문이 비어있음")
+        self._check_text(text, 255 if kind == "SMS" else 4000)
+        if title is not None:
+            self._check_text(str(title), 120)
+        if advertisement and not (text.startswith(AD_PREFIX) and AD_OPT_OUT in text.replace(" ", "")):
+            raise Failure(-6003, "본문에 수신거부 안내 문구가 없음")
+        file_ids = body.get("attachFileIdList") or []
+        if file_ids and kind == "SMS":
+            raise Failure(-1006, "유효하지 않은 발송 메시지 타입")
+        for file_id in file_ids:
+            if file_id not in self.state.files:
+                raise Failure(-2004, "첨부 파일이 존재하지 않음")
+        if file_ids:
+            kind = "MMS"
+        recipients = body.get("recipientList")
+        if not isinstance(recipients, list) or not recipients:
+            raise Failure(-2001, "수신자가 비어있음")
+        if len(recipients) > MAX_RECIPIENTS:
+            raise Failure(-2016, "수신자가 1,000명 초과")
+        for item in recipients:
+            if not isinstance(item, dict) or set(item) - RECIPIENT_FIELDS:
+                raise Failure(-9997, "유효하지 않은 JSON 형식")
+            number = item.get("recipientNo") or item.get("internationalRecipientNo")
+            if not isinstance(number, str) or not number:
+                raise Failure(-2018, "수신 번호가 비어있음")
+            if not number.isdigit() or not 8 <= len(number) <= 20:
+                raise Failure(-2019, "수신 번호가 유효하지 않음")
+        now = self.clock.now()
+        reserve_at = self._reservation(body.get("requestDate"), now)
+        request_id = now.strftime("%Y%m%d%H%M%S") + "".join(
+            secrets.choice(string.ascii_letters + string.digits) for _ in range(11)
+        )
+        stored: list[NhnRecipient] = []
+        results = []
+        for seq, item in enumerate(recipients, start=1):
+            number = item.get("recipientNo") or item["internationalRecipientNo"]
+            code = self.config.rejected_numbers.get(number, 0)
+            results.append(
+                {
+                    "recipientNo": number,
+                    "resultCode": code,
+                    "resultMessage": "SUCCESS" if code == 0 else "FAIL",
+                    "recipientSeq": seq,
+                    "recipientGroupingKey": item.get("recipientGroupingKey"),
+                }
+            )
+            message_text = self._substitute(text, item.get("templateParameter"))
+            self.ledger.record(
+                Delivery(
+                    provider="nhn",
+                    request_id=request_id,
+                    recipient=number,
+                    sender=sender,
+                    kind=kind,
+                    text=message_text,
+                    subject=title,
+                    advertisement=advertisement,
+                    reserved_for=body.get("requestDate"),
+                    status="accepted" if code == 0 else "rejected",
+                    result_code=str(code),
+                    grouping_key=body.get("senderGroupingKey"),
+                    accepted_at=now,
+                )
+            )
+            if code != 0:
+                continue
+            record = NhnRecipient(
+                request_id=request_id,
+                seq=seq,
+                send_type=send_type,
+                kind=kind,
+                title=title,
+                body=message_text,
+                sender=sender,
+                recipient=number,
+                country_code=str(item.get("countryCode", "82")),
+                grouping_key=body.get("senderGroupingKey"),
+                recipient_grouping_key=item.get("recipientGroupingKey"),
+                template_id=body.get("templateId"),
+                advertisement=advertisement,
+                request_date=reserve_at or now,
+                create_date=now,
+                reserved=reserve_at is not None,
+                file_ids=list(file_ids),
+            )
+            if reserve_at is None:
+                record.settle(now, self.config.undeliverable_numbers.get(number))
+            stored.append(record)
+        with self.state.lock:
+            self.state.recipients.extend(stored)
+            self.state.by_request[request_id] = stored
+        return {
+            "data": {
+                "requestId": request_id,
+                "statusCode": "2",
+                "senderGroupingKey": body.get("senderGroupingKey"),
+                "sendResultList": results,
+            }
+        }
+
+    @staticmethod
+    def _check_text(text: str, max_chars: int) -> None:
+        try:
+            text.encode("cp949")
+        except UnicodeEncodeError:
+            raise Failure(-2023, "제목 또는 본문에 허용되지 않는 문자(Emoji 등)가 포함됨") from None
+        if len(text) > max_chars:
+            raise Failure(-2015, "제목 또는 본문이 너무 김")
+
+    @staticmethod
+    def _substitute(text: str, parameters: Any) -> str:
+        if isinstance(parameters, dict):
+            for key, value in parameters.items():
+                text = text.replace(f"##{key}##", str(value))
+        return text
+
+    def _reservation(self, value: Any, now: datetime) -> datetime | None:
+        if value in (None, ""):
+            return None
+        try:
+            moment = datetime.strptime(str(value), "%Y-%m-%d %H:%M").replace(tzinfo=SEOUL)
+        except ValueError:
+            raise Failure(-2000, "유효하지 않은 날짜 형식") from None
+        if moment < now - timedelta(minutes=1):
+            raise Failure(-2022, "요청 일시가 현재 시간보다 이전")
+        if moment - now > MAX_RESERVE_AHEAD:
+            raise Failure(-2000, "예약 일시는 60일 이내")
+        return moment
+
+    def _settle_due(self) -> None:
+        now = self.clock.now()
+        with self.state.lock:
+            for record in self.state.recipients:
+                if record.reserved and record.status == "1" and record.request_date <= now:
+                    record.settle(now, self.config.undeliverable_numbers.get(record.recipient))
+
+    # -- look-ups -------------------------------------------------------------------------
+
+    def _item(self, record: NhnRecipient) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "requestId": record.request_id,
+            "requestDate": _time(record.request_date),
+            "resultDate": _time(record.result_date),
+            "templateId": record.template_id,
+            "templateName": None,
+            "categoryId": None,
+            "categoryName": None,
+            "body": record.body,
+            "sendNo": record.sender,
+            "countryCode": record.country_code,
+            "recipientNo": record.recipient,
+            "msgStatus": record.status,
+            "msgStatusName": {"0": "실패", "1": "요청", "3": "성공", "4": "예약취소"}.get(record.status, ""),
+            "resultCode": record.result_code,
+            "resultCodeName": "성공"
+            if record.result_code == SUCCESS_CODE
+            else ("실패" if record.result_code else None),
+            "telecomCode": 10001 if record.result_date else None,
+            "telecomCodeName": "SKT" if record.result_date else None,
+            "mtPr": str(record.seq),
+            "sendType": record.send_type,
+            "userId": None,
+            "adYn": "Y" if record.advertisement else "N",
+            "resultMessage": "",
+            "senderGroupingKey": record.grouping_key,
+            "recipientGroupingKey": record.recipient_grouping_key,
+        }
+        if record.send_type == "1":
+            item["title"] = record.title
+            item["attachFileList"] = [
+                {"fileId": file_id, "fileName": self.state.files[file_id]["fileName"]} for file_id in record.file_ids
+            ]
+        return item
+
+    @staticmethod
+    def _page(items: list[Any], request: Request) -> dict[str, Any]:
+        try:
+            page_num = int(request.query_params.get("pageNum", 1))
+            page_size = int(request.query_params.get("pageSize", 15))
+        except ValueError:
+            raise Failure(-2011, "필수 조회 파라미터가 유효하지 않음") from None
+        if page_num < 1 or not 1 <= page_size <= 1000:
+            raise Failure(-2011, "필수 조회 파라미터가 유효하지 않음")
+        start = (page_num - 1) * page_size
+        return {
+            "pageNum": page_num,
+            "pageSize": page_size,
+            "totalCount": len(items),
+            "data": items[start : start + page_size],
+        }
+
+    def _date(self, value: str) -> datetime:
+        try:
+            return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=SEOUL)
+        except ValueError:
+            raise Failure(-2000, "유효하지 않은 날짜 형식") from None
+
+    def _select(self, request: Request, send_types: set[str]) -> list[NhnRecipient]:
+        query = request.query_params
+        request_id = query.get("requestId")
+        window = None
+        for start, end in (("startRequestDate", "endRequestDate"), ("startCreateDate", "endCreateDate")):
+            if query.get(start) and query.get(end):
+                window = (start, self._date(query[start]), self._date(query[end]))
+                if window[2] - window[1] > timedelta(days=31):
+                    raise Failure(-4000, "조회 범위가 1개월 초과")
+        if not request_id and window is None:
+            raise Failure(-2011, "필수 조회 파라미터가 비어있음")
+        self._settle_due()
+        filters = {
+            "sendNo": "sender",
+            "recipientNo": "recipient",
+            "templateId": "template_id",
+            "msgStatus": "status",
+            "senderGroupingKey": "grouping_key",
+            "recipientGroupingKey": "recipient_grouping_key",
+        }
+        with self.state.lock:
+            candidates = list(self.state.by_request.get(request_id, [])) if request_id else list(self.state.recipients)
+        selected = []
+        for record in candidates:
+            if record.send_type not in send_types:
+                continue
+            if window is not None:
+                moment = record.request_date if window[0] == "startRequestDate" else record.create_date
+                if not window[1] <= moment <= window[2]:
+                    continue
+            if all(
+                str(getattr(record, attribute)) == query[name] for name, attribute in filters.items() if name in query
+            ):
+                selected.append(record)
+        return selected
+
+    def _lister(self, send_type: str) -> Callable[[Request], Any]:
+        async def list_sends(request: Request) -> Any:
+            return self._page([self._item(record) for record in self._select(request, {send_type})], request)
+
+        return list_sends
+
+    def _getter(self, send_type: str) -> Callable[[Request], Any]:
+        async def get_send(request: Request) -> Any:
+            mt_pr = request.query_params.get("mtPr")
+            if mt_pr is None or not mt_pr.isdigit():
+                raise Failure(-2012, "상세 조회 파라미터가 유효하지 않음")
+            self._settle_due()
+            for record in self.state.by_request.get(request.path_params["requestId"], []):
+                if record.seq == int(mt_pr) and record.send_type == send_type:
+                    return {"data": self._item(record)}
+            raise Failure(-2008, "요청 ID가 유효하지 않음")
+
+        return get_send
+
+    async def message_results(self, request: Request) -> Any:
+        """N12: results updated in a window."""
+        query = request.query_params
+        if not (query.get("startUpdateDate") and query.get("endUpdateDate")):
+            raise Failure(-2011, "필수 조회 파라미터가 비어있음")
+        start, end = self._date(query["startUpdateDate"]), self._date(query["endUpdateDate"])
+        self._settle_due()
+        message_type = query.get("messageType")
+        items = [
+            {
+                "messageType": "AUTH" if record.send_type == "2" else record.kind,
+                "requestId": record.request_id,
+                "recipientSeq": record.seq,
+                "resultCode": record.result_code,
+                "resultCodeName": "성공" if record.result_code == SUCCESS_CODE else "실패",
+                "requestDate": _time(record.request_date),
+                "resultDate": _time(record.result_date),
+                "updateDate": _time(record.result_date),
+                "telecomCode": "10001",
+                "telecomCodeName": "SKT",
+                "senderGroupingKey": record.grouping_key,
+                "recipientGroupingKey": record.recipient_grouping_key,
+            }
+            for record in list(self.state.recipients)
+            if record.result_date is not None
+            and start <= record.result_date <= end
+            and (message_type is None or message_type == ("AUTH" if record.send_type == "2" else record.kind))
+        ]
+        return self._page(items, request)
+
+    # -- attachments and sender numbers ---------------------------------------------------
+
+    async def upload(self, request: Request) -> Any:
+        """N18: store an MMS image."""
+        body = await self._json(request)
+        if not isinstance(body, dict) or set(body) - {"fileName", "createUser", "fileBody"}:
+            raise Failure(-9997, "유효하지 않은 JSON 형식")
+        name = body.get("fileName")
+        if not isinstance(name, str) or not name or len(name) > 45:
+            raise Failure(-2002, "첨부 파일 이름이 유효하지 않음")
+        if not name.lower().endswith((".jpg", ".jpeg")):
+            raise Failure(-2003, "첨부 파일 확장자가 jpg, jpeg가 아님")
+        try:
+            content = base64.b64decode(str(body.get("fileBody", "")), validate=True)
+        except (binascii.Error, ValueError):
+            raise Failure(-2010, "첨부 파일 업로드 타입이 유효하지 않음") from None
+        if not content:
+            raise Failure(-2004, "첨부 파일이 존재하지 않음")
+        if len(content) > MAX_FILE_BYTES:
+            raise Failure(-2005, "첨부 파일 크기가 300KB 초과")
+        file_id = next(self._file_ids)
+        path = f"0/toast-mt-{self.clock.now():%Y-%m-%d}/{file_id}"
+        self.state.files[file_id] = {"fileId": file_id, "fileName": name, "filePath": path}
+        return {"data": dict(self.state.files[file_id])}
+
+    async def sender_numbers(self, request: Request) -> Any:
+        """N32: registered sender numbers."""
+        query = request.query_params
+        now = _time(self.clock.now())
+        items = [
+            {"serviceId": 1, "sendNo": number, "useYn": "Y", "blockYn": "N", "blockReason": None,
+             "createDate": now, "createUser": "emulator", "updateDate": now, "updateUser": "emulator"}
+            for number in REGISTERED_SENDERS
+            if query.get("sendNo") in (None, number)
+        ]  # fmt: skip
+        return self._page(items, request)
+
+    # -- reservations ---------------------------------------------------------------------
+
+    def _reservation_item(self, record: NhnRecipient) -> dict[str, Any]:
+        status = {"1": "RESERVED", "4": "CANCEL", "3": "COMPLETED", "0": "FAILED"}[record.status]
+        return {
+            "requestId": record.request_id,
+            "recipientSeq": record.seq,
+            "requestDate": _time(record.request_date),
+            "sendNo": record.sender,
+            "recipientNo": record.recipient,
+            "countryCode": record.country_code,
+            "sendType": record.send_type,
+            "messageType": "AUTH" if record.send_type == "2" else record.kind,
+            "adYn": "Y" if record.advertisement else "N",
+            "templateId": record.template_id,
+            "templateParameter": None,
+            "templateName": None,
+            "title": record.title,
+            "body": record.body,
+            "messageStatus": status,
+            "createUser": None,
+            "createDate": _time(record.create_date),
+            "updateDate": _time(record.result_date or record.create_date),
+        }
+
+    async def reservations(self, request: Request) -> Any:
+        """N34: reserved recipients."""
+        self._settle_due()
+        query = request.query_params
+        status_filter = query.get("messageStatus")
+        items = [
+            self._reservation_item(record)
+            for record in list(self.state.recipients)
+            if record.reserved
+            and query.get("requestId") in (None, record.request_id)
+            and query.get("sendType") in (None, record.send_type)
+            and query.get("recipientNo") in (None, record.recipient)
+        ]
+        if status_filter:
+            items = [item for item in items if item["messageStatus"] == status_filter]
+        return self._page(items, request)
+
+    async def reservation(self, request: Request) -> Any:
+        """N35: one reserved recipient."""
+        self._settle_due()
+        for record in self.state.by_request.get(request.path_params["requestId"], []):
+            if str(record.seq) == request.path_params["recipientSeq"] and record.reserved:
+                return {"data": self._reservation_item(record)}
+        raise Failure(-2008, "요청 ID가 유효하지 않음")
+
+    async def cancel_reservations(self, request: Request) -> Any:
+        """N36: cancel reserved recipients that have not gone out."""
+        body = await self._json(request)
+        if (
+            not isinstance(body, dict)
+            or not isinstance(body.get("reservationList"), list)
+            or not body.get("updateUser")
+        ):
+            raise Failure(-9997, "유효하지 않은 JSON 형식")
+        self._settle_due()
+        cancelled_requests: set[str] = set()
+        canceled = 0
+        for item in body["reservationList"]:
+            for record in self.state.by_request.get(str(item.get("requestId")), []):
+                if record.seq == item.get("recipientSeq") and record.reserved and record.status == "1":
+                    record.status = "4"
+                    canceled += 1
+                    cancelled_requests.add(record.request_id)
+        for request_id in cancelled_requests:
+            if all(record.status == "4" for record in self.state.by_request[request_id]):
+                self.ledger.cancel("nhn", request_id)
+        return {"data": {"requestedCount": len(body["reservationList"]), "canceledCount": canceled}}
+
+
+def nhn_routes(config: EmulatorConfig, ledger: Ledger, clock: Clock) -> list[BaseRoute]:
+    """The NHN routes of an emulator."""
+    return NhnApi(config, ledger, clock).routes()

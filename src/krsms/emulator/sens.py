@@ -1,0 +1,652 @@
+"""The NCP SENS SMS API v2, emulated: signature v2, limits, state and look-ups.
+
+Answers follow the SENS document; where it is silent the choices are:
+
+- authentication failures answer like NCP's API gateway: 401 with
+  ``{"error": {"errorCode": "200", "message": "Authentication Failed", "details": ...}}``;
+  a service id other than the configured one is 404 with errorCode ``"300"`` (Not Found);
+- request validation failures are 400 with
+  ``{"statusCode": "400", "statusName": "fail", "errorMessage": "<field>: <reason>"}``;
+- an unregistered sender number is such a 400; numbers in ``rejected_numbers`` (SENS
+  cannot refuse one recipient at send time) are accepted and fail delivery with code 3001,
+  numbers in ``undeliverable_numbers`` fail delivery with their code;
+- immediate sends complete at once; reservations stay READY until due, then DONE.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import itertools
+import json
+import secrets
+import threading
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import attrs
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from krsms.emulator.clock import SEOUL, Clock
+from krsms.emulator.config import EmulatorConfig
+from krsms.emulator.ledger import Delivery, Ledger
+
+PREFIX = "/sms/v2/services/{serviceId}"
+WINDOW_MS = 5 * 60 * 1000
+MAX_MESSAGES = 100
+MAX_UNSUBSCRIBES = 1000
+MAX_FILE_BYTES = 300 * 1024
+BYTE_LIMITS = {"SMS": 90, "LMS": 2000, "MMS": 2000}
+SUBJECT_BYTES = 40
+SEND_FIELDS = frozenset(
+    {"type", "contentType", "countryCode", "from", "subject", "content", "messages", "files",
+     "reserveTime", "reserveTimeZone", "scheduleCode"}
+)  # fmt: skip
+MESSAGE_FIELDS = frozenset({"to", "subject", "content"})
+REJECTED_DELIVERY_CODE = "3001"
+
+
+class Refusal(Exception):
+    """A request the emulated API refuses; becomes a JSON error answer."""
+
+    def __init__(self, status: int, body: dict[str, Any]):
+        self.status = status
+        self.body = body
+
+
+def bad_request(field: str, reason: str) -> Refusal:
+    """A 400 in the SENS shape, naming the field."""
+    return Refusal(400, {"statusCode": "400", "statusName": "fail", "errorMessage": f"{field}: {reason}"})
+
+
+def gateway_error(status: int, code: str, message: str, details: str) -> Refusal:
+    """An error in NCP API gateway shape."""
+    return Refusal(status, {"error": {"errorCode": code, "message": message, "details": details}})
+
+
+@attrs.define(kw_only=True)
+class SensMessage:
+    """One recipient of a stored send request."""
+
+    message_id: str
+    request_id: str
+    type: str
+    content_type: str
+    country_code: str
+    sender: str
+    to: str
+    subject: str | None
+    content: str
+    file_ids: list[str]
+    schedule_code: str | None
+    request_time: datetime
+    status: str = "READY"
+    status_code: str | None = None
+    status_name: str | None = None
+    status_message: str | None = None
+    complete_time: datetime | None = None
+
+
+@attrs.define(kw_only=True)
+class SensRequest:
+    """One accepted send request."""
+
+    request_id: str
+    request_time: datetime
+    messages: list[SensMessage]
+    reserve_time: datetime | None = None
+    reserve_time_zone: str | None = None
+    reserve_status: str | None = None
+
+
+@attrs.define
+class SensState:
+    """Everything the SENS emulator remembers."""
+
+    requests: dict[str, SensRequest] = attrs.field(factory=dict)
+    messages: dict[str, SensMessage] = attrs.field(factory=dict)
+    files: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    unsubscribes: dict[str, datetime] = attrs.field(factory=dict)
+    lock: threading.Lock = attrs.field(factory=threading.Lock)
+
+
+def _format(moment: datetime, pattern: str = "%Y-%m-%d %H:%M:%S") -> str:
+    return moment.astimezone(SEOUL).strftime(pattern)
+
+
+def _format_millis(moment: datetime) -> str:
+    return moment.astimezone(SEOUL).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+
+
+def _euc_kr_bytes(field: str, text: str) -> int:
+    try:
+        return len(text.encode("cp949"))
+    except UnicodeEncodeError as error:
+        raise bad_request(field, f"character {text[error.start]!r} cannot be encoded in EUC-KR") from None
+
+
+class SensApi:
+    """The routes and rules of one emulated SENS service."""
+
+    def __init__(self, config: EmulatorConfig, ledger: Ledger, clock: Clock):
+        self.config = config
+        self.ledger = ledger
+        self.clock = clock
+        self.state = SensState()
+        self._ids = itertools.count(1)
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def routes(self) -> list[BaseRoute]:
+        """Every SENS route, with full paths."""
+        table: list[tuple[str, str, Callable[[Request], Any]]] = [
+            ("POST", "/messages", self.send),
+            ("GET", "/messages", self.list_messages),
+            ("GET", "/messages/{messageId}", self.get_message),
+            ("POST", "/files", self.upload_file),
+            ("GET", "/reservations/{reserveId}/reserve-status", self.reserve_status),
+            ("DELETE", "/reservations/{reserveId}", self.cancel_reservation),
+            ("DELETE", "/schedules/{scheduleCode}/messages/{messageId}", self.cancel_scheduled),
+            ("GET", "/unsubscribes", self.list_unsubscribes),
+            ("POST", "/unsubscribes", self.add_unsubscribes),
+            ("DELETE", "/unsubscribes", self.delete_unsubscribes),
+        ]
+        return [Route(PREFIX + path, self._guarded(handler), methods=[method]) for method, path, handler in table]
+
+    def _guarded(self, handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> Response:
+            try:
+                self._authenticate(request)
+                if request.path_params["serviceId"] != self.config.sens_service_id:
+                    raise gateway_error(404, "300", "Not Found", "unknown service id")
+                result = await handler(request)
+            except Refusal as refusal:
+                return JSONResponse(refusal.body, status_code=refusal.status)
+            if isinstance(result, Response):
+                return result
+            return JSONResponse(result)
+
+        return endpoint
+
+    def _authenticate(self, request: Request) -> None:
+        headers = request.headers
+        timestamp = headers.get("x-ncp-apigw-timestamp")
+        access_key = headers.get("x-ncp-iam-access-key")
+        signature = headers.get("x-ncp-apigw-signature-v2")
+        if not (timestamp and access_key and signature):
+            raise gateway_error(401, "200", "Authentication Failed", "missing authentication headers")
+        if not timestamp.isdigit() or abs(int(timestamp) - self.clock.now_ms()) > WINDOW_MS:
+            raise gateway_error(401, "200", "Authentication Failed", "timestamp is outside the 5 minute window")
+        if not hmac.compare_digest(access_key, self.config.sens_access_key):
+            raise gateway_error(401, "200", "Authentication Failed", "invalid access key")
+        raw_path: bytes = request.scope.get("raw_path") or request.scope["path"].encode()
+        query: bytes = request.scope.get("query_string", b"")
+        target = raw_path if b"?" in raw_path or not query else raw_path + b"?" + query
+        message = f"{request.method} {target.decode('latin-1')}\n{timestamp}\n{access_key}"
+        expected = base64.b64encode(
+            hmac.new(self.config.sens_secret_key.encode(), message.encode("latin-1"), hashlib.sha256).digest()
+        ).decode()
+        if not hmac.compare_digest(signature, expected):
+            raise gateway_error(401, "200", "Authentication Failed", "signature does not match")
+
+    async def _json(self, request: Request) -> Any:
+        try:
+            return json.loads(await request.body())
+        except ValueError:
+            raise bad_request("body", "is not valid JSON") from None
+
+    def _new_id(self, prefix: str) -> str:
+        return f"{prefix}-{next(self._ids):08d}-{secrets.token_hex(6)}"
+
+    # -- S1 send --------------------------------------------------------------------------
+
+    async def send(self, request: Request) -> Response:
+        """S1: validate, store and record a send request."""
+        body = await self._json(request)
+        if not isinstance(body, dict):
+            raise bad_request("body", "must be a JSON object")
+        unknown = sorted(set(body) - SEND_FIELDS)
+        if unknown:
+            raise bad_request(unknown[0], "is not a field of this API")
+        kind = str(body.get("type", "")).upper()
+        if kind not in BYTE_LIMITS:
+            raise bad_request("type", "must be SMS, LMS or MMS")
+        content_type = body.get("contentType", "COMM")
+        if content_type not in ("COMM", "AD"):
+            raise bad_request("contentType", "must be COMM or AD")
+        sender = body.get("from")
+        if not isinstance(sender, str) or not sender.isdigit():
+            raise bad_request("from", "is required, digits only")
+        if sender in self.config.unregistered_senders:
+            raise bad_request("from", "is not a registered calling number")
+        content = body.get("content")
+        if not isinstance(content, str) or not content:
+            raise bad_request("content", "is required")
+        self._check_text("content", content, kind)
+        subject = body.get("subject")
+        if subject is not None:
+            self._check_subject("subject", subject)
+        messages = body.get("messages")
+        if not isinstance(messages, list) or not messages:
+            raise bad_request("messages", "is required (1 to 100)")
+        if len(messages) > MAX_MESSAGES:
+            raise bad_request("messages", f"has {len(messages)} items; at most {MAX_MESSAGES}")
+        for position, item in enumerate(messages):
+            self._check_message(position, item, kind)
+        file_ids = self._check_files(body.get("files"), kind)
+        reserve_time, zone_name = self._check_reservation(body.get("reserveTime"), body.get("reserveTimeZone"))
+        now = self.clock.now()
+        request_id = self._new_id("R")
+        stored = SensRequest(
+            request_id=request_id,
+            request_time=now,
+            messages=[],
+            reserve_time=reserve_time,
+            reserve_time_zone=zone_name if reserve_time else None,
+            reserve_status="READY" if reserve_time else None,
+        )
+        for item in messages:
+            to = item["to"]
+            message = SensMessage(
+                message_id=self._new_id("M"),
+                request_id=request_id,
+                type="LMS" if kind == "MMS" and not file_ids else kind,
+                content_type=content_type,
+                country_code=str(body.get("countryCode", "82")),
+                sender=sender,
+                to=to,
+                subject=item.get("subject", subject),
+                content=item.get("content", content),
+                file_ids=file_ids,
+                schedule_code=body.get("scheduleCode"),
+                request_time=now,
+            )
+            if reserve_time is None:
+                self._complete(message, now)
+            stored.messages.append(message)
+            self.ledger.record(
+                Delivery(
+                    provider="sens",
+                    request_id=request_id,
+                    recipient=to,
+                    sender=sender,
+                    kind=message.type,
+                    text=message.content,
+                    subject=message.subject,
+                    advertisement=content_type == "AD",
+                    reserved_for=body.get("reserveTime"),
+                    result_code=message.status_code,
+                    accepted_at=now,
+                )
+            )
+        with self.state.lock:
+            self.state.requests[request_id] = stored
+            for message in stored.messages:
+                self.state.messages[message.message_id] = message
+        return JSONResponse(
+            {
+                "requestId": request_id,
+                "requestTime": _format_millis(now),
+                "statusCode": "202",
+                "statusName": "success",
+            },
+            status_code=202,
+        )
+
+    def _check_text(self, field: str, text: str, kind: str) -> None:
+        size = _euc_kr_bytes(field, text)
+        if size > BYTE_LIMITS[kind]:
+            raise bad_request(field, f"is {size} bytes; {kind} allows {BYTE_LIMITS[kind]}")
+
+    def _check_subject(self, field: str, subject: Any) -> None:
+        if not isinstance(subject, str):
+            raise bad_request(field, "must be a string")
+        size = _euc_kr_bytes(field, subject)
+        if size > SUBJECT_BYTES:
+            raise bad_request(field, f"is {size} bytes; at most {SUBJECT_BYTES}")
+
+    def _check_message(self, position: int, item: Any, kind: str) -> None:
+        field = f"messages[{position}]"
+        if not isinstance(item, dict):
+            raise bad_request(field, "must be an object")
+        unknown = sorted(set(item) - MESSAGE_FIELDS)
+        if unknown:
+            raise bad_request(f"{field}.{unknown[0]}", "is not a field of this API")
+        to = item.get("to")
+        if not isinstance(to, str) or not to.isdigit() or not 8 <= len(to) <= 20:
+            raise bad_request(f"{field}.to", "must be a number of digits only")
+        if "content" in item:
+            if not isinstance(item["content"], str) or not item["content"]:
+                raise bad_request(f"{field}.content", "must be a non-empty string")
+            self._check_text(f"{field}.content", item["content"], kind)
+        if "subject" in item:
+            self._check_subject(f"{field}.subject", item["subject"])
+
+    def _check_files(self, files: Any, kind: str) -> list[str]:
+        if files is None:
+            return []
+        if kind != "MMS":
+            raise bad_request("files", "only MMS carries files")
+        if not isinstance(files, list):
+            raise bad_request("files", "must be a list")
+        file_ids = []
+        for position, item in enumerate(files):
+            file_id = item.get("fileId") if isinstance(item, dict) else None
+            if file_id not in self.state.files:
+                raise bad_request(f"files[{position}].fileId", "is not an uploaded file")
+            file_ids.append(file_id)
+        return file_ids
+
+    def _check_reservation(self, reserve_time: Any, zone_name: Any) -> tuple[datetime | None, str]:
+        zone_name = zone_name or "Asia/Seoul"
+        if reserve_time is None:
+            return None, zone_name
+        try:
+            zone = ZoneInfo(str(zone_name))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise bad_request("reserveTimeZone", f"{zone_name!r} is not a time zone") from None
+        try:
+            moment = datetime.strptime(str(reserve_time), "%Y-%m-%d %H:%M").replace(tzinfo=zone)
+        except ValueError:
+            raise bad_request("reserveTime", "must be yyyy-MM-dd HH:mm") from None
+        if moment <= self.clock.now():
+            raise bad_request("reserveTime", "is in the past")
+        return moment, zone_name
+
+    def _complete(self, message: SensMessage, now: datetime) -> None:
+        failure = self.config.undeliverable_numbers.get(message.to)
+        if failure is None and message.to in self.config.rejected_numbers:
+            failure = REJECTED_DELIVERY_CODE
+        message.status = "COMPLETED"
+        message.complete_time = now
+        message.status_code = failure or "0"
+        message.status_name = "fail" if failure else "success"
+        message.status_message = "delivery failed" if failure else "success"
+
+    def _settle_due(self, stored: SensRequest) -> None:
+        now = self.clock.now()
+        if stored.reserve_status == "READY" and stored.reserve_time and stored.reserve_time <= now:
+            stored.reserve_status = "DONE"
+            for message in stored.messages:
+                self._complete(message, now)
+
+    # -- S2 files -------------------------------------------------------------------------
+
+    async def upload_file(self, request: Request) -> dict[str, Any]:
+        """S2: store an MMS image for six days."""
+        body = await self._json(request)
+        if not isinstance(body, dict) or set(body) - {"fileName", "fileBody"}:
+            raise bad_request("body", "takes fileName and fileBody only")
+        name = body.get("fileName")
+        if not isinstance(name, str) or not name.lower().endswith((".jpg", ".jpeg")):
+            raise bad_request("fileName", "must end in .jpg or .jpeg")
+        if len(name) > 40:
+            raise bad_request("fileName", f"is {len(name)} characters; at most 40")
+        try:
+            content = base64.b64decode(str(body.get("fileBody", "")), validate=True)
+        except (binascii.Error, ValueError):
+            raise bad_request("fileBody", "is not Base64") from None
+        if not content:
+            raise bad_request("fileBody", "is empty")
+        if len(content) > MAX_FILE_BYTES:
+            raise bad_request("fileBody", f"is {len(content)} bytes; at most {MAX_FILE_BYTES}")
+        now = self.clock.now()
+        file_id = self._new_id("F")
+        self.state.files[file_id] = {"name": name, "size": len(content), "created": now}
+        return {
+            "fileId": file_id,
+            "createTime": _format(now),
+            "expireTime": _format(now + timedelta(days=6)),
+        }
+
+    # -- S3/S4 look-ups -------------------------------------------------------------------
+
+    async def list_messages(self, request: Request) -> dict[str, Any]:
+        """S3: the messages of a request or of a time window, paged."""
+        query = request.query_params
+        request_id = query.get("requestId")
+        windows = {
+            "request": (query.get("requestStartTime"), query.get("requestEndTime"), timedelta(days=30)),
+            "complete": (query.get("completeStartTime"), query.get("completeEndTime"), timedelta(hours=24)),
+        }
+        given = [name for name, (start, end, _) in windows.items() if start or end]
+        if not request_id and not given:
+            raise bad_request("requestId", "or a requestStartTime/End or completeStartTime/End window is required")
+        if len(given) > 1:
+            raise bad_request("requestStartTime", "cannot be combined with completeStartTime")
+        bounds = None
+        if given:
+            start, end, widest = windows[given[0]]
+            if not (start and end):
+                raise bad_request(f"{given[0]}StartTime", "needs both start and end")
+            bounds = (
+                self._parse_query_time(f"{given[0]}StartTime", start),
+                self._parse_query_time(f"{given[0]}EndTime", end),
+            )
+            if bounds[1] - bounds[0] > widest:
+                raise bad_request(f"{given[0]}EndTime", f"window is longer than {widest}")
+        page_index = self._int(query, "pageIndex", 0, minimum=0)
+        page_size = self._int(query, "pageSize", 1000 if request_id else 20, minimum=1)
+        if page_size > (1000 if request_id else 100):
+            raise bad_request("pageSize", "is too large")
+        with self.state.lock:
+            requests = list(self.state.requests.values())
+        status_name = "success"
+        selected: list[SensMessage] = []
+        for stored in requests:
+            if request_id and stored.request_id != request_id:
+                continue
+            self._settle_due(stored)
+            if request_id and stored.reserve_status in ("READY", "CANCELED"):
+                status_name = "reserved"
+                continue
+            for message in stored.messages:
+                if bounds is not None:
+                    moment = message.request_time if given[0] == "request" else message.complete_time
+                    if moment is None or not bounds[0] <= moment <= bounds[1]:
+                        continue
+                if self._matches(message, query):
+                    selected.append(message)
+        page = selected[page_index * page_size : (page_index + 1) * page_size]
+        return {
+            "statusCode": "202",
+            "statusName": status_name,
+            "messages": [self._list_item(message) for message in page],
+            "pageIndex": page_index,
+            "pageSize": page_size,
+            "itemCount": len(page),
+            "hasMore": (page_index + 1) * page_size < len(selected),
+        }
+
+    @staticmethod
+    def _matches(message: SensMessage, query: Mapping[str, str]) -> bool:
+        filters = {
+            "messageId": message.message_id,
+            "type": message.type,
+            "contentType": message.content_type,
+            "countryCode": message.country_code,
+            "status": message.status,
+            "from": message.sender,
+            "to": message.to,
+            "statusName": (message.status_name or "").upper(),
+        }
+        return all(query[name].upper() == str(value).upper() for name, value in filters.items() if name in query)
+
+    def _parse_query_time(self, field: str, value: str) -> datetime:
+        try:
+            return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=SEOUL)
+        except ValueError:
+            raise bad_request(field, "must be yyyy-MM-dd HH:mm:ss") from None
+
+    @staticmethod
+    def _int(query: Mapping[str, str], name: str, default: int, *, minimum: int) -> int:
+        raw = query.get(name)
+        if raw is None:
+            return default
+        if not raw.isdigit() or int(raw) < minimum:
+            raise bad_request(name, "must be a non-negative integer")
+        return int(raw)
+
+    @staticmethod
+    def _list_item(message: SensMessage) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "requestId": message.request_id,
+            "campaignId": None,
+            "messageId": message.message_id,
+            "requestTime": _format(message.request_time),
+            "contentType": message.content_type,
+            "type": message.type,
+            "countryCode": message.country_code,
+            "from": message.sender,
+            "to": message.to,
+            "status": message.status,
+        }
+        if message.status == "COMPLETED":
+            item.update(
+                completeTime=_format(message.complete_time) if message.complete_time else None,
+                telcoCode="SKT",
+                statusCode=message.status_code,
+                statusName=message.status_name,
+                statusMessage=message.status_message,
+            )
+        return item
+
+    async def get_message(self, request: Request) -> dict[str, Any]:
+        """S4: the delivery result of one message."""
+        with self.state.lock:
+            message = self.state.messages.get(request.path_params["messageId"])
+        if message is None:
+            raise gateway_error(404, "300", "Not Found", "unknown messageId")
+        self._settle_due(self.state.requests[message.request_id])
+        detail: dict[str, Any] = {
+            "requestTime": _format(message.request_time),
+            "contentType": message.content_type,
+            "content": message.content,
+            "countryCode": message.country_code,
+            "from": message.sender,
+            "to": message.to,
+            "status": message.status,
+            "statusCode": message.status_code,
+            "statusMessage": message.status_message,
+            "statusName": message.status_name,
+            "completeTime": _format(message.complete_time) if message.complete_time else None,
+            "telcoCode": "SKT" if message.complete_time else None,
+        }
+        if message.file_ids:
+            detail["files"] = [
+                {"name": self.state.files[file_id]["name"], "fileId": file_id} for file_id in message.file_ids
+            ]
+        return {"statusCode": "200", "statusName": "success", "messages": [detail]}
+
+    # -- S5/S6/S7 reservations and schedules ----------------------------------------------
+
+    def _reservation(self, request: Request) -> SensRequest:
+        stored = self.state.requests.get(request.path_params["reserveId"])
+        if stored is None or stored.reserve_time is None:
+            raise gateway_error(404, "300", "Not Found", "unknown reserveId")
+        self._settle_due(stored)
+        return stored
+
+    async def reserve_status(self, request: Request) -> dict[str, Any]:
+        """S5: READY, PROCESSING, CANCELED, FAIL, DONE or STALE."""
+        stored = self._reservation(request)
+        assert stored.reserve_time is not None
+        zone = ZoneInfo(stored.reserve_time_zone or "Asia/Seoul")
+        return {
+            "reserveId": stored.request_id,
+            "reserveTimeZone": stored.reserve_time_zone,
+            "reserveTime": stored.reserve_time.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            "reserveStatus": stored.reserve_status,
+        }
+
+    async def cancel_reservation(self, request: Request) -> Response:
+        """S6: cancel a READY reservation (204)."""
+        stored = self._reservation(request)
+        if stored.reserve_status != "READY":
+            raise bad_request("reserveId", f"reservation is {stored.reserve_status}, not READY")
+        stored.reserve_status = "CANCELED"
+        for message in stored.messages:
+            message.status = "CANCELED"
+        self.ledger.cancel("sens", stored.request_id)
+        return Response(status_code=204)
+
+    async def cancel_scheduled(self, request: Request) -> Response:
+        """S7: cancel one message of a scheduled send (204)."""
+        message = self.state.messages.get(request.path_params["messageId"])
+        if message is None or message.schedule_code != request.path_params["scheduleCode"]:
+            raise gateway_error(404, "300", "Not Found", "unknown scheduleCode or messageId")
+        if message.status != "READY":
+            raise bad_request("messageId", f"message is {message.status}, not READY")
+        message.status = "CANCELED"
+        return Response(status_code=204)
+
+    # -- S8/S9/S10 080 unsubscribes -------------------------------------------------------
+
+    async def list_unsubscribes(self, request: Request) -> Response:
+        """S8: blocked numbers, optionally filtered, paged."""
+        query = request.query_params
+        page_size = self._int(query, "pageSize", 100, minimum=0)
+        if page_size > 100:
+            raise bad_request("pageSize", "must be between 0 and 100")
+        page_index = self._int(query, "pageIndex", 0, minimum=0)
+        entries = sorted(self.state.unsubscribes.items(), key=lambda entry: entry[1])
+        number = query.get("clientTelNo")
+        if number:
+            entries = [entry for entry in entries if entry[0] == number]
+        page = entries[page_index * page_size : (page_index + 1) * page_size]
+        return JSONResponse(
+            [
+                {
+                    "clientTelNo": number,
+                    "registerTime": _format(moment, "%Y-%m-%dT%H:%M:%S"),
+                    "registerType": "M",
+                }
+                for number, moment in page
+            ]
+        )
+
+    async def _numbers(self, request: Request) -> list[str]:
+        body = await self._json(request)
+        if not isinstance(body, list) or not body:
+            raise bad_request("body", "must be a non-empty list of {clientTelNo}")
+        if len(body) > MAX_UNSUBSCRIBES:
+            raise bad_request("body", f"has {len(body)} numbers; at most {MAX_UNSUBSCRIBES}")
+        numbers = []
+        for position, item in enumerate(body):
+            number = item.get("clientTelNo") if isinstance(item, dict) else None
+            if not isinstance(number, str) or not number.isdigit():
+                raise bad_request(f"[{position}].clientTelNo", "must be digits only")
+            numbers.append(number)
+        return numbers
+
+    async def add_unsubscribes(self, request: Request) -> Response:
+        """S9: register blocked numbers."""
+        now = self.clock.now()
+        added = []
+        for number in await self._numbers(request):
+            self.state.unsubscribes.setdefault(number, now)
+            added.append(
+                {
+                    "clientTelNo": number,
+                    "registerTime": _format(self.state.unsubscribes[number], "%Y-%m-%dT%H:%M:%S"),
+                    "registerType": "M",
+                }
+            )
+        return JSONResponse(added)
+
+    async def delete_unsubscribes(self, request: Request) -> Response:
+        """S10: delete blocked numbers (JSON body on DELETE, 204)."""
+        for number in await self._numbers(request):
+            self.state.unsubscribes.pop(number, None)
+        return Response(status_code=204)
+
+
+def sens_routes(config: EmulatorConfig, ledger: Ledger, clock: Clock) -> list[BaseRoute]:
+    """The SENS routes of an emulator."""
+    return SensApi(config, ledger, clock).routes()

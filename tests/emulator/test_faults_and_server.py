@@ -1,0 +1,155 @@
+"""Injected faults (seeded, before or after processing), the inspection API, the real server."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sens_signing import SERVICE, DocumentSigner
+from starlette.applications import Starlette
+
+from krsms.emulator import EmulatorConfig, EmulatorServer, Faults, create_app
+
+BODY = {"type": "SMS", "from": "0212345678", "content": "안녕", "messages": [{"to": "01012345678"}]}
+
+
+async def send_with(faults: Faults) -> tuple[httpx.Response, Starlette]:
+    app = create_app(EmulatorConfig(faults=faults))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://emulator", auth=DocumentSigner()) as client:
+        return await client.post(f"{SERVICE}/messages", json=BODY), app
+
+
+@pytest.mark.parametrize(
+    ("faults", "status"),
+    [
+        (Faults(rate_limit_rate=1.0, retry_after=3), 429),
+        (Faults(server_error_rate=1.0), 500),
+        (Faults(unavailable_rate=1.0), 503),
+    ],
+)
+async def test_before_processing_faults_leave_nothing_recorded(faults: Faults, status: int) -> None:
+    answer, app = await send_with(faults)
+    assert answer.status_code == status
+    assert len(app.state.ledger) == 0
+    if status == 429:
+        assert answer.headers["retry-after"] == "3"
+
+
+async def test_after_processing_errors_record_the_message_and_lose_the_answer() -> None:
+    answer, app = await send_with(Faults(error_after_processing_rate=1.0))
+    assert answer.status_code == 500
+    assert len(app.state.ledger) == 1
+
+
+async def test_a_slow_answer_arrives_after_the_delay_with_the_real_body() -> None:
+    answer, app = await send_with(Faults(slow_rate=1.0, slow_delay=0.01))
+    assert answer.status_code == 202
+    assert len(app.state.ledger) == 1
+
+
+async def test_faults_only_hit_sends_unless_asked() -> None:
+    app = create_app(EmulatorConfig(faults=Faults(server_error_rate=1.0)))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://emulator", auth=DocumentSigner()) as client:
+        assert (await client.get(f"{SERVICE}/unsubscribes")).status_code == 200
+        assert (await client.get("/_emulator/health")).status_code == 200
+
+
+def test_the_same_seed_draws_the_same_faults() -> None:
+    from krsms.emulator.faults import FaultState
+
+    draws = [[FaultState(Faults(seed=7, server_error_rate=0.3)).draw()[0] for _ in range(1)] for _ in range(2)]
+    first, second = (
+        FaultState(Faults(seed=7, server_error_rate=0.3)),
+        FaultState(Faults(seed=7, server_error_rate=0.3)),
+    )
+    assert [first.draw()[0] for _ in range(50)] == [second.draw()[0] for _ in range(50)]
+    assert draws[0] == draws[1]
+
+
+async def test_faults_can_be_swapped_at_run_time_and_are_counted(app: Starlette) -> None:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://emulator", auth=DocumentSigner()) as client:
+        swapped = await client.put("/_emulator/faults", json={"unavailable_rate": 1.0, "seed": 3})
+        assert swapped.json()["unavailable_rate"] == 1.0
+        assert (await client.post(f"{SERVICE}/messages", json=BODY)).status_code == 503
+        await client.put("/_emulator/faults", json={})
+        assert (await client.post(f"{SERVICE}/messages", json=BODY)).status_code == 202
+        stats = (await client.get("/_emulator/stats")).json()
+        assert stats["faults.unavailable"] == 1
+        assert stats["sens.sends"] == 2
+        assert (await client.put("/_emulator/faults", json={"no_such_fault": 1})).status_code == 400
+
+
+async def test_deliveries_can_be_filtered_and_cleared(sens: httpx.AsyncClient) -> None:
+    await sens.post(f"{SERVICE}/messages", json=BODY)
+    listed = (await sens.get("/_emulator/deliveries", params={"provider": "sens"})).json()
+    assert [(item["recipient"], item["kind"], item["status"]) for item in listed] == [
+        ("01012345678", "SMS", "accepted")
+    ]
+    assert (await sens.get("/_emulator/deliveries", params={"provider": "nhn"})).json() == []
+    assert (await sens.delete("/_emulator/deliveries")).status_code == 204
+    assert (await sens.get("/_emulator/deliveries")).json() == []
+
+
+async def test_a_real_server_on_loopback_serves_signed_requests_and_stops() -> None:
+    async with EmulatorServer() as server:
+        assert server.base_url.startswith("http://127.0.0.1:")
+        async with httpx.AsyncClient(base_url=server.base_url, auth=DocumentSigner()) as client:
+            assert (await client.post(f"{SERVICE}/messages", json=BODY)).status_code == 202
+        assert len(server.ledger) == 1
+    async with httpx.AsyncClient() as client:
+        with pytest.raises(httpx.ConnectError):
+            await client.get(f"{server.base_url}/_emulator/health", timeout=1)
+
+
+def test_a_server_in_a_thread_serves_sync_code() -> None:
+    with EmulatorServer() as server:
+        answer = httpx.get(f"{server.base_url}/_emulator/health", timeout=5)
+        assert answer.json() == {"status": "ok"}
+
+
+async def test_a_dropped_connection_is_an_incomplete_answer_over_loopback() -> None:
+    faults = Faults(drop_after_processing_rate=1.0)
+    async with EmulatorServer(EmulatorConfig(faults=faults)) as server:
+        async with httpx.AsyncClient(base_url=server.base_url, auth=DocumentSigner()) as client:
+            with pytest.raises(httpx.RemoteProtocolError):
+                await client.post(f"{SERVICE}/messages", json=BODY)
+        assert len(server.ledger) == 1  # processed before the drop: the ambiguous case
+
+
+def test_the_cli_runs_the_emulator_until_terminated(tmp_path: Path) -> None:
+    with EmulatorServer() as probe:
+        port = probe.port + 1  # a neighbour of a port just free is very likely free
+    script = Path(sys.executable).with_name("krsms")
+    process = subprocess.Popen(
+        [str(script), "emulator", "--host", "127.0.0.1", "--port", str(port), "--sens-access-key", "K",
+         "--sens-secret-key", "S", "--sens-service-id", "ID", "--nhn-app-key", "A"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "NO_COLOR": "1"},
+    )  # fmt: skip
+    try:
+        answer: Any = None
+        for _ in range(100):
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/_emulator/health", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert answer is not None
+        assert answer.json() == {"status": "ok"}
+        signed = httpx.get(
+            f"http://127.0.0.1:{port}/sms/v2/services/ID/unsubscribes",
+            auth=DocumentSigner(access_key="K", secret_key="S"),
+            timeout=5,
+        )
+        assert signed.status_code == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

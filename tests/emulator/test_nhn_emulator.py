@@ -1,0 +1,196 @@
+"""The emulated NHN API follows the document: envelope, codes, state and look-ups."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, create_app
+from krsms.emulator.clock import SEOUL
+
+BASE = f"/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}"
+
+
+@pytest.fixture
+def app() -> Starlette:
+    return create_app(
+        EmulatorConfig(
+            rejected_numbers={"01000000009": -2019},
+            undeliverable_numbers={"01000000008": "3006"},
+            unregistered_senders=frozenset({"0299999999"}),
+        )
+    )
+
+
+@pytest.fixture
+async def nhn(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator") as client:
+        yield client
+
+
+def sms(*numbers: str, **fields: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"body": "본문", "sendNo": "15446859", "senderGroupingKey": "batch-1"}
+    body["recipientList"] = [{"recipientNo": number} for number in numbers]
+    body.update(fields)
+    return body
+
+
+def code_of(answer: httpx.Response) -> int:
+    header = answer.json()["header"]
+    assert header["isSuccessful"] is (header["resultCode"] == 0)
+    return int(header["resultCode"])
+
+
+async def test_a_send_answers_the_documented_shape_and_is_recorded(nhn: httpx.AsyncClient, app: Starlette) -> None:
+    answer = await nhn.post(f"{BASE}/sender/sms", json=sms("01000000001", "01000000002"))
+    assert answer.status_code == 200
+    data = answer.json()["body"]["data"]
+    assert data["statusCode"] == "2"
+    assert data["senderGroupingKey"] == "batch-1"
+    assert len(data["requestId"]) == 25
+    assert [
+        (result["recipientNo"], result["resultCode"], result["recipientSeq"]) for result in data["sendResultList"]
+    ] == [
+        ("01000000001", 0, 1),
+        ("01000000002", 0, 2),
+    ]
+    assert [delivery.recipient for delivery in app.state.ledger] == ["01000000001", "01000000002"]
+
+
+async def test_rejected_numbers_get_their_code_per_recipient(nhn: httpx.AsyncClient) -> None:
+    data = (await nhn.post(f"{BASE}/sender/sms", json=sms("01000000001", "01000000009"))).json()["body"]["data"]
+    assert [result["resultCode"] for result in data["sendResultList"]] == [0, -2019]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "code"),
+    [
+        ("sender/sms", sms(*[f"010{index:08d}" for index in range(1001)]), -2016),
+        ("sender/sms", sms(), -2001),
+        ("sender/sms", sms("010-1234"), -2019),
+        ("sender/sms", sms("01000000001", body="😀"), -2023),
+        ("sender/sms", sms("01000000001", body="가" * 256), -2015),
+        ("sender/sms", sms("01000000001", body=""), -2014),
+        ("sender/sms", sms("01000000001", requestDate="2001-01-01 10:00"), -2022),
+        ("sender/sms", sms("01000000001", requestDate="soon"), -2000),
+        ("sender/sms", sms("01000000001", sendNo="0299999999"), -2312),
+        ("sender/sms", sms("01000000001", bogus=1), -9997),
+        ("sender/mms", sms("01000000001"), -2014),
+        ("sender/mms", sms("01000000001", title="제목", attachFileIdList=[99]), -2004),
+        ("sender/ad-sms", sms("01000000001", body="광고 없음"), -6003),
+    ],
+)
+async def test_document_codes_with_http_200(
+    nhn: httpx.AsyncClient, app: Starlette, path: str, body: dict[str, Any], code: int
+) -> None:
+    answer = await nhn.post(f"{BASE}/{path}", json=body)
+    assert answer.status_code == 200
+    assert code_of(answer) == code
+    assert len(app.state.ledger) == 0
+
+
+async def test_an_unknown_app_key_is_minus_1001_and_an_unknown_path_minus_9998(nhn: httpx.AsyncClient) -> None:
+    assert code_of(await nhn.get("/sms/v2.2/appKeys/wrong/sendNos")) == -1001
+    assert code_of(await nhn.get(f"{BASE}/no/such/api")) == -9998
+
+
+async def test_a_configured_secret_key_is_required() -> None:
+    app = create_app(EmulatorConfig(nhn_secret_key="s3cret"))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator") as client:
+        refused = await client.get(f"{BASE}/sendNos")
+        assert (refused.status_code, code_of(refused)) == (401, -1000)
+        allowed = await client.get(f"{BASE}/sendNos", headers={"X-Secret-Key": "s3cret"})
+        assert code_of(allowed) == 0
+
+
+async def test_look_ups_agree_with_the_send(nhn: httpx.AsyncClient) -> None:
+    request_id = (await nhn.post(f"{BASE}/sender/sms", json=sms("01000000001", "01000000008"))).json()["body"]["data"][
+        "requestId"
+    ]
+    listed = (await nhn.get(f"{BASE}/sender/sms", params={"requestId": request_id})).json()["body"]
+    assert listed["totalCount"] == 2
+    assert [(item["msgStatus"], item["resultCode"]) for item in listed["data"]] == [("3", "1000"), ("0", "3006")]
+    datetime.strptime(listed["data"][0]["requestDate"], "%Y-%m-%d %H:%M:%S.%f")
+    one = (await nhn.get(f"{BASE}/sender/sms/{request_id}", params={"mtPr": 1})).json()["body"]["data"]
+    assert one["recipientNo"] == "01000000001"
+    by_key = await nhn.get(f"{BASE}/sender/sms", params={"senderGroupingKey": "batch-1", "requestId": request_id})
+    assert by_key.json()["body"]["totalCount"] == 2
+    assert code_of(await nhn.get(f"{BASE}/sender/sms")) == -2011
+
+
+async def test_paging_counts_the_total(nhn: httpx.AsyncClient) -> None:
+    await nhn.post(f"{BASE}/sender/sms", json=sms(*[f"010{index:08d}" for index in range(100, 140)]))
+    now = datetime.now(SEOUL)
+    window = {
+        "startRequestDate": (now - timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M:%S"),
+        "endRequestDate": (now + timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M:%S"),
+        "pageSize": 15,
+        "pageNum": 3,
+    }
+    page = (await nhn.get(f"{BASE}/sender/sms", params=window)).json()["body"]
+    assert (page["totalCount"], len(page["data"]), page["pageNum"]) == (40, 10, 3)
+
+
+async def test_an_mms_carries_an_uploaded_image(nhn: httpx.AsyncClient) -> None:
+    upload = {
+        "fileName": "coupon.jpg",
+        "createUser": "tester",
+        "fileBody": base64.b64encode(b"\xff\xd8" * 100).decode(),
+    }
+    file_id = (await nhn.post(f"{BASE}/attachfile/binaryUpload", json=upload)).json()["body"]["data"]["fileId"]
+    body = sms("01000000001", title="쿠폰", attachFileIdList=[file_id])
+    request_id = (await nhn.post(f"{BASE}/sender/mms", json=body)).json()["body"]["data"]["requestId"]
+    item = (await nhn.get(f"{BASE}/sender/mms", params={"requestId": request_id})).json()["body"]["data"][0]
+    assert item["attachFileList"][0]["fileId"] == file_id
+    assert item["title"] == "쿠폰"
+
+
+@pytest.mark.parametrize(
+    ("name", "size", "code"), [("a.png", 10, -2003), ("a.jpg", 300 * 1024 + 1, -2005), ("", 10, -2002)]
+)
+async def test_attachment_limits(nhn: httpx.AsyncClient, name: str, size: int, code: int) -> None:
+    upload = {"fileName": name, "createUser": "tester", "fileBody": base64.b64encode(b"0" * size).decode()}
+    assert code_of(await nhn.post(f"{BASE}/attachfile/binaryUpload", json=upload)) == code
+
+
+async def test_a_reservation_is_listed_and_cancelled(nhn: httpx.AsyncClient, app: Starlette) -> None:
+    when = (datetime.now(SEOUL) + timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
+    sent = await nhn.post(f"{BASE}/sender/sms", json=sms("01000000001", "01000000002", requestDate=when))
+    request_id = sent.json()["body"]["data"]["requestId"]
+    listed = (await nhn.get(f"{BASE}/reservations", params={"requestId": request_id})).json()["body"]
+    assert [item["messageStatus"] for item in listed["data"]] == ["RESERVED", "RESERVED"]
+    one = (await nhn.get(f"{BASE}/reservations/{request_id}/1")).json()["body"]["data"]
+    assert one["requestDate"].startswith(when)
+    cancel = {"reservationList": [{"requestId": request_id, "recipientSeq": seq} for seq in (1, 2)], "updateUser": "me"}
+    answer = (await nhn.put(f"{BASE}/reservations/cancel", json=cancel)).json()["body"]["data"]
+    assert answer == {"requestedCount": 2, "canceledCount": 2}
+    assert {delivery.status for delivery in app.state.ledger} == {"cancelled"}
+    too_far = (datetime.now(SEOUL) + timedelta(days=61)).strftime("%Y-%m-%d %H:%M")
+    assert code_of(await nhn.post(f"{BASE}/sender/sms", json=sms("01000000001", requestDate=too_far))) == -2000
+
+
+async def test_template_parameters_are_substituted(nhn: httpx.AsyncClient, app: Starlette) -> None:
+    body = sms(body="##name##님 안녕하세요")
+    body["recipientList"] = [{"recipientNo": "01000000001", "templateParameter": {"name": "철수"}}]
+    await nhn.post(f"{BASE}/sender/sms", json=body)
+    assert [delivery.text for delivery in app.state.ledger] == ["철수님 안녕하세요"]
+
+
+async def test_message_results_and_sender_numbers(nhn: httpx.AsyncClient) -> None:
+    await nhn.post(f"{BASE}/sender/sms", json=sms("01000000001"))
+    now = datetime.now(SEOUL)
+    window = {
+        "startUpdateDate": (now - timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S"),
+        "endUpdateDate": (now + timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S"),
+        "messageType": "SMS",
+    }
+    results = (await nhn.get(f"{BASE}/message-results", params=window)).json()["body"]
+    assert results["totalCount"] == 1
+    senders = (await nhn.get(f"{BASE}/sendNos")).json()["body"]["data"]
+    assert "15446859" in [item["sendNo"] for item in senders]

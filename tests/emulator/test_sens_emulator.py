@@ -1,0 +1,210 @@
+"""The emulated SENS API follows the document: auth, limits, state and look-ups."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sens_signing import SERVICE, DocumentSigner
+from starlette.applications import Starlette
+
+from krsms.emulator.clock import SEOUL
+
+SENDER = "0212345678"
+
+
+def sms(*numbers: str, **fields: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"type": "SMS", "contentType": "COMM", "countryCode": "82", "from": SENDER}
+    body.update({"content": "안녕하세요", "messages": [{"to": number} for number in numbers]})
+    body.update(fields)
+    return body
+
+
+async def test_a_valid_send_is_accepted_with_202_and_recorded(sens: httpx.AsyncClient, app: Starlette) -> None:
+    answer = await sens.post(f"{SERVICE}/messages", json=sms("01012345678", "01087654321"))
+    assert answer.status_code == 202
+    body = answer.json()
+    assert set(body) == {"requestId", "requestTime", "statusCode", "statusName"}
+    assert (body["statusCode"], body["statusName"]) == ("202", "success")
+    datetime.strptime(body["requestTime"], "%Y-%m-%dT%H:%M:%S.%f")
+    assert [delivery.recipient for delivery in app.state.ledger] == ["01012345678", "01087654321"]
+
+
+async def test_a_bad_signature_is_401_in_the_gateway_shape(sens: httpx.AsyncClient, app: Starlette) -> None:
+    sens.auth = DocumentSigner(secret_key="not-the-secret")
+    answer = await sens.post(f"{SERVICE}/messages", json=sms("01012345678"))
+    assert answer.status_code == 401
+    assert answer.json()["error"]["errorCode"] == "200"
+    assert answer.json()["error"]["message"] == "Authentication Failed"
+    assert len(app.state.ledger) == 0
+
+
+async def test_a_timestamp_six_minutes_off_is_401(sens: httpx.AsyncClient) -> None:
+    sens.auth = DocumentSigner(offset_seconds=-360)
+    answer = await sens.get(f"{SERVICE}/messages", params={"requestId": "x"})
+    assert answer.status_code == 401
+    assert "5 minute" in answer.json()["error"]["details"]
+
+
+async def test_the_signature_covers_the_query_string(sens: httpx.AsyncClient) -> None:
+    sens.auth = DocumentSigner(sign_query=False)
+    answer = await sens.get(f"{SERVICE}/messages", params={"requestId": "x"})
+    assert answer.status_code == 401
+
+
+async def test_missing_headers_and_unknown_service_are_refused(app: Starlette) -> None:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://emulator") as client:
+        assert (await client.get(f"{SERVICE}/messages")).status_code == 401
+        client.auth = DocumentSigner()
+        assert (await client.get("/sms/v2/services/other/messages?requestId=x")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (sms(*[f"010{index:08d}" for index in range(101)]), "messages"),
+        (sms("01012345678", content="가" * 45 + "a"), "content"),
+        (sms("01012345678", content="안녕 😀"), "content"),
+        (sms("01012345678", subject="가" * 21), "subject"),
+        (sms("01012345678", sender=SENDER), "sender"),
+        (sms("010-1234-5678"), "messages[0].to"),
+        (sms("01012345678", reserveTime="2001-01-01 10:00"), "reserveTime"),
+        (sms("01012345678", reserveTime="tomorrow"), "reserveTime"),
+        (sms("01012345678", type="FAX"), "type"),
+        (sms("01012345678", **{"from": "0299999999"}), "from"),
+        (sms("01012345678", files=[{"fileId": "nope"}]), "files"),
+    ],
+)
+async def test_document_rules_answer_400_naming_the_field(
+    sens: httpx.AsyncClient, app: Starlette, body: dict[str, Any], field: str
+) -> None:
+    answer = await sens.post(f"{SERVICE}/messages", json=body)
+    assert answer.status_code == 400
+    assert answer.json()["errorMessage"].startswith(field)
+    assert len(app.state.ledger) == 0
+
+
+async def test_lms_allows_2000_bytes(sens: httpx.AsyncClient) -> None:
+    answer = await sens.post(f"{SERVICE}/messages", json=sms("01012345678", type="LMS", content="가" * 1000))
+    assert answer.status_code == 202
+
+
+async def test_look_ups_agree_with_what_was_sent(sens: httpx.AsyncClient) -> None:
+    sent = await sens.post(f"{SERVICE}/messages", json=sms("01012345678", "01099990000"))
+    request_id = sent.json()["requestId"]
+    listed = (await sens.get(f"{SERVICE}/messages", params={"requestId": request_id})).json()
+    assert listed["itemCount"] == 2
+    assert listed["hasMore"] is False
+    by_number = {message["to"]: message for message in listed["messages"]}
+    assert by_number["01012345678"]["statusCode"] == "0"
+    assert by_number["01099990000"]["statusCode"] == "3006"
+    one = (await sens.get(f"{SERVICE}/messages/{by_number['01012345678']['messageId']}")).json()
+    assert one["messages"][0]["content"] == "안녕하세요"
+    assert one["messages"][0]["status"] == "COMPLETED"
+
+
+async def test_listing_pages_with_has_more(sens: httpx.AsyncClient) -> None:
+    numbers = [f"010{index:08d}" for index in range(25)]
+    await sens.post(f"{SERVICE}/messages", json=sms(*numbers))
+    now = datetime.now(SEOUL)
+    window = {
+        "requestStartTime": (now - timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M:%S"),
+        "requestEndTime": (now + timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M:%S"),
+        "from": SENDER,
+    }
+    first = (await sens.get(f"{SERVICE}/messages", params=window)).json()
+    second = (await sens.get(f"{SERVICE}/messages", params={**window, "pageIndex": 1})).json()
+    assert (first["itemCount"], first["hasMore"], second["itemCount"], second["hasMore"]) == (
+        20,
+        True,
+        5,
+        False,
+    )
+    too_wide = {**window, "requestStartTime": (now - timedelta(days=31)).strftime("%Y-%m-%d %H:%M:%S")}
+    assert (await sens.get(f"{SERVICE}/messages", params=too_wide)).status_code == 400
+
+
+async def test_a_reservation_can_be_looked_up_and_cancelled(sens: httpx.AsyncClient, app: Starlette) -> None:
+    when = (datetime.now(SEOUL) + timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
+    sent = await sens.post(f"{SERVICE}/messages", json=sms("01012345678", reserveTime=when))
+    reserve_id = sent.json()["requestId"]
+    status = (await sens.get(f"{SERVICE}/reservations/{reserve_id}/reserve-status")).json()
+    assert status == {
+        "reserveId": reserve_id,
+        "reserveTimeZone": "Asia/Seoul",
+        "reserveTime": when,
+        "reserveStatus": "READY",
+    }
+    assert (await sens.delete(f"{SERVICE}/reservations/{reserve_id}")).status_code == 204
+    status = (await sens.get(f"{SERVICE}/reservations/{reserve_id}/reserve-status")).json()
+    assert status["reserveStatus"] == "CANCELED"
+    assert [delivery.status for delivery in app.state.ledger] == ["cancelled"]
+    assert (await sens.delete(f"{SERVICE}/reservations/{reserve_id}")).status_code == 400
+    assert (await sens.delete(f"{SERVICE}/reservations/unknown")).status_code == 404
+
+
+async def test_a_reservation_in_another_time_zone_is_kept_in_it(sens: httpx.AsyncClient) -> None:
+    when = (datetime.now(SEOUL) + timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
+    sent = await sens.post(
+        f"{SERVICE}/messages", json=sms("01012345678", reserveTime=when, reserveTimeZone="America/New_York")
+    )
+    status = (await sens.get(f"{SERVICE}/reservations/{sent.json()['requestId']}/reserve-status")).json()
+    assert (status["reserveTime"], status["reserveTimeZone"]) == (when, "America/New_York")
+
+
+async def test_a_scheduled_message_can_be_cancelled(sens: httpx.AsyncClient) -> None:
+    now = datetime.now(SEOUL)
+    body = sms("01012345678", reserveTime=(now + timedelta(days=1)).strftime("%Y-%m-%d %H:%M"), scheduleCode="pm-16")
+    request_id = (await sens.post(f"{SERVICE}/messages", json=body)).json()["requestId"]
+    by_request = (await sens.get(f"{SERVICE}/messages", params={"requestId": request_id})).json()
+    assert (by_request["statusName"], by_request["messages"]) == ("reserved", [])
+    window = {
+        "requestStartTime": (now - timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S"),
+        "requestEndTime": (now + timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    message_id = (await sens.get(f"{SERVICE}/messages", params=window)).json()["messages"][0]["messageId"]
+    assert (await sens.delete(f"{SERVICE}/schedules/pm-16/messages/{message_id}")).status_code == 204
+    assert (await sens.delete(f"{SERVICE}/schedules/other/messages/{message_id}")).status_code == 404
+
+
+async def test_an_uploaded_image_makes_an_mms(sens: httpx.AsyncClient) -> None:
+    image = base64.b64encode(b"\xff\xd8\xff" + b"0" * 1000).decode()
+    uploaded = await sens.post(f"{SERVICE}/files", json={"fileName": "coupon.jpg", "fileBody": image})
+    assert uploaded.status_code == 200
+    file = uploaded.json()
+    created = datetime.strptime(file["createTime"], "%Y-%m-%d %H:%M:%S")
+    assert datetime.strptime(file["expireTime"], "%Y-%m-%d %H:%M:%S") - created == timedelta(days=6)
+    body = sms("01012345678", type="MMS", subject="쿠폰", files=[{"fileId": file["fileId"]}])
+    request_id = (await sens.post(f"{SERVICE}/messages", json=body)).json()["requestId"]
+    listed = (await sens.get(f"{SERVICE}/messages", params={"requestId": request_id})).json()
+    message_id = listed["messages"][0]["messageId"]
+    detail = (await sens.get(f"{SERVICE}/messages/{message_id}")).json()
+    assert detail["messages"][0]["files"] == [{"name": "coupon.jpg", "fileId": file["fileId"]}]
+
+
+@pytest.mark.parametrize(
+    ("name", "size"),
+    [("coupon.png", 10), ("a" * 37 + ".jpg", 10), ("coupon.jpg", 300 * 1024 + 1)],
+)
+async def test_file_limits(sens: httpx.AsyncClient, name: str, size: int) -> None:
+    body = {"fileName": name, "fileBody": base64.b64encode(b"0" * size).decode()}
+    assert (await sens.post(f"{SERVICE}/files", json=body)).status_code == 400
+
+
+async def test_unsubscribes_can_be_added_listed_and_deleted_with_a_body(sens: httpx.AsyncClient) -> None:
+    numbers = [{"clientTelNo": f"010{index:08d}"} for index in range(3)]
+    added = await sens.post(f"{SERVICE}/unsubscribes", json=numbers)
+    assert added.status_code == 200
+    assert {item["registerType"] for item in added.json()} == {"M"}
+    listed = (await sens.get(f"{SERVICE}/unsubscribes", params={"pageSize": 2})).json()
+    assert len(listed) == 2
+    deleted = await sens.request("DELETE", f"{SERVICE}/unsubscribes", json=numbers[:2])
+    assert deleted.status_code == 204
+    remaining = (await sens.get(f"{SERVICE}/unsubscribes")).json()
+    assert [item["clientTelNo"] for item in remaining] == ["01000000002"]
+    too_many = [{"clientTelNo": f"010{index:08d}"} for index in range(1001)]
+    assert (await sens.post(f"{SERVICE}/unsubscribes", json=too_many)).status_code == 400
