@@ -65,9 +65,7 @@ async def test_numbers_are_normalised_and_outcomes_keep_input_order() -> None:
 
 async def test_recipients_with_their_own_text_are_grouped_into_separate_requests() -> None:
     gateway = FakeGateway(batch_size=100)
-    recipients = [
-        Recipient(number=number, text=f"쿠폰 {index % 3}") for index, number in enumerate(numbers(30))
-    ]
+    recipients = [Recipient(number=number, text=f"쿠폰 {index % 3}") for index, number in enumerate(numbers(30))]
     report = await gateway.send(message(recipients))
     assert len(gateway.requests) == 3
     for request in gateway.requests:
@@ -272,10 +270,7 @@ async def test_leaving_a_stream_early_records_what_was_in_flight() -> None:
     assert progress.cancelled
     counts = progress.report().counts()
     assert counts[SendStatus.ACCEPTED] >= 10
-    assert (
-        counts[SendStatus.ACCEPTED] + counts[SendStatus.UNKNOWN] + counts[SendStatus.NOT_SENT]
-        == progress.settled
-    )
+    assert counts[SendStatus.ACCEPTED] + counts[SendStatus.UNKNOWN] + counts[SendStatus.NOT_SENT] == progress.settled
 
 
 async def test_requests_per_second_spaces_batch_starts(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -136,9 +136,7 @@ async def test_a_dropped_connection_after_sending_is_ambiguous(sleeps: list[floa
 
 
 async def test_a_send_is_retried_when_it_never_left(sleeps: list[float]) -> None:
-    recorder = Recorder(
-        httpx.ConnectError("refused"), httpx.PoolTimeout("busy"), httpx.Response(202, json={})
-    )
+    recorder = Recorder(httpx.ConnectError("refused"), httpx.PoolTimeout("busy"), httpx.Response(202, json={}))
     transport, _ = make_transport(recorder)
     response = await transport.request("POST", URL, json={})
     assert response.status_code == 202
@@ -221,9 +219,7 @@ async def test_a_borrowed_client_stays_open_and_an_owned_one_is_closed() -> None
     assert owned._client.is_closed
 
 
-async def test_secrets_never_reach_logs_or_errors(
-    caplog: pytest.LogCaptureFixture, sleeps: list[float]
-) -> None:
+async def test_secrets_never_reach_logs_or_errors(caplog: pytest.LogCaptureFixture, sleeps: list[float]) -> None:
     redact_in_httpx_logs(SECRET_PATTERN)
     caplog.set_level(logging.DEBUG)
     recorder = Recorder(httpx.Response(503), httpx.Response(200, json={}), httpx.ConnectError("refused"))

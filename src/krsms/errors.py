@@ -111,9 +111,7 @@ class RateLimitedError(ProviderError):
         retry_after: float | None = None,
     ):
         self.retry_after = retry_after
-        super().__init__(
-            message, provider=provider, status_code=status_code, code=code, request_id=request_id
-        )
+        super().__init__(message, provider=provider, status_code=status_code, code=code, request_id=request_id)
 
 
 class ServerError(ProviderError):

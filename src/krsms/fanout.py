@@ -203,14 +203,10 @@ class BatchingGateway(abc.ABC):
                 "requests_per_second", "must be positive", limit="> 0", value=requests_per_second
             )
         if max_concurrency < 1:
-            raise errors.ValidationError(
-                "max_concurrency", "must be at least 1", limit=">= 1", value=max_concurrency
-            )
+            raise errors.ValidationError("max_concurrency", "must be at least 1", limit=">= 1", value=max_concurrency)
         self._transport = transport
         # Never more batches in flight than the transport lets through at once.
-        self.max_concurrency = (
-            min(max_concurrency, transport.max_concurrency) if transport else max_concurrency
-        )
+        self.max_concurrency = min(max_concurrency, transport.max_concurrency) if transport else max_concurrency
         self.requests_per_second = requests_per_second
         self.reconcile = reconcile
         self.resend_missing = resend_missing
@@ -223,9 +219,7 @@ class BatchingGateway(abc.ABC):
         """Recipients with equal keys can share one request."""
 
     @abc.abstractmethod
-    async def send_batch(
-        self, message: Message, batch: Batch, attempt: BatchAttempt
-    ) -> list[RecipientOutcome]:
+    async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> list[RecipientOutcome]:
         """Send one batch; one outcome per entry, in order. Raise typed errors on failure."""
 
     async def reconcile_batch(
@@ -512,13 +506,9 @@ class BatchingGateway(abc.ABC):
                     )
                 )
             else:
-                progress.record(
-                    SendReport(outcomes=tuple(flight.batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED)))
-                )
+                progress.record(SendReport(outcomes=tuple(flight.batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED))))
         leftovers = list(ready) + batcher.flush()
-        outcomes = [
-            outcome for batch in leftovers for outcome in batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED)
-        ]
+        outcomes = [outcome for batch in leftovers for outcome in batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED)]
         progress.record(SendReport(outcomes=tuple(invalid + outcomes)))
 
     async def _send_tracked(self, message: Message, flight: _Flight) -> SendReport:

@@ -64,9 +64,7 @@ class Recipient:
     """Replaces the message text for this recipient."""
     subject: str | None = None
     """Replaces the message subject for this recipient (LMS/MMS)."""
-    template_parameters: Mapping[str, str] | None = attrs.field(
-        default=None, converter=_frozen_mapping, hash=False
-    )
+    template_parameters: Mapping[str, str] | None = attrs.field(default=None, converter=_frozen_mapping, hash=False)
     """Values for the template's ``##key##`` placeholders (NHN templates)."""
     reference: str | None = None
     """Your own id for this recipient (a row number, a user id); never sent, returned with

@@ -108,9 +108,7 @@ class FakeGateway(BatchingGateway):
         """Like NHN: one text and subject per request."""
         return (kind, recipient.text, recipient.subject)
 
-    async def send_batch(
-        self, message: Message, batch: Batch, attempt: BatchAttempt
-    ) -> list[RecipientOutcome]:
+    async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> list[RecipientOutcome]:
         """Record the request (unless ``on_request`` raises) and accept all but rejected numbers."""
         request = FakeRequest(
             request_id=f"fake-{next(self._ids)}",
@@ -136,9 +134,7 @@ class FakeGateway(BatchingGateway):
         return [
             RecipientOutcome(
                 recipient=recipient,
-                status=SendStatus.REJECTED
-                if recipient.number in self.rejected_numbers
-                else SendStatus.ACCEPTED,
+                status=SendStatus.REJECTED if recipient.number in self.rejected_numbers else SendStatus.ACCEPTED,
                 request_id=request.request_id,
                 code=self.rejected_numbers.get(recipient.number),
                 index=index,
@@ -158,9 +154,7 @@ class FakeGateway(BatchingGateway):
     async def upload_image(self, content: bytes, *, file_name: str) -> UploadedImage:
         """Store the image in memory."""
         if not file_name.lower().endswith((".jpg", ".jpeg")):
-            raise errors.ValidationError(
-                "file_name", "must end in .jpg or .jpeg", limit=".jpg/.jpeg", value=file_name
-            )
+            raise errors.ValidationError("file_name", "must end in .jpg or .jpeg", limit=".jpg/.jpeg", value=file_name)
         image = UploadedImage(
             id=f"image-{len(self.images) + 1}",
             file_name=file_name,

@@ -73,8 +73,7 @@ def encode(text: str, *, field: str) -> bytes:
         character = text[exc.start]
         raise ValidationError(
             field,
-            f"character {character!r} (U+{ord(character):04X}) at position {exc.start} "
-            "cannot be sent (not in EUC-KR)",
+            f"character {character!r} (U+{ord(character):04X}) at position {exc.start} cannot be sent (not in EUC-KR)",
             limit="EUC-KR characters only",
             value=character,
         ) from None
@@ -104,9 +103,7 @@ def choose_kind(text: str, *, has_images: bool = False, limits: TextLimits = STA
     return MessageKind.LMS
 
 
-def check_body(
-    text: str, kind: MessageKind, *, field: str = "text", limits: TextLimits = STANDARD_LIMITS
-) -> None:
+def check_body(text: str, kind: MessageKind, *, field: str = "text", limits: TextLimits = STANDARD_LIMITS) -> None:
     """Raise ValidationError unless ``text`` can be sent as ``kind`` (AUTO is resolved first)."""
     if not text:
         raise ValidationError(field, "must not be empty", limit="at least 1 character", value=text)
@@ -141,9 +138,7 @@ def check_subject(subject: str, *, field: str = "subject", limits: TextLimits = 
     )
 
 
-def _check_size(
-    field: str, size: int, chars: int, max_bytes: int, max_chars: int | None, what: str, hint: str
-) -> None:
+def _check_size(field: str, size: int, chars: int, max_bytes: int, max_chars: int | None, what: str, hint: str) -> None:
     if size > max_bytes:
         raise ValidationError(
             field,
@@ -188,8 +183,7 @@ def normalize_number(raw: str, *, field: str = "number") -> str:
     if not MIN_NUMBER_DIGITS <= len(number) <= MAX_NUMBER_DIGITS:
         raise ValidationError(
             field,
-            f"{mask_number(number)!r} has {len(number)} digits; "
-            f"allowed {MIN_NUMBER_DIGITS} to {MAX_NUMBER_DIGITS}",
+            f"{mask_number(number)!r} has {len(number)} digits; allowed {MIN_NUMBER_DIGITS} to {MAX_NUMBER_DIGITS}",
             limit=f"{MIN_NUMBER_DIGITS}-{MAX_NUMBER_DIGITS} digits",
             value=mask_number(number),
         )

@@ -96,9 +96,7 @@ class RetryPolicy:
             return idempotent or self.retry_unsafe_sends
         return False
 
-    def backoff(
-        self, attempt: int, *, retry_after: float | None = None, rng: random.Random | None = None
-    ) -> float:
+    def backoff(self, attempt: int, *, retry_after: float | None = None, rng: random.Random | None = None) -> float:
         """Seconds to wait after failed attempt ``attempt``: the server's ``Retry-After`` when
         given (capped), else exponential backoff with full jitter."""
         if retry_after is not None:
@@ -227,9 +225,7 @@ class Transport:
         redactor: Redactor | None = None,
     ):
         if max_concurrency < 1:
-            raise errors.ValidationError(
-                "max_concurrency", "must be at least 1", limit=">= 1", value=max_concurrency
-            )
+            raise errors.ValidationError("max_concurrency", "must be at least 1", limit=">= 1", value=max_concurrency)
         self.provider = provider
         self.retry = retry or RetryPolicy()
         self.redact = redactor or Redactor()
@@ -306,9 +302,9 @@ class Transport:
             if 200 <= response.status_code < 300:
                 return response
             retry_after = parse_retry_after(response.headers.get("retry-after"))
-            if self.retry.should_retry(
-                attempt=attempt, idempotent=idempotent, status_code=response.status_code
-            ) and (retry_after is None or retry_after <= self.retry.max_retry_after):
+            if self.retry.should_retry(attempt=attempt, idempotent=idempotent, status_code=response.status_code) and (
+                retry_after is None or retry_after <= self.retry.max_retry_after
+            ):
                 await self._pause(
                     method,
                     response.url,
@@ -319,9 +315,7 @@ class Transport:
                 continue
             raise self._error_parser(response)
 
-    async def _pause(
-        self, method: str, url: str, attempt: int, *, reason: str, retry_after: float | None
-    ) -> None:
+    async def _pause(self, method: str, url: str, attempt: int, *, reason: str, retry_after: float | None) -> None:
         delay = self.retry.backoff(attempt, retry_after=retry_after, rng=self._rng)
         logger.warning(
             "%s %s failed (%s); retry %d of %d in %.2fs",
@@ -375,12 +369,9 @@ class Transport:
         if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
             return errors.ConnectError(f"{where}: could not connect ({detail})")
         if isinstance(exc, httpx.TimeoutException):
-            return errors.RequestTimeoutError(
-                f"{where}: no answer in time; it may have been processed ({detail})"
-            )
+            return errors.RequestTimeoutError(f"{where}: no answer in time; it may have been processed ({detail})")
         return errors.TransportError(
-            f"{where}: connection failed after sending; it may have been processed "
-            f"({type(exc).__name__}: {detail})"
+            f"{where}: connection failed after sending; it may have been processed ({type(exc).__name__}: {detail})"
         )
 
     @asynccontextmanager
@@ -429,9 +420,7 @@ class Transport:
 
     def __repr__(self) -> str:
         owner = "owned" if self._owns_client else "borrowed"
-        return (
-            f"Transport(provider={self.provider!r}, client={owner}, max_concurrency={self.max_concurrency})"
-        )
+        return f"Transport(provider={self.provider!r}, client={owner}, max_concurrency={self.max_concurrency})"
 
 
 def http_date(moment: datetime) -> str:

@@ -23,9 +23,7 @@ async def test_a_text_file_gives_one_recipient_per_line_with_its_line_number(tmp
 
 def test_a_csv_file_carries_text_subject_and_template_parameters(tmp_path: Path) -> None:
     path = tmp_path / "numbers.csv"
-    path.write_text(
-        "phone,text,name,coupon\n01000000001,안녕,철수,A1\n01000000002,,영희,\n", encoding="utf-8"
-    )
+    path.write_text("phone,text,name,coupon\n01000000001,안녕,철수,A1\n01000000002,,영희,\n", encoding="utf-8")
     first, second = recipients_in(path)
     assert first == Recipient(
         number="01000000001", text="안녕", template_parameters={"name": "철수", "coupon": "A1"}, reference="2"

@@ -16,9 +16,7 @@ from hypothesis import strategies as st
 from krsms import Message, MessageKind, Recipient, ValidationError
 from krsms.testing import FakeGateway
 
-FUZZ = settings(
-    max_examples=150, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+FUZZ = settings(max_examples=150, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 hostile_text = st.text(
     st.one_of(
@@ -32,9 +30,7 @@ numbers = st.one_of(st.text(max_size=25), st.from_regex(r"01[016789]-?[0-9]{3,4}
 moments = st.one_of(
     st.none(),
     st.datetimes(timezones=st.none()),
-    st.datetimes(
-        min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(timezone.utc)
-    ),
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(timezone.utc)),
 )
 
 

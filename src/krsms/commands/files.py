@@ -49,9 +49,7 @@ def _recipients_from_csv(path: Path) -> Iterator[Recipient]:
                 limit=f"one of {', '.join(NUMBER_COLUMNS)}",
                 value=",".join(header),
             )
-        parameter_columns = [
-            name for name in header if name not in (number_column, TEXT_COLUMN, SUBJECT_COLUMN)
-        ]
+        parameter_columns = [name for name in header if name not in (number_column, TEXT_COLUMN, SUBJECT_COLUMN)]
         for row_number, row in enumerate(rows, start=2):
             row = {key.strip(): (value or "").strip() for key, value in row.items() if key is not None}
             parameters = {name: row[name] for name in parameter_columns if row.get(name)}
@@ -148,6 +146,4 @@ def settled_references(path: Path) -> frozenset[str]:
             rows: Iterator[dict[str, str]] = csv.DictReader(handle)
         else:
             rows = (json.loads(line) for line in handle if line.strip())
-        return frozenset(
-            row["reference"] for row in rows if row.get("status") in SETTLED and row.get("reference")
-        )
+        return frozenset(row["reference"] for row in rows if row.get("status") in SETTLED and row.get("reference"))

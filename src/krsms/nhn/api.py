@@ -110,9 +110,7 @@ class NhnApi:
         body = await self.call(method, path, params=params, json=json, idempotent=idempotent)
         return self.parse(_field(body, "data"), result)
 
-    async def call_page(
-        self, path: str, item: type[T], *, params: Mapping[str, Any] | None = None
-    ) -> Page[T]:
+    async def call_page(self, path: str, item: type[T], *, params: Mapping[str, Any] | None = None) -> Page[T]:
         """GET a paged list: ``{"body": {"pageNum", "pageSize", "totalCount", "data": [...]}}``."""
         body = await self.call("GET", path, params=params)
         return self.page(body, item)
@@ -181,9 +179,7 @@ class NhnApi:
             code = int(raw_code) if raw_code is not None else None
         except (TypeError, ValueError):
             code = None
-        error_class = (
-            error_class_for_code(code) if code is not None else error_class_for_http_status(status_code)
-        )
+        error_class = error_class_for_code(code) if code is not None else error_class_for_http_status(status_code)
         return error_class(
             message,
             provider=PROVIDER,
