@@ -40,6 +40,7 @@ from krsms.gateway import (
     SmsGateway,
     UploadedImage,
 )
+from krsms.sens.gateway import SensGateway
 from krsms.transport import NO_RETRIES, Limits, RetryPolicy, Timeouts
 
 __version__ = "0.1.0"
@@ -67,6 +68,7 @@ __all__ = [
     "SendProgress",
     "SendReport",
     "SendStatus",
+    "SensGateway",
     "ServerError",
     "SmsGateway",
     "Timeouts",

@@ -71,7 +71,15 @@ def emulator(
         ),
     )
     typer.echo(f"krsms emulator on http://{host}:{port} (SENS /sms/v2, NHN /sms/v2.2); Ctrl-C stops it")
-    uvicorn.run(create_app(config), host=host, port=port, log_level="warning", access_log=False, lifespan="off")
+    uvicorn.run(
+        create_app(config),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        date_header=False,
+    )
 
 
 def main() -> None:

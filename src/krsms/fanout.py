@@ -57,6 +57,8 @@ JOB_STOPPED = "stopped"
 """``RecipientOutcome.code`` of recipients left NOT_SENT after a fatal error."""
 CANCELLED = "cancelled"
 """``RecipientOutcome.code`` of recipients left NOT_SENT by cancellation."""
+NOT_RECEIVED = "not_received"
+"""``RecipientOutcome.code`` of recipients a reconciling look-up shows the provider never got."""
 
 Self = TypeVar("Self", bound="BatchingGateway")
 

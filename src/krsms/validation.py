@@ -28,7 +28,8 @@ class ProviderRules:
     """What one provider allows beyond text lengths."""
 
     limits: TextLimits
-    max_images: int
+    max_images: int | None = None
+    """How many images an MMS may carry; None when the provider documents no limit."""
     max_reserve_ahead: timedelta | None = None
     """How far ahead a reservation may be; None when the provider sets no documented limit."""
     supports_templates: bool = False
@@ -53,7 +54,7 @@ def check_message(message: Message, rules: ProviderRules, *, now: datetime | Non
             limit="at least 1 character",
             value="",
         )
-    if len(message.images) > rules.max_images:
+    if rules.max_images is not None and len(message.images) > rules.max_images:
         raise ValidationError(
             "images",
             f"{len(message.images)} images; at most {rules.max_images}",

@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from krsms.emulator.clock import Clock
+from krsms.emulator.clock import Clock, DateHeader
 from krsms.emulator.config import INSPECTION_PREFIX, EmulatorConfig, Faults
 from krsms.emulator.faults import FaultInjector, FaultState
 from krsms.emulator.ledger import Ledger
@@ -90,6 +90,7 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     ]
     app = Starlette(routes=routes)
     app.add_middleware(FaultInjector, state=faults)
+    app.add_middleware(DateHeader, clock=clock)
     app.state.ledger = ledger
     app.state.faults = faults
     app.state.config = config

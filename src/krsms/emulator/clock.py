@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timedelta
+from email.utils import formatdate
+from typing import Any
 from zoneinfo import ZoneInfo
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -22,3 +24,29 @@ class Clock:
     def now_ms(self) -> int:
         """The current moment in epoch milliseconds."""
         return int((time.time() + self.skew_seconds) * 1000)
+
+    def http_date(self) -> str:
+        """The current moment as an HTTP ``Date`` header value."""
+        return formatdate(time.time() + self.skew_seconds, usegmt=True)
+
+
+class DateHeader:
+    """ASGI middleware: every answer carries ``Date`` from the emulated clock, as NCP's gateway
+    does (clients read it to detect their own clock skew). Servers must not add their own."""
+
+    def __init__(self, app: Any, clock: Clock):
+        self.app = app
+        self.clock = clock
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_date(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(name, value) for name, value in message.get("headers", []) if name.lower() != b"date"]
+                message = {**message, "headers": [*headers, (b"date", self.clock.http_date().encode())]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_date)

@@ -35,7 +35,14 @@ class EmulatorServer:
         self._socket.bind((host, port))
         self.host, self.port = self._socket.getsockname()[:2]
         self._server = uvicorn.Server(
-            uvicorn.Config(self.app, log_level="critical", access_log=False, lifespan="off", timeout_keep_alive=5)
+            uvicorn.Config(
+                self.app,
+                log_level="critical",
+                access_log=False,
+                lifespan="off",
+                timeout_keep_alive=5,
+                date_header=False,
+            )
         )
         self._task: asyncio.Task[None] | None = None
         self._thread: threading.Thread | None = None

@@ -1,0 +1,72 @@
+"""MMS image rules both providers share: JPEG only, at most 300 KB, named ``.jpg``/``.jpeg``.
+
+Checked before any upload, so a wrong file is a :class:`~krsms.errors.ValidationError` that
+names the rule instead of a provider 400.
+"""
+
+from __future__ import annotations
+
+from krsms.errors import ValidationError
+
+MAX_IMAGE_BYTES = 300 * 1024
+IMAGE_SUFFIXES = (".jpg", ".jpeg")
+_START_OF_FRAME = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
+
+
+def jpeg_dimensions(content: bytes) -> tuple[int, int] | None:
+    """``(width, height)`` from a JPEG's start-of-frame header; None if it has none."""
+    position = 2
+    while position + 9 <= len(content):
+        if content[position] != 0xFF:
+            return None
+        marker = content[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        length = int.from_bytes(content[position + 2 : position + 4], "big")
+        if marker in _START_OF_FRAME:
+            height = int.from_bytes(content[position + 5 : position + 7], "big")
+            width = int.from_bytes(content[position + 7 : position + 9], "big")
+            return width, height
+        position += 2 + length
+    return None
+
+
+def check_jpeg(
+    content: bytes,
+    file_name: str,
+    *,
+    max_name_chars: int | None = None,
+    max_size: tuple[int, int] | None = None,
+) -> None:
+    """Refuse what a provider would: a name not ending in ``.jpg``/``.jpeg`` (or too long), an
+    empty, oversized or non-JPEG body, or (with ``max_size``) a resolution over the limit."""
+    if not file_name.lower().endswith(IMAGE_SUFFIXES):
+        raise ValidationError("file_name", "must end in .jpg or .jpeg", limit="JPEG", value=file_name)
+    if max_name_chars is not None and len(file_name) > max_name_chars:
+        raise ValidationError(
+            "file_name",
+            f"is {len(file_name)} characters; at most {max_name_chars}",
+            limit=f"{max_name_chars} characters",
+            value=file_name,
+        )
+    if not content:
+        raise ValidationError("content", "is empty", limit="1 to 300 KB", value=0)
+    if len(content) > MAX_IMAGE_BYTES:
+        raise ValidationError(
+            "content",
+            f"is {len(content)} bytes; at most {MAX_IMAGE_BYTES}",
+            limit="300 KB",
+            value=len(content),
+        )
+    if not content.startswith(b"\xff\xd8"):
+        raise ValidationError("content", "is not a JPEG image", limit="JPEG", value=content[:4].hex())
+    if max_size is not None:
+        dimensions = jpeg_dimensions(content)
+        if dimensions is not None and (dimensions[0] > max_size[0] or dimensions[1] > max_size[1]):
+            raise ValidationError(
+                "content",
+                f"is {dimensions[0]}x{dimensions[1]} pixels; at most {max_size[0]}x{max_size[1]}",
+                limit=f"{max_size[0]}x{max_size[1]}",
+                value=f"{dimensions[0]}x{dimensions[1]}",
+            )

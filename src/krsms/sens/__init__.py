@@ -1,0 +1,7 @@
+"""NCP SENS SMS API v2: :class:`SensGateway` (provider-neutral) and :class:`SensClient` (every endpoint)."""
+
+from krsms.sens.auth import SensAuth
+from krsms.sens.client import DEFAULT_BASE_URL, SensClient
+from krsms.sens.gateway import SensGateway
+
+__all__ = ["DEFAULT_BASE_URL", "SensAuth", "SensClient", "SensGateway"]

@@ -1,0 +1,236 @@
+"""SensClient: one typed async method per endpoint of the SENS SMS API v2 (S1-S10).
+
+Paths follow the document under ``{base_url}/sms/v2/services/{serviceId}``; every request is
+signed by :class:`~krsms.sens.auth.SensAuth`. Failures raise the typed errors of
+:mod:`krsms.errors`; inputs the API would refuse (file type and size, more than 1,000
+numbers per block-list call) are checked or chunked before any request.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import AsyncIterator, Iterable, Mapping
+from types import TracebackType
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import attrs
+import httpx
+
+from krsms import convert, errors
+from krsms.images import check_jpeg
+from krsms.sens.auth import SensAuth
+from krsms.sens.errors import PROVIDER, error_from_response
+from krsms.sens.models import (
+    BlockedNumber,
+    FileUpload,
+    MessagePage,
+    MessageQuery,
+    MessageResult,
+    MessageSummary,
+    Reservation,
+    SendRequest,
+    SendResult,
+    Unsubscribe,
+    UnsubscribeQuery,
+    UploadedFile,
+    converter,
+)
+from krsms.text import normalize_number
+from krsms.transport import Redactor, Response, RetryPolicy, Timeouts, Transport
+
+DEFAULT_BASE_URL = "https://sens.apigw.ntruss.com"
+API_PREFIX = "/sms/v2/services/"
+MAX_UNSUBSCRIBES_PER_CALL = 1000
+MAX_IMAGE_NAME_CHARS = 40
+MAX_IMAGE_SIZE = (1500, 1440)
+
+T = TypeVar("T")
+
+
+class SensClient:
+    """The full SENS SMS API of one service (``service_id`` from the SENS console).
+
+    Borrows ``http_client`` when given (never closes it); otherwise owns one and closes it
+    in :meth:`aclose` / ``async with``.
+    """
+
+    def __init__(
+        self,
+        *,
+        access_key: str,
+        secret_key: str,
+        service_id: str,
+        base_url: str = DEFAULT_BASE_URL,
+        http_client: httpx.AsyncClient | None = None,
+        timeout: float | Timeouts | None = None,
+        retry: RetryPolicy | None = None,
+        max_concurrency: int = 8,
+        correct_clock_skew: bool = True,
+    ):
+        self.service_id = service_id
+        self._prefix = base_url.rstrip("/") + API_PREFIX + quote(service_id, safe=":")
+        self.auth = SensAuth(access_key, secret_key, correct_clock_skew=correct_clock_skew)
+        self._redact = Redactor(secrets=[access_key, secret_key])
+        self.transport = Transport(
+            provider=PROVIDER,
+            auth=self.auth,
+            error_parser=self._error,
+            http_client=http_client,
+            timeout=timeout,
+            retry=retry,
+            max_concurrency=max_concurrency,
+            redactor=self._redact,
+        )
+
+    # -- S1 -------------------------------------------------------------------------------
+
+    async def send(self, request: SendRequest) -> SendResult:
+        """S1 ``POST /messages``: send SMS/LMS/MMS to up to 100 recipients (202).
+
+        Never retried once it may have reached SENS (see :class:`~krsms.transport.RetryPolicy`).
+        """
+        response = await self.transport.request(
+            "POST", self._url("/messages"), json=converter.unstructure(request), idempotent=False
+        )
+        return self._parse(response, SendResult)
+
+    # -- S2 -------------------------------------------------------------------------------
+
+    async def upload_file(self, file_name: str, content: bytes) -> UploadedFile:
+        """S2 ``POST /files``: store a JPEG for MMS (``.jpg``/``.jpeg``, at most 40 characters,
+        300 KB and 1500x1440 pixels, all checked before sending). Kept six days."""
+        check_jpeg(content, file_name, max_name_chars=MAX_IMAGE_NAME_CHARS, max_size=MAX_IMAGE_SIZE)
+        upload = FileUpload(file_name=file_name, file_body=base64.b64encode(content).decode("ascii"))
+        # Storing the same name and size twice returns the same file: safe to retry.
+        response = await self.transport.request(
+            "POST", self._url("/files"), json=converter.unstructure(upload), idempotent=True
+        )
+        return self._parse(response, UploadedFile)
+
+    # -- S3/S4 ----------------------------------------------------------------------------
+
+    async def list_messages(self, query: MessageQuery) -> MessagePage:
+        """S3 ``GET /messages``: one page of a send request's messages, or of a time window."""
+        response = await self.transport.request("GET", self._url("/messages"), params=self._query(query))
+        return self._parse(response, MessagePage)
+
+    async def iter_messages(self, query: MessageQuery) -> AsyncIterator[MessageSummary]:
+        """Every message of :meth:`list_messages`, page after page (``pageIndex`` from the
+        query's, 0 by default, while ``hasMore``)."""
+        page_index = query.page_index or 0
+        while True:
+            page = await self.list_messages(attrs.evolve(query, page_index=page_index))
+            for message in page.messages:
+                yield message
+            if not page.has_more or not page.messages:
+                return
+            page_index += 1
+
+    async def get_message(self, message_id: str) -> MessageResult:
+        """S4 ``GET /messages/{messageId}``: the delivery result of one message."""
+        response = await self.transport.request("GET", self._url(f"/messages/{_segment(message_id)}"))
+        return self._parse(response, MessageResult)
+
+    # -- S5/S6/S7 -------------------------------------------------------------------------
+
+    async def reservation_status(self, reserve_id: str) -> Reservation:
+        """S5 ``GET /reservations/{reserveId}/reserve-status`` (the send's ``requestId``)."""
+        response = await self.transport.request(
+            "GET", self._url(f"/reservations/{_segment(reserve_id)}/reserve-status")
+        )
+        return self._parse(response, Reservation)
+
+    async def cancel_reservation(self, reserve_id: str) -> None:
+        """S6 ``DELETE /reservations/{reserveId}``: cancel a reserved send (204)."""
+        await self.transport.request("DELETE", self._url(f"/reservations/{_segment(reserve_id)}"), expect_empty=True)
+
+    async def cancel_scheduled_message(self, schedule_code: str, message_id: str) -> None:
+        """S7 ``DELETE /schedules/{scheduleCode}/messages/{messageId}`` (older document)."""
+        path = f"/schedules/{_segment(schedule_code)}/messages/{_segment(message_id)}"
+        await self.transport.request("DELETE", self._url(path), expect_empty=True)
+
+    # -- S8/S9/S10 ------------------------------------------------------------------------
+
+    async def list_unsubscribes(self, query: UnsubscribeQuery | None = None) -> list[Unsubscribe]:
+        """S8 ``GET /unsubscribes``: one page of the 080 block list."""
+        params = self._query(query) if query is not None else None
+        response = await self.transport.request("GET", self._url("/unsubscribes"), params=params)
+        return self._parse(response, list[Unsubscribe])
+
+    async def iter_unsubscribes(self, query: UnsubscribeQuery | None = None) -> AsyncIterator[Unsubscribe]:
+        """Every blocked number, page after page until a page comes back short."""
+        query = query or UnsubscribeQuery()
+        page_size = query.page_size or 100
+        page_index = query.page_index or 0
+        while True:
+            page = await self.list_unsubscribes(attrs.evolve(query, page_index=page_index, page_size=page_size))
+            for entry in page:
+                yield entry
+            if len(page) < page_size:
+                return
+            page_index += 1
+
+    async def add_unsubscribes(self, numbers: Iterable[str]) -> list[Unsubscribe]:
+        """S9 ``POST /unsubscribes``: block numbers, 1,000 per request."""
+        added: list[Unsubscribe] = []
+        for chunk in self._number_chunks(numbers):
+            response = await self.transport.request("POST", self._url("/unsubscribes"), json=chunk, idempotent=True)
+            added.extend(self._parse(response, list[Unsubscribe]))
+        return added
+
+    async def delete_unsubscribes(self, numbers: Iterable[str]) -> None:
+        """S10 ``DELETE /unsubscribes`` (a JSON body on DELETE): unblock numbers, 1,000 per request."""
+        for chunk in self._number_chunks(numbers):
+            await self.transport.request("DELETE", self._url("/unsubscribes"), json=chunk, expect_empty=True)
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _url(self, path: str) -> str:
+        return self._prefix + path
+
+    @staticmethod
+    def _query(query: object) -> dict[str, Any]:
+        params: Mapping[str, Any] = converter.unstructure(query)
+        return convert.drop_none(params)
+
+    @staticmethod
+    def _parse(response: Response, cls: type[T]) -> T:
+        return convert.parse(converter, response.json(provider=PROVIDER), cls, provider=PROVIDER)
+
+    @staticmethod
+    def _number_chunks(numbers: Iterable[str]) -> list[list[dict[str, Any]]]:
+        entries = [
+            converter.unstructure(BlockedNumber(client_tel_no=normalize_number(number, field=f"numbers[{index}]")))
+            for index, number in enumerate(numbers)
+        ]
+        return [
+            entries[start : start + MAX_UNSUBSCRIBES_PER_CALL]
+            for start in range(0, len(entries), MAX_UNSUBSCRIBES_PER_CALL)
+        ]
+
+    def _error(self, response: Response) -> errors.ProviderError:
+        return error_from_response(response, redact=self._redact, local_time=time.time() + self.auth.offset_seconds)
+
+    async def aclose(self) -> None:
+        """Close the HTTP client if this client created it."""
+        await self.transport.aclose()
+
+    async def __aenter__(self) -> SensClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"SensClient(service_id={self.service_id!r}, url={self._prefix!r})"
+
+
+def _segment(value: str) -> str:
+    return quote(value, safe="")

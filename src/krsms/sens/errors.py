@@ -1,0 +1,61 @@
+"""SENS failure answers as the typed errors of :mod:`krsms.errors`.
+
+SENS answers failures in two shapes: the SMS service's own
+``{"statusCode": "400", "statusName": "fail", "errorMessage": "..."}`` and the NCP API
+gateway's ``{"error": {"errorCode": "200", "message": "Authentication Failed", "details": ...}}``
+(401, 403, 404, 429). Anything else (an HTML error page, an empty body) still becomes the
+error class of its HTTP status, with a short excerpt of the body.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from krsms import errors
+from krsms.sens.auth import CLOCK_WINDOW_SECONDS, clock_skew
+from krsms.transport import Redactor, Response, parse_retry_after
+
+PROVIDER = "sens"
+
+
+def error_from_response(response: Response, *, redact: Redactor, local_time: float) -> errors.ProviderError:
+    """The typed error of a non-2xx SENS answer."""
+    try:
+        payload: Any = response.json(provider=PROVIDER)
+    except errors.MalformedResponseError:
+        payload = None
+    code, message = _code_and_message(payload)
+    if message is None:
+        snippet = response.content[:120].decode("utf-8", "replace").strip()
+        message = f"HTTP {response.status_code}" + (f": {snippet}" if snippet else "")
+    if response.status_code == 401:
+        message += _skew_hint(response, local_time)
+    error_class = errors.error_class_for_status(response.status_code)
+    fields: dict[str, Any] = {"provider": PROVIDER, "status_code": response.status_code, "code": code}
+    if issubclass(error_class, errors.RateLimitedError):
+        fields["retry_after"] = parse_retry_after(response.headers.get("retry-after"))
+    return error_class(redact(message), **fields)
+
+
+def _code_and_message(payload: Any) -> tuple[str | None, str | None]:
+    if not isinstance(payload, dict):
+        return None, None
+    gateway = payload.get("error")
+    if isinstance(gateway, dict):
+        parts = [str(part) for part in (gateway.get("message"), gateway.get("details")) if part]
+        code = gateway.get("errorCode")
+        return (None if code is None else str(code)), (": ".join(parts) or None)
+    message = payload.get("errorMessage") or payload.get("statusName")
+    code = payload.get("statusCode") or payload.get("errorCode")
+    return (None if code is None else str(code)), (None if message is None else str(message))
+
+
+def _skew_hint(response: Response, local_time: float) -> str:
+    skew = clock_skew(response.headers.get("date"), local_time=local_time)
+    if skew is None or abs(skew) <= CLOCK_WINDOW_SECONDS:
+        return ""
+    direction = "behind" if skew > 0 else "ahead of"
+    return (
+        f" (the local clock is {abs(skew) / 60:.1f} minutes {direction} the gateway's; "
+        "SENS refuses requests more than 5 minutes off: synchronise the clock, e.g. with NTP)"
+    )

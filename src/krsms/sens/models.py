@@ -1,0 +1,322 @@
+"""Typed requests and answers of the SENS SMS API v2, and their one cattrs converter.
+
+Attributes are snake_case; the converter renames them to the document's camelCase
+(``from_`` -> ``from``) and leaves out unset optional fields. Dates:
+
+- answers carry ``yyyy-MM-dd HH:mm:ss``, ``yyyy-MM-dd'T'HH:mm:ss[.SSS]`` or
+  ``yyyy-MM-dd HH:mm``; all parse to aware datetimes in Asia/Seoul (SENS's own zone);
+- query times are written ``yyyy-MM-dd HH:mm:ss`` in Asia/Seoul;
+- ``reserveTime`` is written ``yyyy-MM-dd HH:mm`` in the request's ``reserveTimeZone``
+  (default Asia/Seoul), so any aware datetime means the moment it says.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import attrs
+
+from krsms.convert import make_converter
+
+SEOUL = ZoneInfo("Asia/Seoul")
+DEFAULT_TIME_ZONE = "Asia/Seoul"
+
+
+class MessageType(enum.Enum):
+    """``type`` of a send: SMS, LMS or MMS (an MMS without files goes out as LMS)."""
+
+    SMS = "SMS"
+    LMS = "LMS"
+    MMS = "MMS"
+
+
+class ContentType(enum.Enum):
+    """``contentType``: a regular message or an advertisement."""
+
+    COMM = "COMM"
+    AD = "AD"
+
+
+class ReserveStatus(enum.Enum):
+    """``reserveStatus`` of a reservation (S5)."""
+
+    READY = "READY"
+    PROCESSING = "PROCESSING"
+    CANCELED = "CANCELED"
+    FAIL = "FAIL"
+    DONE = "DONE"
+    STALE = "STALE"
+
+
+# -- S1 send ------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class SendMessage:
+    """One entry of ``messages``: a recipient, optionally with its own subject and content."""
+
+    to: str
+    """Digits only."""
+    subject: str | None = None
+    content: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class FileReference:
+    """An uploaded MMS image (``files[].fileId``)."""
+
+    file_id: str
+
+
+@attrs.frozen(kw_only=True)
+class SendRequest:
+    """The body of ``POST /services/{serviceId}/messages`` (at most 100 ``messages``)."""
+
+    type: MessageType
+    from_: str
+    """A pre-registered calling number, digits only."""
+    content: str
+    """Default content: SMS 90 bytes, LMS/MMS 2,000 bytes (EUC-KR)."""
+    messages: tuple[SendMessage, ...]
+    content_type: ContentType | None = None
+    """Default COMM."""
+    country_code: str | None = None
+    """Default 82."""
+    subject: str | None = None
+    """Default subject, LMS and MMS only (40 bytes)."""
+    files: tuple[FileReference, ...] | None = None
+    reserve_time: datetime | None = None
+    """Send at this moment (to the minute); aware, or naive in ``reserve_time_zone``."""
+    reserve_time_zone: str | None = None
+    """A TZ database name; default Asia/Seoul."""
+    schedule_code: str | None = None
+    """A schedule registered in the console (older document)."""
+
+
+@attrs.frozen(kw_only=True)
+class SendResult:
+    """The 202 answer of a send."""
+
+    request_id: str
+    request_time: datetime
+    status_code: str
+    status_name: str
+
+
+# -- S2 files -----------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class FileUpload:
+    """The body of ``POST /services/{serviceId}/files``."""
+
+    file_name: str
+    file_body: str
+    """The JPEG, Base64-encoded."""
+
+
+@attrs.frozen(kw_only=True)
+class UploadedFile:
+    """A stored MMS image; kept six days."""
+
+    file_id: str
+    create_time: datetime
+    expire_time: datetime
+
+
+# -- S3/S4 look-ups -----------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class MessageQuery:
+    """Query of ``GET /services/{serviceId}/messages``.
+
+    Give ``request_id``, or ``request_start_time`` + ``request_end_time`` (at most 30 days),
+    or ``complete_start_time`` + ``complete_end_time`` (at most 24 hours).
+    """
+
+    request_id: str | None = None
+    request_start_time: datetime | None = None
+    request_end_time: datetime | None = None
+    complete_start_time: datetime | None = None
+    complete_end_time: datetime | None = None
+    message_id: str | None = None
+    type: MessageType | None = None
+    content_type: ContentType | None = None
+    country_code: str | None = None
+    status: str | None = None
+    """READY, PROCESSING or COMPLETED."""
+    from_: str | None = None
+    to: str | None = None
+    status_name: str | None = None
+    """SUCCESS or FAIL."""
+    page_index: int | None = None
+    """From 0."""
+    page_size: int | None = None
+    """Default 20 (max 100); with ``request_id`` default 1,000."""
+
+
+@attrs.frozen(kw_only=True)
+class MessageSummary:
+    """One message of a send request, as the request look-up lists it."""
+
+    request_id: str
+    message_id: str
+    request_time: datetime
+    content_type: str
+    country_code: str
+    from_: str
+    to: str
+    status: str
+    """READY, PROCESSING or COMPLETED; the result fields below are set once COMPLETED."""
+    type: str | None = None
+    campaign_id: str | None = None
+    status_code: str | None = None
+    """``0`` for success, else an EMMA / IB G/W result code."""
+    status_name: str | None = None
+    status_message: str | None = None
+    complete_time: datetime | None = None
+    telco_code: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class MessagePage:
+    """One page of the request look-up (S3)."""
+
+    status_code: str
+    status_name: str
+    """``success``, or ``reserved`` while a reserved request has not gone out (no messages)."""
+    messages: tuple[MessageSummary, ...] = ()
+    page_index: int = 0
+    page_size: int = 0
+    item_count: int = 0
+    has_more: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class AttachedFile:
+    """An MMS image of a sent message."""
+
+    name: str
+    file_id: str
+
+
+@attrs.frozen(kw_only=True)
+class MessageDetail:
+    """The delivery result of one message (S4)."""
+
+    request_time: datetime
+    content_type: str
+    content: str
+    country_code: str
+    from_: str
+    to: str
+    status: str
+    status_code: str | None = None
+    status_message: str | None = None
+    status_name: str | None = None
+    complete_time: datetime | None = None
+    telco_code: str | None = None
+    files: tuple[AttachedFile, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class MessageResult:
+    """The answer of the one-message look-up (S4)."""
+
+    status_code: str
+    status_name: str
+    messages: tuple[MessageDetail, ...]
+
+
+# -- S5 reservations ----------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Reservation:
+    """Where a reserved send stands (S5)."""
+
+    reserve_id: str
+    reserve_time_zone: str
+    reserve_time: datetime
+    """In ``reserve_time_zone``."""
+    reserve_status: ReserveStatus
+
+
+# -- S8/S9/S10 080 unsubscribes -----------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class UnsubscribeQuery:
+    """Query of ``GET /services/{serviceId}/unsubscribes``."""
+
+    client_tel_no: str | None = None
+    page_size: int | None = None
+    """0 to 100, default 100."""
+    page_index: int | None = None
+    start_time: int | None = None
+    """Registration time from (the document types it Integer)."""
+    end_time: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class BlockedNumber:
+    """An entry of a register or delete body: ``{"clientTelNo": ...}``."""
+
+    client_tel_no: str
+
+
+@attrs.frozen(kw_only=True)
+class Unsubscribe:
+    """A number on the 080 block list."""
+
+    client_tel_no: str
+    register_time: datetime
+    register_type: str
+    """``M`` registered by hand, ``C`` by a call to the 080 number."""
+
+
+# -- the converter ------------------------------------------------------------------------
+
+
+def parse_datetime(value: Any) -> datetime:
+    """Any SENS date form as an aware datetime (naive forms are Asia/Seoul)."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and value:
+        moment = datetime.fromisoformat(value)
+    else:
+        raise ValueError(f"not a SENS date: {value!r}")
+    return moment if moment.tzinfo else moment.replace(tzinfo=SEOUL)
+
+
+def format_seconds(value: datetime) -> str:
+    """``yyyy-MM-dd HH:mm:ss`` in Asia/Seoul (naive values are taken as Seoul time)."""
+    return (value.astimezone(SEOUL) if value.tzinfo else value).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def format_reserve_time(moment: datetime, time_zone: str | None) -> str:
+    """``yyyy-MM-dd HH:mm`` in ``time_zone`` (default Asia/Seoul)."""
+    zone = ZoneInfo(time_zone or DEFAULT_TIME_ZONE)
+    return (moment.astimezone(zone) if moment.tzinfo else moment).strftime("%Y-%m-%d %H:%M")
+
+
+converter = make_converter()
+converter.register_structure_hook(datetime, lambda value, _: parse_datetime(value))
+converter.register_unstructure_hook(datetime, format_seconds)
+
+
+def _reserve_time_in_its_zone(unstructure: Any) -> Any:
+    def hook(request: SendRequest) -> dict[str, Any]:
+        data: dict[str, Any] = unstructure(request)
+        if request.reserve_time is not None:
+            data["reserveTime"] = format_reserve_time(request.reserve_time, request.reserve_time_zone)
+        return data
+
+    return hook
+
+
+converter.register_unstructure_hook(SendRequest, _reserve_time_in_its_zone(converter.get_unstructure_hook(SendRequest)))

@@ -1,0 +1,408 @@
+"""SensClient: the exact request of every endpoint (S1-S10) and the documented answers parsed."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+import respx
+
+from krsms import errors
+from krsms.sens import SensClient
+from krsms.sens.auth import signature
+from krsms.sens.models import (
+    ContentType,
+    FileReference,
+    MessageQuery,
+    MessageType,
+    ReserveStatus,
+    SendMessage,
+    SendRequest,
+    UnsubscribeQuery,
+)
+from krsms.transport import NO_RETRIES
+
+HOST = "https://sens.apigw.ntruss.com"
+SERVICE_ID = "ncp:sms:kr:123456789012:krsms"
+SERVICE = f"/sms/v2/services/{SERVICE_ID}"
+ACCESS_KEY = "AKID-access-4242"
+SECRET_KEY = "s3cr3t-key-4242"
+SEOUL = ZoneInfo("Asia/Seoul")
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64 + b"\xff\xd9"
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[SensClient]:
+    async with SensClient(access_key=ACCESS_KEY, secret_key=SECRET_KEY, service_id=SERVICE_ID) as sens:
+        yield sens
+
+
+@pytest.fixture
+def api() -> AsyncIterator[respx.MockRouter]:
+    with respx.mock(base_url=HOST, assert_all_called=True) as router:
+        yield router
+
+
+def check_signed(request: httpx.Request) -> None:
+    """The three auth headers, with a signature over the exact target sent."""
+    timestamp = request.headers["x-ncp-apigw-timestamp"]
+    assert request.headers["x-ncp-iam-access-key"] == ACCESS_KEY
+    target = request.url.raw_path.decode()
+    assert request.headers["x-ncp-apigw-signature-v2"] == signature(
+        SECRET_KEY, request.method, target, timestamp, ACCESS_KEY
+    )
+
+
+def body_of(request: httpx.Request) -> Any:
+    return json.loads(request.content)
+
+
+async def test_s1_send_matches_the_documented_reserved_mms_example(client: SensClient, api: respx.MockRouter) -> None:
+    route = api.post(f"{SERVICE}/messages").respond(
+        202,
+        json={
+            "requestId": "RSSA-1590000000000-1234-12345678-abcdefgh",
+            "requestTime": "2019-07-25T17:05:12.345",
+            "statusCode": "202",
+            "statusName": "success",
+        },
+    )
+    request = SendRequest(
+        reserve_time=datetime(2019, 7, 25, 17, 9, tzinfo=SEOUL),
+        type=MessageType.MMS,
+        content_type=ContentType.COMM,
+        from_="01012345678",
+        subject="subject",
+        content="content",
+        messages=(SendMessage(to="01012345678", subject="own subject", content="own content"),),
+        files=(FileReference(file_id="4fe2078b-5926-42f2-b6b3-0c7bab9b8c5a"),),
+    )
+    result = await client.send(request)
+    sent = route.calls.last.request
+    assert sent.method == "POST"
+    assert sent.url.raw_path.decode() == f"{SERVICE}/messages"
+    assert sent.headers["content-type"] == "application/json"
+    check_signed(sent)
+    assert body_of(sent) == {
+        "reserveTime": "2019-07-25 17:09",
+        "type": "MMS",
+        "contentType": "COMM",
+        "from": "01012345678",
+        "subject": "subject",
+        "content": "content",
+        "messages": [{"to": "01012345678", "subject": "own subject", "content": "own content"}],
+        "files": [{"fileId": "4fe2078b-5926-42f2-b6b3-0c7bab9b8c5a"}],
+    }
+    assert result.request_id == "RSSA-1590000000000-1234-12345678-abcdefgh"
+    assert result.request_time == datetime(2019, 7, 25, 17, 5, 12, 345000, tzinfo=SEOUL)
+    assert result.status_name == "success"
+
+
+async def test_s1_reserve_time_is_written_in_its_time_zone(client: SensClient, api: respx.MockRouter) -> None:
+    route = api.post(f"{SERVICE}/messages").respond(
+        202, json={"requestId": "R", "requestTime": "2026-01-01T00:00:00.000", "statusCode": "202", "statusName": "s"}
+    )
+    moment = datetime(2026, 3, 1, 0, 0, tzinfo=ZoneInfo("UTC"))
+    await client.send(
+        SendRequest(
+            type=MessageType.SMS,
+            from_="0212345678",
+            content="안녕",
+            messages=(SendMessage(to="01000000001"),),
+            reserve_time=moment,
+            reserve_time_zone="Asia/Tokyo",
+        )
+    )
+    sent = body_of(route.calls.last.request)
+    assert (sent["reserveTime"], sent["reserveTimeZone"]) == ("2026-03-01 09:00", "Asia/Tokyo")
+
+
+async def test_s2_upload_file(client: SensClient, api: respx.MockRouter) -> None:
+    route = api.post(f"{SERVICE}/files").respond(
+        200,
+        json={"fileId": "4fe2078b-5926", "createTime": "2026-11-25 10:00:00", "expireTime": "2026-12-01 10:00:00"},
+    )
+    uploaded = await client.upload_file("coupon.jpg", JPEG)
+    sent = route.calls.last.request
+    check_signed(sent)
+    assert body_of(sent) == {"fileName": "coupon.jpg", "fileBody": base64.b64encode(JPEG).decode()}
+    assert uploaded.file_id == "4fe2078b-5926"
+    assert uploaded.expire_time == datetime(2026, 12, 1, 10, 0, tzinfo=SEOUL)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "field"),
+    [
+        ("coupon.png", JPEG, "file_name"),
+        ("a" * 37 + ".jpg", JPEG, "file_name"),
+        ("big.jpg", b"\xff\xd8" + b"\x00" * (300 * 1024), "content"),
+        ("fake.jpg", b"GIF89a", "content"),
+        ("empty.jpg", b"", "content"),
+    ],
+)
+async def test_s2_refuses_bad_files_before_any_request(name: str, content: bytes, field: str) -> None:
+    with respx.mock(assert_all_mocked=True) as router:
+        async with SensClient(access_key=ACCESS_KEY, secret_key=SECRET_KEY, service_id=SERVICE_ID) as sens:
+            with pytest.raises(errors.ValidationError) as caught:
+                await sens.upload_file(name, content)
+        assert not router.calls
+    assert caught.value.field == field
+
+
+def oversized_jpeg() -> bytes:
+    frame = b"\xff\xc0\x00\x11\x08" + (2000).to_bytes(2, "big") + (1600).to_bytes(2, "big") + b"\x03" + b"\x00" * 9
+    return b"\xff\xd8" + frame + b"\xff\xd9"
+
+
+async def test_s2_refuses_a_resolution_over_1500x1440(client: SensClient) -> None:
+    with pytest.raises(errors.ValidationError, match="1600x2000"):
+        await client.upload_file("wide.jpg", oversized_jpeg())
+
+
+LIST_PAGE = {
+    "statusCode": "202",
+    "statusName": "success",
+    "messages": [
+        {
+            "requestId": "RSSA-1",
+            "campaignId": None,
+            "messageId": "0-ESG-202611-1",
+            "requestTime": "2026-11-25 10:00:00",
+            "contentType": "COMM",
+            "type": "SMS",
+            "countryCode": "82",
+            "from": "0212345678",
+            "to": "01012345678",
+            "completeTime": "2026-11-25 10:00:03",
+            "telcoCode": "SKT",
+            "status": "COMPLETED",
+            "statusCode": "0",
+            "statusName": "success",
+            "statusMessage": "성공",
+        },
+        {
+            "requestId": "RSSA-1",
+            "messageId": "0-ESG-202611-2",
+            "requestTime": "2026-11-25 10:00:00",
+            "contentType": "COMM",
+            "type": "SMS",
+            "countryCode": "82",
+            "from": "0212345678",
+            "to": "01087654321",
+            "status": "READY",
+        },
+    ],
+    "pageIndex": 0,
+    "pageSize": 2,
+    "itemCount": 2,
+    "hasMore": True,
+}
+
+
+async def test_s3_list_messages_sends_the_documented_query(client: SensClient, api: respx.MockRouter) -> None:
+    route = api.get(f"{SERVICE}/messages").respond(200, json=LIST_PAGE)
+    query = MessageQuery(
+        request_start_time=datetime(2026, 11, 25, 9, 0, tzinfo=SEOUL),
+        request_end_time=datetime(2026, 11, 25, 11, 0, tzinfo=SEOUL),
+        from_="0212345678",
+        type=MessageType.SMS,
+        status_name="SUCCESS",
+        page_index=0,
+        page_size=2,
+    )
+    page = await client.list_messages(query)
+    sent = route.calls.last.request
+    check_signed(sent)
+    assert dict(sent.url.params) == {
+        "requestStartTime": "2026-11-25 09:00:00",
+        "requestEndTime": "2026-11-25 11:00:00",
+        "type": "SMS",
+        "from": "0212345678",
+        "statusName": "SUCCESS",
+        "pageIndex": "0",
+        "pageSize": "2",
+    }
+    assert page.has_more
+    first, second = page.messages
+    assert (first.status_code, first.telco_code, first.campaign_id) == ("0", "SKT", None)
+    assert first.complete_time == datetime(2026, 11, 25, 10, 0, 3, tzinfo=SEOUL)
+    assert (second.status, second.status_code, second.complete_time) == ("READY", None, None)
+
+
+async def test_s3_iterates_every_page(client: SensClient, api: respx.MockRouter) -> None:
+    last = {**LIST_PAGE, "pageIndex": 1, "hasMore": False, "messages": LIST_PAGE["messages"][:1], "itemCount": 1}
+    route = api.get(f"{SERVICE}/messages").mock(
+        side_effect=[httpx.Response(200, json=LIST_PAGE), httpx.Response(200, json=last)]
+    )
+    found = [message.message_id async for message in client.iter_messages(MessageQuery(request_id="RSSA-1"))]
+    assert found == ["0-ESG-202611-1", "0-ESG-202611-2", "0-ESG-202611-1"]
+    assert [call.request.url.params["pageIndex"] for call in route.calls] == ["0", "1"]
+    assert all(call.request.url.params["requestId"] == "RSSA-1" for call in route.calls)
+
+
+async def test_s4_get_message(client: SensClient, api: respx.MockRouter) -> None:
+    route = api.get(f"{SERVICE}/messages/0-ESG-202611-1").respond(
+        200,
+        json={
+            "statusCode": "200",
+            "statusName": "success",
+            "messages": [
+                {
+                    "requestTime": "2026-11-25 10:00:00",
+                    "contentType": "COMM",
+                    "content": "본문",
+                    "countryCode": "82",
+                    "from": "0212345678",
+                    "to": "01012345678",
+                    "status": "COMPLETED",
+                    "statusCode": "3006",
+                    "statusMessage": "기타",
+                    "statusName": "fail",
+                    "completeTime": "2026-11-25 10:00:04",
+                    "telcoCode": "KT",
+                    "files": [{"name": "coupon.jpg", "fileId": "4fe2078b"}],
+                }
+            ],
+        },
+    )
+    result = await client.get_message("0-ESG-202611-1")
+    check_signed(route.calls.last.request)
+    (detail,) = result.messages
+    assert (detail.status_code, detail.status_name, detail.files[0].file_id) == ("3006", "fail", "4fe2078b")
+
+
+async def test_s5_reservation_status(client: SensClient, api: respx.MockRouter) -> None:
+    route = api.get(f"{SERVICE}/reservations/RSSA-9/reserve-status").respond(
+        200,
+        json={
+            "reserveId": "RSSA-9",
+            "reserveTimeZone": "Asia/Seoul",
+            "reserveTime": "2019-07-25 17:09",
+            "reserveStatus": "READY",
+        },
+    )
+    reservation = await client.reservation_status("RSSA-9")
+    check_signed(route.calls.last.request)
+    assert reservation.reserve_status is ReserveStatus.READY
+    assert reservation.reserve_time == datetime(2019, 7, 25, 17, 9, tzinfo=SEOUL)
+
+
+async def test_s6_cancel_reservation(client: SensClient, api: respx.MockRouter) -> None:
+    route = api.delete(f"{SERVICE}/reservations/RSSA-9").respond(204)
+    assert await client.cancel_reservation("RSSA-9") is None
+    sent = route.calls.last.request
+    check_signed(sent)
+    assert sent.method == "DELETE"
+    assert sent.content == b""
+
+
+async def test_s7_cancel_scheduled_message(client: SensClient, api: respx.MockRouter) -> None:
+    route = api.delete(f"{SERVICE}/schedules/monthly-1/messages/0-ESG-1").respond(204)
+    await client.cancel_scheduled_message("monthly-1", "0-ESG-1")
+    check_signed(route.calls.last.request)
+
+
+UNSUBSCRIBES = [
+    {"clientTelNo": "01012345678", "registerTime": "2026-11-25T10:00:00", "registerType": "M"},
+    {"clientTelNo": "01087654321", "registerTime": "2026-11-25T10:01:00", "registerType": "C"},
+]
+
+
+async def test_s8_list_unsubscribes(client: SensClient, api: respx.MockRouter) -> None:
+    route = api.get(f"{SERVICE}/unsubscribes").respond(200, json=UNSUBSCRIBES)
+    entries = await client.list_unsubscribes(UnsubscribeQuery(client_tel_no="01012345678", page_size=50))
+    sent = route.calls.last.request
+    check_signed(sent)
+    assert dict(sent.url.params) == {"clientTelNo": "01012345678", "pageSize": "50"}
+    assert [(entry.client_tel_no, entry.register_type) for entry in entries] == [
+        ("01012345678", "M"),
+        ("01087654321", "C"),
+    ]
+    assert entries[0].register_time == datetime(2026, 11, 25, 10, 0, tzinfo=SEOUL)
+
+
+async def test_s8_iterates_until_a_short_page(client: SensClient, api: respx.MockRouter) -> None:
+    route = api.get(f"{SERVICE}/unsubscribes").mock(
+        side_effect=[httpx.Response(200, json=UNSUBSCRIBES), httpx.Response(200, json=UNSUBSCRIBES[:1])]
+    )
+    found = [entry.client_tel_no async for entry in client.iter_unsubscribes(UnsubscribeQuery(page_size=2))]
+    assert len(found) == 3
+    assert [call.request.url.params["pageIndex"] for call in route.calls] == ["0", "1"]
+
+
+async def test_s9_add_unsubscribes_in_chunks_of_1000(client: SensClient, api: respx.MockRouter) -> None:
+    route = api.post(f"{SERVICE}/unsubscribes").mock(
+        side_effect=lambda request: httpx.Response(
+            200,
+            json=[
+                {"clientTelNo": item["clientTelNo"], "registerTime": "2026-11-25T10:00:00", "registerType": "M"}
+                for item in json.loads(request.content)
+            ],
+        )
+    )
+    numbers = [f"010{index:08d}" for index in range(1500)]
+    numbers[0] = "010-0000-0000"
+    added = await client.add_unsubscribes(numbers)
+    assert len(added) == 1500
+    bodies = [body_of(call.request) for call in route.calls]
+    assert [len(body) for body in bodies] == [1000, 500]
+    assert bodies[0][0] == {"clientTelNo": "01000000000"}
+    check_signed(route.calls.last.request)
+
+
+async def test_s10_delete_unsubscribes_carries_a_json_body(client: SensClient, api: respx.MockRouter) -> None:
+    route = api.delete(f"{SERVICE}/unsubscribes").respond(204)
+    await client.delete_unsubscribes(["01012345678", "01087654321"])
+    sent = route.calls.last.request
+    check_signed(sent)
+    assert body_of(sent) == [{"clientTelNo": "01012345678"}, {"clientTelNo": "01087654321"}]
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "error_class", "code"),
+    [
+        (
+            400,
+            {"statusCode": "400", "statusName": "fail", "errorMessage": "from: not registered"},
+            errors.BadRequestError,
+            "400",
+        ),
+        (
+            401,
+            {"error": {"errorCode": "200", "message": "Authentication Failed", "details": "Invalid key"}},
+            errors.AuthenticationError,
+            "200",
+        ),
+        (404, {"error": {"errorCode": "300", "message": "Not Found", "details": "x"}}, errors.NotFoundError, "300"),
+        (429, {"error": {"errorCode": "400", "message": "Too Many Requests"}}, errors.RateLimitedError, "400"),
+        (500, "<html>oops</html>", errors.ServerError, None),
+    ],
+)
+async def test_failures_become_typed_errors(
+    status: int, body: Any, error_class: type[errors.ProviderError], code: str | None
+) -> None:
+    with respx.mock(base_url=HOST) as router:
+        if isinstance(body, str):
+            router.get(f"{SERVICE}/messages/m").respond(status, text=body)
+        else:
+            router.get(f"{SERVICE}/messages/m").respond(status, json=body)
+        sens = SensClient(access_key=ACCESS_KEY, secret_key=SECRET_KEY, service_id=SERVICE_ID, retry=NO_RETRIES)
+        with pytest.raises(error_class) as caught:
+            await sens.get_message("m")
+        await sens.aclose()
+    assert caught.value.code == code
+    assert caught.value.status_code == status
+    assert caught.value.provider == "sens"
+    assert ACCESS_KEY not in str(caught.value)
+
+
+def test_repr_hides_the_keys() -> None:
+    sens = SensClient(access_key=ACCESS_KEY, secret_key=SECRET_KEY, service_id=SERVICE_ID)
+    assert ACCESS_KEY not in repr(sens)
+    assert SECRET_KEY not in repr(sens)

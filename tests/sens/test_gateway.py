@@ -1,0 +1,204 @@
+"""SensGateway through the emulator: batches of 100, outcomes, look-ups, reservations, reconciliation."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from krsms import DeliveryStatus, Message, Recipient, SendStatus, errors
+from krsms.emulator import (
+    DEMO_SENS_ACCESS_KEY,
+    DEMO_SENS_SECRET_KEY,
+    DEMO_SENS_SERVICE_ID,
+    EmulatorConfig,
+    EmulatorServer,
+    Faults,
+    create_app,
+)
+from krsms.fanout import NOT_RECEIVED
+from krsms.sens import SensGateway
+from krsms.testing import numbers
+from krsms.transport import NO_RETRIES
+
+SEOUL = ZoneInfo("Asia/Seoul")
+SENDER = "02-1234-5678"
+
+
+def gateway_for(app: Starlette, **options: object) -> SensGateway:
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app))
+    return SensGateway(
+        access_key=DEMO_SENS_ACCESS_KEY,
+        secret_key=DEMO_SENS_SECRET_KEY,
+        service_id=DEMO_SENS_SERVICE_ID,
+        base_url="http://emulator",
+        http_client=client,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def app() -> Starlette:
+    return create_app(EmulatorConfig(undeliverable_numbers={"01000000002": "3006"}))
+
+
+@pytest.fixture
+async def sens(app: Starlette) -> AsyncIterator[SensGateway]:
+    async with gateway_for(app) as gateway:
+        yield gateway
+
+
+async def test_250_recipients_are_three_signed_requests_over_loopback() -> None:
+    async with EmulatorServer() as server:
+        async with SensGateway(
+            access_key=DEMO_SENS_ACCESS_KEY,
+            secret_key=DEMO_SENS_SECRET_KEY,
+            service_id=DEMO_SENS_SERVICE_ID,
+            base_url=server.base_url,
+        ) as sens:
+            report = await sens.send(Message(sender=SENDER, text="안녕하세요", recipients=numbers(250)))
+        deliveries = list(server.ledger)
+    assert report.requests == 3
+    assert len(report.outcomes) == 250
+    assert report.all_accepted
+    assert [outcome.recipient.number for outcome in report.outcomes] == list(numbers(250))
+    per_request = Counter(delivery.request_id for delivery in deliveries)
+    assert sorted(per_request.values()) == [50, 100, 100]
+    assert {outcome.request_id for outcome in report.outcomes} == set(per_request)
+    assert {delivery.sender for delivery in deliveries} == {"0212345678"}
+
+
+async def test_kinds_split_and_per_recipient_text_and_subject_travel(sens: SensGateway, app: Starlette) -> None:
+    long_text = "가" * 60  # 120 bytes: LMS
+    message = Message(
+        sender=SENDER,
+        text="기본 안내",
+        subject="공지",
+        recipients=[
+            "01000000001",
+            Recipient(number="010-0000-0003", text="개인 안내"),
+            Recipient(number="01000000004", text=long_text, subject="개인 제목"),
+        ],
+    )
+    report = await sens.send(message)
+    assert report.requests == 2
+    by_number = {delivery.recipient: delivery for delivery in app.state.ledger}
+    assert (by_number["01000000001"].kind, by_number["01000000001"].text) == ("SMS", "기본 안내")
+    assert by_number["01000000003"].text == "개인 안내"
+    assert by_number["01000000001"].subject is None  # SMS carries no subject
+    assert (by_number["01000000004"].kind, by_number["01000000004"].subject) == ("LMS", "개인 제목")
+
+
+async def test_advertisement_reservation_and_cancel(sens: SensGateway, app: Starlette) -> None:
+    at = (datetime.now(SEOUL) + timedelta(days=1)).replace(second=0, microsecond=0)
+    message = Message(
+        sender=SENDER,
+        text="(광고) 할인 무료수신거부 0801234567",
+        advertisement=True,
+        reserve_at=at,
+        recipients=numbers(3),
+    )
+    report = await sens.send(message)
+    request_id = report.outcomes[0].request_id
+    assert request_id is not None
+    deliveries = list(app.state.ledger)
+    assert all(delivery.advertisement for delivery in deliveries)
+    assert {delivery.reserved_for for delivery in deliveries} == {at.strftime("%Y-%m-%d %H:%M")}
+    status = await sens.client.reservation_status(request_id)
+    assert status.reserve_status.value == "READY"
+    await sens.cancel_reservation(request_id)
+    assert {delivery.status for delivery in app.state.ledger} == {"cancelled"}
+    assert (await sens.client.reservation_status(request_id)).reserve_status.value == "CANCELED"
+
+
+async def test_mms_with_an_uploaded_image(sens: SensGateway, app: Starlette) -> None:
+    jpeg = b"\xff\xd8\xff\xe0" + b"\x00" * 100 + b"\xff\xd9"
+    image = await sens.upload_image(jpeg, file_name="coupon.jpg")
+    assert image.expires_at is not None
+    report = await sens.send(
+        Message(sender=SENDER, text="쿠폰", subject="쿠폰", images=[image.id], recipients=["01000000001"])
+    )
+    assert report.all_accepted
+    assert [delivery.kind for delivery in app.state.ledger] == ["MMS"]
+
+
+async def test_delivery_results_map_codes(sens: SensGateway) -> None:
+    report = await sens.send(Message(sender=SENDER, text="안녕", recipients=["01000000001", "01000000002"]))
+    request_id = report.outcomes[0].request_id
+    assert request_id is not None
+    results = {result.recipient: result for result in await sens.delivery_results(request_id)}
+    assert results["01000000001"].status is DeliveryStatus.DELIVERED
+    assert (results["01000000002"].status, results["01000000002"].code) == (DeliveryStatus.FAILED, "3006")
+    assert all(result.message_id for result in results.values())
+
+
+async def test_bad_credentials_stop_the_job_with_the_rest_not_sent(app: Starlette) -> None:
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app))
+    async with SensGateway(
+        access_key=DEMO_SENS_ACCESS_KEY,
+        secret_key="wrong-secret",
+        service_id=DEMO_SENS_SERVICE_ID,
+        base_url="http://emulator",
+        http_client=client,
+        max_concurrency=1,
+    ) as sens:
+        report = await sens.send(Message(sender=SENDER, text="안녕", recipients=numbers(500)))
+    assert isinstance(report.error, errors.AuthenticationError)
+    assert report.requests == 1
+    counts = report.counts()
+    assert counts[SendStatus.REJECTED] == 100
+    assert counts[SendStatus.NOT_SENT] == 400
+    assert len(app.state.ledger) == 0
+    assert "wrong-secret" not in str(report.error)
+
+
+async def test_a_lost_answer_is_reconciled_through_the_look_up() -> None:
+    app = create_app(EmulatorConfig(faults=Faults(error_after_processing_rate=1.0)))
+    async with gateway_for(app, retry=NO_RETRIES) as sens:
+        report = await sens.send(Message(sender=SENDER, text="안녕", recipients=numbers(150)))
+    assert report.all_accepted
+    stored = Counter(delivery.request_id for delivery in app.state.ledger)
+    assert Counter(outcome.request_id for outcome in report.outcomes) == stored
+
+
+async def test_a_batch_that_never_arrived_is_not_sent_and_resent_only_when_asked() -> None:
+    app = create_app(EmulatorConfig(faults=Faults(server_error_rate=1.0)))
+    async with gateway_for(app, retry=NO_RETRIES) as sens:
+        report = await sens.send(Message(sender=SENDER, text="안녕", recipients=numbers(5)))
+    assert {(outcome.status, outcome.code) for outcome in report.outcomes} == {(SendStatus.NOT_SENT, NOT_RECEIVED)}
+
+    app = create_app(EmulatorConfig(faults=Faults(seed=3, server_error_rate=0.5)))
+    async with gateway_for(app, retry=NO_RETRIES, resend_missing=True, max_concurrency=1) as sens:
+        report = await sens.send(Message(sender=SENDER, text="안녕", recipients=numbers(1000)))
+    accepted = {outcome.recipient.number for outcome in report.with_status(SendStatus.ACCEPTED)}
+    recorded = [delivery.recipient for delivery in app.state.ledger]
+    assert len(recorded) == len(set(recorded))  # nobody twice
+    assert accepted == set(recorded)
+    assert len(report.outcomes) == 1000
+
+
+async def test_a_skewed_local_clock_is_corrected_from_the_gateway_date() -> None:
+    app = create_app(EmulatorConfig(clock_skew_seconds=360))
+    async with gateway_for(app) as sens:
+        report = await sens.send(Message(sender=SENDER, text="안녕", recipients=numbers(2)))
+        assert sens.client.auth.offset_seconds == pytest.approx(360, abs=2)
+    assert report.all_accepted
+
+
+async def test_without_correction_the_error_names_the_skew() -> None:
+    app = create_app(EmulatorConfig(clock_skew_seconds=-360))
+    async with gateway_for(app) as sens:
+        sens.client.auth.correct_clock_skew = False
+        with pytest.raises(errors.AuthenticationError, match=r"6\.0 minutes ahead of the gateway"):
+            await sens.client.reservation_status("R-1")
+
+
+def test_repr_and_errors_hide_the_keys(app: Starlette) -> None:
+    gateway = gateway_for(app)
+    assert DEMO_SENS_SECRET_KEY not in repr(gateway)
+    assert DEMO_SENS_ACCESS_KEY not in repr(gateway)
