@@ -1,0 +1,518 @@
+"""NhnClient: one typed async method per endpoint of NHN Cloud SMS API v2.2 (N1-N49).
+
+Paths, field and query names follow NHN's v2.2 document under
+``{base_url}/sms/v2.2/appKeys/{appKey}``. Request bodies and query strings are built from the
+models of :mod:`krsms.nhn.models` by the NHN converter; answers with ``isSuccessful: false``
+raise the typed errors of :mod:`krsms.nhn.errors` (even with HTTP 200). Sends are POSTed with
+``idempotent=False`` so a send that may have gone out is never repeated blindly.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from os import PathLike
+from types import TracebackType
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import anyio
+import attrs
+import httpx
+
+from krsms.images import check_jpeg
+from krsms.nhn.api import DEFAULT_BASE_URL, PROVIDER, NhnApi, Page
+from krsms.nhn.errors import NhnNotFoundError
+from krsms.nhn.models import (
+    AttachmentUpload,
+    BlockedRecipient,
+    BlockedRecipientQuery,
+    BlockedRecipientsAdd,
+    BlockedRecipientsRemoval,
+    Category,
+    CategoryCreate,
+    CategoryUpdate,
+    CreatedTag,
+    DetailQuery,
+    DownloadQuery,
+    DownloadRequest,
+    DownloadReservation,
+    MessageResult,
+    MessageResultQuery,
+    PageQuery,
+    PhoneNumber,
+    Reservation,
+    ReservationCancel,
+    ReservationCancelResult,
+    ReservationKey,
+    ReservationQuery,
+    SenderNumber,
+    SenderNumberQuery,
+    SendQuery,
+    SendRequest,
+    SendResult,
+    SentMessage,
+    Statistics,
+    StatisticsQuery,
+    Tag,
+    TagName,
+    TagRecipient,
+    TagRecipientDetail,
+    TagRecipientQuery,
+    TagSend,
+    TagSendQuery,
+    TagSendRequest,
+    TagSendResult,
+    Template,
+    TemplateCreate,
+    TemplateQuery,
+    TemplateUpdate,
+    Uid,
+    UidPage,
+    UidQuery,
+    UidRegistration,
+    UidRegistrations,
+    UploadedAttachment,
+)
+from krsms.transport import RetryPolicy, Timeouts
+
+T = TypeVar("T")
+
+MAX_FILE_NAME_CHARS = 45
+"""The longest ``fileName`` NHN accepts for an attachment upload."""
+DEFAULT_PAGE_SIZE = 15
+"""NHN's page size when ``pageSize`` is not sent."""
+MAX_PAGE_SIZE = 1000
+"""The largest ``pageSize`` NHN allows; the ``iter_*`` methods use it unless told otherwise."""
+
+
+class NhnClient:
+    """The full NHN Cloud SMS v2.2 API of one appKey.
+
+    The appKey travels in every URL, so it is treated as a secret: it never appears in reprs,
+    logs or exception messages. ``secret_key`` adds the ``X-Secret-Key`` header when the
+    project requires one. Borrows ``http_client`` when given (never closes it); otherwise owns
+    one and closes it in :meth:`aclose` / ``async with``.
+    """
+
+    def __init__(
+        self,
+        *,
+        app_key: str,
+        secret_key: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        http_client: httpx.AsyncClient | None = None,
+        timeout: float | Timeouts | None = None,
+        retry: RetryPolicy | None = None,
+        max_concurrency: int = 8,
+    ):
+        self.api = NhnApi(
+            app_key=app_key,
+            secret_key=secret_key,
+            base_url=base_url,
+            http_client=http_client,
+            timeout=timeout,
+            retry=retry,
+            max_concurrency=max_concurrency,
+        )
+
+    async def aclose(self) -> None:
+        """Close the HTTP client if this client created it."""
+        await self.api.transport.aclose()
+
+    async def __aenter__(self) -> NhnClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"NhnClient({self.api.redact(self.api.url(''))!r})"
+
+    # --- sends (N1, N4, N7, N10, N11) ---------------------------------------------------------
+
+    async def send_sms(self, request: SendRequest) -> SendResult:
+        """N1: send an SMS (90 bytes standard, 255 characters at most) to up to 1,000 recipients."""
+        return await self._send("/sender/sms", request)
+
+    async def send_mms(self, request: SendRequest) -> SendResult:
+        """N4: send an LMS, or an MMS when ``attach_file_id_list`` holds uploaded images."""
+        return await self._send("/sender/mms", request)
+
+    async def send_auth_sms(self, request: SendRequest) -> SendResult:
+        """N7: send an authentication-code SMS."""
+        return await self._send("/sender/auth/sms", request)
+
+    async def send_ad_sms(self, request: SendRequest) -> SendResult:
+        """N10: send an advertising SMS; the body must start with ``(광고)`` and end with the 080 line."""
+        return await self._send("/sender/ad-sms", request)
+
+    async def send_ad_mms(self, request: SendRequest) -> SendResult:
+        """N11: send an advertising LMS/MMS, under the same body rules as :meth:`send_ad_sms`."""
+        return await self._send("/sender/ad-mms", request)
+
+    async def _send(self, path: str, request: SendRequest) -> SendResult:
+        return await self.api.call_data("POST", path, SendResult, json=self.api.dump(request), idempotent=False)
+
+    # --- send look-ups (N2, N3, N5, N6, N8, N9) -----------------------------------------------
+
+    async def list_sms(self, query: SendQuery) -> Page[SentMessage]:
+        """N2: one page of SMS recipients matching ``query``."""
+        return await self._page("/sender/sms", SentMessage, self._params(query))
+
+    def iter_sms(self, query: SendQuery) -> AsyncIterator[SentMessage]:
+        """N2: every SMS recipient matching ``query``, page after page."""
+        return self._iterate("/sender/sms", SentMessage, query)
+
+    async def get_sms(self, request_id: str, recipient_seq: int) -> SentMessage:
+        """N3: one SMS recipient (``recipient_seq`` is the ``mtPr``)."""
+        return await self._sent_message("/sender/sms", request_id, recipient_seq)
+
+    async def list_mms(self, query: SendQuery) -> Page[SentMessage]:
+        """N5: one page of LMS/MMS recipients matching ``query``."""
+        return await self._page("/sender/mms", SentMessage, self._params(query))
+
+    def iter_mms(self, query: SendQuery) -> AsyncIterator[SentMessage]:
+        """N5: every LMS/MMS recipient matching ``query``, page after page."""
+        return self._iterate("/sender/mms", SentMessage, query)
+
+    async def get_mms(self, request_id: str, recipient_seq: int) -> SentMessage:
+        """N6: one LMS/MMS recipient, with its attached files."""
+        return await self._sent_message("/sender/mms", request_id, recipient_seq)
+
+    async def list_auth_sms(self, query: SendQuery) -> Page[SentMessage]:
+        """N8: one page of authentication SMS recipients matching ``query``."""
+        return await self._page("/sender/auth/sms", SentMessage, self._params(query))
+
+    def iter_auth_sms(self, query: SendQuery) -> AsyncIterator[SentMessage]:
+        """N8: every authentication SMS recipient matching ``query``, page after page."""
+        return self._iterate("/sender/auth/sms", SentMessage, query)
+
+    async def get_auth_sms(self, request_id: str, recipient_seq: int) -> SentMessage:
+        """N9: one authentication SMS recipient."""
+        return await self._sent_message("/sender/auth/sms", request_id, recipient_seq)
+
+    async def _sent_message(self, path: str, request_id: str, recipient_seq: int) -> SentMessage:
+        params = self._params(DetailQuery(mt_pr=recipient_seq))
+        return await self.api.call_data("GET", f"{path}/{_segment(request_id)}", SentMessage, params=params)
+
+    # --- result updates (N12) -----------------------------------------------------------------
+
+    async def message_results(self, query: MessageResultQuery) -> Page[MessageResult]:
+        """N12: one page of the delivery results updated within the query's window."""
+        return await self._page("/message-results", MessageResult, self._params(query))
+
+    def iter_message_results(self, query: MessageResultQuery) -> AsyncIterator[MessageResult]:
+        """N12: every delivery result updated within the query's window."""
+        return self._iterate("/message-results", MessageResult, query)
+
+    # --- tag sends (N13-N17) ------------------------------------------------------------------
+
+    async def send_tag_sms(self, request: TagSendRequest) -> str:
+        """N13: send an SMS to the UIDs matching a tag expression; the request id."""
+        return await self._send_tag("/tag-sender/sms", request)
+
+    async def send_tag_mms(self, request: TagSendRequest) -> str:
+        """N14: send an LMS/MMS to the UIDs matching a tag expression; the request id."""
+        return await self._send_tag("/tag-sender/mms", request)
+
+    async def _send_tag(self, path: str, request: TagSendRequest) -> str:
+        result = await self.api.call_data("POST", path, TagSendResult, json=self.api.dump(request), idempotent=False)
+        return result.request_id
+
+    async def list_tag_sends(self, query: TagSendQuery) -> Page[TagSend]:
+        """N15: one page of tag sends."""
+        return await self._page("/tag-sender", TagSend, self._params(query))
+
+    def iter_tag_sends(self, query: TagSendQuery) -> AsyncIterator[TagSend]:
+        """N15: every tag send matching ``query``."""
+        return self._iterate("/tag-sender", TagSend, query)
+
+    async def list_tag_send_recipients(self, request_id: str, query: TagRecipientQuery) -> Page[TagRecipient]:
+        """N16: one page of the recipients of a tag send."""
+        return await self._page(f"/tag-sender/{_segment(request_id)}", TagRecipient, self._params(query))
+
+    def iter_tag_send_recipients(self, request_id: str, query: TagRecipientQuery) -> AsyncIterator[TagRecipient]:
+        """N16: every recipient of a tag send matching ``query``."""
+        return self._iterate(f"/tag-sender/{_segment(request_id)}", TagRecipient, query)
+
+    async def get_tag_send_recipient(self, request_id: str, recipient_seq: int) -> TagRecipientDetail:
+        """N17: one recipient of a tag send, with its message."""
+        path = f"/tag-sender/{_segment(request_id)}/{recipient_seq}"
+        return await self.api.call_data("GET", path, TagRecipientDetail)
+
+    # --- attachments (N18) --------------------------------------------------------------------
+
+    async def upload_attachment(self, file_name: str, content: bytes, create_user: str) -> UploadedAttachment:
+        """N18: upload an MMS image (``.jpg``/``.jpeg``, at most 300 KB); its ``file_id`` goes in a send.
+
+        The file is checked before any request: a wrong name, size or format raises
+        :class:`~krsms.errors.ValidationError`.
+        """
+        check_jpeg(content, file_name, max_name_chars=MAX_FILE_NAME_CHARS)
+        upload = AttachmentUpload(
+            file_name=file_name, create_user=create_user, file_body=base64.b64encode(content).decode("ascii")
+        )
+        return await self.api.call_data(
+            "POST", "/attachfile/binaryUpload", UploadedAttachment, json=self.api.dump(upload)
+        )
+
+    # --- categories (N19-N23) -----------------------------------------------------------------
+
+    async def create_category(self, category: CategoryCreate) -> Category:
+        """N19: create a template category."""
+        return await self.api.call_data("POST", "/categories", Category, json=self.api.dump(category))
+
+    async def list_categories(self, query: PageQuery | None = None) -> Page[Category]:
+        """N20: one page of template categories."""
+        return await self._page("/categories", Category, self._params(query or PageQuery()))
+
+    def iter_categories(self, query: PageQuery | None = None) -> AsyncIterator[Category]:
+        """N20: every template category."""
+        return self._iterate("/categories", Category, query or PageQuery())
+
+    async def get_category(self, category_id: int) -> Category:
+        """N21: one template category (NhnNotFoundError when the answer holds none)."""
+        categories = await self.api.call_data("GET", f"/categories/{category_id}", tuple[Category, ...])
+        if not categories:
+            raise NhnNotFoundError(f"category {category_id} not found", provider=PROVIDER)
+        return categories[0]
+
+    async def update_category(self, category_id: int, change: CategoryUpdate) -> None:
+        """N22: change a template category."""
+        await self.api.call("PUT", f"/categories/{category_id}", json=self.api.dump(change))
+
+    async def delete_category(self, category_id: int) -> None:
+        """N23: delete a template category."""
+        await self.api.call("DELETE", f"/categories/{category_id}")
+
+    # --- templates (N24-N28) ------------------------------------------------------------------
+
+    async def create_template(self, template: TemplateCreate) -> None:
+        """N24: register a template."""
+        await self.api.call("POST", "/templates", json=self.api.dump(template))
+
+    async def list_templates(self, query: TemplateQuery | None = None) -> Page[Template]:
+        """N25: one page of templates."""
+        return await self._page("/templates", Template, self._params(query or TemplateQuery()))
+
+    def iter_templates(self, query: TemplateQuery | None = None) -> AsyncIterator[Template]:
+        """N25: every template matching ``query``."""
+        return self._iterate("/templates", Template, query or TemplateQuery())
+
+    async def get_template(self, template_id: str) -> Template:
+        """N26: one template."""
+        return await self.api.call_data("GET", f"/templates/{_segment(template_id)}", Template)
+
+    async def update_template(self, template_id: str, change: TemplateUpdate) -> None:
+        """N27: change a template."""
+        await self.api.call("PUT", f"/templates/{_segment(template_id)}", json=self.api.dump(change))
+
+    async def delete_template(self, template_id: str) -> None:
+        """N28: delete a template."""
+        await self.api.call("DELETE", f"/templates/{_segment(template_id)}")
+
+    # --- 080 opt-outs (N29-N31) ---------------------------------------------------------------
+
+    async def add_blocked_recipients(self, unsubscribe_no: str, recipient_nos: Sequence[str]) -> None:
+        """N29: register numbers as opted out through the 080 number ``unsubscribe_no``."""
+        body = BlockedRecipientsAdd(unsubscribe_no=unsubscribe_no, recipient_no_list=tuple(recipient_nos))
+        await self.api.call("POST", "/blockservice/recipients", json=self.api.dump(body))
+
+    async def list_blocked_recipients(self, query: BlockedRecipientQuery) -> Page[BlockedRecipient]:
+        """N30: one page of opted-out numbers."""
+        return await self._page("/blockservice/recipients", BlockedRecipient, self._params(query))
+
+    def iter_blocked_recipients(self, query: BlockedRecipientQuery) -> AsyncIterator[BlockedRecipient]:
+        """N30: every opted-out number matching ``query``."""
+        return self._iterate("/blockservice/recipients", BlockedRecipient, query)
+
+    async def remove_blocked_recipients(
+        self, unsubscribe_no: str, recipient_nos: Sequence[str], update_user: str
+    ) -> None:
+        """N31: remove opted-out numbers (sent as the comma-joined ``recipientNoList`` query)."""
+        removal = BlockedRecipientsRemoval(
+            unsubscribe_no=unsubscribe_no, update_user=update_user, recipient_no_list=tuple(recipient_nos)
+        )
+        await self.api.call("DELETE", "/blockservice/recipients/removes", params=self._params(removal))
+
+    # --- sender numbers (N32) -----------------------------------------------------------------
+
+    async def sender_numbers(self, query: SenderNumberQuery | None = None) -> Page[SenderNumber]:
+        """N32: one page of the registered sender numbers."""
+        return await self._page("/sendNos", SenderNumber, self._params(query or SenderNumberQuery()))
+
+    def iter_sender_numbers(self, query: SenderNumberQuery | None = None) -> AsyncIterator[SenderNumber]:
+        """N32: every registered sender number matching ``query``."""
+        return self._iterate("/sendNos", SenderNumber, query or SenderNumberQuery())
+
+    # --- statistics (N33) ---------------------------------------------------------------------
+
+    async def statistics(self, query: StatisticsQuery) -> tuple[Statistics, ...]:
+        """N33: send counts by date, hour or weekday."""
+        return await self.api.call_data("GET", "/statistics/view", tuple[Statistics, ...], params=self._params(query))
+
+    # --- reservations (N34-N36) ---------------------------------------------------------------
+
+    async def reservations(self, query: ReservationQuery | None = None) -> Page[Reservation]:
+        """N34: one page of reserved recipients."""
+        return await self._page("/reservations", Reservation, self._params(query or ReservationQuery()))
+
+    def iter_reservations(self, query: ReservationQuery | None = None) -> AsyncIterator[Reservation]:
+        """N34: every reserved recipient matching ``query``."""
+        return self._iterate("/reservations", Reservation, query or ReservationQuery())
+
+    async def reservation(self, request_id: str, recipient_seq: int) -> Reservation:
+        """N35: one reserved recipient, with its attached files."""
+        return await self.api.call_data("GET", f"/reservations/{_segment(request_id)}/{recipient_seq}", Reservation)
+
+    async def cancel_reservations(
+        self, reservation_list: Sequence[ReservationKey], update_user: str
+    ) -> ReservationCancelResult:
+        """N36: cancel reserved recipients; the answer counts the requested and the cancelled ones."""
+        cancel = ReservationCancel(reservation_list=tuple(reservation_list), update_user=update_user)
+        return await self.api.call_data(
+            "PUT", "/reservations/cancel", ReservationCancelResult, json=self.api.dump(cancel)
+        )
+
+    # --- CSV exports (N37-N39) ----------------------------------------------------------------
+
+    async def request_download(self, request: DownloadRequest) -> DownloadReservation:
+        """N37: ask NHN to prepare a CSV export of sends; poll :meth:`download_reservations`."""
+        return await self.api.call_data(
+            "POST", "/sender/download-reservations", DownloadReservation, json=self.api.dump(request)
+        )
+
+    async def download_reservations(self, query: DownloadQuery | None = None) -> Page[DownloadReservation]:
+        """N38: one page of CSV exports and their state."""
+        return await self._page("/download-reservations", DownloadReservation, self._params(query or DownloadQuery()))
+
+    def iter_download_reservations(self, query: DownloadQuery | None = None) -> AsyncIterator[DownloadReservation]:
+        """N38: every CSV export matching ``query``."""
+        return self._iterate("/download-reservations", DownloadReservation, query or DownloadQuery())
+
+    @asynccontextmanager
+    async def download(self, download_id: str) -> AsyncIterator[AsyncIterator[bytes]]:
+        """N39: the bytes of a completed CSV export, streamed as chunks::
+
+        async with client.download(download_id) as chunks:
+            async for chunk in chunks: ...
+        """
+        async with self.api.stream(f"/download-reservations/{_segment(download_id)}/download") as chunks:
+            yield chunks
+
+    async def download_to(self, download_id: str, path: str | PathLike[str]) -> int:
+        """N39: stream a CSV export into the file ``path``; the number of bytes written.
+
+        The file is opened only once NHN answers with success, and removed again if the
+        download breaks off, so ``path`` never holds a partial export.
+        """
+        written = 0
+        async with self.download(download_id) as chunks:
+            try:
+                async with await anyio.open_file(path, "wb") as file:
+                    async for chunk in chunks:
+                        await file.write(chunk)
+                        written += len(chunk)
+            except BaseException:
+                with anyio.CancelScope(shield=True):
+                    await anyio.Path(path).unlink(missing_ok=True)
+                raise
+        return written
+
+    # --- tags (N40-N43) -----------------------------------------------------------------------
+
+    async def list_tags(self, query: PageQuery | None = None) -> Page[Tag]:
+        """N40: one page of tags."""
+        return await self._page("/tags", Tag, self._params(query or PageQuery()))
+
+    def iter_tags(self, query: PageQuery | None = None) -> AsyncIterator[Tag]:
+        """N40: every tag."""
+        return self._iterate("/tags", Tag, query or PageQuery())
+
+    async def create_tag(self, tag_name: str) -> str:
+        """N41: create a tag; its id."""
+        created = await self.api.call_data("POST", "/tags", CreatedTag, json=self.api.dump(TagName(tag_name=tag_name)))
+        return created.tag_id
+
+    async def update_tag(self, tag_id: str, tag_name: str) -> None:
+        """N42: rename a tag."""
+        await self.api.call("PUT", f"/tags/{_segment(tag_id)}", json=self.api.dump(TagName(tag_name=tag_name)))
+
+    async def delete_tag(self, tag_id: str) -> None:
+        """N43: delete a tag."""
+        await self.api.call("DELETE", f"/tags/{_segment(tag_id)}")
+
+    # --- UIDs and their phone numbers (N44-N49) -----------------------------------------------
+
+    async def list_uids(self, query: UidQuery | None = None) -> UidPage:
+        """N44: one slice of UIDs (``offset``/``limit``); ``last`` tells whether more follow."""
+        return await self.api.call_data("GET", "/uids", UidPage, params=self._params(query or UidQuery()))
+
+    async def iter_uids(self, query: UidQuery | None = None) -> AsyncIterator[Uid]:
+        """N44: every UID matching ``query``, advancing ``offset`` slice by slice until ``last``."""
+        query = query or UidQuery()
+        if query.limit is None:
+            query = attrs.evolve(query, limit=MAX_PAGE_SIZE)
+        offset = query.offset or 0
+        while True:
+            page = await self.list_uids(attrs.evolve(query, offset=offset))
+            for uid in page.uids:
+                yield uid
+            if page.last or not page.uids:
+                return
+            offset += len(page.uids)
+
+    async def get_uid(self, uid: str) -> Uid:
+        """N45: one UID with its tags and contacts."""
+        return await self.api.call_data("GET", f"/uids/{_segment(uid)}", Uid)
+
+    async def create_uids(self, uids: Sequence[UidRegistration]) -> None:
+        """N46: register UIDs with their tags and contacts."""
+        await self.api.call("POST", "/uids", json=self.api.dump(UidRegistrations(uids=tuple(uids))))
+
+    async def delete_uid(self, uid: str) -> None:
+        """N47: delete a UID."""
+        await self.api.call("DELETE", f"/uids/{_segment(uid)}")
+
+    async def add_phone_number(self, uid: str, phone_number: str) -> None:
+        """N48: add a phone number to a UID."""
+        body = self.api.dump(PhoneNumber(phone_number=phone_number))
+        await self.api.call("POST", f"/uids/{_segment(uid)}/phone-numbers", json=body)
+
+    async def delete_phone_number(self, uid: str, phone_number: str) -> None:
+        """N49: remove a phone number from a UID."""
+        await self.api.call("DELETE", f"/uids/{_segment(uid)}/phone-numbers/{_segment(phone_number)}")
+
+    # --- paging -------------------------------------------------------------------------------
+
+    def _params(self, query: object) -> dict[str, Any]:
+        """A query model as query parameters: NHN's names and dates, sequences comma-joined."""
+        dumped: Mapping[str, Any] = self.api.dump(query)
+        return {name: ",".join(value) if isinstance(value, list) else value for name, value in dumped.items()}
+
+    async def _page(self, path: str, item: type[T], params: Mapping[str, Any]) -> Page[T]:
+        body = await self.api.call("GET", path, params=params)
+        if isinstance(body, dict):
+            # Some lists (N38) answer without pageNum/pageSize: they are the ones requested.
+            body = {"pageNum": params.get("pageNum", 1), "pageSize": params.get("pageSize", DEFAULT_PAGE_SIZE), **body}
+        return self.api.page(body, item)
+
+    def _iterate(self, path: str, item: type[T], query: object) -> AsyncIterator[T]:
+        params = {"pageSize": MAX_PAGE_SIZE, **self._params(query)}
+
+        async def fetch(page_num: int) -> Page[T]:
+            return await self._page(path, item, {**params, "pageNum": page_num})
+
+        return NhnApi.iterate(fetch, first_page=params.get("pageNum", 1))
+
+
+def _segment(value: str) -> str:
+    """A path parameter, URL-quoted as one segment."""
+    return quote(value, safe="")

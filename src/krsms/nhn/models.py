@@ -1,0 +1,839 @@
+"""Request and answer models of NHN Cloud SMS API v2.2, named after the provider's document.
+
+Every attribute is the snake_case form of the document's camelCase field (``recipient_no`` is
+``recipientNo``, ``from_`` is ``from``); the converter in :mod:`krsms.nhn.converter` does the
+renaming, writes dates as NHN wants them and maps ``*_yn`` flags to ``"Y"``/``"N"``. Request
+fields left at None are not sent. Answer fields that NHN may leave out or send as null are
+optional; the document's example answers contain many nulls.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import attrs
+
+from krsms.errors import ValidationError
+from krsms.nhn.converter import MinuteTime
+
+# --- sends (N1, N4, N7, N10, N11) -------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class SendRecipient:
+    """One entry of ``recipientList``: a number (or an international number) and its parameters.
+
+    ``recipient_no`` may be combined with ``country_code`` (default 82); with only
+    ``international_recipient_no`` (country code included, ``821012345678``) NHN uses that one.
+    ``template_parameter`` fills ``##key##`` placeholders of the template.
+    """
+
+    recipient_no: str | None = None
+    country_code: str | None = None
+    international_recipient_no: str | None = None
+    template_parameter: dict[str, str] | None = None
+    recipient_grouping_key: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.recipient_no is None and self.international_recipient_no is None:
+            raise ValidationError(
+                "recipient_no", "is required unless international_recipient_no is given", limit="a recipient number"
+            )
+
+
+@attrs.frozen(kw_only=True)
+class SendRequest:
+    """The body of a send: SMS, LMS/MMS, authentication SMS and advertising sends.
+
+    ``title`` and ``attach_file_id_list`` (file ids from :meth:`NhnClient.upload_attachment`)
+    belong to LMS/MMS. ``request_date`` reserves the send (to the minute, at most 60 days
+    ahead). ``send_no`` and ``body`` may be left out when ``template_id`` supplies them.
+    """
+
+    recipient_list: tuple[SendRecipient, ...]
+    send_no: str | None = None
+    body: str | None = None
+    title: str | None = None
+    template_id: str | None = None
+    request_date: MinuteTime | None = None
+    sender_grouping_key: str | None = None
+    user_id: str | None = None
+    attach_file_id_list: tuple[int, ...] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class SendResultItem:
+    """The outcome of one recipient of a send (``sendResultList[]``)."""
+
+    recipient_no: str
+    result_code: int
+    result_message: str
+    recipient_seq: int
+    """The recipient's sequence number, the ``mtPr`` of later look-ups and cancellations."""
+    recipient_grouping_key: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class SendResult:
+    """The answer of a send: the request id and one result per recipient.
+
+    ``status_code`` is ``"1"`` requesting, ``"2"`` requested, ``"3"`` request failed.
+    """
+
+    request_id: str
+    status_code: str
+    send_result_list: tuple[SendResultItem, ...]
+    sender_grouping_key: str | None = None
+
+
+# --- send look-ups (N2, N3, N5, N6, N8, N9) ---------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class SendQuery:
+    """The query of the send lists (N2, N5, N8): ``request_id`` or one of the date ranges.
+
+    ``msg_status``: ``0`` failed, ``1`` requested, ``2`` processing, ``3`` succeeded,
+    ``4`` reservation cancelled, ``5`` duplicate, ``6`` failed (advertising limit).
+    """
+
+    request_id: str | None = None
+    start_request_date: datetime | None = None
+    end_request_date: datetime | None = None
+    start_create_date: datetime | None = None
+    end_create_date: datetime | None = None
+    start_result_date: datetime | None = None
+    end_result_date: datetime | None = None
+    send_no: str | None = None
+    recipient_no: str | None = None
+    template_id: str | None = None
+    msg_status: str | None = None
+    result_code: str | None = None
+    sub_result_code: str | None = None
+    sender_grouping_key: str | None = None
+    recipient_grouping_key: str | None = None
+    page_num: int | None = None
+    page_size: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DetailQuery:
+    """The query of a one-recipient look-up (N3, N6, N9): the recipient sequence ``mtPr``."""
+
+    mt_pr: int
+
+
+@attrs.frozen(kw_only=True)
+class AttachedFile:
+    """An attached file as NHN describes it in send, template and reservation answers.
+
+    Each answer fills a different subset of these fields, so all of them are optional.
+    """
+
+    file_id: int | None = None
+    service_id: int | None = None
+    attach_type: int | None = None
+    template_id: str | None = None
+    file_path: str | None = None
+    file_name: str | None = None
+    save_file_name: str | None = None
+    file_size: int | None = None
+    file_sequence: int | None = None
+    create_date: datetime | None = None
+    create_user: str | None = None
+    update_date: datetime | None = None
+    update_user: str | None = None
+    upload_type: str | None = None
+    exist_file_name: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class SentMessage:
+    """One recipient of a send as the look-ups answer it (N2, N3, N5, N6, N8, N9).
+
+    ``mt_pr`` is NHN's name for the recipient sequence (also :attr:`recipient_seq`);
+    ``send_type`` is ``"0"`` SMS, ``"1"`` LMS/MMS, ``"2"`` authentication.
+    """
+
+    request_id: str
+    mt_pr: int
+    recipient_no: str
+    request_date: datetime | None = None
+    result_date: datetime | None = None
+    template_id: str | None = None
+    template_name: str | None = None
+    category_id: int | None = None
+    category_name: str | None = None
+    title: str | None = None
+    body: str | None = None
+    send_no: str | None = None
+    country_code: str | None = None
+    msg_status: str | None = None
+    msg_status_name: str | None = None
+    result_code: str | None = None
+    result_code_name: str | None = None
+    result_message: str | None = None
+    telecom_code: int | None = None
+    telecom_code_name: str | None = None
+    send_type: str | None = None
+    user_id: str | None = None
+    ad_yn: bool | None = None
+    attach_file_list: tuple[AttachedFile, ...] | None = None
+    sender_grouping_key: str | None = None
+    recipient_grouping_key: str | None = None
+
+    @property
+    def recipient_seq(self) -> int:
+        """The recipient sequence (``mtPr``), as the send answer's ``recipientSeq`` calls it."""
+        return self.mt_pr
+
+
+# --- result updates (N12) ---------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class MessageResultQuery:
+    """The query of result updates (N12): the update-time window, optionally one message type."""
+
+    start_update_date: datetime
+    end_update_date: datetime
+    message_type: str | None = None
+    """``SMS``, ``LMS``, ``MMS`` or ``AUTH``."""
+    page_num: int | None = None
+    page_size: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class MessageResult:
+    """A delivery result that changed in the queried window (N12)."""
+
+    request_id: str
+    recipient_seq: int
+    message_type: str | None = None
+    result_code: str | None = None
+    result_code_name: str | None = None
+    request_date: datetime | None = None
+    result_date: datetime | None = None
+    update_date: datetime | None = None
+    telecom_code: str | None = None
+    telecom_code_name: str | None = None
+    sender_grouping_key: str | None = None
+    recipient_grouping_key: str | None = None
+
+
+# --- tag sends (N13-N17) ----------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class TagSendRequest:
+    """A send to every UID matching a tag expression (N13 SMS, N14 LMS/MMS with ``title``).
+
+    ``tag_expression`` is e.g. ``("tag1", "AND", "tag2")``; ``auto_send_yn`` defaults to
+    Y at NHN (send at once), ``ad_yn`` to N.
+    """
+
+    body: str
+    send_no: str
+    tag_expression: tuple[str, ...]
+    title: str | None = None
+    request_date: MinuteTime | None = None
+    template_id: str | None = None
+    template_parameter: dict[str, str] | None = None
+    attach_file_id_list: tuple[int, ...] | None = None
+    user_id: str | None = None
+    ad_yn: bool | None = None
+    auto_send_yn: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TagSendResult:
+    """The answer of a tag send: its request id."""
+
+    request_id: str
+
+
+@attrs.frozen(kw_only=True)
+class TagSendQuery:
+    """The query of the tag send list (N15); ``send_type`` is ``"0"`` SMS or ``"1"`` MMS.
+
+    ``status_code``: ``MAS00`` wait, ``MAS01`` ready, ``MAS09`` send ready, ``MAS10`` send
+    wait, ``MAS11`` sending, ``MAS19`` complete, ``MAS91`` cancel, ``MAS99`` fail.
+    """
+
+    send_type: str
+    request_id: str | None = None
+    start_request_date: datetime | None = None
+    end_request_date: datetime | None = None
+    start_create_date: datetime | None = None
+    end_create_date: datetime | None = None
+    status_code: str | None = None
+    page_num: int | None = None
+    page_size: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TagSend:
+    """One tag send of the list (N15)."""
+
+    request_id: str
+    request_ip: str | None = None
+    request_date: datetime | None = None
+    send_type: str | None = None
+    send_no: str | None = None
+    master_status_code: str | None = None
+    tag_send_status: str | None = None
+    tag_expression: tuple[str, ...] | None = None
+    template_id: str | None = None
+    template_name: str | None = None
+    sender_name: str | None = None
+    sender_mail: str | None = None
+    title: str | None = None
+    body: str | None = None
+    ad_yn: bool | None = None
+    auto_send_yn: bool | None = None
+    send_error_count: int | None = None
+    create_user: str | None = None
+    create_date: datetime | None = None
+    update_user: str | None = None
+    update_date: datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TagRecipientQuery:
+    """The query of a tag send's recipients (N16): the request window is required.
+
+    ``msg_status_name``: ``READY``, ``SENDING``, ``COMPLETED`` or ``FAILED``.
+    """
+
+    start_request_date: datetime
+    end_request_date: datetime
+    recipient_num: str | None = None
+    start_result_date: datetime | None = None
+    end_result_date: datetime | None = None
+    msg_status_name: str | None = None
+    result_code: str | None = None
+    page_num: int | None = None
+    page_size: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TagRecipient:
+    """One recipient of a tag send (N16)."""
+
+    request_id: str
+    recipient_seq: int
+    country_code: str | None = None
+    recipient_no: str | None = None
+    request_date: datetime | None = None
+    msg_status: str | None = None
+    msg_status_name: str | None = None
+    result_code: str | None = None
+    receive_date: datetime | None = None
+    create_date: datetime | None = None
+    update_date: datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TagRecipientDetail:
+    """One recipient of a tag send with its message (N17)."""
+
+    request_id: str
+    recipient_seq: int
+    send_type: str | None = None
+    message_type: str | None = None
+    template_id: str | None = None
+    template_name: str | None = None
+    send_no: str | None = None
+    recipient_num: str | None = None
+    country_code: str | None = None
+    title: str | None = None
+    body: str | None = None
+    request_date: datetime | None = None
+    msg_status: str | None = None
+    msg_status_name: str | None = None
+    result_code: str | None = None
+    receive_date: datetime | None = None
+    attach_file_list: tuple[AttachedFile, ...] | None = None
+
+
+# --- attachments (N18) ------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class AttachmentUpload:
+    """The body of an image upload (N18); ``file_body`` is the Base64 of the JPEG."""
+
+    file_name: str
+    create_user: str
+    file_body: str
+
+
+@attrs.frozen(kw_only=True)
+class UploadedAttachment:
+    """An uploaded image: pass ``file_id`` in ``attach_file_id_list`` of an MMS."""
+
+    file_id: int
+    file_name: str
+    file_path: str | None = None
+
+
+# --- categories (N19-N23) ---------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class CategoryCreate:
+    """The body of a new template category (N19); no parent means a top-level category."""
+
+    category_name: str
+    use_yn: bool
+    category_parent_id: int | None = None
+    category_desc: str | None = None
+    create_user: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CategoryUpdate:
+    """The body of a category change (N22)."""
+
+    category_name: str
+    use_yn: bool
+    category_desc: str | None = None
+    update_user: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Category:
+    """A template category (N19-N21)."""
+
+    category_id: int
+    category_parent_id: int | None = None
+    depth: int | None = None
+    sort: int | None = None
+    category_name: str | None = None
+    category_desc: str | None = None
+    use_yn: bool | None = None
+    create_date: datetime | None = None
+    create_user: str | None = None
+    update_date: datetime | None = None
+    update_user: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PageQuery:
+    """Page selection alone, for lists without filters (categories N20, tags N40)."""
+
+    page_num: int | None = None
+    page_size: int | None = None
+
+
+# --- templates (N24-N28) ----------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class TemplateCreate:
+    """The body of a new template (N24); ``send_type`` is ``"0"`` SMS or ``"1"`` LMS/MMS."""
+
+    category_id: int
+    template_id: str
+    template_name: str
+    send_no: str
+    send_type: str
+    body: str
+    use_yn: bool
+    template_desc: str | None = None
+    title: str | None = None
+    """Required by NHN for LMS/MMS templates."""
+    attach_file_id_list: tuple[int, ...] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TemplateUpdate:
+    """The body of a template change (N27)."""
+
+    template_name: str
+    send_no: str
+    send_type: str
+    body: str
+    use_yn: bool
+    template_desc: str | None = None
+    title: str | None = None
+    attach_file_id_list: tuple[int, ...] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TemplateQuery:
+    """The query of the template list (N25)."""
+
+    category_id: int | None = None
+    use_yn: bool | None = None
+    page_num: int | None = None
+    page_size: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Template:
+    """A message template (N25, N26)."""
+
+    template_id: str
+    service_id: int | None = None
+    category_id: int | None = None
+    category_name: str | None = None
+    sort: int | None = None
+    template_name: str | None = None
+    template_desc: str | None = None
+    use_yn: bool | None = None
+    priority: str | None = None
+    send_no: str | None = None
+    send_type: str | None = None
+    send_type_name: str | None = None
+    title: str | None = None
+    body: str | None = None
+    attach_file_yn: bool | None = None
+    del_yn: bool | None = None
+    create_date: datetime | None = None
+    create_user: str | None = None
+    update_date: datetime | None = None
+    update_user: str | None = None
+    attach_file_list: tuple[AttachedFile, ...] | None = None
+
+
+# --- 080 opt-outs (N29-N31) -------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class BlockedRecipientsAdd:
+    """The body of an opt-out registration (N29) under one 080 number."""
+
+    unsubscribe_no: str
+    recipient_no_list: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class BlockedRecipientQuery:
+    """The query of the opt-out list (N30)."""
+
+    unsubscribe_no: str
+    recipient_no: str | None = None
+    start_request_date: datetime | None = None
+    end_request_date: datetime | None = None
+    page_num: int | None = None
+    page_size: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class BlockedRecipient:
+    """A number that opted out through an 080 number (N30)."""
+
+    unsubscribe_no: str
+    recipient_no: str
+    request_date: datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class BlockedRecipientsRemoval:
+    """The query of an opt-out removal (N31); ``recipient_no_list`` goes out comma-joined."""
+
+    unsubscribe_no: str
+    update_user: str
+    recipient_no_list: tuple[str, ...]
+
+
+# --- sender numbers (N32) ---------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class SenderNumberQuery:
+    """The query of the registered sender numbers (N32)."""
+
+    send_no: str | None = None
+    use_yn: bool | None = None
+    block_yn: bool | None = None
+    page_num: int | None = None
+    page_size: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class SenderNumber:
+    """A registered sender number (N32). The answer's ``appKey`` is deliberately not kept."""
+
+    send_no: str
+    service_id: int | None = None
+    use_yn: bool | None = None
+    block_yn: bool | None = None
+    block_reason: str | None = None
+    create_date: datetime | None = None
+    create_user: str | None = None
+    update_date: datetime | None = None
+    update_user: str | None = None
+
+
+# --- statistics (N33) -------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class StatisticsQuery:
+    """The query of the statistics view (N33); ``from_``/``to`` are taken to the minute.
+
+    ``search_type``: ``DATE``, ``TIME`` or ``DAY``; ``message_types``: ``SMS``, ``LMS``,
+    ``MMS`` or ``AUTH``; ``content_types``: ``NORMAL`` or ``AD``.
+    """
+
+    search_type: str
+    from_: MinuteTime
+    to: MinuteTime
+    message_types: str | None = None
+    content_types: str | None = None
+    template_id: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class StatisticsCounts:
+    """The counts of one statistics row; rates are NHN's strings such as ``"100.00"``."""
+
+    requested_count: int
+    succeed_count: int
+    failed_count: int
+    pending_count: int
+    succeed_rate: str | None = None
+    failed_rate: str | None = None
+    pending_rate: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Statistics:
+    """One row of the statistics view: a date, hour or weekday and its counts."""
+
+    division_name: str
+    statistics_view: StatisticsCounts
+
+
+# --- reservations (N34-N36) -------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class ReservationQuery:
+    """The query of the reservation list (N34).
+
+    ``message_status``: ``RESERVED``, ``SENDING``, ``COMPLETED``, ``FAILED``, ``CANCEL``,
+    ``DUPLICATED``, ``FAILED_AD``.
+    """
+
+    send_type: str | None = None
+    request_id: str | None = None
+    start_request_date: datetime | None = None
+    end_request_date: datetime | None = None
+    start_create_date: datetime | None = None
+    end_create_date: datetime | None = None
+    send_no: str | None = None
+    recipient_no: str | None = None
+    template_id: str | None = None
+    message_status: str | None = None
+    page_num: int | None = None
+    page_size: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Reservation:
+    """One reserved recipient (N34, N35); ``template_parameter`` is NHN's JSON string."""
+
+    request_id: str
+    recipient_seq: int
+    request_date: datetime | None = None
+    send_no: str | None = None
+    recipient_no: str | None = None
+    country_code: str | None = None
+    send_type: str | None = None
+    message_type: str | None = None
+    ad_yn: bool | None = None
+    template_id: str | None = None
+    template_parameter: str | None = None
+    template_name: str | None = None
+    title: str | None = None
+    body: str | None = None
+    message_status: str | None = None
+    create_user: str | None = None
+    create_date: datetime | None = None
+    update_date: datetime | None = None
+    attach_file_list: tuple[AttachedFile, ...] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ReservationKey:
+    """One reserved recipient to cancel: the send's request id and recipient sequence."""
+
+    request_id: str
+    recipient_seq: int
+
+
+@attrs.frozen(kw_only=True)
+class ReservationCancel:
+    """The body of a reservation cancellation (N36)."""
+
+    reservation_list: tuple[ReservationKey, ...]
+    update_user: str
+
+
+@attrs.frozen(kw_only=True)
+class ReservationCancelResult:
+    """How many of the requested reservations were cancelled (N36)."""
+
+    requested_count: int
+    canceled_count: int
+
+
+# --- CSV exports (N37-N39) --------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class DownloadRequest:
+    """The body of a CSV export request (N37): ``request_id`` or the request-date range.
+
+    ``send_type`` is ``"0"`` SMS, ``"1"`` LMS/MMS, ``"2"`` authentication.
+    """
+
+    send_type: str
+    request_id: str | None = None
+    start_request_date: datetime | None = None
+    end_request_date: datetime | None = None
+    start_create_date: datetime | None = None
+    end_create_date: datetime | None = None
+    start_result_date: datetime | None = None
+    end_result_date: datetime | None = None
+    send_no: str | None = None
+    recipient_no: str | None = None
+    template_id: str | None = None
+    msg_status: str | None = None
+    result_code: str | None = None
+    sub_result_code: str | None = None
+    sender_grouping_key: str | None = None
+    recipient_grouping_key: str | None = None
+    is_include_title_and_body: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DownloadQuery:
+    """The query of the export list (N38)."""
+
+    download_id: str | None = None
+    download_status_code: str | None = None
+    page_num: int | None = None
+    page_size: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DownloadReservation:
+    """A CSV export (N37, N38).
+
+    ``download_status_code``: ``READY``, ``MAKING``, ``COMPLETED``, ``FAILED``, ``EXPIRED``;
+    ``download_type``: ``BLOCK``, ``NORMAL``, ``MASS``, ``TAG``.
+    """
+
+    download_id: str
+    download_type: str | None = None
+    file_type: str | None = None
+    parameter: str | None = None
+    size: int | None = None
+    download_status_code: str | None = None
+    result_message: str | None = None
+    expired_date: datetime | None = None
+    create_user: str | None = None
+    create_date: datetime | None = None
+    update_date: datetime | None = None
+
+
+# --- tags (N40-N43) ---------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class TagName:
+    """The body of a tag creation or rename (N41, N42)."""
+
+    tag_name: str
+
+
+@attrs.frozen(kw_only=True)
+class CreatedTag:
+    """The answer of a tag creation (N41)."""
+
+    tag_id: str
+
+
+@attrs.frozen(kw_only=True)
+class Tag:
+    """A tag (N40, and within UIDs)."""
+
+    tag_id: str
+    tag_name: str | None = None
+    created_date: datetime | None = None
+    updated_date: datetime | None = None
+
+
+# --- UIDs and their phone numbers (N44-N49) ---------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class UidQuery:
+    """The query of the UID list (N44); ``wheres`` such as ``("tagId1", "AND", "tagId2")``."""
+
+    wheres: tuple[str, ...] | None = None
+    offset_uid: str | None = None
+    offset: int | None = None
+    limit: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Contact:
+    """A contact of a UID; ``contact_type`` is ``PHONE_NUMBER``."""
+
+    contact_type: str
+    contact: str
+    created_date: datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Uid:
+    """A UID with its tags and contacts (N44, N45)."""
+
+    uid: str
+    tags: tuple[Tag, ...] | None = None
+    contacts: tuple[Contact, ...] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class UidPage:
+    """One slice of the UID list (N44); ``last`` is True on the final slice."""
+
+    uids: tuple[Uid, ...]
+    last: bool
+    total_count: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class NewContact:
+    """A contact to register with a UID."""
+
+    contact: str
+    contact_type: str = "PHONE_NUMBER"
+
+
+@attrs.frozen(kw_only=True)
+class UidRegistration:
+    """One UID to register (N46) with its tag ids and contacts."""
+
+    uid: str
+    tag_ids: tuple[str, ...]
+    contacts: tuple[NewContact, ...]
+
+
+@attrs.frozen(kw_only=True)
+class UidRegistrations:
+    """The body of a UID registration (N46)."""
+
+    uids: tuple[UidRegistration, ...]
+
+
+@attrs.frozen(kw_only=True)
+class PhoneNumber:
+    """The body of a phone number added to a UID (N48)."""
+
+    phone_number: str

@@ -1,0 +1,1494 @@
+"""NhnClient: the exact request of every endpoint (N1-N49) and the documented answers parsed.
+
+The answer fixtures are the example answers of NHN's SMS v2.2 document, copied verbatim
+(except where the document shows ``{placeholders}`` instead of values: N34/N35).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import attrs
+import httpx
+import pytest
+import respx
+
+from krsms import errors
+from krsms.nhn.client import NhnClient
+from krsms.nhn.converter import MinuteTime
+from krsms.nhn.errors import NhnAuthenticationError, NhnError, SendError
+from krsms.nhn.models import (
+    BlockedRecipientQuery,
+    CategoryCreate,
+    CategoryUpdate,
+    DownloadQuery,
+    DownloadRequest,
+    MessageResultQuery,
+    NewContact,
+    PageQuery,
+    ReservationKey,
+    ReservationQuery,
+    SenderNumberQuery,
+    SendQuery,
+    SendRecipient,
+    SendRequest,
+    StatisticsQuery,
+    TagRecipientQuery,
+    TagSendQuery,
+    TagSendRequest,
+    TemplateCreate,
+    TemplateQuery,
+    TemplateUpdate,
+    UidQuery,
+    UidRegistration,
+)
+from krsms.transport import NO_RETRIES
+
+HOST = "https://api-sms.cloud.toast.com"
+APP_KEY = "app/key+1"
+SECRET_KEY = "secret-key-4242"
+PREFIX = "/sms/v2.2/appKeys/app%2Fkey%2B1"
+SEOUL = ZoneInfo("Asia/Seoul")
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64 + b"\xff\xd9"
+
+
+def seoul(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=SEOUL)
+
+
+def minute(year: int, month: int, day: int, hour: int, minutes: int) -> MinuteTime:
+    return MinuteTime(seoul(year, month, day, hour, minutes))
+
+
+# --- the document's example answers -----------------------------------------------------------
+
+SEND_ANSWER = """{
+"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"},
+"body": {
+"data": {
+"requestId": "20180810100630ReZQ6KZzAH0",
+"statusCode": "2",
+"senderGroupingKey": "SenderGroupingKey",
+"sendResultList": [
+{
+"recipientNo": "01000000000",
+"resultCode": 0,
+"resultMessage": "SUCCESS",
+"recipientSeq": 1,
+"recipientGroupingKey": "RecipientGroupingKey"
+}
+]
+}
+}
+}"""
+
+SMS_ITEM = """{
+"requestId": "20180810100630ReZQ6KZzAH0",
+"requestDate": "2018-08-10 10:06:30.0",
+"resultDate": "2018-08-10 10:06:42.0",
+"templateId": "TemplateId",
+"templateName": "テンプレート名",
+"categoryId": 0,
+"categoryName": "カテゴリー名",
+"body": "短文テスト",
+"sendNo": "15446859",
+"countryCode": "82",
+"recipientNo": "01000000000",
+"msgStatus": "3",
+"msgStatusName": "成功",
+"resultCode": "1000",
+"resultCodeName": "成功",
+"telecomCode": 10001,
+"telecomCodeName": "SKT",
+"mtPr": "1",
+"sendType": "0",
+"userId": "tester",
+"adYn": "N",
+"resultMessage": "",
+"senderGroupingKey": "SenderGroupingKey",
+"recipientGroupingKey": "RecipientGroupingKey"
+}"""
+
+MMS_ITEM = """{
+"requestId": "20230918160734BWt01iOWZm2",
+"requestDate": "2023-09-18 16:07:34.0",
+"resultDate": "2023-09-18 16:07:36.0",
+"templateId": null,
+"templateName": null,
+"categoryId": null,
+"categoryName": null,
+"title": "Title",
+"body": "본문",
+"sendNo": "15771234",
+"countryCode": "82",
+"recipientNo": "01012341234",
+"msgStatus": "3",
+"msgStatusName": "성공",
+"resultCode": "1000",
+"resultCodeName": "성공",
+"telecomCode": 10003,
+"telecomCodeName": "LGU",
+"mtPr": "1",
+"sendType": "1",
+"userId": null,
+"adYn": "N",
+"attachFileList": [
+{
+"fileId": 535191,
+"serviceId": null,
+"attachType": null,
+"templateId": null,
+"filePath": "/temporary/71191/toast-mt-2023-09-18/1607/535191/",
+"fileName": "attachment.jpg",
+"saveFileName": "20230918KKkqQC0.jpg",
+"fileSize": null,
+"createDate": null,
+"createUser": null,
+"updateDate": null,
+"updateUser": null,
+"uploadType": "TEMPORARY",
+"existFileName": "20230918KKkqQC0.jpg"
+}
+],
+"resultMessage": "SUCCESS",
+"senderGroupingKey": "SenderGroupingKey",
+"recipientGroupingKey": "recipientGroupingKey"
+}"""
+
+MESSAGE_RESULTS_ANSWER = """{
+"header": {"resultCode": 0, "resultMessage": "success", "isSuccessful": true},
+"body": {
+"pageNum": 1,
+"pageSize": 15,
+"totalCount": 35,
+"data": [
+{
+"messageType": "SMS",
+"requestId": "20230914101505oAJTbxHkIB0",
+"recipientSeq": 1,
+"resultCode": "1000",
+"resultCodeName": "성공",
+"requestDate": "2023-09-14 10:15:05.0",
+"resultDate": "2023-09-14 10:15:08.0",
+"updateDate": "2023-09-14 10:15:12.0",
+"telecomCode": "10002",
+"telecomCodeName": "KT",
+"senderGroupingKey": "SenderGroupingKey",
+"recipientGroupingKey": "recipientGroupingKey"
+}
+]
+}
+}"""
+
+TAG_SEND_ANSWER = """{
+"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"},
+"body": {"data": {"requestId": "201808130914102Y94ABMNF30"}}
+}"""
+
+TAG_SENDS_ANSWER = """{
+"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "success"},
+"body": {
+"pageNum": 0,
+"pageSize": 0,
+"totalCount": 0,
+"data": [
+{
+"requestId": "20171220141558eonMsyDI6P0",
+"requestIp": "127.0.0.1",
+"sendType": "0",
+"templateId": "TemplateId",
+"templateName": "テンプレート名",
+"masterStatusCode": "READY",
+"sendNo": "15446859",
+"requestDate": "2017-12-20 14:15:58",
+"tagExpression": ["Kb6BjCY1"],
+"title": "タイトル",
+"body": "本文",
+"adYn": "N",
+"autoSendYn": "Y",
+"sendErrorCount": 0,
+"createUser": "CreateUser",
+"createDate": "2017-12-20 14:15:58.0",
+"updateUser": "UpdateUser",
+"updateDate": "2017-12-20 14:15:58.0"
+}
+]
+}
+}"""
+
+TAG_RECIPIENTS_ANSWER = """{
+"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "success"},
+"body": {
+"pageNum": 0,
+"pageSize": 0,
+"totalCount": 0,
+"data": [
+{
+"requestId": "20180813022044Jps2xJ1qsv0",
+"recipientSeq": 99,
+"countryCode": "82",
+"recipientNo": "01000000000",
+"requestDate": "2018-08-13 02:20:44.0",
+"msgStatus": "3",
+"msgStatusName": "COMPLETED",
+"resultCode": "3015",
+"receiveDate": "2018-08-13 02:20:53.0",
+"createDate": "2018-08-13 02:20:46.0",
+"updateDate": "2018-08-13 02:27:00.0"
+}
+]
+}
+}"""
+
+TAG_RECIPIENT_ANSWER = """{
+"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"},
+"body": {
+"data": {
+"requestId": "20180813022044Jps2xJ1qsv0",
+"recipientSeq": 14,
+"sendType": "0",
+"messageType": "SMS",
+"templateId": "TemplateId",
+"templateName": "テンプレート名",
+"sendNo": "15446859",
+"recipientNum": "01000000000",
+"countryCode": "82",
+"title": "タイトル",
+"body": "本文",
+"requestDate": "2018-08-13 02:20:44.0",
+"msgStatusName": "COMPLETED",
+"msgStatus": "3",
+"resultCode": "3015",
+"receiveDate": "2018-08-13 02:20:48.0",
+"attachFileList": []
+}
+}
+}"""
+
+UPLOAD_ANSWER = """{
+"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"},
+"body": {"data": {"fileId": 0, "fileName": "attachment.jpg", "filePath": "0/toast-mt-2018-08-10/1609/178576"}}
+}"""
+
+CATEGORY_CREATED_ANSWER = """{
+"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"},
+"body": {
+"data": {
+"categoryId": 0,
+"categoryParentId": 0,
+"depth": 0,
+"sort": 0,
+"categoryName": "",
+"categoryDesc": "",
+"useYn": "",
+"createUser": ""
+}
+}
+}"""
+
+CATEGORY_ITEM = """{
+"categoryId": 137612,
+"categoryParentId": 0,
+"depth": 0,
+"sort": 0,
+"categoryName": "カテゴリー",
+"categoryDesc": "最上位カテゴリー",
+"useYn": "Y",
+"createDate": "2018-04-17 15:39:56.0",
+"createUser": "bb076dc0-ef5e-11e7-9ede-005056ac7022",
+"updateDate": "2018-04-17 15:39:56.0",
+"updateUser": "bb076dc0-ef5e-11e7-9ede-005056ac7022"
+}"""
+
+EMPTY_ANSWER = """{"header": {"isSuccessful": true, "resultCode": "", "resultMessage": ""}}"""
+NULL_BODY_ANSWER = """{"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"}, "body": null}"""
+
+TEMPLATE_ITEM = """{
+"templateId": "0cc60fce-4251-44a0-bbdf-06b863ac2212",
+"serviceId": 71191,
+"categoryId": 415975,
+"categoryName": "categoryName",
+"sort": 0,
+"templateName": "templateName",
+"templateDesc": "templateDescription",
+"useYn": "Y",
+"priority": "S",
+"sendNo": "15771234",
+"sendType": "0",
+"sendTypeName": "SMS 발송",
+"title": "title",
+"body": "body",
+"attachFileYn": "Y",
+"delYn": "N",
+"createDate": "2023-09-18 14:03:13.0",
+"createUser": null,
+"updateDate": "2023-09-18 14:03:13.0",
+"updateUser": null,
+"attachFileList": [
+{
+"fileId": 535162,
+"serviceId": 71191,
+"attachType": 2,
+"templateId": "0cc60fce-4251-44a0-bbdf-06b863ac2212",
+"filePath": "/permanent/71191/toast-mt-2023-09-18/1403/535162",
+"fileName": "attachment.jpg",
+"saveFileName": "20230918bc7eyh0.jpg",
+"fileSize": null,
+"createDate": "2023-09-18 14:03:11.0",
+"createUser": "CreateUser",
+"updateDate": null,
+"updateUser": null,
+"uploadType": "TEMPORARY",
+"existFileName": "20230918bc7eyh0.jpg"
+}
+]
+}"""
+
+BLOCKED_ANSWER = """{
+"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"},
+"body": {
+"pageNum": 1,
+"pageSize": 15,
+"totalCount": 1,
+"data": [{"unsubscribeNo": "0808888888", "recipientNo": "01000000000", "requestDate": "2018-05-14 17:07:29.0"}]
+}
+}"""
+
+SENDER_NUMBERS_ANSWER = """{
+"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"},
+"body": {
+"pageNum": 1,
+"pageSize": 15,
+"totalCount": 2,
+"data": [
+{
+"appKey": null,
+"serviceId": 71191,
+"sendNo": "01012341234",
+"useYn": "Y",
+"blockYn": "N",
+"blockReason": null,
+"createDate": "2023-07-18 12:05:35",
+"createUser": "test@nhn.com",
+"updateDate": "2023-07-31 13:45:48",
+"updateUser": "test@nhn.com"
+},
+{
+"appKey": null,
+"serviceId": 71191,
+"sendNo": "12341234",
+"useYn": "Y",
+"blockYn": "N",
+"blockReason": null,
+"createDate": "2023-09-14 10:30:30",
+"createUser": "test@nhn.com",
+"updateDate": "2023-09-14 10:30:30",
+"updateUser": null
+}
+]
+}
+}"""
+
+STATISTICS_ANSWER = """{
+"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"},
+"body": {
+"data": [
+{
+"divisionName": "2018-06-01",
+"statisticsView": {
+"requestedCount": 10,
+"succeedCount": 10,
+"failedCount": 0,
+"pendingCount": 0,
+"succeedRate": "100.00",
+"failedRate": "0.00",
+"pendingRate": "0.00"
+}
+}
+]
+}
+}"""
+
+# The document's N34/N35 examples hold "{placeholders}"; these are the same fields with values.
+RESERVATION_ITEM = """{
+"requestId": "20180810100630ReZQ6KZzAH0",
+"recipientSeq": 1,
+"requestDate": "2018-08-10 10:00:00.0",
+"sendNo": "15446859",
+"recipientNo": "01000000000",
+"countryCode": "82",
+"sendType": "1",
+"messageType": "MMS",
+"adYn": "N",
+"templateId": "TemplateId",
+"templateParameter": "{\\"key\\":\\"value\\"}",
+"templateName": "テンプレート名",
+"title": "タイトル",
+"body": "本文",
+"messageStatus": "RESERVED",
+"createUser": "tester",
+"createDate": "2018-08-09 10:00:00.0",
+"updateDate": "2018-08-09 10:00:00.0"
+}"""
+
+CANCEL_ANSWER = """{
+"header": {"resultCode": 0, "resultMessage": "SUCCESS", "isSuccessful": true},
+"body": {"data": {"requestedCount": 1, "canceledCount": 1}}
+}"""
+
+DOWNLOAD_CREATED_ANSWER = """{
+"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "success"},
+"body": {
+"data": {
+"downloadId": "20190610100630ReZQ6KZzAH0",
+"downloadType": "NORMAL",
+"fileType": "CSV",
+"downloadStatusCode": "COMPLETED",
+"expiredDate": "2019-07-09 10:06:00.0"
+}
+}
+}"""
+
+DOWNLOADS_ANSWER = """{
+"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"},
+"body": {
+"totalCount": 0,
+"data": [
+{
+"downloadId": "",
+"downloadType": "",
+"fileType": "",
+"parameter": "",
+"size": 0,
+"downloadStatusCode": "",
+"resultMessage": "",
+"expiredDate": "",
+"createUser": "",
+"createDate": "",
+"updateDate": ""
+}
+]
+}
+}"""
+
+TAGS_ANSWER = """{
+"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"},
+"body": {
+"pageNum": 1,
+"pageSize": 1,
+"totalCount": 1,
+"data": [
+{"tagId": "ABCD1234", "tagName": "TAG", "createdDate": "2019-01-01 00:00:00", "updatedDate": "2019-01-01 00:00:00"}
+]
+}
+}"""
+
+TAG_CREATED_ANSWER = """{
+"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"},
+"body": {"data": {"tagId": "ABCD1234"}}
+}"""
+
+UIDS_ANSWER = """{
+"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"},
+"body": {
+"data": {
+"uids": [
+{
+"uid": "UID",
+"tags": [
+{"tagId": "ABCD1234", "tagName": "TAG", "createdDate": "2019-01-01 00:00:00", "updatedDate": "2019-01-01 00:00:00"}
+],
+"contacts": [{"contactType": "PHONE_NUMBER", "contact": "test@nhn.com", "createdDate": "2019-01-01 00:00:00"}]
+}
+],
+"last": false,
+"totalCount": 5
+}
+}
+}"""
+
+UID_ANSWER = """{
+"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"},
+"body": {
+"data": {
+"uid": "UID",
+"tags": [
+{"tagId": "ABCD1234", "tagName": "TAG", "createdDate": "2019-01-01 00:00:00", "updatedDate": "2019-01-01 00:00:00"}
+],
+"contacts": [{"contactType": "PHONE_NUMBER", "contact": "0100000000", "createdDate": "2019-01-01 00:00:00"}]
+}
+}
+}"""
+
+
+def single(item: str) -> str:
+    """A ``{"body": {"data": item}}`` answer."""
+    return (
+        '{"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"}, "body": {"data": '
+        + item
+        + "}}"
+    )
+
+
+def paged(item: str, *, total: int = 1) -> str:
+    """A paged answer holding one item."""
+    return (
+        '{"header": {"resultCode": 0, "resultMessage": "SUCCESS", "isSuccessful": true},'
+        f' "body": {{"pageNum": 1, "pageSize": 15, "totalCount": {total}, "data": [{item}]}}}}'
+    )
+
+
+# --- fixtures ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[NhnClient]:
+    async with NhnClient(app_key=APP_KEY, secret_key=SECRET_KEY, retry=NO_RETRIES) as nhn:
+        yield nhn
+
+
+@pytest.fixture
+def api() -> Iterator[respx.MockRouter]:
+    with respx.mock(base_url=HOST, assert_all_called=True) as router:
+        yield router
+
+
+# --- one case per endpoint: the exact request, the documented answer parsed -------------------
+
+
+@attrs.frozen
+class Case:
+    """One endpoint call: what the client must send and what it must make of the answer."""
+
+    name: str
+    call: Callable[[NhnClient], Awaitable[Any]]
+    method: str
+    path: str
+    answer: str
+    params: dict[str, str] = attrs.field(factory=dict)
+    body: Any = None
+    parsed: Callable[[Any], Any] = lambda result: result
+    expected: Any = None
+
+
+SMS_REQUEST = SendRequest(
+    template_id="TemplateId",
+    body="本文",
+    send_no="15446859",
+    request_date=minute(2018, 8, 10, 10, 0),
+    sender_grouping_key="SenderGroupingKey",
+    recipient_list=(
+        SendRecipient(
+            recipient_no="01000000000",
+            country_code="82",
+            international_recipient_no="821000000000",
+            template_parameter={"key": "value"},
+            recipient_grouping_key="recipientGroupingKey",
+        ),
+    ),
+    user_id="UserId",
+)
+SMS_BODY = {
+    "templateId": "TemplateId",
+    "body": "本文",
+    "sendNo": "15446859",
+    "requestDate": "2018-08-10 10:00",
+    "senderGroupingKey": "SenderGroupingKey",
+    "recipientList": [
+        {
+            "recipientNo": "01000000000",
+            "countryCode": "82",
+            "internationalRecipientNo": "821000000000",
+            "templateParameter": {"key": "value"},
+            "recipientGroupingKey": "recipientGroupingKey",
+        }
+    ],
+    "userId": "UserId",
+}
+MMS_REQUEST = SendRequest(
+    title="タイトル",
+    body="本文",
+    send_no="15446859",
+    sender_grouping_key="SenderGrouping",
+    attach_file_id_list=(0,),
+    recipient_list=(SendRecipient(recipient_no="01010000000", recipient_grouping_key="RecipientGroupingKey"),),
+)
+MMS_BODY = {
+    "title": "タイトル",
+    "body": "本文",
+    "sendNo": "15446859",
+    "senderGroupingKey": "SenderGrouping",
+    "attachFileIdList": [0],
+    "recipientList": [{"recipientNo": "01010000000", "recipientGroupingKey": "RecipientGroupingKey"}],
+}
+AD_TEXT = "(광고)本文\n[無料受信拒否]0800000000"
+AD_REQUEST = SendRequest(
+    body=AD_TEXT, send_no="15446859", recipient_list=(SendRecipient(international_recipient_no="821000000000"),)
+)
+AD_BODY = {"body": AD_TEXT, "sendNo": "15446859", "recipientList": [{"internationalRecipientNo": "821000000000"}]}
+SEND_QUERY = SendQuery(
+    start_request_date=seoul(2018, 8, 10, 0, 0, 0),
+    end_request_date=seoul(2018, 8, 10, 23, 59, 59),
+    send_no="15446859",
+    msg_status="3",
+    sender_grouping_key="SenderGroupingKey",
+    page_num=1,
+    page_size=15,
+)
+SEND_QUERY_PARAMS = {
+    "startRequestDate": "2018-08-10 00:00:00",
+    "endRequestDate": "2018-08-10 23:59:59",
+    "sendNo": "15446859",
+    "msgStatus": "3",
+    "senderGroupingKey": "SenderGroupingKey",
+    "pageNum": "1",
+    "pageSize": "15",
+}
+
+
+def sent_summary(result: Any) -> tuple[str, str, int]:
+    return result.request_id, result.status_code, result.send_result_list[0].recipient_seq
+
+
+SENT = ("20180810100630ReZQ6KZzAH0", "2", 1)
+
+
+CASES = [
+    # sends
+    Case(
+        "N1",
+        lambda c: c.send_sms(SMS_REQUEST),
+        "POST",
+        "/sender/sms",
+        SEND_ANSWER,
+        body=SMS_BODY,
+        parsed=sent_summary,
+        expected=SENT,
+    ),
+    Case(
+        "N4",
+        lambda c: c.send_mms(MMS_REQUEST),
+        "POST",
+        "/sender/mms",
+        SEND_ANSWER,
+        body=MMS_BODY,
+        parsed=sent_summary,
+        expected=SENT,
+    ),
+    Case(
+        "N7",
+        lambda c: c.send_auth_sms(SMS_REQUEST),
+        "POST",
+        "/sender/auth/sms",
+        SEND_ANSWER,
+        body=SMS_BODY,
+        parsed=sent_summary,
+        expected=SENT,
+    ),
+    Case(
+        "N10",
+        lambda c: c.send_ad_sms(AD_REQUEST),
+        "POST",
+        "/sender/ad-sms",
+        SEND_ANSWER,
+        body=AD_BODY,
+        parsed=sent_summary,
+        expected=SENT,
+    ),
+    Case(
+        "N11",
+        lambda c: c.send_ad_mms(MMS_REQUEST),
+        "POST",
+        "/sender/ad-mms",
+        SEND_ANSWER,
+        body=MMS_BODY,
+        parsed=sent_summary,
+        expected=SENT,
+    ),
+    # send look-ups
+    Case(
+        "N2",
+        lambda c: c.list_sms(SEND_QUERY),
+        "GET",
+        "/sender/sms",
+        paged(SMS_ITEM),
+        params=SEND_QUERY_PARAMS,
+        parsed=lambda page: (
+            page.total_count,
+            page.items[0].recipient_seq,
+            page.items[0].ad_yn,
+            page.items[0].request_date,
+            page.items[0].telecom_code,
+        ),
+        expected=(1, 1, False, seoul(2018, 8, 10, 10, 6, 30), 10001),
+    ),
+    Case(
+        "N3",
+        lambda c: c.get_sms("20180810100630ReZQ6KZzAH0", 1),
+        "GET",
+        "/sender/sms/20180810100630ReZQ6KZzAH0",
+        single(SMS_ITEM),
+        params={"mtPr": "1"},
+        parsed=lambda sent: (sent.mt_pr, sent.recipient_no, sent.msg_status, sent.result_code),
+        expected=(1, "01000000000", "3", "1000"),
+    ),
+    Case(
+        "N5",
+        lambda c: c.list_mms(SEND_QUERY),
+        "GET",
+        "/sender/mms",
+        paged(MMS_ITEM),
+        params=SEND_QUERY_PARAMS,
+        parsed=lambda page: (page.items[0].title, page.items[0].attach_file_list[0].file_id),
+        expected=("Title", 535191),
+    ),
+    Case(
+        "N6",
+        lambda c: c.get_mms("20230918160734BWt01iOWZm2", 1),
+        "GET",
+        "/sender/mms/20230918160734BWt01iOWZm2",
+        single(MMS_ITEM),
+        params={"mtPr": "1"},
+        parsed=lambda sent: (sent.template_id, sent.attach_file_list[0].upload_type),
+        expected=(None, "TEMPORARY"),
+    ),
+    Case(
+        "N8",
+        lambda c: c.list_auth_sms(SEND_QUERY),
+        "GET",
+        "/sender/auth/sms",
+        paged(SMS_ITEM),
+        params=SEND_QUERY_PARAMS,
+        parsed=lambda page: page.items[0].send_type,
+        expected="0",
+    ),
+    Case(
+        "N9",
+        lambda c: c.get_auth_sms("20180810100630ReZQ6KZzAH0", 1),
+        "GET",
+        "/sender/auth/sms/20180810100630ReZQ6KZzAH0",
+        single(SMS_ITEM),
+        params={"mtPr": "1"},
+        parsed=lambda sent: sent.result_date,
+        expected=seoul(2018, 8, 10, 10, 6, 42),
+    ),
+    Case(
+        "N12",
+        lambda c: c.message_results(
+            MessageResultQuery(
+                start_update_date=seoul(2023, 9, 14, 10, 0, 0),
+                end_update_date=seoul(2023, 9, 14, 11, 0, 0),
+                message_type="SMS",
+            )
+        ),
+        "GET",
+        "/message-results",
+        MESSAGE_RESULTS_ANSWER,
+        params={"startUpdateDate": "2023-09-14 10:00:00", "endUpdateDate": "2023-09-14 11:00:00", "messageType": "SMS"},
+        parsed=lambda page: (
+            page.total_count,
+            page.items[0].recipient_seq,
+            page.items[0].telecom_code,
+            page.items[0].update_date,
+        ),
+        expected=(35, 1, "10002", seoul(2023, 9, 14, 10, 15, 12)),
+    ),
+    # tag sends
+    Case(
+        "N13",
+        lambda c: c.send_tag_sms(
+            TagSendRequest(
+                body="本文",
+                send_no="15446859",
+                request_date=minute(2018, 3, 22, 10, 0),
+                template_id="TemplateId",
+                template_parameter={"key": "value"},
+                tag_expression=("tag1", "AND", "tag2"),
+                user_id="user_id",
+                ad_yn=False,
+                auto_send_yn=False,
+            )
+        ),
+        "POST",
+        "/tag-sender/sms",
+        TAG_SEND_ANSWER,
+        body={
+            "body": "本文",
+            "sendNo": "15446859",
+            "requestDate": "2018-03-22 10:00",
+            "templateId": "TemplateId",
+            "templateParameter": {"key": "value"},
+            "tagExpression": ["tag1", "AND", "tag2"],
+            "userId": "user_id",
+            "adYn": "N",
+            "autoSendYn": "N",
+        },
+        expected="201808130914102Y94ABMNF30",
+    ),
+    Case(
+        "N14",
+        lambda c: c.send_tag_mms(
+            TagSendRequest(
+                title="タイトル",
+                body="本文",
+                send_no="15446859",
+                attach_file_id_list=(1, 2, 3),
+                tag_expression=("tag1", "AND", "tag2"),
+            )
+        ),
+        "POST",
+        "/tag-sender/mms",
+        TAG_SEND_ANSWER,
+        body={
+            "title": "タイトル",
+            "body": "本文",
+            "sendNo": "15446859",
+            "attachFileIdList": [1, 2, 3],
+            "tagExpression": ["tag1", "AND", "tag2"],
+        },
+        expected="201808130914102Y94ABMNF30",
+    ),
+    Case(
+        "N15",
+        lambda c: c.list_tag_sends(
+            TagSendQuery(
+                send_type="0",
+                start_request_date=seoul(2017, 12, 20, 0, 0, 0),
+                end_request_date=seoul(2017, 12, 21, 0, 0, 0),
+                status_code="MAS19",
+            )
+        ),
+        "GET",
+        "/tag-sender",
+        TAG_SENDS_ANSWER,
+        params={
+            "sendType": "0",
+            "startRequestDate": "2017-12-20 00:00:00",
+            "endRequestDate": "2017-12-21 00:00:00",
+            "statusCode": "MAS19",
+        },
+        parsed=lambda page: (
+            page.items[0].tag_expression,
+            page.items[0].auto_send_yn,
+            page.items[0].master_status_code,
+        ),
+        expected=(("Kb6BjCY1",), True, "READY"),
+    ),
+    Case(
+        "N16",
+        lambda c: c.list_tag_send_recipients(
+            "20180813022044Jps2xJ1qsv0",
+            TagRecipientQuery(
+                start_request_date=seoul(2018, 8, 13, 0, 0, 0),
+                end_request_date=seoul(2018, 8, 14, 0, 0, 0),
+                recipient_num="01000000000",
+                msg_status_name="COMPLETED",
+            ),
+        ),
+        "GET",
+        "/tag-sender/20180813022044Jps2xJ1qsv0",
+        TAG_RECIPIENTS_ANSWER,
+        params={
+            "startRequestDate": "2018-08-13 00:00:00",
+            "endRequestDate": "2018-08-14 00:00:00",
+            "recipientNum": "01000000000",
+            "msgStatusName": "COMPLETED",
+        },
+        parsed=lambda page: (page.items[0].recipient_seq, page.items[0].receive_date),
+        expected=(99, seoul(2018, 8, 13, 2, 20, 53)),
+    ),
+    Case(
+        "N17",
+        lambda c: c.get_tag_send_recipient("20180813022044Jps2xJ1qsv0", 14),
+        "GET",
+        "/tag-sender/20180813022044Jps2xJ1qsv0/14",
+        TAG_RECIPIENT_ANSWER,
+        parsed=lambda detail: (detail.recipient_num, detail.message_type, detail.attach_file_list),
+        expected=("01000000000", "SMS", ()),
+    ),
+    # attachments
+    Case(
+        "N18",
+        lambda c: c.upload_attachment("attachment.jpg", JPEG, "CreateUser"),
+        "POST",
+        "/attachfile/binaryUpload",
+        UPLOAD_ANSWER,
+        body={"fileName": "attachment.jpg", "createUser": "CreateUser", "fileBody": base64.b64encode(JPEG).decode()},
+        parsed=lambda uploaded: (uploaded.file_id, uploaded.file_name),
+        expected=(0, "attachment.jpg"),
+    ),
+    # categories
+    Case(
+        "N19",
+        lambda c: c.create_category(
+            CategoryCreate(
+                category_parent_id=0,
+                category_name="カテゴリー",
+                category_desc="説明",
+                use_yn=True,
+                create_user="tester",
+            )
+        ),
+        "POST",
+        "/categories",
+        CATEGORY_CREATED_ANSWER,
+        body={
+            "categoryParentId": 0,
+            "categoryName": "カテゴリー",
+            "categoryDesc": "説明",
+            "useYn": "Y",
+            "createUser": "tester",
+        },
+        parsed=lambda category: (category.category_id, category.use_yn),
+        expected=(0, None),
+    ),
+    Case(
+        "N20",
+        lambda c: c.list_categories(PageQuery(page_num=1, page_size=15)),
+        "GET",
+        "/categories",
+        paged(CATEGORY_ITEM),
+        params={"pageNum": "1", "pageSize": "15"},
+        parsed=lambda page: (page.items[0].category_id, page.items[0].use_yn),
+        expected=(137612, True),
+    ),
+    Case(
+        "N21",
+        lambda c: c.get_category(137612),
+        "GET",
+        "/categories/137612",
+        single(f"[{CATEGORY_ITEM}]"),
+        parsed=lambda category: (category.category_name, category.create_date),
+        expected=("カテゴリー", seoul(2018, 4, 17, 15, 39, 56)),
+    ),
+    Case(
+        "N22",
+        lambda c: c.update_category(
+            137612, CategoryUpdate(category_name="カテゴリー", category_desc="説明", use_yn=False, update_user="tester")
+        ),
+        "PUT",
+        "/categories/137612",
+        EMPTY_ANSWER,
+        body={"categoryName": "カテゴリー", "categoryDesc": "説明", "useYn": "N", "updateUser": "tester"},
+    ),
+    Case("N23", lambda c: c.delete_category(137612), "DELETE", "/categories/137612", EMPTY_ANSWER),
+    # templates
+    Case(
+        "N24",
+        lambda c: c.create_template(
+            TemplateCreate(
+                category_id=199376,
+                template_id="TemplateId",
+                template_name="テンプレート送信例",
+                template_desc="テンプレート送信例",
+                send_no="01012341234",
+                send_type="1",
+                title="example",
+                body="一般送信テスト用です。\r\n##key1##さん。\r\n##key2## です。",
+                use_yn=True,
+                attach_file_id_list=(123123, 456456),
+            )
+        ),
+        "POST",
+        "/templates",
+        EMPTY_ANSWER,
+        body={
+            "categoryId": 199376,
+            "templateId": "TemplateId",
+            "templateName": "テンプレート送信例",
+            "templateDesc": "テンプレート送信例",
+            "sendNo": "01012341234",
+            "sendType": "1",
+            "title": "example",
+            "body": "一般送信テスト用です。\r\n##key1##さん。\r\n##key2## です。",
+            "useYn": "Y",
+            "attachFileIdList": [123123, 456456],
+        },
+    ),
+    Case(
+        "N25",
+        lambda c: c.list_templates(TemplateQuery(category_id=415975, use_yn=True)),
+        "GET",
+        "/templates",
+        paged(TEMPLATE_ITEM),
+        params={"categoryId": "415975", "useYn": "Y"},
+        parsed=lambda page: (
+            page.items[0].template_id,
+            page.items[0].del_yn,
+            page.items[0].attach_file_list[0].attach_type,
+        ),
+        expected=("0cc60fce-4251-44a0-bbdf-06b863ac2212", False, 2),
+    ),
+    Case(
+        "N26",
+        lambda c: c.get_template("Template Id/1"),
+        "GET",
+        "/templates/Template%20Id%2F1",
+        single(TEMPLATE_ITEM),
+        parsed=lambda template: (template.send_type_name, template.attach_file_yn),
+        expected=("SMS 발송", True),
+    ),
+    Case(
+        "N27",
+        lambda c: c.update_template(
+            "TemplateId",
+            TemplateUpdate(template_name="name", send_no="15446859", send_type="0", body="body", use_yn=True),
+        ),
+        "PUT",
+        "/templates/TemplateId",
+        EMPTY_ANSWER,
+        body={"templateName": "name", "sendNo": "15446859", "sendType": "0", "body": "body", "useYn": "Y"},
+    ),
+    Case("N28", lambda c: c.delete_template("TemplateId"), "DELETE", "/templates/TemplateId", EMPTY_ANSWER),
+    # 080 opt-outs
+    Case(
+        "N29",
+        lambda c: c.add_blocked_recipients("0800000000", ["0100000000", "0100000001"]),
+        "POST",
+        "/blockservice/recipients",
+        '{"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "Success"}}',
+        body={"unsubscribeNo": "0800000000", "recipientNoList": ["0100000000", "0100000001"]},
+    ),
+    Case(
+        "N30",
+        lambda c: c.list_blocked_recipients(
+            BlockedRecipientQuery(unsubscribe_no="0808888888", start_request_date=seoul(2018, 5, 14, 0, 0, 0))
+        ),
+        "GET",
+        "/blockservice/recipients",
+        BLOCKED_ANSWER,
+        params={"unsubscribeNo": "0808888888", "startRequestDate": "2018-05-14 00:00:00"},
+        parsed=lambda page: (page.items[0].recipient_no, page.items[0].request_date),
+        expected=("01000000000", seoul(2018, 5, 14, 17, 7, 29)),
+    ),
+    Case(
+        "N31",
+        lambda c: c.remove_blocked_recipients("0800000000", ["0100000000", "0100000001"], "tester"),
+        "DELETE",
+        "/blockservice/recipients/removes",
+        NULL_BODY_ANSWER,
+        params={"unsubscribeNo": "0800000000", "updateUser": "tester", "recipientNoList": "0100000000,0100000001"},
+    ),
+    # sender numbers, statistics
+    Case(
+        "N32",
+        lambda c: c.sender_numbers(SenderNumberQuery(use_yn=True, block_yn=False)),
+        "GET",
+        "/sendNos",
+        SENDER_NUMBERS_ANSWER,
+        params={"useYn": "Y", "blockYn": "N"},
+        parsed=lambda page: ([number.send_no for number in page.items], page.items[0].block_yn),
+        expected=(["01012341234", "12341234"], False),
+    ),
+    Case(
+        "N33",
+        lambda c: c.statistics(
+            StatisticsQuery(
+                search_type="DATE",
+                from_=minute(2018, 6, 1, 0, 0),
+                to=minute(2018, 6, 30, 23, 59),
+                message_types="SMS",
+                content_types="NORMAL",
+                template_id="TemplateId",
+            )
+        ),
+        "GET",
+        "/statistics/view",
+        STATISTICS_ANSWER,
+        params={
+            "searchType": "DATE",
+            "from": "2018-06-01 00:00",
+            "to": "2018-06-30 23:59",
+            "messageTypes": "SMS",
+            "contentTypes": "NORMAL",
+            "templateId": "TemplateId",
+        },
+        parsed=lambda rows: (
+            rows[0].division_name,
+            rows[0].statistics_view.succeed_count,
+            rows[0].statistics_view.succeed_rate,
+        ),
+        expected=("2018-06-01", 10, "100.00"),
+    ),
+    # reservations
+    Case(
+        "N34",
+        lambda c: c.reservations(
+            ReservationQuery(
+                send_type="1",
+                start_request_date=seoul(2018, 8, 10, 0, 0, 0),
+                end_request_date=seoul(2018, 8, 11, 0, 0, 0),
+                message_status="RESERVED",
+            )
+        ),
+        "GET",
+        "/reservations",
+        paged(RESERVATION_ITEM),
+        params={
+            "sendType": "1",
+            "startRequestDate": "2018-08-10 00:00:00",
+            "endRequestDate": "2018-08-11 00:00:00",
+            "messageStatus": "RESERVED",
+        },
+        parsed=lambda page: (page.items[0].recipient_seq, page.items[0].template_parameter, page.items[0].ad_yn),
+        expected=(1, '{"key":"value"}', False),
+    ),
+    Case(
+        "N35",
+        lambda c: c.reservation("20180810100630ReZQ6KZzAH0", 1),
+        "GET",
+        "/reservations/20180810100630ReZQ6KZzAH0/1",
+        single(
+            RESERVATION_ITEM[:-1] + ', "attachFileList": [{"fileId": 0, '
+            '"filePath": "26606/toast-mt-2018-02-07/1555/105887/", "fileName": "file_attach_test.jpg"}]}'
+        ),
+        parsed=lambda reservation: (reservation.request_date, reservation.attach_file_list[0].file_name),
+        expected=(seoul(2018, 8, 10, 10, 0, 0), "file_attach_test.jpg"),
+    ),
+    Case(
+        "N36",
+        lambda c: c.cancel_reservations(
+            [ReservationKey(request_id="20180810100630ReZQ6KZzAH0", recipient_seq=1)], update_user="tester"
+        ),
+        "PUT",
+        "/reservations/cancel",
+        CANCEL_ANSWER,
+        body={
+            "reservationList": [{"requestId": "20180810100630ReZQ6KZzAH0", "recipientSeq": 1}],
+            "updateUser": "tester",
+        },
+        parsed=lambda result: (result.requested_count, result.canceled_count),
+        expected=(1, 1),
+    ),
+    # CSV exports
+    Case(
+        "N37",
+        lambda c: c.request_download(
+            DownloadRequest(
+                send_type="1",
+                request_id="20190601100630ReZQ6KZzAH0",
+                start_request_date=seoul(2019, 6, 1, 0, 0, 0),
+                end_request_date=seoul(2019, 6, 8, 0, 0, 0),
+                msg_status="3",
+                result_code="MTR2",
+                sub_result_code="MTR2_3",
+                is_include_title_and_body=True,
+            )
+        ),
+        "POST",
+        "/sender/download-reservations",
+        DOWNLOAD_CREATED_ANSWER,
+        body={
+            "sendType": "1",
+            "requestId": "20190601100630ReZQ6KZzAH0",
+            "startRequestDate": "2019-06-01 00:00:00",
+            "endRequestDate": "2019-06-08 00:00:00",
+            "msgStatus": "3",
+            "resultCode": "MTR2",
+            "subResultCode": "MTR2_3",
+            "isIncludeTitleAndBody": True,
+        },
+        parsed=lambda export: (export.download_id, export.download_status_code, export.expired_date),
+        expected=("20190610100630ReZQ6KZzAH0", "COMPLETED", seoul(2019, 7, 9, 10, 6, 0)),
+    ),
+    Case(
+        "N38",
+        lambda c: c.download_reservations(DownloadQuery(download_status_code="COMPLETED", page_num=2)),
+        "GET",
+        "/download-reservations",
+        DOWNLOADS_ANSWER,
+        params={"downloadStatusCode": "COMPLETED", "pageNum": "2"},
+        parsed=lambda page: (page.page_num, page.total_count, page.items[0].size, page.items[0].expired_date),
+        expected=(2, 0, 0, None),
+    ),
+    # tags
+    Case(
+        "N40",
+        lambda c: c.list_tags(PageQuery(page_num=1, page_size=1)),
+        "GET",
+        "/tags",
+        TAGS_ANSWER,
+        params={"pageNum": "1", "pageSize": "1"},
+        parsed=lambda page: (page.items[0].tag_id, page.items[0].updated_date),
+        expected=("ABCD1234", seoul(2019, 1, 1, 0, 0, 0)),
+    ),
+    Case(
+        "N41",
+        lambda c: c.create_tag("TAG"),
+        "POST",
+        "/tags",
+        TAG_CREATED_ANSWER,
+        body={"tagName": "TAG"},
+        expected="ABCD1234",
+    ),
+    Case(
+        "N42",
+        lambda c: c.update_tag("ABCD1234", "TAG2"),
+        "PUT",
+        "/tags/ABCD1234",
+        NULL_BODY_ANSWER,
+        body={"tagName": "TAG2"},
+    ),
+    Case("N43", lambda c: c.delete_tag("ABCD1234"), "DELETE", "/tags/ABCD1234", NULL_BODY_ANSWER),
+    # UIDs and their phone numbers
+    Case(
+        "N44",
+        lambda c: c.list_uids(UidQuery(wheres=("tagId1", "AND", "tagId2"), offset=0, limit=15)),
+        "GET",
+        "/uids",
+        UIDS_ANSWER,
+        params={"wheres": "tagId1,AND,tagId2", "offset": "0", "limit": "15"},
+        parsed=lambda page: (page.last, page.total_count, page.uids[0].uid, page.uids[0].contacts[0].contact_type),
+        expected=(False, 5, "UID", "PHONE_NUMBER"),
+    ),
+    Case(
+        "N45",
+        lambda c: c.get_uid("UID"),
+        "GET",
+        "/uids/UID",
+        UID_ANSWER,
+        parsed=lambda uid: (uid.tags[0].tag_name, uid.contacts[0].contact),
+        expected=("TAG", "0100000000"),
+    ),
+    Case(
+        "N46",
+        lambda c: c.create_uids(
+            [UidRegistration(uid="UID", tag_ids=("ABCD1234",), contacts=(NewContact(contact="0100000000"),))]
+        ),
+        "POST",
+        "/uids",
+        NULL_BODY_ANSWER,
+        body={
+            "uids": [
+                {
+                    "uid": "UID",
+                    "tagIds": ["ABCD1234"],
+                    "contacts": [{"contactType": "PHONE_NUMBER", "contact": "0100000000"}],
+                }
+            ]
+        },
+    ),
+    Case("N47", lambda c: c.delete_uid("UID"), "DELETE", "/uids/UID", NULL_BODY_ANSWER),
+    Case(
+        "N48",
+        lambda c: c.add_phone_number("UID", "0100000000"),
+        "POST",
+        "/uids/UID/phone-numbers",
+        NULL_BODY_ANSWER,
+        body={"phoneNumber": "0100000000"},
+    ),
+    Case(
+        "N49",
+        lambda c: c.delete_phone_number("UID", "0100000000"),
+        "DELETE",
+        "/uids/UID/phone-numbers/0100000000",
+        NULL_BODY_ANSWER,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+async def test_endpoint_sends_the_documented_request(case: Case, client: NhnClient, api: respx.MockRouter) -> None:
+    route = api.route().mock(return_value=httpx.Response(200, content=case.answer.encode()))
+
+    result = await case.call(client)
+
+    assert route.call_count == 1
+    request = route.calls.last.request
+    assert request.method == case.method
+    assert request.url.raw_path.decode().split("?")[0] == PREFIX + case.path
+    assert sorted(request.url.params.multi_items()) == sorted(case.params.items())
+    assert request.headers["X-Secret-Key"] == SECRET_KEY
+    if case.body is None:
+        assert request.content == b""
+    else:
+        assert request.headers["Content-Type"].startswith("application/json")
+        assert json.loads(request.content) == case.body
+    assert case.parsed(result) == case.expected
+
+
+# --- failures ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "error_class"),
+    [(-1000, NhnAuthenticationError), (-2016, SendError)],
+)
+async def test_unsuccessful_answer_with_http_200_raises_the_typed_error(
+    code: int, error_class: type[NhnError], client: NhnClient, api: respx.MockRouter
+) -> None:
+    answer = {"header": {"isSuccessful": False, "resultCode": code, "resultMessage": "refused"}, "body": None}
+    api.post(f"{PREFIX}/sender/sms").mock(return_value=httpx.Response(200, json=answer))
+
+    with pytest.raises(error_class) as caught:
+        await client.send_sms(SMS_REQUEST)
+
+    assert caught.value.result_code == code
+    assert caught.value.status_code == 200
+
+
+async def test_a_send_is_not_retried_after_a_server_error(api: respx.MockRouter) -> None:
+    route = api.post(f"{PREFIX}/sender/sms").mock(return_value=httpx.Response(503))
+
+    async with NhnClient(app_key=APP_KEY) as nhn:
+        with pytest.raises(errors.ServerError):
+            await nhn.send_sms(SMS_REQUEST)
+
+    assert route.call_count == 1
+
+
+async def test_without_a_secret_key_no_secret_header_is_sent(api: respx.MockRouter) -> None:
+    route = api.get(f"{PREFIX}/sender/sms/R1").mock(return_value=httpx.Response(200, content=single(SMS_ITEM).encode()))
+
+    async with NhnClient(app_key=APP_KEY) as nhn:
+        await nhn.get_sms("R1", 1)
+
+    assert "X-Secret-Key" not in route.calls.last.request.headers
+
+
+async def test_get_category_without_data_is_not_found(client: NhnClient, api: respx.MockRouter) -> None:
+    api.get(f"{PREFIX}/categories/7").mock(return_value=httpx.Response(200, content=single("[]").encode()))
+
+    with pytest.raises(errors.NotFoundError):
+        await client.get_category(7)
+
+
+# --- paging -----------------------------------------------------------------------------------
+
+
+def sms_page(page_num: int, recipients: list[str], *, total: int) -> httpx.Response:
+    items = [json.loads(SMS_ITEM) | {"recipientNo": number} for number in recipients]
+    body = {"pageNum": page_num, "pageSize": 2, "totalCount": total, "data": items}
+    return httpx.Response(200, json={"header": {"isSuccessful": True, "resultCode": 0}, "body": body})
+
+
+async def test_iter_sms_fetches_every_page_in_order(client: NhnClient, api: respx.MockRouter) -> None:
+    pages = {
+        "1": sms_page(1, ["01000000001", "01000000002"], total=5),
+        "2": sms_page(2, ["01000000003", "01000000004"], total=5),
+        "3": sms_page(3, ["01000000005"], total=5),
+    }
+    route = api.get(f"{PREFIX}/sender/sms").mock(side_effect=lambda request: pages[request.url.params["pageNum"]])
+
+    numbers = [sent.recipient_no async for sent in client.iter_sms(SendQuery(request_id="R1", page_size=2))]
+
+    assert numbers == [f"0100000000{index}" for index in range(1, 6)]
+    requests = [call.request for call in route.calls]
+    assert [request.url.params["pageNum"] for request in requests] == ["1", "2", "3"]
+    assert {request.url.params["pageSize"] for request in requests} == {"2"}
+    assert {request.url.params["requestId"] for request in requests} == {"R1"}
+
+
+async def test_iterators_ask_for_the_largest_page_unless_told(client: NhnClient, api: respx.MockRouter) -> None:
+    route = api.get(f"{PREFIX}/reservations").mock(
+        return_value=httpx.Response(200, content=paged(RESERVATION_ITEM).encode())
+    )
+
+    reservations = [reservation async for reservation in client.iter_reservations()]
+
+    assert len(reservations) == 1
+    assert dict(route.calls.last.request.url.params) == {"pageNum": "1", "pageSize": "1000"}
+
+
+async def test_iter_uids_advances_the_offset_until_the_last_slice(client: NhnClient, api: respx.MockRouter) -> None:
+    def slice_of(request: httpx.Request) -> httpx.Response:
+        offset = int(request.url.params["offset"])
+        uids = [{"uid": f"UID{offset + index}"} for index in range(2 if offset < 4 else 1)]
+        data = {"uids": uids, "last": offset >= 4, "totalCount": 5}
+        return httpx.Response(200, json={"header": {"isSuccessful": True, "resultCode": 0}, "body": {"data": data}})
+
+    route = api.get(f"{PREFIX}/uids").mock(side_effect=slice_of)
+
+    uids = [uid.uid async for uid in client.iter_uids(UidQuery(limit=2))]
+
+    assert uids == ["UID0", "UID1", "UID2", "UID3", "UID4"]
+    assert [call.request.url.params["offset"] for call in route.calls] == ["0", "2", "4"]
+    assert {call.request.url.params["limit"] for call in route.calls} == {"2"}
+
+
+# --- attachments ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("file_name", "content", "field"),
+    [
+        ("picture.png", JPEG, "file_name"),
+        ("big.jpg", b"\xff\xd8" + b"\x00" * (300 * 1024), "content"),
+        ("not-a-jpeg.jpg", b"GIF89a", "content"),
+    ],
+)
+async def test_upload_attachment_refuses_a_bad_file_before_any_request(
+    file_name: str, content: bytes, field: str, client: NhnClient
+) -> None:
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.route().mock(return_value=httpx.Response(200, content=UPLOAD_ANSWER.encode()))
+        with pytest.raises(errors.ValidationError) as caught:
+            await client.upload_attachment(file_name, content, "tester")
+
+    assert caught.value.field == field
+    assert route.call_count == 0
+
+
+# --- downloads --------------------------------------------------------------------------------
+
+
+CSV = b"requestId,recipientNo\n20190610100630ReZQ6KZzAH0,01000000000\n" * 2000
+
+
+async def test_download_streams_the_csv_bytes(client: NhnClient, api: respx.MockRouter) -> None:
+    route = api.get(f"{PREFIX}/download-reservations/D%2F1/download").mock(
+        return_value=httpx.Response(200, content=CSV)
+    )
+
+    async with client.download("D/1") as chunks:
+        received = b"".join([chunk async for chunk in chunks])
+
+    assert received == CSV
+    assert route.calls.last.request.headers["X-Secret-Key"] == SECRET_KEY
+
+
+async def test_download_to_writes_the_file(client: NhnClient, api: respx.MockRouter, tmp_path: Path) -> None:
+    api.get(f"{PREFIX}/download-reservations/D1/download").mock(return_value=httpx.Response(200, content=CSV))
+    target = tmp_path / "export.csv"
+
+    written = await client.download_to("D1", target)
+
+    assert written == len(CSV)
+    assert target.read_bytes() == CSV
+
+
+async def test_download_to_creates_no_file_when_nhn_refuses(
+    client: NhnClient, api: respx.MockRouter, tmp_path: Path
+) -> None:
+    api.get(f"{PREFIX}/download-reservations/D1/download").mock(return_value=httpx.Response(404))
+    target = tmp_path / "export.csv"
+
+    with pytest.raises(errors.NotFoundError):
+        await client.download_to("D1", target)
+
+    assert not target.exists()
+
+
+# --- secrets ----------------------------------------------------------------------------------
+
+
+def test_repr_shows_neither_app_key_nor_secret() -> None:
+    nhn = NhnClient(app_key=APP_KEY, secret_key=SECRET_KEY)
+
+    text = repr(nhn)
+
+    assert "app/key+1" not in text
+    assert "app%2Fkey%2B1" not in text
+    assert SECRET_KEY not in text
+    assert "appKeys/***" in text
+
+
+def test_a_recipient_needs_a_number() -> None:
+    with pytest.raises(errors.ValidationError):
+        SendRecipient(country_code="82")
