@@ -91,6 +91,8 @@ def is_send(method: str, path: str) -> bool:
         return False
     if path.startswith("/sms/v2/"):
         return path.endswith("/messages")
+    if path.endswith("/sender/download-reservations"):
+        return False  # a CSV export request, not a message
     return "/sender/" in path or "/tag-sender/" in path
 
 

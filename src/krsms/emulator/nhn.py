@@ -1,5 +1,9 @@
 """NHN Cloud SMS API v2.2, emulated: the envelope, the send endpoints, look-ups and reservations.
 
+The management endpoints (tag sends, categories, templates, the 080 block list, statistics,
+download reservations, tags and UIDs) live in :mod:`krsms.emulator.nhn_management` and share
+this module's state; sends with a ``templateId`` use the stored template (N24).
+
 Every answer is ``{"header": {"isSuccessful", "resultCode", "resultMessage"}, "body": ...}``
 with HTTP 200, failures included, as the document shows. Choices where it is silent:
 
@@ -9,7 +13,11 @@ with HTTP 200, failures included, as the document shows. Choices where it is sil
 - one invalid recipient number fails the whole request with -2019; numbers configured in
   ``rejected_numbers`` are accepted per request but answer their non-zero ``resultCode``
   in ``sendResultList`` (the SDK reports them REJECTED);
-- a reservation more than 60 days ahead answers -2000 (invalid date).
+- a reservation more than 60 days ahead answers -2000 (invalid date);
+- a ``templateId`` that is not stored answers -2110, one of the other send type -2006; an empty
+  ``body``/``sendNo``/``title``/``attachFileIdList`` is taken from the template;
+- an advertisement to a number on the 080 block list (N29) under an 080 number that the body
+  names is accepted per request and answers ``resultCode`` -6001 for that recipient.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ import json
 import secrets
 import string
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -79,7 +87,7 @@ def envelope(body: Any, *, code: int = 0, message: str = "SUCCESS", status: int 
     )
 
 
-def _time(moment: datetime | None) -> str | None:
+def format_time(moment: datetime | None) -> str | None:
     """``yyyy-MM-dd HH:mm:ss.S`` as NHN's look-ups answer."""
     if moment is None:
         return None
@@ -118,6 +126,41 @@ class NhnRecipient:
         self.result_date = now
 
 
+@attrs.define(kw_only=True)
+class NhnCategory:
+    """A template category (N19)."""
+
+    category_id: int
+    parent_id: int
+    depth: int
+    name: str
+    description: str | None
+    use: str
+    create_user: str | None
+    created: datetime
+    update_user: str | None = None
+    updated: datetime | None = None
+
+
+@attrs.define(kw_only=True)
+class NhnTemplate:
+    """A stored message template (N24)."""
+
+    template_id: str
+    category_id: int
+    name: str
+    description: str | None
+    send_no: str
+    send_type: str
+    """``"0"`` SMS, ``"1"`` LMS/MMS."""
+    title: str | None
+    body: str
+    use: str
+    file_ids: list[int]
+    created: datetime
+    updated: datetime
+
+
 @attrs.define
 class NhnState:
     """Everything the NHN emulator remembers."""
@@ -125,6 +168,10 @@ class NhnState:
     recipients: list[NhnRecipient] = attrs.field(factory=list)
     by_request: dict[str, list[NhnRecipient]] = attrs.field(factory=dict)
     files: dict[int, dict[str, Any]] = attrs.field(factory=dict)
+    categories: dict[int, NhnCategory] = attrs.field(factory=dict)
+    templates: dict[str, NhnTemplate] = attrs.field(factory=dict)
+    blocked: dict[tuple[str, str], datetime] = attrs.field(factory=dict)
+    """(080 number, recipient number) -> when it was added (N29)."""
     lock: threading.Lock = attrs.field(factory=threading.Lock)
 
 
@@ -154,6 +201,10 @@ class NhnApi:
             ("GET", "/reservations/{requestId}/{recipientSeq}", self.reservation),
             ("PUT", "/reservations/cancel", self.cancel_reservations),
         ]
+        # Imported here: the management module builds on this one.
+        from krsms.emulator.nhn_management import NhnManagement
+
+        table.extend(NhnManagement(self).table())
         routes: list[BaseRoute] = [
             Route(PREFIX + path, self._guarded(handler), methods=[method]) for method, path, handler in table
         ]
@@ -174,7 +225,7 @@ class NhnApi:
                 body = await handler(request)
             except Failure as failure:
                 return envelope(None, code=failure.code, message=failure.message, status=failure.status)
-            return envelope(body)
+            return body if isinstance(body, Response) else envelope(body)
 
         return endpoint
 
@@ -182,7 +233,8 @@ class NhnApi:
         """Any other path under the appKey: -9998."""
         raise Failure(-9998, "존재하지 않는 API")
 
-    async def _json(self, request: Request) -> Any:
+    async def read_json(self, request: Request) -> Any:
+        """The request's JSON body; -9997 when it is not JSON."""
         try:
             return json.loads(await request.body())
         except ValueError:
@@ -194,14 +246,24 @@ class NhnApi:
         kind, send_type, advertisement = SEND_KINDS[path]
 
         async def send(request: Request) -> Any:
-            return self.send(await self._json(request), kind=kind, send_type=send_type, advertisement=advertisement)
+            return self.send(await self.read_json(request), kind=kind, send_type=send_type, advertisement=advertisement)
 
         return send
 
-    def send(self, body: Any, *, kind: str, send_type: str, advertisement: bool) -> dict[str, Any]:
-        """N1/N4/N7/N10/N11: validate, store and record a send."""
+    def send(
+        self,
+        body: Any,
+        *,
+        kind: str,
+        send_type: str,
+        advertisement: bool,
+        max_recipients: int | None = MAX_RECIPIENTS,
+    ) -> dict[str, Any]:
+        """N1/N4/N7/N10/N11 (and the tag sends, without a recipient limit): validate, store and
+        record a send."""
         if not isinstance(body, dict) or set(body) - SEND_FIELDS:
             raise Failure(-9997, "유효하지 않은 JSON 형식")
+        body = self.apply_template(body, send_type)
         sender = body.get("sendNo")
         if not sender or sender in self.config.unregistered_senders:
             raise Failure(-2312, "발신번호가 비어있거나 미등록 상태")
@@ -225,7 +287,7 @@ class NhnApi:
         recipients = body.get("recipientList")
         if not isinstance(recipients, list) or not recipients:
             raise Failure(-2001, "수신자가 비어있음")
-        if len(recipients) > MAX_RECIPIENTS:
+        if max_recipients is not None and len(recipients) > max_recipients:
             raise Failure(-2016, "수신자가 1,000명 초과")
         for item in recipients:
             if not isinstance(item, dict) or set(item) - RECIPIENT_FIELDS:
@@ -245,6 +307,8 @@ class NhnApi:
         for seq, item in enumerate(recipients, start=1):
             number = item.get("recipientNo") or item["internationalRecipientNo"]
             code = self.config.rejected_numbers.get(number, 0)
+            if code == 0 and advertisement and self._blocked(number, text):
+                code = -6001
             results.append(
                 {
                     "recipientNo": number,
@@ -308,6 +372,30 @@ class NhnApi:
             }
         }
 
+    def apply_template(self, body: dict[str, Any], send_type: str) -> dict[str, Any]:
+        """Fill the empty fields of a send from its stored template."""
+        template_id = body.get("templateId")
+        if not template_id:
+            return body
+        template = self.state.templates.get(str(template_id))
+        if template is None:
+            raise Failure(-2110, "템플릿이 존재하지 않음")
+        if template.send_type != ("1" if send_type == "1" else "0"):
+            raise Failure(-2006, "템플릿의 발송 타입과 요청한 발송 타입이 다름")
+        defaults = {
+            "body": template.body,
+            "sendNo": template.send_no,
+            "title": template.title,
+            "attachFileIdList": template.file_ids,
+        }
+        return {**body, **{name: value for name, value in defaults.items() if not body.get(name)}}
+
+    def _blocked(self, number: str, text: str) -> bool:
+        digits = "".join(character for character in text if character.isdigit())
+        return any(
+            recipient == number and unsubscribe_no in digits for unsubscribe_no, recipient in list(self.state.blocked)
+        )
+
     @staticmethod
     def _check_text(text: str, max_chars: int) -> None:
         try:
@@ -337,7 +425,8 @@ class NhnApi:
             raise Failure(-2000, "예약 일시는 60일 이내")
         return moment
 
-    def _settle_due(self) -> None:
+    def settle_due(self) -> None:
+        """Deliver the reservations whose time has come."""
         now = self.clock.now()
         with self.state.lock:
             for record in self.state.recipients:
@@ -346,15 +435,23 @@ class NhnApi:
 
     # -- look-ups -------------------------------------------------------------------------
 
+    def template_names(self, template_id: str | None) -> dict[str, Any]:
+        """``templateName``, ``categoryId`` and ``categoryName`` of a stored template (or nulls)."""
+        template = self.state.templates.get(template_id or "")
+        category = self.state.categories.get(template.category_id) if template else None
+        return {
+            "templateName": template.name if template else None,
+            "categoryId": template.category_id if template else None,
+            "categoryName": category.name if category else None,
+        }
+
     def _item(self, record: NhnRecipient) -> dict[str, Any]:
         item: dict[str, Any] = {
             "requestId": record.request_id,
-            "requestDate": _time(record.request_date),
-            "resultDate": _time(record.result_date),
+            "requestDate": format_time(record.request_date),
+            "resultDate": format_time(record.result_date),
             "templateId": record.template_id,
-            "templateName": None,
-            "categoryId": None,
-            "categoryName": None,
+            **self.template_names(record.template_id),
             "body": record.body,
             "sendNo": record.sender,
             "countryCode": record.country_code,
@@ -383,7 +480,8 @@ class NhnApi:
         return item
 
     @staticmethod
-    def _page(items: list[Any], request: Request) -> dict[str, Any]:
+    def page(items: list[Any], request: Request) -> dict[str, Any]:
+        """One ``pageNum``/``pageSize`` page of ``items`` with their ``totalCount``."""
         try:
             page_num = int(request.query_params.get("pageNum", 1))
             page_size = int(request.query_params.get("pageSize", 15))
@@ -399,24 +497,26 @@ class NhnApi:
             "data": items[start : start + page_size],
         }
 
-    def _date(self, value: str) -> datetime:
+    def parse_date(self, value: str) -> datetime:
+        """A ``yyyy-MM-dd HH:mm:ss`` query date, in Seoul; -2000 when malformed."""
         try:
             return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=SEOUL)
         except ValueError:
             raise Failure(-2000, "유효하지 않은 날짜 형식") from None
 
-    def _select(self, request: Request, send_types: set[str]) -> list[NhnRecipient]:
-        query = request.query_params
+    def select(self, query: Mapping[str, Any], send_types: set[str]) -> list[NhnRecipient]:
+        """The stored recipients a look-up (or a download reservation) asks for: by ``requestId``
+        or a request/create date window (at most a month), then by the documented filters."""
         request_id = query.get("requestId")
         window = None
         for start, end in (("startRequestDate", "endRequestDate"), ("startCreateDate", "endCreateDate")):
             if query.get(start) and query.get(end):
-                window = (start, self._date(query[start]), self._date(query[end]))
+                window = (start, self.parse_date(str(query[start])), self.parse_date(str(query[end])))
                 if window[2] - window[1] > timedelta(days=31):
                     raise Failure(-4000, "조회 범위가 1개월 초과")
         if not request_id and window is None:
             raise Failure(-2011, "필수 조회 파라미터가 비어있음")
-        self._settle_due()
+        self.settle_due()
         filters = {
             "sendNo": "sender",
             "recipientNo": "recipient",
@@ -426,7 +526,9 @@ class NhnApi:
             "recipientGroupingKey": "recipient_grouping_key",
         }
         with self.state.lock:
-            candidates = list(self.state.by_request.get(request_id, [])) if request_id else list(self.state.recipients)
+            candidates = (
+                list(self.state.by_request.get(str(request_id), [])) if request_id else list(self.state.recipients)
+            )
         selected = []
         for record in candidates:
             if record.send_type not in send_types:
@@ -436,14 +538,16 @@ class NhnApi:
                 if not window[1] <= moment <= window[2]:
                     continue
             if all(
-                str(getattr(record, attribute)) == query[name] for name, attribute in filters.items() if name in query
+                str(getattr(record, attribute)) == str(query[name])
+                for name, attribute in filters.items()
+                if query.get(name) is not None
             ):
                 selected.append(record)
         return selected
 
     def _lister(self, send_type: str) -> Callable[[Request], Any]:
         async def list_sends(request: Request) -> Any:
-            return self._page([self._item(record) for record in self._select(request, {send_type})], request)
+            return self.page([self._item(record) for record in self.select(request.query_params, {send_type})], request)
 
         return list_sends
 
@@ -452,7 +556,7 @@ class NhnApi:
             mt_pr = request.query_params.get("mtPr")
             if mt_pr is None or not mt_pr.isdigit():
                 raise Failure(-2012, "상세 조회 파라미터가 유효하지 않음")
-            self._settle_due()
+            self.settle_due()
             for record in self.state.by_request.get(request.path_params["requestId"], []):
                 if record.seq == int(mt_pr) and record.send_type == send_type:
                     return {"data": self._item(record)}
@@ -465,8 +569,8 @@ class NhnApi:
         query = request.query_params
         if not (query.get("startUpdateDate") and query.get("endUpdateDate")):
             raise Failure(-2011, "필수 조회 파라미터가 비어있음")
-        start, end = self._date(query["startUpdateDate"]), self._date(query["endUpdateDate"])
-        self._settle_due()
+        start, end = self.parse_date(query["startUpdateDate"]), self.parse_date(query["endUpdateDate"])
+        self.settle_due()
         message_type = query.get("messageType")
         items = [
             {
@@ -475,9 +579,9 @@ class NhnApi:
                 "recipientSeq": record.seq,
                 "resultCode": record.result_code,
                 "resultCodeName": "성공" if record.result_code == SUCCESS_CODE else "실패",
-                "requestDate": _time(record.request_date),
-                "resultDate": _time(record.result_date),
-                "updateDate": _time(record.result_date),
+                "requestDate": format_time(record.request_date),
+                "resultDate": format_time(record.result_date),
+                "updateDate": format_time(record.result_date),
                 "telecomCode": "10001",
                 "telecomCodeName": "SKT",
                 "senderGroupingKey": record.grouping_key,
@@ -488,13 +592,13 @@ class NhnApi:
             and start <= record.result_date <= end
             and (message_type is None or message_type == ("AUTH" if record.send_type == "2" else record.kind))
         ]
-        return self._page(items, request)
+        return self.page(items, request)
 
     # -- attachments and sender numbers ---------------------------------------------------
 
     async def upload(self, request: Request) -> Any:
         """N18: store an MMS image."""
-        body = await self._json(request)
+        body = await self.read_json(request)
         if not isinstance(body, dict) or set(body) - {"fileName", "createUser", "fileBody"}:
             raise Failure(-9997, "유효하지 않은 JSON 형식")
         name = body.get("fileName")
@@ -518,14 +622,14 @@ class NhnApi:
     async def sender_numbers(self, request: Request) -> Any:
         """N32: registered sender numbers."""
         query = request.query_params
-        now = _time(self.clock.now())
+        now = format_time(self.clock.now())
         items = [
             {"serviceId": 1, "sendNo": number, "useYn": "Y", "blockYn": "N", "blockReason": None,
              "createDate": now, "createUser": "emulator", "updateDate": now, "updateUser": "emulator"}
             for number in REGISTERED_SENDERS
             if query.get("sendNo") in (None, number)
         ]  # fmt: skip
-        return self._page(items, request)
+        return self.page(items, request)
 
     # -- reservations ---------------------------------------------------------------------
 
@@ -534,7 +638,7 @@ class NhnApi:
         return {
             "requestId": record.request_id,
             "recipientSeq": record.seq,
-            "requestDate": _time(record.request_date),
+            "requestDate": format_time(record.request_date),
             "sendNo": record.sender,
             "recipientNo": record.recipient,
             "countryCode": record.country_code,
@@ -548,13 +652,13 @@ class NhnApi:
             "body": record.body,
             "messageStatus": status,
             "createUser": None,
-            "createDate": _time(record.create_date),
-            "updateDate": _time(record.result_date or record.create_date),
+            "createDate": format_time(record.create_date),
+            "updateDate": format_time(record.result_date or record.create_date),
         }
 
     async def reservations(self, request: Request) -> Any:
         """N34: reserved recipients."""
-        self._settle_due()
+        self.settle_due()
         query = request.query_params
         status_filter = query.get("messageStatus")
         items = [
@@ -567,11 +671,11 @@ class NhnApi:
         ]
         if status_filter:
             items = [item for item in items if item["messageStatus"] == status_filter]
-        return self._page(items, request)
+        return self.page(items, request)
 
     async def reservation(self, request: Request) -> Any:
         """N35: one reserved recipient."""
-        self._settle_due()
+        self.settle_due()
         for record in self.state.by_request.get(request.path_params["requestId"], []):
             if str(record.seq) == request.path_params["recipientSeq"] and record.reserved:
                 return {"data": self._reservation_item(record)}
@@ -579,14 +683,14 @@ class NhnApi:
 
     async def cancel_reservations(self, request: Request) -> Any:
         """N36: cancel reserved recipients that have not gone out."""
-        body = await self._json(request)
+        body = await self.read_json(request)
         if (
             not isinstance(body, dict)
             or not isinstance(body.get("reservationList"), list)
             or not body.get("updateUser")
         ):
             raise Failure(-9997, "유효하지 않은 JSON 형식")
-        self._settle_due()
+        self.settle_due()
         cancelled_requests: set[str] = set()
         canceled = 0
         for item in body["reservationList"]:
