@@ -40,6 +40,7 @@ from krsms.gateway import (
     SmsGateway,
     UploadedImage,
 )
+from krsms.nhn.gateway import NhnGateway
 from krsms.sens.gateway import SensGateway
 from krsms.transport import NO_RETRIES, Limits, RetryPolicy, Timeouts
 
@@ -57,6 +58,7 @@ __all__ = [
     "MalformedResponseError",
     "Message",
     "MessageKind",
+    "NhnGateway",
     "NotFoundError",
     "PoolTimeoutError",
     "ProviderError",

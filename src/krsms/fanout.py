@@ -199,6 +199,7 @@ class BatchingGateway(abc.ABC):
         requests_per_second: float | None = None,
         reconcile: bool = True,
         resend_missing: bool = False,
+        drain_timeout: float = 0.0,
     ):
         if requests_per_second is not None and requests_per_second <= 0:
             raise errors.ValidationError(
@@ -212,9 +213,16 @@ class BatchingGateway(abc.ABC):
         self.requests_per_second = requests_per_second
         self.reconcile = reconcile
         self.resend_missing = resend_missing
+        self.drain_timeout = drain_timeout
+        """On cancellation, seconds to let in-flight requests finish (and get their real
+        outcome) before cancelling them (then UNKNOWN). 0: cancel at once."""
         self._pacer: _Pacer | None = None
 
     # -- provider hooks -------------------------------------------------------------------
+
+    def check_message(self, message: Message) -> None:
+        """Validate what every recipient shares (before any I/O); providers may add rules."""
+        check_message(message, self.rules)
 
     @abc.abstractmethod
     def batch_key(self, message: Message, recipient: Recipient, kind: MessageKind) -> Hashable:
@@ -251,7 +259,7 @@ class BatchingGateway(abc.ABC):
         Every recipient is validated first (:class:`krsms.ValidationError`, nothing sent). On
         cancellation the ``progress`` passed in holds the complete report.
         """
-        check_message(message, self.rules)
+        self.check_message(message)
         default_kind = message_kind(message, self.rules)
         entries: list[_Entry] = []
         for index, recipient in enumerate(message.recipients):
@@ -293,7 +301,7 @@ class BatchingGateway(abc.ABC):
 
     async def send_stream(
         self, message: Message, recipients: RecipientSource, *, progress: SendProgress | None = None
-    ) -> AsyncIterator[SendReport]:
+    ) -> AsyncGenerator[SendReport, None]:
         """Send to every recipient of a (sync or async) iterable; a report per finished batch.
 
         ``message.recipients`` must be empty: the message is the template. A recipient that
@@ -307,7 +315,7 @@ class BatchingGateway(abc.ABC):
                 limit="empty",
                 value=len(message.recipients),
             )
-        check_message(message, self.rules)
+        self.check_message(message)
         default_kind = message_kind(message, self.rules)
         entries = self._resolve_lazily(message, recipients, default_kind)
         progress = progress if progress is not None else SendProgress(keep_outcomes=False)
@@ -322,7 +330,7 @@ class BatchingGateway(abc.ABC):
         ``recipients`` defaults to ``message.recipients``. Message-level problems raise
         :class:`krsms.ValidationError`; invalid recipients are listed in the plan.
         """
-        check_message(message, self.rules)
+        self.check_message(message)
         default_kind = message_kind(message, self.rules)
         source = message.recipients if recipients is None else recipients
         batcher = _Batcher(self.batch_size, self.batch_size * self.max_concurrency)
@@ -487,6 +495,9 @@ class BatchingGateway(abc.ABC):
         progress: SendProgress,
     ) -> None:
         """Cancellation or early exit: record in-flight batches and everything buffered."""
+        if flights and self.drain_timeout > 0:
+            logger.info("%s: letting %d in-flight batches finish", self.provider, len(flights))
+            await asyncio.wait(flights, timeout=self.drain_timeout)
         for task in flights:
             task.cancel()
         if flights:

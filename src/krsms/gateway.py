@@ -77,6 +77,12 @@ def _to_recipients(values: Iterable[str | Recipient]) -> tuple[Recipient, ...]:
     return tuple(value if isinstance(value, Recipient) else Recipient(number=value) for value in values)
 
 
+def _to_image_ids(values: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(values, str):
+        values = (values,)
+    return tuple(values)
+
+
 @attrs.frozen(kw_only=True)
 class Message:
     """A message to send, to its ``recipients`` (or, for streams, to each streamed recipient)."""
@@ -90,7 +96,7 @@ class Message:
     """Subject of an LMS or MMS (ignored by SMS)."""
     kind: MessageKind = MessageKind.AUTO
     """AUTO: SMS up to 90 EUC-KR bytes, LMS above, MMS with images."""
-    images: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    images: tuple[str, ...] = attrs.field(default=(), converter=_to_image_ids)
     """Ids of images uploaded with :meth:`SmsGateway.upload_image` (makes it an MMS)."""
     advertisement: bool = False
     """An advertisement: sent as such, the text must carry the opt-out notice the law asks."""

@@ -33,6 +33,12 @@ class ProviderRules:
     max_reserve_ahead: timedelta | None = None
     """How far ahead a reservation may be; None when the provider sets no documented limit."""
     supports_templates: bool = False
+    requires_ad_notice: bool = False
+    """Advertisements must start with ``(광고)`` and carry the ``무료수신거부`` opt-out line."""
+
+
+AD_PREFIX = "(광고)"
+AD_OPT_OUT = "무료수신거부"
 
 
 def check_message(message: Message, rules: ProviderRules, *, now: datetime | None = None) -> None:
@@ -133,4 +139,19 @@ def _text_kind(message: Message, text: str, rules: ProviderRules, *, field: str)
             kind = MessageKind.SMS
     if text or message.template_id is None:
         check_body(text, kind, field=field, limits=rules.limits)
+    if message.advertisement and rules.requires_ad_notice and text:
+        check_ad_notice(text, field=field)
     return kind
+
+
+def check_ad_notice(text: str, *, field: str) -> None:
+    """The notice Korean law asks of an advertisement: ``(광고)`` first, the free opt-out last."""
+    if not text.startswith(AD_PREFIX):
+        raise ValidationError(field, f"an advertisement must start with {AD_PREFIX}", limit=AD_PREFIX, value=text[:20])
+    if AD_OPT_OUT not in text.replace(" ", ""):
+        raise ValidationError(
+            field,
+            f"an advertisement must carry the opt-out line '{AD_OPT_OUT} <080 number>'",
+            limit=AD_OPT_OUT,
+            value=text[-30:],
+        )

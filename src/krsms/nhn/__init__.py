@@ -1,1 +1,8 @@
-"""NHN Cloud Notification SMS (API v2.2): typed client, errors and the NhnGateway."""
+"""NHN Cloud Notification SMS (API v2.2): :class:`NhnGateway` (provider-neutral) and
+:class:`NhnClient` (every endpoint), typed errors and the two documented base URLs."""
+
+from krsms.nhn.api import DEFAULT_BASE_URL, NHN_CLOUD_BASE_URL, Page
+from krsms.nhn.client import NhnClient
+from krsms.nhn.gateway import NhnGateway
+
+__all__ = ["DEFAULT_BASE_URL", "NHN_CLOUD_BASE_URL", "NhnClient", "NhnGateway", "Page"]

@@ -61,7 +61,8 @@ class SensGateway(BatchingGateway):
     ``base_url`` is scheme and host (the emulator's, in tests). ``http_client`` is borrowed
     and never closed; without one the gateway owns a client and closes it on ``aclose()`` /
     ``async with``. ``reconcile`` resolves lost answers through the look-up;
-    ``resend_missing`` resends what the look-up proves never arrived.
+    ``resend_missing`` resends what the look-up proves never arrived; ``drain_timeout`` lets
+    in-flight requests finish on cancellation.
     """
 
     provider = "sens"
@@ -82,6 +83,7 @@ class SensGateway(BatchingGateway):
         requests_per_second: float | None = None,
         reconcile: bool = True,
         resend_missing: bool = False,
+        drain_timeout: float = 0.0,
     ):
         self.client = SensClient(
             access_key=access_key,
@@ -99,6 +101,7 @@ class SensGateway(BatchingGateway):
             requests_per_second=requests_per_second,
             reconcile=reconcile,
             resend_missing=resend_missing,
+            drain_timeout=drain_timeout,
         )
 
     # -- fan-out hooks --------------------------------------------------------------------

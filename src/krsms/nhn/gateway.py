@@ -1,0 +1,290 @@
+"""NhnGateway: the provider-neutral :class:`~krsms.gateway.SmsGateway` on top of NHN Cloud SMS.
+
+NHN has one ``body`` (and ``title``) per request, so recipients are grouped by kind, text and
+subject, then cut at 1,000 per request. SMS goes to ``/sender/sms``, LMS and MMS to
+``/sender/mms`` (``/sender/ad-sms`` and ``/sender/ad-mms`` for advertisements); images are
+``attachFileIdList``, reservations ``requestDate`` (at most 60 days ahead), templates
+``templateId`` with each recipient's ``templateParameter``.
+
+Each batch carries a fresh ``senderGroupingKey``. NHN answers per recipient
+(``sendResultList``): ``resultCode`` 0 is ACCEPTED, anything else REJECTED with that code. A
+batch whose answer was lost is found again by its grouping key through the send look-up.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import AsyncIterator, Hashable
+from datetime import datetime, timedelta, timezone
+
+import httpx
+
+from krsms.errors import ValidationError
+from krsms.fanout import NOT_RECEIVED, Batch, BatchAttempt, BatchingGateway
+from krsms.gateway import (
+    DeliveryResult,
+    DeliveryStatus,
+    Message,
+    Recipient,
+    RecipientOutcome,
+    SendStatus,
+    UploadedImage,
+)
+from krsms.nhn.api import DEFAULT_BASE_URL
+from krsms.nhn.client import NhnClient
+from krsms.nhn.converter import MinuteTime
+from krsms.nhn.models import (
+    ReservationKey,
+    ReservationQuery,
+    SendQuery,
+    SendRecipient,
+    SendRequest,
+    SendResult,
+    SentMessage,
+)
+from krsms.text import MessageKind, TextLimits, normalize_number
+from krsms.transport import RetryPolicy, Timeouts
+from krsms.validation import ProviderRules
+
+NHN_LIMITS = TextLimits(sms_chars=255, long_chars=4000, subject_chars=120)
+"""NHN's caps: the standard EUC-KR bytes, and 255 / 4,000 / 120 characters."""
+NHN_RULES = ProviderRules(
+    limits=NHN_LIMITS,
+    max_reserve_ahead=timedelta(days=60),
+    supports_templates=True,
+    requires_ad_notice=True,
+)
+BATCH_SIZE = 1000
+"""``recipientList`` entries per send request."""
+UPDATE_USER = "krsms"
+"""``createUser`` / ``updateUser`` the gateway names itself as."""
+RECONCILE_SLACK = timedelta(minutes=1)
+DELIVERED_STATUS = "3"
+FAILED_STATUSES = frozenset({"0", "5", "6"})
+"""``msgStatus`` failed, failed as a duplicate send, failed by advertising limits."""
+CANCELLED_STATUS = "4"
+
+
+class NhnGateway(BatchingGateway):
+    """Sends neutral messages through NHN Cloud SMS; :attr:`client` reaches the whole NHN API.
+
+    ``base_url`` is scheme and host: :data:`~krsms.nhn.api.DEFAULT_BASE_URL` (the v2.2
+    document's) or :data:`~krsms.nhn.api.NHN_CLOUD_BASE_URL` (NHN's newer documents), or the
+    emulator's. ``secret_key`` is the optional ``X-Secret-Key``. ``reconcile`` resolves lost
+    answers by ``senderGroupingKey``; ``resend_missing`` resends what NHN provably never got;
+    ``drain_timeout`` lets in-flight requests finish on cancellation.
+    """
+
+    provider = "nhn"
+    batch_size = BATCH_SIZE
+    rules = NHN_RULES
+
+    def __init__(
+        self,
+        *,
+        app_key: str,
+        secret_key: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        http_client: httpx.AsyncClient | None = None,
+        max_concurrency: int = 8,
+        timeout: float | Timeouts | None = None,
+        retry: RetryPolicy | None = None,
+        requests_per_second: float | None = None,
+        reconcile: bool = True,
+        resend_missing: bool = False,
+        drain_timeout: float = 0.0,
+    ):
+        self.client = NhnClient(
+            app_key=app_key,
+            secret_key=secret_key,
+            base_url=base_url,
+            http_client=http_client,
+            timeout=timeout,
+            retry=retry,
+            max_concurrency=max_concurrency,
+        )
+        super().__init__(
+            transport=self.client.api.transport,
+            max_concurrency=max_concurrency,
+            requests_per_second=requests_per_second,
+            reconcile=reconcile,
+            resend_missing=resend_missing,
+            drain_timeout=drain_timeout,
+        )
+
+    # -- fan-out hooks --------------------------------------------------------------------
+
+    def check_message(self, message: Message) -> None:
+        """The shared rules, and NHN's numeric attachment ids."""
+        super().check_message(message)
+        for position, image in enumerate(message.images):
+            if not image.isdigit():
+                raise ValidationError(
+                    f"images[{position}]",
+                    "is not an NHN attachment id (upload it with upload_image first)",
+                    limit="a number",
+                    value=image,
+                )
+
+    def batch_key(self, message: Message, recipient: Recipient, kind: MessageKind) -> Hashable:
+        """One body and title per request: recipients share a request only if they share both."""
+        text = message.text if recipient.text is None else recipient.text
+        subject = message.subject if recipient.subject is None else recipient.subject
+        return kind, text, subject if kind is not MessageKind.SMS else None
+
+    def send_request(self, message: Message, batch: Batch, attempt: BatchAttempt) -> SendRequest:
+        """The body of one batch's send request."""
+        first = batch.recipients[0]
+        text = message.text if first.text is None else first.text
+        subject = message.subject if first.subject is None else first.subject
+        international = message.country_code != "82"
+        return SendRequest(
+            send_no=normalize_number(message.sender, field="sender"),
+            body=text or None,
+            title=subject if batch.kind is not MessageKind.SMS else None,
+            template_id=message.template_id,
+            request_date=MinuteTime(message.reserve_at) if message.reserve_at else None,
+            sender_grouping_key=attempt.key,
+            attach_file_id_list=tuple(int(image) for image in message.images) or None,
+            recipient_list=tuple(
+                SendRecipient(
+                    recipient_no=recipient.number,
+                    country_code=message.country_code if international else None,
+                    template_parameter=dict(recipient.template_parameters) if recipient.template_parameters else None,
+                )
+                for recipient in batch.recipients
+            ),
+        )
+
+    async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> list[RecipientOutcome]:
+        """One send request; each recipient's outcome from its ``sendResultList`` entry."""
+        request = self.send_request(message, batch, attempt)
+        long = batch.kind is not MessageKind.SMS
+        if message.advertisement:
+            result = await (self.client.send_ad_mms(request) if long else self.client.send_ad_sms(request))
+        else:
+            result = await (self.client.send_mms(request) if long else self.client.send_sms(request))
+        return _outcomes(batch, result)
+
+    async def reconcile_batch(
+        self, message: Message, batch: Batch, attempt: BatchAttempt
+    ) -> list[RecipientOutcome] | None:
+        """Look the batch up by its ``senderGroupingKey``: what NHN holds is ACCEPTED (or
+        REJECTED), and when it holds nothing at all the batch never arrived (NOT_SENT)."""
+        query = SendQuery(
+            start_request_date=attempt.started_at - RECONCILE_SLACK,
+            end_request_date=datetime.now(timezone.utc) + RECONCILE_SLACK,
+            sender_grouping_key=attempt.key,
+            page_size=BATCH_SIZE,
+        )
+        found: dict[str, deque[SentMessage]] = defaultdict(deque)
+        async for sent in self._iter_sent(batch.kind, query):
+            found[sent.recipient_no].append(sent)
+        if not found:
+            return batch.outcomes(
+                SendStatus.NOT_SENT, code=NOT_RECEIVED, detail="NHN has no send with this batch's key"
+            )
+        outcomes = []
+        for index, recipient in batch.entries:
+            matches = found.get(recipient.number)
+            if not matches:
+                outcomes.append(
+                    RecipientOutcome(recipient=recipient, status=SendStatus.UNKNOWN, index=index, detail="not found")
+                )
+                continue
+            sent = matches.popleft()
+            outcomes.append(
+                RecipientOutcome(
+                    recipient=recipient,
+                    status=SendStatus.ACCEPTED,
+                    request_id=sent.request_id,
+                    index=index,
+                    detail="found by reconciliation",
+                )
+            )
+        return outcomes
+
+    def _iter_sent(self, kind: MessageKind, query: SendQuery) -> AsyncIterator[SentMessage]:
+        return self.client.iter_sms(query) if kind is MessageKind.SMS else self.client.iter_mms(query)
+
+    # -- the rest of SmsGateway -----------------------------------------------------------
+
+    async def upload_image(self, content: bytes, *, file_name: str) -> UploadedImage:
+        """Store a JPEG (``/attachfile/binaryUpload``); pass the returned ``id`` in :attr:`Message.images`."""
+        uploaded = await self.client.upload_attachment(file_name, content, create_user=UPDATE_USER)
+        return UploadedImage(id=str(uploaded.file_id), file_name=uploaded.file_name)
+
+    async def delivery_results(self, request_id: str) -> list[DeliveryResult]:
+        """Every recipient of a send request: SMS look-up first, then LMS/MMS."""
+        query = SendQuery(request_id=request_id, page_size=BATCH_SIZE)
+        for kind in (MessageKind.SMS, MessageKind.LMS):
+            results = [_delivery_result(sent) async for sent in self._iter_sent(kind, query)]
+            if results:
+                return results
+        return []
+
+    async def cancel_reservation(self, request_id: str) -> None:
+        """Cancel every recipient of a reserved send (reservation look-up, then cancel)."""
+        keys = [
+            ReservationKey(request_id=reservation.request_id, recipient_seq=reservation.recipient_seq)
+            async for reservation in self.client.iter_reservations(
+                ReservationQuery(request_id=request_id, page_size=BATCH_SIZE)
+            )
+        ]
+        if keys:
+            await self.client.cancel_reservations(keys, update_user=UPDATE_USER)
+
+    def __repr__(self) -> str:
+        return f"NhnGateway(max_concurrency={self.max_concurrency})"
+
+
+def _outcomes(batch: Batch, result: SendResult) -> list[RecipientOutcome]:
+    answers: dict[str, deque[tuple[int, str]]] = defaultdict(deque)
+    for item in result.send_result_list:
+        answers[item.recipient_no].append((item.result_code, item.result_message))
+    outcomes = []
+    for index, recipient in batch.entries:
+        queue = answers.get(recipient.number)
+        if not queue:
+            outcomes.append(
+                RecipientOutcome(
+                    recipient=recipient,
+                    status=SendStatus.UNKNOWN,
+                    request_id=result.request_id,
+                    index=index,
+                    detail="missing from sendResultList",
+                )
+            )
+            continue
+        code, detail = queue.popleft()
+        outcomes.append(
+            RecipientOutcome(
+                recipient=recipient,
+                status=SendStatus.ACCEPTED if code == 0 else SendStatus.REJECTED,
+                request_id=result.request_id,
+                code=None if code == 0 else str(code),
+                detail=None if code == 0 else detail,
+                index=index,
+            )
+        )
+    return outcomes
+
+
+def _delivery_result(sent: SentMessage) -> DeliveryResult:
+    if sent.msg_status == DELIVERED_STATUS:
+        status = DeliveryStatus.DELIVERED
+    elif sent.msg_status in FAILED_STATUSES:
+        status = DeliveryStatus.FAILED
+    elif sent.msg_status == CANCELLED_STATUS:
+        status = DeliveryStatus.CANCELLED
+    else:
+        status = DeliveryStatus.PENDING
+    return DeliveryResult(
+        request_id=sent.request_id,
+        recipient=sent.recipient_no,
+        status=status,
+        code=sent.result_code,
+        detail=sent.msg_status_name,
+        completed_at=sent.result_date,
+        message_id=str(sent.recipient_seq),
+    )

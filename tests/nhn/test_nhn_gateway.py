@@ -1,0 +1,200 @@
+"""NhnGateway through the emulator: 1,000 per request, grouping, per-recipient outcomes, reconciliation."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from krsms import DeliveryStatus, Message, Recipient, SendStatus, ValidationError, errors
+from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, EmulatorServer, Faults, create_app
+from krsms.fanout import JOB_STOPPED, NOT_RECEIVED
+from krsms.nhn import NhnGateway
+from krsms.nhn.models import TemplateCreate
+from krsms.testing import numbers
+from krsms.transport import NO_RETRIES
+
+SEOUL = ZoneInfo("Asia/Seoul")
+SENDER = "1544-6859"
+AD = "(광고) 겨울 세일\n무료수신거부 0801234567"
+
+
+def gateway_for(app: Starlette, **options: object) -> NhnGateway:
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app))
+    return NhnGateway(app_key=DEMO_NHN_APP_KEY, base_url="http://emulator", http_client=client, **options)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def app() -> Starlette:
+    return create_app(
+        EmulatorConfig(
+            rejected_numbers={"01000000007": -2019},
+            undeliverable_numbers={"01000000008": "3006"},
+            unregistered_senders=frozenset({"0299999999"}),
+        )
+    )
+
+
+@pytest.fixture
+async def nhn(app: Starlette) -> AsyncIterator[NhnGateway]:
+    async with gateway_for(app) as gateway:
+        yield gateway
+
+
+async def test_2500_recipients_are_three_requests_over_loopback() -> None:
+    async with EmulatorServer() as server:
+        async with NhnGateway(app_key=DEMO_NHN_APP_KEY, base_url=server.base_url) as nhn:
+            report = await nhn.send(Message(sender=SENDER, text="안녕하세요", recipients=numbers(2500)))
+        deliveries = list(server.ledger)
+    assert report.requests == 3
+    assert report.all_accepted
+    assert [outcome.recipient.number for outcome in report.outcomes] == list(numbers(2500))
+    per_request = Counter(delivery.request_id for delivery in deliveries)
+    assert sorted(per_request.values()) == [500, 1000, 1000]
+    assert Counter(outcome.request_id for outcome in report.outcomes) == per_request
+    keys = {delivery.grouping_key for delivery in deliveries}
+    assert len(keys) == 3  # one senderGroupingKey per batch
+
+
+async def test_recipients_with_their_own_text_get_their_own_request(nhn: NhnGateway, app: Starlette) -> None:
+    message = Message(
+        sender=SENDER,
+        text="기본",
+        subject="제목",
+        recipients=[
+            "01000000001",
+            "01000000002",
+            Recipient(number="01000000003", text="개인"),
+            Recipient(number="01000000004", text="가" * 60, subject="긴 제목"),
+        ],
+    )
+    report = await nhn.send(message)
+    assert report.requests == 3
+    by_number = {delivery.recipient: delivery for delivery in app.state.ledger}
+    assert by_number["01000000001"].request_id == by_number["01000000002"].request_id
+    assert by_number["01000000003"].text == "개인"
+    assert (by_number["01000000004"].kind, by_number["01000000004"].subject) == ("LMS", "긴 제목")
+
+
+async def test_a_refused_recipient_is_rejected_with_its_code(nhn: NhnGateway) -> None:
+    report = await nhn.send(Message(sender=SENDER, text="안녕", recipients=["01000000006", "01000000007"]))
+    accepted, rejected = report.outcomes
+    assert accepted.status is SendStatus.ACCEPTED
+    assert (rejected.status, rejected.code) == (SendStatus.REJECTED, "-2019")
+    assert rejected.request_id == accepted.request_id
+
+
+async def test_advertisements_need_the_notice_and_use_the_ad_endpoint(nhn: NhnGateway, app: Starlette) -> None:
+    with pytest.raises(ValidationError, match=r"\(광고\)"):
+        await nhn.send(Message(sender=SENDER, text="겨울 세일", advertisement=True, recipients=["01000000001"]))
+    assert len(app.state.ledger) == 0
+    report = await nhn.send(Message(sender=SENDER, text=AD, advertisement=True, recipients=["01000000001"]))
+    assert report.all_accepted
+    assert [delivery.advertisement for delivery in app.state.ledger] == [True]
+
+
+async def test_reservation_and_cancel(nhn: NhnGateway, app: Starlette) -> None:
+    at = (datetime.now(SEOUL) + timedelta(days=2)).replace(second=0, microsecond=0)
+    report = await nhn.send(Message(sender=SENDER, text="예약", reserve_at=at, recipients=numbers(3)))
+    assert {delivery.reserved_for for delivery in app.state.ledger} == {at.strftime("%Y-%m-%d %H:%M")}
+    request_id = report.outcomes[0].request_id
+    assert request_id is not None
+    await nhn.cancel_reservation(request_id)
+    assert {delivery.status for delivery in app.state.ledger} == {"cancelled"}
+
+
+async def test_a_reservation_past_60_days_is_refused_before_sending(nhn: NhnGateway) -> None:
+    at = datetime.now(SEOUL) + timedelta(days=61)
+    with pytest.raises(ValidationError, match="60 days"):
+        await nhn.send(Message(sender=SENDER, text="예약", reserve_at=at, recipients=["01000000001"]))
+
+
+async def test_mms_with_an_uploaded_image(nhn: NhnGateway, app: Starlette) -> None:
+    image = await nhn.upload_image(b"\xff\xd8\xff\xe0" + b"\x00" * 100 + b"\xff\xd9", file_name="coupon.jpg")
+    report = await nhn.send(
+        Message(sender=SENDER, text="쿠폰", subject="쿠폰", images=(image.id,), recipients=["01000000001"])
+    )
+    assert report.all_accepted
+    assert [delivery.kind for delivery in app.state.ledger] == ["MMS"]
+    with pytest.raises(ValidationError, match="attachment id"):
+        await nhn.send(Message(sender=SENDER, text="x", images=("F-1",), recipients=["01000000001"]))
+
+
+async def test_template_with_per_recipient_parameters(nhn: NhnGateway, app: Starlette) -> None:
+    await nhn.client.create_template(
+        TemplateCreate(
+            category_id=1,
+            template_id="coupon",
+            template_name="쿠폰",
+            send_no="15446859",
+            send_type="0",
+            body="##name##님, 쿠폰 ##code##",
+            use_yn=True,
+        )
+    )
+    message = Message(
+        sender=SENDER,
+        text="",
+        template_id="coupon",
+        recipients=[
+            Recipient(number="01000000001", template_parameters={"name": "철수", "code": "A1"}),
+            Recipient(number="01000000002", template_parameters={"name": "영희", "code": "B2"}),
+        ],
+    )
+    report = await nhn.send(message)
+    assert report.all_accepted
+    assert report.requests == 1
+    assert sorted(delivery.text for delivery in app.state.ledger) == ["영희님, 쿠폰 B2", "철수님, 쿠폰 A1"]
+
+
+async def test_delivery_results(nhn: NhnGateway) -> None:
+    report = await nhn.send(Message(sender=SENDER, text="안녕", recipients=["01000000001", "01000000008"]))
+    request_id = report.outcomes[0].request_id
+    assert request_id is not None
+    results = {result.recipient: result for result in await nhn.delivery_results(request_id)}
+    assert results["01000000001"].status is DeliveryStatus.DELIVERED
+    assert results["01000000008"].status is DeliveryStatus.FAILED
+    assert results["01000000008"].code == "3006"
+
+
+async def test_an_unregistered_sender_stops_the_job(app: Starlette) -> None:
+    async with gateway_for(app, max_concurrency=1) as nhn:
+        report = await nhn.send(Message(sender="0299999999", text="안녕", recipients=numbers(3000)))
+    assert isinstance(report.error, errors.ProviderError)
+    assert report.error.fatal
+    assert report.requests == 1
+    counts = report.counts()
+    assert (counts[SendStatus.REJECTED], counts[SendStatus.NOT_SENT]) == (1000, 2000)
+    assert {outcome.code for outcome in report.with_status(SendStatus.NOT_SENT)} == {JOB_STOPPED}
+
+
+async def test_a_wrong_app_key_stops_the_job_and_stays_secret(app: Starlette) -> None:
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app))
+    async with NhnGateway(app_key="wrong-app-key-123", base_url="http://emulator", http_client=client) as nhn:
+        report = await nhn.send(Message(sender=SENDER, text="안녕", recipients=numbers(5000)))
+        assert "wrong-app-key-123" not in repr(nhn)
+    assert isinstance(report.error, errors.AuthenticationError)
+    assert report.counts()[SendStatus.ACCEPTED] == 0
+    assert "wrong-app-key-123" not in str(report.error)
+
+
+async def test_a_lost_answer_is_reconciled_by_grouping_key() -> None:
+    app = create_app(EmulatorConfig(faults=Faults(error_after_processing_rate=1.0)))
+    async with gateway_for(app, retry=NO_RETRIES) as nhn:
+        report = await nhn.send(Message(sender=SENDER, text="안녕", recipients=numbers(1500)))
+    assert report.all_accepted
+    stored = Counter(delivery.request_id for delivery in app.state.ledger)
+    assert Counter(outcome.request_id for outcome in report.outcomes) == stored
+
+
+async def test_a_batch_that_never_arrived_is_not_sent() -> None:
+    app = create_app(EmulatorConfig(faults=Faults(server_error_rate=1.0)))
+    async with gateway_for(app, retry=NO_RETRIES) as nhn:
+        report = await nhn.send(Message(sender=SENDER, text="안녕", recipients=numbers(5)))
+    assert {(outcome.status, outcome.code) for outcome in report.outcomes} == {(SendStatus.NOT_SENT, NOT_RECEIVED)}
+    assert len(app.state.ledger) == 0
