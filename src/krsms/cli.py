@@ -6,6 +6,11 @@ from flags or environment variables and are never echoed.
 
 from __future__ import annotations
 
+import asyncio
+import os
+from datetime import datetime
+from pathlib import Path
+
 import typer
 
 from krsms.emulator.config import (
@@ -80,6 +85,162 @@ def emulator(
         lifespan="off",
         date_header=False,
     )
+
+
+@app.command()
+def demo(
+    recipients: int = typer.Option(3000, min=10, max=200_000, help="Recipients per provider."),
+    latency: float = typer.Option(0.02, min=0.0, help="Seconds of emulated provider latency per request."),
+) -> None:
+    """Send a realistic campaign through both gateways against the embedded emulator."""
+    from rich.console import Console
+
+    from krsms.commands.demo import run_demo
+
+    console = Console()
+    summaries = asyncio.run(run_demo(recipients=recipients, latency=latency, console=console))
+    if not all(summary.consistent for summary in summaries):
+        console.print("[red]outcomes and the emulator's record disagree[/]")
+        raise typer.Exit(1)
+
+
+def _env(name: str) -> str | None:
+    return os.environ.get(name) or None
+
+
+@app.command()
+def send(
+    recipients_file: Path = typer.Argument(
+        ...,
+        exists=True,
+        dir_okay=False,
+        help="CSV (number column; text, subject, template parameters) or one number a line.",
+    ),
+    provider: str = typer.Option(..., help="sens or nhn."),
+    sender: str = typer.Option(..., help="Registered sender number."),
+    text: str = typer.Option("", help="Message text (rows may carry their own in a 'text' column)."),
+    subject: str | None = typer.Option(None, help="Subject of LMS/MMS."),
+    template_id: str | None = typer.Option(None, help="NHN template id (other CSV columns are its parameters)."),
+    advertisement: bool = typer.Option(False, "--advertisement", help="Send as an advertisement."),
+    reserve_at: datetime | None = typer.Option(None, help="Reserve for this Asia/Seoul time (YYYY-MM-DD HH:MM)."),
+    results: Path = typer.Option(
+        Path("krsms-results.csv"), help="Results file (.csv or .jsonl), appended as batches finish."
+    ),
+    resume: bool = typer.Option(False, "--resume", help="Skip recipients already settled in the results file."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Validate and show the batches; send nothing."),
+    base_url: str | None = typer.Option(None, help="Provider base URL (e.g. the emulator's http://127.0.0.1:8888)."),
+    max_concurrency: int = typer.Option(8, min=1, help="Requests in flight at once."),
+    requests_per_second: float | None = typer.Option(None, help="Cap on send requests per second."),
+    access_key: str | None = typer.Option(None, envvar="KRSMS_SENS_ACCESS_KEY", show_envvar=True, show_default=False),
+    secret_key: str | None = typer.Option(None, envvar="KRSMS_SENS_SECRET_KEY", show_envvar=True, show_default=False),
+    service_id: str | None = typer.Option(None, envvar="KRSMS_SENS_SERVICE_ID", show_envvar=True),
+    app_key: str | None = typer.Option(None, envvar="KRSMS_NHN_APP_KEY", show_envvar=True, show_default=False),
+    nhn_secret_key: str | None = typer.Option(
+        None, envvar="KRSMS_NHN_SECRET_KEY", show_envvar=True, show_default=False
+    ),
+) -> None:
+    """Bulk send from a file, with a progress bar and a crash-safe results file."""
+    from rich.console import Console
+
+    from krsms.commands import send as sending
+    from krsms.errors import KrSmsError
+    from krsms.gateway import Message
+    from krsms.sens.models import SEOUL
+
+    console = Console()
+    if provider not in sending.PROVIDERS:
+        raise typer.BadParameter("must be sens or nhn", param_hint="--provider")
+    credentials = sending.Credentials(
+        provider=provider,
+        access_key=access_key,
+        secret_key=secret_key,
+        service_id=service_id,
+        app_key=app_key,
+        nhn_secret_key=nhn_secret_key,
+    )
+    if not dry_run and credentials.missing():
+        raise typer.BadParameter(f"missing {', '.join(credentials.missing())} (flags or KRSMS_* environment variables)")
+    message = Message(
+        sender=sender,
+        text=text,
+        subject=subject,
+        template_id=template_id,
+        advertisement=advertisement,
+        reserve_at=reserve_at.replace(tzinfo=SEOUL) if reserve_at and reserve_at.tzinfo is None else reserve_at,
+    )
+
+    async def run() -> int:
+        async with sending.make_gateway(
+            credentials,
+            base_url=base_url,
+            max_concurrency=max_concurrency,
+            requests_per_second=requests_per_second,
+            placeholder_keys=dry_run,
+        ) as gateway:
+            if dry_run:
+                plan = await sending.dry_run(gateway, message, recipients_file, console)
+                return 0 if not plan.invalid else 1
+            progress = await sending.send_file(
+                gateway, message, recipients_path=recipients_file, results_path=results, resume=resume, console=console
+            )
+            console.print(sending.summary(progress, provider=provider, results_path=results))
+            return sending.exit_code(progress)
+
+    try:
+        code = asyncio.run(run())
+    except KrSmsError as error:
+        console.print(f"[red]error:[/] {error}", markup=True)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        console.print(f"interrupted: settled recipients are in {results}; run again with --resume")
+        raise typer.Exit(130) from None
+    raise typer.Exit(code)
+
+
+@app.command()
+def status(
+    request_id: str = typer.Argument(..., help="The request id a send returned."),
+    provider: str = typer.Option(..., help="sens or nhn."),
+    base_url: str | None = typer.Option(None, help="Provider base URL (e.g. the emulator's)."),
+    access_key: str | None = typer.Option(None, envvar="KRSMS_SENS_ACCESS_KEY", show_envvar=True, show_default=False),
+    secret_key: str | None = typer.Option(None, envvar="KRSMS_SENS_SECRET_KEY", show_envvar=True, show_default=False),
+    service_id: str | None = typer.Option(None, envvar="KRSMS_SENS_SERVICE_ID", show_envvar=True),
+    app_key: str | None = typer.Option(None, envvar="KRSMS_NHN_APP_KEY", show_envvar=True, show_default=False),
+    nhn_secret_key: str | None = typer.Option(
+        None, envvar="KRSMS_NHN_SECRET_KEY", show_envvar=True, show_default=False
+    ),
+) -> None:
+    """Look up the delivery result of every recipient of a send request."""
+    from rich.console import Console
+
+    from krsms.commands import send as sending
+    from krsms.commands.status import delivery_table
+    from krsms.errors import KrSmsError
+
+    console = Console()
+    if provider not in sending.PROVIDERS:
+        raise typer.BadParameter("must be sens or nhn", param_hint="--provider")
+    credentials = sending.Credentials(
+        provider=provider,
+        access_key=access_key,
+        secret_key=secret_key,
+        service_id=service_id,
+        app_key=app_key,
+        nhn_secret_key=nhn_secret_key,
+    )
+    if credentials.missing():
+        raise typer.BadParameter(f"missing {', '.join(credentials.missing())} (flags or KRSMS_* environment variables)")
+
+    async def run() -> None:
+        async with sending.make_gateway(credentials, base_url=base_url, max_concurrency=1) as gateway:
+            table, _ = await delivery_table(gateway, request_id)
+            console.print(table)
+
+    try:
+        asyncio.run(run())
+    except KrSmsError as error:
+        console.print(f"[red]error:[/] {error}")
+        raise typer.Exit(2) from None
 
 
 def main() -> None:

@@ -1,0 +1,171 @@
+"""The CLI end to end against the emulator: send, --dry-run, --resume after an interruption, status."""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from krsms.cli import app
+from krsms.emulator import (
+    DEMO_NHN_APP_KEY,
+    DEMO_SENS_ACCESS_KEY,
+    DEMO_SENS_SECRET_KEY,
+    DEMO_SENS_SERVICE_ID,
+    EmulatorConfig,
+    EmulatorServer,
+    Faults,
+)
+
+SENS_ENV = {
+    "KRSMS_SENS_ACCESS_KEY": DEMO_SENS_ACCESS_KEY,
+    "KRSMS_SENS_SECRET_KEY": DEMO_SENS_SECRET_KEY,
+    "KRSMS_SENS_SERVICE_ID": DEMO_SENS_SERVICE_ID,
+}
+NHN_ENV = {"KRSMS_NHN_APP_KEY": DEMO_NHN_APP_KEY}
+runner = CliRunner()
+
+
+@pytest.fixture
+def server() -> Iterator[EmulatorServer]:
+    with EmulatorServer() as running:
+        yield running
+
+
+def numbers_file(tmp_path: Path, count: int) -> Path:
+    path = tmp_path / "numbers.txt"
+    path.write_text(
+        "".join(f"010-{index // 10000:04d}-{index % 10000:04d}\n" for index in range(count)), encoding="utf-8"
+    )
+    return path
+
+
+def result_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_dry_run_validates_and_counts_batches_without_sending(tmp_path: Path, server: EmulatorServer) -> None:
+    path = tmp_path / "numbers.csv"
+    rows = "".join(f"0100000{index:04d},\n" for index in range(250))
+    path.write_text("number,text\n" + rows + "12,\n0100000999,\n", encoding="utf-8")
+    outcome = runner.invoke(
+        app,
+        ["send", str(path), "--provider", "sens", "--sender", "0212345678", "--text", "안녕", "--dry-run",
+         "--base-url", server.base_url],
+    )  # fmt: skip
+    assert outcome.exit_code == 1, outcome.output  # two invalid rows
+    assert "252" in outcome.output
+    assert "3" in outcome.output  # SMS requests
+    assert "line 252" in outcome.output
+    assert len(server.ledger) == 0
+
+
+@pytest.mark.parametrize(("provider", "env"), [("sens", SENS_ENV), ("nhn", NHN_ENV)])
+def test_send_writes_one_result_per_recipient(
+    tmp_path: Path, server: EmulatorServer, provider: str, env: dict[str, str]
+) -> None:
+    results = tmp_path / "results.csv"
+    outcome = runner.invoke(
+        app,
+        ["send", str(numbers_file(tmp_path, 1200)), "--provider", provider, "--sender", "15446859",
+         "--text", "안녕하세요", "--results", str(results), "--base-url", server.base_url],
+        env=env,
+    )  # fmt: skip
+    assert outcome.exit_code == 0, outcome.output
+    rows = result_rows(results)
+    assert len(rows) == 1200
+    assert {row["status"] for row in rows} == {"accepted"}
+    assert sorted(int(row["reference"]) for row in rows) == list(range(1, 1201))
+    assert len(server.ledger) == 1200
+    for secret in env.values():
+        if secret != DEMO_SENS_SERVICE_ID:
+            assert secret not in outcome.output
+
+    request_id = rows[0]["request_id"]
+    status = runner.invoke(app, ["status", request_id, "--provider", provider, "--base-url", server.base_url], env=env)
+    assert status.exit_code == 0, status.output
+    assert "delivered" in status.output
+
+
+def test_missing_credentials_are_named_not_echoed(tmp_path: Path) -> None:
+    outcome = runner.invoke(
+        app,
+        ["send", str(numbers_file(tmp_path, 1)), "--provider", "sens", "--sender", "0212345678", "--text", "x"],
+        env={"KRSMS_SENS_ACCESS_KEY": "visible-access-key"},
+    )
+    assert outcome.exit_code == 2
+    assert "--secret-key" in outcome.output
+    assert "visible-access-key" not in outcome.output
+
+
+def test_resume_after_an_interrupted_run_sends_each_recipient_once(tmp_path: Path) -> None:
+    recipients = numbers_file(tmp_path, 3000)
+    results = tmp_path / "results.csv"
+    config = EmulatorConfig(faults=Faults(latency=0.15))
+    with EmulatorServer(config) as server:
+        command = [
+            sys.executable, "-m", "krsms.cli", "send", str(recipients), "--provider", "sens",
+            "--sender", "0212345678", "--text", "안녕", "--results", str(results),
+            "--base-url", server.base_url, "--max-concurrency", "2",
+        ]  # fmt: skip
+        env = {**os.environ, **SENS_ENV}
+        first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while (not results.exists() or len(result_rows(results)) < 400) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        first.send_signal(signal.SIGINT)
+        output, _ = first.communicate(timeout=60)
+        assert first.returncode == 130, output.decode()
+        assert b"--resume" in output
+        settled = result_rows(results)
+        assert 400 <= len(settled) < 3000
+
+        second = subprocess.run([*command, "--resume"], env=env, capture_output=True, timeout=120)
+        assert second.returncode == 0, second.stdout.decode()
+        delivered = [delivery.recipient for delivery in server.ledger]
+
+    rows = result_rows(results)
+    accepted = [row for row in rows if row["status"] == "accepted"]
+    assert sorted(int(row["reference"]) for row in accepted) == list(range(1, 3001))
+    assert len(delivered) == len(set(delivered)) == 3000  # nobody sent twice
+
+
+def test_the_readme_demo_command_runs_and_exits_zero() -> None:
+    """The README's first command: ``krsms demo``, the installed script, no credentials."""
+    script = Path(sys.executable).with_name("krsms")
+    command = [str(script), "demo"] if script.exists() else [sys.executable, "-m", "krsms.cli", "demo"]
+    finished = subprocess.run(command, capture_output=True, timeout=180, env={**os.environ, "COLUMNS": "120"})
+    output = finished.stdout.decode()
+    assert finished.returncode == 0, output + finished.stderr.decode()
+    assert "one outcome per recipient" in output
+    assert "made and cancelled" in output
+    for provider in ("SENS", "NHN"):
+        assert provider in output
+
+
+def test_demo_counts_agree_with_the_emulator() -> None:
+    outcome = runner.invoke(app, ["demo", "--recipients", "300", "--latency", "0"], env={"COLUMNS": "160"})
+    assert outcome.exit_code == 0, outcome.output
+    rows = [line for line in outcome.output.splitlines() if line.startswith(("│ SENS", "│ NHN"))]
+    assert len(rows) == 2
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("│").split("│")]
+        accepted, rejected, unknown, not_sent, emulator = (
+            int(cells[1]),
+            int(cells[2]),
+            cells[3],
+            cells[4],
+            int(cells[7]),
+        )
+        assert (unknown, not_sent) == ("0", "0")
+        assert accepted + rejected == 306
+        assert accepted == emulator
