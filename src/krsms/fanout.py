@@ -135,8 +135,10 @@ class _Batcher:
         self._kinds: dict[Hashable, MessageKind] = {}
 
     def add(self, key: Hashable, kind: MessageKind, entry: tuple[int, Recipient]) -> Batch | None:
-        group = self._groups.setdefault(key, [])
-        self._kinds[key] = kind
+        group = self._groups.get(key)
+        if group is None:
+            group = self._groups[key] = []
+            self._kinds[key] = kind
         group.append(entry)
         self.buffered += 1
         if len(group) >= self.batch_size:

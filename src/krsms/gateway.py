@@ -40,6 +40,9 @@ __all__ = [
 class SendStatus(enum.Enum):
     """What happened to one recipient of a send."""
 
+    # Identity hashing at C speed (see MessageKind): progress counts hash one per recipient.
+    __hash__ = object.__hash__
+
     ACCEPTED = "accepted"
     """The provider took it (``request_id`` says where to look it up)."""
     REJECTED = "rejected"
@@ -121,7 +124,7 @@ class RecipientOutcome:
     """Position of the recipient in the input (recipients list or stream)."""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class SendReport:
     """The outcomes of a send, or of one batch of a stream."""
 
@@ -137,6 +140,14 @@ class SendReport:
     def with_status(self, status: SendStatus) -> tuple[RecipientOutcome, ...]:
         """The outcomes that have ``status``."""
         return tuple(outcome for outcome in self.outcomes if outcome.status is status)
+
+    def __repr__(self) -> str:
+        # A summary: a report may hold a million outcomes (and asyncio reprs task results).
+        counts = ", ".join(f"{status.value}={count}" for status, count in self.counts().items() if count)
+        return (
+            f"SendReport({len(self.outcomes)} outcomes: {counts or 'none'}, requests={self.requests}, "
+            f"cancelled={self.cancelled}, error={type(self.error).__name__ if self.error else None})"
+        )
 
     def counts(self) -> dict[SendStatus, int]:
         """How many recipients ended in each status."""

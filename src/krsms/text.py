@@ -21,6 +21,10 @@ ENCODING = "cp949"
 class MessageKind(enum.Enum):
     """What a message is sent as; AUTO picks SMS or LMS by length, MMS when images attach."""
 
+    # Members are singletons compared by identity: hash them by identity too, at C speed
+    # (Enum's own __hash__ is Python code, and batch keys hash a kind per recipient).
+    __hash__ = object.__hash__
+
     AUTO = "AUTO"
     SMS = "SMS"
     LMS = "LMS"
@@ -170,6 +174,8 @@ def normalize_number(raw: str, *, field: str = "number") -> str:
     ``"01012345678"``. Korean mobile numbers (01x) must have 10 or 11 digits; other numbers
     8 to 20 digits. The error message masks the number.
     """
+    if len(raw) in (10, 11) and raw[:3] in _MOBILE_PREFIXES and raw.isascii() and raw.isdigit():
+        return raw  # already a clean mobile number: the common case of bulk sends
     number = _SEPARATORS.sub("", raw)
     if number.startswith("+82"):
         number = "0" + number[3:].lstrip("0")

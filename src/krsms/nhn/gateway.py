@@ -14,7 +14,7 @@ batch whose answer was lost is found again by its grouping key through the send 
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import AsyncIterator, Hashable
+from collections.abc import AsyncIterator, Hashable, Sequence
 from datetime import datetime, timedelta, timezone
 
 import httpx
@@ -40,6 +40,7 @@ from krsms.nhn.models import (
     SendRecipient,
     SendRequest,
     SendResult,
+    SendResultItem,
     SentMessage,
 )
 from krsms.text import MessageKind, TextLimits, normalize_number
@@ -239,35 +240,50 @@ class NhnGateway(BatchingGateway):
 
 
 def _outcomes(batch: Batch, result: SendResult) -> list[RecipientOutcome]:
-    answers: dict[str, deque[tuple[int, str]]] = defaultdict(deque)
-    for item in result.send_result_list:
-        answers[item.recipient_no].append((item.result_code, item.result_message))
-    outcomes = []
-    for index, recipient in batch.entries:
-        queue = answers.get(recipient.number)
-        if not queue:
-            outcomes.append(
-                RecipientOutcome(
-                    recipient=recipient,
-                    status=SendStatus.UNKNOWN,
-                    request_id=result.request_id,
-                    index=index,
-                    detail="missing from sendResultList",
-                )
-            )
-            continue
-        code, detail = queue.popleft()
-        outcomes.append(
-            RecipientOutcome(
-                recipient=recipient,
-                status=SendStatus.ACCEPTED if code == 0 else SendStatus.REJECTED,
-                request_id=result.request_id,
-                code=None if code == 0 else str(code),
-                detail=None if code == 0 else detail,
-                index=index,
-            )
+    answers: Sequence[SendResultItem | None] = result.send_result_list
+    in_order = len(answers) == len(batch.entries) and all(
+        answer is not None and answer.recipient_no == recipient.number
+        for answer, (_, recipient) in zip(answers, batch.entries, strict=True)
+    )
+    if not in_order:
+        answers = _matched_by_number(batch, result.send_result_list)
+    return [
+        _outcome(index, recipient, answer, result.request_id)
+        for answer, (index, recipient) in zip(answers, batch.entries, strict=True)
+    ]
+
+
+def _matched_by_number(batch: Batch, answers: tuple[SendResultItem, ...]) -> list[SendResultItem | None]:
+    """The answers in batch order when NHN listed them in another order (or left some out)."""
+    by_number: dict[str, deque[SendResultItem]] = defaultdict(deque)
+    for answer in answers:
+        by_number[answer.recipient_no].append(answer)
+    matched: list[SendResultItem | None] = []
+    for _, recipient in batch.entries:
+        queue = by_number.get(recipient.number)
+        matched.append(queue.popleft() if queue else None)
+    return matched
+
+
+def _outcome(index: int, recipient: Recipient, answer: SendResultItem | None, request_id: str) -> RecipientOutcome:
+    if answer is None:
+        return RecipientOutcome(
+            recipient=recipient,
+            status=SendStatus.UNKNOWN,
+            request_id=request_id,
+            index=index,
+            detail="missing from sendResultList",
         )
-    return outcomes
+    if answer.result_code == 0:
+        return RecipientOutcome(recipient=recipient, status=SendStatus.ACCEPTED, request_id=request_id, index=index)
+    return RecipientOutcome(
+        recipient=recipient,
+        status=SendStatus.REJECTED,
+        request_id=request_id,
+        code=str(answer.result_code),
+        detail=answer.result_message,
+        index=index,
+    )
 
 
 def _delivery_result(sent: SentMessage) -> DeliveryResult:
