@@ -1,0 +1,105 @@
+"""Fan-out over real loopback HTTP: exact splits, fatal stops and cancellation, judged by the emulator."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator
+
+import pytest
+
+from krsms import Message, NhnGateway, SendProgress, SendStatus, SensGateway
+from krsms.emulator import (
+    DEMO_NHN_APP_KEY,
+    DEMO_SENS_ACCESS_KEY,
+    DEMO_SENS_SECRET_KEY,
+    DEMO_SENS_SERVICE_ID,
+    EmulatorConfig,
+    EmulatorServer,
+    Faults,
+)
+from krsms.fanout import CANCELLED, JOB_STOPPED, BatchingGateway
+from krsms.testing import numbers
+
+
+def gateway(provider: str, base_url: str, **options: object) -> BatchingGateway:
+    if provider == "sens":
+        return SensGateway(
+            access_key=DEMO_SENS_ACCESS_KEY,
+            secret_key=DEMO_SENS_SECRET_KEY,
+            service_id=DEMO_SENS_SERVICE_ID,
+            base_url=base_url,
+            **options,  # type: ignore[arg-type]
+        )
+    return NhnGateway(app_key=DEMO_NHN_APP_KEY, base_url=base_url, **options)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[EmulatorServer]:
+    async with EmulatorServer(EmulatorConfig(unregistered_senders=frozenset({"0299999999"}))) as running:
+        yield running
+
+
+@pytest.mark.parametrize(("provider", "batch_size"), [("sens", 100), ("nhn", 1000)])
+async def test_10000_recipients_split_exactly_at_the_limit(
+    server: EmulatorServer, provider: str, batch_size: int
+) -> None:
+    async with gateway(provider, server.base_url, max_concurrency=8) as sending:
+        report = await sending.send(Message(sender="15446859", text="안녕하세요", recipients=numbers(10_000)))
+    per_request = Counter(delivery.request_id for delivery in server.ledger)
+    assert report.requests == len(per_request) == 10_000 // batch_size
+    assert set(per_request.values()) == {batch_size}
+    assert report.all_accepted
+    assert Counter(outcome.request_id for outcome in report.outcomes) == per_request
+
+
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
+async def test_a_fatal_error_stops_the_job_with_the_rest_not_sent(server: EmulatorServer, provider: str) -> None:
+    options: dict[str, object] = {"max_concurrency": 1}
+    if provider == "sens":
+        options["secret_key"] = "not-the-secret"
+        sending: BatchingGateway = SensGateway(
+            access_key=DEMO_SENS_ACCESS_KEY, service_id=DEMO_SENS_SERVICE_ID, base_url=server.base_url, **options
+        )  # type: ignore[arg-type]
+    else:
+        sending = gateway(provider, server.base_url, **options)
+    sender = "15446859" if provider == "sens" else "0299999999"  # bad keys / unregistered sender
+    async with sending:
+        report = await sending.send(Message(sender=sender, text="안녕", recipients=numbers(5000)))
+    assert report.error is not None
+    assert report.error.fatal
+    assert report.requests == 1
+    counts = report.counts()
+    assert counts[SendStatus.ACCEPTED] == 0
+    assert counts[SendStatus.REJECTED] == sending.batch_size
+    assert counts[SendStatus.NOT_SENT] == 5000 - sending.batch_size
+    assert {outcome.code for outcome in report.with_status(SendStatus.NOT_SENT)} == {JOB_STOPPED}
+    assert len(server.ledger) == 0
+
+
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
+async def test_cancellation_mid_job_leaves_a_complete_report(provider: str) -> None:
+    async with EmulatorServer(EmulatorConfig(faults=Faults(latency=0.05))) as server:
+        some_settled = asyncio.Event()
+        progress = SendProgress(on_batch=lambda _: some_settled.set() if progress.settled >= 400 else None)
+        async with gateway(provider, server.base_url, max_concurrency=2) as sending:
+            total = 30 * sending.batch_size
+            task = asyncio.create_task(
+                sending.send(Message(sender="15446859", text="안녕", recipients=numbers(total)), progress=progress)
+            )
+            await asyncio.wait_for(some_settled.wait(), timeout=30)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+        await asyncio.sleep(0.2)  # let requests the server was still handling finish
+        recorded = {delivery.recipient for delivery in server.ledger}
+    report = progress.report()
+    assert report.cancelled
+    assert sorted(outcome.index for outcome in report.outcomes) == list(range(total))
+    accepted = {outcome.recipient.number for outcome in report.with_status(SendStatus.ACCEPTED)}
+    not_sent = report.with_status(SendStatus.NOT_SENT)
+    assert accepted <= recorded
+    assert not ({outcome.recipient.number for outcome in not_sent} & recorded)
+    assert not_sent
+    assert {outcome.code for outcome in not_sent} == {CANCELLED}
+    assert recorded <= accepted | {outcome.recipient.number for outcome in report.with_status(SendStatus.UNKNOWN)}
