@@ -10,7 +10,8 @@ numbers or fail requests::
         assert fake_gateway.sent_to() == ["01012345678"]
 
 The pytest plugin (installed with krsms, entry point ``krsms``) provides the ``fake_gateway``
-fixture, and ``krsms_emulator`` (a real emulator on loopback, needs the ``emulator`` extra).
+fixture, and ``krsms_emulator`` (a real emulator on loopback, needs the ``emulator`` extra)
+with :func:`sens_gateway_for` and :func:`nhn_gateway_for` to point gateways at it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Awaitable, Callable, Hashable, Iterator
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import attrs
@@ -36,6 +38,11 @@ from krsms.gateway import (
 )
 from krsms.text import STANDARD_LIMITS, MessageKind
 from krsms.validation import ProviderRules
+
+if TYPE_CHECKING:  # the emulator needs its extra; import it only where it is used
+    from krsms.emulator import EmulatorServer
+    from krsms.nhn import NhnGateway
+    from krsms.sens import SensGateway
 
 FAKE_RULES = ProviderRules(limits=STANDARD_LIMITS, max_images=3, supports_templates=True)
 
@@ -203,3 +210,39 @@ def numbers(count: int, *, start: int = 0) -> Iterator[str]:
 def fake_gateway() -> FakeGateway:
     """A fresh :class:`FakeGateway` per test (it holds no connections; no cleanup needed)."""
     return FakeGateway()
+
+
+@pytest.fixture
+def krsms_emulator() -> Iterator[EmulatorServer]:
+    """A real emulator of both providers on a free 127.0.0.1 port, for this test only.
+
+    It serves from a background thread, so sync and async tests can use it; point a gateway
+    at ``krsms_emulator.base_url`` (see :func:`sens_gateway_for` / :func:`nhn_gateway_for`)
+    and read what was delivered from ``krsms_emulator.ledger``. Needs the ``emulator`` extra.
+    """
+    from krsms.emulator import EmulatorServer
+
+    with EmulatorServer() as server:
+        yield server
+
+
+def sens_gateway_for(server: EmulatorServer, **options: Any) -> SensGateway:
+    """A :class:`~krsms.SensGateway` with the emulator's demo keys, pointed at ``server``."""
+    from krsms.emulator import DEMO_SENS_ACCESS_KEY, DEMO_SENS_SECRET_KEY, DEMO_SENS_SERVICE_ID
+    from krsms.sens import SensGateway
+
+    return SensGateway(
+        access_key=DEMO_SENS_ACCESS_KEY,
+        secret_key=DEMO_SENS_SECRET_KEY,
+        service_id=DEMO_SENS_SERVICE_ID,
+        base_url=server.base_url,
+        **options,
+    )
+
+
+def nhn_gateway_for(server: EmulatorServer, **options: Any) -> NhnGateway:
+    """An :class:`~krsms.NhnGateway` with the emulator's demo appKey, pointed at ``server``."""
+    from krsms.emulator import DEMO_NHN_APP_KEY
+    from krsms.nhn import NhnGateway
+
+    return NhnGateway(app_key=DEMO_NHN_APP_KEY, base_url=server.base_url, **options)

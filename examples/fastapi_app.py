@@ -1,0 +1,95 @@
+"""A FastAPI app that sends SMS through one shared gateway.
+
+- The lifespan creates one ``httpx.AsyncClient`` and one gateway for the whole app and
+  closes them on shutdown.
+- ``POST /sms`` sends one message inside the request and answers with its outcome.
+- ``POST /campaigns`` starts a bulk send in a background task and answers at once;
+  ``GET /campaigns/{id}`` shows its progress, and the report once it is done.
+
+Run it against the emulator (``krsms emulator`` in another terminal)::
+
+    KRSMS_NHN_APP_KEY=demo-app-key KRSMS_BASE_URL=http://127.0.0.1:8888 uvicorn examples.fastapi_app:app
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from fastapi import BackgroundTasks, FastAPI, HTTPException, Request
+from pydantic import BaseModel
+
+from krsms import KrSmsError, Message, NhnGateway, SendProgress
+from krsms.nhn import DEFAULT_BASE_URL
+
+
+class SmsIn(BaseModel):
+    to: str
+    text: str
+
+
+class CampaignIn(BaseModel):
+    recipients: list[str]
+    text: str
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async with httpx.AsyncClient(timeout=httpx.Timeout(10.0, pool=30.0)) as http_client:
+        app.state.sms = NhnGateway(
+            app_key=os.environ["KRSMS_NHN_APP_KEY"],
+            base_url=os.environ.get("KRSMS_BASE_URL", DEFAULT_BASE_URL),
+            http_client=http_client,
+        )
+        app.state.sender = os.environ.get("KRSMS_SENDER", "15446859")
+        app.state.campaigns = {}
+        yield
+
+
+app = FastAPI(lifespan=lifespan)
+
+
+@app.post("/sms")
+async def send_sms(body: SmsIn, request: Request) -> dict[str, Any]:
+    gateway: NhnGateway = request.app.state.sms
+    try:
+        report = await gateway.send(Message(sender=request.app.state.sender, text=body.text, recipients=[body.to]))
+    except KrSmsError as error:  # a ValidationError: nothing was sent
+        raise HTTPException(status_code=422, detail=str(error)) from None
+    outcome = report.outcomes[0]
+    return {"status": outcome.status.value, "request_id": outcome.request_id, "code": outcome.code}
+
+
+async def run_campaign(gateway: NhnGateway, message: Message, progress: SendProgress) -> None:
+    # Never raises for a failed batch: every recipient's outcome lands in ``progress``.
+    await gateway.send(message, progress=progress)
+
+
+@app.post("/campaigns", status_code=202)
+async def start_campaign(body: CampaignIn, request: Request, background: BackgroundTasks) -> dict[str, str]:
+    gateway: NhnGateway = request.app.state.sms
+    try:
+        message = Message(sender=request.app.state.sender, text=body.text, recipients=body.recipients)
+        plan = await gateway.plan(message)  # validates every recipient; sends nothing
+    except KrSmsError as error:
+        raise HTTPException(status_code=422, detail=str(error)) from None
+    if plan.invalid:
+        raise HTTPException(status_code=422, detail=[outcome.detail for outcome in plan.invalid[:20]])
+    progress = SendProgress(total=len(body.recipients))
+    campaign_id = uuid.uuid4().hex
+    request.app.state.campaigns[campaign_id] = progress
+    background.add_task(run_campaign, gateway, message, progress)
+    return {"id": campaign_id}
+
+
+@app.get("/campaigns/{campaign_id}")
+async def campaign_status(campaign_id: str, request: Request) -> dict[str, Any]:
+    progress: SendProgress | None = request.app.state.campaigns.get(campaign_id)
+    if progress is None:
+        raise HTTPException(status_code=404)
+    counts = {status.value: count for status, count in progress.counts.items()}
+    return {"total": progress.total, "settled": progress.settled, "counts": counts}

@@ -1,0 +1,91 @@
+"""The examples run: the FastAPI app, the aiohttp app and the bulk script, against the emulator."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from aiohttp.test_utils import TestClient as AiohttpClient
+from aiohttp.test_utils import TestServer
+from fastapi.testclient import TestClient
+
+from krsms.emulator import (
+    DEMO_NHN_APP_KEY,
+    DEMO_SENS_ACCESS_KEY,
+    DEMO_SENS_SECRET_KEY,
+    DEMO_SENS_SERVICE_ID,
+    EmulatorServer,
+)
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_fastapi_app_sends_and_runs_a_campaign(krsms_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KRSMS_NHN_APP_KEY", DEMO_NHN_APP_KEY)
+    monkeypatch.setenv("KRSMS_BASE_URL", krsms_emulator.base_url)
+    example = load("fastapi_app")
+    with TestClient(example.app) as client:
+        sent = client.post("/sms", json={"to": "010-1234-5678", "text": "인증번호 123456"})
+        assert sent.status_code == 200, sent.text
+        assert sent.json()["status"] == "accepted"
+        refused = client.post("/sms", json={"to": "12", "text": "x"})
+        assert refused.status_code == 422
+        numbers = [f"010{index:08d}" for index in range(2500)]
+        started = client.post("/campaigns", json={"recipients": numbers, "text": "주말 특가"})
+        assert started.status_code == 202, started.text
+        status = client.get(f"/campaigns/{started.json()['id']}").json()
+        assert status["settled"] == status["total"] == 2500
+        assert status["counts"]["accepted"] == 2500
+        bad_campaign = client.post("/campaigns", json={"recipients": ["01000000001", "nope"], "text": "x"})
+        assert bad_campaign.status_code == 422
+    assert len(krsms_emulator.ledger) == 2501
+
+
+async def test_aiohttp_app_sends(krsms_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KRSMS_SENS_ACCESS_KEY", DEMO_SENS_ACCESS_KEY)
+    monkeypatch.setenv("KRSMS_SENS_SECRET_KEY", DEMO_SENS_SECRET_KEY)
+    monkeypatch.setenv("KRSMS_SENS_SERVICE_ID", DEMO_SENS_SERVICE_ID)
+    monkeypatch.setenv("KRSMS_BASE_URL", krsms_emulator.base_url)
+    example = load("aiohttp_app")
+    async with AiohttpClient(TestServer(example.create_app())) as client:
+        sent = await client.post("/sms", json={"to": "01012345678", "text": "안녕하세요"})
+        assert sent.status == 200
+        assert (await sent.json())["status"] == "accepted"
+        refused = await client.post("/sms", json={"to": "01012345678", "text": "emoji 😀"})
+        assert refused.status == 422
+    assert [delivery.recipient for delivery in krsms_emulator.ledger] == ["01012345678"]
+
+
+def test_bulk_script_streams_a_file(krsms_emulator: EmulatorServer, tmp_path: Path) -> None:
+    numbers = tmp_path / "numbers.txt"
+    numbers.write_text("".join(f"010{index:08d}\n" for index in range(3200)), encoding="utf-8")
+    finished = subprocess.run(
+        [
+            sys.executable,
+            str(EXAMPLES / "bulk_send.py"),
+            str(numbers),
+            "이번 주 특가",
+            "--base-url",
+            krsms_emulator.base_url,
+        ],
+        env={**os.environ, "KRSMS_NHN_APP_KEY": DEMO_NHN_APP_KEY},
+        capture_output=True,
+        timeout=120,
+    )
+    assert finished.returncode == 0, finished.stderr.decode()
+    assert "'accepted': 3200" in finished.stdout.decode()
+    assert len(krsms_emulator.ledger) == 3200
