@@ -7,9 +7,9 @@ from flags or environment variables and are never echoed.
 from __future__ import annotations
 
 import asyncio
-import os
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -21,6 +21,9 @@ from krsms.emulator.config import (
     EmulatorConfig,
     Faults,
 )
+
+if TYPE_CHECKING:
+    from krsms.commands.send import Credentials
 
 app = typer.Typer(
     name="krsms",
@@ -104,8 +107,25 @@ def demo(
         raise typer.Exit(1)
 
 
-def _env(name: str) -> str | None:
-    return os.environ.get(name) or None
+# Credential options shared by ``send`` and ``status``: flags or environment, never echoed.
+PROVIDER = typer.Option(..., help="sens or nhn.")
+ACCESS_KEY = typer.Option(None, envvar="KRSMS_SENS_ACCESS_KEY", show_envvar=True, show_default=False)
+SECRET_KEY = typer.Option(None, envvar="KRSMS_SENS_SECRET_KEY", show_envvar=True, show_default=False)
+SERVICE_ID = typer.Option(None, envvar="KRSMS_SENS_SERVICE_ID", show_envvar=True)
+APP_KEY = typer.Option(None, envvar="KRSMS_NHN_APP_KEY", show_envvar=True, show_default=False)
+NHN_SECRET_KEY = typer.Option(None, envvar="KRSMS_NHN_SECRET_KEY", show_envvar=True, show_default=False)
+
+
+def _credentials(provider: str, *, required: bool, **keys: str | None) -> Credentials:
+    """The provider's credentials; a usage error naming what is missing (never its value)."""
+    from krsms.commands.send import PROVIDERS, Credentials
+
+    if provider not in PROVIDERS:
+        raise typer.BadParameter("must be sens or nhn", param_hint="--provider")
+    credentials = Credentials(provider=provider, **keys)
+    if required and credentials.missing():
+        raise typer.BadParameter(f"missing {', '.join(credentials.missing())} (flags or KRSMS_* environment variables)")
+    return credentials
 
 
 @app.command()
@@ -116,7 +136,7 @@ def send(
         dir_okay=False,
         help="CSV (number column; text, subject, template parameters) or one number a line.",
     ),
-    provider: str = typer.Option(..., help="sens or nhn."),
+    provider: str = PROVIDER,
     sender: str = typer.Option(..., help="Registered sender number."),
     text: str = typer.Option("", help="Message text (rows may carry their own in a 'text' column)."),
     subject: str | None = typer.Option(None, help="Subject of LMS/MMS."),
@@ -131,13 +151,11 @@ def send(
     base_url: str | None = typer.Option(None, help="Provider base URL (e.g. the emulator's http://127.0.0.1:8888)."),
     max_concurrency: int = typer.Option(8, min=1, help="Requests in flight at once."),
     requests_per_second: float | None = typer.Option(None, help="Cap on send requests per second."),
-    access_key: str | None = typer.Option(None, envvar="KRSMS_SENS_ACCESS_KEY", show_envvar=True, show_default=False),
-    secret_key: str | None = typer.Option(None, envvar="KRSMS_SENS_SECRET_KEY", show_envvar=True, show_default=False),
-    service_id: str | None = typer.Option(None, envvar="KRSMS_SENS_SERVICE_ID", show_envvar=True),
-    app_key: str | None = typer.Option(None, envvar="KRSMS_NHN_APP_KEY", show_envvar=True, show_default=False),
-    nhn_secret_key: str | None = typer.Option(
-        None, envvar="KRSMS_NHN_SECRET_KEY", show_envvar=True, show_default=False
-    ),
+    access_key: str | None = ACCESS_KEY,
+    secret_key: str | None = SECRET_KEY,
+    service_id: str | None = SERVICE_ID,
+    app_key: str | None = APP_KEY,
+    nhn_secret_key: str | None = NHN_SECRET_KEY,
 ) -> None:
     """Bulk send from a file, with a progress bar and a crash-safe results file."""
     from rich.console import Console
@@ -148,18 +166,15 @@ def send(
     from krsms.sens.models import SEOUL
 
     console = Console()
-    if provider not in sending.PROVIDERS:
-        raise typer.BadParameter("must be sens or nhn", param_hint="--provider")
-    credentials = sending.Credentials(
-        provider=provider,
+    credentials = _credentials(
+        provider,
+        required=not dry_run,
         access_key=access_key,
         secret_key=secret_key,
         service_id=service_id,
         app_key=app_key,
         nhn_secret_key=nhn_secret_key,
     )
-    if not dry_run and credentials.missing():
-        raise typer.BadParameter(f"missing {', '.join(credentials.missing())} (flags or KRSMS_* environment variables)")
     message = Message(
         sender=sender,
         text=text,
@@ -200,15 +215,13 @@ def send(
 @app.command()
 def status(
     request_id: str = typer.Argument(..., help="The request id a send returned."),
-    provider: str = typer.Option(..., help="sens or nhn."),
+    provider: str = PROVIDER,
     base_url: str | None = typer.Option(None, help="Provider base URL (e.g. the emulator's)."),
-    access_key: str | None = typer.Option(None, envvar="KRSMS_SENS_ACCESS_KEY", show_envvar=True, show_default=False),
-    secret_key: str | None = typer.Option(None, envvar="KRSMS_SENS_SECRET_KEY", show_envvar=True, show_default=False),
-    service_id: str | None = typer.Option(None, envvar="KRSMS_SENS_SERVICE_ID", show_envvar=True),
-    app_key: str | None = typer.Option(None, envvar="KRSMS_NHN_APP_KEY", show_envvar=True, show_default=False),
-    nhn_secret_key: str | None = typer.Option(
-        None, envvar="KRSMS_NHN_SECRET_KEY", show_envvar=True, show_default=False
-    ),
+    access_key: str | None = ACCESS_KEY,
+    secret_key: str | None = SECRET_KEY,
+    service_id: str | None = SERVICE_ID,
+    app_key: str | None = APP_KEY,
+    nhn_secret_key: str | None = NHN_SECRET_KEY,
 ) -> None:
     """Look up the delivery result of every recipient of a send request."""
     from rich.console import Console
@@ -218,18 +231,15 @@ def status(
     from krsms.errors import KrSmsError
 
     console = Console()
-    if provider not in sending.PROVIDERS:
-        raise typer.BadParameter("must be sens or nhn", param_hint="--provider")
-    credentials = sending.Credentials(
-        provider=provider,
+    credentials = _credentials(
+        provider,
+        required=True,
         access_key=access_key,
         secret_key=secret_key,
         service_id=service_id,
         app_key=app_key,
         nhn_secret_key=nhn_secret_key,
     )
-    if credentials.missing():
-        raise typer.BadParameter(f"missing {', '.join(credentials.missing())} (flags or KRSMS_* environment variables)")
 
     async def run() -> None:
         async with sending.make_gateway(credentials, base_url=base_url, max_concurrency=1) as gateway:

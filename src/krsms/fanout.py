@@ -28,12 +28,12 @@ from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Hashable, Iterable
 from contextlib import aclosing
 from datetime import datetime, timezone
-from types import TracebackType
 from typing import TypeVar
 
 import attrs
 
 from krsms import errors
+from krsms.closing import AsyncClosing
 from krsms.gateway import (
     DeliveryResult,
     Message,
@@ -59,8 +59,6 @@ CANCELLED = "cancelled"
 """``RecipientOutcome.code`` of recipients left NOT_SENT by cancellation."""
 NOT_RECEIVED = "not_received"
 """``RecipientOutcome.code`` of recipients a reconciling look-up shows the provider never got."""
-
-Self = TypeVar("Self", bound="BatchingGateway")
 
 
 @attrs.frozen(kw_only=True)
@@ -182,7 +180,7 @@ class _Flight:
 _Entry = tuple[int, Recipient, MessageKind] | RecipientOutcome
 
 
-class BatchingGateway(abc.ABC):
+class BatchingGateway(AsyncClosing):
     """A gateway that sends by fanning batches out over a :class:`~krsms.transport.Transport`.
 
     Subclasses set :attr:`provider`, :attr:`batch_size`, :attr:`rules` and implement
@@ -591,17 +589,6 @@ class BatchingGateway(abc.ABC):
         """Close the HTTP client if this gateway created it."""
         if self._transport is not None:
             await self._transport.aclose()
-
-    async def __aenter__(self: Self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
 
 def _classify_provider_error(error: errors.ProviderError) -> SendStatus:

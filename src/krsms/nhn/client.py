@@ -13,7 +13,6 @@ import base64
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from os import PathLike
-from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -21,6 +20,7 @@ import anyio
 import attrs
 import httpx
 
+from krsms.closing import AsyncClosing
 from krsms.images import check_jpeg
 from krsms.nhn.api import DEFAULT_BASE_URL, PROVIDER, NhnApi, Page
 from krsms.nhn.errors import NhnNotFoundError
@@ -87,7 +87,7 @@ MAX_PAGE_SIZE = 1000
 """The largest ``pageSize`` NHN allows; the ``iter_*`` methods use it unless told otherwise."""
 
 
-class NhnClient:
+class NhnClient(AsyncClosing):
     """The full NHN Cloud SMS v2.2 API of one appKey.
 
     The appKey travels in every URL, so it is treated as a secret: it never appears in reprs,
@@ -120,17 +120,6 @@ class NhnClient:
     async def aclose(self) -> None:
         """Close the HTTP client if this client created it."""
         await self.api.transport.aclose()
-
-    async def __aenter__(self) -> NhnClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         return f"NhnClient({self.api.redact(self.api.url(''))!r})"

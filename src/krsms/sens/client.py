@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import AsyncIterator, Iterable, Mapping
-from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -19,6 +18,7 @@ import attrs
 import httpx
 
 from krsms import convert, errors
+from krsms.closing import AsyncClosing
 from krsms.images import check_jpeg
 from krsms.sens.auth import SensAuth
 from krsms.sens.errors import PROVIDER, error_from_response
@@ -49,7 +49,7 @@ MAX_IMAGE_SIZE = (1500, 1440)
 T = TypeVar("T")
 
 
-class SensClient:
+class SensClient(AsyncClosing):
     """The full SENS SMS API of one service (``service_id`` from the SENS console).
 
     Borrows ``http_client`` when given (never closes it); otherwise owns one and closes it
@@ -216,17 +216,6 @@ class SensClient:
     async def aclose(self) -> None:
         """Close the HTTP client if this client created it."""
         await self.transport.aclose()
-
-    async def __aenter__(self) -> SensClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         return f"SensClient(service_id={self.service_id!r}, url={self._prefix!r})"
