@@ -1,0 +1,91 @@
+"""Run the krsms emulator as a separate process on a free loopback port.
+
+A separate process keeps the server off the client's core: on a 2-core machine the
+client's CPU cost is then measured without the server competing for the GIL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from krsms.emulator.config import (
+    DEMO_NHN_APP_KEY,
+    DEMO_SENS_ACCESS_KEY,
+    DEMO_SENS_SECRET_KEY,
+    DEMO_SENS_SERVICE_ID,
+)
+
+SENDER = "0212345678"
+CREDENTIALS = {
+    "sens": {
+        "access_key": DEMO_SENS_ACCESS_KEY,
+        "secret_key": DEMO_SENS_SECRET_KEY,
+        "service_id": DEMO_SENS_SERVICE_ID,
+    },
+    "nhn": {"app_key": DEMO_NHN_APP_KEY},
+}
+
+
+def free_port() -> int:
+    """A port nothing listens on right now (loopback only)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def emulator(*, latency: float = 0.0) -> Iterator[str]:
+    """Start ``krsms emulator`` with ``latency`` seconds on send endpoints; yield its base URL."""
+    port = free_port()
+    command = [
+        str(Path(sys.executable).with_name("krsms")), "emulator",
+        "--host", "127.0.0.1", "--port", str(port),
+        "--sens-access-key", DEMO_SENS_ACCESS_KEY,
+        "--sens-secret-key", DEMO_SENS_SECRET_KEY,
+        "--sens-service-id", DEMO_SENS_SERVICE_ID,
+        "--nhn-app-key", DEMO_NHN_APP_KEY,
+        "--latency", str(latency),
+    ]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"emulator exited: {process.stderr.read().decode() if process.stderr else ''}")
+            try:
+                with urllib.request.urlopen(f"{base_url}/_emulator/health", timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def reset(base_url: str) -> None:
+    """Forget every delivery the emulator recorded (keeps memory flat between runs)."""
+    request = urllib.request.Request(f"{base_url}/_emulator/deliveries", method="DELETE")
+    with urllib.request.urlopen(request, timeout=30):
+        pass
+
+
+def delivered(base_url: str, provider: str) -> int:
+    """How many recipients the emulator recorded for ``provider``."""
+    with urllib.request.urlopen(f"{base_url}/_emulator/deliveries?provider={provider}", timeout=60) as answer:
+        return len(json.load(answer))
