@@ -35,6 +35,8 @@ class ProviderRules:
     supports_templates: bool = False
     requires_ad_notice: bool = False
     """Advertisements must start with ``(광고)`` and carry the ``무료수신거부`` opt-out line."""
+    sms_only: bool = False
+    """Only SMS can be sent (e.g. NHN's authentication-code endpoint): no LMS, MMS or images."""
 
 
 AD_PREFIX = "(광고)"
@@ -130,6 +132,10 @@ def resolve_recipient(
 
 def _text_kind(message: Message, text: str, rules: ProviderRules, *, field: str) -> MessageKind:
     kind = message.kind
+    if rules.sms_only:
+        if kind not in (MessageKind.AUTO, MessageKind.SMS) or message.images:
+            raise ValidationError("kind", "this gateway sends SMS only", limit="SMS", value=message.kind.value)
+        kind = MessageKind.SMS
     if kind is MessageKind.AUTO:
         if message.images:
             kind = MessageKind.MMS

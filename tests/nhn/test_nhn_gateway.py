@@ -11,7 +11,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from krsms import DeliveryStatus, Message, Recipient, SendStatus, ValidationError, errors
+from krsms import DeliveryStatus, Message, MessageKind, Recipient, SendStatus, ValidationError, errors
 from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, EmulatorServer, Faults, create_app
 from krsms.fanout import JOB_STOPPED, NOT_RECEIVED
 from krsms.nhn import NhnGateway
@@ -198,3 +198,27 @@ async def test_a_batch_that_never_arrived_is_not_sent() -> None:
         report = await nhn.send(Message(sender=SENDER, text="안녕", recipients=numbers(5)))
     assert {(outcome.status, outcome.code) for outcome in report.outcomes} == {(SendStatus.NOT_SENT, NOT_RECEIVED)}
     assert len(app.state.ledger) == 0
+
+
+async def test_authentication_codes_go_to_the_auth_endpoint_as_sms_only(app: Starlette) -> None:
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app))
+    async with NhnGateway(
+        app_key=DEMO_NHN_APP_KEY, base_url="http://emulator", http_client=client, authentication=True
+    ) as nhn:
+        report = await nhn.send(Message(sender=SENDER, text="[krsms] 인증번호 482913", recipients=["01000000001"]))
+        request_id = report.outcomes[0].request_id
+        assert request_id is not None
+        (result,) = await nhn.delivery_results(request_id)
+        assert result.status is DeliveryStatus.DELIVERED
+        with pytest.raises(ValidationError, match="SMS allows 90"):
+            await nhn.send(Message(sender=SENDER, text="가" * 60, recipients=["01000000001"]))
+        with pytest.raises(ValidationError, match="SMS only"):
+            await nhn.send(Message(sender=SENDER, text="x", kind=MessageKind.LMS, recipients=["01000000001"]))
+        with pytest.raises(ValidationError, match="advertisement"):
+            await nhn.send(Message(sender=SENDER, text=AD, advertisement=True, recipients=["01000000001"]))
+    assert report.all_accepted
+    sent = await httpx.AsyncClient(transport=httpx.ASGITransport(app=app)).get(
+        f"http://emulator/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}/sender/auth/sms", params={"requestId": request_id}
+    )
+    assert sent.json()["body"]["totalCount"] == 1
+    assert len(app.state.ledger) == 1

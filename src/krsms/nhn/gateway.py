@@ -17,6 +17,7 @@ from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Hashable, Sequence
 from datetime import datetime, timedelta, timezone
 
+import attrs
 import httpx
 
 from krsms.errors import ValidationError
@@ -73,7 +74,8 @@ class NhnGateway(BatchingGateway):
     document's) or :data:`~krsms.nhn.api.NHN_CLOUD_BASE_URL` (NHN's newer documents), or the
     emulator's. ``secret_key`` is the optional ``X-Secret-Key``. ``reconcile`` resolves lost
     answers by ``senderGroupingKey``; ``resend_missing`` resends what NHN provably never got;
-    ``drain_timeout`` lets in-flight requests finish on cancellation.
+    ``drain_timeout`` lets in-flight requests finish on cancellation. ``authentication=True``
+    sends through ``/sender/auth/sms``, NHN's endpoint for authentication codes (SMS only).
     """
 
     provider = "nhn"
@@ -94,7 +96,11 @@ class NhnGateway(BatchingGateway):
         reconcile: bool = True,
         resend_missing: bool = False,
         drain_timeout: float = 0.0,
+        authentication: bool = False,
     ):
+        self.authentication = authentication
+        if authentication:
+            self.rules = attrs.evolve(NHN_RULES, sms_only=True, requires_ad_notice=False)
         self.client = NhnClient(
             app_key=app_key,
             secret_key=secret_key,
@@ -116,8 +122,12 @@ class NhnGateway(BatchingGateway):
     # -- fan-out hooks --------------------------------------------------------------------
 
     def check_message(self, message: Message) -> None:
-        """The shared rules, and NHN's numeric attachment ids."""
+        """The shared rules, NHN's numeric attachment ids, no advertisement as an authentication SMS."""
         super().check_message(message)
+        if self.authentication and message.advertisement:
+            raise ValidationError(
+                "advertisement", "an authentication SMS cannot be an advertisement", limit="False", value=True
+            )
         for position, image in enumerate(message.images):
             if not image.isdigit():
                 raise ValidationError(
@@ -161,7 +171,9 @@ class NhnGateway(BatchingGateway):
         """One send request; each recipient's outcome from its ``sendResultList`` entry."""
         request = self.send_request(message, batch, attempt)
         long = batch.kind is not MessageKind.SMS
-        if message.advertisement:
+        if self.authentication:
+            result = await self.client.send_auth_sms(request)
+        elif message.advertisement:
             result = await (self.client.send_ad_mms(request) if long else self.client.send_ad_sms(request))
         else:
             result = await (self.client.send_mms(request) if long else self.client.send_sms(request))
@@ -206,6 +218,8 @@ class NhnGateway(BatchingGateway):
         return outcomes
 
     def _iter_sent(self, kind: MessageKind, query: SendQuery) -> AsyncIterator[SentMessage]:
+        if self.authentication:
+            return self.client.iter_auth_sms(query)
         return self.client.iter_sms(query) if kind is MessageKind.SMS else self.client.iter_mms(query)
 
     # -- the rest of SmsGateway -----------------------------------------------------------
