@@ -182,6 +182,11 @@ READING = """
   That is the CPU column's difference, and on a 2-core machine shared with the emulator it
   shows in wall time once concurrency is high. At realistic provider latency (hundreds of
   ms) it disappears into the wait.
+- About a quarter of that CPU is Python's cyclic garbage collector walking the
+  per-recipient objects a `send()` keeps for its report (measured: 27% less CPU with
+  `gc.disable()`). krsms leaves the collector alone (no global state); a campaign script
+  can use `send_stream` with `SendProgress(keep_outcomes=False)` to keep fewer objects
+  alive, or tune `gc.set_threshold` itself.
 - Memory does not grow with the stream: only `max_concurrency` batches are buffered.
 - Profiling (cProfile, pyinstrument) found and removed waste: a `repr` of every outcome
   that asyncio made when a send's report was returned from `asyncio.run`, Python-level
