@@ -14,6 +14,7 @@ from krsms import (
     Message,
     MessageKind,
     Recipient,
+    RecipientOutcome,
     SendProgress,
     SendReport,
     SendStatus,
@@ -322,3 +323,12 @@ def test_a_recipient_reference_comes_back_with_its_outcome() -> None:
     recipients = [Recipient(number="01000000001", reference="row-7")]
     report = asyncio.run(gateway.send(message(recipients)))
     assert report.outcomes[0].recipient.reference == "row-7"
+
+
+def test_a_report_repr_is_a_summary_not_every_outcome() -> None:
+    outcomes = tuple(
+        RecipientOutcome(recipient=Recipient(number=number), status=SendStatus.ACCEPTED, index=index)
+        for index, number in enumerate(numbers(5000))
+    )
+    text = repr(SendReport(outcomes=outcomes, requests=50))
+    assert text == "SendReport(5000 outcomes: accepted=5000, requests=50, cancelled=False, error=None)"
