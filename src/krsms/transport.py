@@ -18,7 +18,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime, timezone
+from datetime import timezone
 from typing import Any
 
 import anyio
@@ -421,8 +421,3 @@ class Transport:
     def __repr__(self) -> str:
         owner = "owned" if self._owns_client else "borrowed"
         return f"Transport(provider={self.provider!r}, client={owner}, max_concurrency={self.max_concurrency})"
-
-
-def http_date(moment: datetime) -> str:
-    """Format a moment as an HTTP date (for ``Retry-After`` and ``Date`` headers)."""
-    return email.utils.format_datetime(moment.astimezone(timezone.utc), usegmt=True)
