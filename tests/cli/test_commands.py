@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from typer.testing import CliRunner
@@ -169,3 +172,21 @@ def test_demo_counts_agree_with_the_emulator() -> None:
         assert (unknown, not_sent) == ("0", "0")
         assert accepted + rejected == 306
         assert accepted == emulator
+
+
+def test_send_reserves_in_seoul_time_and_writes_json_lines(tmp_path: Path, server: EmulatorServer) -> None:
+    results = tmp_path / "results.jsonl"
+    tomorrow = (datetime.now(ZoneInfo("Asia/Seoul")) + timedelta(days=1)).strftime("%Y-%m-%d 09:30")
+    command = ["send", str(numbers_file(tmp_path, 3)), "--provider", "nhn", "--sender", "15446859",
+               "--text", "예약 안내", "--results", str(results), "--base-url", server.base_url]  # fmt: skip
+    outcome = runner.invoke(app, [*command, "--reserve-at", tomorrow], env=NHN_ENV)
+    assert outcome.exit_code == 0, outcome.output
+    assert {delivery.reserved_for for delivery in server.ledger} == {tomorrow}
+    lines = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines()]
+    assert [line["status"] for line in lines] == ["accepted"] * 3
+
+    too_far = (datetime.now(ZoneInfo("Asia/Seoul")) + timedelta(days=61)).strftime("%Y-%m-%d 09:30")
+    refused = runner.invoke(app, [*command, "--reserve-at", too_far], env=NHN_ENV)
+    assert refused.exit_code == 2
+    assert "60 days" in refused.output
+    assert len(server.ledger) == 3
