@@ -167,7 +167,7 @@ def test_demo_counts_agree_with_the_emulator() -> None:
             int(cells[2]),
             cells[3],
             cells[4],
-            int(cells[7]),
+            int(cells[6]),
         )
         assert (unknown, not_sent) == ("0", "0")
         assert accepted + rejected == 306
