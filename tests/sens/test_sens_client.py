@@ -406,3 +406,29 @@ def test_repr_hides_the_keys() -> None:
     sens = SensClient(access_key=ACCESS_KEY, secret_key=SECRET_KEY, service_id=SERVICE_ID)
     assert ACCESS_KEY not in repr(sens)
     assert SECRET_KEY not in repr(sens)
+
+
+async def test_s1_inline_file_of_the_older_document(client: SensClient, api: respx.MockRouter) -> None:
+    route = api.post(f"{SERVICE}/messages").respond(
+        202, json={"requestId": "R", "requestTime": "2026-01-01T00:00:00.000", "statusCode": "202", "statusName": "s"}
+    )
+    await client.send(
+        SendRequest(
+            type=MessageType.MMS,
+            from_="0212345678",
+            content="쿠폰",
+            messages=(SendMessage(to="01000000001"),),
+            files=(FileReference.inline("coupon.jpg", JPEG),),
+            schedule_code="weekly",
+        )
+    )
+    sent = body_of(route.calls.last.request)
+    assert sent["files"] == [{"name": "coupon.jpg", "body": base64.b64encode(JPEG).decode()}]
+    assert sent["scheduleCode"] == "weekly"
+
+
+@pytest.mark.parametrize("name", ["my coupon.jpg", "coupon.png"])
+def test_inline_files_are_checked_before_sending(name: str) -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        FileReference.inline(name, JPEG)
+    assert caught.value.field == "file_name"

@@ -23,6 +23,7 @@ from krsms.emulator import (
 )
 from krsms.fanout import NOT_RECEIVED
 from krsms.sens import SensGateway
+from krsms.sens.models import FileReference, MessageType, SendMessage, SendRequest
 from krsms.testing import numbers
 from krsms.transport import NO_RETRIES
 
@@ -202,3 +203,19 @@ def test_repr_and_errors_hide_the_keys(app: Starlette) -> None:
     gateway = gateway_for(app)
     assert DEMO_SENS_SECRET_KEY not in repr(gateway)
     assert DEMO_SENS_ACCESS_KEY not in repr(gateway)
+
+
+async def test_the_emulator_takes_an_inline_image_as_mms(sens: SensGateway, app: Starlette) -> None:
+    jpeg = b"\xff\xd8\xff\xe0" + b"\x00" * 100 + b"\xff\xd9"
+    result = await sens.client.send(
+        SendRequest(
+            type=MessageType.MMS,
+            from_="0212345678",
+            content="쿠폰",
+            subject="쿠폰",
+            messages=(SendMessage(to="01000000001"),),
+            files=(FileReference.inline("coupon.jpg", jpeg),),
+        )
+    )
+    assert result.status_code == "202"
+    assert [delivery.kind for delivery in app.state.ledger] == ["MMS"]

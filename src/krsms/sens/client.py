@@ -23,6 +23,8 @@ from krsms.images import check_jpeg
 from krsms.sens.auth import SensAuth
 from krsms.sens.errors import PROVIDER, error_from_response
 from krsms.sens.models import (
+    MAX_IMAGE_NAME_CHARS,
+    MAX_IMAGE_SIZE,
     BlockedNumber,
     FileUpload,
     MessagePage,
@@ -43,8 +45,6 @@ from krsms.transport import Redactor, Response, RetryPolicy, Timeouts, Transport
 DEFAULT_BASE_URL = "https://sens.apigw.ntruss.com"
 API_PREFIX = "/sms/v2/services/"
 MAX_UNSUBSCRIBES_PER_CALL = 1000
-MAX_IMAGE_NAME_CHARS = 40
-MAX_IMAGE_SIZE = (1500, 1440)
 
 T = TypeVar("T")
 

@@ -12,6 +12,7 @@ Attributes are snake_case; the converter renames them to the document's camelCas
 
 from __future__ import annotations
 
+import base64
 import enum
 from datetime import datetime
 from typing import Any
@@ -20,9 +21,14 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from krsms.convert import make_converter
+from krsms.errors import ValidationError
+from krsms.images import check_jpeg
 
 SEOUL = ZoneInfo("Asia/Seoul")
 DEFAULT_TIME_ZONE = "Asia/Seoul"
+MAX_IMAGE_NAME_CHARS = 40
+MAX_IMAGE_SIZE = (1500, 1440)
+"""Largest MMS image resolution SENS takes (width, height)."""
 
 
 class MessageType(enum.Enum):
@@ -66,9 +72,20 @@ class SendMessage:
 
 @attrs.frozen(kw_only=True)
 class FileReference:
-    """An uploaded MMS image (``files[].fileId``)."""
+    """An MMS image of a send: an uploaded file's ``fileId``, or (older document) the image
+    inline as ``name`` and Base64 ``body`` — build that with :meth:`inline`."""
 
-    file_id: str
+    file_id: str | None = None
+    name: str | None = None
+    body: str | None = None
+
+    @classmethod
+    def inline(cls, name: str, content: bytes) -> FileReference:
+        """An inline JPEG, checked like an upload (name, size, resolution) before any request."""
+        check_jpeg(content, name, max_name_chars=MAX_IMAGE_NAME_CHARS, max_size=MAX_IMAGE_SIZE)
+        if " " in name:
+            raise ValidationError("file_name", "must not contain spaces", limit="no spaces", value=name)
+        return cls(name=name, body=base64.b64encode(content).decode("ascii"))
 
 
 @attrs.frozen(kw_only=True)
