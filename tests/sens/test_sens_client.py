@@ -432,3 +432,51 @@ def test_inline_files_are_checked_before_sending(name: str) -> None:
     with pytest.raises(errors.ValidationError) as caught:
         FileReference.inline(name, JPEG)
     assert caught.value.field == "file_name"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        (MessageQuery(), "request_id"),
+        (MessageQuery(request_start_time=datetime(2026, 1, 1, tzinfo=SEOUL)), "request_end_time"),
+        (
+            MessageQuery(
+                request_start_time=datetime(2026, 1, 1, tzinfo=SEOUL),
+                request_end_time=datetime(2026, 2, 15, tzinfo=SEOUL),
+            ),
+            "request_end_time",
+        ),
+        (
+            MessageQuery(
+                complete_start_time=datetime(2026, 1, 1, tzinfo=SEOUL),
+                complete_end_time=datetime(2026, 1, 2, 1, tzinfo=SEOUL),
+            ),
+            "complete_end_time",
+        ),
+        (
+            MessageQuery(
+                request_start_time=datetime(2026, 1, 1, tzinfo=SEOUL),
+                request_end_time=datetime(2026, 1, 2, tzinfo=SEOUL),
+                complete_start_time=datetime(2026, 1, 1, tzinfo=SEOUL),
+                complete_end_time=datetime(2026, 1, 1, 1, tzinfo=SEOUL),
+            ),
+            "complete_start_time",
+        ),
+        (MessageQuery(request_id="R", page_size=1001), "page_size"),
+        (
+            MessageQuery(
+                request_start_time=datetime(2026, 1, 1, tzinfo=SEOUL),
+                request_end_time=datetime(2026, 1, 2, tzinfo=SEOUL),
+                page_size=101,
+            ),
+            "page_size",
+        ),
+    ],
+)
+async def test_s3_queries_sens_would_refuse_are_refused_first(query: MessageQuery, field: str) -> None:
+    with respx.mock(assert_all_mocked=True) as router:
+        async with SensClient(access_key=ACCESS_KEY, secret_key=SECRET_KEY, service_id=SERVICE_ID) as sens:
+            with pytest.raises(errors.ValidationError) as caught:
+                await sens.list_messages(query)
+        assert not router.calls
+    assert caught.value.field == field

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import AsyncIterator, Iterable, Mapping
+from datetime import timedelta
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -19,6 +20,7 @@ import httpx
 
 from krsms import convert, errors
 from krsms.closing import AsyncClosing
+from krsms.errors import ValidationError
 from krsms.images import check_jpeg
 from krsms.sens.auth import SensAuth
 from krsms.sens.errors import PROVIDER, error_from_response
@@ -45,6 +47,10 @@ from krsms.transport import Redactor, Response, RetryPolicy, Timeouts, Transport
 DEFAULT_BASE_URL = "https://sens.apigw.ntruss.com"
 API_PREFIX = "/sms/v2/services/"
 MAX_UNSUBSCRIBES_PER_CALL = 1000
+REQUEST_WINDOW = timedelta(days=30)
+"""Widest ``requestStartTime``-``requestEndTime`` window of the request look-up."""
+COMPLETE_WINDOW = timedelta(hours=24)
+"""Widest ``completeStartTime``-``completeEndTime`` window of the request look-up."""
 
 T = TypeVar("T")
 
@@ -112,7 +118,13 @@ class SensClient(AsyncClosing):
     # -- S3/S4 ----------------------------------------------------------------------------
 
     async def list_messages(self, query: MessageQuery) -> MessagePage:
-        """S3 ``GET /messages``: one page of a send request's messages, or of a time window."""
+        """S3 ``GET /messages``: one page of a send request's messages, or of a time window.
+
+        The query is checked first: ``request_id`` or one complete window (request times at
+        most 30 days apart, completion times at most 24 hours; not both), and ``page_size``
+        at most 100 (1,000 with ``request_id``).
+        """
+        check_message_query(query)
         response = await self.transport.request("GET", self._url("/messages"), params=self._query(query))
         return self._parse(response, MessagePage)
 
@@ -219,6 +231,34 @@ class SensClient(AsyncClosing):
 
     def __repr__(self) -> str:
         return f"SensClient(service_id={self.service_id!r}, url={self._prefix!r})"
+
+
+def check_message_query(query: MessageQuery) -> None:
+    """Refuse, before any request, an S3 query that SENS would refuse."""
+    windows = {
+        "request": (query.request_start_time, query.request_end_time, REQUEST_WINDOW),
+        "complete": (query.complete_start_time, query.complete_end_time, COMPLETE_WINDOW),
+    }
+    given = [name for name, (start, end, _) in windows.items() if start or end]
+    if len(given) > 1:
+        raise ValidationError(
+            "complete_start_time", "cannot be combined with a request time window", limit="one window", value="both"
+        )
+    if not given and not query.request_id:
+        raise ValidationError(
+            "request_id", "or a request or completion time window is required", limit="one selection", value=None
+        )
+    for name in given:
+        start, end, widest = windows[name]
+        if start is None or end is None:
+            raise ValidationError(f"{name}_end_time", "a window needs both start and end", limit="start and end")
+        if end - start > widest:
+            raise ValidationError(
+                f"{name}_end_time", f"the window is longer than {widest}", limit=str(widest), value=str(end - start)
+            )
+    largest = 1000 if query.request_id else 100
+    if query.page_size is not None and not 1 <= query.page_size <= largest:
+        raise ValidationError("page_size", f"must be 1 to {largest}", limit=f"1-{largest}", value=query.page_size)
 
 
 def _segment(value: str) -> str:
