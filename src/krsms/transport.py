@@ -148,6 +148,39 @@ class Response:
                 f"answer is not JSON: {snippet!r}", provider=provider, status_code=self.status_code
             ) from None
 
+    def excerpt(self) -> str:
+        """``HTTP <status>`` and the start of the body, for answers without a usable message."""
+        text = self.content[:120].decode("utf-8", "replace").strip()
+        return f"HTTP {self.status_code}" + (f": {text}" if text else "")
+
+    def json_or_none(self, *, provider: str) -> Any:
+        """The body as JSON, or None when it is not JSON (an HTML error page, say)."""
+        try:
+            return self.json(provider=provider)
+        except errors.MalformedResponseError:
+            return None
+
+    def status_error(
+        self,
+        message: str,
+        *,
+        provider: str,
+        code: str | None = None,
+        error_class: type[errors.ProviderError] | None = None,
+    ) -> errors.ProviderError:
+        """The typed error of this failed answer: ``error_class``, by default the class of its
+        HTTP status; a rate limit carries ``Retry-After``. Redact ``message`` first."""
+        error_class = error_class or errors.error_class_for_status(self.status_code)
+        if issubclass(error_class, errors.RateLimitedError):
+            return error_class(
+                message,
+                provider=provider,
+                status_code=self.status_code,
+                code=code,
+                retry_after=parse_retry_after(self.headers.get("retry-after")),
+            )
+        return error_class(message, provider=provider, status_code=self.status_code, code=code)
+
 
 ErrorParser = Callable[[Response], errors.ProviderError]
 """Builds the typed error for a non-2xx answer; each provider knows its error bodies."""

@@ -19,7 +19,7 @@ from krsms import convert, errors
 from krsms.nhn.auth import NhnAuth, app_key_path, nhn_redactor
 from krsms.nhn.converter import converter
 from krsms.nhn.errors import NhnError, error_class_for_code, error_class_for_http_status
-from krsms.transport import Response, RetryPolicy, Timeouts, Transport, parse_retry_after
+from krsms.transport import Response, RetryPolicy, Timeouts, Transport
 
 PROVIDER = "nhn"
 DEFAULT_BASE_URL = "https://api-sms.cloud.toast.com"
@@ -188,24 +188,15 @@ class NhnApi:
         )
 
     def _http_error(self, response: Response) -> errors.ProviderError:
-        try:
-            payload = response.json(provider=PROVIDER)
-        except errors.MalformedResponseError:
-            payload = None
+        payload = response.json_or_none(provider=PROVIDER)
         header = payload.get("header") if isinstance(payload, dict) else None
         if isinstance(header, dict) and header.get("resultCode") not in (None, 0):
             return self._envelope_error(header, response.status_code)
-        snippet = response.content[:120].decode("utf-8", "replace").strip()
-        error_class = error_class_for_http_status(response.status_code)
-        message = f"HTTP {response.status_code}" + (f": {self.redact(snippet)}" if snippet else "")
-        if issubclass(error_class, errors.RateLimitedError):
-            return error_class(
-                message,
-                provider=PROVIDER,
-                status_code=response.status_code,
-                retry_after=parse_retry_after(response.headers.get("retry-after")),
-            )
-        return error_class(message, provider=PROVIDER, status_code=response.status_code)
+        return response.status_error(
+            self.redact(response.excerpt()),
+            provider=PROVIDER,
+            error_class=error_class_for_http_status(response.status_code),
+        )
 
     @staticmethod
     def _malformed(problem: str, *, status_code: int | None = None) -> errors.MalformedResponseError:

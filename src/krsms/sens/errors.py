@@ -13,28 +13,18 @@ from typing import Any
 
 from krsms import errors
 from krsms.sens.auth import CLOCK_WINDOW_SECONDS, clock_skew
-from krsms.transport import Redactor, Response, parse_retry_after
+from krsms.transport import Redactor, Response
 
 PROVIDER = "sens"
 
 
 def error_from_response(response: Response, *, redact: Redactor, local_time: float) -> errors.ProviderError:
     """The typed error of a non-2xx SENS answer."""
-    try:
-        payload: Any = response.json(provider=PROVIDER)
-    except errors.MalformedResponseError:
-        payload = None
-    code, message = _code_and_message(payload)
-    if message is None:
-        snippet = response.content[:120].decode("utf-8", "replace").strip()
-        message = f"HTTP {response.status_code}" + (f": {snippet}" if snippet else "")
+    code, message = _code_and_message(response.json_or_none(provider=PROVIDER))
+    message = message or response.excerpt()
     if response.status_code == 401:
         message += _skew_hint(response, local_time)
-    error_class = errors.error_class_for_status(response.status_code)
-    fields: dict[str, Any] = {"provider": PROVIDER, "status_code": response.status_code, "code": code}
-    if issubclass(error_class, errors.RateLimitedError):
-        fields["retry_after"] = parse_retry_after(response.headers.get("retry-after"))
-    return error_class(redact(message), **fields)
+    return response.status_error(redact(message), provider=PROVIDER, code=code)
 
 
 def _code_and_message(payload: Any) -> tuple[str | None, str | None]:
