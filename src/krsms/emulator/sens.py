@@ -339,7 +339,8 @@ class SensApi:
         for position, item in enumerate(files):
             if isinstance(item, dict) and set(item) == {"name", "body"}:
                 # The older document's inline image: stored like an upload, used once.
-                file_ids.append(self._store_file(f"files[{position}].", item["name"], item["body"])["fileId"])
+                fields = (f"files[{position}].name", f"files[{position}].body")
+                file_ids.append(self._store_file(item["name"], item["body"], fields=fields)["fileId"])
                 continue
             file_id = item.get("fileId") if isinstance(item, dict) else None
             if file_id not in self.state.files:
@@ -387,22 +388,23 @@ class SensApi:
         body = await self._json(request)
         if not isinstance(body, dict) or set(body) - {"fileName", "fileBody"}:
             raise bad_request("body", "takes fileName and fileBody only")
-        return self._store_file("", body.get("fileName"), body.get("fileBody"), name_field="fileName")
+        return self._store_file(body.get("fileName"), body.get("fileBody"), fields=("fileName", "fileBody"))
 
-    def _store_file(self, prefix: str, name: Any, encoded: Any, *, name_field: str = "name") -> dict[str, Any]:
-        body_field = "fileBody" if name_field == "fileName" else "body"
+    def _store_file(self, name: Any, encoded: Any, *, fields: tuple[str, str]) -> dict[str, Any]:
+        """Validate and keep an image for six days; ``fields`` name it and its body in errors."""
+        name_field, body_field = fields
         if not isinstance(name, str) or not name.lower().endswith((".jpg", ".jpeg")):
-            raise bad_request(prefix + name_field, "must end in .jpg or .jpeg")
+            raise bad_request(name_field, "must end in .jpg or .jpeg")
         if len(name) > 40:
-            raise bad_request(prefix + name_field, f"is {len(name)} characters; at most 40")
+            raise bad_request(name_field, f"is {len(name)} characters; at most 40")
         try:
             content = base64.b64decode(str(encoded or ""), validate=True)
         except (binascii.Error, ValueError):
-            raise bad_request(prefix + body_field, "is not Base64") from None
+            raise bad_request(body_field, "is not Base64") from None
         if not content:
-            raise bad_request(prefix + body_field, "is empty")
+            raise bad_request(body_field, "is empty")
         if len(content) > MAX_FILE_BYTES:
-            raise bad_request(prefix + body_field, f"is {len(content)} bytes; at most {MAX_FILE_BYTES}")
+            raise bad_request(body_field, f"is {len(content)} bytes; at most {MAX_FILE_BYTES}")
         now = self.clock.now()
         file_id = self._new_id("F")
         self.state.files[file_id] = {"name": name, "size": len(content), "created": now}
