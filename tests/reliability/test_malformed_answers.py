@@ -36,7 +36,7 @@ ANSWERS: list[tuple[str, httpx.Response]] = [
 
 
 def sens_client() -> SensClient:
-    return SensClient(access_key="a", secret_key="s", service_id="svc", retry=NO_RETRIES)
+    return SensClient(access_key="access-key", secret_key="secret-key", service_id="svc", retry=NO_RETRIES)
 
 
 def nhn_client() -> NhnClient:
@@ -70,19 +70,28 @@ NHN_CALLS: dict[str, tuple[str, str, Callable[[NhnClient], Awaitable[Any]]]] = {
 }
 
 
-@pytest.mark.parametrize(("case", "answer"), ANSWERS, ids=[case for case, _ in ANSWERS])
-@pytest.mark.parametrize("call", list(SENS_CALLS))
-async def test_sens_answers(case: str, answer: httpx.Response, call: str) -> None:
-    method, path, invoke = SENS_CALLS[call]
-    with respx.mock(base_url=SENS_HOST) as router:
+async def check_typed(
+    provider: str, host: str, call: tuple[str, str, Callable[[Any], Awaitable[Any]]], client: Any, case: str,
+    answer: httpx.Response, secret: str,
+) -> None:  # fmt: skip
+    """The call answered with ``answer`` returns a typed result or raises a typed ProviderError."""
+    method, path, invoke = call
+    with respx.mock(base_url=host) as router:
         router.route(method=method, path=path).mock(return_value=answer)
-        async with sens_client() as client:
+        async with client:
             try:
                 await invoke(client)
             except errors.ProviderError as error:
-                assert error.provider == "sens"
+                assert error.provider == provider
+                assert secret not in str(error)
             except (KeyError, TypeError, AttributeError, ValueError) as error:  # pragma: no cover - the failure
                 pytest.fail(f"{type(error).__name__} escaped for {case!r}: {error}")
+
+
+@pytest.mark.parametrize(("case", "answer"), ANSWERS, ids=[case for case, _ in ANSWERS])
+@pytest.mark.parametrize("call", list(SENS_CALLS))
+async def test_sens_answers(case: str, answer: httpx.Response, call: str) -> None:
+    await check_typed("sens", SENS_HOST, SENS_CALLS[call], sens_client(), case, answer, secret="secret-key")
 
 
 NHN_ANSWERS = [
@@ -100,17 +109,7 @@ NHN_ANSWERS = [
 @pytest.mark.parametrize(("case", "answer"), NHN_ANSWERS, ids=[case for case, _ in NHN_ANSWERS])
 @pytest.mark.parametrize("call", list(NHN_CALLS))
 async def test_nhn_answers(case: str, answer: httpx.Response, call: str) -> None:
-    method, path, invoke = NHN_CALLS[call]
-    with respx.mock(base_url=NHN_HOST) as router:
-        router.route(method=method, path=path).mock(return_value=answer)
-        async with nhn_client() as client:
-            try:
-                await invoke(client)
-            except errors.ProviderError as error:
-                assert error.provider == "nhn"
-                assert "app-key" not in str(error)
-            except (KeyError, TypeError, AttributeError, ValueError) as error:  # pragma: no cover - the failure
-                pytest.fail(f"{type(error).__name__} escaped for {case!r}: {error}")
+    await check_typed("nhn", NHN_HOST, NHN_CALLS[call], nhn_client(), case, answer, secret="app-key")
 
 
 async def test_an_empty_204_is_a_typed_result() -> None:
