@@ -109,6 +109,14 @@ class Message:
     template_id: str | None = None
     """A provider-side template (NHN); ``text`` may then be empty."""
 
+    def text_for(self, recipient: Recipient) -> str:
+        """The text ``recipient`` gets: its own, or else the message's."""
+        return self.text if recipient.text is None else recipient.text
+
+    def subject_for(self, recipient: Recipient) -> str | None:
+        """The subject ``recipient`` gets: its own, or else the message's."""
+        return self.subject if recipient.subject is None else recipient.subject
+
 
 @attrs.frozen(kw_only=True)
 class RecipientOutcome:

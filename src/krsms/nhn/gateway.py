@@ -139,15 +139,14 @@ class NhnGateway(BatchingGateway):
 
     def batch_key(self, message: Message, recipient: Recipient, kind: MessageKind) -> Hashable:
         """One body and title per request: recipients share a request only if they share both."""
-        text = message.text if recipient.text is None else recipient.text
-        subject = message.subject if recipient.subject is None else recipient.subject
-        return kind, text, subject if kind is not MessageKind.SMS else None
+        subject = message.subject_for(recipient) if kind is not MessageKind.SMS else None
+        return kind, message.text_for(recipient), subject
 
     def send_request(self, message: Message, batch: Batch, attempt: BatchAttempt) -> SendRequest:
         """The body of one batch's send request."""
-        first = batch.recipients[0]
-        text = message.text if first.text is None else first.text
-        subject = message.subject if first.subject is None else first.subject
+        first = batch.recipients[0]  # the batch key makes every recipient's text and subject equal
+        text = message.text_for(first)
+        subject = message.subject_for(first)
         international = message.country_code != "82"
         return SendRequest(
             send_no=normalize_number(message.sender, field="sender"),
