@@ -51,28 +51,28 @@ def make_gateway(
     """The gateway for ``credentials.provider``; ``placeholder_keys`` fills missing keys for
     work that never reaches the network (a dry run)."""
     filler = "dry-run" if placeholder_keys else ""
-    options: dict[str, object] = {
-        "max_concurrency": max_concurrency,
-        "requests_per_second": requests_per_second,
-        "drain_timeout": DRAIN_SECONDS,
-    }
-    if base_url:
-        options["base_url"] = base_url
     if credentials.provider == "sens":
-        from krsms.sens import SensGateway
+        from krsms.sens import DEFAULT_BASE_URL, SensGateway
 
         return SensGateway(
             access_key=credentials.access_key or filler,
             secret_key=credentials.secret_key or filler,
             service_id=credentials.service_id or filler,
-            **options,  # type: ignore[arg-type]
+            base_url=base_url or DEFAULT_BASE_URL,
+            max_concurrency=max_concurrency,
+            requests_per_second=requests_per_second,
+            drain_timeout=DRAIN_SECONDS,
         )
+    from krsms.nhn import DEFAULT_BASE_URL as NHN_BASE_URL
     from krsms.nhn import NhnGateway
 
     return NhnGateway(
         app_key=credentials.app_key or filler,
         secret_key=credentials.nhn_secret_key,
-        **options,  # type: ignore[arg-type]
+        base_url=base_url or NHN_BASE_URL,
+        max_concurrency=max_concurrency,
+        requests_per_second=requests_per_second,
+        drain_timeout=DRAIN_SECONDS,
     )
 
 
