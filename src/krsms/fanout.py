@@ -25,7 +25,7 @@ import asyncio
 import logging
 import uuid
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Hashable, Iterable
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Hashable, Iterable, Iterator
 from contextlib import aclosing
 from datetime import datetime, timezone
 from typing import TypeVar
@@ -63,15 +63,18 @@ NOT_RECEIVED = "not_received"
 
 @attrs.frozen(kw_only=True)
 class Batch:
-    """Recipients sent in one request: ``(input index, normalised recipient)`` pairs."""
+    """Recipients sent in one request, normalised, with their positions in the input."""
 
     kind: MessageKind
-    entries: tuple[tuple[int, Recipient], ...]
+    indexes: tuple[int, ...]
+    """Each recipient's position in the input (recipients list or stream)."""
+    recipients: tuple[Recipient, ...]
+    """The recipients, in batch order."""
 
     @property
-    def recipients(self) -> tuple[Recipient, ...]:
-        """The recipients, in batch order."""
-        return tuple(recipient for _, recipient in self.entries)
+    def entries(self) -> Iterator[tuple[int, Recipient]]:
+        """``(input index, recipient)`` pairs, in batch order."""
+        return zip(self.indexes, self.recipients, strict=True)
 
     def outcomes(
         self,
@@ -129,30 +132,32 @@ class _Batcher:
         self.batch_size = batch_size
         self.max_buffered = max_buffered
         self.buffered = 0
-        self._groups: dict[Hashable, list[tuple[int, Recipient]]] = {}
+        self._groups: dict[Hashable, tuple[list[int], list[Recipient]]] = {}
         self._kinds: dict[Hashable, MessageKind] = {}
 
-    def add(self, key: Hashable, kind: MessageKind, entry: tuple[int, Recipient]) -> Batch | None:
+    def add(self, key: Hashable, kind: MessageKind, index: int, recipient: Recipient) -> Batch | None:
         group = self._groups.get(key)
         if group is None:
-            group = self._groups[key] = []
+            group = self._groups[key] = ([], [])
             self._kinds[key] = kind
-        group.append(entry)
+        indexes, recipients = group
+        indexes.append(index)
+        recipients.append(recipient)
         self.buffered += 1
-        if len(group) >= self.batch_size:
+        if len(indexes) >= self.batch_size:
             return self._release(key)
         if self.buffered > self.max_buffered:
             # Many small groups (e.g. per-recipient texts on NHN): send the largest early.
-            return self._release(max(self._groups, key=lambda k: len(self._groups[k])))
+            return self._release(max(self._groups, key=lambda k: len(self._groups[k][0])))
         return None
 
     def flush(self) -> list[Batch]:
         return [self._release(key) for key in list(self._groups)]
 
     def _release(self, key: Hashable) -> Batch:
-        entries = self._groups.pop(key)
-        self.buffered -= len(entries)
-        return Batch(kind=self._kinds.pop(key), entries=tuple(entries))
+        indexes, recipients = self._groups.pop(key)
+        self.buffered -= len(indexes)
+        return Batch(kind=self._kinds.pop(key), indexes=tuple(indexes), recipients=tuple(recipients))
 
 
 class _Pacer:
@@ -261,7 +266,8 @@ class BatchingGateway(AsyncClosing):
         """
         self.check_message(message)
         default_kind = message_kind(message, self.rules)
-        entries: list[_Entry] = []
+        recipients: list[Recipient] = []
+        kinds: list[MessageKind] = []
         for index, recipient in enumerate(message.recipients):
             resolved, kind = resolve_recipient(
                 message,
@@ -270,19 +276,20 @@ class BatchingGateway(AsyncClosing):
                 default_kind=default_kind,
                 field=f"recipients[{index}]",
             )
-            entries.append((index, resolved, kind))
-        if not entries:
+            recipients.append(resolved)
+            kinds.append(kind)
+        if not recipients:
             raise errors.ValidationError("recipients", "is empty", limit="at least 1", value=0)
         progress = progress if progress is not None else SendProgress()
         if progress.total is None:
-            progress.total = len(entries)
-        cursor = _Cursor(entries)
+            progress.total = len(recipients)
+        cursor = _Cursor(recipients, kinds)
         try:
             async with aclosing(self._run(message, cursor, progress)) as reports:
                 async for _ in reports:
                     pass
         except BaseException:
-            not_started = [entry for entry in cursor.remaining() if not isinstance(entry, RecipientOutcome)]
+            not_started = cursor.remaining()
             progress.record(
                 SendReport(
                     outcomes=tuple(
@@ -343,7 +350,7 @@ class BatchingGateway(AsyncClosing):
                 invalid.append(entry)
                 continue
             index, recipient, kind = entry
-            batch = batcher.add(self.batch_key(message, recipient, kind), kind, (index, recipient))
+            batch = batcher.add(self.batch_key(message, recipient, kind), kind, index, recipient)
             if batch is not None:
                 requests[batch.kind] = requests.get(batch.kind, 0) + 1
         for batch in batcher.flush():
@@ -444,7 +451,7 @@ class BatchingGateway(AsyncClosing):
                 invalid.append(entry)
                 continue
             index, recipient, kind = entry
-            batch = batcher.add(self.batch_key(message, recipient, kind), kind, (index, recipient))
+            batch = batcher.add(self.batch_key(message, recipient, kind), kind, index, recipient)
             if batch is not None:
                 ready.append(batch)
                 return False
@@ -573,7 +580,11 @@ class BatchingGateway(AsyncClosing):
         missing = [outcome for outcome in found if outcome.status is SendStatus.NOT_SENT]
         if not (resend and missing):
             return SendReport(outcomes=tuple(found), requests=report.requests)
-        retry_batch = Batch(kind=batch.kind, entries=tuple((o.index, o.recipient) for o in missing))
+        retry_batch = Batch(
+            kind=batch.kind,
+            indexes=tuple(outcome.index for outcome in missing),
+            recipients=tuple(outcome.recipient for outcome in missing),
+        )
         logger.info("%s resending %d recipients the provider never received", self.provider, len(missing))
         again = await self._send_settled(message, retry_batch, resend=False)
         kept = [outcome for outcome in found if outcome.status is not SendStatus.NOT_SENT]
@@ -612,20 +623,29 @@ async def _iterate(source: Iterable[T] | AsyncIterable[T]) -> AsyncIterator[T]:
 
 
 class _Cursor:
-    """Async iterator over a list that remembers how far it got."""
+    """Async iterator over resolved recipients that remembers how far it got.
 
-    def __init__(self, entries: list[_Entry]):
-        self._entries = entries
+    Recipients and kinds are kept in two lists, not as one tuple each: a tuple per recipient
+    would double the objects Python's cyclic collector walks during a large send.
+    """
+
+    def __init__(self, recipients: list[Recipient], kinds: list[MessageKind]):
+        self._recipients = recipients
+        self._kinds = kinds
         self.position = 0
 
     def __aiter__(self) -> _Cursor:
         return self
 
     async def __anext__(self) -> _Entry:
-        if self.position >= len(self._entries):
+        position = self.position
+        if position >= len(self._recipients):
             raise StopAsyncIteration
-        self.position += 1
-        return self._entries[self.position - 1]
+        self.position = position + 1
+        return position, self._recipients[position], self._kinds[position]
 
-    def remaining(self) -> list[_Entry]:
-        return self._entries[self.position :]
+    def remaining(self) -> list[tuple[int, Recipient, MessageKind]]:
+        start = self.position
+        return list(
+            zip(range(start, len(self._recipients)), self._recipients[start:], self._kinds[start:], strict=True)
+        )

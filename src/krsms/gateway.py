@@ -11,6 +11,7 @@ Application code written against these names runs unchanged on SENS and NHN::
 from __future__ import annotations
 
 import enum
+import operator
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
 from datetime import datetime
@@ -245,7 +246,7 @@ class SendProgress:
         """Every outcome so far, in input order."""
         end = self._finished if self._finished is not None else time.perf_counter()
         return SendReport(
-            outcomes=tuple(sorted(self._outcomes, key=lambda outcome: outcome.index)),
+            outcomes=tuple(sorted(self._outcomes, key=operator.attrgetter("index"))),
             requests=self.requests,
             error=self.error,
             cancelled=self.cancelled,

@@ -254,9 +254,9 @@ class NhnGateway(BatchingGateway):
 
 def _outcomes(batch: Batch, result: SendResult) -> list[RecipientOutcome]:
     answers: Sequence[SendResultItem | None] = result.send_result_list
-    in_order = len(answers) == len(batch.entries) and all(
+    in_order = len(answers) == len(batch.recipients) and all(
         answer is not None and answer.recipient_no == recipient.number
-        for answer, (_, recipient) in zip(answers, batch.entries, strict=True)
+        for answer, recipient in zip(answers, batch.recipients, strict=True)
     )
     if not in_order:
         answers = _matched_by_number(batch, result.send_result_list)
@@ -272,7 +272,7 @@ def _matched_by_number(batch: Batch, answers: tuple[SendResultItem, ...]) -> lis
     for answer in answers:
         by_number[answer.recipient_no].append(answer)
     matched: list[SendResultItem | None] = []
-    for _, recipient in batch.entries:
+    for recipient in batch.recipients:
         queue = by_number.get(recipient.number)
         matched.append(queue.popleft() if queue else None)
     return matched
