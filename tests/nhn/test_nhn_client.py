@@ -1435,6 +1435,26 @@ async def test_upload_attachment_refuses_a_bad_file_before_any_request(
     assert route.call_count == 0
 
 
+@pytest.mark.parametrize(
+    ("call", "field", "value"),
+    [
+        (lambda c: c.list_sms(SendQuery(request_id="R1", page_size=1001)), "page_size", 1001),
+        (lambda c: c.list_sms(SendQuery(request_id="R1", page_size=0)), "page_size", 0),
+        (lambda c: c.list_categories(PageQuery(page_num=0)), "page_num", 0),
+    ],
+)
+async def test_paging_outside_nhn_limits_is_refused_before_any_request(
+    call: Callable[[NhnClient], Awaitable[object]], field: str, value: int, client: NhnClient
+) -> None:
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.route().mock(return_value=httpx.Response(500))
+        with pytest.raises(errors.ValidationError) as caught:
+            await call(client)
+
+    assert (caught.value.field, caught.value.value) == (field, value)
+    assert route.call_count == 0
+
+
 # --- downloads --------------------------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ import attrs
 import httpx
 
 from krsms.closing import AsyncClosing
+from krsms.errors import ValidationError
 from krsms.images import check_jpeg
 from krsms.nhn.api import DEFAULT_BASE_URL, PROVIDER, NhnApi, Page
 from krsms.nhn.errors import NhnNotFoundError
@@ -482,7 +483,18 @@ class NhnClient(AsyncClosing):
     # --- paging -------------------------------------------------------------------------------
 
     def _params(self, query: object) -> dict[str, Any]:
-        """A query model as query parameters: NHN's names and dates, sequences comma-joined."""
+        """A query model as query parameters: NHN's names and dates, sequences comma-joined.
+
+        Paging is checked first: NHN allows ``pageSize`` 1 to 1,000 and pages from 1.
+        """
+        page_size = getattr(query, "page_size", None)
+        if page_size is not None and not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValidationError(
+                "page_size", f"must be 1 to {MAX_PAGE_SIZE}", limit=f"1-{MAX_PAGE_SIZE}", value=page_size
+            )
+        page_num = getattr(query, "page_num", None)
+        if page_num is not None and page_num < 1:
+            raise ValidationError("page_num", "pages are numbered from 1", limit=">= 1", value=page_num)
         dumped: Mapping[str, Any] = self.api.dump(query)
         return {name: ",".join(value) if isinstance(value, list) else value for name, value in dumped.items()}
 
