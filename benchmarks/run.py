@@ -174,24 +174,31 @@ READING = """
 - The ideal counts only the injected latency. The emulator also spends time handling each
   request (validating and storing every recipient in Python), which the raw httpx and
   aiohttp loops pay as much as krsms does: compare krsms with them for the SDK's own cost.
-- SENS sends 100 recipients a request, so per-request costs dominate and krsms stays close
-  to the raw loops.
-- NHN sends 1,000 recipients a request, so per-recipient work dominates: krsms validates
-  every number and text (EUC-KR bytes, emoji), builds typed request models, parses every
-  `sendResultList` entry into a typed result and gives every recipient its own outcome.
-  That is the CPU column's difference, and on a 2-core machine shared with the emulator it
-  shows in wall time once concurrency is high. At realistic provider latency (hundreds of
-  ms) it disappears into the wait.
-- About a quarter of that CPU is Python's cyclic garbage collector walking the
-  per-recipient objects a `send()` keeps for its report (measured: 27% less CPU with
-  `gc.disable()`). krsms leaves the collector alone (no global state); a campaign script
-  can use `send_stream` with `SendProgress(keep_outcomes=False)` to keep fewer objects
-  alive, or tune `gc.set_threshold` itself.
+- SENS sends 100 recipients a request, so per-request costs dominate and krsms's wall time
+  stays close to the raw loops'. Its HTTP path costs what raw httpx costs (same httpcore
+  work per request, measured with cProfile side by side).
+- krsms spends a few microseconds of CPU per recipient that a raw loop does not: it
+  validates every number and text (EUC-KR bytes, emoji), builds typed request models,
+  parses every NHN `sendResultList` entry into a typed result and gives every recipient its
+  own outcome. NHN sends 1,000 recipients a request, so there this per-recipient work is
+  most of the CPU column, and on a 2-core machine shared with the emulator it shows in wall
+  time once concurrency is high. At realistic provider latency (hundreds of ms) it
+  disappears into the wait.
+- About 30% of an NHN send's CPU is Python's cyclic garbage collector (measured with
+  `gc.disable()`): its full collections walk every object a `send()` keeps for its report,
+  a `Recipient` and a `RecipientOutcome` per recipient. krsms leaves the collector alone (no
+  global state); a campaign script can use `send_stream` with
+  `SendProgress(keep_outcomes=False)` to keep fewer objects alive, or tune
+  `gc.set_threshold` itself.
+- Every client here runs with `sniffio` installed (`krsms[fast]`, part of `bench`). Without
+  it httpcore retries a failed import on every request, about 0.5 ms of CPU each for krsms
+  and raw httpx alike, which hides the SDK's own cost behind httpcore's.
 - Memory does not grow with the stream: only `max_concurrency` batches are buffered.
 - Profiling (cProfile, pyinstrument) found and removed waste: a `repr` of every outcome
   that asyncio made when a send's report was returned from `asyncio.run`, Python-level
-  enum hashing per recipient, a regex per clean number, and outcome matching by dict when
-  NHN answers in order.
+  enum hashing per recipient, a regex per clean number, outcome matching by dict when NHN
+  answers in order, and an `(index, recipient)` tuple per recipient held for the whole send
+  (the collector's full passes over them took twice as long).
 """
 
 
