@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -52,6 +53,18 @@ async def test_a_slow_answer_arrives_after_the_delay_with_the_real_body() -> Non
     answer, app = await send_with(Faults(slow_rate=1.0, slow_delay=0.01))
     assert answer.status_code == 202
     assert len(app.state.ledger) == 1
+
+
+async def test_latency_holds_the_answer_of_a_request_processed_on_arrival() -> None:
+    app = create_app(EmulatorConfig(faults=Faults(latency=1.0)))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://emulator", auth=DocumentSigner()) as client:
+        sending = asyncio.create_task(client.post(f"{SERVICE}/messages", json=BODY))
+        done, _ = await asyncio.wait({sending}, timeout=0.2)
+        assert not done, "the answer is held for the latency"
+        assert len(app.state.ledger) == 1, "the request was processed when it arrived"
+        answer = await sending
+    assert answer.status_code == 202
 
 
 async def test_faults_only_hit_sends_unless_asked() -> None:

@@ -194,3 +194,10 @@ async def test_message_results_and_sender_numbers(nhn: httpx.AsyncClient) -> Non
     assert results["totalCount"] == 1
     senders = (await nhn.get(f"{BASE}/sendNos")).json()["body"]["data"]
     assert "15446859" in [item["sendNo"] for item in senders]
+
+
+async def test_clearing_the_deliveries_forgets_the_stored_sends(nhn: httpx.AsyncClient) -> None:
+    request_id = (await nhn.post(f"{BASE}/sender/sms", json=sms("01000000001"))).json()["body"]["data"]["requestId"]
+    assert (await nhn.delete("/_emulator/deliveries")).status_code == 204
+    listed = (await nhn.get(f"{BASE}/sender/sms", params={"requestId": request_id})).json()["body"]
+    assert (listed["totalCount"], listed["data"]) == (0, [])

@@ -5,7 +5,7 @@ Inspection API (never faulted, under :data:`~krsms.emulator.config.INSPECTION_PR
 - ``GET /_emulator/health`` -> ``{"status": "ok"}``
 - ``GET /_emulator/deliveries?provider=&request_id=&recipient=&status=`` -> a JSON list of
   every recorded recipient (snake_case fields of :class:`~krsms.emulator.ledger.Delivery`)
-- ``DELETE /_emulator/deliveries`` -> forget them
+- ``DELETE /_emulator/deliveries`` -> forget every send (the ledger and the providers' look-ups)
 - ``GET /_emulator/faults`` / ``PUT /_emulator/faults`` (a JSON object of
   :class:`~krsms.emulator.config.Faults` fields; unspecified fields take their defaults)
 - ``GET /_emulator/stats`` -> request and injected-fault counters

@@ -31,7 +31,10 @@ class Faults:
 
     seed: int = 0
     latency: float = 0.0
-    """Seconds added to every provider request."""
+    """Seconds a provider request takes to be answered, counted from its arrival. The
+    emulator processes the request at once and holds the answer until then, so its own work
+    is part of the latency, as a real provider's is; faults "before processing" answer after
+    it, unprocessed."""
     latency_jitter: float = 0.0
     """Extra seconds drawn uniformly from ``[0, latency_jitter]`` per request."""
     rate_limit_rate: float = 0.0

@@ -37,6 +37,8 @@ FAULT_KINDS = (
     "drop_after_processing",
     "slow",
 )
+AFTER_PROCESSING = frozenset({"error_after_processing", "drop_after_processing", "slow"})
+"""Fault kinds that store the request before failing its answer (the ambiguous ones)."""
 
 
 class DroppedConnection(Exception):
@@ -120,36 +122,45 @@ class FaultInjector:
             return
         self.state.count(f"{provider}.sends")
         kind, latency = self.state.draw()
-        if latency:
-            await asyncio.sleep(latency)
         if kind is not None:
             self.state.count(f"faults.{kind}")
+        if kind is None and not latency:
+            await self.app(scope, receive, send)
+        elif kind is None or kind in AFTER_PROCESSING:
+            await self._after_processing(kind, latency, scope, receive, send)
+        else:
+            await asyncio.sleep(latency)
+            await self._before_processing(kind, send)
+
+    async def _before_processing(self, kind: str, send: Any) -> None:
         if kind == "rate_limit":
             await _answer(send, 429, b'{"error":"Too Many Requests"}', retry_after=self.state.faults.retry_after)
         elif kind == "server_error":
             await _answer(send, 500, b'{"error":"Internal Server Error"}')
         elif kind == "unavailable":
             await _answer(send, 503, b'{"error":"Service Unavailable"}')
-        elif kind == "drop":
-            await _drop(send)
-        elif kind is None:
-            await self.app(scope, receive, send)
         else:
-            await self._after_processing(kind, scope, receive, send)
+            await _drop(send)
 
-    async def _after_processing(self, kind: str, scope: Scope, receive: Any, send: Any) -> None:
+    async def _after_processing(self, kind: str | None, latency: float, scope: Scope, receive: Any, send: Any) -> None:
+        """Process the request at once, hold the answer until ``latency`` has passed since it
+        arrived (the emulator's own work counts as part of it), then answer or fail."""
+        loop = asyncio.get_running_loop()
+        answer_at = loop.time() + latency
         captured = _Captured()
 
         async def capture(message: Message) -> None:
             captured.messages.append(message)
 
         await self.app(scope, receive, capture)
+        await asyncio.sleep(max(0.0, answer_at - loop.time()))
         if kind == "error_after_processing":
             await _answer(send, 500, b'{"error":"Internal Server Error"}')
         elif kind == "drop_after_processing":
             await _drop(send)
-        else:  # slow: the answer arrives after slow_delay, typically past the client's timeout
-            await asyncio.sleep(self.state.faults.slow_delay)
+        else:
+            if kind == "slow":  # the answer arrives after slow_delay, typically past the client's timeout
+                await asyncio.sleep(self.state.faults.slow_delay)
             for message in captured.messages:
                 await send(message)
 

@@ -8,7 +8,7 @@ through the inspection API (``GET /_emulator/deliveries``).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 import attrs
@@ -38,16 +38,25 @@ class Delivery:
 
 
 class Ledger:
-    """Thread-safe append-only list of deliveries (uvicorn may serve from another thread)."""
+    """Thread-safe append-only list of deliveries (uvicorn may serve from another thread).
+
+    Provider routes register :meth:`on_clear` callbacks, so clearing the ledger makes the
+    whole emulator forget its sends, not just this record of them.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._deliveries: list[Delivery] = []
+        self._clear_callbacks: list[Callable[[], None]] = []
 
-    def record(self, delivery: Delivery) -> None:
-        """Append one delivery."""
+    def record(self, deliveries: Iterable[Delivery]) -> None:
+        """Append the deliveries of one send request."""
         with self._lock:
-            self._deliveries.append(delivery)
+            self._deliveries.extend(deliveries)
+
+    def on_clear(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` whenever the ledger is cleared (a provider forgetting its sends)."""
+        self._clear_callbacks.append(callback)
 
     def cancel(self, provider: str, request_id: str) -> int:
         """Mark every accepted delivery of a request cancelled; returns how many changed."""
@@ -64,9 +73,11 @@ class Ledger:
         return changed
 
     def clear(self) -> None:
-        """Forget everything (``DELETE /_emulator/deliveries``)."""
+        """Forget every send (``DELETE /_emulator/deliveries``): this record and the providers'."""
         with self._lock:
             self._deliveries.clear()
+        for callback in self._clear_callbacks:
+            callback()
 
     def __iter__(self) -> Iterator[Delivery]:
         with self._lock:

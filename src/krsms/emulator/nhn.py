@@ -114,7 +114,7 @@ class NhnRecipient:
     request_date: datetime
     create_date: datetime
     reserved: bool
-    file_ids: list[int]
+    file_ids: tuple[int, ...]
     status: str = "1"
     result_code: str | None = None
     result_date: datetime | None = None
@@ -184,6 +184,13 @@ class NhnApi:
         self.clock = clock
         self.state = NhnState()
         self._file_ids = itertools.count(1)
+        ledger.on_clear(self.forget_sends)
+
+    def forget_sends(self) -> None:
+        """Drop every stored send (look-ups, reservations); files, templates and the rest stay."""
+        with self.state.lock:
+            self.state.recipients.clear()
+            self.state.by_request.clear()
 
     def routes(self) -> list[BaseRoute]:
         """Every route, with full paths."""
@@ -303,7 +310,9 @@ class NhnApi:
             secrets.choice(string.ascii_letters + string.digits) for _ in range(11)
         )
         stored: list[NhnRecipient] = []
+        deliveries: list[Delivery] = []
         results = []
+        attachments = tuple(file_ids)
         for seq, item in enumerate(recipients, start=1):
             number = item.get("recipientNo") or item["internationalRecipientNo"]
             code = self.config.rejected_numbers.get(number, 0)
@@ -319,7 +328,7 @@ class NhnApi:
                 }
             )
             message_text = self._substitute(text, item.get("templateParameter"))
-            self.ledger.record(
+            deliveries.append(
                 Delivery(
                     provider="nhn",
                     request_id=request_id,
@@ -355,11 +364,12 @@ class NhnApi:
                 request_date=reserve_at or now,
                 create_date=now,
                 reserved=reserve_at is not None,
-                file_ids=list(file_ids),
+                file_ids=attachments,
             )
             if reserve_at is None:
                 record.settle(now, self.config.undeliverable_numbers.get(number))
             stored.append(record)
+        self.ledger.record(deliveries)
         with self.state.lock:
             self.state.recipients.extend(stored)
             self.state.by_request[request_id] = stored

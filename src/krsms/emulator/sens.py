@@ -140,6 +140,13 @@ class SensApi:
         self.clock = clock
         self.state = SensState()
         self._ids = itertools.count(1)
+        ledger.on_clear(self.forget_sends)
+
+    def forget_sends(self) -> None:
+        """Drop every stored send request and message; uploaded files and unsubscribes stay."""
+        with self.state.lock:
+            self.state.requests.clear()
+            self.state.messages.clear()
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -251,6 +258,7 @@ class SensApi:
             reserve_time_zone=zone_name if reserve_time else None,
             reserve_status="READY" if reserve_time else None,
         )
+        deliveries: list[Delivery] = []
         for item in messages:
             to = item["to"]
             message = SensMessage(
@@ -270,7 +278,7 @@ class SensApi:
             if reserve_time is None:
                 self._complete(message, now)
             stored.messages.append(message)
-            self.ledger.record(
+            deliveries.append(
                 Delivery(
                     provider="sens",
                     request_id=request_id,
@@ -285,6 +293,7 @@ class SensApi:
                     accepted_at=now,
                 )
             )
+        self.ledger.record(deliveries)
         with self.state.lock:
             self.state.requests[request_id] = stored
             for message in stored.messages:
