@@ -313,12 +313,12 @@ class Transport:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         idempotent: bool | None = None,
-        expect_empty: bool = False,
     ) -> Response:
-        """Send a request with retries; returns the 2xx answer or raises a typed error.
+        """Send a request with retries; returns the 2xx answer (empty bodies included) or
+        raises a typed error.
 
         ``idempotent`` defaults to True for GET, PUT and DELETE; a POST is a send unless
-        said otherwise. ``expect_empty`` accepts an empty 2xx body (204).
+        said otherwise.
         """
         if idempotent is None:
             idempotent = method in ("GET", "HEAD", "PUT", "DELETE")

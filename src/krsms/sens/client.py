@@ -156,12 +156,12 @@ class SensClient(AsyncClosing):
 
     async def cancel_reservation(self, reserve_id: str) -> None:
         """S6 ``DELETE /reservations/{reserveId}``: cancel a reserved send (204)."""
-        await self.transport.request("DELETE", self._url(f"/reservations/{_segment(reserve_id)}"), expect_empty=True)
+        await self.transport.request("DELETE", self._url(f"/reservations/{_segment(reserve_id)}"))
 
     async def cancel_scheduled_message(self, schedule_code: str, message_id: str) -> None:
         """S7 ``DELETE /schedules/{scheduleCode}/messages/{messageId}`` (older document)."""
         path = f"/schedules/{_segment(schedule_code)}/messages/{_segment(message_id)}"
-        await self.transport.request("DELETE", self._url(path), expect_empty=True)
+        await self.transport.request("DELETE", self._url(path))
 
     # -- S8/S9/S10 ------------------------------------------------------------------------
 
@@ -195,7 +195,7 @@ class SensClient(AsyncClosing):
     async def delete_unsubscribes(self, numbers: Iterable[str]) -> None:
         """S10 ``DELETE /unsubscribes`` (a JSON body on DELETE): unblock numbers, 1,000 per request."""
         for chunk in self._number_chunks(numbers):
-            await self.transport.request("DELETE", self._url("/unsubscribes"), json=chunk, expect_empty=True)
+            await self.transport.request("DELETE", self._url("/unsubscribes"), json=chunk)
 
     # -- plumbing -------------------------------------------------------------------------
 
