@@ -67,9 +67,7 @@ async def test_missing_headers_and_unknown_service_are_refused(app: Starlette) -
     ("body", "field"),
     [
         (sms(*[f"010{index:08d}" for index in range(101)]), "messages"),
-        (sms("01012345678", content="가" * 45 + "a"), "content"),
         (sms("01012345678", content="안녕 😀"), "content"),
-        (sms("01012345678", subject="가" * 21), "subject"),
         (sms("01012345678", sender=SENDER), "sender"),
         (sms("010-1234-5678"), "messages[0].to"),
         (sms("01012345678", reserveTime="2001-01-01 10:00"), "reserveTime"),
@@ -86,6 +84,16 @@ async def test_document_rules_answer_400_naming_the_field(
     assert answer.status_code == 400
     assert answer.json()["errorMessage"].startswith(field)
     assert len(app.state.ledger) == 0
+
+
+async def test_a_subject_or_content_over_its_limit_is_cut_and_sent(sens: httpx.AsyncClient, app: Starlette) -> None:
+    body = sms("01012345678", type="LMS", subject="가" * 21, content="나" * 999 + "abc")
+    assert (await sens.post(f"{SERVICE}/messages", json=body)).status_code == 202
+    short = await sens.post(f"{SERVICE}/messages", json=sms("01012345678", content="a" + "가" * 45))
+    assert short.status_code == 202
+    long_one, sms_one = list(app.state.ledger)
+    assert (long_one.subject, long_one.text) == ("가" * 20, "나" * 999 + "ab")
+    assert sms_one.text == "a" + "가" * 44  # 89 bytes: the 45th character would straddle byte 90
 
 
 async def test_lms_allows_2000_bytes(sens: httpx.AsyncClient) -> None:

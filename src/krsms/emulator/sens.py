@@ -10,7 +10,13 @@ Answers follow the SENS document; where it is silent the choices are:
 - an unregistered sender number is such a 400; numbers in ``rejected_numbers`` (SENS
   cannot refuse one recipient at send time) are accepted and fail delivery with code 3001,
   numbers in ``undeliverable_numbers`` fail delivery with their code;
-- immediate sends complete at once; reservations stay READY until due, then DONE.
+- immediate sends complete at once; reservations stay READY until due, then DONE;
+- a send with a ``scheduleCode`` and no ``reserveTime`` belongs to a schedule the emulator
+  cannot see: its messages stay READY (the request's statusName is ``scheduled``) until
+  cancelled with S7.
+
+Documented behaviour it reproduces: a subject or content over its EUC-KR byte limit is cut
+at the limit and sent; an upload with the same file name and size returns the stored file.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ MAX_UNSUBSCRIBES = 1000
 MAX_FILE_BYTES = 300 * 1024
 BYTE_LIMITS = {"SMS": 90, "LMS": 2000, "MMS": 2000}
 SUBJECT_BYTES = 40
+FILE_KEPT = timedelta(days=6)
 SEND_FIELDS = frozenset(
     {"type", "contentType", "countryCode", "from", "subject", "content", "messages", "files",
      "reserveTime", "reserveTimeZone", "scheduleCode"}
@@ -129,6 +136,17 @@ def _euc_kr_bytes(field: str, text: str) -> int:
         return len(text.encode("cp949"))
     except UnicodeEncodeError as error:
         raise bad_request(field, f"character {text[error.start]!r} cannot be encoded in EUC-KR") from None
+
+
+def _cut(text: str | None, limit: int) -> str | None:
+    """``text`` cut to ``limit`` EUC-KR bytes, never inside a character: what SENS sends when
+    a subject or content is longer than its type allows."""
+    if text is None:
+        return None
+    encoded = text.encode("cp949")
+    if len(encoded) <= limit:
+        return text
+    return encoded[:limit].decode("cp949", errors="ignore")
 
 
 class SensApi:
@@ -235,7 +253,7 @@ class SensApi:
         content = body.get("content")
         if not isinstance(content, str) or not content:
             raise bad_request("content", "is required")
-        self._check_text("content", content, kind)
+        self._check_text("content", content)
         subject = body.get("subject")
         if subject is not None:
             self._check_subject("subject", subject)
@@ -245,7 +263,7 @@ class SensApi:
         if len(messages) > MAX_MESSAGES:
             raise bad_request("messages", f"has {len(messages)} items; at most {MAX_MESSAGES}")
         for position, item in enumerate(messages):
-            self._check_message(position, item, kind)
+            self._check_message(position, item)
         file_ids = self._check_files(body.get("files"), kind)
         reserve_time, zone_name = self._check_reservation(body.get("reserveTime"), body.get("reserveTimeZone"))
         now = self.clock.now()
@@ -269,13 +287,13 @@ class SensApi:
                 country_code=str(body.get("countryCode", "82")),
                 sender=sender,
                 to=to,
-                subject=item.get("subject", subject),
-                content=item.get("content", content),
+                subject=_cut(item.get("subject", subject), SUBJECT_BYTES),
+                content=_cut(item.get("content", content), BYTE_LIMITS[kind]) or "",
                 file_ids=file_ids,
                 schedule_code=body.get("scheduleCode"),
                 request_time=now,
             )
-            if reserve_time is None:
+            if reserve_time is None and message.schedule_code is None:
                 self._complete(message, now)
             stored.messages.append(message)
             deliveries.append(
@@ -308,19 +326,17 @@ class SensApi:
             status_code=202,
         )
 
-    def _check_text(self, field: str, text: str, kind: str) -> None:
-        size = _euc_kr_bytes(field, text)
-        if size > BYTE_LIMITS[kind]:
-            raise bad_request(field, f"is {size} bytes; {kind} allows {BYTE_LIMITS[kind]}")
+    @staticmethod
+    def _check_text(field: str, text: str) -> None:
+        _euc_kr_bytes(field, text)
 
-    def _check_subject(self, field: str, subject: Any) -> None:
+    @staticmethod
+    def _check_subject(field: str, subject: Any) -> None:
         if not isinstance(subject, str):
             raise bad_request(field, "must be a string")
-        size = _euc_kr_bytes(field, subject)
-        if size > SUBJECT_BYTES:
-            raise bad_request(field, f"is {size} bytes; at most {SUBJECT_BYTES}")
+        _euc_kr_bytes(field, subject)
 
-    def _check_message(self, position: int, item: Any, kind: str) -> None:
+    def _check_message(self, position: int, item: Any) -> None:
         field = f"messages[{position}]"
         if not isinstance(item, dict):
             raise bad_request(field, "must be an object")
@@ -333,7 +349,7 @@ class SensApi:
         if "content" in item:
             if not isinstance(item["content"], str) or not item["content"]:
                 raise bad_request(f"{field}.content", "must be a non-empty string")
-            self._check_text(f"{field}.content", item["content"], kind)
+            self._check_text(f"{field}.content", item["content"])
         if "subject" in item:
             self._check_subject(f"{field}.subject", item["subject"])
 
@@ -415,12 +431,23 @@ class SensApi:
         if len(content) > MAX_FILE_BYTES:
             raise bad_request(body_field, f"is {len(content)} bytes; at most {MAX_FILE_BYTES}")
         now = self.clock.now()
-        file_id = self._new_id("F")
-        self.state.files[file_id] = {"name": name, "size": len(content), "created": now}
+        # "A file with the same name and size is recognised as the same file and reused."
+        file_id = next(
+            (
+                known
+                for known, stored in self.state.files.items()
+                if (stored["name"], stored["size"]) == (name, len(content)) and now < stored["created"] + FILE_KEPT
+            ),
+            None,
+        )
+        if file_id is None:
+            file_id = self._new_id("F")
+            self.state.files[file_id] = {"name": name, "size": len(content), "created": now}
+        created = self.state.files[file_id]["created"]
         return {
             "fileId": file_id,
-            "createTime": _format(now),
-            "expireTime": _format(now + timedelta(days=6)),
+            "createTime": _format(created),
+            "expireTime": _format(created + FILE_KEPT),
         }
 
     # -- S3/S4 look-ups -------------------------------------------------------------------
@@ -464,6 +491,8 @@ class SensApi:
             if request_id and stored.reserve_status in ("READY", "CANCELED"):
                 status_name = "reserved"
                 continue
+            if request_id and stored.reserve_time is None and any(m.schedule_code for m in stored.messages):
+                status_name = "scheduled"
             for message in stored.messages:
                 if bounds is not None:
                     moment = message.request_time if given[0] == "request" else message.complete_time

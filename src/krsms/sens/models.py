@@ -337,3 +337,20 @@ def _reserve_time_in_its_zone(unstructure: Any) -> Any:
 
 
 converter.register_unstructure_hook(SendRequest, _reserve_time_in_its_zone(converter.get_unstructure_hook(SendRequest)))
+
+
+def _reservation_in_its_zone(structure: Any) -> Any:
+    """S5 answers ``reserveTime`` as a wall-clock time in ``reserveTimeZone``, not in Seoul."""
+
+    def hook(data: Any, cls: type[Reservation]) -> Reservation:
+        reservation: Reservation = structure(data, cls)
+        wall_clock = datetime.fromisoformat(str(data["reserveTime"]))
+        if wall_clock.tzinfo is not None:
+            return reservation
+        zone = ZoneInfo(reservation.reserve_time_zone or DEFAULT_TIME_ZONE)
+        return attrs.evolve(reservation, reserve_time=wall_clock.replace(tzinfo=zone))
+
+    return hook
+
+
+converter.register_structure_hook(Reservation, _reservation_in_its_zone(converter.get_structure_hook(Reservation)))
