@@ -235,6 +235,10 @@ def redact_in_httpx_logs(pattern: re.Pattern[str]) -> None:
     _httpx_log_filter.patterns.add(pattern)
 
 
+async def _replay(content: bytes) -> AsyncIterator[bytes]:
+    yield content
+
+
 class Transport:
     """Sends a provider's requests through one ``httpx.AsyncClient``.
 
@@ -409,12 +413,19 @@ class Transport:
 
     @asynccontextmanager
     async def stream(
-        self, method: str, url: str, *, params: Mapping[str, Any] | None = None
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        check_json: Callable[[Response], object] | None = None,
     ) -> AsyncIterator[AsyncIterator[bytes]]:
         """Open a streamed answer (large downloads); yields an async iterator of byte chunks.
 
-        Not retried: a download is idempotent, but a half-consumed stream cannot be resumed
-        transparently; call again instead.
+        A 2xx answer declared as JSON is read whole and given to ``check_json`` first, for
+        providers that answer a failed download with an error envelope and HTTP 200 (NHN);
+        it raises the typed error. Not retried: a download is idempotent, but a half-consumed
+        stream cannot be resumed transparently; call again instead.
         """
         async with self._slot():
             try:
@@ -425,17 +436,22 @@ class Transport:
                     auth=self._auth or httpx.USE_CLIENT_DEFAULT,
                     timeout=self._request_timeout or httpx.USE_CLIENT_DEFAULT,
                 ) as response:
-                    if not 200 <= response.status_code < 300:
-                        content = await response.aread()
-                        raise self._error_parser(
-                            Response(
-                                status_code=response.status_code,
-                                headers=response.headers,
-                                content=content,
-                                url=self.redact(str(response.request.url)),
-                            )
-                        )
-                    yield self._chunks(response, method, url)
+                    success = 200 <= response.status_code < 300
+                    is_json = response.headers.get("content-type", "").startswith("application/json")
+                    if success and not (is_json and check_json is not None):
+                        yield self._chunks(response, method, url)
+                        return
+                    answer = Response(
+                        status_code=response.status_code,
+                        headers=response.headers,
+                        content=await response.aread(),
+                        url=self.redact(str(response.request.url)),
+                    )
+                    if not success:
+                        raise self._error_parser(answer)
+                    if check_json is not None:
+                        check_json(answer)
+                    yield _replay(answer.content)
             except httpx.HTTPError as exc:
                 raise self._transport_error(exc, method, url) from None
 

@@ -34,13 +34,15 @@ class ProviderRules:
     """How far ahead a reservation may be; None when the provider sets no documented limit."""
     supports_templates: bool = False
     requires_ad_notice: bool = False
-    """Advertisements must start with ``(광고)`` and carry the ``무료수신거부`` opt-out line."""
+    """Advertisements must start with ``(광고)`` and carry the opt-out line (``무료수신거부`` or
+    ``무료거부`` and the 080 number)."""
     sms_only: bool = False
     """Only SMS can be sent (e.g. NHN's authentication-code endpoint): no LMS, MMS or images."""
 
 
 AD_PREFIX = "(광고)"
-AD_OPT_OUT = "무료수신거부"
+AD_OPT_OUTS = ("무료수신거부", "무료거부")
+"""The opt-out wordings NHN accepts (its examples: ``[무료수신거부]080...``, ``[무료거부]080...``)."""
 
 
 def check_message(message: Message, rules: ProviderRules, *, now: datetime | None = None) -> None:
@@ -154,10 +156,11 @@ def check_ad_notice(text: str, *, field: str) -> None:
     """The notice Korean law asks of an advertisement: ``(광고)`` first, the free opt-out last."""
     if not text.startswith(AD_PREFIX):
         raise ValidationError(field, f"an advertisement must start with {AD_PREFIX}", limit=AD_PREFIX, value=text[:20])
-    if AD_OPT_OUT not in text.replace(" ", ""):
+    compact = text.replace(" ", "")
+    if not any(wording in compact for wording in AD_OPT_OUTS):
         raise ValidationError(
             field,
-            f"an advertisement must carry the opt-out line '{AD_OPT_OUT} <080 number>'",
-            limit=AD_OPT_OUT,
+            f"an advertisement must carry the opt-out line '{AD_OPT_OUTS[0]} <080 number>' (or {AD_OPT_OUTS[1]})",
+            limit=" or ".join(AD_OPT_OUTS),
             value=text[-30:],
         )

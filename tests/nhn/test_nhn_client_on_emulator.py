@@ -7,9 +7,6 @@ reservations, CSV exports, tags, UIDs and their phone numbers) is driven in-proc
 scenarios round-trip state (create -> list -> get -> update -> get -> delete -> typed error)
 and assert on the typed results the client parses, so a request the emulator misreads or an
 answer the client cannot structure fails here, not in production.
-
-Where the two disagree, the test is marked ``xfail(strict=True)`` with the mismatch and the
-side that should change according to NHN's v2.2 document.
 """
 
 from __future__ import annotations
@@ -27,18 +24,22 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from krsms import errors
 from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, create_app
 from krsms.nhn.client import NhnClient
 from krsms.nhn.converter import MinuteTime
 from krsms.nhn.errors import (
     CategoryError,
+    CategoryNotFoundError,
     NhnAuthenticationError,
     NhnError,
     SenderNumberError,
     SendError,
+    SendNotFoundError,
     StatisticsError,
     TagError,
     TemplateError,
+    TemplateNotFoundError,
     UnsubscribeError,
 )
 from krsms.nhn.models import (
@@ -219,8 +220,8 @@ async def test_an_sms_is_found_by_every_sms_look_up(client: NhnClient) -> None:
     every = [item.recipient_no async for item in client.iter_sms(SendQuery(request_id=sent.request_id, page_size=1))]
     assert every == [FIRST, UNDELIVERABLE]
 
-    await refused(client.get_sms(sent.request_id, 9), SendError, -2008)
-    await refused(client.get_mms(sent.request_id, 1), SendError, -2008)
+    await refused(client.get_sms(sent.request_id, 9), SendNotFoundError, -2008)
+    await refused(client.get_mms(sent.request_id, 1), SendNotFoundError, -2008)
     await refused(client.list_sms(SendQuery(send_no=SENDER)), SendError, -2011)
     await refused(client.send_sms(SendRequest(send_no=SENDER, body="x", recipient_list=to("12"))), SendError, -2019)
     await refused(client.send_sms(SendRequest(send_no=SENDER, body="", recipient_list=to(FIRST))), SendError, -2014)
@@ -313,7 +314,7 @@ async def test_auth_and_advertising_sends_are_kept_apart(client: NhnClient) -> N
     auth_window = SendQuery(start_request_date=start, end_request_date=end)
     assert [item.request_id async for item in client.iter_auth_sms(auth_window)] == [auth.request_id]
     assert [item.request_id async for item in client.iter_sms(auth_window)] == [ad_sms.request_id]
-    await refused(client.get_sms(auth.request_id, 1), SendError, -2008)
+    await refused(client.get_sms(auth.request_id, 1), SendNotFoundError, -2008)
 
     advertisement = await client.get_sms(ad_sms.request_id, 1)
     assert (advertisement.ad_yn, advertisement.body, advertisement.send_type) == (True, AD_TEXT, "0")
@@ -426,7 +427,8 @@ async def test_categories_round_trip(client: NhnClient) -> None:
     await refused(client.delete_category(created.category_id), CategoryError, -2201)
     await client.delete_category(child.category_id)
     await client.delete_category(created.category_id)
-    await refused(client.get_category(created.category_id), CategoryError, -2202)
+    gone = await refused(client.get_category(created.category_id), CategoryNotFoundError, -2202)
+    assert isinstance(gone, errors.NotFoundError), "catchable as the neutral kind"
     await refused(
         client.update_category(created.category_id, CategoryUpdate(category_name="x", use_yn=True)),
         CategoryError,
@@ -561,10 +563,12 @@ async def test_templates_round_trip_and_fill_sends(client: NhnClient) -> None:
 
     await refused(client.delete_category(category.category_id), CategoryError, -2201)
     await client.delete_template("welcome")
-    await refused(client.get_template("welcome"), TemplateError, -2110)
+    await refused(client.get_template("welcome"), TemplateNotFoundError, -2110)
     await refused(client.delete_template("welcome"), TemplateError, -2113)
-    await refused(client.update_template("nope", change), TemplateError, -2107)
-    await refused(client.send_sms(SendRequest(template_id="welcome", recipient_list=to(FIRST))), TemplateError, -2110)
+    await refused(client.update_template("nope", change), TemplateNotFoundError, -2107)
+    await refused(
+        client.send_sms(SendRequest(template_id="welcome", recipient_list=to(FIRST))), TemplateNotFoundError, -2110
+    )
     assert [item.template_id async for item in client.iter_templates()] == ["promo"]
 
 
@@ -733,7 +737,7 @@ async def test_reservations_are_listed_and_cancelled(client: NhnClient) -> None:
     assert (await client.get_sms(reserved.request_id, 1)).msg_status == "4"
     assert (await client.get_sms(reserved.request_id, 2)).msg_status == "1"
 
-    await refused(client.reservation(immediate.request_id, 1), SendError, -2008)
+    await refused(client.reservation(immediate.request_id, 1), SendNotFoundError, -2008)
     past = MinuteTime(datetime.now(SEOUL) - timedelta(days=1))
     await refused(
         client.send_sms(SendRequest(send_no=SENDER, body="x", request_date=past, recipient_list=to(FIRST))),
@@ -981,7 +985,7 @@ async def test_tag_sends_reach_the_tagged_uids_and_are_looked_up(client: NhnClie
     export = await client.request_download(DownloadRequest(send_type="0", request_id=sms_id))
     assert export.download_type == "TAG"
 
-    await refused(client.get_tag_send_recipient(sms_id, 9), SendError, -2008)
+    await refused(client.get_tag_send_recipient(sms_id, 9), SendNotFoundError, -2008)
     await refused(client.list_tag_sends(TagSendQuery(send_type="0")), SendError, -2011)
     unknown_tag = TagSendRequest(body="x", send_no=SENDER, tag_expression=("nope",))
     await refused(client.send_tag_sms(unknown_tag), TagError, -7001)
@@ -990,18 +994,9 @@ async def test_tag_sends_reach_the_tagged_uids_and_are_looked_up(client: NhnClie
     )
 
 
-# --- mismatches between the client, the emulator and NHN's document ---------------------------
+# --- what a first run of this suite found the two sides disagreeing on, now fixed ----------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "N39: for an unknown download id the emulator answers HTTP 200 with the NHN envelope "
-        "isSuccessful=false, resultCode -2008; NhnClient.download/download_to only check the HTTP "
-        "status, so the JSON error is streamed (and saved to the file) as if it were the CSV. "
-        "The client should unwrap a JSON envelope on N39 and raise the typed error."
-    ),
-)
 async def test_downloading_an_unknown_export_raises_the_typed_error(client: NhnClient, tmp_path: Path) -> None:
     target = tmp_path / "export.csv"
     with pytest.raises(SendError) as caught:
@@ -1010,14 +1005,6 @@ async def test_downloading_an_unknown_export_raises_the_typed_error(client: NhnC
     assert not target.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "N35: the document answers attachFileList[] (fileId, filePath, fileName) for one reserved "
-        "recipient; the emulator's reservation item has no attachFileList, so "
-        "Reservation.attach_file_list is None for a reserved MMS. The emulator should add it."
-    ),
-)
 async def test_a_reserved_mms_lists_its_image(client: NhnClient) -> None:
     image = await client.upload_attachment("coupon.jpg", JPEG, "tester")
     sent = await client.send_mms(
@@ -1036,14 +1023,6 @@ async def test_a_reserved_mms_lists_its_image(client: NhnClient) -> None:
     assert [(file.file_id, file.file_name) for file in reservation.attach_file_list] == [(image.file_id, "coupon.jpg")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "N34/N35: the document answers templateName and templateParameter (a JSON string) for a "
-        "reserved recipient; the emulator always answers null for both, even for a send with a "
-        "stored template and parameters. The emulator should fill them."
-    ),
-)
 async def test_a_reservation_names_its_template_and_parameters(client: NhnClient) -> None:
     await client.create_template(
         TemplateCreate(
@@ -1070,15 +1049,6 @@ async def test_a_reservation_names_its_template_and_parameters(client: NhnClient
     assert json.loads(found.template_parameter) == {"name": "철수"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "N34: the document lists sendNo, templateId and the startRequestDate/endRequestDate and "
-        "startCreateDate/endCreateDate windows as optional filters of the reservation list; the "
-        "emulator ignores them (it filters only requestId, sendType, recipientNo, messageStatus) "
-        "and answers every reservation. The emulator should apply them."
-    ),
-)
 async def test_the_reservation_list_honours_its_documented_filters(client: NhnClient) -> None:
     soon, later = ahead(days=1), ahead(days=2)
     first = await client.send_sms(SendRequest(send_no=SENDER, body="a", request_date=soon, recipient_list=to(FIRST)))
@@ -1093,41 +1063,17 @@ async def test_the_reservation_list_honours_its_documented_filters(client: NhnCl
     assert [item.request_id for item in by_date.items] == [first.request_id]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "N2/N3: the client sends userId with the send and the document's look-up answer carries "
-        "userId; the emulator stores no userId and answers null, so SentMessage.user_id is None. "
-        "The emulator should echo the send's userId."
-    ),
-)
 async def test_the_look_ups_echo_the_user_id_of_the_send(client: NhnClient) -> None:
     sent = await client.send_sms(SendRequest(send_no=SENDER, body="x", user_id="tester", recipient_list=to(FIRST)))
     assert (await client.get_sms(sent.request_id, 1)).user_id == "tester"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "N2: resultCode is a documented filter of the SMS list (MTR1 success / MTR2 failure, the "
-        "look-up code table); the emulator ignores it on N2/N5/N8 (it honours it only on N37), so "
-        "SendQuery(result_code='MTR2') lists delivered recipients too. The emulator should filter."
-    ),
-)
 async def test_the_sms_list_filters_by_result_code(client: NhnClient) -> None:
     sent = await client.send_sms(SendRequest(send_no=SENDER, body="x", recipient_list=to(FIRST, UNDELIVERABLE)))
     failed = await client.list_sms(SendQuery(request_id=sent.request_id, result_code="MTR2"))
     assert [item.recipient_no for item in failed.items] == [UNDELIVERABLE]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "N10/N11: the document's examples accept the short opt-out line '[무료거부]080XXXXXXX' "
-        "(ja: [無料拒否]) besides '무료수신거부'; the emulator accepts only '무료수신거부' and refuses "
-        "the short form with -6003. The emulator should accept both."
-    ),
-)
 async def test_an_advertisement_may_use_the_short_opt_out_line(client: NhnClient) -> None:
     sent = await client.send_ad_sms(
         SendRequest(send_no=SENDER, body=f"(광고) 세일\n[무료거부]{UNSUBSCRIBE_NO}", recipient_list=to(FIRST))

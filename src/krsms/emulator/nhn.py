@@ -50,7 +50,7 @@ MAX_RESERVE_AHEAD = timedelta(days=60)
 REGISTERED_SENDERS = ("15446859", "0212345678", "0200000000")
 """Sender numbers the emulator treats as registered (N32), besides any sender used."""
 AD_PREFIX = "(광고)"
-AD_OPT_OUT = "무료수신거부"
+AD_OPT_OUTS = ("무료수신거부", "무료거부")
 SEND_FIELDS = frozenset(
     {"templateId", "body", "title", "sendNo", "requestDate", "senderGroupingKey", "recipientList", "userId",
      "attachFileIdList", "statsId", "originCode"}
@@ -115,9 +115,19 @@ class NhnRecipient:
     create_date: datetime
     reserved: bool
     file_ids: tuple[int, ...]
+    user_id: str | None = None
+    template_parameter: str | None = None
+    """The recipient's ``templateParameter`` as the JSON string look-ups answer."""
     status: str = "1"
     result_code: str | None = None
     result_date: datetime | None = None
+
+    @property
+    def result_class(self) -> str | None:
+        """The look-up code of the result (``MTR1`` success, ``MTR2`` failure), once settled."""
+        if self.result_code is None:
+            return None
+        return "MTR1" if self.result_code == SUCCESS_CODE else "MTR2"
 
     def settle(self, now: datetime, failure: str | None) -> None:
         """Deliver (or fail) the message now."""
@@ -281,7 +291,8 @@ class NhnApi:
         self._check_text(text, 255 if kind == "SMS" else 4000)
         if title is not None:
             self._check_text(str(title), 120)
-        if advertisement and not (text.startswith(AD_PREFIX) and AD_OPT_OUT in text.replace(" ", "")):
+        compact = text.replace(" ", "")
+        if advertisement and not (text.startswith(AD_PREFIX) and any(wording in compact for wording in AD_OPT_OUTS)):
             raise Failure(-6003, "본문에 수신거부 안내 문구가 없음")
         file_ids = body.get("attachFileIdList") or []
         if file_ids and kind == "SMS":
@@ -365,6 +376,8 @@ class NhnApi:
                 create_date=now,
                 reserved=reserve_at is not None,
                 file_ids=attachments,
+                user_id=body.get("userId"),
+                template_parameter=_json_text(item.get("templateParameter")),
             )
             if reserve_at is None:
                 record.settle(now, self.config.undeliverable_numbers.get(number))
@@ -476,7 +489,7 @@ class NhnApi:
             "telecomCodeName": "SKT" if record.result_date else None,
             "mtPr": str(record.seq),
             "sendType": record.send_type,
-            "userId": None,
+            "userId": record.user_id,
             "adYn": "Y" if record.advertisement else "N",
             "resultMessage": "",
             "senderGroupingKey": record.grouping_key,
@@ -514,17 +527,26 @@ class NhnApi:
         except ValueError:
             raise Failure(-2000, "유효하지 않은 날짜 형식") from None
 
+    def windows(self, query: Mapping[str, Any]) -> list[tuple[str, datetime, datetime]]:
+        """The request and create date windows a query gives with both ends: (record
+        attribute, start, end)."""
+        return [
+            (attribute, self.parse_date(str(query[start])), self.parse_date(str(query[end])))
+            for start, end, attribute in (
+                ("startRequestDate", "endRequestDate", "request_date"),
+                ("startCreateDate", "endCreateDate", "create_date"),
+            )
+            if query.get(start) and query.get(end)
+        ]
+
     def select(self, query: Mapping[str, Any], send_types: set[str]) -> list[NhnRecipient]:
         """The stored recipients a look-up (or a download reservation) asks for: by ``requestId``
         or a request/create date window (at most a month), then by the documented filters."""
         request_id = query.get("requestId")
-        window = None
-        for start, end in (("startRequestDate", "endRequestDate"), ("startCreateDate", "endCreateDate")):
-            if query.get(start) and query.get(end):
-                window = (start, self.parse_date(str(query[start])), self.parse_date(str(query[end])))
-                if window[2] - window[1] > timedelta(days=31):
-                    raise Failure(-4000, "조회 범위가 1개월 초과")
-        if not request_id and window is None:
+        windows = self.windows(query)
+        if any(end - start > timedelta(days=31) for _, start, end in windows):
+            raise Failure(-4000, "조회 범위가 1개월 초과")
+        if not request_id and not windows:
             raise Failure(-2011, "필수 조회 파라미터가 비어있음")
         self.settle_due()
         filters = {
@@ -543,10 +565,10 @@ class NhnApi:
         for record in candidates:
             if record.send_type not in send_types:
                 continue
-            if window is not None:
-                moment = record.request_date if window[0] == "startRequestDate" else record.create_date
-                if not window[1] <= moment <= window[2]:
-                    continue
+            if not _within(record, windows):
+                continue
+            if query.get("resultCode") and record.result_class != query["resultCode"]:
+                continue
             if all(
                 str(getattr(record, attribute)) == str(query[name])
                 for name, attribute in filters.items()
@@ -656,14 +678,28 @@ class NhnApi:
             "messageType": "AUTH" if record.send_type == "2" else record.kind,
             "adYn": "Y" if record.advertisement else "N",
             "templateId": record.template_id,
-            "templateParameter": None,
-            "templateName": None,
+            "templateParameter": record.template_parameter,
+            "templateName": self.template_names(record.template_id)["templateName"],
             "title": record.title,
             "body": record.body,
             "messageStatus": status,
             "createUser": None,
             "createDate": format_time(record.create_date),
             "updateDate": format_time(record.result_date or record.create_date),
+            **(
+                {
+                    "attachFileList": [
+                        {
+                            "fileId": file_id,
+                            "filePath": self.state.files[file_id]["filePath"],
+                            "fileName": self.state.files[file_id]["fileName"],
+                        }
+                        for file_id in record.file_ids
+                    ]
+                }
+                if record.send_type == "1"
+                else {}
+            ),
         }
 
     async def reservations(self, request: Request) -> Any:
@@ -671,6 +707,7 @@ class NhnApi:
         self.settle_due()
         query = request.query_params
         status_filter = query.get("messageStatus")
+        windows = self.windows(query)
         items = [
             self._reservation_item(record)
             for record in list(self.state.recipients)
@@ -678,6 +715,9 @@ class NhnApi:
             and query.get("requestId") in (None, record.request_id)
             and query.get("sendType") in (None, record.send_type)
             and query.get("recipientNo") in (None, record.recipient)
+            and query.get("sendNo") in (None, record.sender)
+            and query.get("templateId") in (None, record.template_id)
+            and _within(record, windows)
         ]
         if status_filter:
             items = [item for item in items if item["messageStatus"] == status_filter]
@@ -713,6 +753,14 @@ class NhnApi:
             if all(record.status == "4" for record in self.state.by_request[request_id]):
                 self.ledger.cancel("nhn", request_id)
         return {"data": {"requestedCount": len(body["reservationList"]), "canceledCount": canceled}}
+
+
+def _within(record: NhnRecipient, windows: list[tuple[str, datetime, datetime]]) -> bool:
+    return all(start <= getattr(record, attribute) <= end for attribute, start, end in windows)
+
+
+def _json_text(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def nhn_routes(config: EmulatorConfig, ledger: Ledger, clock: Clock) -> list[BaseRoute]:

@@ -49,7 +49,6 @@ from starlette.responses import Response
 
 from krsms.emulator.clock import SEOUL
 from krsms.emulator.nhn import (
-    SUCCESS_CODE,
     Failure,
     NhnApi,
     NhnCategory,
@@ -890,12 +889,7 @@ class NhnManagement:
             first, last = self.api.parse_date(body["startResultDate"]), self.api.parse_date(body["endResultDate"])
             records = [record for record in records if record.result_date and first <= record.result_date <= last]
         if body.get("resultCode"):
-            records = [
-                record
-                for record in records
-                if record.result_code
-                and ("MTR1" if record.result_code == SUCCESS_CODE else "MTR2") == body["resultCode"]
-            ]
+            records = [record for record in records if record.result_class == body["resultCode"]]
         with_text = body.get("isIncludeTitleAndBody") is True
         output = io.StringIO()
         writer = csv.writer(output, lineterminator="\r\n")

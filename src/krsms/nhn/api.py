@@ -145,9 +145,10 @@ class NhnApi:
     async def stream(
         self, path: str, *, params: Mapping[str, Any] | None = None
     ) -> AsyncIterator[AsyncIterator[bytes]]:
-        """GET a large answer (CSV download) as an async iterator of byte chunks."""
+        """GET a large answer (CSV download) as an async iterator of byte chunks; a JSON
+        answer is an envelope, and a failed one raises its typed error (NHN answers 200)."""
         async with self.transport.stream(
-            "GET", self.url(path), params=convert.drop_none(params) if params else None
+            "GET", self.url(path), params=convert.drop_none(params) if params else None, check_json=self.unwrap
         ) as chunks:
             yield chunks
 

@@ -3,7 +3,8 @@
 NHN reports most failures with HTTP 200 and ``header.isSuccessful: false``; the code ranges
 follow NHN's error code table (common, send/look-up, template, category, sender number,
 statistics, 080 opt-out, tag). Each class also inherits the neutral kind, so both
-``except krsms.nhn.TemplateError`` and ``except krsms.BadRequestError`` work.
+``except krsms.nhn.TemplateError`` and ``except krsms.BadRequestError`` work; the codes
+that mean "no such thing" are also :class:`krsms.NotFoundError`.
 """
 
 from __future__ import annotations
@@ -47,6 +48,10 @@ class SendError(NhnError, errors.BadRequestError):
     """A send or look-up refused (-1006, -2000..-2052, -4000): recipients, dates, text, files."""
 
 
+class SendNotFoundError(SendError, errors.NotFoundError):
+    """The ``requestId`` names no send (-2008) or the attachment does not exist (-2004)."""
+
+
 class QuotaExceededError(SendError):
     """The monthly sending quota is used up (-2052): every further send fails too."""
 
@@ -57,8 +62,16 @@ class TemplateError(NhnError, errors.BadRequestError):
     """Template registration, update or use failed (-2100..-2117, -2043)."""
 
 
+class TemplateNotFoundError(TemplateError, errors.NotFoundError):
+    """The template does not exist (-2110), or no template has that id (-2107)."""
+
+
 class CategoryError(NhnError, errors.BadRequestError):
     """Template category failure (-2200..-2205)."""
+
+
+class CategoryNotFoundError(CategoryError, errors.NotFoundError):
+    """The category, or the parent category named, does not exist (-2202, -2203)."""
 
 
 class SenderNumberError(NhnError, errors.BadRequestError):
@@ -89,6 +102,12 @@ _EXACT: dict[int, type[NhnError]] = {
     -2043: TemplateError,
     -1006: SendError,
     -4000: SendError,
+    -2004: SendNotFoundError,
+    -2008: SendNotFoundError,
+    -2107: TemplateNotFoundError,
+    -2110: TemplateNotFoundError,
+    -2202: CategoryNotFoundError,
+    -2203: CategoryNotFoundError,
 }
 
 _RANGES: tuple[tuple[int, int, type[NhnError]], ...] = (
