@@ -223,6 +223,21 @@ async def test_a_tag_send_resolves_its_recipients(nhn: httpx.AsyncClient, app: S
     assert code_of(await nhn.post(f"{BASE}/tag-sender/sms", json={**body, "title": "제목"})) == -9997
 
 
+async def test_a_tag_send_without_auto_send_waits_undelivered(nhn: httpx.AsyncClient) -> None:
+    vip = await tag(nhn, "VIP")
+    contact = [{"contactType": "PHONE_NUMBER", "contact": "01000000001"}]
+    ok(await nhn.post(f"{BASE}/uids", json={"uids": [{"uid": "a", "tagIds": [vip], "contacts": contact}]}))
+    body = {"body": "안내", "sendNo": "15446859", "tagExpression": [vip], "autoSendYn": "N"}
+    request_id = ok(await nhn.post(f"{BASE}/tag-sender/sms", json=body))["data"]["requestId"]
+    start, end = window(minutes=5)
+    listed = ok(
+        await nhn.get(f"{BASE}/tag-sender", params={"sendType": "0", "startRequestDate": start, "endRequestDate": end})
+    )
+    assert [(item["autoSendYn"], item["masterStatusCode"]) for item in listed["data"]] == [("N", "READY")]
+    sent = ok(await nhn.get(f"{BASE}/sender/sms", params={"requestId": request_id}))
+    assert [(item["msgStatus"], item["resultDate"]) for item in sent["data"]] == [("1", None)]
+
+
 async def test_the_block_list_round_trips_and_blocks_advertisements(nhn: httpx.AsyncClient) -> None:
     block = {"unsubscribeNo": "0801234567", "recipientNoList": ["01000000001", "01000000002"]}
     ok(await nhn.post(f"{BASE}/blockservice/recipients", json=block))

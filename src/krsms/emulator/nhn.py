@@ -275,9 +275,11 @@ class NhnApi:
         send_type: str,
         advertisement: bool,
         max_recipients: int | None = MAX_RECIPIENTS,
+        hold: bool = False,
     ) -> dict[str, Any]:
         """N1/N4/N7/N10/N11 (and the tag sends, without a recipient limit): validate, store and
-        record a send."""
+        record a send. ``hold`` keeps an immediate send requested but undelivered (a tag send
+        with ``autoSendYn`` N)."""
         if not isinstance(body, dict) or set(body) - SEND_FIELDS:
             raise Failure(-9997, "유효하지 않은 JSON 형식")
         body = self.apply_template(body, send_type)
@@ -379,7 +381,7 @@ class NhnApi:
                 user_id=body.get("userId"),
                 template_parameter=_json_text(item.get("templateParameter")),
             )
-            if reserve_at is None:
+            if reserve_at is None and not hold:
                 record.settle(now, self.config.undeliverable_numbers.get(number))
             stored.append(record)
         self.ledger.record(deliveries)

@@ -9,8 +9,9 @@ Choices where the document is silent:
   tighter, at most one pair of parentheses and three operators, as the UID ``wheres``) to
   the phone numbers of the matching UIDs, sorted by UID, without duplicates, and is then
   stored and recorded like a plain send of its type (N2/N5 find it too); no recipient
-  answers -2001; a malformed expression or unknown tag answers -7001; ``autoSendYn`` is
-  stored and echoed but the send goes out either way; the ``templateParameter`` applies to
+  answers -2001; a malformed expression or unknown tag answers -7001; with ``autoSendYn``
+  N the recipients stay requested and undelivered (``msgStatus`` 1, the tag send READY):
+  the emulator has no console to send them from; the ``templateParameter`` applies to
   every recipient;
 - an emulated app starts with one top-level category (ID 1, undeletable: -2205); a
   category without ``categoryParentId`` (or with 0) goes under it; a category that still
@@ -326,7 +327,12 @@ class NhnManagement:
         send_body["recipientList"] = [{"recipientNo": number, **recipient} for number in numbers]
         effective = self.api.apply_template(send_body, send_type)
         answer = self.api.send(
-            send_body, kind=kind, send_type=send_type, advertisement=ad_yn == "Y", max_recipients=None
+            send_body,
+            kind=kind,
+            send_type=send_type,
+            advertisement=ad_yn == "Y",
+            max_recipients=None,
+            hold=auto_send_yn == "N",
         )
         data = answer["data"]
         self.tag_sends[data["requestId"]] = TagSend(
