@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -1512,3 +1513,13 @@ def test_repr_shows_neither_app_key_nor_secret() -> None:
 def test_a_recipient_needs_a_number() -> None:
     with pytest.raises(errors.ValidationError):
         SendRecipient(country_code="82")
+
+
+async def test_a_send_drops_its_typed_request_before_the_network_wait(client: NhnClient, api: respx.MockRouter) -> None:
+    api.post(f"{PREFIX}/sender/sms").respond(200, text=SEND_ANSWER)
+    request = attrs.evolve(SMS_REQUEST)
+    alive = weakref.ref(request)
+    pending = client.send_sms(request)
+    del request
+    assert alive() is None, "1,000 recipient models must not live through the request"
+    assert (await pending).request_id == "20180810100630ReZQ6KZzAH0"

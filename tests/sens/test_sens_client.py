@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import weakref
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
@@ -480,3 +481,25 @@ async def test_s3_queries_sens_would_refuse_are_refused_first(query: MessageQuer
                 await sens.list_messages(query)
         assert not router.calls
     assert caught.value.field == field
+
+
+async def test_a_send_drops_its_typed_request_before_the_network_wait(
+    client: SensClient, api: respx.MockRouter
+) -> None:
+    api.post(f"{SERVICE}/messages").respond(
+        202,
+        json={
+            "requestId": "R-1",
+            "requestTime": "2019-07-25T17:05:12.345",
+            "statusCode": "202",
+            "statusName": "success",
+        },
+    )
+    request = SendRequest(
+        type=MessageType.SMS, from_="0212345678", content="x", messages=(SendMessage(to="01012345678"),)
+    )
+    alive = weakref.ref(request)
+    pending = client.send(request)
+    del request
+    assert alive() is None, "the recipient models must not live through the request"
+    assert (await pending).request_id == "R-1"

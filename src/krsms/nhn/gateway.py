@@ -14,8 +14,9 @@ batch whose answer was lost is found again by its grouping key through the send 
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import AsyncIterator, Hashable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Hashable, Sequence
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import attrs
 import httpx
@@ -168,15 +169,19 @@ class NhnGateway(BatchingGateway):
 
     async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> list[RecipientOutcome]:
         """One send request; each recipient's outcome from its ``sendResultList`` entry."""
-        request = self.send_request(message, batch, attempt)
-        long = batch.kind is not MessageKind.SMS
-        if self.authentication:
-            result = await self.client.send_auth_sms(request)
-        elif message.advertisement:
-            result = await (self.client.send_ad_mms(request) if long else self.client.send_ad_sms(request))
-        else:
-            result = await (self.client.send_mms(request) if long else self.client.send_sms(request))
+        send = self._endpoint(batch.kind, advertisement=message.advertisement)
+        # No name holds the typed request: it becomes the JSON body before the network wait.
+        result = await send(self.send_request(message, batch, attempt))
         return _outcomes(batch, result)
+
+    def _endpoint(
+        self, kind: MessageKind, *, advertisement: bool
+    ) -> Callable[[SendRequest], Coroutine[Any, Any, SendResult]]:
+        if self.authentication:
+            return self.client.send_auth_sms
+        if kind is MessageKind.SMS:
+            return self.client.send_ad_sms if advertisement else self.client.send_sms
+        return self.client.send_ad_mms if advertisement else self.client.send_mms
 
     async def reconcile_batch(
         self, message: Message, batch: Batch, attempt: BatchAttempt

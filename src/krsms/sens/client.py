@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import time
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Coroutine, Iterable, Mapping
 from datetime import timedelta
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -92,14 +92,17 @@ class SensClient(AsyncClosing):
 
     # -- S1 -------------------------------------------------------------------------------
 
-    async def send(self, request: SendRequest) -> SendResult:
+    def send(self, request: SendRequest) -> Coroutine[Any, Any, SendResult]:
         """S1 ``POST /messages``: send SMS/LMS/MMS to up to 100 recipients (202).
 
         Never retried once it may have reached SENS (see :class:`~krsms.transport.RetryPolicy`).
+        The request becomes its JSON body when called, so the typed recipients need not live
+        through the network wait.
         """
-        response = await self.transport.request(
-            "POST", self._url("/messages"), json=converter.unstructure(request), idempotent=False
-        )
+        return self._send(converter.unstructure(request))
+
+    async def _send(self, body: Any) -> SendResult:
+        response = await self.transport.request("POST", self._url("/messages"), json=body, idempotent=False)
         return self._parse(response, SendResult)
 
     # -- S2 -------------------------------------------------------------------------------
