@@ -203,8 +203,9 @@ READING = """
 - Profiling (cProfile, pyinstrument) found and removed waste: a `repr` of every outcome
   that asyncio made when a send's report was returned from `asyncio.run`, Python-level
   enum hashing per recipient, a regex per clean number, outcome matching by dict when NHN
-  answers in order, and an `(index, recipient)` tuple per recipient held for the whole send
-  (the collector's full passes over them took twice as long).
+  answers in order, an `(index, recipient)` tuple per recipient held for the whole send
+  (the collector's full passes over them took twice as long), and typed request models
+  kept alive through the network wait (built into the JSON body at call time now).
 """
 
 
