@@ -7,6 +7,8 @@ from flags or environment variables and are never echoed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -185,6 +187,7 @@ def send(
     )
 
     async def run() -> int:
+        stop_on_sigterm()
         async with sending.make_gateway(
             credentials,
             base_url=base_url,
@@ -206,10 +209,21 @@ def send(
     except KrSmsError as error:
         console.print(f"[red]error:[/] {error}", markup=True)
         raise typer.Exit(2) from None
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError) as interruption:
         console.print(f"interrupted: settled recipients are in {results}; run again with --resume")
-        raise typer.Exit(130) from None
+        raise typer.Exit(130 if isinstance(interruption, KeyboardInterrupt) else 143) from None
     raise typer.Exit(code)
+
+
+def stop_on_sigterm() -> None:
+    """Let SIGTERM (``kill``, ``docker stop``, systemd) cancel the running command like Ctrl-C
+    does, so batches in flight are settled and written before exiting, instead of the process
+    dying with them unrecorded (a later ``--resume`` could then send them twice)."""
+    main = asyncio.current_task()
+    if main is None:
+        return
+    with contextlib.suppress(NotImplementedError):  # Windows event loops have no signal handlers
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main.cancel)
 
 
 @app.command()
