@@ -21,7 +21,7 @@ from krsms import (
     ValidationError,
     errors,
 )
-from krsms.fanout import CANCELLED, JOB_STOPPED, LOCAL_INVALID
+from krsms.fanout import CANCELLED, JOB_STOPPED, LOCAL_INVALID, VALIDATION_SLICE
 from krsms.testing import FakeGateway, FakeRequest, numbers
 
 SENDER = "0212345678"
@@ -332,3 +332,28 @@ def test_a_report_repr_is_a_summary_not_every_outcome() -> None:
     )
     text = repr(SendReport(outcomes=outcomes, requests=50))
     assert text == "SendReport(5000 outcomes: accepted=5000, requests=50, cancelled=False, error=None)"
+
+
+async def test_send_lets_the_event_loop_run_while_it_validates_a_large_list() -> None:
+    ticks_before_first_request: list[int] = []
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    def first_request(_: FakeRequest) -> None:
+        if not ticks_before_first_request:
+            ticks_before_first_request.append(ticks)
+
+    gateway = FakeGateway(batch_size=1000, on_request=first_request)
+    message = Message(sender="15446859", text="안녕", recipients=list(numbers(4 * VALIDATION_SLICE)))
+    ticking = asyncio.create_task(ticker())
+    try:
+        report = await gateway.send(message)
+    finally:
+        ticking.cancel()
+    assert report.all_accepted
+    assert ticks_before_first_request[0] >= 4, "validation must yield to other tasks every slice"

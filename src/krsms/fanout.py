@@ -57,6 +57,8 @@ JOB_STOPPED = "stopped"
 """``RecipientOutcome.code`` of recipients left NOT_SENT after a fatal error."""
 CANCELLED = "cancelled"
 """``RecipientOutcome.code`` of recipients left NOT_SENT by cancellation."""
+VALIDATION_SLICE = 5000
+"""Recipients ``send()`` validates between two yields to the event loop (a few ms of CPU)."""
 NOT_RECEIVED = "not_received"
 """``RecipientOutcome.code`` of recipients a reconciling look-up shows the provider never got."""
 
@@ -278,6 +280,8 @@ class BatchingGateway(AsyncClosing):
             )
             recipients.append(resolved)
             kinds.append(kind)
+            if index % VALIDATION_SLICE == VALIDATION_SLICE - 1:
+                await asyncio.sleep(0)  # a million recipients take seconds: let the loop breathe
         if not recipients:
             raise errors.ValidationError("recipients", "is empty", limit="at least 1", value=0)
         progress = progress if progress is not None else SendProgress()
