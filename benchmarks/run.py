@@ -174,7 +174,8 @@ READING = """
 - The ideal counts only the injected latency. The emulator processes a request on arrival
   and holds its answer until the latency has passed, so its own work (validating and
   storing every recipient in Python, about 6 ms per 1,000-recipient NHN request) hides
-  inside the 50 ms until its single process saturates. What remains is each client's own
+  inside the 50 ms until its single process saturates (and it keeps its stored records out
+  of the cyclic collector, whose full passes would otherwise stall answers). What remains is each client's own
   work between an answer and its next request, which the raw httpx and aiohttp loops pay
   too: compare krsms with them for the SDK's own cost.
 - SENS sends 100 recipients a request, so per-request costs dominate and krsms's wall time

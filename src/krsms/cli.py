@@ -49,7 +49,7 @@ def emulator(
     sens_service_id: str = typer.Option(DEMO_SENS_SERVICE_ID, help="SENS service id to serve."),
     nhn_app_key: str = typer.Option(DEMO_NHN_APP_KEY, help="NHN appKey to accept.", show_default=False),
     nhn_secret_key: str | None = typer.Option(None, help="Require this NHN X-Secret-Key.", show_default=False),
-    latency: float = typer.Option(0.0, help="Seconds added to every send."),
+    latency: float = typer.Option(0.0, help="Seconds a send takes to be answered, processing included."),
     latency_jitter: float = typer.Option(0.0, help="Extra random seconds, up to this much."),
     rate_limit_rate: float = typer.Option(0.0, help="Share of sends answered 429."),
     retry_after: float = typer.Option(1.0, help="Retry-After seconds of injected 429s."),
@@ -62,6 +62,7 @@ def emulator(
     import uvicorn
 
     from krsms.emulator import create_app
+    from krsms.emulator.collector import FreezeAfterEachRequest
 
     config = EmulatorConfig(
         sens_access_key=sens_access_key,
@@ -81,8 +82,10 @@ def emulator(
         ),
     )
     typer.echo(f"krsms emulator on http://{host}:{port} (SENS /sms/v2, NHN /sms/v2.2); Ctrl-C stops it")
+    server_app = create_app(config)
+    server_app.add_middleware(FreezeAfterEachRequest)  # this process runs nothing else
     uvicorn.run(
-        create_app(config),
+        server_app,
         host=host,
         port=port,
         log_level="warning",
