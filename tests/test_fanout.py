@@ -357,3 +357,21 @@ async def test_send_lets_the_event_loop_run_while_it_validates_a_large_list() ->
         ticking.cancel()
     assert report.all_accepted
     assert ticks_before_first_request[0] >= 4, "validation must yield to other tasks every slice"
+
+
+async def test_cancelled_while_validating_every_recipient_is_not_sent() -> None:
+    gateway = FakeGateway(batch_size=1000)
+    progress = SendProgress()
+    total = 4 * VALIDATION_SLICE
+    sending = asyncio.create_task(
+        gateway.send(Message(sender="15446859", text="안녕", recipients=list(numbers(total))), progress=progress)
+    )
+    await asyncio.sleep(0)  # the send starts validating and yields after its first slice
+    sending.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await sending
+    report = progress.report()
+    assert gateway.requests == []
+    assert report.cancelled
+    assert [outcome.index for outcome in report.outcomes] == list(range(total))
+    assert {(outcome.status, outcome.code) for outcome in report.outcomes} == {(SendStatus.NOT_SENT, CANCELLED)}

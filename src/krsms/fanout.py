@@ -268,25 +268,38 @@ class BatchingGateway(AsyncClosing):
         """
         self.check_message(message)
         default_kind = message_kind(message, self.rules)
-        recipients: list[Recipient] = []
-        kinds: list[MessageKind] = []
-        for index, recipient in enumerate(message.recipients):
-            resolved, kind = resolve_recipient(
-                message,
-                recipient,
-                self.rules,
-                default_kind=default_kind,
-                field=f"recipients[{index}]",
-            )
-            recipients.append(resolved)
-            kinds.append(kind)
-            if index % VALIDATION_SLICE == VALIDATION_SLICE - 1:
-                await asyncio.sleep(0)  # a million recipients take seconds: let the loop breathe
-        if not recipients:
+        if not message.recipients:
             raise errors.ValidationError("recipients", "is empty", limit="at least 1", value=0)
         progress = progress if progress is not None else SendProgress()
         if progress.total is None:
-            progress.total = len(recipients)
+            progress.total = len(message.recipients)
+        recipients: list[Recipient] = []
+        kinds: list[MessageKind] = []
+        try:
+            for index, recipient in enumerate(message.recipients):
+                resolved, kind = resolve_recipient(
+                    message,
+                    recipient,
+                    self.rules,
+                    default_kind=default_kind,
+                    field=f"recipients[{index}]",
+                )
+                recipients.append(resolved)
+                kinds.append(kind)
+                if index % VALIDATION_SLICE == VALIDATION_SLICE - 1:
+                    await asyncio.sleep(0)  # a million recipients take seconds: let the loop breathe
+        except asyncio.CancelledError:
+            progress.cancelled = True
+            progress.record(
+                SendReport(
+                    outcomes=tuple(
+                        RecipientOutcome(recipient=recipient, status=SendStatus.NOT_SENT, code=CANCELLED, index=index)
+                        for index, recipient in enumerate(message.recipients)
+                    )
+                )
+            )
+            progress.finish()
+            raise
         cursor = _Cursor(recipients, kinds)
         try:
             async with aclosing(self._run(message, cursor, progress)) as reports:
