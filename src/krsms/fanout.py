@@ -277,13 +277,7 @@ class BatchingGateway(AsyncClosing):
         kinds: list[MessageKind] = []
         try:
             for index, recipient in enumerate(message.recipients):
-                resolved, kind = resolve_recipient(
-                    message,
-                    recipient,
-                    self.rules,
-                    default_kind=default_kind,
-                    field=f"recipients[{index}]",
-                )
+                resolved, kind = self._resolve(message, recipient, index, default_kind)
                 recipients.append(resolved)
                 kinds.append(kind)
                 if index % VALIDATION_SLICE == VALIDATION_SLICE - 1:
@@ -381,13 +375,7 @@ class BatchingGateway(AsyncClosing):
         async for item in _iterate(recipients):
             recipient = item if isinstance(item, Recipient) else Recipient(number=item)
             try:
-                resolved, kind = resolve_recipient(
-                    message,
-                    recipient,
-                    self.rules,
-                    default_kind=default_kind,
-                    field=f"recipients[{index}]",
-                )
+                resolved, kind = self._resolve(message, recipient, index, default_kind)
             except errors.ValidationError as error:
                 yield RecipientOutcome(
                     recipient=recipient,
@@ -399,6 +387,13 @@ class BatchingGateway(AsyncClosing):
             else:
                 yield (index, resolved, kind)
             index += 1
+
+    def _resolve(
+        self, message: Message, recipient: Recipient, index: int, default_kind: MessageKind
+    ) -> tuple[Recipient, MessageKind]:
+        return resolve_recipient(
+            message, recipient, self.rules, default_kind=default_kind, field=f"recipients[{index}]"
+        )
 
     async def _run(
         self, message: Message, entries: AsyncIterator[_Entry], progress: SendProgress
