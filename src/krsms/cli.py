@@ -7,7 +7,6 @@ from flags or environment variables and are never echoed.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import signal
 from datetime import datetime
 from pathlib import Path
@@ -225,8 +224,12 @@ def stop_on_sigterm() -> None:
     main = asyncio.current_task()
     if main is None:
         return
-    with contextlib.suppress(NotImplementedError):  # Windows event loops have no signal handlers
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main.cancel)
+    loop = asyncio.get_running_loop()
+    try:
+        loop.add_signal_handler(signal.SIGTERM, main.cancel)
+    except NotImplementedError:
+        # Windows event loops take no signal handlers: a plain one hands the cancel to the loop.
+        signal.signal(signal.SIGTERM, lambda *_: loop.call_soon_threadsafe(main.cancel))
 
 
 @app.command()
