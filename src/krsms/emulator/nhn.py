@@ -499,10 +499,13 @@ class NhnApi:
         }
         if record.send_type == "1":
             item["title"] = record.title
-            item["attachFileList"] = [
-                {"fileId": file_id, "fileName": self.state.files[file_id]["fileName"]} for file_id in record.file_ids
-            ]
+            item["attachFileList"] = [self.attachment(file_id) for file_id in record.file_ids]
         return item
+
+    def attachment(self, file_id: int) -> dict[str, Any]:
+        """One ``attachFileList`` entry of a look-up: the stored file's id, path and name."""
+        stored = self.state.files[file_id]
+        return {"fileId": file_id, "filePath": stored["filePath"], "fileName": stored["fileName"]}
 
     @staticmethod
     def page(items: list[Any], request: Request) -> dict[str, Any]:
@@ -669,7 +672,7 @@ class NhnApi:
 
     def _reservation_item(self, record: NhnRecipient) -> dict[str, Any]:
         status = {"1": "RESERVED", "4": "CANCEL", "3": "COMPLETED", "0": "FAILED"}[record.status]
-        return {
+        item = {
             "requestId": record.request_id,
             "recipientSeq": record.seq,
             "requestDate": format_time(record.request_date),
@@ -688,21 +691,10 @@ class NhnApi:
             "createUser": None,
             "createDate": format_time(record.create_date),
             "updateDate": format_time(record.result_date or record.create_date),
-            **(
-                {
-                    "attachFileList": [
-                        {
-                            "fileId": file_id,
-                            "filePath": self.state.files[file_id]["filePath"],
-                            "fileName": self.state.files[file_id]["fileName"],
-                        }
-                        for file_id in record.file_ids
-                    ]
-                }
-                if record.send_type == "1"
-                else {}
-            ),
         }
+        if record.send_type == "1":
+            item["attachFileList"] = [self.attachment(file_id) for file_id in record.file_ids]
+        return item
 
     async def reservations(self, request: Request) -> Any:
         """N34: reserved recipients."""
