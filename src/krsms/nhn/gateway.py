@@ -187,10 +187,14 @@ class NhnGateway(BatchingGateway):
         self, message: Message, batch: Batch, attempt: BatchAttempt
     ) -> list[RecipientOutcome] | None:
         """Look the batch up by its ``senderGroupingKey``: what NHN holds is ACCEPTED (or
-        REJECTED), and when it holds nothing at all the batch never arrived (NOT_SENT)."""
+        REJECTED), and when it holds nothing at all the batch never arrived (NOT_SENT).
+
+        The window is on the create date (when NHN registered the send): a reservation's
+        request date is its reserved moment, hours or days after the attempt.
+        """
         query = SendQuery(
-            start_request_date=attempt.started_at - RECONCILE_SLACK,
-            end_request_date=datetime.now(timezone.utc) + RECONCILE_SLACK,
+            start_create_date=attempt.started_at - RECONCILE_SLACK,
+            end_create_date=datetime.now(timezone.utc) + RECONCILE_SLACK,
             sender_grouping_key=attempt.key,
             page_size=BATCH_SIZE,
         )
