@@ -38,6 +38,8 @@ class ProviderRules:
     ``무료거부`` and the 080 number)."""
     sms_only: bool = False
     """Only SMS can be sent (e.g. NHN's authentication-code endpoint): no LMS, MMS or images."""
+    long_needs_subject: bool = False
+    """An LMS or MMS must have a subject (NHN's ``title``), unless a template supplies it."""
 
 
 AD_PREFIX = "(광고)"
@@ -127,9 +129,24 @@ def resolve_recipient(
         kind = _text_kind(message, recipient.text, rules, field=f"{field}.text")
     if recipient.subject is not None:
         check_subject(recipient.subject, field=f"{field}.subject", limits=rules.limits)
+    if rules.long_needs_subject and kind in _LONG_KINDS:
+        _check_has_subject(message, recipient, kind, field=field)
     if number == recipient.number:
         return recipient, kind
     return attrs.evolve(recipient, number=number), kind
+
+
+_LONG_KINDS = (MessageKind.LMS, MessageKind.MMS)
+
+
+def _check_has_subject(message: Message, recipient: Recipient, kind: MessageKind, *, field: str) -> None:
+    if message.template_id is None and not message.subject_for(recipient):
+        raise ValidationError(
+            "subject",
+            f"{field} is sent as {kind.value}, which needs a subject with this provider",
+            limit="a subject (Message.subject or Recipient.subject)",
+            value=None,
+        )
 
 
 def _text_kind(message: Message, text: str, rules: ProviderRules, *, field: str) -> MessageKind:

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 
 from krsms import DeliveryStatus, Message, MessageKind, Recipient, SendStatus, ValidationError, errors
 from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, EmulatorServer, Faults, create_app
-from krsms.fanout import JOB_STOPPED, NOT_RECEIVED
+from krsms.fanout import JOB_STOPPED, LOCAL_INVALID, NOT_RECEIVED
 from krsms.nhn import NhnGateway
 from krsms.nhn.models import TemplateCreate
 from krsms.testing import numbers
@@ -79,6 +79,36 @@ async def test_recipients_with_their_own_text_get_their_own_request(nhn: NhnGate
     assert by_number["01000000001"].request_id == by_number["01000000002"].request_id
     assert by_number["01000000003"].text == "개인"
     assert (by_number["01000000004"].kind, by_number["01000000004"].subject) == ("LMS", "긴 제목")
+
+
+async def test_an_lms_without_a_subject_is_refused_before_sending(nhn: NhnGateway, app: Starlette) -> None:
+    """NHN requires ``title`` on /sender/mms (it answers -2014 without one): refuse it first."""
+    long_text = "가" * 60
+    mixed = Message(
+        sender=SENDER, text="짧은", recipients=["01000000001", Recipient(number="01000000002", text=long_text)]
+    )
+    with pytest.raises(ValidationError, match=r"recipients\[1\] is sent as LMS") as refused:
+        await nhn.send(mixed)
+    assert refused.value.field == "subject"
+    assert len(app.state.ledger) == 0
+
+    own_subjects = Message(sender=SENDER, text=long_text, recipients=[Recipient(number="01000000001", subject="제목")])
+    assert (await nhn.send(own_subjects)).all_accepted
+
+    template = Message(sender=SENDER, text=long_text, subject=None)
+    reports = [
+        report
+        async for report in nhn.send_stream(template, ["01000000002", Recipient(number="01000000003", subject="제목")])
+    ]
+    outcomes = sorted((outcome for report in reports for outcome in report.outcomes), key=lambda outcome: outcome.index)
+    assert [(outcome.status, outcome.code) for outcome in outcomes] == [
+        (SendStatus.NOT_SENT, LOCAL_INVALID),
+        (SendStatus.ACCEPTED, None),
+    ]
+    assert [(delivery.recipient, delivery.subject) for delivery in app.state.ledger] == [
+        ("01000000001", "제목"),
+        ("01000000003", "제목"),
+    ]
 
 
 async def test_a_refused_recipient_is_rejected_with_its_code(nhn: NhnGateway) -> None:

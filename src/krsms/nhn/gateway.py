@@ -56,6 +56,7 @@ NHN_RULES = ProviderRules(
     max_reserve_ahead=timedelta(days=60),
     supports_templates=True,
     requires_ad_notice=True,
+    long_needs_subject=True,
 )
 BATCH_SIZE = 1000
 """``recipientList`` entries per send request."""
