@@ -23,7 +23,7 @@ import respx
 from krsms import errors
 from krsms.nhn.client import NhnClient
 from krsms.nhn.converter import MinuteTime
-from krsms.nhn.errors import NhnAuthenticationError, NhnError, SendError
+from krsms.nhn.errors import NhnAuthenticationError, NhnError, SendError, error_class_for_code
 from krsms.nhn.models import (
     BlockedRecipientQuery,
     CategoryCreate,
@@ -1454,6 +1454,25 @@ async def test_paging_outside_nhn_limits_is_refused_before_any_request(
 
     assert (caught.value.field, caught.value.value) == (field, value)
     assert route.call_count == 0
+
+
+@pytest.mark.parametrize(
+    ("code", "kind", "fatal"),
+    [
+        (-1000, errors.AuthenticationError, True),
+        (-2312, errors.BadRequestError, True),
+        (-2019, errors.BadRequestError, False),
+        (-2052, errors.BadRequestError, False),  # not in NHN's code table: no guessed meaning
+        (-2021, errors.ServerError, False),
+        (-7000, errors.ServerError, False),  # "tag internal error (API call failed)"
+        (-7001, errors.BadRequestError, False),
+        (-2008, errors.NotFoundError, False),
+    ],
+)
+def test_nhn_result_codes_map_to_the_documented_kind(code: int, kind: type[errors.ProviderError], fatal: bool) -> None:
+    error_class = error_class_for_code(code)
+    assert issubclass(error_class, kind)
+    assert error_class.fatal is fatal
 
 
 # --- downloads --------------------------------------------------------------------------------

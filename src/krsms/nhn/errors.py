@@ -37,7 +37,7 @@ class NhnNotFoundError(NhnError, errors.NotFoundError):
 
 
 class NhnServerError(NhnError, errors.ServerError):
-    """NHN's own failure (-9999, -2021 queue save failure, HTTP 5xx)."""
+    """NHN's own failure (-9999, -2021 queue save failure, -7000 tag service failure, HTTP 5xx)."""
 
 
 class NhnRateLimitedError(NhnError, errors.RateLimitedError):
@@ -45,17 +45,11 @@ class NhnRateLimitedError(NhnError, errors.RateLimitedError):
 
 
 class SendError(NhnError, errors.BadRequestError):
-    """A send or look-up refused (-1006, -2000..-2052, -4000): recipients, dates, text, files."""
+    """A send or look-up refused (-1006, -2000..-2099, -4000): recipients, dates, text, files."""
 
 
 class SendNotFoundError(SendError, errors.NotFoundError):
     """The ``requestId`` names no send (-2008) or the attachment does not exist (-2004)."""
-
-
-class QuotaExceededError(SendError):
-    """The monthly sending quota is used up (-2052): every further send fails too."""
-
-    fatal = True
 
 
 class TemplateError(NhnError, errors.BadRequestError):
@@ -89,7 +83,7 @@ class UnsubscribeError(NhnError, errors.BadRequestError):
 
 
 class TagError(NhnError, errors.BadRequestError):
-    """Tag service failure (-7000..-7002)."""
+    """Tag request refused: invalid parameters (-7001), unreadable CSV (-7002)."""
 
 
 _EXACT: dict[int, type[NhnError]] = {
@@ -98,7 +92,7 @@ _EXACT: dict[int, type[NhnError]] = {
     -9998: NhnNotFoundError,
     -9999: NhnServerError,
     -2021: NhnServerError,
-    -2052: QuotaExceededError,
+    -7000: NhnServerError,
     -2043: TemplateError,
     -1006: SendError,
     -4000: SendError,
@@ -123,8 +117,6 @@ _RANGES: tuple[tuple[int, int, type[NhnError]], ...] = (
 
 DUPLICATE_SEND_STATUS = "5"
 """``msgStatus`` of a message NHN refused as a duplicate of one just sent."""
-MESSAGE_TOO_LONG = -2015
-"""``resultCode`` seen in practice when a title or body is longer than allowed."""
 
 
 def error_class_for_code(code: int) -> type[NhnError]:
