@@ -75,7 +75,6 @@ async def test_rejected_numbers_get_their_code_per_recipient(nhn: httpx.AsyncCli
         ("sender/sms", sms(), -2001),
         ("sender/sms", sms("010-1234"), -2019),
         ("sender/sms", sms("01000000001", body="😀"), -2023),
-        ("sender/sms", sms("01000000001", body="가" * 256), -2015),
         ("sender/sms", sms("01000000001", body=""), -2014),
         ("sender/sms", sms("01000000001", requestDate="2001-01-01 10:00"), -2022),
         ("sender/sms", sms("01000000001", requestDate="soon"), -2000),
@@ -93,6 +92,64 @@ async def test_document_codes_with_http_200(
     assert answer.status_code == 200
     assert code_of(answer) == code
     assert len(app.state.ledger) == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "code"),
+    [
+        ("sender/sms", sms("01000000001", body="가" * 256), -2116),
+        ("sender/mms", sms("01000000001", title="제" * 121), -2115),
+        ("sender/mms", sms("01000000001", title="제목", body="가" * 4001), -2117),
+    ],
+)
+async def test_an_over_long_text_answers_the_documented_length_codes(
+    nhn: httpx.AsyncClient, app: Starlette, path: str, body: dict[str, Any], code: int
+) -> None:
+    assert code_of(await nhn.post(f"{BASE}/{path}", json=body)) == code
+    assert len(app.state.ledger) == 0
+
+
+async def test_text_at_the_documented_maximum_is_sent_whole(nhn: httpx.AsyncClient, app: Starlette) -> None:
+    assert code_of(await nhn.post(f"{BASE}/sender/sms", json=sms("01000000001", body="가" * 255))) == 0
+    at_limit = sms("01000000001", title="제" * 120, body="가" * 4000)
+    assert code_of(await nhn.post(f"{BASE}/sender/mms", json=at_limit)) == 0
+    assert [(delivery.subject, len(delivery.text)) for delivery in app.state.ledger] == [
+        (None, 255),
+        ("제" * 120, 4000),
+    ]
+
+
+async def upload_image(nhn: httpx.AsyncClient) -> int:
+    upload = {"fileName": "coupon.jpg", "createUser": "tester", "fileBody": base64.b64encode(b"\xff\xd8").decode()}
+    return int((await nhn.post(f"{BASE}/attachfile/binaryUpload", json=upload)).json()["body"]["data"]["fileId"])
+
+
+@pytest.mark.parametrize(
+    "recipient",
+    [
+        {"recipientNo": "2025550123", "countryCode": "1"},
+        {"internationalRecipientNo": "12025550123"},
+        {"internationalRecipientNo": "12025550123", "countryCode": "1"},
+    ],
+)
+async def test_an_mms_to_a_recipient_outside_korea_is_refused(
+    nhn: httpx.AsyncClient, app: Starlette, recipient: dict[str, str]
+) -> None:
+    body = sms(title="쿠폰", attachFileIdList=[await upload_image(nhn)])
+    body["recipientList"] = [{"recipientNo": "01000000001"}, recipient]
+    assert code_of(await nhn.post(f"{BASE}/sender/mms", json=body)) == -1006
+    assert len(app.state.ledger) == 0
+
+
+async def test_an_mms_to_korean_numbers_is_sent(nhn: httpx.AsyncClient, app: Starlette) -> None:
+    body = sms(title="쿠폰", attachFileIdList=[await upload_image(nhn)])
+    body["recipientList"] = [
+        {"recipientNo": "01000000001", "countryCode": "82"},
+        {"internationalRecipientNo": "821000000002"},
+        {"recipientNo": "01000000003", "internationalRecipientNo": "12025550123"},
+    ]
+    assert code_of(await nhn.post(f"{BASE}/sender/mms", json=body)) == 0
+    assert [delivery.kind for delivery in app.state.ledger] == ["MMS"] * 3
 
 
 async def test_an_unknown_app_key_is_minus_1001_and_an_unknown_path_minus_9998(nhn: httpx.AsyncClient) -> None:
@@ -194,6 +251,18 @@ async def test_message_results_and_sender_numbers(nhn: httpx.AsyncClient) -> Non
     assert results["totalCount"] == 1
     senders = (await nhn.get(f"{BASE}/sendNos")).json()["body"]["data"]
     assert "15446859" in [item["sendNo"] for item in senders]
+
+
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [({}, 3), ({"useYn": "Y", "blockYn": "N"}, 3), ({"useYn": "N"}, 0), ({"blockYn": "Y"}, 0)],
+)
+async def test_sender_numbers_are_filtered_by_use_and_block(
+    nhn: httpx.AsyncClient, query: dict[str, str], count: int
+) -> None:
+    page = (await nhn.get(f"{BASE}/sendNos", params=query)).json()["body"]
+    assert (page["totalCount"], len(page["data"])) == (count, count)
+    assert all((item["useYn"], item["blockYn"]) == ("Y", "N") for item in page["data"])
 
 
 async def test_clearing_the_deliveries_forgets_the_stored_sends(nhn: httpx.AsyncClient) -> None:

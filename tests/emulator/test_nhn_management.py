@@ -132,7 +132,11 @@ async def test_templates_round_trip_and_fill_sends(nhn: httpx.AsyncClient, app: 
         ({"templateId": ""}, -2100),
         ({"templateId": "t" * 51}, -2109),
         ({"templateName": ""}, -2102),
+        ({"templateDesc": "설" * 100}, 0),
+        ({"templateDesc": "설" * 101}, -2111),
         ({"sendNo": ""}, -2103),
+        ({"sendNo": "1" * 13}, 0),
+        ({"sendNo": "1" * 14}, -2111),
         ({"sendType": "9"}, -2104),
         ({"body": ""}, -2105),
         ({"useYn": "?"}, -2106),
@@ -146,6 +150,51 @@ async def test_templates_round_trip_and_fill_sends(nhn: httpx.AsyncClient, app: 
 )
 async def test_template_validation(nhn: httpx.AsyncClient, fields: dict[str, Any], code: int) -> None:
     assert code_of(await nhn.post(f"{BASE}/templates", json=template(**fields))) == code
+
+
+async def test_a_template_update_checks_the_same_lengths(nhn: httpx.AsyncClient) -> None:
+    ok(await nhn.post(f"{BASE}/templates", json=template()))
+    update = template(templateDesc="설" * 101)
+    del update["categoryId"], update["templateId"]
+    assert code_of(await nhn.put(f"{BASE}/templates/welcome", json=update)) == -2111
+    assert (
+        code_of(await nhn.put(f"{BASE}/templates/welcome", json={**update, "templateDesc": None, "sendNo": "1" * 14}))
+        == -2111
+    )
+
+
+async def test_category_users_are_at_most_100_characters(nhn: httpx.AsyncClient) -> None:
+    category = {"categoryName": "공지", "useYn": "Y"}
+    assert code_of(await nhn.post(f"{BASE}/categories", json={**category, "createUser": "u" * 101})) == -2200
+    category_id = ok(await nhn.post(f"{BASE}/categories", json={**category, "createUser": "u" * 100}))["data"][
+        "categoryId"
+    ]
+    update = {**category, "updateUser": "u" * 101}
+    assert code_of(await nhn.put(f"{BASE}/categories/{category_id}", json=update)) == -2201
+    ok(await nhn.put(f"{BASE}/categories/{category_id}", json={**update, "updateUser": "u" * 100}))
+
+
+async def test_the_block_list_enforces_the_documented_lengths(nhn: httpx.AsyncClient) -> None:
+    block = {"unsubscribeNo": "0" * 25, "recipientNoList": ["01000000001"]}
+    ok(await nhn.post(f"{BASE}/blockservice/recipients", json=block))
+    assert (
+        code_of(await nhn.post(f"{BASE}/blockservice/recipients", json={**block, "unsubscribeNo": "0" * 26})) == -6004
+    )
+    assert code_of(await nhn.get(f"{BASE}/blockservice/recipients", params={"unsubscribeNo": "0" * 26})) == -6004
+    removes = {"unsubscribeNo": "0" * 20, "updateUser": "u" * 100, "recipientNoList": "01000000001"}
+    ok(await nhn.delete(f"{BASE}/blockservice/recipients/removes", params=removes))
+    too_long_number = {**removes, "unsubscribeNo": "0" * 21}
+    assert code_of(await nhn.delete(f"{BASE}/blockservice/recipients/removes", params=too_long_number)) == -6004
+    too_long_user = {**removes, "updateUser": "u" * 101}
+    assert code_of(await nhn.delete(f"{BASE}/blockservice/recipients/removes", params=too_long_user)) == -2012
+
+
+async def test_a_uid_entry_without_contacts_is_refused(nhn: httpx.AsyncClient) -> None:
+    vip = await tag(nhn, "VIP")
+    entries = [{"uid": "with", "tagIds": [vip], "contacts": []}, {"uid": "without", "tagIds": [vip]}]
+    assert code_of(await nhn.post(f"{BASE}/uids", json={"uids": entries})) == -7001
+    assert code_of(await nhn.get(f"{BASE}/uids/with")) == -7001
+    ok(await nhn.post(f"{BASE}/uids", json={"uids": entries[:1]}))
 
 
 async def test_tags_and_uids_round_trip(nhn: httpx.AsyncClient) -> None:

@@ -216,3 +216,141 @@ async def test_unsubscribes_can_be_added_listed_and_deleted_with_a_body(sens: ht
     assert [item["clientTelNo"] for item in remaining] == ["01000000002"]
     too_many = [{"clientTelNo": f"010{index:08d}"} for index in range(1001)]
     assert (await sens.post(f"{SERVICE}/unsubscribes", json=too_many)).status_code == 400
+
+
+def move_clock(app: Starlette, sens: httpx.AsyncClient, by: timedelta) -> None:
+    """Move the emulator's clock, and the signer's with it so signatures stay in the window."""
+    app.state.clock.skew_seconds += by.total_seconds()
+    sens.auth = DocumentSigner(offset_seconds=app.state.clock.skew_seconds)
+
+
+def jpeg(width: int, height: int) -> bytes:
+    """A JPEG header with a baseline start-of-frame of the given size."""
+    frame = b"\xff\xc0\x00\x11\x08" + height.to_bytes(2, "big") + width.to_bytes(2, "big") + b"\x03" + b"\x00" * 9
+    return b"\xff\xd8" + frame + b"\xff\xd9"
+
+
+def encoded(content: bytes) -> str:
+    return base64.b64encode(content).decode()
+
+
+def millis(moment: datetime) -> str:
+    return str(int(moment.timestamp() * 1000))
+
+
+async def test_unsubscribes_are_filtered_by_registration_time(sens: httpx.AsyncClient, app: Starlette) -> None:
+    await sens.post(f"{SERVICE}/unsubscribes", json=[{"clientTelNo": "01000000001"}])
+    move_clock(app, sens, timedelta(hours=1))
+    await sens.post(f"{SERVICE}/unsubscribes", json=[{"clientTelNo": "01000000002"}])
+    between = app.state.clock.now() - timedelta(minutes=30)
+
+    async def listed(**params: str) -> list[str]:
+        answer = await sens.get(f"{SERVICE}/unsubscribes", params=params)
+        return [item["clientTelNo"] for item in answer.json()]
+
+    assert await listed(startTime=millis(between)) == ["01000000002"]
+    assert await listed(endTime=millis(between)) == ["01000000001"]
+    assert await listed(startTime=millis(between), endTime=millis(app.state.clock.now())) == ["01000000002"]
+    refused = await sens.get(f"{SERVICE}/unsubscribes", params={"startTime": "2024-01-01"})
+    assert (refused.status_code, refused.json()["errorMessage"]) == (400, "startTime: must be epoch milliseconds")
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"GIF89a" + b"\x00" * 100, "fileBody: is not a JPEG image"),
+        (jpeg(1501, 1440), "fileBody: is 1501x1440 pixels; at most 1500x1440"),
+        (jpeg(1500, 1441), "fileBody: is 1500x1441 pixels; at most 1500x1440"),
+    ],
+    ids=["not-a-jpeg", "too-wide", "too-tall"],
+)
+async def test_an_upload_must_be_a_jpeg_of_at_most_1500x1440(
+    sens: httpx.AsyncClient, content: bytes, reason: str
+) -> None:
+    answer = await sens.post(f"{SERVICE}/files", json={"fileName": "coupon.jpg", "fileBody": encoded(content)})
+    assert (answer.status_code, answer.json()["errorMessage"]) == (400, reason)
+    largest = {"fileName": "coupon.jpg", "fileBody": encoded(jpeg(1500, 1440))}
+    assert (await sens.post(f"{SERVICE}/files", json=largest)).status_code == 200
+
+
+async def test_a_look_up_shows_the_content_as_requested_while_the_cut_text_is_sent(
+    sens: httpx.AsyncClient, app: Starlette
+) -> None:
+    requested = "a" + "가" * 45
+    sent = await sens.post(f"{SERVICE}/messages", json=sms("01012345678", content=requested))
+    listed = (await sens.get(f"{SERVICE}/messages", params={"requestId": sent.json()["requestId"]})).json()
+    detail = (await sens.get(f"{SERVICE}/messages/{listed['messages'][0]['messageId']}")).json()
+    assert detail["messages"][0]["content"] == requested
+    assert [delivery.text for delivery in app.state.ledger] == ["a" + "가" * 44]
+
+
+async def test_an_mms_whose_file_is_past_six_days_fails_delivery_with_s007(
+    sens: httpx.AsyncClient, app: Starlette
+) -> None:
+    upload = {"fileName": "coupon.jpg", "fileBody": encoded(jpeg(100, 100))}
+    file_id = (await sens.post(f"{SERVICE}/files", json=upload)).json()["fileId"]
+    move_clock(app, sens, timedelta(days=6, minutes=1))
+    body = sms("01012345678", type="MMS", files=[{"fileId": file_id}])
+    sent = await sens.post(f"{SERVICE}/messages", json=body)
+    assert sent.status_code == 202
+    listed = (await sens.get(f"{SERVICE}/messages", params={"requestId": sent.json()["requestId"]})).json()
+    (message,) = listed["messages"]
+    assert (message["status"], message["statusCode"], message["statusName"]) == ("COMPLETED", "S007", "fail")
+    assert [delivery.result_code for delivery in app.state.ledger] == ["S007"]
+
+
+async def test_a_reservation_sent_before_its_file_expires_is_delivered(sens: httpx.AsyncClient, app: Starlette) -> None:
+    upload = {"fileName": "coupon.jpg", "fileBody": encoded(jpeg(100, 100))}
+    file_id = (await sens.post(f"{SERVICE}/files", json=upload)).json()["fileId"]
+    when = (app.state.clock.now() + timedelta(days=5)).strftime("%Y-%m-%d %H:%M")
+    body = sms("01012345678", type="MMS", files=[{"fileId": file_id}], reserveTime=when)
+    request_id = (await sens.post(f"{SERVICE}/messages", json=body)).json()["requestId"]
+    move_clock(app, sens, timedelta(days=8))
+    listed = (await sens.get(f"{SERVICE}/messages", params={"requestId": request_id})).json()
+    assert [message["statusCode"] for message in listed["messages"]] == ["0"]
+
+
+async def test_cancelled_messages_keep_a_documented_status(sens: httpx.AsyncClient) -> None:
+    now = datetime.now(SEOUL)
+    tomorrow = (now + timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
+    reserved = await sens.post(f"{SERVICE}/messages", json=sms("01000000001", reserveTime=tomorrow))
+    assert (await sens.delete(f"{SERVICE}/reservations/{reserved.json()['requestId']}")).status_code == 204
+    await sens.post(f"{SERVICE}/messages", json=sms("01000000002", scheduleCode="pm-16"))
+    window = {
+        "requestStartTime": (now - timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S"),
+        "requestEndTime": (now + timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    scheduled = (await sens.get(f"{SERVICE}/messages", params={**window, "to": "01000000002"})).json()
+    scheduled_id = scheduled["messages"][0]["messageId"]
+    assert (await sens.delete(f"{SERVICE}/schedules/pm-16/messages/{scheduled_id}")).status_code == 204
+
+    listed = (await sens.get(f"{SERVICE}/messages", params=window)).json()["messages"]
+    assert [message["status"] for message in listed] == ["READY", "READY"]
+    detail = (await sens.get(f"{SERVICE}/messages/{scheduled_id}")).json()["messages"][0]
+    assert (detail["status"], detail["statusCode"]) == ("READY", None)
+    again = await sens.delete(f"{SERVICE}/schedules/pm-16/messages/{scheduled_id}")
+    assert (again.status_code, again.json()["errorMessage"]) == (400, "messageId: message is already cancelled")
+
+
+async def test_an_inline_file_name_with_a_space_is_refused(sens: httpx.AsyncClient, app: Starlette) -> None:
+    files = [{"name": "my coupon.jpg", "body": encoded(jpeg(100, 100))}]
+    answer = await sens.post(f"{SERVICE}/messages", json=sms("01012345678", type="MMS", files=files))
+    assert (answer.status_code, answer.json()["errorMessage"]) == (400, "files[0].name: must not contain spaces")
+    assert len(app.state.ledger) == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "reason"),
+    [
+        ("/messages", {"requestId": "R", "pageSize": "0"}, "pageSize: must be an integer from 1 to 1000"),
+        ("/messages", {"requestId": "R", "pageSize": "1001"}, "pageSize: must be an integer from 1 to 1000"),
+        ("/messages", {"requestId": "R", "pageIndex": "-1"}, "pageIndex: must be an integer of at least 0"),
+        ("/unsubscribes", {"pageSize": "101"}, "pageSize: must be an integer from 0 to 100"),
+    ],
+    ids=["S3-page-size-0", "S3-page-size-1001", "S3-page-index-negative", "S8-page-size-101"],
+)
+async def test_a_page_parameter_out_of_range_names_its_limits(
+    sens: httpx.AsyncClient, path: str, params: dict[str, str], reason: str
+) -> None:
+    answer = await sens.get(f"{SERVICE}{path}", params=params)
+    assert (answer.status_code, answer.json()["errorMessage"]) == (400, reason)

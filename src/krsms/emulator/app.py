@@ -78,7 +78,7 @@ def inspection_routes(ledger: Ledger, faults: FaultState) -> list[BaseRoute]:
 
 def create_app(config: EmulatorConfig | None = None) -> Starlette:
     """The emulator app; ``app.state.ledger``, ``app.state.faults`` and ``app.state.config``
-    let in-process tests inspect it."""
+    let in-process tests inspect it, and ``app.state.clock`` lets them move its time."""
     config = config or EmulatorConfig()
     ledger = Ledger()
     clock = Clock(config.clock_skew_seconds)
@@ -94,4 +94,5 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     app.state.ledger = ledger
     app.state.faults = faults
     app.state.config = config
+    app.state.clock = clock
     return app

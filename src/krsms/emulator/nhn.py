@@ -14,6 +14,12 @@ with HTTP 200, failures included, as the document shows. Choices where it is sil
   ``rejected_numbers`` are accepted per request but answer their non-zero ``resultCode``
   in ``sendResultList`` (the SDK reports them REJECTED);
 - a reservation more than 60 days ahead answers -2000 (invalid date);
+- a title over 120 characters answers -2115, an SMS body over 255 -2116, an LMS/MMS body over
+  4000 -2117: the document gives these limits but not what a send over them answers, and
+  these are its only codes for them (listed under templates);
+- an MMS (a send with ``attachFileIdList``) to a recipient outside Korea (a ``countryCode``
+  other than 82, or an ``internationalRecipientNo`` alone that does not start with 82)
+  answers -1006 (invalid message type): the document says MMS cannot go abroad;
 - a ``templateId`` that is not stored answers -2110, one of the other send type -2006; an empty
   ``body``/``sendNo``/``title``/``attachFileIdList`` is taken from the template;
 - an advertisement to a number on the 080 block list (N29) under an 080 number that the body
@@ -47,6 +53,10 @@ PREFIX = "/sms/v2.2/appKeys/{appKey}"
 MAX_RECIPIENTS = 1000
 MAX_FILE_BYTES = 300 * 1024
 MAX_RESERVE_AHEAD = timedelta(days=60)
+MAX_TITLE_CHARS = 120
+MAX_SMS_BODY_CHARS = 255
+MAX_LONG_BODY_CHARS = 4000
+KOREA_COUNTRY_CODE = "82"
 REGISTERED_SENDERS = ("15446859", "0212345678", "0200000000")
 """Sender numbers the emulator treats as registered (N32), besides any sender used."""
 AD_PREFIX = "(광고)"
@@ -66,6 +76,8 @@ SEND_KINDS = {
     "ad-mms": ("LMS", "1", True),
 }
 """Path under ``/sender/`` -> (kind, sendType, advertisement)."""
+SENDER_FILTERS = ("sendNo", "useYn", "blockYn")
+"""Query parameters of N32 that filter on the answered field of the same name."""
 LIST_KINDS = {"sms": "0", "mms": "1", "auth/sms": "2"}
 SUCCESS_CODE = "1000"
 
@@ -290,9 +302,10 @@ class NhnApi:
         title = body.get("title") if kind != "SMS" else None
         if not isinstance(text, str) or not text or (kind != "SMS" and not title):
             raise Failure(-2014, "제목 또는 본문이 비어있음")
-        self._check_text(text, 255 if kind == "SMS" else 4000)
+        self._check_characters(text)
         if title is not None:
-            self._check_text(str(title), 120)
+            self._check_characters(str(title))
+        self._check_lengths(kind, text, None if title is None else str(title))
         compact = text.replace(" ", "")
         if advertisement and not (text.startswith(AD_PREFIX) and any(wording in compact for wording in AD_OPT_OUTS)):
             raise Failure(-6003, "본문에 수신거부 안내 문구가 없음")
@@ -317,6 +330,8 @@ class NhnApi:
                 raise Failure(-2018, "수신 번호가 비어있음")
             if not number.isdigit() or not 8 <= len(number) <= 20:
                 raise Failure(-2019, "수신 번호가 유효하지 않음")
+        if kind == "MMS" and any(_abroad(item) for item in recipients):
+            raise Failure(-1006, "MMS는 국외로 발송할 수 없음")
         now = self.clock.now()
         reserve_at = self._reservation(body.get("requestDate"), now)
         request_id = now.strftime("%Y%m%d%H%M%S") + "".join(
@@ -422,13 +437,22 @@ class NhnApi:
         )
 
     @staticmethod
-    def _check_text(text: str, max_chars: int) -> None:
+    def _check_lengths(kind: str, text: str, title: str | None) -> None:
+        """Refuse a title over 120 characters (-2115), an SMS body over 255 (-2116) or an
+        LMS/MMS body over 4000 (-2117)."""
+        if title is not None and len(title) > MAX_TITLE_CHARS:
+            raise Failure(-2115, "제목이 120자 초과")
+        if kind == "SMS" and len(text) > MAX_SMS_BODY_CHARS:
+            raise Failure(-2116, "SMS 본문이 255자 초과")
+        if len(text) > MAX_LONG_BODY_CHARS:
+            raise Failure(-2117, "LMS/MMS 본문이 4000자 초과")
+
+    @staticmethod
+    def _check_characters(text: str) -> None:
         try:
             text.encode("cp949")
         except UnicodeEncodeError:
             raise Failure(-2023, "제목 또는 본문에 허용되지 않는 문자(Emoji 등)가 포함됨") from None
-        if len(text) > max_chars:
-            raise Failure(-2015, "제목 또는 본문이 너무 김")
 
     @staticmethod
     def _substitute(text: str, parameters: Any) -> str:
@@ -657,16 +681,16 @@ class NhnApi:
         return {"data": dict(self.state.files[file_id])}
 
     async def sender_numbers(self, request: Request) -> Any:
-        """N32: registered sender numbers."""
+        """N32: registered sender numbers (all in use and unblocked), filtered by ``sendNo``,
+        ``useYn`` and ``blockYn``."""
         query = request.query_params
         now = format_time(self.clock.now())
         items = [
             {"serviceId": 1, "sendNo": number, "useYn": "Y", "blockYn": "N", "blockReason": None,
              "createDate": now, "createUser": "emulator", "updateDate": now, "updateUser": "emulator"}
             for number in REGISTERED_SENDERS
-            if query.get("sendNo") in (None, number)
         ]  # fmt: skip
-        return self.page(items, request)
+        return self.page([item for item in items if _matches(item, query, SENDER_FILTERS)], request)
 
     # -- reservations ---------------------------------------------------------------------
 
@@ -751,6 +775,22 @@ class NhnApi:
 
 def _within(record: NhnRecipient, windows: list[tuple[str, datetime, datetime]]) -> bool:
     return all(start <= getattr(record, attribute) <= end for attribute, start, end in windows)
+
+
+def _abroad(recipient: Mapping[str, Any]) -> bool:
+    """Whether a ``recipientList`` entry is outside Korea: a ``countryCode`` other than 82, or an
+    ``internationalRecipientNo`` that does not start with 82 (when there is no ``recipientNo``;
+    the document ignores it otherwise)."""
+    if str(recipient.get("countryCode") or KOREA_COUNTRY_CODE) != KOREA_COUNTRY_CODE:
+        return True
+    return not recipient.get("recipientNo") and not str(recipient.get("internationalRecipientNo")).startswith(
+        KOREA_COUNTRY_CODE
+    )
+
+
+def _matches(item: Mapping[str, Any], query: Mapping[str, Any], names: tuple[str, ...]) -> bool:
+    """Whether ``item`` has the value of every one of ``names`` that ``query`` gives."""
+    return all(query.get(name) in (None, item[name]) for name in names)
 
 
 def _json_text(value: Any) -> str | None:

@@ -19,8 +19,14 @@ Choices where the document is silent:
 - an unknown category answers -2202; an unknown template -2110 on look-up and -2107 on
   update or delete, -2113 once deleted; tags and UIDs answer -7001 for every invalid
   parameter, unknown IDs included;
-- the block list answers -6004 without an ``unsubscribeNo``, -2018 without numbers and
-  -2019 for a malformed number; removing a number that is not listed is not an error;
+- a category ``createUser``/``updateUser`` over 100 characters answers -2200 (add) or -2201
+  (update); a template ``templateDesc`` over 100 characters or ``sendNo`` over 13 answers
+  -2111 (invalid template parameter);
+- the block list answers -6004 without an ``unsubscribeNo`` or with one longer than documented
+  (25 characters, 20 to remove), -2018 without numbers and -2019 for a malformed number;
+  removing answers -2011 without an ``updateUser`` and -2012 for one over 100 characters;
+  removing a number that is not listed is not an error;
+- a UID entry (N46) without a ``contacts`` list answers -7001;
 - statistics count the ledger's NHN deliveries (cancelled ones left out) at their send time
   (the reservation time for reservations), bucketed by ``yyyy-MM-dd`` (DATE), ``HH`` (TIME)
   or ``MON``..``SUN`` (DAY), listing only buckets with requests; ``to`` is inclusive to the
@@ -61,6 +67,12 @@ from krsms.emulator.nhn import (
 YES_NO = ("Y", "N")
 ROOT_CATEGORY_ID = 1
 MAX_TEMPLATES = 1000
+MAX_USER_CHARS = 100
+"""``createUser``/``updateUser`` of categories and the block list."""
+MAX_TEMPLATE_DESC_CHARS = 100
+MAX_TEMPLATE_SEND_NO_CHARS = 13
+MAX_UNSUBSCRIBE_NO_CHARS = 25
+MAX_UNSUBSCRIBE_NO_CHARS_TO_REMOVE = 20
 TAG_SEND_KINDS = {"sms": ("SMS", "0"), "mms": ("LMS", "1")}
 """Path under ``/tag-sender/`` -> (kind, sendType)."""
 TAG_SMS_FIELDS = frozenset(
@@ -118,6 +130,19 @@ def _fields(body: Any, allowed: frozenset[str]) -> dict[str, Any]:
     if not isinstance(body, dict) or set(body) - allowed:
         raise Failure(-9997, "유효하지 않은 JSON 형식")
     return body
+
+
+def _fits(value: Any, max_chars: int) -> bool:
+    """Whether an optional text field is absent or a string of at most ``max_chars``."""
+    return value is None or (isinstance(value, str) and len(value) <= max_chars)
+
+
+def _unsubscribe_no(value: Any, max_chars: int) -> str:
+    """The 080 ``unsubscribeNo`` of a block-list request; -6004 when it is missing or longer
+    than ``max_chars`` (no 080 number in use is)."""
+    if not isinstance(value, str) or not value or len(value) > max_chars:
+        raise Failure(-6004, "수신거부 번호가 사용되지 않음")
+    return value
 
 
 def _valid_number(number: Any) -> bool:
@@ -529,6 +554,8 @@ class NhnManagement:
             raise Failure(code, "유효하지 않은 카테고리 파라미터")
         if description is not None and (not isinstance(description, str) or len(description) > 100):
             raise Failure(code, "유효하지 않은 카테고리 파라미터")
+        if not all(_fits(body.get(user), MAX_USER_CHARS) for user in ("createUser", "updateUser")):
+            raise Failure(code, "유효하지 않은 카테고리 파라미터")
         if body.get("useYn") not in YES_NO:
             raise Failure(-2204, "사용 여부가 유효하지 않음")
 
@@ -632,8 +659,12 @@ class NhnManagement:
         name, send_no, send_type = body.get("templateName"), body.get("sendNo"), body.get("sendType")
         if not isinstance(name, str) or not name or len(name) > 50:
             raise Failure(-2102, "템플릿 이름이 비어있음")
+        if not _fits(body.get("templateDesc"), MAX_TEMPLATE_DESC_CHARS):
+            raise Failure(-2111, "유효하지 않은 템플릿 파라미터")
         if not isinstance(send_no, str) or not send_no:
             raise Failure(-2103, "발신 번호가 비어있음")
+        if len(send_no) > MAX_TEMPLATE_SEND_NO_CHARS:
+            raise Failure(-2111, "유효하지 않은 템플릿 파라미터")
         if send_no in self.api.config.unregistered_senders:
             raise Failure(-2312, "발신번호가 비어있거나 미등록 상태")
         if send_type not in ("0", "1"):
@@ -761,9 +792,7 @@ class NhnManagement:
     async def block(self, request: Request) -> Any:
         """N29: add numbers to an 080 number's opt-out list."""
         body = _fields(await self.api.read_json(request), frozenset({"unsubscribeNo", "recipientNoList"}))
-        unsubscribe_no = body.get("unsubscribeNo")
-        if not isinstance(unsubscribe_no, str) or not unsubscribe_no:
-            raise Failure(-6004, "수신거부 번호가 사용되지 않음")
+        unsubscribe_no = _unsubscribe_no(body.get("unsubscribeNo"), MAX_UNSUBSCRIBE_NO_CHARS)
         now = self.clock.now()
         for number in self._numbers(body.get("recipientNoList")):
             self.state.blocked.setdefault((unsubscribe_no, number), now)
@@ -772,9 +801,7 @@ class NhnManagement:
     async def list_blocked(self, request: Request) -> Any:
         """N30: the opt-outs of one 080 number."""
         query = request.query_params
-        unsubscribe_no = query.get("unsubscribeNo")
-        if not unsubscribe_no:
-            raise Failure(-6004, "수신거부 번호가 사용되지 않음")
+        unsubscribe_no = _unsubscribe_no(query.get("unsubscribeNo"), MAX_UNSUBSCRIBE_NO_CHARS)
         start = self.api.parse_date(query["startRequestDate"]) if query.get("startRequestDate") else None
         end = self.api.parse_date(query["endRequestDate"]) if query.get("endRequestDate") else None
         items = [
@@ -790,11 +817,11 @@ class NhnManagement:
     async def unblock(self, request: Request) -> Any:
         """N31: remove numbers from an 080 number's opt-out list."""
         query = request.query_params
-        unsubscribe_no = query.get("unsubscribeNo")
-        if not unsubscribe_no:
-            raise Failure(-6004, "수신거부 번호가 사용되지 않음")
+        unsubscribe_no = _unsubscribe_no(query.get("unsubscribeNo"), MAX_UNSUBSCRIBE_NO_CHARS_TO_REMOVE)
         if not query.get("updateUser"):
             raise Failure(-2011, "필수 파라미터가 비어있음")
+        if not _fits(query["updateUser"], MAX_USER_CHARS):
+            raise Failure(-2012, "파라미터가 유효하지 않음")
         listed = query.get("recipientNoList") or query.get("recipientNo") or ""
         for number in self._numbers([number.strip() for number in listed.split(",") if number.strip()]):
             self.state.blocked.pop((unsubscribe_no, number), None)
@@ -1072,7 +1099,7 @@ class NhnManagement:
             raise Failure(-7001, "유효하지 않은 파라미터")
         for raw in entries:
             entry = _fields(raw, frozenset({"uid", "tagIds", "contacts"}))
-            tag_ids, contacts = entry.get("tagIds"), entry.get("contacts", [])
+            tag_ids, contacts = entry.get("tagIds"), entry.get("contacts")
             if (
                 not isinstance(entry.get("uid"), str)
                 or not entry["uid"]
@@ -1091,7 +1118,7 @@ class NhnManagement:
         for entry in entries:
             uid = self.uids.setdefault(entry["uid"], Uid(uid=entry["uid"], tag_ids=[], phone_numbers={}))
             uid.tag_ids.extend(tag_id for tag_id in dict.fromkeys(entry["tagIds"]) if tag_id not in uid.tag_ids)
-            for contact in entry.get("contacts", []):
+            for contact in entry["contacts"]:
                 uid.phone_numbers.setdefault(contact["contact"], now)
         return None
 

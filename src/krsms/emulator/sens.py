@@ -12,11 +12,17 @@ Answers follow the SENS document; where it is silent the choices are:
   numbers in ``undeliverable_numbers`` fail delivery with their code;
 - immediate sends complete at once; reservations stay READY until due, then DONE;
 - a send with a ``scheduleCode`` and no ``reserveTime`` belongs to a schedule the emulator
-  cannot see: its messages stay READY (the request's statusName is ``scheduled``) until
-  cancelled with S7.
+  cannot see: its messages stay READY (the request's statusName is ``scheduled``);
+- a message cancelled with S6 or S7 is never sent, so S3/S4 keep showing it READY (their
+  documented statuses are READY, PROCESSING and COMPLETED); only S5 answers CANCELED;
+- an MMS whose uploaded file is past its six days when the message goes out completes with
+  delivery code S007 (Expired MMS file), a code of the document's delivery-result table;
+- ``startTime``/``endTime`` of S8, typed Integer, are epoch milliseconds like the
+  ``x-ncp-apigw-timestamp`` header.
 
 Documented behaviour it reproduces: a subject or content over its EUC-KR byte limit is cut
-at the limit and sent; an upload with the same file name and size returns the stored file.
+at the limit and sent, while S4 shows the content as requested; an upload with the same file
+name and size returns the stored file; an image must be a JPEG of at most 1500x1440 pixels.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ import json
 import secrets
 import threading
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -42,12 +48,16 @@ from starlette.routing import BaseRoute, Route
 from krsms.emulator.clock import SEOUL, Clock
 from krsms.emulator.config import EmulatorConfig
 from krsms.emulator.ledger import Delivery, Ledger
+from krsms.images import jpeg_dimensions
 
 PREFIX = "/sms/v2/services/{serviceId}"
 WINDOW_MS = 5 * 60 * 1000
 MAX_MESSAGES = 100
 MAX_UNSUBSCRIBES = 1000
 MAX_FILE_BYTES = 300 * 1024
+MAX_WIDTH, MAX_HEIGHT = 1500, 1440
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+JPEG_SIGNATURE = b"\xff\xd8\xff"
 BYTE_LIMITS = {"SMS": 90, "LMS": 2000, "MMS": 2000}
 SUBJECT_BYTES = 40
 FILE_KEPT = timedelta(days=6)
@@ -57,6 +67,7 @@ SEND_FIELDS = frozenset(
 )  # fmt: skip
 MESSAGE_FIELDS = frozenset({"to", "subject", "content"})
 REJECTED_DELIVERY_CODE = "3001"
+EXPIRED_FILE_CODE = "S007"
 
 
 class Refusal(Exception):
@@ -89,15 +100,27 @@ class SensMessage:
     sender: str
     to: str
     subject: str | None
+    """As requested; :meth:`sent_subject` is what goes out."""
     content: str
+    """As requested (what S4 shows); :meth:`sent_content` is what goes out."""
     file_ids: list[str]
     schedule_code: str | None
     request_time: datetime
     status: str = "READY"
+    cancelled: bool = False
+    """Cancelled with S6 or S7: never sent, and still READY to S3/S4."""
     status_code: str | None = None
     status_name: str | None = None
     status_message: str | None = None
     complete_time: datetime | None = None
+
+    def sent_subject(self) -> str | None:
+        """The subject as sent: cut to its EUC-KR byte limit."""
+        return _cut(self.subject, SUBJECT_BYTES)
+
+    def sent_content(self) -> str:
+        """The content as sent: cut to the EUC-KR byte limit of the message's type."""
+        return _cut(self.content, BYTE_LIMITS[self.type]) or ""
 
 
 @attrs.define(kw_only=True)
@@ -131,6 +154,11 @@ def _format_millis(moment: datetime) -> str:
     return moment.astimezone(SEOUL).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
 
 
+def _millis(moment: datetime) -> int:
+    """``moment`` in epoch milliseconds."""
+    return (moment - EPOCH) // timedelta(milliseconds=1)
+
+
 def _euc_kr_bytes(field: str, text: str) -> int:
     try:
         return len(text.encode("cp949"))
@@ -147,6 +175,24 @@ def _cut(text: str | None, limit: int) -> str | None:
     if len(encoded) <= limit:
         return text
     return encoded[:limit].decode("cp949", errors="ignore")
+
+
+def _check_no_spaces(field: str, name: Any) -> None:
+    """The older document's inline ``files.name``: "スペース使用不可" (no spaces)."""
+    if isinstance(name, str) and any(character.isspace() for character in name):
+        raise bad_request(field, "must not contain spaces")
+
+
+def _check_jpeg(field: str, content: bytes) -> None:
+    """Refuse a body that is not a JPEG image or is larger than 1500x1440 pixels."""
+    if not content.startswith(JPEG_SIGNATURE):
+        raise bad_request(field, "is not a JPEG image")
+    dimensions = jpeg_dimensions(content)
+    if dimensions is None:
+        return
+    width, height = dimensions
+    if width > MAX_WIDTH or height > MAX_HEIGHT:
+        raise bad_request(field, f"is {width}x{height} pixels; at most {MAX_WIDTH}x{MAX_HEIGHT}")
 
 
 class SensApi:
@@ -287,14 +333,14 @@ class SensApi:
                 country_code=str(body.get("countryCode", "82")),
                 sender=sender,
                 to=to,
-                subject=_cut(item.get("subject", subject), SUBJECT_BYTES),
-                content=_cut(item.get("content", content), BYTE_LIMITS[kind]) or "",
+                subject=item.get("subject", subject),
+                content=item.get("content", content),
                 file_ids=file_ids,
                 schedule_code=body.get("scheduleCode"),
                 request_time=now,
             )
             if reserve_time is None and message.schedule_code is None:
-                self._complete(message, now)
+                self._complete(message, now, sent_at=now)
             stored.messages.append(message)
             deliveries.append(
                 Delivery(
@@ -303,8 +349,8 @@ class SensApi:
                     recipient=to,
                     sender=sender,
                     kind=message.type,
-                    text=message.content,
-                    subject=message.subject,
+                    text=message.sent_content(),
+                    subject=message.sent_subject(),
                     advertisement=content_type == "AD",
                     reserved_for=body.get("reserveTime"),
                     result_code=message.status_code,
@@ -365,6 +411,7 @@ class SensApi:
             if isinstance(item, dict) and set(item) == {"name", "body"}:
                 # The older document's inline image: stored like an upload, used once.
                 fields = (f"files[{position}].name", f"files[{position}].body")
+                _check_no_spaces(fields[0], item["name"])
                 file_ids.append(self._store_file(item["name"], item["body"], fields=fields)["fileId"])
                 continue
             file_id = item.get("fileId") if isinstance(item, dict) else None
@@ -389,22 +436,36 @@ class SensApi:
             raise bad_request("reserveTime", "is in the past")
         return moment, zone_name
 
-    def _complete(self, message: SensMessage, now: datetime) -> None:
-        failure = self.config.undeliverable_numbers.get(message.to)
-        if failure is None and message.to in self.config.rejected_numbers:
-            failure = REJECTED_DELIVERY_CODE
+    def _complete(self, message: SensMessage, now: datetime, *, sent_at: datetime) -> None:
+        """Record the delivery result of ``message``, which went out at ``sent_at``."""
+        failure = self._delivery_failure(message, sent_at)
         message.status = "COMPLETED"
         message.complete_time = now
         message.status_code = failure or "0"
         message.status_name = "fail" if failure else "success"
         message.status_message = "delivery failed" if failure else "success"
 
+    def _delivery_failure(self, message: SensMessage, sent_at: datetime) -> str | None:
+        """The delivery code ``message`` fails with when sent at ``sent_at``; None if delivered."""
+        if any(self._file_expired(file_id, sent_at) for file_id in message.file_ids):
+            return EXPIRED_FILE_CODE
+        failure = self.config.undeliverable_numbers.get(message.to)
+        if failure is None and message.to in self.config.rejected_numbers:
+            return REJECTED_DELIVERY_CODE
+        return failure
+
+    def _file_expired(self, file_id: str, moment: datetime) -> bool:
+        """Whether the stored file is past its six days at ``moment``."""
+        created: datetime = self.state.files[file_id]["created"]
+        return moment >= created + FILE_KEPT
+
     def _settle_due(self, stored: SensRequest) -> None:
         now = self.clock.now()
         if stored.reserve_status == "READY" and stored.reserve_time and stored.reserve_time <= now:
             stored.reserve_status = "DONE"
             for message in stored.messages:
-                self._complete(message, now)
+                if not message.cancelled:
+                    self._complete(message, now, sent_at=stored.reserve_time)
 
     # -- S2 files -------------------------------------------------------------------------
 
@@ -430,13 +491,14 @@ class SensApi:
             raise bad_request(body_field, "is empty")
         if len(content) > MAX_FILE_BYTES:
             raise bad_request(body_field, f"is {len(content)} bytes; at most {MAX_FILE_BYTES}")
+        _check_jpeg(body_field, content)
         now = self.clock.now()
         # "A file with the same name and size is recognised as the same file and reused."
         file_id = next(
             (
                 known
                 for known, stored in self.state.files.items()
-                if (stored["name"], stored["size"]) == (name, len(content)) and now < stored["created"] + FILE_KEPT
+                if (stored["name"], stored["size"]) == (name, len(content)) and not self._file_expired(known, now)
             ),
             None,
         )
@@ -477,9 +539,8 @@ class SensApi:
             if bounds[1] - bounds[0] > widest:
                 raise bad_request(f"{given[0]}EndTime", f"window is longer than {widest}")
         page_index = self._int(query, "pageIndex", 0, minimum=0)
-        page_size = self._int(query, "pageSize", 1000 if request_id else 20, minimum=1)
-        if page_size > (1000 if request_id else 100):
-            raise bad_request("pageSize", "is too large")
+        largest_page = 1000 if request_id else 100
+        page_size = self._int(query, "pageSize", largest_page if request_id else 20, minimum=1, maximum=largest_page)
         with self.state.lock:
             requests = list(self.state.requests.values())
         status_name = "success"
@@ -532,12 +593,15 @@ class SensApi:
             raise bad_request(field, "must be yyyy-MM-dd HH:mm:ss") from None
 
     @staticmethod
-    def _int(query: Mapping[str, str], name: str, default: int, *, minimum: int) -> int:
+    def _int(query: Mapping[str, str], name: str, default: int, *, minimum: int, maximum: int | None = None) -> int:
+        """Query parameter ``name`` as an integer within its limits, or ``default`` if absent."""
         raw = query.get(name)
         if raw is None:
             return default
-        if not raw.isdigit() or int(raw) < minimum:
-            raise bad_request(name, "must be a non-negative integer")
+        within_limits = raw.isdigit() and int(raw) >= minimum and (maximum is None or int(raw) <= maximum)
+        if not within_limits:
+            limits = f"from {minimum} to {maximum}" if maximum is not None else f"of at least {minimum}"
+            raise bad_request(name, f"must be an integer {limits}")
         return int(raw)
 
     @staticmethod
@@ -619,7 +683,7 @@ class SensApi:
             raise bad_request("reserveId", f"reservation is {stored.reserve_status}, not READY")
         stored.reserve_status = "CANCELED"
         for message in stored.messages:
-            message.status = "CANCELED"
+            message.cancelled = True
         self.ledger.cancel("sens", stored.request_id)
         return Response(status_code=204)
 
@@ -628,9 +692,11 @@ class SensApi:
         message = self.state.messages.get(request.path_params["messageId"])
         if message is None or message.schedule_code != request.path_params["scheduleCode"]:
             raise gateway_error(404, "300", "Not Found", "unknown scheduleCode or messageId")
+        if message.cancelled:
+            raise bad_request("messageId", "message is already cancelled")
         if message.status != "READY":
             raise bad_request("messageId", f"message is {message.status}, not READY")
-        message.status = "CANCELED"
+        message.cancelled = True
         return Response(status_code=204)
 
     # -- S8/S9/S10 080 unsubscribes -------------------------------------------------------
@@ -638,14 +704,19 @@ class SensApi:
     async def list_unsubscribes(self, request: Request) -> Response:
         """S8: blocked numbers, optionally filtered, paged."""
         query = request.query_params
-        page_size = self._int(query, "pageSize", 100, minimum=0)
-        if page_size > 100:
-            raise bad_request("pageSize", "must be between 0 and 100")
+        page_size = self._int(query, "pageSize", 100, minimum=0, maximum=100)
         page_index = self._int(query, "pageIndex", 0, minimum=0)
+        start = self._epoch_millis(query, "startTime")
+        end = self._epoch_millis(query, "endTime")
         entries = sorted(self.state.unsubscribes.items(), key=lambda entry: entry[1])
         number = query.get("clientTelNo")
         if number:
             entries = [entry for entry in entries if entry[0] == number]
+        entries = [
+            entry
+            for entry in entries
+            if (start is None or start <= _millis(entry[1])) and (end is None or _millis(entry[1]) <= end)
+        ]
         page = entries[page_index * page_size : (page_index + 1) * page_size]
         return JSONResponse(
             [
@@ -657,6 +728,16 @@ class SensApi:
                 for number, moment in page
             ]
         )
+
+    @staticmethod
+    def _epoch_millis(query: Mapping[str, str], name: str) -> int | None:
+        """Query parameter ``name``, an Integer of epoch milliseconds; None if absent."""
+        raw = query.get(name)
+        if raw is None:
+            return None
+        if not raw.isdigit():
+            raise bad_request(name, "must be epoch milliseconds")
+        return int(raw)
 
     async def _numbers(self, request: Request) -> list[str]:
         body = await self._json(request)

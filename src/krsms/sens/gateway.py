@@ -198,8 +198,6 @@ def _default_content(message: Message, batch: Batch) -> str:
 def _delivery_result(summary: MessageSummary) -> DeliveryResult:
     if summary.status == "COMPLETED":
         status = DeliveryStatus.DELIVERED if summary.status_code == DELIVERED_CODE else DeliveryStatus.FAILED
-    elif summary.status == "CANCELED":
-        status = DeliveryStatus.CANCELLED
     else:
         status = DeliveryStatus.PENDING
     return DeliveryResult(
