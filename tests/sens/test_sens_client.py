@@ -21,6 +21,7 @@ from krsms.sens.models import (
     ContentType,
     FileReference,
     MessageQuery,
+    MessageSummary,
     MessageType,
     ReserveStatus,
     SendMessage,
@@ -247,6 +248,121 @@ async def test_s3_iterates_every_page(client: SensClient, api: respx.MockRouter)
     assert all(call.request.url.params["requestId"] == "RSSA-1" for call in route.calls)
 
 
+async def test_s3_pages_by_page_index_as_the_english_document_says(client: SensClient, api: respx.MockRouter) -> None:
+    # en:244 pageIndex (default 0) in the request; en:318, 321 pageIndex and hasMore in the answer.
+    second = {**LIST_PAGE, "pageIndex": 1, "messages": [{**LIST_PAGE["messages"][0], "messageId": "0-ESG-202611-3"}]}
+    last = {**LIST_PAGE, "pageIndex": 2, "hasMore": False, "messages": [], "itemCount": 0}
+    route = api.get(f"{SERVICE}/messages").mock(
+        side_effect=[httpx.Response(200, json=page) for page in (LIST_PAGE, second, last)]
+    )
+    found = [message.message_id async for message in client.iter_messages(MessageQuery(request_id="RSSA-1"))]
+    assert found == ["0-ESG-202611-1", "0-ESG-202611-2", "0-ESG-202611-3"]
+    assert [dict(call.request.url.params) for call in route.calls] == [
+        {"requestId": "RSSA-1", "pageIndex": "0"},
+        {"requestId": "RSSA-1", "pageIndex": "1"},
+        {"requestId": "RSSA-1", "pageIndex": "2"},
+    ]
+
+
+async def test_s3_pages_by_next_token_as_the_korean_document_says(client: SensClient, api: respx.MockRouter) -> None:
+    # ko:255, 265-266 nextToken replaces pageIndex in the request; the answer (ko:303-306,
+    # 327, 343-344) has no pageIndex, and nextToken only while a next page exists.
+    first, second = LIST_PAGE["messages"]
+    pages = [
+        {
+            "statusCode": "202",
+            "statusName": "success",
+            "messages": [first],
+            "pageSize": 1,
+            "itemCount": 1,
+            "nextToken": "token+/2=",
+            "hasMore": True,
+        },
+        {
+            "statusCode": "202",
+            "statusName": "success",
+            "messages": [second],
+            "pageSize": 1,
+            "itemCount": 1,
+            "nextToken": "token-3",
+            "hasMore": True,
+        },
+        {
+            "statusCode": "202",
+            "statusName": "success",
+            "messages": [{**first, "messageId": "0-ESG-202611-3"}],
+            "pageSize": 1,
+            "itemCount": 1,
+            "hasMore": False,
+        },
+    ]
+    route = api.get(f"{SERVICE}/messages").mock(side_effect=[httpx.Response(200, json=page) for page in pages])
+    window = MessageQuery(
+        request_start_time=datetime(2026, 11, 25, 9, 0, tzinfo=SEOUL),
+        request_end_time=datetime(2026, 11, 25, 11, 0, tzinfo=SEOUL),
+        page_size=1,
+    )
+    found = [message.message_id async for message in client.iter_messages(window)]
+    assert found == ["0-ESG-202611-1", "0-ESG-202611-2", "0-ESG-202611-3"]
+    times = {"requestStartTime": "2026-11-25 09:00:00", "requestEndTime": "2026-11-25 11:00:00", "pageSize": "1"}
+    assert [dict(call.request.url.params) for call in route.calls] == [
+        {**times, "pageIndex": "0"},
+        {**times, "nextToken": "token+/2="},
+        {**times, "nextToken": "token-3"},
+    ]
+    for call in route.calls:
+        check_signed(call.request)
+
+
+async def test_s3_iteration_resumes_from_a_next_token_alone(client: SensClient, api: respx.MockRouter) -> None:
+    last = {**LIST_PAGE, "hasMore": False}
+    route = api.get(f"{SERVICE}/messages").respond(200, json=last)
+    query = MessageQuery(request_id="RSSA-1", page_index=3, next_token="resume-here")
+    found = [message.message_id async for message in client.iter_messages(query)]
+    assert found == ["0-ESG-202611-1", "0-ESG-202611-2"]
+    assert dict(route.calls.last.request.url.params) == {"requestId": "RSSA-1", "nextToken": "resume-here"}
+
+
+def same_page_forever(page: dict[str, Any]) -> Any:
+    """A server that ignores paging; fails the test if asked more than a few times."""
+    calls = 0
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        assert calls <= 5, "iter_messages kept asking a server that ignores paging"
+        return httpx.Response(200, json=page)
+
+    return answer
+
+
+async def collect_ids(messages: AsyncIterator[MessageSummary], into: list[str]) -> None:
+    """Append every message id to ``into``, so the ids before an error stay visible."""
+    async for message in messages:
+        into.append(message.message_id)
+
+
+@pytest.mark.parametrize(
+    ("page", "requests"),
+    [
+        pytest.param(LIST_PAGE, 2, id="the same page again"),
+        pytest.param({**LIST_PAGE, "nextToken": "same"}, 2, id="the same page and token again"),
+        pytest.param({**LIST_PAGE, "messages": [], "itemCount": 0}, 1, id="hasMore on an empty page"),
+    ],
+)
+async def test_s3_a_server_ignoring_paging_ends_the_iteration_with_a_typed_error(
+    client: SensClient, api: respx.MockRouter, page: dict[str, Any], requests: int
+) -> None:
+    route = api.get(f"{SERVICE}/messages").mock(side_effect=same_page_forever(page))
+    found: list[str] = []
+    with pytest.raises(errors.MalformedResponseError) as caught:
+        await collect_ids(client.iter_messages(MessageQuery(request_id="RSSA-1")), found)
+    assert caught.value.provider == "sens"
+    assert "ignores paging" in str(caught.value)
+    assert route.call_count == requests
+    assert found == [message["messageId"] for message in page["messages"]]
+
+
 async def test_s4_get_message(client: SensClient, api: respx.MockRouter) -> None:
     route = api.get(f"{SERVICE}/messages/0-ESG-202611-1").respond(
         200,
@@ -276,6 +392,47 @@ async def test_s4_get_message(client: SensClient, api: respx.MockRouter) -> None
     check_signed(route.calls.last.request)
     (detail,) = result.messages
     assert (detail.status_code, detail.status_name, detail.files[0].file_id) == ("3006", "fail", "4fe2078b")
+
+
+DETAIL = {
+    "requestTime": "2026-11-25 10:00:00",
+    "contentType": "COMM",
+    "content": "본문",
+    "countryCode": "82",
+    "from": "0212345678",
+    "to": "01012345678",
+    "status": "COMPLETED",
+    "statusCode": "0",
+    "statusMessage": "성공",
+    "statusName": "success",
+    "completeTime": "2026-11-25 10:00:04",
+    "telcoCode": "KT",
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # en:423-424 / ko:432-433: files.name and files.fileId are both Optional;
+        # the older document (ja:269-272, 297) answers files as [{"name"}] only.
+        pytest.param({"files": [{"name": "coupon.jpg"}]}, [("coupon.jpg", None)], id="older ja name only"),
+        pytest.param({"files": [{"fileId": "4fe2078b"}]}, [(None, "4fe2078b")], id="fileId only"),
+        pytest.param(
+            {"files": [{"name": "a.jpg", "fileId": "f-1"}, {}]}, [("a.jpg", "f-1"), (None, None)], id="full and empty"
+        ),
+        pytest.param({"files": None}, [], id="files null"),
+        pytest.param({}, [], id="files absent"),
+    ],
+)
+async def test_s4_files_take_every_documented_shape(
+    client: SensClient, api: respx.MockRouter, files: dict[str, Any], expected: list[tuple[str | None, str | None]]
+) -> None:
+    api.get(f"{SERVICE}/messages/m").respond(
+        200, json={"statusCode": "200", "statusName": "success", "messages": [{**DETAIL, **files}]}
+    )
+    (detail,) = (await client.get_message("m")).messages
+    assert [(file.name, file.file_id) for file in detail.files] == expected
+    assert (detail.status_code, detail.telco_code) == ("0", "KT")
 
 
 async def test_s5_reservation_status(client: SensClient, api: respx.MockRouter) -> None:
@@ -503,3 +660,22 @@ async def test_a_send_drops_its_typed_request_before_the_network_wait(
     del request
     assert alive() is None, "the recipient models must not live through the request"
     assert (await pending).request_id == "R-1"
+
+
+@pytest.mark.parametrize("window", ["request", "complete"])
+@pytest.mark.parametrize("naive_end", [True, False])
+async def test_s3_a_window_mixing_naive_and_aware_times_is_refused_first(window: str, naive_end: bool) -> None:
+    aware = datetime(2026, 1, 1, 9, tzinfo=SEOUL)
+    naive = datetime(2026, 1, 1, 10)
+    start, end = (aware, naive) if naive_end else (naive.replace(hour=8), aware)
+    query = MessageQuery(**{f"{window}_start_time": start, f"{window}_end_time": end})
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.get(f"{SERVICE}/messages").respond(200, json=LIST_PAGE)
+        async with SensClient(access_key=ACCESS_KEY, secret_key=SECRET_KEY, service_id=SERVICE_ID) as sens:
+            with pytest.raises(errors.ValidationError) as caught:
+                await sens.list_messages(query)
+    assert not route.called
+    assert caught.value.field == f"{window}_end_time"
+    assert caught.value.limit == "start and end both naive or both aware"
+    assert caught.value.value == f"{start.isoformat()} to {end.isoformat()}"
+    assert "naive" in str(caught.value)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import AsyncIterator, Coroutine, Iterable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -132,16 +132,37 @@ class SensClient(AsyncClosing):
         return self._parse(response, MessagePage)
 
     async def iter_messages(self, query: MessageQuery) -> AsyncIterator[MessageSummary]:
-        """Every message of :meth:`list_messages`, page after page (``pageIndex`` from the
-        query's, 0 by default, while ``hasMore``)."""
+        """Every message of :meth:`list_messages`, page after page while ``hasMore``.
+
+        The first request carries the query's ``next_token`` if set, else its ``pageIndex``
+        (0 by default). Each next page is asked for with the previous answer's ``nextToken``
+        when it carries one (the Korean document), else with ``pageIndex`` + 1 (the English
+        document). A server that ignores paging (a page repeating the previous one, or
+        ``hasMore`` on an empty page) raises :class:`~krsms.errors.MalformedResponseError`
+        instead of looping forever.
+        """
         page_index = query.page_index or 0
+        token = query.next_token or None
+        previous: tuple[MessageSummary, ...] | None = None
         while True:
-            page = await self.list_messages(attrs.evolve(query, page_index=page_index))
+            page = await self.list_messages(
+                attrs.evolve(query, page_index=None if token else page_index, next_token=token)
+            )
+            if page.has_more and not page.messages:
+                raise errors.MalformedResponseError(
+                    f"page {page_index} has no messages but hasMore: the server ignores paging", provider=PROVIDER
+                )
+            if page.messages == previous:
+                raise errors.MalformedResponseError(
+                    f"page {page_index} repeats the page before it: the server ignores paging", provider=PROVIDER
+                )
             for message in page.messages:
                 yield message
-            if not page.has_more or not page.messages:
+            if not page.has_more:
                 return
+            previous = page.messages
             page_index += 1
+            token = page.next_token or None
 
     async def get_message(self, message_id: str) -> MessageResult:
         """S4 ``GET /messages/{messageId}``: the delivery result of one message."""
@@ -255,6 +276,13 @@ def check_message_query(query: MessageQuery) -> None:
         start, end, widest = windows[name]
         if start is None or end is None:
             raise ValidationError(f"{name}_end_time", "a window needs both start and end", limit="start and end")
+        if _is_aware(start) != _is_aware(end):
+            raise ValidationError(
+                f"{name}_end_time",
+                f"mixes a naive and an aware datetime, so the {widest} window cannot be checked",
+                limit="start and end both naive or both aware",
+                value=f"{start.isoformat()} to {end.isoformat()}",
+            )
         if end - start > widest:
             raise ValidationError(
                 f"{name}_end_time", f"the window is longer than {widest}", limit=str(widest), value=str(end - start)
@@ -262,6 +290,10 @@ def check_message_query(query: MessageQuery) -> None:
     largest = 1000 if query.request_id else 100
     if query.page_size is not None and not 1 <= query.page_size <= largest:
         raise ValidationError("page_size", f"must be 1 to {largest}", limit=f"1-{largest}", value=query.page_size)
+
+
+def _is_aware(moment: datetime) -> bool:
+    return moment.utcoffset() is not None
 
 
 def _segment(value: str) -> str:

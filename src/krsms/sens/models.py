@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import enum
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -171,7 +172,9 @@ class MessageQuery:
     status_name: str | None = None
     """SUCCESS or FAIL."""
     page_index: int | None = None
-    """From 0."""
+    """From 0 (English document)."""
+    next_token: str | None = None
+    """The previous page's ``nextToken`` (Korean document), asking for the page after it."""
     page_size: int | None = None
     """Default 20 (max 100); with ``request_id`` default 1,000."""
 
@@ -211,14 +214,18 @@ class MessagePage:
     page_size: int = 0
     item_count: int = 0
     has_more: bool = False
+    next_token: str | None = None
+    """Korean document: present only when a next page exists; send it as
+    :attr:`MessageQuery.next_token` to get that page."""
 
 
 @attrs.frozen(kw_only=True)
 class AttachedFile:
-    """An MMS image of a sent message."""
+    """An MMS image of a sent message; the documents make both fields optional (the older
+    one answers only ``name``)."""
 
-    name: str
-    file_id: str
+    name: str | None = None
+    file_id: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -238,6 +245,7 @@ class MessageDetail:
     complete_time: datetime | None = None
     telco_code: str | None = None
     files: tuple[AttachedFile, ...] = ()
+    """MMS only; an absent or null ``files`` is empty."""
 
 
 @attrs.frozen(kw_only=True)
@@ -354,3 +362,18 @@ def _reservation_in_its_zone(structure: Any) -> Any:
 
 
 converter.register_structure_hook(Reservation, _reservation_in_its_zone(converter.get_structure_hook(Reservation)))
+
+
+def _null_files_as_empty(structure: Any) -> Any:
+    """S4 may answer ``"files": null`` for a message without images: the same as no ``files``."""
+
+    def hook(data: Any, cls: type[MessageDetail]) -> MessageDetail:
+        if isinstance(data, Mapping) and data.get("files", ()) is None:
+            data = {key: value for key, value in data.items() if key != "files"}
+        detail: MessageDetail = structure(data, cls)
+        return detail
+
+    return hook
+
+
+converter.register_structure_hook(MessageDetail, _null_files_as_empty(converter.get_structure_hook(MessageDetail)))
