@@ -7,6 +7,7 @@ import collections
 from collections.abc import AsyncIterator, Iterator
 from contextlib import aclosing
 
+import anyio
 import pytest
 
 from krsms import (
@@ -211,6 +212,86 @@ async def test_cancellation_leaves_a_complete_report() -> None:
             assert outcome.code == CANCELLED
     assert report.counts()[SendStatus.UNKNOWN] <= 2 * 10  # at most the batches in flight
     assert report.counts()[SendStatus.NOT_SENT] > 0
+
+
+async def test_an_anyio_cancel_scope_still_leaves_a_complete_report_and_no_task_running() -> None:
+    """anyio re-delivers a cancellation at every await in its scope: settling must survive it."""
+    gateway = FakeGateway(batch_size=10, max_concurrency=2, latency=0.05, drain_timeout=5.0)
+    progress = SendProgress()
+    with anyio.move_on_after(0.12):
+        await gateway.send(message(list(numbers(500))), progress=progress)
+    report = progress.report()
+    assert report.cancelled
+    assert_exactly_one_outcome_each(report, 500)
+    # drain_timeout let the in-flight batches finish: their real outcome, not UNKNOWN
+    assert report.counts()[SendStatus.UNKNOWN] == 0
+    assert {outcome.recipient.number for outcome in report.accepted} == set(gateway.sent_to())
+    assert [task for task in asyncio.all_tasks() if task is not asyncio.current_task()] == []
+
+
+async def test_a_second_cancellation_while_draining_still_records_every_recipient() -> None:
+    gateway = FakeGateway(batch_size=10, max_concurrency=2, latency=0.5, drain_timeout=30.0)
+    progress = SendProgress()
+    task = asyncio.create_task(gateway.send(message(list(numbers(500))), progress=progress))
+    await asyncio.sleep(0.05)
+    task.cancel()
+    await asyncio.sleep(0.05)  # now draining the two batches in flight
+    task.cancel()  # a second Ctrl-C
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    report = progress.report()
+    assert_exactly_one_outcome_each(report, 500)
+    assert report.counts()[SendStatus.UNKNOWN] == 20  # the two batches in flight may have arrived
+    await asyncio.sleep(0)
+    assert [task for task in asyncio.all_tasks() if task is not asyncio.current_task()] == []
+
+
+async def test_a_failing_progress_callback_stops_the_send_with_every_recipient_recorded() -> None:
+    gateway = FakeGateway(batch_size=10, max_concurrency=2, latency=0.01)
+
+    def on_batch(report: SendReport) -> None:
+        raise OSError("disk full")
+
+    progress = SendProgress(on_batch=on_batch)
+    with pytest.raises(OSError, match="disk full"):
+        await gateway.send(
+            message(list(numbers(45)) + [Recipient(number="01099999999", text="개인")]), progress=progress
+        )
+    report = progress.report()
+    assert_exactly_one_outcome_each(report, 46)
+    assert {outcome.recipient.number for outcome in report.accepted} <= set(gateway.sent_to())
+
+
+async def test_a_long_run_of_invalid_entries_is_reported_in_bounded_chunks() -> None:
+    gateway = FakeGateway(batch_size=100)
+
+    def source() -> Iterator[str]:
+        yield from ["not-a-number"] * 2_000
+        yield "01000000001"
+
+    sizes = [len(report.outcomes) async for report in gateway.send_stream(message(), source())]
+    assert sum(sizes) == 2_001
+    assert max(sizes) == 100
+    assert gateway.sent_to() == ["01000000001"]
+
+
+async def test_a_stream_lets_the_event_loop_run_while_it_validates() -> None:
+    gateway = FakeGateway(batch_size=1000)
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    ticking = asyncio.create_task(ticker())
+    await asyncio.sleep(0)
+    before = ticks
+    async for _ in gateway.send_stream(message(), ["not-a-number"] * (3 * VALIDATION_SLICE)):
+        pass
+    ticking.cancel()
+    assert ticks - before >= 3
 
 
 async def test_a_stream_yields_a_report_per_batch_and_marks_invalid_numbers() -> None:

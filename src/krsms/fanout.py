@@ -30,6 +30,7 @@ from contextlib import aclosing
 from datetime import datetime, timezone
 from typing import TypeVar
 
+import anyio
 import attrs
 
 from krsms import errors
@@ -301,19 +302,11 @@ class BatchingGateway(AsyncClosing):
                     pass
         except BaseException:
             not_started = cursor.remaining()
-            progress.record(
-                SendReport(
-                    outcomes=tuple(
-                        RecipientOutcome(
-                            recipient=recipient,
-                            status=SendStatus.NOT_SENT,
-                            code=CANCELLED,
-                            index=index,
-                        )
-                        for index, recipient, _ in not_started
-                    )
-                )
+            not_sent = tuple(
+                RecipientOutcome(recipient=recipient, status=SendStatus.NOT_SENT, code=CANCELLED, index=index)
+                for index, recipient, _ in not_started
             )
+            _record_all(progress, [SendReport(outcomes=not_sent)])
             raise
         return progress.report()
 
@@ -387,6 +380,8 @@ class BatchingGateway(AsyncClosing):
             else:
                 yield (index, resolved, kind)
             index += 1
+            if index % VALIDATION_SLICE == 0:
+                await asyncio.sleep(0)  # a sync source never yields: let the loop breathe
 
     def _resolve(
         self, message: Message, recipient: Recipient, index: int, default_kind: MessageKind
@@ -420,7 +415,9 @@ class BatchingGateway(AsyncClosing):
                     progress.record(report)
                     yield report
                 if not flights:
-                    break
+                    if exhausted or stop is not None:
+                        break
+                    continue  # only invalid entries so far: read on
                 done, _ = await asyncio.wait(flights, return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
                     flight = flights.pop(task)
@@ -461,6 +458,8 @@ class BatchingGateway(AsyncClosing):
         async for entry in entries:
             if isinstance(entry, RecipientOutcome):
                 invalid.append(entry)
+                if len(invalid) >= self.batch_size:
+                    return False  # report them now: a long run of invalid entries stays bounded
                 continue
             index, recipient, kind = entry
             batch = batcher.add(self.batch_key(message, recipient, kind), kind, index, recipient)
@@ -513,35 +512,31 @@ class BatchingGateway(AsyncClosing):
         invalid: list[RecipientOutcome],
         progress: SendProgress,
     ) -> None:
-        """Cancellation or early exit: record in-flight batches and everything buffered."""
-        if flights and self.drain_timeout > 0:
-            logger.info("%s: letting %d in-flight batches finish", self.provider, len(flights))
-            await asyncio.wait(flights, timeout=self.drain_timeout)
-        for task in flights:
-            task.cancel()
-        if flights:
-            await asyncio.wait(flights, timeout=10)
-        for task, flight in flights.items():
-            if task.done() and not task.cancelled() and task.exception() is None:
-                progress.record(task.result())
-            elif flight.sent:
-                progress.record(
-                    SendReport(
-                        outcomes=tuple(
-                            flight.batch.outcomes(
-                                SendStatus.UNKNOWN,
-                                code=CANCELLED,
-                                detail="cancelled while the request was in flight; it may have arrived",
-                            )
-                        ),
-                        requests=1,
-                    )
-                )
-            else:
-                progress.record(SendReport(outcomes=tuple(flight.batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED))))
-        leftovers = list(ready) + batcher.flush()
-        outcomes = [outcome for batch in leftovers for outcome in batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED)]
-        progress.record(SendReport(outcomes=tuple(invalid + outcomes)))
+        """Cancellation or early exit: record in-flight batches and everything buffered.
+
+        The waits are shielded from a cancel scope that keeps cancelling (anyio), and the
+        recording sits in ``finally``: a second cancellation (a second Ctrl-C) may cut the
+        waits short, never the accounting.
+        """
+        try:
+            with anyio.CancelScope(shield=True):
+                if flights and self.drain_timeout > 0:
+                    logger.info("%s: letting %d in-flight batches finish", self.provider, len(flights))
+                    await asyncio.wait(flights, timeout=self.drain_timeout)
+                for task in flights:
+                    task.cancel()
+                if flights:
+                    await asyncio.wait(flights, timeout=10)
+        finally:
+            for task in flights:
+                task.cancel()  # a no-op for finished tasks; stops any the waits did not
+            reports = [_interrupted_report(task, flight) for task, flight in flights.items()]
+            leftovers = list(ready) + batcher.flush()
+            outcomes = [
+                outcome for batch in leftovers for outcome in batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED)
+            ]
+            reports.append(SendReport(outcomes=tuple(invalid + outcomes)))
+            _record_all(progress, reports)
 
     async def _send_tracked(self, message: Message, flight: _Flight) -> SendReport:
         if self.requests_per_second is not None:
@@ -612,6 +607,36 @@ class BatchingGateway(AsyncClosing):
         """Close the HTTP client if this gateway created it."""
         if self._transport is not None:
             await self._transport.aclose()
+
+
+def _interrupted_report(task: asyncio.Task[SendReport], flight: _Flight) -> SendReport:
+    """What an interrupted flight settled as: its own report if it finished, else UNKNOWN
+    once its request may have left, NOT_SENT before."""
+    if task.done() and not task.cancelled() and task.exception() is None:
+        return task.result()
+    if flight.sent:
+        return SendReport(
+            outcomes=tuple(
+                flight.batch.outcomes(
+                    SendStatus.UNKNOWN,
+                    code=CANCELLED,
+                    detail="cancelled while the request was in flight; it may have arrived",
+                )
+            ),
+            requests=1,
+        )
+    return SendReport(outcomes=tuple(flight.batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED)))
+
+
+def _record_all(progress: SendProgress, reports: Iterable[SendReport]) -> None:
+    """Record every report of an interrupted send; a failing ``on_batch`` callback is logged,
+    not allowed to leave the remaining reports unrecorded (the send's own exception, the
+    cancellation or the callback's first failure, is what propagates)."""
+    for report in reports:
+        try:
+            progress.record(report)
+        except Exception:
+            logger.exception("progress callback failed while settling an interrupted send")
 
 
 def _classify_provider_error(error: errors.ProviderError) -> SendStatus:

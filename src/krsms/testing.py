@@ -82,6 +82,7 @@ class FakeGateway(BatchingGateway):
         reconcile: bool = False,
         resend_missing: bool = False,
         requests_per_second: float | None = None,
+        drain_timeout: float = 0.0,
     ):
         super().__init__(
             transport=None,
@@ -89,6 +90,7 @@ class FakeGateway(BatchingGateway):
             requests_per_second=requests_per_second,
             reconcile=reconcile,
             resend_missing=resend_missing,
+            drain_timeout=drain_timeout,
         )
         self.batch_size = batch_size
         self.latency = latency
