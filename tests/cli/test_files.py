@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -66,3 +67,22 @@ async def test_results_are_appended_and_resume_skips_what_settled(tmp_path: Path
     else:
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
         assert [row["status"] for row in rows] == ["accepted", "not_sent", "unknown", "rejected"]
+
+
+async def test_a_write_cancelled_midway_still_lands_in_the_file(tmp_path: Path) -> None:
+    """Ctrl-C while a settled batch is being written must not lose it (``--resume`` would
+    send it again)."""
+    path = tmp_path / "results.jsonl"
+    outcomes = tuple(
+        RecipientOutcome(recipient=Recipient(number="01000000001", reference=str(row)), status=SendStatus.ACCEPTED)
+        for row in range(1000)
+    )
+    async with ResultsFile(path) as results:
+        writing = asyncio.create_task(results.write(outcomes))
+        await asyncio.sleep(0)
+        writing.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await writing
+        await results.write(outcomes[:1])
+    references = [json.loads(line)["reference"] for line in path.read_text(encoding="utf-8").splitlines()]
+    assert references == [str(row) for row in range(1000)] + ["0"]

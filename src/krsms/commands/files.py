@@ -7,6 +7,7 @@ crash or Ctrl-C loses nothing and ``--resume`` can skip what already settled.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -110,6 +111,7 @@ class ResultsFile:
         self.path = path
         self.json_lines = path.suffix.lower() != ".csv"
         self._file: anyio.AsyncFile[str] | None = None
+        self._writing: asyncio.Future[None] | None = None
 
     async def __aenter__(self) -> ResultsFile:
         is_new = not self.path.exists() or self.path.stat().st_size == 0
@@ -119,11 +121,21 @@ class ResultsFile:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        if self._file is not None:
+        if self._file is None:
+            return
+        try:
+            if self._writing is not None:
+                await self._writing
+        finally:
             await self._file.aclose()
 
     async def write(self, outcomes: tuple[RecipientOutcome, ...]) -> None:
-        """Append the outcomes of one batch and flush them to the operating system."""
+        """Append the outcomes of one batch and flush them to the operating system.
+
+        Once called, the write completes even if the caller is cancelled meanwhile (Ctrl-C
+        must not lose a batch the provider accepted, or ``--resume`` would send it again);
+        leaving ``async with`` waits for it.
+        """
         if self._file is None:
             raise RuntimeError("ResultsFile used outside 'async with'")
         rows = [_result_row(outcome) for outcome in outcomes]
@@ -133,8 +145,15 @@ class ResultsFile:
             buffer = io.StringIO()
             csv.DictWriter(buffer, fieldnames=RESULT_FIELDS).writerows(rows)
             text = buffer.getvalue()
-        await self._file.write(text)
-        await self._file.flush()
+        self._writing = asyncio.ensure_future(self._append(self._file, text, after=self._writing))
+        await asyncio.shield(self._writing)
+
+    @staticmethod
+    async def _append(file: anyio.AsyncFile[str], text: str, *, after: asyncio.Future[None] | None) -> None:
+        if after is not None:
+            await after  # one write at a time, in order
+        await file.write(text)
+        await file.flush()
 
 
 def settled_references(path: Path) -> frozenset[str]:
