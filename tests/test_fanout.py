@@ -255,7 +255,7 @@ async def test_a_failing_progress_callback_stops_the_send_with_every_recipient_r
     progress = SendProgress(on_batch=on_batch)
     with pytest.raises(OSError, match="disk full"):
         await gateway.send(
-            message(list(numbers(45)) + [Recipient(number="01099999999", text="개인")]), progress=progress
+            message([*list(numbers(45)), Recipient(number="01099999999", text="개인")]), progress=progress
         )
     report = progress.report()
     assert_exactly_one_outcome_each(report, 46)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from typing import Any
 
 import httpx
 import pytest
 
 from krsms import errors
+from krsms.nhn.auth import SECRET_KEY_HEADER
+from krsms.sens.auth import ACCESS_KEY_HEADER
 from krsms.transport import (
     NO_RETRIES,
     Redactor,
@@ -24,6 +27,8 @@ from krsms.transport import (
 
 URL = "https://provider.test/api/appKeys/SECRET-APP-KEY/things"
 SECRET_PATTERN = re.compile(r"(/appKeys/)[^/?#\s]+")
+SECRETS = ("SECRET-APP-KEY", "SECRET-HEADER-KEY", "SECRET-ACCESS-KEY")
+"""The appKey in ``URL`` and the header values :class:`SecretHeaders` sends."""
 
 
 def generic_errors(response: Response) -> errors.ProviderError:
@@ -60,18 +65,50 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return recorded
 
 
+class SecretHeaders(httpx.Auth):
+    """Sends the providers' secret headers, as NHN's and SENS's auth flows do."""
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers[SECRET_KEY_HEADER] = "SECRET-HEADER-KEY"
+        request.headers[ACCESS_KEY_HEADER] = "SECRET-ACCESS-KEY"
+        yield request
+
+
 def make_transport(recorder: Recorder, **options: Any) -> tuple[Transport, httpx.AsyncClient]:
     client = httpx.AsyncClient(transport=httpx.MockTransport(recorder))
     options.setdefault("retry", RetryPolicy(max_attempts=3, initial_backoff=0.01))
+    options.setdefault("auth", None)
     transport = Transport(
         provider="test",
-        auth=None,
         error_parser=generic_errors,
         http_client=client,
-        redactor=Redactor(secrets=["SECRET-APP-KEY"], patterns=[SECRET_PATTERN]),
+        redactor=Redactor(secrets=SECRETS, patterns=[SECRET_PATTERN]),
         **options,
     )
     return transport, client
+
+
+def exception_chain(error: BaseException) -> list[BaseException]:
+    """``error`` and every exception reachable from it through ``__cause__`` and ``__context__``."""
+    found: list[BaseException] = []
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is not None and all(current is not seen for seen in found):
+            found.append(current)
+            pending += [current.__cause__, current.__context__]
+    return found
+
+
+def assert_no_secrets(error: BaseException) -> None:
+    """No secret in the text of any exception of ``error``'s chain, nor in an httpx request it holds."""
+    for exc in exception_chain(error):
+        texts = [str(exc), repr(exc), repr(exc.args), repr(vars(exc))]
+        if isinstance(exc, httpx.HTTPError):
+            with contextlib.suppress(RuntimeError):  # raised when no request is attached
+                texts += [str(exc.request.url), repr(exc.request.headers.multi_items())]
+        leaked = [secret for secret in SECRETS if any(secret in text for text in texts)]
+        assert not leaked, f"{type(exc).__name__} exposes {leaked}"
 
 
 async def test_idempotent_get_is_retried_on_503_up_to_the_budget(sleeps: list[float]) -> None:
@@ -238,6 +275,73 @@ async def test_non_json_answers_become_malformed_response_errors() -> None:
     response = await transport.request("GET", URL)
     with pytest.raises(errors.MalformedResponseError, match="not JSON"):
         response.json(provider="test")
+
+
+async def test_a_non_json_answer_echoing_secrets_keeps_them_out_of_the_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    block_page = (
+        "<html>Blocked: /sms/v2.2/appKeys/SECRET-APP-KEY/sender/sms "
+        f"({SECRET_KEY_HEADER}: SECRET-HEADER-KEY, {ACCESS_KEY_HEADER}: SECRET-ACCESS-KEY)</html>"
+    )
+    transport, _ = make_transport(Recorder(httpx.Response(200, text=block_page)), auth=SecretHeaders())
+    response = await transport.request("POST", URL, json={})
+    with pytest.raises(errors.MalformedResponseError, match="not JSON") as caught:
+        response.json(provider="test")
+    assert_no_secrets(caught.value)
+    assert "/appKeys/***" in str(caught.value)
+    for text in [response.excerpt(), caplog.text, *(record.getMessage() for record in caplog.records)]:
+        assert not any(secret in text for secret in SECRETS)
+
+
+async def send(transport: Transport) -> None:
+    await transport.request("POST", URL, json={})
+
+
+async def download(transport: Transport) -> None:
+    async with transport.stream("GET", URL) as chunks:
+        async for _ in chunks:
+            pass
+
+
+@pytest.mark.parametrize("call", [send, download])
+@pytest.mark.parametrize(
+    "failure",
+    [
+        httpx.ConnectError(f"cannot reach {URL}"),
+        httpx.ReadTimeout("timed out"),
+        httpx.RemoteProtocolError("Server disconnected without sending a response."),
+    ],
+    ids=lambda failure: type(failure).__name__,
+)
+async def test_transport_errors_hold_no_secret_anywhere_in_their_chain(
+    call: Callable[[Transport], Awaitable[None]],
+    failure: httpx.TransportError,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    transport, _ = make_transport(Recorder(failure), auth=SecretHeaders(), retry=NO_RETRIES)
+    with pytest.raises(errors.TransportError) as caught:
+        await call(transport)
+    assert_no_secrets(caught.value)
+    assert type(failure).__name__ in str(caught.value)
+    assert not any(secret in caplog.text for secret in SECRETS)
+
+
+class FailingStream(httpx.AsyncByteStream):
+    """A body whose connection drops after the first chunk."""
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b"a,b\n"
+        raise httpx.ReadError("connection reset")
+
+
+async def test_a_download_failing_midway_holds_no_secret_in_its_chain() -> None:
+    transport, _ = make_transport(Recorder(httpx.Response(200, stream=FailingStream())), auth=SecretHeaders())
+    with pytest.raises(errors.TransportError, match="ReadError") as caught:
+        await download(transport)
+    assert_no_secrets(caught.value)
 
 
 async def test_stream_yields_the_body_in_chunks() -> None:

@@ -137,21 +137,28 @@ class Response:
     content: bytes
     url: str
     """The request URL, already redacted."""
+    redact: Redactor = attrs.field(repr=False, eq=False)
+    """The transport's redactor, applied to every piece of the body put into a message."""
 
     def json(self, *, provider: str) -> Any:
         """The body as JSON; anything else becomes MalformedResponseError."""
         try:
             return jsonlib.loads(self.content)
         except ValueError:
-            snippet = self.content[:80].decode("utf-8", "replace")
-            raise errors.MalformedResponseError(
-                f"answer is not JSON: {snippet!r}", provider=provider, status_code=self.status_code
-            ) from None
+            # Raised below, outside this block: the decode error holds the whole body.
+            pass
+        raise errors.MalformedResponseError(
+            f"answer is not JSON: {self._text(80)!r}", provider=provider, status_code=self.status_code
+        )
 
     def excerpt(self) -> str:
         """``HTTP <status>`` and the start of the body, for answers without a usable message."""
-        text = self.content[:120].decode("utf-8", "replace").strip()
+        text = self._text(120)
         return f"HTTP {self.status_code}" + (f": {text}" if text else "")
+
+    def _text(self, limit: int) -> str:
+        # Redact the whole body before cutting it, so no secret is cut in half and kept.
+        return self.redact(self.content.decode("utf-8", "replace")).strip()[:limit]
 
     def json_or_none(self, *, provider: str) -> Any:
         """The body as JSON, or None when it is not JSON (an HTML error page, say)."""
@@ -368,6 +375,7 @@ class Transport:
     async def _send_once(
         self, method: str, url: str, *, params: Mapping[str, Any] | None, json: Any, attempt: int
     ) -> Response:
+        error: errors.TransportError | None = None
         async with self._slot():
             started = time.perf_counter()
             try:
@@ -380,7 +388,9 @@ class Transport:
                     timeout=self._request_timeout or httpx.USE_CLIENT_DEFAULT,
                 )
             except httpx.HTTPError as exc:
-                raise self._transport_error(exc, method, url) from None
+                error = self._transport_error(exc, method, url)
+        if error is not None:
+            raise error
         redacted_url = self.redact(str(response.request.url))
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
@@ -396,20 +406,26 @@ class Transport:
             headers=response.headers,
             content=response.content,
             url=redacted_url,
+            redact=self.redact,
         )
 
     def _transport_error(self, exc: httpx.HTTPError, method: str, url: str) -> errors.TransportError:
+        """The typed error for ``exc``, with a redacted message.
+
+        Raise it after the ``except`` block that caught ``exc`` ends, never inside it: there
+        it would get ``exc`` as its ``__context__``, and ``exc.request`` holds the full URL
+        and the authentication headers.
+        """
         where = f"{method} {self.redact(url)}"
-        detail = self.redact(str(exc)) or type(exc).__name__
+        message = self.redact(str(exc))
+        detail = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
         if isinstance(exc, httpx.PoolTimeout):
             return errors.PoolTimeoutError(f"{where}: no free connection in time ({detail})")
         if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
             return errors.ConnectError(f"{where}: could not connect ({detail})")
         if isinstance(exc, httpx.TimeoutException):
             return errors.RequestTimeoutError(f"{where}: no answer in time; it may have been processed ({detail})")
-        return errors.TransportError(
-            f"{where}: connection failed after sending; it may have been processed ({type(exc).__name__}: {detail})"
-        )
+        return errors.TransportError(f"{where}: connection failed after sending; it may have been processed ({detail})")
 
     @asynccontextmanager
     async def stream(
@@ -446,6 +462,7 @@ class Transport:
                         headers=response.headers,
                         content=await response.aread(),
                         url=self.redact(str(response.request.url)),
+                        redact=self.redact,
                     )
                     if not success:
                         raise self._error_parser(answer)
@@ -453,14 +470,20 @@ class Transport:
                         check_json(answer)
                     yield _replay(answer.content)
             except httpx.HTTPError as exc:
-                raise self._transport_error(exc, method, url) from None
+                error = self._transport_error(exc, method, url)
+            else:
+                return
+            raise error
 
     async def _chunks(self, response: httpx.Response, method: str, url: str) -> AsyncIterator[bytes]:
         try:
             async for chunk in response.aiter_bytes():
                 yield chunk
         except httpx.HTTPError as exc:
-            raise self._transport_error(exc, method, url) from None
+            error = self._transport_error(exc, method, url)
+        else:
+            return
+        raise error
 
     async def aclose(self) -> None:
         """Close the client if this transport created it; a borrowed client stays open."""
