@@ -62,6 +62,8 @@ VALIDATION_SLICE = 5000
 """Recipients ``send()`` validates between two yields to the event loop (a few ms of CPU)."""
 NOT_RECEIVED = "not_received"
 """``RecipientOutcome.code`` of recipients a reconciling look-up shows the provider never got."""
+RECONCILE_DELAY = 10.0
+"""Default seconds between the two look-ups of a reconciliation (see ``reconcile_delay``)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -208,6 +210,7 @@ class BatchingGateway(AsyncClosing):
         reconcile: bool = True,
         resend_missing: bool = False,
         drain_timeout: float = 0.0,
+        reconcile_delay: float = RECONCILE_DELAY,
     ):
         if requests_per_second is not None and requests_per_second <= 0:
             raise errors.ValidationError(
@@ -224,6 +227,10 @@ class BatchingGateway(AsyncClosing):
         self.drain_timeout = drain_timeout
         """On cancellation, seconds to let in-flight requests finish (and get their real
         outcome) before cancelling them (then UNKNOWN). 0: cancel at once."""
+        self.reconcile_delay = reconcile_delay
+        """When the first look-up after an ambiguous failure misses recipients, seconds to
+        wait before a second one decides: a request still queued at a busy provider is not
+        listed yet, and calling it NOT_SENT at once would have it resent."""
         self._pacer: _Pacer | None = None
 
     # -- provider hooks -------------------------------------------------------------------
@@ -579,6 +586,9 @@ class BatchingGateway(AsyncClosing):
     ) -> SendReport:
         try:
             found = await self.reconcile_batch(message, batch, attempt)
+            if found is not None and self.reconcile_delay > 0 and _any_unsettled(found):
+                await asyncio.sleep(self.reconcile_delay)
+                found = await self.reconcile_batch(message, batch, attempt)
         except errors.KrSmsError as error:
             logger.warning("%s could not reconcile batch %s: %s", self.provider, attempt.key, error)
             return report
@@ -626,6 +636,11 @@ def _interrupted_report(task: asyncio.Task[SendReport], flight: _Flight) -> Send
             requests=1,
         )
     return SendReport(outcomes=tuple(flight.batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED)))
+
+
+def _any_unsettled(outcomes: Iterable[RecipientOutcome]) -> bool:
+    """Whether a look-up left any recipient neither ACCEPTED nor REJECTED."""
+    return any(outcome.status not in (SendStatus.ACCEPTED, SendStatus.REJECTED) for outcome in outcomes)
 
 
 def _record_all(progress: SendProgress, reports: Iterable[SendReport]) -> None:

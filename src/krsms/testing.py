@@ -83,6 +83,7 @@ class FakeGateway(BatchingGateway):
         resend_missing: bool = False,
         requests_per_second: float | None = None,
         drain_timeout: float = 0.0,
+        reconcile_delay: float = 0.0,
     ):
         super().__init__(
             transport=None,
@@ -91,6 +92,7 @@ class FakeGateway(BatchingGateway):
             reconcile=reconcile,
             resend_missing=resend_missing,
             drain_timeout=drain_timeout,
+            reconcile_delay=reconcile_delay,
         )
         self.batch_size = batch_size
         self.latency = latency

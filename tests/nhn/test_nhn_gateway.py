@@ -237,7 +237,7 @@ async def test_a_lost_answer_of_a_reservation_is_found_and_never_sent_twice(rese
 
 async def test_a_batch_that_never_arrived_is_not_sent() -> None:
     app = create_app(EmulatorConfig(faults=Faults(server_error_rate=1.0)))
-    async with gateway_for(app, retry=NO_RETRIES) as nhn:
+    async with gateway_for(app, retry=NO_RETRIES, reconcile_delay=0.01) as nhn:
         report = await nhn.send(Message(sender=SENDER, text="안녕", recipients=numbers(5)))
     assert {(outcome.status, outcome.code) for outcome in report.outcomes} == {(SendStatus.NOT_SENT, NOT_RECEIVED)}
     assert len(app.state.ledger) == 0

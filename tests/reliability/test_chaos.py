@@ -47,7 +47,14 @@ RECIPIENTS = {"sens": 6000, "nhn": 24000}
 
 
 def gateway(provider: str, base_url: str, *, resend_missing: bool = False) -> BatchingGateway:
-    options = {"base_url": base_url, "timeout": TIMEOUTS, "retry": FAST_RETRIES, "resend_missing": resend_missing}
+    options = {
+        "base_url": base_url,
+        "timeout": TIMEOUTS,
+        "retry": FAST_RETRIES,
+        "resend_missing": resend_missing,
+        # slow requests are stored 1.5 s after arrival, 0.75 s after the client gave up on them
+        "reconcile_delay": CHAOS.slow_delay,
+    }
     if provider == "sens":
         return SensGateway(
             access_key=SENS_ACCESS_KEY,

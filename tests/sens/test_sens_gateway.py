@@ -182,12 +182,12 @@ async def test_a_lost_answer_of_a_reservation_is_found_and_never_sent_twice(rese
 
 async def test_a_batch_that_never_arrived_is_not_sent_and_resent_only_when_asked() -> None:
     app = create_app(EmulatorConfig(faults=Faults(server_error_rate=1.0)))
-    async with gateway_for(app, retry=NO_RETRIES) as sens:
+    async with gateway_for(app, retry=NO_RETRIES, reconcile_delay=0.01) as sens:
         report = await sens.send(Message(sender=SENDER, text="안녕", recipients=numbers(5)))
     assert {(outcome.status, outcome.code) for outcome in report.outcomes} == {(SendStatus.NOT_SENT, NOT_RECEIVED)}
 
     app = create_app(EmulatorConfig(faults=Faults(seed=3, server_error_rate=0.5)))
-    async with gateway_for(app, retry=NO_RETRIES, resend_missing=True, max_concurrency=1) as sens:
+    async with gateway_for(app, retry=NO_RETRIES, resend_missing=True, max_concurrency=1, reconcile_delay=0.01) as sens:
         report = await sens.send(Message(sender=SENDER, text="안녕", recipients=numbers(1000)))
     accepted = {outcome.recipient.number for outcome in report.with_status(SendStatus.ACCEPTED)}
     recorded = [delivery.recipient for delivery in app.state.ledger]

@@ -52,7 +52,8 @@ class Faults:
     drop_after_processing_rate: float = 0.0
     """Share of connections dropped after the request was processed and stored."""
     slow_rate: float = 0.0
-    """Share of requests delayed by ``slow_delay`` after processing (to provoke timeouts)."""
+    """Share of requests a busy provider holds ``slow_delay`` seconds before processing and
+    storing them (to provoke timeouts while the request is still queued)."""
     slow_delay: float = 0.0
     sends_only: bool = True
     """Inject faults only into send endpoints (SENS S1, NHN sender/tag-sender POSTs)."""

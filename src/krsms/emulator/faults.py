@@ -144,7 +144,11 @@ class FaultInjector:
 
     async def _after_processing(self, kind: str | None, latency: float, scope: Scope, receive: Any, send: Any) -> None:
         """Process the request at once, hold the answer until ``latency`` has passed since it
-        arrived (the emulator's own work counts as part of it), then answer or fail."""
+        arrived (the emulator's own work counts as part of it), then answer or fail.
+
+        A ``slow`` request is a busy provider's: it waits ``slow_delay`` before it is
+        processed and stored, so a client that timed out meanwhile finds nothing at first.
+        """
         loop = asyncio.get_running_loop()
         answer_at = loop.time() + latency
         captured = _Captured()
@@ -152,6 +156,9 @@ class FaultInjector:
         async def capture(message: Message) -> None:
             captured.messages.append(message)
 
+        if kind == "slow":
+            receive = await _buffered(receive)  # read before the client gives up and disconnects
+            await asyncio.sleep(self.state.faults.slow_delay)
         await self.app(scope, receive, capture)
         await asyncio.sleep(max(0.0, answer_at - loop.time()))
         if kind == "error_after_processing":
@@ -159,10 +166,24 @@ class FaultInjector:
         elif kind == "drop_after_processing":
             await _drop(send)
         else:
-            if kind == "slow":  # the answer arrives after slow_delay, typically past the client's timeout
-                await asyncio.sleep(self.state.faults.slow_delay)
             for message in captured.messages:
                 await send(message)
+
+
+async def _buffered(receive: Any) -> Any:
+    """Read the whole request body now; returns a ``receive`` that replays it."""
+    messages: list[Message] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body"):
+            break
+    replay = iter(messages)
+
+    async def replayed() -> Message:
+        return next(replay, {"type": "http.disconnect"})
+
+    return replayed
 
 
 async def _answer(send: Any, status: int, body: bytes, *, retry_after: float | None = None) -> None:

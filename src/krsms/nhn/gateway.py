@@ -22,7 +22,7 @@ import attrs
 import httpx
 
 from krsms.errors import ValidationError
-from krsms.fanout import NOT_RECEIVED, Batch, BatchAttempt, BatchingGateway
+from krsms.fanout import NOT_RECEIVED, RECONCILE_DELAY, Batch, BatchAttempt, BatchingGateway
 from krsms.gateway import (
     DeliveryResult,
     DeliveryStatus,
@@ -75,9 +75,10 @@ class NhnGateway(BatchingGateway):
     ``base_url`` is scheme and host: :data:`~krsms.nhn.api.DEFAULT_BASE_URL` (the v2.2
     document's) or :data:`~krsms.nhn.api.NHN_CLOUD_BASE_URL` (NHN's newer documents), or the
     emulator's. ``secret_key`` is the optional ``X-Secret-Key``. ``reconcile`` resolves lost
-    answers by ``senderGroupingKey``; ``resend_missing`` resends what NHN provably never got;
-    ``drain_timeout`` lets in-flight requests finish on cancellation. ``authentication=True``
-    sends through ``/sender/auth/sms``, NHN's endpoint for authentication codes (SMS only).
+    answers by ``senderGroupingKey``; ``resend_missing`` resends what NHN provably never got
+    (absent from two look-ups ``reconcile_delay`` seconds apart); ``drain_timeout`` lets
+    in-flight requests finish on cancellation. ``authentication=True`` sends through
+    ``/sender/auth/sms``, NHN's endpoint for authentication codes (SMS only).
     """
 
     provider = "nhn"
@@ -98,6 +99,7 @@ class NhnGateway(BatchingGateway):
         reconcile: bool = True,
         resend_missing: bool = False,
         drain_timeout: float = 0.0,
+        reconcile_delay: float = RECONCILE_DELAY,
         authentication: bool = False,
     ):
         self.authentication = authentication
@@ -119,6 +121,7 @@ class NhnGateway(BatchingGateway):
             reconcile=reconcile,
             resend_missing=resend_missing,
             drain_timeout=drain_timeout,
+            reconcile_delay=reconcile_delay,
         )
 
     # -- fan-out hooks --------------------------------------------------------------------

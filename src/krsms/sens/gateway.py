@@ -21,7 +21,7 @@ from datetime import datetime, timedelta, timezone
 
 import httpx
 
-from krsms.fanout import NOT_RECEIVED, Batch, BatchAttempt, BatchingGateway
+from krsms.fanout import NOT_RECEIVED, RECONCILE_DELAY, Batch, BatchAttempt, BatchingGateway
 from krsms.gateway import (
     DeliveryResult,
     DeliveryStatus,
@@ -61,8 +61,9 @@ class SensGateway(BatchingGateway):
     ``base_url`` is scheme and host (the emulator's, in tests). ``http_client`` is borrowed
     and never closed; without one the gateway owns a client and closes it on ``aclose()`` /
     ``async with``. ``reconcile`` resolves lost answers through the look-up;
-    ``resend_missing`` resends what the look-up proves never arrived; ``drain_timeout`` lets
-    in-flight requests finish on cancellation.
+    ``resend_missing`` resends what the look-up proves never arrived (absent from two
+    look-ups ``reconcile_delay`` seconds apart); ``drain_timeout`` lets in-flight requests
+    finish on cancellation.
     """
 
     provider = "sens"
@@ -84,6 +85,7 @@ class SensGateway(BatchingGateway):
         reconcile: bool = True,
         resend_missing: bool = False,
         drain_timeout: float = 0.0,
+        reconcile_delay: float = RECONCILE_DELAY,
     ):
         self.client = SensClient(
             access_key=access_key,
@@ -102,6 +104,7 @@ class SensGateway(BatchingGateway):
             reconcile=reconcile,
             resend_missing=resend_missing,
             drain_timeout=drain_timeout,
+            reconcile_delay=reconcile_delay,
         )
 
     # -- fan-out hooks --------------------------------------------------------------------
