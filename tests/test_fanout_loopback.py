@@ -129,3 +129,24 @@ async def test_a_request_still_queued_at_the_provider_is_not_resent(
         stored = Counter(delivery.recipient for delivery in server.ledger)
     assert {outcome.status for outcome in report.outcomes} == {expected}
     assert set(stored.values()) == ({1} if expected is SendStatus.ACCEPTED else {2})
+
+
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
+async def test_cancelled_while_backing_off_after_a_429_is_not_sent(provider: str) -> None:
+    """Every attempt so far was refused (429): a cancellation during the back-off leaves the
+    batch NOT_SENT (``--resume`` sends it), not UNKNOWN (which it would skip for good)."""
+    config = EmulatorConfig(faults=Faults(rate_limit_rate=1.0, retry_after=5.0))
+    progress = SendProgress()
+    async with EmulatorServer(config) as server:
+        async with gateway(provider, server.base_url) as sending:
+            task = asyncio.create_task(
+                sending.send(Message(sender="15446859", text="안녕하세요", recipients=numbers(3)), progress=progress)
+            )
+            await asyncio.sleep(0.5)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+        assert list(server.ledger) == []
+    assert {(outcome.status, outcome.code) for outcome in progress.report().outcomes} == {
+        (SendStatus.NOT_SENT, CANCELLED)
+    }

@@ -20,9 +20,11 @@ from krsms.transport import (
     Redactor,
     Response,
     RetryPolicy,
+    SendWatch,
     Transport,
     parse_retry_after,
     redact_in_httpx_logs,
+    watching_sends,
 )
 
 URL = "https://provider.test/api/appKeys/SECRET-APP-KEY/things"
@@ -370,3 +372,26 @@ def test_one_transport_serves_successive_event_loops() -> None:
     for _ in range(2):
         asyncio.run(transport.request("GET", URL))
     assert len(recorder.requests) == 2
+
+
+@pytest.mark.parametrize(
+    ("method", "answers", "arrived"),
+    [
+        ("GET", [httpx.ConnectError("refused")], None),  # look-ups are not sends
+        ("POST", [httpx.ConnectError("refused")], False),
+        ("POST", [httpx.Response(429)], False),
+        ("POST", [httpx.ConnectError("refused"), httpx.ReadTimeout("late")], True),
+        ("POST", [httpx.ReadTimeout("late")], True),
+        ("POST", [httpx.Response(500)], True),
+        ("POST", [httpx.Response(200, json={})], True),
+    ],
+)
+async def test_a_send_watch_says_whether_a_send_may_have_arrived(
+    method: str, answers: list[Any], arrived: bool | None, sleeps: list[float]
+) -> None:
+    transport, client = make_transport(Recorder(*answers), retry=RetryPolicy(max_attempts=2, max_retry_after=0))
+    watch = SendWatch()
+    async with client:
+        with watching_sends(watch), contextlib.suppress(errors.KrSmsError):
+            await transport.request(method, URL)
+    assert watch.may_have_arrived is arrived

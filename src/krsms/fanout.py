@@ -47,7 +47,7 @@ from krsms.gateway import (
     UploadedImage,
 )
 from krsms.text import MessageKind
-from krsms.transport import Transport
+from krsms.transport import SendWatch, Transport, watching_sends
 from krsms.validation import ProviderRules, check_message, message_kind, resolve_recipient
 
 logger = logging.getLogger("krsms")
@@ -184,7 +184,8 @@ class _Pacer:
 class _Flight:
     batch: Batch
     sent: bool = False
-    """True once the request may have left (cancellation then means UNKNOWN)."""
+    """True once sending began; ``watch`` then says whether a request may have arrived."""
+    watch: SendWatch = attrs.Factory(SendWatch)
 
 
 _Entry = tuple[int, Recipient, MessageKind] | RecipientOutcome
@@ -551,7 +552,8 @@ class BatchingGateway(AsyncClosing):
                 self._pacer = _Pacer(self.requests_per_second)
             await self._pacer.wait()
         flight.sent = True
-        return await self._send_settled(message, flight.batch, resend=self.resend_missing)
+        with watching_sends(flight.watch):
+            return await self._send_settled(message, flight.batch, resend=self.resend_missing)
 
     async def _send_settled(self, message: Message, batch: Batch, *, resend: bool) -> SendReport:
         """Send one batch and turn whatever happens into one outcome per recipient."""
@@ -621,10 +623,11 @@ class BatchingGateway(AsyncClosing):
 
 def _interrupted_report(task: asyncio.Task[SendReport], flight: _Flight) -> SendReport:
     """What an interrupted flight settled as: its own report if it finished, else UNKNOWN
-    once its request may have left, NOT_SENT before."""
+    once its request may have arrived, NOT_SENT before (a gateway whose sends bypass the
+    transport tells nothing: once sending began, UNKNOWN)."""
     if task.done() and not task.cancelled() and task.exception() is None:
         return task.result()
-    if flight.sent:
+    if flight.sent and flight.watch.may_have_arrived is not False:
         return SendReport(
             outcomes=tuple(
                 flight.batch.outcomes(

@@ -16,8 +16,9 @@ import logging
 import random
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from datetime import timezone
 from typing import Any
 
@@ -30,6 +31,32 @@ from krsms import errors
 logger = logging.getLogger("krsms")
 
 USER_AGENT = "krsms (+https://pypi.org/project/krsms)"
+
+
+@attrs.define
+class SendWatch:
+    """What the transport saw of the sends made inside :func:`watching_sends`.
+
+    ``may_have_arrived`` is None until a send starts, False while every attempt so far
+    provably never reached the provider (refused connection, 429), True once one may have.
+    A bulk send uses it to tell a batch cancelled during a retry back-off (NOT_SENT) from
+    one cancelled with its request out (UNKNOWN).
+    """
+
+    may_have_arrived: bool | None = None
+
+
+_watch: ContextVar[SendWatch | None] = ContextVar("krsms_send_watch", default=None)
+
+
+@contextmanager
+def watching_sends(watch: SendWatch) -> Iterator[SendWatch]:
+    """Report the sends (non-idempotent requests) of the current task to ``watch``."""
+    token = _watch.set(watch)
+    try:
+        yield watch
+    finally:
+        _watch.reset(token)
 
 
 @attrs.frozen(kw_only=True)
@@ -333,18 +360,28 @@ class Transport:
         """
         if idempotent is None:
             idempotent = method in ("GET", "HEAD", "PUT", "DELETE")
+        watch = None if idempotent else _watch.get()
+        if watch is not None and watch.may_have_arrived is None:
+            watch.may_have_arrived = False
         attempt = 0
         while True:
             attempt += 1
+            arrived_before = watch.may_have_arrived if watch is not None else None
+            if watch is not None:
+                watch.may_have_arrived = True
             try:
                 response = await self._send_once(method, url, params=params, json=json, attempt=attempt)
             except errors.TransportError as error:
+                if watch is not None and not error.may_have_been_sent:
+                    watch.may_have_arrived = arrived_before
                 if not self.retry.should_retry(attempt=attempt, idempotent=idempotent, error=error):
                     raise
                 await self._pause(method, url, attempt, reason=type(error).__name__, retry_after=None)
                 continue
             if 200 <= response.status_code < 300:
                 return response
+            if watch is not None and response.status_code == 429:
+                watch.may_have_arrived = arrived_before  # refused before processing
             retry_after = parse_retry_after(response.headers.get("retry-after"))
             if self.retry.should_retry(attempt=attempt, idempotent=idempotent, status_code=response.status_code) and (
                 retry_after is None or retry_after <= self.retry.max_retry_after
