@@ -7,6 +7,7 @@ the value, so nothing is sent.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 import attrs
@@ -34,7 +35,7 @@ class ProviderRules:
     """How far ahead a reservation may be; None when the provider sets no documented limit."""
     supports_templates: bool = False
     requires_ad_notice: bool = False
-    """Advertisements must start with ``(광고)`` and carry the opt-out line (``무료수신거부`` or
+    """Advertisements must start with ``(광고)`` and end with the opt-out line (``무료수신거부`` or
     ``무료거부`` and the 080 number)."""
     sms_only: bool = False
     """Only SMS can be sent (e.g. NHN's authentication-code endpoint): no LMS, MMS or images."""
@@ -45,6 +46,8 @@ class ProviderRules:
 AD_PREFIX = "(광고)"
 AD_OPT_OUTS = ("무료수신거부", "무료거부")
 """The opt-out wordings NHN accepts (its examples: ``[무료수신거부]080...``, ``[무료거부]080...``)."""
+_OPT_OUT_LINE_AT_END = re.compile(r"\[?(?:" + "|".join(AD_OPT_OUTS) + r")\]?:?080\d{7,8}$")
+"""The opt-out line, last in the text once spaces and hyphens are removed."""
 
 
 def check_message(message: Message, rules: ProviderRules, *, now: datetime | None = None) -> None:
@@ -173,11 +176,12 @@ def check_ad_notice(text: str, *, field: str) -> None:
     """The notice Korean law asks of an advertisement: ``(광고)`` first, the free opt-out last."""
     if not text.startswith(AD_PREFIX):
         raise ValidationError(field, f"an advertisement must start with {AD_PREFIX}", limit=AD_PREFIX, value=text[:20])
-    compact = text.replace(" ", "")
-    if not any(wording in compact for wording in AD_OPT_OUTS):
+    compact = re.sub(r"[\s-]", "", text)
+    if _OPT_OUT_LINE_AT_END.search(compact) is None:
         raise ValidationError(
             field,
-            f"an advertisement must carry the opt-out line '{AD_OPT_OUTS[0]} <080 number>' (or {AD_OPT_OUTS[1]})",
-            limit=" or ".join(AD_OPT_OUTS),
+            f"an advertisement must end with the opt-out line '{AD_OPT_OUTS[0]} <080 number>' "
+            f"(or '{AD_OPT_OUTS[1]} <080 number>')",
+            limit=f"'{AD_OPT_OUTS[0]} 080XXXXXXX' last",
             value=text[-30:],
         )

@@ -83,6 +83,8 @@ async def test_rejected_numbers_get_their_code_per_recipient(nhn: httpx.AsyncCli
         ("sender/mms", sms("01000000001"), -2014),
         ("sender/mms", sms("01000000001", title="제목", attachFileIdList=[99]), -2004),
         ("sender/ad-sms", sms("01000000001", body="광고 없음"), -6003),
+        ("sender/ad-sms", sms("01000000001", body="(광고) 세일 무료거부"), -6003),
+        ("sender/ad-sms", sms("01000000001", body="(광고)무료수신거부 0801234567 세일 계속"), -6003),
     ],
 )
 async def test_document_codes_with_http_200(

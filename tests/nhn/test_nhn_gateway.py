@@ -128,6 +128,40 @@ async def test_advertisements_need_the_notice_and_use_the_ad_endpoint(nhn: NhnGa
     assert [delivery.advertisement for delivery in app.state.ledger] == [True]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(광고) 세일 무료거부",  # no 080 number
+        "(광고)무료수신거부 0801234567 세일은 계속됩니다",  # the opt-out line is not last
+        "(광고) 세일\n무료수신거부 0212345678",  # not an 080 number
+    ],
+)
+async def test_an_advertisement_must_end_with_the_opt_out_line(nhn: NhnGateway, app: Starlette, text: str) -> None:
+    with pytest.raises(ValidationError, match="must end with the opt-out line"):
+        await nhn.send(Message(sender=SENDER, text=text, advertisement=True, recipients=["01000000001"]))
+    assert len(app.state.ledger) == 0
+
+
+@pytest.mark.parametrize(
+    "ending", ["무료수신거부 0801234567", "[무료거부]080-123-4567", "무료 수신 거부 080 1234 5678"]
+)
+async def test_each_documented_form_of_the_opt_out_line_is_sent(nhn: NhnGateway, ending: str) -> None:
+    report = await nhn.send(
+        Message(sender=SENDER, text=f"(광고) 세일\n{ending}", advertisement=True, recipients=["01000000001"])
+    )
+    assert report.all_accepted
+
+
+async def test_an_mms_abroad_is_refused_before_sending(nhn: NhnGateway, app: Starlette) -> None:
+    message = Message(
+        sender=SENDER, text="쿠폰", subject="쿠폰", images=("1",), country_code="81", recipients=["9012345678"]
+    )
+    with pytest.raises(ValidationError, match="no MMS outside Korea") as refused:
+        await nhn.send(message)
+    assert refused.value.field == "country_code"
+    assert len(app.state.ledger) == 0
+
+
 async def test_reservation_and_cancel(nhn: NhnGateway, app: Starlette) -> None:
     at = (datetime.now(SEOUL) + timedelta(days=2)).replace(second=0, microsecond=0)
     report = await nhn.send(Message(sender=SENDER, text="예약", reserve_at=at, recipients=numbers(3)))

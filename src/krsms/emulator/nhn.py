@@ -33,6 +33,7 @@ import binascii
 import hmac
 import itertools
 import json
+import re
 import secrets
 import string
 import threading
@@ -60,7 +61,9 @@ KOREA_COUNTRY_CODE = "82"
 REGISTERED_SENDERS = ("15446859", "0212345678", "0200000000")
 """Sender numbers the emulator treats as registered (N32), besides any sender used."""
 AD_PREFIX = "(광고)"
-AD_OPT_OUTS = ("무료수신거부", "무료거부")
+AD_OPT_OUT_AT_END = re.compile(r"\[?(?:무료수신거부|무료거부)\]?:?080\d{7,8}$")
+"""The last words of an advertisement, spaces and hyphens removed (the document's examples:
+``[무료수신거부]080XXXXXXX``, ``[무료거부]080XXXXXXX``)."""
 SEND_FIELDS = frozenset(
     {"templateId", "body", "title", "sendNo", "requestDate", "senderGroupingKey", "recipientList", "userId",
      "attachFileIdList", "statsId", "originCode"}
@@ -306,8 +309,8 @@ class NhnApi:
         if title is not None:
             self._check_characters(str(title))
         self._check_lengths(kind, text, None if title is None else str(title))
-        compact = text.replace(" ", "")
-        if advertisement and not (text.startswith(AD_PREFIX) and any(wording in compact for wording in AD_OPT_OUTS)):
+        compact = re.sub(r"[\s-]", "", text)
+        if advertisement and not (text.startswith(AD_PREFIX) and AD_OPT_OUT_AT_END.search(compact)):
             raise Failure(-6003, "본문에 수신거부 안내 문구가 없음")
         file_ids = body.get("attachFileIdList") or []
         if file_ids and kind == "SMS":

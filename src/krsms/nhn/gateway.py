@@ -59,6 +59,8 @@ NHN_RULES = ProviderRules(
     long_needs_subject=True,
 )
 BATCH_SIZE = 1000
+KOREA = "82"
+"""The default ``countryCode``."""
 """``recipientList`` entries per send request."""
 UPDATE_USER = "krsms"
 """``createUser`` / ``updateUser`` the gateway names itself as."""
@@ -127,8 +129,13 @@ class NhnGateway(BatchingGateway):
     # -- fan-out hooks --------------------------------------------------------------------
 
     def check_message(self, message: Message) -> None:
-        """The shared rules, NHN's numeric attachment ids, no advertisement as an authentication SMS."""
+        """The shared rules, NHN's numeric attachment ids, no advertisement as an authentication
+        SMS, no MMS abroad."""
         super().check_message(message)
+        if message.images and message.country_code != KOREA:
+            raise ValidationError(
+                "country_code", "NHN sends no MMS outside Korea", limit=KOREA, value=message.country_code
+            )
         if self.authentication and message.advertisement:
             raise ValidationError(
                 "advertisement", "an authentication SMS cannot be an advertisement", limit="False", value=True
@@ -152,7 +159,7 @@ class NhnGateway(BatchingGateway):
         first = batch.recipients[0]  # the batch key makes every recipient's text and subject equal
         text = message.text_for(first)
         subject = message.subject_for(first)
-        international = message.country_code != "82"
+        international = message.country_code != KOREA
         return SendRequest(
             send_no=normalize_number(message.sender, field="sender"),
             body=text or None,
