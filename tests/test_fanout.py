@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import functools
 from collections.abc import AsyncIterator, Iterator
 from contextlib import aclosing
+from datetime import datetime, timedelta, timezone
 
 import anyio
 import pytest
@@ -24,6 +26,7 @@ from krsms import (
 )
 from krsms.fanout import CANCELLED, JOB_STOPPED, LOCAL_INVALID, VALIDATION_SLICE
 from krsms.testing import FakeGateway, FakeRequest, numbers
+from krsms.validation import check_reservation
 
 SENDER = "0212345678"
 
@@ -456,3 +459,21 @@ async def test_cancelled_while_validating_every_recipient_is_not_sent() -> None:
     assert report.cancelled
     assert [outcome.index for outcome in report.outcomes] == list(range(total))
     assert {(outcome.status, outcome.code) for outcome in report.outcomes} == {(SendStatus.NOT_SENT, CANCELLED)}
+
+
+@pytest.mark.parametrize(
+    ("seconds_ahead", "refused"),
+    [(25, True), (45, False)],  # now is 12:00:20: 12:00:45 goes out as 12:00, 12:01:05 as 12:01
+)
+def test_a_reservation_must_be_in_the_future_at_the_minute_the_providers_take(
+    seconds_ahead: int, refused: bool
+) -> None:
+    now = datetime(2026, 11, 25, 12, 0, 20, tzinfo=timezone.utc)
+    moment = now + timedelta(seconds=seconds_ahead)
+    check = functools.partial(check_reservation, moment, None, precision=timedelta(minutes=1), now=now)
+    if refused:
+        with pytest.raises(ValidationError, match="once cut to the minute") as caught:
+            check()
+        assert (caught.value.field, caught.value.value) == ("reserve_at", moment.isoformat())
+    else:
+        check()

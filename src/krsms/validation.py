@@ -33,6 +33,9 @@ class ProviderRules:
     """How many images an MMS may carry; None when the provider documents no limit."""
     max_reserve_ahead: timedelta | None = None
     """How far ahead a reservation may be; None when the provider sets no documented limit."""
+    reserve_precision: timedelta | None = None
+    """What a reservation is cut to on the wire (both providers: the minute); the cut moment
+    must still be in the future."""
     supports_templates: bool = False
     requires_ad_notice: bool = False
     """Advertisements must start with ``(광고)`` and end with the opt-out line (``무료수신거부`` or
@@ -84,11 +87,18 @@ def check_message(message: Message, rules: ProviderRules, *, now: datetime | Non
             value=message.kind.value,
         )
     if message.reserve_at is not None:
-        check_reservation(message.reserve_at, rules.max_reserve_ahead, now=now)
+        check_reservation(message.reserve_at, rules.max_reserve_ahead, precision=rules.reserve_precision, now=now)
 
 
-def check_reservation(moment: datetime, max_ahead: timedelta | None, *, now: datetime | None = None) -> None:
-    """A reservation must be timezone-aware, in the future and within the provider's window."""
+def check_reservation(
+    moment: datetime,
+    max_ahead: timedelta | None,
+    *,
+    precision: timedelta | None = None,
+    now: datetime | None = None,
+) -> None:
+    """A reservation must be timezone-aware, in the future (still, once cut to ``precision``)
+    and within the provider's window."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValidationError(
             "reserve_at",
@@ -99,6 +109,13 @@ def check_reservation(moment: datetime, max_ahead: timedelta | None, *, now: dat
     current = now or datetime.now(timezone.utc)
     if moment <= current:
         raise ValidationError("reserve_at", "is in the past", limit="in the future", value=moment.isoformat())
+    if precision is not None and _cut(moment, precision) <= current:
+        raise ValidationError(
+            "reserve_at",
+            f"is in the past once cut to the {_describe(precision)} the provider takes",
+            limit=f"in the future at {_describe(precision)} precision",
+            value=moment.isoformat(),
+        )
     if max_ahead is not None and moment - current > max_ahead:
         raise ValidationError(
             "reserve_at",
@@ -106,6 +123,15 @@ def check_reservation(moment: datetime, max_ahead: timedelta | None, *, now: dat
             limit=f"{max_ahead.days} days",
             value=moment.isoformat(),
         )
+
+
+def _cut(moment: datetime, precision: timedelta) -> datetime:
+    step = precision.total_seconds()
+    return datetime.fromtimestamp(moment.timestamp() // step * step, tz=moment.tzinfo)
+
+
+def _describe(precision: timedelta) -> str:
+    return "minute" if precision == timedelta(minutes=1) else str(precision)
 
 
 def message_kind(message: Message, rules: ProviderRules) -> MessageKind:

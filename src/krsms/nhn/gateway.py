@@ -54,6 +54,7 @@ NHN_LIMITS = TextLimits(sms_chars=255, long_chars=4000, subject_chars=120)
 NHN_RULES = ProviderRules(
     limits=NHN_LIMITS,
     max_reserve_ahead=timedelta(days=60),
+    reserve_precision=timedelta(minutes=1),
     supports_templates=True,
     requires_ad_notice=True,
     long_needs_subject=True,

@@ -46,8 +46,9 @@ from krsms.text import STANDARD_LIMITS, MessageKind, byte_length, normalize_numb
 from krsms.transport import RetryPolicy, Timeouts
 from krsms.validation import ProviderRules
 
-SENS_RULES = ProviderRules(limits=STANDARD_LIMITS)
-"""SENS's documented rules: the standard byte limits; no image count or reservation horizon."""
+SENS_RULES = ProviderRules(limits=STANDARD_LIMITS, reserve_precision=timedelta(minutes=1))
+"""SENS's documented rules: the standard byte limits, reservations to the minute; no image
+count or reservation horizon."""
 BATCH_SIZE = 100
 """``messages`` per send request."""
 RECONCILE_SLACK = timedelta(seconds=2)
