@@ -278,23 +278,35 @@ async def test_a_long_run_of_invalid_entries_is_reported_in_bounded_chunks() -> 
     assert gateway.sent_to() == ["01000000001"]
 
 
-async def test_a_stream_lets_the_event_loop_run_while_it_validates() -> None:
-    gateway = FakeGateway(batch_size=1000)
-    ticks = 0
+class LoopTurns:
+    """Counts the turns another task gets on the event loop while it runs."""
 
-    async def ticker() -> None:
-        nonlocal ticks
+    def __init__(self) -> None:
+        self.count = 0
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> LoopTurns:
+        self._task = asyncio.create_task(self._tick())
+        await asyncio.sleep(0)
+        self.count = 0
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+
+    async def _tick(self) -> None:
         while True:
-            ticks += 1
+            self.count += 1
             await asyncio.sleep(0)
 
-    ticking = asyncio.create_task(ticker())
-    await asyncio.sleep(0)
-    before = ticks
-    async for _ in gateway.send_stream(message(), ["not-a-number"] * (3 * VALIDATION_SLICE)):
-        pass
-    ticking.cancel()
-    assert ticks - before >= 3
+
+async def test_a_stream_lets_the_event_loop_run_while_it_validates() -> None:
+    gateway = FakeGateway(batch_size=1000)
+    async with LoopTurns() as turns:
+        async for _ in gateway.send_stream(message(), ["not-a-number"] * (3 * VALIDATION_SLICE)):
+            pass
+    assert turns.count >= 3
 
 
 async def test_a_stream_yields_a_report_per_batch_and_marks_invalid_numbers() -> None:
@@ -419,28 +431,17 @@ def test_a_report_repr_is_a_summary_not_every_outcome() -> None:
 
 
 async def test_send_lets_the_event_loop_run_while_it_validates_a_large_list() -> None:
-    ticks_before_first_request: list[int] = []
-    ticks = 0
-
-    async def ticker() -> None:
-        nonlocal ticks
-        while True:
-            ticks += 1
-            await asyncio.sleep(0)
-
-    def first_request(_: FakeRequest) -> None:
-        if not ticks_before_first_request:
-            ticks_before_first_request.append(ticks)
-
-    gateway = FakeGateway(batch_size=1000, on_request=first_request)
+    turns_before_first_request: list[int] = []
     message = Message(sender="15446859", text="안녕", recipients=list(numbers(4 * VALIDATION_SLICE)))
-    ticking = asyncio.create_task(ticker())
-    try:
-        report = await gateway.send(message)
-    finally:
-        ticking.cancel()
+    async with LoopTurns() as turns:
+
+        def first_request(_: FakeRequest) -> None:
+            if not turns_before_first_request:
+                turns_before_first_request.append(turns.count)
+
+        report = await FakeGateway(batch_size=1000, on_request=first_request).send(message)
     assert report.all_accepted
-    assert ticks_before_first_request[0] >= 4, "validation must yield to other tasks every slice"
+    assert turns_before_first_request[0] >= 4, "validation must yield to other tasks every slice"
 
 
 async def test_cancelled_while_validating_every_recipient_is_not_sent() -> None:

@@ -256,19 +256,6 @@ async def test_a_lost_answer_is_reconciled_by_grouping_key() -> None:
     assert Counter(outcome.request_id for outcome in report.outcomes) == stored
 
 
-@pytest.mark.parametrize("resend_missing", [False, True])
-async def test_a_lost_answer_of_a_reservation_is_found_and_never_sent_twice(resend_missing: bool) -> None:
-    """A reservation's requestDate is its reserved moment: the look-up must search by create date."""
-    app = create_app(EmulatorConfig(faults=Faults(error_after_processing_rate=1.0)))
-    at = datetime.now(SEOUL).replace(second=0, microsecond=0) + timedelta(hours=2)
-    async with gateway_for(app, retry=NO_RETRIES, resend_missing=resend_missing) as nhn:
-        report = await nhn.send(Message(sender=SENDER, text="예약", reserve_at=at, recipients=numbers(3)))
-    assert {(outcome.status, outcome.detail) for outcome in report.outcomes} == {
-        (SendStatus.ACCEPTED, "found by reconciliation")
-    }
-    assert len(app.state.ledger) == 3
-
-
 async def test_a_batch_that_never_arrived_is_not_sent() -> None:
     app = create_app(EmulatorConfig(faults=Faults(server_error_rate=1.0)))
     async with gateway_for(app, retry=NO_RETRIES, reconcile_delay=0.01) as nhn:

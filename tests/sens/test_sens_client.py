@@ -363,37 +363,6 @@ async def test_s3_a_server_ignoring_paging_ends_the_iteration_with_a_typed_error
     assert found == [message["messageId"] for message in page["messages"]]
 
 
-async def test_s4_get_message(client: SensClient, api: respx.MockRouter) -> None:
-    route = api.get(f"{SERVICE}/messages/0-ESG-202611-1").respond(
-        200,
-        json={
-            "statusCode": "200",
-            "statusName": "success",
-            "messages": [
-                {
-                    "requestTime": "2026-11-25 10:00:00",
-                    "contentType": "COMM",
-                    "content": "본문",
-                    "countryCode": "82",
-                    "from": "0212345678",
-                    "to": "01012345678",
-                    "status": "COMPLETED",
-                    "statusCode": "3006",
-                    "statusMessage": "기타",
-                    "statusName": "fail",
-                    "completeTime": "2026-11-25 10:00:04",
-                    "telcoCode": "KT",
-                    "files": [{"name": "coupon.jpg", "fileId": "4fe2078b"}],
-                }
-            ],
-        },
-    )
-    result = await client.get_message("0-ESG-202611-1")
-    check_signed(route.calls.last.request)
-    (detail,) = result.messages
-    assert (detail.status_code, detail.status_name, detail.files[0].file_id) == ("3006", "fail", "4fe2078b")
-
-
 DETAIL = {
     "requestTime": "2026-11-25 10:00:00",
     "contentType": "COMM",
@@ -408,6 +377,29 @@ DETAIL = {
     "completeTime": "2026-11-25 10:00:04",
     "telcoCode": "KT",
 }
+
+
+async def test_s4_get_message(client: SensClient, api: respx.MockRouter) -> None:
+    route = api.get(f"{SERVICE}/messages/0-ESG-202611-1").respond(
+        200,
+        json={
+            "statusCode": "200",
+            "statusName": "success",
+            "messages": [
+                {
+                    **DETAIL,
+                    "statusCode": "3006",
+                    "statusMessage": "기타",
+                    "statusName": "fail",
+                    "files": [{"name": "coupon.jpg", "fileId": "4fe2078b"}],
+                }
+            ],
+        },
+    )
+    result = await client.get_message("0-ESG-202611-1")
+    check_signed(route.calls.last.request)
+    (detail,) = result.messages
+    assert (detail.status_code, detail.status_name, detail.files[0].file_id) == ("3006", "fail", "4fe2078b")
 
 
 @pytest.mark.parametrize(
