@@ -52,7 +52,9 @@ class SendStatus(enum.Enum):
     """The request may have reached the provider (timeout after sending, 5xx): look it up
     before sending again."""
     NOT_SENT = "not_sent"
-    """It never left this process: cancelled, invalid, or the job stopped first."""
+    """It never reached the provider, or was refused before processing: invalid, cancelled
+    before its request left, the job stopped first, 429 after the retries, or look-ups showed
+    it never arrived."""
 
 
 def _frozen_mapping(value: Mapping[str, str] | None) -> Mapping[str, str] | None:

@@ -23,6 +23,7 @@ from krsms.emulator import (
 )
 from krsms.fanout import NOT_RECEIVED
 from krsms.sens import SensGateway
+from krsms.sens.errors import ServiceNotFoundError
 from krsms.sens.models import FileReference, MessageType, SendMessage, SendRequest
 from krsms.testing import numbers
 from krsms.transport import NO_RETRIES
@@ -156,6 +157,24 @@ async def test_bad_credentials_stop_the_job_with_the_rest_not_sent(app: Starlett
     assert counts[SendStatus.NOT_SENT] == 400
     assert len(app.state.ledger) == 0
     assert "wrong-secret" not in str(report.error)
+
+
+async def test_an_unknown_service_id_stops_the_job_with_the_rest_not_sent(app: Starlette) -> None:
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app))
+    async with SensGateway(
+        access_key=DEMO_SENS_ACCESS_KEY,
+        secret_key=DEMO_SENS_SECRET_KEY,
+        service_id="ncp:sms:kr:000000000000:no-such-service",
+        base_url="http://emulator",
+        http_client=client,
+        max_concurrency=1,
+    ) as sens:
+        report = await sens.send(Message(sender=SENDER, text="안녕", recipients=numbers(500)))
+    assert isinstance(report.error, ServiceNotFoundError)
+    assert isinstance(report.error, errors.NotFoundError)
+    assert report.requests == 1
+    assert report.counts()[SendStatus.NOT_SENT] == 400
+    assert len(app.state.ledger) == 0
 
 
 async def test_a_lost_answer_is_reconciled_through_the_look_up() -> None:

@@ -49,3 +49,10 @@ def _skew_hint(response: Response, local_time: float) -> str:
         f" (the local clock is {abs(skew) / 60:.1f} minutes {direction} the gateway's; "
         "SENS refuses requests more than 5 minutes off: synchronise the clock, e.g. with NTP)"
     )
+
+
+class ServiceNotFoundError(errors.NotFoundError):
+    """SENS answered a send with 404: the service id (the one part of the send path that
+    varies) names no service, so every batch of the job would fail the same way."""
+
+    fatal = True

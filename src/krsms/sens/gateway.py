@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 
 import httpx
 
+from krsms import errors
 from krsms.fanout import NOT_RECEIVED, RECONCILE_DELAY, Batch, BatchAttempt, BatchingGateway
 from krsms.gateway import (
     DeliveryResult,
@@ -32,6 +33,7 @@ from krsms.gateway import (
     UploadedImage,
 )
 from krsms.sens.client import DEFAULT_BASE_URL, SensClient
+from krsms.sens.errors import ServiceNotFoundError
 from krsms.sens.models import (
     DEFAULT_TIME_ZONE,
     ContentType,
@@ -115,8 +117,20 @@ class SensGateway(BatchingGateway):
         return kind
 
     async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> list[RecipientOutcome]:
-        """One S1 request; SENS accepts it whole, so every recipient shares its ``requestId``."""
-        result = await self.client.send(self.send_request(message, batch))
+        """One S1 request; SENS accepts it whole, so every recipient shares its ``requestId``.
+
+        A 404 means no such service id: raised as the fatal :class:`ServiceNotFoundError`.
+        """
+        try:
+            result = await self.client.send(self.send_request(message, batch))
+        except errors.NotFoundError as error:
+            raise ServiceNotFoundError(
+                error.message,
+                provider=error.provider,
+                status_code=error.status_code,
+                code=error.code,
+                request_id=error.request_id,
+            ) from error
         return batch.outcomes(SendStatus.ACCEPTED, request_id=result.request_id)
 
     def send_request(self, message: Message, batch: Batch) -> SendRequest:
