@@ -7,9 +7,10 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
 
+import attrs
 import pytest
 
-from krsms import Message, NhnGateway, SendProgress, SendStatus, SensGateway
+from krsms import Message, NhnGateway, Recipient, SendProgress, SendStatus, SensGateway, ValidationError
 from krsms.emulator import (
     DEMO_NHN_APP_KEY,
     DEMO_SENS_ACCESS_KEY,
@@ -19,7 +20,7 @@ from krsms.emulator import (
     EmulatorServer,
     Faults,
 )
-from krsms.fanout import CANCELLED, JOB_STOPPED, BatchingGateway
+from krsms.fanout import CANCELLED, JOB_STOPPED, LOCAL_INVALID, BatchingGateway
 from krsms.testing import numbers
 from krsms.transport import NO_RETRIES, Timeouts
 
@@ -169,3 +170,20 @@ async def test_a_lost_answer_of_a_reservation_is_found_and_never_sent_twice(
         (SendStatus.ACCEPTED, "found by reconciliation")
     }
     assert set(stored.values()) == {1}
+
+
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
+async def test_a_message_without_text_sends_each_recipients_own(server: EmulatorServer, provider: str) -> None:
+    """A recipient file with a text column needs no message-level text (``krsms send``)."""
+    template = Message(sender="15446859", text="")
+    rows = [Recipient(number="01000000001", text="철수님 안녕하세요"), "01000000002"]
+    async with gateway(provider, server.base_url) as sending:
+        reports = [report async for report in sending.send_stream(template, rows)]
+        with pytest.raises(ValidationError, match=r"text: is empty and recipients\[1\] has no text of its own"):
+            await sending.send(attrs.evolve(template, recipients=rows))
+    outcomes = sorted((outcome for report in reports for outcome in report.outcomes), key=lambda o: o.index)
+    assert [(outcome.status, outcome.code) for outcome in outcomes] == [
+        (SendStatus.ACCEPTED, None),
+        (SendStatus.NOT_SENT, LOCAL_INVALID),
+    ]
+    assert [(delivery.recipient, delivery.text) for delivery in server.ledger] == [("01000000001", "철수님 안녕하세요")]

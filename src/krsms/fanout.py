@@ -370,7 +370,7 @@ class BatchingGateway(AsyncClosing):
         return SendPlan(recipients=count, invalid=tuple(invalid), requests=requests)
 
     async def _resolve_lazily(
-        self, message: Message, recipients: RecipientSource, default_kind: MessageKind
+        self, message: Message, recipients: RecipientSource, default_kind: MessageKind | None
     ) -> AsyncIterator[_Entry]:
         index = 0
         async for item in _iterate(recipients):
@@ -392,7 +392,7 @@ class BatchingGateway(AsyncClosing):
                 await asyncio.sleep(0)  # a sync source never yields: let the loop breathe
 
     def _resolve(
-        self, message: Message, recipient: Recipient, index: int, default_kind: MessageKind
+        self, message: Message, recipient: Recipient, index: int, default_kind: MessageKind | None
     ) -> tuple[Recipient, MessageKind]:
         return resolve_recipient(
             message, recipient, self.rules, default_kind=default_kind, field=f"recipients[{index}]"

@@ -65,13 +65,6 @@ def check_message(message: Message, rules: ProviderRules, *, now: datetime | Non
             limit="not supported",
             value=message.template_id,
         )
-    if not message.text and message.template_id is None:
-        raise ValidationError(
-            "text",
-            "must not be empty without a template_id",
-            limit="at least 1 character",
-            value="",
-        )
     if rules.max_images is not None and len(message.images) > rules.max_images:
         raise ValidationError(
             "images",
@@ -134,8 +127,11 @@ def _describe(precision: timedelta) -> str:
     return "minute" if precision == timedelta(minutes=1) else str(precision)
 
 
-def message_kind(message: Message, rules: ProviderRules) -> MessageKind:
-    """The kind the message text is sent as, checking the text once for every recipient."""
+def message_kind(message: Message, rules: ProviderRules) -> MessageKind | None:
+    """The kind the message text is sent as, checking the text once for every recipient;
+    None when the message has no text (nor a template): each recipient must bring its own."""
+    if not message.text and message.template_id is None:
+        return None
     return _text_kind(message, message.text, rules, field="text")
 
 
@@ -144,18 +140,27 @@ def resolve_recipient(
     recipient: Recipient,
     rules: ProviderRules,
     *,
-    default_kind: MessageKind,
+    default_kind: MessageKind | None,
     field: str,
 ) -> tuple[Recipient, MessageKind]:
     """The recipient with a normalised number, and the kind its text is sent as.
 
     ``default_kind`` is :func:`message_kind` of the message, reused for every recipient
-    without a text of its own.
+    without a text of its own (None: the message has no text, so each needs its own).
     """
     number = normalize_number(recipient.number, field=f"{field}.number")
-    kind = default_kind
     if recipient.text is not None:
         kind = _text_kind(message, recipient.text, rules, field=f"{field}.text")
+    elif default_kind is None:
+        raise ValidationError(
+            "text",
+            f"is empty and {field} has no text of its own (give the message a text, each recipient "
+            "one, or a template_id)",
+            limit="at least 1 character",
+            value="",
+        )
+    else:
+        kind = default_kind
     if recipient.subject is not None:
         check_subject(recipient.subject, field=f"{field}.subject", limits=rules.limits)
     if rules.long_needs_subject and kind in _LONG_KINDS:
