@@ -7,6 +7,7 @@ from flags or environment variables and are never echoed.
 from __future__ import annotations
 
 import asyncio
+import math
 import signal
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +25,8 @@ from krsms.emulator.config import (
 )
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from krsms.commands.send import Credentials
 
 app = typer.Typer(
@@ -31,7 +34,10 @@ app = typer.Typer(
     help="Korean SMS from Python: NCP SENS and NHN Cloud SMS, and a local emulator of both.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,  # older typer shows them by default: credentials included
 )
+RESERVE_AT_FORMATS = ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"]
+"""What ``--reserve-at`` accepts: Asia/Seoul wall-clock times, whatever the typer version."""
 
 
 @app.callback()
@@ -120,6 +126,20 @@ APP_KEY = typer.Option(None, envvar="KRSMS_NHN_APP_KEY", show_envvar=True, show_
 NHN_SECRET_KEY = typer.Option(None, envvar="KRSMS_NHN_SECRET_KEY", show_envvar=True, show_default=False)
 
 
+def _print_error(console: Console, error: object) -> None:
+    """``error: <message>``, the message shown as is: file names may look like rich markup."""
+    from rich.text import Text
+
+    console.print(Text.assemble(("error:", "red"), f" {error}"), soft_wrap=True)
+
+
+def _finite_rate(value: float | None) -> float | None:
+    """Refuse ``nan`` and ``inf`` as ``--requests-per-second``."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter("must be a finite number")
+    return value
+
+
 def _credentials(provider: str, *, required: bool, **keys: str | None) -> Credentials:
     """The provider's credentials; a usage error naming what is missing (never its value)."""
     from krsms.commands.send import PROVIDERS, Credentials
@@ -146,7 +166,9 @@ def send(
     subject: str | None = typer.Option(None, help="Subject of LMS/MMS."),
     template_id: str | None = typer.Option(None, help="NHN template id (other CSV columns are its parameters)."),
     advertisement: bool = typer.Option(False, "--advertisement", help="Send as an advertisement."),
-    reserve_at: datetime | None = typer.Option(None, help="Reserve for this Asia/Seoul time (YYYY-MM-DD HH:MM)."),
+    reserve_at: datetime | None = typer.Option(
+        None, formats=RESERVE_AT_FORMATS, help="Reserve for this Asia/Seoul time (YYYY-MM-DD HH:MM)."
+    ),
     results: Path = typer.Option(
         Path("krsms-results.csv"), help="Results file (.csv or .jsonl), appended as batches finish."
     ),
@@ -154,7 +176,9 @@ def send(
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and show the batches; send nothing."),
     base_url: str | None = typer.Option(None, help="Provider base URL (e.g. the emulator's http://127.0.0.1:8888)."),
     max_concurrency: int = typer.Option(8, min=1, help="Requests in flight at once."),
-    requests_per_second: float | None = typer.Option(None, help="Cap on send requests per second."),
+    requests_per_second: float | None = typer.Option(
+        None, callback=_finite_rate, help="Cap on send requests per second."
+    ),
     access_key: str | None = ACCESS_KEY,
     secret_key: str | None = SECRET_KEY,
     service_id: str | None = SERVICE_ID,
@@ -163,7 +187,9 @@ def send(
 ) -> None:
     """Bulk send from a file, with a progress bar and a crash-safe results file."""
     from rich.console import Console
+    from rich.text import Text
 
+    from krsms.commands import files
     from krsms.commands import send as sending
     from krsms.errors import KrSmsError
     from krsms.gateway import Message
@@ -204,15 +230,24 @@ def send(
                 gateway, message, recipients_path=recipients_file, results_path=results, resume=resume, console=console
             )
             console.print(sending.summary(progress, provider=provider, results_path=results))
+            if sending.stopped_by_fatal_error(progress):
+                _print_error(console, f"{progress.error}; once fixed, run again with --resume to send the rest")
             return sending.exit_code(progress)
 
     try:
+        if not files.has_recipients(recipients_file):
+            console.print(Text(f"warning: {recipients_file} has no recipients; nothing to send"), soft_wrap=True)
+            raise typer.Exit(1)
+        if not dry_run:
+            files.check_results_path(results, recipients_file, resume=resume)
         code = asyncio.run(run())
     except KrSmsError as error:
-        console.print(f"[red]error:[/] {error}", markup=True)
+        _print_error(console, error)
         raise typer.Exit(2) from None
     except (KeyboardInterrupt, asyncio.CancelledError) as interruption:
-        console.print(f"interrupted: settled recipients are in {results}; run again with --resume")
+        console.print(
+            Text(f"interrupted: settled recipients are in {results}; run again with --resume"), soft_wrap=True
+        )
         raise typer.Exit(130 if isinstance(interruption, KeyboardInterrupt) else 143) from None
     raise typer.Exit(code)
 
@@ -245,6 +280,7 @@ def status(
 ) -> None:
     """Look up the delivery result of every recipient of a send request."""
     from rich.console import Console
+    from rich.text import Text
 
     from krsms.commands import send as sending
     from krsms.commands.status import delivery_table
@@ -261,16 +297,21 @@ def status(
         nhn_secret_key=nhn_secret_key,
     )
 
-    async def run() -> None:
+    async def run() -> int:
         async with sending.make_gateway(credentials, base_url=base_url, max_concurrency=1) as gateway:
-            table, _ = await delivery_table(gateway, request_id)
-            console.print(table)
+            table, results = await delivery_table(gateway, request_id)
+        if not results:
+            console.print(Text(f"{provider}: found nothing for request {request_id}"), soft_wrap=True)
+            return 1
+        console.print(table)
+        return 0
 
     try:
-        asyncio.run(run())
+        code = asyncio.run(run())
     except KrSmsError as error:
-        console.print(f"[red]error:[/] {error}")
+        _print_error(console, error)
         raise typer.Exit(2) from None
+    raise typer.Exit(code)
 
 
 def main() -> None:

@@ -193,7 +193,58 @@ def test_send_reserves_in_seoul_time_and_writes_json_lines(tmp_path: Path, serve
     assert [line["status"] for line in lines] == ["accepted"] * 3
 
     too_far = (datetime.now(ZoneInfo("Asia/Seoul")) + timedelta(days=61)).strftime("%Y-%m-%d 09:30")
-    refused = runner.invoke(app, [*command, "--reserve-at", too_far], env=NHN_ENV)
+    elsewhere = ["--results", str(tmp_path / "refused.jsonl")]  # results.jsonl now needs --resume
+    refused = runner.invoke(app, [*command, *elsewhere, "--reserve-at", too_far], env=NHN_ENV)
     assert refused.exit_code == 2
     assert "60 days" in refused.output
     assert len(server.ledger) == 3
+
+
+def test_resume_after_bad_credentials_sends_the_refused_batches(tmp_path: Path, server: EmulatorServer) -> None:
+    """Bad keys stop the send (exit 2): the batches in flight are REJECTED without a request
+    id, the rest NOT_SENT. Run again with the right keys and --resume: everyone is sent."""
+    results = tmp_path / "results.csv"
+    command = ["send", str(numbers_file(tmp_path, 250)), "--provider", "sens", "--sender", "0212345678",
+               "--text", "안녕", "--results", str(results), "--base-url", server.base_url]  # fmt: skip
+    refused = runner.invoke(app, command, env={**SENS_ENV, "KRSMS_SENS_SECRET_KEY": "wrong-secret"})
+    assert refused.exit_code == 2, refused.output
+    assert "--resume" in refused.output
+    rows = result_rows(results)
+    assert len(rows) == 250
+    assert {row["status"] for row in rows} <= {"rejected", "not_sent"}
+    assert any(row["status"] == "rejected" and not row["request_id"] for row in rows)
+
+    resumed = runner.invoke(app, [*command, "--resume"], env=SENS_ENV)
+    assert resumed.exit_code == 0, resumed.output
+    accepted = [row for row in result_rows(results) if row["status"] == "accepted"]
+    assert sorted(int(row["reference"]) for row in accepted) == list(range(1, 251))
+    assert len(server.ledger) == 250
+
+
+def test_resume_with_another_campaigns_results_skips_nobody(tmp_path: Path, server: EmulatorServer) -> None:
+    results = tmp_path / "results.csv"
+    campaign_a = tmp_path / "a.txt"
+    campaign_a.write_text("01010000001\n01010000002\n01010000003\n", encoding="utf-8")
+    campaign_b = tmp_path / "b.txt"
+    campaign_b.write_text("01020000001\n01020000002\n01020000003\n", encoding="utf-8")
+    for recipients, resume in ((campaign_a, []), (campaign_b, ["--resume"])):
+        outcome = runner.invoke(
+            app,
+            ["send", str(recipients), "--provider", "nhn", "--sender", "15446859", "--text", "안녕",
+             "--results", str(results), "--base-url", server.base_url, *resume],
+            env=NHN_ENV,
+        )  # fmt: skip
+        assert outcome.exit_code == 0, outcome.output
+    delivered = sorted(delivery.recipient for delivery in server.ledger)
+    assert delivered == ["01010000001", "01010000002", "01010000003", "01020000001", "01020000002", "01020000003"]
+
+
+@pytest.mark.parametrize(("provider", "env"), [("sens", SENS_ENV), ("nhn", NHN_ENV)])
+def test_status_of_an_unknown_request_says_it_found_nothing(
+    server: EmulatorServer, provider: str, env: dict[str, str]
+) -> None:
+    outcome = runner.invoke(
+        app, ["status", "no-such-request", "--provider", provider, "--base-url", server.base_url], env=env
+    )
+    assert outcome.exit_code == 1, outcome.output
+    assert "found nothing for request no-such-request" in outcome.output

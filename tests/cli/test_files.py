@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
 import json
 from pathlib import Path
 
 import pytest
 
 from krsms import Recipient, RecipientOutcome, SendStatus, ValidationError
-from krsms.commands.files import ResultsFile, read_recipients, recipients_in, settled_references
+from krsms.commands.files import (
+    RESULT_FIELDS,
+    BadFileError,
+    ResultsFile,
+    read_recipients,
+    recipients_in,
+    settled_recipients,
+)
 
 
 async def test_a_text_file_gives_one_recipient_per_line_with_its_line_number(tmp_path: Path) -> None:
@@ -43,7 +51,8 @@ def test_a_csv_without_a_number_column_is_refused(tmp_path: Path) -> None:
 async def test_large_files_are_read_in_chunks_without_loss(tmp_path: Path) -> None:
     path = tmp_path / "numbers.txt"
     path.write_text("".join(f"010{index:08d}\n" for index in range(2500)), encoding="utf-8")
-    references = [recipient.reference async for recipient in read_recipients(path, skip=frozenset({"7"}))]
+    skip = frozenset({("7", "01000000006")})
+    references = [recipient.reference async for recipient in read_recipients(path, skip=skip)]
     assert len(references) == 2499
     assert "7" not in references
 
@@ -61,7 +70,7 @@ async def test_results_are_appended_and_resume_skips_what_settled(tmp_path: Path
         await results.write((outcome("2", SendStatus.ACCEPTED), outcome("3", SendStatus.NOT_SENT)))
     async with ResultsFile(path) as results:  # a second run appends
         await results.write((outcome("4", SendStatus.UNKNOWN), outcome("5", SendStatus.REJECTED)))
-    assert settled_references(path) == {"2", "4", "5"}
+    assert settled_recipients(path) == {("2", "01000000001"), ("4", "01000000001"), ("5", "01000000001")}
     if suffix == ".csv":
         assert path.read_text(encoding="utf-8").count("reference,number") == 1
     else:
@@ -86,3 +95,138 @@ async def test_a_write_cancelled_midway_still_lands_in_the_file(tmp_path: Path) 
         await results.write(outcomes[:1])
     references = [json.loads(line)["reference"] for line in path.read_text(encoding="utf-8").splitlines()]
     assert references == [str(row) for row in range(1000)] + ["0"]
+
+
+def write_results(path: Path, rows: list[tuple[str, str, str, str]]) -> None:
+    """A results CSV of (reference, number, status, request_id) rows."""
+    lines = [",".join(RESULT_FIELDS)] + [
+        f"{reference},{number},{status},{request_id},," for reference, number, status, request_id in rows
+    ]
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+
+
+async def test_resume_skips_a_recipient_only_when_reference_and_number_both_match(tmp_path: Path) -> None:
+    """Another campaign's results, or a recipients file edited between runs, share line
+    numbers but not numbers: those recipients are sent, not skipped."""
+    recipients = tmp_path / "numbers.txt"
+    recipients.write_text("010-1000-0001\n01010000002\n+82 10-1000-0003\nnot-a-number\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    write_results(
+        results,
+        [
+            ("1", "01010000001", "accepted", "r1"),  # same line, same number (normalised): skipped
+            ("2", "01020000002", "accepted", "r1"),  # same line, another number: sent
+            ("3", "01010000003", "accepted", "r1"),  # +82 form of the same number: skipped
+            ("4", "not-a-number", "accepted", "r1"),  # never normalises: never skips
+            ("9", "01010000002", "accepted", "r1"),  # the number, on another line: sent
+        ],
+    )
+    settled = settled_recipients(results)
+    assert ("4", "not-a-number") not in settled
+    sent = [recipient.reference async for recipient in read_recipients(recipients, skip=settled)]
+    assert sent == ["2", "4"]
+
+
+def test_resume_retries_rejections_the_provider_never_processed(tmp_path: Path) -> None:
+    """REJECTED without a request id is a whole request refused before processing (bad keys):
+    safe and right to try again. With one, the provider refused that recipient: skipped."""
+    results = tmp_path / "results.csv"
+    write_results(
+        results,
+        [
+            ("1", "01010000001", "accepted", "r1"),
+            ("2", "01010000002", "unknown", ""),
+            ("3", "01010000003", "rejected", "r2"),
+            ("4", "01010000004", "rejected", ""),
+            ("5", "01010000005", "not_sent", ""),
+        ],
+    )
+    assert {reference for reference, _ in settled_recipients(results)} == {"1", "2", "3"}
+
+
+def test_csv_references_are_the_line_each_row_starts_on(tmp_path: Path) -> None:
+    path = tmp_path / "numbers.csv"
+    path.write_text(
+        'number,name\r\n01011112222,a\r\n\r\n010-1111-3333,b\r\n"01011114444","two\r\nlines"\r\n01011115555,c\r\n',
+        encoding="utf-8",
+    )
+    assert [(recipient.reference, recipient.number) for recipient in recipients_in(path)] == [
+        ("2", "01011112222"),
+        ("4", "010-1111-3333"),
+        ("5", "01011114444"),
+        ("7", "01011115555"),
+    ]
+
+
+def test_results_saved_by_excel_with_a_bom_are_read(tmp_path: Path) -> None:
+    results = tmp_path / "results.csv"
+    write_results(results, [("1", "01010000001", "accepted", "r1")])
+    results.write_bytes(codecs.BOM_UTF8 + results.read_bytes())
+    assert settled_recipients(results) == {("1", "01010000001")}
+
+
+RESULTS_HEADER = "reference,number,status,request_id,code,detail\r\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("results.csv", '{"reference": "1", "number": "01010000001"}\n', "not a krsms results CSV"),
+        ("results.jsonl", RESULTS_HEADER + "1,01010000001,accepted,r1,,\r\n", "line 1 is not a JSON object"),
+        ("results.jsonl", '{"reference": "1"}\n{"refer\n{"reference": "3"}\n', "line 2 is not a JSON object"),
+        ("results.jsonl", '["1", "01010000001"]\n{"reference": "2"}\n', "line 1 is not a JSON object"),
+        ("results.csv", RESULTS_HEADER + "1," + "0" * 200_000 + ",accepted,,,\r\n", "not readable as CSV"),
+        ("results.csv", RESULTS_HEADER + "1,01010000001,accepted,,,홍길동\r\n", "not UTF-8"),
+    ],
+)  # fmt: skip
+def test_results_files_in_another_format_are_refused_naming_the_file(
+    tmp_path: Path, name: str, content: str, problem: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content.encode("cp949"))
+    with pytest.raises(BadFileError, match=problem) as refused:
+        settled_recipients(path)
+    assert str(refused.value).startswith(f"{path}: ")
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("number,name\n01012345678,홍길동\n".encode("cp949"), "not UTF-8"),
+        (("number,text\n01012345678," + "a" * 200_000 + "\n").encode(), "not readable as CSV"),
+    ],
+)
+def test_unreadable_recipients_files_are_refused_naming_the_file(tmp_path: Path, content: bytes, problem: str) -> None:
+    path = tmp_path / "numbers.csv"
+    path.write_bytes(content)
+    with pytest.raises(BadFileError, match=problem) as refused:
+        list(recipients_in(path))
+    assert refused.value.path == path
+
+
+async def test_a_torn_last_json_line_is_ignored_then_cut_before_appending(tmp_path: Path) -> None:
+    """A crash mid-write tears the last line: --resume ignores it, and the rows it appends
+    start on a line of their own, so the next --resume reads the file too."""
+    path = tmp_path / "results.jsonl"
+    rows = [
+        {"reference": str(line), "number": f"0101000000{line}", "status": "accepted", "request_id": "r1"}
+        for line in (1, 2)
+    ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows) + '{"reference": "3", "num', encoding="utf-8")
+    assert settled_recipients(path) == {("1", "01010000001"), ("2", "01010000002")}
+
+    async with ResultsFile(path) as results:
+        recipient = Recipient(number="01010000003", reference="3")
+        await results.write((RecipientOutcome(recipient=recipient, status=SendStatus.ACCEPTED, request_id="r2"),))
+    assert [json.loads(line)["reference"] for line in path.read_text(encoding="utf-8").splitlines()] == ["1", "2", "3"]
+    assert len(settled_recipients(path)) == 3
+
+
+async def test_a_csv_row_missing_its_line_end_is_ended_before_appending(tmp_path: Path) -> None:
+    path = tmp_path / "results.csv"
+    write_results(path, [("1", "01010000001", "accepted", "r1")])
+    path.write_bytes(path.read_bytes().removesuffix(b"\r\n"))
+    async with ResultsFile(path) as results:
+        recipient = Recipient(number="01010000002", reference="2")
+        await results.write((RecipientOutcome(recipient=recipient, status=SendStatus.ACCEPTED, request_id="r2"),))
+    assert settled_recipients(path) == {("1", "01010000001"), ("2", "01010000002")}

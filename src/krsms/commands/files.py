@@ -2,36 +2,83 @@
 
 Recipients are read lazily in a worker thread (a file of a million rows never blocks the
 event loop or sits in memory), and results are appended batch by batch and flushed, so a
-crash or Ctrl-C loses nothing and ``--resume`` can skip what already settled.
+crash or Ctrl-C loses nothing and ``--resume`` can skip what already settled. A recipient is
+skipped only when a settled results row has both its reference (line number) and its number,
+so a results file of another campaign, or a recipients file edited between runs, never
+makes ``--resume`` skip the wrong people.
+
+Whatever goes wrong reading or opening a file (unreadable, not UTF-8, not CSV or JSON lines
+as its suffix says) raises :class:`BadFileError`, which names the file.
 """
 
 from __future__ import annotations
 
 import asyncio
+import codecs
 import csv
 import io
 import json
-from collections.abc import AsyncIterator, Iterator
+import os
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
+from typing import BinaryIO
 
 import anyio
 import anyio.to_thread
 
-from krsms.errors import ValidationError
+from krsms.errors import KrSmsError, ValidationError
 from krsms.gateway import Recipient, RecipientOutcome, SendStatus
+from krsms.text import normalize_number
 
 NUMBER_COLUMNS = ("number", "phone", "recipient", "to")
 """CSV header names accepted for the phone number column (first match wins)."""
 TEXT_COLUMN = "text"
 SUBJECT_COLUMN = "subject"
 RESULT_FIELDS = ("reference", "number", "status", "request_id", "code", "detail")
-SETTLED = frozenset({SendStatus.ACCEPTED.value, SendStatus.REJECTED.value, SendStatus.UNKNOWN.value})
-"""Statuses ``--resume`` skips: sent or possibly sent. NOT_SENT rows are tried again."""
+SETTLED = frozenset({SendStatus.ACCEPTED.value, SendStatus.UNKNOWN.value})
+"""Statuses ``--resume`` always skips: sent, or possibly sent.
+
+A REJECTED row is skipped only when it carries a request id: the provider processed the
+request and refused that recipient. Without one, the whole request was refused before
+processing (bad credentials, unregistered sender), so the recipient is tried again, like a
+NOT_SENT one."""
+ResumeKey = tuple[str, str]
+"""A recipient as ``--resume`` knows it: its reference (line number) and normalised number."""
 _ROWS_PER_READ = 1000
+_CSV_HEADER = ",".join(RESULT_FIELDS)
+
+
+class BadFileError(KrSmsError):
+    """A recipients or results file that cannot be used: unreadable, not UTF-8 text, or not
+    in the format its suffix says. ``str()`` is ``"<path>: <problem>"``."""
+
+    def __init__(self, path: Path, problem: str):
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+@contextmanager
+def _file_problems(path: Path) -> Iterator[None]:
+    """Turn what can go wrong opening or reading ``path`` into a :class:`BadFileError`."""
+    try:
+        yield
+    except UnicodeDecodeError as error:
+        raise BadFileError(path, f"not UTF-8 text ({error.reason}); save it as UTF-8") from error
+    except OSError as error:
+        raise BadFileError(path, error.strerror or str(error)) from error
+    except csv.Error as error:
+        raise BadFileError(path, f"not readable as CSV: {error}") from error
+
+
+def _is_csv(path: Path) -> bool:
+    return path.suffix.lower() == ".csv"
 
 
 def _recipients_from_text(path: Path) -> Iterator[Recipient]:
-    with path.open(encoding="utf-8-sig") as lines:
+    with _file_problems(path), path.open(encoding="utf-8-sig") as lines:
         for line_number, line in enumerate(lines, start=1):
             number = line.strip()
             if number and not number.startswith("#"):
@@ -39,9 +86,12 @@ def _recipients_from_text(path: Path) -> Iterator[Recipient]:
 
 
 def _recipients_from_csv(path: Path) -> Iterator[Recipient]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = csv.DictReader(handle)
-        header = [name.strip() for name in rows.fieldnames or ()]
+    with _file_problems(path), path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        first_row = next(reader, None)
+        if first_row is None:
+            return  # an empty file: no header, no recipients
+        header = [name.strip() for name in first_row]
         number_column = next((name for name in header if name.lower() in NUMBER_COLUMNS), None)
         if number_column is None:
             raise ValidationError(
@@ -51,34 +101,61 @@ def _recipients_from_csv(path: Path) -> Iterator[Recipient]:
                 value=",".join(header),
             )
         parameter_columns = [name for name in header if name not in (number_column, TEXT_COLUMN, SUBJECT_COLUMN)]
-        for row_number, row in enumerate(rows, start=2):
-            row = {key.strip(): (value or "").strip() for key, value in row.items() if key is not None}
+        lines_read = reader.line_num
+        for fields in reader:
+            # A row starts on the line after those read before it: quoted fields span lines.
+            first_line, lines_read = lines_read + 1, reader.line_num
+            if not fields:
+                continue  # a blank line
+            row = dict(zip(header, (value.strip() for value in fields), strict=False))  # short rows miss columns
             parameters = {name: row[name] for name in parameter_columns if row.get(name)}
             yield Recipient(
                 number=row.get(number_column, ""),
                 text=row.get(TEXT_COLUMN) or None,
                 subject=row.get(SUBJECT_COLUMN) or None,
                 template_parameters=parameters or None,
-                reference=str(row_number),
+                reference=str(first_line),
             )
 
 
 def recipients_in(path: Path) -> Iterator[Recipient]:
     """Recipients of a ``.csv`` file (header with a number column; ``text``, ``subject`` and
     any other columns as template parameters) or a text file of one number per line.
-    Each recipient's ``reference`` is its line number in the file."""
-    if path.suffix.lower() == ".csv":
+    Each recipient's ``reference`` is the line of the file its row starts on."""
+    if _is_csv(path):
         return _recipients_from_csv(path)
     return _recipients_from_text(path)
 
 
-async def read_recipients(path: Path, *, skip: frozenset[str] = frozenset()) -> AsyncIterator[Recipient]:
-    """:func:`recipients_in` read in a worker thread, minus references in ``skip``."""
+def has_recipients(path: Path) -> bool:
+    """Whether the file holds at least one recipient (not empty, not just a header)."""
+    return next(recipients_in(path), None) is not None
+
+
+def resume_key(reference: str | None, number: str) -> ResumeKey | None:
+    """What ties a recipient to its results row: reference and normalised number; None when
+    either is missing or the number is not valid (such a recipient is never skipped)."""
+    if not reference:
+        return None
+    try:
+        return reference, normalize_number(number)
+    except ValidationError:
+        return None
+
+
+def already_settled(recipient: Recipient, settled: frozenset[ResumeKey]) -> bool:
+    """Whether ``--resume`` skips ``recipient``: a settled row has its reference and number."""
+    return bool(settled) and resume_key(recipient.reference, recipient.number) in settled
+
+
+async def read_recipients(path: Path, *, skip: frozenset[ResumeKey] = frozenset()) -> AsyncIterator[Recipient]:
+    """:func:`recipients_in` read in a worker thread, minus those :func:`already_settled` in
+    ``skip`` (see :func:`settled_recipients`)."""
     rows = recipients_in(path)
     while True:
         chunk = await anyio.to_thread.run_sync(_take, rows, _ROWS_PER_READ)
         for recipient in chunk:
-            if recipient.reference not in skip:
+            if not already_settled(recipient, skip):
                 yield recipient
         if len(chunk) < _ROWS_PER_READ:
             return
@@ -105,19 +182,25 @@ def _result_row(outcome: RecipientOutcome) -> dict[str, str]:
 
 
 class ResultsFile:
-    """Appends one line per recipient outcome to a CSV (``.csv``) or JSON lines file."""
+    """Appends one line per recipient outcome to a CSV (``.csv``) or JSON lines file.
+
+    Opening it mends a last line a crash left half-written, so appended rows start on a line
+    of their own: a JSON lines file loses it when it does not parse (``--resume`` ignores
+    it), any other gets the missing line end.
+    """
 
     def __init__(self, path: Path):
         self.path = path
-        self.json_lines = path.suffix.lower() != ".csv"
+        self.json_lines = not _is_csv(path)
         self._file: anyio.AsyncFile[str] | None = None
         self._writing: asyncio.Future[None] | None = None
 
     async def __aenter__(self) -> ResultsFile:
-        is_new = not self.path.exists() or self.path.stat().st_size == 0
-        self._file = await anyio.open_file(self.path, "a", encoding="utf-8", newline="")
-        if is_new and not self.json_lines:
-            await self._file.write(",".join(RESULT_FIELDS) + "\r\n")
+        with _file_problems(self.path):
+            is_new = await anyio.to_thread.run_sync(_ready_to_append, self.path, self.json_lines)
+            self._file = await anyio.open_file(self.path, "a", encoding="utf-8", newline="")
+            if is_new and not self.json_lines:
+                await self._file.write(_CSV_HEADER + "\r\n")
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -156,13 +239,126 @@ class ResultsFile:
         await file.flush()
 
 
-def settled_references(path: Path) -> frozenset[str]:
-    """References a previous run's results file already settled (for ``--resume``)."""
+def _ready_to_append(path: Path, json_lines: bool) -> bool:
+    """Mend a torn last line (see :class:`ResultsFile`); True when the file is new or empty."""
+    if not path.exists() or path.stat().st_size == 0:
+        return True
+    with path.open("rb+") as handle:
+        start, last = _last_line(handle)
+        if json_lines and not _parses_as_json(last):
+            handle.truncate(start)
+        elif not last.endswith(b"\n"):
+            handle.write(b"\n" if json_lines else b"\r\n")
+    return False
+
+
+def _last_line(handle: BinaryIO) -> tuple[int, bytes]:
+    """Where a file's last non-blank line starts, and its bytes to the end of the file;
+    leaves the position at the end."""
+    size = handle.seek(0, os.SEEK_END)
+    window = 4096
+    while True:
+        start = max(0, size - window)
+        handle.seek(start)
+        tail = handle.read()
+        cut = tail.rstrip().rfind(b"\n")
+        if cut >= 0 or start == 0:
+            return start + cut + 1, tail[cut + 1 :]
+        window *= 2
+
+
+def _json_value(line: bytes) -> object:
+    """The JSON value of one line; ValueError when it is not UTF-8 JSON."""
+    return json.loads(line.removeprefix(codecs.BOM_UTF8).decode("utf-8"))
+
+
+def _parses_as_json(line: bytes) -> bool:
+    try:
+        _json_value(line)
+    except ValueError:
+        return False
+    return True
+
+
+def holds_results(path: Path) -> bool:
+    """Whether a results file already has rows (beyond a CSV header): a send appending to it
+    without ``--resume`` would mix two sends' results."""
     if not path.exists():
-        return frozenset()
-    with path.open(encoding="utf-8", newline="") as handle:
-        if path.suffix.lower() == ".csv":
-            rows: Iterator[dict[str, str]] = csv.DictReader(handle)
-        else:
-            rows = (json.loads(line) for line in handle if line.strip())
-        return frozenset(row["reference"] for row in rows if row.get("status") in SETTLED and row.get("reference"))
+        return False
+    with _file_problems(path), path.open("rb") as handle:
+        lines = (line.removeprefix(codecs.BOM_UTF8).strip() for line in handle)
+        rows = list(islice((line for line in lines if line), 2))
+    return bool(rows) and rows != [_CSV_HEADER.encode()]
+
+
+def check_results_path(results_path: Path, recipients_path: Path, *, resume: bool) -> None:
+    """Refuse a results file a send must not append to (:class:`BadFileError`): the recipients
+    file itself; without ``--resume``, one that already :func:`holds_results`; with
+    ``--resume``, one that does not exist."""
+    with _file_problems(results_path):
+        exists = results_path.exists()
+        if exists and results_path.samefile(recipients_path):
+            raise BadFileError(results_path, "is the recipients file; choose another --results")
+    if resume and not exists:
+        raise BadFileError(results_path, "does not exist, so there is nothing to resume (run without --resume)")
+    if not resume and holds_results(results_path):
+        raise BadFileError(
+            results_path, "already holds results: add --resume to continue that send, or choose another --results"
+        )
+
+
+def settled_recipients(path: Path) -> frozenset[ResumeKey]:
+    """The recipients a previous run's results file settled, for ``--resume``: rows whose
+    status is in :data:`SETTLED`, or REJECTED with a request id, keyed by :func:`resume_key`.
+
+    The file must be what its suffix says: a ``.csv`` starting with the results header, any
+    other a JSON object a line, whose last line is ignored if it does not parse (a crash
+    mid-write tore it). Anything else raises :class:`BadFileError`.
+    """
+    with _file_problems(path):
+        rows = _csv_results(path) if _is_csv(path) else _json_results(path)
+        keys = (
+            resume_key(_field(row, "reference"), _field(row, "number"))
+            for row in rows
+            if _is_settled(_field(row, "status"), _field(row, "request_id"))
+        )
+        return frozenset(key for key in keys if key is not None)
+
+
+def _is_settled(status: str, request_id: str) -> bool:
+    return status in SETTLED or (status == SendStatus.REJECTED.value and bool(request_id))
+
+
+def _field(row: Mapping[str, object], name: str) -> str:
+    value = row.get(name)
+    return "" if value is None else str(value)
+
+
+def _csv_results(path: Path) -> Iterator[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = csv.DictReader(handle)
+        if rows.fieldnames is not None and tuple(rows.fieldnames) != RESULT_FIELDS:
+            raise BadFileError(path, f"not a krsms results CSV: its first line must be {_CSV_HEADER}")
+        yield from rows
+
+
+def _json_results(path: Path) -> Iterator[Mapping[str, object]]:
+    with path.open("rb") as handle:
+        lines = ((number, line) for number, line in enumerate(handle, start=1) if line.strip())
+        previous: tuple[int, bytes] | None = None
+        for current in lines:
+            if previous is not None:
+                yield _json_object(path, *previous)
+            previous = current
+        if previous is not None and _parses_as_json(previous[1]):
+            yield _json_object(path, *previous)
+
+
+def _json_object(path: Path, line_number: int, line: bytes) -> Mapping[str, object]:
+    try:
+        value = _json_value(line)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise BadFileError(path, f"line {line_number} is not a JSON object (a .jsonl results file has one a line)")
+    return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import aclosing
 from pathlib import Path
 
@@ -10,10 +11,20 @@ import attrs
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
-from krsms.commands.files import ResultsFile, read_recipients, recipients_in, settled_references
+from krsms.commands.files import (
+    ResultsFile,
+    ResumeKey,
+    already_settled,
+    read_recipients,
+    recipients_in,
+    settled_recipients,
+)
+from krsms.errors import ProviderError, ValidationError
 from krsms.fanout import BatchingGateway, SendPlan
-from krsms.gateway import Message, SendProgress, SendReport, SendStatus
+from krsms.gateway import Message, Recipient, SendProgress, SendReport, SendStatus
+from krsms.text import normalize_number
 
 PROVIDERS = ("sens", "nhn")
 DRAIN_SECONDS = 30.0
@@ -76,13 +87,45 @@ def make_gateway(
     )
 
 
-def _count_rows(path: Path, skip: frozenset[str]) -> int:
-    return sum(1 for recipient in recipients_in(path) if recipient.reference not in skip)
+def _count_rows(path: Path, skip: frozenset[ResumeKey]) -> tuple[int, int]:
+    """Recipients of the file to send, and those ``--resume`` skips."""
+    skipped = sent = 0
+    for recipient in recipients_in(path):
+        if already_settled(recipient, skip):
+            skipped += 1
+        else:
+            sent += 1
+    return sent, skipped
+
+
+class _DuplicateCounter:
+    """Counts recipients whose number (normalised) came earlier in the stream."""
+
+    def __init__(self) -> None:
+        self.duplicates = 0
+        self._seen: set[str] = set()
+
+    async def watch(self, recipients: AsyncIterator[Recipient]) -> AsyncIterator[Recipient]:
+        """``recipients`` unchanged, counted on the way."""
+        async for recipient in recipients:
+            self._count(recipient.number)
+            yield recipient
+
+    def _count(self, number: str) -> None:
+        try:
+            normalised = normalize_number(number)
+        except ValidationError:
+            return  # invalid numbers are reported as such
+        if normalised in self._seen:
+            self.duplicates += 1
+        else:
+            self._seen.add(normalised)
 
 
 async def dry_run(gateway: BatchingGateway, message: Message, recipients_path: Path, console: Console) -> SendPlan:
     """Validate and batch the file without sending; print what a send would do."""
-    plan = await gateway.plan(message, read_recipients(recipients_path))
+    counter = _DuplicateCounter()
+    plan = await gateway.plan(message, counter.watch(read_recipients(recipients_path)))
     table = Table(title=f"Dry run: {gateway.provider.upper()} ({gateway.batch_size} recipients a request)")
     table.add_column("recipients", justify="right")
     table.add_column("invalid", justify="right")
@@ -94,6 +137,10 @@ async def dry_run(gateway: BatchingGateway, message: Message, recipients_path: P
         console.print(f"  line {outcome.recipient.reference}: {outcome.detail}", markup=False)
     if len(plan.invalid) > 20:
         console.print(f"  ... and {len(plan.invalid) - 20} more")
+    if counter.duplicates:
+        console.print(
+            f"duplicates: {counter.duplicates} of these recipients have a number listed earlier (not removed)"
+        )
     return plan
 
 
@@ -108,8 +155,8 @@ async def send_file(
 ) -> SendProgress:
     """Stream the file through ``gateway``, appending each batch's outcomes to the results
     file as it settles; on Ctrl-C the batches settled by the cancellation are written too."""
-    skip = await anyio.to_thread.run_sync(settled_references, results_path) if resume else frozenset()
-    total = await anyio.to_thread.run_sync(_count_rows, recipients_path, skip)
+    skip = await anyio.to_thread.run_sync(settled_recipients, results_path) if resume else frozenset()
+    total, skipped = await anyio.to_thread.run_sync(_count_rows, recipients_path, skip)
     settled: list[SendReport] = []
     progress = SendProgress(keep_outcomes=False, on_batch=settled.append, total=total)
     bar = Progress(
@@ -120,8 +167,8 @@ async def send_file(
         console=console,
         transient=False,
     )
-    if skip:
-        console.print(f"resuming: {len(skip)} recipients already settled in {results_path}")
+    if resume:
+        console.print(Text(f"resuming: {skipped} recipients already settled in {results_path}"), soft_wrap=True)
     async with ResultsFile(results_path) as results:
         with bar:
             task = bar.add_task("sending", total=total)
@@ -154,11 +201,19 @@ def summary(progress: SendProgress, *, provider: str, results_path: Path | None 
         *(str(progress.counts[status]) for status in SendStatus), str(progress.requests), f"{report.elapsed:.2f}"
     )
     if results_path is not None:
-        table.caption = f"results: {results_path}"
+        table.caption = Text(f"results: {results_path}")
     return table
 
 
+def stopped_by_fatal_error(progress: SendProgress) -> bool:
+    """Whether a fatal provider error (bad credentials, unregistered sender) stopped the send."""
+    return isinstance(progress.error, ProviderError) and progress.error.fatal
+
+
 def exit_code(progress: SendProgress) -> int:
-    """0 when every recipient was accepted, 1 otherwise."""
+    """0 when every recipient was accepted; 2 when a fatal provider error stopped the send
+    (a configuration error); 1 otherwise."""
+    if stopped_by_fatal_error(progress):
+        return 2
     accepted = progress.counts[SendStatus.ACCEPTED]
     return 0 if accepted == progress.settled and not progress.cancelled else 1

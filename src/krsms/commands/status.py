@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 
 from krsms.gateway import DeliveryResult, DeliveryStatus, SmsGateway
 
@@ -17,7 +18,7 @@ _STYLES = {
 async def delivery_table(gateway: SmsGateway, request_id: str) -> tuple[Table, list[DeliveryResult]]:
     """Look the request up and lay its results out as a table."""
     results = await gateway.delivery_results(request_id)
-    table = Table(title=f"{gateway.provider.upper()} request {request_id}")
+    table = Table(title=Text(f"{gateway.provider.upper()} request {request_id}"))
     for column in ("recipient", "status", "code", "detail", "completed at"):
         table.add_column(column)
     for result in results:

@@ -1,0 +1,189 @@
+"""`krsms send` and the app itself refuse what they cannot do safely: one plain error line,
+exit 2 (1 for an empty recipients file), nothing sent and no traceback."""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import typer
+from click.testing import Result
+from typer.testing import CliRunner
+
+from krsms import cli
+from krsms.cli import app
+from krsms.emulator import DEMO_SENS_ACCESS_KEY, DEMO_SENS_SECRET_KEY, DEMO_SENS_SERVICE_ID
+
+SENS_ENV = {
+    "KRSMS_SENS_ACCESS_KEY": DEMO_SENS_ACCESS_KEY,
+    "KRSMS_SENS_SECRET_KEY": DEMO_SENS_SECRET_KEY,
+    "KRSMS_SENS_SERVICE_ID": DEMO_SENS_SERVICE_ID,
+}
+NOWHERE = "http://127.0.0.1:9"
+"""No server: every refusal here comes before any request."""
+runner = CliRunner()
+
+
+def send(recipients: Path, *options: str) -> Result:
+    """``krsms send`` of ``recipients`` with SENS demo keys and no server behind the base URL."""
+    command = ["send", str(recipients), "--provider", "sens", "--sender", "0212345678", "--text", "안녕",
+               "--base-url", NOWHERE, *options]  # fmt: skip
+    return runner.invoke(app, command, env={**SENS_ENV, "COLUMNS": "300"})
+
+
+@pytest.fixture
+def recipients(tmp_path: Path) -> Path:
+    path = tmp_path / "numbers.txt"
+    path.write_text("01010000001\n01010000002\n", encoding="utf-8")
+    return path
+
+
+def test_a_results_file_holding_results_is_not_appended_to_without_resume(tmp_path: Path, recipients: Path) -> None:
+    results = tmp_path / "results.csv"
+    previous = b"reference,number,status,request_id,code,detail\r\n1,01010000001,accepted,r1,,\r\n"
+    results.write_bytes(previous)
+    outcome = send(recipients, "--results", str(results))
+    assert outcome.exit_code == 2, outcome.output
+    assert f"error: {results}: already holds results" in outcome.output
+    assert "--resume" in outcome.output
+    assert results.read_bytes() == previous
+
+
+def test_a_lone_results_header_holds_no_results(tmp_path: Path, recipients: Path) -> None:
+    """A run refused after creating the file (exit 2) must not force --resume on the next."""
+    results = tmp_path / "results.csv"
+    results.write_text("reference,number,status,request_id,code,detail\r\n", encoding="utf-8")
+    outcome = send(recipients, "--results", str(results), "--requests-per-second", "0")
+    assert outcome.exit_code == 2, outcome.output
+    assert "requests_per_second" in outcome.output  # the gateway's refusal, not the file's
+
+
+def test_resume_without_a_results_file_has_nothing_to_resume(tmp_path: Path, recipients: Path) -> None:
+    results = tmp_path / "results.csv"
+    outcome = send(recipients, "--results", str(results), "--resume")
+    assert outcome.exit_code == 2, outcome.output
+    assert f"error: {results}: does not exist, so there is nothing to resume" in outcome.output
+    assert not results.exists()
+
+
+def test_the_recipients_file_is_not_the_results_file(recipients: Path) -> None:
+    before = recipients.read_bytes()
+    outcome = send(recipients, "--results", str(recipients))
+    assert outcome.exit_code == 2, outcome.output
+    assert f"error: {recipients}: is the recipients file" in outcome.output
+    assert recipients.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("numbers.csv", "number,name\n01012345678,홍길동\n".encode("cp949"), "not UTF-8 text"),
+        ("numbers.txt", "01012345678\n홍길동\n".encode("cp949"), "not UTF-8 text"),
+        ("numbers.csv", ("number,text\n01012345678," + "a" * 200_000 + "\n").encode(), "not readable as CSV"),
+    ],
+)
+def test_an_unreadable_recipients_file_is_one_error_line(
+    tmp_path: Path, name: str, content: bytes, problem: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    outcome = send(path, "--results", str(tmp_path / "results.csv"))
+    assert outcome.exit_code == 2, outcome.output
+    assert f"error: {path}: {problem}" in outcome.output
+    assert "Traceback" not in outcome.output
+    assert not (tmp_path / "results.csv").exists()
+
+
+def test_a_results_path_that_cannot_be_opened_is_one_error_line(tmp_path: Path, recipients: Path) -> None:
+    results = tmp_path / "a-directory.csv"
+    results.mkdir()
+    outcome = send(recipients, "--results", str(results))
+    assert outcome.exit_code == 2, outcome.output
+    assert f"error: {results}: Is a directory" in outcome.output
+
+
+def test_a_results_file_in_another_format_is_refused_on_resume(tmp_path: Path, recipients: Path) -> None:
+    results = tmp_path / "results.jsonl"
+    results.write_text("reference,number,status,request_id,code,detail\r\n1,01010000001,accepted,r1,,\r\n")
+    outcome = send(recipients, "--results", str(results), "--resume")
+    assert outcome.exit_code == 2, outcome.output
+    assert f"error: {results}: line 1 is not a JSON object" in outcome.output
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("numbers.txt", ""),
+        ("numbers.txt", "# only a comment\n\n"),
+        ("numbers.csv", ""),
+        ("numbers.csv", "number,name\n"),
+    ],
+)
+def test_an_empty_recipients_file_warns_and_sends_nothing(tmp_path: Path, name: str, content: str) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    results = tmp_path / "results.csv"
+    outcome = send(path, "--results", str(results))
+    assert outcome.exit_code == 1, outcome.output
+    assert f"warning: {path} has no recipients" in outcome.output
+    assert not results.exists()
+
+
+@pytest.mark.parametrize("rate", ["nan", "inf", "-inf"])
+def test_a_non_finite_request_rate_is_refused(tmp_path: Path, recipients: Path, rate: str) -> None:
+    outcome = send(recipients, "--results", str(tmp_path / "results.csv"), "--requests-per-second", rate)
+    assert outcome.exit_code == 2, outcome.output
+    assert "finite" in outcome.output
+
+
+def test_file_names_are_shown_as_they_are_not_as_markup(tmp_path: Path) -> None:
+    path = tmp_path / "list[bold].csv"
+    path.write_text("name,tel\na,01012345678\n", encoding="utf-8")
+    outcome = send(path, "--dry-run")
+    assert outcome.exit_code == 2, outcome.output
+    assert "list[bold].csv has no number column" in outcome.output
+
+
+def test_a_dry_run_mentions_duplicate_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "numbers.txt"
+    path.write_text("01010000001\n010-1000-0001\n01010000002\n+82 10-1000-0001\nnot-a-number\n", encoding="utf-8")
+    outcome = send(path, "--dry-run")
+    assert outcome.exit_code == 1, outcome.output  # the invalid line
+    assert "duplicates: 2 of these recipients" in outcome.output
+
+
+def test_reserve_at_takes_the_documented_form_whatever_the_typer_version(recipients: Path) -> None:
+    """Older typer parses datetimes with click's formats, which lack "YYYY-MM-DD HH:MM";
+    newer typer takes any ISO form, offsets included. The CLI's own list holds everywhere:
+    Asia/Seoul wall-clock times."""
+    reserve_at = inspect.signature(cli.send).parameters["reserve_at"].default
+    assert "%Y-%m-%d %H:%M" in reserve_at.formats
+    tomorrow = (datetime.now(ZoneInfo("Asia/Seoul")) + timedelta(days=1)).strftime("%Y-%m-%d 09:30")
+    dry_run = send(recipients, "--dry-run", "--reserve-at", tomorrow)
+    assert dry_run.exit_code == 0, dry_run.output
+    with_offset = send(recipients, "--dry-run", "--reserve-at", f"{tomorrow}+00:00")
+    assert with_offset.exit_code == 2, with_offset.output
+    assert "--reserve-at" in with_offset.output
+
+
+def test_tracebacks_never_show_local_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typer 0.12 (the cli extra allows it) prints every frame's locals in a traceback by
+    default, credentials included, unless the app turns that off."""
+
+    class OldTyper(typer.Typer):
+        def __init__(self, *args: Any, pretty_exceptions_show_locals: bool = True, **kwargs: Any) -> None:
+            super().__init__(*args, pretty_exceptions_show_locals=pretty_exceptions_show_locals, **kwargs)
+
+    monkeypatch.setattr(typer, "Typer", OldTyper)
+    spec = importlib.util.find_spec("krsms.cli")
+    assert spec is not None
+    assert spec.loader is not None
+    fresh = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fresh)
+    assert isinstance(fresh.app, OldTyper)
+    assert fresh.app.pretty_exceptions_show_locals is False
