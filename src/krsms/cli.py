@@ -13,7 +13,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import typer
+try:
+    import typer
+except ModuleNotFoundError as missing:  # a core install: the command line is the "cli" extra
+    raise SystemExit(
+        f"krsms: the command line needs the 'cli' extra: pip install 'krsms[cli]' ({missing.name} is missing)"
+    ) from None
 
 from krsms.emulator.config import (
     DEMO_NHN_APP_KEY,

@@ -9,9 +9,10 @@ numbers or fail requests::
         await signup(gateway=fake_gateway, phone="010-1234-5678")
         assert fake_gateway.sent_to() == ["01012345678"]
 
-The pytest plugin (installed with krsms, entry point ``krsms``) provides the ``fake_gateway``
-fixture, and ``krsms_emulator`` (a real emulator on loopback, needs the ``emulator`` extra)
-with :func:`sens_gateway_for` and :func:`nhn_gateway_for` to point gateways at it.
+The pytest plugin :mod:`krsms.pytest_plugin` (installed with krsms, entry point ``krsms``)
+provides the ``fake_gateway`` fixture, and ``krsms_emulator`` (a real emulator on loopback,
+needs the ``emulator`` extra) with :func:`sens_gateway_for` and :func:`nhn_gateway_for` here
+to point gateways at it. This module itself needs nothing beyond krsms's core.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 import attrs
-import pytest
 
 from krsms import errors
 from krsms.fanout import Batch, BatchAttempt, BatchingGateway
@@ -208,26 +208,6 @@ def numbers(count: int, *, start: int = 0) -> Iterator[str]:
     """``count`` distinct valid mobile numbers (``010`` + 8 digits), for tests."""
     for offset in range(start, start + count):
         yield f"010{offset:08d}"
-
-
-@pytest.fixture
-def fake_gateway() -> FakeGateway:
-    """A fresh :class:`FakeGateway` per test (it holds no connections; no cleanup needed)."""
-    return FakeGateway()
-
-
-@pytest.fixture
-def krsms_emulator() -> Iterator[EmulatorServer]:
-    """A real emulator of both providers on a free 127.0.0.1 port, for this test only.
-
-    It serves from a background thread, so sync and async tests can use it; point a gateway
-    at ``krsms_emulator.base_url`` (see :func:`sens_gateway_for` / :func:`nhn_gateway_for`)
-    and read what was delivered from ``krsms_emulator.ledger``. Needs the ``emulator`` extra.
-    """
-    from krsms.emulator import EmulatorServer
-
-    with EmulatorServer() as server:
-        yield server
 
 
 def sens_gateway_for(server: EmulatorServer, **options: Any) -> SensGateway:

@@ -1,0 +1,63 @@
+"""The core install (httpx, attrs, cattrs, anyio) works alone; the extras say what is missing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+EXTRAS_ONLY = ("pytest", "typer", "rich", "starlette", "uvicorn", "PIL", "sniffio")
+
+BLOCK_EXTRAS = textwrap.dedent(
+    f"""
+    import importlib.abc
+    import sys
+
+    class NoExtras(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name.split(".")[0] in {EXTRAS_ONLY!r}:
+                raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
+            return None
+
+    for module in [name for name in sys.modules if name.split(".")[0] in {EXTRAS_ONLY!r}]:
+        del sys.modules[module]
+    sys.meta_path.insert(0, NoExtras())
+    """
+)
+
+
+def run_without_extras(code: str) -> subprocess.CompletedProcess[str]:
+    script = BLOCK_EXTRAS + textwrap.dedent(code)
+    return subprocess.run([sys.executable, "-I", "-c", script], capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_the_sdk_and_its_fake_gateway_need_no_extra() -> None:
+    finished = run_without_extras(
+        """
+        import asyncio
+        import krsms, krsms.nhn, krsms.sens, krsms.testing
+        from krsms import Message
+        from krsms.testing import FakeGateway
+
+        message = Message(sender="0212345678", text="안녕", recipients=["010-1234-5678"])
+        print(asyncio.run(FakeGateway().send(message)).all_accepted)
+        """
+    )
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stdout.strip() == "True"
+
+
+def test_the_emulator_and_the_command_line_name_their_extra() -> None:
+    finished = run_without_extras(
+        """
+        try:
+            import krsms.emulator
+        except ModuleNotFoundError as missing:
+            print(missing)
+        import krsms.cli
+        """
+    )
+    assert "krsms.emulator needs the 'emulator' extra: pip install 'krsms[emulator]'" in finished.stdout
+    assert finished.returncode == 1
+    assert "the command line needs the 'cli' extra: pip install 'krsms[cli]'" in finished.stderr
+    assert "Traceback" not in finished.stderr
