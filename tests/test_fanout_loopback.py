@@ -149,9 +149,9 @@ async def test_cancelled_while_backing_off_after_a_429_is_not_sent(provider: str
             with pytest.raises(asyncio.CancelledError):
                 await task
         assert list(server.ledger) == []
-    assert {(outcome.status, outcome.code) for outcome in progress.report().outcomes} == {
-        (SendStatus.NOT_SENT, CANCELLED)
-    }
+    report = progress.report()
+    assert {(outcome.status, outcome.code) for outcome in report.outcomes} == {(SendStatus.NOT_SENT, CANCELLED)}
+    assert report.requests == 1  # the refused attempt reached the network
 
 
 @pytest.mark.parametrize("provider", ["sens", "nhn"])

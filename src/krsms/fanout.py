@@ -638,7 +638,11 @@ def _interrupted_report(task: asyncio.Task[SendReport], flight: _Flight) -> Send
             ),
             requests=1,
         )
-    return SendReport(outcomes=tuple(flight.batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED)))
+    # Refused attempts (a 429 before the back-off) still reached the network: count them.
+    attempted = flight.watch.may_have_arrived is not None
+    return SendReport(
+        outcomes=tuple(flight.batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED)), requests=1 if attempted else 0
+    )
 
 
 def _any_unsettled(outcomes: Iterable[RecipientOutcome]) -> bool:
