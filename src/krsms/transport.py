@@ -360,19 +360,19 @@ class Transport:
         """
         if idempotent is None:
             idempotent = method in ("GET", "HEAD", "PUT", "DELETE")
-        watch = None if idempotent else _watch.get()
-        if watch is not None and watch.may_have_arrived is None:
+        # Look-ups are not sends; a send nobody watches reports to a throwaway watch.
+        watch = (None if idempotent else _watch.get()) or SendWatch()
+        if watch.may_have_arrived is None:
             watch.may_have_arrived = False
         attempt = 0
         while True:
             attempt += 1
-            arrived_before = watch.may_have_arrived if watch is not None else None
-            if watch is not None:
-                watch.may_have_arrived = True
+            arrived_before = watch.may_have_arrived
+            watch.may_have_arrived = True
             try:
                 response = await self._send_once(method, url, params=params, json=json, attempt=attempt)
             except errors.TransportError as error:
-                if watch is not None and not error.may_have_been_sent:
+                if not error.may_have_been_sent:
                     watch.may_have_arrived = arrived_before
                 if not self.retry.should_retry(attempt=attempt, idempotent=idempotent, error=error):
                     raise
@@ -380,7 +380,7 @@ class Transport:
                 continue
             if 200 <= response.status_code < 300:
                 return response
-            if watch is not None and response.status_code == 429:
+            if response.status_code == 429:
                 watch.may_have_arrived = arrived_before  # refused before processing
             retry_after = parse_retry_after(response.headers.get("retry-after"))
             if self.retry.should_retry(attempt=attempt, idempotent=idempotent, status_code=response.status_code) and (
