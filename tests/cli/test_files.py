@@ -230,3 +230,10 @@ async def test_a_csv_row_missing_its_line_end_is_ended_before_appending(tmp_path
         recipient = Recipient(number="01010000002", reference="2")
         await results.write((RecipientOutcome(recipient=recipient, status=SendStatus.ACCEPTED, request_id="r2"),))
     assert settled_recipients(path) == {("1", "01010000001"), ("2", "01010000002")}
+
+
+def test_text_and_subject_columns_are_found_whatever_their_case(tmp_path: Path) -> None:
+    path = tmp_path / "numbers.csv"
+    path.write_text("Phone,Text,SUBJECT,name\n01000000001,안녕,제목,철수\n", encoding="utf-8")
+    (recipient,) = recipients_in(path)
+    assert (recipient.text, recipient.subject, recipient.template_parameters) == ("안녕", "제목", {"name": "철수"})

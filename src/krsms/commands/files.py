@@ -100,7 +100,9 @@ def _recipients_from_csv(path: Path) -> Iterator[Recipient]:
                 limit=f"one of {', '.join(NUMBER_COLUMNS)}",
                 value=",".join(header),
             )
-        parameter_columns = [name for name in header if name not in (number_column, TEXT_COLUMN, SUBJECT_COLUMN)]
+        text_column = _column(header, TEXT_COLUMN)
+        subject_column = _column(header, SUBJECT_COLUMN)
+        parameter_columns = [name for name in header if name not in (number_column, text_column, subject_column)]
         lines_read = reader.line_num
         for fields in reader:
             # A row starts on the line after those read before it: quoted fields span lines.
@@ -111,11 +113,21 @@ def _recipients_from_csv(path: Path) -> Iterator[Recipient]:
             parameters = {name: row[name] for name in parameter_columns if row.get(name)}
             yield Recipient(
                 number=row.get(number_column, ""),
-                text=row.get(TEXT_COLUMN) or None,
-                subject=row.get(SUBJECT_COLUMN) or None,
+                text=_value(row, text_column),
+                subject=_value(row, subject_column),
                 template_parameters=parameters or None,
                 reference=str(first_line),
             )
+
+
+def _column(header: list[str], name: str) -> str | None:
+    """The header's column called ``name``, whatever its case (``Text``, ``TEXT``)."""
+    return next((column for column in header if column.lower() == name), None)
+
+
+def _value(row: Mapping[str, str], column: str | None) -> str | None:
+    """The row's value in ``column`` when the file has that column and the value is not empty."""
+    return (row.get(column) or None) if column else None
 
 
 def recipients_in(path: Path) -> Iterator[Recipient]:
