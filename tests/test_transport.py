@@ -395,3 +395,37 @@ async def test_a_send_watch_says_whether_a_send_may_have_arrived(
         with watching_sends(watch), contextlib.suppress(errors.KrSmsError):
             await transport.request(method, URL)
     assert watch.may_have_arrived is arrived
+
+
+async def test_a_send_cancelled_while_waiting_for_a_slot_has_not_arrived() -> None:
+    """Only one request at a time: the second send waits for the slot and sends nothing."""
+    release = asyncio.Event()
+    paths: list[str] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.path)
+        await release.wait()
+        return httpx.Response(200, json={})
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    transport = Transport(
+        provider="test", error_parser=generic_errors, http_client=client, auth=None, max_concurrency=1
+    )
+    watch = SendWatch()
+
+    async def second_send() -> None:
+        with watching_sends(watch):
+            await transport.request("POST", "https://provider.test/second")
+
+    async with client:
+        first = asyncio.create_task(transport.request("GET", "https://provider.test/first"))
+        await asyncio.sleep(0.05)
+        waiting = asyncio.create_task(second_send())
+        await asyncio.sleep(0.05)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        release.set()
+        await first
+    assert paths == ["/first"]
+    assert watch.may_have_arrived is False

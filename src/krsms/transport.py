@@ -368,9 +368,8 @@ class Transport:
         while True:
             attempt += 1
             arrived_before = watch.may_have_arrived
-            watch.may_have_arrived = True
             try:
-                response = await self._send_once(method, url, params=params, json=json, attempt=attempt)
+                response = await self._send_once(method, url, params=params, json=json, attempt=attempt, watch=watch)
             except errors.TransportError as error:
                 if not error.may_have_been_sent:
                     watch.may_have_arrived = arrived_before
@@ -410,10 +409,11 @@ class Transport:
         await anyio.sleep(delay)
 
     async def _send_once(
-        self, method: str, url: str, *, params: Mapping[str, Any] | None, json: Any, attempt: int
+        self, method: str, url: str, *, params: Mapping[str, Any] | None, json: Any, attempt: int, watch: SendWatch
     ) -> Response:
         error: errors.TransportError | None = None
         async with self._slot():
+            watch.may_have_arrived = True  # only now: waiting for a slot sends nothing
             started = time.perf_counter()
             try:
                 response = await self._client.request(

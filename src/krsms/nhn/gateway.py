@@ -60,9 +60,9 @@ NHN_RULES = ProviderRules(
     long_needs_subject=True,
 )
 BATCH_SIZE = 1000
+"""``recipientList`` entries per send request."""
 KOREA = "82"
 """The default ``countryCode``."""
-"""``recipientList`` entries per send request."""
 UPDATE_USER = "krsms"
 """``createUser`` / ``updateUser`` the gateway names itself as."""
 RECONCILE_SLACK = timedelta(minutes=1)
