@@ -240,6 +240,9 @@ def send(
             return sending.exit_code(progress)
 
     try:
+        if not text and template_id is None and not files.carries_text(recipients_file):
+            _print_error(console, f"--text is required: {recipients_file} has no 'text' column (or use --template-id)")
+            raise typer.Exit(2)
         if not files.has_recipients(recipients_file):
             console.print(Text(f"warning: {recipients_file} has no recipients; nothing to send"), soft_wrap=True)
             raise typer.Exit(1)

@@ -6,10 +6,12 @@ import asyncio
 import codecs
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from rich.console import Console
 
-from krsms import Recipient, RecipientOutcome, SendStatus, ValidationError
+from krsms import Message, Recipient, RecipientOutcome, SendStatus, ValidationError
 from krsms.commands.files import (
     RESULT_FIELDS,
     BadFileError,
@@ -18,6 +20,8 @@ from krsms.commands.files import (
     recipients_in,
     settled_recipients,
 )
+from krsms.commands.send import send_file
+from krsms.testing import FakeGateway
 
 
 async def test_a_text_file_gives_one_recipient_per_line_with_its_line_number(tmp_path: Path) -> None:
@@ -232,8 +236,67 @@ async def test_a_csv_row_missing_its_line_end_is_ended_before_appending(tmp_path
     assert settled_recipients(path) == {("1", "01010000001"), ("2", "01010000002")}
 
 
+async def test_a_csv_torn_inside_a_quoted_field_keeps_the_rows_appended_after_it(tmp_path: Path) -> None:
+    path = tmp_path / "results.csv"
+    write_results(path, [("1", "01010000001", "accepted", "r1")])
+    with path.open("ab") as torn:
+        torn.write(b'2,01010000002,rejected,r1,-2019,"HTTP 400: {""a"", ')
+    async with ResultsFile(path) as results:
+        recipient = Recipient(number="01010000003", reference="3")
+        await results.write((RecipientOutcome(recipient=recipient, status=SendStatus.ACCEPTED, request_id="r2"),))
+    assert settled_recipients(path) == {("1", "01010000001"), ("2", "01010000002"), ("3", "01010000003")}
+
+
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b"\r\n", b"\xef\xbb\xbf\r\n  \n"])
+async def test_a_results_csv_holding_only_blanks_gets_its_header(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "results.csv"
+    path.write_bytes(content)
+    async with ResultsFile(path) as results:
+        recipient = Recipient(number="01010000001", reference="1")
+        await results.write((RecipientOutcome(recipient=recipient, status=SendStatus.ACCEPTED, request_id="r1"),))
+    assert path.read_bytes().startswith(b"reference,number,status")
+    assert settled_recipients(path) == {("1", "01010000001")}
+
+
 def test_text_and_subject_columns_are_found_whatever_their_case(tmp_path: Path) -> None:
     path = tmp_path / "numbers.csv"
     path.write_text("Phone,Text,SUBJECT,name\n01000000001,안녕,제목,철수\n", encoding="utf-8")
     (recipient,) = recipients_in(path)
     assert (recipient.text, recipient.subject, recipient.template_parameters) == ("안녕", "제목", {"name": "철수"})
+
+
+async def test_a_second_interruption_while_writing_the_last_batches_loses_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C settles the batches in flight; a second one while they are being written (a
+    slow disk) must not leave any out of the results file, or --resume sends them again."""
+    recipients = tmp_path / "numbers.txt"
+    recipients.write_text("".join(f"0100000{line:04d}\n" for line in range(10)), encoding="utf-8")
+    results = tmp_path / "results.csv"
+    append = ResultsFile._append
+
+    async def slow_disk(file: Any, text: str, *, after: Any) -> None:
+        await asyncio.sleep(0.05)
+        await append(file, text, after=after)
+
+    monkeypatch.setattr(ResultsFile, "_append", staticmethod(slow_disk))
+    gateway = FakeGateway(batch_size=2, max_concurrency=2, latency=0.5, drain_timeout=5.0)
+    sending = asyncio.create_task(
+        send_file(
+            gateway,
+            Message(sender="0212345678", text="안녕"),
+            recipients_path=recipients,
+            results_path=results,
+            resume=False,
+            console=Console(quiet=True),
+        )
+    )
+    await asyncio.sleep(0.2)
+    sending.cancel()  # Ctrl-C: the two batches in flight drain for 0.3 s more
+    await asyncio.sleep(0.32)
+    sending.cancel()  # a second Ctrl-C while the settled batches are being written
+    with pytest.raises(asyncio.CancelledError):
+        await sending
+    settled = settled_recipients(results)
+    accepted = {number for _, number in settled}
+    assert set(gateway.sent_to()) <= accepted

@@ -187,3 +187,18 @@ def test_tracebacks_never_show_local_variables(monkeypatch: pytest.MonkeyPatch) 
     spec.loader.exec_module(fresh)
     assert isinstance(fresh.app, OldTyper)
     assert fresh.app.pretty_exceptions_show_locals is False
+
+
+def test_a_send_without_text_needs_a_text_column(tmp_path: Path, recipients: Path) -> None:
+    results = tmp_path / "results.csv"
+    command = ["send", str(recipients), "--provider", "sens", "--sender", "0212345678", "--base-url", NOWHERE,
+               "--results", str(results)]  # fmt: skip
+    outcome = runner.invoke(app, command, env={**SENS_ENV, "COLUMNS": "300"})
+    assert outcome.exit_code == 2, outcome.output
+    assert "--text is required" in outcome.output
+    assert not results.exists()
+
+    with_texts = tmp_path / "texts.csv"
+    with_texts.write_text("phone,Text\n01010000001,안녕\n", encoding="utf-8")
+    outcome = runner.invoke(app, [*command[:1], str(with_texts), *command[2:], "--dry-run"], env=SENS_ENV)
+    assert outcome.exit_code == 0, outcome.output

@@ -139,6 +139,15 @@ def recipients_in(path: Path) -> Iterator[Recipient]:
     return _recipients_from_text(path)
 
 
+def carries_text(path: Path) -> bool:
+    """Whether the file gives recipients their own text: a CSV with a ``text`` column."""
+    if not _is_csv(path):
+        return False
+    with _file_problems(path), path.open(encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    return _column([name.strip() for name in header], TEXT_COLUMN) is not None
+
+
 def has_recipients(path: Path) -> bool:
     """Whether the file holds at least one recipient (not empty, not just a header)."""
     return next(recipients_in(path), None) is not None
@@ -252,15 +261,36 @@ class ResultsFile:
 
 
 def _ready_to_append(path: Path, json_lines: bool) -> bool:
-    """Mend a torn last line (see :class:`ResultsFile`); True when the file is new or empty."""
-    if not path.exists() or path.stat().st_size == 0:
+    """Mend a torn end (see :class:`ResultsFile`); True when the file is new, or holds
+    nothing but blanks or a BOM (then it is emptied, for a fresh CSV header)."""
+    if not path.exists():
         return True
     with path.open("rb+") as handle:
+        if not handle.read().removeprefix(codecs.BOM_UTF8).strip():
+            handle.truncate(0)
+            return True
         start, last = _last_line(handle)
         if json_lines and not _parses_as_json(last):
             handle.truncate(start)
+        elif not json_lines and _csv_ends_inside_quotes(handle):
+            handle.write(b'"\r\n')  # close the torn quoted field: its row keeps its status
         elif not last.endswith(b"\n"):
             handle.write(b"\n" if json_lines else b"\r\n")
+    return False
+
+
+def _csv_ends_inside_quotes(handle: BinaryIO) -> bool:
+    """Whether a CSV file was cut inside a quoted field (a multi-line ``detail``, say): rows
+    appended after it would be read as part of that field. Leaves the position at the end."""
+    handle.seek(0)
+    lines = (line.decode("utf-8-sig") for line in iter(handle.readline, b""))
+    try:
+        for _ in csv.reader(lines, strict=True):
+            pass
+    except csv.Error:
+        at_end = handle.read(1) == b""
+        handle.seek(0, os.SEEK_END)
+        return at_end
     return False
 
 

@@ -174,10 +174,13 @@ async def send_file(
             task = bar.add_task("sending", total=total)
 
             async def write_settled() -> None:
-                while settled:
-                    batch = settled.pop(0)
-                    await results.write(batch.outcomes)
-                    bar.advance(task, len(batch.outcomes))
+                # Everything pending in one write: once called, a write completes even if a
+                # second Ctrl-C interrupts the wait, so no settled batch is left unwritten.
+                outcomes = tuple(outcome for batch in settled for outcome in batch.outcomes)
+                settled.clear()
+                if outcomes:
+                    await results.write(outcomes)
+                    bar.advance(task, len(outcomes))
 
             try:
                 stream = gateway.send_stream(message, read_recipients(recipients_path, skip=skip), progress=progress)
