@@ -138,6 +138,24 @@ def _print_error(console: Console, error: object) -> None:
     console.print(Text.assemble(("error:", "red"), f" {error}"), soft_wrap=True)
 
 
+def _check_unused_columns(console: Console, text: str, columns: list[str]) -> None:
+    """Without ``--template-id`` the extra CSV columns fill nothing: refuse a ``--text`` that
+    looks as if it expected them (``{name}``, ``##name##``), and say they are not sent."""
+    from rich.text import Text
+
+    if not columns:
+        return
+    expected = [column for column in columns if f"{{{column}}}" in text or f"##{column}##" in text]
+    if expected:
+        _print_error(
+            console,
+            f"--text uses {', '.join(expected)} but nothing fills placeholders: columns fill the ##key## "
+            "placeholders of an NHN template (--template-id); otherwise give each row its text in a 'text' column",
+        )
+        raise typer.Exit(2)
+    console.print(Text(f"note: columns {', '.join(columns)} are not sent (they fill NHN template placeholders)"))
+
+
 def _finite_rate(value: float | None) -> float | None:
     """Refuse ``nan`` and ``inf`` as ``--requests-per-second``."""
     if value is not None and not math.isfinite(value):
@@ -243,6 +261,8 @@ def send(
         if not text and template_id is None and not files.carries_text(recipients_file):
             _print_error(console, f"--text is required: {recipients_file} has no 'text' column (or use --template-id)")
             raise typer.Exit(2)
+        if template_id is None:
+            _check_unused_columns(console, text, files.parameter_columns(recipients_file))
         if not files.has_recipients(recipients_file):
             console.print(Text(f"warning: {recipients_file} has no recipients; nothing to send"), soft_wrap=True)
             raise typer.Exit(1)

@@ -163,6 +163,14 @@ def resolve_recipient(
         kind = default_kind
     if recipient.subject is not None:
         check_subject(recipient.subject, field=f"{field}.subject", limits=rules.limits)
+    if recipient.template_parameters and message.template_id is None:
+        raise ValidationError(
+            f"{field}.template_parameters",
+            "fill the ##key## placeholders of a template: they need the message's template_id "
+            "(to personalise a plain text, give the recipient its own text)",
+            limit="a template_id",
+            value=sorted(recipient.template_parameters),
+        )
     if rules.long_needs_subject and kind in _LONG_KINDS:
         _check_has_subject(message, recipient, kind, field=field)
     if number == recipient.number:

@@ -202,3 +202,18 @@ def test_a_send_without_text_needs_a_text_column(tmp_path: Path, recipients: Pat
     with_texts.write_text("phone,Text\n01010000001,안녕\n", encoding="utf-8")
     outcome = runner.invoke(app, [*command[:1], str(with_texts), *command[2:], "--dry-run"], env=SENS_ENV)
     assert outcome.exit_code == 0, outcome.output
+
+
+def test_placeholders_without_a_template_are_refused_and_extra_columns_named(tmp_path: Path) -> None:
+    path = tmp_path / "customers.csv"
+    path.write_text("phone,name\n01010000001,김철수\n", encoding="utf-8")
+    command = ["send", str(path), "--provider", "sens", "--sender", "0212345678", "--base-url", NOWHERE,
+               "--dry-run"]  # fmt: skip
+    for text in ("{name}님 안녕하세요", "##name##님 안녕하세요"):
+        outcome = runner.invoke(app, [*command, "--text", text], env={**SENS_ENV, "COLUMNS": "300"})
+        assert outcome.exit_code == 2, outcome.output
+        assert "--text uses name but nothing fills placeholders" in outcome.output
+
+    outcome = runner.invoke(app, [*command, "--text", "안녕하세요"], env={**SENS_ENV, "COLUMNS": "300"})
+    assert outcome.exit_code == 0, outcome.output
+    assert "note: columns name are not sent" in outcome.output

@@ -85,14 +85,14 @@ def _recipients_from_text(path: Path) -> Iterator[Recipient]:
                 yield Recipient(number=number, reference=str(line_number))
 
 
-def _recipients_from_csv(path: Path) -> Iterator[Recipient]:
+def _recipients_from_csv(path: Path, *, template_parameters: bool) -> Iterator[Recipient]:
     with _file_problems(path), path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         first_row = next(reader, None)
         if first_row is None:
             return  # an empty file: no header, no recipients
         header = [name.strip() for name in first_row]
-        number_column = next((name for name in header if name.lower() in NUMBER_COLUMNS), None)
+        number_column, text_column, subject_column, parameter_names = _columns(header)
         if number_column is None:
             raise ValidationError(
                 "recipients file",
@@ -100,9 +100,6 @@ def _recipients_from_csv(path: Path) -> Iterator[Recipient]:
                 limit=f"one of {', '.join(NUMBER_COLUMNS)}",
                 value=",".join(header),
             )
-        text_column = _column(header, TEXT_COLUMN)
-        subject_column = _column(header, SUBJECT_COLUMN)
-        parameter_columns = [name for name in header if name not in (number_column, text_column, subject_column)]
         lines_read = reader.line_num
         for fields in reader:
             # A row starts on the line after those read before it: quoted fields span lines.
@@ -110,7 +107,7 @@ def _recipients_from_csv(path: Path) -> Iterator[Recipient]:
             if not fields:
                 continue  # a blank line
             row = dict(zip(header, (value.strip() for value in fields), strict=False))  # short rows miss columns
-            parameters = {name: row[name] for name in parameter_columns if row.get(name)}
+            parameters = {name: row[name] for name in parameter_names if row.get(name)} if template_parameters else {}
             yield Recipient(
                 number=row.get(number_column, ""),
                 text=_value(row, text_column),
@@ -118,6 +115,13 @@ def _recipients_from_csv(path: Path) -> Iterator[Recipient]:
                 template_parameters=parameters or None,
                 reference=str(first_line),
             )
+
+
+def _columns(header: list[str]) -> tuple[str | None, str | None, str | None, list[str]]:
+    """The number, text and subject columns of a header, and the rest (template parameters)."""
+    number = next((name for name in header if name.lower() in NUMBER_COLUMNS), None)
+    text, subject = _column(header, TEXT_COLUMN), _column(header, SUBJECT_COLUMN)
+    return number, text, subject, [name for name in header if name not in (number, text, subject)]
 
 
 def _column(header: list[str], name: str) -> str | None:
@@ -130,22 +134,32 @@ def _value(row: Mapping[str, str], column: str | None) -> str | None:
     return (row.get(column) or None) if column else None
 
 
-def recipients_in(path: Path) -> Iterator[Recipient]:
-    """Recipients of a ``.csv`` file (header with a number column; ``text``, ``subject`` and
-    any other columns as template parameters) or a text file of one number per line.
-    Each recipient's ``reference`` is the line of the file its row starts on."""
+def recipients_in(path: Path, *, template_parameters: bool = True) -> Iterator[Recipient]:
+    """Recipients of a ``.csv`` file (header with a number column; ``text``, ``subject`` and,
+    if ``template_parameters``, any other columns as template parameters) or a text file of
+    one number per line. Each recipient's ``reference`` is the line of the file its row
+    starts on."""
     if _is_csv(path):
-        return _recipients_from_csv(path)
+        return _recipients_from_csv(path, template_parameters=template_parameters)
     return _recipients_from_text(path)
+
+
+def _header(path: Path) -> list[str]:
+    """A CSV file's column names (none for a text file)."""
+    if not _is_csv(path):
+        return []
+    with _file_problems(path), path.open(encoding="utf-8-sig", newline="") as handle:
+        return [name.strip() for name in next(csv.reader(handle), [])]
 
 
 def carries_text(path: Path) -> bool:
     """Whether the file gives recipients their own text: a CSV with a ``text`` column."""
-    if not _is_csv(path):
-        return False
-    with _file_problems(path), path.open(encoding="utf-8-sig", newline="") as handle:
-        header = next(csv.reader(handle), [])
-    return _column([name.strip() for name in header], TEXT_COLUMN) is not None
+    return _column(_header(path), TEXT_COLUMN) is not None
+
+
+def parameter_columns(path: Path) -> list[str]:
+    """The CSV columns that are neither number, text nor subject: template parameters."""
+    return _columns(_header(path))[3]
 
 
 def has_recipients(path: Path) -> bool:
@@ -169,10 +183,12 @@ def already_settled(recipient: Recipient, settled: frozenset[ResumeKey]) -> bool
     return bool(settled) and resume_key(recipient.reference, recipient.number) in settled
 
 
-async def read_recipients(path: Path, *, skip: frozenset[ResumeKey] = frozenset()) -> AsyncIterator[Recipient]:
+async def read_recipients(
+    path: Path, *, skip: frozenset[ResumeKey] = frozenset(), template_parameters: bool = True
+) -> AsyncIterator[Recipient]:
     """:func:`recipients_in` read in a worker thread, minus those :func:`already_settled` in
     ``skip`` (see :func:`settled_recipients`)."""
-    rows = recipients_in(path)
+    rows = recipients_in(path, template_parameters=template_parameters)
     while True:
         chunk = await anyio.to_thread.run_sync(_take, rows, _ROWS_PER_READ)
         for recipient in chunk:

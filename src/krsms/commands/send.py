@@ -125,7 +125,10 @@ class _DuplicateCounter:
 async def dry_run(gateway: BatchingGateway, message: Message, recipients_path: Path, console: Console) -> SendPlan:
     """Validate and batch the file without sending; print what a send would do."""
     counter = _DuplicateCounter()
-    plan = await gateway.plan(message, counter.watch(read_recipients(recipients_path)))
+    with_parameters = message.template_id is not None
+    plan = await gateway.plan(
+        message, counter.watch(read_recipients(recipients_path, template_parameters=with_parameters))
+    )
     table = Table(title=f"Dry run: {gateway.provider.upper()} ({gateway.batch_size} recipients a request)")
     table.add_column("recipients", justify="right")
     table.add_column("invalid", justify="right")
@@ -183,7 +186,10 @@ async def send_file(
                     bar.advance(task, len(outcomes))
 
             try:
-                stream = gateway.send_stream(message, read_recipients(recipients_path, skip=skip), progress=progress)
+                recipients = read_recipients(
+                    recipients_path, skip=skip, template_parameters=message.template_id is not None
+                )
+                stream = gateway.send_stream(message, recipients, progress=progress)
                 async with aclosing(stream) as reports:
                     async for _ in reports:
                         await write_settled()
