@@ -13,6 +13,7 @@ import anyio
 import pytest
 
 from krsms import (
+    DeliveryStatus,
     KrSmsError,
     Message,
     MessageKind,
@@ -490,3 +491,11 @@ async def test_template_parameters_without_a_template_are_refused() -> None:
     assert gateway.requests == []
     report = await gateway.send(message([recipient], text="", template_id="T-1"))
     assert report.all_accepted
+
+
+def test_statuses_and_kinds_print_as_their_value() -> None:
+    assert [str(SendStatus.NOT_SENT), f"{DeliveryStatus.PENDING}", str(MessageKind.LMS)] == [
+        "not_sent",
+        "pending",
+        "LMS",
+    ]

@@ -45,8 +45,20 @@ RESERVE_AT_FORMATS = ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "
 """What ``--reserve-at`` accepts: Asia/Seoul wall-clock times, whatever the typer version."""
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        from krsms import __version__
+
+        typer.echo(f"krsms {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
     """krsms: send SMS through NCP SENS and NHN Cloud, or run the local emulator."""
 
 
@@ -107,7 +119,9 @@ def emulator(
 
 @app.command()
 def demo(
-    recipients: int = typer.Option(3000, min=10, max=200_000, help="Recipients per provider."),
+    recipients: int = typer.Option(
+        3000, min=10, max=200_000, help="Campaign recipients per provider (plus an MMS to 5 and a reservation)."
+    ),
     latency: float = typer.Option(0.02, min=0.0, help="Seconds of emulated provider latency per request."),
 ) -> None:
     """Send a realistic campaign through both gateways against the embedded emulator."""
@@ -311,7 +325,7 @@ def status(
     from rich.text import Text
 
     from krsms.commands import send as sending
-    from krsms.commands.status import delivery_table
+    from krsms.commands.status import delivery_table, reservation_note
     from krsms.errors import KrSmsError
 
     console = Console()
@@ -328,6 +342,10 @@ def status(
     async def run() -> int:
         async with sending.make_gateway(credentials, base_url=base_url, max_concurrency=1) as gateway:
             table, results = await delivery_table(gateway, request_id)
+            note = None if results else await reservation_note(gateway, request_id)
+        if note is not None:
+            console.print(Text(note), soft_wrap=True)
+            return 0
         if not results:
             console.print(Text(f"{provider}: found nothing for request {request_id}"), soft_wrap=True)
             return 1

@@ -44,6 +44,9 @@ class SendStatus(enum.Enum):
     # Identity hashing at C speed (see MessageKind): progress counts hash one per recipient.
     __hash__ = object.__hash__
 
+    def __str__(self) -> str:
+        return self.value
+
     ACCEPTED = "accepted"
     """The provider took it (``request_id`` says where to look it up)."""
     REJECTED = "rejected"
@@ -258,6 +261,9 @@ class SendProgress:
 
 class DeliveryStatus(enum.Enum):
     """Where a message stands at the handset."""
+
+    def __str__(self) -> str:
+        return self.value
 
     PENDING = "pending"
     """Accepted, reserved or on its way; no final result yet."""

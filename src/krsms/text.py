@@ -25,6 +25,9 @@ class MessageKind(enum.Enum):
     # (Enum's own __hash__ is Python code, and batch keys hash a kind per recipient).
     __hash__ = object.__hash__
 
+    def __str__(self) -> str:
+        return self.value
+
     AUTO = "AUTO"
     SMS = "SMS"
     LMS = "LMS"

@@ -248,3 +248,44 @@ def test_status_of_an_unknown_request_says_it_found_nothing(
     )
     assert outcome.exit_code == 1, outcome.output
     assert "found nothing for request no-such-request" in outcome.output
+
+
+def test_status_of_a_reserved_sens_request_says_when_it_goes_out(tmp_path: Path, server: EmulatorServer) -> None:
+    results = tmp_path / "results.csv"
+    at = (datetime.now(ZoneInfo("Asia/Seoul")) + timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
+    sent = runner.invoke(
+        app,
+        ["send", str(numbers_file(tmp_path, 3)), "--provider", "sens", "--sender", "0212345678", "--text", "예약",
+         "--reserve-at", at, "--results", str(results), "--base-url", server.base_url],
+        env=SENS_ENV,
+    )  # fmt: skip
+    assert sent.exit_code == 0, sent.output
+    request_id = result_rows(results)[0]["request_id"]
+    outcome = runner.invoke(
+        app,
+        ["status", request_id, "--provider", "sens", "--base-url", server.base_url],
+        env={**SENS_ENV, "COLUMNS": "300"},
+    )
+    assert outcome.exit_code == 0, outcome.output
+    assert f"is reserved for {at} Asia/Seoul (READY)" in outcome.output
+
+
+def test_a_past_reservation_is_refused_before_the_results_file_is_made(tmp_path: Path) -> None:
+    results = tmp_path / "results.csv"
+    outcome = runner.invoke(
+        app,
+        ["send", str(numbers_file(tmp_path, 3)), "--provider", "sens", "--sender", "0212345678", "--text", "예약",
+         "--reserve-at", "2020-01-01 09:00", "--results", str(results), "--base-url", "http://127.0.0.1:9"],
+        env=SENS_ENV,
+    )  # fmt: skip
+    assert outcome.exit_code == 2, outcome.output
+    assert "reserve_at: is in the past" in outcome.output
+    assert not results.exists()
+
+
+def test_version() -> None:
+    from krsms import __version__
+
+    outcome = runner.invoke(app, ["--version"])
+    assert outcome.exit_code == 0
+    assert outcome.output.strip() == f"krsms {__version__}"

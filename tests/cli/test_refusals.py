@@ -217,3 +217,9 @@ def test_placeholders_without_a_template_are_refused_and_extra_columns_named(tmp
     outcome = runner.invoke(app, [*command, "--text", "안녕하세요"], env={**SENS_ENV, "COLUMNS": "300"})
     assert outcome.exit_code == 0, outcome.output
     assert "note: columns name are not sent" in outcome.output
+
+
+def test_a_results_file_must_be_csv_or_json_lines(tmp_path: Path, recipients: Path) -> None:
+    outcome = send(recipients, "--results", str(tmp_path / "results.txt"))
+    assert outcome.exit_code == 2, outcome.output
+    assert "results are written as .csv or .jsonl" in outcome.output

@@ -37,6 +37,8 @@ NUMBER_COLUMNS = ("number", "phone", "recipient", "to")
 TEXT_COLUMN = "text"
 SUBJECT_COLUMN = "subject"
 RESULT_FIELDS = ("reference", "number", "status", "request_id", "code", "detail")
+RESULT_SUFFIXES = (".csv", ".jsonl")
+"""Results files are CSV or JSON lines, told apart by their suffix."""
 SETTLED = frozenset({SendStatus.ACCEPTED.value, SendStatus.UNKNOWN.value})
 """Statuses ``--resume`` always skips: sent, or possibly sent.
 
@@ -352,11 +354,13 @@ def holds_results(path: Path) -> bool:
 def check_results_path(results_path: Path, recipients_path: Path, *, resume: bool) -> None:
     """Refuse a results file a send must not append to (:class:`BadFileError`): the recipients
     file itself; without ``--resume``, one that already :func:`holds_results`; with
-    ``--resume``, one that does not exist."""
+    ``--resume``, one that does not exist; one whose suffix is neither ``.csv`` nor ``.jsonl``."""
     with _file_problems(results_path):
         exists = results_path.exists()
         if exists and results_path.samefile(recipients_path):
             raise BadFileError(results_path, "is the recipients file; choose another --results")
+    if results_path.suffix.lower() not in RESULT_SUFFIXES:
+        raise BadFileError(results_path, f"results are written as {' or '.join(RESULT_SUFFIXES)}: name the file so")
     if resume and not exists:
         raise BadFileError(results_path, "does not exist, so there is nothing to resume (run without --resume)")
     if not resume and holds_results(results_path):

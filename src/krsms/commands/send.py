@@ -157,7 +157,10 @@ async def send_file(
     console: Console,
 ) -> SendProgress:
     """Stream the file through ``gateway``, appending each batch's outcomes to the results
-    file as it settles; on Ctrl-C the batches settled by the cancellation are written too."""
+    file as it settles; on Ctrl-C the batches settled by the cancellation are written too.
+
+    The message is checked first (a past reservation, say), before any file is touched."""
+    gateway.check_message(message)
     skip = await anyio.to_thread.run_sync(settled_recipients, results_path) if resume else frozenset()
     total, skipped = await anyio.to_thread.run_sync(_count_rows, recipients_path, skip)
     settled: list[SendReport] = []

@@ -5,7 +5,9 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
+from krsms.errors import NotFoundError
 from krsms.gateway import DeliveryResult, DeliveryStatus, SmsGateway
+from krsms.sens.gateway import SensGateway
 
 _STYLES = {
     DeliveryStatus.DELIVERED: "green",
@@ -32,3 +34,19 @@ async def delivery_table(gateway: SmsGateway, request_id: str) -> tuple[Table, l
     counts = {status: sum(result.status is status for result in results) for status in DeliveryStatus}
     table.caption = ", ".join(f"{status.value} {count}" for status, count in counts.items() if count)
     return table, results
+
+
+async def reservation_note(gateway: SmsGateway, request_id: str) -> str | None:
+    """What to say of a request with no delivery results yet: SENS lists a reserved
+    request's messages only once it is sent, but its reservation status (S5) says when."""
+    if not isinstance(gateway, SensGateway):
+        return None
+    try:
+        reservation = await gateway.client.reservation_status(request_id)
+    except NotFoundError:
+        return None
+    moment = reservation.reserve_time.strftime("%Y-%m-%d %H:%M")
+    return (
+        f"sens: request {request_id} is reserved for {moment} {reservation.reserve_time_zone} "
+        f"({reservation.reserve_status.value}); its messages are listed once it is sent"
+    )
