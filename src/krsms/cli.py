@@ -65,7 +65,7 @@ def _root(
 @app.command()
 def emulator(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on (keep it on loopback)."),
-    port: int = typer.Option(8888, help="Port to listen on."),
+    port: int = typer.Option(8888, min=1, max=65535, help="Port to listen on."),
     sens_access_key: str = typer.Option(DEMO_SENS_ACCESS_KEY, help="SENS access key to accept.", show_default=False),
     sens_secret_key: str = typer.Option(DEMO_SENS_SECRET_KEY, help="SENS secret key to verify.", show_default=False),
     sens_service_id: str = typer.Option(DEMO_SENS_SERVICE_ID, help="SENS service id to serve."),
@@ -86,13 +86,8 @@ def emulator(
     from krsms.emulator import create_app
     from krsms.emulator.collector import FreezeAfterEachRequest
 
-    config = EmulatorConfig(
-        sens_access_key=sens_access_key,
-        sens_secret_key=sens_secret_key,
-        sens_service_id=sens_service_id,
-        nhn_app_key=nhn_app_key,
-        nhn_secret_key=nhn_secret_key,
-        faults=Faults(
+    try:
+        faults = Faults(
             seed=seed,
             latency=latency,
             latency_jitter=latency_jitter,
@@ -101,7 +96,16 @@ def emulator(
             server_error_rate=server_error_rate,
             unavailable_rate=unavailable_rate,
             drop_rate=drop_rate,
-        ),
+        )
+    except ValueError as invalid:
+        raise typer.BadParameter(str(invalid)) from None
+    config = EmulatorConfig(
+        sens_access_key=sens_access_key,
+        sens_secret_key=sens_secret_key,
+        sens_service_id=sens_service_id,
+        nhn_app_key=nhn_app_key,
+        nhn_secret_key=nhn_secret_key,
+        faults=faults,
     )
     typer.echo(f"krsms emulator on http://{host}:{port} (SENS /sms/v2, NHN /sms/v2.2); Ctrl-C stops it")
     server_app = create_app(config)

@@ -289,3 +289,9 @@ def test_version() -> None:
     outcome = runner.invoke(app, ["--version"])
     assert outcome.exit_code == 0
     assert outcome.output.strip() == f"krsms {__version__}"
+
+
+@pytest.mark.parametrize(("option", "value"), [("--rate-limit-rate", "7"), ("--latency", "-3"), ("--port", "0")])
+def test_the_emulator_command_refuses_impossible_settings(option: str, value: str) -> None:
+    outcome = runner.invoke(app, ["emulator", option, value])
+    assert outcome.exit_code == 2, outcome.output

@@ -234,11 +234,13 @@ async def test_a_reservation_is_listed_and_cancelled(nhn: httpx.AsyncClient, app
     assert code_of(await nhn.post(f"{BASE}/sender/sms", json=sms("01000000001", requestDate=too_far))) == -2000
 
 
-async def test_template_parameters_are_substituted(nhn: httpx.AsyncClient, app: Starlette) -> None:
+async def test_template_parameters_without_a_template_leave_the_body_as_written(
+    nhn: httpx.AsyncClient, app: Starlette
+) -> None:
     body = sms(body="##name##님 안녕하세요")
     body["recipientList"] = [{"recipientNo": "01000000001", "templateParameter": {"name": "철수"}}]
-    await nhn.post(f"{BASE}/sender/sms", json=body)
-    assert [delivery.text for delivery in app.state.ledger] == ["철수님 안녕하세요"]
+    assert code_of(await nhn.post(f"{BASE}/sender/sms", json=body)) == 0
+    assert [delivery.text for delivery in app.state.ledger] == ["##name##님 안녕하세요"]
 
 
 async def test_message_results_and_sender_numbers(nhn: httpx.AsyncClient) -> None:

@@ -4,16 +4,19 @@ Inspection API (never faulted, under :data:`~krsms.emulator.config.INSPECTION_PR
 
 - ``GET /_emulator/health`` -> ``{"status": "ok"}``
 - ``GET /_emulator/deliveries?provider=&request_id=&recipient=&status=`` -> a JSON list of
-  every recorded recipient (snake_case fields of :class:`~krsms.emulator.ledger.Delivery`)
-- ``DELETE /_emulator/deliveries`` -> forget every send (the ledger and the providers' look-ups)
+  every recorded recipient (snake_case fields of :class:`~krsms.emulator.ledger.Delivery`);
+  ``recipient`` matches however the number is written (``010-1234-5678``); any other
+  parameter answers 400
+- ``DELETE /_emulator/deliveries`` -> forget every send (the ledger, the providers' look-ups,
+  reservations, NHN tag sends and download reservations)
 - ``GET /_emulator/faults`` / ``PUT /_emulator/faults`` (a JSON object of
-  :class:`~krsms.emulator.config.Faults` fields; unspecified fields take their defaults)
+  :class:`~krsms.emulator.config.Faults` fields; unspecified fields take their defaults; an
+  unknown field or an invalid value answers 400 naming it)
 - ``GET /_emulator/stats`` -> request and injected-fault counters
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import attrs
@@ -25,17 +28,54 @@ from starlette.routing import BaseRoute, Route
 from krsms.emulator.clock import Clock, DateHeader
 from krsms.emulator.config import INSPECTION_PREFIX, EmulatorConfig, Faults
 from krsms.emulator.faults import FaultInjector, FaultState
-from krsms.emulator.ledger import Ledger
+from krsms.emulator.inputs import load_json
+from krsms.emulator.ledger import Delivery, Ledger
 from krsms.emulator.nhn import nhn_routes
 from krsms.emulator.sens import sens_routes
+from krsms.errors import ValidationError
+from krsms.text import normalize_number
 
 DELIVERY_FILTERS = ("provider", "request_id", "recipient", "status")
 
 
-def _delivery_json(delivery: Any) -> dict[str, Any]:
+def _delivery_json(delivery: Delivery) -> dict[str, Any]:
     data = attrs.asdict(delivery)
     data["accepted_at"] = delivery.accepted_at.isoformat()
     return data
+
+
+def _comparable_number(number: str) -> str:
+    """A phone number without its separators (``010-1234-5678`` -> ``01012345678``); as
+    written when it is not a valid number."""
+    try:
+        return normalize_number(number)
+    except ValidationError:
+        return number
+
+
+def _selected(delivery: Delivery, filters: dict[str, str]) -> bool:
+    """Whether ``delivery`` has every field value ``filters`` asks for (a ``recipient`` filter
+    already made comparable)."""
+    return all(
+        (_comparable_number(delivery.recipient) if name == "recipient" else getattr(delivery, name)) == value
+        for name, value in filters.items()
+    )
+
+
+def _faults_from_json(body: bytes) -> Faults:
+    """The faults a ``PUT /_emulator/faults`` body gives; ValueError naming what is wrong."""
+    data = load_json(body)
+    if not isinstance(data, dict):
+        raise ValueError("the body must be a JSON object of Faults fields")
+    known = {field.name for field in attrs.fields(Faults)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ValueError(f"{unknown[0]} is not a field of Faults; the fields are {', '.join(sorted(known))}")
+    return Faults(**data)
+
+
+def _error(message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=400)
 
 
 def inspection_routes(ledger: Ledger, faults: FaultState) -> list[BaseRoute]:
@@ -48,21 +88,20 @@ def inspection_routes(ledger: Ledger, faults: FaultState) -> list[BaseRoute]:
         if request.method == "DELETE":
             ledger.clear()
             return Response(status_code=204)
-        query = request.query_params
-        filters = {name: query[name] for name in DELIVERY_FILTERS if name in query}
-        selected = [
-            _delivery_json(delivery)
-            for delivery in ledger
-            if all(getattr(delivery, name) == value for name, value in filters.items())
-        ]
-        return JSONResponse(selected)
+        unknown = sorted(set(request.query_params) - set(DELIVERY_FILTERS))
+        if unknown:
+            return _error(f"{unknown[0]} is not a filter; the filters are {', '.join(DELIVERY_FILTERS)}")
+        filters = dict(request.query_params)
+        if "recipient" in filters:
+            filters["recipient"] = _comparable_number(filters["recipient"])
+        return JSONResponse([_delivery_json(delivery) for delivery in ledger if _selected(delivery, filters)])
 
     async def fault_settings(request: Request) -> Response:
         if request.method == "PUT":
             try:
-                faults.replace(Faults(**json.loads(await request.body())))
-            except (TypeError, ValueError) as error:
-                return JSONResponse({"error": str(error)}, status_code=400)
+                faults.replace(_faults_from_json(await request.body()))
+            except ValueError as error:
+                return _error(str(error))
         return JSONResponse(attrs.asdict(faults.faults))
 
     async def stats(request: Request) -> Response:

@@ -6,7 +6,9 @@ the inspection API (``PUT /_emulator/faults``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -19,44 +21,92 @@ INSPECTION_PREFIX = "/_emulator"
 """Reserved path prefix of the inspection API (never used by either provider)."""
 
 
+def _finite_number(name: str, value: Any) -> float:
+    """``value`` as a float; ValueError naming ``name`` unless it is a finite int or float
+    (a bool is not a number here)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{name} must be a number, not {value!r}")
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond any float
+        number = math.inf
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be a finite number, not {value!r}")
+    return number
+
+
+def _seconds(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """attrs validator: a finite number of seconds, at least 0."""
+    if _finite_number(attribute.name, value) < 0:
+        raise ValueError(f"{attribute.name} must be at least 0 seconds, not {value!r}")
+
+
+def _rate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """attrs validator: a probability, from 0 to 1."""
+    if not 0 <= _finite_number(attribute.name, value) <= 1:
+        raise ValueError(f"{attribute.name} must be from 0 to 1, not {value!r}")
+
+
+def _integer(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """attrs validator: an int (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{attribute.name} must be an integer, not {value!r}")
+
+
+def _boolean(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """attrs validator: True or False (not a string or a number)."""
+    if not isinstance(value, bool):
+        raise ValueError(f"{attribute.name} must be true or false, not {value!r}")
+
+
 @attrs.frozen(kw_only=True)
 class Faults:
     """Faults injected into the provider endpoints, drawn from a seeded random generator.
 
-    Rates are probabilities in ``[0, 1]`` per request. "Before processing" faults answer
-    without touching the emulator's state (the message provably did not arrive);
-    "after processing" faults store the message first and then fail the answer, which is the
-    ambiguous case a client must never blindly resend.
+    Rates are probabilities in ``[0, 1]`` per request, together at most 1. "Before
+    processing" faults answer without touching the emulator's state (the message provably
+    did not arrive); "after processing" faults store the message first and then fail the
+    answer, which is the ambiguous case a client must never blindly resend.
+
+    Every field is checked when the faults are made: a value of the wrong type, a rate
+    outside ``[0, 1]``, rates adding up to more than 1, or a negative or non-finite number of
+    seconds raises ``ValueError`` naming the field.
     """
 
-    seed: int = 0
-    latency: float = 0.0
+    seed: int = attrs.field(default=0, validator=_integer)
+    latency: float = attrs.field(default=0.0, validator=_seconds)
     """Seconds a provider request takes to be answered, counted from its arrival. The
     emulator processes the request at once and holds the answer until then, so its own work
     is part of the latency, as a real provider's is; faults "before processing" answer after
     it, unprocessed."""
-    latency_jitter: float = 0.0
+    latency_jitter: float = attrs.field(default=0.0, validator=_seconds)
     """Extra seconds drawn uniformly from ``[0, latency_jitter]`` per request."""
-    rate_limit_rate: float = 0.0
+    rate_limit_rate: float = attrs.field(default=0.0, validator=_rate)
     """Share of requests answered 429 with ``Retry-After`` (before processing)."""
-    retry_after: float = 1.0
-    """Seconds sent in the ``Retry-After`` header of injected 429s."""
-    server_error_rate: float = 0.0
+    retry_after: float = attrs.field(default=1.0, validator=_seconds)
+    """Seconds sent in the ``Retry-After`` header of injected 429s, rounded up to whole seconds."""
+    server_error_rate: float = attrs.field(default=0.0, validator=_rate)
     """Share of requests answered 500 before processing."""
-    unavailable_rate: float = 0.0
+    unavailable_rate: float = attrs.field(default=0.0, validator=_rate)
     """Share of requests answered 503 before processing."""
-    error_after_processing_rate: float = 0.0
+    error_after_processing_rate: float = attrs.field(default=0.0, validator=_rate)
     """Share of requests processed and stored, then answered 500."""
-    drop_rate: float = 0.0
+    drop_rate: float = attrs.field(default=0.0, validator=_rate)
     """Share of connections dropped before processing (no complete response)."""
-    drop_after_processing_rate: float = 0.0
+    drop_after_processing_rate: float = attrs.field(default=0.0, validator=_rate)
     """Share of connections dropped after the request was processed and stored."""
-    slow_rate: float = 0.0
+    slow_rate: float = attrs.field(default=0.0, validator=_rate)
     """Share of requests a busy provider holds ``slow_delay`` seconds before processing and
     storing them (to provoke timeouts while the request is still queued)."""
-    slow_delay: float = 0.0
-    sends_only: bool = True
+    slow_delay: float = attrs.field(default=0.0, validator=_seconds)
+    sends_only: bool = attrs.field(default=True, validator=_boolean)
     """Inject faults only into send endpoints (SENS S1, NHN sender/tag-sender POSTs)."""
+
+    def __attrs_post_init__(self) -> None:
+        rates = {field.name: getattr(self, field.name) for field in attrs.fields(Faults) if field.validator is _rate}
+        if math.fsum(rates.values()) > 1:
+            given = " + ".join(f"{name} {rate}" for name, rate in rates.items() if rate)
+            raise ValueError(f"the fault rates add up to more than 1: {given}")
 
 
 NO_FAULTS = Faults()

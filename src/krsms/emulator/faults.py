@@ -16,6 +16,7 @@ meant for loopback tests.
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import threading
 from collections import Counter
@@ -189,7 +190,7 @@ async def _buffered(receive: Any) -> Any:
 async def _answer(send: Any, status: int, body: bytes, *, retry_after: float | None = None) -> None:
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     if retry_after is not None:
-        headers.append((b"retry-after", str(max(0, round(retry_after))).encode()))
+        headers.append((b"retry-after", str(math.ceil(retry_after)).encode()))  # whole seconds, never sooner
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 

@@ -58,19 +58,15 @@ class Ledger:
         """Call ``callback`` whenever the ledger is cleared (a provider forgetting its sends)."""
         self._clear_callbacks.append(callback)
 
-    def cancel(self, provider: str, request_id: str) -> int:
-        """Mark every accepted delivery of a request cancelled; returns how many changed."""
-        changed = 0
+    def cancel_recipient(self, delivery: Delivery) -> bool:
+        """Mark one recorded recipient cancelled (its provider cancelled it before it went out);
+        the other recipients of its request stay as they are. Returns whether it was accepted
+        until now."""
         with self._lock:
-            for delivery in self._deliveries:
-                if (
-                    delivery.provider == provider
-                    and delivery.request_id == request_id
-                    and delivery.status == "accepted"
-                ):
-                    delivery.status = "cancelled"
-                    changed += 1
-        return changed
+            if delivery.status != "accepted":
+                return False
+            delivery.status = "cancelled"
+            return True
 
     def clear(self) -> None:
         """Forget every send (``DELETE /_emulator/deliveries``): this record and the providers'."""

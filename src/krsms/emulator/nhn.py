@@ -9,10 +9,12 @@ with HTTP 200, failures included, as the document shows. Choices where it is sil
 
 - a wrong or unknown appKey answers -1001; a missing or wrong ``X-Secret-Key`` (when the
   emulator is configured with one) answers HTTP 401 with code -1000;
-- an unknown top-level field answers -9997 (the request is not the documented JSON);
-- one invalid recipient number fails the whole request with -2019; numbers configured in
-  ``rejected_numbers`` are accepted per request but answer their non-zero ``resultCode``
-  in ``sendResultList`` (the SDK reports them REJECTED);
+- an unknown top-level field, or a field of the wrong JSON type (``sendNo`` a list, a
+  ``reservationList`` of strings), answers -9997 (the request is not the documented JSON),
+  as does JSON nested too deeply to parse;
+- one invalid recipient number (fullwidth digits included) fails the whole request with
+  -2019; numbers configured in ``rejected_numbers`` are accepted per request but answer
+  their non-zero ``resultCode`` in ``sendResultList`` (the SDK reports them REJECTED);
 - a reservation more than 60 days ahead answers -2000 (invalid date);
 - a title over 120 characters answers -2115, an SMS body over 255 -2116, an LMS/MMS body over
   4000 -2117: the document gives these limits but not what a send over them answers, and
@@ -22,6 +24,9 @@ with HTTP 200, failures included, as the document shows. Choices where it is sil
   answers -1006 (invalid message type): the document says MMS cannot go abroad;
 - a ``templateId`` that is not stored answers -2110, one of the other send type -2006; an empty
   ``body``/``sendNo``/``title``/``attachFileIdList`` is taken from the template;
+- ``templateParameter`` fills ``##key##`` only in a send with a ``templateId`` (N1-N11 give it
+  "テンプレートID入力時"); without one the body is sent as written. Tag sends fill it
+  either way: their document does not tie it to a template;
 - an advertisement to a number on the 080 block list (N29) under an 080 number that the body
   names is accepted per request and answers ``resultCode`` -6001 for that recipient.
 """
@@ -30,7 +35,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 import itertools
 import json
 import re
@@ -48,6 +52,7 @@ from starlette.routing import BaseRoute, Route
 
 from krsms.emulator.clock import SEOUL, Clock
 from krsms.emulator.config import EmulatorConfig
+from krsms.emulator.inputs import is_digits, load_json, same_secret
 from krsms.emulator.ledger import Delivery, Ledger
 
 PREFIX = "/sms/v2.2/appKeys/{appKey}"
@@ -71,6 +76,16 @@ SEND_FIELDS = frozenset(
 RECIPIENT_FIELDS = frozenset(
     {"recipientNo", "countryCode", "internationalRecipientNo", "templateParameter", "recipientGroupingKey"}
 )
+SEND_FIELD_TYPES: dict[str, type] = {
+    **dict.fromkeys(SEND_FIELDS - {"recipientList", "attachFileIdList"}, str),
+    "recipientList": list,
+    "attachFileIdList": list,
+}
+"""The JSON type of each send field (any of them may be null)."""
+RECIPIENT_FIELD_TYPES: dict[str, type] = {
+    **dict.fromkeys(RECIPIENT_FIELDS - {"templateParameter"}, str),
+    "templateParameter": dict,
+}
 SEND_KINDS = {
     "sms": ("SMS", "0", False),
     "mms": ("LMS", "1", False),
@@ -130,6 +145,8 @@ class NhnRecipient:
     create_date: datetime
     reserved: bool
     file_ids: tuple[int, ...]
+    delivery: Delivery
+    """The ledger's record of this recipient."""
     user_id: str | None = None
     template_parameter: str | None = None
     """The recipient's ``templateParameter`` as the JSON string look-ups answer."""
@@ -248,9 +265,9 @@ class NhnApi:
     def _guarded(self, handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
         async def endpoint(request: Request) -> Response:
             try:
-                if not hmac.compare_digest(request.path_params["appKey"], self.config.nhn_app_key):
+                if not same_secret(request.path_params["appKey"], self.config.nhn_app_key):
                     raise Failure(-1001, "존재하지 않는 앱키")
-                if self.config.nhn_secret_key is not None and not hmac.compare_digest(
+                if self.config.nhn_secret_key is not None and not same_secret(
                     request.headers.get("x-secret-key", ""), self.config.nhn_secret_key
                 ):
                     raise Failure(-1000, "유효하지 않은 시크릿 키", status=401)
@@ -268,7 +285,7 @@ class NhnApi:
     async def read_json(self, request: Request) -> Any:
         """The request's JSON body; -9997 when it is not JSON."""
         try:
-            return json.loads(await request.body())
+            return load_json(await request.body())
         except ValueError:
             raise Failure(-9997, "유효하지 않은 JSON 형식") from None
 
@@ -291,12 +308,16 @@ class NhnApi:
         advertisement: bool,
         max_recipients: int | None = MAX_RECIPIENTS,
         hold: bool = False,
+        fill_without_template: bool = False,
     ) -> dict[str, Any]:
         """N1/N4/N7/N10/N11 (and the tag sends, without a recipient limit): validate, store and
         record a send. ``hold`` keeps an immediate send requested but undelivered (a tag send
-        with ``autoSendYn`` N)."""
+        with ``autoSendYn`` N); ``fill_without_template`` fills ``##key##`` from the
+        ``templateParameter`` even without a ``templateId`` (as the tag sends do)."""
         if not isinstance(body, dict) or set(body) - SEND_FIELDS:
             raise Failure(-9997, "유효하지 않은 JSON 형식")
+        check_types(body, SEND_FIELD_TYPES)
+        fills_parameters = fill_without_template or bool(body.get("templateId"))
         body = self.apply_template(body, send_type)
         sender = body.get("sendNo")
         if not sender or sender in self.config.unregistered_senders:
@@ -307,17 +328,15 @@ class NhnApi:
             raise Failure(-2014, "제목 또는 본문이 비어있음")
         self._check_characters(text)
         if title is not None:
-            self._check_characters(str(title))
-        self._check_lengths(kind, text, None if title is None else str(title))
+            self._check_characters(title)
+        self._check_lengths(kind, text, title)
         compact = re.sub(r"[\s-]", "", text)
         if advertisement and not (text.startswith(AD_PREFIX) and AD_OPT_OUT_AT_END.search(compact)):
             raise Failure(-6003, "본문에 수신거부 안내 문구가 없음")
         file_ids = body.get("attachFileIdList") or []
         if file_ids and kind == "SMS":
             raise Failure(-1006, "유효하지 않은 발송 메시지 타입")
-        for file_id in file_ids:
-            if file_id not in self.state.files:
-                raise Failure(-2004, "첨부 파일이 존재하지 않음")
+        self.check_attachments(file_ids)
         if file_ids:
             kind = "MMS"
         recipients = body.get("recipientList")
@@ -326,13 +345,7 @@ class NhnApi:
         if max_recipients is not None and len(recipients) > max_recipients:
             raise Failure(-2016, "수신자가 1,000명 초과")
         for item in recipients:
-            if not isinstance(item, dict) or set(item) - RECIPIENT_FIELDS:
-                raise Failure(-9997, "유효하지 않은 JSON 형식")
-            number = item.get("recipientNo") or item.get("internationalRecipientNo")
-            if not isinstance(number, str) or not number:
-                raise Failure(-2018, "수신 번호가 비어있음")
-            if not number.isdigit() or not 8 <= len(number) <= 20:
-                raise Failure(-2019, "수신 번호가 유효하지 않음")
+            _check_recipient(item)
         if kind == "MMS" and any(_abroad(item) for item in recipients):
             raise Failure(-1006, "MMS는 국외로 발송할 수 없음")
         now = self.clock.now()
@@ -358,7 +371,7 @@ class NhnApi:
                     "recipientGroupingKey": item.get("recipientGroupingKey"),
                 }
             )
-            message_text = self._substitute(text, item.get("templateParameter"))
+            message_text = _substitute(text, item.get("templateParameter")) if fills_parameters else text
             deliveries.append(
                 Delivery(
                     provider="nhn",
@@ -387,7 +400,7 @@ class NhnApi:
                 body=message_text,
                 sender=sender,
                 recipient=number,
-                country_code=str(item.get("countryCode", "82")),
+                country_code=item.get("countryCode") or KOREA_COUNTRY_CODE,
                 grouping_key=body.get("senderGroupingKey"),
                 recipient_grouping_key=item.get("recipientGroupingKey"),
                 template_id=body.get("templateId"),
@@ -396,6 +409,7 @@ class NhnApi:
                 create_date=now,
                 reserved=reserve_at is not None,
                 file_ids=attachments,
+                delivery=deliveries[-1],
                 user_id=body.get("userId"),
                 template_parameter=_json_text(item.get("templateParameter")),
             )
@@ -457,12 +471,13 @@ class NhnApi:
         except UnicodeEncodeError:
             raise Failure(-2023, "제목 또는 본문에 허용되지 않는 문자(Emoji 등)가 포함됨") from None
 
-    @staticmethod
-    def _substitute(text: str, parameters: Any) -> str:
-        if isinstance(parameters, dict):
-            for key, value in parameters.items():
-                text = text.replace(f"##{key}##", str(value))
-        return text
+    def check_attachments(self, file_ids: list[Any]) -> None:
+        """-9997 for an ``attachFileIdList`` entry that is not an ID, -2004 for one not uploaded."""
+        for file_id in file_ids:
+            if isinstance(file_id, bool) or not isinstance(file_id, (int, str)):
+                raise Failure(-9997, "유효하지 않은 JSON 형식")
+            if file_id not in self.state.files:
+                raise Failure(-2004, "첨부 파일이 존재하지 않음")
 
     def _reservation(self, value: Any, now: datetime) -> datetime | None:
         if value in (None, ""):
@@ -537,11 +552,10 @@ class NhnApi:
     @staticmethod
     def page(items: list[Any], request: Request) -> dict[str, Any]:
         """One ``pageNum``/``pageSize`` page of ``items`` with their ``totalCount``."""
-        try:
-            page_num = int(request.query_params.get("pageNum", 1))
-            page_size = int(request.query_params.get("pageSize", 15))
-        except ValueError:
-            raise Failure(-2011, "필수 조회 파라미터가 유효하지 않음") from None
+        raw_num, raw_size = request.query_params.get("pageNum", "1"), request.query_params.get("pageSize", "15")
+        if not is_digits(raw_num) or not is_digits(raw_size):
+            raise Failure(-2011, "필수 조회 파라미터가 유효하지 않음")
+        page_num, page_size = int(raw_num), int(raw_size)
         if page_num < 1 or not 1 <= page_size <= 1000:
             raise Failure(-2011, "필수 조회 파라미터가 유효하지 않음")
         start = (page_num - 1) * page_size
@@ -552,11 +566,11 @@ class NhnApi:
             "data": items[start : start + page_size],
         }
 
-    def parse_date(self, value: str) -> datetime:
-        """A ``yyyy-MM-dd HH:mm:ss`` query date, in Seoul; -2000 when malformed."""
+    def parse_date(self, value: Any) -> datetime:
+        """A ``yyyy-MM-dd HH:mm:ss`` query date, in Seoul; -2000 when malformed or not a string."""
         try:
             return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=SEOUL)
-        except ValueError:
+        except (TypeError, ValueError):
             raise Failure(-2000, "유효하지 않은 날짜 형식") from None
 
     def windows(self, query: Mapping[str, Any]) -> list[tuple[str, datetime, datetime]]:
@@ -617,8 +631,8 @@ class NhnApi:
 
     def _getter(self, send_type: str) -> Callable[[Request], Any]:
         async def get_send(request: Request) -> Any:
-            mt_pr = request.query_params.get("mtPr")
-            if mt_pr is None or not mt_pr.isdigit():
+            mt_pr = request.query_params.get("mtPr", "")
+            if not is_digits(mt_pr):
                 raise Failure(-2012, "상세 조회 파라미터가 유효하지 않음")
             self.settle_due()
             for record in self.state.by_request.get(request.path_params["requestId"], []):
@@ -753,27 +767,51 @@ class NhnApi:
         raise Failure(-2008, "요청 ID가 유효하지 않음")
 
     async def cancel_reservations(self, request: Request) -> Any:
-        """N36: cancel reserved recipients that have not gone out."""
+        """N36: cancel reserved recipients that have not gone out (each one in the ledger too)."""
         body = await self.read_json(request)
         if (
             not isinstance(body, dict)
             or not isinstance(body.get("reservationList"), list)
+            or not all(isinstance(item, dict) for item in body["reservationList"])
             or not body.get("updateUser")
         ):
             raise Failure(-9997, "유효하지 않은 JSON 형식")
         self.settle_due()
-        cancelled_requests: set[str] = set()
         canceled = 0
         for item in body["reservationList"]:
             for record in self.state.by_request.get(str(item.get("requestId")), []):
                 if record.seq == item.get("recipientSeq") and record.reserved and record.status == "1":
                     record.status = "4"
+                    self.ledger.cancel_recipient(record.delivery)
                     canceled += 1
-                    cancelled_requests.add(record.request_id)
-        for request_id in cancelled_requests:
-            if all(record.status == "4" for record in self.state.by_request[request_id]):
-                self.ledger.cancel("nhn", request_id)
         return {"data": {"requestedCount": len(body["reservationList"]), "canceledCount": canceled}}
+
+
+def check_types(fields: Mapping[str, Any], types: Mapping[str, type]) -> None:
+    """-9997 when one of ``types`` is in ``fields``, not null, with another JSON type: the
+    request is not the documented JSON."""
+    if any(fields.get(name) is not None and not isinstance(fields[name], kind) for name, kind in types.items()):
+        raise Failure(-9997, "유효하지 않은 JSON 형식")
+
+
+def _check_recipient(item: Any) -> None:
+    """One ``recipientList`` entry: -9997 when it is not the documented object, -2018 without
+    a number, -2019 for a number that is not 8 to 20 ASCII digits."""
+    if not isinstance(item, dict) or set(item) - RECIPIENT_FIELDS:
+        raise Failure(-9997, "유효하지 않은 JSON 형식")
+    check_types(item, RECIPIENT_FIELD_TYPES)
+    number = item.get("recipientNo") or item.get("internationalRecipientNo")
+    if not number:
+        raise Failure(-2018, "수신 번호가 비어있음")
+    if not is_digits(number) or not 8 <= len(number) <= 20:
+        raise Failure(-2019, "수신 번호가 유효하지 않음")
+
+
+def _substitute(text: str, parameters: dict[str, Any] | None) -> str:
+    """``text`` with each ``##key##`` of a template replaced by its ``templateParameter`` value."""
+    for key, value in (parameters or {}).items():
+        text = text.replace(f"##{key}##", str(value))
+    return text
 
 
 def _within(record: NhnRecipient, windows: list[tuple[str, datetime, datetime]]) -> bool:

@@ -12,7 +12,8 @@ Choices where the document is silent:
   answers -2001; a malformed expression or unknown tag answers -7001; with ``autoSendYn``
   N the recipients stay requested and undelivered (``msgStatus`` 1, the tag send READY):
   the emulator has no console to send them from; the ``templateParameter`` applies to
-  every recipient;
+  every recipient, with or without a ``templateId`` (the tag send document, unlike N1's,
+  does not tie it to a template);
 - an emulated app starts with one top-level category (ID 1, undeletable: -2205); a
   category without ``categoryParentId`` (or with 0) goes under it; a category that still
   holds categories or templates cannot be deleted (-2201);
@@ -35,7 +36,8 @@ Choices where the document is silent:
 - a download reservation is made at once (``COMPLETED``) from a snapshot of the matching
   recipients, kept 30 days; its CSV is UTF-8 with a header row (columns
   :data:`CSV_COLUMNS`, plus ``title`` and ``body`` when ``isIncludeTitleAndBody``);
-  ``subResultCode`` is accepted but does not filter; an unknown download answers -2008.
+  ``subResultCode`` is accepted but does not filter; a parameter of the wrong JSON type
+  answers -9997; an unknown download answers -2008.
 """
 
 from __future__ import annotations
@@ -55,12 +57,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from krsms.emulator.clock import SEOUL
+from krsms.emulator.inputs import is_digits
 from krsms.emulator.nhn import (
     Failure,
     NhnApi,
     NhnCategory,
     NhnRecipient,
     NhnTemplate,
+    check_types,
     format_time,
 )
 
@@ -102,6 +106,11 @@ DOWNLOAD_FIELDS = frozenset(
      "startResultDate", "endResultDate", "sendNo", "recipientNo", "templateId", "msgStatus", "resultCode",
      "subResultCode", "senderGroupingKey", "recipientGroupingKey", "isIncludeTitleAndBody"}
 )  # fmt: skip
+DOWNLOAD_FIELD_TYPES: dict[str, type] = {
+    **dict.fromkeys(DOWNLOAD_FIELDS - {"isIncludeTitleAndBody"}, str),
+    "isIncludeTitleAndBody": bool,
+}
+"""The JSON type of each N37 field (any of them may be null)."""
 DOWNLOAD_KEPT = timedelta(days=30)
 CSV_COLUMNS = (
     "requestId", "recipientSeq", "requestDate", "resultDate", "sendNo", "recipientNo", "countryCode", "msgStatus",
@@ -146,7 +155,7 @@ def _unsubscribe_no(value: Any, max_chars: int) -> str:
 
 
 def _valid_number(number: Any) -> bool:
-    return isinstance(number, str) and number.isdigit() and 8 <= len(number) <= 20
+    return is_digits(number) and 8 <= len(number) <= 20
 
 
 def _message_type(record: NhnRecipient) -> str:
@@ -231,6 +240,13 @@ class NhnManagement:
                 created=self.clock.now(),
             ),
         )
+        api.ledger.on_clear(self.forget_sends)
+
+    def forget_sends(self) -> None:
+        """Drop every tag send and download reservation (both record sends); tags, UIDs,
+        templates and categories stay."""
+        self.tag_sends.clear()
+        self.downloads.clear()
 
     def table(self) -> list[tuple[str, str, Callable[[Request], Any]]]:
         """(method, path under the appKey, handler) of every management route."""
@@ -358,6 +374,7 @@ class NhnManagement:
             advertisement=ad_yn == "Y",
             max_recipients=None,
             hold=auto_send_yn == "N",
+            fill_without_template=True,
         )
         data = answer["data"]
         self.tag_sends[data["requestId"]] = TagSend(
@@ -524,7 +541,7 @@ class NhnManagement:
     # -- categories -----------------------------------------------------------------------
 
     def _category(self, value: str) -> NhnCategory:
-        category = self.state.categories.get(int(value)) if value.isdigit() else None
+        category = self.state.categories.get(int(value)) if is_digits(value) else None
         if category is None:
             raise Failure(-2202, "유효하지 않은 카테고리")
         return category
@@ -687,9 +704,8 @@ class NhnManagement:
             raise Failure(-9997, "유효하지 않은 JSON 형식")
         if file_ids and send_type == "0":
             raise Failure(-1006, "유효하지 않은 발송 메시지 타입")
+        self.api.check_attachments(file_ids)
         for file_id in file_ids:
-            if file_id not in self.state.files:
-                raise Failure(-2004, "첨부 파일이 존재하지 않음")
             if any(
                 file_id in other.file_ids and other.template_id != template_id
                 for other in self.state.templates.values()
@@ -914,6 +930,7 @@ class NhnManagement:
     async def reserve_download(self, request: Request) -> Any:
         """N37: snapshot the matching recipients of one ``sendType`` into a CSV."""
         body = _fields(await self.api.read_json(request), DOWNLOAD_FIELDS)
+        check_types(body, DOWNLOAD_FIELD_TYPES)
         send_type = body.get("sendType")
         if send_type not in ("0", "1", "2"):
             raise Failure(-2011, "필수 조회 파라미터가 비어있음")
@@ -1071,11 +1088,11 @@ class NhnManagement:
         query = request.query_params
         wheres = [part for value in query.getlist("wheres") for part in value.split(",") if part]
         selected = self.matching_uids(wheres) if wheres else [self.uids[uid] for uid in sorted(self.uids)]
-        try:
-            offset, limit = int(query.get("offset", 0)), int(query.get("limit", 15))
-        except ValueError:
-            raise Failure(-7001, "유효하지 않은 파라미터") from None
-        if offset < 0 or not 1 <= limit <= 1000:
+        raw_offset, raw_limit = query.get("offset", "0"), query.get("limit", "15")
+        if not is_digits(raw_offset) or not is_digits(raw_limit):
+            raise Failure(-7001, "유효하지 않은 파라미터")
+        offset, limit = int(raw_offset), int(raw_limit)
+        if not 1 <= limit <= 1000:
             raise Failure(-7001, "유효하지 않은 파라미터")
         after = [uid for uid in selected if uid.uid > query["offsetUid"]] if query.get("offsetUid") else selected
         window = after[offset : offset + limit]
@@ -1104,7 +1121,7 @@ class NhnManagement:
                 not isinstance(entry.get("uid"), str)
                 or not entry["uid"]
                 or not isinstance(tag_ids, list)
-                or any(tag_id not in self.tags for tag_id in tag_ids)
+                or any(not isinstance(tag_id, str) or tag_id not in self.tags for tag_id in tag_ids)
                 or not isinstance(contacts, list)
                 or not all(
                     isinstance(contact, dict)

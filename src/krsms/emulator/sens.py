@@ -6,7 +6,11 @@ Answers follow the SENS document; where it is silent the choices are:
   ``{"error": {"errorCode": "200", "message": "Authentication Failed", "details": ...}}``;
   a service id other than the configured one is 404 with errorCode ``"300"`` (Not Found);
 - request validation failures are 400 with
-  ``{"statusCode": "400", "statusName": "fail", "errorMessage": "<field>: <reason>"}``;
+  ``{"statusCode": "400", "statusName": "fail", "errorMessage": "<field>: <reason>"}``,
+  malformed input included (JSON nested too deeply, a field of the wrong JSON type, a time
+  zone that is not one, digits outside ASCII such as ``²`` or fullwidth ones);
+- any other path or method under ``/sms/v2/`` is a 404 in the gateway shape (errorCode
+  ``"300"``);
 - an unregistered sender number is such a 400; numbers in ``rejected_numbers`` (SENS
   cannot refuse one recipient at send time) are accepted and fail delivery with code 3001,
   numbers in ``undeliverable_numbers`` fail delivery with their code;
@@ -32,7 +36,6 @@ import binascii
 import hashlib
 import hmac
 import itertools
-import json
 import secrets
 import threading
 from collections.abc import Callable, Mapping
@@ -47,6 +50,7 @@ from starlette.routing import BaseRoute, Route
 
 from krsms.emulator.clock import SEOUL, Clock
 from krsms.emulator.config import EmulatorConfig
+from krsms.emulator.inputs import is_digits, load_json, same_secret
 from krsms.emulator.ledger import Delivery, Ledger
 from krsms.images import jpeg_dimensions
 
@@ -66,6 +70,9 @@ SEND_FIELDS = frozenset(
      "reserveTime", "reserveTimeZone", "scheduleCode"}
 )  # fmt: skip
 MESSAGE_FIELDS = frozenset({"to", "subject", "content"})
+TEXT_FIELDS = ("type", "contentType", "countryCode", "reserveTime", "reserveTimeZone", "scheduleCode")
+"""Optional send fields the document types String (``from``, ``subject`` and ``content`` have
+their own checks)."""
 REJECTED_DELIVERY_CODE = "3001"
 EXPIRED_FILE_CODE = "S007"
 
@@ -113,6 +120,8 @@ class SensMessage:
     status_name: str | None = None
     status_message: str | None = None
     complete_time: datetime | None = None
+    delivery: Delivery | None = None
+    """The ledger's record of this recipient, once recorded."""
 
     def sent_subject(self) -> str | None:
         """The subject as sent: cut to its EUC-KR byte limit."""
@@ -228,7 +237,16 @@ class SensApi:
             ("POST", "/unsubscribes", self.add_unsubscribes),
             ("DELETE", "/unsubscribes", self.delete_unsubscribes),
         ]
-        return [Route(PREFIX + path, self._guarded(handler), methods=[method]) for method, path, handler in table]
+        routes: list[BaseRoute] = [
+            Route(PREFIX + path, self._guarded(handler), methods=[method]) for method, path, handler in table
+        ]
+        routes.append(Route("/sms/v2/{rest:path}", self.unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]))
+        return routes
+
+    async def unknown(self, request: Request) -> Response:
+        """Any other path or method under ``/sms/v2/``: 404 in the API gateway's shape."""
+        refusal = gateway_error(404, "300", "Not Found", f"no {request.method} {request.url.path}")
+        return JSONResponse(refusal.body, status_code=refusal.status)
 
     def _guarded(self, handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
         async def endpoint(request: Request) -> Response:
@@ -252,9 +270,9 @@ class SensApi:
         signature = headers.get("x-ncp-apigw-signature-v2")
         if not (timestamp and access_key and signature):
             raise gateway_error(401, "200", "Authentication Failed", "missing authentication headers")
-        if not timestamp.isdigit() or abs(int(timestamp) - self.clock.now_ms()) > WINDOW_MS:
+        if not is_digits(timestamp) or abs(int(timestamp) - self.clock.now_ms()) > WINDOW_MS:
             raise gateway_error(401, "200", "Authentication Failed", "timestamp is outside the 5 minute window")
-        if not hmac.compare_digest(access_key, self.config.sens_access_key):
+        if not same_secret(access_key, self.config.sens_access_key):
             raise gateway_error(401, "200", "Authentication Failed", "invalid access key")
         raw_path: bytes = request.scope.get("raw_path") or request.scope["path"].encode()
         query: bytes = request.scope.get("query_string", b"")
@@ -263,12 +281,12 @@ class SensApi:
         expected = base64.b64encode(
             hmac.new(self.config.sens_secret_key.encode(), message.encode("latin-1"), hashlib.sha256).digest()
         ).decode()
-        if not hmac.compare_digest(signature, expected):
+        if not same_secret(signature, expected):
             raise gateway_error(401, "200", "Authentication Failed", "signature does not match")
 
     async def _json(self, request: Request) -> Any:
         try:
-            return json.loads(await request.body())
+            return load_json(await request.body())
         except ValueError:
             raise bad_request("body", "is not valid JSON") from None
 
@@ -285,6 +303,9 @@ class SensApi:
         unknown = sorted(set(body) - SEND_FIELDS)
         if unknown:
             raise bad_request(unknown[0], "is not a field of this API")
+        for field in TEXT_FIELDS:
+            if body.get(field) is not None and not isinstance(body[field], str):
+                raise bad_request(field, "must be a string")
         kind = str(body.get("type", "")).upper()
         if kind not in BYTE_LIMITS:
             raise bad_request("type", "must be SMS, LMS or MMS")
@@ -292,7 +313,7 @@ class SensApi:
         if content_type not in ("COMM", "AD"):
             raise bad_request("contentType", "must be COMM or AD")
         sender = body.get("from")
-        if not isinstance(sender, str) or not sender.isdigit():
+        if not is_digits(sender):
             raise bad_request("from", "is required, digits only")
         if sender in self.config.unregistered_senders:
             raise bad_request("from", "is not a registered calling number")
@@ -342,21 +363,20 @@ class SensApi:
             if reserve_time is None and message.schedule_code is None:
                 self._complete(message, now, sent_at=now)
             stored.messages.append(message)
-            deliveries.append(
-                Delivery(
-                    provider="sens",
-                    request_id=request_id,
-                    recipient=to,
-                    sender=sender,
-                    kind=message.type,
-                    text=message.sent_content(),
-                    subject=message.sent_subject(),
-                    advertisement=content_type == "AD",
-                    reserved_for=body.get("reserveTime"),
-                    result_code=message.status_code,
-                    accepted_at=now,
-                )
+            message.delivery = Delivery(
+                provider="sens",
+                request_id=request_id,
+                recipient=to,
+                sender=sender,
+                kind=message.type,
+                text=message.sent_content(),
+                subject=message.sent_subject(),
+                advertisement=content_type == "AD",
+                reserved_for=body.get("reserveTime"),
+                result_code=message.status_code,
+                accepted_at=now,
             )
+            deliveries.append(message.delivery)
         self.ledger.record(deliveries)
         with self.state.lock:
             self.state.requests[request_id] = stored
@@ -390,7 +410,7 @@ class SensApi:
         if unknown:
             raise bad_request(f"{field}.{unknown[0]}", "is not a field of this API")
         to = item.get("to")
-        if not isinstance(to, str) or not to.isdigit() or not 8 <= len(to) <= 20:
+        if not is_digits(to) or not 8 <= len(to) <= 20:
             raise bad_request(f"{field}.to", "must be a number of digits only")
         if "content" in item:
             if not isinstance(item["content"], str) or not item["content"]:
@@ -415,21 +435,21 @@ class SensApi:
                 file_ids.append(self._store_file(item["name"], item["body"], fields=fields)["fileId"])
                 continue
             file_id = item.get("fileId") if isinstance(item, dict) else None
-            if file_id not in self.state.files:
+            if not isinstance(file_id, str) or file_id not in self.state.files:
                 raise bad_request(f"files[{position}].fileId", "is not an uploaded file")
             file_ids.append(file_id)
         return file_ids
 
-    def _check_reservation(self, reserve_time: Any, zone_name: Any) -> tuple[datetime | None, str]:
+    def _check_reservation(self, reserve_time: str | None, zone_name: str | None) -> tuple[datetime | None, str]:
         zone_name = zone_name or "Asia/Seoul"
         if reserve_time is None:
             return None, zone_name
         try:
-            zone = ZoneInfo(str(zone_name))
-        except (ZoneInfoNotFoundError, ValueError):
+            zone = ZoneInfo(zone_name)
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # "Asia" is a directory of zones
             raise bad_request("reserveTimeZone", f"{zone_name!r} is not a time zone") from None
         try:
-            moment = datetime.strptime(str(reserve_time), "%Y-%m-%d %H:%M").replace(tzinfo=zone)
+            moment = datetime.strptime(reserve_time, "%Y-%m-%d %H:%M").replace(tzinfo=zone)
         except ValueError:
             raise bad_request("reserveTime", "must be yyyy-MM-dd HH:mm") from None
         if moment <= self.clock.now():
@@ -598,7 +618,7 @@ class SensApi:
         raw = query.get(name)
         if raw is None:
             return default
-        within_limits = raw.isdigit() and int(raw) >= minimum and (maximum is None or int(raw) <= maximum)
+        within_limits = is_digits(raw) and int(raw) >= minimum and (maximum is None or int(raw) <= maximum)
         if not within_limits:
             limits = f"from {minimum} to {maximum}" if maximum is not None else f"of at least {minimum}"
             raise bad_request(name, f"must be an integer {limits}")
@@ -683,8 +703,7 @@ class SensApi:
             raise bad_request("reserveId", f"reservation is {stored.reserve_status}, not READY")
         stored.reserve_status = "CANCELED"
         for message in stored.messages:
-            message.cancelled = True
-        self.ledger.cancel("sens", stored.request_id)
+            self._cancel(message)
         return Response(status_code=204)
 
     async def cancel_scheduled(self, request: Request) -> Response:
@@ -696,8 +715,14 @@ class SensApi:
             raise bad_request("messageId", "message is already cancelled")
         if message.status != "READY":
             raise bad_request("messageId", f"message is {message.status}, not READY")
-        message.cancelled = True
+        self._cancel(message)
         return Response(status_code=204)
+
+    def _cancel(self, message: SensMessage) -> None:
+        """Cancel one message: it is never sent, and the ledger marks its recipient cancelled."""
+        message.cancelled = True
+        if message.delivery is not None:
+            self.ledger.cancel_recipient(message.delivery)
 
     # -- S8/S9/S10 080 unsubscribes -------------------------------------------------------
 
@@ -735,7 +760,7 @@ class SensApi:
         raw = query.get(name)
         if raw is None:
             return None
-        if not raw.isdigit():
+        if not is_digits(raw):
             raise bad_request(name, "must be epoch milliseconds")
         return int(raw)
 
@@ -748,7 +773,7 @@ class SensApi:
         numbers = []
         for position, item in enumerate(body):
             number = item.get("clientTelNo") if isinstance(item, dict) else None
-            if not isinstance(number, str) or not number.isdigit():
+            if not is_digits(number):
                 raise bad_request(f"[{position}].clientTelNo", "must be digits only")
             numbers.append(number)
         return numbers

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from types import TracebackType
 
 import uvicorn
@@ -15,7 +18,13 @@ from krsms.emulator.app import create_app
 from krsms.emulator.config import EmulatorConfig
 from krsms.emulator.ledger import Ledger
 
+logger = logging.getLogger("krsms")
+
 START_TIMEOUT = 15.0
+GRACEFUL_SHUTDOWN = 1
+"""Seconds the requests in flight get to finish when the server stops; then they are cancelled."""
+STOP_TIMEOUT = GRACEFUL_SHUTDOWN + 5.0
+"""Seconds leaving the ``with`` block waits for the server to stop before it gives up."""
 
 
 class EmulatorServer:
@@ -25,27 +34,24 @@ class EmulatorServer:
     ``with EmulatorServer() as server:`` serves from a background thread with its own loop
     (for sync code, pytest fixtures and the CLI). ``server.base_url`` is where to point a
     gateway's ``base_url``.
+
+    The port is taken when the server is made, so ``base_url`` is known before it starts. A
+    server runs once at a time: entering it again while it runs raises ``RuntimeError``;
+    after its block it may be entered again, on the same port, with the same app and ledger.
+    Leaving the block gives requests in flight :data:`GRACEFUL_SHUTDOWN` seconds, then
+    cancels them. A port another socket listens on raises ``OSError`` (``EADDRINUSE``) on
+    entry.
     """
 
     def __init__(self, config: EmulatorConfig | None = None, *, host: str = "127.0.0.1", port: int = 0):
         self.config = config or EmulatorConfig()
         self.app: Starlette = create_app(self.config)
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind((host, port))
+        self._socket = _bound_socket(host, port)
         self.host, self.port = self._socket.getsockname()[:2]
-        self._server = uvicorn.Server(
-            uvicorn.Config(
-                self.app,
-                log_level="critical",
-                access_log=False,
-                lifespan="off",
-                timeout_keep_alive=5,
-                date_header=False,
-            )
-        )
+        self._server: uvicorn.Server | None = None
         self._task: asyncio.Task[None] | None = None
         self._thread: threading.Thread | None = None
+        self._thread_failure: BaseException | None = None
 
     @property
     def base_url(self) -> str:
@@ -59,45 +65,134 @@ class EmulatorServer:
         return ledger
 
     async def __aenter__(self) -> EmulatorServer:
-        self._task = asyncio.create_task(self._server.serve(sockets=[self._socket]))
+        server = self._prepare()
+        self._task = asyncio.create_task(server.serve(sockets=[self._socket]))
         deadline = time.monotonic() + START_TIMEOUT
-        while not self._server.started:
+        while not server.started:
             if self._task.done():
-                self._task.result()
+                failure = None if self._task.cancelled() else self._task.exception()
+                self._release()
+                raise RuntimeError(f"the emulator did not start on {self.base_url}: {failure!r}") from failure
             if time.monotonic() > deadline:
-                raise RuntimeError("emulator did not start")
+                await self._stop_task()
+                raise RuntimeError(f"the emulator did not start on {self.base_url} within {START_TIMEOUT} s")
             await asyncio.sleep(0.01)
         return self
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
-        self._server.should_exit = True
-        if self._task is not None:
-            await asyncio.wait_for(self._task, timeout=START_TIMEOUT)
-        self._socket.close()
+        with _secondary_to(exc):
+            await self._stop_task()
 
     def __enter__(self) -> EmulatorServer:
+        server = self._prepare()
+        self._thread_failure = None
         self._thread = threading.Thread(
-            target=lambda: asyncio.run(self._server.serve(sockets=[self._socket])),
-            name="krsms-emulator",
-            daemon=True,
+            target=self._serve_in_thread, args=(server,), name="krsms-emulator", daemon=True
         )
         self._thread.start()
         deadline = time.monotonic() + START_TIMEOUT
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("emulator did not start")
+        while not server.started:
+            if not self._thread.is_alive():
+                failure = self._thread_failure
+                self._release()
+                raise RuntimeError(f"the emulator did not start on {self.base_url}: {failure!r}") from failure
+            if time.monotonic() > deadline:
+                self._stop_thread()
+                raise RuntimeError(f"the emulator did not start on {self.base_url} within {START_TIMEOUT} s")
             time.sleep(0.01)
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
+        with _secondary_to(exc):
+            self._stop_thread()
+
+    def _prepare(self) -> uvicorn.Server:
+        """A fresh uvicorn server for a listening socket; refuses a server that is running."""
+        if self._server is not None:
+            raise RuntimeError(f"{self!r} is already running: leave its `with` block before entering it again")
+        config = uvicorn.Config(
+            self.app,
+            log_level="critical",
+            access_log=False,
+            lifespan="off",
+            timeout_keep_alive=5,
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN,
+            date_header=False,
+        )
+        self._listen(config.backlog)
+        self._server = uvicorn.Server(config)
+        return self._server
+
+    def _listen(self, backlog: int) -> None:
+        """Listen on the port (bound again if a previous run closed the socket); the socket is
+        closed and ``OSError`` raised with the cause when the port is taken."""
+        try:
+            if self._socket.fileno() == -1:
+                self._socket = _bound_socket(self.host, self.port)
+            self._socket.listen(backlog)
+        except OSError as error:
+            self._socket.close()
+            raise OSError(error.errno, f"the emulator cannot listen on {self.base_url}: {error.strerror}") from error
+
+    def _serve_in_thread(self, server: uvicorn.Server) -> None:
+        try:
+            asyncio.run(server.serve(sockets=[self._socket]))
+        except BaseException as failure:  # reported by __enter__; a thread has no one else to tell
+            self._thread_failure = failure
+
+    async def _stop_task(self) -> None:
+        """Stop the server started by ``__aenter__``; ``TimeoutError`` if it outlives :data:`STOP_TIMEOUT`."""
+        assert self._server is not None
+        assert self._task is not None
         self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=START_TIMEOUT)
+        try:
+            await asyncio.wait_for(self._task, timeout=STOP_TIMEOUT)
+        finally:
+            self._release()
+
+    def _stop_thread(self) -> None:
+        """Stop the server started by ``__enter__``; ``TimeoutError`` if it outlives :data:`STOP_TIMEOUT`."""
+        assert self._server is not None
+        assert self._thread is not None
+        self._server.should_exit = True
+        self._thread.join(timeout=STOP_TIMEOUT)
+        alive = self._thread.is_alive()
+        self._release()
+        if alive:
+            raise TimeoutError(f"the emulator on {self.base_url} did not stop within {STOP_TIMEOUT} s")
+
+    def _release(self) -> None:
+        """Close the finished run's socket and mark the server stopped, so it may start again."""
         self._socket.close()
+        self._server = None
 
     def __repr__(self) -> str:
         return f"EmulatorServer({self.base_url})"
+
+
+def _bound_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host`` and ``port`` (0: a free port), not yet listening."""
+    bound = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        bound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        bound.bind((host, port))
+    except OSError:
+        bound.close()
+        raise
+    return bound
+
+
+@contextlib.contextmanager
+def _secondary_to(body_error: BaseException | None) -> Iterator[None]:
+    """Let a failure to stop the server propagate, unless the ``with`` body already raised:
+    then that exception keeps propagating and the failure to stop is logged."""
+    try:
+        yield
+    except Exception as stop_error:
+        if body_error is None:
+            raise
+        logger.warning("stopping the emulator failed too: %r", stop_error)

@@ -1,0 +1,38 @@
+"""Reading what clients send without tripping over it: JSON bodies, digit strings, credentials.
+
+Python's own parsers fail on hostile input in ways a route does not expect: ``json.loads``
+raises ``RecursionError`` on deeply nested arrays, ``"²".isdigit()`` is true while ``int("²")``
+fails (and ``int("１")`` reads a fullwidth digit), and ``hmac.compare_digest`` raises
+``TypeError`` for non-ASCII strings. These helpers turn each case into a plain "no", so the
+emulated providers answer it in their own error shapes.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Any, TypeGuard
+
+
+def load_json(raw: bytes) -> Any:
+    """A request body parsed as strict JSON; ``ValueError`` when it is not JSON, nests deeper
+    than the parser can follow, or uses ``NaN``/``Infinity`` (not JSON)."""
+    try:
+        return json.loads(raw, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise ValueError("the JSON nests too deeply") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def is_digits(value: object) -> TypeGuard[str]:
+    """Whether ``value`` is a non-empty string of the ASCII digits 0-9 only."""
+    return isinstance(value, str) and value.isascii() and value.isdigit()
+
+
+def same_secret(given: str, expected: str) -> bool:
+    """Compare a credential as sent with the configured one in constant time, whatever
+    characters either holds."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass"))

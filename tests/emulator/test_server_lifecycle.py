@@ -1,0 +1,118 @@
+"""EmulatorServer starts, stops, restarts and fails to start cleanly, requests in flight or not."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import threading
+import time
+
+import httpx
+import pytest
+
+from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, EmulatorServer, Faults
+from krsms.emulator import server as server_module
+
+HELD = EmulatorConfig(faults=Faults(latency=20.0, sends_only=False))
+"""Every provider request is answered after 20 seconds."""
+SENDER_NUMBERS = f"/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}/sendNos"
+SMS = {"body": "본문", "sendNo": "15446859", "recipientList": [{"recipientNo": "01000000001"}]}
+
+
+def emulator_threads() -> set[threading.Thread]:
+    return {thread for thread in threading.enumerate() if thread.name == "krsms-emulator"}
+
+
+def wait_until_gone(threads: set[threading.Thread], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while any(thread.is_alive() for thread in threads) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(thread.is_alive() for thread in threads)
+
+
+def leave_a_request_in_flight(server: EmulatorServer) -> None:
+    """A request the server holds for 20 s; the client stops waiting after half a second."""
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.get(server.base_url + SENDER_NUMBERS, timeout=0.5)
+
+
+def test_leaving_the_block_cancels_a_request_in_flight_and_ends_the_thread() -> None:
+    before = emulator_threads()
+    with EmulatorServer(HELD) as server:
+        leave_a_request_in_flight(server)
+        started_stopping = time.monotonic()
+    assert time.monotonic() - started_stopping < server_module.GRACEFUL_SHUTDOWN + 2
+    assert emulator_threads() - before == set()
+
+
+async def test_leaving_the_async_block_cancels_a_request_in_flight() -> None:
+    async with EmulatorServer(HELD) as server:
+        async with httpx.AsyncClient(base_url=server.base_url) as client:
+            with pytest.raises(httpx.ReadTimeout):
+                await client.get(SENDER_NUMBERS, timeout=0.5)
+        started_stopping = time.monotonic()
+    assert time.monotonic() - started_stopping < server_module.GRACEFUL_SHUTDOWN + 2
+
+
+def serve_a_held_request(*, then_fail: bool) -> None:
+    with EmulatorServer(HELD) as server:
+        leave_a_request_in_flight(server)
+        if then_fail:
+            raise LookupError("the test failed")
+
+
+def test_an_exception_of_the_body_is_not_replaced_by_a_failure_to_stop(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(server_module, "STOP_TIMEOUT", 0.05)  # shorter than the graceful shutdown
+    before = emulator_threads()
+    with caplog.at_level(logging.WARNING, logger="krsms"), pytest.raises(LookupError, match="the test failed"):
+        serve_a_held_request(then_fail=True)
+    assert "stopping the emulator failed too: TimeoutError" in caplog.text
+    wait_until_gone(emulator_threads() - before, seconds=10)
+
+
+def test_a_failure_to_stop_is_raised_when_the_body_succeeded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(server_module, "STOP_TIMEOUT", 0.05)
+    before = emulator_threads()
+    with pytest.raises(TimeoutError, match="did not stop"):
+        serve_a_held_request(then_fail=False)
+    wait_until_gone(emulator_threads() - before, seconds=10)
+
+
+def test_entering_a_running_server_again_is_refused() -> None:
+    server = EmulatorServer()
+    with server:
+        with pytest.raises(RuntimeError, match="already running"), server:
+            pass
+        assert httpx.get(server.base_url + "/_emulator/health", timeout=5).status_code == 200
+
+
+async def test_entering_a_running_async_server_again_is_refused() -> None:
+    server = EmulatorServer()
+    async with server:
+        with pytest.raises(RuntimeError, match="already running"):
+            async with server:
+                pass
+        async with httpx.AsyncClient() as client:
+            assert (await client.get(server.base_url + "/_emulator/health", timeout=5)).status_code == 200
+
+
+def test_a_stopped_server_serves_again_on_its_port_with_its_ledger() -> None:
+    server = EmulatorServer()
+    with server:
+        httpx.post(f"{server.base_url}/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}/sender/sms", json=SMS, timeout=5)
+    with server:
+        assert httpx.get(server.base_url + "/_emulator/health", timeout=5).status_code == 200
+        assert [delivery.recipient for delivery in server.ledger] == ["01000000001"]
+
+
+def test_a_port_in_use_fails_the_start_with_its_cause_and_closes_the_socket() -> None:
+    first = EmulatorServer()
+    second = EmulatorServer(port=first.port)  # both bound before either listens: allowed
+    with first:
+        with pytest.raises(OSError, match="cannot listen") as raised, second:
+            pass
+        assert httpx.get(first.base_url + "/_emulator/health", timeout=5).status_code == 200
+    assert raised.value.errno == errno.EADDRINUSE
+    assert second._socket.fileno() == -1
