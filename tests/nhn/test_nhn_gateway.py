@@ -172,6 +172,18 @@ async def test_reservation_and_cancel(nhn: NhnGateway, app: Starlette) -> None:
     assert {delivery.status for delivery in app.state.ledger} == {"cancelled"}
 
 
+async def test_cancelling_a_reservation_twice_or_an_unknown_one_is_not_found(nhn: NhnGateway) -> None:
+    at = (datetime.now(SEOUL) + timedelta(days=2)).replace(second=0, microsecond=0)
+    report = await nhn.send(Message(sender=SENDER, text="예약", reserve_at=at, recipients=numbers(2)))
+    request_id = report.outcomes[0].request_id
+    assert request_id is not None
+    await nhn.cancel_reservation(request_id)
+    with pytest.raises(errors.NotFoundError, match="no reserved recipient waits"):
+        await nhn.cancel_reservation(request_id)
+    with pytest.raises(errors.NotFoundError):
+        await nhn.cancel_reservation("20260101000000NoSuchRequest")
+
+
 async def test_a_reservation_past_60_days_is_refused_before_sending(nhn: NhnGateway) -> None:
     at = datetime.now(SEOUL) + timedelta(days=61)
     with pytest.raises(ValidationError, match="60 days"):

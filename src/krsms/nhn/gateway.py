@@ -35,6 +35,7 @@ from krsms.gateway import (
 from krsms.nhn.api import DEFAULT_BASE_URL
 from krsms.nhn.client import NhnClient
 from krsms.nhn.converter import MinuteTime
+from krsms.nhn.errors import NhnError, SendNotFoundError
 from krsms.nhn.models import (
     ReservationKey,
     ReservationQuery,
@@ -66,6 +67,8 @@ KOREA = "82"
 UPDATE_USER = "krsms"
 """``createUser`` / ``updateUser`` the gateway names itself as."""
 RECONCILE_SLACK = timedelta(minutes=1)
+RESERVED_STATUS = "RESERVED"
+"""N34 ``messageStatus`` of a reserved recipient still waiting to go out."""
 DELIVERED_STATUS = "3"
 FAILED_STATUSES = frozenset({"0", "5", "6"})
 """``msgStatus`` failed, failed as a duplicate send, failed by advertising limits."""
@@ -259,15 +262,26 @@ class NhnGateway(BatchingGateway):
         return []
 
     async def cancel_reservation(self, request_id: str) -> None:
-        """Cancel every recipient of a reserved send (reservation look-up, then cancel)."""
+        """Cancel every recipient of a reserved send still waiting (N34 look-up, then N36).
+
+        Raises :class:`krsms.NotFoundError` when no recipient of ``request_id`` is waiting
+        (unknown, already sent or already cancelled), and :class:`krsms.ProviderError` when
+        NHN cancels fewer than asked (some went out meanwhile).
+        """
+        query = ReservationQuery(request_id=request_id, message_status=RESERVED_STATUS, page_size=BATCH_SIZE)
         keys = [
             ReservationKey(request_id=reservation.request_id, recipient_seq=reservation.recipient_seq)
-            async for reservation in self.client.iter_reservations(
-                ReservationQuery(request_id=request_id, page_size=BATCH_SIZE)
-            )
+            async for reservation in self.client.iter_reservations(query)
         ]
-        if keys:
-            await self.client.cancel_reservations(keys, update_user=UPDATE_USER)
+        if not keys:
+            raise SendNotFoundError(f"no reserved recipient waits under request {request_id}", provider=self.provider)
+        result = await self.client.cancel_reservations(keys, update_user=UPDATE_USER)
+        if result.canceled_count < result.requested_count:
+            raise NhnError(
+                f"cancelled {result.canceled_count} of the {result.requested_count} reserved recipients of "
+                f"{request_id}; the others had gone out or been cancelled meanwhile",
+                provider=self.provider,
+            )
 
     def __repr__(self) -> str:
         return f"NhnGateway(max_concurrency={self.max_concurrency})"

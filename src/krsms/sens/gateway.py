@@ -161,7 +161,13 @@ class SensGateway(BatchingGateway):
     async def reconcile_batch(
         self, message: Message, batch: Batch, attempt: BatchAttempt
     ) -> list[RecipientOutcome] | None:
-        """Find the batch in the request look-up over its time window, by sender."""
+        """Find the batch in the request look-up over its time window, by sender.
+
+        A reserved batch cannot be found: SENS lists no messages of a request still reserved,
+        so an empty look-up proves nothing (None: the batch stays UNKNOWN).
+        """
+        if message.reserve_at is not None:
+            return None
         query = MessageQuery(
             request_start_time=attempt.started_at.replace(microsecond=0) - RECONCILE_SLACK,
             request_end_time=datetime.now(timezone.utc) + RECONCILE_SLACK,
