@@ -129,3 +129,23 @@ def test_valid_mobile_numbers_round_trip(number: str) -> None:
 def test_mask_keeps_prefix_and_last_four() -> None:
     assert mask_number("01012345678") == "010****5678"
     assert mask_number("123") == "***"
+
+
+@pytest.mark.parametrize(
+    ("raw", "country_code", "expected"),
+    [
+        ("+82 10-1111-2222", "82", "01011112222"),
+        ("+82 1544-6859", "82", "15446859"),  # a representative number takes no leading 0
+        ("0120-123-456", "81", "0120123456"),  # foreign numbers as dialled there
+        ("+81 90-1234-5678", "81", "9012345678"),
+        ("+1 (415) 555-1234", "1", "4155551234"),
+    ],
+)
+def test_numbers_are_read_for_the_message_country(raw: str, country_code: str, expected: str) -> None:
+    assert normalize_number(raw, country_code=country_code) == expected
+
+
+@pytest.mark.parametrize(("raw", "country_code"), [("+82 10-1111-2222", "81"), ("+81 90-1234-5678", "82")])
+def test_a_number_of_another_country_is_refused(raw: str, country_code: str) -> None:
+    with pytest.raises(ValidationError, match=f"is not a \\+{country_code} number: set the message's country_code"):
+        normalize_number(raw, country_code=country_code)

@@ -163,6 +163,8 @@ def _check_size(field: str, size: int, chars: int, max_bytes: int, max_chars: in
 
 
 _SEPARATORS = re.compile(r"[\s\-.()]")
+KOREA = "82"
+"""The country code of Korean numbers (both providers' default)."""
 _MOBILE_PREFIXES = ("010", "011", "016", "017", "018", "019")
 MIN_NUMBER_DIGITS = 8
 """Shortest number accepted: Korean representative numbers such as 1544-6859."""
@@ -170,18 +172,24 @@ MAX_NUMBER_DIGITS = 20
 """Longest number both providers accept (NHN ``recipientNo`` max 20)."""
 
 
-def normalize_number(raw: str, *, field: str = "number") -> str:
+def normalize_number(raw: str, *, field: str = "number", country_code: str = KOREA) -> str:
     """Strip separators from a phone number and validate it.
 
     ``"010-1234-5678"``, ``"010 1234 5678"`` and ``"+82 10-1234-5678"`` all become
-    ``"01012345678"``. Korean mobile numbers (01x) must have 10 or 11 digits; other numbers
-    8 to 20 digits. The error message masks the number.
+    ``"01012345678"`` (``"+82 1544-6859"``: ``"15446859"``). Korean mobile numbers (01x)
+    must have 10 or 11 digits; other numbers 8 to 20 digits. With another ``country_code``
+    the number is that country's, as dialled there (a ``+<code>`` prefix must match it and
+    is dropped): digits only, 4 to 20 of them. The error message masks the number.
     """
+    if country_code != KOREA:
+        return _foreign_number(raw, field=field, country_code=country_code)
     if len(raw) in (10, 11) and raw[:3] in _MOBILE_PREFIXES and raw.isascii() and raw.isdigit():
         return raw  # already a clean mobile number: the common case of bulk sends
     number = _SEPARATORS.sub("", raw)
-    if number.startswith("+82"):
-        number = "0" + number[3:].lstrip("0")
+    if number.startswith("+"):
+        number = _without_country_code(number, raw, field=field, country_code=KOREA).lstrip("0")
+        # Representative numbers (15xx, 16xx, 18xx) are dialled without a leading 0.
+        number = number if len(number) == MIN_NUMBER_DIGITS and number[:2] in ("15", "16", "18") else "0" + number
     if not number.isascii() or not number.isdigit():
         raise ValidationError(
             field,
@@ -202,6 +210,33 @@ def normalize_number(raw: str, *, field: str = "number") -> str:
             f"{mask_number(number)!r} is not a Korean mobile number (01x with 10 or 11 digits)",
             limit="01x with 10 or 11 digits",
             value=mask_number(number),
+        )
+    return number
+
+
+def _without_country_code(number: str, raw: str, *, field: str, country_code: str) -> str:
+    """``number`` (separators removed) without its ``+<country_code>`` prefix; a prefix of
+    another country is refused, naming the ``country_code`` to set."""
+    if not number.startswith("+" + country_code):
+        raise ValidationError(
+            field,
+            f"{mask_number(raw)!r} is not a +{country_code} number: set the message's country_code to its country",
+            limit=f"+{country_code} or no prefix",
+            value=mask_number(raw),
+        )
+    return number[1 + len(country_code) :]
+
+
+def _foreign_number(raw: str, *, field: str, country_code: str) -> str:
+    number = _SEPARATORS.sub("", raw)
+    if number.startswith("+"):
+        number = _without_country_code(number, raw, field=field, country_code=country_code)
+    if not number.isascii() or not number.isdigit() or not 4 <= len(number) <= MAX_NUMBER_DIGITS:
+        raise ValidationError(
+            field,
+            f"{mask_number(raw)!r} is not a phone number of country +{country_code} (4 to {MAX_NUMBER_DIGITS} digits)",
+            limit=f"4-{MAX_NUMBER_DIGITS} digits",
+            value=mask_number(raw),
         )
     return number
 

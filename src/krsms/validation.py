@@ -15,6 +15,7 @@ import attrs
 from krsms.errors import ValidationError
 from krsms.gateway import Message, Recipient
 from krsms.text import (
+    KOREA,
     MessageKind,
     TextLimits,
     check_body,
@@ -44,6 +45,9 @@ class ProviderRules:
     """Only SMS can be sent (e.g. NHN's authentication-code endpoint): no LMS, MMS or images."""
     long_needs_subject: bool = False
     """An LMS or MMS must have a subject (NHN's ``title``), unless a template supplies it."""
+    long_only_in_korea: bool = False
+    """LMS and MMS go to Korean numbers only (NHN: "MMS cannot be sent outside Korea" heads
+    its LMS/MMS endpoint)."""
 
 
 AD_PREFIX = "(광고)"
@@ -148,7 +152,7 @@ def resolve_recipient(
     ``default_kind`` is :func:`message_kind` of the message, reused for every recipient
     without a text of its own (None: the message has no text, so each needs its own).
     """
-    number = normalize_number(recipient.number, field=f"{field}.number")
+    number = normalize_number(recipient.number, field=f"{field}.number", country_code=message.country_code)
     if recipient.text is not None:
         kind = _text_kind(message, recipient.text, rules, field=f"{field}.text")
     elif default_kind is None:
@@ -170,6 +174,13 @@ def resolve_recipient(
             "(to personalise a plain text, give the recipient its own text)",
             limit="a template_id",
             value=sorted(recipient.template_parameters),
+        )
+    if rules.long_only_in_korea and kind in _LONG_KINDS and message.country_code != KOREA:
+        raise ValidationError(
+            "country_code",
+            f"{field} is sent as {kind.value}, which this provider sends only within Korea",
+            limit=KOREA,
+            value=message.country_code,
         )
     if rules.long_needs_subject and kind in _LONG_KINDS:
         _check_has_subject(message, recipient, kind, field=field)

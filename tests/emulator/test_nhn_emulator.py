@@ -134,10 +134,11 @@ async def upload_image(nhn: httpx.AsyncClient) -> int:
         {"internationalRecipientNo": "12025550123", "countryCode": "1"},
     ],
 )
-async def test_an_mms_to_a_recipient_outside_korea_is_refused(
-    nhn: httpx.AsyncClient, app: Starlette, recipient: dict[str, str]
+@pytest.mark.parametrize("with_image", [True, False])
+async def test_an_lms_or_mms_to_a_recipient_outside_korea_is_refused(
+    nhn: httpx.AsyncClient, app: Starlette, recipient: dict[str, str], with_image: bool
 ) -> None:
-    body = sms(title="쿠폰", attachFileIdList=[await upload_image(nhn)])
+    body = sms(title="쿠폰", **({"attachFileIdList": [await upload_image(nhn)]} if with_image else {}))
     body["recipientList"] = [{"recipientNo": "01000000001"}, recipient]
     assert code_of(await nhn.post(f"{BASE}/sender/mms", json=body)) == -1006
     assert len(app.state.ledger) == 0

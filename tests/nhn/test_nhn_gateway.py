@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+import respx
 from starlette.applications import Starlette
 
 from krsms import DeliveryStatus, Message, MessageKind, Recipient, SendStatus, ValidationError, errors
@@ -152,14 +153,22 @@ async def test_each_documented_form_of_the_opt_out_line_is_sent(nhn: NhnGateway,
     assert report.all_accepted
 
 
-async def test_an_mms_abroad_is_refused_before_sending(nhn: NhnGateway, app: Starlette) -> None:
+@pytest.mark.parametrize(("text", "images"), [("쿠폰", ("1",)), ("가" * 60, ())])
+async def test_an_lms_or_mms_abroad_is_refused_before_sending(
+    nhn: NhnGateway, app: Starlette, text: str, images: tuple[str, ...]
+) -> None:
     message = Message(
-        sender=SENDER, text="쿠폰", subject="쿠폰", images=("1",), country_code="81", recipients=["9012345678"]
+        sender=SENDER, text=text, subject="쿠폰", images=images, country_code="81", recipients=["9012345678"]
     )
-    with pytest.raises(ValidationError, match="no MMS outside Korea") as refused:
+    with pytest.raises(ValidationError, match="which this provider sends only within Korea") as refused:
         await nhn.send(message)
     assert refused.value.field == "country_code"
     assert len(app.state.ledger) == 0
+    abroad = await nhn.send(
+        Message(sender=SENDER, text="짧은 안내", country_code="81", recipients=["+81 90-1234-5678"])
+    )
+    assert abroad.all_accepted
+    assert [(delivery.recipient, delivery.kind) for delivery in app.state.ledger] == [("9012345678", "SMS")]
 
 
 async def test_reservation_and_cancel(nhn: NhnGateway, app: Starlette) -> None:
@@ -298,3 +307,25 @@ async def test_authentication_codes_go_to_the_auth_endpoint_as_sms_only(app: Sta
     )
     assert sent.json()["body"]["totalCount"] == 1
     assert len(app.state.ledger) == 1
+
+
+async def test_a_request_nhn_reports_failed_is_rejected_whatever_its_recipients_say() -> None:
+    answer = {
+        "header": {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"},
+        "body": {
+            "data": {
+                "requestId": "20261126000000abcdefgh",
+                "statusCode": "3",
+                "senderGroupingKey": None,
+                "sendResultList": [
+                    {"recipientNo": "01000000001", "resultCode": 0, "resultMessage": "SUCCESS", "recipientSeq": 1}
+                ],
+            }
+        },
+    }
+    with respx.mock(base_url="https://nhn.test") as router:
+        router.post(f"/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}/sender/sms").respond(200, json=answer)
+        async with NhnGateway(app_key=DEMO_NHN_APP_KEY, base_url="https://nhn.test") as nhn:
+            report = await nhn.send(Message(sender=SENDER, text="안녕", recipients=["01000000001"]))
+    (outcome,) = report.outcomes
+    assert (outcome.status, outcome.code) == (SendStatus.REJECTED, "statusCode 3")

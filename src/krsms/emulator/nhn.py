@@ -19,9 +19,10 @@ with HTTP 200, failures included, as the document shows. Choices where it is sil
 - a title over 120 characters answers -2115, an SMS body over 255 -2116, an LMS/MMS body over
   4000 -2117: the document gives these limits but not what a send over them answers, and
   these are its only codes for them (listed under templates);
-- an MMS (a send with ``attachFileIdList``) to a recipient outside Korea (a ``countryCode``
+- an LMS or MMS (anything sent through ``/sender/mms``, the section the document's "MMS
+  cannot be sent outside Korea" heads) to a recipient outside Korea (a ``countryCode``
   other than 82, or an ``internationalRecipientNo`` alone that does not start with 82)
-  answers -1006 (invalid message type): the document says MMS cannot go abroad;
+  answers -1006 (invalid message type);
 - a ``templateId`` that is not stored answers -2110, one of the other send type -2006; an empty
   ``body``/``sendNo``/``title``/``attachFileIdList`` is taken from the template;
 - ``templateParameter`` fills ``##key##`` only in a send with a ``templateId`` (N1-N11 give it
@@ -346,7 +347,7 @@ class NhnApi:
             raise Failure(-2016, "수신자가 1,000명 초과")
         for item in recipients:
             _check_recipient(item)
-        if kind == "MMS" and any(_abroad(item) for item in recipients):
+        if kind != "SMS" and any(_abroad(item) for item in recipients):
             raise Failure(-1006, "MMS는 국외로 발송할 수 없음")
         now = self.clock.now()
         reserve_at = self._reservation(body.get("requestDate"), now)

@@ -46,7 +46,7 @@ from krsms.nhn.models import (
     SendResultItem,
     SentMessage,
 )
-from krsms.text import MessageKind, TextLimits, normalize_number
+from krsms.text import KOREA, MessageKind, TextLimits, normalize_number
 from krsms.transport import RetryPolicy, Timeouts
 from krsms.validation import ProviderRules
 
@@ -59,14 +59,15 @@ NHN_RULES = ProviderRules(
     supports_templates=True,
     requires_ad_notice=True,
     long_needs_subject=True,
+    long_only_in_korea=True,
 )
 BATCH_SIZE = 1000
 """``recipientList`` entries per send request."""
-KOREA = "82"
-"""The default ``countryCode``."""
 UPDATE_USER = "krsms"
 """``createUser`` / ``updateUser`` the gateway names itself as."""
 RECONCILE_SLACK = timedelta(minutes=1)
+REQUEST_FAILED = "3"
+"""``statusCode`` of a send NHN took in but failed as a whole."""
 RESERVED_STATUS = "RESERVED"
 """N34 ``messageStatus`` of a reserved recipient still waiting to go out."""
 DELIVERED_STATUS = "3"
@@ -133,13 +134,8 @@ class NhnGateway(BatchingGateway):
     # -- fan-out hooks --------------------------------------------------------------------
 
     def check_message(self, message: Message) -> None:
-        """The shared rules, NHN's numeric attachment ids, no advertisement as an authentication
-        SMS, no MMS abroad."""
+        """The shared rules, NHN's numeric attachment ids, no advertisement as an authentication SMS."""
         super().check_message(message)
-        if message.images and message.country_code != KOREA:
-            raise ValidationError(
-                "country_code", "NHN sends no MMS outside Korea", limit=KOREA, value=message.country_code
-            )
         if self.authentication and message.advertisement:
             raise ValidationError(
                 "advertisement", "an authentication SMS cannot be an advertisement", limit="False", value=True
@@ -288,6 +284,13 @@ class NhnGateway(BatchingGateway):
 
 
 def _outcomes(batch: Batch, result: SendResult) -> list[RecipientOutcome]:
+    if result.status_code == REQUEST_FAILED:
+        return batch.outcomes(
+            SendStatus.REJECTED,
+            request_id=result.request_id,
+            code=f"statusCode {REQUEST_FAILED}",
+            detail="NHN answered the request failed (statusCode 3)",
+        )
     answers: Sequence[SendResultItem | None] = result.send_result_list
     in_order = len(answers) == len(batch.recipients) and all(
         answer is not None and answer.recipient_no == recipient.number
