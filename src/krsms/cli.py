@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import math
 import signal
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -306,11 +307,11 @@ def stop_on_sigterm() -> None:
     if main is None:
         return
     loop = asyncio.get_running_loop()
-    try:
-        loop.add_signal_handler(signal.SIGTERM, main.cancel)
-    except NotImplementedError:
-        # Windows event loops take no signal handlers: a plain one hands the cancel to the loop.
+    if sys.platform == "win32":
+        # asyncio's Windows loops take no signal handlers: a plain one hands the cancel to the loop.
         signal.signal(signal.SIGTERM, lambda *_: loop.call_soon_threadsafe(main.cancel))
+    else:
+        loop.add_signal_handler(signal.SIGTERM, main.cancel)
 
 
 @app.command()

@@ -232,6 +232,6 @@ def check_ad_notice(text: str, *, field: str) -> None:
             field,
             f"an advertisement must end with the opt-out line '{AD_OPT_OUTS[0]} <080 number>' "
             f"(or '{AD_OPT_OUTS[1]} <080 number>')",
-            limit=f"'{AD_OPT_OUTS[0]} 080XXXXXXX' last",
+            limit=f"'{AD_OPT_OUTS[0]} <080 number>' last",
             value=text[-30:],
         )

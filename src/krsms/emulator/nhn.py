@@ -69,7 +69,7 @@ REGISTERED_SENDERS = ("15446859", "0212345678", "0200000000")
 AD_PREFIX = "(광고)"
 AD_OPT_OUT_AT_END = re.compile(r"\[?(?:무료수신거부|무료거부)\]?:?080\d{7,8}$")
 """The last words of an advertisement, spaces and hyphens removed (the document's examples:
-``[무료수신거부]080XXXXXXX``, ``[무료거부]080XXXXXXX``)."""
+``[무료수신거부]080...``, ``[무료거부]080...``)."""
 SEND_FIELDS = frozenset(
     {"templateId", "body", "title", "sendNo", "requestDate", "senderGroupingKey", "recipientList", "userId",
      "attachFileIdList", "statsId", "originCode"}
