@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import anyio
 import anyio.to_thread
@@ -119,11 +119,21 @@ def _recipients_from_csv(path: Path, *, template_parameters: bool) -> Iterator[R
             )
 
 
-def _columns(header: list[str]) -> tuple[str | None, str | None, str | None, list[str]]:
-    """The number, text and subject columns of a header, and the rest (template parameters)."""
+class _Columns(NamedTuple):
+    """What each column of a recipients CSV is for."""
+
+    number: str | None
+    text: str | None
+    subject: str | None
+    parameters: list[str]
+    """The rest: template parameters."""
+
+
+def _columns(header: list[str]) -> _Columns:
+    """The number, text and subject columns of a header, and the rest."""
     number = next((name for name in header if name.lower() in NUMBER_COLUMNS), None)
     text, subject = _column(header, TEXT_COLUMN), _column(header, SUBJECT_COLUMN)
-    return number, text, subject, [name for name in header if name not in (number, text, subject)]
+    return _Columns(number, text, subject, [name for name in header if name not in (number, text, subject)])
 
 
 def _column(header: list[str], name: str) -> str | None:
@@ -161,7 +171,7 @@ def carries_text(path: Path) -> bool:
 
 def parameter_columns(path: Path) -> list[str]:
     """The CSV columns that are neither number, text nor subject: template parameters."""
-    return _columns(_header(path))[3]
+    return _columns(_header(path)).parameters
 
 
 def has_recipients(path: Path) -> bool:
