@@ -359,6 +359,45 @@ async def test_a_stream_keeps_memory_bounded_by_concurrency_times_batch_size() -
     assert peak_outstanding <= batch_size * (2 * concurrency + 1)
 
 
+async def test_a_stream_left_early_accounts_for_every_recipient_read_from_the_source() -> None:
+    """A sync source is read a chunk at a time: what was read but not yet batched counts too."""
+    gateway = FakeGateway(batch_size=10, max_concurrency=2, latency=0.02)
+    progress = SendProgress()
+    pulled = 0
+
+    def source() -> Iterator[str | Recipient]:
+        nonlocal pulled
+        for position, number in enumerate(numbers(1000)):
+            pulled += 1
+            # two texts, two groups: a batch fills in the middle of a chunk read from the source
+            yield Recipient(number=number, text="다른 문자") if position % 3 == 0 else number
+
+    async with aclosing(gateway.send_stream(message(), source(), progress=progress)) as reports:
+        async for _ in reports:
+            break
+    report = progress.report()
+    assert report.cancelled
+    assert 0 < pulled < 1000
+    assert_exactly_one_outcome_each(report, pulled)
+    assert {outcome.recipient.number for outcome in report.accepted} <= set(gateway.sent_to())
+
+
+async def test_a_failing_source_keeps_the_outcomes_of_what_it_gave_before() -> None:
+    gateway = FakeGateway(batch_size=10, max_concurrency=2)
+    progress = SendProgress()
+
+    def source() -> Iterator[str]:
+        yield from numbers(25)
+        raise RuntimeError("the recipient file is unreadable")
+
+    with pytest.raises(RuntimeError, match="unreadable"):
+        async for _ in gateway.send_stream(message(), source(), progress=progress):
+            pass
+    report = progress.report()
+    assert_exactly_one_outcome_each(report, 25)
+    assert {outcome.recipient.number for outcome in report.accepted} == set(gateway.sent_to())
+
+
 async def test_leaving_a_stream_early_records_what_was_in_flight() -> None:
     gateway = FakeGateway(batch_size=10, max_concurrency=2, latency=0.01)
     progress = SendProgress()

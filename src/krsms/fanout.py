@@ -25,10 +25,10 @@ import asyncio
 import logging
 import uuid
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Hashable, Iterable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Hashable, Iterable, Iterator
 from contextlib import aclosing
 from datetime import datetime, timezone
-from typing import TypeVar
+from itertools import islice
 
 import anyio
 import attrs
@@ -48,7 +48,7 @@ from krsms.gateway import (
 )
 from krsms.text import MessageKind
 from krsms.transport import SendWatch, Transport, watching_sends
-from krsms.validation import ProviderRules, check_message, message_kind, resolve_recipient
+from krsms.validation import ProviderRules, RecipientResolver, check_message
 
 logger = logging.getLogger("krsms")
 
@@ -131,16 +131,28 @@ class SendPlan:
 
 
 class _Batcher:
-    """Groups recipients by batch key and releases full batches, bounded in memory."""
+    """Groups recipients by batch key and releases full batches, bounded in memory.
 
-    def __init__(self, batch_size: int, max_buffered: int):
+    ``key`` is the gateway's :meth:`~BatchingGateway.batch_key`; a recipient with no text or
+    subject of its own shares the key of every such recipient of its kind, asked once.
+    """
+
+    def __init__(self, batch_size: int, max_buffered: int, key: Callable[[Recipient, MessageKind], Hashable]):
         self.batch_size = batch_size
         self.max_buffered = max_buffered
         self.buffered = 0
+        self._key = key
+        self._plain_keys: dict[MessageKind, Hashable] = {}
         self._groups: dict[Hashable, tuple[list[int], list[Recipient]]] = {}
         self._kinds: dict[Hashable, MessageKind] = {}
 
-    def add(self, key: Hashable, kind: MessageKind, index: int, recipient: Recipient) -> Batch | None:
+    def add(self, index: int, recipient: Recipient, kind: MessageKind) -> Batch | None:
+        if recipient.text is None and recipient.subject is None:
+            key = self._plain_keys.get(kind)
+            if key is None:
+                key = self._plain_keys[kind] = self._key(recipient, kind)
+        else:
+            key = self._key(recipient, kind)
         group = self._groups.get(key)
         if group is None:
             group = self._groups[key] = ([], [])
@@ -242,7 +254,11 @@ class BatchingGateway(AsyncClosing):
 
     @abc.abstractmethod
     def batch_key(self, message: Message, recipient: Recipient, kind: MessageKind) -> Hashable:
-        """Recipients with equal keys can share one request."""
+        """Recipients with equal keys can share one request.
+
+        Asked once per kind for the recipients with no text or subject of their own: their
+        key may depend on the message and the kind, not on the number.
+        """
 
     @abc.abstractmethod
     async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> list[RecipientOutcome]:
@@ -276,7 +292,7 @@ class BatchingGateway(AsyncClosing):
         cancellation the ``progress`` passed in holds the complete report.
         """
         self.check_message(message)
-        default_kind = message_kind(message, self.rules)
+        resolver = RecipientResolver(message, self.rules)
         if not message.recipients:
             raise errors.ValidationError("recipients", "is empty", limit="at least 1", value=0)
         progress = progress if progress is not None else SendProgress()
@@ -286,7 +302,7 @@ class BatchingGateway(AsyncClosing):
         kinds: list[MessageKind] = []
         try:
             for index, recipient in enumerate(message.recipients):
-                resolved, kind = self._resolve(message, recipient, index, default_kind)
+                resolved, kind = resolver.resolve(recipient, index)
                 recipients.append(resolved)
                 kinds.append(kind)
                 if index % VALIDATION_SLICE == VALIDATION_SLICE - 1:
@@ -303,17 +319,14 @@ class BatchingGateway(AsyncClosing):
             )
             progress.finish()
             raise
-        cursor = _Cursor(recipients, kinds)
+        cursor = _Cursor(recipients, kinds, chunk_size=self.batch_size)
+        entries = _Entries(cursor)
         try:
-            async with aclosing(self._run(message, cursor, progress)) as reports:
+            async with aclosing(self._run(message, entries, progress)) as reports:
                 async for _ in reports:
                     pass
         except BaseException:
-            not_started = cursor.remaining()
-            not_sent = tuple(
-                RecipientOutcome(recipient=recipient, status=SendStatus.NOT_SENT, code=CANCELLED, index=index)
-                for index, recipient, _ in not_started
-            )
+            not_sent = tuple(_not_sent_outcome(entry, code=CANCELLED) for entry in cursor.remaining())
             _record_all(progress, [SendReport(outcomes=not_sent)])
             raise
         return progress.report()
@@ -335,8 +348,7 @@ class BatchingGateway(AsyncClosing):
                 value=len(message.recipients),
             )
         self.check_message(message)
-        default_kind = message_kind(message, self.rules)
-        entries = self._resolve_lazily(message, recipients, default_kind)
+        entries = _Entries(self._resolve_chunks(RecipientResolver(message, self.rules), recipients))
         progress = progress if progress is not None else SendProgress(keep_outcomes=False)
         # aclosing: leaving this stream early must settle the batches in flight now, not at GC.
         async with aclosing(self._run(message, entries, progress)) as reports:
@@ -350,58 +362,64 @@ class BatchingGateway(AsyncClosing):
         :class:`krsms.ValidationError`; invalid recipients are listed in the plan.
         """
         self.check_message(message)
-        default_kind = message_kind(message, self.rules)
         source = message.recipients if recipients is None else recipients
-        batcher = _Batcher(self.batch_size, self.batch_size * self.max_concurrency)
+        batcher = self._batcher(message)
         requests: dict[MessageKind, int] = {}
         invalid: list[RecipientOutcome] = []
         count = 0
-        async for entry in self._resolve_lazily(message, source, default_kind):
+        async for entry in _Entries(self._resolve_chunks(RecipientResolver(message, self.rules), source)):
             count += 1
             if isinstance(entry, RecipientOutcome):
                 invalid.append(entry)
                 continue
-            index, recipient, kind = entry
-            batch = batcher.add(self.batch_key(message, recipient, kind), kind, index, recipient)
+            batch = batcher.add(*entry)
             if batch is not None:
                 requests[batch.kind] = requests.get(batch.kind, 0) + 1
         for batch in batcher.flush():
             requests[batch.kind] = requests.get(batch.kind, 0) + 1
         return SendPlan(recipients=count, invalid=tuple(invalid), requests=requests)
 
-    async def _resolve_lazily(
-        self, message: Message, recipients: RecipientSource, default_kind: MessageKind | None
-    ) -> AsyncIterator[_Entry]:
+    async def _resolve_chunks(
+        self, resolver: RecipientResolver, recipients: RecipientSource
+    ) -> AsyncIterator[list[_Entry]]:
+        """Resolved entries of a stream, in chunks: up to a batch of a sync source at once
+        (one await per chunk, not per recipient), every entry of an async one as it comes."""
         index = 0
-        async for item in _iterate(recipients):
-            recipient = item if isinstance(item, Recipient) else Recipient(number=item)
+        if isinstance(recipients, AsyncIterable):
+            async for item in recipients:
+                yield [_entry(resolver, item, index)]
+                index += 1
+                if index % VALIDATION_SLICE == 0:
+                    await asyncio.sleep(0)  # a source that never suspends: let the loop breathe
+            return
+        items = iter(recipients)
+        while True:
+            chunk: list[_Entry] = []
             try:
-                resolved, kind = self._resolve(message, recipient, index, default_kind)
-            except errors.ValidationError as error:
-                yield RecipientOutcome(
-                    recipient=recipient,
-                    status=SendStatus.NOT_SENT,
-                    code=LOCAL_INVALID,
-                    detail=str(error),
-                    index=index,
-                )
-            else:
-                yield (index, resolved, kind)
-            index += 1
-            if index % VALIDATION_SLICE == 0:
+                for position, item in enumerate(islice(items, self.batch_size), index):
+                    chunk.append(_entry(resolver, item, position))
+            except Exception:
+                if chunk:
+                    yield chunk  # what the source gave before it failed is accounted for first
+                raise
+            if not chunk:
+                return
+            yield chunk
+            previous, index = index, index + len(chunk)
+            if index // VALIDATION_SLICE != previous // VALIDATION_SLICE:
                 await asyncio.sleep(0)  # a sync source never yields: let the loop breathe
 
-    def _resolve(
-        self, message: Message, recipient: Recipient, index: int, default_kind: MessageKind | None
-    ) -> tuple[Recipient, MessageKind]:
-        return resolve_recipient(
-            message, recipient, self.rules, default_kind=default_kind, field=f"recipients[{index}]"
+    def _batcher(self, message: Message) -> _Batcher:
+        return _Batcher(
+            self.batch_size,
+            self.batch_size * self.max_concurrency,
+            key=lambda recipient, kind: self.batch_key(message, recipient, kind),
         )
 
     async def _run(
-        self, message: Message, entries: AsyncIterator[_Entry], progress: SendProgress
+        self, message: Message, entries: _Entries, progress: SendProgress
     ) -> AsyncGenerator[SendReport, None]:
-        batcher = _Batcher(self.batch_size, self.batch_size * self.max_concurrency)
+        batcher = self._batcher(message)
         ready: deque[Batch] = deque()
         flights: dict[asyncio.Task[SendReport], _Flight] = {}
         invalid: list[RecipientOutcome] = []
@@ -412,7 +430,7 @@ class BatchingGateway(AsyncClosing):
             while True:
                 while stop is None and len(flights) < self.max_concurrency:
                     if not ready and not exhausted:
-                        exhausted = await self._fill(message, entries, batcher, ready, invalid)
+                        exhausted = await self._fill(entries, batcher, ready, invalid)
                     if not ready:
                         break
                     flight = _Flight(ready.popleft())
@@ -451,35 +469,31 @@ class BatchingGateway(AsyncClosing):
         finally:
             if not finished:
                 progress.cancelled = True
-                await self._settle_interrupted(flights, batcher, ready, invalid, progress)
+                await self._settle_interrupted(flights, entries, batcher, ready, invalid, progress)
             progress.finish()
 
     async def _fill(
-        self,
-        message: Message,
-        entries: AsyncIterator[_Entry],
-        batcher: _Batcher,
-        ready: deque[Batch],
-        invalid: list[RecipientOutcome],
+        self, entries: _Entries, batcher: _Batcher, ready: deque[Batch], invalid: list[RecipientOutcome]
     ) -> bool:
-        """Pull entries until a batch is ready; returns True when the source is exhausted."""
-        async for entry in entries:
-            if isinstance(entry, RecipientOutcome):
-                invalid.append(entry)
-                if len(invalid) >= self.batch_size:
-                    return False  # report them now: a long run of invalid entries stays bounded
-                continue
-            index, recipient, kind = entry
-            batch = batcher.add(self.batch_key(message, recipient, kind), kind, index, recipient)
-            if batch is not None:
-                ready.append(batch)
-                return False
-        ready.extend(batcher.flush())
-        return True
+        """Read entries until a batch is ready; returns True when the source is exhausted."""
+        while True:
+            for entry in entries.current:
+                if isinstance(entry, RecipientOutcome):
+                    invalid.append(entry)
+                    if len(invalid) >= self.batch_size:
+                        return False  # report them now: a long run of invalid entries stays bounded
+                    continue
+                batch = batcher.add(*entry)
+                if batch is not None:
+                    ready.append(batch)
+                    return False
+            if not await entries.advance():
+                ready.extend(batcher.flush())
+                return True
 
     async def _not_sent(
         self,
-        entries: AsyncIterator[_Entry],
+        entries: _Entries,
         batcher: _Batcher,
         ready: deque[Batch],
         error: errors.KrSmsError,
@@ -493,19 +507,7 @@ class BatchingGateway(AsyncClosing):
             yield SendReport(outcomes=tuple(batch.outcomes(SendStatus.NOT_SENT, code=code, detail=detail)))
         chunk: list[RecipientOutcome] = []
         async for entry in entries:
-            if isinstance(entry, RecipientOutcome):
-                chunk.append(entry)
-            else:
-                index, recipient, _ = entry
-                chunk.append(
-                    RecipientOutcome(
-                        recipient=recipient,
-                        status=SendStatus.NOT_SENT,
-                        code=code,
-                        detail=detail,
-                        index=index,
-                    )
-                )
+            chunk.append(_not_sent_outcome(entry, code=code, detail=detail))
             if len(chunk) >= self.batch_size:
                 yield SendReport(outcomes=tuple(chunk))
                 chunk = []
@@ -515,6 +517,7 @@ class BatchingGateway(AsyncClosing):
     async def _settle_interrupted(
         self,
         flights: dict[asyncio.Task[SendReport], _Flight],
+        entries: _Entries,
         batcher: _Batcher,
         ready: deque[Batch],
         invalid: list[RecipientOutcome],
@@ -543,7 +546,9 @@ class BatchingGateway(AsyncClosing):
             outcomes = [
                 outcome for batch in leftovers for outcome in batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED)
             ]
-            reports.append(SendReport(outcomes=tuple(invalid + outcomes)))
+            # Read from the source but not batched yet (the rest of the chunk being read).
+            unread = [_not_sent_outcome(entry, code=CANCELLED) for entry in entries.current]
+            reports.append(SendReport(outcomes=tuple(invalid + outcomes + unread)))
             _record_all(progress, reports)
 
     async def _send_tracked(self, message: Message, flight: _Flight) -> SendReport:
@@ -669,41 +674,78 @@ def _classify_provider_error(error: errors.ProviderError) -> SendStatus:
     return SendStatus.REJECTED
 
 
-T = TypeVar("T")
+def _entry(resolver: RecipientResolver, item: str | Recipient, index: int) -> _Entry:
+    """A streamed recipient resolved, or NOT_SENT with the reason when it fails validation."""
+    recipient = item if isinstance(item, Recipient) else Recipient(number=item)
+    try:
+        resolved, kind = resolver.resolve(recipient, index)
+    except errors.ValidationError as error:
+        return RecipientOutcome(
+            recipient=recipient, status=SendStatus.NOT_SENT, code=LOCAL_INVALID, detail=str(error), index=index
+        )
+    return index, resolved, kind
 
 
-async def _iterate(source: Iterable[T] | AsyncIterable[T]) -> AsyncIterator[T]:
-    if isinstance(source, AsyncIterable):
-        async for item in source:
-            yield item
-    else:
-        for item in source:
-            yield item
+def _not_sent_outcome(entry: _Entry, *, code: str, detail: str | None = None) -> RecipientOutcome:
+    """NOT_SENT for an entry never sent (an invalid one keeps its own outcome)."""
+    if isinstance(entry, RecipientOutcome):
+        return entry
+    index, recipient, _ = entry
+    return RecipientOutcome(recipient=recipient, status=SendStatus.NOT_SENT, code=code, detail=detail, index=index)
+
+
+class _Entries:
+    """Resolved entries, read a chunk at a time: one await per chunk, not per recipient.
+
+    ``current`` iterates the chunk being read and keeps its place between two reads.
+    """
+
+    def __init__(self, chunks: AsyncIterator[Iterable[_Entry]]):
+        self._chunks = chunks
+        self.current: Iterator[_Entry] = iter(())
+
+    async def advance(self) -> bool:
+        """Start reading the next chunk; False when the source is exhausted."""
+        chunk = await anext(self._chunks, None)
+        if chunk is None:
+            return False
+        self.current = iter(chunk)
+        return True
+
+    async def __aiter__(self) -> AsyncIterator[_Entry]:
+        """Every entry not read yet, one by one."""
+        while True:
+            for entry in self.current:
+                yield entry
+            if not await self.advance():
+                return
 
 
 class _Cursor:
-    """Async iterator over resolved recipients that remembers how far it got.
+    """The resolved recipients of ``send()`` in chunks, remembering how far it got.
 
     Recipients and kinds are kept in two lists, not as one tuple each: a tuple per recipient
     would double the objects Python's cyclic collector walks during a large send.
     """
 
-    def __init__(self, recipients: list[Recipient], kinds: list[MessageKind]):
+    def __init__(self, recipients: list[Recipient], kinds: list[MessageKind], *, chunk_size: int):
         self._recipients = recipients
         self._kinds = kinds
+        self._chunk_size = chunk_size
         self.position = 0
 
     def __aiter__(self) -> _Cursor:
         return self
 
-    async def __anext__(self) -> _Entry:
-        position = self.position
-        if position >= len(self._recipients):
+    async def __anext__(self) -> Iterable[_Entry]:
+        start = self.position
+        if start >= len(self._recipients):
             raise StopAsyncIteration
-        self.position = position + 1
-        return position, self._recipients[position], self._kinds[position]
+        end = self.position = min(start + self._chunk_size, len(self._recipients))
+        return zip(range(start, end), self._recipients[start:end], self._kinds[start:end], strict=True)
 
     def remaining(self) -> list[tuple[int, Recipient, MessageKind]]:
+        """Entries of the chunks not handed out yet."""
         start = self.position
         return list(
             zip(range(start, len(self._recipients)), self._recipients[start:], self._kinds[start:], strict=True)

@@ -172,6 +172,12 @@ MAX_NUMBER_DIGITS = 20
 """Longest number both providers accept (NHN ``recipientNo`` max 20)."""
 
 
+def is_clean_mobile(raw: str) -> bool:
+    """Whether ``raw`` is already a normalised Korean mobile number (``01012345678``): the
+    common case of bulk sends, which :func:`normalize_number` returns unchanged."""
+    return len(raw) in (10, 11) and raw[:3] in _MOBILE_PREFIXES and raw.isascii() and raw.isdigit()
+
+
 def normalize_number(raw: str, *, field: str = "number", country_code: str = KOREA) -> str:
     """Strip separators from a phone number and validate it.
 
@@ -183,8 +189,8 @@ def normalize_number(raw: str, *, field: str = "number", country_code: str = KOR
     """
     if country_code != KOREA:
         return _foreign_number(raw, field=field, country_code=country_code)
-    if len(raw) in (10, 11) and raw[:3] in _MOBILE_PREFIXES and raw.isascii() and raw.isdigit():
-        return raw  # already a clean mobile number: the common case of bulk sends
+    if is_clean_mobile(raw):
+        return raw
     number = _SEPARATORS.sub("", raw)
     if number.startswith("+"):
         number = _without_country_code(number, raw, field=field, country_code=KOREA).lstrip("0")

@@ -21,6 +21,7 @@ from krsms.text import (
     check_body,
     check_subject,
     choose_kind,
+    is_clean_mobile,
     normalize_number,
 )
 
@@ -190,6 +191,40 @@ def resolve_recipient(
 
 
 _LONG_KINDS = (MessageKind.LMS, MessageKind.MMS)
+
+
+class RecipientResolver:
+    """:func:`resolve_recipient` for every recipient of one message, at bulk-send speed.
+
+    A recipient with nothing of its own but a number passes or fails the text, subject and
+    country checks exactly as every other such recipient does (they depend on the message
+    alone), so once one has passed, the next ones only have their number checked.
+    """
+
+    def __init__(self, message: Message, rules: ProviderRules):
+        self.message = message
+        self.rules = rules
+        self.default_kind = message_kind(message, rules)
+        self._plain_kind: MessageKind | None = None
+        self._in_korea = message.country_code == KOREA
+
+    def resolve(self, recipient: Recipient, index: int) -> tuple[Recipient, MessageKind]:
+        """The recipient at ``index`` of the input, normalised, and the kind it is sent as."""
+        plain = recipient.text is None and recipient.subject is None and not recipient.template_parameters
+        if plain and self._plain_kind is not None:
+            if self._in_korea and is_clean_mobile(recipient.number):
+                return recipient, self._plain_kind
+            number = normalize_number(
+                recipient.number, field=f"recipients[{index}].number", country_code=self.message.country_code
+            )
+            resolved = recipient if number == recipient.number else attrs.evolve(recipient, number=number)
+            return resolved, self._plain_kind
+        resolved, kind = resolve_recipient(
+            self.message, recipient, self.rules, default_kind=self.default_kind, field=f"recipients[{index}]"
+        )
+        if plain:
+            self._plain_kind = kind
+        return resolved, kind
 
 
 def _check_has_subject(message: Message, recipient: Recipient, kind: MessageKind, *, field: str) -> None:
