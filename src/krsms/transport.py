@@ -228,6 +228,7 @@ class Redactor:
         self._patterns = tuple(patterns)
 
     def __call__(self, text: str) -> str:
+        """``text`` with every secret and secret-bearing pattern masked."""
         for pattern in self._patterns:
             text = pattern.sub(r"\g<1>***", text)
         for secret in self._secrets:

@@ -39,6 +39,7 @@ class DateHeader:
         self.clock = clock
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        """Serve the request, stamping its answer with the emulator's clock."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

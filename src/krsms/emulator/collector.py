@@ -42,6 +42,7 @@ class FreezeAfterEachRequest:
         self.app = app
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Serve the request, then collect what it left behind (see the module docstring)."""
         await self.app(scope, receive, send)
         if scope["type"] != "http":
             return

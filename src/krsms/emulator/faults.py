@@ -112,6 +112,7 @@ class FaultInjector:
         self.state = state
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        """Serve the request, or inject the fault the schedule picks for it."""
         path = scope.get("path", "")
         provider = provider_of(path) if scope["type"] == "http" else None
         if provider is None or path.startswith(INSPECTION_PREFIX):
