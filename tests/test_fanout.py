@@ -398,6 +398,69 @@ async def test_a_failing_source_keeps_the_outcomes_of_what_it_gave_before() -> N
     assert {outcome.recipient.number for outcome in report.accepted} == set(gateway.sent_to())
 
 
+class _Interrupt(BaseException):
+    """Stands for KeyboardInterrupt, which asyncio would re-raise out of the test's loop."""
+
+
+async def test_a_source_interrupted_by_a_base_exception_keeps_the_outcomes_of_what_it_gave() -> None:
+    gateway = FakeGateway(batch_size=10, max_concurrency=2)
+    progress = SendProgress()
+
+    def source() -> Iterator[str]:
+        yield from numbers(25)
+        raise _Interrupt
+
+    with pytest.raises(_Interrupt):
+        async for _ in gateway.send_stream(message(), source(), progress=progress):
+            pass
+    assert_exactly_one_outcome_each(progress.report(), 25)
+
+
+def _refuse_first(request: FakeRequest) -> None:
+    if request.request_id == "fake-1":
+        raise errors.AuthenticationError("bad key", provider="fake", status_code=401)
+
+
+async def test_a_source_failing_after_a_fatal_error_keeps_every_outcome() -> None:
+    gateway = FakeGateway(batch_size=10, max_concurrency=1, on_request=_refuse_first)
+    progress = SendProgress()
+
+    def source() -> Iterator[str]:
+        yield from numbers(25)
+        raise RuntimeError("the recipient file is unreadable")
+
+    with pytest.raises(RuntimeError, match="unreadable"):
+        async for _ in gateway.send_stream(message(), source(), progress=progress):
+            pass
+    report = progress.report()
+    assert_exactly_one_outcome_each(report, 25)
+    assert report.counts()[SendStatus.NOT_SENT] == 15
+
+
+async def test_leaving_a_stopped_stream_early_keeps_every_outcome() -> None:
+    """After a fatal error the rest is reported NOT_SENT batch by batch; leaving in the
+    middle of that must not lose the batches not reported yet."""
+    gateway = FakeGateway(batch_size=10, max_concurrency=1, on_request=_refuse_first)
+    progress = SendProgress()
+    texts = ["첫째", "둘째", "셋째"]  # three groups: several batches are still buffered at the stop
+    pulled = 0
+
+    def source() -> Iterator[Recipient]:
+        nonlocal pulled
+        for position, number in enumerate(numbers(100)):
+            pulled += 1
+            yield Recipient(number=number, text=texts[position % 3])
+
+    async with aclosing(gateway.send_stream(message(), source(), progress=progress)) as reports:
+        async for report in reports:
+            if report.counts()[SendStatus.NOT_SENT]:
+                break
+    report = progress.report()
+    assert_exactly_one_outcome_each(report, pulled)
+    assert report.counts()[SendStatus.REJECTED] > 0
+    assert report.counts()[SendStatus.NOT_SENT] > 0
+
+
 async def test_leaving_a_stream_early_records_what_was_in_flight() -> None:
     gateway = FakeGateway(batch_size=10, max_concurrency=2, latency=0.01)
     progress = SendProgress()

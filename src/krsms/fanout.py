@@ -398,9 +398,9 @@ class BatchingGateway(AsyncClosing):
             try:
                 for position, item in enumerate(islice(items, self.batch_size), index):
                     chunk.append(_entry(resolver, item, position))
-            except Exception:
+            except BaseException:  # KeyboardInterrupt too: what was read is accounted for first
                 if chunk:
-                    yield chunk  # what the source gave before it failed is accounted for first
+                    yield chunk
                 raise
             if not chunk:
                 return
@@ -462,7 +462,7 @@ class BatchingGateway(AsyncClosing):
                     progress.record(report)
                     yield report
             if stop is not None:
-                async for report in self._not_sent(entries, batcher, ready, stop, JOB_STOPPED):
+                async for report in self._not_sent(entries, batcher, ready, invalid, stop, JOB_STOPPED):
                     progress.record(report)
                     yield report
             finished = True
@@ -496,23 +496,30 @@ class BatchingGateway(AsyncClosing):
         entries: _Entries,
         batcher: _Batcher,
         ready: deque[Batch],
+        pending: list[RecipientOutcome],
         error: errors.KrSmsError,
         code: str,
     ) -> AsyncIterator[SendReport]:
-        """NOT_SENT for everything not yet sent, the rest of the source included."""
+        """NOT_SENT for everything not yet sent, the rest of the source included.
+
+        Whatever it has not reported yet stays in ``ready`` and ``pending``, for
+        :meth:`_settle_interrupted` to record if the source fails or the send is interrupted.
+        """
         detail = f"not sent: the job stopped after {type(error).__name__}: {error}"
-        leftovers = list(ready) + batcher.flush()
-        ready.clear()
-        for batch in leftovers:
+        ready.extend(batcher.flush())
+        while ready:
+            batch = ready.popleft()
             yield SendReport(outcomes=tuple(batch.outcomes(SendStatus.NOT_SENT, code=code, detail=detail)))
-        chunk: list[RecipientOutcome] = []
         async for entry in entries:
-            chunk.append(_not_sent_outcome(entry, code=code, detail=detail))
-            if len(chunk) >= self.batch_size:
-                yield SendReport(outcomes=tuple(chunk))
-                chunk = []
-        if chunk:
-            yield SendReport(outcomes=tuple(chunk))
+            pending.append(_not_sent_outcome(entry, code=code, detail=detail))
+            if len(pending) >= self.batch_size:
+                report = SendReport(outcomes=tuple(pending))
+                pending.clear()
+                yield report
+        if pending:
+            report = SendReport(outcomes=tuple(pending))
+            pending.clear()
+            yield report
 
     async def _settle_interrupted(
         self,
