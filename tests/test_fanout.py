@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import functools
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import aclosing
 from datetime import datetime, timedelta, timezone
 
@@ -382,38 +382,8 @@ async def test_a_stream_left_early_accounts_for_every_recipient_read_from_the_so
     assert {outcome.recipient.number for outcome in report.accepted} <= set(gateway.sent_to())
 
 
-async def test_a_failing_source_keeps_the_outcomes_of_what_it_gave_before() -> None:
-    gateway = FakeGateway(batch_size=10, max_concurrency=2)
-    progress = SendProgress()
-
-    def source() -> Iterator[str]:
-        yield from numbers(25)
-        raise RuntimeError("the recipient file is unreadable")
-
-    with pytest.raises(RuntimeError, match="unreadable"):
-        async for _ in gateway.send_stream(message(), source(), progress=progress):
-            pass
-    report = progress.report()
-    assert_exactly_one_outcome_each(report, 25)
-    assert {outcome.recipient.number for outcome in report.accepted} == set(gateway.sent_to())
-
-
 class _Interrupt(BaseException):
     """Stands for KeyboardInterrupt, which asyncio would re-raise out of the test's loop."""
-
-
-async def test_a_source_interrupted_by_a_base_exception_keeps_the_outcomes_of_what_it_gave() -> None:
-    gateway = FakeGateway(batch_size=10, max_concurrency=2)
-    progress = SendProgress()
-
-    def source() -> Iterator[str]:
-        yield from numbers(25)
-        raise _Interrupt
-
-    with pytest.raises(_Interrupt):
-        async for _ in gateway.send_stream(message(), source(), progress=progress):
-            pass
-    assert_exactly_one_outcome_each(progress.report(), 25)
 
 
 def _refuse_first(request: FakeRequest) -> None:
@@ -421,20 +391,32 @@ def _refuse_first(request: FakeRequest) -> None:
         raise errors.AuthenticationError("bad key", provider="fake", status_code=401)
 
 
-async def test_a_source_failing_after_a_fatal_error_keeps_every_outcome() -> None:
-    gateway = FakeGateway(batch_size=10, max_concurrency=1, on_request=_refuse_first)
+@pytest.mark.parametrize(
+    ("failure", "on_request"),
+    [
+        (RuntimeError("the recipient file is unreadable"), None),
+        (_Interrupt(), None),
+        (RuntimeError("the recipient file is unreadable"), _refuse_first),
+    ],
+    ids=["source error", "interrupt (Ctrl-C)", "source error after a fatal stop"],
+)
+async def test_a_failing_source_keeps_the_outcomes_of_what_it_gave_before(
+    failure: BaseException, on_request: Callable[[FakeRequest], None] | None
+) -> None:
+    gateway = FakeGateway(batch_size=10, max_concurrency=1, on_request=on_request)
     progress = SendProgress()
 
     def source() -> Iterator[str]:
         yield from numbers(25)
-        raise RuntimeError("the recipient file is unreadable")
+        raise failure
 
-    with pytest.raises(RuntimeError, match="unreadable"):
+    with pytest.raises(type(failure)):
         async for _ in gateway.send_stream(message(), source(), progress=progress):
             pass
     report = progress.report()
     assert_exactly_one_outcome_each(report, 25)
-    assert report.counts()[SendStatus.NOT_SENT] == 15
+    assert {outcome.recipient.number for outcome in report.accepted} == set(gateway.sent_to())
+    assert report.counts()[SendStatus.REJECTED] == (10 if on_request else 0)
 
 
 async def test_leaving_a_stopped_stream_early_keeps_every_outcome() -> None:
