@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 import json
 import weakref
-from collections.abc import AsyncIterator
-from datetime import datetime
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -75,10 +75,13 @@ async def test_s1_send_matches_the_documented_reserved_mms_example(client: SensC
             "statusName": "success",
         },
     )
+    # en:58-79 / ko:95-116: every body field of the document, each by its exact name.
     request = SendRequest(
         reserve_time=datetime(2019, 7, 25, 17, 9, tzinfo=SEOUL),
+        reserve_time_zone="Asia/Seoul",
         type=MessageType.MMS,
         content_type=ContentType.COMM,
+        country_code="81",
         from_="01012345678",
         subject="subject",
         content="content",
@@ -93,8 +96,10 @@ async def test_s1_send_matches_the_documented_reserved_mms_example(client: SensC
     check_signed(sent)
     assert body_of(sent) == {
         "reserveTime": "2019-07-25 17:09",
+        "reserveTimeZone": "Asia/Seoul",
         "type": "MMS",
         "contentType": "COMM",
+        "countryCode": "81",
         "from": "01012345678",
         "subject": "subject",
         "content": "content",
@@ -208,14 +213,21 @@ LIST_PAGE = {
 
 
 async def test_s3_list_messages_sends_the_documented_query(client: SensClient, api: respx.MockRouter) -> None:
+    # en:227-245 / ko:242-256: every parameter by its exact name, each with its own value;
+    # times as yyyy-MM-dd HH:mm:ss (pageIndex is en:244 only; ko:255 pages by nextToken).
     route = api.get(f"{SERVICE}/messages").respond(200, json=LIST_PAGE)
     query = MessageQuery(
         request_start_time=datetime(2026, 11, 25, 9, 0, tzinfo=SEOUL),
-        request_end_time=datetime(2026, 11, 25, 11, 0, tzinfo=SEOUL),
-        from_="0212345678",
+        request_end_time=datetime(2026, 11, 25, 11, 0, 59, tzinfo=SEOUL),
+        message_id="0-ESG-202611-1",
         type=MessageType.SMS,
+        content_type=ContentType.AD,
+        country_code="81",
+        status="PROCESSING",
+        from_="0212345678",
+        to="01087654321",
         status_name="SUCCESS",
-        page_index=0,
+        page_index=3,
         page_size=2,
     )
     page = await client.list_messages(query)
@@ -223,11 +235,16 @@ async def test_s3_list_messages_sends_the_documented_query(client: SensClient, a
     check_signed(sent)
     assert dict(sent.url.params) == {
         "requestStartTime": "2026-11-25 09:00:00",
-        "requestEndTime": "2026-11-25 11:00:00",
+        "requestEndTime": "2026-11-25 11:00:59",
+        "messageId": "0-ESG-202611-1",
         "type": "SMS",
+        "contentType": "AD",
+        "countryCode": "81",
+        "status": "PROCESSING",
         "from": "0212345678",
+        "to": "01087654321",
         "statusName": "SUCCESS",
-        "pageIndex": "0",
+        "pageIndex": "3",
         "pageSize": "2",
     }
     assert page.has_more
@@ -235,6 +252,25 @@ async def test_s3_list_messages_sends_the_documented_query(client: SensClient, a
     assert (first.status_code, first.telco_code, first.campaign_id) == ("0", "SKT", None)
     assert first.complete_time == datetime(2026, 11, 25, 10, 0, 3, tzinfo=SEOUL)
     assert (second.status, second.status_code, second.complete_time) == ("READY", None, None)
+
+
+async def test_s3_a_completion_window_goes_out_in_seoul_seconds(client: SensClient, api: respx.MockRouter) -> None:
+    # en:230-231 / ko:245-246: completeStartTime and completeEndTime, yyyy-MM-dd HH:mm:ss;
+    # any aware moment is written in Seoul time (UTC+9).
+    route = api.get(f"{SERVICE}/messages").respond(200, json=LIST_PAGE)
+    query = MessageQuery(
+        complete_start_time=datetime(2026, 11, 25, 0, 30, 15, tzinfo=timezone.utc),
+        complete_end_time=datetime(2026, 11, 25, 14, 59, 59, tzinfo=timezone.utc),
+        page_size=7,
+    )
+    await client.list_messages(query)
+    sent = route.calls.last.request
+    check_signed(sent)
+    assert dict(sent.url.params) == {
+        "completeStartTime": "2026-11-25 09:30:15",
+        "completeEndTime": "2026-11-25 23:59:59",
+        "pageSize": "7",
+    }
 
 
 async def test_s3_iterates_every_page(client: SensClient, api: respx.MockRouter) -> None:
@@ -453,9 +489,15 @@ async def test_s6_cancel_reservation(client: SensClient, api: respx.MockRouter) 
 
 
 async def test_s7_cancel_scheduled_message(client: SensClient, api: respx.MockRouter) -> None:
+    # ja:410, 418-433: DELETE .../schedules/{scheduleCode}/messages/{messageId}, no body.
     route = api.delete(f"{SERVICE}/schedules/monthly-1/messages/0-ESG-1").respond(204)
-    await client.cancel_scheduled_message("monthly-1", "0-ESG-1")
-    check_signed(route.calls.last.request)
+    assert await client.cancel_scheduled_message("monthly-1", "0-ESG-1") is None
+    sent = route.calls.last.request
+    check_signed(sent)
+    assert sent.method == "DELETE"
+    assert sent.url.raw_path.decode() == f"{SERVICE}/schedules/monthly-1/messages/0-ESG-1"
+    assert sent.content == b""
+    assert "content-type" not in sent.headers
 
 
 UNSUBSCRIBES = [
@@ -465,11 +507,23 @@ UNSUBSCRIBES = [
 
 
 async def test_s8_list_unsubscribes(client: SensClient, api: respx.MockRouter) -> None:
+    # en:563-571 / ko:554-558 / ja:468-475: clientTelNo, pageSize, pageIndex, and startTime and
+    # endTime typed Integer (the unit is not stated; these are epoch milliseconds of
+    # 2026-11-25 00:00:00.000 and 23:59:59.999 in Seoul), written as plain decimal digits.
     route = api.get(f"{SERVICE}/unsubscribes").respond(200, json=UNSUBSCRIBES)
-    entries = await client.list_unsubscribes(UnsubscribeQuery(client_tel_no="01012345678", page_size=50))
+    query = UnsubscribeQuery(
+        client_tel_no="01012345678", page_size=50, page_index=2, start_time=1795532400000, end_time=1795618799999
+    )
+    entries = await client.list_unsubscribes(query)
     sent = route.calls.last.request
     check_signed(sent)
-    assert dict(sent.url.params) == {"clientTelNo": "01012345678", "pageSize": "50"}
+    assert dict(sent.url.params) == {
+        "clientTelNo": "01012345678",
+        "pageSize": "50",
+        "pageIndex": "2",
+        "startTime": "1795532400000",
+        "endTime": "1795618799999",
+    }
     assert [(entry.client_tel_no, entry.register_type) for entry in entries] == [
         ("01012345678", "M"),
         ("01087654321", "C"),
@@ -512,6 +566,110 @@ async def test_s10_delete_unsubscribes_carries_a_json_body(client: SensClient, a
     sent = route.calls.last.request
     check_signed(sent)
     assert body_of(sent) == [{"clientTelNo": "01012345678"}, {"clientTelNo": "01087654321"}]
+
+
+ODD_SERVICE_ID = "ncp:sms:kr:123456789012:my svc/1"
+"""A service id whose name part a path segment cannot carry as it is; the ``:`` of
+``ncp:sms:kr:...`` stays as it is."""
+ODD_SERVICE = "/sms/v2/services/ncp:sms:kr:123456789012:my%20svc%2F1"
+ODD_ID = "0-ESG/2026 11?#%예"
+"""A message or reservation id with a slash, a space, ``?``, ``#``, ``%`` and a non-ASCII letter."""
+ODD_ID_PATH = "0-ESG%2F2026%2011%3F%23%25%EC%98%88"
+ODD_SCHEDULE = "월간 1/2"
+ODD_SCHEDULE_PATH = "%EC%9B%94%EA%B0%84%201%2F2"
+ACCEPTED = {"requestId": "R", "requestTime": "2026-01-01T00:00:00.000", "statusCode": "202", "statusName": "s"}
+RESERVATION = {
+    "reserveId": "R",
+    "reserveTimeZone": "Asia/Seoul",
+    "reserveTime": "2026-01-01 09:00",
+    "reserveStatus": "READY",
+}
+SMS = SendRequest(type=MessageType.SMS, from_="0212345678", content="x", messages=(SendMessage(to="01012345678"),))
+SensCall = Callable[[SensClient], Awaitable[object]]
+
+
+@pytest.mark.parametrize(
+    ("call", "method", "target", "answer"),
+    [
+        pytest.param(lambda sens: sens.send(SMS), "POST", "/messages", {"status_code": 202, "json": ACCEPTED}, id="S1"),
+        pytest.param(
+            lambda sens: sens.upload_file("coupon.jpg", JPEG),
+            "POST",
+            "/files",
+            {
+                "status_code": 200,
+                "json": {"fileId": "f", "createTime": "2026-01-01 00:00:00", "expireTime": "2026-01-07 00:00:00"},
+            },
+            id="S2",
+        ),
+        pytest.param(
+            lambda sens: sens.list_messages(MessageQuery(request_id="R-1")),
+            "GET",
+            "/messages?requestId=R-1",
+            {"status_code": 200, "json": LIST_PAGE},
+            id="S3",
+        ),
+        pytest.param(
+            lambda sens: sens.get_message(ODD_ID),
+            "GET",
+            f"/messages/{ODD_ID_PATH}",
+            {"status_code": 200, "json": {"statusCode": "200", "statusName": "success", "messages": [DETAIL]}},
+            id="S4",
+        ),
+        pytest.param(
+            lambda sens: sens.reservation_status(ODD_ID),
+            "GET",
+            f"/reservations/{ODD_ID_PATH}/reserve-status",
+            {"status_code": 200, "json": RESERVATION},
+            id="S5",
+        ),
+        pytest.param(
+            lambda sens: sens.cancel_reservation(ODD_ID),
+            "DELETE",
+            f"/reservations/{ODD_ID_PATH}",
+            {"status_code": 204},
+            id="S6",
+        ),
+        pytest.param(
+            lambda sens: sens.cancel_scheduled_message(ODD_SCHEDULE, ODD_ID),
+            "DELETE",
+            f"/schedules/{ODD_SCHEDULE_PATH}/messages/{ODD_ID_PATH}",
+            {"status_code": 204},
+            id="S7",
+        ),
+        pytest.param(
+            lambda sens: sens.list_unsubscribes(), "GET", "/unsubscribes", {"status_code": 200, "json": []}, id="S8"
+        ),
+        pytest.param(
+            lambda sens: sens.add_unsubscribes(["01012345678"]),
+            "POST",
+            "/unsubscribes",
+            {"status_code": 200, "json": UNSUBSCRIBES[:1]},
+            id="S9",
+        ),
+        pytest.param(
+            lambda sens: sens.delete_unsubscribes(["01012345678"]),
+            "DELETE",
+            "/unsubscribes",
+            {"status_code": 204},
+            id="S10",
+        ),
+    ],
+)
+async def test_every_path_segment_goes_out_percent_encoded(
+    call: SensCall, method: str, target: str, answer: dict[str, Any]
+) -> None:
+    # respx matches decoded paths, so the route takes any request and the raw target is
+    # asserted: the service id and each {messageId}/{reserveId}/{scheduleCode} stay one
+    # segment, with "/", " ", "?", "#", "%" and UTF-8 bytes percent-encoded.
+    with respx.mock(base_url=HOST, assert_all_called=True) as router:
+        route = router.route().respond(**answer)
+        async with SensClient(access_key=ACCESS_KEY, secret_key=SECRET_KEY, service_id=ODD_SERVICE_ID) as sens:
+            await call(sens)
+    sent = route.calls.last.request
+    assert sent.method == method
+    assert sent.url.raw_path.decode("ascii") == ODD_SERVICE + target
+    check_signed(sent)
 
 
 @pytest.mark.parametrize(
@@ -572,9 +730,15 @@ async def test_s1_inline_file_of_the_older_document(client: SensClient, api: res
             schedule_code="weekly",
         )
     )
-    sent = body_of(route.calls.last.request)
-    assert sent["files"] == [{"name": "coupon.jpg", "body": base64.b64encode(JPEG).decode()}]
-    assert sent["scheduleCode"] == "weekly"
+    # ja:54-77, 98-112: files as name + Base64 body, and scheduleCode.
+    assert body_of(route.calls.last.request) == {
+        "type": "MMS",
+        "from": "0212345678",
+        "content": "쿠폰",
+        "messages": [{"to": "01000000001"}],
+        "files": [{"name": "coupon.jpg", "body": base64.b64encode(JPEG).decode()}],
+        "scheduleCode": "weekly",
+    }
 
 
 @pytest.mark.parametrize("name", ["my coupon.jpg", "coupon.png"])

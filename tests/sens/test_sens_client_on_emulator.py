@@ -403,13 +403,33 @@ async def test_one_message_of_a_scheduled_reservation_is_cancelled(client: SensC
     assert (caught.value.status_code, caught.value.code) == (404, "300")
 
 
-async def test_a_send_under_a_schedule_code_alone_can_be_cancelled(client: SensClient) -> None:
-    await client.send(sms(DELIVERED, schedule_code=SCHEDULE))
-    start, end = around_now()
-    (message,) = [
-        message async for message in client.iter_messages(MessageQuery(request_start_time=start, request_end_time=end))
+async def test_a_send_under_a_schedule_code_alone_can_be_cancelled(client: SensClient, app: Starlette) -> None:
+    # A scheduleCode without reserveTime (ja:76, 112) belongs to the schedule: not sent at once,
+    # not a reservation (S5 does not know it), and each message cancellable with S7 (ja:410).
+    result = await client.send(sms(DELIVERED, CALL_DENIED, schedule_code=SCHEDULE))
+    page = await client.list_messages(MessageQuery(request_id=result.request_id))
+    assert page.status_name == "scheduled"  # ja:204
+    target, other = page.messages
+    assert [(message.to, message.status, message.status_code) for message in page.messages] == [
+        (DELIVERED, "READY", None),
+        (CALL_DENIED, "READY", None),
     ]
-    await client.cancel_scheduled_message(SCHEDULE, message.message_id)
+    with pytest.raises(errors.NotFoundError):
+        await client.reservation_status(result.request_id)
+
+    assert await client.cancel_scheduled_message(SCHEDULE, target.message_id) is None
+    assert {delivery.recipient: delivery.status for delivery in app.state.ledger} == {
+        DELIVERED: "cancelled",
+        CALL_DENIED: "accepted",
+    }
+    (detail,) = (await client.get_message(target.message_id)).messages
+    assert (detail.status, detail.status_code, detail.complete_time) == ("READY", None, None)  # never sent
+    with pytest.raises(errors.BadRequestError) as again:
+        await client.cancel_scheduled_message(SCHEDULE, target.message_id)
+    assert "already cancelled" in again.value.message
+
+    await client.cancel_scheduled_message(SCHEDULE, other.message_id)
+    assert {delivery.status for delivery in app.state.ledger} == {"cancelled"}
 
 
 # -- S8 + S9 + S10 ------------------------------------------------------------------------
@@ -427,6 +447,12 @@ async def test_blocked_numbers_are_added_listed_paged_and_deleted(client: SensCl
     assert await client.list_unsubscribes() == added
     assert await client.list_unsubscribes(UnsubscribeQuery(client_tel_no="01011110002")) == [added[1]]
     assert await client.list_unsubscribes(UnsubscribeQuery(page_size=2, page_index=1)) == [added[2]]
+    # startTime/endTime (Integer, en:568-571): epoch milliseconds of the registration time here.
+    first_ms = int(min(entry.register_time for entry in added).timestamp() * 1000)
+    last_ms = int(max(entry.register_time for entry in added).timestamp() * 1000) + 999
+    assert await client.list_unsubscribes(UnsubscribeQuery(start_time=first_ms, end_time=last_ms)) == added
+    assert await client.list_unsubscribes(UnsubscribeQuery(start_time=last_ms + 1)) == []
+    assert await client.list_unsubscribes(UnsubscribeQuery(end_time=first_ms - 1)) == []
     assert [entry async for entry in client.iter_unsubscribes(UnsubscribeQuery(page_size=2))] == added
 
     await client.delete_unsubscribes(["010-1111-0001", "01011110003"])
