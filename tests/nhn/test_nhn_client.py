@@ -633,21 +633,42 @@ AD_REQUEST = SendRequest(
     body=AD_TEXT, send_no="15446859", recipient_list=(SendRecipient(international_recipient_no="821000000000"),)
 )
 AD_BODY = {"body": AD_TEXT, "sendNo": "15446859", "recipientList": [{"internationalRecipientNo": "821000000000"}]}
+# Every query parameter of the document's N2/N5/N8 tables, each with its own value.
 SEND_QUERY = SendQuery(
+    request_id="20180810100630ReZQ6KZzAH0",
     start_request_date=seoul(2018, 8, 10, 0, 0, 0),
     end_request_date=seoul(2018, 8, 10, 23, 59, 59),
+    start_create_date=seoul(2018, 8, 10, 1, 2, 3),
+    end_create_date=seoul(2018, 8, 10, 22, 33, 44),
+    start_result_date=seoul(2018, 8, 11, 4, 5, 6),
+    end_result_date=seoul(2018, 8, 12, 7, 8, 9),
     send_no="15446859",
+    recipient_no="01000000000",
+    template_id="TemplateId",
     msg_status="3",
+    result_code="MTR2",
+    sub_result_code="MTR2_3",
     sender_grouping_key="SenderGroupingKey",
+    recipient_grouping_key="RecipientGroupingKey",
     page_num=1,
     page_size=15,
 )
 SEND_QUERY_PARAMS = {
+    "requestId": "20180810100630ReZQ6KZzAH0",
     "startRequestDate": "2018-08-10 00:00:00",
     "endRequestDate": "2018-08-10 23:59:59",
+    "startCreateDate": "2018-08-10 01:02:03",
+    "endCreateDate": "2018-08-10 22:33:44",
+    "startResultDate": "2018-08-11 04:05:06",
+    "endResultDate": "2018-08-12 07:08:09",
     "sendNo": "15446859",
+    "recipientNo": "01000000000",
+    "templateId": "TemplateId",
     "msgStatus": "3",
+    "resultCode": "MTR2",
+    "subResultCode": "MTR2_3",
     "senderGroupingKey": "SenderGroupingKey",
+    "recipientGroupingKey": "RecipientGroupingKey",
     "pageNum": "1",
     "pageSize": "15",
 }
@@ -786,12 +807,20 @@ CASES = [
                 start_update_date=seoul(2023, 9, 14, 10, 0, 0),
                 end_update_date=seoul(2023, 9, 14, 11, 0, 0),
                 message_type="SMS",
+                page_num=2,
+                page_size=30,
             )
         ),
         "GET",
         "/message-results",
         MESSAGE_RESULTS_ANSWER,
-        params={"startUpdateDate": "2023-09-14 10:00:00", "endUpdateDate": "2023-09-14 11:00:00", "messageType": "SMS"},
+        params={
+            "startUpdateDate": "2023-09-14 10:00:00",
+            "endUpdateDate": "2023-09-14 11:00:00",
+            "messageType": "SMS",
+            "pageNum": "2",
+            "pageSize": "30",
+        },
         parsed=lambda page: (
             page.total_count,
             page.items[0].recipient_seq,
@@ -860,9 +889,14 @@ CASES = [
         lambda c: c.list_tag_sends(
             TagSendQuery(
                 send_type="0",
+                request_id="20180813022044Jps2xJ1qsv0",
                 start_request_date=seoul(2017, 12, 20, 0, 0, 0),
                 end_request_date=seoul(2017, 12, 21, 0, 0, 0),
+                start_create_date=seoul(2017, 12, 19, 1, 2, 3),
+                end_create_date=seoul(2017, 12, 22, 4, 5, 6),
                 status_code="MAS19",
+                page_num=3,
+                page_size=20,
             )
         ),
         "GET",
@@ -870,9 +904,14 @@ CASES = [
         TAG_SENDS_ANSWER,
         params={
             "sendType": "0",
+            "requestId": "20180813022044Jps2xJ1qsv0",
             "startRequestDate": "2017-12-20 00:00:00",
             "endRequestDate": "2017-12-21 00:00:00",
+            "startCreateDate": "2017-12-19 01:02:03",
+            "endCreateDate": "2017-12-22 04:05:06",
             "statusCode": "MAS19",
+            "pageNum": "3",
+            "pageSize": "20",
         },
         parsed=lambda page: (
             page.items[0].tag_expression,
@@ -889,7 +928,12 @@ CASES = [
                 start_request_date=seoul(2018, 8, 13, 0, 0, 0),
                 end_request_date=seoul(2018, 8, 14, 0, 0, 0),
                 recipient_num="01000000000",
+                start_result_date=seoul(2018, 8, 13, 1, 2, 3),
+                end_result_date=seoul(2018, 8, 15, 4, 5, 6),
                 msg_status_name="COMPLETED",
+                result_code="MTR2",
+                page_num=2,
+                page_size=50,
             ),
         ),
         "GET",
@@ -899,7 +943,12 @@ CASES = [
             "startRequestDate": "2018-08-13 00:00:00",
             "endRequestDate": "2018-08-14 00:00:00",
             "recipientNum": "01000000000",
+            "startResultDate": "2018-08-13 01:02:03",
+            "endResultDate": "2018-08-15 04:05:06",
             "msgStatusName": "COMPLETED",
+            "resultCode": "MTR2",
+            "pageNum": "2",
+            "pageSize": "50",
         },
         parsed=lambda page: (page.items[0].recipient_seq, page.items[0].receive_date),
         expected=(99, seoul(2018, 8, 13, 2, 20, 53)),
@@ -1039,12 +1088,30 @@ CASES = [
         "N27",
         lambda c: c.update_template(
             "TemplateId",
-            TemplateUpdate(template_name="name", send_no="15446859", send_type="0", body="body", use_yn=True),
+            TemplateUpdate(
+                template_name="name",
+                template_desc="desc",
+                send_no="15446859",
+                send_type="1",
+                title="title",
+                body="body",
+                use_yn=True,
+                attach_file_id_list=(0, 1),
+            ),
         ),
         "PUT",
         "/templates/TemplateId",
         EMPTY_ANSWER,
-        body={"templateName": "name", "sendNo": "15446859", "sendType": "0", "body": "body", "useYn": "Y"},
+        body={
+            "templateName": "name",
+            "templateDesc": "desc",
+            "sendNo": "15446859",
+            "sendType": "1",
+            "title": "title",
+            "body": "body",
+            "useYn": "Y",
+            "attachFileIdList": [0, 1],
+        },
     ),
     Case("N28", lambda c: c.delete_template("TemplateId"), "DELETE", "/templates/TemplateId", EMPTY_ANSWER),
     # 080 opt-outs
@@ -1059,12 +1126,26 @@ CASES = [
     Case(
         "N30",
         lambda c: c.list_blocked_recipients(
-            BlockedRecipientQuery(unsubscribe_no="0808888888", start_request_date=seoul(2018, 5, 14, 0, 0, 0))
+            BlockedRecipientQuery(
+                unsubscribe_no="0808888888",
+                recipient_no="01000000000",
+                start_request_date=seoul(2018, 5, 14, 0, 0, 0),
+                end_request_date=seoul(2018, 5, 15, 12, 34, 56),
+                page_num=2,
+                page_size=40,
+            )
         ),
         "GET",
         "/blockservice/recipients",
         BLOCKED_ANSWER,
-        params={"unsubscribeNo": "0808888888", "startRequestDate": "2018-05-14 00:00:00"},
+        params={
+            "unsubscribeNo": "0808888888",
+            "recipientNo": "01000000000",
+            "startRequestDate": "2018-05-14 00:00:00",
+            "endRequestDate": "2018-05-15 12:34:56",
+            "pageNum": "2",
+            "pageSize": "40",
+        },
         parsed=lambda page: (page.items[0].recipient_no, page.items[0].request_date),
         expected=("01000000000", seoul(2018, 5, 14, 17, 7, 29)),
     ),
@@ -1079,11 +1160,13 @@ CASES = [
     # sender numbers, statistics
     Case(
         "N32",
-        lambda c: c.sender_numbers(SenderNumberQuery(use_yn=True, block_yn=False)),
+        lambda c: c.sender_numbers(
+            SenderNumberQuery(send_no="01012341234", use_yn=True, block_yn=False, page_num=2, page_size=25)
+        ),
         "GET",
         "/sendNos",
         SENDER_NUMBERS_ANSWER,
-        params={"useYn": "Y", "blockYn": "N"},
+        params={"sendNo": "01012341234", "useYn": "Y", "blockYn": "N", "pageNum": "2", "pageSize": "25"},
         parsed=lambda page: ([number.send_no for number in page.items], page.items[0].block_yn),
         expected=(["01012341234", "12341234"], False),
     ),
@@ -1123,9 +1206,17 @@ CASES = [
         lambda c: c.reservations(
             ReservationQuery(
                 send_type="1",
+                request_id="20180810100630ReZQ6KZzAH0",
                 start_request_date=seoul(2018, 8, 10, 0, 0, 0),
                 end_request_date=seoul(2018, 8, 11, 0, 0, 0),
+                start_create_date=seoul(2018, 8, 9, 1, 2, 3),
+                end_create_date=seoul(2018, 8, 9, 4, 5, 6),
+                send_no="15446859",
+                recipient_no="01000000000",
+                template_id="TemplateId",
                 message_status="RESERVED",
+                page_num=2,
+                page_size=100,
             )
         ),
         "GET",
@@ -1133,9 +1224,17 @@ CASES = [
         paged(RESERVATION_ITEM),
         params={
             "sendType": "1",
+            "requestId": "20180810100630ReZQ6KZzAH0",
             "startRequestDate": "2018-08-10 00:00:00",
             "endRequestDate": "2018-08-11 00:00:00",
+            "startCreateDate": "2018-08-09 01:02:03",
+            "endCreateDate": "2018-08-09 04:05:06",
+            "sendNo": "15446859",
+            "recipientNo": "01000000000",
+            "templateId": "TemplateId",
             "messageStatus": "RESERVED",
+            "pageNum": "2",
+            "pageSize": "100",
         },
         parsed=lambda page: (page.items[0].recipient_seq, page.items[0].template_parameter, page.items[0].ad_yn),
         expected=(1, '{"key":"value"}', False),
@@ -1176,9 +1275,18 @@ CASES = [
                 request_id="20190601100630ReZQ6KZzAH0",
                 start_request_date=seoul(2019, 6, 1, 0, 0, 0),
                 end_request_date=seoul(2019, 6, 8, 0, 0, 0),
+                start_create_date=seoul(2019, 6, 1, 1, 2, 3),
+                end_create_date=seoul(2019, 6, 8, 4, 5, 6),
+                start_result_date=seoul(2019, 6, 2, 7, 8, 9),
+                end_result_date=seoul(2019, 6, 9, 10, 11, 12),
+                send_no="15446859",
+                recipient_no="01000000000",
+                template_id="TemplateId",
                 msg_status="3",
                 result_code="MTR2",
                 sub_result_code="MTR2_3",
+                sender_grouping_key="SenderGroupingKey",
+                recipient_grouping_key="RecipientGroupingKey",
                 is_include_title_and_body=True,
             )
         ),
@@ -1190,9 +1298,18 @@ CASES = [
             "requestId": "20190601100630ReZQ6KZzAH0",
             "startRequestDate": "2019-06-01 00:00:00",
             "endRequestDate": "2019-06-08 00:00:00",
+            "startCreateDate": "2019-06-01 01:02:03",
+            "endCreateDate": "2019-06-08 04:05:06",
+            "startResultDate": "2019-06-02 07:08:09",
+            "endResultDate": "2019-06-09 10:11:12",
+            "sendNo": "15446859",
+            "recipientNo": "01000000000",
+            "templateId": "TemplateId",
             "msgStatus": "3",
             "resultCode": "MTR2",
             "subResultCode": "MTR2_3",
+            "senderGroupingKey": "SenderGroupingKey",
+            "recipientGroupingKey": "RecipientGroupingKey",
             "isIncludeTitleAndBody": True,
         },
         parsed=lambda export: (export.download_id, export.download_status_code, export.expired_date),
@@ -1200,11 +1317,20 @@ CASES = [
     ),
     Case(
         "N38",
-        lambda c: c.download_reservations(DownloadQuery(download_status_code="COMPLETED", page_num=2)),
+        lambda c: c.download_reservations(
+            DownloadQuery(
+                download_id="20190610100630ReZQ6KZzAH0", download_status_code="COMPLETED", page_num=2, page_size=10
+            )
+        ),
         "GET",
         "/download-reservations",
         DOWNLOADS_ANSWER,
-        params={"downloadStatusCode": "COMPLETED", "pageNum": "2"},
+        params={
+            "downloadId": "20190610100630ReZQ6KZzAH0",
+            "downloadStatusCode": "COMPLETED",
+            "pageNum": "2",
+            "pageSize": "10",
+        },
         parsed=lambda page: (page.page_num, page.total_count, page.items[0].size, page.items[0].expired_date),
         expected=(2, 0, 0, None),
     ),
@@ -1240,11 +1366,11 @@ CASES = [
     # UIDs and their phone numbers
     Case(
         "N44",
-        lambda c: c.list_uids(UidQuery(wheres=("tagId1", "AND", "tagId2"), offset=0, limit=15)),
+        lambda c: c.list_uids(UidQuery(wheres=("tagId1", "AND", "tagId2"), offset_uid="UID", offset=0, limit=15)),
         "GET",
         "/uids",
         UIDS_ANSWER,
-        params={"wheres": "tagId1,AND,tagId2", "offset": "0", "limit": "15"},
+        params={"wheres": "tagId1,AND,tagId2", "offsetUid": "UID", "offset": "0", "limit": "15"},
         parsed=lambda page: (page.last, page.total_count, page.uids[0].uid, page.uids[0].contacts[0].contact_type),
         expected=(False, 5, "UID", "PHONE_NUMBER"),
     ),
@@ -1490,17 +1616,22 @@ async def test_download_streams_the_csv_bytes(client: NhnClient, api: respx.Mock
         received = b"".join([chunk async for chunk in chunks])
 
     assert received == CSV
+    # respx matches decoded paths: only the raw path shows the id went out as one segment.
+    assert route.calls.last.request.url.raw_path == f"{PREFIX}/download-reservations/D%2F1/download".encode()
     assert route.calls.last.request.headers["X-Secret-Key"] == SECRET_KEY
 
 
 async def test_download_to_writes_the_file(client: NhnClient, api: respx.MockRouter, tmp_path: Path) -> None:
-    api.get(f"{PREFIX}/download-reservations/D1/download").mock(return_value=httpx.Response(200, content=CSV))
+    route = api.get(f"{PREFIX}/download-reservations/D%2F1/download").mock(
+        return_value=httpx.Response(200, content=CSV)
+    )
     target = tmp_path / "export.csv"
 
-    written = await client.download_to("D1", target)
+    written = await client.download_to("D/1", target)
 
     assert written == len(CSV)
     assert target.read_bytes() == CSV
+    assert route.calls.last.request.url.raw_path == f"{PREFIX}/download-reservations/D%2F1/download".encode()
 
 
 async def test_download_to_creates_no_file_when_nhn_refuses(

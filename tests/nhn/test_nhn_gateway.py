@@ -146,11 +146,14 @@ async def test_an_advertisement_must_end_with_the_opt_out_line(nhn: NhnGateway, 
 @pytest.mark.parametrize(
     "ending", ["무료수신거부 0801234567", "[무료거부]080-123-4567", "무료 수신 거부 080 1234 5678"]
 )
-async def test_each_documented_form_of_the_opt_out_line_is_sent(nhn: NhnGateway, ending: str) -> None:
-    report = await nhn.send(
-        Message(sender=SENDER, text=f"(광고) 세일\n{ending}", advertisement=True, recipients=["01000000001"])
-    )
+async def test_each_documented_form_of_the_opt_out_line_is_sent(nhn: NhnGateway, app: Starlette, ending: str) -> None:
+    text = f"(광고) 세일\n{ending}"
+    report = await nhn.send(Message(sender=SENDER, text=text, advertisement=True, recipients=["01000000001"]))
     assert report.all_accepted
+    # the body reached /sender/ad-sms exactly as written: the opt-out line neither rewritten nor dropped
+    assert [(delivery.kind, delivery.advertisement, delivery.text) for delivery in app.state.ledger] == [
+        ("SMS", True, text)
+    ]
 
 
 @pytest.mark.parametrize(("text", "images"), [("쿠폰", ("1",)), ("가" * 60, ())])
