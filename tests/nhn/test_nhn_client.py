@@ -1621,6 +1621,21 @@ async def test_download_streams_the_csv_bytes(client: NhnClient, api: respx.Mock
     assert route.calls.last.request.headers["X-Secret-Key"] == SECRET_KEY
 
 
+async def test_opt_outs_are_registered_ten_numbers_a_request(client: NhnClient, api: respx.MockRouter) -> None:
+    """The document gives N29's ``recipientNoList`` a maximum of 10."""
+    route = api.post(f"{PREFIX}/blockservice/recipients").respond(
+        200, json={"header": {"isSuccessful": True, "resultCode": 0, "resultMessage": "Success"}}
+    )
+    numbers = [f"010{offset:08d}" for offset in range(25)]
+
+    await client.add_blocked_recipients("0800000000", numbers)
+
+    sent = [json.loads(call.request.content) for call in route.calls]
+    assert sent == [
+        {"unsubscribeNo": "0800000000", "recipientNoList": numbers[start : start + 10]} for start in (0, 10, 20)
+    ]
+
+
 async def test_download_to_writes_the_file(client: NhnClient, api: respx.MockRouter, tmp_path: Path) -> None:
     route = api.get(f"{PREFIX}/download-reservations/D%2F1/download").mock(
         return_value=httpx.Response(200, content=CSV)

@@ -86,6 +86,9 @@ DEFAULT_PAGE_SIZE = 15
 """NHN's page size when ``pageSize`` is not sent."""
 MAX_PAGE_SIZE = 1000
 """The largest ``pageSize`` NHN allows; the ``iter_*`` methods use it unless told otherwise."""
+MAX_BLOCKED_PER_CALL = 10
+"""The most numbers one opt-out registration (N29) carries: the document gives
+``recipientNoList`` a maximum of 10."""
 
 
 class NhnClient(AsyncClosing):
@@ -315,9 +318,14 @@ class NhnClient(AsyncClosing):
     # --- 080 opt-outs (N29-N31) ---------------------------------------------------------------
 
     async def add_blocked_recipients(self, unsubscribe_no: str, recipient_nos: Sequence[str]) -> None:
-        """N29: register numbers as opted out through the 080 number ``unsubscribe_no``."""
-        body = BlockedRecipientsAdd(unsubscribe_no=unsubscribe_no, recipient_no_list=tuple(recipient_nos))
-        await self.api.call("POST", "/blockservice/recipients", json=self.api.dump(body))
+        """N29: register numbers as opted out through the 080 number ``unsubscribe_no``,
+        :data:`MAX_BLOCKED_PER_CALL` per request (a failing request raises; the numbers of the
+        requests before it stay registered)."""
+        numbers = tuple(recipient_nos)
+        for start in range(0, max(len(numbers), 1), MAX_BLOCKED_PER_CALL):
+            chunk = numbers[start : start + MAX_BLOCKED_PER_CALL]
+            body = BlockedRecipientsAdd(unsubscribe_no=unsubscribe_no, recipient_no_list=chunk)
+            await self.api.call("POST", "/blockservice/recipients", json=self.api.dump(body))
 
     async def list_blocked_recipients(self, query: BlockedRecipientQuery) -> Page[BlockedRecipient]:
         """N30: one page of opted-out numbers."""
