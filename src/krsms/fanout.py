@@ -6,8 +6,8 @@ how to send one batch and, optionally, how to find out what happened to a batch 
 answer was lost (:meth:`~BatchingGateway.reconcile_batch`). This module does the rest:
 
 - cuts any recipient stream into batches, grouping recipients that need separate requests,
-  with at most ``max_concurrency`` batches in flight and ``max_concurrency x batch_size``
-  recipients buffered, however long the stream;
+  with at most ``max_concurrency`` batches in flight, ``max_concurrency x batch_size``
+  recipients buffered and one batch size read ahead, however long the stream;
 - gives every recipient exactly one :class:`~krsms.gateway.RecipientOutcome`: a provider
   refusal is REJECTED, an ambiguous failure (timeout after sending, 5xx) UNKNOWN, a request
   that provably never left NOT_SENT; a fatal error (bad credentials, unregistered sender)
