@@ -2,7 +2,8 @@
 
 Models are attrs classes in snake_case; each provider builds one converter with
 :func:`make_converter`, which renames every field to the provider's camelCase (``from_`` ->
-``from``) and leaves out ``None`` fields that default to ``None`` on the way out. Provider
+``from``), leaves out ``None`` fields that default to ``None`` on the way out, and refuses a
+null in a text field that is not optional (cattrs alone would make it the text ``"None"``). Provider
 packages register their own hooks (dates, ``Y/N`` flags, enums) on top, once.
 """
 
@@ -63,7 +64,18 @@ def make_converter(
 
     converter.register_structure_hook_factory(attrs.has, structure_factory)
     converter.register_unstructure_hook_factory(attrs.has, unstructure_factory)
+    converter.register_structure_hook(str, _structure_str)
     return converter
+
+
+def _structure_str(value: Any, _: Any) -> str:
+    """A text field: a string, or a number the provider wrote without quotes. A null (or an
+    object) is a malformed answer, not the text ``"None"``."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise ValueError(f"expected a string, got {type(value).__name__}")
 
 
 def parse(converter: cattrs.Converter, data: Any, cls: type[T], *, provider: str) -> T:

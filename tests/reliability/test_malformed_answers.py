@@ -133,3 +133,38 @@ async def test_a_malformed_send_answer_makes_the_batch_unknown_not_a_crash(provi
             report = await gateway.send(Message(sender="0212345678", text="x", recipients=["01000000001"]))
     assert [outcome.status for outcome in report.outcomes] == [SendStatus.UNKNOWN]
     assert report.outcomes[0].code == "MalformedResponseError"
+
+
+NULL_REQUEST_ID = {
+    "sens": {"requestId": None, "requestTime": "2026-11-26T10:00:00.000", "statusCode": "202", "statusName": "success"},
+    "nhn": {
+        "header": {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"},
+        "body": {
+            "data": {
+                "requestId": None,
+                "statusCode": "2",
+                "sendResultList": [
+                    {"recipientNo": "01000000001", "resultCode": 0, "resultMessage": "SUCCESS", "recipientSeq": 1}
+                ],
+            }
+        },
+    },
+}
+
+
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
+async def test_a_null_request_id_is_malformed_not_the_text_none(provider: str) -> None:
+    """cattrs alone would turn a null into the string "None": an ACCEPTED outcome with a
+    request id that finds nothing. A null where the document promises text is malformed."""
+    with respx.mock() as router:
+        router.post(url__regex=r".*/(messages|sender/sms)$").respond(200, json=NULL_REQUEST_ID[provider])
+        if provider == "sens":
+            gateway: SensGateway | NhnGateway = SensGateway(
+                access_key="a", secret_key="s", service_id="svc", retry=NO_RETRIES, reconcile=False
+            )
+        else:
+            gateway = NhnGateway(app_key="app-key", retry=NO_RETRIES, reconcile=False)
+        async with gateway:
+            report = await gateway.send(Message(sender="0212345678", text="x", recipients=["01000000001"]))
+    (outcome,) = report.outcomes
+    assert (outcome.status, outcome.code, outcome.request_id) == (SendStatus.UNKNOWN, "MalformedResponseError", None)

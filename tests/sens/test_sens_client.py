@@ -273,6 +273,39 @@ async def test_s3_a_completion_window_goes_out_in_seoul_seconds(client: SensClie
     }
 
 
+OLDER_LIST_PAGE = {
+    # The older document's S3 answer: requestId once beside the messages, which carry only
+    # these six fields (no status).
+    "requestId": "RSSA-1563958751371-4313-75421453-jCbsDhWD",
+    "statusCode": "202",
+    "statusName": "success",
+    "messages": [
+        {
+            "messageId": "0-ESA-201907-7385618-0",
+            "requestTime": "2019-07-25 17:05:12",
+            "contentType": "COMM",
+            "countryCode": "82",
+            "from": "01012345678",
+            "to": "01087654321",
+        }
+    ],
+}
+
+
+async def test_s3_answer_of_the_older_document(client: SensClient, api: respx.MockRouter) -> None:
+    api.get(f"{SERVICE}/messages").respond(200, json=OLDER_LIST_PAGE)
+    page = await client.list_messages(MessageQuery(request_id="RSSA-1563958751371-4313-75421453-jCbsDhWD"))
+    assert page.request_id == "RSSA-1563958751371-4313-75421453-jCbsDhWD"
+    (message,) = page.messages
+    assert (message.request_id, message.message_id, message.to, message.status) == (
+        "RSSA-1563958751371-4313-75421453-jCbsDhWD",
+        "0-ESA-201907-7385618-0",
+        "01087654321",
+        None,
+    )
+    assert message.request_time == datetime(2019, 7, 25, 17, 5, 12, tzinfo=SEOUL)
+
+
 async def test_s3_iterates_every_page(client: SensClient, api: respx.MockRouter) -> None:
     last = {**LIST_PAGE, "pageIndex": 1, "hasMore": False, "messages": LIST_PAGE["messages"][:1], "itemCount": 1}
     route = api.get(f"{SERVICE}/messages").mock(

@@ -190,8 +190,9 @@ class MessageSummary:
     country_code: str
     from_: str
     to: str
-    status: str
-    """READY, PROCESSING or COMPLETED; the result fields below are set once COMPLETED."""
+    status: str | None = None
+    """READY, PROCESSING or COMPLETED; the result fields below are set once COMPLETED (the
+    older document's look-up answers no status)."""
     type: str | None = None
     campaign_id: str | None = None
     status_code: str | None = None
@@ -217,6 +218,9 @@ class MessagePage:
     next_token: str | None = None
     """Korean document: present only when a next page exists; send it as
     :attr:`MessageQuery.next_token` to get that page."""
+    request_id: str | None = None
+    """The older document answers the request id once, here, rather than in every message
+    (each message is given it all the same)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -377,3 +381,23 @@ def _null_files_as_empty(structure: Any) -> Any:
 
 
 converter.register_structure_hook(MessageDetail, _null_files_as_empty(converter.get_structure_hook(MessageDetail)))
+
+
+def _request_id_into_messages(structure: Any) -> Any:
+    """The older document's S3 answer carries ``requestId`` once, beside ``messages``."""
+
+    def hook(data: Any, cls: type[MessagePage]) -> MessagePage:
+        request_id = data.get("requestId") if isinstance(data, Mapping) else None
+        if request_id is not None and isinstance(data.get("messages"), list):
+            messages = [
+                {"requestId": request_id, **message} if isinstance(message, Mapping) else message
+                for message in data["messages"]
+            ]
+            data = {**data, "messages": messages}
+        page: MessagePage = structure(data, cls)
+        return page
+
+    return hook
+
+
+converter.register_structure_hook(MessagePage, _request_id_into_messages(converter.get_structure_hook(MessagePage)))
