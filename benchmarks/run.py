@@ -20,7 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,14 +31,22 @@ from krsms import Message, NhnGateway, SensGateway
 from krsms.fanout import BatchingGateway
 
 ROOT = Path(__file__).resolve().parent.parent
-Sender = Callable[[str, str, Sequence[str], int], Awaitable[int]]
+Sender = Callable[[str, str, Sequence[str], int], Coroutine[Any, Any, int]]
 
 
 def make_gateway(provider: str, base_url: str, concurrency: int) -> BatchingGateway:
     """A krsms gateway for ``provider`` against the emulator, with its own client."""
     if provider == "sens":
-        return SensGateway(**CREDENTIALS["sens"], base_url=base_url, max_concurrency=concurrency, timeout=60)
-    return NhnGateway(**CREDENTIALS["nhn"], base_url=base_url, max_concurrency=concurrency, timeout=60)
+        sens = CREDENTIALS["sens"]
+        return SensGateway(
+            access_key=sens["access_key"],
+            secret_key=sens["secret_key"],
+            service_id=sens["service_id"],
+            base_url=base_url,
+            max_concurrency=concurrency,
+            timeout=60,
+        )
+    return NhnGateway(app_key=CREDENTIALS["nhn"]["app_key"], base_url=base_url, max_concurrency=concurrency, timeout=60)
 
 
 async def send_with_krsms(base_url: str, provider: str, numbers: Sequence[str], concurrency: int) -> int:
