@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import functools
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Hashable, Iterator
 from contextlib import aclosing
 from datetime import datetime, timedelta, timezone
 
@@ -405,18 +405,23 @@ async def test_a_failing_source_keeps_the_outcomes_of_what_it_gave_before(
 ) -> None:
     gateway = FakeGateway(batch_size=10, max_concurrency=1, on_request=on_request)
     progress = SendProgress()
+    requests_at_failure: list[int] = []
 
     def source() -> Iterator[str]:
-        yield from numbers(25)
+        yield "not a number"  # batches no longer line up with what is read at once
+        yield from numbers(24)
+        requests_at_failure.append(len(gateway.requests))
         raise failure
 
-    with pytest.raises(type(failure)):
+    with pytest.raises(type(failure)) as raised:
         async for _ in gateway.send_stream(message(), source(), progress=progress):
             pass
+    assert raised.value is failure
     report = progress.report()
     assert_exactly_one_outcome_each(report, 25)
     assert {outcome.recipient.number for outcome in report.accepted} == set(gateway.sent_to())
     assert report.counts()[SendStatus.REJECTED] == (10 if on_request else 0)
+    assert len(gateway.requests) == requests_at_failure[0]  # nothing sent once the source failed
 
 
 async def test_leaving_a_stopped_stream_early_keeps_every_outcome() -> None:
@@ -486,6 +491,30 @@ async def test_a_stream_refuses_a_message_that_carries_recipients() -> None:
     with pytest.raises(ValidationError, match="must be empty"):
         async for _ in gateway.send_stream(message(["01000000001"]), numbers(1)):
             pass
+
+
+class _KeyedByParameters(FakeGateway):
+    def batch_key(self, message: Message, recipient: Recipient, kind: MessageKind) -> Hashable:
+        parameters = recipient.template_parameters or {}
+        return (kind, tuple(sorted(parameters.items())))
+
+
+async def test_the_batch_key_is_asked_for_every_recipient_with_something_of_its_own() -> None:
+    """Only number-only recipients share a key asked once: template parameters are the
+    recipient's own and may split batches in a gateway that wants them to."""
+    gateway = _KeyedByParameters(batch_size=10)
+    recipients = [
+        Recipient(number="01011112222", template_parameters={"name": "김"}),
+        Recipient(number="01033334444", template_parameters={"name": "이"}),
+        "01055556666",
+        "01077778888",
+    ]
+    await gateway.send(message(recipients, template_id="welcome"))
+    assert sorted(tuple(r.number for r in request.recipients) for request in gateway.requests) == [
+        ("01011112222",),
+        ("01033334444",),
+        ("01055556666", "01077778888"),
+    ]
 
 
 async def test_plan_batches_like_a_send_without_sending() -> None:

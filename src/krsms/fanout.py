@@ -48,7 +48,7 @@ from krsms.gateway import (
 )
 from krsms.text import MessageKind
 from krsms.transport import SendWatch, Transport, watching_sends
-from krsms.validation import ProviderRules, RecipientResolver, check_message
+from krsms.validation import ProviderRules, RecipientResolver, check_message, number_only
 
 logger = logging.getLogger("krsms")
 
@@ -133,8 +133,8 @@ class SendPlan:
 class _Batcher:
     """Groups recipients by batch key and releases full batches, bounded in memory.
 
-    ``key`` is the gateway's :meth:`~BatchingGateway.batch_key`; a recipient with no text or
-    subject of its own shares the key of every such recipient of its kind, asked once.
+    ``key`` is the gateway's :meth:`~BatchingGateway.batch_key`; a recipient with nothing of
+    its own but a number shares the key of every such recipient of its kind, asked once.
     """
 
     def __init__(self, batch_size: int, max_buffered: int, key: Callable[[Recipient, MessageKind], Hashable]):
@@ -147,7 +147,7 @@ class _Batcher:
         self._kinds: dict[Hashable, MessageKind] = {}
 
     def add(self, index: int, recipient: Recipient, kind: MessageKind) -> Batch | None:
-        if recipient.text is None and recipient.subject is None:
+        if number_only(recipient):
             key = self._plain_keys.get(kind)
             if key is None:
                 key = self._plain_keys[kind] = self._key(recipient, kind)
@@ -256,8 +256,9 @@ class BatchingGateway(AsyncClosing):
     def batch_key(self, message: Message, recipient: Recipient, kind: MessageKind) -> Hashable:
         """Recipients with equal keys can share one request.
 
-        Asked once per kind for the recipients with no text or subject of their own: their
-        key may depend on the message and the kind, not on the number.
+        Asked once per kind for the recipients with nothing of their own but a number (no
+        text, subject or template parameters): their key may depend on the message and the
+        kind only.
         """
 
     @abc.abstractmethod
@@ -398,10 +399,8 @@ class BatchingGateway(AsyncClosing):
             try:
                 for position, item in enumerate(islice(items, self.batch_size), index):
                     chunk.append(_entry(resolver, item, position))
-            except BaseException:  # KeyboardInterrupt too: what was read is accounted for first
-                if chunk:
-                    yield chunk
-                raise
+            except BaseException as error:  # KeyboardInterrupt too
+                raise _ReadFailed(chunk, error) from None
             if not chunk:
                 return
             yield chunk
@@ -701,6 +700,17 @@ def _not_sent_outcome(entry: _Entry, *, code: str, detail: str | None = None) ->
     return RecipientOutcome(recipient=recipient, status=SendStatus.NOT_SENT, code=code, detail=detail, index=index)
 
 
+class _ReadFailed(BaseException):
+    """A sync source failed part-way through a chunk: the entries it gave before, and why.
+
+    A BaseException, as what it carries may be one (KeyboardInterrupt)."""
+
+    def __init__(self, entries: list[_Entry], error: BaseException):
+        super().__init__()
+        self.entries = entries
+        self.error = error
+
+
 class _Entries:
     """Resolved entries, read a chunk at a time: one await per chunk, not per recipient.
 
@@ -712,8 +722,19 @@ class _Entries:
         self.current: Iterator[_Entry] = iter(())
 
     async def advance(self) -> bool:
-        """Start reading the next chunk; False when the source is exhausted."""
-        chunk = await anext(self._chunks, None)
+        """Start reading the next chunk; False when the source is exhausted.
+
+        When the source fails part-way through a chunk, its error propagates at once and
+        what it gave before stays in ``current``, for the settling to account for.
+        """
+        failed: _ReadFailed | None = None
+        try:
+            chunk = await anext(self._chunks, None)
+        except _ReadFailed as failure:
+            failed = failure
+        if failed is not None:
+            self.current = iter(failed.entries)
+            raise failed.error  # outside the handler: the source's own error, context untouched
         if chunk is None:
             return False
         self.current = iter(chunk)

@@ -193,6 +193,12 @@ def resolve_recipient(
 _LONG_KINDS = (MessageKind.LMS, MessageKind.MMS)
 
 
+def number_only(recipient: Recipient) -> bool:
+    """Whether ``recipient`` brings nothing of its own but a number (and a ``reference``,
+    which is never sent): no text, subject or template parameters."""
+    return recipient.text is None and recipient.subject is None and not recipient.template_parameters
+
+
 class RecipientResolver:
     """:func:`resolve_recipient` for every recipient of one message, at bulk-send speed.
 
@@ -210,7 +216,7 @@ class RecipientResolver:
 
     def resolve(self, recipient: Recipient, index: int) -> tuple[Recipient, MessageKind]:
         """The recipient at ``index`` of the input, normalised, and the kind it is sent as."""
-        plain = recipient.text is None and recipient.subject is None and not recipient.template_parameters
+        plain = number_only(recipient)
         if plain and self._plain_kind is not None:
             if self._in_korea and is_clean_mobile(recipient.number):
                 return recipient, self._plain_kind
