@@ -9,7 +9,7 @@ import httpx
 import pytest
 import respx
 
-from krsms import Message, NhnGateway, SendStatus, SensGateway, errors
+from krsms import Message, NhnGateway, RecipientOutcome, SendStatus, SensGateway, errors
 from krsms.nhn import NhnClient
 from krsms.nhn.models import SendQuery, SendRecipient, SendRequest
 from krsms.sens import SensClient
@@ -119,10 +119,10 @@ async def test_an_empty_204_is_a_typed_result() -> None:
             assert await client.cancel_reservation("R") is None
 
 
-@pytest.mark.parametrize("provider", ["sens", "nhn"])
-async def test_a_malformed_send_answer_makes_the_batch_unknown_not_a_crash(provider: str) -> None:
+async def send_one(provider: str, answer: httpx.Response) -> RecipientOutcome:
+    """The outcome of one recipient sent through ``provider``'s gateway, answered ``answer``."""
     with respx.mock() as router:
-        router.post(url__regex=r".*/(messages|sender/sms)$").respond(200, html="<html>oops</html>")
+        router.post(url__regex=r".*/(messages|sender/sms)$").mock(return_value=answer)
         if provider == "sens":
             gateway: SensGateway | NhnGateway = SensGateway(
                 access_key="a", secret_key="s", service_id="svc", retry=NO_RETRIES, reconcile=False
@@ -131,8 +131,14 @@ async def test_a_malformed_send_answer_makes_the_batch_unknown_not_a_crash(provi
             gateway = NhnGateway(app_key="app-key", retry=NO_RETRIES, reconcile=False)
         async with gateway:
             report = await gateway.send(Message(sender="0212345678", text="x", recipients=["01000000001"]))
-    assert [outcome.status for outcome in report.outcomes] == [SendStatus.UNKNOWN]
-    assert report.outcomes[0].code == "MalformedResponseError"
+    (outcome,) = report.outcomes
+    return outcome
+
+
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
+async def test_a_malformed_send_answer_makes_the_batch_unknown_not_a_crash(provider: str) -> None:
+    outcome = await send_one(provider, httpx.Response(200, html="<html>oops</html>"))
+    assert (outcome.status, outcome.code) == (SendStatus.UNKNOWN, "MalformedResponseError")
 
 
 NULL_REQUEST_ID = {
@@ -156,15 +162,5 @@ NULL_REQUEST_ID = {
 async def test_a_null_request_id_is_malformed_not_the_text_none(provider: str) -> None:
     """cattrs alone would turn a null into the string "None": an ACCEPTED outcome with a
     request id that finds nothing. A null where the document promises text is malformed."""
-    with respx.mock() as router:
-        router.post(url__regex=r".*/(messages|sender/sms)$").respond(200, json=NULL_REQUEST_ID[provider])
-        if provider == "sens":
-            gateway: SensGateway | NhnGateway = SensGateway(
-                access_key="a", secret_key="s", service_id="svc", retry=NO_RETRIES, reconcile=False
-            )
-        else:
-            gateway = NhnGateway(app_key="app-key", retry=NO_RETRIES, reconcile=False)
-        async with gateway:
-            report = await gateway.send(Message(sender="0212345678", text="x", recipients=["01000000001"]))
-    (outcome,) = report.outcomes
+    outcome = await send_one(provider, httpx.Response(200, json=NULL_REQUEST_ID[provider]))
     assert (outcome.status, outcome.code, outcome.request_id) == (SendStatus.UNKNOWN, "MalformedResponseError", None)
