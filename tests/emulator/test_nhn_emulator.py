@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -256,6 +257,12 @@ async def test_message_results_and_sender_numbers(nhn: httpx.AsyncClient) -> Non
     assert results["totalCount"] == 1
     senders = (await nhn.get(f"{BASE}/sendNos")).json()["body"]["data"]
     assert "15446859" in [item["sendNo"] for item in senders]
+    # The document's N32 example: these keys, dates to the second (no fraction).
+    assert set(senders[0]) == {
+        "appKey", "serviceId", "sendNo", "useYn", "blockYn", "blockReason",
+        "createDate", "createUser", "updateDate", "updateUser",
+    }  # fmt: skip
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", senders[0]["createDate"])
 
 
 @pytest.mark.parametrize(

@@ -118,6 +118,11 @@ def envelope(body: Any, *, code: int = 0, message: str = "SUCCESS", status: int 
     )
 
 
+def format_seconds(moment: datetime) -> str:
+    """``yyyy-MM-dd HH:mm:ss``, as the sender number, tag and UID endpoints answer."""
+    return moment.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def format_time(moment: datetime | None) -> str | None:
     """``yyyy-MM-dd HH:mm:ss.S`` as NHN's look-ups answer."""
     if moment is None:
@@ -702,9 +707,9 @@ class NhnApi:
         """N32: registered sender numbers (all in use and unblocked), filtered by ``sendNo``,
         ``useYn`` and ``blockYn``."""
         query = request.query_params
-        now = format_time(self.clock.now())
+        now = format_seconds(self.clock.now())
         items = [
-            {"serviceId": 1, "sendNo": number, "useYn": "Y", "blockYn": "N", "blockReason": None,
+            {"appKey": None, "serviceId": 1, "sendNo": number, "useYn": "Y", "blockYn": "N", "blockReason": None,
              "createDate": now, "createUser": "emulator", "updateDate": now, "updateUser": "emulator"}
             for number in REGISTERED_SENDERS
         ]  # fmt: skip

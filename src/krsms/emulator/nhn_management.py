@@ -65,6 +65,7 @@ from krsms.emulator.nhn import (
     NhnRecipient,
     NhnTemplate,
     check_types,
+    format_seconds,
     format_time,
 )
 
@@ -123,11 +124,6 @@ MESSAGE_TYPES = frozenset({"SMS", "LMS", "MMS", "AUTH"})
 CONTENT_TYPES = frozenset({"NORMAL", "AD"})
 MAX_STATISTICS_SPAN = timedelta(days=31)
 MAX_OPERATORS = 3
-
-
-def _plain_time(moment: datetime) -> str:
-    """``yyyy-MM-dd HH:mm:ss`` as the tag and UID endpoints answer."""
-    return moment.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _random_id(length: int) -> str:
@@ -414,7 +410,7 @@ class NhnManagement:
             "masterStatusCode": status,
             "tagSendStatus": status,
             "sendNo": tag_send.send_no,
-            "requestDate": _plain_time(records[0].request_date if records else tag_send.created),
+            "requestDate": format_seconds(records[0].request_date if records else tag_send.created),
             "tagExpression": tag_send.tag_expression,
             "title": tag_send.title,
             "body": tag_send.body,
@@ -1022,8 +1018,8 @@ class NhnManagement:
         return {
             "tagId": tag.tag_id,
             "tagName": tag.name,
-            "createdDate": _plain_time(tag.created),
-            "updatedDate": _plain_time(tag.updated),
+            "createdDate": format_seconds(tag.created),
+            "updatedDate": format_seconds(tag.updated),
         }
 
     def _tag_name(self, body: dict[str, Any], tag_id: str | None) -> str:
@@ -1078,7 +1074,7 @@ class NhnManagement:
             "uid": uid.uid,
             "tags": [self._tag_item(self.tags[tag_id]) for tag_id in uid.tag_ids],
             "contacts": [
-                {"contactType": "PHONE_NUMBER", "contact": number, "createdDate": _plain_time(moment)}
+                {"contactType": "PHONE_NUMBER", "contact": number, "createdDate": format_seconds(moment)}
                 for number, moment in uid.phone_numbers.items()
             ],
         }
