@@ -68,6 +68,8 @@ def nhn_code(answer: httpx.Response) -> int:
         ("GET", f"{NHN}/categories", {"params": {"pageNum": "１"}}, -2011),
         ("GET", f"{NHN}/uids", {"params": {"limit": "１"}}, -7001),
         ("POST", f"{NHN}/uids", {"json": {"uids": [UID_WITH_FULLWIDTH]}}, -7001),
+        ("POST", f"{NHN}/attachfile/binaryUpload", {"json": {"fileName": "a.jpg", "createUser": 1, "fileBody": "/9g="}},
+         -9997),
     ],
 )  # fmt: skip
 async def test_nhn_answers_malformed_input_in_its_envelope(

@@ -212,6 +212,99 @@ async def test_an_mms_carries_an_uploaded_image(nhn: httpx.AsyncClient) -> None:
     assert item["title"] == "쿠폰"
 
 
+ATTACHMENT_KEYS = {
+    "fileId", "serviceId", "attachType", "templateId", "filePath", "fileName", "saveFileName", "fileSize",
+    "createDate", "createUser", "updateDate", "updateUser", "uploadType", "existFileName",
+}  # fmt: skip
+"""``attachFileList[]`` of N5/N6 and N25/N26, as the document's examples and tables show it."""
+MMS_ITEM_KEYS = {
+    "requestId", "requestDate", "resultDate", "templateId", "templateName", "categoryId", "categoryName", "title",
+    "body", "sendNo", "countryCode", "recipientNo", "msgStatus", "msgStatusName", "resultCode", "resultCodeName",
+    "telecomCode", "telecomCodeName", "mtPr", "sendType", "userId", "adYn", "attachFileList", "resultMessage",
+    "senderGroupingKey", "recipientGroupingKey",
+}  # fmt: skip
+"""An N5 item or the N6 data, as the document's examples show it."""
+RESERVATION_KEYS = {
+    "requestId", "recipientSeq", "requestDate", "sendNo", "recipientNo", "countryCode", "sendType", "messageType",
+    "adYn", "templateId", "templateParameter", "templateName", "title", "body", "messageStatus", "createUser",
+    "createDate", "updateDate", "attachFileList",
+}  # fmt: skip
+"""The N35 data, as the document's example shows it."""
+
+
+async def upload_sized_image(nhn: httpx.AsyncClient, size: int) -> int:
+    upload = {"fileName": "coupon.jpg", "createUser": "tester", "fileBody": base64.b64encode(b"\xff" * size).decode()}
+    return int((await nhn.post(f"{BASE}/attachfile/binaryUpload", json=upload)).json()["body"]["data"]["fileId"])
+
+
+def assert_documented_attachment(
+    item: dict[str, Any], *, file_id: int, size: int, owner: tuple[int | None, int | None, str | None]
+) -> None:
+    """One N5/N6/N25/N26 ``attachFileList`` entry of the upload of ``coupon.jpg`` by ``tester``:
+    every documented key; ``owner`` is its (serviceId, attachType, templateId)."""
+    assert set(item) == ATTACHMENT_KEYS
+    assert (item["fileId"], item["fileName"], item["createUser"]) == (file_id, "coupon.jpg", "tester")
+    assert item["fileSize"] == size
+    assert type(item["fileSize"]) is int
+    assert (item["serviceId"], item["attachType"], item["templateId"]) == owner
+    assert (item["updateDate"], item["updateUser"], item["uploadType"]) == (None, None, "TEMPORARY")
+    assert isinstance(item["filePath"], str)
+    # The examples: "createDate": "2023-09-18 14:03:11.0", "saveFileName": "20230918bc7eyh0.jpg" (the upload's
+    # date, seven letters or digits, the file's extension), the same in existFileName.
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d", item["createDate"])
+    assert re.fullmatch(r"\d{8}[A-Za-z0-9]{7}\.jpg", item["saveFileName"])
+    assert item["saveFileName"][:8] == item["createDate"][:10].replace("-", "")
+    assert item["existFileName"] == item["saveFileName"]
+
+
+async def test_mms_look_ups_answer_every_documented_attachment_key(nhn: httpx.AsyncClient) -> None:
+    file_id = await upload_sized_image(nhn, 200)
+    body = sms("01000000001", title="쿠폰", attachFileIdList=[file_id])
+    request_id = (await nhn.post(f"{BASE}/sender/mms", json=body)).json()["body"]["data"]["requestId"]
+    listed = (await nhn.get(f"{BASE}/sender/mms", params={"requestId": request_id})).json()["body"]["data"][0]
+    one = (await nhn.get(f"{BASE}/sender/mms/{request_id}", params={"mtPr": 1})).json()["body"]["data"]
+    for item in (listed, one):
+        assert set(item) == MMS_ITEM_KEYS
+        # A send's attachment belongs to no template: null owner fields, as the examples show.
+        assert_documented_attachment(item["attachFileList"][0], file_id=file_id, size=200, owner=(None, None, None))
+    assert listed["attachFileList"] == one["attachFileList"]
+
+
+async def test_a_template_answers_every_documented_attachment_key(nhn: httpx.AsyncClient) -> None:
+    file_id = await upload_sized_image(nhn, 300)
+    fields = {
+        "categoryId": 1, "templateId": "promo", "templateName": "쿠폰", "sendNo": "15446859", "sendType": "1",
+        "title": "쿠폰", "body": "쿠폰 도착", "useYn": "Y", "attachFileIdList": [file_id],
+    }  # fmt: skip
+    assert code_of(await nhn.post(f"{BASE}/templates", json=fields)) == 0
+    listed = (await nhn.get(f"{BASE}/templates")).json()["body"]["data"][0]
+    one = (await nhn.get(f"{BASE}/templates/promo")).json()["body"]["data"]
+    for item in (listed, one):
+        # attachType 2 is a template's attachment (0 temporary, 1 upload, 2 template).
+        owner = (item["serviceId"], 2, "promo")
+        assert_documented_attachment(item["attachFileList"][0], file_id=file_id, size=300, owner=owner)
+        assert type(item["serviceId"]) is int
+
+
+async def test_one_reservation_always_answers_its_attachment_list(nhn: httpx.AsyncClient) -> None:
+    when = (datetime.now(SEOUL) + timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
+    file_id = await upload_sized_image(nhn, 10)
+    sent = [
+        (await nhn.post(f"{BASE}/sender/{path}", json=sms("01000000001", requestDate=when, **fields))).json()
+        for path, fields in (("sms", {}), ("mms", {"title": "쿠폰", "attachFileIdList": [file_id]}))
+    ]
+    sms_reservation, mms_reservation = [
+        (await nhn.get(f"{BASE}/reservations/{answer['body']['data']['requestId']}/1")).json()["body"]["data"]
+        for answer in sent
+    ]
+    assert set(sms_reservation) == set(mms_reservation) == RESERVATION_KEYS
+    assert sms_reservation["attachFileList"] == []
+    # N35's example and table give an attachment only its ID, path and name.
+    [attachment] = mms_reservation["attachFileList"]
+    assert set(attachment) == {"fileId", "filePath", "fileName"}
+    assert (attachment["fileId"], attachment["fileName"]) == (file_id, "coupon.jpg")
+
+
 @pytest.mark.parametrize(
     ("name", "size", "code"), [("a.png", 10, -2003), ("a.jpg", 300 * 1024 + 1, -2005), ("", 10, -2002)]
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import re
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -285,6 +286,24 @@ async def test_a_tag_send_without_auto_send_waits_undelivered(nhn: httpx.AsyncCl
     assert [(item["autoSendYn"], item["masterStatusCode"]) for item in listed["data"]] == [("N", "READY")]
     sent = ok(await nhn.get(f"{BASE}/sender/sms", params={"requestId": request_id}))
     assert [(item["msgStatus"], item["resultDate"]) for item in sent["data"]] == [("1", None)]
+
+
+async def test_a_tag_send_list_answers_every_documented_key(nhn: httpx.AsyncClient) -> None:
+    vip = await tag(nhn, "VIP")
+    contact = [{"contactType": "PHONE_NUMBER", "contact": "01000000001"}]
+    ok(await nhn.post(f"{BASE}/uids", json={"uids": [{"uid": "a", "tagIds": [vip], "contacts": contact}]}))
+    body = {"body": "안내", "sendNo": "15446859", "tagExpression": [vip], "userId": "tester"}
+    request_id = ok(await nhn.post(f"{BASE}/tag-sender/sms", json=body))["data"]["requestId"]
+    [item] = ok(await nhn.get(f"{BASE}/tag-sender", params={"sendType": "0", "requestId": request_id}))["data"]
+    # N15: the example's keys, plus tagSendStatus, senderName and senderMail from its table.
+    assert set(item) == {
+        "requestId", "requestIp", "sendType", "templateId", "templateName", "masterStatusCode", "sendNo",
+        "requestDate", "tagExpression", "title", "body", "adYn", "autoSendYn", "sendErrorCount", "createUser",
+        "createDate", "updateUser", "updateDate", "tagSendStatus", "senderName", "senderMail",
+    }  # fmt: skip
+    assert (item["senderName"], item["senderMail"]) == (None, None)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", item["requestDate"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d", item["createDate"])
 
 
 async def test_the_block_list_round_trips_and_blocks_advertisements(nhn: httpx.AsyncClient) -> None:

@@ -99,6 +99,14 @@ SENDER_FILTERS = ("sendNo", "useYn", "blockYn")
 """Query parameters of N32 that filter on the answered field of the same name."""
 LIST_KINDS = {"sms": "0", "mms": "1", "auth/sms": "2"}
 SUCCESS_CODE = "1000"
+SERVICE_ID = 1
+"""The emulated app's ``serviceId`` (the document's examples show NHN's own, e.g. 71191)."""
+TEMPLATE_ATTACH_TYPE = 2
+"""``attachType`` of a template's attachment (0 temporary, 1 upload, 2 template)."""
+UPLOAD_TYPE = "TEMPORARY"
+"""``uploadType`` of every attachment: the only value the document's examples show."""
+SAVE_NAME_RANDOM_CHARS = 7
+"""Random characters in a ``saveFileName`` after the upload date (``20230918KKkqQC0.jpg``)."""
 
 
 class Failure(Exception):
@@ -121,6 +129,11 @@ def envelope(body: Any, *, code: int = 0, message: str = "SUCCESS", status: int 
 def format_seconds(moment: datetime) -> str:
     """``yyyy-MM-dd HH:mm:ss``, as the sender number, tag and UID endpoints answer."""
     return moment.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def random_id(length: int) -> str:
+    """``length`` random ASCII letters and digits."""
+    return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(length))
 
 
 def format_time(moment: datetime | None) -> str | None:
@@ -175,6 +188,21 @@ class NhnRecipient:
 
 
 @attrs.define(kw_only=True)
+class NhnFile:
+    """An uploaded MMS image (N18)."""
+
+    file_id: int
+    name: str
+    path: str
+    save_name: str
+    """The name NHN stores the file under (``saveFileName``/``existFileName``)."""
+    size: int
+    """Bytes."""
+    create_user: str | None
+    created: datetime
+
+
+@attrs.define(kw_only=True)
 class NhnCategory:
     """A template category (N19)."""
 
@@ -215,7 +243,7 @@ class NhnState:
 
     recipients: list[NhnRecipient] = attrs.field(factory=list)
     by_request: dict[str, list[NhnRecipient]] = attrs.field(factory=dict)
-    files: dict[int, dict[str, Any]] = attrs.field(factory=dict)
+    files: dict[int, NhnFile] = attrs.field(factory=dict)
     categories: dict[int, NhnCategory] = attrs.field(factory=dict)
     templates: dict[str, NhnTemplate] = attrs.field(factory=dict)
     blocked: dict[tuple[str, str], datetime] = attrs.field(factory=dict)
@@ -356,9 +384,7 @@ class NhnApi:
             raise Failure(-1006, "MMS는 국외로 발송할 수 없음")
         now = self.clock.now()
         reserve_at = self._reservation(body.get("requestDate"), now)
-        request_id = now.strftime("%Y%m%d%H%M%S") + "".join(
-            secrets.choice(string.ascii_letters + string.digits) for _ in range(11)
-        )
+        request_id = now.strftime("%Y%m%d%H%M%S") + random_id(11)
         stored: list[NhnRecipient] = []
         deliveries: list[Delivery] = []
         results = []
@@ -547,13 +573,44 @@ class NhnApi:
         }
         if record.send_type == "1":
             item["title"] = record.title
-            item["attachFileList"] = [self.attachment(file_id) for file_id in record.file_ids]
+            # A send's attachment belongs to no template: serviceId, attachType and templateId
+            # are null, as the N5/N6 example shows.
+            item["attachFileList"] = [self.attachment_detail(file_id) for file_id in record.file_ids]
         return item
 
     def attachment(self, file_id: int) -> dict[str, Any]:
-        """One ``attachFileList`` entry of a look-up: the stored file's id, path and name."""
+        """One ``attachFileList`` entry of a reservation: the stored file's id, path and name."""
         stored = self.state.files[file_id]
-        return {"fileId": file_id, "filePath": stored["filePath"], "fileName": stored["fileName"]}
+        return {"fileId": file_id, "filePath": stored.path, "fileName": stored.name}
+
+    def attachment_detail(
+        self,
+        file_id: int,
+        *,
+        service_id: int | None = None,
+        attach_type: int | None = None,
+        template_id: str | None = None,
+    ) -> dict[str, Any]:
+        """One ``attachFileList`` entry of a send (N5/N6) or template (N25/N26) look-up: the
+        stored upload, with the owner fields the caller gives. ``updateDate``/``updateUser``
+        are null: the emulator never modifies an uploaded file."""
+        stored = self.state.files[file_id]
+        return {
+            "fileId": file_id,
+            "serviceId": service_id,
+            "attachType": attach_type,
+            "templateId": template_id,
+            "filePath": stored.path,
+            "fileName": stored.name,
+            "saveFileName": stored.save_name,
+            "fileSize": stored.size,
+            "createDate": format_time(stored.created),
+            "createUser": stored.create_user,
+            "updateDate": None,
+            "updateUser": None,
+            "uploadType": UPLOAD_TYPE,
+            "existFileName": stored.save_name,
+        }
 
     @staticmethod
     def page(items: list[Any], request: Request) -> dict[str, Any]:
@@ -685,6 +742,7 @@ class NhnApi:
         body = await self.read_json(request)
         if not isinstance(body, dict) or set(body) - {"fileName", "createUser", "fileBody"}:
             raise Failure(-9997, "유효하지 않은 JSON 형식")
+        check_types(body, {"createUser": str})
         name = body.get("fileName")
         if not isinstance(name, str) or not name or len(name) > 45:
             raise Failure(-2002, "첨부 파일 이름이 유효하지 않음")
@@ -698,10 +756,18 @@ class NhnApi:
             raise Failure(-2004, "첨부 파일이 존재하지 않음")
         if len(content) > MAX_FILE_BYTES:
             raise Failure(-2005, "첨부 파일 크기가 300KB 초과")
-        file_id = next(self._file_ids)
-        path = f"0/toast-mt-{self.clock.now():%Y-%m-%d}/{file_id}"
-        self.state.files[file_id] = {"fileId": file_id, "fileName": name, "filePath": path}
-        return {"data": dict(self.state.files[file_id])}
+        file_id, now = next(self._file_ids), self.clock.now()
+        stored = NhnFile(
+            file_id=file_id,
+            name=name,
+            path=f"0/toast-mt-{now:%Y-%m-%d}/{file_id}",
+            save_name=f"{now:%Y%m%d}{random_id(SAVE_NAME_RANDOM_CHARS)}{name[name.rindex('.') :]}",
+            size=len(content),
+            create_user=body.get("createUser"),
+            created=now,
+        )
+        self.state.files[file_id] = stored
+        return {"data": {"fileId": file_id, "fileName": stored.name, "filePath": stored.path}}
 
     async def sender_numbers(self, request: Request) -> Any:
         """N32: registered sender numbers (all in use and unblocked), filtered by ``sendNo``,
@@ -709,15 +775,18 @@ class NhnApi:
         query = request.query_params
         now = format_seconds(self.clock.now())
         items = [
-            {"appKey": None, "serviceId": 1, "sendNo": number, "useYn": "Y", "blockYn": "N", "blockReason": None,
-             "createDate": now, "createUser": "emulator", "updateDate": now, "updateUser": "emulator"}
+            {"appKey": None, "serviceId": SERVICE_ID, "sendNo": number, "useYn": "Y", "blockYn": "N",
+             "blockReason": None, "createDate": now, "createUser": "emulator", "updateDate": now,
+             "updateUser": "emulator"}
             for number in REGISTERED_SENDERS
         ]  # fmt: skip
         return self.page([item for item in items if _matches(item, query, SENDER_FILTERS)], request)
 
     # -- reservations ---------------------------------------------------------------------
 
-    def _reservation_item(self, record: NhnRecipient) -> dict[str, Any]:
+    def _reservation_item(self, record: NhnRecipient, *, detail: bool = False) -> dict[str, Any]:
+        """An N34 item, or with ``detail`` the N35 data: that always answers ``attachFileList``
+        (empty for an SMS), as its example and table show; N34 keeps it for LMS/MMS only."""
         status = {"1": "RESERVED", "4": "CANCEL", "3": "COMPLETED", "0": "FAILED"}[record.status]
         item = {
             "requestId": record.request_id,
@@ -739,7 +808,7 @@ class NhnApi:
             "createDate": format_time(record.create_date),
             "updateDate": format_time(record.result_date or record.create_date),
         }
-        if record.send_type == "1":
+        if detail or record.send_type == "1":
             item["attachFileList"] = [self.attachment(file_id) for file_id in record.file_ids]
         return item
 
@@ -769,7 +838,7 @@ class NhnApi:
         self.settle_due()
         for record in self.state.by_request.get(request.path_params["requestId"], []):
             if str(record.seq) == request.path_params["recipientSeq"] and record.reserved:
-                return {"data": self._reservation_item(record)}
+                return {"data": self._reservation_item(record, detail=True)}
         raise Failure(-2008, "요청 ID가 유효하지 않음")
 
     async def cancel_reservations(self, request: Request) -> Any:

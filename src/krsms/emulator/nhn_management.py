@@ -46,8 +46,6 @@ import csv
 import io
 import itertools
 import json
-import secrets
-import string
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -59,6 +57,8 @@ from starlette.responses import Response
 from krsms.emulator.clock import SEOUL
 from krsms.emulator.inputs import is_digits
 from krsms.emulator.nhn import (
+    SERVICE_ID,
+    TEMPLATE_ATTACH_TYPE,
     Failure,
     NhnApi,
     NhnCategory,
@@ -67,6 +67,7 @@ from krsms.emulator.nhn import (
     check_types,
     format_seconds,
     format_time,
+    random_id,
 )
 
 YES_NO = ("Y", "N")
@@ -124,10 +125,6 @@ MESSAGE_TYPES = frozenset({"SMS", "LMS", "MMS", "AUTH"})
 CONTENT_TYPES = frozenset({"NORMAL", "AD"})
 MAX_STATISTICS_SPAN = timedelta(days=31)
 MAX_OPERATORS = 3
-
-
-def _random_id(length: int) -> str:
-    return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(length))
 
 
 def _fields(body: Any, allowed: frozenset[str]) -> dict[str, Any]:
@@ -407,6 +404,9 @@ class NhnManagement:
             "sendType": tag_send.send_type,
             "templateId": tag_send.template_id,
             "templateName": self.api.template_names(tag_send.template_id)["templateName"],
+            # In the table, not the example; null: a tag send request carries no sender name or mail.
+            "senderName": None,
+            "senderMail": None,
             "masterStatusCode": status,
             "tagSendStatus": status,
             "sendNo": tag_send.send_no,
@@ -521,8 +521,8 @@ class NhnManagement:
                         "receiveDate": format_time(record.result_date),
                         "attachFileList": [
                             {
-                                "filePath": self.state.files[file_id]["filePath"],
-                                "fileName": self.state.files[file_id]["fileName"],
+                                "filePath": self.state.files[file_id].path,
+                                "fileName": self.state.files[file_id].name,
                                 "fileSize": None,
                                 "fileSequence": sequence,
                                 "createDate": format_time(record.create_date),
@@ -632,7 +632,7 @@ class NhnManagement:
         names = self.api.template_names(template.template_id)
         return {
             "templateId": template.template_id,
-            "serviceId": 1,
+            "serviceId": SERVICE_ID,
             "categoryId": template.category_id,
             "categoryName": names["categoryName"],
             "sort": 0,
@@ -652,17 +652,9 @@ class NhnManagement:
             "updateDate": format_time(template.updated),
             "updateUser": None,
             "attachFileList": [
-                {
-                    "fileId": file_id,
-                    "serviceId": 1,
-                    "attachType": 2,
-                    "templateId": template.template_id,
-                    "filePath": self.state.files[file_id]["filePath"],
-                    "fileName": self.state.files[file_id]["fileName"],
-                    "fileSize": None,
-                    "createDate": format_time(template.created),
-                    "createUser": None,
-                }
+                self.api.attachment_detail(
+                    file_id, service_id=SERVICE_ID, attach_type=TEMPLATE_ATTACH_TYPE, template_id=template.template_id
+                )
                 for file_id in template.file_ids
             ],
         }
@@ -950,7 +942,7 @@ class NhnManagement:
             writer.writerow(row + ([record.title, record.body] if with_text else []))
         now = self.clock.now()
         download = Download(
-            download_id=now.strftime("%Y%m%d%H%M%S") + _random_id(11),
+            download_id=now.strftime("%Y%m%d%H%M%S") + random_id(11),
             parameter=body,
             rows=len(records),
             content=output.getvalue().encode("utf-8"),
@@ -1038,9 +1030,9 @@ class NhnManagement:
         """N41: add a tag (names are unique)."""
         body = _fields(await self.api.read_json(request), frozenset({"tagName"}))
         name = self._tag_name(body, None)
-        tag_id = _random_id(8)
+        tag_id = random_id(8)
         while tag_id in self.tags:
-            tag_id = _random_id(8)
+            tag_id = random_id(8)
         now = self.clock.now()
         self.tags[tag_id] = Tag(tag_id=tag_id, name=name, created=now, updated=now)
         return {"data": {"tagId": tag_id}}
