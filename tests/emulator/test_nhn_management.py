@@ -71,6 +71,15 @@ async def tag(nhn: httpx.AsyncClient, name: str) -> str:
     return str(ok(await nhn.post(f"{BASE}/tags", json={"tagName": name}))["data"]["tagId"])
 
 
+async def tag_send_to_one_vip(nhn: httpx.AsyncClient, **fields: str) -> str:
+    """A tag SMS (N13) to a VIP tag of one UID with one phone number; its request id."""
+    vip = await tag(nhn, "VIP")
+    contact = [{"contactType": "PHONE_NUMBER", "contact": "01000000001"}]
+    ok(await nhn.post(f"{BASE}/uids", json={"uids": [{"uid": "a", "tagIds": [vip], "contacts": contact}]}))
+    body = {"body": "안내", "sendNo": "15446859", "tagExpression": [vip], **fields}
+    return str(ok(await nhn.post(f"{BASE}/tag-sender/sms", json=body))["data"]["requestId"])
+
+
 async def test_categories_round_trip(nhn: httpx.AsyncClient) -> None:
     created = ok(await nhn.post(f"{BASE}/categories", json={"categoryName": "공지", "useYn": "Y", "createUser": "me"}))
     category = created["data"]
@@ -274,11 +283,7 @@ async def test_a_tag_send_resolves_its_recipients(nhn: httpx.AsyncClient, app: S
 
 
 async def test_a_tag_send_without_auto_send_waits_undelivered(nhn: httpx.AsyncClient) -> None:
-    vip = await tag(nhn, "VIP")
-    contact = [{"contactType": "PHONE_NUMBER", "contact": "01000000001"}]
-    ok(await nhn.post(f"{BASE}/uids", json={"uids": [{"uid": "a", "tagIds": [vip], "contacts": contact}]}))
-    body = {"body": "안내", "sendNo": "15446859", "tagExpression": [vip], "autoSendYn": "N"}
-    request_id = ok(await nhn.post(f"{BASE}/tag-sender/sms", json=body))["data"]["requestId"]
+    request_id = await tag_send_to_one_vip(nhn, autoSendYn="N")
     start, end = window(minutes=5)
     listed = ok(
         await nhn.get(f"{BASE}/tag-sender", params={"sendType": "0", "startRequestDate": start, "endRequestDate": end})
@@ -289,11 +294,7 @@ async def test_a_tag_send_without_auto_send_waits_undelivered(nhn: httpx.AsyncCl
 
 
 async def test_a_tag_send_list_answers_every_documented_key(nhn: httpx.AsyncClient) -> None:
-    vip = await tag(nhn, "VIP")
-    contact = [{"contactType": "PHONE_NUMBER", "contact": "01000000001"}]
-    ok(await nhn.post(f"{BASE}/uids", json={"uids": [{"uid": "a", "tagIds": [vip], "contacts": contact}]}))
-    body = {"body": "안내", "sendNo": "15446859", "tagExpression": [vip], "userId": "tester"}
-    request_id = ok(await nhn.post(f"{BASE}/tag-sender/sms", json=body))["data"]["requestId"]
+    request_id = await tag_send_to_one_vip(nhn, userId="tester")
     [item] = ok(await nhn.get(f"{BASE}/tag-sender", params={"sendType": "0", "requestId": request_id}))["data"]
     # N15: the example's keys, plus tagSendStatus, senderName and senderMail from its table.
     assert set(item) == {
