@@ -409,5 +409,10 @@ async def test_a_tag_mms_with_a_template_and_image(nhn: httpx.AsyncClient) -> No
     one = ok(await nhn.get(f"{BASE}/tag-sender/{request_id}/1"))["data"]
     assert (one["messageType"], one["title"], one["body"]) == ("MMS", "쿠폰", "쿠폰 도착")
     assert [item["fileName"] for item in one["attachFileList"]] == ["a.jpg"]
+    # N17's table: the file's size (Long) and its own dates, not the send's.
+    (attached,) = one["attachFileList"]
+    assert (attached["fileSize"], attached["fileSequence"]) == (20, 1)
+    uploaded = ok(await nhn.get(f"{BASE}/templates/promo"))["data"]["attachFileList"][0]
+    assert attached["createDate"] == uploaded["createDate"]
     listed = ok(await nhn.get(f"{BASE}/tag-sender", params={"sendType": "1", "requestId": request_id}))
     assert (listed["data"][0]["templateName"], listed["data"][0]["title"]) == ("환영", "쿠폰")

@@ -521,14 +521,16 @@ class NhnManagement:
                         "receiveDate": format_time(record.result_date),
                         "attachFileList": [
                             {
-                                "filePath": self.state.files[file_id].path,
-                                "fileName": self.state.files[file_id].name,
-                                "fileSize": None,
+                                "filePath": stored.path,
+                                "fileName": stored.name,
+                                "fileSize": stored.size,
                                 "fileSequence": sequence,
-                                "createDate": format_time(record.create_date),
-                                "updateDate": format_time(record.create_date),
+                                "createDate": format_time(stored.created),
+                                "updateDate": format_time(stored.created),  # uploads never change
                             }
-                            for sequence, file_id in enumerate(record.file_ids, start=1)
+                            for sequence, stored in enumerate(
+                                (self.state.files[file_id] for file_id in record.file_ids), start=1
+                            )
                         ],
                     }
                 }
