@@ -256,8 +256,10 @@ def send(
         reserve_at=reserve_at.replace(tzinfo=SEOUL) if reserve_at and reserve_at.tzinfo is None else reserve_at,
     )
 
+    received: list[signal.Signals] = []
+
     async def run() -> int:
-        stop_on_sigterm()
+        stop_on_signals(received)
         async with sending.make_gateway(
             credentials,
             base_url=base_url,
@@ -295,23 +297,41 @@ def send(
         console.print(
             Text(f"interrupted: settled recipients are in {results}; run again with --resume"), soft_wrap=True
         )
-        raise typer.Exit(130 if isinstance(interruption, KeyboardInterrupt) else 143) from None
+        interrupted = isinstance(interruption, KeyboardInterrupt) or signal.SIGINT in received
+        raise typer.Exit(130 if interrupted else 143) from None
     raise typer.Exit(code)
 
 
-def stop_on_sigterm() -> None:
-    """Let SIGTERM (``kill``, ``docker stop``, systemd) cancel the running command like Ctrl-C
-    does, so batches in flight are settled and written before exiting, instead of the process
-    dying with them unrecorded (a later ``--resume`` could then send them twice)."""
+def stop_on_signals(received: list[signal.Signals]) -> None:
+    """Let SIGTERM (``kill``, ``docker stop``, systemd) and Ctrl-C cancel the running command,
+    so batches in flight are settled and written before exiting, instead of the process dying
+    with them unrecorded (a later ``--resume`` could then send them twice). Each signal caught
+    is appended to ``received``.
+
+    ``asyncio.run`` turns Ctrl-C into such a cancellation itself from Python 3.11 on, and
+    then owns SIGINT; Python 3.10 raises KeyboardInterrupt wherever the loop happens to be,
+    cancelling the batches in flight at once. SIGINT is taken here only while it still has
+    Python's default handler: not when asyncio owns it, nor when it is ignored (a job started
+    in the background).
+    """
     main = asyncio.current_task()
     if main is None:
         return
     loop = asyncio.get_running_loop()
-    if sys.platform == "win32":
-        # asyncio's Windows loops take no signal handlers: a plain one hands the cancel to the loop.
-        signal.signal(signal.SIGTERM, lambda *_: loop.call_soon_threadsafe(main.cancel))
-    else:
-        loop.add_signal_handler(signal.SIGTERM, main.cancel)
+
+    def stop(caught: signal.Signals) -> None:
+        received.append(caught)
+        main.cancel()
+
+    taken = [signal.SIGTERM]
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        taken.append(signal.SIGINT)
+    for each in taken:
+        if sys.platform == "win32":
+            # asyncio's Windows loops take no signal handlers: a plain one hands the cancel to the loop.
+            signal.signal(each, lambda number, _: loop.call_soon_threadsafe(stop, signal.Signals(number)))
+        else:
+            loop.add_signal_handler(each, stop, each)
 
 
 @app.command()
