@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from krsms import ValidationError
 from krsms.text import (
     MessageKind,
-    TextLimits,
     byte_length,
     check_body,
     check_subject,
@@ -60,17 +59,17 @@ def test_lms_allows_2000_bytes_and_not_2001() -> None:
         check_body("가" * 1000 + "a", MessageKind.LMS)
 
 
-def test_character_caps_apply_when_a_provider_sets_them() -> None:
-    limits = TextLimits(sms_chars=5)
-    with pytest.raises(ValidationError, match="6 characters; SMS allows 5"):
-        check_body("abcdef", MessageKind.SMS, limits=limits)
-
-
 def test_subject_is_capped_at_40_bytes() -> None:
     check_subject("가" * 20)
     with pytest.raises(ValidationError) as caught:
         check_subject("가" * 20 + "a")
     assert caught.value.field == "subject"
+
+
+def test_choose_kind_names_the_field_of_a_character_it_cannot_send() -> None:
+    with pytest.raises(ValidationError) as caught:
+        choose_kind("안녕\x07", field="recipients[3].text")
+    assert caught.value.field == "recipients[3].text"
 
 
 def test_emoji_is_rejected_with_its_position() -> None:
@@ -105,6 +104,9 @@ def test_empty_text_is_refused() -> None:
         ("02-123-4567", "021234567"),
         ("1544-6859", "15446859"),
         ("(02) 1234.5678", "0212345678"),
+        ("0505-123-4567", "05051234567"),
+        ("011-123-4567", "0111234567"),
+        ("1600 1234", "16001234"),
     ],
 )
 def test_numbers_are_normalised(raw: str, expected: str) -> None:
@@ -118,6 +120,30 @@ def test_bad_numbers_are_refused_and_masked(raw: str) -> None:
     assert caught.value.field == "recipients[0].number"
     if len(raw) > 8:
         assert raw not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "82-10-1234-5678",  # the international form without '+': would go to 821012345678 in Korea
+        "821012345678",
+        "0082-10-1234-5678",  # an international call prefix
+        "10-1234-5678",  # the leading 0 lost (a spreadsheet's number column)
+        "12345678",
+        "1234-5678-90",
+    ],
+)
+def test_a_number_no_one_can_dial_in_korea_is_refused(raw: str) -> None:
+    with pytest.raises(ValidationError, match="is not a Korean number as dialled in Korea") as caught:
+        normalize_number(raw, field="recipients[0].number")
+    assert caught.value.limit == "0... or 15xx/16xx/18xx-xxxx"
+    assert raw.replace("-", "") not in str(caught.value)
+
+
+def test_an_010_number_has_11_digits() -> None:
+    with pytest.raises(ValidationError, match="010 with 11 digits"):
+        normalize_number("010-123-4567")
+    assert normalize_number("016-123-4567") == "0161234567"  # the older 01x kept 10 digits
 
 
 @given(st.from_regex(r"010[0-9]{8}", fullmatch=True))

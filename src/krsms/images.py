@@ -10,6 +10,8 @@ from krsms.errors import ValidationError
 
 MAX_IMAGE_BYTES = 300 * 1024
 IMAGE_SUFFIXES = (".jpg", ".jpeg")
+JPEG_SIGNATURE = b"\xff\xd8\xff"
+"""Start of image, then the first marker: how every JPEG file begins."""
 _START_OF_FRAME = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
 
 
@@ -59,7 +61,7 @@ def check_jpeg(
             limit="300 KB",
             value=len(content),
         )
-    if not content.startswith(b"\xff\xd8"):
+    if not content.startswith(JPEG_SIGNATURE):
         raise ValidationError("content", "is not a JPEG image", limit="JPEG", value=content[:4].hex())
     if max_size is not None:
         dimensions = jpeg_dimensions(content)

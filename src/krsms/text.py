@@ -36,24 +36,22 @@ class MessageKind(enum.Enum):
 
 @attrs.frozen(kw_only=True)
 class TextLimits:
-    """Length limits of one provider: EUC-KR bytes, and characters where the provider caps them."""
+    """Length limits of one provider, in EUC-KR bytes."""
 
     sms_bytes: int = 90
     long_bytes: int = 2000
     """Body of an LMS or MMS."""
     subject_bytes: int = 40
-    sms_chars: int | None = None
-    long_chars: int | None = None
-    subject_chars: int | None = None
 
 
 STANDARD_LIMITS = TextLimits()
 """The limits both providers document: SMS 90 bytes, LMS/MMS 2,000 bytes, subject 40 bytes."""
 
 
-def byte_length(text: str) -> int:
-    """Length of ``text`` in EUC-KR bytes; raises ValidationError for unencodable characters."""
-    return len(encode(text, field="text"))
+def byte_length(text: str, *, field: str = "text") -> int:
+    """Length of ``text`` in EUC-KR bytes; raises ValidationError, naming ``field``, for
+    unencodable characters."""
+    return len(encode(text, field=field))
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -101,13 +99,16 @@ def unencodable_characters(text: str) -> list[tuple[int, str]]:
     return found
 
 
-def choose_kind(text: str, *, has_images: bool = False, limits: TextLimits = STANDARD_LIMITS) -> MessageKind:
-    """SMS when ``text`` fits an SMS, else LMS; MMS whenever images are attached."""
+def choose_kind(
+    text: str, *, has_images: bool = False, limits: TextLimits = STANDARD_LIMITS, field: str = "text"
+) -> MessageKind:
+    """SMS when ``text`` fits an SMS, else LMS; MMS whenever images are attached.
+
+    Raises ValidationError, naming ``field``, when ``text`` has a character that cannot be sent.
+    """
     if has_images:
         return MessageKind.MMS
-    if byte_length(text) <= limits.sms_bytes and (limits.sms_chars is None or len(text) <= limits.sms_chars):
-        return MessageKind.SMS
-    return MessageKind.LMS
+    return MessageKind.SMS if byte_length(text, field=field) <= limits.sms_bytes else MessageKind.LMS
 
 
 def check_body(text: str, kind: MessageKind, *, field: str = "text", limits: TextLimits = STANDARD_LIMITS) -> None:
@@ -116,49 +117,25 @@ def check_body(text: str, kind: MessageKind, *, field: str = "text", limits: Tex
         raise ValidationError(field, "must not be empty", limit="at least 1 character", value=text)
     size = len(encode(text, field=field))
     if kind is MessageKind.AUTO:
-        kind = choose_kind(text, limits=limits)
+        kind = MessageKind.SMS if size <= limits.sms_bytes else MessageKind.LMS
     if kind is MessageKind.SMS:
-        _check_size(
-            field,
-            size,
-            len(text),
-            limits.sms_bytes,
-            limits.sms_chars,
-            "SMS",
-            "(use LMS or shorten)",
-        )
+        _check_size(field, size, limits.sms_bytes, "SMS", "(use LMS or shorten)")
     else:
-        _check_size(field, size, len(text), limits.long_bytes, limits.long_chars, kind.value, "(shorten it)")
+        _check_size(field, size, limits.long_bytes, kind.value, "(shorten it)")
 
 
 def check_subject(subject: str, *, field: str = "subject", limits: TextLimits = STANDARD_LIMITS) -> None:
     """Raise ValidationError unless ``subject`` fits the subject limits."""
-    size = len(encode(subject, field=field))
-    _check_size(
-        field,
-        size,
-        len(subject),
-        limits.subject_bytes,
-        limits.subject_chars,
-        "a subject",
-        "(shorten it)",
-    )
+    _check_size(field, len(encode(subject, field=field)), limits.subject_bytes, "a subject", "(shorten it)")
 
 
-def _check_size(field: str, size: int, chars: int, max_bytes: int, max_chars: int | None, what: str, hint: str) -> None:
+def _check_size(field: str, size: int, max_bytes: int, what: str, hint: str) -> None:
     if size > max_bytes:
         raise ValidationError(
             field,
             f"is {size} bytes in EUC-KR; {what} allows {max_bytes} {hint}",
             limit=f"{max_bytes} bytes",
             value=size,
-        )
-    if max_chars is not None and chars > max_chars:
-        raise ValidationError(
-            field,
-            f"is {chars} characters; {what} allows {max_chars} {hint}",
-            limit=f"{max_chars} characters",
-            value=chars,
         )
 
 
@@ -175,17 +152,20 @@ MAX_NUMBER_DIGITS = 20
 def is_clean_mobile(raw: str) -> bool:
     """Whether ``raw`` is already a normalised Korean mobile number (``01012345678``): the
     common case of bulk sends, which :func:`normalize_number` returns unchanged."""
-    return len(raw) in (10, 11) and raw[:3] in _MOBILE_PREFIXES and raw.isascii() and raw.isdigit()
+    return len(raw) == 11 and raw.startswith("010") and raw.isascii() and raw.isdigit()
 
 
 def normalize_number(raw: str, *, field: str = "number", country_code: str = KOREA) -> str:
     """Strip separators from a phone number and validate it.
 
     ``"010-1234-5678"``, ``"010 1234 5678"`` and ``"+82 10-1234-5678"`` all become
-    ``"01012345678"`` (``"+82 1544-6859"``: ``"15446859"``). Korean mobile numbers (01x)
-    must have 10 or 11 digits; other numbers 8 to 20 digits. With another ``country_code``
-    the number is that country's, as dialled there (a ``+<code>`` prefix must match it and
-    is dropped): digits only, 4 to 20 of them. The error message masks the number.
+    ``"01012345678"`` (``"+82 1544-6859"``: ``"15446859"``). A Korean number is dialled
+    within Korea, 8 to 20 digits: it starts with 0 (010 mobiles have 11 digits, other 01x 10
+    or 11), or is an 8-digit representative number (15xx, 16xx, 18xx).
+    ``"821012345678"`` (the international form without ``+``) and ``"0082..."`` are refused
+    rather than sent to a number that does not exist. With another ``country_code`` the
+    number is that country's, as dialled there (a ``+<code>`` prefix must match it and is
+    dropped): digits only, 4 to 20 of them. The error message masks the number.
     """
     if country_code != KOREA:
         return _foreign_number(raw, field=field, country_code=country_code)
@@ -194,8 +174,8 @@ def normalize_number(raw: str, *, field: str = "number", country_code: str = KOR
     number = _SEPARATORS.sub("", raw)
     if number.startswith("+"):
         number = _without_country_code(number, raw, field=field, country_code=KOREA).lstrip("0")
-        # Representative numbers (15xx, 16xx, 18xx) are dialled without a leading 0.
-        number = number if len(number) == MIN_NUMBER_DIGITS and number[:2] in ("15", "16", "18") else "0" + number
+        # Representative numbers are dialled without a leading 0.
+        number = number if _is_representative(number) else "0" + number
     if not number.isascii() or not number.isdigit():
         raise ValidationError(
             field,
@@ -210,14 +190,34 @@ def normalize_number(raw: str, *, field: str = "number", country_code: str = KOR
             limit=f"{MIN_NUMBER_DIGITS}-{MAX_NUMBER_DIGITS} digits",
             value=mask_number(number),
         )
-    if number.startswith("01") and (number[:3] not in _MOBILE_PREFIXES or len(number) not in (10, 11)):
+    if not (number.startswith("0") or _is_representative(number)) or number.startswith("00"):
         raise ValidationError(
             field,
-            f"{mask_number(number)!r} is not a Korean mobile number (01x with 10 or 11 digits)",
-            limit="01x with 10 or 11 digits",
+            f"{mask_number(number)!r} is not a Korean number as dialled in Korea: it starts with 0 "
+            "(010..., 02...) or is a representative number such as 1544-6859; write international "
+            "forms as +82 10-...",
+            limit="0... or 15xx/16xx/18xx-xxxx",
+            value=mask_number(number),
+        )
+    if number.startswith("01") and not _is_mobile(number):
+        raise ValidationError(
+            field,
+            f"{mask_number(number)!r} is not a Korean mobile number (010 with 11 digits, other 01x with 10 or 11)",
+            limit="010 with 11 digits, other 01x with 10 or 11",
             value=mask_number(number),
         )
     return number
+
+
+def _is_representative(number: str) -> bool:
+    """A representative number (대표번호): 15xx, 16xx or 18xx and four more digits."""
+    return len(number) == MIN_NUMBER_DIGITS and number[:2] in ("15", "16", "18")
+
+
+def _is_mobile(number: str) -> bool:
+    if number.startswith("010"):
+        return len(number) == 11
+    return number[:3] in _MOBILE_PREFIXES and len(number) in (10, 11)
 
 
 def _without_country_code(number: str, raw: str, *, field: str, country_code: str) -> str:

@@ -21,6 +21,7 @@ from krsms.text import (
     check_body,
     check_subject,
     choose_kind,
+    encode,
     is_clean_mobile,
     normalize_number,
 )
@@ -53,13 +54,23 @@ class ProviderRules:
 
 AD_PREFIX = "(광고)"
 AD_OPT_OUTS = ("무료수신거부", "무료거부")
-"""The opt-out wordings NHN accepts (its examples: ``[무료수신거부]080...``, ``[무료거부]080...``)."""
+"""The opt-out wordings of the providers' examples (NHN ``[무료수신거부]080...`` and
+``[무료거부]080...``, SENS ``[무료 수신거부]080...``; spaces do not count)."""
+_COUNTRY_CODE = re.compile(r"[1-9][0-9]{0,2}", re.ASCII)
+"""An ITU-T E.164 country calling code, as both providers take it (``countryCode``)."""
 _OPT_OUT_LINE_AT_END = re.compile(r"\[?(?:" + "|".join(AD_OPT_OUTS) + r")\]?:?080\d{7,8}$")
 """The opt-out line, last in the text once spaces and hyphens are removed."""
 
 
 def check_message(message: Message, rules: ProviderRules, *, now: datetime | None = None) -> None:
-    """Validate what every recipient shares: sender, subject, images, reservation, template."""
+    """Validate what every recipient shares: country, sender, subject, images, reservation, template."""
+    if not _COUNTRY_CODE.fullmatch(message.country_code):
+        raise ValidationError(
+            "country_code",
+            "is not a country calling code: 1 to 3 digits, without '+' or a leading 0 (Korea is '82')",
+            limit="1-3 digits",
+            value=message.country_code,
+        )
     normalize_number(message.sender, field="sender")
     if message.subject is not None:
         check_subject(message.subject, limits=rules.limits)
@@ -176,6 +187,8 @@ def resolve_recipient(
             limit="a template_id",
             value=sorted(recipient.template_parameters),
         )
+    for key, value in (recipient.template_parameters or {}).items():
+        encode(value, field=f"{field}.template_parameters[{key!r}]")
     if rules.long_only_in_korea and kind in _LONG_KINDS and message.country_code != KOREA:
         raise ValidationError(
             "country_code",
@@ -253,7 +266,7 @@ def _text_kind(message: Message, text: str, rules: ProviderRules, *, field: str)
         if message.images:
             kind = MessageKind.MMS
         elif text:
-            kind = choose_kind(text, limits=rules.limits)
+            kind = choose_kind(text, limits=rules.limits, field=field)
         else:
             kind = MessageKind.SMS
     if text or message.template_id is None:

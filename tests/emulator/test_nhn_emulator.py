@@ -35,6 +35,9 @@ async def nhn(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
+EMOJI = {"name": "😀"}
+
+
 def sms(*numbers: str, **fields: Any) -> dict[str, Any]:
     body: dict[str, Any] = {"body": "본문", "sendNo": "15446859", "senderGroupingKey": "batch-1"}
     body["recipientList"] = [{"recipientNo": number} for number in numbers]
@@ -76,6 +79,8 @@ async def test_rejected_numbers_get_their_code_per_recipient(nhn: httpx.AsyncCli
         ("sender/sms", sms(), -2001),
         ("sender/sms", sms("010-1234"), -2019),
         ("sender/sms", sms("01000000001", body="😀"), -2023),
+        ("sender/sms", {**sms(), "recipientList": [{"recipientNo": "01000000001", "templateParameter": EMOJI}]}, -2023),
+        ("sender/sms", {**sms(), "recipientList": [{"recipientNo": "123", "countryCode": "354"}]}, -2019),
         ("sender/sms", sms("01000000001", body=""), -2014),
         ("sender/sms", sms("01000000001", requestDate="2001-01-01 10:00"), -2022),
         ("sender/sms", sms("01000000001", requestDate="soon"), -2000),
@@ -95,6 +100,12 @@ async def test_document_codes_with_http_200(
     assert answer.status_code == 200
     assert code_of(answer) == code
     assert len(app.state.ledger) == 0
+
+
+async def test_a_short_national_number_abroad_is_taken(nhn: httpx.AsyncClient, app: Starlette) -> None:
+    body = {**sms(), "recipientList": [{"recipientNo": "6912345", "countryCode": "354"}]}  # an Icelandic mobile
+    assert code_of(await nhn.post(f"{BASE}/sender/sms", json=body)) == 0
+    assert [delivery.recipient for delivery in app.state.ledger] == ["6912345"]
 
 
 @pytest.mark.parametrize(

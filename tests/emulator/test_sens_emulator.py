@@ -70,6 +70,8 @@ async def test_missing_headers_and_unknown_service_are_refused(app: Starlette) -
         (sms("01012345678", content="안녕 😀"), "content"),
         (sms("01012345678", sender=SENDER), "sender"),
         (sms("010-1234-5678"), "messages[0].to"),
+        (sms("1234567"), "messages[0].to"),  # 8 digits at least in Korea
+        (sms("123", countryCode="354"), "messages[0].to"),  # 4 abroad
         (sms("01012345678", reserveTime="2001-01-01 10:00"), "reserveTime"),
         (sms("01012345678", reserveTime="tomorrow"), "reserveTime"),
         (sms("01012345678", type="FAX"), "type"),
@@ -94,6 +96,12 @@ async def test_a_subject_or_content_over_its_limit_is_cut_and_sent(sens: httpx.A
     long_one, sms_one = list(app.state.ledger)
     assert (long_one.subject, long_one.text) == ("가" * 20, "나" * 999 + "ab")
     assert sms_one.text == "a" + "가" * 44  # 89 bytes: the 45th character would straddle byte 90
+
+
+async def test_a_short_national_number_abroad_is_taken(sens: httpx.AsyncClient, app: Starlette) -> None:
+    answer = await sens.post(f"{SERVICE}/messages", json=sms("6912345", countryCode="354"))  # an Icelandic mobile
+    assert answer.status_code == 202
+    assert [delivery.recipient for delivery in app.state.ledger] == ["6912345"]
 
 
 async def test_lms_allows_2000_bytes(sens: httpx.AsyncClient) -> None:

@@ -1548,6 +1548,7 @@ async def test_iter_uids_advances_the_offset_until_the_last_slice(client: NhnCli
         ("picture.png", JPEG, "file_name"),
         ("big.jpg", b"\xff\xd8" + b"\x00" * (300 * 1024), "content"),
         ("not-a-jpeg.jpg", b"GIF89a", "content"),
+        ("truncated.jpg", b"\xff\xd8\x00" + b"\x00" * 64, "content"),  # a JPEG's first marker follows FF D8
     ],
 )
 async def test_upload_attachment_refuses_a_bad_file_before_any_request(

@@ -196,6 +196,24 @@ async def test_cancelling_a_reservation_twice_or_an_unknown_one_is_not_found(nhn
         await nhn.cancel_reservation("20260101000000NoSuchRequest")
 
 
+@pytest.mark.parametrize(
+    ("options", "field", "limit"),
+    [
+        ({"sender": "0505-1234-5678-99"}, "sender", "13 digits"),  # sendNo: max 13
+        ({"template_id": "T" * 51}, "template_id", "50 characters"),  # templateId: max 50 (-2109)
+        ({"images": ("²",)}, "images[0]", "a number"),  # str.isdigit() is true of it; int() is not
+    ],
+)
+async def test_nhn_field_limits_are_checked_before_sending(
+    nhn: NhnGateway, app: Starlette, options: dict[str, object], field: str, limit: str
+) -> None:
+    message = Message(**{"sender": SENDER, "text": "안녕", "recipients": ["01000000001"], **options})  # type: ignore[arg-type]
+    with pytest.raises(ValidationError) as refused:
+        await nhn.send(message)
+    assert (refused.value.field, refused.value.limit) == (field, limit)
+    assert len(app.state.ledger) == 0
+
+
 async def test_a_reservation_past_60_days_is_refused_before_sending(nhn: NhnGateway) -> None:
     at = datetime.now(SEOUL) + timedelta(days=61)
     with pytest.raises(ValidationError, match="60 days"):

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from krsms import DeliveryStatus, Message, Recipient, SendStatus, errors
+from krsms import DeliveryStatus, Message, Recipient, SendStatus, ValidationError, errors
 from krsms.emulator import (
     DEMO_SENS_ACCESS_KEY,
     DEMO_SENS_SECRET_KEY,
@@ -94,6 +94,20 @@ async def test_kinds_split_and_per_recipient_text_and_subject_travel(sens: SensG
     assert by_number["01000000003"].text == "개인 안내"
     assert by_number["01000000001"].subject is None  # SMS carries no subject
     assert (by_number["01000000004"].kind, by_number["01000000004"].subject) == ("LMS", "개인 제목")
+
+
+async def test_an_advertisement_without_the_legal_notice_is_refused_before_sending(
+    sens: SensGateway, app: Starlette
+) -> None:
+    with pytest.raises(ValidationError, match="must end with the opt-out line") as refused:
+        await sens.send(Message(sender=SENDER, text="(광고) 할인", advertisement=True, recipients=numbers(1)))
+    assert refused.value.field == "text"
+    assert len(app.state.ledger) == 0
+    # SENS's own advertisement example passes as written.
+    example = Message(
+        sender=SENDER, text="(광고) 업체명 내용 [무료 수신거부]08012345678", advertisement=True, recipients=numbers(1)
+    )
+    assert (await sens.send(example)).all_accepted
 
 
 async def test_advertisement_reservation_and_cancel(sens: SensGateway, app: Starlette) -> None:

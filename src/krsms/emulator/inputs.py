@@ -32,6 +32,15 @@ def is_digits(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and value.isascii() and value.isdigit()
 
 
+def is_recipient_number(value: object, country_code: object = "82") -> TypeGuard[str]:
+    """Whether ``value`` is a recipient number the emulators take: ASCII digits, 8 to 20 of
+    them in Korea (a representative number such as 15446859 has 8), 4 to 20 for another
+    ``country_code`` (national numbers abroad can be shorter). Neither document gives a
+    minimum; these are the SDK's own limits."""
+    minimum = 8 if str(country_code) == "82" else 4
+    return is_digits(value) and minimum <= len(value) <= 20
+
+
 def same_secret(given: str, expected: str) -> bool:
     """Compare a credential as sent with the configured one in constant time, whatever
     characters either holds."""

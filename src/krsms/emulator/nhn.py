@@ -53,7 +53,7 @@ from starlette.routing import BaseRoute, Route
 
 from krsms.emulator.clock import SEOUL, Clock
 from krsms.emulator.config import EmulatorConfig
-from krsms.emulator.inputs import is_digits, load_json, same_secret
+from krsms.emulator.inputs import is_digits, is_recipient_number, load_json, same_secret
 from krsms.emulator.ledger import Delivery, Ledger
 
 PREFIX = "/sms/v2.2/appKeys/{appKey}"
@@ -360,9 +360,9 @@ class NhnApi:
         title = body.get("title") if kind != "SMS" else None
         if not isinstance(text, str) or not text or (kind != "SMS" and not title):
             raise Failure(-2014, "제목 또는 본문이 비어있음")
-        self._check_characters(text)
+        _check_characters(text)
         if title is not None:
-            self._check_characters(title)
+            _check_characters(title)
         self._check_lengths(kind, text, title)
         compact = re.sub(r"[\s-]", "", text)
         if advertisement and not (text.startswith(AD_PREFIX) and AD_OPT_OUT_AT_END.search(compact)):
@@ -495,13 +495,6 @@ class NhnApi:
             raise Failure(-2116, "SMS 본문이 255자 초과")
         if len(text) > MAX_LONG_BODY_CHARS:
             raise Failure(-2117, "LMS/MMS 본문이 4000자 초과")
-
-    @staticmethod
-    def _check_characters(text: str) -> None:
-        try:
-            text.encode("cp949")
-        except UnicodeEncodeError:
-            raise Failure(-2023, "제목 또는 본문에 허용되지 않는 문자(Emoji 등)가 포함됨") from None
 
     def check_attachments(self, file_ids: list[Any]) -> None:
         """-9997 for an ``attachFileIdList`` entry that is not an ID, -2004 for one not uploaded."""
@@ -869,17 +862,28 @@ def check_types(fields: Mapping[str, Any], types: Mapping[str, type]) -> None:
         raise Failure(-9997, "유효하지 않은 JSON 형식")
 
 
+def _check_characters(text: str) -> None:
+    """-2023 for a character EUC-KR cannot carry (emoji) in a title, a body or what fills it."""
+    try:
+        text.encode("cp949")
+    except UnicodeEncodeError:
+        raise Failure(-2023, "제목 또는 본문에 허용되지 않는 문자(Emoji 등)가 포함됨") from None
+
+
 def _check_recipient(item: Any) -> None:
     """One ``recipientList`` entry: -9997 when it is not the documented object, -2018 without
-    a number, -2019 for a number that is not 8 to 20 ASCII digits."""
+    a number, -2019 for a number that is not 8 to 20 ASCII digits (4 to 20 abroad), -2023 for
+    a template parameter the body could not carry once filled in."""
     if not isinstance(item, dict) or set(item) - RECIPIENT_FIELDS:
         raise Failure(-9997, "유효하지 않은 JSON 형식")
     check_types(item, RECIPIENT_FIELD_TYPES)
     number = item.get("recipientNo") or item.get("internationalRecipientNo")
     if not number:
         raise Failure(-2018, "수신 번호가 비어있음")
-    if not is_digits(number) or not 8 <= len(number) <= 20:
+    if not is_recipient_number(number, item.get("countryCode") or KOREA_COUNTRY_CODE):
         raise Failure(-2019, "수신 번호가 유효하지 않음")
+    for value in (item.get("templateParameter") or {}).values():
+        _check_characters(str(value))
 
 
 def _substitute(text: str, parameters: dict[str, Any] | None) -> str:

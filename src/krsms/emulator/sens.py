@@ -50,7 +50,7 @@ from starlette.routing import BaseRoute, Route
 
 from krsms.emulator.clock import SEOUL, Clock
 from krsms.emulator.config import EmulatorConfig
-from krsms.emulator.inputs import is_digits, load_json, same_secret
+from krsms.emulator.inputs import is_digits, is_recipient_number, load_json, same_secret
 from krsms.emulator.ledger import Delivery, Ledger
 from krsms.images import jpeg_dimensions
 
@@ -330,7 +330,7 @@ class SensApi:
         if len(messages) > MAX_MESSAGES:
             raise bad_request("messages", f"has {len(messages)} items; at most {MAX_MESSAGES}")
         for position, item in enumerate(messages):
-            self._check_message(position, item)
+            self._check_message(position, item, country_code=body.get("countryCode", "82"))
         file_ids = self._check_files(body.get("files"), kind)
         reserve_time, zone_name = self._check_reservation(body.get("reserveTime"), body.get("reserveTimeZone"))
         now = self.clock.now()
@@ -402,7 +402,7 @@ class SensApi:
             raise bad_request(field, "must be a string")
         _euc_kr_bytes(field, subject)
 
-    def _check_message(self, position: int, item: Any) -> None:
+    def _check_message(self, position: int, item: Any, *, country_code: object) -> None:
         field = f"messages[{position}]"
         if not isinstance(item, dict):
             raise bad_request(field, "must be an object")
@@ -410,7 +410,7 @@ class SensApi:
         if unknown:
             raise bad_request(f"{field}.{unknown[0]}", "is not a field of this API")
         to = item.get("to")
-        if not is_digits(to) or not 8 <= len(to) <= 20:
+        if not is_recipient_number(to, country_code):
             raise bad_request(f"{field}.to", "must be a number of digits only")
         if "content" in item:
             if not isinstance(item["content"], str) or not item["content"]:

@@ -46,14 +46,14 @@ from krsms.nhn.models import (
     SendResultItem,
     SentMessage,
 )
-from krsms.text import KOREA, MessageKind, TextLimits, normalize_number
+from krsms.text import KOREA, STANDARD_LIMITS, MessageKind, mask_number, normalize_number
 from krsms.transport import RetryPolicy, Timeouts
 from krsms.validation import ProviderRules
 
-NHN_LIMITS = TextLimits(sms_chars=255, long_chars=4000, subject_chars=120)
-"""NHN's caps: the standard EUC-KR bytes, and 255 / 4,000 / 120 characters."""
 NHN_RULES = ProviderRules(
-    limits=NHN_LIMITS,
+    # NHN's character caps (255 / 4,000 / 120) are never the binding ones: every character
+    # is at least one byte, and the byte limits are 90 / 2,000 / 40.
+    limits=STANDARD_LIMITS,
     max_reserve_ahead=timedelta(days=60),
     reserve_precision=timedelta(minutes=1),
     supports_templates=True,
@@ -63,6 +63,10 @@ NHN_RULES = ProviderRules(
 )
 BATCH_SIZE = 1000
 """``recipientList`` entries per send request."""
+MAX_SENDER_DIGITS = 13
+"""``sendNo`` max length (N1 request table)."""
+MAX_TEMPLATE_ID_CHARS = 50
+"""``templateId`` max length (N1 request table; -2109 above it)."""
 UPDATE_USER = "krsms"
 """``createUser`` / ``updateUser`` the gateway names itself as."""
 RECONCILE_SLACK = timedelta(minutes=1)
@@ -134,14 +138,30 @@ class NhnGateway(BatchingGateway):
     # -- fan-out hooks --------------------------------------------------------------------
 
     def check_message(self, message: Message) -> None:
-        """The shared rules, NHN's numeric attachment ids, no advertisement as an authentication SMS."""
+        """The shared rules; NHN's ``sendNo`` and ``templateId`` lengths and numeric attachment
+        ids; no advertisement as an authentication SMS."""
         super().check_message(message)
         if self.authentication and message.advertisement:
             raise ValidationError(
                 "advertisement", "an authentication SMS cannot be an advertisement", limit="False", value=True
             )
+        sender = normalize_number(message.sender, field="sender")
+        if len(sender) > MAX_SENDER_DIGITS:
+            raise ValidationError(
+                "sender",
+                f"has {len(sender)} digits; NHN's sendNo takes at most {MAX_SENDER_DIGITS}",
+                limit=f"{MAX_SENDER_DIGITS} digits",
+                value=mask_number(sender),
+            )
+        if message.template_id is not None and len(message.template_id) > MAX_TEMPLATE_ID_CHARS:
+            raise ValidationError(
+                "template_id",
+                f"is {len(message.template_id)} characters; NHN's templateId takes at most {MAX_TEMPLATE_ID_CHARS}",
+                limit=f"{MAX_TEMPLATE_ID_CHARS} characters",
+                value=message.template_id,
+            )
         for position, image in enumerate(message.images):
-            if not image.isdigit():
+            if not (image.isascii() and image.isdigit()):
                 raise ValidationError(
                     f"images[{position}]",
                     "is not an NHN attachment id (upload it with upload_image first)",

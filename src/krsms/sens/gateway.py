@@ -48,9 +48,12 @@ from krsms.text import STANDARD_LIMITS, MessageKind, byte_length, normalize_numb
 from krsms.transport import RetryPolicy, Timeouts
 from krsms.validation import ProviderRules
 
-SENS_RULES = ProviderRules(limits=STANDARD_LIMITS, reserve_precision=timedelta(minutes=1))
+SENS_RULES = ProviderRules(limits=STANDARD_LIMITS, reserve_precision=timedelta(minutes=1), requires_ad_notice=True)
 """SENS's documented rules: the standard byte limits, reservations to the minute; no image
-count or reservation horizon."""
+count or reservation horizon. Advertisements carry the notice the law asks, as SENS's own
+advertisement example does (``(광고) ... [무료 수신거부]080...``): SENS does not document
+refusing one without it, so the check keeps an SMS sent through SENS as lawful as one sent
+through NHN."""
 BATCH_SIZE = 100
 """``messages`` per send request."""
 RECONCILE_SLACK = timedelta(seconds=2)

@@ -1,0 +1,43 @@
+"""The provider-neutral checks of krsms.validation: each names the field, the limit and the value."""
+
+from __future__ import annotations
+
+import pytest
+
+from krsms import Message, MessageKind, Recipient, ValidationError
+from krsms.text import STANDARD_LIMITS
+from krsms.validation import ProviderRules, RecipientResolver, check_message
+
+RULES = ProviderRules(limits=STANDARD_LIMITS, supports_templates=True, requires_ad_notice=True)
+
+
+@pytest.mark.parametrize("country_code", ["+82", "082", "abc", "", "1234", "８２"])
+def test_a_country_code_that_is_not_one_is_refused(country_code: str) -> None:
+    message = Message(sender="0212345678", text="안녕", country_code=country_code, recipients=["12345678"])
+    with pytest.raises(ValidationError) as refused:
+        check_message(message, RULES)
+    refusal = (refused.value.field, refused.value.limit, refused.value.value)
+    assert refusal == ("country_code", "1-3 digits", country_code)
+
+
+@pytest.mark.parametrize("country_code", ["1", "82", "855"])
+def test_country_codes_of_one_to_three_digits_pass(country_code: str) -> None:
+    check_message(Message(sender="0212345678", text="안녕", country_code=country_code), RULES)
+
+
+@pytest.mark.parametrize("kind", [MessageKind.AUTO, MessageKind.SMS])
+def test_a_character_of_a_recipients_own_text_is_blamed_on_that_text(kind: MessageKind) -> None:
+    message = Message(sender="0212345678", text="안녕", kind=kind)
+    resolver = RecipientResolver(message, RULES)
+    with pytest.raises(ValidationError) as refused:
+        resolver.resolve(Recipient(number="01012345678", text="벨\x07"), 3)
+    assert (refused.value.field, refused.value.value) == ("recipients[3].text", "U+0007")
+
+
+def test_a_template_parameter_the_body_could_not_carry_is_refused() -> None:
+    message = Message(sender="0212345678", text="", template_id="TEMPLATE")
+    resolver = RecipientResolver(message, RULES)
+    resolver.resolve(Recipient(number="01012345678", template_parameters={"name": "철수"}), 0)
+    with pytest.raises(ValidationError, match="not in EUC-KR") as refused:
+        resolver.resolve(Recipient(number="01012345678", template_parameters={"name": "철수😀"}), 1)
+    assert refused.value.field == "recipients[1].template_parameters['name']"
