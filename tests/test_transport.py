@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from krsms import errors
+from krsms import NhnGateway, SensGateway, errors
 from krsms.nhn.auth import SECRET_KEY_HEADER
 from krsms.sens.auth import ACCESS_KEY_HEADER
 from krsms.transport import (
@@ -127,7 +127,8 @@ async def test_retry_after_seconds_is_honoured_on_429(sleeps: list[float]) -> No
     transport, _ = make_transport(recorder)
     response = await transport.request("POST", URL, json={"a": 1})
     assert response.status_code == 200
-    assert sleeps == [7.0]
+    assert len(sleeps) == 1
+    assert 7.0 <= sleeps[0] <= 7.01  # plus up to initial_backoff of jitter: held batches do not return at once
     assert len(recorder.requests) == 2
 
 
@@ -145,6 +146,32 @@ def test_retry_after_http_date_is_seconds_from_now() -> None:
     assert parse_retry_after("5") == 5.0
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
+
+
+@pytest.mark.parametrize(
+    "value", ["-5", "nan", "inf", "1_000", "1e3", "Mon, 01 Jan 2024 99999999999999999999:00:00 GMT", "Mon, 01"]
+)
+def test_a_retry_after_that_is_neither_digits_nor_a_date_is_ignored(value: str) -> None:
+    assert parse_retry_after(value) is None
+
+
+async def test_a_garbled_retry_after_on_a_refusal_leaves_the_typed_error(sleeps: list[float]) -> None:
+    garbled = {"Retry-After": "Mon, 01 Jan 2024 99999999999999999999:00:00 GMT"}
+    transport, _ = make_transport(Recorder(httpx.Response(400, headers=garbled)))
+    with pytest.raises(errors.BadRequestError):
+        await transport.request("POST", URL, json={})
+
+
+async def test_idempotent_get_is_retried_on_500_a_send_is_not(sleeps: list[float]) -> None:
+    recorder = Recorder(httpx.Response(500), httpx.Response(200, json={}))
+    transport, _ = make_transport(recorder)
+    assert (await transport.request("GET", URL)).status_code == 200
+    assert len(recorder.requests) == 2
+    send_recorder = Recorder(httpx.Response(500), httpx.Response(200, json={}))
+    transport, _ = make_transport(send_recorder)
+    with pytest.raises(errors.ServerError):
+        await transport.request("POST", URL, json={})
+    assert len(send_recorder.requests) == 1
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
@@ -256,6 +283,52 @@ async def test_a_borrowed_client_stays_open_and_an_owned_one_is_closed() -> None
     assert owned.owns_client
     await owned.aclose()
     assert owned._client.is_closed
+
+
+async def test_a_redirect_is_never_followed_even_by_a_borrowed_client_that_would() -> None:
+    """httpx keeps every header but Authorization across hosts and replays a 307's body: a
+    followed redirect would resend the batch elsewhere with the keys."""
+    elsewhere = httpx.Response(307, headers={"Location": "https://elsewhere.test/collect"})
+    recorder = Recorder(elsewhere, httpx.Response(200, json={}))
+    client = httpx.AsyncClient(transport=httpx.MockTransport(recorder), follow_redirects=True)
+    transport = Transport(provider="test", auth=SecretHeaders(), error_parser=generic_errors, http_client=client)
+    with pytest.raises(errors.ProviderError):
+        await transport.request("POST", URL, json={"to": "01012345678"})
+    assert [request.url.host for request in recorder.requests] == ["provider.test"]
+
+
+async def test_a_request_that_cannot_be_written_is_not_sent_nor_retried_and_hides_the_key(sleeps: list[float]) -> None:
+    """h11 refuses a header value with a line break, quoting it as bytes: a key read from a
+    file with its newline."""
+    recorder = Recorder(httpx.LocalProtocolError("Illegal header value b'SECRET-HEADER-KEY\\n'"))
+    transport, _ = make_transport(recorder)
+    with pytest.raises(errors.UnsendableRequestError) as caught:
+        await transport.request("POST", URL, json={})
+    assert caught.value.may_have_been_sent is False
+    assert len(recorder.requests) == 1
+    assert_no_secrets(caught.value)
+
+
+def test_a_secret_is_hidden_in_its_escaped_forms_too() -> None:
+    redact = Redactor(secrets=["key\n"])
+    assert redact("header b'key\\n' and 'key\\n' and key\n") == "header b'***' and '***' and ***"
+
+
+async def test_a_request_inside_a_download_of_the_same_task_gets_its_own_slot() -> None:
+    transport, _ = make_transport(Recorder(httpx.Response(200, content=b"a,b\n")))
+    async with transport.stream("GET", URL) as chunks:
+        assert (await transport.request("GET", URL)).status_code == 200
+        assert b"".join([chunk async for chunk in chunks]) == b"a,b\n"
+
+
+@pytest.mark.parametrize("name", ["httpx", "httpcore.http11", "httpcore.connection"])
+def test_httpx_and_httpcore_logs_hide_the_pattern(name: str, caplog: pytest.LogCaptureFixture) -> None:
+    redact_in_httpx_logs(SECRET_PATTERN)
+    caplog.set_level(logging.DEBUG)
+    headers = [(b"Location", URL.encode())]
+    logging.getLogger(name).debug("receive_response_headers.complete return_value=%r", (b"HTTP/1.1", 301, headers))
+    assert "SECRET-APP-KEY" not in caplog.text
+    assert "/appKeys/***" in caplog.text
 
 
 async def test_secrets_never_reach_logs_or_errors(caplog: pytest.LogCaptureFixture, sleeps: list[float]) -> None:
@@ -429,3 +502,28 @@ async def test_a_send_cancelled_while_waiting_for_a_slot_has_not_arrived() -> No
         await first
     assert paths == ["/first"]
     assert watch.may_have_arrived is False
+
+
+@pytest.mark.parametrize(
+    ("make", "field"),
+    [
+        (
+            lambda: SensGateway(access_key="SECRET-ACCESS-KEY\n", secret_key="s", service_id="ncp:sms:kr:1:x"),
+            "access_key",
+        ),
+        (
+            lambda: SensGateway(access_key="a", secret_key=" SECRET-HEADER-KEY", service_id="ncp:sms:kr:1:x"),
+            "secret_key",
+        ),
+        (lambda: NhnGateway(app_key="SECRET-APP-KEY\r\n"), "app_key"),
+        (lambda: NhnGateway(app_key=""), "app_key"),
+        (lambda: NhnGateway(app_key="k", secret_key="SECRET-\tHEADER-KEY"), "secret_key"),
+    ],
+)
+def test_a_key_with_a_line_break_or_surrounding_space_is_refused_without_showing_it(
+    make: Callable[[], object], field: str
+) -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        make()
+    assert caught.value.field == field
+    assert_no_secrets(caught.value)

@@ -25,6 +25,7 @@ from krsms.errors import (
     RequestTimeoutError,
     ServerError,
     TransportError,
+    UnsendableRequestError,
     ValidationError,
 )
 from krsms.gateway import (
@@ -75,6 +76,7 @@ __all__ = [
     "SmsGateway",
     "Timeouts",
     "TransportError",
+    "UnsendableRequestError",
     "UploadedImage",
     "ValidationError",
     "__version__",

@@ -14,9 +14,10 @@
     └── TransportError             no usable answer; ``may_have_been_sent`` tells the truth
         ├── ConnectError           the request never left (safe to retry)
         ├── PoolTimeoutError       no connection became free (never left, safe to retry)
+        ├── UnsendableRequestError could not be written at all (never left; retrying repeats it)
         └── RequestTimeoutError    sent, then no answer in time (ambiguous)
 
-Provider packages add subclasses (``krsms.nhn.TemplateError`` ...) so callers can catch by
+Provider packages add subclasses (``krsms.nhn.errors.TemplateError`` ...) so callers can catch by
 kind. Messages never contain secrets: URLs are redacted before they reach an exception, and
 phone numbers in validation errors are masked.
 """
@@ -145,6 +146,14 @@ class ConnectError(TransportError):
 
 class PoolTimeoutError(TransportError):
     """No connection of the pool became free in time: the request never left."""
+
+    may_have_been_sent = False
+
+
+class UnsendableRequestError(TransportError):
+    """The request could not be written at all (an illegal header value, such as a key read
+    with its line break; a URL scheme httpx does not speak): it never left, and sending it
+    again would fail the same way."""
 
     may_have_been_sent = False
 

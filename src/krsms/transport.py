@@ -100,7 +100,9 @@ class RetryPolicy:
     max_backoff: float = 8.0
     max_retry_after: float = 60.0
     """Cap on a server's ``Retry-After``; a longer pause than this gives up instead."""
-    retry_statuses: frozenset[int] = frozenset({429, 502, 503, 504})
+    retry_statuses: frozenset[int] = frozenset({429, 500, 502, 503, 504})
+    """Statuses worth another try: a 429 for every request, the 5xx only for idempotent ones
+    (or sends with ``retry_unsafe_sends``)."""
     retry_unsafe_sends: bool = False
     """Opt in to retrying sends after ambiguous failures (may deliver a batch twice)."""
 
@@ -113,7 +115,7 @@ class RetryPolicy:
         error: errors.TransportError | None = None,
     ) -> bool:
         """Whether attempt number ``attempt`` (1-based) that failed this way gets another try."""
-        if attempt >= self.max_attempts:
+        if attempt >= self.max_attempts or isinstance(error, errors.UnsendableRequestError):
             return False
         if error is not None:
             return not error.may_have_been_sent or idempotent or self.retry_unsafe_sends
@@ -125,9 +127,10 @@ class RetryPolicy:
 
     def backoff(self, attempt: int, *, retry_after: float | None = None, rng: random.Random | None = None) -> float:
         """Seconds to wait after failed attempt ``attempt``: the server's ``Retry-After`` when
-        given (capped), else exponential backoff with full jitter."""
+        given (capped), plus up to ``initial_backoff`` of jitter so that the batches it held
+        back do not all return at the same instant; else exponential backoff with full jitter."""
         if retry_after is not None:
-            return min(max(retry_after, 0.0), self.max_retry_after)
+            return min(retry_after + (rng or random).uniform(0, self.initial_backoff), self.max_retry_after)
         ceiling = min(self.max_backoff, self.initial_backoff * 2 ** (attempt - 1))
         return (rng or random).uniform(0, ceiling)
 
@@ -137,17 +140,16 @@ NO_RETRIES = RetryPolicy(max_attempts=1)
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds from a ``Retry-After`` header, given as seconds or as an HTTP date."""
+    """Seconds from a ``Retry-After`` header, given as seconds (digits only) or as an HTTP
+    date; None for anything else (a negative number, ``nan``, a date out of range)."""
     if not value:
         return None
     value = value.strip()
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
+    if value.isascii() and value.isdigit():
+        return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError, IndexError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
@@ -221,10 +223,15 @@ ErrorParser = Callable[[Response], errors.ProviderError]
 
 
 class Redactor:
-    """Hides secrets in text: a fixed set of secret values and URL patterns."""
+    """Hides secrets in text: a fixed set of secret values and URL patterns.
+
+    Each secret is hidden as written and as Python escapes it in a repr (``b'key\\n'`` in an
+    h11 error about a header value), longest form first.
+    """
 
     def __init__(self, secrets: Sequence[str] = (), patterns: Sequence[re.Pattern[str]] = ()):
-        self._secrets = tuple(secret for secret in secrets if secret)
+        forms = {form for secret in secrets if secret for form in _written_forms(secret)}
+        self._secrets = tuple(sorted(forms, key=len, reverse=True))
         self._patterns = tuple(patterns)
 
     def __call__(self, text: str) -> str:
@@ -239,8 +246,26 @@ class Redactor:
         return "Redactor(***)"
 
 
+def _written_forms(secret: str) -> set[str]:
+    return {secret, repr(secret)[1:-1], repr(secret.encode("utf-8", "surrogatepass"))[2:-1]}
+
+
+def check_credential(field: str, value: str) -> None:
+    """Refuse a key that cannot be one a provider issued: empty, or with whitespace at either
+    end or a control character inside (a key read from a file or a variable with its line
+    break). The error names the field, never the value."""
+    if not value or value != value.strip() or any(ord(character) < 0x20 or character == "\x7f" for character in value):
+        raise errors.ValidationError(
+            field,
+            "is empty, or has whitespace at an end or a control character (copied with a line break?)",
+            limit="the key as issued, without surrounding whitespace",
+            value="***",
+        )
+
+
 class _RedactingFilter(logging.Filter):
-    """Rewrites records of httpx's own logger, which logs every URL at INFO."""
+    """Rewrites records of httpx's and httpcore's loggers: httpx logs every URL at INFO,
+    httpcore every response header (a ``Location`` with the URL) at DEBUG."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -257,16 +282,19 @@ class _RedactingFilter(logging.Filter):
 
 
 _httpx_log_filter = _RedactingFilter()
+_HTTP_LOGGERS = ("httpx", "httpcore.connection", "httpcore.http11", "httpcore.http2", "httpcore.proxy")
+"""A filter applies to the records of its own logger only, not to those of its children."""
 
 
 def redact_in_httpx_logs(pattern: re.Pattern[str]) -> None:
-    """Make httpx's logger hide what ``pattern`` matches (its group 1 is kept).
+    """Make httpx's and httpcore's loggers hide what ``pattern`` matches (its group 1 is kept).
 
     Idempotent; the filter holds patterns only, never secret values.
     """
-    httpx_logger = logging.getLogger("httpx")
-    if _httpx_log_filter not in httpx_logger.filters:
-        httpx_logger.addFilter(_httpx_log_filter)
+    for name in _HTTP_LOGGERS:
+        http_logger = logging.getLogger(name)
+        if _httpx_log_filter not in http_logger.filters:
+            http_logger.addFilter(_httpx_log_filter)
     _httpx_log_filter.patterns.add(pattern)
 
 
@@ -327,7 +355,7 @@ class Transport:
             self._owns_client = False
             self._request_timeout = timeouts.to_httpx() if timeouts else None
         self.max_concurrency = max_concurrency
-        self._limiter: anyio.CapacityLimiter | None = None
+        self._limiter: anyio.Semaphore | None = None
         self._limiter_loop: asyncio.AbstractEventLoop | None = None
         self._rng = random.Random()
 
@@ -336,11 +364,12 @@ class Transport:
         """True when :meth:`aclose` closes the underlying client."""
         return self._owns_client
 
-    def _slot(self) -> anyio.CapacityLimiter:
-        # A limiter belongs to the event loop that created it: make one per running loop.
+    def _slot(self) -> anyio.Semaphore:
+        # A limiter belongs to the event loop that created it: make one per running loop. A
+        # semaphore, not a CapacityLimiter: a task reading a download may make a request too.
         loop = asyncio.get_running_loop()
         if self._limiter is None or self._limiter_loop is not loop:
-            self._limiter = anyio.CapacityLimiter(self.max_concurrency)
+            self._limiter = anyio.Semaphore(self.max_concurrency)
             self._limiter_loop = loop
         return self._limiter
 
@@ -422,6 +451,8 @@ class Transport:
                     url,
                     params=params,
                     json=json,
+                    # Never: httpx would replay a send at another host with the keys' headers.
+                    follow_redirects=False,
                     auth=self._auth or httpx.USE_CLIENT_DEFAULT,
                     timeout=self._request_timeout or httpx.USE_CLIENT_DEFAULT,
                 )
@@ -459,8 +490,10 @@ class Transport:
         detail = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
         if isinstance(exc, httpx.PoolTimeout):
             return errors.PoolTimeoutError(f"{where}: no free connection in time ({detail})")
-        if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
+        if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError)):
             return errors.ConnectError(f"{where}: could not connect ({detail})")
+        if isinstance(exc, (httpx.LocalProtocolError, httpx.UnsupportedProtocol)):
+            return errors.UnsendableRequestError(f"{where}: could not be sent as given ({detail})")
         if isinstance(exc, httpx.TimeoutException):
             return errors.RequestTimeoutError(f"{where}: no answer in time; it may have been processed ({detail})")
         return errors.TransportError(f"{where}: connection failed after sending; it may have been processed ({detail})")
@@ -487,6 +520,7 @@ class Transport:
                     method,
                     url,
                     params=params,
+                    follow_redirects=False,
                     auth=self._auth or httpx.USE_CLIENT_DEFAULT,
                     timeout=self._request_timeout or httpx.USE_CLIENT_DEFAULT,
                 ) as response:

@@ -19,7 +19,7 @@ from krsms import convert, errors
 from krsms.nhn.auth import NhnAuth, app_key_path, nhn_redactor
 from krsms.nhn.converter import converter
 from krsms.nhn.errors import NhnError, error_class_for_code, error_class_for_http_status
-from krsms.transport import Response, RetryPolicy, Timeouts, Transport
+from krsms.transport import Response, RetryPolicy, Timeouts, Transport, check_credential
 
 PROVIDER = "nhn"
 DEFAULT_BASE_URL = "https://api-sms.cloud.toast.com"
@@ -60,6 +60,9 @@ class NhnApi:
         retry: RetryPolicy | None = None,
         max_concurrency: int = 8,
     ):
+        check_credential("app_key", app_key)
+        if secret_key:
+            check_credential("secret_key", secret_key)
         self._prefix = base_url.rstrip("/") + API_PREFIX + app_key_path(app_key)
         self.redact = nhn_redactor(app_key, secret_key)
         self.transport = Transport(

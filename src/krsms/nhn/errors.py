@@ -3,7 +3,7 @@
 NHN reports most failures with HTTP 200 and ``header.isSuccessful: false``; the code ranges
 follow NHN's error code table (common, send/look-up, template, category, sender number,
 statistics, 080 opt-out, tag). Each class also inherits the neutral kind, so both
-``except krsms.nhn.TemplateError`` and ``except krsms.BadRequestError`` work; the codes
+``except krsms.nhn.errors.TemplateError`` and ``except krsms.BadRequestError`` work; the codes
 that mean "no such thing" are also :class:`krsms.NotFoundError`.
 """
 
@@ -69,7 +69,8 @@ class CategoryNotFoundError(CategoryError, errors.NotFoundError):
 
 
 class SenderNumberError(NhnError, errors.BadRequestError):
-    """The sender number is empty, unregistered or blocked (-2312..-2314): no batch can pass."""
+    """The sender number family (-2300..-2399; documented: -2312 empty or unregistered, -2313
+    blocked, -2314 a bad registration request): no batch with that sender can pass."""
 
     fatal = True
 

@@ -42,7 +42,7 @@ from krsms.sens.models import (
     converter,
 )
 from krsms.text import normalize_number
-from krsms.transport import Redactor, Response, RetryPolicy, Timeouts, Transport
+from krsms.transport import Redactor, Response, RetryPolicy, Timeouts, Transport, check_credential
 
 DEFAULT_BASE_URL = "https://sens.apigw.ntruss.com"
 API_PREFIX = "/sms/v2/services/"
@@ -75,6 +75,8 @@ class SensClient(AsyncClosing):
         max_concurrency: int = 8,
         correct_clock_skew: bool = True,
     ):
+        check_credential("access_key", access_key)
+        check_credential("secret_key", secret_key)
         self.service_id = service_id
         self._prefix = base_url.rstrip("/") + API_PREFIX + quote(service_id, safe=":")
         self.auth = SensAuth(access_key, secret_key, correct_clock_skew=correct_clock_skew)
