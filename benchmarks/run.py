@@ -208,8 +208,8 @@ READING = """
 - Measured and dropped: letting the next batch's request leave before the last answer is
   turned into outcomes (twice as many batch tasks as network slots) changed nothing, since
   on 2 cores the client is simply busy for most of each window.
-- Memory does not grow with the stream: only `max_concurrency` batches are buffered, plus
-  one batch read ahead from a sync source.
+- Memory does not grow with the stream: `max_concurrency` batches in flight, as many
+  buffered, plus one batch read ahead from a sync source.
 - Why the CPU ratio stays above 1.25x: with one recipient a request, krsms's CPU per request
   equals raw httpx's (SENS: 0.66 against 0.64 ms), so the whole difference is per
   recipient. A raw loop allocates no object the cyclic collector tracks per recipient (JSON

@@ -4,9 +4,10 @@ Usage::
 
     KRSMS_NHN_APP_KEY=... python examples/bulk_send.py numbers.txt "본문" [--base-url URL]
 
-The file is read lazily in a worker thread, 1,000 lines at a time (never blocking the event
-loop), so its length does not matter; memory stays bounded by the gateway's
-``max_concurrency`` batches. Every recipient ends in exactly one outcome.
+The file (one number per line, or a CSV with a number column) is read lazily in a worker
+thread, 1,000 lines at a time (never blocking the event loop), so its length does not
+matter: memory stays bounded by about ``2 x max_concurrency + 1`` batches. Every recipient
+ends in exactly one outcome.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ async def main(path: Path, text: str, base_url: str) -> int:
     progress = SendProgress(keep_outcomes=False)
     async with NhnGateway(app_key=os.environ["KRSMS_NHN_APP_KEY"], base_url=base_url, max_concurrency=8) as nhn:
         message = Message(sender=os.environ.get("KRSMS_SENDER", "15446859"), text=text)
-        async for batch in nhn.send_stream(message, read_recipients(path), progress=progress):
+        # Other CSV columns fill a template's placeholders; without a template they are ignored.
+        recipients = read_recipients(path, template_parameters=message.template_id is not None)
+        async for batch in nhn.send_stream(message, recipients, progress=progress):
             print(f"{progress.settled:>9,} settled  {batch.counts()[SendStatus.ACCEPTED]:>5} accepted in this batch")
     print({status.value: count for status, count in progress.counts.items()}, f"{progress.requests} requests")
     return 0 if progress.counts[SendStatus.ACCEPTED] == progress.settled else 1

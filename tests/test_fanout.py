@@ -25,7 +25,7 @@ from krsms import (
     ValidationError,
     errors,
 )
-from krsms.fanout import CANCELLED, JOB_STOPPED, LOCAL_INVALID, VALIDATION_SLICE
+from krsms.fanout import CANCELLED, JOB_STOPPED, LOCAL_INVALID, NOT_RECEIVED, VALIDATION_SLICE
 from krsms.testing import FakeGateway, FakeRequest, numbers
 from krsms.validation import check_reservation
 
@@ -185,6 +185,7 @@ async def test_without_resend_a_missing_batch_is_reported_not_sent() -> None:
     gateway = FakeGateway(batch_size=10, max_concurrency=1, on_request=fail_first, reconcile=True)
     report = await gateway.send(message(list(numbers(20))))
     assert report.counts()[SendStatus.NOT_SENT] == 10
+    assert {outcome.code for outcome in report.with_status(SendStatus.NOT_SENT)} == {NOT_RECEIVED}  # as real gateways
     assert report.counts()[SendStatus.ACCEPTED] == 10
 
 

@@ -322,7 +322,8 @@ class SmsGateway(Protocol):
         self, message: Message, recipients: RecipientSource, *, progress: SendProgress | None = None
     ) -> AsyncIterator[SendReport]:
         """Send ``message`` to every recipient of an iterable of any length, yielding a report
-        per finished batch. Memory stays bounded by ``max_concurrency`` batches."""
+        per finished batch. Memory stays bounded whatever the stream's length: ``max_concurrency``
+        batches in flight, as many buffered, and one read ahead from a sync source."""
         ...
 
     async def upload_image(self, content: bytes, *, file_name: str) -> UploadedImage:

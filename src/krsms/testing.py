@@ -26,7 +26,7 @@ import anyio
 import attrs
 
 from krsms import errors
-from krsms.fanout import Batch, BatchAttempt, BatchingGateway
+from krsms.fanout import NOT_RECEIVED, Batch, BatchAttempt, BatchingGateway
 from krsms.gateway import (
     DeliveryResult,
     DeliveryStatus,
@@ -159,7 +159,7 @@ class FakeGateway(BatchingGateway):
         """Find the attempt among the recorded requests, like a look-up by grouping key."""
         arrived = {request.attempt_key: request for request in self.requests}.get(attempt.key)
         if arrived is None:
-            return batch.outcomes(SendStatus.NOT_SENT, detail="not found at the provider")
+            return batch.outcomes(SendStatus.NOT_SENT, code=NOT_RECEIVED, detail="not found at the provider")
         return batch.outcomes(SendStatus.ACCEPTED, request_id=arrived.request_id)
 
     async def upload_image(self, content: bytes, *, file_name: str) -> UploadedImage:

@@ -71,8 +71,10 @@ async def test_aiohttp_app_sends(krsms_emulator: EmulatorServer, monkeypatch: py
 
 
 def test_bulk_script_streams_a_file(krsms_emulator: EmulatorServer, tmp_path: Path) -> None:
-    numbers = tmp_path / "numbers.txt"
-    numbers.write_text("".join(f"010{index:08d}\n" for index in range(3200)), encoding="utf-8")
+    # A customer export: its other columns fill no template here, and must not stop the send.
+    numbers = tmp_path / "customers.csv"
+    rows = "".join(f"010{index:08d},고객{index}\n" for index in range(3200))
+    numbers.write_text("number,name\n" + rows, encoding="utf-8")
     finished = subprocess.run(
         [
             sys.executable,

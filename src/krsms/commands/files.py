@@ -199,7 +199,11 @@ async def read_recipients(
     path: Path, *, skip: frozenset[ResumeKey] = frozenset(), template_parameters: bool = True
 ) -> AsyncIterator[Recipient]:
     """:func:`recipients_in` read in a worker thread, minus those :func:`already_settled` in
-    ``skip`` (see :func:`settled_recipients`)."""
+    ``skip`` (see :func:`settled_recipients`).
+
+    ``template_parameters``: whether CSV columns other than number, text and subject become
+    each recipient's template parameters; pass ``message.template_id is not None``, as a
+    recipient with parameters but no template is refused."""
     rows = recipients_in(path, template_parameters=template_parameters)
     while True:
         chunk = await anyio.to_thread.run_sync(_take, rows, _ROWS_PER_READ)

@@ -5,10 +5,13 @@ the NHN appKey, enforces the providers' limits with their own error shapes, stor
 it accepts so look-ups, reservations and cancels answer consistently, and injects faults
 on demand::
 
-    from krsms.emulator import EmulatorConfig, EmulatorServer, Faults
+    from krsms import SensGateway
+    from krsms.emulator import (DEMO_SENS_ACCESS_KEY, DEMO_SENS_SECRET_KEY, DEMO_SENS_SERVICE_ID,
+                                EmulatorConfig, EmulatorServer, Faults)
 
     with EmulatorServer(EmulatorConfig(faults=Faults(latency=0.05))) as server:
-        gateway = SensGateway(access_key=DEMO_SENS_ACCESS_KEY, ..., base_url=server.base_url)
+        gateway = SensGateway(access_key=DEMO_SENS_ACCESS_KEY, secret_key=DEMO_SENS_SECRET_KEY,
+                              service_id=DEMO_SENS_SERVICE_ID, base_url=server.base_url)
 
 or in-process: ``httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app()))``.
 """

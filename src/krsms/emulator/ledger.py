@@ -38,7 +38,8 @@ class Delivery:
 
 
 class Ledger:
-    """Thread-safe append-only list of deliveries (uvicorn may serve from another thread).
+    """Thread-safe list of deliveries (uvicorn may serve from another thread): appended to by
+    sends, changed only by cancels (:meth:`cancel_recipient`) and :meth:`clear`.
 
     Provider routes register :meth:`on_clear` callbacks, so clearing the ledger makes the
     whole emulator forget its sends, not just this record of them.

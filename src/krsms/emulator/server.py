@@ -39,8 +39,8 @@ class EmulatorServer:
     server runs once at a time: entering it again while it runs raises ``RuntimeError``;
     after its block it may be entered again, on the same port, with the same app and ledger.
     Leaving the block gives requests in flight :data:`GRACEFUL_SHUTDOWN` seconds, then
-    cancels them. A port another socket listens on raises ``OSError`` (``EADDRINUSE``) on
-    entry.
+    cancels them. A port another socket listens on raises ``OSError`` (``EADDRINUSE``) here,
+    when the server is made.
     """
 
     def __init__(self, config: EmulatorConfig | None = None, *, host: str = "127.0.0.1", port: int = 0):
