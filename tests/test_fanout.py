@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import functools
+import itertools
 from collections.abc import AsyncIterator, Callable, Hashable, Iterator
 from contextlib import aclosing
 from datetime import datetime, timedelta, timezone
@@ -234,6 +235,68 @@ async def test_an_anyio_cancel_scope_still_leaves_a_complete_report_and_no_task_
     assert [task for task in asyncio.all_tasks() if task is not asyncio.current_task()] == []
 
 
+async def test_the_drain_lets_requests_out_finish_and_starts_none_waiting_for_their_rate_slot() -> None:
+    gateway = FakeGateway(batch_size=10, max_concurrency=4, latency=0.2, requests_per_second=2, drain_timeout=30.0)
+    progress = SendProgress()
+    task = asyncio.create_task(gateway.send(message(list(numbers(40))), progress=progress))
+    await asyncio.sleep(0.05)  # the first batch is out; three wait for slots 0.5 s apart
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    report = progress.report()
+    assert_exactly_one_outcome_each(report, 40)
+    assert len(gateway.requests) == 1  # drained, and nothing started after the cancel
+    assert report.counts()[SendStatus.ACCEPTED] == 10
+    assert {outcome.code for outcome in report.with_status(SendStatus.NOT_SENT)} == {CANCELLED}
+
+
+async def test_a_resend_waits_for_its_rate_slot() -> None:
+    starts: list[float] = []
+
+    def fail_first_before_arrival(request: FakeRequest) -> None:
+        starts.append(asyncio.get_running_loop().time())
+        if len(starts) == 1:
+            raise errors.ServerError("503 before processing", provider="fake", status_code=503)
+
+    gateway = FakeGateway(
+        batch_size=10,
+        max_concurrency=1,
+        requests_per_second=20,
+        on_request=fail_first_before_arrival,
+        reconcile=True,
+        resend_missing=True,
+    )
+    assert (await gateway.send(message(list(numbers(10))))).all_accepted
+    assert len(starts) == 2
+    assert starts[1] - starts[0] >= 0.05 - 0.002  # the provider's limit counts the resend too
+
+
+async def test_a_batch_task_cancelled_by_other_code_is_settled_and_the_send_goes_on() -> None:
+    def cancel_the_second(request: FakeRequest) -> None:
+        if request.request_id == "fake-2":
+            task = asyncio.current_task()
+            assert task is not None
+            task.cancel()
+
+    async def slow_cancel_the_second(request: FakeRequest) -> None:
+        cancel_the_second(request)
+        await asyncio.sleep(0)
+
+    gateway = FakeGateway(batch_size=10, max_concurrency=1, on_request=slow_cancel_the_second)
+    report = await gateway.send(message(list(numbers(50))))
+    assert_exactly_one_outcome_each(report, 50)
+    assert report.counts()[SendStatus.ACCEPTED] == 40
+    assert not report.cancelled
+
+
+def test_an_async_progress_callback_is_refused() -> None:
+    async def on_batch(report: SendReport) -> None:
+        pass
+
+    with pytest.raises(TypeError, match="plain function"):
+        SendProgress(on_batch=on_batch)  # type: ignore[arg-type]
+
+
 async def test_a_second_cancellation_while_draining_still_records_every_recipient() -> None:
     gateway = FakeGateway(batch_size=10, max_concurrency=2, latency=0.5, drain_timeout=30.0)
     progress = SendProgress()
@@ -461,19 +524,29 @@ async def test_leaving_a_stream_early_records_what_was_in_flight() -> None:
     assert counts[SendStatus.ACCEPTED] + counts[SendStatus.UNKNOWN] + counts[SendStatus.NOT_SENT] == progress.settled
 
 
-async def test_requests_per_second_spaces_batch_starts(monkeypatch: pytest.MonkeyPatch) -> None:
-    pauses: list[float] = []
-    real_sleep = asyncio.sleep
-
-    async def recording_sleep(delay: float) -> None:
-        pauses.append(delay)
-        await real_sleep(0)
-
-    monkeypatch.setattr("krsms.fanout.asyncio.sleep", recording_sleep)
-    gateway = FakeGateway(batch_size=1, max_concurrency=5, requests_per_second=10)
+async def test_requests_per_second_spaces_batch_starts() -> None:
+    starts: list[float] = []
+    gateway = FakeGateway(
+        batch_size=1,
+        max_concurrency=5,
+        requests_per_second=50,
+        on_request=lambda _: starts.append(asyncio.get_running_loop().time()),
+    )
     await gateway.send(message(list(numbers(5))))
-    assert len(pauses) == 4
-    assert sum(pauses) == pytest.approx(1.0, abs=0.05)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
+    assert len(gaps) == 4
+    assert min(gaps) >= 0.02 - 0.002  # never sooner than 1/50 s (a lower bound: no timing flake)
+
+
+async def test_a_send_cancelled_while_waiting_for_its_rate_slot_leaves_no_slot_behind() -> None:
+    gateway = FakeGateway(batch_size=1, max_concurrency=8, requests_per_second=2)
+    with anyio.move_on_after(0.1):  # one batch goes, seven wait for their 0.5 s slots
+        await gateway.send(message(list(numbers(8))))
+    started = asyncio.get_running_loop().time()
+    await gateway.send(message(["01099999999"]))
+    # The cancelled waiters took no moments: the next send waits one interval (0.5 s), not
+    # behind seven phantom slots (3.5 s).
+    assert asyncio.get_running_loop().time() - started < 2.0
 
 
 async def test_progress_counts_without_keeping_outcomes() -> None:

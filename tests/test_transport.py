@@ -470,6 +470,19 @@ async def test_a_send_watch_says_whether_a_send_may_have_arrived(
     assert watch.may_have_arrived is arrived
 
 
+async def test_each_retry_of_a_watched_send_waits_for_the_pace(sleeps: list[float]) -> None:
+    paced: list[int] = []
+    recorder = Recorder(httpx.Response(429), httpx.Response(429), httpx.Response(200, json={}))
+    transport, _ = make_transport(recorder)
+
+    async def pace() -> None:
+        paced.append(len(recorder.requests))
+
+    with watching_sends(SendWatch(pace=pace)):
+        await transport.request("POST", URL, json={})
+    assert paced == [1, 2]  # before the second and the third attempt: a rate limit counts them all
+
+
 async def test_a_send_cancelled_while_waiting_for_a_slot_has_not_arrived() -> None:
     """Only one request at a time: the second send waits for the slot and sends nothing."""
     release = asyncio.Event()

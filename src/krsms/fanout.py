@@ -178,18 +178,28 @@ class _Batcher:
 
 
 class _Pacer:
-    """Spaces request starts to at most ``rate`` per second."""
+    """Spaces request starts to at most ``rate`` per second.
+
+    Waiters go one at a time, and each takes its moment only when it goes: one cancelled
+    while waiting leaves no slot behind to delay the next send.
+    """
 
     def __init__(self, rate: float):
         self._interval = 1.0 / rate
         self._next = 0.0
+        """The earliest loop time the next request may start."""
+        self._turn: asyncio.Lock | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def wait(self) -> None:
-        now = asyncio.get_running_loop().time()
-        slot = max(now, self._next)
-        self._next = slot + self._interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
+        loop = asyncio.get_running_loop()
+        if self._turn is None or self._loop is not loop:  # a lock belongs to one event loop
+            self._turn, self._loop = asyncio.Lock(), loop
+        async with self._turn:
+            delay = self._next - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            self._next = loop.time() + self._interval
 
 
 @attrs.define
@@ -446,15 +456,20 @@ class BatchingGateway(AsyncClosing):
                 done, _ = await asyncio.wait(flights, return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
                     flight = flights.pop(task)
-                    if task.exception() is not None:
-                        # A bug, not a provider answer: account for the batch, then surface it.
-                        progress.record(
-                            SendReport(
-                                outcomes=tuple(flight.batch.outcomes(SendStatus.UNKNOWN, code="error")),
-                                requests=1,
+                    if task.cancelled():
+                        # Cancelled by code outside this send (its own cancellation ends in
+                        # the finally below): settled as an interrupted flight, and the send goes on.
+                        report = _interrupted_report(task, flight)
+                    else:
+                        if task.exception() is not None:
+                            # A bug, not a provider answer: account for the batch, then surface it.
+                            progress.record(
+                                SendReport(
+                                    outcomes=tuple(flight.batch.outcomes(SendStatus.UNKNOWN, code="error")),
+                                    requests=1,
+                                )
                             )
-                        )
-                    report = task.result()
+                        report = task.result()
                     if report.error is not None and stop is None:
                         stop = report.error
                         logger.error("%s bulk send stopped: %s", self.provider, report.error)
@@ -537,9 +552,14 @@ class BatchingGateway(AsyncClosing):
         """
         try:
             with anyio.CancelScope(shield=True):
-                if flights and self.drain_timeout > 0:
-                    logger.info("%s: letting %d in-flight batches finish", self.provider, len(flights))
-                    await asyncio.wait(flights, timeout=self.drain_timeout)
+                # Drain only requests that may be out; a batch still waiting to start (for
+                # its rate-limit slot, or to retry a refused attempt) must not start now.
+                in_flight = [task for task, flight in flights.items() if _may_be_out(flight)]
+                for task in flights.keys() - in_flight:
+                    task.cancel()
+                if in_flight and self.drain_timeout > 0:
+                    logger.info("%s: letting %d in-flight batches finish", self.provider, len(in_flight))
+                    await asyncio.wait(in_flight, timeout=self.drain_timeout)
                 for task in flights:
                     task.cancel()
                 if flights:
@@ -559,12 +579,18 @@ class BatchingGateway(AsyncClosing):
 
     async def _send_tracked(self, message: Message, flight: _Flight) -> SendReport:
         if self.requests_per_second is not None:
-            if self._pacer is None:
-                self._pacer = _Pacer(self.requests_per_second)
-            await self._pacer.wait()
+            flight.watch.pace = self._pace
+            await self._pace()
         flight.sent = True
         with watching_sends(flight.watch):
             return await self._send_settled(message, flight.batch, resend=self.resend_missing)
+
+    async def _pace(self) -> None:
+        """Wait for the next send slot under ``requests_per_second``."""
+        if self.requests_per_second is not None:
+            if self._pacer is None:
+                self._pacer = _Pacer(self.requests_per_second)
+            await self._pacer.wait()
 
     async def _send_settled(self, message: Message, batch: Batch, *, resend: bool) -> SendReport:
         """Send one batch and turn whatever happens into one outcome per recipient."""
@@ -616,6 +642,7 @@ class BatchingGateway(AsyncClosing):
             recipients=tuple(outcome.recipient for outcome in missing),
         )
         logger.info("%s resending %d recipients the provider never received", self.provider, len(missing))
+        await self._pace()
         again = await self._send_settled(message, retry_batch, resend=False)
         kept = [outcome for outcome in found if outcome.status is not SendStatus.NOT_SENT]
         return SendReport(
@@ -632,13 +659,18 @@ class BatchingGateway(AsyncClosing):
             await self._transport.aclose()
 
 
+def _may_be_out(flight: _Flight) -> bool:
+    """Whether the flight's request may have left: sending began and the transport has not
+    seen every attempt refused (a gateway whose sends bypass the transport tells nothing)."""
+    return flight.sent and flight.watch.may_have_arrived is not False
+
+
 def _interrupted_report(task: asyncio.Task[SendReport], flight: _Flight) -> SendReport:
     """What an interrupted flight settled as: its own report if it finished, else UNKNOWN
-    once its request may have arrived, NOT_SENT before (a gateway whose sends bypass the
-    transport tells nothing: once sending began, UNKNOWN)."""
+    once its request may be out, NOT_SENT before."""
     if task.done() and not task.cancelled() and task.exception() is None:
         return task.result()
-    if flight.sent and flight.watch.may_have_arrived is not False:
+    if _may_be_out(flight):
         return SendReport(
             outcomes=tuple(
                 flight.batch.outcomes(

@@ -11,6 +11,7 @@ Application code written against these names runs unchanged on SENS and NHN::
 from __future__ import annotations
 
 import enum
+import inspect
 import operator
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
@@ -202,7 +203,8 @@ class SendProgress:
             raise
 
     ``on_batch`` is called with every settled batch, including those settled by a
-    cancellation (keep it quick and synchronous; it runs in the send's task).
+    cancellation (keep it quick; it runs in the send's task, and must be a plain function:
+    a coroutine function raises TypeError, as it would never be awaited).
     ``keep_outcomes=False`` keeps only counts, for unbounded streams.
     """
 
@@ -213,6 +215,9 @@ class SendProgress:
         keep_outcomes: bool = True,
         total: int | None = None,
     ):
+        if inspect.iscoroutinefunction(on_batch):
+            # It would be called, never awaited: every batch would go unrecorded in silence.
+            raise TypeError("on_batch must be a plain function: SendProgress calls it and does not await it")
         self.on_batch = on_batch
         self.keep_outcomes = keep_outcomes
         self.total = total

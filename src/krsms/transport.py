@@ -16,7 +16,7 @@ import logging
 import random
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from datetime import timezone
@@ -44,6 +44,9 @@ class SendWatch:
     """
 
     may_have_arrived: bool | None = None
+    pace: Callable[[], Awaitable[None]] | None = None
+    """Awaited before each retry of a send (a bulk send's requests-per-second limit, which
+    counts every request the provider sees, not only each batch's first)."""
 
 
 _watch: ContextVar[SendWatch | None] = ContextVar("krsms_send_watch", default=None)
@@ -397,6 +400,8 @@ class Transport:
         attempt = 0
         while True:
             attempt += 1
+            if attempt > 1 and watch.pace is not None:
+                await watch.pace()
             arrived_before = watch.may_have_arrived
             try:
                 response = await self._send_once(method, url, params=params, json=json, attempt=attempt, watch=watch)
