@@ -214,6 +214,17 @@ async def test_nhn_field_limits_are_checked_before_sending(
     assert len(app.state.ledger) == 0
 
 
+@pytest.mark.parametrize("skew", [-90.0, 90.0])
+async def test_a_lost_answer_is_found_whatever_the_local_clock_says(skew: float) -> None:
+    """The look-up window is in NHN's time: a local clock minutes off must not make a batch
+    that arrived look missing (and be resent)."""
+    app = create_app(EmulatorConfig(clock_skew_seconds=skew, faults=Faults(error_after_processing_rate=1.0)))
+    async with gateway_for(app, retry=NO_RETRIES, resend_missing=True, reconcile_delay=0.01) as nhn:
+        report = await nhn.send(Message(sender=SENDER, text="안녕", recipients=numbers(3)))
+    assert report.all_accepted
+    assert sorted(delivery.recipient for delivery in app.state.ledger) == sorted(numbers(3))
+
+
 async def test_a_reservation_past_60_days_is_refused_before_sending(nhn: NhnGateway) -> None:
     at = datetime.now(SEOUL) + timedelta(days=61)
     with pytest.raises(ValidationError, match="60 days"):

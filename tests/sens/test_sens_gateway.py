@@ -216,6 +216,58 @@ async def test_a_batch_that_never_arrived_is_not_sent_and_resent_only_when_asked
     assert len(report.outcomes) == 1000
 
 
+async def test_a_lost_batch_is_not_taken_for_an_earlier_request_to_the_same_number() -> None:
+    """A code sent again a moment later: the look-up finds the first request to that number,
+    whose text differs; the lost one stays UNKNOWN rather than ACCEPTED with another's id."""
+    app = create_app(EmulatorConfig())
+    async with gateway_for(app, retry=NO_RETRIES, reconcile_delay=0.01) as sens:
+        first = await sens.send(Message(sender=SENDER, text="인증번호 111111", recipients=["01012345678"]))
+        app.state.faults.replace(Faults(server_error_rate=1.0))  # a 500 before processing: SENS never got it
+        second = await sens.send(Message(sender=SENDER, text="인증번호 222222", recipients=["01012345678"]))
+    assert [delivery.text for delivery in app.state.ledger] == ["인증번호 111111"]
+    assert first.all_accepted
+    assert {outcome.status for outcome in second.outcomes} == {SendStatus.UNKNOWN}
+
+
+async def test_two_batches_to_the_same_numbers_never_share_one_request() -> None:
+    """A list holding the same numbers twice: the batch whose answer came back has its id, so
+    the other batch, lost before SENS got it, is not given that id too."""
+    app = create_app(EmulatorConfig())
+    async with gateway_for(app, retry=NO_RETRIES, max_concurrency=1, reconcile_delay=0.01) as sens:
+        twice = [*numbers(100), *numbers(100)]
+        first = await sens.send(Message(sender=SENDER, text="안녕", recipients=twice[:100]))
+        app.state.faults.replace(Faults(server_error_rate=1.0))
+        second = await sens.send(Message(sender=SENDER, text="안녕", recipients=twice[100:]))
+    assert first.all_accepted
+    assert len(app.state.ledger) == 100
+    assert {outcome.status for outcome in second.outcomes} == {SendStatus.UNKNOWN}
+
+
+@pytest.mark.parametrize("skew", [-3.0, -30.0, 30.0])
+async def test_a_lost_answer_is_found_in_the_providers_own_time(skew: float) -> None:
+    """A local clock a few seconds off SENS's (signatures still pass): the look-up window is
+    shifted by the offset SENS's ``Date`` headers show, so a batch that arrived is found and
+    never called NOT_SENT (and resent)."""
+    app = create_app(EmulatorConfig(clock_skew_seconds=skew))
+    async with gateway_for(app, retry=NO_RETRIES, resend_missing=True, reconcile_delay=0.01) as sens:
+        await sens.send(Message(sender=SENDER, text="준비", recipients=["01099999999"]))  # an answer with a Date
+        app.state.faults.replace(Faults(error_after_processing_rate=1.0))
+        report = await sens.send(Message(sender=SENDER, text="안녕", recipients=numbers(3)))
+    assert report.all_accepted
+    assert Counter(delivery.recipient for delivery in app.state.ledger if delivery.text == "안녕") == Counter(
+        numbers(3)
+    )
+
+
+async def test_before_any_answer_the_window_spans_the_signature_tolerance() -> None:
+    app = create_app(EmulatorConfig(clock_skew_seconds=-240, faults=Faults(error_after_processing_rate=1.0)))
+    async with gateway_for(app, retry=NO_RETRIES, resend_missing=True, reconcile_delay=0.01) as sens:
+        sens.client.auth.provider_offset = None  # as if no answer had carried a Date yet
+        report = await sens.send(Message(sender=SENDER, text="안녕", recipients=numbers(3)))
+    assert report.all_accepted
+    assert len(app.state.ledger) == 3
+
+
 async def test_a_skewed_local_clock_is_corrected_from_the_gateway_date() -> None:
     app = create_app(EmulatorConfig(clock_skew_seconds=360))
     async with gateway_for(app) as sens:

@@ -69,7 +69,9 @@ MAX_TEMPLATE_ID_CHARS = 50
 """``templateId`` max length (N1 request table; -2109 above it)."""
 UPDATE_USER = "krsms"
 """``createUser`` / ``updateUser`` the gateway names itself as."""
-RECONCILE_SLACK = timedelta(minutes=1)
+RECONCILE_SLACK = timedelta(hours=1)
+"""Widens the look-up window around a lost batch, for a local clock that is off NHN's: the
+batch's ``senderGroupingKey`` is unique, so a wide window finds nothing else."""
 REQUEST_FAILED = "3"
 """``statusCode`` of a send NHN took in but failed as a whole."""
 RESERVED_STATUS = "RESERVED"

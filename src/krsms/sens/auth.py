@@ -9,7 +9,9 @@ percent-encoding can never make the signature disagree with the request.
 The gateway refuses requests stamped more than five minutes off its clock. When it answers
 401 and its ``Date`` header shows the local clock is that far off, :class:`SensAuth` learns
 the offset, logs a warning and signs the same request once more with corrected time (a 401
-is refused before processing, so resending it cannot send anything twice).
+is refused before processing, so resending it cannot send anything twice). Every answer's
+``Date`` also updates :attr:`SensAuth.provider_offset`, which look-ups in the provider's own
+time (reconciliation) are shifted by.
 """
 
 from __future__ import annotations
@@ -67,15 +69,20 @@ class SensAuth(httpx.Auth):
         self.correct_clock_skew = correct_clock_skew
         self.clock = clock
         self.offset_seconds = 0.0
-        """Learned difference between the gateway's clock and the local one."""
+        """The correction signatures are stamped with (learned after a 401)."""
+        self.provider_offset: float | None = None
+        """Seconds the gateway's clock is ahead of the local one, read from the ``Date`` of its
+        latest answer (to the second); None before any answer."""
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Sign; after a 401 caused by a skewed local clock, correct it and sign once more."""
         self.sign(request)
         response = yield request
+        skew = clock_skew(response.headers.get("date"), local_time=self.clock())
+        if skew is not None:
+            self.provider_offset = skew
         if response.status_code != 401 or not self.correct_clock_skew:
             return
-        skew = clock_skew(response.headers.get("date"), local_time=self.clock())
         if skew is None or abs(skew - self.offset_seconds) <= CLOCK_WINDOW_SECONDS:
             return
         logger.warning(

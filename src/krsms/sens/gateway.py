@@ -8,14 +8,17 @@ a request as a whole, so every recipient of an accepted request is ACCEPTED with
 ``requestId``; per-handset results come later through :meth:`SensGateway.delivery_results`.
 
 A batch whose answer was lost (a 5xx, a timeout after sending) is looked up in the request
-look-up (S3) over the batch's time window, filtered by sender: a request holding exactly the
-batch's numbers makes it ACCEPTED; no trace of any of them makes it NOT_SENT (resent only with
-``resend_missing=True``); anything else stays UNKNOWN.
+look-up (S3) over the batch's time window in SENS's own time, by sender and the batch's first
+number. No message there makes it NOT_SENT (SENS takes a request whole; resent only with
+``resend_missing=True``). It is ACCEPTED only when exactly one request found is of its kind,
+holds exactly its numbers, carries the first recipient's text (S4) and is not one this gateway
+already has an outcome for; anything else stays UNKNOWN.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import time
+from collections import Counter, OrderedDict
 from collections.abc import Hashable
 from datetime import datetime, timedelta, timezone
 
@@ -32,6 +35,7 @@ from krsms.gateway import (
     SendStatus,
     UploadedImage,
 )
+from krsms.sens.auth import CLOCK_WINDOW_SECONDS
 from krsms.sens.client import DEFAULT_BASE_URL, SensClient
 from krsms.sens.errors import ServiceNotFoundError
 from krsms.sens.models import (
@@ -56,8 +60,16 @@ refusing one without it, so the check keeps an SMS sent through SENS as lawful a
 through NHN."""
 BATCH_SIZE = 100
 """``messages`` per send request."""
-RECONCILE_SLACK = timedelta(seconds=2)
-"""Widens the look-up window around a lost batch (SENS times are to the second)."""
+RECONCILE_SLACK = timedelta(seconds=5)
+"""Widens the look-up window around a lost batch: SENS's times, and the ``Date`` its clock
+is read from, are to the second."""
+UNKNOWN_CLOCK_SLACK = timedelta(seconds=CLOCK_WINDOW_SECONDS)
+"""The slack before any answer told SENS's clock: SENS took the batch's signature only if its
+stamp was within five minutes of its own clock."""
+MAX_CANDIDATES = 10
+"""Requests to the batch's first number a look-up checks one by one; more stay UNKNOWN."""
+KNOWN_REQUEST_MEMORY = 600.0
+"""Seconds a request id this gateway holds an outcome for is kept from reconciliation."""
 DELIVERED_CODE = "0"
 
 
@@ -112,6 +124,7 @@ class SensGateway(BatchingGateway):
             drain_timeout=drain_timeout,
             reconcile_delay=reconcile_delay,
         )
+        self._known_requests = _RecentIds(KNOWN_REQUEST_MEMORY)
 
     # -- fan-out hooks --------------------------------------------------------------------
 
@@ -134,6 +147,7 @@ class SensGateway(BatchingGateway):
                 code=error.code,
                 request_id=error.request_id,
             ) from error
+        self._known_requests.add(result.request_id)
         return batch.outcomes(SendStatus.ACCEPTED, request_id=result.request_id)
 
     def send_request(self, message: Message, batch: Batch) -> SendRequest:
@@ -164,31 +178,60 @@ class SensGateway(BatchingGateway):
     async def reconcile_batch(
         self, message: Message, batch: Batch, attempt: BatchAttempt
     ) -> list[RecipientOutcome] | None:
-        """Find the batch in the request look-up over its time window, by sender.
+        """Find the batch in the request look-up (S3) by sender and first number, in SENS's time.
 
         A reserved batch cannot be found: SENS lists no messages of a request still reserved,
         so an empty look-up proves nothing (None: the batch stays UNKNOWN).
         """
         if message.reserve_at is not None:
             return None
+        start, end = self._provider_window(attempt)
+        first = batch.recipients[0]
         query = MessageQuery(
-            request_start_time=attempt.started_at.replace(microsecond=0) - RECONCILE_SLACK,
-            request_end_time=datetime.now(timezone.utc) + RECONCILE_SLACK,
+            request_start_time=start,
+            request_end_time=end,
             from_=normalize_number(message.sender, field="sender"),
+            to=first.number,
             page_size=100,
         )
-        wanted = Counter(recipient.number for recipient in batch.recipients)
-        requests: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        async for found in self.client.iter_messages(query):
-            requests[found.request_id][found.to] += 1
-        matching = [request_id for request_id, numbers in requests.items() if numbers == wanted]
-        if len(matching) == 1:
-            return batch.outcomes(SendStatus.ACCEPTED, request_id=matching[0], detail="found by reconciliation")
-        if not any(wanted.keys() & numbers.keys() for numbers in requests.values()):
+        found: dict[str, MessageSummary] = {}
+        async for summary in self.client.iter_messages(query):
+            found.setdefault(summary.request_id, summary)
+        if not found:
             return batch.outcomes(
                 SendStatus.NOT_SENT, code=NOT_RECEIVED, detail="SENS has no request for these recipients"
             )
-        return None
+        candidates = [
+            summary
+            for summary in found.values()
+            if summary.request_id not in self._known_requests and _same_kind(summary, message, batch)
+        ]
+        if len(candidates) > MAX_CANDIDATES:
+            return None
+        matches = [summary.request_id for summary in candidates if await self._is_batch(summary, message, batch)]
+        if len(matches) != 1:
+            return None
+        self._known_requests.add(matches[0])
+        return batch.outcomes(SendStatus.ACCEPTED, request_id=matches[0], detail="found by reconciliation")
+
+    def _provider_window(self, attempt: BatchAttempt) -> tuple[datetime, datetime]:
+        """From the attempt's start to now, in SENS's clock: shifted by the offset its answers'
+        ``Date`` showed, or widened by the five minutes its signature check allows."""
+        measured = self.client.auth.provider_offset
+        offset = timedelta(seconds=self.client.auth.offset_seconds if measured is None else measured)
+        slack = UNKNOWN_CLOCK_SLACK if measured is None else RECONCILE_SLACK
+        return attempt.started_at + offset - slack, datetime.now(timezone.utc) + offset + slack
+
+    async def _is_batch(self, summary: MessageSummary, message: Message, batch: Batch) -> bool:
+        """Whether the request holds exactly the batch's numbers and the first recipient's text."""
+        numbers: Counter[str] = Counter()
+        async for listed in self.client.iter_messages(MessageQuery(request_id=summary.request_id)):
+            numbers[listed.to] += 1
+        if numbers != Counter(recipient.number for recipient in batch.recipients):
+            return False
+        detail = await self.client.get_message(summary.message_id)
+        sent = detail.messages[0].content if detail.messages else None
+        return sent == message.text_for(batch.recipients[0])
 
     # -- the rest of SmsGateway -----------------------------------------------------------
 
@@ -211,6 +254,30 @@ class SensGateway(BatchingGateway):
 
     def __repr__(self) -> str:
         return f"SensGateway(service_id={self.client.service_id!r}, max_concurrency={self.max_concurrency})"
+
+
+class _RecentIds:
+    """Request ids seen in the last ``keep_for`` seconds, oldest first."""
+
+    def __init__(self, keep_for: float):
+        self._keep_for = keep_for
+        self._seen: OrderedDict[str, float] = OrderedDict()
+
+    def add(self, request_id: str) -> None:
+        now = time.monotonic()
+        self._seen[request_id] = now
+        self._seen.move_to_end(request_id)
+        while self._seen and next(iter(self._seen.values())) < now - self._keep_for:
+            self._seen.popitem(last=False)
+
+    def __contains__(self, request_id: object) -> bool:
+        return request_id in self._seen
+
+
+def _same_kind(summary: MessageSummary, message: Message, batch: Batch) -> bool:
+    """Whether a listed message has the batch's type (when listed) and content type."""
+    content_type = ContentType.AD if message.advertisement else ContentType.COMM
+    return summary.type in (None, batch.kind.value) and summary.content_type == content_type.value
 
 
 def _default_content(message: Message, batch: Batch) -> str:
