@@ -289,6 +289,40 @@ async def test_a_batch_task_cancelled_by_other_code_is_settled_and_the_send_goes
     assert not report.cancelled
 
 
+async def test_on_sending_is_awaited_with_each_batch_before_its_request_leaves() -> None:
+    events: list[tuple[str, tuple[str, ...]]] = []
+
+    async def on_sending(recipients: tuple[Recipient, ...]) -> None:
+        await asyncio.sleep(0)
+        events.append(("journaled", tuple(recipient.number for recipient in recipients)))
+
+    def on_request(request: FakeRequest) -> None:
+        events.append(("sent", tuple(recipient.number for recipient in request.recipients)))
+
+    gateway = FakeGateway(batch_size=10, max_concurrency=1, on_request=on_request)
+    report = await gateway.send(message(list(numbers(30))), progress=SendProgress(on_sending=on_sending))
+    assert report.all_accepted
+    batches = [tuple(numbers(30))[start : start + 10] for start in (0, 10, 20)]
+    assert events == [(event, batch) for batch in batches for event in ("journaled", "sent")]
+
+
+async def test_a_failing_on_sending_sends_nothing_of_its_batch_and_stops_the_send() -> None:
+    everyone = list(numbers(30))
+
+    async def on_sending(recipients: tuple[Recipient, ...]) -> None:
+        if recipients[0].number == everyone[10]:
+            raise OSError("disk full")
+
+    gateway = FakeGateway(batch_size=10, max_concurrency=1)
+    progress = SendProgress(on_sending=on_sending)
+    with pytest.raises(OSError, match="disk full"):
+        await gateway.send(message(everyone), progress=progress)
+    report = progress.report()
+    assert_exactly_one_outcome_each(report, 30)
+    assert sorted(gateway.sent_to()) == everyone[:10]
+    assert {outcome.status for outcome in report.outcomes[10:]} == {SendStatus.NOT_SENT}
+
+
 def test_an_async_progress_callback_is_refused() -> None:
     async def on_batch(report: SendReport) -> None:
         pass

@@ -25,7 +25,16 @@ import asyncio
 import logging
 import uuid
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Hashable, Iterable, Iterator
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Hashable,
+    Iterable,
+    Iterator,
+)
 from contextlib import aclosing
 from datetime import datetime, timezone
 from itertools import islice
@@ -443,7 +452,8 @@ class BatchingGateway(AsyncClosing):
                     if not ready:
                         break
                     flight = _Flight(ready.popleft())
-                    flights[asyncio.ensure_future(self._send_tracked(message, flight))] = flight
+                    sending = self._send_tracked(message, flight, progress.on_sending)
+                    flights[asyncio.ensure_future(sending)] = flight
                 if invalid:
                     report = SendReport(outcomes=tuple(invalid))
                     invalid.clear()
@@ -462,13 +472,8 @@ class BatchingGateway(AsyncClosing):
                         report = _interrupted_report(task, flight)
                     else:
                         if task.exception() is not None:
-                            # A bug, not a provider answer: account for the batch, then surface it.
-                            progress.record(
-                                SendReport(
-                                    outcomes=tuple(flight.batch.outcomes(SendStatus.UNKNOWN, code="error")),
-                                    requests=1,
-                                )
-                            )
+                            # Not a provider answer: account for the batch, then surface it.
+                            progress.record(_failed_report(flight))
                         report = task.result()
                     if report.error is not None and stop is None:
                         stop = report.error
@@ -577,10 +582,17 @@ class BatchingGateway(AsyncClosing):
             reports.append(SendReport(outcomes=tuple(invalid + outcomes + unread)))
             _record_all(progress, reports)
 
-    async def _send_tracked(self, message: Message, flight: _Flight) -> SendReport:
+    async def _send_tracked(
+        self,
+        message: Message,
+        flight: _Flight,
+        on_sending: Callable[[tuple[Recipient, ...]], Awaitable[None]] | None,
+    ) -> SendReport:
         if self.requests_per_second is not None:
             flight.watch.pace = self._pace
             await self._pace()
+        if on_sending is not None:
+            await on_sending(flight.batch.recipients)
         flight.sent = True
         with watching_sends(flight.watch):
             return await self._send_settled(message, flight.batch, resend=self.resend_missing)
@@ -663,6 +675,14 @@ def _may_be_out(flight: _Flight) -> bool:
     """Whether the flight's request may have left: sending began and the transport has not
     seen every attempt refused (a gateway whose sends bypass the transport tells nothing)."""
     return flight.sent and flight.watch.may_have_arrived is not False
+
+
+def _failed_report(flight: _Flight) -> SendReport:
+    """A flight whose task raised (a bug, a failing ``on_sending``): UNKNOWN once its request
+    may be out, NOT_SENT before."""
+    out = _may_be_out(flight)
+    status = SendStatus.UNKNOWN if out else SendStatus.NOT_SENT
+    return SendReport(outcomes=tuple(flight.batch.outcomes(status, code="error")), requests=int(out))
 
 
 def _interrupted_report(task: asyncio.Task[SendReport], flight: _Flight) -> SendReport:

@@ -14,7 +14,7 @@ import enum
 import inspect
 import operator
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, runtime_checkable
@@ -205,6 +205,12 @@ class SendProgress:
     ``on_batch`` is called with every settled batch, including those settled by a
     cancellation (keep it quick; it runs in the send's task, and must be a plain function:
     a coroutine function raises TypeError, as it would never be awaited).
+
+    ``on_sending``, a coroutine function, is awaited with a batch's recipients (numbers
+    normalised, ``reference`` kept) before its first request may leave: a write-ahead record,
+    so that after a crash the recipients that may have been sent are known (``krsms send``
+    journals them for ``--resume``). If it raises, that batch is NOT_SENT and the send stops
+    with the exception, every recipient accounted for.
     ``keep_outcomes=False`` keeps only counts, for unbounded streams.
     """
 
@@ -214,11 +220,13 @@ class SendProgress:
         on_batch: Callable[[SendReport], None] | None = None,
         keep_outcomes: bool = True,
         total: int | None = None,
+        on_sending: Callable[[tuple[Recipient, ...]], Awaitable[None]] | None = None,
     ):
         if inspect.iscoroutinefunction(on_batch):
             # It would be called, never awaited: every batch would go unrecorded in silence.
             raise TypeError("on_batch must be a plain function: SendProgress calls it and does not await it")
         self.on_batch = on_batch
+        self.on_sending = on_sending
         self.keep_outcomes = keep_outcomes
         self.total = total
         """Number of recipients expected, when known (``send()`` sets it)."""

@@ -221,22 +221,61 @@ def test_resume_after_bad_credentials_sends_the_refused_batches(tmp_path: Path, 
     assert len(server.ledger) == 250
 
 
-def test_resume_with_another_campaigns_results_skips_nobody(tmp_path: Path, server: EmulatorServer) -> None:
+def test_a_killed_run_resumes_without_sending_anyone_twice(tmp_path: Path) -> None:
+    """SIGKILL (an OOM kill, a power cut) settles nothing: the journal tells --resume which
+    recipients were in flight, and they are recorded unknown instead of sent again."""
+    recipients = numbers_file(tmp_path, 3000)
     results = tmp_path / "results.csv"
-    campaign_a = tmp_path / "a.txt"
-    campaign_a.write_text("01010000001\n01010000002\n01010000003\n", encoding="utf-8")
-    campaign_b = tmp_path / "b.txt"
-    campaign_b.write_text("01020000001\n01020000002\n01020000003\n", encoding="utf-8")
-    for recipients, resume in ((campaign_a, []), (campaign_b, ["--resume"])):
-        outcome = runner.invoke(
-            app,
-            ["send", str(recipients), "--provider", "nhn", "--sender", "15446859", "--text", "안녕",
-             "--results", str(results), "--base-url", server.base_url, *resume],
-            env=NHN_ENV,
-        )  # fmt: skip
-        assert outcome.exit_code == 0, outcome.output
-    delivered = sorted(delivery.recipient for delivery in server.ledger)
-    assert delivered == ["01010000001", "01010000002", "01010000003", "01020000001", "01020000002", "01020000003"]
+    with EmulatorServer(EmulatorConfig(faults=Faults(latency=0.6))) as server:
+        command = [
+            sys.executable, "-m", "krsms.cli", "send", str(recipients), "--provider", "sens",
+            "--sender", "0212345678", "--text", "안녕", "--results", str(results),
+            "--base-url", server.base_url, "--max-concurrency", "2",
+        ]  # fmt: skip
+        env = {**os.environ, **SENS_ENV}
+        first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while (not results.exists() or len(result_rows(results)) < 400) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        first.kill()
+        first.wait(timeout=60)
+        server.app.state.faults.replace(Faults())
+        second = subprocess.run([*command, "--resume"], env=env, capture_output=True, timeout=120)
+        assert second.returncode in (0, 1), second.stdout.decode()
+        delivered = [delivery.recipient for delivery in server.ledger]
+
+    assert len(delivered) == len(set(delivered))  # nobody twice
+    rows = result_rows(results)
+    assert sorted(int(row["reference"]) for row in rows) == list(range(1, 3001))  # one row each
+    accepted = {row["number"] for row in rows if row["status"] == "accepted"}
+    in_flight = {row["number"] for row in rows if row["code"] == "in_flight"}
+    assert accepted <= set(delivered)
+    assert set(delivered) - accepted <= in_flight  # delivered but not known accepted: recorded in flight
+
+
+def send_command(recipients: Path, results: Path, server: EmulatorServer, *extra: str) -> list[str]:
+    return [
+        "send", str(recipients), "--provider", "nhn", "--sender", "15446859", "--text", "안녕",
+        "--results", str(results), "--base-url", server.base_url, *extra,
+    ]  # fmt: skip
+
+
+def test_resume_with_results_that_match_no_line_is_refused(tmp_path: Path, server: EmulatorServer) -> None:
+    """Another campaign's results, or a recipients file edited since (a line inserted at the
+    top shifts every reference): no settled row matches, and resuming would send to everyone
+    again. It is refused, naming why, and nothing is sent."""
+    results = tmp_path / "results.csv"
+    campaign = tmp_path / "campaign.txt"
+    campaign.write_text("01010000001\n01010000002\n01010000003\n", encoding="utf-8")
+    assert runner.invoke(app, send_command(campaign, results, server), env=NHN_ENV).exit_code == 0
+    campaign.write_text("# 겨울 캠페인\n01010000001\n01010000002\n01010000003\n", encoding="utf-8")
+    other = tmp_path / "other.txt"
+    other.write_text("01020000001\n", encoding="utf-8")
+    for recipients in (campaign, other):
+        outcome = runner.invoke(app, send_command(recipients, results, server, "--resume"), env=NHN_ENV)
+        assert outcome.exit_code == 2, outcome.output
+        assert "none is on its line" in outcome.output
+    assert sorted(delivery.recipient for delivery in server.ledger) == ["01010000001", "01010000002", "01010000003"]
 
 
 @pytest.mark.parametrize(("provider", "env"), [("sens", SENS_ENV), ("nhn", NHN_ENV)])

@@ -16,8 +16,10 @@ from krsms.commands.files import (
     RESULT_FIELDS,
     BadFileError,
     ResultsFile,
+    journal_path,
     read_recipients,
     recipients_in,
+    recover_in_flight,
     settled_recipients,
 )
 from krsms.commands.send import send_file
@@ -300,3 +302,62 @@ async def test_a_second_interruption_while_writing_the_last_batches_loses_none(
     settled = settled_recipients(results)
     accepted = {number for _, number in settled}
     assert set(gateway.sent_to()) <= accepted
+
+
+def journal_of(results: Path, results_size: int | str, noted: list[tuple[str, str]], torn: str = "") -> None:
+    """The journal a run that was killed leaves beside ``results``."""
+    lines = [json.dumps({"results_size": results_size})]
+    lines += [json.dumps({"reference": reference, "number": number}) for reference, number in noted]
+    journal_path(results).write_text("\n".join(lines) + "\n" + torn, encoding="utf-8")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+async def test_a_killed_runs_batches_in_flight_are_recorded_unknown_not_resent(tmp_path: Path, suffix: str) -> None:
+    results = tmp_path / f"results{suffix}"
+
+    def outcome(reference: str, number: str, status: SendStatus) -> RecipientOutcome:
+        return RecipientOutcome(recipient=Recipient(number=number, reference=reference), status=status)
+
+    async with ResultsFile(results) as file:  # an earlier run: line 1 never went out
+        await file.write((outcome("1", "01000000001", SendStatus.NOT_SENT),))
+    size_when_killed_run_began = results.stat().st_size
+    async with ResultsFile(results) as file:  # the killed run settled line 2 only
+        await file.write((outcome("2", "01000000002", SendStatus.ACCEPTED),))
+    noted = [("1", "01000000001"), ("2", "01000000002"), ("3", "01000000003")]
+    journal_of(results, size_when_killed_run_began, noted, torn='{"reference": "4", "num')
+
+    assert recover_in_flight(results) == 2  # line 1 (retried by that run) and line 3
+    assert not journal_path(results).exists()
+    assert settled_recipients(results) == set(noted)  # --resume sends none of them again
+    assert recover_in_flight(results) == 0
+
+
+async def test_a_journal_whose_start_is_unreadable_counts_every_noted_recipient_unsettled_as_in_flight(
+    tmp_path: Path,
+) -> None:
+    results = tmp_path / "results.csv"
+    write_results(results, [("1", "01000000001", "not_sent", ""), ("2", "01000000002", "accepted", "r1")])
+    journal_of(results, "?", [("1", "01000000001"), ("2", "01000000002")])
+    assert recover_in_flight(results) == 1  # line 1: its not_sent row may be an earlier run's
+    rows = results.read_text(encoding="utf-8").splitlines()
+    assert rows[-1].startswith("1,01000000001,unknown,,in_flight,")
+    assert len(rows) == 4  # the accepted line 2 gets no second row
+
+
+async def test_a_send_that_ends_settled_leaves_no_journal(tmp_path: Path) -> None:
+    recipients = tmp_path / "numbers.txt"
+    recipients.write_text("".join(f"0100000{line:04d}\n" for line in range(25)), encoding="utf-8")
+    results = tmp_path / "results.csv"
+    noted: list[str] = []
+
+    def on_request(request: Any) -> None:
+        noted.append(journal_path(results).read_text(encoding="utf-8"))
+
+    gateway = FakeGateway(batch_size=10, max_concurrency=1, on_request=on_request)
+    message = Message(sender="0212345678", text="안녕")
+    await send_file(
+        gateway, message, recipients_path=recipients, results_path=results, resume=False, console=Console(quiet=True)
+    )
+    # Each request went out with its recipients already in the journal.
+    assert [text.count('"number"') for text in noted] == [10, 20, 25]
+    assert not journal_path(results).exists()

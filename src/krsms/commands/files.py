@@ -2,7 +2,10 @@
 
 Recipients are read lazily in a worker thread (a file of a million rows never blocks the
 event loop or sits in memory), and results are appended batch by batch and flushed, so a
-crash or Ctrl-C loses nothing and ``--resume`` can skip what already settled. A recipient is
+Ctrl-C loses nothing and ``--resume`` can skip what already settled. Before a batch is sent
+its recipients are noted in a journal beside the results (:func:`journal_path`): after a
+crash or a kill, ``--resume`` records those it had in flight as UNKNOWN
+(:func:`recover_in_flight`) instead of sending them again. A recipient is
 skipped only when a settled results row has both its reference (line number) and its number,
 so a results file of another campaign, or a recipients file edited between runs, never
 makes ``--resume`` skip the wrong people.
@@ -46,6 +49,8 @@ A REJECTED row is skipped only when it carries a request id: the provider proces
 request and refused that recipient. Without one, the whole request was refused before
 processing (bad credentials, unregistered sender), so the recipient is tried again, like a
 NOT_SENT one."""
+IN_FLIGHT = "in_flight"
+"""``code`` of the UNKNOWN rows ``--resume`` writes for recipients a stopped run had in flight."""
 ResumeKey = tuple[str, str]
 """A recipient as ``--resume`` knows it: its reference (line number) and normalised number."""
 _ROWS_PER_READ = 1000
@@ -274,13 +279,7 @@ class ResultsFile:
         """
         if self._file is None:
             raise RuntimeError("ResultsFile used outside 'async with'")
-        rows = [_result_row(outcome) for outcome in outcomes]
-        if self.json_lines:
-            text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-        else:
-            buffer = io.StringIO()
-            csv.DictWriter(buffer, fieldnames=RESULT_FIELDS).writerows(rows)
-            text = buffer.getvalue()
+        text = _serialised([_result_row(outcome) for outcome in outcomes], json_lines=self.json_lines)
         self._writing = asyncio.ensure_future(self._append(self._file, text, after=self._writing))
         await asyncio.shield(self._writing)
 
@@ -290,6 +289,109 @@ class ResultsFile:
             await after  # one write at a time, in order
         await file.write(text)
         await file.flush()
+
+
+def _serialised(rows: list[dict[str, str]], *, json_lines: bool) -> str:
+    """Results rows as the lines of a JSON lines or CSV file."""
+    if json_lines:
+        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    buffer = io.StringIO()
+    csv.DictWriter(buffer, fieldnames=RESULT_FIELDS).writerows(rows)
+    return buffer.getvalue()
+
+
+def journal_path(results_path: Path) -> Path:
+    """Where ``krsms send`` notes each batch before sending it: beside the results
+    (``out.csv``: ``out.csv.sending``)."""
+    return results_path.with_name(results_path.name + ".sending")
+
+
+class SendJournal:
+    """The recipients of each batch about to be sent, noted before it is (write-ahead).
+
+    A JSON lines file beside the results: first the results file's size when the run began,
+    then a ``{"reference", "number"}`` line per recipient. Leaving ``async with`` without an
+    exception removes it (every batch settled and written); one left behind means a run
+    stopped with batches in flight, which :func:`recover_in_flight` settles. Enter it after
+    the :class:`ResultsFile`, which may mend the results' last line first.
+    """
+
+    def __init__(self, results_path: Path):
+        self.results_path = results_path
+        self.path = journal_path(results_path)
+        self._file: anyio.AsyncFile[str] | None = None
+
+    async def __aenter__(self) -> SendJournal:
+        with _file_problems(self.path):
+            size = await anyio.to_thread.run_sync(_size, self.results_path)
+            self._file = await anyio.open_file(self.path, "w", encoding="utf-8")
+            await self._write(json.dumps({"results_size": size}) + "\n")
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
+        if self._file is None:
+            return
+        await self._file.aclose()
+        if exc_type is None:
+            await anyio.to_thread.run_sync(self.path.unlink)
+
+    async def note(self, recipients: tuple[Recipient, ...]) -> None:
+        """Note a batch's recipients, flushed, before its request may leave."""
+        await self._write(
+            "".join(
+                json.dumps({"reference": recipient.reference or "", "number": recipient.number}) + "\n"
+                for recipient in recipients
+            )
+        )
+
+    async def _write(self, text: str) -> None:
+        if self._file is None:
+            raise RuntimeError("SendJournal used outside 'async with'")
+        await self._file.write(text)
+        await self._file.flush()
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
+
+
+def recover_in_flight(results_path: Path) -> int:
+    """After a run that stopped without settling its batches (a crash, a kill): append to the
+    results, as UNKNOWN with code :data:`IN_FLIGHT`, every recipient its journal noted and the
+    run wrote no result for, then remove the journal. Returns how many: ``--resume`` skips
+    them, since they may have arrived."""
+    journal = journal_path(results_path)
+    if not journal.exists():
+        return 0
+    with _file_problems(journal):
+        lines = [_json_value(line) for line in journal.read_bytes().splitlines() if _parses_as_json(line)]
+    header = lines[0] if lines and isinstance(lines[0], dict) else {}
+    start = header.get("results_size")
+    if not isinstance(start, int) or not 0 <= start <= _size(results_path):
+        start = _size(results_path)  # unknown: count no result as this run's, so none is sent twice
+    with _file_problems(results_path):
+        rows_since = _result_rows(results_path, start)
+        written = {resume_key(_field(row, "reference"), _field(row, "number")) for row in rows_since}
+    written |= settled_recipients(results_path)  # skipped by --resume whatever the journal says
+    in_flight: dict[ResumeKey, None] = {}
+    for noted in lines[1:]:
+        if isinstance(noted, dict):
+            key = resume_key(_field(noted, "reference"), _field(noted, "number"))
+            if key is not None and key not in written:
+                in_flight[key] = None
+    if in_flight:
+        detail = "in flight when the previous run stopped; it may have arrived: look it up before sending again"
+        rows = [
+            dict(zip(RESULT_FIELDS, (reference, number, SendStatus.UNKNOWN.value, "", IN_FLIGHT, detail), strict=True))
+            for reference, number in in_flight
+        ]
+        json_lines = not _is_csv(results_path)
+        with _file_problems(results_path):
+            _ready_to_append(results_path, json_lines)
+            with results_path.open("a", encoding="utf-8", newline="") as handle:
+                handle.write(_serialised(rows, json_lines=json_lines))
+    journal.unlink()
+    return len(in_flight)
 
 
 def _ready_to_append(path: Path, json_lines: bool) -> bool:
@@ -392,13 +494,17 @@ def settled_recipients(path: Path) -> frozenset[ResumeKey]:
     mid-write tore it). Anything else raises :class:`BadFileError`.
     """
     with _file_problems(path):
-        rows = _csv_results(path) if _is_csv(path) else _json_results(path)
         keys = (
             resume_key(_field(row, "reference"), _field(row, "number"))
-            for row in rows
+            for row in _result_rows(path)
             if _is_settled(_field(row, "status"), _field(row, "request_id"))
         )
         return frozenset(key for key in keys if key is not None)
+
+
+def _result_rows(path: Path, start: int = 0) -> Iterator[Mapping[str, object]]:
+    """The rows of a results file, those from byte ``start`` on (a line's start) when given."""
+    return _csv_results(path, start) if _is_csv(path) else _json_results(path, start)
 
 
 def _is_settled(status: str, request_id: str) -> bool:
@@ -410,7 +516,12 @@ def _field(row: Mapping[str, object], name: str) -> str:
     return "" if value is None else str(value)
 
 
-def _csv_results(path: Path) -> Iterator[dict[str, str]]:
+def _csv_results(path: Path, start: int = 0) -> Iterator[dict[str, str]]:
+    if start:
+        with path.open("rb") as raw:
+            raw.seek(start)
+            yield from csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8", newline=""), fieldnames=RESULT_FIELDS)
+        return
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = csv.DictReader(handle)
         if rows.fieldnames is not None and tuple(rows.fieldnames) != RESULT_FIELDS:
@@ -418,8 +529,9 @@ def _csv_results(path: Path) -> Iterator[dict[str, str]]:
         yield from rows
 
 
-def _json_results(path: Path) -> Iterator[Mapping[str, object]]:
+def _json_results(path: Path, start: int = 0) -> Iterator[Mapping[str, object]]:
     with path.open("rb") as handle:
+        handle.seek(start)
         lines = ((number, line) for number, line in enumerate(handle, start=1) if line.strip())
         previous: tuple[int, bytes] | None = None
         for current in lines:

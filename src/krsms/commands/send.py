@@ -14,11 +14,14 @@ from rich.table import Table
 from rich.text import Text
 
 from krsms.commands.files import (
+    BadFileError,
     ResultsFile,
     ResumeKey,
+    SendJournal,
     already_settled,
     read_recipients,
     recipients_in,
+    recover_in_flight,
     settled_recipients,
 )
 from krsms.errors import ProviderError, ValidationError
@@ -27,8 +30,10 @@ from krsms.gateway import Message, Recipient, SendProgress, SendReport, SendStat
 from krsms.text import normalize_number
 
 PROVIDERS = ("sens", "nhn")
-DRAIN_SECONDS = 30.0
-"""On Ctrl-C, how long requests already sent get to finish, so their outcome is known."""
+DRAIN_SECONDS = 8.0
+"""On Ctrl-C or SIGTERM, how long requests already sent get to finish, so their outcome is
+known: under the 10 seconds ``docker stop`` waits before it kills (a kill is safe too, the
+journal records what was in flight, but the outcomes are then UNKNOWN)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -158,13 +163,36 @@ async def send_file(
 ) -> SendProgress:
     """Stream the file through ``gateway``, appending each batch's outcomes to the results
     file as it settles; on Ctrl-C the batches settled by the cancellation are written too.
+    Each batch is noted in a :class:`SendJournal` before it is sent, so that ``--resume``
+    after a crash records what was in flight as UNKNOWN instead of sending it again.
 
-    The message is checked first (a past reservation, say), before any file is touched."""
+    The message is checked first (a past reservation, say), before any file is touched; a
+    resume whose settled rows match no line of the recipients file (edited since?) is refused
+    rather than sending to everyone again."""
     gateway.check_message(message)
-    skip = await anyio.to_thread.run_sync(settled_recipients, results_path) if resume else frozenset()
+    skip: frozenset[ResumeKey] = frozenset()
+    if resume:
+        recovered = await anyio.to_thread.run_sync(recover_in_flight, results_path)
+        if recovered:
+            console.print(
+                Text(f"recovered: {recovered} recipients in flight when the last run stopped, recorded as unknown"),
+                soft_wrap=True,
+            )
+        skip = await anyio.to_thread.run_sync(settled_recipients, results_path)
     total, skipped = await anyio.to_thread.run_sync(_count_rows, recipients_path, skip)
+    if skip and skipped < len(skip):
+        unmatched = len(skip) - skipped
+        if not skipped:
+            raise BadFileError(
+                results_path,
+                f"holds {len(skip)} settled recipients, but none is on its line of {recipients_path} any more "
+                "(edited since the last run?): resuming would send to all of them again",
+            )
+        console.print(
+            Text(f"warning: {unmatched} settled rows of {results_path} match no line of {recipients_path}"),
+            soft_wrap=True,
+        )
     settled: list[SendReport] = []
-    progress = SendProgress(keep_outcomes=False, on_batch=settled.append, total=total)
     bar = Progress(
         TextColumn(f"[bold]{gateway.provider.upper()}[/]"),
         BarColumn(),
@@ -175,7 +203,8 @@ async def send_file(
     )
     if resume:
         console.print(Text(f"resuming: {skipped} recipients already settled in {results_path}"), soft_wrap=True)
-    async with ResultsFile(results_path) as results:
+    async with ResultsFile(results_path) as results, SendJournal(results_path) as journal:
+        progress = SendProgress(keep_outcomes=False, on_batch=settled.append, total=total, on_sending=journal.note)
         with bar:
             task = bar.add_task("sending", total=total)
 
