@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -110,6 +111,26 @@ def test_missing_credentials_are_named_not_echoed(tmp_path: Path) -> None:
     assert "visible-access-key" not in outcome.output
 
 
+def slow_sens_send(recipients: Path, results: Path, server: EmulatorServer) -> list[str]:
+    """``krsms send`` of ``recipients`` through SENS, two requests at a time, in a subprocess."""
+    return [
+        sys.executable, "-m", "krsms.cli", "send", str(recipients), "--provider", "sens",
+        "--sender", "0212345678", "--text", "안녕", "--results", str(results),
+        "--base-url", server.base_url, "--max-concurrency", "2",
+    ]  # fmt: skip
+
+
+def started_until_settled(
+    command: list[str], env: dict[str, str], results: Path, **output: Any
+) -> subprocess.Popen[bytes]:
+    """``command`` started, once its results file holds 400 rows (or a minute passed)."""
+    process = subprocess.Popen(command, env=env, **output)
+    deadline = time.monotonic() + 60
+    while (not results.exists() or len(result_rows(results)) < 400) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return process
+
+
 @pytest.mark.parametrize(("stop", "exit_code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_resume_after_an_interrupted_run_sends_each_recipient_once(
     tmp_path: Path, stop: signal.Signals, exit_code: int
@@ -121,16 +142,9 @@ def test_resume_after_an_interrupted_run_sends_each_recipient_once(
     # Slow answers leave seconds between the 400th result and the end, even on a loaded machine.
     config = EmulatorConfig(faults=Faults(latency=0.6))
     with EmulatorServer(config) as server:
-        command = [
-            sys.executable, "-m", "krsms.cli", "send", str(recipients), "--provider", "sens",
-            "--sender", "0212345678", "--text", "안녕", "--results", str(results),
-            "--base-url", server.base_url, "--max-concurrency", "2",
-        ]  # fmt: skip
+        command = slow_sens_send(recipients, results, server)
         env = {**os.environ, **SENS_ENV}
-        first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while (not results.exists() or len(result_rows(results)) < 400) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        first = started_until_settled(command, env, results, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         first.send_signal(stop)
         output, _ = first.communicate(timeout=60)
         assert first.returncode == exit_code, output.decode()
@@ -227,16 +241,9 @@ def test_a_killed_run_resumes_without_sending_anyone_twice(tmp_path: Path) -> No
     recipients = numbers_file(tmp_path, 3000)
     results = tmp_path / "results.csv"
     with EmulatorServer(EmulatorConfig(faults=Faults(latency=0.6))) as server:
-        command = [
-            sys.executable, "-m", "krsms.cli", "send", str(recipients), "--provider", "sens",
-            "--sender", "0212345678", "--text", "안녕", "--results", str(results),
-            "--base-url", server.base_url, "--max-concurrency", "2",
-        ]  # fmt: skip
+        command = slow_sens_send(recipients, results, server)
         env = {**os.environ, **SENS_ENV}
-        first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while (not results.exists() or len(result_rows(results)) < 400) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        first = started_until_settled(command, env, results, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         first.kill()
         first.wait(timeout=60)
         server.app.state.faults.replace(Faults())
