@@ -82,7 +82,7 @@ async def test_recipients_with_their_own_text_are_grouped_into_separate_requests
 
 async def test_long_per_recipient_text_is_sent_as_lms_in_its_own_batch() -> None:
     gateway = FakeGateway(batch_size=100)
-    await gateway.send(message(["01000000001", Recipient(number="01000000002", text="가" * 46)]))
+    await gateway.send(message(["01000000001", Recipient(number="01000000002", text="가" * 46, subject="제목")]))
     assert sorted(request.kind.value for request in gateway.requests) == ["LMS", "SMS"]
 
 
@@ -627,7 +627,7 @@ async def test_the_batch_key_is_asked_for_every_recipient_with_something_of_its_
 
 async def test_plan_batches_like_a_send_without_sending() -> None:
     gateway = FakeGateway(batch_size=100)
-    recipients = [*numbers(250), "bad", Recipient(number="01099999999", text="가" * 50)]
+    recipients = [*numbers(250), "bad", Recipient(number="01099999999", text="가" * 50, subject="제목")]
     plan = await gateway.plan(message(), recipients)
     assert plan.recipients == 252
     assert [outcome.index for outcome in plan.invalid] == [250]

@@ -36,7 +36,8 @@ from krsms.gateway import (
     SendStatus,
     UploadedImage,
 )
-from krsms.text import STANDARD_LIMITS, MessageKind
+from krsms.images import check_jpeg
+from krsms.text import STANDARD_LIMITS, MessageKind, normalize_number
 from krsms.validation import ProviderRules
 
 if TYPE_CHECKING:  # the emulator needs its extra; import it only where it is used
@@ -44,7 +45,18 @@ if TYPE_CHECKING:  # the emulator needs its extra; import it only where it is us
     from krsms.nhn import NhnGateway
     from krsms.sens import SensGateway
 
-FAKE_RULES = ProviderRules(limits=STANDARD_LIMITS, max_images=3, supports_templates=True)
+FAKE_RULES = ProviderRules(
+    limits=STANDARD_LIMITS,
+    max_reserve_ahead=timedelta(days=60),
+    reserve_precision=timedelta(minutes=1),
+    supports_templates=True,
+    requires_ad_notice=True,
+    long_needs_subject=True,
+    long_only_in_korea=True,
+)
+"""Every rule of SENS and NHN at once: what passes the fake passes both real gateways."""
+FAKE_IMAGE_NAME_CHARS = 40
+"""The shorter of the providers' file name limits (SENS 40, NHN 45)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -65,7 +77,11 @@ class FakeGateway(BatchingGateway):
     ``latency`` delays every request. Two hooks script failures: ``on_request`` runs before
     a request arrives and may raise a :class:`krsms.KrSmsError` (the request never reached
     the "provider"); ``on_answer`` runs after it was recorded and may raise too (it arrived,
-    the answer was lost: the ambiguous case).
+    the answer was lost: the ambiguous case). The fake has no HTTP transport, so it never
+    retries: an error raised by a hook is the batch's final answer.
+
+    It validates by :data:`FAKE_RULES`, SENS's and NHN's rules together, so code that
+    passes against the fake passes against either provider.
     """
 
     provider = "fake"
@@ -108,8 +124,9 @@ class FakeGateway(BatchingGateway):
         self.peak_in_flight = 0
 
     def reject_number(self, number: str, *, code: str = "rejected") -> None:
-        """Make the fake refuse ``number`` with ``code`` (REJECTED outcome)."""
-        self.rejected_numbers[number] = code
+        """Make the fake refuse ``number`` (any written form: it is normalised, as recipients
+        are) with ``code`` (REJECTED outcome)."""
+        self.rejected_numbers[normalize_number(number)] = code
 
     def sent_to(self) -> list[str]:
         """Numbers of every recipient that reached the fake, in arrival order."""
@@ -117,7 +134,7 @@ class FakeGateway(BatchingGateway):
 
     def batch_key(self, message: Message, recipient: Recipient, kind: MessageKind) -> Hashable:
         """Like NHN: one text and subject per request."""
-        return (kind, recipient.text, recipient.subject)
+        return kind, message.text_for(recipient), message.subject_for(recipient)
 
     async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> list[RecipientOutcome]:
         """Record the request (unless ``on_request`` raises) and accept all but rejected numbers."""
@@ -142,6 +159,10 @@ class FakeGateway(BatchingGateway):
         self.requests.append(request)
         if self.on_answer is not None:
             self.on_answer(request)
+        return self._answer(request, batch)
+
+    def _answer(self, request: FakeRequest, batch: Batch) -> list[RecipientOutcome]:
+        """Each recipient of ``batch`` as the fake took it in ``request``."""
         return [
             RecipientOutcome(
                 recipient=recipient,
@@ -156,16 +177,16 @@ class FakeGateway(BatchingGateway):
     async def reconcile_batch(
         self, message: Message, batch: Batch, attempt: BatchAttempt
     ) -> list[RecipientOutcome] | None:
-        """Find the attempt among the recorded requests, like a look-up by grouping key."""
+        """Find the attempt among the recorded requests, like a look-up by grouping key: what
+        the fake took is ACCEPTED (a rejected number REJECTED), nothing found NOT_SENT."""
         arrived = {request.attempt_key: request for request in self.requests}.get(attempt.key)
         if arrived is None:
             return batch.outcomes(SendStatus.NOT_SENT, code=NOT_RECEIVED, detail="not found at the provider")
-        return batch.outcomes(SendStatus.ACCEPTED, request_id=arrived.request_id)
+        return self._answer(arrived, batch)
 
     async def upload_image(self, content: bytes, *, file_name: str) -> UploadedImage:
-        """Store the image in memory."""
-        if not file_name.lower().endswith((".jpg", ".jpeg")):
-            raise errors.ValidationError("file_name", "must end in .jpg or .jpeg", limit=".jpg/.jpeg", value=file_name)
+        """Store the image in memory, after the checks both providers make."""
+        check_jpeg(content, file_name, max_name_chars=FAKE_IMAGE_NAME_CHARS)
         image = UploadedImage(
             id=f"image-{len(self.images) + 1}",
             file_name=file_name,
@@ -175,11 +196,12 @@ class FakeGateway(BatchingGateway):
         return image
 
     async def delivery_results(self, request_id: str) -> list[DeliveryResult]:
-        """Every recipient of the request, delivered (or cancelled, or failed if rejected)."""
+        """Every recipient of the request, delivered (or cancelled, or failed if rejected);
+        none for a request the fake never received, as the providers' look-ups answer."""
         for request in self.requests:
             if request.request_id == request_id:
                 return [self._result(request, recipient) for recipient in request.recipients]
-        raise errors.NotFoundError(f"no request {request_id}", provider=self.provider, status_code=404)
+        return []
 
     def _result(self, request: FakeRequest, recipient: Recipient) -> DeliveryResult:
         if request.request_id in self.cancelled:
@@ -194,13 +216,21 @@ class FakeGateway(BatchingGateway):
             request_id=request.request_id,
             recipient=recipient.number,
             status=status,
-            code=self.rejected_numbers.get(recipient.number),
+            code=self.rejected_numbers.get(recipient.number, "0" if status is DeliveryStatus.DELIVERED else None),
+            message_id=f"{request.request_id}-{recipient.number}",
         )
 
     async def cancel_reservation(self, request_id: str) -> None:
-        """Mark a reserved request cancelled."""
-        if not any(request.request_id == request_id for request in self.requests):
-            raise errors.NotFoundError(f"no request {request_id}", provider=self.provider, status_code=404)
+        """Mark a reserved request cancelled; like both providers, raise
+        :class:`krsms.NotFoundError` when no reservation waits under ``request_id`` (unknown,
+        not a reservation, or already cancelled)."""
+        waiting = any(
+            request.request_id == request_id and request.message.reserve_at is not None for request in self.requests
+        )
+        if not waiting or request_id in self.cancelled:
+            raise errors.NotFoundError(
+                f"no reservation waits under request {request_id}", provider=self.provider, status_code=404
+            )
         self.cancelled.add(request_id)
 
 
