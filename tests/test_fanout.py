@@ -20,9 +20,11 @@ from krsms import (
     MessageKind,
     Recipient,
     RecipientOutcome,
+    SendPlan,
     SendProgress,
     SendReport,
     SendStatus,
+    SmsGateway,
     ValidationError,
     errors,
 )
@@ -720,3 +722,44 @@ def test_statuses_and_kinds_print_as_their_value() -> None:
         "pending",
         "LMS",
     ]
+
+
+async def test_a_lone_number_is_one_streamed_recipient_and_a_bad_entry_one_invalid_outcome() -> None:
+    gateway = FakeGateway()
+    alone = [report async for report in gateway.send_stream(message(), "010-0000-0001")]
+    assert [outcome.recipient.number for report in alone for outcome in report.outcomes] == ["01000000001"]
+    mixed: list[object] = ["01000000002", 5, None, Recipient(number=7), "01000000003"]  # type: ignore[arg-type]
+    reports = [report async for report in gateway.send_stream(message(), mixed)]  # type: ignore[arg-type]
+    outcomes = sorted((outcome for report in reports for outcome in report.outcomes), key=lambda o: o.index)
+    assert [(outcome.status, outcome.code) for outcome in outcomes] == [
+        (SendStatus.ACCEPTED, None),
+        (SendStatus.NOT_SENT, LOCAL_INVALID),
+        (SendStatus.NOT_SENT, LOCAL_INVALID),
+        (SendStatus.NOT_SENT, LOCAL_INVALID),
+        (SendStatus.ACCEPTED, None),
+    ]
+    assert "must be text, not int" in (outcomes[1].detail or "")
+
+
+async def test_send_refuses_a_progress_that_keeps_no_outcomes() -> None:
+    with pytest.raises(ValueError, match="must keep them"):
+        await FakeGateway().send(message(["01000000001"]), progress=SendProgress(keep_outcomes=False))
+
+
+async def test_a_template_parameter_that_is_not_text_is_a_validation_error() -> None:
+    template = Message(
+        sender="0212345678",
+        text="",
+        template_id="T1",
+        recipients=[
+            Recipient(number="01000000001", template_parameters={"count": 3})  # type: ignore[dict-item]
+        ],
+    )
+    with pytest.raises(ValidationError) as refused:
+        await FakeGateway().send(template)
+    assert refused.value.field == "recipients[0].template_parameters['count']"
+
+
+def test_plan_is_part_of_the_neutral_protocol() -> None:
+    gateway: SmsGateway = FakeGateway()
+    assert isinstance(asyncio.run(gateway.plan(message(["01000000001"]))), SendPlan)

@@ -50,6 +50,7 @@ from krsms.gateway import (
     Recipient,
     RecipientOutcome,
     RecipientSource,
+    SendPlan,
     SendProgress,
     SendReport,
     SendStatus,
@@ -120,23 +121,6 @@ class BatchAttempt:
     """Unique per attempt (NHN sends it as ``senderGroupingKey``)."""
     started_at: datetime
     """UTC moment just before the request went out."""
-
-
-@attrs.frozen(kw_only=True)
-class SendPlan:
-    """What a send would do, worked out without any network call (a dry run)."""
-
-    recipients: int
-    """Recipients read."""
-    invalid: tuple[RecipientOutcome, ...]
-    """Recipients that would be NOT_SENT for failing validation, with the reason."""
-    requests: dict[MessageKind, int]
-    """Send requests the batches need, per kind."""
-
-    @property
-    def total_requests(self) -> int:
-        """Send requests in all."""
-        return sum(self.requests.values())
 
 
 class _Batcher:
@@ -309,8 +293,11 @@ class BatchingGateway(AsyncClosing):
         """Send to ``message.recipients``: one outcome per recipient, in input order.
 
         Every recipient is validated first (:class:`krsms.ValidationError`, nothing sent). On
-        cancellation the ``progress`` passed in holds the complete report.
+        cancellation the ``progress`` passed in holds the complete report. It must keep
+        outcomes (``send()`` returns them all; :meth:`send_stream` is the counts-only way).
         """
+        if progress is not None and not progress.keep_outcomes:
+            raise ValueError("send() returns every outcome: its SendProgress must keep them (or use send_stream)")
         self.check_message(message)
         resolver = RecipientResolver(message, self.rules)
         if not message.recipients:
@@ -358,6 +345,9 @@ class BatchingGateway(AsyncClosing):
 
         ``message.recipients`` must be empty: the message is the template. A recipient that
         fails validation gets NOT_SENT with code ``"invalid"`` instead of stopping the stream.
+        That includes checks that depend on what a recipient brings: on NHN an LMS needs a
+        subject, which the message or the recipient may give; if the message gives none,
+        every recipient without its own is NOT_SENT (``plan()`` shows it first).
         Close the iterator with ``contextlib.aclosing`` when leaving early.
         """
         if message.recipients:
@@ -378,8 +368,9 @@ class BatchingGateway(AsyncClosing):
     async def plan(self, message: Message, recipients: RecipientSource | None = None) -> SendPlan:
         """Validate and batch like :meth:`send_stream` without sending anything.
 
-        ``recipients`` defaults to ``message.recipients``. Message-level problems raise
-        :class:`krsms.ValidationError`; invalid recipients are listed in the plan.
+        ``recipients`` defaults to ``message.recipients``. Problems of the message alone raise
+        :class:`krsms.ValidationError`; invalid recipients are listed in the plan, with what a
+        recipient could have brought itself (a subject, a text) among their reasons.
         """
         self.check_message(message)
         source = message.recipients if recipients is None else recipients
@@ -403,8 +394,12 @@ class BatchingGateway(AsyncClosing):
         self, resolver: RecipientResolver, recipients: RecipientSource
     ) -> AsyncIterator[list[_Entry]]:
         """Resolved entries of a stream, in chunks: up to a batch of a sync source at once
-        (one await per chunk, not per recipient), every entry of an async one as it comes."""
+        (one await per chunk, not per recipient), every entry of an async one as it comes.
+        A lone number or :class:`Recipient` is one recipient, as in :class:`Message`, not an
+        iterable of characters."""
         index = 0
+        if isinstance(recipients, (str, Recipient)):
+            recipients = (recipients,)
         if isinstance(recipients, AsyncIterable):
             async for item in recipients:
                 yield [_entry(resolver, item, index)]
@@ -733,7 +728,8 @@ def _classify_provider_error(error: errors.ProviderError) -> SendStatus:
 
 
 def _entry(resolver: RecipientResolver, item: str | Recipient, index: int) -> _Entry:
-    """A streamed recipient resolved, or NOT_SENT with the reason when it fails validation."""
+    """A streamed recipient resolved, or NOT_SENT with the reason when it fails validation
+    (an entry that is neither a number nor a Recipient too: one bad row must not end a stream)."""
     recipient = item if isinstance(item, Recipient) else Recipient(number=item)
     try:
         resolved, kind = resolver.resolve(recipient, index)

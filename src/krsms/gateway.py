@@ -31,6 +31,7 @@ __all__ = [
     "MessageKind",
     "Recipient",
     "RecipientOutcome",
+    "SendPlan",
     "SendProgress",
     "SendReport",
     "SendStatus",
@@ -187,6 +188,23 @@ class SendReport:
         return tuple(dict.fromkeys(o.request_id for o in self.outcomes if o.request_id is not None))
 
 
+@attrs.frozen(kw_only=True)
+class SendPlan:
+    """What a send would do, worked out without any network call (a dry run)."""
+
+    recipients: int
+    """Recipients read."""
+    invalid: tuple[RecipientOutcome, ...]
+    """Recipients that would be NOT_SENT for failing validation, with the reason."""
+    requests: dict[MessageKind, int]
+    """Send requests the batches need, per kind."""
+
+    @property
+    def total_requests(self) -> int:
+        """Send requests in all."""
+        return sum(self.requests.values())
+
+
 class SendProgress:
     """Caller-owned record of a send that stays complete when the send is cancelled.
 
@@ -337,6 +355,11 @@ class SmsGateway(Protocol):
         """Send ``message`` to every recipient of an iterable of any length, yielding a report
         per finished batch. Memory stays bounded whatever the stream's length: ``max_concurrency``
         batches in flight, as many buffered, and one read ahead from a sync source."""
+        ...
+
+    async def plan(self, message: Message, recipients: RecipientSource | None = None) -> SendPlan:
+        """Validate and batch like :meth:`send_stream` without any network call (a dry run):
+        recipients read, invalid ones with the reason, requests per kind."""
         ...
 
     async def upload_image(self, content: bytes, *, file_name: str) -> UploadedImage:

@@ -152,7 +152,7 @@ MAX_NUMBER_DIGITS = 20
 def is_clean_mobile(raw: str) -> bool:
     """Whether ``raw`` is already a normalised Korean mobile number (``01012345678``): the
     common case of bulk sends, which :func:`normalize_number` returns unchanged."""
-    return len(raw) == 11 and raw.startswith("010") and raw.isascii() and raw.isdigit()
+    return isinstance(raw, str) and len(raw) == 11 and raw.startswith("010") and raw.isascii() and raw.isdigit()
 
 
 def normalize_number(raw: str, *, field: str = "number", country_code: str = KOREA) -> str:
@@ -167,6 +167,8 @@ def normalize_number(raw: str, *, field: str = "number", country_code: str = KOR
     number is that country's, as dialled there (a ``+<code>`` prefix must match it and is
     dropped): digits only, 4 to 20 of them. The error message masks the number.
     """
+    if not isinstance(raw, str):
+        raise ValidationError(field, f"must be text, not {type(raw).__name__}", limit="a string", value=None)
     if country_code != KOREA:
         return _foreign_number(raw, field=field, country_code=country_code)
     if is_clean_mobile(raw):

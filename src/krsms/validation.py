@@ -188,6 +188,13 @@ def resolve_recipient(
             value=sorted(recipient.template_parameters),
         )
     for key, value in (recipient.template_parameters or {}).items():
+        if not isinstance(value, str):
+            raise ValidationError(
+                f"{field}.template_parameters[{key!r}]",
+                f"must be text, not {type(value).__name__}",
+                limit="a string",
+                value=repr(value),
+            )
         encode(value, field=f"{field}.template_parameters[{key!r}]")
     if rules.long_only_in_korea and kind in _LONG_KINDS and message.country_code != KOREA:
         raise ValidationError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
@@ -130,6 +131,8 @@ async def test_advertisement_reservation_and_cancel(sens: SensGateway, app: Star
     await sens.cancel_reservation(request_id)
     assert {delivery.status for delivery in app.state.ledger} == {"cancelled"}
     assert (await sens.client.reservation_status(request_id)).reserve_status.value == "CANCELED"
+    with pytest.raises(errors.NotFoundError, match="it is CANCELED"):  # as NhnGateway answers
+        await sens.cancel_reservation(request_id)
 
 
 async def test_mms_with_an_uploaded_image(sens: SensGateway, app: Starlette) -> None:
@@ -141,6 +144,20 @@ async def test_mms_with_an_uploaded_image(sens: SensGateway, app: Starlette) -> 
     )
     assert report.all_accepted
     assert [delivery.kind for delivery in app.state.ledger] == ["MMS"]
+
+
+async def test_two_different_images_with_one_name_and_size_get_their_own_ids(sens: SensGateway) -> None:
+    """SENS reuses a stored file of the same name and size: the gateway names each upload
+    with a digest of its content, so the second coupon is not sent as the first."""
+    first = b"\xff\xd8\xff\xe0" + b"\x01" * 100 + b"\xff\xd9"
+    second = b"\xff\xd8\xff\xe0" + b"\x02" * 100 + b"\xff\xd9"
+    one, other = [await sens.upload_image(jpeg, file_name="coupon.jpg") for jpeg in (first, second)]
+    assert one.id != other.id
+    assert re.fullmatch(r"coupon-[0-9a-f]{8}\.jpg", one.file_name)
+    again = await sens.upload_image(first, file_name="coupon.jpg")  # the same image may share its file
+    assert again.file_name == one.file_name
+    long_name = await sens.upload_image(second, file_name="c" * 36 + ".jpg")  # 40 characters, the limit
+    assert len(long_name.file_name) == 40
 
 
 async def test_delivery_results_map_codes(sens: SensGateway) -> None:

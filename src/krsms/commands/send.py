@@ -25,8 +25,8 @@ from krsms.commands.files import (
     settled_recipients,
 )
 from krsms.errors import ProviderError, ValidationError
-from krsms.fanout import BatchingGateway, SendPlan
-from krsms.gateway import Message, Recipient, SendProgress, SendReport, SendStatus
+from krsms.fanout import BatchingGateway
+from krsms.gateway import Message, Recipient, SendPlan, SendProgress, SendReport, SendStatus
 from krsms.text import normalize_number
 
 PROVIDERS = ("sens", "nhn")

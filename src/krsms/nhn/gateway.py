@@ -219,8 +219,9 @@ class NhnGateway(BatchingGateway):
     async def reconcile_batch(
         self, message: Message, batch: Batch, attempt: BatchAttempt
     ) -> list[RecipientOutcome] | None:
-        """Look the batch up by its ``senderGroupingKey``: what NHN holds is ACCEPTED (or
-        REJECTED), and when it holds nothing at all the batch never arrived (NOT_SENT).
+        """Look the batch up by its ``senderGroupingKey``: each recipient NHN holds is ACCEPTED,
+        one it lacks (refused at the send, or not listed yet) UNKNOWN, and when it holds
+        nothing at all the batch never arrived (NOT_SENT).
 
         The window is on the create date (when NHN registered the send): a reservation's
         request date is its reserved moment, hours or days after the attempt.

@@ -17,6 +17,8 @@ already has an outcome for; anything else stays UNKNOWN.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Hashable
@@ -35,16 +37,20 @@ from krsms.gateway import (
     SendStatus,
     UploadedImage,
 )
+from krsms.images import check_jpeg
 from krsms.sens.auth import CLOCK_WINDOW_SECONDS
 from krsms.sens.client import DEFAULT_BASE_URL, SensClient
 from krsms.sens.errors import ServiceNotFoundError
 from krsms.sens.models import (
     DEFAULT_TIME_ZONE,
+    MAX_IMAGE_NAME_CHARS,
+    MAX_IMAGE_SIZE,
     ContentType,
     FileReference,
     MessageQuery,
     MessageSummary,
     MessageType,
+    ReserveStatus,
     SendMessage,
     SendRequest,
 )
@@ -236,9 +242,18 @@ class SensGateway(BatchingGateway):
     # -- the rest of SmsGateway -----------------------------------------------------------
 
     async def upload_image(self, content: bytes, *, file_name: str) -> UploadedImage:
-        """Store a JPEG (S2) for MMS; pass the returned ``id`` in :attr:`Message.images`."""
-        uploaded = await self.client.upload_file(file_name, content)
-        return UploadedImage(id=uploaded.file_id, file_name=file_name, expires_at=uploaded.expire_time)
+        """Store a JPEG (S2) for MMS; pass the returned ``id`` in :attr:`Message.images`.
+
+        SENS reuses a stored file with the same name and size ("recognized as the same file"),
+        so two different images both called ``coupon.jpg`` would share an id and the second
+        MMS would carry the first image. The file is stored under its name with a digest of
+        its content (``coupon-1a2b3c4d.jpg``, within SENS's 40 characters): the returned
+        ``file_name``.
+        """
+        check_jpeg(content, file_name, max_name_chars=MAX_IMAGE_NAME_CHARS, max_size=MAX_IMAGE_SIZE)
+        stored_name = _content_named(file_name, content)
+        uploaded = await self.client.upload_file(stored_name, content)
+        return UploadedImage(id=uploaded.file_id, file_name=stored_name, expires_at=uploaded.expire_time)
 
     async def delivery_results(self, request_id: str) -> list[DeliveryResult]:
         """Every message of a send request (S3, all pages). A reservation that has not gone
@@ -249,11 +264,35 @@ class SensGateway(BatchingGateway):
         ]
 
     async def cancel_reservation(self, request_id: str) -> None:
-        """Cancel a reserved send (S6); its ``requestId`` is the ``reserveId``."""
-        await self.client.cancel_reservation(request_id)
+        """Cancel a reserved send (S6); its ``requestId`` is the ``reserveId``.
+
+        Raises :class:`krsms.NotFoundError` when no reservation waits under ``request_id``
+        (unknown, already sent or already cancelled), as :class:`~krsms.NhnGateway` does: SENS
+        answers 400 for a reservation that is no longer READY, told apart through S5.
+        """
+        try:
+            await self.client.cancel_reservation(request_id)
+        except errors.BadRequestError as refused:
+            status = (await self.client.reservation_status(request_id)).reserve_status
+            if status is ReserveStatus.READY:
+                raise
+            raise errors.NotFoundError(
+                f"no reservation waits under request {request_id}: it is {status.value}",
+                provider=self.provider,
+                status_code=refused.status_code,
+                code=refused.code,
+            ) from None
 
     def __repr__(self) -> str:
         return f"SensGateway(service_id={self.client.service_id!r}, max_concurrency={self.max_concurrency})"
+
+
+def _content_named(file_name: str, content: bytes) -> str:
+    """``file_name`` with the start of ``content``'s SHA-256 before its suffix, cut to SENS's
+    40 characters: different images never share a stored name and size."""
+    stem, suffix = os.path.splitext(file_name)
+    digest = "-" + hashlib.sha256(content).hexdigest()[:8]
+    return stem[: MAX_IMAGE_NAME_CHARS - len(digest) - len(suffix)] + digest + suffix
 
 
 class _RecentIds:
