@@ -236,7 +236,7 @@ def test_resume_after_bad_credentials_sends_the_refused_batches(tmp_path: Path, 
 
 
 def test_a_killed_run_resumes_without_sending_anyone_twice(tmp_path: Path) -> None:
-    """SIGKILL (an OOM kill, a power cut) settles nothing: the journal tells --resume which
+    """SIGKILL (an out-of-memory kill, a crash) settles nothing: the journal tells --resume which
     recipients were in flight, and they are recorded unknown instead of sent again."""
     recipients = numbers_file(tmp_path, 3000)
     results = tmp_path / "results.csv"
@@ -275,13 +275,16 @@ def test_resume_with_results_that_match_no_line_is_refused(tmp_path: Path, serve
     campaign = tmp_path / "campaign.txt"
     campaign.write_text("01010000001\n01010000002\n01010000003\n", encoding="utf-8")
     assert runner.invoke(app, send_command(campaign, results, server), env=NHN_ENV).exit_code == 0
-    campaign.write_text("# 겨울 캠페인\n01010000001\n01010000002\n01010000003\n", encoding="utf-8")
+    edited = tmp_path / "edited.txt"  # a line inserted at the top
+    edited.write_text("# 겨울 캠페인\n01010000001\n01010000002\n01010000003\n", encoding="utf-8")
+    partly = tmp_path / "partly.txt"  # a line inserted after the first: two rows move
+    partly.write_text("01010000001\n01010000009\n01010000002\n01010000003\n", encoding="utf-8")
     other = tmp_path / "other.txt"
     other.write_text("01020000001\n", encoding="utf-8")
-    for recipients in (campaign, other):
+    for recipients in (edited, partly, other):
         outcome = runner.invoke(app, send_command(recipients, results, server, "--resume"), env=NHN_ENV)
         assert outcome.exit_code == 2, outcome.output
-        assert "none is on its line" in outcome.output
+        assert "no longer on their line" in outcome.output
     assert sorted(delivery.recipient for delivery in server.ledger) == ["01010000001", "01010000002", "01010000003"]
 
 

@@ -16,6 +16,8 @@ from krsms.commands.files import (
     RESULT_FIELDS,
     BadFileError,
     ResultsFile,
+    SendJournal,
+    check_results_path,
     journal_path,
     read_recipients,
     recipients_in,
@@ -361,3 +363,54 @@ async def test_a_send_that_ends_settled_leaves_no_journal(tmp_path: Path) -> Non
     # Each request went out with its recipients already in the journal.
     assert [text.count('"number"') for text in noted] == [10, 20, 25]
     assert not journal_path(results).exists()
+
+
+async def test_notes_of_batches_starting_together_all_reach_the_journal(tmp_path: Path) -> None:
+    results = tmp_path / "results.csv"
+    batches = [
+        tuple(Recipient(number=f"0100{batch:03d}{row:04d}", reference=str(row)) for row in range(100))
+        for batch in range(8)
+    ]
+    async with ResultsFile(results), SendJournal(results) as journal:
+        await asyncio.gather(*(journal.note(batch) for batch in batches))
+        lines = journal_path(results).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 + 800
+    assert {json.loads(line)["number"] for line in lines[1:]} == {r.number for batch in batches for r in batch}
+    assert not journal_path(results).exists()  # left without an exception: every batch settled
+
+
+def test_a_new_send_over_a_journal_left_behind_is_refused(tmp_path: Path) -> None:
+    recipients = tmp_path / "numbers.txt"
+    recipients.write_text("01000000001\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    results.write_bytes(b"")  # killed before its first result
+    journal_of(results, 0, [("1", "01000000001")])
+    with pytest.raises(BadFileError, match="add --resume"):
+        check_results_path(results, recipients, resume=False)
+    check_results_path(results, recipients, resume=True)
+
+
+async def test_a_result_row_cut_before_its_status_is_recovered_as_in_flight_once(tmp_path: Path) -> None:
+    results = tmp_path / "results.csv"
+    write_results(results, [("1", "01000000001", "accepted", "r1")])
+    size = results.stat().st_size
+    with results.open("ab") as handle:
+        handle.write(b"2,01000000002")  # the kill came mid-row
+    journal_of(results, size, [("1", "01000000001"), ("2", "01000000002")])
+    assert recover_in_flight(results) == 1
+    rows = results.read_text(encoding="utf-8").splitlines()
+    assert [row.split(",")[:3] for row in rows[1:]] == [
+        ["1", "01000000001", "accepted"],
+        ["2", "01000000002", "unknown"],
+    ]
+
+
+async def test_a_run_killed_before_its_first_result_leaves_a_results_file_resume_can_read(tmp_path: Path) -> None:
+    results = tmp_path / "results.csv"
+    async with ResultsFile(results):
+        pass
+    assert results.read_bytes() == (",".join(RESULT_FIELDS) + "\r\n").encode()  # the header is on disk
+    results.write_bytes(b"")  # or the kill came before even that
+    journal_of(results, 0, [("1", "01000000001")])
+    assert recover_in_flight(results) == 1
+    assert settled_recipients(results) == {("1", "01000000001")}

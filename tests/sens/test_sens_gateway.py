@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -258,6 +259,58 @@ async def test_two_batches_to_the_same_numbers_never_share_one_request() -> None
     assert first.all_accepted
     assert len(app.state.ledger) == 100
     assert {outcome.status for outcome in second.outcomes} == {SendStatus.UNKNOWN}
+
+
+class LosingAnswers(httpx.AsyncBaseTransport):
+    """The emulator in-process, where the first ``forwarded`` sends reach SENS and every send
+    then loses its answer (a read timeout), and later sends are lost before arriving."""
+
+    def __init__(self, app: Starlette, *, forwarded: int):
+        self.inner = httpx.ASGITransport(app=app)
+        self.forwarded = forwarded
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith("/messages"):
+            if self.forwarded > 0:
+                self.forwarded -= 1
+                await self.inner.handle_async_request(request)
+            raise httpx.ReadTimeout("answer lost", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+def losing_gateway(app: Starlette, *, forwarded: int) -> SensGateway:
+    return SensGateway(
+        access_key=DEMO_SENS_ACCESS_KEY,
+        secret_key=DEMO_SENS_SECRET_KEY,
+        service_id=DEMO_SENS_SERVICE_ID,
+        base_url="http://emulator",
+        http_client=httpx.AsyncClient(transport=LosingAnswers(app, forwarded=forwarded)),
+        reconcile_delay=0.01,
+    )
+
+
+async def test_two_lost_batches_reconciled_at_once_never_share_the_one_request_that_arrived() -> None:
+    app = create_app(EmulatorConfig())
+    message = Message(sender=SENDER, text="배송이 시작되었습니다", recipients=["01012345678"])
+    async with losing_gateway(app, forwarded=1) as sens:
+        reports = await asyncio.gather(sens.send(message), sens.send(message))
+    assert len(app.state.ledger) == 1
+    statuses = sorted(report.outcomes[0].status.value for report in reports)
+    assert statuses in (["accepted", "unknown"], ["unknown", "unknown"])
+
+
+async def test_a_request_made_before_the_attempt_began_is_never_taken_for_the_lost_batch() -> None:
+    """Another worker sent the same text to the same number half a minute earlier."""
+    app = create_app(EmulatorConfig())
+    message = Message(sender=SENDER, text="택배가 도착했습니다", recipients=["01012345678"])
+    app.state.clock.skew_seconds = -30  # the other worker's send, thirty seconds ago
+    async with gateway_for(app) as worker_a:
+        assert (await worker_a.send(message)).all_accepted
+    app.state.clock.skew_seconds = 0
+    async with losing_gateway(app, forwarded=0) as worker_b:  # has seen no answer: SENS's clock unknown
+        (outcome,) = (await worker_b.send(message)).outcomes
+    assert outcome.status is SendStatus.UNKNOWN
+    assert len(app.state.ledger) == 1
 
 
 @pytest.mark.parametrize("skew", [-3.0, -30.0, 30.0])

@@ -24,9 +24,10 @@ import json
 import os
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import contextmanager
+from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO, NamedTuple, TextIO
 
 import anyio
 import anyio.to_thread
@@ -51,6 +52,8 @@ processing (bad credentials, unregistered sender), so the recipient is tried aga
 NOT_SENT one."""
 IN_FLIGHT = "in_flight"
 """``code`` of the UNKNOWN rows ``--resume`` writes for recipients a stopped run had in flight."""
+STATUSES = frozenset(status.value for status in SendStatus)
+_STATUS_COLUMN = RESULT_FIELDS.index("status")
 ResumeKey = tuple[str, str]
 """A recipient as ``--resume`` knows it: its reference (line number) and normalised number."""
 _ROWS_PER_READ = 1000
@@ -259,6 +262,7 @@ class ResultsFile:
             self._file = await anyio.open_file(self.path, "a", encoding="utf-8", newline="")
             if is_new and not self.json_lines:
                 await self._file.write(_CSV_HEADER + "\r\n")
+                await self._file.flush()  # a run killed before its first result leaves a usable file
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -319,19 +323,23 @@ class SendJournal:
     def __init__(self, results_path: Path):
         self.results_path = results_path
         self.path = journal_path(results_path)
-        self._file: anyio.AsyncFile[str] | None = None
+        self._file: TextIO | None = None
+        self._turn = asyncio.Lock()
+        """One note at a time: file objects are not safe to write from two threads at once."""
 
     async def __aenter__(self) -> SendJournal:
         with _file_problems(self.path):
             size = await anyio.to_thread.run_sync(_size, self.results_path)
-            self._file = await anyio.open_file(self.path, "w", encoding="utf-8")
+            # Never over another run's journal: it holds what that run may have sent.
+            self._file = await anyio.to_thread.run_sync(partial(self.path.open, "x", encoding="utf-8"))
             await self._write(json.dumps({"results_size": size}) + "\n")
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
         if self._file is None:
             return
-        await self._file.aclose()
+        async with self._turn:
+            await anyio.to_thread.run_sync(self._file.close)
         if exc_type is None:
             await anyio.to_thread.run_sync(self.path.unlink)
 
@@ -345,10 +353,16 @@ class SendJournal:
         )
 
     async def _write(self, text: str) -> None:
-        if self._file is None:
+        file = self._file
+        if file is None:
             raise RuntimeError("SendJournal used outside 'async with'")
-        await self._file.write(text)
-        await self._file.flush()
+
+        def write_and_flush() -> None:
+            file.write(text)
+            file.flush()
+
+        async with self._turn:
+            await anyio.to_thread.run_sync(write_and_flush)
 
 
 def _size(path: Path) -> int:
@@ -369,9 +383,14 @@ def recover_in_flight(results_path: Path) -> int:
     start = header.get("results_size")
     if not isinstance(start, int) or not 0 <= start <= _size(results_path):
         start = _size(results_path)  # unknown: count no result as this run's, so none is sent twice
+    json_lines = not _is_csv(results_path)
     with _file_problems(results_path):
-        rows_since = _result_rows(results_path, start)
-        written = {resume_key(_field(row, "reference"), _field(row, "number")) for row in rows_since}
+        is_new = _ready_to_append(results_path, json_lines)  # a torn last row is cut or ended first
+        written = {
+            resume_key(_field(row, "reference"), _field(row, "number"))
+            for row in _result_rows(results_path, min(start, _size(results_path)))
+            if _field(row, "status") in STATUSES
+        }
     written |= settled_recipients(results_path)  # skipped by --resume whatever the journal says
     in_flight: dict[ResumeKey, None] = {}
     for noted in lines[1:]:
@@ -385,11 +404,10 @@ def recover_in_flight(results_path: Path) -> int:
             dict(zip(RESULT_FIELDS, (reference, number, SendStatus.UNKNOWN.value, "", IN_FLIGHT, detail), strict=True))
             for reference, number in in_flight
         ]
-        json_lines = not _is_csv(results_path)
-        with _file_problems(results_path):
-            _ready_to_append(results_path, json_lines)
-            with results_path.open("a", encoding="utf-8", newline="") as handle:
-                handle.write(_serialised(rows, json_lines=json_lines))
+        with _file_problems(results_path), results_path.open("a", encoding="utf-8", newline="") as handle:
+            if is_new and not json_lines:
+                handle.write(_CSV_HEADER + "\r\n")
+            handle.write(_serialised(rows, json_lines=json_lines))
     journal.unlink()
     return len(in_flight)
 
@@ -403,29 +421,49 @@ def _ready_to_append(path: Path, json_lines: bool) -> bool:
         if not handle.read().removeprefix(codecs.BOM_UTF8).strip():
             handle.truncate(0)
             return True
-        start, last = _last_line(handle)
-        if json_lines and not _parses_as_json(last):
-            handle.truncate(start)
-        elif not json_lines and _csv_ends_inside_quotes(handle):
-            handle.write(b'"\r\n')  # close the torn quoted field: its row keeps its status
-        elif not last.endswith(b"\n"):
-            handle.write(b"\n" if json_lines else b"\r\n")
+        if json_lines:
+            start, last = _last_line(handle)
+            if not _parses_as_json(last):
+                handle.truncate(start)
+            elif not last.endswith(b"\n"):
+                handle.write(b"\n")
+        else:
+            _mend_csv_end(handle)
+            return handle.seek(0, os.SEEK_END) == 0  # only a torn header was there
     return False
 
 
-def _csv_ends_inside_quotes(handle: BinaryIO) -> bool:
-    """Whether a CSV file was cut inside a quoted field (a multi-line ``detail``, say): rows
-    appended after it would be read as part of that field. Leaves the position at the end."""
+def _mend_csv_end(handle: BinaryIO) -> None:
+    """End a CSV file's last row cleanly: one cut after its status (inside a quoted ``detail``,
+    say) is closed and ended, keeping what it says; one cut before is removed. A removed row
+    was in the run's journal, which records it as in flight; kept half, it would be read as
+    no result at all and its recipient sent again."""
     handle.seek(0)
     lines = (line.decode("utf-8-sig") for line in iter(handle.readline, b""))
-    try:
-        for _ in csv.reader(lines, strict=True):
-            pass
-    except csv.Error:
-        at_end = handle.read(1) == b""
-        handle.seek(0, os.SEEK_END)
-        return at_end
-    return False
+    reader = csv.reader(lines, strict=True)
+    start, fields, inside_quotes = 0, [""] * len(RESULT_FIELDS), False
+    while True:
+        position = handle.tell()
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            if handle.read(1) != b"":
+                return  # malformed earlier on: reading the file will say so
+            start, inside_quotes = position, True
+            handle.seek(start)
+            fields = next(csv.reader([handle.read().decode("utf-8", "replace") + '"']), [])
+            break
+        start = position
+    end = handle.seek(0, os.SEEK_END)
+    ended = end > 0 and (handle.seek(end - 1), handle.read(1))[1] == b"\n"
+    if ended and not inside_quotes:
+        return
+    if len(fields) > _STATUS_COLUMN and fields[_STATUS_COLUMN] in STATUSES:
+        handle.write(b'"\r\n' if inside_quotes else b"\r\n")
+    else:
+        handle.truncate(start)
 
 
 def _last_line(handle: BinaryIO) -> tuple[int, bytes]:
@@ -479,6 +517,12 @@ def check_results_path(results_path: Path, recipients_path: Path, *, resume: boo
         raise BadFileError(results_path, f"results are written as {' or '.join(RESULT_SUFFIXES)}: name the file so")
     if resume and not exists:
         raise BadFileError(results_path, "does not exist, so there is nothing to resume (run without --resume)")
+    if not resume and journal_path(results_path).exists():
+        raise BadFileError(
+            results_path,
+            f"a run that stopped with batches in flight left {journal_path(results_path).name}: add --resume "
+            "to record them as unknown and continue, rather than send them again",
+        )
     if not resume and holds_results(results_path):
         raise BadFileError(
             results_path, "already holds results: add --resume to continue that send, or choose another --results"

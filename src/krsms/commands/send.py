@@ -180,17 +180,14 @@ async def send_file(
             )
         skip = await anyio.to_thread.run_sync(settled_recipients, results_path)
     total, skipped = await anyio.to_thread.run_sync(_count_rows, recipients_path, skip)
-    if skip and skipped < len(skip):
-        unmatched = len(skip) - skipped
-        if not skipped:
-            raise BadFileError(
-                results_path,
-                f"holds {len(skip)} settled recipients, but none is on its line of {recipients_path} any more "
-                "(edited since the last run?): resuming would send to all of them again",
-            )
-        console.print(
-            Text(f"warning: {unmatched} settled rows of {results_path} match no line of {recipients_path}"),
-            soft_wrap=True,
+    if skipped < len(skip):
+        # Rows are tied to lines: a line added or removed moves every later recipient, and
+        # resuming would send to all of those again.
+        raise BadFileError(
+            results_path,
+            f"{len(skip) - skipped} of its {len(skip)} settled recipients are no longer on their line of "
+            f"{recipients_path} (edited since the last run, or another campaign's results?): resuming would "
+            "send to them again; restore the file, or send the rest with a new --results",
         )
     settled: list[SendReport] = []
     bar = Progress(

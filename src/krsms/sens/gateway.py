@@ -72,6 +72,8 @@ is read from, are to the second."""
 UNKNOWN_CLOCK_SLACK = timedelta(seconds=CLOCK_WINDOW_SECONDS)
 """The slack before any answer told SENS's clock: SENS took the batch's signature only if its
 stamp was within five minutes of its own clock."""
+REQUEST_TIME_RESOLUTION = timedelta(seconds=1)
+"""SENS writes ``requestTime`` to the second."""
 MAX_CANDIDATES = 10
 """Requests to the batch's first number a look-up checks one by one; more stay UNKNOWN."""
 KNOWN_REQUEST_MEMORY = 600.0
@@ -207,15 +209,20 @@ class SensGateway(BatchingGateway):
             return batch.outcomes(
                 SendStatus.NOT_SENT, code=NOT_RECEIVED, detail="SENS has no request for these recipients"
             )
+        earliest = self._earliest_request_time(attempt)
         candidates = [
             summary
             for summary in found.values()
-            if summary.request_id not in self._known_requests and _same_kind(summary, message, batch)
+            if summary.request_id not in self._known_requests
+            and summary.request_time >= earliest
+            and _same_kind(summary, message, batch)
         ]
         if len(candidates) > MAX_CANDIDATES:
             return None
         matches = [summary.request_id for summary in candidates if await self._is_batch(summary, message, batch)]
-        if len(matches) != 1:
+        # Checked again after the look-ups' awaits: another batch's reconciliation may have
+        # claimed the request meanwhile (two lost batches to the same numbers with one text).
+        if len(matches) != 1 or matches[0] in self._known_requests:
             return None
         self._known_requests.add(matches[0])
         return batch.outcomes(SendStatus.ACCEPTED, request_id=matches[0], detail="found by reconciliation")
@@ -227,6 +234,18 @@ class SensGateway(BatchingGateway):
         offset = timedelta(seconds=self.client.auth.offset_seconds if measured is None else measured)
         slack = UNKNOWN_CLOCK_SLACK if measured is None else RECONCILE_SLACK
         return attempt.started_at + offset - slack, datetime.now(timezone.utc) + offset + slack
+
+    def _earliest_request_time(self, attempt: BatchAttempt) -> datetime:
+        """The earliest ``requestTime`` SENS can have given the batch: the attempt's start in
+        SENS's clock, less a second for the truncation of its times. The look-up's own answer
+        told that clock if nothing had before, so an earlier request (another process's, or the
+        same code sent seconds before) is never taken for the batch. The measured offset is at
+        most the true one (a ``Date`` is truncated and read after it was written), so the bound
+        never excludes the batch itself."""
+        measured = self.client.auth.provider_offset
+        if measured is None:
+            return self._provider_window(attempt)[0]
+        return attempt.started_at + timedelta(seconds=measured) - REQUEST_TIME_RESOLUTION
 
     async def _is_batch(self, summary: MessageSummary, message: Message, batch: Batch) -> bool:
         """Whether the request holds exactly the batch's numbers and the first recipient's text."""
