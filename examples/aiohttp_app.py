@@ -35,10 +35,14 @@ async def sms_gateway(app: web.Application) -> AsyncIterator[None]:
 
 
 async def send_sms(request: web.Request) -> web.Response:
-    body = await request.json()
+    try:
+        body = await request.json()
+        to, text = body["to"], body["text"]
+    except (ValueError, TypeError, KeyError):
+        return web.json_response({"error": 'expected a JSON object with "to" and "text"'}, status=400)
     sender = os.environ.get("KRSMS_SENDER", "0212345678")
     try:
-        report = await request.app[GATEWAY].send(Message(sender=sender, text=body["text"], recipients=[body["to"]]))
+        report = await request.app[GATEWAY].send(Message(sender=sender, text=text, recipients=[to]))
     except ValidationError as error:
         return web.json_response({"error": str(error)}, status=422)
     outcome = report.outcomes[0]

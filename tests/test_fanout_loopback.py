@@ -189,3 +189,27 @@ async def test_a_message_without_text_sends_each_recipients_own(server: Emulator
         (SendStatus.NOT_SENT, LOCAL_INVALID),
     ]
     assert [(delivery.recipient, delivery.text) for delivery in server.ledger] == [("01000000001", "철수님 안녕하세요")]
+
+
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
+def test_a_gateway_serves_one_event_loop_after_another(provider: str) -> None:
+    """``asyncio.run`` twice, or a test framework's loop per test: the gateway's own client
+    must not reuse connections that belong to a loop already closed."""
+    with EmulatorServer() as server:
+        sender = gateway(provider, server.base_url)
+        for round_number in range(3):
+            message = Message(sender="15446859", text=f"회차 {round_number}", recipients=list(numbers(3)))
+            assert asyncio.run(sender.send(message)).all_accepted
+        asyncio.run(sender.aclose())
+        assert len(server.ledger) == 9
+
+
+async def test_a_send_after_the_client_closed_never_left_and_says_so() -> None:
+    async with EmulatorServer() as server:
+        closed = gateway("nhn", server.base_url)
+        await closed.aclose()
+        report = await closed.send(Message(sender="15446859", text="안녕", recipients=list(numbers(3))))
+        assert len(server.ledger) == 0
+    assert {(outcome.status, outcome.code) for outcome in report.outcomes} == {
+        (SendStatus.NOT_SENT, "UnsendableRequestError")
+    }

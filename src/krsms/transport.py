@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mappin
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from datetime import timezone
+from functools import partial
 from typing import Any
 
 import anyio
@@ -341,7 +342,8 @@ class Transport:
         )
         if http_client is None:
             limits = limits or Limits()
-            self._client = httpx.AsyncClient(
+            self._new_client: Callable[[], httpx.AsyncClient] | None = partial(
+                httpx.AsyncClient,
                 timeout=(timeouts or Timeouts()).to_httpx(),
                 limits=httpx.Limits(
                     max_connections=limits.max_connections,
@@ -350,16 +352,18 @@ class Transport:
                 ),
                 headers={"User-Agent": USER_AGENT},
             )
-            self._owns_client = True
+            self._client = self._new_client()
             max_concurrency = min(max_concurrency, limits.max_connections)
             self._request_timeout: httpx.Timeout | None = None
         else:
+            self._new_client = None
             self._client = http_client
-            self._owns_client = False
             self._request_timeout = timeouts.to_httpx() if timeouts else None
+        self._owns_client = http_client is None
         self.max_concurrency = max_concurrency
-        self._limiter: anyio.Semaphore | None = None
-        self._limiter_loop: asyncio.AbstractEventLoop | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        """The event loop the owned client's connections and the semaphore belong to."""
+        self._limiter = anyio.Semaphore(max_concurrency)
         self._rng = random.Random()
 
     @property
@@ -368,12 +372,20 @@ class Transport:
         return self._owns_client
 
     def _slot(self) -> anyio.Semaphore:
-        # A limiter belongs to the event loop that created it: make one per running loop. A
-        # semaphore, not a CapacityLimiter: a task reading a download may make a request too.
+        """The concurrency bound, for the running event loop.
+
+        A semaphore, not a CapacityLimiter: a task reading a download may make a request too.
+        It and an owned client's pooled connections belong to the loop that made them, so a
+        transport used from a new loop (``asyncio.run`` again, a test's own loop) gets new
+        ones; a borrowed client is the caller's to keep on one loop.
+        """
         loop = asyncio.get_running_loop()
-        if self._limiter is None or self._limiter_loop is not loop:
-            self._limiter = anyio.Semaphore(self.max_concurrency)
-            self._limiter_loop = loop
+        if self._loop is not loop:
+            if self._loop is not None:
+                self._limiter = anyio.Semaphore(self.max_concurrency)
+                if self._new_client is not None and not self._client.is_closed:
+                    self._client = self._new_client()
+            self._loop = loop
         return self._limiter
 
     async def request(
@@ -448,6 +460,8 @@ class Transport:
     ) -> Response:
         error: errors.TransportError | None = None
         async with self._slot():
+            if self._client.is_closed:
+                raise errors.UnsendableRequestError(f"{method} {self.redact(url)}: the HTTP client is closed")
             watch.may_have_arrived = True  # only now: waiting for a slot sends nothing
             started = time.perf_counter()
             try:
@@ -461,7 +475,7 @@ class Transport:
                     auth=self._auth or httpx.USE_CLIENT_DEFAULT,
                     timeout=self._request_timeout or httpx.USE_CLIENT_DEFAULT,
                 )
-            except httpx.HTTPError as exc:
+            except Exception as exc:  # every failure of the client becomes a typed error
                 error = self._transport_error(exc, method, url)
         if error is not None:
             raise error
@@ -483,7 +497,7 @@ class Transport:
             redact=self.redact,
         )
 
-    def _transport_error(self, exc: httpx.HTTPError, method: str, url: str) -> errors.TransportError:
+    def _transport_error(self, exc: Exception, method: str, url: str) -> errors.TransportError:
         """The typed error for ``exc``, with a redacted message.
 
         Raise it after the ``except`` block that caught ``exc`` ends, never inside it: there
@@ -499,6 +513,8 @@ class Transport:
             return errors.ConnectError(f"{where}: could not connect ({detail})")
         if isinstance(exc, (httpx.LocalProtocolError, httpx.UnsupportedProtocol)):
             return errors.UnsendableRequestError(f"{where}: could not be sent as given ({detail})")
+        if isinstance(exc, RuntimeError) and self._client.is_closed:
+            return errors.UnsendableRequestError(f"{where}: the HTTP client was closed ({detail})")
         if isinstance(exc, httpx.TimeoutException):
             return errors.RequestTimeoutError(f"{where}: no answer in time; it may have been processed ({detail})")
         return errors.TransportError(f"{where}: connection failed after sending; it may have been processed ({detail})")
@@ -565,6 +581,7 @@ class Transport:
     async def aclose(self) -> None:
         """Close the client if this transport created it; a borrowed client stays open."""
         if self._owns_client:
+            self._slot()  # from another loop than the last send's: its connections are not ours to close
             await self._client.aclose()
 
     def __repr__(self) -> str:

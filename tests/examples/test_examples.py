@@ -67,6 +67,9 @@ async def test_aiohttp_app_sends(krsms_emulator: EmulatorServer, monkeypatch: py
         assert (await sent.json())["status"] == "accepted"
         refused = await client.post("/sms", json={"to": "01012345678", "text": "emoji 😀"})
         assert refused.status == 422
+        for malformed in ("not json", "[1, 2]", '{"to": "01012345678"}'):
+            answer = await client.post("/sms", data=malformed, headers={"Content-Type": "application/json"})
+            assert answer.status == 400
     assert [delivery.recipient for delivery in krsms_emulator.ledger] == ["01012345678"]
 
 

@@ -299,6 +299,46 @@ async def test_two_lost_batches_reconciled_at_once_never_share_the_one_request_t
     assert statuses in (["accepted", "unknown"], ["unknown", "unknown"])
 
 
+class SlowFirstLoseSecond(httpx.AsyncBaseTransport):
+    """The first send reaches SENS and its answer takes half a second; the second is lost
+    before it arrives (a timeout: it may have been sent)."""
+
+    def __init__(self, app: Starlette):
+        self.inner = httpx.ASGITransport(app=app)
+        self.sends = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith("/messages"):
+            self.sends += 1
+            if self.sends == 2:
+                raise httpx.ReadTimeout("lost", request=request)
+            answer = await self.inner.handle_async_request(request)
+            await asyncio.sleep(0.5)
+            return answer
+        return await self.inner.handle_async_request(request)
+
+
+async def test_a_lost_batch_is_not_taken_for_a_request_still_awaiting_its_answer() -> None:
+    """A "resend code" tapped while the first send's answer is slow: the request SENS holds
+    is the first send's, so the lost one stays UNKNOWN instead of sharing its id."""
+    app = create_app(EmulatorConfig())
+    message = Message(sender=SENDER, text="인증번호 123456", recipients=["01012345678"])
+    async with SensGateway(
+        access_key=DEMO_SENS_ACCESS_KEY,
+        secret_key=DEMO_SENS_SECRET_KEY,
+        service_id=DEMO_SENS_SERVICE_ID,
+        base_url="http://emulator",
+        http_client=httpx.AsyncClient(transport=SlowFirstLoseSecond(app)),
+        reconcile_delay=0.01,
+    ) as sens:
+        first = asyncio.create_task(sens.send(message))
+        await asyncio.sleep(0.1)
+        second = await sens.send(message)
+        assert (await first).all_accepted
+    assert len(app.state.ledger) == 1
+    assert second.outcomes[0].status is SendStatus.UNKNOWN
+
+
 async def test_a_request_made_before_the_attempt_began_is_never_taken_for_the_lost_batch() -> None:
     """Another worker sent the same text to the same number half a minute earlier."""
     app = create_app(EmulatorConfig())

@@ -133,6 +133,9 @@ class SensGateway(BatchingGateway):
             reconcile_delay=reconcile_delay,
         )
         self._known_requests = _RecentIds(KNOWN_REQUEST_MEMORY)
+        self._unanswered: Counter[tuple[str, ...]] = Counter()
+        """Send requests out and not yet answered, by their sorted numbers: while one is, a
+        request SENS holds for those numbers may be its and not a lost batch's."""
 
     # -- fan-out hooks --------------------------------------------------------------------
 
@@ -145,6 +148,8 @@ class SensGateway(BatchingGateway):
 
         A 404 means no such service id: raised as the fatal :class:`ServiceNotFoundError`.
         """
+        numbers = _sorted_numbers(batch)
+        self._unanswered[numbers] += 1
         try:
             result = await self.client.send(self.send_request(message, batch))
         except errors.NotFoundError as error:
@@ -155,6 +160,10 @@ class SensGateway(BatchingGateway):
                 code=error.code,
                 request_id=error.request_id,
             ) from error
+        finally:
+            self._unanswered[numbers] -= 1
+            if not self._unanswered[numbers]:
+                del self._unanswered[numbers]
         self._known_requests.add(result.request_id)
         return batch.outcomes(SendStatus.ACCEPTED, request_id=result.request_id)
 
@@ -220,9 +229,10 @@ class SensGateway(BatchingGateway):
         if len(candidates) > MAX_CANDIDATES:
             return None
         matches = [summary.request_id for summary in candidates if await self._is_batch(summary, message, batch)]
-        # Checked again after the look-ups' awaits: another batch's reconciliation may have
-        # claimed the request meanwhile (two lost batches to the same numbers with one text).
-        if len(matches) != 1 or matches[0] in self._known_requests:
+        # Checked after the look-ups' awaits: another batch's reconciliation may have claimed
+        # the request meanwhile, and while another batch to the same numbers awaits its
+        # answer, the request found may be that batch's (a code sent twice in a moment).
+        if len(matches) != 1 or matches[0] in self._known_requests or _sorted_numbers(batch) in self._unanswered:
             return None
         self._known_requests.add(matches[0])
         return batch.outcomes(SendStatus.ACCEPTED, request_id=matches[0], detail="found by reconciliation")
@@ -304,6 +314,10 @@ class SensGateway(BatchingGateway):
 
     def __repr__(self) -> str:
         return f"SensGateway(service_id={self.client.service_id!r}, max_concurrency={self.max_concurrency})"
+
+
+def _sorted_numbers(batch: Batch) -> tuple[str, ...]:
+    return tuple(sorted(recipient.number for recipient in batch.recipients))
 
 
 def _content_named(file_name: str, content: bytes) -> str:
