@@ -196,7 +196,7 @@ READING = """
   most of the CPU column, and on a 2-core machine shared with the emulator it shows in wall
   time once concurrency is high. At realistic provider latency (hundreds of ms) it
   disappears into the wait.
-- About 30% of an NHN send's CPU is Python's cyclic garbage collector (measured with
+- About 20-30% of an NHN send's CPU is Python's cyclic garbage collector (measured with
   `gc.disable()`): its full collections walk every object a `send()` keeps for its report,
   a `Recipient` and a `RecipientOutcome` per recipient. krsms leaves the collector alone (no
   global state); a campaign script can use `send_stream` with
@@ -217,8 +217,12 @@ READING = """
   `Message.recipients`) and a `RecipientOutcome` (the public report) for each, both frozen
   attrs classes (about 0.5 µs each to build, twice a plain one), and builds a typed request
   and answer model per recipient for the duration of its batch. Those long-lived objects
-  also trigger the collector's full passes. Meeting the ratio would take a report and a
-  message without per-recipient objects: a different public API, not a fix.
+  also trigger the collector's full passes. Timed one stage at a time for a 1,000-recipient
+  NHN batch, per recipient: `Message` turning numbers into `Recipient`s 0.5 µs, the typed
+  request entries 0.5 µs and their conversion to JSON-ready dicts 0.2 µs (a raw loop builds
+  its dicts in 0.04 µs), parsing the typed answer 0.8 µs, the outcomes 0.55 µs; raw httpx's
+  whole cost is about 1.9 µs. Meeting the ratio would take a report and a message without
+  per-recipient objects: a different public API, not a fix.
 - Profiling (cProfile, pyinstrument) found and removed waste: a `repr` of every outcome
   that asyncio made when a send's report was returned from `asyncio.run`, Python-level
   enum hashing per recipient, a regex per clean number, outcome matching by dict when NHN
