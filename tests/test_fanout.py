@@ -728,6 +728,8 @@ async def test_a_lone_number_is_one_streamed_recipient_and_a_bad_entry_one_inval
     gateway = FakeGateway()
     alone = [report async for report in gateway.send_stream(message(), "010-0000-0001")]
     assert [outcome.recipient.number for report in alone for outcome in report.outcomes] == ["01000000001"]
+    raw = [report async for report in gateway.send_stream(message(), b"01000000001")]  # type: ignore[arg-type]
+    assert [outcome.code for report in raw for outcome in report.outcomes] == [LOCAL_INVALID]  # one, not 11
     mixed: list[object] = ["01000000002", 5, None, Recipient(number=7), "01000000003"]  # type: ignore[arg-type]
     reports = [report async for report in gateway.send_stream(message(), mixed)]  # type: ignore[arg-type]
     outcomes = sorted((outcome for report in reports for outcome in report.outcomes), key=lambda o: o.index)

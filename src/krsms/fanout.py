@@ -398,7 +398,7 @@ class BatchingGateway(AsyncClosing):
         A lone number or :class:`Recipient` is one recipient, as in :class:`Message`, not an
         iterable of characters."""
         index = 0
-        if isinstance(recipients, (str, Recipient)):
+        if isinstance(recipients, (str, bytes, Recipient)):
             recipients = (recipients,)
         if isinstance(recipients, AsyncIterable):
             async for item in recipients:

@@ -54,9 +54,12 @@ FAKE_RULES = ProviderRules(
     long_needs_subject=True,
     long_only_in_korea=True,
 )
-"""Every rule of SENS and NHN at once: what passes the fake passes both real gateways."""
+"""Every rule of SENS and NHN at once, templates apart (NHN's alone): what passes the fake
+passes both real gateways, and a message with a ``template_id`` passes NHN's."""
 FAKE_IMAGE_NAME_CHARS = 40
 """The shorter of the providers' file name limits (SENS 40, NHN 45)."""
+FAKE_IMAGE_SIZE = (1500, 1440)
+"""SENS's resolution limit (NHN documents none)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -186,7 +189,7 @@ class FakeGateway(BatchingGateway):
 
     async def upload_image(self, content: bytes, *, file_name: str) -> UploadedImage:
         """Store the image in memory, after the checks both providers make."""
-        check_jpeg(content, file_name, max_name_chars=FAKE_IMAGE_NAME_CHARS)
+        check_jpeg(content, file_name, max_name_chars=FAKE_IMAGE_NAME_CHARS, max_size=FAKE_IMAGE_SIZE)
         image = UploadedImage(
             id=f"image-{len(self.images) + 1}",
             file_name=file_name,

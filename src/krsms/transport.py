@@ -361,6 +361,8 @@ class Transport:
             self._request_timeout = timeouts.to_httpx() if timeouts else None
         self._owns_client = http_client is None
         self.max_concurrency = max_concurrency
+        self._closed = False
+        """Set by :meth:`aclose` on an owned client: no send leaves after it, from any loop."""
         self._loop: asyncio.AbstractEventLoop | None = None
         """The event loop the owned client's connections and the semaphore belong to."""
         self._limiter = anyio.Semaphore(max_concurrency)
@@ -371,20 +373,21 @@ class Transport:
         """True when :meth:`aclose` closes the underlying client."""
         return self._owns_client
 
-    def _slot(self) -> anyio.Semaphore:
+    async def _slot(self) -> anyio.Semaphore:
         """The concurrency bound, for the running event loop.
 
         A semaphore, not a CapacityLimiter: a task reading a download may make a request too.
         It and an owned client's pooled connections belong to the loop that made them, so a
         transport used from a new loop (``asyncio.run`` again, a test's own loop) gets new
-        ones; a borrowed client is the caller's to keep on one loop.
+        ones, the client made in a worker thread (it loads the TLS bundle); the old client's
+        connections went with their loop. A borrowed client is the caller's to keep on one loop.
         """
         loop = asyncio.get_running_loop()
         if self._loop is not loop:
             if self._loop is not None:
                 self._limiter = anyio.Semaphore(self.max_concurrency)
-                if self._new_client is not None and not self._client.is_closed:
-                    self._client = self._new_client()
+                if self._new_client is not None and not self._closed:
+                    self._client = await anyio.to_thread.run_sync(self._new_client)
             self._loop = loop
         return self._limiter
 
@@ -459,8 +462,8 @@ class Transport:
         self, method: str, url: str, *, params: Mapping[str, Any] | None, json: Any, attempt: int, watch: SendWatch
     ) -> Response:
         error: errors.TransportError | None = None
-        async with self._slot():
-            if self._client.is_closed:
+        async with await self._slot():
+            if self._closed or self._client.is_closed:
                 raise errors.UnsendableRequestError(f"{method} {self.redact(url)}: the HTTP client is closed")
             watch.may_have_arrived = True  # only now: waiting for a slot sends nothing
             started = time.perf_counter()
@@ -475,8 +478,12 @@ class Transport:
                     auth=self._auth or httpx.USE_CLIENT_DEFAULT,
                     timeout=self._request_timeout or httpx.USE_CLIENT_DEFAULT,
                 )
-            except Exception as exc:  # every failure of the client becomes a typed error
+            except httpx.HTTPError as exc:
                 error = self._transport_error(exc, method, url)
+            except RuntimeError:
+                if not self._client.is_closed:
+                    raise  # not the network's doing: a bug, or a borrowed client on another loop
+                error = errors.UnsendableRequestError(f"{method} {self.redact(url)}: the HTTP client was closed")
         if error is not None:
             raise error
         redacted_url = self.redact(str(response.request.url))
@@ -497,7 +504,7 @@ class Transport:
             redact=self.redact,
         )
 
-    def _transport_error(self, exc: Exception, method: str, url: str) -> errors.TransportError:
+    def _transport_error(self, exc: httpx.HTTPError, method: str, url: str) -> errors.TransportError:
         """The typed error for ``exc``, with a redacted message.
 
         Raise it after the ``except`` block that caught ``exc`` ends, never inside it: there
@@ -513,8 +520,6 @@ class Transport:
             return errors.ConnectError(f"{where}: could not connect ({detail})")
         if isinstance(exc, (httpx.LocalProtocolError, httpx.UnsupportedProtocol)):
             return errors.UnsendableRequestError(f"{where}: could not be sent as given ({detail})")
-        if isinstance(exc, RuntimeError) and self._client.is_closed:
-            return errors.UnsendableRequestError(f"{where}: the HTTP client was closed ({detail})")
         if isinstance(exc, httpx.TimeoutException):
             return errors.RequestTimeoutError(f"{where}: no answer in time; it may have been processed ({detail})")
         return errors.TransportError(f"{where}: connection failed after sending; it may have been processed ({detail})")
@@ -535,7 +540,9 @@ class Transport:
         it raises the typed error. Not retried: a download is idempotent, but a half-consumed
         stream cannot be resumed transparently; call again instead.
         """
-        async with self._slot():
+        async with await self._slot():
+            if self._closed or self._client.is_closed:
+                raise errors.UnsendableRequestError(f"{method} {self.redact(url)}: the HTTP client is closed")
             try:
                 async with self._client.stream(
                     method,
@@ -581,8 +588,10 @@ class Transport:
     async def aclose(self) -> None:
         """Close the client if this transport created it; a borrowed client stays open."""
         if self._owns_client:
-            self._slot()  # from another loop than the last send's: its connections are not ours to close
-            await self._client.aclose()
+            self._closed = True
+            if self._loop in (None, asyncio.get_running_loop()):
+                await self._client.aclose()
+            # else its connections belong to an earlier event loop, and went with it
 
     def __repr__(self) -> str:
         owner = "owned" if self._owns_client else "borrowed"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -13,11 +14,13 @@ from rich.console import Console
 
 from krsms import Message, Recipient, RecipientOutcome, SendStatus, ValidationError
 from krsms.commands.files import (
+    IN_FLIGHT,
     RESULT_FIELDS,
     BadFileError,
     ResultsFile,
     SendJournal,
     check_results_path,
+    exclusive_use,
     journal_path,
     read_recipients,
     recipients_in,
@@ -412,5 +415,69 @@ async def test_a_run_killed_before_its_first_result_leaves_a_results_file_resume
     assert results.read_bytes() == (",".join(RESULT_FIELDS) + "\r\n").encode()  # the header is on disk
     results.write_bytes(b"")  # or the kill came before even that
     journal_of(results, 0, [("1", "01000000001")])
+    assert recover_in_flight(results) == 1
+    assert settled_recipients(results) == {("1", "01000000001")}
+
+
+async def test_one_run_at_a_time_holds_a_results_file(tmp_path: Path) -> None:
+    recipients = tmp_path / "numbers.txt"
+    recipients.write_text("01000000001\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    journal_of(results, 0, [("1", "01000000001")])  # as a live run's journal looks to another
+    with exclusive_use(results):
+        with pytest.raises(BadFileError, match="another krsms send is using it"):
+            check_results_path(results, recipients, resume=False)
+        with pytest.raises(BadFileError, match="another krsms send is using it"):
+            await send_file(
+                FakeGateway(),
+                Message(sender="0212345678", text="안녕"),
+                recipients_path=recipients,
+                results_path=results,
+                resume=True,
+                console=Console(quiet=True),
+            )
+    assert journal_path(results).exists()  # the other run's journal was left alone
+
+
+@pytest.mark.parametrize(
+    ("tail", "kept"),
+    [
+        ("3,01000000003,rejected,R-9,-2019,수신 번호 오류", True),  # whole through its request id: ended
+        ("3,01000000003,accepted,R-00", False),  # cut inside the request id
+        ("3,01000000003,rejected,", False),  # a refusal without its request id would be tried again
+        ('3,01000000003,rejected,R-9,-2019,"수신 번', True),  # cut inside a quoted detail
+    ],
+)
+def test_a_torn_csv_row_is_kept_only_when_whole_through_its_request_id(tmp_path: Path, tail: str, kept: bool) -> None:
+    results = tmp_path / "results.csv"
+    head = ",".join(RESULT_FIELDS) + "\r\n1,01000000001,accepted,R-1,,\r\n"
+    results.write_bytes((head + tail).encode())
+    journal_of(results, 0, [("3", "01000000003")])
+    recover_in_flight(results)
+    rows = list(csv.DictReader(results.read_text(encoding="utf-8").splitlines()))
+    assert [row["reference"] for row in rows] == ["1", "3"]
+    assert (rows[1]["code"] != IN_FLIGHT) is kept
+
+
+def test_a_csv_row_torn_anywhere_mends_without_an_error(tmp_path: Path) -> None:
+    row = "3,01000000003,rejected,R-9,-2019,수신 번호 오류\r\n".encode()
+    for cut in range(1, len(row)):  # every byte, inside characters too
+        results = tmp_path / f"results-{cut}.csv"
+        results.write_bytes((",".join(RESULT_FIELDS) + "\r\n1,01000000001,accepted,R-1,,\r\n").encode() + row[:cut])
+        journal_of(results, 0, [("3", "01000000003")])
+        recover_in_flight(results)
+        assert b"\x00" not in results.read_bytes()
+        rows = [line.split(",")[:3] for line in results.read_text(encoding="utf-8").splitlines()[1:]]
+        assert rows[0] == ["1", "01000000001", "accepted"]
+        assert len(rows) == 2  # line 3 once: its torn row kept and ended, or cut and recorded in flight
+        assert rows[1][0] == "3"
+
+
+async def test_a_journal_left_without_its_results_file_is_recovered_into_a_new_one(tmp_path: Path) -> None:
+    recipients = tmp_path / "numbers.txt"
+    recipients.write_text("01000000001\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    journal_of(results, 0, [("1", "01000000001")])
+    check_results_path(results, recipients, resume=True)
     assert recover_in_flight(results) == 1
     assert settled_recipients(results) == {("1", "01000000001")}

@@ -339,6 +339,45 @@ async def test_a_lost_batch_is_not_taken_for_a_request_still_awaiting_its_answer
     assert second.outcomes[0].status is SendStatus.UNKNOWN
 
 
+class HangFirstLoseSecondsAnswer(httpx.AsyncBaseTransport):
+    """The first send hangs, then times out without reaching SENS; the second reaches SENS
+    and its answer is lost."""
+
+    def __init__(self, app: Starlette):
+        self.inner = httpx.ASGITransport(app=app)
+        self.sends = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith("/messages"):
+            self.sends += 1
+            if self.sends == 1:
+                await asyncio.sleep(0.5)
+            else:
+                await self.inner.handle_async_request(request)
+            raise httpx.ReadTimeout("no answer", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+async def test_the_request_of_a_twin_whose_answer_was_lost_is_not_taken_by_another_lost_batch() -> None:
+    app = create_app(EmulatorConfig())
+    message = Message(sender=SENDER, text="인증번호 123456", recipients=["01012345678"])
+    async with SensGateway(
+        access_key=DEMO_SENS_ACCESS_KEY,
+        secret_key=DEMO_SENS_SECRET_KEY,
+        service_id=DEMO_SENS_SERVICE_ID,
+        base_url="http://emulator",
+        http_client=httpx.AsyncClient(transport=HangFirstLoseSecondsAnswer(app)),
+        reconcile_delay=0.01,
+    ) as sens:
+        never_arrived = asyncio.create_task(sens.send(message))
+        await asyncio.sleep(0.1)
+        arrived = await sens.send(message)
+        lost = await never_arrived
+    assert len(app.state.ledger) == 1
+    # Either could be the one SENS holds: neither is ACCEPTED on a guess.
+    assert {arrived.outcomes[0].status, lost.outcomes[0].status} == {SendStatus.UNKNOWN}
+
+
 async def test_a_request_made_before_the_attempt_began_is_never_taken_for_the_lost_batch() -> None:
     """Another worker sent the same text to the same number half a minute earlier."""
     app = create_app(EmulatorConfig())

@@ -32,6 +32,11 @@ from typing import BinaryIO, NamedTuple, TextIO
 import anyio
 import anyio.to_thread
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
 from krsms.errors import KrSmsError, ValidationError
 from krsms.gateway import Recipient, RecipientOutcome, SendStatus
 from krsms.text import normalize_number
@@ -54,6 +59,7 @@ IN_FLIGHT = "in_flight"
 """``code`` of the UNKNOWN rows ``--resume`` writes for recipients a stopped run had in flight."""
 STATUSES = frozenset(status.value for status in SendStatus)
 _STATUS_COLUMN = RESULT_FIELDS.index("status")
+_REQUEST_ID_COLUMN = RESULT_FIELDS.index("request_id")
 ResumeKey = tuple[str, str]
 """A recipient as ``--resume`` knows it: its reference (line number) and normalised number."""
 _ROWS_PER_READ = 1000
@@ -369,6 +375,40 @@ def _size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
 
+IN_USE = "another krsms send is using it: wait for that run to end"
+
+
+@contextmanager
+def exclusive_use(results_path: Path) -> Iterator[None]:
+    """Hold ``results_path`` for one ``krsms send`` at a time, recovery included: two runs on
+    one results file would each send what the other has in flight. An advisory lock the
+    operating system drops when the process ends, however it ends; raises
+    :class:`BadFileError` when another run holds it. Where the platform has no ``fcntl``
+    (Windows), keeping to one run at a time is the user's part."""
+    if fcntl is None:
+        yield
+        return
+    with _file_problems(results_path), results_path.open("a", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BadFileError(results_path, IN_USE) from None
+        yield
+
+
+def _in_use(results_path: Path) -> bool:
+    """Whether a running ``krsms send`` holds ``results_path`` (see :func:`exclusive_use`)."""
+    if fcntl is None or not results_path.exists():
+        return False
+    with results_path.open("rb") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    return False
+
+
 def recover_in_flight(results_path: Path) -> int:
     """After a run that stopped without settling its batches (a crash, a kill): append to the
     results, as UNKNOWN with code :data:`IN_FLIGHT`, every recipient its journal noted and the
@@ -386,12 +426,15 @@ def recover_in_flight(results_path: Path) -> int:
     json_lines = not _is_csv(results_path)
     with _file_problems(results_path):
         is_new = _ready_to_append(results_path, json_lines)  # a torn last row is cut or ended first
-        written = {
-            resume_key(_field(row, "reference"), _field(row, "number"))
-            for row in _result_rows(results_path, min(start, _size(results_path)))
-            if _field(row, "status") in STATUSES
-        }
-    written |= settled_recipients(results_path)  # skipped by --resume whatever the journal says
+        written: set[ResumeKey | None] = set()
+        if not is_new:
+            rows_since = _result_rows(results_path, min(start, _size(results_path)))
+            written = {
+                resume_key(_field(row, "reference"), _field(row, "number"))
+                for row in rows_since
+                if _field(row, "status") in STATUSES
+            }
+            written |= settled_recipients(results_path)  # skipped by --resume whatever the journal says
     in_flight: dict[ResumeKey, None] = {}
     for noted in lines[1:]:
         if isinstance(noted, dict):
@@ -418,7 +461,7 @@ def _ready_to_append(path: Path, json_lines: bool) -> bool:
     if not path.exists():
         return True
     with path.open("rb+") as handle:
-        if not handle.read().removeprefix(codecs.BOM_UTF8).strip():
+        if _only_blanks(handle):
             handle.truncate(0)
             return True
         if json_lines:
@@ -433,13 +476,25 @@ def _ready_to_append(path: Path, json_lines: bool) -> bool:
     return False
 
 
-def _mend_csv_end(handle: BinaryIO) -> None:
-    """End a CSV file's last row cleanly: one cut after its status (inside a quoted ``detail``,
-    say) is closed and ended, keeping what it says; one cut before is removed. A removed row
-    was in the run's journal, which records it as in flight; kept half, it would be read as
-    no result at all and its recipient sent again."""
+def _only_blanks(handle: BinaryIO) -> bool:
+    """Whether a file holds nothing but whitespace and a BOM, read a block at a time."""
     handle.seek(0)
-    lines = (line.decode("utf-8-sig") for line in iter(handle.readline, b""))
+    first = True
+    for block in iter(partial(handle.read, 1 << 16), b""):
+        if (block.removeprefix(codecs.BOM_UTF8) if first else block).strip():
+            return False
+        first = False
+    return True
+
+
+def _mend_csv_end(handle: BinaryIO) -> None:
+    """End a CSV file's last row cleanly: one cut after its request id (inside a quoted
+    ``detail``, say) is closed and ended, keeping what it says; one cut before is removed. A
+    removed row was in the run's journal, which records it as in flight; kept half, it could
+    say less than was so (a refusal without its request id is tried again)."""
+    handle.seek(0)
+    # A cut may fall inside a character: read it as a replacement character, not a failure.
+    lines = (line.decode("utf-8-sig", "replace") for line in iter(handle.readline, b""))
     reader = csv.reader(lines, strict=True)
     start, fields, inside_quotes = 0, [""] * len(RESULT_FIELDS), False
     while True:
@@ -460,10 +515,27 @@ def _mend_csv_end(handle: BinaryIO) -> None:
     ended = end > 0 and (handle.seek(end - 1), handle.read(1))[1] == b"\n"
     if ended and not inside_quotes:
         return
-    if len(fields) > _STATUS_COLUMN and fields[_STATUS_COLUMN] in STATUSES:
-        handle.write(b'"\r\n' if inside_quotes else b"\r\n")
+    # Whole through its request id: a field follows it (a row ends with code and detail).
+    if len(fields) > _REQUEST_ID_COLUMN + 1 and fields[_STATUS_COLUMN] in STATUSES:
+        handle.seek(max(0, end - 4))
+        tail = handle.read()
+        handle.seek(handle.truncate(end - _unfinished_character(tail)))
+        if inside_quotes:
+            handle.write(b'"\r\n')
+        else:
+            handle.write(b"\n" if tail.endswith(b"\r") else b"\r\n")  # cut between \r and \n
     else:
         handle.truncate(start)
+
+
+def _unfinished_character(tail: bytes) -> int:
+    """How many bytes at the end of ``tail`` begin a UTF-8 character they do not finish."""
+    for back in range(1, len(tail) + 1):
+        byte = tail[-back]
+        if byte & 0xC0 != 0x80:  # not a continuation byte: where the last character starts
+            length = 1 if byte < 0x80 else 2 if byte >> 5 == 0b110 else 3 if byte >> 4 == 0b1110 else 4
+            return back if length > back else 0
+    return 0
 
 
 def _last_line(handle: BinaryIO) -> tuple[int, bytes]:
@@ -515,12 +587,15 @@ def check_results_path(results_path: Path, recipients_path: Path, *, resume: boo
             raise BadFileError(results_path, "is the recipients file; choose another --results")
     if results_path.suffix.lower() not in RESULT_SUFFIXES:
         raise BadFileError(results_path, f"results are written as {' or '.join(RESULT_SUFFIXES)}: name the file so")
-    if resume and not exists:
+    journal = journal_path(results_path)
+    if resume and not exists and not journal.exists():
         raise BadFileError(results_path, "does not exist, so there is nothing to resume (run without --resume)")
-    if not resume and journal_path(results_path).exists():
+    if not resume and journal.exists():
+        if _in_use(results_path):
+            raise BadFileError(results_path, IN_USE)
         raise BadFileError(
             results_path,
-            f"a run that stopped with batches in flight left {journal_path(results_path).name}: add --resume "
+            f"a run that stopped with batches in flight left {journal.name}: add --resume "
             "to record them as unknown and continue, rather than send them again",
         )
     if not resume and holds_results(results_path):
@@ -564,7 +639,8 @@ def _csv_results(path: Path, start: int = 0) -> Iterator[dict[str, str]]:
     if start:
         with path.open("rb") as raw:
             raw.seek(start)
-            yield from csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8", newline=""), fieldnames=RESULT_FIELDS)
+            with io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
+                yield from csv.DictReader(text, fieldnames=RESULT_FIELDS)
         return
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = csv.DictReader(handle)

@@ -19,6 +19,7 @@ from krsms.commands.files import (
     ResumeKey,
     SendJournal,
     already_settled,
+    exclusive_use,
     read_recipients,
     recipients_in,
     recover_in_flight,
@@ -166,10 +167,26 @@ async def send_file(
     Each batch is noted in a :class:`SendJournal` before it is sent, so that ``--resume``
     after a crash records what was in flight as UNKNOWN instead of sending it again.
 
-    The message is checked first (a past reservation, say), before any file is touched; a
-    resume whose settled rows match no line of the recipients file (edited since?) is refused
-    rather than sending to everyone again."""
+    The message is checked first (a past reservation, say), before any file is touched. The
+    results file is then held for this run alone (:func:`exclusive_use`), and a resume where a
+    settled row is no longer on its line of the recipients file (edited since?) is refused
+    rather than sending to those recipients again."""
     gateway.check_message(message)
+    with exclusive_use(results_path):
+        return await _send_held_file(
+            gateway, message, recipients_path=recipients_path, results_path=results_path, resume=resume, console=console
+        )
+
+
+async def _send_held_file(
+    gateway: BatchingGateway,
+    message: Message,
+    *,
+    recipients_path: Path,
+    results_path: Path,
+    resume: bool,
+    console: Console,
+) -> SendProgress:
     skip: frozenset[ResumeKey] = frozenset()
     if resume:
         recovered = await anyio.to_thread.run_sync(recover_in_flight, results_path)

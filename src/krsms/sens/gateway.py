@@ -133,9 +133,7 @@ class SensGateway(BatchingGateway):
             reconcile_delay=reconcile_delay,
         )
         self._known_requests = _RecentIds(KNOWN_REQUEST_MEMORY)
-        self._unanswered: Counter[tuple[str, ...]] = Counter()
-        """Send requests out and not yet answered, by their sorted numbers: while one is, a
-        request SENS holds for those numbers may be its and not a lost batch's."""
+        self._unsettled = _UnsettledAttempts(KNOWN_REQUEST_MEMORY)
 
     # -- fan-out hooks --------------------------------------------------------------------
 
@@ -148,22 +146,22 @@ class SensGateway(BatchingGateway):
 
         A 404 means no such service id: raised as the fatal :class:`ServiceNotFoundError`.
         """
-        numbers = _sorted_numbers(batch)
-        self._unanswered[numbers] += 1
+        self._unsettled.add(attempt.key, batch)
         try:
             result = await self.client.send(self.send_request(message, batch))
-        except errors.NotFoundError as error:
-            raise ServiceNotFoundError(
-                error.message,
-                provider=error.provider,
-                status_code=error.status_code,
-                code=error.code,
-                request_id=error.request_id,
-            ) from error
-        finally:
-            self._unanswered[numbers] -= 1
-            if not self._unanswered[numbers]:
-                del self._unanswered[numbers]
+        except BaseException as error:
+            if not _may_have_arrived(error):
+                self._unsettled.discard(attempt.key)
+            if isinstance(error, errors.NotFoundError):
+                raise ServiceNotFoundError(
+                    error.message,
+                    provider=error.provider,
+                    status_code=error.status_code,
+                    code=error.code,
+                    request_id=error.request_id,
+                ) from error
+            raise
+        self._unsettled.discard(attempt.key)
         self._known_requests.add(result.request_id)
         return batch.outcomes(SendStatus.ACCEPTED, request_id=result.request_id)
 
@@ -215,6 +213,7 @@ class SensGateway(BatchingGateway):
         async for summary in self.client.iter_messages(query):
             found.setdefault(summary.request_id, summary)
         if not found:
+            self._unsettled.discard(attempt.key)
             return batch.outcomes(
                 SendStatus.NOT_SENT, code=NOT_RECEIVED, detail="SENS has no request for these recipients"
             )
@@ -230,10 +229,11 @@ class SensGateway(BatchingGateway):
             return None
         matches = [summary.request_id for summary in candidates if await self._is_batch(summary, message, batch)]
         # Checked after the look-ups' awaits: another batch's reconciliation may have claimed
-        # the request meanwhile, and while another batch to the same numbers awaits its
-        # answer, the request found may be that batch's (a code sent twice in a moment).
-        if len(matches) != 1 or matches[0] in self._known_requests or _sorted_numbers(batch) in self._unanswered:
+        # the request meanwhile, and while another attempt to the same numbers is unsettled
+        # (its answer not in, or lost too), the request found may be that attempt's.
+        if len(matches) != 1 or matches[0] in self._known_requests or self._unsettled.other_than(attempt.key, batch):
             return None
+        self._unsettled.discard(attempt.key)
         self._known_requests.add(matches[0])
         return batch.outcomes(SendStatus.ACCEPTED, request_id=matches[0], detail="found by reconciliation")
 
@@ -318,6 +318,43 @@ class SensGateway(BatchingGateway):
 
 def _sorted_numbers(batch: Batch) -> tuple[str, ...]:
     return tuple(sorted(recipient.number for recipient in batch.recipients))
+
+
+class _UnsettledAttempts:
+    """Send attempts whose outcome is not known yet (out and unanswered, or answered
+    ambiguously and not reconciled), by attempt key, with their sorted numbers; kept at most
+    ``keep_for`` seconds. While one is unsettled, a request SENS holds for the same numbers
+    may be that attempt's, so no other batch to them may claim it."""
+
+    def __init__(self, keep_for: float):
+        self._keep_for = keep_for
+        self._attempts: dict[str, tuple[tuple[str, ...], float]] = {}
+
+    def add(self, key: str, batch: Batch) -> None:
+        now = time.monotonic()
+        while self._attempts:
+            oldest = next(iter(self._attempts))
+            if self._attempts[oldest][1] >= now - self._keep_for:
+                break
+            del self._attempts[oldest]
+        self._attempts[key] = (_sorted_numbers(batch), now)
+
+    def discard(self, key: str) -> None:
+        self._attempts.pop(key, None)
+
+    def other_than(self, key: str, batch: Batch) -> bool:
+        """Whether another unsettled attempt went to exactly the batch's numbers."""
+        numbers = _sorted_numbers(batch)
+        return any(other != key and sent_to == numbers for other, (sent_to, _) in self._attempts.items())
+
+
+def _may_have_arrived(error: BaseException) -> bool:
+    """Whether a send that failed with ``error`` may have reached SENS (its batch UNKNOWN)."""
+    if isinstance(error, errors.TransportError):
+        return error.may_have_been_sent
+    if isinstance(error, errors.KrSmsError):
+        return isinstance(error, (errors.ServerError, errors.MalformedResponseError))
+    return True  # cancelled, or not the provider's answer at all
 
 
 def _content_named(file_name: str, content: bytes) -> str:
