@@ -37,25 +37,18 @@ from krsms.gateway import (
     UploadedImage,
 )
 from krsms.images import check_jpeg
-from krsms.text import STANDARD_LIMITS, MessageKind, normalize_number
-from krsms.validation import ProviderRules
+from krsms.nhn.gateway import NHN_RULES
+from krsms.text import MessageKind, normalize_number
 
 if TYPE_CHECKING:  # the emulator needs its extra; import it only where it is used
     from krsms.emulator import EmulatorServer
     from krsms.nhn import NhnGateway
     from krsms.sens import SensGateway
 
-FAKE_RULES = ProviderRules(
-    limits=STANDARD_LIMITS,
-    max_reserve_ahead=timedelta(days=60),
-    reserve_precision=timedelta(minutes=1),
-    supports_templates=True,
-    requires_ad_notice=True,
-    long_needs_subject=True,
-    long_only_in_korea=True,
-)
-"""Every rule of SENS and NHN at once, templates apart (NHN's alone): what passes the fake
-passes both real gateways, and a message with a ``template_id`` passes NHN's."""
+FAKE_RULES = NHN_RULES
+"""Every rule of SENS and NHN at once (NHN's include SENS's), templates apart (NHN's alone):
+what passes the fake passes both real gateways, and a message with a ``template_id`` passes
+NHN's."""
 FAKE_IMAGE_NAME_CHARS = 40
 """The shorter of the providers' file name limits (SENS 40, NHN 45)."""
 FAKE_IMAGE_SIZE = (1500, 1440)

@@ -261,30 +261,38 @@ async def test_two_batches_to_the_same_numbers_never_share_one_request() -> None
     assert {outcome.status for outcome in second.outcomes} == {SendStatus.UNKNOWN}
 
 
-class LosingAnswers(httpx.AsyncBaseTransport):
-    """The emulator in-process, where the first ``forwarded`` sends reach SENS and every send
-    then loses its answer (a read timeout), and later sends are lost before arriving."""
+class ScriptedSends(httpx.AsyncBaseTransport):
+    """The emulator in-process, its send requests each doing what the script says, in turn
+    (the last entry for every later send): ``"slow"`` reaches SENS and is answered half a
+    second late; ``"answer lost"`` reaches SENS, then times out; ``"lost"`` times out without
+    reaching it; ``"hang"`` does that half a second later."""
 
-    def __init__(self, app: Starlette, *, forwarded: int):
+    def __init__(self, app: Starlette, *script: str):
         self.inner = httpx.ASGITransport(app=app)
-        self.forwarded = forwarded
+        self.script = list(script)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.method == "POST" and request.url.path.endswith("/messages"):
-            if self.forwarded > 0:
-                self.forwarded -= 1
-                await self.inner.handle_async_request(request)
-            raise httpx.ReadTimeout("answer lost", request=request)
-        return await self.inner.handle_async_request(request)
+        if not (request.method == "POST" and request.url.path.endswith("/messages")):
+            return await self.inner.handle_async_request(request)
+        step = self.script.pop(0) if len(self.script) > 1 else self.script[0]
+        if step == "hang":
+            await asyncio.sleep(0.5)
+        if step in ("slow", "answer lost"):
+            answer = await self.inner.handle_async_request(request)
+            if step == "slow":
+                await asyncio.sleep(0.5)
+                return answer
+        raise httpx.ReadTimeout(step, request=request)
 
 
-def losing_gateway(app: Starlette, *, forwarded: int) -> SensGateway:
+def gateway_over(transport: httpx.AsyncBaseTransport) -> SensGateway:
+    """A gateway with the demo keys whose requests go through ``transport``."""
     return SensGateway(
         access_key=DEMO_SENS_ACCESS_KEY,
         secret_key=DEMO_SENS_SECRET_KEY,
         service_id=DEMO_SENS_SERVICE_ID,
         base_url="http://emulator",
-        http_client=httpx.AsyncClient(transport=LosingAnswers(app, forwarded=forwarded)),
+        http_client=httpx.AsyncClient(transport=transport),
         reconcile_delay=0.01,
     )
 
@@ -292,30 +300,11 @@ def losing_gateway(app: Starlette, *, forwarded: int) -> SensGateway:
 async def test_two_lost_batches_reconciled_at_once_never_share_the_one_request_that_arrived() -> None:
     app = create_app(EmulatorConfig())
     message = Message(sender=SENDER, text="배송이 시작되었습니다", recipients=["01012345678"])
-    async with losing_gateway(app, forwarded=1) as sens:
+    async with gateway_over(ScriptedSends(app, "answer lost", "lost")) as sens:
         reports = await asyncio.gather(sens.send(message), sens.send(message))
     assert len(app.state.ledger) == 1
     statuses = sorted(report.outcomes[0].status.value for report in reports)
     assert statuses in (["accepted", "unknown"], ["unknown", "unknown"])
-
-
-class SlowFirstLoseSecond(httpx.AsyncBaseTransport):
-    """The first send reaches SENS and its answer takes half a second; the second is lost
-    before it arrives (a timeout: it may have been sent)."""
-
-    def __init__(self, app: Starlette):
-        self.inner = httpx.ASGITransport(app=app)
-        self.sends = 0
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.method == "POST" and request.url.path.endswith("/messages"):
-            self.sends += 1
-            if self.sends == 2:
-                raise httpx.ReadTimeout("lost", request=request)
-            answer = await self.inner.handle_async_request(request)
-            await asyncio.sleep(0.5)
-            return answer
-        return await self.inner.handle_async_request(request)
 
 
 async def test_a_lost_batch_is_not_taken_for_a_request_still_awaiting_its_answer() -> None:
@@ -323,14 +312,7 @@ async def test_a_lost_batch_is_not_taken_for_a_request_still_awaiting_its_answer
     is the first send's, so the lost one stays UNKNOWN instead of sharing its id."""
     app = create_app(EmulatorConfig())
     message = Message(sender=SENDER, text="인증번호 123456", recipients=["01012345678"])
-    async with SensGateway(
-        access_key=DEMO_SENS_ACCESS_KEY,
-        secret_key=DEMO_SENS_SECRET_KEY,
-        service_id=DEMO_SENS_SERVICE_ID,
-        base_url="http://emulator",
-        http_client=httpx.AsyncClient(transport=SlowFirstLoseSecond(app)),
-        reconcile_delay=0.01,
-    ) as sens:
+    async with gateway_over(ScriptedSends(app, "slow", "lost")) as sens:
         first = asyncio.create_task(sens.send(message))
         await asyncio.sleep(0.1)
         second = await sens.send(message)
@@ -339,36 +321,10 @@ async def test_a_lost_batch_is_not_taken_for_a_request_still_awaiting_its_answer
     assert second.outcomes[0].status is SendStatus.UNKNOWN
 
 
-class HangFirstLoseSecondsAnswer(httpx.AsyncBaseTransport):
-    """The first send hangs, then times out without reaching SENS; the second reaches SENS
-    and its answer is lost."""
-
-    def __init__(self, app: Starlette):
-        self.inner = httpx.ASGITransport(app=app)
-        self.sends = 0
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.method == "POST" and request.url.path.endswith("/messages"):
-            self.sends += 1
-            if self.sends == 1:
-                await asyncio.sleep(0.5)
-            else:
-                await self.inner.handle_async_request(request)
-            raise httpx.ReadTimeout("no answer", request=request)
-        return await self.inner.handle_async_request(request)
-
-
 async def test_the_request_of_a_twin_whose_answer_was_lost_is_not_taken_by_another_lost_batch() -> None:
     app = create_app(EmulatorConfig())
     message = Message(sender=SENDER, text="인증번호 123456", recipients=["01012345678"])
-    async with SensGateway(
-        access_key=DEMO_SENS_ACCESS_KEY,
-        secret_key=DEMO_SENS_SECRET_KEY,
-        service_id=DEMO_SENS_SERVICE_ID,
-        base_url="http://emulator",
-        http_client=httpx.AsyncClient(transport=HangFirstLoseSecondsAnswer(app)),
-        reconcile_delay=0.01,
-    ) as sens:
+    async with gateway_over(ScriptedSends(app, "hang", "answer lost")) as sens:
         never_arrived = asyncio.create_task(sens.send(message))
         await asyncio.sleep(0.1)
         arrived = await sens.send(message)
@@ -386,7 +342,7 @@ async def test_a_request_made_before_the_attempt_began_is_never_taken_for_the_lo
     async with gateway_for(app) as worker_a:
         assert (await worker_a.send(message)).all_accepted
     app.state.clock.skew_seconds = 0
-    async with losing_gateway(app, forwarded=0) as worker_b:  # has seen no answer: SENS's clock unknown
+    async with gateway_over(ScriptedSends(app, "lost")) as worker_b:  # has seen no answer: SENS's clock unknown
         (outcome,) = (await worker_b.send(message)).outcomes
     assert outcome.status is SendStatus.UNKNOWN
     assert len(app.state.ledger) == 1

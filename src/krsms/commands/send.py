@@ -173,75 +173,64 @@ async def send_file(
     rather than sending to those recipients again."""
     gateway.check_message(message)
     with exclusive_use(results_path):
-        return await _send_held_file(
-            gateway, message, recipients_path=recipients_path, results_path=results_path, resume=resume, console=console
-        )
-
-
-async def _send_held_file(
-    gateway: BatchingGateway,
-    message: Message,
-    *,
-    recipients_path: Path,
-    results_path: Path,
-    resume: bool,
-    console: Console,
-) -> SendProgress:
-    skip: frozenset[ResumeKey] = frozenset()
-    if resume:
-        recovered = await anyio.to_thread.run_sync(recover_in_flight, results_path)
-        if recovered:
-            console.print(
-                Text(f"recovered: {recovered} recipients in flight when the last run stopped, recorded as unknown"),
-                soft_wrap=True,
+        skip = await _settled_before(results_path, console) if resume else frozenset()
+        total, skipped = await anyio.to_thread.run_sync(_count_rows, recipients_path, skip)
+        if skipped < len(skip):
+            # Rows are tied to lines: a line added or removed moves every later recipient, and
+            # resuming would send to all of those again.
+            raise BadFileError(
+                results_path,
+                f"{len(skip) - skipped} of its {len(skip)} settled recipients are no longer on their line of "
+                f"{recipients_path} (edited since the last run, or another campaign's results?): resuming would "
+                "send to them again; restore the file, or send the rest with a new --results",
             )
-        skip = await anyio.to_thread.run_sync(settled_recipients, results_path)
-    total, skipped = await anyio.to_thread.run_sync(_count_rows, recipients_path, skip)
-    if skipped < len(skip):
-        # Rows are tied to lines: a line added or removed moves every later recipient, and
-        # resuming would send to all of those again.
-        raise BadFileError(
-            results_path,
-            f"{len(skip) - skipped} of its {len(skip)} settled recipients are no longer on their line of "
-            f"{recipients_path} (edited since the last run, or another campaign's results?): resuming would "
-            "send to them again; restore the file, or send the rest with a new --results",
+        settled: list[SendReport] = []
+        bar = Progress(
+            TextColumn(f"[bold]{gateway.provider.upper()}[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
         )
-    settled: list[SendReport] = []
-    bar = Progress(
-        TextColumn(f"[bold]{gateway.provider.upper()}[/]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    )
-    if resume:
-        console.print(Text(f"resuming: {skipped} recipients already settled in {results_path}"), soft_wrap=True)
-    async with ResultsFile(results_path) as results, SendJournal(results_path) as journal:
-        progress = SendProgress(keep_outcomes=False, on_batch=settled.append, total=total, on_sending=journal.note)
-        with bar:
-            task = bar.add_task("sending", total=total)
+        if resume:
+            console.print(Text(f"resuming: {skipped} recipients already settled in {results_path}"), soft_wrap=True)
+        async with ResultsFile(results_path) as results, SendJournal(results_path) as journal:
+            progress = SendProgress(keep_outcomes=False, on_batch=settled.append, total=total, on_sending=journal.note)
+            with bar:
+                task = bar.add_task("sending", total=total)
 
-            async def write_settled() -> None:
-                # Everything pending in one write: once called, a write completes even if a
-                # second Ctrl-C interrupts the wait, so no settled batch is left unwritten.
-                outcomes = tuple(outcome for batch in settled for outcome in batch.outcomes)
-                settled.clear()
-                if outcomes:
-                    await results.write(outcomes)
-                    bar.advance(task, len(outcomes))
+                async def write_settled() -> None:
+                    # Everything pending in one write: once called, a write completes even if a
+                    # second Ctrl-C interrupts the wait, so no settled batch is left unwritten.
+                    outcomes = tuple(outcome for batch in settled for outcome in batch.outcomes)
+                    settled.clear()
+                    if outcomes:
+                        await results.write(outcomes)
+                        bar.advance(task, len(outcomes))
 
-            try:
-                recipients = read_recipients(
-                    recipients_path, skip=skip, template_parameters=message.template_id is not None
-                )
-                stream = gateway.send_stream(message, recipients, progress=progress)
-                async with aclosing(stream) as reports:
-                    async for _ in reports:
-                        await write_settled()
-            finally:
-                await write_settled()
-    return progress
+                try:
+                    recipients = read_recipients(
+                        recipients_path, skip=skip, template_parameters=message.template_id is not None
+                    )
+                    stream = gateway.send_stream(message, recipients, progress=progress)
+                    async with aclosing(stream) as reports:
+                        async for _ in reports:
+                            await write_settled()
+                finally:
+                    await write_settled()
+        return progress
+
+
+async def _settled_before(results_path: Path, console: Console) -> frozenset[ResumeKey]:
+    """What earlier runs settled, once a run killed with batches in flight has them recorded."""
+    recovered = await anyio.to_thread.run_sync(recover_in_flight, results_path)
+    if recovered:
+        console.print(
+            Text(f"recovered: {recovered} recipients in flight when the last run stopped, recorded as unknown"),
+            soft_wrap=True,
+        )
+    return await anyio.to_thread.run_sync(settled_recipients, results_path)
 
 
 def summary(progress: SendProgress, *, provider: str, results_path: Path | None = None) -> Table:
