@@ -40,9 +40,14 @@ class ValidationError(KrSmsError, ValueError):
 
     def __init__(self, field: str, problem: str, *, limit: str | None = None, value: object = None):
         self.field = field
+        """What to fix, as a path into the input (``"text"``, ``"recipients[3].number"``)."""
         self.problem = problem
+        """What is wrong, in words (the message after ``"<field>: "``)."""
         self.limit = limit
+        """The rule that was broken (``"90 bytes"``); None when not given."""
         self.value = value
+        """The offending value, as far as it may be shown (phone numbers masked, keys as
+        ``***``); None when not given."""
         super().__init__(f"{field}: {problem}")
 
 
@@ -67,10 +72,16 @@ class ProviderError(KrSmsError):
         request_id: str | None = None,
     ):
         self.message = message
+        """The failure in words; ``str()`` adds the provider, status, code and request id."""
         self.provider = provider
+        """Who answered: ``"sens"`` or ``"nhn"`` (``"fake"`` for
+        :class:`~krsms.testing.FakeGateway`)."""
         self.status_code = status_code
+        """The HTTP status of the answer; None when the error comes from no single answer."""
         self.code = code
+        """The provider's own code, as a string; None when the answer had none."""
         self.request_id = request_id
+        """The provider's id of the request concerned; None when not known."""
         super().__init__(self._describe())
 
     def _describe(self) -> str:
@@ -92,6 +103,7 @@ class AuthenticationError(ProviderError):
     """Credentials were refused: wrong keys, bad signature, clock skew, unknown appKey."""
 
     fatal = True
+    """Every other batch would be refused alike."""
 
 
 class NotFoundError(ProviderError):
@@ -112,6 +124,7 @@ class RateLimitedError(ProviderError):
         retry_after: float | None = None,
     ):
         self.retry_after = retry_after
+        """Seconds the provider asked to wait (``Retry-After``); None when it did not say."""
         super().__init__(message, provider=provider, status_code=status_code, code=code, request_id=request_id)
 
 
@@ -131,6 +144,7 @@ class TransportError(KrSmsError):
     """
 
     may_have_been_sent: bool = True
+    """True unless the request provably never reached the provider."""
 
     def __init__(self, message: str, *, may_have_been_sent: bool | None = None):
         if may_have_been_sent is not None:
@@ -142,12 +156,14 @@ class ConnectError(TransportError):
     """The connection could not be made: the request never left this process."""
 
     may_have_been_sent = False
+    """Never: no connection was made."""
 
 
 class PoolTimeoutError(TransportError):
     """No connection of the pool became free in time: the request never left."""
 
     may_have_been_sent = False
+    """Never: no connection became free to send it on."""
 
 
 class UnsendableRequestError(TransportError):
@@ -156,6 +172,7 @@ class UnsendableRequestError(TransportError):
     again would fail the same way."""
 
     may_have_been_sent = False
+    """Never: the request could not be written."""
 
 
 class RequestTimeoutError(TransportError):

@@ -81,6 +81,7 @@ class Batch:
     """Recipients sent in one request, normalised, with their positions in the input."""
 
     kind: MessageKind
+    """What every recipient of the batch is sent as."""
     indexes: tuple[int, ...]
     """Each recipient's position in the input (recipients list or stream)."""
     recipients: tuple[Recipient, ...]
@@ -214,8 +215,12 @@ class BatchingGateway(AsyncClosing):
     """
 
     provider: str
+    """The provider's name, as errors and logs give it (``"sens"``, ``"nhn"``)."""
     batch_size: int
+    """The most recipients one send request carries."""
     rules: ProviderRules
+    """What the provider allows; every message and recipient is checked against it before any
+    request."""
 
     def __init__(
         self,
@@ -237,9 +242,15 @@ class BatchingGateway(AsyncClosing):
         self._transport = transport
         # Never more batches in flight than the transport lets through at once.
         self.max_concurrency = min(max_concurrency, transport.max_concurrency) if transport else max_concurrency
+        """Batches in flight at once (never more than the transport lets through)."""
         self.requests_per_second = requests_per_second
+        """The most requests started per second, retries and resends included; None for no
+        limit."""
         self.reconcile = reconcile
+        """Whether a batch whose answer was lost is looked up at the provider to settle its
+        UNKNOWN outcomes."""
         self.resend_missing = resend_missing
+        """Whether recipients that look-ups prove the provider never received are sent again."""
         self.drain_timeout = drain_timeout
         """On cancellation, seconds to let in-flight requests finish (and get their real
         outcome) before cancelling them (then UNKNOWN). 0: cancel at once."""

@@ -71,6 +71,8 @@ class Recipient:
     """One recipient, optionally with its own text, subject or template parameters."""
 
     number: str
+    """A phone number in any common form (``010-1234-5678``, ``+82 10 1234 5678``); normalised
+    to digits, as dialled in ``Message.country_code``'s country, before sending."""
     text: str | None = None
     """Replaces the message text for this recipient."""
     subject: str | None = None
@@ -101,6 +103,8 @@ class Message:
     sender: str
     """A sender number registered with the provider."""
     text: str
+    """What every recipient gets unless it has its own text; may be empty when each recipient
+    brings one, or with a ``template_id``."""
     recipients: tuple[Recipient, ...] = attrs.field(default=(), converter=_to_recipients)
     """Plain numbers or :class:`Recipient`; empty when the message is a template for a stream."""
     subject: str | None = None
@@ -114,6 +118,8 @@ class Message:
     reserve_at: datetime | None = None
     """Send at this timezone-aware moment instead of now."""
     country_code: str = "82"
+    """The recipients' country calling code, 1 to 3 digits without ``+`` (``"82"``: Korea);
+    every number is read as dialled in that country."""
     template_id: str | None = None
     """A provider-side template (NHN); ``text`` may then be empty."""
 
@@ -131,11 +137,16 @@ class RecipientOutcome:
     """The one outcome of one recipient."""
 
     recipient: Recipient
+    """The recipient, its number normalised once validated (as given otherwise)."""
     status: SendStatus
     request_id: str | None = None
+    """The provider's id of the request that carried it (what
+    :meth:`SmsGateway.delivery_results` takes); None when no answer named one."""
     code: str | None = None
     """The provider's (or, for local refusals, krsms's) code for a failure."""
     detail: str | None = None
+    """Readable detail: the provider's message, the error, or how the outcome was found
+    (``"found by reconciliation"``); None when there is nothing to add."""
     index: int = 0
     """Position of the recipient in the input (recipients list or stream)."""
 
@@ -145,11 +156,15 @@ class SendReport:
     """The outcomes of a send, or of one batch of a stream."""
 
     outcomes: tuple[RecipientOutcome, ...]
+    """One per recipient: in input order in a whole send's report, in no set order in a batch's
+    (``index`` gives each one's position)."""
     requests: int = 0
     """Send requests made (one per batch attempt that reached the network)."""
     error: KrSmsError | None = attrs.field(default=None, eq=False)
     """The fatal error that stopped the job early, if one did."""
     cancelled: bool = False
+    """True when the send ended before finishing (cancelled, stopped by an exception, a stream
+    left early); only the report of a :class:`SendProgress` sets it."""
     elapsed: float = 0.0
     """Seconds from the first batch to the last outcome."""
 
@@ -244,14 +259,23 @@ class SendProgress:
             # It would be called, never awaited: every batch would go unrecorded in silence.
             raise TypeError("on_batch must be a plain function: SendProgress calls it and does not await it")
         self.on_batch = on_batch
+        """Called with every settled batch; None for no callback."""
         self.on_sending = on_sending
+        """Awaited with each batch's recipients before its first request may leave; None for no
+        write-ahead record."""
         self.keep_outcomes = keep_outcomes
+        """False keeps counts only: :meth:`report` then has no outcomes."""
         self.total = total
         """Number of recipients expected, when known (``send()`` sets it)."""
         self.counts: dict[SendStatus, int] = dict.fromkeys(SendStatus, 0)
+        """Recipients settled so far, per status."""
         self.requests = 0
+        """Send requests made so far (as :attr:`SendReport.requests` counts them)."""
         self.error: KrSmsError | None = None
+        """The first fatal error, which stopped the send; None if none did."""
         self.cancelled = False
+        """True once the send ended before finishing: cancelled, stopped by an exception, or a
+        stream left early."""
         self._outcomes: list[RecipientOutcome] = []
         self._started = time.perf_counter()
         self._finished: float | None = None
@@ -299,8 +323,11 @@ class DeliveryStatus(enum.Enum):
     PENDING = "pending"
     """Accepted, reserved or on its way; no final result yet."""
     DELIVERED = "delivered"
+    """Final: the handset received it."""
     FAILED = "failed"
+    """Final: it could not be delivered (``code`` says why)."""
     CANCELLED = "cancelled"
+    """A reserved send cancelled before it went out."""
 
 
 @attrs.frozen(kw_only=True)
@@ -308,12 +335,17 @@ class DeliveryResult:
     """The delivery result of one recipient of a send request."""
 
     request_id: str
+    """The send request looked up, as given to :meth:`SmsGateway.delivery_results`."""
     recipient: str
+    """The number as the provider lists it (SENS ``to``, NHN ``recipientNo``)."""
     status: DeliveryStatus
     code: str | None = None
     """The provider's result code (e.g. SENS ``3001``, NHN ``1000``)."""
     detail: str | None = None
+    """The provider's words for the result (SENS ``statusMessage``, NHN ``msgStatusName``)."""
     completed_at: datetime | None = None
+    """When the provider reported the final result (SENS ``completeTime``, NHN ``resultDate``);
+    None until then."""
     message_id: str | None = None
     """The provider's id of this one message (SENS ``messageId``, NHN ``mtPr``)."""
 
@@ -323,8 +355,12 @@ class UploadedImage:
     """An image stored at the provider for MMS; pass ``id`` in :attr:`Message.images`."""
 
     id: str
+    """The provider's file id (SENS ``fileId``; NHN's numeric ``fileId`` as text)."""
     file_name: str
+    """The file name the provider answered with (SENS's has a digest of the content added)."""
     expires_at: datetime | None = None
+    """When the provider drops the image (SENS: six days after upload); None when it reports no
+    expiry (NHN)."""
 
 
 RecipientSource = Iterable[str | Recipient] | AsyncIterable[str | Recipient]

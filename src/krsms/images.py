@@ -9,7 +9,9 @@ from __future__ import annotations
 from krsms.errors import ValidationError
 
 MAX_IMAGE_BYTES = 300 * 1024
+"""Largest image both providers take: 300 KB (307,200 bytes)."""
 IMAGE_SUFFIXES = (".jpg", ".jpeg")
+"""File name endings both providers accept (compared ignoring case)."""
 JPEG_SIGNATURE = b"\xff\xd8\xff"
 """Start of image, then the first marker: how every JPEG file begins."""
 _START_OF_FRAME = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})

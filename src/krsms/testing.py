@@ -60,10 +60,15 @@ class FakeRequest:
     """One send request the fake received."""
 
     request_id: str
+    """The fake's id for the request: ``fake-1``, ``fake-2``, ..."""
     message: Message
     kind: MessageKind
+    """What the batch was sent as."""
     recipients: tuple[Recipient, ...]
+    """The batch's recipients, numbers normalised."""
     attempt_key: str
+    """The key of the :class:`~krsms.fanout.BatchAttempt`, which reconciliation looks the
+    request up by."""
 
 
 class FakeGateway(BatchingGateway):
@@ -81,7 +86,9 @@ class FakeGateway(BatchingGateway):
     """
 
     provider = "fake"
+    """``"fake"``: the provider name of the fake's errors and logs."""
     rules = FAKE_RULES
+    """:data:`FAKE_RULES`: SENS's and NHN's rules together."""
 
     def __init__(
         self,
@@ -108,16 +115,22 @@ class FakeGateway(BatchingGateway):
         )
         self.batch_size = batch_size
         self.latency = latency
+        """Seconds every request takes before it reaches the fake "provider"."""
         self.on_request = on_request
         self.on_answer = on_answer
         self.requests: list[FakeRequest] = []
         """Every request that reached the fake "provider", in arrival order."""
         self.rejected_numbers: dict[str, str] = {}
+        """Normalised number -> ``code`` of its REJECTED outcome (see :meth:`reject_number`)."""
         self.cancelled: set[str] = set()
+        """Request ids whose reservation :meth:`cancel_reservation` cancelled."""
         self.images: dict[str, UploadedImage] = {}
+        """Images uploaded with :meth:`upload_image`, by id."""
         self._ids = itertools.count(1)
         self.in_flight = 0
+        """Requests being sent right now (during ``latency`` and ``on_request``)."""
         self.peak_in_flight = 0
+        """The most requests in flight at once so far."""
 
     def reject_number(self, number: str, *, code: str = "rejected") -> None:
         """Make the fake refuse ``number`` (any written form: it is normalised, as recipients

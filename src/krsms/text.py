@@ -2,8 +2,10 @@
 
 Both providers count message length in EUC-KR bytes (Hangul 2 bytes, ASCII 1) and cannot
 carry characters outside it, such as emoji. Encoding uses CP949 (Unified Hangul Code), the
-superset of EUC-KR that Korean carriers accept: it has all 11,172 modern Hangul syllables at
-2 bytes each, and the same byte length as EUC-KR for every character EUC-KR has.
+superset of EUC-KR that Korean software uses: it has all 11,172 modern Hangul syllables at
+2 bytes each, and the same byte length as EUC-KR for every character EUC-KR has. The
+providers' documents say only "EUC-KR": the 8,822 syllables EUC-KR lacks (such as 똠) are
+accepted here but not promised there (see docs/neutral-api.md).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import attrs
 from krsms.errors import ValidationError
 
 ENCODING = "cp949"
+"""The codec text is encoded and counted with: CP949, the EUC-KR superset (see above)."""
 
 
 class MessageKind(enum.Enum):
@@ -29,9 +32,14 @@ class MessageKind(enum.Enum):
         return self.value
 
     AUTO = "AUTO"
+    """SMS or LMS by the text's length, MMS when images are attached."""
     SMS = "SMS"
+    """Short text without a subject (90 EUC-KR bytes by the standard limits)."""
     LMS = "LMS"
+    """Long text with an optional subject (2,000 bytes by the standard limits); some providers
+    require the subject."""
     MMS = "MMS"
+    """An LMS with images."""
 
 
 @attrs.frozen(kw_only=True)
@@ -39,9 +47,11 @@ class TextLimits:
     """Length limits of one provider, in EUC-KR bytes."""
 
     sms_bytes: int = 90
+    """Body of an SMS."""
     long_bytes: int = 2000
     """Body of an LMS or MMS."""
     subject_bytes: int = 40
+    """Subject of an LMS or MMS."""
 
 
 STANDARD_LIMITS = TextLimits()

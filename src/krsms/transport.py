@@ -32,6 +32,7 @@ from krsms import errors
 logger = logging.getLogger("krsms")
 
 USER_AGENT = "krsms (+https://pypi.org/project/krsms)"
+"""``User-Agent`` of the HTTP clients the SDK creates (a borrowed client keeps its own)."""
 
 
 @attrs.define
@@ -45,6 +46,8 @@ class SendWatch:
     """
 
     may_have_arrived: bool | None = None
+    """None before a send starts; False while every attempt provably never reached the provider;
+    True once one may have."""
     pace: Callable[[], Awaitable[None]] | None = None
     """Awaited before each retry of a send (a bulk send's requests-per-second limit, which
     counts every request the provider sees, not only each batch's first)."""
@@ -68,9 +71,13 @@ class Timeouts:
     """Seconds to wait for each phase of a request; ``pool`` is the wait for a free connection."""
 
     connect: float = 5.0
+    """Seconds to open a connection."""
     read: float = 30.0
+    """Seconds to wait for each chunk of the answer (not for the whole answer)."""
     write: float = 30.0
+    """Seconds to wait for each chunk of the request to be sent."""
     pool: float = 30.0
+    """Seconds to wait for a free connection of the pool."""
 
     def to_httpx(self) -> httpx.Timeout:
         """The equivalent ``httpx.Timeout``."""
@@ -82,7 +89,9 @@ class Limits:
     """Connection pool size of a client the SDK creates."""
 
     max_connections: int = 32
+    """Connections open at once, at most; also caps the transport's ``max_concurrency``."""
     max_keepalive_connections: int = 32
+    """Idle connections kept open for reuse, at most."""
     keepalive_expiry: float = 4.0
     """Seconds an idle connection is kept; below common server keep-alive timeouts (5 s), so
     the pool never reuses a connection the server is closing."""
@@ -101,7 +110,11 @@ class RetryPolicy:
     max_attempts: int = 3
     """Total attempts including the first; 1 disables retries."""
     initial_backoff: float = 0.5
+    """Seconds: the first retry waits a random time up to this, and the cap doubles with each
+    later retry (up to ``max_backoff``); also the most jitter added to a ``Retry-After``."""
     max_backoff: float = 8.0
+    """Seconds: the longest random wait between two attempts when the server gives no
+    ``Retry-After``."""
     max_retry_after: float = 60.0
     """Cap on a server's ``Retry-After``; a longer pause than this gives up instead."""
     retry_statuses: frozenset[int] = frozenset({429, 500, 502, 503, 504})
@@ -167,7 +180,9 @@ class Response:
 
     status_code: int
     headers: Mapping[str, str]
+    """The answer's headers (httpx's, looked up ignoring case)."""
     content: bytes
+    """The body, as undecoded bytes."""
     url: str
     """The request URL, already redacted."""
     redact: Redactor = attrs.field(repr=False, eq=False)
@@ -332,7 +347,9 @@ class Transport:
             raise errors.ValidationError("max_concurrency", "must be at least 1", limit=">= 1", value=max_concurrency)
         self.provider = provider
         self.retry = retry or RetryPolicy()
+        """When and how long a failed request waits before another try."""
         self.redact = redactor or Redactor()
+        """Hides the provider's secrets in URLs and messages before they are logged or raised."""
         self._auth = auth
         self._error_parser = error_parser
         timeouts = (
@@ -361,6 +378,8 @@ class Transport:
             self._request_timeout = timeouts.to_httpx() if timeouts else None
         self._owns_client = http_client is None
         self.max_concurrency = max_concurrency
+        """Requests in flight at once, at most (no more than an owned client's
+        ``max_connections``)."""
         self._closed = False
         """Set by :meth:`aclose` on an owned client: no send leaves after it, from any loop."""
         self._loop: asyncio.AbstractEventLoop | None = None

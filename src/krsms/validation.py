@@ -32,6 +32,7 @@ class ProviderRules:
     """What one provider allows beyond text lengths."""
 
     limits: TextLimits
+    """Byte limits of SMS and LMS/MMS bodies and of subjects."""
     max_images: int | None = None
     """How many images an MMS may carry; None when the provider documents no limit."""
     max_reserve_ahead: timedelta | None = None
@@ -40,6 +41,8 @@ class ProviderRules:
     """What a reservation is cut to on the wire (both providers: the minute); the cut moment
     must still be in the future."""
     supports_templates: bool = False
+    """A message may name a provider-side template (``template_id``); without this, one that
+    does is refused."""
     requires_ad_notice: bool = False
     """Advertisements must start with ``(광고)`` and end with the opt-out line (``무료수신거부`` or
     ``무료거부`` and the 080 number)."""
@@ -53,6 +56,7 @@ class ProviderRules:
 
 
 AD_PREFIX = "(광고)"
+"""What an advertisement's text must start with, where the notice is required."""
 AD_OPT_OUTS = ("무료수신거부", "무료거부")
 """The opt-out wordings of the providers' examples (NHN ``[무료수신거부]080...`` and
 ``[무료거부]080...``, SENS ``[무료 수신거부]080...``; spaces do not count)."""

@@ -13,9 +13,13 @@ from typing import Any
 import attrs
 
 DEMO_SENS_ACCESS_KEY = "demo-access-key"
+"""The SENS access key of the default :class:`EmulatorConfig`."""
 DEMO_SENS_SECRET_KEY = "demo-secret-key"
+"""The SENS secret key of the default :class:`EmulatorConfig`."""
 DEMO_SENS_SERVICE_ID = "ncp:sms:kr:000000000000:demo"
+"""The SENS service id of the default :class:`EmulatorConfig`."""
 DEMO_NHN_APP_KEY = "demo-app-key"
+"""The NHN appKey of the default :class:`EmulatorConfig`."""
 
 INSPECTION_PREFIX = "/_emulator"
 """Reserved path prefix of the inspection API (never used by either provider)."""
@@ -74,6 +78,8 @@ class Faults:
     """
 
     seed: int = attrs.field(default=0, validator=_integer)
+    """Seed of the generator faults and jitter are drawn from; the same seed and the same
+    requests in the same order inject the same faults."""
     latency: float = attrs.field(default=0.0, validator=_seconds)
     """Seconds a provider request takes to be answered, counted from its arrival. The
     emulator processes the request at once and holds the answer until then, so its own work
@@ -99,6 +105,8 @@ class Faults:
     """Share of requests a busy provider holds ``slow_delay`` seconds before processing and
     storing them (to provoke timeouts while the request is still queued)."""
     slow_delay: float = attrs.field(default=0.0, validator=_seconds)
+    """Seconds a request picked by ``slow_rate`` waits before it is processed; ``latency``
+    counts from its arrival, so the wait is part of it, not added to it."""
     sends_only: bool = attrs.field(default=True, validator=_boolean)
     """Inject faults only into send endpoints (SENS S1, NHN sender/tag-sender POSTs)."""
 
@@ -110,6 +118,7 @@ class Faults:
 
 
 NO_FAULTS = Faults()
+"""No faults and no latency: every request is served at once."""
 
 
 @attrs.frozen(kw_only=True)
@@ -117,12 +126,17 @@ class EmulatorConfig:
     """Everything the emulator needs to know; defaults are the documented demo credentials."""
 
     sens_access_key: str = attrs.field(default=DEMO_SENS_ACCESS_KEY, repr=False)
+    """The ``x-ncp-iam-access-key`` SENS requests must carry."""
     sens_secret_key: str = attrs.field(default=DEMO_SENS_SECRET_KEY, repr=False)
+    """The secret key SENS signatures are checked with."""
     sens_service_id: str = DEMO_SENS_SERVICE_ID
+    """The one SENS service id served; any other is answered 404."""
     nhn_app_key: str = attrs.field(default=DEMO_NHN_APP_KEY, repr=False)
+    """The one NHN appKey accepted; any other is refused with ``resultCode`` -1001."""
     nhn_secret_key: str | None = attrs.field(default=None, repr=False)
     """When set, NHN requests must carry it in ``X-Secret-Key``."""
     faults: Faults = NO_FAULTS
+    """Faults injected from the start (``PUT /_emulator/faults`` replaces them)."""
     rejected_numbers: Mapping[str, int] = attrs.field(factory=dict)
     """Number -> NHN per-recipient ``resultCode`` (non-zero) returned in ``sendResultList``.
     SENS has no per-recipient answer at send time; for SENS these numbers are accepted and

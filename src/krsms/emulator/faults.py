@@ -27,7 +27,9 @@ import attrs
 from krsms.emulator.config import INSPECTION_PREFIX, Faults
 
 Scope = dict[str, Any]
+"""An ASGI connection scope."""
 Message = dict[str, Any]
+"""An ASGI event, as ``receive`` returns and ``send`` takes."""
 
 FAULT_KINDS = (
     "rate_limit",
@@ -38,6 +40,7 @@ FAULT_KINDS = (
     "drop_after_processing",
     "slow",
 )
+"""Every kind of fault, in the order a draw stacks their rates (``Faults.<kind>_rate``)."""
 AFTER_PROCESSING = frozenset({"error_after_processing", "drop_after_processing", "slow"})
 """Fault kinds that store the request before failing its answer (the ambiguous ones)."""
 
@@ -52,6 +55,8 @@ class FaultState:
     def __init__(self, faults: Faults):
         self._lock = threading.Lock()
         self.stats: Counter[str] = Counter()
+        """The counters of ``GET /_emulator/stats``: ``<provider>.requests``,
+        ``<provider>.sends`` (the requests faults may hit) and ``faults.<kind>``."""
         self.replace(faults)
 
     def replace(self, faults: Faults) -> None:
@@ -109,7 +114,9 @@ class FaultInjector:
 
     def __init__(self, app: Any, state: FaultState):
         self.app = app
+        """The ASGI app it wraps."""
         self.state = state
+        """The faults it applies, and their counters."""
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         """Serve the request, or inject the fault the schedule picks for it."""

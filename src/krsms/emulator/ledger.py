@@ -21,20 +21,35 @@ class Delivery:
     provider: str
     """``"sens"`` or ``"nhn"``."""
     request_id: str
+    """The ``requestId`` the emulator answered the send with."""
     recipient: str
+    """The number as the request gave it (SENS ``to``; NHN ``recipientNo``, else
+    ``internationalRecipientNo``)."""
     sender: str
+    """The sender number (SENS ``from``, NHN ``sendNo``)."""
     kind: str
     """``"SMS"``, ``"LMS"`` or ``"MMS"``."""
     text: str
+    """The text as delivered: SENS's cut to its type's byte limit, NHN's with the template
+    applied and its ``##key##`` placeholders filled."""
     subject: str | None = None
+    """The subject (NHN ``title``) as delivered, SENS's cut to 40 bytes; None when none was
+    sent, and for an NHN SMS."""
     advertisement: bool = False
+    """Sent as an advertisement (SENS ``contentType: AD``; NHN's ``ad-`` endpoints, or a tag
+    send's ``adYn``)."""
     reserved_for: str | None = None
     """Reservation time as sent (``yyyy-MM-dd HH:mm``), or None for an immediate send."""
     status: str = "accepted"
     """``"accepted"``, ``"rejected"`` (refused per recipient) or ``"cancelled"``."""
     result_code: str | None = None
+    """NHN: the recipient's ``resultCode`` in the send's answer, as text (``"0"``: accepted).
+    SENS: the delivery ``statusCode`` when the message completed at once (``"0"``: delivered),
+    None for a reserved or scheduled send."""
     grouping_key: str | None = None
+    """The request's NHN ``senderGroupingKey``; None when it had none, and for SENS."""
     accepted_at: datetime
+    """When the emulator accepted the request, by its clock (``clock_skew_seconds`` included)."""
 
 
 class Ledger:

@@ -21,6 +21,7 @@ from krsms.emulator.ledger import Ledger
 logger = logging.getLogger("krsms")
 
 START_TIMEOUT = 15.0
+"""Seconds entering the server waits for it to start before ``RuntimeError``."""
 GRACEFUL_SHUTDOWN = 1
 """Seconds the requests in flight get to finish when the server stops; then they are cancelled."""
 STOP_TIMEOUT = GRACEFUL_SHUTDOWN + 5.0
@@ -45,7 +46,9 @@ class EmulatorServer:
 
     def __init__(self, config: EmulatorConfig | None = None, *, host: str = "127.0.0.1", port: int = 0):
         self.config = config or EmulatorConfig()
+        """The configuration the app was made with."""
         self.app: Starlette = create_app(self.config)
+        """The emulator's ASGI app; its ``state`` holds the ledger, faults and config."""
         self._socket = _bound_socket(host, port)
         self.host, self.port = self._socket.getsockname()[:2]
         self._server: uvicorn.Server | None = None

@@ -22,11 +22,13 @@ from krsms.nhn.errors import NhnError, error_class_for_code, error_class_for_htt
 from krsms.transport import Response, RetryPolicy, Timeouts, Transport, check_credential
 
 PROVIDER = "nhn"
+"""The ``provider`` name of the errors this layer raises."""
 DEFAULT_BASE_URL = "https://api-sms.cloud.toast.com"
 """The base URL NHN's SMS v2.2 document names (the default)."""
 NHN_CLOUD_BASE_URL = "https://sms.api.nhncloudservice.com"
 """The base URL NHN's newer documents name; the same API. Pass it as ``base_url`` to use it."""
 API_PREFIX = "/sms/v2.2/appKeys/"
+"""The API's path under the base URL; the appKey follows it."""
 
 T = TypeVar("T")
 
@@ -37,8 +39,11 @@ class Page(Generic[T]):
 
     page_num: int
     page_size: int
+    """Items per page, as NHN answered (``pageSize``)."""
     total_count: int
+    """Items on all pages together (``totalCount``)."""
     items: tuple[T, ...]
+    """This page's items (``data``)."""
 
     @property
     def has_more(self) -> bool:
@@ -65,6 +70,7 @@ class NhnApi:
             check_credential("secret_key", secret_key)
         self._prefix = base_url.rstrip("/") + API_PREFIX + app_key_path(app_key)
         self.redact = nhn_redactor(app_key, secret_key)
+        """Hides the appKey and secret key in URLs and messages."""
         self.transport = Transport(
             provider=PROVIDER,
             auth=NhnAuth(secret_key) if secret_key else None,
@@ -75,6 +81,7 @@ class NhnApi:
             max_concurrency=max_concurrency,
             redactor=self.redact,
         )
+        """Sends the requests: retries, the concurrency bound, typed errors."""
 
     def url(self, path: str) -> str:
         """The absolute URL of ``path`` (which starts with ``/``) under the appKey."""

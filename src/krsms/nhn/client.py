@@ -120,6 +120,7 @@ class NhnClient(AsyncClosing):
             retry=retry,
             max_concurrency=max_concurrency,
         )
+        """The request layer: URLs under the appKey, the transport, the answer envelope."""
 
     async def aclose(self) -> None:
         """Close the HTTP client if this client created it."""

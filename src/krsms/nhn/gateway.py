@@ -61,6 +61,9 @@ NHN_RULES = ProviderRules(
     long_needs_subject=True,
     long_only_in_korea=True,
 )
+"""NHN's documented rules: the standard byte limits, reservations to the minute and at most 60
+days ahead, templates, the advertisement notice, a subject for LMS and MMS, and LMS and MMS
+within Korea only."""
 BATCH_SIZE = 1000
 """``recipientList`` entries per send request."""
 MAX_SENDER_DIGITS = 13
@@ -77,9 +80,11 @@ REQUEST_FAILED = "3"
 RESERVED_STATUS = "RESERVED"
 """N34 ``messageStatus`` of a reserved recipient still waiting to go out."""
 DELIVERED_STATUS = "3"
+"""``msgStatus`` of a message delivered (3: success)."""
 FAILED_STATUSES = frozenset({"0", "5", "6"})
 """``msgStatus`` failed, failed as a duplicate send, failed by advertising limits."""
 CANCELLED_STATUS = "4"
+"""``msgStatus`` of a cancelled reservation."""
 
 
 class NhnGateway(BatchingGateway):
@@ -95,8 +100,12 @@ class NhnGateway(BatchingGateway):
     """
 
     provider = "nhn"
+    """``"nhn"``."""
     batch_size = BATCH_SIZE
+    """At most 1,000 ``recipientList`` entries per send request (:data:`BATCH_SIZE`)."""
     rules = NHN_RULES
+    """NHN's documented rules (:data:`NHN_RULES`); a gateway made with ``authentication=True``
+    sends SMS only."""
 
     def __init__(
         self,
@@ -116,6 +125,7 @@ class NhnGateway(BatchingGateway):
         authentication: bool = False,
     ):
         self.authentication = authentication
+        """True: every send goes through ``/sender/auth/sms`` (SMS only)."""
         if authentication:
             self.rules = attrs.evolve(NHN_RULES, sms_only=True, requires_ad_notice=False)
         self.client = NhnClient(
@@ -127,6 +137,8 @@ class NhnGateway(BatchingGateway):
             retry=retry,
             max_concurrency=max_concurrency,
         )
+        """The :class:`~krsms.nhn.NhnClient` the gateway sends through: the whole NHN API, on
+        the same HTTP client."""
         super().__init__(
             transport=self.client.api.transport,
             max_concurrency=max_concurrency,

@@ -33,6 +33,8 @@ class SendRecipient:
     international_recipient_no: str | None = None
     template_parameter: dict[str, str] | None = None
     recipient_grouping_key: str | None = None
+    """Your own key for this recipient, given back in answers and look-ups (which can search by
+    it)."""
 
     def __attrs_post_init__(self) -> None:
         if self.recipient_no is None and self.international_recipient_no is None:
@@ -51,13 +53,19 @@ class SendRequest:
     """
 
     recipient_list: tuple[SendRecipient, ...]
+    """The recipients, 1 to 1,000."""
     send_no: str | None = None
+    """A registered sender number, at most 13 characters."""
     body: str | None = None
     title: str | None = None
     template_id: str | None = None
     request_date: MinuteTime | None = None
     sender_grouping_key: str | None = None
+    """Your own key for the whole send, given back in answers and look-ups (which can search by
+    it); the gateway sends a fresh one per batch."""
     user_id: str | None = None
+    """A free label of who sent it (the document's examples: ``admin``, ``system``), at most 100
+    characters."""
     attach_file_id_list: tuple[int, ...] | None = None
 
 
@@ -67,10 +75,12 @@ class SendResultItem:
 
     recipient_no: str
     result_code: int
+    """``0`` when NHN took the recipient, else the code it was refused with."""
     result_message: str
     recipient_seq: int
     """The recipient's sequence number, the ``mtPr`` of later look-ups and cancellations."""
     recipient_grouping_key: str | None = None
+    """As sent in :attr:`SendRecipient.recipient_grouping_key`."""
 
 
 @attrs.frozen(kw_only=True)
@@ -84,6 +94,7 @@ class SendResult:
     status_code: str
     send_result_list: tuple[SendResultItem, ...]
     sender_grouping_key: str | None = None
+    """As sent in :attr:`SendRequest.sender_grouping_key`."""
 
 
 # --- send look-ups (N2, N3, N5, N6, N8, N9) ---------------------------------------------------
@@ -99,17 +110,26 @@ class SendQuery:
 
     request_id: str | None = None
     start_request_date: datetime | None = None
+    """From this send date (a reservation's is its reserved moment)."""
     end_request_date: datetime | None = None
+    """Up to this send date."""
     start_create_date: datetime | None = None
+    """From the moment NHN registered the send."""
     end_create_date: datetime | None = None
+    """Up to the moment NHN registered the send."""
     start_result_date: datetime | None = None
+    """From this reception date."""
     end_result_date: datetime | None = None
+    """Up to this reception date."""
     send_no: str | None = None
     recipient_no: str | None = None
     template_id: str | None = None
     msg_status: str | None = None
     result_code: str | None = None
+    """``MTR1`` success or ``MTR2`` failure (the look-up codes, not the result codes answers
+    carry)."""
     sub_result_code: str | None = None
+    """``MTR2_1`` validation failed, ``MTR2_2`` carrier problem, ``MTR2_3`` handset problem."""
     sender_grouping_key: str | None = None
     recipient_grouping_key: str | None = None
     page_num: int | None = None
@@ -132,19 +152,26 @@ class AttachedFile:
 
     file_id: int | None = None
     service_id: int | None = None
+    """NHN's internal service id (documented as unused)."""
     attach_type: int | None = None
+    """How the file was uploaded: ``0`` temporary, ``1`` upload, ``2`` template."""
     template_id: str | None = None
     file_path: str | None = None
+    """Where NHN stores the file (internal use)."""
     file_name: str | None = None
     save_file_name: str | None = None
+    """The name NHN stored the file under."""
     file_size: int | None = None
     file_sequence: int | None = None
+    """The file's number among the message's files (N17)."""
     create_date: datetime | None = None
     create_user: str | None = None
     update_date: datetime | None = None
     update_user: str | None = None
     upload_type: str | None = None
+    """How the file was uploaded (``TEMPORARY`` in the document's examples)."""
     exist_file_name: str | None = None
+    """The stored file's name too, as the document describes it."""
 
 
 @attrs.frozen(kw_only=True)
@@ -159,7 +186,9 @@ class SentMessage:
     mt_pr: int
     recipient_no: str
     request_date: datetime | None = None
+    """When it was sent (a reservation's: its reserved moment)."""
     result_date: datetime | None = None
+    """When the handset result came; None until then."""
     template_id: str | None = None
     template_name: str | None = None
     category_id: int | None = None
@@ -169,14 +198,22 @@ class SentMessage:
     send_no: str | None = None
     country_code: str | None = None
     msg_status: str | None = None
+    """``0`` failed, ``1`` requested, ``2`` processing, ``3`` succeeded, ``4`` reservation
+    cancelled, ``5`` duplicate, ``6`` failed (advertising limit)."""
     msg_status_name: str | None = None
+    """``msg_status`` in words."""
     result_code: str | None = None
+    """The reception result code: ``1000`` for success, else a failure code of NHN's table."""
     result_code_name: str | None = None
+    """``result_code`` in words."""
     result_message: str | None = None
     telecom_code: int | None = None
+    """The mobile carrier's code (``10001`` in the document's example)."""
     telecom_code_name: str | None = None
+    """The mobile carrier's name (e.g. ``SKT``)."""
     send_type: str | None = None
     user_id: str | None = None
+    """The ``user_id`` the send carried."""
     ad_yn: bool | None = None
     attach_file_list: tuple[AttachedFile, ...] | None = None
     sender_grouping_key: str | None = None
@@ -210,13 +247,21 @@ class MessageResult:
     request_id: str
     recipient_seq: int
     message_type: str | None = None
+    """``SMS``, ``LMS``, ``MMS`` or ``AUTH``."""
     result_code: str | None = None
+    """The reception result code: ``1000`` for success, else a failure code of NHN's table."""
     result_code_name: str | None = None
+    """``result_code`` in words."""
     request_date: datetime | None = None
+    """When the send was requested."""
     result_date: datetime | None = None
+    """When the handset result came."""
     update_date: datetime | None = None
+    """When the result was last updated: what the query's window selects on."""
     telecom_code: str | None = None
+    """The mobile carrier's code."""
     telecom_code_name: str | None = None
+    """The mobile carrier's name (e.g. ``KT``)."""
     sender_grouping_key: str | None = None
     recipient_grouping_key: str | None = None
 
@@ -237,10 +282,13 @@ class TagSendRequest:
     tag_expression: tuple[str, ...]
     title: str | None = None
     request_date: MinuteTime | None = None
+    """Reserve the send for this minute (at most 60 days ahead)."""
     template_id: str | None = None
     template_parameter: dict[str, str] | None = None
+    """Values for the template's ``##key##`` placeholders, the same for every recipient."""
     attach_file_id_list: tuple[int, ...] | None = None
     user_id: str | None = None
+    """The requesting user's id, at most 100 characters."""
     ad_yn: bool | None = None
     auto_send_yn: bool | None = None
 
@@ -279,19 +327,25 @@ class TagSend:
     request_ip: str | None = None
     request_date: datetime | None = None
     send_type: str | None = None
+    """``"0"`` SMS or ``"1"`` MMS."""
     send_no: str | None = None
     master_status_code: str | None = None
+    """The send's status by name (``READY`` in the document's example), as :class:`TagSendQuery`
+    names its ``MAS`` codes."""
     tag_send_status: str | None = None
     tag_expression: tuple[str, ...] | None = None
     template_id: str | None = None
     template_name: str | None = None
     sender_name: str | None = None
     sender_mail: str | None = None
+    """The sender's address."""
     title: str | None = None
     body: str | None = None
     ad_yn: bool | None = None
     auto_send_yn: bool | None = None
+    """Whether it was sent at once on request (automatic send) rather than held."""
     send_error_count: int | None = None
+    """Recipients that had an error."""
     create_user: str | None = None
     create_date: datetime | None = None
     update_user: str | None = None
@@ -328,7 +382,9 @@ class TagRecipient:
     msg_status: str | None = None
     msg_status_name: str | None = None
     result_code: str | None = None
+    """The reception result code: ``1000`` for success, else a failure code of NHN's table."""
     receive_date: datetime | None = None
+    """When the handset result came; None until then."""
     create_date: datetime | None = None
     update_date: datetime | None = None
 
@@ -352,7 +408,9 @@ class TagRecipientDetail:
     msg_status: str | None = None
     msg_status_name: str | None = None
     result_code: str | None = None
+    """The reception result code: ``1000`` for success, else a failure code of NHN's table."""
     receive_date: datetime | None = None
+    """When the handset result came; None until then."""
     attach_file_list: tuple[AttachedFile, ...] | None = None
 
 
@@ -364,7 +422,9 @@ class AttachmentUpload:
     """The body of an image upload (N18); ``file_body`` is the Base64 of the JPEG."""
 
     file_name: str
+    """Ends in ``.jpg`` or ``.jpeg``; at most 45 characters."""
     create_user: str
+    """Who uploads it, at most 100 characters."""
     file_body: str
 
 
@@ -375,6 +435,8 @@ class UploadedAttachment:
     file_id: int
     file_name: str
     file_path: str | None = None
+    """The file's base path: it is served at
+    ``https://<domain>/attachFile/<file_path>/<file_name>``."""
 
 
 # --- categories (N19-N23) ---------------------------------------------------------------------
@@ -408,7 +470,9 @@ class Category:
     category_id: int
     category_parent_id: int | None = None
     depth: int | None = None
+    """How deep in the category tree the category sits."""
     sort: int | None = None
+    """The category's place in NHN's sort order."""
     category_name: str | None = None
     category_desc: str | None = None
     use_yn: bool | None = None
@@ -435,10 +499,13 @@ class TemplateCreate:
 
     category_id: int
     template_id: str
+    """Your id for the template, at most 50 characters; sends name it in ``template_id``."""
     template_name: str
     send_no: str
     send_type: str
     body: str
+    """The text, with ``##key##`` placeholders that each recipient's ``template_parameter``
+    fills."""
     use_yn: bool
     template_desc: str | None = None
     title: str | None = None
@@ -457,6 +524,7 @@ class TemplateUpdate:
     use_yn: bool
     template_desc: str | None = None
     title: str | None = None
+    """Required by NHN for LMS/MMS templates."""
     attach_file_id_list: tuple[int, ...] | None = None
 
 
@@ -476,20 +544,27 @@ class Template:
 
     template_id: str
     service_id: int | None = None
+    """NHN's internal service id (documented as unused)."""
     category_id: int | None = None
     category_name: str | None = None
     sort: int | None = None
+    """The template's place in NHN's sort order."""
     template_name: str | None = None
     template_desc: str | None = None
     use_yn: bool | None = None
     priority: str | None = None
+    """Documented by NHN as an unused priority value."""
     send_no: str | None = None
     send_type: str | None = None
+    """``"0"`` SMS, ``"1"`` LMS/MMS, ``"2"`` authentication."""
     send_type_name: str | None = None
+    """``send_type`` in words."""
     title: str | None = None
     body: str | None = None
     attach_file_yn: bool | None = None
+    """Whether the template has attached files."""
     del_yn: bool | None = None
+    """Whether the template is deleted (the document: only to show its current state)."""
     create_date: datetime | None = None
     create_user: str | None = None
     update_date: datetime | None = None
@@ -506,6 +581,7 @@ class BlockedRecipientsAdd:
 
     unsubscribe_no: str
     recipient_no_list: tuple[str, ...]
+    """The numbers to add, at most 10 per call."""
 
 
 @attrs.frozen(kw_only=True)
@@ -513,6 +589,7 @@ class BlockedRecipientQuery:
     """The query of the opt-out list (N30)."""
 
     unsubscribe_no: str
+    """The 080 number whose opt-outs to list."""
     recipient_no: str | None = None
     start_request_date: datetime | None = None
     end_request_date: datetime | None = None
@@ -527,6 +604,7 @@ class BlockedRecipient:
     unsubscribe_no: str
     recipient_no: str
     request_date: datetime | None = None
+    """When the number opted out."""
 
 
 @attrs.frozen(kw_only=True)
@@ -535,6 +613,7 @@ class BlockedRecipientsRemoval:
 
     unsubscribe_no: str
     update_user: str
+    """Who removes them (NHN requires it), at most 100 characters."""
     recipient_no_list: tuple[str, ...]
 
 
@@ -561,6 +640,7 @@ class SenderNumber:
     use_yn: bool | None = None
     block_yn: bool | None = None
     block_reason: str | None = None
+    """Why the number is blocked."""
     create_date: datetime | None = None
     create_user: str | None = None
     update_date: datetime | None = None
@@ -594,6 +674,7 @@ class StatisticsCounts:
     succeed_count: int
     failed_count: int
     pending_count: int
+    """Messages still being sent."""
     succeed_rate: str | None = None
     failed_rate: str | None = None
     pending_rate: str | None = None
@@ -604,6 +685,7 @@ class Statistics:
     """One row of the statistics view: a date, hour or weekday and its counts."""
 
     division_name: str
+    """The row's date, hour or weekday, as NHN writes it."""
     statistics_view: StatisticsCounts
 
 
@@ -619,11 +701,16 @@ class ReservationQuery:
     """
 
     send_type: str | None = None
+    """``"0"`` SMS, ``"1"`` LMS/MMS, ``"2"`` authentication."""
     request_id: str | None = None
     start_request_date: datetime | None = None
+    """From this reserved moment."""
     end_request_date: datetime | None = None
+    """Up to this reserved moment."""
     start_create_date: datetime | None = None
+    """From the moment NHN registered the reservation."""
     end_create_date: datetime | None = None
+    """Up to the moment NHN registered the reservation."""
     send_no: str | None = None
     recipient_no: str | None = None
     template_id: str | None = None
@@ -638,12 +725,17 @@ class Reservation:
 
     request_id: str
     recipient_seq: int
+    """The recipient's sequence (``mtPr``); with ``request_id`` it names the reservation to
+    cancel."""
     request_date: datetime | None = None
+    """The reserved moment."""
     send_no: str | None = None
     recipient_no: str | None = None
     country_code: str | None = None
     send_type: str | None = None
+    """``"0"`` SMS, ``"1"`` LMS/MMS, ``"2"`` authentication."""
     message_type: str | None = None
+    """``SMS``, ``LMS``, ``MMS`` or ``AUTH``."""
     ad_yn: bool | None = None
     template_id: str | None = None
     template_parameter: str | None = None
@@ -651,8 +743,10 @@ class Reservation:
     title: str | None = None
     body: str | None = None
     message_status: str | None = None
+    """``RESERVED`` while waiting; :class:`ReservationQuery` lists the others."""
     create_user: str | None = None
     create_date: datetime | None = None
+    """When NHN registered the reservation."""
     update_date: datetime | None = None
     attach_file_list: tuple[AttachedFile, ...] | None = None
 
@@ -671,6 +765,7 @@ class ReservationCancel:
 
     reservation_list: tuple[ReservationKey, ...]
     update_user: str
+    """Who cancels (NHN requires it), at most 100 characters."""
 
 
 @attrs.frozen(kw_only=True)
@@ -694,20 +789,32 @@ class DownloadRequest:
     send_type: str
     request_id: str | None = None
     start_request_date: datetime | None = None
+    """From this send date (a reservation's is its reserved moment)."""
     end_request_date: datetime | None = None
+    """Up to this send date."""
     start_create_date: datetime | None = None
+    """From the moment NHN registered the send."""
     end_create_date: datetime | None = None
+    """Up to the moment NHN registered the send."""
     start_result_date: datetime | None = None
+    """From this reception date."""
     end_result_date: datetime | None = None
+    """Up to this reception date."""
     send_no: str | None = None
     recipient_no: str | None = None
     template_id: str | None = None
     msg_status: str | None = None
+    """``0`` failed, ``1`` requested, ``2`` processing, ``3`` succeeded, ``4`` reservation
+    cancelled, ``5`` duplicate, ``6`` failed (advertising limit)."""
     result_code: str | None = None
+    """``MTR1`` success or ``MTR2`` failure (the look-up codes, not the result codes answers
+    carry)."""
     sub_result_code: str | None = None
+    """``MTR2_1`` validation failed, ``MTR2_2`` carrier problem, ``MTR2_3`` handset problem."""
     sender_grouping_key: str | None = None
     recipient_grouping_key: str | None = None
     is_include_title_and_body: bool | None = None
+    """Whether the file includes each message's title and body."""
 
 
 @attrs.frozen(kw_only=True)
@@ -716,6 +823,7 @@ class DownloadQuery:
 
     download_id: str | None = None
     download_status_code: str | None = None
+    """``READY``, ``MAKING``, ``COMPLETED``, ``FAILED`` or ``EXPIRED``."""
     page_num: int | None = None
     page_size: int | None = None
 
@@ -731,14 +839,21 @@ class DownloadReservation:
     download_id: str
     download_type: str | None = None
     file_type: str | None = None
+    """The file's type; NHN makes CSV files only."""
     parameter: str | None = None
+    """The export request's parameters, as NHN gives them back."""
     size: int | None = None
     download_status_code: str | None = None
     result_message: str | None = None
+    """Why making the file failed."""
     expired_date: datetime | None = None
+    """When the file stops being downloadable."""
     create_user: str | None = None
+    """Who asked for the export."""
     create_date: datetime | None = None
+    """When the export was asked for."""
     update_date: datetime | None = None
+    """When making the file completed or failed."""
 
 
 # --- tags (N40-N43) ---------------------------------------------------------------------------
@@ -779,6 +894,7 @@ class UidQuery:
     offset_uid: str | None = None
     offset: int | None = None
     limit: int | None = None
+    """How many UIDs to list: NHN's default 15, at most 1,000."""
 
 
 @attrs.frozen(kw_only=True)
@@ -813,6 +929,7 @@ class NewContact:
     """A contact to register with a UID."""
 
     contact: str
+    """A mobile phone number."""
     contact_type: str = "PHONE_NUMBER"
 
 

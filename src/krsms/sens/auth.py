@@ -29,8 +29,11 @@ import httpx
 logger = logging.getLogger("krsms")
 
 TIMESTAMP_HEADER = "x-ncp-apigw-timestamp"
+"""Header of the signing time, in epoch milliseconds."""
 ACCESS_KEY_HEADER = "x-ncp-iam-access-key"
+"""Header of the access key."""
 SIGNATURE_HEADER = "x-ncp-apigw-signature-v2"
+"""Header of the signature v2 (Base64 of the HMAC-SHA256)."""
 CLOCK_WINDOW_SECONDS = 5 * 60
 """How far the gateway lets a request's timestamp stray from its own clock."""
 
@@ -67,7 +70,10 @@ class SensAuth(httpx.Auth):
         self._access_key = access_key
         self._secret_key = secret_key
         self.correct_clock_skew = correct_clock_skew
+        """Whether a 401 whose ``Date`` shows the local clock more than five minutes off teaches
+        the offset and has the request signed once more."""
         self.clock = clock
+        """Returns the local time in epoch seconds (``time.time`` unless a test gives another)."""
         self.offset_seconds = 0.0
         """The correction signatures are stamped with (learned after a 401)."""
         self.provider_offset: float | None = None

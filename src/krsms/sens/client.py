@@ -45,8 +45,12 @@ from krsms.text import normalize_number
 from krsms.transport import Redactor, Response, RetryPolicy, Timeouts, Transport, check_credential
 
 DEFAULT_BASE_URL = "https://sens.apigw.ntruss.com"
+"""SENS's API gateway: scheme and host."""
 API_PREFIX = "/sms/v2/services/"
+"""The API's path under the base URL; the service id follows it."""
 MAX_UNSUBSCRIBES_PER_CALL = 1000
+"""Numbers per block-list register or delete call (S9, S10); longer lists go out in several
+calls."""
 REQUEST_WINDOW = timedelta(days=30)
 """Widest ``requestStartTime``-``requestEndTime`` window of the request look-up."""
 COMPLETE_WINDOW = timedelta(hours=24)
@@ -78,8 +82,10 @@ class SensClient(AsyncClosing):
         check_credential("access_key", access_key)
         check_credential("secret_key", secret_key)
         self.service_id = service_id
+        """The SENS project's service id, from the console."""
         self._prefix = base_url.rstrip("/") + API_PREFIX + quote(service_id, safe=":")
         self.auth = SensAuth(access_key, secret_key, correct_clock_skew=correct_clock_skew)
+        """Signs every request, and holds the clock offsets learned from SENS's answers."""
         self._redact = Redactor(secrets=[access_key, secret_key])
         self.transport = Transport(
             provider=PROVIDER,
@@ -91,6 +97,7 @@ class SensClient(AsyncClosing):
             max_concurrency=max_concurrency,
             redactor=self._redact,
         )
+        """Sends the requests: retries, the concurrency bound, typed errors."""
 
     # -- S1 -------------------------------------------------------------------------------
 

@@ -79,6 +79,7 @@ MAX_CANDIDATES = 10
 KNOWN_REQUEST_MEMORY = 600.0
 """Seconds a request id this gateway holds an outcome for is kept from reconciliation."""
 DELIVERED_CODE = "0"
+"""``statusCode`` of a COMPLETED message that reached the handset; any other code is a failure."""
 
 
 class SensGateway(BatchingGateway):
@@ -93,8 +94,11 @@ class SensGateway(BatchingGateway):
     """
 
     provider = "sens"
+    """``"sens"``."""
     batch_size = BATCH_SIZE
+    """At most 100 ``messages`` per send request (:data:`BATCH_SIZE`)."""
     rules = SENS_RULES
+    """SENS's documented rules (:data:`SENS_RULES`)."""
 
     def __init__(
         self,
@@ -123,6 +127,8 @@ class SensGateway(BatchingGateway):
             retry=retry,
             max_concurrency=max_concurrency,
         )
+        """The :class:`~krsms.sens.SensClient` the gateway sends through: the whole SENS API, on
+        the same HTTP client."""
         super().__init__(
             transport=self.client.transport,
             max_concurrency=max_concurrency,

@@ -26,8 +26,11 @@ from krsms.errors import ValidationError
 from krsms.images import check_jpeg
 
 SEOUL = ZoneInfo("Asia/Seoul")
+"""Asia/Seoul, SENS's own zone: naive times in answers are read in it."""
 DEFAULT_TIME_ZONE = "Asia/Seoul"
+"""The ``reserveTimeZone`` SENS assumes when a request gives none."""
 MAX_IMAGE_NAME_CHARS = 40
+"""Longest MMS image ``fileName`` SENS takes, in characters."""
 MAX_IMAGE_SIZE = (1500, 1440)
 """Largest MMS image resolution SENS takes (width, height)."""
 
@@ -44,18 +47,25 @@ class ContentType(enum.Enum):
     """``contentType``: a regular message or an advertisement."""
 
     COMM = "COMM"
+    """A regular message."""
     AD = "AD"
+    """An advertisement."""
 
 
 class ReserveStatus(enum.Enum):
     """``reserveStatus`` of a reservation (S5)."""
 
     READY = "READY"
+    """Waiting to be sent; the only status a cancellation can act on."""
     PROCESSING = "PROCESSING"
+    """Its send is being requested."""
     CANCELED = "CANCELED"
     FAIL = "FAIL"
+    """Requesting its send failed."""
     DONE = "DONE"
+    """Its send was requested (see the message look-up for the handset results)."""
     STALE = "STALE"
+    """Requesting its send failed by timing out."""
 
 
 # -- S1 send ------------------------------------------------------------------------------
@@ -68,7 +78,9 @@ class SendMessage:
     to: str
     """Digits only."""
     subject: str | None = None
+    """Replaces the request's ``subject`` for this recipient (LMS and MMS, 40 bytes)."""
     content: str | None = None
+    """Replaces the request's ``content`` for this recipient."""
 
 
 @attrs.frozen(kw_only=True)
@@ -99,6 +111,7 @@ class SendRequest:
     content: str
     """Default content: SMS 90 bytes, LMS/MMS 2,000 bytes (EUC-KR)."""
     messages: tuple[SendMessage, ...]
+    """The recipients, 1 to 100."""
     content_type: ContentType | None = None
     """Default COMM."""
     country_code: str | None = None
@@ -106,6 +119,7 @@ class SendRequest:
     subject: str | None = None
     """Default subject, LMS and MMS only (40 bytes)."""
     files: tuple[FileReference, ...] | None = None
+    """Images of an MMS; MMS only."""
     reserve_time: datetime | None = None
     """Send at this moment (to the minute); aware, or naive in ``reserve_time_zone``."""
     reserve_time_zone: str | None = None
@@ -121,7 +135,9 @@ class SendResult:
     request_id: str
     request_time: datetime
     status_code: str
+    """``202`` when the request was taken (an HTTP-style status, not a delivery result)."""
     status_name: str
+    """The status in words: success or failure."""
 
 
 # -- S2 files -----------------------------------------------------------------------------
@@ -132,6 +148,7 @@ class FileUpload:
     """The body of ``POST /services/{serviceId}/files``."""
 
     file_name: str
+    """Ends in ``.jpg`` or ``.jpeg``; at most 40 characters."""
     file_body: str
     """The JPEG, Base64-encoded."""
 
@@ -141,8 +158,10 @@ class UploadedFile:
     """A stored MMS image; kept six days."""
 
     file_id: str
+    """Pass it as :attr:`FileReference.file_id` in a send."""
     create_time: datetime
     expire_time: datetime
+    """When SENS drops the file (six days after upload)."""
 
 
 # -- S3/S4 look-ups -----------------------------------------------------------------------
@@ -168,7 +187,9 @@ class MessageQuery:
     status: str | None = None
     """READY, PROCESSING or COMPLETED."""
     from_: str | None = None
+    """Only messages from this calling number (digits only)."""
     to: str | None = None
+    """Only messages to this number (digits only)."""
     status_name: str | None = None
     """SUCCESS or FAIL."""
     page_index: int | None = None
@@ -187,20 +208,28 @@ class MessageSummary:
     message_id: str
     request_time: datetime
     content_type: str
+    """``COMM`` or ``AD``."""
     country_code: str
     from_: str
+    """The calling (sender) number."""
     to: str
+    """The recipient's number."""
     status: str | None = None
     """READY, PROCESSING or COMPLETED; the result fields below are set once COMPLETED (the
     older document's look-up answers no status)."""
     type: str | None = None
+    """``SMS``, ``LMS`` or ``MMS``; absent from some answers."""
     campaign_id: str | None = None
     status_code: str | None = None
     """``0`` for success, else an EMMA / IB G/W result code."""
     status_name: str | None = None
+    """The handset result's name: success or failure."""
     status_message: str | None = None
+    """The handset result in words."""
     complete_time: datetime | None = None
+    """When delivery completed."""
     telco_code: str | None = None
+    """The mobile carrier's code."""
 
 
 @attrs.frozen(kw_only=True)
@@ -208,13 +237,18 @@ class MessagePage:
     """One page of the request look-up (S3)."""
 
     status_code: str
+    """``202`` when the look-up succeeded (an HTTP-style status, not a delivery result)."""
     status_name: str
     """``success``, or ``reserved`` while a reserved request has not gone out (no messages)."""
     messages: tuple[MessageSummary, ...] = ()
+    """This page's messages; none while a reserved request has not gone out."""
     page_index: int = 0
+    """This page's index, from 0."""
     page_size: int = 0
     item_count: int = 0
+    """Messages on this page."""
     has_more: bool = False
+    """True when a next page exists."""
     next_token: str | None = None
     """Korean document: present only when a next page exists; send it as
     :attr:`MessageQuery.next_token` to get that page."""
@@ -238,16 +272,27 @@ class MessageDetail:
 
     request_time: datetime
     content_type: str
+    """``COMM`` or ``AD``."""
     content: str
+    """The text: as requested, or as actually sent after cutting to its type's length limit (the
+    document allows either)."""
     country_code: str
     from_: str
+    """The calling (sender) number."""
     to: str
+    """The recipient's number."""
     status: str
+    """READY, PROCESSING or COMPLETED."""
     status_code: str | None = None
+    """``0`` for success, else an EMMA / IB G/W result code."""
     status_message: str | None = None
+    """The handset result in words."""
     status_name: str | None = None
+    """The handset result's name: success or failure."""
     complete_time: datetime | None = None
+    """When delivery completed."""
     telco_code: str | None = None
+    """The mobile carrier's code."""
     files: tuple[AttachedFile, ...] = ()
     """MMS only; an absent or null ``files`` is empty."""
 
@@ -257,8 +302,11 @@ class MessageResult:
     """The answer of the one-message look-up (S4)."""
 
     status_code: str
+    """``200`` when the look-up succeeded (an HTTP-style status, not a delivery result)."""
     status_name: str
+    """The status in words: success or failure."""
     messages: tuple[MessageDetail, ...]
+    """The message looked up."""
 
 
 # -- S5 reservations ----------------------------------------------------------------------
@@ -269,7 +317,9 @@ class Reservation:
     """Where a reserved send stands (S5)."""
 
     reserve_id: str
+    """The reserved send's ``requestId``."""
     reserve_time_zone: str
+    """The TZ database name of ``reserve_time``."""
     reserve_time: datetime
     """In ``reserve_time_zone``."""
     reserve_status: ReserveStatus
@@ -283,12 +333,15 @@ class UnsubscribeQuery:
     """Query of ``GET /services/{serviceId}/unsubscribes``."""
 
     client_tel_no: str | None = None
+    """Only this blocked number."""
     page_size: int | None = None
     """0 to 100, default 100."""
     page_index: int | None = None
+    """From 0 (the default)."""
     start_time: int | None = None
     """Registration time from (the document types it Integer)."""
     end_time: int | None = None
+    """Registration time up to (the document types it Integer)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -303,7 +356,9 @@ class Unsubscribe:
     """A number on the 080 block list."""
 
     client_tel_no: str
+    """The blocked number."""
     register_time: datetime
+    """When it was put on the list."""
     register_type: str
     """``M`` registered by hand, ``C`` by a call to the 080 number."""
 
@@ -334,6 +389,7 @@ def format_reserve_time(moment: datetime, time_zone: str | None) -> str:
 
 
 converter = make_converter()
+"""The cattrs converter of every model here: camelCase names, SENS's date forms."""
 converter.register_structure_hook(datetime, lambda value, _: parse_datetime(value))
 converter.register_unstructure_hook(datetime, format_seconds)
 
