@@ -214,7 +214,7 @@ async def test_nhn_field_limits_are_checked_before_sending(
     assert len(app.state.ledger) == 0
 
 
-@pytest.mark.parametrize("skew", [-90.0, 90.0])
+@pytest.mark.parametrize("skew", [-90.0, 90.0, 7200.0, -86400.0])
 async def test_a_lost_answer_is_found_whatever_the_local_clock_says(skew: float) -> None:
     """The look-up window is in NHN's time: a local clock minutes off must not make a batch
     that arrived look missing (and be resent)."""

@@ -33,7 +33,9 @@ class NhnBadRequestError(NhnError, errors.BadRequestError):
 
 
 class NhnNotFoundError(NhnError, errors.NotFoundError):
-    """Unknown API path (-9998) or HTTP 404."""
+    """Unknown API path (-9998) or HTTP 404: a wrong base URL, which every batch would hit."""
+
+    fatal = True
 
 
 class NhnServerError(NhnError, errors.ServerError):
@@ -57,7 +59,17 @@ class TemplateError(NhnError, errors.BadRequestError):
 
 
 class TemplateNotFoundError(TemplateError, errors.NotFoundError):
-    """The template does not exist (-2110), or no template has that id (-2107)."""
+    """The template does not exist (-2110), or no template has that id (-2107): every batch
+    of a send with it would be refused."""
+
+    fatal = True
+
+
+class TemplateKindError(SendError):
+    """The template is registered for another send type than the endpoint used (-2006): an
+    LMS template sent as SMS, say. Every batch would be refused."""
+
+    fatal = True
 
 
 class CategoryError(NhnError, errors.BadRequestError):
@@ -83,6 +95,13 @@ class UnsubscribeError(NhnError, errors.BadRequestError):
     """080 opt-out failure: feature unused, number opted out, notice missing (-6000..-6004)."""
 
 
+class UnsubscribeNotInUseError(UnsubscribeError):
+    """The project does not use the 080 opt-out service an advertisement needs (-6000): every
+    advertising batch would be refused."""
+
+    fatal = True
+
+
 class TagError(NhnError, errors.BadRequestError):
     """Tag request refused: invalid parameters (-7001), unreadable CSV (-7002)."""
 
@@ -97,6 +116,8 @@ _EXACT: dict[int, type[NhnError]] = {
     -2043: TemplateError,
     -1006: SendError,
     -4000: SendError,
+    -2006: TemplateKindError,
+    -6000: UnsubscribeNotInUseError,
     -2004: SendNotFoundError,
     -2008: SendNotFoundError,
     -2107: TemplateNotFoundError,

@@ -72,13 +72,15 @@ MAX_TEMPLATE_ID_CHARS = 50
 """``templateId`` max length (N1 request table; -2109 above it)."""
 UPDATE_USER = "krsms"
 """``createUser`` / ``updateUser`` the gateway names itself as."""
-RECONCILE_SLACK = timedelta(hours=1)
+RECONCILE_SLACK = timedelta(days=7)
 """Widens the look-up window around a lost batch, for a local clock that is off NHN's: the
 batch's ``senderGroupingKey`` is unique, so a wide window finds nothing else."""
 REQUEST_FAILED = "3"
 """``statusCode`` of a send NHN took in but failed as a whole."""
 RESERVED_STATUS = "RESERVED"
 """N34 ``messageStatus`` of a reserved recipient still waiting to go out."""
+CANCELLED_RESERVATION = "CANCEL"
+"""N34 ``messageStatus`` of a reserved recipient cancelled."""
 DELIVERED_STATUS = "3"
 """``msgStatus`` of a message delivered (3: success)."""
 FAILED_STATUSES = frozenset({"0", "5", "6"})
@@ -235,12 +237,18 @@ class NhnGateway(BatchingGateway):
         one it lacks (refused at the send, or not listed yet) UNKNOWN, and when it holds
         nothing at all the batch never arrived (NOT_SENT).
 
-        The window is on the create date (when NHN registered the send): a reservation's
-        request date is its reserved moment, hours or days after the attempt.
+        The windows are wide, a week either side, for a local clock that is off NHN's: the
+        key is unique, so they find nothing else (and stay within NHN's one-month limit, -4000).
+        Both are given, as the document's tables ask: the create date (when NHN registered the
+        send) and the request date (when it goes out: a reservation's reserved moment).
         """
+        now = datetime.now(timezone.utc)
+        goes_out = message.reserve_at or attempt.started_at
         query = SendQuery(
+            start_request_date=goes_out - RECONCILE_SLACK,
+            end_request_date=(message.reserve_at or now) + RECONCILE_SLACK,
             start_create_date=attempt.started_at - RECONCILE_SLACK,
-            end_create_date=datetime.now(timezone.utc) + RECONCILE_SLACK,
+            end_create_date=now + RECONCILE_SLACK,
             sender_grouping_key=attempt.key,
             page_size=BATCH_SIZE,
         )
@@ -284,10 +292,14 @@ class NhnGateway(BatchingGateway):
         return UploadedImage(id=str(uploaded.file_id), file_name=uploaded.file_name)
 
     async def delivery_results(self, request_id: str) -> list[DeliveryResult]:
-        """Every recipient of a send request: SMS look-up first, then LMS/MMS."""
+        """Every recipient of a send request: SMS look-up first, then LMS/MMS (a look-up that
+        answers "no such request" moves on to the next)."""
         query = SendQuery(request_id=request_id, page_size=BATCH_SIZE)
         for kind in (MessageKind.SMS, MessageKind.LMS):
-            results = [_delivery_result(sent) async for sent in self._iter_sent(kind, query)]
+            try:
+                results = [_delivery_result(sent) async for sent in self._iter_sent(kind, query)]
+            except SendNotFoundError:
+                continue
             if results:
                 return results
         return []
@@ -308,11 +320,21 @@ class NhnGateway(BatchingGateway):
             raise SendNotFoundError(f"no reserved recipient waits under request {request_id}", provider=self.provider)
         result = await self.client.cancel_reservations(keys, update_user=UPDATE_USER)
         if result.canceled_count < result.requested_count:
-            raise NhnError(
-                f"cancelled {result.canceled_count} of the {result.requested_count} reserved recipients of "
-                f"{request_id}; the others had gone out or been cancelled meanwhile",
-                provider=self.provider,
-            )
+            # A cancel retried after its answer was lost cancels nothing the second time: ask
+            # what became of the recipients before saying some went out.
+            look_up = ReservationQuery(request_id=request_id, page_size=BATCH_SIZE)
+            asked = {key.recipient_seq for key in keys}
+            left = [
+                reservation
+                async for reservation in self.client.iter_reservations(look_up)
+                if reservation.recipient_seq in asked and reservation.message_status != CANCELLED_RESERVATION
+            ]
+            if left:
+                raise NhnError(
+                    f"{len(left)} of the {len(keys)} reserved recipients of {request_id} were not cancelled: "
+                    "they had gone out or were going out",
+                    provider=self.provider,
+                )
 
     def __repr__(self) -> str:
         return f"NhnGateway(max_concurrency={self.max_concurrency})"
@@ -326,17 +348,33 @@ def _outcomes(batch: Batch, result: SendResult) -> list[RecipientOutcome]:
             code=f"statusCode {REQUEST_FAILED}",
             detail="NHN answered the request failed (statusCode 3)",
         )
-    answers: Sequence[SendResultItem | None] = result.send_result_list
-    in_order = len(answers) == len(batch.recipients) and all(
-        answer is not None and answer.recipient_no == recipient.number
-        for answer, recipient in zip(answers, batch.recipients, strict=True)
-    )
-    if not in_order:
-        answers = _matched_by_number(batch, result.send_result_list)
+    answers: Sequence[SendResultItem | None] = _in_request_order(result.send_result_list, len(batch.recipients))
+    if not answers:
+        answers = result.send_result_list
+        in_order = len(answers) == len(batch.recipients) and all(
+            answer is not None and answer.recipient_no == recipient.number
+            for answer, recipient in zip(answers, batch.recipients, strict=True)
+        )
+        if not in_order:
+            answers = _matched_by_number(batch, result.send_result_list)
     return [
         _outcome(index, recipient, answer, result.request_id)
         for answer, (index, recipient) in zip(answers, batch.entries, strict=True)
     ]
+
+
+def _in_request_order(answers: tuple[SendResultItem, ...], count: int) -> Sequence[SendResultItem]:
+    """The answers in request order by their ``recipientSeq`` (1 to ``count``, one each, as
+    NHN numbers the recipients it was sent); empty when they do not carry exactly those. The
+    sequence tells apart two entries for one number, and a number NHN writes in another form."""
+    if len(answers) != count:
+        return ()
+    if all(answer.recipient_seq == position for position, answer in enumerate(answers, start=1)):
+        return answers
+    by_seq = {answer.recipient_seq: answer for answer in answers}
+    if by_seq.keys() != set(range(1, count + 1)):
+        return ()
+    return [by_seq[position] for position in range(1, count + 1)]
 
 
 def _matched_by_number(batch: Batch, answers: tuple[SendResultItem, ...]) -> list[SendResultItem | None]:

@@ -76,9 +76,11 @@ class SendResultItem:
     recipient_no: str
     result_code: int
     """``0`` when NHN took the recipient, else the code it was refused with."""
-    result_message: str
-    recipient_seq: int
-    """The recipient's sequence number, the ``mtPr`` of later look-ups and cancellations."""
+    result_message: str | None = None
+    recipient_seq: int | None = None
+    """The recipient's sequence number (1, 2, ... in request order), the ``mtPr`` of later
+    look-ups and cancellations. Neither it nor ``result_message`` is needed to settle an
+    outcome, so an answer without them still parses."""
     recipient_grouping_key: str | None = None
     """As sent in :attr:`SendRecipient.recipient_grouping_key`."""
 

@@ -1,0 +1,152 @@
+"""NhnGateway reading NHN's answers: entries matched by recipientSeq, the errors that stop a
+job, lenient parsing of fields it does not need, look-ups and cancels that fail half-way."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+import respx
+from starlette.applications import Starlette
+
+from krsms import Message, Recipient, SendStatus
+from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, create_app
+from krsms.fanout import JOB_STOPPED
+from krsms.nhn import NhnGateway
+from krsms.nhn.errors import NhnNotFoundError, TemplateKindError, TemplateNotFoundError, UnsubscribeNotInUseError
+from krsms.transport import NO_RETRIES
+
+HOST = "https://nhn.test"
+SENDS = f"{HOST}/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}/sender/sms"
+
+
+def envelope(code: int = 0, body: Any = None) -> dict[str, Any]:
+    message = "SUCCESS" if code == 0 else "FAIL"
+    return {"header": {"resultCode": code, "resultMessage": message, "isSuccessful": code == 0}, "body": body}
+
+
+def sent(*results: dict[str, Any]) -> dict[str, Any]:
+    return envelope(body={"data": {"requestId": "R1", "statusCode": "2", "sendResultList": list(results)}})
+
+
+def gateway(**options: Any) -> NhnGateway:
+    return NhnGateway(app_key=DEMO_NHN_APP_KEY, base_url=HOST, retry=NO_RETRIES, **options)
+
+
+@respx.mock
+async def test_two_entries_for_one_number_are_told_apart_by_their_sequence() -> None:
+    """Two coupons to one number; NHN answers the second (refused) first."""
+    respx.post(SENDS).respond(
+        json=sent(
+            {"recipientNo": "01000000001", "resultCode": -2019, "resultMessage": "FAIL", "recipientSeq": 2},
+            {"recipientNo": "01000000001", "resultCode": 0, "resultMessage": "SUCCESS", "recipientSeq": 1},
+        )
+    )
+    coupons = [
+        Recipient(number="01000000001", template_parameters={"coupon": "A"}, reference="A"),
+        Recipient(number="01000000001", template_parameters={"coupon": "B"}, reference="B"),
+    ]
+    async with gateway() as nhn:
+        report = await nhn.send(Message(sender="15446859", text="", template_id="T1", recipients=coupons))
+    assert [(outcome.recipient.reference, outcome.status) for outcome in report.outcomes] == [
+        ("A", SendStatus.ACCEPTED),
+        ("B", SendStatus.REJECTED),
+    ]
+
+
+@respx.mock
+async def test_an_entry_without_its_message_or_sequence_still_settles_its_recipient() -> None:
+    respx.post(SENDS).respond(
+        json=sent(
+            {"recipientNo": "01000000001", "resultCode": 0, "resultMessage": "SUCCESS", "recipientSeq": 1},
+            {"recipientNo": "01000000002", "resultCode": -2019, "resultMessage": None, "recipientSeq": None},
+        )
+    )
+    async with gateway() as nhn:
+        report = await nhn.send(Message(sender="15446859", text="안녕", recipients=["01000000001", "01000000002"]))
+    assert [(outcome.status, outcome.code) for outcome in report.outcomes] == [
+        (SendStatus.ACCEPTED, None),
+        (SendStatus.REJECTED, "-2019"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("code", "error_class"),
+    [
+        (-2006, TemplateKindError),  # an LMS template sent as SMS
+        (-2110, TemplateNotFoundError),
+        (-9998, NhnNotFoundError),  # a wrong base URL
+        (-6000, UnsubscribeNotInUseError),
+    ],
+)
+@respx.mock
+async def test_a_refusal_every_batch_would_meet_stops_the_job(code: int, error_class: type[Exception]) -> None:
+    route = respx.post(SENDS).respond(json=envelope(code))
+    recipients = [f"010{index:08d}" for index in range(5000)]
+    async with gateway(max_concurrency=1) as nhn:
+        report = await nhn.send(Message(sender="15446859", text="안녕", recipients=recipients))
+    assert isinstance(report.error, error_class)
+    assert route.call_count == 1
+    assert report.counts()[SendStatus.NOT_SENT] == 4000
+    assert {outcome.code for outcome in report.with_status(SendStatus.NOT_SENT)} == {JOB_STOPPED}
+
+
+@respx.mock
+async def test_delivery_results_move_on_when_the_sms_look_up_knows_no_such_request() -> None:
+    respx.get(SENDS).respond(json=envelope(-2008))
+    lms = SENDS.replace("/sender/sms", "/sender/mms")
+    respx.get(lms).respond(
+        json=envelope(
+            body={
+                "pageNum": 1,
+                "pageSize": 1000,
+                "totalCount": 1,
+                "data": [
+                    {
+                        "requestId": "R1",
+                        "recipientNo": "01000000001",
+                        "mtPr": "1",
+                        "msgStatus": "3",
+                        "msgStatusName": "성공",
+                        "resultCode": "1000",
+                        "requestDate": "2026-11-26 10:00:00",
+                    }
+                ],
+            }
+        )
+    )
+    async with gateway() as nhn:
+        (result,) = await nhn.delivery_results("R1")
+    assert (result.recipient, result.status.value) == ("01000000001", "delivered")
+
+
+class LoseTheFirstCancelsAnswer(httpx.AsyncBaseTransport):
+    """The emulator in-process; the first cancel (N36) is processed, then answered 503."""
+
+    def __init__(self, app: Starlette):
+        self.inner = httpx.ASGITransport(app=app)
+        self.cancels = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        answer = await self.inner.handle_async_request(request)
+        if request.method == "PUT" and request.url.path.endswith("/reservations/cancel"):
+            self.cancels += 1
+            if self.cancels == 1:
+                return httpx.Response(503, json={"error": "answer lost"})
+        return answer
+
+
+async def test_a_cancel_retried_after_its_answer_was_lost_is_no_failure() -> None:
+    app = create_app(EmulatorConfig())
+    transport = LoseTheFirstCancelsAnswer(app)
+    async with NhnGateway(
+        app_key=DEMO_NHN_APP_KEY, base_url="http://emulator", http_client=httpx.AsyncClient(transport=transport)
+    ) as nhn:
+        at = (datetime.now(ZoneInfo("Asia/Seoul")) + timedelta(days=1)).replace(second=0, microsecond=0)
+        report = await nhn.send(Message(sender="15446859", text="예약", reserve_at=at, recipients=["01000000001"]))
+        await nhn.cancel_reservation(report.request_ids[0])
+    assert transport.cancels == 2  # the retry found nothing left to cancel
+    assert {delivery.status for delivery in app.state.ledger} == {"cancelled"}
