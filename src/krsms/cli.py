@@ -279,6 +279,7 @@ def send(
             return sending.exit_code(progress)
 
     try:
+        files.check_recipients_path(recipients_file)
         if not text and template_id is None and not files.carries_text(recipients_file):
             _print_error(console, f"--text is required: {recipients_file} has no 'text' column (or use --template-id)")
             raise typer.Exit(2)

@@ -19,6 +19,7 @@ from krsms.commands.files import (
     BadFileError,
     ResultsFile,
     SendJournal,
+    check_recipients_path,
     check_results_path,
     exclusive_use,
     journal_path,
@@ -49,7 +50,22 @@ def test_a_csv_file_carries_text_subject_and_template_parameters(tmp_path: Path)
         number="01000000001", text="안녕", template_parameters={"name": "철수", "coupon": "A1"}, reference="2"
     )
     assert second.text is None
-    assert second.template_parameters == {"name": "영희"}
+    assert second.template_parameters == {"name": "영희", "coupon": ""}  # an empty cell fills ##coupon## with nothing
+
+
+def test_a_quote_never_closed_refuses_the_file_instead_of_swallowing_the_rows_after_it(tmp_path: Path) -> None:
+    path = tmp_path / "numbers.csv"
+    rows = "".join(f"010000000{row:02d},안내\n" for row in range(3, 20))
+    path.write_text('number,text\n01000000001,안녕\n01000000002,"VIP 고객님 안내\n' + rows, encoding="utf-8")
+    with pytest.raises(BadFileError, match="the quote opened on line 3 is never closed"):
+        list(recipients_in(path))
+
+
+def test_a_pipe_is_refused_as_a_recipients_file(tmp_path: Path) -> None:
+    with pytest.raises(BadFileError, match="not a regular file"):
+        check_recipients_path(Path("/dev/stdin") if Path("/dev/stdin").exists() else tmp_path)
+    with pytest.raises(BadFileError):
+        check_recipients_path(tmp_path / "missing.csv")
 
 
 def test_a_csv_without_a_number_column_is_refused(tmp_path: Path) -> None:

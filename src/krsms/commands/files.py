@@ -103,7 +103,9 @@ def _recipients_from_text(path: Path) -> Iterator[Recipient]:
 
 def _recipients_from_csv(path: Path, *, template_parameters: bool) -> Iterator[Recipient]:
     with _file_problems(path), path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
+        # Strict: a quote opened and never closed must not swallow the rest of the file into
+        # one recipient's text (the other rows unsent, their data sent to that recipient).
+        reader = csv.reader(handle, strict=True)
         first_row = next(reader, None)
         if first_row is None:
             return  # an empty file: no header, no recipients
@@ -117,13 +119,22 @@ def _recipients_from_csv(path: Path, *, template_parameters: bool) -> Iterator[R
                 value=",".join(header),
             )
         lines_read = reader.line_num
-        for fields in reader:
+        while True:
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                unclosed = "unexpected end of data" in str(error)
+                hint = f": the quote opened on line {lines_read + 1} is never closed" if unclosed else ""
+                raise BadFileError(path, f"not readable as CSV from line {lines_read + 1} ({error}){hint}") from None
             # A row starts on the line after those read before it: quoted fields span lines.
             first_line, lines_read = lines_read + 1, reader.line_num
             if not fields:
                 continue  # a blank line
             row = dict(zip(header, (value.strip() for value in fields), strict=False))  # short rows miss columns
-            parameters = {name: row[name] for name in parameter_names if row.get(name)} if template_parameters else {}
+            # An empty cell fills its placeholder with nothing, never leaves ##name## in the text.
+            parameters = {name: row.get(name, "") for name in parameter_names} if template_parameters else {}
             yield Recipient(
                 number=row.get(number_column, ""),
                 text=_value(row, text_column),
@@ -176,6 +187,15 @@ def _header(path: Path) -> list[str]:
         return []
     with _file_problems(path), path.open(encoding="utf-8-sig", newline="") as handle:
         return [name.strip() for name in next(csv.reader(handle), [])]
+
+
+def check_recipients_path(path: Path) -> None:
+    """Refuse a recipients "file" that is not a regular file: a pipe (``/dev/stdin``, a shell
+    ``<(...)``) cannot be read the several times a send reads its file."""
+    with _file_problems(path):
+        path.stat()  # a missing file says so
+        if not path.is_file():
+            raise BadFileError(path, "is not a regular file (a pipe is read only once): save the recipients to a file")
 
 
 def carries_text(path: Path) -> bool:
