@@ -21,8 +21,9 @@ import hashlib
 import os
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from datetime import datetime, timedelta, timezone
+from typing import Generic, TypeVar
 
 import httpx
 
@@ -57,6 +58,8 @@ from krsms.sens.models import (
 from krsms.text import STANDARD_LIMITS, MessageKind, byte_length, normalize_number
 from krsms.transport import RetryPolicy, Timeouts
 from krsms.validation import ProviderRules
+
+Value = TypeVar("Value")
 
 SENS_RULES = ProviderRules(limits=STANDARD_LIMITS, reserve_precision=timedelta(minutes=1), requires_ad_notice=True)
 """SENS's documented rules: the standard byte limits, reservations to the minute; no image
@@ -138,8 +141,12 @@ class SensGateway(BatchingGateway):
             drain_timeout=drain_timeout,
             reconcile_delay=reconcile_delay,
         )
-        self._known_requests = _RecentIds(KNOWN_REQUEST_MEMORY)
-        self._unsettled = _UnsettledAttempts(KNOWN_REQUEST_MEMORY)
+        self._known_requests: _Expiring[None] = _Expiring(KNOWN_REQUEST_MEMORY)
+        """Request ids this gateway holds an outcome for: no reconciliation may claim one."""
+        self._unsettled: _Expiring[tuple[str, ...]] = _Expiring(KNOWN_REQUEST_MEMORY)
+        """Send attempts whose outcome is not known yet (out and unanswered, or answered
+        ambiguously and not reconciled), by attempt key, with their sorted numbers: while one
+        is, a request SENS holds for those numbers may be that attempt's."""
 
     # -- fan-out hooks --------------------------------------------------------------------
 
@@ -152,7 +159,7 @@ class SensGateway(BatchingGateway):
 
         A 404 means no such service id: raised as the fatal :class:`ServiceNotFoundError`.
         """
-        self._unsettled.add(attempt.key, batch)
+        self._unsettled.set(attempt.key, _sorted_numbers(batch))
         try:
             result = await self.client.send(self.send_request(message, batch))
         except BaseException as error:
@@ -168,7 +175,7 @@ class SensGateway(BatchingGateway):
                 ) from error
             raise
         self._unsettled.discard(attempt.key)
-        self._known_requests.add(result.request_id)
+        self._known_requests.set(result.request_id, None)
         return batch.outcomes(SendStatus.ACCEPTED, request_id=result.request_id)
 
     def send_request(self, message: Message, batch: Batch) -> SendRequest:
@@ -237,10 +244,10 @@ class SensGateway(BatchingGateway):
         # Checked after the look-ups' awaits: another batch's reconciliation may have claimed
         # the request meanwhile, and while another attempt to the same numbers is unsettled
         # (its answer not in, or lost too), the request found may be that attempt's.
-        if len(matches) != 1 or matches[0] in self._known_requests or self._unsettled.other_than(attempt.key, batch):
+        if len(matches) != 1 or matches[0] in self._known_requests or self._another_unsettled(attempt.key, batch):
             return None
         self._unsettled.discard(attempt.key)
-        self._known_requests.add(matches[0])
+        self._known_requests.set(matches[0], None)
         return batch.outcomes(SendStatus.ACCEPTED, request_id=matches[0], detail="found by reconciliation")
 
     def _provider_window(self, attempt: BatchAttempt) -> tuple[datetime, datetime]:
@@ -250,6 +257,11 @@ class SensGateway(BatchingGateway):
         offset = timedelta(seconds=self.client.auth.offset_seconds if measured is None else measured)
         slack = UNKNOWN_CLOCK_SLACK if measured is None else RECONCILE_SLACK
         return attempt.started_at + offset - slack, datetime.now(timezone.utc) + offset + slack
+
+    def _another_unsettled(self, key: str, batch: Batch) -> bool:
+        """Whether an unsettled attempt other than ``key`` went to exactly the batch's numbers."""
+        numbers = _sorted_numbers(batch)
+        return any(other != key and sent_to == numbers for other, sent_to in self._unsettled.items())
 
     def _earliest_request_time(self, attempt: BatchAttempt) -> datetime:
         """The earliest ``requestTime`` SENS can have given the batch: the attempt's start in
@@ -326,32 +338,28 @@ def _sorted_numbers(batch: Batch) -> tuple[str, ...]:
     return tuple(sorted(recipient.number for recipient in batch.recipients))
 
 
-class _UnsettledAttempts:
-    """Send attempts whose outcome is not known yet (out and unanswered, or answered
-    ambiguously and not reconciled), by attempt key, with their sorted numbers; kept at most
-    ``keep_for`` seconds. While one is unsettled, a request SENS holds for the same numbers
-    may be that attempt's, so no other batch to them may claim it."""
+class _Expiring(Generic[Value]):
+    """A mapping whose entries are dropped ``keep_for`` seconds after they were last set."""
 
     def __init__(self, keep_for: float):
         self._keep_for = keep_for
-        self._attempts: dict[str, tuple[tuple[str, ...], float]] = {}
+        self._entries: OrderedDict[str, tuple[Value, float]] = OrderedDict()
 
-    def add(self, key: str, batch: Batch) -> None:
+    def set(self, key: str, value: Value) -> None:
         now = time.monotonic()
-        while self._attempts:
-            oldest = next(iter(self._attempts))
-            if self._attempts[oldest][1] >= now - self._keep_for:
-                break
-            del self._attempts[oldest]
-        self._attempts[key] = (_sorted_numbers(batch), now)
+        self._entries[key] = (value, now)
+        self._entries.move_to_end(key)
+        while next(iter(self._entries.values()))[1] < now - self._keep_for:
+            self._entries.popitem(last=False)
 
     def discard(self, key: str) -> None:
-        self._attempts.pop(key, None)
+        self._entries.pop(key, None)
 
-    def other_than(self, key: str, batch: Batch) -> bool:
-        """Whether another unsettled attempt went to exactly the batch's numbers."""
-        numbers = _sorted_numbers(batch)
-        return any(other != key and sent_to == numbers for other, (sent_to, _) in self._attempts.items())
+    def __contains__(self, key: object) -> bool:
+        return key in self._entries
+
+    def items(self) -> Iterator[tuple[str, Value]]:
+        return ((key, value) for key, (value, _) in self._entries.items())
 
 
 def _may_have_arrived(error: BaseException) -> bool:
@@ -369,24 +377,6 @@ def _content_named(file_name: str, content: bytes) -> str:
     stem, suffix = os.path.splitext(file_name)
     digest = "-" + hashlib.sha256(content).hexdigest()[:8]
     return stem[: MAX_IMAGE_NAME_CHARS - len(digest) - len(suffix)] + digest + suffix
-
-
-class _RecentIds:
-    """Request ids seen in the last ``keep_for`` seconds, oldest first."""
-
-    def __init__(self, keep_for: float):
-        self._keep_for = keep_for
-        self._seen: OrderedDict[str, float] = OrderedDict()
-
-    def add(self, request_id: str) -> None:
-        now = time.monotonic()
-        self._seen[request_id] = now
-        self._seen.move_to_end(request_id)
-        while self._seen and next(iter(self._seen.values())) < now - self._keep_for:
-            self._seen.popitem(last=False)
-
-    def __contains__(self, request_id: object) -> bool:
-        return request_id in self._seen
 
 
 def _same_kind(summary: MessageSummary, message: Message, batch: Batch) -> bool:
