@@ -64,13 +64,14 @@ def make_converter(
 
     converter.register_structure_hook_factory(attrs.has, structure_factory)
     converter.register_unstructure_hook_factory(attrs.has, unstructure_factory)
-    converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook(str, structure_text)
     return converter
 
 
-def _structure_str(value: Any, _: Any) -> str:
+def structure_text(value: Any, _: Any = None) -> str:
     """A text field: a string, or a number the provider wrote without quotes. A null (or an
-    object) is a malformed answer, not the text ``"None"``."""
+    object) is a malformed answer, not the text ``"None"`` (ValueError). The converters' hook
+    for ``str``."""
     if isinstance(value, str):
         return value
     if isinstance(value, int) and not isinstance(value, bool):

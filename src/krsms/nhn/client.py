@@ -80,6 +80,17 @@ from krsms.transport import RetryPolicy, Timeouts
 
 T = TypeVar("T")
 
+SMS_PATH = "/sender/sms"
+"""N1 (send SMS) and N2 (list SMS), under the appKey."""
+MMS_PATH = "/sender/mms"
+"""N4 (send LMS/MMS) and N5 (list LMS/MMS)."""
+AUTH_SMS_PATH = "/sender/auth/sms"
+"""N7 (send an authentication SMS) and N8 (list them)."""
+AD_SMS_PATH = "/sender/ad-sms"
+"""N10: send an advertising SMS."""
+AD_MMS_PATH = "/sender/ad-mms"
+"""N11: send an advertising LMS/MMS."""
+
 MAX_FILE_NAME_CHARS = 45
 """The longest ``fileName`` NHN accepts for an attachment upload."""
 DEFAULT_PAGE_SIZE = 15
@@ -137,23 +148,23 @@ class NhnClient(AsyncClosing):
 
     def send_sms(self, request: SendRequest) -> Coroutine[Any, Any, SendResult]:
         """N1: send an SMS (90 bytes standard, 255 characters at most) to up to 1,000 recipients."""
-        return self._send("/sender/sms", self.api.dump(request))
+        return self._send(SMS_PATH, self.api.dump(request))
 
     def send_mms(self, request: SendRequest) -> Coroutine[Any, Any, SendResult]:
         """N4: send an LMS, or an MMS when ``attach_file_id_list`` holds uploaded images."""
-        return self._send("/sender/mms", self.api.dump(request))
+        return self._send(MMS_PATH, self.api.dump(request))
 
     def send_auth_sms(self, request: SendRequest) -> Coroutine[Any, Any, SendResult]:
         """N7: send an authentication-code SMS."""
-        return self._send("/sender/auth/sms", self.api.dump(request))
+        return self._send(AUTH_SMS_PATH, self.api.dump(request))
 
     def send_ad_sms(self, request: SendRequest) -> Coroutine[Any, Any, SendResult]:
         """N10: send an advertising SMS; the body must start with ``(광고)`` and end with the 080 line."""
-        return self._send("/sender/ad-sms", self.api.dump(request))
+        return self._send(AD_SMS_PATH, self.api.dump(request))
 
     def send_ad_mms(self, request: SendRequest) -> Coroutine[Any, Any, SendResult]:
         """N11: send an advertising LMS/MMS, under the same body rules as :meth:`send_ad_sms`."""
-        return self._send("/sender/ad-mms", self.api.dump(request))
+        return self._send(AD_MMS_PATH, self.api.dump(request))
 
     async def _send(self, path: str, body: Any) -> SendResult:
         return await self.api.call_data("POST", path, SendResult, json=body, idempotent=False)
@@ -162,39 +173,39 @@ class NhnClient(AsyncClosing):
 
     async def list_sms(self, query: SendQuery) -> Page[SentMessage]:
         """N2: one page of SMS recipients matching ``query``."""
-        return await self._page("/sender/sms", SentMessage, self._params(query))
+        return await self._page(SMS_PATH, SentMessage, self._params(query))
 
     def iter_sms(self, query: SendQuery) -> AsyncIterator[SentMessage]:
         """N2: every SMS recipient matching ``query``, page after page."""
-        return self._iterate("/sender/sms", SentMessage, query)
+        return self._iterate(SMS_PATH, SentMessage, query)
 
     async def get_sms(self, request_id: str, recipient_seq: int) -> SentMessage:
         """N3: one SMS recipient (``recipient_seq`` is the ``mtPr``)."""
-        return await self._sent_message("/sender/sms", request_id, recipient_seq)
+        return await self._sent_message(SMS_PATH, request_id, recipient_seq)
 
     async def list_mms(self, query: SendQuery) -> Page[SentMessage]:
         """N5: one page of LMS/MMS recipients matching ``query``."""
-        return await self._page("/sender/mms", SentMessage, self._params(query))
+        return await self._page(MMS_PATH, SentMessage, self._params(query))
 
     def iter_mms(self, query: SendQuery) -> AsyncIterator[SentMessage]:
         """N5: every LMS/MMS recipient matching ``query``, page after page."""
-        return self._iterate("/sender/mms", SentMessage, query)
+        return self._iterate(MMS_PATH, SentMessage, query)
 
     async def get_mms(self, request_id: str, recipient_seq: int) -> SentMessage:
         """N6: one LMS/MMS recipient, with its attached files."""
-        return await self._sent_message("/sender/mms", request_id, recipient_seq)
+        return await self._sent_message(MMS_PATH, request_id, recipient_seq)
 
     async def list_auth_sms(self, query: SendQuery) -> Page[SentMessage]:
         """N8: one page of authentication SMS recipients matching ``query``."""
-        return await self._page("/sender/auth/sms", SentMessage, self._params(query))
+        return await self._page(AUTH_SMS_PATH, SentMessage, self._params(query))
 
     def iter_auth_sms(self, query: SendQuery) -> AsyncIterator[SentMessage]:
         """N8: every authentication SMS recipient matching ``query``, page after page."""
-        return self._iterate("/sender/auth/sms", SentMessage, query)
+        return self._iterate(AUTH_SMS_PATH, SentMessage, query)
 
     async def get_auth_sms(self, request_id: str, recipient_seq: int) -> SentMessage:
         """N9: one authentication SMS recipient."""
-        return await self._sent_message("/sender/auth/sms", request_id, recipient_seq)
+        return await self._sent_message(AUTH_SMS_PATH, request_id, recipient_seq)
 
     async def _sent_message(self, path: str, request_id: str, recipient_seq: int) -> SentMessage:
         params = self._params(DetailQuery(mt_pr=recipient_seq))

@@ -14,9 +14,8 @@ batch whose answer was lost is found again by its grouping key through the send 
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import AsyncIterator, Callable, Coroutine, Hashable, Sequence
+from collections.abc import AsyncIterator, Hashable, Sequence
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 import attrs
 import httpx
@@ -32,8 +31,10 @@ from krsms.gateway import (
     SendStatus,
     UploadedImage,
 )
+from krsms.nhn import bulk
 from krsms.nhn.api import DEFAULT_BASE_URL
-from krsms.nhn.client import NhnClient
+from krsms.nhn.bulk import SendResultEntry
+from krsms.nhn.client import AD_MMS_PATH, AD_SMS_PATH, AUTH_SMS_PATH, MMS_PATH, SMS_PATH, NhnClient
 from krsms.nhn.converter import MinuteTime
 from krsms.nhn.errors import NhnError, SendNotFoundError
 from krsms.nhn.models import (
@@ -42,8 +43,6 @@ from krsms.nhn.models import (
     SendQuery,
     SendRecipient,
     SendRequest,
-    SendResult,
-    SendResultItem,
     SentMessage,
 )
 from krsms.text import KOREA, STANDARD_LIMITS, MessageKind, mask_number, normalize_number
@@ -191,44 +190,61 @@ class NhnGateway(BatchingGateway):
         return kind, message.text_for(recipient), subject
 
     def send_request(self, message: Message, batch: Batch, attempt: BatchAttempt) -> SendRequest:
-        """The body of one batch's send request."""
+        """The body of one batch's send request, typed (:meth:`send_batch` sends the same body,
+        its recipients built as plain JSON values)."""
+        country_code = self._recipient_country(message)
+        recipients = tuple(
+            SendRecipient(
+                recipient_no=recipient.number,
+                country_code=country_code,
+                template_parameter=dict(recipient.template_parameters) if recipient.template_parameters else None,
+            )
+            for recipient in batch.recipients
+        )
+        return attrs.evolve(self._shared_request(message, batch, attempt), recipient_list=recipients)
+
+    async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> list[RecipientOutcome]:
+        """One send request; each recipient's outcome from its ``sendResultList`` entry.
+
+        The recipients travel as plain JSON values both ways (:mod:`krsms.nhn.bulk`), not as a
+        model object each: the same body as :meth:`send_request`'s, for about a fifth less CPU.
+        """
+        body = self.client.api.dump(self._shared_request(message, batch, attempt))
+        country_code = self._recipient_country(message)
+        body["recipientList"] = [
+            bulk.recipient_entry(recipient.number, country_code, recipient.template_parameters)
+            for recipient in batch.recipients
+        ]
+        path = self._send_path(batch.kind, advertisement=message.advertisement)
+        answer = await self.client.api.call("POST", path, json=body, idempotent=False)
+        return _outcomes(batch, bulk.read_answer(answer))
+
+    def _shared_request(self, message: Message, batch: Batch, attempt: BatchAttempt) -> SendRequest:
+        """What every recipient of the batch shares, with an empty recipient list."""
         first = batch.recipients[0]  # the batch key makes every recipient's text and subject equal
-        text = message.text_for(first)
         subject = message.subject_for(first)
-        international = message.country_code != KOREA
         return SendRequest(
             send_no=normalize_number(message.sender, field="sender"),
-            body=text or None,
+            body=message.text_for(first) or None,
             title=subject if batch.kind is not MessageKind.SMS else None,
             template_id=message.template_id,
             request_date=MinuteTime(message.reserve_at) if message.reserve_at else None,
             sender_grouping_key=attempt.key,
             attach_file_id_list=tuple(int(image) for image in message.images) or None,
-            recipient_list=tuple(
-                SendRecipient(
-                    recipient_no=recipient.number,
-                    country_code=message.country_code if international else None,
-                    template_parameter=dict(recipient.template_parameters) if recipient.template_parameters else None,
-                )
-                for recipient in batch.recipients
-            ),
+            recipient_list=(),
         )
 
-    async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> list[RecipientOutcome]:
-        """One send request; each recipient's outcome from its ``sendResultList`` entry."""
-        send = self._endpoint(batch.kind, advertisement=message.advertisement)
-        # No name holds the typed request: it becomes the JSON body before the network wait.
-        result = await send(self.send_request(message, batch, attempt))
-        return _outcomes(batch, result)
+    @staticmethod
+    def _recipient_country(message: Message) -> str | None:
+        """``countryCode`` of every recipient: left out for Korea, NHN's default."""
+        return message.country_code if message.country_code != KOREA else None
 
-    def _endpoint(
-        self, kind: MessageKind, *, advertisement: bool
-    ) -> Callable[[SendRequest], Coroutine[Any, Any, SendResult]]:
+    def _send_path(self, kind: MessageKind, *, advertisement: bool) -> str:
         if self.authentication:
-            return self.client.send_auth_sms
+            return AUTH_SMS_PATH
         if kind is MessageKind.SMS:
-            return self.client.send_ad_sms if advertisement else self.client.send_sms
-        return self.client.send_ad_mms if advertisement else self.client.send_mms
+            return AD_SMS_PATH if advertisement else SMS_PATH
+        return AD_MMS_PATH if advertisement else MMS_PATH
 
     async def reconcile_batch(
         self, message: Message, batch: Batch, attempt: BatchAttempt
@@ -340,57 +356,56 @@ class NhnGateway(BatchingGateway):
         return f"NhnGateway(max_concurrency={self.max_concurrency})"
 
 
-def _outcomes(batch: Batch, result: SendResult) -> list[RecipientOutcome]:
-    if result.status_code == REQUEST_FAILED:
+def _outcomes(batch: Batch, answer: bulk.BatchAnswer) -> list[RecipientOutcome]:
+    if answer.status_code == REQUEST_FAILED:
         return batch.outcomes(
             SendStatus.REJECTED,
-            request_id=result.request_id,
+            request_id=answer.request_id,
             code=f"statusCode {REQUEST_FAILED}",
             detail="NHN answered the request failed (statusCode 3)",
         )
-    answers: Sequence[SendResultItem | None] = _in_request_order(result.send_result_list, len(batch.recipients))
-    if not answers:
-        answers = result.send_result_list
-        in_order = len(answers) == len(batch.recipients) and all(
-            answer is not None and answer.recipient_no == recipient.number
-            for answer, recipient in zip(answers, batch.recipients, strict=True)
+    results: Sequence[SendResultEntry | None] = _in_request_order(answer.results, len(batch.recipients))
+    if not results:
+        results = answer.results
+        in_order = len(results) == len(batch.recipients) and all(
+            result.recipient_no == recipient.number for result, recipient in zip(results, batch.recipients, strict=True)
         )
         if not in_order:
-            answers = _matched_by_number(batch, result.send_result_list)
+            results = _matched_by_number(batch, answer.results)
     return [
-        _outcome(index, recipient, answer, result.request_id)
-        for answer, (index, recipient) in zip(answers, batch.entries, strict=True)
+        _outcome(index, recipient, result, answer.request_id)
+        for result, (index, recipient) in zip(results, batch.entries, strict=True)
     ]
 
 
-def _in_request_order(answers: tuple[SendResultItem, ...], count: int) -> Sequence[SendResultItem]:
-    """The answers in request order by their ``recipientSeq`` (1 to ``count``, one each, as
+def _in_request_order(results: list[SendResultEntry], count: int) -> Sequence[SendResultEntry]:
+    """The results in request order by their ``recipientSeq`` (1 to ``count``, one each, as
     NHN numbers the recipients it was sent); empty when they do not carry exactly those. The
     sequence tells apart two entries for one number, and a number NHN writes in another form."""
-    if len(answers) != count:
+    if len(results) != count:
         return ()
-    if all(answer.recipient_seq == position for position, answer in enumerate(answers, start=1)):
-        return answers
-    by_seq = {answer.recipient_seq: answer for answer in answers}
+    if all(result.recipient_seq == position for position, result in enumerate(results, start=1)):
+        return results
+    by_seq = {result.recipient_seq: result for result in results}
     if by_seq.keys() != set(range(1, count + 1)):
         return ()
     return [by_seq[position] for position in range(1, count + 1)]
 
 
-def _matched_by_number(batch: Batch, answers: tuple[SendResultItem, ...]) -> list[SendResultItem | None]:
-    """The answers in batch order when NHN listed them in another order (or left some out)."""
-    by_number: dict[str, deque[SendResultItem]] = defaultdict(deque)
-    for answer in answers:
-        by_number[answer.recipient_no].append(answer)
-    matched: list[SendResultItem | None] = []
+def _matched_by_number(batch: Batch, results: list[SendResultEntry]) -> list[SendResultEntry | None]:
+    """The results in batch order when NHN listed them in another order (or left some out)."""
+    by_number: dict[str, deque[SendResultEntry]] = defaultdict(deque)
+    for result in results:
+        by_number[result.recipient_no].append(result)
+    matched: list[SendResultEntry | None] = []
     for recipient in batch.recipients:
         queue = by_number.get(recipient.number)
         matched.append(queue.popleft() if queue else None)
     return matched
 
 
-def _outcome(index: int, recipient: Recipient, answer: SendResultItem | None, request_id: str) -> RecipientOutcome:
-    if answer is None:
+def _outcome(index: int, recipient: Recipient, result: SendResultEntry | None, request_id: str) -> RecipientOutcome:
+    if result is None:
         return RecipientOutcome(
             recipient=recipient,
             status=SendStatus.UNKNOWN,
@@ -398,14 +413,14 @@ def _outcome(index: int, recipient: Recipient, answer: SendResultItem | None, re
             index=index,
             detail="missing from sendResultList",
         )
-    if answer.result_code == 0:
+    if result.result_code == 0:
         return RecipientOutcome(recipient=recipient, status=SendStatus.ACCEPTED, request_id=request_id, index=index)
     return RecipientOutcome(
         recipient=recipient,
         status=SendStatus.REJECTED,
         request_id=request_id,
-        code=str(answer.result_code),
-        detail=answer.result_message,
+        code=str(result.result_code),
+        detail=result.result_message,
         index=index,
     )
 

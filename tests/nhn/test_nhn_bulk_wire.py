@@ -1,0 +1,159 @@
+"""The gateway's bulk wire path (krsms.nhn.bulk) against the typed models it stands in for:
+the body it sends is the converter's body of ``send_request``, and it reads answers as the
+converter reads ``SendResult`` (the same values, the same refusals)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+import respx
+
+from krsms import Message, MessageKind, Recipient
+from krsms.emulator import DEMO_NHN_APP_KEY
+from krsms.errors import MalformedResponseError
+from krsms.fanout import Batch, BatchAttempt
+from krsms.nhn import NhnGateway
+from krsms.nhn.bulk import SendResultEntry, read_answer
+from krsms.nhn.converter import converter
+from krsms.nhn.models import SendResult
+from krsms.transport import NO_RETRIES
+
+HOST = "https://nhn.test"
+APP = f"{HOST}/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}"
+AD_TEXT = "(광고) 봄 세일\n무료수신거부 080-123-4567"
+
+
+def batch_of(message: Message, kind: MessageKind) -> Batch:
+    return Batch(kind=kind, indexes=tuple(range(len(message.recipients))), recipients=message.recipients)
+
+
+def answer_for(body: dict[str, Any]) -> dict[str, Any]:
+    results = [
+        {"recipientNo": entry["recipientNo"], "resultCode": 0, "resultMessage": "SUCCESS", "recipientSeq": seq}
+        for seq, entry in enumerate(body["recipientList"], start=1)
+    ]
+    data = {"requestId": "R1", "statusCode": "2", "senderGroupingKey": body["senderGroupingKey"]}
+    return {
+        "header": {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"},
+        "body": {"data": {**data, "sendResultList": results}},
+    }
+
+
+MESSAGES = {
+    "plain SMS": (Message(sender="0212345678", text="안녕", recipients=["01000000001", "01000000002"]), "/sender/sms"),
+    "LMS with subjects, reserved": (
+        Message(
+            sender="15446859",
+            text="가" * 60,
+            subject="공지",
+            recipients=[Recipient(number="01000000001", subject="공지")],
+            reserve_at=datetime.now(timezone.utc) + timedelta(days=2),
+        ),
+        "/sender/mms",
+    ),
+    "MMS with images": (
+        Message(sender="0212345678", text="사진", subject="s", images=["11", "12"], recipients=["01000000001"]),
+        "/sender/mms",
+    ),
+    "template parameters": (
+        Message(
+            sender="0212345678",
+            text="",
+            template_id="T1",
+            recipients=[
+                Recipient(number="01000000001", template_parameters={"name": "김"}),
+                Recipient(number="01000000002"),
+            ],
+        ),
+        "/sender/sms",
+    ),
+    "international": (
+        Message(sender="0212345678", text="hello", country_code="1", recipients=["2025550123"]),
+        "/sender/sms",
+    ),
+    "advertisement": (
+        Message(sender="0212345678", text=AD_TEXT, advertisement=True, recipients=["01000000001"]),
+        "/sender/ad-sms",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(MESSAGES))
+@respx.mock
+async def test_the_body_sent_is_the_converters_body_of_the_typed_request(case: str) -> None:
+    message, path = MESSAGES[case]
+    route = respx.post(APP + path).mock(
+        side_effect=lambda request: respx.MockResponse(json=answer_for(json.loads(request.content)))
+    )
+    async with NhnGateway(app_key=DEMO_NHN_APP_KEY, base_url=HOST, retry=NO_RETRIES) as nhn:
+        nhn.check_message(message)
+        kind = MessageKind.SMS if path.endswith("sms") else (MessageKind.MMS if message.images else MessageKind.LMS)
+        batch = batch_of(message, kind)
+        attempt = BatchAttempt(key="a" * 32, started_at=datetime.now(timezone.utc))
+        outcomes = await nhn.send_batch(message, batch, attempt)
+        expected = converter.unstructure(nhn.send_request(message, batch, attempt))
+    assert json.loads(route.calls.last.request.content) == expected
+    assert [outcome.request_id for outcome in outcomes] == ["R1"] * len(message.recipients)
+
+
+ANSWERS_BOTH_READ = [
+    {"recipientNo": "01000000001", "resultCode": 0, "resultMessage": "SUCCESS", "recipientSeq": 1},
+    {"recipientNo": "01000000001", "resultCode": -2019, "resultMessage": None, "recipientSeq": None},
+    {"recipientNo": "01000000001", "resultCode": "0"},  # digits where NHN's table says a number
+    {"recipientNo": 1000000001, "resultCode": 0, "recipientSeq": "3"},  # a number written unquoted
+    {"recipientNo": "01000000001", "resultCode": 0, "recipientGroupingKey": "g", "extra": [1]},
+]
+ANSWERS_BOTH_REFUSE = [
+    {"resultCode": 0},
+    {"recipientNo": None, "resultCode": 0},
+    {"recipientNo": "01000000001"},
+    {"recipientNo": "01000000001", "resultCode": None},
+    {"recipientNo": "01000000001", "resultCode": "x"},
+    {"recipientNo": "01000000001", "resultCode": 0, "resultMessage": {"a": 1}},
+    {"recipientNo": "01000000001", "resultCode": 0, "recipientSeq": "first"},
+    "01000000001",
+]
+
+
+def data_with(entry: Any) -> dict[str, Any]:
+    return {"requestId": "R1", "statusCode": "2", "sendResultList": [entry]}
+
+
+@pytest.mark.parametrize("entry", ANSWERS_BOTH_READ)
+def test_an_entry_reads_as_the_converter_reads_it(entry: dict[str, Any]) -> None:
+    typed = converter.structure(data_with(entry), SendResult).send_result_list[0]
+    [read] = read_answer({"data": data_with(entry)}).results
+    assert read == SendResultEntry(
+        recipient_no=typed.recipient_no,
+        result_code=typed.result_code,
+        result_message=typed.result_message,
+        recipient_seq=typed.recipient_seq,
+    )
+
+
+@pytest.mark.parametrize("entry", ANSWERS_BOTH_REFUSE)
+def test_an_entry_the_converter_refuses_is_a_malformed_answer(entry: Any) -> None:
+    with pytest.raises(Exception):  # noqa: B017, PT011 - whichever error cattrs raises
+        converter.structure(data_with(entry), SendResult)
+    with pytest.raises(MalformedResponseError, match="SendResult"):
+        read_answer({"data": data_with(entry)})
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        None,
+        {},
+        {"data": None},
+        {"data": {"requestId": "R1", "statusCode": "2"}},
+        {"data": {"requestId": "R1", "statusCode": "2", "sendResultList": {}}},
+        {"data": {"requestId": None, "statusCode": "2", "sendResultList": []}},
+        {"data": {"statusCode": "2", "sendResultList": []}},
+    ],
+)
+def test_an_answer_without_its_documented_shape_is_malformed(body: Any) -> None:
+    with pytest.raises(MalformedResponseError):
+        read_answer(body)
