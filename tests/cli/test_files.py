@@ -68,11 +68,23 @@ def test_a_pipe_is_refused_as_a_recipients_file(tmp_path: Path) -> None:
         check_recipients_path(tmp_path / "missing.csv")
 
 
-def test_a_csv_without_a_number_column_is_refused(tmp_path: Path) -> None:
+def test_a_csv_without_a_number_column_is_refused_naming_the_accepted_names(tmp_path: Path) -> None:
     path = tmp_path / "numbers.csv"
-    path.write_text("name\n철수\n", encoding="utf-8")
-    with pytest.raises(ValidationError, match="no number column"):
+    path.write_text("name,tel\n철수,01012345678\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="no number column") as refused:
         list(recipients_in(path))
+    assert "number, phone" in str(refused.value)
+    assert "전화번호" in str(refused.value)
+    assert "(its columns: name, tel)" in str(refused.value)
+
+
+@pytest.mark.parametrize("column", ["전화번호", "휴대폰 번호", "연락처", "Phone Number", "MOBILE", "phone-number"])
+def test_the_number_column_may_have_a_korean_or_spaced_name(tmp_path: Path, column: str) -> None:
+    path = tmp_path / "numbers.csv"
+    path.write_text(f"이름,{column}\n철수,010-1234-5678\n", encoding="utf-8")
+    [recipient] = recipients_in(path, template_parameters=True)
+    assert recipient.number == "010-1234-5678"
+    assert recipient.template_parameters == {"이름": "철수"}
 
 
 async def test_large_files_are_read_in_chunks_without_loss(tmp_path: Path) -> None:
@@ -214,6 +226,25 @@ def test_results_files_in_another_format_are_refused_naming_the_file(
     with pytest.raises(BadFileError, match=problem) as refused:
         settled_recipients(path)
     assert str(refused.value).startswith(f"{path}: ")
+
+
+def test_a_korean_excel_csv_is_refused_naming_where_and_how_to_save_it(tmp_path: Path) -> None:
+    path = tmp_path / "numbers.csv"
+    path.write_bytes("number,name\n01012345678,Kim\n01012345679,홍길동\n".encode("cp949"))
+    with pytest.raises(BadFileError) as refused:
+        list(recipients_in(path))
+    assert "not UTF-8 text from line 3 (byte offset 42)" in str(refused.value)
+    assert "CP949" in str(refused.value)
+    assert "CSV UTF-8" in str(refused.value)
+
+
+def test_bytes_that_are_neither_utf8_nor_cp949_get_no_cp949_hint(tmp_path: Path) -> None:
+    path = tmp_path / "numbers.txt"
+    path.write_bytes(b"01012345678\n\x80\xff\n")
+    with pytest.raises(BadFileError) as refused:
+        list(recipients_in(path))
+    assert "not UTF-8 text from line 2 (byte offset 12); save it as UTF-8" in str(refused.value)
+    assert "CP949" not in str(refused.value)
 
 
 @pytest.mark.parametrize(

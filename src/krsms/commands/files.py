@@ -22,6 +22,7 @@ import csv
 import io
 import json
 import os
+import re
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
@@ -41,8 +42,12 @@ from krsms.errors import KrSmsError, ValidationError
 from krsms.gateway import Recipient, RecipientOutcome, SendStatus
 from krsms.text import normalize_number
 
-NUMBER_COLUMNS = ("number", "phone", "recipient", "to")
-"""CSV header names accepted for the phone number column (first match wins)."""
+NUMBER_COLUMNS = (
+    "number", "phone", "phone_number", "mobile", "recipient", "to",
+    "전화번호", "휴대폰", "휴대폰번호", "핸드폰", "핸드폰번호", "연락처", "수신번호", "수신자번호",
+)  # fmt: skip
+"""CSV header names accepted for the phone number column, whatever their case, spaces,
+``_`` or ``-`` (``Phone Number``, ``휴대폰 번호``); the first match wins."""
 TEXT_COLUMN = "text"
 SUBJECT_COLUMN = "subject"
 RESULT_FIELDS = ("reference", "number", "status", "request_id", "code", "detail")
@@ -82,11 +87,43 @@ def _file_problems(path: Path) -> Iterator[None]:
     try:
         yield
     except UnicodeDecodeError as error:
-        raise BadFileError(path, f"not UTF-8 text ({error.reason}); save it as UTF-8") from error
+        raise BadFileError(path, _not_utf8(path, error)) from error
     except OSError as error:
         raise BadFileError(path, error.strerror or str(error)) from error
     except csv.Error as error:
         raise BadFileError(path, f"not readable as CSV: {error}") from error
+
+
+def _not_utf8(path: Path, error: UnicodeDecodeError) -> str:
+    """Where the file stops being UTF-8, and what it probably is: Korean Excel saves CSV as
+    CP949 (EUC-KR) unless told otherwise."""
+    try:
+        found = _first_undecodable_line(path)
+    except OSError:
+        found = None
+    if found is None:
+        return f"not UTF-8 text ({error.reason}); save it as UTF-8"
+    line_number, offset, line = found
+    where = f"not UTF-8 text from line {line_number} (byte offset {offset})"
+    try:
+        line.decode("cp949")
+    except UnicodeDecodeError:
+        return f"{where}; save it as UTF-8"
+    return f"{where}: it looks like CP949 (EUC-KR), Korean Excel's default; save it as UTF-8 (Excel: 'CSV UTF-8')"
+
+
+def _first_undecodable_line(path: Path) -> tuple[int, int, bytes] | None:
+    """Line number, file offset and bytes of the first line that is not UTF-8 (a line break
+    never falls inside a UTF-8 character, so lines can be checked one by one)."""
+    offset = 0
+    with path.open("rb") as raw:
+        for line_number, line in enumerate(raw, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                return line_number, offset + error.start, line
+            offset += len(line)
+    return None
 
 
 def _is_csv(path: Path) -> bool:
@@ -114,7 +151,8 @@ def _recipients_from_csv(path: Path, *, template_parameters: bool) -> Iterator[R
         if number_column is None:
             raise ValidationError(
                 "recipients file",
-                f"{path.name} has no number column",
+                f"{path.name} has no number column: name it one of {', '.join(NUMBER_COLUMNS)} "
+                f"(its columns: {', '.join(header)})",
                 limit=f"one of {', '.join(NUMBER_COLUMNS)}",
                 value=",".join(header),
             )
@@ -156,9 +194,17 @@ class _Columns(NamedTuple):
 
 def _columns(header: list[str]) -> _Columns:
     """The number, text and subject columns of a header, and the rest."""
-    number = next((name for name in header if name.lower() in NUMBER_COLUMNS), None)
+    number = next((name for name in header if _column_key(name) in _NUMBER_KEYS), None)
     text, subject = _column(header, TEXT_COLUMN), _column(header, SUBJECT_COLUMN)
     return _Columns(number, text, subject, [name for name in header if name not in (number, text, subject)])
+
+
+def _column_key(name: str) -> str:
+    """A column name as matched: lower case, without spaces, ``_`` and ``-``."""
+    return re.sub(r"[\s_-]", "", name.lower())
+
+
+_NUMBER_KEYS = frozenset(_column_key(name) for name in NUMBER_COLUMNS)
 
 
 def _column(header: list[str], name: str) -> str | None:
