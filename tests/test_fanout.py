@@ -635,7 +635,18 @@ async def test_plan_batches_like_a_send_without_sending() -> None:
     assert [outcome.index for outcome in plan.invalid] == [250]
     assert plan.requests == {MessageKind.SMS: 3, MessageKind.LMS: 1}
     assert plan.total_requests == 4
+    assert plan.invalid_count == 1
     assert gateway.requests == []
+
+
+async def test_a_plan_keeps_the_first_invalid_recipients_asked_and_counts_them_all() -> None:
+    gateway = FakeGateway(batch_size=100)
+    recipients = [f"bad-{position}" for position in range(50)] + list(numbers(10))
+    plan = await gateway.plan(message(), recipients, max_invalid=5)
+    assert [outcome.index for outcome in plan.invalid] == [0, 1, 2, 3, 4]
+    assert (plan.invalid_count, plan.recipients, plan.total_requests) == (50, 60, 1)
+    with pytest.raises(ValidationError, match="max_invalid"):
+        await gateway.plan(message(), recipients, max_invalid=-1)
 
 
 def test_a_recipient_reference_comes_back_with_its_outcome() -> None:

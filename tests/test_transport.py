@@ -528,6 +528,7 @@ async def test_a_send_cancelled_while_waiting_for_a_slot_has_not_arrived() -> No
             lambda: SensGateway(access_key="a", secret_key=" SECRET-HEADER-KEY", service_id="ncp:sms:kr:1:x"),
             "secret_key",
         ),
+        (lambda: SensGateway(access_key="a", secret_key="s", service_id="ncp:sms:kr:1:x\n"), "service_id"),
         (lambda: NhnGateway(app_key="SECRET-APP-KEY\r\n"), "app_key"),
         (lambda: NhnGateway(app_key=""), "app_key"),
         (lambda: NhnGateway(app_key="k", secret_key="SECRET-\tHEADER-KEY"), "secret_key"),

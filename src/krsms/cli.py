@@ -46,6 +46,13 @@ RESERVE_AT_FORMATS = ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "
 """What ``--reserve-at`` accepts: Asia/Seoul wall-clock times, whatever the typer version."""
 
 
+def _finite(value: float | None) -> float | None:
+    """Refuse ``nan`` and ``inf`` (``--requests-per-second``, ``demo --latency``)."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter("must be a finite number")
+    return value
+
+
 def _print_version(asked: bool) -> None:
     if asked:
         from krsms import __version__
@@ -127,7 +134,9 @@ def demo(
     recipients: int = typer.Option(
         3000, min=10, max=200_000, help="Campaign recipients per provider (plus an MMS to 5 and a reservation)."
     ),
-    latency: float = typer.Option(0.02, min=0.0, help="Seconds of emulated provider latency per request."),
+    latency: float = typer.Option(
+        0.02, min=0.0, max=60.0, callback=_finite, help="Seconds of emulated provider latency per request."
+    ),
 ) -> None:
     """Send a realistic campaign through both gateways against the embedded emulator."""
     from rich.console import Console
@@ -150,11 +159,51 @@ APP_KEY = typer.Option(None, envvar="KRSMS_NHN_APP_KEY", show_envvar=True, show_
 NHN_SECRET_KEY = typer.Option(None, envvar="KRSMS_NHN_SECRET_KEY", show_envvar=True, show_default=False)
 
 
-def _print_error(console: Console, error: object) -> None:
-    """``error: <message>``, the message shown as is: file names may look like rich markup."""
+def _print_error(error: object, *, provider: str | None = None) -> None:
+    """``error: <message>`` on stderr, the message shown as is (file names may look like rich
+    markup); a :class:`~krsms.ValidationError` of an option is named by its flag."""
+    from rich.console import Console
     from rich.text import Text
 
-    console.print(Text.assemble(("error:", "red"), f" {error}"), soft_wrap=True)
+    Console(stderr=True).print(Text.assemble(("error:", "red"), f" {_in_flags(error, provider)}"), soft_wrap=True)
+
+
+def _note(text: str) -> None:
+    """A ``warning:`` or ``interrupted:`` line, on stderr like errors, shown as is."""
+    from rich.console import Console
+    from rich.text import Text
+
+    Console(stderr=True).print(Text(text), soft_wrap=True)
+
+
+_FLAGS = {
+    "sender": "--sender",
+    "text": "--text",
+    "subject": "--subject",
+    "template_id": "--template-id",
+    "reserve_at": "--reserve-at",
+    "advertisement": "--advertisement",
+    "max_concurrency": "--max-concurrency",
+    "requests_per_second": "--requests-per-second",
+    "access_key": "--access-key (KRSMS_SENS_ACCESS_KEY)",
+    "service_id": "--service-id (KRSMS_SENS_SERVICE_ID)",
+    "app_key": "--app-key (KRSMS_NHN_APP_KEY)",
+}
+"""The options behind the fields the SDK's validation errors name."""
+_SECRET_KEY_FLAGS = {
+    "sens": "--secret-key (KRSMS_SENS_SECRET_KEY)",
+    "nhn": "--nhn-secret-key (KRSMS_NHN_SECRET_KEY)",
+}
+
+
+def _in_flags(error: object, provider: str | None) -> str:
+    """``error``'s message, naming the command-line option instead of the SDK field it checked."""
+    from krsms.errors import ValidationError
+
+    if not isinstance(error, ValidationError):
+        return str(error)
+    flag = _SECRET_KEY_FLAGS.get(provider or "") if error.field == "secret_key" else _FLAGS.get(error.field)
+    return f"{flag}: {error.problem}" if flag else str(error)
 
 
 def _check_unused_columns(console: Console, text: str, columns: list[str]) -> None:
@@ -167,19 +216,11 @@ def _check_unused_columns(console: Console, text: str, columns: list[str]) -> No
     expected = [column for column in columns if f"{{{column}}}" in text or f"##{column}##" in text]
     if expected:
         _print_error(
-            console,
             f"--text uses {', '.join(expected)} but nothing fills placeholders: columns fill the ##key## "
             "placeholders of an NHN template (--template-id); otherwise give each row its text in a 'text' column",
         )
         raise typer.Exit(2)
     console.print(Text(f"note: columns {', '.join(columns)} are not sent (they fill NHN template placeholders)"))
-
-
-def _finite_rate(value: float | None) -> float | None:
-    """Refuse ``nan`` and ``inf`` as ``--requests-per-second``."""
-    if value is not None and not math.isfinite(value):
-        raise typer.BadParameter("must be a finite number")
-    return value
 
 
 def _credentials(provider: str, *, required: bool, **keys: str | None) -> Credentials:
@@ -218,9 +259,7 @@ def send(
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and show the batches; send nothing."),
     base_url: str | None = typer.Option(None, help="Provider base URL (e.g. the emulator's http://127.0.0.1:8888)."),
     max_concurrency: int = typer.Option(8, min=1, help="Requests in flight at once."),
-    requests_per_second: float | None = typer.Option(
-        None, callback=_finite_rate, help="Cap on send requests per second."
-    ),
+    requests_per_second: float | None = typer.Option(None, callback=_finite, help="Cap on send requests per second."),
     access_key: str | None = ACCESS_KEY,
     secret_key: str | None = SECRET_KEY,
     service_id: str | None = SERVICE_ID,
@@ -229,7 +268,6 @@ def send(
 ) -> None:
     """Bulk send from a file, with a progress bar and a crash-safe results file."""
     from rich.console import Console
-    from rich.text import Text
 
     from krsms.commands import files
     from krsms.commands import send as sending
@@ -269,35 +307,36 @@ def send(
         ) as gateway:
             if dry_run:
                 plan = await sending.dry_run(gateway, message, recipients_file, console)
-                return 0 if not plan.invalid else 1
+                return 0 if not plan.invalid_count else 1
             progress = await sending.send_file(
                 gateway, message, recipients_path=recipients_file, results_path=results, resume=resume, console=console
             )
             console.print(sending.summary(progress, provider=provider, results_path=results))
             if sending.stopped_by_fatal_error(progress):
-                _print_error(console, f"{progress.error}; once fixed, run again with --resume to send the rest")
+                _print_error(f"{progress.error}; once fixed, run again with --resume to send the rest")
             return sending.exit_code(progress)
 
     try:
         files.check_recipients_path(recipients_file)
         if not text and template_id is None and not files.carries_text(recipients_file):
-            _print_error(console, f"--text is required: {recipients_file} has no 'text' column (or use --template-id)")
+            _print_error(f"--text is required: {recipients_file} has no 'text' column (or use --template-id)")
             raise typer.Exit(2)
         if template_id is None:
             _check_unused_columns(console, text, files.parameter_columns(recipients_file))
         if not files.has_recipients(recipients_file):
-            console.print(Text(f"warning: {recipients_file} has no recipients; nothing to send"), soft_wrap=True)
+            _note(f"warning: {recipients_file} has no recipients; nothing to send")
             raise typer.Exit(1)
         if not dry_run:
             files.check_results_path(results, recipients_file, resume=resume)
         code = asyncio.run(run())
     except KrSmsError as error:
-        _print_error(console, error)
+        _print_error(error, provider=provider)
         raise typer.Exit(2) from None
     except (KeyboardInterrupt, asyncio.CancelledError) as interruption:
-        console.print(
-            Text(f"interrupted: settled recipients are in {results}; run again with --resume"), soft_wrap=True
-        )
+        if dry_run:
+            _note("interrupted: nothing was sent (a dry run)")
+        else:
+            _note(f"interrupted: settled recipients are in {results}; run again with --resume")
         interrupted = isinstance(interruption, KeyboardInterrupt) or signal.SIGINT in received
         raise typer.Exit(130 if interrupted else 143) from None
     raise typer.Exit(code)
@@ -381,7 +420,7 @@ def status(
     try:
         code = asyncio.run(run())
     except KrSmsError as error:
-        _print_error(console, error)
+        _print_error(error, provider=provider)
         raise typer.Exit(2) from None
     raise typer.Exit(code)
 

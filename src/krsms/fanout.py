@@ -376,30 +376,38 @@ class BatchingGateway(AsyncClosing):
             async for report in reports:
                 yield report
 
-    async def plan(self, message: Message, recipients: RecipientSource | None = None) -> SendPlan:
+    async def plan(
+        self, message: Message, recipients: RecipientSource | None = None, *, max_invalid: int | None = None
+    ) -> SendPlan:
         """Validate and batch like :meth:`send_stream` without sending anything.
 
         ``recipients`` defaults to ``message.recipients``. Problems of the message alone raise
         :class:`krsms.ValidationError`; invalid recipients are listed in the plan, with what a
-        recipient could have brought itself (a subject, a text) among their reasons.
+        recipient could have brought itself (a subject, a text) among their reasons. A
+        ``max_invalid`` keeps only the first that many of them (``invalid_count`` counts them
+        all): a plan of a file of any length then stays small.
         """
+        if max_invalid is not None and max_invalid < 0:
+            raise errors.ValidationError("max_invalid", "must not be negative", limit=">= 0", value=max_invalid)
         self.check_message(message)
         source = message.recipients if recipients is None else recipients
         batcher = self._batcher(message)
         requests: dict[MessageKind, int] = {}
         invalid: list[RecipientOutcome] = []
-        count = 0
+        count = invalid_count = 0
         async for entry in _Entries(self._resolve_chunks(RecipientResolver(message, self.rules), source)):
             count += 1
             if isinstance(entry, RecipientOutcome):
-                invalid.append(entry)
+                invalid_count += 1
+                if max_invalid is None or len(invalid) < max_invalid:
+                    invalid.append(entry)
                 continue
             batch = batcher.add(*entry)
             if batch is not None:
                 requests[batch.kind] = requests.get(batch.kind, 0) + 1
         for batch in batcher.flush():
             requests[batch.kind] = requests.get(batch.kind, 0) + 1
-        return SendPlan(recipients=count, invalid=tuple(invalid), requests=requests)
+        return SendPlan(recipients=count, invalid=tuple(invalid), requests=requests, invalid_count=invalid_count)
 
     async def _resolve_chunks(
         self, resolver: RecipientResolver, recipients: RecipientSource

@@ -210,9 +210,12 @@ class SendPlan:
     recipients: int
     """Recipients read."""
     invalid: tuple[RecipientOutcome, ...]
-    """Recipients that would be NOT_SENT for failing validation, with the reason."""
+    """Recipients that would be NOT_SENT for failing validation, with the reason (the first
+    ``max_invalid`` of them when :meth:`SmsGateway.plan` was given a cap)."""
     requests: dict[MessageKind, int]
     """Send requests the batches need, per kind."""
+    invalid_count: int = attrs.field(default=attrs.Factory(lambda plan: len(plan.invalid), takes_self=True))
+    """Recipients that would fail validation, all of them (``invalid`` may keep fewer)."""
 
     @property
     def total_requests(self) -> int:
@@ -393,9 +396,12 @@ class SmsGateway(Protocol):
         batches in flight, as many buffered, and one read ahead from a sync source."""
         ...
 
-    async def plan(self, message: Message, recipients: RecipientSource | None = None) -> SendPlan:
+    async def plan(
+        self, message: Message, recipients: RecipientSource | None = None, *, max_invalid: int | None = None
+    ) -> SendPlan:
         """Validate and batch like :meth:`send_stream` without any network call (a dry run):
-        recipients read, invalid ones with the reason, requests per kind."""
+        recipients read, invalid ones with the reason (the first ``max_invalid`` kept, all
+        counted), requests per kind."""
         ...
 
     async def upload_image(self, content: bytes, *, file_name: str) -> UploadedImage:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import json
 import os
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
+from krsms import SensGateway
 from krsms.cli import app
 from krsms.emulator import (
     DEMO_NHN_APP_KEY,
@@ -316,7 +318,25 @@ def test_status_of_a_reserved_sens_request_says_when_it_goes_out(tmp_path: Path,
         env={**SENS_ENV, "COLUMNS": "300"},
     )
     assert outcome.exit_code == 0, outcome.output
-    assert f"is reserved for {at} Asia/Seoul (READY)" in outcome.output
+    assert f"reserved for {at} Asia/Seoul: waiting to go out" in outcome.output
+
+    async def cancel() -> None:
+        async with SensGateway(
+            access_key=DEMO_SENS_ACCESS_KEY,
+            secret_key=DEMO_SENS_SECRET_KEY,
+            service_id=DEMO_SENS_SERVICE_ID,
+            base_url=server.base_url,
+        ) as sens:
+            await sens.cancel_reservation(request_id)
+
+    asyncio.run(cancel())
+    outcome = runner.invoke(
+        app,
+        ["status", request_id, "--provider", "sens", "--base-url", server.base_url],
+        env={**SENS_ENV, "COLUMNS": "300"},
+    )
+    assert outcome.exit_code == 0, outcome.output
+    assert f"reserved for {at} Asia/Seoul: cancelled; nothing was sent (CANCELED)" in outcome.output
 
 
 def test_a_past_reservation_is_refused_before_the_results_file_is_made(tmp_path: Path) -> None:
@@ -328,7 +348,7 @@ def test_a_past_reservation_is_refused_before_the_results_file_is_made(tmp_path:
         env=SENS_ENV,
     )  # fmt: skip
     assert outcome.exit_code == 2, outcome.output
-    assert "reserve_at: is in the past" in outcome.output
+    assert "error: --reserve-at: is in the past" in outcome.output
     assert not results.exists()
 
 

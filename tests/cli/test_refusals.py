@@ -60,7 +60,7 @@ def test_a_lone_results_header_holds_no_results(tmp_path: Path, recipients: Path
     results.write_text("reference,number,status,request_id,code,detail\r\n", encoding="utf-8")
     outcome = send(recipients, "--results", str(results), "--requests-per-second", "0")
     assert outcome.exit_code == 2, outcome.output
-    assert "requests_per_second" in outcome.output  # the gateway's refusal, not the file's
+    assert "error: --requests-per-second: must be positive" in outcome.output  # the gateway's, not the file's
 
 
 def test_resume_without_a_results_file_has_nothing_to_resume(tmp_path: Path, recipients: Path) -> None:
@@ -223,3 +223,78 @@ def test_a_results_file_must_be_csv_or_json_lines(tmp_path: Path, recipients: Pa
     outcome = send(recipients, "--results", str(tmp_path / "results.txt"))
     assert outcome.exit_code == 2, outcome.output
     assert "results are written as .csv or .jsonl" in outcome.output
+
+
+def test_errors_and_warnings_go_to_stderr(tmp_path: Path, recipients: Path) -> None:
+    outcome = send(recipients, "--results", str(tmp_path / "results.txt"))
+    assert outcome.exit_code == 2, outcome.output
+    assert "error:" in outcome.stderr
+    assert "error:" not in outcome.stdout
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    warned = send(empty)
+    assert "warning:" in warned.stderr
+    assert "warning:" not in warned.stdout
+
+
+@pytest.mark.parametrize(
+    ("provider", "env", "flag"),
+    [
+        ("sens", {**SENS_ENV, "KRSMS_SENS_SECRET_KEY": "SECRET-VALUE\n"}, "--secret-key (KRSMS_SENS_SECRET_KEY)"),
+        ("sens", {**SENS_ENV, "KRSMS_SENS_SERVICE_ID": "ncp:sms:kr:1:x "}, "--service-id (KRSMS_SENS_SERVICE_ID)"),
+        ("nhn", {"KRSMS_NHN_APP_KEY": "SECRET-VALUE\r\n"}, "--app-key (KRSMS_NHN_APP_KEY)"),
+        (
+            "nhn",
+            {"KRSMS_NHN_APP_KEY": "app", "KRSMS_NHN_SECRET_KEY": " SECRET-VALUE"},
+            "--nhn-secret-key (KRSMS_NHN_SECRET_KEY)",
+        ),
+    ],
+)
+def test_a_key_with_stray_whitespace_is_named_by_its_flag_never_shown(
+    tmp_path: Path, recipients: Path, provider: str, env: dict[str, str], flag: str
+) -> None:
+    command = ["send", str(recipients), "--provider", provider, "--sender", "0212345678", "--text", "안녕",
+               "--base-url", NOWHERE, "--results", str(tmp_path / "results.csv")]  # fmt: skip
+    outcome = runner.invoke(app, command, env={**env, "COLUMNS": "300"})
+    assert outcome.exit_code == 2, outcome.output
+    assert f"error: {flag}: is empty, or has whitespace" in outcome.output
+    assert "SECRET-VALUE" not in outcome.output
+
+
+def test_a_bad_sender_is_named_by_its_flag(tmp_path: Path, recipients: Path) -> None:
+    command = ["send", str(recipients), "--provider", "sens", "--sender", "12", "--text", "안녕",
+               "--base-url", NOWHERE, "--results", str(tmp_path / "results.csv")]  # fmt: skip
+    outcome = runner.invoke(app, command, env={**SENS_ENV, "COLUMNS": "300"})
+    assert outcome.exit_code == 2, outcome.output
+    assert "error: --sender: " in outcome.output
+
+
+def test_a_dry_run_lists_twenty_invalid_rows_and_counts_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "numbers.txt"
+    path.write_text("".join(f"bad-{row}\n" for row in range(30)) + "01010000001\n", encoding="utf-8")
+    outcome = send(path, "--dry-run")
+    assert outcome.exit_code == 1, outcome.output
+    assert "line 20:" in outcome.output
+    assert "line 21:" not in outcome.output
+    assert "... and 10 more" in outcome.output
+    assert "│         31 │      30 │" in outcome.output
+
+
+def test_an_interrupted_dry_run_says_nothing_was_sent(recipients: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from krsms.commands import send as sending
+
+    async def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sending, "dry_run", interrupted)
+    outcome = send(recipients, "--dry-run")
+    assert outcome.exit_code == 130, outcome.output
+    assert "interrupted: nothing was sent (a dry run)" in outcome.stderr
+    assert "--resume" not in outcome.output
+
+
+@pytest.mark.parametrize("latency", ["inf", "nan", "61"])
+def test_the_demo_refuses_a_latency_it_could_never_finish(latency: str) -> None:
+    outcome = runner.invoke(app, ["demo", "--latency", latency])
+    assert outcome.exit_code == 2, outcome.output
+    assert "Traceback" not in outcome.output

@@ -31,6 +31,9 @@ from krsms.gateway import Message, Recipient, SendPlan, SendProgress, SendReport
 from krsms.text import normalize_number
 
 PROVIDERS = ("sens", "nhn")
+SHOWN_INVALID = 20
+"""Invalid recipients a dry run lists (and keeps: a file of a million bad rows stays small);
+the rest are counted."""
 DRAIN_SECONDS = 8.0
 """On Ctrl-C or SIGTERM, how long requests already sent get to finish, so their outcome is
 known: under the 10 seconds ``docker stop`` waits before it kills (a kill is safe too, the
@@ -133,19 +136,21 @@ async def dry_run(gateway: BatchingGateway, message: Message, recipients_path: P
     counter = _DuplicateCounter()
     with_parameters = message.template_id is not None
     plan = await gateway.plan(
-        message, counter.watch(read_recipients(recipients_path, template_parameters=with_parameters))
+        message,
+        counter.watch(read_recipients(recipients_path, template_parameters=with_parameters)),
+        max_invalid=SHOWN_INVALID,
     )
     table = Table(title=f"Dry run: {gateway.provider.upper()} ({gateway.batch_size} recipients a request)")
     table.add_column("recipients", justify="right")
     table.add_column("invalid", justify="right")
     for kind in plan.requests:
         table.add_column(f"{kind.value} requests", justify="right")
-    table.add_row(str(plan.recipients), str(len(plan.invalid)), *(str(count) for count in plan.requests.values()))
+    table.add_row(str(plan.recipients), str(plan.invalid_count), *(str(count) for count in plan.requests.values()))
     console.print(table)
-    for outcome in plan.invalid[:20]:
+    for outcome in plan.invalid:
         console.print(f"  line {outcome.recipient.reference}: {outcome.detail}", markup=False)
-    if len(plan.invalid) > 20:
-        console.print(f"  ... and {len(plan.invalid) - 20} more")
+    if plan.invalid_count > len(plan.invalid):
+        console.print(f"  ... and {plan.invalid_count - len(plan.invalid)} more")
     if counter.duplicates:
         console.print(
             f"duplicates: {counter.duplicates} of these recipients have a number listed earlier (not removed)"

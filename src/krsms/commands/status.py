@@ -8,6 +8,7 @@ from rich.text import Text
 from krsms.errors import NotFoundError
 from krsms.gateway import DeliveryResult, DeliveryStatus, SmsGateway
 from krsms.sens.gateway import SensGateway
+from krsms.sens.models import ReserveStatus
 
 _STYLES = {
     DeliveryStatus.DELIVERED: "green",
@@ -45,8 +46,17 @@ async def reservation_note(gateway: SmsGateway, request_id: str) -> str | None:
         reservation = await gateway.client.reservation_status(request_id)
     except NotFoundError:
         return None
-    moment = reservation.reserve_time.strftime("%Y-%m-%d %H:%M")
-    return (
-        f"sens: request {request_id} is reserved for {moment} {reservation.reserve_time_zone} "
-        f"({reservation.reserve_status.value}); its messages are listed once it is sent"
-    )
+    moment = f"{reservation.reserve_time.strftime('%Y-%m-%d %H:%M')} {reservation.reserve_time_zone}"
+    status = reservation.reserve_status
+    return f"sens: request {request_id}, reserved for {moment}: {_RESERVATION_STATES[status]} ({status.value})"
+
+
+_RESERVATION_STATES = {
+    ReserveStatus.READY: "waiting to go out; its messages are listed once it is sent",
+    ReserveStatus.PROCESSING: "going out now; its messages are listed shortly",
+    ReserveStatus.DONE: "sent; its messages are not listed yet, look again shortly",
+    ReserveStatus.CANCELED: "cancelled; nothing was sent",
+    ReserveStatus.FAIL: "its send request failed at SENS; nothing was sent",
+    ReserveStatus.STALE: "its send request failed at SENS (timed out); nothing was sent",
+}
+"""What each S5 ``reserveStatus`` means for the recipients."""

@@ -81,6 +81,7 @@ class SensClient(AsyncClosing):
     ):
         check_credential("access_key", access_key)
         check_credential("secret_key", secret_key)
+        check_credential("service_id", service_id)  # it goes into every path: a stray newline would 404
         self.service_id = service_id
         """The SENS project's service id, from the console."""
         self._prefix = base_url.rstrip("/") + API_PREFIX + quote(service_id, safe=":")
