@@ -82,7 +82,7 @@ def test_emoji_is_rejected_with_its_position() -> None:
 
 @given(st.text(max_size=50))
 def test_text_is_either_sendable_or_a_validation_error(text: str) -> None:
-    if text and not unencodable_characters(text):
+    if text.strip() and not unencodable_characters(text):
         check_body(text, MessageKind.AUTO)
     else:
         with pytest.raises(ValidationError) as caught:
@@ -90,9 +90,10 @@ def test_text_is_either_sendable_or_a_validation_error(text: str) -> None:
         assert caught.value.field == "text"
 
 
-def test_empty_text_is_refused() -> None:
-    with pytest.raises(ValidationError, match="must not be empty"):
-        check_body("", MessageKind.SMS)
+@pytest.mark.parametrize("text", ["", " ", "\n\t ", "\u3000"])
+def test_empty_or_blank_text_is_refused(text: str) -> None:
+    with pytest.raises(ValidationError, match="must not be empty or blank"):
+        check_body(text, MessageKind.SMS)
 
 
 @pytest.mark.parametrize(

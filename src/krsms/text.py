@@ -123,8 +123,9 @@ def choose_kind(
 
 def check_body(text: str, kind: MessageKind, *, field: str = "text", limits: TextLimits = STANDARD_LIMITS) -> None:
     """Raise ValidationError unless ``text`` can be sent as ``kind`` (AUTO is resolved first)."""
-    if not text:
-        raise ValidationError(field, "must not be empty", limit="at least 1 character", value=text)
+    if not text.strip():
+        # A blank text is a mistake (an empty cell, a template variable never filled), not a message.
+        raise ValidationError(field, "must not be empty or blank", limit="a visible character", value=text)
     size = len(encode(text, field=field))
     if kind is MessageKind.AUTO:
         kind = MessageKind.SMS if size <= limits.sms_bytes else MessageKind.LMS

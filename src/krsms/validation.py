@@ -258,7 +258,7 @@ class RecipientResolver:
 
 
 def _check_has_subject(message: Message, recipient: Recipient, kind: MessageKind, *, field: str) -> None:
-    if message.template_id is None and not message.subject_for(recipient):
+    if message.template_id is None and not (message.subject_for(recipient) or "").strip():
         raise ValidationError(
             "subject",
             f"{field} is sent as {kind.value}, which needs a subject with this provider",

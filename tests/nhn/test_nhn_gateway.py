@@ -93,6 +93,10 @@ async def test_an_lms_without_a_subject_is_refused_before_sending(nhn: NhnGatewa
     assert refused.value.field == "subject"
     assert len(app.state.ledger) == 0
 
+    blank = Message(sender=SENDER, text=long_text, subject="  ", recipients=["01000000001"])
+    with pytest.raises(ValidationError, match="needs a subject"):
+        await nhn.send(blank)
+
     own_subjects = Message(sender=SENDER, text=long_text, recipients=[Recipient(number="01000000001", subject="제목")])
     assert (await nhn.send(own_subjects)).all_accepted
 
