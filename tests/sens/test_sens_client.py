@@ -868,3 +868,58 @@ async def test_s3_a_window_mixing_naive_and_aware_times_is_refused_first(window:
     assert caught.value.limit == "start and end both naive or both aware"
     assert caught.value.value == f"{start.isoformat()} to {end.isoformat()}"
     assert "naive" in str(caught.value)
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "refused"),
+    [
+        # Clocks go back an hour on 2024-11-03: midnight to midnight is 25 real hours.
+        (datetime(2024, 11, 3, tzinfo=NEW_YORK), datetime(2024, 11, 4, tzinfo=NEW_YORK), True),
+        # And forward on 2024-03-10: midnight to 00:30 the next day is 23.5 real hours.
+        (datetime(2024, 3, 10, tzinfo=NEW_YORK), datetime(2024, 3, 11, 0, 30, tzinfo=NEW_YORK), False),
+    ],
+)
+async def test_s3_a_window_across_a_clock_change_is_measured_in_real_time(
+    start: datetime, end: datetime, refused: bool
+) -> None:
+    query = MessageQuery(complete_start_time=start, complete_end_time=end)
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.get(f"{SERVICE}/messages").respond(200, json=LIST_PAGE)
+        async with SensClient(access_key=ACCESS_KEY, secret_key=SECRET_KEY, service_id=SERVICE_ID) as sens:
+            if refused:
+                with pytest.raises(errors.ValidationError, match="longer than 1 day"):
+                    await sens.list_messages(query)
+            else:
+                await sens.list_messages(query)
+    assert route.called is not refused
+
+
+@pytest.mark.parametrize("count", [0, 101])
+async def test_s1_refuses_a_send_without_1_to_100_messages(count: int) -> None:
+    request = SendRequest(
+        type=MessageType.SMS,
+        from_="0212345678",
+        content="x",
+        messages=tuple(SendMessage(to=f"010{position:08d}") for position in range(count)),
+    )
+    with respx.mock(assert_all_mocked=True) as router:
+        async with SensClient(access_key=ACCESS_KEY, secret_key=SECRET_KEY, service_id=SERVICE_ID) as sens:
+            with pytest.raises(errors.ValidationError) as caught:
+                await sens.send(request)
+        assert not router.calls
+    assert (caught.value.field, caught.value.value) == ("messages", count)
+
+
+@pytest.mark.parametrize("page_size", [0, 101])
+async def test_s8_refuses_a_page_size_outside_1_to_100(page_size: int) -> None:
+    with respx.mock(assert_all_mocked=True) as router:
+        async with SensClient(access_key=ACCESS_KEY, secret_key=SECRET_KEY, service_id=SERVICE_ID) as sens:
+            with pytest.raises(errors.ValidationError) as caught:
+                await sens.list_unsubscribes(UnsubscribeQuery(page_size=page_size))
+            with pytest.raises(errors.ValidationError):
+                await anext(sens.iter_unsubscribes(UnsubscribeQuery(page_size=page_size)))
+        assert not router.calls
+    assert caught.value.field == "page_size"

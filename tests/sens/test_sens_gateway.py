@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -23,12 +24,13 @@ from krsms.emulator import (
     Faults,
     create_app,
 )
-from krsms.fanout import NOT_RECEIVED
+from krsms.fanout import NOT_RECEIVED, Batch
 from krsms.sens import SensGateway
 from krsms.sens.errors import ServiceNotFoundError
-from krsms.sens.models import FileReference, MessageType, SendMessage, SendRequest
+from krsms.sens.models import FileReference, MessageType, SendMessage, SendRequest, converter
 from krsms.testing import numbers
 from krsms.transport import NO_RETRIES
+from krsms.validation import RecipientResolver
 
 SEOUL = ZoneInfo("Asia/Seoul")
 SENDER = "02-1234-5678"
@@ -409,3 +411,61 @@ async def test_the_emulator_takes_an_inline_image_as_mms(sens: SensGateway, app:
     )
     assert result.status_code == "202"
     assert [delivery.kind for delivery in app.state.ledger] == ["MMS"]
+
+
+AD_TEXT = "(광고) 봄 세일\n무료수신거부 080-123-4567"
+WIRE_CASES = {
+    "plain SMS": Message(sender="0212345678", text="안녕", recipients=["01000000001", "01000000002"]),
+    "own texts and subjects, reserved": Message(
+        sender="15446859",
+        text="가" * 60,
+        subject="공지",
+        recipients=[
+            Recipient(number="01000000001", subject="다른 제목"),
+            Recipient(number="01000000002", text="나" * 60),
+            Recipient(number="01000000003", text="가" * 60),  # the default content: not repeated
+        ],
+        reserve_at=datetime.now(ZoneInfo("Asia/Seoul")) + timedelta(days=2),
+    ),
+    "own texts only": Message(
+        sender="0212345678",
+        text="",
+        recipients=[Recipient(number="01000000001", text="하나"), Recipient(number="01000000002", text="둘")],
+    ),
+    "MMS": Message(sender="0212345678", text="사진", subject="s", images=["F1"], recipients=["01000000001"]),
+    "international advertisement": Message(
+        sender="0212345678", text=AD_TEXT, advertisement=True, country_code="1", recipients=["2025550123"]
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(WIRE_CASES))
+async def test_the_body_sent_is_the_converters_body_of_the_typed_request(app: Starlette, case: str) -> None:
+    message = WIRE_CASES[case]
+    sent: list[bytes] = []
+
+    async def capture(request: httpx.Request) -> None:
+        sent.append(await request.aread())
+
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), event_hooks={"request": [capture]})
+    async with SensGateway(
+        access_key=DEMO_SENS_ACCESS_KEY,
+        secret_key=DEMO_SENS_SECRET_KEY,
+        service_id=DEMO_SENS_SERVICE_ID,
+        base_url="http://emulator",
+        http_client=client,
+        reconcile=False,
+    ) as sens:
+        report = await sens.send(message)
+        expected = converter.unstructure(sens.send_request(message, the_batch_of(sens, message)))
+    await client.aclose()
+    assert report.requests == 1
+    assert [json.loads(body) for body in sent] == [expected]
+
+
+def the_batch_of(sens: SensGateway, message: Message) -> Batch:
+    """The one batch a send of ``message`` makes, as the fan-out cuts it."""
+    resolver = RecipientResolver(message, sens.rules)
+    entries = [resolver.resolve(recipient, index) for index, recipient in enumerate(message.recipients)]
+    [kind] = {kind for _, kind in entries}
+    return Batch(kind=kind, indexes=tuple(range(len(entries))), recipients=tuple(r for r, _ in entries))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import AsyncIterator, Coroutine, Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -48,6 +48,11 @@ DEFAULT_BASE_URL = "https://sens.apigw.ntruss.com"
 """SENS's API gateway: scheme and host."""
 API_PREFIX = "/sms/v2/services/"
 """The API's path under the base URL; the service id follows it."""
+MAX_MESSAGES = 100
+"""``messages`` entries per send (S1)."""
+MAX_UNSUBSCRIBE_PAGE = 100
+"""Largest ``pageSize`` of the block-list look-up (S8; the document's "0 to 100", less the
+0 that would page forever)."""
 MAX_UNSUBSCRIBES_PER_CALL = 1000
 """Numbers per block-list register or delete call (S9, S10); longer lists go out in several
 calls."""
@@ -109,9 +114,20 @@ class SensClient(AsyncClosing):
         The request becomes its JSON body when called, so the typed recipients need not live
         through the network wait.
         """
-        return self._send(converter.unstructure(request))
+        return self.send_body(converter.unstructure(request))
 
-    async def _send(self, body: Any) -> SendResult:
+    async def send_body(self, body: Mapping[str, Any]) -> SendResult:
+        """S1 with the body already in its JSON form: what :meth:`send` sends for a
+        :class:`SendRequest` (a bulk send builds its ``messages`` entries directly).
+        ``messages`` must hold 1 to 100 entries (ValidationError before sending)."""
+        count = len(body.get("messages") or ())
+        if not 1 <= count <= MAX_MESSAGES:
+            raise ValidationError(
+                "messages",
+                f"holds {count} entries; SENS takes 1 to {MAX_MESSAGES}",
+                limit=f"1-{MAX_MESSAGES}",
+                value=count,
+            )
         response = await self.transport.request("POST", self._url("/messages"), json=body, idempotent=False)
         return self._parse(response, SendResult)
 
@@ -200,7 +216,14 @@ class SensClient(AsyncClosing):
     # -- S8/S9/S10 ------------------------------------------------------------------------
 
     async def list_unsubscribes(self, query: UnsubscribeQuery | None = None) -> list[Unsubscribe]:
-        """S8 ``GET /unsubscribes``: one page of the 080 block list."""
+        """S8 ``GET /unsubscribes``: one page of the 080 block list (``page_size`` 1 to 100)."""
+        if query is not None and query.page_size is not None and not 1 <= query.page_size <= MAX_UNSUBSCRIBE_PAGE:
+            raise ValidationError(
+                "page_size",
+                f"must be 1 to {MAX_UNSUBSCRIBE_PAGE}",
+                limit=f"1-{MAX_UNSUBSCRIBE_PAGE}",
+                value=query.page_size,
+            )
         params = self._query(query) if query is not None else None
         response = await self.transport.request("GET", self._url("/unsubscribes"), params=params)
         return self._parse(response, list[Unsubscribe])
@@ -208,7 +231,7 @@ class SensClient(AsyncClosing):
     async def iter_unsubscribes(self, query: UnsubscribeQuery | None = None) -> AsyncIterator[Unsubscribe]:
         """Every blocked number, page after page until a page comes back short."""
         query = query or UnsubscribeQuery()
-        page_size = query.page_size or 100
+        page_size = MAX_UNSUBSCRIBE_PAGE if query.page_size is None else query.page_size
         page_index = query.page_index or 0
         while True:
             page = await self.list_unsubscribes(attrs.evolve(query, page_index=page_index, page_size=page_size))
@@ -293,9 +316,10 @@ def check_message_query(query: MessageQuery) -> None:
                 limit="start and end both naive or both aware",
                 value=f"{start.isoformat()} to {end.isoformat()}",
             )
-        if end - start > widest:
+        span = _elapsed(start, end)
+        if span > widest:
             raise ValidationError(
-                f"{name}_end_time", f"the window is longer than {widest}", limit=str(widest), value=str(end - start)
+                f"{name}_end_time", f"the window is longer than {widest}", limit=str(widest), value=str(span)
             )
     largest = 1000 if query.request_id else 100
     if query.page_size is not None and not 1 <= query.page_size <= largest:
@@ -304,6 +328,15 @@ def check_message_query(query: MessageQuery) -> None:
 
 def _is_aware(moment: datetime) -> bool:
     return moment.utcoffset() is not None
+
+
+def _elapsed(start: datetime, end: datetime) -> timedelta:
+    """Real time from ``start`` to ``end``: aware ones are compared in UTC, as Python subtracts
+    two of one zone by their wall clocks (a window across a daylight-saving change would be
+    an hour off what SENS measures). Naive ones are Seoul time, which has no such change."""
+    if _is_aware(start):
+        return end.astimezone(timezone.utc) - start.astimezone(timezone.utc)
+    return end - start
 
 
 def _segment(value: str) -> str:

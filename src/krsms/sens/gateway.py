@@ -23,8 +23,9 @@ import time
 from collections import Counter, OrderedDict
 from collections.abc import Hashable, Iterator
 from datetime import datetime, timedelta, timezone
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
+import attrs
 import httpx
 
 from krsms import errors
@@ -40,7 +41,7 @@ from krsms.gateway import (
 )
 from krsms.images import check_jpeg
 from krsms.sens.auth import CLOCK_WINDOW_SECONDS
-from krsms.sens.client import DEFAULT_BASE_URL, SensClient
+from krsms.sens.client import DEFAULT_BASE_URL, MAX_MESSAGES, SensClient
 from krsms.sens.errors import ServiceNotFoundError
 from krsms.sens.models import (
     DEFAULT_TIME_ZONE,
@@ -54,6 +55,7 @@ from krsms.sens.models import (
     ReserveStatus,
     SendMessage,
     SendRequest,
+    converter,
 )
 from krsms.text import STANDARD_LIMITS, MessageKind, byte_length, normalize_number
 from krsms.transport import RetryPolicy, Timeouts
@@ -67,7 +69,7 @@ count or reservation horizon. Advertisements carry the notice the law asks, as S
 advertisement example does (``(광고) ... [무료 수신거부]080...``): SENS does not document
 refusing one without it, so the check keeps an SMS sent through SENS as lawful as one sent
 through NHN."""
-BATCH_SIZE = 100
+BATCH_SIZE = MAX_MESSAGES
 """``messages`` per send request."""
 RECONCILE_SLACK = timedelta(seconds=5)
 """Widens the look-up window around a lost batch: SENS's times, and the ``Date`` its clock
@@ -161,7 +163,7 @@ class SensGateway(BatchingGateway):
         """
         self._unsettled.set(attempt.key, _sorted_numbers(batch))
         try:
-            result = await self.client.send(self.send_request(message, batch))
+            result = await self.client.send_body(self._send_body(message, batch))
         except BaseException as error:
             if not _may_have_arrived(error):
                 self._unsettled.discard(attempt.key)
@@ -179,25 +181,42 @@ class SensGateway(BatchingGateway):
         return batch.outcomes(SendStatus.ACCEPTED, request_id=result.request_id)
 
     def send_request(self, message: Message, batch: Batch) -> SendRequest:
-        """The S1 body of one batch."""
-        kind = batch.kind
-        takes_subject = kind is not MessageKind.SMS
+        """The S1 body of one batch, typed (:meth:`send_batch` sends the same body, its
+        ``messages`` entries built as plain JSON values)."""
         content = _default_content(message, batch)
+        takes_subject = batch.kind is not MessageKind.SMS
+        messages = tuple(
+            SendMessage(
+                to=recipient.number,
+                content=recipient.text if recipient.text not in (None, content) else None,
+                subject=recipient.subject if takes_subject else None,
+            )
+            for recipient in batch.recipients
+        )
+        return attrs.evolve(self._shared_request(message, batch, content), messages=messages)
+
+    def _send_body(self, message: Message, batch: Batch) -> dict[str, Any]:
+        """:meth:`send_request`'s body in JSON form, without a ``SendMessage`` per recipient:
+        100 typed entries a request, built only to be converted at once, cost a tenth of a
+        bulk send's CPU. The tests compare the two."""
+        content = _default_content(message, batch)
+        takes_subject = batch.kind is not MessageKind.SMS
+        body: dict[str, Any] = converter.unstructure(self._shared_request(message, batch, content))
+        body["messages"] = [
+            _message_entry(recipient, content=content, takes_subject=takes_subject) for recipient in batch.recipients
+        ]
+        return body
+
+    def _shared_request(self, message: Message, batch: Batch, content: str) -> SendRequest:
+        """What every recipient of the batch shares, with no ``messages``."""
         return SendRequest(
-            type=MessageType(kind.value),
+            type=MessageType(batch.kind.value),
             content_type=ContentType.AD if message.advertisement else None,
             country_code=None if message.country_code == "82" else message.country_code,
             from_=normalize_number(message.sender, field="sender"),
-            subject=message.subject if takes_subject else None,
+            subject=message.subject if batch.kind is not MessageKind.SMS else None,
             content=content,
-            messages=tuple(
-                SendMessage(
-                    to=recipient.number,
-                    content=recipient.text if recipient.text not in (None, content) else None,
-                    subject=recipient.subject if takes_subject else None,
-                )
-                for recipient in batch.recipients
-            ),
+            messages=(),
             files=tuple(FileReference(file_id=image) for image in message.images) or None,
             reserve_time=message.reserve_at,
             reserve_time_zone=DEFAULT_TIME_ZONE if message.reserve_at else None,
@@ -383,6 +402,17 @@ def _same_kind(summary: MessageSummary, message: Message, batch: Batch) -> bool:
     """Whether a listed message has the batch's type (when listed) and content type."""
     content_type = ContentType.AD if message.advertisement else ContentType.COMM
     return summary.type in (None, batch.kind.value) and summary.content_type == content_type.value
+
+
+def _message_entry(recipient: Recipient, *, content: str, takes_subject: bool) -> dict[str, str]:
+    """One ``messages`` entry: what the converter writes for the ``SendMessage`` of
+    :meth:`SensGateway.send_request` (None fields left out)."""
+    entry = {"to": recipient.number}
+    if recipient.subject is not None and takes_subject:
+        entry["subject"] = recipient.subject
+    if recipient.text is not None and recipient.text != content:
+        entry["content"] = recipient.text
+    return entry
 
 
 def _default_content(message: Message, batch: Batch) -> str:
