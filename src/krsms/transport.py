@@ -327,7 +327,8 @@ class Transport:
     ``http_client`` is borrowed and never closed; without one the transport creates a client
     with ``timeouts`` and ``limits`` and closes it in :meth:`aclose`. ``max_concurrency``
     bounds the requests in flight (never above the owned pool's ``max_connections``, so
-    requests wait for a slot instead of timing out in the pool).
+    requests wait for a slot instead of timing out in the pool). ``headers`` go with every
+    request (a provider's documented ``Content-Type``), on top of the client's own.
     """
 
     def __init__(
@@ -342,6 +343,7 @@ class Transport:
         max_concurrency: int = 8,
         limits: Limits | None = None,
         redactor: Redactor | None = None,
+        headers: Mapping[str, str] | None = None,
     ):
         if max_concurrency < 1:
             raise errors.ValidationError("max_concurrency", "must be at least 1", limit=">= 1", value=max_concurrency)
@@ -352,6 +354,7 @@ class Transport:
         """Hides the provider's secrets in URLs and messages before they are logged or raised."""
         self._auth = auth
         self._error_parser = error_parser
+        self._headers = dict(headers) if headers else None
         timeouts = (
             Timeouts(connect=timeout, read=timeout, write=timeout, pool=timeout)
             if isinstance(timeout, (int, float))
@@ -492,6 +495,7 @@ class Transport:
                     url,
                     params=params,
                     json=json,
+                    headers=self._headers,
                     # Never: httpx would replay a send at another host with the keys' headers.
                     follow_redirects=False,
                     auth=self._auth or httpx.USE_CLIENT_DEFAULT,
@@ -567,6 +571,7 @@ class Transport:
                     method,
                     url,
                     params=params,
+                    headers=self._headers,
                     follow_redirects=False,
                     auth=self._auth or httpx.USE_CLIENT_DEFAULT,
                     timeout=self._request_timeout or httpx.USE_CLIENT_DEFAULT,

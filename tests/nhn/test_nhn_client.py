@@ -1620,6 +1620,26 @@ async def test_download_streams_the_csv_bytes(client: NhnClient, api: respx.Mock
     # respx matches decoded paths: only the raw path shows the id went out as one segment.
     assert route.calls.last.request.url.raw_path == f"{PREFIX}/download-reservations/D%2F1/download".encode()
     assert route.calls.last.request.headers["X-Secret-Key"] == SECRET_KEY
+    assert route.calls.last.request.headers["Content-Type"] == "application/json;charset=UTF-8"
+
+
+async def test_every_request_carries_the_documented_content_type(client: NhnClient, api: respx.MockRouter) -> None:
+    """The document gives ``Content-Type: application/json;charset=UTF-8`` for every endpoint,
+    look-ups included (httpx alone would send ``application/json``, and nothing on a GET)."""
+    sends = api.post(f"{PREFIX}/sender/sms").respond(200, text=SEND_ANSWER)
+    look_ups = api.get(f"{PREFIX}/sender/sms").respond(
+        200,
+        json={
+            "header": {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"},
+            "body": {"pageNum": 1, "pageSize": 15, "totalCount": 0, "data": []},
+        },
+    )
+    await client.send_sms(
+        SendRequest(body="본문", send_no="15446859", recipient_list=(SendRecipient(recipient_no="01000000000"),))
+    )
+    await client.list_sms(SendQuery(request_id="20180810100630ReZQ6KZzAH0"))
+    for route in (sends, look_ups):
+        assert route.calls.last.request.headers["Content-Type"] == "application/json;charset=UTF-8"
 
 
 async def test_opt_outs_are_registered_ten_numbers_a_request(client: NhnClient, api: respx.MockRouter) -> None:
@@ -1689,3 +1709,18 @@ async def test_a_send_drops_its_typed_request_before_the_network_wait(client: Nh
     del request
     assert alive() is None, "1,000 recipient models must not live through the request"
     assert (await pending).request_id == "20180810100630ReZQ6KZzAH0"
+
+
+@pytest.mark.parametrize("count", [0, 1001])
+async def test_a_send_without_1_to_1000_recipients_is_refused_before_sending(count: int) -> None:
+    request = SendRequest(
+        body="본문",
+        send_no="15446859",
+        recipient_list=tuple(SendRecipient(recipient_no=f"010{position:08d}") for position in range(count)),
+    )
+    with respx.mock(assert_all_mocked=True) as router:
+        async with NhnClient(app_key=APP_KEY, retry=NO_RETRIES) as nhn:
+            with pytest.raises(errors.ValidationError) as caught:
+                await nhn.send_sms(request)
+        assert not router.calls
+    assert (caught.value.field, caught.value.value) == ("recipient_list", count)

@@ -29,6 +29,8 @@ NHN_CLOUD_BASE_URL = "https://sms.api.nhncloudservice.com"
 """The base URL NHN's newer documents name; the same API. Pass it as ``base_url`` to use it."""
 API_PREFIX = "/sms/v2.2/appKeys/"
 """The API's path under the base URL; the appKey follows it."""
+CONTENT_TYPE = "application/json;charset=UTF-8"
+"""The ``Content-Type`` NHN's document gives for every request, look-ups included."""
 
 T = TypeVar("T")
 
@@ -80,6 +82,7 @@ class NhnApi:
             retry=retry,
             max_concurrency=max_concurrency,
             redactor=self.redact,
+            headers={"Content-Type": CONTENT_TYPE},
         )
         """Sends the requests: retries, the concurrency bound, typed errors."""
 

@@ -80,6 +80,8 @@ from krsms.transport import RetryPolicy, Timeouts
 
 T = TypeVar("T")
 
+MAX_RECIPIENTS = 1000
+"""``recipientList`` entries per send (N1, N4, N7, N10, N11)."""
 SMS_PATH = "/sender/sms"
 """N1 (send SMS) and N2 (list SMS), under the appKey."""
 MMS_PATH = "/sender/mms"
@@ -167,6 +169,14 @@ class NhnClient(AsyncClosing):
         return self._send(AD_MMS_PATH, self.api.dump(request))
 
     async def _send(self, path: str, body: Any) -> SendResult:
+        count = len(body.get("recipientList") or ())
+        if not 1 <= count <= MAX_RECIPIENTS:
+            raise ValidationError(
+                "recipient_list",
+                f"holds {count} recipients; NHN takes 1 to {MAX_RECIPIENTS} a send",
+                limit=f"1-{MAX_RECIPIENTS}",
+                value=count,
+            )
         return await self.api.call_data("POST", path, SendResult, json=body, idempotent=False)
 
     # --- send look-ups (N2, N3, N5, N6, N8, N9) -----------------------------------------------

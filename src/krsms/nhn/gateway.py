@@ -34,7 +34,15 @@ from krsms.gateway import (
 from krsms.nhn import bulk
 from krsms.nhn.api import DEFAULT_BASE_URL
 from krsms.nhn.bulk import SendResultEntry
-from krsms.nhn.client import AD_MMS_PATH, AD_SMS_PATH, AUTH_SMS_PATH, MMS_PATH, SMS_PATH, NhnClient
+from krsms.nhn.client import (
+    AD_MMS_PATH,
+    AD_SMS_PATH,
+    AUTH_SMS_PATH,
+    MAX_RECIPIENTS,
+    MMS_PATH,
+    SMS_PATH,
+    NhnClient,
+)
 from krsms.nhn.converter import MinuteTime
 from krsms.nhn.errors import NhnError, SendNotFoundError
 from krsms.nhn.models import (
@@ -63,7 +71,7 @@ NHN_RULES = ProviderRules(
 """NHN's documented rules: the standard byte limits, reservations to the minute and at most 60
 days ahead, templates, the advertisement notice, a subject for LMS and MMS, and LMS and MMS
 within Korea only."""
-BATCH_SIZE = 1000
+BATCH_SIZE = MAX_RECIPIENTS
 """``recipientList`` entries per send request."""
 MAX_SENDER_DIGITS = 13
 """``sendNo`` max length (N1 request table)."""
