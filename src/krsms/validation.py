@@ -287,6 +287,14 @@ def _text_kind(message: Message, text: str, rules: ProviderRules, *, field: str)
     return kind
 
 
+def check_entry_count(field: str, count: int, maximum: int, *, what: str, provider: str) -> None:
+    """A list the provider takes 1 to ``maximum`` of (a send's recipients, a page's size)."""
+    if not 1 <= count <= maximum:
+        raise ValidationError(
+            field, f"holds {count} {what}; {provider} takes 1 to {maximum}", limit=f"1-{maximum}", value=count
+        )
+
+
 def check_ad_notice(text: str, *, field: str) -> None:
     """The notice Korean law asks of an advertisement: ``(광고)`` first, the free opt-out last."""
     if not text.startswith(AD_PREFIX):

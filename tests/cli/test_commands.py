@@ -312,13 +312,17 @@ def test_status_of_a_reserved_sens_request_says_when_it_goes_out(tmp_path: Path,
     )  # fmt: skip
     assert sent.exit_code == 0, sent.output
     request_id = result_rows(results)[0]["request_id"]
-    outcome = runner.invoke(
-        app,
-        ["status", request_id, "--provider", "sens", "--base-url", server.base_url],
-        env={**SENS_ENV, "COLUMNS": "300"},
-    )
-    assert outcome.exit_code == 0, outcome.output
-    assert f"reserved for {at} Asia/Seoul: waiting to go out" in outcome.output
+
+    def status() -> str:
+        outcome = runner.invoke(
+            app,
+            ["status", request_id, "--provider", "sens", "--base-url", server.base_url],
+            env={**SENS_ENV, "COLUMNS": "300"},
+        )
+        assert outcome.exit_code == 0, outcome.output
+        return outcome.output
+
+    assert f"reserved for {at} Asia/Seoul: waiting to go out" in status()
 
     async def cancel() -> None:
         async with SensGateway(
@@ -330,13 +334,7 @@ def test_status_of_a_reserved_sens_request_says_when_it_goes_out(tmp_path: Path,
             await sens.cancel_reservation(request_id)
 
     asyncio.run(cancel())
-    outcome = runner.invoke(
-        app,
-        ["status", request_id, "--provider", "sens", "--base-url", server.base_url],
-        env={**SENS_ENV, "COLUMNS": "300"},
-    )
-    assert outcome.exit_code == 0, outcome.output
-    assert f"reserved for {at} Asia/Seoul: cancelled; nothing was sent (CANCELED)" in outcome.output
+    assert f"reserved for {at} Asia/Seoul: cancelled; nothing was sent (CANCELED)" in status()
 
 
 def test_a_past_reservation_is_refused_before_the_results_file_is_made(tmp_path: Path) -> None:

@@ -77,6 +77,7 @@ from krsms.nhn.models import (
     UploadedAttachment,
 )
 from krsms.transport import RetryPolicy, Timeouts
+from krsms.validation import check_entry_count
 
 T = TypeVar("T")
 
@@ -170,13 +171,7 @@ class NhnClient(AsyncClosing):
 
     async def _send(self, path: str, body: Any) -> SendResult:
         count = len(body.get("recipientList") or ())
-        if not 1 <= count <= MAX_RECIPIENTS:
-            raise ValidationError(
-                "recipient_list",
-                f"holds {count} recipients; NHN takes 1 to {MAX_RECIPIENTS} a send",
-                limit=f"1-{MAX_RECIPIENTS}",
-                value=count,
-            )
+        check_entry_count("recipient_list", count, MAX_RECIPIENTS, what="recipients", provider="NHN")
         return await self.api.call_data("POST", path, SendResult, json=body, idempotent=False)
 
     # --- send look-ups (N2, N3, N5, N6, N8, N9) -----------------------------------------------

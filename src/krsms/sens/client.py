@@ -43,6 +43,7 @@ from krsms.sens.models import (
 )
 from krsms.text import normalize_number
 from krsms.transport import Redactor, Response, RetryPolicy, Timeouts, Transport, check_credential
+from krsms.validation import check_entry_count
 
 DEFAULT_BASE_URL = "https://sens.apigw.ntruss.com"
 """SENS's API gateway: scheme and host."""
@@ -120,14 +121,7 @@ class SensClient(AsyncClosing):
         """S1 with the body already in its JSON form: what :meth:`send` sends for a
         :class:`SendRequest` (a bulk send builds its ``messages`` entries directly).
         ``messages`` must hold 1 to 100 entries (ValidationError before sending)."""
-        count = len(body.get("messages") or ())
-        if not 1 <= count <= MAX_MESSAGES:
-            raise ValidationError(
-                "messages",
-                f"holds {count} entries; SENS takes 1 to {MAX_MESSAGES}",
-                limit=f"1-{MAX_MESSAGES}",
-                value=count,
-            )
+        check_entry_count("messages", len(body.get("messages") or ()), MAX_MESSAGES, what="entries", provider="SENS")
         response = await self.transport.request("POST", self._url("/messages"), json=body, idempotent=False)
         return self._parse(response, SendResult)
 
