@@ -292,9 +292,13 @@ async def test_a_redirect_is_never_followed_even_by_a_borrowed_client_that_would
     recorder = Recorder(elsewhere, httpx.Response(200, json={}))
     client = httpx.AsyncClient(transport=httpx.MockTransport(recorder), follow_redirects=True)
     transport = Transport(provider="test", auth=SecretHeaders(), error_parser=generic_errors, http_client=client)
-    with pytest.raises(errors.ProviderError):
+    with pytest.raises(errors.RedirectError) as caught:
         await transport.request("POST", URL, json={"to": "01012345678"})
     assert [request.url.host for request in recorder.requests] == ["provider.test"]
+    assert caught.value.fatal
+    assert caught.value.status_code == 307
+    assert "https://elsewhere.test/collect" in str(caught.value)
+    assert "check base_url" in str(caught.value)
 
 
 async def test_a_request_that_cannot_be_written_is_not_sent_nor_retried_and_hides_the_key(sleeps: list[float]) -> None:

@@ -128,6 +128,16 @@ class RateLimitedError(ProviderError):
         super().__init__(message, provider=provider, status_code=status_code, code=code, request_id=request_id)
 
 
+class RedirectError(ProviderError):
+    """The provider answered with a redirect (HTTP 3xx): ``base_url`` is not the API's
+    (``http://`` for ``https://``, a moved host). krsms never follows one, as a send would
+    be replayed, keys and all, at the other address; the request was not processed, and every
+    other would be redirected alike."""
+
+    fatal = True
+    """Every other batch would be redirected alike."""
+
+
 class ServerError(ProviderError):
     """The provider failed (HTTP 5xx); a send may or may not have been processed."""
 

@@ -739,8 +739,8 @@ def _record_all(progress: SendProgress, reports: Iterable[SendReport]) -> None:
 
 
 def _classify_provider_error(error: errors.ProviderError) -> SendStatus:
-    if isinstance(error, errors.RateLimitedError):
-        return SendStatus.NOT_SENT  # a 429 is refused before processing
+    if isinstance(error, (errors.RateLimitedError, errors.RedirectError)):
+        return SendStatus.NOT_SENT  # a 429 or a redirect is refused before processing
     if isinstance(error, (errors.ServerError, errors.MalformedResponseError)):
         return SendStatus.UNKNOWN
     return SendStatus.REJECTED

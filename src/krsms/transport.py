@@ -465,7 +465,20 @@ class Transport:
                     retry_after=retry_after,
                 )
                 continue
-            raise self._error_parser(response)
+            raise self._status_error(method, response)
+
+    def _status_error(self, method: str, response: Response) -> errors.ProviderError:
+        """The typed error of a non-2xx answer: a redirect is the transport's own to name
+        (never followed), anything else the provider's error parser reads."""
+        if 300 <= response.status_code < 400:
+            location = self.redact(response.headers.get("location", "nowhere given"))
+            return errors.RedirectError(
+                f"{method} {response.url} answered HTTP {response.status_code}, a redirect to {location} "
+                "(never followed): check base_url",
+                provider=self.provider,
+                status_code=response.status_code,
+            )
+        return self._error_parser(response)
 
     async def _pause(self, method: str, url: str, attempt: int, *, reason: str, retry_after: float | None) -> None:
         delay = self.retry.backoff(attempt, retry_after=retry_after, rng=self._rng)
@@ -589,7 +602,7 @@ class Transport:
                         redact=self.redact,
                     )
                     if not success:
-                        raise self._error_parser(answer)
+                        raise self._status_error(method, answer)
                     if check_json is not None:
                         check_json(answer)
                     yield _replay(answer.content)

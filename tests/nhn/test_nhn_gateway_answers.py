@@ -12,7 +12,7 @@ import pytest
 import respx
 from starlette.applications import Starlette
 
-from krsms import Message, Recipient, SendStatus
+from krsms import Message, Recipient, RedirectError, SendStatus
 from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, create_app
 from krsms.fanout import JOB_STOPPED
 from krsms.nhn import NhnGateway
@@ -150,3 +150,21 @@ async def test_a_cancel_retried_after_its_answer_was_lost_is_no_failure() -> Non
         await nhn.cancel_reservation(report.request_ids[0])
     assert transport.cancels == 2  # the retry found nothing left to cancel
     assert {delivery.status for delivery in app.state.ledger} == {"cancelled"}
+
+
+@respx.mock
+async def test_a_redirect_stops_the_job_unsent_and_hides_the_app_key() -> None:
+    """``http://`` for the API's ``https://``: every batch would be redirected. The location,
+    which holds the appKey, is redacted."""
+    moved = f"https://nhn.test/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}/sender/sms"
+    route = respx.post(SENDS).respond(301, headers={"Location": moved})
+    async with gateway(max_concurrency=1) as nhn:
+        report = await nhn.send(
+            Message(sender="15446859", text="안녕", recipients=[f"010{n:08d}" for n in range(2500)])
+        )
+    assert route.call_count == 1
+    assert {outcome.status for outcome in report.outcomes} == {SendStatus.NOT_SENT}
+    assert isinstance(report.error, RedirectError)
+    assert report.outcomes[-1].code == JOB_STOPPED
+    assert DEMO_NHN_APP_KEY not in str(report.error)
+    assert "/appKeys/***/sender/sms" in str(report.error)
