@@ -41,3 +41,15 @@ def test_a_template_parameter_the_body_could_not_carry_is_refused() -> None:
     with pytest.raises(ValidationError, match="not in EUC-KR") as refused:
         resolver.resolve(Recipient(number="01012345678", template_parameters={"name": "철수😀"}), 1)
     assert refused.value.field == "recipients[1].template_parameters['name']"
+
+
+def test_a_blank_message_text_is_no_text_each_recipient_may_bring_its_own() -> None:
+    rules = ProviderRules(limits=STANDARD_LIMITS)
+    message = Message(sender="0212345678", text=" \n", recipients=[Recipient(number="01012345678", text="안녕")])
+    check_message(message, rules)
+    resolver = RecipientResolver(message, rules)
+    assert resolver.resolve(message.recipients[0], 0)[1] is MessageKind.SMS
+    with pytest.raises(ValidationError, match="has no text of its own"):
+        resolver.resolve(Recipient(number="01012345679"), 1)
+    with pytest.raises(ValidationError, match="must not be empty or blank"):
+        resolver.resolve(Recipient(number="01012345679", text="\u3000"), 2)

@@ -150,8 +150,8 @@ def _describe(precision: timedelta) -> str:
 def message_kind(message: Message, rules: ProviderRules) -> MessageKind | None:
     """The kind the message text is sent as, checking the text once for every recipient;
     None when the message has no text (nor a template): each recipient must bring its own."""
-    if not message.text and message.template_id is None:
-        return None
+    if not message.text.strip() and message.template_id is None:
+        return None  # a blank text reaches no one: each recipient must bring its own
     return _text_kind(message, message.text, rules, field="text")
 
 

@@ -298,3 +298,20 @@ def test_the_demo_refuses_a_latency_it_could_never_finish(latency: str) -> None:
     outcome = runner.invoke(app, ["demo", "--latency", latency])
     assert outcome.exit_code == 2, outcome.output
     assert "Traceback" not in outcome.output
+
+
+def test_a_csv_without_a_header_row_is_refused_without_showing_its_first_row(tmp_path: Path) -> None:
+    path = tmp_path / "customers.csv"
+    path.write_text("010-9876-5432,김철수,서울시 강남구\n01012345678,이영희,부산\n", encoding="utf-8")
+    outcome = send(path, "--dry-run")
+    assert outcome.exit_code == 2, outcome.output
+    assert "its first row looks like a recipient, not a header" in outcome.stderr
+    for shown in ("9876", "5432", "김철수", "강남구"):
+        assert shown not in outcome.output
+
+
+def test_a_blank_text_is_fine_when_every_row_brings_its_own(tmp_path: Path) -> None:
+    path = tmp_path / "texts.csv"
+    path.write_text("number,text\n01010000001,안녕\n01010000002,반가워\n", encoding="utf-8")
+    outcome = send(path, "--dry-run", "--text", " ")
+    assert outcome.exit_code == 0, outcome.output

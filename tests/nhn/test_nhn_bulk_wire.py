@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import respx
 
-from krsms import Message, MessageKind, Recipient
+from krsms import Message, MessageKind, Recipient, SendStatus
 from krsms.emulator import DEMO_NHN_APP_KEY
 from krsms.errors import MalformedResponseError
 from krsms.fanout import Batch, BatchAttempt
@@ -114,6 +114,7 @@ ANSWERS_BOTH_REFUSE = [
     {"recipientNo": "01000000001", "resultCode": "x"},
     {"recipientNo": "01000000001", "resultCode": 0, "resultMessage": {"a": 1}},
     {"recipientNo": "01000000001", "resultCode": 0, "recipientSeq": "first"},
+    {"recipientNo": "01000000001", "resultCode": 0, "recipientGroupingKey": {"a": 1}},
     "01000000001",
 ]
 
@@ -148,12 +149,42 @@ def test_an_entry_the_converter_refuses_is_a_malformed_answer(entry: Any) -> Non
         None,
         {},
         {"data": None},
-        {"data": {"requestId": "R1", "statusCode": "2"}},
-        {"data": {"requestId": "R1", "statusCode": "2", "sendResultList": {}}},
         {"data": {"requestId": None, "statusCode": "2", "sendResultList": []}},
         {"data": {"statusCode": "2", "sendResultList": []}},
+        {"data": {"requestId": "R1", "statusCode": "2", "senderGroupingKey": 12.5, "sendResultList": []}},
     ],
 )
 def test_an_answer_without_its_documented_shape_is_malformed(body: Any) -> None:
     with pytest.raises(MalformedResponseError):
         read_answer(body)
+
+
+@pytest.mark.parametrize("results", [{}, None])  # no list: NHN said the request failed, none is needed
+@respx.mock
+async def test_a_request_nhn_reports_failed_is_rejected_whatever_its_list(results: Any) -> None:
+    data: dict[str, Any] = {"requestId": "R1", "statusCode": "3"}
+    if results is not None:
+        data["sendResultList"] = results
+    respx.post(APP + "/sender/sms").respond(
+        json={"header": {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"}, "body": {"data": data}}
+    )
+    async with NhnGateway(app_key=DEMO_NHN_APP_KEY, base_url=HOST, retry=NO_RETRIES) as nhn:
+        report = await nhn.send(Message(sender="0212345678", text="안녕", recipients=["01000000001"]))
+    assert [(outcome.status, outcome.code) for outcome in report.outcomes] == [(SendStatus.REJECTED, "statusCode 3")]
+
+
+@respx.mock
+async def test_an_accepted_request_without_a_result_list_is_unknown_not_guessed() -> None:
+    """The converter read a ``sendResultList`` of ``{}`` as empty; either way no recipient's
+    outcome can be read from it, so the batch is UNKNOWN (and looked up when reconciling)."""
+    respx.post(APP + "/sender/sms").respond(
+        json={
+            "header": {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"},
+            "body": {"data": {"requestId": "R1", "statusCode": "2", "sendResultList": {}}},
+        }
+    )
+    async with NhnGateway(app_key=DEMO_NHN_APP_KEY, base_url=HOST, retry=NO_RETRIES, reconcile=False) as nhn:
+        report = await nhn.send(Message(sender="0212345678", text="안녕", recipients=["01000000001"]))
+    assert [(outcome.status, outcome.code) for outcome in report.outcomes] == [
+        (SendStatus.UNKNOWN, "MalformedResponseError")
+    ]

@@ -146,7 +146,7 @@ def _recipients_from_csv(path: Path, *, template_parameters: bool) -> Iterator[R
         first_row = next(reader, None)
         if first_row is None:
             return  # an empty file: no header, no recipients
-        header = [name.strip() for name in first_row]
+        header = _header_names(path, first_row)
         number_column, text_column, subject_column, parameter_names = _columns(header)
         if number_column is None:
             raise ValidationError(
@@ -232,7 +232,30 @@ def _header(path: Path) -> list[str]:
     if not _is_csv(path):
         return []
     with _file_problems(path), path.open(encoding="utf-8-sig", newline="") as handle:
-        return [name.strip() for name in next(csv.reader(handle), [])]
+        return _header_names(path, next(csv.reader(handle), []))
+
+
+def _header_names(path: Path, first_row: list[str]) -> list[str]:
+    """The column names of a CSV's first row; a row holding a phone number is a recipient,
+    not a header, and is refused without being shown (it is someone's data)."""
+    names = [name.strip() for name in first_row]
+    if any(_is_phone_number(name) for name in names):
+        raise ValidationError(
+            "recipients file",
+            f"{path.name}: its first row looks like a recipient, not a header: add a header row naming "
+            f"the number column (one of {', '.join(NUMBER_COLUMNS)})",
+            limit="a header row",
+            value=None,
+        )
+    return names
+
+
+def _is_phone_number(cell: str) -> bool:
+    try:
+        normalize_number(cell)
+    except ValidationError:
+        return False
+    return True
 
 
 def check_recipients_path(path: Path) -> None:

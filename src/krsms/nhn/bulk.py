@@ -5,7 +5,9 @@ a 1,000-recipient send hold 1,000 ``SendRecipient`` and 1,000 ``SendResultItem``
 built only to be converted at once: measured, a fifth of a bulk send's CPU. Here a batch's
 shared fields still go through the typed request and the converter; the per-recipient parts
 are plain JSON values in the same shapes (the tests compare them with the converter's
-output), and the answer's entries are checked as strictly as the converter checks them.
+output), and the answer is checked at least as strictly as the converter checks it (a
+``sendResultList`` that is not a list, which the converter would read as empty, is
+malformed here unless NHN reports the whole request failed).
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ class BatchAnswer(NamedTuple):
     request_id: str
     status_code: str
     """``"1"`` requesting, ``"2"`` requested, ``"3"`` request failed."""
-    results: list[SendResultEntry]
+    results: list[SendResultEntry] | None
+    """None when the answer has no ``sendResultList`` list (as a failed request may not)."""
 
 
 def recipient_entry(number: str, country_code: str | None, template_parameter: Mapping[str, str] | None) -> Any:
@@ -54,18 +57,17 @@ def read_answer(body: Any) -> BatchAnswer:
     does not have the documented shape."""
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, dict):
-        raise _malformed("answer has no data")
+        raise malformed("answer has no data")
     entries = data.get("sendResultList")
-    if not isinstance(entries, list):
-        raise _malformed("answer has no sendResultList")
     try:
+        _optional_text(data.get("senderGroupingKey"))
         return BatchAnswer(
             request_id=structure_text(data["requestId"]),
             status_code=structure_text(data["statusCode"]),
-            results=[_entry(entry) for entry in entries],
+            results=[_entry(entry) for entry in entries] if isinstance(entries, list) else None,
         )
     except (AttributeError, KeyError, TypeError, ValueError) as error:
-        raise _malformed(f"{type(error).__name__}: {error}") from None
+        raise malformed(f"{type(error).__name__}: {error}") from None
 
 
 def _entry(entry: Mapping[str, Any]) -> SendResultEntry:
@@ -73,6 +75,7 @@ def _entry(entry: Mapping[str, Any]) -> SendResultEntry:
     # int() of what NHN wrote. The exact types, by far the common case, pass untouched.
     number, code = entry["recipientNo"], entry["resultCode"]
     message, seq = entry.get("resultMessage"), entry.get("recipientSeq")
+    _optional_text(entry.get("recipientGroupingKey"))
     return SendResultEntry(
         number if type(number) is str else structure_text(number),
         code if type(code) is int else int(code),
@@ -81,5 +84,12 @@ def _entry(entry: Mapping[str, Any]) -> SendResultEntry:
     )
 
 
-def _malformed(problem: str) -> MalformedResponseError:
+def _optional_text(value: Any) -> None:
+    """Check a text field the gateway does not use, as the converter would."""
+    if value is not None and type(value) is not str:
+        structure_text(value)
+
+
+def malformed(problem: str) -> MalformedResponseError:
+    """The error of a send answer without the documented shape."""
     return MalformedResponseError(f"answer does not match SendResult: {problem}", provider=PROVIDER)

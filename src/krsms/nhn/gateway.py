@@ -372,6 +372,8 @@ def _outcomes(batch: Batch, answer: bulk.BatchAnswer) -> list[RecipientOutcome]:
             code=f"statusCode {REQUEST_FAILED}",
             detail="NHN answered the request failed (statusCode 3)",
         )
+    if answer.results is None:
+        raise bulk.malformed("answer has no sendResultList")
     results: Sequence[SendResultEntry | None] = _in_request_order(answer.results, len(batch.recipients))
     if not results:
         results = answer.results

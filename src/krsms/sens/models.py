@@ -335,7 +335,7 @@ class UnsubscribeQuery:
     client_tel_no: str | None = None
     """Only this blocked number."""
     page_size: int | None = None
-    """0 to 100, default 100."""
+    """1 to 100, default 100 (the documents say 0 to 100; a page of 0 would page forever)."""
     page_index: int | None = None
     """From 0 (the default)."""
     start_time: int | None = None
