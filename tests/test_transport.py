@@ -451,6 +451,42 @@ def test_one_transport_serves_successive_event_loops() -> None:
     assert len(recorder.requests) == 2
 
 
+def owned_transport(recorder: Recorder) -> tuple[Transport, list[httpx.AsyncClient]]:
+    """An owning transport whose clients (one per event loop) answer from ``recorder``."""
+    made: list[httpx.AsyncClient] = []
+
+    def new_client() -> httpx.AsyncClient:
+        made.append(httpx.AsyncClient(transport=httpx.MockTransport(recorder)))
+        return made[-1]
+
+    transport = Transport(provider="test", auth=None, error_parser=generic_errors)
+    transport._new_client, transport._client = new_client, new_client()
+    return transport, made
+
+
+def test_an_owned_client_is_closed_when_its_event_loop_ends() -> None:
+    """A gateway used across ``asyncio.run`` calls, or never closed, must not leave its
+    connections open when each loop ends."""
+    transport, made = owned_transport(Recorder(httpx.Response(200, json={})))
+    for _ in range(2):
+        asyncio.run(transport.request("GET", URL))
+    assert len(made) == 2
+    assert all(client.is_closed for client in made)
+
+
+def test_requests_racing_into_a_new_event_loop_share_one_new_client() -> None:
+    transport, made = owned_transport(Recorder(httpx.Response(200, json={})))
+    asyncio.run(transport.request("GET", URL))
+
+    async def at_once() -> None:
+        await asyncio.gather(*(transport.request("GET", URL) for _ in range(5)))
+        assert sum(not client.is_closed for client in made) == 1  # the extra ones closed at once
+        await transport.aclose()
+
+    asyncio.run(at_once())
+    assert all(client.is_closed for client in made)
+
+
 @pytest.mark.parametrize(
     ("method", "answers", "arrived"),
     [

@@ -16,7 +16,7 @@ import logging
 import random
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from datetime import timezone
@@ -269,6 +269,22 @@ def _written_forms(secret: str) -> set[str]:
     return {secret, repr(secret)[1:-1], repr(secret.encode("utf-8", "surrogatepass"))[2:-1]}
 
 
+async def _close_with_loop(client: httpx.AsyncClient) -> AsyncGenerator[None, None]:
+    """Close ``client`` when the event loop it was first used in shuts down.
+
+    An owned client's pooled connections belong to one event loop. A gateway used across
+    several ``asyncio.run`` calls, or never closed, would leave them open when that loop
+    ends (unclosed sockets, ``ResourceWarning``). Event loops close the async generators
+    started in them as they shut down (``asyncio.run`` does, via ``shutdown_asyncgens``), and
+    one collected while its loop runs is closed there too: this one waits at its ``yield``
+    and closes the client in its loop, while the loop can still do it.
+    """
+    try:
+        yield
+    finally:
+        await client.aclose()
+
+
 def check_credential(field: str, value: str) -> None:
     """Refuse a key that cannot be one a provider issued: empty, or with whitespace at either
     end or a control character inside (a key read from a file or a variable with its line
@@ -387,6 +403,8 @@ class Transport:
         """Set by :meth:`aclose` on an owned client: no send leaves after it, from any loop."""
         self._loop: asyncio.AbstractEventLoop | None = None
         """The event loop the owned client's connections and the semaphore belong to."""
+        self._closed_with_loop: AsyncGenerator[None, None] | None = None
+        """Closes the owned client when its event loop shuts down (see :func:`_close_with_loop`)."""
         self._limiter = anyio.Semaphore(max_concurrency)
         self._rng = random.Random()
 
@@ -406,11 +424,18 @@ class Transport:
         """
         loop = asyncio.get_running_loop()
         if self._loop is not loop:
+            if self._loop is not None and self._new_client is not None and not self._closed:
+                client = await anyio.to_thread.run_sync(self._new_client)
+                if self._loop is loop:  # another request of this loop made one meanwhile
+                    await client.aclose()
+                    return self._limiter
+                self._client = client
             if self._loop is not None:
                 self._limiter = anyio.Semaphore(self.max_concurrency)
-                if self._new_client is not None and not self._closed:
-                    self._client = await anyio.to_thread.run_sync(self._new_client)
             self._loop = loop
+            if self._owns_client and not self._closed:
+                self._closed_with_loop = _close_with_loop(self._client)
+                await anext(self._closed_with_loop)
         return self._limiter
 
     async def request(
@@ -628,7 +653,9 @@ class Transport:
             self._closed = True
             if self._loop in (None, asyncio.get_running_loop()):
                 await self._client.aclose()
-            # else its connections belong to an earlier event loop, and went with it
+                if self._closed_with_loop is not None:
+                    await self._closed_with_loop.aclose()
+            # else its connections belong to an earlier event loop, closed when it shut down
 
     def __repr__(self) -> str:
         owner = "owned" if self._owns_client else "borrowed"

@@ -165,4 +165,4 @@ def test_the_cli_runs_the_emulator_until_terminated(tmp_path: Path) -> None:
         assert signed.status_code == 200
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.communicate(timeout=10)  # waits, and closes both pipes
