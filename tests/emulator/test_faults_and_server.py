@@ -15,7 +15,7 @@ import pytest
 from sens_signing import SERVICE, DocumentSigner
 from starlette.applications import Starlette
 
-from krsms.emulator import EmulatorConfig, EmulatorServer, Faults, create_app
+from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, EmulatorServer, Faults, create_app
 
 BODY = {"type": "SMS", "from": "0212345678", "content": "안녕", "messages": [{"to": "01012345678"}]}
 
@@ -47,6 +47,26 @@ async def test_after_processing_errors_record_the_message_and_lose_the_answer() 
     answer, app = await send_with(Faults(error_after_processing_rate=1.0))
     assert answer.status_code == 500
     assert len(app.state.ledger) == 1
+
+
+@pytest.mark.parametrize(("faults", "status", "stored"), [
+    (Faults(server_error_rate=1.0), 500, 0),
+    (Faults(error_after_processing_rate=1.0), 200, 1),  # NHN reports failures with HTTP 200 too
+])  # fmt: skip
+async def test_nhn_server_errors_answer_in_nhn_s_envelope(faults: Faults, status: int, stored: int) -> None:
+    app = create_app(EmulatorConfig(faults=faults))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator") as client:
+        answer = await client.post(
+            f"/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}/sender/sms",
+            json={"body": "안녕", "sendNo": "0212345678", "recipientList": [{"recipientNo": "01012345678"}]},
+        )
+    assert answer.status_code == status
+    assert answer.json()["header"] == {
+        "isSuccessful": False,
+        "resultCode": -9999,
+        "resultMessage": "System error (unexpected error)",
+    }
+    assert len(app.state.ledger) == stored
 
 
 async def test_a_slow_answer_arrives_after_the_delay_with_the_real_body() -> None:

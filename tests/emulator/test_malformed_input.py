@@ -51,7 +51,9 @@ def nhn_code(answer: httpx.Response) -> int:
     ("method", "path", "request_fields", "code"),
     [
         ("POST", "/sms/v2.2/appKeys/%C3%A9/sender/sms", {"json": NHN_SMS}, -1001),
-        ("POST", f"{NHN}/sender/sms", {"content": DEEP}, -9997),
+        ("POST", f"{NHN}/sender/sms", {"content": DEEP, "headers": {"Content-Type": "application/json"}}, -9997),
+        ("POST", f"{NHN}/sender/sms", {"content": b'{"sendNo": "0212345678"}'}, -9996),
+        ("POST", f"{NHN}/sender/sms", {"content": b"{}", "headers": {"Content-Type": "text/plain"}}, -9996),
         ("POST", f"{NHN}/sender/sms", {"json": {**NHN_SMS, "sendNo": ["x"]}}, -9997),
         ("POST", f"{NHN}/sender/mms", {"json": {**NHN_SMS, "title": "제목", "attachFileIdList": [[1]]}}, -9997),
         ("POST", f"{NHN}/sender/sms", {"json": NHN_SMS_TO_FULLWIDTH}, -2019),

@@ -209,6 +209,25 @@ async def test_paging_counts_the_total(nhn: httpx.AsyncClient) -> None:
     assert (page["totalCount"], len(page["data"]), page["pageNum"]) == (40, 10, 3)
 
 
+async def test_look_ups_filter_by_the_result_date_window(nhn: httpx.AsyncClient) -> None:
+    request_id = (await nhn.post(f"{BASE}/sender/sms", json=sms("01000000001"))).json()["body"]["data"]["requestId"]
+    now = datetime.now(SEOUL)
+
+    def listed(start: datetime, end: datetime) -> dict[str, str]:
+        return {
+            "requestId": request_id,
+            "startResultDate": start.strftime("%Y-%m-%d %H:%M:%S"),
+            "endResultDate": end.strftime("%Y-%m-%d %H:%M:%S"),
+        }
+
+    around_now = await nhn.get(
+        f"{BASE}/sender/sms", params=listed(now - timedelta(minutes=5), now + timedelta(minutes=5))
+    )
+    long_ago = await nhn.get(f"{BASE}/sender/sms", params=listed(datetime(2000, 1, 1), datetime(2000, 1, 2)))
+    assert around_now.json()["body"]["totalCount"] == 1
+    assert long_ago.json()["body"]["totalCount"] == 0
+
+
 async def test_an_mms_carries_an_uploaded_image(nhn: httpx.AsyncClient) -> None:
     upload = {
         "fileName": "coupon.jpg",

@@ -98,6 +98,13 @@ async def test_a_subject_or_content_over_its_limit_is_cut_and_sent(sens: httpx.A
     assert sms_one.text == "a" + "가" * 44  # 89 bytes: the 45th character would straddle byte 90
 
 
+async def test_an_sms_goes_out_without_the_subject_it_was_given(sens: httpx.AsyncClient, app: Starlette) -> None:
+    """The document gives ``subject`` to LMS and MMS only."""
+    body = sms("01012345678", subject="제목", messages=[{"to": "01087654321", "subject": "개별 제목"}])
+    assert (await sens.post(f"{SERVICE}/messages", json=body)).status_code == 202
+    assert [delivery.subject for delivery in app.state.ledger] == [None]
+
+
 async def test_a_short_national_number_abroad_is_taken(sens: httpx.AsyncClient, app: Starlette) -> None:
     answer = await sens.post(f"{SERVICE}/messages", json=sms("6912345", countryCode="354"))  # an Icelandic mobile
     assert answer.status_code == 202

@@ -7,6 +7,10 @@ not arrive). After-processing faults let the routes store the message and then l
 answer (500, a dropped connection or a delay past the client's timeout): the ambiguous
 case a client must never blindly resend.
 
+Server errors answer in the provider's own shape where it has one: NHN's envelope with
+resultCode -9999 ("unexpected system error"), with HTTP 500 before processing and, after
+processing, with HTTP 200, the way NHN documents reporting failures.
+
 A dropped connection sends the response head and then aborts: over a real server
 (uvicorn) httpx sees ``RemoteProtocolError`` (incomplete message body). In-process
 (``httpx.ASGITransport``) the abort surfaces as :class:`DroppedConnection`, so drops are
@@ -25,6 +29,13 @@ from typing import Any
 import attrs
 
 from krsms.emulator.config import INSPECTION_PREFIX, Faults
+
+SERVER_ERROR = b'{"error":"Internal Server Error"}'
+NHN_SYSTEM_ERROR = (
+    b'{"header":{"isSuccessful":false,"resultCode":-9999,'
+    b'"resultMessage":"System error (unexpected error)"},"body":null}'
+)
+"""NHN's answer to an unexpected failure (error code -9999 of its error-code table)."""
 
 Scope = dict[str, Any]
 """An ASGI connection scope."""
@@ -136,22 +147,24 @@ class FaultInjector:
         if kind is None and not latency:
             await self.app(scope, receive, send)
         elif kind is None or kind in AFTER_PROCESSING:
-            await self._after_processing(kind, latency, scope, receive, send)
+            await self._after_processing(kind, latency, scope, receive, send, provider)
         else:
             await asyncio.sleep(latency)
-            await self._before_processing(kind, send)
+            await self._before_processing(kind, send, provider)
 
-    async def _before_processing(self, kind: str, send: Any) -> None:
+    async def _before_processing(self, kind: str, send: Any, provider: str) -> None:
         if kind == "rate_limit":
             await _answer(send, 429, b'{"error":"Too Many Requests"}', retry_after=self.state.faults.retry_after)
         elif kind == "server_error":
-            await _answer(send, 500, b'{"error":"Internal Server Error"}')
+            await _answer(send, 500, NHN_SYSTEM_ERROR if provider == "nhn" else SERVER_ERROR)
         elif kind == "unavailable":
             await _answer(send, 503, b'{"error":"Service Unavailable"}')
         else:
             await _drop(send)
 
-    async def _after_processing(self, kind: str | None, latency: float, scope: Scope, receive: Any, send: Any) -> None:
+    async def _after_processing(
+        self, kind: str | None, latency: float, scope: Scope, receive: Any, send: Any, provider: str
+    ) -> None:
         """Process the request at once, hold the answer until ``latency`` has passed since it
         arrived (the emulator's own work counts as part of it), then answer or fail.
 
@@ -171,7 +184,10 @@ class FaultInjector:
         await self.app(scope, receive, capture)
         await asyncio.sleep(max(0.0, answer_at - loop.time()))
         if kind == "error_after_processing":
-            await _answer(send, 500, b'{"error":"Internal Server Error"}')
+            if provider == "nhn":
+                await _answer(send, 200, NHN_SYSTEM_ERROR)
+            else:
+                await _answer(send, 500, SERVER_ERROR)
         elif kind == "drop_after_processing":
             await _drop(send)
         else:

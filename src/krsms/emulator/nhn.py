@@ -9,6 +9,8 @@ with HTTP 200, failures included, as the document shows. Choices where it is sil
 
 - a wrong or unknown appKey answers -1001; a missing or wrong ``X-Secret-Key`` (when the
   emulator is configured with one) answers HTTP 401 with code -1000;
+- a body not sent as ``application/json`` answers -9996 (the only content type the
+  error-code table allows);
 - an unknown top-level field, or a field of the wrong JSON type (``sendNo`` a list, a
   ``reservationList`` of strings), answers -9997 (the request is not the documented JSON),
   as does JSON nested too deeply to parse;
@@ -29,7 +31,11 @@ with HTTP 200, failures included, as the document shows. Choices where it is sil
   "テンプレートID入力時"); without one the body is sent as written. Tag sends fill it
   either way: their document does not tie it to a template;
 - an advertisement to a number on the 080 block list (N29) under an 080 number that the body
-  names is accepted per request and answers ``resultCode`` -6001 for that recipient.
+  names is accepted per request and answers ``resultCode`` -6001 for that recipient;
+- the send look-ups (N2, N5, N8) filter by every documented parameter, the result date
+  window (``startResultDate``/``endResultDate``: recipients with no result yet are outside
+  it) included, except ``subResultCode``: the code table it refers to is not in the
+  document, so it is accepted and does not filter.
 """
 
 from __future__ import annotations
@@ -317,7 +323,10 @@ class NhnApi:
         raise Failure(-9998, "존재하지 않는 API")
 
     async def read_json(self, request: Request) -> Any:
-        """The request's JSON body; -9997 when it is not JSON."""
+        """The request's JSON body; -9996 when it is not sent as ``application/json``, -9997
+        when it is not JSON."""
+        if not request.headers.get("content-type", "").lower().startswith("application/json"):
+            raise Failure(-9996, "유효하지 않은 contentType. Only application/JSON")
         try:
             return load_json(await request.body())
         except ValueError:
@@ -641,6 +650,17 @@ class NhnApi:
             if query.get(start) and query.get(end)
         ]
 
+    def result_window(self, query: Mapping[str, Any]) -> tuple[datetime, datetime] | None:
+        """The ``startResultDate``-``endResultDate`` window of a look-up, when it gives one
+        (an open end is unbounded)."""
+        start, end = query.get("startResultDate"), query.get("endResultDate")
+        if not start and not end:
+            return None
+        return (
+            self.parse_date(str(start)) if start else datetime.min.replace(tzinfo=SEOUL),
+            self.parse_date(str(end)) if end else datetime.max.replace(tzinfo=SEOUL),
+        )
+
     def select(self, query: Mapping[str, Any], send_types: set[str]) -> list[NhnRecipient]:
         """The stored recipients a look-up (or a download reservation) asks for: by ``requestId``
         or a request/create date window (at most a month), then by the documented filters."""
@@ -664,10 +684,15 @@ class NhnApi:
                 list(self.state.by_request.get(str(request_id), [])) if request_id else list(self.state.recipients)
             )
         selected = []
+        results_between = self.result_window(query)
         for record in candidates:
             if record.send_type not in send_types:
                 continue
             if not _within(record, windows):
+                continue
+            if results_between is not None and not (
+                record.result_date is not None and results_between[0] <= record.result_date <= results_between[1]
+            ):
                 continue
             if query.get("resultCode") and record.result_class != query["resultCode"]:
                 continue

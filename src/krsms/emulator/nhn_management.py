@@ -925,11 +925,6 @@ class NhnManagement:
         if send_type not in ("0", "1", "2"):
             raise Failure(-2011, "필수 조회 파라미터가 비어있음")
         records = self.api.select(body, {send_type})
-        if body.get("startResultDate") and body.get("endResultDate"):
-            first, last = self.api.parse_date(body["startResultDate"]), self.api.parse_date(body["endResultDate"])
-            records = [record for record in records if record.result_date and first <= record.result_date <= last]
-        if body.get("resultCode"):
-            records = [record for record in records if record.result_class == body["resultCode"]]
         with_text = body.get("isIncludeTitleAndBody") is True
         output = io.StringIO()
         writer = csv.writer(output, lineterminator="\r\n")

@@ -124,8 +124,9 @@ class SensMessage:
     """The ledger's record of this recipient, once recorded."""
 
     def sent_subject(self) -> str | None:
-        """The subject as sent: cut to its EUC-KR byte limit."""
-        return _cut(self.subject, SUBJECT_BYTES)
+        """The subject as sent: cut to its EUC-KR byte limit; none on an SMS (the document
+        gives subjects to LMS and MMS only)."""
+        return None if self.type == "SMS" else _cut(self.subject, SUBJECT_BYTES)
 
     def sent_content(self) -> str:
         """The content as sent: cut to the EUC-KR byte limit of the message's type."""
