@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import pickle
+
 import pytest
 
 from krsms import Message, MessageKind, Recipient, ValidationError
@@ -53,3 +56,14 @@ def test_a_blank_message_text_is_no_text_each_recipient_may_bring_its_own() -> N
         resolver.resolve(Recipient(number="01012345679"), 1)
     with pytest.raises(ValidationError, match="must not be empty or blank"):
         resolver.resolve(Recipient(number="01012345679", text="\u3000"), 2)
+
+
+def test_a_recipients_template_parameters_cannot_change_after_validation() -> None:
+    parameters = {"name": "김"}
+    recipient = Recipient(number="01012345678", template_parameters=parameters)
+    parameters["name"] = "😀"  # the caller's dict is copied
+    assert recipient.template_parameters == {"name": "김"}
+    with pytest.raises(TypeError, match="cannot be changed"):
+        recipient.template_parameters["name"] = "😀"  # type: ignore[index]
+    assert pickle.loads(pickle.dumps(recipient)) == recipient
+    assert json.loads(json.dumps(recipient.template_parameters)) == {"name": "김"}

@@ -62,8 +62,22 @@ class SendStatus(enum.Enum):
     it never arrived."""
 
 
+class _ReadOnlyDict(dict[str, str]):
+    """A dict that cannot be changed: a frozen recipient's template parameters stay what was
+    validated (a dict, so it pickles, compares and converts to JSON like one)."""
+
+    def _refuse(self, *_: object, **__: object) -> None:
+        raise TypeError("a Recipient's template_parameters cannot be changed (make a new Recipient)")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
+    __ior__ = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[type[_ReadOnlyDict], tuple[dict[str, str]]]:
+        return (_ReadOnlyDict, (dict(self),))
+
+
 def _frozen_mapping(value: Mapping[str, str] | None) -> Mapping[str, str] | None:
-    return None if value is None else dict(value)
+    return None if value is None else _ReadOnlyDict(value)
 
 
 @attrs.frozen(kw_only=True)
