@@ -451,12 +451,20 @@ def test_one_transport_serves_successive_event_loops() -> None:
     assert len(recorder.requests) == 2
 
 
+class SocketLikeMock(httpx.MockTransport):
+    """Closes as a pool of real connections does: over a few turns of the event loop."""
+
+    async def aclose(self) -> None:
+        for _ in range(3):
+            await asyncio.sleep(0)
+
+
 def owned_transport(recorder: Recorder) -> tuple[Transport, list[httpx.AsyncClient]]:
     """An owning transport whose clients (one per event loop) answer from ``recorder``."""
     made: list[httpx.AsyncClient] = []
 
     def new_client() -> httpx.AsyncClient:
-        made.append(httpx.AsyncClient(transport=httpx.MockTransport(recorder)))
+        made.append(httpx.AsyncClient(transport=SocketLikeMock(recorder)))
         return made[-1]
 
     transport = Transport(provider="test", auth=None, error_parser=generic_errors)
@@ -484,6 +492,48 @@ def test_requests_racing_into_a_new_event_loop_share_one_new_client() -> None:
         await transport.aclose()
 
     asyncio.run(at_once())
+    assert all(client.is_closed for client in made)
+
+
+def test_a_client_still_in_use_in_another_running_loop_is_not_closed() -> None:
+    """A look-up from a worker thread's own loop makes that loop a client of its own; the
+    first loop's client, still in use there, must stay open until the first loop ends."""
+    transport, made = owned_transport(Recorder(httpx.Response(200, json={})))
+
+    async def main() -> None:
+        await transport.request("GET", URL)
+        await asyncio.to_thread(asyncio.run, transport.request("GET", URL))
+        for _ in range(3):
+            await asyncio.sleep(0)  # a close scheduled on this loop would run here
+        assert not made[0].is_closed
+        assert made[1].is_closed  # the worker's loop has ended
+        await transport.request("GET", URL)
+
+    asyncio.run(main())
+    assert all(client.is_closed for client in made)
+
+
+def test_closing_a_transport_while_its_loop_shuts_down_is_quiet() -> None:
+    """An async generator that owns a transport (``async with gateway`` inside it) left open
+    at the end of ``asyncio.run`` is closed together with the transport's own closer."""
+    transport, made = owned_transport(Recorder(httpx.Response(200, json={})))
+    problems: list[dict[str, Any]] = []
+    kept: list[AsyncIterator[None]] = []
+
+    async def owner() -> AsyncIterator[None]:
+        try:
+            await transport.request("GET", URL)
+            yield
+        finally:
+            await transport.aclose()
+
+    async def main() -> None:
+        asyncio.get_running_loop().set_exception_handler(lambda _, context: problems.append(context))
+        kept.append(owner())
+        await anext(kept[0])
+
+    asyncio.run(main())
+    assert problems == []
     assert all(client.is_closed for client in made)
 
 

@@ -21,7 +21,8 @@ from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from datetime import timezone
 from functools import partial
-from typing import Any
+from types import AsyncGeneratorType
+from typing import Any, cast
 
 import anyio
 import attrs
@@ -403,8 +404,10 @@ class Transport:
         """Set by :meth:`aclose` on an owned client: no send leaves after it, from any loop."""
         self._loop: asyncio.AbstractEventLoop | None = None
         """The event loop the owned client's connections and the semaphore belong to."""
-        self._closed_with_loop: AsyncGenerator[None, None] | None = None
-        """Closes the owned client when its event loop shuts down (see :func:`_close_with_loop`)."""
+        self._closers: dict[int, AsyncGeneratorType[None, None]] = {}
+        """For each owned client still open (by ``id``), what closes it when its event loop
+        shuts down (see :func:`_close_with_loop`); kept while this transport lives, so a
+        client still in use in another loop is never closed under its requests."""
         self._limiter = anyio.Semaphore(max_concurrency)
         self._rng = random.Random()
 
@@ -434,9 +437,14 @@ class Transport:
                 self._limiter = anyio.Semaphore(self.max_concurrency)
             self._loop = loop
             if self._owns_client and not self._closed:
-                self._closed_with_loop = _close_with_loop(self._client)
-                await anext(self._closed_with_loop)
+                await self._close_with_its_loop(self._client)
         return self._limiter
+
+    async def _close_with_its_loop(self, client: httpx.AsyncClient) -> None:
+        """Start ``client``'s closer in the running loop; forget those that already ran."""
+        self._closers = {key: closer for key, closer in self._closers.items() if closer.ag_frame is not None}
+        closer = self._closers[id(client)] = cast("AsyncGeneratorType[None, None]", _close_with_loop(client))
+        await anext(closer)
 
     async def request(
         self,
@@ -653,8 +661,11 @@ class Transport:
             self._closed = True
             if self._loop in (None, asyncio.get_running_loop()):
                 await self._client.aclose()
-                if self._closed_with_loop is not None:
-                    await self._closed_with_loop.aclose()
+                closer = self._closers.pop(id(self._client), None)
+                # The loop may be closing it at this very moment (shutting down, with this
+                # aclose() in another async generator's finally): then it is done already.
+                if closer is not None and not closer.ag_running:
+                    await closer.aclose()
             # else its connections belong to an earlier event loop, closed when it shut down
 
     def __repr__(self) -> str:

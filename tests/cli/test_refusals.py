@@ -300,9 +300,10 @@ def test_the_demo_refuses_a_latency_it_could_never_finish(latency: str) -> None:
     assert "Traceback" not in outcome.output
 
 
-def test_a_csv_without_a_header_row_is_refused_without_showing_its_first_row(tmp_path: Path) -> None:
+@pytest.mark.parametrize("number", ["010-9876-5432", "1098765432"])  # the second as Excel leaves it
+def test_a_csv_without_a_header_row_is_refused_without_showing_its_first_row(tmp_path: Path, number: str) -> None:
     path = tmp_path / "customers.csv"
-    path.write_text("010-9876-5432,김철수,서울시 강남구\n01012345678,이영희,부산\n", encoding="utf-8")
+    path.write_text(f"{number},김철수,서울시 강남구\n01012345678,이영희,부산\n", encoding="utf-8")
     outcome = send(path, "--dry-run")
     assert outcome.exit_code == 2, outcome.output
     assert "its first row looks like a recipient, not a header" in outcome.stderr

@@ -239,7 +239,7 @@ def _header_names(path: Path, first_row: list[str]) -> list[str]:
     """The column names of a CSV's first row; a row holding a phone number is a recipient,
     not a header, and is refused without being shown (it is someone's data)."""
     names = [name.strip() for name in first_row]
-    if any(_is_phone_number(name) for name in names):
+    if any(_looks_like_a_number(name) for name in names):
         raise ValidationError(
             "recipients file",
             f"{path.name}: its first row looks like a recipient, not a header: add a header row naming "
@@ -250,12 +250,14 @@ def _header_names(path: Path, first_row: list[str]) -> list[str]:
     return names
 
 
-def _is_phone_number(cell: str) -> bool:
-    try:
-        normalize_number(cell)
-    except ValidationError:
-        return False
-    return True
+def _looks_like_a_number(cell: str) -> bool:
+    """Whether a cell holds a phone number, or what a spreadsheet left of one (``1012345678``,
+    its leading 0 dropped): seven digits or more, and nothing but separators besides."""
+    digits = _NUMBER_SEPARATORS.sub("", cell)
+    return len(digits) >= 7 and digits.isascii() and digits.isdigit()
+
+
+_NUMBER_SEPARATORS = re.compile(r"[\s()+\-.]")
 
 
 def check_recipients_path(path: Path) -> None:
