@@ -405,3 +405,14 @@ async def test_clearing_the_deliveries_forgets_the_stored_sends(nhn: httpx.Async
     assert (await nhn.delete("/_emulator/deliveries")).status_code == 204
     listed = (await nhn.get(f"{BASE}/sender/sms", params={"requestId": request_id})).json()["body"]
     assert (listed["totalCount"], listed["data"]) == (0, [])
+
+
+async def test_dates_must_be_written_as_the_document_writes_them(nhn: httpx.AsyncClient) -> None:
+    """``yyyy-MM-dd HH:mm`` is zero-padded; Python's strptime alone would take ``9:5``."""
+    tomorrow = datetime.now(SEOUL) + timedelta(days=1)
+    unpadded = f"{tomorrow:%Y-%m-%d} 9:5"
+    assert code_of(await nhn.post(f"{BASE}/sender/sms", json=sms("01000000001", requestDate=unpadded))) == -2000
+    padded = f"{tomorrow:%Y-%m-%d} 09:05"
+    assert code_of(await nhn.post(f"{BASE}/sender/sms", json=sms("01000000001", requestDate=padded))) == 0
+    window = {"startRequestDate": "2026-1-1 0:0:0", "endRequestDate": "2026-01-02 00:00:00"}
+    assert code_of(await nhn.get(f"{BASE}/sender/sms", params=window)) == -2000

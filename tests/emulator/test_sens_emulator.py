@@ -369,3 +369,12 @@ async def test_a_page_parameter_out_of_range_names_its_limits(
 ) -> None:
     answer = await sens.get(f"{SERVICE}{path}", params=params)
     assert (answer.status_code, answer.json()["errorMessage"]) == (400, reason)
+
+
+async def test_a_reserve_time_must_be_zero_padded(sens: httpx.AsyncClient) -> None:
+    tomorrow = datetime.now(SEOUL) + timedelta(days=1)
+    unpadded = await sens.post(f"{SERVICE}/messages", json=sms("01012345678", reserveTime=f"{tomorrow:%Y-%m-%d} 9:5"))
+    assert unpadded.status_code == 400
+    assert "reserveTime" in unpadded.json()["errorMessage"]
+    padded = await sens.post(f"{SERVICE}/messages", json=sms("01012345678", reserveTime=f"{tomorrow:%Y-%m-%d} 09:05"))
+    assert padded.status_code == 202

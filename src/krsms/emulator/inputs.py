@@ -1,16 +1,19 @@
-"""Reading what clients send without tripping over it: JSON bodies, digit strings, credentials.
+"""Reading what clients send without tripping over it: JSON bodies, digit strings, credentials,
+dates.
 
 Python's own parsers fail on hostile input in ways a route does not expect: ``json.loads``
 raises ``RecursionError`` on deeply nested arrays, ``"²".isdigit()`` is true while ``int("²")``
 fails (and ``int("１")`` reads a fullwidth digit), and ``hmac.compare_digest`` raises
 ``TypeError`` for non-ASCII strings. These helpers turn each case into a plain "no", so the
-emulated providers answer it in their own error shapes.
+emulated providers answer it in their own error shapes. ``strptime`` also takes
+``"2027-1-5 9:3"`` for ``%Y-%m-%d %H:%M``, which the documents' ``yyyy-MM-dd HH:mm`` does not.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
+from datetime import datetime, tzinfo
 from typing import Any, TypeGuard
 
 
@@ -45,3 +48,14 @@ def same_secret(given: str, expected: str) -> bool:
     """Compare a credential as sent with the configured one in constant time, whatever
     characters either holds."""
     return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass"))
+
+
+def parse_moment(value: object, pattern: str, zone: tzinfo) -> datetime:
+    """``value`` read exactly in ``pattern`` (zero-padded, as the documents write it), in
+    ``zone``; ``ValueError`` otherwise, ``TypeError`` when it is not a string."""
+    if not isinstance(value, str):
+        raise TypeError(f"a date must be a string, not {type(value).__name__}")
+    moment = datetime.strptime(value, pattern)
+    if moment.strftime(pattern) != value:
+        raise ValueError(f"{value!r} is not written as {pattern}")
+    return moment.replace(tzinfo=zone)

@@ -59,7 +59,7 @@ from starlette.routing import BaseRoute, Route
 
 from krsms.emulator.clock import SEOUL, Clock
 from krsms.emulator.config import EmulatorConfig
-from krsms.emulator.inputs import is_digits, is_recipient_number, load_json, same_secret
+from krsms.emulator.inputs import is_digits, is_recipient_number, load_json, parse_moment, same_secret
 from krsms.emulator.ledger import Delivery, Ledger
 
 PREFIX = "/sms/v2.2/appKeys/{appKey}"
@@ -517,7 +517,7 @@ class NhnApi:
         if value in (None, ""):
             return None
         try:
-            moment = datetime.strptime(str(value), "%Y-%m-%d %H:%M").replace(tzinfo=SEOUL)
+            moment = parse_moment(str(value), "%Y-%m-%d %H:%M", SEOUL)
         except ValueError:
             raise Failure(-2000, "유효하지 않은 날짜 형식") from None
         if moment < now - timedelta(minutes=1):
@@ -634,7 +634,7 @@ class NhnApi:
     def parse_date(self, value: Any) -> datetime:
         """A ``yyyy-MM-dd HH:mm:ss`` query date, in Seoul; -2000 when malformed or not a string."""
         try:
-            return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=SEOUL)
+            return parse_moment(value, "%Y-%m-%d %H:%M:%S", SEOUL)
         except (TypeError, ValueError):
             raise Failure(-2000, "유효하지 않은 날짜 형식") from None
 

@@ -55,7 +55,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from krsms.emulator.clock import SEOUL
-from krsms.emulator.inputs import is_digits
+from krsms.emulator.inputs import is_digits, parse_moment
 from krsms.emulator.nhn import (
     SERVICE_ID,
     TEMPLATE_ATTACH_TYPE,
@@ -850,9 +850,7 @@ class NhnManagement:
         query = request.query_params
         search_type = query.get("searchType")
         try:
-            start, end = (
-                datetime.strptime(query[name], "%Y-%m-%d %H:%M").replace(tzinfo=SEOUL) for name in ("from", "to")
-            )
+            start, end = (parse_moment(query[name], "%Y-%m-%d %H:%M", SEOUL) for name in ("from", "to"))
         except (KeyError, ValueError):
             raise Failure(-2701, "유효하지 않은 통계 검색 파라미터") from None
         if search_type not in ("DATE", "TIME", "DAY"):

@@ -50,7 +50,7 @@ from starlette.routing import BaseRoute, Route
 
 from krsms.emulator.clock import SEOUL, Clock
 from krsms.emulator.config import EmulatorConfig
-from krsms.emulator.inputs import is_digits, is_recipient_number, load_json, same_secret
+from krsms.emulator.inputs import is_digits, is_recipient_number, load_json, parse_moment, same_secret
 from krsms.emulator.ledger import Delivery, Ledger
 from krsms.images import jpeg_dimensions
 
@@ -450,8 +450,8 @@ class SensApi:
         except (ZoneInfoNotFoundError, ValueError, OSError):  # "Asia" is a directory of zones
             raise bad_request("reserveTimeZone", f"{zone_name!r} is not a time zone") from None
         try:
-            moment = datetime.strptime(reserve_time, "%Y-%m-%d %H:%M").replace(tzinfo=zone)
-        except ValueError:
+            moment = parse_moment(reserve_time, "%Y-%m-%d %H:%M", zone)
+        except (TypeError, ValueError):
             raise bad_request("reserveTime", "must be yyyy-MM-dd HH:mm") from None
         if moment <= self.clock.now():
             raise bad_request("reserveTime", "is in the past")
@@ -609,8 +609,8 @@ class SensApi:
 
     def _parse_query_time(self, field: str, value: str) -> datetime:
         try:
-            return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=SEOUL)
-        except ValueError:
+            return parse_moment(value, "%Y-%m-%d %H:%M:%S", SEOUL)
+        except (TypeError, ValueError):
             raise bad_request(field, "must be yyyy-MM-dd HH:mm:ss") from None
 
     @staticmethod
