@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -158,9 +159,15 @@ async def test_a_dropped_connection_is_an_incomplete_answer_over_loopback() -> N
         assert len(server.ledger) == 1  # processed before the drop: the ambiguous case
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on right now (the system's pick, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def test_the_cli_runs_the_emulator_until_terminated(tmp_path: Path) -> None:
-    with EmulatorServer() as probe:
-        port = probe.port + 1  # a neighbour of a port just free is very likely free
+    port = free_port()
     script = Path(sys.executable).with_name("krsms")
     process = subprocess.Popen(
         [str(script), "emulator", "--host", "127.0.0.1", "--port", str(port), "--sens-access-key", "K",
@@ -170,6 +177,8 @@ def test_the_cli_runs_the_emulator_until_terminated(tmp_path: Path) -> None:
     try:
         answer: Any = None
         for _ in range(100):
+            if process.poll() is not None:
+                pytest.fail(f"krsms emulator exited: {process.communicate()[1].decode(errors='replace')}")
             try:
                 answer = httpx.get(f"http://127.0.0.1:{port}/_emulator/health", timeout=1)
                 break

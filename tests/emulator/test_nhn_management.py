@@ -266,11 +266,13 @@ async def test_a_tag_send_resolves_its_recipients(nhn: httpx.AsyncClient, app: S
     )
     assert listed["totalCount"] == 1
     assert (listed["data"][0]["requestId"], listed["data"][0]["masterStatusCode"]) == (request_id, "COMPLETE")
-    recipients = ok(await nhn.get(f"{BASE}/tag-sender/{request_id}"))
+    in_window = {"startRequestDate": start, "endRequestDate": end}
+    recipients = ok(await nhn.get(f"{BASE}/tag-sender/{request_id}", params=in_window))
     assert [(item["recipientNo"], item["msgStatusName"]) for item in recipients["data"]] == [
         ("01000000001", "COMPLETED"),
         ("01000000002", "COMPLETED"),
     ]
+    assert code_of(await nhn.get(f"{BASE}/tag-sender/{request_id}")) == -2011  # the window is required
     one = ok(await nhn.get(f"{BASE}/tag-sender/{request_id}/2"))["data"]
     assert (one["recipientNum"], one["body"], one["messageType"]) == ("01000000002", "세일 안내", "SMS")
     assert code_of(await nhn.get(f"{BASE}/tag-sender/{request_id}/9")) == -2008

@@ -461,9 +461,11 @@ class NhnManagement:
         return list(self.state.by_request.get(request_id, []))
 
     async def tag_send_recipients(self, request: Request) -> Any:
-        """N16: the recipients of one tag send."""
+        """N16: the recipients of one tag send, in a request date window (required)."""
         records = self._tag_records(request.path_params["requestId"])
         query = request.query_params
+        if not (query.get("startRequestDate") and query.get("endRequestDate")):
+            raise Failure(-2011, "필수 조회 파라미터가 비어있음")
         windows = [
             (attribute, self.api.parse_date(query[start]), self.api.parse_date(query[end]))
             for attribute, start, end in (
