@@ -41,7 +41,9 @@ class BatchAnswer(NamedTuple):
     """None when the answer has no ``sendResultList`` list (as a failed request may not)."""
 
 
-def recipient_entry(number: str, country_code: str | None, template_parameter: Mapping[str, str] | None) -> Any:
+def recipient_entry(
+    number: str, country_code: str | None, template_parameter: Mapping[str, str] | None
+) -> dict[str, Any]:
     """One ``recipientList`` entry: what the converter writes for a ``SendRecipient`` with
     these fields (None and empty values left out)."""
     entry: dict[str, Any] = {"recipientNo": number}
