@@ -151,6 +151,14 @@ def _check_size(field: str, size: int, max_bytes: int, what: str, hint: str) -> 
 
 
 _SEPARATORS = re.compile(r"[\s\-.()]")
+
+
+def without_separators(raw: str) -> str:
+    """``raw`` without the separators people write in phone numbers (spaces, ``-``, ``.``,
+    brackets); a leading ``+`` stays."""
+    return _SEPARATORS.sub("", raw)
+
+
 KOREA = "82"
 """The country code of Korean numbers (both providers' default)."""
 _MOBILE_PREFIXES = ("010", "011", "016", "017", "018", "019")
@@ -184,7 +192,7 @@ def normalize_number(raw: str, *, field: str = "number", country_code: str = KOR
         return _foreign_number(raw, field=field, country_code=country_code)
     if is_clean_mobile(raw):
         return raw
-    number = _SEPARATORS.sub("", raw)
+    number = without_separators(raw)
     if number.startswith("+"):
         number = _without_country_code(number, raw, field=field, country_code=KOREA).lstrip("0")
         # Representative numbers are dialled without a leading 0.
@@ -247,7 +255,7 @@ def _without_country_code(number: str, raw: str, *, field: str, country_code: st
 
 
 def _foreign_number(raw: str, *, field: str, country_code: str) -> str:
-    number = _SEPARATORS.sub("", raw)
+    number = without_separators(raw)
     if number.startswith("+"):
         number = _without_country_code(number, raw, field=field, country_code=country_code)
     if not number.isascii() or not number.isdigit() or not 4 <= len(number) <= MAX_NUMBER_DIGITS:

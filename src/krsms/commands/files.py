@@ -40,7 +40,7 @@ except ImportError:  # Windows
 
 from krsms.errors import KrSmsError, ValidationError
 from krsms.gateway import Recipient, RecipientOutcome, SendStatus
-from krsms.text import normalize_number
+from krsms.text import normalize_number, without_separators
 
 NUMBER_COLUMNS = (
     "number", "phone", "phone_number", "mobile", "recipient", "to",
@@ -253,11 +253,8 @@ def _header_names(path: Path, first_row: list[str]) -> list[str]:
 def _looks_like_a_number(cell: str) -> bool:
     """Whether a cell holds a phone number, or what a spreadsheet left of one (``1012345678``,
     its leading 0 dropped): seven digits or more, and nothing but separators besides."""
-    digits = _NUMBER_SEPARATORS.sub("", cell)
+    digits = without_separators(cell).removeprefix("+")
     return len(digits) >= 7 and digits.isascii() and digits.isdigit()
-
-
-_NUMBER_SEPARATORS = re.compile(r"[\s()+\-.]")
 
 
 def check_recipients_path(path: Path) -> None:
