@@ -211,13 +211,8 @@ class SensClient(AsyncClosing):
 
     async def list_unsubscribes(self, query: UnsubscribeQuery | None = None) -> list[Unsubscribe]:
         """S8 ``GET /unsubscribes``: one page of the 080 block list (``page_size`` 1 to 100)."""
-        if query is not None and query.page_size is not None and not 1 <= query.page_size <= MAX_UNSUBSCRIBE_PAGE:
-            raise ValidationError(
-                "page_size",
-                f"must be 1 to {MAX_UNSUBSCRIBE_PAGE}",
-                limit=f"1-{MAX_UNSUBSCRIBE_PAGE}",
-                value=query.page_size,
-            )
+        if query is not None:
+            _check_page_size(query.page_size, MAX_UNSUBSCRIBE_PAGE)
         params = self._query(query) if query is not None else None
         response = await self.transport.request("GET", self._url("/unsubscribes"), params=params)
         return self._parse(response, list[Unsubscribe])
@@ -316,8 +311,12 @@ def check_message_query(query: MessageQuery) -> None:
                 f"{name}_end_time", f"the window is longer than {widest}", limit=str(widest), value=str(span)
             )
     largest = 1000 if query.request_id else 100
-    if query.page_size is not None and not 1 <= query.page_size <= largest:
-        raise ValidationError("page_size", f"must be 1 to {largest}", limit=f"1-{largest}", value=query.page_size)
+    _check_page_size(query.page_size, largest)
+
+
+def _check_page_size(page_size: int | None, largest: int) -> None:
+    if page_size is not None and not 1 <= page_size <= largest:
+        raise ValidationError("page_size", f"must be 1 to {largest}", limit=f"1-{largest}", value=page_size)
 
 
 def _is_aware(moment: datetime) -> bool:
