@@ -274,8 +274,8 @@ async def _close_with_loop(client: httpx.AsyncClient) -> AsyncGenerator[None, No
     """Close ``client`` when the event loop it was first used in shuts down.
 
     An owned client's pooled connections belong to one event loop. A gateway used across
-    several ``asyncio.run`` calls, or never closed, would leave them open when that loop
-    ends (unclosed sockets, ``ResourceWarning``). Event loops close the async generators
+    several ``asyncio.run`` calls, or kept unclosed to the end, would leave them open when
+    that loop ends (unclosed sockets, ``ResourceWarning``). Event loops close the async generators
     started in them as they shut down (``asyncio.run`` does, via ``shutdown_asyncgens``), and
     one collected while its loop runs is closed there too: this one waits at its ``yield``
     and closes the client in its loop, while the loop can still do it.

@@ -197,7 +197,7 @@ class SensGateway(BatchingGateway):
 
     def _send_body(self, message: Message, batch: Batch) -> dict[str, Any]:
         """:meth:`send_request`'s body in JSON form, without a ``SendMessage`` per recipient:
-        100 typed entries a request, built only to be converted at once, cost a tenth of a
+        100 typed entries a request, built only to be converted at once, cost about 7% of a
         bulk send's CPU. The tests compare the two."""
         content = _default_content(message, batch)
         takes_subject = batch.kind is not MessageKind.SMS
