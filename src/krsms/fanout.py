@@ -34,6 +34,7 @@ from collections.abc import (
     Hashable,
     Iterable,
     Iterator,
+    Sequence,
 )
 from contextlib import aclosing
 from datetime import datetime, timezone
@@ -47,6 +48,7 @@ from krsms.closing import AsyncClosing
 from krsms.gateway import (
     DeliveryResult,
     Message,
+    Outcomes,
     Recipient,
     RecipientOutcome,
     RecipientSource,
@@ -99,19 +101,9 @@ class Batch:
         request_id: str | None = None,
         code: str | None = None,
         detail: str | None = None,
-    ) -> list[RecipientOutcome]:
+    ) -> Outcomes:
         """The same outcome for every recipient of the batch."""
-        return [
-            RecipientOutcome(
-                recipient=recipient,
-                status=status,
-                request_id=request_id,
-                code=code,
-                detail=detail,
-                index=index,
-            )
-            for index, recipient in self.entries
-        ]
+        return Outcomes.uniform(self.recipients, self.indexes, status, request_id=request_id, code=code, detail=detail)
 
 
 @attrs.frozen(kw_only=True)
@@ -276,12 +268,13 @@ class BatchingGateway(AsyncClosing):
         """
 
     @abc.abstractmethod
-    async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> list[RecipientOutcome]:
-        """Send one batch; one outcome per entry, in order. Raise typed errors on failure."""
+    async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> Sequence[RecipientOutcome]:
+        """Send one batch; one outcome per entry, in order (:meth:`Batch.outcomes` or an
+        :class:`~krsms.gateway.Outcomes` keeps them compact). Raise typed errors on failure."""
 
     async def reconcile_batch(
         self, message: Message, batch: Batch, attempt: BatchAttempt
-    ) -> list[RecipientOutcome] | None:
+    ) -> Sequence[RecipientOutcome] | None:
         """After an ambiguous failure: ACCEPTED for what the provider has, NOT_SENT for what it
         provably lacks, or None when it cannot tell."""
         return None
@@ -327,14 +320,9 @@ class BatchingGateway(AsyncClosing):
                     await asyncio.sleep(0)  # a million recipients take seconds: let the loop breathe
         except asyncio.CancelledError:
             progress.cancelled = True
-            progress.record(
-                SendReport(
-                    outcomes=tuple(
-                        RecipientOutcome(recipient=recipient, status=SendStatus.NOT_SENT, code=CANCELLED, index=index)
-                        for index, recipient in enumerate(message.recipients)
-                    )
-                )
-            )
+            everyone = message.recipients
+            not_sent = Outcomes.uniform(everyone, range(len(everyone)), SendStatus.NOT_SENT, code=CANCELLED)
+            progress.record(SendReport(outcomes=not_sent))
             progress.finish()
             raise
         cursor = _Cursor(recipients, kinds, chunk_size=self.batch_size)
@@ -344,8 +332,7 @@ class BatchingGateway(AsyncClosing):
                 async for _ in reports:
                     pass
         except BaseException:
-            not_sent = tuple(_not_sent_outcome(entry, code=CANCELLED) for entry in cursor.remaining())
-            _record_all(progress, [SendReport(outcomes=not_sent)])
+            _record_all(progress, [SendReport(outcomes=cursor.remaining(SendStatus.NOT_SENT, code=CANCELLED))])
             raise
         return progress.report()
 
@@ -542,7 +529,7 @@ class BatchingGateway(AsyncClosing):
         ready.extend(batcher.flush())
         while ready:
             batch = ready.popleft()
-            yield SendReport(outcomes=tuple(batch.outcomes(SendStatus.NOT_SENT, code=code, detail=detail)))
+            yield SendReport(outcomes=batch.outcomes(SendStatus.NOT_SENT, code=code, detail=detail))
         async for entry in entries:
             pending.append(_not_sent_outcome(entry, code=code, detail=detail))
             if len(pending) >= self.batch_size:
@@ -587,13 +574,10 @@ class BatchingGateway(AsyncClosing):
             for task in flights:
                 task.cancel()  # a no-op for finished tasks; stops any the waits did not
             reports = [_interrupted_report(task, flight) for task, flight in flights.items()]
-            leftovers = list(ready) + batcher.flush()
-            outcomes = [
-                outcome for batch in leftovers for outcome in batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED)
-            ]
+            leftovers = [batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED) for batch in [*ready, *batcher.flush()]]
             # Read from the source but not batched yet (the rest of the chunk being read).
             unread = [_not_sent_outcome(entry, code=CANCELLED) for entry in entries.current]
-            reports.append(SendReport(outcomes=tuple(invalid + outcomes + unread)))
+            reports.append(SendReport(outcomes=Outcomes.join([invalid, *leftovers, unread])))
             _record_all(progress, reports)
 
     async def _send_tracked(
@@ -623,7 +607,7 @@ class BatchingGateway(AsyncClosing):
         attempt = BatchAttempt(key=uuid.uuid4().hex, started_at=datetime.now(timezone.utc))
         failed: errors.KrSmsError
         try:
-            return SendReport(outcomes=tuple(await self.send_batch(message, batch, attempt)), requests=1)
+            return SendReport(outcomes=await self.send_batch(message, batch, attempt), requests=1)
         except errors.ProviderError as error:
             outcome = _classify_provider_error(error)
             failed = error
@@ -632,7 +616,7 @@ class BatchingGateway(AsyncClosing):
             failed = error
         code = getattr(failed, "code", None) or type(failed).__name__
         report = SendReport(
-            outcomes=tuple(batch.outcomes(outcome, code=code, detail=str(failed))),
+            outcomes=batch.outcomes(outcome, code=code, detail=str(failed)),
             requests=1,
             error=failed if isinstance(failed, errors.ProviderError) and failed.fatal else None,
         )
@@ -661,7 +645,7 @@ class BatchingGateway(AsyncClosing):
             return report
         missing = [outcome for outcome in found if outcome.status is SendStatus.NOT_SENT]
         if not (resend and missing):
-            return SendReport(outcomes=tuple(found), requests=report.requests)
+            return SendReport(outcomes=found, requests=report.requests)
         retry_batch = Batch(
             kind=batch.kind,
             indexes=tuple(outcome.index for outcome in missing),
@@ -672,7 +656,7 @@ class BatchingGateway(AsyncClosing):
         again = await self._send_settled(message, retry_batch, resend=False)
         kept = [outcome for outcome in found if outcome.status is not SendStatus.NOT_SENT]
         return SendReport(
-            outcomes=tuple(kept) + again.outcomes,
+            outcomes=Outcomes.join([kept, again.outcomes]),
             requests=report.requests + again.requests,
             error=again.error,
         )
@@ -696,7 +680,7 @@ def _failed_report(flight: _Flight) -> SendReport:
     may be out, NOT_SENT before."""
     out = _may_be_out(flight)
     status = SendStatus.UNKNOWN if out else SendStatus.NOT_SENT
-    return SendReport(outcomes=tuple(flight.batch.outcomes(status, code="error")), requests=int(out))
+    return SendReport(outcomes=flight.batch.outcomes(status, code="error"), requests=int(out))
 
 
 def _interrupted_report(task: asyncio.Task[SendReport], flight: _Flight) -> SendReport:
@@ -706,19 +690,17 @@ def _interrupted_report(task: asyncio.Task[SendReport], flight: _Flight) -> Send
         return task.result()
     if _may_be_out(flight):
         return SendReport(
-            outcomes=tuple(
-                flight.batch.outcomes(
-                    SendStatus.UNKNOWN,
-                    code=CANCELLED,
-                    detail="cancelled while the request was in flight; it may have arrived",
-                )
+            outcomes=flight.batch.outcomes(
+                SendStatus.UNKNOWN,
+                code=CANCELLED,
+                detail="cancelled while the request was in flight; it may have arrived",
             ),
             requests=1,
         )
     # Refused attempts (a 429 before the back-off) still reached the network: count them.
     attempted = flight.watch.may_have_arrived is not None
     return SendReport(
-        outcomes=tuple(flight.batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED)), requests=1 if attempted else 0
+        outcomes=flight.batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED), requests=1 if attempted else 0
     )
 
 
@@ -839,9 +821,7 @@ class _Cursor:
         end = self.position = min(start + self._chunk_size, len(self._recipients))
         return zip(range(start, end), self._recipients[start:end], self._kinds[start:end], strict=True)
 
-    def remaining(self) -> list[tuple[int, Recipient, MessageKind]]:
-        """Entries of the chunks not handed out yet."""
+    def remaining(self, status: SendStatus, *, code: str) -> Outcomes:
+        """``status`` for the recipients of the chunks not handed out yet."""
         start = self.position
-        return list(
-            zip(range(start, len(self._recipients)), self._recipients[start:], self._kinds[start:], strict=True)
-        )
+        return Outcomes.uniform(self._recipients[start:], range(start, len(self._recipients)), status, code=code)

@@ -10,14 +10,15 @@ Application code written against these names runs unchanged on SENS and NHN::
 
 from __future__ import annotations
 
+import collections
 import enum
 import inspect
-import operator
+import itertools
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, overload, runtime_checkable
 
 import attrs
 
@@ -29,6 +30,7 @@ __all__ = [
     "DeliveryStatus",
     "Message",
     "MessageKind",
+    "Outcomes",
     "Recipient",
     "RecipientOutcome",
     "SendPlan",
@@ -165,13 +167,196 @@ class RecipientOutcome:
     """Position of the recipient in the input (recipients list or stream)."""
 
 
+class Outcomes(Sequence[RecipientOutcome]):
+    """One :class:`RecipientOutcome` per recipient, read like a tuple.
+
+    Stored by field (a tuple of statuses, one of request ids, ...) rather than as an object
+    per recipient, and each outcome built when it is read: a million-recipient report holds
+    a few tuples, not a million objects that Python's cyclic collector walks again and again
+    while the send runs. Equal to another ``Outcomes``, tuple or list with the same outcomes.
+    """
+
+    __slots__ = ("_codes", "_details", "_indexes", "_recipients", "_request_ids", "_statuses")
+
+    def __init__(
+        self,
+        *,
+        recipients: Iterable[Recipient] = (),
+        statuses: Iterable[SendStatus] = (),
+        request_ids: Iterable[str | None] = (),
+        codes: Iterable[str | None] = (),
+        details: Iterable[str | None] = (),
+        indexes: Iterable[int] = (),
+    ):
+        self._recipients = tuple(recipients)
+        self._statuses = tuple(statuses)
+        self._request_ids = tuple(request_ids)
+        self._codes = tuple(codes)
+        self._details = tuple(details)
+        self._indexes = tuple(indexes)
+        lengths = {len(column) for column in self._columns()}
+        if len(lengths) > 1:
+            raise ValueError(f"every field needs one value per recipient; got lengths {sorted(lengths)}")
+
+    @classmethod
+    def of(cls, outcomes: Iterable[RecipientOutcome]) -> Outcomes:
+        """``outcomes`` as :class:`Outcomes` (returned as they are if they already are)."""
+        if isinstance(outcomes, Outcomes):
+            return outcomes
+        outcomes = tuple(outcomes)
+        return cls(
+            recipients=[outcome.recipient for outcome in outcomes],
+            statuses=[outcome.status for outcome in outcomes],
+            request_ids=[outcome.request_id for outcome in outcomes],
+            codes=[outcome.code for outcome in outcomes],
+            details=[outcome.detail for outcome in outcomes],
+            indexes=[outcome.index for outcome in outcomes],
+        )
+
+    @classmethod
+    def uniform(
+        cls,
+        recipients: Sequence[Recipient],
+        indexes: Sequence[int],
+        status: SendStatus,
+        *,
+        request_id: str | None = None,
+        code: str | None = None,
+        detail: str | None = None,
+    ) -> Outcomes:
+        """The same outcome for every one of ``recipients`` (at ``indexes`` in the input)."""
+        count = len(recipients)
+        return cls(
+            recipients=recipients,
+            statuses=(status,) * count,
+            request_ids=(request_id,) * count,
+            codes=(code,) * count,
+            details=(detail,) * count,
+            indexes=indexes,
+        )
+
+    @classmethod
+    def join(cls, parts: Iterable[Iterable[RecipientOutcome]]) -> Outcomes:
+        """The outcomes of every part, one part after the other."""
+        joined = [Outcomes.of(part) for part in parts]
+        if not joined:
+            return cls()
+        if len(joined) == 1:
+            return joined[0]
+        by_field = zip(*(part._columns() for part in joined), strict=True)
+        return cls._from_columns(*(tuple(itertools.chain.from_iterable(field)) for field in by_field))
+
+    @property
+    def statuses(self) -> tuple[SendStatus, ...]:
+        """Every outcome's status, in order (counting them builds no outcome)."""
+        return self._statuses
+
+    @property
+    def request_ids(self) -> tuple[str | None, ...]:
+        """Every outcome's request id, in order."""
+        return self._request_ids
+
+    @property
+    def indexes(self) -> tuple[int, ...]:
+        """Every outcome's input position, in order."""
+        return self._indexes
+
+    def with_status(self, status: SendStatus) -> Outcomes:
+        """The outcomes that have ``status``, in order."""
+        return self._select([position for position, each in enumerate(self._statuses) if each is status])
+
+    def in_input_order(self) -> Outcomes:
+        """The outcomes sorted by ``index``."""
+        indexes = self._indexes
+        if all(earlier < later for earlier, later in itertools.pairwise(indexes)):
+            return self
+        return self._select(sorted(range(len(indexes)), key=indexes.__getitem__))
+
+    def __len__(self) -> int:
+        return len(self._statuses)
+
+    @overload
+    def __getitem__(self, position: int) -> RecipientOutcome: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> Outcomes: ...
+
+    def __getitem__(self, position: int | slice) -> RecipientOutcome | Outcomes:
+        if isinstance(position, slice):
+            return self._from_columns(*(column[position] for column in self._columns()))
+        return self._outcome(
+            self._recipients[position],
+            self._statuses[position],
+            self._request_ids[position],
+            self._codes[position],
+            self._details[position],
+            self._indexes[position],
+        )
+
+    def __iter__(self) -> Iterator[RecipientOutcome]:
+        return itertools.starmap(self._outcome, zip(*self._columns(), strict=True))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Outcomes):
+            return self._columns() == other._columns()
+        if isinstance(other, (tuple, list)):
+            return len(self) == len(other) and all(mine == theirs for mine, theirs in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._columns())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(repr(outcome) for outcome in self[:3])
+        more = f", ... {len(self) - 3} more" if len(self) > 3 else ""
+        return f"Outcomes([{shown}{more}])"
+
+    def __reduce__(self) -> tuple[Callable[..., Outcomes], tuple[tuple[object, ...], ...]]:
+        return (Outcomes._from_columns, self._columns())
+
+    def _columns(self) -> tuple[tuple[object, ...], ...]:
+        return self._recipients, self._statuses, self._request_ids, self._codes, self._details, self._indexes
+
+    def _select(self, positions: list[int]) -> Outcomes:
+        return self._from_columns(*(tuple(map(column.__getitem__, positions)) for column in self._columns()))
+
+    @classmethod
+    def _from_columns(cls, *columns: tuple[Any, ...]) -> Outcomes:
+        recipients, statuses, request_ids, codes, details, indexes = columns
+        return cls(
+            recipients=recipients,
+            statuses=statuses,
+            request_ids=request_ids,
+            codes=codes,
+            details=details,
+            indexes=indexes,
+        )
+
+    @staticmethod
+    def _outcome(
+        recipient: Recipient,
+        status: SendStatus,
+        request_id: str | None,
+        code: str | None,
+        detail: str | None,
+        index: int,
+    ) -> RecipientOutcome:
+        return RecipientOutcome(
+            recipient=recipient, status=status, request_id=request_id, code=code, detail=detail, index=index
+        )
+
+
+def _to_outcomes(outcomes: Iterable[RecipientOutcome]) -> Outcomes:
+    return Outcomes.of(outcomes)
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class SendReport:
     """The outcomes of a send, or of one batch of a stream."""
 
-    outcomes: tuple[RecipientOutcome, ...]
+    outcomes: Outcomes = attrs.field(converter=_to_outcomes)
     """One per recipient: in input order in a whole send's report, in no set order in a batch's
-    (``index`` gives each one's position)."""
+    (``index`` gives each one's position). Any iterable of outcomes may be given."""
     requests: int = 0
     """Send requests made (one per batch attempt that reached the network)."""
     error: KrSmsError | None = attrs.field(default=None, eq=False)
@@ -182,9 +367,9 @@ class SendReport:
     elapsed: float = 0.0
     """Seconds from the first batch to the last outcome."""
 
-    def with_status(self, status: SendStatus) -> tuple[RecipientOutcome, ...]:
+    def with_status(self, status: SendStatus) -> Outcomes:
         """The outcomes that have ``status``."""
-        return tuple(outcome for outcome in self.outcomes if outcome.status is status)
+        return self.outcomes.with_status(status)
 
     def __repr__(self) -> str:
         # A summary: a report may hold a million outcomes (and asyncio reprs task results).
@@ -197,24 +382,23 @@ class SendReport:
     def counts(self) -> dict[SendStatus, int]:
         """How many recipients ended in each status."""
         counts = dict.fromkeys(SendStatus, 0)
-        for outcome in self.outcomes:
-            counts[outcome.status] += 1
+        counts.update(collections.Counter(self.outcomes.statuses))
         return counts
 
     @property
-    def accepted(self) -> tuple[RecipientOutcome, ...]:
+    def accepted(self) -> Outcomes:
         """Outcomes the provider accepted."""
         return self.with_status(SendStatus.ACCEPTED)
 
     @property
     def all_accepted(self) -> bool:
         """True when every recipient was accepted."""
-        return all(outcome.status is SendStatus.ACCEPTED for outcome in self.outcomes)
+        return self.outcomes.statuses.count(SendStatus.ACCEPTED) == len(self.outcomes)
 
     @property
     def request_ids(self) -> tuple[str, ...]:
         """Distinct provider request ids, in order of first appearance."""
-        return tuple(dict.fromkeys(o.request_id for o in self.outcomes if o.request_id is not None))
+        return tuple(dict.fromkeys(request_id for request_id in self.outcomes.request_ids if request_id is not None))
 
 
 @attrs.frozen(kw_only=True)
@@ -293,7 +477,7 @@ class SendProgress:
         self.cancelled = False
         """True once the send ended before finishing: cancelled, stopped by an exception, or a
         stream left early."""
-        self._outcomes: list[RecipientOutcome] = []
+        self._outcomes: list[Outcomes] = []
         self._started = time.perf_counter()
         self._finished: float | None = None
 
@@ -304,10 +488,10 @@ class SendProgress:
 
     def record(self, batch: SendReport) -> None:
         """Add a settled batch (called by the SDK)."""
-        for outcome in batch.outcomes:
-            self.counts[outcome.status] += 1
+        for status, count in collections.Counter(batch.outcomes.statuses).items():
+            self.counts[status] += count
         if self.keep_outcomes:
-            self._outcomes.extend(batch.outcomes)
+            self._outcomes.append(batch.outcomes)
         self.requests += batch.requests
         if batch.error is not None and self.error is None:
             self.error = batch.error
@@ -323,7 +507,7 @@ class SendProgress:
         """Every outcome so far, in input order."""
         end = self._finished if self._finished is not None else time.perf_counter()
         return SendReport(
-            outcomes=tuple(sorted(self._outcomes, key=operator.attrgetter("index"))),
+            outcomes=Outcomes.join(self._outcomes).in_input_order(),
             requests=self.requests,
             error=self.error,
             cancelled=self.cancelled,

@@ -18,7 +18,7 @@ to point gateways at it. This module itself needs nothing beyond krsms's core.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Awaitable, Callable, Hashable, Iterator
+from collections.abc import Awaitable, Callable, Hashable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -145,7 +145,7 @@ class FakeGateway(BatchingGateway):
         """Like NHN: one text and subject per request."""
         return kind, message.text_for(recipient), message.subject_for(recipient)
 
-    async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> list[RecipientOutcome]:
+    async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> Sequence[RecipientOutcome]:
         """Record the request (unless ``on_request`` raises) and accept all but rejected numbers."""
         request = FakeRequest(
             request_id=f"fake-{next(self._ids)}",
@@ -170,7 +170,7 @@ class FakeGateway(BatchingGateway):
             self.on_answer(request)
         return self._answer(request, batch)
 
-    def _answer(self, request: FakeRequest, batch: Batch) -> list[RecipientOutcome]:
+    def _answer(self, request: FakeRequest, batch: Batch) -> Sequence[RecipientOutcome]:
         """Each recipient of ``batch`` as the fake took it in ``request``."""
         return [
             RecipientOutcome(
@@ -185,7 +185,7 @@ class FakeGateway(BatchingGateway):
 
     async def reconcile_batch(
         self, message: Message, batch: Batch, attempt: BatchAttempt
-    ) -> list[RecipientOutcome] | None:
+    ) -> Sequence[RecipientOutcome] | None:
         """Find the attempt among the recorded requests, like a look-up by grouping key: what
         the fake took is ACCEPTED (a rejected number REJECTED), nothing found NOT_SENT."""
         arrived = {request.attempt_key: request for request in self.requests}.get(attempt.key)

@@ -31,7 +31,7 @@ from krsms.emulator import (
     Faults,
 )
 from krsms.fanout import BatchingGateway
-from krsms.gateway import Message, Recipient, SendProgress, SendReport, SendStatus
+from krsms.gateway import Message, Outcomes, Recipient, SendProgress, SendReport, SendStatus
 from krsms.nhn import NhnGateway
 from krsms.sens import SensGateway
 
@@ -145,7 +145,7 @@ async def run_campaign(
         await gateway.cancel_reservation(request_id)
         notes.append(f"reservation for {reserve_at:%Y-%m-%d %H:%M} made and cancelled (request {request_id})")
     combined = SendReport(
-        outcomes=tuple(outcome for report in reports for outcome in report.outcomes) + reserved.outcomes,
+        outcomes=Outcomes.join([*(report.outcomes for report in reports), reserved.outcomes]),
         requests=sum(report.requests for report in reports) + reserved.requests,
         elapsed=max(report.elapsed for report in reports),
     )

@@ -26,6 +26,7 @@ from krsms.gateway import (
     DeliveryResult,
     DeliveryStatus,
     Message,
+    Outcomes,
     Recipient,
     RecipientOutcome,
     SendStatus,
@@ -211,7 +212,7 @@ class NhnGateway(BatchingGateway):
         )
         return attrs.evolve(self._shared_request(message, batch, attempt), recipient_list=recipients)
 
-    async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> list[RecipientOutcome]:
+    async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> Sequence[RecipientOutcome]:
         """One send request; each recipient's outcome from its ``sendResultList`` entry.
 
         The recipients travel as plain JSON values both ways (:mod:`krsms.nhn.bulk`), not as a
@@ -256,7 +257,7 @@ class NhnGateway(BatchingGateway):
 
     async def reconcile_batch(
         self, message: Message, batch: Batch, attempt: BatchAttempt
-    ) -> list[RecipientOutcome] | None:
+    ) -> Sequence[RecipientOutcome] | None:
         """Look the batch up by its ``senderGroupingKey``: each recipient NHN holds is ACCEPTED,
         one it lacks (refused at the send, or not listed yet) UNKNOWN, and when it holds
         nothing at all the batch never arrived (NOT_SENT).
@@ -364,7 +365,7 @@ class NhnGateway(BatchingGateway):
         return f"NhnGateway(max_concurrency={self.max_concurrency})"
 
 
-def _outcomes(batch: Batch, answer: bulk.BatchAnswer) -> list[RecipientOutcome]:
+def _outcomes(batch: Batch, answer: bulk.BatchAnswer) -> Outcomes:
     if answer.status_code == REQUEST_FAILED:
         return batch.outcomes(
             SendStatus.REJECTED,
@@ -382,10 +383,17 @@ def _outcomes(batch: Batch, answer: bulk.BatchAnswer) -> list[RecipientOutcome]:
         )
         if not in_order:
             results = _matched_by_number(batch, answer.results)
-    return [
-        _outcome(index, recipient, result, answer.request_id)
-        for result, (index, recipient) in zip(results, batch.entries, strict=True)
-    ]
+    if all(result is not None and result.result_code == 0 for result in results):
+        return batch.outcomes(SendStatus.ACCEPTED, request_id=answer.request_id)
+    statuses, codes, details = zip(*map(_settled, results), strict=True)
+    return Outcomes(
+        recipients=batch.recipients,
+        indexes=batch.indexes,
+        statuses=statuses,
+        request_ids=(answer.request_id,) * len(results),
+        codes=codes,
+        details=details,
+    )
 
 
 def _in_request_order(results: list[SendResultEntry], count: int) -> Sequence[SendResultEntry]:
@@ -414,25 +422,13 @@ def _matched_by_number(batch: Batch, results: list[SendResultEntry]) -> list[Sen
     return matched
 
 
-def _outcome(index: int, recipient: Recipient, result: SendResultEntry | None, request_id: str) -> RecipientOutcome:
+def _settled(result: SendResultEntry | None) -> tuple[SendStatus, str | None, str | None]:
+    """Status, code and detail of a recipient from its ``sendResultList`` entry."""
     if result is None:
-        return RecipientOutcome(
-            recipient=recipient,
-            status=SendStatus.UNKNOWN,
-            request_id=request_id,
-            index=index,
-            detail="missing from sendResultList",
-        )
+        return SendStatus.UNKNOWN, None, "missing from sendResultList"
     if result.result_code == 0:
-        return RecipientOutcome(recipient=recipient, status=SendStatus.ACCEPTED, request_id=request_id, index=index)
-    return RecipientOutcome(
-        recipient=recipient,
-        status=SendStatus.REJECTED,
-        request_id=request_id,
-        code=str(result.result_code),
-        detail=result.result_message,
-        index=index,
-    )
+        return SendStatus.ACCEPTED, None, None
+    return SendStatus.REJECTED, str(result.result_code), result.result_message
 
 
 def _delivery_result(sent: SentMessage) -> DeliveryResult:

@@ -21,7 +21,7 @@ import hashlib
 import os
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any, Generic, TypeVar
 
@@ -156,7 +156,7 @@ class SensGateway(BatchingGateway):
         """SENS carries each recipient's own text and subject in one request: only the kind splits."""
         return kind
 
-    async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> list[RecipientOutcome]:
+    async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> Sequence[RecipientOutcome]:
         """One S1 request; SENS accepts it whole, so every recipient shares its ``requestId``.
 
         A 404 means no such service id: raised as the fatal :class:`ServiceNotFoundError`.
@@ -224,7 +224,7 @@ class SensGateway(BatchingGateway):
 
     async def reconcile_batch(
         self, message: Message, batch: Batch, attempt: BatchAttempt
-    ) -> list[RecipientOutcome] | None:
+    ) -> Sequence[RecipientOutcome] | None:
         """Find the batch in the request look-up (S3) by sender and first number, in SENS's time.
 
         A reserved batch cannot be found: SENS lists no messages of a request still reserved,
