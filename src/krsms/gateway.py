@@ -18,7 +18,7 @@ import time
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Protocol, overload, runtime_checkable
+from typing import Any, Protocol, cast, overload, runtime_checkable
 
 import attrs
 
@@ -33,6 +33,7 @@ __all__ = [
     "Outcomes",
     "Recipient",
     "RecipientOutcome",
+    "Recipients",
     "SendPlan",
     "SendProgress",
     "SendReport",
@@ -100,10 +101,98 @@ class Recipient:
     its outcome so results can be matched back to your data."""
 
 
-def _to_recipients(values: Iterable[str | Recipient]) -> tuple[Recipient, ...]:
+class Recipients(Sequence[Recipient]):
+    """Recipients, read like a tuple of :class:`Recipient`.
+
+    A recipient that is only a number is kept as that number's text and made a
+    :class:`Recipient` when it is read: a bulk send to a million numbers then holds a tuple
+    of texts, not a million objects for Python's cyclic collector to walk. Equal to another
+    ``Recipients``, tuple or list with the same recipients (a number equals a
+    ``Recipient`` with only that number).
+    """
+
+    __slots__ = ("_bare", "_compact")
+
+    def __init__(self, recipients: Iterable[str | Recipient] = ()):
+        self._compact = recipients.compact if isinstance(recipients, Recipients) else tuple(recipients)
+        self._bare = all(type(recipient) is str for recipient in self._compact)
+
+    @property
+    def compact(self) -> tuple[str | Recipient, ...]:
+        """The recipients as stored: one that is only a number as its text (as given, or
+        normalised once validated), any other as its :class:`Recipient`."""
+        return self._compact
+
+    @property
+    def bare(self) -> bool:
+        """True when every recipient is stored as its number's text (see :attr:`compact`):
+        none has a text, subject, template parameters or reference of its own."""
+        return self._bare
+
+    @property
+    def numbers(self) -> tuple[str, ...]:
+        """Every recipient's number, in order."""
+        if self._bare:
+            return cast("tuple[str, ...]", self._compact)
+        return tuple(_number_of(recipient) for recipient in self._compact)
+
+    def __len__(self) -> int:
+        return len(self._compact)
+
+    @overload
+    def __getitem__(self, position: int) -> Recipient: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> Recipients: ...
+
+    def __getitem__(self, position: int | slice) -> Recipient | Recipients:
+        if isinstance(position, slice):
+            return Recipients(self._compact[position])
+        return as_recipient(self._compact[position])
+
+    def __iter__(self) -> Iterator[Recipient]:
+        return map(as_recipient, self._compact)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Recipients):
+            theirs: Sequence[object] = other._compact
+        elif isinstance(other, (tuple, list)):
+            theirs = other
+        else:
+            return NotImplemented
+        return len(self) == len(theirs) and all(
+            mine == their if type(mine) is type(their) else as_recipient(mine) == as_recipient(their)  # type: ignore[arg-type]
+            for mine, their in zip(self._compact, theirs, strict=True)
+        )
+
+    def __hash__(self) -> int:
+        return hash(self.numbers)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(repr(recipient) for recipient in self._compact[:3])
+        more = f", ... {len(self) - 3} more" if len(self) > 3 else ""
+        return f"Recipients([{shown}{more}])"
+
+    def __reduce__(self) -> tuple[type[Recipients], tuple[tuple[str | Recipient, ...]]]:
+        return (Recipients, (self._compact,))
+
+
+def as_recipient(recipient: str | Recipient) -> Recipient:
+    """A :class:`Recipient` for a number's text (as :class:`Message` takes them); a
+    ``Recipient`` as it is."""
+    return recipient if isinstance(recipient, Recipient) else Recipient(number=recipient)
+
+
+def _number_of(recipient: str | Recipient) -> str:
+    return recipient.number if isinstance(recipient, Recipient) else recipient
+
+
+def _to_recipients(values: Iterable[str | Recipient]) -> Recipients:
+    if isinstance(values, Recipients):
+        return values
     if isinstance(values, (str, Recipient)):
         values = (values,)
-    return tuple(value if isinstance(value, Recipient) else Recipient(number=value) for value in values)
+    return Recipients(values)
 
 
 def _to_image_ids(values: Iterable[str]) -> tuple[str, ...]:
@@ -121,8 +210,9 @@ class Message:
     text: str
     """What every recipient gets unless it has its own text; may be empty when each recipient
     brings one, or with a ``template_id``."""
-    recipients: tuple[Recipient, ...] = attrs.field(default=(), converter=_to_recipients)
-    """Plain numbers or :class:`Recipient`; empty when the message is a template for a stream."""
+    recipients: Recipients = attrs.field(factory=Recipients, converter=_to_recipients)
+    """Plain numbers or :class:`Recipient`; empty when the message is a template for a stream.
+    Read as :class:`Recipients`, a sequence of :class:`Recipient`."""
     subject: str | None = None
     """Subject of an LMS or MMS (ignored by SMS)."""
     kind: MessageKind = MessageKind.AUTO
@@ -181,14 +271,14 @@ class Outcomes(Sequence[RecipientOutcome]):
     def __init__(
         self,
         *,
-        recipients: Iterable[Recipient] = (),
+        recipients: Iterable[str | Recipient] = (),
         statuses: Iterable[SendStatus] = (),
         request_ids: Iterable[str | None] = (),
         codes: Iterable[str | None] = (),
         details: Iterable[str | None] = (),
         indexes: Iterable[int] = (),
     ):
-        self._recipients = tuple(recipients)
+        self._recipients = recipients.compact if isinstance(recipients, Recipients) else tuple(recipients)
         self._statuses = tuple(statuses)
         self._request_ids = tuple(request_ids)
         self._codes = tuple(codes)
@@ -216,7 +306,7 @@ class Outcomes(Sequence[RecipientOutcome]):
     @classmethod
     def uniform(
         cls,
-        recipients: Sequence[Recipient],
+        recipients: Sequence[str | Recipient],
         indexes: Sequence[int],
         status: SendStatus,
         *,
@@ -224,7 +314,8 @@ class Outcomes(Sequence[RecipientOutcome]):
         code: str | None = None,
         detail: str | None = None,
     ) -> Outcomes:
-        """The same outcome for every one of ``recipients`` (at ``indexes`` in the input)."""
+        """The same outcome for every one of ``recipients`` (at ``indexes`` in the input); a
+        number's text stands for a :class:`Recipient` with only that number."""
         count = len(recipients)
         return cls(
             recipients=recipients,
@@ -298,13 +389,16 @@ class Outcomes(Sequence[RecipientOutcome]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Outcomes):
-            return self._columns() == other._columns()
+            # Recipients compared as such: a bare number equals a Recipient with only that number.
+            return self._columns()[1:] == other._columns()[1:] and Recipients(self._recipients) == Recipients(
+                other._recipients
+            )
         if isinstance(other, (tuple, list)):
             return len(self) == len(other) and all(mine == theirs for mine, theirs in zip(self, other, strict=True))
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash(self._columns())
+        return hash((Recipients(self._recipients), *self._columns()[1:]))
 
     def __repr__(self) -> str:
         shown = ", ".join(repr(outcome) for outcome in self[:3])
@@ -334,7 +428,7 @@ class Outcomes(Sequence[RecipientOutcome]):
 
     @staticmethod
     def _outcome(
-        recipient: Recipient,
+        recipient: str | Recipient,
         status: SendStatus,
         request_id: str | None,
         code: str | None,
@@ -342,7 +436,12 @@ class Outcomes(Sequence[RecipientOutcome]):
         index: int,
     ) -> RecipientOutcome:
         return RecipientOutcome(
-            recipient=recipient, status=status, request_id=request_id, code=code, detail=detail, index=index
+            recipient=as_recipient(recipient),
+            status=status,
+            request_id=request_id,
+            code=code,
+            detail=detail,
+            index=index,
         )
 
 
@@ -454,7 +553,7 @@ class SendProgress:
         on_batch: Callable[[SendReport], None] | None = None,
         keep_outcomes: bool = True,
         total: int | None = None,
-        on_sending: Callable[[tuple[Recipient, ...]], Awaitable[None]] | None = None,
+        on_sending: Callable[[Recipients], Awaitable[None]] | None = None,
     ):
         if inspect.iscoroutinefunction(on_batch):
             # It would be called, never awaited: every batch would go unrecorded in silence.

@@ -33,6 +33,7 @@ from krsms.gateway import (
     Message,
     Recipient,
     RecipientOutcome,
+    Recipients,
     SendStatus,
     UploadedImage,
 )
@@ -64,7 +65,7 @@ class FakeRequest:
     message: Message
     kind: MessageKind
     """What the batch was sent as."""
-    recipients: tuple[Recipient, ...]
+    recipients: Recipients
     """The batch's recipients, numbers normalised."""
     attempt_key: str
     """The key of the :class:`~krsms.fanout.BatchAttempt`, which reconciliation looks the

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 import attrs
 
 from krsms.errors import ValidationError
-from krsms.gateway import Message, Recipient
+from krsms.gateway import Message, Recipient, as_recipient
 from krsms.text import (
     KOREA,
     MessageKind,
@@ -238,23 +238,35 @@ class RecipientResolver:
         self._plain_kind: MessageKind | None = None
         self._in_korea = message.country_code == KOREA
 
-    def resolve(self, recipient: Recipient, index: int) -> tuple[Recipient, MessageKind]:
-        """The recipient at ``index`` of the input, normalised, and the kind it is sent as."""
-        plain = number_only(recipient)
-        if plain and self._plain_kind is not None:
-            if self._in_korea and is_clean_mobile(recipient.number):
-                return recipient, self._plain_kind
-            number = normalize_number(
-                recipient.number, field=f"recipients[{index}].number", country_code=self.message.country_code
-            )
-            resolved = recipient if number == recipient.number else attrs.evolve(recipient, number=number)
-            return resolved, self._plain_kind
+    def resolve(self, recipient: str | Recipient, index: int) -> tuple[str | Recipient, MessageKind]:
+        """The recipient at ``index`` of the input, normalised, and the kind it is sent as. A
+        number's text (a bare recipient, see :attr:`~krsms.gateway.Recipients.compact`) stays
+        text."""
+        if self._plain_kind is not None:
+            if not isinstance(recipient, Recipient):
+                return self._number(recipient, index), self._plain_kind
+            if number_only(recipient):
+                number = self._number(recipient.number, index)
+                resolved = recipient if number == recipient.number else attrs.evolve(recipient, number=number)
+                return resolved, self._plain_kind
         resolved, kind = resolve_recipient(
-            self.message, recipient, self.rules, default_kind=self.default_kind, field=f"recipients[{index}]"
+            self.message,
+            as_recipient(recipient),
+            self.rules,
+            default_kind=self.default_kind,
+            field=f"recipients[{index}]",
         )
-        if plain:
+        if not isinstance(recipient, Recipient):
+            self._plain_kind = kind
+            return resolved.number, kind
+        if number_only(recipient):
             self._plain_kind = kind
         return resolved, kind
+
+    def _number(self, given: str, index: int) -> str:
+        if self._in_korea and is_clean_mobile(given):
+            return given
+        return normalize_number(given, field=f"recipients[{index}].number", country_code=self.message.country_code)
 
 
 def _check_has_subject(message: Message, recipient: Recipient, kind: MessageKind, *, field: str) -> None:

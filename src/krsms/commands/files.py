@@ -23,7 +23,7 @@ import io
 import json
 import os
 import re
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from itertools import islice
@@ -437,7 +437,7 @@ class SendJournal:
         if exc_type is None:
             await anyio.to_thread.run_sync(self.path.unlink)
 
-    async def note(self, recipients: tuple[Recipient, ...]) -> None:
+    async def note(self, recipients: Sequence[Recipient]) -> None:
         """Note a batch's recipients, flushed, before its request may leave."""
         await self._write(
             "".join(

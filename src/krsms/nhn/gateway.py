@@ -220,10 +220,14 @@ class NhnGateway(BatchingGateway):
         """
         body = self.client.api.dump(self._shared_request(message, batch, attempt))
         country_code = self._recipient_country(message)
-        body["recipientList"] = [
-            bulk.recipient_entry(recipient.number, country_code, recipient.template_parameters)
-            for recipient in batch.recipients
-        ]
+        recipients = batch.recipients
+        if recipients.bare:
+            body["recipientList"] = [bulk.recipient_entry(number, country_code, None) for number in recipients.numbers]
+        else:
+            body["recipientList"] = [
+                bulk.recipient_entry(recipient.number, country_code, recipient.template_parameters)
+                for recipient in recipients
+            ]
         path = self._send_path(batch.kind, advertisement=message.advertisement)
         answer = await self.client.api.call("POST", path, json=body, idempotent=False)
         return _outcomes(batch, bulk.read_answer(answer))
@@ -378,8 +382,9 @@ def _outcomes(batch: Batch, answer: bulk.BatchAnswer) -> Outcomes:
     results: Sequence[SendResultEntry | None] = _in_request_order(answer.results, len(batch.recipients))
     if not results:
         results = answer.results
-        in_order = len(results) == len(batch.recipients) and all(
-            result.recipient_no == recipient.number for result, recipient in zip(results, batch.recipients, strict=True)
+        numbers = batch.recipients.numbers
+        in_order = len(results) == len(numbers) and all(
+            result.recipient_no == number for result, number in zip(results, numbers, strict=True)
         )
         if not in_order:
             results = _matched_by_number(batch, answer.results)
@@ -416,8 +421,8 @@ def _matched_by_number(batch: Batch, results: list[SendResultEntry]) -> list[Sen
     for result in results:
         by_number[result.recipient_no].append(result)
     matched: list[SendResultEntry | None] = []
-    for recipient in batch.recipients:
-        queue = by_number.get(recipient.number)
+    for number in batch.recipients.numbers:
+        queue = by_number.get(number)
         matched.append(queue.popleft() if queue else None)
     return matched
 

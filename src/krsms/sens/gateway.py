@@ -202,9 +202,13 @@ class SensGateway(BatchingGateway):
         content = _default_content(message, batch)
         takes_subject = batch.kind is not MessageKind.SMS
         body: dict[str, Any] = converter.unstructure(self._shared_request(message, batch, content))
-        body["messages"] = [
-            _message_entry(recipient, content=content, takes_subject=takes_subject) for recipient in batch.recipients
-        ]
+        recipients = batch.recipients
+        if recipients.bare:
+            body["messages"] = [{"to": number} for number in recipients.numbers]
+        else:
+            body["messages"] = [
+                _message_entry(recipient, content=content, takes_subject=takes_subject) for recipient in recipients
+            ]
         return body
 
     def _shared_request(self, message: Message, batch: Batch, content: str) -> SendRequest:
