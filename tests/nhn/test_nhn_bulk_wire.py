@@ -16,7 +16,7 @@ from krsms.emulator import DEMO_NHN_APP_KEY
 from krsms.errors import MalformedResponseError
 from krsms.fanout import Batch, BatchAttempt
 from krsms.nhn import NhnGateway
-from krsms.nhn.bulk import SendResultEntry, read_answer
+from krsms.nhn.bulk import SendResults, read_answer
 from krsms.nhn.converter import converter
 from krsms.nhn.models import SendResult
 from krsms.transport import NO_RETRIES
@@ -126,12 +126,23 @@ def data_with(entry: Any) -> dict[str, Any]:
 @pytest.mark.parametrize("entry", ANSWERS_BOTH_READ)
 def test_an_entry_reads_as_the_converter_reads_it(entry: dict[str, Any]) -> None:
     typed = converter.structure(data_with(entry), SendResult).send_result_list[0]
-    [read] = read_answer({"data": data_with(entry)}).results
-    assert read == SendResultEntry(
-        recipient_no=typed.recipient_no,
-        result_code=typed.result_code,
-        result_message=typed.result_message,
-        recipient_seq=typed.recipient_seq,
+    read = read_answer({"data": data_with(entry)}).results
+    assert read == SendResults(
+        recipient_nos=[typed.recipient_no],
+        result_codes=[typed.result_code],
+        result_messages=[typed.result_message],
+        recipient_seqs=[typed.recipient_seq],
+    )
+
+
+def test_a_list_of_entries_reads_field_by_field_as_the_converter_reads_each() -> None:
+    data = {"requestId": "R1", "statusCode": "2", "sendResultList": ANSWERS_BOTH_READ}
+    typed = converter.structure(data, SendResult).send_result_list
+    assert read_answer({"data": data}).results == SendResults(
+        recipient_nos=[item.recipient_no for item in typed],
+        result_codes=[item.result_code for item in typed],
+        result_messages=[item.result_message for item in typed],
+        recipient_seqs=[item.recipient_seq for item in typed],
     )
 
 

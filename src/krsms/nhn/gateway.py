@@ -34,7 +34,6 @@ from krsms.gateway import (
 )
 from krsms.nhn import bulk
 from krsms.nhn.api import DEFAULT_BASE_URL
-from krsms.nhn.bulk import SendResultEntry
 from krsms.nhn.client import (
     AD_MMS_PATH,
     AD_SMS_PATH,
@@ -377,63 +376,64 @@ def _outcomes(batch: Batch, answer: bulk.BatchAnswer) -> Outcomes:
             code=f"statusCode {REQUEST_FAILED}",
             detail="NHN answered the request failed (statusCode 3)",
         )
-    if answer.results is None:
+    results = answer.results
+    if results is None:
         raise bulk.malformed("answer has no sendResultList")
-    results: Sequence[SendResultEntry | None] = _in_request_order(answer.results, len(batch.recipients))
-    if not results:
-        results = answer.results
-        numbers = batch.recipients.numbers
-        in_order = len(results) == len(numbers) and all(
-            result.recipient_no == number for result, number in zip(results, numbers, strict=True)
-        )
-        if not in_order:
-            results = _matched_by_number(batch, answer.results)
-    if all(result is not None and result.result_code == 0 for result in results):
+    numbers = batch.recipients.numbers
+    entries: Sequence[int | None] | None = _entries_in_request_order(results, len(numbers))
+    if entries is None:
+        in_order = results.recipient_nos == list(numbers)
+        entries = range(len(numbers)) if in_order else _matched_by_number(numbers, results)
+    if isinstance(entries, range) and results.result_codes.count(0) == len(numbers):
         return batch.outcomes(SendStatus.ACCEPTED, request_id=answer.request_id)
-    statuses, codes, details = zip(*map(_settled, results), strict=True)
+    statuses, codes, details = zip(*(_settled(results, entry) for entry in entries), strict=True)
     return Outcomes(
         recipients=batch.recipients,
         indexes=batch.indexes,
         statuses=statuses,
-        request_ids=(answer.request_id,) * len(results),
+        request_ids=(answer.request_id,) * len(numbers),
         codes=codes,
         details=details,
     )
 
 
-def _in_request_order(results: list[SendResultEntry], count: int) -> Sequence[SendResultEntry]:
-    """The results in request order by their ``recipientSeq`` (1 to ``count``, one each, as
-    NHN numbers the recipients it was sent); empty when they do not carry exactly those. The
-    sequence tells apart two entries for one number, and a number NHN writes in another form."""
-    if len(results) != count:
-        return ()
-    if all(result.recipient_seq == position for position, result in enumerate(results, start=1)):
-        return results
-    by_seq = {result.recipient_seq: result for result in results}
+def _entries_in_request_order(results: bulk.SendResults, count: int) -> Sequence[int] | None:
+    """For each recipient in request order, the position of its entry by ``recipientSeq``
+    (1 to ``count``, one each, as NHN numbers the recipients it was sent); None when the
+    entries do not carry exactly those. The sequence tells apart two entries for one number,
+    and a number NHN writes in another form."""
+    seqs = results.recipient_seqs
+    if len(seqs) != count:
+        return None
+    if seqs == list(range(1, count + 1)):
+        return range(count)
+    by_seq = {seq: position for position, seq in enumerate(seqs)}
     if by_seq.keys() != set(range(1, count + 1)):
-        return ()
-    return [by_seq[position] for position in range(1, count + 1)]
+        return None
+    return [by_seq[seq] for seq in range(1, count + 1)]
 
 
-def _matched_by_number(batch: Batch, results: list[SendResultEntry]) -> list[SendResultEntry | None]:
-    """The results in batch order when NHN listed them in another order (or left some out)."""
-    by_number: dict[str, deque[SendResultEntry]] = defaultdict(deque)
-    for result in results:
-        by_number[result.recipient_no].append(result)
-    matched: list[SendResultEntry | None] = []
-    for number in batch.recipients.numbers:
+def _matched_by_number(numbers: Sequence[str], results: bulk.SendResults) -> list[int | None]:
+    """For each recipient, the position of its entry when NHN listed them in another order
+    (or left some out): None for one without an entry."""
+    by_number: dict[str, deque[int]] = defaultdict(deque)
+    for position, number in enumerate(results.recipient_nos):
+        by_number[number].append(position)
+    matched: list[int | None] = []
+    for number in numbers:
         queue = by_number.get(number)
         matched.append(queue.popleft() if queue else None)
     return matched
 
 
-def _settled(result: SendResultEntry | None) -> tuple[SendStatus, str | None, str | None]:
-    """Status, code and detail of a recipient from its ``sendResultList`` entry."""
-    if result is None:
+def _settled(results: bulk.SendResults, entry: int | None) -> tuple[SendStatus, str | None, str | None]:
+    """Status, code and detail of a recipient from its ``sendResultList`` entry (None: none)."""
+    if entry is None:
         return SendStatus.UNKNOWN, None, "missing from sendResultList"
-    if result.result_code == 0:
+    code = results.result_codes[entry]
+    if code == 0:
         return SendStatus.ACCEPTED, None, None
-    return SendStatus.REJECTED, str(result.result_code), result.result_message
+    return SendStatus.REJECTED, str(code), results.result_messages[entry]
 
 
 def _delivery_result(sent: SentMessage) -> DeliveryResult:
