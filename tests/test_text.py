@@ -9,10 +9,12 @@ from hypothesis import strategies as st
 from krsms import ValidationError
 from krsms.text import (
     MessageKind,
+    all_clean_mobiles,
     byte_length,
     check_body,
     check_subject,
     choose_kind,
+    is_clean_mobile,
     mask_number,
     normalize_number,
     unencodable_characters,
@@ -176,3 +178,29 @@ def test_numbers_are_read_for_the_message_country(raw: str, country_code: str, e
 def test_a_number_of_another_country_is_refused(raw: str, country_code: str) -> None:
     with pytest.raises(ValidationError, match=f"is not a \\+{country_code} number: set the message's country_code"):
         normalize_number(raw, country_code=country_code)
+
+
+CLEAN_MOBILE_CANDIDATES = [
+    "01012345678",
+    "01099999999",
+    "0101234567",  # 10 characters
+    "010123456789",  # 12
+    "01112345678",  # 011: valid, but not the clean 010 form
+    "00012345678",
+    "02012345678",
+    "010-1234-56",
+    "01O12345678",  # a letter O
+    "０１０１２３４５６７８",  # full-width digits: isdigit() but not ASCII
+    "01012345678\n"[:11],
+]
+
+
+@given(st.lists(st.sampled_from(CLEAN_MOBILE_CANDIDATES), max_size=6))
+def test_a_run_of_clean_mobiles_is_checked_as_each_one_would_be(values: list[str]) -> None:
+    assert all_clean_mobiles(values) == all(is_clean_mobile(value) for value in values)
+
+
+def test_a_run_with_anything_but_text_is_not_clean() -> None:
+    assert not all_clean_mobiles(["01012345678", 1012345678])
+    assert not all_clean_mobiles(["01012345678", b"01012345678"])
+    assert all_clean_mobiles([])

@@ -67,3 +67,27 @@ def test_a_recipients_template_parameters_cannot_change_after_validation() -> No
         recipient.template_parameters["name"] = "😀"  # type: ignore[index]
     assert pickle.loads(pickle.dumps(recipient)) == recipient
     assert json.loads(json.dumps(recipient.template_parameters)) == {"name": "김"}
+
+
+RUNS = {
+    "clean mobiles": ["01012345678", "01012345679", "01012345670"],
+    "written forms": ["010-1234-5678", "+82 10 1234 5679", "01012345670"],
+    "own texts first": [Recipient(number="01012345678", text="안녕"), "01012345679", "01012345670"],
+    "a Recipient among numbers": ["01012345678", Recipient(number="010 1234 5679", reference="r"), "01012345670"],
+}
+
+
+@pytest.mark.parametrize("case", RUNS)
+def test_a_run_resolves_as_each_recipient_would_one_by_one(case: str) -> None:
+    message = Message(sender="0212345678", text="안녕")
+    one_by_one = RecipientResolver(message, RULES)
+    expected = [one_by_one.resolve(recipient, index) for index, recipient in enumerate(RUNS[case], 5)]
+    resolved, kinds = RecipientResolver(message, RULES).resolve_run(RUNS[case], 5)
+    assert list(zip(resolved, kinds, strict=True)) == expected
+
+
+def test_a_run_names_the_recipient_that_fails_by_its_input_index() -> None:
+    resolver = RecipientResolver(Message(sender="0212345678", text="안녕"), RULES)
+    with pytest.raises(ValidationError) as refused:
+        resolver.resolve_run(["01012345678", "01012345679", "0101234"], 10)
+    assert refused.value.field == "recipients[12].number"

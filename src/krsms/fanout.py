@@ -316,13 +316,13 @@ class BatchingGateway(AsyncClosing):
             progress.total = len(message.recipients)
         recipients: list[str | Recipient] = []
         kinds: list[MessageKind] = []
+        given = message.recipients.compact
         try:
-            for index, recipient in enumerate(message.recipients.compact):
-                resolved, kind = resolver.resolve(recipient, index)
-                recipients.append(resolved)
-                kinds.append(kind)
-                if index % VALIDATION_SLICE == VALIDATION_SLICE - 1:
-                    await asyncio.sleep(0)  # a million recipients take seconds: let the loop breathe
+            for start in range(0, len(given), VALIDATION_SLICE):
+                resolved, run_kinds = resolver.resolve_run(given[start : start + VALIDATION_SLICE], start)
+                recipients.extend(resolved)
+                kinds.extend(run_kinds)
+                await asyncio.sleep(0)  # a million recipients take seconds: let the loop breathe
         except asyncio.CancelledError:
             progress.cancelled = True
             everyone = message.recipients

@@ -114,8 +114,13 @@ class Recipients(Sequence[Recipient]):
     __slots__ = ("_bare", "_compact")
 
     def __init__(self, recipients: Iterable[str | Recipient] = ()):
-        self._compact = recipients.compact if isinstance(recipients, Recipients) else tuple(recipients)
-        self._bare = all(type(recipient) is str for recipient in self._compact)
+        self._compact: tuple[str | Recipient, ...]
+        self._bare: bool
+        if isinstance(recipients, Recipients):
+            self._compact, self._bare = recipients._compact, recipients._bare
+        else:
+            self._compact = tuple(recipients)
+            self._bare = set(map(type, self._compact)) <= {str}
 
     @property
     def compact(self) -> tuple[str | Recipient, ...]:
@@ -605,13 +610,20 @@ class SendProgress:
     def report(self) -> SendReport:
         """Every outcome so far, in input order."""
         end = self._finished if self._finished is not None else time.perf_counter()
+        # Parts in order of their first index: a send's batches hold runs of the input, so
+        # joined that way its outcomes are usually in order already, with nothing to sort.
+        parts = sorted(self._outcomes, key=_first_index)
         return SendReport(
-            outcomes=Outcomes.join(self._outcomes).in_input_order(),
+            outcomes=Outcomes.join(parts).in_input_order(),
             requests=self.requests,
             error=self.error,
             cancelled=self.cancelled,
             elapsed=end - self._started,
         )
+
+
+def _first_index(outcomes: Outcomes) -> int:
+    return outcomes.indexes[0] if outcomes else -1
 
 
 class DeliveryStatus(enum.Enum):

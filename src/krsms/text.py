@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Sequence
+from typing import cast
 
 import attrs
 
@@ -172,6 +174,25 @@ def is_clean_mobile(raw: str) -> bool:
     """Whether ``raw`` is already a normalised Korean mobile number (``01012345678``): the
     common case of bulk sends, which :func:`normalize_number` returns unchanged."""
     return isinstance(raw, str) and len(raw) == 11 and raw.startswith("010") and raw.isascii() and raw.isdigit()
+
+
+def all_clean_mobiles(values: Sequence[object]) -> bool:
+    """Whether every value is a text :func:`is_clean_mobile` accepts, checked a whole run at
+    C speed rather than one call each."""
+    if not values:
+        return True
+    if set(map(type, values)) != {str}:
+        return False
+    texts = cast("Sequence[str]", values)
+    if set(map(len, texts)) != {11}:
+        return False
+    joined = "".join(texts)
+    # Every value is 11 characters, so the k-th character of each is joined[k::11].
+    return (
+        joined.isascii()
+        and joined.isdigit()
+        and joined[0::11].count("0") == joined[1::11].count("1") == joined[2::11].count("0") == len(values)
+    )
 
 
 def normalize_number(raw: str, *, field: str = "number", country_code: str = KOREA) -> str:

@@ -8,6 +8,7 @@ the value, so nothing is sent.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 
 import attrs
@@ -18,6 +19,7 @@ from krsms.text import (
     KOREA,
     MessageKind,
     TextLimits,
+    all_clean_mobiles,
     check_body,
     check_subject,
     choose_kind,
@@ -262,6 +264,32 @@ class RecipientResolver:
         if number_only(recipient):
             self._plain_kind = kind
         return resolved, kind
+
+    def resolve_run(
+        self, recipients: Sequence[str | Recipient], start: int
+    ) -> tuple[Sequence[str | Recipient], list[MessageKind]]:
+        """:meth:`resolve` for a run of recipients, the first at input index ``start``: a run
+        of normalised Korean mobile numbers, the common bulk input, is checked at once."""
+        resolved: list[str | Recipient] = []
+        kinds: list[MessageKind] = []
+        position = 0
+        while self._plain_kind is None and position < len(recipients):  # until a bare one sets the kind
+            recipient, kind = self.resolve(recipients[position], start + position)
+            resolved.append(recipient)
+            kinds.append(kind)
+            position += 1
+        rest = recipients[position:]
+        if self._plain_kind is not None and self._in_korea and all_clean_mobiles(rest):
+            if not resolved:
+                return rest, [self._plain_kind] * len(rest)
+            resolved.extend(rest)
+            kinds.extend([self._plain_kind] * len(rest))
+            return resolved, kinds
+        for index, given in enumerate(rest, start + position):
+            recipient, kind = self.resolve(given, index)
+            resolved.append(recipient)
+            kinds.append(kind)
+        return resolved, kinds
 
     def _number(self, given: str, index: int) -> str:
         if self._in_korea and is_clean_mobile(given):
