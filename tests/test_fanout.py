@@ -28,7 +28,7 @@ from krsms import (
     ValidationError,
     errors,
 )
-from krsms.fanout import CANCELLED, JOB_STOPPED, LOCAL_INVALID, NOT_RECEIVED, VALIDATION_SLICE
+from krsms.fanout import CANCELLED, JOB_STOPPED, LOCAL_INVALID, NOT_RECEIVED, VALIDATION_SLICE, _Batcher, _Run
 from krsms.testing import FakeGateway, FakeRequest, numbers
 from krsms.validation import check_reservation
 
@@ -776,3 +776,32 @@ async def test_a_template_parameter_that_is_not_text_is_a_validation_error() -> 
 def test_plan_is_part_of_the_neutral_protocol() -> None:
     gateway: SmsGateway = FakeGateway()
     assert isinstance(asyncio.run(gateway.plan(message(["01000000001"]))), SendPlan)
+
+
+async def test_runs_of_bare_numbers_fill_the_batches_that_single_recipients_started() -> None:
+    gateway = FakeGateway(batch_size=100)
+    recipients: list[str | Recipient] = list(numbers(150))
+    recipients.append(Recipient(number="01099999999", text="own text"))
+    recipients.extend(numbers(249, start=150))
+
+    report = await gateway.send(message(recipients))
+
+    sizes = sorted(len(request.recipients) for request in gateway.requests)
+    assert sizes == [1, 99, 100, 100, 100]
+    assert_exactly_one_outcome_each(report, 400)
+    sent = sorted(gateway.sent_to())
+    assert sent == sorted([*numbers(399), "01099999999"])
+    assert report.all_accepted
+
+
+def test_a_run_of_bare_numbers_keeps_the_buffer_bounded_among_many_groups() -> None:
+    batcher = _Batcher(10, 10, key=lambda recipient, kind: (kind, recipient.text))
+    for index in range(5):
+        assert batcher.add(index, Recipient(number=f"0109999000{index}", text=f"text {index}"), MessageKind.SMS) is None
+
+    released = batcher.add_run(_Run(5, list(numbers(16)), MessageKind.SMS))
+
+    assert [batch.indexes for batch in released] == [tuple(range(5, 15)), tuple(range(15, 21))]
+    assert [batch.recipients.numbers for batch in released] == [tuple(numbers(10)), tuple(numbers(6, start=10))]
+    assert batcher.buffered == 5
+    assert sorted(len(batch.recipients) for batch in batcher.flush()) == [1] * 5

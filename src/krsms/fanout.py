@@ -39,6 +39,7 @@ from collections.abc import (
 from contextlib import aclosing
 from datetime import datetime, timezone
 from itertools import islice
+from typing import Generic, TypeVar, cast
 
 import anyio
 import attrs
@@ -157,6 +158,31 @@ class _Batcher:
             return self._release(max(self._groups, key=lambda k: len(self._groups[k][0])))
         return None
 
+    def add_run(self, run: _Run) -> list[Batch]:
+        """Add a run of bare recipients at once; the batches it fills (or that must leave
+        early to keep the buffer bounded)."""
+        key = self._plain_keys.get(run.kind)
+        if key is None:
+            key = self._plain_keys[run.kind] = self._key(as_recipient(run.recipients[0]), run.kind)
+        released = []
+        taken = 0
+        while taken < len(run.recipients):
+            group = self._groups.get(key)
+            if group is None:
+                group = self._groups[key] = ([], [])
+                self._kinds[key] = run.kind
+            indexes, recipients = group
+            part = run.recipients[taken : taken + self.batch_size - len(indexes)]
+            indexes.extend(range(run.start + taken, run.start + taken + len(part)))
+            recipients.extend(part)
+            self.buffered += len(part)
+            taken += len(part)
+            if len(indexes) >= self.batch_size:
+                released.append(self._release(key))
+        while self.buffered > self.max_buffered:
+            released.append(self._release(max(self._groups, key=lambda k: len(self._groups[k][0]))))
+        return released
+
     def flush(self) -> list[Batch]:
         return [self._release(key) for key in list(self._groups)]
 
@@ -199,9 +225,21 @@ class _Flight:
     watch: SendWatch = attrs.Factory(SendWatch)
 
 
-_Entry = tuple[int, str | Recipient, MessageKind] | RecipientOutcome
+@attrs.frozen
+class _Run:
+    """Consecutive bare recipients of one kind, from input index ``start`` on: how ``send()``
+    hands its common case to the batcher, a run at a time rather than one by one."""
+
+    start: int
+    recipients: Sequence[str]
+    kind: MessageKind
+
+
+_Resolved = tuple[int, str | Recipient, MessageKind] | RecipientOutcome
 """A resolved recipient (its input index, itself as :attr:`Recipients.compact` holds it, its
-kind) or the outcome of one that failed validation."""
+kind), or the outcome of one that failed validation."""
+_Entry = _Resolved | _Run
+"""What the batcher takes: a resolved recipient or a run of bare ones (``send()`` only)."""
 
 
 class BatchingGateway(AsyncClosing):
@@ -403,7 +441,7 @@ class BatchingGateway(AsyncClosing):
 
     async def _resolve_chunks(
         self, resolver: RecipientResolver, recipients: RecipientSource
-    ) -> AsyncIterator[list[_Entry]]:
+    ) -> AsyncIterator[list[_Resolved]]:
         """Resolved entries of a stream, in chunks: up to a batch of a sync source at once
         (one await per chunk, not per recipient), every entry of an async one as it comes.
         A lone number or :class:`Recipient` is one recipient, as in :class:`Message`, not an
@@ -420,7 +458,7 @@ class BatchingGateway(AsyncClosing):
             return
         items = iter(recipients)
         while True:
-            chunk: list[_Entry] = []
+            chunk: list[_Resolved] = []
             try:
                 for position, item in enumerate(islice(items, self.batch_size), index):
                     chunk.append(_entry(resolver, item, position))
@@ -441,7 +479,7 @@ class BatchingGateway(AsyncClosing):
         )
 
     async def _run(
-        self, message: Message, entries: _Entries, progress: SendProgress
+        self, message: Message, entries: _Entries[_Entry], progress: SendProgress
     ) -> AsyncGenerator[SendReport, None]:
         batcher = self._batcher(message)
         ready: deque[Batch] = deque()
@@ -498,7 +536,7 @@ class BatchingGateway(AsyncClosing):
             progress.finish()
 
     async def _fill(
-        self, entries: _Entries, batcher: _Batcher, ready: deque[Batch], invalid: list[RecipientOutcome]
+        self, entries: _Entries[_Entry], batcher: _Batcher, ready: deque[Batch], invalid: list[RecipientOutcome]
     ) -> bool:
         """Read entries until a batch is ready; returns True when the source is exhausted."""
         while True:
@@ -507,6 +545,12 @@ class BatchingGateway(AsyncClosing):
                     invalid.append(entry)
                     if len(invalid) >= self.batch_size:
                         return False  # report them now: a long run of invalid entries stays bounded
+                    continue
+                if isinstance(entry, _Run):
+                    batches = batcher.add_run(entry)
+                    if batches:
+                        ready.extend(batches)
+                        return False
                     continue
                 batch = batcher.add(*entry)
                 if batch is not None:
@@ -518,7 +562,7 @@ class BatchingGateway(AsyncClosing):
 
     async def _not_sent(
         self,
-        entries: _Entries,
+        entries: _Entries[_Entry],
         batcher: _Batcher,
         ready: deque[Batch],
         pending: list[RecipientOutcome],
@@ -536,7 +580,7 @@ class BatchingGateway(AsyncClosing):
             batch = ready.popleft()
             yield SendReport(outcomes=batch.outcomes(SendStatus.NOT_SENT, code=code, detail=detail))
         async for entry in entries:
-            pending.append(_not_sent_outcome(entry, code=code, detail=detail))
+            pending.extend(_not_sent_outcomes(entry, code=code, detail=detail))
             if len(pending) >= self.batch_size:
                 report = SendReport(outcomes=tuple(pending))
                 pending.clear()
@@ -549,7 +593,7 @@ class BatchingGateway(AsyncClosing):
     async def _settle_interrupted(
         self,
         flights: dict[asyncio.Task[SendReport], _Flight],
-        entries: _Entries,
+        entries: _Entries[_Entry],
         batcher: _Batcher,
         ready: deque[Batch],
         invalid: list[RecipientOutcome],
@@ -581,8 +625,8 @@ class BatchingGateway(AsyncClosing):
             reports = [_interrupted_report(task, flight) for task, flight in flights.items()]
             leftovers = [batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED) for batch in [*ready, *batcher.flush()]]
             # Read from the source but not batched yet (the rest of the chunk being read).
-            unread = [_not_sent_outcome(entry, code=CANCELLED) for entry in entries.current]
-            reports.append(SendReport(outcomes=Outcomes.join([invalid, *leftovers, unread])))
+            unread = [_not_sent_outcomes(entry, code=CANCELLED) for entry in entries.current]
+            reports.append(SendReport(outcomes=Outcomes.join([invalid, *leftovers, *unread])))
             _record_all(progress, reports)
 
     async def _send_tracked(
@@ -733,7 +777,7 @@ def _classify_provider_error(error: errors.ProviderError) -> SendStatus:
     return SendStatus.REJECTED
 
 
-def _entry(resolver: RecipientResolver, item: str | Recipient, index: int) -> _Entry:
+def _entry(resolver: RecipientResolver, item: str | Recipient, index: int) -> _Resolved:
     """A streamed recipient resolved, or NOT_SENT with the reason when it fails validation
     (an entry that is neither a number nor a Recipient too: one bad row must not end a stream)."""
     try:
@@ -745,14 +789,15 @@ def _entry(resolver: RecipientResolver, item: str | Recipient, index: int) -> _E
     return index, resolved, kind
 
 
-def _not_sent_outcome(entry: _Entry, *, code: str, detail: str | None = None) -> RecipientOutcome:
-    """NOT_SENT for an entry never sent (an invalid one keeps its own outcome)."""
+def _not_sent_outcomes(entry: _Entry, *, code: str, detail: str | None = None) -> Outcomes:
+    """NOT_SENT for the recipients of an entry never sent (an invalid one keeps its own outcome)."""
     if isinstance(entry, RecipientOutcome):
-        return entry
+        return Outcomes.of((entry,))
+    if isinstance(entry, _Run):
+        indexes = range(entry.start, entry.start + len(entry.recipients))
+        return Outcomes.uniform(entry.recipients, indexes, SendStatus.NOT_SENT, code=code, detail=detail)
     index, recipient, _ = entry
-    return RecipientOutcome(
-        recipient=as_recipient(recipient), status=SendStatus.NOT_SENT, code=code, detail=detail, index=index
-    )
+    return Outcomes.uniform((recipient,), (index,), SendStatus.NOT_SENT, code=code, detail=detail)
 
 
 class _ReadFailed(BaseException):
@@ -760,21 +805,24 @@ class _ReadFailed(BaseException):
 
     A BaseException, as what it carries may be one (KeyboardInterrupt)."""
 
-    def __init__(self, entries: list[_Entry], error: BaseException):
+    def __init__(self, entries: list[_Resolved], error: BaseException):
         super().__init__()
         self.entries = entries
         self.error = error
 
 
-class _Entries:
+EntryT = TypeVar("EntryT", bound=_Entry, covariant=True)
+
+
+class _Entries(Generic[EntryT]):
     """Resolved entries, read a chunk at a time: one await per chunk, not per recipient.
 
     ``current`` iterates the chunk being read and keeps its place between two reads.
     """
 
-    def __init__(self, chunks: AsyncIterator[Iterable[_Entry]]):
+    def __init__(self, chunks: AsyncIterator[Iterable[EntryT]]):
         self._chunks = chunks
-        self.current: Iterator[_Entry] = iter(())
+        self.current: Iterator[EntryT] = iter(())
 
     async def advance(self) -> bool:
         """Start reading the next chunk; False when the source is exhausted.
@@ -788,14 +836,15 @@ class _Entries:
         except _ReadFailed as failure:
             failed = failure
         if failed is not None:
-            self.current = iter(failed.entries)
+            # Only a stream's chunks fail so, and their entries are what this reads.
+            self.current = cast("Iterator[EntryT]", iter(failed.entries))
             raise failed.error  # outside the handler: the source's own error, context untouched
         if chunk is None:
             return False
         self.current = iter(chunk)
         return True
 
-    async def __aiter__(self) -> AsyncIterator[_Entry]:
+    async def __aiter__(self) -> AsyncIterator[EntryT]:
         """Every entry not read yet, one by one."""
         while True:
             for entry in self.current:
@@ -825,7 +874,10 @@ class _Cursor:
         if start >= len(self._recipients):
             raise StopAsyncIteration
         end = self.position = min(start + self._chunk_size, len(self._recipients))
-        return zip(range(start, end), self._recipients[start:end], self._kinds[start:end], strict=True)
+        recipients, kinds = self._recipients[start:end], self._kinds[start:end]
+        if set(map(type, recipients)) == {str} and len(set(kinds)) == 1:
+            return [_Run(start, cast("list[str]", recipients), kinds[0])]
+        return zip(range(start, end), recipients, kinds, strict=True)
 
     def remaining(self, status: SendStatus, *, code: str) -> Outcomes:
         """``status`` for the recipients of the chunks not handed out yet."""

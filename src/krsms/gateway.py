@@ -364,7 +364,7 @@ class Outcomes(Sequence[RecipientOutcome]):
     def in_input_order(self) -> Outcomes:
         """The outcomes sorted by ``index``."""
         indexes = self._indexes
-        if all(earlier < later for earlier, later in itertools.pairwise(indexes)):
+        if indexes == tuple(sorted(indexes)):  # at C speed: timsort of a sorted run is one pass
             return self
         return self._select(sorted(range(len(indexes)), key=indexes.__getitem__))
 

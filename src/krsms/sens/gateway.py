@@ -358,7 +358,7 @@ class SensGateway(BatchingGateway):
 
 
 def _sorted_numbers(batch: Batch) -> tuple[str, ...]:
-    return tuple(sorted(recipient.number for recipient in batch.recipients))
+    return tuple(sorted(batch.recipients.numbers))
 
 
 class _Expiring(Generic[Value]):
