@@ -12,6 +12,8 @@ from datetime import datetime, timedelta, timezone
 
 import anyio
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from krsms import (
     DeliveryStatus,
@@ -28,7 +30,16 @@ from krsms import (
     ValidationError,
     errors,
 )
-from krsms.fanout import CANCELLED, JOB_STOPPED, LOCAL_INVALID, NOT_RECEIVED, VALIDATION_SLICE, _Batcher, _Run
+from krsms.fanout import (
+    CANCELLED,
+    JOB_STOPPED,
+    LOCAL_INVALID,
+    NOT_RECEIVED,
+    VALIDATION_SLICE,
+    Batch,
+    _Batcher,
+    _Run,
+)
 from krsms.testing import FakeGateway, FakeRequest, numbers
 from krsms.validation import check_reservation
 
@@ -794,14 +805,59 @@ async def test_runs_of_bare_numbers_fill_the_batches_that_single_recipients_star
     assert report.all_accepted
 
 
-def test_a_run_of_bare_numbers_keeps_the_buffer_bounded_among_many_groups() -> None:
-    batcher = _Batcher(10, 10, key=lambda recipient, kind: (kind, recipient.text))
-    for index in range(5):
-        assert batcher.add(index, Recipient(number=f"0109999000{index}", text=f"text {index}"), MessageKind.SMS) is None
+@pytest.mark.parametrize("run_length", [1, 4, 6, 16, 35])
+def test_a_run_is_batched_exactly_as_its_recipients_one_by_one(run_length: int) -> None:
+    def batcher_with_five_groups() -> _Batcher:
+        batcher = _Batcher(10, 10, key=lambda recipient, kind: (kind, recipient.text))
+        for index in range(5):
+            assert (
+                batcher.add(index, Recipient(number=f"0109999000{index}", text=f"text {index}"), MessageKind.SMS)
+                is None
+            )
+        return batcher
 
-    released = batcher.add_run(_Run(5, list(numbers(16)), MessageKind.SMS))
+    def shape(batches: list[Batch]) -> list[tuple[tuple[int, ...], tuple[str, ...]]]:
+        return [(batch.indexes, batch.recipients.numbers) for batch in batches]
 
-    assert [batch.indexes for batch in released] == [tuple(range(5, 15)), tuple(range(15, 21))]
-    assert [batch.recipients.numbers for batch in released] == [tuple(numbers(10)), tuple(numbers(6, start=10))]
-    assert batcher.buffered == 5
-    assert sorted(len(batch.recipients) for batch in batcher.flush()) == [1] * 5
+    run = _Run(5, list(numbers(run_length)), MessageKind.SMS)
+    one_by_one = batcher_with_five_groups()
+    added = [one_by_one.add(index, number, run.kind) for index, number in enumerate(run.recipients, run.start)]
+    at_once = batcher_with_five_groups()
+
+    assert shape(at_once.add_run(run)) == shape([batch for batch in added if batch is not None])
+    assert at_once.buffered == one_by_one.buffered <= 10
+    assert shape(at_once.flush()) == shape(one_by_one.flush())
+
+
+@given(
+    pattern=st.lists(st.sampled_from("nnnab"), min_size=1, max_size=40),
+    batch_size=st.integers(min_value=1, max_value=5),
+    max_concurrency=st.integers(min_value=1, max_value=3),
+)
+@example(pattern=list("abnnaanb"), batch_size=2, max_concurrency=1)
+@example(pattern=list("nnabnn"), batch_size=4, max_concurrency=1)
+@settings(max_examples=150, deadline=None)
+def test_a_plan_predicts_the_requests_of_the_send_it_plans(
+    pattern: list[str], batch_size: int, max_concurrency: int
+) -> None:
+    # "n": a bare number (send() batches runs of them at once), "a"/"b": a recipient with its own text.
+    recipients: list[str | Recipient] = [
+        f"010{index:08d}" if kind == "n" else Recipient(number=f"010{index:08d}", text=f"own text {kind}")
+        for index, kind in enumerate(pattern)
+    ]
+
+    async def requests_of(run: str) -> int:
+        gateway = FakeGateway(batch_size=batch_size, max_concurrency=max_concurrency)
+        if run == "plan":
+            return (await gateway.plan(message(recipients))).total_requests
+        if run == "stream":
+            async with aclosing(gateway.send_stream(message(), recipients)) as reports:
+                async for _ in reports:
+                    pass
+        else:
+            await gateway.send(message(recipients))
+        return len(gateway.requests)
+
+    planned = asyncio.run(requests_of("plan"))
+    assert asyncio.run(requests_of("send")) == planned
+    assert asyncio.run(requests_of("stream")) == planned

@@ -41,7 +41,7 @@ def test_outcomes_compare_with_tuples_lists_and_each_other() -> None:
     assert outcomes == OUTCOMES
     assert outcomes == list(OUTCOMES)
     assert outcomes == Outcomes.of(list(OUTCOMES))
-    assert hash(outcomes) == hash(Outcomes.of(OUTCOMES))
+    assert hash(outcomes) == hash(Outcomes.of(OUTCOMES)) == hash(OUTCOMES)
     assert outcomes != OUTCOMES[:2]
     assert outcomes != Outcomes.of(OUTCOMES[:2])
     assert Outcomes() == ()

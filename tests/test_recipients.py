@@ -5,7 +5,10 @@ from __future__ import annotations
 import gc
 import pickle
 
-from krsms import Message, Recipient, Recipients
+import pytest
+
+from krsms import Message, MessageKind, Recipient, Recipients
+from krsms.fanout import Batch
 from krsms.testing import FakeGateway, numbers
 
 SENDER = "0212345678"
@@ -80,3 +83,22 @@ async def test_a_send_carries_bare_numbers_normalised_as_text() -> None:
         Recipient(number="01000000002"),
         Recipient(number="01000000003", reference="c"),
     ]
+
+
+def test_a_lone_number_given_to_recipients_is_one_recipient() -> None:
+    assert Recipients("01011112222").compact == ("01011112222",)
+    assert Recipients(OWN_TEXT).compact == (OWN_TEXT,)
+
+
+def test_recipients_hash_as_the_tuple_they_equal() -> None:
+    recipients = Recipients(["01011112222", OWN_TEXT])
+    as_tuple = (Recipient(number="01011112222"), OWN_TEXT)
+
+    assert recipients == as_tuple
+    assert hash(recipients) == hash(as_tuple)
+    assert {as_tuple: "found"}[recipients] == "found"
+
+
+def test_a_batch_needs_an_index_per_recipient() -> None:
+    with pytest.raises(ValueError, match="an index per recipient: 1 for 2"):
+        Batch(kind=MessageKind.SMS, indexes=(0,), recipients=["01011112222", "01033334444"])

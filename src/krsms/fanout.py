@@ -93,6 +93,10 @@ class Batch:
     """The recipients, in batch order (numbers or :class:`Recipient`, as :class:`Message` takes
     them)."""
 
+    def __attrs_post_init__(self) -> None:
+        if len(self.indexes) != len(self.recipients):
+            raise ValueError(f"a batch needs an index per recipient: {len(self.indexes)} for {len(self.recipients)}")
+
     @property
     def entries(self) -> Iterator[tuple[int, Recipient]]:
         """``(input index, recipient)`` pairs, in batch order."""
@@ -155,12 +159,12 @@ class _Batcher:
             return self._release(key)
         if self.buffered > self.max_buffered:
             # Many small groups (e.g. per-recipient texts on NHN): send the largest early.
-            return self._release(max(self._groups, key=lambda k: len(self._groups[k][0])))
+            return self._release(self._largest())
         return None
 
     def add_run(self, run: _Run) -> list[Batch]:
-        """Add a run of bare recipients at once; the batches it fills (or that must leave
-        early to keep the buffer bounded)."""
+        """:meth:`add` for every recipient of a run, a slice at a time: the same batches,
+        released at the same points, as adding them one by one."""
         key = self._plain_keys.get(run.kind)
         if key is None:
             key = self._plain_keys[run.kind] = self._key(as_recipient(run.recipients[0]), run.kind)
@@ -172,16 +176,22 @@ class _Batcher:
                 group = self._groups[key] = ([], [])
                 self._kinds[key] = run.kind
             indexes, recipients = group
-            part = run.recipients[taken : taken + self.batch_size - len(indexes)]
-            indexes.extend(range(run.start + taken, run.start + taken + len(part)))
-            recipients.extend(part)
-            self.buffered += len(part)
-            taken += len(part)
+            # Up to the recipient that fills the group or overfills the buffer, as add() checks.
+            until_full = self.batch_size - len(indexes)
+            until_over = max(1, self.max_buffered + 1 - self.buffered)
+            count = min(until_full, until_over, len(run.recipients) - taken)
+            indexes.extend(range(run.start + taken, run.start + taken + count))
+            recipients.extend(run.recipients[taken : taken + count])
+            self.buffered += count
+            taken += count
             if len(indexes) >= self.batch_size:
                 released.append(self._release(key))
-        while self.buffered > self.max_buffered:
-            released.append(self._release(max(self._groups, key=lambda k: len(self._groups[k][0]))))
+            elif self.buffered > self.max_buffered:
+                released.append(self._release(self._largest()))
         return released
+
+    def _largest(self) -> Hashable:
+        return max(self._groups, key=lambda key: len(self._groups[key][0]))
 
     def flush(self) -> list[Batch]:
         return [self._release(key) for key in list(self._groups)]
@@ -360,7 +370,8 @@ class BatchingGateway(AsyncClosing):
                 resolved, run_kinds = resolver.resolve_run(given[start : start + VALIDATION_SLICE], start)
                 recipients.extend(resolved)
                 kinds.extend(run_kinds)
-                await asyncio.sleep(0)  # a million recipients take seconds: let the loop breathe
+                if start + VALIDATION_SLICE < len(given):
+                    await asyncio.sleep(0)  # a million recipients take seconds: let the loop breathe
         except asyncio.CancelledError:
             progress.cancelled = True
             everyone = message.recipients

@@ -113,14 +113,16 @@ class Recipients(Sequence[Recipient]):
 
     __slots__ = ("_bare", "_compact")
 
-    def __init__(self, recipients: Iterable[str | Recipient] = ()):
+    def __init__(self, recipients: Iterable[str | Recipient] | str | Recipient = ()):
         self._compact: tuple[str | Recipient, ...]
         self._bare: bool
         if isinstance(recipients, Recipients):
             self._compact, self._bare = recipients._compact, recipients._bare
-        else:
-            self._compact = tuple(recipients)
-            self._bare = set(map(type, self._compact)) <= {str}
+            return
+        if isinstance(recipients, (str, Recipient)):
+            recipients = (recipients,)  # one recipient, not an iterable of characters
+        self._compact = tuple(recipients)
+        self._bare = set(map(type, self._compact)) <= {str}
 
     @property
     def compact(self) -> tuple[str | Recipient, ...]:
@@ -171,7 +173,7 @@ class Recipients(Sequence[Recipient]):
         )
 
     def __hash__(self) -> int:
-        return hash(self.numbers)
+        return hash(tuple(self))  # as the tuple it equals
 
     def __repr__(self) -> str:
         shown = ", ".join(repr(recipient) for recipient in self._compact[:3])
@@ -192,14 +194,6 @@ def _number_of(recipient: str | Recipient) -> str:
     return recipient.number if isinstance(recipient, Recipient) else recipient
 
 
-def _to_recipients(values: Iterable[str | Recipient]) -> Recipients:
-    if isinstance(values, Recipients):
-        return values
-    if isinstance(values, (str, Recipient)):
-        values = (values,)
-    return Recipients(values)
-
-
 def _to_image_ids(values: Iterable[str]) -> tuple[str, ...]:
     if isinstance(values, str):
         values = (values,)
@@ -215,7 +209,7 @@ class Message:
     text: str
     """What every recipient gets unless it has its own text; may be empty when each recipient
     brings one, or with a ``template_id``."""
-    recipients: Recipients = attrs.field(factory=Recipients, converter=_to_recipients)
+    recipients: Recipients = attrs.field(factory=Recipients, converter=Recipients)
     """Plain numbers or :class:`Recipient`; empty when the message is a template for a stream.
     Read as :class:`Recipients`, a sequence of :class:`Recipient`."""
     subject: str | None = None
@@ -403,7 +397,7 @@ class Outcomes(Sequence[RecipientOutcome]):
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash((Recipients(self._recipients), *self._columns()[1:]))
+        return hash(tuple(self))  # as the tuple it equals
 
     def __repr__(self) -> str:
         shown = ", ".join(repr(outcome) for outcome in self[:3])
