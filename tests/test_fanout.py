@@ -41,7 +41,7 @@ from krsms.fanout import (
     _Run,
 )
 from krsms.testing import FakeGateway, FakeRequest, numbers
-from krsms.validation import check_reservation
+from krsms.validation import RecipientResolver, check_reservation
 
 SENDER = "0212345678"
 
@@ -436,6 +436,29 @@ async def test_a_stream_yields_a_report_per_batch_and_marks_invalid_numbers() ->
     assert invalid[0].status is SendStatus.NOT_SENT
     assert "recipients[250].number" in (invalid[0].detail or "")
     assert sorted(len(request.recipients) for request in gateway.requests) == [50, 100, 100]
+
+
+async def test_a_stream_takes_a_chunk_of_clean_numbers_as_one_run_and_others_one_by_one() -> None:
+    gateway = FakeGateway(batch_size=3)
+    given = ["01000000000", "01000000001", "01000000002"]  # the first sets what bare numbers share
+    given += ["01000000003", "01000000004", "01000000005"]  # clean: one run
+    given += ["010-0000-0006", "01000000007", "01000000008"]  # one to normalise
+    given += ["01000000009", "not-a-number", "01000000011"]  # one invalid
+    resolver = RecipientResolver(message(), gateway.rules)
+
+    chunks = [chunk async for chunk in gateway._resolve_chunks(resolver, given)]
+
+    sms = MessageKind.SMS
+    assert chunks[0] == [(0, "01000000000", sms), (1, "01000000001", sms), (2, "01000000002", sms)]
+    assert chunks[1] == [_Run(3, ["01000000003", "01000000004", "01000000005"], sms)]
+    assert chunks[2] == [(6, "01000000006", sms), (7, "01000000007", sms), (8, "01000000008", sms)]
+    assert chunks[3][0] == (9, "01000000009", sms)
+    assert isinstance(chunks[3][1], RecipientOutcome)
+    assert chunks[3][1].code == LOCAL_INVALID
+    assert chunks[3][2] == (11, "01000000011", sms)
+    reports = [report async for report in gateway.send_stream(message(), given)]
+    sent = sorted(outcome.index for report in reports for outcome in report.outcomes if outcome.code != LOCAL_INVALID)
+    assert sent == [index for index in range(12) if index != 10]
 
 
 async def test_a_stream_reads_async_iterables() -> None:

@@ -39,7 +39,7 @@ from collections.abc import (
 from contextlib import aclosing
 from datetime import datetime, timezone
 from itertools import islice
-from typing import Generic, TypeVar, cast
+from typing import cast
 
 import anyio
 import attrs
@@ -162,6 +162,13 @@ class _Batcher:
             return self._release(self._largest())
         return None
 
+    def take(self, entry: _Recipient | _Run) -> list[Batch]:
+        """Add a resolved recipient or a run of them; the batches that are ready."""
+        if isinstance(entry, _Run):
+            return self.add_run(entry)
+        batch = self.add(*entry)
+        return [] if batch is None else [batch]
+
     def add_run(self, run: _Run) -> list[Batch]:
         """:meth:`add` for every recipient of a run, a slice at a time: the same batches,
         released at the same points, as adding them one by one."""
@@ -245,11 +252,11 @@ class _Run:
     kind: MessageKind
 
 
-_Resolved = tuple[int, str | Recipient, MessageKind] | RecipientOutcome
-"""A resolved recipient (its input index, itself as :attr:`Recipients.compact` holds it, its
-kind), or the outcome of one that failed validation."""
-_Entry = _Resolved | _Run
-"""What the batcher takes: a resolved recipient or a run of bare ones (``send()`` only)."""
+_Recipient = tuple[int, str | Recipient, MessageKind]
+"""A resolved recipient: its input index, itself as :attr:`Recipients.compact` holds it, and
+the kind it is sent as."""
+_Entry = _Recipient | _Run | RecipientOutcome
+"""A resolved recipient, a run of bare ones, or the outcome of one that failed validation."""
 
 
 class BatchingGateway(AsyncClosing):
@@ -437,14 +444,14 @@ class BatchingGateway(AsyncClosing):
         invalid: list[RecipientOutcome] = []
         count = invalid_count = 0
         async for entry in _Entries(self._resolve_chunks(RecipientResolver(message, self.rules), source)):
-            count += 1
             if isinstance(entry, RecipientOutcome):
+                count += 1
                 invalid_count += 1
                 if max_invalid is None or len(invalid) < max_invalid:
                     invalid.append(entry)
                 continue
-            batch = batcher.add(*entry)
-            if batch is not None:
+            count += len(entry.recipients) if isinstance(entry, _Run) else 1
+            for batch in batcher.take(entry):
                 requests[batch.kind] = requests.get(batch.kind, 0) + 1
         for batch in batcher.flush():
             requests[batch.kind] = requests.get(batch.kind, 0) + 1
@@ -452,11 +459,11 @@ class BatchingGateway(AsyncClosing):
 
     async def _resolve_chunks(
         self, resolver: RecipientResolver, recipients: RecipientSource
-    ) -> AsyncIterator[list[_Resolved]]:
+    ) -> AsyncIterator[list[_Entry]]:
         """Resolved entries of a stream, in chunks: up to a batch of a sync source at once
-        (one await per chunk, not per recipient), every entry of an async one as it comes.
-        A lone number or :class:`Recipient` is one recipient, as in :class:`Message`, not an
-        iterable of characters."""
+        (one await per chunk, not per recipient; a chunk of normalised mobile numbers as one
+        run), every entry of an async one as it comes. A lone number or :class:`Recipient`
+        is one recipient, as in :class:`Message`, not an iterable of characters."""
         index = 0
         if isinstance(recipients, (str, bytes, Recipient)):
             recipients = (recipients,)
@@ -469,16 +476,19 @@ class BatchingGateway(AsyncClosing):
             return
         items = iter(recipients)
         while True:
-            chunk: list[_Resolved] = []
+            given: list[str | Recipient] = []
             try:
-                for position, item in enumerate(islice(items, self.batch_size), index):
-                    chunk.append(_entry(resolver, item, position))
+                given.extend(islice(items, self.batch_size))  # keeps what came before a failure
             except BaseException as error:  # KeyboardInterrupt too
-                raise _ReadFailed(chunk, error) from None
-            if not chunk:
+                raise _ReadFailed(_entries(resolver, given, index), error) from None
+            if not given:
                 return
-            yield chunk
-            previous, index = index, index + len(chunk)
+            kind = resolver.bare_kind(given)
+            if kind is None:
+                yield _entries(resolver, given, index)
+            else:
+                yield [_Run(index, cast("list[str]", given), kind)]
+            previous, index = index, index + len(given)
             if index // VALIDATION_SLICE != previous // VALIDATION_SLICE:
                 await asyncio.sleep(0)  # a sync source never yields: let the loop breathe
 
@@ -490,7 +500,7 @@ class BatchingGateway(AsyncClosing):
         )
 
     async def _run(
-        self, message: Message, entries: _Entries[_Entry], progress: SendProgress
+        self, message: Message, entries: _Entries, progress: SendProgress
     ) -> AsyncGenerator[SendReport, None]:
         batcher = self._batcher(message)
         ready: deque[Batch] = deque()
@@ -547,7 +557,7 @@ class BatchingGateway(AsyncClosing):
             progress.finish()
 
     async def _fill(
-        self, entries: _Entries[_Entry], batcher: _Batcher, ready: deque[Batch], invalid: list[RecipientOutcome]
+        self, entries: _Entries, batcher: _Batcher, ready: deque[Batch], invalid: list[RecipientOutcome]
     ) -> bool:
         """Read entries until a batch is ready; returns True when the source is exhausted."""
         while True:
@@ -557,15 +567,9 @@ class BatchingGateway(AsyncClosing):
                     if len(invalid) >= self.batch_size:
                         return False  # report them now: a long run of invalid entries stays bounded
                     continue
-                if isinstance(entry, _Run):
-                    batches = batcher.add_run(entry)
-                    if batches:
-                        ready.extend(batches)
-                        return False
-                    continue
-                batch = batcher.add(*entry)
-                if batch is not None:
-                    ready.append(batch)
+                batches = batcher.take(entry)
+                if batches:
+                    ready.extend(batches)
                     return False
             if not await entries.advance():
                 ready.extend(batcher.flush())
@@ -573,7 +577,7 @@ class BatchingGateway(AsyncClosing):
 
     async def _not_sent(
         self,
-        entries: _Entries[_Entry],
+        entries: _Entries,
         batcher: _Batcher,
         ready: deque[Batch],
         pending: list[RecipientOutcome],
@@ -604,7 +608,7 @@ class BatchingGateway(AsyncClosing):
     async def _settle_interrupted(
         self,
         flights: dict[asyncio.Task[SendReport], _Flight],
-        entries: _Entries[_Entry],
+        entries: _Entries,
         batcher: _Batcher,
         ready: deque[Batch],
         invalid: list[RecipientOutcome],
@@ -788,7 +792,12 @@ def _classify_provider_error(error: errors.ProviderError) -> SendStatus:
     return SendStatus.REJECTED
 
 
-def _entry(resolver: RecipientResolver, item: str | Recipient, index: int) -> _Resolved:
+def _entries(resolver: RecipientResolver, items: Iterable[str | Recipient], start: int) -> list[_Entry]:
+    """:func:`_entry` for each of ``items``, the first at input index ``start``."""
+    return [_entry(resolver, item, index) for index, item in enumerate(items, start)]
+
+
+def _entry(resolver: RecipientResolver, item: str | Recipient, index: int) -> _Entry:
     """A streamed recipient resolved, or NOT_SENT with the reason when it fails validation
     (an entry that is neither a number nor a Recipient too: one bad row must not end a stream)."""
     try:
@@ -816,24 +825,21 @@ class _ReadFailed(BaseException):
 
     A BaseException, as what it carries may be one (KeyboardInterrupt)."""
 
-    def __init__(self, entries: list[_Resolved], error: BaseException):
+    def __init__(self, entries: list[_Entry], error: BaseException):
         super().__init__()
         self.entries = entries
         self.error = error
 
 
-EntryT = TypeVar("EntryT", bound=_Entry, covariant=True)
-
-
-class _Entries(Generic[EntryT]):
+class _Entries:
     """Resolved entries, read a chunk at a time: one await per chunk, not per recipient.
 
     ``current`` iterates the chunk being read and keeps its place between two reads.
     """
 
-    def __init__(self, chunks: AsyncIterator[Iterable[EntryT]]):
+    def __init__(self, chunks: AsyncIterator[Iterable[_Entry]]):
         self._chunks = chunks
-        self.current: Iterator[EntryT] = iter(())
+        self.current: Iterator[_Entry] = iter(())
 
     async def advance(self) -> bool:
         """Start reading the next chunk; False when the source is exhausted.
@@ -847,15 +853,14 @@ class _Entries(Generic[EntryT]):
         except _ReadFailed as failure:
             failed = failure
         if failed is not None:
-            # Only a stream's chunks fail so, and their entries are what this reads.
-            self.current = cast("Iterator[EntryT]", iter(failed.entries))
+            self.current = iter(failed.entries)
             raise failed.error  # outside the handler: the source's own error, context untouched
         if chunk is None:
             return False
         self.current = iter(chunk)
         return True
 
-    async def __aiter__(self) -> AsyncIterator[EntryT]:
+    async def __aiter__(self) -> AsyncIterator[_Entry]:
         """Every entry not read yet, one by one."""
         while True:
             for entry in self.current:

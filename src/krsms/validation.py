@@ -279,17 +279,27 @@ class RecipientResolver:
             kinds.append(kind)
             position += 1
         rest = recipients[position:]
-        if self._plain_kind is not None and self._in_korea and all_clean_mobiles(rest):
+        bare_kind = self.bare_kind(rest)
+        if bare_kind is not None:
             if not resolved:
-                return rest, [self._plain_kind] * len(rest)
+                return rest, [bare_kind] * len(rest)
             resolved.extend(rest)
-            kinds.extend([self._plain_kind] * len(rest))
+            kinds.extend([bare_kind] * len(rest))
             return resolved, kinds
         for index, given in enumerate(rest, start + position):
             recipient, kind = self.resolve(given, index)
             resolved.append(recipient)
             kinds.append(kind)
         return resolved, kinds
+
+    def bare_kind(self, recipients: Sequence[object]) -> MessageKind | None:
+        """The kind every one of ``recipients`` is sent as when each is a number already in
+        its normalised Korean mobile form (checked at once, at C speed), so that it resolves
+        to itself; None when one is not, or before a first bare recipient has been resolved
+        (which checks what they all share)."""
+        if self._plain_kind is not None and self._in_korea and all_clean_mobiles(recipients):
+            return self._plain_kind
+        return None
 
     def _number(self, given: str, index: int) -> str:
         if self._in_korea and is_clean_mobile(given):
