@@ -246,10 +246,15 @@ READING = """
   noise decide the ratio.
 - What krsms adds to a SENS request (100 recipients) is not in its HTTP path: measured
   layer by layer, its client alone and `send_batch` alone cost what raw httpx costs within
-  a few percent (0.64-0.65 against 0.62 ms at best). The rest is the fan-out around them
-  (batching, validation, progress, outcomes, a task per batch), which cProfile and
-  pyinstrument put at well under 0.1 ms a request, yet a whole `send()` is more often
-  0.85-0.9 ms than its best of about 0.7 ms. That gap has not been pinned down.
+  a few percent. The fan-out around them (validation, batching, progress, outcomes, a task
+  per batch) adds about 0.06 ms a request. That small extra makes the client CPU-bound
+  while requests are in flight, and then httpcore 1.0's connection pool hands one idle
+  connection to two waiting requests in the same pass; the loser gets
+  `ConnectionNotAvailable` and queues again, about twice a request, which costs some 0.2 ms
+  more. A raw loop given 0.12 ms of extra work a request shows the same jump, and a pool
+  that skips connections already handed out removes it (krsms then at about 0.73 ms).
+  This is httpcore's open issue (encode/httpcore #1110 and the review of #1111); krsms
+  does not patch httpcore's private pool to work around it.
 - Profiling (cProfile, pyinstrument) found and removed waste: a `repr` of every outcome
   that asyncio made when a send's report was returned from `asyncio.run`, Python-level
   enum hashing per recipient, a regex per clean number, outcome matching by dict when NHN
