@@ -9,6 +9,7 @@ import itertools
 from collections.abc import AsyncIterator, Callable, Hashable, Iterator
 from contextlib import aclosing
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import anyio
 import pytest
@@ -786,6 +787,45 @@ async def test_a_lone_number_is_one_streamed_recipient_and_a_bad_entry_one_inval
         (SendStatus.ACCEPTED, None),
     ]
     assert "must be text, not int" in (outcomes[1].detail or "")
+
+
+async def test_a_row_whose_text_is_not_text_is_one_invalid_outcome_and_the_stream_goes_on() -> None:
+    gateway = FakeGateway(batch_size=100)
+    given: list[str | Recipient] = list(numbers(150))
+    given[120] = Recipient(number=given[120], text=float("nan"))  # type: ignore[arg-type]  # a spreadsheet's empty cell
+
+    reports = [report async for report in gateway.send_stream(message(), given)]
+
+    outcomes = sorted((outcome for report in reports for outcome in report.outcomes), key=lambda o: o.index)
+    assert [outcome.index for outcome in outcomes] == list(range(150))
+    assert [outcome.index for outcome in outcomes if outcome.code == LOCAL_INVALID] == [120]
+    assert "recipients[120].text: must be text, not float" in (outcomes[120].detail or "")
+
+
+async def test_an_interrupt_while_a_chunk_is_resolved_leaves_every_recipient_read_accounted() -> None:
+    class Interrupting(str):
+        """A number whose first check is interrupted, as a Ctrl-C landing there would."""
+
+        def startswith(self, *args: Any) -> bool:
+            raise KeyboardInterrupt
+
+    gateway = FakeGateway(batch_size=100, max_concurrency=1)
+    given = list(numbers(150))
+    given[110] = Interrupting(given[110])
+    progress = SendProgress()
+
+    async def stream_through() -> None:
+        async with aclosing(gateway.send_stream(message(), given, progress=progress)) as reports:
+            async for _ in reports:
+                pass
+
+    with pytest.raises(KeyboardInterrupt):
+        await stream_through()
+
+    outcomes = progress.report().outcomes
+    assert [outcome.index for outcome in outcomes] == list(range(150))
+    assert progress.counts[SendStatus.ACCEPTED] == 100
+    assert {outcome.code for outcome in outcomes[100:]} == {CANCELLED}
 
 
 async def test_send_refuses_a_progress_that_keeps_no_outcomes() -> None:

@@ -91,3 +91,26 @@ def test_a_run_names_the_recipient_that_fails_by_its_input_index() -> None:
     with pytest.raises(ValidationError) as refused:
         resolver.resolve_run(["01012345678", "01012345679", "0101234"], 10)
     assert refused.value.field == "recipients[12].number"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"text": 3}, "text"),
+        ({"text": "안녕", "subject": 5}, "subject"),
+        ({"text": "안녕", "template_id": 7}, "template_id"),
+    ],
+)
+def test_a_message_field_that_is_not_text_is_refused_by_name(fields: dict[str, object], field: str) -> None:
+    with pytest.raises(ValidationError, match="must be text, not int") as refused:
+        check_message(Message(sender="0212345678", **fields), RULES)  # type: ignore[arg-type]
+    assert refused.value.field == field
+
+
+@pytest.mark.parametrize("field", ["text", "subject"])
+def test_a_recipient_field_that_is_not_text_is_refused_by_name(field: str) -> None:
+    resolver = RecipientResolver(Message(sender="0212345678", text="안녕"), RULES)
+    recipient = Recipient(number="01012345678", **{field: float("nan")})  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="must be text, not float") as refused:
+        resolver.resolve(recipient, 4)
+    assert refused.value.field == f"recipients[4].{field}"

@@ -477,17 +477,17 @@ class BatchingGateway(AsyncClosing):
         items = iter(recipients)
         while True:
             given: list[str | Recipient] = []
+            read_error: BaseException | None = None
             try:
                 given.extend(islice(items, self.batch_size))  # keeps what came before a failure
             except BaseException as error:  # KeyboardInterrupt too
-                raise _ReadFailed(_entries(resolver, given, index), error) from None
-            if not given:
+                read_error = error
+            chunk = _chunk(resolver, given, index)
+            if read_error is not None:
+                raise _ReadFailed(chunk, read_error) from None
+            if not chunk:
                 return
-            kind = resolver.bare_kind(given)
-            if kind is None:
-                yield _entries(resolver, given, index)
-            else:
-                yield [_Run(index, cast("list[str]", given), kind)]
+            yield chunk
             previous, index = index, index + len(given)
             if index // VALIDATION_SLICE != previous // VALIDATION_SLICE:
                 await asyncio.sleep(0)  # a sync source never yields: let the loop breathe
@@ -792,9 +792,26 @@ def _classify_provider_error(error: errors.ProviderError) -> SendStatus:
     return SendStatus.REJECTED
 
 
-def _entries(resolver: RecipientResolver, items: Iterable[str | Recipient], start: int) -> list[_Entry]:
-    """:func:`_entry` for each of ``items``, the first at input index ``start``."""
-    return [_entry(resolver, item, index) for index, item in enumerate(items, start)]
+def _chunk(resolver: RecipientResolver, given: list[str | Recipient], start: int) -> list[_Entry]:
+    """The entries of a chunk read from a sync source, the first at input index ``start``: one
+    run when every one is a normalised mobile number, else :func:`_entry` for each (none for
+    an empty chunk).
+
+    When resolving one raises (a bug, a KeyboardInterrupt), the entries before it and
+    NOT_SENT for it and the rest of the chunk go with the error, so that none read is lost.
+    """
+    kind = resolver.bare_kind(given)
+    if kind is not None:
+        return [_Run(start, cast("list[str]", given), kind)]
+    chunk: list[_Entry] = []
+    for index, item in enumerate(given, start):
+        try:
+            chunk.append(_entry(resolver, item, index))
+        except BaseException as error:
+            rest = given[index - start :]
+            chunk.extend(Outcomes.uniform(rest, range(index, start + len(given)), SendStatus.NOT_SENT, code=CANCELLED))
+            raise _ReadFailed(chunk, error) from None
+    return chunk
 
 
 def _entry(resolver: RecipientResolver, item: str | Recipient, index: int) -> _Entry:

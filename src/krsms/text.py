@@ -176,6 +176,13 @@ def is_clean_mobile(raw: str) -> bool:
     return isinstance(raw, str) and len(raw) == 11 and raw.startswith("010") and raw.isascii() and raw.isdigit()
 
 
+def check_is_text(value: object, *, field: str) -> None:
+    """Refuse, by name, a field that should be text and holds something else (a number, a
+    spreadsheet's NaN); the value is not echoed."""
+    if not isinstance(value, str):
+        raise ValidationError(field, f"must be text, not {type(value).__name__}", limit="a string", value=None)
+
+
 def all_clean_mobiles(values: Sequence[object]) -> bool:
     """Whether every value is a text :func:`is_clean_mobile` accepts, checked a whole run at
     C speed rather than one call each."""
@@ -207,8 +214,7 @@ def normalize_number(raw: str, *, field: str = "number", country_code: str = KOR
     number is that country's, as dialled there (a ``+<code>`` prefix must match it and is
     dropped): digits only, 4 to 20 of them. The error message masks the number.
     """
-    if not isinstance(raw, str):
-        raise ValidationError(field, f"must be text, not {type(raw).__name__}", limit="a string", value=None)
+    check_is_text(raw, field=field)
     if country_code != KOREA:
         return _foreign_number(raw, field=field, country_code=country_code)
     if is_clean_mobile(raw):

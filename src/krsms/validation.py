@@ -21,6 +21,7 @@ from krsms.text import (
     TextLimits,
     all_clean_mobiles,
     check_body,
+    check_is_text,
     check_subject,
     choose_kind,
     encode,
@@ -78,6 +79,10 @@ def check_message(message: Message, rules: ProviderRules, *, now: datetime | Non
             value=message.country_code,
         )
     normalize_number(message.sender, field="sender")
+    check_is_text(message.text, field="text")
+    for name, optional in (("subject", message.subject), ("template_id", message.template_id)):
+        if optional is not None:
+            check_is_text(optional, field=name)
     if message.subject is not None:
         check_subject(message.subject, limits=rules.limits)
     if message.template_id is not None and not rules.supports_templates:
@@ -171,6 +176,9 @@ def resolve_recipient(
     without a text of its own (None: the message has no text, so each needs its own).
     """
     number = normalize_number(recipient.number, field=f"{field}.number", country_code=message.country_code)
+    for name, optional in (("text", recipient.text), ("subject", recipient.subject)):
+        if optional is not None:
+            check_is_text(optional, field=f"{field}.{name}")
     if recipient.text is not None:
         kind = _text_kind(message, recipient.text, rules, field=f"{field}.text")
     elif default_kind is None:
@@ -194,13 +202,7 @@ def resolve_recipient(
             value=sorted(recipient.template_parameters),
         )
     for key, value in (recipient.template_parameters or {}).items():
-        if not isinstance(value, str):
-            raise ValidationError(
-                f"{field}.template_parameters[{key!r}]",
-                f"must be text, not {type(value).__name__}",
-                limit="a string",
-                value=repr(value),
-            )
+        check_is_text(value, field=f"{field}.template_parameters[{key!r}]")
         encode(value, field=f"{field}.template_parameters[{key!r}]")
     if rules.long_only_in_korea and kind in _LONG_KINDS and message.country_code != KOREA:
         raise ValidationError(
@@ -296,8 +298,8 @@ class RecipientResolver:
         """The kind every one of ``recipients`` is sent as when each is a number already in
         its normalised Korean mobile form (checked at once, at C speed), so that it resolves
         to itself; None when one is not, or before a first bare recipient has been resolved
-        (which checks what they all share)."""
-        if self._plain_kind is not None and self._in_korea and all_clean_mobiles(recipients):
+        (which checks what they all share), or for no recipients."""
+        if recipients and self._plain_kind is not None and self._in_korea and all_clean_mobiles(recipients):
             return self._plain_kind
         return None
 
