@@ -750,6 +750,21 @@ def test_a_reservation_must_be_in_the_future_at_the_minute_the_providers_take(
         check()
 
 
+@pytest.mark.parametrize(("seconds_past_the_window", "refused"), [(30, False), (70, True)])
+def test_the_reservation_window_is_checked_at_the_minute_the_providers_get(
+    seconds_past_the_window: int, refused: bool
+) -> None:
+    now = datetime(2026, 11, 25, 12, 0, 0, tzinfo=timezone.utc)
+    window = timedelta(days=60)
+    moment = now + window + timedelta(seconds=seconds_past_the_window)  # +30 s goes out as the window's last minute
+    check = functools.partial(check_reservation, moment, window, precision=timedelta(minutes=1), now=now)
+    if refused:
+        with pytest.raises(ValidationError, match="more than 60 days ahead"):
+            check()
+    else:
+        check()
+
+
 async def test_template_parameters_without_a_template_are_refused() -> None:
     """They fill a template's ##key## placeholders; without one they would be dropped silently."""
     gateway = FakeGateway()

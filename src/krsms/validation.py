@@ -129,14 +129,17 @@ def check_reservation(
     current = now or datetime.now(timezone.utc)
     if moment <= current:
         raise ValidationError("reserve_at", "is in the past", limit="in the future", value=moment.isoformat())
-    if precision is not None and _cut(moment, precision) <= current:
-        raise ValidationError(
-            "reserve_at",
-            f"is in the past once cut to the {_describe(precision)} the provider takes",
-            limit=f"in the future at {_describe(precision)} precision",
-            value=moment.isoformat(),
-        )
-    if max_ahead is not None and moment - current > max_ahead:
+    sent = moment  # what the provider gets: cut to its precision
+    if precision is not None:
+        sent = _cut(moment, precision)
+        if sent <= current:
+            raise ValidationError(
+                "reserve_at",
+                f"is in the past once cut to the {_describe(precision)} the provider takes",
+                limit=f"in the future at {_describe(precision)} precision",
+                value=moment.isoformat(),
+            )
+    if max_ahead is not None and sent - current > max_ahead:
         raise ValidationError(
             "reserve_at",
             f"is more than {max_ahead.days} days ahead",
