@@ -283,9 +283,9 @@ class Outcomes(Sequence[RecipientOutcome]):
         self._codes = tuple(codes)
         self._details = tuple(details)
         self._indexes = tuple(indexes)
-        lengths = {len(column) for column in self._columns()}
-        if len(lengths) > 1:
-            raise ValueError(f"every field needs one value per recipient; got lengths {sorted(lengths)}")
+        lengths = tuple(map(len, self._columns()))
+        if lengths.count(lengths[0]) != len(lengths):
+            raise ValueError(f"every field needs one value per recipient; got lengths {sorted(set(lengths))}")
 
     @classmethod
     def of(cls, outcomes: Iterable[RecipientOutcome]) -> Outcomes:

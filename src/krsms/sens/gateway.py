@@ -147,7 +147,7 @@ class SensGateway(BatchingGateway):
         """Request ids this gateway holds an outcome for: no reconciliation may claim one."""
         self._unsettled: _Expiring[tuple[str, ...]] = _Expiring(KNOWN_REQUEST_MEMORY)
         """Send attempts whose outcome is not known yet (out and unanswered, or answered
-        ambiguously and not reconciled), by attempt key, with their sorted numbers: while one
+        ambiguously and not reconciled), by attempt key, with their numbers: while one
         is, a request SENS holds for those numbers may be that attempt's."""
 
     # -- fan-out hooks --------------------------------------------------------------------
@@ -161,7 +161,7 @@ class SensGateway(BatchingGateway):
 
         A 404 means no such service id: raised as the fatal :class:`ServiceNotFoundError`.
         """
-        self._unsettled.set(attempt.key, _sorted_numbers(batch))
+        self._unsettled.set(attempt.key, batch.recipients.numbers)
         try:
             result = await self.client.send_body(self._send_body(message, batch))
         except BaseException as error:
@@ -283,8 +283,8 @@ class SensGateway(BatchingGateway):
 
     def _another_unsettled(self, key: str, batch: Batch) -> bool:
         """Whether an unsettled attempt other than ``key`` went to exactly the batch's numbers."""
-        numbers = _sorted_numbers(batch)
-        return any(other != key and sent_to == numbers for other, sent_to in self._unsettled.items())
+        numbers = sorted(batch.recipients.numbers)
+        return any(other != key and sorted(sent_to) == numbers for other, sent_to in self._unsettled.items())
 
     def _earliest_request_time(self, attempt: BatchAttempt) -> datetime:
         """The earliest ``requestTime`` SENS can have given the batch: the attempt's start in
@@ -355,10 +355,6 @@ class SensGateway(BatchingGateway):
 
     def __repr__(self) -> str:
         return f"SensGateway(service_id={self.client.service_id!r}, max_concurrency={self.max_concurrency})"
-
-
-def _sorted_numbers(batch: Batch) -> tuple[str, ...]:
-    return tuple(sorted(batch.recipients.numbers))
 
 
 class _Expiring(Generic[Value]):
