@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
-from krsms import SensGateway
 from krsms.cli import app
 from krsms.emulator import (
     DEMO_NHN_APP_KEY,
@@ -30,6 +29,7 @@ from krsms.emulator import (
     EmulatorServer,
     Faults,
 )
+from krsms.testing import sens_gateway_for
 
 SENS_ENV = {
     "KRSMS_SENS_ACCESS_KEY": DEMO_SENS_ACCESS_KEY,
@@ -325,12 +325,7 @@ def test_status_of_a_reserved_sens_request_says_when_it_goes_out(tmp_path: Path,
     assert f"reserved for {at} Asia/Seoul: waiting to go out" in status()
 
     async def cancel() -> None:
-        async with SensGateway(
-            access_key=DEMO_SENS_ACCESS_KEY,
-            secret_key=DEMO_SENS_SECRET_KEY,
-            service_id=DEMO_SENS_SERVICE_ID,
-            base_url=server.base_url,
-        ) as sens:
+        async with sens_gateway_for(server) as sens:
             await sens.cancel_reservation(request_id)
 
     asyncio.run(cancel())

@@ -28,7 +28,7 @@ from krsms.fanout import NOT_RECEIVED, Batch
 from krsms.sens import SensGateway
 from krsms.sens.errors import ServiceNotFoundError
 from krsms.sens.models import FileReference, MessageType, SendMessage, SendRequest, converter
-from krsms.testing import numbers
+from krsms.testing import numbers, sens_gateway_for
 from krsms.transport import NO_RETRIES
 from krsms.validation import RecipientResolver
 
@@ -61,12 +61,7 @@ async def sens(app: Starlette) -> AsyncIterator[SensGateway]:
 
 async def test_250_recipients_are_three_signed_requests_over_loopback() -> None:
     async with EmulatorServer() as server:
-        async with SensGateway(
-            access_key=DEMO_SENS_ACCESS_KEY,
-            secret_key=DEMO_SENS_SECRET_KEY,
-            service_id=DEMO_SENS_SERVICE_ID,
-            base_url=server.base_url,
-        ) as sens:
+        async with sens_gateway_for(server) as sens:
             report = await sens.send(Message(sender=SENDER, text="안녕하세요", recipients=numbers(250)))
         deliveries = list(server.ledger)
     assert report.requests == 3
