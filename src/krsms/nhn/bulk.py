@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from krsms.convert import structure_text
 from krsms.errors import MalformedResponseError
+from krsms.gateway import Recipients
 from krsms.nhn.api import PROVIDER
 
 
@@ -42,11 +43,17 @@ class BatchAnswer(NamedTuple):
     """None when the answer has no ``sendResultList`` list (as a failed request may not)."""
 
 
-def recipient_entry(
+def recipient_list(recipients: Recipients, country_code: str | None) -> list[dict[str, Any]]:
+    """The ``recipientList`` of a batch: what the converter writes for a ``SendRecipient``
+    per recipient with these fields (None and empty values left out)."""
+    if recipients.bare and country_code is None:
+        return [{"recipientNo": number} for number in recipients.numbers]  # the common case, inline
+    return [_recipient_entry(recipient.number, country_code, recipient.template_parameters) for recipient in recipients]
+
+
+def _recipient_entry(
     number: str, country_code: str | None, template_parameter: Mapping[str, str] | None
 ) -> dict[str, Any]:
-    """One ``recipientList`` entry: what the converter writes for a ``SendRecipient`` with
-    these fields (None and empty values left out)."""
     entry: dict[str, Any] = {"recipientNo": number}
     if country_code is not None:
         entry["countryCode"] = country_code

@@ -218,15 +218,7 @@ class NhnGateway(BatchingGateway):
         model object each: the same body as :meth:`send_request`'s, for about a fifth less CPU.
         """
         body = self.client.api.dump(self._shared_request(message, batch, attempt))
-        country_code = self._recipient_country(message)
-        recipients = batch.recipients
-        if recipients.bare:
-            body["recipientList"] = [bulk.recipient_entry(number, country_code, None) for number in recipients.numbers]
-        else:
-            body["recipientList"] = [
-                bulk.recipient_entry(recipient.number, country_code, recipient.template_parameters)
-                for recipient in recipients
-            ]
+        body["recipientList"] = bulk.recipient_list(batch.recipients, self._recipient_country(message))
         path = self._send_path(batch.kind, advertisement=message.advertisement)
         answer = await self.client.api.call("POST", path, json=body, idempotent=False)
         return _outcomes(batch, bulk.read_answer(answer))
