@@ -17,6 +17,7 @@ time (reconciliation) are shifted by.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import logging
@@ -47,13 +48,17 @@ def signature(secret_key: str, method: str, target: str, timestamp: str, access_
 
 def clock_skew(date_header: str | None, *, local_time: float) -> float | None:
     """Seconds the server's clock (from an HTTP ``Date`` header) is ahead of ``local_time``."""
-    if not date_header:
-        return None
+    server_time = _epoch_seconds(date_header) if date_header else None
+    return None if server_time is None else server_time - local_time
+
+
+@functools.lru_cache(maxsize=4)
+def _epoch_seconds(http_date: str) -> float | None:
+    # Cached: every answer carries a Date, and it changes only once a second.
     try:
-        server_time = parsedate_to_datetime(date_header).timestamp()
+        return parsedate_to_datetime(http_date).timestamp()
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return server_time - local_time
 
 
 class SensAuth(httpx.Auth):
