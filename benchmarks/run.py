@@ -24,6 +24,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
+import httpcore
 from emulator_process import CREDENTIALS, SENDER, emulator, reset
 from raw_clients import REQUESTS, TEXT, send_with_aiohttp, send_with_httpx
 
@@ -115,8 +116,14 @@ def fanout_table(
     return rows
 
 
+CPU_CONCURRENCIES = (1, 8)
+"""Concurrencies of the CPU figures: 1 is the client's own cost per request; at 8 the client
+is CPU-bound (zero latency) and httpcore's pool contention shows too (see the reading)."""
+
+
 def cpu_table(base_url: str, size: int, repeats: int) -> list[dict[str, Any]]:
-    """CPU seconds per request and per recipient at zero latency, krsms vs raw httpx.
+    """CPU seconds per request and per recipient at zero latency, krsms vs raw httpx, at each
+    of :data:`CPU_CONCURRENCIES`.
 
     Each figure comes from a fresh process (:func:`cpu_probe`), the two implementations
     alternating: measured inside this long-running one, after the fan-out tables, the same
@@ -124,36 +131,61 @@ def cpu_table(base_url: str, size: int, repeats: int) -> list[dict[str, Any]]:
     """
     rows = []
     for provider in ("sens", "nhn"):
-        row: dict[str, Any] = {"provider": provider, "recipients": size}
-        results: dict[str, list[dict[str, float]]] = {"krsms": [], "httpx": []}
-        for _ in range(repeats):
+        for concurrency in CPU_CONCURRENCIES:
+            row: dict[str, Any] = {"provider": provider, "recipients": size, "concurrency": concurrency}
+            results: dict[str, list[dict[str, float]]] = {"krsms": [], "httpx": []}
+            for _ in range(repeats):
+                for name, runs in results.items():
+                    arguments = [provider, name, base_url, str(size), str(concurrency)]
+                    probe = [sys.executable, __file__, "--cpu-probe", *arguments]
+                    output = subprocess.run(probe, check=True, capture_output=True, text=True).stdout
+                    runs.append(json.loads(output.strip().splitlines()[-1]))
             for name, runs in results.items():
-                probe = [sys.executable, __file__, "--cpu-probe", provider, name, base_url, str(size)]
-                output = subprocess.run(probe, check=True, capture_output=True, text=True).stdout
-                runs.append(json.loads(output.strip().splitlines()[-1]))
-        for name, runs in results.items():
-            result = min(runs, key=lambda run: run["cpu"])
-            row[f"{name}_per_request_ms"] = result["cpu"] / result["requests"] * 1000
-            row[f"{name}_per_recipient_us"] = result["cpu"] / size * 1_000_000
-            row["requests"] = result["requests"]
-        rows.append(row)
-        ratio = row["krsms_per_request_ms"] / row["httpx_per_request_ms"]
-        print(
-            f"{provider:4} cpu/request krsms={row['krsms_per_request_ms']:.3f}ms "
-            f"httpx={row['httpx_per_request_ms']:.3f}ms ratio={ratio:.2f}",
-            flush=True,
-        )
+                result = min(runs, key=lambda run: run["cpu"])
+                row[f"{name}_per_request_ms"] = result["cpu"] / result["requests"] * 1000
+                row[f"{name}_per_recipient_us"] = result["cpu"] / size * 1_000_000
+                row[f"{name}_attempts"] = result["attempts"] / result["requests"]
+                row["requests"] = result["requests"]
+            rows.append(row)
+            ratio = row["krsms_per_request_ms"] / row["httpx_per_request_ms"]
+            print(
+                f"{provider:4} c={concurrency} cpu/request krsms={row['krsms_per_request_ms']:.3f}ms "
+                f"httpx={row['httpx_per_request_ms']:.3f}ms ratio={ratio:.2f} "
+                f"pool attempts/request krsms={row['krsms_attempts']:.2f} httpx={row['httpx_attempts']:.2f}",
+                flush=True,
+            )
     return rows
 
 
-def cpu_probe(provider: str, name: str, base_url: str, size: int) -> dict[str, float]:
+def cpu_probe(provider: str, name: str, base_url: str, size: int, concurrency: int) -> dict[str, float]:
     """One implementation's CPU for ``size`` recipients, in this (fresh) process: a first run
     warms it up (imports, TLS context, caches), the least of the next three counts. On this
     shared machine the same loop's CPU swings by a third between runs (both implementations
-    alike), so one run a process let the noise decide the ratio."""
+    alike), so one run a process let the noise decide the ratio.
+
+    ``attempts`` counts the requests httpcore started on a connection, retries included: a
+    request the pool handed a connection already taken by another (``ConnectionNotAvailable``)
+    starts again, so attempts per request above 1 are that contention's cost.
+    """
+    attempts = 0
+    start_on_connection = httpcore.AsyncHTTP11Connection.handle_async_request
+
+    async def counted(self: httpcore.AsyncHTTP11Connection, request: httpcore.Request) -> httpcore.Response:
+        nonlocal attempts
+        attempts += 1
+        return await start_on_connection(self, request)
+
+    httpcore.AsyncHTTP11Connection.handle_async_request = counted  # type: ignore[method-assign]
+
+    def counted_run() -> dict[str, float]:
+        nonlocal attempts
+        attempts = 0
+        result = measure(base_url, name, provider, recipients, concurrency)
+        return {**result, "attempts": attempts}
+
     recipients = numbers(size)
-    measure(base_url, name, provider, recipients, 8)
-    return best_of(3, lambda: measure(base_url, name, provider, recipients, 8), by="cpu")
+    counted_run()
+    return best_of(3, counted_run, by="cpu")
 
 
 def memory_table(base_url: str, counts: Sequence[int]) -> list[dict[str, Any]]:
@@ -311,15 +343,21 @@ def markdown(
         "",
         "## CPU cost at zero latency (client process only)",
         "",
-        "| provider | recipients | requests | krsms ms / request | httpx ms / request | krsms / httpx "
-        "| krsms µs / recipient | httpx µs / recipient |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "At concurrency 1 each client's own cost; at 8 the client is CPU-bound and httpcore's pool "
+        "contention adds to it (pool attempts per request above 1: see the reading).",
+        "",
+        "| provider | recipients | requests | concurrency | krsms ms / request | httpx ms / request "
+        "| krsms / httpx | krsms µs / recipient | httpx µs / recipient | pool attempts / request krsms "
+        "| pool attempts / request httpx |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in cpu:
         lines.append(
-            f"| {row['provider']} | {row['recipients']:,} | {row['requests']:,} | {row['krsms_per_request_ms']:.3f} "
-            f"| {row['httpx_per_request_ms']:.3f} | {row['krsms_per_request_ms'] / row['httpx_per_request_ms']:.2f} "
-            f"| {row['krsms_per_recipient_us']:.1f} | {row['httpx_per_recipient_us']:.1f} |"
+            f"| {row['provider']} | {row['recipients']:,} | {row['requests']:,} | {row['concurrency']} "
+            f"| {row['krsms_per_request_ms']:.3f} | {row['httpx_per_request_ms']:.3f} "
+            f"| {row['krsms_per_request_ms'] / row['httpx_per_request_ms']:.2f} "
+            f"| {row['krsms_per_recipient_us']:.1f} | {row['httpx_per_recipient_us']:.1f} "
+            f"| {row['krsms_attempts']:.2f} | {row['httpx_attempts']:.2f} |"
         )
     lines += [
         "",
@@ -346,12 +384,12 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.05, help="injected latency in seconds (default 0.05)")
     parser.add_argument("--repeats", type=int, default=2, help="runs per figure; the fastest counts")
     parser.add_argument(  # internal: one CPU figure, measured in a fresh process (cpu_table)
-        "--cpu-probe", nargs=4, metavar=("PROVIDER", "NAME", "BASE_URL", "SIZE"), help=argparse.SUPPRESS
+        "--cpu-probe", nargs=5, metavar=("PROVIDER", "NAME", "BASE_URL", "SIZE", "CONCURRENCY"), help=argparse.SUPPRESS
     )
     options = parser.parse_args()
     if options.cpu_probe:
-        provider, name, base_url, size = options.cpu_probe
-        print(json.dumps(cpu_probe(provider, name, base_url, int(size))))
+        provider, name, base_url, size, concurrency = options.cpu_probe
+        print(json.dumps(cpu_probe(provider, name, base_url, int(size), int(concurrency))))
         return
     sizes = [2_000] if options.quick else [10_000, 100_000]
     concurrencies = [4, 16] if options.quick else [4, 8, 16, 32]
