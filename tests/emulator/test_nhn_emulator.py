@@ -13,6 +13,7 @@ import pytest
 from starlette.applications import Starlette
 
 from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, create_app
+from krsms.emulator import nhn as nhn_rules
 from krsms.emulator.clock import SEOUL
 
 BASE = f"/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}"
@@ -100,6 +101,42 @@ async def test_document_codes_with_http_200(
     assert answer.status_code == 200
     assert code_of(answer) == code
     assert len(app.state.ledger) == 0
+
+
+TRICKY_ENTRIES: list[Any] = [
+    {"recipientNo": "01012345678"},
+    {"recipientNo": "01012345678", "countryCode": "82", "recipientGroupingKey": "a"},
+    {"recipientNo": "01012345678", "internationalRecipientNo": None},
+    {"recipientNo": None, "internationalRecipientNo": "821012345678"},
+    {"recipientNo": "6912345", "countryCode": "354"},
+    {"recipientNo": "0101234567\n"},
+    {"recipientNo": "０１０１２３４５６７８"},
+    {"recipientNo": "0101234567²"},
+    {"recipientNo": "0101234"},
+    {"recipientNo": "0" * 21},
+    {"recipientNo": "01012345678", "countryCode": 82},
+    {"recipientNo": 1012345678},
+    {"recipientNo": "01012345678", "templateParameter": {"name": "홍길동"}},
+    {"recipientNo": "01012345678", "bogus": "1"},
+    {},
+    "01012345678",
+]
+
+
+@pytest.mark.parametrize("entry", TRICKY_ENTRIES)
+def test_a_recipient_list_checked_in_bulk_is_one_each_entry_passes(entry: Any) -> None:
+    valid = True
+    try:
+        nhn_rules._check_recipient(entry)
+    except nhn_rules.Failure:
+        valid = False
+    assert not nhn_rules._plainly_valid([{"recipientNo": "01000000001"}, entry]) or valid
+
+
+async def test_the_first_invalid_entry_of_a_long_list_decides_the_code(nhn: httpx.AsyncClient) -> None:
+    recipients = [{"recipientNo": f"010{index:08d}"} for index in range(998)]
+    body = {**sms(), "recipientList": [*recipients, {"recipientNo": "010-1234"}, {"recipientNo": 1}]}
+    assert code_of(await nhn.post(f"{BASE}/sender/sms", json=body)) == -2019
 
 
 async def test_a_short_national_number_abroad_is_taken(nhn: httpx.AsyncClient, app: Starlette) -> None:

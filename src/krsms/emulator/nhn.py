@@ -93,6 +93,10 @@ RECIPIENT_FIELD_TYPES: dict[str, type] = {
     **dict.fromkeys(RECIPIENT_FIELDS - {"templateParameter"}, str),
     "templateParameter": dict,
 }
+PLAIN_RECIPIENT_FIELDS = RECIPIENT_FIELDS - {"templateParameter"}
+"""The ``recipientList`` fields :func:`_plainly_valid` checks in bulk: all text."""
+PLAIN_NUMBERS = re.compile(r"(?:[0-9]{8,20}\n)*")
+"""Numbers of 8 to 20 ASCII digits, each ended by a newline: valid in and outside Korea."""
 SEND_KINDS = {
     "sms": ("SMS", "0", False),
     "mms": ("LMS", "1", False),
@@ -387,8 +391,7 @@ class NhnApi:
             raise Failure(-2001, "수신자가 비어있음")
         if max_recipients is not None and len(recipients) > max_recipients:
             raise Failure(-2016, "수신자가 1,000명 초과")
-        for item in recipients:
-            _check_recipient(item)
+        _check_recipients(recipients)
         if kind != "SMS" and any(_abroad(item) for item in recipients):
             raise Failure(-1006, "MMS는 국외로 발송할 수 없음")
         now = self.clock.now()
@@ -397,11 +400,20 @@ class NhnApi:
         stored: list[NhnRecipient] = []
         deliveries: list[Delivery] = []
         results = []
+        # What every recipient shares, looked up once.
         attachments = tuple(file_ids)
+        grouping_key = body.get("senderGroupingKey")
+        reserved_for = body.get("requestDate")
+        template_id = body.get("templateId")
+        user_id = body.get("userId")
+        rejected = self.config.rejected_numbers
+        undeliverable = self.config.undeliverable_numbers
+        blocked = self._blocked_numbers(text) if advertisement else frozenset()
+        delivered_now = reserve_at is None and not hold
         for seq, item in enumerate(recipients, start=1):
             number = item.get("recipientNo") or item["internationalRecipientNo"]
-            code = self.config.rejected_numbers.get(number, 0)
-            if code == 0 and advertisement and self._blocked(number, text):
+            code = rejected.get(number, 0)
+            if code == 0 and number in blocked:
                 code = -6001
             results.append(
                 {
@@ -423,10 +435,10 @@ class NhnApi:
                     text=message_text,
                     subject=title,
                     advertisement=advertisement,
-                    reserved_for=body.get("requestDate"),
+                    reserved_for=reserved_for,
                     status="accepted" if code == 0 else "rejected",
                     result_code=str(code),
-                    grouping_key=body.get("senderGroupingKey"),
+                    grouping_key=grouping_key,
                     accepted_at=now,
                 )
             )
@@ -442,20 +454,20 @@ class NhnApi:
                 sender=sender,
                 recipient=number,
                 country_code=item.get("countryCode") or KOREA_COUNTRY_CODE,
-                grouping_key=body.get("senderGroupingKey"),
+                grouping_key=grouping_key,
                 recipient_grouping_key=item.get("recipientGroupingKey"),
-                template_id=body.get("templateId"),
+                template_id=template_id,
                 advertisement=advertisement,
                 request_date=reserve_at or now,
                 create_date=now,
                 reserved=reserve_at is not None,
                 file_ids=attachments,
                 delivery=deliveries[-1],
-                user_id=body.get("userId"),
+                user_id=user_id,
                 template_parameter=_json_text(item.get("templateParameter")),
             )
-            if reserve_at is None and not hold:
-                record.settle(now, self.config.undeliverable_numbers.get(number))
+            if delivered_now:
+                record.settle(now, undeliverable.get(number))
             stored.append(record)
         self.ledger.record(deliveries)
         with self.state.lock:
@@ -465,7 +477,7 @@ class NhnApi:
             "data": {
                 "requestId": request_id,
                 "statusCode": "2",
-                "senderGroupingKey": body.get("senderGroupingKey"),
+                "senderGroupingKey": grouping_key,
                 "sendResultList": results,
             }
         }
@@ -488,10 +500,12 @@ class NhnApi:
         }
         return {**body, **{name: value for name, value in defaults.items() if not body.get(name)}}
 
-    def _blocked(self, number: str, text: str) -> bool:
+    def _blocked_numbers(self, text: str) -> frozenset[str]:
+        """The recipients an advertisement with ``text`` must not reach: those on the 080 block
+        list (N29) under an 080 number that the text names."""
         digits = "".join(character for character in text if character.isdigit())
-        return any(
-            recipient == number and unsubscribe_no in digits for unsubscribe_no, recipient in list(self.state.blocked)
+        return frozenset(
+            recipient for unsubscribe_no, recipient in list(self.state.blocked) if unsubscribe_no in digits
         )
 
     @staticmethod
@@ -909,6 +923,33 @@ def _check_recipient(item: Any) -> None:
         raise Failure(-2019, "수신 번호가 유효하지 않음")
     for value in (item.get("templateParameter") or {}).values():
         _check_characters(str(value))
+
+
+def _check_recipients(recipients: list[Any]) -> None:
+    """Check every ``recipientList`` entry as :func:`_check_recipient` does, failing with the
+    first invalid entry's code. A list :func:`_plainly_valid` proves valid in bulk is not
+    walked entry by entry: the common case, checked in about a sixth of the time."""
+    if not _plainly_valid(recipients):
+        for item in recipients:
+            _check_recipient(item)
+
+
+def _plainly_valid(recipients: list[Any]) -> bool:
+    """Whether every entry is an object of text (or null) fields, with a ``recipientNo`` of
+    8 to 20 ASCII digits and no ``templateParameter``: enough for :func:`_check_recipient`
+    to pass each one. Checked a field at a time, the numbers with one regular expression.
+
+    A false answer says nothing: an entry with a ``templateParameter``, or a 4-digit number
+    abroad, may still be valid, and is checked on its own."""
+    if set(map(type, recipients)) != {dict}:
+        return False
+    fields = set(itertools.chain.from_iterable(recipients))
+    if not fields <= PLAIN_RECIPIENT_FIELDS:
+        return False
+    if any(not {type(item.get(name)) for item in recipients} <= {str, type(None)} for name in fields):
+        return False
+    numbers = [item.get("recipientNo") for item in recipients]
+    return set(map(type, numbers)) == {str} and PLAIN_NUMBERS.fullmatch("\n".join(numbers) + "\n") is not None
 
 
 def _substitute(text: str, parameters: dict[str, Any] | None) -> str:
