@@ -1539,6 +1539,75 @@ async def test_iter_uids_advances_the_offset_until_the_last_slice(client: NhnCli
     assert {call.request.url.params["limit"] for call in route.calls} == {"2"}
 
 
+def documented_tag_recipients(request: httpx.Request, *, total: int) -> httpx.Response:
+    """N16 as its document's example answers: ``pageNum``, ``pageSize`` and ``totalCount`` 0
+    beside the page's items."""
+    page_num, page_size = int(request.url.params["pageNum"]), int(request.url.params["pageSize"])
+    item = json.loads(TAG_RECIPIENTS_ANSWER)["body"]["data"][0]
+    first = (page_num - 1) * page_size
+    items = [item | {"recipientSeq": seq + 1} for seq in range(first, min(first + page_size, total))]
+    body = {"pageNum": 0, "pageSize": 0, "totalCount": 0, "data": items}
+    return httpx.Response(200, json={"header": {"isSuccessful": True, "resultCode": 0}, "body": body})
+
+
+TAG_RECIPIENT_QUERY = TagRecipientQuery(
+    start_request_date=seoul(2018, 8, 13), end_request_date=seoul(2018, 8, 14), page_size=2
+)
+
+
+@pytest.mark.parametrize(("total", "pages"), [(5, ["1", "2", "3"]), (4, ["1", "2", "3"]), (0, ["1"])])
+async def test_iter_tag_send_recipients_pages_on_while_pages_are_full_when_the_counts_are_zero(
+    total: int, pages: list[str], client: NhnClient, api: respx.MockRouter
+) -> None:
+    """The numbers do not add up, so a full page means "maybe more": 4 items of 2 a page end
+    on an empty third page, 5 on a short one."""
+    route = api.get(f"{PREFIX}/tag-sender/R1").mock(
+        side_effect=lambda request: documented_tag_recipients(request, total=total)
+    )
+
+    seqs = [recipient.recipient_seq async for recipient in client.iter_tag_send_recipients("R1", TAG_RECIPIENT_QUERY)]
+
+    assert seqs == list(range(1, total + 1))
+    assert [call.request.url.params["pageNum"] for call in route.calls] == pages
+    assert {call.request.url.params["pageSize"] for call in route.calls} == {"2"}
+
+
+async def test_iter_tag_sends_pages_on_when_the_total_is_below_the_items_received(
+    client: NhnClient, api: respx.MockRouter
+) -> None:
+    item = json.loads(TAG_SENDS_ANSWER)["body"]["data"][0]
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        page_num = int(request.url.params["pageNum"])
+        items = [item | {"requestId": f"R{page_num}-{index}"} for index in range(2 if page_num < 3 else 1)]
+        body = {"pageNum": page_num, "pageSize": 2, "totalCount": 1, "data": items}
+        return httpx.Response(200, json={"header": {"isSuccessful": True, "resultCode": 0}, "body": body})
+
+    route = api.get(f"{PREFIX}/tag-sender").mock(side_effect=answer)
+
+    query = TagSendQuery(send_type="0", request_id="R", page_size=2)
+    sends = [send.request_id async for send in client.iter_tag_sends(query)]
+
+    assert sends == ["R1-0", "R1-1", "R2-0", "R2-1", "R3-0"]
+    assert [call.request.url.params["pageNum"] for call in route.calls] == ["1", "2", "3"]
+
+
+async def test_iteration_trusts_consistent_counts_over_a_full_page(client: NhnClient, api: respx.MockRouter) -> None:
+    """A full last page whose ``totalCount`` says it is the last: no further request."""
+    route = api.get(f"{PREFIX}/sender/sms").mock(
+        side_effect=lambda request: sms_page(
+            int(request.url.params["pageNum"]),
+            ["01000000001", "01000000002"] if request.url.params["pageNum"] == "1" else ["01000000003", "01000000004"],
+            total=4,
+        )
+    )
+
+    numbers = [sent.recipient_no async for sent in client.iter_sms(SendQuery(request_id="R1", page_size=2))]
+
+    assert numbers == ["01000000001", "01000000002", "01000000003", "01000000004"]
+    assert [call.request.url.params["pageNum"] for call in route.calls] == ["1", "2"]
+
+
 # --- attachments ------------------------------------------------------------------------------
 
 

@@ -540,7 +540,7 @@ class NhnClient(AsyncClosing):
         async def fetch(page_num: int) -> Page[T]:
             return await self._page(path, item, {**params, "pageNum": page_num})
 
-        return NhnApi.iterate(fetch, first_page=params.get("pageNum", 1))
+        return NhnApi.iterate(fetch, page_size=params["pageSize"], first_page=params.get("pageNum", 1))
 
 
 def _segment(value: str) -> str:
