@@ -365,6 +365,38 @@ async def test_a_download_reservation_returns_the_sent_rows_as_csv(nhn: httpx.As
     assert code_of(await nhn.get(f"{BASE}/download-reservations/nope/download")) == -2008
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "selection"),
+    [
+        ("GET", "/sender/sms", {}),
+        ("GET", "/sender/mms", {}),
+        ("GET", "/sender/auth/sms", {}),
+        ("GET", "/tag-sender", {"sendType": "0"}),
+        ("POST", "/sender/download-reservations", {"sendType": "0"}),
+    ],
+)
+@pytest.mark.parametrize("fields", [("startRequestDate", "endRequestDate"), ("startCreateDate", "endCreateDate")])
+async def test_a_look_up_window_over_31_days_answers_4000(
+    method: str, path: str, selection: dict[str, str], fields: tuple[str, str], nhn: httpx.AsyncClient
+) -> None:
+    """The SDK refuses these before sending (krsms.nhn.models.MAX_LOOKUP_SPAN): the emulator's
+    rule is the one it copies, a month being 31 days."""
+
+    async def ask(span: timedelta) -> httpx.Response:
+        end = datetime(2024, 5, 1, 12, 0, 0)
+        start_field, end_field = fields
+        window = {
+            start_field: (end - span).strftime("%Y-%m-%d %H:%M:%S"),
+            end_field: end.strftime("%Y-%m-%d %H:%M:%S"),
+        }
+        if method == "GET":
+            return await nhn.get(f"{BASE}{path}", params={**selection, **window})
+        return await nhn.post(f"{BASE}{path}", json={**selection, **window})
+
+    assert code_of(await ask(timedelta(days=31))) == 0
+    assert code_of(await ask(timedelta(days=31, seconds=1))) == -4000
+
+
 async def test_statistics_count_what_was_sent(nhn: httpx.AsyncClient) -> None:
     send = {
         "body": "본문",

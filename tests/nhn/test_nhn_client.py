@@ -10,7 +10,7 @@ import base64
 import json
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -1650,6 +1650,97 @@ async def test_paging_outside_nhn_limits_is_refused_before_any_request(
 
     assert (caught.value.field, caught.value.value) == (field, value)
     assert route.call_count == 0
+
+
+LOOKED_UP = seoul(2024, 5, 1, 12)
+REQUEST_PAIR = "start_request_date and end_request_date"
+CREATE_PAIR = "start_create_date and end_create_date"
+
+
+@pytest.mark.parametrize(
+    ("make", "field", "limit", "value"),
+    [
+        (lambda: SendQuery(recipient_no="01000000000"), "request_id", "a selection", None),
+        (lambda: SendQuery(start_request_date=LOOKED_UP), "end_request_date", REQUEST_PAIR, None),
+        (lambda: SendQuery(end_create_date=LOOKED_UP), "start_create_date", CREATE_PAIR, None),
+        (
+            lambda: SendQuery(start_request_date=LOOKED_UP, end_request_date=LOOKED_UP - timedelta(days=1)),
+            "end_request_date",
+            "not before start_request_date",
+            "2024-05-01 12:00:00 to 2024-04-30 12:00:00",
+        ),
+        (
+            lambda: SendQuery(start_request_date=LOOKED_UP - timedelta(days=31, seconds=1), end_request_date=LOOKED_UP),
+            "end_request_date",
+            "31 days",
+            "2024-03-31 11:59:59 to 2024-05-01 12:00:00",
+        ),
+        (
+            lambda: SendQuery(request_id="R", start_result_date=LOOKED_UP, end_result_date=LOOKED_UP - timedelta(1)),
+            "end_result_date",
+            "not before start_result_date",
+            "2024-05-01 12:00:00 to 2024-04-30 12:00:00",
+        ),
+        (lambda: TagSendQuery(send_type="0"), "request_id", "a selection", None),
+        (lambda: TagSendQuery(send_type="0", start_request_date=LOOKED_UP), "end_request_date", REQUEST_PAIR, None),
+        (
+            lambda: TagSendQuery(
+                send_type="0", start_create_date=LOOKED_UP - timedelta(days=62), end_create_date=LOOKED_UP
+            ),
+            "end_create_date",
+            "31 days",
+            "2024-02-29 12:00:00 to 2024-05-01 12:00:00",
+        ),
+        (lambda: DownloadRequest(send_type="0"), "request_id", "a selection", None),
+        (
+            lambda: DownloadRequest(
+                send_type="0", start_create_date=LOOKED_UP - timedelta(days=1), end_create_date=LOOKED_UP
+            ),
+            "request_id",
+            "a selection",
+            None,
+        ),
+        (
+            lambda: DownloadRequest(send_type="0", request_id="R", start_create_date=LOOKED_UP),
+            "end_create_date",
+            CREATE_PAIR,
+            None,
+        ),
+        (
+            lambda: MessageResultQuery(start_update_date=LOOKED_UP, end_update_date=LOOKED_UP - timedelta(seconds=1)),
+            "end_update_date",
+            "not before start_update_date",
+            "2024-05-01 12:00:00 to 2024-05-01 11:59:59",
+        ),
+    ],
+)
+def test_a_look_up_nhn_would_refuse_is_refused_when_made(
+    make: Callable[[], object], field: str, limit: str, value: str | None
+) -> None:
+    """NHN answers -2011 without a requestId or a complete window and -4000 for a window over
+    one month; a window that ends before it starts would select nothing."""
+    with pytest.raises(errors.ValidationError) as caught:
+        make()
+
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, limit, value)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: SendQuery(start_request_date=LOOKED_UP - timedelta(days=31), end_request_date=LOOKED_UP),
+        # The same moment, naive (Seoul, as NHN reads it) and aware in UTC.
+        lambda: SendQuery(
+            start_create_date=datetime(2024, 5, 1, 21), end_create_date=datetime(2024, 5, 1, 12, tzinfo=timezone.utc)
+        ),
+        lambda: SendQuery(request_id="R", start_result_date=LOOKED_UP),
+        lambda: TagSendQuery(send_type="1", start_create_date=LOOKED_UP, end_create_date=LOOKED_UP),
+        lambda: DownloadRequest(send_type="0", start_request_date=LOOKED_UP, end_request_date=LOOKED_UP),
+        lambda: MessageResultQuery(start_update_date=LOOKED_UP, end_update_date=LOOKED_UP),
+    ],
+)
+def test_a_look_up_within_nhn_limits_is_accepted(make: Callable[[], object]) -> None:
+    make()
 
 
 @pytest.mark.parametrize(

@@ -9,12 +9,92 @@ optional; the document's example answers contain many nulls.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import attrs
 
 from krsms.errors import ValidationError
-from krsms.nhn.converter import MinuteTime
+from krsms.nhn.converter import SEOUL, MinuteTime, format_seconds
+
+# --- checks shared by the request models -----------------------------------------------------
+
+MAX_LOOKUP_SPAN = timedelta(days=31)
+"""The widest date window of a send look-up (N2, N5, N8), a tag send list (N15) and a CSV
+export (N37). NHN refuses "a range over one month" (-4000) without saying what a month is;
+it is taken as 31 days, as the project's emulator does: a window of exactly 31 days passes,
+one a second longer does not. The span is measured on the moments as sent, Asia/Seoul wall
+time to the second."""
+
+
+def _as_sent(moment: datetime) -> datetime:
+    """``moment`` as NHN reads the query: Seoul wall time to the second (naive is Seoul)."""
+    return (moment.astimezone(SEOUL) if moment.tzinfo else moment).replace(microsecond=0, tzinfo=None)
+
+
+def _check_order(names: tuple[str, str], start: datetime | None, end: datetime | None) -> None:
+    """Refuse a window, given as the fields ``names`` (start, end), that ends before it starts."""
+    if start is not None and end is not None and _as_sent(end) < _as_sent(start):
+        start_name, end_name = names
+        raise ValidationError(
+            end_name,
+            f"is before {start_name}",
+            limit=f"not before {start_name}",
+            value=f"{format_seconds(start)} to {format_seconds(end)}",
+        )
+
+
+def _check_window(names: tuple[str, str], start: datetime | None, end: datetime | None) -> bool:
+    """Check a selecting date window given as the fields ``names`` (start, end): both ends or
+    neither, the end not before the start, at most :data:`MAX_LOOKUP_SPAN`. Whether it is
+    given."""
+    start_name, end_name = names
+    if start is None and end is None:
+        return False
+    if start is None or end is None:
+        missing, given = (start_name, end_name) if start is None else (end_name, start_name)
+        raise ValidationError(
+            missing, f"is required with {given}: a window needs both ends", limit=f"{start_name} and {end_name}"
+        )
+    _check_order(names, start, end)
+    span = _as_sent(end) - _as_sent(start)
+    if span > MAX_LOOKUP_SPAN:
+        raise ValidationError(
+            end_name,
+            f"the window spans {span}; NHN allows one month ({MAX_LOOKUP_SPAN.days} days)",
+            limit=f"{MAX_LOOKUP_SPAN.days} days",
+            value=f"{format_seconds(start)} to {format_seconds(end)}",
+        )
+    return True
+
+
+# --- look-up windows, checked when a query is made -----------------------------------------
+
+REQUEST_WINDOW = ("start_request_date", "end_request_date")
+"""The send date window's fields (start, end)."""
+CREATE_WINDOW = ("start_create_date", "end_create_date")
+"""The registration date window's fields (start, end)."""
+RESULT_WINDOW = ("start_result_date", "end_result_date")
+"""The reception date window's fields (start, end): optional, an open end allowed."""
+
+
+def _check_look_up(
+    query: SendQuery | TagSendQuery | DownloadRequest,
+    *,
+    selecting: tuple[tuple[str, str], ...],
+    also: tuple[tuple[str, str], ...],
+) -> None:
+    """Refuse what NHN refuses with -2011 or -4000: ``query`` needs a ``request_id`` or one
+    complete window of ``selecting``. Those windows and the ``also`` ones are checked by
+    :func:`_check_window`; the reception window only for its order."""
+    given = [_check_window(names, getattr(query, names[0]), getattr(query, names[1])) for names in selecting]
+    for names in also:
+        _check_window(names, getattr(query, names[0]), getattr(query, names[1]))
+    _check_order(RESULT_WINDOW, getattr(query, RESULT_WINDOW[0], None), getattr(query, RESULT_WINDOW[1], None))
+    if query.request_id or any(given):
+        return
+    windows = " or ".join(f"{start}/{end}" for start, end in selecting)
+    raise ValidationError("request_id", f"is required unless a complete {windows} window is given", limit="a selection")
+
 
 # --- sends (N1, N4, N7, N10, N11) -------------------------------------------------------------
 
@@ -106,6 +186,11 @@ class SendResult:
 class SendQuery:
     """The query of the send lists (N2, N5, N8): ``request_id`` or one of the date ranges.
 
+    Checked when made (:class:`~krsms.errors.ValidationError`, nothing sent): a ``request_id``
+    or a complete send or registration date window is required, a window needs both ends,
+    no window may end before it starts, and the send and registration windows span at most
+    one month (:data:`MAX_LOOKUP_SPAN`).
+
     ``msg_status``: ``0`` failed, ``1`` requested, ``2`` processing, ``3`` succeeded,
     ``4`` reservation cancelled, ``5`` duplicate, ``6`` failed (advertising limit).
     """
@@ -136,6 +221,9 @@ class SendQuery:
     recipient_grouping_key: str | None = None
     page_num: int | None = None
     page_size: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_look_up(self, selecting=(REQUEST_WINDOW, CREATE_WINDOW), also=())
 
 
 @attrs.frozen(kw_only=True)
@@ -232,7 +320,10 @@ class SentMessage:
 
 @attrs.frozen(kw_only=True)
 class MessageResultQuery:
-    """The query of result updates (N12): the update-time window, optionally one message type."""
+    """The query of result updates (N12): the update-time window, optionally one message type.
+
+    A window that ends before it starts raises :class:`~krsms.errors.ValidationError`.
+    """
 
     start_update_date: datetime
     end_update_date: datetime
@@ -240,6 +331,9 @@ class MessageResultQuery:
     """``SMS``, ``LMS``, ``MMS`` or ``AUTH``."""
     page_num: int | None = None
     page_size: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_order(("start_update_date", "end_update_date"), self.start_update_date, self.end_update_date)
 
 
 @attrs.frozen(kw_only=True)
@@ -306,6 +400,9 @@ class TagSendResult:
 class TagSendQuery:
     """The query of the tag send list (N15); ``send_type`` is ``"0"`` SMS or ``"1"`` MMS.
 
+    Checked like :class:`SendQuery`: a ``request_id`` or a complete send or registration date
+    window of at most one month, the end not before the start.
+
     ``status_code``: ``MAS00`` wait, ``MAS01`` ready, ``MAS09`` send ready, ``MAS10`` send
     wait, ``MAS11`` sending, ``MAS19`` complete, ``MAS91`` cancel, ``MAS99`` fail.
     """
@@ -319,6 +416,9 @@ class TagSendQuery:
     status_code: str | None = None
     page_num: int | None = None
     page_size: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_look_up(self, selecting=(REQUEST_WINDOW, CREATE_WINDOW), also=())
 
 
 @attrs.frozen(kw_only=True)
@@ -785,6 +885,9 @@ class ReservationCancelResult:
 class DownloadRequest:
     """The body of a CSV export request (N37): ``request_id`` or the request-date range.
 
+    Checked like :class:`SendQuery`, except that a registration date window alone does not
+    select (the document's table names ``requestId`` or the send date window).
+
     ``send_type`` is ``"0"`` SMS, ``"1"`` LMS/MMS, ``"2"`` authentication.
     """
 
@@ -817,6 +920,11 @@ class DownloadRequest:
     recipient_grouping_key: str | None = None
     is_include_title_and_body: bool | None = None
     """Whether the file includes each message's title and body."""
+
+    def __attrs_post_init__(self) -> None:
+        # The document's table makes requestId (condition 1) or the send date window
+        # (condition 2) required; a registration date window alone selects nothing.
+        _check_look_up(self, selecting=(REQUEST_WINDOW,), also=(CREATE_WINDOW,))
 
 
 @attrs.frozen(kw_only=True)
