@@ -1638,6 +1638,9 @@ async def test_upload_attachment_refuses_a_bad_file_before_any_request(
         (lambda c: c.list_sms(SendQuery(request_id="R1", page_size=1001)), "page_size", 1001),
         (lambda c: c.list_sms(SendQuery(request_id="R1", page_size=0)), "page_size", 0),
         (lambda c: c.list_categories(PageQuery(page_num=0)), "page_num", 0),
+        (lambda c: c.list_uids(UidQuery(limit=1001)), "limit", 1001),
+        (lambda c: c.list_uids(UidQuery(limit=0)), "limit", 0),
+        (lambda c: c.list_uids(UidQuery(offset=-1)), "offset", -1),
     ],
 )
 async def test_paging_outside_nhn_limits_is_refused_before_any_request(

@@ -514,16 +514,19 @@ class NhnClient(AsyncClosing):
     def _params(self, query: object) -> dict[str, Any]:
         """A query model as query parameters: NHN's names and dates, sequences comma-joined.
 
-        Paging is checked first: NHN allows ``pageSize`` 1 to 1,000 and pages from 1.
+        Paging is checked first: NHN allows ``pageSize`` (and the UID list's ``limit``) 1 to
+        1,000, pages from 1 and ``offset`` from 0.
         """
-        page_size = getattr(query, "page_size", None)
-        if page_size is not None and not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise ValidationError(
-                "page_size", f"must be 1 to {MAX_PAGE_SIZE}", limit=f"1-{MAX_PAGE_SIZE}", value=page_size
-            )
+        for name in ("page_size", "limit"):
+            size = getattr(query, name, None)
+            if size is not None and not 1 <= size <= MAX_PAGE_SIZE:
+                raise ValidationError(name, f"must be 1 to {MAX_PAGE_SIZE}", limit=f"1-{MAX_PAGE_SIZE}", value=size)
         page_num = getattr(query, "page_num", None)
         if page_num is not None and page_num < 1:
             raise ValidationError("page_num", "pages are numbered from 1", limit=">= 1", value=page_num)
+        offset = getattr(query, "offset", None)
+        if offset is not None and offset < 0:
+            raise ValidationError("offset", "counts from 0", limit=">= 0", value=offset)
         dumped: Mapping[str, Any] = self.api.dump(query)
         return {name: ",".join(value) if isinstance(value, list) else value for name, value in dumped.items()}
 

@@ -1003,8 +1003,9 @@ class UidQuery:
     wheres: tuple[str, ...] | None = None
     offset_uid: str | None = None
     offset: int | None = None
+    """How many UIDs to skip, from 0 (NHN's default)."""
     limit: int | None = None
-    """How many UIDs to list: NHN's default 15, at most 1,000."""
+    """How many UIDs to list: NHN's default 15, 1 to 1,000 (checked before any request)."""
 
 
 @attrs.frozen(kw_only=True)
