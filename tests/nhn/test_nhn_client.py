@@ -26,6 +26,7 @@ from krsms.nhn.converter import MinuteTime
 from krsms.nhn.errors import NhnAuthenticationError, NhnError, SendError, error_class_for_code
 from krsms.nhn.models import (
     BlockedRecipientQuery,
+    BlockedRecipientsRemoval,
     CategoryCreate,
     CategoryUpdate,
     DownloadQuery,
@@ -40,6 +41,7 @@ from krsms.nhn.models import (
     SendRecipient,
     SendRequest,
     StatisticsQuery,
+    TagName,
     TagRecipientQuery,
     TagSendQuery,
     TagSendRequest,
@@ -1744,6 +1746,142 @@ def test_a_look_up_nhn_would_refuse_is_refused_when_made(
 )
 def test_a_look_up_within_nhn_limits_is_accepted(make: Callable[[], object]) -> None:
     make()
+
+
+def sms_template(**change: Any) -> TemplateCreate:
+    fields: dict[str, Any] = {
+        "category_id": 1,
+        "template_id": "T1",
+        "template_name": "name",
+        "send_no": "15446859",
+        "send_type": "0",
+        "body": "body",
+        "use_yn": True,
+    }
+    return TemplateCreate(**(fields | change))
+
+
+def template_change(**change: Any) -> TemplateUpdate:
+    fields: dict[str, Any] = {"template_name": "n", "send_no": "1", "send_type": "1", "title": "t", "body": "b"}
+    return TemplateUpdate(**(fields | {"use_yn": True} | change))
+
+
+@pytest.mark.parametrize(
+    ("make", "field", "limit", "value"),
+    [
+        (lambda: TagName(tag_name="x" * 31), "tag_name", "30 characters", 31),
+        (lambda: sms_template(template_id="T" * 51), "template_id", "50 characters", 51),
+        (lambda: sms_template(template_name="n" * 51), "template_name", "50 characters", 51),
+        (lambda: sms_template(template_desc="d" * 101), "template_desc", "100 characters", 101),
+        (lambda: sms_template(send_no="1" * 14), "send_no", "13 characters", 14),
+        (lambda: sms_template(body="가" * 256), "body", "255 characters", 256),
+        (lambda: sms_template(title="제" * 121), "title", "120 characters", 121),
+        (lambda: sms_template(send_type="1", body="b"), "title", "a title", None),
+        (lambda: sms_template(send_type="1", title="", body="b"), "title", "a title", ""),
+        (lambda: sms_template(send_type="1", title="t", body="가" * 4001), "body", "4000 characters", 4001),
+        (lambda: template_change(template_name="n" * 51), "template_name", "50 characters", 51),
+        (lambda: template_change(send_no="1" * 14), "send_no", "13 characters", 14),
+        (lambda: template_change(template_desc="d" * 101), "template_desc", "100 characters", 101),
+        (lambda: template_change(title=None), "title", "a title", None),
+        (lambda: template_change(title="제" * 121), "title", "120 characters", 121),
+        (lambda: template_change(send_type="0", body="가" * 256), "body", "255 characters", 256),
+        (lambda: CategoryCreate(category_name="c" * 51, use_yn=True), "category_name", "50 characters", 51),
+        (
+            lambda: CategoryCreate(category_name="c", use_yn=True, category_desc="d" * 101),
+            "category_desc",
+            "100 characters",
+            101,
+        ),
+        (
+            lambda: CategoryCreate(category_name="c", use_yn=True, create_user="u" * 101),
+            "create_user",
+            "100 characters",
+            101,
+        ),
+        (lambda: CategoryUpdate(category_name="c" * 51, use_yn=True), "category_name", "50 characters", 51),
+        (
+            lambda: CategoryUpdate(category_name="c", use_yn=True, category_desc="d" * 101),
+            "category_desc",
+            "100 characters",
+            101,
+        ),
+        (
+            lambda: CategoryUpdate(category_name="c", use_yn=True, update_user="u" * 101),
+            "update_user",
+            "100 characters",
+            101,
+        ),
+        (lambda: BlockedRecipientQuery(unsubscribe_no="0" * 26), "unsubscribe_no", "25 characters", 26),
+        (
+            lambda: BlockedRecipientsRemoval(unsubscribe_no="0" * 21, update_user="me", recipient_no_list=("010",)),
+            "unsubscribe_no",
+            "20 characters",
+            21,
+        ),
+    ],
+)
+def test_a_body_over_a_documented_limit_is_refused_when_made(
+    make: Callable[[], object], field: str, limit: str, value: object
+) -> None:
+    """Characters, as the document's 最大文字数 columns and its error codes (-2109, -2115,
+    -2116, -2117: "...文字を超える") count them."""
+    with pytest.raises(errors.ValidationError) as caught:
+        make()
+
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, limit, value)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: TagName(tag_name="가" * 30),
+        lambda: sms_template(template_id="T" * 50, template_name="n" * 50, send_no="1" * 13, body="가" * 255),
+        lambda: sms_template(template_desc="d" * 100, title="제" * 120),
+        lambda: sms_template(send_type="1", title="제" * 120, body="가" * 4000),
+        lambda: CategoryCreate(category_name="c" * 50, use_yn=True, category_desc="d" * 100, create_user="u" * 100),
+        lambda: CategoryUpdate(category_name="c" * 50, use_yn=True, update_user="u" * 100),
+        lambda: BlockedRecipientQuery(unsubscribe_no="0" * 25),
+        lambda: BlockedRecipientsRemoval(unsubscribe_no="0" * 20, update_user="u" * 100, recipient_no_list=("010",)),
+    ],
+)
+def test_a_body_at_its_documented_limits_is_accepted(make: Callable[[], object]) -> None:
+    make()
+
+
+@pytest.mark.parametrize(
+    ("call", "field", "limit", "value"),
+    [
+        (lambda c: c.add_blocked_recipients("0800000000", []), "recipient_no_list", "1-10", 0),
+        (lambda c: c.add_blocked_recipients("0" * 26, ["01000000000"]), "unsubscribe_no", "25 characters", 26),
+        (lambda c: c.remove_blocked_recipients("0800000000", [], "me"), "recipient_no_list", "at least 1", 0),
+        (
+            lambda c: c.remove_blocked_recipients("0800000000", ["01000000000"], "u" * 101),
+            "update_user",
+            "100 characters",
+            101,
+        ),
+        (lambda c: c.cancel_reservations([], "me"), "reservation_list", "at least 1", 0),
+        (
+            lambda c: c.cancel_reservations([ReservationKey(request_id="R", recipient_seq=1)], "u" * 101),
+            "update_user",
+            "100 characters",
+            101,
+        ),
+        (lambda c: c.create_uids([]), "uids", "at least 1", 0),
+        (lambda c: c.create_tag("x" * 31), "tag_name", "30 characters", 31),
+        (lambda c: c.update_tag("ABCD1234", "x" * 31), "tag_name", "30 characters", 31),
+    ],
+)
+async def test_a_management_call_over_a_documented_limit_sends_nothing(
+    call: Callable[[NhnClient], Awaitable[object]], field: str, limit: str, value: object, client: NhnClient
+) -> None:
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.route().mock(return_value=httpx.Response(500))
+        with pytest.raises(errors.ValidationError) as caught:
+            await call(client)
+
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, limit, value)
+    assert route.call_count == 0
 
 
 @pytest.mark.parametrize(

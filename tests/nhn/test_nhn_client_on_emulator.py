@@ -612,7 +612,6 @@ async def test_the_block_list_round_trips_and_blocks_advertisements(client: NhnC
     assert [result.result_code for result in unblocked.send_result_list] == [0]
 
     await refused(client.add_blocked_recipients(UNSUBSCRIBE_NO, ["12"]), SendError, -2019)
-    await refused(client.add_blocked_recipients(UNSUBSCRIBE_NO, []), SendError, -2018)
     await refused(client.list_blocked_recipients(BlockedRecipientQuery(unsubscribe_no="")), UnsubscribeError, -6004)
 
 
@@ -815,7 +814,6 @@ async def test_tags_round_trip(client: NhnClient) -> None:
     assert renamed == [(vip, "PLATINUM"), (gold, "GOLD")]
     await refused(client.create_tag("GOLD"), TagError, -7001)
     await refused(client.update_tag(vip, "GOLD"), TagError, -7001)
-    await refused(client.create_tag("x" * 31), TagError, -7001)
 
     await client.delete_tag(gold)
     assert [(tag.tag_id, tag.tag_name) for tag in (await client.list_tags(PageQuery(page_num=1))).items] == [

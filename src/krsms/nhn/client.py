@@ -26,6 +26,7 @@ from krsms.images import check_jpeg
 from krsms.nhn.api import DEFAULT_BASE_URL, PROVIDER, NhnApi, Page
 from krsms.nhn.errors import NhnNotFoundError
 from krsms.nhn.models import (
+    MAX_BLOCKED_PER_CALL,
     AttachmentUpload,
     BlockedRecipient,
     BlockedRecipientQuery,
@@ -100,9 +101,6 @@ DEFAULT_PAGE_SIZE = 15
 """NHN's page size when ``pageSize`` is not sent."""
 MAX_PAGE_SIZE = 1000
 """The largest ``pageSize`` NHN allows; the ``iter_*`` methods use it unless told otherwise."""
-MAX_BLOCKED_PER_CALL = 10
-"""The most numbers one opt-out registration (N29) carries: the document gives
-``recipientNoList`` a maximum of 10."""
 
 
 class NhnClient(AsyncClosing):

@@ -9,12 +9,15 @@ optional; the document's example answers contain many nulls.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sized
 from datetime import datetime, timedelta
+from typing import Any
 
 import attrs
 
 from krsms.errors import ValidationError
 from krsms.nhn.converter import SEOUL, MinuteTime, format_seconds
+from krsms.validation import check_entry_count
 
 # --- checks shared by the request models -----------------------------------------------------
 
@@ -65,6 +68,57 @@ def _check_window(names: tuple[str, str], start: datetime | None, end: datetime 
             value=f"{format_seconds(start)} to {format_seconds(end)}",
         )
     return True
+
+
+def check_at_most(field: str, value: str | None, limit: int) -> None:
+    """Refuse text over ``limit`` characters, NHN's "maximum" of ``field`` (None, a field not
+    sent, passes). The value shown is the length, not the text."""
+    if value is not None and len(value) > limit:
+        raise ValidationError(
+            field,
+            f"is {len(value)} characters; NHN takes at most {limit}",
+            limit=f"{limit} characters",
+            value=len(value),
+        )
+
+
+def at_most(limit: int) -> Callable[[Any, attrs.Attribute[Any], str | None], None]:
+    """attrs validator: :func:`check_at_most` for the attribute."""
+
+    def check(_: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
+        check_at_most(attribute.name, value, limit)
+
+    return check
+
+
+def not_empty(_: Any, attribute: attrs.Attribute[Any], value: Sized) -> None:
+    """attrs validator: a list NHN requires at least one entry of."""
+    if not value:
+        raise ValidationError(attribute.name, "is empty; NHN requires at least one", limit="at least 1", value=0)
+
+
+MAX_BLOCKED_PER_CALL = 10
+"""The most numbers one opt-out registration (N29) carries: the document gives
+``recipientNoList`` a maximum of 10."""
+SMS_TEMPLATE = "0"
+"""The ``send_type`` of an SMS template; any other (``"1"``) is LMS/MMS."""
+MAX_TEMPLATE_TITLE_CHARS = 120
+"""A template's ``title`` (-2115); required for LMS/MMS templates (-2114)."""
+MAX_SMS_TEMPLATE_BODY_CHARS = 255
+"""An SMS template's ``body`` (-2116)."""
+MAX_TEMPLATE_BODY_CHARS = 4000
+"""An LMS/MMS template's ``body`` (-2117), the document's table maximum."""
+
+
+def _check_template_text(send_type: str, title: str | None, body: str) -> None:
+    """The title and body limits of a template (N24, N27), which depend on its send type."""
+    if send_type != SMS_TEMPLATE and not title:
+        raise ValidationError(
+            "title", "is required for an LMS/MMS template (send_type 1)", limit="a title", value=title
+        )
+    check_at_most("title", title, MAX_TEMPLATE_TITLE_CHARS)
+    widest = MAX_SMS_TEMPLATE_BODY_CHARS if send_type == SMS_TEMPLATE else MAX_TEMPLATE_BODY_CHARS
+    check_at_most("body", body, widest)
 
 
 # --- look-up windows, checked when a query is made -----------------------------------------
@@ -546,23 +600,27 @@ class UploadedAttachment:
 
 @attrs.frozen(kw_only=True)
 class CategoryCreate:
-    """The body of a new template category (N19); no parent means a top-level category."""
+    """The body of a new template category (N19); no parent means a top-level category.
 
-    category_name: str
+    The documented maximum lengths (name 50, description and user 100 characters) are checked
+    when it is made.
+    """
+
+    category_name: str = attrs.field(validator=at_most(50))
     use_yn: bool
     category_parent_id: int | None = None
-    category_desc: str | None = None
-    create_user: str | None = None
+    category_desc: str | None = attrs.field(default=None, validator=at_most(100))
+    create_user: str | None = attrs.field(default=None, validator=at_most(100))
 
 
 @attrs.frozen(kw_only=True)
 class CategoryUpdate:
-    """The body of a category change (N22)."""
+    """The body of a category change (N22), checked like :class:`CategoryCreate`."""
 
-    category_name: str
+    category_name: str = attrs.field(validator=at_most(50))
     use_yn: bool
-    category_desc: str | None = None
-    update_user: str | None = None
+    category_desc: str | None = attrs.field(default=None, validator=at_most(100))
+    update_user: str | None = attrs.field(default=None, validator=at_most(100))
 
 
 @attrs.frozen(kw_only=True)
@@ -597,37 +655,48 @@ class PageQuery:
 
 @attrs.frozen(kw_only=True)
 class TemplateCreate:
-    """The body of a new template (N24); ``send_type`` is ``"0"`` SMS or ``"1"`` LMS/MMS."""
+    """The body of a new template (N24); ``send_type`` is ``"0"`` SMS or ``"1"`` LMS/MMS.
+
+    The documented limits are checked when it is made: ``template_id`` and ``template_name``
+    50 characters, ``template_desc`` 100, ``send_no`` 13, ``title`` 120 and required for
+    LMS/MMS, ``body`` 255 for SMS and 4,000 for LMS/MMS.
+    """
 
     category_id: int
-    template_id: str
+    template_id: str = attrs.field(validator=at_most(50))
     """Your id for the template, at most 50 characters; sends name it in ``template_id``."""
-    template_name: str
-    send_no: str
+    template_name: str = attrs.field(validator=at_most(50))
+    send_no: str = attrs.field(validator=at_most(13))
     send_type: str
     body: str
     """The text, with ``##key##`` placeholders that each recipient's ``template_parameter``
     fills."""
     use_yn: bool
-    template_desc: str | None = None
+    template_desc: str | None = attrs.field(default=None, validator=at_most(100))
     title: str | None = None
     """Required by NHN for LMS/MMS templates."""
     attach_file_id_list: tuple[int, ...] | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_template_text(self.send_type, self.title, self.body)
 
 
 @attrs.frozen(kw_only=True)
 class TemplateUpdate:
-    """The body of a template change (N27)."""
+    """The body of a template change (N27), checked like :class:`TemplateCreate`."""
 
-    template_name: str
-    send_no: str
+    template_name: str = attrs.field(validator=at_most(50))
+    send_no: str = attrs.field(validator=at_most(13))
     send_type: str
     body: str
     use_yn: bool
-    template_desc: str | None = None
+    template_desc: str | None = attrs.field(default=None, validator=at_most(100))
     title: str | None = None
     """Required by NHN for LMS/MMS templates."""
     attach_file_id_list: tuple[int, ...] | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_template_text(self.send_type, self.title, self.body)
 
 
 @attrs.frozen(kw_only=True)
@@ -679,19 +748,24 @@ class Template:
 
 @attrs.frozen(kw_only=True)
 class BlockedRecipientsAdd:
-    """The body of an opt-out registration (N29) under one 080 number."""
+    """The body of an opt-out registration (N29) under one 080 number (at most 25
+    characters), checked when made."""
 
-    unsubscribe_no: str
-    recipient_no_list: tuple[str, ...]
-    """The numbers to add, at most 10 per call."""
+    unsubscribe_no: str = attrs.field(validator=at_most(25))
+    recipient_no_list: tuple[str, ...] = attrs.field()
+    """The numbers to add, 1 to 10 per call."""
+
+    @recipient_no_list.validator
+    def _one_to_ten(self, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+        check_entry_count(attribute.name, len(value), MAX_BLOCKED_PER_CALL, what="numbers", provider="NHN")
 
 
 @attrs.frozen(kw_only=True)
 class BlockedRecipientQuery:
     """The query of the opt-out list (N30)."""
 
-    unsubscribe_no: str
-    """The 080 number whose opt-outs to list."""
+    unsubscribe_no: str = attrs.field(validator=at_most(25))
+    """The 080 number whose opt-outs to list, at most 25 characters."""
     recipient_no: str | None = None
     start_request_date: datetime | None = None
     end_request_date: datetime | None = None
@@ -711,12 +785,16 @@ class BlockedRecipient:
 
 @attrs.frozen(kw_only=True)
 class BlockedRecipientsRemoval:
-    """The query of an opt-out removal (N31); ``recipient_no_list`` goes out comma-joined."""
+    """The query of an opt-out removal (N31); ``recipient_no_list`` goes out comma-joined.
 
-    unsubscribe_no: str
-    update_user: str
+    Checked when made: the removal's table allows ``unsubscribe_no`` 20 characters (the
+    registration's 25), ``update_user`` 100, and at least one number.
+    """
+
+    unsubscribe_no: str = attrs.field(validator=at_most(20))
+    update_user: str = attrs.field(validator=at_most(100))
     """Who removes them (NHN requires it), at most 100 characters."""
-    recipient_no_list: tuple[str, ...]
+    recipient_no_list: tuple[str, ...] = attrs.field(validator=not_empty)
 
 
 # --- sender numbers (N32) ---------------------------------------------------------------------
@@ -863,10 +941,11 @@ class ReservationKey:
 
 @attrs.frozen(kw_only=True)
 class ReservationCancel:
-    """The body of a reservation cancellation (N36)."""
+    """The body of a reservation cancellation (N36): at least one reservation, checked when
+    made."""
 
-    reservation_list: tuple[ReservationKey, ...]
-    update_user: str
+    reservation_list: tuple[ReservationKey, ...] = attrs.field(validator=not_empty)
+    update_user: str = attrs.field(validator=at_most(100))
     """Who cancels (NHN requires it), at most 100 characters."""
 
 
@@ -973,7 +1052,8 @@ class DownloadReservation:
 class TagName:
     """The body of a tag creation or rename (N41, N42)."""
 
-    tag_name: str
+    tag_name: str = attrs.field(validator=at_most(30))
+    """At most 30 characters, checked when made."""
 
 
 @attrs.frozen(kw_only=True)
@@ -1055,9 +1135,9 @@ class UidRegistration:
 
 @attrs.frozen(kw_only=True)
 class UidRegistrations:
-    """The body of a UID registration (N46)."""
+    """The body of a UID registration (N46): at least one UID, checked when made."""
 
-    uids: tuple[UidRegistration, ...]
+    uids: tuple[UidRegistration, ...] = attrs.field(validator=not_empty)
 
 
 @attrs.frozen(kw_only=True)
