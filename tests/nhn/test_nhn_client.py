@@ -1884,6 +1884,42 @@ async def test_a_management_call_over_a_documented_limit_sends_nothing(
     assert route.call_count == 0
 
 
+@pytest.mark.parametrize("blank", ["", "  "])
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda c, blank: c.get_sms(blank, 1), "request_id"),
+        (lambda c, blank: c.get_mms(blank, 1), "request_id"),
+        (lambda c, blank: c.get_auth_sms(blank, 1), "request_id"),
+        (lambda c, blank: c.list_tag_send_recipients(blank, TAG_RECIPIENT_QUERY), "request_id"),
+        (lambda c, blank: c.get_tag_send_recipient(blank, 1), "request_id"),
+        (lambda c, blank: c.get_template(blank), "template_id"),
+        (lambda c, blank: c.update_template(blank, template_change()), "template_id"),
+        (lambda c, blank: c.delete_template(blank), "template_id"),
+        (lambda c, blank: c.reservation(blank, 1), "request_id"),
+        (lambda c, blank: c.update_tag(blank, "TAG"), "tag_id"),
+        (lambda c, blank: c.delete_tag(blank), "tag_id"),
+        (lambda c, blank: c.get_uid(blank), "uid"),
+        (lambda c, blank: c.delete_uid(blank), "uid"),
+        (lambda c, blank: c.add_phone_number(blank, "01000000000"), "uid"),
+        (lambda c, blank: c.delete_phone_number("UID", blank), "phone_number"),
+        (lambda c, blank: c.download_to(blank, "unused.csv"), "download_id"),
+    ],
+)
+async def test_a_blank_id_in_the_path_is_refused_before_any_request(
+    call: Callable[[NhnClient, str], Awaitable[object]], field: str, blank: str, client: NhnClient
+) -> None:
+    """``GET /templates/`` is the template list, not a template: an empty id names another
+    endpoint."""
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.route().mock(return_value=httpx.Response(500))
+        with pytest.raises(errors.ValidationError) as caught:
+            await call(client, blank)
+
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, "a visible character", blank)
+    assert route.call_count == 0
+
+
 @pytest.mark.parametrize(
     ("code", "kind", "fatal"),
     [
