@@ -23,7 +23,13 @@ import respx
 from krsms import errors
 from krsms.nhn.client import NhnClient
 from krsms.nhn.converter import MinuteTime
-from krsms.nhn.errors import NhnAuthenticationError, NhnError, SendError, error_class_for_code
+from krsms.nhn.errors import (
+    CategoryNotFoundError,
+    NhnAuthenticationError,
+    NhnError,
+    SendError,
+    error_class_for_code,
+)
 from krsms.nhn.models import (
     BlockedRecipientQuery,
     BlockedRecipientsRemoval,
@@ -1484,8 +1490,12 @@ async def test_without_a_secret_key_no_secret_header_is_sent(api: respx.MockRout
 async def test_get_category_without_data_is_not_found(client: NhnClient, api: respx.MockRouter) -> None:
     api.get(f"{PREFIX}/categories/7").mock(return_value=httpx.Response(200, content=single("[]").encode()))
 
-    with pytest.raises(errors.NotFoundError):
+    with pytest.raises(CategoryNotFoundError) as caught:
         await client.get_category(7)
+
+    assert isinstance(caught.value, errors.NotFoundError)
+    assert not caught.value.fatal  # not NhnNotFoundError, which means a wrong base URL
+    assert (caught.value.code, caught.value.message) == (None, "category 7 not found")
 
 
 # --- paging -----------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from krsms.closing import AsyncClosing
 from krsms.errors import ValidationError
 from krsms.images import check_jpeg
 from krsms.nhn.api import DEFAULT_BASE_URL, PROVIDER, NhnApi, Page
-from krsms.nhn.errors import NhnNotFoundError
+from krsms.nhn.errors import CategoryNotFoundError
 from krsms.nhn.models import (
     MAX_BLOCKED_PER_CALL,
     AttachmentUpload,
@@ -294,10 +294,12 @@ class NhnClient(AsyncClosing):
         return self._iterate("/categories", Category, query or PageQuery())
 
     async def get_category(self, category_id: int) -> Category:
-        """N21: one template category (NhnNotFoundError when the answer holds none)."""
+        """N21: one template category. An answer holding none raises
+        :class:`~krsms.nhn.errors.CategoryNotFoundError`, the class of NHN's -2202 (no such
+        category), with no code: NHN gave none."""
         categories = await self.api.call_data("GET", f"/categories/{category_id}", tuple[Category, ...])
         if not categories:
-            raise NhnNotFoundError(f"category {category_id} not found", provider=PROVIDER)
+            raise CategoryNotFoundError(f"category {category_id} not found", provider=PROVIDER)
         return categories[0]
 
     async def update_category(self, category_id: int, change: CategoryUpdate) -> None:
