@@ -1498,6 +1498,46 @@ async def test_get_category_without_data_is_not_found(client: NhnClient, api: re
     assert (caught.value.code, caught.value.message) == (None, "category 7 not found")
 
 
+def message_results_answer(shape: str) -> str:
+    """N12's example answer (``body.data[]``) or the shape its table gives
+    (``body.data.resultUpdateList[]``); its one result is the only one (``totalCount`` 1)."""
+    answer = json.loads(MESSAGE_RESULTS_ANSWER)
+    answer["body"]["totalCount"] = 1
+    if shape == "table":
+        answer["body"]["data"] = {"resultUpdateList": answer["body"]["data"]}
+    return json.dumps(answer)
+
+
+MESSAGE_RESULT_QUERY = MessageResultQuery(
+    start_update_date=seoul(2023, 9, 14, 10), end_update_date=seoul(2023, 9, 14, 11), page_size=30
+)
+
+
+@pytest.mark.parametrize("shape", ["example", "table"])
+async def test_message_results_are_read_in_both_documented_shapes(
+    shape: str, client: NhnClient, api: respx.MockRouter
+) -> None:
+    api.get(f"{PREFIX}/message-results").respond(200, text=message_results_answer(shape))
+
+    page = await client.message_results(MESSAGE_RESULT_QUERY)
+    every = [result async for result in client.iter_message_results(MESSAGE_RESULT_QUERY)]
+
+    assert [(result.request_id, result.recipient_seq, result.telecom_code) for result in page.items] == [
+        ("20230914101505oAJTbxHkIB0", 1, "10002")
+    ]
+    assert (page.page_num, page.page_size, page.total_count) == (1, 15, 1)
+    assert every == list(page.items)
+
+
+async def test_message_results_data_without_its_list_is_malformed(client: NhnClient, api: respx.MockRouter) -> None:
+    answer = json.loads(MESSAGE_RESULTS_ANSWER)
+    answer["body"]["data"] = {"results": answer["body"]["data"]}
+    api.get(f"{PREFIX}/message-results").respond(200, json=answer)
+
+    with pytest.raises(errors.MalformedResponseError):
+        await client.message_results(MESSAGE_RESULT_QUERY)
+
+
 # --- paging -----------------------------------------------------------------------------------
 
 

@@ -97,6 +97,8 @@ AD_MMS_PATH = "/sender/ad-mms"
 
 MAX_FILE_NAME_CHARS = 45
 """The longest ``fileName`` NHN accepts for an attachment upload."""
+RESULT_UPDATE_LIST = "resultUpdateList"
+"""Where N12's table puts the results: ``body.data.resultUpdateList[]``."""
 DEFAULT_PAGE_SIZE = 15
 """NHN's page size when ``pageSize`` is not sent."""
 MAX_PAGE_SIZE = 1000
@@ -219,12 +221,17 @@ class NhnClient(AsyncClosing):
     # --- result updates (N12) -----------------------------------------------------------------
 
     async def message_results(self, query: MessageResultQuery) -> Page[MessageResult]:
-        """N12: one page of the delivery results updated within the query's window."""
-        return await self._page("/message-results", MessageResult, self._params(query))
+        """N12: one page of the delivery results updated within the query's window.
+
+        The document shows the results both as ``body.data[]`` (its example) and as
+        ``body.data.resultUpdateList[]`` (its table); either answer is read.
+        """
+        params = self._params(query)
+        return await self._page("/message-results", MessageResult, params, list_field=RESULT_UPDATE_LIST)
 
     def iter_message_results(self, query: MessageResultQuery) -> AsyncIterator[MessageResult]:
-        """N12: every delivery result updated within the query's window."""
-        return self._iterate("/message-results", MessageResult, query)
+        """N12: every delivery result updated within the query's window (either answer shape)."""
+        return self._iterate("/message-results", MessageResult, query, list_field=RESULT_UPDATE_LIST)
 
     # --- tag sends (N13-N17) ------------------------------------------------------------------
 
@@ -544,18 +551,25 @@ class NhnClient(AsyncClosing):
         dumped: Mapping[str, Any] = self.api.dump(query)
         return {name: ",".join(value) if isinstance(value, list) else value for name, value in dumped.items()}
 
-    async def _page(self, path: str, item: type[T], params: Mapping[str, Any]) -> Page[T]:
+    async def _page(
+        self, path: str, item: type[T], params: Mapping[str, Any], *, list_field: str | None = None
+    ) -> Page[T]:
+        """GET one page; ``list_field`` names where the items are when ``data`` is an object
+        rather than the list itself."""
         body = await self.api.call("GET", path, params=params)
         if isinstance(body, dict):
             # Some lists (N38) answer without pageNum/pageSize: they are the ones requested.
             body = {"pageNum": params.get("pageNum", 1), "pageSize": params.get("pageSize", DEFAULT_PAGE_SIZE), **body}
+            data = body.get("data")
+            if list_field is not None and isinstance(data, dict):
+                body["data"] = data.get(list_field, data)
         return self.api.page(body, item)
 
-    def _iterate(self, path: str, item: type[T], query: object) -> AsyncIterator[T]:
+    def _iterate(self, path: str, item: type[T], query: object, *, list_field: str | None = None) -> AsyncIterator[T]:
         params = {"pageSize": MAX_PAGE_SIZE, **self._params(query)}
 
         async def fetch(page_num: int) -> Page[T]:
-            return await self._page(path, item, {**params, "pageNum": page_num})
+            return await self._page(path, item, {**params, "pageNum": page_num}, list_field=list_field)
 
         return NhnApi.iterate(fetch, page_size=params["pageSize"], first_page=params.get("pageNum", 1))
 
