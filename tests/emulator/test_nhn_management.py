@@ -334,6 +334,8 @@ async def test_the_block_list_round_trips_and_blocks_advertisements(nhn: httpx.A
         code_of(await nhn.post(f"{BASE}/blockservice/recipients", json={**block, "recipientNoList": ["12"]})) == -2019
     )
     assert code_of(await nhn.post(f"{BASE}/blockservice/recipients", json={**block, "recipientNoList": []})) == -2018
+    table_name = {"unsubscribeNo": "0801234567", "updateUser": "me", "recipientNo": "01000000003"}
+    assert code_of(await nhn.delete(f"{BASE}/blockservice/recipients/removes", params=table_name)) == -2018
     del removes["updateUser"]
     assert code_of(await nhn.delete(f"{BASE}/blockservice/recipients/removes", params=removes)) == -2011
 
@@ -418,8 +420,18 @@ async def test_statistics_count_what_was_sent(nhn: httpx.AsyncClient) -> None:
     assert (today["requestedCount"], today["succeedCount"], today["failedCount"]) == (2, 1, 1)
     assert (today["succeedRate"], today["failedRate"], today["pendingRate"]) == ("50.00", "50.00", "0.00")
     assert sum(view["pendingCount"] for view in views.values()) == 2
-    sms_only = ok(await nhn.get(f"{BASE}/statistics/view", params={**span, "searchType": "DAY", "messageType": "SMS"}))
+    sms_only = ok(await nhn.get(f"{BASE}/statistics/view", params={**span, "searchType": "DAY", "messageTypes": "SMS"}))
     assert [item["statisticsView"]["requestedCount"] for item in sms_only["data"]] == [2]
+    # The table's singular names are not read (the URL example's plural ones are): no filter.
+    singular = {**span, "messageType": "MMS", "contentType": "AD"}
+    assert (
+        sum(
+            item["statisticsView"]["requestedCount"]
+            for item in ok(await nhn.get(f"{BASE}/statistics/view", params=singular))["data"]
+        )
+        == 4
+    )
+    assert ok(await nhn.get(f"{BASE}/statistics/view", params={**span, "contentTypes": "AD"}))["data"] == []
     assert code_of(await nhn.get(f"{BASE}/statistics/view", params={**span, "searchType": "WEEK"})) == -2701
     assert (
         code_of(await nhn.get(f"{BASE}/statistics/view", params={**span, "to": span["from"], "from": span["to"]}))
