@@ -334,6 +334,8 @@ async def test_the_block_list_round_trips_and_blocks_advertisements(nhn: httpx.A
         code_of(await nhn.post(f"{BASE}/blockservice/recipients", json={**block, "recipientNoList": ["12"]})) == -2019
     )
     assert code_of(await nhn.post(f"{BASE}/blockservice/recipients", json={**block, "recipientNoList": []})) == -2018
+    table_name = {"unsubscribeNo": "0801234567", "updateUser": "me", "recipientNo": "01000000003"}
+    assert code_of(await nhn.delete(f"{BASE}/blockservice/recipients/removes", params=table_name)) == -2018
     del removes["updateUser"]
     assert code_of(await nhn.delete(f"{BASE}/blockservice/recipients/removes", params=removes)) == -2011
 
@@ -365,6 +367,38 @@ async def test_a_download_reservation_returns_the_sent_rows_as_csv(nhn: httpx.As
     assert code_of(await nhn.get(f"{BASE}/download-reservations/nope/download")) == -2008
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "selection"),
+    [
+        ("GET", "/sender/sms", {}),
+        ("GET", "/sender/mms", {}),
+        ("GET", "/sender/auth/sms", {}),
+        ("GET", "/tag-sender", {"sendType": "0"}),
+        ("POST", "/sender/download-reservations", {"sendType": "0"}),
+    ],
+)
+@pytest.mark.parametrize("fields", [("startRequestDate", "endRequestDate"), ("startCreateDate", "endCreateDate")])
+async def test_a_look_up_window_over_31_days_answers_4000(
+    method: str, path: str, selection: dict[str, str], fields: tuple[str, str], nhn: httpx.AsyncClient
+) -> None:
+    """The SDK refuses these before sending (krsms.nhn.models.MAX_LOOKUP_SPAN): the emulator's
+    rule is the one it copies, a month being 31 days."""
+
+    async def ask(span: timedelta) -> httpx.Response:
+        end = datetime(2024, 5, 1, 12, 0, 0)
+        start_field, end_field = fields
+        window = {
+            start_field: (end - span).strftime("%Y-%m-%d %H:%M:%S"),
+            end_field: end.strftime("%Y-%m-%d %H:%M:%S"),
+        }
+        if method == "GET":
+            return await nhn.get(f"{BASE}{path}", params={**selection, **window})
+        return await nhn.post(f"{BASE}{path}", json={**selection, **window})
+
+    assert code_of(await ask(timedelta(days=31))) == 0
+    assert code_of(await ask(timedelta(days=31, seconds=1))) == -4000
+
+
 async def test_statistics_count_what_was_sent(nhn: httpx.AsyncClient) -> None:
     send = {
         "body": "본문",
@@ -386,8 +420,18 @@ async def test_statistics_count_what_was_sent(nhn: httpx.AsyncClient) -> None:
     assert (today["requestedCount"], today["succeedCount"], today["failedCount"]) == (2, 1, 1)
     assert (today["succeedRate"], today["failedRate"], today["pendingRate"]) == ("50.00", "50.00", "0.00")
     assert sum(view["pendingCount"] for view in views.values()) == 2
-    sms_only = ok(await nhn.get(f"{BASE}/statistics/view", params={**span, "searchType": "DAY", "messageType": "SMS"}))
+    sms_only = ok(await nhn.get(f"{BASE}/statistics/view", params={**span, "searchType": "DAY", "messageTypes": "SMS"}))
     assert [item["statisticsView"]["requestedCount"] for item in sms_only["data"]] == [2]
+    # The table's singular names are not read (the URL example's plural ones are): no filter.
+    singular = {**span, "messageType": "MMS", "contentType": "AD"}
+    assert (
+        sum(
+            item["statisticsView"]["requestedCount"]
+            for item in ok(await nhn.get(f"{BASE}/statistics/view", params=singular))["data"]
+        )
+        == 4
+    )
+    assert ok(await nhn.get(f"{BASE}/statistics/view", params={**span, "contentTypes": "AD"}))["data"] == []
     assert code_of(await nhn.get(f"{BASE}/statistics/view", params={**span, "searchType": "WEEK"})) == -2701
     assert (
         code_of(await nhn.get(f"{BASE}/statistics/view", params={**span, "to": span["from"], "from": span["to"]}))

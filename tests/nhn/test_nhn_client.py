@@ -10,7 +10,7 @@ import base64
 import json
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,9 +23,16 @@ import respx
 from krsms import errors
 from krsms.nhn.client import NhnClient
 from krsms.nhn.converter import MinuteTime
-from krsms.nhn.errors import NhnAuthenticationError, NhnError, SendError, error_class_for_code
+from krsms.nhn.errors import (
+    CategoryNotFoundError,
+    NhnAuthenticationError,
+    NhnError,
+    SendError,
+    error_class_for_code,
+)
 from krsms.nhn.models import (
     BlockedRecipientQuery,
+    BlockedRecipientsRemoval,
     CategoryCreate,
     CategoryUpdate,
     DownloadQuery,
@@ -40,6 +47,7 @@ from krsms.nhn.models import (
     SendRecipient,
     SendRequest,
     StatisticsQuery,
+    TagName,
     TagRecipientQuery,
     TagSendQuery,
     TagSendRequest,
@@ -1482,8 +1490,52 @@ async def test_without_a_secret_key_no_secret_header_is_sent(api: respx.MockRout
 async def test_get_category_without_data_is_not_found(client: NhnClient, api: respx.MockRouter) -> None:
     api.get(f"{PREFIX}/categories/7").mock(return_value=httpx.Response(200, content=single("[]").encode()))
 
-    with pytest.raises(errors.NotFoundError):
+    with pytest.raises(CategoryNotFoundError) as caught:
         await client.get_category(7)
+
+    assert isinstance(caught.value, errors.NotFoundError)
+    assert not caught.value.fatal  # not NhnNotFoundError, which means a wrong base URL
+    assert (caught.value.code, caught.value.message) == (None, "category 7 not found")
+
+
+def message_results_answer(shape: str) -> str:
+    """N12's example answer (``body.data[]``) or the shape its table gives
+    (``body.data.resultUpdateList[]``); its one result is the only one (``totalCount`` 1)."""
+    answer = json.loads(MESSAGE_RESULTS_ANSWER)
+    answer["body"]["totalCount"] = 1
+    if shape == "table":
+        answer["body"]["data"] = {"resultUpdateList": answer["body"]["data"]}
+    return json.dumps(answer)
+
+
+MESSAGE_RESULT_QUERY = MessageResultQuery(
+    start_update_date=seoul(2023, 9, 14, 10), end_update_date=seoul(2023, 9, 14, 11), page_size=30
+)
+
+
+@pytest.mark.parametrize("shape", ["example", "table"])
+async def test_message_results_are_read_in_both_documented_shapes(
+    shape: str, client: NhnClient, api: respx.MockRouter
+) -> None:
+    api.get(f"{PREFIX}/message-results").respond(200, text=message_results_answer(shape))
+
+    page = await client.message_results(MESSAGE_RESULT_QUERY)
+    every = [result async for result in client.iter_message_results(MESSAGE_RESULT_QUERY)]
+
+    assert [(result.request_id, result.recipient_seq, result.telecom_code) for result in page.items] == [
+        ("20230914101505oAJTbxHkIB0", 1, "10002")
+    ]
+    assert (page.page_num, page.page_size, page.total_count) == (1, 15, 1)
+    assert every == list(page.items)
+
+
+async def test_message_results_data_without_its_list_is_malformed(client: NhnClient, api: respx.MockRouter) -> None:
+    answer = json.loads(MESSAGE_RESULTS_ANSWER)
+    answer["body"]["data"] = {"results": answer["body"]["data"]}
+    api.get(f"{PREFIX}/message-results").respond(200, json=answer)
+
+    with pytest.raises(errors.MalformedResponseError):
+        await client.message_results(MESSAGE_RESULT_QUERY)
 
 
 # --- paging -----------------------------------------------------------------------------------
@@ -1539,6 +1591,75 @@ async def test_iter_uids_advances_the_offset_until_the_last_slice(client: NhnCli
     assert {call.request.url.params["limit"] for call in route.calls} == {"2"}
 
 
+def documented_tag_recipients(request: httpx.Request, *, total: int) -> httpx.Response:
+    """N16 as its document's example answers: ``pageNum``, ``pageSize`` and ``totalCount`` 0
+    beside the page's items."""
+    page_num, page_size = int(request.url.params["pageNum"]), int(request.url.params["pageSize"])
+    item = json.loads(TAG_RECIPIENTS_ANSWER)["body"]["data"][0]
+    first = (page_num - 1) * page_size
+    items = [item | {"recipientSeq": seq + 1} for seq in range(first, min(first + page_size, total))]
+    body = {"pageNum": 0, "pageSize": 0, "totalCount": 0, "data": items}
+    return httpx.Response(200, json={"header": {"isSuccessful": True, "resultCode": 0}, "body": body})
+
+
+TAG_RECIPIENT_QUERY = TagRecipientQuery(
+    start_request_date=seoul(2018, 8, 13), end_request_date=seoul(2018, 8, 14), page_size=2
+)
+
+
+@pytest.mark.parametrize(("total", "pages"), [(5, ["1", "2", "3"]), (4, ["1", "2", "3"]), (0, ["1"])])
+async def test_iter_tag_send_recipients_pages_on_while_pages_are_full_when_the_counts_are_zero(
+    total: int, pages: list[str], client: NhnClient, api: respx.MockRouter
+) -> None:
+    """The numbers do not add up, so a full page means "maybe more": 4 items of 2 a page end
+    on an empty third page, 5 on a short one."""
+    route = api.get(f"{PREFIX}/tag-sender/R1").mock(
+        side_effect=lambda request: documented_tag_recipients(request, total=total)
+    )
+
+    seqs = [recipient.recipient_seq async for recipient in client.iter_tag_send_recipients("R1", TAG_RECIPIENT_QUERY)]
+
+    assert seqs == list(range(1, total + 1))
+    assert [call.request.url.params["pageNum"] for call in route.calls] == pages
+    assert {call.request.url.params["pageSize"] for call in route.calls} == {"2"}
+
+
+async def test_iter_tag_sends_pages_on_when_the_total_is_below_the_items_received(
+    client: NhnClient, api: respx.MockRouter
+) -> None:
+    item = json.loads(TAG_SENDS_ANSWER)["body"]["data"][0]
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        page_num = int(request.url.params["pageNum"])
+        items = [item | {"requestId": f"R{page_num}-{index}"} for index in range(2 if page_num < 3 else 1)]
+        body = {"pageNum": page_num, "pageSize": 2, "totalCount": 1, "data": items}
+        return httpx.Response(200, json={"header": {"isSuccessful": True, "resultCode": 0}, "body": body})
+
+    route = api.get(f"{PREFIX}/tag-sender").mock(side_effect=answer)
+
+    query = TagSendQuery(send_type="0", request_id="R", page_size=2)
+    sends = [send.request_id async for send in client.iter_tag_sends(query)]
+
+    assert sends == ["R1-0", "R1-1", "R2-0", "R2-1", "R3-0"]
+    assert [call.request.url.params["pageNum"] for call in route.calls] == ["1", "2", "3"]
+
+
+async def test_iteration_trusts_consistent_counts_over_a_full_page(client: NhnClient, api: respx.MockRouter) -> None:
+    """A full last page whose ``totalCount`` says it is the last: no further request."""
+    route = api.get(f"{PREFIX}/sender/sms").mock(
+        side_effect=lambda request: sms_page(
+            int(request.url.params["pageNum"]),
+            ["01000000001", "01000000002"] if request.url.params["pageNum"] == "1" else ["01000000003", "01000000004"],
+            total=4,
+        )
+    )
+
+    numbers = [sent.recipient_no async for sent in client.iter_sms(SendQuery(request_id="R1", page_size=2))]
+
+    assert numbers == ["01000000001", "01000000002", "01000000003", "01000000004"]
+    assert [call.request.url.params["pageNum"] for call in route.calls] == ["1", "2"]
+
+
 # --- attachments ------------------------------------------------------------------------------
 
 
@@ -1569,6 +1690,9 @@ async def test_upload_attachment_refuses_a_bad_file_before_any_request(
         (lambda c: c.list_sms(SendQuery(request_id="R1", page_size=1001)), "page_size", 1001),
         (lambda c: c.list_sms(SendQuery(request_id="R1", page_size=0)), "page_size", 0),
         (lambda c: c.list_categories(PageQuery(page_num=0)), "page_num", 0),
+        (lambda c: c.list_uids(UidQuery(limit=1001)), "limit", 1001),
+        (lambda c: c.list_uids(UidQuery(limit=0)), "limit", 0),
+        (lambda c: c.list_uids(UidQuery(offset=-1)), "offset", -1),
     ],
 )
 async def test_paging_outside_nhn_limits_is_refused_before_any_request(
@@ -1580,6 +1704,269 @@ async def test_paging_outside_nhn_limits_is_refused_before_any_request(
             await call(client)
 
     assert (caught.value.field, caught.value.value) == (field, value)
+    assert route.call_count == 0
+
+
+LOOKED_UP = seoul(2024, 5, 1, 12)
+REQUEST_PAIR = "start_request_date and end_request_date"
+CREATE_PAIR = "start_create_date and end_create_date"
+
+
+@pytest.mark.parametrize(
+    ("make", "field", "limit", "value"),
+    [
+        (lambda: SendQuery(recipient_no="01000000000"), "request_id", "a selection", None),
+        (lambda: SendQuery(start_request_date=LOOKED_UP), "end_request_date", REQUEST_PAIR, None),
+        (lambda: SendQuery(end_create_date=LOOKED_UP), "start_create_date", CREATE_PAIR, None),
+        (
+            lambda: SendQuery(start_request_date=LOOKED_UP, end_request_date=LOOKED_UP - timedelta(days=1)),
+            "end_request_date",
+            "not before start_request_date",
+            "2024-05-01 12:00:00 to 2024-04-30 12:00:00",
+        ),
+        (
+            lambda: SendQuery(start_request_date=LOOKED_UP - timedelta(days=31, seconds=1), end_request_date=LOOKED_UP),
+            "end_request_date",
+            "31 days",
+            "2024-03-31 11:59:59 to 2024-05-01 12:00:00",
+        ),
+        (
+            lambda: SendQuery(request_id="R", start_result_date=LOOKED_UP, end_result_date=LOOKED_UP - timedelta(1)),
+            "end_result_date",
+            "not before start_result_date",
+            "2024-05-01 12:00:00 to 2024-04-30 12:00:00",
+        ),
+        (lambda: TagSendQuery(send_type="0"), "request_id", "a selection", None),
+        (lambda: TagSendQuery(send_type="0", start_request_date=LOOKED_UP), "end_request_date", REQUEST_PAIR, None),
+        (
+            lambda: TagSendQuery(
+                send_type="0", start_create_date=LOOKED_UP - timedelta(days=62), end_create_date=LOOKED_UP
+            ),
+            "end_create_date",
+            "31 days",
+            "2024-02-29 12:00:00 to 2024-05-01 12:00:00",
+        ),
+        (lambda: DownloadRequest(send_type="0"), "request_id", "a selection", None),
+        (
+            lambda: DownloadRequest(
+                send_type="0", start_create_date=LOOKED_UP - timedelta(days=1), end_create_date=LOOKED_UP
+            ),
+            "request_id",
+            "a selection",
+            None,
+        ),
+        (
+            lambda: DownloadRequest(send_type="0", request_id="R", start_create_date=LOOKED_UP),
+            "end_create_date",
+            CREATE_PAIR,
+            None,
+        ),
+        (
+            lambda: MessageResultQuery(start_update_date=LOOKED_UP, end_update_date=LOOKED_UP - timedelta(seconds=1)),
+            "end_update_date",
+            "not before start_update_date",
+            "2024-05-01 12:00:00 to 2024-05-01 11:59:59",
+        ),
+    ],
+)
+def test_a_look_up_nhn_would_refuse_is_refused_when_made(
+    make: Callable[[], object], field: str, limit: str, value: str | None
+) -> None:
+    """NHN answers -2011 without a requestId or a complete window and -4000 for a window over
+    one month; a window that ends before it starts would select nothing."""
+    with pytest.raises(errors.ValidationError) as caught:
+        make()
+
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, limit, value)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: SendQuery(start_request_date=LOOKED_UP - timedelta(days=31), end_request_date=LOOKED_UP),
+        # The same moment, naive (Seoul, as NHN reads it) and aware in UTC.
+        lambda: SendQuery(
+            start_create_date=datetime(2024, 5, 1, 21), end_create_date=datetime(2024, 5, 1, 12, tzinfo=timezone.utc)
+        ),
+        lambda: SendQuery(request_id="R", start_result_date=LOOKED_UP),
+        lambda: TagSendQuery(send_type="1", start_create_date=LOOKED_UP, end_create_date=LOOKED_UP),
+        lambda: DownloadRequest(send_type="0", start_request_date=LOOKED_UP, end_request_date=LOOKED_UP),
+        lambda: MessageResultQuery(start_update_date=LOOKED_UP, end_update_date=LOOKED_UP),
+    ],
+)
+def test_a_look_up_within_nhn_limits_is_accepted(make: Callable[[], object]) -> None:
+    make()
+
+
+def sms_template(**change: Any) -> TemplateCreate:
+    fields: dict[str, Any] = {
+        "category_id": 1,
+        "template_id": "T1",
+        "template_name": "name",
+        "send_no": "15446859",
+        "send_type": "0",
+        "body": "body",
+        "use_yn": True,
+    }
+    return TemplateCreate(**(fields | change))
+
+
+def template_change(**change: Any) -> TemplateUpdate:
+    fields: dict[str, Any] = {"template_name": "n", "send_no": "1", "send_type": "1", "title": "t", "body": "b"}
+    return TemplateUpdate(**(fields | {"use_yn": True} | change))
+
+
+@pytest.mark.parametrize(
+    ("make", "field", "limit", "value"),
+    [
+        (lambda: TagName(tag_name="x" * 31), "tag_name", "30 characters", 31),
+        (lambda: sms_template(template_id="T" * 51), "template_id", "50 characters", 51),
+        (lambda: sms_template(template_name="n" * 51), "template_name", "50 characters", 51),
+        (lambda: sms_template(template_desc="d" * 101), "template_desc", "100 characters", 101),
+        (lambda: sms_template(send_no="1" * 14), "send_no", "13 characters", 14),
+        (lambda: sms_template(body="가" * 256), "body", "255 characters", 256),
+        (lambda: sms_template(title="제" * 121), "title", "120 characters", 121),
+        (lambda: sms_template(send_type="1", body="b"), "title", "a title", None),
+        (lambda: sms_template(send_type="1", title="", body="b"), "title", "a title", ""),
+        (lambda: sms_template(send_type="1", title="t", body="가" * 4001), "body", "4000 characters", 4001),
+        (lambda: template_change(template_name="n" * 51), "template_name", "50 characters", 51),
+        (lambda: template_change(send_no="1" * 14), "send_no", "13 characters", 14),
+        (lambda: template_change(template_desc="d" * 101), "template_desc", "100 characters", 101),
+        (lambda: template_change(title=None), "title", "a title", None),
+        (lambda: template_change(title="제" * 121), "title", "120 characters", 121),
+        (lambda: template_change(send_type="0", body="가" * 256), "body", "255 characters", 256),
+        (lambda: CategoryCreate(category_name="c" * 51, use_yn=True), "category_name", "50 characters", 51),
+        (
+            lambda: CategoryCreate(category_name="c", use_yn=True, category_desc="d" * 101),
+            "category_desc",
+            "100 characters",
+            101,
+        ),
+        (
+            lambda: CategoryCreate(category_name="c", use_yn=True, create_user="u" * 101),
+            "create_user",
+            "100 characters",
+            101,
+        ),
+        (lambda: CategoryUpdate(category_name="c" * 51, use_yn=True), "category_name", "50 characters", 51),
+        (
+            lambda: CategoryUpdate(category_name="c", use_yn=True, category_desc="d" * 101),
+            "category_desc",
+            "100 characters",
+            101,
+        ),
+        (
+            lambda: CategoryUpdate(category_name="c", use_yn=True, update_user="u" * 101),
+            "update_user",
+            "100 characters",
+            101,
+        ),
+        (lambda: BlockedRecipientQuery(unsubscribe_no="0" * 26), "unsubscribe_no", "25 characters", 26),
+        (
+            lambda: BlockedRecipientsRemoval(unsubscribe_no="0" * 21, update_user="me", recipient_no_list=("010",)),
+            "unsubscribe_no",
+            "20 characters",
+            21,
+        ),
+    ],
+)
+def test_a_body_over_a_documented_limit_is_refused_when_made(
+    make: Callable[[], object], field: str, limit: str, value: object
+) -> None:
+    """Characters, as the document's 最大文字数 columns and its error codes (-2109, -2115,
+    -2116, -2117: "...文字を超える") count them."""
+    with pytest.raises(errors.ValidationError) as caught:
+        make()
+
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, limit, value)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: TagName(tag_name="가" * 30),
+        lambda: sms_template(template_id="T" * 50, template_name="n" * 50, send_no="1" * 13, body="가" * 255),
+        lambda: sms_template(template_desc="d" * 100, title="제" * 120),
+        lambda: sms_template(send_type="1", title="제" * 120, body="가" * 4000),
+        lambda: CategoryCreate(category_name="c" * 50, use_yn=True, category_desc="d" * 100, create_user="u" * 100),
+        lambda: CategoryUpdate(category_name="c" * 50, use_yn=True, update_user="u" * 100),
+        lambda: BlockedRecipientQuery(unsubscribe_no="0" * 25),
+        lambda: BlockedRecipientsRemoval(unsubscribe_no="0" * 20, update_user="u" * 100, recipient_no_list=("010",)),
+    ],
+)
+def test_a_body_at_its_documented_limits_is_accepted(make: Callable[[], object]) -> None:
+    make()
+
+
+@pytest.mark.parametrize(
+    ("call", "field", "limit", "value"),
+    [
+        (lambda c: c.add_blocked_recipients("0800000000", []), "recipient_no_list", "1-10", 0),
+        (lambda c: c.add_blocked_recipients("0" * 26, ["01000000000"]), "unsubscribe_no", "25 characters", 26),
+        (lambda c: c.remove_blocked_recipients("0800000000", [], "me"), "recipient_no_list", "at least 1", 0),
+        (
+            lambda c: c.remove_blocked_recipients("0800000000", ["01000000000"], "u" * 101),
+            "update_user",
+            "100 characters",
+            101,
+        ),
+        (lambda c: c.cancel_reservations([], "me"), "reservation_list", "at least 1", 0),
+        (
+            lambda c: c.cancel_reservations([ReservationKey(request_id="R", recipient_seq=1)], "u" * 101),
+            "update_user",
+            "100 characters",
+            101,
+        ),
+        (lambda c: c.create_uids([]), "uids", "at least 1", 0),
+        (lambda c: c.create_tag("x" * 31), "tag_name", "30 characters", 31),
+        (lambda c: c.update_tag("ABCD1234", "x" * 31), "tag_name", "30 characters", 31),
+    ],
+)
+async def test_a_management_call_over_a_documented_limit_sends_nothing(
+    call: Callable[[NhnClient], Awaitable[object]], field: str, limit: str, value: object, client: NhnClient
+) -> None:
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.route().mock(return_value=httpx.Response(500))
+        with pytest.raises(errors.ValidationError) as caught:
+            await call(client)
+
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, limit, value)
+    assert route.call_count == 0
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda c, blank: c.get_sms(blank, 1), "request_id"),
+        (lambda c, blank: c.get_mms(blank, 1), "request_id"),
+        (lambda c, blank: c.get_auth_sms(blank, 1), "request_id"),
+        (lambda c, blank: c.list_tag_send_recipients(blank, TAG_RECIPIENT_QUERY), "request_id"),
+        (lambda c, blank: c.get_tag_send_recipient(blank, 1), "request_id"),
+        (lambda c, blank: c.get_template(blank), "template_id"),
+        (lambda c, blank: c.update_template(blank, template_change()), "template_id"),
+        (lambda c, blank: c.delete_template(blank), "template_id"),
+        (lambda c, blank: c.reservation(blank, 1), "request_id"),
+        (lambda c, blank: c.update_tag(blank, "TAG"), "tag_id"),
+        (lambda c, blank: c.delete_tag(blank), "tag_id"),
+        (lambda c, blank: c.get_uid(blank), "uid"),
+        (lambda c, blank: c.delete_uid(blank), "uid"),
+        (lambda c, blank: c.add_phone_number(blank, "01000000000"), "uid"),
+        (lambda c, blank: c.delete_phone_number("UID", blank), "phone_number"),
+        (lambda c, blank: c.download_to(blank, "unused.csv"), "download_id"),
+    ],
+)
+async def test_a_blank_id_in_the_path_is_refused_before_any_request(
+    call: Callable[[NhnClient, str], Awaitable[object]], field: str, blank: str, client: NhnClient
+) -> None:
+    """``GET /templates/`` is the template list, not a template: an empty id names another
+    endpoint."""
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.route().mock(return_value=httpx.Response(500))
+        with pytest.raises(errors.ValidationError) as caught:
+            await call(client, blank)
+
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, "a visible character", blank)
     assert route.call_count == 0
 
 

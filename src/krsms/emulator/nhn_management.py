@@ -27,6 +27,13 @@ Choices where the document is silent:
   (25 characters, 20 to remove), -2018 without numbers and -2019 for a malformed number;
   removing answers -2011 without an ``updateUser`` and -2012 for one over 100 characters;
   removing a number that is not listed is not an error;
+- where a query parameter's name differs between the document's URL example and its table,
+  only the URL example's name is read, the one the SDK sends, so that a test catches a
+  client sending the other: removing opt-outs (N31) reads ``recipientNoList`` (comma-joined;
+  the table says ``recipientNo``, which is ignored, so the removal answers -2018 without
+  numbers), statistics (N33) read ``messageTypes`` and ``contentTypes`` (the table says
+  ``messageType``/``contentType``, which are ignored: no filter). No documented example
+  uses the table's names;
 - a UID entry (N46) without a ``contacts`` list answers -7001;
 - statistics count the ledger's NHN deliveries (cancelled ones left out) at their send time
   (the reservation time for reservations), bucketed by ``yyyy-MM-dd`` (DATE), ``HH`` (TIME)
@@ -830,7 +837,7 @@ class NhnManagement:
             raise Failure(-2011, "필수 파라미터가 비어있음")
         if not _fits(query["updateUser"], MAX_USER_CHARS):
             raise Failure(-2012, "파라미터가 유효하지 않음")
-        listed = query.get("recipientNoList") or query.get("recipientNo") or ""
+        listed = query.get("recipientNoList") or ""
         for number in self._numbers([number.strip() for number in listed.split(",") if number.strip()]):
             self.state.blocked.pop((unsubscribe_no, number), None)
         return None
@@ -838,8 +845,10 @@ class NhnManagement:
     # -- statistics -----------------------------------------------------------------------
 
     @staticmethod
-    def _choices(request: Request, names: tuple[str, str], allowed: frozenset[str]) -> frozenset[str] | None:
-        raw = request.query_params.get(names[0]) or request.query_params.get(names[1])
+    def _choices(request: Request, name: str, allowed: frozenset[str]) -> frozenset[str] | None:
+        """The comma-separated values of the query parameter ``name``; -2701 for one not in
+        ``allowed``."""
+        raw = request.query_params.get(name)
         if not raw:
             return None
         chosen = frozenset(value.strip() for value in raw.split(",") if value.strip())
@@ -861,8 +870,8 @@ class NhnManagement:
             raise Failure(-2700, "유효하지 않은 통계 범위")
         if end - start > MAX_STATISTICS_SPAN:
             raise Failure(-2703, "유효하지 않은 통계 상세 범위")
-        message_types = self._choices(request, ("messageTypes", "messageType"), MESSAGE_TYPES)
-        content_types = self._choices(request, ("contentTypes", "contentType"), CONTENT_TYPES)
+        message_types = self._choices(request, "messageTypes", MESSAGE_TYPES)
+        content_types = self._choices(request, "contentTypes", CONTENT_TYPES)
         self.api.settle_due()
         stored: dict[tuple[str, str], list[NhnRecipient]] = {}
         with self.state.lock:

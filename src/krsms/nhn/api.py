@@ -143,14 +143,27 @@ class NhnApi:
         )
 
     @staticmethod
-    async def iterate(fetch: Callable[[int], Awaitable[Page[T]]], *, first_page: int = 1) -> AsyncIterator[T]:
-        """Every item of every page, fetching page after page until ``totalCount`` is reached."""
+    async def iterate(
+        fetch: Callable[[int], Awaitable[Page[T]]], *, page_size: int, first_page: int = 1
+    ) -> AsyncIterator[T]:
+        """Every item of every page, fetching page after page until ``totalCount`` is reached.
+
+        ``page_size`` is the ``pageSize`` each request asks for. When an answer's paging numbers
+        do not add up (``pageNum`` or ``pageSize`` 0, or a ``totalCount`` below the items already
+        received: the document's examples for N15 and N16 answer ``0, 0, 0`` beside their
+        items), they cannot tell whether more pages follow; the next page is then fetched while
+        a page comes back full (``page_size`` items) and the iteration stops on a short or
+        empty one.
+        """
         page_num = first_page
+        received = 0
         while True:
             page = await fetch(page_num)
             for item in page.items:
                 yield item
-            if not page.has_more:
+            received += len(page.items)
+            more = page.has_more if _paging_adds_up(page, received) else len(page.items) >= page_size
+            if not more:
                 return
             page_num += 1
 
@@ -218,6 +231,11 @@ class NhnApi:
 
     def __repr__(self) -> str:
         return f"NhnApi({self.redact(self._prefix)!r})"
+
+
+def _paging_adds_up(page: Page[Any], received: int) -> bool:
+    """Whether ``page``'s numbers can tell if more pages follow, ``received`` items in."""
+    return page.page_num >= 1 and page.page_size >= 1 and page.total_count >= received
 
 
 def _field(payload: Any, name: str, default: Any = None) -> Any:

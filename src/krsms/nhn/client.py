@@ -24,8 +24,9 @@ from krsms.closing import AsyncClosing
 from krsms.errors import ValidationError
 from krsms.images import check_jpeg
 from krsms.nhn.api import DEFAULT_BASE_URL, PROVIDER, NhnApi, Page
-from krsms.nhn.errors import NhnNotFoundError
+from krsms.nhn.errors import CategoryNotFoundError
 from krsms.nhn.models import (
+    MAX_BLOCKED_PER_CALL,
     AttachmentUpload,
     BlockedRecipient,
     BlockedRecipientQuery,
@@ -96,13 +97,12 @@ AD_MMS_PATH = "/sender/ad-mms"
 
 MAX_FILE_NAME_CHARS = 45
 """The longest ``fileName`` NHN accepts for an attachment upload."""
+RESULT_UPDATE_LIST = "resultUpdateList"
+"""Where N12's table puts the results: ``body.data.resultUpdateList[]``."""
 DEFAULT_PAGE_SIZE = 15
 """NHN's page size when ``pageSize`` is not sent."""
 MAX_PAGE_SIZE = 1000
 """The largest ``pageSize`` NHN allows; the ``iter_*`` methods use it unless told otherwise."""
-MAX_BLOCKED_PER_CALL = 10
-"""The most numbers one opt-out registration (N29) carries: the document gives
-``recipientNoList`` a maximum of 10."""
 
 
 class NhnClient(AsyncClosing):
@@ -214,17 +214,24 @@ class NhnClient(AsyncClosing):
 
     async def _sent_message(self, path: str, request_id: str, recipient_seq: int) -> SentMessage:
         params = self._params(DetailQuery(mt_pr=recipient_seq))
-        return await self.api.call_data("GET", f"{path}/{_segment(request_id)}", SentMessage, params=params)
+        return await self.api.call_data(
+            "GET", f"{path}/{_segment(request_id, field='request_id')}", SentMessage, params=params
+        )
 
     # --- result updates (N12) -----------------------------------------------------------------
 
     async def message_results(self, query: MessageResultQuery) -> Page[MessageResult]:
-        """N12: one page of the delivery results updated within the query's window."""
-        return await self._page("/message-results", MessageResult, self._params(query))
+        """N12: one page of the delivery results updated within the query's window.
+
+        The document shows the results both as ``body.data[]`` (its example) and as
+        ``body.data.resultUpdateList[]`` (its table); either answer is read.
+        """
+        params = self._params(query)
+        return await self._page("/message-results", MessageResult, params, list_field=RESULT_UPDATE_LIST)
 
     def iter_message_results(self, query: MessageResultQuery) -> AsyncIterator[MessageResult]:
-        """N12: every delivery result updated within the query's window."""
-        return self._iterate("/message-results", MessageResult, query)
+        """N12: every delivery result updated within the query's window (either answer shape)."""
+        return self._iterate("/message-results", MessageResult, query, list_field=RESULT_UPDATE_LIST)
 
     # --- tag sends (N13-N17) ------------------------------------------------------------------
 
@@ -250,15 +257,17 @@ class NhnClient(AsyncClosing):
 
     async def list_tag_send_recipients(self, request_id: str, query: TagRecipientQuery) -> Page[TagRecipient]:
         """N16: one page of the recipients of a tag send."""
-        return await self._page(f"/tag-sender/{_segment(request_id)}", TagRecipient, self._params(query))
+        return await self._page(
+            f"/tag-sender/{_segment(request_id, field='request_id')}", TagRecipient, self._params(query)
+        )
 
     def iter_tag_send_recipients(self, request_id: str, query: TagRecipientQuery) -> AsyncIterator[TagRecipient]:
         """N16: every recipient of a tag send matching ``query``."""
-        return self._iterate(f"/tag-sender/{_segment(request_id)}", TagRecipient, query)
+        return self._iterate(f"/tag-sender/{_segment(request_id, field='request_id')}", TagRecipient, query)
 
     async def get_tag_send_recipient(self, request_id: str, recipient_seq: int) -> TagRecipientDetail:
         """N17: one recipient of a tag send, with its message."""
-        path = f"/tag-sender/{_segment(request_id)}/{recipient_seq}"
+        path = f"/tag-sender/{_segment(request_id, field='request_id')}/{recipient_seq}"
         return await self.api.call_data("GET", path, TagRecipientDetail)
 
     # --- attachments (N18) --------------------------------------------------------------------
@@ -292,10 +301,12 @@ class NhnClient(AsyncClosing):
         return self._iterate("/categories", Category, query or PageQuery())
 
     async def get_category(self, category_id: int) -> Category:
-        """N21: one template category (NhnNotFoundError when the answer holds none)."""
+        """N21: one template category. An answer holding none raises
+        :class:`~krsms.nhn.errors.CategoryNotFoundError`, the class of NHN's -2202 (no such
+        category), with no code: NHN gave none."""
         categories = await self.api.call_data("GET", f"/categories/{category_id}", tuple[Category, ...])
         if not categories:
-            raise NhnNotFoundError(f"category {category_id} not found", provider=PROVIDER)
+            raise CategoryNotFoundError(f"category {category_id} not found", provider=PROVIDER)
         return categories[0]
 
     async def update_category(self, category_id: int, change: CategoryUpdate) -> None:
@@ -322,15 +333,17 @@ class NhnClient(AsyncClosing):
 
     async def get_template(self, template_id: str) -> Template:
         """N26: one template."""
-        return await self.api.call_data("GET", f"/templates/{_segment(template_id)}", Template)
+        return await self.api.call_data("GET", f"/templates/{_segment(template_id, field='template_id')}", Template)
 
     async def update_template(self, template_id: str, change: TemplateUpdate) -> None:
         """N27: change a template."""
-        await self.api.call("PUT", f"/templates/{_segment(template_id)}", json=self.api.dump(change))
+        await self.api.call(
+            "PUT", f"/templates/{_segment(template_id, field='template_id')}", json=self.api.dump(change)
+        )
 
     async def delete_template(self, template_id: str) -> None:
         """N28: delete a template."""
-        await self.api.call("DELETE", f"/templates/{_segment(template_id)}")
+        await self.api.call("DELETE", f"/templates/{_segment(template_id, field='template_id')}")
 
     # --- 080 opt-outs (N29-N31) ---------------------------------------------------------------
 
@@ -389,7 +402,9 @@ class NhnClient(AsyncClosing):
 
     async def reservation(self, request_id: str, recipient_seq: int) -> Reservation:
         """N35: one reserved recipient, with its attached files."""
-        return await self.api.call_data("GET", f"/reservations/{_segment(request_id)}/{recipient_seq}", Reservation)
+        return await self.api.call_data(
+            "GET", f"/reservations/{_segment(request_id, field='request_id')}/{recipient_seq}", Reservation
+        )
 
     async def cancel_reservations(
         self, reservation_list: Sequence[ReservationKey], update_user: str
@@ -423,7 +438,9 @@ class NhnClient(AsyncClosing):
         async with client.download(download_id) as chunks:
             async for chunk in chunks: ...
         """
-        async with self.api.stream(f"/download-reservations/{_segment(download_id)}/download") as chunks:
+        async with self.api.stream(
+            f"/download-reservations/{_segment(download_id, field='download_id')}/download"
+        ) as chunks:
             yield chunks
 
     async def download_to(self, download_id: str, path: str | PathLike[str]) -> int:
@@ -462,11 +479,13 @@ class NhnClient(AsyncClosing):
 
     async def update_tag(self, tag_id: str, tag_name: str) -> None:
         """N42: rename a tag."""
-        await self.api.call("PUT", f"/tags/{_segment(tag_id)}", json=self.api.dump(TagName(tag_name=tag_name)))
+        await self.api.call(
+            "PUT", f"/tags/{_segment(tag_id, field='tag_id')}", json=self.api.dump(TagName(tag_name=tag_name))
+        )
 
     async def delete_tag(self, tag_id: str) -> None:
         """N43: delete a tag."""
-        await self.api.call("DELETE", f"/tags/{_segment(tag_id)}")
+        await self.api.call("DELETE", f"/tags/{_segment(tag_id, field='tag_id')}")
 
     # --- UIDs and their phone numbers (N44-N49) -----------------------------------------------
 
@@ -490,7 +509,7 @@ class NhnClient(AsyncClosing):
 
     async def get_uid(self, uid: str) -> Uid:
         """N45: one UID with its tags and contacts."""
-        return await self.api.call_data("GET", f"/uids/{_segment(uid)}", Uid)
+        return await self.api.call_data("GET", f"/uids/{_segment(uid, field='uid')}", Uid)
 
     async def create_uids(self, uids: Sequence[UidRegistration]) -> None:
         """N46: register UIDs with their tags and contacts."""
@@ -498,51 +517,67 @@ class NhnClient(AsyncClosing):
 
     async def delete_uid(self, uid: str) -> None:
         """N47: delete a UID."""
-        await self.api.call("DELETE", f"/uids/{_segment(uid)}")
+        await self.api.call("DELETE", f"/uids/{_segment(uid, field='uid')}")
 
     async def add_phone_number(self, uid: str, phone_number: str) -> None:
         """N48: add a phone number to a UID."""
         body = self.api.dump(PhoneNumber(phone_number=phone_number))
-        await self.api.call("POST", f"/uids/{_segment(uid)}/phone-numbers", json=body)
+        await self.api.call("POST", f"/uids/{_segment(uid, field='uid')}/phone-numbers", json=body)
 
     async def delete_phone_number(self, uid: str, phone_number: str) -> None:
         """N49: remove a phone number from a UID."""
-        await self.api.call("DELETE", f"/uids/{_segment(uid)}/phone-numbers/{_segment(phone_number)}")
+        await self.api.call(
+            "DELETE", f"/uids/{_segment(uid, field='uid')}/phone-numbers/{_segment(phone_number, field='phone_number')}"
+        )
 
     # --- paging -------------------------------------------------------------------------------
 
     def _params(self, query: object) -> dict[str, Any]:
         """A query model as query parameters: NHN's names and dates, sequences comma-joined.
 
-        Paging is checked first: NHN allows ``pageSize`` 1 to 1,000 and pages from 1.
+        Paging is checked first: NHN allows ``pageSize`` (and the UID list's ``limit``) 1 to
+        1,000, pages from 1 and ``offset`` from 0.
         """
-        page_size = getattr(query, "page_size", None)
-        if page_size is not None and not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise ValidationError(
-                "page_size", f"must be 1 to {MAX_PAGE_SIZE}", limit=f"1-{MAX_PAGE_SIZE}", value=page_size
-            )
+        for name in ("page_size", "limit"):
+            size = getattr(query, name, None)
+            if size is not None and not 1 <= size <= MAX_PAGE_SIZE:
+                raise ValidationError(name, f"must be 1 to {MAX_PAGE_SIZE}", limit=f"1-{MAX_PAGE_SIZE}", value=size)
         page_num = getattr(query, "page_num", None)
         if page_num is not None and page_num < 1:
             raise ValidationError("page_num", "pages are numbered from 1", limit=">= 1", value=page_num)
+        offset = getattr(query, "offset", None)
+        if offset is not None and offset < 0:
+            raise ValidationError("offset", "counts from 0", limit=">= 0", value=offset)
         dumped: Mapping[str, Any] = self.api.dump(query)
         return {name: ",".join(value) if isinstance(value, list) else value for name, value in dumped.items()}
 
-    async def _page(self, path: str, item: type[T], params: Mapping[str, Any]) -> Page[T]:
+    async def _page(
+        self, path: str, item: type[T], params: Mapping[str, Any], *, list_field: str | None = None
+    ) -> Page[T]:
+        """GET one page; ``list_field`` names where the items are when ``data`` is an object
+        rather than the list itself."""
         body = await self.api.call("GET", path, params=params)
         if isinstance(body, dict):
             # Some lists (N38) answer without pageNum/pageSize: they are the ones requested.
             body = {"pageNum": params.get("pageNum", 1), "pageSize": params.get("pageSize", DEFAULT_PAGE_SIZE), **body}
+            data = body.get("data")
+            if list_field is not None and isinstance(data, dict):
+                body["data"] = data.get(list_field, data)
         return self.api.page(body, item)
 
-    def _iterate(self, path: str, item: type[T], query: object) -> AsyncIterator[T]:
+    def _iterate(self, path: str, item: type[T], query: object, *, list_field: str | None = None) -> AsyncIterator[T]:
         params = {"pageSize": MAX_PAGE_SIZE, **self._params(query)}
 
         async def fetch(page_num: int) -> Page[T]:
-            return await self._page(path, item, {**params, "pageNum": page_num})
+            return await self._page(path, item, {**params, "pageNum": page_num}, list_field=list_field)
 
-        return NhnApi.iterate(fetch, first_page=params.get("pageNum", 1))
+        return NhnApi.iterate(fetch, page_size=params["pageSize"], first_page=params.get("pageNum", 1))
 
 
-def _segment(value: str) -> str:
-    """A path parameter, URL-quoted as one segment."""
+def _segment(value: str, *, field: str) -> str:
+    """A path parameter, URL-quoted as one segment. An empty or blank one raises
+    ValidationError naming ``field``: the path would name another endpoint (``/templates/``
+    is the template list)."""
+    if not value.strip():
+        raise ValidationError(field, "must not be empty or blank", limit="a visible character", value=value)
     return quote(value, safe="")

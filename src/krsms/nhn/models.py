@@ -9,12 +9,146 @@ optional; the document's example answers contain many nulls.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable, Sized
+from datetime import datetime, timedelta
+from typing import Any
 
 import attrs
 
 from krsms.errors import ValidationError
-from krsms.nhn.converter import MinuteTime
+from krsms.nhn.converter import SEOUL, MinuteTime, format_seconds
+from krsms.validation import check_entry_count
+
+# --- checks shared by the request models -----------------------------------------------------
+
+MAX_LOOKUP_SPAN = timedelta(days=31)
+"""The widest date window of a send look-up (N2, N5, N8), a tag send list (N15) and a CSV
+export (N37). NHN refuses "a range over one month" (-4000) without saying what a month is;
+it is taken as 31 days, as the project's emulator does: a window of exactly 31 days passes,
+one a second longer does not. The span is measured on the moments as sent, Asia/Seoul wall
+time to the second."""
+
+
+def _as_sent(moment: datetime) -> datetime:
+    """``moment`` as NHN reads the query: Seoul wall time to the second (naive is Seoul)."""
+    return (moment.astimezone(SEOUL) if moment.tzinfo else moment).replace(microsecond=0, tzinfo=None)
+
+
+def _check_order(names: tuple[str, str], start: datetime | None, end: datetime | None) -> None:
+    """Refuse a window, given as the fields ``names`` (start, end), that ends before it starts."""
+    if start is not None and end is not None and _as_sent(end) < _as_sent(start):
+        start_name, end_name = names
+        raise ValidationError(
+            end_name,
+            f"is before {start_name}",
+            limit=f"not before {start_name}",
+            value=f"{format_seconds(start)} to {format_seconds(end)}",
+        )
+
+
+def _check_window(names: tuple[str, str], start: datetime | None, end: datetime | None) -> bool:
+    """Check a selecting date window given as the fields ``names`` (start, end): both ends or
+    neither, the end not before the start, at most :data:`MAX_LOOKUP_SPAN`. Whether it is
+    given."""
+    start_name, end_name = names
+    if start is None and end is None:
+        return False
+    if start is None or end is None:
+        missing, given = (start_name, end_name) if start is None else (end_name, start_name)
+        raise ValidationError(
+            missing, f"is required with {given}: a window needs both ends", limit=f"{start_name} and {end_name}"
+        )
+    _check_order(names, start, end)
+    span = _as_sent(end) - _as_sent(start)
+    if span > MAX_LOOKUP_SPAN:
+        raise ValidationError(
+            end_name,
+            f"the window spans {span}; NHN allows one month ({MAX_LOOKUP_SPAN.days} days)",
+            limit=f"{MAX_LOOKUP_SPAN.days} days",
+            value=f"{format_seconds(start)} to {format_seconds(end)}",
+        )
+    return True
+
+
+def check_at_most(field: str, value: str | None, limit: int) -> None:
+    """Refuse text over ``limit`` characters, NHN's "maximum" of ``field`` (None, a field not
+    sent, passes). The value shown is the length, not the text."""
+    if value is not None and len(value) > limit:
+        raise ValidationError(
+            field,
+            f"is {len(value)} characters; NHN takes at most {limit}",
+            limit=f"{limit} characters",
+            value=len(value),
+        )
+
+
+def at_most(limit: int) -> Callable[[Any, attrs.Attribute[Any], str | None], None]:
+    """attrs validator: :func:`check_at_most` for the attribute."""
+
+    def check(_: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
+        check_at_most(attribute.name, value, limit)
+
+    return check
+
+
+def not_empty(_: Any, attribute: attrs.Attribute[Any], value: Sized) -> None:
+    """attrs validator: a list NHN requires at least one entry of."""
+    if not value:
+        raise ValidationError(attribute.name, "is empty; NHN requires at least one", limit="at least 1", value=0)
+
+
+MAX_BLOCKED_PER_CALL = 10
+"""The most numbers one opt-out registration (N29) carries: the document gives
+``recipientNoList`` a maximum of 10."""
+SMS_TEMPLATE = "0"
+"""The ``send_type`` of an SMS template; any other (``"1"``) is LMS/MMS."""
+MAX_TEMPLATE_TITLE_CHARS = 120
+"""A template's ``title`` (-2115); required for LMS/MMS templates (-2114)."""
+MAX_SMS_TEMPLATE_BODY_CHARS = 255
+"""An SMS template's ``body`` (-2116)."""
+MAX_TEMPLATE_BODY_CHARS = 4000
+"""An LMS/MMS template's ``body`` (-2117), the document's table maximum."""
+
+
+def _check_template_text(send_type: str, title: str | None, body: str) -> None:
+    """The title and body limits of a template (N24, N27), which depend on its send type."""
+    if send_type != SMS_TEMPLATE and not title:
+        raise ValidationError(
+            "title", "is required for an LMS/MMS template (send_type 1)", limit="a title", value=title
+        )
+    check_at_most("title", title, MAX_TEMPLATE_TITLE_CHARS)
+    widest = MAX_SMS_TEMPLATE_BODY_CHARS if send_type == SMS_TEMPLATE else MAX_TEMPLATE_BODY_CHARS
+    check_at_most("body", body, widest)
+
+
+# --- look-up windows, checked when a query is made -----------------------------------------
+
+REQUEST_WINDOW = ("start_request_date", "end_request_date")
+"""The send date window's fields (start, end)."""
+CREATE_WINDOW = ("start_create_date", "end_create_date")
+"""The registration date window's fields (start, end)."""
+RESULT_WINDOW = ("start_result_date", "end_result_date")
+"""The reception date window's fields (start, end): optional, an open end allowed."""
+
+
+def _check_look_up(
+    query: SendQuery | TagSendQuery | DownloadRequest,
+    *,
+    selecting: tuple[tuple[str, str], ...],
+    also: tuple[tuple[str, str], ...],
+) -> None:
+    """Refuse what NHN refuses with -2011 or -4000: ``query`` needs a ``request_id`` or one
+    complete window of ``selecting``. Those windows and the ``also`` ones are checked by
+    :func:`_check_window`; the reception window only for its order."""
+    given = [_check_window(names, getattr(query, names[0]), getattr(query, names[1])) for names in selecting]
+    for names in also:
+        _check_window(names, getattr(query, names[0]), getattr(query, names[1]))
+    _check_order(RESULT_WINDOW, getattr(query, RESULT_WINDOW[0], None), getattr(query, RESULT_WINDOW[1], None))
+    if query.request_id or any(given):
+        return
+    windows = " or ".join(f"{start}/{end}" for start, end in selecting)
+    raise ValidationError("request_id", f"is required unless a complete {windows} window is given", limit="a selection")
+
 
 # --- sends (N1, N4, N7, N10, N11) -------------------------------------------------------------
 
@@ -106,6 +240,11 @@ class SendResult:
 class SendQuery:
     """The query of the send lists (N2, N5, N8): ``request_id`` or one of the date ranges.
 
+    Checked when made (:class:`~krsms.errors.ValidationError`, nothing sent): a ``request_id``
+    or a complete send or registration date window is required, a window needs both ends,
+    no window may end before it starts, and the send and registration windows span at most
+    one month (:data:`MAX_LOOKUP_SPAN`).
+
     ``msg_status``: ``0`` failed, ``1`` requested, ``2`` processing, ``3`` succeeded,
     ``4`` reservation cancelled, ``5`` duplicate, ``6`` failed (advertising limit).
     """
@@ -136,6 +275,9 @@ class SendQuery:
     recipient_grouping_key: str | None = None
     page_num: int | None = None
     page_size: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_look_up(self, selecting=(REQUEST_WINDOW, CREATE_WINDOW), also=())
 
 
 @attrs.frozen(kw_only=True)
@@ -232,7 +374,10 @@ class SentMessage:
 
 @attrs.frozen(kw_only=True)
 class MessageResultQuery:
-    """The query of result updates (N12): the update-time window, optionally one message type."""
+    """The query of result updates (N12): the update-time window, optionally one message type.
+
+    A window that ends before it starts raises :class:`~krsms.errors.ValidationError`.
+    """
 
     start_update_date: datetime
     end_update_date: datetime
@@ -240,6 +385,9 @@ class MessageResultQuery:
     """``SMS``, ``LMS``, ``MMS`` or ``AUTH``."""
     page_num: int | None = None
     page_size: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_order(("start_update_date", "end_update_date"), self.start_update_date, self.end_update_date)
 
 
 @attrs.frozen(kw_only=True)
@@ -306,6 +454,9 @@ class TagSendResult:
 class TagSendQuery:
     """The query of the tag send list (N15); ``send_type`` is ``"0"`` SMS or ``"1"`` MMS.
 
+    Checked like :class:`SendQuery`: a ``request_id`` or a complete send or registration date
+    window of at most one month, the end not before the start.
+
     ``status_code``: ``MAS00`` wait, ``MAS01`` ready, ``MAS09`` send ready, ``MAS10`` send
     wait, ``MAS11`` sending, ``MAS19`` complete, ``MAS91`` cancel, ``MAS99`` fail.
     """
@@ -319,6 +470,9 @@ class TagSendQuery:
     status_code: str | None = None
     page_num: int | None = None
     page_size: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_look_up(self, selecting=(REQUEST_WINDOW, CREATE_WINDOW), also=())
 
 
 @attrs.frozen(kw_only=True)
@@ -446,23 +600,27 @@ class UploadedAttachment:
 
 @attrs.frozen(kw_only=True)
 class CategoryCreate:
-    """The body of a new template category (N19); no parent means a top-level category."""
+    """The body of a new template category (N19); no parent means a top-level category.
 
-    category_name: str
+    The documented maximum lengths (name 50, description and user 100 characters) are checked
+    when it is made.
+    """
+
+    category_name: str = attrs.field(validator=at_most(50))
     use_yn: bool
     category_parent_id: int | None = None
-    category_desc: str | None = None
-    create_user: str | None = None
+    category_desc: str | None = attrs.field(default=None, validator=at_most(100))
+    create_user: str | None = attrs.field(default=None, validator=at_most(100))
 
 
 @attrs.frozen(kw_only=True)
 class CategoryUpdate:
-    """The body of a category change (N22)."""
+    """The body of a category change (N22), checked like :class:`CategoryCreate`."""
 
-    category_name: str
+    category_name: str = attrs.field(validator=at_most(50))
     use_yn: bool
-    category_desc: str | None = None
-    update_user: str | None = None
+    category_desc: str | None = attrs.field(default=None, validator=at_most(100))
+    update_user: str | None = attrs.field(default=None, validator=at_most(100))
 
 
 @attrs.frozen(kw_only=True)
@@ -497,37 +655,48 @@ class PageQuery:
 
 @attrs.frozen(kw_only=True)
 class TemplateCreate:
-    """The body of a new template (N24); ``send_type`` is ``"0"`` SMS or ``"1"`` LMS/MMS."""
+    """The body of a new template (N24); ``send_type`` is ``"0"`` SMS or ``"1"`` LMS/MMS.
+
+    The documented limits are checked when it is made: ``template_id`` and ``template_name``
+    50 characters, ``template_desc`` 100, ``send_no`` 13, ``title`` 120 and required for
+    LMS/MMS, ``body`` 255 for SMS and 4,000 for LMS/MMS.
+    """
 
     category_id: int
-    template_id: str
+    template_id: str = attrs.field(validator=at_most(50))
     """Your id for the template, at most 50 characters; sends name it in ``template_id``."""
-    template_name: str
-    send_no: str
+    template_name: str = attrs.field(validator=at_most(50))
+    send_no: str = attrs.field(validator=at_most(13))
     send_type: str
     body: str
     """The text, with ``##key##`` placeholders that each recipient's ``template_parameter``
     fills."""
     use_yn: bool
-    template_desc: str | None = None
+    template_desc: str | None = attrs.field(default=None, validator=at_most(100))
     title: str | None = None
     """Required by NHN for LMS/MMS templates."""
     attach_file_id_list: tuple[int, ...] | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_template_text(self.send_type, self.title, self.body)
 
 
 @attrs.frozen(kw_only=True)
 class TemplateUpdate:
-    """The body of a template change (N27)."""
+    """The body of a template change (N27), checked like :class:`TemplateCreate`."""
 
-    template_name: str
-    send_no: str
+    template_name: str = attrs.field(validator=at_most(50))
+    send_no: str = attrs.field(validator=at_most(13))
     send_type: str
     body: str
     use_yn: bool
-    template_desc: str | None = None
+    template_desc: str | None = attrs.field(default=None, validator=at_most(100))
     title: str | None = None
     """Required by NHN for LMS/MMS templates."""
     attach_file_id_list: tuple[int, ...] | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_template_text(self.send_type, self.title, self.body)
 
 
 @attrs.frozen(kw_only=True)
@@ -579,19 +748,24 @@ class Template:
 
 @attrs.frozen(kw_only=True)
 class BlockedRecipientsAdd:
-    """The body of an opt-out registration (N29) under one 080 number."""
+    """The body of an opt-out registration (N29) under one 080 number (at most 25
+    characters), checked when made."""
 
-    unsubscribe_no: str
-    recipient_no_list: tuple[str, ...]
-    """The numbers to add, at most 10 per call."""
+    unsubscribe_no: str = attrs.field(validator=at_most(25))
+    recipient_no_list: tuple[str, ...] = attrs.field()
+    """The numbers to add, 1 to 10 per call."""
+
+    @recipient_no_list.validator
+    def _one_to_ten(self, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+        check_entry_count(attribute.name, len(value), MAX_BLOCKED_PER_CALL, what="numbers", provider="NHN")
 
 
 @attrs.frozen(kw_only=True)
 class BlockedRecipientQuery:
     """The query of the opt-out list (N30)."""
 
-    unsubscribe_no: str
-    """The 080 number whose opt-outs to list."""
+    unsubscribe_no: str = attrs.field(validator=at_most(25))
+    """The 080 number whose opt-outs to list, at most 25 characters."""
     recipient_no: str | None = None
     start_request_date: datetime | None = None
     end_request_date: datetime | None = None
@@ -611,12 +785,16 @@ class BlockedRecipient:
 
 @attrs.frozen(kw_only=True)
 class BlockedRecipientsRemoval:
-    """The query of an opt-out removal (N31); ``recipient_no_list`` goes out comma-joined."""
+    """The query of an opt-out removal (N31); ``recipient_no_list`` goes out comma-joined.
 
-    unsubscribe_no: str
-    update_user: str
+    Checked when made: the removal's table allows ``unsubscribe_no`` 20 characters (the
+    registration's 25), ``update_user`` 100, and at least one number.
+    """
+
+    unsubscribe_no: str = attrs.field(validator=at_most(20))
+    update_user: str = attrs.field(validator=at_most(100))
     """Who removes them (NHN requires it), at most 100 characters."""
-    recipient_no_list: tuple[str, ...]
+    recipient_no_list: tuple[str, ...] = attrs.field(validator=not_empty)
 
 
 # --- sender numbers (N32) ---------------------------------------------------------------------
@@ -763,10 +941,11 @@ class ReservationKey:
 
 @attrs.frozen(kw_only=True)
 class ReservationCancel:
-    """The body of a reservation cancellation (N36)."""
+    """The body of a reservation cancellation (N36): at least one reservation, checked when
+    made."""
 
-    reservation_list: tuple[ReservationKey, ...]
-    update_user: str
+    reservation_list: tuple[ReservationKey, ...] = attrs.field(validator=not_empty)
+    update_user: str = attrs.field(validator=at_most(100))
     """Who cancels (NHN requires it), at most 100 characters."""
 
 
@@ -784,6 +963,9 @@ class ReservationCancelResult:
 @attrs.frozen(kw_only=True)
 class DownloadRequest:
     """The body of a CSV export request (N37): ``request_id`` or the request-date range.
+
+    Checked like :class:`SendQuery`, except that a registration date window alone does not
+    select (the document's table names ``requestId`` or the send date window).
 
     ``send_type`` is ``"0"`` SMS, ``"1"`` LMS/MMS, ``"2"`` authentication.
     """
@@ -817,6 +999,11 @@ class DownloadRequest:
     recipient_grouping_key: str | None = None
     is_include_title_and_body: bool | None = None
     """Whether the file includes each message's title and body."""
+
+    def __attrs_post_init__(self) -> None:
+        # The document's table makes requestId (condition 1) or the send date window
+        # (condition 2) required; a registration date window alone selects nothing.
+        _check_look_up(self, selecting=(REQUEST_WINDOW,), also=(CREATE_WINDOW,))
 
 
 @attrs.frozen(kw_only=True)
@@ -865,7 +1052,8 @@ class DownloadReservation:
 class TagName:
     """The body of a tag creation or rename (N41, N42)."""
 
-    tag_name: str
+    tag_name: str = attrs.field(validator=at_most(30))
+    """At most 30 characters, checked when made."""
 
 
 @attrs.frozen(kw_only=True)
@@ -895,8 +1083,9 @@ class UidQuery:
     wheres: tuple[str, ...] | None = None
     offset_uid: str | None = None
     offset: int | None = None
+    """How many UIDs to skip, from 0 (NHN's default)."""
     limit: int | None = None
-    """How many UIDs to list: NHN's default 15, at most 1,000."""
+    """How many UIDs to list: NHN's default 15, 1 to 1,000 (checked before any request)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -946,9 +1135,9 @@ class UidRegistration:
 
 @attrs.frozen(kw_only=True)
 class UidRegistrations:
-    """The body of a UID registration (N46)."""
+    """The body of a UID registration (N46): at least one UID, checked when made."""
 
-    uids: tuple[UidRegistration, ...]
+    uids: tuple[UidRegistration, ...] = attrs.field(validator=not_empty)
 
 
 @attrs.frozen(kw_only=True)
