@@ -1624,6 +1624,29 @@ async def test_iter_tag_send_recipients_pages_on_while_pages_are_full_when_the_c
     assert {call.request.url.params["pageSize"] for call in route.calls} == {"2"}
 
 
+async def test_a_server_that_ignores_the_page_number_is_malformed_not_paged_forever(
+    client: NhnClient, api: respx.MockRouter
+) -> None:
+    """Counts of 0 and the same full page for every ``pageNum``: the second page repeats the
+    first, so the iteration stops with an error after yielding the first page once."""
+
+    def first_page_whatever_asked(request: httpx.Request) -> httpx.Response:
+        return documented_tag_recipients(httpx.Request("GET", request.url.copy_set_param("pageNum", "1")), total=9)
+
+    route = api.get(f"{PREFIX}/tag-sender/R1").mock(side_effect=first_page_whatever_asked)
+    seqs: list[int | None] = []
+
+    async def read_every_page() -> None:
+        async for recipient in client.iter_tag_send_recipients("R1", TAG_RECIPIENT_QUERY):
+            seqs.append(recipient.recipient_seq)
+
+    with pytest.raises(errors.MalformedResponseError, match="page 2 repeats page 1"):
+        await read_every_page()
+
+    assert seqs == [1, 2]
+    assert [call.request.url.params["pageNum"] for call in route.calls] == ["1", "2"]
+
+
 async def test_iter_tag_sends_pages_on_when_the_total_is_below_the_items_received(
     client: NhnClient, api: respx.MockRouter
 ) -> None:

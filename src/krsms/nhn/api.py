@@ -153,18 +153,25 @@ class NhnApi:
         received: the document's examples for N15 and N16 answer ``0, 0, 0`` beside their
         items), they cannot tell whether more pages follow; the next page is then fetched while
         a page comes back full (``page_size`` items) and the iteration stops on a short or
-        empty one.
+        empty one. A full page that repeats the one before (a server that ignores ``pageNum``)
+        raises :class:`~krsms.errors.MalformedResponseError` rather than fetching forever.
         """
         page_num = first_page
         received = 0
+        previous: tuple[T, ...] | None = None
         while True:
             page = await fetch(page_num)
+            if page.items and page.items == previous:
+                raise errors.MalformedResponseError(
+                    f"page {page_num} repeats page {page_num - 1}: the answer ignores pageNum", provider=PROVIDER
+                )
             for item in page.items:
                 yield item
             received += len(page.items)
             more = page.has_more if _paging_adds_up(page, received) else len(page.items) >= page_size
             if not more:
                 return
+            previous = page.items
             page_num += 1
 
     @asynccontextmanager
