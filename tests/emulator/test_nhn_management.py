@@ -381,7 +381,7 @@ async def test_a_download_reservation_returns_the_sent_rows_as_csv(nhn: httpx.As
 async def test_a_look_up_window_over_31_days_answers_4000(
     method: str, path: str, selection: dict[str, str], fields: tuple[str, str], nhn: httpx.AsyncClient
 ) -> None:
-    """The SDK refuses these before sending (krsms.nhn.models.MAX_LOOKUP_SPAN): the emulator's
+    """The SDK refuses these before sending (krsms.nhn.checks.MAX_LOOKUP_SPAN): the emulator's
     rule is the one it copies, a month being 31 days."""
 
     async def ask(span: timedelta) -> httpx.Response:

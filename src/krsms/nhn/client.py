@@ -24,9 +24,9 @@ from krsms.closing import AsyncClosing
 from krsms.errors import ValidationError
 from krsms.images import check_jpeg
 from krsms.nhn.api import DEFAULT_BASE_URL, PROVIDER, NhnApi, Page
+from krsms.nhn.checks import MAX_BLOCKED_PER_CALL
 from krsms.nhn.errors import CategoryNotFoundError
 from krsms.nhn.models import (
-    MAX_BLOCKED_PER_CALL,
     AttachmentUpload,
     BlockedRecipient,
     BlockedRecipientQuery,

@@ -9,146 +9,24 @@ optional; the document's example answers contain many nulls.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sized
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import attrs
 
 from krsms.errors import ValidationError
-from krsms.nhn.converter import SEOUL, MinuteTime, format_seconds
+from krsms.nhn.checks import (
+    CREATE_WINDOW,
+    MAX_BLOCKED_PER_CALL,
+    REQUEST_WINDOW,
+    at_most,
+    check_look_up,
+    check_order,
+    check_template_text,
+    not_empty,
+)
+from krsms.nhn.converter import MinuteTime
 from krsms.validation import check_entry_count
-
-# --- checks shared by the request models -----------------------------------------------------
-
-MAX_LOOKUP_SPAN = timedelta(days=31)
-"""The widest date window of a send look-up (N2, N5, N8), a tag send list (N15) and a CSV
-export (N37). NHN refuses "a range over one month" (-4000) without saying what a month is;
-it is taken as 31 days, as the project's emulator does: a window of exactly 31 days passes,
-one a second longer does not. The span is measured on the moments as sent, Asia/Seoul wall
-time to the second."""
-
-
-def _as_sent(moment: datetime) -> datetime:
-    """``moment`` as NHN reads the query: Seoul wall time to the second (naive is Seoul)."""
-    return (moment.astimezone(SEOUL) if moment.tzinfo else moment).replace(microsecond=0, tzinfo=None)
-
-
-def _check_order(names: tuple[str, str], start: datetime | None, end: datetime | None) -> None:
-    """Refuse a window, given as the fields ``names`` (start, end), that ends before it starts."""
-    if start is not None and end is not None and _as_sent(end) < _as_sent(start):
-        start_name, end_name = names
-        raise ValidationError(
-            end_name,
-            f"is before {start_name}",
-            limit=f"not before {start_name}",
-            value=f"{format_seconds(start)} to {format_seconds(end)}",
-        )
-
-
-def _check_window(names: tuple[str, str], start: datetime | None, end: datetime | None) -> bool:
-    """Check a selecting date window given as the fields ``names`` (start, end): both ends or
-    neither, the end not before the start, at most :data:`MAX_LOOKUP_SPAN`. Whether it is
-    given."""
-    start_name, end_name = names
-    if start is None and end is None:
-        return False
-    if start is None or end is None:
-        missing, given = (start_name, end_name) if start is None else (end_name, start_name)
-        raise ValidationError(
-            missing, f"is required with {given}: a window needs both ends", limit=f"{start_name} and {end_name}"
-        )
-    _check_order(names, start, end)
-    span = _as_sent(end) - _as_sent(start)
-    if span > MAX_LOOKUP_SPAN:
-        raise ValidationError(
-            end_name,
-            f"the window spans {span}; NHN allows one month ({MAX_LOOKUP_SPAN.days} days)",
-            limit=f"{MAX_LOOKUP_SPAN.days} days",
-            value=f"{format_seconds(start)} to {format_seconds(end)}",
-        )
-    return True
-
-
-def check_at_most(field: str, value: str | None, limit: int) -> None:
-    """Refuse text over ``limit`` characters, NHN's "maximum" of ``field`` (None, a field not
-    sent, passes). The value shown is the length, not the text."""
-    if value is not None and len(value) > limit:
-        raise ValidationError(
-            field,
-            f"is {len(value)} characters; NHN takes at most {limit}",
-            limit=f"{limit} characters",
-            value=len(value),
-        )
-
-
-def at_most(limit: int) -> Callable[[Any, attrs.Attribute[Any], str | None], None]:
-    """attrs validator: :func:`check_at_most` for the attribute."""
-
-    def check(_: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
-        check_at_most(attribute.name, value, limit)
-
-    return check
-
-
-def not_empty(_: Any, attribute: attrs.Attribute[Any], value: Sized) -> None:
-    """attrs validator: a list NHN requires at least one entry of."""
-    if not value:
-        raise ValidationError(attribute.name, "is empty; NHN requires at least one", limit="at least 1", value=0)
-
-
-MAX_BLOCKED_PER_CALL = 10
-"""The most numbers one opt-out registration (N29) carries: the document gives
-``recipientNoList`` a maximum of 10."""
-SMS_TEMPLATE = "0"
-"""The ``send_type`` of an SMS template; any other (``"1"``) is LMS/MMS."""
-MAX_TEMPLATE_TITLE_CHARS = 120
-"""A template's ``title`` (-2115); required for LMS/MMS templates (-2114)."""
-MAX_SMS_TEMPLATE_BODY_CHARS = 255
-"""An SMS template's ``body`` (-2116)."""
-MAX_TEMPLATE_BODY_CHARS = 4000
-"""An LMS/MMS template's ``body`` (-2117), the document's table maximum."""
-
-
-def _check_template_text(send_type: str, title: str | None, body: str) -> None:
-    """The title and body limits of a template (N24, N27), which depend on its send type."""
-    if send_type != SMS_TEMPLATE and not title:
-        raise ValidationError(
-            "title", "is required for an LMS/MMS template (send_type 1)", limit="a title", value=title
-        )
-    check_at_most("title", title, MAX_TEMPLATE_TITLE_CHARS)
-    widest = MAX_SMS_TEMPLATE_BODY_CHARS if send_type == SMS_TEMPLATE else MAX_TEMPLATE_BODY_CHARS
-    check_at_most("body", body, widest)
-
-
-# --- look-up windows, checked when a query is made -----------------------------------------
-
-REQUEST_WINDOW = ("start_request_date", "end_request_date")
-"""The send date window's fields (start, end)."""
-CREATE_WINDOW = ("start_create_date", "end_create_date")
-"""The registration date window's fields (start, end)."""
-RESULT_WINDOW = ("start_result_date", "end_result_date")
-"""The reception date window's fields (start, end): optional, an open end allowed."""
-
-
-def _check_look_up(
-    query: SendQuery | TagSendQuery | DownloadRequest,
-    *,
-    selecting: tuple[tuple[str, str], ...],
-    also: tuple[tuple[str, str], ...],
-) -> None:
-    """Refuse what NHN refuses with -2011 or -4000: ``query`` needs a ``request_id`` or one
-    complete window of ``selecting``. Those windows and the ``also`` ones are checked by
-    :func:`_check_window`; the reception window only for its order."""
-    given = [_check_window(names, getattr(query, names[0]), getattr(query, names[1])) for names in selecting]
-    for names in also:
-        _check_window(names, getattr(query, names[0]), getattr(query, names[1]))
-    _check_order(RESULT_WINDOW, getattr(query, RESULT_WINDOW[0], None), getattr(query, RESULT_WINDOW[1], None))
-    if query.request_id or any(given):
-        return
-    windows = " or ".join(f"{start}/{end}" for start, end in selecting)
-    raise ValidationError("request_id", f"is required unless a complete {windows} window is given", limit="a selection")
-
 
 # --- sends (N1, N4, N7, N10, N11) -------------------------------------------------------------
 
@@ -243,7 +121,7 @@ class SendQuery:
     Checked when made (:class:`~krsms.errors.ValidationError`, nothing sent): a ``request_id``
     or a complete send or registration date window is required, a window needs both ends,
     no window may end before it starts, and the send and registration windows span at most
-    one month (:data:`MAX_LOOKUP_SPAN`).
+    one month (:data:`~krsms.nhn.checks.MAX_LOOKUP_SPAN`).
 
     ``msg_status``: ``0`` failed, ``1`` requested, ``2`` processing, ``3`` succeeded,
     ``4`` reservation cancelled, ``5`` duplicate, ``6`` failed (advertising limit).
@@ -277,7 +155,7 @@ class SendQuery:
     page_size: int | None = None
 
     def __attrs_post_init__(self) -> None:
-        _check_look_up(self, selecting=(REQUEST_WINDOW, CREATE_WINDOW), also=())
+        check_look_up(self, selecting=(REQUEST_WINDOW, CREATE_WINDOW), also=())
 
 
 @attrs.frozen(kw_only=True)
@@ -387,7 +265,7 @@ class MessageResultQuery:
     page_size: int | None = None
 
     def __attrs_post_init__(self) -> None:
-        _check_order(("start_update_date", "end_update_date"), self.start_update_date, self.end_update_date)
+        check_order(("start_update_date", "end_update_date"), self.start_update_date, self.end_update_date)
 
 
 @attrs.frozen(kw_only=True)
@@ -472,7 +350,7 @@ class TagSendQuery:
     page_size: int | None = None
 
     def __attrs_post_init__(self) -> None:
-        _check_look_up(self, selecting=(REQUEST_WINDOW, CREATE_WINDOW), also=())
+        check_look_up(self, selecting=(REQUEST_WINDOW, CREATE_WINDOW), also=())
 
 
 @attrs.frozen(kw_only=True)
@@ -678,7 +556,7 @@ class TemplateCreate:
     attach_file_id_list: tuple[int, ...] | None = None
 
     def __attrs_post_init__(self) -> None:
-        _check_template_text(self.send_type, self.title, self.body)
+        check_template_text(self.send_type, self.title, self.body)
 
 
 @attrs.frozen(kw_only=True)
@@ -696,7 +574,7 @@ class TemplateUpdate:
     attach_file_id_list: tuple[int, ...] | None = None
 
     def __attrs_post_init__(self) -> None:
-        _check_template_text(self.send_type, self.title, self.body)
+        check_template_text(self.send_type, self.title, self.body)
 
 
 @attrs.frozen(kw_only=True)
@@ -1003,7 +881,7 @@ class DownloadRequest:
     def __attrs_post_init__(self) -> None:
         # The document's table makes requestId (condition 1) or the send date window
         # (condition 2) required; a registration date window alone selects nothing.
-        _check_look_up(self, selecting=(REQUEST_WINDOW,), also=(CREATE_WINDOW,))
+        check_look_up(self, selecting=(REQUEST_WINDOW,), also=(CREATE_WINDOW,))
 
 
 @attrs.frozen(kw_only=True)
