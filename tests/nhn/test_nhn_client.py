@@ -31,6 +31,7 @@ from krsms.nhn.errors import (
     error_class_for_code,
 )
 from krsms.nhn.models import (
+    AttachmentUpload,
     BlockedRecipientQuery,
     BlockedRecipientsRemoval,
     CategoryCreate,
@@ -1790,6 +1791,23 @@ CREATE_PAIR = "start_create_date and end_create_date"
             "not before start_update_date",
             "2024-05-01 12:00:00 to 2024-05-01 11:59:59",
         ),
+        (
+            lambda: TagRecipientQuery(start_request_date=LOOKED_UP, end_request_date=LOOKED_UP - timedelta(hours=1)),
+            "end_request_date",
+            "not before start_request_date",
+            "2024-05-01 12:00:00 to 2024-05-01 11:00:00",
+        ),
+        (
+            lambda: TagRecipientQuery(
+                start_request_date=LOOKED_UP,
+                end_request_date=LOOKED_UP,
+                start_result_date=LOOKED_UP,
+                end_result_date=LOOKED_UP - timedelta(seconds=1),
+            ),
+            "end_result_date",
+            "not before start_result_date",
+            "2024-05-01 12:00:00 to 2024-05-01 11:59:59",
+        ),
     ],
 )
 def test_a_look_up_nhn_would_refuse_is_refused_when_made(
@@ -1890,6 +1908,12 @@ def template_change(**change: Any) -> TemplateUpdate:
             "unsubscribe_no",
             "20 characters",
             21,
+        ),
+        (
+            lambda: AttachmentUpload(file_name="a.jpg", create_user="u" * 101, file_body=""),
+            "create_user",
+            "100 characters",
+            101,
         ),
     ],
 )

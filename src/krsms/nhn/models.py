@@ -19,6 +19,7 @@ from krsms.nhn.checks import (
     CREATE_WINDOW,
     MAX_BLOCKED_PER_CALL,
     REQUEST_WINDOW,
+    RESULT_WINDOW,
     at_most,
     check_look_up,
     check_order,
@@ -388,7 +389,8 @@ class TagSend:
 
 @attrs.frozen(kw_only=True)
 class TagRecipientQuery:
-    """The query of a tag send's recipients (N16): the request window is required.
+    """The query of a tag send's recipients (N16): the request window is required; it and the
+    reception window may not end before they start (checked when made).
 
     ``msg_status_name``: ``READY``, ``SENDING``, ``COMPLETED`` or ``FAILED``.
     """
@@ -402,6 +404,10 @@ class TagRecipientQuery:
     result_code: str | None = None
     page_num: int | None = None
     page_size: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check_order(REQUEST_WINDOW, self.start_request_date, self.end_request_date)
+        check_order(RESULT_WINDOW, self.start_result_date, self.end_result_date)
 
 
 @attrs.frozen(kw_only=True)
@@ -457,8 +463,8 @@ class AttachmentUpload:
 
     file_name: str
     """Ends in ``.jpg`` or ``.jpeg``; at most 45 characters."""
-    create_user: str
-    """Who uploads it, at most 100 characters."""
+    create_user: str = attrs.field(validator=at_most(100))
+    """Who uploads it, at most 100 characters (checked when made)."""
     file_body: str
 
 
