@@ -238,11 +238,21 @@ READING = """
 
 - The ideal counts only the injected latency. The emulator processes a request on arrival
   and holds its answer until the latency has passed, so its own work (validating and
-  storing every recipient in Python, about 6 ms per 1,000-recipient NHN request) hides
+  storing every recipient in Python, about 4.5 ms per 1,000-recipient NHN request) hides
   inside the 50 ms until its single process saturates (and it keeps its stored records out
-  of the cyclic collector, whose full passes would otherwise stall answers). What remains is each client's own
-  work between an answer and its next request, which the raw httpx and aiohttp loops pay
-  too: compare krsms with them for the SDK's own cost.
+  of the cyclic collector, whose full passes would otherwise stall answers). What remains
+  is each client's own work between an answer and its next request, which the raw httpx
+  and aiohttp loops pay too: compare krsms with them for the SDK's own cost.
+- At low concurrency the excess over the ideal is a fixed delay per request, not the
+  emulator: wall / ideal is about 1 + (delay per request / latency), the same at
+  concurrency 1 and 4. Measured with three emulators taking turns in one run (the current
+  one, one with a 15% cheaper NHN send path, and one whose NHN send handler was a single
+  regular expression over the body, 0.9 ms of CPU instead of 5.3 ms), NHN at c=4 stayed
+  at 1.13-1.16 for krsms and 1.10-1.12 for raw httpx: the delay is each client reading a
+  100 KB answer, building and sending the next request and HTTP on both ends, about
+  6.5-7 ms for krsms and 5.5-6 ms for raw httpx per 50 ms cycle. 1.10 at 50 ms would need
+  krsms below raw httpx's own delay; at 200 ms of provider latency the same delay is a
+  ratio of about 1.035.
 - SENS sends 100 recipients a request, so per-request costs dominate and krsms's wall time
   stays close to the raw loops'. Its HTTP path costs what raw httpx costs (same httpcore
   work per request, measured with cProfile side by side).
@@ -275,18 +285,29 @@ READING = """
 - CPU per request is the least of three runs in each of two fresh processes per
   implementation, the two alternating. On this shared machine the same loop's CPU moves by
   up to a third from run to run, for krsms and raw httpx alike, so a single run let the
-  noise decide the ratio.
+  noise decide the ratio. It is measured at concurrency 1, each client's own cost, and at
+  8, where at zero latency the client is CPU-bound: the pool attempts column counts the
+  requests httpcore started on a connection, retries included (see below).
+- What krsms adds to an NHN request (1,000 recipients, 1.3x raw httpx at both
+  concurrencies, no pool retries) is per recipient, about 0.5 µs each: counted in
+  instructions (callgrind, against a transport that answers at once), reading and
+  checking the 1,000 `sendResultList` entries is about 45% of it, the rest the validation
+  of every number, the outcomes and the report. A raw loop calls `response.json()` and
+  trusts it; krsms tells every recipient's outcome apart and refuses an answer whose
+  entries are not the documented types (the batch then becomes UNKNOWN and is
+  reconciled).
 - What krsms adds to a SENS request (100 recipients) is not in its HTTP path: measured
   layer by layer, its client alone and `send_batch` alone cost what raw httpx costs within
   a few percent. The fan-out around them (validation, batching, progress, outcomes, a task
-  per batch) adds about 0.06 ms a request. That small extra makes the client CPU-bound
-  while requests are in flight, and then httpcore 1.0's connection pool hands one idle
-  connection to two waiting requests in the same pass; the loser gets
-  `ConnectionNotAvailable` and queues again, about twice a request, which costs some 0.2 ms
-  more. A raw loop given 0.12 ms of extra work a request shows the same jump, and a pool
-  that skips connections already handed out removes it (krsms then at about 0.73 ms).
-  This is httpcore's open issue (encode/httpcore #1110 and the review of #1111); krsms
-  does not patch httpcore's private pool to work around it.
+  per batch) adds about 0.06 ms a request: 1.16x raw httpx at concurrency 1. At 8 that
+  small extra keeps the client CPU-bound while requests are in flight, and then httpcore
+  1.0's connection pool hands one idle connection to two waiting requests in the same
+  pass; the loser gets `ConnectionNotAvailable` and starts again (the attempts column:
+  about 1.9 a request for krsms, where raw httpx's best run had none, though its other
+  runs had up to 3.5). That costs some 0.2 ms a request. A pool that skips connections
+  already handed out removes it (krsms then at about 0.73 ms). This is httpcore's open
+  issue (encode/httpcore #1110 and the review of #1111; pydantic's httpx2 fork merged such
+  a fix as #1075); krsms does not patch httpcore's private pool to work around it.
 - Profiling (cProfile, pyinstrument) found and removed waste: a `repr` of every outcome
   that asyncio made when a send's report was returned from `asyncio.run`, Python-level
   enum hashing per recipient, a regex per clean number, outcome matching by dict when NHN
