@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
 
 import attrs
+import httpcore
 import pytest
 
 from krsms import Message, NhnGateway, Recipient, SendProgress, SendStatus, SensGateway, ValidationError
@@ -54,6 +55,28 @@ async def test_10000_recipients_split_exactly_at_the_limit(
     assert set(per_request.values()) == {batch_size}
     assert report.all_accepted
     assert Counter(outcome.request_id for outcome in report.outcomes) == per_request
+
+
+async def test_batches_started_together_each_start_once_on_a_connection(
+    server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """httpcore 1.0's pool hands one idle connection to every request asking for one in the
+    same few passes of the event loop; each loser gets ConnectionNotAvailable and starts over
+    (encode/httpcore#1110). The fan-out staggers the batches it starts together, so every
+    request starts on a connection once."""
+    attempts = 0
+    start_on_connection = httpcore.AsyncHTTP11Connection.handle_async_request
+
+    async def counted(self: httpcore.AsyncHTTP11Connection, request: httpcore.Request) -> httpcore.Response:
+        nonlocal attempts
+        attempts += 1
+        return await start_on_connection(self, request)
+
+    monkeypatch.setattr(httpcore.AsyncHTTP11Connection, "handle_async_request", counted)
+    async with gateway("sens", server.base_url, max_concurrency=8) as sending:
+        report = await sending.send(Message(sender="15446859", text="안녕하세요", recipients=numbers(5_000)))
+    assert report.all_accepted
+    assert attempts == report.requests == 50
 
 
 @pytest.mark.parametrize("provider", ["sens", "nhn"])
