@@ -29,7 +29,7 @@ from krsms.sens import SensGateway
 from krsms.sens.errors import ServiceNotFoundError
 from krsms.sens.models import FileReference, MessageType, SendMessage, SendRequest, converter
 from krsms.testing import numbers, sens_gateway_for
-from krsms.transport import NO_RETRIES
+from krsms.transport import NO_RETRIES, RetryPolicy
 from krsms.validation import RecipientResolver
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -131,6 +131,45 @@ async def test_advertisement_reservation_and_cancel(sens: SensGateway, app: Star
     assert (await sens.client.reservation_status(request_id)).reserve_status.value == "CANCELED"
     with pytest.raises(errors.NotFoundError, match="it is CANCELED"):  # as NhnGateway answers
         await sens.cancel_reservation(request_id)
+
+
+class LosesTheFirstCancelAnswer(httpx.AsyncBaseTransport):
+    """The emulator behind a network that loses the answer to the first DELETE (after the
+    emulator processed it), as a 500 would."""
+
+    def __init__(self, app: Starlette):
+        self.inner = httpx.ASGITransport(app=app)
+        self.lost = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if request.method == "DELETE" and not self.lost:
+            self.lost = True
+            await response.aread()
+            return httpx.Response(500, json={"error": "lost"})
+        return response
+
+
+async def test_a_cancel_retried_after_its_answer_was_lost_succeeds(app: Starlette) -> None:
+    """The retry meets the cancellation the first attempt made (SENS answers 400): that is
+    this call's success, not "no reservation waits"."""
+    lossy = httpx.AsyncClient(transport=LosesTheFirstCancelAnswer(app))
+    async with SensGateway(
+        access_key=DEMO_SENS_ACCESS_KEY,
+        secret_key=DEMO_SENS_SECRET_KEY,
+        service_id=DEMO_SENS_SERVICE_ID,
+        base_url="http://emulator",
+        http_client=lossy,
+        retry=RetryPolicy(initial_backoff=0.01),
+    ) as sens:
+        at = (datetime.now(SEOUL) + timedelta(days=1)).replace(second=0, microsecond=0)
+        report = await sens.send(Message(sender=SENDER, text="예약", reserve_at=at, recipients=numbers(2)))
+        request_id = report.outcomes[0].request_id
+        assert request_id is not None
+        await sens.cancel_reservation(request_id)
+        assert (await sens.client.reservation_status(request_id)).reserve_status.value == "CANCELED"
+    await lossy.aclose()
+    assert {delivery.status for delivery in app.state.ledger} == {"cancelled"}
 
 
 async def test_mms_with_an_uploaded_image(sens: SensGateway, app: Starlette) -> None:

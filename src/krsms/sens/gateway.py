@@ -338,20 +338,35 @@ class SensGateway(BatchingGateway):
 
         Raises :class:`krsms.NotFoundError` when no reservation waits under ``request_id``
         (unknown, already sent or already cancelled), as :class:`~krsms.NhnGateway` does: SENS
-        answers 400 for a reservation that is no longer READY, told apart through S5.
+        answers 400 for a reservation that is no longer READY, so its status (S5) is read
+        first. A cancel whose answer was lost is retried, and the retry meets the cancellation
+        its first attempt made: that 400 is this call's success.
         """
+        status = await self._reservation_status(request_id)
+        if status is not ReserveStatus.READY:
+            raise self._not_waiting(request_id, status)
         try:
             await self.client.cancel_reservation(request_id)
         except errors.BadRequestError as refused:
-            status = (await self.client.reservation_status(request_id)).reserve_status
+            status = await self._reservation_status(request_id)
+            if status is ReserveStatus.CANCELED:
+                return  # it was waiting a moment ago: an earlier attempt of this call cancelled it
             if status is ReserveStatus.READY:
                 raise
-            raise errors.NotFoundError(
-                f"no reservation waits under request {request_id}: it is {status.value}",
-                provider=self.provider,
-                status_code=refused.status_code,
-                code=refused.code,
-            ) from None
+            raise self._not_waiting(request_id, status, refused) from None
+
+    async def _reservation_status(self, request_id: str) -> ReserveStatus:
+        return (await self.client.reservation_status(request_id)).reserve_status
+
+    def _not_waiting(
+        self, request_id: str, status: ReserveStatus, refused: errors.ProviderError | None = None
+    ) -> errors.NotFoundError:
+        return errors.NotFoundError(
+            f"no reservation waits under request {request_id}: it is {status.value}",
+            provider=self.provider,
+            status_code=refused.status_code if refused else None,
+            code=refused.code if refused else None,
+        )
 
     def __repr__(self) -> str:
         return f"SensGateway(service_id={self.client.service_id!r}, max_concurrency={self.max_concurrency})"
