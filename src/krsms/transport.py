@@ -23,6 +23,7 @@ from datetime import timezone
 from functools import partial
 from types import AsyncGeneratorType
 from typing import Any, cast
+from urllib.parse import quote
 
 import anyio
 import attrs
@@ -284,6 +285,20 @@ async def _close_with_loop(client: httpx.AsyncClient) -> AsyncGenerator[None, No
         yield
     finally:
         await client.aclose()
+
+
+def path_segment(value: str, *, field: str) -> str:
+    """``value`` as one URL path segment (every reserved character percent-encoded).
+
+    An empty or blank value, ``.`` or ``..`` raises ValidationError naming ``field``: the
+    path would name another endpoint (``/templates/`` is the template list, and httpx
+    resolves ``..`` to the parent path).
+    """
+    if not value.strip() or value in (".", ".."):
+        raise errors.ValidationError(
+            field, "must not be empty, blank, '.' or '..'", limit="an id with a visible character", value=value
+        )
+    return quote(value, safe="")
 
 
 def check_credential(field: str, value: str) -> None:

@@ -1981,7 +1981,7 @@ async def test_a_management_call_over_a_documented_limit_sends_nothing(
     assert route.call_count == 0
 
 
-@pytest.mark.parametrize("blank", ["", "  "])
+@pytest.mark.parametrize("blank", ["", "  ", ".", ".."])
 @pytest.mark.parametrize(
     ("call", "field"),
     [
@@ -2007,13 +2007,14 @@ async def test_a_blank_id_in_the_path_is_refused_before_any_request(
     call: Callable[[NhnClient, str], Awaitable[object]], field: str, blank: str, client: NhnClient
 ) -> None:
     """``GET /templates/`` is the template list, not a template: an empty id names another
-    endpoint."""
+    endpoint, and httpx resolves ``..`` to the parent path."""
     with respx.mock(base_url=HOST, assert_all_called=False) as router:
         route = router.route().mock(return_value=httpx.Response(500))
         with pytest.raises(errors.ValidationError) as caught:
             await call(client, blank)
 
-    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, "a visible character", blank)
+    limit = "an id with a visible character"
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, limit, blank)
     assert route.call_count == 0
 
 

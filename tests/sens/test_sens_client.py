@@ -130,6 +130,22 @@ async def test_s1_reserve_time_is_written_in_its_time_zone(client: SensClient, a
     assert (sent["reserveTime"], sent["reserveTimeZone"]) == ("2026-03-01 09:00", "Asia/Tokyo")
 
 
+@pytest.mark.parametrize("zone", ["KST", "Asia", "../Seoul", ""])
+def test_a_reserve_time_zone_outside_the_tz_database_is_refused_when_made(zone: str) -> None:
+    """ZoneInfo raised its own errors (for "Asia", a folder: IsADirectoryError with a local
+    path); the request is now refused by name before it can be sent."""
+    with pytest.raises(errors.ValidationError) as caught:
+        SendRequest(
+            type=MessageType.SMS,
+            from_="0212345678",
+            content="안녕",
+            messages=(SendMessage(to="01000000001"),),
+            reserve_time=datetime(2026, 3, 1, 9, 0),
+            reserve_time_zone=zone,
+        )
+    assert (caught.value.field, caught.value.value) == ("reserve_time_zone", zone)
+
+
 async def test_s2_upload_file(client: SensClient, api: respx.MockRouter) -> None:
     route = api.post(f"{SERVICE}/files").respond(
         200,
@@ -573,6 +589,22 @@ async def test_s8_iterates_until_a_short_page(client: SensClient, api: respx.Moc
     assert [call.request.url.params["pageIndex"] for call in route.calls] == ["0", "1"]
 
 
+async def test_s8_a_server_repeating_a_full_page_is_malformed_not_paged_forever(
+    client: SensClient, api: respx.MockRouter
+) -> None:
+    route = api.get(f"{SERVICE}/unsubscribes").respond(200, json=UNSUBSCRIBES)
+    found: list[str] = []
+
+    async def read_every_page() -> None:
+        async for entry in client.iter_unsubscribes(UnsubscribeQuery(page_size=2)):
+            found.append(entry.client_tel_no)
+
+    with pytest.raises(errors.MalformedResponseError, match="page 1 repeats the page before it"):
+        await read_every_page()
+    assert len(found) == 2
+    assert [call.request.url.params["pageIndex"] for call in route.calls] == ["0", "1"]
+
+
 async def test_s9_add_unsubscribes_in_chunks_of_1000(client: SensClient, api: respx.MockRouter) -> None:
     route = api.post(f"{SERVICE}/unsubscribes").mock(
         side_effect=lambda request: httpx.Response(
@@ -703,6 +735,31 @@ async def test_every_path_segment_goes_out_percent_encoded(
     assert sent.method == method
     assert sent.url.raw_path.decode("ascii") == ODD_SERVICE + target
     check_signed(sent)
+
+
+@pytest.mark.parametrize("blank", ["", " ", ".", ".."])
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda sens, blank: sens.get_message(blank), "message_id"),
+        (lambda sens, blank: sens.reservation_status(blank), "reserve_id"),
+        (lambda sens, blank: sens.cancel_reservation(blank), "reserve_id"),
+        (lambda sens, blank: sens.cancel_scheduled_message(blank, "M1"), "schedule_code"),
+        (lambda sens, blank: sens.cancel_scheduled_message("S1", blank), "message_id"),
+    ],
+)
+async def test_an_id_that_would_name_another_path_is_refused_before_any_request(
+    call: Callable[[SensClient, str], Awaitable[object]], field: str, blank: str
+) -> None:
+    """An empty id leaves ``/messages/``, and httpx resolves ``..`` to the parent path: both
+    would reach another endpoint than the one called."""
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.route().respond(500)
+        async with SensClient(access_key=ACCESS_KEY, secret_key=SECRET_KEY, service_id=ODD_SERVICE_ID) as sens:
+            with pytest.raises(errors.ValidationError) as caught:
+                await call(sens, blank)
+    assert (caught.value.field, caught.value.value) == (field, blank)
+    assert route.call_count == 0
 
 
 @pytest.mark.parametrize(

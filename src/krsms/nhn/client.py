@@ -14,7 +14,6 @@ from collections.abc import AsyncIterator, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
 from os import PathLike
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 import anyio
 import attrs
@@ -77,7 +76,7 @@ from krsms.nhn.models import (
     UidRegistrations,
     UploadedAttachment,
 )
-from krsms.transport import RetryPolicy, Timeouts
+from krsms.transport import RetryPolicy, Timeouts, path_segment
 from krsms.validation import check_entry_count
 
 T = TypeVar("T")
@@ -215,7 +214,7 @@ class NhnClient(AsyncClosing):
     async def _sent_message(self, path: str, request_id: str, recipient_seq: int) -> SentMessage:
         params = self._params(DetailQuery(mt_pr=recipient_seq))
         return await self.api.call_data(
-            "GET", f"{path}/{_segment(request_id, field='request_id')}", SentMessage, params=params
+            "GET", f"{path}/{path_segment(request_id, field='request_id')}", SentMessage, params=params
         )
 
     # --- result updates (N12) -----------------------------------------------------------------
@@ -258,16 +257,16 @@ class NhnClient(AsyncClosing):
     async def list_tag_send_recipients(self, request_id: str, query: TagRecipientQuery) -> Page[TagRecipient]:
         """N16: one page of the recipients of a tag send."""
         return await self._page(
-            f"/tag-sender/{_segment(request_id, field='request_id')}", TagRecipient, self._params(query)
+            f"/tag-sender/{path_segment(request_id, field='request_id')}", TagRecipient, self._params(query)
         )
 
     def iter_tag_send_recipients(self, request_id: str, query: TagRecipientQuery) -> AsyncIterator[TagRecipient]:
         """N16: every recipient of a tag send matching ``query``."""
-        return self._iterate(f"/tag-sender/{_segment(request_id, field='request_id')}", TagRecipient, query)
+        return self._iterate(f"/tag-sender/{path_segment(request_id, field='request_id')}", TagRecipient, query)
 
     async def get_tag_send_recipient(self, request_id: str, recipient_seq: int) -> TagRecipientDetail:
         """N17: one recipient of a tag send, with its message."""
-        path = f"/tag-sender/{_segment(request_id, field='request_id')}/{recipient_seq}"
+        path = f"/tag-sender/{path_segment(request_id, field='request_id')}/{recipient_seq}"
         return await self.api.call_data("GET", path, TagRecipientDetail)
 
     # --- attachments (N18) --------------------------------------------------------------------
@@ -333,17 +332,17 @@ class NhnClient(AsyncClosing):
 
     async def get_template(self, template_id: str) -> Template:
         """N26: one template."""
-        return await self.api.call_data("GET", f"/templates/{_segment(template_id, field='template_id')}", Template)
+        return await self.api.call_data("GET", f"/templates/{path_segment(template_id, field='template_id')}", Template)
 
     async def update_template(self, template_id: str, change: TemplateUpdate) -> None:
         """N27: change a template."""
         await self.api.call(
-            "PUT", f"/templates/{_segment(template_id, field='template_id')}", json=self.api.dump(change)
+            "PUT", f"/templates/{path_segment(template_id, field='template_id')}", json=self.api.dump(change)
         )
 
     async def delete_template(self, template_id: str) -> None:
         """N28: delete a template."""
-        await self.api.call("DELETE", f"/templates/{_segment(template_id, field='template_id')}")
+        await self.api.call("DELETE", f"/templates/{path_segment(template_id, field='template_id')}")
 
     # --- 080 opt-outs (N29-N31) ---------------------------------------------------------------
 
@@ -403,7 +402,7 @@ class NhnClient(AsyncClosing):
     async def reservation(self, request_id: str, recipient_seq: int) -> Reservation:
         """N35: one reserved recipient, with its attached files."""
         return await self.api.call_data(
-            "GET", f"/reservations/{_segment(request_id, field='request_id')}/{recipient_seq}", Reservation
+            "GET", f"/reservations/{path_segment(request_id, field='request_id')}/{recipient_seq}", Reservation
         )
 
     async def cancel_reservations(
@@ -439,7 +438,7 @@ class NhnClient(AsyncClosing):
             async for chunk in chunks: ...
         """
         async with self.api.stream(
-            f"/download-reservations/{_segment(download_id, field='download_id')}/download"
+            f"/download-reservations/{path_segment(download_id, field='download_id')}/download"
         ) as chunks:
             yield chunks
 
@@ -480,12 +479,12 @@ class NhnClient(AsyncClosing):
     async def update_tag(self, tag_id: str, tag_name: str) -> None:
         """N42: rename a tag."""
         await self.api.call(
-            "PUT", f"/tags/{_segment(tag_id, field='tag_id')}", json=self.api.dump(TagName(tag_name=tag_name))
+            "PUT", f"/tags/{path_segment(tag_id, field='tag_id')}", json=self.api.dump(TagName(tag_name=tag_name))
         )
 
     async def delete_tag(self, tag_id: str) -> None:
         """N43: delete a tag."""
-        await self.api.call("DELETE", f"/tags/{_segment(tag_id, field='tag_id')}")
+        await self.api.call("DELETE", f"/tags/{path_segment(tag_id, field='tag_id')}")
 
     # --- UIDs and their phone numbers (N44-N49) -----------------------------------------------
 
@@ -509,7 +508,7 @@ class NhnClient(AsyncClosing):
 
     async def get_uid(self, uid: str) -> Uid:
         """N45: one UID with its tags and contacts."""
-        return await self.api.call_data("GET", f"/uids/{_segment(uid, field='uid')}", Uid)
+        return await self.api.call_data("GET", f"/uids/{path_segment(uid, field='uid')}", Uid)
 
     async def create_uids(self, uids: Sequence[UidRegistration]) -> None:
         """N46: register UIDs with their tags and contacts."""
@@ -517,18 +516,17 @@ class NhnClient(AsyncClosing):
 
     async def delete_uid(self, uid: str) -> None:
         """N47: delete a UID."""
-        await self.api.call("DELETE", f"/uids/{_segment(uid, field='uid')}")
+        await self.api.call("DELETE", f"/uids/{path_segment(uid, field='uid')}")
 
     async def add_phone_number(self, uid: str, phone_number: str) -> None:
         """N48: add a phone number to a UID."""
         body = self.api.dump(PhoneNumber(phone_number=phone_number))
-        await self.api.call("POST", f"/uids/{_segment(uid, field='uid')}/phone-numbers", json=body)
+        await self.api.call("POST", f"/uids/{path_segment(uid, field='uid')}/phone-numbers", json=body)
 
     async def delete_phone_number(self, uid: str, phone_number: str) -> None:
         """N49: remove a phone number from a UID."""
-        await self.api.call(
-            "DELETE", f"/uids/{_segment(uid, field='uid')}/phone-numbers/{_segment(phone_number, field='phone_number')}"
-        )
+        number = path_segment(phone_number, field="phone_number")
+        await self.api.call("DELETE", f"/uids/{path_segment(uid, field='uid')}/phone-numbers/{number}")
 
     # --- paging -------------------------------------------------------------------------------
 
@@ -572,12 +570,3 @@ class NhnClient(AsyncClosing):
             return await self._page(path, item, {**params, "pageNum": page_num}, list_field=list_field)
 
         return NhnApi.iterate(fetch, page_size=params["pageSize"], first_page=params.get("pageNum", 1))
-
-
-def _segment(value: str, *, field: str) -> str:
-    """A path parameter, URL-quoted as one segment. An empty or blank one raises
-    ValidationError naming ``field``: the path would name another endpoint (``/templates/``
-    is the template list)."""
-    if not value.strip():
-        raise ValidationError(field, "must not be empty or blank", limit="a visible character", value=value)
-    return quote(value, safe="")

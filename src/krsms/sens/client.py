@@ -42,7 +42,7 @@ from krsms.sens.models import (
     converter,
 )
 from krsms.text import normalize_number
-from krsms.transport import Redactor, Response, RetryPolicy, Timeouts, Transport, check_credential
+from krsms.transport import Redactor, Response, RetryPolicy, Timeouts, Transport, check_credential, path_segment
 from krsms.validation import check_entry_count
 
 DEFAULT_BASE_URL = "https://sens.apigw.ntruss.com"
@@ -186,7 +186,9 @@ class SensClient(AsyncClosing):
 
     async def get_message(self, message_id: str) -> MessageResult:
         """S4 ``GET /messages/{messageId}``: the delivery result of one message."""
-        response = await self.transport.request("GET", self._url(f"/messages/{_segment(message_id)}"))
+        response = await self.transport.request(
+            "GET", self._url(f"/messages/{path_segment(message_id, field='message_id')}")
+        )
         return self._parse(response, MessageResult)
 
     # -- S5/S6/S7 -------------------------------------------------------------------------
@@ -194,17 +196,23 @@ class SensClient(AsyncClosing):
     async def reservation_status(self, reserve_id: str) -> Reservation:
         """S5 ``GET /reservations/{reserveId}/reserve-status`` (the send's ``requestId``)."""
         response = await self.transport.request(
-            "GET", self._url(f"/reservations/{_segment(reserve_id)}/reserve-status")
+            "GET", self._url(f"/reservations/{path_segment(reserve_id, field='reserve_id')}/reserve-status")
         )
         return self._parse(response, Reservation)
 
     async def cancel_reservation(self, reserve_id: str) -> None:
         """S6 ``DELETE /reservations/{reserveId}``: cancel a reserved send (204)."""
-        await self.transport.request("DELETE", self._url(f"/reservations/{_segment(reserve_id)}"))
+        await self.transport.request(
+            "DELETE", self._url(f"/reservations/{path_segment(reserve_id, field='reserve_id')}")
+        )
 
     async def cancel_scheduled_message(self, schedule_code: str, message_id: str) -> None:
         """S7 ``DELETE /schedules/{scheduleCode}/messages/{messageId}`` (older document)."""
-        path = f"/schedules/{_segment(schedule_code)}/messages/{_segment(message_id)}"
+        schedule, message = (
+            path_segment(schedule_code, field="schedule_code"),
+            path_segment(message_id, field="message_id"),
+        )
+        path = f"/schedules/{schedule}/messages/{message}"
         await self.transport.request("DELETE", self._url(path))
 
     # -- S8/S9/S10 ------------------------------------------------------------------------
@@ -218,16 +226,24 @@ class SensClient(AsyncClosing):
         return self._parse(response, list[Unsubscribe])
 
     async def iter_unsubscribes(self, query: UnsubscribeQuery | None = None) -> AsyncIterator[Unsubscribe]:
-        """Every blocked number, page after page until a page comes back short."""
+        """Every blocked number, page after page until a page comes back short. A full page
+        repeating the one before (a server that ignores ``pageIndex``) raises
+        :class:`~krsms.errors.MalformedResponseError` rather than paging forever."""
         query = query or UnsubscribeQuery()
         page_size = MAX_UNSUBSCRIBE_PAGE if query.page_size is None else query.page_size
         page_index = query.page_index or 0
+        previous: list[Unsubscribe] | None = None
         while True:
             page = await self.list_unsubscribes(attrs.evolve(query, page_index=page_index, page_size=page_size))
+            if page and page == previous:
+                raise errors.MalformedResponseError(
+                    f"page {page_index} repeats the page before it: the server ignores paging", provider=PROVIDER
+                )
             for entry in page:
                 yield entry
             if len(page) < page_size:
                 return
+            previous = page
             page_index += 1
 
     async def add_unsubscribes(self, numbers: Iterable[str]) -> list[Unsubscribe]:
@@ -330,7 +346,3 @@ def _elapsed(start: datetime, end: datetime) -> timedelta:
     if _is_aware(start):
         return end.astimezone(timezone.utc) - start.astimezone(timezone.utc)
     return end - start
-
-
-def _segment(value: str) -> str:
-    return quote(value, safe="")

@@ -17,7 +17,7 @@ import enum
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
@@ -122,10 +122,15 @@ class SendRequest:
     """Images of an MMS; MMS only."""
     reserve_time: datetime | None = None
     """Send at this moment (to the minute); aware, or naive in ``reserve_time_zone``."""
-    reserve_time_zone: str | None = None
-    """A TZ database name; default Asia/Seoul."""
+    reserve_time_zone: str | None = attrs.field(default=None)
+    """A TZ database name; default Asia/Seoul (another name raises ValidationError when made)."""
     schedule_code: str | None = None
     """A schedule registered in the console (older document)."""
+
+    @reserve_time_zone.validator
+    def _known_zone(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+        if value is not None:
+            time_zone(value, field=attribute.name)
 
 
 @attrs.frozen(kw_only=True)
@@ -382,9 +387,19 @@ def format_seconds(value: datetime) -> str:
     return (value.astimezone(SEOUL) if value.tzinfo else value).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def format_reserve_time(moment: datetime, time_zone: str | None) -> str:
-    """``yyyy-MM-dd HH:mm`` in ``time_zone`` (default Asia/Seoul)."""
-    zone = ZoneInfo(time_zone or DEFAULT_TIME_ZONE)
+def time_zone(name: str, *, field: str) -> ZoneInfo:
+    """The zone of a TZ database ``name``; ValidationError naming ``field`` for another name."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name such as "Asia" is a folder
+        raise ValidationError(
+            field, "is not a TZ database name", limit="a TZ database name, such as Asia/Seoul", value=name
+        ) from None
+
+
+def format_reserve_time(moment: datetime, zone_name: str | None) -> str:
+    """``yyyy-MM-dd HH:mm`` in the zone ``zone_name`` (default Asia/Seoul)."""
+    zone = time_zone(zone_name or DEFAULT_TIME_ZONE, field="reserve_time_zone")
     return (moment.astimezone(zone) if moment.tzinfo else moment).strftime("%Y-%m-%d %H:%M")
 
 
