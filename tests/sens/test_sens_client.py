@@ -433,6 +433,9 @@ async def collect_ids(messages: AsyncIterator[MessageSummary], into: list[str]) 
         pytest.param(LIST_PAGE, 2, id="the same page again"),
         pytest.param({**LIST_PAGE, "nextToken": "same"}, 2, id="the same page and token again"),
         pytest.param({**LIST_PAGE, "messages": [], "itemCount": 0}, 1, id="hasMore on an empty page"),
+        pytest.param(
+            {**LIST_PAGE, "messages": [], "itemCount": 0, "nextToken": "same"}, 2, id="an empty page, the same token"
+        ),
     ],
 )
 async def test_s3_a_server_ignoring_paging_ends_the_iteration_with_a_typed_error(
@@ -446,6 +449,20 @@ async def test_s3_a_server_ignoring_paging_ends_the_iteration_with_a_typed_error
     assert "ignores paging" in str(caught.value)
     assert route.call_count == requests
     assert found == [message["messageId"] for message in page["messages"]]
+
+
+async def test_s3_an_empty_page_handing_on_a_new_token_is_read_past(client: SensClient, api: respx.MockRouter) -> None:
+    """Token paging may answer a page with no messages and a next token; the token is the
+    progress, so the iteration goes on."""
+    empty = {"statusCode": "202", "statusName": "success", "messages": [], "itemCount": 0}
+    pages = [
+        {**empty, "nextToken": "t-2", "hasMore": True},
+        {**LIST_PAGE, "hasMore": False},
+    ]
+    route = api.get(f"{SERVICE}/messages").mock(side_effect=[httpx.Response(200, json=page) for page in pages])
+    found = [message.message_id async for message in client.iter_messages(MessageQuery(request_id="RSSA-1"))]
+    assert found == ["0-ESG-202611-1", "0-ESG-202611-2"]
+    assert route.calls.last.request.url.params["nextToken"] == "t-2"
 
 
 DETAIL = {

@@ -157,22 +157,31 @@ class SensClient(AsyncClosing):
         The first request carries the query's ``next_token`` if set, else its ``pageIndex``
         (0 by default). Each next page is asked for with the previous answer's ``nextToken``
         when it carries one (the Korean document), else with ``pageIndex`` + 1 (the English
-        document). A server that ignores paging (a page repeating the previous one, or
-        ``hasMore`` on an empty page) raises :class:`~krsms.errors.MalformedResponseError`
-        instead of looping forever.
+        document). A server that ignores paging raises
+        :class:`~krsms.errors.MalformedResponseError` instead of looping forever: by page
+        index, a page repeating the previous one or ``hasMore`` on an empty page; by token, a
+        ``nextToken`` it gave before (an empty page that hands on a new token is read past,
+        as token paging may answer).
         """
         page_index = query.page_index or 0
         token = query.next_token or None
         previous: tuple[MessageSummary, ...] | None = None
+        tokens_seen: set[str] = set()
         while True:
             page = await self.list_messages(
                 attrs.evolve(query, page_index=None if token else page_index, next_token=token)
             )
-            if page.has_more and not page.messages:
+            if page.next_token and page.has_more:
+                if page.next_token in tokens_seen:
+                    raise errors.MalformedResponseError(
+                        "nextToken repeats one given before: the server ignores paging", provider=PROVIDER
+                    )
+                tokens_seen.add(page.next_token)
+            elif page.has_more and not page.messages:
                 raise errors.MalformedResponseError(
                     f"page {page_index} has no messages but hasMore: the server ignores paging", provider=PROVIDER
                 )
-            if page.messages == previous:
+            elif page.messages and page.messages == previous:
                 raise errors.MalformedResponseError(
                     f"page {page_index} repeats the page before it: the server ignores paging", provider=PROVIDER
                 )
