@@ -511,15 +511,15 @@ class BatchingGateway(AsyncClosing):
         finished = False
         try:
             while True:
-                started = 0
+                first_of_pass = True
                 while stop is None and len(flights) < self.max_concurrency:
                     if not ready and not exhausted:
                         exhausted = await self._fill(entries, batcher, ready, invalid)
                     if not ready:
                         break
-                    if started:
+                    if not first_of_pass:
                         await _stagger()
-                    started += 1
+                    first_of_pass = False
                     flight = _Flight(ready.popleft())
                     sending = self._send_tracked(message, flight, progress.on_sending)
                     flights[asyncio.ensure_future(sending)] = flight
