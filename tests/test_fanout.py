@@ -264,6 +264,38 @@ async def test_the_drain_lets_requests_out_finish_and_starts_none_waiting_for_th
     assert {outcome.code for outcome in report.with_status(SendStatus.NOT_SENT)} == {CANCELLED}
 
 
+async def test_the_drain_starts_no_resend_for_a_batch_found_missing_after_the_cancel() -> None:
+    """Cancelled while the resend of what never arrived waits for its rate slot: the drain
+    lets the batch finish, and what never arrived stays NOT_SENT rather than going out after
+    the cancellation."""
+    failed_once: list[str] = []
+
+    def fail_first_before_arrival(request: FakeRequest) -> None:
+        if not failed_once:
+            failed_once.append(request.request_id)
+            raise errors.ServerError("503 before processing", provider="fake", status_code=503)
+
+    gateway = FakeGateway(
+        batch_size=10,
+        max_concurrency=1,
+        on_request=fail_first_before_arrival,
+        reconcile=True,
+        resend_missing=True,
+        requests_per_second=2,
+        drain_timeout=5.0,
+    )
+    progress = SendProgress()
+    task = asyncio.create_task(gateway.send(message(list(numbers(10))), progress=progress))
+    await asyncio.sleep(0.1)  # the resend waits 0.5 s for its slot
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    report = progress.report()
+    assert gateway.requests == []  # nothing arrived, and no resend left after the cancel
+    assert report.counts()[SendStatus.NOT_SENT] == 10
+    assert {outcome.code for outcome in report.outcomes} == {NOT_RECEIVED}
+
+
 async def test_a_resend_waits_for_its_rate_slot() -> None:
     starts: list[float] = []
 

@@ -573,6 +573,48 @@ async def test_each_retry_of_a_watched_send_waits_for_the_pace(sleeps: list[floa
     assert paced == [1, 2]  # before the second and the third attempt: a rate limit counts them all
 
 
+@pytest.mark.parametrize(
+    ("answer", "error"),
+    [(httpx.Response(429), errors.RateLimitedError), (httpx.ConnectError("refused"), errors.ConnectError)],
+)
+async def test_a_send_being_interrupted_makes_no_retry(
+    answer: httpx.Response | Exception, error: type[Exception], sleeps: list[float]
+) -> None:
+    """The bulk send was cancelled while the attempt was out (and drains): the refusal stands,
+    and no new request leaves, not even after the back-off."""
+    watch = SendWatch()
+
+    def refused_as_the_send_stops(request: httpx.Request) -> httpx.Response:
+        watch.stopping = True
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    recorder = Recorder(refused_as_the_send_stops)
+    transport, client = make_transport(recorder)
+    async with client:
+        with watching_sends(watch), pytest.raises(error):
+            await transport.request("POST", URL, json={})
+    assert len(recorder.requests) == 1
+    assert sleeps == []  # no back-off either
+    assert watch.may_have_arrived is False
+
+
+async def test_a_send_interrupted_during_its_back_off_makes_no_retry(sleeps: list[float]) -> None:
+    watch = SendWatch()
+
+    async def interrupted() -> None:
+        watch.stopping = True
+
+    watch.pace = interrupted  # awaited after the back-off, before the retry
+    recorder = Recorder(httpx.Response(429), httpx.Response(200, json={}))
+    transport, client = make_transport(recorder)
+    async with client:
+        with watching_sends(watch), pytest.raises(errors.RateLimitedError):
+            await transport.request("POST", URL, json={})
+    assert len(recorder.requests) == 1
+
+
 async def test_a_send_cancelled_while_waiting_for_a_slot_has_not_arrived() -> None:
     """Only one request at a time: the second send waits for the slot and sends nothing."""
     release = asyncio.Event()

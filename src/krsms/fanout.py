@@ -624,6 +624,8 @@ class BatchingGateway(AsyncClosing):
         recording sits in ``finally``: a second cancellation (a second Ctrl-C) may cut the
         waits short, never the accounting.
         """
+        for flight in flights.values():
+            flight.watch.stopping = True  # no retry or resend leaves from here on
         try:
             with anyio.CancelScope(shield=True):
                 # Drain only requests that may be out; a batch still waiting to start (for
@@ -661,7 +663,7 @@ class BatchingGateway(AsyncClosing):
             await on_sending(flight.batch.recipients)
         flight.sent = True
         with watching_sends(flight.watch):
-            return await self._send_settled(message, flight.batch, resend=self.resend_missing)
+            return await self._send_settled(message, flight.batch, flight.watch, resend=self.resend_missing)
 
     async def _pace(self) -> None:
         """Wait for the next send slot under ``requests_per_second``."""
@@ -670,7 +672,7 @@ class BatchingGateway(AsyncClosing):
                 self._pacer = _Pacer(self.requests_per_second)
             await self._pacer.wait()
 
-    async def _send_settled(self, message: Message, batch: Batch, *, resend: bool) -> SendReport:
+    async def _send_settled(self, message: Message, batch: Batch, watch: SendWatch, *, resend: bool) -> SendReport:
         """Send one batch and turn whatever happens into one outcome per recipient."""
         attempt = BatchAttempt(key=uuid.uuid4().hex, started_at=datetime.now(timezone.utc))
         failed: errors.KrSmsError
@@ -689,7 +691,7 @@ class BatchingGateway(AsyncClosing):
             error=failed if isinstance(failed, errors.ProviderError) and failed.fatal else None,
         )
         if outcome is SendStatus.UNKNOWN and self.reconcile:
-            return await self._reconciled(message, batch, attempt, report, resend=resend)
+            return await self._reconciled(message, batch, attempt, report, watch, resend=resend)
         return report
 
     async def _reconciled(
@@ -698,6 +700,7 @@ class BatchingGateway(AsyncClosing):
         batch: Batch,
         attempt: BatchAttempt,
         report: SendReport,
+        watch: SendWatch,
         *,
         resend: bool,
     ) -> SendReport:
@@ -712,7 +715,7 @@ class BatchingGateway(AsyncClosing):
         if found is None:
             return report
         missing = [outcome for outcome in found if outcome.status is SendStatus.NOT_SENT]
-        if not (resend and missing):
+        if not (resend and missing) or watch.stopping:  # an interrupted send starts no resend
             return SendReport(outcomes=found, requests=report.requests)
         retry_batch = Batch(
             kind=batch.kind,
@@ -721,7 +724,9 @@ class BatchingGateway(AsyncClosing):
         )
         logger.info("%s resending %d recipients the provider never received", self.provider, len(missing))
         await self._pace()
-        again = await self._send_settled(message, retry_batch, resend=False)
+        if watch.stopping:  # interrupted while waiting for the send slot
+            return SendReport(outcomes=found, requests=report.requests)
+        again = await self._send_settled(message, retry_batch, watch, resend=False)
         kept = [outcome for outcome in found if outcome.status is not SendStatus.NOT_SENT]
         return SendReport(
             outcomes=Outcomes.join([kept, again.outcomes]),

@@ -53,6 +53,9 @@ class SendWatch:
     pace: Callable[[], Awaitable[None]] | None = None
     """Awaited before each retry of a send (a bulk send's requests-per-second limit, which
     counts every request the provider sees, not only each batch's first)."""
+    stopping: bool = False
+    """Set when the bulk send is being interrupted: no new request may leave for it, so a
+    retry is not made (the last attempt's error stands) and a resend is not started."""
 
 
 _watch: ContextVar[SendWatch | None] = ContextVar("krsms_send_watch", default=None)
@@ -483,27 +486,34 @@ class Transport:
         if watch.may_have_arrived is None:
             watch.may_have_arrived = False
         attempt = 0
+        failed: errors.KrSmsError | None = None  # the last attempt's error, while retrying
         while True:
             attempt += 1
-            if attempt > 1 and watch.pace is not None:
-                await watch.pace()
+            if failed is not None:
+                if watch.pace is not None:
+                    await watch.pace()
+                if watch.stopping:
+                    raise failed  # the send is being interrupted: no new request leaves
             arrived_before = watch.may_have_arrived
             try:
                 response = await self._send_once(method, url, params=params, json=json, attempt=attempt, watch=watch)
             except errors.TransportError as error:
                 if not error.may_have_been_sent:
                     watch.may_have_arrived = arrived_before
-                if not self.retry.should_retry(attempt=attempt, idempotent=idempotent, error=error):
+                if watch.stopping or not self.retry.should_retry(attempt=attempt, idempotent=idempotent, error=error):
                     raise
                 await self._pause(method, url, attempt, reason=type(error).__name__, retry_after=None)
+                failed = error
                 continue
             if 200 <= response.status_code < 300:
                 return response
             if response.status_code == 429:
                 watch.may_have_arrived = arrived_before  # refused before processing
             retry_after = parse_retry_after(response.headers.get("retry-after"))
-            if self.retry.should_retry(attempt=attempt, idempotent=idempotent, status_code=response.status_code) and (
-                retry_after is None or retry_after <= self.retry.max_retry_after
+            if (
+                not watch.stopping
+                and self.retry.should_retry(attempt=attempt, idempotent=idempotent, status_code=response.status_code)
+                and (retry_after is None or retry_after <= self.retry.max_retry_after)
             ):
                 await self._pause(
                     method,
@@ -512,6 +522,7 @@ class Transport:
                     reason=str(response.status_code),
                     retry_after=retry_after,
                 )
+                failed = self._status_error(method, response)
                 continue
             raise self._status_error(method, response)
 
