@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+import respx
 from starlette.applications import Starlette
 
 from krsms import DeliveryStatus, Message, Recipient, SendStatus, ValidationError, errors
@@ -131,6 +132,27 @@ async def test_advertisement_reservation_and_cancel(sens: SensGateway, app: Star
     assert (await sens.client.reservation_status(request_id)).reserve_status.value == "CANCELED"
     with pytest.raises(errors.NotFoundError, match="it is CANCELED"):  # as NhnGateway answers
         await sens.cancel_reservation(request_id)
+
+
+@respx.mock
+async def test_an_http_202_whose_body_says_the_send_failed_is_unknown_not_accepted() -> None:
+    """The document calls any statusCode but 202 a failure; with the HTTP status saying
+    otherwise, neither can be trusted: UNKNOWN, for the look-up to settle."""
+    respx.post(url__regex=r"http://sens\.test/sms/v2/services/.+/messages").respond(
+        202,
+        json={"requestId": "R1", "requestTime": "2026-01-01T00:00:00.000", "statusCode": "500", "statusName": "fail"},
+    )
+    async with SensGateway(
+        access_key=DEMO_SENS_ACCESS_KEY,
+        secret_key=DEMO_SENS_SECRET_KEY,
+        service_id=DEMO_SENS_SERVICE_ID,
+        base_url="http://sens.test",
+        reconcile=False,
+    ) as sens:
+        report = await sens.send(Message(sender=SENDER, text="안녕", recipients=numbers(2)))
+    assert report.counts()[SendStatus.UNKNOWN] == 2
+    assert {outcome.code for outcome in report.outcomes} == {"MalformedResponseError"}
+    assert "statusCode '500'" in (report.outcomes[0].detail or "")
 
 
 class LosesTheFirstCancelAnswer(httpx.AsyncBaseTransport):

@@ -83,6 +83,8 @@ MAX_CANDIDATES = 10
 """Requests to the batch's first number a look-up checks one by one; more stay UNKNOWN."""
 KNOWN_REQUEST_MEMORY = 600.0
 """Seconds a request id this gateway holds an outcome for is kept from reconciliation."""
+ACCEPTED_STATUS = "202"
+"""The ``statusCode`` of a send SENS took; the document calls any other a failure."""
 DELIVERED_CODE = "0"
 """``statusCode`` of a COMPLETED message that reached the handset; any other code is a failure."""
 
@@ -164,6 +166,14 @@ class SensGateway(BatchingGateway):
         self._unsettled.set(attempt.key, batch.recipients.numbers)
         try:
             result = await self.client.send_body(self._send_body(message, batch))
+            if result.status_code != ACCEPTED_STATUS:
+                # HTTP 202 with a body that says otherwise: neither answer can be trusted, so
+                # the batch is UNKNOWN and the look-up settles it.
+                raise errors.MalformedResponseError(
+                    f"HTTP 202 answered statusCode {result.status_code!r} ({result.status_name})",
+                    provider=self.provider,
+                    request_id=result.request_id,
+                )
         except BaseException as error:
             if not _may_have_arrived(error):
                 self._unsettled.discard(attempt.key)
