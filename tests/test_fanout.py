@@ -591,6 +591,27 @@ async def test_a_failing_source_keeps_the_outcomes_of_what_it_gave_before(
     assert len(gateway.requests) == requests_at_failure[0]  # nothing sent once the source failed
 
 
+async def test_a_source_failing_with_batches_in_flight_lets_them_finish_first() -> None:
+    """A bad row in the recipient file is not a cancellation: the batches already out end
+    with their real outcome (not UNKNOWN), the rest read is NOT_SENT, then the error rises."""
+    gateway = FakeGateway(batch_size=10, max_concurrency=4, latency=0.1)
+    progress = SendProgress()
+
+    def source() -> Iterator[str]:
+        yield from numbers(35)
+        raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+
+    with pytest.raises(UnicodeDecodeError):
+        async for _ in gateway.send_stream(message(), source(), progress=progress):
+            pass
+    report = progress.report()
+    assert_exactly_one_outcome_each(report, 35)
+    assert report.counts()[SendStatus.ACCEPTED] == 30  # three batches were out: they finished
+    assert report.counts()[SendStatus.UNKNOWN] == 0
+    assert {outcome.code for outcome in report.with_status(SendStatus.NOT_SENT)} == {CANCELLED}
+    assert len(gateway.requests) == 3
+
+
 async def test_leaving_a_stopped_stream_early_keeps_every_outcome() -> None:
     """After a fatal error the rest is reported NOT_SENT batch by batch; leaving in the
     middle of that must not lose the batches not reported yet."""

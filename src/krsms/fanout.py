@@ -507,14 +507,19 @@ class BatchingGateway(AsyncClosing):
         flights: dict[asyncio.Task[SendReport], _Flight] = {}
         invalid: list[RecipientOutcome] = []
         stop: errors.KrSmsError | None = None
+        source_error: Exception | None = None
         exhausted = False
         finished = False
         try:
             while True:
                 first_of_pass = True
-                while stop is None and len(flights) < self.max_concurrency:
+                while stop is None and source_error is None and len(flights) < self.max_concurrency:
                     if not ready and not exhausted:
-                        exhausted = await self._fill(entries, batcher, ready, invalid)
+                        try:
+                            exhausted = await self._fill(entries, batcher, ready, invalid)
+                        except Exception as error:  # the source failed: what is out finishes first
+                            source_error = error
+                            break
                     if not ready:
                         break
                     if not first_of_pass:
@@ -529,7 +534,7 @@ class BatchingGateway(AsyncClosing):
                     progress.record(report)
                     yield report
                 if not flights:
-                    if exhausted or stop is not None:
+                    if exhausted or stop is not None or source_error is not None:
                         break
                     continue  # only invalid entries so far: read on
                 done, _ = await asyncio.wait(flights, return_when=asyncio.FIRST_COMPLETED)
@@ -549,6 +554,8 @@ class BatchingGateway(AsyncClosing):
                         logger.error("%s bulk send stopped: %s", self.provider, report.error)
                     progress.record(report)
                     yield report
+            if source_error is not None:
+                raise source_error  # the rest of what was read is settled below, NOT_SENT
             if stop is not None:
                 async for report in self._not_sent(entries, batcher, ready, invalid, stop, JOB_STOPPED):
                     progress.record(report)
