@@ -586,8 +586,12 @@ class SendProgress:
 
     def record(self, batch: SendReport) -> None:
         """Add a settled batch (called by the SDK)."""
-        for status, count in collections.Counter(batch.outcomes.statuses).items():
-            self.counts[status] += count
+        statuses = batch.outcomes.statuses
+        if statuses and statuses.count(statuses[0]) == len(statuses):  # one status, as most batches
+            self.counts[statuses[0]] += len(statuses)
+        else:
+            for status, count in collections.Counter(statuses).items():
+                self.counts[status] += count
         if self.keep_outcomes:
             self._outcomes.append(batch.outcomes)
         self.requests += batch.requests
