@@ -299,15 +299,16 @@ READING = """
 - What krsms adds to a SENS request (100 recipients) is not in its HTTP path: measured
   layer by layer, its client alone and `send_batch` alone cost what raw httpx costs within
   a few percent. The fan-out around them (validation, batching, progress, outcomes, a task
-  per batch) adds about 0.06 ms a request: 1.16x raw httpx at concurrency 1. At 8 that
-  small extra keeps the client CPU-bound while requests are in flight, and then httpcore
-  1.0's connection pool hands one idle connection to two waiting requests in the same
-  pass; the loser gets `ConnectionNotAvailable` and starts again (the attempts column:
-  about 1.9 a request for krsms, where raw httpx's best run had none, though its other
-  runs had up to 3.5). That costs some 0.2 ms a request. A pool that skips connections
-  already handed out removes it (krsms then at about 0.73 ms). This is httpcore's open
-  issue (encode/httpcore #1110 and the review of #1111; pydantic's httpx2 fork merged such
-  a fix as #1075); krsms does not patch httpcore's private pool to work around it.
+  per batch) adds about 0.06 ms a request: 1.14x raw httpx at concurrency 1, 1.16x at 8.
+- httpcore 1.0's connection pool hands one idle connection to every request asking for
+  one within the same few passes of the event loop; all but one get
+  `ConnectionNotAvailable` and start over (encode/httpcore #1110; pydantic's httpx2 fork
+  merged a fix as #1075). Batches started together meet it: the first wave, and every wave
+  whose answers arrive together, at zero latency and at 50 ms alike. The fan-out starts the
+  batches of a wave two event-loop passes apart, which removes it: 1.9 pool attempts a SENS
+  request before, 1.00 now, and 0.82 to 0.69 ms of CPU at concurrency 8, with no change in
+  wall time. The raw httpx loop still meets it in some runs (up to 3.5 attempts a request);
+  the best-of-six figures here show its runs without.
 - Profiling (cProfile, pyinstrument) found and removed waste: a `repr` of every outcome
   that asyncio made when a send's report was returned from `asyncio.run`, Python-level
   enum hashing per recipient, a regex per clean number, outcome matching by dict when NHN
