@@ -7,7 +7,7 @@ import pickle
 
 import pytest
 
-from krsms import Message, MessageKind, Recipient, Recipients
+from krsms import Message, MessageKind, Recipient, Recipients, SendProgress
 from krsms.fanout import Batch
 from krsms.testing import FakeGateway, numbers
 
@@ -83,6 +83,38 @@ async def test_a_send_carries_bare_numbers_normalised_as_text() -> None:
         Recipient(number="01000000002"),
         Recipient(number="01000000003", reference="c"),
     ]
+
+
+def test_of_numbers_stores_numbers_as_the_constructor_would_and_slices_keep_them_bare() -> None:
+    five = list(numbers(5))
+    from_numbers = Recipients.of_numbers(five)
+
+    assert from_numbers == Recipients(five)
+    assert hash(from_numbers) == hash(Recipients(five))
+    assert from_numbers.bare
+    assert from_numbers.numbers == tuple(five)
+    assert from_numbers[1:3].bare
+    assert from_numbers[1:3] == Recipients(five[1:3])
+    assert not Recipients([*numbers(2), OWN_TEXT])[1:].bare
+    assert Recipients([*numbers(2), OWN_TEXT])[:2].bare
+
+
+async def test_each_batch_says_whether_it_holds_numbers_only() -> None:
+    """The batcher tells a batch of numbers' texts from one holding a Recipient object."""
+    seen: list[Recipients] = []
+
+    async def record(batch: Recipients) -> None:
+        seen.append(batch)
+
+    gateway = FakeGateway(batch_size=2)
+    given = [*numbers(2), Recipient(number="01000000009", reference="r"), "01000000008"]
+    await gateway.send(Message(sender=SENDER, text="hi", recipients=given), progress=SendProgress(on_sending=record))
+
+    assert [(batch.bare, batch.numbers) for batch in seen] == [
+        (True, ("01000000000", "01000000001")),
+        (False, ("01000000009", "01000000008")),
+    ]
+    assert [Recipients(batch.compact).bare for batch in seen] == [batch.bare for batch in seen]
 
 
 def test_a_lone_number_given_to_recipients_is_one_recipient() -> None:

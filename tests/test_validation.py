@@ -82,8 +82,26 @@ def test_a_run_resolves_as_each_recipient_would_one_by_one(case: str) -> None:
     message = Message(sender="0212345678", text="안녕")
     one_by_one = RecipientResolver(message, RULES)
     expected = [one_by_one.resolve(recipient, index) for index, recipient in enumerate(RUNS[case], 5)]
-    resolved, kinds = RecipientResolver(message, RULES).resolve_run(RUNS[case], 5)
+    resolved, kinds, _ = RecipientResolver(message, RULES).resolve_run(RUNS[case], 5)
     assert list(zip(resolved, kinds, strict=True)) == expected
+
+
+@pytest.mark.parametrize(
+    ("case", "whole_run_bare"),
+    [
+        ("clean mobiles", True),
+        ("written forms", False),
+        ("own texts first", False),
+        ("a Recipient among numbers", False),
+    ],
+)
+def test_a_run_says_when_all_of_it_is_bare_numbers_of_one_kind(case: str, whole_run_bare: bool) -> None:
+    """The fan-out takes such a run into batches without checking its chunks again."""
+    run = RecipientResolver(Message(sender="0212345678", text="안녕"), RULES).resolve_run(RUNS[case], 5)
+    assert run.bare_kind is (MessageKind.SMS if whole_run_bare else None)
+    if whole_run_bare:
+        assert set(map(type, run.recipients)) == {str}
+        assert set(run.kinds) == {run.bare_kind}
 
 
 def test_a_run_names_the_recipient_that_fails_by_its_input_index() -> None:

@@ -34,6 +34,7 @@ from collections.abc import (
     Hashable,
     Iterable,
     Iterator,
+    Mapping,
     Sequence,
 )
 from contextlib import aclosing
@@ -139,6 +140,8 @@ class _Batcher:
         self._plain_keys: dict[MessageKind, Hashable] = {}
         self._groups: dict[Hashable, tuple[list[int], list[str | Recipient]]] = {}
         self._kinds: dict[Hashable, MessageKind] = {}
+        self._holding_objects: set[Hashable] = set()
+        """Keys of the groups holding a :class:`Recipient` object, not only numbers' texts."""
 
     def add(self, index: int, recipient: str | Recipient, kind: MessageKind) -> Batch | None:
         if not isinstance(recipient, Recipient) or number_only(recipient):
@@ -154,6 +157,8 @@ class _Batcher:
         indexes, recipients = group
         indexes.append(index)
         recipients.append(recipient)
+        if isinstance(recipient, Recipient):
+            self._holding_objects.add(key)
         self.buffered += 1
         if len(indexes) >= self.batch_size:
             return self._release(key)
@@ -206,7 +211,12 @@ class _Batcher:
     def _release(self, key: Hashable) -> Batch:
         indexes, recipients = self._groups.pop(key)
         self.buffered -= len(indexes)
-        return Batch(kind=self._kinds.pop(key), indexes=tuple(indexes), recipients=Recipients(recipients))
+        if key in self._holding_objects:
+            self._holding_objects.discard(key)
+            batch_recipients = Recipients(recipients)
+        else:  # numbers' texts only, as validated: not checked again
+            batch_recipients = Recipients.of_numbers(cast("list[str]", recipients))
+        return Batch(kind=self._kinds.pop(key), indexes=tuple(indexes), recipients=batch_recipients)
 
 
 class _Pacer:
@@ -371,12 +381,15 @@ class BatchingGateway(AsyncClosing):
             progress.total = len(message.recipients)
         recipients: list[str | Recipient] = []
         kinds: list[MessageKind] = []
+        bare_slices: dict[int, MessageKind] = {}
         given = message.recipients.compact
         try:
             for start in range(0, len(given), VALIDATION_SLICE):
-                resolved, run_kinds = resolver.resolve_run(given[start : start + VALIDATION_SLICE], start)
-                recipients.extend(resolved)
-                kinds.extend(run_kinds)
+                run = resolver.resolve_run(given[start : start + VALIDATION_SLICE], start)
+                recipients.extend(run.recipients)
+                kinds.extend(run.kinds)
+                if run.bare_kind is not None:
+                    bare_slices[start] = run.bare_kind
                 if start + VALIDATION_SLICE < len(given):
                     await asyncio.sleep(0)  # a million recipients take seconds: let the loop breathe
         except asyncio.CancelledError:
@@ -386,7 +399,7 @@ class BatchingGateway(AsyncClosing):
             progress.record(SendReport(outcomes=not_sent))
             progress.finish()
             raise
-        cursor = _Cursor(recipients, kinds, chunk_size=self.batch_size)
+        cursor = _Cursor(recipients, kinds, chunk_size=self.batch_size, bare_slices=bare_slices)
         entries = _Entries(cursor)
         try:
             async with aclosing(self._run(message, entries, progress)) as reports:
@@ -925,12 +938,22 @@ class _Cursor:
 
     Recipients and kinds are kept in two lists, not as one tuple each: a tuple per recipient
     would double the objects Python's cyclic collector walks during a large send.
+    ``bare_slices`` holds the kind of each validation slice (by its start) that validation
+    found to be a run of bare numbers, so that its chunks are not checked again.
     """
 
-    def __init__(self, recipients: list[str | Recipient], kinds: list[MessageKind], *, chunk_size: int):
+    def __init__(
+        self,
+        recipients: list[str | Recipient],
+        kinds: list[MessageKind],
+        *,
+        chunk_size: int,
+        bare_slices: Mapping[int, MessageKind],
+    ):
         self._recipients = recipients
         self._kinds = kinds
         self._chunk_size = chunk_size
+        self._bare_slices = bare_slices
         self.position = 0
 
     def __aiter__(self) -> _Cursor:
@@ -942,6 +965,10 @@ class _Cursor:
             raise StopAsyncIteration
         end = self.position = min(start + self._chunk_size, len(self._recipients))
         recipients, kinds = self._recipients[start:end], self._kinds[start:end]
+        slice_start = start - start % VALIDATION_SLICE
+        bare_kind = self._bare_slices.get(slice_start) if end <= slice_start + VALIDATION_SLICE else None
+        if bare_kind is not None:
+            return [_Run(start, cast("list[str]", recipients), bare_kind)]
         if set(map(type, recipients)) == {str} and len(set(kinds)) == 1:
             return [_Run(start, cast("list[str]", recipients), kinds[0])]
         return zip(range(start, end), recipients, kinds, strict=True)

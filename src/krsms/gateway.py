@@ -124,6 +124,15 @@ class Recipients(Sequence[Recipient]):
         self._compact = tuple(recipients)
         self._bare = set(map(type, self._compact)) <= {str}
 
+    @classmethod
+    def of_numbers(cls, numbers: Iterable[str]) -> Recipients:
+        """Recipients that are each only a number, from texts the caller has already
+        validated (as a send's batches are): stored without a pass to check each one's type,
+        which the constructor makes."""
+        recipients = cls.__new__(cls)
+        recipients._compact, recipients._bare = tuple(numbers), True
+        return recipients
+
     @property
     def compact(self) -> tuple[str | Recipient, ...]:
         """The recipients as stored: one that is only a number as its text (as given, or
@@ -154,6 +163,8 @@ class Recipients(Sequence[Recipient]):
 
     def __getitem__(self, position: int | slice) -> Recipient | Recipients:
         if isinstance(position, slice):
+            if self._bare:
+                return Recipients.of_numbers(cast("tuple[str, ...]", self._compact[position]))
             return Recipients(self._compact[position])
         return as_recipient(self._compact[position])
 

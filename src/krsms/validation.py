@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
 
 import attrs
 
@@ -230,6 +231,18 @@ def number_only(recipient: Recipient) -> bool:
     return recipient.text is None and recipient.subject is None and not recipient.template_parameters
 
 
+class ResolvedRun(NamedTuple):
+    """A run of recipients as :meth:`RecipientResolver.resolve_run` resolved it."""
+
+    recipients: Sequence[str | Recipient]
+    """Each recipient as :attr:`krsms.Recipients.compact` holds it (a bare number as its text)."""
+    kinds: list[MessageKind]
+    """The kind each is sent as."""
+    bare_kind: MessageKind | None
+    """The kind of them all when the whole run was checked at once as normalised mobile
+    numbers (each its own text, one kind); None otherwise, which says nothing either way."""
+
+
 class RecipientResolver:
     """:func:`resolve_recipient` for every recipient of one message, at bulk-send speed.
 
@@ -270,9 +283,7 @@ class RecipientResolver:
             self._plain_kind = kind
         return resolved, kind
 
-    def resolve_run(
-        self, recipients: Sequence[str | Recipient], start: int
-    ) -> tuple[Sequence[str | Recipient], list[MessageKind]]:
+    def resolve_run(self, recipients: Sequence[str | Recipient], start: int) -> ResolvedRun:
         """:meth:`resolve` for a run of recipients, the first at input index ``start``: a run
         of normalised Korean mobile numbers, the common bulk input, is checked at once."""
         resolved: list[str | Recipient] = []
@@ -287,15 +298,17 @@ class RecipientResolver:
         bare_kind = self.bare_kind(rest)
         if bare_kind is not None:
             if not resolved:
-                return rest, [bare_kind] * len(rest)
+                return ResolvedRun(rest, [bare_kind] * len(rest), bare_kind)
+            # The first, resolved one by one to learn the kind, are usually bare numbers too.
+            whole_run_bare = set(map(type, resolved)) == {str} and set(kinds) == {bare_kind}
             resolved.extend(rest)
             kinds.extend([bare_kind] * len(rest))
-            return resolved, kinds
+            return ResolvedRun(resolved, kinds, bare_kind if whole_run_bare else None)
         for index, given in enumerate(rest, start + position):
             recipient, kind = self.resolve(given, index)
             resolved.append(recipient)
             kinds.append(kind)
-        return resolved, kinds
+        return ResolvedRun(resolved, kinds, None)
 
     def bare_kind(self, recipients: Sequence[object]) -> MessageKind | None:
         """The kind every one of ``recipients`` is sent as when each is a number already in
