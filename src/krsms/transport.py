@@ -364,6 +364,11 @@ class Transport:
     bounds the requests in flight (never above the owned pool's ``max_connections``, so
     requests wait for a slot instead of timing out in the pool). ``headers`` go with every
     request (a provider's documented ``Content-Type``), on top of the client's own.
+
+    ``base_url`` starts every request's URL, and the ``url`` a request is given is the rest
+    of it (the whole URL when there is none). A URL that holds a secret (NHN's appKey path)
+    is given here, so that no frame of a request holds it in a local variable: error
+    trackers and ``--showlocals`` record those, and see only the path.
     """
 
     def __init__(
@@ -379,6 +384,7 @@ class Transport:
         limits: Limits | None = None,
         redactor: Redactor | None = None,
         headers: Mapping[str, str] | None = None,
+        base_url: str = "",
     ):
         if max_concurrency < 1:
             raise errors.ValidationError("max_concurrency", "must be at least 1", limit=">= 1", value=max_concurrency)
@@ -387,6 +393,7 @@ class Transport:
         """When and how long a failed request waits before another try."""
         self.redact = redactor or Redactor()
         """Hides the provider's secrets in URLs and messages before they are logged or raised."""
+        self._base_url = base_url
         self._auth = auth
         self._error_parser = error_parser
         self._headers = dict(headers) if headers else None
@@ -544,7 +551,7 @@ class Transport:
         logger.warning(
             "%s %s failed (%s); retry %d of %d in %.2fs",
             method,
-            self.redact(url),
+            self._shown(url),
             reason,
             attempt,
             self.retry.max_attempts - 1,
@@ -558,13 +565,13 @@ class Transport:
         error: errors.TransportError | None = None
         async with await self._slot():
             if self._closed or self._client.is_closed:
-                raise errors.UnsendableRequestError(f"{method} {self.redact(url)}: the HTTP client is closed")
+                raise errors.UnsendableRequestError(f"{method} {self._shown(url)}: the HTTP client is closed")
             watch.may_have_arrived = True  # only now: waiting for a slot sends nothing
             started = time.perf_counter()
             try:
                 response = await self._client.request(
                     method,
-                    url,
+                    self._base_url + url,
                     params=params,
                     json=json,
                     headers=self._headers,
@@ -578,7 +585,7 @@ class Transport:
             except RuntimeError:
                 if not self._client.is_closed:
                     raise  # not the network's doing: a bug, or a borrowed client on another loop
-                error = errors.UnsendableRequestError(f"{method} {self.redact(url)}: the HTTP client was closed")
+                error = errors.UnsendableRequestError(f"{method} {self._shown(url)}: the HTTP client was closed")
         if error is not None:
             raise error
         redacted_url = self.redact(str(response.request.url))
@@ -599,6 +606,10 @@ class Transport:
             redact=self.redact,
         )
 
+    def _shown(self, url: str) -> str:
+        """The whole URL of a request given ``url``, redacted: for messages and logs."""
+        return self.redact(self._base_url + url)
+
     def _transport_error(self, exc: httpx.HTTPError, method: str, url: str) -> errors.TransportError:
         """The typed error for ``exc``, with a redacted message.
 
@@ -606,7 +617,7 @@ class Transport:
         it would get ``exc`` as its ``__context__``, and ``exc.request`` holds the full URL
         and the authentication headers.
         """
-        where = f"{method} {self.redact(url)}"
+        where = f"{method} {self._shown(url)}"
         message = self.redact(str(exc))
         detail = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
         if isinstance(exc, httpx.PoolTimeout):
@@ -637,11 +648,11 @@ class Transport:
         """
         async with await self._slot():
             if self._closed or self._client.is_closed:
-                raise errors.UnsendableRequestError(f"{method} {self.redact(url)}: the HTTP client is closed")
+                raise errors.UnsendableRequestError(f"{method} {self._shown(url)}: the HTTP client is closed")
             try:
                 async with self._client.stream(
                     method,
-                    url,
+                    self._base_url + url,
                     params=params,
                     headers=self._headers,
                     follow_redirects=False,

@@ -2159,3 +2159,30 @@ async def test_a_send_without_1_to_1000_recipients_is_refused_before_sending(cou
                 await nhn.send_sms(request)
         assert not router.calls
     assert (caught.value.field, caught.value.value) == ("recipient_list", count)
+
+
+def locals_in_traceback(error: BaseException) -> list[str]:
+    """The repr of every local of every frame of ``error``'s traceback, as error trackers
+    (Sentry records locals by default) and ``pytest --showlocals`` show them."""
+    shown = []
+    traceback = error.__traceback__
+    while traceback is not None:
+        shown.extend(f"{name}={value!r}" for name, value in traceback.tb_frame.f_locals.items())
+        traceback = traceback.tb_next
+    return shown
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [httpx.ConnectError("refused"), httpx.Response(500, text="boom"), httpx.ReadTimeout("late")],
+    ids=["connection refused", "server error", "timeout"],
+)
+async def test_a_failed_request_holds_no_appkey_in_any_frame_local(
+    answer: httpx.Response | Exception, client: NhnClient, api: respx.MockRouter
+) -> None:
+    api.get(f"{PREFIX}/sender/sms").mock(side_effect=[answer])
+    with pytest.raises(errors.KrSmsError) as caught:
+        await client.list_sms(SendQuery(request_id="R1"))
+    shown = locals_in_traceback(caught.value)
+    assert any("/sender/sms" in local for local in shown)  # the frames are there, with their paths
+    assert [local for local in shown if APP_KEY in local or "app%2Fkey%2B1" in local or SECRET_KEY in local] == []

@@ -83,6 +83,7 @@ class NhnApi:
             max_concurrency=max_concurrency,
             redactor=self.redact,
             headers={"Content-Type": CONTENT_TYPE},
+            base_url=self._prefix,  # the appKey stays out of every request's frame locals
         )
         """Sends the requests: retries, the concurrency bound, typed errors."""
 
@@ -102,7 +103,7 @@ class NhnApi:
         """Send a request; the ``body`` of a successful answer (None when it has none)."""
         response = await self.transport.request(
             method,
-            self.url(path),
+            path,
             params=convert.drop_none(params) if params else None,
             json=json,
             idempotent=idempotent,
@@ -181,7 +182,7 @@ class NhnApi:
         """GET a large answer (CSV download) as an async iterator of byte chunks; a JSON
         answer is an envelope, and a failed one raises its typed error (NHN answers 200)."""
         async with self.transport.stream(
-            "GET", self.url(path), params=convert.drop_none(params) if params else None, check_json=self.unwrap
+            "GET", path, params=convert.drop_none(params) if params else None, check_json=self.unwrap
         ) as chunks:
             yield chunks
 
