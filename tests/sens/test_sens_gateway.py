@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-import respx
 from starlette.applications import Starlette
 
 from krsms import DeliveryStatus, Message, Recipient, SendStatus, ValidationError, errors
@@ -37,8 +36,9 @@ SEOUL = ZoneInfo("Asia/Seoul")
 SENDER = "02-1234-5678"
 
 
-def gateway_for(app: Starlette, **options: object) -> SensGateway:
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app))
+def gateway_for(app: Starlette, *, transport: httpx.AsyncBaseTransport | None = None, **options: object) -> SensGateway:
+    """A gateway with the emulator's demo keys, sending to ``app`` (through ``transport`` if given)."""
+    client = httpx.AsyncClient(transport=transport or httpx.ASGITransport(app=app))
     return SensGateway(
         access_key=DEMO_SENS_ACCESS_KEY,
         secret_key=DEMO_SENS_SECRET_KEY,
@@ -134,21 +134,12 @@ async def test_advertisement_reservation_and_cancel(sens: SensGateway, app: Star
         await sens.cancel_reservation(request_id)
 
 
-@respx.mock
-async def test_an_http_202_whose_body_says_the_send_failed_is_unknown_not_accepted() -> None:
+async def test_an_http_202_whose_body_says_the_send_failed_is_unknown_not_accepted(app: Starlette) -> None:
     """The document calls any statusCode but 202 a failure; with the HTTP status saying
     otherwise, neither can be trusted: UNKNOWN, for the look-up to settle."""
-    respx.post(url__regex=r"http://sens\.test/sms/v2/services/.+/messages").respond(
-        202,
-        json={"requestId": "R1", "requestTime": "2026-01-01T00:00:00.000", "statusCode": "500", "statusName": "fail"},
-    )
-    async with SensGateway(
-        access_key=DEMO_SENS_ACCESS_KEY,
-        secret_key=DEMO_SENS_SECRET_KEY,
-        service_id=DEMO_SENS_SERVICE_ID,
-        base_url="http://sens.test",
-        reconcile=False,
-    ) as sens:
+    failed = {"requestId": "R1", "requestTime": "2026-01-01T00:00:00.000", "statusCode": "500", "statusName": "fail"}
+    answers = httpx.MockTransport(lambda request: httpx.Response(202, json=failed))
+    async with gateway_for(app, transport=answers, reconcile=False) as sens:
         report = await sens.send(Message(sender=SENDER, text="안녕", recipients=numbers(2)))
     assert report.counts()[SendStatus.UNKNOWN] == 2
     assert {outcome.code for outcome in report.outcomes} == {"MalformedResponseError"}
@@ -175,22 +166,14 @@ class LosesTheFirstCancelAnswer(httpx.AsyncBaseTransport):
 async def test_a_cancel_retried_after_its_answer_was_lost_succeeds(app: Starlette) -> None:
     """The retry meets the cancellation the first attempt made (SENS answers 400): that is
     this call's success, not "no reservation waits"."""
-    lossy = httpx.AsyncClient(transport=LosesTheFirstCancelAnswer(app))
-    async with SensGateway(
-        access_key=DEMO_SENS_ACCESS_KEY,
-        secret_key=DEMO_SENS_SECRET_KEY,
-        service_id=DEMO_SENS_SERVICE_ID,
-        base_url="http://emulator",
-        http_client=lossy,
-        retry=RetryPolicy(initial_backoff=0.01),
-    ) as sens:
+    lossy = LosesTheFirstCancelAnswer(app)
+    async with gateway_for(app, transport=lossy, retry=RetryPolicy(initial_backoff=0.01)) as sens:
         at = (datetime.now(SEOUL) + timedelta(days=1)).replace(second=0, microsecond=0)
         report = await sens.send(Message(sender=SENDER, text="예약", reserve_at=at, recipients=numbers(2)))
         request_id = report.outcomes[0].request_id
         assert request_id is not None
         await sens.cancel_reservation(request_id)
         assert (await sens.client.reservation_status(request_id)).reserve_status.value == "CANCELED"
-    await lossy.aclose()
     assert {delivery.status for delivery in app.state.ledger} == {"cancelled"}
 
 
