@@ -141,7 +141,7 @@ def check_look_up(
 ) -> None:
     """Refuse what NHN refuses with -2011 or -4000: ``query`` needs a ``request_id`` or one
     complete window of ``selecting``. Those windows and the ``also`` ones are checked by
-    :func:`_check_window`; the reception window only for its order."""
+    :func:`check_window`; the reception window only for its order."""
     given = [check_window(names, getattr(query, names[0]), getattr(query, names[1])) for names in selecting]
     for names in also:
         check_window(names, getattr(query, names[0]), getattr(query, names[1]))
