@@ -250,7 +250,9 @@ class Redactor:
     """Hides secrets in text: a fixed set of secret values and URL patterns.
 
     Each secret is hidden as written and as Python escapes it in a repr (``b'key\\n'`` in an
-    h11 error about a header value), longest form first.
+    h11 error about a header value), longest form first. The secrets are replaced before the
+    patterns apply: a pattern stops at characters a key may still hold (``/``, a space, a
+    quote), and once it has masked the head of a key the literal key no longer matches its tail.
     """
 
     def __init__(self, secrets: Sequence[str] = (), patterns: Sequence[re.Pattern[str]] = ()):
@@ -260,10 +262,10 @@ class Redactor:
 
     def __call__(self, text: str) -> str:
         """``text`` with every secret and secret-bearing pattern masked."""
-        for pattern in self._patterns:
-            text = pattern.sub(r"\g<1>***", text)
         for secret in self._secrets:
             text = text.replace(secret, "***")
+        for pattern in self._patterns:
+            text = pattern.sub(r"\g<1>***", text)
         return text
 
     def __repr__(self) -> str:
