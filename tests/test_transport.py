@@ -673,3 +673,29 @@ def test_a_key_with_a_line_break_or_surrounding_space_is_refused_without_showing
         make()
     assert caught.value.field == field
     assert_no_secrets(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("make", "field"),
+    [
+        (
+            lambda: SensGateway(access_key="SECRET-ACCESS-KEY\udcff", secret_key="s", service_id="ncp:sms:kr:1:x"),
+            "access_key",
+        ),
+        (
+            lambda: SensGateway(access_key="a", secret_key="SECRET-HEADER-KEY\udcff", service_id="ncp:sms:kr:1:x"),
+            "secret_key",
+        ),
+        (lambda: NhnGateway(app_key="SECRET-APP-KEY\udcff"), "app_key"),
+        (lambda: NhnGateway(app_key="k", secret_key="SECRET-HEADER-KEY\udcff"), "secret_key"),
+    ],
+)
+def test_a_key_with_an_undecodable_byte_is_refused_without_showing_it(make: Callable[[], object], field: str) -> None:
+    """An environment variable or file holding a byte that is not UTF-8 reads as a lone
+    surrogate: refused at once, not later as a UnicodeEncodeError holding the whole key."""
+    with pytest.raises(errors.ValidationError) as caught:
+        make()
+    assert caught.value.field == field
+    assert caught.value.problem == "holds a byte that could not be decoded as text (read with the wrong encoding?)"
+    assert caught.value.value == "***"
+    assert_no_secrets(caught.value)

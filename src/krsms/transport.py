@@ -309,12 +309,24 @@ def path_segment(value: str, *, field: str) -> str:
 def check_credential(field: str, value: str) -> None:
     """Refuse a key that cannot be one a provider issued: empty, or with whitespace at either
     end or a control character inside (a key read from a file or a variable with its line
-    break). The error names the field, never the value."""
+    break), or holding a lone surrogate (Python's stand-in for a byte it could not decode, in
+    an environment variable or a file read with ``errors="surrogateescape"``), which no request
+    can carry. The error names the field, never the value.
+
+    Neither provider documents a character set for its keys, so any other text is let through.
+    """
     if not value or value != value.strip() or any(ord(character) < 0x20 or character == "\x7f" for character in value):
         raise errors.ValidationError(
             field,
             "is empty, or has whitespace at an end or a control character (copied with a line break?)",
             limit="the key as issued, without surrounding whitespace",
+            value="***",
+        )
+    if any("\ud800" <= character <= "\udfff" for character in value):
+        raise errors.ValidationError(
+            field,
+            "holds a byte that could not be decoded as text (read with the wrong encoding?)",
+            limit="the key as issued, as UTF-8 text",
             value="***",
         )
 
