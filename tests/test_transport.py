@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from typing import Any
 
@@ -13,7 +14,10 @@ import httpx
 import pytest
 
 from krsms import NhnGateway, SensGateway, errors
+from krsms.nhn import NhnClient
+from krsms.nhn.api import NhnApi
 from krsms.nhn.auth import SECRET_KEY_HEADER
+from krsms.sens import SensClient
 from krsms.sens.auth import ACCESS_KEY_HEADER
 from krsms.transport import (
     NO_RETRIES,
@@ -699,3 +703,41 @@ def test_a_key_with_an_undecodable_byte_is_refused_without_showing_it(make: Call
     assert caught.value.problem == "holds a byte that could not be decoded as text (read with the wrong encoding?)"
     assert caught.value.value == "***"
     assert_no_secrets(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("cls", "expected"),
+    [
+        (SensGateway, "SensGateway(service_id=None, max_concurrency=None)"),
+        (NhnGateway, "NhnGateway(max_concurrency=None)"),
+        (SensClient, "SensClient(service_id=None, url=None)"),
+        (NhnClient, "NhnClient(None)"),
+        (NhnApi, "NhnApi(None)"),
+        (Transport, "Transport(provider=None, client=None, max_concurrency=None)"),
+    ],
+)
+def test_the_repr_of_an_object_whose_constructor_failed_does_not_raise(cls: type, expected: str) -> None:
+    assert repr(cls.__new__(cls)) == expected
+
+
+@pytest.mark.parametrize(
+    ("make", "shown"),
+    [
+        (
+            lambda: SensGateway(access_key="a", secret_key="s", service_id=" "),
+            "SensGateway(service_id=None, max_concurrency=None)",
+        ),
+        (
+            lambda: SensGateway(access_key="a", secret_key="s", service_id="x", requests_per_second=0),
+            "SensGateway(service_id='x', max_concurrency=None)",
+        ),
+        (lambda: NhnGateway(app_key="k", requests_per_second=0), "NhnGateway(max_concurrency=None)"),
+        (lambda: NhnGateway(app_key="k", max_concurrency=0), "NhnGateway(max_concurrency=None)"),
+    ],
+)
+def test_a_failed_constructor_can_be_shown_with_its_locals(make: Callable[[], object], shown: str) -> None:
+    """A traceback with its locals (pytest --showlocals, rich, Sentry) shows the half-built object."""
+    with pytest.raises(errors.ValidationError) as caught:
+        make()
+    text = "".join(traceback.TracebackException.from_exception(caught.value, capture_locals=True).format())
+    assert f"self = {shown}" in text

@@ -720,5 +720,10 @@ class Transport:
             # else its connections belong to an earlier event loop, closed when it shut down
 
     def __repr__(self) -> str:
-        owner = "owned" if self._owns_client else "borrowed"
-        return f"Transport(provider={self.provider!r}, client={owner}, max_concurrency={self.max_concurrency})"
+        # getattr: a debugger or a traceback's locals may show one whose constructor failed.
+        owns_client = getattr(self, "_owns_client", None)
+        owner = None if owns_client is None else "owned" if owns_client else "borrowed"
+        return (
+            f"Transport(provider={getattr(self, 'provider', None)!r}, client={owner}, "
+            f"max_concurrency={getattr(self, 'max_concurrency', None)})"
+        )

@@ -238,7 +238,10 @@ class NhnApi:
         return errors.MalformedResponseError(problem, provider=PROVIDER, status_code=status_code)
 
     def __repr__(self) -> str:
-        return f"NhnApi({self.redact(self._prefix)!r})"
+        # getattr: a debugger or a traceback's locals may show one whose constructor failed.
+        # The prefix holds the appKey: shown only through the redactor.
+        prefix, redact = getattr(self, "_prefix", None), getattr(self, "redact", None)
+        return f"NhnApi({redact(prefix) if prefix is not None and redact is not None else None!r})"
 
 
 def _paging_adds_up(page: Page[Any], received: int) -> bool:

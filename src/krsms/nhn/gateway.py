@@ -357,7 +357,8 @@ class NhnGateway(BatchingGateway):
                 )
 
     def __repr__(self) -> str:
-        return f"NhnGateway(max_concurrency={self.max_concurrency})"
+        # getattr: a debugger or a traceback's locals may show one whose constructor failed.
+        return f"NhnGateway(max_concurrency={getattr(self, 'max_concurrency', None)})"
 
 
 def _outcomes(batch: Batch, answer: bulk.BatchAnswer) -> Outcomes:

@@ -301,7 +301,8 @@ class SensClient(AsyncClosing):
         await self.transport.aclose()
 
     def __repr__(self) -> str:
-        return f"SensClient(service_id={self.service_id!r}, url={self._prefix!r})"
+        # getattr: a debugger or a traceback's locals may show one whose constructor failed.
+        return f"SensClient(service_id={getattr(self, 'service_id', None)!r}, url={getattr(self, '_prefix', None)!r})"
 
 
 def check_message_query(query: MessageQuery) -> None:

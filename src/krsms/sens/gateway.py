@@ -379,7 +379,9 @@ class SensGateway(BatchingGateway):
         )
 
     def __repr__(self) -> str:
-        return f"SensGateway(service_id={self.client.service_id!r}, max_concurrency={self.max_concurrency})"
+        # getattr: a debugger or a traceback's locals may show one whose constructor failed.
+        service_id = getattr(getattr(self, "client", None), "service_id", None)
+        return f"SensGateway(service_id={service_id!r}, max_concurrency={getattr(self, 'max_concurrency', None)})"
 
 
 class _Expiring(Generic[Value]):
