@@ -188,7 +188,7 @@ class NhnApi:
 
     def parse(self, data: Any, cls: type[T]) -> T:
         """Structure answer data with the NHN converter (MalformedResponseError on mismatch)."""
-        return convert.parse(converter, data, cls, provider=PROVIDER)
+        return convert.parse(converter, data, cls, provider=PROVIDER, redact=self.redact)
 
     @staticmethod
     def dump(value: object) -> Any:
@@ -219,7 +219,7 @@ class NhnApi:
             message,
             provider=PROVIDER,
             status_code=status_code,
-            code=None if raw_code is None else str(raw_code),
+            code=None if raw_code is None else self.redact(str(raw_code)),
         )
 
     def _http_error(self, response: Response) -> errors.ProviderError:

@@ -93,7 +93,8 @@ class SensClient(AsyncClosing):
         self._prefix = base_url.rstrip("/") + API_PREFIX + quote(service_id, safe=":")
         self.auth = SensAuth(access_key, secret_key, correct_clock_skew=correct_clock_skew)
         """Signs every request, and holds the clock offsets learned from SENS's answers."""
-        self._redact = Redactor(secrets=[access_key, secret_key])
+        self.redact = Redactor(secrets=[access_key, secret_key])
+        """Hides the access and secret keys in the provider's text put into errors."""
         self.transport = Transport(
             provider=PROVIDER,
             auth=self.auth,
@@ -102,7 +103,7 @@ class SensClient(AsyncClosing):
             timeout=timeout,
             retry=retry,
             max_concurrency=max_concurrency,
-            redactor=self._redact,
+            redactor=self.redact,
         )
         """Sends the requests: retries, the concurrency bound, typed errors."""
 
@@ -278,9 +279,8 @@ class SensClient(AsyncClosing):
         params: Mapping[str, Any] = converter.unstructure(query)
         return convert.drop_none(params)
 
-    @staticmethod
-    def _parse(response: Response, cls: type[T]) -> T:
-        return convert.parse(converter, response.json(provider=PROVIDER), cls, provider=PROVIDER)
+    def _parse(self, response: Response, cls: type[T]) -> T:
+        return convert.parse(converter, response.json(provider=PROVIDER), cls, provider=PROVIDER, redact=self.redact)
 
     @staticmethod
     def _number_chunks(numbers: Iterable[str]) -> list[list[dict[str, Any]]]:
@@ -294,7 +294,7 @@ class SensClient(AsyncClosing):
         ]
 
     def _error(self, response: Response) -> errors.ProviderError:
-        return error_from_response(response, redact=self._redact, local_time=time.time() + self.auth.offset_seconds)
+        return error_from_response(response, redact=self.redact, local_time=time.time() + self.auth.offset_seconds)
 
     async def aclose(self) -> None:
         """Close the HTTP client if this client created it."""
