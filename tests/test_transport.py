@@ -7,13 +7,13 @@ import contextlib
 import logging
 import re
 import traceback
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from krsms import NhnGateway, SensGateway, errors
+from krsms import NhnGateway, SensGateway, errors, transport
 from krsms.nhn import NhnClient
 from krsms.nhn.api import NhnApi
 from krsms.nhn.auth import SECRET_KEY_HEADER
@@ -741,3 +741,73 @@ def test_a_failed_constructor_can_be_shown_with_its_locals(make: Callable[[], ob
         make()
     text = "".join(traceback.TracebackException.from_exception(caught.value, capture_locals=True).format())
     assert f"self = {shown}" in text
+
+
+@pytest.fixture
+def fresh_log_filters(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No krsms filter on the libraries' loggers (as in a process that made no client yet),
+    and those of the test removed after it."""
+    monkeypatch.setattr(transport, "_httpx_log_filter", transport._RedactingFilter())
+    loggers = [logging.getLogger(name) for name in transport._HTTP_LOGGERS]
+    saved = {library_logger: list(library_logger.filters) for library_logger in loggers}
+    for library_logger in loggers:
+        library_logger.filters.clear()
+    yield
+    for library_logger, filters in saved.items():
+        library_logger.filters[:] = filters
+
+
+@pytest.mark.usefixtures("fresh_log_filters")
+@pytest.mark.parametrize("name", ["httpcore.http11", "httpcore.http2"])
+def test_a_sens_client_hides_its_keys_in_the_response_headers_httpcore_logs(
+    name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    SensClient(access_key="SECRET-ACCESS-KEY", secret_key="SECRET-HEADER-KEY", service_id="ncp:sms:kr:1:x")
+    caplog.set_level(logging.DEBUG)
+    headers = [
+        (b"x-ncp-iam-access-key", b"SECRET-ACCESS-KEY"),
+        (b"x-ncp-apigw-signature-v2", b"c2lnbmF0dXJl"),
+        (b"Location", b"https://x/sms/v2/services/s/messages?accessKey=SECRET-ACCESS-KEY"),
+    ]
+    logging.getLogger(name).debug("receive_response_headers.complete return_value=%r", (b"HTTP/1.1", 302, headers))
+    assert caplog.messages == [
+        "receive_response_headers.complete return_value=(b'HTTP/1.1', 302, ["
+        "(b'x-ncp-iam-access-key', b'***'), (b'x-ncp-apigw-signature-v2', b'***'), "
+        "(b'Location', b'https://x/sms/v2/services/s/messages?accessKey=***')])"
+    ]
+
+
+@pytest.mark.usefixtures("fresh_log_filters")
+@pytest.mark.parametrize(
+    ("header", "shown"),
+    [
+        (
+            (b"Location", b"https://x/sms/v2.2/appkeys/SECRET-APP-KEY/sender/sms"),
+            "https://x/sms/v2.2/appkeys/***/sender/sms",
+        ),
+        (
+            (b"Location", b"https://sso.test/login?appKey=SECRET-APP-KEY&next=1"),
+            "https://sso.test/login?appKey=***&next=1",
+        ),
+        (
+            (
+                b"Location",
+                b"https://sso.test/login?back=https%3A%2F%2Fx%2Fsms%2Fv2.2%2FappKeys%2FSECRET-APP-KEY%2Fsender",
+            ),
+            "https://sso.test/login?back=https%3A%2F%2Fx%2Fsms%2Fv2.2%2FappKeys%2F***%2Fsender",
+        ),
+        (
+            (b"Location", b"https://sso.test/login?back=%252Fsms%252Fv2.2%252FappKeys%252FSECRET-APP-KEY%252Fsender"),
+            "https://sso.test/login?back=%252Fsms%252Fv2.2%252FappKeys%252F***%252Fsender",
+        ),
+        ((b"X-AppKey", b"SECRET-APP-KEY"), "***"),
+        ((b"X-Secret-Key", b"SECRET-HEADER-KEY"), "***"),
+    ],
+)
+def test_an_nhn_client_hides_its_keys_in_the_response_headers_httpcore_logs(
+    header: tuple[bytes, bytes], shown: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    NhnClient(app_key="SECRET-APP-KEY", secret_key="SECRET-HEADER-KEY")
+    caplog.set_level(logging.DEBUG)
+    logging.getLogger("httpcore.http11").debug("receive_response_headers.complete return_value=%r", [header])
+    assert caplog.messages == [f"receive_response_headers.complete return_value=[({header[0]!r}, {shown.encode()!r})]"]

@@ -276,6 +276,19 @@ def _written_forms(secret: str) -> set[str]:
     return {secret, repr(secret)[1:-1], repr(secret.encode("utf-8", "surrogatepass"))[2:-1]}
 
 
+def value_named(*names: str) -> re.Pattern[str]:
+    """A pattern for the value written after one of ``names`` (any case), wherever a header or
+    a parameter is spelled out: a header list (``(b'x-secret-key', b'value')``), hpack's
+    ``b'x-secret-key'=b'value'``, a header line (``X-Secret-Key: value``), a query string
+    (``?appKey=value``, ``appKey%3Dvalue``) or JSON (``"appKey": "value"``).
+
+    Group 1, the name and what separates it from the value, is kept when redacting. A name
+    also matches inside a longer one (``appKey`` in ``X-AppKey``).
+    """
+    alternatives = "|".join(re.escape(name) for name in names)
+    return re.compile(rf"""(?i)((?:{alternatives})(?:['"]\s*[:=,]|\s*[:=]|%3D)\s*b?['"]?)[^'"\s,;&)\]}}]+""")
+
+
 async def _close_with_loop(client: httpx.AsyncClient) -> AsyncGenerator[None, None]:
     """Close ``client`` when the event loop it was first used in shuts down.
 
@@ -333,7 +346,8 @@ def check_credential(field: str, value: str) -> None:
 
 class _RedactingFilter(logging.Filter):
     """Rewrites records of httpx's and httpcore's loggers: httpx logs every URL at INFO,
-    httpcore every response header (a ``Location`` with the URL) at DEBUG."""
+    httpcore every response header (a ``Location`` with the URL, a header a server echoes)
+    at DEBUG."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -350,7 +364,14 @@ class _RedactingFilter(logging.Filter):
 
 
 _httpx_log_filter = _RedactingFilter()
-_HTTP_LOGGERS = ("httpx", "httpcore.connection", "httpcore.http11", "httpcore.http2", "httpcore.proxy")
+_HTTP_LOGGERS = (
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+)
 """A filter applies to the records of its own logger only, not to those of its children."""
 
 

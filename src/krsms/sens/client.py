@@ -22,7 +22,7 @@ from krsms import convert, errors
 from krsms.closing import AsyncClosing
 from krsms.errors import ValidationError
 from krsms.images import check_jpeg
-from krsms.sens.auth import SensAuth
+from krsms.sens.auth import SensAuth, sens_redactor
 from krsms.sens.errors import PROVIDER, error_from_response
 from krsms.sens.models import (
     MAX_IMAGE_NAME_CHARS,
@@ -42,7 +42,7 @@ from krsms.sens.models import (
     converter,
 )
 from krsms.text import normalize_number
-from krsms.transport import Redactor, Response, RetryPolicy, Timeouts, Transport, check_credential, path_segment
+from krsms.transport import Response, RetryPolicy, Timeouts, Transport, check_credential, path_segment
 from krsms.validation import check_entry_count
 
 DEFAULT_BASE_URL = "https://sens.apigw.ntruss.com"
@@ -93,7 +93,7 @@ class SensClient(AsyncClosing):
         self._prefix = base_url.rstrip("/") + API_PREFIX + quote(service_id, safe=":")
         self.auth = SensAuth(access_key, secret_key, correct_clock_skew=correct_clock_skew)
         """Signs every request, and holds the clock offsets learned from SENS's answers."""
-        self.redact = Redactor(secrets=[access_key, secret_key])
+        self.redact = sens_redactor(access_key, secret_key)
         """Hides the access and secret keys in the provider's text put into errors."""
         self.transport = Transport(
             provider=PROVIDER,
