@@ -748,7 +748,8 @@ def fresh_log_filters(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No krsms filter on the libraries' loggers (as in a process that made no client yet),
     and those of the test removed after it."""
     monkeypatch.setattr(transport, "_httpx_log_filter", transport._RedactingFilter())
-    loggers = [logging.getLogger(name) for name in transport._HTTP_LOGGERS]
+    monkeypatch.setattr(transport, "_hpack_log_filter", transport._HeaderDataFilter())
+    loggers = [logging.getLogger(name) for name in (*transport._HTTP_LOGGERS, *transport._HPACK_LOGGERS)]
     saved = {library_logger: list(library_logger.filters) for library_logger in loggers}
     for library_logger in loggers:
         library_logger.filters.clear()
@@ -811,3 +812,29 @@ def test_an_nhn_client_hides_its_keys_in_the_response_headers_httpcore_logs(
     caplog.set_level(logging.DEBUG)
     logging.getLogger("httpcore.http11").debug("receive_response_headers.complete return_value=%r", [header])
     assert caplog.messages == [f"receive_response_headers.complete return_value=[({header[0]!r}, {shown.encode()!r})]"]
+
+
+@pytest.mark.usefixtures("fresh_log_filters")
+@pytest.mark.parametrize(
+    "make", [lambda: NhnClient(app_key="k"), lambda: SensClient(access_key="a", secret_key="s", service_id="x")]
+)
+def test_hpack_records_carrying_header_data_are_dropped(
+    make: Callable[[], object], caplog: pytest.LogCaptureFixture
+) -> None:
+    """hpack (an ``httpx.AsyncClient(http2=True)``) logs each header it encodes, and the
+    Huffman-coded block no pattern can read: those records go, its numbers stay."""
+    make()
+    caplog.set_level(logging.DEBUG)
+    encoder, table = logging.getLogger("hpack.hpack"), logging.getLogger("hpack.table")
+    encoder.debug(
+        "Adding %s=%s to the header table, sensitive:%s, huffman:%s", b"x-secret-key", b"SECRET-HEADER-KEY", False, True
+    )
+    encoder.debug(
+        "Adding %s=%s to the header table, sensitive:%s, huffman:%s", b":path", b"/appKeys/SECRET-APP-KEY", False, True
+    )
+    encoder.debug("Encoded header block to %s", b"\x82\x86\x84A\x8a\xa0\xe4\x1d\x13\x9d\t\xb8\xf3M3")
+    encoder.debug("Decoded %s, consumed %d", (b"x-ncp-iam-access-key", b"SECRET-ACCESS-KEY"), 20)
+    table.debug("Evicting %s: %s from the header table", b"x-secret-key", b"SECRET-HEADER-KEY")
+    encoder.debug("Encoding %d with %d bits", 42, 7)
+    table.debug("Resizing header table to %d from %d", 4096, 0)
+    assert caplog.messages == ["Encoding 42 with 7 bits", "Resizing header table to 4096 from 0"]

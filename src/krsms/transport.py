@@ -363,6 +363,20 @@ class _RedactingFilter(logging.Filter):
         return True
 
 
+class _HeaderDataFilter(logging.Filter):
+    """Drops the records of hpack's loggers (HTTP/2 header compression, used by an
+    ``httpx.AsyncClient(http2=True)``) that carry header data.
+
+    hpack logs, at DEBUG, every header it encodes or decodes (the access key, the secret key,
+    the ``:path`` with the appKey) and whole header blocks, Huffman-coded where no pattern can
+    find a key. Only its records whose arguments are all numbers (sizes, counts) pass.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else (record.args,) if record.args else ()
+        return isinstance(record.msg, str) and all(isinstance(arg, (int, float)) for arg in args)
+
+
 _httpx_log_filter = _RedactingFilter()
 _HTTP_LOGGERS = (
     "httpx",
@@ -373,17 +387,21 @@ _HTTP_LOGGERS = (
     "httpcore.socks",
 )
 """A filter applies to the records of its own logger only, not to those of its children."""
+_hpack_log_filter = _HeaderDataFilter()
+_HPACK_LOGGERS = ("hpack.hpack", "hpack.table")
 
 
 def redact_in_httpx_logs(pattern: re.Pattern[str]) -> None:
-    """Make httpx's and httpcore's loggers hide what ``pattern`` matches (its group 1 is kept).
+    """Make httpx's and httpcore's loggers hide what ``pattern`` matches (its group 1 is kept),
+    and hpack's loggers drop their records carrying header data (see :class:`_HeaderDataFilter`).
 
-    Idempotent; the filter holds patterns only, never secret values.
+    Idempotent; the filters hold patterns only, never secret values.
     """
-    for name in _HTTP_LOGGERS:
-        http_logger = logging.getLogger(name)
-        if _httpx_log_filter not in http_logger.filters:
-            http_logger.addFilter(_httpx_log_filter)
+    for names, log_filter in ((_HTTP_LOGGERS, _httpx_log_filter), (_HPACK_LOGGERS, _hpack_log_filter)):
+        for name in names:
+            library_logger = logging.getLogger(name)
+            if log_filter not in library_logger.filters:
+                library_logger.addFilter(log_filter)
     _httpx_log_filter.patterns.add(pattern)
 
 
