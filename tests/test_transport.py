@@ -6,14 +6,18 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+import traceback
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from krsms import NhnGateway, SensGateway, errors
+from krsms import NhnGateway, SensGateway, errors, transport
+from krsms.nhn import NhnClient
+from krsms.nhn.api import NhnApi
 from krsms.nhn.auth import SECRET_KEY_HEADER
+from krsms.sens import SensClient
 from krsms.sens.auth import ACCESS_KEY_HEADER
 from krsms.transport import (
     NO_RETRIES,
@@ -673,3 +677,164 @@ def test_a_key_with_a_line_break_or_surrounding_space_is_refused_without_showing
         make()
     assert caught.value.field == field
     assert_no_secrets(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("make", "field"),
+    [
+        (
+            lambda: SensGateway(access_key="SECRET-ACCESS-KEY\udcff", secret_key="s", service_id="ncp:sms:kr:1:x"),
+            "access_key",
+        ),
+        (
+            lambda: SensGateway(access_key="a", secret_key="SECRET-HEADER-KEY\udcff", service_id="ncp:sms:kr:1:x"),
+            "secret_key",
+        ),
+        (lambda: NhnGateway(app_key="SECRET-APP-KEY\udcff"), "app_key"),
+        (lambda: NhnGateway(app_key="k", secret_key="SECRET-HEADER-KEY\udcff"), "secret_key"),
+    ],
+)
+def test_a_key_with_an_undecodable_byte_is_refused_without_showing_it(make: Callable[[], object], field: str) -> None:
+    """An environment variable or file holding a byte that is not UTF-8 reads as a lone
+    surrogate: refused at once, not later as a UnicodeEncodeError holding the whole key."""
+    with pytest.raises(errors.ValidationError) as caught:
+        make()
+    assert caught.value.field == field
+    assert caught.value.problem == "holds a byte that could not be decoded as text (read with the wrong encoding?)"
+    assert caught.value.value == "***"
+    assert_no_secrets(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("cls", "expected"),
+    [
+        (SensGateway, "SensGateway(service_id=None, max_concurrency=None)"),
+        (NhnGateway, "NhnGateway(max_concurrency=None)"),
+        (SensClient, "SensClient(service_id=None, url=None)"),
+        (NhnClient, "NhnClient(None)"),
+        (NhnApi, "NhnApi(None)"),
+        (Transport, "Transport(provider=None, client=None, max_concurrency=None)"),
+    ],
+)
+def test_the_repr_of_an_object_whose_constructor_failed_does_not_raise(cls: type, expected: str) -> None:
+    assert repr(cls.__new__(cls)) == expected
+
+
+@pytest.mark.parametrize(
+    ("make", "shown"),
+    [
+        (
+            lambda: SensGateway(access_key="a", secret_key="s", service_id=" "),
+            "SensGateway(service_id=None, max_concurrency=None)",
+        ),
+        (
+            lambda: SensGateway(access_key="a", secret_key="s", service_id="x", requests_per_second=0),
+            "SensGateway(service_id='x', max_concurrency=None)",
+        ),
+        (lambda: NhnGateway(app_key="k", requests_per_second=0), "NhnGateway(max_concurrency=None)"),
+        (lambda: NhnGateway(app_key="k", max_concurrency=0), "NhnGateway(max_concurrency=None)"),
+    ],
+)
+def test_a_failed_constructor_can_be_shown_with_its_locals(make: Callable[[], object], shown: str) -> None:
+    """A traceback with its locals (pytest --showlocals, rich, Sentry) shows the half-built object."""
+    with pytest.raises(errors.ValidationError) as caught:
+        make()
+    text = "".join(traceback.TracebackException.from_exception(caught.value, capture_locals=True).format())
+    assert f"self = {shown}" in text
+
+
+@pytest.fixture
+def fresh_log_filters(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No krsms filter on the libraries' loggers (as in a process that made no client yet),
+    and those of the test removed after it."""
+    monkeypatch.setattr(transport, "_httpx_log_filter", transport._RedactingFilter())
+    monkeypatch.setattr(transport, "_hpack_log_filter", transport._HeaderDataFilter())
+    loggers = [logging.getLogger(name) for name in (*transport._HTTP_LOGGERS, *transport._HPACK_LOGGERS)]
+    saved = {library_logger: list(library_logger.filters) for library_logger in loggers}
+    for library_logger in loggers:
+        library_logger.filters.clear()
+    yield
+    for library_logger, filters in saved.items():
+        library_logger.filters[:] = filters
+
+
+@pytest.mark.usefixtures("fresh_log_filters")
+@pytest.mark.parametrize("name", ["httpcore.http11", "httpcore.http2"])
+def test_a_sens_client_hides_its_keys_in_the_response_headers_httpcore_logs(
+    name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    SensClient(access_key="SECRET-ACCESS-KEY", secret_key="SECRET-HEADER-KEY", service_id="ncp:sms:kr:1:x")
+    caplog.set_level(logging.DEBUG)
+    headers = [
+        (b"x-ncp-iam-access-key", b"SECRET-ACCESS-KEY"),
+        (b"x-ncp-apigw-signature-v2", b"c2lnbmF0dXJl"),
+        (b"Location", b"https://x/sms/v2/services/s/messages?accessKey=SECRET-ACCESS-KEY"),
+    ]
+    logging.getLogger(name).debug("receive_response_headers.complete return_value=%r", (b"HTTP/1.1", 302, headers))
+    assert caplog.messages == [
+        "receive_response_headers.complete return_value=(b'HTTP/1.1', 302, ["
+        "(b'x-ncp-iam-access-key', b'***'), (b'x-ncp-apigw-signature-v2', b'***'), "
+        "(b'Location', b'https://x/sms/v2/services/s/messages?accessKey=***')])"
+    ]
+
+
+@pytest.mark.usefixtures("fresh_log_filters")
+@pytest.mark.parametrize(
+    ("header", "shown"),
+    [
+        (
+            (b"Location", b"https://x/sms/v2.2/appkeys/SECRET-APP-KEY/sender/sms"),
+            "https://x/sms/v2.2/appkeys/***/sender/sms",
+        ),
+        (
+            (b"Location", b"https://sso.test/login?appKey=SECRET-APP-KEY&next=1"),
+            "https://sso.test/login?appKey=***&next=1",
+        ),
+        (
+            (
+                b"Location",
+                b"https://sso.test/login?back=https%3A%2F%2Fx%2Fsms%2Fv2.2%2FappKeys%2FSECRET-APP-KEY%2Fsender",
+            ),
+            "https://sso.test/login?back=https%3A%2F%2Fx%2Fsms%2Fv2.2%2FappKeys%2F***%2Fsender",
+        ),
+        (
+            (b"Location", b"https://sso.test/login?back=%252Fsms%252Fv2.2%252FappKeys%252FSECRET-APP-KEY%252Fsender"),
+            "https://sso.test/login?back=%252Fsms%252Fv2.2%252FappKeys%252F***%252Fsender",
+        ),
+        ((b"X-AppKey", b"SECRET-APP-KEY"), "***"),
+        ((b"X-Secret-Key", b"SECRET-HEADER-KEY"), "***"),
+    ],
+)
+def test_an_nhn_client_hides_its_keys_in_the_response_headers_httpcore_logs(
+    header: tuple[bytes, bytes], shown: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    NhnClient(app_key="SECRET-APP-KEY", secret_key="SECRET-HEADER-KEY")
+    caplog.set_level(logging.DEBUG)
+    logging.getLogger("httpcore.http11").debug("receive_response_headers.complete return_value=%r", [header])
+    assert caplog.messages == [f"receive_response_headers.complete return_value=[({header[0]!r}, {shown.encode()!r})]"]
+
+
+@pytest.mark.usefixtures("fresh_log_filters")
+@pytest.mark.parametrize(
+    "make", [lambda: NhnClient(app_key="k"), lambda: SensClient(access_key="a", secret_key="s", service_id="x")]
+)
+def test_hpack_records_carrying_header_data_are_dropped(
+    make: Callable[[], object], caplog: pytest.LogCaptureFixture
+) -> None:
+    """hpack (an ``httpx.AsyncClient(http2=True)``) logs each header it encodes, and the
+    Huffman-coded block no pattern can read: those records go, its numbers stay."""
+    make()
+    caplog.set_level(logging.DEBUG)
+    encoder, table = logging.getLogger("hpack.hpack"), logging.getLogger("hpack.table")
+    encoder.debug(
+        "Adding %s=%s to the header table, sensitive:%s, huffman:%s", b"x-secret-key", b"SECRET-HEADER-KEY", False, True
+    )
+    encoder.debug(
+        "Adding %s=%s to the header table, sensitive:%s, huffman:%s", b":path", b"/appKeys/SECRET-APP-KEY", False, True
+    )
+    encoder.debug("Encoded header block to %s", b"\x82\x86\x84A\x8a\xa0\xe4\x1d\x13\x9d\t\xb8\xf3M3")
+    encoder.debug("Decoded %s, consumed %d", (b"x-ncp-iam-access-key", b"SECRET-ACCESS-KEY"), 20)
+    table.debug("Evicting %s: %s from the header table", b"x-secret-key", b"SECRET-HEADER-KEY")
+    encoder.debug("Encoding %d with %d bits", 42, 7)
+    table.debug("Resizing header table to %d from %d", 4096, 0)
+    assert caplog.messages == ["Encoding 42 with 7 bits", "Resizing header table to 4096 from 0"]

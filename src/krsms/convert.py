@@ -79,14 +79,16 @@ def structure_text(value: Any, _: Any = None) -> str:
     raise ValueError(f"expected a string, got {type(value).__name__}")
 
 
-def parse(converter: cattrs.Converter, data: Any, cls: type[T], *, provider: str) -> T:
-    """Structure provider data into ``cls``; a shape mismatch becomes MalformedResponseError."""
+def parse(converter: cattrs.Converter, data: Any, cls: type[T], *, provider: str, redact: Callable[[str], str]) -> T:
+    """Structure provider data into ``cls``; a shape mismatch becomes MalformedResponseError,
+    its message (which may quote the value that did not fit) passed through ``redact``."""
     try:
         return converter.structure(data, cls)
     except (cattrs.BaseValidationError, KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise MalformedResponseError(
-            f"answer does not match {cls.__name__}: {type(exc).__name__}: {exc}", provider=provider
-        ) from None
+        problem = redact(f"{type(exc).__name__}: {exc}")
+    # Raised here, not in the except block, where the error would hold the unredacted value
+    # as its __context__.
+    raise MalformedResponseError(f"answer does not match {cls.__name__}: {problem}", provider=provider)
 
 
 def dump(converter: cattrs.Converter, value: object) -> Any:

@@ -24,11 +24,24 @@ phone numbers in validation errors are masked.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 
 class KrSmsError(Exception):
-    """Base class of every exception raised by krsms."""
+    """Base class of every exception raised by krsms.
+
+    Every one survives pickling (a process pool, a task queue) with its fields: it is rebuilt
+    from its ``args`` and attributes, without calling ``__init__`` again, whose keyword-only
+    arguments ``args`` does not hold.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _unpickled, (type(self), self.args), self.__dict__
+
+
+def _unpickled(error_class: type[KrSmsError], args: tuple[object, ...]) -> KrSmsError:
+    """An exception of ``error_class`` with ``args``, its attributes still to be restored."""
+    return error_class.__new__(error_class, *args)
 
 
 class ValidationError(KrSmsError, ValueError):

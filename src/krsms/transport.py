@@ -250,7 +250,9 @@ class Redactor:
     """Hides secrets in text: a fixed set of secret values and URL patterns.
 
     Each secret is hidden as written and as Python escapes it in a repr (``b'key\\n'`` in an
-    h11 error about a header value), longest form first.
+    h11 error about a header value), longest form first. The secrets are replaced before the
+    patterns apply: a pattern stops at characters a key may still hold (``/``, a space, a
+    quote), and once it has masked the head of a key the literal key no longer matches its tail.
     """
 
     def __init__(self, secrets: Sequence[str] = (), patterns: Sequence[re.Pattern[str]] = ()):
@@ -260,10 +262,10 @@ class Redactor:
 
     def __call__(self, text: str) -> str:
         """``text`` with every secret and secret-bearing pattern masked."""
-        for pattern in self._patterns:
-            text = pattern.sub(r"\g<1>***", text)
         for secret in self._secrets:
             text = text.replace(secret, "***")
+        for pattern in self._patterns:
+            text = pattern.sub(r"\g<1>***", text)
         return text
 
     def __repr__(self) -> str:
@@ -272,6 +274,19 @@ class Redactor:
 
 def _written_forms(secret: str) -> set[str]:
     return {secret, repr(secret)[1:-1], repr(secret.encode("utf-8", "surrogatepass"))[2:-1]}
+
+
+def value_named(*names: str) -> re.Pattern[str]:
+    """A pattern for the value written after one of ``names`` (any case), wherever a header or
+    a parameter is spelled out: a header list (``(b'x-secret-key', b'value')``), hpack's
+    ``b'x-secret-key'=b'value'``, a header line (``X-Secret-Key: value``), a query string
+    (``?appKey=value``, ``appKey%3Dvalue``) or JSON (``"appKey": "value"``).
+
+    Group 1, the name and what separates it from the value, is kept when redacting. A name
+    also matches inside a longer one (``appKey`` in ``X-AppKey``).
+    """
+    alternatives = "|".join(re.escape(name) for name in names)
+    return re.compile(rf"""(?i)((?:{alternatives})(?:['"]\s*[:=,]|\s*[:=]|%3D)\s*b?['"]?)[^'"\s,;&)\]}}]+""")
 
 
 async def _close_with_loop(client: httpx.AsyncClient) -> AsyncGenerator[None, None]:
@@ -307,7 +322,12 @@ def path_segment(value: str, *, field: str) -> str:
 def check_credential(field: str, value: str) -> None:
     """Refuse a key that cannot be one a provider issued: empty, or with whitespace at either
     end or a control character inside (a key read from a file or a variable with its line
-    break). The error names the field, never the value."""
+    break), or holding a lone surrogate (Python's stand-in for a byte it could not decode, in
+    an environment variable or a file read with ``errors="surrogateescape"``), which no request
+    can carry. The error names the field, never the value.
+
+    Neither provider documents a character set for its keys, so any other text is let through.
+    """
     if not value or value != value.strip() or any(ord(character) < 0x20 or character == "\x7f" for character in value):
         raise errors.ValidationError(
             field,
@@ -315,11 +335,19 @@ def check_credential(field: str, value: str) -> None:
             limit="the key as issued, without surrounding whitespace",
             value="***",
         )
+    if any("\ud800" <= character <= "\udfff" for character in value):
+        raise errors.ValidationError(
+            field,
+            "holds a byte that could not be decoded as text (read with the wrong encoding?)",
+            limit="the key as issued, as UTF-8 text",
+            value="***",
+        )
 
 
 class _RedactingFilter(logging.Filter):
     """Rewrites records of httpx's and httpcore's loggers: httpx logs every URL at INFO,
-    httpcore every response header (a ``Location`` with the URL) at DEBUG."""
+    httpcore every response header (a ``Location`` with the URL, a header a server echoes)
+    at DEBUG."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -335,20 +363,45 @@ class _RedactingFilter(logging.Filter):
         return True
 
 
+class _HeaderDataFilter(logging.Filter):
+    """Drops the records of hpack's loggers (HTTP/2 header compression, used by an
+    ``httpx.AsyncClient(http2=True)``) that carry header data.
+
+    hpack logs, at DEBUG, every header it encodes or decodes (the access key, the secret key,
+    the ``:path`` with the appKey) and whole header blocks, Huffman-coded where no pattern can
+    find a key. Only its records whose arguments are all numbers (sizes, counts) pass.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else (record.args,) if record.args else ()
+        return isinstance(record.msg, str) and all(isinstance(arg, (int, float)) for arg in args)
+
+
 _httpx_log_filter = _RedactingFilter()
-_HTTP_LOGGERS = ("httpx", "httpcore.connection", "httpcore.http11", "httpcore.http2", "httpcore.proxy")
+_HTTP_LOGGERS = (
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+)
 """A filter applies to the records of its own logger only, not to those of its children."""
+_hpack_log_filter = _HeaderDataFilter()
+_HPACK_LOGGERS = ("hpack.hpack", "hpack.table")
 
 
 def redact_in_httpx_logs(pattern: re.Pattern[str]) -> None:
-    """Make httpx's and httpcore's loggers hide what ``pattern`` matches (its group 1 is kept).
+    """Make httpx's and httpcore's loggers hide what ``pattern`` matches (its group 1 is kept),
+    and hpack's loggers drop their records carrying header data (see :class:`_HeaderDataFilter`).
 
-    Idempotent; the filter holds patterns only, never secret values.
+    Idempotent; the filters hold patterns only, never secret values.
     """
-    for name in _HTTP_LOGGERS:
-        http_logger = logging.getLogger(name)
-        if _httpx_log_filter not in http_logger.filters:
-            http_logger.addFilter(_httpx_log_filter)
+    for names, log_filter in ((_HTTP_LOGGERS, _httpx_log_filter), (_HPACK_LOGGERS, _hpack_log_filter)):
+        for name in names:
+            library_logger = logging.getLogger(name)
+            if log_filter not in library_logger.filters:
+                library_logger.addFilter(log_filter)
     _httpx_log_filter.patterns.add(pattern)
 
 
@@ -706,5 +759,10 @@ class Transport:
             # else its connections belong to an earlier event loop, closed when it shut down
 
     def __repr__(self) -> str:
-        owner = "owned" if self._owns_client else "borrowed"
-        return f"Transport(provider={self.provider!r}, client={owner}, max_concurrency={self.max_concurrency})"
+        # getattr: a debugger or a traceback's locals may show one whose constructor failed.
+        owns_client = getattr(self, "_owns_client", None)
+        owner = None if owns_client is None else "owned" if owns_client else "borrowed"
+        return (
+            f"Transport(provider={getattr(self, 'provider', None)!r}, client={owner}, "
+            f"max_concurrency={getattr(self, 'max_concurrency', None)})"
+        )

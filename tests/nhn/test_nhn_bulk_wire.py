@@ -19,7 +19,7 @@ from krsms.nhn import NhnGateway
 from krsms.nhn.bulk import SendResults, read_answer
 from krsms.nhn.converter import converter
 from krsms.nhn.models import SendResult
-from krsms.transport import NO_RETRIES
+from krsms.transport import NO_RETRIES, Redactor
 
 HOST = "https://nhn.test"
 APP = f"{HOST}/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}"
@@ -126,7 +126,7 @@ def data_with(entry: Any) -> dict[str, Any]:
 @pytest.mark.parametrize("entry", ANSWERS_BOTH_READ)
 def test_an_entry_reads_as_the_converter_reads_it(entry: dict[str, Any]) -> None:
     typed = converter.structure(data_with(entry), SendResult).send_result_list[0]
-    read = read_answer({"data": data_with(entry)}).results
+    read = read_answer({"data": data_with(entry)}, redact=Redactor()).results
     assert read == SendResults(
         recipient_nos=[typed.recipient_no],
         result_codes=[typed.result_code],
@@ -138,7 +138,7 @@ def test_an_entry_reads_as_the_converter_reads_it(entry: dict[str, Any]) -> None
 def test_a_list_of_entries_reads_field_by_field_as_the_converter_reads_each() -> None:
     data = {"requestId": "R1", "statusCode": "2", "sendResultList": ANSWERS_BOTH_READ}
     typed = converter.structure(data, SendResult).send_result_list
-    assert read_answer({"data": data}).results == SendResults(
+    assert read_answer({"data": data}, redact=Redactor()).results == SendResults(
         recipient_nos=[item.recipient_no for item in typed],
         result_codes=[item.result_code for item in typed],
         result_messages=[item.result_message for item in typed],
@@ -151,7 +151,7 @@ def test_an_entry_the_converter_refuses_is_a_malformed_answer(entry: Any) -> Non
     with pytest.raises(Exception):  # noqa: B017, PT011 - whichever error cattrs raises
         converter.structure(data_with(entry), SendResult)
     with pytest.raises(MalformedResponseError, match="SendResult"):
-        read_answer({"data": data_with(entry)})
+        read_answer({"data": data_with(entry)}, redact=Redactor())
 
 
 @pytest.mark.parametrize(
@@ -167,7 +167,7 @@ def test_an_entry_the_converter_refuses_is_a_malformed_answer(entry: Any) -> Non
 )
 def test_an_answer_without_its_documented_shape_is_malformed(body: Any) -> None:
     with pytest.raises(MalformedResponseError):
-        read_answer(body)
+        read_answer(body, redact=Redactor())
 
 
 @pytest.mark.parametrize("results", [{}, None])  # no list: NHN said the request failed, none is needed

@@ -2131,6 +2131,20 @@ def test_repr_shows_neither_app_key_nor_secret() -> None:
     assert "appKeys/***" in text
 
 
+@pytest.mark.parametrize("app_key", ["app-key/KEY-TAIL", "app-key KEY-TAIL", "app-key'KEY-TAIL"])
+async def test_an_answer_echoing_the_decoded_path_hides_all_of_an_app_key_with_odd_characters(
+    app_key: str, api: respx.MockRouter
+) -> None:
+    """The ``/appKeys/`` pattern stops at ``/``, a space or a quote: the key itself is hidden
+    first, so the pattern never leaves its tail."""
+    api.route().respond(404, text=f"No handler for GET /sms/v2.2/appKeys/{app_key}/sender/sms")
+    async with NhnClient(app_key=app_key, retry=NO_RETRIES) as nhn:
+        with pytest.raises(errors.NotFoundError) as caught:
+            await nhn.api.call("GET", "/sender/sms")
+
+    assert caught.value.message == "HTTP 404: No handler for GET /sms/v2.2/appKeys/***/sender/sms"
+
+
 def test_a_recipient_needs_a_number() -> None:
     with pytest.raises(errors.ValidationError):
         SendRecipient(country_code="82")

@@ -168,3 +168,60 @@ async def test_a_redirect_stops_the_job_unsent_and_hides_the_app_key() -> None:
     assert report.outcomes[-1].code == JOB_STOPPED
     assert DEMO_NHN_APP_KEY not in str(report.error)
     assert "/appKeys/***/sender/sms" in str(report.error)
+
+
+SECRET_KEY = "nhn-secret-key-4242"
+
+
+@respx.mock
+async def test_a_refused_recipients_message_echoing_a_key_is_redacted_in_its_outcome() -> None:
+    respx.post(SENDS).respond(
+        json=sent(
+            {"recipientNo": "01000000001", "resultCode": 0, "resultMessage": "SUCCESS", "recipientSeq": 1},
+            {
+                "recipientNo": "01000000002",
+                "resultCode": -2019,
+                "resultMessage": f"refused for {SECRET_KEY} on /appKeys/{DEMO_NHN_APP_KEY}",
+                "recipientSeq": 2,
+            },
+        )
+    )
+    async with gateway(secret_key=SECRET_KEY) as nhn:
+        report = await nhn.send(Message(sender="15446859", text="안녕", recipients=["01000000001", "01000000002"]))
+    assert [(outcome.status, outcome.code, outcome.detail) for outcome in report.outcomes] == [
+        (SendStatus.ACCEPTED, None, None),
+        (SendStatus.REJECTED, "-2019", "refused for *** on /appKeys/***"),
+    ]
+
+
+@respx.mock
+async def test_a_request_id_echoing_a_key_is_redacted_in_the_outcomes() -> None:
+    respx.post(SENDS).respond(
+        json=envelope(body={"data": {"requestId": f"R-{SECRET_KEY}", "statusCode": "2", "sendResultList": []}})
+    )
+    async with gateway(secret_key=SECRET_KEY) as nhn:
+        report = await nhn.send(Message(sender="15446859", text="안녕", recipients=["01000000001"]))
+    assert report.outcomes[0].request_id == "R-***"
+
+
+@respx.mock
+async def test_an_entry_that_does_not_parse_is_quoted_redacted() -> None:
+    respx.post(SENDS).respond(
+        json=sent({"recipientNo": "01000000001", "resultCode": f"appKey {DEMO_NHN_APP_KEY}", "recipientSeq": 1})
+    )
+    async with gateway(reconcile=False) as nhn:
+        report = await nhn.send(Message(sender="15446859", text="안녕", recipients=["01000000001"]))
+    assert report.outcomes[0].detail == (
+        "nhn: answer does not match SendResult: ValueError: invalid literal for int() with base 10: 'appKey ***'"
+    )
+
+
+@respx.mock
+async def test_an_envelope_code_echoing_the_app_key_is_redacted_in_the_error() -> None:
+    respx.post(SENDS).respond(
+        json={"header": {"isSuccessful": False, "resultCode": f"appKey {DEMO_NHN_APP_KEY}", "resultMessage": "no"}}
+    )
+    async with gateway() as nhn:
+        report = await nhn.send(Message(sender="15446859", text="안녕", recipients=["01000000001"]))
+    assert report.outcomes[0].code == "appKey ***"
+    assert report.outcomes[0].detail == "nhn: no (HTTP 200, code appKey ***)"

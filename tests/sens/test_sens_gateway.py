@@ -146,6 +146,47 @@ async def test_an_http_202_whose_body_says_the_send_failed_is_unknown_not_accept
     assert "statusCode '500'" in (report.outcomes[0].detail or "")
 
 
+def answering(status: int, body: dict[str, object]) -> httpx.MockTransport:
+    """Every request answered ``status`` with the JSON ``body``."""
+    return httpx.MockTransport(lambda request: httpx.Response(status, json=body))
+
+
+async def test_an_error_code_echoing_the_keys_is_redacted_in_the_error_and_the_outcomes(app: Starlette) -> None:
+    refused = {"error": {"errorCode": f"210 ({DEMO_SENS_ACCESS_KEY})", "message": "Permission Denied"}}
+    async with gateway_for(app, transport=answering(401, refused), retry=NO_RETRIES) as sens:
+        report = await sens.send(Message(sender=SENDER, text="안녕", recipients=numbers(2)))
+    assert isinstance(report.error, errors.AuthenticationError)
+    assert report.error.code == "210 (***)"
+    assert str(report.error) == "sens: Permission Denied (HTTP 401, code 210 (***))"
+    assert {outcome.code for outcome in report.outcomes} == {"210 (***)"}
+
+
+async def test_a_202_whose_status_echoes_the_keys_is_redacted_in_the_outcomes(app: Starlette) -> None:
+    echoed = {
+        "requestId": f"R-{DEMO_SENS_ACCESS_KEY}",
+        "requestTime": "2026-01-01T00:00:00.000",
+        "statusCode": DEMO_SENS_SECRET_KEY,
+        "statusName": f"fail for {DEMO_SENS_ACCESS_KEY}",
+    }
+    async with gateway_for(app, transport=answering(202, echoed), reconcile=False) as sens:
+        report = await sens.send(Message(sender=SENDER, text="안녕", recipients=numbers(1)))
+    assert report.outcomes[0].detail == "sens: HTTP 202 answered statusCode '***' (fail for ***) (request R-***)"
+
+
+async def test_an_answer_field_that_does_not_parse_is_quoted_redacted(app: Starlette) -> None:
+    echoed = {"requestId": "R1", "requestTime": DEMO_SENS_ACCESS_KEY, "statusCode": "202", "statusName": "success"}
+    async with gateway_for(app, transport=answering(202, echoed), reconcile=False) as sens:
+        report = await sens.send(Message(sender=SENDER, text="안녕", recipients=numbers(1)))
+        with pytest.raises(errors.MalformedResponseError) as caught:
+            await sens.client.send_body(
+                {"type": "SMS", "from": "0212345678", "content": "안녕", "messages": [{"to": "01000000001"}]}
+            )
+    expected = "sens: answer does not match SendResult: ValueError: Invalid isoformat string: '***'"
+    assert report.outcomes[0].detail == expected
+    assert str(caught.value) == expected
+    assert caught.value.__context__ is None  # the parse error, which holds the value
+
+
 class LosesTheFirstCancelAnswer(httpx.AsyncBaseTransport):
     """The emulator behind a network that loses the answer to the first DELETE (after the
     emulator processed it), as a 500 would."""

@@ -188,7 +188,7 @@ class NhnApi:
 
     def parse(self, data: Any, cls: type[T]) -> T:
         """Structure answer data with the NHN converter (MalformedResponseError on mismatch)."""
-        return convert.parse(converter, data, cls, provider=PROVIDER)
+        return convert.parse(converter, data, cls, provider=PROVIDER, redact=self.redact)
 
     @staticmethod
     def dump(value: object) -> Any:
@@ -219,7 +219,7 @@ class NhnApi:
             message,
             provider=PROVIDER,
             status_code=status_code,
-            code=None if raw_code is None else str(raw_code),
+            code=None if raw_code is None else self.redact(str(raw_code)),
         )
 
     def _http_error(self, response: Response) -> errors.ProviderError:
@@ -238,7 +238,10 @@ class NhnApi:
         return errors.MalformedResponseError(problem, provider=PROVIDER, status_code=status_code)
 
     def __repr__(self) -> str:
-        return f"NhnApi({self.redact(self._prefix)!r})"
+        # getattr: a debugger or a traceback's locals may show one whose constructor failed.
+        # The prefix holds the appKey: shown only through the redactor.
+        prefix, redact = getattr(self, "_prefix", None), getattr(self, "redact", None)
+        return f"NhnApi({redact(prefix) if prefix is not None and redact is not None else None!r})"
 
 
 def _paging_adds_up(page: Page[Any], received: int) -> bool:

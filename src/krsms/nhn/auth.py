@@ -1,7 +1,9 @@
 """NHN Cloud SMS authentication: the appKey in the path, an optional ``X-Secret-Key`` header.
 
 The appKey is part of every URL, so it is a secret that URLs leak: the patterns here make
-krsms's and httpx's logs, reprs and exception messages show ``/appKeys/***`` instead.
+krsms's and httpx's logs, reprs and exception messages show ``/appKeys/***`` instead, in
+any case, percent-encoded (a redirect's ``Location`` carrying the URL in its query), as an
+``appKey`` parameter or field, and the value of an ``X-Secret-Key`` header a server echoes.
 """
 
 from __future__ import annotations
@@ -12,11 +14,18 @@ from urllib.parse import quote
 
 import httpx
 
-from krsms.transport import Redactor, redact_in_httpx_logs
+from krsms.transport import Redactor, redact_in_httpx_logs, value_named
 
-APP_KEY_IN_URL = re.compile(r"(/appKeys/)[^/?#\s\"']+")
-"""Matches the appKey segment of an NHN URL (group 1 is kept when redacting)."""
 SECRET_KEY_HEADER = "X-Secret-Key"
+APP_KEY_IN_URL = re.compile(r"(?i)(/appKeys/)[^/?#\s\"']+")
+"""Matches the appKey segment of an NHN URL, in any case (group 1 is kept when redacting)."""
+APP_KEY_IN_ENCODED_URL = re.compile(r"(?i)(%((?:25)*)2FappKeys%\2(?:2F))(?:(?!%\2(?:2F|3F|23))[^/?#&\s\"'])+")
+"""Matches the appKey segment of a percent-encoded NHN URL (``%2FappKeys%2F<key>%2F``, or
+encoded again: ``%252F``), up to the encoded ``/``, ``?`` or ``#`` of the same depth."""
+KEYS_BY_NAME = value_named("appKey", SECRET_KEY_HEADER)
+"""Matches the value of an ``appKey`` parameter or field and of an ``X-Secret-Key`` header."""
+PATTERNS = (APP_KEY_IN_URL, APP_KEY_IN_ENCODED_URL, KEYS_BY_NAME)
+"""What hides the NHN keys in text where their values are not known (httpx's logs)."""
 
 
 class NhnAuth(httpx.Auth):
@@ -40,7 +49,8 @@ def app_key_path(app_key: str) -> str:
 
 
 def nhn_redactor(app_key: str, secret_key: str | None) -> Redactor:
-    """A redactor for NHN text, and httpx's logger taught to hide appKeys in URLs."""
-    redact_in_httpx_logs(APP_KEY_IN_URL)
+    """A redactor for NHN text, and httpx's loggers taught to hide NHN keys (:data:`PATTERNS`)."""
+    for pattern in PATTERNS:
+        redact_in_httpx_logs(pattern)
     secrets = [app_key, app_key_path(app_key)] + ([secret_key] if secret_key else [])
-    return Redactor(secrets=secrets, patterns=[APP_KEY_IN_URL])
+    return Redactor(secrets=secrets, patterns=PATTERNS)

@@ -62,9 +62,10 @@ def _recipient_entry(
     return entry
 
 
-def read_answer(body: Any) -> BatchAnswer:
+def read_answer(body: Any, *, redact: Callable[[str], str]) -> BatchAnswer:
     """The answer ``body`` of a send (``{"data": {...}}``); MalformedResponseError when it
-    does not have the documented shape."""
+    does not have the documented shape, its message (which may quote the value that did not
+    fit) passed through ``redact``."""
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, dict):
         raise malformed("answer has no data")
@@ -77,7 +78,10 @@ def read_answer(body: Any) -> BatchAnswer:
             results=_results(entries) if isinstance(entries, list) else None,
         )
     except (AttributeError, KeyError, TypeError, ValueError) as error:
-        raise malformed(f"{type(error).__name__}: {error}") from None
+        problem = redact(f"{type(error).__name__}: {error}")
+    # Raised here, not in the except block, where the error would hold the unredacted value
+    # as its __context__.
+    raise malformed(problem)
 
 
 def _results(entries: list[Any]) -> SendResults:

@@ -140,7 +140,9 @@ class NhnClient(AsyncClosing):
         await self.api.transport.aclose()
 
     def __repr__(self) -> str:
-        return f"NhnClient({self.api.redact(self.api.url(''))!r})"
+        # getattr: a debugger or a traceback's locals may show one whose constructor failed.
+        api = getattr(self, "api", None)
+        return f"NhnClient({api.redact(api.url('')) if api is not None else None!r})"
 
     # --- sends (N1, N4, N7, N10, N11) ---------------------------------------------------------
 

@@ -54,7 +54,7 @@ from krsms.nhn.models import (
     SentMessage,
 )
 from krsms.text import KOREA, STANDARD_LIMITS, MessageKind, mask_number, normalize_number
-from krsms.transport import RetryPolicy, Timeouts
+from krsms.transport import Redactor, RetryPolicy, Timeouts
 from krsms.validation import ProviderRules
 
 NHN_RULES = ProviderRules(
@@ -221,7 +221,8 @@ class NhnGateway(BatchingGateway):
         body["recipientList"] = bulk.recipient_list(batch.recipients, self._recipient_country(message))
         path = self._send_path(batch.kind, advertisement=message.advertisement)
         answer = await self.client.api.call("POST", path, json=body, idempotent=False)
-        return _outcomes(batch, bulk.read_answer(answer))
+        redact = self.client.api.redact
+        return _outcomes(batch, bulk.read_answer(answer, redact=redact), redact)
 
     def _shared_request(self, message: Message, batch: Batch, attempt: BatchAttempt) -> SendRequest:
         """What every recipient of the batch shares, with an empty recipient list."""
@@ -357,14 +358,18 @@ class NhnGateway(BatchingGateway):
                 )
 
     def __repr__(self) -> str:
-        return f"NhnGateway(max_concurrency={self.max_concurrency})"
+        # getattr: a debugger or a traceback's locals may show one whose constructor failed.
+        return f"NhnGateway(max_concurrency={getattr(self, 'max_concurrency', None)})"
 
 
-def _outcomes(batch: Batch, answer: bulk.BatchAnswer) -> Outcomes:
+def _outcomes(batch: Batch, answer: bulk.BatchAnswer, redact: Redactor) -> Outcomes:
+    """Each recipient's outcome from a send's answer. What NHN wrote goes through ``redact``:
+    the request id once, and the message of each refused recipient (the accepted carry none)."""
+    request_id = redact(answer.request_id)
     if answer.status_code == REQUEST_FAILED:
         return batch.outcomes(
             SendStatus.REJECTED,
-            request_id=answer.request_id,
+            request_id=request_id,
             code=f"statusCode {REQUEST_FAILED}",
             detail="NHN answered the request failed (statusCode 3)",
         )
@@ -377,13 +382,13 @@ def _outcomes(batch: Batch, answer: bulk.BatchAnswer) -> Outcomes:
         in_order = results.recipient_nos == list(numbers)
         entries = range(len(numbers)) if in_order else _matched_by_number(numbers, results)
     if isinstance(entries, range) and results.result_codes.count(0) == len(numbers):
-        return batch.outcomes(SendStatus.ACCEPTED, request_id=answer.request_id)
-    statuses, codes, details = zip(*(_settled(results, entry) for entry in entries), strict=True)
+        return batch.outcomes(SendStatus.ACCEPTED, request_id=request_id)
+    statuses, codes, details = zip(*(_settled(results, entry, redact) for entry in entries), strict=True)
     return Outcomes(
         recipients=batch.recipients,
         indexes=batch.indexes,
         statuses=statuses,
-        request_ids=(answer.request_id,) * len(numbers),
+        request_ids=(request_id,) * len(numbers),
         codes=codes,
         details=details,
     )
@@ -418,14 +423,18 @@ def _matched_by_number(numbers: Sequence[str], results: bulk.SendResults) -> lis
     return matched
 
 
-def _settled(results: bulk.SendResults, entry: int | None) -> tuple[SendStatus, str | None, str | None]:
-    """Status, code and detail of a recipient from its ``sendResultList`` entry (None: none)."""
+def _settled(
+    results: bulk.SendResults, entry: int | None, redact: Redactor
+) -> tuple[SendStatus, str | None, str | None]:
+    """Status, code and detail of a recipient from its ``sendResultList`` entry (None: none);
+    a refused recipient's ``resultMessage`` goes through ``redact`` (its code is a number)."""
     if entry is None:
         return SendStatus.UNKNOWN, None, "missing from sendResultList"
     code = results.result_codes[entry]
     if code == 0:
         return SendStatus.ACCEPTED, None, None
-    return SendStatus.REJECTED, str(code), results.result_messages[entry]
+    message = results.result_messages[entry]
+    return SendStatus.REJECTED, str(code), None if message is None else redact(message)
 
 
 def _delivery_result(sent: SentMessage) -> DeliveryResult:

@@ -27,6 +27,8 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
+from krsms.transport import Redactor, redact_in_httpx_logs, value_named
+
 logger = logging.getLogger("krsms")
 
 TIMESTAMP_HEADER = "x-ncp-apigw-timestamp"
@@ -37,6 +39,16 @@ SIGNATURE_HEADER = "x-ncp-apigw-signature-v2"
 """Header of the signature v2 (Base64 of the HMAC-SHA256)."""
 CLOCK_WINDOW_SECONDS = 5 * 60
 """How far the gateway lets a request's timestamp stray from its own clock."""
+KEYS_BY_NAME = value_named(ACCESS_KEY_HEADER, SIGNATURE_HEADER, "accessKey")
+"""Matches the value of the access key and signature headers, and of an ``accessKey``
+parameter or field: what hides them in text where their values are not known (httpx's logs)."""
+
+
+def sens_redactor(access_key: str, secret_key: str) -> Redactor:
+    """A redactor for SENS text, and httpx's loggers taught to hide the keys' headers
+    (:data:`KEYS_BY_NAME`)."""
+    redact_in_httpx_logs(KEYS_BY_NAME)
+    return Redactor(secrets=[access_key, secret_key], patterns=[KEYS_BY_NAME])
 
 
 def signature(secret_key: str, method: str, target: str, timestamp: str, access_key: str) -> str:

@@ -22,7 +22,7 @@ from krsms import convert, errors
 from krsms.closing import AsyncClosing
 from krsms.errors import ValidationError
 from krsms.images import check_jpeg
-from krsms.sens.auth import SensAuth
+from krsms.sens.auth import SensAuth, sens_redactor
 from krsms.sens.errors import PROVIDER, error_from_response
 from krsms.sens.models import (
     MAX_IMAGE_NAME_CHARS,
@@ -42,7 +42,7 @@ from krsms.sens.models import (
     converter,
 )
 from krsms.text import normalize_number
-from krsms.transport import Redactor, Response, RetryPolicy, Timeouts, Transport, check_credential, path_segment
+from krsms.transport import Response, RetryPolicy, Timeouts, Transport, check_credential, path_segment
 from krsms.validation import check_entry_count
 
 DEFAULT_BASE_URL = "https://sens.apigw.ntruss.com"
@@ -93,7 +93,8 @@ class SensClient(AsyncClosing):
         self._prefix = base_url.rstrip("/") + API_PREFIX + quote(service_id, safe=":")
         self.auth = SensAuth(access_key, secret_key, correct_clock_skew=correct_clock_skew)
         """Signs every request, and holds the clock offsets learned from SENS's answers."""
-        self._redact = Redactor(secrets=[access_key, secret_key])
+        self.redact = sens_redactor(access_key, secret_key)
+        """Hides the access and secret keys in the provider's text put into errors."""
         self.transport = Transport(
             provider=PROVIDER,
             auth=self.auth,
@@ -102,7 +103,7 @@ class SensClient(AsyncClosing):
             timeout=timeout,
             retry=retry,
             max_concurrency=max_concurrency,
-            redactor=self._redact,
+            redactor=self.redact,
         )
         """Sends the requests: retries, the concurrency bound, typed errors."""
 
@@ -278,9 +279,8 @@ class SensClient(AsyncClosing):
         params: Mapping[str, Any] = converter.unstructure(query)
         return convert.drop_none(params)
 
-    @staticmethod
-    def _parse(response: Response, cls: type[T]) -> T:
-        return convert.parse(converter, response.json(provider=PROVIDER), cls, provider=PROVIDER)
+    def _parse(self, response: Response, cls: type[T]) -> T:
+        return convert.parse(converter, response.json(provider=PROVIDER), cls, provider=PROVIDER, redact=self.redact)
 
     @staticmethod
     def _number_chunks(numbers: Iterable[str]) -> list[list[dict[str, Any]]]:
@@ -294,14 +294,15 @@ class SensClient(AsyncClosing):
         ]
 
     def _error(self, response: Response) -> errors.ProviderError:
-        return error_from_response(response, redact=self._redact, local_time=time.time() + self.auth.offset_seconds)
+        return error_from_response(response, redact=self.redact, local_time=time.time() + self.auth.offset_seconds)
 
     async def aclose(self) -> None:
         """Close the HTTP client if this client created it."""
         await self.transport.aclose()
 
     def __repr__(self) -> str:
-        return f"SensClient(service_id={self.service_id!r}, url={self._prefix!r})"
+        # getattr: a debugger or a traceback's locals may show one whose constructor failed.
+        return f"SensClient(service_id={getattr(self, 'service_id', None)!r}, url={getattr(self, '_prefix', None)!r})"
 
 
 def check_message_query(query: MessageQuery) -> None:

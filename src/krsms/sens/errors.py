@@ -19,12 +19,13 @@ PROVIDER = "sens"
 
 
 def error_from_response(response: Response, *, redact: Redactor, local_time: float) -> errors.ProviderError:
-    """The typed error of a non-2xx SENS answer."""
+    """The typed error of a non-2xx SENS answer; its message and code go through ``redact``
+    (an answer may echo what the request carried)."""
     code, message = _code_and_message(response.json_or_none(provider=PROVIDER))
     message = message or response.excerpt()
     if response.status_code == 401:
         message += _skew_hint(response, local_time)
-    return response.status_error(redact(message), provider=PROVIDER, code=code)
+    return response.status_error(redact(message), provider=PROVIDER, code=None if code is None else redact(code))
 
 
 def _code_and_message(payload: Any) -> tuple[str | None, str | None]:

@@ -170,9 +170,9 @@ class SensGateway(BatchingGateway):
                 # HTTP 202 with a body that says otherwise: neither answer can be trusted, so
                 # the batch is UNKNOWN and the look-up settles it.
                 raise errors.MalformedResponseError(
-                    f"HTTP 202 answered statusCode {result.status_code!r} ({result.status_name})",
+                    self.client.redact(f"HTTP 202 answered statusCode {result.status_code!r} ({result.status_name})"),
                     provider=self.provider,
-                    request_id=result.request_id,
+                    request_id=self.client.redact(result.request_id),
                 )
         except BaseException as error:
             if not _may_have_arrived(error):
@@ -188,7 +188,7 @@ class SensGateway(BatchingGateway):
             raise
         self._unsettled.discard(attempt.key)
         self._known_requests.set(result.request_id, None)
-        return batch.outcomes(SendStatus.ACCEPTED, request_id=result.request_id)
+        return batch.outcomes(SendStatus.ACCEPTED, request_id=self.client.redact(result.request_id))
 
     def send_request(self, message: Message, batch: Batch) -> SendRequest:
         """The S1 body of one batch, typed (:meth:`send_batch` sends the same body, its
@@ -379,7 +379,9 @@ class SensGateway(BatchingGateway):
         )
 
     def __repr__(self) -> str:
-        return f"SensGateway(service_id={self.client.service_id!r}, max_concurrency={self.max_concurrency})"
+        # getattr: a debugger or a traceback's locals may show one whose constructor failed.
+        service_id = getattr(getattr(self, "client", None), "service_id", None)
+        return f"SensGateway(service_id={service_id!r}, max_concurrency={getattr(self, 'max_concurrency', None)})"
 
 
 class _Expiring(Generic[Value]):
