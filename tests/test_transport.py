@@ -838,3 +838,16 @@ def test_hpack_records_carrying_header_data_are_dropped(
     encoder.debug("Encoding %d with %d bits", 42, 7)
     table.debug("Resizing header table to %d from %d", 4096, 0)
     assert caplog.messages == ["Encoding 42 with 7 bits", "Resizing header table to 4096 from 0"]
+
+
+def test_a_response_repr_shows_neither_headers_nor_body() -> None:
+    """An answer may echo a key (a proxy's error page, a debug header); reprs reach logs and
+    error trackers' frame locals."""
+    answer = Response(
+        status_code=401,
+        headers={"x-echo": "SECRET-HEADER-KEY"},
+        content=b'{"accessKey": "SECRET-ACCESS-KEY"}',
+        url="https://api.example/x",
+        redact=Redactor(),
+    )
+    assert repr(answer) == "Response(status_code=401, content=<34 bytes>, url='https://api.example/x')"

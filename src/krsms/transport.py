@@ -181,12 +181,16 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
 
 @attrs.frozen(kw_only=True)
 class Response:
-    """A provider's answer, read in full."""
+    """A provider's answer, read in full.
+
+    Its repr shows the status, the redacted URL and the body's size, not the headers or the
+    body: an answer may echo a key, and reprs reach logs and error trackers' frame locals.
+    """
 
     status_code: int
-    headers: Mapping[str, str]
+    headers: Mapping[str, str] = attrs.field(repr=False)
     """The answer's headers (httpx's, looked up ignoring case)."""
-    content: bytes
+    content: bytes = attrs.field(repr=lambda content: f"<{len(content)} bytes>")
     """The body, as undecoded bytes."""
     url: str
     """The request URL, already redacted."""
