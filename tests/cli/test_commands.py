@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -288,6 +288,38 @@ def test_resume_with_results_that_match_no_line_is_refused(tmp_path: Path, serve
         assert outcome.exit_code == 2, outcome.output
         assert "no longer on their line" in outcome.output
     assert sorted(delivery.recipient for delivery in server.ledger) == ["01010000001", "01010000002", "01010000003"]
+
+
+def saved_by_a_spreadsheet(results: Path, number: Callable[[str], str]) -> None:
+    """``results`` as a spreadsheet saves it, each number rewritten by ``number``."""
+    with results.open(encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    with results.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *([row[0], number(row[1]), *row[2:]] for row in rows)])
+
+
+def test_resume_after_a_spreadsheet_dropped_the_leading_zeros_skips_the_settled(
+    tmp_path: Path, server: EmulatorServer
+) -> None:
+    results = tmp_path / "results.csv"
+    campaign = tmp_path / "campaign.txt"
+    campaign.write_text("01010000001\n01010000002\n01010000003\n", encoding="utf-8")
+    assert runner.invoke(app, send_command(campaign, results, server), env=NHN_ENV).exit_code == 0
+    saved_by_a_spreadsheet(results, lambda number: str(int(number)))
+    outcome = runner.invoke(app, send_command(campaign, results, server, "--resume"), env=NHN_ENV)
+    assert outcome.exit_code == 0, outcome.output
+    assert f"resuming: 3 recipients already settled in {results}" in outcome.output
+    assert len(server.ledger) == 3
+
+    saved_by_a_spreadsheet(results, lambda number: "1.01E+09" if number == "1010000002" else number)
+    outcome = runner.invoke(app, send_command(campaign, results, server, "--resume"), env=NHN_ENV)
+    assert outcome.exit_code == 2, outcome.output
+    assert outcome.output.replace("\n", "") == (
+        f"error: {results}: line 3: settled, but with no reference or no phone number to tie the row to a "
+        "recipient (edited, or saved by a spreadsheet that changed the numbers?): resuming would send to those "
+        "recipients again; restore the file, or send the rest with a new --results"
+    )
+    assert len(server.ledger) == 3
 
 
 @pytest.mark.parametrize(("provider", "env"), [("sens", SENS_ENV), ("nhn", NHN_ENV)])

@@ -156,12 +156,10 @@ async def test_resume_skips_a_recipient_only_when_reference_and_number_both_matc
             ("1", "01010000001", "accepted", "r1"),  # same line, same number (normalised): skipped
             ("2", "01020000002", "accepted", "r1"),  # same line, another number: sent
             ("3", "01010000003", "accepted", "r1"),  # +82 form of the same number: skipped
-            ("4", "not-a-number", "accepted", "r1"),  # never normalises: never skips
             ("9", "01010000002", "accepted", "r1"),  # the number, on another line: sent
         ],
     )
     settled = settled_recipients(results)
-    assert ("4", "not-a-number") not in settled
     sent = [recipient.reference async for recipient in read_recipients(recipients, skip=settled)]
     assert sent == ["2", "4"]
 
@@ -202,6 +200,54 @@ def test_results_saved_by_excel_with_a_bom_are_read(tmp_path: Path) -> None:
     write_results(results, [("1", "01010000001", "accepted", "r1")])
     results.write_bytes(codecs.BOM_UTF8 + results.read_bytes())
     assert settled_recipients(results) == {("1", "01010000001")}
+
+
+def test_mobile_numbers_a_spreadsheet_saved_without_their_leading_zero_still_match(tmp_path: Path) -> None:
+    """Excel opens 01012340000 as the number 1012340000 and saves it so."""
+    results = tmp_path / "results.csv"
+    write_results(
+        results,
+        [
+            ("1", "1012340000", "accepted", "r1"),
+            ("2", "1912340001", "unknown", ""),
+            ("3", "01012340002", "accepted", "r1"),
+            ("4", "212345678", "not_sent", ""),  # a landline without its 0: not settled, so never needed
+        ],
+    )
+    assert settled_recipients(results) == {("1", "01012340000"), ("2", "01912340001"), ("3", "01012340002")}
+
+
+def test_settled_rows_that_cannot_be_tied_to_a_recipient_refuse_the_resume(tmp_path: Path) -> None:
+    """Skipping them is impossible, and sending past them would reach their recipients again."""
+    results = tmp_path / "results.csv"
+    write_results(
+        results,
+        [
+            ("1", "01010000001", "accepted", "r1"),
+            ("2", "5", "not_sent", ""),  # tried again anyway: no need to tie it
+            ("3", "1.01E+09", "accepted", "r1"),  # what a spreadsheet shows of a long number
+            ("", "01010000004", "unknown", ""),
+            ("5", "212345678", "rejected", "r1"),  # a landline without its 0: ambiguous, never guessed
+        ],
+    )
+    with pytest.raises(BadFileError) as refused:
+        settled_recipients(results)
+    assert str(refused.value) == (
+        f"{results}: line 4 and 2 more: settled, but with no reference or no phone number to tie the row to a "
+        "recipient (edited, or saved by a spreadsheet that changed the numbers?): resuming would send to those "
+        "recipients again; restore the file, or send the rest with a new --results"
+    )
+
+
+def test_an_untied_row_of_a_json_lines_results_file_is_named_by_its_line(tmp_path: Path) -> None:
+    results = tmp_path / "results.jsonl"
+    rows = [
+        {"reference": "1", "number": "01010000001", "status": "accepted", "request_id": "r1"},
+        {"reference": "2", "number": "", "status": "unknown", "request_id": ""},
+    ]
+    results.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
+    with pytest.raises(BadFileError, match=r"results.jsonl: line 2: settled, but with no reference"):
+        settled_recipients(results)
 
 
 RESULTS_HEADER = "reference,number,status,request_id,code,detail\r\n"

@@ -517,11 +517,7 @@ def recover_in_flight(results_path: Path) -> int:
         written: set[ResumeKey | None] = set()
         if not is_new:
             rows_since = _result_rows(results_path, min(start, _size(results_path)))
-            written = {
-                resume_key(_field(row, "reference"), _field(row, "number"))
-                for row in rows_since
-                if _field(row, "status") in STATUSES
-            }
+            written = {_results_row_key(row) for _, row in rows_since if _field(row, "status") in STATUSES}
             written |= settled_recipients(results_path)  # skipped by --resume whatever the journal says
     in_flight: dict[ResumeKey, None] = {}
     for noted in lines[1:]:
@@ -694,23 +690,56 @@ def check_results_path(results_path: Path, recipients_path: Path, *, resume: boo
 
 def settled_recipients(path: Path) -> frozenset[ResumeKey]:
     """The recipients a previous run's results file settled, for ``--resume``: rows whose
-    status is in :data:`SETTLED`, or REJECTED with a request id, keyed by :func:`resume_key`.
+    status is in :data:`SETTLED`, or REJECTED with a request id, keyed by :func:`resume_key`
+    (a mobile number a spreadsheet saved without its leading 0 is read with it).
 
     The file must be what its suffix says: a ``.csv`` starting with the results header, any
     other a JSON object a line, whose last line is ignored if it does not parse (a crash
-    mid-write tore it). Anything else raises :class:`BadFileError`.
+    mid-write tore it). Anything else raises :class:`BadFileError`, and so does a settled row
+    that cannot be keyed (no reference, or a number that is not one): ``--resume`` could not
+    skip its recipient, and would send to them again.
     """
+    keys: set[ResumeKey] = set()
+    untied: list[int] = []
     with _file_problems(path):
-        keys = (
-            resume_key(_field(row, "reference"), _field(row, "number"))
-            for row in _result_rows(path)
-            if _is_settled(_field(row, "status"), _field(row, "request_id"))
+        for line_number, row in _result_rows(path):
+            if not _is_settled(_field(row, "status"), _field(row, "request_id")):
+                continue
+            key = _results_row_key(row)
+            if key is None:
+                untied.append(line_number)
+            else:
+                keys.add(key)
+    if untied:
+        where = f"line {untied[0]}" + (f" and {len(untied) - 1} more" if len(untied) > 1 else "")
+        raise BadFileError(
+            path,
+            f"{where}: settled, but with no reference or no phone number to tie the row to a recipient "
+            "(edited, or saved by a spreadsheet that changed the numbers?): resuming would send to those "
+            "recipients again; restore the file, or send the rest with a new --results",
         )
-        return frozenset(key for key in keys if key is not None)
+    return frozenset(keys)
 
 
-def _result_rows(path: Path, start: int = 0) -> Iterator[Mapping[str, object]]:
-    """The rows of a results file, those from byte ``start`` on (a line's start) when given."""
+_MOBILE_WITHOUT_ITS_ZERO = re.compile(r"1[016789]\d{8}")
+"""A mobile number as a spreadsheet saves it, without its leading 0: ``01012345678`` opened
+and saved by Excel is ``1012345678``. No Korean number has this form otherwise (all start
+with 0 but the 8-digit representative numbers), so it can only be that mobile number."""
+
+
+def _results_row_key(row: Mapping[str, object]) -> ResumeKey | None:
+    """:func:`resume_key` of a results row, its number given back a leading 0 a spreadsheet
+    dropped (see :data:`_MOBILE_WITHOUT_ITS_ZERO`). The key still needs the row's reference
+    to match: a restored number skips only the recipient on that line with that number."""
+    number = _field(row, "number")
+    if _MOBILE_WITHOUT_ITS_ZERO.fullmatch(number):
+        number = "0" + number
+    return resume_key(_field(row, "reference"), number)
+
+
+def _result_rows(path: Path, start: int = 0) -> Iterator[tuple[int, Mapping[str, object]]]:
+    """The rows of a results file with the line each starts on, those from byte ``start`` on
+    (a line's start, lines then counted from there) when given."""
     return _csv_results(path, start) if _is_csv(path) else _json_results(path, start)
 
 
@@ -723,31 +752,39 @@ def _field(row: Mapping[str, object], name: str) -> str:
     return "" if value is None else str(value)
 
 
-def _csv_results(path: Path, start: int = 0) -> Iterator[dict[str, str]]:
+def _csv_results(path: Path, start: int = 0) -> Iterator[tuple[int, dict[str, str]]]:
     if start:
         with path.open("rb") as raw:
             raw.seek(start)
             with io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
-                yield from csv.DictReader(text, fieldnames=RESULT_FIELDS)
+                yield from _numbered(csv.DictReader(text, fieldnames=RESULT_FIELDS))
         return
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = csv.DictReader(handle)
         if rows.fieldnames is not None and tuple(rows.fieldnames) != RESULT_FIELDS:
             raise BadFileError(path, f"not a krsms results CSV: its first line must be {_CSV_HEADER}")
-        yield from rows
+        yield from _numbered(rows)
 
 
-def _json_results(path: Path, start: int = 0) -> Iterator[Mapping[str, object]]:
+def _numbered(rows: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each row of ``rows`` with the line it starts on (a quoted field may span lines)."""
+    lines_read = rows.line_num
+    for row in rows:
+        yield lines_read + 1, row
+        lines_read = rows.line_num
+
+
+def _json_results(path: Path, start: int = 0) -> Iterator[tuple[int, Mapping[str, object]]]:
     with path.open("rb") as handle:
         handle.seek(start)
         lines = ((number, line) for number, line in enumerate(handle, start=1) if line.strip())
         previous: tuple[int, bytes] | None = None
         for current in lines:
             if previous is not None:
-                yield _json_object(path, *previous)
+                yield previous[0], _json_object(path, *previous)
             previous = current
         if previous is not None and _parses_as_json(previous[1]):
-            yield _json_object(path, *previous)
+            yield previous[0], _json_object(path, *previous)
 
 
 def _json_object(path: Path, line_number: int, line: bytes) -> Mapping[str, object]:
