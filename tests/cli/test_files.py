@@ -195,6 +195,16 @@ def test_csv_references_are_the_line_each_row_starts_on(tmp_path: Path) -> None:
     ]
 
 
+def test_rows_of_empty_cells_are_blank_lines_not_recipients(tmp_path: Path) -> None:
+    """Excel saves a row whose cells were cleared as bare commas."""
+    path = tmp_path / "numbers.csv"
+    path.write_text("number,text\r\n01011112222,안녕\r\n,\r\n , \r\n01011113333,\r\n,,\r\n", encoding="utf-8")
+    assert [(recipient.reference, recipient.number) for recipient in recipients_in(path)] == [
+        ("2", "01011112222"),
+        ("5", "01011113333"),
+    ]
+
+
 def test_results_saved_by_excel_with_a_bom_are_read(tmp_path: Path) -> None:
     results = tmp_path / "results.csv"
     write_results(results, [("1", "01010000001", "accepted", "r1")])

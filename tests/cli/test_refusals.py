@@ -311,6 +311,14 @@ def test_a_csv_without_a_header_row_is_refused_without_showing_its_first_row(tmp
         assert shown not in outcome.output
 
 
+def test_a_dry_run_counts_no_row_of_empty_cells_as_invalid(tmp_path: Path) -> None:
+    path = tmp_path / "numbers.csv"
+    path.write_text("number,text\r\n01011112222,안녕\r\n01011113333,안녕\r\n,\r\n,\r\n", encoding="utf-8")
+    outcome = send(path, "--dry-run")
+    assert outcome.exit_code == 0, outcome.output
+    assert "│          2 │       0 │            1 │" in outcome.output
+
+
 def test_a_blank_text_is_fine_when_every_row_brings_its_own(tmp_path: Path) -> None:
     path = tmp_path / "texts.csv"
     path.write_text("number,text\n01010000001,안녕\n01010000002,반가워\n", encoding="utf-8")

@@ -168,8 +168,8 @@ def _recipients_from_csv(path: Path, *, template_parameters: bool) -> Iterator[R
                 raise BadFileError(path, f"not readable as CSV from line {lines_read + 1} ({error}){hint}") from None
             # A row starts on the line after those read before it: quoted fields span lines.
             first_line, lines_read = lines_read + 1, reader.line_num
-            if not fields:
-                continue  # a blank line
+            if not any(value.strip() for value in fields):
+                continue  # a blank line, or a row of empty cells: Excel saves a cleared row as ",,"
             row = dict(zip(header, (value.strip() for value in fields), strict=False))  # short rows miss columns
             # An empty cell fills its placeholder with nothing, never leaves ##name## in the text.
             parameters = {name: row.get(name, "") for name in parameter_names} if template_parameters else {}
