@@ -542,6 +542,40 @@ async def test_one_run_at_a_time_holds_a_results_file(tmp_path: Path) -> None:
     assert journal_path(results).exists()  # the other run's journal was left alone
 
 
+async def test_a_run_checked_before_another_claimed_the_results_file_is_refused_once_it_holds_it(
+    tmp_path: Path,
+) -> None:
+    """Two runs started together on a new results file both pass the command's first check;
+    the one that takes the file second must not send to everyone again."""
+    recipients = tmp_path / "numbers.txt"
+    recipients.write_text("01000000001\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    check_results_path(results, recipients, resume=False)  # the second run's check, before the first sent
+    first, second = FakeGateway(), FakeGateway()
+
+    async def send_with(gateway: FakeGateway) -> None:
+        await send_file(
+            gateway,
+            Message(sender="0212345678", text="안녕"),
+            recipients_path=recipients,
+            results_path=results,
+            resume=False,
+            console=Console(quiet=True),
+        )
+
+    await send_with(first)
+    with pytest.raises(BadFileError) as refused:
+        await send_with(second)
+    assert str(refused.value) == (
+        f"{results}: already holds results: add --resume to continue that send, or choose another --results"
+    )
+    assert (len(first.requests), len(second.requests)) == (1, 0)
+    assert [row.split(",")[:3] for row in results.read_text(encoding="utf-8").splitlines()] == [
+        ["reference", "number", "status"],
+        ["1", "01000000001", "accepted"],
+    ]
+
+
 @pytest.mark.parametrize(
     ("tail", "kept"),
     [

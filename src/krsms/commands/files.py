@@ -663,26 +663,39 @@ def holds_results(path: Path) -> bool:
 
 def check_results_path(results_path: Path, recipients_path: Path, *, resume: bool) -> None:
     """Refuse a results file a send must not append to (:class:`BadFileError`): the recipients
-    file itself; without ``--resume``, one that already :func:`holds_results`; with
-    ``--resume``, one that does not exist; one whose suffix is neither ``.csv`` nor ``.jsonl``."""
+    file itself; one whose suffix is neither ``.csv`` nor ``.jsonl``; with ``--resume``, one
+    that does not exist; without, one another run is using or :func:`check_unclaimed` refuses.
+
+    Another run may claim the file after this check: :func:`check_unclaimed` again once
+    :func:`exclusive_use` holds it."""
     with _file_problems(results_path):
         exists = results_path.exists()
         if exists and results_path.samefile(recipients_path):
             raise BadFileError(results_path, "is the recipients file; choose another --results")
     if results_path.suffix.lower() not in RESULT_SUFFIXES:
         raise BadFileError(results_path, f"results are written as {' or '.join(RESULT_SUFFIXES)}: name the file so")
-    journal = journal_path(results_path)
-    if resume and not exists and not journal.exists():
+    if resume and not exists and not journal_path(results_path).exists():
         raise BadFileError(results_path, "does not exist, so there is nothing to resume (run without --resume)")
-    if not resume and journal.exists():
-        if _in_use(results_path):
-            raise BadFileError(results_path, IN_USE)
+    if not resume and journal_path(results_path).exists() and _in_use(results_path):
+        raise BadFileError(results_path, IN_USE)
+    check_unclaimed(results_path, resume=resume)
+
+
+def check_unclaimed(results_path: Path, *, resume: bool) -> None:
+    """Without ``--resume``, refuse (:class:`BadFileError`) a results file that another run
+    claimed: one it left a journal beside, or one that already :func:`holds_results`. Call it
+    while :func:`exclusive_use` holds the file, so that no run starting at the same moment
+    claims it between the check and the send."""
+    if resume:
+        return
+    journal = journal_path(results_path)
+    if journal.exists():
         raise BadFileError(
             results_path,
             f"a run that stopped with batches in flight left {journal.name}: add --resume "
             "to record them as unknown and continue, rather than send them again",
         )
-    if not resume and holds_results(results_path):
+    if holds_results(results_path):
         raise BadFileError(
             results_path, "already holds results: add --resume to continue that send, or choose another --results"
         )

@@ -19,6 +19,7 @@ from krsms.commands.files import (
     ResumeKey,
     SendJournal,
     already_settled,
+    check_unclaimed,
     exclusive_use,
     read_recipients,
     recipients_in,
@@ -173,11 +174,13 @@ async def send_file(
     after a crash records what was in flight as UNKNOWN instead of sending it again.
 
     The message is checked first (a past reservation, say), before any file is touched. The
-    results file is then held for this run alone (:func:`exclusive_use`), and a resume where a
-    settled row is no longer on its line of the recipients file (edited since?) is refused
-    rather than sending to those recipients again."""
+    results file is then held for this run alone (:func:`exclusive_use`) and checked again
+    (:func:`check_unclaimed`: a run started at the same moment may have sent to it since the
+    command's first check), and a resume where a settled row is no longer on its line of the
+    recipients file (edited since?) is refused rather than sending to those recipients again."""
     gateway.check_message(message)
     with exclusive_use(results_path):
+        check_unclaimed(results_path, resume=resume)  # a run started with this one may have sent first
         skip = await _settled_before(results_path, console) if resume else frozenset()
         total, skipped = await anyio.to_thread.run_sync(_count_rows, recipients_path, skip)
         if skipped < len(skip):
