@@ -33,6 +33,7 @@ from krsms.emulator.config import (
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from krsms.commands.files import NumberColumn
     from krsms.commands.send import Credentials
 
 app = typer.Typer(
@@ -185,6 +186,7 @@ _FLAGS = {
     "advertisement": "--advertisement",
     "max_concurrency": "--max-concurrency",
     "requests_per_second": "--requests-per-second",
+    "number_column": "--number-column",
     "access_key": "--access-key (KRSMS_SENS_ACCESS_KEY)",
     "service_id": "--service-id (KRSMS_SENS_SERVICE_ID)",
     "app_key": "--app-key (KRSMS_NHN_APP_KEY)",
@@ -223,6 +225,16 @@ def _check_unused_columns(console: Console, text: str, columns: list[str]) -> No
     console.print(Text(f"note: columns {', '.join(columns)} are not sent (they fill NHN template placeholders)"))
 
 
+def _number_column_note(column: NumberColumn) -> str:
+    """Which column the numbers are read from, and which others were passed over for it."""
+    if not column.passed_over:
+        return f"number column: {column.name}"
+    return (
+        f"number column: {column.name}, a mobile number column, rather than {', '.join(column.passed_over)} "
+        "(--number-column chooses another)"
+    )
+
+
 def _credentials(provider: str, *, required: bool, **keys: str | None) -> Credentials:
     """The provider's credentials; a usage error naming what is missing (never its value)."""
     from krsms.commands.send import PROVIDERS, Credentials
@@ -248,6 +260,9 @@ def send(
     text: str = typer.Option("", help="Message text (rows may carry their own in a 'text' column)."),
     subject: str | None = typer.Option(None, help="Subject of LMS/MMS."),
     template_id: str | None = typer.Option(None, help="NHN template id (other CSV columns are its parameters)."),
+    number_column: str | None = typer.Option(
+        None, help="The CSV column of the numbers, when several are named as one (전화번호 and 연락처, say)."
+    ),
     advertisement: bool = typer.Option(False, "--advertisement", help="Send as an advertisement."),
     reserve_at: datetime | None = typer.Option(
         None, formats=RESERVE_AT_FORMATS, help="Reserve for this Asia/Seoul time (YYYY-MM-DD HH:MM)."
@@ -268,6 +283,7 @@ def send(
 ) -> None:
     """Bulk send from a file, with a progress bar and a crash-safe results file."""
     from rich.console import Console
+    from rich.text import Text
 
     from krsms.commands import files
     from krsms.commands import send as sending
@@ -306,10 +322,16 @@ def send(
             placeholder_keys=dry_run,
         ) as gateway:
             if dry_run:
-                plan = await sending.dry_run(gateway, message, recipients_file, console)
+                plan = await sending.dry_run(gateway, message, recipients_file, console, number_column=number_column)
                 return 0 if not plan.invalid_count else 1
             progress = await sending.send_file(
-                gateway, message, recipients_path=recipients_file, results_path=results, resume=resume, console=console
+                gateway,
+                message,
+                recipients_path=recipients_file,
+                results_path=results,
+                resume=resume,
+                console=console,
+                number_column=number_column,
             )
             console.print(sending.summary(progress, provider=provider, results_path=results))
             if sending.stopped_by_fatal_error(progress):
@@ -318,12 +340,15 @@ def send(
 
     try:
         files.check_recipients_path(recipients_file)
+        numbers = files.number_column(recipients_file, number_column)
+        if numbers is not None:
+            console.print(Text(_number_column_note(numbers)), soft_wrap=True)
         if not text and template_id is None and not files.carries_text(recipients_file):
             _print_error(f"--text is required: {recipients_file} has no 'text' column (or use --template-id)")
             raise typer.Exit(2)
         if template_id is None:
-            _check_unused_columns(console, text, files.parameter_columns(recipients_file))
-        if not files.has_recipients(recipients_file):
+            _check_unused_columns(console, text, files.parameter_columns(recipients_file, number_column=number_column))
+        if not files.has_recipients(recipients_file, number_column=number_column):
             _note(f"warning: {recipients_file} has no recipients; nothing to send")
             raise typer.Exit(1)
         if not dry_run:

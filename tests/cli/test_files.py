@@ -23,6 +23,7 @@ from krsms.commands.files import (
     check_results_path,
     exclusive_use,
     journal_path,
+    number_column,
     read_recipients,
     recipients_in,
     recover_in_flight,
@@ -78,13 +79,57 @@ def test_a_csv_without_a_number_column_is_refused_naming_the_accepted_names(tmp_
     assert "(its columns: name, tel)" in str(refused.value)
 
 
-@pytest.mark.parametrize("column", ["전화번호", "휴대폰 번호", "연락처", "Phone Number", "MOBILE", "phone-number"])
+@pytest.mark.parametrize(
+    "column", ["전화번호", "휴대폰 번호", "연락처", "Phone Number", "MOBILE", "phone-number", "휴대전화", "HP", "hp"]
+)
 def test_the_number_column_may_have_a_korean_or_spaced_name(tmp_path: Path, column: str) -> None:
     path = tmp_path / "numbers.csv"
     path.write_text(f"이름,{column}\n철수,010-1234-5678\n", encoding="utf-8")
     [recipient] = recipients_in(path, template_parameters=True)
     assert recipient.number == "010-1234-5678"
     assert recipient.template_parameters == {"이름": "철수"}
+
+
+def test_a_mobile_number_column_is_chosen_over_a_landline_one(tmp_path: Path) -> None:
+    """A common Korean customer export: a landline 전화번호 before the 휴대폰번호."""
+    path = tmp_path / "customers.csv"
+    path.write_text("이름,전화번호,휴대폰번호\n홍길동,02-1234-5678,010-1111-2222\n", encoding="utf-8")
+    assert number_column(path) == ("휴대폰번호", ["전화번호"])
+    [recipient] = recipients_in(path, template_parameters=True)
+    assert recipient == Recipient(
+        number="010-1111-2222", template_parameters={"이름": "홍길동", "전화번호": "02-1234-5678"}, reference="2"
+    )
+    [recipient] = recipients_in(path, template_parameters=False, number_column="전화번호")
+    assert recipient.number == "02-1234-5678"
+
+
+@pytest.mark.parametrize("header", ["전화번호,연락처", "휴대폰,HP", "phone,휴대폰,핸드폰"])
+def test_several_number_columns_without_one_mobile_among_them_are_refused(tmp_path: Path, header: str) -> None:
+    path = tmp_path / "customers.csv"
+    path.write_text(f"{header}\n", encoding="utf-8")
+    for found in (lambda: number_column(path), lambda: list(recipients_in(path))):
+        with pytest.raises(ValidationError) as refused:
+            found()
+        assert str(refused.value) == (
+            f"recipients file: customers.csv has several number columns ({header.replace(',', ', ')}): "
+            "name the one to send to with --number-column"
+        )
+    column = header.split(",")[1]
+    assert number_column(path, column.lower()) == (column, [])
+
+
+def test_a_number_column_chosen_must_be_one_of_the_csv(tmp_path: Path) -> None:
+    path = tmp_path / "customers.csv"
+    path.write_text("이름,전화번호\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as refused:
+        number_column(path, "휴대폰")
+    assert str(refused.value) == "number_column: customers.csv has no column '휴대폰' (its columns: 이름, 전화번호)"
+    numbers = tmp_path / "numbers.txt"
+    numbers.write_text("01011112222\n", encoding="utf-8")
+    assert number_column(numbers) is None
+    with pytest.raises(ValidationError) as refused:
+        number_column(numbers, "휴대폰")
+    assert str(refused.value) == "number_column: numbers.txt is not a CSV file: it has one number a line"
 
 
 async def test_large_files_are_read_in_chunks_without_loss(tmp_path: Path) -> None:

@@ -283,7 +283,7 @@ def test_a_dry_run_lists_twenty_invalid_rows_and_counts_the_rest(tmp_path: Path)
 def test_an_interrupted_dry_run_says_nothing_was_sent(recipients: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from krsms.commands import send as sending
 
-    async def interrupted(*_: object) -> None:
+    async def interrupted(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(sending, "dry_run", interrupted)
@@ -317,6 +317,43 @@ def test_a_dry_run_counts_no_row_of_empty_cells_as_invalid(tmp_path: Path) -> No
     outcome = send(path, "--dry-run")
     assert outcome.exit_code == 0, outcome.output
     assert "│          2 │       0 │            1 │" in outcome.output
+
+
+def test_the_number_column_chosen_is_printed_and_an_ambiguous_one_refused(tmp_path: Path) -> None:
+    path = tmp_path / "customers.csv"
+    path.write_text("이름,전화번호,휴대폰번호\r\n홍길동,02-1234-5678,010-1111-2222\r\n", encoding="utf-8")
+    outcome = send(path, "--dry-run")
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.stdout.splitlines()[:2] == [
+        "number column: 휴대폰번호, a mobile number column, rather than 전화번호 (--number-column chooses another)",
+        "note: columns 이름, 전화번호 are not sent (they fill NHN template placeholders)",
+    ]
+    outcome = send(path, "--dry-run", "--number-column", "전화번호")
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.stdout.splitlines()[0] == "number column: 전화번호"
+
+    path.write_text("이름,전화번호,연락처\r\n홍길동,02-1234-5678,010-1111-2222\r\n", encoding="utf-8")
+    outcome = send(path, "--dry-run")
+    assert outcome.exit_code == 2, outcome.output
+    assert outcome.stderr == (
+        "error: recipients file: customers.csv has several number columns (전화번호, 연락처): "
+        "name the one to send to with --number-column\n"
+    )
+    assert outcome.stdout == ""
+    outcome = send(path, "--dry-run", "--number-column", "휴대폰")
+    assert outcome.exit_code == 2, outcome.output
+    assert outcome.stderr == (
+        "error: --number-column: customers.csv has no column '휴대폰' (its columns: 이름, 전화번호, 연락처)\n"
+    )
+
+
+def test_a_csv_without_a_number_column_is_refused_before_its_columns_are_described(tmp_path: Path) -> None:
+    path = tmp_path / "customers.csv"
+    path.write_text("이름,tel\r\n홍길동,010-1111-2222\r\n", encoding="utf-8")
+    outcome = send(path, "--dry-run")
+    assert outcome.exit_code == 2, outcome.output
+    assert outcome.stdout == ""
+    assert outcome.stderr.startswith("error: recipients file: customers.csv has no number column: name it one of ")
 
 
 def test_a_blank_text_is_fine_when_every_row_brings_its_own(tmp_path: Path) -> None:

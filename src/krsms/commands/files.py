@@ -42,12 +42,18 @@ from krsms.errors import KrSmsError, ValidationError
 from krsms.gateway import Recipient, RecipientOutcome, SendStatus
 from krsms.text import normalize_number, without_separators
 
+MOBILE_NUMBER_COLUMNS = (
+    "mobile", "mobile_number", "HP", "휴대폰", "휴대폰번호", "핸드폰", "핸드폰번호", "휴대전화", "휴대전화번호",
+)  # fmt: skip
+"""Names of a mobile number column: one of them wins over other :data:`NUMBER_COLUMNS`."""
 NUMBER_COLUMNS = (
-    "number", "phone", "phone_number", "mobile", "recipient", "to",
-    "전화번호", "휴대폰", "휴대폰번호", "핸드폰", "핸드폰번호", "연락처", "수신번호", "수신자번호",
+    "number", "phone", "phone_number", "recipient", "to", "전화번호", "연락처", "수신번호", "수신자번호",
+    *MOBILE_NUMBER_COLUMNS,
 )  # fmt: skip
 """CSV header names accepted for the phone number column, whatever their case, spaces,
-``_`` or ``-`` (``Phone Number``, ``휴대폰 번호``); the first match wins."""
+``_`` or ``-`` (``Phone Number``, ``휴대폰 번호``). When several columns have such names, the
+one mobile column among them is chosen (a customer export lists a landline ``전화번호``
+beside the ``휴대폰번호``); with no single mobile column, ``--number-column`` must say which."""
 TEXT_COLUMN = "text"
 SUBJECT_COLUMN = "subject"
 RESULT_FIELDS = ("reference", "number", "status", "request_id", "code", "detail")
@@ -138,7 +144,7 @@ def _recipients_from_text(path: Path) -> Iterator[Recipient]:
                 yield Recipient(number=number, reference=str(line_number))
 
 
-def _recipients_from_csv(path: Path, *, template_parameters: bool) -> Iterator[Recipient]:
+def _recipients_from_csv(path: Path, *, template_parameters: bool, number_column: str | None) -> Iterator[Recipient]:
     with _file_problems(path), path.open(encoding="utf-8-sig", newline="") as handle:
         # Strict: a quote opened and never closed must not swallow the rest of the file into
         # one recipient's text (the other rows unsent, their data sent to that recipient).
@@ -147,15 +153,7 @@ def _recipients_from_csv(path: Path, *, template_parameters: bool) -> Iterator[R
         if first_row is None:
             return  # an empty file: no header, no recipients
         header = _header_names(path, first_row)
-        number_column, text_column, subject_column, parameter_names = _columns(header)
-        if number_column is None:
-            raise ValidationError(
-                "recipients file",
-                f"{path.name} has no number column: name it one of {', '.join(NUMBER_COLUMNS)} "
-                f"(its columns: {', '.join(header)})",
-                limit=f"one of {', '.join(NUMBER_COLUMNS)}",
-                value=",".join(header),
-            )
+        numbers, text_column, subject_column, parameter_names = _columns(path, header, number_column)
         lines_read = reader.line_num
         while True:
             try:
@@ -174,7 +172,7 @@ def _recipients_from_csv(path: Path, *, template_parameters: bool) -> Iterator[R
             # An empty cell fills its placeholder with nothing, never leaves ##name## in the text.
             parameters = {name: row.get(name, "") for name in parameter_names} if template_parameters else {}
             yield Recipient(
-                number=row.get(number_column, ""),
+                number=row.get(numbers, ""),
                 text=_value(row, text_column),
                 subject=_value(row, subject_column),
                 template_parameters=parameters or None,
@@ -185,18 +183,61 @@ def _recipients_from_csv(path: Path, *, template_parameters: bool) -> Iterator[R
 class _Columns(NamedTuple):
     """What each column of a recipients CSV is for."""
 
-    number: str | None
+    number: str
     text: str | None
     subject: str | None
     parameters: list[str]
     """The rest: template parameters."""
 
 
-def _columns(header: list[str]) -> _Columns:
+def _columns(path: Path, header: list[str], number_column: str | None) -> _Columns:
     """The number, text and subject columns of a header, and the rest."""
-    number = next((name for name in header if _column_key(name) in _NUMBER_KEYS), None)
+    number = _number_column(path, header, number_column).name
     text, subject = _column(header, TEXT_COLUMN), _column(header, SUBJECT_COLUMN)
     return _Columns(number, text, subject, [name for name in header if name not in (number, text, subject)])
+
+
+class NumberColumn(NamedTuple):
+    """The column of a recipients CSV that holds the numbers, and why."""
+
+    name: str
+    passed_over: list[str]
+    """Other columns whose names are number column names, not chosen."""
+
+
+def _number_column(path: Path, header: list[str], chosen: str | None) -> NumberColumn:
+    """The column ``chosen`` (``--number-column``, matched like :data:`NUMBER_COLUMNS`), or the
+    header's column named as a number column: the only one, or the only mobile one among
+    several. Anything else raises :class:`ValidationError`."""
+    if chosen is not None:
+        named = [name for name in header if _column_key(name) == _column_key(chosen)]
+        if len(named) != 1:
+            raise ValidationError(
+                "number_column",
+                f"{path.name} has {'no' if not named else 'more than one'} column {chosen!r} "
+                f"(its columns: {', '.join(header)})",
+                value=chosen,
+            )
+        return NumberColumn(named[0], [])
+    found = [name for name in header if _column_key(name) in _NUMBER_KEYS]
+    mobile = [name for name in found if _column_key(name) in _MOBILE_NUMBER_KEYS]
+    if len(found) == 1 or len(mobile) == 1:
+        name = found[0] if len(found) == 1 else mobile[0]
+        return NumberColumn(name, [other for other in found if other != name])
+    if not found:
+        raise ValidationError(
+            "recipients file",
+            f"{path.name} has no number column: name it one of {', '.join(NUMBER_COLUMNS)} "
+            f"(its columns: {', '.join(header)})",
+            limit=f"one of {', '.join(NUMBER_COLUMNS)}",
+            value=",".join(header),
+        )
+    raise ValidationError(
+        "recipients file",
+        f"{path.name} has several number columns ({', '.join(found)}): name the one to send to with --number-column",
+        limit="one number column",
+        value=",".join(found),
+    )
 
 
 def _column_key(name: str) -> str:
@@ -205,6 +246,7 @@ def _column_key(name: str) -> str:
 
 
 _NUMBER_KEYS = frozenset(_column_key(name) for name in NUMBER_COLUMNS)
+_MOBILE_NUMBER_KEYS = frozenset(_column_key(name) for name in MOBILE_NUMBER_COLUMNS)
 
 
 def _column(header: list[str], name: str) -> str | None:
@@ -217,13 +259,16 @@ def _value(row: Mapping[str, str], column: str | None) -> str | None:
     return (row.get(column) or None) if column else None
 
 
-def recipients_in(path: Path, *, template_parameters: bool = True) -> Iterator[Recipient]:
+def recipients_in(
+    path: Path, *, template_parameters: bool = True, number_column: str | None = None
+) -> Iterator[Recipient]:
     """Recipients of a ``.csv`` file (header with a number column; ``text``, ``subject`` and,
     if ``template_parameters``, any other columns as template parameters) or a text file of
     one number per line. Each recipient's ``reference`` is the line of the file its row
-    starts on."""
+    starts on. ``number_column`` names a CSV's number column (``--number-column``); without
+    it, the column is found by its name (:data:`NUMBER_COLUMNS`)."""
     if _is_csv(path):
-        return _recipients_from_csv(path, template_parameters=template_parameters)
+        return _recipients_from_csv(path, template_parameters=template_parameters, number_column=number_column)
     return _recipients_from_text(path)
 
 
@@ -271,14 +316,27 @@ def carries_text(path: Path) -> bool:
     return _column(_header(path), TEXT_COLUMN) is not None
 
 
-def parameter_columns(path: Path) -> list[str]:
+def number_column(path: Path, chosen: str | None = None) -> NumberColumn | None:
+    """A CSV file's number column: ``chosen`` (``--number-column``), or the one found by its
+    name (:data:`NUMBER_COLUMNS`); :class:`ValidationError` when there is none, or no one.
+    None for a text file (or an empty CSV), which has no columns."""
+    header = _header(path)
+    if not header:
+        if chosen is not None and not _is_csv(path):
+            raise ValidationError("number_column", f"{path.name} is not a CSV file: it has one number a line")
+        return None
+    return _number_column(path, header, chosen)
+
+
+def parameter_columns(path: Path, *, number_column: str | None = None) -> list[str]:
     """The CSV columns that are neither number, text nor subject: template parameters."""
-    return _columns(_header(path)).parameters
+    header = _header(path)
+    return _columns(path, header, number_column).parameters if header else []
 
 
-def has_recipients(path: Path) -> bool:
+def has_recipients(path: Path, *, number_column: str | None = None) -> bool:
     """Whether the file holds at least one recipient (not empty, not just a header)."""
-    return next(recipients_in(path), None) is not None
+    return next(recipients_in(path, number_column=number_column), None) is not None
 
 
 def resume_key(reference: str | None, number: str) -> ResumeKey | None:
@@ -298,15 +356,20 @@ def already_settled(recipient: Recipient, settled: frozenset[ResumeKey]) -> bool
 
 
 async def read_recipients(
-    path: Path, *, skip: frozenset[ResumeKey] = frozenset(), template_parameters: bool = True
+    path: Path,
+    *,
+    skip: frozenset[ResumeKey] = frozenset(),
+    template_parameters: bool = True,
+    number_column: str | None = None,
 ) -> AsyncIterator[Recipient]:
     """:func:`recipients_in` read in a worker thread, minus those :func:`already_settled` in
     ``skip`` (see :func:`settled_recipients`).
 
     ``template_parameters``: whether CSV columns other than number, text and subject become
     each recipient's template parameters; pass ``message.template_id is not None``, as a
-    recipient with parameters but no template is refused."""
-    rows = recipients_in(path, template_parameters=template_parameters)
+    recipient with parameters but no template is refused. ``number_column``: as for
+    :func:`recipients_in`."""
+    rows = recipients_in(path, template_parameters=template_parameters, number_column=number_column)
     while True:
         chunk = await anyio.to_thread.run_sync(_take, rows, _ROWS_PER_READ)
         for recipient in chunk:

@@ -97,10 +97,10 @@ def make_gateway(
     )
 
 
-def _count_rows(path: Path, skip: frozenset[ResumeKey]) -> tuple[int, int]:
+def _count_rows(path: Path, skip: frozenset[ResumeKey], number_column: str | None) -> tuple[int, int]:
     """Recipients of the file to send, and those ``--resume`` skips."""
     skipped = sent = 0
-    for recipient in recipients_in(path):
+    for recipient in recipients_in(path, number_column=number_column):
         if already_settled(recipient, skip):
             skipped += 1
         else:
@@ -132,13 +132,23 @@ class _DuplicateCounter:
             self._seen.add(normalised)
 
 
-async def dry_run(gateway: BatchingGateway, message: Message, recipients_path: Path, console: Console) -> SendPlan:
-    """Validate and batch the file without sending; print what a send would do."""
+async def dry_run(
+    gateway: BatchingGateway,
+    message: Message,
+    recipients_path: Path,
+    console: Console,
+    *,
+    number_column: str | None = None,
+) -> SendPlan:
+    """Validate and batch the file without sending; print what a send would do.
+    ``number_column``: the CSV's number column if given (``--number-column``)."""
     counter = _DuplicateCounter()
-    with_parameters = message.template_id is not None
+    recipients = read_recipients(
+        recipients_path, template_parameters=message.template_id is not None, number_column=number_column
+    )
     plan = await gateway.plan(
         message,
-        counter.watch(read_recipients(recipients_path, template_parameters=with_parameters)),
+        counter.watch(recipients),
         max_invalid=SHOWN_INVALID,
     )
     table = Table(title=f"Dry run: {gateway.provider.upper()} ({gateway.batch_size} recipients a request)")
@@ -167,11 +177,13 @@ async def send_file(
     results_path: Path,
     resume: bool,
     console: Console,
+    number_column: str | None = None,
 ) -> SendProgress:
     """Stream the file through ``gateway``, appending each batch's outcomes to the results
     file as it settles; on Ctrl-C the batches settled by the cancellation are written too.
     Each batch is noted in a :class:`SendJournal` before it is sent, so that ``--resume``
     after a crash records what was in flight as UNKNOWN instead of sending it again.
+    ``number_column``: the CSV's number column if given (``--number-column``).
 
     The message is checked first (a past reservation, say), before any file is touched. The
     results file is then held for this run alone (:func:`exclusive_use`) and checked again
@@ -182,7 +194,7 @@ async def send_file(
     with exclusive_use(results_path):
         check_unclaimed(results_path, resume=resume)  # a run started with this one may have sent first
         skip = await _settled_before(results_path, console) if resume else frozenset()
-        total, skipped = await anyio.to_thread.run_sync(_count_rows, recipients_path, skip)
+        total, skipped = await anyio.to_thread.run_sync(_count_rows, recipients_path, skip, number_column)
         if skipped < len(skip):
             # Rows are tied to lines: a line added or removed moves every later recipient, and
             # resuming would send to all of those again.
@@ -219,7 +231,10 @@ async def send_file(
 
                 try:
                     recipients = read_recipients(
-                        recipients_path, skip=skip, template_parameters=message.template_id is not None
+                        recipients_path,
+                        skip=skip,
+                        template_parameters=message.template_id is not None,
+                        number_column=number_column,
                     )
                     stream = gateway.send_stream(message, recipients, progress=progress)
                     async with aclosing(stream) as reports:
