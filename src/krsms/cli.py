@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
     from krsms.commands.files import NumberColumn
     from krsms.commands.send import Credentials
+    from krsms.fanout import BatchingGateway
 
 app = typer.Typer(
     name="krsms",
@@ -259,7 +260,9 @@ def send(
     sender: str = typer.Option(..., help="Registered sender number."),
     text: str = typer.Option("", help="Message text (rows may carry their own in a 'text' column)."),
     subject: str | None = typer.Option(None, help="Subject of LMS/MMS."),
-    template_id: str | None = typer.Option(None, help="NHN template id (other CSV columns are its parameters)."),
+    template_id: str | None = typer.Option(
+        None, help="NHN template id: other CSV columns fill its ##key## placeholders, one column per key."
+    ),
     number_column: str | None = typer.Option(
         None, help="The CSV column of the numbers, when several are named as one (전화번호 and 연락처, say)."
     ),
@@ -312,6 +315,19 @@ def send(
 
     received: list[signal.Signals] = []
 
+    async def check_template_columns(gateway: BatchingGateway, template_id: str) -> None:
+        # A dry run may have no app key to look the template up with.
+        if dry_run and provider == "nhn" and not credentials.app_key:
+            _note(f"warning: the placeholders of template {template_id} are not checked without --app-key")
+            return
+        placeholders = await sending.template_placeholders(gateway, template_id)
+        if placeholders is None:
+            return
+        columns = files.parameter_columns(recipients_file, number_column=number_column)
+        unused = sending.columns_for_template(template_id, placeholders, columns, recipients_file)
+        if unused:
+            _note(f"warning: template {template_id} does not use columns {', '.join(unused)}; they fill nothing")
+
     async def run() -> int:
         stop_on_signals(received)
         async with sending.make_gateway(
@@ -321,6 +337,8 @@ def send(
             requests_per_second=requests_per_second,
             placeholder_keys=dry_run,
         ) as gateway:
+            if template_id is not None:
+                await check_template_columns(gateway, template_id)
             if dry_run:
                 plan = await sending.dry_run(gateway, message, recipients_file, console, number_column=number_column)
                 return 0 if not plan.invalid_count else 1

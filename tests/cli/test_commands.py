@@ -29,6 +29,8 @@ from krsms.emulator import (
     EmulatorServer,
     Faults,
 )
+from krsms.nhn import NhnClient
+from krsms.nhn.models import TemplateCreate
 from krsms.testing import sens_gateway_for
 
 SENS_ENV = {
@@ -320,6 +322,50 @@ def test_resume_after_a_spreadsheet_dropped_the_leading_zeros_skips_the_settled(
         "recipients again; restore the file, or send the rest with a new --results"
     )
     assert len(server.ledger) == 3
+
+
+def register_template(server: EmulatorServer, template_id: str, body: str) -> None:
+    async def register() -> None:
+        async with NhnClient(app_key=DEMO_NHN_APP_KEY, base_url=server.base_url) as client:
+            template = TemplateCreate(
+                category_id=1, template_id=template_id, template_name="쿠폰", send_no="15446859", send_type="0",
+                body=body, use_yn=True,
+            )  # fmt: skip
+            await client.create_template(template)
+
+    asyncio.run(register())
+
+
+def test_a_template_placeholder_without_a_column_is_refused_before_sending(
+    tmp_path: Path, server: EmulatorServer
+) -> None:
+    register_template(server, "coupon", "##name##님, 쿠폰 ##code##")
+    recipients = tmp_path / "customers.csv"
+    recipients.write_text("휴대폰번호,name,coupon\r\n010-1111-0001,홍길동,A1\r\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    command = ["send", str(recipients), "--provider", "nhn", "--sender", "15446859", "--template-id", "coupon",
+               "--base-url", server.base_url, "--results", str(results)]  # fmt: skip
+    refusal = (
+        "error: --template-id: template coupon has ##code##, but customers.csv has no column named so (its "
+        "parameter columns: name, coupon); every recipient would get the placeholder as it is: name a column "
+        "after each placeholder\n"
+    )
+    for dry_run in ([], ["--dry-run"]):
+        outcome = runner.invoke(app, [*command, *dry_run], env={**NHN_ENV, "COLUMNS": "300"})
+        assert outcome.exit_code == 2, outcome.output
+        assert outcome.stderr == refusal
+    assert not results.exists()
+    assert len(server.ledger) == 0
+
+    outcome = runner.invoke(app, [*command, "--dry-run"], env={"COLUMNS": "300"})  # no app key to look it up
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.stderr == "warning: the placeholders of template coupon are not checked without --app-key\n"
+
+    recipients.write_text("휴대폰번호,name,code,grade\r\n010-1111-0001,홍길동,A1,VIP\r\n", encoding="utf-8")
+    outcome = runner.invoke(app, command, env={**NHN_ENV, "COLUMNS": "300"})
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.stderr == "warning: template coupon does not use columns grade; they fill nothing\n"
+    assert [delivery.text for delivery in server.ledger] == ["홍길동님, 쿠폰 A1"]
 
 
 @pytest.mark.parametrize(("provider", "env"), [("sens", SENS_ENV), ("nhn", NHN_ENV)])

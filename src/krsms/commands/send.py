@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import aclosing
 from pathlib import Path
@@ -95,6 +96,42 @@ def make_gateway(
         requests_per_second=requests_per_second,
         drain_timeout=DRAIN_SECONDS,
     )
+
+
+TEMPLATE_PLACEHOLDER = re.compile(r"##([^#\r\n]+?)##")
+"""A ``##key##`` placeholder of an NHN template, filled by the recipient's CSV column ``key``."""
+
+
+async def template_placeholders(gateway: BatchingGateway, template_id: str) -> list[str] | None:
+    """The keys of the template's ``##key##`` placeholders (title and body), in order, looked
+    up from the provider (NHN N26: a read, nothing is sent); None for a provider without
+    templates (SENS)."""
+    from krsms.nhn import NhnGateway
+
+    if not isinstance(gateway, NhnGateway):
+        return None
+    template = await gateway.client.get_template(template_id)
+    texts = (template.title or "", template.body or "")
+    return list(dict.fromkeys(key for text in texts for key in TEMPLATE_PLACEHOLDER.findall(text)))
+
+
+def columns_for_template(
+    template_id: str, placeholders: list[str], columns: list[str], recipients_path: Path
+) -> list[str]:
+    """Refuse (:class:`ValidationError` of ``template_id``) recipients whose CSV has no column
+    for a placeholder of the template: it would be sent as it is, ``##key##`` and all.
+    Returns the columns the template never uses."""
+    missing = [key for key in placeholders if key not in columns]
+    if missing:
+        names = ", ".join(f"##{key}##" for key in missing)
+        raise ValidationError(
+            "template_id",
+            f"template {template_id} has {names}, but {recipients_path.name} has no column named so "
+            f"(its parameter columns: {', '.join(columns) or 'none'}); every recipient would get the placeholder "
+            "as it is: name a column after each placeholder",
+            value=template_id,
+        )
+    return [column for column in columns if column not in placeholders]
 
 
 def _count_rows(path: Path, skip: frozenset[ResumeKey], number_column: str | None) -> tuple[int, int]:
