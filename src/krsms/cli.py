@@ -342,19 +342,28 @@ def send(
             if dry_run:
                 plan = await sending.dry_run(gateway, message, recipients_file, console, number_column=number_column)
                 return 0 if not plan.invalid_count else 1
-            progress = await sending.send_file(
-                gateway,
-                message,
-                recipients_path=recipients_file,
-                results_path=results,
-                resume=resume,
-                console=console,
-                number_column=number_column,
-            )
-            console.print(sending.summary(progress, provider=provider, results_path=results))
-            if sending.stopped_by_fatal_error(progress):
-                _print_error(f"{progress.error}; once fixed, run again with --resume to send the rest")
-            return sending.exit_code(progress)
+            record = sending.FileSend()
+            try:
+                await sending.send_file(
+                    gateway,
+                    message,
+                    recipients_path=recipients_file,
+                    results_path=results,
+                    resume=resume,
+                    console=console,
+                    number_column=number_column,
+                    record=record,
+                )
+            finally:  # finished, interrupted or stopped by an error: say what was done
+                if record.progress is not None:
+                    console.print(sending.summary(record, provider=provider, results_path=results))
+            fatal = sending.fatal_error(record)
+            if fatal is not None:
+                _print_error(f"{fatal}; once fixed, run again with --resume to send the rest")
+            nothing_sent = sending.nothing_sent(record)
+            if nothing_sent is not None:
+                _print_error(f"{nothing_sent}; once fixed, run again with --resume")
+            return sending.exit_code(record)
 
     try:
         files.check_recipients_path(recipients_file)

@@ -26,6 +26,7 @@ SENS_ENV = {
 }
 NOWHERE = "http://127.0.0.1:9"
 """No server: every refusal here comes before any request."""
+RESULTS_HEADER = "reference,number,status,request_id,code,detail\r\n"
 runner = CliRunner()
 
 
@@ -354,6 +355,35 @@ def test_a_csv_without_a_number_column_is_refused_before_its_columns_are_describ
     assert outcome.exit_code == 2, outcome.output
     assert outcome.stdout == ""
     assert outcome.stderr.startswith("error: recipients file: customers.csv has no number column: name it one of ")
+
+
+def test_recipients_recovered_as_unknown_are_counted_and_fail_the_run(tmp_path: Path, recipients: Path) -> None:
+    """A killed run's batch in flight is recorded unknown by --resume: not "all accepted"."""
+    results = tmp_path / "results.csv"
+    results.write_text(RESULTS_HEADER + "1,01010000001,accepted,r1,,\r\n", encoding="utf-8")
+    journal = tmp_path / "results.csv.sending"
+    journal.write_text('{"results_size": 0}\n{"reference": "2", "number": "01010000002"}\n', encoding="utf-8")
+    outcome = send(recipients, "--results", str(results), "--resume")
+    assert outcome.exit_code == 1, outcome.output
+    lines = outcome.stdout.splitlines()
+    assert lines[:2] == [
+        "recovered: 1 recipients in flight when the last run stopped, recorded as unknown",
+        f"resuming: 2 recipients already settled in {results}",
+    ]
+    # accepted, rejected, unknown, not sent, requests: this run sent nothing, and recovered one
+    assert next(line for line in lines if line.startswith("│")).startswith(
+        "│        0 │        0 │       1 │        0 │        0 │"
+    )
+    assert "; 1 unknown were in flight when the last run stopped" in " ".join(outcome.stdout.split())  # the caption
+    assert outcome.stderr == ""
+
+
+def test_a_provider_never_reached_is_one_error_line(tmp_path: Path, recipients: Path) -> None:
+    outcome = send(recipients, "--results", str(tmp_path / "results.csv"))
+    assert outcome.exit_code == 1, outcome.output
+    [error] = outcome.stderr.splitlines()
+    assert error.startswith(f"error: nothing was sent: POST {NOWHERE}/sms/v2/services/")
+    assert error.endswith("; once fixed, run again with --resume")
 
 
 def test_a_blank_text_is_fine_when_every_row_brings_its_own(tmp_path: Path) -> None:
