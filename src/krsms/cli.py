@@ -7,6 +7,7 @@ from flags or environment variables and are never echoed.
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import signal
 import sys
@@ -63,13 +64,47 @@ def _print_version(asked: bool) -> None:
         raise typer.Exit()
 
 
+class _StderrLog(logging.Handler):
+    """krsms's log records as ``<level>: <message>`` lines on the current ``sys.stderr``."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(f"{record.levelname.lower()}: {record.getMessage()}\n")
+        except Exception:  # logging's own contract: report it, never raise
+            self.handleError(record)
+
+
+_LOG_LEVELS = {0: logging.CRITICAL + 1, 1: logging.WARNING}
+"""What ``--verbose`` shows of krsms's log: nothing, warnings (``-v``), everything (``-vv``)."""
+
+
+def _show_log(verbosity: int) -> None:
+    """Give krsms's logger this command's handler (replacing an earlier one). Without
+    ``-v`` it shows nothing: the command says itself what went wrong, and Python's last-resort
+    handler would print each warning again, unformatted, among the command's lines."""
+    krsms_logger = logging.getLogger("krsms")
+    for handler in [handler for handler in krsms_logger.handlers if isinstance(handler, _StderrLog)]:
+        krsms_logger.removeHandler(handler)
+    krsms_logger.addHandler(_StderrLog(_LOG_LEVELS.get(verbosity, logging.DEBUG)))
+    if verbosity > 1:
+        krsms_logger.setLevel(logging.DEBUG)
+
+
 @app.callback()
 def _root(
     version: bool = typer.Option(
         False, "--version", callback=_print_version, is_eager=True, help="Show the version and exit."
     ),
+    verbose: int = typer.Option(
+        0,
+        "--verbose",
+        "-v",
+        count=True,
+        help="Show krsms's log on stderr: -v its warnings (retries, stops), -vv everything (each batch).",
+    ),
 ) -> None:
     """krsms: send SMS through NCP SENS and NHN Cloud, or run the local emulator."""
+    _show_log(verbose)
 
 
 @app.command()

@@ -176,6 +176,32 @@ def test_resume_after_an_interrupted_run_sends_each_recipient_once(
     assert len(delivered) == len(set(delivered)) == 3000  # nobody sent twice
 
 
+def test_the_log_is_shown_only_with_verbose(tmp_path: Path) -> None:
+    """Without -v, no unformatted line of Python's last-resort log handler repeats the error."""
+    recipients = numbers_file(tmp_path, 2)
+    messages = f"http://127.0.0.1:9/sms/v2/services/{DEMO_SENS_SERVICE_ID}/messages"
+
+    def send_to_nowhere(*options: str, results: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "krsms.cli", *options, "send", str(recipients), "--provider", "sens",
+                   "--sender", "0212345678", "--text", "안녕", "--base-url", "http://127.0.0.1:9",
+                   "--results", str(tmp_path / results)]  # fmt: skip
+        return subprocess.run(command, env={**os.environ, **SENS_ENV}, capture_output=True, text=True, timeout=60)
+
+    quiet = send_to_nowhere(results="quiet.csv")
+    assert quiet.returncode == 1, quiet.stderr
+    [error] = quiet.stderr.splitlines()
+    assert error.startswith(f"error: nothing was sent: POST {messages}: could not connect (ConnectError")
+
+    verbose = send_to_nowhere("-v", results="verbose.csv")
+    assert verbose.returncode == 1, verbose.stderr
+    *log, last = verbose.stderr.splitlines()
+    assert [line.split(" in ")[0] for line in log] == [
+        f"warning: POST {messages} failed (ConnectError); retry 1 of 2",
+        f"warning: POST {messages} failed (ConnectError); retry 2 of 2",
+    ]
+    assert last == error
+
+
 def test_the_readme_demo_command_runs_and_exits_zero() -> None:
     """The README's first command: ``krsms demo``, the installed script, no credentials."""
     script = Path(sys.executable).with_name("krsms")
