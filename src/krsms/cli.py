@@ -107,15 +107,48 @@ def _root(
     _show_log(verbose)
 
 
+_IN_PS = "A key given as a flag shows in `ps` and in shell history: prefer the environment variable."
+"""Said of every option that takes a key."""
+
+
 @app.command()
 def emulator(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on (keep it on loopback)."),
     port: int = typer.Option(8888, min=1, max=65535, help="Port to listen on."),
-    sens_access_key: str = typer.Option(DEMO_SENS_ACCESS_KEY, help="SENS access key to accept.", show_default=False),
-    sens_secret_key: str = typer.Option(DEMO_SENS_SECRET_KEY, help="SENS secret key to verify.", show_default=False),
-    sens_service_id: str = typer.Option(DEMO_SENS_SERVICE_ID, help="SENS service id to serve."),
-    nhn_app_key: str = typer.Option(DEMO_NHN_APP_KEY, help="NHN appKey to accept.", show_default=False),
-    nhn_secret_key: str | None = typer.Option(None, help="Require this NHN X-Secret-Key.", show_default=False),
+    sens_access_key: str = typer.Option(
+        DEMO_SENS_ACCESS_KEY,
+        envvar="KRSMS_EMULATOR_SENS_ACCESS_KEY",
+        show_envvar=True,
+        help=f"SENS access key to accept (default: the demo key). {_IN_PS}",
+        show_default=False,
+    ),
+    sens_secret_key: str = typer.Option(
+        DEMO_SENS_SECRET_KEY,
+        envvar="KRSMS_EMULATOR_SENS_SECRET_KEY",
+        show_envvar=True,
+        help=f"SENS secret key to verify (default: the demo key). {_IN_PS}",
+        show_default=False,
+    ),
+    sens_service_id: str = typer.Option(
+        DEMO_SENS_SERVICE_ID,
+        envvar="KRSMS_EMULATOR_SENS_SERVICE_ID",
+        show_envvar=True,
+        help="SENS service id to serve.",
+    ),
+    nhn_app_key: str = typer.Option(
+        DEMO_NHN_APP_KEY,
+        envvar="KRSMS_EMULATOR_NHN_APP_KEY",
+        show_envvar=True,
+        help=f"NHN appKey to accept (default: the demo key). {_IN_PS}",
+        show_default=False,
+    ),
+    nhn_secret_key: str | None = typer.Option(
+        None,
+        envvar="KRSMS_EMULATOR_NHN_SECRET_KEY",
+        show_envvar=True,
+        help=f"Require this NHN X-Secret-Key. {_IN_PS}",
+        show_default=False,
+    ),
     latency: float = typer.Option(0.0, help="Seconds a send takes to be answered, processing included."),
     latency_jitter: float = typer.Option(0.0, help="Extra random seconds, up to this much."),
     rate_limit_rate: float = typer.Option(0.0, help="Share of sends answered 429."),
@@ -189,11 +222,23 @@ def demo(
 
 # Credential options shared by ``send`` and ``status``: flags or environment, never echoed.
 PROVIDER = typer.Option(..., help="sens or nhn.")
-ACCESS_KEY = typer.Option(None, envvar="KRSMS_SENS_ACCESS_KEY", show_envvar=True, show_default=False)
-SECRET_KEY = typer.Option(None, envvar="KRSMS_SENS_SECRET_KEY", show_envvar=True, show_default=False)
-SERVICE_ID = typer.Option(None, envvar="KRSMS_SENS_SERVICE_ID", show_envvar=True)
-APP_KEY = typer.Option(None, envvar="KRSMS_NHN_APP_KEY", show_envvar=True, show_default=False)
-NHN_SECRET_KEY = typer.Option(None, envvar="KRSMS_NHN_SECRET_KEY", show_envvar=True, show_default=False)
+ACCESS_KEY = typer.Option(
+    None, envvar="KRSMS_SENS_ACCESS_KEY", show_envvar=True, show_default=False, help=f"SENS access key. {_IN_PS}"
+)
+SECRET_KEY = typer.Option(
+    None, envvar="KRSMS_SENS_SECRET_KEY", show_envvar=True, show_default=False, help=f"SENS secret key. {_IN_PS}"
+)
+SERVICE_ID = typer.Option(None, envvar="KRSMS_SENS_SERVICE_ID", show_envvar=True, help="SENS service id.")
+APP_KEY = typer.Option(
+    None, envvar="KRSMS_NHN_APP_KEY", show_envvar=True, show_default=False, help=f"NHN appKey. {_IN_PS}"
+)
+NHN_SECRET_KEY = typer.Option(
+    None,
+    envvar="KRSMS_NHN_SECRET_KEY",
+    show_envvar=True,
+    show_default=False,
+    help=f"NHN X-Secret-Key, if the project requires one. {_IN_PS}",
+)
 
 
 def _print_error(error: object, *, provider: str | None = None) -> None:

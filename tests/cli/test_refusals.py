@@ -12,12 +12,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import typer
+import typer.core
 from click.testing import Result
 from typer.testing import CliRunner
 
 from krsms import cli
 from krsms.cli import app
-from krsms.emulator import DEMO_SENS_ACCESS_KEY, DEMO_SENS_SECRET_KEY, DEMO_SENS_SERVICE_ID
+from krsms.emulator import DEMO_SENS_ACCESS_KEY, DEMO_SENS_SECRET_KEY, DEMO_SENS_SERVICE_ID, EmulatorConfig
 
 SENS_ENV = {
     "KRSMS_SENS_ACCESS_KEY": DEMO_SENS_ACCESS_KEY,
@@ -188,6 +189,58 @@ def test_tracebacks_never_show_local_variables(monkeypatch: pytest.MonkeyPatch) 
     spec.loader.exec_module(fresh)
     assert isinstance(fresh.app, OldTyper)
     assert fresh.app.pretty_exceptions_show_locals is False
+
+
+KEY_OPTIONS = {
+    "send": {"access_key": "KRSMS_SENS_ACCESS_KEY", "secret_key": "KRSMS_SENS_SECRET_KEY",
+             "app_key": "KRSMS_NHN_APP_KEY", "nhn_secret_key": "KRSMS_NHN_SECRET_KEY"},
+    "status": {"access_key": "KRSMS_SENS_ACCESS_KEY", "secret_key": "KRSMS_SENS_SECRET_KEY",
+               "app_key": "KRSMS_NHN_APP_KEY", "nhn_secret_key": "KRSMS_NHN_SECRET_KEY"},
+    "emulator": {"sens_access_key": "KRSMS_EMULATOR_SENS_ACCESS_KEY",
+                 "sens_secret_key": "KRSMS_EMULATOR_SENS_SECRET_KEY",
+                 "nhn_app_key": "KRSMS_EMULATOR_NHN_APP_KEY", "nhn_secret_key": "KRSMS_EMULATOR_NHN_SECRET_KEY"},
+}  # fmt: skip
+"""The options of each command that take a key, and their environment variables."""
+
+
+@pytest.mark.parametrize("command", sorted(KEY_OPTIONS))
+def test_every_key_option_has_an_environment_variable_and_says_a_flag_is_visible(command: str) -> None:
+    group = typer.main.get_command(app)
+    assert isinstance(group, typer.core.TyperGroup)
+    params = group.commands[command].params
+    options = {option.name: option for option in params if isinstance(option, typer.core.TyperOption)}
+    for name, envvar in KEY_OPTIONS[command].items():
+        assert options[name].envvar == envvar
+        assert options[name].help is not None
+        assert options[name].help.endswith(
+            "A key given as a flag shows in `ps` and in shell history: prefer the environment variable."
+        )
+
+
+def test_the_emulator_takes_its_keys_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    import krsms.emulator
+
+    configs: list[EmulatorConfig] = []
+    create_app = krsms.emulator.create_app
+
+    def recorded(config: EmulatorConfig) -> Any:
+        configs.append(config)
+        return create_app(config)
+
+    monkeypatch.setattr(krsms.emulator, "create_app", recorded)
+    monkeypatch.setattr(uvicorn, "run", lambda *_, **__: None)
+    keys = {"KRSMS_EMULATOR_SENS_ACCESS_KEY": "access", "KRSMS_EMULATOR_SENS_SECRET_KEY": "secret",
+            "KRSMS_EMULATOR_SENS_SERVICE_ID": "ncp:sms:kr:1:x", "KRSMS_EMULATOR_NHN_APP_KEY": "app",
+            "KRSMS_EMULATOR_NHN_SECRET_KEY": "nhn-secret"}  # fmt: skip
+    outcome = runner.invoke(app, ["emulator"], env=keys)
+    assert outcome.exit_code == 0, outcome.output
+    [config] = configs
+    assert (
+        config.sens_access_key, config.sens_secret_key, config.sens_service_id, config.nhn_app_key,
+        config.nhn_secret_key,
+    ) == tuple(keys.values())  # fmt: skip
 
 
 def test_a_send_without_text_needs_a_text_column(tmp_path: Path, recipients: Path) -> None:
