@@ -7,6 +7,7 @@ from flags or environment variables and are never echoed.
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import signal
 import sys
@@ -33,7 +34,9 @@ from krsms.emulator.config import (
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from krsms.commands.files import NumberColumn
     from krsms.commands.send import Credentials
+    from krsms.fanout import BatchingGateway
 
 app = typer.Typer(
     name="krsms",
@@ -61,24 +64,91 @@ def _print_version(asked: bool) -> None:
         raise typer.Exit()
 
 
+class _StderrLog(logging.Handler):
+    """krsms's log records as ``<level>: <message>`` lines on the current ``sys.stderr``."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(f"{record.levelname.lower()}: {record.getMessage()}\n")
+        except Exception:  # logging's own contract: report it, never raise
+            self.handleError(record)
+
+
+_LOG_LEVELS = {0: logging.CRITICAL + 1, 1: logging.WARNING}
+"""What ``--verbose`` shows of krsms's log: nothing, warnings (``-v``), everything (``-vv``)."""
+
+
+def _show_log(verbosity: int) -> None:
+    """Give krsms's logger this command's handler (replacing an earlier one). Without
+    ``-v`` it shows nothing: the command says itself what went wrong, and Python's last-resort
+    handler would print each warning again, unformatted, among the command's lines."""
+    krsms_logger = logging.getLogger("krsms")
+    for handler in [handler for handler in krsms_logger.handlers if isinstance(handler, _StderrLog)]:
+        krsms_logger.removeHandler(handler)
+    krsms_logger.addHandler(_StderrLog(_LOG_LEVELS.get(verbosity, logging.DEBUG)))
+    if verbosity > 1:
+        krsms_logger.setLevel(logging.DEBUG)
+
+
 @app.callback()
 def _root(
     version: bool = typer.Option(
         False, "--version", callback=_print_version, is_eager=True, help="Show the version and exit."
     ),
+    verbose: int = typer.Option(
+        0,
+        "--verbose",
+        "-v",
+        count=True,
+        help="Show krsms's log on stderr: -v its warnings (retries, stops), -vv everything (each batch).",
+    ),
 ) -> None:
     """krsms: send SMS through NCP SENS and NHN Cloud, or run the local emulator."""
+    _show_log(verbose)
+
+
+_IN_PS = "A key given as a flag shows in `ps` and in shell history: prefer the environment variable."
+"""Said of every option that takes a key."""
 
 
 @app.command()
 def emulator(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on (keep it on loopback)."),
     port: int = typer.Option(8888, min=1, max=65535, help="Port to listen on."),
-    sens_access_key: str = typer.Option(DEMO_SENS_ACCESS_KEY, help="SENS access key to accept.", show_default=False),
-    sens_secret_key: str = typer.Option(DEMO_SENS_SECRET_KEY, help="SENS secret key to verify.", show_default=False),
-    sens_service_id: str = typer.Option(DEMO_SENS_SERVICE_ID, help="SENS service id to serve."),
-    nhn_app_key: str = typer.Option(DEMO_NHN_APP_KEY, help="NHN appKey to accept.", show_default=False),
-    nhn_secret_key: str | None = typer.Option(None, help="Require this NHN X-Secret-Key.", show_default=False),
+    sens_access_key: str = typer.Option(
+        DEMO_SENS_ACCESS_KEY,
+        envvar="KRSMS_EMULATOR_SENS_ACCESS_KEY",
+        show_envvar=True,
+        help=f"SENS access key to accept (default: the demo key). {_IN_PS}",
+        show_default=False,
+    ),
+    sens_secret_key: str = typer.Option(
+        DEMO_SENS_SECRET_KEY,
+        envvar="KRSMS_EMULATOR_SENS_SECRET_KEY",
+        show_envvar=True,
+        help=f"SENS secret key to verify (default: the demo key). {_IN_PS}",
+        show_default=False,
+    ),
+    sens_service_id: str = typer.Option(
+        DEMO_SENS_SERVICE_ID,
+        envvar="KRSMS_EMULATOR_SENS_SERVICE_ID",
+        show_envvar=True,
+        help="SENS service id to serve.",
+    ),
+    nhn_app_key: str = typer.Option(
+        DEMO_NHN_APP_KEY,
+        envvar="KRSMS_EMULATOR_NHN_APP_KEY",
+        show_envvar=True,
+        help=f"NHN appKey to accept (default: the demo key). {_IN_PS}",
+        show_default=False,
+    ),
+    nhn_secret_key: str | None = typer.Option(
+        None,
+        envvar="KRSMS_EMULATOR_NHN_SECRET_KEY",
+        show_envvar=True,
+        help=f"Require this NHN X-Secret-Key. {_IN_PS}",
+        show_default=False,
+    ),
     latency: float = typer.Option(0.0, help="Seconds a send takes to be answered, processing included."),
     latency_jitter: float = typer.Option(0.0, help="Extra random seconds, up to this much."),
     rate_limit_rate: float = typer.Option(0.0, help="Share of sends answered 429."),
@@ -152,11 +222,23 @@ def demo(
 
 # Credential options shared by ``send`` and ``status``: flags or environment, never echoed.
 PROVIDER = typer.Option(..., help="sens or nhn.")
-ACCESS_KEY = typer.Option(None, envvar="KRSMS_SENS_ACCESS_KEY", show_envvar=True, show_default=False)
-SECRET_KEY = typer.Option(None, envvar="KRSMS_SENS_SECRET_KEY", show_envvar=True, show_default=False)
-SERVICE_ID = typer.Option(None, envvar="KRSMS_SENS_SERVICE_ID", show_envvar=True)
-APP_KEY = typer.Option(None, envvar="KRSMS_NHN_APP_KEY", show_envvar=True, show_default=False)
-NHN_SECRET_KEY = typer.Option(None, envvar="KRSMS_NHN_SECRET_KEY", show_envvar=True, show_default=False)
+ACCESS_KEY = typer.Option(
+    None, envvar="KRSMS_SENS_ACCESS_KEY", show_envvar=True, show_default=False, help=f"SENS access key. {_IN_PS}"
+)
+SECRET_KEY = typer.Option(
+    None, envvar="KRSMS_SENS_SECRET_KEY", show_envvar=True, show_default=False, help=f"SENS secret key. {_IN_PS}"
+)
+SERVICE_ID = typer.Option(None, envvar="KRSMS_SENS_SERVICE_ID", show_envvar=True, help="SENS service id.")
+APP_KEY = typer.Option(
+    None, envvar="KRSMS_NHN_APP_KEY", show_envvar=True, show_default=False, help=f"NHN appKey. {_IN_PS}"
+)
+NHN_SECRET_KEY = typer.Option(
+    None,
+    envvar="KRSMS_NHN_SECRET_KEY",
+    show_envvar=True,
+    show_default=False,
+    help=f"NHN X-Secret-Key, if the project requires one. {_IN_PS}",
+)
 
 
 def _print_error(error: object, *, provider: str | None = None) -> None:
@@ -185,6 +267,7 @@ _FLAGS = {
     "advertisement": "--advertisement",
     "max_concurrency": "--max-concurrency",
     "requests_per_second": "--requests-per-second",
+    "number_column": "--number-column",
     "access_key": "--access-key (KRSMS_SENS_ACCESS_KEY)",
     "service_id": "--service-id (KRSMS_SENS_SERVICE_ID)",
     "app_key": "--app-key (KRSMS_NHN_APP_KEY)",
@@ -223,6 +306,16 @@ def _check_unused_columns(console: Console, text: str, columns: list[str]) -> No
     console.print(Text(f"note: columns {', '.join(columns)} are not sent (they fill NHN template placeholders)"))
 
 
+def _number_column_note(column: NumberColumn) -> str:
+    """Which column the numbers are read from, and which others were passed over for it."""
+    if not column.passed_over:
+        return f"number column: {column.name}"
+    return (
+        f"number column: {column.name}, a mobile number column, rather than {', '.join(column.passed_over)} "
+        "(--number-column chooses another)"
+    )
+
+
 def _credentials(provider: str, *, required: bool, **keys: str | None) -> Credentials:
     """The provider's credentials; a usage error naming what is missing (never its value)."""
     from krsms.commands.send import PROVIDERS, Credentials
@@ -247,7 +340,12 @@ def send(
     sender: str = typer.Option(..., help="Registered sender number."),
     text: str = typer.Option("", help="Message text (rows may carry their own in a 'text' column)."),
     subject: str | None = typer.Option(None, help="Subject of LMS/MMS."),
-    template_id: str | None = typer.Option(None, help="NHN template id (other CSV columns are its parameters)."),
+    template_id: str | None = typer.Option(
+        None, help="NHN template id: other CSV columns fill its ##key## placeholders, one column per key."
+    ),
+    number_column: str | None = typer.Option(
+        None, help="The CSV column of the numbers, when several are named as one (전화번호 and 연락처, say)."
+    ),
     advertisement: bool = typer.Option(False, "--advertisement", help="Send as an advertisement."),
     reserve_at: datetime | None = typer.Option(
         None, formats=RESERVE_AT_FORMATS, help="Reserve for this Asia/Seoul time (YYYY-MM-DD HH:MM)."
@@ -268,6 +366,7 @@ def send(
 ) -> None:
     """Bulk send from a file, with a progress bar and a crash-safe results file."""
     from rich.console import Console
+    from rich.text import Text
 
     from krsms.commands import files
     from krsms.commands import send as sending
@@ -296,6 +395,19 @@ def send(
 
     received: list[signal.Signals] = []
 
+    async def check_template_columns(gateway: BatchingGateway, template_id: str) -> None:
+        # A dry run may have no app key to look the template up with.
+        if dry_run and provider == "nhn" and not credentials.app_key:
+            _note(f"warning: the placeholders of template {template_id} are not checked without --app-key")
+            return
+        placeholders = await sending.template_placeholders(gateway, template_id)
+        if placeholders is None:
+            return
+        columns = files.parameter_columns(recipients_file, number_column=number_column)
+        unused = sending.columns_for_template(template_id, placeholders, columns, recipients_file)
+        if unused:
+            _note(f"warning: template {template_id} does not use columns {', '.join(unused)}; they fill nothing")
+
     async def run() -> int:
         stop_on_signals(received)
         async with sending.make_gateway(
@@ -305,25 +417,45 @@ def send(
             requests_per_second=requests_per_second,
             placeholder_keys=dry_run,
         ) as gateway:
+            if template_id is not None:
+                await check_template_columns(gateway, template_id)
             if dry_run:
-                plan = await sending.dry_run(gateway, message, recipients_file, console)
+                plan = await sending.dry_run(gateway, message, recipients_file, console, number_column=number_column)
                 return 0 if not plan.invalid_count else 1
-            progress = await sending.send_file(
-                gateway, message, recipients_path=recipients_file, results_path=results, resume=resume, console=console
-            )
-            console.print(sending.summary(progress, provider=provider, results_path=results))
-            if sending.stopped_by_fatal_error(progress):
-                _print_error(f"{progress.error}; once fixed, run again with --resume to send the rest")
-            return sending.exit_code(progress)
+            record = sending.FileSend()
+            try:
+                await sending.send_file(
+                    gateway,
+                    message,
+                    recipients_path=recipients_file,
+                    results_path=results,
+                    resume=resume,
+                    console=console,
+                    number_column=number_column,
+                    record=record,
+                )
+            finally:  # finished, interrupted or stopped by an error: say what was done
+                if record.progress is not None:
+                    console.print(sending.summary(record, provider=provider, results_path=results))
+            fatal = sending.fatal_error(record)
+            if fatal is not None:
+                _print_error(f"{fatal}; once fixed, run again with --resume to send the rest")
+            nothing_sent = sending.nothing_sent(record)
+            if nothing_sent is not None:
+                _print_error(f"{nothing_sent}; once fixed, run again with --resume")
+            return sending.exit_code(record)
 
     try:
         files.check_recipients_path(recipients_file)
+        numbers = files.number_column(recipients_file, number_column)
+        if numbers is not None:
+            console.print(Text(_number_column_note(numbers)), soft_wrap=True)
         if not text and template_id is None and not files.carries_text(recipients_file):
             _print_error(f"--text is required: {recipients_file} has no 'text' column (or use --template-id)")
             raise typer.Exit(2)
         if template_id is None:
-            _check_unused_columns(console, text, files.parameter_columns(recipients_file))
-        if not files.has_recipients(recipients_file):
+            _check_unused_columns(console, text, files.parameter_columns(recipients_file, number_column=number_column))
+        if not files.has_recipients(recipients_file, number_column=number_column):
             _note(f"warning: {recipients_file} has no recipients; nothing to send")
             raise typer.Exit(1)
         if not dry_run:

@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,8 @@ from krsms.emulator import (
     EmulatorServer,
     Faults,
 )
+from krsms.nhn import NhnClient
+from krsms.nhn.models import TemplateCreate
 from krsms.testing import sens_gateway_for
 
 SENS_ENV = {
@@ -122,6 +124,13 @@ def slow_sens_send(recipients: Path, results: Path, server: EmulatorServer) -> l
     ]  # fmt: skip
 
 
+def summary_counts(output: str) -> dict[str, int]:
+    """The accepted, rejected and unknown counts of the summary table in ``output``."""
+    [row] = [line for line in output.splitlines() if line.startswith("│")]
+    accepted, rejected, unknown = (int(cell) for cell in row.split("│")[1:4])
+    return {"accepted": accepted, "rejected": rejected, "unknown": unknown}
+
+
 def started_until_settled(
     command: list[str], env: dict[str, str], results: Path, **output: Any
 ) -> subprocess.Popen[bytes]:
@@ -153,6 +162,8 @@ def test_resume_after_an_interrupted_run_sends_each_recipient_once(
         assert b"--resume" in output
         settled = result_rows(results)
         assert 400 <= len(settled) < 3000
+        assert "SENS send (interrupted)" in output.decode()
+        assert summary_counts(output.decode()) == {"accepted": len(settled), "rejected": 0, "unknown": 0}
 
         server.app.state.faults.replace(Faults())
         second = subprocess.run([*command, "--resume"], env=env, capture_output=True, timeout=120)
@@ -163,6 +174,32 @@ def test_resume_after_an_interrupted_run_sends_each_recipient_once(
     accepted = [row for row in rows if row["status"] == "accepted"]
     assert sorted(int(row["reference"]) for row in accepted) == list(range(1, 3001))
     assert len(delivered) == len(set(delivered)) == 3000  # nobody sent twice
+
+
+def test_the_log_is_shown_only_with_verbose(tmp_path: Path) -> None:
+    """Without -v, no unformatted line of Python's last-resort log handler repeats the error."""
+    recipients = numbers_file(tmp_path, 2)
+    messages = f"http://127.0.0.1:9/sms/v2/services/{DEMO_SENS_SERVICE_ID}/messages"
+
+    def send_to_nowhere(*options: str, results: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "krsms.cli", *options, "send", str(recipients), "--provider", "sens",
+                   "--sender", "0212345678", "--text", "안녕", "--base-url", "http://127.0.0.1:9",
+                   "--results", str(tmp_path / results)]  # fmt: skip
+        return subprocess.run(command, env={**os.environ, **SENS_ENV}, capture_output=True, text=True, timeout=60)
+
+    quiet = send_to_nowhere(results="quiet.csv")
+    assert quiet.returncode == 1, quiet.stderr
+    [error] = quiet.stderr.splitlines()
+    assert error.startswith(f"error: nothing was sent: POST {messages}: could not connect (ConnectError")
+
+    verbose = send_to_nowhere("-v", results="verbose.csv")
+    assert verbose.returncode == 1, verbose.stderr
+    *log, last = verbose.stderr.splitlines()
+    assert [line.split(" in ")[0] for line in log] == [
+        f"warning: POST {messages} failed (ConnectError); retry 1 of 2",
+        f"warning: POST {messages} failed (ConnectError); retry 2 of 2",
+    ]
+    assert last == error
 
 
 def test_the_readme_demo_command_runs_and_exits_zero() -> None:
@@ -250,7 +287,6 @@ def test_a_killed_run_resumes_without_sending_anyone_twice(tmp_path: Path) -> No
         first.wait(timeout=60)
         server.app.state.faults.replace(Faults())
         second = subprocess.run([*command, "--resume"], env=env, capture_output=True, timeout=120)
-        assert second.returncode in (0, 1), second.stdout.decode()
         delivered = [delivery.recipient for delivery in server.ledger]
 
     assert len(delivered) == len(set(delivered))  # nobody twice
@@ -258,6 +294,9 @@ def test_a_killed_run_resumes_without_sending_anyone_twice(tmp_path: Path) -> No
     assert sorted(int(row["reference"]) for row in rows) == list(range(1, 3001))  # one row each
     accepted = {row["number"] for row in rows if row["status"] == "accepted"}
     in_flight = {row["number"] for row in rows if row["code"] == "in_flight"}
+    # The recovered rows are counted, and make the run's outcome not "all accepted".
+    assert second.returncode == (1 if in_flight else 0), second.stdout.decode()
+    assert summary_counts(second.stdout.decode())["unknown"] == len(in_flight)
     assert accepted <= set(delivered)
     assert set(delivered) - accepted <= in_flight  # delivered but not known accepted: recorded in flight
 
@@ -288,6 +327,82 @@ def test_resume_with_results_that_match_no_line_is_refused(tmp_path: Path, serve
         assert outcome.exit_code == 2, outcome.output
         assert "no longer on their line" in outcome.output
     assert sorted(delivery.recipient for delivery in server.ledger) == ["01010000001", "01010000002", "01010000003"]
+
+
+def saved_by_a_spreadsheet(results: Path, number: Callable[[str], str]) -> None:
+    """``results`` as a spreadsheet saves it, each number rewritten by ``number``."""
+    with results.open(encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    with results.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *([row[0], number(row[1]), *row[2:]] for row in rows)])
+
+
+def test_resume_after_a_spreadsheet_dropped_the_leading_zeros_skips_the_settled(
+    tmp_path: Path, server: EmulatorServer
+) -> None:
+    results = tmp_path / "results.csv"
+    campaign = tmp_path / "campaign.txt"
+    campaign.write_text("01010000001\n01010000002\n01010000003\n", encoding="utf-8")
+    assert runner.invoke(app, send_command(campaign, results, server), env=NHN_ENV).exit_code == 0
+    saved_by_a_spreadsheet(results, lambda number: str(int(number)))
+    outcome = runner.invoke(app, send_command(campaign, results, server, "--resume"), env=NHN_ENV)
+    assert outcome.exit_code == 0, outcome.output
+    assert f"resuming: 3 recipients already settled in {results}" in outcome.output
+    assert len(server.ledger) == 3
+
+    saved_by_a_spreadsheet(results, lambda number: "1.01E+09" if number == "1010000002" else number)
+    outcome = runner.invoke(app, send_command(campaign, results, server, "--resume"), env=NHN_ENV)
+    assert outcome.exit_code == 2, outcome.output
+    assert outcome.output.replace("\n", "") == (
+        f"error: {results}: line 3: settled, but with no reference or no phone number to tie the row to a "
+        "recipient (edited, or saved by a spreadsheet that changed the numbers?): resuming would send to those "
+        "recipients again; restore the file, or send the rest with a new --results"
+    )
+    assert len(server.ledger) == 3
+
+
+def register_template(server: EmulatorServer, template_id: str, body: str) -> None:
+    async def register() -> None:
+        async with NhnClient(app_key=DEMO_NHN_APP_KEY, base_url=server.base_url) as client:
+            template = TemplateCreate(
+                category_id=1, template_id=template_id, template_name="쿠폰", send_no="15446859", send_type="0",
+                body=body, use_yn=True,
+            )  # fmt: skip
+            await client.create_template(template)
+
+    asyncio.run(register())
+
+
+def test_a_template_placeholder_without_a_column_is_refused_before_sending(
+    tmp_path: Path, server: EmulatorServer
+) -> None:
+    register_template(server, "coupon", "##name##님, 쿠폰 ##code##")
+    recipients = tmp_path / "customers.csv"
+    recipients.write_text("휴대폰번호,name,coupon\r\n010-1111-0001,홍길동,A1\r\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    command = ["send", str(recipients), "--provider", "nhn", "--sender", "15446859", "--template-id", "coupon",
+               "--base-url", server.base_url, "--results", str(results)]  # fmt: skip
+    refusal = (
+        "error: --template-id: template coupon has ##code##, but customers.csv has no column named so (its "
+        "parameter columns: name, coupon); every recipient would get the placeholder as it is: name a column "
+        "after each placeholder\n"
+    )
+    for dry_run in ([], ["--dry-run"]):
+        outcome = runner.invoke(app, [*command, *dry_run], env={**NHN_ENV, "COLUMNS": "300"})
+        assert outcome.exit_code == 2, outcome.output
+        assert outcome.stderr == refusal
+    assert not results.exists()
+    assert len(server.ledger) == 0
+
+    outcome = runner.invoke(app, [*command, "--dry-run"], env={"COLUMNS": "300"})  # no app key to look it up
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.stderr == "warning: the placeholders of template coupon are not checked without --app-key\n"
+
+    recipients.write_text("휴대폰번호,name,code,grade\r\n010-1111-0001,홍길동,A1,VIP\r\n", encoding="utf-8")
+    outcome = runner.invoke(app, command, env={**NHN_ENV, "COLUMNS": "300"})
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.stderr == "warning: template coupon does not use columns grade; they fill nothing\n"
+    assert [delivery.text for delivery in server.ledger] == ["홍길동님, 쿠폰 A1"]
 
 
 @pytest.mark.parametrize(("provider", "env"), [("sens", SENS_ENV), ("nhn", NHN_ENV)])

@@ -23,6 +23,7 @@ from krsms.commands.files import (
     check_results_path,
     exclusive_use,
     journal_path,
+    number_column,
     read_recipients,
     recipients_in,
     recover_in_flight,
@@ -78,13 +79,57 @@ def test_a_csv_without_a_number_column_is_refused_naming_the_accepted_names(tmp_
     assert "(its columns: name, tel)" in str(refused.value)
 
 
-@pytest.mark.parametrize("column", ["전화번호", "휴대폰 번호", "연락처", "Phone Number", "MOBILE", "phone-number"])
+@pytest.mark.parametrize(
+    "column", ["전화번호", "휴대폰 번호", "연락처", "Phone Number", "MOBILE", "phone-number", "휴대전화", "HP", "hp"]
+)
 def test_the_number_column_may_have_a_korean_or_spaced_name(tmp_path: Path, column: str) -> None:
     path = tmp_path / "numbers.csv"
     path.write_text(f"이름,{column}\n철수,010-1234-5678\n", encoding="utf-8")
     [recipient] = recipients_in(path, template_parameters=True)
     assert recipient.number == "010-1234-5678"
     assert recipient.template_parameters == {"이름": "철수"}
+
+
+def test_a_mobile_number_column_is_chosen_over_a_landline_one(tmp_path: Path) -> None:
+    """A common Korean customer export: a landline 전화번호 before the 휴대폰번호."""
+    path = tmp_path / "customers.csv"
+    path.write_text("이름,전화번호,휴대폰번호\n홍길동,02-1234-5678,010-1111-2222\n", encoding="utf-8")
+    assert number_column(path) == ("휴대폰번호", ["전화번호"])
+    [recipient] = recipients_in(path, template_parameters=True)
+    assert recipient == Recipient(
+        number="010-1111-2222", template_parameters={"이름": "홍길동", "전화번호": "02-1234-5678"}, reference="2"
+    )
+    [recipient] = recipients_in(path, template_parameters=False, number_column="전화번호")
+    assert recipient.number == "02-1234-5678"
+
+
+@pytest.mark.parametrize("header", ["전화번호,연락처", "휴대폰,HP", "phone,휴대폰,핸드폰"])
+def test_several_number_columns_without_one_mobile_among_them_are_refused(tmp_path: Path, header: str) -> None:
+    path = tmp_path / "customers.csv"
+    path.write_text(f"{header}\n", encoding="utf-8")
+    for found in (lambda: number_column(path), lambda: list(recipients_in(path))):
+        with pytest.raises(ValidationError) as refused:
+            found()
+        assert str(refused.value) == (
+            f"recipients file: customers.csv has several number columns ({header.replace(',', ', ')}): "
+            "name the one to send to with --number-column"
+        )
+    column = header.split(",")[1]
+    assert number_column(path, column.lower()) == (column, [])
+
+
+def test_a_number_column_chosen_must_be_one_of_the_csv(tmp_path: Path) -> None:
+    path = tmp_path / "customers.csv"
+    path.write_text("이름,전화번호\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as refused:
+        number_column(path, "휴대폰")
+    assert str(refused.value) == "number_column: customers.csv has no column '휴대폰' (its columns: 이름, 전화번호)"
+    numbers = tmp_path / "numbers.txt"
+    numbers.write_text("01011112222\n", encoding="utf-8")
+    assert number_column(numbers) is None
+    with pytest.raises(ValidationError) as refused:
+        number_column(numbers, "휴대폰")
+    assert str(refused.value) == "number_column: numbers.txt is not a CSV file: it has one number a line"
 
 
 async def test_large_files_are_read_in_chunks_without_loss(tmp_path: Path) -> None:
@@ -156,12 +201,10 @@ async def test_resume_skips_a_recipient_only_when_reference_and_number_both_matc
             ("1", "01010000001", "accepted", "r1"),  # same line, same number (normalised): skipped
             ("2", "01020000002", "accepted", "r1"),  # same line, another number: sent
             ("3", "01010000003", "accepted", "r1"),  # +82 form of the same number: skipped
-            ("4", "not-a-number", "accepted", "r1"),  # never normalises: never skips
             ("9", "01010000002", "accepted", "r1"),  # the number, on another line: sent
         ],
     )
     settled = settled_recipients(results)
-    assert ("4", "not-a-number") not in settled
     sent = [recipient.reference async for recipient in read_recipients(recipients, skip=settled)]
     assert sent == ["2", "4"]
 
@@ -197,11 +240,69 @@ def test_csv_references_are_the_line_each_row_starts_on(tmp_path: Path) -> None:
     ]
 
 
+def test_rows_of_empty_cells_are_blank_lines_not_recipients(tmp_path: Path) -> None:
+    """Excel saves a row whose cells were cleared as bare commas."""
+    path = tmp_path / "numbers.csv"
+    path.write_text("number,text\r\n01011112222,안녕\r\n,\r\n , \r\n01011113333,\r\n,,\r\n", encoding="utf-8")
+    assert [(recipient.reference, recipient.number) for recipient in recipients_in(path)] == [
+        ("2", "01011112222"),
+        ("5", "01011113333"),
+    ]
+
+
 def test_results_saved_by_excel_with_a_bom_are_read(tmp_path: Path) -> None:
     results = tmp_path / "results.csv"
     write_results(results, [("1", "01010000001", "accepted", "r1")])
     results.write_bytes(codecs.BOM_UTF8 + results.read_bytes())
     assert settled_recipients(results) == {("1", "01010000001")}
+
+
+def test_mobile_numbers_a_spreadsheet_saved_without_their_leading_zero_still_match(tmp_path: Path) -> None:
+    """Excel opens 01012340000 as the number 1012340000 and saves it so."""
+    results = tmp_path / "results.csv"
+    write_results(
+        results,
+        [
+            ("1", "1012340000", "accepted", "r1"),
+            ("2", "1912340001", "unknown", ""),
+            ("3", "01012340002", "accepted", "r1"),
+            ("4", "212345678", "not_sent", ""),  # a landline without its 0: not settled, so never needed
+        ],
+    )
+    assert settled_recipients(results) == {("1", "01012340000"), ("2", "01912340001"), ("3", "01012340002")}
+
+
+def test_settled_rows_that_cannot_be_tied_to_a_recipient_refuse_the_resume(tmp_path: Path) -> None:
+    """Skipping them is impossible, and sending past them would reach their recipients again."""
+    results = tmp_path / "results.csv"
+    write_results(
+        results,
+        [
+            ("1", "01010000001", "accepted", "r1"),
+            ("2", "5", "not_sent", ""),  # tried again anyway: no need to tie it
+            ("3", "1.01E+09", "accepted", "r1"),  # what a spreadsheet shows of a long number
+            ("", "01010000004", "unknown", ""),
+            ("5", "212345678", "rejected", "r1"),  # a landline without its 0: ambiguous, never guessed
+        ],
+    )
+    with pytest.raises(BadFileError) as refused:
+        settled_recipients(results)
+    assert str(refused.value) == (
+        f"{results}: line 4 and 2 more: settled, but with no reference or no phone number to tie the row to a "
+        "recipient (edited, or saved by a spreadsheet that changed the numbers?): resuming would send to those "
+        "recipients again; restore the file, or send the rest with a new --results"
+    )
+
+
+def test_an_untied_row_of_a_json_lines_results_file_is_named_by_its_line(tmp_path: Path) -> None:
+    results = tmp_path / "results.jsonl"
+    rows = [
+        {"reference": "1", "number": "01010000001", "status": "accepted", "request_id": "r1"},
+        {"reference": "2", "number": "", "status": "unknown", "request_id": ""},
+    ]
+    results.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
+    with pytest.raises(BadFileError, match=r"results.jsonl: line 2: settled, but with no reference"):
+        settled_recipients(results)
 
 
 RESULTS_HEADER = "reference,number,status,request_id,code,detail\r\n"
@@ -484,6 +585,40 @@ async def test_one_run_at_a_time_holds_a_results_file(tmp_path: Path) -> None:
                 console=Console(quiet=True),
             )
     assert journal_path(results).exists()  # the other run's journal was left alone
+
+
+async def test_a_run_checked_before_another_claimed_the_results_file_is_refused_once_it_holds_it(
+    tmp_path: Path,
+) -> None:
+    """Two runs started together on a new results file both pass the command's first check;
+    the one that takes the file second must not send to everyone again."""
+    recipients = tmp_path / "numbers.txt"
+    recipients.write_text("01000000001\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    check_results_path(results, recipients, resume=False)  # the second run's check, before the first sent
+    first, second = FakeGateway(), FakeGateway()
+
+    async def send_with(gateway: FakeGateway) -> None:
+        await send_file(
+            gateway,
+            Message(sender="0212345678", text="안녕"),
+            recipients_path=recipients,
+            results_path=results,
+            resume=False,
+            console=Console(quiet=True),
+        )
+
+    await send_with(first)
+    with pytest.raises(BadFileError) as refused:
+        await send_with(second)
+    assert str(refused.value) == (
+        f"{results}: already holds results: add --resume to continue that send, or choose another --results"
+    )
+    assert (len(first.requests), len(second.requests)) == (1, 0)
+    assert [row.split(",")[:3] for row in results.read_text(encoding="utf-8").splitlines()] == [
+        ["reference", "number", "status"],
+        ["1", "01000000001", "accepted"],
+    ]
 
 
 @pytest.mark.parametrize(

@@ -12,12 +12,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import typer
+import typer.core
 from click.testing import Result
 from typer.testing import CliRunner
 
 from krsms import cli
 from krsms.cli import app
-from krsms.emulator import DEMO_SENS_ACCESS_KEY, DEMO_SENS_SECRET_KEY, DEMO_SENS_SERVICE_ID
+from krsms.emulator import DEMO_SENS_ACCESS_KEY, DEMO_SENS_SECRET_KEY, DEMO_SENS_SERVICE_ID, EmulatorConfig
 
 SENS_ENV = {
     "KRSMS_SENS_ACCESS_KEY": DEMO_SENS_ACCESS_KEY,
@@ -26,6 +27,7 @@ SENS_ENV = {
 }
 NOWHERE = "http://127.0.0.1:9"
 """No server: every refusal here comes before any request."""
+RESULTS_HEADER = "reference,number,status,request_id,code,detail\r\n"
 runner = CliRunner()
 
 
@@ -189,6 +191,58 @@ def test_tracebacks_never_show_local_variables(monkeypatch: pytest.MonkeyPatch) 
     assert fresh.app.pretty_exceptions_show_locals is False
 
 
+KEY_OPTIONS = {
+    "send": {"access_key": "KRSMS_SENS_ACCESS_KEY", "secret_key": "KRSMS_SENS_SECRET_KEY",
+             "app_key": "KRSMS_NHN_APP_KEY", "nhn_secret_key": "KRSMS_NHN_SECRET_KEY"},
+    "status": {"access_key": "KRSMS_SENS_ACCESS_KEY", "secret_key": "KRSMS_SENS_SECRET_KEY",
+               "app_key": "KRSMS_NHN_APP_KEY", "nhn_secret_key": "KRSMS_NHN_SECRET_KEY"},
+    "emulator": {"sens_access_key": "KRSMS_EMULATOR_SENS_ACCESS_KEY",
+                 "sens_secret_key": "KRSMS_EMULATOR_SENS_SECRET_KEY",
+                 "nhn_app_key": "KRSMS_EMULATOR_NHN_APP_KEY", "nhn_secret_key": "KRSMS_EMULATOR_NHN_SECRET_KEY"},
+}  # fmt: skip
+"""The options of each command that take a key, and their environment variables."""
+
+
+@pytest.mark.parametrize("command", sorted(KEY_OPTIONS))
+def test_every_key_option_has_an_environment_variable_and_says_a_flag_is_visible(command: str) -> None:
+    group = typer.main.get_command(app)
+    assert isinstance(group, typer.core.TyperGroup)
+    params = group.commands[command].params
+    options = {option.name: option for option in params if isinstance(option, typer.core.TyperOption)}
+    for name, envvar in KEY_OPTIONS[command].items():
+        assert options[name].envvar == envvar
+        assert options[name].help is not None
+        assert options[name].help.endswith(
+            "A key given as a flag shows in `ps` and in shell history: prefer the environment variable."
+        )
+
+
+def test_the_emulator_takes_its_keys_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    import krsms.emulator
+
+    configs: list[EmulatorConfig] = []
+    create_app = krsms.emulator.create_app
+
+    def recorded(config: EmulatorConfig) -> Any:
+        configs.append(config)
+        return create_app(config)
+
+    monkeypatch.setattr(krsms.emulator, "create_app", recorded)
+    monkeypatch.setattr(uvicorn, "run", lambda *_, **__: None)
+    keys = {"KRSMS_EMULATOR_SENS_ACCESS_KEY": "access", "KRSMS_EMULATOR_SENS_SECRET_KEY": "secret",
+            "KRSMS_EMULATOR_SENS_SERVICE_ID": "ncp:sms:kr:1:x", "KRSMS_EMULATOR_NHN_APP_KEY": "app",
+            "KRSMS_EMULATOR_NHN_SECRET_KEY": "nhn-secret"}  # fmt: skip
+    outcome = runner.invoke(app, ["emulator"], env=keys)
+    assert outcome.exit_code == 0, outcome.output
+    [config] = configs
+    assert (
+        config.sens_access_key, config.sens_secret_key, config.sens_service_id, config.nhn_app_key,
+        config.nhn_secret_key,
+    ) == tuple(keys.values())  # fmt: skip
+
+
 def test_a_send_without_text_needs_a_text_column(tmp_path: Path, recipients: Path) -> None:
     results = tmp_path / "results.csv"
     command = ["send", str(recipients), "--provider", "sens", "--sender", "0212345678", "--base-url", NOWHERE,
@@ -283,7 +337,7 @@ def test_a_dry_run_lists_twenty_invalid_rows_and_counts_the_rest(tmp_path: Path)
 def test_an_interrupted_dry_run_says_nothing_was_sent(recipients: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from krsms.commands import send as sending
 
-    async def interrupted(*_: object) -> None:
+    async def interrupted(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(sending, "dry_run", interrupted)
@@ -309,6 +363,80 @@ def test_a_csv_without_a_header_row_is_refused_without_showing_its_first_row(tmp
     assert "its first row looks like a recipient, not a header" in outcome.stderr
     for shown in ("9876", "5432", "김철수", "강남구"):
         assert shown not in outcome.output
+
+
+def test_a_dry_run_counts_no_row_of_empty_cells_as_invalid(tmp_path: Path) -> None:
+    path = tmp_path / "numbers.csv"
+    path.write_text("number,text\r\n01011112222,안녕\r\n01011113333,안녕\r\n,\r\n,\r\n", encoding="utf-8")
+    outcome = send(path, "--dry-run")
+    assert outcome.exit_code == 0, outcome.output
+    assert "│          2 │       0 │            1 │" in outcome.output
+
+
+def test_the_number_column_chosen_is_printed_and_an_ambiguous_one_refused(tmp_path: Path) -> None:
+    path = tmp_path / "customers.csv"
+    path.write_text("이름,전화번호,휴대폰번호\r\n홍길동,02-1234-5678,010-1111-2222\r\n", encoding="utf-8")
+    outcome = send(path, "--dry-run")
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.stdout.splitlines()[:2] == [
+        "number column: 휴대폰번호, a mobile number column, rather than 전화번호 (--number-column chooses another)",
+        "note: columns 이름, 전화번호 are not sent (they fill NHN template placeholders)",
+    ]
+    outcome = send(path, "--dry-run", "--number-column", "전화번호")
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.stdout.splitlines()[0] == "number column: 전화번호"
+
+    path.write_text("이름,전화번호,연락처\r\n홍길동,02-1234-5678,010-1111-2222\r\n", encoding="utf-8")
+    outcome = send(path, "--dry-run")
+    assert outcome.exit_code == 2, outcome.output
+    assert outcome.stderr == (
+        "error: recipients file: customers.csv has several number columns (전화번호, 연락처): "
+        "name the one to send to with --number-column\n"
+    )
+    assert outcome.stdout == ""
+    outcome = send(path, "--dry-run", "--number-column", "휴대폰")
+    assert outcome.exit_code == 2, outcome.output
+    assert outcome.stderr == (
+        "error: --number-column: customers.csv has no column '휴대폰' (its columns: 이름, 전화번호, 연락처)\n"
+    )
+
+
+def test_a_csv_without_a_number_column_is_refused_before_its_columns_are_described(tmp_path: Path) -> None:
+    path = tmp_path / "customers.csv"
+    path.write_text("이름,tel\r\n홍길동,010-1111-2222\r\n", encoding="utf-8")
+    outcome = send(path, "--dry-run")
+    assert outcome.exit_code == 2, outcome.output
+    assert outcome.stdout == ""
+    assert outcome.stderr.startswith("error: recipients file: customers.csv has no number column: name it one of ")
+
+
+def test_recipients_recovered_as_unknown_are_counted_and_fail_the_run(tmp_path: Path, recipients: Path) -> None:
+    """A killed run's batch in flight is recorded unknown by --resume: not "all accepted"."""
+    results = tmp_path / "results.csv"
+    results.write_text(RESULTS_HEADER + "1,01010000001,accepted,r1,,\r\n", encoding="utf-8")
+    journal = tmp_path / "results.csv.sending"
+    journal.write_text('{"results_size": 0}\n{"reference": "2", "number": "01010000002"}\n', encoding="utf-8")
+    outcome = send(recipients, "--results", str(results), "--resume")
+    assert outcome.exit_code == 1, outcome.output
+    lines = outcome.stdout.splitlines()
+    assert lines[:2] == [
+        "recovered: 1 recipients in flight when the last run stopped, recorded as unknown",
+        f"resuming: 2 recipients already settled in {results}",
+    ]
+    # accepted, rejected, unknown, not sent, requests: this run sent nothing, and recovered one
+    assert next(line for line in lines if line.startswith("│")).startswith(
+        "│        0 │        0 │       1 │        0 │        0 │"
+    )
+    assert "; 1 unknown were in flight when the last run stopped" in " ".join(outcome.stdout.split())  # the caption
+    assert outcome.stderr == ""
+
+
+def test_a_provider_never_reached_is_one_error_line(tmp_path: Path, recipients: Path) -> None:
+    outcome = send(recipients, "--results", str(tmp_path / "results.csv"))
+    assert outcome.exit_code == 1, outcome.output
+    [error] = outcome.stderr.splitlines()
+    assert error.startswith(f"error: nothing was sent: POST {NOWHERE}/sms/v2/services/")
+    assert error.endswith("; once fixed, run again with --resume")
 
 
 def test_a_blank_text_is_fine_when_every_row_brings_its_own(tmp_path: Path) -> None:

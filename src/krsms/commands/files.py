@@ -42,12 +42,18 @@ from krsms.errors import KrSmsError, ValidationError
 from krsms.gateway import Recipient, RecipientOutcome, SendStatus
 from krsms.text import normalize_number, without_separators
 
+MOBILE_NUMBER_COLUMNS = (
+    "mobile", "mobile_number", "HP", "휴대폰", "휴대폰번호", "핸드폰", "핸드폰번호", "휴대전화", "휴대전화번호",
+)  # fmt: skip
+"""Names of a mobile number column: one of them wins over other :data:`NUMBER_COLUMNS`."""
 NUMBER_COLUMNS = (
-    "number", "phone", "phone_number", "mobile", "recipient", "to",
-    "전화번호", "휴대폰", "휴대폰번호", "핸드폰", "핸드폰번호", "연락처", "수신번호", "수신자번호",
+    "number", "phone", "phone_number", "recipient", "to", "전화번호", "연락처", "수신번호", "수신자번호",
+    *MOBILE_NUMBER_COLUMNS,
 )  # fmt: skip
 """CSV header names accepted for the phone number column, whatever their case, spaces,
-``_`` or ``-`` (``Phone Number``, ``휴대폰 번호``); the first match wins."""
+``_`` or ``-`` (``Phone Number``, ``휴대폰 번호``). When several columns have such names, the
+one mobile column among them is chosen (a customer export lists a landline ``전화번호``
+beside the ``휴대폰번호``); with no single mobile column, ``--number-column`` must say which."""
 TEXT_COLUMN = "text"
 SUBJECT_COLUMN = "subject"
 RESULT_FIELDS = ("reference", "number", "status", "request_id", "code", "detail")
@@ -138,7 +144,7 @@ def _recipients_from_text(path: Path) -> Iterator[Recipient]:
                 yield Recipient(number=number, reference=str(line_number))
 
 
-def _recipients_from_csv(path: Path, *, template_parameters: bool) -> Iterator[Recipient]:
+def _recipients_from_csv(path: Path, *, template_parameters: bool, number_column: str | None) -> Iterator[Recipient]:
     with _file_problems(path), path.open(encoding="utf-8-sig", newline="") as handle:
         # Strict: a quote opened and never closed must not swallow the rest of the file into
         # one recipient's text (the other rows unsent, their data sent to that recipient).
@@ -147,15 +153,7 @@ def _recipients_from_csv(path: Path, *, template_parameters: bool) -> Iterator[R
         if first_row is None:
             return  # an empty file: no header, no recipients
         header = _header_names(path, first_row)
-        number_column, text_column, subject_column, parameter_names = _columns(header)
-        if number_column is None:
-            raise ValidationError(
-                "recipients file",
-                f"{path.name} has no number column: name it one of {', '.join(NUMBER_COLUMNS)} "
-                f"(its columns: {', '.join(header)})",
-                limit=f"one of {', '.join(NUMBER_COLUMNS)}",
-                value=",".join(header),
-            )
+        numbers, text_column, subject_column, parameter_names = _columns(path, header, number_column)
         lines_read = reader.line_num
         while True:
             try:
@@ -168,13 +166,13 @@ def _recipients_from_csv(path: Path, *, template_parameters: bool) -> Iterator[R
                 raise BadFileError(path, f"not readable as CSV from line {lines_read + 1} ({error}){hint}") from None
             # A row starts on the line after those read before it: quoted fields span lines.
             first_line, lines_read = lines_read + 1, reader.line_num
-            if not fields:
-                continue  # a blank line
+            if not any(value.strip() for value in fields):
+                continue  # a blank line, or a row of empty cells: Excel saves a cleared row as ",,"
             row = dict(zip(header, (value.strip() for value in fields), strict=False))  # short rows miss columns
             # An empty cell fills its placeholder with nothing, never leaves ##name## in the text.
             parameters = {name: row.get(name, "") for name in parameter_names} if template_parameters else {}
             yield Recipient(
-                number=row.get(number_column, ""),
+                number=row.get(numbers, ""),
                 text=_value(row, text_column),
                 subject=_value(row, subject_column),
                 template_parameters=parameters or None,
@@ -185,18 +183,61 @@ def _recipients_from_csv(path: Path, *, template_parameters: bool) -> Iterator[R
 class _Columns(NamedTuple):
     """What each column of a recipients CSV is for."""
 
-    number: str | None
+    number: str
     text: str | None
     subject: str | None
     parameters: list[str]
     """The rest: template parameters."""
 
 
-def _columns(header: list[str]) -> _Columns:
+def _columns(path: Path, header: list[str], number_column: str | None) -> _Columns:
     """The number, text and subject columns of a header, and the rest."""
-    number = next((name for name in header if _column_key(name) in _NUMBER_KEYS), None)
+    number = _number_column(path, header, number_column).name
     text, subject = _column(header, TEXT_COLUMN), _column(header, SUBJECT_COLUMN)
     return _Columns(number, text, subject, [name for name in header if name not in (number, text, subject)])
+
+
+class NumberColumn(NamedTuple):
+    """The column of a recipients CSV that holds the numbers, and why."""
+
+    name: str
+    passed_over: list[str]
+    """Other columns whose names are number column names, not chosen."""
+
+
+def _number_column(path: Path, header: list[str], chosen: str | None) -> NumberColumn:
+    """The column ``chosen`` (``--number-column``, matched like :data:`NUMBER_COLUMNS`), or the
+    header's column named as a number column: the only one, or the only mobile one among
+    several. Anything else raises :class:`ValidationError`."""
+    if chosen is not None:
+        named = [name for name in header if _column_key(name) == _column_key(chosen)]
+        if len(named) != 1:
+            raise ValidationError(
+                "number_column",
+                f"{path.name} has {'no' if not named else 'more than one'} column {chosen!r} "
+                f"(its columns: {', '.join(header)})",
+                value=chosen,
+            )
+        return NumberColumn(named[0], [])
+    found = [name for name in header if _column_key(name) in _NUMBER_KEYS]
+    mobile = [name for name in found if _column_key(name) in _MOBILE_NUMBER_KEYS]
+    if len(found) == 1 or len(mobile) == 1:
+        name = found[0] if len(found) == 1 else mobile[0]
+        return NumberColumn(name, [other for other in found if other != name])
+    if not found:
+        raise ValidationError(
+            "recipients file",
+            f"{path.name} has no number column: name it one of {', '.join(NUMBER_COLUMNS)} "
+            f"(its columns: {', '.join(header)})",
+            limit=f"one of {', '.join(NUMBER_COLUMNS)}",
+            value=",".join(header),
+        )
+    raise ValidationError(
+        "recipients file",
+        f"{path.name} has several number columns ({', '.join(found)}): name the one to send to with --number-column",
+        limit="one number column",
+        value=",".join(found),
+    )
 
 
 def _column_key(name: str) -> str:
@@ -205,6 +246,7 @@ def _column_key(name: str) -> str:
 
 
 _NUMBER_KEYS = frozenset(_column_key(name) for name in NUMBER_COLUMNS)
+_MOBILE_NUMBER_KEYS = frozenset(_column_key(name) for name in MOBILE_NUMBER_COLUMNS)
 
 
 def _column(header: list[str], name: str) -> str | None:
@@ -217,13 +259,16 @@ def _value(row: Mapping[str, str], column: str | None) -> str | None:
     return (row.get(column) or None) if column else None
 
 
-def recipients_in(path: Path, *, template_parameters: bool = True) -> Iterator[Recipient]:
+def recipients_in(
+    path: Path, *, template_parameters: bool = True, number_column: str | None = None
+) -> Iterator[Recipient]:
     """Recipients of a ``.csv`` file (header with a number column; ``text``, ``subject`` and,
     if ``template_parameters``, any other columns as template parameters) or a text file of
     one number per line. Each recipient's ``reference`` is the line of the file its row
-    starts on."""
+    starts on. ``number_column`` names a CSV's number column (``--number-column``); without
+    it, the column is found by its name (:data:`NUMBER_COLUMNS`)."""
     if _is_csv(path):
-        return _recipients_from_csv(path, template_parameters=template_parameters)
+        return _recipients_from_csv(path, template_parameters=template_parameters, number_column=number_column)
     return _recipients_from_text(path)
 
 
@@ -271,14 +316,27 @@ def carries_text(path: Path) -> bool:
     return _column(_header(path), TEXT_COLUMN) is not None
 
 
-def parameter_columns(path: Path) -> list[str]:
+def number_column(path: Path, chosen: str | None = None) -> NumberColumn | None:
+    """A CSV file's number column: ``chosen`` (``--number-column``), or the one found by its
+    name (:data:`NUMBER_COLUMNS`); :class:`ValidationError` when there is none, or no one.
+    None for a text file (or an empty CSV), which has no columns."""
+    header = _header(path)
+    if not header:
+        if chosen is not None and not _is_csv(path):
+            raise ValidationError("number_column", f"{path.name} is not a CSV file: it has one number a line")
+        return None
+    return _number_column(path, header, chosen)
+
+
+def parameter_columns(path: Path, *, number_column: str | None = None) -> list[str]:
     """The CSV columns that are neither number, text nor subject: template parameters."""
-    return _columns(_header(path)).parameters
+    header = _header(path)
+    return _columns(path, header, number_column).parameters if header else []
 
 
-def has_recipients(path: Path) -> bool:
+def has_recipients(path: Path, *, number_column: str | None = None) -> bool:
     """Whether the file holds at least one recipient (not empty, not just a header)."""
-    return next(recipients_in(path), None) is not None
+    return next(recipients_in(path, number_column=number_column), None) is not None
 
 
 def resume_key(reference: str | None, number: str) -> ResumeKey | None:
@@ -298,15 +356,20 @@ def already_settled(recipient: Recipient, settled: frozenset[ResumeKey]) -> bool
 
 
 async def read_recipients(
-    path: Path, *, skip: frozenset[ResumeKey] = frozenset(), template_parameters: bool = True
+    path: Path,
+    *,
+    skip: frozenset[ResumeKey] = frozenset(),
+    template_parameters: bool = True,
+    number_column: str | None = None,
 ) -> AsyncIterator[Recipient]:
     """:func:`recipients_in` read in a worker thread, minus those :func:`already_settled` in
     ``skip`` (see :func:`settled_recipients`).
 
     ``template_parameters``: whether CSV columns other than number, text and subject become
     each recipient's template parameters; pass ``message.template_id is not None``, as a
-    recipient with parameters but no template is refused."""
-    rows = recipients_in(path, template_parameters=template_parameters)
+    recipient with parameters but no template is refused. ``number_column``: as for
+    :func:`recipients_in`."""
+    rows = recipients_in(path, template_parameters=template_parameters, number_column=number_column)
     while True:
         chunk = await anyio.to_thread.run_sync(_take, rows, _ROWS_PER_READ)
         for recipient in chunk:
@@ -517,11 +580,7 @@ def recover_in_flight(results_path: Path) -> int:
         written: set[ResumeKey | None] = set()
         if not is_new:
             rows_since = _result_rows(results_path, min(start, _size(results_path)))
-            written = {
-                resume_key(_field(row, "reference"), _field(row, "number"))
-                for row in rows_since
-                if _field(row, "status") in STATUSES
-            }
+            written = {_results_row_key(row) for _, row in rows_since if _field(row, "status") in STATUSES}
             written |= settled_recipients(results_path)  # skipped by --resume whatever the journal says
     in_flight: dict[ResumeKey, None] = {}
     for noted in lines[1:]:
@@ -667,26 +726,39 @@ def holds_results(path: Path) -> bool:
 
 def check_results_path(results_path: Path, recipients_path: Path, *, resume: bool) -> None:
     """Refuse a results file a send must not append to (:class:`BadFileError`): the recipients
-    file itself; without ``--resume``, one that already :func:`holds_results`; with
-    ``--resume``, one that does not exist; one whose suffix is neither ``.csv`` nor ``.jsonl``."""
+    file itself; one whose suffix is neither ``.csv`` nor ``.jsonl``; with ``--resume``, one
+    that does not exist; without, one another run is using or :func:`check_unclaimed` refuses.
+
+    Another run may claim the file after this check: :func:`check_unclaimed` again once
+    :func:`exclusive_use` holds it."""
     with _file_problems(results_path):
         exists = results_path.exists()
         if exists and results_path.samefile(recipients_path):
             raise BadFileError(results_path, "is the recipients file; choose another --results")
     if results_path.suffix.lower() not in RESULT_SUFFIXES:
         raise BadFileError(results_path, f"results are written as {' or '.join(RESULT_SUFFIXES)}: name the file so")
-    journal = journal_path(results_path)
-    if resume and not exists and not journal.exists():
+    if resume and not exists and not journal_path(results_path).exists():
         raise BadFileError(results_path, "does not exist, so there is nothing to resume (run without --resume)")
-    if not resume and journal.exists():
-        if _in_use(results_path):
-            raise BadFileError(results_path, IN_USE)
+    if not resume and journal_path(results_path).exists() and _in_use(results_path):
+        raise BadFileError(results_path, IN_USE)
+    check_unclaimed(results_path, resume=resume)
+
+
+def check_unclaimed(results_path: Path, *, resume: bool) -> None:
+    """Without ``--resume``, refuse (:class:`BadFileError`) a results file that another run
+    claimed: one it left a journal beside, or one that already :func:`holds_results`. Call it
+    while :func:`exclusive_use` holds the file, so that no run starting at the same moment
+    claims it between the check and the send."""
+    if resume:
+        return
+    journal = journal_path(results_path)
+    if journal.exists():
         raise BadFileError(
             results_path,
             f"a run that stopped with batches in flight left {journal.name}: add --resume "
             "to record them as unknown and continue, rather than send them again",
         )
-    if not resume and holds_results(results_path):
+    if holds_results(results_path):
         raise BadFileError(
             results_path, "already holds results: add --resume to continue that send, or choose another --results"
         )
@@ -694,23 +766,56 @@ def check_results_path(results_path: Path, recipients_path: Path, *, resume: boo
 
 def settled_recipients(path: Path) -> frozenset[ResumeKey]:
     """The recipients a previous run's results file settled, for ``--resume``: rows whose
-    status is in :data:`SETTLED`, or REJECTED with a request id, keyed by :func:`resume_key`.
+    status is in :data:`SETTLED`, or REJECTED with a request id, keyed by :func:`resume_key`
+    (a mobile number a spreadsheet saved without its leading 0 is read with it).
 
     The file must be what its suffix says: a ``.csv`` starting with the results header, any
     other a JSON object a line, whose last line is ignored if it does not parse (a crash
-    mid-write tore it). Anything else raises :class:`BadFileError`.
+    mid-write tore it). Anything else raises :class:`BadFileError`, and so does a settled row
+    that cannot be keyed (no reference, or a number that is not one): ``--resume`` could not
+    skip its recipient, and would send to them again.
     """
+    keys: set[ResumeKey] = set()
+    untied: list[int] = []
     with _file_problems(path):
-        keys = (
-            resume_key(_field(row, "reference"), _field(row, "number"))
-            for row in _result_rows(path)
-            if _is_settled(_field(row, "status"), _field(row, "request_id"))
+        for line_number, row in _result_rows(path):
+            if not _is_settled(_field(row, "status"), _field(row, "request_id")):
+                continue
+            key = _results_row_key(row)
+            if key is None:
+                untied.append(line_number)
+            else:
+                keys.add(key)
+    if untied:
+        where = f"line {untied[0]}" + (f" and {len(untied) - 1} more" if len(untied) > 1 else "")
+        raise BadFileError(
+            path,
+            f"{where}: settled, but with no reference or no phone number to tie the row to a recipient "
+            "(edited, or saved by a spreadsheet that changed the numbers?): resuming would send to those "
+            "recipients again; restore the file, or send the rest with a new --results",
         )
-        return frozenset(key for key in keys if key is not None)
+    return frozenset(keys)
 
 
-def _result_rows(path: Path, start: int = 0) -> Iterator[Mapping[str, object]]:
-    """The rows of a results file, those from byte ``start`` on (a line's start) when given."""
+_MOBILE_WITHOUT_ITS_ZERO = re.compile(r"1[016789]\d{8}")
+"""A mobile number as a spreadsheet saves it, without its leading 0: ``01012345678`` opened
+and saved by Excel is ``1012345678``. No Korean number has this form otherwise (all start
+with 0 but the 8-digit representative numbers), so it can only be that mobile number."""
+
+
+def _results_row_key(row: Mapping[str, object]) -> ResumeKey | None:
+    """:func:`resume_key` of a results row, its number given back a leading 0 a spreadsheet
+    dropped (see :data:`_MOBILE_WITHOUT_ITS_ZERO`). The key still needs the row's reference
+    to match: a restored number skips only the recipient on that line with that number."""
+    number = _field(row, "number")
+    if _MOBILE_WITHOUT_ITS_ZERO.fullmatch(number):
+        number = "0" + number
+    return resume_key(_field(row, "reference"), number)
+
+
+def _result_rows(path: Path, start: int = 0) -> Iterator[tuple[int, Mapping[str, object]]]:
+    """The rows of a results file with the line each starts on, those from byte ``start`` on
+    (a line's start, lines then counted from there) when given."""
     return _csv_results(path, start) if _is_csv(path) else _json_results(path, start)
 
 
@@ -723,31 +828,39 @@ def _field(row: Mapping[str, object], name: str) -> str:
     return "" if value is None else str(value)
 
 
-def _csv_results(path: Path, start: int = 0) -> Iterator[dict[str, str]]:
+def _csv_results(path: Path, start: int = 0) -> Iterator[tuple[int, dict[str, str]]]:
     if start:
         with path.open("rb") as raw:
             raw.seek(start)
             with io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
-                yield from csv.DictReader(text, fieldnames=RESULT_FIELDS)
+                yield from _numbered(csv.DictReader(text, fieldnames=RESULT_FIELDS))
         return
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = csv.DictReader(handle)
         if rows.fieldnames is not None and tuple(rows.fieldnames) != RESULT_FIELDS:
             raise BadFileError(path, f"not a krsms results CSV: its first line must be {_CSV_HEADER}")
-        yield from rows
+        yield from _numbered(rows)
 
 
-def _json_results(path: Path, start: int = 0) -> Iterator[Mapping[str, object]]:
+def _numbered(rows: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each row of ``rows`` with the line it starts on (a quoted field may span lines)."""
+    lines_read = rows.line_num
+    for row in rows:
+        yield lines_read + 1, row
+        lines_read = rows.line_num
+
+
+def _json_results(path: Path, start: int = 0) -> Iterator[tuple[int, Mapping[str, object]]]:
     with path.open("rb") as handle:
         handle.seek(start)
         lines = ((number, line) for number, line in enumerate(handle, start=1) if line.strip())
         previous: tuple[int, bytes] | None = None
         for current in lines:
             if previous is not None:
-                yield _json_object(path, *previous)
+                yield previous[0], _json_object(path, *previous)
             previous = current
         if previous is not None and _parses_as_json(previous[1]):
-            yield _json_object(path, *previous)
+            yield previous[0], _json_object(path, *previous)
 
 
 def _json_object(path: Path, line_number: int, line: bytes) -> Mapping[str, object]:

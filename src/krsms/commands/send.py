@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncIterator, Sequence
 from contextlib import aclosing
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from krsms.commands.files import (
     ResumeKey,
     SendJournal,
     already_settled,
+    check_unclaimed,
     exclusive_use,
     read_recipients,
     recipients_in,
@@ -26,8 +28,8 @@ from krsms.commands.files import (
     settled_recipients,
 )
 from krsms.errors import ProviderError, ValidationError
-from krsms.fanout import BatchingGateway
-from krsms.gateway import Message, Recipient, SendPlan, SendProgress, SendReport, SendStatus
+from krsms.fanout import CANCELLED, JOB_STOPPED, LOCAL_INVALID, BatchingGateway
+from krsms.gateway import Message, Recipient, RecipientOutcome, SendPlan, SendProgress, SendReport, SendStatus
 from krsms.text import normalize_number
 
 PROVIDERS = ("sens", "nhn")
@@ -96,10 +98,46 @@ def make_gateway(
     )
 
 
-def _count_rows(path: Path, skip: frozenset[ResumeKey]) -> tuple[int, int]:
+TEMPLATE_PLACEHOLDER = re.compile(r"##([^#\r\n]+?)##")
+"""A ``##key##`` placeholder of an NHN template, filled by the recipient's CSV column ``key``."""
+
+
+async def template_placeholders(gateway: BatchingGateway, template_id: str) -> list[str] | None:
+    """The keys of the template's ``##key##`` placeholders (title and body), in order, looked
+    up from the provider (NHN N26: a read, nothing is sent); None for a provider without
+    templates (SENS)."""
+    from krsms.nhn import NhnGateway
+
+    if not isinstance(gateway, NhnGateway):
+        return None
+    template = await gateway.client.get_template(template_id)
+    texts = (template.title or "", template.body or "")
+    return list(dict.fromkeys(key for text in texts for key in TEMPLATE_PLACEHOLDER.findall(text)))
+
+
+def columns_for_template(
+    template_id: str, placeholders: list[str], columns: list[str], recipients_path: Path
+) -> list[str]:
+    """Refuse (:class:`ValidationError` of ``template_id``) recipients whose CSV has no column
+    for a placeholder of the template: it would be sent as it is, ``##key##`` and all.
+    Returns the columns the template never uses."""
+    missing = [key for key in placeholders if key not in columns]
+    if missing:
+        names = ", ".join(f"##{key}##" for key in missing)
+        raise ValidationError(
+            "template_id",
+            f"template {template_id} has {names}, but {recipients_path.name} has no column named so "
+            f"(its parameter columns: {', '.join(columns) or 'none'}); every recipient would get the placeholder "
+            "as it is: name a column after each placeholder",
+            value=template_id,
+        )
+    return [column for column in columns if column not in placeholders]
+
+
+def _count_rows(path: Path, skip: frozenset[ResumeKey], number_column: str | None) -> tuple[int, int]:
     """Recipients of the file to send, and those ``--resume`` skips."""
     skipped = sent = 0
-    for recipient in recipients_in(path):
+    for recipient in recipients_in(path, number_column=number_column):
         if already_settled(recipient, skip):
             skipped += 1
         else:
@@ -131,13 +169,23 @@ class _DuplicateCounter:
             self._seen.add(normalised)
 
 
-async def dry_run(gateway: BatchingGateway, message: Message, recipients_path: Path, console: Console) -> SendPlan:
-    """Validate and batch the file without sending; print what a send would do."""
+async def dry_run(
+    gateway: BatchingGateway,
+    message: Message,
+    recipients_path: Path,
+    console: Console,
+    *,
+    number_column: str | None = None,
+) -> SendPlan:
+    """Validate and batch the file without sending; print what a send would do.
+    ``number_column``: the CSV's number column if given (``--number-column``)."""
     counter = _DuplicateCounter()
-    with_parameters = message.template_id is not None
+    recipients = read_recipients(
+        recipients_path, template_parameters=message.template_id is not None, number_column=number_column
+    )
     plan = await gateway.plan(
         message,
-        counter.watch(read_recipients(recipients_path, template_parameters=with_parameters)),
+        counter.watch(recipients),
         max_invalid=SHOWN_INVALID,
     )
     table = Table(title=f"Dry run: {gateway.provider.upper()} ({gateway.batch_size} recipients a request)")
@@ -158,6 +206,42 @@ async def dry_run(gateway: BatchingGateway, message: Message, recipients_path: P
     return plan
 
 
+@attrs.define
+class FileSend:
+    """What a send of a file did, filled in as it goes (:func:`send_file`): complete however
+    the send ends, finished, stopped by an error or interrupted."""
+
+    progress: SendProgress | None = None
+    """The send's progress; None until the file is held and its recipients counted."""
+    recovered: int = 0
+    """Recipients a stopped run had in flight, recorded UNKNOWN by this ``--resume``."""
+    failure: str | None = None
+    """Why the first recipient left NOT_SENT by a failed request was not sent (not a
+    recipient refused as invalid, nor one a stop or a cancellation left unsent)."""
+
+    def counts(self) -> dict[SendStatus, int]:
+        """Outcomes of the recipients this run recorded, the recovered ones included."""
+        counts = dict(self.progress.counts) if self.progress is not None else dict.fromkeys(SendStatus, 0)
+        counts[SendStatus.UNKNOWN] += self.recovered
+        return counts
+
+
+_NOT_FAILURES = frozenset({LOCAL_INVALID, JOB_STOPPED, CANCELLED})
+"""Codes of NOT_SENT outcomes no failed request explains."""
+
+
+def _first_failure(outcomes: Sequence[RecipientOutcome]) -> str | None:
+    """The detail of the first outcome NOT_SENT because its request failed."""
+    return next(
+        (
+            outcome.detail or outcome.code or "not sent"
+            for outcome in outcomes
+            if outcome.status is SendStatus.NOT_SENT and outcome.code not in _NOT_FAILURES
+        ),
+        None,
+    )
+
+
 async def send_file(
     gateway: BatchingGateway,
     message: Message,
@@ -166,20 +250,31 @@ async def send_file(
     results_path: Path,
     resume: bool,
     console: Console,
-) -> SendProgress:
+    number_column: str | None = None,
+    record: FileSend | None = None,
+) -> FileSend:
     """Stream the file through ``gateway``, appending each batch's outcomes to the results
     file as it settles; on Ctrl-C the batches settled by the cancellation are written too.
     Each batch is noted in a :class:`SendJournal` before it is sent, so that ``--resume``
     after a crash records what was in flight as UNKNOWN instead of sending it again.
+    ``number_column``: the CSV's number column if given (``--number-column``). What the send
+    did goes into ``record`` (a new one if not given), returned; pass one to read it after an
+    interruption or an error, which this raises.
 
     The message is checked first (a past reservation, say), before any file is touched. The
-    results file is then held for this run alone (:func:`exclusive_use`), and a resume where a
-    settled row is no longer on its line of the recipients file (edited since?) is refused
-    rather than sending to those recipients again."""
+    results file is then held for this run alone (:func:`exclusive_use`) and checked again
+    (:func:`check_unclaimed`: a run started at the same moment may have sent to it since the
+    command's first check), and a resume where a settled row is no longer on its line of the
+    recipients file (edited since?) is refused rather than sending to those recipients again."""
+    record = FileSend() if record is None else record
     gateway.check_message(message)
     with exclusive_use(results_path):
-        skip = await _settled_before(results_path, console) if resume else frozenset()
-        total, skipped = await anyio.to_thread.run_sync(_count_rows, recipients_path, skip)
+        check_unclaimed(results_path, resume=resume)  # a run started with this one may have sent first
+        skip: frozenset[ResumeKey] = frozenset()
+        if resume:
+            record.recovered = await _recover_in_flight(results_path, console)
+            skip = await anyio.to_thread.run_sync(settled_recipients, results_path)
+        total, skipped = await anyio.to_thread.run_sync(_count_rows, recipients_path, skip, number_column)
         if skipped < len(skip):
             # Rows are tied to lines: a line added or removed moves every later recipient, and
             # resuming would send to all of those again.
@@ -202,6 +297,7 @@ async def send_file(
             console.print(Text(f"resuming: {skipped} recipients already settled in {results_path}"), soft_wrap=True)
         async with ResultsFile(results_path) as results, SendJournal(results_path) as journal:
             progress = SendProgress(keep_outcomes=False, on_batch=settled.append, total=total, on_sending=journal.note)
+            record.progress = progress
             with bar:
                 task = bar.add_task("sending", total=total)
 
@@ -210,13 +306,18 @@ async def send_file(
                     # second Ctrl-C interrupts the wait, so no settled batch is left unwritten.
                     outcomes = tuple(outcome for batch in settled for outcome in batch.outcomes)
                     settled.clear()
+                    if record.failure is None:
+                        record.failure = _first_failure(outcomes)
                     if outcomes:
                         await results.write(outcomes)
                         bar.advance(task, len(outcomes))
 
                 try:
                     recipients = read_recipients(
-                        recipients_path, skip=skip, template_parameters=message.template_id is not None
+                        recipients_path,
+                        skip=skip,
+                        template_parameters=message.template_id is not None,
+                        number_column=number_column,
                     )
                     stream = gateway.send_stream(message, recipients, progress=progress)
                     async with aclosing(stream) as reports:
@@ -224,45 +325,66 @@ async def send_file(
                             await write_settled()
                 finally:
                     await write_settled()
-        return progress
+        return record
 
 
-async def _settled_before(results_path: Path, console: Console) -> frozenset[ResumeKey]:
-    """What earlier runs settled, once a run killed with batches in flight has them recorded."""
+async def _recover_in_flight(results_path: Path, console: Console) -> int:
+    """Record as UNKNOWN what a run stopped with batches in flight had in flight; how many."""
     recovered = await anyio.to_thread.run_sync(recover_in_flight, results_path)
     if recovered:
         console.print(
             Text(f"recovered: {recovered} recipients in flight when the last run stopped, recorded as unknown"),
             soft_wrap=True,
         )
-    return await anyio.to_thread.run_sync(settled_recipients, results_path)
+    return recovered
 
 
-def summary(progress: SendProgress, *, provider: str, results_path: Path | None = None) -> Table:
-    """A table of outcome counts, requests and time."""
-    report = progress.report()
-    table = Table(title=f"{provider.upper()} send" + (" (interrupted)" if progress.cancelled else ""))
+def summary(record: FileSend, *, provider: str, results_path: Path | None = None) -> Table:
+    """A table of outcome counts (the recipients recovered as unknown included), requests
+    and time."""
+    progress = record.progress
+    cancelled = progress is not None and progress.cancelled
+    table = Table(title=f"{provider.upper()} send" + (" (interrupted)" if cancelled else ""))
     for status in SendStatus:
         table.add_column(status.value, justify="right")
     table.add_column("requests", justify="right")
     table.add_column("seconds", justify="right")
-    table.add_row(
-        *(str(progress.counts[status]) for status in SendStatus), str(progress.requests), f"{report.elapsed:.2f}"
-    )
-    if results_path is not None:
-        table.caption = Text(f"results: {results_path}")
+    counts = record.counts()
+    requests, elapsed = (progress.requests, progress.report().elapsed) if progress is not None else (0, 0.0)
+    table.add_row(*(str(counts[status]) for status in SendStatus), str(requests), f"{elapsed:.2f}")
+    notes = [f"results: {results_path}"] if results_path is not None else []
+    if record.recovered:
+        notes.append(f"{record.recovered} unknown were in flight when the last run stopped")
+    if notes:
+        table.caption = Text("; ".join(notes))
     return table
 
 
-def stopped_by_fatal_error(progress: SendProgress) -> bool:
-    """Whether a fatal provider error (bad credentials, unregistered sender) stopped the send."""
-    return isinstance(progress.error, ProviderError) and progress.error.fatal
+def fatal_error(record: FileSend) -> ProviderError | None:
+    """The fatal provider error (bad credentials, unregistered sender) that stopped the send;
+    None if none did."""
+    error = record.progress.error if record.progress is not None else None
+    return error if isinstance(error, ProviderError) and error.fatal else None
 
 
-def exit_code(progress: SendProgress) -> int:
-    """0 when every recipient was accepted; 2 when a fatal provider error stopped the send
-    (a configuration error); 1 otherwise."""
-    if stopped_by_fatal_error(progress):
+def nothing_sent(record: FileSend) -> str | None:
+    """The error to show when no request of the send reached the provider because they
+    failed (an unreachable ``--base-url``, the network down): why the first did; None when
+    some did, or none failed."""
+    if record.progress is None or record.failure is None or fatal_error(record):
+        return None
+    counts = record.progress.counts
+    if counts[SendStatus.ACCEPTED] or counts[SendStatus.REJECTED] or counts[SendStatus.UNKNOWN]:
+        return None
+    return f"nothing was sent: {record.failure}"
+
+
+def exit_code(record: FileSend) -> int:
+    """0 when every recipient was accepted (none recovered as unknown); 2 when a fatal
+    provider error stopped the send (a configuration error); 1 otherwise."""
+    if fatal_error(record):
         return 2
-    accepted = progress.counts[SendStatus.ACCEPTED]
-    return 0 if accepted == progress.settled and not progress.cancelled else 1
+    counts = record.counts()
+    settled = sum(counts.values())
+    cancelled = record.progress is not None and record.progress.cancelled
+    return 0 if counts[SendStatus.ACCEPTED] == settled and not cancelled else 1
