@@ -288,9 +288,10 @@ READING = """
   noise decide the ratio. It is measured at concurrency 1, each client's own cost, and at
   8, where at zero latency the client is CPU-bound: the pool attempts column counts the
   requests httpcore started on a connection, retries included (see below).
-- What krsms adds to an NHN request (1,000 recipients, 1.3x raw httpx at both
-  concurrencies, no pool retries) is per recipient, about 0.5 µs each: counted in
-  instructions (callgrind, against a transport that answers at once), reading and
+- What krsms adds to an NHN request (1,000 recipients: 1.24x to 1.38x raw httpx over this
+  session's runs, at either concurrency, with no pool retries) is per recipient, about
+  0.5 µs each. Counted in instructions, which do not move with the machine's load
+  (callgrind, against a transport that answers at once: 1.40x raw httpx's), reading and
   checking the 1,000 `sendResultList` entries is about 45% of it, the rest the validation
   of every number, the outcomes and the report. A raw loop calls `response.json()` and
   trusts it; krsms tells every recipient's outcome apart and refuses an answer whose
@@ -299,7 +300,8 @@ READING = """
 - What krsms adds to a SENS request (100 recipients) is not in its HTTP path: measured
   layer by layer, its client alone and `send_batch` alone cost what raw httpx costs within
   a few percent. The fan-out around them (validation, batching, progress, outcomes, a task
-  per batch) adds about 0.06 ms a request: 1.14x raw httpx at concurrency 1, 1.16x at 8.
+  per batch) adds about 0.06 ms a request: 1.10x to 1.17x raw httpx over this session's
+  runs, at either concurrency.
 - httpcore 1.0's connection pool hands one idle connection to every request asking for
   one within the same few passes of the event loop; all but one get
   `ConnectionNotAvailable` and start over (encode/httpcore #1110; pydantic's httpx2 fork
