@@ -556,12 +556,15 @@ def test_closing_a_transport_while_its_loop_shuts_down_is_quiet() -> None:
 async def test_a_send_watch_says_whether_a_send_may_have_arrived(
     method: str, answers: list[Any], arrived: bool | None, sleeps: list[float]
 ) -> None:
-    transport, client = make_transport(Recorder(*answers), retry=RetryPolicy(max_attempts=2, max_retry_after=0))
+    recorder = Recorder(*answers)
+    transport, client = make_transport(recorder, retry=RetryPolicy(max_attempts=2, max_retry_after=0))
     watch = SendWatch()
     async with client:
         with watching_sends(watch), contextlib.suppress(errors.KrSmsError):
             await transport.request(method, URL)
     assert watch.may_have_arrived is arrived
+    if arrived is not None:  # a send: each attempt that left is counted, refused ones too
+        assert watch.attempts == len(recorder.requests)
 
 
 async def test_each_retry_of_a_watched_send_waits_for_the_pace(sleeps: list[float]) -> None:
@@ -651,6 +654,7 @@ async def test_a_send_cancelled_while_waiting_for_a_slot_has_not_arrived() -> No
         await first
     assert paths == ["/first"]
     assert watch.may_have_arrived is False
+    assert watch.attempts == 0  # a bulk send reports no request for this batch
 
 
 @pytest.mark.parametrize(

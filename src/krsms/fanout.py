@@ -809,9 +809,8 @@ def _interrupted_report(task: asyncio.Task[SendReport], flight: _Flight) -> Send
             requests=1,
         )
     # Refused attempts (a 429 before the back-off) still reached the network: count them.
-    attempted = flight.watch.may_have_arrived is not None
     return SendReport(
-        outcomes=flight.batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED), requests=1 if attempted else 0
+        outcomes=flight.batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED), requests=1 if flight.watch.attempts else 0
     )
 
 

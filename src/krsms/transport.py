@@ -56,6 +56,9 @@ class SendWatch:
     stopping: bool = False
     """Set when the bulk send is being interrupted: no new request may leave for it, so a
     retry is not made (the last attempt's error stands) and a resend is not started."""
+    attempts: int = 0
+    """Attempts that left for the provider (each once it had its slot), refused ones
+    included: 0 while the send is still waiting to start."""
 
 
 _watch: ContextVar[SendWatch | None] = ContextVar("krsms_send_watch", default=None)
@@ -624,6 +627,7 @@ class Transport:
             if self._closed or self._client.is_closed:
                 raise errors.UnsendableRequestError(f"{method} {self._shown(url)}: the HTTP client is closed")
             watch.may_have_arrived = True  # only now: waiting for a slot sends nothing
+            watch.attempts += 1
             started = time.perf_counter()
             try:
                 response = await self._client.request(
