@@ -224,7 +224,9 @@ async def test_look_ups_agree_with_the_send(nhn: httpx.AsyncClient) -> None:
     ]
     listed = (await nhn.get(f"{BASE}/sender/sms", params={"requestId": request_id})).json()["body"]
     assert listed["totalCount"] == 2
-    assert [(item["msgStatus"], item["resultCode"]) for item in listed["data"]] == [("3", "1000"), ("0", "3006")]
+    # msgStatus 3 for both, the send request having completed; the handset's result is the
+    # receipt code (the document's N16/N17 examples: "3", "COMPLETED", "3015").
+    assert [(item["msgStatus"], item["resultCode"]) for item in listed["data"]] == [("3", "1000"), ("3", "3006")]
     datetime.strptime(listed["data"][0]["requestDate"], "%Y-%m-%d %H:%M:%S.%f")
     one = (await nhn.get(f"{BASE}/sender/sms/{request_id}", params={"mtPr": 1})).json()["body"]["data"]
     assert one["recipientNo"] == "01000000001"

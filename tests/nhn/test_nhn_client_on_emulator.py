@@ -184,7 +184,7 @@ async def test_an_sms_is_found_by_every_sms_look_up(client: NhnClient) -> None:
         for item in page.items
     ] == [
         (sent.request_id, 1, FIRST, "3", "1000", "안녕하세요", SENDER),
-        (sent.request_id, 2, UNDELIVERABLE, "0", "3006", "안녕하세요", SENDER),
+        (sent.request_id, 2, UNDELIVERABLE, "3", "3006", "안녕하세요", SENDER),
     ]
     first = page.items[0]
     assert (first.send_type, first.ad_yn, first.country_code, first.telecom_code, first.telecom_code_name) == (
@@ -199,7 +199,9 @@ async def test_an_sms_is_found_by_every_sms_look_up(client: NhnClient) -> None:
     assert start <= first.request_date <= end
     assert first.result_date is not None
 
-    delivered = await client.list_sms(SendQuery(start_request_date=start, end_request_date=end, msg_status="3"))
+    completed = await client.list_sms(SendQuery(start_request_date=start, end_request_date=end, msg_status="3"))
+    assert [item.recipient_no for item in completed.items] == [FIRST, UNDELIVERABLE]  # both requests completed
+    delivered = await client.list_sms(SendQuery(start_request_date=start, end_request_date=end, result_code="MTR1"))
     assert [item.recipient_no for item in delivered.items] == [FIRST]
     grouped = await client.list_sms(
         SendQuery(start_create_date=start, end_create_date=end, recipient_grouping_key="first")
@@ -214,7 +216,7 @@ async def test_an_sms_is_found_by_every_sms_look_up(client: NhnClient) -> None:
     assert (failed.recipient_seq, failed.recipient_no, failed.msg_status, failed.result_code) == (
         2,
         UNDELIVERABLE,
-        "0",
+        "3",  # the send request completed; the handset refused it (receipt code 3006)
         "3006",
     )
     every = [item.recipient_no async for item in client.iter_sms(SendQuery(request_id=sent.request_id, page_size=1))]

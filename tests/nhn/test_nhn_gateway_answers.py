@@ -123,6 +123,41 @@ async def test_delivery_results_move_on_when_the_sms_look_up_knows_no_such_reque
     assert (result.recipient, result.status.value) == ("01000000001", "delivered")
 
 
+@pytest.mark.parametrize(
+    ("msg_status", "result_code", "status"),
+    [
+        ("3", "1000", "delivered"),
+        ("3", "3015", "failed"),  # the document's N16/N17 example: COMPLETED, no delivery path
+        ("3", "2003", "failed"),  # handset off
+        ("3", None, "pending"),  # the document's N5 example: handed over, no receipt yet
+        ("0", None, "failed"),
+        ("6", None, "failed"),
+        ("4", None, "cancelled"),
+        ("1", None, "pending"),
+        ("2", None, "pending"),
+    ],
+)
+@respx.mock
+async def test_a_delivery_result_reads_the_handsets_receipt_code_not_only_the_send_status(
+    msg_status: str, result_code: str | None, status: str
+) -> None:
+    """msgStatus 3 says the send request completed; resultCode (the receipt code table: 1000
+    success, 2xxx/3xxx failures) says what the handset did."""
+    item = {
+        "requestId": "R1",
+        "recipientNo": "01000000001",
+        "mtPr": "1",
+        "msgStatus": msg_status,
+        "msgStatusName": "COMPLETED",
+        "resultCode": result_code,
+        "requestDate": "2026-11-26 10:00:00",
+    }
+    respx.get(SENDS).respond(json=envelope(body={"pageNum": 1, "pageSize": 1000, "totalCount": 1, "data": [item]}))
+    async with gateway() as nhn:
+        (result,) = await nhn.delivery_results("R1")
+    assert (result.status.value, result.code) == (status, result_code)
+
+
 class LoseTheFirstCancelsAnswer(httpx.AsyncBaseTransport):
     """The emulator in-process; the first cancel (N36) is processed, then answered 503."""
 

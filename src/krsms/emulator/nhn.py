@@ -190,9 +190,18 @@ class NhnRecipient:
             return None
         return "MTR1" if self.result_code == SUCCESS_CODE else "MTR2"
 
+    @property
+    def undelivered(self) -> bool:
+        """Whether the handset's result is a failure: the send went out (``msgStatus`` 3) and
+        its receipt code is not success."""
+        return self.status == "3" and self.result_code != SUCCESS_CODE
+
     def settle(self, now: datetime, failure: str | None) -> None:
-        """Deliver (or fail) the message now."""
-        self.status = "0" if failure else "3"
+        """Hand the message to the carrier now, with the handset's result: ``failure`` (a
+        receipt code such as 3015) or success (1000). As the document's examples show (N5, N16,
+        N17), ``msgStatus`` is then 3 either way, the send request having completed; the result
+        is in ``resultCode``."""
+        self.status = "3"
         self.result_code = failure or SUCCESS_CODE
         self.result_date = now
 

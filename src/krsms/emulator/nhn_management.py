@@ -423,7 +423,7 @@ class NhnManagement:
             "body": tag_send.body,
             "adYn": tag_send.ad_yn,
             "autoSendYn": tag_send.auto_send_yn,
-            "sendErrorCount": tag_send.refused + sum(record.status == "0" for record in records),
+            "sendErrorCount": tag_send.refused + sum(record.undelivered for record in records),
             "createUser": tag_send.user_id,
             "createDate": format_time(tag_send.created),
             "updateUser": tag_send.user_id,
@@ -903,7 +903,10 @@ class NhnManagement:
                 key = (moment.weekday(), WEEKDAYS[moment.weekday()])
             counts = buckets.setdefault(key, {"requested": 0, "succeed": 0, "failed": 0, "pending": 0})
             counts["requested"] += 1
-            outcome = {"3": "succeed", "1": "pending"}.get(record.status, "failed") if record else "failed"
+            if record is None or record.undelivered:
+                outcome = "failed"
+            else:
+                outcome = {"3": "succeed", "1": "pending"}.get(record.status, "failed")
             counts[outcome] += 1
         return {
             "data": [

@@ -88,8 +88,11 @@ RESERVED_STATUS = "RESERVED"
 """N34 ``messageStatus`` of a reserved recipient still waiting to go out."""
 CANCELLED_RESERVATION = "CANCEL"
 """N34 ``messageStatus`` of a reserved recipient cancelled."""
-DELIVERED_STATUS = "3"
-"""``msgStatus`` of a message delivered (3: success)."""
+SENT_STATUS = "3"
+"""``msgStatus`` of a message whose send request completed (3: success): handed to the
+carrier, the handset's result in ``resultCode`` (none yet, 1000 delivered, any other failed)."""
+DELIVERED_CODE = "1000"
+"""``resultCode`` of a message the handset received (the receipt code table's success)."""
 FAILED_STATUSES = frozenset({"0", "5", "6"})
 """``msgStatus`` failed, failed as a duplicate send, failed by advertising limits."""
 CANCELLED_STATUS = "4"
@@ -438,8 +441,13 @@ def _settled(
 
 
 def _delivery_result(sent: SentMessage) -> DeliveryResult:
-    if sent.msg_status == DELIVERED_STATUS:
-        status = DeliveryStatus.DELIVERED
+    if sent.msg_status == SENT_STATUS:
+        if not sent.result_code:
+            status = DeliveryStatus.PENDING  # with the carrier, no receipt yet
+        elif sent.result_code == DELIVERED_CODE:
+            status = DeliveryStatus.DELIVERED
+        else:
+            status = DeliveryStatus.FAILED  # a receipt code such as 3015 (no delivery path)
     elif sent.msg_status in FAILED_STATUSES:
         status = DeliveryStatus.FAILED
     elif sent.msg_status == CANCELLED_STATUS:
