@@ -23,6 +23,7 @@ from __future__ import annotations
 import abc
 import asyncio
 import logging
+import time
 import uuid
 from collections import deque
 from collections.abc import (
@@ -122,7 +123,14 @@ class BatchAttempt:
     key: str
     """Unique per attempt (NHN sends it as ``senderGroupingKey``)."""
     started_at: datetime
-    """UTC moment just before the request went out."""
+    """UTC moment just before the request went out, by the local clock of that moment."""
+    started_monotonic: float = attrs.field(factory=time.monotonic)
+    """:func:`time.monotonic` at the same moment: how long ago the attempt started, whatever
+    the wall clock did since (an NTP step, a resumed VM)."""
+
+    def seconds_ago(self) -> float:
+        """Seconds since the attempt started, by the monotonic clock."""
+        return time.monotonic() - self.started_monotonic
 
 
 class _Batcher:

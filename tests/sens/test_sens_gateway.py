@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 from collections import Counter
-from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from collections.abc import AsyncIterator, Mapping
+from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -29,7 +30,7 @@ from krsms.sens import SensGateway
 from krsms.sens.errors import ServiceNotFoundError
 from krsms.sens.models import FileReference, MessageType, SendMessage, SendRequest, converter
 from krsms.testing import numbers, sens_gateway_for
-from krsms.transport import NO_RETRIES, RetryPolicy
+from krsms.transport import NO_RETRIES, RetryPolicy, Timeouts
 from krsms.validation import RecipientResolver
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -146,7 +147,7 @@ async def test_an_http_202_whose_body_says_the_send_failed_is_unknown_not_accept
     assert "statusCode '500'" in (report.outcomes[0].detail or "")
 
 
-def answering(status: int, body: dict[str, object]) -> httpx.MockTransport:
+def answering(status: int, body: Mapping[str, object]) -> httpx.MockTransport:
     """Every request answered ``status`` with the JSON ``body``."""
     return httpx.MockTransport(lambda request: httpx.Response(status, json=body))
 
@@ -549,3 +550,67 @@ def the_batch_of(sens: SensGateway, message: Message) -> Batch:
     entries = [resolver.resolve(recipient, index) for index, recipient in enumerate(message.recipients.compact)]
     [kind] = {kind for _, kind in entries}
     return Batch(kind=kind, indexes=tuple(range(len(entries))), recipients=tuple(r for r, _ in entries))
+
+
+async def test_a_batch_that_never_arrived_does_not_claim_its_twins_late_request() -> None:
+    """The same text to the same number twice: A reaches a busy SENS, which stores it only
+    after the client's timeout; B is refused before processing. Both first look-ups find
+    nothing; by B's second look-up A's request is listed. While A is unsettled neither may
+    take it: B must not be ACCEPTED with A's request id."""
+    config = EmulatorConfig(faults=Faults(slow_rate=1.0, slow_delay=0.8))
+    text = "[krsms] 인증번호 123456"
+    async with EmulatorServer(config) as server:
+        stats = server.app.state.faults.stats
+        async with sens_gateway_for(
+            server,
+            timeout=Timeouts(connect=2, read=0.4, write=2, pool=5),
+            retry=RetryPolicy(max_attempts=1),
+            reconcile_delay=1.0,
+        ) as sens:
+            server.app.state.faults.replace(Faults())
+            await sens.delivery_results("none")  # the gateway knows SENS's clock, as a running process does
+            server.app.state.faults.replace(Faults(slow_rate=1.0, slow_delay=0.8))
+            first = asyncio.create_task(sens.send(Message(sender=SENDER, text=text, recipients=["01012345678"])))
+            await asyncio.sleep(0.2)  # A is at SENS, held 0.8 s: B goes out meanwhile
+            assert stats["sens.sends"] == 1
+            server.app.state.faults.replace(Faults(server_error_rate=1.0))
+            second = asyncio.create_task(sens.send(Message(sender=SENDER, text=text, recipients=["01012345678"])))
+            arrived, refused = await asyncio.wait_for(asyncio.gather(first, second), 15)
+        stored = [delivery.request_id for delivery in server.ledger if delivery.provider == "sens"]
+    assert len(stored) == 1
+    assert refused.outcomes[0].status is not SendStatus.ACCEPTED
+    assert arrived.outcomes[0].status is not SendStatus.NOT_SENT
+
+
+class SteppedClock(datetime):
+    """The host's wall clock, ``ahead`` seconds fast until NTP steps it back."""
+
+    ahead = 0.0
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
+        return datetime.now(tz) + timedelta(seconds=cls.ahead)
+
+
+async def test_a_clock_step_during_a_send_does_not_hide_the_request_from_reconciliation(
+    app: Starlette, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The host clock runs 90 s fast (within SENS's signature window), and NTP steps it back
+    while a batch is out and its answer is lost. The look-up window is SENS's time now less the
+    monotonic time since the attempt, not the stepped wall clock's start: the request is found,
+    and resend_missing sends nothing twice."""
+    SteppedClock.ahead = 90.0
+    monkeypatch.setattr("krsms.fanout.datetime", SteppedClock)
+    monkeypatch.setattr("krsms.sens.gateway.datetime", SteppedClock)
+    async with gateway_for(app, retry=RetryPolicy(max_attempts=1), reconcile_delay=0.2, resend_missing=True) as sens:
+        sens.client.auth.clock = lambda: time.time() + SteppedClock.ahead
+        await sens.delivery_results("none")  # the offset (-90 s) is known before the send
+        app.state.faults.replace(Faults(error_after_processing_rate=1.0, latency=0.3))
+        sending = asyncio.create_task(sens.send(Message(sender=SENDER, text="안내", recipients=["01012345678"])))
+        await asyncio.sleep(0.15)
+        SteppedClock.ahead = 0.0  # NTP steps the clock back to true time
+        app.state.faults.replace(Faults())
+        report = await asyncio.wait_for(sending, 10)
+    stored = [delivery.request_id for delivery in app.state.ledger]
+    assert len(stored) == 1
+    assert (report.outcomes[0].status, report.outcomes[0].request_id) == (SendStatus.ACCEPTED, stored[0])

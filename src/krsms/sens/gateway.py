@@ -259,7 +259,8 @@ class SensGateway(BatchingGateway):
         async for summary in self.client.iter_messages(query):
             found.setdefault(summary.request_id, summary)
         if not found:
-            self._unsettled.discard(attempt.key)
+            # Still unsettled: the fan-out may look again (reconcile_delay), and a request of
+            # this attempt that SENS lists late must not be claimed by a twin meanwhile.
             return batch.outcomes(
                 SendStatus.NOT_SENT, code=NOT_RECEIVED, detail="SENS has no request for these recipients"
             )
@@ -289,7 +290,8 @@ class SensGateway(BatchingGateway):
         measured = self.client.auth.provider_offset
         offset = timedelta(seconds=self.client.auth.offset_seconds if measured is None else measured)
         slack = UNKNOWN_CLOCK_SLACK if measured is None else RECONCILE_SLACK
-        return attempt.started_at + offset - slack, datetime.now(timezone.utc) + offset + slack
+        now = datetime.now(timezone.utc) + offset
+        return _started(attempt, now) - slack, now + slack
 
     def _another_unsettled(self, key: str, batch: Batch) -> bool:
         """Whether an unsettled attempt other than ``key`` went to exactly the batch's numbers."""
@@ -306,7 +308,8 @@ class SensGateway(BatchingGateway):
         measured = self.client.auth.provider_offset
         if measured is None:
             return self._provider_window(attempt)[0]
-        return attempt.started_at + timedelta(seconds=measured) - REQUEST_TIME_RESOLUTION
+        now = datetime.now(timezone.utc) + timedelta(seconds=measured)
+        return _started(attempt, now) - REQUEST_TIME_RESOLUTION
 
     async def _is_batch(self, summary: MessageSummary, message: Message, batch: Batch) -> bool:
         """Whether the request holds exactly the batch's numbers and the first recipient's text."""
@@ -406,6 +409,12 @@ class _Expiring(Generic[Value]):
 
     def items(self) -> Iterator[tuple[str, Value]]:
         return ((key, value) for key, (value, _) in self._entries.items())
+
+
+def _started(attempt: BatchAttempt, provider_now: datetime) -> datetime:
+    """When the attempt started, in SENS's clock: its time now less the monotonic time since.
+    Not the wall clock of the start, which an NTP step since then would have moved."""
+    return provider_now - timedelta(seconds=attempt.seconds_ago())
 
 
 def _may_have_arrived(error: BaseException) -> bool:
