@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import datetime, timedelta
 from typing import Any
@@ -118,7 +119,9 @@ async def test_non_ascii_sens_credentials_fail_authentication(
 @pytest.mark.parametrize(
     ("request_fields", "field"),
     [
-        ({"content": DEEP}, "body"),
+        ({"content": DEEP, "headers": {"Content-Type": "application/json"}}, "body"),
+        ({"content": json.dumps(SENS_SMS), "headers": {"Content-Type": "text/plain"}}, "Content-Type"),
+        ({"content": json.dumps(SENS_SMS)}, "Content-Type"),
         ({"json": {**SENS_SMS, "type": "MMS", "subject": "제목", "files": [{"fileId": []}]}}, "files[0].fileId"),
         ({"json": {**SENS_SMS, "reserveTime": TOMORROW, "reserveTimeZone": "Asia"}}, "reserveTimeZone"),
         ({"json": {**SENS_SMS, "messages": [{"to": FULLWIDTH_NUMBER}]}}, "messages[0].to"),

@@ -286,6 +286,10 @@ class SensApi:
             raise gateway_error(401, "200", "Authentication Failed", "signature does not match")
 
     async def _json(self, request: Request) -> Any:
+        """The request's JSON body; 400 when it is not sent as ``application/json`` (the
+        document makes that header mandatory for a request with a body) or is not JSON."""
+        if not request.headers.get("content-type", "").lower().startswith("application/json"):
+            raise bad_request("Content-Type", "must be application/json")
         try:
             return load_json(await request.body())
         except ValueError:
