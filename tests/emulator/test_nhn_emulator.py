@@ -86,6 +86,9 @@ async def test_rejected_numbers_get_their_code_per_recipient(nhn: httpx.AsyncCli
         ("sender/sms", sms("01000000001", requestDate="2001-01-01 10:00"), -2022),
         ("sender/sms", sms("01000000001", requestDate="soon"), -2000),
         ("sender/sms", sms("01000000001", sendNo="0299999999"), -2312),
+        ("sender/sms", sms("01000000001", sendNo="02-1234-5678"), -2312),  # registered numbers are digits
+        ("sender/sms", sms("01000000001", sendNo="1" * 14), -2312),  # at most 13
+        ("sender/sms", sms("01000000001", sendNo=""), -2312),
         ("sender/sms", sms("01000000001", bogus=1), -9997),
         ("sender/mms", sms("01000000001"), -2014),
         ("sender/mms", sms("01000000001", title="제목", attachFileIdList=[99]), -2004),

@@ -109,6 +109,8 @@ SENDER_FILTERS = ("sendNo", "useYn", "blockYn")
 """Query parameters of N32 that filter on the answered field of the same name."""
 LIST_KINDS = {"sms": "0", "mms": "1", "auth/sms": "2"}
 SUCCESS_CODE = "1000"
+MAX_SEND_NO_CHARS = 13
+"""The longest ``sendNo`` of a send (its table's 13)."""
 SERVICE_ID = 1
 """The emulated app's ``serviceId`` (the document's examples show NHN's own, e.g. 71191)."""
 TEMPLATE_ATTACH_TYPE = 2
@@ -376,7 +378,9 @@ class NhnApi:
         fills_parameters = fill_without_template or bool(body.get("templateId"))
         body = self.apply_template(body, send_type)
         sender = body.get("sendNo")
-        if not sender or sender in self.config.unregistered_senders:
+        # Registered numbers are digits (N32's example), at most 13 (the send table): anything
+        # else cannot be one, so it is unregistered.
+        if not is_digits(sender) or len(sender) > MAX_SEND_NO_CHARS or sender in self.config.unregistered_senders:
             raise Failure(-2312, "발신번호가 비어있거나 미등록 상태")
         text = body.get("body")
         title = body.get("title") if kind != "SMS" else None
