@@ -282,6 +282,27 @@ async def test_uploading_the_same_file_twice_reuses_it(client: SensClient) -> No
 # -- S3 paging and filters ----------------------------------------------------------------
 
 
+async def test_iteration_follows_next_tokens_as_the_korean_document_pages() -> None:
+    """ko:255-266, 303-306, 344: each answer with a next page carries a nextToken (and no
+    pageIndex), sent back to get that page."""
+    seen: list[httpx.Request] = []
+    async with connect(create_app(EmulatorConfig(sens_token_paging=True)), seen=seen) as client:
+        recipients = [f"0101000{index:04d}" for index in range(25)]
+        await client.send(sms(*recipients))
+        start, end = around_now()
+        window = MessageQuery(request_start_time=start, request_end_time=end, page_size=10)
+        before = len(seen)
+        found = [message.to async for message in client.iter_messages(window)]
+        iterated = seen[before:]
+        first = await client.list_messages(window)
+    assert found == recipients
+    paging = [{name: request.url.params.get(name) for name in ("pageIndex", "nextToken")} for request in iterated]
+    assert paging[0] == {"pageIndex": "0", "nextToken": None}
+    assert [page["pageIndex"] for page in paging[1:]] == [None, None]
+    assert all(page["nextToken"] for page in paging[1:])
+    assert (first.next_token is not None, first.has_more) == (True, True)
+
+
 async def test_time_windows_page_and_filter_like_the_query_says(client: SensClient, seen: list[httpx.Request]) -> None:
     recipients = [f"0101000{index:04d}" for index in range(24)] + [CALL_DENIED]
     result = await client.send(sms(*recipients))

@@ -147,3 +147,7 @@ class EmulatorConfig:
     """Sender numbers that are not registered: NHN answers -2312, SENS answers 400."""
     clock_skew_seconds: float = 0.0
     """Added to the emulator's clock (to test clients whose clock is off)."""
+    sens_token_paging: bool = False
+    """SENS's message look-up (S3) pages as the Korean document says: a ``nextToken`` in each
+    answer that has a next page, sent back to get it, and no ``pageIndex``. Off, it pages by
+    ``pageIndex`` as the English document does (a ``nextToken`` sent is read either way)."""

@@ -160,6 +160,22 @@ def _format(moment: datetime, pattern: str = "%Y-%m-%d %H:%M:%S") -> str:
     return moment.astimezone(SEOUL).strftime(pattern)
 
 
+def _token_of_page(page_index: int) -> str:
+    """The opaque ``nextToken`` of a page of S3."""
+    return base64.urlsafe_b64encode(f"page:{page_index}".encode()).decode()
+
+
+def _page_of_token(token: str) -> int:
+    """The page a ``nextToken`` stands for; 400 for a token this emulator did not give."""
+    try:
+        kind, _, index = base64.urlsafe_b64decode(token.encode("ascii")).decode().partition(":")
+        if kind == "page" and index.isdigit():
+            return int(index)
+    except (ValueError, UnicodeError):
+        pass
+    raise bad_request("nextToken", "is not a token this look-up gave")
+
+
 def _format_millis(moment: datetime) -> str:
     return moment.astimezone(SEOUL).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
 
@@ -563,7 +579,8 @@ class SensApi:
             )
             if bounds[1] - bounds[0] > widest:
                 raise bad_request(f"{given[0]}EndTime", f"window is longer than {widest}")
-        page_index = self._int(query, "pageIndex", 0, minimum=0)
+        token = query.get("nextToken")
+        page_index = _page_of_token(token) if token else self._int(query, "pageIndex", 0, minimum=0)
         largest_page = 1000 if request_id else 100
         page_size = self._int(query, "pageSize", largest_page if request_id else 20, minimum=1, maximum=largest_page)
         with self.state.lock:
@@ -587,15 +604,21 @@ class SensApi:
                 if self._matches(message, query):
                     selected.append(message)
         page = selected[page_index * page_size : (page_index + 1) * page_size]
-        return {
+        has_more = (page_index + 1) * page_size < len(selected)
+        answer: dict[str, Any] = {
             "statusCode": "202",
             "statusName": status_name,
             "messages": [self._list_item(message) for message in page],
             "pageIndex": page_index,
             "pageSize": page_size,
             "itemCount": len(page),
-            "hasMore": (page_index + 1) * page_size < len(selected),
+            "hasMore": has_more,
         }
+        if self.config.sens_token_paging:
+            del answer["pageIndex"]  # the Korean document's answer has none
+            if has_more:
+                answer["nextToken"] = _token_of_page(page_index + 1)
+        return answer
 
     @staticmethod
     def _matches(message: SensMessage, query: Mapping[str, str]) -> bool:
