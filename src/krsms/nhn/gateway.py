@@ -281,7 +281,11 @@ class NhnGateway(BatchingGateway):
             found[sent.recipient_no].append(sent)
         if not found:
             return batch.outcomes(
-                SendStatus.NOT_SENT, code=NOT_RECEIVED, detail="NHN has no send with this batch's key"
+                SendStatus.NOT_SENT,
+                code=NOT_RECEIVED,
+                # NHN's look-ups list the recipients it took only: a batch it refused whole
+                # looks the same (docs/nhn.md).
+                detail="NHN lists no send with this batch's key (never received, or every recipient refused)",
             )
         outcomes = []
         for index, recipient in batch.entries:
