@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import pickle
 
+import attrs
 import pytest
 
 from krsms import Message, MessageKind, Recipient, ValidationError
+from krsms.testing import FakeGateway
 from krsms.text import STANDARD_LIMITS
 from krsms.validation import ProviderRules, RecipientResolver, check_message
 
@@ -132,3 +134,35 @@ def test_a_recipient_field_that_is_not_text_is_refused_by_name(field: str) -> No
     with pytest.raises(ValidationError, match="must be text, not float") as refused:
         resolver.resolve(recipient, 4)
     assert refused.value.field == f"recipients[4].{field}"
+
+
+LONG_SUBJECT = "제목" * 11  # 44 bytes: over the 40 bytes of an LMS/MMS subject
+
+
+async def test_a_subject_is_checked_only_where_it_is_sent() -> None:
+    """An SMS carries no subject: one set in case a text turns LMS is not refused for the
+    short texts, and is refused, by name, for the long ones that would carry it."""
+    gateway = FakeGateway(batch_size=10)
+    short = Message(sender="0212345678", text="인증번호 123456", subject=LONG_SUBJECT, recipients=["01012345678"])
+    assert (await gateway.send(short)).all_accepted
+    own = Recipient(number="01012345679", subject=LONG_SUBJECT)
+    assert (await gateway.send(Message(sender="0212345678", text="안녕", recipients=[own]))).all_accepted
+
+    long_text = "가" * 100
+    with pytest.raises(ValidationError) as refused:
+        await gateway.send(attrs.evolve(short, text=long_text))
+    assert (refused.value.field, refused.value.limit, refused.value.value) == ("subject", "40 bytes", 44)
+    long_own = Recipient(number="01012345679", text=long_text, subject=LONG_SUBJECT)
+    with pytest.raises(ValidationError) as refused:
+        await gateway.send(Message(sender="0212345678", text="안녕", recipients=[long_own]))
+    assert refused.value.field == "recipients[0].subject"
+
+
+@pytest.mark.parametrize("template_id", ["", "  "])
+def test_an_empty_template_id_is_refused_not_sent_as_no_body(template_id: str) -> None:
+    """An unset environment variable read as "" turned off the empty-text check: NHN would
+    get a send with neither a body nor a template."""
+    message = Message(sender="0212345678", text="", template_id=template_id, recipients=["01012345678"])
+    with pytest.raises(ValidationError) as refused:
+        check_message(message, RULES)
+    assert (refused.value.field, refused.value.value) == ("template_id", template_id)

@@ -71,7 +71,8 @@ _OPT_OUT_LINE_AT_END = re.compile(r"\[?(?:" + "|".join(AD_OPT_OUTS) + r")\]?:?08
 
 
 def check_message(message: Message, rules: ProviderRules, *, now: datetime | None = None) -> None:
-    """Validate what every recipient shares: country, sender, subject, images, reservation, template."""
+    """Validate what every recipient shares: country, sender, images, reservation, template
+    (the subject is checked with each recipient sent as LMS or MMS, the kinds that carry one)."""
     if not _COUNTRY_CODE.fullmatch(message.country_code):
         raise ValidationError(
             "country_code",
@@ -84,8 +85,13 @@ def check_message(message: Message, rules: ProviderRules, *, now: datetime | Non
     for name, optional in (("subject", message.subject), ("template_id", message.template_id)):
         if optional is not None:
             check_is_text(optional, field=name)
-    if message.subject is not None:
-        check_subject(message.subject, limits=rules.limits)
+    if message.template_id is not None and not message.template_id.strip():
+        raise ValidationError(
+            "template_id",
+            "is empty: leave it None to send the text, or name a template",
+            limit="a template id (None for none)",
+            value=message.template_id,
+        )
     if message.template_id is not None and not rules.supports_templates:
         raise ValidationError(
             "template_id",
@@ -195,8 +201,11 @@ def resolve_recipient(
         )
     else:
         kind = default_kind
-    if recipient.subject is not None:
-        check_subject(recipient.subject, field=f"{field}.subject", limits=rules.limits)
+    if kind in _LONG_KINDS:  # an SMS carries no subject: one set for longer texts is not sent
+        own = recipient.subject is not None
+        subject = recipient.subject if own else message.subject
+        if subject is not None:
+            check_subject(subject, field=f"{field}.subject" if own else "subject", limits=rules.limits)
     if recipient.template_parameters and message.template_id is None:
         raise ValidationError(
             f"{field}.template_parameters",
