@@ -4,7 +4,7 @@
   closes them on shutdown.
 - ``POST /sms`` sends one message inside the request and answers with its outcome.
 - ``POST /campaigns`` starts a bulk send in a background task and answers at once;
-  ``GET /campaigns/{id}`` shows its progress, and the report once it is done.
+  ``GET /campaigns/{id}`` shows its progress and counts.
 
 Run it against the emulator (``krsms emulator`` in another terminal)::
 

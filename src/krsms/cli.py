@@ -100,7 +100,7 @@ def _root(
         "--verbose",
         "-v",
         count=True,
-        help="Show krsms's log on stderr: -v its warnings (retries, stops), -vv everything (each batch).",
+        help="Show krsms's log on stderr: -v its warnings (retries, stops), -vv everything (each request).",
     ),
 ) -> None:
     """krsms: send SMS through NCP SENS and NHN Cloud, or run the local emulator."""

@@ -37,6 +37,7 @@ async def test_a_text_file_gives_one_recipient_per_line_with_its_line_number(tmp
     path = tmp_path / "numbers.txt"
     path.write_text("# campaign\n010-0000-0001\n\n01000000002\n", encoding="utf-8")
     recipients = [recipient async for recipient in read_recipients(path)]
+    assert recipients == [recipient async for recipient in read_recipients(str(path))]  # as docs/bulk.md writes it
     assert recipients == [
         Recipient(number="010-0000-0001", reference="2"),
         Recipient(number="01000000002", reference="4"),

@@ -356,20 +356,20 @@ def already_settled(recipient: Recipient, settled: frozenset[ResumeKey]) -> bool
 
 
 async def read_recipients(
-    path: Path,
+    path: str | os.PathLike[str],
     *,
     skip: frozenset[ResumeKey] = frozenset(),
     template_parameters: bool = True,
     number_column: str | None = None,
 ) -> AsyncIterator[Recipient]:
-    """:func:`recipients_in` read in a worker thread, minus those :func:`already_settled` in
-    ``skip`` (see :func:`settled_recipients`).
+    """:func:`recipients_in` of the file at ``path`` (a ``str`` or a path) read in a worker
+    thread, minus those :func:`already_settled` in ``skip`` (see :func:`settled_recipients`).
 
     ``template_parameters``: whether CSV columns other than number, text and subject become
     each recipient's template parameters; pass ``message.template_id is not None``, as a
     recipient with parameters but no template is refused. ``number_column``: as for
     :func:`recipients_in`."""
-    rows = recipients_in(path, template_parameters=template_parameters, number_column=number_column)
+    rows = recipients_in(Path(path), template_parameters=template_parameters, number_column=number_column)
     while True:
         chunk = await anyio.to_thread.run_sync(_take, rows, _ROWS_PER_READ)
         for recipient in chunk:
