@@ -161,9 +161,13 @@ def test_resume_after_an_interrupted_run_sends_each_recipient_once(
         assert first.returncode == exit_code, output.decode()
         assert b"--resume" in output
         settled = result_rows(results)
-        assert 400 <= len(settled) < 3000
+        accepted_first = [row for row in settled if row["status"] == "accepted"]
+        assert 400 <= len(accepted_first) < 3000
+        # A batch not out yet when the signal came (waiting for its turn or its journal entry)
+        # is written not_sent (cancelled); the batches out were drained to their real outcome.
+        assert {(row["status"], row["code"]) for row in settled} <= {("accepted", ""), ("not_sent", "cancelled")}
         assert "SENS send (interrupted)" in output.decode()
-        assert summary_counts(output.decode()) == {"accepted": len(settled), "rejected": 0, "unknown": 0}
+        assert summary_counts(output.decode()) == {"accepted": len(accepted_first), "rejected": 0, "unknown": 0}
 
         server.app.state.faults.replace(Faults())
         second = subprocess.run([*command, "--resume"], env=env, capture_output=True, timeout=120)
