@@ -476,3 +476,11 @@ def test_version() -> None:
 def test_the_emulator_command_refuses_impossible_settings(option: str, value: str) -> None:
     outcome = runner.invoke(app, ["emulator", option, value])
     assert outcome.exit_code == 2, outcome.output
+
+
+def test_python_dash_m_krsms_runs_the_command() -> None:
+    """``python -m krsms`` is the ``krsms`` script, for a venv whose scripts are not on PATH."""
+    shown = subprocess.run([sys.executable, "-m", "krsms", "--help"], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0, shown.stderr
+    assert "demo" in shown.stdout
+    assert "send" in shown.stdout
