@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import traceback
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import datetime, timedelta, timezone
@@ -2176,14 +2177,9 @@ async def test_a_send_without_1_to_1000_recipients_is_refused_before_sending(cou
 
 
 def locals_in_traceback(error: BaseException) -> list[str]:
-    """The repr of every local of every frame of ``error``'s traceback, as error trackers
-    (Sentry records locals by default) and ``pytest --showlocals`` show them."""
-    shown = []
-    traceback = error.__traceback__
-    while traceback is not None:
-        shown.extend(f"{name}={value!r}" for name, value in traceback.tb_frame.f_locals.items())
-        traceback = traceback.tb_next
-    return shown
+    """The lines of ``error``'s traceback with every frame's locals, as error trackers (Sentry
+    records locals by default) and ``pytest --showlocals`` show them."""
+    return "".join(traceback.TracebackException.from_exception(error, capture_locals=True).format()).splitlines()
 
 
 @pytest.mark.parametrize(
