@@ -174,18 +174,12 @@ class SensClient(AsyncClosing):
             )
             if page.next_token and page.has_more:
                 if page.next_token in tokens_seen:
-                    raise errors.MalformedResponseError(
-                        "nextToken repeats one given before: the server ignores paging", provider=PROVIDER
-                    )
+                    raise _paging_ignored("nextToken repeats one given before")
                 tokens_seen.add(page.next_token)
             elif page.has_more and not page.messages:
-                raise errors.MalformedResponseError(
-                    f"page {page_index} has no messages but hasMore: the server ignores paging", provider=PROVIDER
-                )
+                raise _paging_ignored(f"page {page_index} has no messages but hasMore")
             elif page.messages and page.messages == previous:
-                raise errors.MalformedResponseError(
-                    f"page {page_index} repeats the page before it: the server ignores paging", provider=PROVIDER
-                )
+                raise _paging_ignored(f"page {page_index} repeats the page before it")
             for message in page.messages:
                 yield message
             if not page.has_more:
@@ -246,9 +240,7 @@ class SensClient(AsyncClosing):
         while True:
             page = await self.list_unsubscribes(attrs.evolve(query, page_index=page_index, page_size=page_size))
             if page and page == previous:
-                raise errors.MalformedResponseError(
-                    f"page {page_index} repeats the page before it: the server ignores paging", provider=PROVIDER
-                )
+                raise _paging_ignored(f"page {page_index} repeats the page before it")
             for entry in page:
                 yield entry
             if len(page) < page_size:
@@ -338,6 +330,11 @@ def check_message_query(query: MessageQuery) -> None:
             )
     largest = 1000 if query.request_id else 100
     _check_page_size(query.page_size, largest)
+
+
+def _paging_ignored(problem: str) -> errors.MalformedResponseError:
+    """The error that ends an iteration whose pages show the server ignores paging."""
+    return errors.MalformedResponseError(f"{problem}: the server ignores paging", provider=PROVIDER)
 
 
 def _check_page_size(page_size: int | None, largest: int) -> None:
