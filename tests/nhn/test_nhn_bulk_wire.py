@@ -16,8 +16,9 @@ from krsms.emulator import DEMO_NHN_APP_KEY
 from krsms.errors import MalformedResponseError
 from krsms.fanout import Batch, BatchAttempt
 from krsms.nhn import NhnGateway
-from krsms.nhn.bulk import SendResults, read_answer
+from krsms.nhn.bulk import BatchAnswer, SendResults, read_answer
 from krsms.nhn.converter import converter
+from krsms.nhn.gateway import _outcomes as nhn_outcomes
 from krsms.nhn.models import SendResult
 from krsms.transport import NO_RETRIES, Redactor
 
@@ -126,7 +127,7 @@ def data_with(entry: Any) -> dict[str, Any]:
 @pytest.mark.parametrize("entry", ANSWERS_BOTH_READ)
 def test_an_entry_reads_as_the_converter_reads_it(entry: dict[str, Any]) -> None:
     typed = converter.structure(data_with(entry), SendResult).send_result_list[0]
-    read = read_answer({"data": data_with(entry)}, redact=Redactor()).results
+    read = read_answer({"data": data_with(entry)}, redact=Redactor()).results(redact=Redactor())
     assert read == SendResults(
         recipient_nos=[typed.recipient_no],
         result_codes=[typed.result_code],
@@ -138,7 +139,7 @@ def test_an_entry_reads_as_the_converter_reads_it(entry: dict[str, Any]) -> None
 def test_a_list_of_entries_reads_field_by_field_as_the_converter_reads_each() -> None:
     data = {"requestId": "R1", "statusCode": "2", "sendResultList": ANSWERS_BOTH_READ}
     typed = converter.structure(data, SendResult).send_result_list
-    assert read_answer({"data": data}, redact=Redactor()).results == SendResults(
+    assert read_answer({"data": data}, redact=Redactor()).results(redact=Redactor()) == SendResults(
         recipient_nos=[item.recipient_no for item in typed],
         result_codes=[item.result_code for item in typed],
         result_messages=[item.result_message for item in typed],
@@ -151,7 +152,7 @@ def test_an_entry_the_converter_refuses_is_a_malformed_answer(entry: Any) -> Non
     with pytest.raises(Exception):  # noqa: B017, PT011 - whichever error cattrs raises
         converter.structure(data_with(entry), SendResult)
     with pytest.raises(MalformedResponseError, match="SendResult"):
-        read_answer({"data": data_with(entry)}, redact=Redactor())
+        read_answer({"data": data_with(entry)}, redact=Redactor()).results(redact=Redactor())
 
 
 @pytest.mark.parametrize(
@@ -199,3 +200,61 @@ async def test_an_accepted_request_without_a_result_list_is_unknown_not_guessed(
     assert [(outcome.status, outcome.code) for outcome in report.outcomes] == [
         (SendStatus.UNKNOWN, "MalformedResponseError")
     ]
+
+
+def accepted_entries(count: int) -> list[dict[str, Any]]:
+    return [
+        {"recipientNo": f"0100000{seq:04d}", "resultCode": 0, "resultMessage": "SUCCESS", "recipientSeq": seq}
+        for seq in range(1, count + 1)
+    ]
+
+
+def answer_with(entries: Any) -> BatchAnswer:
+    return read_answer({"data": {"requestId": "R1", "statusCode": "2", "sendResultList": entries}}, redact=Redactor())
+
+
+def test_an_answer_accepting_every_recipient_in_order_is_recognised_from_code_and_sequence() -> None:
+    entries = accepted_entries(3)
+    assert answer_with(entries).accepts_all_in_order(3)
+    entries[1] = {"resultCode": 0.0, "recipientSeq": 2.0}  # equal values the converter reads as 0 and 2
+    assert answer_with(entries).accepts_all_in_order(3)
+
+
+@pytest.mark.parametrize(
+    ("change", "count"),
+    [
+        (lambda entries: None, 4),  # fewer entries than recipients sent
+        (lambda entries: entries.pop(), 3),
+        (lambda entries: entries.reverse(), 3),  # in another order: matched by sequence instead
+        (lambda entries: entries[1].update(resultCode=-2019), 3),
+        (lambda entries: entries[1].update(resultCode="0"), 3),  # read by the converter, not here
+        (lambda entries: entries[1].pop("recipientSeq"), 3),
+        (lambda entries: entries[1].pop("resultCode"), 3),
+        (lambda entries: entries.__setitem__(1, "01000000002"), 3),
+        (lambda entries: entries.__setitem__(1, [0, 2]), 3),
+    ],
+)
+def test_any_other_answer_is_left_to_the_full_read(change: Any, count: int) -> None:
+    entries = accepted_entries(3)
+    change(entries)
+    assert not answer_with(entries).accepts_all_in_order(count)
+    assert not answer_with({"a": 1}).accepts_all_in_order(0)  # not a list
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        accepted_entries(3),
+        [*accepted_entries(2), {"recipientNo": "01000000003", "resultCode": -2019, "recipientSeq": 3}],
+        [{**entry, "resultCode": "0"} for entry in accepted_entries(3)],
+        accepted_entries(3)[::-1],
+        accepted_entries(2),
+    ],
+)
+def test_the_shortcut_gives_the_outcomes_the_full_read_gives(entries: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    message = Message(sender="0212345678", text="안녕", recipients=[f"0100000{seq:04d}" for seq in (1, 2, 3)])
+    batch = batch_of(message, MessageKind.SMS)
+    answer = answer_with(entries)
+    with_shortcut = nhn_outcomes(batch, answer, Redactor())
+    monkeypatch.setattr(BatchAnswer, "accepts_all_in_order", lambda self, count: False)
+    assert list(nhn_outcomes(batch, answer, Redactor())) == list(with_shortcut)

@@ -5,7 +5,9 @@ a 1,000-recipient send hold 1,000 ``SendRecipient`` and 1,000 ``SendResultItem``
 built only to be converted at once: measured, a fifth of a bulk send's CPU. Here a batch's
 shared fields still go through the typed request and the converter; the per-recipient parts
 are plain JSON values in the same shapes (the tests compare them with the converter's
-output), and the answer is checked at least as strictly as the converter checks it (a
+output). An answer that accepts every recipient in request order, by far the common one, is
+recognised from the two fields that decide it (``resultCode`` and ``recipientSeq``); any
+other is read whole and checked at least as strictly as the converter checks it (a
 ``sendResultList`` that is not a list, which the converter would read as empty, is
 malformed here unless NHN reports the whole request failed).
 """
@@ -13,6 +15,8 @@ malformed here unless NHN reports the whole request failed).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from krsms.convert import structure_text
@@ -39,8 +43,40 @@ class BatchAnswer(NamedTuple):
     request_id: str
     status_code: str
     """``"1"`` requesting, ``"2"`` requested, ``"3"`` request failed."""
-    results: SendResults | None
-    """None when the answer has no ``sendResultList`` list (as a failed request may not)."""
+    entries: list[Any] | None
+    """The ``sendResultList`` as NHN wrote it; None when it is not a list (as a failed
+    request's may not be)."""
+
+    def accepts_all_in_order(self, count: int) -> bool:
+        """True when the list is ``count`` entries with ``resultCode`` 0 and ``recipientSeq``
+        1 to ``count`` in order: every recipient sent was accepted. Values equal to those (a
+        ``0.0`` for a ``0``) are ones the converter reads as them too."""
+        entries = self.entries
+        if entries is None or len(entries) != count:
+            return False
+        try:
+            return list(map(_DECIDING_FIELDS, entries)) == _accepted_in_order(count)
+        except (KeyError, TypeError):  # an entry without the fields, or not an object
+            return False
+
+    def results(self, *, redact: Callable[[str], str]) -> SendResults:
+        """Every entry read as the converter reads a ``SendResultItem``; MalformedResponseError
+        when one does not fit (or there is no list), its message passed through ``redact``."""
+        if self.entries is None:
+            raise malformed("answer has no sendResultList")
+        try:
+            return _results(self.entries)
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            problem = redact(f"{type(error).__name__}: {error}")
+        raise malformed(problem)  # outside the except block: see read_answer
+
+
+_DECIDING_FIELDS = itemgetter("resultCode", "recipientSeq")
+
+
+@lru_cache(maxsize=4)  # a send's batches are full but for the last one
+def _accepted_in_order(count: int) -> list[tuple[int, int]]:
+    return [(0, seq) for seq in range(1, count + 1)]
 
 
 def recipient_list(recipients: Recipients, country_code: str | None) -> list[dict[str, Any]]:
@@ -65,7 +101,8 @@ def _recipient_entry(
 def read_answer(body: Any, *, redact: Callable[[str], str]) -> BatchAnswer:
     """The answer ``body`` of a send (``{"data": {...}}``); MalformedResponseError when it
     does not have the documented shape, its message (which may quote the value that did not
-    fit) passed through ``redact``."""
+    fit) passed through ``redact``. The ``sendResultList`` entries are read by
+    :meth:`BatchAnswer.accepts_all_in_order` and :meth:`BatchAnswer.results`."""
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, dict):
         raise malformed("answer has no data")
@@ -75,7 +112,7 @@ def read_answer(body: Any, *, redact: Callable[[str], str]) -> BatchAnswer:
         return BatchAnswer(
             request_id=structure_text(data["requestId"]),
             status_code=structure_text(data["statusCode"]),
-            results=_results(entries) if isinstance(entries, list) else None,
+            entries=entries if isinstance(entries, list) else None,
         )
     except (AttributeError, KeyError, TypeError, ValueError) as error:
         problem = redact(f"{type(error).__name__}: {error}")

@@ -380,10 +380,10 @@ def _outcomes(batch: Batch, answer: bulk.BatchAnswer, redact: Redactor) -> Outco
             code=f"statusCode {REQUEST_FAILED}",
             detail="NHN answered the request failed (statusCode 3)",
         )
-    results = answer.results
-    if results is None:
-        raise bulk.malformed("answer has no sendResultList")
     numbers = batch.recipients.numbers
+    if answer.accepts_all_in_order(len(numbers)):
+        return batch.outcomes(SendStatus.ACCEPTED, request_id=request_id)
+    results = answer.results(redact=redact)
     entries: Sequence[int | None] | None = _entries_in_request_order(results, len(numbers))
     if entries is None:
         in_order = results.recipient_nos == list(numbers)
