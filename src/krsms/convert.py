@@ -91,11 +91,6 @@ def parse(converter: cattrs.Converter, data: Any, cls: type[T], *, provider: str
     raise MalformedResponseError(f"answer does not match {cls.__name__}: {problem}", provider=provider)
 
 
-def dump(converter: cattrs.Converter, value: object) -> Any:
-    """Unstructure a model into the JSON-ready value the provider expects."""
-    return converter.unstructure(value)
-
-
 def drop_none(params: Mapping[str, object]) -> dict[str, object]:
     """Query parameters without the ones left unset."""
     return {key: value for key, value in params.items() if value is not None}

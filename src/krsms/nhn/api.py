@@ -124,11 +124,6 @@ class NhnApi:
         body = await self.call(method, path, params=params, json=json, idempotent=idempotent)
         return self.parse(_field(body, "data"), result)
 
-    async def call_page(self, path: str, item: type[T], *, params: Mapping[str, Any] | None = None) -> Page[T]:
-        """GET a paged list: ``{"body": {"pageNum", "pageSize", "totalCount", "data": [...]}}``."""
-        body = await self.call("GET", path, params=params)
-        return self.page(body, item)
-
     def page(self, body: Any, item: type[T]) -> Page[T]:
         """A paged body as a :class:`Page`."""
         data = _field(body, "data")
