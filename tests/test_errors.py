@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import importlib
 import pickle
+from types import ModuleType
 
 import pytest
 
@@ -52,3 +54,17 @@ def test_the_list_of_error_classes_covers_the_providers() -> None:
     names = {error_class.__qualname__ for error_class in error_classes()}
     assert {"ValidationError", "RateLimitedError", "ConnectError", "TemplateNotFoundError"} <= names
     assert "ServiceNotFoundError" in names
+
+
+@pytest.mark.parametrize(("package", "module"), [("krsms.nhn", nhn_errors), ("krsms.sens", sens_errors)])
+def test_every_provider_error_class_is_importable_from_its_provider_package(package: str, module: ModuleType) -> None:
+    """``except krsms.nhn.TemplateError`` works without knowing the module it lives in."""
+    exported = importlib.import_module(package)
+    classes = [
+        value
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, errors.KrSmsError) and value.__module__ == module.__name__
+    ]
+    assert classes
+    assert all(getattr(exported, error_class.__name__) is error_class for error_class in classes)
+    assert all(error_class.__name__ in exported.__all__ for error_class in classes)

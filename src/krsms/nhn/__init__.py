@@ -2,7 +2,53 @@
 :class:`NhnClient` (every endpoint), typed errors and the two documented base URLs."""
 
 from krsms.nhn.api import DEFAULT_BASE_URL, NHN_CLOUD_BASE_URL, Page
+from krsms.nhn.auth import NhnAuth
 from krsms.nhn.client import NhnClient
+from krsms.nhn.errors import (
+    CategoryError,
+    CategoryNotFoundError,
+    NhnAuthenticationError,
+    NhnBadRequestError,
+    NhnError,
+    NhnNotFoundError,
+    NhnRateLimitedError,
+    NhnServerError,
+    SenderNumberError,
+    SendError,
+    SendNotFoundError,
+    StatisticsError,
+    TagError,
+    TemplateError,
+    TemplateKindError,
+    TemplateNotFoundError,
+    UnsubscribeError,
+    UnsubscribeNotInUseError,
+)
 from krsms.nhn.gateway import NhnGateway
 
-__all__ = ["DEFAULT_BASE_URL", "NHN_CLOUD_BASE_URL", "NhnClient", "NhnGateway", "Page"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "NHN_CLOUD_BASE_URL",
+    "CategoryError",
+    "CategoryNotFoundError",
+    "NhnAuth",
+    "NhnAuthenticationError",
+    "NhnBadRequestError",
+    "NhnClient",
+    "NhnError",
+    "NhnGateway",
+    "NhnNotFoundError",
+    "NhnRateLimitedError",
+    "NhnServerError",
+    "Page",
+    "SendError",
+    "SendNotFoundError",
+    "SenderNumberError",
+    "StatisticsError",
+    "TagError",
+    "TemplateError",
+    "TemplateKindError",
+    "TemplateNotFoundError",
+    "UnsubscribeError",
+    "UnsubscribeNotInUseError",
+]
