@@ -281,7 +281,8 @@ class BatchingGateway(AsyncClosing):
     """A gateway that sends by fanning batches out over a :class:`~krsms.transport.Transport`.
 
     Subclasses set :attr:`provider`, :attr:`batch_size`, :attr:`rules` and implement
-    :meth:`batch_key` and :meth:`send_batch` (and may implement :meth:`reconcile_batch`).
+    :meth:`batch_key`, :meth:`send_batch`, :meth:`upload_image`, :meth:`delivery_results` and
+    :meth:`cancel_reservation` (and may implement :meth:`reconcile_batch`).
     """
 
     provider: str

@@ -701,8 +701,12 @@ class SmsGateway(Protocol):
         """Send to ``message.recipients`` in provider-sized batches; one outcome each, in order.
 
         Raises :class:`krsms.ValidationError` before any network call if the message or a
-        recipient cannot be sent; once sending starts it never raises for a batch failure
-        (see the outcomes), only on cancellation.
+        recipient cannot be sent. Once sending starts, a provider's refusal or a network
+        failure is an outcome, never an exception (a fatal one stops the send, and the rest
+        are NOT_SENT). What still raises: cancellation, an exception from
+        ``progress.on_sending``, and an unexpected error that is no provider answer (a bug);
+        the batches already out are settled first, and ``progress`` holds every recipient's
+        outcome (``progress.cancelled`` is then True).
         """
         ...
 
