@@ -142,6 +142,21 @@ async def test_a_fatal_error_stops_the_job_and_the_rest_is_not_sent() -> None:
     assert_exactly_one_outcome_each(report, 100)
 
 
+async def test_a_fatal_error_stops_batches_still_waiting_for_their_rate_slot() -> None:
+    """Four batches start together and three wait for rate slots 0.5 s apart: once the first
+    answers with a fatal error, none of them leaves."""
+
+    def refuse_first(request: FakeRequest) -> None:
+        raise errors.AuthenticationError("bad key", provider="fake", status_code=401)
+
+    gateway = FakeGateway(batch_size=10, max_concurrency=4, requests_per_second=2, on_request=refuse_first)
+    report = await gateway.send(message(list(numbers(40))))
+    assert report.requests == 1  # the one that left was refused; no other left after it
+    assert [report.counts()[status] for status in (SendStatus.REJECTED, SendStatus.NOT_SENT)] == [10, 30]
+    assert {outcome.code for outcome in report.with_status(SendStatus.NOT_SENT)} == {JOB_STOPPED}
+    assert_exactly_one_outcome_each(report, 40)
+
+
 @pytest.mark.parametrize(
     ("failure", "status"),
     [

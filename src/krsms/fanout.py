@@ -258,6 +258,8 @@ class _Flight:
     sent: bool = False
     """True once sending began; ``watch`` then says whether a request may have arrived."""
     watch: SendWatch = attrs.Factory(SendWatch)
+    stopped_by: errors.KrSmsError | None = None
+    """The fatal error that stopped the job before this batch's request could leave."""
 
 
 @attrs.frozen
@@ -562,7 +564,9 @@ class BatchingGateway(AsyncClosing):
                 done, _ = await asyncio.wait(flights, return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
                     flight = flights.pop(task)
-                    if task.cancelled():
+                    if task.cancelled() and flight.stopped_by is not None:
+                        report = _stopped_report(flight, flight.stopped_by)
+                    elif task.cancelled():
                         # Cancelled by code outside this send (its own cancellation ends in
                         # the finally below): settled as an interrupted flight, and the send goes on.
                         report = _interrupted_report(task, flight)
@@ -574,6 +578,7 @@ class BatchingGateway(AsyncClosing):
                     if report.error is not None and stop is None:
                         stop = report.error
                         logger.error("%s bulk send stopped: %s", self.provider, report.error)
+                        _halt(flights, stop)
                     progress.record(report)
                     yield report
             if source_error is not None:
@@ -622,7 +627,7 @@ class BatchingGateway(AsyncClosing):
         Whatever it has not reported yet stays in ``ready`` and ``pending``, for
         :meth:`_settle_interrupted` to record if the source fails or the send is interrupted.
         """
-        detail = f"not sent: the job stopped after {type(error).__name__}: {error}"
+        detail = _stopped_detail(error)
         ready.extend(batcher.flush())
         while ready:
             batch = ready.popleft()
@@ -787,6 +792,29 @@ async def _stagger() -> None:
     """
     for _ in range(POOL_ENTRY_PASSES):
         await asyncio.sleep(0)
+
+
+def _halt(flights: dict[asyncio.Task[SendReport], _Flight], error: errors.KrSmsError) -> None:
+    """A fatal error stopped the job: no request leaves for it from now on. A batch whose
+    request may be out finishes (without retry or resend); one still waiting to go (for its
+    rate-limit slot, a connection, or to retry a refused attempt) is cancelled, to be
+    reported NOT_SENT (``stopped``) like the batches that never started."""
+    for task, flight in flights.items():
+        flight.watch.stopping = True
+        if not _may_be_out(flight):
+            flight.stopped_by = error
+            task.cancel()
+
+
+def _stopped_detail(error: errors.KrSmsError) -> str:
+    return f"not sent: the job stopped after {type(error).__name__}: {error}"
+
+
+def _stopped_report(flight: _Flight, error: errors.KrSmsError) -> SendReport:
+    """A batch :func:`_halt` cancelled before its request could leave; refused attempts (a
+    429 before the back-off) still reached the network and count as requests."""
+    outcomes = flight.batch.outcomes(SendStatus.NOT_SENT, code=JOB_STOPPED, detail=_stopped_detail(error))
+    return SendReport(outcomes=outcomes, requests=1 if flight.watch.attempts else 0)
 
 
 def _may_be_out(flight: _Flight) -> bool:

@@ -365,3 +365,31 @@ async def test_a_request_nhn_reports_failed_is_rejected_whatever_its_recipients_
             report = await nhn.send(Message(sender=SENDER, text="안녕", recipients=["01000000001"]))
     (outcome,) = report.outcomes
     assert (outcome.status, outcome.code) == (SendStatus.REJECTED, "statusCode 3")
+
+
+async def test_a_batch_backing_off_after_a_429_does_not_retry_once_another_batch_hit_a_fatal_error() -> None:
+    """Batch A is refused with 429 and waits a second to retry; meanwhile batch B's appKey
+    is refused (-1000, fatal). A never goes out again: NOT_SENT (stopped), its refused
+    attempt counted as a request."""
+    arrived: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        batch = "A" if "text A" in request.content.decode() else "B"
+        arrived.append(batch)
+        if batch == "A":
+            return httpx.Response(429, headers={"Retry-After": "1"}, json={})
+        bad_key = {"isSuccessful": False, "resultCode": -1000, "resultMessage": "invalid appKey"}
+        return httpx.Response(200, json={"header": bad_key})
+
+    recipients = [Recipient(number="01012340001", text="text A"), Recipient(number="01012340002", text="text B")]
+    async with (
+        httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http,
+        NhnGateway(app_key=DEMO_NHN_APP_KEY, http_client=http, max_concurrency=2, reconcile=False) as nhn,
+    ):
+        report = await nhn.send(Message(sender="15446859", text="x", recipients=recipients))
+    assert arrived == ["A", "B"]
+    assert [(outcome.status, outcome.code) for outcome in report.outcomes] == [
+        (SendStatus.NOT_SENT, JOB_STOPPED),
+        (SendStatus.REJECTED, "-1000"),
+    ]
+    assert report.requests == 2
