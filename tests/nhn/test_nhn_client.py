@@ -2030,6 +2030,7 @@ async def test_a_blank_id_in_the_path_is_refused_before_any_request(
         (-7000, errors.ServerError, False),  # "tag internal error (API call failed)"
         (-7001, errors.BadRequestError, False),
         (-2008, errors.NotFoundError, False),
+        (-2004, errors.NotFoundError, True),  # an attachment every batch of the send carries
     ],
 )
 def test_nhn_result_codes_map_to_the_documented_kind(code: int, kind: type[errors.ProviderError], fatal: bool) -> None:

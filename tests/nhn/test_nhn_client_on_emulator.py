@@ -29,6 +29,7 @@ from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, create_app
 from krsms.nhn.client import NhnClient
 from krsms.nhn.converter import MinuteTime
 from krsms.nhn.errors import (
+    AttachmentNotFoundError,
     CategoryError,
     CategoryNotFoundError,
     NhnAuthenticationError,
@@ -294,7 +295,7 @@ async def test_an_mms_carries_its_uploaded_image_and_an_lms_its_title(client: Nh
         client.send_mms(
             SendRequest(title="t", body="x", send_no=SENDER, attach_file_id_list=(99,), recipient_list=to(FIRST))
         ),
-        SendError,
+        AttachmentNotFoundError,
         -2004,
     )
 

@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from krsms import DeliveryStatus, Message, MessageKind, Recipient, SendStatus, ValidationError, errors
 from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, EmulatorServer, Faults, create_app
 from krsms.fanout import JOB_STOPPED, LOCAL_INVALID, NOT_RECEIVED
-from krsms.nhn import NhnGateway
+from krsms.nhn import AttachmentNotFoundError, NhnGateway
 from krsms.nhn.models import TemplateCreate
 from krsms.testing import numbers
 from krsms.transport import NO_RETRIES
@@ -281,6 +281,16 @@ async def test_delivery_results(nhn: NhnGateway) -> None:
     assert results["01000000001"].status is DeliveryStatus.DELIVERED
     assert results["01000000008"].status is DeliveryStatus.FAILED
     assert results["01000000008"].code == "3006"
+
+
+async def test_an_attachment_nhn_does_not_hold_stops_the_job(app: Starlette) -> None:
+    async with gateway_for(app, max_concurrency=1) as nhn:
+        message = Message(sender=SENDER, text="사진", subject="s", images=["99"], recipients=numbers(3000))
+        report = await nhn.send(message)
+    assert isinstance(report.error, AttachmentNotFoundError)
+    assert report.requests == 1
+    counts = report.counts()
+    assert (counts[SendStatus.REJECTED], counts[SendStatus.NOT_SENT]) == (1000, 2000)
 
 
 async def test_an_unregistered_sender_stops_the_job(app: Starlette) -> None:

@@ -5,6 +5,7 @@ from krsms.nhn.api import DEFAULT_BASE_URL, NHN_CLOUD_BASE_URL, Page
 from krsms.nhn.auth import NhnAuth
 from krsms.nhn.client import NhnClient
 from krsms.nhn.errors import (
+    AttachmentNotFoundError,
     CategoryError,
     CategoryNotFoundError,
     NhnAuthenticationError,
@@ -29,6 +30,7 @@ from krsms.nhn.gateway import NhnGateway
 __all__ = [
     "DEFAULT_BASE_URL",
     "NHN_CLOUD_BASE_URL",
+    "AttachmentNotFoundError",
     "CategoryError",
     "CategoryNotFoundError",
     "NhnAuth",

@@ -51,7 +51,14 @@ class SendError(NhnError, errors.BadRequestError):
 
 
 class SendNotFoundError(SendError, errors.NotFoundError):
-    """The ``requestId`` names no send (-2008) or the attachment does not exist (-2004)."""
+    """The ``requestId`` names no send (-2008)."""
+
+
+class AttachmentNotFoundError(SendError, errors.NotFoundError):
+    """An ``attachFileIdList`` id names no uploaded file (-2004): every batch of a send with
+    it would be refused."""
+
+    fatal = True
 
 
 class TemplateError(NhnError, errors.BadRequestError):
@@ -118,7 +125,7 @@ _EXACT: dict[int, type[NhnError]] = {
     -4000: SendError,
     -2006: TemplateKindError,
     -6000: UnsubscribeNotInUseError,
-    -2004: SendNotFoundError,
+    -2004: AttachmentNotFoundError,
     -2008: SendNotFoundError,
     -2107: TemplateNotFoundError,
     -2110: TemplateNotFoundError,
