@@ -64,6 +64,12 @@ class SendWatch:
 _watch: ContextVar[SendWatch | None] = ContextVar("krsms_send_watch", default=None)
 
 
+def current_send_watch() -> SendWatch | None:
+    """The :class:`SendWatch` the current task's sends report to (None outside
+    :func:`watching_sends`)."""
+    return _watch.get()
+
+
 @contextmanager
 def watching_sends(watch: SendWatch) -> Iterator[SendWatch]:
     """Report the sends (non-idempotent requests) of the current task to ``watch``."""

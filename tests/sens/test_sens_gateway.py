@@ -11,11 +11,12 @@ from collections.abc import AsyncIterator, Mapping
 from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
+import anyio
 import httpx
 import pytest
 from starlette.applications import Starlette
 
-from krsms import DeliveryStatus, Message, Recipient, SendStatus, ValidationError, errors
+from krsms import DeliveryStatus, Message, Recipient, SendProgress, SendStatus, ValidationError, errors
 from krsms.emulator import (
     DEMO_SENS_ACCESS_KEY,
     DEMO_SENS_SECRET_KEY,
@@ -25,7 +26,7 @@ from krsms.emulator import (
     Faults,
     create_app,
 )
-from krsms.fanout import NOT_RECEIVED, Batch
+from krsms.fanout import CANCELLED, NOT_RECEIVED, Batch
 from krsms.sens import SensGateway
 from krsms.sens.errors import ServiceNotFoundError
 from krsms.sens.models import FileReference, MessageType, SendMessage, SendRequest, converter
@@ -580,6 +581,37 @@ async def test_a_batch_that_never_arrived_does_not_claim_its_twins_late_request(
     assert len(stored) == 1
     assert refused.outcomes[0].status is not SendStatus.ACCEPTED
     assert arrived.outcomes[0].status is not SendStatus.NOT_SENT
+
+
+async def test_a_send_cancelled_while_waiting_for_a_connection_slot_does_not_block_later_reconciliation() -> None:
+    """A one-time code is cancelled (a web handler's deadline) while it waits for the only
+    connection slot: it never left, so it must not count as an attempt SENS may hold. The
+    retried code, stored by SENS but its answer lost, is then found by reconciliation."""
+    otp = Message(sender=SENDER, text="[krsms] 인증번호 123456", recipients=["01012345678"])
+    async with EmulatorServer(EmulatorConfig(faults=Faults(latency=0.5))) as server:
+        async with sens_gateway_for(server, max_concurrency=1, reconcile_delay=0) as sens:
+            await sens.delivery_results("none")  # the gateway knows SENS's clock, as a running process does
+            sending = asyncio.Event()
+
+            async def on_sending(recipients: object) -> None:
+                sending.set()
+
+            campaign_message = Message(sender=SENDER, text="campaign", recipients=numbers(100, start=5000))
+            campaign = asyncio.create_task(sens.send(campaign_message, progress=SendProgress(on_sending=on_sending)))
+            await sending.wait()
+            await asyncio.sleep(0.05)  # the campaign's request holds the slot for 0.5 s
+            queued = SendProgress()
+            with anyio.move_on_after(0.1):
+                await sens.send(otp, progress=queued)
+            assert [(outcome.status, outcome.code) for outcome in queued.report().outcomes] == [
+                (SendStatus.NOT_SENT, CANCELLED)
+            ]
+            await campaign
+            server.app.state.faults.replace(Faults(drop_after_processing_rate=1.0))
+            retried = await sens.send(otp)
+        stored = [delivery.request_id for delivery in server.ledger if delivery.recipient == "01012345678"]
+    assert len(stored) == 1
+    assert [(outcome.status, outcome.request_id) for outcome in retried.outcomes] == [(SendStatus.ACCEPTED, stored[0])]
 
 
 class SteppedClock(datetime):

@@ -58,7 +58,7 @@ from krsms.sens.models import (
     converter,
 )
 from krsms.text import STANDARD_LIMITS, MessageKind, byte_length, normalize_number
-from krsms.transport import RetryPolicy, Timeouts
+from krsms.transport import RetryPolicy, Timeouts, current_send_watch
 from krsms.validation import ProviderRules
 
 Value = TypeVar("Value")
@@ -423,7 +423,10 @@ def _may_have_arrived(error: BaseException) -> bool:
         return error.may_have_been_sent
     if isinstance(error, errors.KrSmsError):
         return isinstance(error, (errors.ServerError, errors.MalformedResponseError))
-    return True  # cancelled, or not the provider's answer at all
+    # Cancelled, or not the provider's answer at all: out unless the bulk send's watch saw
+    # that no attempt left (cancelled while waiting for a connection slot, or a retry).
+    watch = current_send_watch()
+    return watch is None or watch.may_have_arrived is not False
 
 
 def _content_named(file_name: str, content: bytes) -> str:
