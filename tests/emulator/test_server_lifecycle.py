@@ -116,3 +116,25 @@ def test_a_port_in_use_fails_the_start_with_its_cause_and_closes_the_socket() ->
         assert httpx.get(first.base_url + "/_emulator/health", timeout=5).status_code == 200
     assert raised.value.errno == errno.EADDRINUSE
     assert second._socket.fileno() == -1
+
+
+def test_running_a_server_leaves_the_process_logging_as_it_was() -> None:
+    """A test session's logging (levels, handlers, caplog) is the user's: uvicorn's own
+    logging config is not applied."""
+
+    def state() -> dict[str, tuple[int, int, bool]]:
+        loggers = [logging.getLogger(name) for name in ("", "uvicorn", "uvicorn.error")]
+        return {logger.name: (logger.level, len(logger.handlers), logger.propagate) for logger in loggers}
+
+    before = state()
+    with EmulatorServer():
+        pass
+    assert state() == before
+
+
+def test_the_server_logs_no_access_lines(caplog: pytest.LogCaptureFixture) -> None:
+    """An access line would carry the NHN appKey in its path."""
+    caplog.set_level(logging.DEBUG)
+    with EmulatorServer() as server:
+        httpx.post(f"{server.base_url}/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}/sender/sms", json={})
+    assert [record for record in caplog.records if record.name.startswith("uvicorn.access")] == []

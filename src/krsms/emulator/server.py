@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from types import TracebackType
 
 import uvicorn
+from uvicorn.protocols.http.auto import AutoHTTPProtocol
 from starlette.applications import Starlette
 
 from krsms.emulator.app import create_app
@@ -26,6 +27,16 @@ GRACEFUL_SHUTDOWN = 1
 """Seconds the requests in flight get to finish when the server stops; then they are cancelled."""
 STOP_TIMEOUT = GRACEFUL_SHUTDOWN + 5.0
 """Seconds leaving the ``with`` block waits for the server to stop before it gives up."""
+
+
+class _QuietHttpProtocol(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
+    """uvicorn's HTTP protocol without access lines, turned off for this server alone: uvicorn's
+    ``access_log=False`` stops the ``uvicorn.access`` logger propagating for the whole process,
+    and pytest attaches its capture handler to non-propagating loggers anyway."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.access_log = False
 
 
 class EmulatorServer:
@@ -119,8 +130,12 @@ class EmulatorServer:
             raise RuntimeError(f"{self!r} is already running: leave its `with` block before entering it again")
         config = uvicorn.Config(
             self.app,
-            log_level="critical",
-            access_log=False,
+            # Leave the process's logging as it is: uvicorn's own config would install handlers,
+            # levels and propagation on its loggers for the rest of the process (a test session).
+            # Access lines, which carry the NHN appKey path, are turned off by the protocol.
+            log_config=None,
+            log_level=None,
+            http=_QuietHttpProtocol,
             lifespan="off",
             timeout_keep_alive=5,
             timeout_graceful_shutdown=GRACEFUL_SHUTDOWN,
