@@ -272,7 +272,7 @@ class NhnState:
     lock: threading.Lock = attrs.field(factory=threading.Lock)
 
 
-class NhnApi:
+class NhnEmulator:
     """The routes and rules of one emulated NHN appKey."""
 
     def __init__(self, config: EmulatorConfig, ledger: Ledger, clock: Clock):
@@ -998,4 +998,4 @@ def _json_text(value: Any) -> str | None:
 
 def nhn_routes(config: EmulatorConfig, ledger: Ledger, clock: Clock) -> list[BaseRoute]:
     """The NHN routes of an emulator."""
-    return NhnApi(config, ledger, clock).routes()
+    return NhnEmulator(config, ledger, clock).routes()

@@ -2,7 +2,7 @@
 (N24-N28), the 080 block list (N29-N31), statistics (N33), download reservations (N37-N39),
 tags (N40-N43), UIDs (N44-N47) and their phone numbers (N48-N49).
 
-Every route shares :class:`~krsms.emulator.nhn.NhnApi`'s state, envelope and appKey check.
+Every route shares :class:`~krsms.emulator.nhn.NhnEmulator`'s state, envelope and appKey check.
 Choices where the document is silent:
 
 - a tag send resolves its ``tagExpression`` (tag IDs, ``AND``/``OR`` with AND binding
@@ -67,8 +67,8 @@ from krsms.emulator.nhn import (
     SERVICE_ID,
     TEMPLATE_ATTACH_TYPE,
     Failure,
-    NhnApi,
     NhnCategory,
+    NhnEmulator,
     NhnRecipient,
     NhnTemplate,
     check_types,
@@ -215,9 +215,9 @@ class Download:
 
 
 class NhnManagement:
-    """The NHN management endpoints, sharing one :class:`NhnApi`'s state."""
+    """The NHN management endpoints, sharing one :class:`NhnEmulator`'s state."""
 
-    def __init__(self, api: NhnApi):
+    def __init__(self, api: NhnEmulator):
         self.api = api
         self.state = api.state
         self.clock = api.clock

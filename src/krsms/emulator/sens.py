@@ -221,7 +221,7 @@ def _check_jpeg(field: str, content: bytes) -> None:
         raise bad_request(field, f"is {width}x{height} pixels; at most {MAX_WIDTH}x{MAX_HEIGHT}")
 
 
-class SensApi:
+class SensEmulator:
     """The routes and rules of one emulated SENS service."""
 
     def __init__(self, config: EmulatorConfig, ledger: Ledger, clock: Clock):
@@ -830,4 +830,4 @@ class SensApi:
 
 def sens_routes(config: EmulatorConfig, ledger: Ledger, clock: Clock) -> list[BaseRoute]:
     """The SENS routes of an emulator."""
-    return SensApi(config, ledger, clock).routes()
+    return SensEmulator(config, ledger, clock).routes()
