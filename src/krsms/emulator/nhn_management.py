@@ -66,10 +66,10 @@ from krsms.emulator.inputs import is_digits, parse_moment
 from krsms.emulator.nhn import (
     SERVICE_ID,
     TEMPLATE_ATTACH_TYPE,
-    Failure,
     NhnCategory,
     NhnEmulator,
     NhnRecipient,
+    NhnRefusal,
     NhnTemplate,
     check_types,
     format_seconds,
@@ -137,7 +137,7 @@ MAX_OPERATORS = 3
 def _fields(body: Any, allowed: frozenset[str]) -> dict[str, Any]:
     """The JSON object of a request; -9997 when it is not one or has undocumented fields."""
     if not isinstance(body, dict) or set(body) - allowed:
-        raise Failure(-9997, "유효하지 않은 JSON 형식")
+        raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
     return body
 
 
@@ -150,7 +150,7 @@ def _unsubscribe_no(value: Any, max_chars: int) -> str:
     """The 080 ``unsubscribeNo`` of a block-list request; -6004 when it is missing or longer
     than ``max_chars`` (no 080 number in use is)."""
     if not isinstance(value, str) or not value or len(value) > max_chars:
-        raise Failure(-6004, "수신거부 번호가 사용되지 않음")
+        raise NhnRefusal(-6004, "수신거부 번호가 사용되지 않음")
     return value
 
 
@@ -291,11 +291,11 @@ class NhnManagement:
         """The UIDs a tag expression (``["tagA", "AND", "tagB"]``) selects, sorted by UID; -7001
         when it is malformed or names an unknown tag."""
         if not isinstance(expression, list) or not expression:
-            raise Failure(-7001, "유효하지 않은 파라미터")
+            raise NhnRefusal(-7001, "유효하지 않은 파라미터")
         tokens: list[str] = []
         for element in expression:
             if not isinstance(element, str) or not element.strip():
-                raise Failure(-7001, "유효하지 않은 파라미터")
+                raise NhnRefusal(-7001, "유효하지 않은 파라미터")
             text = element.strip()
             opening = len(text) - len(text.lstrip("("))
             closing = len(text) - len(text.rstrip(")"))
@@ -303,10 +303,10 @@ class NhnManagement:
             tokens += ["("] * opening + ([core.upper() if core.upper() in ("AND", "OR") else core] if core else [])
             tokens += [")"] * closing
         if tokens.count("(") > 1 or sum(token in ("AND", "OR") for token in tokens) > MAX_OPERATORS:
-            raise Failure(-7001, "유효하지 않은 파라미터")
+            raise NhnRefusal(-7001, "유효하지 않은 파라미터")
         selected, end = self._either(tokens, 0)
         if end != len(tokens):
-            raise Failure(-7001, "유효하지 않은 파라미터")
+            raise NhnRefusal(-7001, "유효하지 않은 파라미터")
         return [self.uids[uid] for uid in sorted(selected)]
 
     def _either(self, tokens: list[str], position: int) -> tuple[set[str], int]:
@@ -325,15 +325,15 @@ class NhnManagement:
 
     def _operand(self, tokens: list[str], position: int) -> tuple[set[str], int]:
         if position >= len(tokens):
-            raise Failure(-7001, "유효하지 않은 파라미터")
+            raise NhnRefusal(-7001, "유효하지 않은 파라미터")
         token = tokens[position]
         if token == "(":
             selected, position = self._either(tokens, position + 1)
             if position >= len(tokens) or tokens[position] != ")":
-                raise Failure(-7001, "유효하지 않은 파라미터")
+                raise NhnRefusal(-7001, "유효하지 않은 파라미터")
             return selected, position + 1
         if token not in self.tags:
-            raise Failure(-7001, "유효하지 않은 파라미터")
+            raise NhnRefusal(-7001, "유효하지 않은 파라미터")
         return {uid.uid for uid in self.uids.values() if token in uid.tag_ids}, position + 1
 
     # -- tag sends ------------------------------------------------------------------------
@@ -353,7 +353,7 @@ class NhnManagement:
         body = _fields(body, TAG_SMS_FIELDS if send_type == "0" else TAG_MMS_FIELDS)
         ad_yn, auto_send_yn = body.get("adYn", "N"), body.get("autoSendYn", "Y")
         if ad_yn not in YES_NO or auto_send_yn not in YES_NO:
-            raise Failure(-7001, "유효하지 않은 파라미터")
+            raise NhnRefusal(-7001, "유효하지 않은 파라미터")
         expression = body.get("tagExpression")
         numbers = dict.fromkeys(
             number for uid in self.matching_uids(expression) for number in uid.phone_numbers
@@ -440,9 +440,9 @@ class NhnManagement:
             if query.get(start) and query.get(end)
         ]
         if send_type not in ("0", "1") or (not query.get("requestId") and not windows):
-            raise Failure(-2011, "필수 조회 파라미터가 비어있음")
+            raise NhnRefusal(-2011, "필수 조회 파라미터가 비어있음")
         if any(end - start > timedelta(days=31) for _, start, end in windows):
-            raise Failure(-4000, "조회 범위가 1개월 초과")
+            raise NhnRefusal(-4000, "조회 범위가 1개월 초과")
         self.api.settle_due()
         wanted_status = MASTER_STATUS_CODES.get(query.get("statusCode", ""), query.get("statusCode"))
         items = []
@@ -463,7 +463,7 @@ class NhnManagement:
 
     def _tag_records(self, request_id: str) -> list[NhnRecipient]:
         if request_id not in self.tag_sends:
-            raise Failure(-2008, "요청 ID가 유효하지 않음")
+            raise NhnRefusal(-2008, "요청 ID가 유효하지 않음")
         self.api.settle_due()
         return list(self.state.by_request.get(request_id, []))
 
@@ -472,7 +472,7 @@ class NhnManagement:
         records = self._tag_records(request.path_params["requestId"])
         query = request.query_params
         if not (query.get("startRequestDate") and query.get("endRequestDate")):
-            raise Failure(-2011, "필수 조회 파라미터가 비어있음")
+            raise NhnRefusal(-2011, "필수 조회 파라미터가 비어있음")
         windows = [
             (attribute, self.api.parse_date(query[start]), self.api.parse_date(query[end]))
             for attribute, start, end in (
@@ -543,14 +543,14 @@ class NhnManagement:
                         ],
                     }
                 }
-        raise Failure(-2008, "요청 ID가 유효하지 않음")
+        raise NhnRefusal(-2008, "요청 ID가 유효하지 않음")
 
     # -- categories -----------------------------------------------------------------------
 
     def _category(self, value: str) -> NhnCategory:
         category = self.state.categories.get(int(value)) if is_digits(value) else None
         if category is None:
-            raise Failure(-2202, "유효하지 않은 카테고리")
+            raise NhnRefusal(-2202, "유효하지 않은 카테고리")
         return category
 
     def _category_item(self, category: NhnCategory) -> dict[str, Any]:
@@ -575,13 +575,13 @@ class NhnManagement:
     def _check_category(body: dict[str, Any], code: int) -> None:
         name, description = body.get("categoryName"), body.get("categoryDesc")
         if not isinstance(name, str) or not name or len(name) > 50:
-            raise Failure(code, "유효하지 않은 카테고리 파라미터")
+            raise NhnRefusal(code, "유효하지 않은 카테고리 파라미터")
         if description is not None and (not isinstance(description, str) or len(description) > 100):
-            raise Failure(code, "유효하지 않은 카테고리 파라미터")
+            raise NhnRefusal(code, "유효하지 않은 카테고리 파라미터")
         if not all(_fits(body.get(user), MAX_USER_CHARS) for user in ("createUser", "updateUser")):
-            raise Failure(code, "유효하지 않은 카테고리 파라미터")
+            raise NhnRefusal(code, "유효하지 않은 카테고리 파라미터")
         if body.get("useYn") not in YES_NO:
-            raise Failure(-2204, "사용 여부가 유효하지 않음")
+            raise NhnRefusal(-2204, "사용 여부가 유효하지 않음")
 
     async def create_category(self, request: Request) -> Any:
         """N19: add a category (under the top-level one unless ``categoryParentId`` says)."""
@@ -590,7 +590,7 @@ class NhnManagement:
         parent_id = body.get("categoryParentId") or ROOT_CATEGORY_ID
         parent = self.state.categories.get(parent_id) if isinstance(parent_id, int) else None
         if parent is None:
-            raise Failure(-2203, "상위 카테고리가 존재하지 않음")
+            raise NhnRefusal(-2203, "상위 카테고리가 존재하지 않음")
         category = NhnCategory(
             category_id=next(self._category_ids),
             parent_id=parent.category_id,
@@ -629,11 +629,11 @@ class NhnManagement:
         """N23: delete an empty category."""
         category = self._category(request.path_params["categoryId"])
         if category.category_id == ROOT_CATEGORY_ID:
-            raise Failure(-2205, "최상위 카테고리는 삭제할 수 없음")
+            raise NhnRefusal(-2205, "최상위 카테고리는 삭제할 수 없음")
         if any(other.parent_id == category.category_id for other in self.state.categories.values()) or any(
             template.category_id == category.category_id for template in self.state.templates.values()
         ):
-            raise Failure(-2201, "하위 카테고리나 템플릿이 있는 카테고리")
+            raise NhnRefusal(-2201, "하위 카테고리나 템플릿이 있는 카테고리")
         del self.state.categories[category.category_id]
         return None
 
@@ -674,59 +674,59 @@ class NhnManagement:
         """Validate the fields N24 and N27 share; returns the attachment IDs."""
         name, send_no, send_type = body.get("templateName"), body.get("sendNo"), body.get("sendType")
         if not isinstance(name, str) or not name or len(name) > 50:
-            raise Failure(-2102, "템플릿 이름이 비어있음")
+            raise NhnRefusal(-2102, "템플릿 이름이 비어있음")
         if not _fits(body.get("templateDesc"), MAX_TEMPLATE_DESC_CHARS):
-            raise Failure(-2111, "유효하지 않은 템플릿 파라미터")
+            raise NhnRefusal(-2111, "유효하지 않은 템플릿 파라미터")
         if not isinstance(send_no, str) or not send_no:
-            raise Failure(-2103, "발신 번호가 비어있음")
+            raise NhnRefusal(-2103, "발신 번호가 비어있음")
         if len(send_no) > MAX_TEMPLATE_SEND_NO_CHARS:
-            raise Failure(-2111, "유효하지 않은 템플릿 파라미터")
+            raise NhnRefusal(-2111, "유효하지 않은 템플릿 파라미터")
         if send_no in self.api.config.unregistered_senders:
-            raise Failure(-2312, "발신번호가 비어있거나 미등록 상태")
+            raise NhnRefusal(-2312, "발신번호가 비어있거나 미등록 상태")
         if send_type not in ("0", "1"):
-            raise Failure(-2104, "발송 타입이 비어있음")
+            raise NhnRefusal(-2104, "발송 타입이 비어있음")
         title, text = body.get("title"), body.get("body")
         if send_type == "1" and not title:
-            raise Failure(-2114, "제목이 비어있음")
+            raise NhnRefusal(-2114, "제목이 비어있음")
         if title is not None and (not isinstance(title, str) or len(title) > 120):
-            raise Failure(-2115, "제목이 120자 초과")
+            raise NhnRefusal(-2115, "제목이 120자 초과")
         if not isinstance(text, str) or not text:
-            raise Failure(-2105, "본문이 비어있음")
+            raise NhnRefusal(-2105, "본문이 비어있음")
         if send_type == "0" and len(text) > 255:
-            raise Failure(-2116, "SMS 본문이 255자 초과")
+            raise NhnRefusal(-2116, "SMS 본문이 255자 초과")
         if len(text) > 4000:
-            raise Failure(-2117, "LMS/MMS 본문이 4000자 초과")
+            raise NhnRefusal(-2117, "LMS/MMS 본문이 4000자 초과")
         if body.get("useYn") not in YES_NO:
-            raise Failure(-2106, "사용 여부가 유효하지 않음")
+            raise NhnRefusal(-2106, "사용 여부가 유효하지 않음")
         file_ids = body.get("attachFileIdList") or []
         if not isinstance(file_ids, list):
-            raise Failure(-9997, "유효하지 않은 JSON 형식")
+            raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
         if file_ids and send_type == "0":
-            raise Failure(-1006, "유효하지 않은 발송 메시지 타입")
+            raise NhnRefusal(-1006, "유효하지 않은 발송 메시지 타입")
         self.api.check_attachments(file_ids)
         for file_id in file_ids:
             if any(
                 file_id in other.file_ids and other.template_id != template_id
                 for other in self.state.templates.values()
             ):
-                raise Failure(-2043, "첨부 파일이 이미 다른 템플릿에 등록됨")
+                raise NhnRefusal(-2043, "첨부 파일이 이미 다른 템플릿에 등록됨")
         return list(file_ids)
 
     async def create_template(self, request: Request) -> Any:
         """N24: store a template."""
         body = _fields(await self.api.read_json(request), TEMPLATE_FIELDS)
         if body.get("categoryId") in (None, ""):
-            raise Failure(-2108, "카테고리 ID가 비어있음")
+            raise NhnRefusal(-2108, "카테고리 ID가 비어있음")
         category = self._category(str(body["categoryId"]))
         template_id = body.get("templateId")
         if not isinstance(template_id, str) or not template_id:
-            raise Failure(-2100, "템플릿 ID가 비어있음")
+            raise NhnRefusal(-2100, "템플릿 ID가 비어있음")
         if len(template_id) > 50:
-            raise Failure(-2109, "템플릿 ID가 50자 초과")
+            raise NhnRefusal(-2109, "템플릿 ID가 50자 초과")
         if template_id in self.state.templates:
-            raise Failure(-2101, "이미 등록된 템플릿 ID")
+            raise NhnRefusal(-2101, "이미 등록된 템플릿 ID")
         if len(self.state.templates) >= MAX_TEMPLATES:
-            raise Failure(-2112, "등록 가능한 템플릿 수 초과")
+            raise NhnRefusal(-2112, "등록 가능한 템플릿 수 초과")
         file_ids = self._check_template(body, template_id)
         now = self.clock.now()
         self.state.templates[template_id] = NhnTemplate(
@@ -761,15 +761,15 @@ class NhnManagement:
         """N26: one template."""
         template = self.state.templates.get(request.path_params["templateId"])
         if template is None:
-            raise Failure(-2110, "템플릿이 존재하지 않음")
+            raise NhnRefusal(-2110, "템플릿이 존재하지 않음")
         return {"data": self._template_item(template)}
 
     def _stored_template(self, template_id: str) -> NhnTemplate:
         if template_id in self.deleted_templates:
-            raise Failure(-2113, "이미 삭제된 템플릿 ID")
+            raise NhnRefusal(-2113, "이미 삭제된 템플릿 ID")
         template = self.state.templates.get(template_id)
         if template is None:
-            raise Failure(-2107, "유효하지 않은 템플릿 ID")
+            raise NhnRefusal(-2107, "유효하지 않은 템플릿 ID")
         return template
 
     async def update_template(self, request: Request) -> Any:
@@ -799,9 +799,9 @@ class NhnManagement:
     @staticmethod
     def _numbers(numbers: Any) -> list[str]:
         if not isinstance(numbers, list) or not numbers:
-            raise Failure(-2018, "수신 번호가 비어있음")
+            raise NhnRefusal(-2018, "수신 번호가 비어있음")
         if not all(_valid_number(number) for number in numbers):
-            raise Failure(-2019, "수신 번호가 유효하지 않음")
+            raise NhnRefusal(-2019, "수신 번호가 유효하지 않음")
         return list(numbers)
 
     async def block(self, request: Request) -> Any:
@@ -834,9 +834,9 @@ class NhnManagement:
         query = request.query_params
         unsubscribe_no = _unsubscribe_no(query.get("unsubscribeNo"), MAX_UNSUBSCRIBE_NO_CHARS_TO_REMOVE)
         if not query.get("updateUser"):
-            raise Failure(-2011, "필수 파라미터가 비어있음")
+            raise NhnRefusal(-2011, "필수 파라미터가 비어있음")
         if not _fits(query["updateUser"], MAX_USER_CHARS):
-            raise Failure(-2012, "파라미터가 유효하지 않음")
+            raise NhnRefusal(-2012, "파라미터가 유효하지 않음")
         listed = query.get("recipientNoList") or ""
         for number in self._numbers([number.strip() for number in listed.split(",") if number.strip()]):
             self.state.blocked.pop((unsubscribe_no, number), None)
@@ -853,7 +853,7 @@ class NhnManagement:
             return None
         chosen = frozenset(value.strip() for value in raw.split(",") if value.strip())
         if chosen - allowed:
-            raise Failure(-2701, "유효하지 않은 통계 검색 파라미터")
+            raise NhnRefusal(-2701, "유효하지 않은 통계 검색 파라미터")
         return chosen
 
     async def statistics(self, request: Request) -> Any:
@@ -863,13 +863,13 @@ class NhnManagement:
         try:
             start, end = (parse_moment(query[name], "%Y-%m-%d %H:%M", SEOUL) for name in ("from", "to"))
         except (KeyError, ValueError):
-            raise Failure(-2701, "유효하지 않은 통계 검색 파라미터") from None
+            raise NhnRefusal(-2701, "유효하지 않은 통계 검색 파라미터") from None
         if search_type not in ("DATE", "TIME", "DAY"):
-            raise Failure(-2701, "유효하지 않은 통계 검색 파라미터")
+            raise NhnRefusal(-2701, "유효하지 않은 통계 검색 파라미터")
         if end < start:
-            raise Failure(-2700, "유효하지 않은 통계 범위")
+            raise NhnRefusal(-2700, "유효하지 않은 통계 범위")
         if end - start > MAX_STATISTICS_SPAN:
-            raise Failure(-2703, "유효하지 않은 통계 상세 범위")
+            raise NhnRefusal(-2703, "유효하지 않은 통계 상세 범위")
         message_types = self._choices(request, "messageTypes", MESSAGE_TYPES)
         content_types = self._choices(request, "contentTypes", CONTENT_TYPES)
         self.api.settle_due()
@@ -935,7 +935,7 @@ class NhnManagement:
         check_types(body, DOWNLOAD_FIELD_TYPES)
         send_type = body.get("sendType")
         if send_type not in ("0", "1", "2"):
-            raise Failure(-2011, "필수 조회 파라미터가 비어있음")
+            raise NhnRefusal(-2011, "필수 조회 파라미터가 비어있음")
         records = self.api.select(body, {send_type})
         with_text = body.get("isIncludeTitleAndBody") is True
         output = io.StringIO()
@@ -999,7 +999,7 @@ class NhnManagement:
         """N39: the CSV bytes of a download reservation."""
         download = self.downloads.get(request.path_params["downloadId"])
         if download is None or self._download_status(download) == "EXPIRED":
-            raise Failure(-2008, "다운로드 ID가 유효하지 않음")
+            raise NhnRefusal(-2008, "다운로드 ID가 유효하지 않음")
         return Response(
             download.content,
             media_type="text/csv; charset=utf-8",
@@ -1011,7 +1011,7 @@ class NhnManagement:
     def _tag(self, tag_id: str) -> Tag:
         tag = self.tags.get(tag_id)
         if tag is None:
-            raise Failure(-7001, "유효하지 않은 파라미터")
+            raise NhnRefusal(-7001, "유효하지 않은 파라미터")
         return tag
 
     @staticmethod
@@ -1026,9 +1026,9 @@ class NhnManagement:
     def _tag_name(self, body: dict[str, Any], tag_id: str | None) -> str:
         name = body.get("tagName")
         if not isinstance(name, str) or not name.strip() or len(name) > 30:
-            raise Failure(-7001, "유효하지 않은 파라미터")
+            raise NhnRefusal(-7001, "유효하지 않은 파라미터")
         if any(tag.name == name and tag.tag_id != tag_id for tag in self.tags.values()):
-            raise Failure(-7001, "유효하지 않은 파라미터")
+            raise NhnRefusal(-7001, "유효하지 않은 파라미터")
         return name
 
     async def list_tags(self, request: Request) -> Any:
@@ -1067,7 +1067,7 @@ class NhnManagement:
     def _uid(self, value: str) -> Uid:
         uid = self.uids.get(value)
         if uid is None:
-            raise Failure(-7001, "유효하지 않은 파라미터")
+            raise NhnRefusal(-7001, "유효하지 않은 파라미터")
         return uid
 
     def _uid_item(self, uid: Uid) -> dict[str, Any]:
@@ -1087,10 +1087,10 @@ class NhnManagement:
         selected = self.matching_uids(wheres) if wheres else [self.uids[uid] for uid in sorted(self.uids)]
         raw_offset, raw_limit = query.get("offset", "0"), query.get("limit", "15")
         if not is_digits(raw_offset) or not is_digits(raw_limit):
-            raise Failure(-7001, "유효하지 않은 파라미터")
+            raise NhnRefusal(-7001, "유효하지 않은 파라미터")
         offset, limit = int(raw_offset), int(raw_limit)
         if not 1 <= limit <= 1000:
-            raise Failure(-7001, "유효하지 않은 파라미터")
+            raise NhnRefusal(-7001, "유효하지 않은 파라미터")
         after = [uid for uid in selected if uid.uid > query["offsetUid"]] if query.get("offsetUid") else selected
         window = after[offset : offset + limit]
         return {
@@ -1110,7 +1110,7 @@ class NhnManagement:
         body = _fields(await self.api.read_json(request), frozenset({"uids"}))
         entries = body.get("uids")
         if not isinstance(entries, list) or not entries:
-            raise Failure(-7001, "유효하지 않은 파라미터")
+            raise NhnRefusal(-7001, "유효하지 않은 파라미터")
         for raw in entries:
             entry = _fields(raw, frozenset({"uid", "tagIds", "contacts"}))
             tag_ids, contacts = entry.get("tagIds"), entry.get("contacts")
@@ -1127,7 +1127,7 @@ class NhnManagement:
                     for contact in contacts
                 )
             ):
-                raise Failure(-7001, "유효하지 않은 파라미터")
+                raise NhnRefusal(-7001, "유효하지 않은 파라미터")
         now = self.clock.now()
         for entry in entries:
             uid = self.uids.setdefault(entry["uid"], Uid(uid=entry["uid"], tag_ids=[], phone_numbers={}))
@@ -1146,7 +1146,7 @@ class NhnManagement:
         uid = self._uid(request.path_params["uid"])
         number = _fields(await self.api.read_json(request), frozenset({"phoneNumber"})).get("phoneNumber")
         if not _valid_number(number):
-            raise Failure(-7001, "유효하지 않은 파라미터")
+            raise NhnRefusal(-7001, "유효하지 않은 파라미터")
         uid.phone_numbers.setdefault(str(number), self.clock.now())
         return None
 
@@ -1154,5 +1154,5 @@ class NhnManagement:
         """N49: remove a phone number from a UID."""
         uid = self._uid(request.path_params["uid"])
         if uid.phone_numbers.pop(request.path_params["phoneNumber"], None) is None:
-            raise Failure(-7001, "유효하지 않은 파라미터")
+            raise NhnRefusal(-7001, "유효하지 않은 파라미터")
         return None
