@@ -194,6 +194,12 @@ class NhnRecipient:
         return "MTR1" if self.result_code == SUCCESS_CODE else "MTR2"
 
     @property
+    def message_type(self) -> str:
+        """``messageType`` as look-ups answer it: ``AUTH`` for an authentication send, else the
+        kind (``SMS``, ``LMS``, ``MMS``)."""
+        return "AUTH" if self.send_type == "2" else self.kind
+
+    @property
     def undelivered(self) -> bool:
         """Whether the handset's result is a failure: the send went out (``msgStatus`` 3) and
         its receipt code is not success."""
@@ -761,7 +767,7 @@ class NhnEmulator:
         message_type = query.get("messageType")
         items = [
             {
-                "messageType": "AUTH" if record.send_type == "2" else record.kind,
+                "messageType": record.message_type,
                 "requestId": record.request_id,
                 "recipientSeq": record.seq,
                 "resultCode": record.result_code,
@@ -777,7 +783,7 @@ class NhnEmulator:
             for record in list(self.state.recipients)
             if record.result_date is not None
             and start <= record.result_date <= end
-            and (message_type is None or message_type == ("AUTH" if record.send_type == "2" else record.kind))
+            and message_type in (None, record.message_type)
         ]
         return self.page(items, request)
 
@@ -842,7 +848,7 @@ class NhnEmulator:
             "recipientNo": record.recipient,
             "countryCode": record.country_code,
             "sendType": record.send_type,
-            "messageType": "AUTH" if record.send_type == "2" else record.kind,
+            "messageType": record.message_type,
             "adYn": "Y" if record.advertisement else "N",
             "templateId": record.template_id,
             "templateParameter": record.template_parameter,

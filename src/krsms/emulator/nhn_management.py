@@ -158,10 +158,6 @@ def _valid_number(number: Any) -> bool:
     return is_digits(number) and 8 <= len(number) <= 20
 
 
-def _message_type(record: NhnRecipient) -> str:
-    return "AUTH" if record.send_type == "2" else record.kind
-
-
 @attrs.define(kw_only=True)
 class TagSend:
     """One tag send request (N13/N14)."""
@@ -515,7 +511,7 @@ class NhnManagement:
                         "requestId": record.request_id,
                         "recipientSeq": record.seq,
                         "sendType": record.send_type,
-                        "messageType": _message_type(record),
+                        "messageType": record.message_type,
                         "templateId": record.template_id,
                         "templateName": self.api.template_names(record.template_id)["templateName"],
                         "sendNo": record.sender,
@@ -889,7 +885,7 @@ class NhnManagement:
                 or (record is not None and record.status == "4")
                 or (
                     message_types is not None
-                    and (_message_type(record) if record else delivery.kind) not in message_types
+                    and (record.message_type if record else delivery.kind) not in message_types
                 )
                 or (content_types is not None and ("AD" if delivery.advertisement else "NORMAL") not in content_types)
                 or query.get("templateId") not in (None, record.template_id if record else None)
@@ -945,7 +941,7 @@ class NhnManagement:
             row = [
                 record.request_id, record.seq, format_time(record.request_date), format_time(record.result_date),
                 record.sender, record.recipient, record.country_code, record.status,
-                MESSAGE_STATUS_NAMES[record.status], record.result_code, record.send_type, _message_type(record),
+                MESSAGE_STATUS_NAMES[record.status], record.result_code, record.send_type, record.message_type,
                 record.template_id, record.grouping_key, record.recipient_grouping_key,
             ]  # fmt: skip
             writer.writerow(row + ([record.title, record.body] if with_text else []))
