@@ -1,8 +1,12 @@
 """NHN Cloud SMS API v2.2, emulated: the envelope, the send endpoints, look-ups and reservations.
 
-The management endpoints (tag sends, categories, templates, the 080 block list, statistics,
-download reservations, tags and UIDs) live in :mod:`krsms.emulator.nhn_management` and share
-this module's state; sends with a ``templateId`` use the stored template (N24).
+The other endpoints live in a module each, and :meth:`NhnEmulator.routes` serves them with
+this module's envelope and appKey check: tag sends in :mod:`~krsms.emulator.nhn_tag_sends`,
+categories and templates in :mod:`~krsms.emulator.nhn_templates` (sends with a
+``templateId`` use the stored template, N24), the 080 block list in
+:mod:`~krsms.emulator.nhn_block_list`, statistics in :mod:`~krsms.emulator.nhn_statistics`,
+download reservations in :mod:`~krsms.emulator.nhn_downloads`, tags and UIDs in
+:mod:`~krsms.emulator.nhn_tags`; checks they share in :mod:`~krsms.emulator.nhn_checks`.
 
 Every answer is ``{"header": {"isSuccessful", "resultCode", "resultMessage"}, "body": ...}``
 with HTTP 200, failures included, as the document shows. Choices where it is silent:
@@ -109,6 +113,9 @@ SENDER_FILTERS = ("sendNo", "useYn", "blockYn")
 """Query parameters of N32 that filter on the answered field of the same name."""
 LIST_KINDS = {"sms": "0", "mms": "1", "auth/sms": "2"}
 SUCCESS_CODE = "1000"
+MESSAGE_STATUS_NAMES = {"0": "FAILED", "1": "READY", "3": "COMPLETED", "4": "CANCEL"}
+"""``msgStatus`` -> the ``msgStatusName`` the tag send look-ups (N16, N17) and download CSVs
+answer (the send look-ups answer Korean names)."""
 MAX_SEND_NO_CHARS = 13
 """The longest ``sendNo`` of a send (its table's 13)."""
 SERVICE_ID = 1
@@ -312,10 +319,24 @@ class NhnEmulator:
             ("GET", "/reservations/{requestId}/{recipientSeq}", self.reservation),
             ("PUT", "/reservations/cancel", self.cancel_reservations),
         ]
-        # Imported here: the management module builds on this one.
-        from krsms.emulator.nhn_management import NhnManagement
+        # Imported here: the resource modules build on this one.
+        from krsms.emulator.nhn_block_list import NhnBlockList
+        from krsms.emulator.nhn_downloads import NhnDownloads
+        from krsms.emulator.nhn_statistics import NhnStatistics
+        from krsms.emulator.nhn_tag_sends import NhnTagSends
+        from krsms.emulator.nhn_tags import NhnTags
+        from krsms.emulator.nhn_templates import NhnTemplates
 
-        table.extend(NhnManagement(self).table())
+        tags = NhnTags(self)
+        tag_sends = NhnTagSends(self, tags)
+        table += [
+            *tag_sends.table(),
+            *NhnTemplates(self).table(),
+            *NhnBlockList(self).table(),
+            *NhnStatistics(self).table(),
+            *NhnDownloads(self, tag_sends.sends).table(),
+            *tags.table(),
+        ]
         routes: list[BaseRoute] = [
             Route(PREFIX + path, self._guarded(handler), methods=[method]) for method, path, handler in table
         ]
