@@ -131,7 +131,7 @@ def test_a_recipient_list_checked_in_bulk_is_one_each_entry_passes(entry: Any) -
     valid = True
     try:
         nhn_rules._check_recipient(entry)
-    except nhn_rules.Failure:
+    except nhn_rules.NhnRefusal:
         valid = False
     assert not nhn_rules._plainly_valid([{"recipientNo": "01000000001"}, entry]) or valid
 

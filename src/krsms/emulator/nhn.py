@@ -1,8 +1,12 @@
 """NHN Cloud SMS API v2.2, emulated: the envelope, the send endpoints, look-ups and reservations.
 
-The management endpoints (tag sends, categories, templates, the 080 block list, statistics,
-download reservations, tags and UIDs) live in :mod:`krsms.emulator.nhn_management` and share
-this module's state; sends with a ``templateId`` use the stored template (N24).
+The other endpoints live in a module each, and :meth:`NhnEmulator.routes` serves them with
+this module's envelope and appKey check: tag sends in :mod:`~krsms.emulator.nhn_tag_sends`,
+categories and templates in :mod:`~krsms.emulator.nhn_templates` (sends with a
+``templateId`` use the stored template, N24), the 080 block list in
+:mod:`~krsms.emulator.nhn_block_list`, statistics in :mod:`~krsms.emulator.nhn_statistics`,
+download reservations in :mod:`~krsms.emulator.nhn_downloads`, tags and UIDs in
+:mod:`~krsms.emulator.nhn_tags`; checks they share in :mod:`~krsms.emulator.nhn_checks`.
 
 Every answer is ``{"header": {"isSuccessful", "resultCode", "resultMessage"}, "body": ...}``
 with HTTP 200, failures included, as the document shows. Choices where it is silent:
@@ -109,6 +113,9 @@ SENDER_FILTERS = ("sendNo", "useYn", "blockYn")
 """Query parameters of N32 that filter on the answered field of the same name."""
 LIST_KINDS = {"sms": "0", "mms": "1", "auth/sms": "2"}
 SUCCESS_CODE = "1000"
+MESSAGE_STATUS_NAMES = {"0": "FAILED", "1": "READY", "3": "COMPLETED", "4": "CANCEL"}
+"""``msgStatus`` -> the ``msgStatusName`` the tag send look-ups (N16, N17) and download CSVs
+answer (the send look-ups answer Korean names)."""
 MAX_SEND_NO_CHARS = 13
 """The longest ``sendNo`` of a send (its table's 13)."""
 SERVICE_ID = 1
@@ -121,8 +128,9 @@ SAVE_NAME_RANDOM_CHARS = 7
 """Random characters in a ``saveFileName`` after the upload date (``20230918KKkqQC0.jpg``)."""
 
 
-class Failure(Exception):
-    """An NHN failure answer (HTTP 200 unless said otherwise)."""
+class NhnRefusal(Exception):
+    """A request the emulated NHN API refuses; becomes a failure answer in NHN's envelope
+    (HTTP 200 unless ``status`` says otherwise)."""
 
     def __init__(self, code: int, message: str, *, status: int = 200):
         self.code = code
@@ -191,6 +199,12 @@ class NhnRecipient:
         if self.result_code is None:
             return None
         return "MTR1" if self.result_code == SUCCESS_CODE else "MTR2"
+
+    @property
+    def message_type(self) -> str:
+        """``messageType`` as look-ups answer it: ``AUTH`` for an authentication send, else the
+        kind (``SMS``, ``LMS``, ``MMS``)."""
+        return "AUTH" if self.send_type == "2" else self.kind
 
     @property
     def undelivered(self) -> bool:
@@ -272,7 +286,7 @@ class NhnState:
     lock: threading.Lock = attrs.field(factory=threading.Lock)
 
 
-class NhnApi:
+class NhnEmulator:
     """The routes and rules of one emulated NHN appKey."""
 
     def __init__(self, config: EmulatorConfig, ledger: Ledger, clock: Clock):
@@ -305,10 +319,24 @@ class NhnApi:
             ("GET", "/reservations/{requestId}/{recipientSeq}", self.reservation),
             ("PUT", "/reservations/cancel", self.cancel_reservations),
         ]
-        # Imported here: the management module builds on this one.
-        from krsms.emulator.nhn_management import NhnManagement
+        # Imported here: the resource modules build on this one.
+        from krsms.emulator.nhn_block_list import NhnBlockList
+        from krsms.emulator.nhn_downloads import NhnDownloads
+        from krsms.emulator.nhn_statistics import NhnStatistics
+        from krsms.emulator.nhn_tag_sends import NhnTagSends
+        from krsms.emulator.nhn_tags import NhnTags
+        from krsms.emulator.nhn_templates import NhnTemplates
 
-        table.extend(NhnManagement(self).table())
+        tags = NhnTags(self)
+        tag_sends = NhnTagSends(self, tags)
+        table += [
+            *tag_sends.table(),
+            *NhnTemplates(self).table(),
+            *NhnBlockList(self).table(),
+            *NhnStatistics(self).table(),
+            *NhnDownloads(self, tag_sends.sends).table(),
+            *tags.table(),
+        ]
         routes: list[BaseRoute] = [
             Route(PREFIX + path, self._guarded(handler), methods=[method]) for method, path, handler in table
         ]
@@ -321,31 +349,31 @@ class NhnApi:
         async def endpoint(request: Request) -> Response:
             try:
                 if not same_secret(request.path_params["appKey"], self.config.nhn_app_key):
-                    raise Failure(-1001, "존재하지 않는 앱키")
+                    raise NhnRefusal(-1001, "존재하지 않는 앱키")
                 if self.config.nhn_secret_key is not None and not same_secret(
                     request.headers.get("x-secret-key", ""), self.config.nhn_secret_key
                 ):
-                    raise Failure(-1000, "유효하지 않은 시크릿 키", status=401)
+                    raise NhnRefusal(-1000, "유효하지 않은 시크릿 키", status=401)
                 body = await handler(request)
-            except Failure as failure:
-                return envelope(None, code=failure.code, message=failure.message, status=failure.status)
+            except NhnRefusal as refusal:
+                return envelope(None, code=refusal.code, message=refusal.message, status=refusal.status)
             return body if isinstance(body, Response) else envelope(body)
 
         return endpoint
 
     async def unknown(self, request: Request) -> Any:
         """Any other path under the appKey: -9998."""
-        raise Failure(-9998, "존재하지 않는 API")
+        raise NhnRefusal(-9998, "존재하지 않는 API")
 
     async def read_json(self, request: Request) -> Any:
         """The request's JSON body; -9996 when it is not sent as ``application/json``, -9997
         when it is not JSON."""
         if not request.headers.get("content-type", "").lower().startswith("application/json"):
-            raise Failure(-9996, "유효하지 않은 contentType. Only application/JSON")
+            raise NhnRefusal(-9996, "유효하지 않은 contentType. Only application/JSON")
         try:
             return load_json(await request.body())
         except ValueError:
-            raise Failure(-9997, "유효하지 않은 JSON 형식") from None
+            raise NhnRefusal(-9997, "유효하지 않은 JSON 형식") from None
 
     # -- sends ----------------------------------------------------------------------------
 
@@ -373,7 +401,7 @@ class NhnApi:
         with ``autoSendYn`` N); ``fill_without_template`` fills ``##key##`` from the
         ``templateParameter`` even without a ``templateId`` (as the tag sends do)."""
         if not isinstance(body, dict) or set(body) - SEND_FIELDS:
-            raise Failure(-9997, "유효하지 않은 JSON 형식")
+            raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
         check_types(body, SEND_FIELD_TYPES)
         fills_parameters = fill_without_template or bool(body.get("templateId"))
         body = self.apply_template(body, send_type)
@@ -381,32 +409,32 @@ class NhnApi:
         # Registered numbers are digits (N32's example), at most 13 (the send table): anything
         # else cannot be one, so it is unregistered.
         if not is_digits(sender) or len(sender) > MAX_SEND_NO_CHARS or sender in self.config.unregistered_senders:
-            raise Failure(-2312, "발신번호가 비어있거나 미등록 상태")
+            raise NhnRefusal(-2312, "발신번호가 비어있거나 미등록 상태")
         text = body.get("body")
         title = body.get("title") if kind != "SMS" else None
         if not isinstance(text, str) or not text or (kind != "SMS" and not title):
-            raise Failure(-2014, "제목 또는 본문이 비어있음")
+            raise NhnRefusal(-2014, "제목 또는 본문이 비어있음")
         _check_characters(text)
         if title is not None:
             _check_characters(title)
         self._check_lengths(kind, text, title)
         compact = re.sub(r"[\s-]", "", text)
         if advertisement and not (text.startswith(AD_PREFIX) and AD_OPT_OUT_AT_END.search(compact)):
-            raise Failure(-6003, "본문에 수신거부 안내 문구가 없음")
+            raise NhnRefusal(-6003, "본문에 수신거부 안내 문구가 없음")
         file_ids = body.get("attachFileIdList") or []
         if file_ids and kind == "SMS":
-            raise Failure(-1006, "유효하지 않은 발송 메시지 타입")
+            raise NhnRefusal(-1006, "유효하지 않은 발송 메시지 타입")
         self.check_attachments(file_ids)
         if file_ids:
             kind = "MMS"
         recipients = body.get("recipientList")
         if not isinstance(recipients, list) or not recipients:
-            raise Failure(-2001, "수신자가 비어있음")
+            raise NhnRefusal(-2001, "수신자가 비어있음")
         if max_recipients is not None and len(recipients) > max_recipients:
-            raise Failure(-2016, "수신자가 1,000명 초과")
+            raise NhnRefusal(-2016, "수신자가 1,000명 초과")
         _check_recipients(recipients)
         if kind != "SMS" and any(_abroad(item) for item in recipients):
-            raise Failure(-1006, "MMS는 국외로 발송할 수 없음")
+            raise NhnRefusal(-1006, "MMS는 국외로 발송할 수 없음")
         now = self.clock.now()
         reserve_at = self._reservation(body.get("requestDate"), now)
         request_id = now.strftime("%Y%m%d%H%M%S") + random_id(11)
@@ -502,9 +530,9 @@ class NhnApi:
             return body
         template = self.state.templates.get(str(template_id))
         if template is None:
-            raise Failure(-2110, "템플릿이 존재하지 않음")
+            raise NhnRefusal(-2110, "템플릿이 존재하지 않음")
         if template.send_type != ("1" if send_type == "1" else "0"):
-            raise Failure(-2006, "템플릿의 발송 타입과 요청한 발송 타입이 다름")
+            raise NhnRefusal(-2006, "템플릿의 발송 타입과 요청한 발송 타입이 다름")
         defaults = {
             "body": template.body,
             "sendNo": template.send_no,
@@ -526,19 +554,19 @@ class NhnApi:
         """Refuse a title over 120 characters (-2115), an SMS body over 255 (-2116) or an
         LMS/MMS body over 4000 (-2117)."""
         if title is not None and len(title) > MAX_TITLE_CHARS:
-            raise Failure(-2115, "제목이 120자 초과")
+            raise NhnRefusal(-2115, "제목이 120자 초과")
         if kind == "SMS" and len(text) > MAX_SMS_BODY_CHARS:
-            raise Failure(-2116, "SMS 본문이 255자 초과")
+            raise NhnRefusal(-2116, "SMS 본문이 255자 초과")
         if len(text) > MAX_LONG_BODY_CHARS:
-            raise Failure(-2117, "LMS/MMS 본문이 4000자 초과")
+            raise NhnRefusal(-2117, "LMS/MMS 본문이 4000자 초과")
 
     def check_attachments(self, file_ids: list[Any]) -> None:
         """-9997 for an ``attachFileIdList`` entry that is not an ID, -2004 for one not uploaded."""
         for file_id in file_ids:
             if isinstance(file_id, bool) or not isinstance(file_id, (int, str)):
-                raise Failure(-9997, "유효하지 않은 JSON 형식")
+                raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
             if file_id not in self.state.files:
-                raise Failure(-2004, "첨부 파일이 존재하지 않음")
+                raise NhnRefusal(-2004, "첨부 파일이 존재하지 않음")
 
     def _reservation(self, value: Any, now: datetime) -> datetime | None:
         if value in (None, ""):
@@ -546,11 +574,11 @@ class NhnApi:
         try:
             moment = parse_moment(str(value), "%Y-%m-%d %H:%M", SEOUL)
         except ValueError:
-            raise Failure(-2000, "유효하지 않은 날짜 형식") from None
+            raise NhnRefusal(-2000, "유효하지 않은 날짜 형식") from None
         if moment < now - timedelta(minutes=1):
-            raise Failure(-2022, "요청 일시가 현재 시간보다 이전")
+            raise NhnRefusal(-2022, "요청 일시가 현재 시간보다 이전")
         if moment - now > MAX_RESERVE_AHEAD:
-            raise Failure(-2000, "예약 일시는 60일 이내")
+            raise NhnRefusal(-2000, "예약 일시는 60일 이내")
         return moment
 
     def settle_due(self) -> None:
@@ -646,10 +674,10 @@ class NhnApi:
         """One ``pageNum``/``pageSize`` page of ``items`` with their ``totalCount``."""
         raw_num, raw_size = request.query_params.get("pageNum", "1"), request.query_params.get("pageSize", "15")
         if not is_digits(raw_num) or not is_digits(raw_size):
-            raise Failure(-2011, "필수 조회 파라미터가 유효하지 않음")
+            raise NhnRefusal(-2011, "필수 조회 파라미터가 유효하지 않음")
         page_num, page_size = int(raw_num), int(raw_size)
         if page_num < 1 or not 1 <= page_size <= 1000:
-            raise Failure(-2011, "필수 조회 파라미터가 유효하지 않음")
+            raise NhnRefusal(-2011, "필수 조회 파라미터가 유효하지 않음")
         start = (page_num - 1) * page_size
         return {
             "pageNum": page_num,
@@ -663,7 +691,7 @@ class NhnApi:
         try:
             return parse_moment(value, "%Y-%m-%d %H:%M:%S", SEOUL)
         except (TypeError, ValueError):
-            raise Failure(-2000, "유효하지 않은 날짜 형식") from None
+            raise NhnRefusal(-2000, "유효하지 않은 날짜 형식") from None
 
     def windows(self, query: Mapping[str, Any]) -> list[tuple[str, datetime, datetime]]:
         """The request and create date windows a query gives with both ends: (record
@@ -694,9 +722,9 @@ class NhnApi:
         request_id = query.get("requestId")
         windows = self.windows(query)
         if any(end - start > timedelta(days=31) for _, start, end in windows):
-            raise Failure(-4000, "조회 범위가 1개월 초과")
+            raise NhnRefusal(-4000, "조회 범위가 1개월 초과")
         if not request_id and not windows:
-            raise Failure(-2011, "필수 조회 파라미터가 비어있음")
+            raise NhnRefusal(-2011, "필수 조회 파라미터가 비어있음")
         self.settle_due()
         filters = {
             "sendNo": "sender",
@@ -741,12 +769,12 @@ class NhnApi:
         async def get_send(request: Request) -> Any:
             mt_pr = request.query_params.get("mtPr", "")
             if not is_digits(mt_pr):
-                raise Failure(-2012, "상세 조회 파라미터가 유효하지 않음")
+                raise NhnRefusal(-2012, "상세 조회 파라미터가 유효하지 않음")
             self.settle_due()
             for record in self.state.by_request.get(request.path_params["requestId"], []):
                 if record.seq == int(mt_pr) and record.send_type == send_type:
                     return {"data": self._item(record)}
-            raise Failure(-2008, "요청 ID가 유효하지 않음")
+            raise NhnRefusal(-2008, "요청 ID가 유효하지 않음")
 
         return get_send
 
@@ -754,13 +782,13 @@ class NhnApi:
         """N12: results updated in a window."""
         query = request.query_params
         if not (query.get("startUpdateDate") and query.get("endUpdateDate")):
-            raise Failure(-2011, "필수 조회 파라미터가 비어있음")
+            raise NhnRefusal(-2011, "필수 조회 파라미터가 비어있음")
         start, end = self.parse_date(query["startUpdateDate"]), self.parse_date(query["endUpdateDate"])
         self.settle_due()
         message_type = query.get("messageType")
         items = [
             {
-                "messageType": "AUTH" if record.send_type == "2" else record.kind,
+                "messageType": record.message_type,
                 "requestId": record.request_id,
                 "recipientSeq": record.seq,
                 "resultCode": record.result_code,
@@ -776,7 +804,7 @@ class NhnApi:
             for record in list(self.state.recipients)
             if record.result_date is not None
             and start <= record.result_date <= end
-            and (message_type is None or message_type == ("AUTH" if record.send_type == "2" else record.kind))
+            and message_type in (None, record.message_type)
         ]
         return self.page(items, request)
 
@@ -786,21 +814,21 @@ class NhnApi:
         """N18: store an MMS image."""
         body = await self.read_json(request)
         if not isinstance(body, dict) or set(body) - {"fileName", "createUser", "fileBody"}:
-            raise Failure(-9997, "유효하지 않은 JSON 형식")
+            raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
         check_types(body, {"createUser": str})
         name = body.get("fileName")
         if not isinstance(name, str) or not name or len(name) > 45:
-            raise Failure(-2002, "첨부 파일 이름이 유효하지 않음")
+            raise NhnRefusal(-2002, "첨부 파일 이름이 유효하지 않음")
         if not name.lower().endswith((".jpg", ".jpeg")):
-            raise Failure(-2003, "첨부 파일 확장자가 jpg, jpeg가 아님")
+            raise NhnRefusal(-2003, "첨부 파일 확장자가 jpg, jpeg가 아님")
         try:
             content = base64.b64decode(str(body.get("fileBody", "")), validate=True)
         except (binascii.Error, ValueError):
-            raise Failure(-2010, "첨부 파일 업로드 타입이 유효하지 않음") from None
+            raise NhnRefusal(-2010, "첨부 파일 업로드 타입이 유효하지 않음") from None
         if not content:
-            raise Failure(-2004, "첨부 파일이 존재하지 않음")
+            raise NhnRefusal(-2004, "첨부 파일이 존재하지 않음")
         if len(content) > MAX_FILE_BYTES:
-            raise Failure(-2005, "첨부 파일 크기가 300KB 초과")
+            raise NhnRefusal(-2005, "첨부 파일 크기가 300KB 초과")
         file_id, now = next(self._file_ids), self.clock.now()
         stored = NhnFile(
             file_id=file_id,
@@ -841,7 +869,7 @@ class NhnApi:
             "recipientNo": record.recipient,
             "countryCode": record.country_code,
             "sendType": record.send_type,
-            "messageType": "AUTH" if record.send_type == "2" else record.kind,
+            "messageType": record.message_type,
             "adYn": "Y" if record.advertisement else "N",
             "templateId": record.template_id,
             "templateParameter": record.template_parameter,
@@ -884,7 +912,7 @@ class NhnApi:
         for record in self.state.by_request.get(request.path_params["requestId"], []):
             if str(record.seq) == request.path_params["recipientSeq"] and record.reserved:
                 return {"data": self._reservation_item(record, detail=True)}
-        raise Failure(-2008, "요청 ID가 유효하지 않음")
+        raise NhnRefusal(-2008, "요청 ID가 유효하지 않음")
 
     async def cancel_reservations(self, request: Request) -> Any:
         """N36: cancel reserved recipients that have not gone out (each one in the ledger too)."""
@@ -895,7 +923,7 @@ class NhnApi:
             or not all(isinstance(item, dict) for item in body["reservationList"])
             or not body.get("updateUser")
         ):
-            raise Failure(-9997, "유효하지 않은 JSON 형식")
+            raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
         self.settle_due()
         canceled = 0
         for item in body["reservationList"]:
@@ -911,7 +939,7 @@ def check_types(fields: Mapping[str, Any], types: Mapping[str, type]) -> None:
     """-9997 when one of ``types`` is in ``fields``, not null, with another JSON type: the
     request is not the documented JSON."""
     if any(fields.get(name) is not None and not isinstance(fields[name], kind) for name, kind in types.items()):
-        raise Failure(-9997, "유효하지 않은 JSON 형식")
+        raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
 
 
 def _check_characters(text: str) -> None:
@@ -919,7 +947,7 @@ def _check_characters(text: str) -> None:
     try:
         text.encode("cp949")
     except UnicodeEncodeError:
-        raise Failure(-2023, "제목 또는 본문에 허용되지 않는 문자(Emoji 등)가 포함됨") from None
+        raise NhnRefusal(-2023, "제목 또는 본문에 허용되지 않는 문자(Emoji 등)가 포함됨") from None
 
 
 def _check_recipient(item: Any) -> None:
@@ -927,13 +955,13 @@ def _check_recipient(item: Any) -> None:
     a number, -2019 for a number that is not 8 to 20 ASCII digits (4 to 20 abroad), -2023 for
     a template parameter the body could not carry once filled in."""
     if not isinstance(item, dict) or set(item) - RECIPIENT_FIELDS:
-        raise Failure(-9997, "유효하지 않은 JSON 형식")
+        raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
     check_types(item, RECIPIENT_FIELD_TYPES)
     number = item.get("recipientNo") or item.get("internationalRecipientNo")
     if not number:
-        raise Failure(-2018, "수신 번호가 비어있음")
+        raise NhnRefusal(-2018, "수신 번호가 비어있음")
     if not is_recipient_number(number, item.get("countryCode") or KOREA_COUNTRY_CODE):
-        raise Failure(-2019, "수신 번호가 유효하지 않음")
+        raise NhnRefusal(-2019, "수신 번호가 유효하지 않음")
     for value in (item.get("templateParameter") or {}).values():
         _check_characters(str(value))
 
@@ -998,4 +1026,4 @@ def _json_text(value: Any) -> str | None:
 
 def nhn_routes(config: EmulatorConfig, ledger: Ledger, clock: Clock) -> list[BaseRoute]:
     """The NHN routes of an emulator."""
-    return NhnApi(config, ledger, clock).routes()
+    return NhnEmulator(config, ledger, clock).routes()

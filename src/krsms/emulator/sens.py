@@ -77,22 +77,23 @@ REJECTED_DELIVERY_CODE = "3001"
 EXPIRED_FILE_CODE = "S007"
 
 
-class Refusal(Exception):
-    """A request the emulated API refuses; becomes a JSON error answer."""
+class SensRefusal(Exception):
+    """A request the emulated SENS API refuses; becomes a JSON error answer (``body``) with
+    HTTP ``status``."""
 
     def __init__(self, status: int, body: dict[str, Any]):
         self.status = status
         self.body = body
 
 
-def bad_request(field: str, reason: str) -> Refusal:
+def bad_request(field: str, reason: str) -> SensRefusal:
     """A 400 in the SENS shape, naming the field."""
-    return Refusal(400, {"statusCode": "400", "statusName": "fail", "errorMessage": f"{field}: {reason}"})
+    return SensRefusal(400, {"statusCode": "400", "statusName": "fail", "errorMessage": f"{field}: {reason}"})
 
 
-def gateway_error(status: int, code: str, message: str, details: str) -> Refusal:
+def gateway_error(status: int, code: str, message: str, details: str) -> SensRefusal:
     """An error in NCP API gateway shape."""
-    return Refusal(status, {"error": {"errorCode": code, "message": message, "details": details}})
+    return SensRefusal(status, {"error": {"errorCode": code, "message": message, "details": details}})
 
 
 @attrs.define(kw_only=True)
@@ -221,7 +222,7 @@ def _check_jpeg(field: str, content: bytes) -> None:
         raise bad_request(field, f"is {width}x{height} pixels; at most {MAX_WIDTH}x{MAX_HEIGHT}")
 
 
-class SensApi:
+class SensEmulator:
     """The routes and rules of one emulated SENS service."""
 
     def __init__(self, config: EmulatorConfig, ledger: Ledger, clock: Clock):
@@ -272,7 +273,7 @@ class SensApi:
                 if request.path_params["serviceId"] != self.config.sens_service_id:
                     raise gateway_error(404, "300", "Not Found", "unknown service id")
                 result = await handler(request)
-            except Refusal as refusal:
+            except SensRefusal as refusal:
                 return JSONResponse(refusal.body, status_code=refusal.status)
             if isinstance(result, Response):
                 return result
@@ -830,4 +831,4 @@ class SensApi:
 
 def sens_routes(config: EmulatorConfig, ledger: Ledger, clock: Clock) -> list[BaseRoute]:
     """The SENS routes of an emulator."""
-    return SensApi(config, ledger, clock).routes()
+    return SensEmulator(config, ledger, clock).routes()

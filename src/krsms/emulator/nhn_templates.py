@@ -1,0 +1,335 @@
+"""NHN Cloud SMS API v2.2, emulated: template categories (N19-N23) and templates (N24-N28).
+
+Sends with a ``templateId`` read the stored templates (see :mod:`krsms.emulator.nhn`). Choices
+where the document is silent:
+
+- an emulated app starts with one top-level category (ID 1, undeletable: -2205); a category
+  without ``categoryParentId`` (or with 0) goes under it; a category that still holds
+  categories or templates cannot be deleted (-2201);
+- an unknown category answers -2202; an unknown template -2110 on look-up and -2107 on update
+  or delete, -2113 once deleted;
+- a category ``createUser``/``updateUser`` over 100 characters answers -2200 (add) or -2201
+  (update); a template ``templateDesc`` over 100 characters or ``sendNo`` over 13 answers
+  -2111 (invalid template parameter).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+
+from krsms.emulator.inputs import is_digits
+from krsms.emulator.nhn import (
+    SERVICE_ID,
+    TEMPLATE_ATTACH_TYPE,
+    NhnCategory,
+    NhnEmulator,
+    NhnRefusal,
+    NhnTemplate,
+    format_time,
+)
+from krsms.emulator.nhn_checks import MAX_USER_CHARS, YES_NO, fits, json_object
+
+ROOT_CATEGORY_ID = 1
+MAX_TEMPLATES = 1000
+MAX_TEMPLATE_DESC_CHARS = 100
+MAX_TEMPLATE_SEND_NO_CHARS = 13
+CATEGORY_FIELDS = frozenset({"categoryParentId", "categoryName", "categoryDesc", "useYn", "createUser"})
+CATEGORY_UPDATE_FIELDS = frozenset({"categoryName", "categoryDesc", "useYn", "updateUser"})
+TEMPLATE_UPDATE_FIELDS = frozenset(
+    {"templateName", "templateDesc", "sendNo", "sendType", "title", "body", "useYn", "attachFileIdList"}
+)
+TEMPLATE_FIELDS = TEMPLATE_UPDATE_FIELDS | {"categoryId", "templateId"}
+
+
+class NhnTemplates:
+    """The category and template endpoints of one :class:`~krsms.emulator.nhn.NhnEmulator`,
+    kept in its state (sends read the templates)."""
+
+    def __init__(self, emulator: NhnEmulator):
+        self.emulator = emulator
+        self.state = emulator.state
+        self.clock = emulator.clock
+        self.deleted_templates: set[str] = set()
+        """IDs of deleted templates (-2113), until one is stored again."""
+        self._category_ids = itertools.count(ROOT_CATEGORY_ID + 1)
+        self.state.categories.setdefault(
+            ROOT_CATEGORY_ID,
+            NhnCategory(
+                category_id=ROOT_CATEGORY_ID,
+                parent_id=0,
+                depth=0,
+                name="카테고리",
+                description="최상위 카테고리",
+                use="Y",
+                create_user=None,
+                created=self.clock.now(),
+            ),
+        )
+
+    def table(self) -> list[tuple[str, str, Callable[[Request], Any]]]:
+        """(method, path under the appKey, handler) of every category and template route."""
+        return [
+            ("POST", "/categories", self.create_category),
+            ("GET", "/categories", self.list_categories),
+            ("GET", "/categories/{categoryId}", self.get_category),
+            ("PUT", "/categories/{categoryId}", self.update_category),
+            ("DELETE", "/categories/{categoryId}", self.delete_category),
+            ("POST", "/templates", self.create_template),
+            ("GET", "/templates", self.list_templates),
+            ("GET", "/templates/{templateId}", self.get_template),
+            ("PUT", "/templates/{templateId}", self.update_template),
+            ("DELETE", "/templates/{templateId}", self.delete_template),
+        ]
+
+    # -- categories -----------------------------------------------------------------------
+
+    def _category(self, value: str) -> NhnCategory:
+        category = self.state.categories.get(int(value)) if is_digits(value) else None
+        if category is None:
+            raise NhnRefusal(-2202, "유효하지 않은 카테고리")
+        return category
+
+    def _category_item(self, category: NhnCategory) -> dict[str, Any]:
+        siblings = sorted(
+            other.category_id for other in self.state.categories.values() if other.parent_id == category.parent_id
+        )
+        return {
+            "categoryId": category.category_id,
+            "categoryParentId": category.parent_id,
+            "depth": category.depth,
+            "sort": siblings.index(category.category_id),
+            "categoryName": category.name,
+            "categoryDesc": category.description,
+            "useYn": category.use,
+            "createDate": format_time(category.created),
+            "createUser": category.create_user,
+            "updateDate": format_time(category.updated or category.created),
+            "updateUser": category.update_user,
+        }
+
+    @staticmethod
+    def _check_category(body: dict[str, Any], code: int) -> None:
+        name, description = body.get("categoryName"), body.get("categoryDesc")
+        if not isinstance(name, str) or not name or len(name) > 50:
+            raise NhnRefusal(code, "유효하지 않은 카테고리 파라미터")
+        if description is not None and (not isinstance(description, str) or len(description) > 100):
+            raise NhnRefusal(code, "유효하지 않은 카테고리 파라미터")
+        if not all(fits(body.get(user), MAX_USER_CHARS) for user in ("createUser", "updateUser")):
+            raise NhnRefusal(code, "유효하지 않은 카테고리 파라미터")
+        if body.get("useYn") not in YES_NO:
+            raise NhnRefusal(-2204, "사용 여부가 유효하지 않음")
+
+    async def create_category(self, request: Request) -> Any:
+        """N19: add a category (under the top-level one unless ``categoryParentId`` says)."""
+        body = json_object(await self.emulator.read_json(request), CATEGORY_FIELDS)
+        self._check_category(body, -2200)
+        parent_id = body.get("categoryParentId") or ROOT_CATEGORY_ID
+        parent = self.state.categories.get(parent_id) if isinstance(parent_id, int) else None
+        if parent is None:
+            raise NhnRefusal(-2203, "상위 카테고리가 존재하지 않음")
+        category = NhnCategory(
+            category_id=next(self._category_ids),
+            parent_id=parent.category_id,
+            depth=parent.depth + 1,
+            name=body["categoryName"],
+            description=body.get("categoryDesc"),
+            use=body["useYn"],
+            create_user=body.get("createUser"),
+            created=self.clock.now(),
+        )
+        self.state.categories[category.category_id] = category
+        return {"data": self._category_item(category)}
+
+    async def list_categories(self, request: Request) -> Any:
+        """N20: every category, by ID."""
+        items = [self._category_item(self.state.categories[key]) for key in sorted(self.state.categories)]
+        return self.emulator.page(items, request)
+
+    async def get_category(self, request: Request) -> Any:
+        """N21: one category (a one-element list, as the document shows)."""
+        return {"data": [self._category_item(self._category(request.path_params["categoryId"]))]}
+
+    async def update_category(self, request: Request) -> Any:
+        """N22: rename, describe or (dis)able a category."""
+        category = self._category(request.path_params["categoryId"])
+        body = json_object(await self.emulator.read_json(request), CATEGORY_UPDATE_FIELDS)
+        self._check_category(body, -2201)
+        category.name = body["categoryName"]
+        category.description = body.get("categoryDesc")
+        category.use = body["useYn"]
+        category.update_user = body.get("updateUser")
+        category.updated = self.clock.now()
+        return None
+
+    async def delete_category(self, request: Request) -> Any:
+        """N23: delete an empty category."""
+        category = self._category(request.path_params["categoryId"])
+        if category.category_id == ROOT_CATEGORY_ID:
+            raise NhnRefusal(-2205, "최상위 카테고리는 삭제할 수 없음")
+        if any(other.parent_id == category.category_id for other in self.state.categories.values()) or any(
+            template.category_id == category.category_id for template in self.state.templates.values()
+        ):
+            raise NhnRefusal(-2201, "하위 카테고리나 템플릿이 있는 카테고리")
+        del self.state.categories[category.category_id]
+        return None
+
+    # -- templates ------------------------------------------------------------------------
+
+    def _template_item(self, template: NhnTemplate) -> dict[str, Any]:
+        names = self.emulator.template_names(template.template_id)
+        return {
+            "templateId": template.template_id,
+            "serviceId": SERVICE_ID,
+            "categoryId": template.category_id,
+            "categoryName": names["categoryName"],
+            "sort": 0,
+            "templateName": template.name,
+            "templateDesc": template.description,
+            "useYn": template.use,
+            "priority": "S",
+            "sendNo": template.send_no,
+            "sendType": template.send_type,
+            "sendTypeName": "SMS 발송" if template.send_type == "0" else "LMS/MMS 발송",
+            "title": template.title,
+            "body": template.body,
+            "attachFileYn": "Y" if template.file_ids else "N",
+            "delYn": "N",
+            "createDate": format_time(template.created),
+            "createUser": None,
+            "updateDate": format_time(template.updated),
+            "updateUser": None,
+            "attachFileList": [
+                self.emulator.attachment_detail(
+                    file_id, service_id=SERVICE_ID, attach_type=TEMPLATE_ATTACH_TYPE, template_id=template.template_id
+                )
+                for file_id in template.file_ids
+            ],
+        }
+
+    def _check_template(self, body: dict[str, Any], template_id: str) -> list[int]:
+        """Validate the fields N24 and N27 share; returns the attachment IDs."""
+        name, send_no, send_type = body.get("templateName"), body.get("sendNo"), body.get("sendType")
+        if not isinstance(name, str) or not name or len(name) > 50:
+            raise NhnRefusal(-2102, "템플릿 이름이 비어있음")
+        if not fits(body.get("templateDesc"), MAX_TEMPLATE_DESC_CHARS):
+            raise NhnRefusal(-2111, "유효하지 않은 템플릿 파라미터")
+        if not isinstance(send_no, str) or not send_no:
+            raise NhnRefusal(-2103, "발신 번호가 비어있음")
+        if len(send_no) > MAX_TEMPLATE_SEND_NO_CHARS:
+            raise NhnRefusal(-2111, "유효하지 않은 템플릿 파라미터")
+        if send_no in self.emulator.config.unregistered_senders:
+            raise NhnRefusal(-2312, "발신번호가 비어있거나 미등록 상태")
+        if send_type not in ("0", "1"):
+            raise NhnRefusal(-2104, "발송 타입이 비어있음")
+        title, text = body.get("title"), body.get("body")
+        if send_type == "1" and not title:
+            raise NhnRefusal(-2114, "제목이 비어있음")
+        if title is not None and (not isinstance(title, str) or len(title) > 120):
+            raise NhnRefusal(-2115, "제목이 120자 초과")
+        if not isinstance(text, str) or not text:
+            raise NhnRefusal(-2105, "본문이 비어있음")
+        if send_type == "0" and len(text) > 255:
+            raise NhnRefusal(-2116, "SMS 본문이 255자 초과")
+        if len(text) > 4000:
+            raise NhnRefusal(-2117, "LMS/MMS 본문이 4000자 초과")
+        if body.get("useYn") not in YES_NO:
+            raise NhnRefusal(-2106, "사용 여부가 유효하지 않음")
+        file_ids = body.get("attachFileIdList") or []
+        if not isinstance(file_ids, list):
+            raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
+        if file_ids and send_type == "0":
+            raise NhnRefusal(-1006, "유효하지 않은 발송 메시지 타입")
+        self.emulator.check_attachments(file_ids)
+        for file_id in file_ids:
+            if any(
+                file_id in other.file_ids and other.template_id != template_id
+                for other in self.state.templates.values()
+            ):
+                raise NhnRefusal(-2043, "첨부 파일이 이미 다른 템플릿에 등록됨")
+        return list(file_ids)
+
+    async def create_template(self, request: Request) -> Any:
+        """N24: store a template."""
+        body = json_object(await self.emulator.read_json(request), TEMPLATE_FIELDS)
+        if body.get("categoryId") in (None, ""):
+            raise NhnRefusal(-2108, "카테고리 ID가 비어있음")
+        category = self._category(str(body["categoryId"]))
+        template_id = body.get("templateId")
+        if not isinstance(template_id, str) or not template_id:
+            raise NhnRefusal(-2100, "템플릿 ID가 비어있음")
+        if len(template_id) > 50:
+            raise NhnRefusal(-2109, "템플릿 ID가 50자 초과")
+        if template_id in self.state.templates:
+            raise NhnRefusal(-2101, "이미 등록된 템플릿 ID")
+        if len(self.state.templates) >= MAX_TEMPLATES:
+            raise NhnRefusal(-2112, "등록 가능한 템플릿 수 초과")
+        file_ids = self._check_template(body, template_id)
+        now = self.clock.now()
+        self.state.templates[template_id] = NhnTemplate(
+            template_id=template_id,
+            category_id=category.category_id,
+            name=body["templateName"],
+            description=body.get("templateDesc"),
+            send_no=body["sendNo"],
+            send_type=body["sendType"],
+            title=body.get("title"),
+            body=body["body"],
+            use=body["useYn"],
+            file_ids=file_ids,
+            created=now,
+            updated=now,
+        )
+        self.deleted_templates.discard(template_id)
+        return None
+
+    async def list_templates(self, request: Request) -> Any:
+        """N25: templates, optionally of one category or use state."""
+        query = request.query_params
+        items = [
+            self._template_item(template)
+            for template in self.state.templates.values()
+            if query.get("categoryId") in (None, str(template.category_id))
+            and query.get("useYn") in (None, template.use)
+        ]
+        return self.emulator.page(items, request)
+
+    async def get_template(self, request: Request) -> Any:
+        """N26: one template."""
+        template = self.state.templates.get(request.path_params["templateId"])
+        if template is None:
+            raise NhnRefusal(-2110, "템플릿이 존재하지 않음")
+        return {"data": self._template_item(template)}
+
+    def _stored_template(self, template_id: str) -> NhnTemplate:
+        if template_id in self.deleted_templates:
+            raise NhnRefusal(-2113, "이미 삭제된 템플릿 ID")
+        template = self.state.templates.get(template_id)
+        if template is None:
+            raise NhnRefusal(-2107, "유효하지 않은 템플릿 ID")
+        return template
+
+    async def update_template(self, request: Request) -> Any:
+        """N27: replace a template's fields."""
+        template = self._stored_template(request.path_params["templateId"])
+        body = json_object(await self.emulator.read_json(request), TEMPLATE_UPDATE_FIELDS)
+        template.file_ids = self._check_template(body, template.template_id)
+        template.name = body["templateName"]
+        template.description = body.get("templateDesc")
+        template.send_no = body["sendNo"]
+        template.send_type = body["sendType"]
+        template.title = body.get("title")
+        template.body = body["body"]
+        template.use = body["useYn"]
+        template.updated = self.clock.now()
+        return None
+
+    async def delete_template(self, request: Request) -> Any:
+        """N28: delete a template."""
+        template = self._stored_template(request.path_params["templateId"])
+        del self.state.templates[template.template_id]
+        self.deleted_templates.add(template.template_id)
+        return None
