@@ -220,25 +220,32 @@ def demo(
         raise typer.Exit(1)
 
 
-# Credential options shared by ``send`` and ``status``: flags or environment, never echoed.
-PROVIDER = typer.Option(..., help="sens or nhn.")
-ACCESS_KEY = typer.Option(
+# The options ``send`` and ``status`` share (typer option objects, not values): the provider,
+# and its credentials from flags or the environment, never echoed.
+PROVIDER_OPTION = typer.Option(..., help="sens or nhn.")
+"""``--provider``: the name of the provider to send through (``sens`` or ``nhn``)."""
+ACCESS_KEY_OPTION = typer.Option(
     None, envvar="KRSMS_SENS_ACCESS_KEY", show_envvar=True, show_default=False, help=f"SENS access key. {_IN_PS}"
 )
-SECRET_KEY = typer.Option(
+"""``--access-key`` (``KRSMS_SENS_ACCESS_KEY``)."""
+SECRET_KEY_OPTION = typer.Option(
     None, envvar="KRSMS_SENS_SECRET_KEY", show_envvar=True, show_default=False, help=f"SENS secret key. {_IN_PS}"
 )
-SERVICE_ID = typer.Option(None, envvar="KRSMS_SENS_SERVICE_ID", show_envvar=True, help="SENS service id.")
-APP_KEY = typer.Option(
+"""``--secret-key`` (``KRSMS_SENS_SECRET_KEY``)."""
+SERVICE_ID_OPTION = typer.Option(None, envvar="KRSMS_SENS_SERVICE_ID", show_envvar=True, help="SENS service id.")
+"""``--service-id`` (``KRSMS_SENS_SERVICE_ID``)."""
+APP_KEY_OPTION = typer.Option(
     None, envvar="KRSMS_NHN_APP_KEY", show_envvar=True, show_default=False, help=f"NHN appKey. {_IN_PS}"
 )
-NHN_SECRET_KEY = typer.Option(
+"""``--app-key`` (``KRSMS_NHN_APP_KEY``)."""
+NHN_SECRET_KEY_OPTION = typer.Option(
     None,
     envvar="KRSMS_NHN_SECRET_KEY",
     show_envvar=True,
     show_default=False,
     help=f"NHN X-Secret-Key, if the project requires one. {_IN_PS}",
 )
+"""``--nhn-secret-key`` (``KRSMS_NHN_SECRET_KEY``)."""
 
 
 def _print_error(error: object, *, provider: str | None = None) -> None:
@@ -336,7 +343,7 @@ def send(
         dir_okay=False,
         help="CSV (number column; text, subject, template parameters) or one number a line.",
     ),
-    provider: str = PROVIDER,
+    provider: str = PROVIDER_OPTION,
     sender: str = typer.Option(..., help="Registered sender number."),
     text: str = typer.Option("", help="Message text (rows may carry their own in a 'text' column)."),
     subject: str | None = typer.Option(None, help="Subject of LMS/MMS."),
@@ -358,11 +365,11 @@ def send(
     base_url: str | None = typer.Option(None, help="Provider base URL (e.g. the emulator's http://127.0.0.1:8888)."),
     max_concurrency: int = typer.Option(8, min=1, help="Requests in flight at once."),
     requests_per_second: float | None = typer.Option(None, callback=_finite, help="Cap on send requests per second."),
-    access_key: str | None = ACCESS_KEY,
-    secret_key: str | None = SECRET_KEY,
-    service_id: str | None = SERVICE_ID,
-    app_key: str | None = APP_KEY,
-    nhn_secret_key: str | None = NHN_SECRET_KEY,
+    access_key: str | None = ACCESS_KEY_OPTION,
+    secret_key: str | None = SECRET_KEY_OPTION,
+    service_id: str | None = SERVICE_ID_OPTION,
+    app_key: str | None = APP_KEY_OPTION,
+    nhn_secret_key: str | None = NHN_SECRET_KEY_OPTION,
 ) -> None:
     """Bulk send from a file, with a progress bar and a crash-safe results file."""
     from rich.console import Console
@@ -509,13 +516,13 @@ def stop_on_signals(received: list[signal.Signals]) -> None:
 @app.command()
 def status(
     request_id: str = typer.Argument(..., help="The request id a send returned."),
-    provider: str = PROVIDER,
+    provider: str = PROVIDER_OPTION,
     base_url: str | None = typer.Option(None, help="Provider base URL (e.g. the emulator's)."),
-    access_key: str | None = ACCESS_KEY,
-    secret_key: str | None = SECRET_KEY,
-    service_id: str | None = SERVICE_ID,
-    app_key: str | None = APP_KEY,
-    nhn_secret_key: str | None = NHN_SECRET_KEY,
+    access_key: str | None = ACCESS_KEY_OPTION,
+    secret_key: str | None = SECRET_KEY_OPTION,
+    service_id: str | None = SERVICE_ID_OPTION,
+    app_key: str | None = APP_KEY_OPTION,
+    nhn_secret_key: str | None = NHN_SECRET_KEY_OPTION,
 ) -> None:
     """Look up the delivery result of every recipient of a send request."""
     from rich.console import Console
