@@ -22,6 +22,7 @@ except ModuleNotFoundError as missing:  # a core install: the command line is th
         f"krsms: the command line needs the 'cli' extra: pip install 'krsms[cli]' ({missing.name} is missing)"
     ) from None
 
+from krsms.commands.signals import stop_on_signals
 from krsms.emulator.config import (
     DEMO_NHN_APP_KEY,
     DEMO_SENS_ACCESS_KEY,
@@ -479,38 +480,6 @@ def send(
         interrupted = isinstance(interruption, KeyboardInterrupt) or signal.SIGINT in received
         raise typer.Exit(130 if interrupted else 143) from None
     raise typer.Exit(code)
-
-
-def stop_on_signals(received: list[signal.Signals]) -> None:
-    """Let SIGTERM (``kill``, ``docker stop``, systemd) and Ctrl-C cancel the running command,
-    so batches in flight are settled and written before exiting, instead of the process dying
-    with them unrecorded (a later ``--resume`` could then send them twice). Each signal caught
-    is appended to ``received``.
-
-    ``asyncio.run`` turns Ctrl-C into such a cancellation itself from Python 3.11 on, and
-    then owns SIGINT; Python 3.10 raises KeyboardInterrupt wherever the loop happens to be,
-    cancelling the batches in flight at once. SIGINT is taken here only while it still has
-    Python's default handler: not when asyncio owns it, nor when it is ignored (a job started
-    in the background).
-    """
-    main = asyncio.current_task()
-    if main is None:
-        return
-    loop = asyncio.get_running_loop()
-
-    def stop(caught: signal.Signals) -> None:
-        received.append(caught)
-        main.cancel()
-
-    taken = [signal.SIGTERM]
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        taken.append(signal.SIGINT)
-    for each in taken:
-        if sys.platform == "win32":
-            # asyncio's Windows loops take no signal handlers: a plain one hands the cancel to the loop.
-            signal.signal(each, lambda number, _: loop.call_soon_threadsafe(stop, signal.Signals(number)))
-        else:
-            loop.add_signal_handler(each, stop, each)
 
 
 @app.command()
