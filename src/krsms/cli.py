@@ -35,7 +35,7 @@ from krsms.emulator.config import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from krsms.commands.files import NumberColumn
+    from krsms.commands.recipient_files import NumberColumn
     from krsms.commands.send import Credentials
     from krsms.fanout import BatchingGateway
 
@@ -376,7 +376,7 @@ def send(
     from rich.console import Console
     from rich.text import Text
 
-    from krsms.commands import files
+    from krsms.commands import recipient_files, results_files
     from krsms.commands import send as sending
     from krsms.errors import KrSmsError
     from krsms.gateway import Message
@@ -411,7 +411,7 @@ def send(
         placeholders = await sending.template_placeholders(gateway, template_id)
         if placeholders is None:
             return
-        columns = files.parameter_columns(recipients_file, number_column=number_column)
+        columns = recipient_files.parameter_columns(recipients_file, number_column=number_column)
         unused = sending.columns_for_template(template_id, placeholders, columns, recipients_file)
         if unused:
             _note(f"warning: template {template_id} does not use columns {', '.join(unused)}; they fill nothing")
@@ -454,20 +454,22 @@ def send(
             return sending.exit_code(record)
 
     try:
-        files.check_recipients_path(recipients_file)
-        numbers = files.number_column(recipients_file, number_column)
+        recipient_files.check_recipients_path(recipients_file)
+        numbers = recipient_files.number_column(recipients_file, number_column)
         if numbers is not None:
             console.print(Text(_number_column_note(numbers)), soft_wrap=True)
-        if not text and template_id is None and not files.carries_text(recipients_file):
+        if not text and template_id is None and not recipient_files.carries_text(recipients_file):
             _print_error(f"--text is required: {recipients_file} has no 'text' column (or use --template-id)")
             raise typer.Exit(2)
         if template_id is None:
-            _check_unused_columns(console, text, files.parameter_columns(recipients_file, number_column=number_column))
-        if not files.has_recipients(recipients_file, number_column=number_column):
+            _check_unused_columns(
+                console, text, recipient_files.parameter_columns(recipients_file, number_column=number_column)
+            )
+        if not recipient_files.has_recipients(recipients_file, number_column=number_column):
             _note(f"warning: {recipients_file} has no recipients; nothing to send")
             raise typer.Exit(1)
         if not dry_run:
-            files.check_results_path(results, recipients_file, resume=resume)
+            results_files.check_results_path(results, recipients_file, resume=resume)
         code = asyncio.run(run())
     except KrSmsError as error:
         _print_error(error, provider=provider)

@@ -14,16 +14,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from krsms.commands.files import (
-    BadFileError,
+from krsms.commands.bad_files import BadFileError
+from krsms.commands.recipient_files import read_recipients, recipients_in
+from krsms.commands.results_files import (
     ResultsFile,
     ResumeKey,
     SendJournal,
     already_settled,
     check_unclaimed,
     exclusive_use,
-    read_recipients,
-    recipients_in,
     recover_in_flight,
     settled_recipients,
 )
