@@ -22,7 +22,6 @@ except ModuleNotFoundError as missing:  # a core install: the command line is th
         f"krsms: the command line needs the 'cli' extra: pip install 'krsms[cli]' ({missing.name} is missing)"
     ) from None
 
-from krsms.commands.signals import stop_on_signals
 from krsms.emulator.config import (
     DEMO_NHN_APP_KEY,
     DEMO_SENS_ACCESS_KEY,
@@ -33,11 +32,7 @@ from krsms.emulator.config import (
 )
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
-    from krsms.commands.recipient_files import NumberColumn
     from krsms.commands.send import Credentials
-    from krsms.fanout import BatchingGateway
 
 app = typer.Typer(
     name="krsms",
@@ -252,18 +247,9 @@ NHN_SECRET_KEY_OPTION = typer.Option(
 def _print_error(error: object, *, provider: str | None = None) -> None:
     """``error: <message>`` on stderr, the message shown as is (file names may look like rich
     markup); a :class:`~krsms.ValidationError` of an option is named by its flag."""
-    from rich.console import Console
-    from rich.text import Text
+    from krsms.commands.stderr import print_error
 
-    Console(stderr=True).print(Text.assemble(("error:", "red"), f" {_in_flags(error, provider)}"), soft_wrap=True)
-
-
-def _note(text: str) -> None:
-    """A ``warning:`` or ``interrupted:`` line, on stderr like errors, shown as is."""
-    from rich.console import Console
-    from rich.text import Text
-
-    Console(stderr=True).print(Text(text), soft_wrap=True)
+    print_error(_in_flags(error, provider))
 
 
 _FLAGS = {
@@ -295,33 +281,6 @@ def _in_flags(error: object, provider: str | None) -> str:
         return str(error)
     flag = _SECRET_KEY_FLAGS.get(provider or "") if error.field == "secret_key" else _FLAGS.get(error.field)
     return f"{flag}: {error.problem}" if flag else str(error)
-
-
-def _check_unused_columns(console: Console, text: str, columns: list[str]) -> None:
-    """Without ``--template-id`` the extra CSV columns fill nothing: refuse a ``--text`` that
-    looks as if it expected them (``{name}``, ``##name##``), and say they are not sent."""
-    from rich.text import Text
-
-    if not columns:
-        return
-    expected = [column for column in columns if f"{{{column}}}" in text or f"##{column}##" in text]
-    if expected:
-        _print_error(
-            f"--text uses {', '.join(expected)} but nothing fills placeholders: columns fill the ##key## "
-            "placeholders of an NHN template (--template-id); otherwise give each row its text in a 'text' column",
-        )
-        raise typer.Exit(2)
-    console.print(Text(f"note: columns {', '.join(columns)} are not sent (they fill NHN template placeholders)"))
-
-
-def _number_column_note(column: NumberColumn) -> str:
-    """Which column the numbers are read from, and which others were passed over for it."""
-    if not column.passed_over:
-        return f"number column: {column.name}"
-    return (
-        f"number column: {column.name}, a mobile number column, rather than {', '.join(column.passed_over)} "
-        "(--number-column chooses another)"
-    )
 
 
 def _credentials(provider: str, *, required: bool, **keys: str | None) -> Credentials:
@@ -374,15 +333,13 @@ def send(
 ) -> None:
     """Bulk send from a file, with a progress bar and a crash-safe results file."""
     from rich.console import Console
-    from rich.text import Text
 
-    from krsms.commands import recipient_files, results_files
-    from krsms.commands import send as sending
+    from krsms.commands.send import SendOptions, run_send
+    from krsms.commands.stderr import print_note
     from krsms.errors import KrSmsError
     from krsms.gateway import Message
     from krsms.sens.models import SEOUL
 
-    console = Console()
     credentials = _credentials(
         provider,
         required=not dry_run,
@@ -400,85 +357,27 @@ def send(
         advertisement=advertisement,
         reserve_at=reserve_at.replace(tzinfo=SEOUL) if reserve_at and reserve_at.tzinfo is None else reserve_at,
     )
-
+    options = SendOptions(
+        recipients_path=recipients_file,
+        results_path=results,
+        number_column=number_column,
+        resume=resume,
+        dry_run=dry_run,
+        base_url=base_url,
+        max_concurrency=max_concurrency,
+        requests_per_second=requests_per_second,
+    )
     received: list[signal.Signals] = []
-
-    async def check_template_columns(gateway: BatchingGateway, template_id: str) -> None:
-        # A dry run may have no app key to look the template up with.
-        if dry_run and provider == "nhn" and not credentials.app_key:
-            _note(f"warning: the placeholders of template {template_id} are not checked without --app-key")
-            return
-        placeholders = await sending.template_placeholders(gateway, template_id)
-        if placeholders is None:
-            return
-        columns = recipient_files.parameter_columns(recipients_file, number_column=number_column)
-        unused = sending.columns_for_template(template_id, placeholders, columns, recipients_file)
-        if unused:
-            _note(f"warning: template {template_id} does not use columns {', '.join(unused)}; they fill nothing")
-
-    async def run() -> int:
-        stop_on_signals(received)
-        async with sending.make_gateway(
-            credentials,
-            base_url=base_url,
-            max_concurrency=max_concurrency,
-            requests_per_second=requests_per_second,
-            placeholder_keys=dry_run,
-        ) as gateway:
-            if template_id is not None:
-                await check_template_columns(gateway, template_id)
-            if dry_run:
-                plan = await sending.dry_run(gateway, message, recipients_file, console, number_column=number_column)
-                return 0 if not plan.invalid_count else 1
-            record = sending.FileSend()
-            try:
-                await sending.send_file(
-                    gateway,
-                    message,
-                    recipients_path=recipients_file,
-                    results_path=results,
-                    resume=resume,
-                    console=console,
-                    number_column=number_column,
-                    record=record,
-                )
-            finally:  # finished, interrupted or stopped by an error: say what was done
-                if record.progress is not None:
-                    console.print(sending.summary(record, provider=provider, results_path=results))
-            fatal = sending.fatal_error(record)
-            if fatal is not None:
-                _print_error(f"{fatal}; once fixed, run again with --resume to send the rest")
-            nothing_sent = sending.nothing_sent(record)
-            if nothing_sent is not None:
-                _print_error(f"{nothing_sent}; once fixed, run again with --resume")
-            return sending.exit_code(record)
-
     try:
-        recipient_files.check_recipients_path(recipients_file)
-        numbers = recipient_files.number_column(recipients_file, number_column)
-        if numbers is not None:
-            console.print(Text(_number_column_note(numbers)), soft_wrap=True)
-        if not text and template_id is None and not recipient_files.carries_text(recipients_file):
-            _print_error(f"--text is required: {recipients_file} has no 'text' column (or use --template-id)")
-            raise typer.Exit(2)
-        if template_id is None:
-            _check_unused_columns(
-                console, text, recipient_files.parameter_columns(recipients_file, number_column=number_column)
-            )
-        if not recipient_files.has_recipients(recipients_file, number_column=number_column):
-            _note(f"warning: {recipients_file} has no recipients; nothing to send")
-            raise typer.Exit(1)
-        if not dry_run:
-            results_files.check_results_path(results, recipients_file, resume=resume)
-        code = asyncio.run(run())
+        code = run_send(credentials, message, options, console=Console(), received=received)
     except KrSmsError as error:
         _print_error(error, provider=provider)
         raise typer.Exit(2) from None
     except (KeyboardInterrupt, asyncio.CancelledError) as interruption:
         if dry_run:
-            _note("interrupted: nothing was sent (a dry run)")
+            print_note("interrupted: nothing was sent (a dry run)")
         else:
-            _note(f"interrupted: settled recipients are in {results}; run again with --resume")
+            print_note(f"interrupted: settled recipients are in {results}; run again with --resume")
         interrupted = isinstance(interruption, KeyboardInterrupt) or signal.SIGINT in received
         raise typer.Exit(130 if interrupted else 143) from None
     raise typer.Exit(code)
