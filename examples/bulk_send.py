@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 
 from krsms import Message, NhnGateway, SendProgress, SendStatus
-from krsms.commands.files import read_recipients
+from krsms.commands.recipient_files import read_recipients
 from krsms.nhn import DEFAULT_BASE_URL
 
 

@@ -32,11 +32,7 @@ from krsms.emulator.config import (
 )
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
-    from krsms.commands.files import NumberColumn
     from krsms.commands.send import Credentials
-    from krsms.fanout import BatchingGateway
 
 app = typer.Typer(
     name="krsms",
@@ -220,42 +216,40 @@ def demo(
         raise typer.Exit(1)
 
 
-# Credential options shared by ``send`` and ``status``: flags or environment, never echoed.
-PROVIDER = typer.Option(..., help="sens or nhn.")
-ACCESS_KEY = typer.Option(
+# The options ``send`` and ``status`` share (typer option objects, not values): the provider,
+# and its credentials from flags or the environment, never echoed.
+PROVIDER_OPTION = typer.Option(..., help="sens or nhn.")
+"""``--provider``: the name of the provider to send through (``sens`` or ``nhn``)."""
+ACCESS_KEY_OPTION = typer.Option(
     None, envvar="KRSMS_SENS_ACCESS_KEY", show_envvar=True, show_default=False, help=f"SENS access key. {_IN_PS}"
 )
-SECRET_KEY = typer.Option(
+"""``--access-key`` (``KRSMS_SENS_ACCESS_KEY``)."""
+SECRET_KEY_OPTION = typer.Option(
     None, envvar="KRSMS_SENS_SECRET_KEY", show_envvar=True, show_default=False, help=f"SENS secret key. {_IN_PS}"
 )
-SERVICE_ID = typer.Option(None, envvar="KRSMS_SENS_SERVICE_ID", show_envvar=True, help="SENS service id.")
-APP_KEY = typer.Option(
+"""``--secret-key`` (``KRSMS_SENS_SECRET_KEY``)."""
+SERVICE_ID_OPTION = typer.Option(None, envvar="KRSMS_SENS_SERVICE_ID", show_envvar=True, help="SENS service id.")
+"""``--service-id`` (``KRSMS_SENS_SERVICE_ID``)."""
+APP_KEY_OPTION = typer.Option(
     None, envvar="KRSMS_NHN_APP_KEY", show_envvar=True, show_default=False, help=f"NHN appKey. {_IN_PS}"
 )
-NHN_SECRET_KEY = typer.Option(
+"""``--app-key`` (``KRSMS_NHN_APP_KEY``)."""
+NHN_SECRET_KEY_OPTION = typer.Option(
     None,
     envvar="KRSMS_NHN_SECRET_KEY",
     show_envvar=True,
     show_default=False,
     help=f"NHN X-Secret-Key, if the project requires one. {_IN_PS}",
 )
+"""``--nhn-secret-key`` (``KRSMS_NHN_SECRET_KEY``)."""
 
 
 def _print_error(error: object, *, provider: str | None = None) -> None:
     """``error: <message>`` on stderr, the message shown as is (file names may look like rich
     markup); a :class:`~krsms.ValidationError` of an option is named by its flag."""
-    from rich.console import Console
-    from rich.text import Text
+    from krsms.commands.stderr import print_error
 
-    Console(stderr=True).print(Text.assemble(("error:", "red"), f" {_in_flags(error, provider)}"), soft_wrap=True)
-
-
-def _note(text: str) -> None:
-    """A ``warning:`` or ``interrupted:`` line, on stderr like errors, shown as is."""
-    from rich.console import Console
-    from rich.text import Text
-
-    Console(stderr=True).print(Text(text), soft_wrap=True)
+    print_error(_in_flags(error, provider))
 
 
 _FLAGS = {
@@ -289,33 +283,6 @@ def _in_flags(error: object, provider: str | None) -> str:
     return f"{flag}: {error.problem}" if flag else str(error)
 
 
-def _check_unused_columns(console: Console, text: str, columns: list[str]) -> None:
-    """Without ``--template-id`` the extra CSV columns fill nothing: refuse a ``--text`` that
-    looks as if it expected them (``{name}``, ``##name##``), and say they are not sent."""
-    from rich.text import Text
-
-    if not columns:
-        return
-    expected = [column for column in columns if f"{{{column}}}" in text or f"##{column}##" in text]
-    if expected:
-        _print_error(
-            f"--text uses {', '.join(expected)} but nothing fills placeholders: columns fill the ##key## "
-            "placeholders of an NHN template (--template-id); otherwise give each row its text in a 'text' column",
-        )
-        raise typer.Exit(2)
-    console.print(Text(f"note: columns {', '.join(columns)} are not sent (they fill NHN template placeholders)"))
-
-
-def _number_column_note(column: NumberColumn) -> str:
-    """Which column the numbers are read from, and which others were passed over for it."""
-    if not column.passed_over:
-        return f"number column: {column.name}"
-    return (
-        f"number column: {column.name}, a mobile number column, rather than {', '.join(column.passed_over)} "
-        "(--number-column chooses another)"
-    )
-
-
 def _credentials(provider: str, *, required: bool, **keys: str | None) -> Credentials:
     """The provider's credentials; a usage error naming what is missing (never its value)."""
     from krsms.commands.send import PROVIDERS, Credentials
@@ -336,7 +303,7 @@ def send(
         dir_okay=False,
         help="CSV (number column; text, subject, template parameters) or one number a line.",
     ),
-    provider: str = PROVIDER,
+    provider: str = PROVIDER_OPTION,
     sender: str = typer.Option(..., help="Registered sender number."),
     text: str = typer.Option("", help="Message text (rows may carry their own in a 'text' column)."),
     subject: str | None = typer.Option(None, help="Subject of LMS/MMS."),
@@ -358,23 +325,21 @@ def send(
     base_url: str | None = typer.Option(None, help="Provider base URL (e.g. the emulator's http://127.0.0.1:8888)."),
     max_concurrency: int = typer.Option(8, min=1, help="Requests in flight at once."),
     requests_per_second: float | None = typer.Option(None, callback=_finite, help="Cap on send requests per second."),
-    access_key: str | None = ACCESS_KEY,
-    secret_key: str | None = SECRET_KEY,
-    service_id: str | None = SERVICE_ID,
-    app_key: str | None = APP_KEY,
-    nhn_secret_key: str | None = NHN_SECRET_KEY,
+    access_key: str | None = ACCESS_KEY_OPTION,
+    secret_key: str | None = SECRET_KEY_OPTION,
+    service_id: str | None = SERVICE_ID_OPTION,
+    app_key: str | None = APP_KEY_OPTION,
+    nhn_secret_key: str | None = NHN_SECRET_KEY_OPTION,
 ) -> None:
     """Bulk send from a file, with a progress bar and a crash-safe results file."""
     from rich.console import Console
-    from rich.text import Text
 
-    from krsms.commands import files
-    from krsms.commands import send as sending
+    from krsms.commands.send import SendOptions, run_send
+    from krsms.commands.stderr import print_note
     from krsms.errors import KrSmsError
     from krsms.gateway import Message
     from krsms.sens.models import SEOUL
 
-    console = Console()
     credentials = _credentials(
         provider,
         required=not dry_run,
@@ -392,130 +357,42 @@ def send(
         advertisement=advertisement,
         reserve_at=reserve_at.replace(tzinfo=SEOUL) if reserve_at and reserve_at.tzinfo is None else reserve_at,
     )
-
+    options = SendOptions(
+        recipients_path=recipients_file,
+        results_path=results,
+        number_column=number_column,
+        resume=resume,
+        dry_run=dry_run,
+        base_url=base_url,
+        max_concurrency=max_concurrency,
+        requests_per_second=requests_per_second,
+    )
     received: list[signal.Signals] = []
-
-    async def check_template_columns(gateway: BatchingGateway, template_id: str) -> None:
-        # A dry run may have no app key to look the template up with.
-        if dry_run and provider == "nhn" and not credentials.app_key:
-            _note(f"warning: the placeholders of template {template_id} are not checked without --app-key")
-            return
-        placeholders = await sending.template_placeholders(gateway, template_id)
-        if placeholders is None:
-            return
-        columns = files.parameter_columns(recipients_file, number_column=number_column)
-        unused = sending.columns_for_template(template_id, placeholders, columns, recipients_file)
-        if unused:
-            _note(f"warning: template {template_id} does not use columns {', '.join(unused)}; they fill nothing")
-
-    async def run() -> int:
-        stop_on_signals(received)
-        async with sending.make_gateway(
-            credentials,
-            base_url=base_url,
-            max_concurrency=max_concurrency,
-            requests_per_second=requests_per_second,
-            placeholder_keys=dry_run,
-        ) as gateway:
-            if template_id is not None:
-                await check_template_columns(gateway, template_id)
-            if dry_run:
-                plan = await sending.dry_run(gateway, message, recipients_file, console, number_column=number_column)
-                return 0 if not plan.invalid_count else 1
-            record = sending.FileSend()
-            try:
-                await sending.send_file(
-                    gateway,
-                    message,
-                    recipients_path=recipients_file,
-                    results_path=results,
-                    resume=resume,
-                    console=console,
-                    number_column=number_column,
-                    record=record,
-                )
-            finally:  # finished, interrupted or stopped by an error: say what was done
-                if record.progress is not None:
-                    console.print(sending.summary(record, provider=provider, results_path=results))
-            fatal = sending.fatal_error(record)
-            if fatal is not None:
-                _print_error(f"{fatal}; once fixed, run again with --resume to send the rest")
-            nothing_sent = sending.nothing_sent(record)
-            if nothing_sent is not None:
-                _print_error(f"{nothing_sent}; once fixed, run again with --resume")
-            return sending.exit_code(record)
-
     try:
-        files.check_recipients_path(recipients_file)
-        numbers = files.number_column(recipients_file, number_column)
-        if numbers is not None:
-            console.print(Text(_number_column_note(numbers)), soft_wrap=True)
-        if not text and template_id is None and not files.carries_text(recipients_file):
-            _print_error(f"--text is required: {recipients_file} has no 'text' column (or use --template-id)")
-            raise typer.Exit(2)
-        if template_id is None:
-            _check_unused_columns(console, text, files.parameter_columns(recipients_file, number_column=number_column))
-        if not files.has_recipients(recipients_file, number_column=number_column):
-            _note(f"warning: {recipients_file} has no recipients; nothing to send")
-            raise typer.Exit(1)
-        if not dry_run:
-            files.check_results_path(results, recipients_file, resume=resume)
-        code = asyncio.run(run())
+        code = run_send(credentials, message, options, console=Console(), received=received)
     except KrSmsError as error:
         _print_error(error, provider=provider)
         raise typer.Exit(2) from None
     except (KeyboardInterrupt, asyncio.CancelledError) as interruption:
         if dry_run:
-            _note("interrupted: nothing was sent (a dry run)")
+            print_note("interrupted: nothing was sent (a dry run)")
         else:
-            _note(f"interrupted: settled recipients are in {results}; run again with --resume")
+            print_note(f"interrupted: settled recipients are in {results}; run again with --resume")
         interrupted = isinstance(interruption, KeyboardInterrupt) or signal.SIGINT in received
         raise typer.Exit(130 if interrupted else 143) from None
     raise typer.Exit(code)
 
 
-def stop_on_signals(received: list[signal.Signals]) -> None:
-    """Let SIGTERM (``kill``, ``docker stop``, systemd) and Ctrl-C cancel the running command,
-    so batches in flight are settled and written before exiting, instead of the process dying
-    with them unrecorded (a later ``--resume`` could then send them twice). Each signal caught
-    is appended to ``received``.
-
-    ``asyncio.run`` turns Ctrl-C into such a cancellation itself from Python 3.11 on, and
-    then owns SIGINT; Python 3.10 raises KeyboardInterrupt wherever the loop happens to be,
-    cancelling the batches in flight at once. SIGINT is taken here only while it still has
-    Python's default handler: not when asyncio owns it, nor when it is ignored (a job started
-    in the background).
-    """
-    main = asyncio.current_task()
-    if main is None:
-        return
-    loop = asyncio.get_running_loop()
-
-    def stop(caught: signal.Signals) -> None:
-        received.append(caught)
-        main.cancel()
-
-    taken = [signal.SIGTERM]
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        taken.append(signal.SIGINT)
-    for each in taken:
-        if sys.platform == "win32":
-            # asyncio's Windows loops take no signal handlers: a plain one hands the cancel to the loop.
-            signal.signal(each, lambda number, _: loop.call_soon_threadsafe(stop, signal.Signals(number)))
-        else:
-            loop.add_signal_handler(each, stop, each)
-
-
 @app.command()
 def status(
     request_id: str = typer.Argument(..., help="The request id a send returned."),
-    provider: str = PROVIDER,
+    provider: str = PROVIDER_OPTION,
     base_url: str | None = typer.Option(None, help="Provider base URL (e.g. the emulator's)."),
-    access_key: str | None = ACCESS_KEY,
-    secret_key: str | None = SECRET_KEY,
-    service_id: str | None = SERVICE_ID,
-    app_key: str | None = APP_KEY,
-    nhn_secret_key: str | None = NHN_SECRET_KEY,
+    access_key: str | None = ACCESS_KEY_OPTION,
+    secret_key: str | None = SECRET_KEY_OPTION,
+    service_id: str | None = SERVICE_ID_OPTION,
+    app_key: str | None = APP_KEY_OPTION,
+    nhn_secret_key: str | None = NHN_SECRET_KEY_OPTION,
 ) -> None:
     """Look up the delivery result of every recipient of a send request."""
     from rich.console import Console

@@ -13,19 +13,16 @@ import pytest
 from rich.console import Console
 
 from krsms import Message, Recipient, RecipientOutcome, SendStatus, ValidationError
-from krsms.commands.files import (
+from krsms.commands.bad_files import BadFileError
+from krsms.commands.recipient_files import check_recipients_path, number_column, read_recipients, recipients_in
+from krsms.commands.results_files import (
     IN_FLIGHT,
     RESULT_FIELDS,
-    BadFileError,
     ResultsFile,
     SendJournal,
-    check_recipients_path,
     check_results_path,
     exclusive_use,
     journal_path,
-    number_column,
-    read_recipients,
-    recipients_in,
     recover_in_flight,
     settled_recipients,
 )

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from krsms.cli import stop_on_signals
+from krsms.commands.signals import stop_on_signals
 
 
 @pytest.fixture
@@ -59,7 +59,8 @@ async def test_ctrl_c_is_left_alone_when_its_handler_is_not_the_default(owner: o
 
 @pytest.mark.usefixtures("handlers_restored")
 async def test_without_loop_signal_handlers_a_plain_handler_cancels_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("krsms.cli.sys.platform", "win32")  # asyncio's Windows loops take no signal handlers
+    # asyncio's Windows loops take no signal handlers
+    monkeypatch.setattr("krsms.commands.signals.sys.platform", "win32")
     for stop in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal.SIGINT, signal.default_int_handler)
         assert await cancelled_by(stop) == [stop]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+import signal
 from collections.abc import AsyncIterator, Sequence
 from contextlib import aclosing
 from pathlib import Path
@@ -14,19 +16,30 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from krsms.commands.files import (
-    BadFileError,
+from krsms.commands.bad_files import BadFileError
+from krsms.commands.recipient_files import (
+    NumberColumn,
+    carries_text,
+    check_recipients_path,
+    has_recipients,
+    number_column,
+    parameter_columns,
+    read_recipients,
+    recipients_in,
+)
+from krsms.commands.results_files import (
     ResultsFile,
     ResumeKey,
     SendJournal,
     already_settled,
+    check_results_path,
     check_unclaimed,
     exclusive_use,
-    read_recipients,
-    recipients_in,
     recover_in_flight,
     settled_recipients,
 )
+from krsms.commands.signals import stop_on_signals
+from krsms.commands.stderr import print_error, print_note
 from krsms.errors import ProviderError, ValidationError
 from krsms.fanout import CANCELLED, JOB_STOPPED, LOCAL_INVALID, BatchingGateway
 from krsms.gateway import Message, Recipient, RecipientOutcome, SendPlan, SendProgress, SendReport, SendStatus
@@ -388,3 +401,176 @@ def exit_code(record: FileSend) -> int:
     settled = sum(counts.values())
     cancelled = record.progress is not None and record.progress.cancelled
     return 0 if counts[SendStatus.ACCEPTED] == settled and not cancelled else 1
+
+
+@attrs.frozen(kw_only=True)
+class SendOptions:
+    """How ``krsms send`` sends its message (:func:`run_send`): from which file, with which
+    results file, at what pace; or only as a dry run."""
+
+    recipients_path: Path
+    """The recipients file (:mod:`krsms.commands.recipient_files`)."""
+    results_path: Path
+    """The results file (``--results``), appended as batches finish; a dry run leaves it be."""
+    number_column: str | None
+    """The CSV's number column (``--number-column``); None to find it by its name."""
+    resume: bool
+    """Skip the recipients the results file has settled (``--resume``)."""
+    dry_run: bool
+    """Validate and show the batches; send nothing (``--dry-run``)."""
+    base_url: str | None
+    """The provider's base URL (``--base-url``); None for the provider's own."""
+    max_concurrency: int
+    """Requests in flight at once (``--max-concurrency``)."""
+    requests_per_second: float | None
+    """Cap on send requests per second (``--requests-per-second``); None for no cap."""
+
+
+def run_send(
+    credentials: Credentials,
+    message: Message,
+    options: SendOptions,
+    *,
+    console: Console,
+    received: list[signal.Signals],
+) -> int:
+    """``krsms send``: check the files, then send ``message`` to the recipients file, or only
+    show its batches (a dry run). Progress and the summary go to ``console``; errors and
+    warnings to stderr. Returns the command's exit code: :func:`exit_code` of the send; for a
+    dry run, 1 when it found invalid recipients. Before either: 2 when the message and the
+    file do not go together (no text in either, or a ``--text`` that expects the columns
+    nothing fills), 1 when the file holds no recipients.
+
+    Raises :class:`~krsms.errors.KrSmsError` for an option or a file that cannot be used,
+    and lets an interruption through (``KeyboardInterrupt``, ``asyncio.CancelledError``):
+    SIGTERM and Ctrl-C cancel the send (:func:`~krsms.commands.signals.stop_on_signals`), and
+    each one caught is appended to ``received``."""
+    refusal = _check_files(message, options, console)
+    if refusal is not None:
+        return refusal
+    return asyncio.run(_send(credentials, message, options, console=console, received=received))
+
+
+def _check_files(message: Message, options: SendOptions, console: Console) -> int | None:
+    """Check the recipients file, and the results file unless a dry run, before any request,
+    and say which column the numbers are read from. None when the send may go ahead; else the
+    exit code to stop with, the problem said on stderr. Raises
+    :class:`~krsms.errors.KrSmsError` for a file that cannot be used."""
+    path = options.recipients_path
+    check_recipients_path(path)
+    numbers = number_column(path, options.number_column)
+    if numbers is not None:
+        console.print(Text(_number_column_note(numbers)), soft_wrap=True)
+    if not message.text and message.template_id is None and not carries_text(path):
+        print_error(f"--text is required: {path} has no 'text' column (or use --template-id)")
+        return 2
+    columns = parameter_columns(path, number_column=options.number_column) if message.template_id is None else []
+    if _text_expects_columns(console, message.text, columns):
+        return 2
+    if not has_recipients(path, number_column=options.number_column):
+        print_note(f"warning: {path} has no recipients; nothing to send")
+        return 1
+    if not options.dry_run:
+        check_results_path(options.results_path, path, resume=options.resume)
+    return None
+
+
+def _number_column_note(column: NumberColumn) -> str:
+    """Which column the numbers are read from, and which others were passed over for it."""
+    if not column.passed_over:
+        return f"number column: {column.name}"
+    return (
+        f"number column: {column.name}, a mobile number column, rather than {', '.join(column.passed_over)} "
+        "(--number-column chooses another)"
+    )
+
+
+def _text_expects_columns(console: Console, text: str, columns: list[str]) -> bool:
+    """Without ``--template-id`` the extra CSV ``columns`` fill nothing: whether ``text``
+    looks as if it expected them (``{name}``, ``##name##``), said as an error; if it does
+    not, a note on ``console`` says they are not sent."""
+    if not columns:
+        return False
+    expected = [column for column in columns if f"{{{column}}}" in text or f"##{column}##" in text]
+    if expected:
+        print_error(
+            f"--text uses {', '.join(expected)} but nothing fills placeholders: columns fill the ##key## "
+            "placeholders of an NHN template (--template-id); otherwise give each row its text in a 'text' column",
+        )
+        return True
+    console.print(Text(f"note: columns {', '.join(columns)} are not sent (they fill NHN template placeholders)"))
+    return False
+
+
+async def _send(
+    credentials: Credentials,
+    message: Message,
+    options: SendOptions,
+    *,
+    console: Console,
+    received: list[signal.Signals],
+) -> int:
+    """:func:`run_send` once the files are checked: the send or the dry run; its exit code."""
+    stop_on_signals(received)
+    async with make_gateway(
+        credentials,
+        base_url=options.base_url,
+        max_concurrency=options.max_concurrency,
+        requests_per_second=options.requests_per_second,
+        placeholder_keys=options.dry_run,
+    ) as gateway:
+        if message.template_id is not None:
+            await _check_template_columns(gateway, message.template_id, credentials, options)
+        if options.dry_run:
+            plan = await dry_run(
+                gateway, message, options.recipients_path, console, number_column=options.number_column
+            )
+            return 0 if not plan.invalid_count else 1
+        return await _send_and_report(gateway, message, options, console=console)
+
+
+async def _check_template_columns(
+    gateway: BatchingGateway, template_id: str, credentials: Credentials, options: SendOptions
+) -> None:
+    """Refuse a recipients file that leaves a placeholder of the template unfilled
+    (:func:`columns_for_template`), and warn of the columns the template does not use. A dry
+    run without an NHN app key cannot look the template up, and says so."""
+    if options.dry_run and credentials.provider == "nhn" and not credentials.app_key:
+        print_note(f"warning: the placeholders of template {template_id} are not checked without --app-key")
+        return
+    placeholders = await template_placeholders(gateway, template_id)
+    if placeholders is None:
+        return
+    columns = parameter_columns(options.recipients_path, number_column=options.number_column)
+    unused = columns_for_template(template_id, placeholders, columns, options.recipients_path)
+    if unused:
+        print_note(f"warning: template {template_id} does not use columns {', '.join(unused)}; they fill nothing")
+
+
+async def _send_and_report(
+    gateway: BatchingGateway, message: Message, options: SendOptions, *, console: Console
+) -> int:
+    """:func:`send_file`, then what it did (:func:`summary`) and what stopped it, if anything:
+    its :func:`exit_code`."""
+    record = FileSend()
+    try:
+        await send_file(
+            gateway,
+            message,
+            recipients_path=options.recipients_path,
+            results_path=options.results_path,
+            resume=options.resume,
+            console=console,
+            number_column=options.number_column,
+            record=record,
+        )
+    finally:  # finished, interrupted or stopped by an error: say what was done
+        if record.progress is not None:
+            console.print(summary(record, provider=gateway.provider, results_path=options.results_path))
+    fatal = fatal_error(record)
+    if fatal is not None:
+        print_error(f"{fatal}; once fixed, run again with --resume to send the rest")
+    unsent = nothing_sent(record)
+    if unsent is not None:
+        print_error(f"{unsent}; once fixed, run again with --resume")
+    return exit_code(record)

@@ -1,17 +1,17 @@
-"""Recipient files in, results files out, for bulk sends from the command line.
+"""Results files of bulk sends from the command line, and what ``--resume`` skips.
 
-Recipients are read lazily in a worker thread (a file of a million rows never blocks the
-event loop or sits in memory), and results are appended batch by batch and flushed, so a
-Ctrl-C loses nothing and ``--resume`` can skip what already settled. Before a batch is sent
-its recipients are noted in a journal beside the results (:func:`journal_path`): after a
-crash or a kill, ``--resume`` records those it had in flight as UNKNOWN
-(:func:`recover_in_flight`) instead of sending them again. A recipient is
-skipped only when a settled results row has both its reference (line number) and its number,
-so a results file of another campaign, or a recipients file edited between runs, never
-makes ``--resume`` skip the wrong people.
+Results are appended batch by batch and flushed (:class:`ResultsFile`, CSV or JSON lines as
+the suffix says), so a Ctrl-C loses nothing and ``--resume`` can skip what already settled
+(:func:`settled_recipients`). Before a batch is sent its recipients are noted in a journal
+beside the results (:func:`journal_path`): after a crash or a kill, ``--resume`` records
+those it had in flight as UNKNOWN (:func:`recover_in_flight`) instead of sending them again.
+A recipient is skipped only when a settled results row has both its reference (line number)
+and its number, so a results file of another campaign, or a recipients file edited between
+runs, never makes ``--resume`` skip the wrong people. One run at a time holds a results
+file (:func:`exclusive_use`), and a last row a crash tore is mended before appending.
 
-Whatever goes wrong reading or opening a file (unreadable, not UTF-8, not CSV or JSON lines
-as its suffix says) raises :class:`BadFileError`, which names the file.
+Whatever goes wrong reading or opening a file raises
+:class:`~krsms.commands.bad_files.BadFileError`, which names the file.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ import io
 import json
 import os
 import re
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import BinaryIO, NamedTuple, TextIO
+from typing import BinaryIO, TextIO
 
 import anyio
 import anyio.to_thread
@@ -38,25 +38,13 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-from krsms.errors import KrSmsError, ValidationError
+from krsms.commands.bad_files import BadFileError, file_problems, is_csv
+from krsms.errors import ValidationError
 from krsms.gateway import Recipient, RecipientOutcome, SendStatus
-from krsms.text import normalize_number, without_separators
+from krsms.text import normalize_number
 
-MOBILE_NUMBER_COLUMNS = (
-    "mobile", "mobile_number", "HP", "휴대폰", "휴대폰번호", "핸드폰", "핸드폰번호", "휴대전화", "휴대전화번호",
-)  # fmt: skip
-"""Names of a mobile number column: one of them wins over other :data:`NUMBER_COLUMNS`."""
-NUMBER_COLUMNS = (
-    "number", "phone", "phone_number", "recipient", "to", "전화번호", "연락처", "수신번호", "수신자번호",
-    *MOBILE_NUMBER_COLUMNS,
-)  # fmt: skip
-"""CSV header names accepted for the phone number column, whatever their case, spaces,
-``_`` or ``-`` (``Phone Number``, ``휴대폰 번호``). When several columns have such names, the
-one mobile column among them is chosen (a customer export lists a landline ``전화번호``
-beside the ``휴대폰번호``); with no single mobile column, ``--number-column`` must say which."""
-TEXT_COLUMN = "text"
-SUBJECT_COLUMN = "subject"
 RESULT_FIELDS = ("reference", "number", "status", "request_id", "code", "detail")
+"""The fields of a results row, in the order of a results CSV's columns."""
 RESULT_SUFFIXES = (".csv", ".jsonl")
 """Results files are CSV or JSON lines, told apart by their suffix."""
 SETTLED = frozenset({SendStatus.ACCEPTED.value, SendStatus.UNKNOWN.value})
@@ -69,274 +57,12 @@ NOT_SENT one."""
 IN_FLIGHT = "in_flight"
 """``code`` of the UNKNOWN rows ``--resume`` writes for recipients a stopped run had in flight."""
 STATUSES = frozenset(status.value for status in SendStatus)
+"""The ``status`` values of a results row."""
 _STATUS_COLUMN = RESULT_FIELDS.index("status")
 _REQUEST_ID_COLUMN = RESULT_FIELDS.index("request_id")
 ResumeKey = tuple[str, str]
 """A recipient as ``--resume`` knows it: its reference (line number) and normalised number."""
-_ROWS_PER_READ = 1000
 _CSV_HEADER = ",".join(RESULT_FIELDS)
-
-
-class BadFileError(KrSmsError):
-    """A recipients or results file that cannot be used: unreadable, not UTF-8 text, or not
-    in the format its suffix says. ``str()`` is ``"<path>: <problem>"``."""
-
-    def __init__(self, path: Path, problem: str):
-        self.path = path
-        self.problem = problem
-        super().__init__(f"{path}: {problem}")
-
-
-@contextmanager
-def _file_problems(path: Path) -> Iterator[None]:
-    """Turn what can go wrong opening or reading ``path`` into a :class:`BadFileError`."""
-    try:
-        yield
-    except UnicodeDecodeError as error:
-        raise BadFileError(path, _not_utf8(path, error)) from error
-    except OSError as error:
-        raise BadFileError(path, error.strerror or str(error)) from error
-    except csv.Error as error:
-        raise BadFileError(path, f"not readable as CSV: {error}") from error
-
-
-def _not_utf8(path: Path, error: UnicodeDecodeError) -> str:
-    """Where the file stops being UTF-8, and what it probably is: Korean Excel saves CSV as
-    CP949 (EUC-KR) unless told otherwise."""
-    try:
-        found = _first_undecodable_line(path)
-    except OSError:
-        found = None
-    if found is None:
-        return f"not UTF-8 text ({error.reason}); save it as UTF-8"
-    line_number, offset, line = found
-    where = f"not UTF-8 text from line {line_number} (byte offset {offset})"
-    try:
-        line.decode("cp949")
-    except UnicodeDecodeError:
-        return f"{where}; save it as UTF-8"
-    return f"{where}: it looks like CP949 (EUC-KR), Korean Excel's default; save it as UTF-8 (Excel: 'CSV UTF-8')"
-
-
-def _first_undecodable_line(path: Path) -> tuple[int, int, bytes] | None:
-    """Line number, file offset and bytes of the first line that is not UTF-8 (a line break
-    never falls inside a UTF-8 character, so lines can be checked one by one)."""
-    offset = 0
-    with path.open("rb") as raw:
-        for line_number, line in enumerate(raw, start=1):
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError as error:
-                return line_number, offset + error.start, line
-            offset += len(line)
-    return None
-
-
-def _is_csv(path: Path) -> bool:
-    return path.suffix.lower() == ".csv"
-
-
-def _recipients_from_text(path: Path) -> Iterator[Recipient]:
-    with _file_problems(path), path.open(encoding="utf-8-sig") as lines:
-        for line_number, line in enumerate(lines, start=1):
-            number = line.strip()
-            if number and not number.startswith("#"):
-                yield Recipient(number=number, reference=str(line_number))
-
-
-def _recipients_from_csv(path: Path, *, template_parameters: bool, number_column: str | None) -> Iterator[Recipient]:
-    with _file_problems(path), path.open(encoding="utf-8-sig", newline="") as handle:
-        # Strict: a quote opened and never closed must not swallow the rest of the file into
-        # one recipient's text (the other rows unsent, their data sent to that recipient).
-        reader = csv.reader(handle, strict=True)
-        first_row = next(reader, None)
-        if first_row is None:
-            return  # an empty file: no header, no recipients
-        header = _header_names(path, first_row)
-        numbers, text_column, subject_column, parameter_names = _columns(path, header, number_column)
-        lines_read = reader.line_num
-        while True:
-            try:
-                fields = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as error:
-                unclosed = "unexpected end of data" in str(error)
-                hint = f": the quote opened on line {lines_read + 1} is never closed" if unclosed else ""
-                raise BadFileError(path, f"not readable as CSV from line {lines_read + 1} ({error}){hint}") from None
-            # A row starts on the line after those read before it: quoted fields span lines.
-            first_line, lines_read = lines_read + 1, reader.line_num
-            if not any(value.strip() for value in fields):
-                continue  # a blank line, or a row of empty cells: Excel saves a cleared row as ",,"
-            row = dict(zip(header, (value.strip() for value in fields), strict=False))  # short rows miss columns
-            # An empty cell fills its placeholder with nothing, never leaves ##name## in the text.
-            parameters = {name: row.get(name, "") for name in parameter_names} if template_parameters else {}
-            yield Recipient(
-                number=row.get(numbers, ""),
-                text=_value(row, text_column),
-                subject=_value(row, subject_column),
-                template_parameters=parameters or None,
-                reference=str(first_line),
-            )
-
-
-class _Columns(NamedTuple):
-    """What each column of a recipients CSV is for."""
-
-    number: str
-    text: str | None
-    subject: str | None
-    parameters: list[str]
-    """The rest: template parameters."""
-
-
-def _columns(path: Path, header: list[str], number_column: str | None) -> _Columns:
-    """The number, text and subject columns of a header, and the rest."""
-    number = _number_column(path, header, number_column).name
-    text, subject = _column(header, TEXT_COLUMN), _column(header, SUBJECT_COLUMN)
-    return _Columns(number, text, subject, [name for name in header if name not in (number, text, subject)])
-
-
-class NumberColumn(NamedTuple):
-    """The column of a recipients CSV that holds the numbers, and why."""
-
-    name: str
-    passed_over: list[str]
-    """Other columns whose names are number column names, not chosen."""
-
-
-def _number_column(path: Path, header: list[str], chosen: str | None) -> NumberColumn:
-    """The column ``chosen`` (``--number-column``, matched like :data:`NUMBER_COLUMNS`), or the
-    header's column named as a number column: the only one, or the only mobile one among
-    several. Anything else raises :class:`ValidationError`."""
-    if chosen is not None:
-        named = [name for name in header if _column_key(name) == _column_key(chosen)]
-        if len(named) != 1:
-            raise ValidationError(
-                "number_column",
-                f"{path.name} has {'no' if not named else 'more than one'} column {chosen!r} "
-                f"(its columns: {', '.join(header)})",
-                value=chosen,
-            )
-        return NumberColumn(named[0], [])
-    found = [name for name in header if _column_key(name) in _NUMBER_KEYS]
-    mobile = [name for name in found if _column_key(name) in _MOBILE_NUMBER_KEYS]
-    if len(found) == 1 or len(mobile) == 1:
-        name = found[0] if len(found) == 1 else mobile[0]
-        return NumberColumn(name, [other for other in found if other != name])
-    if not found:
-        raise ValidationError(
-            "recipients file",
-            f"{path.name} has no number column: name it one of {', '.join(NUMBER_COLUMNS)} "
-            f"(its columns: {', '.join(header)})",
-            limit=f"one of {', '.join(NUMBER_COLUMNS)}",
-            value=",".join(header),
-        )
-    raise ValidationError(
-        "recipients file",
-        f"{path.name} has several number columns ({', '.join(found)}): name the one to send to with --number-column",
-        limit="one number column",
-        value=",".join(found),
-    )
-
-
-def _column_key(name: str) -> str:
-    """A column name as matched: lower case, without spaces, ``_`` and ``-``."""
-    return re.sub(r"[\s_-]", "", name.lower())
-
-
-_NUMBER_KEYS = frozenset(_column_key(name) for name in NUMBER_COLUMNS)
-_MOBILE_NUMBER_KEYS = frozenset(_column_key(name) for name in MOBILE_NUMBER_COLUMNS)
-
-
-def _column(header: list[str], name: str) -> str | None:
-    """The header's column called ``name``, whatever its case (``Text``, ``TEXT``)."""
-    return next((column for column in header if column.lower() == name), None)
-
-
-def _value(row: Mapping[str, str], column: str | None) -> str | None:
-    """The row's value in ``column`` when the file has that column and the value is not empty."""
-    return (row.get(column) or None) if column else None
-
-
-def recipients_in(
-    path: Path, *, template_parameters: bool = True, number_column: str | None = None
-) -> Iterator[Recipient]:
-    """Recipients of a ``.csv`` file (header with a number column; ``text``, ``subject`` and,
-    if ``template_parameters``, any other columns as template parameters) or a text file of
-    one number per line. Each recipient's ``reference`` is the line of the file its row
-    starts on. ``number_column`` names a CSV's number column (``--number-column``); without
-    it, the column is found by its name (:data:`NUMBER_COLUMNS`)."""
-    if _is_csv(path):
-        return _recipients_from_csv(path, template_parameters=template_parameters, number_column=number_column)
-    return _recipients_from_text(path)
-
-
-def _header(path: Path) -> list[str]:
-    """A CSV file's column names (none for a text file)."""
-    if not _is_csv(path):
-        return []
-    with _file_problems(path), path.open(encoding="utf-8-sig", newline="") as handle:
-        return _header_names(path, next(csv.reader(handle), []))
-
-
-def _header_names(path: Path, first_row: list[str]) -> list[str]:
-    """The column names of a CSV's first row; a row holding a phone number is a recipient,
-    not a header, and is refused without being shown (it is someone's data)."""
-    names = [name.strip() for name in first_row]
-    if any(_looks_like_a_number(name) for name in names):
-        raise ValidationError(
-            "recipients file",
-            f"{path.name}: its first row looks like a recipient, not a header: add a header row naming "
-            f"the number column (one of {', '.join(NUMBER_COLUMNS)})",
-            limit="a header row",
-            value=None,
-        )
-    return names
-
-
-def _looks_like_a_number(cell: str) -> bool:
-    """Whether a cell holds a phone number, or what a spreadsheet left of one (``1012345678``,
-    its leading 0 dropped): seven digits or more, and nothing but separators besides."""
-    digits = without_separators(cell).removeprefix("+")
-    return len(digits) >= 7 and digits.isascii() and digits.isdigit()
-
-
-def check_recipients_path(path: Path) -> None:
-    """Refuse a recipients "file" that is not a regular file: a pipe (``/dev/stdin``, a shell
-    ``<(...)``) cannot be read the several times a send reads its file."""
-    with _file_problems(path):
-        path.stat()  # a missing file says so
-        if not path.is_file():
-            raise BadFileError(path, "is not a regular file (a pipe is read only once): save the recipients to a file")
-
-
-def carries_text(path: Path) -> bool:
-    """Whether the file gives recipients their own text: a CSV with a ``text`` column."""
-    return _column(_header(path), TEXT_COLUMN) is not None
-
-
-def number_column(path: Path, chosen: str | None = None) -> NumberColumn | None:
-    """A CSV file's number column: ``chosen`` (``--number-column``), or the one found by its
-    name (:data:`NUMBER_COLUMNS`); :class:`ValidationError` when there is none, or no one.
-    None for a text file (or an empty CSV), which has no columns."""
-    header = _header(path)
-    if not header:
-        if chosen is not None and not _is_csv(path):
-            raise ValidationError("number_column", f"{path.name} is not a CSV file: it has one number a line")
-        return None
-    return _number_column(path, header, chosen)
-
-
-def parameter_columns(path: Path, *, number_column: str | None = None) -> list[str]:
-    """The CSV columns that are neither number, text nor subject: template parameters."""
-    header = _header(path)
-    return _columns(path, header, number_column).parameters if header else []
-
-
-def has_recipients(path: Path, *, number_column: str | None = None) -> bool:
-    """Whether the file holds at least one recipient (not empty, not just a header)."""
-    return next(recipients_in(path, number_column=number_column), None) is not None
 
 
 def resume_key(reference: str | None, number: str) -> ResumeKey | None:
@@ -353,39 +79,6 @@ def resume_key(reference: str | None, number: str) -> ResumeKey | None:
 def already_settled(recipient: Recipient, settled: frozenset[ResumeKey]) -> bool:
     """Whether ``--resume`` skips ``recipient``: a settled row has its reference and number."""
     return bool(settled) and resume_key(recipient.reference, recipient.number) in settled
-
-
-async def read_recipients(
-    path: str | os.PathLike[str],
-    *,
-    skip: frozenset[ResumeKey] = frozenset(),
-    template_parameters: bool = True,
-    number_column: str | None = None,
-) -> AsyncIterator[Recipient]:
-    """:func:`recipients_in` of the file at ``path`` (a ``str`` or a path) read in a worker
-    thread, minus those :func:`already_settled` in ``skip`` (see :func:`settled_recipients`).
-
-    ``template_parameters``: whether CSV columns other than number, text and subject become
-    each recipient's template parameters; pass ``message.template_id is not None``, as a
-    recipient with parameters but no template is refused. ``number_column``: as for
-    :func:`recipients_in`."""
-    rows = recipients_in(Path(path), template_parameters=template_parameters, number_column=number_column)
-    while True:
-        chunk = await anyio.to_thread.run_sync(_take, rows, _ROWS_PER_READ)
-        for recipient in chunk:
-            if not already_settled(recipient, skip):
-                yield recipient
-        if len(chunk) < _ROWS_PER_READ:
-            return
-
-
-def _take(rows: Iterator[Recipient], count: int) -> list[Recipient]:
-    chunk = []
-    for recipient in rows:
-        chunk.append(recipient)
-        if len(chunk) == count:
-            break
-    return chunk
 
 
 def _result_row(outcome: RecipientOutcome) -> dict[str, str]:
@@ -409,12 +102,12 @@ class ResultsFile:
 
     def __init__(self, path: Path):
         self.path = path
-        self.json_lines = not _is_csv(path)
+        self.json_lines = not is_csv(path)
         self._file: anyio.AsyncFile[str] | None = None
         self._writing: asyncio.Future[None] | None = None
 
     async def __aenter__(self) -> ResultsFile:
-        with _file_problems(self.path):
+        with file_problems(self.path):
             is_new = await anyio.to_thread.run_sync(_ready_to_append, self.path, self.json_lines)
             self._file = await anyio.open_file(self.path, "a", encoding="utf-8", newline="")
             if is_new and not self.json_lines:
@@ -485,7 +178,7 @@ class SendJournal:
         """One note at a time: file objects are not safe to write from two threads at once."""
 
     async def __aenter__(self) -> SendJournal:
-        with _file_problems(self.path):
+        with file_problems(self.path):
             size = await anyio.to_thread.run_sync(_size, self.results_path)
             # Never over another run's journal: it holds what that run may have sent.
             self._file = await anyio.to_thread.run_sync(partial(self.path.open, "x", encoding="utf-8"))
@@ -527,6 +220,7 @@ def _size(path: Path) -> int:
 
 
 IN_USE = "another krsms send is using it: wait for that run to end"
+"""Why a results file another run holds (:func:`exclusive_use`) is refused."""
 
 
 @contextmanager
@@ -539,7 +233,7 @@ def exclusive_use(results_path: Path) -> Iterator[None]:
     if fcntl is None:
         yield
         return
-    with _file_problems(results_path), results_path.open("a", encoding="utf-8") as handle:
+    with file_problems(results_path), results_path.open("a", encoding="utf-8") as handle:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -568,14 +262,14 @@ def recover_in_flight(results_path: Path) -> int:
     journal = journal_path(results_path)
     if not journal.exists():
         return 0
-    with _file_problems(journal):
+    with file_problems(journal):
         lines = [_json_value(line) for line in journal.read_bytes().splitlines() if _parses_as_json(line)]
     header = lines[0] if lines and isinstance(lines[0], dict) else {}
     start = header.get("results_size")
     if not isinstance(start, int) or not 0 <= start <= _size(results_path):
         start = _size(results_path)  # unknown: count no result as this run's, so none is sent twice
-    json_lines = not _is_csv(results_path)
-    with _file_problems(results_path):
+    json_lines = not is_csv(results_path)
+    with file_problems(results_path):
         is_new = _ready_to_append(results_path, json_lines)  # a torn last row is cut or ended first
         written: set[ResumeKey | None] = set()
         if not is_new:
@@ -594,7 +288,7 @@ def recover_in_flight(results_path: Path) -> int:
             dict(zip(RESULT_FIELDS, (reference, number, SendStatus.UNKNOWN.value, "", IN_FLIGHT, detail), strict=True))
             for reference, number in in_flight
         ]
-        with _file_problems(results_path), results_path.open("a", encoding="utf-8", newline="") as handle:
+        with file_problems(results_path), results_path.open("a", encoding="utf-8", newline="") as handle:
             if is_new and not json_lines:
                 handle.write(_CSV_HEADER + "\r\n")
             handle.write(_serialised(rows, json_lines=json_lines))
@@ -718,7 +412,7 @@ def holds_results(path: Path) -> bool:
     without ``--resume`` would mix two sends' results."""
     if not path.exists():
         return False
-    with _file_problems(path), path.open("rb") as handle:
+    with file_problems(path), path.open("rb") as handle:
         lines = (line.removeprefix(codecs.BOM_UTF8).strip() for line in handle)
         rows = list(islice((line for line in lines if line), 2))
     return bool(rows) and rows != [_CSV_HEADER.encode()]
@@ -731,7 +425,7 @@ def check_results_path(results_path: Path, recipients_path: Path, *, resume: boo
 
     Another run may claim the file after this check: :func:`check_unclaimed` again once
     :func:`exclusive_use` holds it."""
-    with _file_problems(results_path):
+    with file_problems(results_path):
         exists = results_path.exists()
         if exists and results_path.samefile(recipients_path):
             raise BadFileError(results_path, "is the recipients file; choose another --results")
@@ -777,7 +471,7 @@ def settled_recipients(path: Path) -> frozenset[ResumeKey]:
     """
     keys: set[ResumeKey] = set()
     untied: list[int] = []
-    with _file_problems(path):
+    with file_problems(path):
         for line_number, row in _result_rows(path):
             if not _is_settled(_field(row, "status"), _field(row, "request_id")):
                 continue
@@ -816,7 +510,7 @@ def _results_row_key(row: Mapping[str, object]) -> ResumeKey | None:
 def _result_rows(path: Path, start: int = 0) -> Iterator[tuple[int, Mapping[str, object]]]:
     """The rows of a results file with the line each starts on, those from byte ``start`` on
     (a line's start, lines then counted from there) when given."""
-    return _csv_results(path, start) if _is_csv(path) else _json_results(path, start)
+    return _csv_results(path, start) if is_csv(path) else _json_results(path, start)
 
 
 def _is_settled(status: str, request_id: str) -> bool:
