@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from types import TracebackType
 
 import uvicorn
-from uvicorn.protocols.http.auto import AutoHTTPProtocol
 from starlette.applications import Starlette
+from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
 from krsms.emulator.app import create_app
 from krsms.emulator.config import EmulatorConfig
