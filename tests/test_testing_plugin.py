@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from krsms import DeliveryStatus, Message, NotFoundError, SendStatus, ServerError, ValidationError
+from krsms import DeliveryStatus, Message, NotFoundError, Recipient, SendStatus, ServerError, ValidationError
 from krsms.emulator import EmulatorServer
 from krsms.testing import FakeGateway, FakeRequest, nhn_gateway_for, sens_gateway_for
 
@@ -52,8 +52,17 @@ def later_this_minute() -> datetime:
         lambda: Message(
             sender="0212345678", text="예약", recipients=["01000000001"], reserve_at=datetime.now(SEOUL) + timedelta(61)
         ),
+        lambda: Message(sender="0212345678901234", text="x", recipients=["01000000001"]),  # NHN: 13 digits
+        lambda: Message(sender="0212345678", text="", template_id="T" * 51, recipients=["01000000001"]),
     ],
-    ids=["ad without its notice", "lms without subject", "reservation in the current minute", "61 days ahead"],
+    ids=[
+        "ad without its notice",
+        "lms without subject",
+        "reservation in the current minute",
+        "61 days ahead",
+        "16-digit sender",
+        "51-character template id",
+    ],
 )
 async def test_the_fake_refuses_what_either_provider_refuses(
     fake_gateway: FakeGateway, make: Callable[[], Message]
@@ -61,6 +70,15 @@ async def test_the_fake_refuses_what_either_provider_refuses(
     with pytest.raises(ValidationError):
         await fake_gateway.send(make())
     assert fake_gateway.requests == []
+
+
+async def test_the_fake_groups_recipients_into_requests_as_nhn_does(fake_gateway: FakeGateway) -> None:
+    """Subjects part LMS recipients, not SMS ones, which carry none."""
+    recipients = [Recipient(number=f"0100000000{digit}", subject=f"제목 {digit}") for digit in range(4)]
+    await fake_gateway.send(Message(sender="0212345678", text="짧은 안내", recipients=recipients))
+    assert len(fake_gateway.requests) == 1
+    await fake_gateway.send(Message(sender="0212345678", text="가" * 46, recipients=recipients))
+    assert len(fake_gateway.requests) == 1 + 4
 
 
 async def test_the_fake_checks_an_upload_like_the_providers(fake_gateway: FakeGateway) -> None:

@@ -38,7 +38,9 @@ from krsms.gateway import (
     UploadedImage,
 )
 from krsms.images import check_jpeg
-from krsms.nhn.gateway import NHN_RULES
+from krsms.nhn.gateway import NHN_RULES, check_sender_and_template
+from krsms.sens.models import MAX_IMAGE_NAME_CHARS as SENS_IMAGE_NAME_CHARS
+from krsms.sens.models import MAX_IMAGE_SIZE as SENS_IMAGE_SIZE
 from krsms.text import MessageKind, normalize_number
 
 if TYPE_CHECKING:  # the emulator needs its extra; import it only where it is used
@@ -50,9 +52,9 @@ FAKE_RULES = NHN_RULES
 """Every rule of SENS and NHN at once (NHN's include SENS's), templates apart (NHN's alone):
 what passes the fake passes both real gateways, and a message with a ``template_id`` passes
 NHN's."""
-FAKE_IMAGE_NAME_CHARS = 40
+FAKE_IMAGE_NAME_CHARS = SENS_IMAGE_NAME_CHARS
 """The shorter of the providers' file name limits (SENS 40, NHN 45)."""
-FAKE_IMAGE_SIZE = (1500, 1440)
+FAKE_IMAGE_SIZE = SENS_IMAGE_SIZE
 """SENS's resolution limit (NHN documents none)."""
 
 
@@ -82,8 +84,11 @@ class FakeGateway(BatchingGateway):
     the answer was lost: the ambiguous case). The fake has no HTTP transport, so it never
     retries: an error raised by a hook is the batch's final answer.
 
-    It validates by :data:`FAKE_RULES`, SENS's and NHN's rules together, so code that
-    passes against the fake passes against either provider.
+    It validates by :data:`FAKE_RULES`, SENS's and NHN's rules together, and NHN's sender and
+    template id lengths, and groups recipients into requests as NHN does, so code that passes
+    against the fake passes against either provider; a message with a ``template_id``
+    (NHN's alone) passes NHN's. Image ids are not checked against a provider's form: the
+    fake's own are ``image-1``, ``image-2``, ...
     """
 
     provider = "fake"
@@ -142,9 +147,16 @@ class FakeGateway(BatchingGateway):
         """Numbers of every recipient that reached the fake, in arrival order."""
         return [recipient.number for request in self.requests for recipient in request.recipients]
 
+    def check_message(self, message: Message) -> None:
+        """The shared rules, and NHN's ``sendNo`` and ``templateId`` lengths."""
+        super().check_message(message)
+        check_sender_and_template(message)
+
     def batch_key(self, message: Message, recipient: Recipient, kind: MessageKind) -> Hashable:
-        """Like NHN: one text and subject per request."""
-        return kind, message.text_for(recipient), message.subject_for(recipient)
+        """Like NHN: one text per request, and one subject per LMS or MMS request (an SMS
+        carries none)."""
+        subject = message.subject_for(recipient) if kind is not MessageKind.SMS else None
+        return kind, message.text_for(recipient), subject
 
     async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> Sequence[RecipientOutcome]:
         """Record the request (unless ``on_request`` raises) and accept all but rejected numbers."""

@@ -99,6 +99,26 @@ CANCELLED_STATUS = "4"
 """``msgStatus`` of a cancelled reservation."""
 
 
+def check_sender_and_template(message: Message) -> None:
+    """NHN's ``sendNo`` (at most 13 digits) and ``templateId`` (at most 50 characters) limits,
+    which the shared rules do not cover."""
+    sender = normalize_number(message.sender, field="sender")
+    if len(sender) > MAX_SENDER_DIGITS:
+        raise ValidationError(
+            "sender",
+            f"has {len(sender)} digits; NHN's sendNo takes at most {MAX_SENDER_DIGITS}",
+            limit=f"{MAX_SENDER_DIGITS} digits",
+            value=mask_number(sender),
+        )
+    if message.template_id is not None and len(message.template_id) > MAX_TEMPLATE_ID_CHARS:
+        raise ValidationError(
+            "template_id",
+            f"is {len(message.template_id)} characters; NHN's templateId takes at most {MAX_TEMPLATE_ID_CHARS}",
+            limit=f"{MAX_TEMPLATE_ID_CHARS} characters",
+            value=message.template_id,
+        )
+
+
 class NhnGateway(BatchingGateway):
     """Sends neutral messages through NHN Cloud SMS; :attr:`client` reaches the whole NHN API.
 
@@ -171,21 +191,7 @@ class NhnGateway(BatchingGateway):
             raise ValidationError(
                 "advertisement", "an authentication SMS cannot be an advertisement", limit="False", value=True
             )
-        sender = normalize_number(message.sender, field="sender")
-        if len(sender) > MAX_SENDER_DIGITS:
-            raise ValidationError(
-                "sender",
-                f"has {len(sender)} digits; NHN's sendNo takes at most {MAX_SENDER_DIGITS}",
-                limit=f"{MAX_SENDER_DIGITS} digits",
-                value=mask_number(sender),
-            )
-        if message.template_id is not None and len(message.template_id) > MAX_TEMPLATE_ID_CHARS:
-            raise ValidationError(
-                "template_id",
-                f"is {len(message.template_id)} characters; NHN's templateId takes at most {MAX_TEMPLATE_ID_CHARS}",
-                limit=f"{MAX_TEMPLATE_ID_CHARS} characters",
-                value=message.template_id,
-            )
+        check_sender_and_template(message)
         for position, image in enumerate(message.images):
             if not (image.isascii() and image.isdigit()):
                 raise ValidationError(
