@@ -1470,6 +1470,54 @@ async def test_unsuccessful_answer_with_http_200_raises_the_typed_error(
     assert caught.value.status_code == 200
 
 
+ACCEPTED_DATA = {"data": {"requestId": "R1", "statusCode": "2", "sendResultList": []}}
+
+
+@pytest.mark.parametrize(
+    ("header", "problem"),
+    [
+        ({"resultCode": 0, "resultMessage": "SUCCESS"}, "header.isSuccessful is missing or null, not true or false"),
+        (
+            {"isSuccessful": None, "resultCode": 0, "resultMessage": "SUCCESS"},
+            "header.isSuccessful is missing or null, not true or false",
+        ),
+        (
+            {"isSuccessful": "true", "resultCode": 0, "resultMessage": "SUCCESS"},
+            "header.isSuccessful is a string, not true or false",
+        ),
+        ({"isSuccessful": 1, "resultCode": 0}, "header.isSuccessful is a number, not true or false"),
+        (
+            {"isSuccessful": False, "resultCode": 0, "resultMessage": "SUCCESS"},
+            "header says isSuccessful false without a failure code",
+        ),
+        ({"isSuccessful": False, "resultMessage": "?"}, "header says isSuccessful false without a failure code"),
+        ({"isSuccessful": False, "resultCode": "x"}, "header says isSuccessful false without a failure code"),
+    ],
+)
+async def test_an_envelope_that_is_neither_success_nor_failure_is_malformed(
+    header: dict[str, Any], problem: str, client: NhnClient, api: respx.MockRouter
+) -> None:
+    """Not a refusal: NHN may have taken the send, which a BadRequestError would deny."""
+    answer = {"header": header, "body": ACCEPTED_DATA}
+    api.post(f"{PREFIX}/sender/sms").mock(return_value=httpx.Response(200, json=answer))
+
+    with pytest.raises(errors.MalformedResponseError) as caught:
+        await client.send_sms(SMS_REQUEST)
+
+    assert caught.value.message.startswith(problem)
+    assert (caught.value.status_code, caught.value.code) == (200, None)
+
+
+async def test_a_result_code_given_as_a_numeric_string_is_still_read(client: NhnClient, api: respx.MockRouter) -> None:
+    answer = {"header": {"isSuccessful": False, "resultCode": "-2016", "resultMessage": "too many"}}
+    api.post(f"{PREFIX}/sender/sms").mock(return_value=httpx.Response(200, json=answer))
+
+    with pytest.raises(SendError) as caught:
+        await client.send_sms(SMS_REQUEST)
+
+    assert caught.value.result_code == -2016
+
+
 async def test_a_send_is_not_retried_after_a_server_error(api: respx.MockRouter) -> None:
     route = api.post(f"{PREFIX}/sender/sms").mock(return_value=httpx.Response(503))
 

@@ -256,7 +256,34 @@ async def test_an_envelope_code_echoing_the_app_key_is_redacted_in_the_error() -
     respx.post(SENDS).respond(
         json={"header": {"isSuccessful": False, "resultCode": f"appKey {DEMO_NHN_APP_KEY}", "resultMessage": "no"}}
     )
-    async with gateway() as nhn:
+    async with gateway(reconcile=False) as nhn:
         report = await nhn.send(Message(sender="15446859", text="안녕", recipients=["01000000001"]))
-    assert report.outcomes[0].code == "appKey ***"
-    assert report.outcomes[0].detail == "nhn: no (HTTP 200, code appKey ***)"
+    assert report.outcomes[0].code == "MalformedResponseError"
+    assert report.outcomes[0].detail == (
+        "nhn: header says isSuccessful false without a failure code (resultCode 'appKey ***', resultMessage 'no') "
+        "(HTTP 200)"
+    )
+
+
+@respx.mock
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"resultCode": 0, "resultMessage": "SUCCESS"},
+        {"isSuccessful": "true", "resultCode": 0, "resultMessage": "SUCCESS"},
+        {"isSuccessful": None, "resultCode": 0, "resultMessage": "SUCCESS"},
+        {"isSuccessful": False, "resultCode": 0, "resultMessage": "SUCCESS"},
+        {"isSuccessful": False},
+    ],
+)
+async def test_a_send_answer_neither_successful_nor_failed_leaves_the_batch_unknown(header: dict[str, Any]) -> None:
+    """NHN may have taken it: REJECTED would tell the caller a resend is safe."""
+    body = {"data": {"requestId": "R1", "statusCode": "2", "sendResultList": []}}
+    route = respx.post(SENDS).respond(json={"header": header, "body": body})
+    async with gateway(reconcile=False) as nhn:
+        report = await nhn.send(Message(sender="15446859", text="안녕", recipients=["01000000001", "01000000002"]))
+    assert route.call_count == 1
+    assert {(outcome.status, outcome.code) for outcome in report.outcomes} == {
+        (SendStatus.UNKNOWN, "MalformedResponseError")
+    }
+    assert report.error is None
