@@ -28,6 +28,8 @@ from krsms.nhn.errors import (
     CategoryNotFoundError,
     NhnAuthenticationError,
     NhnError,
+    NhnRateLimitedError,
+    NhnServerError,
     SendError,
     error_class_for_code,
 )
@@ -1516,6 +1518,34 @@ async def test_a_result_code_given_as_a_numeric_string_is_still_read(client: Nhn
         await client.send_sms(SMS_REQUEST)
 
     assert caught.value.result_code == -2016
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "error_class"),
+    [
+        (429, -9999, NhnRateLimitedError),
+        (500, -2019, NhnServerError),
+        (502, -1000, NhnServerError),
+        (400, -2019, SendError),
+        (401, -1000, NhnAuthenticationError),
+    ],
+)
+async def test_an_http_error_with_an_envelope_keeps_the_class_of_a_429_or_5xx(
+    status: int, code: int, error_class: type[NhnError], client: NhnClient, api: respx.MockRouter
+) -> None:
+    """A 429 was refused before processing and a 5xx may have been processed, whatever the
+    code says; a 4xx otherwise is typed by its code. The code and message come along."""
+    answer = {"header": {"isSuccessful": False, "resultCode": code, "resultMessage": "refused"}}
+    answered = httpx.Response(status, json=answer, headers={"Retry-After": "7"})
+    api.post(f"{PREFIX}/sender/sms").mock(return_value=answered)
+
+    with pytest.raises(error_class) as caught:
+        await client.send_sms(SMS_REQUEST)
+
+    assert type(caught.value) is error_class
+    assert (caught.value.status_code, caught.value.result_code, caught.value.message) == (status, code, "refused")
+    if isinstance(caught.value, errors.RateLimitedError):
+        assert caught.value.retry_after == 7.0
 
 
 async def test_a_send_is_not_retried_after_a_server_error(api: respx.MockRouter) -> None:

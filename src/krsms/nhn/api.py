@@ -242,11 +242,14 @@ class NhnApi:
         status_class = error_class_for_http_status(response.status_code)
         if not isinstance(header, dict) or not code:
             return response.status_error(self.redact(response.excerpt()), provider=PROVIDER, error_class=status_class)
+        # A 429 was refused before processing and a 5xx may have been processed, whatever the
+        # code says: the status keeps its class (and Retry-After), the envelope gives the rest.
+        keeps_status = issubclass(status_class, (errors.RateLimitedError, errors.ServerError))
         return response.status_error(
             self._result_message(header),
             provider=PROVIDER,
             code=self.redact(str(code)),
-            error_class=error_class_for_code(code),
+            error_class=status_class if keeps_status else error_class_for_code(code),
         )
 
     @staticmethod
