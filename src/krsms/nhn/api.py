@@ -19,7 +19,7 @@ from krsms import convert, errors
 from krsms.nhn.auth import NhnAuth, app_key_path, nhn_redactor
 from krsms.nhn.converter import converter
 from krsms.nhn.errors import error_class_for_code, error_class_for_http_status
-from krsms.transport import Response, RetryPolicy, Timeouts, Transport, check_credential
+from krsms.transport import Response, RetryPolicy, Timeouts, Transport, check_base_url, check_credential
 
 PROVIDER = "nhn"
 """The ``provider`` name of the errors this layer raises."""
@@ -70,9 +70,10 @@ class NhnApi:
         check_credential("app_key", app_key)
         if secret_key:
             check_credential("secret_key", secret_key)
-        self._prefix = base_url.rstrip("/") + API_PREFIX + app_key_path(app_key)
         self.redact = nhn_redactor(app_key, secret_key)
         """Hides the appKey and secret key in URLs and messages."""
+        check_base_url(base_url, redact=self.redact)
+        self._prefix = base_url.rstrip("/") + API_PREFIX + app_key_path(app_key)
         self.transport = Transport(
             provider=PROVIDER,
             auth=NhnAuth(secret_key) if secret_key else None,

@@ -42,7 +42,15 @@ from krsms.sens.models import (
     converter,
 )
 from krsms.text import normalize_number
-from krsms.transport import Response, RetryPolicy, Timeouts, Transport, check_credential, path_segment
+from krsms.transport import (
+    Response,
+    RetryPolicy,
+    Timeouts,
+    Transport,
+    check_base_url,
+    check_credential,
+    path_segment,
+)
 from krsms.validation import check_entry_count
 
 DEFAULT_BASE_URL = "https://sens.apigw.ntruss.com"
@@ -92,11 +100,12 @@ class SensClient(AsyncClosing):
         check_credential("service_id", service_id)  # it goes into every path: a stray newline would 404
         self.service_id = service_id
         """The SENS project's service id, from the console."""
+        self.redact = sens_redactor(access_key, secret_key)
+        """Hides the access and secret keys in the provider's text put into errors."""
+        check_base_url(base_url, redact=self.redact)
         self._prefix = base_url.rstrip("/") + API_PREFIX + quote(service_id, safe=":")
         self.auth = SensAuth(access_key, secret_key, correct_clock_skew=correct_clock_skew)
         """Signs every request, and holds the clock offsets learned from SENS's answers."""
-        self.redact = sens_redactor(access_key, secret_key)
-        """Hides the access and secret keys in the provider's text put into errors."""
         self.transport = Transport(
             provider=PROVIDER,
             auth=self.auth,
