@@ -532,6 +532,49 @@ async def test_a_bulk_batch_whose_request_cannot_be_built_is_not_sent(monkeypatc
     assert recorder.requests == []
 
 
+@pytest.mark.parametrize(
+    ("provider", "shown"),
+    [
+        ("nhn", "POST https://api-sms.cloud.toast.com/sms/v2.2/appKeys/***/sender/sms"),
+        ("sens", "POST https://sens.apigw.ntruss.com/sms/v2/services/svc/messages"),
+    ],
+)
+@pytest.mark.parametrize(
+    "failure", [httpx.Response(429, json={}), httpx.ConnectError("refused")], ids=["429", "refused"]
+)
+async def test_a_retry_warning_names_the_request_url_once_and_redacted(
+    provider: str,
+    shown: str,
+    failure: httpx.Response | Exception,
+    caplog: pytest.LogCaptureFixture,
+    sleeps: list[float],
+) -> None:
+    """The NHN transport starts every URL with the appKey path: the warning must not add it
+    to a URL that already holds it."""
+    caplog.set_level(logging.WARNING, logger="krsms")
+    recorder = Recorder(failure, httpx.Response(500))
+    client = httpx.AsyncClient(transport=httpx.MockTransport(recorder))
+    retry = RetryPolicy(max_attempts=2, initial_backoff=0.01)
+    gateway: NhnGateway | SensGateway = (
+        NhnGateway(app_key="SECRET-APP-KEY", http_client=client, retry=retry, reconcile=False)
+        if provider == "nhn"
+        else SensGateway(
+            access_key="SECRET-ACCESS-KEY",
+            secret_key="SECRET-HEADER-KEY",
+            service_id="svc",
+            http_client=client,
+            retry=retry,
+            reconcile=False,
+        )
+    )
+    async with gateway:
+        await gateway.send(Message(sender="0212345678", text="hi", recipients=["01012345678"]))
+    reason = "429" if isinstance(failure, httpx.Response) else "ConnectError"
+    (warning,) = [record.getMessage() for record in caplog.records if "retry" in record.getMessage()]
+    assert warning.startswith(f"{shown} failed ({reason}); retry 1 of 1 in ")
+    assert not any(secret in caplog.text for secret in SECRETS)
+
+
 def test_max_concurrency_must_be_positive() -> None:
     with pytest.raises(errors.ValidationError, match="max_concurrency"):
         Transport(provider="test", auth=None, error_parser=generic_errors, max_concurrency=0)

@@ -607,13 +607,7 @@ class Transport:
                 and self.retry.should_retry(attempt=attempt, idempotent=idempotent, status_code=response.status_code)
                 and (retry_after is None or retry_after <= self.retry.max_retry_after)
             ):
-                await self._pause(
-                    method,
-                    response.url,
-                    attempt,
-                    reason=str(response.status_code),
-                    retry_after=retry_after,
-                )
+                await self._pause(method, url, attempt, reason=str(response.status_code), retry_after=retry_after)
                 failed = self._status_error(method, response)
                 continue
             raise self._status_error(method, response)
@@ -632,6 +626,8 @@ class Transport:
         return self._error_parser(response)
 
     async def _pause(self, method: str, url: str, attempt: int, *, reason: str, retry_after: float | None) -> None:
+        """Log the retry of the request to ``url`` (the path after ``base_url``, as a request
+        is given it) and wait its back-off."""
         delay = self.retry.backoff(attempt, retry_after=retry_after, rng=self._rng)
         logger.warning(
             "%s %s failed (%s); retry %d of %d in %.2fs",
