@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from krsms import NhnGateway, SensGateway, errors, transport
+from krsms import Message, NhnGateway, SendStatus, SensGateway, errors, transport
 from krsms.nhn import NhnClient
 from krsms.nhn.api import NhnApi
 from krsms.nhn.auth import SECRET_KEY_HEADER
@@ -378,12 +378,12 @@ async def test_a_non_json_answer_echoing_secrets_keeps_them_out_of_the_error(
         assert not any(secret in text for secret in SECRETS)
 
 
-async def send(transport: Transport) -> None:
-    await transport.request("POST", URL, json={})
+async def send(transport: Transport, *, url: str = URL, json: Any = None) -> None:
+    await transport.request("POST", url, json={} if json is None else json)
 
 
-async def download(transport: Transport) -> None:
-    async with transport.stream("GET", URL) as chunks:
+async def download(transport: Transport, *, url: str = URL, json: None = None) -> None:
+    async with transport.stream("GET", url) as chunks:
         async for _ in chunks:
             pass
 
@@ -440,6 +440,139 @@ async def test_stream_errors_are_typed() -> None:
     with pytest.raises(errors.NotFoundError):
         async with transport.stream("GET", URL):
             pass
+
+
+BAD_BASE_URLS = [
+    ("https://[::1", "is not a URL httpx can parse (Invalid port: ':1')"),
+    ("http://127.0.0.1:99999", "has port 99999, outside 1 to 65535"),
+    ("http://127.0.0.1:0", "has port 0, outside 1 to 65535"),
+    ("api-sms.cloud.toast.com", "needs an http:// or https:// scheme and a host"),
+    ("ftp://api-sms.cloud.toast.com", "needs an http:// or https:// scheme and a host"),
+    ("https://", "needs an http:// or https:// scheme and a host"),
+    ("https://api-sms.cloud.toast.com?x=1", "has a query or a fragment, where the API's path would end up"),
+]
+MAKERS: list[Callable[[str], object]] = [
+    lambda base_url: NhnClient(app_key="SECRET-APP-KEY", secret_key="SECRET-HEADER-KEY", base_url=base_url),
+    lambda base_url: NhnGateway(app_key="SECRET-APP-KEY", secret_key="SECRET-HEADER-KEY", base_url=base_url),
+    lambda base_url: SensClient(
+        access_key="SECRET-ACCESS-KEY", secret_key="SECRET-HEADER-KEY", service_id="svc", base_url=base_url
+    ),
+    lambda base_url: SensGateway(
+        access_key="SECRET-ACCESS-KEY", secret_key="SECRET-HEADER-KEY", service_id="svc", base_url=base_url
+    ),
+]
+
+
+@pytest.mark.parametrize("make", MAKERS, ids=["NhnClient", "NhnGateway", "SensClient", "SensGateway"])
+@pytest.mark.parametrize(("base_url", "problem"), BAD_BASE_URLS, ids=[base_url for base_url, _ in BAD_BASE_URLS])
+def test_a_base_url_no_request_can_be_sent_to_is_refused_when_made(
+    make: Callable[[str], object], base_url: str, problem: str
+) -> None:
+    """Not a raw httpx.InvalidURL or an OverflowError in an ExceptionGroup at the first send."""
+    with pytest.raises(errors.ValidationError) as caught:
+        make(base_url)
+    assert (caught.value.field, caught.value.problem, caught.value.value) == ("base_url", problem, base_url)
+
+
+@pytest.mark.parametrize(
+    ("make", "keys"),
+    [(make, "SECRET-APP-KEY" if index < 2 else "SECRET-ACCESS-KEY") for index, make in enumerate(MAKERS)],
+    ids=["NhnClient", "NhnGateway", "SensClient", "SensGateway"],
+)
+def test_a_refused_base_url_shows_neither_a_key_nor_a_password(make: Callable[[str], object], keys: str) -> None:
+    """A base URL never holds a key, but one pasted into it by mistake stays hidden."""
+    with pytest.raises(errors.ValidationError) as caught:
+        make(f"https://user:SECRET-PASSWORD@[::1/{keys}/SECRET-HEADER-KEY")
+    assert caught.value.field == "base_url"
+    assert_no_secrets(caught.value)
+    assert "SECRET-PASSWORD" not in repr(vars(caught.value))
+    assert caught.value.value == "https://***@[::1/***/***"
+
+
+@pytest.mark.parametrize("base_url", ["https://[::1]:8443", "http://127.0.0.1:8080/proxy/", "HTTPS://Sens.Example"])
+@pytest.mark.parametrize("make", MAKERS, ids=["NhnClient", "NhnGateway", "SensClient", "SensGateway"])
+def test_a_base_url_with_a_port_or_a_path_is_taken(make: Callable[[str], object], base_url: str) -> None:
+    make(base_url)
+
+
+@pytest.mark.parametrize(
+    ("call", "url", "body"),
+    [
+        (send, "https://[::1/api/appKeys/SECRET-APP-KEY/things", {}),
+        (download, "https://[::1/api/appKeys/SECRET-APP-KEY/things", None),
+        (send, URL, {"ratio": float("nan")}),
+    ],
+    ids=["send to an unparsable URL", "download from an unparsable URL", "send a body JSON cannot carry"],
+)
+async def test_a_request_httpx_cannot_build_is_unsendable_not_a_raw_error(
+    call: Callable[..., Awaitable[None]], url: str, body: Any, sleeps: list[float]
+) -> None:
+    recorder = Recorder(httpx.Response(200, json={}))
+    transport, _ = make_transport(recorder)
+    with pytest.raises(errors.UnsendableRequestError) as caught:
+        await call(transport, url=url, json=body)
+    assert caught.value.may_have_been_sent is False
+    assert (recorder.requests, sleeps) == ([], [])  # nothing left, nothing retried
+    assert "could not be sent as given" in str(caught.value)
+    assert_no_secrets(caught.value)
+
+
+async def test_a_bulk_batch_whose_request_cannot_be_built_is_not_sent(monkeypatch: pytest.MonkeyPatch) -> None:
+    recorder = Recorder(httpx.Response(500))
+    gateway = NhnGateway(
+        app_key="SECRET-APP-KEY", http_client=httpx.AsyncClient(transport=httpx.MockTransport(recorder))
+    )
+    # What the base_url check lets through and httpx still cannot build.
+    monkeypatch.setattr(gateway.client.api.transport, "_base_url", "https://[::1/sms/v2.2/appKeys/SECRET-APP-KEY")
+    async with gateway:
+        report = await gateway.send(Message(sender="15446859", text="hi", recipients=["01012345678"]))
+    (outcome,) = report.outcomes
+    assert (outcome.status, outcome.code) == (SendStatus.NOT_SENT, "UnsendableRequestError")
+    assert "SECRET-APP-KEY" not in (outcome.detail or "")
+    assert recorder.requests == []
+
+
+@pytest.mark.parametrize(
+    ("provider", "shown"),
+    [
+        ("nhn", "POST https://api-sms.cloud.toast.com/sms/v2.2/appKeys/***/sender/sms"),
+        ("sens", "POST https://sens.apigw.ntruss.com/sms/v2/services/svc/messages"),
+    ],
+)
+@pytest.mark.parametrize(
+    "failure", [httpx.Response(429, json={}), httpx.ConnectError("refused")], ids=["429", "refused"]
+)
+async def test_a_retry_warning_names_the_request_url_once_and_redacted(
+    provider: str,
+    shown: str,
+    failure: httpx.Response | Exception,
+    caplog: pytest.LogCaptureFixture,
+    sleeps: list[float],
+) -> None:
+    """The NHN transport starts every URL with the appKey path: the warning must not add it
+    to a URL that already holds it."""
+    caplog.set_level(logging.WARNING, logger="krsms")
+    recorder = Recorder(failure, httpx.Response(500))
+    client = httpx.AsyncClient(transport=httpx.MockTransport(recorder))
+    retry = RetryPolicy(max_attempts=2, initial_backoff=0.01)
+    gateway: NhnGateway | SensGateway = (
+        NhnGateway(app_key="SECRET-APP-KEY", http_client=client, retry=retry, reconcile=False)
+        if provider == "nhn"
+        else SensGateway(
+            access_key="SECRET-ACCESS-KEY",
+            secret_key="SECRET-HEADER-KEY",
+            service_id="svc",
+            http_client=client,
+            retry=retry,
+            reconcile=False,
+        )
+    )
+    async with gateway:
+        await gateway.send(Message(sender="0212345678", text="hi", recipients=["01012345678"]))
+    reason = "429" if isinstance(failure, httpx.Response) else "ConnectError"
+    (warning,) = [record.getMessage() for record in caplog.records if "retry" in record.getMessage()]
+    assert warning.startswith(f"{shown} failed ({reason}); retry 1 of 1 in ")
+    assert not any(secret in caplog.text for secret in SECRETS)
 
 
 def test_max_concurrency_must_be_positive() -> None:

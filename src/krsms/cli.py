@@ -262,6 +262,7 @@ _FLAGS = {
     "max_concurrency": "--max-concurrency",
     "requests_per_second": "--requests-per-second",
     "number_column": "--number-column",
+    "base_url": "--base-url",
     "access_key": "--access-key (KRSMS_SENS_ACCESS_KEY)",
     "service_id": "--service-id (KRSMS_SENS_SERVICE_ID)",
     "app_key": "--app-key (KRSMS_NHN_APP_KEY)",

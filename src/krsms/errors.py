@@ -191,8 +191,8 @@ class PoolTimeoutError(TransportError):
 
 class UnsendableRequestError(TransportError):
     """The request could not be written at all (an illegal header value, such as a key read
-    with its line break; a URL scheme httpx does not speak): it never left, and sending it
-    again would fail the same way."""
+    with its line break; a URL httpx cannot parse or whose scheme it does not speak; a body
+    JSON cannot carry): it never left, and sending it again would fail the same way."""
 
     may_have_been_sent = False
     """Never: the request could not be written."""

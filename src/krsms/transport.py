@@ -17,7 +17,7 @@ import random
 import re
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import aclosing, asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from datetime import timezone
 from functools import partial
@@ -357,6 +357,31 @@ def check_credential(field: str, value: str) -> None:
         )
 
 
+def check_base_url(base_url: str, *, redact: Redactor) -> None:
+    """Refuse, when a client is made, a ``base_url`` no request can be sent to: one httpx
+    cannot parse (``https://[::1``), without an ``http``/``https`` scheme and a host, with a
+    port outside 1 to 65535, or with a query or fragment (the API's path would be put into
+    it). The error names the field and shows the URL with any user and password masked and
+    the client's secrets redacted.
+    """
+    problem = None
+    try:
+        url = httpx.URL(base_url)
+    except httpx.InvalidURL as exc:
+        problem = f"is not a URL httpx can parse ({redact(str(exc))})"
+    else:
+        if url.scheme not in ("http", "https") or not url.host:
+            problem = "needs an http:// or https:// scheme and a host"
+        elif url.port is not None and not 1 <= url.port <= 65535:
+            problem = f"has port {url.port}, outside 1 to 65535"
+        elif url.query or url.fragment:
+            problem = "has a query or a fragment, where the API's path would end up"
+    if problem is not None:
+        # Raised here, outside the except block: the parse error would hold the whole URL.
+        shown = redact(re.sub(r"(?<=//)[^/?#@]*@", "***@", base_url))
+        raise errors.ValidationError("base_url", problem, limit="http(s)://host[:port][/path]", value=shown)
+
+
 class _RedactingFilter(logging.Filter):
     """Rewrites records of httpx's and httpcore's loggers: httpx logs every URL at INFO,
     httpcore every response header (a ``Location`` with the URL, a header a server echoes)
@@ -588,13 +613,7 @@ class Transport:
                 and self.retry.should_retry(attempt=attempt, idempotent=idempotent, status_code=response.status_code)
                 and (retry_after is None or retry_after <= self.retry.max_retry_after)
             ):
-                await self._pause(
-                    method,
-                    response.url,
-                    attempt,
-                    reason=str(response.status_code),
-                    retry_after=retry_after,
-                )
+                await self._pause(method, url, attempt, reason=str(response.status_code), retry_after=retry_after)
                 failed = self._status_error(method, response)
                 continue
             raise self._status_error(method, response)
@@ -613,6 +632,8 @@ class Transport:
         return self._error_parser(response)
 
     async def _pause(self, method: str, url: str, attempt: int, *, reason: str, retry_after: float | None) -> None:
+        """Log the retry of the request to ``url`` (the path after ``base_url``, as a request
+        is given it) and wait its back-off."""
         delay = self.retry.backoff(attempt, retry_after=retry_after, rng=self._rng)
         logger.warning(
             "%s %s failed (%s); retry %d of %d in %.2fs",
@@ -632,21 +653,19 @@ class Transport:
         async with await self._slot():
             if self._closed or self._client.is_closed:
                 raise errors.UnsendableRequestError(f"{method} {self._shown(url)}: the HTTP client is closed")
+            # Built before it counts as sent, and held as a coroutine only: a request in a local
+            # would show its URL, appKey included, in the frame locals error trackers record.
+            sending = self._client.send(
+                self._build(method, url, params=params, json=json),
+                # Never: httpx would replay a send at another host with the keys' headers.
+                follow_redirects=False,
+                auth=self._auth or httpx.USE_CLIENT_DEFAULT,
+            )
             watch.may_have_arrived = True  # only now: waiting for a slot sends nothing
             watch.attempts += 1
             started = time.perf_counter()
             try:
-                response = await self._client.request(
-                    method,
-                    self._base_url + url,
-                    params=params,
-                    json=json,
-                    headers=self._headers,
-                    # Never: httpx would replay a send at another host with the keys' headers.
-                    follow_redirects=False,
-                    auth=self._auth or httpx.USE_CLIENT_DEFAULT,
-                    timeout=self._request_timeout or httpx.USE_CLIENT_DEFAULT,
-                )
+                response = await sending
             except httpx.HTTPError as exc:
                 error = self._transport_error(exc, method, url)
             except RuntimeError:
@@ -673,11 +692,27 @@ class Transport:
             redact=self.redact,
         )
 
+    def _build(self, method: str, url: str, *, params: Mapping[str, Any] | None, json: Any = None) -> httpx.Request:
+        """The httpx request for ``url``; UnsendableRequestError when httpx cannot build it
+        (a URL it cannot parse, a body JSON cannot carry such as ``nan``): it never left."""
+        try:
+            return self._client.build_request(
+                method,
+                self._base_url + url,
+                params=params,
+                json=json,
+                headers=self._headers,
+                timeout=self._request_timeout or httpx.USE_CLIENT_DEFAULT,
+            )
+        except (httpx.InvalidURL, ValueError, OverflowError) as exc:
+            error = self._transport_error(exc, method, url)
+        raise error
+
     def _shown(self, url: str) -> str:
         """The whole URL of a request given ``url``, redacted: for messages and logs."""
         return self.redact(self._base_url + url)
 
-    def _transport_error(self, exc: httpx.HTTPError, method: str, url: str) -> errors.TransportError:
+    def _transport_error(self, exc: Exception, method: str, url: str) -> errors.TransportError:
         """The typed error for ``exc``, with a redacted message.
 
         Raise it after the ``except`` block that caught ``exc`` ends, never inside it: there
@@ -691,7 +726,9 @@ class Transport:
             return errors.PoolTimeoutError(f"{where}: no free connection in time ({detail})")
         if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError)):
             return errors.ConnectError(f"{where}: could not connect ({detail})")
-        if isinstance(exc, (httpx.LocalProtocolError, httpx.UnsupportedProtocol)):
+        if isinstance(
+            exc, (httpx.LocalProtocolError, httpx.UnsupportedProtocol, httpx.InvalidURL, ValueError, OverflowError)
+        ):
             return errors.UnsendableRequestError(f"{where}: could not be sent as given ({detail})")
         if isinstance(exc, httpx.TimeoutException):
             return errors.RequestTimeoutError(f"{where}: no answer in time; it may have been processed ({detail})")
@@ -717,15 +754,13 @@ class Transport:
             if self._closed or self._client.is_closed:
                 raise errors.UnsendableRequestError(f"{method} {self._shown(url)}: the HTTP client is closed")
             try:
-                async with self._client.stream(
-                    method,
-                    self._base_url + url,
-                    params=params,
-                    headers=self._headers,
+                response = await self._client.send(
+                    self._build(method, url, params=params),
+                    stream=True,
                     follow_redirects=False,
                     auth=self._auth or httpx.USE_CLIENT_DEFAULT,
-                    timeout=self._request_timeout or httpx.USE_CLIENT_DEFAULT,
-                ) as response:
+                )
+                async with aclosing(response):
                     success = 200 <= response.status_code < 300
                     is_json = response.headers.get("content-type", "").startswith("application/json")
                     if success and not (is_json and check_json is not None):

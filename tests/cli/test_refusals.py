@@ -323,6 +323,19 @@ def test_a_bad_sender_is_named_by_its_flag(tmp_path: Path, recipients: Path) -> 
     assert "error: --sender: " in outcome.output
 
 
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
+def test_a_base_url_no_request_can_be_sent_to_is_named_by_its_flag(
+    tmp_path: Path, recipients: Path, provider: str
+) -> None:
+    env = SENS_ENV if provider == "sens" else {"KRSMS_NHN_APP_KEY": "app"}
+    command = ["send", str(recipients), "--provider", provider, "--sender", "0212345678", "--text", "안녕",
+               "--base-url", "https://[::1", "--results", str(tmp_path / "results.csv")]  # fmt: skip
+    outcome = runner.invoke(app, command, env={**env, "COLUMNS": "300"})
+    assert outcome.exit_code == 2, outcome.output
+    assert "error: --base-url: is not a URL httpx can parse (Invalid port: ':1')" in outcome.output
+    assert not (tmp_path / "results.csv").exists()
+
+
 def test_a_dry_run_lists_twenty_invalid_rows_and_counts_the_rest(tmp_path: Path) -> None:
     path = tmp_path / "numbers.txt"
     path.write_text("".join(f"bad-{row}\n" for row in range(30)) + "01010000001\n", encoding="utf-8")

@@ -28,6 +28,8 @@ from krsms.nhn.errors import (
     CategoryNotFoundError,
     NhnAuthenticationError,
     NhnError,
+    NhnRateLimitedError,
+    NhnServerError,
     SendError,
     error_class_for_code,
 )
@@ -1468,6 +1470,82 @@ async def test_unsuccessful_answer_with_http_200_raises_the_typed_error(
 
     assert caught.value.result_code == code
     assert caught.value.status_code == 200
+
+
+ACCEPTED_DATA = {"data": {"requestId": "R1", "statusCode": "2", "sendResultList": []}}
+
+
+@pytest.mark.parametrize(
+    ("header", "problem"),
+    [
+        ({"resultCode": 0, "resultMessage": "SUCCESS"}, "header.isSuccessful is missing or null, not true or false"),
+        (
+            {"isSuccessful": None, "resultCode": 0, "resultMessage": "SUCCESS"},
+            "header.isSuccessful is missing or null, not true or false",
+        ),
+        (
+            {"isSuccessful": "true", "resultCode": 0, "resultMessage": "SUCCESS"},
+            "header.isSuccessful is a string, not true or false",
+        ),
+        ({"isSuccessful": 1, "resultCode": 0}, "header.isSuccessful is a number, not true or false"),
+        (
+            {"isSuccessful": False, "resultCode": 0, "resultMessage": "SUCCESS"},
+            "header says isSuccessful false without a failure code",
+        ),
+        ({"isSuccessful": False, "resultMessage": "?"}, "header says isSuccessful false without a failure code"),
+        ({"isSuccessful": False, "resultCode": "x"}, "header says isSuccessful false without a failure code"),
+    ],
+)
+async def test_an_envelope_that_is_neither_success_nor_failure_is_malformed(
+    header: dict[str, Any], problem: str, client: NhnClient, api: respx.MockRouter
+) -> None:
+    """Not a refusal: NHN may have taken the send, which a BadRequestError would deny."""
+    answer = {"header": header, "body": ACCEPTED_DATA}
+    api.post(f"{PREFIX}/sender/sms").mock(return_value=httpx.Response(200, json=answer))
+
+    with pytest.raises(errors.MalformedResponseError) as caught:
+        await client.send_sms(SMS_REQUEST)
+
+    assert caught.value.message.startswith(problem)
+    assert (caught.value.status_code, caught.value.code) == (200, None)
+
+
+async def test_a_result_code_given_as_a_numeric_string_is_still_read(client: NhnClient, api: respx.MockRouter) -> None:
+    answer = {"header": {"isSuccessful": False, "resultCode": "-2016", "resultMessage": "too many"}}
+    api.post(f"{PREFIX}/sender/sms").mock(return_value=httpx.Response(200, json=answer))
+
+    with pytest.raises(SendError) as caught:
+        await client.send_sms(SMS_REQUEST)
+
+    assert caught.value.result_code == -2016
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "error_class"),
+    [
+        (429, -9999, NhnRateLimitedError),
+        (500, -2019, NhnServerError),
+        (502, -1000, NhnServerError),
+        (400, -2019, SendError),
+        (401, -1000, NhnAuthenticationError),
+    ],
+)
+async def test_an_http_error_with_an_envelope_keeps_the_class_of_a_429_or_5xx(
+    status: int, code: int, error_class: type[NhnError], client: NhnClient, api: respx.MockRouter
+) -> None:
+    """A 429 was refused before processing and a 5xx may have been processed, whatever the
+    code says; a 4xx otherwise is typed by its code. The code and message come along."""
+    answer = {"header": {"isSuccessful": False, "resultCode": code, "resultMessage": "refused"}}
+    answered = httpx.Response(status, json=answer, headers={"Retry-After": "7"})
+    api.post(f"{PREFIX}/sender/sms").mock(return_value=answered)
+
+    with pytest.raises(error_class) as caught:
+        await client.send_sms(SMS_REQUEST)
+
+    assert type(caught.value) is error_class
+    assert (caught.value.status_code, caught.value.result_code, caught.value.message) == (status, code, "refused")
+    if isinstance(caught.value, errors.RateLimitedError):
+        assert caught.value.retry_after == 7.0
 
 
 async def test_a_send_is_not_retried_after_a_server_error(api: respx.MockRouter) -> None:

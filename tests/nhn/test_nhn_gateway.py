@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
@@ -319,6 +320,33 @@ async def test_a_lost_answer_is_reconciled_by_grouping_key() -> None:
     async with gateway_for(app, retry=NO_RETRIES) as nhn:
         report = await nhn.send(Message(sender=SENDER, text="안녕", recipients=numbers(1500)))
     assert report.all_accepted
+    stored = Counter(delivery.request_id for delivery in app.state.ledger)
+    assert Counter(outcome.request_id for outcome in report.outcomes) == stored
+
+
+class HeaderWithoutFlag(httpx.AsyncBaseTransport):
+    """The emulator, answering every send with an envelope whose ``isSuccessful`` is gone."""
+
+    def __init__(self, app: Starlette):
+        self._app = httpx.ASGITransport(app=app)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self._app.handle_async_request(request)
+        if request.method != "POST":
+            return response
+        answer = json.loads(await response.aread())
+        del answer["header"]["isSuccessful"]
+        return httpx.Response(response.status_code, json=answer)
+
+
+async def test_a_send_answer_without_its_success_flag_is_reconciled() -> None:
+    """The emulator stored the batches; their answers do not say so: found by grouping key."""
+    app = create_app(EmulatorConfig())
+    client = httpx.AsyncClient(transport=HeaderWithoutFlag(app))
+    async with NhnGateway(app_key=DEMO_NHN_APP_KEY, base_url="http://emulator", http_client=client) as nhn:
+        report = await nhn.send(Message(sender=SENDER, text="안녕", recipients=numbers(1500)))
+    assert report.all_accepted
+    assert {outcome.detail for outcome in report.outcomes} == {"found by reconciliation"}
     stored = Counter(delivery.request_id for delivery in app.state.ledger)
     assert Counter(outcome.request_id for outcome in report.outcomes) == stored
 

@@ -17,7 +17,7 @@ from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, create_app
 from krsms.fanout import JOB_STOPPED
 from krsms.nhn import NhnGateway
 from krsms.nhn.errors import NhnNotFoundError, TemplateKindError, TemplateNotFoundError, UnsubscribeNotInUseError
-from krsms.transport import NO_RETRIES
+from krsms.transport import NO_RETRIES, RetryPolicy
 
 HOST = "https://nhn.test"
 SENDS = f"{HOST}/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}/sender/sms"
@@ -256,7 +256,60 @@ async def test_an_envelope_code_echoing_the_app_key_is_redacted_in_the_error() -
     respx.post(SENDS).respond(
         json={"header": {"isSuccessful": False, "resultCode": f"appKey {DEMO_NHN_APP_KEY}", "resultMessage": "no"}}
     )
-    async with gateway() as nhn:
+    async with gateway(reconcile=False) as nhn:
         report = await nhn.send(Message(sender="15446859", text="안녕", recipients=["01000000001"]))
-    assert report.outcomes[0].code == "appKey ***"
-    assert report.outcomes[0].detail == "nhn: no (HTTP 200, code appKey ***)"
+    assert report.outcomes[0].code == "MalformedResponseError"
+    assert report.outcomes[0].detail == (
+        "nhn: header says isSuccessful false without a failure code (resultCode 'appKey ***', resultMessage 'no') "
+        "(HTTP 200)"
+    )
+
+
+@respx.mock
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"resultCode": 0, "resultMessage": "SUCCESS"},
+        {"isSuccessful": "true", "resultCode": 0, "resultMessage": "SUCCESS"},
+        {"isSuccessful": None, "resultCode": 0, "resultMessage": "SUCCESS"},
+        {"isSuccessful": False, "resultCode": 0, "resultMessage": "SUCCESS"},
+        {"isSuccessful": False},
+    ],
+)
+async def test_a_send_answer_neither_successful_nor_failed_leaves_the_batch_unknown(header: dict[str, Any]) -> None:
+    """NHN may have taken it: REJECTED would tell the caller a resend is safe."""
+    body = {"data": {"requestId": "R1", "statusCode": "2", "sendResultList": []}}
+    route = respx.post(SENDS).respond(json={"header": header, "body": body})
+    async with gateway(reconcile=False) as nhn:
+        report = await nhn.send(Message(sender="15446859", text="안녕", recipients=["01000000001", "01000000002"]))
+    assert route.call_count == 1
+    assert {(outcome.status, outcome.code) for outcome in report.outcomes} == {
+        (SendStatus.UNKNOWN, "MalformedResponseError")
+    }
+    assert report.error is None
+
+
+@respx.mock
+async def test_a_429_carrying_an_envelope_is_retried_then_not_sent() -> None:
+    """docs/http.md: a 429 is refused before processing, whatever code its envelope holds."""
+    answer = {"header": {"isSuccessful": False, "resultCode": -9999, "resultMessage": "busy"}}
+    route = respx.post(SENDS).respond(429, json=answer, headers={"Retry-After": "0"})
+    retry = RetryPolicy(max_attempts=3, initial_backoff=0.01)
+    async with NhnGateway(app_key=DEMO_NHN_APP_KEY, base_url=HOST, retry=retry, reconcile=False) as nhn:
+        report = await nhn.send(Message(sender="15446859", text="안녕", recipients=["01000000001"]))
+    assert route.call_count == 3
+    (outcome,) = report.outcomes
+    assert (outcome.status, outcome.code) == (SendStatus.NOT_SENT, "-9999")
+    assert outcome.detail == "nhn: busy (HTTP 429, code -9999)"
+
+
+@respx.mock
+async def test_a_5xx_carrying_a_refusal_code_leaves_the_batch_unknown() -> None:
+    """A 5xx may have been processed: the code of its envelope does not make it a refusal."""
+    answer = {"header": {"isSuccessful": False, "resultCode": -2019, "resultMessage": "x"}}
+    route = respx.post(SENDS).respond(502, json=answer)
+    async with gateway(reconcile=False) as nhn:
+        report = await nhn.send(Message(sender="15446859", text="안녕", recipients=["01000000001"]))
+    assert route.call_count == 1
+    (outcome,) = report.outcomes
+    assert (outcome.status, outcome.code) == (SendStatus.UNKNOWN, "-2019")

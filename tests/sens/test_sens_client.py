@@ -111,6 +111,38 @@ async def test_s1_send_matches_the_documented_reserved_mms_example(client: SensC
     assert result.status_name == "success"
 
 
+@pytest.mark.parametrize(
+    ("status_code", "status_name", "shown"),
+    [
+        ("400", "fail", "answer says statusCode '400' (fail)"),
+        ("500", "fail", "answer says statusCode '500' (fail)"),
+        (SECRET_KEY, f"fail for {ACCESS_KEY}", "answer says statusCode '***' (fail for ***)"),
+    ],
+)
+async def test_s1_a_202_whose_body_says_the_send_failed_raises(
+    status_code: str, status_name: str, shown: str, client: SensClient, api: respx.MockRouter
+) -> None:
+    """S1: "statusCode - 202: success - Others: failed". The HTTP status says otherwise: the
+    send may have been taken, so the error is one a bulk send looks up (UNKNOWN), not a refusal."""
+    api.post(f"{SERVICE}/messages").respond(
+        202,
+        json={
+            "requestId": f"R-{ACCESS_KEY}",
+            "requestTime": "2026-01-01T00:00:00.000",
+            "statusCode": status_code,
+            "statusName": status_name,
+        },
+    )
+    request = SendRequest(
+        type=MessageType.SMS, from_="0212345678", content="hi", messages=(SendMessage(to="01012345678"),)
+    )
+    with pytest.raises(errors.MalformedResponseError) as caught:
+        await client.send(request)
+    assert (caught.value.message, caught.value.status_code, caught.value.code) == (shown, 202, None)
+    assert caught.value.request_id == "R-***"
+    assert str(caught.value) == f"sens: {shown} (HTTP 202, request R-***)"
+
+
 async def test_s1_reserve_time_is_written_in_its_time_zone(client: SensClient, api: respx.MockRouter) -> None:
     route = api.post(f"{SERVICE}/messages").respond(
         202, json={"requestId": "R", "requestTime": "2026-01-01T00:00:00.000", "statusCode": "202", "statusName": "s"}

@@ -172,7 +172,7 @@ async def test_a_202_whose_status_echoes_the_keys_is_redacted_in_the_outcomes(ap
     }
     async with gateway_for(app, transport=answering(202, echoed), reconcile=False) as sens:
         report = await sens.send(Message(sender=SENDER, text="안녕", recipients=numbers(1)))
-    assert report.outcomes[0].detail == "sens: HTTP 202 answered statusCode '***' (fail for ***) (request R-***)"
+    assert report.outcomes[0].detail == "sens: answer says statusCode '***' (fail for ***) (HTTP 202, request R-***)"
 
 
 async def test_an_answer_field_that_does_not_parse_is_quoted_redacted(app: Starlette) -> None:

@@ -18,8 +18,8 @@ import httpx
 from krsms import convert, errors
 from krsms.nhn.auth import NhnAuth, app_key_path, nhn_redactor
 from krsms.nhn.converter import converter
-from krsms.nhn.errors import NhnError, error_class_for_code, error_class_for_http_status
-from krsms.transport import Response, RetryPolicy, Timeouts, Transport, check_credential
+from krsms.nhn.errors import error_class_for_code, error_class_for_http_status
+from krsms.transport import Response, RetryPolicy, Timeouts, Transport, check_base_url, check_credential
 
 PROVIDER = "nhn"
 """The ``provider`` name of the errors this layer raises."""
@@ -70,9 +70,10 @@ class NhnApi:
         check_credential("app_key", app_key)
         if secret_key:
             check_credential("secret_key", secret_key)
-        self._prefix = base_url.rstrip("/") + API_PREFIX + app_key_path(app_key)
         self.redact = nhn_redactor(app_key, secret_key)
         """Hides the appKey and secret key in URLs and messages."""
+        check_base_url(base_url, redact=self.redact)
+        self._prefix = base_url.rstrip("/") + API_PREFIX + app_key_path(app_key)
         self.transport = Transport(
             provider=PROVIDER,
             auth=NhnAuth(secret_key) if secret_key else None,
@@ -191,41 +192,65 @@ class NhnApi:
         return converter.unstructure(value)
 
     def unwrap(self, response: Response) -> Any:
-        """Check the envelope of a 2xx answer and return its ``body``."""
+        """Check the envelope of a 2xx answer and return its ``body``.
+
+        ``isSuccessful: false`` with a ``resultCode`` raises that code's typed error. An
+        envelope that says neither (``isSuccessful`` missing, null or not a boolean, or
+        ``false`` beside ``resultCode`` 0 or none) raises
+        :class:`~krsms.errors.MalformedResponseError`: NHN may have taken the request.
+        """
         if not response.content.strip():
             return None
         payload = response.json(provider=PROVIDER)
         header = _field(payload, "header")
         if not isinstance(header, dict):
             raise self._malformed("answer has no header", status_code=response.status_code)
-        if header.get("isSuccessful") is not True:
-            raise self._envelope_error(header, response.status_code)
-        return payload.get("body")
-
-    def _envelope_error(self, header: Mapping[str, Any], status_code: int) -> NhnError:
-        raw_code = header.get("resultCode")
-        message = self.redact(str(header.get("resultMessage") or "request failed"))
-        try:
-            code = int(raw_code) if raw_code is not None else None
-        except (TypeError, ValueError):
-            code = None
-        error_class = error_class_for_code(code) if code is not None else error_class_for_http_status(status_code)
-        return error_class(
-            message,
+        successful = header.get("isSuccessful")
+        if successful is True:
+            return payload.get("body")
+        if successful is not False:
+            raise self._malformed(
+                f"header.isSuccessful is {_json_type(successful)}, not true or false{self._result_of(header)}",
+                status_code=response.status_code,
+            )
+        code = _result_code(header)
+        if not code:
+            # A refusal without a failure code (0 is SUCCESS): which failure is unknown, and
+            # whether it is one at all, so a send stays UNKNOWN rather than REJECTED.
+            raise self._malformed(
+                f"header says isSuccessful false without a failure code{self._result_of(header)}",
+                status_code=response.status_code,
+            )
+        raise error_class_for_code(code)(
+            self._result_message(header),
             provider=PROVIDER,
-            status_code=status_code,
-            code=None if raw_code is None else self.redact(str(raw_code)),
+            status_code=response.status_code,
+            code=self.redact(str(code)),
         )
+
+    def _result_message(self, header: Mapping[str, Any]) -> str:
+        return self.redact(str(header.get("resultMessage") or "request failed"))
+
+    def _result_of(self, header: Mapping[str, Any]) -> str:
+        """``resultCode`` and ``resultMessage`` as a malformed envelope's message quotes them."""
+        code, message = header.get("resultCode"), header.get("resultMessage")
+        return self.redact(f" (resultCode {code!r}, resultMessage {message!r})")[:200]
 
     def _http_error(self, response: Response) -> errors.ProviderError:
         payload = response.json_or_none(provider=PROVIDER)
-        header = payload.get("header") if isinstance(payload, dict) else None
-        if isinstance(header, dict) and header.get("resultCode") not in (None, 0):
-            return self._envelope_error(header, response.status_code)
+        header = _field(payload, "header")
+        code = _result_code(header) if isinstance(header, dict) else None
+        status_class = error_class_for_http_status(response.status_code)
+        if not isinstance(header, dict) or not code:
+            return response.status_error(self.redact(response.excerpt()), provider=PROVIDER, error_class=status_class)
+        # A 429 was refused before processing and a 5xx may have been processed, whatever the
+        # code says: the status keeps its class (and Retry-After), the envelope gives the rest.
+        keeps_status = issubclass(status_class, (errors.RateLimitedError, errors.ServerError))
         return response.status_error(
-            self.redact(response.excerpt()),
+            self._result_message(header),
             provider=PROVIDER,
-            error_class=error_class_for_http_status(response.status_code),
+            code=self.redact(str(code)),
+            error_class=status_class if keeps_status else error_class_for_code(code),
         )
 
     @staticmethod
@@ -242,6 +267,24 @@ class NhnApi:
 def _paging_adds_up(page: Page[Any], received: int) -> bool:
     """Whether ``page``'s numbers can tell if more pages follow, ``received`` items in."""
     return page.page_num >= 1 and page.page_size >= 1 and page.total_count >= received
+
+
+def _result_code(header: Mapping[str, Any]) -> int | None:
+    """The header's ``resultCode`` as an integer (NHN's documented type; a numeric string is
+    read too); None when it is missing or not a number."""
+    raw = header.get("resultCode")
+    if isinstance(raw, bool) or not isinstance(raw, (int, str)):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        return None
+
+
+def _json_type(value: Any) -> str:
+    """What a JSON value is, in JSON's words (None: a null, or no such key)."""
+    names = {str: "a string", int: "a number", float: "a number", list: "a list", dict: "an object"}
+    return "missing or null" if value is None else names.get(type(value), type(value).__name__)
 
 
 def _field(payload: Any, name: str, default: Any = None) -> Any:

@@ -42,7 +42,15 @@ from krsms.sens.models import (
     converter,
 )
 from krsms.text import normalize_number
-from krsms.transport import Response, RetryPolicy, Timeouts, Transport, check_credential, path_segment
+from krsms.transport import (
+    Response,
+    RetryPolicy,
+    Timeouts,
+    Transport,
+    check_base_url,
+    check_credential,
+    path_segment,
+)
 from krsms.validation import check_entry_count
 
 DEFAULT_BASE_URL = "https://sens.apigw.ntruss.com"
@@ -51,6 +59,8 @@ API_PREFIX = "/sms/v2/services/"
 """The API's path under the base URL; the service id follows it."""
 MAX_MESSAGES = 100
 """``messages`` entries per send (S1)."""
+ACCEPTED_STATUS = "202"
+"""The ``statusCode`` of a send SENS took (S1); the document calls any other a failure."""
 MAX_UNSUBSCRIBE_PAGE = 100
 """Largest ``pageSize`` of the block-list look-up (S8; the document's "0 to 100", less the
 0 that would page forever)."""
@@ -90,11 +100,12 @@ class SensClient(AsyncClosing):
         check_credential("service_id", service_id)  # it goes into every path: a stray newline would 404
         self.service_id = service_id
         """The SENS project's service id, from the console."""
+        self.redact = sens_redactor(access_key, secret_key)
+        """Hides the access and secret keys in the provider's text put into errors."""
+        check_base_url(base_url, redact=self.redact)
         self._prefix = base_url.rstrip("/") + API_PREFIX + quote(service_id, safe=":")
         self.auth = SensAuth(access_key, secret_key, correct_clock_skew=correct_clock_skew)
         """Signs every request, and holds the clock offsets learned from SENS's answers."""
-        self.redact = sens_redactor(access_key, secret_key)
-        """Hides the access and secret keys in the provider's text put into errors."""
         self.transport = Transport(
             provider=PROVIDER,
             auth=self.auth,
@@ -113,6 +124,9 @@ class SensClient(AsyncClosing):
         """S1 ``POST /messages``: send SMS/LMS/MMS to up to 100 recipients (202).
 
         Never retried once it may have reached SENS (see :class:`~krsms.transport.RetryPolicy`).
+        A 202 whose body's ``statusCode`` is not 202 raises
+        :class:`~krsms.errors.MalformedResponseError`: the document calls that answer a
+        failure and its HTTP status a success, so the send may or may not have been taken.
         The request becomes its JSON body when called, so the typed recipients need not live
         through the network wait.
         """
@@ -121,10 +135,19 @@ class SensClient(AsyncClosing):
     async def send_body(self, body: Mapping[str, Any]) -> SendResult:
         """S1 with the body already in its JSON form: what :meth:`send` sends for a
         :class:`SendRequest` (a bulk send builds its ``messages`` entries directly).
-        ``messages`` must hold 1 to 100 entries (ValidationError before sending)."""
+        ``messages`` must hold 1 to 100 entries (ValidationError before sending); a 202
+        whose body says the send failed raises as in :meth:`send`."""
         check_entry_count("messages", len(body.get("messages") or ()), MAX_MESSAGES, what="entries", provider="SENS")
         response = await self.transport.request("POST", self._url("/messages"), json=body, idempotent=False)
-        return self._parse(response, SendResult)
+        result = self._parse(response, SendResult)
+        if result.status_code != ACCEPTED_STATUS:
+            raise errors.MalformedResponseError(
+                self.redact(f"answer says statusCode {result.status_code!r} ({result.status_name})"),
+                provider=PROVIDER,
+                status_code=response.status_code,
+                request_id=self.redact(result.request_id),
+            )
+        return result
 
     # -- S2 -------------------------------------------------------------------------------
 

@@ -83,8 +83,6 @@ MAX_CANDIDATES = 10
 """Requests to the batch's first number a look-up checks one by one; more stay UNKNOWN."""
 KNOWN_REQUEST_MEMORY = 600.0
 """Seconds a request id this gateway holds an outcome for is kept from reconciliation."""
-ACCEPTED_STATUS = "202"
-"""The ``statusCode`` of a send SENS took; the document calls any other a failure."""
 DELIVERED_CODE = "0"
 """``statusCode`` of a COMPLETED message that reached the handset; any other code is a failure."""
 
@@ -161,19 +159,13 @@ class SensGateway(BatchingGateway):
     async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> Sequence[RecipientOutcome]:
         """One S1 request; SENS accepts it whole, so every recipient shares its ``requestId``.
 
-        A 404 means no such service id: raised as the fatal :class:`ServiceNotFoundError`.
+        A 404 means no such service id: raised as the fatal :class:`ServiceNotFoundError`. A
+        202 whose body says the send failed is a MalformedResponseError (the batch UNKNOWN,
+        for the look-up to settle).
         """
         self._unsettled.set(attempt.key, batch.recipients.numbers)
         try:
             result = await self.client.send_body(self._send_body(message, batch))
-            if result.status_code != ACCEPTED_STATUS:
-                # HTTP 202 with a body that says otherwise: neither answer can be trusted, so
-                # the batch is UNKNOWN and the look-up settles it.
-                raise errors.MalformedResponseError(
-                    self.client.redact(f"HTTP 202 answered statusCode {result.status_code!r} ({result.status_name})"),
-                    provider=self.provider,
-                    request_id=self.client.redact(result.request_id),
-                )
         except BaseException as error:
             if not _may_have_arrived(error):
                 self._unsettled.discard(attempt.key)
