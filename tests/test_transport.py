@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import re
 import threading
 import traceback
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Generator, Iterator
 from typing import Any, TypeVar
 
@@ -622,6 +624,39 @@ def test_a_client_still_in_use_in_another_running_loop_is_not_closed() -> None:
 
     asyncio.run(main())
     assert all(client.is_closed for client in made)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: SensGateway(access_key="a", secret_key="s", service_id="svc"),
+        lambda: NhnGateway(app_key="k", secret_key="s"),
+    ],
+)
+def test_a_gateway_dropped_unclosed_closes_its_client_in_its_loop(make: Callable[[], Any]) -> None:
+    """Reference counting alone frees a dropped gateway (no cycle waiting for the garbage
+    collector), so its client's closer closes the client in its loop at once."""
+    made: list[httpx.AsyncClient] = []
+
+    def new_client() -> httpx.AsyncClient:
+        made.append(httpx.AsyncClient(transport=SocketLikeMock(Recorder(httpx.Response(200, json={})))))
+        return made[-1]
+
+    async def main() -> None:
+        gateway = make()
+        gateway._transport._new_client, gateway._transport._client = new_client, new_client()
+        await gateway._transport.request("GET", URL)
+        dropped = weakref.ref(gateway._transport)
+        del gateway
+        assert dropped() is None
+        await settle()
+        assert made[0].is_closed
+
+    gc.disable()  # the garbage collector would hide a cycle
+    try:
+        asyncio.run(main())
+    finally:
+        gc.enable()
 
 
 def test_closing_a_transport_while_its_loop_shuts_down_is_quiet() -> None:

@@ -252,7 +252,10 @@ class Response:
 
 
 ErrorParser = Callable[[Response], errors.ProviderError]
-"""Builds the typed error for a non-2xx answer; each provider knows its error bodies."""
+"""Builds the typed error for a non-2xx answer; each provider knows its error bodies.
+
+Not a bound method of the transport's owner: the transport would hold its owner, and an
+owner dropped without ``aclose()`` would wait for the garbage collector to close its client."""
 
 
 class Redactor:

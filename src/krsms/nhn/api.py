@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -19,7 +20,7 @@ from krsms import convert, errors
 from krsms.nhn.auth import NhnAuth, app_key_path, nhn_redactor
 from krsms.nhn.converter import converter
 from krsms.nhn.errors import NhnError, error_class_for_code, error_class_for_http_status
-from krsms.transport import Response, RetryPolicy, Timeouts, Transport, check_credential
+from krsms.transport import Redactor, Response, RetryPolicy, Timeouts, Transport, check_credential
 
 PROVIDER = "nhn"
 """The ``provider`` name of the errors this layer raises."""
@@ -76,7 +77,9 @@ class NhnApi:
         self.transport = Transport(
             provider=PROVIDER,
             auth=NhnAuth(secret_key) if secret_key else None,
-            error_parser=self._http_error,
+            # Not a bound method: the transport holding one of its owner would make a reference
+            # cycle, and an owner dropped unclosed would wait for the garbage collector.
+            error_parser=partial(NhnApi._http_error, self.redact),
             http_client=http_client,
             timeout=timeout,
             retry=retry,
@@ -199,12 +202,13 @@ class NhnApi:
         if not isinstance(header, dict):
             raise self._malformed("answer has no header", status_code=response.status_code)
         if header.get("isSuccessful") is not True:
-            raise self._envelope_error(header, response.status_code)
+            raise self._envelope_error(header, response.status_code, self.redact)
         return payload.get("body")
 
-    def _envelope_error(self, header: Mapping[str, Any], status_code: int) -> NhnError:
+    @staticmethod
+    def _envelope_error(header: Mapping[str, Any], status_code: int, redact: Redactor) -> NhnError:
         raw_code = header.get("resultCode")
-        message = self.redact(str(header.get("resultMessage") or "request failed"))
+        message = redact(str(header.get("resultMessage") or "request failed"))
         try:
             code = int(raw_code) if raw_code is not None else None
         except (TypeError, ValueError):
@@ -214,16 +218,17 @@ class NhnApi:
             message,
             provider=PROVIDER,
             status_code=status_code,
-            code=None if raw_code is None else self.redact(str(raw_code)),
+            code=None if raw_code is None else redact(str(raw_code)),
         )
 
-    def _http_error(self, response: Response) -> errors.ProviderError:
+    @staticmethod
+    def _http_error(redact: Redactor, response: Response) -> errors.ProviderError:
         payload = response.json_or_none(provider=PROVIDER)
         header = payload.get("header") if isinstance(payload, dict) else None
         if isinstance(header, dict) and header.get("resultCode") not in (None, 0):
-            return self._envelope_error(header, response.status_code)
+            return NhnApi._envelope_error(header, response.status_code, redact)
         return response.status_error(
-            self.redact(response.excerpt()),
+            redact(response.excerpt()),
             provider=PROVIDER,
             error_class=error_class_for_http_status(response.status_code),
         )
