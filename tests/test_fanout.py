@@ -6,6 +6,8 @@ import asyncio
 import collections
 import functools
 import itertools
+import threading
+import time
 from collections.abc import AsyncIterator, Callable, Hashable, Iterator
 from contextlib import aclosing
 from datetime import datetime, timedelta, timezone
@@ -674,6 +676,29 @@ async def test_requests_per_second_spaces_batch_starts() -> None:
     await gateway.send(message(list(numbers(5))))
     gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
     assert len(gaps) == 4
+    assert min(gaps) >= 0.02 - 0.002  # never sooner than 1/50 s (a lower bound: no timing flake)
+
+
+def test_requests_per_second_holds_across_loops_in_several_threads() -> None:
+    """Two threads' event loops send through one gateway at the same moment: the rate is the
+    gateway's (the provider's limit is per account), not each loop's."""
+    starts: list[float] = []
+    gateway = FakeGateway(
+        batch_size=1, max_concurrency=5, requests_per_second=50, on_request=lambda _: starts.append(time.monotonic())
+    )
+    ready = threading.Barrier(2)
+
+    async def send() -> None:
+        await asyncio.to_thread(ready.wait, 30)  # both loops start sending together
+        await gateway.send(message(list(numbers(3))))
+
+    threads = [threading.Thread(target=asyncio.run, args=(send(),)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    gaps = [later - earlier for earlier, later in itertools.pairwise(sorted(starts))]
+    assert len(gaps) == 5
     assert min(gaps) >= 0.02 - 0.002  # never sooner than 1/50 s (a lower bound: no timing flake)
 
 

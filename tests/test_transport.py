@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import re
+import threading
 import traceback
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
-from typing import Any
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Generator, Iterator
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -30,6 +33,8 @@ from krsms.transport import (
     redact_in_httpx_logs,
     watching_sends,
 )
+
+T = TypeVar("T")
 
 URL = "https://provider.test/api/appKeys/SECRET-APP-KEY/things"
 SECRET_PATTERN = re.compile(r"(/appKeys/)[^/?#\s]+")
@@ -625,11 +630,115 @@ def test_requests_racing_into_a_new_event_loop_share_one_new_client() -> None:
 
     async def at_once() -> None:
         await asyncio.gather(*(transport.request("GET", URL) for _ in range(5)))
-        assert sum(not client.is_closed for client in made) == 1  # the extra ones closed at once
+        assert len(made) == 2  # made once for the loop, not once per first request
         await transport.aclose()
 
     asyncio.run(at_once())
     assert all(client.is_closed for client in made)
+
+
+@contextlib.contextmanager
+def loop_in_thread() -> Iterator[Callable[[Coroutine[Any, Any, T]], T]]:
+    """A long-lived event loop in its own thread (an app's loop); yields a function that runs
+    a coroutine there and returns its result. Stopped and closed on exit."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever)
+    thread.start()
+    try:
+        yield lambda coro: asyncio.run_coroutine_threadsafe(coro, loop).result(timeout=30)
+    finally:
+        asyncio.run_coroutine_threadsafe(loop.shutdown_asyncgens(), loop).result(timeout=30)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join()
+        loop.close()
+
+
+async def settle() -> None:
+    """Let a close scheduled on the running loop run to its end."""
+    for _ in range(10):
+        await asyncio.sleep(0)
+
+
+def test_a_loop_that_comes_back_finds_its_client_again() -> None:
+    """A long-lived loop and ``asyncio.run`` calls in turn: the long-lived loop keeps one
+    client throughout, and its ``aclose()`` closes every client made."""
+    transport, made = owned_transport(Recorder(httpx.Response(200, json={})))
+    with loop_in_thread() as in_app_loop:
+        in_app_loop(transport.request("GET", URL))
+        for _ in range(3):
+            asyncio.run(transport.request("GET", URL))
+            in_app_loop(transport.request("GET", URL))
+        assert len(made) == 4  # the app loop's, then one per asyncio.run
+        assert [client.is_closed for client in made] == [False, True, True, True]
+        in_app_loop(transport.aclose())
+        assert all(client.is_closed for client in made)
+
+
+def test_aclose_closes_the_client_of_another_running_loop_in_that_loop() -> None:
+    transport, made = owned_transport(Recorder(httpx.Response(200, json={})))
+    with loop_in_thread() as in_app_loop:
+        in_app_loop(transport.request("GET", URL))
+
+        async def elsewhere() -> None:
+            await transport.request("GET", URL)
+            await transport.aclose()
+            assert made[1].is_closed  # this loop's: closed before aclose() returned
+
+        asyncio.run(elsewhere())
+        in_app_loop(settle())
+        assert made[0].is_closed
+        with pytest.raises(errors.UnsendableRequestError):
+            in_app_loop(transport.request("GET", URL))  # no request leaves after aclose()
+
+
+def test_loops_in_several_threads_at_once_each_get_their_own_client_and_bound() -> None:
+    """Two threads' loops send at the same moment (a threaded web server's async views):
+    each loop's requests go through a client of its own, at most ``max_concurrency`` at once."""
+    names = ("first", "second")
+    arrived = {name: threading.Event() for name in names}
+    in_flight = dict.fromkeys(names, 0)
+    peak = dict.fromkeys(names, 0)
+    loops_of_client: list[set[str]] = []
+
+    def new_client() -> httpx.AsyncClient:
+        index = len(loops_of_client)
+        loops_of_client.append(set())
+
+        async def answer(request: httpx.Request) -> httpx.Response:
+            name = threading.current_thread().name
+            loops_of_client[index].add(name)
+            in_flight[name] += 1
+            peak[name] = max(peak[name], in_flight[name])
+            arrived[name].set()
+            other = next(other for other in names if other != name)
+            await asyncio.to_thread(arrived[other].wait, 30)  # both loops have a request out
+            await asyncio.sleep(0)
+            in_flight[name] -= 1
+            return httpx.Response(200, json={})
+
+        return httpx.AsyncClient(transport=SocketLikeMock(answer))
+
+    transport = Transport(provider="test", auth=None, error_parser=generic_errors, max_concurrency=2)
+    transport._new_client, transport._client = new_client, new_client()
+
+    finished: list[str] = []
+
+    def requests() -> None:
+        async def main() -> None:
+            await asyncio.gather(*(transport.request("GET", URL) for _ in range(6)))
+            await asyncio.gather(*(transport.request("GET", URL) for _ in range(6)))
+
+        asyncio.run(main())
+        finished.append(threading.current_thread().name)
+
+    threads = [threading.Thread(target=requests, name=name) for name in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(finished) == sorted(names)  # every request of both loops succeeded
+    assert sorted(map(sorted, loops_of_client)) == [["first"], ["second"]]
+    assert peak == {"first": 2, "second": 2}
 
 
 def test_a_client_still_in_use_in_another_running_loop_is_not_closed() -> None:
@@ -648,6 +757,39 @@ def test_a_client_still_in_use_in_another_running_loop_is_not_closed() -> None:
 
     asyncio.run(main())
     assert all(client.is_closed for client in made)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: SensGateway(access_key="a", secret_key="s", service_id="svc"),
+        lambda: NhnGateway(app_key="k", secret_key="s"),
+    ],
+)
+def test_a_gateway_dropped_unclosed_closes_its_client_in_its_loop(make: Callable[[], Any]) -> None:
+    """Reference counting alone frees a dropped gateway (no cycle waiting for the garbage
+    collector), so its client's closer closes the client in its loop at once."""
+    made: list[httpx.AsyncClient] = []
+
+    def new_client() -> httpx.AsyncClient:
+        made.append(httpx.AsyncClient(transport=SocketLikeMock(Recorder(httpx.Response(200, json={})))))
+        return made[-1]
+
+    async def main() -> None:
+        gateway = make()
+        gateway._transport._new_client, gateway._transport._client = new_client, new_client()
+        await gateway._transport.request("GET", URL)
+        dropped = weakref.ref(gateway._transport)
+        del gateway
+        assert dropped() is None
+        await settle()
+        assert made[0].is_closed
+
+    gc.disable()  # the garbage collector would hide a cycle
+    try:
+        asyncio.run(main())
+    finally:
+        gc.enable()
 
 
 def test_closing_a_transport_while_its_loop_shuts_down_is_quiet() -> None:

@@ -1,7 +1,7 @@
 """The one place that talks to httpx: the shared client, timeouts, retries, limits, logging.
 
 A :class:`Transport` wraps an ``httpx.AsyncClient`` that it either borrows from the caller
-(and never closes) or owns (and closes on :meth:`Transport.aclose`). It sends a request with
+(and never closes) or owns (one per event loop, closed on :meth:`Transport.aclose`). It sends a request with
 its provider's ``httpx.Auth``, bounds the number of requests in flight, retries what the
 :class:`RetryPolicy` allows and turns every failure into a typed :mod:`krsms.errors`
 exception. Provider clients above it never import httpx.
@@ -15,9 +15,11 @@ import json as jsonlib
 import logging
 import random
 import re
+import threading
 import time
+import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
-from contextlib import aclosing, asynccontextmanager, contextmanager
+from contextlib import aclosing, asynccontextmanager, contextmanager, suppress
 from contextvars import ContextVar
 from datetime import timezone
 from functools import partial
@@ -256,7 +258,10 @@ class Response:
 
 
 ErrorParser = Callable[[Response], errors.ProviderError]
-"""Builds the typed error for a non-2xx answer; each provider knows its error bodies."""
+"""Builds the typed error for a non-2xx answer; each provider knows its error bodies.
+
+Not a bound method of the transport's owner: the transport would hold its owner, and an
+owner dropped without ``aclose()`` would wait for the garbage collector to close its client."""
 
 
 class Redactor:
@@ -316,6 +321,44 @@ async def _close_with_loop(client: httpx.AsyncClient) -> AsyncGenerator[None, No
         yield
     finally:
         await client.aclose()
+
+
+_closing: set[asyncio.Task[None]] = set()
+"""Closes started by :func:`_close_soon`, kept until done: a loop holds its tasks weakly."""
+
+
+def _close_soon(closer: AsyncGeneratorType[None, None]) -> None:
+    """Start closing ``closer``'s client; called in the event loop the closer belongs to."""
+    task = asyncio.get_running_loop().create_task(_close_unless_closing(closer))
+    _closing.add(task)
+    task.add_done_callback(_closing.discard)
+
+
+async def _close_unless_closing(closer: AsyncGeneratorType[None, None]) -> None:
+    # The loop may be closing it at this very moment (shutting down, with this aclose() in
+    # another async generator's finally): then it is done already.
+    if not closer.ag_running:
+        await closer.aclose()
+
+
+class _LoopState:
+    """What a transport keeps for one event loop: its concurrency bound and its client.
+
+    A semaphore, not a CapacityLimiter: a task reading a download may make a request too.
+    It and an owned client's pooled connections belong to the loop that made them.
+    """
+
+    __slots__ = ("building", "client", "closer", "limiter")
+
+    def __init__(self, max_concurrency: int, client: httpx.AsyncClient | None):
+        self.limiter = anyio.Semaphore(max_concurrency)
+        self.client = client
+        """The borrowed client; an owned one once made for this loop; None before that, or
+        when the transport was closed first."""
+        self.closer: AsyncGeneratorType[None, None] | None = None
+        """What closes the owned client when this loop shuts down (see :func:`_close_with_loop`)."""
+        self.building = asyncio.Lock()
+        """Held while the owned client is made: the loop's other first requests wait for it."""
 
 
 def path_segment(value: str, *, field: str) -> str:
@@ -448,13 +491,14 @@ async def _replay(content: bytes) -> AsyncIterator[bytes]:
 
 
 class Transport:
-    """Sends a provider's requests through one ``httpx.AsyncClient``.
+    """Sends a provider's requests through an ``httpx.AsyncClient``.
 
     ``http_client`` is borrowed and never closed; without one the transport creates a client
-    with ``timeouts`` and ``limits`` and closes it in :meth:`aclose`. ``max_concurrency``
-    bounds the requests in flight (never above the owned pool's ``max_connections``, so
-    requests wait for a slot instead of timing out in the pool). ``headers`` go with every
-    request (a provider's documented ``Content-Type``), on top of the client's own.
+    with ``timeouts`` and ``limits`` for each event loop it is used from, and closes them in
+    :meth:`aclose`. ``max_concurrency`` bounds the requests in flight in each event loop
+    (never above the owned pool's ``max_connections``, so requests wait for a slot instead
+    of timing out in the pool). ``headers`` go with every request (a provider's documented
+    ``Content-Type``), on top of the client's own.
 
     ``base_url`` starts every request's URL, and the ``url`` a request is given is the rest
     of it (the whole URL when there is none). A URL that holds a secret (NHN's appKey path)
@@ -505,7 +549,8 @@ class Transport:
                 ),
                 headers={"User-Agent": USER_AGENT},
             )
-            self._client = self._new_client()
+            # Made now, so that the first loop does not wait for the TLS bundle to load.
+            self._client: httpx.AsyncClient | None = self._new_client()
             max_concurrency = min(max_concurrency, limits.max_connections)
             self._request_timeout: httpx.Timeout | None = None
         else:
@@ -514,17 +559,16 @@ class Transport:
             self._request_timeout = timeouts.to_httpx() if timeouts else None
         self._owns_client = http_client is None
         self.max_concurrency = max_concurrency
-        """Requests in flight at once, at most (no more than an owned client's
-        ``max_connections``)."""
+        """Requests in flight at once in each event loop, at most (no more than an owned
+        client's ``max_connections``)."""
         self._closed = False
         """Set by :meth:`aclose` on an owned client: no send leaves after it, from any loop."""
-        self._loop: asyncio.AbstractEventLoop | None = None
-        """The event loop the owned client's connections and the semaphore belong to."""
-        self._closers: dict[int, AsyncGeneratorType[None, None]] = {}
-        """For each owned client still open (by ``id``), what closes it when its event loop
-        shuts down (see :func:`_close_with_loop`); kept while this transport lives, so a
-        client still in use in another loop is never closed under its requests."""
-        self._limiter = anyio.Semaphore(max_concurrency)
+        self._states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = weakref.WeakKeyDictionary()
+        """Each event loop's client and concurrency bound (see :meth:`_slot`)."""
+        self._states_lock = threading.Lock()
+        """Guards ``_states``, ``_client`` and ``_closed`` against loops in other threads."""
+        self._last: tuple[asyncio.AbstractEventLoop, _LoopState] | None = None
+        """The loop that last found its state, with it: the fast path of :meth:`_slot`."""
         self._rng = random.Random()
 
     @property
@@ -532,35 +576,52 @@ class Transport:
         """True when :meth:`aclose` closes the underlying client."""
         return self._owns_client
 
-    async def _slot(self) -> anyio.Semaphore:
-        """The concurrency bound, for the running event loop.
+    async def _slot(self) -> _LoopState:
+        """The running event loop's concurrency bound and client.
 
-        A semaphore, not a CapacityLimiter: a task reading a download may make a request too.
-        It and an owned client's pooled connections belong to the loop that made them, so a
-        transport used from a new loop (``asyncio.run`` again, a test's own loop) gets new
-        ones, the client made in a worker thread (it loads the TLS bundle); the old client's
-        connections went with their loop. A borrowed client is the caller's to keep on one loop.
+        Each loop gets its own: a client's pooled connections and a semaphore belong to the
+        loop that made them, so one transport serves successive loops (``asyncio.run`` again,
+        a test's own loop) and loops running at once in several threads. A loop that comes
+        back finds its client again. A borrowed client serves every loop (the caller's to keep
+        on one); an owned one is made for each loop, the first when the transport is made, the
+        next ones in a worker thread (each loads the TLS bundle).
         """
         loop = asyncio.get_running_loop()
-        if self._loop is not loop:
-            if self._loop is not None and self._new_client is not None and not self._closed:
-                client = await anyio.to_thread.run_sync(self._new_client)
-                if self._loop is loop:  # another request of this loop made one meanwhile
-                    await client.aclose()
-                    return self._limiter
-                self._client = client
-            if self._loop is not None:
-                self._limiter = anyio.Semaphore(self.max_concurrency)
-            self._loop = loop
-            if self._owns_client and not self._closed:
-                await self._close_with_its_loop(self._client)
-        return self._limiter
+        last = self._last  # one read: another thread may replace it
+        if last is not None and last[0] is loop:
+            return last[1]
+        with self._states_lock:
+            state = self._states.get(loop)
+            if state is None:
+                # A closed loop's client was closed as it shut down, or never can be now.
+                for ended in [known for known in self._states if known.is_closed()]:
+                    del self._states[ended]
+                state = self._states[loop] = _LoopState(
+                    self.max_concurrency, None if self._owns_client else self._client
+                )
+        if state.client is None and self._new_client is not None and not self._closed:
+            await self._open_client(state, self._new_client)
+        if state.client is not None:
+            self._last = (loop, state)
+        return state
 
-    async def _close_with_its_loop(self, client: httpx.AsyncClient) -> None:
-        """Start ``client``'s closer in the running loop; forget those that already ran."""
-        self._closers = {key: closer for key, closer in self._closers.items() if closer.ag_frame is not None}
-        closer = self._closers[id(client)] = cast("AsyncGeneratorType[None, None]", _close_with_loop(client))
-        await anext(closer)
+    async def _open_client(self, state: _LoopState, new_client: Callable[[], httpx.AsyncClient]) -> None:
+        """Give the running loop's ``state`` an owned client and start its closer, once."""
+        async with state.building:
+            if state.client is not None or self._closed:
+                return
+            with self._states_lock:
+                client, self._client = self._client, None  # the first loop takes the one made already
+            if client is None:
+                client = await anyio.to_thread.run_sync(new_client)
+            closer = cast("AsyncGeneratorType[None, None]", _close_with_loop(client))
+            await anext(closer)
+            with self._states_lock:
+                closed = self._closed
+                if not closed:
+                    state.client, state.closer = client, closer
+            if closed:  # aclose() ran meanwhile
+                await closer.aclose()
 
     async def request(
         self,
@@ -650,13 +711,15 @@ class Transport:
         self, method: str, url: str, *, params: Mapping[str, Any] | None, json: Any, attempt: int, watch: SendWatch
     ) -> Response:
         error: errors.TransportError | None = None
-        async with await self._slot():
-            if self._closed or self._client.is_closed:
+        state = await self._slot()
+        async with state.limiter:
+            client = state.client
+            if self._closed or client is None or client.is_closed:
                 raise errors.UnsendableRequestError(f"{method} {self._shown(url)}: the HTTP client is closed")
             # Built before it counts as sent, and held as a coroutine only: a request in a local
             # would show its URL, appKey included, in the frame locals error trackers record.
-            sending = self._client.send(
-                self._build(method, url, params=params, json=json),
+            sending = client.send(
+                self._build(client, method, url, params=params, json=json),
                 # Never: httpx would replay a send at another host with the keys' headers.
                 follow_redirects=False,
                 auth=self._auth or httpx.USE_CLIENT_DEFAULT,
@@ -669,7 +732,7 @@ class Transport:
             except httpx.HTTPError as exc:
                 error = self._transport_error(exc, method, url)
             except RuntimeError:
-                if not self._client.is_closed:
+                if not client.is_closed:
                     raise  # not the network's doing: a bug, or a borrowed client on another loop
                 error = errors.UnsendableRequestError(f"{method} {self._shown(url)}: the HTTP client was closed")
         if error is not None:
@@ -692,11 +755,14 @@ class Transport:
             redact=self.redact,
         )
 
-    def _build(self, method: str, url: str, *, params: Mapping[str, Any] | None, json: Any = None) -> httpx.Request:
-        """The httpx request for ``url``; UnsendableRequestError when httpx cannot build it
-        (a URL it cannot parse, a body JSON cannot carry such as ``nan``): it never left."""
+    def _build(
+        self, client: httpx.AsyncClient, method: str, url: str, *, params: Mapping[str, Any] | None, json: Any = None
+    ) -> httpx.Request:
+        """The httpx request for ``url``, built by ``client``; UnsendableRequestError when httpx
+        cannot build it (a URL it cannot parse, a body JSON cannot carry such as ``nan``): it
+        never left."""
         try:
-            return self._client.build_request(
+            return client.build_request(
                 method,
                 self._base_url + url,
                 params=params,
@@ -750,12 +816,14 @@ class Transport:
         it raises the typed error. Not retried: a download is idempotent, but a half-consumed
         stream cannot be resumed transparently; call again instead.
         """
-        async with await self._slot():
-            if self._closed or self._client.is_closed:
+        state = await self._slot()
+        async with state.limiter:
+            client = state.client
+            if self._closed or client is None or client.is_closed:
                 raise errors.UnsendableRequestError(f"{method} {self._shown(url)}: the HTTP client is closed")
             try:
-                response = await self._client.send(
-                    self._build(method, url, params=params),
+                response = await client.send(
+                    self._build(client, method, url, params=params),
                     stream=True,
                     follow_redirects=False,
                     auth=self._auth or httpx.USE_CLIENT_DEFAULT,
@@ -795,17 +863,33 @@ class Transport:
         raise error
 
     async def aclose(self) -> None:
-        """Close the client if this transport created it; a borrowed client stays open."""
-        if self._owns_client:
+        """Close every client this transport created; a borrowed client stays open.
+
+        No request leaves after it, from any loop. The running loop's client is closed before
+        this returns; another loop's still open is closed in that loop (its connections belong
+        to it) as soon as it runs again, without waiting for it here. A closed loop's client
+        was closed as that loop shut down.
+        """
+        if not self._owns_client:
+            return
+        running = asyncio.get_running_loop()
+        with self._states_lock:
             self._closed = True
-            if self._loop in (None, asyncio.get_running_loop()):
-                await self._client.aclose()
-                closer = self._closers.pop(id(self._client), None)
-                # The loop may be closing it at this very moment (shutting down, with this
-                # aclose() in another async generator's finally): then it is done already.
-                if closer is not None and not closer.ag_running:
-                    await closer.aclose()
-            # else its connections belong to an earlier event loop, closed when it shut down
+            unused = self._client
+            states = list(self._states.items())
+            self._states.clear()
+            self._last = None
+        if unused is not None:
+            await unused.aclose()  # never used by a loop: it holds no connection
+        for loop, state in states:
+            if state.client is None or state.closer is None:
+                continue
+            if loop is running:
+                await state.client.aclose()
+                await _close_unless_closing(state.closer)
+            elif not loop.is_closed():
+                with suppress(RuntimeError):  # closed meanwhile: its shutdown closed the client
+                    loop.call_soon_threadsafe(_close_soon, state.closer)
 
     def __repr__(self) -> str:
         # getattr: a debugger or a traceback's locals may show one whose constructor failed.

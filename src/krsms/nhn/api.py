@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -19,7 +20,7 @@ from krsms import convert, errors
 from krsms.nhn.auth import NhnAuth, app_key_path, nhn_redactor
 from krsms.nhn.converter import converter
 from krsms.nhn.errors import error_class_for_code, error_class_for_http_status
-from krsms.transport import Response, RetryPolicy, Timeouts, Transport, check_base_url, check_credential
+from krsms.transport import Redactor, Response, RetryPolicy, Timeouts, Transport, check_base_url, check_credential
 
 PROVIDER = "nhn"
 """The ``provider`` name of the errors this layer raises."""
@@ -77,7 +78,9 @@ class NhnApi:
         self.transport = Transport(
             provider=PROVIDER,
             auth=NhnAuth(secret_key) if secret_key else None,
-            error_parser=self._http_error,
+            # Not a bound method: the transport holding one of its owner would make a reference
+            # cycle, and an owner dropped unclosed would wait for the garbage collector.
+            error_parser=partial(NhnApi._http_error, self.redact),
             http_client=http_client,
             timeout=timeout,
             retry=retry,
@@ -222,34 +225,34 @@ class NhnApi:
                 status_code=response.status_code,
             )
         raise error_class_for_code(code)(
-            self._result_message(header),
+            _result_message(header, self.redact),
             provider=PROVIDER,
             status_code=response.status_code,
             code=self.redact(str(code)),
         )
-
-    def _result_message(self, header: Mapping[str, Any]) -> str:
-        return self.redact(str(header.get("resultMessage") or "request failed"))
 
     def _result_of(self, header: Mapping[str, Any]) -> str:
         """``resultCode`` and ``resultMessage`` as a malformed envelope's message quotes them."""
         code, message = header.get("resultCode"), header.get("resultMessage")
         return self.redact(f" (resultCode {code!r}, resultMessage {message!r})")[:200]
 
-    def _http_error(self, response: Response) -> errors.ProviderError:
+    @staticmethod
+    def _http_error(redact: Redactor, response: Response) -> errors.ProviderError:
+        """The typed error of a non-2xx answer (static: the transport holds it, and a bound
+        method would tie the transport and this object in a reference cycle)."""
         payload = response.json_or_none(provider=PROVIDER)
         header = _field(payload, "header")
         code = _result_code(header) if isinstance(header, dict) else None
         status_class = error_class_for_http_status(response.status_code)
         if not isinstance(header, dict) or not code:
-            return response.status_error(self.redact(response.excerpt()), provider=PROVIDER, error_class=status_class)
+            return response.status_error(redact(response.excerpt()), provider=PROVIDER, error_class=status_class)
         # A 429 was refused before processing and a 5xx may have been processed, whatever the
         # code says: the status keeps its class (and Retry-After), the envelope gives the rest.
         keeps_status = issubclass(status_class, (errors.RateLimitedError, errors.ServerError))
         return response.status_error(
-            self._result_message(header),
+            _result_message(header, redact),
             provider=PROVIDER,
-            code=self.redact(str(code)),
+            code=redact(str(code)),
             error_class=status_class if keeps_status else error_class_for_code(code),
         )
 
@@ -267,6 +270,10 @@ class NhnApi:
 def _paging_adds_up(page: Page[Any], received: int) -> bool:
     """Whether ``page``'s numbers can tell if more pages follow, ``received`` items in."""
     return page.page_num >= 1 and page.page_size >= 1 and page.total_count >= received
+
+
+def _result_message(header: Mapping[str, Any], redact: Redactor) -> str:
+    return redact(str(header.get("resultMessage") or "request failed"))
 
 
 def _result_code(header: Mapping[str, Any]) -> int | None:

@@ -12,6 +12,7 @@ import base64
 import time
 from collections.abc import AsyncIterator, Coroutine, Iterable, Mapping
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -43,6 +44,7 @@ from krsms.sens.models import (
 )
 from krsms.text import normalize_number
 from krsms.transport import (
+    Redactor,
     Response,
     RetryPolicy,
     Timeouts,
@@ -109,7 +111,7 @@ class SensClient(AsyncClosing):
         self.transport = Transport(
             provider=PROVIDER,
             auth=self.auth,
-            error_parser=self._error,
+            error_parser=partial(_error, self.redact, self.auth),
             http_client=http_client,
             timeout=timeout,
             retry=retry,
@@ -308,9 +310,6 @@ class SensClient(AsyncClosing):
             for start in range(0, len(entries), MAX_UNSUBSCRIBES_PER_CALL)
         ]
 
-    def _error(self, response: Response) -> errors.ProviderError:
-        return error_from_response(response, redact=self.redact, local_time=time.time() + self.auth.offset_seconds)
-
     async def aclose(self) -> None:
         """Close the HTTP client if this client created it."""
         await self.transport.aclose()
@@ -318,6 +317,12 @@ class SensClient(AsyncClosing):
     def __repr__(self) -> str:
         # getattr: a debugger or a traceback's locals may show one whose constructor failed.
         return f"SensClient(service_id={getattr(self, 'service_id', None)!r}, url={getattr(self, '_prefix', None)!r})"
+
+
+def _error(redact: Redactor, auth: SensAuth, response: Response) -> errors.ProviderError:
+    # Not a method: a transport holding its client's method would make a reference cycle,
+    # and a client dropped unclosed would wait for the garbage collector to close its sockets.
+    return error_from_response(response, redact=redact, local_time=time.time() + auth.offset_seconds)
 
 
 def check_message_query(query: MessageQuery) -> None:
