@@ -636,7 +636,10 @@ class Transport:
         raises a typed error.
 
         ``idempotent`` defaults to True for GET, PUT and DELETE; a POST is a send unless
-        said otherwise.
+        said otherwise. A send reports to the :class:`SendWatch` of the current task (set by
+        :func:`watching_sends`, as a bulk send does for each batch): whether an attempt may
+        have arrived, how many left; and it obeys it: ``pace`` is awaited before each retry,
+        and once ``stopping`` is set no retry leaves.
         """
         if idempotent is None:
             idempotent = method in ("GET", "HEAD", "PUT", "DELETE")
