@@ -4,13 +4,15 @@ Models are attrs classes in snake_case; each provider builds one converter with
 :func:`make_converter`, which renames every field to the provider's camelCase (``from_`` ->
 ``from``), leaves out ``None`` fields that default to ``None`` on the way out, and refuses a
 null in a text field that is not optional (cattrs alone would make it the text ``"None"``). Provider
-packages register their own hooks (dates, ``Y/N`` flags, enums) on top, once.
+packages register their own hooks (dates, ``Y/N`` flags, enums) on top, once. Both providers
+keep time in Asia/Seoul: :data:`SEOUL` is that zone for the SDK, its CLI and its emulator.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import attrs
 import cattrs
@@ -19,6 +21,9 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from krsms.errors import MalformedResponseError
 
 T = TypeVar("T")
+
+SEOUL = ZoneInfo("Asia/Seoul")
+"""Asia/Seoul, the zone of both providers: naive times in their answers are read in it."""
 
 
 def camel_case(name: str) -> str:

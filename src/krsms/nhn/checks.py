@@ -14,8 +14,9 @@ from typing import Any, Protocol
 
 import attrs
 
+from krsms.convert import SEOUL
 from krsms.errors import ValidationError
-from krsms.nhn.converter import SEOUL, format_seconds
+from krsms.nhn.converter import format_seconds
 
 
 class LookUp(Protocol):

@@ -14,13 +14,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, NewType
-from zoneinfo import ZoneInfo
 
 import attrs
 
-from krsms.convert import make_converter
-
-SEOUL = ZoneInfo("Asia/Seoul")
+from krsms.convert import SEOUL, make_converter
 
 MinuteTime = NewType("MinuteTime", datetime)
 """A moment NHN takes to the minute (``yyyy-MM-dd HH:mm``): reservation ``requestDate``."""

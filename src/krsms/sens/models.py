@@ -21,12 +21,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from krsms.convert import make_converter
+from krsms.convert import SEOUL, make_converter
 from krsms.errors import ValidationError
 from krsms.images import check_jpeg
 
-SEOUL = ZoneInfo("Asia/Seoul")
-"""Asia/Seoul, SENS's own zone: naive times in answers are read in it."""
 DEFAULT_TIME_ZONE = "Asia/Seoul"
 """The ``reserveTimeZone`` SENS assumes when a request gives none."""
 MAX_IMAGE_NAME_CHARS = 40
