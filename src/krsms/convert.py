@@ -11,6 +11,7 @@ keep time in Asia/Seoul: :data:`SEOUL` is that zone for the SDK, its CLI and its
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,17 @@ T = TypeVar("T")
 
 SEOUL = ZoneInfo("Asia/Seoul")
 """Asia/Seoul, the zone of both providers: naive times in their answers are read in it."""
+
+
+def in_seoul(moment: datetime) -> datetime:
+    """``moment`` as Seoul wall-clock time; a naive value is taken as Seoul time already."""
+    return moment.astimezone(SEOUL) if moment.tzinfo else moment
+
+
+def format_seoul_seconds(moment: datetime) -> str:
+    """``yyyy-MM-dd HH:mm:ss`` in Asia/Seoul (naive values are taken as Seoul time), as both
+    providers write a moment to the second."""
+    return in_seoul(moment).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def camel_case(name: str) -> str:

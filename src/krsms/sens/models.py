@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from krsms.convert import SEOUL, make_converter
+from krsms.convert import SEOUL, format_seoul_seconds, make_converter
 from krsms.errors import ValidationError
 from krsms.images import check_jpeg
 
@@ -369,8 +369,9 @@ class Unsubscribe:
 # -- the converter ------------------------------------------------------------------------
 
 
-def parse_datetime(value: Any) -> datetime:
-    """Any SENS date form as an aware datetime (naive forms are Asia/Seoul)."""
+def parse_sens_datetime(value: Any) -> datetime:
+    """Any SENS date form as an aware datetime (naive forms are Asia/Seoul); ValueError for
+    anything else, None and ``""`` included (SENS never answers an empty date)."""
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str) and value:
@@ -378,11 +379,6 @@ def parse_datetime(value: Any) -> datetime:
     else:
         raise ValueError(f"not a SENS date: {value!r}")
     return moment if moment.tzinfo else moment.replace(tzinfo=SEOUL)
-
-
-def format_seconds(value: datetime) -> str:
-    """``yyyy-MM-dd HH:mm:ss`` in Asia/Seoul (naive values are taken as Seoul time)."""
-    return (value.astimezone(SEOUL) if value.tzinfo else value).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def time_zone(name: str, *, field: str) -> ZoneInfo:
@@ -403,8 +399,8 @@ def format_reserve_time(moment: datetime, zone_name: str | None) -> str:
 
 converter = make_converter()
 """The cattrs converter of every model here: camelCase names, SENS's date forms."""
-converter.register_structure_hook(datetime, lambda value, _: parse_datetime(value))
-converter.register_unstructure_hook(datetime, format_seconds)
+converter.register_structure_hook(datetime, lambda value, _: parse_sens_datetime(value))
+converter.register_unstructure_hook(datetime, format_seoul_seconds)
 
 
 def _reserve_time_in_its_zone(unstructure: Any) -> Any:
