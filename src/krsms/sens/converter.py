@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from krsms.convert import SEOUL, format_seoul_seconds, make_converter
-from krsms.sens.models import DEFAULT_TIME_ZONE, MessageDetail, MessagePage, Reservation, SendRequest, time_zone
+from krsms.sens.models import DEFAULT_TIME_ZONE, MessagePage, Reservation, SendRequest, time_zone
 
 
 def parse_sens_datetime(value: Any) -> datetime:
@@ -85,21 +85,6 @@ def _reservation_in_its_zone(structure: Any) -> Any:
 
 
 converter.register_structure_hook(Reservation, _reservation_in_its_zone(converter.get_structure_hook(Reservation)))
-
-
-def _null_files_as_empty(structure: Any) -> Any:
-    """S4 may answer ``"files": null`` for a message without images: the same as no ``files``."""
-
-    def hook(data: Any, cls: type[MessageDetail]) -> MessageDetail:
-        if isinstance(data, Mapping) and data.get("files", ()) is None:
-            data = {key: value for key, value in data.items() if key != "files"}
-        detail: MessageDetail = structure(data, cls)
-        return detail
-
-    return hook
-
-
-converter.register_structure_hook(MessageDetail, _null_files_as_empty(converter.get_structure_hook(MessageDetail)))
 
 
 # Per model: one answer's shape, not a naming convention. Only S3 (the older document) gives a

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
+from krsms.convert import NULL_MEANS_DEFAULT
 from krsms.errors import ValidationError
 from krsms.images import check_jpeg
 
@@ -288,7 +289,7 @@ class MessageDetail:
     """When delivery completed."""
     telco_code: str | None = None
     """The mobile carrier's code."""
-    files: tuple[AttachedFile, ...] = ()
+    files: tuple[AttachedFile, ...] = attrs.field(default=(), metadata=NULL_MEANS_DEFAULT)
     """MMS only; an absent or null ``files`` is empty."""
 
 
