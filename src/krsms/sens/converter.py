@@ -28,7 +28,7 @@ from krsms.sens.models import DEFAULT_TIME_ZONE, MessagePage, Reservation, SendR
 
 def parse_sens_datetime(value: Any) -> datetime:
     """Any SENS date form as an aware datetime (naive forms are Asia/Seoul); ValueError for
-    anything else, None and ``""`` included (SENS never answers an empty date)."""
+    anything else, None and ``""`` included (an optional field's null never reaches it)."""
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str) and value:
