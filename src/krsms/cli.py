@@ -337,9 +337,9 @@ def send(
 
     from krsms.commands.send import SendOptions, run_send
     from krsms.commands.stderr import print_note
+    from krsms.convert import SEOUL
     from krsms.errors import KrSmsError
     from krsms.gateway import Message
-    from krsms.sens.models import SEOUL
 
     credentials = _credentials(
         provider,

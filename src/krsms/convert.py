@@ -2,15 +2,19 @@
 
 Models are attrs classes in snake_case; each provider builds one converter with
 :func:`make_converter`, which renames every field to the provider's camelCase (``from_`` ->
-``from``), leaves out ``None`` fields that default to ``None`` on the way out, and refuses a
-null in a text field that is not optional (cattrs alone would make it the text ``"None"``). Provider
-packages register their own hooks (dates, ``Y/N`` flags, enums) on top, once.
+``from``), leaves out ``None`` fields that default to ``None`` on the way out, reads a null for
+a field marked :data:`NULL_MEANS_DEFAULT` as that field's default, and refuses a null in a
+text field that is not optional (cattrs alone would make it the text ``"None"``). Provider
+packages register their own hooks (dates, ``Y/N`` flags, enums) on top, once. Both providers
+keep time in Asia/Seoul: :data:`SEOUL` is that zone for the SDK, its CLI and its emulator.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import attrs
 import cattrs
@@ -19,6 +23,20 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from krsms.errors import MalformedResponseError
 
 T = TypeVar("T")
+
+SEOUL = ZoneInfo("Asia/Seoul")
+"""Asia/Seoul, the zone of both providers: naive times in their answers are read in it."""
+
+
+def in_seoul(moment: datetime) -> datetime:
+    """``moment`` as Seoul wall-clock time; a naive value is taken as Seoul time already."""
+    return moment.astimezone(SEOUL) if moment.tzinfo else moment
+
+
+def format_seoul_seconds(moment: datetime) -> str:
+    """``yyyy-MM-dd HH:mm:ss`` in Asia/Seoul (naive values are taken as Seoul time), as both
+    providers write a moment to the second."""
+    return in_seoul(moment).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def camel_case(name: str) -> str:
@@ -49,7 +67,7 @@ def make_converter(
             field.name: override(rename=rename(field.name), struct_hook=extra(field).get("struct_hook"))
             for field in attrs.fields(cls)
         }
-        return make_dict_structure_fn(cls, converter, **renames)
+        return _null_as_default(cls, make_dict_structure_fn(cls, converter, **renames), rename)
 
     def unstructure_factory(cls: type[Any]) -> Any:
         renames: dict[str, Any] = {
@@ -66,6 +84,34 @@ def make_converter(
     converter.register_unstructure_hook_factory(attrs.has, unstructure_factory)
     converter.register_structure_hook(str, structure_text)
     return converter
+
+
+_NULL_MEANS_DEFAULT_KEY = "krsms.null_means_default"
+NULL_MEANS_DEFAULT: Mapping[str, bool] = {_NULL_MEANS_DEFAULT_KEY: True}
+"""``attrs.field(default=..., metadata=NULL_MEANS_DEFAULT)``: a null read for this field is its
+default, as a left-out field is. For a field a provider answers null when it has nothing
+(SENS S4's ``"files": null``)."""
+
+
+def _null_as_default(cls: type[Any], structure: Callable[[Any, Any], Any], rename: Callable[[str], str]) -> Any:
+    """``structure`` reading nulls of ``cls``'s :data:`NULL_MEANS_DEFAULT` fields as left out;
+    ``structure`` itself for a class without such a field."""
+    # Marked per field, not read into every default: elsewhere a null must still refuse the
+    # answer. A null ``messages`` in an S3 page read as "none" would tell reconciliation that
+    # SENS holds no request (NOT_SENT, resent on request) where a malformed answer leaves the
+    # batch UNKNOWN.
+    nullable = frozenset(
+        rename(field.name) for field in attrs.fields(cls) if field.metadata.get(_NULL_MEANS_DEFAULT_KEY)
+    )
+    if not nullable:
+        return structure
+
+    def structure_with_defaults(data: Any, target: Any) -> Any:
+        if isinstance(data, Mapping):
+            data = {key: value for key, value in data.items() if value is not None or key not in nullable}
+        return structure(data, target)
+
+    return structure_with_defaults
 
 
 def structure_text(value: Any, _: Any = None) -> str:

@@ -11,8 +11,8 @@ import pytest
 from sens_signing import SERVICE
 from starlette.applications import Starlette
 
+from krsms.convert import SEOUL
 from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, Faults, create_app
-from krsms.emulator.clock import SEOUL
 
 NHN = f"/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}"
 SENS_SMS = {"type": "SMS", "from": "0212345678", "content": "안녕", "messages": [{"to": "01012345678"}]}

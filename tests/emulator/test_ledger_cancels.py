@@ -8,8 +8,8 @@ import httpx
 from sens_signing import SERVICE
 from starlette.applications import Starlette
 
+from krsms.convert import SEOUL
 from krsms.emulator import DEMO_NHN_APP_KEY
-from krsms.emulator.clock import SEOUL
 
 NHN = f"/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}"
 TOMORROW = (datetime.now(SEOUL) + timedelta(days=1)).strftime("%Y-%m-%d %H:%M")

@@ -12,6 +12,7 @@ import pytest
 from sens_signing import SERVICE, DocumentSigner, signature
 from starlette.applications import Starlette
 
+from krsms.convert import SEOUL
 from krsms.emulator import (
     DEMO_NHN_APP_KEY,
     DEMO_SENS_ACCESS_KEY,
@@ -19,7 +20,6 @@ from krsms.emulator import (
     EmulatorConfig,
     create_app,
 )
-from krsms.emulator.clock import SEOUL
 
 NHN = f"/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}"
 DEEP = b"[" * 100_000

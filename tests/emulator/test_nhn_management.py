@@ -14,8 +14,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from krsms.convert import SEOUL
 from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, create_app
-from krsms.emulator.clock import SEOUL
 
 BASE = f"/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}"
 

@@ -11,7 +11,7 @@ import pytest
 from sens_signing import SERVICE, DocumentSigner
 from starlette.applications import Starlette
 
-from krsms.emulator.clock import SEOUL
+from krsms.convert import SEOUL
 
 SENDER = "0212345678"
 

@@ -28,8 +28,9 @@ from krsms.emulator import (
 )
 from krsms.fanout import CANCELLED, NOT_RECEIVED, Batch
 from krsms.sens import SensGateway
+from krsms.sens.converter import converter
 from krsms.sens.errors import ServiceNotFoundError
-from krsms.sens.models import FileReference, MessageType, SendMessage, SendRequest, converter
+from krsms.sens.models import FileReference, MessageType, SendMessage, SendRequest
 from krsms.testing import numbers, sens_gateway_for
 from krsms.transport import NO_RETRIES, RetryPolicy, Timeouts
 from krsms.validation import RecipientResolver

@@ -13,7 +13,6 @@ import asyncio
 import io
 import time
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import attrs
 import httpx
@@ -21,6 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from krsms.convert import SEOUL
 from krsms.emulator import (
     DEMO_NHN_APP_KEY,
     DEMO_SENS_ACCESS_KEY,
@@ -35,7 +35,6 @@ from krsms.gateway import Message, Outcomes, Recipient, SendProgress, SendReport
 from krsms.nhn import NhnGateway
 from krsms.sens import SensGateway
 
-SEOUL = ZoneInfo("Asia/Seoul")
 SENDER = "15446859"
 REJECTED_NUMBER = "01099990001"
 """The emulator refuses this number (NHN answers its ``resultCode`` per recipient)."""

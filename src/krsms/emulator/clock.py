@@ -6,9 +6,8 @@ import time
 from datetime import datetime, timedelta
 from email.utils import formatdate
 from typing import Any
-from zoneinfo import ZoneInfo
 
-SEOUL = ZoneInfo("Asia/Seoul")
+from krsms.convert import SEOUL
 
 
 class Clock:

@@ -61,7 +61,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from krsms.emulator.clock import SEOUL, Clock
+from krsms.convert import SEOUL, format_seoul_seconds
+from krsms.emulator.clock import Clock
 from krsms.emulator.config import EmulatorConfig
 from krsms.emulator.inputs import is_digits, is_recipient_number, load_json, parse_moment, same_secret
 from krsms.emulator.ledger import Delivery, Ledger
@@ -144,11 +145,6 @@ def envelope(body: Any, *, code: int = 0, message: str = "SUCCESS", status: int 
         {"header": {"isSuccessful": code == 0, "resultCode": code, "resultMessage": message}, "body": body},
         status_code=status,
     )
-
-
-def format_seconds(moment: datetime) -> str:
-    """``yyyy-MM-dd HH:mm:ss``, as the sender number, tag and UID endpoints answer."""
-    return moment.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def random_id(length: int) -> str:
@@ -846,7 +842,7 @@ class NhnEmulator:
         """N32: registered sender numbers (all in use and unblocked), filtered by ``sendNo``,
         ``useYn`` and ``blockYn``."""
         query = request.query_params
-        now = format_seconds(self.clock.now())
+        now = format_seoul_seconds(self.clock.now())
         items = [
             {"appKey": None, "serviceId": SERVICE_ID, "sendNo": number, "useYn": "Y", "blockYn": "N",
              "blockReason": None, "createDate": now, "createUser": "emulator", "updateDate": now,

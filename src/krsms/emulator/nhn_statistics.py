@@ -20,7 +20,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from krsms.emulator.clock import SEOUL
+from krsms.convert import SEOUL
 from krsms.emulator.inputs import parse_moment
 from krsms.emulator.nhn import NhnEmulator, NhnRecipient, NhnRefusal
 

@@ -21,12 +21,12 @@ from typing import Any
 import attrs
 from starlette.requests import Request
 
+from krsms.convert import format_seoul_seconds
 from krsms.emulator.nhn import (
     MESSAGE_STATUS_NAMES,
     NhnEmulator,
     NhnRecipient,
     NhnRefusal,
-    format_seconds,
     format_time,
 )
 from krsms.emulator.nhn_checks import YES_NO, json_object
@@ -177,7 +177,7 @@ class NhnTagSends:
             "masterStatusCode": status,
             "tagSendStatus": status,
             "sendNo": tag_send.send_no,
-            "requestDate": format_seconds(records[0].request_date if records else tag_send.created),
+            "requestDate": format_seoul_seconds(records[0].request_date if records else tag_send.created),
             "tagExpression": tag_send.tag_expression,
             "title": tag_send.title,
             "body": tag_send.body,

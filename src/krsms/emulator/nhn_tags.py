@@ -20,8 +20,9 @@ from typing import Any
 import attrs
 from starlette.requests import Request
 
+from krsms.convert import format_seoul_seconds
 from krsms.emulator.inputs import is_digits
-from krsms.emulator.nhn import NhnEmulator, NhnRefusal, format_seconds, random_id
+from krsms.emulator.nhn import NhnEmulator, NhnRefusal, random_id
 from krsms.emulator.nhn_checks import is_phone_number, json_object
 
 MAX_OPERATORS = 3
@@ -137,8 +138,8 @@ class NhnTags:
         return {
             "tagId": tag.tag_id,
             "tagName": tag.name,
-            "createdDate": format_seconds(tag.created),
-            "updatedDate": format_seconds(tag.updated),
+            "createdDate": format_seoul_seconds(tag.created),
+            "updatedDate": format_seoul_seconds(tag.updated),
         }
 
     def _tag_name(self, body: dict[str, Any], tag_id: str | None) -> str:
@@ -194,7 +195,7 @@ class NhnTags:
             "uid": uid.uid,
             "tags": [self._tag_item(self.tags[tag_id]) for tag_id in uid.tag_ids],
             "contacts": [
-                {"contactType": "PHONE_NUMBER", "contact": number, "createdDate": format_seconds(moment)}
+                {"contactType": "PHONE_NUMBER", "contact": number, "createdDate": format_seoul_seconds(moment)}
                 for number, moment in uid.phone_numbers.items()
             ],
         }

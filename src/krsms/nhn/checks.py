@@ -14,8 +14,8 @@ from typing import Any, Protocol
 
 import attrs
 
+from krsms.convert import format_seoul_seconds, in_seoul
 from krsms.errors import ValidationError
-from krsms.nhn.converter import SEOUL, format_seconds
 
 
 class LookUp(Protocol):
@@ -35,7 +35,7 @@ time to the second."""
 
 def _as_sent(moment: datetime) -> datetime:
     """``moment`` as NHN reads the query: Seoul wall time to the second (naive is Seoul)."""
-    return (moment.astimezone(SEOUL) if moment.tzinfo else moment).replace(microsecond=0, tzinfo=None)
+    return in_seoul(moment).replace(microsecond=0, tzinfo=None)
 
 
 def check_order(names: tuple[str, str], start: datetime | None, end: datetime | None) -> None:
@@ -46,7 +46,7 @@ def check_order(names: tuple[str, str], start: datetime | None, end: datetime | 
             end_name,
             f"is before {start_name}",
             limit=f"not before {start_name}",
-            value=f"{format_seconds(start)} to {format_seconds(end)}",
+            value=f"{format_seoul_seconds(start)} to {format_seoul_seconds(end)}",
         )
 
 
@@ -69,7 +69,7 @@ def check_window(names: tuple[str, str], start: datetime | None, end: datetime |
             end_name,
             f"the window spans {span}; NHN allows one month ({MAX_LOOKUP_SPAN.days} days)",
             limit=f"{MAX_LOOKUP_SPAN.days} days",
-            value=f"{format_seconds(start)} to {format_seconds(end)}",
+            value=f"{format_seoul_seconds(start)} to {format_seoul_seconds(end)}",
         )
     return True
 

@@ -14,13 +14,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, NewType
-from zoneinfo import ZoneInfo
 
 import attrs
 
-from krsms.convert import make_converter
-
-SEOUL = ZoneInfo("Asia/Seoul")
+from krsms.convert import SEOUL, format_seoul_seconds, in_seoul, make_converter
 
 MinuteTime = NewType("MinuteTime", datetime)
 """A moment NHN takes to the minute (``yyyy-MM-dd HH:mm``): reservation ``requestDate``."""
@@ -28,7 +25,7 @@ MinuteTime = NewType("MinuteTime", datetime)
 _FORMATS = ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
 
 
-def parse_datetime(value: Any) -> datetime | None:
+def parse_nhn_datetime_or_none(value: Any) -> datetime | None:
     """An NHN date string as an aware Asia/Seoul datetime; ``""`` and None are None."""
     if value is None or value == "":
         return None
@@ -42,22 +39,13 @@ def parse_datetime(value: Any) -> datetime | None:
     raise ValueError(f"not an NHN date: {value!r}")
 
 
-def format_seconds(value: datetime) -> str:
-    """``yyyy-MM-dd HH:mm:ss`` in Asia/Seoul (naive values are taken as Seoul time)."""
-    return _in_seoul(value).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def format_minutes(value: datetime) -> str:
+def format_seoul_minutes(value: datetime) -> str:
     """``yyyy-MM-dd HH:mm`` in Asia/Seoul (naive values are taken as Seoul time)."""
-    return _in_seoul(value).strftime("%Y-%m-%d %H:%M")
-
-
-def _in_seoul(value: datetime) -> datetime:
-    return value.astimezone(SEOUL) if value.tzinfo else value
+    return in_seoul(value).strftime("%Y-%m-%d %H:%M")
 
 
 def _structure_datetime(value: Any, _: Any) -> datetime:
-    parsed = parse_datetime(value)
+    parsed = parse_nhn_datetime_or_none(value)
     if parsed is None:
         raise ValueError("missing date")
     return parsed
@@ -85,7 +73,7 @@ def _field_hooks(field: attrs.Attribute[Any]) -> dict[str, Any]:
 
 converter = make_converter(field_hooks=_field_hooks)
 converter.register_structure_hook(datetime, _structure_datetime)
-converter.register_structure_hook(datetime | None, lambda value, _: parse_datetime(value))
-converter.register_unstructure_hook(datetime, format_seconds)
+converter.register_structure_hook(datetime | None, lambda value, _: parse_nhn_datetime_or_none(value))
+converter.register_unstructure_hook(datetime, format_seoul_seconds)
 converter.register_structure_hook(MinuteTime, lambda value, _: MinuteTime(_structure_datetime(value, None)))
-converter.register_unstructure_hook(MinuteTime, format_minutes)
+converter.register_unstructure_hook(MinuteTime, format_seoul_minutes)

@@ -24,6 +24,7 @@ from krsms.closing import AsyncClosing
 from krsms.errors import ValidationError
 from krsms.images import check_jpeg
 from krsms.sens.auth import SensAuth, sens_redactor
+from krsms.sens.converter import converter
 from krsms.sens.errors import PROVIDER, error_from_response
 from krsms.sens.models import (
     MAX_IMAGE_NAME_CHARS,
@@ -40,7 +41,6 @@ from krsms.sens.models import (
     Unsubscribe,
     UnsubscribeQuery,
     UploadedFile,
-    converter,
 )
 from krsms.text import normalize_number
 from krsms.transport import (

@@ -42,6 +42,7 @@ from krsms.gateway import (
 from krsms.images import check_jpeg
 from krsms.sens.auth import CLOCK_WINDOW_SECONDS
 from krsms.sens.client import DEFAULT_BASE_URL, MAX_MESSAGES, SensClient
+from krsms.sens.converter import converter
 from krsms.sens.errors import ServiceNotFoundError
 from krsms.sens.models import (
     DEFAULT_TIME_ZONE,
@@ -55,7 +56,6 @@ from krsms.sens.models import (
     ReserveStatus,
     SendMessage,
     SendRequest,
-    converter,
 )
 from krsms.text import STANDARD_LIMITS, MessageKind, byte_length, normalize_number
 from krsms.transport import RetryPolicy, Timeouts, current_send_watch

@@ -1,32 +1,23 @@
-"""Typed requests and answers of the SENS SMS API v2, and their one cattrs converter.
+"""Typed requests and answers of the SENS SMS API v2, named after the provider's document.
 
-Attributes are snake_case; the converter renames them to the document's camelCase
-(``from_`` -> ``from``) and leaves out unset optional fields. Dates:
-
-- answers carry ``yyyy-MM-dd HH:mm:ss``, ``yyyy-MM-dd'T'HH:mm:ss[.SSS]`` or
-  ``yyyy-MM-dd HH:mm``; all parse to aware datetimes in Asia/Seoul (SENS's own zone);
-- query times are written ``yyyy-MM-dd HH:mm:ss`` in Asia/Seoul;
-- ``reserveTime`` is written ``yyyy-MM-dd HH:mm`` in the request's ``reserveTimeZone``
-  (default Asia/Seoul), so any aware datetime means the moment it says.
+Attributes are snake_case; the converter in :mod:`krsms.sens.converter` renames them to the
+document's camelCase (``from_`` is ``from``), leaves out unset optional fields and writes
+and reads SENS's dates.
 """
 
 from __future__ import annotations
 
 import base64
 import enum
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from krsms.convert import make_converter
+from krsms.convert import NULL_MEANS_DEFAULT
 from krsms.errors import ValidationError
 from krsms.images import check_jpeg
 
-SEOUL = ZoneInfo("Asia/Seoul")
-"""Asia/Seoul, SENS's own zone: naive times in answers are read in it."""
 DEFAULT_TIME_ZONE = "Asia/Seoul"
 """The ``reserveTimeZone`` SENS assumes when a request gives none."""
 MAX_IMAGE_NAME_CHARS = 40
@@ -298,7 +289,7 @@ class MessageDetail:
     """When delivery completed."""
     telco_code: str | None = None
     """The mobile carrier's code."""
-    files: tuple[AttachedFile, ...] = ()
+    files: tuple[AttachedFile, ...] = attrs.field(default=(), metadata=NULL_MEANS_DEFAULT)
     """MMS only; an absent or null ``files`` is empty."""
 
 
@@ -368,25 +359,6 @@ class Unsubscribe:
     """``M`` registered by hand, ``C`` by a call to the 080 number."""
 
 
-# -- the converter ------------------------------------------------------------------------
-
-
-def parse_datetime(value: Any) -> datetime:
-    """Any SENS date form as an aware datetime (naive forms are Asia/Seoul)."""
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str) and value:
-        moment = datetime.fromisoformat(value)
-    else:
-        raise ValueError(f"not a SENS date: {value!r}")
-    return moment if moment.tzinfo else moment.replace(tzinfo=SEOUL)
-
-
-def format_seconds(value: datetime) -> str:
-    """``yyyy-MM-dd HH:mm:ss`` in Asia/Seoul (naive values are taken as Seoul time)."""
-    return (value.astimezone(SEOUL) if value.tzinfo else value).strftime("%Y-%m-%d %H:%M:%S")
-
-
 def time_zone(name: str, *, field: str) -> ZoneInfo:
     """The zone of a TZ database ``name``; ValidationError naming ``field`` for another name."""
     try:
@@ -395,80 +367,3 @@ def time_zone(name: str, *, field: str) -> ZoneInfo:
         raise ValidationError(
             field, "is not a TZ database name", limit="a TZ database name, such as Asia/Seoul", value=name
         ) from None
-
-
-def format_reserve_time(moment: datetime, zone_name: str | None) -> str:
-    """``yyyy-MM-dd HH:mm`` in the zone ``zone_name`` (default Asia/Seoul)."""
-    zone = time_zone(zone_name or DEFAULT_TIME_ZONE, field="reserve_time_zone")
-    return (moment.astimezone(zone) if moment.tzinfo else moment).strftime("%Y-%m-%d %H:%M")
-
-
-converter = make_converter()
-"""The cattrs converter of every model here: camelCase names, SENS's date forms."""
-converter.register_structure_hook(datetime, lambda value, _: parse_datetime(value))
-converter.register_unstructure_hook(datetime, format_seconds)
-
-
-def _reserve_time_in_its_zone(unstructure: Any) -> Any:
-    def hook(request: SendRequest) -> dict[str, Any]:
-        data: dict[str, Any] = unstructure(request)
-        if request.reserve_time is not None:
-            data["reserveTime"] = format_reserve_time(request.reserve_time, request.reserve_time_zone)
-        return data
-
-    return hook
-
-
-converter.register_unstructure_hook(SendRequest, _reserve_time_in_its_zone(converter.get_unstructure_hook(SendRequest)))
-
-
-def _reservation_in_its_zone(structure: Any) -> Any:
-    """S5 answers ``reserveTime`` as a wall-clock time in ``reserveTimeZone``, not in Seoul."""
-
-    def hook(data: Any, cls: type[Reservation]) -> Reservation:
-        reservation: Reservation = structure(data, cls)
-        wall_clock = datetime.fromisoformat(str(data["reserveTime"]))
-        if wall_clock.tzinfo is not None:
-            return reservation
-        zone = ZoneInfo(reservation.reserve_time_zone or DEFAULT_TIME_ZONE)
-        return attrs.evolve(reservation, reserve_time=wall_clock.replace(tzinfo=zone))
-
-    return hook
-
-
-converter.register_structure_hook(Reservation, _reservation_in_its_zone(converter.get_structure_hook(Reservation)))
-
-
-def _null_files_as_empty(structure: Any) -> Any:
-    """S4 may answer ``"files": null`` for a message without images: the same as no ``files``."""
-
-    def hook(data: Any, cls: type[MessageDetail]) -> MessageDetail:
-        if isinstance(data, Mapping) and data.get("files", ()) is None:
-            data = {key: value for key, value in data.items() if key != "files"}
-        detail: MessageDetail = structure(data, cls)
-        return detail
-
-    return hook
-
-
-converter.register_structure_hook(MessageDetail, _null_files_as_empty(converter.get_structure_hook(MessageDetail)))
-
-
-def _request_id_into_messages(structure: Any) -> Any:
-    """The older document's S3 answer carries ``requestId`` once, beside ``messages``."""
-
-    def hook(data: Any, cls: type[MessagePage]) -> MessagePage:
-        request_id = data.get("requestId") if isinstance(data, Mapping) else None
-        if request_id is not None and isinstance(data.get("messages"), list):
-            messages = [
-                {"requestId": request_id, **message} if isinstance(message, Mapping) else message
-                for message in data["messages"]
-            ]
-            data = {**data, "messages": messages}
-        page: MessagePage = structure(data, cls)
-        return page
-
-    return hook
-
-
-converter.register_structure_hook(MessagePage, _request_id_into_messages(converter.get_structure_hook(MessagePage)))
