@@ -147,7 +147,7 @@ class _Batcher:
         self.max_buffered = max_buffered
         self.buffered = 0
         self._key = key
-        self._plain_keys: dict[MessageKind, Hashable] = {}
+        self._number_only_keys: dict[MessageKind, Hashable] = {}
         self._groups: dict[Hashable, tuple[list[int], list[str | Recipient]]] = {}
         self._kinds: dict[Hashable, MessageKind] = {}
         self._holding_objects: set[Hashable] = set()
@@ -155,9 +155,9 @@ class _Batcher:
 
     def add(self, index: int, recipient: str | Recipient, kind: MessageKind) -> Batch | None:
         if not isinstance(recipient, Recipient) or number_only(recipient):
-            key = self._plain_keys.get(kind)
+            key = self._number_only_keys.get(kind)
             if key is None:
-                key = self._plain_keys[kind] = self._key(as_recipient(recipient), kind)
+                key = self._number_only_keys[kind] = self._key(as_recipient(recipient), kind)
         else:
             key = self._key(recipient, kind)
         group = self._groups.get(key)
@@ -187,9 +187,9 @@ class _Batcher:
     def add_run(self, run: _Run) -> list[Batch]:
         """:meth:`add` for every recipient of a run, a slice at a time: the same batches,
         released at the same points, as adding them one by one."""
-        key = self._plain_keys.get(run.kind)
+        key = self._number_only_keys.get(run.kind)
         if key is None:
-            key = self._plain_keys[run.kind] = self._key(as_recipient(run.recipients[0]), run.kind)
+            key = self._number_only_keys[run.kind] = self._key(as_recipient(run.recipients[0]), run.kind)
         released = []
         taken = 0
         while taken < len(run.recipients):
@@ -279,8 +279,9 @@ class _Flight:
 
 @attrs.frozen
 class _Run:
-    """Consecutive bare recipients of one kind, from input index ``start`` on: how ``send()``
-    hands its common case to the batcher, a run at a time rather than one by one."""
+    """Consecutive bare recipients (each held as its number's text, as in
+    :attr:`~krsms.gateway.Recipients.bare`) of one kind, from input index ``start`` on: how
+    ``send()`` hands its common case to the batcher, a run at a time rather than one by one."""
 
     start: int
     recipients: Sequence[str]
@@ -899,7 +900,7 @@ def _chunk(resolver: RecipientResolver, given: list[str | Recipient], start: int
     When resolving one raises (a bug, a KeyboardInterrupt), the entries before it and
     NOT_SENT for it and the rest of the chunk go with the error, so that none read is lost.
     """
-    kind = resolver.bare_kind(given)
+    kind = resolver.clean_mobile_kind(given)
     if kind is not None:
         return [_Run(start, cast("list[str]", given), kind)]
     chunk: list[_Entry] = []
