@@ -147,7 +147,7 @@ class _Batcher:
         self.max_buffered = max_buffered
         self.buffered = 0
         self._key = key
-        self._plain_keys: dict[MessageKind, Hashable] = {}
+        self._number_only_keys: dict[MessageKind, Hashable] = {}
         self._groups: dict[Hashable, tuple[list[int], list[str | Recipient]]] = {}
         self._kinds: dict[Hashable, MessageKind] = {}
         self._holding_objects: set[Hashable] = set()
@@ -155,9 +155,9 @@ class _Batcher:
 
     def add(self, index: int, recipient: str | Recipient, kind: MessageKind) -> Batch | None:
         if not isinstance(recipient, Recipient) or number_only(recipient):
-            key = self._plain_keys.get(kind)
+            key = self._number_only_keys.get(kind)
             if key is None:
-                key = self._plain_keys[kind] = self._key(as_recipient(recipient), kind)
+                key = self._number_only_keys[kind] = self._key(as_recipient(recipient), kind)
         else:
             key = self._key(recipient, kind)
         group = self._groups.get(key)
@@ -187,9 +187,9 @@ class _Batcher:
     def add_run(self, run: _Run) -> list[Batch]:
         """:meth:`add` for every recipient of a run, a slice at a time: the same batches,
         released at the same points, as adding them one by one."""
-        key = self._plain_keys.get(run.kind)
+        key = self._number_only_keys.get(run.kind)
         if key is None:
-            key = self._plain_keys[run.kind] = self._key(as_recipient(run.recipients[0]), run.kind)
+            key = self._number_only_keys[run.kind] = self._key(as_recipient(run.recipients[0]), run.kind)
         released = []
         taken = 0
         while taken < len(run.recipients):
@@ -279,8 +279,9 @@ class _Flight:
 
 @attrs.frozen
 class _Run:
-    """Consecutive bare recipients of one kind, from input index ``start`` on: how ``send()``
-    hands its common case to the batcher, a run at a time rather than one by one."""
+    """Consecutive bare recipients (each held as its number's text, as in
+    :attr:`~krsms.gateway.Recipients.bare`) of one kind, from input index ``start`` on: how
+    ``send()`` hands its common case to the batcher, a run at a time rather than one by one."""
 
     start: int
     recipients: Sequence[str]
@@ -542,163 +543,34 @@ class BatchingGateway(AsyncClosing):
     async def _run(
         self, message: Message, entries: _Entries, progress: SendProgress
     ) -> AsyncGenerator[SendReport, None]:
-        batcher = self._batcher(message)
-        ready: deque[Batch] = deque()
-        flights: dict[asyncio.Task[SendReport], _Flight] = {}
-        invalid: list[RecipientOutcome] = []
-        stop: errors.KrSmsError | None = None
-        source_error: Exception | None = None
-        exhausted = False
-        finished = False
+        """Send the batches of ``entries``, yielding each report once ``progress`` holds it.
+
+        However the send ends (done, stopped by a fatal error, the source or a batch raising,
+        cancelled, or left early by its consumer), every recipient read is recorded once.
+        """
+        job = _SendJob(self, message, entries, progress)
+        settled = False
         try:
             while True:
-                first_of_pass = True
-                while stop is None and source_error is None and len(flights) < self.max_concurrency:
-                    if not ready and not exhausted:
-                        try:
-                            exhausted = await self._fill(entries, batcher, ready, invalid)
-                        except Exception as error:  # the source failed: what is out finishes first
-                            source_error = error
-                            break
-                    if not ready:
-                        break
-                    if not first_of_pass:
-                        await _stagger()
-                    first_of_pass = False
-                    flight = _Flight(ready.popleft())
-                    sending = self._send_tracked(message, flight, progress.on_sending)
-                    flights[asyncio.ensure_future(sending)] = flight
-                if invalid:
-                    report = SendReport(outcomes=tuple(invalid))
-                    invalid.clear()
-                    progress.record(report)
-                    yield report
-                if not flights:
-                    if exhausted or stop is not None or source_error is not None:
+                await job.start_flights()
+                if (invalid := job.invalid_report()) is not None:
+                    yield invalid
+                if not job.flights:
+                    if job.done_starting:
                         break
                     continue  # only invalid entries so far: read on
-                done, _ = await asyncio.wait(flights, return_when=asyncio.FIRST_COMPLETED)
-                for task in done:
-                    flight = flights.pop(task)
-                    if task.cancelled() and flight.stopped_by is not None:
-                        report = _stopped_report(flight, flight.stopped_by)
-                    elif task.cancelled():
-                        # Cancelled by code outside this send (its own cancellation ends in
-                        # the finally below): settled as an interrupted flight, and the send goes on.
-                        report = _interrupted_report(task, flight)
-                    else:
-                        if task.exception() is not None:
-                            # Not a provider answer: account for the batch, then surface it.
-                            progress.record(_failed_report(flight))
-                        report = task.result()
-                    if report.error is not None and stop is None:
-                        stop = report.error
-                        logger.error("%s bulk send stopped: %s", self.provider, report.error)
-                        _halt(flights, stop)
-                    progress.record(report)
+                for task in await job.finished_flights():
+                    yield job.collect(task)
+            if job.source_error is not None:
+                raise job.source_error  # the rest of what was read is settled below, NOT_SENT
+            if job.stopped_by is not None:
+                async for report in job.settle_stopped(job.stopped_by):
                     yield report
-            if source_error is not None:
-                raise source_error  # the rest of what was read is settled below, NOT_SENT
-            if stop is not None:
-                async for report in self._not_sent(entries, batcher, ready, invalid, stop, JOB_STOPPED):
-                    progress.record(report)
-                    yield report
-            finished = True
+            settled = True
         finally:
-            if not finished:
-                progress.cancelled = True
-                await self._settle_interrupted(flights, entries, batcher, ready, invalid, progress)
+            if not settled:
+                await job.settle_interrupted()
             progress.finish()
-
-    async def _fill(
-        self, entries: _Entries, batcher: _Batcher, ready: deque[Batch], invalid: list[RecipientOutcome]
-    ) -> bool:
-        """Read entries until a batch is ready; returns True when the source is exhausted."""
-        while True:
-            for entry in entries.current:
-                if isinstance(entry, RecipientOutcome):
-                    invalid.append(entry)
-                    if len(invalid) >= self.batch_size:
-                        return False  # report them now: a long run of invalid entries stays bounded
-                    continue
-                batches = batcher.take(entry)
-                if batches:
-                    ready.extend(batches)
-                    return False
-            if not await entries.advance():
-                ready.extend(batcher.flush())
-                return True
-
-    async def _not_sent(
-        self,
-        entries: _Entries,
-        batcher: _Batcher,
-        ready: deque[Batch],
-        pending: list[RecipientOutcome],
-        error: errors.KrSmsError,
-        code: str,
-    ) -> AsyncIterator[SendReport]:
-        """NOT_SENT for everything not yet sent, the rest of the source included.
-
-        Whatever it has not reported yet stays in ``ready`` and ``pending``, for
-        :meth:`_settle_interrupted` to record if the source fails or the send is interrupted.
-        """
-        detail = _stopped_detail(error)
-        ready.extend(batcher.flush())
-        while ready:
-            batch = ready.popleft()
-            yield SendReport(outcomes=batch.outcomes(SendStatus.NOT_SENT, code=code, detail=detail))
-        async for entry in entries:
-            pending.extend(_not_sent_outcomes(entry, code=code, detail=detail))
-            if len(pending) >= self.batch_size:
-                report = SendReport(outcomes=tuple(pending))
-                pending.clear()
-                yield report
-        if pending:
-            report = SendReport(outcomes=tuple(pending))
-            pending.clear()
-            yield report
-
-    async def _settle_interrupted(
-        self,
-        flights: dict[asyncio.Task[SendReport], _Flight],
-        entries: _Entries,
-        batcher: _Batcher,
-        ready: deque[Batch],
-        invalid: list[RecipientOutcome],
-        progress: SendProgress,
-    ) -> None:
-        """Cancellation or early exit: record in-flight batches and everything buffered.
-
-        The waits are shielded from a cancel scope that keeps cancelling (anyio), and the
-        recording sits in ``finally``: a second cancellation (a second Ctrl-C) may cut the
-        waits short, never the accounting.
-        """
-        for flight in flights.values():
-            flight.watch.stopping = True  # no retry or resend leaves from here on
-        try:
-            with anyio.CancelScope(shield=True):
-                # Drain only requests that may be out; a batch still waiting to start (for
-                # its rate-limit slot, or to retry a refused attempt) must not start now.
-                in_flight = [task for task, flight in flights.items() if _may_be_out(flight)]
-                for task in flights.keys() - in_flight:
-                    task.cancel()
-                if in_flight and self.drain_timeout > 0:
-                    logger.info("%s: letting %d in-flight batches finish", self.provider, len(in_flight))
-                    await asyncio.wait(in_flight, timeout=self.drain_timeout)
-                for task in flights:
-                    task.cancel()
-                if flights:
-                    await asyncio.wait(flights, timeout=10)
-        finally:
-            for task in flights:
-                task.cancel()  # a no-op for finished tasks; stops any the waits did not
-            reports = [_interrupted_report(task, flight) for task, flight in flights.items()]
-            leftovers = [batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED) for batch in [*ready, *batcher.flush()]]
-            # Read from the source but not batched yet (the rest of the chunk being read).
-            unread = [_not_sent_outcomes(entry, code=CANCELLED) for entry in entries.current]
-            reports.append(SendReport(outcomes=Outcomes.join([invalid, *leftovers, *unread])))
-            _record_all(progress, reports)
 
     async def _send_tracked(
         self,
@@ -792,6 +664,202 @@ class BatchingGateway(AsyncClosing):
             await self._transport.aclose()
 
 
+class _SendJob:
+    """One bulk send under way: the batches cut, those in flight, and why it stops if it does.
+
+    :meth:`BatchingGateway._run` drives it a step at a time: :meth:`start_flights`, then the
+    :meth:`invalid_report`, then :meth:`collect` for each of the :meth:`finished_flights`,
+    until nothing is left to start; then :meth:`settle_stopped` after a fatal error, or
+    :meth:`settle_interrupted` when the send ends any other way. Every report a step returns
+    is already recorded in the send's :class:`~krsms.gateway.SendProgress`.
+    """
+
+    def __init__(self, gateway: BatchingGateway, message: Message, entries: _Entries, progress: SendProgress):
+        self._gateway = gateway
+        self._message = message
+        self._entries = entries
+        self._progress = progress
+        self._batcher = gateway._batcher(message)
+        self._ready: deque[Batch] = deque()
+        """Batches cut and not started yet."""
+        self._unbatched: list[RecipientOutcome] = []
+        """Outcomes of recipients read that no batch carries (invalid ones; after a stop, the
+        rest of the source), not reported yet."""
+        self._exhausted = False
+        """Whether the source has been read to its end, its last batches flushed to ``_ready``."""
+        self.flights: dict[asyncio.Task[SendReport], _Flight] = {}
+        """Batches started and not collected yet, by the task sending each."""
+        self.stopped_by: errors.KrSmsError | None = None
+        """The fatal error that stopped the job: no batch starts after it."""
+        self.source_error: Exception | None = None
+        """What the source raised: no batch starts after it, and what is out finishes first."""
+
+    @property
+    def done_starting(self) -> bool:
+        """Whether, once no batch is in flight, the job is over: the source is exhausted, it
+        failed, or a fatal error stopped the job."""
+        return self._exhausted or self.stopped_by is not None or self.source_error is not None
+
+    async def start_flights(self) -> None:
+        """Start batches until ``max_concurrency`` are in flight, reading the source as they are
+        needed; none once the job is stopped or the source has failed."""
+        first_of_pass = True
+        while self.stopped_by is None and self.source_error is None:
+            if len(self.flights) >= self._gateway.max_concurrency:
+                break
+            if not self._ready and not self._exhausted:
+                try:
+                    await self._read_until_ready()
+                except Exception as error:  # the source failed: what is out finishes first
+                    self.source_error = error
+                    break
+            if not self._ready:
+                break
+            if not first_of_pass:
+                await _stagger()
+            first_of_pass = False
+            flight = _Flight(self._ready.popleft())
+            sending = self._gateway._send_tracked(self._message, flight, self._progress.on_sending)
+            self.flights[asyncio.ensure_future(sending)] = flight
+
+    async def _read_until_ready(self) -> None:
+        """Read entries until a batch is ready, a batch's worth of invalid ones is waiting, or
+        the source is exhausted."""
+        batcher, ready, invalid = self._batcher, self._ready, self._unbatched
+        batch_size = self._gateway.batch_size
+        while True:
+            for entry in self._entries.current:
+                if isinstance(entry, RecipientOutcome):
+                    invalid.append(entry)
+                    if len(invalid) >= batch_size:
+                        return  # report them now: a long run of invalid entries stays bounded
+                    continue
+                batches = batcher.take(entry)
+                if batches:
+                    ready.extend(batches)
+                    return
+            if not await self._entries.advance():
+                ready.extend(batcher.flush())
+                self._exhausted = True
+                return
+
+    def invalid_report(self) -> SendReport | None:
+        """The invalid recipients read since the last call, as one recorded report; None when
+        there are none."""
+        if not self._unbatched:
+            return None
+        report = SendReport(outcomes=tuple(self._unbatched))
+        self._unbatched.clear()
+        return self._recorded(report)
+
+    async def finished_flights(self) -> set[asyncio.Task[SendReport]]:
+        """Wait until at least one flight has finished; the tasks that have, to :meth:`collect`."""
+        done, _ = await asyncio.wait(self.flights, return_when=asyncio.FIRST_COMPLETED)
+        return done
+
+    def collect(self, task: asyncio.Task[SendReport]) -> SendReport:
+        """The recorded report of a finished flight, taken out of :attr:`flights` first; a
+        fatal error in it stops the job. A task that raised (a bug, a failing ``on_sending``)
+        has its batch recorded, then its error propagates."""
+        flight = self.flights.pop(task)
+        if task.cancelled() and flight.stopped_by is not None:
+            report = _stopped_report(flight, flight.stopped_by)
+        elif task.cancelled():
+            # Cancelled by code outside this send (its own cancellation ends in
+            # settle_interrupted): settled as an interrupted flight, and the send goes on.
+            report = _interrupted_report(task, flight)
+        else:
+            if task.exception() is not None:
+                # Not a provider answer: account for the batch, then surface it.
+                self._progress.record(_failed_report(flight))
+            report = task.result()
+        if report.error is not None and self.stopped_by is None:
+            self._stop(report.error)
+        return self._recorded(report)
+
+    def _stop(self, error: errors.KrSmsError) -> None:
+        """A fatal error stopped the job: no request leaves for it from now on. A batch whose
+        request may be out finishes (without retry or resend); one still waiting to go (for its
+        rate-limit slot, a connection, or to retry a refused attempt) is cancelled, to be
+        reported NOT_SENT (``stopped``) like the batches that never started."""
+        self.stopped_by = error
+        logger.error("%s bulk send stopped: %s", self._gateway.provider, error)
+        for task, flight in self.flights.items():
+            flight.watch.stopping = True
+            if not _may_be_out(flight):
+                flight.stopped_by = error
+                task.cancel()
+
+    async def settle_stopped(self, error: errors.KrSmsError) -> AsyncIterator[SendReport]:
+        """After the fatal ``error``: NOT_SENT (``stopped``) for everything not sent yet, the
+        rest of the source included, as recorded reports.
+
+        Whatever it has not reported yet stays in ``_ready`` and ``_unbatched``, for
+        :meth:`settle_interrupted` to record if the source fails or the send is interrupted.
+        """
+        detail = _stopped_detail(error)
+        self._ready.extend(self._batcher.flush())
+        while self._ready:
+            batch = self._ready.popleft()
+            yield self._recorded(
+                SendReport(outcomes=batch.outcomes(SendStatus.NOT_SENT, code=JOB_STOPPED, detail=detail))
+            )
+        pending = self._unbatched
+        batch_size = self._gateway.batch_size
+        async for entry in self._entries:
+            pending.extend(_not_sent_outcomes(entry, code=JOB_STOPPED, detail=detail))
+            if len(pending) >= batch_size:
+                report = SendReport(outcomes=tuple(pending))
+                pending.clear()
+                yield self._recorded(report)
+        if pending:
+            report = SendReport(outcomes=tuple(pending))
+            pending.clear()
+            yield self._recorded(report)
+
+    async def settle_interrupted(self) -> None:
+        """Cancellation or early exit: record in-flight batches and everything buffered.
+
+        The waits are shielded from a cancel scope that keeps cancelling (anyio), and the
+        recording sits in ``finally``: a second cancellation (a second Ctrl-C) may cut the
+        waits short, never the accounting.
+        """
+        self._progress.cancelled = True
+        flights = self.flights
+        for flight in flights.values():
+            flight.watch.stopping = True  # no retry or resend leaves from here on
+        try:
+            with anyio.CancelScope(shield=True):
+                # Drain only requests that may be out; a batch still waiting to start (for
+                # its rate-limit slot, or to retry a refused attempt) must not start now.
+                in_flight = [task for task, flight in flights.items() if _may_be_out(flight)]
+                for task in flights.keys() - in_flight:
+                    task.cancel()
+                drain_timeout = self._gateway.drain_timeout
+                if in_flight and drain_timeout > 0:
+                    logger.info("%s: letting %d in-flight batches finish", self._gateway.provider, len(in_flight))
+                    await asyncio.wait(in_flight, timeout=drain_timeout)
+                for task in flights:
+                    task.cancel()
+                if flights:
+                    await asyncio.wait(flights, timeout=10)
+        finally:
+            for task in flights:
+                task.cancel()  # a no-op for finished tasks; stops any the waits did not
+            reports = [_interrupted_report(task, flight) for task, flight in flights.items()]
+            buffered = [*self._ready, *self._batcher.flush()]
+            leftovers = [batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED) for batch in buffered]
+            # Read from the source but not batched yet (the rest of the chunk being read).
+            unread = [_not_sent_outcomes(entry, code=CANCELLED) for entry in self._entries.current]
+            reports.append(SendReport(outcomes=Outcomes.join([self._unbatched, *leftovers, *unread])))
+            _record_all(self._progress, reports)
+
+    def _recorded(self, report: SendReport) -> SendReport:
+        """``report``, once the send's progress has recorded it."""
+        self._progress.record(report)
+        return report
+
+
 POOL_ENTRY_PASSES = 2
 """Event-loop passes between two batches started together (:func:`_stagger`)."""
 
@@ -810,24 +878,12 @@ async def _stagger() -> None:
         await asyncio.sleep(0)
 
 
-def _halt(flights: dict[asyncio.Task[SendReport], _Flight], error: errors.KrSmsError) -> None:
-    """A fatal error stopped the job: no request leaves for it from now on. A batch whose
-    request may be out finishes (without retry or resend); one still waiting to go (for its
-    rate-limit slot, a connection, or to retry a refused attempt) is cancelled, to be
-    reported NOT_SENT (``stopped``) like the batches that never started."""
-    for task, flight in flights.items():
-        flight.watch.stopping = True
-        if not _may_be_out(flight):
-            flight.stopped_by = error
-            task.cancel()
-
-
 def _stopped_detail(error: errors.KrSmsError) -> str:
     return f"not sent: the job stopped after {type(error).__name__}: {error}"
 
 
 def _stopped_report(flight: _Flight, error: errors.KrSmsError) -> SendReport:
-    """A batch :func:`_halt` cancelled before its request could leave; refused attempts (a
+    """A batch :meth:`_SendJob._stop` cancelled before its request could leave; refused attempts (a
     429 before the back-off) still reached the network and count as requests."""
     outcomes = flight.batch.outcomes(SendStatus.NOT_SENT, code=JOB_STOPPED, detail=_stopped_detail(error))
     return SendReport(outcomes=outcomes, requests=1 if flight.watch.attempts else 0)
@@ -899,7 +955,7 @@ def _chunk(resolver: RecipientResolver, given: list[str | Recipient], start: int
     When resolving one raises (a bug, a KeyboardInterrupt), the entries before it and
     NOT_SENT for it and the rest of the chunk go with the error, so that none read is lost.
     """
-    kind = resolver.bare_kind(given)
+    kind = resolver.clean_mobile_kind(given)
     if kind is not None:
         return [_Run(start, cast("list[str]", given), kind)]
     chunk: list[_Entry] = []

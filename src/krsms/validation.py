@@ -248,8 +248,10 @@ class ResolvedRun(NamedTuple):
     kinds: list[MessageKind]
     """The kind each is sent as."""
     bare_kind: MessageKind | None
-    """The kind of them all when the whole run was checked at once as normalised mobile
-    numbers (each its own text, one kind); None otherwise, which says nothing either way."""
+    """The kind of them all when the run is known, without a pass over it, to be bare (each
+    held as its number's text) and of one kind: its recipients after the first number-only
+    one were checked at once as normalised mobile numbers. None otherwise, which says
+    nothing either way."""
 
 
 class RecipientResolver:
@@ -264,20 +266,20 @@ class RecipientResolver:
         self.message = message
         self.rules = rules
         self.default_kind = message_kind(message, rules)
-        self._plain_kind: MessageKind | None = None
+        self._number_only_kind: MessageKind | None = None
         self._in_korea = message.country_code == KOREA
 
     def resolve(self, recipient: str | Recipient, index: int) -> tuple[str | Recipient, MessageKind]:
         """The recipient at ``index`` of the input, normalised, and the kind it is sent as. A
         number's text (a bare recipient, see :attr:`~krsms.gateway.Recipients.compact`) stays
         text."""
-        if self._plain_kind is not None:
+        if self._number_only_kind is not None:
             if not isinstance(recipient, Recipient):
-                return self._number(recipient, index), self._plain_kind
+                return self._number(recipient, index), self._number_only_kind
             if number_only(recipient):
                 number = self._number(recipient.number, index)
                 resolved = recipient if number == recipient.number else attrs.evolve(recipient, number=number)
-                return resolved, self._plain_kind
+                return resolved, self._number_only_kind
         resolved, kind = resolve_recipient(
             self.message,
             as_recipient(recipient),
@@ -286,10 +288,10 @@ class RecipientResolver:
             field=f"recipients[{index}]",
         )
         if not isinstance(recipient, Recipient):
-            self._plain_kind = kind
+            self._number_only_kind = kind
             return resolved.number, kind
         if number_only(recipient):
-            self._plain_kind = kind
+            self._number_only_kind = kind
         return resolved, kind
 
     def resolve_run(self, recipients: Sequence[str | Recipient], start: int) -> ResolvedRun:
@@ -298,34 +300,34 @@ class RecipientResolver:
         resolved: list[str | Recipient] = []
         kinds: list[MessageKind] = []
         position = 0
-        while self._plain_kind is None and position < len(recipients):  # until a bare one sets the kind
+        while self._number_only_kind is None and position < len(recipients):  # until a number-only one sets it
             recipient, kind = self.resolve(recipients[position], start + position)
             resolved.append(recipient)
             kinds.append(kind)
             position += 1
         rest = recipients[position:]
-        bare_kind = self.bare_kind(rest)
-        if bare_kind is not None:
+        clean_mobile_kind = self.clean_mobile_kind(rest)
+        if clean_mobile_kind is not None:
             if not resolved:
-                return ResolvedRun(rest, [bare_kind] * len(rest), bare_kind)
+                return ResolvedRun(rest, [clean_mobile_kind] * len(rest), clean_mobile_kind)
             # The first, resolved one by one to learn the kind, are usually bare numbers too.
-            whole_run_bare = set(map(type, resolved)) == {str} and set(kinds) == {bare_kind}
+            whole_run_bare = set(map(type, resolved)) == {str} and set(kinds) == {clean_mobile_kind}
             resolved.extend(rest)
-            kinds.extend([bare_kind] * len(rest))
-            return ResolvedRun(resolved, kinds, bare_kind if whole_run_bare else None)
+            kinds.extend([clean_mobile_kind] * len(rest))
+            return ResolvedRun(resolved, kinds, clean_mobile_kind if whole_run_bare else None)
         for index, given in enumerate(rest, start + position):
             recipient, kind = self.resolve(given, index)
             resolved.append(recipient)
             kinds.append(kind)
         return ResolvedRun(resolved, kinds, None)
 
-    def bare_kind(self, recipients: Sequence[object]) -> MessageKind | None:
+    def clean_mobile_kind(self, recipients: Sequence[object]) -> MessageKind | None:
         """The kind every one of ``recipients`` is sent as when each is a number already in
         its normalised Korean mobile form (checked at once, at C speed), so that it resolves
-        to itself; None when one is not, or before a first bare recipient has been resolved
-        (which checks what they all share), or for no recipients."""
-        if recipients and self._plain_kind is not None and self._in_korea and all_clean_mobiles(recipients):
-            return self._plain_kind
+        to itself; None when one is not, or before a first number-only recipient has been
+        resolved (which checks what they all share), or for no recipients."""
+        if recipients and self._number_only_kind is not None and self._in_korea and all_clean_mobiles(recipients):
+            return self._number_only_kind
         return None
 
     def _number(self, given: str, index: int) -> str:
