@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
+
+import krsms
 
 EXTRAS_ONLY = ("pytest", "typer", "rich", "starlette", "uvicorn", "PIL", "sniffio")
 
@@ -61,3 +65,20 @@ def test_the_emulator_and_the_command_line_name_their_extra() -> None:
     assert finished.returncode == 1
     assert "the command line needs the 'cli' extra: pip install 'krsms[cli]'" in finished.stderr
     assert "Traceback" not in finished.stderr
+
+
+def test_httpx_is_imported_only_behind_the_transport_and_the_auth_modules() -> None:
+    """DESIGN: httpx stays behind ``transport.py`` and the two ``auth.py`` modules, so that a
+    switch of HTTP library touches those alone (the demo command, user code, may use it)."""
+    package = Path(krsms.__file__).parent
+    allowed = {"transport.py", "sens/auth.py", "nhn/auth.py", "commands/demo.py"}
+    importing = set()
+    for path in package.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(name == "httpx" or name.startswith("httpx.") for name in names):
+                importing.add(path.relative_to(package).as_posix())
+    assert importing <= allowed, sorted(importing - allowed)

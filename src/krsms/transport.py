@@ -24,7 +24,7 @@ from contextvars import ContextVar
 from datetime import timezone
 from functools import partial
 from types import AsyncGeneratorType
-from typing import Any, cast
+from typing import Any, TypeAlias, cast
 from urllib.parse import quote
 
 import anyio
@@ -35,6 +35,9 @@ from krsms import errors
 
 logger = logging.getLogger("krsms")
 
+HttpClient: TypeAlias = httpx.AsyncClient
+"""The client a gateway or provider client may borrow (``http_client=``): httpx's, named here
+so that only this module and the two ``auth`` modules import httpx."""
 USER_AGENT = "krsms (+https://pypi.org/project/krsms)"
 """``User-Agent`` of the HTTP clients the SDK creates (a borrowed client keeps its own)."""
 

@@ -14,13 +14,21 @@ from functools import partial
 from typing import Any, Generic, TypeVar
 
 import attrs
-import httpx
 
 from krsms import convert, errors
 from krsms.nhn.auth import NhnAuth, app_key_path, nhn_redactor
 from krsms.nhn.converter import converter
 from krsms.nhn.errors import error_class_for_code, error_class_for_http_status
-from krsms.transport import Redactor, Response, RetryPolicy, Timeouts, Transport, check_base_url, check_credential
+from krsms.transport import (
+    HttpClient,
+    Redactor,
+    Response,
+    RetryPolicy,
+    Timeouts,
+    Transport,
+    check_base_url,
+    check_credential,
+)
 
 PROVIDER = "nhn"
 """The ``provider`` name of the errors this layer raises."""
@@ -63,7 +71,7 @@ class NhnApi:
         app_key: str,
         secret_key: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
-        http_client: httpx.AsyncClient | None = None,
+        http_client: HttpClient | None = None,
         timeout: float | Timeouts | None = None,
         retry: RetryPolicy | None = None,
         max_concurrency: int = 8,

@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 
 import anyio
 import attrs
-import httpx
 
 from krsms.closing import AsyncClosing
 from krsms.errors import ValidationError
@@ -76,7 +75,7 @@ from krsms.nhn.models import (
     UidRegistrations,
     UploadedAttachment,
 )
-from krsms.transport import RetryPolicy, Timeouts, path_segment
+from krsms.transport import HttpClient, RetryPolicy, Timeouts, path_segment
 from krsms.validation import check_entry_count
 
 T = TypeVar("T")
@@ -119,7 +118,7 @@ class NhnClient(AsyncClosing):
         app_key: str,
         secret_key: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
-        http_client: httpx.AsyncClient | None = None,
+        http_client: HttpClient | None = None,
         timeout: float | Timeouts | None = None,
         retry: RetryPolicy | None = None,
         max_concurrency: int = 8,

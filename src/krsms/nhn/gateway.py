@@ -18,7 +18,6 @@ from collections.abc import AsyncIterator, Hashable, Sequence
 from datetime import datetime, timedelta, timezone
 
 import attrs
-import httpx
 
 from krsms.errors import ValidationError
 from krsms.fanout import NOT_RECEIVED, RECONCILE_DELAY, Batch, BatchAttempt, BatchingGateway
@@ -54,7 +53,7 @@ from krsms.nhn.models import (
     SentMessage,
 )
 from krsms.text import KOREA, STANDARD_LIMITS, MessageKind, mask_number, normalize_number
-from krsms.transport import Redactor, RetryPolicy, Timeouts
+from krsms.transport import HttpClient, Redactor, RetryPolicy, Timeouts
 from krsms.validation import ProviderRules
 
 NHN_RULES = ProviderRules(
@@ -145,7 +144,7 @@ class NhnGateway(BatchingGateway):
         app_key: str,
         secret_key: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
-        http_client: httpx.AsyncClient | None = None,
+        http_client: HttpClient | None = None,
         max_concurrency: int = 8,
         timeout: float | Timeouts | None = None,
         retry: RetryPolicy | None = None,

@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import attrs
-import httpx
 
 from krsms import convert, errors
 from krsms.closing import AsyncClosing
@@ -44,6 +43,7 @@ from krsms.sens.models import (
 )
 from krsms.text import normalize_number
 from krsms.transport import (
+    HttpClient,
     Redactor,
     Response,
     RetryPolicy,
@@ -91,7 +91,7 @@ class SensClient(AsyncClosing):
         secret_key: str,
         service_id: str,
         base_url: str = DEFAULT_BASE_URL,
-        http_client: httpx.AsyncClient | None = None,
+        http_client: HttpClient | None = None,
         timeout: float | Timeouts | None = None,
         retry: RetryPolicy | None = None,
         max_concurrency: int = 8,

@@ -26,7 +26,6 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Generic, TypeVar
 
 import attrs
-import httpx
 
 from krsms import errors
 from krsms.fanout import NOT_RECEIVED, RECONCILE_DELAY, Batch, BatchAttempt, BatchingGateway
@@ -58,7 +57,7 @@ from krsms.sens.models import (
     SendRequest,
 )
 from krsms.text import STANDARD_LIMITS, MessageKind, byte_length, normalize_number
-from krsms.transport import RetryPolicy, Timeouts, current_send_watch
+from krsms.transport import HttpClient, RetryPolicy, Timeouts, current_send_watch
 from krsms.validation import ProviderRules
 
 Value = TypeVar("Value")
@@ -112,7 +111,7 @@ class SensGateway(BatchingGateway):
         secret_key: str,
         service_id: str,
         base_url: str = DEFAULT_BASE_URL,
-        http_client: httpx.AsyncClient | None = None,
+        http_client: HttpClient | None = None,
         max_concurrency: int = 8,
         timeout: float | Timeouts | None = None,
         retry: RetryPolicy | None = None,
