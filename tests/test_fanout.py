@@ -159,6 +159,35 @@ async def test_a_fatal_error_stops_batches_still_waiting_for_their_rate_slot() -
     assert_exactly_one_outcome_each(report, 40)
 
 
+async def test_no_batch_starts_after_a_fatal_answer_that_came_while_the_source_was_read() -> None:
+    """The first batch is refused with a fatal error while the stream's source takes its
+    time: the next batch, read after the answer came, is not sent."""
+    asked: list[str] = []
+
+    def refuse(request: FakeRequest) -> None:
+        asked.append(request.request_id)
+        raise errors.AuthenticationError("bad key", provider="fake", status_code=401)
+
+    async def slow_source() -> AsyncIterator[str]:
+        for number in numbers(10):
+            yield number
+        await asyncio.sleep(0.2)  # the first batch's answer comes meanwhile
+        for number in numbers(10, start=10):
+            yield number
+
+    gateway = FakeGateway(batch_size=10, max_concurrency=4, on_request=refuse)
+    outcomes: list[RecipientOutcome] = []
+    async with aclosing(gateway.send_stream(message(), slow_source())) as reports:
+        async for report in reports:
+            outcomes.extend(report.outcomes)
+    assert asked == ["fake-1"]
+    assert sorted((outcome.index, outcome.status) for outcome in outcomes) == [
+        *((index, SendStatus.REJECTED) for index in range(10)),
+        *((index, SendStatus.NOT_SENT) for index in range(10, 20)),
+    ]
+    assert {outcome.code for outcome in outcomes if outcome.status is SendStatus.NOT_SENT} == {JOB_STOPPED}
+
+
 @pytest.mark.parametrize(
     ("failure", "status"),
     [

@@ -447,6 +447,7 @@ async def test_stream_errors_are_typed() -> None:
             pass
 
 
+WHITESPACE = "holds whitespace or a control character (copied with a space or a line break?)"
 BAD_BASE_URLS = [
     ("https://[::1", "is not a URL httpx can parse (Invalid port: ':1')"),
     ("http://127.0.0.1:99999", "has port 99999, outside 1 to 65535"),
@@ -455,6 +456,10 @@ BAD_BASE_URLS = [
     ("ftp://api-sms.cloud.toast.com", "needs an http:// or https:// scheme and a host"),
     ("https://", "needs an http:// or https:// scheme and a host"),
     ("https://api-sms.cloud.toast.com?x=1", "has a query or a fragment, where the API's path would end up"),
+    ("https://api-sms.cloud.toast.com ", WHITESPACE),
+    (" https://api-sms.cloud.toast.com", WHITESPACE),
+    ("https://api-sms.cloud.toast.com\n", WHITESPACE),
+    ("https://api%20sms.cloud.toast.com", "needs an http:// or https:// scheme and a host"),
 ]
 MAKERS: list[Callable[[str], object]] = [
     lambda base_url: NhnClient(app_key="SECRET-APP-KEY", secret_key="SECRET-HEADER-KEY", base_url=base_url),

@@ -609,7 +609,7 @@ class BatchingGateway(AsyncClosing):
         code = getattr(failed, "code", None) or type(failed).__name__
         report = SendReport(
             outcomes=batch.outcomes(outcome, code=code, detail=str(failed)),
-            requests=1,
+            requests=0 if isinstance(failed, errors.UnsendableRequestError) else 1,  # never left
             error=failed if isinstance(failed, errors.ProviderError) and failed.fatal else None,
         )
         if outcome is SendStatus.UNKNOWN and self.reconcile:
@@ -718,9 +718,21 @@ class _SendJob:
             if not first_of_pass:
                 await _stagger()
             first_of_pass = False
+            if self.stopped_by is not None:  # a flight ended with a fatal error while this one waited
+                break
             flight = _Flight(self._ready.popleft())
-            sending = self._gateway._send_tracked(self._message, flight, self._progress.on_sending)
-            self.flights[asyncio.ensure_future(sending)] = flight
+            task = asyncio.ensure_future(self._gateway._send_tracked(self._message, flight, self._progress.on_sending))
+            task.add_done_callback(self._stop_on_fatal)
+            self.flights[task] = flight
+
+    def _stop_on_fatal(self, task: asyncio.Task[SendReport]) -> None:
+        """Stop the job as soon as a flight ends with a fatal error, not when it is collected:
+        meanwhile :meth:`start_flights` may be waiting on the source, and no batch may start
+        after the fatal answer."""
+        if not task.cancelled() and task.exception() is None:
+            error = task.result().error
+            if error is not None and self.stopped_by is None:
+                self._stop(error)
 
     async def _read_until_ready(self) -> None:
         """Read entries until a batch is ready, a batch's worth of invalid ones is waiting, or

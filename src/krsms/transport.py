@@ -330,9 +330,11 @@ _closing: set[asyncio.Task[None]] = set()
 """Closes started by :func:`_close_soon`, kept until done: a loop holds its tasks weakly."""
 
 
-def _close_soon(closer: AsyncGeneratorType[None, None]) -> None:
-    """Start closing ``closer``'s client; called in the event loop the closer belongs to."""
-    task = asyncio.get_running_loop().create_task(_close_unless_closing(closer))
+def _close_soon(client: httpx.AsyncClient) -> None:
+    """Start closing ``client``; called in the event loop it belongs to. The client itself, not
+    its closer: that loop may be shutting down, closing the closer at the same moment (closing
+    a client twice is harmless; an async generator twice is an error the loop logs)."""
+    task = asyncio.get_running_loop().create_task(client.aclose())
     _closing.add(task)
     task.add_done_callback(_closing.discard)
 
@@ -406,9 +408,10 @@ def check_credential(field: str, value: str) -> None:
 def check_base_url(base_url: str, *, redact: Redactor) -> None:
     """Refuse, when a client is made, a ``base_url`` no request can be sent to: one httpx
     cannot parse (``https://[::1``), without an ``http``/``https`` scheme and a host, with a
-    port outside 1 to 65535, or with a query or fragment (the API's path would be put into
-    it). The error names the field and shows the URL with any user and password masked and
-    the client's secrets redacted.
+    port outside 1 to 65535, with a query or fragment (the API's path would be put into it),
+    or holding whitespace (a host with a space would be sent as ``%20``). The error names the
+    field and shows the URL with any user and password masked and the client's secrets
+    redacted.
     """
     problem = None
     try:
@@ -416,12 +419,14 @@ def check_base_url(base_url: str, *, redact: Redactor) -> None:
     except httpx.InvalidURL as exc:
         problem = f"is not a URL httpx can parse ({redact(str(exc))})"
     else:
-        if url.scheme not in ("http", "https") or not url.host:
+        if url.scheme not in ("http", "https") or not url.host or "%" in url.host:
             problem = "needs an http:// or https:// scheme and a host"
         elif url.port is not None and not 1 <= url.port <= 65535:
             problem = f"has port {url.port}, outside 1 to 65535"
         elif url.query or url.fragment:
             problem = "has a query or a fragment, where the API's path would end up"
+    if any(character.isspace() or ord(character) < 0x20 for character in base_url):
+        problem = "holds whitespace or a control character (copied with a space or a line break?)"
     if problem is not None:
         # Raised here, outside the except block: the parse error would hold the whole URL.
         shown = redact(re.sub(r"(?<=//)[^/?#@]*@", "***@", base_url))
@@ -718,10 +723,19 @@ class Transport:
     ) -> Response:
         error: errors.TransportError | None = None
         state = await self._slot()
+        every_slot_taken = state.limiter.value == 0
         async with state.limiter:
+            if every_slot_taken:
+                # The slot was freed by an answer that may stop this send (a fatal error), and
+                # the loop wakes this waiter before it tells the send: let it tell it first.
+                await asyncio.sleep(0)
             client = state.client
             if self._closed or client is None or client.is_closed:
                 raise errors.UnsendableRequestError(f"{method} {self._shown(url)}: the HTTP client is closed")
+            if watch.stopping:  # stopped while this attempt (a resend, say) waited for its slot
+                raise errors.UnsendableRequestError(
+                    f"{method} {self._shown(url)}: not sent, the bulk send it belongs to is stopping"
+                )
             # Built before it counts as sent, and held as a coroutine only: a request in a local
             # would show its URL, appKey included, in the frame locals error trackers record.
             sending = client.send(
@@ -895,7 +909,7 @@ class Transport:
                 await _close_unless_closing(state.closer)
             elif not loop.is_closed():
                 with suppress(RuntimeError):  # closed meanwhile: its shutdown closed the client
-                    loop.call_soon_threadsafe(_close_soon, state.closer)
+                    loop.call_soon_threadsafe(_close_soon, state.client)
 
     def __repr__(self) -> str:
         # getattr: a debugger or a traceback's locals may show one whose constructor failed.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -431,3 +432,43 @@ async def test_a_batch_backing_off_after_a_429_does_not_retry_once_another_batch
         (SendStatus.REJECTED, "-1000"),
     ]
     assert report.requests == 2
+
+
+async def test_a_batch_waiting_for_a_connection_slot_does_not_leave_after_the_fatal_answer_that_freed_it() -> None:
+    """Another send holds one of the two connection slots; this send's first batch takes the
+    other and is refused with a bad appKey (fatal). Its second batch, waiting for a slot, gets
+    the one that answer freed, but must not go out: the answer stopped the send."""
+    arrived: list[str] = []
+    bad_key = {"header": {"isSuccessful": False, "resultCode": -1000, "resultMessage": "invalid appKey"}}
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        arrived.append(body["body"])
+        if body["body"] == "other send":
+            await asyncio.sleep(0.5)
+            accepted = [
+                {"recipientNo": entry["recipientNo"], "resultCode": 0, "recipientSeq": seq}
+                for seq, entry in enumerate(body["recipientList"], start=1)
+            ]
+            data = {"requestId": "R1", "statusCode": "2", "sendResultList": accepted}
+            return httpx.Response(200, json={"header": {"isSuccessful": True, "resultCode": 0}, "body": {"data": data}})
+        await asyncio.sleep(0.1)
+        return httpx.Response(200, json=bad_key)
+
+    texts = ["first", "second", "third"]
+    recipients = [Recipient(number=f"0101234000{index}", text=text) for index, text in enumerate(texts)]
+    async with (
+        httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http,
+        NhnGateway(app_key=DEMO_NHN_APP_KEY, http_client=http, max_concurrency=2, reconcile=False) as nhn,
+    ):
+        other = asyncio.create_task(nhn.send(Message(sender=SENDER, text="other send", recipients=["01099990000"])))
+        await asyncio.sleep(0.05)  # it holds one slot for half a second
+        report = await nhn.send(Message(sender=SENDER, text="x", recipients=recipients))
+        await other
+    assert arrived == ["other send", "first"]
+    assert [(outcome.status, outcome.code) for outcome in report.outcomes] == [
+        (SendStatus.REJECTED, "-1000"),
+        (SendStatus.NOT_SENT, JOB_STOPPED),
+        (SendStatus.NOT_SENT, JOB_STOPPED),
+    ]
+    assert report.requests == 1
