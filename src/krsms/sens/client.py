@@ -69,9 +69,9 @@ MAX_UNSUBSCRIBE_PAGE = 100
 MAX_UNSUBSCRIBES_PER_CALL = 1000
 """Numbers per block-list register or delete call (S9, S10); longer lists go out in several
 calls."""
-REQUEST_WINDOW = timedelta(days=30)
+MAX_REQUEST_SPAN = timedelta(days=30)
 """Widest ``requestStartTime``-``requestEndTime`` window of the request look-up."""
-COMPLETE_WINDOW = timedelta(hours=24)
+MAX_COMPLETE_SPAN = timedelta(hours=24)
 """Widest ``completeStartTime``-``completeEndTime`` window of the request look-up."""
 
 T = TypeVar("T")
@@ -328,8 +328,8 @@ def _error(redact: Redactor, auth: SensAuth, response: Response) -> errors.Provi
 def check_message_query(query: MessageQuery) -> None:
     """Refuse, before any request, an S3 query that SENS would refuse."""
     windows = {
-        "request": (query.request_start_time, query.request_end_time, REQUEST_WINDOW),
-        "complete": (query.complete_start_time, query.complete_end_time, COMPLETE_WINDOW),
+        "request": (query.request_start_time, query.request_end_time, MAX_REQUEST_SPAN),
+        "complete": (query.complete_start_time, query.complete_end_time, MAX_COMPLETE_SPAN),
     }
     given = [name for name, (start, end, _) in windows.items() if start or end]
     if len(given) > 1:
