@@ -144,10 +144,6 @@ _RANGES: tuple[tuple[int, int, type[NhnError]], ...] = (
     (-7099, -7000, TagError),
 )
 
-DUPLICATE_SEND_STATUS = "5"
-"""``msgStatus`` of a message NHN refused as a duplicate of one just sent."""
-
-
 def error_class_for_code(code: int) -> type[NhnError]:
     """The exception class of an NHN ``resultCode``."""
     if code in _EXACT:

@@ -92,7 +92,9 @@ SENT_STATUS = "3"
 carrier, the handset's result in ``resultCode`` (none yet, 1000 delivered, any other failed)."""
 DELIVERED_CODE = "1000"
 """``resultCode`` of a message the handset received (the receipt code table's success)."""
-FAILED_STATUSES = frozenset({"0", "5", "6"})
+DUPLICATE_SEND_STATUS = "5"
+"""``msgStatus`` of a message NHN refused as a duplicate of one just sent."""
+FAILED_STATUSES = frozenset({"0", DUPLICATE_SEND_STATUS, "6"})
 """``msgStatus`` failed, failed as a duplicate send, failed by advertising limits."""
 CANCELLED_STATUS = "4"
 """``msgStatus`` of a cancelled reservation."""
