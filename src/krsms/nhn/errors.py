@@ -144,6 +144,7 @@ _RANGES: tuple[tuple[int, int, type[NhnError]], ...] = (
     (-7099, -7000, TagError),
 )
 
+
 def error_class_for_code(code: int) -> type[NhnError]:
     """The exception class of an NHN ``resultCode``."""
     if code in _EXACT:
