@@ -377,6 +377,8 @@ def send(
     except (KeyboardInterrupt, asyncio.CancelledError) as interruption:
         if dry_run:
             print_note("interrupted: nothing was sent (a dry run)")
+        elif not results.exists():  # made before any batch may leave
+            print_note("interrupted: nothing was sent")
         else:
             print_note(f"interrupted: settled recipients are in {results}; run again with --resume")
         interrupted = isinstance(interruption, KeyboardInterrupt) or signal.SIGINT in received

@@ -71,8 +71,10 @@ _OPT_OUT_LINE_AT_END = re.compile(r"\[?(?:" + "|".join(AD_OPT_OUTS) + r")\]?:?08
 
 
 def check_message(message: Message, rules: ProviderRules, *, now: datetime | None = None) -> None:
-    """Validate what every recipient shares: country, sender, images, reservation, template
-    (the subject is checked with each recipient sent as LMS or MMS, the kinds that carry one)."""
+    """Validate what every recipient shares: country, sender, images, reservation, template,
+    and the message's own text, which every recipient without a text of its own gets (its
+    characters, its bytes, the advertisement notice). The subject is checked with each
+    recipient sent as LMS or MMS, the kinds that carry one."""
     if not _COUNTRY_CODE.fullmatch(message.country_code):
         raise ValidationError(
             "country_code",
@@ -115,6 +117,7 @@ def check_message(message: Message, rules: ProviderRules, *, now: datetime | Non
         )
     if message.reserve_at is not None:
         check_reservation(message.reserve_at, rules.max_reserve_ahead, precision=rules.reserve_precision, now=now)
+    message_kind(message, rules)
 
 
 def check_reservation(

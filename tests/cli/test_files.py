@@ -661,3 +661,47 @@ async def test_a_journal_left_without_its_results_file_is_recovered_into_a_new_o
     check_results_path(results, recipients, resume=True)
     assert recover_in_flight(results) == 1
     assert settled_recipients(results) == {("1", "01000000001")}
+
+
+async def test_a_run_that_fails_before_noting_any_batch_leaves_no_journal(tmp_path: Path) -> None:
+    """Nothing can have been sent, so nothing blocks the next run."""
+    results = tmp_path / "results.csv"
+    with pytest.raises(OSError, match="source unreadable"):
+        async with ResultsFile(results), SendJournal(results):
+            raise OSError("source unreadable")
+    assert not journal_path(results).exists()
+
+    async def fail_after_a_note() -> None:
+        async with ResultsFile(results), SendJournal(results) as journal:
+            await journal.note([Recipient(number="01000000001", reference="1")])
+            raise OSError("mid-send")
+
+    with pytest.raises(OSError, match="mid-send"):
+        await fail_after_a_note()
+    assert journal_path(results).exists()  # a batch was noted: it may have been sent
+
+
+async def test_a_results_file_rewritten_after_a_kill_is_recovered_without_trusting_the_old_offset(
+    tmp_path: Path,
+) -> None:
+    """A run is killed with two batches noted: one written (`not_sent`, to retry), one not.
+    Saved again by a spreadsheet (a BOM, lost leading zeros), the file's rows moved, so the
+    journal's offset no longer marks where the run's rows begin: the recovery does not read
+    from it (which failed mid-character, or misread rows), and records every noted recipient
+    without a settled row as in flight, never to be sent twice."""
+    results = tmp_path / "results.csv"
+    # 41 rows lose a 0 and a BOM comes first: the old offset falls in the second byte of a
+    # Hangul character of the killed run's row.
+    earlier = [(str(line), f"0101000{line:04d}", "accepted", "R-1") for line in range(1, 42)]
+    write_results(results, earlier)
+    async with ResultsFile(results), SendJournal(results) as journal:
+        noted = [Recipient(number=f"0101000{line:04d}", reference=str(line)) for line in (42, 43)]
+        await journal.note(noted)
+        killed = journal_path(results).read_bytes()
+    journal_path(results).write_bytes(killed)
+    with results.open("a", encoding="utf-8", newline="") as handle:
+        handle.write("42,01010000042,not_sent,,ConnectError,수신 실패\r\n")
+    rewritten = results.read_bytes().decode("utf-8").replace(",0101", ",101")  # its CRLF kept
+    results.write_bytes(codecs.BOM_UTF8 + rewritten.encode("utf-8"))
+    assert recover_in_flight(results) == 2
+    assert not journal_path(results).exists()

@@ -457,3 +457,36 @@ def test_a_blank_text_is_fine_when_every_row_brings_its_own(tmp_path: Path) -> N
     path.write_text("number,text\n01010000001,안녕\n01010000002,반가워\n", encoding="utf-8")
     outcome = send(path, "--dry-run", "--text", " ")
     assert outcome.exit_code == 0, outcome.output
+
+
+@pytest.mark.parametrize(
+    "text_options",
+    [["--text", "쿠폰 🎁"], ["--text", "가" * 1001], ["--text", "봄 세일", "--advertisement"]],
+    ids=["emoji", "over the LMS limit", "advertisement without its notice"],
+)
+def test_a_text_that_cannot_be_sent_touches_no_file_and_blocks_no_later_run(
+    tmp_path: Path, recipients: Path, text_options: list[str]
+) -> None:
+    results = tmp_path / "results.csv"
+    outcome = send(recipients, "--results", str(results), *text_options)
+    assert outcome.exit_code == 2, outcome.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["numbers.txt"]
+    corrected = send(recipients, "--results", str(results), "--dry-run")
+    assert corrected.exit_code == 0, corrected.output
+
+
+def test_a_send_interrupted_before_its_results_file_was_made_says_nothing_was_sent(
+    tmp_path: Path, recipients: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not "run again with --resume", which would be refused: there is nothing to resume."""
+    from krsms.commands import send as sending
+
+    async def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt  # as while the NHN template is looked up
+
+    monkeypatch.setattr(sending, "send_file", interrupted)
+    results = tmp_path / "results.csv"
+    outcome = send(recipients, "--results", str(results))
+    assert outcome.exit_code == 130, outcome.output
+    assert "interrupted: nothing was sent" in outcome.stderr
+    assert "--resume" not in outcome.output

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import codecs
 import csv
+import hashlib
 import io
 import json
 import os
@@ -163,11 +164,14 @@ def journal_path(results_path: Path) -> Path:
 class SendJournal:
     """The recipients of each batch about to be sent, noted before it is (write-ahead).
 
-    A JSON lines file beside the results: first the results file's size when the run began,
-    then a ``{"reference", "number"}`` line per recipient. Leaving ``async with`` without an
-    exception removes it (every batch settled and written); one left behind means a run
-    stopped with batches in flight, which :func:`recover_in_flight` settles. Enter it after
-    the :class:`ResultsFile`, which may mend the results' last line first.
+    A JSON lines file beside the results: first the results file's size when the run began
+    (with a digest of the bytes before that point, which tells whether the file was rewritten
+    since, by a spreadsheet say), then a ``{"reference", "number"}`` line per recipient.
+    Leaving ``async with`` without an exception removes it (every batch settled and written),
+    and so does leaving it with one before any batch was noted (nothing can have been sent);
+    one left behind means a run stopped with batches in flight, which
+    :func:`recover_in_flight` settles. Enter it after the :class:`ResultsFile`, which may mend
+    the results' last line first.
     """
 
     def __init__(self, results_path: Path):
@@ -176,13 +180,16 @@ class SendJournal:
         self._file: TextIO | None = None
         self._turn = asyncio.Lock()
         """One note at a time: file objects are not safe to write from two threads at once."""
+        self._noted = False
+        """Whether a batch was noted: only then may something have been sent."""
 
     async def __aenter__(self) -> SendJournal:
         with file_problems(self.path):
             size = await anyio.to_thread.run_sync(_size, self.results_path)
+            tail = await anyio.to_thread.run_sync(_tail_digest, self.results_path, size)
             # Never over another run's journal: it holds what that run may have sent.
             self._file = await anyio.to_thread.run_sync(partial(self.path.open, "x", encoding="utf-8"))
-            await self._write(json.dumps({"results_size": size}) + "\n")
+            await self._write(json.dumps({"results_size": size, "results_tail": tail}) + "\n")
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
@@ -190,11 +197,12 @@ class SendJournal:
             return
         async with self._turn:
             await anyio.to_thread.run_sync(self._file.close)
-        if exc_type is None:
+        if exc_type is None or not self._noted:
             await anyio.to_thread.run_sync(self.path.unlink)
 
     async def note(self, recipients: Sequence[Recipient]) -> None:
         """Note a batch's recipients, flushed, before its request may leave."""
+        self._noted = True  # before the write: a note cut short may still have reached the disk
         await self._write(
             "".join(
                 json.dumps({"reference": recipient.reference or "", "number": recipient.number}) + "\n"
@@ -217,6 +225,22 @@ class SendJournal:
 
 def _size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
+
+
+TAIL_BYTES = 65536
+"""How much of the results file before a run's start :func:`_tail_digest` reads."""
+
+
+def _tail_digest(path: Path, size: int) -> str:
+    """A digest of the last :data:`TAIL_BYTES` of ``path`` before byte ``size``: if the file
+    was rewritten since (saved again by Excel: a BOM, other line ends, a lost leading 0), its
+    bytes there differ, and ``size`` no longer marks where a run's rows begin."""
+    if size <= 0 or not path.exists():
+        return hashlib.sha256(b"").hexdigest()
+    with path.open("rb") as handle:
+        start = max(0, size - TAIL_BYTES)
+        handle.seek(start)
+        return hashlib.sha256(handle.read(size - start)).hexdigest()
 
 
 IN_USE = "another krsms send is using it: wait for that run to end"
@@ -266,15 +290,25 @@ def recover_in_flight(results_path: Path) -> int:
         lines = [_json_value(line) for line in journal.read_bytes().splitlines() if _parses_as_json(line)]
     header = lines[0] if lines and isinstance(lines[0], dict) else {}
     start = header.get("results_size")
-    if not isinstance(start, int) or not 0 <= start <= _size(results_path):
-        start = _size(results_path)  # unknown: count no result as this run's, so none is sent twice
+    tail = header.get("results_tail")
+    if (
+        not isinstance(start, int)
+        or not 0 <= start <= _size(results_path)
+        or (tail is not None and tail != _tail_digest(results_path, start))
+    ):
+        # Unknown, or the file was rewritten since: count no result as this run's, so that
+        # none is sent twice (what it had in flight is recorded UNKNOWN, not sent again).
+        start = _size(results_path)
     json_lines = not is_csv(results_path)
     with file_problems(results_path):
         is_new = _ready_to_append(results_path, json_lines)  # a torn last row is cut or ended first
         written: set[ResumeKey | None] = set()
         if not is_new:
-            rows_since = _result_rows(results_path, min(start, _size(results_path)))
-            written = {_results_row_key(row) for _, row in rows_since if _field(row, "status") in STATUSES}
+            try:
+                rows_since = _result_rows(results_path, min(start, _size(results_path)))
+                written = {_results_row_key(row) for _, row in rows_since if _field(row, "status") in STATUSES}
+            except UnicodeDecodeError:  # the start falls inside a character: the file was rewritten
+                written = set()  # as for an unknown start: none counts as this run's
             written |= settled_recipients(results_path)  # skipped by --resume whatever the journal says
     in_flight: dict[ResumeKey, None] = {}
     for noted in lines[1:]:
