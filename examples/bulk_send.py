@@ -15,9 +15,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+from contextlib import aclosing
 from pathlib import Path
 
-from krsms import Message, NhnGateway, SendProgress, SendStatus
+from krsms import Message, NhnGateway, SendProgress, SendStatus, SmsGateway
 from krsms.commands.recipient_files import read_recipients
 from krsms.nhn import DEFAULT_BASE_URL
 
@@ -25,11 +26,15 @@ from krsms.nhn import DEFAULT_BASE_URL
 async def main(path: Path, text: str, base_url: str) -> int:
     progress = SendProgress(keep_outcomes=False)
     async with NhnGateway(app_key=os.environ["KRSMS_NHN_APP_KEY"], base_url=base_url, max_concurrency=8) as nhn:
+        gateway: SmsGateway = nhn  # the code below works with any provider's gateway
         message = Message(sender=os.environ.get("KRSMS_SENDER", "15446859"), text=text)
         # Other CSV columns fill a template's placeholders; without a template they are ignored.
         recipients = read_recipients(path, template_parameters=message.template_id is not None)
-        async for batch in nhn.send_stream(message, recipients, progress=progress):
-            print(f"{progress.settled:>9,} settled  {batch.counts()[SendStatus.ACCEPTED]:>5} accepted in this batch")
+        # aclosing: leaving the loop early (an exception) settles the batches in flight at once.
+        async with aclosing(gateway.send_stream(message, recipients, progress=progress)) as batches:
+            async for batch in batches:
+                accepted = batch.counts()[SendStatus.ACCEPTED]
+                print(f"{progress.settled:>9,} settled  {accepted:>5} accepted in this batch")
     print({status.value: count for status, count in progress.counts.items()}, f"{progress.requests} requests")
     return 0 if progress.counts[SendStatus.ACCEPTED] == progress.settled else 1
 

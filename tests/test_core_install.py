@@ -82,3 +82,22 @@ def test_httpx_is_imported_only_behind_the_transport_and_the_auth_modules() -> N
             if any(name == "httpx" or name.startswith("httpx.") for name in names):
                 importing.add(path.relative_to(package).as_posix())
     assert importing <= allowed, sorted(importing - allowed)
+
+
+def test_the_command_line_names_its_extra_when_only_part_of_it_is_installed() -> None:
+    """typer alone (other tools bring it) is not the extra: say so up front, not with a
+    traceback when the demo first needs Pillow."""
+    script = BLOCK_EXTRAS.replace(repr(EXTRAS_ONLY), repr(tuple(name for name in EXTRAS_ONLY if name != "typer")))
+    finished = subprocess.run(
+        [sys.executable, "-I", "-c", script + "import krsms.cli"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert finished.returncode == 1
+    assert (
+        "the command line needs the 'cli' extra: pip install 'krsms[cli]' (rich, PIL, starlette, uvicorn missing)"
+        in (finished.stderr)
+    )
+    assert "Traceback" not in finished.stderr

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from krsms import Message, NhnGateway, SendStatus, SensGateway, errors, transport
+from krsms import Limits, Message, NhnGateway, SendStatus, SensGateway, errors, transport
 from krsms.nhn import NhnClient
 from krsms.nhn.api import NhnApi
 from krsms.nhn.auth import SECRET_KEY_HEADER
@@ -1135,3 +1135,24 @@ def test_a_response_repr_shows_neither_headers_nor_body() -> None:
         redact=Redactor(),
     )
     assert repr(answer) == "Response(status_code=401, content=<34 bytes>, url='https://api.example/x')"
+
+
+TWO = Limits(max_connections=2)
+SIZED_BY_LIMITS: dict[str, Callable[[], Any]] = {
+    "NhnClient": lambda: NhnClient(app_key="K", limits=Limits(max_connections=2), max_concurrency=8).api.transport,
+    "NhnGateway": lambda: (
+        NhnGateway(app_key="K", limits=Limits(max_connections=2), max_concurrency=8).client.api.transport
+    ),
+    "SensClient": lambda: (
+        SensClient(access_key="A", secret_key="S", service_id="svc", limits=TWO, max_concurrency=8).transport
+    ),
+    "SensGateway": lambda: (
+        SensGateway(access_key="A", secret_key="S", service_id="svc", limits=TWO, max_concurrency=8).client.transport
+    ),
+}
+
+
+@pytest.mark.parametrize("made", list(SIZED_BY_LIMITS))
+def test_every_client_and_gateway_sizes_its_own_pool_by_limits(made: str) -> None:
+    """``krsms.Limits`` reaches the transport: the pool's size also caps the requests in flight."""
+    assert SIZED_BY_LIMITS[made]().max_concurrency == 2

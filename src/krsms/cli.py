@@ -7,6 +7,7 @@ from flags or environment variables and are never echoed.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import logging
 import math
 import signal
@@ -15,14 +16,26 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-try:
-    import typer
-except ModuleNotFoundError as missing:  # a core install: the command line is the "cli" extra
-    raise SystemExit(
-        f"krsms: the command line needs the 'cli' extra: pip install 'krsms[cli]' ({missing.name} is missing)"
-    ) from None
 
-from krsms.emulator.config import (
+def _absent(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is None
+    except ModuleNotFoundError:
+        return True
+
+
+# A core install, or one with some of the extra's packages only (typer, which other tools
+# bring): the command line and its demo need all of the "cli" extra.
+_MISSING = [module for module in ("typer", "rich", "PIL", "starlette", "uvicorn") if _absent(module)]
+if _MISSING:
+    raise SystemExit(
+        f"krsms: the command line needs the 'cli' extra: pip install 'krsms[cli]' ({', '.join(_MISSING)} missing)"
+    )
+
+# After the check above, which names every missing package at once.
+import typer  # noqa: E402
+
+from krsms.emulator.config import (  # noqa: E402
     DEMO_NHN_APP_KEY,
     DEMO_SENS_ACCESS_KEY,
     DEMO_SENS_SECRET_KEY,

@@ -15,7 +15,16 @@ import enum
 import inspect
 import itertools
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, cast, overload, runtime_checkable
@@ -712,10 +721,11 @@ class SmsGateway(Protocol):
 
     def send_stream(
         self, message: Message, recipients: RecipientSource, *, progress: SendProgress | None = None
-    ) -> AsyncIterator[SendReport]:
+    ) -> AsyncGenerator[SendReport, None]:
         """Send ``message`` to every recipient of an iterable of any length, yielding a report
-        per finished batch. Memory stays bounded whatever the stream's length: ``max_concurrency``
-        batches in flight, as many buffered, and one read ahead from a sync source."""
+        per finished batch (close it with ``contextlib.aclosing`` when leaving early). Memory
+        stays bounded whatever the stream's length: ``max_concurrency`` batches in flight, as
+        many buffered, and one read ahead from a sync source."""
         ...
 
     async def plan(

@@ -21,6 +21,7 @@ from krsms.nhn.converter import converter
 from krsms.nhn.errors import error_class_for_code, error_class_for_http_status
 from krsms.transport import (
     HttpClient,
+    Limits,
     Redactor,
     Response,
     RetryPolicy,
@@ -73,6 +74,7 @@ class NhnApi:
         base_url: str = DEFAULT_BASE_URL,
         http_client: HttpClient | None = None,
         timeout: float | Timeouts | None = None,
+        limits: Limits | None = None,
         retry: RetryPolicy | None = None,
         max_concurrency: int = 8,
     ):
@@ -91,6 +93,7 @@ class NhnApi:
             error_parser=partial(NhnApi._http_error, self.redact),
             http_client=http_client,
             timeout=timeout,
+            limits=limits,
             retry=retry,
             max_concurrency=max_concurrency,
             redactor=self.redact,

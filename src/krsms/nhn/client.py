@@ -75,7 +75,7 @@ from krsms.nhn.models import (
     UidRegistrations,
     UploadedAttachment,
 )
-from krsms.transport import HttpClient, RetryPolicy, Timeouts, path_segment
+from krsms.transport import HttpClient, Limits, RetryPolicy, Timeouts, path_segment
 from krsms.validation import check_entry_count
 
 T = TypeVar("T")
@@ -120,6 +120,7 @@ class NhnClient(AsyncClosing):
         base_url: str = DEFAULT_BASE_URL,
         http_client: HttpClient | None = None,
         timeout: float | Timeouts | None = None,
+        limits: Limits | None = None,
         retry: RetryPolicy | None = None,
         max_concurrency: int = 8,
     ):
@@ -129,6 +130,7 @@ class NhnClient(AsyncClosing):
             base_url=base_url,
             http_client=http_client,
             timeout=timeout,
+            limits=limits,
             retry=retry,
             max_concurrency=max_concurrency,
         )

@@ -53,7 +53,7 @@ from krsms.nhn.models import (
     SentMessage,
 )
 from krsms.text import KOREA, STANDARD_LIMITS, MessageKind, mask_number, normalize_number
-from krsms.transport import HttpClient, Redactor, RetryPolicy, Timeouts
+from krsms.transport import HttpClient, Limits, Redactor, RetryPolicy, Timeouts
 from krsms.validation import ProviderRules
 
 NHN_RULES = ProviderRules(
@@ -125,7 +125,9 @@ class NhnGateway(BatchingGateway):
 
     ``base_url`` is scheme and host: :data:`~krsms.nhn.api.DEFAULT_BASE_URL` (the v2.2
     document's) or :data:`~krsms.nhn.api.NHN_CLOUD_BASE_URL` (NHN's newer documents), or the
-    emulator's. ``secret_key`` is the optional ``X-Secret-Key``. ``reconcile`` resolves lost
+    emulator's. ``secret_key`` is the optional ``X-Secret-Key``. ``http_client`` is borrowed
+    and never closed; without one the gateway owns a client (its pool sized by ``limits``,
+    :class:`~krsms.Limits`). ``reconcile`` resolves lost
     answers by ``senderGroupingKey``; ``resend_missing`` resends what NHN provably never got
     (absent from two look-ups ``reconcile_delay`` seconds apart); ``drain_timeout`` lets
     in-flight requests finish on cancellation. ``authentication=True`` sends through
@@ -149,6 +151,7 @@ class NhnGateway(BatchingGateway):
         http_client: HttpClient | None = None,
         max_concurrency: int = 8,
         timeout: float | Timeouts | None = None,
+        limits: Limits | None = None,
         retry: RetryPolicy | None = None,
         requests_per_second: float | None = None,
         reconcile: bool = True,
@@ -167,6 +170,7 @@ class NhnGateway(BatchingGateway):
             base_url=base_url,
             http_client=http_client,
             timeout=timeout,
+            limits=limits,
             retry=retry,
             max_concurrency=max_concurrency,
         )

@@ -44,6 +44,7 @@ from krsms.sens.models import (
 from krsms.text import normalize_number
 from krsms.transport import (
     HttpClient,
+    Limits,
     Redactor,
     Response,
     RetryPolicy,
@@ -93,6 +94,7 @@ class SensClient(AsyncClosing):
         base_url: str = DEFAULT_BASE_URL,
         http_client: HttpClient | None = None,
         timeout: float | Timeouts | None = None,
+        limits: Limits | None = None,
         retry: RetryPolicy | None = None,
         max_concurrency: int = 8,
         correct_clock_skew: bool = True,
@@ -114,6 +116,7 @@ class SensClient(AsyncClosing):
             error_parser=partial(_error, self.redact, self.auth),
             http_client=http_client,
             timeout=timeout,
+            limits=limits,
             retry=retry,
             max_concurrency=max_concurrency,
             redactor=self.redact,

@@ -57,7 +57,7 @@ from krsms.sens.models import (
     SendRequest,
 )
 from krsms.text import STANDARD_LIMITS, MessageKind, byte_length, normalize_number
-from krsms.transport import HttpClient, RetryPolicy, Timeouts, current_send_watch
+from krsms.transport import HttpClient, Limits, RetryPolicy, Timeouts, current_send_watch
 from krsms.validation import ProviderRules
 
 Value = TypeVar("Value")
@@ -90,11 +90,11 @@ class SensGateway(BatchingGateway):
     """Sends neutral messages through NCP SENS; :attr:`client` reaches the whole SENS API.
 
     ``base_url`` is scheme and host (the emulator's, in tests). ``http_client`` is borrowed
-    and never closed; without one the gateway owns a client and closes it on ``aclose()`` /
-    ``async with``. ``reconcile`` resolves lost answers through the look-up;
-    ``resend_missing`` resends what the look-up proves never arrived (absent from two
-    look-ups ``reconcile_delay`` seconds apart); ``drain_timeout`` lets in-flight requests
-    finish on cancellation.
+    and never closed; without one the gateway owns a client (its pool sized by ``limits``,
+    :class:`~krsms.Limits`) and closes it on ``aclose()`` / ``async with``. ``reconcile``
+    resolves lost answers through the look-up; ``resend_missing`` resends what the look-up
+    proves never arrived (absent from two look-ups ``reconcile_delay`` seconds apart);
+    ``drain_timeout`` lets in-flight requests finish on cancellation.
     """
 
     provider = "sens"
@@ -114,6 +114,7 @@ class SensGateway(BatchingGateway):
         http_client: HttpClient | None = None,
         max_concurrency: int = 8,
         timeout: float | Timeouts | None = None,
+        limits: Limits | None = None,
         retry: RetryPolicy | None = None,
         requests_per_second: float | None = None,
         reconcile: bool = True,
@@ -128,6 +129,7 @@ class SensGateway(BatchingGateway):
             base_url=base_url,
             http_client=http_client,
             timeout=timeout,
+            limits=limits,
             retry=retry,
             max_concurrency=max_concurrency,
         )
