@@ -159,6 +159,28 @@ async def test_a_fatal_error_stops_batches_still_waiting_for_their_rate_slot() -
     assert_exactly_one_outcome_each(report, 40)
 
 
+async def test_the_fatal_answer_stops_the_job_before_any_other_batch_runs() -> None:
+    """The first request takes two loop passes and is refused with a bad key; the second
+    batch starts two passes after the first (the stagger) and must find the job stopped,
+    not reach the provider in the pass between the answer and its collection."""
+    reached: list[str] = []
+
+    async def refuse_first(request: FakeRequest) -> None:
+        reached.append(request.request_id)
+        if request.request_id == "fake-1":
+            await asyncio.sleep(0)
+            await asyncio.sleep(0)
+            raise errors.AuthenticationError("bad key", provider="fake", status_code=401)
+
+    gateway = FakeGateway(batch_size=1, max_concurrency=2, on_request=refuse_first)
+    report = await gateway.send(message(list(numbers(2))))
+    assert reached == ["fake-1"]
+    assert [(outcome.status, outcome.code) for outcome in report.outcomes] == [
+        (SendStatus.REJECTED, "AuthenticationError"),
+        (SendStatus.NOT_SENT, JOB_STOPPED),
+    ]
+
+
 async def test_no_batch_starts_after_a_fatal_answer_that_came_while_the_source_was_read() -> None:
     """The first batch is refused with a fatal error while the stream's source takes its
     time: the next batch, read after the answer came, is not sent."""

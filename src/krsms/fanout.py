@@ -275,6 +275,8 @@ class _Flight:
     watch: SendWatch = attrs.Factory(SendWatch)
     stopped_by: errors.KrSmsError | None = None
     """The fatal error that stopped the job before this batch's request could leave."""
+    on_fatal: Callable[[errors.KrSmsError], None] | None = None
+    """Stops the job; called in the batch's own task the moment its answer is a fatal error."""
 
 
 @attrs.frozen
@@ -585,7 +587,12 @@ class BatchingGateway(AsyncClosing):
             await on_sending(flight.batch.recipients)
         flight.sent = True
         with watching_sends(flight.watch):
-            return await self._send_settled(message, flight.batch, flight.watch, resend=self.resend_missing)
+            report = await self._send_settled(message, flight.batch, flight.watch, resend=self.resend_missing)
+        if report.error is not None and flight.on_fatal is not None:
+            # Here, with nothing awaited since the answer was read: no other batch's request
+            # can start between the fatal answer and the stop.
+            flight.on_fatal(report.error)
+        return report
 
     async def _pace(self) -> None:
         """Wait for the next send slot under ``requests_per_second``."""
@@ -720,19 +727,16 @@ class _SendJob:
             first_of_pass = False
             if self.stopped_by is not None:  # a flight ended with a fatal error while this one waited
                 break
-            flight = _Flight(self._ready.popleft())
-            task = asyncio.ensure_future(self._gateway._send_tracked(self._message, flight, self._progress.on_sending))
-            task.add_done_callback(self._stop_on_fatal)
-            self.flights[task] = flight
+            flight = _Flight(self._ready.popleft(), on_fatal=self._stop_once)
+            sending = self._gateway._send_tracked(self._message, flight, self._progress.on_sending)
+            self.flights[asyncio.ensure_future(sending)] = flight
 
-    def _stop_on_fatal(self, task: asyncio.Task[SendReport]) -> None:
-        """Stop the job as soon as a flight ends with a fatal error, not when it is collected:
-        meanwhile :meth:`start_flights` may be waiting on the source, and no batch may start
-        after the fatal answer."""
-        if not task.cancelled() and task.exception() is None:
-            error = task.result().error
-            if error is not None and self.stopped_by is None:
-                self._stop(error)
+    def _stop_once(self, error: errors.KrSmsError) -> None:
+        """:meth:`_stop` for the first fatal error: a flight calls it the moment its answer is
+        one, not when it is collected (meanwhile :meth:`start_flights` may be waiting on the
+        source, and other batches on their turn)."""
+        if self.stopped_by is None:
+            self._stop(error)
 
     async def _read_until_ready(self) -> None:
         """Read entries until a batch is ready, a batch's worth of invalid ones is waiting, or
@@ -785,8 +789,8 @@ class _SendJob:
                 # Not a provider answer: account for the batch, then surface it.
                 self._progress.record(_failed_report(flight))
             report = task.result()
-        if report.error is not None and self.stopped_by is None:
-            self._stop(report.error)
+        if report.error is not None:
+            self._stop_once(report.error)
         return self._recorded(report)
 
     def _stop(self, error: errors.KrSmsError) -> None:
@@ -796,9 +800,10 @@ class _SendJob:
         reported NOT_SENT (``stopped``) like the batches that never started."""
         self.stopped_by = error
         logger.error("%s bulk send stopped: %s", self._gateway.provider, error)
+        stopping_from = asyncio.current_task()  # the flight whose answer stopped it, if one did
         for task, flight in self.flights.items():
             flight.watch.stopping = True
-            if not _may_be_out(flight):
+            if task is not stopping_from and not _may_be_out(flight):
                 flight.stopped_by = error
                 task.cancel()
 

@@ -723,12 +723,7 @@ class Transport:
     ) -> Response:
         error: errors.TransportError | None = None
         state = await self._slot()
-        every_slot_taken = state.limiter.value == 0
         async with state.limiter:
-            if every_slot_taken:
-                # The slot was freed by an answer that may stop this send (a fatal error), and
-                # the loop wakes this waiter before it tells the send: let it tell it first.
-                await asyncio.sleep(0)
             client = state.client
             if self._closed or client is None or client.is_closed:
                 raise errors.UnsendableRequestError(f"{method} {self._shown(url)}: the HTTP client is closed")

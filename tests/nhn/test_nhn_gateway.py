@@ -14,7 +14,17 @@ import pytest
 import respx
 from starlette.applications import Starlette
 
-from krsms import DeliveryStatus, Message, MessageKind, Recipient, SendStatus, ValidationError, errors
+from krsms import (
+    DeliveryStatus,
+    Message,
+    MessageKind,
+    Recipient,
+    Recipients,
+    SendProgress,
+    SendStatus,
+    ValidationError,
+    errors,
+)
 from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, EmulatorServer, Faults, create_app
 from krsms.fanout import JOB_STOPPED, LOCAL_INVALID, NOT_RECEIVED
 from krsms.nhn import AttachmentNotFoundError, NhnGateway
@@ -472,3 +482,39 @@ async def test_a_batch_waiting_for_a_connection_slot_does_not_leave_after_the_fa
         (SendStatus.NOT_SENT, JOB_STOPPED),
     ]
     assert report.requests == 1
+
+
+async def test_a_batch_whose_write_ahead_note_ends_with_the_fatal_answer_does_not_leave() -> None:
+    """The second batch is writing its journal note (``on_sending``) while the first one's
+    answer, a bad key, comes back; the note completes in that same loop pass. The stop is
+    made as the answer is read, so the second request never leaves."""
+    arrived: list[str] = []
+    note_may_end = asyncio.Event()
+    noting = asyncio.Event()
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        arrived.append(body["body"])
+        await noting.wait()
+        note_may_end.set()
+        await asyncio.sleep(0)
+        bad_key = {"isSuccessful": False, "resultCode": -1000, "resultMessage": "invalid appKey"}
+        return httpx.Response(401, json={"header": bad_key})
+
+    async def on_sending(recipients: Recipients) -> None:
+        if recipients[0].text == "second":
+            noting.set()
+            await note_may_end.wait()
+
+    recipients = [Recipient(number="01012340001", text="first"), Recipient(number="01012340002", text="second")]
+    async with (
+        httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http,
+        NhnGateway(app_key=DEMO_NHN_APP_KEY, http_client=http, max_concurrency=2, reconcile=False) as nhn,
+    ):
+        message = Message(sender=SENDER, text="x", recipients=recipients)
+        report = await nhn.send(message, progress=SendProgress(on_sending=on_sending))
+    assert arrived == ["first"]
+    assert [(outcome.status, outcome.code) for outcome in report.outcomes] == [
+        (SendStatus.REJECTED, "-1000"),
+        (SendStatus.NOT_SENT, JOB_STOPPED),
+    ]
