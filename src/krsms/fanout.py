@@ -596,9 +596,7 @@ class BatchingGateway(AsyncClosing):
 
     async def _pace(self) -> None:
         """Wait for the next send slot under ``requests_per_second``."""
-        if self.requests_per_second is not None:
-            if self._pacer is None:
-                self._pacer = _Pacer(self.requests_per_second)
+        if self._pacer is not None:
             await self._pacer.wait()
 
     async def _send_settled(self, message: Message, batch: Batch, watch: SendWatch, *, resend: bool) -> SendReport:
