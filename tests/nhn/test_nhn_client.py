@@ -1494,6 +1494,11 @@ ACCEPTED_DATA = {"data": {"requestId": "R1", "statusCode": "2", "sendResultList"
         ),
         ({"isSuccessful": False, "resultMessage": "?"}, "header says isSuccessful false without a failure code"),
         ({"isSuccessful": False, "resultCode": "x"}, "header says isSuccessful false without a failure code"),
+        (
+            {"isSuccessful": True, "resultCode": -2019, "resultMessage": "FAIL"},
+            "header says isSuccessful true beside a failure code (resultCode -2019",
+        ),
+        ({"isSuccessful": True, "resultCode": "-2019"}, "header says isSuccessful true beside a failure code"),
     ],
 )
 async def test_an_envelope_that_is_neither_success_nor_failure_is_malformed(
@@ -1508,6 +1513,21 @@ async def test_an_envelope_that_is_neither_success_nor_failure_is_malformed(
 
     assert caught.value.message.startswith(problem)
     assert (caught.value.status_code, caught.value.code) == (200, None)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [{"isSuccessful": True}, {"isSuccessful": True, "resultCode": "0"}, {"isSuccessful": True, "resultCode": ""}],
+)
+async def test_a_success_without_a_code_or_with_zero_as_text_is_read(
+    header: dict[str, Any], client: NhnClient, api: respx.MockRouter
+) -> None:
+    answer = {"header": header, "body": ACCEPTED_DATA}
+    api.post(f"{PREFIX}/sender/sms").mock(return_value=httpx.Response(200, json=answer))
+
+    sent = await client.send_sms(SMS_REQUEST)
+
+    assert sent.request_id == "R1"
 
 
 async def test_a_result_code_given_as_a_numeric_string_is_still_read(client: NhnClient, api: respx.MockRouter) -> None:
@@ -2109,6 +2129,12 @@ async def test_a_blank_id_in_the_path_is_refused_before_any_request(
         (-7001, errors.BadRequestError, False),
         (-2008, errors.NotFoundError, False),
         (-2004, errors.NotFoundError, True),  # an attachment every batch of the send carries
+        (-9996, errors.BadRequestError, True),  # content type: krsms sends JSON, so a middlebox
+        (-9997, errors.BadRequestError, True),
+        (-1006, errors.BadRequestError, True),  # the endpoint's message type
+        (-6004, errors.BadRequestError, True),  # no 080 number in use: every advertisement
+        (-6001, errors.BadRequestError, False),  # one opted-out number
+        (-12345, errors.BadRequestError, False),
     ],
 )
 def test_nhn_result_codes_map_to_the_documented_kind(code: int, kind: type[errors.ProviderError], fatal: bool) -> None:

@@ -16,7 +16,14 @@ from krsms import Message, Recipient, RedirectError, SendStatus
 from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, create_app
 from krsms.fanout import JOB_STOPPED
 from krsms.nhn import NhnGateway
-from krsms.nhn.errors import NhnNotFoundError, TemplateKindError, TemplateNotFoundError, UnsubscribeNotInUseError
+from krsms.nhn.errors import (
+    MessageTypeError,
+    NhnNotFoundError,
+    NhnRequestFormatError,
+    TemplateKindError,
+    TemplateNotFoundError,
+    UnsubscribeNotInUseError,
+)
 from krsms.transport import NO_RETRIES, RetryPolicy
 
 HOST = "https://nhn.test"
@@ -80,6 +87,9 @@ async def test_an_entry_without_its_message_or_sequence_still_settles_its_recipi
         (-2110, TemplateNotFoundError),
         (-9998, NhnNotFoundError),  # a wrong base URL
         (-6000, UnsubscribeNotInUseError),
+        (-6004, UnsubscribeNotInUseError),
+        (-9996, NhnRequestFormatError),
+        (-1006, MessageTypeError),
     ],
 )
 @respx.mock
@@ -274,6 +284,7 @@ async def test_an_envelope_code_echoing_the_app_key_is_redacted_in_the_error() -
         {"isSuccessful": None, "resultCode": 0, "resultMessage": "SUCCESS"},
         {"isSuccessful": False, "resultCode": 0, "resultMessage": "SUCCESS"},
         {"isSuccessful": False},
+        {"isSuccessful": True, "resultCode": -2019, "resultMessage": "FAIL"},
     ],
 )
 async def test_a_send_answer_neither_successful_nor_failed_leaves_the_batch_unknown(header: dict[str, Any]) -> None:

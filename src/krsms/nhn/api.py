@@ -209,8 +209,8 @@ class NhnApi:
         """Check the envelope of a 2xx answer and return its ``body``.
 
         ``isSuccessful: false`` with a ``resultCode`` raises that code's typed error. An
-        envelope that says neither (``isSuccessful`` missing, null or not a boolean, or
-        ``false`` beside ``resultCode`` 0 or none) raises
+        envelope that says neither (``isSuccessful`` missing, null or not a boolean,
+        ``false`` beside ``resultCode`` 0 or none, or ``true`` beside a non-zero code) raises
         :class:`~krsms.errors.MalformedResponseError`: NHN may have taken the request.
         """
         if not response.content.strip():
@@ -221,7 +221,13 @@ class NhnApi:
             raise self._malformed("answer has no header", status_code=response.status_code)
         successful = header.get("isSuccessful")
         if successful is True:
-            return payload.get("body")
+            if not _result_code(header):  # 0, or none: the document's examples also show ""
+                return payload.get("body")
+            # A failure code beside true: which of the two is wrong is unknown.
+            raise self._malformed(
+                f"header says isSuccessful true beside a failure code{self._result_of(header)}",
+                status_code=response.status_code,
+            )
         if successful is not False:
             raise self._malformed(
                 f"header.isSuccessful is {_json_type(successful)}, not true or false{self._result_of(header)}",

@@ -29,7 +29,15 @@ class NhnAuthenticationError(NhnError, errors.AuthenticationError):
 
 
 class NhnBadRequestError(NhnError, errors.BadRequestError):
-    """A malformed request: wrong content type, invalid JSON (-9996, -9997) or another refusal."""
+    """A refused request whose code names no narrower class (a code outside NHN's table, say)."""
+
+
+class NhnRequestFormatError(NhnBadRequestError):
+    """NHN refused the request's content type (-9996) or its JSON (-9997). krsms sends
+    ``application/json`` and valid JSON, so something between rewrote the request (a proxy,
+    a custom transport): every batch would be refused alike."""
+
+    fatal = True
 
 
 class NhnNotFoundError(NhnError, errors.NotFoundError):
@@ -47,7 +55,14 @@ class NhnRateLimitedError(NhnError, errors.RateLimitedError):
 
 
 class SendError(NhnError, errors.BadRequestError):
-    """A send or look-up refused (-1006, -2000..-2099, -4000): recipients, dates, text, files."""
+    """A send or look-up refused (-2000..-2099, -4000): recipients, dates, text, files."""
+
+
+class MessageTypeError(SendError):
+    """NHN refused the send's message type (-1006): every batch sent to the same endpoint would
+    be refused alike."""
+
+    fatal = True
 
 
 class SendNotFoundError(SendError, errors.NotFoundError):
@@ -103,8 +118,8 @@ class UnsubscribeError(NhnError, errors.BadRequestError):
 
 
 class UnsubscribeNotInUseError(UnsubscribeError):
-    """The project does not use the 080 opt-out service an advertisement needs (-6000): every
-    advertising batch would be refused."""
+    """The project does not use the 080 opt-out service an advertisement needs (-6000), or its
+    opt-out number is not in use (-6004): every advertising batch would be refused."""
 
     fatal = True
 
@@ -114,17 +129,18 @@ class TagError(NhnError, errors.BadRequestError):
 
 
 _EXACT: dict[int, type[NhnError]] = {
-    -9996: NhnBadRequestError,
-    -9997: NhnBadRequestError,
+    -9996: NhnRequestFormatError,
+    -9997: NhnRequestFormatError,
     -9998: NhnNotFoundError,
     -9999: NhnServerError,
     -2021: NhnServerError,
     -7000: NhnServerError,
     -2043: TemplateError,
-    -1006: SendError,
+    -1006: MessageTypeError,
     -4000: SendError,
     -2006: TemplateKindError,
     -6000: UnsubscribeNotInUseError,
+    -6004: UnsubscribeNotInUseError,
     -2004: AttachmentNotFoundError,
     -2008: SendNotFoundError,
     -2107: TemplateNotFoundError,
