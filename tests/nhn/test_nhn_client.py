@@ -1629,6 +1629,34 @@ async def test_message_results_are_read_in_both_documented_shapes(
     assert every == list(page.items)
 
 
+async def test_message_results_in_the_table_shape_page_on_while_pages_come_back_full(
+    client: NhnClient, api: respx.MockRouter
+) -> None:
+    """N12's table documents no paging numbers: a full page does not say it is the last."""
+    entry = json.loads(MESSAGE_RESULTS_ANSWER)["body"]["data"][0]
+    pages = {
+        "1": [{**entry, "recipientSeq": seq} for seq in range(1, 1001)],
+        "2": [{**entry, "recipientSeq": seq} for seq in range(1001, 1501)],
+    }
+    route = api.get(f"{PREFIX}/message-results").mock(
+        side_effect=lambda request: httpx.Response(
+            200,
+            json={
+                "header": {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"},
+                "body": {"data": {"resultUpdateList": pages[request.url.params.get("pageNum", "1")]}},
+            },
+        )
+    )
+    query = attrs.evolve(MESSAGE_RESULT_QUERY, page_size=None)
+
+    every = [result.recipient_seq async for result in client.iter_message_results(query)]
+    first = await client.message_results(attrs.evolve(query, page_size=1000))
+
+    assert every == list(range(1, 1501))
+    assert [call.request.url.params.get("pageNum") for call in route.calls] == ["1", "2", None]
+    assert (first.total_count, first.has_more) == (None, True)
+
+
 async def test_message_results_data_without_its_list_is_malformed(client: NhnClient, api: respx.MockRouter) -> None:
     answer = json.loads(MESSAGE_RESULTS_ANSWER)
     answer["body"]["data"] = {"results": answer["body"]["data"]}

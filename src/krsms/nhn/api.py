@@ -52,14 +52,18 @@ class Page(Generic[T]):
     page_num: int
     page_size: int
     """Items per page, as NHN answered (``pageSize``)."""
-    total_count: int
-    """Items on all pages together (``totalCount``)."""
+    total_count: int | None
+    """Items on all pages together (``totalCount``); None when the answer does not say (N12's
+    table documents no paging numbers)."""
     items: tuple[T, ...]
     """This page's items (``data``)."""
 
     @property
     def has_more(self) -> bool:
-        """True when pages after this one hold more items."""
+        """True when pages after this one hold more items; without ``totalCount``, when this
+        page is full (the next one may then be empty)."""
+        if self.total_count is None:
+            return len(self.items) >= self.page_size > 0
         return self.page_num * self.page_size < self.total_count and bool(self.items)
 
 
@@ -146,10 +150,11 @@ class NhnApi:
             data = []
         if not isinstance(data, list):
             raise self._malformed(f"page data is {type(data).__name__}, not a list")
+        total_count = _field(body, "totalCount")
         return Page(
             page_num=self.parse(_field(body, "pageNum", 1), int),
             page_size=self.parse(_field(body, "pageSize", len(data)), int),
-            total_count=self.parse(_field(body, "totalCount", len(data)), int),
+            total_count=None if total_count is None else self.parse(total_count, int),
             items=tuple(self.parse(entry, item) for entry in data),
         )
 
@@ -286,7 +291,7 @@ class NhnApi:
 
 def _paging_adds_up(page: Page[Any], received: int) -> bool:
     """Whether ``page``'s numbers can tell if more pages follow, ``received`` items in."""
-    return page.page_num >= 1 and page.page_size >= 1 and page.total_count >= received
+    return page.page_num >= 1 and page.page_size >= 1 and page.total_count is not None and page.total_count >= received
 
 
 def _result_message(header: Mapping[str, Any], redact: Redactor) -> str:
