@@ -610,13 +610,13 @@ async def test_s8_list_unsubscribes(client: SensClient, api: respx.MockRouter) -
     # 2026-11-25 00:00:00.000 and 23:59:59.999 in Seoul), written as plain decimal digits.
     route = api.get(f"{SERVICE}/unsubscribes").respond(200, json=UNSUBSCRIBES)
     query = UnsubscribeQuery(
-        client_tel_no="01012345678", page_size=50, page_index=2, start_time=1795532400000, end_time=1795618799999
+        client_tel_no="010-1234-5678", page_size=50, page_index=2, start_time=1795532400000, end_time=1795618799999
     )
     entries = await client.list_unsubscribes(query)
     sent = route.calls.last.request
     check_signed(sent)
     assert dict(sent.url.params) == {
-        "clientTelNo": "01012345678",
+        "clientTelNo": "01012345678",  # the form SENS stores and add_unsubscribes sends
         "pageSize": "50",
         "pageIndex": "2",
         "startTime": "1795532400000",
@@ -627,6 +627,27 @@ async def test_s8_list_unsubscribes(client: SensClient, api: respx.MockRouter) -
         ("01087654321", "C"),
     ]
     assert entries[0].register_time == datetime(2026, 11, 25, 10, 0, tzinfo=SEOUL)
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("2026-11-25T10:00:00.1", datetime(2026, 11, 25, 10, 0, 0, 100000, tzinfo=SEOUL)),
+        ("2026-11-25T10:00:00.12", datetime(2026, 11, 25, 10, 0, 0, 120000, tzinfo=SEOUL)),
+        ("2026-11-25T10:00:00.123456789", datetime(2026, 11, 25, 10, 0, 0, 123456, tzinfo=SEOUL)),
+        ("2026-11-25 10:00:00.5", datetime(2026, 11, 25, 10, 0, 0, 500000, tzinfo=SEOUL)),
+    ],
+)
+async def test_s8_register_times_with_any_fraction_are_read(
+    written: str, read: datetime, client: SensClient, api: respx.MockRouter
+) -> None:
+    """``registerTime`` is a Java LocalDateTime, written with 1 to 9 fraction digits; Python
+    3.10's ``fromisoformat`` alone reads only 3 or 6."""
+    api.get(f"{SERVICE}/unsubscribes").respond(
+        200, json=[{"clientTelNo": "01012345678", "registerTime": written, "registerType": "M"}]
+    )
+    (entry,) = await client.list_unsubscribes()
+    assert entry.register_time == read
 
 
 async def test_s8_iterates_until_a_short_page(client: SensClient, api: respx.MockRouter) -> None:

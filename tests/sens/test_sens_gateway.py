@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import anyio
 import httpx
 import pytest
+import respx
 from starlette.applications import Starlette
 
 from krsms import DeliveryStatus, Message, Recipient, SendProgress, SendStatus, ValidationError, errors
@@ -254,6 +255,45 @@ async def test_delivery_results_map_codes(sens: SensGateway) -> None:
     assert results["01000000001"].status is DeliveryStatus.DELIVERED
     assert (results["01000000002"].status, results["01000000002"].code) == (DeliveryStatus.FAILED, "3006")
     assert all(result.message_id for result in results.values())
+
+
+@respx.mock
+async def test_delivery_results_of_a_request_the_messaging_server_failed_are_failed() -> None:
+    """S3's top-level statusCode is the send request's status at the messaging server (202
+    success, others failed): its messages will not be delivered, whatever their READY says."""
+    respx.get(url__regex=r".*/messages\?requestId=R1&pageIndex=0$").respond(
+        200,
+        json={
+            "statusCode": "500",
+            "statusName": "fail",
+            "messages": [
+                {
+                    "requestId": "R1",
+                    "messageId": "M1",
+                    "requestTime": "2026-11-25 10:00:00",
+                    "contentType": "COMM",
+                    "type": "SMS",
+                    "countryCode": "82",
+                    "from": SENDER,
+                    "to": "01000000001",
+                    "status": "READY",
+                }
+            ],
+            "pageIndex": 0,
+            "pageSize": 100,
+            "itemCount": 1,
+            "hasMore": False,
+        },
+    )
+    async with SensGateway(
+        access_key=DEMO_SENS_ACCESS_KEY, secret_key=DEMO_SENS_SECRET_KEY, service_id=DEMO_SENS_SERVICE_ID
+    ) as sens:
+        (result,) = await sens.delivery_results("R1")
+    assert (result.status, result.code, result.detail) == (
+        DeliveryStatus.FAILED,
+        "500",
+        "the request failed at the messaging server (fail)",
+    )
 
 
 async def test_bad_credentials_stop_the_job_with_the_rest_not_sent(app: Starlette) -> None:

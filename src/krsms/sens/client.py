@@ -180,8 +180,8 @@ class SensClient(AsyncClosing):
         response = await self.transport.request("GET", self._url("/messages"), params=self._query(query))
         return self._parse(response, MessagePage)
 
-    async def iter_messages(self, query: MessageQuery) -> AsyncIterator[MessageSummary]:
-        """Every message of :meth:`list_messages`, page after page while ``hasMore``.
+    async def iter_message_pages(self, query: MessageQuery) -> AsyncIterator[MessagePage]:
+        """Every page of :meth:`list_messages`, while ``hasMore``.
 
         The first request carries the query's ``next_token`` if set, else its ``pageIndex``
         (0 by default). Each next page is asked for with the previous answer's ``nextToken``
@@ -208,13 +208,18 @@ class SensClient(AsyncClosing):
                 raise _paging_ignored(f"page {page_index} has no messages but hasMore")
             elif page.messages and page.messages == previous:
                 raise _paging_ignored(f"page {page_index} repeats the page before it")
-            for message in page.messages:
-                yield message
+            yield page
             if not page.has_more:
                 return
             previous = page.messages
             page_index += 1
             token = page.next_token or None
+
+    async def iter_messages(self, query: MessageQuery) -> AsyncIterator[MessageSummary]:
+        """Every message of every page :meth:`iter_message_pages` reads."""
+        async for page in self.iter_message_pages(query):
+            for message in page.messages:
+                yield message
 
     async def get_message(self, message_id: str) -> MessageResult:
         """S4 ``GET /messages/{messageId}``: the delivery result of one message."""
@@ -253,6 +258,8 @@ class SensClient(AsyncClosing):
         """S8 ``GET /unsubscribes``: one page of the 080 block list (``page_size`` 1 to 100)."""
         if query is not None:
             _check_page_size(query.page_size, MAX_UNSUBSCRIBE_PAGE)
+            if query.client_tel_no is not None:  # stored as digits: the same form blocked it
+                query = attrs.evolve(query, client_tel_no=normalize_number(query.client_tel_no, field="client_tel_no"))
         params = self._query(query) if query is not None else None
         response = await self.transport.request("GET", self._url("/unsubscribes"), params=params)
         return self._parse(response, list[Unsubscribe])

@@ -15,6 +15,7 @@ answer or request shape that no rule on field names or types can express; each s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -25,6 +26,13 @@ import attrs
 from krsms.convert import SEOUL, format_seoul_seconds, make_converter
 from krsms.sens.models import DEFAULT_TIME_ZONE, MessagePage, Reservation, SendRequest, time_zone
 
+_MICROSECOND_FRACTION = re.compile(r"(?<=:\d\d)\.(\d+)")
+"""A seconds fraction: Java's ``LocalDateTime`` writes 1 to 9 digits, Python 3.10 reads 3 or 6."""
+
+
+def _six_digits(fraction: re.Match[str]) -> str:
+    return "." + fraction.group(1).ljust(6, "0")[:6]
+
 
 def parse_sens_datetime(value: Any) -> datetime:
     """Any SENS date form as an aware datetime (naive forms are Asia/Seoul); ValueError for
@@ -32,7 +40,7 @@ def parse_sens_datetime(value: Any) -> datetime:
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str) and value:
-        moment = datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(_MICROSECOND_FRACTION.sub(_six_digits, value, count=1))
     else:
         raise ValueError(f"not a SENS date: {value!r}")
     return moment if moment.tzinfo else moment.replace(tzinfo=SEOUL)

@@ -49,6 +49,7 @@ from krsms.sens.models import (
     MAX_IMAGE_SIZE,
     ContentType,
     FileReference,
+    MessagePage,
     MessageQuery,
     MessageSummary,
     MessageType,
@@ -333,10 +334,13 @@ class SensGateway(BatchingGateway):
 
     async def delivery_results(self, request_id: str) -> list[DeliveryResult]:
         """Every message of a send request (S3, all pages). A reservation that has not gone
-        out yet lists no messages (SENS answers ``statusName: reserved``)."""
+        out yet lists no messages (SENS answers ``statusName: reserved``). When the request
+        itself failed at SENS's messaging server (``statusCode`` other than 202, ``statusName``
+        ``fail``), every message is FAILED with that code, whatever its own status says."""
         return [
-            _delivery_result(summary)
-            async for summary in self.client.iter_messages(MessageQuery(request_id=request_id))
+            _delivery_result(summary, _request_failure(page))
+            async for page in self.client.iter_message_pages(MessageQuery(request_id=request_id))
+            for summary in page.messages
         ]
 
     async def cancel_reservation(self, request_id: str) -> None:
@@ -456,8 +460,19 @@ def _default_content(message: Message, batch: Batch) -> str:
     return next((recipient.text for recipient in batch.recipients if recipient.text), message.text)
 
 
-def _delivery_result(summary: MessageSummary) -> DeliveryResult:
-    if summary.status == "COMPLETED":
+def _request_failure(page: MessagePage) -> MessagePage | None:
+    """``page`` when its request failed at the messaging server (S3's ``statusCode``: 202
+    success, any other a failure; ``statusName`` ``fail``), else None."""
+    failed = page.status_code != "202" or page.status_name.lower() == "fail"
+    return page if failed and page.status_name.lower() != "reserved" else None
+
+
+def _delivery_result(summary: MessageSummary, request_failure: MessagePage | None = None) -> DeliveryResult:
+    code, detail = summary.status_code, summary.status_message
+    if request_failure is not None:
+        status, code = DeliveryStatus.FAILED, request_failure.status_code
+        detail = f"the request failed at the messaging server ({request_failure.status_name})"
+    elif summary.status == "COMPLETED":
         status = DeliveryStatus.DELIVERED if summary.status_code == DELIVERED_CODE else DeliveryStatus.FAILED
     else:
         status = DeliveryStatus.PENDING
@@ -465,8 +480,8 @@ def _delivery_result(summary: MessageSummary) -> DeliveryResult:
         request_id=summary.request_id,
         recipient=summary.to,
         status=status,
-        code=summary.status_code,
-        detail=summary.status_message,
+        code=code,
+        detail=detail,
         completed_at=summary.complete_time,
         message_id=summary.message_id,
     )

@@ -233,9 +233,11 @@ class MessagePage:
     """One page of the request look-up (S3)."""
 
     status_code: str
-    """``202`` when the look-up succeeded (an HTTP-style status, not a delivery result)."""
+    """The send request's status at SENS's messaging server, HTTP-style: ``202`` when it was
+    taken, any other a failure (not a delivery result: that is each message's)."""
     status_name: str
-    """``success``, or ``reserved`` while a reserved request has not gone out (no messages)."""
+    """``success``; ``reserved`` while a reserved request has not gone out (no messages);
+    ``fail`` when the messaging server did not take it."""
     messages: tuple[MessageSummary, ...] = ()
     """This page's messages; none while a reserved request has not gone out."""
     page_index: int = 0
@@ -298,9 +300,10 @@ class MessageResult:
     """The answer of the one-message look-up (S4)."""
 
     status_code: str
-    """``200`` when the look-up succeeded (an HTTP-style status, not a delivery result)."""
+    """The send request's status at SENS's messaging server, HTTP-style: ``200`` when it was
+    taken, any other a failure (not a delivery result: that is the message's)."""
     status_name: str
-    """The status in words: success or failure."""
+    """The same in words: ``success`` or ``fail``."""
     messages: tuple[MessageDetail, ...]
     """The message looked up."""
 
@@ -329,7 +332,8 @@ class UnsubscribeQuery:
     """Query of ``GET /services/{serviceId}/unsubscribes``."""
 
     client_tel_no: str | None = None
-    """Only this blocked number."""
+    """Only this blocked number, written as for :meth:`~krsms.sens.client.SensClient.add_unsubscribes`
+    (``010-1234-5678`` is sent as ``01012345678``, the form SENS stores)."""
     page_size: int | None = None
     """1 to 100, default 100 (the documents say 0 to 100; a page of 0 would page forever)."""
     page_index: int | None = None
