@@ -388,7 +388,12 @@ def check_credential(field: str, value: str) -> None:
     can carry. The error names the field, never the value.
 
     Neither provider documents a character set for its keys, so any other text is let through.
+
+    pytest prints the arguments of a traceback's frames, so this function and every
+    constructor that takes keys set ``__tracebackhide__``: pytest leaves their frames out,
+    and the keys out of a failing test's output.
     """
+    __tracebackhide__ = True
     if not value or value != value.strip() or any(ord(character) < 0x20 or character == "\x7f" for character in value):
         raise errors.ValidationError(
             field,

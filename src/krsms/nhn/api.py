@@ -82,6 +82,7 @@ class NhnApi:
         retry: RetryPolicy | None = None,
         max_concurrency: int = 8,
     ):
+        __tracebackhide__ = True  # its arguments are keys: see check_credential
         check_credential("app_key", app_key)
         if secret_key:
             check_credential("secret_key", secret_key)

@@ -124,6 +124,7 @@ class NhnClient(AsyncClosing):
         retry: RetryPolicy | None = None,
         max_concurrency: int = 8,
     ):
+        __tracebackhide__ = True  # its arguments are keys: see check_credential
         self.api = NhnApi(
             app_key=app_key,
             secret_key=secret_key,

@@ -160,6 +160,7 @@ class NhnGateway(BatchingGateway):
         reconcile_delay: float = RECONCILE_DELAY,
         authentication: bool = False,
     ):
+        __tracebackhide__ = True  # its arguments are keys: see check_credential
         self.authentication = authentication
         """True: every send goes through ``/sender/auth/sms`` (SMS only)."""
         if authentication:

@@ -99,6 +99,7 @@ class SensClient(AsyncClosing):
         max_concurrency: int = 8,
         correct_clock_skew: bool = True,
     ):
+        __tracebackhide__ = True  # its arguments are keys: see check_credential
         check_credential("access_key", access_key)
         check_credential("secret_key", secret_key)
         check_credential("service_id", service_id)  # it goes into every path: a stray newline would 404

@@ -123,6 +123,7 @@ class SensGateway(BatchingGateway):
         drain_timeout: float = 0.0,
         reconcile_delay: float = RECONCILE_DELAY,
     ):
+        __tracebackhide__ = True  # its arguments are keys: see check_credential
         self.client = SensClient(
             access_key=access_key,
             secret_key=secret_key,
