@@ -20,7 +20,9 @@ from krsms.text import (
     unencodable_characters,
 )
 
-hangul = st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3)
+EUC_KR_HANGUL = "".join(chr(code) for code in range(0xAC00, 0xD7A4) if len(chr(code).encode("euc_kr")) == 2)
+"""The 2,350 modern syllables EUC-KR has (KS X 1001); the other 8,822 only CP949 has."""
+hangul = st.sampled_from(EUC_KR_HANGUL)
 ascii_printable = st.characters(min_codepoint=0x20, max_codepoint=0x7E)
 
 
@@ -80,6 +82,18 @@ def test_emoji_is_rejected_with_its_position() -> None:
     assert "'😀'" in str(caught.value)
     assert "position 2" in str(caught.value)
     assert unencodable_characters("a😀b🎉") == [(1, "😀"), (3, "🎉")]
+
+
+def test_a_syllable_only_cp949_has_is_refused_though_python_could_encode_it_as_euc_kr() -> None:
+    """똠 and 햏 are modern Hangul EUC-KR lacks; Python's euc_kr codec writes each as an
+    8-byte jamo sequence (so a 90-byte SMS would be 360), CP949 as two bytes."""
+    assert len("똠".encode("euc_kr")) == 8
+    with pytest.raises(ValidationError) as caught:
+        check_body("안녕 똠방각하", MessageKind.AUTO)
+    assert str(caught.value) == "text: character '똠' (U+B620) at position 3 cannot be sent (not in EUC-KR)"
+    assert (caught.value.limit, caught.value.value) == ("EUC-KR characters only", "똠")
+    assert unencodable_characters("가똠나햏※①") == [(1, "똠"), (3, "햏")]
+    assert byte_length("가나※①") == 8
 
 
 @given(st.text(max_size=50))

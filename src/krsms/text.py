@@ -1,11 +1,9 @@
 """Korean SMS text rules: EUC-KR byte counting, SMS/LMS/MMS choice, phone numbers.
 
 Both providers count message length in EUC-KR bytes (Hangul 2 bytes, ASCII 1) and cannot
-carry characters outside it, such as emoji. Encoding uses CP949 (Unified Hangul Code), the
-superset of EUC-KR that Korean software uses: it has all 11,172 modern Hangul syllables at
-2 bytes each, and the same byte length as EUC-KR for every character EUC-KR has. The
-providers' documents say only "EUC-KR": the 8,822 syllables EUC-KR lacks (such as 똠) are
-accepted here but not promised there (see docs/neutral-api.md).
+carry characters outside it, such as emoji, or the 8,822 modern Hangul syllables EUC-KR
+lacks (such as 똠 or 햏: only its Windows superset CP949 has them, which neither document
+promises).
 """
 
 from __future__ import annotations
@@ -20,7 +18,10 @@ import attrs
 from krsms.errors import ValidationError
 
 ENCODING = "cp949"
-"""The codec text is encoded and counted with: CP949, the EUC-KR superset (see above)."""
+"""The codec text is encoded and counted with. Python's ``euc_kr`` codec writes a syllable
+EUC-KR lacks as an 8-byte jamo sequence instead of refusing it, so text is encoded as CP949,
+whose bytes are EUC-KR's for every character EUC-KR has, and CP949's own characters are then
+refused (:func:`encode`)."""
 
 
 class MessageKind(enum.Enum):
@@ -85,30 +86,39 @@ def encode(text: str, *, field: str) -> bytes:
             value=f"U+{ord(character):04X}",
         )
     try:
-        return text.encode(ENCODING)
-    except UnicodeEncodeError as exc:
-        character = text[exc.start]
-        raise ValidationError(
-            field,
-            f"character {character!r} (U+{ord(character):04X}) at position {exc.start} cannot be sent (not in EUC-KR)",
-            limit="EUC-KR characters only",
-            value=character,
-        ) from None
+        encoded = text.encode(ENCODING)
+        if not encoded.isascii():
+            encoded.decode("euc_kr")  # fails on a character only CP949 has: see ENCODING
+        return encoded
+    except UnicodeError:
+        pass  # raised below, outside the handler: the codec's error adds nothing to ours
+    position, character = next(
+        (position, character) for position, character in enumerate(text) if not _in_euc_kr(character)
+    )
+    raise ValidationError(
+        field,
+        f"character {character!r} (U+{ord(character):04X}) at position {position} cannot be sent (not in EUC-KR)",
+        limit="EUC-KR characters only",
+        value=character,
+    )
+
+
+def _in_euc_kr(character: str) -> bool:
+    try:
+        character.encode(ENCODING).decode("euc_kr")
+    except UnicodeError:
+        return False
+    return True
 
 
 def unencodable_characters(text: str) -> list[tuple[int, str]]:
     """Every ``(position, character)`` of ``text`` that cannot be sent: characters EUC-KR
-    lacks (emoji) and control characters other than tab and line breaks."""
-    found = []
-    for position, character in enumerate(text):
-        try:
-            character.encode(ENCODING)
-        except UnicodeEncodeError:
-            found.append((position, character))
-        else:
-            if _CONTROL.match(character):
-                found.append((position, character))
-    return found
+    lacks (emoji, 똠) and control characters other than tab and line breaks."""
+    return [
+        (position, character)
+        for position, character in enumerate(text)
+        if not _in_euc_kr(character) or _CONTROL.match(character)
+    ]
 
 
 def choose_kind(

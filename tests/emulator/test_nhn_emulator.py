@@ -80,6 +80,7 @@ async def test_rejected_numbers_get_their_code_per_recipient(nhn: httpx.AsyncCli
         ("sender/sms", sms(), -2001),
         ("sender/sms", sms("010-1234"), -2019),
         ("sender/sms", sms("01000000001", body="😀"), -2023),
+        ("sender/sms", sms("01000000001", body="햏"), -2023),  # only CP949 has it
         ("sender/sms", {**sms(), "recipientList": [{"recipientNo": "01000000001", "templateParameter": EMOJI}]}, -2023),
         ("sender/sms", {**sms(), "recipientList": [{"recipientNo": "123", "countryCode": "354"}]}, -2019),
         ("sender/sms", sms("01000000001", body=""), -2014),

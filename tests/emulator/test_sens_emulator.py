@@ -68,6 +68,7 @@ async def test_missing_headers_and_unknown_service_are_refused(app: Starlette) -
     [
         (sms(*[f"010{index:08d}" for index in range(101)]), "messages"),
         (sms("01012345678", content="안녕 😀"), "content"),
+        (sms("01012345678", content="안녕 똠"), "content"),  # only CP949 has it
         (sms("01012345678", sender=SENDER), "sender"),
         (sms("010-1234-5678"), "messages[0].to"),
         (sms("1234567"), "messages[0].to"),  # 8 digits at least in Korea

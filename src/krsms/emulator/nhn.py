@@ -939,10 +939,11 @@ def check_types(fields: Mapping[str, Any], types: Mapping[str, type]) -> None:
 
 
 def _check_characters(text: str) -> None:
-    """-2023 for a character EUC-KR cannot carry (emoji) in a title, a body or what fills it."""
+    """-2023 for a character EUC-KR cannot carry (emoji, or a syllable only CP949 has, such as
+    똠) in a title, a body or what fills it."""
     try:
-        text.encode("cp949")
-    except UnicodeEncodeError:
+        text.encode("cp949").decode("euc_kr")
+    except UnicodeError:
         raise NhnRefusal(-2023, "제목 또는 본문에 허용되지 않는 문자(Emoji 등)가 포함됨") from None
 
 

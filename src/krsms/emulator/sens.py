@@ -188,10 +188,23 @@ def _millis(moment: datetime) -> int:
 
 
 def _euc_kr_bytes(field: str, text: str) -> int:
+    """Length in EUC-KR bytes; 400 for a character EUC-KR lacks (emoji, or a syllable only
+    CP949 has, such as 똠: Python's ``euc_kr`` codec would write it as 8 bytes, not refuse it)."""
     try:
-        return len(text.encode("cp949"))
-    except UnicodeEncodeError as error:
-        raise bad_request(field, f"character {text[error.start]!r} cannot be encoded in EUC-KR") from None
+        encoded = text.encode("cp949")
+        encoded.decode("euc_kr")
+    except UnicodeError:
+        unsendable = next(character for character in text if not _in_euc_kr(character))
+        raise bad_request(field, f"character {unsendable!r} cannot be encoded in EUC-KR") from None
+    return len(encoded)
+
+
+def _in_euc_kr(character: str) -> bool:
+    try:
+        character.encode("cp949").decode("euc_kr")
+    except UnicodeError:
+        return False
+    return True
 
 
 def _cut(text: str | None, limit: int) -> str | None:
