@@ -773,6 +773,20 @@ async def test_progress_counts_without_keeping_outcomes() -> None:
     assert progress.counts[SendStatus.ACCEPTED] == 500
     assert progress.report().outcomes == ()
     assert seen[SendStatus.ACCEPTED] == 500
+    # The report keeps no outcome, and says so in its counts rather than zeros.
+    assert progress.report().counts() == {**dict.fromkeys(SendStatus, 0), SendStatus.ACCEPTED: 500}
+    assert progress.report().all_accepted
+
+
+async def test_a_counts_only_report_is_not_all_accepted_when_one_was_rejected() -> None:
+    gateway = FakeGateway(batch_size=100)
+    gateway.reject_number("01000000003")
+    progress = SendProgress(keep_outcomes=False)
+    async for _ in gateway.send_stream(message(), numbers(200), progress=progress):
+        pass
+    report = progress.report()
+    assert (report.counts()[SendStatus.REJECTED], report.counts()[SendStatus.ACCEPTED]) == (1, 199)
+    assert not report.all_accepted
 
 
 async def test_a_stream_refuses_a_message_that_carries_recipients() -> None:

@@ -7,6 +7,8 @@ import contextlib
 import gc
 import logging
 import re
+import subprocess
+import sys
 import threading
 import traceback
 import weakref
@@ -1156,3 +1158,17 @@ SIZED_BY_LIMITS: dict[str, Callable[[], Any]] = {
 def test_every_client_and_gateway_sizes_its_own_pool_by_limits(made: str) -> None:
     """``krsms.Limits`` reaches the transport: the pool's size also caps the requests in flight."""
     assert SIZED_BY_LIMITS[made]().max_concurrency == 2
+
+
+def test_krsms_prints_nothing_in_an_application_that_configured_no_logging() -> None:
+    """A retry warning of krsms's reaches no stderr through Python's last-resort handler."""
+    program = (
+        "import asyncio, krsms\n"
+        "async def main():\n"
+        "    async with krsms.NhnGateway(app_key='k', base_url='http://127.0.0.1:9') as nhn:\n"
+        "        report = await nhn.send(krsms.Message(sender='15446859', text='x', recipients=['01000000001']))\n"
+        "    print(report.outcomes[0].status)\n"
+        "asyncio.run(main())\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    assert (ran.stdout.strip(), ran.stderr) == ("not_sent", "")  # refused: retried, then not sent

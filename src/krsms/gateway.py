@@ -484,6 +484,10 @@ class SendReport:
     left early); only the report of a :class:`SendProgress` sets it."""
     elapsed: float = 0.0
     """Seconds from the first batch to the last outcome."""
+    status_counts: Mapping[SendStatus, int] | None = attrs.field(default=None, eq=False)
+    """How many recipients ended in each status, given when ``outcomes`` were not kept (the
+    report of a ``SendProgress(keep_outcomes=False)``); :meth:`counts` and
+    :attr:`all_accepted` then read it. None otherwise."""
 
     def with_status(self, status: SendStatus) -> Outcomes:
         """The outcomes that have ``status``."""
@@ -500,7 +504,7 @@ class SendReport:
     def counts(self) -> dict[SendStatus, int]:
         """How many recipients ended in each status."""
         counts = dict.fromkeys(SendStatus, 0)
-        counts.update(collections.Counter(self.outcomes.statuses))
+        counts.update(self.status_counts or collections.Counter(self.outcomes.statuses))
         return counts
 
     @property
@@ -511,6 +515,8 @@ class SendReport:
     @property
     def all_accepted(self) -> bool:
         """True when every recipient was accepted."""
+        if self.status_counts is not None:
+            return self.status_counts.get(SendStatus.ACCEPTED, 0) == sum(self.status_counts.values())
         return self.outcomes.statuses.count(SendStatus.ACCEPTED) == len(self.outcomes)
 
     @property
@@ -626,7 +632,8 @@ class SendProgress:
             self._finished = time.perf_counter()
 
     def report(self) -> SendReport:
-        """Every outcome so far, in input order."""
+        """Every outcome so far, in input order; with ``keep_outcomes=False``, none, and the
+        report's :meth:`~SendReport.counts` are :attr:`counts`."""
         end = self._finished if self._finished is not None else time.perf_counter()
         # Parts in order of their first index: a send's batches hold runs of the input, so
         # joined that way its outcomes are usually in order already, with nothing to sort.
@@ -637,6 +644,7 @@ class SendProgress:
             error=self.error,
             cancelled=self.cancelled,
             elapsed=end - self._started,
+            status_counts=None if self.keep_outcomes else dict(self.counts),
         )
 
 

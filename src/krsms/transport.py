@@ -34,6 +34,9 @@ import httpx
 from krsms import errors
 
 logger = logging.getLogger("krsms")
+# A library's one handler: without it, Python prints WARNING and above to stderr (its
+# "last resort") in an application that configured no logging.
+logger.addHandler(logging.NullHandler())
 
 HttpClient: TypeAlias = httpx.AsyncClient
 """The client a gateway or provider client may borrow (``http_client=``): httpx's, named here
