@@ -350,7 +350,7 @@ def markdown(
         f"Measured on {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{time.strftime('%Y-%m-%d')}; the emulator runs as a separate process on loopback.",
         "",
-        "Reproduce with:",
+        "Reproduce with (it rewrites this page and `docs/img/fanout.png`):",
         "",
         "```bash",
         'python -m pip install -e ".[bench]"',

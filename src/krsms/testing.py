@@ -43,6 +43,17 @@ from krsms.sens.models import MAX_IMAGE_NAME_CHARS as SENS_IMAGE_NAME_CHARS
 from krsms.sens.models import MAX_IMAGE_SIZE as SENS_IMAGE_SIZE
 from krsms.text import MessageKind, normalize_number
 
+__all__ = [
+    "FAKE_IMAGE_NAME_CHARS",
+    "FAKE_IMAGE_SIZE",
+    "FAKE_RULES",
+    "FakeGateway",
+    "FakeRequest",
+    "nhn_gateway_for",
+    "numbers",
+    "sens_gateway_for",
+]
+
 if TYPE_CHECKING:  # the emulator needs its extra; import it only where it is used
     from krsms.emulator import EmulatorServer
     from krsms.nhn import NhnGateway
