@@ -376,8 +376,14 @@ class BatchingGateway(AsyncClosing):
         self, message: Message, batch: Batch, attempt: BatchAttempt
     ) -> Sequence[RecipientOutcome] | None:
         """After an ambiguous failure: ACCEPTED for what the provider has, NOT_SENT for what it
-        provably lacks, or None when it cannot tell."""
+        provably lacks, or None when it cannot tell. It may be asked twice for one attempt
+        (``reconcile_delay``); :meth:`reconciled` then tells which answer stood."""
         return None
+
+    def reconciled(self, attempt: BatchAttempt, outcomes: Sequence[RecipientOutcome]) -> None:
+        """The outcomes reconciliation settled ``attempt`` with, once no look-up follows
+        (not called when it could not tell). A gateway that keeps state per attempt in
+        :meth:`reconcile_batch` lets it go here."""
 
     @abc.abstractmethod
     async def upload_image(self, content: bytes, *, file_name: str) -> UploadedImage:
@@ -641,6 +647,7 @@ class BatchingGateway(AsyncClosing):
             return report
         if found is None:
             return report
+        self.reconciled(attempt, found)
         missing = [outcome for outcome in found if outcome.status is SendStatus.NOT_SENT]
         if not (resend and missing) or watch.stopping:  # an interrupted send starts no resend
             return SendReport(outcomes=found, requests=report.requests)

@@ -191,6 +191,44 @@ async def test_an_answer_field_that_does_not_parse_is_quoted_redacted(app: Starl
     assert caught.value.__context__ is None  # the parse error, which holds the value
 
 
+class RefusesThenLosesSends(httpx.AsyncBaseTransport):
+    """The emulator behind a network where every odd send is refused unprocessed (503) and
+    every even one is processed, its answer lost (500)."""
+
+    def __init__(self, app: Starlette):
+        self.inner = httpx.ASGITransport(app=app)
+        self.sends = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method != "POST" or not request.url.path.endswith("/messages"):
+            return await self.inner.handle_async_request(request)
+        self.sends += 1
+        if self.sends % 2:
+            return httpx.Response(503, json={"error": "Service Unavailable"})
+        await (await self.inner.handle_async_request(request)).aread()
+        return httpx.Response(500, json={"error": "lost"})
+
+
+@pytest.mark.parametrize("resend_missing", [True, False])
+async def test_a_resend_after_a_batch_proved_never_received_is_reconciled_when_its_answer_is_lost(
+    app: Starlette, resend_missing: bool
+) -> None:
+    """The first attempt, proved NOT_SENT, no longer counts as a twin that might own the
+    request SENS holds: the resend (by resend_missing, or the caller's second send) is
+    found as the one request SENS has."""
+    transport = RefusesThenLosesSends(app)
+    options = {"retry": NO_RETRIES, "reconcile_delay": 0.01, "resend_missing": resend_missing}
+    async with gateway_for(app, transport=transport, **options) as sens:
+        message = Message(sender=SENDER, text="안녕", recipients=["01011112222"])
+        reports = [await sens.send(message)]
+        if not resend_missing:
+            assert (reports[0].outcomes[0].status, reports[0].outcomes[0].code) == (SendStatus.NOT_SENT, "not_received")
+            reports.append(await sens.send(message))
+    outcome = reports[-1].outcomes[0]
+    assert (outcome.status, outcome.detail) == (SendStatus.ACCEPTED, "found by reconciliation")
+    assert [delivery.recipient for delivery in app.state.ledger] == ["01011112222"]
+
+
 class LosesTheFirstCancelAnswer(httpx.AsyncBaseTransport):
     """The emulator behind a network that loses the answer to the first DELETE (after the
     emulator processed it), as a 500 would."""

@@ -254,8 +254,8 @@ class SensGateway(BatchingGateway):
         async for summary in self.client.iter_messages(query):
             found.setdefault(summary.request_id, summary)
         if not found:
-            # Still unsettled: the fan-out may look again (reconcile_delay), and a request of
-            # this attempt that SENS lists late must not be claimed by a twin meanwhile.
+            # Still unsettled until reconciled() says no look-up follows (reconcile_delay): a
+            # request of this attempt that SENS lists late must not be claimed by a twin meanwhile.
             return batch.outcomes(
                 SendStatus.NOT_SENT, code=NOT_RECEIVED, detail="SENS has no request for these recipients"
             )
@@ -278,6 +278,14 @@ class SensGateway(BatchingGateway):
         self._unsettled.discard(attempt.key)
         self._known_requests.set(matches[0], None)
         return batch.outcomes(SendStatus.ACCEPTED, request_id=matches[0], detail="found by reconciliation")
+
+    def reconciled(self, attempt: BatchAttempt, outcomes: Sequence[RecipientOutcome]) -> None:
+        """An attempt the look-ups proved SENS never received is settled: the next attempt to
+        the same numbers (a resend, a caller's retry) is no longer held back as its possible
+        twin. Should SENS list its request later after all, that NOT_SENT was already wrong,
+        and the twin that claims it is ACCEPTED for what its recipients did receive."""
+        if all(outcome.status is SendStatus.NOT_SENT for outcome in outcomes):
+            self._unsettled.discard(attempt.key)
 
     def _provider_window(self, attempt: BatchAttempt) -> tuple[datetime, datetime]:
         """From the attempt's start to now, in SENS's clock: shifted by the offset its answers'
