@@ -150,6 +150,36 @@ async def test_a_short_national_number_abroad_is_taken(nhn: httpx.AsyncClient, a
 
 
 @pytest.mark.parametrize(
+    ("international", "country_code", "national"),
+    [
+        ("821000000000", "82", "01000000000"),  # the document's N1 example
+        ("8201000000000", "82", "01000000000"),  # the trunk 0 written after 82 is not doubled
+        ("12025550123", "1", "2025550123"),
+        ("79123456789", "7", "9123456789"),
+        ("447700900123", "44", "7700900123"),
+        ("3546912345", "354", "6912345"),
+        ("85291234567", "852", "91234567"),
+    ],
+)
+async def test_an_international_number_alone_is_answered_as_its_country_code_and_national_number(
+    nhn: httpx.AsyncClient, app: Starlette, international: str, country_code: str, national: str
+) -> None:
+    body = {**sms(), "recipientList": [{"internationalRecipientNo": international, "recipientGroupingKey": "g"}]}
+    data = (await nhn.post(f"{BASE}/sender/sms", json=body)).json()["body"]["data"]
+    assert [result["recipientNo"] for result in data["sendResultList"]] == [national]
+    listed = (await nhn.get(f"{BASE}/sender/sms", params={"requestId": data["requestId"]})).json()["body"]["data"]
+    assert [(item["countryCode"], item["recipientNo"]) for item in listed] == [(country_code, national)]
+    found = await nhn.get(f"{BASE}/sender/sms", params={"requestId": data["requestId"], "recipientNo": national})
+    assert found.json()["body"]["totalCount"] == 1
+    # The ledger keeps the number as the request wrote it.
+    assert [delivery.recipient for delivery in app.state.ledger] == [international]
+    today = datetime.now(SEOUL)
+    span = {"searchType": "DATE", "from": f"{today:%Y-%m-%d} 00:00", "to": f"{today:%Y-%m-%d} 23:59"}
+    [view] = (await nhn.get(f"{BASE}/statistics/view", params=span)).json()["body"]["data"]
+    assert (view["statisticsView"]["succeedCount"], view["statisticsView"]["failedCount"]) == (1, 0)
+
+
+@pytest.mark.parametrize(
     ("path", "body", "code"),
     [
         ("sender/sms", sms("01000000001", body="가" * 256), -2116),
