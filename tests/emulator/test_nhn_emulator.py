@@ -462,6 +462,29 @@ async def test_message_results_and_sender_numbers(nhn: httpx.AsyncClient) -> Non
 
 
 @pytest.mark.parametrize(
+    ("message_type", "code", "count"),
+    [("SMS", 0, 1), ("LMS", 0, 0), ("MMS", 0, 0), ("AUTH", 0, 0), ("", 0, 1), ("sms", -1006, None),
+     ("Auth", -1006, None), ("FOO", -1006, None)],
+)  # fmt: skip
+async def test_message_results_take_only_the_documented_message_types(
+    nhn: httpx.AsyncClient, message_type: str, code: int, count: int | None
+) -> None:
+    """N12's ``messageType`` is one of SMS/LMS/MMS/AUTH as the table writes them; another is
+    -1006 (invalid messageType), not an empty page. Empty is the option left out."""
+    await nhn.post(f"{BASE}/sender/sms", json=sms("01000000001"))
+    now = datetime.now(SEOUL)
+    window = {
+        "startUpdateDate": (now - timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S"),
+        "endUpdateDate": (now + timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S"),
+        "messageType": message_type,
+    }
+    answer = await nhn.get(f"{BASE}/message-results", params=window)
+    assert code_of(answer) == code
+    if count is not None:
+        assert answer.json()["body"]["totalCount"] == count
+
+
+@pytest.mark.parametrize(
     ("query", "count"),
     [({}, 3), ({"useYn": "Y", "blockYn": "N"}, 3), ({"useYn": "N"}, 0), ({"blockYn": "Y"}, 0)],
 )

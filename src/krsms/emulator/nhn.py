@@ -43,6 +43,8 @@ with HTTP 200, failures included, as the document shows. Choices where it is sil
   either way: their document does not tie it to a template;
 - an advertisement to a number on the 080 block list (N29) under an 080 number that the body
   names is accepted per request and answers ``resultCode`` -6001 for that recipient;
+- N12 answers -1006 (invalid ``messageType``) for a ``messageType`` other than SMS, LMS,
+  MMS and AUTH, written as its table writes them (``sms`` too); an empty one filters nothing;
 - the send look-ups (N2, N5, N8) filter by every documented parameter, the result date
   window (``startResultDate``/``endResultDate``: recipients with no result yet are outside
   it) included, except ``subResultCode``: the code table it refers to is not in the
@@ -131,6 +133,8 @@ SENDER_FILTERS = ("sendNo", "useYn", "blockYn")
 """Query parameters of N32 that filter on the answered field of the same name."""
 LIST_KINDS = {"sms": "0", "mms": "1", "auth/sms": "2"}
 SUCCESS_CODE = "1000"
+RESULT_MESSAGE_TYPES = ("SMS", "LMS", "MMS", "AUTH")
+"""The ``messageType`` values of N12, as its table writes them."""
 MESSAGE_STATUS_NAMES = {"0": "FAILED", "1": "READY", "3": "COMPLETED", "4": "CANCEL"}
 """``msgStatus`` -> the ``msgStatusName`` the tag send look-ups (N16, N17) and download CSVs
 answer (the send look-ups answer Korean names)."""
@@ -797,13 +801,16 @@ class NhnEmulator:
         return get_send
 
     async def message_results(self, request: Request) -> Any:
-        """N12: results updated in a window."""
+        """N12: results updated in a window, of one ``messageType`` when it is given; -1006
+        for a type other than those its table lists (an empty one is not given)."""
         query = request.query_params
         if not (query.get("startUpdateDate") and query.get("endUpdateDate")):
             raise NhnRefusal(-2011, "필수 조회 파라미터가 비어있음")
         start, end = self.parse_date(query["startUpdateDate"]), self.parse_date(query["endUpdateDate"])
+        message_type = query.get("messageType") or None
+        if message_type is not None and message_type not in RESULT_MESSAGE_TYPES:
+            raise NhnRefusal(-1006, "유효하지 않은 발송 메시지 타입")
         self.settle_due()
-        message_type = query.get("messageType")
         items = [
             {
                 "messageType": record.message_type,
