@@ -408,12 +408,49 @@ async def test_one_reservation_always_answers_its_attachment_list(nhn: httpx.Asy
     assert (attachment["fileId"], attachment["fileName"]) == (file_id, "coupon.jpg")
 
 
+def file_body(content: bytes, form: str) -> str | list[int]:
+    """N18's ``fileBody``: the Base64 of the file, or (the table's "またはバイト配列値") its bytes."""
+    return base64.b64encode(content).decode() if form == "base64" else list(content)
+
+
+@pytest.mark.parametrize("form", ["base64", "byte array"])
 @pytest.mark.parametrize(
-    ("name", "size", "code"), [("a.png", 10, -2003), ("a.jpg", 300 * 1024 + 1, -2005), ("", 10, -2002)]
+    ("name", "size", "code"),
+    [("a.png", 10, -2003), ("a.jpg", 300 * 1024 + 1, -2005), ("", 10, -2002), ("a.jpg", 0, -2004)],
 )
-async def test_attachment_limits(nhn: httpx.AsyncClient, name: str, size: int, code: int) -> None:
-    upload = {"fileName": name, "createUser": "tester", "fileBody": base64.b64encode(b"0" * size).decode()}
+async def test_attachment_limits(nhn: httpx.AsyncClient, name: str, size: int, code: int, form: str) -> None:
+    upload = {"fileName": name, "createUser": "tester", "fileBody": file_body(b"0" * size, form)}
     assert code_of(await nhn.post(f"{BASE}/attachfile/binaryUpload", json=upload)) == code
+
+
+async def test_an_upload_takes_the_file_as_a_byte_array_too(nhn: httpx.AsyncClient) -> None:
+    content = bytes(range(256)) * 4
+    upload = {"fileName": "coupon.jpg", "createUser": "tester", "fileBody": list(content)}
+    answer = await nhn.post(f"{BASE}/attachfile/binaryUpload", json=upload)
+    assert code_of(answer) == 0
+    file_id = answer.json()["body"]["data"]["fileId"]
+    body = sms("01000000001", title="쿠폰", attachFileIdList=[file_id])
+    request_id = (await nhn.post(f"{BASE}/sender/mms", json=body)).json()["body"]["data"]["requestId"]
+    listed = (await nhn.get(f"{BASE}/sender/mms", params={"requestId": request_id})).json()["body"]["data"][0]
+    assert_documented_attachment(
+        listed["attachFileList"][0], file_id=file_id, size=len(content), owner=(None, None, None)
+    )
+
+
+@pytest.mark.parametrize("value", [256, -1, 1.5, True, "1", None, [1]])
+async def test_a_byte_array_of_anything_but_bytes_is_an_invalid_upload(nhn: httpx.AsyncClient, value: Any) -> None:
+    upload = {"fileName": "coupon.jpg", "createUser": "tester", "fileBody": [255, 216, value]}
+    assert code_of(await nhn.post(f"{BASE}/attachfile/binaryUpload", json=upload)) == -2010
+
+
+@pytest.mark.parametrize("create_user", [{}, {"createUser": ""}, {"createUser": None}])
+async def test_an_upload_without_its_required_create_user_is_refused(
+    nhn: httpx.AsyncClient, create_user: dict[str, Any]
+) -> None:
+    """The N18 table: ``createUser | String | 100 | 必須``. A required body field without a code
+    of its own answers -9997, as N36 without its ``updateUser`` does."""
+    upload = {"fileName": "coupon.jpg", "fileBody": base64.b64encode(b"\xff\xd8").decode(), **create_user}
+    assert code_of(await nhn.post(f"{BASE}/attachfile/binaryUpload", json=upload)) == -9997
 
 
 async def test_a_reservation_is_listed_and_cancelled(nhn: httpx.AsyncClient, app: Starlette) -> None:

@@ -43,6 +43,11 @@ with HTTP 200, failures included, as the document shows. Choices where it is sil
   either way: their document does not tie it to a template;
 - an advertisement to a number on the 080 block list (N29) under an 080 number that the body
   names is accepted per request and answers ``resultCode`` -6001 for that recipient;
+- N18 takes ``fileBody`` as Base64 text or as an array of byte values (0-255), the two forms
+  its table gives, with the same name, size and extension checks; another value answers
+  -2010 (invalid upload type). Its required ``createUser`` missing or empty answers -9997,
+  as a reservation cancel (N36) without its required ``updateUser`` does: neither has a code
+  of its own;
 - N12 answers -1006 (invalid ``messageType``) for a ``messageType`` other than SMS, LMS,
   MMS and AUTH, written as its table writes them (``sms`` too); an empty one filters nothing;
 - the send look-ups (N2, N5, N8) filter by every documented parameter, the result date
@@ -836,20 +841,20 @@ class NhnEmulator:
     # -- attachments and sender numbers ---------------------------------------------------
 
     async def upload(self, request: Request) -> Any:
-        """N18: store an MMS image."""
+        """N18: store an MMS image. ``createUser`` is required (its table's 必須): without it, or
+        empty, -9997, as N36 answers without its required ``updateUser``."""
         body = await self.read_json(request)
         if not isinstance(body, dict) or set(body) - {"fileName", "createUser", "fileBody"}:
             raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
         check_types(body, {"createUser": str})
+        if not body.get("createUser"):
+            raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
         name = body.get("fileName")
         if not isinstance(name, str) or not name or len(name) > 45:
             raise NhnRefusal(-2002, "첨부 파일 이름이 유효하지 않음")
         if not name.lower().endswith((".jpg", ".jpeg")):
             raise NhnRefusal(-2003, "첨부 파일 확장자가 jpg, jpeg가 아님")
-        try:
-            content = base64.b64decode(str(body.get("fileBody", "")), validate=True)
-        except (binascii.Error, ValueError):
-            raise NhnRefusal(-2010, "첨부 파일 업로드 타입이 유효하지 않음") from None
+        content = _file_content(body.get("fileBody"))
         if not content:
             raise NhnRefusal(-2004, "첨부 파일이 존재하지 않음")
         if len(content) > MAX_FILE_BYTES:
@@ -965,6 +970,23 @@ def check_types(fields: Mapping[str, Any], types: Mapping[str, type]) -> None:
     request is not the documented JSON."""
     if any(fields.get(name) is not None and not isinstance(fields[name], kind) for name, kind in types.items()):
         raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
+
+
+def _file_content(file_body: Any) -> bytes:
+    """The file an N18 ``fileBody`` holds: Base64 text, or (its table's "またはバイト配列値") a
+    JSON array of byte values, integers 0 to 255; nothing when it is missing or null. -2010
+    (invalid upload type) for anything else: text that is not Base64, an array with another
+    value (a negative, 256, ``true``, ``1.5``, ``"1"``), another JSON type."""
+    if file_body is None:
+        return b""
+    if isinstance(file_body, str):
+        try:
+            return base64.b64decode(file_body, validate=True)
+        except (binascii.Error, ValueError):
+            pass
+    elif isinstance(file_body, list) and all(type(value) is int and 0 <= value <= 255 for value in file_body):
+        return bytes(file_body)
+    raise NhnRefusal(-2010, "첨부 파일 업로드 타입이 유효하지 않음")
 
 
 def _check_characters(text: str) -> None:
