@@ -150,6 +150,36 @@ async def test_a_short_national_number_abroad_is_taken(nhn: httpx.AsyncClient, a
 
 
 @pytest.mark.parametrize(
+    ("international", "country_code", "national"),
+    [
+        ("821000000000", "82", "01000000000"),  # the document's N1 example
+        ("8201000000000", "82", "01000000000"),  # the trunk 0 written after 82 is not doubled
+        ("12025550123", "1", "2025550123"),
+        ("79123456789", "7", "9123456789"),
+        ("447700900123", "44", "7700900123"),
+        ("3546912345", "354", "6912345"),
+        ("85291234567", "852", "91234567"),
+    ],
+)
+async def test_an_international_number_alone_is_answered_as_its_country_code_and_national_number(
+    nhn: httpx.AsyncClient, app: Starlette, international: str, country_code: str, national: str
+) -> None:
+    body = {**sms(), "recipientList": [{"internationalRecipientNo": international, "recipientGroupingKey": "g"}]}
+    data = (await nhn.post(f"{BASE}/sender/sms", json=body)).json()["body"]["data"]
+    assert [result["recipientNo"] for result in data["sendResultList"]] == [national]
+    listed = (await nhn.get(f"{BASE}/sender/sms", params={"requestId": data["requestId"]})).json()["body"]["data"]
+    assert [(item["countryCode"], item["recipientNo"]) for item in listed] == [(country_code, national)]
+    found = await nhn.get(f"{BASE}/sender/sms", params={"requestId": data["requestId"], "recipientNo": national})
+    assert found.json()["body"]["totalCount"] == 1
+    # The ledger keeps the number as the request wrote it.
+    assert [delivery.recipient for delivery in app.state.ledger] == [international]
+    today = datetime.now(SEOUL)
+    span = {"searchType": "DATE", "from": f"{today:%Y-%m-%d} 00:00", "to": f"{today:%Y-%m-%d} 23:59"}
+    [view] = (await nhn.get(f"{BASE}/statistics/view", params=span)).json()["body"]["data"]
+    assert (view["statisticsView"]["succeedCount"], view["statisticsView"]["failedCount"]) == (1, 0)
+
+
+@pytest.mark.parametrize(
     ("path", "body", "code"),
     [
         ("sender/sms", sms("01000000001", body="가" * 256), -2116),
@@ -378,12 +408,49 @@ async def test_one_reservation_always_answers_its_attachment_list(nhn: httpx.Asy
     assert (attachment["fileId"], attachment["fileName"]) == (file_id, "coupon.jpg")
 
 
+def file_body(content: bytes, form: str) -> str | list[int]:
+    """N18's ``fileBody``: the Base64 of the file, or (the table's "またはバイト配列値") its bytes."""
+    return base64.b64encode(content).decode() if form == "base64" else list(content)
+
+
+@pytest.mark.parametrize("form", ["base64", "byte array"])
 @pytest.mark.parametrize(
-    ("name", "size", "code"), [("a.png", 10, -2003), ("a.jpg", 300 * 1024 + 1, -2005), ("", 10, -2002)]
+    ("name", "size", "code"),
+    [("a.png", 10, -2003), ("a.jpg", 300 * 1024 + 1, -2005), ("", 10, -2002), ("a.jpg", 0, -2004)],
 )
-async def test_attachment_limits(nhn: httpx.AsyncClient, name: str, size: int, code: int) -> None:
-    upload = {"fileName": name, "createUser": "tester", "fileBody": base64.b64encode(b"0" * size).decode()}
+async def test_attachment_limits(nhn: httpx.AsyncClient, name: str, size: int, code: int, form: str) -> None:
+    upload = {"fileName": name, "createUser": "tester", "fileBody": file_body(b"0" * size, form)}
     assert code_of(await nhn.post(f"{BASE}/attachfile/binaryUpload", json=upload)) == code
+
+
+async def test_an_upload_takes_the_file_as_a_byte_array_too(nhn: httpx.AsyncClient) -> None:
+    content = bytes(range(256)) * 4
+    upload = {"fileName": "coupon.jpg", "createUser": "tester", "fileBody": list(content)}
+    answer = await nhn.post(f"{BASE}/attachfile/binaryUpload", json=upload)
+    assert code_of(answer) == 0
+    file_id = answer.json()["body"]["data"]["fileId"]
+    body = sms("01000000001", title="쿠폰", attachFileIdList=[file_id])
+    request_id = (await nhn.post(f"{BASE}/sender/mms", json=body)).json()["body"]["data"]["requestId"]
+    listed = (await nhn.get(f"{BASE}/sender/mms", params={"requestId": request_id})).json()["body"]["data"][0]
+    assert_documented_attachment(
+        listed["attachFileList"][0], file_id=file_id, size=len(content), owner=(None, None, None)
+    )
+
+
+@pytest.mark.parametrize("value", [256, -1, 1.5, True, "1", None, [1]])
+async def test_a_byte_array_of_anything_but_bytes_is_an_invalid_upload(nhn: httpx.AsyncClient, value: Any) -> None:
+    upload = {"fileName": "coupon.jpg", "createUser": "tester", "fileBody": [255, 216, value]}
+    assert code_of(await nhn.post(f"{BASE}/attachfile/binaryUpload", json=upload)) == -2010
+
+
+@pytest.mark.parametrize("create_user", [{}, {"createUser": ""}, {"createUser": None}])
+async def test_an_upload_without_its_required_create_user_is_refused(
+    nhn: httpx.AsyncClient, create_user: dict[str, Any]
+) -> None:
+    """The N18 table: ``createUser | String | 100 | 必須``. A required body field without a code
+    of its own answers -9997, as N36 without its ``updateUser`` does."""
+    upload = {"fileName": "coupon.jpg", "fileBody": base64.b64encode(b"\xff\xd8").decode(), **create_user}
+    assert code_of(await nhn.post(f"{BASE}/attachfile/binaryUpload", json=upload)) == -9997
 
 
 async def test_a_reservation_is_listed_and_cancelled(nhn: httpx.AsyncClient, app: Starlette) -> None:
@@ -429,6 +496,29 @@ async def test_message_results_and_sender_numbers(nhn: httpx.AsyncClient) -> Non
         "createDate", "createUser", "updateDate", "updateUser",
     }  # fmt: skip
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", senders[0]["createDate"])
+
+
+@pytest.mark.parametrize(
+    ("message_type", "code", "count"),
+    [("SMS", 0, 1), ("LMS", 0, 0), ("MMS", 0, 0), ("AUTH", 0, 0), ("", 0, 1), ("sms", -1006, None),
+     ("Auth", -1006, None), ("FOO", -1006, None)],
+)  # fmt: skip
+async def test_message_results_take_only_the_documented_message_types(
+    nhn: httpx.AsyncClient, message_type: str, code: int, count: int | None
+) -> None:
+    """N12's ``messageType`` is one of SMS/LMS/MMS/AUTH as the table writes them; another is
+    -1006 (invalid messageType), not an empty page. Empty is the option left out."""
+    await nhn.post(f"{BASE}/sender/sms", json=sms("01000000001"))
+    now = datetime.now(SEOUL)
+    window = {
+        "startUpdateDate": (now - timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S"),
+        "endUpdateDate": (now + timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S"),
+        "messageType": message_type,
+    }
+    answer = await nhn.get(f"{BASE}/message-results", params=window)
+    assert code_of(answer) == code
+    if count is not None:
+        assert answer.json()["body"]["totalCount"] == count
 
 
 @pytest.mark.parametrize(

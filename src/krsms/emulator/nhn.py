@@ -25,9 +25,16 @@ with HTTP 200, failures included, as the document shows. Choices where it is sil
 - a title over 120 characters answers -2115, an SMS body over 255 -2116, an LMS/MMS body over
   4000 -2117: the document gives these limits but not what a send over them answers, and
   these are its only codes for them (listed under templates);
+- an ``internationalRecipientNo`` alone is answered (``sendResultList``) and listed as its
+  country code and national number, as the document's N1 example answers ``821000000000``
+  with ``01000000000``: the code is the E.164 calling code the number starts with (these are
+  prefix-free: 1 and 7 have one digit, a short table lists the two-digit ones, every other
+  code has three), the national number the rest, with the trunk 0 in front for Korea. A
+  ``countryCode`` beside it is not read (the number carries its own). The ledger and the
+  configured per-number rules keep the number as written;
 - an LMS or MMS (anything sent through ``/sender/mms``, the section the document's "MMS
   cannot be sent outside Korea" heads) to a recipient outside Korea (a ``countryCode``
-  other than 82, or an ``internationalRecipientNo`` alone that does not start with 82)
+  other than 82, or an ``internationalRecipientNo`` alone whose calling code is not 82)
   answers -1006 (invalid message type);
 - a ``templateId`` that is not stored answers -2110, one of the other send type -2006; an empty
   ``body``/``sendNo``/``title``/``attachFileIdList`` is taken from the template;
@@ -36,6 +43,13 @@ with HTTP 200, failures included, as the document shows. Choices where it is sil
   either way: their document does not tie it to a template;
 - an advertisement to a number on the 080 block list (N29) under an 080 number that the body
   names is accepted per request and answers ``resultCode`` -6001 for that recipient;
+- N18 takes ``fileBody`` as Base64 text or as an array of byte values (0-255), the two forms
+  its table gives, with the same name, size and extension checks; another value answers
+  -2010 (invalid upload type). Its required ``createUser`` missing or empty answers -9997,
+  as a reservation cancel (N36) without its required ``updateUser`` does: neither has a code
+  of its own;
+- N12 answers -1006 (invalid ``messageType``) for a ``messageType`` other than SMS, LMS,
+  MMS and AUTH, written as its table writes them (``sms`` too); an empty one filters nothing;
 - the send look-ups (N2, N5, N8) filter by every documented parameter, the result date
   window (``startResultDate``/``endResultDate``: recipients with no result yet are outside
   it) included, except ``subResultCode``: the code table it refers to is not in the
@@ -75,6 +89,16 @@ MAX_TITLE_CHARS = 120
 MAX_SMS_BODY_CHARS = 255
 MAX_LONG_BODY_CHARS = 4000
 KOREA_COUNTRY_CODE = "82"
+ONE_DIGIT_CALLING_CODES = frozenset({"1", "7"})
+"""The one-digit ITU-T E.164 country calling codes: North America, Russia and Kazakhstan."""
+TWO_DIGIT_CALLING_CODES = frozenset(
+    {"20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47", "48", "49",
+     "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63", "64", "65", "66", "81", "82", "84",
+     "86", "90", "91", "92", "93", "94", "95", "98"}
+)  # fmt: skip
+"""The two-digit E.164 country calling codes; every code that is neither these nor one of
+:data:`ONE_DIGIT_CALLING_CODES` has three digits. No code begins another, so the digits an
+international number starts with name exactly one code."""
 REGISTERED_SENDERS = ("15446859", "0212345678", "0200000000")
 """Sender numbers the emulator treats as registered (N32), besides any sender used."""
 AD_PREFIX = "(광고)"
@@ -114,6 +138,8 @@ SENDER_FILTERS = ("sendNo", "useYn", "blockYn")
 """Query parameters of N32 that filter on the answered field of the same name."""
 LIST_KINDS = {"sms": "0", "mms": "1", "auth/sms": "2"}
 SUCCESS_CODE = "1000"
+RESULT_MESSAGE_TYPES = ("SMS", "LMS", "MMS", "AUTH")
+"""The ``messageType`` values of N12, as its table writes them."""
 MESSAGE_STATUS_NAMES = {"0": "FAILED", "1": "READY", "3": "COMPLETED", "4": "CANCEL"}
 """``msgStatus`` -> the ``msgStatusName`` the tag send look-ups (N16, N17) and download CSVs
 answer (the send look-ups answer Korean names)."""
@@ -171,6 +197,8 @@ class NhnRecipient:
     body: str
     sender: str
     recipient: str
+    """The national number, as the look-ups answer ``recipientNo`` (the number as the request
+    wrote it, an ``internationalRecipientNo`` perhaps, is the delivery's)."""
     country_code: str
     grouping_key: str | None
     recipient_grouping_key: str | None
@@ -448,13 +476,16 @@ class NhnEmulator:
         blocked = self._blocked_numbers(text) if advertisement else frozenset()
         delivered_now = reserve_at is None and not hold
         for seq, item in enumerate(recipients, start=1):
+            # The number as written keys the ledger and the configured rules; NHN answers and
+            # lists the national number with its country code.
             number = item.get("recipientNo") or item["internationalRecipientNo"]
+            country_code, national_number = _destination(item)
             code = rejected.get(number, 0)
             if code == 0 and number in blocked:
                 code = -6001
             results.append(
                 {
-                    "recipientNo": number,
+                    "recipientNo": national_number,
                     "resultCode": code,
                     "resultMessage": "SUCCESS" if code == 0 else "FAIL",
                     "recipientSeq": seq,
@@ -489,8 +520,8 @@ class NhnEmulator:
                 title=title,
                 body=message_text,
                 sender=sender,
-                recipient=number,
-                country_code=item.get("countryCode") or KOREA_COUNTRY_CODE,
+                recipient=national_number,
+                country_code=country_code,
                 grouping_key=grouping_key,
                 recipient_grouping_key=item.get("recipientGroupingKey"),
                 template_id=template_id,
@@ -583,7 +614,7 @@ class NhnEmulator:
         with self.state.lock:
             for record in self.state.recipients:
                 if record.reserved and record.status == "1" and record.request_date <= now:
-                    record.settle(now, self.config.undeliverable_numbers.get(record.recipient))
+                    record.settle(now, self.config.undeliverable_numbers.get(record.delivery.recipient))
 
     # -- look-ups -------------------------------------------------------------------------
 
@@ -775,13 +806,16 @@ class NhnEmulator:
         return get_send
 
     async def message_results(self, request: Request) -> Any:
-        """N12: results updated in a window."""
+        """N12: results updated in a window, of one ``messageType`` when it is given; -1006
+        for a type other than those its table lists (an empty one is not given)."""
         query = request.query_params
         if not (query.get("startUpdateDate") and query.get("endUpdateDate")):
             raise NhnRefusal(-2011, "필수 조회 파라미터가 비어있음")
         start, end = self.parse_date(query["startUpdateDate"]), self.parse_date(query["endUpdateDate"])
+        message_type = query.get("messageType") or None
+        if message_type is not None and message_type not in RESULT_MESSAGE_TYPES:
+            raise NhnRefusal(-1006, "유효하지 않은 발송 메시지 타입")
         self.settle_due()
-        message_type = query.get("messageType")
         items = [
             {
                 "messageType": record.message_type,
@@ -807,20 +841,20 @@ class NhnEmulator:
     # -- attachments and sender numbers ---------------------------------------------------
 
     async def upload(self, request: Request) -> Any:
-        """N18: store an MMS image."""
+        """N18: store an MMS image. ``createUser`` is required (its table's 必須): without it, or
+        empty, -9997, as N36 answers without its required ``updateUser``."""
         body = await self.read_json(request)
         if not isinstance(body, dict) or set(body) - {"fileName", "createUser", "fileBody"}:
             raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
         check_types(body, {"createUser": str})
+        if not body.get("createUser"):
+            raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
         name = body.get("fileName")
         if not isinstance(name, str) or not name or len(name) > 45:
             raise NhnRefusal(-2002, "첨부 파일 이름이 유효하지 않음")
         if not name.lower().endswith((".jpg", ".jpeg")):
             raise NhnRefusal(-2003, "첨부 파일 확장자가 jpg, jpeg가 아님")
-        try:
-            content = base64.b64decode(str(body.get("fileBody", "")), validate=True)
-        except (binascii.Error, ValueError):
-            raise NhnRefusal(-2010, "첨부 파일 업로드 타입이 유효하지 않음") from None
+        content = _file_content(body.get("fileBody"))
         if not content:
             raise NhnRefusal(-2004, "첨부 파일이 존재하지 않음")
         if len(content) > MAX_FILE_BYTES:
@@ -938,6 +972,23 @@ def check_types(fields: Mapping[str, Any], types: Mapping[str, type]) -> None:
         raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
 
 
+def _file_content(file_body: Any) -> bytes:
+    """The file an N18 ``fileBody`` holds: Base64 text, or (its table's "またはバイト配列値") a
+    JSON array of byte values, integers 0 to 255; nothing when it is missing or null. -2010
+    (invalid upload type) for anything else: text that is not Base64, an array with another
+    value (a negative, 256, ``true``, ``1.5``, ``"1"``), another JSON type."""
+    if file_body is None:
+        return b""
+    if isinstance(file_body, str):
+        try:
+            return base64.b64decode(file_body, validate=True)
+        except (binascii.Error, ValueError):
+            pass
+    elif isinstance(file_body, list) and all(type(value) is int and 0 <= value <= 255 for value in file_body):
+        return bytes(file_body)
+    raise NhnRefusal(-2010, "첨부 파일 업로드 타입이 유효하지 않음")
+
+
 def _check_characters(text: str) -> None:
     """-2023 for a character EUC-KR cannot carry (emoji, or a syllable only CP949 has, such as
     똠) in a title, a body or what fills it."""
@@ -957,7 +1008,7 @@ def _check_recipient(item: Any) -> None:
     number = item.get("recipientNo") or item.get("internationalRecipientNo")
     if not number:
         raise NhnRefusal(-2018, "수신 번호가 비어있음")
-    if not is_recipient_number(number, item.get("countryCode") or KOREA_COUNTRY_CODE):
+    if not is_recipient_number(number, _destination(item)[0]):
         raise NhnRefusal(-2019, "수신 번호가 유효하지 않음")
     for value in (item.get("templateParameter") or {}).values():
         _check_characters(str(value))
@@ -1001,15 +1052,39 @@ def _within(record: NhnRecipient, windows: list[tuple[str, datetime, datetime]])
     return all(start <= getattr(record, attribute) <= end for attribute, start, end in windows)
 
 
+def split_international(number: str) -> tuple[str, str]:
+    """(``countryCode``, ``recipientNo``) of an ``internationalRecipientNo``, as NHN answers and
+    lists it: the country calling code the number starts with (one digit for 1 and 7, two for
+    :data:`TWO_DIGIT_CALLING_CODES`, else three), then the national number. For Korea that is
+    the rest with the trunk 0 in front, as the document's N1 example answers ``821000000000``
+    as ``01000000000`` (a 0 already written after 82 is kept, not doubled); for another
+    country the rest as written, the form a ``recipientNo`` with that ``countryCode`` takes."""
+    if number[:1] in ONE_DIGIT_CALLING_CODES:
+        code_length = 1
+    elif number[:2] in TWO_DIGIT_CALLING_CODES:
+        code_length = 2
+    else:
+        code_length = 3
+    country_code, national = number[:code_length], number[code_length:]
+    if country_code == KOREA_COUNTRY_CODE and not national.startswith("0"):
+        national = "0" + national
+    return country_code, national
+
+
+def _destination(recipient: Mapping[str, Any]) -> tuple[str, str]:
+    """(``countryCode``, ``recipientNo``) of a checked ``recipientList`` entry: its
+    ``recipientNo`` with its ``countryCode`` (82 when none), else its ``internationalRecipientNo``
+    split by :func:`split_international` (a ``countryCode`` beside that is not read: the number
+    carries its own, and the default 82 could contradict it)."""
+    if recipient.get("recipientNo"):
+        return str(recipient.get("countryCode") or KOREA_COUNTRY_CODE), str(recipient["recipientNo"])
+    return split_international(str(recipient["internationalRecipientNo"]))
+
+
 def _abroad(recipient: Mapping[str, Any]) -> bool:
-    """Whether a ``recipientList`` entry is outside Korea: a ``countryCode`` other than 82, or an
-    ``internationalRecipientNo`` that does not start with 82 (when there is no ``recipientNo``;
-    the document ignores it otherwise)."""
-    if str(recipient.get("countryCode") or KOREA_COUNTRY_CODE) != KOREA_COUNTRY_CODE:
-        return True
-    return not recipient.get("recipientNo") and not str(recipient.get("internationalRecipientNo")).startswith(
-        KOREA_COUNTRY_CODE
-    )
+    """Whether a ``recipientList`` entry is outside Korea: its country code (see
+    :func:`_destination`) is not 82."""
+    return _destination(recipient)[0] != KOREA_COUNTRY_CODE
 
 
 def _matches(item: Mapping[str, Any], query: Mapping[str, Any], names: tuple[str, ...]) -> bool:

@@ -74,7 +74,7 @@ class NhnStatistics:
         stored: dict[tuple[str, str], list[NhnRecipient]] = {}
         with self.state.lock:
             for each in self.state.recipients:
-                stored.setdefault((each.request_id, each.recipient), []).append(each)
+                stored.setdefault((each.request_id, each.delivery.recipient), []).append(each)
         buckets: dict[tuple[int | str, str], dict[str, int]] = {}
         for delivery in self.emulator.ledger:
             if delivery.provider != "nhn" or delivery.status == "cancelled":
