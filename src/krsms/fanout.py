@@ -69,7 +69,7 @@ from krsms.text import MessageKind
 from krsms.transport import SendWatch, Transport, watching_sends
 from krsms.validation import ProviderRules, RecipientResolver, check_message, number_only
 
-logger = logging.getLogger("krsms")
+logger: logging.Logger = logging.getLogger("krsms")
 
 LOCAL_INVALID = "invalid"
 """``RecipientOutcome.code`` of a streamed recipient that failed validation (never sent)."""
@@ -332,7 +332,7 @@ class BatchingGateway(AsyncClosing):
             raise errors.ValidationError("max_concurrency", "must be at least 1", limit=">= 1", value=max_concurrency)
         self._transport = transport
         # Never more batches in flight than the transport lets through at once.
-        self.max_concurrency = min(max_concurrency, transport.max_concurrency) if transport else max_concurrency
+        self.max_concurrency: int = min(max_concurrency, transport.max_concurrency) if transport else max_concurrency
         """Batches in flight at once (never more than the transport lets through)."""
         self.requests_per_second = requests_per_second
         """The most requests started per second, retries and resends included; None for no

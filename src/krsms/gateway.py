@@ -55,9 +55,6 @@ __all__ = [
 class SendStatus(enum.Enum):
     """What happened to one recipient of a send."""
 
-    # Identity hashing at C speed (see MessageKind): progress counts hash one per recipient.
-    __hash__ = object.__hash__
-
     def __str__(self) -> str:
         return self.value
 
@@ -72,6 +69,10 @@ class SendStatus(enum.Enum):
     """It never reached the provider, or was refused before processing: invalid, cancelled
     before its request left, the job stopped first, 429 after the retries, or look-ups showed
     it never arrived."""
+
+
+# Identity hashing at C speed (see MessageKind): progress counts hash one per recipient.
+SendStatus.__hash__ = object.__hash__  # type: ignore[method-assign]
 
 
 class _ReadOnlyDict(dict[str, str]):
@@ -594,7 +595,7 @@ class SendProgress:
         """Number of recipients expected, when known (``send()`` sets it)."""
         self.counts: dict[SendStatus, int] = dict.fromkeys(SendStatus, 0)
         """Recipients settled so far, per status."""
-        self.requests = 0
+        self.requests: int = 0
         """Send requests made so far (as :attr:`SendReport.requests` counts them)."""
         self.error: KrSmsError | None = None
         """The first fatal error, which stopped the send; None if none did."""

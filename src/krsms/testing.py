@@ -144,9 +144,9 @@ class FakeGateway(BatchingGateway):
         self.images: dict[str, UploadedImage] = {}
         """Images uploaded with :meth:`upload_image`, by id."""
         self._ids = itertools.count(1)
-        self.in_flight = 0
+        self.in_flight: int = 0
         """Requests being sent right now (during ``latency`` and ``on_request``)."""
-        self.peak_in_flight = 0
+        self.peak_in_flight: int = 0
         """The most requests in flight at once so far."""
 
     def reject_number(self, number: str, *, code: str = "rejected") -> None:

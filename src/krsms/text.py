@@ -27,10 +27,6 @@ refused (:func:`encode`)."""
 class MessageKind(enum.Enum):
     """What a message is sent as; AUTO picks SMS or LMS by length, MMS when images attach."""
 
-    # Members are singletons compared by identity: hash them by identity too, at C speed
-    # (Enum's own __hash__ is Python code, and batch keys hash a kind per recipient).
-    __hash__ = object.__hash__
-
     def __str__(self) -> str:
         return self.value
 
@@ -43,6 +39,12 @@ class MessageKind(enum.Enum):
     require the subject."""
     MMS = "MMS"
     """An LMS with images."""
+
+
+# Members are singletons compared by identity: hash them by identity too, at C speed (Enum's
+# own __hash__ is Python code, and batch keys hash a kind per recipient). Set after the class,
+# so type checkers keep Enum's declared __hash__ in the public types.
+MessageKind.__hash__ = object.__hash__  # type: ignore[method-assign]
 
 
 @attrs.frozen(kw_only=True)

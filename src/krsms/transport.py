@@ -33,7 +33,7 @@ import httpx
 
 from krsms import errors
 
-logger = logging.getLogger("krsms")
+logger: logging.Logger = logging.getLogger("krsms")
 # A library's one handler: without it, Python prints WARNING and above to stderr (its
 # "last resort") in an application that configured no logging.
 logger.addHandler(logging.NullHandler())
@@ -540,9 +540,9 @@ class Transport:
         if max_concurrency < 1:
             raise errors.ValidationError("max_concurrency", "must be at least 1", limit=">= 1", value=max_concurrency)
         self.provider = provider
-        self.retry = retry or RetryPolicy()
+        self.retry: RetryPolicy = retry or RetryPolicy()
         """When and how long a failed request waits before another try."""
-        self.redact = redactor or Redactor()
+        self.redact: Redactor = redactor or Redactor()
         """Hides the provider's secrets in URLs and messages before they are logged or raised."""
         self._base_url = base_url
         self._auth = auth

@@ -86,11 +86,11 @@ class NhnApi:
         check_credential("app_key", app_key)
         if secret_key:
             check_credential("secret_key", secret_key)
-        self.redact = nhn_redactor(app_key, secret_key)
+        self.redact: Redactor = nhn_redactor(app_key, secret_key)
         """Hides the appKey and secret key in URLs and messages."""
         check_base_url(base_url, redact=self.redact)
         self._prefix = base_url.rstrip("/") + API_PREFIX + app_key_path(app_key)
-        self.transport = Transport(
+        self.transport: Transport = Transport(
             provider=PROVIDER,
             auth=NhnAuth(secret_key) if secret_key else None,
             # Not a bound method: the transport holding one of its owner would make a reference

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any, NewType
 
 import attrs
+import cattrs
 
 from krsms.convert import SEOUL, format_seoul_seconds, in_seoul, make_converter
 
@@ -71,7 +72,7 @@ def _field_hooks(field: attrs.Attribute[Any]) -> dict[str, Any]:
     return {}
 
 
-converter = make_converter(field_hooks=_field_hooks)
+converter: cattrs.Converter = make_converter(field_hooks=_field_hooks)
 converter.register_structure_hook(datetime, _structure_datetime)
 converter.register_structure_hook(datetime | None, lambda value, _: parse_nhn_datetime_or_none(value))
 converter.register_unstructure_hook(datetime, format_seoul_seconds)

@@ -164,8 +164,8 @@ class NhnGateway(BatchingGateway):
         self.authentication = authentication
         """True: every send goes through ``/sender/auth/sms`` (SMS only)."""
         if authentication:
-            self.rules = attrs.evolve(NHN_RULES, sms_only=True, requires_ad_notice=False)
-        self.client = NhnClient(
+            self.rules: ProviderRules = attrs.evolve(NHN_RULES, sms_only=True, requires_ad_notice=False)
+        self.client: NhnClient = NhnClient(
             app_key=app_key,
             secret_key=secret_key,
             base_url=base_url,

@@ -29,7 +29,7 @@ import httpx
 
 from krsms.transport import Redactor, redact_in_httpx_logs, value_named
 
-logger = logging.getLogger("krsms")
+logger: logging.Logger = logging.getLogger("krsms")
 
 TIMESTAMP_HEADER = "x-ncp-apigw-timestamp"
 """Header of the signing time, in epoch milliseconds."""
@@ -91,7 +91,7 @@ class SensAuth(httpx.Auth):
         the offset and has the request signed once more."""
         self.clock = clock
         """Returns the local time in epoch seconds (``time.time`` unless a test gives another)."""
-        self.offset_seconds = 0.0
+        self.offset_seconds: float = 0.0
         """The correction signatures are stamped with (learned after a 401)."""
         self.provider_offset: float | None = None
         """Seconds the gateway's clock is ahead of the local one, read from the ``Date`` of its

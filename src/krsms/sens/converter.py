@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
+import cattrs
 
 from krsms.convert import SEOUL, format_seoul_seconds, make_converter
 from krsms.sens.models import DEFAULT_TIME_ZONE, MessagePage, Reservation, SendRequest, time_zone
@@ -52,7 +53,7 @@ def format_reserve_time(moment: datetime, zone_name: str | None) -> str:
     return (moment.astimezone(zone) if moment.tzinfo else moment).strftime("%Y-%m-%d %H:%M")
 
 
-converter = make_converter()
+converter: cattrs.Converter = make_converter()
 """The cattrs converter of every model of :mod:`krsms.sens.models`: camelCase names, SENS's
 date forms."""
 converter.register_structure_hook(datetime, lambda value, _: parse_sens_datetime(value))

@@ -124,7 +124,7 @@ class SensGateway(BatchingGateway):
         reconcile_delay: float = RECONCILE_DELAY,
     ):
         __tracebackhide__ = True  # its arguments are keys: see check_credential
-        self.client = SensClient(
+        self.client: SensClient = SensClient(
             access_key=access_key,
             secret_key=secret_key,
             service_id=service_id,
