@@ -138,7 +138,7 @@ class NhnGateway(BatchingGateway):
     """``"nhn"``."""
     batch_size = BATCH_SIZE
     """At most 1,000 ``recipientList`` entries per send request (:data:`BATCH_SIZE`)."""
-    rules = NHN_RULES
+    rules: ProviderRules = NHN_RULES
     """NHN's documented rules (:data:`NHN_RULES`); a gateway made with ``authentication=True``
     sends SMS only."""
 
@@ -164,7 +164,7 @@ class NhnGateway(BatchingGateway):
         self.authentication = authentication
         """True: every send goes through ``/sender/auth/sms`` (SMS only)."""
         if authentication:
-            self.rules: ProviderRules = attrs.evolve(NHN_RULES, sms_only=True, requires_ad_notice=False)
+            self.rules = attrs.evolve(NHN_RULES, sms_only=True, requires_ad_notice=False)
         self.client: NhnClient = NhnClient(
             app_key=app_key,
             secret_key=secret_key,
