@@ -269,6 +269,21 @@ def normalize_number(raw: str, *, field: str = "number", country_code: str = KOR
     return number
 
 
+def check_number_as_sent(raw: str, *, field: str, country_code: str = KOREA) -> None:
+    """Refuse a number that goes to a provider as written (a low-level request's ``sendNo``,
+    ``recipientNo``, ``from``, ``to``) unless :func:`normalize_number` accepts it unchanged:
+    a valid number, written as dialled in its country, digits only (``01012345678``, not
+    ``010-1234-5678`` or ``+82 10-1234-5678``). The error message masks the number."""
+    number = normalize_number(raw, field=field, country_code=country_code)
+    if number != raw:
+        raise ValidationError(
+            field,
+            f"{mask_number(raw)!r} is sent as written: give it as digits only ({mask_number(number)!r})",
+            limit="digits",
+            value=mask_number(raw),
+        )
+
+
 def _is_representative(number: str) -> bool:
     """A representative number (대표번호): 15xx, 16xx or 18xx and four more digits."""
     return len(number) == MIN_NUMBER_DIGITS and number[:2] in ("15", "16", "18")

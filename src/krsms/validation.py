@@ -8,9 +8,9 @@ the value, so nothing is sent.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
-from typing import NamedTuple
+from typing import NamedTuple, NoReturn
 
 import attrs
 
@@ -75,25 +75,13 @@ def check_message(message: Message, rules: ProviderRules, *, now: datetime | Non
     and the message's own text, which every recipient without a text of its own gets (its
     characters, its bytes, the advertisement notice). The subject is checked with each
     recipient sent as LMS or MMS, the kinds that carry one."""
-    if not _COUNTRY_CODE.fullmatch(message.country_code):
-        raise ValidationError(
-            "country_code",
-            "is not a country calling code: 1 to 3 digits, without '+' or a leading 0 (Korea is '82')",
-            limit="1-3 digits",
-            value=message.country_code,
-        )
+    check_country_code(message.country_code)
     normalize_number(message.sender, field="sender")
     check_is_text(message.text, field="text")
-    for name, optional in (("subject", message.subject), ("template_id", message.template_id)):
-        if optional is not None:
-            check_is_text(optional, field=name)
-    if message.template_id is not None and not message.template_id.strip():
-        raise ValidationError(
-            "template_id",
-            "is empty: leave it None to send the text, or name a template",
-            limit="a template id (None for none)",
-            value=message.template_id,
-        )
+    if message.subject is not None:
+        check_is_text(message.subject, field="subject")
+    if message.template_id is not None:
+        check_template_id(message.template_id)
     if message.template_id is not None and not rules.supports_templates:
         raise ValidationError(
             "template_id",
@@ -120,38 +108,62 @@ def check_message(message: Message, rules: ProviderRules, *, now: datetime | Non
     message_kind(message, rules)
 
 
+def check_country_code(country_code: str, *, field: str = "country_code") -> None:
+    """An ITU-T E.164 country calling code, as both providers take it: 1 to 3 digits."""
+    if not _COUNTRY_CODE.fullmatch(country_code):
+        raise ValidationError(
+            field,
+            "is not a country calling code: 1 to 3 digits, without '+' or a leading 0 (Korea is '82')",
+            limit="1-3 digits",
+            value=country_code,
+        )
+
+
+def check_template_id(template_id: str, *, field: str = "template_id") -> None:
+    """A template id given must be text and name a template (not empty or blank)."""
+    check_is_text(template_id, field=field)
+    if not template_id.strip():
+        raise ValidationError(
+            field,
+            "is empty: leave it None to send the text, or name a template",
+            limit="a template id (None for none)",
+            value=template_id,
+        )
+
+
 def check_reservation(
     moment: datetime,
     max_ahead: timedelta | None,
     *,
     precision: timedelta | None = None,
     now: datetime | None = None,
+    field: str = "reserve_at",
 ) -> None:
     """A reservation must be timezone-aware, in the future (still, once cut to ``precision``)
-    and within the provider's window."""
+    and within the provider's window; ``field`` names it in the error."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValidationError(
-            "reserve_at",
+            field,
             "must be timezone-aware (e.g. ZoneInfo('Asia/Seoul'))",
             limit="aware datetime",
             value=moment.isoformat(),
         )
     current = now or datetime.now(timezone.utc)
     if moment <= current:
-        raise ValidationError("reserve_at", "is in the past", limit="in the future", value=moment.isoformat())
+        raise ValidationError(field, "is in the past", limit="in the future", value=moment.isoformat())
     sent = moment  # what the provider gets: cut to its precision
     if precision is not None:
         sent = _cut(moment, precision)
         if sent <= current:
             raise ValidationError(
-                "reserve_at",
+                field,
                 f"is in the past once cut to the {_describe(precision)} the provider takes",
                 limit=f"in the future at {_describe(precision)} precision",
                 value=moment.isoformat(),
             )
     if max_ahead is not None and sent - current > max_ahead:
         raise ValidationError(
-            "reserve_at",
+            field,
             f"is more than {max_ahead.days} days ahead",
             limit=f"{max_ahead.days} days",
             value=moment.isoformat(),
@@ -217,9 +229,7 @@ def resolve_recipient(
             limit="a template_id",
             value=sorted(recipient.template_parameters),
         )
-    for key, value in (recipient.template_parameters or {}).items():
-        check_is_text(value, field=f"{field}.template_parameters[{key!r}]")
-        encode(value, field=f"{field}.template_parameters[{key!r}]")
+    check_template_parameters(recipient.template_parameters, field=f"{field}.template_parameters")
     if rules.long_only_in_korea and kind in _LONG_KINDS and message.country_code != KOREA:
         raise ValidationError(
             "country_code",
@@ -235,6 +245,14 @@ def resolve_recipient(
 
 
 _LONG_KINDS = (MessageKind.LMS, MessageKind.MMS)
+
+
+def check_template_parameters(parameters: Mapping[str, str] | None, *, field: str) -> None:
+    """Each value filling a template's ``##key##`` must be text that EUC-KR can carry, as
+    the text it fills must be."""
+    for key, value in (parameters or {}).items():
+        check_is_text(value, field=f"{field}[{key!r}]")
+        encode(value, field=f"{field}[{key!r}]")
 
 
 def number_only(recipient: Recipient) -> bool:
@@ -367,6 +385,12 @@ def _text_kind(message: Message, text: str, rules: ProviderRules, *, field: str)
     if message.advertisement and rules.requires_ad_notice and text:
         check_ad_notice(text, field=field)
     return kind
+
+
+async def raise_when_awaited(refusal: ValidationError) -> NoReturn:
+    """A coroutine raising ``refusal`` when awaited: a method that returns a coroutine (a
+    client's send) refuses its input on ``await``, as it fails any other way, never when called."""
+    raise refusal
 
 
 def check_entry_count(field: str, count: int, maximum: int, *, what: str, provider: str) -> None:

@@ -590,11 +590,14 @@ class Case:
     expected: Any = None
 
 
+RESERVED = MinuteTime((datetime.now(SEOUL) + timedelta(days=1)).replace(second=0, microsecond=0))
+"""The document's examples reserve 2018 moments; the client refuses one in the past."""
+RESERVED_TEXT = RESERVED.strftime("%Y-%m-%d %H:%M")
 SMS_REQUEST = SendRequest(
     template_id="TemplateId",
     body="本文",
     send_no="15446859",
-    request_date=minute(2018, 8, 10, 10, 0),
+    request_date=RESERVED,
     sender_grouping_key="SenderGroupingKey",
     recipient_list=(
         SendRecipient(
@@ -611,7 +614,7 @@ SMS_BODY = {
     "templateId": "TemplateId",
     "body": "本文",
     "sendNo": "15446859",
-    "requestDate": "2018-08-10 10:00",
+    "requestDate": RESERVED_TEXT,
     "senderGroupingKey": "SenderGroupingKey",
     "recipientList": [
         {
@@ -640,11 +643,14 @@ MMS_BODY = {
     "attachFileIdList": [0],
     "recipientList": [{"recipientNo": "01010000000", "recipientGroupingKey": "RecipientGroupingKey"}],
 }
-AD_TEXT = "(광고)本文\n[無料受信拒否]0800000000"
+# The Japanese document translates the opt-out line (無料受信拒否); the body carries it in Korean.
+AD_TEXT = "(광고)本文\n[무료수신거부]0800000000"
 AD_REQUEST = SendRequest(
     body=AD_TEXT, send_no="15446859", recipient_list=(SendRecipient(international_recipient_no="821000000000"),)
 )
 AD_BODY = {"body": AD_TEXT, "sendNo": "15446859", "recipientList": [{"internationalRecipientNo": "821000000000"}]}
+AD_MMS_REQUEST = attrs.evolve(MMS_REQUEST, body=AD_TEXT)
+AD_MMS_BODY = {**MMS_BODY, "body": AD_TEXT}
 # Every query parameter of the document's N2/N5/N8 tables, each with its own value.
 SEND_QUERY = SendQuery(
     request_id="20180810100630ReZQ6KZzAH0",
@@ -737,11 +743,11 @@ CASES = [
     ),
     Case(
         "N11",
-        lambda c: c.send_ad_mms(MMS_REQUEST),
+        lambda c: c.send_ad_mms(AD_MMS_REQUEST),
         "POST",
         "/sender/ad-mms",
         SEND_ANSWER,
-        body=MMS_BODY,
+        body=AD_MMS_BODY,
         parsed=sent_summary,
         expected=SENT,
     ),
@@ -848,7 +854,7 @@ CASES = [
             TagSendRequest(
                 body="本文",
                 send_no="15446859",
-                request_date=minute(2018, 3, 22, 10, 0),
+                request_date=RESERVED,
                 template_id="TemplateId",
                 template_parameter={"key": "value"},
                 tag_expression=("tag1", "AND", "tag2"),
@@ -863,7 +869,7 @@ CASES = [
         body={
             "body": "本文",
             "sendNo": "15446859",
-            "requestDate": "2018-03-22 10:00",
+            "requestDate": RESERVED_TEXT,
             "templateId": "TemplateId",
             "templateParameter": {"key": "value"},
             "tagExpression": ["tag1", "AND", "tag2"],
@@ -2307,6 +2313,432 @@ async def test_a_send_without_1_to_1000_recipients_is_refused_before_sending(cou
                 await nhn.send_sms(request)
         assert not router.calls
     assert (caught.value.field, caught.value.value) == ("recipient_list", count)
+
+
+# --- sends refused before any request (N1, N4, N7, N10, N11, N13, N14) ------------------------
+
+
+@attrs.frozen
+class SendEndpoint:
+    """A send method, its path, whether its table is the SMS one, whether it advertises."""
+
+    send: Callable[[NhnClient, SendRequest], Awaitable[object]]
+    path: str
+    sms: bool
+    advertisement: bool = False
+
+    @property
+    def body_limit(self) -> int:
+        return 90 if self.sms else 2000
+
+    @property
+    def key_limit(self) -> int:
+        """``recipientGroupingKey``: 100 in the SMS tables, 1,000 in N4's."""
+        return 100 if self.sms else 1000
+
+    def text(self, size: int) -> str:
+        """A body of exactly ``size`` EUC-KR bytes, with the notice an advertisement needs."""
+        head, tail = ("(광고)", "\n무료수신거부 0801234567") if self.advertisement else ("", "")
+        return head + "a" * (size - len((head + tail).encode("euc_kr"))) + tail
+
+    def at_limits(self) -> SendRequest:
+        """A request with every field its table limits at that limit."""
+        return SendRequest(
+            send_no="0" + "2" * 12,
+            body=self.text(self.body_limit),
+            title=None if self.sms else "가" * 20,
+            template_id="t" * 50,
+            request_date=MinuteTime(datetime.now(SEOUL) + timedelta(days=60)),
+            sender_grouping_key="g" * 100,
+            user_id="u" * 100,
+            recipient_list=(
+                SendRecipient(
+                    recipient_no="0" + "2" * 19,
+                    country_code="82",
+                    international_recipient_no="82" + "1" * 18,
+                    template_parameter={"name": "홍길동"},
+                    recipient_grouping_key="k" * self.key_limit,
+                ),
+            ),
+        )
+
+
+SEND_ENDPOINTS = {
+    "N1 sms": SendEndpoint(NhnClient.send_sms, "/sender/sms", sms=True),
+    "N4 mms": SendEndpoint(NhnClient.send_mms, "/sender/mms", sms=False),
+    "N7 auth sms": SendEndpoint(NhnClient.send_auth_sms, "/sender/auth/sms", sms=True),
+    "N10 ad sms": SendEndpoint(NhnClient.send_ad_sms, "/sender/ad-sms", sms=True, advertisement=True),
+    "N11 ad mms": SendEndpoint(NhnClient.send_ad_mms, "/sender/ad-mms", sms=False, advertisement=True),
+}
+
+
+def with_recipient(request: SendRequest, **changes: Any) -> SendRequest:
+    return attrs.evolve(request, recipient_list=(attrs.evolve(request.recipient_list[0], **changes),))
+
+
+def recipient_of(number: str) -> tuple[SendRecipient, ...]:
+    return (SendRecipient(recipient_no=number),)
+
+
+PAST = MinuteTime(datetime.now(SEOUL) - timedelta(minutes=1))
+TOO_FAR = MinuteTime(datetime.now(SEOUL) + timedelta(days=60, minutes=2))
+NAIVE_PAST = MinuteTime(datetime.now(SEOUL).replace(tzinfo=None) - timedelta(minutes=1))
+
+# Each case turns the request at every limit into one that breaks one rule: the request, and
+# the field, limit and value its refusal names.
+SendCase = Callable[[SendEndpoint, SendRequest], tuple[SendRequest, str, str, object]]
+REFUSED_SENDS: dict[str, SendCase] = {
+    "sendNo of 14 digits": lambda e, r: (
+        attrs.evolve(r, send_no="0" + "2" * 13),
+        "send_no",
+        "13 digits",
+        "022*******2222",
+    ),
+    "sendNo with hyphens": lambda e, r: (
+        attrs.evolve(r, send_no="02-1234-5678"),
+        "send_no",
+        "digits",
+        "02-*****5678",
+    ),
+    "body a byte over": lambda e, r: (
+        attrs.evolve(r, body=e.text(e.body_limit + 1)),
+        "body",
+        f"{e.body_limit} bytes",
+        e.body_limit + 1,
+    ),
+    "body with an emoji": lambda e, r: (
+        attrs.evolve(r, body=e.text(40).replace("a", "😀", 1)),
+        "body",
+        "EUC-KR characters only",
+        "😀",
+    ),
+    "body with a syllable only CP949 has": lambda e, r: (
+        attrs.evolve(r, body=e.text(40).replace("a", "똠", 1)),
+        "body",
+        "EUC-KR characters only",
+        "똠",
+    ),
+    "title a byte over, or on an SMS": lambda e, r: (
+        (attrs.evolve(r, title="제목"), "title", "no title", "제목")
+        if e.sms
+        else (attrs.evolve(r, title="가" * 20 + "a"), "title", "40 bytes", 41)
+    ),
+    "templateId of 51": lambda e, r: (
+        attrs.evolve(r, template_id="t" * 51),
+        "template_id",
+        "50 characters",
+        "t" * 51,
+    ),
+    "userId of 101": lambda e, r: (attrs.evolve(r, user_id="u" * 101), "user_id", "100 characters", 101),
+    "senderGroupingKey of 101": lambda e, r: (
+        attrs.evolve(r, sender_grouping_key="g" * 101),
+        "sender_grouping_key",
+        "100 characters",
+        101,
+    ),
+    "recipientGroupingKey one over": lambda e, r: (
+        with_recipient(r, recipient_grouping_key="k" * (e.key_limit + 1)),
+        "recipient_list[0].recipient_grouping_key",
+        f"{e.key_limit} characters",
+        e.key_limit + 1,
+    ),
+    "recipientNo of 21 digits": lambda e, r: (
+        with_recipient(r, recipient_no="0" + "2" * 20),
+        "recipient_list[0].recipient_no",
+        "8-20 digits",
+        "022**************2222",
+    ),
+    "recipientNo with hyphens": lambda e, r: (
+        with_recipient(r, recipient_no="010-1234-5678"),
+        "recipient_list[0].recipient_no",
+        "digits",
+        "010******5678",
+    ),
+    "internationalRecipientNo of 21 digits": lambda e, r: (
+        with_recipient(r, international_recipient_no="82" + "1" * 19),
+        "recipient_list[0].international_recipient_no",
+        "country code first, at most 20 digits",
+        "821**************1111",
+    ),
+    "countryCode of 4 digits": lambda e, r: (
+        with_recipient(r, country_code="8200"),
+        "recipient_list[0].country_code",
+        "1-3 digits",
+        "8200",
+    ),
+    "templateParameter with an emoji": lambda e, r: (
+        with_recipient(r, template_parameter={"name": "홍길동😀"}),
+        "recipient_list[0].template_parameter['name']",
+        "EUC-KR characters only",
+        "😀",
+    ),
+    "requestDate in the past": lambda e, r: (
+        attrs.evolve(r, request_date=PAST),
+        "request_date",
+        "in the future",
+        PAST.isoformat(),
+    ),
+    "requestDate over 60 days ahead": lambda e, r: (
+        attrs.evolve(r, request_date=TOO_FAR),
+        "request_date",
+        "60 days",
+        TOO_FAR.isoformat(),
+    ),
+}
+
+
+@pytest.mark.parametrize("endpoint", SEND_ENDPOINTS.values(), ids=SEND_ENDPOINTS.keys())
+async def test_a_send_with_every_field_at_its_documented_limit_goes_out(
+    endpoint: SendEndpoint, client: NhnClient, api: respx.MockRouter
+) -> None:
+    route = api.post(PREFIX + endpoint.path).respond(200, text=SEND_ANSWER)
+    request = endpoint.at_limits()
+
+    await endpoint.send(client, request)
+
+    assert route.call_count == 1
+    assert json.loads(route.calls.last.request.content) == client.api.dump(request)
+
+
+@pytest.mark.parametrize("case", REFUSED_SENDS.values(), ids=REFUSED_SENDS.keys())
+@pytest.mark.parametrize("endpoint", SEND_ENDPOINTS.values(), ids=SEND_ENDPOINTS.keys())
+async def test_a_send_one_past_a_documented_limit_is_refused_before_any_request(
+    endpoint: SendEndpoint, case: SendCase, client: NhnClient
+) -> None:
+    request, field, limit, value = case(endpoint, endpoint.at_limits())
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.route().respond(200, text=SEND_ANSWER)
+        with pytest.raises(errors.ValidationError) as caught:
+            await endpoint.send(client, request)
+
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, limit, value)
+    assert route.call_count == 0
+
+
+@pytest.mark.parametrize(
+    ("send", "refused", "field", "limit", "value"),
+    [
+        (
+            NhnClient.send_ad_sms,
+            SendRequest(send_no="15446859", body="(광고) 세일", recipient_list=recipient_of("01012345678")),
+            "body",
+            "'무료수신거부 <080 number>' last",
+            "(광고) 세일",
+        ),
+        (
+            NhnClient.send_mms,
+            SendRequest(send_no="15446859", body="본문", recipient_list=recipient_of("01012345678")),
+            "title",
+            "a title",
+            None,
+        ),
+        (
+            NhnClient.send_sms,
+            SendRequest(
+                send_no="15446859", body="본문", attach_file_id_list=(1,), recipient_list=recipient_of("01012345678")
+            ),
+            "attach_file_id_list",
+            "MMS",
+            1,
+        ),
+        (
+            NhnClient.send_mms,
+            SendRequest(
+                send_no="15446859",
+                title="제목",
+                body="본문",
+                recipient_list=(SendRecipient(recipient_no="912345678", country_code="1"),),
+            ),
+            "recipient_list[0].country_code",
+            "82",
+            "1",
+        ),
+        (
+            NhnClient.send_sms,
+            SendRequest(body="본문", recipient_list=recipient_of("01012345678")),
+            "send_no",
+            "a sender number",
+            None,
+        ),
+        (
+            NhnClient.send_sms,
+            SendRequest(send_no="15446859", recipient_list=recipient_of("01012345678")),
+            "body",
+            "a visible character",
+            "",
+        ),
+        (
+            NhnClient.send_sms,
+            SendRequest(
+                send_no="15446859",
+                body="본문",
+                request_date=NAIVE_PAST,
+                recipient_list=recipient_of("01012345678"),
+            ),
+            "request_date",
+            "in the future",
+            NAIVE_PAST.replace(tzinfo=SEOUL).isoformat(),
+        ),
+    ],
+    ids=[
+        "ad without the opt-out line",
+        "LMS without a title",
+        "SMS with an image",
+        "LMS abroad",
+        "no sendNo and no template",
+        "no body and no template",
+        "naive requestDate is Seoul time",
+    ],
+)
+async def test_a_send_its_table_forbids_is_refused_before_any_request(
+    send: Callable[[NhnClient, SendRequest], Awaitable[object]],
+    refused: SendRequest,
+    field: str,
+    limit: str,
+    value: object,
+    client: NhnClient,
+) -> None:
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.route().respond(200, text=SEND_ANSWER)
+        with pytest.raises(errors.ValidationError) as caught:
+            await send(client, refused)
+
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, limit, value)
+    assert route.call_count == 0
+
+
+async def test_a_refused_send_raises_when_awaited_not_when_called(client: NhnClient) -> None:
+    pending = client.send_sms(SendRequest(send_no="15446859", body="😀", recipient_list=recipient_of("01012345678")))
+    with pytest.raises(errors.ValidationError) as caught:
+        await pending
+    assert (caught.value.field, caught.value.value) == ("body", "😀")
+
+
+@attrs.frozen
+class TagEndpoint:
+    """A tag send method, its path and whether its table is the SMS one (N13) or not (N14)."""
+
+    send: Callable[[NhnClient, TagSendRequest], Awaitable[object]]
+    path: str
+    sms: bool
+
+    @property
+    def body_limit(self) -> int:
+        return 90 if self.sms else 2000
+
+    def at_limits(self) -> TagSendRequest:
+        """A tag send with every field its table limits at that limit."""
+        return TagSendRequest(
+            send_no="0" + "2" * 12,
+            body="a" * self.body_limit,
+            title=None if self.sms else "가" * 20,
+            template_id="t" * 50,
+            template_parameter={"name": "홍길동"},
+            request_date=MinuteTime(datetime.now(SEOUL) + timedelta(days=60)),
+            user_id="u" * 100,
+            tag_expression=("tag1", "AND", "tag2"),
+        )
+
+
+TAG_ENDPOINTS = {
+    "N13 tag sms": TagEndpoint(NhnClient.send_tag_sms, "/tag-sender/sms", sms=True),
+    "N14 tag mms": TagEndpoint(NhnClient.send_tag_mms, "/tag-sender/mms", sms=False),
+}
+TagCase = Callable[[TagEndpoint, TagSendRequest], tuple[TagSendRequest, str, str, object]]
+REFUSED_TAG_SENDS: dict[str, TagCase] = {
+    "sendNo of 14 digits": lambda e, r: (
+        attrs.evolve(r, send_no="0" + "2" * 13),
+        "send_no",
+        "13 digits",
+        "022*******2222",
+    ),
+    "body a byte over": lambda e, r: (
+        attrs.evolve(r, body="a" * (e.body_limit + 1)),
+        "body",
+        f"{e.body_limit} bytes",
+        e.body_limit + 1,
+    ),
+    "body with an emoji": lambda e, r: (
+        attrs.evolve(r, body="쿠폰 😀"),
+        "body",
+        "EUC-KR characters only",
+        "😀",
+    ),
+    "title a byte over, or on an SMS": lambda e, r: (
+        (attrs.evolve(r, title="제목"), "title", "no title", "제목")
+        if e.sms
+        else (attrs.evolve(r, title="가" * 20 + "a"), "title", "40 bytes", 41)
+    ),
+    "templateId of 51": lambda e, r: (
+        attrs.evolve(r, template_id="t" * 51),
+        "template_id",
+        "50 characters",
+        "t" * 51,
+    ),
+    "templateParameter with an emoji": lambda e, r: (
+        attrs.evolve(r, template_parameter={"name": "😀"}),
+        "template_parameter['name']",
+        "EUC-KR characters only",
+        "😀",
+    ),
+    "userId of 101": lambda e, r: (attrs.evolve(r, user_id="u" * 101), "user_id", "100 characters", 101),
+    "requestDate in the past": lambda e, r: (
+        attrs.evolve(r, request_date=PAST),
+        "request_date",
+        "in the future",
+        PAST.isoformat(),
+    ),
+    "requestDate over 60 days ahead": lambda e, r: (
+        attrs.evolve(r, request_date=TOO_FAR),
+        "request_date",
+        "60 days",
+        TOO_FAR.isoformat(),
+    ),
+    "no tag expression": lambda e, r: (attrs.evolve(r, tag_expression=()), "tag_expression", "at least 1", 0),
+    "advertisement without its notice": lambda e, r: (
+        attrs.evolve(r, ad_yn=True, body="세일"),
+        "body",
+        "(광고)",
+        "세일",
+    ),
+}
+
+
+@pytest.mark.parametrize("endpoint", TAG_ENDPOINTS.values(), ids=TAG_ENDPOINTS.keys())
+async def test_a_tag_send_with_every_field_at_its_documented_limit_goes_out(
+    endpoint: TagEndpoint, client: NhnClient, api: respx.MockRouter
+) -> None:
+    route = api.post(PREFIX + endpoint.path).respond(200, text=TAG_SEND_ANSWER)
+    request = endpoint.at_limits()
+
+    await endpoint.send(client, request)
+
+    assert route.call_count == 1
+    assert json.loads(route.calls.last.request.content) == client.api.dump(request)
+
+
+@pytest.mark.parametrize("case", REFUSED_TAG_SENDS.values(), ids=REFUSED_TAG_SENDS.keys())
+@pytest.mark.parametrize("endpoint", TAG_ENDPOINTS.values(), ids=TAG_ENDPOINTS.keys())
+async def test_a_tag_send_one_past_a_documented_limit_is_refused_before_any_request(
+    endpoint: TagEndpoint, case: TagCase, client: NhnClient
+) -> None:
+    request, field, limit, value = case(endpoint, endpoint.at_limits())
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.route().respond(200, text=TAG_SEND_ANSWER)
+        with pytest.raises(errors.ValidationError) as caught:
+            await endpoint.send(client, request)
+
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, limit, value)
+    assert route.call_count == 0
+
+
+async def test_a_template_may_supply_the_sender_body_and_title(client: NhnClient, api: respx.MockRouter) -> None:
+    route = api.post(f"{PREFIX}/sender/mms").respond(200, text=SEND_ANSWER)
+    await client.send_mms(SendRequest(template_id="TemplateId", recipient_list=recipient_of("01012345678")))
+    assert json.loads(route.calls.last.request.content) == {
+        "templateId": "TemplateId",
+        "recipientList": [{"recipientNo": "01012345678"}],
+    }
 
 
 def locals_in_traceback(error: BaseException) -> list[str]:

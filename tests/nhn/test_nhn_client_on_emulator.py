@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import AsyncIterator, Awaitable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
@@ -26,7 +26,7 @@ from starlette.applications import Starlette
 
 from krsms import errors
 from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, create_app
-from krsms.nhn.client import NhnClient
+from krsms.nhn.client import AD_MMS_PATH, AD_SMS_PATH, SMS_PATH, NhnClient
 from krsms.nhn.converter import MinuteTime
 from krsms.nhn.errors import (
     AttachmentNotFoundError,
@@ -58,6 +58,7 @@ from krsms.nhn.models import (
     SendQuery,
     SendRecipient,
     SendRequest,
+    SendResult,
     Statistics,
     StatisticsQuery,
     TagRecipientQuery,
@@ -129,6 +130,25 @@ async def refused(call: Awaitable[object], error: type[ErrorT], code: int) -> Er
         await call
     assert caught.value.result_code == code
     return caught.value
+
+
+async def refused_first(
+    client: NhnClient,
+    send: Callable[[SendRequest], Awaitable[SendResult]],
+    path: str,
+    request: SendRequest,
+    *,
+    field: str,
+    error: type[ErrorT],
+    code: int,
+) -> ErrorT:
+    """``send`` refuses ``request`` before any request, naming ``field``; posted to ``path``
+    past that check, the emulator refuses it too, as NHN would, with ``code``."""
+    with pytest.raises(errors.ValidationError) as caught:
+        await send(request)
+    assert caught.value.field == field
+    body = client.api.dump(request)
+    return await refused(client.api.call_data("POST", path, SendResult, json=body, idempotent=False), error, code)
 
 
 def totals(rows: Sequence[Statistics]) -> tuple[int, int, int, int]:
@@ -225,8 +245,11 @@ async def test_an_sms_is_found_by_every_sms_look_up(client: NhnClient) -> None:
 
     await refused(client.get_sms(sent.request_id, 9), SendNotFoundError, -2008)
     await refused(client.get_mms(sent.request_id, 1), SendNotFoundError, -2008)
-    await refused(client.send_sms(SendRequest(send_no=SENDER, body="x", recipient_list=to("12"))), SendError, -2019)
-    await refused(client.send_sms(SendRequest(send_no=SENDER, body="", recipient_list=to(FIRST))), SendError, -2014)
+    short_number = SendRequest(send_no=SENDER, body="x", recipient_list=to("12"))
+    field = "recipient_list[0].recipient_no"
+    await refused_first(client, client.send_sms, SMS_PATH, short_number, field=field, error=SendError, code=-2019)
+    empty = SendRequest(send_no=SENDER, body="", recipient_list=to(FIRST))
+    await refused_first(client, client.send_sms, SMS_PATH, empty, field="body", error=SendError, code=-2014)
     await refused(
         client.send_sms(SendRequest(send_no=UNREGISTERED_SENDER, body="x", recipient_list=to(FIRST))),
         SenderNumberError,
@@ -284,13 +307,11 @@ async def test_an_mms_carries_its_uploaded_image_and_an_lms_its_title(client: Nh
         (mms.request_id, 1, "1000")
     ]
 
-    await refused(
-        client.send_sms(
-            SendRequest(send_no=SENDER, body="x", attach_file_id_list=(image.file_id,), recipient_list=to(FIRST))
-        ),
-        SendError,
-        -1006,
+    sms_with_image = SendRequest(
+        send_no=SENDER, body="x", attach_file_id_list=(image.file_id,), recipient_list=to(FIRST)
     )
+    field = "attach_file_id_list"
+    await refused_first(client, client.send_sms, SMS_PATH, sms_with_image, field=field, error=SendError, code=-1006)
     await refused(
         client.send_mms(
             SendRequest(title="t", body="x", send_no=SENDER, attach_file_id_list=(99,), recipient_list=to(FIRST))
@@ -338,11 +359,12 @@ async def test_auth_and_advertising_sends_are_kept_apart(client: NhnClient) -> N
     )
 
     no_opt_out = SendRequest(send_no=SENDER, body="(광고) 세일", recipient_list=to(FIRST))
-    await refused(client.send_ad_sms(no_opt_out), UnsubscribeError, -6003)
-    await refused(
-        client.send_ad_mms(SendRequest(send_no=SENDER, title="세일", body="세일", recipient_list=to(FIRST))),
-        UnsubscribeError,
-        -6003,
+    await refused_first(
+        client, client.send_ad_sms, AD_SMS_PATH, no_opt_out, field="body", error=UnsubscribeError, code=-6003
+    )
+    no_notice = SendRequest(send_no=SENDER, title="세일", body="세일", recipient_list=to(FIRST))
+    await refused_first(
+        client, client.send_ad_mms, AD_MMS_PATH, no_notice, field="body", error=UnsubscribeError, code=-6003
     )
 
 
@@ -739,17 +761,15 @@ async def test_reservations_are_listed_and_cancelled(client: NhnClient) -> None:
     assert (await client.get_sms(reserved.request_id, 2)).msg_status == "1"
 
     await refused(client.reservation(immediate.request_id, 1), SendNotFoundError, -2008)
-    past = MinuteTime(datetime.now(SEOUL) - timedelta(days=1))
-    await refused(
-        client.send_sms(SendRequest(send_no=SENDER, body="x", request_date=past, recipient_list=to(FIRST))),
-        SendError,
-        -2022,
+    past = SendRequest(
+        send_no=SENDER,
+        body="x",
+        request_date=MinuteTime(datetime.now(SEOUL) - timedelta(days=1)),
+        recipient_list=to(FIRST),
     )
-    await refused(
-        client.send_sms(SendRequest(send_no=SENDER, body="x", request_date=ahead(days=61), recipient_list=to(FIRST))),
-        SendError,
-        -2000,
-    )
+    await refused_first(client, client.send_sms, SMS_PATH, past, field="request_date", error=SendError, code=-2022)
+    too_far = SendRequest(send_no=SENDER, body="x", request_date=ahead(days=61), recipient_list=to(FIRST))
+    await refused_first(client, client.send_sms, SMS_PATH, too_far, field="request_date", error=SendError, code=-2000)
 
 
 # --- CSV exports (N37-N39) --------------------------------------------------------------------

@@ -518,3 +518,17 @@ async def test_a_batch_whose_write_ahead_note_ends_with_the_fatal_answer_does_no
         (SendStatus.REJECTED, "-1000"),
         (SendStatus.NOT_SENT, JOB_STOPPED),
     ]
+
+
+async def test_the_batches_are_not_checked_again_by_the_client(
+    nhn: NhnGateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """check_message has checked what every batch is built from: the bulk path posts past the
+    send methods' checks, which would only repeat them."""
+
+    def checked_again(*_: object, **__: object) -> None:
+        raise AssertionError("a batch was checked again")
+
+    monkeypatch.setattr("krsms.nhn.client.check_send", checked_again)
+    report = await nhn.send(Message(sender=SENDER, text="안녕하세요", recipients=numbers(3)))
+    assert report.all_accepted

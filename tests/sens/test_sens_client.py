@@ -6,10 +6,11 @@ import base64
 import json
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import attrs
 import httpx
 import pytest
 import respx
@@ -17,6 +18,7 @@ import respx
 from krsms import errors
 from krsms.sens import SensClient
 from krsms.sens.auth import signature
+from krsms.sens.converter import converter
 from krsms.sens.models import (
     ContentType,
     FileReference,
@@ -37,6 +39,8 @@ ACCESS_KEY = "AKID-access-4242"
 SECRET_KEY = "s3cr3t-key-4242"
 SEOUL = ZoneInfo("Asia/Seoul")
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64 + b"\xff\xd9"
+RESERVED = (datetime.now(SEOUL) + timedelta(days=1)).replace(hour=17, minute=9, second=0, microsecond=0)
+"""The documents' examples reserve 2019-07-25 17:09; the client refuses a moment in the past."""
 
 
 @pytest.fixture
@@ -77,7 +81,7 @@ async def test_s1_send_matches_the_documented_reserved_mms_example(client: SensC
     )
     # en:58-79 / ko:95-116: every body field of the document, each by its exact name.
     request = SendRequest(
-        reserve_time=datetime(2019, 7, 25, 17, 9, tzinfo=SEOUL),
+        reserve_time=RESERVED,
         reserve_time_zone="Asia/Seoul",
         type=MessageType.MMS,
         content_type=ContentType.COMM,
@@ -95,7 +99,7 @@ async def test_s1_send_matches_the_documented_reserved_mms_example(client: SensC
     assert sent.headers["content-type"] == "application/json"
     check_signed(sent)
     assert body_of(sent) == {
-        "reserveTime": "2019-07-25 17:09",
+        "reserveTime": f"{RESERVED:%Y-%m-%d} 17:09",
         "reserveTimeZone": "Asia/Seoul",
         "type": "MMS",
         "contentType": "COMM",
@@ -147,7 +151,8 @@ async def test_s1_reserve_time_is_written_in_its_time_zone(client: SensClient, a
     route = api.post(f"{SERVICE}/messages").respond(
         202, json={"requestId": "R", "requestTime": "2026-01-01T00:00:00.000", "statusCode": "202", "statusName": "s"}
     )
-    moment = datetime(2026, 3, 1, 0, 0, tzinfo=ZoneInfo("UTC"))
+    year = datetime.now(SEOUL).year + 1
+    moment = datetime(year, 3, 1, 0, 0, tzinfo=ZoneInfo("UTC"))
     await client.send(
         SendRequest(
             type=MessageType.SMS,
@@ -159,7 +164,7 @@ async def test_s1_reserve_time_is_written_in_its_time_zone(client: SensClient, a
         )
     )
     sent = body_of(route.calls.last.request)
-    assert (sent["reserveTime"], sent["reserveTimeZone"]) == ("2026-03-01 09:00", "Asia/Tokyo")
+    assert (sent["reserveTime"], sent["reserveTimeZone"]) == (f"{year}-03-01 09:00", "Asia/Tokyo")
 
 
 @pytest.mark.parametrize("zone", ["KST", "Asia", "../Seoul", ""])
@@ -1038,6 +1043,226 @@ async def test_s1_refuses_a_send_without_1_to_100_messages(count: int) -> None:
                 await sens.send(request)
         assert not router.calls
     assert (caught.value.field, caught.value.value) == ("messages", count)
+
+
+SEND_ANSWER = {"requestId": "R", "requestTime": "2026-01-01T00:00:00.000", "statusCode": "202", "statusName": "s"}
+OPT_OUT = "\n[무료 수신거부]0801234567"
+
+
+def text_of(size: int, *, advertisement: bool = False) -> str:
+    """A text of exactly ``size`` EUC-KR bytes, with the notice an advertisement needs."""
+    head, tail = ("(광고)", OPT_OUT) if advertisement else ("", "")
+    return head + "a" * (size - len((head + tail).encode("euc_kr"))) + tail
+
+
+def at_limits(kind: MessageType, *, advertisement: bool = False) -> SendRequest:
+    """An S1 request with every field its table limits at that limit."""
+    size = 90 if kind is MessageType.SMS else 2000
+    long = kind is not MessageType.SMS
+    return SendRequest(
+        type=kind,
+        content_type=ContentType.AD if advertisement else None,
+        from_="0212345678",
+        content=text_of(size, advertisement=advertisement),
+        subject="가" * 20 if long else None,
+        messages=(
+            SendMessage(
+                to="0" + "2" * 19,
+                content=text_of(size, advertisement=advertisement),
+                subject="나" * 20 if long else None,
+            ),
+        ),
+        files=(FileReference(file_id="F1"),) if kind is MessageType.MMS else None,
+        # SENS documents no limit ahead.
+        reserve_time=datetime.now(SEOUL) + timedelta(days=365),
+    )
+
+
+def with_message(request: SendRequest, **changes: Any) -> SendRequest:
+    return attrs.evolve(request, messages=(attrs.evolve(request.messages[0], **changes),))
+
+
+SENDS = {
+    "send": lambda client, request: client.send(request),
+    "send_body": lambda client, request: client.send_body(converter.unstructure(request)),
+}
+KINDS = {"SMS": (MessageType.SMS, False), "LMS": (MessageType.LMS, False), "MMS ad": (MessageType.MMS, True)}
+PAST = (datetime.now(SEOUL) - timedelta(minutes=1)).replace(second=0, microsecond=0)
+"""On a minute: ``send_body`` reads back the minute ``send`` would write."""
+
+SendCase = Callable[[MessageType, bool, SendRequest], tuple[SendRequest, str, str, object]]
+REFUSED_SENDS: dict[str, SendCase] = {
+    "content a byte over": lambda kind, ad, r: (
+        attrs.evolve(r, content=text_of(len(r.content.encode("euc_kr")) + 1, advertisement=ad)),
+        "content",
+        f"{len(r.content.encode('euc_kr'))} bytes",
+        len(r.content.encode("euc_kr")) + 1,
+    ),
+    "content with an emoji": lambda kind, ad, r: (
+        attrs.evolve(r, content=text_of(40, advertisement=ad).replace("a", "😀", 1)),
+        "content",
+        "EUC-KR characters only",
+        "😀",
+    ),
+    "own content with a syllable only CP949 has": lambda kind, ad, r: (
+        with_message(r, content=text_of(40, advertisement=ad).replace("a", "햏", 1)),
+        "messages[0].content",
+        "EUC-KR characters only",
+        "햏",
+    ),
+    "own content a byte over": lambda kind, ad, r: (
+        with_message(r, content=text_of(len(r.content.encode("euc_kr")) + 1, advertisement=ad)),
+        "messages[0].content",
+        f"{len(r.content.encode('euc_kr'))} bytes",
+        len(r.content.encode("euc_kr")) + 1,
+    ),
+    "subject a byte over, or on an SMS": lambda kind, ad, r: (
+        (attrs.evolve(r, subject="제목"), "subject", "no subject", "제목")
+        if kind is MessageType.SMS
+        else (attrs.evolve(r, subject="가" * 20 + "a"), "subject", "40 bytes", 41)
+    ),
+    "own subject a byte over, or on an SMS": lambda kind, ad, r: (
+        (with_message(r, subject="제목"), "messages[0].subject", "no subject", "제목")
+        if kind is MessageType.SMS
+        else (with_message(r, subject="나" * 20 + "😀"), "messages[0].subject", "EUC-KR characters only", "😀")
+    ),
+    "to with hyphens": lambda kind, ad, r: (
+        with_message(r, to="010-1234-5678"),
+        "messages[0].to",
+        "digits",
+        "010******5678",
+    ),
+    "to of 21 digits": lambda kind, ad, r: (
+        with_message(r, to="0" + "2" * 20),
+        "messages[0].to",
+        "8-20 digits",
+        "022**************2222",
+    ),
+    "from with hyphens": lambda kind, ad, r: (
+        attrs.evolve(r, from_="02-1234-5678"),
+        "from_",
+        "digits",
+        "02-*****5678",
+    ),
+    "countryCode of 4 digits": lambda kind, ad, r: (
+        attrs.evolve(r, country_code="8200"),
+        "country_code",
+        "1-3 digits",
+        "8200",
+    ),
+    "reserveTime in the past": lambda kind, ad, r: (
+        attrs.evolve(r, reserve_time=PAST),
+        "reserve_time",
+        "in the future",
+        PAST.isoformat(),
+    ),
+    "files on an SMS or LMS, the ad notice missing on an MMS": lambda kind, ad, r: (
+        (attrs.evolve(r, content="세일"), "content", "(광고)", "세일")
+        if kind is MessageType.MMS
+        else (attrs.evolve(r, files=(FileReference(file_id="F1"),)), "files", "MMS", kind.value)
+    ),
+}
+
+
+@pytest.mark.parametrize("send", SENDS.values(), ids=SENDS.keys())
+@pytest.mark.parametrize(("kind", "advertisement"), KINDS.values(), ids=KINDS.keys())
+async def test_s1_with_every_field_at_its_documented_limit_goes_out(
+    kind: MessageType,
+    advertisement: bool,
+    send: Callable[[SensClient, SendRequest], Awaitable[object]],
+    client: SensClient,
+    api: respx.MockRouter,
+) -> None:
+    route = api.post(f"{SERVICE}/messages").respond(202, json=SEND_ANSWER)
+    request = at_limits(kind, advertisement=advertisement)
+
+    await send(client, request)
+
+    assert route.call_count == 1
+    assert body_of(route.calls.last.request) == converter.unstructure(request)
+
+
+@pytest.mark.parametrize("case", REFUSED_SENDS.values(), ids=REFUSED_SENDS.keys())
+@pytest.mark.parametrize("send", SENDS.values(), ids=SENDS.keys())
+@pytest.mark.parametrize(("kind", "advertisement"), KINDS.values(), ids=KINDS.keys())
+async def test_s1_one_past_a_documented_limit_is_refused_before_any_request(
+    kind: MessageType,
+    advertisement: bool,
+    send: Callable[[SensClient, SendRequest], Awaitable[object]],
+    case: SendCase,
+    client: SensClient,
+) -> None:
+    request, field, limit, value = case(kind, advertisement, at_limits(kind, advertisement=advertisement))
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.route().respond(202, json=SEND_ANSWER)
+        with pytest.raises(errors.ValidationError) as caught:
+            await send(client, request)
+
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, limit, value)
+    assert route.call_count == 0
+
+
+@pytest.mark.parametrize("send", SENDS.values(), ids=SENDS.keys())
+async def test_s1_a_naive_reserve_time_is_read_in_its_time_zone(
+    send: Callable[[SensClient, SendRequest], Awaitable[object]], client: SensClient
+) -> None:
+    """Two hours ahead on Seoul's clock is already past on Kiritimati's (UTC+14)."""
+    wall_clock = (datetime.now(SEOUL) + timedelta(hours=2)).replace(tzinfo=None, second=0, microsecond=0)
+    request = SendRequest(
+        type=MessageType.SMS,
+        from_="0212345678",
+        content="안녕",
+        messages=(SendMessage(to="01012345678"),),
+        reserve_time=wall_clock,
+        reserve_time_zone="Pacific/Kiritimati",
+    )
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.route().respond(202, json=SEND_ANSWER)
+        with pytest.raises(errors.ValidationError) as caught:
+            await send(client, request)
+
+    moment = wall_clock.replace(tzinfo=ZoneInfo("Pacific/Kiritimati"))
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (
+        "reserve_time",
+        "in the future",
+        moment.isoformat(),
+    )
+    assert route.call_count == 0
+
+
+async def test_s1_send_body_takes_the_type_in_lowercase(client: SensClient, api: respx.MockRouter) -> None:
+    route = api.post(f"{SERVICE}/messages").respond(202, json=SEND_ANSWER)
+    body = {"type": "lms", "from": "0212345678", "content": "안녕", "messages": [{"to": "01012345678"}]}
+    await client.send_body(body)
+    assert body_of(route.calls.last.request) == body
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"type": "SMS", "content": "안녕", "messages": [{"to": "01012345678"}]},
+        {"type": "SMS", "from": "0212345678", "content": None, "messages": [{"to": "01012345678"}]},
+        {"type": "TEXT", "from": "0212345678", "content": "안녕", "messages": [{"to": "01012345678"}]},
+    ],
+    ids=["no from", "content not text", "unknown type"],
+)
+async def test_s1_send_body_refuses_a_body_that_is_not_an_s1_request(body: dict[str, Any], client: SensClient) -> None:
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.route().respond(202, json=SEND_ANSWER)
+        with pytest.raises(errors.ValidationError) as caught:
+            await client.send_body(body)
+
+    assert (caught.value.field, caught.value.limit) == ("body", "the S1 request body")
+    assert route.call_count == 0
+
+
+async def test_s1_a_refused_send_raises_when_awaited_not_when_called(client: SensClient) -> None:
+    pending = client.send(
+        SendRequest(type=MessageType.SMS, from_="0212345678", content="😀", messages=(SendMessage(to="01012345678"),))
+    )
+    with pytest.raises(errors.ValidationError) as caught:
+        await pending
+    assert (caught.value.field, caught.value.value) == ("content", "😀")
 
 
 @pytest.mark.parametrize("page_size", [0, 101])

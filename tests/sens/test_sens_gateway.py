@@ -725,3 +725,17 @@ async def test_a_clock_step_during_a_send_does_not_hide_the_request_from_reconci
     stored = [delivery.request_id for delivery in app.state.ledger]
     assert len(stored) == 1
     assert (report.outcomes[0].status, report.outcomes[0].request_id) == (SendStatus.ACCEPTED, stored[0])
+
+
+async def test_the_batches_are_not_checked_again_by_the_client(
+    sens: SensGateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """check_message has checked what every batch is built from: the bulk path posts past
+    send_body's checks, which would only repeat them."""
+
+    def checked_again(*_: object, **__: object) -> None:
+        raise AssertionError("a batch was checked again")
+
+    monkeypatch.setattr("krsms.sens.client.check_send_request", checked_again)
+    report = await sens.send(Message(sender=SENDER, text="안녕하세요", recipients=numbers(3)))
+    assert report.all_accepted

@@ -1,21 +1,45 @@
-"""NHN's documented limits on request fields, checked when a request model is made.
+"""NHN's documented limits on request fields, checked before any network call.
 
-The request models of :mod:`krsms.nhn.models` call these in their validators and
-``__attrs_post_init__``, so a request NHN would refuse (or answer with nothing) cannot be
-built: :class:`~krsms.errors.ValidationError` names the field, the limit and the value
-before any network call.
+The look-up and management models of :mod:`krsms.nhn.models` call these in their validators
+and ``__attrs_post_init__``, so such a request NHN would refuse (or answer with nothing)
+cannot be built. A send (:class:`~krsms.nhn.models.SendRequest`,
+:class:`~krsms.nhn.models.TagSendRequest`) is checked by :func:`check_send` and
+:func:`check_tag_send` when a send method of :class:`~krsms.nhn.client.NhnClient` is called,
+not when it is made: its limits depend on the endpoint, and a reservation on the moment it
+goes out. Every refusal is a :class:`~krsms.errors.ValidationError` naming the field, the
+limit and the value.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sized
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
-from krsms.convert import format_seoul_seconds, in_seoul
+from krsms.convert import SEOUL, format_seoul_seconds, in_seoul
 from krsms.errors import ValidationError
+from krsms.text import (
+    KOREA,
+    MAX_NUMBER_DIGITS,
+    MessageKind,
+    check_body,
+    check_is_text,
+    check_number_as_sent,
+    check_subject,
+    mask_number,
+)
+from krsms.validation import (
+    check_ad_notice,
+    check_country_code,
+    check_reservation,
+    check_template_id,
+    check_template_parameters,
+)
+
+if TYPE_CHECKING:
+    from krsms.nhn.models import SendRecipient, SendRequest, TagSendRequest
 
 
 class LookUp(Protocol):
@@ -95,10 +119,15 @@ def at_most(limit: int) -> Callable[[Any, attrs.Attribute[Any], str | None], Non
     return check
 
 
-def not_empty(_: Any, attribute: attrs.Attribute[Any], value: Sized) -> None:
-    """attrs validator: a list NHN requires at least one entry of."""
+def check_not_empty(field: str, value: Sized) -> None:
+    """Refuse an empty list NHN requires at least one entry of."""
     if not value:
-        raise ValidationError(attribute.name, "is empty; NHN requires at least one", limit="at least 1", value=0)
+        raise ValidationError(field, "is empty; NHN requires at least one", limit="at least 1", value=0)
+
+
+def not_empty(_: Any, attribute: attrs.Attribute[Any], value: Sized) -> None:
+    """attrs validator: :func:`check_not_empty` for the attribute."""
+    check_not_empty(attribute.name, value)
 
 
 MAX_BLOCKED_PER_CALL = 10
@@ -150,3 +179,205 @@ def check_look_up(
         return
     windows = " or ".join(f"{start}/{end}" for start, end in selecting)
     raise ValidationError("request_id", f"is required unless a complete {windows} window is given", limit="a selection")
+
+
+# --- sends (N1, N4, N7, N10, N11, N13, N14) ---------------------------------------------------
+
+MAX_SEND_NO_CHARS = 13
+"""``sendNo`` of every send table."""
+MAX_TEMPLATE_ID_CHARS = 50
+"""``templateId`` of every send table (-2109 above it)."""
+MAX_USER_ID_CHARS = 100
+"""``userId`` of every send table."""
+MAX_SENDER_GROUPING_KEY_CHARS = 100
+"""``senderGroupingKey`` of the N1, N4 and N7 tables."""
+MAX_RECIPIENT_GROUPING_KEY_CHARS = 100
+"""``recipientList[].recipientGroupingKey`` of an SMS (the N1 and N7 tables)."""
+MAX_LONG_RECIPIENT_GROUPING_KEY_CHARS = 1000
+"""``recipientList[].recipientGroupingKey`` of an LMS/MMS: the N4 table gives 1,000, not 100."""
+MAX_RESERVE_AHEAD = timedelta(days=60)
+"""How far ahead ``requestDate`` may be ("現在から最大60日後まで", every send table)."""
+RESERVE_PRECISION = timedelta(minutes=1)
+"""``requestDate`` is sent to the minute (``yyyy-MM-dd HH:mm``)."""
+
+
+def check_send_no(send_no: str, *, field: str) -> None:
+    """NHN's ``sendNo`` limit, for a number already written as digits."""
+    if len(send_no) > MAX_SEND_NO_CHARS:
+        raise ValidationError(
+            field,
+            f"has {len(send_no)} digits; NHN's sendNo takes at most {MAX_SEND_NO_CHARS}",
+            limit=f"{MAX_SEND_NO_CHARS} digits",
+            value=mask_number(send_no),
+        )
+
+
+def check_send_template_id(template_id: str, *, field: str = "template_id") -> None:
+    """NHN's ``templateId`` limit."""
+    if len(template_id) > MAX_TEMPLATE_ID_CHARS:
+        raise ValidationError(
+            field,
+            f"is {len(template_id)} characters; NHN's templateId takes at most {MAX_TEMPLATE_ID_CHARS}",
+            limit=f"{MAX_TEMPLATE_ID_CHARS} characters",
+            value=template_id,
+        )
+
+
+def check_send(request: SendRequest, kind: MessageKind, *, advertisement: bool, now: datetime | None = None) -> None:
+    """Refuse a send its endpoint's table forbids: ``kind`` is SMS for the SMS endpoints (N1,
+    N7, N10) and LMS for the LMS/MMS ones (N4, N11); ``advertisement`` is True for N10 and
+    N11. Checked: the fields a tag send shares (``send_no``, ``body``, ``title``,
+    ``attach_file_id_list``, ``template_id``, ``request_date``, ``user_id``), checked as
+    :func:`check_tag_send` checks them; ``sender_grouping_key`` (100 characters); and each
+    recipient: its number as sent (digits, a valid number of its ``country_code``, which is
+    1 to 3 digits), an ``international_recipient_no`` (digits, at most 20),
+    ``template_parameter`` values EUC-KR can carry, ``recipient_grouping_key`` (100
+    characters, 1,000 for LMS/MMS) and, for LMS/MMS, a number in Korea only (the note heading
+    N4). The number of recipients is the client's to check."""
+    _check_message(
+        kind,
+        send_no=request.send_no,
+        body=request.body,
+        title=request.title,
+        template_id=request.template_id,
+        request_date=request.request_date,
+        user_id=request.user_id,
+        attached=request.attach_file_id_list,
+        advertisement=advertisement,
+        now=now,
+    )
+    check_at_most("sender_grouping_key", request.sender_grouping_key, MAX_SENDER_GROUPING_KEY_CHARS)
+    widest_key = MAX_RECIPIENT_GROUPING_KEY_CHARS if kind is MessageKind.SMS else MAX_LONG_RECIPIENT_GROUPING_KEY_CHARS
+    for index, recipient in enumerate(request.recipient_list):
+        _check_recipient(recipient, kind, field=f"recipient_list[{index}]", widest_key=widest_key)
+
+
+def check_tag_send(request: TagSendRequest, kind: MessageKind, *, now: datetime | None = None) -> None:
+    """Refuse a tag send (N13 when ``kind`` is SMS, N14 when LMS) its table forbids:
+    ``send_no`` as sent (digits, a valid number, at most 13), ``body`` (characters EUC-KR
+    can carry, 90 bytes for SMS, 2,000 for LMS/MMS, the advertisement notice with
+    ``ad_yn``) unless ``template_id`` (at most 50 characters) supplies it, ``title`` (LMS/MMS
+    only, required unless the template supplies it, 40 bytes), no attachments on an SMS,
+    ``request_date`` (in the future to the minute, at most 60 days ahead; naive is Seoul
+    time), ``user_id`` (100 characters), ``template_parameter`` values EUC-KR can carry and
+    a ``tag_expression``."""
+    _check_message(
+        kind,
+        send_no=request.send_no,
+        body=request.body,
+        title=request.title,
+        template_id=request.template_id,
+        request_date=request.request_date,
+        user_id=request.user_id,
+        attached=request.attach_file_id_list,
+        advertisement=bool(request.ad_yn),
+        now=now,
+    )
+    check_template_parameters(request.template_parameter, field="template_parameter")
+    check_not_empty("tag_expression", request.tag_expression)
+
+
+def _check_message(
+    kind: MessageKind,
+    *,
+    send_no: str | None,
+    body: str | None,
+    title: str | None,
+    template_id: str | None,
+    request_date: datetime | None,
+    user_id: str | None,
+    attached: Sized | None,
+    advertisement: bool,
+    now: datetime | None,
+) -> None:
+    """What every send shares: sender, text, template, attachments, reservation, user id."""
+    templated = template_id is not None
+    if template_id is not None:
+        check_template_id(template_id)
+        check_send_template_id(template_id)
+    if send_no is not None:
+        check_number_as_sent(send_no, field="send_no")
+        check_send_no(send_no, field="send_no")
+    elif not templated:
+        raise ValidationError("send_no", "is required unless template_id supplies it", limit="a sender number")
+    if kind is MessageKind.SMS:
+        _check_nothing_long(title, attached)
+    else:
+        kind = MessageKind.MMS if attached else kind
+        _check_title(title, templated=templated)
+    if body is not None:
+        check_is_text(body, field="body")
+    if body or not templated:  # a template supplies a body left out
+        check_body(body or "", kind, field="body")
+        if advertisement:
+            check_ad_notice(body or "", field="body")
+    if request_date is not None:
+        moment = request_date if request_date.tzinfo else request_date.replace(tzinfo=SEOUL)
+        check_reservation(moment, MAX_RESERVE_AHEAD, precision=RESERVE_PRECISION, now=now, field="request_date")
+    check_at_most("user_id", user_id, MAX_USER_ID_CHARS)
+
+
+def _check_nothing_long(title: str | None, attached: Sized | None) -> None:
+    """An SMS endpoint's table has neither ``title`` nor ``attachFileIdList``."""
+    if title is not None:
+        raise ValidationError(
+            "title", "an SMS carries no title (send an LMS, or leave it out)", limit="no title", value=title
+        )
+    if attached:
+        raise ValidationError(
+            "attach_file_id_list", "SMS cannot carry images (send an MMS)", limit="MMS", value=len(attached)
+        )
+
+
+def _check_title(title: str | None, *, templated: bool) -> None:
+    """An LMS/MMS ``title``: required (the N4 and N14 tables) unless a template supplies it."""
+    if title is not None:
+        check_is_text(title, field="title")
+    if title and title.strip():
+        check_subject(title, field="title")
+    elif not templated:
+        raise ValidationError(
+            "title", "is required for an LMS or MMS unless template_id supplies it", limit="a title", value=title
+        )
+
+
+def _check_recipient(recipient: SendRecipient, kind: MessageKind, *, field: str, widest_key: int) -> None:
+    country_code = recipient.country_code
+    if country_code is not None:
+        check_is_text(country_code, field=f"{field}.country_code")
+        check_country_code(country_code, field=f"{field}.country_code")
+    if recipient.recipient_no is not None:
+        check_number_as_sent(recipient.recipient_no, field=f"{field}.recipient_no", country_code=country_code or KOREA)
+    if recipient.international_recipient_no is not None:
+        _check_international_number(recipient.international_recipient_no, field=f"{field}.international_recipient_no")
+    if kind is not MessageKind.SMS and _abroad(recipient):
+        raise ValidationError(
+            f"{field}.country_code",
+            "an LMS or MMS goes to Korean numbers only (NHN: MMS cannot be sent outside Korea)",
+            limit=KOREA,
+            value=country_code or recipient.international_recipient_no,
+        )
+    check_template_parameters(recipient.template_parameter, field=f"{field}.template_parameter")
+    check_at_most(f"{field}.recipient_grouping_key", recipient.recipient_grouping_key, widest_key)
+
+
+def _check_international_number(number: str, *, field: str) -> None:
+    """``internationalRecipientNo``: the country code, then the number, digits only."""
+    check_is_text(number, field=field)
+    if not (number.isascii() and number.isdigit()) or number.startswith("0") or len(number) > MAX_NUMBER_DIGITS:
+        raise ValidationError(
+            field,
+            f"{mask_number(number)!r} is not an international number: the country code, then the number, "
+            f"digits only (821012345678), at most {MAX_NUMBER_DIGITS}",
+            limit=f"country code first, at most {MAX_NUMBER_DIGITS} digits",
+            value=mask_number(number),
+        )
+
+
+def _abroad(recipient: SendRecipient) -> bool:
+    """Whether NHN sends to a number outside Korea: a ``country_code`` other than 82, or only
+    an ``international_recipient_no`` of another country (NHN ignores it beside a
+    ``recipient_no``)."""
+    if recipient.recipient_no is not None:
+        return (recipient.country_code or KOREA) != KOREA
+    return not (recipient.international_recipient_no or "").startswith(KOREA)

@@ -22,7 +22,7 @@ from krsms.closing import AsyncClosing
 from krsms.errors import ValidationError
 from krsms.images import check_jpeg
 from krsms.nhn.api import DEFAULT_BASE_URL, PROVIDER, NhnApi, Page
-from krsms.nhn.checks import MAX_BLOCKED_PER_CALL
+from krsms.nhn.checks import MAX_BLOCKED_PER_CALL, check_send, check_tag_send
 from krsms.nhn.errors import CategoryNotFoundError
 from krsms.nhn.models import (
     AttachmentUpload,
@@ -75,8 +75,9 @@ from krsms.nhn.models import (
     UidRegistrations,
     UploadedAttachment,
 )
+from krsms.text import MessageKind
 from krsms.transport import HttpClient, Limits, RetryPolicy, Timeouts, path_segment
-from krsms.validation import check_entry_count
+from krsms.validation import check_entry_count, raise_when_awaited
 
 T = TypeVar("T")
 
@@ -148,34 +149,48 @@ class NhnClient(AsyncClosing):
 
     # --- sends (N1, N4, N7, N10, N11) ---------------------------------------------------------
 
-    # The send methods turn the typed request into its JSON body when called, before any
-    # await: a request's 1,000 recipient models then die young instead of living through the
-    # network wait into the collector's older generations (measured: ~7% of a bulk send's CPU).
+    # The send methods check the typed request and turn it into its JSON body when called,
+    # before any await: a request's 1,000 recipient models then die young instead of living
+    # through the network wait into the collector's older generations (measured: ~7% of a bulk
+    # send's CPU). NhnGateway posts bodies built from messages it checked itself, past them.
 
     def send_sms(self, request: SendRequest) -> Coroutine[Any, Any, SendResult]:
-        """N1: send an SMS (90 bytes standard, 255 characters at most) to up to 1,000 recipients."""
-        return self._send(SMS_PATH, self.api.dump(request))
+        """N1: send an SMS (90 EUC-KR bytes) to up to 1,000 recipients.
+
+        Every send method refuses, before any request, what its endpoint's table forbids
+        (:func:`~krsms.nhn.checks.check_send`): :class:`~krsms.errors.ValidationError`, raised
+        when the call is awaited, names the field, the limit and the value.
+        """
+        return self._send(SMS_PATH, request, MessageKind.SMS)
 
     def send_mms(self, request: SendRequest) -> Coroutine[Any, Any, SendResult]:
-        """N4: send an LMS, or an MMS when ``attach_file_id_list`` holds uploaded images."""
-        return self._send(MMS_PATH, self.api.dump(request))
+        """N4: send an LMS, or an MMS when ``attach_file_id_list`` holds uploaded images
+        (``title`` required, 40 bytes; ``body`` 2,000 bytes; recipients in Korea only)."""
+        return self._send(MMS_PATH, request, MessageKind.LMS)
 
     def send_auth_sms(self, request: SendRequest) -> Coroutine[Any, Any, SendResult]:
-        """N7: send an authentication-code SMS."""
-        return self._send(AUTH_SMS_PATH, self.api.dump(request))
+        """N7: send an authentication-code SMS, checked as :meth:`send_sms`."""
+        return self._send(AUTH_SMS_PATH, request, MessageKind.SMS)
 
     def send_ad_sms(self, request: SendRequest) -> Coroutine[Any, Any, SendResult]:
         """N10: send an advertising SMS; the body must start with ``(광고)`` and end with the 080 line."""
-        return self._send(AD_SMS_PATH, self.api.dump(request))
+        return self._send(AD_SMS_PATH, request, MessageKind.SMS, advertisement=True)
 
     def send_ad_mms(self, request: SendRequest) -> Coroutine[Any, Any, SendResult]:
         """N11: send an advertising LMS/MMS, under the same body rules as :meth:`send_ad_sms`."""
-        return self._send(AD_MMS_PATH, self.api.dump(request))
+        return self._send(AD_MMS_PATH, request, MessageKind.LMS, advertisement=True)
 
-    async def _send(self, path: str, body: Any) -> SendResult:
-        count = len(body.get("recipientList") or ())
-        check_entry_count("recipient_list", count, MAX_RECIPIENTS, what="recipients", provider="NHN")
-        return await self.api.call_data("POST", path, SendResult, json=body, idempotent=False)
+    def _send(
+        self, path: str, request: SendRequest, kind: MessageKind, *, advertisement: bool = False
+    ) -> Coroutine[Any, Any, SendResult]:
+        try:
+            check_entry_count(
+                "recipient_list", len(request.recipient_list), MAX_RECIPIENTS, what="recipients", provider="NHN"
+            )
+            check_send(request, kind, advertisement=advertisement)
+        except ValidationError as refusal:
+            return raise_when_awaited(refusal)
+        return self.api.call_data("POST", path, SendResult, json=self.api.dump(request), idempotent=False)
 
     # --- send look-ups (N2, N3, N5, N6, N8, N9) -----------------------------------------------
 
@@ -239,14 +254,17 @@ class NhnClient(AsyncClosing):
     # --- tag sends (N13-N17) ------------------------------------------------------------------
 
     async def send_tag_sms(self, request: TagSendRequest) -> str:
-        """N13: send an SMS to the UIDs matching a tag expression; the request id."""
-        return await self._send_tag("/tag-sender/sms", request)
+        """N13: send an SMS to the UIDs matching a tag expression; the request id. What its
+        table forbids is refused first (:func:`~krsms.nhn.checks.check_tag_send`)."""
+        return await self._send_tag("/tag-sender/sms", request, MessageKind.SMS)
 
     async def send_tag_mms(self, request: TagSendRequest) -> str:
-        """N14: send an LMS/MMS to the UIDs matching a tag expression; the request id."""
-        return await self._send_tag("/tag-sender/mms", request)
+        """N14: send an LMS/MMS to the UIDs matching a tag expression; the request id. What its
+        table forbids is refused first (:func:`~krsms.nhn.checks.check_tag_send`)."""
+        return await self._send_tag("/tag-sender/mms", request, MessageKind.LMS)
 
-    async def _send_tag(self, path: str, request: TagSendRequest) -> str:
+    async def _send_tag(self, path: str, request: TagSendRequest, kind: MessageKind) -> str:
+        check_tag_send(request, kind)
         result = await self.api.call_data("POST", path, TagSendResult, json=self.api.dump(request), idempotent=False)
         return result.request_id
 

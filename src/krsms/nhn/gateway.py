@@ -33,6 +33,7 @@ from krsms.gateway import (
 )
 from krsms.nhn import bulk
 from krsms.nhn.api import DEFAULT_BASE_URL
+from krsms.nhn.checks import MAX_RESERVE_AHEAD, RESERVE_PRECISION, check_send_no, check_send_template_id
 from krsms.nhn.client import (
     AD_MMS_PATH,
     AD_SMS_PATH,
@@ -52,7 +53,7 @@ from krsms.nhn.models import (
     SendRequest,
     SentMessage,
 )
-from krsms.text import KOREA, STANDARD_LIMITS, MessageKind, mask_number, normalize_number
+from krsms.text import KOREA, STANDARD_LIMITS, MessageKind, normalize_number
 from krsms.transport import HttpClient, Limits, Redactor, RetryPolicy, Timeouts
 from krsms.validation import ProviderRules
 
@@ -60,8 +61,8 @@ NHN_RULES = ProviderRules(
     # NHN's character caps (255 / 4,000 / 120) are never the binding ones: every character
     # is at least one byte, and the byte limits are 90 / 2,000 / 40.
     limits=STANDARD_LIMITS,
-    max_reserve_ahead=timedelta(days=60),
-    reserve_precision=timedelta(minutes=1),
+    max_reserve_ahead=MAX_RESERVE_AHEAD,
+    reserve_precision=RESERVE_PRECISION,
     supports_templates=True,
     requires_ad_notice=True,
     long_needs_subject=True,
@@ -72,10 +73,6 @@ days ahead, templates, the advertisement notice, a subject for LMS and MMS, and 
 within Korea only."""
 BATCH_SIZE = MAX_RECIPIENTS
 """``recipientList`` entries per send request."""
-MAX_SENDER_DIGITS = 13
-"""``sendNo`` max length (N1 request table)."""
-MAX_TEMPLATE_ID_CHARS = 50
-"""``templateId`` max length (N1 request table; -2109 above it)."""
 UPDATE_USER = "krsms"
 """``createUser`` / ``updateUser`` the gateway names itself as."""
 RECONCILE_SLACK = timedelta(days=7)
@@ -103,21 +100,9 @@ CANCELLED_STATUS = "4"
 def check_sender_and_template(message: Message) -> None:
     """NHN's ``sendNo`` (at most 13 digits) and ``templateId`` (at most 50 characters) limits,
     which the shared rules do not cover."""
-    sender = normalize_number(message.sender, field="sender")
-    if len(sender) > MAX_SENDER_DIGITS:
-        raise ValidationError(
-            "sender",
-            f"has {len(sender)} digits; NHN's sendNo takes at most {MAX_SENDER_DIGITS}",
-            limit=f"{MAX_SENDER_DIGITS} digits",
-            value=mask_number(sender),
-        )
-    if message.template_id is not None and len(message.template_id) > MAX_TEMPLATE_ID_CHARS:
-        raise ValidationError(
-            "template_id",
-            f"is {len(message.template_id)} characters; NHN's templateId takes at most {MAX_TEMPLATE_ID_CHARS}",
-            limit=f"{MAX_TEMPLATE_ID_CHARS} characters",
-            value=message.template_id,
-        )
+    check_send_no(normalize_number(message.sender, field="sender"), field="sender")
+    if message.template_id is not None:
+        check_send_template_id(message.template_id)
 
 
 class NhnGateway(BatchingGateway):

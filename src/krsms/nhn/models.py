@@ -62,7 +62,9 @@ class SendRequest:
 
     ``title`` and ``attach_file_id_list`` (file ids from :meth:`NhnClient.upload_attachment`)
     belong to LMS/MMS. ``request_date`` reserves the send (to the minute, at most 60 days
-    ahead). ``send_no`` and ``body`` may be left out when ``template_id`` supplies them.
+    ahead). ``send_no``, ``body`` and ``title`` may be left out when ``template_id`` supplies
+    them. Checked, against the table of the endpoint it goes to, by the send methods
+    (:func:`~krsms.nhn.checks.check_send`), not when made.
     """
 
     recipient_list: tuple[SendRecipient, ...]
@@ -303,7 +305,8 @@ class TagSendRequest:
     """A send to every UID matching a tag expression (N13 SMS, N14 LMS/MMS with ``title``).
 
     ``tag_expression`` is e.g. ``("tag1", "AND", "tag2")``; ``auto_send_yn`` defaults to
-    Y at NHN (send at once), ``ad_yn`` to N.
+    Y at NHN (send at once), ``ad_yn`` to N. Checked by the tag send methods
+    (:func:`~krsms.nhn.checks.check_tag_send`), not when made.
     """
 
     body: str

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import attrs
+import cattrs
 
 from krsms import convert, errors
 from krsms.closing import AsyncClosing
@@ -26,9 +27,11 @@ from krsms.sens.auth import SensAuth, sens_redactor
 from krsms.sens.converter import converter
 from krsms.sens.errors import PROVIDER, error_from_response
 from krsms.sens.models import (
+    DEFAULT_TIME_ZONE,
     MAX_IMAGE_NAME_CHARS,
     MAX_IMAGE_SIZE,
     BlockedNumber,
+    ContentType,
     FileUpload,
     MessagePage,
     MessageQuery,
@@ -40,8 +43,17 @@ from krsms.sens.models import (
     Unsubscribe,
     UnsubscribeQuery,
     UploadedFile,
+    time_zone,
 )
-from krsms.text import normalize_number
+from krsms.text import (
+    KOREA,
+    MessageKind,
+    check_body,
+    check_is_text,
+    check_number_as_sent,
+    check_subject,
+    normalize_number,
+)
 from krsms.transport import (
     HttpClient,
     Limits,
@@ -54,7 +66,13 @@ from krsms.transport import (
     check_credential,
     path_segment,
 )
-from krsms.validation import check_entry_count
+from krsms.validation import (
+    check_ad_notice,
+    check_country_code,
+    check_entry_count,
+    check_reservation,
+    raise_when_awaited,
+)
 
 DEFAULT_BASE_URL = "https://sens.apigw.ntruss.com"
 """SENS's API gateway: scheme and host."""
@@ -62,6 +80,8 @@ API_PREFIX = "/sms/v2/services/"
 """The API's path under the base URL; the service id follows it."""
 MAX_MESSAGES = 100
 """``messages`` entries per send (S1)."""
+RESERVE_PRECISION = timedelta(minutes=1)
+"""``reserveTime`` is written to the minute (``yyyy-MM-dd HH:mm``)."""
 ACCEPTED_STATUS = "202"
 """The ``statusCode`` of a send SENS took (S1); the document calls any other a failure."""
 MAX_UNSUBSCRIBE_PAGE = 100
@@ -129,21 +149,36 @@ class SensClient(AsyncClosing):
     def send(self, request: SendRequest) -> Coroutine[Any, Any, SendResult]:
         """S1 ``POST /messages``: send SMS/LMS/MMS to up to 100 recipients (202).
 
-        Never retried once it may have reached SENS (see :class:`~krsms.transport.RetryPolicy`).
-        A 202 whose body's ``statusCode`` is not 202 raises
-        :class:`~krsms.errors.MalformedResponseError`: the document calls that answer a
+        What the S1 table forbids is refused before any request (:func:`check_send_request`):
+        :class:`~krsms.errors.ValidationError`, raised when the call is awaited, names the
+        field, the limit and the value. Never retried once it may have reached SENS (see
+        :class:`~krsms.transport.RetryPolicy`). A 202 whose body's ``statusCode`` is not 202
+        raises :class:`~krsms.errors.MalformedResponseError`: the document calls that answer a
         failure and its HTTP status a success, so the send may or may not have been taken.
-        The request becomes its JSON body when called, so the typed recipients need not live
-        through the network wait.
+        The request is checked and becomes its JSON body when called, so the typed recipients
+        need not live through the network wait.
         """
-        return self.send_body(converter.unstructure(request))
+        try:
+            check_message_count(len(request.messages))
+            check_send_request(request)
+        except ValidationError as refusal:
+            return raise_when_awaited(refusal)
+        return self._post_send(converter.unstructure(request))
 
     async def send_body(self, body: Mapping[str, Any]) -> SendResult:
-        """S1 with the body already in its JSON form: what :meth:`send` sends for a
-        :class:`SendRequest` (a bulk send builds its ``messages`` entries directly).
-        ``messages`` must hold 1 to 100 entries (ValidationError before sending); a 202
-        whose body says the send failed raises as in :meth:`send`."""
-        check_entry_count("messages", len(body.get("messages") or ()), MAX_MESSAGES, what="entries", provider="SENS")
+        """S1 with the body already in its JSON form, as :meth:`send` sends a
+        :class:`SendRequest`. It is checked as :meth:`send` checks one, read as that
+        :class:`SendRequest` (so a refusal names the model's fields: ``from_``,
+        ``reserve_time``); a body that is not one (a field missing or of the wrong type) is
+        refused naming ``body``. A 202 whose body says the send failed raises as in :meth:`send`."""
+        check_message_count(len(body.get("messages") or ()))
+        check_send_request(_read_send_body(body))
+        return await self._post_send(body)
+
+    async def _post_send(self, body: Mapping[str, Any]) -> SendResult:
+        """S1 with ``body`` as given: :meth:`send` and :meth:`send_body` check it first;
+        :class:`~krsms.sens.gateway.SensGateway` posts its batches, built from messages it has
+        checked itself, straight here."""
         response = await self.transport.request("POST", self._url("/messages"), json=body, idempotent=False)
         result = self._parse(response, SendResult)
         if result.status_code != ACCEPTED_STATUS:
@@ -334,6 +369,77 @@ def _error(redact: Redactor, auth: SensAuth, response: Response) -> errors.Provi
     # Not a method: a transport holding its client's method would make a reference cycle,
     # and a client dropped unclosed would wait for the garbage collector to close its sockets.
     return error_from_response(response, redact=redact, local_time=time.time() + auth.offset_seconds)
+
+
+def check_message_count(count: int) -> None:
+    """A send's ``messages``: 1 to :data:`MAX_MESSAGES`."""
+    check_entry_count("messages", count, MAX_MESSAGES, what="entries", provider="SENS")
+
+
+def check_send_request(request: SendRequest, *, now: datetime | None = None) -> None:
+    """Refuse an S1 send its table forbids, as SENS would refuse it, cut it or drop part of
+    it: ``from_`` and each ``messages[].to`` as sent (digits only, a valid number; ``to`` one
+    of ``country_code``'s country, which is 1 to 3 digits); ``content`` and each message's
+    own (characters EUC-KR can carry, 90 bytes for SMS and 2,000 for LMS/MMS, the
+    advertisement notice with ``content_type`` AD); subjects (LMS and MMS only, 40 bytes);
+    ``files`` (MMS only); ``reserve_time`` (in the future once cut to the minute, naive read
+    in ``reserve_time_zone``; SENS documents no limit ahead). The number of ``messages`` is
+    :func:`check_message_count`'s."""
+    kind = MessageKind(request.type.value)
+    advertisement = request.content_type is ContentType.AD
+    if request.country_code is not None:
+        check_is_text(request.country_code, field="country_code")
+        check_country_code(request.country_code)
+    check_number_as_sent(request.from_, field="from_")
+    _check_content(request.content, kind, advertisement=advertisement, field="content")
+    _check_subject(request.subject, kind, field="subject")
+    for index, message in enumerate(request.messages):
+        field = f"messages[{index}]"
+        check_number_as_sent(message.to, field=f"{field}.to", country_code=request.country_code or KOREA)
+        if message.content is not None:
+            _check_content(message.content, kind, advertisement=advertisement, field=f"{field}.content")
+        _check_subject(message.subject, kind, field=f"{field}.subject")
+    if request.files and kind is not MessageKind.MMS:
+        raise ValidationError("files", f"{kind.value} cannot carry images (use MMS)", limit="MMS", value=kind.value)
+    if request.reserve_time is not None:
+        moment = request.reserve_time
+        if moment.tzinfo is None:
+            moment = moment.replace(
+                tzinfo=time_zone(request.reserve_time_zone or DEFAULT_TIME_ZONE, field="reserve_time_zone")
+            )
+        check_reservation(moment, None, precision=RESERVE_PRECISION, now=now, field="reserve_time")
+
+
+def _read_send_body(body: Mapping[str, Any]) -> SendRequest:
+    """An S1 body in JSON form as the :class:`SendRequest` it says (``reserveTime`` in its
+    ``reserveTimeZone``, ``type`` in any case); ValidationError naming ``body`` when it is
+    not one."""
+    try:
+        return converter.structure(body, SendRequest)
+    except ValidationError:
+        raise
+    except (cattrs.BaseValidationError, KeyError, TypeError, ValueError, AttributeError) as error:
+        problem = f"{type(error).__name__}: {error}"
+    raise ValidationError("body", f"is not an S1 request body ({problem})", limit="the S1 request body")
+
+
+def _check_content(text: str, kind: MessageKind, *, advertisement: bool, field: str) -> None:
+    check_is_text(text, field=field)
+    check_body(text, kind, field=field)
+    if advertisement:
+        check_ad_notice(text, field=field)
+
+
+def _check_subject(subject: str | None, kind: MessageKind, *, field: str) -> None:
+    """A subject, which only LMS and MMS carry."""
+    if subject is None:
+        return
+    if kind is MessageKind.SMS:
+        raise ValidationError(
+            field, "an SMS carries no subject (send an LMS, or leave it out)", limit="no subject", value=subject
+        )
+    check_is_text(subject, field=field)
+    check_subject(subject, field=field)
 
 
 def check_message_query(query: MessageQuery) -> None:

@@ -18,14 +18,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import attrs
 import cattrs
 
-from krsms.convert import SEOUL, format_seoul_seconds, make_converter
-from krsms.sens.models import DEFAULT_TIME_ZONE, MessagePage, Reservation, SendRequest, time_zone
+from krsms.convert import SEOUL, format_seoul_seconds, make_converter, structure_text
+from krsms.sens.models import DEFAULT_TIME_ZONE, MessagePage, MessageType, Reservation, SendRequest, time_zone
 
 _MICROSECOND_FRACTION = re.compile(r"(?<=:\d\d)\.(\d+)")
 """A seconds fraction: Java's ``LocalDateTime`` writes 1 to 9 digits, Python 3.10 reads 3 or 6."""
@@ -58,10 +58,13 @@ converter: cattrs.Converter = make_converter()
 date forms."""
 converter.register_structure_hook(datetime, lambda value, _: parse_sens_datetime(value))
 converter.register_unstructure_hook(datetime, format_seoul_seconds)
+# The documents take a send's ``type`` in lowercase too ("SMS, LMS, MMS (lowercase)").
+converter.register_structure_hook(MessageType, lambda value, _: MessageType(structure_text(value).upper()))
 
 
 # Per model: the zone of ``reserveTime`` is the value of another field, ``reserveTimeZone``,
-# and a type or field hook sees one value only. SendRequest writes it, Reservation reads it.
+# and a type or field hook sees one value only. SendRequest writes it; Reservation and
+# SendRequest read it.
 
 
 def _reserve_time_in_its_zone(unstructure: Any) -> Any:
@@ -79,21 +82,28 @@ def _reserve_time_in_its_zone(unstructure: Any) -> Any:
 converter.register_unstructure_hook(SendRequest, _reserve_time_in_its_zone(converter.get_unstructure_hook(SendRequest)))
 
 
-def _reservation_in_its_zone(structure: Any) -> Any:
-    """S5 answers ``reserveTime`` as a wall-clock time in ``reserveTimeZone``, not in Seoul."""
+Zoned = TypeVar("Zoned", Reservation, SendRequest)
 
-    def hook(data: Any, cls: type[Reservation]) -> Reservation:
-        reservation: Reservation = structure(data, cls)
+
+def _read_in_its_zone(structure: Any) -> Any:
+    """``reserveTime`` read as a wall-clock time in ``reserveTimeZone``, not in Seoul: S5
+    answers it so, and a send body (:meth:`~krsms.sens.client.SensClient.send_body`) gives it so."""
+
+    def hook(data: Any, cls: type[Zoned]) -> Zoned:
+        zoned: Zoned = structure(data, cls)
+        if zoned.reserve_time is None:
+            return zoned
         wall_clock = datetime.fromisoformat(str(data["reserveTime"]))
         if wall_clock.tzinfo is not None:
-            return reservation
-        zone = ZoneInfo(reservation.reserve_time_zone or DEFAULT_TIME_ZONE)
-        return attrs.evolve(reservation, reserve_time=wall_clock.replace(tzinfo=zone))
+            return zoned
+        zone = ZoneInfo(zoned.reserve_time_zone or DEFAULT_TIME_ZONE)
+        return attrs.evolve(zoned, reserve_time=wall_clock.replace(tzinfo=zone))
 
     return hook
 
 
-converter.register_structure_hook(Reservation, _reservation_in_its_zone(converter.get_structure_hook(Reservation)))
+converter.register_structure_hook(Reservation, _read_in_its_zone(converter.get_structure_hook(Reservation)))
+converter.register_structure_hook(SendRequest, _read_in_its_zone(converter.get_structure_hook(SendRequest)))
 
 
 # Per model: one answer's shape, not a naming convention. Only S3 (the older document) gives a

@@ -40,7 +40,7 @@ from krsms.gateway import (
 )
 from krsms.images import check_jpeg
 from krsms.sens.auth import CLOCK_WINDOW_SECONDS
-from krsms.sens.client import DEFAULT_BASE_URL, MAX_MESSAGES, SensClient
+from krsms.sens.client import DEFAULT_BASE_URL, MAX_MESSAGES, RESERVE_PRECISION, SensClient
 from krsms.sens.converter import converter
 from krsms.sens.errors import ServiceNotFoundError
 from krsms.sens.models import (
@@ -63,7 +63,7 @@ from krsms.validation import ProviderRules
 
 Value = TypeVar("Value")
 
-SENS_RULES = ProviderRules(limits=STANDARD_LIMITS, reserve_precision=timedelta(minutes=1), requires_ad_notice=True)
+SENS_RULES = ProviderRules(limits=STANDARD_LIMITS, reserve_precision=RESERVE_PRECISION, requires_ad_notice=True)
 """SENS's documented rules: the standard byte limits, reservations to the minute; no image
 count or reservation horizon. Advertisements carry the notice the law asks, as SENS's own
 advertisement example does (``(광고) ... [무료 수신거부]080...``): SENS does not document
@@ -168,7 +168,8 @@ class SensGateway(BatchingGateway):
         """
         self._unsettled.set(attempt.key, batch.recipients.numbers)
         try:
-            result = await self.client.send_body(self._send_body(message, batch))
+            # Past send_body's checks: check_message has passed the message these come from.
+            result = await self.client._post_send(self._send_body(message, batch))
         except BaseException as error:
             if not _may_have_arrived(error):
                 self._unsettled.discard(attempt.key)
