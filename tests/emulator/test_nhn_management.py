@@ -147,6 +147,8 @@ async def test_templates_round_trip_and_fill_sends(nhn: httpx.AsyncClient, app: 
         ({"sendNo": ""}, -2103),
         ({"sendNo": "1" * 13}, 0),
         ({"sendNo": "1" * 14}, -2111),
+        ({"sendNo": "0299999999"}, -2312),  # configured unregistered
+        ({"sendNo": "02-1234-5678"}, -2312),  # registered numbers are digits, as a send reads them
         ({"sendType": "9"}, -2104),
         ({"body": ""}, -2105),
         ({"useYn": "?"}, -2106),

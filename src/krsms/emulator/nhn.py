@@ -21,6 +21,12 @@ with HTTP 200, failures included, as the document shows. Choices where it is sil
 - one invalid recipient number (fullwidth digits included) fails the whole request with
   -2019; numbers configured in ``rejected_numbers`` are accepted per request but answer
   their non-zero ``resultCode`` in ``sendResultList`` (the SDK reports them REJECTED);
+- sender numbers need no registration: a ``sendNo`` is registered unless it is one of the
+  configured ``unregistered_senders`` or cannot be a sender number (digits, at most 13); a
+  send or template from an unregistered one answers -2312. N32 reads the same rule
+  (:meth:`NhnEmulator.is_registered_sender`): it lists the demo senders
+  (:data:`REGISTERED_SENDERS`, less any configured unregistered) and each sender an accepted
+  send used, and its ``sendNo`` filter finds any registered number;
 - a reservation more than 60 days ahead answers -2000 (invalid date);
 - a title over 120 characters answers -2115, an SMS body over 255 -2116, an LMS/MMS body over
   4000 -2117: the document gives these limits but not what a send over them answers, and
@@ -68,7 +74,7 @@ import string
 import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeGuard
 
 import attrs
 from starlette.requests import Request
@@ -100,7 +106,8 @@ TWO_DIGIT_CALLING_CODES = frozenset(
 :data:`ONE_DIGIT_CALLING_CODES` has three digits. No code begins another, so the digits an
 international number starts with name exactly one code."""
 REGISTERED_SENDERS = ("15446859", "0212345678", "0200000000")
-"""Sender numbers the emulator treats as registered (N32), besides any sender used."""
+"""The demo sender numbers N32 lists from the start. They are not the only registered ones:
+see :meth:`NhnEmulator.is_registered_sender`."""
 AD_PREFIX = "(광고)"
 AD_OPT_OUT_AT_END = re.compile(r"\[?(?:무료수신거부|무료거부)\]?:?080\d{7,8}$")
 """The last words of an advertisement, spaces and hyphens removed (the document's examples:
@@ -307,6 +314,9 @@ class NhnState:
     templates: dict[str, NhnTemplate] = attrs.field(factory=dict)
     blocked: dict[tuple[str, str], datetime] = attrs.field(factory=dict)
     """(080 number, recipient number) -> when it was added (N29)."""
+    senders: dict[str, datetime] = attrs.field(factory=dict)
+    """Sender number -> when N32 says it was registered: the demo senders, then each sender
+    an accepted send used, in that order (N32 lists those registered)."""
     lock: threading.Lock = attrs.field(factory=threading.Lock)
 
 
@@ -318,6 +328,7 @@ class NhnEmulator:
         self.ledger = ledger
         self.clock = clock
         self.state = NhnState()
+        self.state.senders.update(dict.fromkeys(REGISTERED_SENDERS, clock.now()))
         self._file_ids = itertools.count(1)
         ledger.on_clear(self.forget_sends)
 
@@ -430,9 +441,7 @@ class NhnEmulator:
         fills_parameters = fill_without_template or bool(body.get("templateId"))
         body = self.apply_template(body, send_type)
         sender = body.get("sendNo")
-        # Registered numbers are digits (N32's example), at most 13 (the send table): anything
-        # else cannot be one, so it is unregistered.
-        if not is_digits(sender) or len(sender) > MAX_SEND_NO_CHARS or sender in self.config.unregistered_senders:
+        if not self.is_registered_sender(sender):
             raise NhnRefusal(-2312, "발신번호가 비어있거나 미등록 상태")
         text = body.get("body")
         title = body.get("title") if kind != "SMS" else None
@@ -541,6 +550,7 @@ class NhnEmulator:
         with self.state.lock:
             self.state.recipients.extend(stored)
             self.state.by_request[request_id] = stored
+            self.state.senders.setdefault(sender, now)
         return {
             "data": {
                 "requestId": request_id,
@@ -549,6 +559,13 @@ class NhnEmulator:
                 "sendResultList": results,
             }
         }
+
+    def is_registered_sender(self, number: object) -> TypeGuard[str]:
+        """Whether ``number`` is a registered sender number: the one rule the sends, the
+        templates and N32 read. The emulator does not ask for senders to be registered: every
+        number that can be one is, except the configured ``unregistered_senders``. One can be
+        if it is digits (N32's example) and at most 13 of them (the send table's ``sendNo``)."""
+        return is_digits(number) and len(number) <= MAX_SEND_NO_CHARS and number not in self.config.unregistered_senders
 
     def apply_template(self, body: dict[str, Any], send_type: str) -> dict[str, Any]:
         """Fill the empty fields of a send from its stored template."""
@@ -874,14 +891,19 @@ class NhnEmulator:
 
     async def sender_numbers(self, request: Request) -> Any:
         """N32: registered sender numbers (all in use and unblocked), filtered by ``sendNo``,
-        ``useYn`` and ``blockYn``."""
+        ``useYn`` and ``blockYn``. Listed are the demo senders (less any configured
+        unregistered) and each sender an accepted send used; a ``sendNo`` filter also finds any
+        other number :meth:`is_registered_sender` takes (registered, though never used)."""
         query = request.query_params
-        now = format_seoul_seconds(self.clock.now())
+        with self.state.lock:
+            senders = dict(self.state.senders)
+        senders.setdefault(query.get("sendNo", ""), self.clock.now())
         items = [
             {"appKey": None, "serviceId": SERVICE_ID, "sendNo": number, "useYn": "Y", "blockYn": "N",
-             "blockReason": None, "createDate": now, "createUser": "emulator", "updateDate": now,
-             "updateUser": "emulator"}
-            for number in REGISTERED_SENDERS
+             "blockReason": None, "createDate": format_seoul_seconds(created), "createUser": "emulator",
+             "updateDate": format_seoul_seconds(created), "updateUser": "emulator"}
+            for number, created in senders.items()
+            if self.is_registered_sender(number)
         ]  # fmt: skip
         return self.page([item for item in items if _matches(item, query, SENDER_FILTERS)], request)
 
