@@ -342,6 +342,50 @@ async def test_the_block_list_round_trips_and_blocks_advertisements(nhn: httpx.A
     assert code_of(await nhn.delete(f"{BASE}/blockservice/recipients/removes", params=removes)) == -2011
 
 
+@pytest.mark.parametrize(
+    ("opt_out_line", "code"),
+    [
+        ("무료수신거부 080-123-4567", -6001),  # the listed number, however it is written
+        ("[무료거부]0801234567", -6001),
+        ("무료수신거부 080-1234-5678", 0),  # begins with the listed number's digits
+        ("무료수신거부 0809999999", 0),
+    ],
+)
+async def test_an_advertisement_is_blocked_only_under_the_080_number_it_names(
+    nhn: httpx.AsyncClient, opt_out_line: str, code: int
+) -> None:
+    """The block list of one 080 number applies to the advertisements whose opt-out line
+    names that number, not to any whose digits contain it."""
+    ok(
+        await nhn.post(
+            f"{BASE}/blockservice/recipients", json={"unsubscribeNo": "0801234567", "recipientNoList": ["01000000001"]}
+        )
+    )
+    ad = {
+        "body": f"(광고) 쿠폰번호 0801\n234567 세일\n{opt_out_line}",
+        "sendNo": "15446859",
+        "recipientList": [{"recipientNo": "01000000001"}],
+    }
+    results = ok(await nhn.post(f"{BASE}/sender/ad-sms", json=ad))["data"]["sendResultList"]
+    assert [result["resultCode"] for result in results] == [code]
+
+
+async def test_a_block_list_written_with_hyphens_blocks_its_advertisements(nhn: httpx.AsyncClient) -> None:
+    ok(
+        await nhn.post(
+            f"{BASE}/blockservice/recipients",
+            json={"unsubscribeNo": "080-123-4567", "recipientNoList": ["01000000001"]},
+        )
+    )
+    ad = {
+        "body": "(광고) 세일\n무료수신거부 0801234567",
+        "sendNo": "15446859",
+        "recipientList": [{"recipientNo": "01000000001"}],
+    }
+    results = ok(await nhn.post(f"{BASE}/sender/ad-sms", json=ad))["data"]["sendResultList"]
+    assert [result["resultCode"] for result in results] == [-6001]
+
+
 async def test_a_download_reservation_returns_the_sent_rows_as_csv(nhn: httpx.AsyncClient) -> None:
     send = {
         "body": "본문",

@@ -47,8 +47,11 @@ with HTTP 200, failures included, as the document shows. Choices where it is sil
 - ``templateParameter`` fills ``##key##`` only in a send with a ``templateId`` (N1-N11 give it
   "テンプレートID入力時"); without one the body is sent as written. Tag sends fill it
   either way: their document does not tie it to a template;
-- an advertisement to a number on the 080 block list (N29) under an 080 number that the body
-  names is accepted per request and answers ``resultCode`` -6001 for that recipient;
+- an advertisement to a number on the 080 block list (N29) of the 080 number its opt-out line
+  names (the number that ends the body, as the -6003 check reads it; an ``unsubscribeNo``
+  written with hyphens is the same number) is accepted per request and answers
+  ``resultCode`` -6001 for that recipient; another 080 number's list does not apply, nor
+  digits elsewhere in the body;
 - N18 takes ``fileBody`` as Base64 text or as an array of byte values (0-255), the two forms
   its table gives, with the same name, size and extension checks; another value answers
   -2010 (invalid upload type). Its required ``createUser`` missing or empty answers -9997,
@@ -109,9 +112,11 @@ REGISTERED_SENDERS = ("15446859", "0212345678", "0200000000")
 """The demo sender numbers N32 lists from the start. They are not the only registered ones:
 see :meth:`NhnEmulator.is_registered_sender`."""
 AD_PREFIX = "(광고)"
-AD_OPT_OUT_AT_END = re.compile(r"\[?(?:무료수신거부|무료거부)\]?:?080\d{7,8}$")
+AD_OPT_OUT_AT_END = re.compile(r"\[?(?:무료수신거부|무료거부)\]?:?(080\d{7,8})$")
 """The last words of an advertisement, spaces and hyphens removed (the document's examples:
-``[무료수신거부]080...``, ``[무료거부]080...``)."""
+``[무료수신거부]080...``, ``[무료거부]080...``); its group is the 080 number."""
+SEPARATORS = re.compile(r"[\s-]")
+"""What an advertisement's opt-out line and an 080 number may be written with besides digits."""
 SEND_FIELDS = frozenset(
     {"templateId", "body", "title", "sendNo", "requestDate", "senderGroupingKey", "recipientList", "userId",
      "attachFileIdList", "statsId", "originCode"}
@@ -451,8 +456,8 @@ class NhnEmulator:
         if title is not None:
             _check_characters(title)
         self._check_lengths(kind, text, title)
-        compact = re.sub(r"[\s-]", "", text)
-        if advertisement and not (text.startswith(AD_PREFIX) and AD_OPT_OUT_AT_END.search(compact)):
+        opt_out = AD_OPT_OUT_AT_END.search(SEPARATORS.sub("", text)) if advertisement else None
+        if advertisement and not (text.startswith(AD_PREFIX) and opt_out):
             raise NhnRefusal(-6003, "본문에 수신거부 안내 문구가 없음")
         file_ids = body.get("attachFileIdList") or []
         if file_ids and kind == "SMS":
@@ -482,7 +487,7 @@ class NhnEmulator:
         user_id = body.get("userId")
         rejected = self.config.rejected_numbers
         undeliverable = self.config.undeliverable_numbers
-        blocked = self._blocked_numbers(text) if advertisement else frozenset()
+        blocked = self._blocked_numbers(opt_out[1]) if opt_out else frozenset()
         delivered_now = reserve_at is None and not hold
         for seq, item in enumerate(recipients, start=1):
             # The number as written keys the ledger and the configured rules; NHN answers and
@@ -585,12 +590,14 @@ class NhnEmulator:
         }
         return {**body, **{name: value for name, value in defaults.items() if not body.get(name)}}
 
-    def _blocked_numbers(self, text: str) -> frozenset[str]:
-        """The recipients an advertisement with ``text`` must not reach: those on the 080 block
-        list (N29) under an 080 number that the text names."""
-        digits = "".join(character for character in text if character.isdigit())
+    def _blocked_numbers(self, opt_out: str) -> frozenset[str]:
+        """The recipients an advertisement whose opt-out line names the 080 number ``opt_out``
+        must not reach: those on that number's block list (N29), however its ``unsubscribeNo``
+        was written (``080-123-4567``)."""
         return frozenset(
-            recipient for unsubscribe_no, recipient in list(self.state.blocked) if unsubscribe_no in digits
+            recipient
+            for unsubscribe_no, recipient in list(self.state.blocked)
+            if SEPARATORS.sub("", unsubscribe_no) == opt_out
         )
 
     @staticmethod
