@@ -201,6 +201,19 @@ async def test_the_block_list_enforces_the_documented_lengths(nhn: httpx.AsyncCl
     assert code_of(await nhn.delete(f"{BASE}/blockservice/recipients/removes", params=too_long_user)) == -2012
 
 
+async def test_the_block_list_takes_at_most_10_numbers_a_call(nhn: httpx.AsyncClient) -> None:
+    """N29's table gives ``recipientNoList`` a maximum of 10; more answer -2016, the code of an
+    over-long recipient list, and none is added."""
+    numbers = [f"010000000{index:02d}" for index in range(11)]
+    refused = {"unsubscribeNo": "0801234567", "recipientNoList": numbers}
+    assert code_of(await nhn.post(f"{BASE}/blockservice/recipients", json=refused)) == -2016
+    listed = ok(await nhn.get(f"{BASE}/blockservice/recipients", params={"unsubscribeNo": "0801234567"}))
+    assert listed["totalCount"] == 0
+    ok(await nhn.post(f"{BASE}/blockservice/recipients", json={**refused, "recipientNoList": numbers[:10]}))
+    listed = ok(await nhn.get(f"{BASE}/blockservice/recipients", params={"unsubscribeNo": "0801234567"}))
+    assert listed["totalCount"] == 10
+
+
 async def test_a_uid_entry_without_contacts_is_refused(nhn: httpx.AsyncClient) -> None:
     vip = await tag(nhn, "VIP")
     entries = [{"uid": "with", "tagIds": [vip], "contacts": []}, {"uid": "without", "tagIds": [vip]}]
