@@ -36,8 +36,11 @@ with HTTP 200, failures included, as the document shows. Choices where it is sil
   with ``01000000000``: the code is the E.164 calling code the number starts with (these are
   prefix-free: 1 and 7 have one digit, a short table lists the two-digit ones, every other
   code has three), the national number the rest, with the trunk 0 in front for Korea. A
-  ``countryCode`` beside it is not read (the number carries its own). The ledger and the
-  configured per-number rules keep the number as written;
+  ``countryCode`` beside it is not read (the number carries its own). The ledger keeps the
+  number as written; the configured per-number rules and the 080 block list match a
+  recipient by that, its national number or its international form
+  (:mod:`krsms.emulator.numbers`), so a rule for ``010-0000-0001`` applies to
+  ``internationalRecipientNo`` ``821000000001`` too;
 - an LMS or MMS (anything sent through ``/sender/mms``, the section the document's "MMS
   cannot be sent outside Korea" heads) to a recipient outside Korea (a ``countryCode``
   other than 82, or an ``internationalRecipientNo`` alone whose calling code is not 82)
@@ -89,6 +92,7 @@ from krsms.emulator.clock import Clock
 from krsms.emulator.config import EmulatorConfig
 from krsms.emulator.inputs import is_digits, is_recipient_number, load_json, parse_moment, same_secret
 from krsms.emulator.ledger import Delivery, Ledger
+from krsms.emulator.numbers import KOREA_COUNTRY_CODE, first_rule, rule_names, split_international
 
 PREFIX = "/sms/v2.2/appKeys/{appKey}"
 MAX_RECIPIENTS = 1000
@@ -97,17 +101,6 @@ MAX_RESERVE_AHEAD = timedelta(days=60)
 MAX_TITLE_CHARS = 120
 MAX_SMS_BODY_CHARS = 255
 MAX_LONG_BODY_CHARS = 4000
-KOREA_COUNTRY_CODE = "82"
-ONE_DIGIT_CALLING_CODES = frozenset({"1", "7"})
-"""The one-digit ITU-T E.164 country calling codes: North America, Russia and Kazakhstan."""
-TWO_DIGIT_CALLING_CODES = frozenset(
-    {"20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47", "48", "49",
-     "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63", "64", "65", "66", "81", "82", "84",
-     "86", "90", "91", "92", "93", "94", "95", "98"}
-)  # fmt: skip
-"""The two-digit E.164 country calling codes; every code that is neither these nor one of
-:data:`ONE_DIGIT_CALLING_CODES` has three digits. No code begins another, so the digits an
-international number starts with name exactly one code."""
 REGISTERED_SENDERS = ("15446859", "0212345678", "0200000000")
 """The demo sender numbers N32 lists from the start. They are not the only registered ones:
 see :meth:`NhnEmulator.is_registered_sender`."""
@@ -241,6 +234,11 @@ class NhnRecipient:
         """``messageType`` as look-ups answer it: ``AUTH`` for an authentication send, else the
         kind (``SMS``, ``LMS``, ``MMS``)."""
         return "AUTH" if self.send_type == "2" else self.kind
+
+    @property
+    def rule_names(self) -> tuple[str, ...]:
+        """The numbers the configured per-number rules may name this recipient by."""
+        return rule_names(self.delivery.recipient, self.country_code, self.recipient)
 
     @property
     def undelivered(self) -> bool:
@@ -490,12 +488,13 @@ class NhnEmulator:
         blocked = self._blocked_numbers(opt_out[1]) if opt_out else frozenset()
         delivered_now = reserve_at is None and not hold
         for seq, item in enumerate(recipients, start=1):
-            # The number as written keys the ledger and the configured rules; NHN answers and
-            # lists the national number with its country code.
+            # The number as written keys the ledger; NHN answers and lists the national number
+            # with its country code; the configured rules and the block list name it either way.
             number = item.get("recipientNo") or item["internationalRecipientNo"]
             country_code, national_number = _destination(item)
-            code = rejected.get(number, 0)
-            if code == 0 and number in blocked:
+            names = rule_names(number, country_code, national_number)
+            code = first_rule(rejected, names) or 0
+            if code == 0 and not blocked.isdisjoint(names):
                 code = -6001
             results.append(
                 {
@@ -549,7 +548,7 @@ class NhnEmulator:
                 template_parameter=_json_text(item.get("templateParameter")),
             )
             if delivered_now:
-                record.settle(now, undeliverable.get(number))
+                record.settle(now, first_rule(undeliverable, names))
             stored.append(record)
         self.ledger.record(deliveries)
         with self.state.lock:
@@ -638,7 +637,7 @@ class NhnEmulator:
         with self.state.lock:
             for record in self.state.recipients:
                 if record.reserved and record.status == "1" and record.request_date <= now:
-                    record.settle(now, self.config.undeliverable_numbers.get(record.delivery.recipient))
+                    record.settle(now, first_rule(self.config.undeliverable_numbers, record.rule_names))
 
     # -- look-ups -------------------------------------------------------------------------
 
@@ -1079,25 +1078,6 @@ def _substitute(text: str, parameters: dict[str, Any] | None) -> str:
 
 def _within(record: NhnRecipient, windows: list[tuple[str, datetime, datetime]]) -> bool:
     return all(start <= getattr(record, attribute) <= end for attribute, start, end in windows)
-
-
-def split_international(number: str) -> tuple[str, str]:
-    """(``countryCode``, ``recipientNo``) of an ``internationalRecipientNo``, as NHN answers and
-    lists it: the country calling code the number starts with (one digit for 1 and 7, two for
-    :data:`TWO_DIGIT_CALLING_CODES`, else three), then the national number. For Korea that is
-    the rest with the trunk 0 in front, as the document's N1 example answers ``821000000000``
-    as ``01000000000`` (a 0 already written after 82 is kept, not doubled); for another
-    country the rest as written, the form a ``recipientNo`` with that ``countryCode`` takes."""
-    if number[:1] in ONE_DIGIT_CALLING_CODES:
-        code_length = 1
-    elif number[:2] in TWO_DIGIT_CALLING_CODES:
-        code_length = 2
-    else:
-        code_length = 3
-    country_code, national = number[:code_length], number[code_length:]
-    if country_code == KOREA_COUNTRY_CODE and not national.startswith("0"):
-        national = "0" + national
-    return country_code, national
 
 
 def _destination(recipient: Mapping[str, Any]) -> tuple[str, str]:
