@@ -533,6 +533,34 @@ async def test_sender_numbers_are_filtered_by_use_and_block(
     assert all((item["useYn"], item["blockYn"]) == ("Y", "N") for item in page["data"])
 
 
+async def test_sender_numbers_list_what_sends_accept(nhn: httpx.AsyncClient) -> None:
+    """N32 and the sends read one rule: a number is registered unless configured unregistered
+    (and is digits, at most 13). N32 lists the demo senders and each sender a send used, and
+    answers a ``sendNo`` filter with any number a send would take."""
+
+    async def listed(**query: str) -> list[str]:
+        answer = await nhn.get(f"{BASE}/sendNos", params=query)
+        assert code_of(answer) == 0
+        return [item["sendNo"] for item in answer.json()["body"]["data"]]
+
+    assert await listed() == ["15446859", "0212345678", "0200000000"]
+    assert code_of(await nhn.post(f"{BASE}/sender/sms", json=sms("01000000001", sendNo="0299999999"))) == -2312
+    assert await listed(sendNo="0299999999") == []
+    assert await listed(sendNo="0311112222") == ["0311112222"]  # a send would take it
+    assert await listed(sendNo="02-1111-2222") == []  # a send would not
+    assert code_of(await nhn.post(f"{BASE}/sender/sms", json=sms("01000000001", sendNo="0311112222"))) == 0
+    assert await listed() == ["15446859", "0212345678", "0200000000", "0311112222"]
+
+
+async def test_a_demo_sender_configured_unregistered_is_not_listed() -> None:
+    app = create_app(EmulatorConfig(unregistered_senders=frozenset({"15446859"})))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator") as nhn:
+        assert code_of(await nhn.post(f"{BASE}/sender/sms", json=sms("01000000001"))) == -2312
+        for query in ({}, {"sendNo": "15446859"}):
+            page = (await nhn.get(f"{BASE}/sendNos", params=query)).json()["body"]
+            assert "15446859" not in [item["sendNo"] for item in page["data"]]
+
+
 async def test_clearing_the_deliveries_forgets_the_stored_sends(nhn: httpx.AsyncClient) -> None:
     request_id = (await nhn.post(f"{BASE}/sender/sms", json=sms("01000000001"))).json()["body"]["data"]["requestId"]
     assert (await nhn.delete("/_emulator/deliveries")).status_code == 204

@@ -147,6 +147,8 @@ async def test_templates_round_trip_and_fill_sends(nhn: httpx.AsyncClient, app: 
         ({"sendNo": ""}, -2103),
         ({"sendNo": "1" * 13}, 0),
         ({"sendNo": "1" * 14}, -2111),
+        ({"sendNo": "0299999999"}, -2312),  # configured unregistered
+        ({"sendNo": "02-1234-5678"}, -2312),  # registered numbers are digits, as a send reads them
         ({"sendType": "9"}, -2104),
         ({"body": ""}, -2105),
         ({"useYn": "?"}, -2106),
@@ -197,6 +199,19 @@ async def test_the_block_list_enforces_the_documented_lengths(nhn: httpx.AsyncCl
     assert code_of(await nhn.delete(f"{BASE}/blockservice/recipients/removes", params=too_long_number)) == -6004
     too_long_user = {**removes, "updateUser": "u" * 101}
     assert code_of(await nhn.delete(f"{BASE}/blockservice/recipients/removes", params=too_long_user)) == -2012
+
+
+async def test_the_block_list_takes_at_most_10_numbers_a_call(nhn: httpx.AsyncClient) -> None:
+    """N29's table gives ``recipientNoList`` a maximum of 10; more answer -2016, the code of an
+    over-long recipient list, and none is added."""
+    numbers = [f"010000000{index:02d}" for index in range(11)]
+    refused = {"unsubscribeNo": "0801234567", "recipientNoList": numbers}
+    assert code_of(await nhn.post(f"{BASE}/blockservice/recipients", json=refused)) == -2016
+    listed = ok(await nhn.get(f"{BASE}/blockservice/recipients", params={"unsubscribeNo": "0801234567"}))
+    assert listed["totalCount"] == 0
+    ok(await nhn.post(f"{BASE}/blockservice/recipients", json={**refused, "recipientNoList": numbers[:10]}))
+    listed = ok(await nhn.get(f"{BASE}/blockservice/recipients", params={"unsubscribeNo": "0801234567"}))
+    assert listed["totalCount"] == 10
 
 
 async def test_a_uid_entry_without_contacts_is_refused(nhn: httpx.AsyncClient) -> None:
@@ -338,6 +353,50 @@ async def test_the_block_list_round_trips_and_blocks_advertisements(nhn: httpx.A
     assert code_of(await nhn.delete(f"{BASE}/blockservice/recipients/removes", params=table_name)) == -2018
     del removes["updateUser"]
     assert code_of(await nhn.delete(f"{BASE}/blockservice/recipients/removes", params=removes)) == -2011
+
+
+@pytest.mark.parametrize(
+    ("opt_out_line", "code"),
+    [
+        ("무료수신거부 080-123-4567", -6001),  # the listed number, however it is written
+        ("[무료거부]0801234567", -6001),
+        ("무료수신거부 080-1234-5678", 0),  # begins with the listed number's digits
+        ("무료수신거부 0809999999", 0),
+    ],
+)
+async def test_an_advertisement_is_blocked_only_under_the_080_number_it_names(
+    nhn: httpx.AsyncClient, opt_out_line: str, code: int
+) -> None:
+    """The block list of one 080 number applies to the advertisements whose opt-out line
+    names that number, not to any whose digits contain it."""
+    ok(
+        await nhn.post(
+            f"{BASE}/blockservice/recipients", json={"unsubscribeNo": "0801234567", "recipientNoList": ["01000000001"]}
+        )
+    )
+    ad = {
+        "body": f"(광고) 쿠폰번호 0801\n234567 세일\n{opt_out_line}",
+        "sendNo": "15446859",
+        "recipientList": [{"recipientNo": "01000000001"}],
+    }
+    results = ok(await nhn.post(f"{BASE}/sender/ad-sms", json=ad))["data"]["sendResultList"]
+    assert [result["resultCode"] for result in results] == [code]
+
+
+async def test_a_block_list_written_with_hyphens_blocks_its_advertisements(nhn: httpx.AsyncClient) -> None:
+    ok(
+        await nhn.post(
+            f"{BASE}/blockservice/recipients",
+            json={"unsubscribeNo": "080-123-4567", "recipientNoList": ["01000000001"]},
+        )
+    )
+    ad = {
+        "body": "(광고) 세일\n무료수신거부 0801234567",
+        "sendNo": "15446859",
+        "recipientList": [{"recipientNo": "01000000001"}],
+    }
+    results = ok(await nhn.post(f"{BASE}/sender/ad-sms", json=ad))["data"]["sendResultList"]
+    assert [result["resultCode"] for result in results] == [-6001]
 
 
 async def test_a_download_reservation_returns_the_sent_rows_as_csv(nhn: httpx.AsyncClient) -> None:

@@ -7,10 +7,12 @@ the inspection API (``PUT /_emulator/faults``).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
+
+from krsms.emulator.numbers import rule_number
 
 DEMO_SENS_ACCESS_KEY = "demo-access-key"
 """The SENS access key of the default :class:`EmulatorConfig`."""
@@ -117,6 +119,42 @@ class Faults:
             raise ValueError(f"the fault rates add up to more than 1: {given}")
 
 
+def _number_rules(setting: str, value: Any) -> dict[str, Any]:
+    """A mapping of numbers to rules with each number in the form the rules are matched in
+    (:func:`~krsms.emulator.numbers.rule_number`); ``ValueError`` naming ``setting`` for a
+    number that is not one, or for two keys that are one number with different rules."""
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{setting}: must be a mapping of numbers to their rules, not {value!r}")
+    rules: dict[str, Any] = {}
+    written_as: dict[str, object] = {}
+    for written, rule in value.items():
+        number = rule_number(setting, written)
+        if number in rules and rules[number] != rule:
+            raise ValueError(
+                f"{setting}: {written_as[number]!r} and {written!r} are the same number with different rules"
+            )
+        rules[number], written_as[number] = rule, written
+    return rules
+
+
+def _rejected_numbers(value: Any) -> dict[str, int]:
+    """attrs converter of ``rejected_numbers`` (see :func:`_number_rules`)."""
+    return _number_rules("rejected_numbers", value)
+
+
+def _undeliverable_numbers(value: Any) -> dict[str, str]:
+    """attrs converter of ``undeliverable_numbers`` (see :func:`_number_rules`)."""
+    return _number_rules("undeliverable_numbers", value)
+
+
+def _sender_numbers(value: Any) -> frozenset[str]:
+    """attrs converter of ``unregistered_senders``: each number as digits (sender numbers are
+    dialled in Korea, so without ``+``); ``ValueError`` for one that is not a number."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise ValueError(f"unregistered_senders: must be a set of numbers, not {value!r}")
+    return frozenset(rule_number("unregistered_senders", number, international=False) for number in value)
+
+
 NO_FAULTS = Faults()
 """No faults and no latency: every request is served at once."""
 
@@ -137,14 +175,21 @@ class EmulatorConfig:
     """When set, NHN requests must carry it in ``X-Secret-Key``."""
     faults: Faults = NO_FAULTS
     """Faults injected from the start (``PUT /_emulator/faults`` replaces them)."""
-    rejected_numbers: Mapping[str, int] = attrs.field(factory=dict)
+    rejected_numbers: Mapping[str, int] = attrs.field(factory=dict, converter=_rejected_numbers)
     """Number -> NHN per-recipient ``resultCode`` (non-zero) returned in ``sendResultList``.
     SENS has no per-recipient answer at send time; for SENS these numbers are accepted and
-    their delivery result fails with code 3001 (no subscriber)."""
-    undeliverable_numbers: Mapping[str, str] = attrs.field(factory=dict)
+    their delivery result fails with code 3001 (no subscriber).
+
+    The numbers of this and ``undeliverable_numbers`` may be written in any form
+    (``010-1234-5678``, ``+82 10-1234-5678``, ``+81 90-1234-5678``) and match a recipient
+    however the request sent it (see :mod:`krsms.emulator.numbers`); a key that is not a
+    number, or two keys that are one number with different rules, raise ``ValueError``."""
+    undeliverable_numbers: Mapping[str, str] = attrs.field(factory=dict, converter=_undeliverable_numbers)
     """Number -> delivery result code (e.g. ``"3006"``) shown by the look-ups of both providers."""
-    unregistered_senders: frozenset[str] = frozenset()
-    """Sender numbers that are not registered: NHN answers -2312, SENS answers 400."""
+    unregistered_senders: frozenset[str] = attrs.field(factory=frozenset, converter=_sender_numbers)
+    """Sender numbers that are not registered: NHN answers -2312, SENS answers 400. Any set or
+    other collection of numbers written as dialled in Korea (``1544-6859``); a string alone,
+    or one that is not such a number, raises ``ValueError``."""
     clock_skew_seconds: float = 0.0
     """Added to the emulator's clock (to test clients whose clock is off)."""
     sens_token_paging: bool = False

@@ -21,6 +21,12 @@ with HTTP 200, failures included, as the document shows. Choices where it is sil
 - one invalid recipient number (fullwidth digits included) fails the whole request with
   -2019; numbers configured in ``rejected_numbers`` are accepted per request but answer
   their non-zero ``resultCode`` in ``sendResultList`` (the SDK reports them REJECTED);
+- sender numbers need no registration: a ``sendNo`` is registered unless it is one of the
+  configured ``unregistered_senders`` or cannot be a sender number (digits, at most 13); a
+  send or template from an unregistered one answers -2312. N32 reads the same rule
+  (:meth:`NhnEmulator.is_registered_sender`): it lists the demo senders
+  (:data:`REGISTERED_SENDERS`, less any configured unregistered) and each sender an accepted
+  send used, and its ``sendNo`` filter finds any registered number;
 - a reservation more than 60 days ahead answers -2000 (invalid date);
 - a title over 120 characters answers -2115, an SMS body over 255 -2116, an LMS/MMS body over
   4000 -2117: the document gives these limits but not what a send over them answers, and
@@ -30,8 +36,11 @@ with HTTP 200, failures included, as the document shows. Choices where it is sil
   with ``01000000000``: the code is the E.164 calling code the number starts with (these are
   prefix-free: 1 and 7 have one digit, a short table lists the two-digit ones, every other
   code has three), the national number the rest, with the trunk 0 in front for Korea. A
-  ``countryCode`` beside it is not read (the number carries its own). The ledger and the
-  configured per-number rules keep the number as written;
+  ``countryCode`` beside it is not read (the number carries its own). The ledger keeps the
+  number as written; the configured per-number rules and the 080 block list match a
+  recipient by that, its national number or its international form
+  (:mod:`krsms.emulator.numbers`), so a rule for ``010-0000-0001`` applies to
+  ``internationalRecipientNo`` ``821000000001`` too;
 - an LMS or MMS (anything sent through ``/sender/mms``, the section the document's "MMS
   cannot be sent outside Korea" heads) to a recipient outside Korea (a ``countryCode``
   other than 82, or an ``internationalRecipientNo`` alone whose calling code is not 82)
@@ -41,8 +50,11 @@ with HTTP 200, failures included, as the document shows. Choices where it is sil
 - ``templateParameter`` fills ``##key##`` only in a send with a ``templateId`` (N1-N11 give it
   "テンプレートID入力時"); without one the body is sent as written. Tag sends fill it
   either way: their document does not tie it to a template;
-- an advertisement to a number on the 080 block list (N29) under an 080 number that the body
-  names is accepted per request and answers ``resultCode`` -6001 for that recipient;
+- an advertisement to a number on the 080 block list (N29) of the 080 number its opt-out line
+  names (the number that ends the body, as the -6003 check reads it; an ``unsubscribeNo``
+  written with hyphens is the same number) is accepted per request and answers
+  ``resultCode`` -6001 for that recipient; another 080 number's list does not apply, nor
+  digits elsewhere in the body;
 - N18 takes ``fileBody`` as Base64 text or as an array of byte values (0-255), the two forms
   its table gives, with the same name, size and extension checks; another value answers
   -2010 (invalid upload type). Its required ``createUser`` missing or empty answers -9997,
@@ -68,7 +80,7 @@ import string
 import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeGuard
 
 import attrs
 from starlette.requests import Request
@@ -80,6 +92,7 @@ from krsms.emulator.clock import Clock
 from krsms.emulator.config import EmulatorConfig
 from krsms.emulator.inputs import is_digits, is_recipient_number, load_json, parse_moment, same_secret
 from krsms.emulator.ledger import Delivery, Ledger
+from krsms.emulator.numbers import KOREA_COUNTRY_CODE, first_rule, rule_names, split_international
 
 PREFIX = "/sms/v2.2/appKeys/{appKey}"
 MAX_RECIPIENTS = 1000
@@ -88,23 +101,15 @@ MAX_RESERVE_AHEAD = timedelta(days=60)
 MAX_TITLE_CHARS = 120
 MAX_SMS_BODY_CHARS = 255
 MAX_LONG_BODY_CHARS = 4000
-KOREA_COUNTRY_CODE = "82"
-ONE_DIGIT_CALLING_CODES = frozenset({"1", "7"})
-"""The one-digit ITU-T E.164 country calling codes: North America, Russia and Kazakhstan."""
-TWO_DIGIT_CALLING_CODES = frozenset(
-    {"20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47", "48", "49",
-     "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63", "64", "65", "66", "81", "82", "84",
-     "86", "90", "91", "92", "93", "94", "95", "98"}
-)  # fmt: skip
-"""The two-digit E.164 country calling codes; every code that is neither these nor one of
-:data:`ONE_DIGIT_CALLING_CODES` has three digits. No code begins another, so the digits an
-international number starts with name exactly one code."""
 REGISTERED_SENDERS = ("15446859", "0212345678", "0200000000")
-"""Sender numbers the emulator treats as registered (N32), besides any sender used."""
+"""The demo sender numbers N32 lists from the start. They are not the only registered ones:
+see :meth:`NhnEmulator.is_registered_sender`."""
 AD_PREFIX = "(광고)"
-AD_OPT_OUT_AT_END = re.compile(r"\[?(?:무료수신거부|무료거부)\]?:?080\d{7,8}$")
+AD_OPT_OUT_AT_END = re.compile(r"\[?(?:무료수신거부|무료거부)\]?:?(080\d{7,8})$")
 """The last words of an advertisement, spaces and hyphens removed (the document's examples:
-``[무료수신거부]080...``, ``[무료거부]080...``)."""
+``[무료수신거부]080...``, ``[무료거부]080...``); its group is the 080 number."""
+SEPARATORS = re.compile(r"[\s-]")
+"""What an advertisement's opt-out line and an 080 number may be written with besides digits."""
 SEND_FIELDS = frozenset(
     {"templateId", "body", "title", "sendNo", "requestDate", "senderGroupingKey", "recipientList", "userId",
      "attachFileIdList", "statsId", "originCode"}
@@ -231,6 +236,11 @@ class NhnRecipient:
         return "AUTH" if self.send_type == "2" else self.kind
 
     @property
+    def rule_names(self) -> tuple[str, ...]:
+        """The numbers the configured per-number rules may name this recipient by."""
+        return rule_names(self.delivery.recipient, self.country_code, self.recipient)
+
+    @property
     def undelivered(self) -> bool:
         """Whether the handset's result is a failure: the send went out (``msgStatus`` 3) and
         its receipt code is not success."""
@@ -307,6 +317,9 @@ class NhnState:
     templates: dict[str, NhnTemplate] = attrs.field(factory=dict)
     blocked: dict[tuple[str, str], datetime] = attrs.field(factory=dict)
     """(080 number, recipient number) -> when it was added (N29)."""
+    senders: dict[str, datetime] = attrs.field(factory=dict)
+    """Sender number -> when N32 says it was registered: the demo senders, then each sender
+    an accepted send used, in that order (N32 lists those registered)."""
     lock: threading.Lock = attrs.field(factory=threading.Lock)
 
 
@@ -318,6 +331,7 @@ class NhnEmulator:
         self.ledger = ledger
         self.clock = clock
         self.state = NhnState()
+        self.state.senders.update(dict.fromkeys(REGISTERED_SENDERS, clock.now()))
         self._file_ids = itertools.count(1)
         ledger.on_clear(self.forget_sends)
 
@@ -430,9 +444,7 @@ class NhnEmulator:
         fills_parameters = fill_without_template or bool(body.get("templateId"))
         body = self.apply_template(body, send_type)
         sender = body.get("sendNo")
-        # Registered numbers are digits (N32's example), at most 13 (the send table): anything
-        # else cannot be one, so it is unregistered.
-        if not is_digits(sender) or len(sender) > MAX_SEND_NO_CHARS or sender in self.config.unregistered_senders:
+        if not self.is_registered_sender(sender):
             raise NhnRefusal(-2312, "발신번호가 비어있거나 미등록 상태")
         text = body.get("body")
         title = body.get("title") if kind != "SMS" else None
@@ -442,8 +454,8 @@ class NhnEmulator:
         if title is not None:
             _check_characters(title)
         self._check_lengths(kind, text, title)
-        compact = re.sub(r"[\s-]", "", text)
-        if advertisement and not (text.startswith(AD_PREFIX) and AD_OPT_OUT_AT_END.search(compact)):
+        opt_out = AD_OPT_OUT_AT_END.search(SEPARATORS.sub("", text)) if advertisement else None
+        if advertisement and not (text.startswith(AD_PREFIX) and opt_out):
             raise NhnRefusal(-6003, "본문에 수신거부 안내 문구가 없음")
         file_ids = body.get("attachFileIdList") or []
         if file_ids and kind == "SMS":
@@ -473,15 +485,16 @@ class NhnEmulator:
         user_id = body.get("userId")
         rejected = self.config.rejected_numbers
         undeliverable = self.config.undeliverable_numbers
-        blocked = self._blocked_numbers(text) if advertisement else frozenset()
+        blocked = self._blocked_numbers(opt_out[1]) if opt_out else frozenset()
         delivered_now = reserve_at is None and not hold
         for seq, item in enumerate(recipients, start=1):
-            # The number as written keys the ledger and the configured rules; NHN answers and
-            # lists the national number with its country code.
+            # The number as written keys the ledger; NHN answers and lists the national number
+            # with its country code; the configured rules and the block list name it either way.
             number = item.get("recipientNo") or item["internationalRecipientNo"]
             country_code, national_number = _destination(item)
-            code = rejected.get(number, 0)
-            if code == 0 and number in blocked:
+            names = rule_names(number, country_code, national_number)
+            code = first_rule(rejected, names) or 0
+            if code == 0 and not blocked.isdisjoint(names):
                 code = -6001
             results.append(
                 {
@@ -535,12 +548,13 @@ class NhnEmulator:
                 template_parameter=_json_text(item.get("templateParameter")),
             )
             if delivered_now:
-                record.settle(now, undeliverable.get(number))
+                record.settle(now, first_rule(undeliverable, names))
             stored.append(record)
         self.ledger.record(deliveries)
         with self.state.lock:
             self.state.recipients.extend(stored)
             self.state.by_request[request_id] = stored
+            self.state.senders.setdefault(sender, now)
         return {
             "data": {
                 "requestId": request_id,
@@ -549,6 +563,13 @@ class NhnEmulator:
                 "sendResultList": results,
             }
         }
+
+    def is_registered_sender(self, number: object) -> TypeGuard[str]:
+        """Whether ``number`` is a registered sender number: the one rule the sends, the
+        templates and N32 read. The emulator does not ask for senders to be registered: every
+        number that can be one is, except the configured ``unregistered_senders``. One can be
+        if it is digits (N32's example) and at most 13 of them (the send table's ``sendNo``)."""
+        return is_digits(number) and len(number) <= MAX_SEND_NO_CHARS and number not in self.config.unregistered_senders
 
     def apply_template(self, body: dict[str, Any], send_type: str) -> dict[str, Any]:
         """Fill the empty fields of a send from its stored template."""
@@ -568,12 +589,14 @@ class NhnEmulator:
         }
         return {**body, **{name: value for name, value in defaults.items() if not body.get(name)}}
 
-    def _blocked_numbers(self, text: str) -> frozenset[str]:
-        """The recipients an advertisement with ``text`` must not reach: those on the 080 block
-        list (N29) under an 080 number that the text names."""
-        digits = "".join(character for character in text if character.isdigit())
+    def _blocked_numbers(self, opt_out: str) -> frozenset[str]:
+        """The recipients an advertisement whose opt-out line names the 080 number ``opt_out``
+        must not reach: those on that number's block list (N29), however its ``unsubscribeNo``
+        was written (``080-123-4567``)."""
         return frozenset(
-            recipient for unsubscribe_no, recipient in list(self.state.blocked) if unsubscribe_no in digits
+            recipient
+            for unsubscribe_no, recipient in list(self.state.blocked)
+            if SEPARATORS.sub("", unsubscribe_no) == opt_out
         )
 
     @staticmethod
@@ -614,7 +637,7 @@ class NhnEmulator:
         with self.state.lock:
             for record in self.state.recipients:
                 if record.reserved and record.status == "1" and record.request_date <= now:
-                    record.settle(now, self.config.undeliverable_numbers.get(record.delivery.recipient))
+                    record.settle(now, first_rule(self.config.undeliverable_numbers, record.rule_names))
 
     # -- look-ups -------------------------------------------------------------------------
 
@@ -874,14 +897,19 @@ class NhnEmulator:
 
     async def sender_numbers(self, request: Request) -> Any:
         """N32: registered sender numbers (all in use and unblocked), filtered by ``sendNo``,
-        ``useYn`` and ``blockYn``."""
+        ``useYn`` and ``blockYn``. Listed are the demo senders (less any configured
+        unregistered) and each sender an accepted send used; a ``sendNo`` filter also finds any
+        other number :meth:`is_registered_sender` takes (registered, though never used)."""
         query = request.query_params
-        now = format_seoul_seconds(self.clock.now())
+        with self.state.lock:
+            senders = dict(self.state.senders)
+        senders.setdefault(query.get("sendNo", ""), self.clock.now())
         items = [
             {"appKey": None, "serviceId": SERVICE_ID, "sendNo": number, "useYn": "Y", "blockYn": "N",
-             "blockReason": None, "createDate": now, "createUser": "emulator", "updateDate": now,
-             "updateUser": "emulator"}
-            for number in REGISTERED_SENDERS
+             "blockReason": None, "createDate": format_seoul_seconds(created), "createUser": "emulator",
+             "updateDate": format_seoul_seconds(created), "updateUser": "emulator"}
+            for number, created in senders.items()
+            if self.is_registered_sender(number)
         ]  # fmt: skip
         return self.page([item for item in items if _matches(item, query, SENDER_FILTERS)], request)
 
@@ -1050,25 +1078,6 @@ def _substitute(text: str, parameters: dict[str, Any] | None) -> str:
 
 def _within(record: NhnRecipient, windows: list[tuple[str, datetime, datetime]]) -> bool:
     return all(start <= getattr(record, attribute) <= end for attribute, start, end in windows)
-
-
-def split_international(number: str) -> tuple[str, str]:
-    """(``countryCode``, ``recipientNo``) of an ``internationalRecipientNo``, as NHN answers and
-    lists it: the country calling code the number starts with (one digit for 1 and 7, two for
-    :data:`TWO_DIGIT_CALLING_CODES`, else three), then the national number. For Korea that is
-    the rest with the trunk 0 in front, as the document's N1 example answers ``821000000000``
-    as ``01000000000`` (a 0 already written after 82 is kept, not doubled); for another
-    country the rest as written, the form a ``recipientNo`` with that ``countryCode`` takes."""
-    if number[:1] in ONE_DIGIT_CALLING_CODES:
-        code_length = 1
-    elif number[:2] in TWO_DIGIT_CALLING_CODES:
-        code_length = 2
-    else:
-        code_length = 3
-    country_code, national = number[:code_length], number[code_length:]
-    if country_code == KOREA_COUNTRY_CODE and not national.startswith("0"):
-        national = "0" + national
-    return country_code, national
 
 
 def _destination(recipient: Mapping[str, Any]) -> tuple[str, str]:

@@ -5,6 +5,9 @@ Choices where the document is silent:
 
 - the block list answers -6004 without an ``unsubscribeNo`` or with one longer than documented
   (25 characters, 20 to remove), -2018 without numbers and -2019 for a malformed number;
+  adding (N29) more than the 10 numbers its table allows answers -2016, the code of a
+  ``recipientList`` over its 1,000 (the error table's only one for too many numbers), and
+  adds none;
   removing answers -2011 without an ``updateUser`` and -2012 for one over 100 characters;
   removing a number that is not listed is not an error;
 - removing (N31) reads ``recipientNoList`` (comma-joined), the name in the document's URL
@@ -25,6 +28,8 @@ from krsms.emulator.nhn_checks import MAX_USER_CHARS, fits, is_phone_number, jso
 
 MAX_UNSUBSCRIBE_NO_CHARS = 25
 MAX_UNSUBSCRIBE_NO_CHARS_TO_REMOVE = 20
+MAX_NUMBERS_TO_BLOCK = 10
+"""The most numbers one N29 ``recipientNoList`` holds (its table's maximum)."""
 
 
 def _unsubscribe_no(value: Any, max_chars: int) -> str:
@@ -53,9 +58,13 @@ class NhnBlockList:
         ]
 
     @staticmethod
-    def _numbers(numbers: Any) -> list[str]:
+    def _numbers(numbers: Any, max_count: int | None = None) -> list[str]:
+        """The numbers of a request: -2018 without any, -2016 for more than ``max_count``,
+        -2019 for one that is not a phone number."""
         if not isinstance(numbers, list) or not numbers:
             raise NhnRefusal(-2018, "수신 번호가 비어있음")
+        if max_count is not None and len(numbers) > max_count:
+            raise NhnRefusal(-2016, f"수신 번호가 {max_count}개 초과")
         if not all(is_phone_number(number) for number in numbers):
             raise NhnRefusal(-2019, "수신 번호가 유효하지 않음")
         return list(numbers)
@@ -65,7 +74,7 @@ class NhnBlockList:
         body = json_object(await self.emulator.read_json(request), frozenset({"unsubscribeNo", "recipientNoList"}))
         unsubscribe_no = _unsubscribe_no(body.get("unsubscribeNo"), MAX_UNSUBSCRIBE_NO_CHARS)
         now = self.clock.now()
-        for number in self._numbers(body.get("recipientNoList")):
+        for number in self._numbers(body.get("recipientNoList"), MAX_NUMBERS_TO_BLOCK):
             self.state.blocked.setdefault((unsubscribe_no, number), now)
         return None
 

@@ -221,7 +221,7 @@ class NhnTemplates:
             raise NhnRefusal(-2103, "발신 번호가 비어있음")
         if len(send_no) > MAX_TEMPLATE_SEND_NO_CHARS:
             raise NhnRefusal(-2111, "유효하지 않은 템플릿 파라미터")
-        if send_no in self.emulator.config.unregistered_senders:
+        if not self.emulator.is_registered_sender(send_no):
             raise NhnRefusal(-2312, "발신번호가 비어있거나 미등록 상태")
         if send_type not in ("0", "1"):
             raise NhnRefusal(-2104, "발송 타입이 비어있음")

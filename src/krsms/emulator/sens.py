@@ -13,7 +13,8 @@ Answers follow the SENS document; where it is silent the choices are:
   ``"300"``);
 - an unregistered sender number is such a 400; numbers in ``rejected_numbers`` (SENS
   cannot refuse one recipient at send time) are accepted and fail delivery with code 3001,
-  numbers in ``undeliverable_numbers`` fail delivery with their code;
+  numbers in ``undeliverable_numbers`` fail delivery with their code (both match a ``to``
+  as written or in its international form, see :mod:`krsms.emulator.numbers`);
 - immediate sends complete at once; reservations stay READY until due, then DONE;
 - a send with a ``scheduleCode`` and no ``reserveTime`` belongs to a schedule the emulator
   cannot see: its messages stay READY (the request's statusName is ``scheduled``);
@@ -53,6 +54,7 @@ from krsms.emulator.clock import Clock
 from krsms.emulator.config import EmulatorConfig
 from krsms.emulator.inputs import is_digits, is_recipient_number, load_json, parse_moment, same_secret
 from krsms.emulator.ledger import Delivery, Ledger
+from krsms.emulator.numbers import first_rule, rule_names
 from krsms.images import jpeg_dimensions
 
 PREFIX = "/sms/v2/services/{serviceId}"
@@ -505,8 +507,9 @@ class SensEmulator:
         """The delivery code ``message`` fails with when sent at ``sent_at``; None if delivered."""
         if any(self._file_expired(file_id, sent_at) for file_id in message.file_ids):
             return EXPIRED_FILE_CODE
-        failure = self.config.undeliverable_numbers.get(message.to)
-        if failure is None and message.to in self.config.rejected_numbers:
+        names = rule_names(message.to, message.country_code, message.to)
+        failure = first_rule(self.config.undeliverable_numbers, names)
+        if failure is None and first_rule(self.config.rejected_numbers, names) is not None:
             return REJECTED_DELIVERY_CODE
         return failure
 
