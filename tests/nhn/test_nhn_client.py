@@ -1725,6 +1725,19 @@ async def test_iter_uids_advances_the_offset_until_the_last_slice(client: NhnCli
     assert {call.request.url.params["limit"] for call in route.calls} == {"2"}
 
 
+async def test_iter_uids_refuses_a_server_that_ignores_the_offset(client: NhnClient, api: respx.MockRouter) -> None:
+    """The document's own N44 example (``last`` false, two of five UIDs) answered for every
+    offset: without the guard the iteration never ends."""
+    data = {"uids": [{"uid": "UID0"}, {"uid": "UID1"}], "last": False, "totalCount": 5}
+    answer = {"header": {"isSuccessful": True, "resultCode": 0}, "body": {"data": data}}
+    route = api.get(f"{PREFIX}/uids").respond(200, json=answer)
+
+    with pytest.raises(errors.MalformedResponseError, match="ignores offset"):
+        [uid async for uid in client.iter_uids(UidQuery(limit=2))]
+
+    assert route.call_count == 2
+
+
 def documented_tag_recipients(request: httpx.Request, *, total: int) -> httpx.Response:
     """N16 as its document's example answers: ``pageNum``, ``pageSize`` and ``totalCount`` 0
     beside the page's items."""
@@ -2047,6 +2060,22 @@ def template_change(**change: Any) -> TemplateUpdate:
             "create_user",
             "100 characters",
             101,
+        ),
+        (  # required: NHN answers -9997 without one
+            lambda: AttachmentUpload(file_name="a.jpg", create_user=" ", file_body=""),
+            "create_user",
+            "a visible character",
+            " ",
+        ),
+        (  # N12's table: SMS/LMS/MMS/AUTH; NHN answers -1006 for another
+            lambda: MessageResultQuery(
+                start_update_date=datetime(2026, 1, 1, tzinfo=SEOUL),
+                end_update_date=datetime(2026, 1, 1, 1, tzinfo=SEOUL),
+                message_type="sms",
+            ),
+            "message_type",
+            "SMS / LMS / MMS / AUTH",
+            "sms",
         ),
     ],
 )

@@ -119,6 +119,28 @@ def at_most(limit: int) -> Callable[[Any, attrs.Attribute[Any], str | None], Non
     return check
 
 
+def not_blank(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    """attrs validator: a required text NHN takes only with a visible character in it."""
+    if not value.strip():
+        raise ValidationError(attribute.name, "must not be empty or blank", limit="a visible character", value=value)
+
+
+MESSAGE_TYPES = ("SMS", "LMS", "MMS", "AUTH")
+"""The ``messageType`` values of the result updates (N12), as its table writes them."""
+
+
+def one_of(values: tuple[str, ...]) -> Callable[[Any, attrs.Attribute[Any], str | None], None]:
+    """attrs validator: None, or one of ``values`` exactly (NHN answers -1006 for another)."""
+
+    def check(_: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
+        if value is not None and value not in values:
+            raise ValidationError(
+                attribute.name, f"must be one of {', '.join(values)}", limit=" / ".join(values), value=value
+            )
+
+    return check
+
+
 def check_not_empty(field: str, value: Sized) -> None:
     """Refuse an empty list NHN requires at least one entry of."""
     if not value:

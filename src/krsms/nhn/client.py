@@ -19,7 +19,7 @@ import anyio
 import attrs
 
 from krsms.closing import AsyncClosing
-from krsms.errors import ValidationError
+from krsms.errors import MalformedResponseError, ValidationError
 from krsms.images import check_jpeg
 from krsms.nhn.api import DEFAULT_BASE_URL, PROVIDER, NhnApi, Page
 from krsms.nhn.checks import MAX_BLOCKED_PER_CALL, check_send, check_tag_send
@@ -520,12 +520,20 @@ class NhnClient(AsyncClosing):
         if query.limit is None:
             query = attrs.evolve(query, limit=MAX_PAGE_SIZE)
         offset = query.offset or 0
+        previous: tuple[Uid, ...] | None = None
         while True:
             page = await self.list_uids(attrs.evolve(query, offset=offset))
+            if page.uids and page.uids == previous:
+                # A server that ignores offset would otherwise be read forever.
+                raise MalformedResponseError(
+                    f"the UIDs from offset {offset} repeat the slice before: the answer ignores offset",
+                    provider=PROVIDER,
+                )
             for uid in page.uids:
                 yield uid
             if page.last or not page.uids:
                 return
+            previous = page.uids
             offset += len(page.uids)
 
     async def get_uid(self, uid: str) -> Uid:

@@ -18,13 +18,16 @@ from krsms.errors import ValidationError
 from krsms.nhn.checks import (
     CREATE_WINDOW,
     MAX_BLOCKED_PER_CALL,
+    MESSAGE_TYPES,
     REQUEST_WINDOW,
     RESULT_WINDOW,
     at_most,
     check_look_up,
     check_order,
     check_template_text,
+    not_blank,
     not_empty,
+    one_of,
 )
 from krsms.nhn.converter import MinuteTime
 from krsms.validation import check_entry_count
@@ -262,8 +265,8 @@ class MessageResultQuery:
 
     start_update_date: datetime
     end_update_date: datetime
-    message_type: str | None = None
-    """``SMS``, ``LMS``, ``MMS`` or ``AUTH``."""
+    message_type: str | None = attrs.field(default=None, validator=one_of(MESSAGE_TYPES))
+    """``SMS``, ``LMS``, ``MMS`` or ``AUTH`` (checked when made)."""
     page_num: int | None = None
     page_size: int | None = None
 
@@ -466,8 +469,8 @@ class AttachmentUpload:
 
     file_name: str
     """Ends in ``.jpg`` or ``.jpeg``; at most 45 characters."""
-    create_user: str = attrs.field(validator=at_most(100))
-    """Who uploads it, at most 100 characters (checked when made)."""
+    create_user: str = attrs.field(validator=[not_blank, at_most(100)])
+    """Who uploads it: required, at most 100 characters (checked when made)."""
     file_body: str
 
 
