@@ -47,7 +47,7 @@ from krsms.emulator.config import (  # noqa: E402
 if TYPE_CHECKING:
     from krsms.commands.send import Credentials
 
-app = typer.Typer(
+app: typer.Typer = typer.Typer(
     name="krsms",
     help="Korean SMS from Python: NCP SENS and NHN Cloud SMS, and a local emulator of both.",
     no_args_is_help=True,

@@ -103,7 +103,7 @@ class ResultsFile:
 
     def __init__(self, path: Path):
         self.path = path
-        self.json_lines = not is_csv(path)
+        self.json_lines: bool = not is_csv(path)
         self._file: anyio.AsyncFile[str] | None = None
         self._writing: asyncio.Future[None] | None = None
 
@@ -176,7 +176,7 @@ class SendJournal:
 
     def __init__(self, results_path: Path):
         self.results_path = results_path
-        self.path = journal_path(results_path)
+        self.path: Path = journal_path(results_path)
         self._file: TextIO | None = None
         self._turn = asyncio.Lock()
         """One note at a time: file objects are not safe to write from two threads at once."""

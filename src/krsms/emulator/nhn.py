@@ -330,7 +330,7 @@ class NhnEmulator:
         self.config = config
         self.ledger = ledger
         self.clock = clock
-        self.state = NhnState()
+        self.state: NhnState = NhnState()
         self.state.senders.update(dict.fromkeys(REGISTERED_SENDERS, clock.now()))
         self._file_ids = itertools.count(1)
         ledger.on_clear(self.forget_sends)

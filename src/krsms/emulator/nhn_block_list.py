@@ -23,7 +23,8 @@ from typing import Any
 
 from starlette.requests import Request
 
-from krsms.emulator.nhn import NhnEmulator, NhnRefusal, format_time
+from krsms.emulator.clock import Clock
+from krsms.emulator.nhn import NhnEmulator, NhnRefusal, NhnState, format_time
 from krsms.emulator.nhn_checks import MAX_USER_CHARS, fits, is_phone_number, json_object
 
 MAX_UNSUBSCRIBE_NO_CHARS = 25
@@ -46,8 +47,8 @@ class NhnBlockList:
 
     def __init__(self, emulator: NhnEmulator):
         self.emulator = emulator
-        self.state = emulator.state
-        self.clock = emulator.clock
+        self.state: NhnState = emulator.state
+        self.clock: Clock = emulator.clock
 
     def table(self) -> list[tuple[str, str, Callable[[Request], Any]]]:
         """(method, path under the appKey, handler) of every block list route."""

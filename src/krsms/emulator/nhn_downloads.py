@@ -21,6 +21,7 @@ import attrs
 from starlette.requests import Request
 from starlette.responses import Response
 
+from krsms.emulator.clock import Clock
 from krsms.emulator.nhn import (
     MESSAGE_STATUS_NAMES,
     NhnEmulator,
@@ -72,7 +73,7 @@ class NhnDownloads:
 
     def __init__(self, emulator: NhnEmulator, tag_sends: Mapping[str, NhnTagSend]):
         self.emulator = emulator
-        self.clock = emulator.clock
+        self.clock: Clock = emulator.clock
         self.tag_sends = tag_sends
         self.downloads: dict[str, NhnDownload] = {}
         """Download ID -> reservation."""

@@ -22,7 +22,7 @@ from starlette.requests import Request
 
 from krsms.convert import SEOUL
 from krsms.emulator.inputs import parse_moment
-from krsms.emulator.nhn import NhnEmulator, NhnRecipient, NhnRefusal
+from krsms.emulator.nhn import NhnEmulator, NhnRecipient, NhnRefusal, NhnState
 
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 MESSAGE_TYPES = frozenset({"SMS", "LMS", "MMS", "AUTH"})
@@ -36,7 +36,7 @@ class NhnStatistics:
 
     def __init__(self, emulator: NhnEmulator):
         self.emulator = emulator
-        self.state = emulator.state
+        self.state: NhnState = emulator.state
 
     def table(self) -> list[tuple[str, str, Callable[[Request], Any]]]:
         """(method, path under the appKey, handler) of the statistics route."""

@@ -22,11 +22,13 @@ import attrs
 from starlette.requests import Request
 
 from krsms.convert import format_seoul_seconds
+from krsms.emulator.clock import Clock
 from krsms.emulator.nhn import (
     MESSAGE_STATUS_NAMES,
     NhnEmulator,
     NhnRecipient,
     NhnRefusal,
+    NhnState,
     format_time,
 )
 from krsms.emulator.nhn_checks import YES_NO, json_object
@@ -77,8 +79,8 @@ class NhnTagSends:
 
     def __init__(self, emulator: NhnEmulator, tags: NhnTags):
         self.emulator = emulator
-        self.state = emulator.state
-        self.clock = emulator.clock
+        self.state: NhnState = emulator.state
+        self.clock: Clock = emulator.clock
         self.tags = tags
         self.sends: dict[str, NhnTagSend] = {}
         """Request ID -> tag send request."""

@@ -21,6 +21,7 @@ import attrs
 from starlette.requests import Request
 
 from krsms.convert import format_seoul_seconds
+from krsms.emulator.clock import Clock
 from krsms.emulator.inputs import is_digits
 from krsms.emulator.nhn import NhnEmulator, NhnRefusal, random_id
 from krsms.emulator.nhn_checks import is_phone_number, json_object
@@ -55,7 +56,7 @@ class NhnTags:
 
     def __init__(self, emulator: NhnEmulator):
         self.emulator = emulator
-        self.clock = emulator.clock
+        self.clock: Clock = emulator.clock
         self.tags: dict[str, NhnTag] = {}
         self.uids: dict[str, NhnUid] = {}
 

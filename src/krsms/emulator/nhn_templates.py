@@ -21,6 +21,7 @@ from typing import Any
 
 from starlette.requests import Request
 
+from krsms.emulator.clock import Clock
 from krsms.emulator.inputs import is_digits
 from krsms.emulator.nhn import (
     SERVICE_ID,
@@ -28,6 +29,7 @@ from krsms.emulator.nhn import (
     NhnCategory,
     NhnEmulator,
     NhnRefusal,
+    NhnState,
     NhnTemplate,
     format_time,
 )
@@ -51,8 +53,8 @@ class NhnTemplates:
 
     def __init__(self, emulator: NhnEmulator):
         self.emulator = emulator
-        self.state = emulator.state
-        self.clock = emulator.clock
+        self.state: NhnState = emulator.state
+        self.clock: Clock = emulator.clock
         self.deleted_templates: set[str] = set()
         """IDs of deleted templates (-2113), until one is stored again."""
         self._category_ids = itertools.count(ROOT_CATEGORY_ID + 1)

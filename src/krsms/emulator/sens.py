@@ -245,7 +245,7 @@ class SensEmulator:
         self.config = config
         self.ledger = ledger
         self.clock = clock
-        self.state = SensState()
+        self.state: SensState = SensState()
         self._ids = itertools.count(1)
         ledger.on_clear(self.forget_sends)
 

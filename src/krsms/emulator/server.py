@@ -19,7 +19,7 @@ from krsms.emulator.app import create_app
 from krsms.emulator.config import EmulatorConfig
 from krsms.emulator.ledger import Ledger
 
-logger = logging.getLogger("krsms")
+logger: logging.Logger = logging.getLogger("krsms")
 
 START_TIMEOUT = 15.0
 """Seconds entering the server waits for it to start before ``RuntimeError``."""
@@ -56,12 +56,16 @@ class EmulatorServer:
     """
 
     def __init__(self, config: EmulatorConfig | None = None, *, host: str = "127.0.0.1", port: int = 0):
-        self.config = config or EmulatorConfig()
+        self.config: EmulatorConfig = config or EmulatorConfig()
         """The configuration the app was made with."""
         self.app: Starlette = create_app(self.config)
         """The emulator's ASGI app; its ``state`` holds the ledger, faults and config."""
         self._socket = _bound_socket(host, port)
-        self.host, self.port = self._socket.getsockname()[:2]
+        address = self._socket.getsockname()
+        self.host: str = address[0]
+        """The address the server listens on."""
+        self.port: int = address[1]
+        """The port it listens on (the free one taken when ``port`` was 0)."""
         self._server: uvicorn.Server | None = None
         self._task: asyncio.Task[None] | None = None
         self._thread: threading.Thread | None = None

@@ -126,7 +126,7 @@ class NhnClient(AsyncClosing):
         max_concurrency: int = 8,
     ):
         __tracebackhide__ = True  # its arguments are keys: see check_credential
-        self.api = NhnApi(
+        self.api: NhnApi = NhnApi(
             app_key=app_key,
             secret_key=secret_key,
             base_url=base_url,

@@ -125,13 +125,13 @@ class SensClient(AsyncClosing):
         check_credential("service_id", service_id)  # it goes into every path: a stray newline would 404
         self.service_id = service_id
         """The SENS project's service id, from the console."""
-        self.redact = sens_redactor(access_key, secret_key)
+        self.redact: Redactor = sens_redactor(access_key, secret_key)
         """Hides the access and secret keys in the provider's text put into errors."""
         check_base_url(base_url, redact=self.redact)
         self._prefix = base_url.rstrip("/") + API_PREFIX + quote(service_id, safe=":")
-        self.auth = SensAuth(access_key, secret_key, correct_clock_skew=correct_clock_skew)
+        self.auth: SensAuth = SensAuth(access_key, secret_key, correct_clock_skew=correct_clock_skew)
         """Signs every request, and holds the clock offsets learned from SENS's answers."""
-        self.transport = Transport(
+        self.transport: Transport = Transport(
             provider=PROVIDER,
             auth=self.auth,
             error_parser=partial(_error, self.redact, self.auth),
