@@ -323,8 +323,21 @@ def _foreign_number(raw: str, *, field: str, country_code: str) -> str:
 
 
 def mask_number(number: str) -> str:
-    """Hide the middle of a phone number for logs and errors: ``010****5678``."""
-    if len(number) <= 4:
-        return "*" * len(number)
-    keep_head = min(3, len(number) - 4)
-    return number[:keep_head] + "*" * (len(number) - keep_head - 4) + number[-4:]
+    """Hide most of a phone number for logs and errors, by how many digits it has:
+
+    - 8 or more: everything but its first three and last four characters, as written
+      (``010****5678``; ``010-1234-5678`` gives ``010******5678``);
+    - 5 to 7: every digit but the last two, so a short number is never shown whole
+      (``*****78``; ``234-5678`` gives ``***-**78``);
+    - 4 or fewer: every digit (``****``).
+
+    Below 8 digits only digits are hidden, and the last two kept are digits: a separator
+    written into a short number does not unmask one.
+    """
+    digits = [position for position, character in enumerate(number) if character.isdigit()]
+    if len(digits) >= 8:
+        return number[:3] + "*" * (len(number) - 7) + number[-4:]
+    masked = list(number)
+    for position in digits[:-2] if len(digits) >= 5 else digits:
+        masked[position] = "*"
+    return "".join(masked)
