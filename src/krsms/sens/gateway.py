@@ -18,7 +18,6 @@ already has an outcome for; anything else stays UNKNOWN.
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Hashable, Iterator, Sequence
@@ -38,7 +37,7 @@ from krsms.gateway import (
     SendStatus,
     UploadedImage,
 )
-from krsms.images import check_jpeg
+from krsms.images import IMAGE_SUFFIXES, check_jpeg
 from krsms.sens.auth import CLOCK_WINDOW_SECONDS
 from krsms.sens.client import DEFAULT_BASE_URL, MAX_MESSAGES, RESERVE_PRECISION, SensClient
 from krsms.sens.converter import converter
@@ -437,9 +436,12 @@ def _may_have_arrived(error: BaseException) -> bool:
 
 
 def _content_named(file_name: str, content: bytes) -> str:
-    """``file_name`` with the start of ``content``'s SHA-256 before its suffix, cut to SENS's
-    40 characters: different images never share a stored name and size."""
-    stem, suffix = os.path.splitext(file_name)
+    """``file_name`` with the start of ``content``'s SHA-256 before its ``.jpg``/``.jpeg``
+    suffix (as :func:`~krsms.images.check_jpeg` found it), cut to SENS's 40 characters:
+    different images never share a stored name and size. A name that is only the suffix
+    (``.jpg``) is stored as ``image-<digest>.jpg``."""
+    suffix_length = next(len(suffix) for suffix in IMAGE_SUFFIXES if file_name.lower().endswith(suffix))
+    stem, suffix = file_name[:-suffix_length] or "image", file_name[-suffix_length:]
     digest = "-" + hashlib.sha256(content).hexdigest()[:8]
     return stem[: MAX_IMAGE_NAME_CHARS - len(digest) - len(suffix)] + digest + suffix
 
