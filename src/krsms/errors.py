@@ -64,6 +64,14 @@ class ValidationError(KrSmsError, ValueError):
         super().__init__(f"{field}: {problem}")
 
 
+def excerpt(text: str, max_chars: int = 40, *, end: bool = False) -> str:
+    """``text`` as an error message quotes it: whole when it has at most ``max_chars``
+    characters, else its start (or, with ``end``, its end) with ``…`` marking the cut."""
+    if len(text) <= max_chars:
+        return text
+    return "…" + text[1 - max_chars :] if end else text[: max_chars - 1] + "…"
+
+
 class ProviderError(KrSmsError):
     """The provider answered with a failure.
 

@@ -65,7 +65,7 @@ from krsms.gateway import (
     UploadedImage,
     as_recipient,
 )
-from krsms.text import MessageKind
+from krsms.text import MessageKind, wrong_type
 from krsms.transport import SendWatch, Transport, watching_sends
 from krsms.validation import ProviderRules, RecipientResolver, check_message, number_only
 
@@ -458,6 +458,7 @@ class BatchingGateway(AsyncClosing):
         every recipient without its own is NOT_SENT (``plan()`` shows it first).
         Close the iterator with ``contextlib.aclosing`` when leaving early.
         """
+        self.check_message(message)
         if message.recipients:
             raise errors.ValidationError(
                 "recipients",
@@ -465,7 +466,7 @@ class BatchingGateway(AsyncClosing):
                 limit="empty",
                 value=len(message.recipients),
             )
-        self.check_message(message)
+        _check_source(recipients)
         entries = _Entries(self._resolve_chunks(RecipientResolver(message, self.rules), recipients))
         progress = progress if progress is not None else SendProgress(keep_outcomes=False)
         # aclosing: leaving this stream early must settle the batches in flight now, not at GC.
@@ -484,10 +485,13 @@ class BatchingGateway(AsyncClosing):
         ``max_invalid`` keeps only the first that many of them (``invalid_count`` counts them
         all): a plan of a file of any length then stays small.
         """
+        if max_invalid is not None and (not isinstance(max_invalid, int) or isinstance(max_invalid, bool)):
+            raise wrong_type("max_invalid", max_invalid, "a whole number or None", limit="an int")
         if max_invalid is not None and max_invalid < 0:
             raise errors.ValidationError("max_invalid", "must not be negative", limit=">= 0", value=max_invalid)
         self.check_message(message)
         source = message.recipients if recipients is None else recipients
+        _check_source(source)
         batcher = self._batcher(message)
         requests: dict[MessageKind, int] = {}
         invalid: list[RecipientOutcome] = []
@@ -967,6 +971,15 @@ def _classify_provider_error(error: errors.ProviderError) -> SendStatus:
     if isinstance(error, (errors.ServerError, errors.MalformedResponseError)):
         return SendStatus.UNKNOWN
     return SendStatus.REJECTED
+
+
+def _check_source(recipients: object) -> None:
+    """Refuse, before anything is read, recipients that are neither one :class:`Recipient` nor
+    an iterable of them (a lone number is text, so iterable)."""
+    if not isinstance(recipients, (Iterable, AsyncIterable, Recipient)):
+        raise wrong_type(
+            "recipients", recipients, "an iterable or async iterable of numbers or Recipients", number=True
+        )
 
 
 def _chunk(resolver: RecipientResolver, given: list[str | Recipient], start: int) -> list[_Entry]:

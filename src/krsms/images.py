@@ -7,6 +7,7 @@ names the rule instead of a provider 400.
 from __future__ import annotations
 
 from krsms.errors import ValidationError
+from krsms.text import wrong_type
 
 MAX_IMAGE_BYTES = 300 * 1024
 """Largest image both providers take: 300 KB (307,200 bytes)."""
@@ -44,7 +45,12 @@ def check_jpeg(
     max_size: tuple[int, int] | None = None,
 ) -> None:
     """Refuse what a provider would: a name not ending in ``.jpg``/``.jpeg`` (or too long), an
-    empty, oversized or non-JPEG body, or (with ``max_size``) a resolution over the limit."""
+    empty, oversized or non-JPEG body, or (with ``max_size``) a resolution over the limit; a
+    name that is not text or a body that is not bytes, by name."""
+    if not isinstance(file_name, str):
+        raise wrong_type("file_name", file_name, "text", limit="a string")
+    if not isinstance(content, (bytes, bytearray)):
+        raise wrong_type("content", content, "bytes", limit="bytes (the JPEG file's content)")
     if not file_name.lower().endswith(IMAGE_SUFFIXES):
         raise ValidationError("file_name", "must end in .jpg or .jpeg", limit="JPEG", value=file_name)
     if max_name_chars is not None and len(file_name) > max_name_chars:

@@ -15,7 +15,7 @@ from typing import cast
 
 import attrs
 
-from krsms.errors import ValidationError
+from krsms.errors import ValidationError, excerpt
 
 ENCODING = "cp949"
 """The codec text is encoded and counted with. Python's ``euc_kr`` codec writes a syllable
@@ -188,11 +188,33 @@ def is_clean_mobile(raw: str) -> bool:
     return isinstance(raw, str) and len(raw) == 11 and raw.startswith("010") and raw.isascii() and raw.isdigit()
 
 
-def check_is_text(value: object, *, field: str) -> None:
+def check_is_text(value: object, *, field: str, number: bool = False) -> None:
     """Refuse, by name, a field that should be text and holds something else (a number, a
-    spreadsheet's NaN); the value is not echoed."""
+    spreadsheet's NaN), showing it as :func:`wrong_type` does (masked, for a ``number``)."""
     if not isinstance(value, str):
-        raise ValidationError(field, f"must be text, not {type(value).__name__}", limit="a string", value=None)
+        raise wrong_type(field, value, "text", limit="a string", number=number)
+
+
+def shown_value(value: object, *, number: bool = False) -> str:
+    """``value`` as an error shows it: its ``repr``, cut to 40 characters, and for a field that
+    holds a phone number (``number``) with its digits masked by :func:`mask_number`."""
+    shown = excerpt(repr(value))
+    return mask_number(shown) if number else shown
+
+
+def wrong_type(
+    field: str, value: object, expected: str, *, limit: str | None = None, number: bool = False, hint: str = ""
+) -> ValidationError:
+    """The error for a ``value`` of the wrong type in ``field``, which must be ``expected`` (in
+    words): ``"kind: must be a MessageKind, not str 'SMS' (use MessageKind.SMS)"``. The limit is
+    ``limit`` (by default ``expected``), the value :func:`shown_value` (masked for a ``number``);
+    ``hint`` ends the message."""
+    shown = shown_value(value, number=number)
+    name = type(value).__name__
+    # A repr that names its type already (None, datetime.date(...), PosixPath(...)) is shown alone.
+    named = value is None or shown.startswith((f"{name}(", f"{type(value).__module__}.{name}("))
+    given = shown if named else f"{name} {shown}"
+    return ValidationError(field, f"must be {expected}, not {given}{hint}", limit=limit or expected, value=shown)
 
 
 def all_clean_mobiles(values: Sequence[object]) -> bool:
@@ -226,7 +248,7 @@ def normalize_number(raw: str, *, field: str = "number", country_code: str = KOR
     number is that country's, as dialled there (a ``+<code>`` prefix must match it and is
     dropped): digits only, 4 to 20 of them. The error message masks the number.
     """
-    check_is_text(raw, field=field)
+    check_is_text(raw, field=field, number=True)
     if country_code != KOREA:
         return _foreign_number(raw, field=field, country_code=country_code)
     if is_clean_mobile(raw):

@@ -28,6 +28,7 @@ from krsms.text import (
     encode,
     is_clean_mobile,
     normalize_number,
+    wrong_type,
 )
 
 
@@ -74,7 +75,11 @@ def check_message(message: Message, rules: ProviderRules, *, now: datetime | Non
     """Validate what every recipient shares: country, sender, images, reservation, template,
     and the message's own text, which every recipient without a text of its own gets (its
     characters, its bytes, the advertisement notice). The subject is checked with each
-    recipient sent as LMS or MMS, the kinds that carry one."""
+    recipient sent as LMS or MMS, the kinds that carry one. A field of the wrong type (a
+    ``kind`` given as ``"SMS"``, a ``reserve_at`` as text) is refused by name too."""
+    if not isinstance(message, Message):
+        raise wrong_type("message", message, "a krsms.Message")
+    _check_types(message)
     check_country_code(message.country_code)
     normalize_number(message.sender, field="sender")
     check_is_text(message.text, field="text")
@@ -108,8 +113,26 @@ def check_message(message: Message, rules: ProviderRules, *, now: datetime | Non
     message_kind(message, rules)
 
 
+def _check_types(message: Message) -> None:
+    """The fields whose type no other check reads: the message's kind, advertisement flag
+    and image ids (texts, the country code and the reservation are checked as they are read)."""
+    kind = message.kind
+    if not isinstance(kind, MessageKind):
+        member = MessageKind.__members__.get(kind.upper()) if isinstance(kind, str) else None
+        hint = f" (use MessageKind.{member.name})" if member is not None else ""
+        raise wrong_type("kind", kind, "a MessageKind", hint=hint)
+    if not isinstance(message.advertisement, bool):
+        raise wrong_type("advertisement", message.advertisement, "True or False", limit="a bool")
+    for position, image in enumerate(message.images):
+        if not isinstance(image, str):
+            raise wrong_type(f"images[{position}]", image, "an image id (text) from upload_image", limit="a string")
+
+
 def check_country_code(country_code: str, *, field: str = "country_code") -> None:
-    """An ITU-T E.164 country calling code, as both providers take it: 1 to 3 digits."""
+    """An ITU-T E.164 country calling code, as both providers take it: 1 to 3 digits, as text."""
+    if not isinstance(country_code, str):
+        hint = f" (write '{country_code}')" if type(country_code) is int else ""
+        raise wrong_type(field, country_code, "text", limit="a string", hint=hint)
     if not _COUNTRY_CODE.fullmatch(country_code):
         raise ValidationError(
             field,
@@ -139,8 +162,11 @@ def check_reservation(
     now: datetime | None = None,
     field: str = "reserve_at",
 ) -> None:
-    """A reservation must be timezone-aware, in the future (still, once cut to ``precision``)
-    and within the provider's window; ``field`` names it in the error."""
+    """A reservation must be a timezone-aware datetime, in the future (still, once cut to
+    ``precision``) and within the provider's window; ``field`` names it in the error."""
+    if not isinstance(moment, datetime):
+        hint = " (parse it into a datetime with its timezone)" if isinstance(moment, str) else ""
+        raise wrong_type(field, moment, "a timezone-aware datetime", hint=hint)
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValidationError(
             field,
@@ -227,7 +253,7 @@ def resolve_recipient(
             "fill the ##key## placeholders of a template: they need the message's template_id "
             "(to personalise a plain text, give the recipient its own text)",
             limit="a template_id",
-            value=sorted(recipient.template_parameters),
+            value=sorted(recipient.template_parameters, key=str),
         )
     check_template_parameters(recipient.template_parameters, field=f"{field}.template_parameters")
     if rules.long_only_in_korea and kind in _LONG_KINDS and message.country_code != KOREA:
@@ -249,8 +275,14 @@ _LONG_KINDS = (MessageKind.LMS, MessageKind.MMS)
 
 def check_template_parameters(parameters: Mapping[str, str] | None, *, field: str) -> None:
     """Each value filling a template's ``##key##`` must be text that EUC-KR can carry, as
-    the text it fills must be."""
-    for key, value in (parameters or {}).items():
+    the text it fills must be; the parameters a mapping, its keys text."""
+    if parameters is None:
+        return
+    if not isinstance(parameters, dict) and not isinstance(parameters, Mapping):
+        raise wrong_type(field, parameters, "a mapping of ##key## names to texts", limit="a mapping")
+    for key, value in parameters.items():
+        if not isinstance(key, str):
+            raise wrong_type(f"{field}[{key!r}]", key, "a text key (a ##key## name)")
         check_is_text(value, field=f"{field}[{key!r}]")
         encode(value, field=f"{field}[{key!r}]")
 
