@@ -281,6 +281,19 @@ def test_a_template_parameter_key_that_is_not_text_is_refused_by_name() -> None:
         RecipientResolver(without_template, RULES).resolve(recipient, 2)
 
 
+@pytest.mark.parametrize("request_id", [None, 123, "", "  "])
+@pytest.mark.parametrize("call", ["delivery_results", "cancel_reservation"])
+async def test_a_request_id_that_is_not_one_is_refused_before_any_look_up(
+    gateway: SmsGateway, call: str, request_id: object
+) -> None:
+    """NhnGateway.cancel_reservation(None) listed every waiting reservation of the appKey (a
+    list without requestId) and cancelled them all; SENS's raised AttributeError."""
+    with pytest.raises(ValidationError) as refused:
+        await getattr(gateway, call)(request_id)
+    assert refused.value.field == "request_id"
+    assert repr(request_id) in str(refused.value)
+
+
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 100 + b"\xff\xd9"
 
 

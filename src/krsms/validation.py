@@ -14,7 +14,7 @@ from typing import NamedTuple, NoReturn
 
 import attrs
 
-from krsms.errors import ValidationError
+from krsms.errors import ValidationError, excerpt
 from krsms.gateway import Message, Recipient, as_recipient
 from krsms.text import (
     KOREA,
@@ -423,6 +423,21 @@ async def raise_when_awaited(refusal: ValidationError) -> NoReturn:
     """A coroutine raising ``refusal`` when awaited: a method that returns a coroutine (a
     client's send) refuses its input on ``await``, as it fails any other way, never when called."""
     raise refusal
+
+
+def check_request_id(request_id: str) -> None:
+    """The ``request_id`` of a look-up or a cancellation: text with a visible character. None
+    or a blank one must not reach a provider's list: NHN's reservation list without a request
+    id is every waiting reservation of the appKey."""
+    if not isinstance(request_id, str):
+        raise wrong_type("request_id", request_id, "a request id (text, from SendReport.request_ids)", limit="a string")
+    if not request_id.strip():
+        raise ValidationError(
+            "request_id",
+            f"is blank ({excerpt(repr(request_id))}): name a request (SendReport.request_ids)",
+            limit="a request id",
+            value=request_id,
+        )
 
 
 def check_entry_count(field: str, count: int, maximum: int, *, what: str, provider: str) -> None:

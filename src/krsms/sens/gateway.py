@@ -58,7 +58,7 @@ from krsms.sens.models import (
 )
 from krsms.text import STANDARD_LIMITS, MessageKind, byte_length, normalize_number
 from krsms.transport import HttpClient, Limits, RetryPolicy, Timeouts, current_send_watch
-from krsms.validation import ProviderRules
+from krsms.validation import ProviderRules, check_request_id
 
 Value = TypeVar("Value")
 
@@ -346,6 +346,7 @@ class SensGateway(BatchingGateway):
         out yet lists no messages (SENS answers ``statusName: reserved``). When the request
         itself failed at SENS's messaging server (``statusCode`` other than 202, ``statusName``
         ``fail``), every message is FAILED with that code, whatever its own status says."""
+        check_request_id(request_id)
         return [
             _delivery_result(summary, _request_failure(page))
             async for page in self.client.iter_message_pages(MessageQuery(request_id=request_id))
@@ -361,6 +362,7 @@ class SensGateway(BatchingGateway):
         first. A cancel whose answer was lost is retried, and the retry meets the cancellation
         its first attempt made: that 400 is this call's success.
         """
+        check_request_id(request_id)
         status = await self._reservation_status(request_id)
         if status is not ReserveStatus.READY:
             raise self._not_waiting(request_id, status)
