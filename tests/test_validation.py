@@ -7,12 +7,16 @@ import pickle
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import httpx
 import pytest
 
 from krsms import Message, MessageKind, NhnGateway, Recipient, SensGateway, SmsGateway, ValidationError
+from krsms.images import check_jpeg
+from krsms.nhn.gateway import NHN_RULES
+from krsms.sens.gateway import SENS_RULES
 from krsms.testing import FakeGateway
 from krsms.text import STANDARD_LIMITS
 from krsms.validation import ProviderRules, RecipientResolver, check_message
@@ -277,7 +281,7 @@ def test_a_template_parameter_key_that_is_not_text_is_refused_by_name() -> None:
         RecipientResolver(message, RULES).resolve(recipient, 2)
     assert (refused.value.field, refused.value.value) == ("recipients[2].template_parameters[1]", "1")
     without_template = attrs.evolve(message, text="안녕", template_id=None)
-    with pytest.raises(ValidationError, match="need the message's template_id"):  # not a TypeError from sorted()
+    with pytest.raises(ValidationError, match="but the message has no template_id"):  # not a TypeError from sorted()
         RecipientResolver(without_template, RULES).resolve(recipient, 2)
 
 
@@ -322,3 +326,66 @@ async def test_what_is_not_a_message_or_a_stream_is_refused_by_name(gateway: Sms
             pass
     with pytest.raises(ValidationError, match=r"^max_invalid: must be a whole number or None, not str '5'$"):
         await gateway.plan(template, ["01012345678"], max_invalid="5")  # type: ignore[arg-type]
+
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=ZoneInfo("Asia/Seoul"))
+
+
+def _check(rules: ProviderRules, **fields: Any) -> Callable[[], None]:
+    message = Message(**{"sender": "0212345678", "text": "안녕", "recipients": ["01012345678"], **fields})
+    return lambda: check_message(message, rules, now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("refuse", "message"),
+    [
+        (
+            _check(SENS_RULES, reserve_at=NOW - timedelta(hours=1)),
+            "reserve_at: 2026-03-02T11:00:00+09:00 is in the past (now 2026-03-02T12:00:00+09:00): "
+            "it must be in the future",
+        ),
+        (
+            _check(SENS_RULES, reserve_at=NOW + timedelta(seconds=30)),
+            "reserve_at: 2026-03-02T12:00:30+09:00 is in the past once cut to the minute the provider takes "
+            "(2026-03-02T12:00:00+09:00; now 2026-03-02T12:00:00+09:00): it must be in the future at minute precision",
+        ),
+        (
+            _check(NHN_RULES, reserve_at=NOW + timedelta(days=61)),
+            "reserve_at: 2026-05-02T12:00:00+09:00 is more than 60 days ahead: the latest is 2026-05-01T12:00:00+09:00",
+        ),
+        (
+            _check(SENS_RULES, country_code="+82"),
+            "country_code: '+82' is not a country calling code: 1 to 3 digits, without '+' or a leading 0 "
+            "(Korea is '82')",
+        ),
+        (
+            _check(SENS_RULES, template_id="T1"),
+            "template_id: 'T1' names a template, but this provider has none (leave template_id None)",
+        ),
+        (
+            _check(NHN_RULES, text="sale today, everything must go", advertisement=True),
+            "text: an advertisement must start with (광고); it starts 'sale today, everyth…'",
+        ),
+        (
+            _check(NHN_RULES, text="(광고) sale today", advertisement=True),
+            "text: an advertisement must end with the opt-out line '무료수신거부 <080 number>' "
+            "(or '무료거부 <080 number>'); it ends '(광고) sale today'",
+        ),
+        (
+            lambda: check_jpeg(b"\xff\xd8\xff\xe0", "photo.png"),
+            "file_name: 'photo.png' does not end in .jpg or .jpeg",
+        ),
+        (
+            lambda: check_jpeg(b"\x89PNG\r\n\x1a\n", "photo.jpg"),
+            "content: is not a JPEG image: it starts 89504e47, where a JPEG starts ffd8ff",
+        ),
+    ],
+    ids=["past", "past once cut", "too far ahead", "country code", "template", "ad start", "ad end", "name", "jpeg"],
+)
+def test_a_refusal_says_the_value_and_the_limit_in_its_message(refuse: Callable[[], None], message: str) -> None:
+    """str() is what a traceback, a log line and the CLI show ("error: --reserve-at: ..."):
+    these named the field and the rule but kept the value in .value alone."""
+    with pytest.raises(ValidationError) as refused:
+        refuse()
+    assert str(refused.value) == message
+    assert str(refused.value.value) in str(refused.value)

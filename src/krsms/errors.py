@@ -55,7 +55,9 @@ class ValidationError(KrSmsError, ValueError):
         self.field = field
         """What to fix, as a path into the input (``"text"``, ``"recipients[3].number"``)."""
         self.problem = problem
-        """What is wrong, in words (the message after ``"<field>: "``)."""
+        """What is wrong, in words (the message after ``"<field>: "``), saying the offending
+        value (as :attr:`value` shows it) and the limit: the message is what a traceback, a log
+        line or the CLI shows."""
         self.limit = limit
         """The rule that was broken (``"90 bytes"``); None when not given."""
         self.value = value

@@ -326,10 +326,15 @@ class BatchingGateway(AsyncClosing):
     ):
         if requests_per_second is not None and requests_per_second <= 0:
             raise errors.ValidationError(
-                "requests_per_second", "must be positive", limit="> 0", value=requests_per_second
+                "requests_per_second",
+                f"must be positive, not {requests_per_second}",
+                limit="> 0",
+                value=requests_per_second,
             )
         if max_concurrency < 1:
-            raise errors.ValidationError("max_concurrency", "must be at least 1", limit=">= 1", value=max_concurrency)
+            raise errors.ValidationError(
+                "max_concurrency", f"must be at least 1, not {max_concurrency}", limit=">= 1", value=max_concurrency
+            )
         self._transport = transport
         # Never more batches in flight than the transport lets through at once.
         self.max_concurrency: int = min(max_concurrency, transport.max_concurrency) if transport else max_concurrency
@@ -411,7 +416,9 @@ class BatchingGateway(AsyncClosing):
         self.check_message(message)
         resolver = RecipientResolver(message, self.rules)
         if not message.recipients:
-            raise errors.ValidationError("recipients", "is empty", limit="at least 1", value=0)
+            raise errors.ValidationError(
+                "recipients", "is empty: a send needs at least 1 recipient", limit="at least 1", value=0
+            )
         progress = progress if progress is not None else SendProgress()
         if progress.total is None:
             progress.total = len(message.recipients)
@@ -462,7 +469,7 @@ class BatchingGateway(AsyncClosing):
         if message.recipients:
             raise errors.ValidationError(
                 "recipients",
-                "must be empty for send_stream (pass them as the stream)",
+                f"must be empty for send_stream, not {len(message.recipients)} (pass them as the stream)",
                 limit="empty",
                 value=len(message.recipients),
             )
@@ -488,7 +495,9 @@ class BatchingGateway(AsyncClosing):
         if max_invalid is not None and (not isinstance(max_invalid, int) or isinstance(max_invalid, bool)):
             raise wrong_type("max_invalid", max_invalid, "a whole number or None", limit="an int")
         if max_invalid is not None and max_invalid < 0:
-            raise errors.ValidationError("max_invalid", "must not be negative", limit=">= 0", value=max_invalid)
+            raise errors.ValidationError(
+                "max_invalid", f"must be 0 or more, not {max_invalid}", limit=">= 0", value=max_invalid
+            )
         self.check_message(message)
         source = message.recipients if recipients is None else recipients
         _check_source(source)

@@ -139,7 +139,9 @@ def check_body(text: str, kind: MessageKind, *, field: str = "text", limits: Tex
     """Raise ValidationError unless ``text`` can be sent as ``kind`` (AUTO is resolved first)."""
     if not text.strip():
         # A blank text is a mistake (an empty cell, a template variable never filled), not a message.
-        raise ValidationError(field, "must not be empty or blank", limit="a visible character", value=text)
+        raise ValidationError(
+            field, f"must not be empty or blank (it is {excerpt(repr(text))})", limit="a visible character", value=text
+        )
     size = len(encode(text, field=field))
     if kind is MessageKind.AUTO:
         kind = MessageKind.SMS if size <= limits.sms_bytes else MessageKind.LMS

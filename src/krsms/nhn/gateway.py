@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 
 import attrs
 
-from krsms.errors import ValidationError
+from krsms.errors import ValidationError, excerpt
 from krsms.fanout import NOT_RECEIVED, RECONCILE_DELAY, Batch, BatchAttempt, BatchingGateway
 from krsms.gateway import (
     DeliveryResult,
@@ -180,14 +180,18 @@ class NhnGateway(BatchingGateway):
         super().check_message(message)
         if self.authentication and message.advertisement:
             raise ValidationError(
-                "advertisement", "an authentication SMS cannot be an advertisement", limit="False", value=True
+                "advertisement",
+                "is True, but an authentication SMS cannot be an advertisement",
+                limit="False",
+                value=True,
             )
         check_sender_and_template(message)
         for position, image in enumerate(message.images):
             if not (image.isascii() and image.isdigit()):
                 raise ValidationError(
                     f"images[{position}]",
-                    "is not an NHN attachment id (upload it with upload_image first)",
+                    f"{excerpt(image)!r} is not an NHN attachment id, which is a number (upload the "
+                    "image with upload_image first)",
                     limit="a number",
                     value=image,
                 )
