@@ -927,7 +927,7 @@ async def test_template_parameters_without_a_template_are_refused() -> None:
     """They fill a template's ##key## placeholders; without one they would be dropped silently."""
     gateway = FakeGateway()
     recipient = Recipient(number="01000000001", template_parameters={"name": "철수"})
-    with pytest.raises(ValidationError, match="need the message's template_id") as refused:
+    with pytest.raises(ValidationError, match="but the message has no template_id") as refused:
         await gateway.send(message([recipient], text="{name}님 안녕하세요"))
     assert refused.value.field == "recipients[0].template_parameters"
     assert gateway.requests == []

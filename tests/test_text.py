@@ -171,7 +171,32 @@ def test_valid_mobile_numbers_round_trip(number: str) -> None:
 
 def test_mask_keeps_prefix_and_last_four() -> None:
     assert mask_number("01012345678") == "010****5678"
+    assert mask_number("15446859") == "154*6859"
     assert mask_number("123") == "***"
+
+
+@pytest.mark.parametrize(
+    ("number", "masked"),
+    [
+        ("12345", "***45"),
+        ("123456", "****56"),
+        ("2345678", "*****78"),
+        ("234-5678", "***-**78"),  # separators do not count as digits, nor unmask them
+        ("010-1234-5678", "010******5678"),  # 8 digits and more: as before, by characters
+    ],
+)
+def test_a_short_number_is_masked_too_keeping_only_its_last_two_digits(number: str, masked: str) -> None:
+    """5 to 7 digits were shown whole (the last four and up to three of a head were kept)."""
+    assert mask_number(number) == masked
+
+
+@pytest.mark.parametrize("raw", ["234-5678", "0212345", "010-12"])
+def test_a_short_number_refused_for_its_length_is_not_shown_whole(raw: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        normalize_number(raw, field="recipients[0].number")
+    digits = raw.replace("-", "")
+    assert digits not in str(refused.value)
+    assert digits not in str(refused.value.value)
 
 
 @pytest.mark.parametrize(

@@ -483,7 +483,8 @@ def test_a_base_url_no_request_can_be_sent_to_is_refused_when_made(
     """Not a raw httpx.InvalidURL or an OverflowError in an ExceptionGroup at the first send."""
     with pytest.raises(errors.ValidationError) as caught:
         make(base_url)
-    assert (caught.value.field, caught.value.problem, caught.value.value) == ("base_url", problem, base_url)
+    refusal = (caught.value.field, caught.value.problem, caught.value.value)
+    assert refusal == ("base_url", f"{base_url!r} {problem}", base_url)
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import json
 import pickle
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
+import httpx
 import pytest
 
-from krsms import Message, MessageKind, Recipient, ValidationError
+from krsms import Message, MessageKind, NhnGateway, Recipient, SensGateway, SmsGateway, ValidationError
+from krsms.images import check_jpeg
+from krsms.nhn.gateway import NHN_RULES
+from krsms.sens.gateway import SENS_RULES
 from krsms.testing import FakeGateway
 from krsms.text import STANDARD_LIMITS
 from krsms.validation import ProviderRules, RecipientResolver, check_message
@@ -166,3 +174,218 @@ def test_an_empty_template_id_is_refused_not_sent_as_no_body(template_id: str) -
     with pytest.raises(ValidationError) as refused:
         check_message(message, RULES)
     assert (refused.value.field, refused.value.value) == ("template_id", template_id)
+
+
+def _no_network(request: httpx.Request) -> httpx.Response:
+    raise AssertionError(f"a request was made: {request.method} {request.url.path}")
+
+
+GATEWAYS: dict[str, Callable[[], SmsGateway]] = {
+    "sens": lambda: SensGateway(
+        access_key="access",
+        secret_key="secret",
+        service_id="ncp:sms:kr:1:svc",
+        base_url="http://127.0.0.1:9",
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(_no_network)),
+    ),
+    "nhn": lambda: NhnGateway(
+        app_key="appkey",
+        base_url="http://127.0.0.1:9",
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(_no_network)),
+    ),
+    "fake": FakeGateway,
+}
+"""Each gateway, with a transport that fails the test if any request is made."""
+
+
+@pytest.fixture(params=list(GATEWAYS))
+async def gateway(request: pytest.FixtureRequest) -> AsyncIterator[SmsGateway]:
+    async with GATEWAYS[request.param]() as made:
+        yield made
+
+
+TOMORROW = datetime.now(timezone.utc) + timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "limit", "shown"),
+    [
+        ({"kind": "SMS"}, "kind", "a MessageKind", "'SMS'"),
+        ({"kind": None}, "kind", "a MessageKind", "None"),
+        ({"reserve_at": "2027-01-01 10:00"}, "reserve_at", "a timezone-aware datetime", "'2027-01-01 10:00'"),
+        ({"reserve_at": TOMORROW.date()}, "reserve_at", "a timezone-aware datetime", repr(TOMORROW.date())),
+        ({"reserve_at": TOMORROW.timestamp()}, "reserve_at", "a timezone-aware datetime", repr(TOMORROW.timestamp())),
+        ({"country_code": 82}, "country_code", "a string", "82"),
+        ({"advertisement": "no"}, "advertisement", "a bool", "'no'"),
+        ({"advertisement": None}, "advertisement", "a bool", "None"),
+        ({"images": [1]}, "images[0]", "a string", "1"),
+        ({"sender": 212345678}, "sender", "a string", "212**5678"),  # masked: a phone number
+        ({"recipients": [1012345678]}, "recipients[0].number", "a string", "101***5678"),
+    ],
+)
+async def test_a_message_field_of_the_wrong_type_is_refused_by_name_before_anything_is_sent(
+    gateway: SmsGateway, fields: dict[str, Any], field: str, limit: str, shown: str
+) -> None:
+    """They escaped as AttributeError or TypeError naming no field (kind="SMS", reserve_at as
+    text or a date, country_code=82), or were taken at their truth value (advertisement)."""
+    message = Message(**{"sender": "0212345678", "text": "안녕", "recipients": ["01012345678"], **fields})
+    with pytest.raises(ValidationError) as refused:
+        await gateway.send(message)
+    assert (refused.value.field, refused.value.limit, refused.value.value) == (field, limit, shown)
+    assert str(refused.value).startswith(f"{field}: must be ")
+    assert f" {shown}" in str(refused.value)
+
+
+def test_a_wrong_type_error_says_what_to_write() -> None:
+    with pytest.raises(ValidationError) as refused:
+        check_message(Message(sender="0212345678", text="안녕", kind="sms"), RULES)  # type: ignore[arg-type]
+    assert str(refused.value) == "kind: must be a MessageKind, not str 'sms' (use MessageKind.SMS)"
+    with pytest.raises(ValidationError) as refused:
+        check_message(Message(sender="0212345678", text="안녕", country_code=82), RULES)  # type: ignore[arg-type]
+    assert str(refused.value) == "country_code: must be text, not int 82 (write '82')"
+
+
+async def _numbers() -> AsyncIterator[str]:
+    yield "01012345678"
+
+
+@pytest.mark.parametrize(
+    ("make", "field", "shown"),
+    [
+        (lambda: Message(sender="0212345678", text="안녕", recipients=None), "recipients", "None"),
+        (lambda: Message(sender="0212345678", text="안녕", recipients=1012345678), "recipients", "101***5678"),
+        (lambda: Message(sender="0212345678", text="안녕", recipients=_numbers()), "recipients", None),
+        (lambda: Message(sender="0212345678", text="안녕", images=None), "images", "None"),
+        (lambda: Message(sender="0212345678", text="안녕", images=b"\xff\xd8\xff"), "images", "b'\\xff\\xd8\\xff'"),
+        (lambda: Recipient(number="01012345678", template_parameters="name"), "template_parameters", "'name'"),
+        (lambda: Recipient(number="01012345678", template_parameters=5), "template_parameters", "5"),
+    ],
+)
+def test_a_collection_of_the_wrong_type_is_refused_by_name_when_it_is_made(
+    make: Callable[[], object], field: str, shown: str | None
+) -> None:
+    """Message and Recipient convert these when made: a value that is no collection raised
+    TypeError or ValueError from tuple() or dict(), naming no field."""
+    with pytest.raises(ValidationError) as refused:
+        make()
+    assert refused.value.field == field
+    if shown is not None:
+        assert refused.value.value == shown
+        assert shown in str(refused.value)
+
+
+def test_a_template_parameter_key_that_is_not_text_is_refused_by_name() -> None:
+    message = Message(sender="0212345678", text="", template_id="TEMPLATE")
+    recipient = Recipient(number="01012345678", template_parameters={1: "철수", "code": "1"})  # type: ignore[dict-item]
+    with pytest.raises(ValidationError) as refused:
+        RecipientResolver(message, RULES).resolve(recipient, 2)
+    assert (refused.value.field, refused.value.value) == ("recipients[2].template_parameters[1]", "1")
+    without_template = attrs.evolve(message, text="안녕", template_id=None)
+    with pytest.raises(ValidationError, match="but the message has no template_id"):  # not a TypeError from sorted()
+        RecipientResolver(without_template, RULES).resolve(recipient, 2)
+
+
+@pytest.mark.parametrize("request_id", [None, 123, "", "  "])
+@pytest.mark.parametrize("call", ["delivery_results", "cancel_reservation"])
+async def test_a_request_id_that_is_not_one_is_refused_before_any_look_up(
+    gateway: SmsGateway, call: str, request_id: object
+) -> None:
+    """NhnGateway.cancel_reservation(None) listed every waiting reservation of the appKey (a
+    list without requestId) and cancelled them all; SENS's raised AttributeError."""
+    with pytest.raises(ValidationError) as refused:
+        await getattr(gateway, call)(request_id)
+    assert refused.value.field == "request_id"
+    assert repr(request_id) in str(refused.value)
+
+
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 100 + b"\xff\xd9"
+
+
+@pytest.mark.parametrize(
+    ("content", "file_name", "field"),
+    [("abc", "a.jpg", "content"), (None, "a.jpg", "content"), (JPEG, None, "file_name"), (JPEG, 5, "file_name")],
+)
+async def test_an_upload_of_the_wrong_type_is_refused_by_name(
+    gateway: SmsGateway, content: object, file_name: object, field: str
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        await gateway.upload_image(content, file_name=file_name)  # type: ignore[arg-type]
+    assert refused.value.field == field
+    assert refused.value.value == repr(content if field == "content" else file_name)
+
+
+async def test_what_is_not_a_message_or_a_stream_is_refused_by_name(gateway: SmsGateway) -> None:
+    with pytest.raises(ValidationError, match=r"^message: must be a krsms\.Message, not str 'hi'$"):
+        await gateway.send("hi")  # type: ignore[arg-type]
+    template = Message(sender="0212345678", text="안녕")
+    with pytest.raises(ValidationError, match=r"^recipients: must be an iterable") as refused:
+        await gateway.plan(template, 1012345678)  # type: ignore[arg-type]
+    assert refused.value.value == "101***5678"
+    with pytest.raises(ValidationError, match=r"^recipients: must be an iterable"):
+        async for _ in gateway.send_stream(template, 5):  # type: ignore[arg-type]
+            pass
+    with pytest.raises(ValidationError, match=r"^max_invalid: must be a whole number or None, not str '5'$"):
+        await gateway.plan(template, ["01012345678"], max_invalid="5")  # type: ignore[arg-type]
+
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=ZoneInfo("Asia/Seoul"))
+
+
+def _check(rules: ProviderRules, **fields: Any) -> Callable[[], None]:
+    message = Message(**{"sender": "0212345678", "text": "안녕", "recipients": ["01012345678"], **fields})
+    return lambda: check_message(message, rules, now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("refuse", "message"),
+    [
+        (
+            _check(SENS_RULES, reserve_at=NOW - timedelta(hours=1)),
+            "reserve_at: 2026-03-02T11:00:00+09:00 is in the past (now 2026-03-02T12:00:00+09:00): "
+            "it must be in the future",
+        ),
+        (
+            _check(SENS_RULES, reserve_at=NOW + timedelta(seconds=30)),
+            "reserve_at: 2026-03-02T12:00:30+09:00 is in the past once cut to the minute the provider takes "
+            "(2026-03-02T12:00:00+09:00; now 2026-03-02T12:00:00+09:00): it must be in the future at minute precision",
+        ),
+        (
+            _check(NHN_RULES, reserve_at=NOW + timedelta(days=61)),
+            "reserve_at: 2026-05-02T12:00:00+09:00 is more than 60 days ahead: the latest is 2026-05-01T12:00:00+09:00",
+        ),
+        (
+            _check(SENS_RULES, country_code="+82"),
+            "country_code: '+82' is not a country calling code: 1 to 3 digits, without '+' or a leading 0 "
+            "(Korea is '82')",
+        ),
+        (
+            _check(SENS_RULES, template_id="T1"),
+            "template_id: 'T1' names a template, but this provider has none (leave template_id None)",
+        ),
+        (
+            _check(NHN_RULES, text="sale today, everything must go", advertisement=True),
+            "text: an advertisement must start with (광고); it starts 'sale today, everyth…'",
+        ),
+        (
+            _check(NHN_RULES, text="(광고) sale today", advertisement=True),
+            "text: an advertisement must end with the opt-out line '무료수신거부 <080 number>' "
+            "(or '무료거부 <080 number>'); it ends '(광고) sale today'",
+        ),
+        (
+            lambda: check_jpeg(b"\xff\xd8\xff\xe0", "photo.png"),
+            "file_name: 'photo.png' does not end in .jpg or .jpeg",
+        ),
+        (
+            lambda: check_jpeg(b"\x89PNG\r\n\x1a\n", "photo.jpg"),
+            "content: is not a JPEG image: it starts 89504e47, where a JPEG starts ffd8ff",
+        ),
+    ],
+    ids=["past", "past once cut", "too far ahead", "country code", "template", "ad start", "ad end", "name", "jpeg"],
+)
+def test_a_refusal_says_the_value_and_the_limit_in_its_message(refuse: Callable[[], None], message: str) -> None:
+    """str() is what a traceback, a log line and the CLI show ("error: --reserve-at: ..."):
+    these named the field and the rule but kept the value in .value alone."""
+    with pytest.raises(ValidationError) as refused:
+        refuse()
+    assert str(refused.value) == message
+    assert str(refused.value.value) in str(refused.value)

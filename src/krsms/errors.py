@@ -55,13 +55,23 @@ class ValidationError(KrSmsError, ValueError):
         self.field = field
         """What to fix, as a path into the input (``"text"``, ``"recipients[3].number"``)."""
         self.problem = problem
-        """What is wrong, in words (the message after ``"<field>: "``)."""
+        """What is wrong, in words (the message after ``"<field>: "``), saying the offending
+        value (as :attr:`value` shows it) and the limit: the message is what a traceback, a log
+        line or the CLI shows."""
         self.limit = limit
         """The rule that was broken (``"90 bytes"``); None when not given."""
         self.value = value
         """The offending value, as far as it may be shown (phone numbers masked, keys as
         ``***``); None when not given."""
         super().__init__(f"{field}: {problem}")
+
+
+def excerpt(text: str, max_chars: int = 40, *, end: bool = False) -> str:
+    """``text`` as an error message quotes it: whole when it has at most ``max_chars``
+    characters, else its start (or, with ``end``, its end) with ``…`` marking the cut."""
+    if len(text) <= max_chars:
+        return text
+    return "…" + text[1 - max_chars :] if end else text[: max_chars - 1] + "…"
 
 
 class ProviderError(KrSmsError):

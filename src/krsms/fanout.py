@@ -65,7 +65,7 @@ from krsms.gateway import (
     UploadedImage,
     as_recipient,
 )
-from krsms.text import MessageKind
+from krsms.text import MessageKind, wrong_type
 from krsms.transport import SendWatch, Transport, watching_sends
 from krsms.validation import ProviderRules, RecipientResolver, check_message, number_only
 
@@ -326,10 +326,15 @@ class BatchingGateway(AsyncClosing):
     ):
         if requests_per_second is not None and requests_per_second <= 0:
             raise errors.ValidationError(
-                "requests_per_second", "must be positive", limit="> 0", value=requests_per_second
+                "requests_per_second",
+                f"must be positive, not {requests_per_second}",
+                limit="> 0",
+                value=requests_per_second,
             )
         if max_concurrency < 1:
-            raise errors.ValidationError("max_concurrency", "must be at least 1", limit=">= 1", value=max_concurrency)
+            raise errors.ValidationError(
+                "max_concurrency", f"must be at least 1, not {max_concurrency}", limit=">= 1", value=max_concurrency
+            )
         self._transport = transport
         # Never more batches in flight than the transport lets through at once.
         self.max_concurrency: int = min(max_concurrency, transport.max_concurrency) if transport else max_concurrency
@@ -411,7 +416,9 @@ class BatchingGateway(AsyncClosing):
         self.check_message(message)
         resolver = RecipientResolver(message, self.rules)
         if not message.recipients:
-            raise errors.ValidationError("recipients", "is empty", limit="at least 1", value=0)
+            raise errors.ValidationError(
+                "recipients", "is empty: a send needs at least 1 recipient", limit="at least 1", value=0
+            )
         progress = progress if progress is not None else SendProgress()
         if progress.total is None:
             progress.total = len(message.recipients)
@@ -458,14 +465,15 @@ class BatchingGateway(AsyncClosing):
         every recipient without its own is NOT_SENT (``plan()`` shows it first).
         Close the iterator with ``contextlib.aclosing`` when leaving early.
         """
+        self.check_message(message)
         if message.recipients:
             raise errors.ValidationError(
                 "recipients",
-                "must be empty for send_stream (pass them as the stream)",
+                f"must be empty for send_stream, not {len(message.recipients)} (pass them as the stream)",
                 limit="empty",
                 value=len(message.recipients),
             )
-        self.check_message(message)
+        _check_source(recipients)
         entries = _Entries(self._resolve_chunks(RecipientResolver(message, self.rules), recipients))
         progress = progress if progress is not None else SendProgress(keep_outcomes=False)
         # aclosing: leaving this stream early must settle the batches in flight now, not at GC.
@@ -484,10 +492,15 @@ class BatchingGateway(AsyncClosing):
         ``max_invalid`` keeps only the first that many of them (``invalid_count`` counts them
         all): a plan of a file of any length then stays small.
         """
+        if max_invalid is not None and (not isinstance(max_invalid, int) or isinstance(max_invalid, bool)):
+            raise wrong_type("max_invalid", max_invalid, "a whole number or None", limit="an int")
         if max_invalid is not None and max_invalid < 0:
-            raise errors.ValidationError("max_invalid", "must not be negative", limit=">= 0", value=max_invalid)
+            raise errors.ValidationError(
+                "max_invalid", f"must be 0 or more, not {max_invalid}", limit=">= 0", value=max_invalid
+            )
         self.check_message(message)
         source = message.recipients if recipients is None else recipients
+        _check_source(source)
         batcher = self._batcher(message)
         requests: dict[MessageKind, int] = {}
         invalid: list[RecipientOutcome] = []
@@ -967,6 +980,15 @@ def _classify_provider_error(error: errors.ProviderError) -> SendStatus:
     if isinstance(error, (errors.ServerError, errors.MalformedResponseError)):
         return SendStatus.UNKNOWN
     return SendStatus.REJECTED
+
+
+def _check_source(recipients: object) -> None:
+    """Refuse, before anything is read, recipients that are neither one :class:`Recipient` nor
+    an iterable of them (a lone number is text, so iterable)."""
+    if not isinstance(recipients, (Iterable, AsyncIterable, Recipient)):
+        raise wrong_type(
+            "recipients", recipients, "an iterable or async iterable of numbers or Recipients", number=True
+        )
 
 
 def _chunk(resolver: RecipientResolver, given: list[str | Recipient], start: int) -> list[_Entry]:

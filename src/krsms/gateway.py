@@ -32,7 +32,7 @@ from typing import Any, Protocol, cast, overload, runtime_checkable
 import attrs
 
 from krsms.errors import KrSmsError
-from krsms.text import MessageKind
+from krsms.text import MessageKind, wrong_type
 
 __all__ = [
     "DeliveryResult",
@@ -90,7 +90,16 @@ class _ReadOnlyDict(dict[str, str]):
 
 
 def _frozen_mapping(value: Mapping[str, str] | None) -> Mapping[str, str] | None:
-    return None if value is None else _ReadOnlyDict(value)
+    if value is None:
+        return None
+    if isinstance(value, dict):  # the common case, first: one check per recipient
+        return _ReadOnlyDict(value)
+    if not isinstance(value, (str, bytes)):
+        try:
+            return _ReadOnlyDict(value)
+        except (TypeError, ValueError):
+            pass  # raised below, outside the handler: dict()'s own error names no field
+    raise wrong_type("template_parameters", value, "a mapping of ##key## names to texts", limit="a mapping")
 
 
 @attrs.frozen(kw_only=True)
@@ -131,6 +140,13 @@ class Recipients(Sequence[Recipient]):
             return
         if isinstance(recipients, (str, Recipient)):
             recipients = (recipients,)  # one recipient, not an iterable of characters
+        elif not isinstance(recipients, (tuple, list)) and (
+            isinstance(recipients, (bytes, bytearray)) or not isinstance(recipients, Iterable)
+        ):
+            hint = " (stream an async iterable with send_stream)" if isinstance(recipients, AsyncIterable) else ""
+            raise wrong_type(
+                "recipients", recipients, "numbers or Recipients", limit="an iterable", number=True, hint=hint
+            )
         self._compact = tuple(recipients)
         self._bare = set(map(type, self._compact)) <= {str}
 
@@ -217,7 +233,10 @@ def _number_of(recipient: str | Recipient) -> str:
 
 def _to_image_ids(values: Iterable[str]) -> tuple[str, ...]:
     if isinstance(values, str):
-        values = (values,)
+        return (values,)
+    if isinstance(values, (bytes, bytearray)) or not isinstance(values, Iterable):
+        hint = " (upload it with upload_image and pass the id)" if isinstance(values, (bytes, bytearray)) else ""
+        raise wrong_type("images", values, "ids from upload_image", limit="an iterable of strings", hint=hint)
     return tuple(values)
 
 

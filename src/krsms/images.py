@@ -6,7 +6,8 @@ names the rule instead of a provider 400.
 
 from __future__ import annotations
 
-from krsms.errors import ValidationError
+from krsms.errors import ValidationError, excerpt
+from krsms.text import wrong_type
 
 MAX_IMAGE_BYTES = 300 * 1024
 """Largest image both providers take: 300 KB (307,200 bytes)."""
@@ -44,18 +45,25 @@ def check_jpeg(
     max_size: tuple[int, int] | None = None,
 ) -> None:
     """Refuse what a provider would: a name not ending in ``.jpg``/``.jpeg`` (or too long), an
-    empty, oversized or non-JPEG body, or (with ``max_size``) a resolution over the limit."""
+    empty, oversized or non-JPEG body, or (with ``max_size``) a resolution over the limit; a
+    name that is not text or a body that is not bytes, by name."""
+    if not isinstance(file_name, str):
+        raise wrong_type("file_name", file_name, "text", limit="a string")
+    if not isinstance(content, (bytes, bytearray)):
+        raise wrong_type("content", content, "bytes", limit="bytes (the JPEG file's content)")
     if not file_name.lower().endswith(IMAGE_SUFFIXES):
-        raise ValidationError("file_name", "must end in .jpg or .jpeg", limit="JPEG", value=file_name)
+        raise ValidationError(
+            "file_name", f"{excerpt(file_name)!r} does not end in .jpg or .jpeg", limit="JPEG", value=file_name
+        )
     if max_name_chars is not None and len(file_name) > max_name_chars:
         raise ValidationError(
             "file_name",
-            f"is {len(file_name)} characters; at most {max_name_chars}",
+            f"{excerpt(file_name)!r} is {len(file_name)} characters; at most {max_name_chars}",
             limit=f"{max_name_chars} characters",
             value=file_name,
         )
     if not content:
-        raise ValidationError("content", "is empty", limit="1 to 300 KB", value=0)
+        raise ValidationError("content", "is empty (0 bytes); a JPEG of 1 byte to 300 KB", limit="1 to 300 KB", value=0)
     if len(content) > MAX_IMAGE_BYTES:
         raise ValidationError(
             "content",
@@ -64,7 +72,12 @@ def check_jpeg(
             value=len(content),
         )
     if not content.startswith(JPEG_SIGNATURE):
-        raise ValidationError("content", "is not a JPEG image", limit="JPEG", value=content[:4].hex())
+        raise ValidationError(
+            "content",
+            f"is not a JPEG image: it starts {content[:4].hex()}, where a JPEG starts {JPEG_SIGNATURE.hex()}",
+            limit="JPEG",
+            value=content[:4].hex(),
+        )
     if max_size is not None:
         dimensions = jpeg_dimensions(content)
         if dimensions is not None and (dimensions[0] > max_size[0] or dimensions[1] > max_size[1]):

@@ -42,6 +42,7 @@ from krsms.nhn.gateway import NHN_RULES, check_sender_and_template
 from krsms.sens.models import MAX_IMAGE_NAME_CHARS as SENS_IMAGE_NAME_CHARS
 from krsms.sens.models import MAX_IMAGE_SIZE as SENS_IMAGE_SIZE
 from krsms.text import MessageKind, normalize_number
+from krsms.validation import check_request_id
 
 __all__ = [
     "FAKE_IMAGE_NAME_CHARS",
@@ -231,6 +232,7 @@ class FakeGateway(BatchingGateway):
     async def delivery_results(self, request_id: str) -> list[DeliveryResult]:
         """Every recipient of the request, delivered (or cancelled, or failed if rejected);
         none for a request the fake never received, as the providers' look-ups answer."""
+        check_request_id(request_id)
         for request in self.requests:
             if request.request_id == request_id:
                 return [self._result(request, recipient) for recipient in request.recipients]
@@ -257,6 +259,7 @@ class FakeGateway(BatchingGateway):
         """Mark a reserved request cancelled; like both providers, raise
         :class:`krsms.NotFoundError` when no reservation waits under ``request_id`` (unknown,
         not a reservation, or already cancelled)."""
+        check_request_id(request_id)
         waiting = any(
             request.request_id == request_id and request.message.reserve_at is not None for request in self.requests
         )

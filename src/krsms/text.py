@@ -15,7 +15,7 @@ from typing import cast
 
 import attrs
 
-from krsms.errors import ValidationError
+from krsms.errors import ValidationError, excerpt
 
 ENCODING = "cp949"
 """The codec text is encoded and counted with. Python's ``euc_kr`` codec writes a syllable
@@ -139,7 +139,9 @@ def check_body(text: str, kind: MessageKind, *, field: str = "text", limits: Tex
     """Raise ValidationError unless ``text`` can be sent as ``kind`` (AUTO is resolved first)."""
     if not text.strip():
         # A blank text is a mistake (an empty cell, a template variable never filled), not a message.
-        raise ValidationError(field, "must not be empty or blank", limit="a visible character", value=text)
+        raise ValidationError(
+            field, f"must not be empty or blank (it is {excerpt(repr(text))})", limit="a visible character", value=text
+        )
     size = len(encode(text, field=field))
     if kind is MessageKind.AUTO:
         kind = MessageKind.SMS if size <= limits.sms_bytes else MessageKind.LMS
@@ -188,11 +190,33 @@ def is_clean_mobile(raw: str) -> bool:
     return isinstance(raw, str) and len(raw) == 11 and raw.startswith("010") and raw.isascii() and raw.isdigit()
 
 
-def check_is_text(value: object, *, field: str) -> None:
+def check_is_text(value: object, *, field: str, number: bool = False) -> None:
     """Refuse, by name, a field that should be text and holds something else (a number, a
-    spreadsheet's NaN); the value is not echoed."""
+    spreadsheet's NaN), showing it as :func:`wrong_type` does (masked, for a ``number``)."""
     if not isinstance(value, str):
-        raise ValidationError(field, f"must be text, not {type(value).__name__}", limit="a string", value=None)
+        raise wrong_type(field, value, "text", limit="a string", number=number)
+
+
+def shown_value(value: object, *, number: bool = False) -> str:
+    """``value`` as an error shows it: its ``repr``, cut to 40 characters, and for a field that
+    holds a phone number (``number``) with its digits masked by :func:`mask_number`."""
+    shown = excerpt(repr(value))
+    return mask_number(shown) if number else shown
+
+
+def wrong_type(
+    field: str, value: object, expected: str, *, limit: str | None = None, number: bool = False, hint: str = ""
+) -> ValidationError:
+    """The error for a ``value`` of the wrong type in ``field``, which must be ``expected`` (in
+    words): ``"kind: must be a MessageKind, not str 'SMS' (use MessageKind.SMS)"``. The limit is
+    ``limit`` (by default ``expected``), the value :func:`shown_value` (masked for a ``number``);
+    ``hint`` ends the message."""
+    shown = shown_value(value, number=number)
+    name = type(value).__name__
+    # A repr that names its type already (None, datetime.date(...), PosixPath(...)) is shown alone.
+    named = value is None or shown.startswith((f"{name}(", f"{type(value).__module__}.{name}("))
+    given = shown if named else f"{name} {shown}"
+    return ValidationError(field, f"must be {expected}, not {given}{hint}", limit=limit or expected, value=shown)
 
 
 def all_clean_mobiles(values: Sequence[object]) -> bool:
@@ -226,7 +250,7 @@ def normalize_number(raw: str, *, field: str = "number", country_code: str = KOR
     number is that country's, as dialled there (a ``+<code>`` prefix must match it and is
     dropped): digits only, 4 to 20 of them. The error message masks the number.
     """
-    check_is_text(raw, field=field)
+    check_is_text(raw, field=field, number=True)
     if country_code != KOREA:
         return _foreign_number(raw, field=field, country_code=country_code)
     if is_clean_mobile(raw):
@@ -323,8 +347,21 @@ def _foreign_number(raw: str, *, field: str, country_code: str) -> str:
 
 
 def mask_number(number: str) -> str:
-    """Hide the middle of a phone number for logs and errors: ``010****5678``."""
-    if len(number) <= 4:
-        return "*" * len(number)
-    keep_head = min(3, len(number) - 4)
-    return number[:keep_head] + "*" * (len(number) - keep_head - 4) + number[-4:]
+    """Hide most of a phone number for logs and errors, by how many digits it has:
+
+    - 8 or more: everything but its first three and last four characters, as written
+      (``010****5678``; ``010-1234-5678`` gives ``010******5678``);
+    - 5 to 7: every digit but the last two, so a short number is never shown whole
+      (``*****78``; ``234-5678`` gives ``***-**78``);
+    - 4 or fewer: every digit (``****``).
+
+    Below 8 digits only digits are hidden, and the last two kept are digits: a separator
+    written into a short number does not unmask one.
+    """
+    digits = [position for position, character in enumerate(number) if character.isdigit()]
+    if len(digits) >= 8:
+        return number[:3] + "*" * (len(number) - 7) + number[-4:]
+    masked = list(number)
+    for position in digits[:-2] if len(digits) >= 5 else digits:
+        masked[position] = "*"
+    return "".join(masked)

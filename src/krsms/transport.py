@@ -378,7 +378,10 @@ def path_segment(value: str, *, field: str) -> str:
     """
     if not value.strip() or value in (".", ".."):
         raise errors.ValidationError(
-            field, "must not be empty, blank, '.' or '..'", limit="an id with a visible character", value=value
+            field,
+            f"must not be empty, blank, '.' or '..' (it is {errors.excerpt(repr(value))})",
+            limit="an id with a visible character",
+            value=value,
         )
     return quote(value, safe="")
 
@@ -438,7 +441,9 @@ def check_base_url(base_url: str, *, redact: Redactor) -> None:
     if problem is not None:
         # Raised here, outside the except block: the parse error would hold the whole URL.
         shown = redact(re.sub(r"(?<=//)[^/?#@]*@", "***@", base_url))
-        raise errors.ValidationError("base_url", problem, limit="http(s)://host[:port][/path]", value=shown)
+        raise errors.ValidationError(
+            "base_url", f"{shown!r} {problem}", limit="http(s)://host[:port][/path]", value=shown
+        )
 
 
 class _RedactingFilter(logging.Filter):
@@ -538,7 +543,9 @@ class Transport:
         base_url: str = "",
     ):
         if max_concurrency < 1:
-            raise errors.ValidationError("max_concurrency", "must be at least 1", limit=">= 1", value=max_concurrency)
+            raise errors.ValidationError(
+                "max_concurrency", f"must be at least 1, not {max_concurrency}", limit=">= 1", value=max_concurrency
+            )
         self.provider = provider
         self.retry: RetryPolicy = retry or RetryPolicy()
         """When and how long a failed request waits before another try."""

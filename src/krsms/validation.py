@@ -14,7 +14,7 @@ from typing import NamedTuple, NoReturn
 
 import attrs
 
-from krsms.errors import ValidationError
+from krsms.errors import ValidationError, excerpt
 from krsms.gateway import Message, Recipient, as_recipient
 from krsms.text import (
     KOREA,
@@ -28,6 +28,7 @@ from krsms.text import (
     encode,
     is_clean_mobile,
     normalize_number,
+    wrong_type,
 )
 
 
@@ -74,7 +75,11 @@ def check_message(message: Message, rules: ProviderRules, *, now: datetime | Non
     """Validate what every recipient shares: country, sender, images, reservation, template,
     and the message's own text, which every recipient without a text of its own gets (its
     characters, its bytes, the advertisement notice). The subject is checked with each
-    recipient sent as LMS or MMS, the kinds that carry one."""
+    recipient sent as LMS or MMS, the kinds that carry one. A field of the wrong type (a
+    ``kind`` given as ``"SMS"``, a ``reserve_at`` as text) is refused by name too."""
+    if not isinstance(message, Message):
+        raise wrong_type("message", message, "a krsms.Message")
+    _check_types(message)
     check_country_code(message.country_code)
     normalize_number(message.sender, field="sender")
     check_is_text(message.text, field="text")
@@ -85,7 +90,8 @@ def check_message(message: Message, rules: ProviderRules, *, now: datetime | Non
     if message.template_id is not None and not rules.supports_templates:
         raise ValidationError(
             "template_id",
-            "this provider has no templates",
+            f"{excerpt(repr(message.template_id))} names a template, but this provider has none "
+            "(leave template_id None)",
             limit="not supported",
             value=message.template_id,
         )
@@ -108,12 +114,31 @@ def check_message(message: Message, rules: ProviderRules, *, now: datetime | Non
     message_kind(message, rules)
 
 
+def _check_types(message: Message) -> None:
+    """The fields whose type no other check reads: the message's kind, advertisement flag
+    and image ids (texts, the country code and the reservation are checked as they are read)."""
+    kind = message.kind
+    if not isinstance(kind, MessageKind):
+        member = MessageKind.__members__.get(kind.upper()) if isinstance(kind, str) else None
+        hint = f" (use MessageKind.{member.name})" if member is not None else ""
+        raise wrong_type("kind", kind, "a MessageKind", hint=hint)
+    if not isinstance(message.advertisement, bool):
+        raise wrong_type("advertisement", message.advertisement, "True or False", limit="a bool")
+    for position, image in enumerate(message.images):
+        if not isinstance(image, str):
+            raise wrong_type(f"images[{position}]", image, "an image id (text) from upload_image", limit="a string")
+
+
 def check_country_code(country_code: str, *, field: str = "country_code") -> None:
-    """An ITU-T E.164 country calling code, as both providers take it: 1 to 3 digits."""
+    """An ITU-T E.164 country calling code, as both providers take it: 1 to 3 digits, as text."""
+    if not isinstance(country_code, str):
+        hint = f" (write '{country_code}')" if type(country_code) is int else ""
+        raise wrong_type(field, country_code, "text", limit="a string", hint=hint)
     if not _COUNTRY_CODE.fullmatch(country_code):
         raise ValidationError(
             field,
-            "is not a country calling code: 1 to 3 digits, without '+' or a leading 0 (Korea is '82')",
+            f"{excerpt(repr(country_code))} is not a country calling code: 1 to 3 digits, without '+' or "
+            "a leading 0 (Korea is '82')",
             limit="1-3 digits",
             value=country_code,
         )
@@ -125,7 +150,7 @@ def check_template_id(template_id: str, *, field: str = "template_id") -> None:
     if not template_id.strip():
         raise ValidationError(
             field,
-            "is empty: leave it None to send the text, or name a template",
+            f"{template_id!r} is empty or blank: leave it None to send the text, or name a template",
             limit="a template id (None for none)",
             value=template_id,
         )
@@ -139,32 +164,46 @@ def check_reservation(
     now: datetime | None = None,
     field: str = "reserve_at",
 ) -> None:
-    """A reservation must be timezone-aware, in the future (still, once cut to ``precision``)
-    and within the provider's window; ``field`` names it in the error."""
+    """A reservation must be a timezone-aware datetime, in the future (still, once cut to
+    ``precision``) and within the provider's window; ``field`` names it in the error."""
+    if not isinstance(moment, datetime):
+        hint = " (parse it into a datetime with its timezone)" if isinstance(moment, str) else ""
+        raise wrong_type(field, moment, "a timezone-aware datetime", hint=hint)
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValidationError(
             field,
-            "must be timezone-aware (e.g. ZoneInfo('Asia/Seoul'))",
+            f"{moment.isoformat()} has no timezone: it must be timezone-aware (e.g. ZoneInfo('Asia/Seoul'))",
             limit="aware datetime",
             value=moment.isoformat(),
         )
     current = now or datetime.now(timezone.utc)
+    # Moments in messages in the reservation's own zone and precision: they compare at a glance.
+    timespec = "microseconds" if moment.microsecond else "seconds"
+    now_shown = current.astimezone(moment.tzinfo).isoformat(timespec=timespec)
     if moment <= current:
-        raise ValidationError(field, "is in the past", limit="in the future", value=moment.isoformat())
+        raise ValidationError(
+            field,
+            f"{moment.isoformat()} is in the past (now {now_shown}): it must be in the future",
+            limit="in the future",
+            value=moment.isoformat(),
+        )
     sent = moment  # what the provider gets: cut to its precision
     if precision is not None:
         sent = _cut(moment, precision)
         if sent <= current:
+            unit = _describe(precision)
             raise ValidationError(
                 field,
-                f"is in the past once cut to the {_describe(precision)} the provider takes",
-                limit=f"in the future at {_describe(precision)} precision",
+                f"{moment.isoformat()} is in the past once cut to the {unit} the provider takes "
+                f"({sent.isoformat()}; now {now_shown}): it must be in the future at {unit} precision",
+                limit=f"in the future at {unit} precision",
                 value=moment.isoformat(),
             )
     if max_ahead is not None and sent - current > max_ahead:
+        latest = (current + max_ahead).astimezone(moment.tzinfo).isoformat(timespec=timespec)
         raise ValidationError(
             field,
-            f"is more than {max_ahead.days} days ahead",
+            f"{moment.isoformat()} is more than {max_ahead.days} days ahead: the latest is {latest}",
             limit=f"{max_ahead.days} days",
             value=moment.isoformat(),
         )
@@ -222,18 +261,20 @@ def resolve_recipient(
         if subject is not None:
             check_subject(subject, field=f"{field}.subject" if own else "subject", limits=rules.limits)
     if recipient.template_parameters and message.template_id is None:
+        names = sorted(recipient.template_parameters, key=str)
         raise ValidationError(
             f"{field}.template_parameters",
-            "fill the ##key## placeholders of a template: they need the message's template_id "
-            "(to personalise a plain text, give the recipient its own text)",
+            f"gives {excerpt(', '.join(map(repr, names)))} for a template's ##key## placeholders, but the "
+            "message has no template_id (to personalise a plain text, give the recipient its own text)",
             limit="a template_id",
-            value=sorted(recipient.template_parameters),
+            value=names,
         )
     check_template_parameters(recipient.template_parameters, field=f"{field}.template_parameters")
     if rules.long_only_in_korea and kind in _LONG_KINDS and message.country_code != KOREA:
         raise ValidationError(
             "country_code",
-            f"{field} is sent as {kind.value}, which this provider sends only within Korea",
+            f"is {message.country_code!r}, but {field} is sent as {kind.value}, which this provider sends "
+            f"only within Korea ({KOREA!r})",
             limit=KOREA,
             value=message.country_code,
         )
@@ -249,8 +290,14 @@ _LONG_KINDS = (MessageKind.LMS, MessageKind.MMS)
 
 def check_template_parameters(parameters: Mapping[str, str] | None, *, field: str) -> None:
     """Each value filling a template's ``##key##`` must be text that EUC-KR can carry, as
-    the text it fills must be."""
-    for key, value in (parameters or {}).items():
+    the text it fills must be; the parameters a mapping, its keys text."""
+    if parameters is None:
+        return
+    if not isinstance(parameters, dict) and not isinstance(parameters, Mapping):
+        raise wrong_type(field, parameters, "a mapping of ##key## names to texts", limit="a mapping")
+    for key, value in parameters.items():
+        if not isinstance(key, str):
+            raise wrong_type(f"{field}[{key!r}]", key, "a text key (a ##key## name)")
         check_is_text(value, field=f"{field}[{key!r}]")
         encode(value, field=f"{field}[{key!r}]")
 
@@ -358,12 +405,14 @@ class RecipientResolver:
 
 
 def _check_has_subject(message: Message, recipient: Recipient, kind: MessageKind, *, field: str) -> None:
-    if message.template_id is None and not (message.subject_for(recipient) or "").strip():
+    subject = message.subject_for(recipient)
+    if message.template_id is None and not (subject or "").strip():
+        given = "is not given" if subject is None else f"is blank ({excerpt(repr(subject))})"
         raise ValidationError(
-            "subject",
-            f"{field} is sent as {kind.value}, which needs a subject with this provider",
+            f"{field}.subject" if recipient.subject is not None else "subject",
+            f"{given}, and {field} is sent as {kind.value}, which needs a subject with this provider",
             limit="a subject (Message.subject or Recipient.subject)",
-            value=None,
+            value=subject,
         )
 
 
@@ -371,7 +420,10 @@ def _text_kind(message: Message, text: str, rules: ProviderRules, *, field: str)
     kind = message.kind
     if rules.sms_only:
         if kind not in (MessageKind.AUTO, MessageKind.SMS) or message.images:
-            raise ValidationError("kind", "this gateway sends SMS only", limit="SMS", value=message.kind.value)
+            given = f"{message.kind.value} with images" if message.images else message.kind.value
+            raise ValidationError(
+                "kind", f"is {given}, but this gateway sends SMS only", limit="SMS", value=message.kind.value
+            )
         kind = MessageKind.SMS
     if kind is MessageKind.AUTO:
         if message.images:
@@ -393,6 +445,21 @@ async def raise_when_awaited(refusal: ValidationError) -> NoReturn:
     raise refusal
 
 
+def check_request_id(request_id: str) -> None:
+    """The ``request_id`` of a look-up or a cancellation: text with a visible character. None
+    or a blank one must not reach a provider's list: NHN's reservation list without a request
+    id is every waiting reservation of the appKey."""
+    if not isinstance(request_id, str):
+        raise wrong_type("request_id", request_id, "a request id (text, from SendReport.request_ids)", limit="a string")
+    if not request_id.strip():
+        raise ValidationError(
+            "request_id",
+            f"is blank ({excerpt(repr(request_id))}): name a request (SendReport.request_ids)",
+            limit="a request id",
+            value=request_id,
+        )
+
+
 def check_entry_count(field: str, count: int, maximum: int, *, what: str, provider: str) -> None:
     """A list the provider takes 1 to ``maximum`` of (a send's recipients, a page's size)."""
     if not 1 <= count <= maximum:
@@ -404,13 +471,17 @@ def check_entry_count(field: str, count: int, maximum: int, *, what: str, provid
 def check_ad_notice(text: str, *, field: str) -> None:
     """The notice Korean law asks of an advertisement: ``(광고)`` first, the free opt-out last."""
     if not text.startswith(AD_PREFIX):
-        raise ValidationError(field, f"an advertisement must start with {AD_PREFIX}", limit=AD_PREFIX, value=text[:20])
+        start = excerpt(text, 20)
+        raise ValidationError(
+            field, f"an advertisement must start with {AD_PREFIX}; it starts {start!r}", limit=AD_PREFIX, value=start
+        )
     compact = re.sub(r"[\s-]", "", text)
     if _OPT_OUT_LINE_AT_END.search(compact) is None:
+        end = excerpt(text, 30, end=True)
         raise ValidationError(
             field,
             f"an advertisement must end with the opt-out line '{AD_OPT_OUTS[0]} <080 number>' "
-            f"(or '{AD_OPT_OUTS[1]} <080 number>')",
+            f"(or '{AD_OPT_OUTS[1]} <080 number>'); it ends {end!r}",
             limit=f"'{AD_OPT_OUTS[0]} <080 number>' last",
-            value=text[-30:],
+            value=end,
         )

@@ -460,7 +460,9 @@ def test_a_past_reservation_is_refused_before_the_results_file_is_made(tmp_path:
         env=SENS_ENV,
     )  # fmt: skip
     assert outcome.exit_code == 2, outcome.output
-    assert "error: --reserve-at: is in the past" in outcome.output
+    # The value as the command read it (Seoul time), the rule, and the moment it was compared with.
+    assert "error: --reserve-at: 2020-01-01T09:00:00+09:00 is in the past (now 20" in outcome.output
+    assert "): it must be in the future" in outcome.output
     assert not results.exists()
 
 

@@ -127,7 +127,9 @@ def test_a_number_column_chosen_must_be_one_of_the_csv(tmp_path: Path) -> None:
     assert number_column(numbers) is None
     with pytest.raises(ValidationError) as refused:
         number_column(numbers, "휴대폰")
-    assert str(refused.value) == "number_column: numbers.txt is not a CSV file: it has one number a line"
+    assert str(refused.value) == (
+        "number_column: numbers.txt is not a CSV file: it has one number a line, and no column '휴대폰' to choose"
+    )
 
 
 async def test_large_files_are_read_in_chunks_without_loss(tmp_path: Path) -> None:

@@ -332,7 +332,7 @@ def test_a_base_url_no_request_can_be_sent_to_is_named_by_its_flag(
                "--base-url", "https://[::1", "--results", str(tmp_path / "results.csv")]  # fmt: skip
     outcome = runner.invoke(app, command, env={**env, "COLUMNS": "300"})
     assert outcome.exit_code == 2, outcome.output
-    assert "error: --base-url: is not a URL httpx can parse (Invalid port: ':1')" in outcome.output
+    assert "error: --base-url: 'https://[::1' is not a URL httpx can parse (Invalid port: ':1')" in outcome.output
     assert not (tmp_path / "results.csv").exists()
 
 

@@ -285,6 +285,25 @@ async def test_two_different_images_with_one_name_and_size_get_their_own_ids(sen
     assert len(long_name.file_name) == 40
 
 
+@pytest.mark.parametrize(
+    ("file_name", "stored"),
+    [
+        (".jpg", r"image-[0-9a-f]{8}\.jpg"),
+        (".JPEG", r"image-[0-9a-f]{8}\.JPEG"),
+        ("photo.tar.jpeg", r"photo\.tar-[0-9a-f]{8}\.jpeg"),
+        ("d" * 35 + ".jpeg", "d" * 26 + r"-[0-9a-f]{8}\.jpeg"),  # 40 characters, the limit
+    ],
+    ids=["only the suffix", "only the suffix, upper case", "two dots", "40 characters"],
+)
+async def test_every_name_the_check_accepts_is_stored_under_a_name_it_accepts(
+    sens: SensGateway, file_name: str, stored: str
+) -> None:
+    """'.jpg' passed the check, then was stored as '.jpg-<digest>' (os.path.splitext takes a
+    leading dot for the stem), which the client refused naming a file the caller never gave."""
+    image = await sens.upload_image(b"\xff\xd8\xff\xe0" + b"\x03" * 100 + b"\xff\xd9", file_name=file_name)
+    assert re.fullmatch(stored, image.file_name)
+
+
 async def test_delivery_results_map_codes(sens: SensGateway) -> None:
     report = await sens.send(Message(sender=SENDER, text="안녕", recipients=["01000000001", "01000000002"]))
     request_id = report.outcomes[0].request_id

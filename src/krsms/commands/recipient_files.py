@@ -235,7 +235,12 @@ def number_column(path: Path, chosen: str | None = None) -> NumberColumn | None:
     header = _header(path)
     if not header:
         if chosen is not None and not is_csv(path):
-            raise ValidationError("number_column", f"{path.name} is not a CSV file: it has one number a line")
+            raise ValidationError(
+                "number_column",
+                f"{path.name} is not a CSV file: it has one number a line, and no column {chosen!r} to choose",
+                limit="a CSV file with a header row",
+                value=chosen,
+            )
         return None
     return _number_column(path, header, chosen)
 

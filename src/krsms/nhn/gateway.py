@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 
 import attrs
 
-from krsms.errors import ValidationError
+from krsms.errors import ValidationError, excerpt
 from krsms.fanout import NOT_RECEIVED, RECONCILE_DELAY, Batch, BatchAttempt, BatchingGateway
 from krsms.gateway import (
     DeliveryResult,
@@ -55,7 +55,7 @@ from krsms.nhn.models import (
 )
 from krsms.text import KOREA, STANDARD_LIMITS, MessageKind, normalize_number
 from krsms.transport import HttpClient, Limits, Redactor, RetryPolicy, Timeouts
-from krsms.validation import ProviderRules
+from krsms.validation import ProviderRules, check_request_id
 
 NHN_RULES = ProviderRules(
     # NHN's character caps (255 / 4,000 / 120) are never the binding ones: every character
@@ -180,14 +180,18 @@ class NhnGateway(BatchingGateway):
         super().check_message(message)
         if self.authentication and message.advertisement:
             raise ValidationError(
-                "advertisement", "an authentication SMS cannot be an advertisement", limit="False", value=True
+                "advertisement",
+                "is True, but an authentication SMS cannot be an advertisement",
+                limit="False",
+                value=True,
             )
         check_sender_and_template(message)
         for position, image in enumerate(message.images):
             if not (image.isascii() and image.isdigit()):
                 raise ValidationError(
                     f"images[{position}]",
-                    "is not an NHN attachment id (upload it with upload_image first)",
+                    f"{excerpt(image)!r} is not an NHN attachment id, which is a number (upload the "
+                    "image with upload_image first)",
                     limit="a number",
                     value=image,
                 )
@@ -319,6 +323,7 @@ class NhnGateway(BatchingGateway):
     async def delivery_results(self, request_id: str) -> list[DeliveryResult]:
         """Every recipient of a send request: SMS look-up first, then LMS/MMS (a look-up that
         answers "no such request" moves on to the next)."""
+        check_request_id(request_id)
         query = SendQuery(request_id=request_id, page_size=BATCH_SIZE)
         for kind in (MessageKind.SMS, MessageKind.LMS):
             try:
@@ -335,7 +340,10 @@ class NhnGateway(BatchingGateway):
         Raises :class:`krsms.NotFoundError` when no recipient of ``request_id`` is waiting
         (unknown, already sent or already cancelled), and :class:`krsms.ProviderError` when
         NHN cancels fewer than asked (some went out meanwhile).
+        A ``request_id`` that is not text or is blank is refused: without one, NHN lists (and
+        this would cancel) every waiting reservation of the appKey.
         """
+        check_request_id(request_id)
         query = ReservationQuery(request_id=request_id, message_status=RESERVED_STATUS, page_size=BATCH_SIZE)
         keys = [
             ReservationKey(request_id=reservation.request_id, recipient_seq=reservation.recipient_seq)

@@ -18,7 +18,6 @@ already has an outcome for; anything else stays UNKNOWN.
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Hashable, Iterator, Sequence
@@ -38,7 +37,7 @@ from krsms.gateway import (
     SendStatus,
     UploadedImage,
 )
-from krsms.images import check_jpeg
+from krsms.images import IMAGE_SUFFIXES, check_jpeg
 from krsms.sens.auth import CLOCK_WINDOW_SECONDS
 from krsms.sens.client import DEFAULT_BASE_URL, MAX_MESSAGES, RESERVE_PRECISION, SensClient
 from krsms.sens.converter import converter
@@ -59,7 +58,7 @@ from krsms.sens.models import (
 )
 from krsms.text import STANDARD_LIMITS, MessageKind, byte_length, normalize_number
 from krsms.transport import HttpClient, Limits, RetryPolicy, Timeouts, current_send_watch
-from krsms.validation import ProviderRules
+from krsms.validation import ProviderRules, check_request_id
 
 Value = TypeVar("Value")
 
@@ -347,6 +346,7 @@ class SensGateway(BatchingGateway):
         out yet lists no messages (SENS answers ``statusName: reserved``). When the request
         itself failed at SENS's messaging server (``statusCode`` other than 202, ``statusName``
         ``fail``), every message is FAILED with that code, whatever its own status says."""
+        check_request_id(request_id)
         return [
             _delivery_result(summary, _request_failure(page))
             async for page in self.client.iter_message_pages(MessageQuery(request_id=request_id))
@@ -362,6 +362,7 @@ class SensGateway(BatchingGateway):
         first. A cancel whose answer was lost is retried, and the retry meets the cancellation
         its first attempt made: that 400 is this call's success.
         """
+        check_request_id(request_id)
         status = await self._reservation_status(request_id)
         if status is not ReserveStatus.READY:
             raise self._not_waiting(request_id, status)
@@ -437,9 +438,12 @@ def _may_have_arrived(error: BaseException) -> bool:
 
 
 def _content_named(file_name: str, content: bytes) -> str:
-    """``file_name`` with the start of ``content``'s SHA-256 before its suffix, cut to SENS's
-    40 characters: different images never share a stored name and size."""
-    stem, suffix = os.path.splitext(file_name)
+    """``file_name`` with the start of ``content``'s SHA-256 before its ``.jpg``/``.jpeg``
+    suffix (as :func:`~krsms.images.check_jpeg` found it), cut to SENS's 40 characters:
+    different images never share a stored name and size. A name that is only the suffix
+    (``.jpg``) is stored as ``image-<digest>.jpg``."""
+    suffix_length = next(len(suffix) for suffix in IMAGE_SUFFIXES if file_name.lower().endswith(suffix))
+    stem, suffix = file_name[:-suffix_length] or "image", file_name[-suffix_length:]
     digest = "-" + hashlib.sha256(content).hexdigest()[:8]
     return stem[: MAX_IMAGE_NAME_CHARS - len(digest) - len(suffix)] + digest + suffix
 
