@@ -412,7 +412,12 @@ class BatchingGateway(AsyncClosing):
         outcomes (``send()`` returns them all; :meth:`send_stream` is the counts-only way).
         """
         if progress is not None and not progress.keep_outcomes:
-            raise ValueError("send() returns every outcome: its SendProgress must keep them (or use send_stream)")
+            raise errors.ValidationError(
+                "progress",
+                "send() returns every outcome, so its SendProgress must keep them (or use send_stream)",
+                limit="keep_outcomes=True",
+                value=False,
+            )
         self.check_message(message)
         resolver = RecipientResolver(message, self.rules)
         if not message.recipients:

@@ -532,3 +532,19 @@ async def test_the_batches_are_not_checked_again_by_the_client(
     monkeypatch.setattr("krsms.nhn.client.check_send", checked_again)
     report = await nhn.send(Message(sender=SENDER, text="안녕하세요", recipients=numbers(3)))
     assert report.all_accepted
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        (
+            Message(sender="15446859", text="", template_id="T" * 51, recipients=["01000000001"]),
+            f"template_id: '{'T' * 39}…' is 51 characters; NHN's templateId takes at most 50",
+        ),
+    ],
+)
+async def test_an_nhn_length_refusal_quotes_the_value(message: Message, expected: str) -> None:
+    async with NhnGateway(app_key="k", base_url="http://127.0.0.1:9") as nhn:
+        with pytest.raises(ValidationError) as caught:
+            await nhn.send(message)
+    assert str(caught.value) == expected

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import attrs
 
 from krsms.convert import SEOUL, format_seoul_seconds, in_seoul
-from krsms.errors import ValidationError
+from krsms.errors import ValidationError, excerpt
 from krsms.text import (
     KOREA,
     MAX_NUMBER_DIGITS,
@@ -228,7 +228,7 @@ def check_send_no(send_no: str, *, field: str) -> None:
     if len(send_no) > MAX_SEND_NO_CHARS:
         raise ValidationError(
             field,
-            f"has {len(send_no)} digits; NHN's sendNo takes at most {MAX_SEND_NO_CHARS}",
+            f"{mask_number(send_no)!r} has {len(send_no)} digits; NHN's sendNo takes at most {MAX_SEND_NO_CHARS}",
             limit=f"{MAX_SEND_NO_CHARS} digits",
             value=mask_number(send_no),
         )
@@ -239,7 +239,8 @@ def check_send_template_id(template_id: str, *, field: str = "template_id") -> N
     if len(template_id) > MAX_TEMPLATE_ID_CHARS:
         raise ValidationError(
             field,
-            f"is {len(template_id)} characters; NHN's templateId takes at most {MAX_TEMPLATE_ID_CHARS}",
+            f"{excerpt(template_id)!r} is {len(template_id)} characters; "
+            f"NHN's templateId takes at most {MAX_TEMPLATE_ID_CHARS}",
             limit=f"{MAX_TEMPLATE_ID_CHARS} characters",
             value=template_id,
         )
