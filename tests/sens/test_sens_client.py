@@ -122,6 +122,7 @@ async def test_s1_send_matches_the_documented_reserved_mms_example(client: SensC
         ("500", "fail", "answer says statusCode '500' (fail)"),
         (SECRET_KEY, f"fail for {ACCESS_KEY}", "answer says statusCode '***' (fail for ***)"),
     ],
+    ids=["400", "500", "keys echoed"],  # the default ids would print the keys
 )
 async def test_s1_a_202_whose_body_says_the_send_failed_raises(
     status_code: str, status_name: str, shown: str, client: SensClient, api: respx.MockRouter
