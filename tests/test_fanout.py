@@ -1097,3 +1097,33 @@ def test_a_plan_predicts_the_requests_of_the_send_it_plans(
     planned = asyncio.run(requests_of("plan"))
     assert asyncio.run(requests_of("send")) == planned
     assert asyncio.run(requests_of("stream")) == planned
+
+
+class _ReconcilesToEveryStatus(FakeGateway):
+    """Reconciliation finds the recipients of a batch in every status, in turn."""
+
+    async def reconcile_batch(self, message: Message, batch: Batch, attempt: Any) -> list[RecipientOutcome]:
+        statuses = [SendStatus.ACCEPTED, SendStatus.REJECTED, SendStatus.UNKNOWN, SendStatus.NOT_SENT]
+        return [
+            RecipientOutcome(recipient=recipient, status=statuses[position % 4], code="found", index=index)
+            for position, (recipient, index) in enumerate(zip(batch.recipients, batch.indexes, strict=True))
+        ]
+
+
+async def test_a_resend_of_what_never_arrived_keeps_every_other_outcome_reconciliation_found() -> None:
+    def fail_the_first(request: FakeRequest) -> None:
+        if request.request_id == "fake-1":
+            raise errors.ServerError("500 after processing?", provider="fake", status_code=500)
+
+    gateway = _ReconcilesToEveryStatus(
+        batch_size=8, max_concurrency=1, on_request=fail_the_first, reconcile=True, resend_missing=True
+    )
+    report = await gateway.send(message(list(numbers(8))))
+    assert_exactly_one_outcome_each(report, 8)
+    assert [outcome.status for outcome in report.outcomes] == [
+        SendStatus.ACCEPTED,
+        SendStatus.REJECTED,
+        SendStatus.UNKNOWN,
+        SendStatus.ACCEPTED,  # never arrived: resent, and taken
+    ] * 2
+    assert [list(request.recipients.numbers) for request in gateway.requests] == [[*numbers(8)][3::4]]  # the resend

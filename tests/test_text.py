@@ -243,3 +243,22 @@ def test_a_run_with_anything_but_text_is_not_clean() -> None:
     assert not all_clean_mobiles(["01012345678", 1012345678])
     assert not all_clean_mobiles(["01012345678", b"01012345678"])
     assert all_clean_mobiles([])
+
+
+def test_auto_is_sms_at_exactly_90_bytes_and_lms_at_91() -> None:
+    assert choose_kind("가" * 45) is MessageKind.SMS
+    assert choose_kind("가" * 44 + "ab") is MessageKind.SMS
+    assert choose_kind("가" * 45 + "a") is MessageKind.LMS
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x07", "\x1b", "\x7f"])
+def test_a_control_character_is_refused_naming_its_code_point(control: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        check_body(f"안녕{control}하세요", MessageKind.AUTO)
+    assert caught.value.value == f"U+{ord(control):04X}"
+    assert unencodable_characters(f"a{control}") == [(1, control)]
+
+
+@pytest.mark.parametrize("number", ["1544-6859", "1600-1234", "1800-1234", "18001234"])
+def test_representative_numbers_of_15xx_16xx_and_18xx_are_kept_as_eight_digits(number: str) -> None:
+    assert normalize_number(number, field="sender") == number.replace("-", "")

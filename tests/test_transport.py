@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import random
 import re
 import subprocess
 import sys
@@ -150,6 +151,14 @@ async def test_retry_after_beyond_the_cap_gives_up(sleeps: list[float]) -> None:
         await transport.request("POST", URL, json={})
     assert len(recorder.requests) == 1
     assert sleeps == []
+
+
+def test_the_jitter_after_a_retry_after_never_takes_the_wait_past_the_cap() -> None:
+    policy = RetryPolicy(max_retry_after=5.0, initial_backoff=1.0)
+    rng = random.Random(1)
+    waits = [policy.backoff(1, retry_after=5.0, rng=rng) for _ in range(50)]
+    assert max(waits) == 5.0
+    assert all(4.0 <= policy.backoff(1, retry_after=4.0, rng=rng) <= 5.0 for _ in range(50))
 
 
 def test_retry_after_http_date_is_seconds_from_now() -> None:

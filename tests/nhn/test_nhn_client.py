@@ -22,6 +22,7 @@ import pytest
 import respx
 
 from krsms import errors
+from krsms.nhn.auth import NhnAuth
 from krsms.nhn.client import NhnClient
 from krsms.nhn.converter import MinuteTime
 from krsms.nhn.errors import (
@@ -2298,6 +2299,7 @@ def test_repr_shows_neither_app_key_nor_secret() -> None:
     assert "app%2Fkey%2B1" not in text
     assert SECRET_KEY not in text
     assert "appKeys/***" in text
+    assert repr(NhnAuth(SECRET_KEY)) == "NhnAuth(secret_key=***)"
 
 
 @pytest.mark.parametrize("app_key", ["app-key/KEY-TAIL", "app-key KEY-TAIL", "app-key'KEY-TAIL"])

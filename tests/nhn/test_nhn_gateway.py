@@ -94,6 +94,23 @@ async def test_recipients_with_their_own_text_get_their_own_request(nhn: NhnGate
     assert (by_number["01000000004"].kind, by_number["01000000004"].subject) == ("LMS", "긴 제목")
 
 
+async def test_recipients_with_their_own_subject_get_their_own_request(nhn: NhnGateway, app: Starlette) -> None:
+    """NHN carries one ``title`` a request: an LMS recipient with another subject goes apart."""
+    long_text = "가" * 60
+    message = Message(
+        sender=SENDER,
+        text=long_text,
+        subject="제목",
+        recipients=["01000000001", Recipient(number="01000000002", subject="다른 제목"), "01000000003"],
+    )
+    report = await nhn.send(message)
+    assert report.requests == 2
+    by_number = {delivery.recipient: delivery for delivery in app.state.ledger}
+    assert [by_number[f"0100000000{n}"].subject for n in (1, 2, 3)] == ["제목", "다른 제목", "제목"]
+    assert by_number["01000000001"].request_id == by_number["01000000003"].request_id
+    assert by_number["01000000002"].request_id != by_number["01000000001"].request_id
+
+
 async def test_an_lms_without_a_subject_is_refused_before_sending(nhn: NhnGateway, app: Starlette) -> None:
     """NHN requires ``title`` on /sender/mms (it answers -2014 without one): refuse it first."""
     long_text = "가" * 60
