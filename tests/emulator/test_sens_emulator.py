@@ -219,6 +219,14 @@ async def test_file_limits(sens: httpx.AsyncClient, name: str, size: int) -> Non
     assert (await sens.post(f"{SERVICE}/files", json=body)).status_code == 400
 
 
+async def test_a_file_name_may_have_40_characters_and_not_41(sens: httpx.AsyncClient) -> None:
+    image = encoded(jpeg(10, 10))
+    longest = await sens.post(f"{SERVICE}/files", json={"fileName": "a" * 36 + ".jpg", "fileBody": image})
+    over = await sens.post(f"{SERVICE}/files", json={"fileName": "a" * 37 + ".jpg", "fileBody": image})
+    assert longest.status_code == 200
+    assert (over.status_code, over.json()["errorMessage"].split(":")[0]) == (400, "fileName")
+
+
 async def test_unsubscribes_can_be_added_listed_and_deleted_with_a_body(sens: httpx.AsyncClient) -> None:
     numbers = [{"clientTelNo": f"010{index:08d}"} for index in range(3)]
     added = await sens.post(f"{SERVICE}/unsubscribes", json=numbers)
