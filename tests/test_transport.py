@@ -164,6 +164,7 @@ def test_the_jitter_after_a_retry_after_never_takes_the_wait_past_the_cap() -> N
 def test_retry_after_http_date_is_seconds_from_now() -> None:
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now=1445412500.0) == 10.0
     assert parse_retry_after("5") == 5.0
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now=1445412600.0) == 0.0  # already past
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
 

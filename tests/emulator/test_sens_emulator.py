@@ -219,6 +219,18 @@ async def test_file_limits(sens: httpx.AsyncClient, name: str, size: int) -> Non
     assert (await sens.post(f"{SERVICE}/files", json=body)).status_code == 400
 
 
+async def test_a_file_may_have_300_kb_and_not_a_byte_more(sens: httpx.AsyncClient) -> None:
+    image = jpeg(10, 10)
+    padded = image[:-2] + b"\x00" * (300 * 1024 - len(image)) + image[-2:]
+    largest = await sens.post(f"{SERVICE}/files", json={"fileName": "a.jpg", "fileBody": encoded(padded)})
+    over = await sens.post(f"{SERVICE}/files", json={"fileName": "a.jpg", "fileBody": encoded(padded + b"\x00")})
+    assert largest.status_code == 200
+    assert (over.status_code, over.json()["errorMessage"]) == (
+        400,
+        f"fileBody: is {300 * 1024 + 1} bytes; at most {300 * 1024}",
+    )
+
+
 async def test_a_file_name_may_have_40_characters_and_not_41(sens: httpx.AsyncClient) -> None:
     image = encoded(jpeg(10, 10))
     longest = await sens.post(f"{SERVICE}/files", json={"fileName": "a" * 36 + ".jpg", "fileBody": image})

@@ -22,7 +22,7 @@ import pytest
 import respx
 
 from krsms import errors
-from krsms.nhn.auth import NhnAuth
+from krsms.nhn.auth import NhnAuth, nhn_redactor
 from krsms.nhn.client import NhnClient
 from krsms.nhn.converter import MinuteTime
 from krsms.nhn.errors import (
@@ -2792,3 +2792,20 @@ async def test_a_failed_request_holds_no_appkey_in_any_frame_local(
     shown = locals_in_traceback(caught.value)
     assert any("/sender/sms" in local for local in shown)  # the frames are there, with their paths
     assert [local for local in shown if APP_KEY in local or "app%2Fkey%2B1" in local or SECRET_KEY in local] == []
+
+
+@pytest.mark.parametrize("base_url", [f"{HOST}/", f"{HOST}/proxy", f"{HOST}/proxy/"])
+async def test_a_base_url_with_a_trailing_slash_or_a_path_prefix_gives_one_path(base_url: str) -> None:
+    prefix = "/proxy" if "proxy" in base_url else ""
+    with respx.mock(base_url=HOST, assert_all_called=True) as router:
+        route = router.get(f"{prefix}{PREFIX}/sendNos").respond(
+            200, json={"header": {"isSuccessful": True, "resultCode": 0}, "body": {"data": []}}
+        )
+        async with NhnClient(app_key=APP_KEY, base_url=base_url) as nhn:
+            await nhn.sender_numbers()
+    assert route.calls.last.request.url.raw_path.decode().startswith(f"{prefix}{PREFIX}/sendNos")
+
+
+def test_an_app_key_echoed_url_quoted_anywhere_is_redacted() -> None:
+    redact = nhn_redactor(APP_KEY, None)
+    assert redact(f"echoed {APP_KEY} and app%2Fkey%2B1 outside a path") == "echoed *** and *** outside a path"

@@ -1276,3 +1276,27 @@ async def test_s8_refuses_a_page_size_outside_1_to_100(page_size: int) -> None:
                 await anext(sens.iter_unsubscribes(UnsubscribeQuery(page_size=page_size)))
         assert not router.calls
     assert caught.value.field == "page_size"
+
+
+@pytest.mark.parametrize("base_url", [f"{HOST}/", f"{HOST}/proxy", f"{HOST}/proxy/"])
+async def test_a_base_url_with_a_trailing_slash_or_a_path_prefix_gives_one_path(base_url: str) -> None:
+    """A proxy's path prefix is kept, a trailing slash does not double, and the signature
+    covers the path as sent."""
+    prefix = "/proxy" if "proxy" in base_url else ""
+    with respx.mock(base_url=HOST, assert_all_called=True) as router:
+        route = router.get(f"{prefix}{SERVICE}/reservations/R1/reserve-status").respond(
+            200,
+            json={
+                "reserveId": "R1",
+                "reserveTimeZone": "Asia/Seoul",
+                "reserveTime": "2026-12-01 10:00",
+                "reserveStatus": "READY",
+            },
+        )
+        async with SensClient(
+            access_key=ACCESS_KEY, secret_key=SECRET_KEY, service_id=SERVICE_ID, base_url=base_url
+        ) as sens:
+            await sens.reservation_status("R1")
+    sent = route.calls.last.request
+    assert sent.url.raw_path.decode() == f"{prefix}{SERVICE}/reservations/R1/reserve-status"
+    check_signed(sent)
