@@ -144,6 +144,15 @@ async def test_retry_after_seconds_is_honoured_on_429(sleeps: list[float]) -> No
     assert len(recorder.requests) == 2
 
 
+async def test_a_429_left_out_of_retry_statuses_is_not_retried(sleeps: list[float]) -> None:
+    recorder = Recorder(httpx.Response(429), httpx.Response(200, json={}))
+    policy = RetryPolicy(max_attempts=3, initial_backoff=0.01, retry_statuses=frozenset({503}))
+    transport, _ = make_transport(recorder, retry=policy)
+    with pytest.raises(errors.RateLimitedError):
+        await transport.request("GET", URL)
+    assert (len(recorder.requests), sleeps) == (1, [])
+
+
 async def test_retry_after_beyond_the_cap_gives_up(sleeps: list[float]) -> None:
     recorder = Recorder(httpx.Response(429, headers={"Retry-After": "3600"}))
     transport, _ = make_transport(recorder, retry=RetryPolicy(max_retry_after=60))
