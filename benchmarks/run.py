@@ -305,12 +305,12 @@ READING = """
   speed); any other answer is still read whole and refused when its entries are not the
   documented types (the batch then becomes UNKNOWN and is reconciled). That took NHN from
   22.6M to 20.2M instructions per request, against 16.1M for raw httpx (1.25x), and the
-  measured CPU from 1.24-1.38x to 1.16-1.27x raw httpx's over this session's runs
+  measured CPU from 1.24-1.38x to 1.16-1.27x raw httpx's over the runs since
   (the machine's noise moves one figure by about ±0.07).
 - What krsms adds to a SENS request (100 recipients) is not in its HTTP path: measured
   layer by layer, its client alone and `send_batch` alone cost what raw httpx costs within
   a few percent. The fan-out around them (validation, batching, progress, outcomes, a task
-  per batch) adds about 0.06 ms a request: 1.10x to 1.24x raw httpx over this session's
+  per batch) adds about 0.06 ms a request: 1.10x to 1.27x raw httpx over the recent
   runs, at either concurrency.
 - httpcore 1.0's connection pool hands one idle connection to every request asking for
   one within the same few passes of the event loop; all but one get
