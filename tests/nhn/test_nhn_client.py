@@ -22,9 +22,10 @@ import pytest
 import respx
 
 from krsms import errors
+from krsms.nhn.api import NhnApi
 from krsms.nhn.auth import NhnAuth, nhn_redactor
 from krsms.nhn.client import NhnClient
-from krsms.nhn.converter import MinuteTime
+from krsms.nhn.converter import MinuteTime, converter
 from krsms.nhn.errors import (
     CategoryNotFoundError,
     NhnAuthenticationError,
@@ -1983,7 +1984,11 @@ def test_a_look_up_nhn_would_refuse_is_refused_when_made(
     ],
 )
 def test_a_look_up_within_nhn_limits_is_accepted(make: Callable[[], object]) -> None:
-    make()
+    made = make()
+    body = NhnApi.dump(made)
+    set_fields = [name for name, value in attrs.asdict(made, recurse=False).items() if value is not None]
+    assert len(body) == len(set_fields)  # taken, every field it holds sent
+    assert NhnApi.dump(converter.structure(body, type(made))) == body  # and read back, the same body
 
 
 def sms_template(**change: Any) -> TemplateCreate:
@@ -2105,7 +2110,11 @@ def test_a_body_over_a_documented_limit_is_refused_when_made(
     ],
 )
 def test_a_body_at_its_documented_limits_is_accepted(make: Callable[[], object]) -> None:
-    make()
+    made = make()
+    body = NhnApi.dump(made)
+    set_fields = [name for name, value in attrs.asdict(made, recurse=False).items() if value is not None]
+    assert len(body) == len(set_fields)  # taken, every field it holds sent
+    assert NhnApi.dump(converter.structure(body, type(made))) == body  # and read back, the same body
 
 
 @pytest.mark.parametrize(
