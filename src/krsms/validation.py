@@ -293,7 +293,7 @@ def check_template_parameters(parameters: Mapping[str, str] | None, *, field: st
     the text it fills must be; the parameters a mapping, its keys text."""
     if parameters is None:
         return
-    if not isinstance(parameters, dict) and not isinstance(parameters, Mapping):
+    if not isinstance(parameters, Mapping):
         raise wrong_type(field, parameters, "a mapping of ##key## names to texts", limit="a mapping")
     for key, value in parameters.items():
         if not isinstance(key, str):

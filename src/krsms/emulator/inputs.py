@@ -44,6 +44,17 @@ def is_recipient_number(value: object, country_code: object = "82") -> TypeGuard
     return is_digits(value) and minimum <= len(value) <= 20
 
 
+def in_euc_kr(text: str) -> bool:
+    """Whether every character of ``text`` is one EUC-KR has. Python's ``euc_kr`` codec writes
+    a syllable only CP949 has (such as 똠) as an 8-byte jamo sequence instead of refusing it,
+    so the text is encoded as CP949 and read back as EUC-KR, which refuses those bytes."""
+    try:
+        text.encode("cp949").decode("euc_kr")
+    except UnicodeError:
+        return False
+    return True
+
+
 def same_secret(given: str, expected: str) -> bool:
     """Compare a credential as sent with the configured one in constant time, whatever
     characters either holds."""

@@ -90,7 +90,7 @@ from starlette.routing import BaseRoute, Route
 from krsms.convert import SEOUL, format_seoul_seconds
 from krsms.emulator.clock import Clock
 from krsms.emulator.config import EmulatorConfig
-from krsms.emulator.inputs import is_digits, is_recipient_number, load_json, parse_moment, same_secret
+from krsms.emulator.inputs import in_euc_kr, is_digits, is_recipient_number, load_json, parse_moment, same_secret
 from krsms.emulator.ledger import Delivery, Ledger
 from krsms.emulator.numbers import KOREA_COUNTRY_CODE, first_rule, rule_names, split_international
 
@@ -1020,10 +1020,8 @@ def _file_content(file_body: Any) -> bytes:
 def _check_characters(text: str) -> None:
     """-2023 for a character EUC-KR cannot carry (emoji, or a syllable only CP949 has, such as
     똠) in a title, a body or what fills it."""
-    try:
-        text.encode("cp949").decode("euc_kr")
-    except UnicodeError:
-        raise NhnRefusal(-2023, "제목 또는 본문에 허용되지 않는 문자(Emoji 등)가 포함됨") from None
+    if not in_euc_kr(text):
+        raise NhnRefusal(-2023, "제목 또는 본문에 허용되지 않는 문자(Emoji 등)가 포함됨")
 
 
 def _check_recipient(item: Any) -> None:

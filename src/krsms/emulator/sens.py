@@ -52,7 +52,7 @@ from starlette.routing import BaseRoute, Route
 from krsms.convert import SEOUL
 from krsms.emulator.clock import Clock
 from krsms.emulator.config import EmulatorConfig
-from krsms.emulator.inputs import is_digits, is_recipient_number, load_json, parse_moment, same_secret
+from krsms.emulator.inputs import in_euc_kr, is_digits, is_recipient_number, load_json, parse_moment, same_secret
 from krsms.emulator.ledger import Delivery, Ledger
 from krsms.emulator.numbers import first_rule, rule_names
 from krsms.images import jpeg_dimensions
@@ -191,22 +191,11 @@ def _millis(moment: datetime) -> int:
 
 def _euc_kr_bytes(field: str, text: str) -> int:
     """Length in EUC-KR bytes; 400 for a character EUC-KR lacks (emoji, or a syllable only
-    CP949 has, such as 똠: Python's ``euc_kr`` codec would write it as 8 bytes, not refuse it)."""
-    try:
-        encoded = text.encode("cp949")
-        encoded.decode("euc_kr")
-    except UnicodeError:
-        unsendable = next(character for character in text if not _in_euc_kr(character))
-        raise bad_request(field, f"character {unsendable!r} cannot be encoded in EUC-KR") from None
-    return len(encoded)
-
-
-def _in_euc_kr(character: str) -> bool:
-    try:
-        character.encode("cp949").decode("euc_kr")
-    except UnicodeError:
-        return False
-    return True
+    CP949 has, such as 똠: see :func:`~krsms.emulator.inputs.in_euc_kr`)."""
+    if not in_euc_kr(text):
+        unsendable = next(character for character in text if not in_euc_kr(character))
+        raise bad_request(field, f"character {unsendable!r} cannot be encoded in EUC-KR")
+    return len(text.encode("cp949"))
 
 
 def _cut(text: str | None, limit: int) -> str | None:

@@ -367,7 +367,6 @@ def _check_title(title: str | None, *, templated: bool) -> None:
 def _check_recipient(recipient: SendRecipient, kind: MessageKind, *, field: str, widest_key: int) -> None:
     country_code = recipient.country_code
     if country_code is not None:
-        check_is_text(country_code, field=f"{field}.country_code")
         check_country_code(country_code, field=f"{field}.country_code")
     if recipient.recipient_no is not None:
         check_number_as_sent(recipient.recipient_no, field=f"{field}.recipient_no", country_code=country_code or KOREA)

@@ -388,7 +388,6 @@ def check_send_request(request: SendRequest, *, now: datetime | None = None) -> 
     kind = MessageKind(request.type.value)
     advertisement = request.content_type is ContentType.AD
     if request.country_code is not None:
-        check_is_text(request.country_code, field="country_code")
         check_country_code(request.country_code)
     check_number_as_sent(request.from_, field="from_")
     _check_content(request.content, kind, advertisement=advertisement, field="content")
