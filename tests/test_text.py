@@ -171,7 +171,7 @@ def test_valid_mobile_numbers_round_trip(number: str) -> None:
 
 def test_mask_keeps_prefix_and_last_four() -> None:
     assert mask_number("01012345678") == "010****5678"
-    assert mask_number("15446859") == "154*6859"
+    assert mask_number("15446859") == "****6859"
     assert mask_number("123") == "***"
 
 
@@ -182,10 +182,13 @@ def test_mask_keeps_prefix_and_last_four() -> None:
         ("123456", "****56"),
         ("2345678", "*****78"),
         ("234-5678", "***-**78"),  # separators do not count as digits, nor unmask them
-        ("010-1234-5678", "010******5678"),  # 8 digits and more: as before, by characters
+        ("15446859", "****6859"),  # 8 and 9 digits: all but the last four (was 154*6859)
+        ("02-123-4567", "**-***-4567"),
+        ("0212345678", "021***5678"),  # 10 digits and more: as before, by characters
+        ("010-1234-5678", "010******5678"),
     ],
 )
-def test_a_short_number_is_masked_too_keeping_only_its_last_two_digits(number: str, masked: str) -> None:
+def test_a_short_number_is_masked_too_keeping_only_its_last_digits(number: str, masked: str) -> None:
     """5 to 7 digits were shown whole (the last four and up to three of a head were kept)."""
     assert mask_number(number) == masked
 

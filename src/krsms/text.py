@@ -349,19 +349,22 @@ def _foreign_number(raw: str, *, field: str, country_code: str) -> str:
 def mask_number(number: str) -> str:
     """Hide most of a phone number for logs and errors, by how many digits it has:
 
-    - 8 or more: everything but its first three and last four characters, as written
+    - 10 or more: everything but its first three and last four characters, as written
       (``010****5678``; ``010-1234-5678`` gives ``010******5678``);
+    - 8 or 9: every digit but the last four, so at least half is hidden
+      (``****6859``; ``02-123-4567`` gives ``**-***-4567``);
     - 5 to 7: every digit but the last two, so a short number is never shown whole
       (``*****78``; ``234-5678`` gives ``***-**78``);
     - 4 or fewer: every digit (``****``).
 
-    Below 8 digits only digits are hidden, and the last two kept are digits: a separator
-    written into a short number does not unmask one.
+    Below 10 digits only digits are hidden, and the ones kept are the last digits: a
+    separator written into a number does not unmask one.
     """
     digits = [position for position, character in enumerate(number) if character.isdigit()]
-    if len(digits) >= 8:
+    if len(digits) >= 10:
         return number[:3] + "*" * (len(number) - 7) + number[-4:]
+    shown = 4 if len(digits) >= 8 else 2 if len(digits) >= 5 else 0
     masked = list(number)
-    for position in digits[:-2] if len(digits) >= 5 else digits:
+    for position in digits[: len(digits) - shown]:
         masked[position] = "*"
     return "".join(masked)
