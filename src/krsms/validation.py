@@ -333,7 +333,9 @@ class RecipientResolver:
     def __init__(self, message: Message, rules: ProviderRules):
         self.message = message
         self.rules = rules
-        self.default_kind = message_kind(message, rules)
+        self.default_kind: MessageKind | None = message_kind(message, rules)
+        """The kind of the message's own text; None when it has none (nor a template), and
+        every recipient must bring its own."""
         self._number_only_kind: MessageKind | None = None
         self._in_korea = message.country_code == KOREA
 

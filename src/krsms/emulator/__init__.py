@@ -19,10 +19,10 @@ or in-process: ``httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(
 try:
     import starlette  # noqa: F401
     import uvicorn  # noqa: F401
-except ModuleNotFoundError as missing:  # a core install: the emulator is the "emulator" extra
+except ModuleNotFoundError as _missing:  # a core install: the emulator is the "emulator" extra
     raise ModuleNotFoundError(
-        f"krsms.emulator needs the 'emulator' extra: pip install 'krsms[emulator]' ({missing.name} is missing)",
-        name=missing.name,
+        f"krsms.emulator needs the 'emulator' extra: pip install 'krsms[emulator]' ({_missing.name} is missing)",
+        name=_missing.name,
     ) from None
 
 from krsms.emulator.app import create_app
