@@ -219,7 +219,7 @@ TOMORROW = datetime.now(timezone.utc) + timedelta(days=1)
         ({"advertisement": "no"}, "advertisement", "a bool", "'no'"),
         ({"advertisement": None}, "advertisement", "a bool", "None"),
         ({"images": [1]}, "images[0]", "a string", "1"),
-        ({"sender": 212345678}, "sender", "a string", "212**5678"),  # masked: a phone number
+        ({"sender": 212345678}, "sender", "a string", "*****5678"),  # masked: a phone number
         ({"recipients": [1012345678]}, "recipients[0].number", "a string", "101***5678"),
     ],
 )
