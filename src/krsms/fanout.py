@@ -302,7 +302,9 @@ class BatchingGateway(AsyncClosing):
 
     Subclasses set :attr:`provider`, :attr:`batch_size`, :attr:`rules` and implement
     :meth:`batch_key`, :meth:`send_batch`, :meth:`upload_image`, :meth:`delivery_results` and
-    :meth:`cancel_reservation` (and may implement :meth:`reconcile_batch`).
+    :meth:`cancel_reservation`; they may override :meth:`check_message` (what the provider
+    refuses of a message as a whole), :meth:`reconcile_batch` (find what became of a batch
+    whose answer was lost) and :meth:`reconciled` (learn what reconciliation settled).
     """
 
     provider: str

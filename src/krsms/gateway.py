@@ -503,7 +503,8 @@ class SendReport:
     """True when the send ended before finishing (cancelled, stopped by an exception, a stream
     left early); only the report of a :class:`SendProgress` sets it."""
     elapsed: float = 0.0
-    """Seconds from the first batch to the last outcome."""
+    """Seconds the send took, from the call (its recipients' validation included) to its
+    last outcome; a :class:`SendProgress` made earlier counts from its making."""
     status_counts: Mapping[SendStatus, int] | None = attrs.field(default=None, eq=False)
     """How many recipients ended in each status, given when ``outcomes`` were not kept (the
     report of a ``SendProgress(keep_outcomes=False)``); :meth:`counts` and
