@@ -38,6 +38,7 @@ from krsms.fanout import (
     JOB_STOPPED,
     LOCAL_INVALID,
     NOT_RECEIVED,
+    SEND_FAILED,
     VALIDATION_SLICE,
     Batch,
     _Batcher,
@@ -435,6 +436,8 @@ async def test_a_failing_on_sending_sends_nothing_of_its_batch_and_stops_the_sen
     assert_exactly_one_outcome_each(report, 30)
     assert sorted(gateway.sent_to()) == everyone[:10]
     assert {outcome.status for outcome in report.outcomes[10:]} == {SendStatus.NOT_SENT}
+    assert {outcome.code for outcome in report.outcomes[10:20]} == {SEND_FAILED}  # its own batch
+    assert {outcome.code for outcome in report.outcomes[20:]} == {CANCELLED}  # never started
 
 
 def test_an_async_progress_callback_is_refused() -> None:

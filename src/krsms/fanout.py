@@ -81,6 +81,10 @@ VALIDATION_SLICE = 5000
 """Recipients ``send()`` validates between two yields to the event loop (a few ms of CPU)."""
 NOT_RECEIVED = "not_received"
 """``RecipientOutcome.code`` of recipients a reconciling look-up shows the provider never got."""
+SEND_FAILED = "error"
+"""``RecipientOutcome.code`` of a batch whose sending raised something other than a provider or
+transport error (a failing ``on_sending``, a bug): NOT_SENT before its request could leave,
+UNKNOWN after."""
 RECONCILE_DELAY = 10.0
 """Default seconds between the two look-ups of a reconciliation (see ``reconcile_delay``)."""
 
@@ -942,7 +946,7 @@ def _failed_report(flight: _Flight) -> SendReport:
     may be out, NOT_SENT before."""
     out = _may_be_out(flight)
     status = SendStatus.UNKNOWN if out else SendStatus.NOT_SENT
-    return SendReport(outcomes=flight.batch.outcomes(status, code="error"), requests=int(out))
+    return SendReport(outcomes=flight.batch.outcomes(status, code=SEND_FAILED), requests=int(out))
 
 
 def _interrupted_report(task: asyncio.Task[SendReport], flight: _Flight) -> SendReport:

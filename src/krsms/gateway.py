@@ -42,6 +42,7 @@ __all__ = [
     "Outcomes",
     "Recipient",
     "RecipientOutcome",
+    "RecipientSource",
     "Recipients",
     "SendPlan",
     "SendProgress",
