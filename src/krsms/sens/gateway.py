@@ -39,7 +39,8 @@ from krsms.gateway import (
 )
 from krsms.images import IMAGE_SUFFIXES, check_jpeg
 from krsms.sens.auth import CLOCK_WINDOW_SECONDS
-from krsms.sens.client import DEFAULT_BASE_URL, MAX_MESSAGES, RESERVE_PRECISION, SensClient
+from krsms.sens.checks import MAX_MESSAGES, RESERVE_PRECISION
+from krsms.sens.client import DEFAULT_BASE_URL, SensClient
 from krsms.sens.converter import converter
 from krsms.sens.errors import ServiceNotFoundError
 from krsms.sens.models import (
