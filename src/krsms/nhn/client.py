@@ -21,9 +21,9 @@ import attrs
 from krsms.closing import AsyncClosing
 from krsms.errors import MalformedResponseError, ValidationError
 from krsms.images import check_jpeg
-from krsms.nhn.api import DEFAULT_BASE_URL, PROVIDER, NhnApi, Page
+from krsms.nhn.api import DEFAULT_BASE_URL, NhnApi, Page
 from krsms.nhn.checks import MAX_BLOCKED_PER_CALL, check_send, check_tag_send
-from krsms.nhn.errors import CategoryNotFoundError
+from krsms.nhn.errors import PROVIDER, CategoryNotFoundError
 from krsms.nhn.models import (
     AttachmentUpload,
     BlockedRecipient,
