@@ -23,6 +23,10 @@ MAX_REQUEST_SPAN = timedelta(days=30)
 """Widest ``requestStartTime``-``requestEndTime`` window of the request look-up."""
 MAX_COMPLETE_SPAN = timedelta(hours=24)
 """Widest ``completeStartTime``-``completeEndTime`` window of the request look-up."""
+MAX_MESSAGE_PAGE = 100
+"""Largest ``pageSize`` of the request look-up (S3) by time window."""
+MAX_MESSAGE_PAGE_BY_REQUEST = 1000
+"""Largest ``pageSize`` of the request look-up (S3) by ``requestId``."""
 
 
 def check_message_count(count: int) -> None:
@@ -113,7 +117,7 @@ def check_message_query(query: MessageQuery) -> None:
             raise ValidationError(
                 f"{name}_end_time", f"the window is longer than {widest}", limit=str(widest), value=str(span)
             )
-    largest = 1000 if query.request_id else 100
+    largest = MAX_MESSAGE_PAGE_BY_REQUEST if query.request_id else MAX_MESSAGE_PAGE
     check_page_size(query.page_size, largest)
 
 

@@ -16,6 +16,7 @@ from krsms.sens.auth import CLOCK_WINDOW_SECONDS, clock_skew
 from krsms.transport import Redactor, Response
 
 PROVIDER = "sens"
+"""The ``provider`` name of the errors SENS's client and gateway raise."""
 
 
 def error_from_response(response: Response, *, redact: Redactor, local_time: float) -> errors.ProviderError:
