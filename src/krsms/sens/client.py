@@ -25,7 +25,7 @@ from krsms.images import check_jpeg
 from krsms.sens.auth import SensAuth, sens_redactor
 from krsms.sens.checks import check_message_count, check_message_query, check_page_size, check_send_request
 from krsms.sens.converter import converter
-from krsms.sens.errors import PROVIDER, error_from_response
+from krsms.sens.errors import PROVIDER, ServiceNotFoundError, error_from_response
 from krsms.sens.models import (
     MAX_IMAGE_NAME_CHARS,
     MAX_IMAGE_SIZE,
@@ -131,8 +131,9 @@ class SensClient(AsyncClosing):
         :class:`~krsms.transport.RetryPolicy`). A 202 whose body's ``statusCode`` is not 202
         raises :class:`~krsms.errors.MalformedResponseError`: the document calls that answer a
         failure and its HTTP status a success, so the send may or may not have been taken.
-        The request is checked and becomes its JSON body when called, so the typed recipients
-        need not live through the network wait.
+        A 404 raises the fatal :class:`~krsms.sens.errors.ServiceNotFoundError`: the service id
+        is the one part of the send path that varies. The request is checked and becomes its
+        JSON body when called, so the typed recipients need not live through the network wait.
         """
         try:
             check_message_count(len(request.messages))
@@ -146,7 +147,8 @@ class SensClient(AsyncClosing):
         :class:`SendRequest`. It is checked as :meth:`send` checks one, read as that
         :class:`SendRequest` (so a refusal names the model's fields: ``from_``,
         ``reserve_time``); a body that is not one (a field missing or of the wrong type) is
-        refused naming ``body``. A 202 whose body says the send failed raises as in :meth:`send`."""
+        refused naming ``body``. A 202 whose body says the send failed, or a 404, raises as in
+        :meth:`send`."""
         check_message_count(len(body.get("messages") or ()))
         check_send_request(_read_send_body(body))
         return await self._post_send(body)
@@ -155,7 +157,10 @@ class SensClient(AsyncClosing):
         """S1 with ``body`` as given: :meth:`send` and :meth:`send_body` check it first;
         :class:`~krsms.sens.gateway.SensGateway` posts its batches, built from messages it has
         checked itself, straight here."""
-        response = await self.transport.request("POST", self._url("/messages"), json=body, idempotent=False)
+        try:
+            response = await self.transport.request("POST", self._url("/messages"), json=body, idempotent=False)
+        except errors.NotFoundError as error:
+            raise _service_not_found(error) from error
         result = self._parse(response, SendResult)
         if result.status_code != ACCEPTED_STATUS:
             raise errors.MalformedResponseError(
@@ -358,6 +363,17 @@ def _read_send_body(body: Mapping[str, Any]) -> SendRequest:
     except (cattrs.BaseValidationError, KeyError, TypeError, ValueError, AttributeError) as error:
         problem = f"{type(error).__name__}: {error}"
     raise ValidationError("body", f"is not an S1 request body ({problem})", limit="the S1 request body")
+
+
+def _service_not_found(error: errors.NotFoundError) -> ServiceNotFoundError:
+    """A send's 404 as the fatal error it is, with its message, status and codes."""
+    return ServiceNotFoundError(
+        error.message,
+        provider=error.provider,
+        status_code=error.status_code,
+        code=error.code,
+        request_id=error.request_id,
+    )
 
 
 def _paging_ignored(problem: str) -> errors.MalformedResponseError:

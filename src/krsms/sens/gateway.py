@@ -42,7 +42,7 @@ from krsms.sens.auth import CLOCK_WINDOW_SECONDS
 from krsms.sens.checks import MAX_MESSAGE_PAGE, MAX_MESSAGES, RESERVE_PRECISION
 from krsms.sens.client import DEFAULT_BASE_URL, SensClient
 from krsms.sens.converter import converter
-from krsms.sens.errors import PROVIDER, ServiceNotFoundError
+from krsms.sens.errors import PROVIDER
 from krsms.sens.models import (
     DEFAULT_TIME_ZONE,
     MAX_IMAGE_NAME_CHARS,
@@ -162,9 +162,10 @@ class SensGateway(BatchingGateway):
     async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> Sequence[RecipientOutcome]:
         """One S1 request; SENS accepts it whole, so every recipient shares its ``requestId``.
 
-        A 404 means no such service id: raised as the fatal :class:`ServiceNotFoundError`. A
-        202 whose body says the send failed is a MalformedResponseError (the batch UNKNOWN,
-        for the look-up to settle).
+        A 404 means no such service id: the client raises the fatal
+        :class:`~krsms.sens.errors.ServiceNotFoundError`, which stops the job. A 202 whose body
+        says the send failed is a MalformedResponseError (the batch UNKNOWN, for the look-up to
+        settle).
         """
         self._unsettled.set(attempt.key, batch.recipients.numbers)
         try:
@@ -173,14 +174,6 @@ class SensGateway(BatchingGateway):
         except BaseException as error:
             if not _may_have_arrived(error):
                 self._unsettled.discard(attempt.key)
-            if isinstance(error, errors.NotFoundError):
-                raise ServiceNotFoundError(
-                    error.message,
-                    provider=error.provider,
-                    status_code=error.status_code,
-                    code=error.code,
-                    request_id=error.request_id,
-                ) from error
             raise
         self._unsettled.discard(attempt.key)
         self._known_requests.set(result.request_id, None)
