@@ -822,7 +822,7 @@ CASES = [
     ),
     Case(
         "N12",
-        lambda c: c.message_results(
+        lambda c: c.list_message_results(
             MessageResultQuery(
                 start_update_date=seoul(2023, 9, 14, 10, 0, 0),
                 end_update_date=seoul(2023, 9, 14, 11, 0, 0),
@@ -1171,7 +1171,7 @@ CASES = [
     ),
     Case(
         "N31",
-        lambda c: c.remove_blocked_recipients("0800000000", ["0100000000", "0100000001"], "tester"),
+        lambda c: c.delete_blocked_recipients("0800000000", ["0100000000", "0100000001"], "tester"),
         "DELETE",
         "/blockservice/recipients/removes",
         NULL_BODY_ANSWER,
@@ -1180,7 +1180,7 @@ CASES = [
     # sender numbers, statistics
     Case(
         "N32",
-        lambda c: c.sender_numbers(
+        lambda c: c.list_sender_numbers(
             SenderNumberQuery(send_no="01012341234", use_yn=True, block_yn=False, page_num=2, page_size=25)
         ),
         "GET",
@@ -1192,7 +1192,7 @@ CASES = [
     ),
     Case(
         "N33",
-        lambda c: c.statistics(
+        lambda c: c.get_statistics(
             StatisticsQuery(
                 search_type="DATE",
                 from_=minute(2018, 6, 1, 0, 0),
@@ -1223,7 +1223,7 @@ CASES = [
     # reservations
     Case(
         "N34",
-        lambda c: c.reservations(
+        lambda c: c.list_reservations(
             ReservationQuery(
                 send_type="1",
                 request_id="20180810100630ReZQ6KZzAH0",
@@ -1261,7 +1261,7 @@ CASES = [
     ),
     Case(
         "N35",
-        lambda c: c.reservation("20180810100630ReZQ6KZzAH0", 1),
+        lambda c: c.get_reservation("20180810100630ReZQ6KZzAH0", 1),
         "GET",
         "/reservations/20180810100630ReZQ6KZzAH0/1",
         single(
@@ -1337,7 +1337,7 @@ CASES = [
     ),
     Case(
         "N38",
-        lambda c: c.download_reservations(
+        lambda c: c.list_download_reservations(
             DownloadQuery(
                 download_id="20190610100630ReZQ6KZzAH0", download_status_code="COMPLETED", page_num=2, page_size=10
             )
@@ -1627,7 +1627,7 @@ async def test_message_results_are_read_in_both_documented_shapes(
 ) -> None:
     api.get(f"{PREFIX}/message-results").respond(200, text=message_results_answer(shape))
 
-    page = await client.message_results(MESSAGE_RESULT_QUERY)
+    page = await client.list_message_results(MESSAGE_RESULT_QUERY)
     every = [result async for result in client.iter_message_results(MESSAGE_RESULT_QUERY)]
 
     assert [(result.request_id, result.recipient_seq, result.telecom_code) for result in page.items] == [
@@ -1658,7 +1658,7 @@ async def test_message_results_in_the_table_shape_page_on_while_pages_come_back_
     query = attrs.evolve(MESSAGE_RESULT_QUERY, page_size=None)
 
     every = [result.recipient_seq async for result in client.iter_message_results(query)]
-    first = await client.message_results(attrs.evolve(query, page_size=1000))
+    first = await client.list_message_results(attrs.evolve(query, page_size=1000))
 
     assert every == list(range(1, 1501))
     assert [call.request.url.params.get("pageNum") for call in route.calls] == ["1", "2", None]
@@ -1671,7 +1671,7 @@ async def test_message_results_data_without_its_list_is_malformed(client: NhnCli
     api.get(f"{PREFIX}/message-results").respond(200, json=answer)
 
     with pytest.raises(errors.MalformedResponseError):
-        await client.message_results(MESSAGE_RESULT_QUERY)
+        await client.list_message_results(MESSAGE_RESULT_QUERY)
 
 
 # --- paging -----------------------------------------------------------------------------------
@@ -2122,9 +2122,9 @@ def test_a_body_at_its_documented_limits_is_accepted(make: Callable[[], object])
     [
         (lambda c: c.add_blocked_recipients("0800000000", []), "recipient_no_list", "1-10", 0),
         (lambda c: c.add_blocked_recipients("0" * 26, ["01000000000"]), "unsubscribe_no", "25 characters", 26),
-        (lambda c: c.remove_blocked_recipients("0800000000", [], "me"), "recipient_no_list", "at least 1", 0),
+        (lambda c: c.delete_blocked_recipients("0800000000", [], "me"), "recipient_no_list", "at least 1", 0),
         (
-            lambda c: c.remove_blocked_recipients("0800000000", ["01000000000"], "u" * 101),
+            lambda c: c.delete_blocked_recipients("0800000000", ["01000000000"], "u" * 101),
             "update_user",
             "100 characters",
             101,
@@ -2165,7 +2165,7 @@ async def test_a_management_call_over_a_documented_limit_sends_nothing(
         (lambda c, blank: c.get_template(blank), "template_id"),
         (lambda c, blank: c.update_template(blank, template_change()), "template_id"),
         (lambda c, blank: c.delete_template(blank), "template_id"),
-        (lambda c, blank: c.reservation(blank, 1), "request_id"),
+        (lambda c, blank: c.get_reservation(blank, 1), "request_id"),
         (lambda c, blank: c.update_tag(blank, "TAG"), "tag_id"),
         (lambda c, blank: c.delete_tag(blank), "tag_id"),
         (lambda c, blank: c.get_uid(blank), "uid"),
@@ -2811,7 +2811,7 @@ async def test_a_base_url_with_a_trailing_slash_or_a_path_prefix_gives_one_path(
             200, json={"header": {"isSuccessful": True, "resultCode": 0}, "body": {"data": []}}
         )
         async with NhnClient(app_key=APP_KEY, base_url=base_url) as nhn:
-            await nhn.sender_numbers()
+            await nhn.list_sender_numbers()
     assert route.calls.last.request.url.raw_path.decode().startswith(f"{prefix}{PREFIX}/sendNos")
 
 

@@ -295,12 +295,12 @@ async def test_an_mms_carries_its_uploaded_image_and_an_lms_its_title(client: Nh
     ]
     assert sorted(iterated) == sorted([mms.request_id, lms.request_id])
 
-    results = await client.message_results(MessageResultQuery(start_update_date=start, end_update_date=end))
+    results = await client.list_message_results(MessageResultQuery(start_update_date=start, end_update_date=end))
     assert {result.request_id: result.message_type for result in results.items} == {
         mms.request_id: "MMS",
         lms.request_id: "LMS",
     }
-    only_mms = await client.message_results(
+    only_mms = await client.list_message_results(
         MessageResultQuery(start_update_date=start, end_update_date=end, message_type="MMS")
     )
     assert [(result.request_id, result.recipient_seq, result.result_code) for result in only_mms.items] == [
@@ -382,7 +382,7 @@ async def test_message_results_page_through_every_update(client: NhnClient) -> N
         )
     )
 
-    page = await client.message_results(
+    page = await client.list_message_results(
         MessageResultQuery(start_update_date=start, end_update_date=end, page_num=2, page_size=2)
     )
     assert (page.page_num, page.page_size, page.total_count) == (2, 2, 3)
@@ -402,7 +402,7 @@ async def test_message_results_page_through_every_update(client: NhnClient) -> N
         )
     ]
     assert every == [(1, "1000"), (2, "1000"), (3, "3006")]
-    later = await client.message_results(MessageResultQuery(start_update_date=end, end_update_date=end))
+    later = await client.list_message_results(MessageResultQuery(start_update_date=end, end_update_date=end))
     assert (later.total_count, later.items) == (0, ())
 
 
@@ -630,7 +630,7 @@ async def test_the_block_list_round_trips_and_blocks_advertisements(client: NhnC
         (THIRD, 0),
     ]
 
-    await client.remove_blocked_recipients(UNSUBSCRIBE_NO, [FIRST], "tester")
+    await client.delete_blocked_recipients(UNSUBSCRIBE_NO, [FIRST], "tester")
     remaining = await client.list_blocked_recipients(BlockedRecipientQuery(unsubscribe_no=UNSUBSCRIBE_NO))
     assert [item.recipient_no for item in remaining.items] == [SECOND]
     unblocked = await client.send_ad_sms(SendRequest(send_no=SENDER, body=AD_TEXT, recipient_list=to(FIRST)))
@@ -641,12 +641,12 @@ async def test_the_block_list_round_trips_and_blocks_advertisements(client: NhnC
 
 
 async def test_sender_numbers_list_the_registered_numbers(client: NhnClient) -> None:
-    page = await client.sender_numbers()
+    page = await client.list_sender_numbers()
     assert (page.total_count, [number.send_no for number in page.items]) == (3, [SENDER, OTHER_SENDER, "0200000000"])
     assert all((number.use_yn, number.block_yn) == (True, False) for number in page.items)
     assert all(number.create_date is not None for number in page.items)
 
-    one = await client.sender_numbers(SenderNumberQuery(send_no=OTHER_SENDER, use_yn=True, block_yn=False))
+    one = await client.list_sender_numbers(SenderNumberQuery(send_no=OTHER_SENDER, use_yn=True, block_yn=False))
     assert [number.send_no for number in one.items] == [OTHER_SENDER]
     every = [number.send_no async for number in client.iter_sender_numbers(SenderNumberQuery(page_size=1))]
     assert every == [SENDER, OTHER_SENDER, "0200000000"]
@@ -664,7 +664,7 @@ async def test_statistics_count_what_was_sent(client: NhnClient) -> None:
         to=MinuteTime(now + timedelta(days=2)),
     )
 
-    by_date = await client.statistics(span)
+    by_date = await client.get_statistics(span)
     assert totals(by_date) == (3, 1, 1, 1)
     assert [row.division_name for row in by_date] == sorted(row.division_name for row in by_date)
     assert sorted(
@@ -677,27 +677,27 @@ async def test_statistics_count_what_was_sent(client: NhnClient) -> None:
         for row in by_date
     ) == [(1, "0.00", "0.00", "100.00"), (2, "50.00", "50.00", "0.00")]
 
-    sms_only = await client.statistics(
+    sms_only = await client.get_statistics(
         StatisticsQuery(search_type="DAY", from_=span.from_, to=span.to, message_types="SMS")
     )
     assert totals(sms_only) == (2, 1, 1, 0)
     assert all(row.division_name in ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN") for row in sms_only)
-    by_hour = await client.statistics(StatisticsQuery(search_type="TIME", from_=span.from_, to=span.to))
+    by_hour = await client.get_statistics(StatisticsQuery(search_type="TIME", from_=span.from_, to=span.to))
     assert totals(by_hour) == (3, 1, 1, 1)
     assert all(len(row.division_name) == 2 and row.division_name.isdigit() for row in by_hour)
-    advertisements = await client.statistics(
+    advertisements = await client.get_statistics(
         StatisticsQuery(search_type="DATE", from_=span.from_, to=span.to, content_types="AD")
     )
     assert advertisements == ()
 
     await refused(
-        client.statistics(StatisticsQuery(search_type="DATE", from_=span.to, to=span.from_)), StatisticsError, -2700
+        client.get_statistics(StatisticsQuery(search_type="DATE", from_=span.to, to=span.from_)), StatisticsError, -2700
     )
     await refused(
-        client.statistics(StatisticsQuery(search_type="WEEK", from_=span.from_, to=span.to)), StatisticsError, -2701
+        client.get_statistics(StatisticsQuery(search_type="WEEK", from_=span.from_, to=span.to)), StatisticsError, -2701
     )
     too_long = StatisticsQuery(search_type="DATE", from_=span.from_, to=MinuteTime(now + timedelta(days=40)))
-    await refused(client.statistics(too_long), StatisticsError, -2703)
+    await refused(client.get_statistics(too_long), StatisticsError, -2703)
 
 
 # --- reservations (N34-N36) -------------------------------------------------------------------
@@ -710,7 +710,7 @@ async def test_reservations_are_listed_and_cancelled(client: NhnClient) -> None:
     )
     immediate = await client.send_sms(SendRequest(send_no=SENDER, body="즉시", recipient_list=to(THIRD)))
 
-    page = await client.reservations(ReservationQuery(request_id=reserved.request_id))
+    page = await client.list_reservations(ReservationQuery(request_id=reserved.request_id))
     assert [
         (
             item.request_id,
@@ -729,7 +729,7 @@ async def test_reservations_are_listed_and_cancelled(client: NhnClient) -> None:
         (reserved.request_id, 1, FIRST, at, "RESERVED", "0", "SMS", False, "예약 안내", SENDER),
         (reserved.request_id, 2, SECOND, at, "RESERVED", "0", "SMS", False, "예약 안내", SENDER),
     ]
-    one = await client.reservation(reserved.request_id, 2)
+    one = await client.get_reservation(reserved.request_id, 2)
     assert (one.recipient_no, one.message_status, one.request_date) == (SECOND, "RESERVED", at)
     every = [
         (item.request_id, item.recipient_seq)
@@ -752,15 +752,15 @@ async def test_reservations_are_listed_and_cancelled(client: NhnClient) -> None:
     )
     assert (again.requested_count, again.canceled_count) == (2, 0)
 
-    assert (await client.reservation(reserved.request_id, 1)).message_status == "CANCEL"
-    still = await client.reservations(ReservationQuery(message_status="RESERVED"))
+    assert (await client.get_reservation(reserved.request_id, 1)).message_status == "CANCEL"
+    still = await client.list_reservations(ReservationQuery(message_status="RESERVED"))
     assert [(item.request_id, item.recipient_seq) for item in still.items] == [(reserved.request_id, 2)]
-    by_number = await client.reservations(ReservationQuery(recipient_no=FIRST))
+    by_number = await client.list_reservations(ReservationQuery(recipient_no=FIRST))
     assert [item.message_status for item in by_number.items] == ["CANCEL"]
     assert (await client.get_sms(reserved.request_id, 1)).msg_status == "4"
     assert (await client.get_sms(reserved.request_id, 2)).msg_status == "1"
 
-    await refused(client.reservation(immediate.request_id, 1), SendNotFoundError, -2008)
+    await refused(client.get_reservation(immediate.request_id, 1), SendNotFoundError, -2008)
     past = SendRequest(
         send_no=SENDER,
         body="x",
@@ -785,7 +785,7 @@ async def test_a_csv_export_is_requested_listed_and_downloaded(client: NhnClient
     assert (export.download_status_code, export.file_type, export.download_type) == ("COMPLETED", "CSV", "NORMAL")
     assert export.expired_date is not None
 
-    listed = await client.download_reservations(DownloadQuery(download_id=export.download_id))
+    listed = await client.list_download_reservations(DownloadQuery(download_id=export.download_id))
     assert (listed.page_num, listed.total_count) == (1, 1)
     assert [(item.download_id, item.size, item.download_status_code, item.expired_date) for item in listed.items] == [
         (export.download_id, 2, "COMPLETED", export.expired_date)
@@ -818,7 +818,7 @@ async def test_a_csv_export_is_requested_listed_and_downloaded(client: NhnClient
     completed = DownloadQuery(download_status_code="COMPLETED", page_size=1)
     every = [item.download_id async for item in client.iter_download_reservations(completed)]
     assert every == [export.download_id, failed.download_id]
-    assert (await client.download_reservations(DownloadQuery(download_status_code="EXPIRED"))).total_count == 0
+    assert (await client.list_download_reservations(DownloadQuery(download_status_code="EXPIRED"))).total_count == 0
 
 
 # --- tags, UIDs and tag sends (N13-N17, N40-N49) ----------------------------------------------
@@ -1032,7 +1032,7 @@ async def test_a_reserved_mms_lists_its_image(client: NhnClient) -> None:
             recipient_list=to(FIRST),
         )
     )
-    reservation = await client.reservation(sent.request_id, 1)
+    reservation = await client.get_reservation(sent.request_id, 1)
     assert (reservation.message_type, reservation.title) == ("MMS", "쿠폰")
     assert reservation.attach_file_list is not None
     assert [(file.file_id, file.file_name) for file in reservation.attach_file_list] == [(image.file_id, "coupon.jpg")]
@@ -1057,7 +1057,7 @@ async def test_a_reservation_names_its_template_and_parameters(client: NhnClient
             recipient_list=(SendRecipient(recipient_no=FIRST, template_parameter={"name": "철수"}),),
         )
     )
-    found = (await client.reservations(ReservationQuery(request_id=sent.request_id))).items[0]
+    found = (await client.list_reservations(ReservationQuery(request_id=sent.request_id))).items[0]
     assert (found.template_id, found.body) == ("welcome", "철수님 환영합니다")
     assert found.template_name == "환영"
     assert found.template_parameter is not None
@@ -1070,9 +1070,9 @@ async def test_the_reservation_list_honours_its_documented_filters(client: NhnCl
     second = await client.send_sms(
         SendRequest(send_no=OTHER_SENDER, body="b", request_date=later, recipient_list=to(SECOND))
     )
-    by_sender = await client.reservations(ReservationQuery(send_no=OTHER_SENDER))
+    by_sender = await client.list_reservations(ReservationQuery(send_no=OTHER_SENDER))
     assert [item.request_id for item in by_sender.items] == [second.request_id]
-    by_date = await client.reservations(
+    by_date = await client.list_reservations(
         ReservationQuery(start_request_date=soon - timedelta(minutes=1), end_request_date=soon + timedelta(minutes=1))
     )
     assert [item.request_id for item in by_date.items] == [first.request_id]

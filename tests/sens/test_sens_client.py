@@ -16,7 +16,7 @@ import pytest
 import respx
 
 from krsms import errors
-from krsms.sens import SensClient
+from krsms.sens import SensClient, ServiceNotFoundError
 from krsms.sens.auth import signature
 from krsms.sens.converter import converter
 from krsms.sens.models import (
@@ -146,6 +146,30 @@ async def test_s1_a_202_whose_body_says_the_send_failed_raises(
     assert (caught.value.message, caught.value.status_code, caught.value.code) == (shown, 202, None)
     assert caught.value.request_id == "R-***"
     assert str(caught.value) == f"sens: {shown} (HTTP 202, request R-***)"
+
+
+@pytest.mark.parametrize(
+    "send",
+    [
+        pytest.param(lambda client, request: client.send(request), id="send"),
+        pytest.param(lambda client, request: client.send_body(converter.unstructure(request)), id="send_body"),
+    ],
+)
+async def test_s1_a_404_is_the_fatal_unknown_service_error_the_gateway_raises(
+    send: Callable[[SensClient, SendRequest], Awaitable[object]], client: SensClient, api: respx.MockRouter
+) -> None:
+    """The service id is the one part of the send path that varies: a 404 there says it names
+    no service, and a direct send says so as SensGateway does."""
+    api.post(f"{SERVICE}/messages").respond(404, json={"error": {"errorCode": "300", "message": "Not Found"}})
+    request = SendRequest(
+        type=MessageType.SMS, from_="0212345678", content="hi", messages=(SendMessage(to="01012345678"),)
+    )
+    with pytest.raises(ServiceNotFoundError) as caught:
+        await send(client, request)
+    assert caught.value.fatal
+    assert isinstance(caught.value, errors.NotFoundError)
+    assert (caught.value.status_code, caught.value.code, caught.value.provider) == (404, "300", "sens")
+    assert caught.value.message == "Not Found"
 
 
 async def test_s1_reserve_time_is_written_in_its_time_zone(client: SensClient, api: respx.MockRouter) -> None:

@@ -33,7 +33,7 @@ from krsms.emulator import (
     EmulatorConfig,
     create_app,
 )
-from krsms.sens import SensClient
+from krsms.sens import SensClient, ServiceNotFoundError
 from krsms.sens.models import (
     AttachedFile,
     ContentType,
@@ -581,8 +581,9 @@ async def test_the_emulators_refusals_are_the_clients_typed_errors(client: SensC
     assert "wrong-secret" not in str(unauthenticated.value)
 
     async with connect(app, service_id="ncp:sms:kr:000000000000:other") as other_service:
-        with pytest.raises(errors.NotFoundError) as unknown_service:
+        with pytest.raises(ServiceNotFoundError) as unknown_service:
             await other_service.send(sms(DELIVERED))
     assert (unknown_service.value.status_code, unknown_service.value.code) == (404, "300")
+    assert unknown_service.value.fatal
 
     assert [delivery.request_id for delivery in app.state.ledger] == [sent.request_id]

@@ -18,7 +18,7 @@ import attrs
 from krsms import convert, errors
 from krsms.nhn.auth import NhnAuth, app_key_path, nhn_redactor
 from krsms.nhn.converter import converter
-from krsms.nhn.errors import error_class_for_code, error_class_for_http_status
+from krsms.nhn.errors import PROVIDER, error_class_for_code, error_from_response, result_code, result_message
 from krsms.transport import (
     HttpClient,
     Limits,
@@ -31,8 +31,6 @@ from krsms.transport import (
     check_credential,
 )
 
-PROVIDER = "nhn"
-"""The ``provider`` name of the errors this layer raises."""
 DEFAULT_BASE_URL = "https://api-sms.cloud.toast.com"
 """The base URL NHN's SMS v2.2 document names (the default)."""
 NHN_CLOUD_BASE_URL = "https://sms.api.nhncloudservice.com"
@@ -95,7 +93,7 @@ class NhnApi:
             auth=NhnAuth(secret_key) if secret_key else None,
             # Not a bound method: the transport holding one of its owner would make a reference
             # cycle, and an owner dropped unclosed would wait for the garbage collector.
-            error_parser=partial(NhnApi._http_error, self.redact),
+            error_parser=partial(error_from_response, redact=self.redact),
             http_client=http_client,
             timeout=timeout,
             limits=limits,
@@ -227,7 +225,7 @@ class NhnApi:
             raise self._malformed("answer has no header", status_code=response.status_code)
         successful = header.get("isSuccessful")
         if successful is True:
-            if not _result_code(header):  # 0, or none: the document's examples also show ""
+            if not result_code(header):  # 0, or none: the document's examples also show ""
                 return payload.get("body")
             # A failure code beside true: which of the two is wrong is unknown.
             raise self._malformed(
@@ -239,7 +237,7 @@ class NhnApi:
                 f"header.isSuccessful is {_json_type(successful)}, not true or false{self._result_of(header)}",
                 status_code=response.status_code,
             )
-        code = _result_code(header)
+        code = result_code(header)
         if not code:
             # A refusal without a failure code (0 is SUCCESS): which failure is unknown, and
             # whether it is one at all, so a send stays UNKNOWN rather than REJECTED.
@@ -248,7 +246,7 @@ class NhnApi:
                 status_code=response.status_code,
             )
         raise error_class_for_code(code)(
-            _result_message(header, self.redact),
+            result_message(header, self.redact),
             provider=PROVIDER,
             status_code=response.status_code,
             code=self.redact(str(code)),
@@ -258,26 +256,6 @@ class NhnApi:
         """``resultCode`` and ``resultMessage`` as a malformed envelope's message quotes them."""
         code, message = header.get("resultCode"), header.get("resultMessage")
         return self.redact(f" (resultCode {code!r}, resultMessage {message!r})")[:200]
-
-    @staticmethod
-    def _http_error(redact: Redactor, response: Response) -> errors.ProviderError:
-        """The typed error of a non-2xx answer (static: the transport holds it, and a bound
-        method would tie the transport and this object in a reference cycle)."""
-        payload = response.json_or_none(provider=PROVIDER)
-        header = _field(payload, "header")
-        code = _result_code(header) if isinstance(header, dict) else None
-        status_class = error_class_for_http_status(response.status_code)
-        if not isinstance(header, dict) or not code:
-            return response.status_error(redact(response.excerpt()), provider=PROVIDER, error_class=status_class)
-        # A 429 was refused before processing and a 5xx may have been processed, whatever the
-        # code says: the status keeps its class (and Retry-After), the envelope gives the rest.
-        keeps_status = issubclass(status_class, (errors.RateLimitedError, errors.ServerError))
-        return response.status_error(
-            _result_message(header, redact),
-            provider=PROVIDER,
-            code=redact(str(code)),
-            error_class=status_class if keeps_status else error_class_for_code(code),
-        )
 
     @staticmethod
     def _malformed(problem: str, *, status_code: int | None = None) -> errors.MalformedResponseError:
@@ -293,22 +271,6 @@ class NhnApi:
 def _paging_adds_up(page: Page[Any], received: int) -> bool:
     """Whether ``page``'s numbers can tell if more pages follow, ``received`` items in."""
     return page.page_num >= 1 and page.page_size >= 1 and page.total_count is not None and page.total_count >= received
-
-
-def _result_message(header: Mapping[str, Any], redact: Redactor) -> str:
-    return redact(str(header.get("resultMessage") or "request failed"))
-
-
-def _result_code(header: Mapping[str, Any]) -> int | None:
-    """The header's ``resultCode`` as an integer (NHN's documented type; a numeric string is
-    read too); None when it is missing or not a number."""
-    raw = header.get("resultCode")
-    if isinstance(raw, bool) or not isinstance(raw, (int, str)):
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        return None
 
 
 def _json_type(value: Any) -> str:

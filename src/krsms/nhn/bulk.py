@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 from krsms.convert import structure_text
 from krsms.errors import MalformedResponseError
 from krsms.gateway import Recipients
-from krsms.nhn.api import PROVIDER
+from krsms.nhn.errors import PROVIDER
 
 
 class SendResults(NamedTuple):

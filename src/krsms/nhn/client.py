@@ -21,9 +21,9 @@ import attrs
 from krsms.closing import AsyncClosing
 from krsms.errors import MalformedResponseError, ValidationError
 from krsms.images import check_jpeg
-from krsms.nhn.api import DEFAULT_BASE_URL, PROVIDER, NhnApi, Page
+from krsms.nhn.api import DEFAULT_BASE_URL, NhnApi, Page
 from krsms.nhn.checks import MAX_BLOCKED_PER_CALL, check_send, check_tag_send
-from krsms.nhn.errors import CategoryNotFoundError
+from krsms.nhn.errors import PROVIDER, CategoryNotFoundError
 from krsms.nhn.models import (
     AttachmentUpload,
     BlockedRecipient,
@@ -238,7 +238,7 @@ class NhnClient(AsyncClosing):
 
     # --- result updates (N12) -----------------------------------------------------------------
 
-    async def message_results(self, query: MessageResultQuery) -> Page[MessageResult]:
+    async def list_message_results(self, query: MessageResultQuery) -> Page[MessageResult]:
         """N12: one page of the delivery results updated within the query's window.
 
         The document shows the results both as ``body.data[]`` (its example) and as
@@ -386,10 +386,10 @@ class NhnClient(AsyncClosing):
         """N30: every opted-out number matching ``query``."""
         return self._iterate("/blockservice/recipients", BlockedRecipient, query)
 
-    async def remove_blocked_recipients(
+    async def delete_blocked_recipients(
         self, unsubscribe_no: str, recipient_nos: Sequence[str], update_user: str
     ) -> None:
-        """N31: remove opted-out numbers (sent as the comma-joined ``recipientNoList`` query)."""
+        """N31: delete opted-out numbers (sent as the comma-joined ``recipientNoList`` query)."""
         removal = BlockedRecipientsRemoval(
             unsubscribe_no=unsubscribe_no, update_user=update_user, recipient_no_list=tuple(recipient_nos)
         )
@@ -397,7 +397,7 @@ class NhnClient(AsyncClosing):
 
     # --- sender numbers (N32) -----------------------------------------------------------------
 
-    async def sender_numbers(self, query: SenderNumberQuery | None = None) -> Page[SenderNumber]:
+    async def list_sender_numbers(self, query: SenderNumberQuery | None = None) -> Page[SenderNumber]:
         """N32: one page of the registered sender numbers."""
         return await self._page("/sendNos", SenderNumber, self._params(query or SenderNumberQuery()))
 
@@ -407,13 +407,13 @@ class NhnClient(AsyncClosing):
 
     # --- statistics (N33) ---------------------------------------------------------------------
 
-    async def statistics(self, query: StatisticsQuery) -> tuple[Statistics, ...]:
+    async def get_statistics(self, query: StatisticsQuery) -> tuple[Statistics, ...]:
         """N33: send counts by date, hour or weekday."""
         return await self.api.call_data("GET", "/statistics/view", tuple[Statistics, ...], params=self._params(query))
 
     # --- reservations (N34-N36) ---------------------------------------------------------------
 
-    async def reservations(self, query: ReservationQuery | None = None) -> Page[Reservation]:
+    async def list_reservations(self, query: ReservationQuery | None = None) -> Page[Reservation]:
         """N34: one page of reserved recipients."""
         return await self._page("/reservations", Reservation, self._params(query or ReservationQuery()))
 
@@ -421,7 +421,7 @@ class NhnClient(AsyncClosing):
         """N34: every reserved recipient matching ``query``."""
         return self._iterate("/reservations", Reservation, query or ReservationQuery())
 
-    async def reservation(self, request_id: str, recipient_seq: int) -> Reservation:
+    async def get_reservation(self, request_id: str, recipient_seq: int) -> Reservation:
         """N35: one reserved recipient, with its attached files."""
         return await self.api.call_data(
             "GET", f"/reservations/{path_segment(request_id, field='request_id')}/{recipient_seq}", Reservation
@@ -439,12 +439,12 @@ class NhnClient(AsyncClosing):
     # --- CSV exports (N37-N39) ----------------------------------------------------------------
 
     async def request_download(self, request: DownloadRequest) -> DownloadReservation:
-        """N37: ask NHN to prepare a CSV export of sends; poll :meth:`download_reservations`."""
+        """N37: ask NHN to prepare a CSV export of sends; poll :meth:`list_download_reservations`."""
         return await self.api.call_data(
             "POST", "/sender/download-reservations", DownloadReservation, json=self.api.dump(request)
         )
 
-    async def download_reservations(self, query: DownloadQuery | None = None) -> Page[DownloadReservation]:
+    async def list_download_reservations(self, query: DownloadQuery | None = None) -> Page[DownloadReservation]:
         """N38: one page of CSV exports and their state."""
         return await self._page("/download-reservations", DownloadReservation, self._params(query or DownloadQuery()))
 

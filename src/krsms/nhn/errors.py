@@ -9,7 +9,14 @@ that mean "no such thing" are also :class:`krsms.NotFoundError`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from krsms import errors
+from krsms.transport import Redactor, Response
+
+PROVIDER = "nhn"
+"""The ``provider`` name of the errors NHN's client and gateway raise."""
 
 
 class NhnError(errors.ProviderError):
@@ -182,3 +189,45 @@ def error_class_for_http_status(status_code: int) -> type[NhnError]:
     if status_code >= 500:
         return NhnServerError
     return NhnBadRequestError
+
+
+def error_from_response(response: Response, *, redact: Redactor) -> errors.ProviderError:
+    """The typed error of a non-2xx NHN answer; its message and code go through ``redact``
+    (an answer may echo what the request carried).
+
+    An answer whose body is an NHN envelope with a failure ``resultCode`` is typed by that code,
+    except a 429 or a 5xx, which keeps the class of its status; any other answer is the class of
+    its HTTP status, with a short excerpt of the body.
+    """
+    payload = response.json_or_none(provider=PROVIDER)
+    header = payload.get("header") if isinstance(payload, dict) else None
+    code = result_code(header) if isinstance(header, dict) else None
+    status_class = error_class_for_http_status(response.status_code)
+    if not isinstance(header, dict) or not code:
+        return response.status_error(redact(response.excerpt()), provider=PROVIDER, error_class=status_class)
+    # A 429 was refused before processing and a 5xx may have been processed, whatever the
+    # code says: the status keeps its class (and Retry-After), the envelope gives the rest.
+    keeps_status = issubclass(status_class, (errors.RateLimitedError, errors.ServerError))
+    return response.status_error(
+        result_message(header, redact),
+        provider=PROVIDER,
+        code=redact(str(code)),
+        error_class=status_class if keeps_status else error_class_for_code(code),
+    )
+
+
+def result_code(header: Mapping[str, Any]) -> int | None:
+    """An envelope header's ``resultCode`` as an integer (NHN's documented type; a numeric
+    string is read too); None when it is missing or not a number."""
+    raw = header.get("resultCode")
+    if isinstance(raw, bool) or not isinstance(raw, (int, str)):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        return None
+
+
+def result_message(header: Mapping[str, Any], redact: Redactor) -> str:
+    """An envelope header's ``resultMessage``, redacted (``"request failed"`` when it has none)."""
+    return redact(str(header.get("resultMessage") or "request failed"))

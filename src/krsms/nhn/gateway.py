@@ -44,7 +44,7 @@ from krsms.nhn.client import (
     NhnClient,
 )
 from krsms.nhn.converter import MinuteTime
-from krsms.nhn.errors import NhnError, SendNotFoundError
+from krsms.nhn.errors import PROVIDER, NhnError, SendNotFoundError
 from krsms.nhn.models import (
     ReservationKey,
     ReservationQuery,
@@ -119,8 +119,8 @@ class NhnGateway(BatchingGateway):
     ``/sender/auth/sms``, NHN's endpoint for authentication codes (SMS only).
     """
 
-    provider = "nhn"
-    """``"nhn"``."""
+    provider = PROVIDER
+    """``"nhn"`` (:data:`~krsms.nhn.errors.PROVIDER`)."""
     batch_size = BATCH_SIZE
     """At most 1,000 ``recipientList`` entries per send request (:data:`BATCH_SIZE`)."""
     rules: ProviderRules = NHN_RULES

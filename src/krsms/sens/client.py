@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import AsyncIterator, Coroutine, Iterable, Mapping
-from datetime import datetime, timedelta, timezone
 from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -24,14 +23,13 @@ from krsms.closing import AsyncClosing
 from krsms.errors import ValidationError
 from krsms.images import check_jpeg
 from krsms.sens.auth import SensAuth, sens_redactor
+from krsms.sens.checks import check_message_count, check_message_query, check_page_size, check_send_request
 from krsms.sens.converter import converter
-from krsms.sens.errors import PROVIDER, error_from_response
+from krsms.sens.errors import PROVIDER, ServiceNotFoundError, error_from_response
 from krsms.sens.models import (
-    DEFAULT_TIME_ZONE,
     MAX_IMAGE_NAME_CHARS,
     MAX_IMAGE_SIZE,
     BlockedNumber,
-    ContentType,
     FileUpload,
     MessagePage,
     MessageQuery,
@@ -43,17 +41,8 @@ from krsms.sens.models import (
     Unsubscribe,
     UnsubscribeQuery,
     UploadedFile,
-    time_zone,
 )
-from krsms.text import (
-    KOREA,
-    MessageKind,
-    check_body,
-    check_is_text,
-    check_number_as_sent,
-    check_subject,
-    normalize_number,
-)
+from krsms.text import normalize_number
 from krsms.transport import (
     HttpClient,
     Limits,
@@ -66,22 +55,12 @@ from krsms.transport import (
     check_credential,
     path_segment,
 )
-from krsms.validation import (
-    check_ad_notice,
-    check_country_code,
-    check_entry_count,
-    check_reservation,
-    raise_when_awaited,
-)
+from krsms.validation import raise_when_awaited
 
 DEFAULT_BASE_URL = "https://sens.apigw.ntruss.com"
 """SENS's API gateway: scheme and host."""
 API_PREFIX = "/sms/v2/services/"
 """The API's path under the base URL; the service id follows it."""
-MAX_MESSAGES = 100
-"""``messages`` entries per send (S1)."""
-RESERVE_PRECISION = timedelta(minutes=1)
-"""``reserveTime`` is written to the minute (``yyyy-MM-dd HH:mm``)."""
 ACCEPTED_STATUS = "202"
 """The ``statusCode`` of a send SENS took (S1); the document calls any other a failure."""
 MAX_UNSUBSCRIBE_PAGE = 100
@@ -90,10 +69,6 @@ MAX_UNSUBSCRIBE_PAGE = 100
 MAX_UNSUBSCRIBES_PER_CALL = 1000
 """Numbers per block-list register or delete call (S9, S10); longer lists go out in several
 calls."""
-MAX_REQUEST_SPAN = timedelta(days=30)
-"""Widest ``requestStartTime``-``requestEndTime`` window of the request look-up."""
-MAX_COMPLETE_SPAN = timedelta(hours=24)
-"""Widest ``completeStartTime``-``completeEndTime`` window of the request look-up."""
 
 T = TypeVar("T")
 
@@ -149,14 +124,16 @@ class SensClient(AsyncClosing):
     def send(self, request: SendRequest) -> Coroutine[Any, Any, SendResult]:
         """S1 ``POST /messages``: send SMS/LMS/MMS to up to 100 recipients (202).
 
-        What the S1 table forbids is refused before any request (:func:`check_send_request`):
+        What the S1 table forbids is refused before any request
+        (:func:`~krsms.sens.checks.check_send_request`):
         :class:`~krsms.errors.ValidationError`, raised when the call is awaited, names the
         field, the limit and the value. Never retried once it may have reached SENS (see
         :class:`~krsms.transport.RetryPolicy`). A 202 whose body's ``statusCode`` is not 202
         raises :class:`~krsms.errors.MalformedResponseError`: the document calls that answer a
         failure and its HTTP status a success, so the send may or may not have been taken.
-        The request is checked and becomes its JSON body when called, so the typed recipients
-        need not live through the network wait.
+        A 404 raises the fatal :class:`~krsms.sens.errors.ServiceNotFoundError`: the service id
+        is the one part of the send path that varies. The request is checked and becomes its
+        JSON body when called, so the typed recipients need not live through the network wait.
         """
         try:
             check_message_count(len(request.messages))
@@ -170,7 +147,8 @@ class SensClient(AsyncClosing):
         :class:`SendRequest`. It is checked as :meth:`send` checks one, read as that
         :class:`SendRequest` (so a refusal names the model's fields: ``from_``,
         ``reserve_time``); a body that is not one (a field missing or of the wrong type) is
-        refused naming ``body``. A 202 whose body says the send failed raises as in :meth:`send`."""
+        refused naming ``body``. A 202 whose body says the send failed, or a 404, raises as in
+        :meth:`send`."""
         check_message_count(len(body.get("messages") or ()))
         check_send_request(_read_send_body(body))
         return await self._post_send(body)
@@ -179,7 +157,10 @@ class SensClient(AsyncClosing):
         """S1 with ``body`` as given: :meth:`send` and :meth:`send_body` check it first;
         :class:`~krsms.sens.gateway.SensGateway` posts its batches, built from messages it has
         checked itself, straight here."""
-        response = await self.transport.request("POST", self._url("/messages"), json=body, idempotent=False)
+        try:
+            response = await self.transport.request("POST", self._url("/messages"), json=body, idempotent=False)
+        except errors.NotFoundError as error:
+            raise _service_not_found(error) from error
         result = self._parse(response, SendResult)
         if result.status_code != ACCEPTED_STATUS:
             raise errors.MalformedResponseError(
@@ -293,7 +274,7 @@ class SensClient(AsyncClosing):
     async def list_unsubscribes(self, query: UnsubscribeQuery | None = None) -> list[Unsubscribe]:
         """S8 ``GET /unsubscribes``: one page of the 080 block list (``page_size`` 1 to 100)."""
         if query is not None:
-            _check_page_size(query.page_size, MAX_UNSUBSCRIBE_PAGE)
+            check_page_size(query.page_size, MAX_UNSUBSCRIBE_PAGE)
             if query.client_tel_no is not None:  # stored as digits: the same form blocked it
                 query = attrs.evolve(query, client_tel_no=normalize_number(query.client_tel_no, field="client_tel_no"))
         params = self._query(query) if query is not None else None
@@ -371,44 +352,6 @@ def _error(redact: Redactor, auth: SensAuth, response: Response) -> errors.Provi
     return error_from_response(response, redact=redact, local_time=time.time() + auth.offset_seconds)
 
 
-def check_message_count(count: int) -> None:
-    """A send's ``messages``: 1 to :data:`MAX_MESSAGES`."""
-    check_entry_count("messages", count, MAX_MESSAGES, what="entries", provider="SENS")
-
-
-def check_send_request(request: SendRequest, *, now: datetime | None = None) -> None:
-    """Refuse an S1 send its table forbids, as SENS would refuse it, cut it or drop part of
-    it: ``from_`` and each ``messages[].to`` as sent (digits only, a valid number; ``to`` one
-    of ``country_code``'s country, which is 1 to 3 digits); ``content`` and each message's
-    own (characters EUC-KR can carry, 90 bytes for SMS and 2,000 for LMS/MMS, the
-    advertisement notice with ``content_type`` AD); subjects (LMS and MMS only, 40 bytes);
-    ``files`` (MMS only); ``reserve_time`` (in the future once cut to the minute, naive read
-    in ``reserve_time_zone``; SENS documents no limit ahead). The number of ``messages`` is
-    :func:`check_message_count`'s."""
-    kind = MessageKind(request.type.value)
-    advertisement = request.content_type is ContentType.AD
-    if request.country_code is not None:
-        check_country_code(request.country_code)
-    check_number_as_sent(request.from_, field="from_")
-    _check_content(request.content, kind, advertisement=advertisement, field="content")
-    _check_subject(request.subject, kind, field="subject")
-    for index, message in enumerate(request.messages):
-        field = f"messages[{index}]"
-        check_number_as_sent(message.to, field=f"{field}.to", country_code=request.country_code or KOREA)
-        if message.content is not None:
-            _check_content(message.content, kind, advertisement=advertisement, field=f"{field}.content")
-        _check_subject(message.subject, kind, field=f"{field}.subject")
-    if request.files and kind is not MessageKind.MMS:
-        raise ValidationError("files", f"{kind.value} cannot carry images (use MMS)", limit="MMS", value=kind.value)
-    if request.reserve_time is not None:
-        moment = request.reserve_time
-        if moment.tzinfo is None:
-            moment = moment.replace(
-                tzinfo=time_zone(request.reserve_time_zone or DEFAULT_TIME_ZONE, field="reserve_time_zone")
-            )
-        check_reservation(moment, None, precision=RESERVE_PRECISION, now=now, field="reserve_time")
-
-
 def _read_send_body(body: Mapping[str, Any]) -> SendRequest:
     """An S1 body in JSON form as the :class:`SendRequest` it says (``reserveTime`` in its
     ``reserveTimeZone``, ``type`` in any case); ValidationError naming ``body`` when it is
@@ -422,78 +365,17 @@ def _read_send_body(body: Mapping[str, Any]) -> SendRequest:
     raise ValidationError("body", f"is not an S1 request body ({problem})", limit="the S1 request body")
 
 
-def _check_content(text: str, kind: MessageKind, *, advertisement: bool, field: str) -> None:
-    check_is_text(text, field=field)
-    check_body(text, kind, field=field)
-    if advertisement:
-        check_ad_notice(text, field=field)
-
-
-def _check_subject(subject: str | None, kind: MessageKind, *, field: str) -> None:
-    """A subject, which only LMS and MMS carry."""
-    if subject is None:
-        return
-    if kind is MessageKind.SMS:
-        raise ValidationError(
-            field, "an SMS carries no subject (send an LMS, or leave it out)", limit="no subject", value=subject
-        )
-    check_is_text(subject, field=field)
-    check_subject(subject, field=field)
-
-
-def check_message_query(query: MessageQuery) -> None:
-    """Refuse, before any request, an S3 query that SENS would refuse."""
-    windows = {
-        "request": (query.request_start_time, query.request_end_time, MAX_REQUEST_SPAN),
-        "complete": (query.complete_start_time, query.complete_end_time, MAX_COMPLETE_SPAN),
-    }
-    given = [name for name, (start, end, _) in windows.items() if start or end]
-    if len(given) > 1:
-        raise ValidationError(
-            "complete_start_time", "cannot be combined with a request time window", limit="one window", value="both"
-        )
-    if not given and not query.request_id:
-        raise ValidationError(
-            "request_id", "or a request or completion time window is required", limit="one selection", value=None
-        )
-    for name in given:
-        start, end, widest = windows[name]
-        if start is None or end is None:
-            raise ValidationError(f"{name}_end_time", "a window needs both start and end", limit="start and end")
-        if _is_aware(start) != _is_aware(end):
-            raise ValidationError(
-                f"{name}_end_time",
-                f"mixes a naive and an aware datetime, so the {widest} window cannot be checked",
-                limit="start and end both naive or both aware",
-                value=f"{start.isoformat()} to {end.isoformat()}",
-            )
-        span = _elapsed(start, end)
-        if span > widest:
-            raise ValidationError(
-                f"{name}_end_time", f"the window is longer than {widest}", limit=str(widest), value=str(span)
-            )
-    largest = 1000 if query.request_id else 100
-    _check_page_size(query.page_size, largest)
+def _service_not_found(error: errors.NotFoundError) -> ServiceNotFoundError:
+    """A send's 404 as the fatal error it is, with its message, status and codes."""
+    return ServiceNotFoundError(
+        error.message,
+        provider=error.provider,
+        status_code=error.status_code,
+        code=error.code,
+        request_id=error.request_id,
+    )
 
 
 def _paging_ignored(problem: str) -> errors.MalformedResponseError:
     """The error that ends an iteration whose pages show the server ignores paging."""
     return errors.MalformedResponseError(f"{problem}: the server ignores paging", provider=PROVIDER)
-
-
-def _check_page_size(page_size: int | None, largest: int) -> None:
-    if page_size is not None and not 1 <= page_size <= largest:
-        raise ValidationError("page_size", f"must be 1 to {largest}", limit=f"1-{largest}", value=page_size)
-
-
-def _is_aware(moment: datetime) -> bool:
-    return moment.utcoffset() is not None
-
-
-def _elapsed(start: datetime, end: datetime) -> timedelta:
-    """Real time from ``start`` to ``end``: aware ones are compared in UTC, as Python subtracts
-    two of one zone by their wall clocks (a window across a daylight-saving change would be
-    an hour off what SENS measures). Naive ones are Seoul time, which has no such change."""
-    if _is_aware(start):
-        return end.astimezone(timezone.utc) - start.astimezone(timezone.utc)
-    return end - start

@@ -16,6 +16,7 @@ from krsms.sens.auth import CLOCK_WINDOW_SECONDS, clock_skew
 from krsms.transport import Redactor, Response
 
 PROVIDER = "sens"
+"""The ``provider`` name of the errors SENS's client and gateway raise."""
 
 
 def error_from_response(response: Response, *, redact: Redactor, local_time: float) -> errors.ProviderError:
@@ -54,6 +55,8 @@ def _skew_hint(response: Response, local_time: float) -> str:
 
 class ServiceNotFoundError(errors.NotFoundError):
     """SENS answered a send with 404: the service id (the one part of the send path that
-    varies) names no service, so every batch of the job would fail the same way."""
+    varies) names no service, so every batch of the job would fail the same way. Raised by
+    :meth:`~krsms.sens.client.SensClient.send` and ``send_body``, and so by
+    :class:`~krsms.sens.gateway.SensGateway`."""
 
     fatal = True

@@ -39,9 +39,10 @@ from krsms.gateway import (
 )
 from krsms.images import IMAGE_SUFFIXES, check_jpeg
 from krsms.sens.auth import CLOCK_WINDOW_SECONDS
-from krsms.sens.client import DEFAULT_BASE_URL, MAX_MESSAGES, RESERVE_PRECISION, SensClient
+from krsms.sens.checks import MAX_MESSAGE_PAGE, MAX_MESSAGES, RESERVE_PRECISION
+from krsms.sens.client import DEFAULT_BASE_URL, SensClient
 from krsms.sens.converter import converter
-from krsms.sens.errors import ServiceNotFoundError
+from krsms.sens.errors import PROVIDER
 from krsms.sens.models import (
     DEFAULT_TIME_ZONE,
     MAX_IMAGE_NAME_CHARS,
@@ -56,7 +57,7 @@ from krsms.sens.models import (
     SendMessage,
     SendRequest,
 )
-from krsms.text import STANDARD_LIMITS, MessageKind, byte_length, normalize_number
+from krsms.text import KOREA, STANDARD_LIMITS, MessageKind, byte_length, normalize_number
 from krsms.transport import HttpClient, Limits, RetryPolicy, Timeouts, current_send_watch
 from krsms.validation import ProviderRules, check_request_id
 
@@ -97,8 +98,8 @@ class SensGateway(BatchingGateway):
     ``drain_timeout`` lets in-flight requests finish on cancellation.
     """
 
-    provider = "sens"
-    """``"sens"``."""
+    provider = PROVIDER
+    """``"sens"`` (:data:`~krsms.sens.errors.PROVIDER`)."""
     batch_size = BATCH_SIZE
     """At most 100 ``messages`` per send request (:data:`BATCH_SIZE`)."""
     rules = SENS_RULES
@@ -161,9 +162,10 @@ class SensGateway(BatchingGateway):
     async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> Sequence[RecipientOutcome]:
         """One S1 request; SENS accepts it whole, so every recipient shares its ``requestId``.
 
-        A 404 means no such service id: raised as the fatal :class:`ServiceNotFoundError`. A
-        202 whose body says the send failed is a MalformedResponseError (the batch UNKNOWN,
-        for the look-up to settle).
+        A 404 means no such service id: the client raises the fatal
+        :class:`~krsms.sens.errors.ServiceNotFoundError`, which stops the job. A 202 whose body
+        says the send failed is a MalformedResponseError (the batch UNKNOWN, for the look-up to
+        settle).
         """
         self._unsettled.set(attempt.key, batch.recipients.numbers)
         try:
@@ -172,14 +174,6 @@ class SensGateway(BatchingGateway):
         except BaseException as error:
             if not _may_have_arrived(error):
                 self._unsettled.discard(attempt.key)
-            if isinstance(error, errors.NotFoundError):
-                raise ServiceNotFoundError(
-                    error.message,
-                    provider=error.provider,
-                    status_code=error.status_code,
-                    code=error.code,
-                    request_id=error.request_id,
-                ) from error
             raise
         self._unsettled.discard(attempt.key)
         self._known_requests.set(result.request_id, None)
@@ -221,7 +215,7 @@ class SensGateway(BatchingGateway):
         return SendRequest(
             type=MessageType(batch.kind.value),
             content_type=ContentType.AD if message.advertisement else None,
-            country_code=None if message.country_code == "82" else message.country_code,
+            country_code=None if message.country_code == KOREA else message.country_code,
             from_=normalize_number(message.sender, field="sender"),
             subject=message.subject if batch.kind is not MessageKind.SMS else None,
             content=content,
@@ -248,7 +242,7 @@ class SensGateway(BatchingGateway):
             request_end_time=end,
             from_=normalize_number(message.sender, field="sender"),
             to=first.number,
-            page_size=100,
+            page_size=MAX_MESSAGE_PAGE,
         )
         found: dict[str, MessageSummary] = {}
         async for summary in self.client.iter_messages(query):

@@ -97,7 +97,7 @@ class SendRequest:
     """The body of ``POST /services/{serviceId}/messages`` (at most 100 ``messages``).
 
     Checked against the S1 table by :meth:`~krsms.sens.client.SensClient.send`
-    (:func:`~krsms.sens.client.check_send_request`), not when made (but for its zone name).
+    (:func:`~krsms.sens.checks.check_send_request`), not when made (but for its zone name).
     """
 
     type: MessageType

@@ -1,0 +1,140 @@
+"""SENS's documented limits on request fields, checked before any network call.
+
+:class:`~krsms.sens.client.SensClient` refuses with these what the S1 table forbids in a send
+(:func:`check_send_request`, :func:`check_message_count`) and what SENS would refuse in a
+request look-up (:func:`check_message_query`), before any request. Every refusal is a
+:class:`~krsms.errors.ValidationError` naming the field, the limit and the value.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from krsms.errors import ValidationError
+from krsms.sens.models import DEFAULT_TIME_ZONE, ContentType, MessageQuery, SendRequest, time_zone
+from krsms.text import KOREA, MessageKind, check_body, check_is_text, check_number_as_sent, check_subject
+from krsms.validation import check_ad_notice, check_country_code, check_entry_count, check_reservation
+
+MAX_MESSAGES = 100
+"""``messages`` entries per send (S1)."""
+RESERVE_PRECISION = timedelta(minutes=1)
+"""``reserveTime`` is written to the minute (``yyyy-MM-dd HH:mm``)."""
+MAX_REQUEST_SPAN = timedelta(days=30)
+"""Widest ``requestStartTime``-``requestEndTime`` window of the request look-up."""
+MAX_COMPLETE_SPAN = timedelta(hours=24)
+"""Widest ``completeStartTime``-``completeEndTime`` window of the request look-up."""
+MAX_MESSAGE_PAGE = 100
+"""Largest ``pageSize`` of the request look-up (S3) by time window."""
+MAX_MESSAGE_PAGE_BY_REQUEST = 1000
+"""Largest ``pageSize`` of the request look-up (S3) by ``requestId``."""
+
+
+def check_message_count(count: int) -> None:
+    """A send's ``messages``: 1 to :data:`MAX_MESSAGES`."""
+    check_entry_count("messages", count, MAX_MESSAGES, what="entries", provider="SENS")
+
+
+def check_send_request(request: SendRequest, *, now: datetime | None = None) -> None:
+    """Refuse an S1 send its table forbids, as SENS would refuse it, cut it or drop part of
+    it: ``from_`` and each ``messages[].to`` as sent (digits only, a valid number; ``to`` one
+    of ``country_code``'s country, which is 1 to 3 digits); ``content`` and each message's
+    own (characters EUC-KR can carry, 90 bytes for SMS and 2,000 for LMS/MMS, the
+    advertisement notice with ``content_type`` AD); subjects (LMS and MMS only, 40 bytes);
+    ``files`` (MMS only); ``reserve_time`` (in the future once cut to the minute, naive read
+    in ``reserve_time_zone``; SENS documents no limit ahead). The number of ``messages`` is
+    :func:`check_message_count`'s."""
+    kind = MessageKind(request.type.value)
+    advertisement = request.content_type is ContentType.AD
+    if request.country_code is not None:
+        check_country_code(request.country_code)
+    check_number_as_sent(request.from_, field="from_")
+    _check_content(request.content, kind, advertisement=advertisement, field="content")
+    _check_subject(request.subject, kind, field="subject")
+    for index, message in enumerate(request.messages):
+        field = f"messages[{index}]"
+        check_number_as_sent(message.to, field=f"{field}.to", country_code=request.country_code or KOREA)
+        if message.content is not None:
+            _check_content(message.content, kind, advertisement=advertisement, field=f"{field}.content")
+        _check_subject(message.subject, kind, field=f"{field}.subject")
+    if request.files and kind is not MessageKind.MMS:
+        raise ValidationError("files", f"{kind.value} cannot carry images (use MMS)", limit="MMS", value=kind.value)
+    if request.reserve_time is not None:
+        moment = request.reserve_time
+        if moment.tzinfo is None:
+            moment = moment.replace(
+                tzinfo=time_zone(request.reserve_time_zone or DEFAULT_TIME_ZONE, field="reserve_time_zone")
+            )
+        check_reservation(moment, None, precision=RESERVE_PRECISION, now=now, field="reserve_time")
+
+
+def _check_content(text: str, kind: MessageKind, *, advertisement: bool, field: str) -> None:
+    check_is_text(text, field=field)
+    check_body(text, kind, field=field)
+    if advertisement:
+        check_ad_notice(text, field=field)
+
+
+def _check_subject(subject: str | None, kind: MessageKind, *, field: str) -> None:
+    """A subject, which only LMS and MMS carry."""
+    if subject is None:
+        return
+    if kind is MessageKind.SMS:
+        raise ValidationError(
+            field, "an SMS carries no subject (send an LMS, or leave it out)", limit="no subject", value=subject
+        )
+    check_is_text(subject, field=field)
+    check_subject(subject, field=field)
+
+
+def check_message_query(query: MessageQuery) -> None:
+    """Refuse, before any request, an S3 query that SENS would refuse."""
+    windows = {
+        "request": (query.request_start_time, query.request_end_time, MAX_REQUEST_SPAN),
+        "complete": (query.complete_start_time, query.complete_end_time, MAX_COMPLETE_SPAN),
+    }
+    given = [name for name, (start, end, _) in windows.items() if start or end]
+    if len(given) > 1:
+        raise ValidationError(
+            "complete_start_time", "cannot be combined with a request time window", limit="one window", value="both"
+        )
+    if not given and not query.request_id:
+        raise ValidationError(
+            "request_id", "or a request or completion time window is required", limit="one selection", value=None
+        )
+    for name in given:
+        start, end, widest = windows[name]
+        if start is None or end is None:
+            raise ValidationError(f"{name}_end_time", "a window needs both start and end", limit="start and end")
+        if _is_aware(start) != _is_aware(end):
+            raise ValidationError(
+                f"{name}_end_time",
+                f"mixes a naive and an aware datetime, so the {widest} window cannot be checked",
+                limit="start and end both naive or both aware",
+                value=f"{start.isoformat()} to {end.isoformat()}",
+            )
+        span = _elapsed(start, end)
+        if span > widest:
+            raise ValidationError(
+                f"{name}_end_time", f"the window is longer than {widest}", limit=str(widest), value=str(span)
+            )
+    largest = MAX_MESSAGE_PAGE_BY_REQUEST if query.request_id else MAX_MESSAGE_PAGE
+    check_page_size(query.page_size, largest)
+
+
+def check_page_size(page_size: int | None, largest: int) -> None:
+    """A ``page_size`` of 1 to ``largest``, or None (the look-up's default)."""
+    if page_size is not None and not 1 <= page_size <= largest:
+        raise ValidationError("page_size", f"must be 1 to {largest}", limit=f"1-{largest}", value=page_size)
+
+
+def _is_aware(moment: datetime) -> bool:
+    return moment.utcoffset() is not None
+
+
+def _elapsed(start: datetime, end: datetime) -> timedelta:
+    """Real time from ``start`` to ``end``: aware ones are compared in UTC, as Python subtracts
+    two of one zone by their wall clocks (a window across a daylight-saving change would be
+    an hour off what SENS measures). Naive ones are Seoul time, which has no such change."""
+    if _is_aware(start):
+        return end.astimezone(timezone.utc) - start.astimezone(timezone.utc)
+    return end - start
