@@ -1,16 +1,17 @@
-"""The one place that talks to httpx: the shared client, timeouts, retries, limits, logging.
+"""The one place that talks to httpx: the shared client, timeouts, limits, logging.
 
 A :class:`Transport` wraps an ``httpx.AsyncClient`` that it either borrows from the caller
 (and never closes) or owns (one per event loop, closed on :meth:`Transport.aclose`). It sends a request with
 its provider's ``httpx.Auth``, bounds the number of requests in flight, retries what the
-:class:`RetryPolicy` allows and turns every failure into a typed :mod:`krsms.errors`
+:class:`~krsms.retry.RetryPolicy` allows and turns every failure into a typed :mod:`krsms.errors`
 exception. Provider clients above it never import httpx.
+
+The names moved to :mod:`krsms.retry` are importable from here too.
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import json as jsonlib
 import logging
 import random
@@ -21,7 +22,6 @@ import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import aclosing, asynccontextmanager, contextmanager, suppress
 from contextvars import ContextVar
-from datetime import timezone
 from functools import partial
 from types import AsyncGeneratorType
 from typing import Any, TypeAlias, cast
@@ -32,6 +32,29 @@ import attrs
 import httpx
 
 from krsms import errors
+from krsms.retry import NO_RETRIES, RetryPolicy, parse_retry_after
+
+__all__ = [
+    "NO_RETRIES",
+    "USER_AGENT",
+    "ErrorParser",
+    "HttpClient",
+    "Limits",
+    "Redactor",
+    "Response",
+    "RetryPolicy",
+    "SendWatch",
+    "Timeouts",
+    "Transport",
+    "check_base_url",
+    "check_credential",
+    "current_send_watch",
+    "parse_retry_after",
+    "path_segment",
+    "redact_in_httpx_logs",
+    "value_named",
+    "watching_sends",
+]
 
 logger: logging.Logger = logging.getLogger("krsms")
 # A library's one handler: without it, Python prints WARNING and above to stderr (its
@@ -117,83 +140,6 @@ class Limits:
     keepalive_expiry: float = 4.0
     """Seconds an idle connection is kept; below common server keep-alive timeouts (5 s), so
     the pool never reuses a connection the server is closing."""
-
-
-@attrs.frozen(kw_only=True)
-class RetryPolicy:
-    """When and how long to wait before trying a request again.
-
-    Idempotent requests (look-ups, cancels, deletes) are retried on connection failures,
-    timeouts and the ``retry_statuses``. A *send* is retried only when it provably never
-    reached the provider (connection refused, pool timeout, 429) unless ``retry_unsafe_sends``
-    is set, because a resent batch after a timeout or a 500 may deliver twice.
-    """
-
-    max_attempts: int = 3
-    """Total attempts including the first; 1 disables retries."""
-    initial_backoff: float = 0.5
-    """Seconds: the first retry waits a random time up to this, and the cap doubles with each
-    later retry (up to ``max_backoff``); also the most jitter added to a ``Retry-After``."""
-    max_backoff: float = 8.0
-    """Seconds: the longest random wait between two attempts when the server gives no
-    ``Retry-After``."""
-    max_retry_after: float = 60.0
-    """Cap on a server's ``Retry-After``; a longer pause than this gives up instead."""
-    retry_statuses: frozenset[int] = frozenset({429, 500, 502, 503, 504})
-    """Statuses worth another try: a 429 for every request, the 5xx only for idempotent ones
-    (or sends with ``retry_unsafe_sends``)."""
-    retry_unsafe_sends: bool = False
-    """Opt in to retrying sends after ambiguous failures (may deliver a batch twice)."""
-
-    def should_retry(
-        self,
-        *,
-        attempt: int,
-        idempotent: bool,
-        status_code: int | None = None,
-        error: errors.TransportError | None = None,
-    ) -> bool:
-        """Whether attempt number ``attempt`` (1-based) that failed this way gets another try."""
-        if attempt >= self.max_attempts or isinstance(error, errors.UnsendableRequestError):
-            return False
-        if error is not None:
-            return not error.may_have_been_sent or idempotent or self.retry_unsafe_sends
-        if status_code == 429:
-            return 429 in self.retry_statuses
-        if status_code in self.retry_statuses:
-            return idempotent or self.retry_unsafe_sends
-        return False
-
-    def backoff(self, attempt: int, *, retry_after: float | None = None, rng: random.Random | None = None) -> float:
-        """Seconds to wait after failed attempt ``attempt``: the server's ``Retry-After`` when
-        given (capped), plus up to ``initial_backoff`` of jitter so that the batches it held
-        back do not all return at the same instant; else exponential backoff with full jitter."""
-        if retry_after is not None:
-            return min(retry_after + (rng or random).uniform(0, self.initial_backoff), self.max_retry_after)
-        ceiling = min(self.max_backoff, self.initial_backoff * 2 ** (attempt - 1))
-        return (rng or random).uniform(0, ceiling)
-
-
-NO_RETRIES = RetryPolicy(max_attempts=1)
-"""A policy that never retries."""
-
-
-def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds from a ``Retry-After`` header, given as seconds (digits only) or as an HTTP
-    date; None for anything else (a negative number, ``nan``, a date out of range)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isascii() and value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, OverflowError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    current = time.time() if now is None else now
-    return max(when.timestamp() - current, 0.0)
 
 
 @attrs.frozen(kw_only=True)
