@@ -6,7 +6,7 @@ its provider's ``httpx.Auth``, bounds the number of requests in flight, retries 
 :class:`~krsms.retry.RetryPolicy` allows and turns every failure into a typed :mod:`krsms.errors`
 exception. Provider clients above it never import httpx.
 
-The names moved to :mod:`krsms.retry` are importable from here too.
+The names moved to :mod:`krsms.retry` and :mod:`krsms.redaction` are importable from here too.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import re
 import threading
 import time
 import weakref
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import aclosing, asynccontextmanager, contextmanager, suppress
 from contextvars import ContextVar
 from functools import partial
@@ -32,6 +32,7 @@ import attrs
 import httpx
 
 from krsms import errors
+from krsms.redaction import Redactor, value_named
 from krsms.retry import NO_RETRIES, RetryPolicy, parse_retry_after
 
 __all__ = [
@@ -214,49 +215,6 @@ ErrorParser = Callable[[Response], errors.ProviderError]
 
 Not a bound method of the transport's owner: the transport would hold its owner, and an
 owner dropped without ``aclose()`` would wait for the garbage collector to close its client."""
-
-
-class Redactor:
-    """Hides secrets in text: a fixed set of secret values and URL patterns.
-
-    Each secret is hidden as written and as Python escapes it in a repr (``b'key\\n'`` in an
-    h11 error about a header value), longest form first. The secrets are replaced before the
-    patterns apply: a pattern stops at characters a key may still hold (``/``, a space, a
-    quote), and once it has masked the head of a key the literal key no longer matches its tail.
-    """
-
-    def __init__(self, secrets: Sequence[str] = (), patterns: Sequence[re.Pattern[str]] = ()):
-        forms = {form for secret in secrets if secret for form in _written_forms(secret)}
-        self._secrets = tuple(sorted(forms, key=len, reverse=True))
-        self._patterns = tuple(patterns)
-
-    def __call__(self, text: str) -> str:
-        """``text`` with every secret and secret-bearing pattern masked."""
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        for pattern in self._patterns:
-            text = pattern.sub(r"\g<1>***", text)
-        return text
-
-    def __repr__(self) -> str:
-        return "Redactor(***)"
-
-
-def _written_forms(secret: str) -> set[str]:
-    return {secret, repr(secret)[1:-1], repr(secret.encode("utf-8", "surrogatepass"))[2:-1]}
-
-
-def value_named(*names: str) -> re.Pattern[str]:
-    """A pattern for the value written after one of ``names`` (any case), wherever a header or
-    a parameter is spelled out: a header list (``(b'x-secret-key', b'value')``), hpack's
-    ``b'x-secret-key'=b'value'``, a header line (``X-Secret-Key: value``), a query string
-    (``?appKey=value``, ``appKey%3Dvalue``) or JSON (``"appKey": "value"``).
-
-    Group 1, the name and what separates it from the value, is kept when redacting. A name
-    also matches inside a longer one (``appKey`` in ``X-AppKey``).
-    """
-    alternatives = "|".join(re.escape(name) for name in names)
-    return re.compile(rf"""(?i)((?:{alternatives})(?:['"]\s*[:=,]|\s*[:=]|%3D)\s*b?['"]?)[^'"\s,;&)\]}}]+""")
 
 
 async def _close_with_loop(client: httpx.AsyncClient) -> AsyncGenerator[None, None]:

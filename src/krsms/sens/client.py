@@ -22,6 +22,7 @@ from krsms import convert, errors
 from krsms.closing import AsyncClosing
 from krsms.errors import ValidationError
 from krsms.images import check_jpeg
+from krsms.redaction import Redactor
 from krsms.retry import RetryPolicy
 from krsms.sens.auth import SensAuth, sens_redactor
 from krsms.sens.checks import check_message_count, check_message_query, check_page_size, check_send_request
@@ -47,7 +48,6 @@ from krsms.text import normalize_number
 from krsms.transport import (
     HttpClient,
     Limits,
-    Redactor,
     Response,
     Timeouts,
     Transport,
