@@ -6,7 +6,8 @@ its provider's ``httpx.Auth``, bounds the number of requests in flight, retries 
 :class:`~krsms.retry.RetryPolicy` allows and turns every failure into a typed :mod:`krsms.errors`
 exception. Provider clients above it never import httpx.
 
-The names moved to :mod:`krsms.retry` and :mod:`krsms.redaction` are importable from here too.
+The names moved to :mod:`krsms.retry`, :mod:`krsms.redaction` and :mod:`krsms.send_watch`
+are importable from here too.
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ import re
 import threading
 import time
 import weakref
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from contextlib import aclosing, asynccontextmanager, contextmanager, suppress
-from contextvars import ContextVar
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
+from contextlib import aclosing, asynccontextmanager, suppress
 from functools import partial
 from types import AsyncGeneratorType
 from typing import Any, TypeAlias, cast
@@ -34,6 +34,7 @@ import httpx
 from krsms import errors
 from krsms.redaction import Redactor, value_named
 from krsms.retry import NO_RETRIES, RetryPolicy, parse_retry_after
+from krsms.send_watch import SendWatch, current_send_watch, watching_sends
 
 __all__ = [
     "NO_RETRIES",
@@ -67,49 +68,6 @@ HttpClient: TypeAlias = httpx.AsyncClient
 so that only this module and the two ``auth`` modules import httpx."""
 USER_AGENT = "krsms (+https://pypi.org/project/krsms)"
 """``User-Agent`` of the HTTP clients the SDK creates (a borrowed client keeps its own)."""
-
-
-@attrs.define
-class SendWatch:
-    """What the transport saw of the sends made inside :func:`watching_sends`.
-
-    ``may_have_arrived`` is None until a send starts, False while every attempt so far
-    provably never reached the provider (refused connection, 429), True once one may have.
-    A bulk send uses it to tell a batch cancelled during a retry back-off (NOT_SENT) from
-    one cancelled with its request out (UNKNOWN).
-    """
-
-    may_have_arrived: bool | None = None
-    """None before a send starts; False while every attempt provably never reached the provider;
-    True once one may have."""
-    pace: Callable[[], Awaitable[None]] | None = None
-    """Awaited before each retry of a send (a bulk send's requests-per-second limit, which
-    counts every request the provider sees, not only each batch's first)."""
-    stopping: bool = False
-    """Set when the bulk send is being interrupted: no new request may leave for it, so a
-    retry is not made (the last attempt's error stands) and a resend is not started."""
-    attempts: int = 0
-    """Attempts that left for the provider (each once it had its slot), refused ones
-    included: 0 while the send is still waiting to start."""
-
-
-_watch: ContextVar[SendWatch | None] = ContextVar("krsms_send_watch", default=None)
-
-
-def current_send_watch() -> SendWatch | None:
-    """The :class:`SendWatch` the current task's sends report to (None outside
-    :func:`watching_sends`)."""
-    return _watch.get()
-
-
-@contextmanager
-def watching_sends(watch: SendWatch) -> Iterator[SendWatch]:
-    """Report the sends (non-idempotent requests) of the current task to ``watch``."""
-    token = _watch.set(watch)
-    try:
-        yield watch
-    finally:
-        _watch.reset(token)
 
 
 @attrs.frozen(kw_only=True)
@@ -571,7 +529,7 @@ class Transport:
         if idempotent is None:
             idempotent = method in ("GET", "HEAD", "PUT", "DELETE")
         # Look-ups are not sends; a send nobody watches reports to a throwaway watch.
-        watch = (None if idempotent else _watch.get()) or SendWatch()
+        watch = (None if idempotent else current_send_watch()) or SendWatch()
         if watch.may_have_arrived is None:
             watch.may_have_arrived = False
         attempt = 0
