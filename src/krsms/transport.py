@@ -449,11 +449,11 @@ class Transport:
         self._closed = False
         """Set by :meth:`aclose` on an owned client: no send leaves after it, from any loop."""
         self._states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = weakref.WeakKeyDictionary()
-        """Each event loop's client and concurrency bound (see :meth:`_slot`)."""
+        """Each event loop's client and concurrency bound (see :meth:`_loop_state`)."""
         self._states_lock = threading.Lock()
         """Guards ``_states``, ``_client`` and ``_closed`` against loops in other threads."""
         self._last: tuple[asyncio.AbstractEventLoop, _LoopState] | None = None
-        """The loop that last found its state, with it: the fast path of :meth:`_slot`."""
+        """The loop that last found its state, with it: the fast path of :meth:`_loop_state`."""
         self._rng = random.Random()
 
     @property
@@ -461,8 +461,10 @@ class Transport:
         """True when :meth:`aclose` closes the underlying client."""
         return self._owns_client
 
-    async def _slot(self) -> _LoopState:
-        """The running event loop's concurrency bound and client.
+    async def _loop_state(self) -> _LoopState:
+        """The running event loop's concurrency bound and client, an owned client being made
+        at the loop's first call. It takes no slot: a request holds the state's ``limiter``
+        while it is in flight.
 
         Each loop gets its own: a client's pooled connections and a semaphore belong to the
         loop that made them, so one transport serves successive loops (``asyncio.run`` again,
@@ -599,7 +601,7 @@ class Transport:
         self, method: str, url: str, *, params: Mapping[str, Any] | None, json: Any, attempt: int, watch: SendWatch
     ) -> Response:
         error: errors.TransportError | None = None
-        state = await self._slot()
+        state = await self._loop_state()
         async with state.limiter:
             client = state.client
             if self._closed or client is None or client.is_closed:
@@ -708,7 +710,7 @@ class Transport:
         it raises the typed error. Not retried: a download is idempotent, but a half-consumed
         stream cannot be resumed transparently; call again instead.
         """
-        state = await self._slot()
+        state = await self._loop_state()
         async with state.limiter:
             client = state.client
             if self._closed or client is None or client.is_closed:
