@@ -9,6 +9,7 @@
     │   ├── AuthenticationError    401/403, bad keys, unknown appKey (fatal: fails every batch)
     │   ├── NotFoundError          404, unknown request id, template, ...
     │   ├── RateLimitedError       429 (with ``retry_after``)
+    │   ├── RedirectError          3xx: ``base_url`` is not the API's (never followed; fatal)
     │   ├── ServerError            5xx
     │   └── MalformedResponseError an answer that is not the documented shape
     └── TransportError             no usable answer; ``may_have_been_sent`` tells the truth
