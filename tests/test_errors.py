@@ -1,4 +1,5 @@
-"""krsms's exceptions: every class survives pickling with its fields."""
+"""krsms's exceptions: every class survives pickling with its fields, and a provider error's
+class says what a bulk send makes of the batch it answered."""
 
 from __future__ import annotations
 
@@ -7,11 +8,16 @@ import importlib
 import pickle
 from types import ModuleType
 
+import httpx
 import pytest
 
-from krsms import errors
+from krsms import Message, SendStatus, errors
 from krsms.nhn import errors as nhn_errors
+from krsms.retry import RetryPolicy
+from krsms.sens import SensGateway
 from krsms.sens import errors as sens_errors
+from krsms.sens.gateway import _may_have_arrived
+from krsms.testing import FakeGateway, FakeRequest, numbers
 
 
 def error_classes() -> list[type[errors.KrSmsError]]:
@@ -68,3 +74,71 @@ def test_every_provider_error_class_is_importable_from_its_provider_package(pack
     assert classes
     assert all(getattr(exported, error_class.__name__) is error_class for error_class in classes)
     assert all(error_class.__name__ in exported.__all__ for error_class in classes)
+
+
+def outcome_of_kind(error_class: type[errors.ProviderError]) -> SendStatus:
+    """What a bulk send makes of a batch answered with ``error_class``, by its neutral kind: a
+    429 or a redirect was refused before processing, a 5xx or an unreadable answer may have
+    been carried out, anything else was processed and refused (the table in docs/bulk.md)."""
+    if issubclass(error_class, (errors.RateLimitedError, errors.RedirectError)):
+        return SendStatus.NOT_SENT
+    if issubclass(error_class, (errors.ServerError, errors.MalformedResponseError)):
+        return SendStatus.UNKNOWN
+    return SendStatus.REJECTED
+
+
+@pytest.mark.parametrize(
+    "error_class",
+    [error_class for error_class in error_classes() if issubclass(error_class, errors.ProviderError)],
+    ids=lambda error_class: error_class.__qualname__,
+)
+async def test_a_batch_answered_with_a_provider_error_gets_the_outcome_its_class_declares(
+    error_class: type[errors.ProviderError],
+) -> None:
+    expected = outcome_of_kind(error_class)
+    assert error_class.refused_before_processing is (expected is SendStatus.NOT_SENT)
+    assert error_class.may_have_been_processed is (expected is SendStatus.UNKNOWN)
+    failure = example(error_class)
+
+    def answer_with_it(request: FakeRequest) -> None:
+        raise failure
+
+    gateway = FakeGateway(batch_size=10, on_request=answer_with_it)
+    report = await gateway.send(Message(sender="0212345678", text="안녕", recipients=list(numbers(3))))
+    assert {outcome.status for outcome in report.outcomes} == {expected}
+    # The SENS gateway keeps such a send unsettled until a look-up settles it.
+    assert _may_have_arrived(failure) is (expected is SendStatus.UNKNOWN)
+
+
+@pytest.mark.parametrize(
+    ("answer", "attempts", "status", "code"),
+    [
+        (httpx.Response(400, json={"statusCode": "400", "errorMessage": "bad"}), 1, SendStatus.REJECTED, "400"),
+        (httpx.Response(429, headers={"Retry-After": "0"}), 2, SendStatus.NOT_SENT, "RateLimitedError"),
+        (httpx.Response(301, headers={"Location": "https://elsewhere/"}), 1, SendStatus.NOT_SENT, "RedirectError"),
+        (httpx.Response(500), 1, SendStatus.UNKNOWN, "ServerError"),
+        (httpx.Response(202, text="<html>proxy</html>"), 1, SendStatus.UNKNOWN, "MalformedResponseError"),
+    ],
+    ids=["400", "429-after-retries", "301", "500", "202-not-json"],
+)
+async def test_each_kind_of_sens_answer_to_a_send_gets_the_outcome_of_its_error_class(
+    answer: httpx.Response, attempts: int, status: SendStatus, code: str
+) -> None:
+    """Over the whole stack, from the answer: the transport retries only the 429, and each
+    answer's outcome is the one its error class declares (see the test above)."""
+    sends: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sends.append(request)
+        return answer
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    retry = RetryPolicy(max_attempts=2, initial_backoff=0.01)
+    sens = SensGateway(
+        access_key="access", secret_key="secret", service_id="svc", http_client=client, retry=retry, reconcile=False
+    )
+    async with client, sens:
+        report = await sens.send(Message(sender="0212345678", text="안녕", recipients=["01000000001"]))
+    (outcome,) = report.outcomes
+    assert (outcome.status, outcome.code) == (status, code)
+    assert len(sends) == attempts

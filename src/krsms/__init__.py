@@ -47,8 +47,9 @@ from krsms.gateway import (
     UploadedImage,
 )
 from krsms.nhn.gateway import NhnGateway
+from krsms.retry import NO_RETRIES, RetryPolicy
 from krsms.sens.gateway import SensGateway
-from krsms.transport import NO_RETRIES, Limits, RetryPolicy, Timeouts
+from krsms.transport import Limits, Timeouts
 
 __version__ = "0.1.0"
 

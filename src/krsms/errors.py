@@ -9,6 +9,7 @@
     │   ├── AuthenticationError    401/403, bad keys, unknown appKey (fatal: fails every batch)
     │   ├── NotFoundError          404, unknown request id, template, ...
     │   ├── RateLimitedError       429 (with ``retry_after``)
+    │   ├── RedirectError          3xx: ``base_url`` is not the API's (never followed; fatal)
     │   ├── ServerError            5xx
     │   └── MalformedResponseError an answer that is not the documented shape
     └── TransportError             no usable answer; ``may_have_been_sent`` tells the truth
@@ -84,6 +85,16 @@ class ProviderError(KrSmsError):
     fatal: ClassVar[bool] = False
     """True when the same request cannot succeed for any other batch of the same job
     (bad credentials, unregistered sender): bulk sends stop at once."""
+    may_have_been_processed: ClassVar[bool] = False
+    """True when the provider may have carried the request out even so (a 5xx, an answer
+    that is not the documented shape): a send answered so may have gone out, and its batch
+    is UNKNOWN, looked up rather than resent blindly. False when the answer says it was not
+    carried out."""
+    refused_before_processing: ClassVar[bool] = False
+    """True when the request was turned away before the provider processed it (a 429 from
+    the rate limiter in front of the API, a redirect, never followed): a send answered so
+    never reached the provider, and its batch is NOT_SENT. A failure with neither this nor
+    :attr:`may_have_been_processed` was processed and refused: its batch is REJECTED."""
 
     def __init__(
         self,
@@ -136,6 +147,9 @@ class NotFoundError(ProviderError):
 class RateLimitedError(ProviderError):
     """Too many requests; ``retry_after`` is the provider's requested pause in seconds."""
 
+    refused_before_processing = True
+    """A rate limiter answers 429 before the request is processed."""
+
     def __init__(
         self,
         message: str,
@@ -159,14 +173,22 @@ class RedirectError(ProviderError):
 
     fatal = True
     """Every other batch would be redirected alike."""
+    refused_before_processing = True
+    """The redirect was never followed: the request did not reach the API."""
 
 
 class ServerError(ProviderError):
     """The provider failed (HTTP 5xx); a send may or may not have been processed."""
 
+    may_have_been_processed = True
+    """A 5xx may come after the provider carried the request out."""
+
 
 class MalformedResponseError(ProviderError):
     """The answer did not have the documented shape (HTML error page, truncated JSON, ...)."""
+
+    may_have_been_processed = True
+    """An answer that cannot be read does not say whether the request was carried out."""
 
 
 class TransportError(KrSmsError):

@@ -986,9 +986,11 @@ def _record_all(progress: SendProgress, reports: Iterable[SendReport]) -> None:
 
 
 def _classify_provider_error(error: errors.ProviderError) -> SendStatus:
-    if isinstance(error, (errors.RateLimitedError, errors.RedirectError)):
-        return SendStatus.NOT_SENT  # a 429 or a redirect is refused before processing
-    if isinstance(error, (errors.ServerError, errors.MalformedResponseError)):
+    """The outcome of a batch answered with ``error``, as its class tells (see
+    :attr:`~krsms.errors.ProviderError.may_have_been_processed`)."""
+    if error.refused_before_processing:
+        return SendStatus.NOT_SENT
+    if error.may_have_been_processed:
         return SendStatus.UNKNOWN
     return SendStatus.REJECTED
 

@@ -1,16 +1,18 @@
-"""The one place that talks to httpx: the shared client, timeouts, retries, limits, logging.
+"""The one place that talks to httpx: the shared client, timeouts, limits, logging.
 
 A :class:`Transport` wraps an ``httpx.AsyncClient`` that it either borrows from the caller
 (and never closes) or owns (one per event loop, closed on :meth:`Transport.aclose`). It sends a request with
 its provider's ``httpx.Auth``, bounds the number of requests in flight, retries what the
-:class:`RetryPolicy` allows and turns every failure into a typed :mod:`krsms.errors`
+:class:`~krsms.retry.RetryPolicy` allows and turns every failure into a typed :mod:`krsms.errors`
 exception. Provider clients above it never import httpx.
+
+The names moved to :mod:`krsms.retry`, :mod:`krsms.redaction` and :mod:`krsms.send_watch`
+are importable from here too.
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import json as jsonlib
 import logging
 import random
@@ -18,10 +20,8 @@ import re
 import threading
 import time
 import weakref
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
-from contextlib import aclosing, asynccontextmanager, contextmanager, suppress
-from contextvars import ContextVar
-from datetime import timezone
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
+from contextlib import aclosing, asynccontextmanager, suppress
 from functools import partial
 from types import AsyncGeneratorType
 from typing import Any, TypeAlias, cast
@@ -32,6 +32,31 @@ import attrs
 import httpx
 
 from krsms import errors
+from krsms.redaction import Redactor, value_named
+from krsms.retry import NO_RETRIES, RetryPolicy, parse_retry_after
+from krsms.send_watch import SendWatch, current_send_watch, watching_sends
+
+__all__ = [
+    "NO_RETRIES",
+    "USER_AGENT",
+    "ErrorParser",
+    "HttpClient",
+    "Limits",
+    "Redactor",
+    "Response",
+    "RetryPolicy",
+    "SendWatch",
+    "Timeouts",
+    "Transport",
+    "check_base_url",
+    "check_credential",
+    "current_send_watch",
+    "parse_retry_after",
+    "path_segment",
+    "redact_in_httpx_logs",
+    "value_named",
+    "watching_sends",
+]
 
 logger: logging.Logger = logging.getLogger("krsms")
 # A library's one handler: without it, Python prints WARNING and above to stderr (its
@@ -43,49 +68,6 @@ HttpClient: TypeAlias = httpx.AsyncClient
 so that only this module and the two ``auth`` modules import httpx."""
 USER_AGENT = "krsms (+https://pypi.org/project/krsms)"
 """``User-Agent`` of the HTTP clients the SDK creates (a borrowed client keeps its own)."""
-
-
-@attrs.define
-class SendWatch:
-    """What the transport saw of the sends made inside :func:`watching_sends`.
-
-    ``may_have_arrived`` is None until a send starts, False while every attempt so far
-    provably never reached the provider (refused connection, 429), True once one may have.
-    A bulk send uses it to tell a batch cancelled during a retry back-off (NOT_SENT) from
-    one cancelled with its request out (UNKNOWN).
-    """
-
-    may_have_arrived: bool | None = None
-    """None before a send starts; False while every attempt provably never reached the provider;
-    True once one may have."""
-    pace: Callable[[], Awaitable[None]] | None = None
-    """Awaited before each retry of a send (a bulk send's requests-per-second limit, which
-    counts every request the provider sees, not only each batch's first)."""
-    stopping: bool = False
-    """Set when the bulk send is being interrupted: no new request may leave for it, so a
-    retry is not made (the last attempt's error stands) and a resend is not started."""
-    attempts: int = 0
-    """Attempts that left for the provider (each once it had its slot), refused ones
-    included: 0 while the send is still waiting to start."""
-
-
-_watch: ContextVar[SendWatch | None] = ContextVar("krsms_send_watch", default=None)
-
-
-def current_send_watch() -> SendWatch | None:
-    """The :class:`SendWatch` the current task's sends report to (None outside
-    :func:`watching_sends`)."""
-    return _watch.get()
-
-
-@contextmanager
-def watching_sends(watch: SendWatch) -> Iterator[SendWatch]:
-    """Report the sends (non-idempotent requests) of the current task to ``watch``."""
-    token = _watch.set(watch)
-    try:
-        yield watch
-    finally:
-        _watch.reset(token)
 
 
 @attrs.frozen(kw_only=True)
@@ -117,83 +99,6 @@ class Limits:
     keepalive_expiry: float = 4.0
     """Seconds an idle connection is kept; below common server keep-alive timeouts (5 s), so
     the pool never reuses a connection the server is closing."""
-
-
-@attrs.frozen(kw_only=True)
-class RetryPolicy:
-    """When and how long to wait before trying a request again.
-
-    Idempotent requests (look-ups, cancels, deletes) are retried on connection failures,
-    timeouts and the ``retry_statuses``. A *send* is retried only when it provably never
-    reached the provider (connection refused, pool timeout, 429) unless ``retry_unsafe_sends``
-    is set, because a resent batch after a timeout or a 500 may deliver twice.
-    """
-
-    max_attempts: int = 3
-    """Total attempts including the first; 1 disables retries."""
-    initial_backoff: float = 0.5
-    """Seconds: the first retry waits a random time up to this, and the cap doubles with each
-    later retry (up to ``max_backoff``); also the most jitter added to a ``Retry-After``."""
-    max_backoff: float = 8.0
-    """Seconds: the longest random wait between two attempts when the server gives no
-    ``Retry-After``."""
-    max_retry_after: float = 60.0
-    """Cap on a server's ``Retry-After``; a longer pause than this gives up instead."""
-    retry_statuses: frozenset[int] = frozenset({429, 500, 502, 503, 504})
-    """Statuses worth another try: a 429 for every request, the 5xx only for idempotent ones
-    (or sends with ``retry_unsafe_sends``)."""
-    retry_unsafe_sends: bool = False
-    """Opt in to retrying sends after ambiguous failures (may deliver a batch twice)."""
-
-    def should_retry(
-        self,
-        *,
-        attempt: int,
-        idempotent: bool,
-        status_code: int | None = None,
-        error: errors.TransportError | None = None,
-    ) -> bool:
-        """Whether attempt number ``attempt`` (1-based) that failed this way gets another try."""
-        if attempt >= self.max_attempts or isinstance(error, errors.UnsendableRequestError):
-            return False
-        if error is not None:
-            return not error.may_have_been_sent or idempotent or self.retry_unsafe_sends
-        if status_code == 429:
-            return 429 in self.retry_statuses
-        if status_code in self.retry_statuses:
-            return idempotent or self.retry_unsafe_sends
-        return False
-
-    def backoff(self, attempt: int, *, retry_after: float | None = None, rng: random.Random | None = None) -> float:
-        """Seconds to wait after failed attempt ``attempt``: the server's ``Retry-After`` when
-        given (capped), plus up to ``initial_backoff`` of jitter so that the batches it held
-        back do not all return at the same instant; else exponential backoff with full jitter."""
-        if retry_after is not None:
-            return min(retry_after + (rng or random).uniform(0, self.initial_backoff), self.max_retry_after)
-        ceiling = min(self.max_backoff, self.initial_backoff * 2 ** (attempt - 1))
-        return (rng or random).uniform(0, ceiling)
-
-
-NO_RETRIES = RetryPolicy(max_attempts=1)
-"""A policy that never retries."""
-
-
-def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds from a ``Retry-After`` header, given as seconds (digits only) or as an HTTP
-    date; None for anything else (a negative number, ``nan``, a date out of range)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isascii() and value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, OverflowError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    current = time.time() if now is None else now
-    return max(when.timestamp() - current, 0.0)
 
 
 @attrs.frozen(kw_only=True)
@@ -268,49 +173,6 @@ ErrorParser = Callable[[Response], errors.ProviderError]
 
 Not a bound method of the transport's owner: the transport would hold its owner, and an
 owner dropped without ``aclose()`` would wait for the garbage collector to close its client."""
-
-
-class Redactor:
-    """Hides secrets in text: a fixed set of secret values and URL patterns.
-
-    Each secret is hidden as written and as Python escapes it in a repr (``b'key\\n'`` in an
-    h11 error about a header value), longest form first. The secrets are replaced before the
-    patterns apply: a pattern stops at characters a key may still hold (``/``, a space, a
-    quote), and once it has masked the head of a key the literal key no longer matches its tail.
-    """
-
-    def __init__(self, secrets: Sequence[str] = (), patterns: Sequence[re.Pattern[str]] = ()):
-        forms = {form for secret in secrets if secret for form in _written_forms(secret)}
-        self._secrets = tuple(sorted(forms, key=len, reverse=True))
-        self._patterns = tuple(patterns)
-
-    def __call__(self, text: str) -> str:
-        """``text`` with every secret and secret-bearing pattern masked."""
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        for pattern in self._patterns:
-            text = pattern.sub(r"\g<1>***", text)
-        return text
-
-    def __repr__(self) -> str:
-        return "Redactor(***)"
-
-
-def _written_forms(secret: str) -> set[str]:
-    return {secret, repr(secret)[1:-1], repr(secret.encode("utf-8", "surrogatepass"))[2:-1]}
-
-
-def value_named(*names: str) -> re.Pattern[str]:
-    """A pattern for the value written after one of ``names`` (any case), wherever a header or
-    a parameter is spelled out: a header list (``(b'x-secret-key', b'value')``), hpack's
-    ``b'x-secret-key'=b'value'``, a header line (``X-Secret-Key: value``), a query string
-    (``?appKey=value``, ``appKey%3Dvalue``) or JSON (``"appKey": "value"``).
-
-    Group 1, the name and what separates it from the value, is kept when redacting. A name
-    also matches inside a longer one (``appKey`` in ``X-AppKey``).
-    """
-    alternatives = "|".join(re.escape(name) for name in names)
-    return re.compile(rf"""(?i)((?:{alternatives})(?:['"]\s*[:=,]|\s*[:=]|%3D)\s*b?['"]?)[^'"\s,;&)\]}}]+""")
 
 
 async def _close_with_loop(client: httpx.AsyncClient) -> AsyncGenerator[None, None]:
@@ -587,11 +449,11 @@ class Transport:
         self._closed = False
         """Set by :meth:`aclose` on an owned client: no send leaves after it, from any loop."""
         self._states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = weakref.WeakKeyDictionary()
-        """Each event loop's client and concurrency bound (see :meth:`_slot`)."""
+        """Each event loop's client and concurrency bound (see :meth:`_loop_state`)."""
         self._states_lock = threading.Lock()
         """Guards ``_states``, ``_client`` and ``_closed`` against loops in other threads."""
         self._last: tuple[asyncio.AbstractEventLoop, _LoopState] | None = None
-        """The loop that last found its state, with it: the fast path of :meth:`_slot`."""
+        """The loop that last found its state, with it: the fast path of :meth:`_loop_state`."""
         self._rng = random.Random()
 
     @property
@@ -599,8 +461,10 @@ class Transport:
         """True when :meth:`aclose` closes the underlying client."""
         return self._owns_client
 
-    async def _slot(self) -> _LoopState:
-        """The running event loop's concurrency bound and client.
+    async def _loop_state(self) -> _LoopState:
+        """The running event loop's concurrency bound and client, an owned client being made
+        at the loop's first call. It takes no slot: a request holds the state's ``limiter``
+        while it is in flight.
 
         Each loop gets its own: a client's pooled connections and a semaphore belong to the
         loop that made them, so one transport serves successive loops (``asyncio.run`` again,
@@ -667,7 +531,7 @@ class Transport:
         if idempotent is None:
             idempotent = method in ("GET", "HEAD", "PUT", "DELETE")
         # Look-ups are not sends; a send nobody watches reports to a throwaway watch.
-        watch = (None if idempotent else _watch.get()) or SendWatch()
+        watch = (None if idempotent else current_send_watch()) or SendWatch()
         if watch.may_have_arrived is None:
             watch.may_have_arrived = False
         attempt = 0
@@ -737,7 +601,7 @@ class Transport:
         self, method: str, url: str, *, params: Mapping[str, Any] | None, json: Any, attempt: int, watch: SendWatch
     ) -> Response:
         error: errors.TransportError | None = None
-        state = await self._slot()
+        state = await self._loop_state()
         async with state.limiter:
             client = state.client
             if self._closed or client is None or client.is_closed:
@@ -846,7 +710,7 @@ class Transport:
         it raises the typed error. Not retried: a download is idempotent, but a half-consumed
         stream cannot be resumed transparently; call again instead.
         """
-        state = await self._slot()
+        state = await self._loop_state()
         async with state.limiter:
             client = state.client
             if self._closed or client is None or client.is_closed:

@@ -19,12 +19,12 @@ from krsms import convert, errors
 from krsms.nhn.auth import NhnAuth, app_key_path, nhn_redactor
 from krsms.nhn.converter import converter
 from krsms.nhn.errors import PROVIDER, error_class_for_code, error_from_response, result_code, result_message
+from krsms.redaction import Redactor
+from krsms.retry import RetryPolicy
 from krsms.transport import (
     HttpClient,
     Limits,
-    Redactor,
     Response,
-    RetryPolicy,
     Timeouts,
     Transport,
     check_base_url,

@@ -14,7 +14,8 @@ from urllib.parse import quote
 
 import httpx
 
-from krsms.transport import Redactor, redact_in_httpx_logs, value_named
+from krsms.redaction import Redactor, value_named
+from krsms.transport import redact_in_httpx_logs
 
 SECRET_KEY_HEADER = "X-Secret-Key"
 APP_KEY_IN_URL = re.compile(r"(?i)(/appKeys/)[^/?#\s\"']+")

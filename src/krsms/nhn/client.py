@@ -75,8 +75,9 @@ from krsms.nhn.models import (
     UidRegistrations,
     UploadedAttachment,
 )
+from krsms.retry import RetryPolicy
 from krsms.text import MessageKind
-from krsms.transport import HttpClient, Limits, RetryPolicy, Timeouts, path_segment
+from krsms.transport import HttpClient, Limits, Timeouts, path_segment
 from krsms.validation import check_entry_count, raise_when_awaited
 
 T = TypeVar("T")

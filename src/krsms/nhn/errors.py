@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from krsms import errors
-from krsms.transport import Redactor, Response
+from krsms.redaction import Redactor
+from krsms.transport import Response
 
 PROVIDER = "nhn"
 """The ``provider`` name of the errors NHN's client and gateway raise."""

@@ -53,8 +53,10 @@ from krsms.nhn.models import (
     SendRequest,
     SentMessage,
 )
+from krsms.redaction import Redactor
+from krsms.retry import RetryPolicy
 from krsms.text import KOREA, STANDARD_LIMITS, MessageKind, normalize_number
-from krsms.transport import HttpClient, Limits, Redactor, RetryPolicy, Timeouts
+from krsms.transport import HttpClient, Limits, Timeouts
 from krsms.validation import ProviderRules, check_request_id
 
 NHN_RULES = ProviderRules(

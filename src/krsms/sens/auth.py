@@ -27,7 +27,8 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
-from krsms.transport import Redactor, redact_in_httpx_logs, value_named
+from krsms.redaction import Redactor, value_named
+from krsms.transport import redact_in_httpx_logs
 
 logger: logging.Logger = logging.getLogger("krsms")
 

@@ -22,6 +22,8 @@ from krsms import convert, errors
 from krsms.closing import AsyncClosing
 from krsms.errors import ValidationError
 from krsms.images import check_jpeg
+from krsms.redaction import Redactor
+from krsms.retry import RetryPolicy
 from krsms.sens.auth import SensAuth, sens_redactor
 from krsms.sens.checks import check_message_count, check_message_query, check_page_size, check_send_request
 from krsms.sens.converter import converter
@@ -46,9 +48,7 @@ from krsms.text import normalize_number
 from krsms.transport import (
     HttpClient,
     Limits,
-    Redactor,
     Response,
-    RetryPolicy,
     Timeouts,
     Transport,
     check_base_url,
@@ -128,7 +128,7 @@ class SensClient(AsyncClosing):
         (:func:`~krsms.sens.checks.check_send_request`):
         :class:`~krsms.errors.ValidationError`, raised when the call is awaited, names the
         field, the limit and the value. Never retried once it may have reached SENS (see
-        :class:`~krsms.transport.RetryPolicy`). A 202 whose body's ``statusCode`` is not 202
+        :class:`~krsms.retry.RetryPolicy`). A 202 whose body's ``statusCode`` is not 202
         raises :class:`~krsms.errors.MalformedResponseError`: the document calls that answer a
         failure and its HTTP status a success, so the send may or may not have been taken.
         A 404 raises the fatal :class:`~krsms.sens.errors.ServiceNotFoundError`: the service id

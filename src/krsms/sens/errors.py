@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from krsms import errors
+from krsms.redaction import Redactor
 from krsms.sens.auth import CLOCK_WINDOW_SECONDS, clock_skew
-from krsms.transport import Redactor, Response
+from krsms.transport import Response
 
 PROVIDER = "sens"
 """The ``provider`` name of the errors SENS's client and gateway raise."""

@@ -423,8 +423,10 @@ def _may_have_arrived(error: BaseException) -> bool:
     """Whether a send that failed with ``error`` may have reached SENS (its batch UNKNOWN)."""
     if isinstance(error, errors.TransportError):
         return error.may_have_been_sent
+    if isinstance(error, errors.ProviderError):
+        return error.may_have_been_processed
     if isinstance(error, errors.KrSmsError):
-        return isinstance(error, (errors.ServerError, errors.MalformedResponseError))
+        return False  # a ValidationError: refused before anything was sent
     # Cancelled, or not the provider's answer at all: out unless the bulk send's watch saw
     # that no attempt left (cancelled while waiting for a connection slot, or a retry).
     watch = current_send_watch()

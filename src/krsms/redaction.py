@@ -1,0 +1,56 @@
+"""Hiding secrets in text.
+
+A :class:`Redactor` holds a client's secret values and patterns and masks them in every
+URL, message, log line and outcome detail krsms writes. :func:`value_named` builds the
+pattern for a value written after a name (a header, a parameter); such patterns, never the
+values, also go to the filter on httpx's loggers
+(:func:`krsms.transport.redact_in_httpx_logs`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+
+class Redactor:
+    """Hides secrets in text: a fixed set of secret values and URL patterns.
+
+    Each secret is hidden as written and as Python escapes it in a repr (``b'key\\n'`` in an
+    h11 error about a header value), longest form first. The secrets are replaced before the
+    patterns apply: a pattern stops at characters a key may still hold (``/``, a space, a
+    quote), and once it has masked the head of a key the literal key no longer matches its tail.
+    """
+
+    def __init__(self, secrets: Sequence[str] = (), patterns: Sequence[re.Pattern[str]] = ()):
+        forms = {form for secret in secrets if secret for form in _written_forms(secret)}
+        self._secrets = tuple(sorted(forms, key=len, reverse=True))
+        self._patterns = tuple(patterns)
+
+    def __call__(self, text: str) -> str:
+        """``text`` with every secret and secret-bearing pattern masked."""
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        for pattern in self._patterns:
+            text = pattern.sub(r"\g<1>***", text)
+        return text
+
+    def __repr__(self) -> str:
+        return "Redactor(***)"
+
+
+def _written_forms(secret: str) -> set[str]:
+    return {secret, repr(secret)[1:-1], repr(secret.encode("utf-8", "surrogatepass"))[2:-1]}
+
+
+def value_named(*names: str) -> re.Pattern[str]:
+    """A pattern for the value written after one of ``names`` (any case), wherever a header or
+    a parameter is spelled out: a header list (``(b'x-secret-key', b'value')``), hpack's
+    ``b'x-secret-key'=b'value'``, a header line (``X-Secret-Key: value``), a query string
+    (``?appKey=value``, ``appKey%3Dvalue``) or JSON (``"appKey": "value"``).
+
+    Group 1, the name and what separates it from the value, is kept when redacting. A name
+    also matches inside a longer one (``appKey`` in ``X-AppKey``).
+    """
+    alternatives = "|".join(re.escape(name) for name in names)
+    return re.compile(rf"""(?i)((?:{alternatives})(?:['"]\s*[:=,]|\s*[:=]|%3D)\s*b?['"]?)[^'"\s,;&)\]}}]+""")

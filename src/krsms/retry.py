@@ -1,0 +1,94 @@
+"""When a failed request is tried again, and after how long: :class:`RetryPolicy` and the
+``Retry-After`` header it honours.
+
+Plain objects a caller can swap (``retry=``); the transport asks them, and they know
+nothing of HTTP libraries.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import time
+from datetime import timezone
+
+import attrs
+
+from krsms import errors
+
+
+@attrs.frozen(kw_only=True)
+class RetryPolicy:
+    """When and how long to wait before trying a request again.
+
+    Idempotent requests (look-ups, cancels, deletes) are retried on connection failures,
+    timeouts and the ``retry_statuses``. A *send* is retried only when it provably never
+    reached the provider (connection refused, pool timeout, 429) unless ``retry_unsafe_sends``
+    is set, because a resent batch after a timeout or a 500 may deliver twice.
+    """
+
+    max_attempts: int = 3
+    """Total attempts including the first; 1 disables retries."""
+    initial_backoff: float = 0.5
+    """Seconds: the first retry waits a random time up to this, and the cap doubles with each
+    later retry (up to ``max_backoff``); also the most jitter added to a ``Retry-After``."""
+    max_backoff: float = 8.0
+    """Seconds: the longest random wait between two attempts when the server gives no
+    ``Retry-After``."""
+    max_retry_after: float = 60.0
+    """Cap on a server's ``Retry-After``; a longer pause than this gives up instead."""
+    retry_statuses: frozenset[int] = frozenset({429, 500, 502, 503, 504})
+    """Statuses worth another try: a 429 for every request, the 5xx only for idempotent ones
+    (or sends with ``retry_unsafe_sends``)."""
+    retry_unsafe_sends: bool = False
+    """Opt in to retrying sends after ambiguous failures (may deliver a batch twice)."""
+
+    def should_retry(
+        self,
+        *,
+        attempt: int,
+        idempotent: bool,
+        status_code: int | None = None,
+        error: errors.TransportError | None = None,
+    ) -> bool:
+        """Whether attempt number ``attempt`` (1-based) that failed this way gets another try."""
+        if attempt >= self.max_attempts or isinstance(error, errors.UnsendableRequestError):
+            return False
+        if error is not None:
+            return not error.may_have_been_sent or idempotent or self.retry_unsafe_sends
+        if status_code == 429:
+            return 429 in self.retry_statuses
+        if status_code in self.retry_statuses:
+            return idempotent or self.retry_unsafe_sends
+        return False
+
+    def backoff(self, attempt: int, *, retry_after: float | None = None, rng: random.Random | None = None) -> float:
+        """Seconds to wait after failed attempt ``attempt``: the server's ``Retry-After`` when
+        given (capped), plus up to ``initial_backoff`` of jitter so that the batches it held
+        back do not all return at the same instant; else exponential backoff with full jitter."""
+        if retry_after is not None:
+            return min(retry_after + (rng or random).uniform(0, self.initial_backoff), self.max_retry_after)
+        ceiling = min(self.max_backoff, self.initial_backoff * 2 ** (attempt - 1))
+        return (rng or random).uniform(0, ceiling)
+
+
+NO_RETRIES = RetryPolicy(max_attempts=1)
+"""A policy that never retries."""
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds from a ``Retry-After`` header, given as seconds (digits only) or as an HTTP
+    date; None for anything else (a negative number, ``nan``, a date out of range)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, OverflowError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    current = time.time() if now is None else now
+    return max(when.timestamp() - current, 0.0)

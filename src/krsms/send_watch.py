@@ -1,0 +1,58 @@
+"""What a bulk send and the transport tell each other about one batch's requests.
+
+A bulk send runs each batch inside :func:`watching_sends` with a :class:`SendWatch` of its
+own; the transport finds it with :func:`current_send_watch` (a context variable, so each
+batch's task sees its own) and reports whether an attempt may have reached the provider,
+while the bulk send paces the retries and stops them through it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+import attrs
+
+
+@attrs.define
+class SendWatch:
+    """What the transport saw of the sends made inside :func:`watching_sends`.
+
+    ``may_have_arrived`` is None until a send starts, False while every attempt so far
+    provably never reached the provider (refused connection, 429), True once one may have.
+    A bulk send uses it to tell a batch cancelled during a retry back-off (NOT_SENT) from
+    one cancelled with its request out (UNKNOWN).
+    """
+
+    may_have_arrived: bool | None = None
+    """None before a send starts; False while every attempt provably never reached the provider;
+    True once one may have."""
+    pace: Callable[[], Awaitable[None]] | None = None
+    """Awaited before each retry of a send (a bulk send's requests-per-second limit, which
+    counts every request the provider sees, not only each batch's first)."""
+    stopping: bool = False
+    """Set when the bulk send is being interrupted: no new request may leave for it, so a
+    retry is not made (the last attempt's error stands) and a resend is not started."""
+    attempts: int = 0
+    """Attempts that left for the provider (each once it had its slot), refused ones
+    included: 0 while the send is still waiting to start."""
+
+
+_watch: ContextVar[SendWatch | None] = ContextVar("krsms_send_watch", default=None)
+
+
+def current_send_watch() -> SendWatch | None:
+    """The :class:`SendWatch` the current task's sends report to (None outside
+    :func:`watching_sends`)."""
+    return _watch.get()
+
+
+@contextmanager
+def watching_sends(watch: SendWatch) -> Iterator[SendWatch]:
+    """Report the sends (non-idempotent requests) of the current task to ``watch``."""
+    token = _watch.set(watch)
+    try:
+        yield watch
+    finally:
+        _watch.reset(token)
