@@ -849,6 +849,7 @@ def test_closing_a_transport_while_its_loop_shuts_down_is_quiet() -> None:
         ("GET", [httpx.ConnectError("refused")], None),  # look-ups are not sends
         ("POST", [httpx.ConnectError("refused")], False),
         ("POST", [httpx.Response(429)], False),
+        ("POST", [httpx.Response(301, headers={"location": "https://elsewhere.example/"})], False),
         ("POST", [httpx.ConnectError("refused"), httpx.ReadTimeout("late")], True),
         ("POST", [httpx.ReadTimeout("late")], True),
         ("POST", [httpx.Response(500)], True),

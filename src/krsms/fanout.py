@@ -65,8 +65,9 @@ from krsms.gateway import (
     UploadedImage,
     as_recipient,
 )
+from krsms.send_watch import SendWatch, watching_sends
 from krsms.text import MessageKind, wrong_type
-from krsms.transport import SendWatch, Transport, watching_sends
+from krsms.transport import Transport
 from krsms.validation import ProviderRules, RecipientResolver, check_message, number_only
 
 logger: logging.Logger = logging.getLogger("krsms")

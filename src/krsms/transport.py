@@ -556,8 +556,9 @@ class Transport:
                 continue
             if 200 <= response.status_code < 300:
                 return response
-            if response.status_code == 429:
-                watch.may_have_arrived = arrived_before  # refused before processing
+            failed = self._status_error(method, response)
+            if failed.refused_before_processing:  # a 429, a redirect: this attempt changed nothing
+                watch.may_have_arrived = arrived_before
             retry_after = parse_retry_after(response.headers.get("retry-after"))
             if (
                 not watch.stopping
@@ -565,9 +566,8 @@ class Transport:
                 and (retry_after is None or retry_after <= self.retry.max_retry_after)
             ):
                 await self._pause(method, url, attempt, reason=str(response.status_code), retry_after=retry_after)
-                failed = self._status_error(method, response)
                 continue
-            raise self._status_error(method, response)
+            raise failed
 
     def _status_error(self, method: str, response: Response) -> errors.ProviderError:
         """The typed error of a non-2xx answer: a redirect is the transport's own to name

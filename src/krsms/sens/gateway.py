@@ -38,6 +38,8 @@ from krsms.gateway import (
     UploadedImage,
 )
 from krsms.images import IMAGE_SUFFIXES, check_jpeg
+from krsms.retry import RetryPolicy
+from krsms.send_watch import current_send_watch
 from krsms.sens.auth import CLOCK_WINDOW_SECONDS
 from krsms.sens.checks import MAX_MESSAGE_PAGE, MAX_MESSAGES, RESERVE_PRECISION
 from krsms.sens.client import DEFAULT_BASE_URL, SensClient
@@ -58,7 +60,7 @@ from krsms.sens.models import (
     SendRequest,
 )
 from krsms.text import KOREA, STANDARD_LIMITS, MessageKind, byte_length, normalize_number
-from krsms.transport import HttpClient, Limits, RetryPolicy, Timeouts, current_send_watch
+from krsms.transport import HttpClient, Limits, Timeouts
 from krsms.validation import ProviderRules, check_request_id
 
 Value = TypeVar("Value")
