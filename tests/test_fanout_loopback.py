@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import attrs
 import httpcore
+import httpx
 import pytest
 
 from krsms import Message, NhnGateway, Recipient, SendProgress, SendStatus, SensGateway, ValidationError
@@ -228,12 +229,16 @@ def test_a_gateway_serves_one_event_loop_after_another(provider: str) -> None:
         assert len(server.ledger) == 9
 
 
-async def test_a_send_after_the_client_closed_never_left_and_says_so() -> None:
-    async with EmulatorServer() as server:
-        closed = gateway("nhn", server.base_url)
+@pytest.mark.parametrize("borrowed", [False, True], ids=["owned client", "borrowed client"])
+async def test_a_send_after_the_client_closed_never_left_and_says_so(borrowed: bool) -> None:
+    """``aclose()`` stops a gateway sending, whether it made its client or borrowed it (which
+    stays open for its owner)."""
+    async with EmulatorServer() as server, httpx.AsyncClient() as http:
+        closed = gateway("nhn", server.base_url, http_client=http if borrowed else None)
         await closed.aclose()
         report = await closed.send(Message(sender="15446859", text="안녕", recipients=list(numbers(3))))
         assert len(server.ledger) == 0
+        assert not http.is_closed
     assert {(outcome.status, outcome.code) for outcome in report.outcomes} == {
         (SendStatus.NOT_SENT, "UnsendableRequestError")
     }

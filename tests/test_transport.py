@@ -315,6 +315,22 @@ async def test_a_borrowed_client_stays_open_and_an_owned_one_is_closed() -> None
     assert owned._client.is_closed
 
 
+async def test_after_aclose_nothing_more_leaves_through_a_borrowed_client_which_stays_open() -> None:
+    recorder = Recorder(httpx.Response(200, json={}))
+    transport, client = make_transport(recorder)
+    await transport.request("POST", URL, json={})
+    await transport.aclose()
+    with pytest.raises(errors.UnsendableRequestError, match="closed by aclose") as caught:
+        await transport.request("POST", URL, json={})
+    assert caught.value.may_have_been_sent is False
+    with pytest.raises(errors.UnsendableRequestError, match="closed by aclose"):
+        await download(transport)
+    assert len(recorder.requests) == 1
+    assert not client.is_closed  # the caller's: still theirs to use and close
+    assert (await client.get("https://provider.test/elsewhere")).status_code == 200
+    await client.aclose()
+
+
 async def test_a_redirect_is_never_followed_even_by_a_borrowed_client_that_would() -> None:
     """httpx keeps every header but Authorization across hosts and replays a 307's body: a
     followed redirect would resend the batch elsewhere with the keys."""

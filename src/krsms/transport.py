@@ -447,7 +447,7 @@ class Transport:
         """Requests in flight at once in each event loop, at most (no more than an owned
         client's ``max_connections``)."""
         self._closed = False
-        """Set by :meth:`aclose` on an owned client: no send leaves after it, from any loop."""
+        """Set by :meth:`aclose`: no send leaves after it, from any loop."""
         self._states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = weakref.WeakKeyDictionary()
         """Each event loop's client and concurrency bound (see :meth:`_loop_state`)."""
         self._states_lock = threading.Lock()
@@ -603,9 +603,7 @@ class Transport:
         error: errors.TransportError | None = None
         state = await self._loop_state()
         async with state.limiter:
-            client = state.client
-            if self._closed or client is None or client.is_closed:
-                raise errors.UnsendableRequestError(f"{method} {self._shown(url)}: the HTTP client is closed")
+            client = self._open_client_of(state, method, url)
             if watch.stopping:  # stopped while this attempt (a resend, say) waited for its slot
                 raise errors.UnsendableRequestError(
                     f"{method} {self._shown(url)}: not sent, the bulk send it belongs to is stopping"
@@ -648,6 +646,16 @@ class Transport:
             url=redacted_url,
             redact=self.redact,
         )
+
+    def _open_client_of(self, state: _LoopState, method: str, url: str) -> httpx.AsyncClient:
+        """The client a request goes through; UnsendableRequestError when this transport was
+        closed (whoever owns the client) or the client itself was: nothing leaves then."""
+        if self._closed:
+            raise errors.UnsendableRequestError(f"{method} {self._shown(url)}: not sent, closed by aclose()")
+        client = state.client
+        if client is None or client.is_closed:
+            raise errors.UnsendableRequestError(f"{method} {self._shown(url)}: the HTTP client is closed")
+        return client
 
     def _build(
         self, client: httpx.AsyncClient, method: str, url: str, *, params: Mapping[str, Any] | None, json: Any = None
@@ -712,9 +720,7 @@ class Transport:
         """
         state = await self._loop_state()
         async with state.limiter:
-            client = state.client
-            if self._closed or client is None or client.is_closed:
-                raise errors.UnsendableRequestError(f"{method} {self._shown(url)}: the HTTP client is closed")
+            client = self._open_client_of(state, method, url)
             try:
                 response = await client.send(
                     self._build(client, method, url, params=params),
@@ -759,16 +765,16 @@ class Transport:
     async def aclose(self) -> None:
         """Close every client this transport created; a borrowed client stays open.
 
-        No request leaves after it, from any loop. The running loop's client is closed before
-        this returns; another loop's still open is closed in that loop (its connections belong
-        to it) as soon as it runs again, without waiting for it here. A closed loop's client
-        was closed as that loop shut down.
+        No request leaves after it, from any loop, through an owned client or a borrowed one.
+        The running loop's client is closed before this returns; another loop's still open is
+        closed in that loop (its connections belong to it) as soon as it runs again, without
+        waiting for it here. A closed loop's client was closed as that loop shut down.
         """
-        if not self._owns_client:
-            return
         running = asyncio.get_running_loop()
         with self._states_lock:
             self._closed = True
+            if not self._owns_client:
+                return  # the caller's client: only this transport stops sending through it
             unused = self._client
             states = list(self._states.items())
             self._states.clear()
