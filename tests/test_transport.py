@@ -1082,6 +1082,25 @@ def fresh_log_filters(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("fresh_log_filters")
+def test_a_client_made_while_another_thread_logs_a_request_breaks_neither() -> None:
+    """The filter on httpx's loggers is shared by every thread: a client made in one (adding
+    its patterns) while a request of another is being logged must not fail that request."""
+
+    class ClientMadeMeanwhile:
+        """A pattern whose use stands for another thread making a client at that moment."""
+
+        def sub(self, replacement: str, text: str) -> str:
+            redact_in_httpx_logs(SECRET_PATTERN)
+            return text
+
+    redact_in_httpx_logs(ClientMadeMeanwhile())  # type: ignore[arg-type]
+    record = logging.LogRecord("httpx", logging.INFO, __file__, 1, "HTTP Request: POST %s", (URL,), None)
+    assert transport._httpx_log_filter.filter(record)
+    assert transport._httpx_log_filter.filter(record)  # the next record meets the new pattern
+    assert "SECRET-APP-KEY" not in record.getMessage()
+
+
+@pytest.mark.usefixtures("fresh_log_filters")
 @pytest.mark.parametrize("name", ["httpcore.http11", "httpcore.http2"])
 def test_a_sens_client_hides_its_keys_in_the_response_headers_httpcore_logs(
     name: str, caplog: pytest.LogCaptureFixture

@@ -315,7 +315,16 @@ class _RedactingFilter(logging.Filter):
 
     def __init__(self) -> None:
         super().__init__()
-        self.patterns: set[re.Pattern[str]] = set()
+        self.patterns: tuple[re.Pattern[str], ...] = ()
+        """Replaced, never changed in place: a client made in one thread adds its patterns
+        while another thread's request is logged, which goes on with the tuple it read."""
+        self._adding = threading.Lock()
+
+    def add(self, pattern: re.Pattern[str]) -> None:
+        """Hide what ``pattern`` matches too."""
+        with self._adding:
+            if pattern not in self.patterns:
+                self.patterns = (*self.patterns, pattern)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -366,7 +375,7 @@ def redact_in_httpx_logs(pattern: re.Pattern[str]) -> None:
             library_logger = logging.getLogger(name)
             if log_filter not in library_logger.filters:
                 library_logger.addFilter(log_filter)
-    _httpx_log_filter.patterns.add(pattern)
+    _httpx_log_filter.add(pattern)
 
 
 async def _replay(content: bytes) -> AsyncIterator[bytes]:
