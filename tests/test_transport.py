@@ -31,6 +31,7 @@ from krsms.transport import (
     Response,
     RetryPolicy,
     SendWatch,
+    Timeouts,
     Transport,
     parse_retry_after,
     redact_in_httpx_logs,
@@ -364,11 +365,47 @@ def test_a_secret_is_hidden_in_its_escaped_forms_too() -> None:
     assert redact("header b'key\\n' and 'key\\n' and key\n") == "header b'***' and '***' and ***"
 
 
-async def test_a_request_inside_a_download_of_the_same_task_gets_its_own_slot() -> None:
-    transport, _ = make_transport(Recorder(httpx.Response(200, content=b"a,b\n")))
+async def test_a_request_made_while_a_download_is_read_never_waits_for_the_download() -> None:
+    """A look-up per exported row: with ``max_concurrency=1`` a download holding the one slot
+    would keep it waiting for ever."""
+    transport, _ = make_transport(Recorder(httpx.Response(200, content=b"a,b\n")), max_concurrency=1)
     async with transport.stream("GET", URL) as chunks:
-        assert (await transport.request("GET", URL)).status_code == 200
+        lookup = await asyncio.wait_for(transport.request("GET", URL), timeout=5)
+        assert lookup.status_code == 200
         assert b"".join([chunk async for chunk in chunks]) == b"a,b\n"
+
+
+async def test_waiting_for_a_request_slot_obeys_the_pool_timeout_and_sends_nothing() -> None:
+    release = asyncio.Event()
+    paths: list[str] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.path)
+        await release.wait()
+        return httpx.Response(200, json={})
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    transport = Transport(
+        provider="test",
+        auth=None,
+        error_parser=generic_errors,
+        http_client=client,
+        max_concurrency=1,
+        timeout=Timeouts(pool=0.05),
+        retry=NO_RETRIES,
+    )
+    watch = SendWatch()
+    async with client:
+        first = asyncio.create_task(transport.request("GET", "https://provider.test/first"))
+        await asyncio.sleep(0.01)  # the first holds the one slot
+        with watching_sends(watch), pytest.raises(errors.PoolTimeoutError, match="no request slot") as caught:
+            await asyncio.wait_for(transport.request("POST", "https://provider.test/second"), timeout=5)
+        release.set()
+        await first
+    assert caught.value.may_have_been_sent is False
+    assert paths == ["/first"]
+    assert watch.may_have_arrived is False
+    assert watch.attempts == 0
 
 
 @pytest.mark.parametrize("name", ["httpx", "httpcore.http11", "httpcore.connection"])

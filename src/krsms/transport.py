@@ -214,8 +214,9 @@ async def _close_unless_closing(closer: AsyncGeneratorType[None, None]) -> None:
 class _LoopState:
     """What a transport keeps for one event loop: its concurrency bound and its client.
 
-    A semaphore, not a CapacityLimiter: a task reading a download may make a request too.
-    It and an owned client's pooled connections belong to the loop that made them.
+    The bound is a semaphore, not a CapacityLimiter (which refuses a task that holds one slot
+    a second one). It and an owned client's pooled connections belong to the loop that made
+    them.
     """
 
     __slots__ = ("building", "client", "closer", "limiter")
@@ -611,7 +612,7 @@ class Transport:
     ) -> Response:
         error: errors.TransportError | None = None
         state = await self._loop_state()
-        async with state.limiter:
+        async with self._slot(state, method, url):
             client = self._open_client_of(state, method, url)
             if watch.stopping:  # stopped while this attempt (a resend, say) waited for its slot
                 raise errors.UnsendableRequestError(
@@ -655,6 +656,27 @@ class Transport:
             url=redacted_url,
             redact=self.redact,
         )
+
+    @asynccontextmanager
+    async def _slot(self, state: _LoopState, method: str, url: str) -> AsyncIterator[None]:
+        """Hold one of the loop's ``max_concurrency`` request slots.
+
+        The wait obeys the pool timeout, as the wait for a connection of httpx's pool does:
+        PoolTimeoutError (never sent, so a send may retry it) rather than waiting for ever.
+        """
+        timeout = self._request_timeout or (state.client.timeout if state.client is not None else None)
+        pool_timeout = None if timeout is None else timeout.pool
+        with anyio.move_on_after(pool_timeout) as waiting:
+            await state.limiter.acquire()
+        if waiting.cancelled_caught:
+            raise errors.PoolTimeoutError(
+                f"{method} {self._shown(url)}: not sent, no request slot free within the pool timeout "
+                f"({pool_timeout}s; max_concurrency={self.max_concurrency})"
+            )
+        try:
+            yield
+        finally:
+            state.limiter.release()
 
     def _open_client_of(self, state: _LoopState, method: str, url: str) -> httpx.AsyncClient:
         """The client a request goes through; UnsendableRequestError when this transport was
@@ -726,40 +748,44 @@ class Transport:
         providers that answer a failed download with an error envelope and HTTP 200 (NHN);
         it raises the typed error. Not retried: a download is idempotent, but a half-consumed
         stream cannot be resumed transparently; call again instead.
+
+        A download takes no ``max_concurrency`` slot: it holds a connection of the pool for as
+        long as the caller reads it, and the pool bounds those (with its own timeout). A slot
+        held that long would starve the requests made while it is read (a look-up per exported
+        row): with every slot held by downloads, they would wait for ever.
         """
         state = await self._loop_state()
-        async with state.limiter:
-            client = self._open_client_of(state, method, url)
-            try:
-                response = await client.send(
-                    self._build(client, method, url, params=params),
-                    stream=True,
-                    follow_redirects=False,
-                    auth=self._auth or httpx.USE_CLIENT_DEFAULT,
+        client = self._open_client_of(state, method, url)
+        try:
+            response = await client.send(
+                self._build(client, method, url, params=params),
+                stream=True,
+                follow_redirects=False,
+                auth=self._auth or httpx.USE_CLIENT_DEFAULT,
+            )
+            async with aclosing(response):
+                success = 200 <= response.status_code < 300
+                is_json = response.headers.get("content-type", "").startswith("application/json")
+                if success and not (is_json and check_json is not None):
+                    yield self._chunks(response, method, url)
+                    return
+                answer = Response(
+                    status_code=response.status_code,
+                    headers=response.headers,
+                    content=await response.aread(),
+                    url=self.redact(str(response.request.url)),
+                    redact=self.redact,
                 )
-                async with aclosing(response):
-                    success = 200 <= response.status_code < 300
-                    is_json = response.headers.get("content-type", "").startswith("application/json")
-                    if success and not (is_json and check_json is not None):
-                        yield self._chunks(response, method, url)
-                        return
-                    answer = Response(
-                        status_code=response.status_code,
-                        headers=response.headers,
-                        content=await response.aread(),
-                        url=self.redact(str(response.request.url)),
-                        redact=self.redact,
-                    )
-                    if not success:
-                        raise self._status_error(method, answer)
-                    if check_json is not None:
-                        check_json(answer)
-                    yield _replay(answer.content)
-            except httpx.HTTPError as exc:
-                error = self._transport_error(exc, method, url)
-            else:
-                return
-            raise error
+                if not success:
+                    raise self._status_error(method, answer)
+                if check_json is not None:
+                    check_json(answer)
+                yield _replay(answer.content)
+        except httpx.HTTPError as exc:
+            error = self._transport_error(exc, method, url)
+        else:
+            return
+        raise error
 
     async def _chunks(self, response: httpx.Response, method: str, url: str) -> AsyncIterator[bytes]:
         try:
