@@ -105,6 +105,22 @@ async def test_a_fatal_error_stops_the_job_with_the_rest_not_sent(server: Emulat
 
 
 @pytest.mark.parametrize("provider", ["sens", "nhn"])
+async def test_a_borrowed_client_with_a_small_pool_sends_every_batch_without_a_pool_timeout(provider: str) -> None:
+    """Your client's pool holds 2 connections and the gateway is left at its default
+    ``max_concurrency`` of 8, the provider slower than the pool timeout: batches wait for
+    one of 2 slots instead of timing out in httpx's pool."""
+    small_pool = httpx.AsyncClient(limits=httpx.Limits(max_connections=2), timeout=httpx.Timeout(10.0, pool=0.1))
+    async with EmulatorServer(EmulatorConfig(faults=Faults(latency=0.3))) as server, small_pool:
+        sending = gateway(provider, server.base_url, http_client=small_pool, retry=NO_RETRIES)
+        assert sending.max_concurrency == 2
+        report = await sending.send(
+            Message(sender="15446859", text="안녕", recipients=numbers(4 * sending.batch_size))
+        )
+    assert report.all_accepted
+    assert report.requests == 4
+
+
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
 async def test_cancellation_mid_job_leaves_a_complete_report(provider: str) -> None:
     async with EmulatorServer(EmulatorConfig(faults=Faults(latency=0.05))) as server:
         some_settled = asyncio.Event()

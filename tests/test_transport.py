@@ -1013,6 +1013,150 @@ async def test_a_send_cancelled_while_waiting_for_a_slot_has_not_arrived() -> No
     assert watch.attempts == 0  # a bulk send reports no request for this batch
 
 
+@contextlib.asynccontextmanager
+async def held_answers() -> AsyncIterator[tuple[str, list[str], asyncio.Event]]:
+    """An HTTP/1.1 server on 127.0.0.1 that reads each request whole and answers ``{}`` only
+    once released, so that its requests stay in flight as long as a test needs. Yields its
+    base URL, the paths of the requests it read, and the release."""
+    paths: list[str] = []
+    release = asyncio.Event()
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                paths.append(head.split(b" ", 2)[1].decode())
+                length = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+                await reader.readexactly(int(length.group(1)) if length else 0)
+                await release.wait()
+                writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}")
+                await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    try:
+        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}", paths, release
+    finally:
+        release.set()
+        server.close()
+        await asyncio.wait_for(server.wait_closed(), timeout=5)
+
+
+async def eventually(condition: Callable[[], bool]) -> None:
+    """Wait until ``condition`` holds (5 s at most)."""
+    for _ in range(1000):
+        if condition():
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError("the condition never held")
+
+
+async def watched_send(transport: Transport, url: str, watch: SendWatch) -> None:
+    with watching_sends(watch):
+        await transport.request("POST", url, json={})
+
+
+@pytest.mark.parametrize("ending", ["cancelled", "pool timeout"])
+async def test_a_send_that_waited_in_vain_in_a_busy_borrowed_pool_never_left(ending: str) -> None:
+    """The application's own request holds the one connection of the client it lends: the
+    send waits inside httpx's pool, and ending there, it never left (and counts no attempt)."""
+    async with held_answers() as (base_url, paths, release), httpx.AsyncClient(
+        limits=httpx.Limits(max_connections=1)
+    ) as client:
+        transport = Transport(
+            provider="test",
+            auth=None,
+            error_parser=generic_errors,
+            http_client=client,
+            timeout=Timeouts(pool=0.05 if ending == "pool timeout" else 30.0),
+            retry=NO_RETRIES,
+        )
+        own = asyncio.create_task(client.get(base_url + "/own"))
+        await eventually(lambda: paths == ["/own"])
+        watch = SendWatch()
+        sending = asyncio.create_task(watched_send(transport, base_url + "/send", watch))
+        if ending == "cancelled":
+            await asyncio.sleep(0.05)  # waiting for the connection, in httpx's pool
+            sending.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await sending
+        else:
+            with pytest.raises(errors.PoolTimeoutError):
+                await sending
+        release.set()
+        await own
+    assert paths == ["/own"]
+    assert watch.may_have_arrived is False
+    assert watch.attempts == 0
+
+
+async def test_a_send_cancelled_once_its_request_was_written_may_have_arrived() -> None:
+    async with held_answers() as (base_url, paths, _), httpx.AsyncClient() as client:
+        transport = Transport(provider="test", auth=None, error_parser=generic_errors, http_client=client)
+        watch = SendWatch()
+        sending = asyncio.create_task(watched_send(transport, base_url + "/send", watch))
+        await eventually(lambda: paths == ["/send"])
+        sending.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await sending
+    assert watch.may_have_arrived is True
+    assert watch.attempts == 1
+
+
+async def test_through_a_transport_that_does_not_report_writes_a_send_handed_to_it_may_have_arrived() -> None:
+    """A transport of your own (a mock here, httpx-aiohttp in an application) does not say
+    when it writes: a send it holds is taken as out, on the safe side."""
+    handed = asyncio.Event()
+
+    async def never_answers(request: httpx.Request) -> httpx.Response:
+        handed.set()
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(never_answers)) as client:
+        transport = Transport(provider="test", auth=None, error_parser=generic_errors, http_client=client)
+        watch = SendWatch()
+        sending = asyncio.create_task(watched_send(transport, URL, watch))
+        await asyncio.wait_for(handed.wait(), timeout=5)
+        sending.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await sending
+    assert watch.may_have_arrived is True
+    assert watch.attempts == 1
+
+
+async def test_a_batch_that_got_no_connection_of_a_busy_borrowed_pool_is_not_sent_and_made_no_request() -> None:
+    async with held_answers() as (base_url, paths, release), httpx.AsyncClient(
+        limits=httpx.Limits(max_connections=1)
+    ) as client:
+        gateway = NhnGateway(
+            app_key="k", base_url=base_url, http_client=client, timeout=Timeouts(pool=0.05), retry=NO_RETRIES
+        )
+        own = asyncio.create_task(client.get(base_url + "/own"))
+        await eventually(lambda: paths == ["/own"])
+        report = await gateway.send(Message(sender="15446859", text="안녕", recipients=["01000000001"]))
+        release.set()
+        await own
+    assert [(outcome.status, outcome.code) for outcome in report.outcomes] == [
+        (SendStatus.NOT_SENT, "PoolTimeoutError")
+    ]
+    assert report.requests == 0
+    assert paths == ["/own"]
+
+
+def test_max_concurrency_is_cut_to_the_pool_of_a_borrowed_client_when_it_can_be_read() -> None:
+    """httpx does not expose a pool's size: it is read where httpx keeps it, and a client with
+    a transport of its own keeps the ``max_concurrency`` asked for."""
+    small = httpx.AsyncClient(limits=httpx.Limits(max_connections=2))
+    unlimited = httpx.AsyncClient(limits=httpx.Limits(max_connections=None))
+    custom = httpx.AsyncClient(transport=httpx.MockTransport(Recorder(httpx.Response(200))))
+    sens = SensGateway(access_key="a", secret_key="s", service_id="ncp:sms:kr:1:x", http_client=small)
+    assert (sens.max_concurrency, sens.client.transport.max_concurrency) == (2, 2)
+    assert NhnGateway(app_key="k", http_client=small, max_concurrency=1).max_concurrency == 1
+    assert NhnGateway(app_key="k", http_client=unlimited).max_concurrency == 8
+    assert NhnGateway(app_key="k", http_client=custom).max_concurrency == 8
+
+
 @pytest.mark.parametrize(
     ("make", "field"),
     [

@@ -633,6 +633,7 @@ class BatchingGateway(AsyncClosing):
     async def _send_settled(self, message: Message, batch: Batch, watch: SendWatch, *, resend: bool) -> SendReport:
         """Send one batch and turn whatever happens into one outcome per recipient."""
         attempt = BatchAttempt(key=uuid.uuid4().hex, started_at=datetime.now(timezone.utc))
+        attempts_before = watch.attempts
         failed: errors.KrSmsError
         try:
             return SendReport(outcomes=await self.send_batch(message, batch, attempt), requests=1)
@@ -643,9 +644,16 @@ class BatchingGateway(AsyncClosing):
             outcome = SendStatus.UNKNOWN if error.may_have_been_sent else SendStatus.NOT_SENT
             failed = error
         code = getattr(failed, "code", None) or type(failed).__name__
+        if isinstance(failed, errors.UnsendableRequestError):
+            requests = 0  # never left
+        elif isinstance(failed, errors.TransportError) and not failed.may_have_been_sent:
+            # Its last attempt never left (no connection); an earlier one refused (a 429) did.
+            requests = int(watch.attempts > attempts_before)
+        else:
+            requests = 1
         report = SendReport(
             outcomes=batch.outcomes(outcome, code=code, detail=str(failed)),
-            requests=0 if isinstance(failed, errors.UnsendableRequestError) else 1,  # never left
+            requests=requests,
             error=failed if isinstance(failed, errors.ProviderError) and failed.fatal else None,
         )
         if outcome is SendStatus.UNKNOWN and self.reconcile:

@@ -383,15 +383,62 @@ async def _replay(content: bytes) -> AsyncIterator[bytes]:
     yield content
 
 
+def _pool_size(client: httpx.AsyncClient) -> int | None:
+    """The ``max_connections`` of ``client``'s connection pool; None when it cannot be read.
+
+    httpx does not expose it: it is read through the client's transport and its httpcore
+    pool, defensively (private attributes). A client with a transport of its own (a mock, an
+    aiohttp-based one) gives None.
+    """
+    pool = getattr(getattr(client, "_transport", None), "_pool", None)
+    size = getattr(pool, "_max_connections", None)
+    return size if isinstance(size, int) and not isinstance(size, bool) and size >= 1 else None
+
+
+def _reports_writes(client: httpx.AsyncClient) -> bool:
+    """Whether every transport ``client`` may send through is httpx's own, whose httpcore pool
+    calls a request's ``trace`` extension as it starts writing it. Any other (a mock, an
+    aiohttp-based one, a subclass that may not reach httpcore) may send without saying so.
+    Read defensively: httpx keeps its transports private."""
+    mounts = getattr(client, "_mounts", None)
+    if not isinstance(mounts, Mapping):
+        return False
+    transports = [getattr(client, "_transport", None), *(mount for mount in mounts.values() if mount is not None)]
+    return all(type(transport) is httpx.AsyncHTTPTransport for transport in transports)
+
+
+_WRITE_STARTS = frozenset({"http11.send_request_headers.started", "http2.send_request_headers.started"})
+"""httpcore's ``trace`` events for a request starting to be written, over HTTP/1.1 and HTTP/2
+(through a proxy, the ``CONNECT`` request's come first: earlier, so on the safe side)."""
+
+
+class _FirstWrite:
+    """httpcore's ``trace`` extension for one attempt of a send: tells ``watch`` that the
+    attempt left once its request starts to be written, not while it waits for a connection.
+    Once per attempt (an auth flow that signs again after a 401 writes it twice)."""
+
+    __slots__ = ("_seen", "_watch")
+
+    def __init__(self, watch: SendWatch):
+        self._watch = watch
+        self._seen = False
+
+    async def __call__(self, event: str, info: Mapping[str, Any]) -> None:
+        if event in _WRITE_STARTS and not self._seen:
+            self._seen = True
+            self._watch.attempt_left()
+
+
 class Transport:
     """Sends a provider's requests through an ``httpx.AsyncClient``.
 
     ``http_client`` is borrowed and never closed; without one the transport creates a client
     with ``timeouts`` and ``limits`` for each event loop it is used from, and closes them in
-    :meth:`aclose`. ``max_concurrency`` bounds the requests in flight in each event loop
-    (never above the owned pool's ``max_connections``, so requests wait for a slot instead
-    of timing out in the pool). ``headers`` go with every request (a provider's documented
-    ``Content-Type``), on top of the client's own.
+    :meth:`aclose`. ``max_concurrency`` bounds the requests in flight in each event loop,
+    downloads aside (see :meth:`stream`): never above the pool's ``max_connections``, so that
+    requests wait for a slot instead of timing out in the pool (a borrowed client's pool
+    size is read where it can be: see :func:`_pool_size`). ``headers`` go with every request
+    (a provider's documented ``Content-Type``), on top of the client's own.
 
     ``base_url`` starts every request's URL, and the ``url`` a request is given is the rest
     of it (the whole URL when there is none). A URL that holds a secret (NHN's appKey path)
@@ -451,11 +498,14 @@ class Transport:
         else:
             self._new_client = None
             self._client = http_client
+            pool_size = _pool_size(http_client)
+            if pool_size is not None:
+                max_concurrency = min(max_concurrency, pool_size)
             self._request_timeout = timeouts.to_httpx() if timeouts else None
         self._owns_client = http_client is None
         self.max_concurrency = max_concurrency
-        """Requests in flight at once in each event loop, at most (no more than an owned
-        client's ``max_connections``)."""
+        """Requests in flight at once in each event loop, at most (no more than the client's
+        ``max_connections``, when it can be read)."""
         self._closed = False
         """Set by :meth:`aclose`: no send leaves after it, from any loop."""
         self._states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = weakref.WeakKeyDictionary()
@@ -555,7 +605,9 @@ class Transport:
                     raise failed  # the send is being interrupted: no new request leaves
             arrived_before = watch.may_have_arrived
             try:
-                response = await self._send_once(method, url, params=params, json=json, attempt=attempt, watch=watch)
+                response = await self._send_once(
+                    method, url, params=params, json=json, attempt=attempt, watch=watch, idempotent=idempotent
+                )
             except errors.TransportError as error:
                 if not error.may_have_been_sent:
                     watch.may_have_arrived = arrived_before
@@ -608,7 +660,15 @@ class Transport:
         await anyio.sleep(delay)
 
     async def _send_once(
-        self, method: str, url: str, *, params: Mapping[str, Any] | None, json: Any, attempt: int, watch: SendWatch
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        attempt: int,
+        watch: SendWatch,
+        idempotent: bool,
     ) -> Response:
         error: errors.TransportError | None = None
         state = await self._loop_state()
@@ -618,16 +678,19 @@ class Transport:
                 raise errors.UnsendableRequestError(
                     f"{method} {self._shown(url)}: not sent, the bulk send it belongs to is stopping"
                 )
+            # A send counts as out once httpcore starts writing it: not while it waits for a
+            # connection of the pool (a borrowed client's pool may be busy with other requests).
+            first_write = _FirstWrite(watch) if not idempotent and _reports_writes(client) else None
             # Built before it counts as sent, and held as a coroutine only: a request in a local
             # would show its URL, appKey included, in the frame locals error trackers record.
             sending = client.send(
-                self._build(client, method, url, params=params, json=json),
+                self._build(client, method, url, params=params, json=json, trace=first_write),
                 # Never: httpx would replay a send at another host with the keys' headers.
                 follow_redirects=False,
                 auth=self._auth or httpx.USE_CLIENT_DEFAULT,
             )
-            watch.may_have_arrived = True  # only now: waiting for a slot sends nothing
-            watch.attempts += 1
+            if first_write is None:
+                watch.attempt_left()  # a transport that does not tell: out from now on, maybe
             started = time.perf_counter()
             try:
                 response = await sending
@@ -689,11 +752,18 @@ class Transport:
         return client
 
     def _build(
-        self, client: httpx.AsyncClient, method: str, url: str, *, params: Mapping[str, Any] | None, json: Any = None
+        self,
+        client: httpx.AsyncClient,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None,
+        json: Any = None,
+        trace: _FirstWrite | None = None,
     ) -> httpx.Request:
-        """The httpx request for ``url``, built by ``client``; UnsendableRequestError when httpx
-        cannot build it (a URL it cannot parse, a body JSON cannot carry such as ``nan``): it
-        never left."""
+        """The httpx request for ``url``, built by ``client``, with ``trace`` as its httpcore
+        ``trace`` extension; UnsendableRequestError when httpx cannot build it (a URL it cannot
+        parse, a body JSON cannot carry such as ``nan``): it never left."""
         try:
             return client.build_request(
                 method,
@@ -702,6 +772,7 @@ class Transport:
                 json=json,
                 headers=self._headers,
                 timeout=self._request_timeout or httpx.USE_CLIENT_DEFAULT,
+                extensions=None if trace is None else {"trace": trace},
             )
         except (httpx.InvalidURL, ValueError, OverflowError) as exc:
             error = self._transport_error(exc, method, url)
