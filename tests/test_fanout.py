@@ -620,6 +620,63 @@ async def test_a_stream_left_early_accounts_for_every_recipient_read_from_the_so
     assert {outcome.recipient.number for outcome in report.accepted} <= set(gateway.sent_to())
 
 
+@pytest.mark.parametrize("kind", ["async generator", "generator"])
+async def test_leaving_a_stream_early_closes_the_generator_it_was_given_at_once(kind: str) -> None:
+    """Its ``finally`` (a file it reads, a cursor) runs as the stream is left, not whenever the
+    garbage collector finds it; after every recipient it gave is settled."""
+    gateway = FakeGateway(batch_size=10, max_concurrency=2, latency=0.01)
+    progress = SendProgress()
+    pulled = 0
+    settled_when_closed: list[int] = []
+
+    def sync_source() -> Iterator[str]:
+        nonlocal pulled
+        try:
+            for number in numbers(1000):
+                pulled += 1
+                yield number
+        finally:
+            settled_when_closed.append(progress.settled)
+
+    async def async_source() -> AsyncIterator[str]:
+        for number in sync_source():
+            yield number
+
+    source = async_source() if kind == "async generator" else sync_source()
+    async with aclosing(gateway.send_stream(message(), source, progress=progress)) as reports:
+        async for _ in reports:
+            break
+    assert settled_when_closed == [pulled]
+    assert_exactly_one_outcome_each(progress.report(), pulled)
+
+
+async def test_a_stream_leaves_open_an_iterable_that_is_no_generator() -> None:
+    """A list, an open file: what the caller passed stays theirs to close."""
+
+    class Rows:
+        """An iterator with a ``close()`` of its own, as a file has."""
+
+        def __init__(self) -> None:
+            self.rows = iter(numbers(1000))
+            self.closed = False
+
+        def __iter__(self) -> Rows:
+            return self
+
+        def __next__(self) -> str:
+            return next(self.rows)
+
+        def close(self) -> None:
+            self.closed = True
+
+    rows = Rows()
+    gateway = FakeGateway(batch_size=10, max_concurrency=2, latency=0.01)
+    async with aclosing(gateway.send_stream(message(), rows)) as reports:
+        async for _ in reports:
+            break
+    assert not rows.closed
+
+
 class _Interrupt(BaseException):
     """Stands for KeyboardInterrupt, which asyncio would re-raise out of the test's loop."""
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import inspect
 import logging
 import threading
 import time
@@ -517,16 +518,20 @@ class BatchingGateway(AsyncClosing):
         requests: dict[MessageKind, int] = {}
         invalid: list[RecipientOutcome] = []
         count = invalid_count = 0
-        async for entry in _Entries(self._resolve_chunks(RecipientResolver(message, self.rules), source)):
-            if isinstance(entry, RecipientOutcome):
-                count += 1
-                invalid_count += 1
-                if max_invalid is None or len(invalid) < max_invalid:
-                    invalid.append(entry)
-                continue
-            count += len(entry.recipients) if isinstance(entry, _Run) else 1
-            for batch in batcher.take(entry):
-                requests[batch.kind] = requests.get(batch.kind, 0) + 1
+        entries = _Entries(self._resolve_chunks(RecipientResolver(message, self.rules), source))
+        try:
+            async for entry in entries:
+                if isinstance(entry, RecipientOutcome):
+                    count += 1
+                    invalid_count += 1
+                    if max_invalid is None or len(invalid) < max_invalid:
+                        invalid.append(entry)
+                    continue
+                count += len(entry.recipients) if isinstance(entry, _Run) else 1
+                for batch in batcher.take(entry):
+                    requests[batch.kind] = requests.get(batch.kind, 0) + 1
+        finally:
+            await entries.aclose()
         for batch in batcher.flush():
             requests[batch.kind] = requests.get(batch.kind, 0) + 1
         return SendPlan(recipients=count, invalid=tuple(invalid), requests=requests, invalid_count=invalid_count)
@@ -537,34 +542,48 @@ class BatchingGateway(AsyncClosing):
         """Resolved entries of a stream, in chunks: up to a batch of a sync source at once
         (one await per chunk, not per recipient; a chunk of normalised mobile numbers as one
         run), every entry of an async one as it comes. A lone number or :class:`Recipient`
-        is one recipient, as in :class:`Message`, not an iterable of characters."""
+        is one recipient, as in :class:`Message`, not an iterable of characters.
+
+        Closed before its end (a send left early, cancelled or failed), it closes the source
+        when that is a generator (sync or async), which the caller handed over: its
+        ``finally`` blocks run then, not whenever the garbage collector finds it. Any other
+        iterable (a list, an open file) is the caller's and is left as it is."""
         index = 0
         if isinstance(recipients, (str, bytes, Recipient)):
             recipients = (recipients,)
         if isinstance(recipients, AsyncIterable):
-            async for item in recipients:
-                yield [_entry(resolver, item, index)]
-                index += 1
-                if index % VALIDATION_SLICE == 0:
-                    await asyncio.sleep(0)  # a source that never suspends: let the loop breathe
+            source = aiter(recipients)
+            try:
+                async for item in source:
+                    yield [_entry(resolver, item, index)]
+                    index += 1
+                    if index % VALIDATION_SLICE == 0:
+                        await asyncio.sleep(0)  # a source that never suspends: let the loop breathe
+            finally:
+                if inspect.isasyncgen(source):  # handed over: its files close now, not at GC
+                    await source.aclose()
             return
         items = iter(recipients)
-        while True:
-            given: list[str | Recipient] = []
-            read_error: BaseException | None = None
-            try:
-                given.extend(islice(items, self.batch_size))  # keeps what came before a failure
-            except BaseException as error:  # KeyboardInterrupt too
-                read_error = error
-            chunk = _chunk(resolver, given, index)
-            if read_error is not None:
-                raise _ReadFailed(chunk, read_error) from None
-            if not chunk:
-                return
-            yield chunk
-            previous, index = index, index + len(given)
-            if index // VALIDATION_SLICE != previous // VALIDATION_SLICE:
-                await asyncio.sleep(0)  # a sync source never yields: let the loop breathe
+        try:
+            while True:
+                given: list[str | Recipient] = []
+                read_error: BaseException | None = None
+                try:
+                    given.extend(islice(items, self.batch_size))  # keeps what came before a failure
+                except BaseException as error:  # KeyboardInterrupt too
+                    read_error = error
+                chunk = _chunk(resolver, given, index)
+                if read_error is not None:
+                    raise _ReadFailed(chunk, read_error) from None
+                if not chunk:
+                    return
+                yield chunk
+                previous, index = index, index + len(given)
+                if index // VALIDATION_SLICE != previous // VALIDATION_SLICE:
+                    await asyncio.sleep(0)  # a sync source never yields: let the loop breathe
+        finally:
+            if inspect.isgenerator(items):  # as above; a list's or a file's iterator is left alone
+                items.close()
 
     def _batcher(self, message: Message) -> _Batcher:
         return _Batcher(
@@ -601,9 +620,12 @@ class BatchingGateway(AsyncClosing):
                     yield report
             settled = True
         finally:
-            if not settled:
-                await job.settle_interrupted()
-            progress.finish()
+            try:
+                if not settled:
+                    await job.settle_interrupted()
+                progress.finish()
+            finally:
+                await job.close_source()
 
     async def _send_tracked(
         self,
@@ -909,12 +931,25 @@ class _SendJob:
             reports.append(SendReport(outcomes=Outcomes.join([self._unbatched, *leftovers, *unread])))
             _record_all(self._progress, reports)
 
+    async def close_source(self) -> None:
+        """Close the source once what was read from it is settled (see
+        :meth:`BatchingGateway._resolve_chunks`). Shielded, for a while: a cancellation that
+        keeps coming (an anyio cancel scope) must not cut the source's own clean-up short; one
+        that fails is logged, not raised over the send's own outcome."""
+        with anyio.move_on_after(SOURCE_CLOSE_TIMEOUT, shield=True):
+            try:
+                await self._entries.aclose()
+            except Exception:
+                logger.exception("%s: closing the recipient source failed", self._gateway.provider)
+
     def _recorded(self, report: SendReport) -> SendReport:
         """``report``, once the send's progress has recorded it."""
         self._progress.record(report)
         return report
 
 
+SOURCE_CLOSE_TIMEOUT = 10.0
+"""Seconds a send that ends early gives its recipient source to close (its ``finally`` blocks)."""
 POOL_ENTRY_PASSES = 2
 """Event-loop passes between two batches started together (:func:`_stagger`)."""
 
@@ -1097,6 +1132,12 @@ class _Entries:
             return False
         self.current = iter(chunk)
         return True
+
+    async def aclose(self) -> None:
+        """Close the chunks' source, when it is an async generator (a stream's, which closes
+        the caller's generator in turn); ``send()``'s list has nothing to close."""
+        if isinstance(self._chunks, AsyncGenerator):
+            await self._chunks.aclose()
 
     async def __aiter__(self) -> AsyncIterator[_Entry]:
         """Every entry not read yet, one by one."""
