@@ -576,6 +576,38 @@ async def test_a_stream_reads_async_iterables() -> None:
     assert settled == 20
 
 
+async def test_a_batch_that_finishes_while_the_source_waits_is_reported_at_once() -> None:
+    """A source that gives a batch and a half, then waits (a queue, a paginated API): the
+    first batch's report reaches ``on_batch`` and the consumer while the source still waits.
+    Here the source waits for that very report, so holding it back would never end."""
+    gateway = FakeGateway(batch_size=10, max_concurrency=4)
+    first_report_seen = asyncio.Event()
+    reported_while_the_source_waited: list[int] = []
+
+    def on_batch(report: SendReport) -> None:
+        if not first_report_seen.is_set():
+            reported_while_the_source_waited.append(len(report.outcomes))
+
+    async def waiting_source() -> AsyncIterator[str]:
+        for number in numbers(15):
+            yield number
+        await first_report_seen.wait()
+        for number in numbers(5, start=15):
+            yield number
+
+    async def consume() -> list[int]:
+        sizes = []
+        stream = gateway.send_stream(message(), waiting_source(), progress=SendProgress(on_batch=on_batch))
+        async with aclosing(stream) as reports:
+            async for report in reports:
+                sizes.append(len(report.outcomes))
+                first_report_seen.set()
+        return sizes
+
+    assert await asyncio.wait_for(consume(), timeout=5) == [10, 10]
+    assert reported_while_the_source_waited == [10]
+
+
 async def test_a_stream_keeps_memory_bounded_by_concurrency_times_batch_size() -> None:
     batch_size, concurrency = 50, 3
     gateway = FakeGateway(batch_size=batch_size, max_concurrency=concurrency, latency=0.001)

@@ -607,10 +607,8 @@ class BatchingGateway(AsyncClosing):
                 await job.start_flights()
                 if (invalid := job.invalid_report()) is not None:
                     yield invalid
-                if not job.flights:
-                    if job.done_starting:
-                        break
-                    continue  # only invalid entries so far: read on
+                if job.idle:
+                    break  # nothing in flight nor being read, and nothing more may start
                 for task in await job.finished_flights():
                     yield job.collect(task)
             if job.source_error is not None:
@@ -736,9 +734,15 @@ class _SendJob:
 
     :meth:`BatchingGateway._run` drives it a step at a time: :meth:`start_flights`, then the
     :meth:`invalid_report`, then :meth:`collect` for each of the :meth:`finished_flights`,
-    until nothing is left to start; then :meth:`settle_stopped` after a fatal error, or
+    until it is :attr:`idle`; then :meth:`settle_stopped` after a fatal error, or
     :meth:`settle_interrupted` when the send ends any other way. Every report a step returns
     is already recorded in the send's :class:`~krsms.gateway.SendProgress`.
+
+    The source is read in a task of its own, one batch ahead, while the batches in flight are
+    waited for: a source that pauses (a queue, a paginated API) holds back neither the
+    reports of the batches that finish meanwhile nor the stop a fatal answer makes. Only one
+    task reads at a time, and the job's own task touches what it fills (the batcher, the
+    batches ready, the current chunk) only while it is suspended on the source or done.
     """
 
     def __init__(self, gateway: BatchingGateway, message: Message, entries: _Entries, progress: SendProgress):
@@ -760,36 +764,64 @@ class _SendJob:
         """The fatal error that stopped the job: no batch starts after it."""
         self.source_error: Exception | None = None
         """What the source raised: no batch starts after it, and what is out finishes first."""
+        self._reading: asyncio.Task[BaseException | None] | None = None
+        """The task reading the source for the next batch (:meth:`_read`), while one does."""
 
     @property
-    def done_starting(self) -> bool:
-        """Whether, once no batch is in flight, the job is over: the source is exhausted, it
-        failed, or a fatal error stopped the job."""
-        return self._exhausted or self.stopped_by is not None or self.source_error is not None
+    def idle(self) -> bool:
+        """Whether no batch is in flight and the source is not being read. After
+        :meth:`start_flights` the job is then over: the source is exhausted or failed, or a
+        fatal error stopped the job."""
+        return not self.flights and self._reading is None
+
+    def _may_start(self) -> bool:
+        """Whether a batch may still start: no fatal error stopped the job, the source did not fail."""
+        return self.stopped_by is None and self.source_error is None
+
+    def _has_room(self) -> bool:
+        return len(self.flights) < self._gateway.max_concurrency
 
     async def start_flights(self) -> None:
-        """Start batches until ``max_concurrency`` are in flight, reading the source as they are
-        needed; none once the job is stopped or the source has failed."""
+        """Start the batches ready until ``max_concurrency`` are in flight; then, while there
+        is room for one more, start reading the source for it (:meth:`finished_flights` waits
+        for that read too). Nothing starts once the job is stopped or the source has failed."""
         first_of_pass = True
-        while self.stopped_by is None and self.source_error is None:
-            if len(self.flights) >= self._gateway.max_concurrency:
-                break
-            if not self._ready and not self._exhausted:
-                try:
-                    await self._read_until_ready()
-                except Exception as error:  # the source failed: what is out finishes first
-                    self.source_error = error
-                    break
-            if not self._ready:
-                break
+        while self._ready and self._may_start() and self._has_room():
             if not first_of_pass:
                 await _stagger()
+                if not self._may_start():  # a flight ended with a fatal error while this one waited
+                    break
             first_of_pass = False
-            if self.stopped_by is not None:  # a flight ended with a fatal error while this one waited
-                break
             flight = _Flight(self._ready.popleft(), on_fatal=self._stop_once)
             sending = self._gateway._send_tracked(self._message, flight, self._progress.on_sending)
             self.flights[asyncio.ensure_future(sending)] = flight
+        if self._reading is None and not self._ready and not self._exhausted and self._may_start() and self._has_room():
+            self._reading = asyncio.ensure_future(self._read())
+
+    async def _read(self) -> BaseException | None:
+        """:meth:`_read_until_ready`, as the reading task: what the source raised is returned,
+        for the job's own task to act on (a KeyboardInterrupt raised in a task would escape
+        the event loop instead of the send)."""
+        try:
+            await self._read_until_ready()
+        except asyncio.CancelledError:
+            raise
+        except BaseException as error:
+            return error
+        return None
+
+    def _read_done(self, reading: asyncio.Task[BaseException | None]) -> None:
+        """Take in the result of the finished reading task: a source that failed stops new
+        batches (what is out finishes first); an interrupt, or a cancellation the source
+        raised itself, propagates as it would have from the job's own task."""
+        self._reading = None
+        if reading.cancelled():
+            raise asyncio.CancelledError
+        error = reading.result()
+        if isinstance(error, Exception):
+            self.source_error = error
+        elif error is not None:
+            raise error
 
     def _stop_once(self, error: errors.KrSmsError) -> None:
         """:meth:`_stop` for the first fatal error: a flight calls it the moment its answer is
@@ -828,10 +860,18 @@ class _SendJob:
         self._unbatched.clear()
         return self._recorded(report)
 
-    async def finished_flights(self) -> set[asyncio.Task[SendReport]]:
-        """Wait until at least one flight has finished; the tasks that have, to :meth:`collect`."""
-        done, _ = await asyncio.wait(self.flights, return_when=asyncio.FIRST_COMPLETED)
-        return done
+    async def finished_flights(self) -> list[asyncio.Task[SendReport]]:
+        """Wait until a flight finishes or the read of the source ends (a batch is ready, the
+        source is exhausted or failed); the flights that have finished, to :meth:`collect`
+        (none when only the read ended)."""
+        reading = self._reading
+        waiting: set[asyncio.Future[object]] = {*self.flights}
+        if reading is not None:
+            waiting.add(reading)
+        await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+        if reading is not None and reading.done():
+            self._read_done(reading)
+        return [task for task in self.flights if task.done()]
 
     def collect(self, task: asyncio.Task[SendReport]) -> SendReport:
         """The recorded report of a finished flight, taken out of :attr:`flights` first; a
@@ -905,8 +945,13 @@ class _SendJob:
         flights = self.flights
         for flight in flights.values():
             flight.watch.stopping = True  # no retry or resend leaves from here on
+        reading, self._reading = self._reading, None
         try:
             with anyio.CancelScope(shield=True):
+                if reading is not None:
+                    # Read no further; what the source gave is settled below, once it stopped.
+                    reading.cancel()
+                    await asyncio.wait([reading], timeout=10)
                 # Drain only requests that may be out; a batch still waiting to start (for
                 # its rate-limit slot, or to retry a refused attempt) must not start now.
                 in_flight = [task for task, flight in flights.items() if _may_be_out(flight)]
