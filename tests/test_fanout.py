@@ -608,6 +608,37 @@ async def test_a_batch_that_finishes_while_the_source_waits_is_reported_at_once(
     assert reported_while_the_source_waited == [10]
 
 
+async def test_max_batch_delay_sends_what_waits_once_the_source_gives_nothing_new() -> None:
+    """A queue that trickles: three recipients, then more only once those went out. Without
+    the delay their batch would wait to fill for ever."""
+    first_sent = asyncio.Event()
+    gateway = FakeGateway(batch_size=10, max_concurrency=2, on_request=lambda request: first_sent.set())
+
+    async def trickling_source() -> AsyncIterator[str]:
+        for number in numbers(3):
+            yield number
+        await first_sent.wait()
+        for number in numbers(2, start=3):
+            yield number
+
+    async def consume() -> list[list[int]]:
+        stream = gateway.send_stream(message(), trickling_source(), max_batch_delay=0.05)
+        async with aclosing(stream) as reports:
+            return [[outcome.index for outcome in report.outcomes] async for report in reports]
+
+    assert await asyncio.wait_for(consume(), timeout=5) == [[0, 1, 2], [3, 4]]
+    assert [len(request.recipients) for request in gateway.requests] == [3, 2]
+
+
+@pytest.mark.parametrize("delay", [0, -1.0, float("inf"), float("nan"), True, "1"])
+async def test_max_batch_delay_must_be_a_positive_number_of_seconds(delay: object) -> None:
+    gateway = FakeGateway()
+    with pytest.raises(ValidationError, match="max_batch_delay"):
+        async for _ in gateway.send_stream(message(), numbers(3), max_batch_delay=delay):  # type: ignore[arg-type]
+            pass
+    assert gateway.requests == []
+
+
 async def test_a_stream_keeps_memory_bounded_by_concurrency_times_batch_size() -> None:
     batch_size, concurrency = 50, 3
     gateway = FakeGateway(batch_size=batch_size, max_concurrency=concurrency, latency=0.001)

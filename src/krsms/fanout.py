@@ -467,7 +467,12 @@ class BatchingGateway(AsyncClosing):
         return progress.report()
 
     async def send_stream(
-        self, message: Message, recipients: RecipientSource, *, progress: SendProgress | None = None
+        self,
+        message: Message,
+        recipients: RecipientSource,
+        *,
+        progress: SendProgress | None = None,
+        max_batch_delay: float | None = None,
     ) -> AsyncGenerator[SendReport, None]:
         """Send to every recipient of a (sync or async) iterable; a report per finished batch.
 
@@ -477,7 +482,22 @@ class BatchingGateway(AsyncClosing):
         subject, which the message or the recipient may give; if the message gives none,
         every recipient without its own is NOT_SENT (``plan()`` shows it first).
         Close the iterator with ``contextlib.aclosing`` when leaving early.
+
+        A batch goes when it is full or the source ends; with ``max_batch_delay`` (seconds),
+        the recipients waiting for their batch to fill also go, as smaller batches, once the
+        source has given nothing new for that long (a queue that trickles).
         """
+        if max_batch_delay is not None and (
+            not isinstance(max_batch_delay, (int, float))
+            or isinstance(max_batch_delay, bool)
+            or not 0 < max_batch_delay < float("inf")
+        ):
+            raise errors.ValidationError(
+                "max_batch_delay",
+                f"must be a positive number of seconds or None, not {max_batch_delay!r}",
+                limit="> 0",
+                value=max_batch_delay,
+            )
         self.check_message(message)
         if message.recipients:
             raise errors.ValidationError(
@@ -490,7 +510,7 @@ class BatchingGateway(AsyncClosing):
         entries = _Entries(self._resolve_chunks(RecipientResolver(message, self.rules), recipients))
         progress = progress if progress is not None else SendProgress(keep_outcomes=False)
         # aclosing: leaving this stream early must settle the batches in flight now, not at GC.
-        async with aclosing(self._run(message, entries, progress)) as reports:
+        async with aclosing(self._run(message, entries, progress, max_batch_delay=max_batch_delay)) as reports:
             async for report in reports:
                 yield report
 
@@ -593,14 +613,14 @@ class BatchingGateway(AsyncClosing):
         )
 
     async def _run(
-        self, message: Message, entries: _Entries, progress: SendProgress
+        self, message: Message, entries: _Entries, progress: SendProgress, *, max_batch_delay: float | None = None
     ) -> AsyncGenerator[SendReport, None]:
         """Send the batches of ``entries``, yielding each report once ``progress`` holds it.
 
         However the send ends (done, stopped by a fatal error, the source or a batch raising,
         cancelled, or left early by its consumer), every recipient read is recorded once.
         """
-        job = _SendJob(self, message, entries, progress)
+        job = _SendJob(self, message, entries, progress, max_batch_delay=max_batch_delay)
         settled = False
         try:
             while True:
@@ -745,7 +765,15 @@ class _SendJob:
     batches ready, the current chunk) only while it is suspended on the source or done.
     """
 
-    def __init__(self, gateway: BatchingGateway, message: Message, entries: _Entries, progress: SendProgress):
+    def __init__(
+        self,
+        gateway: BatchingGateway,
+        message: Message,
+        entries: _Entries,
+        progress: SendProgress,
+        *,
+        max_batch_delay: float | None = None,
+    ):
         self._gateway = gateway
         self._message = message
         self._entries = entries
@@ -766,6 +794,11 @@ class _SendJob:
         """What the source raised: no batch starts after it, and what is out finishes first."""
         self._reading: asyncio.Task[BaseException | None] | None = None
         """The task reading the source for the next batch (:meth:`_read`), while one does."""
+        self._max_batch_delay = max_batch_delay
+        """Seconds without a new entry after which the recipients waiting for their batch to
+        fill go as they are; None: a batch goes only full, or at the source's end."""
+        self._last_read = time.monotonic()
+        """When the source last gave an entry (:func:`time.monotonic`)."""
 
     @property
     def idle(self) -> bool:
@@ -850,6 +883,7 @@ class _SendJob:
                 ready.extend(batcher.flush())
                 self._exhausted = True
                 return
+            self._last_read = time.monotonic()
 
     def invalid_report(self) -> SendReport | None:
         """The invalid recipients read since the last call, as one recorded report; None when
@@ -861,17 +895,34 @@ class _SendJob:
         return self._recorded(report)
 
     async def finished_flights(self) -> list[asyncio.Task[SendReport]]:
-        """Wait until a flight finishes or the read of the source ends (a batch is ready, the
-        source is exhausted or failed); the flights that have finished, to :meth:`collect`
-        (none when only the read ended)."""
+        """Wait until a flight finishes, the read of the source ends (a batch is ready, the
+        source is exhausted or failed) or the recipients waiting for their batch to fill are
+        due to go as they are (``max_batch_delay``); the flights that have finished, to
+        :meth:`collect` (none when only the read ended or the delay ran out)."""
         reading = self._reading
         waiting: set[asyncio.Future[object]] = {*self.flights}
         if reading is not None:
             waiting.add(reading)
-        await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(waiting, timeout=self._partial_batch_due(), return_when=asyncio.FIRST_COMPLETED)
         if reading is not None and reading.done():
             self._read_done(reading)
+        elif (due := self._partial_batch_due()) is not None and due <= 0:
+            # The read waits on the source, its entries all batched: send what waits as it is.
+            self._ready.extend(self._batcher.flush())
         return [task for task in self.flights if task.done()]
+
+    def _partial_batch_due(self) -> float | None:
+        """Seconds before the recipients waiting for their batch to fill are due to go as they
+        are, once the source has given nothing new for ``max_batch_delay``: 0 when they are
+        due now, the whole delay while none wait (the read may bring one meanwhile). None when
+        no delay applies: none set, the source not being read, no room to send, or the job
+        stopped."""
+        delay = self._max_batch_delay
+        if delay is None or self._reading is None or not (self._has_room() and self._may_start()):
+            return None
+        if not self._batcher.buffered:
+            return delay
+        return max(0.0, self._last_read + delay - time.monotonic())
 
     def collect(self, task: asyncio.Task[SendReport]) -> SendReport:
         """The recorded report of a finished flight, taken out of :attr:`flights` first; a
