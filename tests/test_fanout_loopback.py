@@ -113,9 +113,7 @@ async def test_a_borrowed_client_with_a_small_pool_sends_every_batch_without_a_p
     async with EmulatorServer(EmulatorConfig(faults=Faults(latency=0.3))) as server, small_pool:
         sending = gateway(provider, server.base_url, http_client=small_pool, retry=NO_RETRIES)
         assert sending.max_concurrency == 2
-        report = await sending.send(
-            Message(sender="15446859", text="안녕", recipients=numbers(4 * sending.batch_size))
-        )
+        report = await sending.send(Message(sender="15446859", text="안녕", recipients=numbers(4 * sending.batch_size)))
     assert report.all_accepted
     assert report.requests == 4
 

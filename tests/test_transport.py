@@ -1060,9 +1060,10 @@ async def watched_send(transport: Transport, url: str, watch: SendWatch) -> None
 async def test_a_send_that_waited_in_vain_in_a_busy_borrowed_pool_never_left(ending: str) -> None:
     """The application's own request holds the one connection of the client it lends: the
     send waits inside httpx's pool, and ending there, it never left (and counts no attempt)."""
-    async with held_answers() as (base_url, paths, release), httpx.AsyncClient(
-        limits=httpx.Limits(max_connections=1)
-    ) as client:
+    async with (
+        held_answers() as (base_url, paths, release),
+        httpx.AsyncClient(limits=httpx.Limits(max_connections=1)) as client,
+    ):
         transport = Transport(
             provider="test",
             auth=None,
@@ -1126,9 +1127,10 @@ async def test_through_a_transport_that_does_not_report_writes_a_send_handed_to_
 
 
 async def test_a_batch_that_got_no_connection_of_a_busy_borrowed_pool_is_not_sent_and_made_no_request() -> None:
-    async with held_answers() as (base_url, paths, release), httpx.AsyncClient(
-        limits=httpx.Limits(max_connections=1)
-    ) as client:
+    async with (
+        held_answers() as (base_url, paths, release),
+        httpx.AsyncClient(limits=httpx.Limits(max_connections=1)) as client,
+    ):
         gateway = NhnGateway(
             app_key="k", base_url=base_url, http_client=client, timeout=Timeouts(pool=0.05), retry=NO_RETRIES
         )

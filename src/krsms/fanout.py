@@ -44,7 +44,7 @@ from collections.abc import (
 from contextlib import aclosing
 from datetime import datetime, timezone
 from itertools import islice
-from typing import cast
+from typing import Any, cast
 
 import anyio
 import attrs
@@ -900,7 +900,7 @@ class _SendJob:
         due to go as they are (``max_batch_delay``); the flights that have finished, to
         :meth:`collect` (none when only the read ended or the delay ran out)."""
         reading = self._reading
-        waiting: set[asyncio.Future[object]] = {*self.flights}
+        waiting: set[asyncio.Future[Any]] = {*self.flights}
         if reading is not None:
             waiting.add(reading)
         await asyncio.wait(waiting, timeout=self._partial_batch_due(), return_when=asyncio.FIRST_COMPLETED)
