@@ -812,6 +812,7 @@ class _SendJob:
         return self.stopped_by is None and self.source_error is None
 
     def _has_room(self) -> bool:
+        """Whether another batch may fly under ``max_concurrency``."""
         return len(self.flights) < self._gateway.max_concurrency
 
     async def start_flights(self) -> None:
@@ -858,8 +859,8 @@ class _SendJob:
 
     def _stop_once(self, error: errors.KrSmsError) -> None:
         """:meth:`_stop` for the first fatal error: a flight calls it the moment its answer is
-        one, not when it is collected (meanwhile :meth:`start_flights` may be waiting on the
-        source, and other batches on their turn)."""
+        one, not when it is collected (meanwhile other batches may be waiting for their turn,
+        and the job's own task for a batch of the source)."""
         if self.stopped_by is None:
             self._stop(error)
 
