@@ -511,6 +511,8 @@ class NhnEmulator:
                     provider="nhn",
                     request_id=request_id,
                     recipient=number,
+                    country_code=country_code,
+                    national_number=national_number,
                     sender=sender,
                     kind=kind,
                     text=message_text,
