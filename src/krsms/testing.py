@@ -43,7 +43,7 @@ from krsms.images import check_jpeg
 from krsms.nhn.gateway import NHN_RULES, check_sender_and_template
 from krsms.sens.models import MAX_IMAGE_NAME_CHARS as SENS_IMAGE_NAME_CHARS
 from krsms.sens.models import MAX_IMAGE_SIZE as SENS_IMAGE_SIZE
-from krsms.text import KOREA, MessageKind, calling_code, normalize_number, without_separators
+from krsms.text import KOREA, MessageKind, calling_code, check_is_text, normalize_number, without_separators
 from krsms.validation import check_country_code, check_message, check_request_id
 
 __all__ = [
@@ -187,6 +187,7 @@ class FakeGateway(BatchingGateway):
         there with ``country_code`` (``"9012345678"``, ``country_code="81"``); without either it
         is Korean. Only that number of that country is refused: a send to ``9012345678`` in
         another country goes through."""
+        check_is_text(number, field="number", number=True)
         if country_code is None:
             written = without_separators(number)
             country_code = calling_code(written[1:]) if written.startswith("+") else KOREA
