@@ -18,6 +18,15 @@ from krsms.errors import ValidationError
 from krsms.nhn.checks import (
     CREATE_WINDOW,
     MAX_BLOCKED_PER_CALL,
+    MAX_CATEGORY_NAME_CHARS,
+    MAX_DESCRIPTION_CHARS,
+    MAX_REMOVAL_UNSUBSCRIBE_NO_CHARS,
+    MAX_SEND_NO_CHARS,
+    MAX_TAG_NAME_CHARS,
+    MAX_TEMPLATE_ID_CHARS,
+    MAX_TEMPLATE_NAME_CHARS,
+    MAX_UNSUBSCRIBE_NO_CHARS,
+    MAX_USER_ID_CHARS,
     MESSAGE_TYPES,
     REQUEST_WINDOW,
     RESULT_WINDOW,
@@ -469,7 +478,7 @@ class AttachmentUpload:
 
     file_name: str
     """Ends in ``.jpg`` or ``.jpeg``; at most 45 characters."""
-    create_user: str = attrs.field(validator=[not_blank, at_most(100)])
+    create_user: str = attrs.field(validator=[not_blank, at_most(MAX_USER_ID_CHARS)])
     """Who uploads it: required, at most 100 characters (checked when made)."""
     file_body: str
 
@@ -496,21 +505,21 @@ class CategoryCreate:
     when it is made.
     """
 
-    category_name: str = attrs.field(validator=at_most(50))
+    category_name: str = attrs.field(validator=at_most(MAX_CATEGORY_NAME_CHARS))
     use_yn: bool
     category_parent_id: int | None = None
-    category_desc: str | None = attrs.field(default=None, validator=at_most(100))
-    create_user: str | None = attrs.field(default=None, validator=at_most(100))
+    category_desc: str | None = attrs.field(default=None, validator=at_most(MAX_DESCRIPTION_CHARS))
+    create_user: str | None = attrs.field(default=None, validator=at_most(MAX_USER_ID_CHARS))
 
 
 @attrs.frozen(kw_only=True)
 class CategoryUpdate:
     """The body of a category change (N22), checked like :class:`CategoryCreate`."""
 
-    category_name: str = attrs.field(validator=at_most(50))
+    category_name: str = attrs.field(validator=at_most(MAX_CATEGORY_NAME_CHARS))
     use_yn: bool
-    category_desc: str | None = attrs.field(default=None, validator=at_most(100))
-    update_user: str | None = attrs.field(default=None, validator=at_most(100))
+    category_desc: str | None = attrs.field(default=None, validator=at_most(MAX_DESCRIPTION_CHARS))
+    update_user: str | None = attrs.field(default=None, validator=at_most(MAX_USER_ID_CHARS))
 
 
 @attrs.frozen(kw_only=True)
@@ -553,16 +562,16 @@ class TemplateCreate:
     """
 
     category_id: int
-    template_id: str = attrs.field(validator=at_most(50))
+    template_id: str = attrs.field(validator=at_most(MAX_TEMPLATE_ID_CHARS))
     """Your id for the template, at most 50 characters; sends name it in ``template_id``."""
-    template_name: str = attrs.field(validator=at_most(50))
-    send_no: str = attrs.field(validator=at_most(13))
+    template_name: str = attrs.field(validator=at_most(MAX_TEMPLATE_NAME_CHARS))
+    send_no: str = attrs.field(validator=at_most(MAX_SEND_NO_CHARS))
     send_type: str
     body: str
     """The text, with ``##key##`` placeholders that each recipient's ``template_parameter``
     fills."""
     use_yn: bool
-    template_desc: str | None = attrs.field(default=None, validator=at_most(100))
+    template_desc: str | None = attrs.field(default=None, validator=at_most(MAX_DESCRIPTION_CHARS))
     title: str | None = None
     """Required by NHN for LMS/MMS templates."""
     attach_file_id_list: tuple[int, ...] | None = None
@@ -575,12 +584,12 @@ class TemplateCreate:
 class TemplateUpdate:
     """The body of a template change (N27), checked like :class:`TemplateCreate`."""
 
-    template_name: str = attrs.field(validator=at_most(50))
-    send_no: str = attrs.field(validator=at_most(13))
+    template_name: str = attrs.field(validator=at_most(MAX_TEMPLATE_NAME_CHARS))
+    send_no: str = attrs.field(validator=at_most(MAX_SEND_NO_CHARS))
     send_type: str
     body: str
     use_yn: bool
-    template_desc: str | None = attrs.field(default=None, validator=at_most(100))
+    template_desc: str | None = attrs.field(default=None, validator=at_most(MAX_DESCRIPTION_CHARS))
     title: str | None = None
     """Required by NHN for LMS/MMS templates."""
     attach_file_id_list: tuple[int, ...] | None = None
@@ -641,7 +650,7 @@ class BlockedRecipientsAdd:
     """The body of an opt-out registration (N29) under one 080 number (at most 25
     characters), checked when made."""
 
-    unsubscribe_no: str = attrs.field(validator=at_most(25))
+    unsubscribe_no: str = attrs.field(validator=at_most(MAX_UNSUBSCRIBE_NO_CHARS))
     recipient_no_list: tuple[str, ...] = attrs.field()
     """The numbers to add, 1 to 10 per call."""
 
@@ -654,7 +663,7 @@ class BlockedRecipientsAdd:
 class BlockedRecipientQuery:
     """The query of the opt-out list (N30)."""
 
-    unsubscribe_no: str = attrs.field(validator=at_most(25))
+    unsubscribe_no: str = attrs.field(validator=at_most(MAX_UNSUBSCRIBE_NO_CHARS))
     """The 080 number whose opt-outs to list, at most 25 characters."""
     recipient_no: str | None = None
     start_request_date: datetime | None = None
@@ -681,8 +690,8 @@ class BlockedRecipientsRemoval:
     registration's 25), ``update_user`` 100, and at least one number.
     """
 
-    unsubscribe_no: str = attrs.field(validator=at_most(20))
-    update_user: str = attrs.field(validator=at_most(100))
+    unsubscribe_no: str = attrs.field(validator=at_most(MAX_REMOVAL_UNSUBSCRIBE_NO_CHARS))
+    update_user: str = attrs.field(validator=at_most(MAX_USER_ID_CHARS))
     """Who removes them (NHN requires it), at most 100 characters."""
     recipient_no_list: tuple[str, ...] = attrs.field(validator=not_empty)
 
@@ -835,7 +844,7 @@ class ReservationCancel:
     made."""
 
     reservation_list: tuple[ReservationKey, ...] = attrs.field(validator=not_empty)
-    update_user: str = attrs.field(validator=at_most(100))
+    update_user: str = attrs.field(validator=at_most(MAX_USER_ID_CHARS))
     """Who cancels (NHN requires it), at most 100 characters."""
 
 
@@ -942,7 +951,7 @@ class DownloadReservation:
 class TagName:
     """The body of a tag creation or rename (N41, N42)."""
 
-    tag_name: str = attrs.field(validator=at_most(30))
+    tag_name: str = attrs.field(validator=at_most(MAX_TAG_NAME_CHARS))
     """At most 30 characters, checked when made."""
 
 
