@@ -5,6 +5,10 @@ Every attribute is the snake_case form of the document's camelCase field (``reci
 renaming, writes dates as NHN wants them and maps ``*_yn`` flags to ``"Y"``/``"N"``. Request
 fields left at None are not sent. Answer fields that NHN may leave out or send as null are
 optional; the document's example answers contain many nulls.
+
+Fields several queries share are written once, in private bases (the page selection, the date
+windows that select sends). attrs puts inherited fields first, so a query string may name its
+parameters in another order than the document's table: NHN reads them by name.
 """
 
 from __future__ import annotations
@@ -40,6 +44,23 @@ from krsms.nhn.checks import (
 )
 from krsms.nhn.converter import MinuteTime
 from krsms.validation import check_entry_count
+
+# --- what queries share -----------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True, slots=False)
+class _Paging:
+    """The page selection of a paged list: ``pageNum`` and ``pageSize``, in every list's table.
+
+    The client checks both before any request (:class:`~krsms.errors.ValidationError`). Without
+    slots, so that a query can add it to a filter base: two slotted bases cannot be combined.
+    """
+
+    page_num: int | None = None
+    """The page to read, from 1 (NHN's default: 1)."""
+    page_size: int | None = None
+    """Items per page, 1 to 1,000 (NHN's default: 15)."""
+
 
 # --- sends (N1, N4, N7, N10, N11) -------------------------------------------------------------
 
@@ -130,7 +151,7 @@ class SendResult:
 
 
 @attrs.frozen(kw_only=True)
-class SendQuery:
+class SendQuery(_Paging):
     """The query of the send lists (N2, N5, N8): ``request_id`` or one of the date ranges.
 
     Checked when made (:class:`~krsms.errors.ValidationError`, nothing sent): a ``request_id``
@@ -166,8 +187,6 @@ class SendQuery:
     """``MTR2_1`` validation failed, ``MTR2_2`` carrier problem, ``MTR2_3`` handset problem."""
     sender_grouping_key: str | None = None
     recipient_grouping_key: str | None = None
-    page_num: int | None = None
-    page_size: int | None = None
 
     def __attrs_post_init__(self) -> None:
         check_look_up(self, selecting=(REQUEST_WINDOW, CREATE_WINDOW), also=())
@@ -266,7 +285,7 @@ class SentMessage:
 
 
 @attrs.frozen(kw_only=True)
-class MessageResultQuery:
+class MessageResultQuery(_Paging):
     """The query of result updates (N12): the update-time window, optionally one message type.
 
     A window that ends before it starts raises :class:`~krsms.errors.ValidationError`.
@@ -276,8 +295,6 @@ class MessageResultQuery:
     end_update_date: datetime
     message_type: str | None = attrs.field(default=None, validator=one_of(MESSAGE_TYPES))
     """``SMS``, ``LMS``, ``MMS`` or ``AUTH`` (checked when made)."""
-    page_num: int | None = None
-    page_size: int | None = None
 
     def __attrs_post_init__(self) -> None:
         check_order(("start_update_date", "end_update_date"), self.start_update_date, self.end_update_date)
@@ -345,7 +362,7 @@ class TagSendResult:
 
 
 @attrs.frozen(kw_only=True)
-class TagSendQuery:
+class TagSendQuery(_Paging):
     """The query of the tag send list (N15); ``send_type`` is ``"0"`` SMS or ``"1"`` MMS.
 
     Checked like :class:`SendQuery`: a ``request_id`` or a complete send or registration date
@@ -362,8 +379,6 @@ class TagSendQuery:
     start_create_date: datetime | None = None
     end_create_date: datetime | None = None
     status_code: str | None = None
-    page_num: int | None = None
-    page_size: int | None = None
 
     def __attrs_post_init__(self) -> None:
         check_look_up(self, selecting=(REQUEST_WINDOW, CREATE_WINDOW), also=())
@@ -403,7 +418,7 @@ class TagSend:
 
 
 @attrs.frozen(kw_only=True)
-class TagRecipientQuery:
+class TagRecipientQuery(_Paging):
     """The query of a tag send's recipients (N16): the request window is required; it and the
     reception window may not end before they start (checked when made).
 
@@ -417,8 +432,6 @@ class TagRecipientQuery:
     end_result_date: datetime | None = None
     msg_status_name: str | None = None
     result_code: str | None = None
-    page_num: int | None = None
-    page_size: int | None = None
 
     def __attrs_post_init__(self) -> None:
         check_order(REQUEST_WINDOW, self.start_request_date, self.end_request_date)
@@ -542,11 +555,8 @@ class Category:
 
 
 @attrs.frozen(kw_only=True)
-class PageQuery:
+class PageQuery(_Paging):
     """Page selection alone, for lists without filters (categories N20, tags N40)."""
-
-    page_num: int | None = None
-    page_size: int | None = None
 
 
 # --- templates (N24-N28) ----------------------------------------------------------------------
@@ -599,13 +609,11 @@ class TemplateUpdate:
 
 
 @attrs.frozen(kw_only=True)
-class TemplateQuery:
+class TemplateQuery(_Paging):
     """The query of the template list (N25)."""
 
     category_id: int | None = None
     use_yn: bool | None = None
-    page_num: int | None = None
-    page_size: int | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -660,7 +668,7 @@ class BlockedRecipientsAdd:
 
 
 @attrs.frozen(kw_only=True)
-class BlockedRecipientQuery:
+class BlockedRecipientQuery(_Paging):
     """The query of the opt-out list (N30)."""
 
     unsubscribe_no: str = attrs.field(validator=at_most(MAX_UNSUBSCRIBE_NO_CHARS))
@@ -668,8 +676,6 @@ class BlockedRecipientQuery:
     recipient_no: str | None = None
     start_request_date: datetime | None = None
     end_request_date: datetime | None = None
-    page_num: int | None = None
-    page_size: int | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -700,14 +706,12 @@ class BlockedRecipientsRemoval:
 
 
 @attrs.frozen(kw_only=True)
-class SenderNumberQuery:
+class SenderNumberQuery(_Paging):
     """The query of the registered sender numbers (N32)."""
 
     send_no: str | None = None
     use_yn: bool | None = None
     block_yn: bool | None = None
-    page_num: int | None = None
-    page_size: int | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -772,7 +776,7 @@ class Statistics:
 
 
 @attrs.frozen(kw_only=True)
-class ReservationQuery:
+class ReservationQuery(_Paging):
     """The query of the reservation list (N34).
 
     ``message_status``: ``RESERVED``, ``SENDING``, ``COMPLETED``, ``FAILED``, ``CANCEL``,
@@ -794,8 +798,6 @@ class ReservationQuery:
     recipient_no: str | None = None
     template_id: str | None = None
     message_status: str | None = None
-    page_num: int | None = None
-    page_size: int | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -906,14 +908,12 @@ class DownloadRequest:
 
 
 @attrs.frozen(kw_only=True)
-class DownloadQuery:
+class DownloadQuery(_Paging):
     """The query of the export list (N38)."""
 
     download_id: str | None = None
     download_status_code: str | None = None
     """``READY``, ``MAKING``, ``COMPLETED``, ``FAILED`` or ``EXPIRED``."""
-    page_num: int | None = None
-    page_size: int | None = None
 
 
 @attrs.frozen(kw_only=True)
