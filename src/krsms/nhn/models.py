@@ -62,6 +62,49 @@ class _Paging:
     """Items per page, 1 to 1,000 (NHN's default: 15)."""
 
 
+@attrs.frozen(kw_only=True)
+class _SendWindows:
+    """What selects sends in a look-up: a request id, or a send or registration date window.
+
+    The look-ups whose tables require one check the query when it is made
+    (:func:`~krsms.nhn.checks.check_look_up`).
+    """
+
+    request_id: str | None = None
+    start_request_date: datetime | None = None
+    """From this send date (a reservation's is its reserved moment)."""
+    end_request_date: datetime | None = None
+    """Up to this send date."""
+    start_create_date: datetime | None = None
+    """From the moment NHN registered the send."""
+    end_create_date: datetime | None = None
+    """Up to the moment NHN registered the send."""
+
+
+@attrs.frozen(kw_only=True)
+class _SentMessageFilter(_SendWindows):
+    """What selects sent messages in the send lists (N2, N5, N8) and the CSV export (N37):
+    the send windows, the reception window and the messages' own fields."""
+
+    start_result_date: datetime | None = None
+    """From this reception date."""
+    end_result_date: datetime | None = None
+    """Up to this reception date."""
+    send_no: str | None = None
+    recipient_no: str | None = None
+    template_id: str | None = None
+    msg_status: str | None = None
+    """``0`` failed, ``1`` requested, ``2`` processing, ``3`` succeeded, ``4`` reservation
+    cancelled, ``5`` duplicate, ``6`` failed (advertising limit)."""
+    result_code: str | None = None
+    """``MTR1`` success or ``MTR2`` failure (the look-up codes, not the result codes answers
+    carry)."""
+    sub_result_code: str | None = None
+    """``MTR2_1`` validation failed, ``MTR2_2`` carrier problem, ``MTR2_3`` handset problem."""
+    sender_grouping_key: str | None = None
+    recipient_grouping_key: str | None = None
+
+
 # --- sends (N1, N4, N7, N10, N11) -------------------------------------------------------------
 
 
@@ -151,42 +194,14 @@ class SendResult:
 
 
 @attrs.frozen(kw_only=True)
-class SendQuery(_Paging):
+class SendQuery(_Paging, _SentMessageFilter):
     """The query of the send lists (N2, N5, N8): ``request_id`` or one of the date ranges.
 
     Checked when made (:class:`~krsms.errors.ValidationError`, nothing sent): a ``request_id``
     or a complete send or registration date window is required, a window needs both ends,
     no window may end before it starts, and the send and registration windows span at most
     one month (:data:`~krsms.nhn.checks.MAX_LOOKUP_SPAN`).
-
-    ``msg_status``: ``0`` failed, ``1`` requested, ``2`` processing, ``3`` succeeded,
-    ``4`` reservation cancelled, ``5`` duplicate, ``6`` failed (advertising limit).
     """
-
-    request_id: str | None = None
-    start_request_date: datetime | None = None
-    """From this send date (a reservation's is its reserved moment)."""
-    end_request_date: datetime | None = None
-    """Up to this send date."""
-    start_create_date: datetime | None = None
-    """From the moment NHN registered the send."""
-    end_create_date: datetime | None = None
-    """Up to the moment NHN registered the send."""
-    start_result_date: datetime | None = None
-    """From this reception date."""
-    end_result_date: datetime | None = None
-    """Up to this reception date."""
-    send_no: str | None = None
-    recipient_no: str | None = None
-    template_id: str | None = None
-    msg_status: str | None = None
-    result_code: str | None = None
-    """``MTR1`` success or ``MTR2`` failure (the look-up codes, not the result codes answers
-    carry)."""
-    sub_result_code: str | None = None
-    """``MTR2_1`` validation failed, ``MTR2_2`` carrier problem, ``MTR2_3`` handset problem."""
-    sender_grouping_key: str | None = None
-    recipient_grouping_key: str | None = None
 
     def __attrs_post_init__(self) -> None:
         check_look_up(self, selecting=(REQUEST_WINDOW, CREATE_WINDOW), also=())
@@ -362,23 +377,18 @@ class TagSendResult:
 
 
 @attrs.frozen(kw_only=True)
-class TagSendQuery(_Paging):
-    """The query of the tag send list (N15); ``send_type`` is ``"0"`` SMS or ``"1"`` MMS.
+class TagSendQuery(_Paging, _SendWindows):
+    """The query of the tag send list (N15).
 
     Checked like :class:`SendQuery`: a ``request_id`` or a complete send or registration date
     window of at most one month, the end not before the start.
-
-    ``status_code``: ``MAS00`` wait, ``MAS01`` ready, ``MAS09`` send ready, ``MAS10`` send
-    wait, ``MAS11`` sending, ``MAS19`` complete, ``MAS91`` cancel, ``MAS99`` fail.
     """
 
     send_type: str
-    request_id: str | None = None
-    start_request_date: datetime | None = None
-    end_request_date: datetime | None = None
-    start_create_date: datetime | None = None
-    end_create_date: datetime | None = None
+    """``"0"`` SMS or ``"1"`` MMS."""
     status_code: str | None = None
+    """``MAS00`` wait, ``MAS01`` ready, ``MAS09`` send ready, ``MAS10`` send wait, ``MAS11``
+    sending, ``MAS19`` complete, ``MAS91`` cancel, ``MAS99`` fail."""
 
     def __attrs_post_init__(self) -> None:
         check_look_up(self, selecting=(REQUEST_WINDOW, CREATE_WINDOW), also=())
@@ -776,28 +786,18 @@ class Statistics:
 
 
 @attrs.frozen(kw_only=True)
-class ReservationQuery(_Paging):
-    """The query of the reservation list (N34).
-
-    ``message_status``: ``RESERVED``, ``SENDING``, ``COMPLETED``, ``FAILED``, ``CANCEL``,
-    ``DUPLICATED``, ``FAILED_AD``.
-    """
+class ReservationQuery(_Paging, _SendWindows):
+    """The query of the reservation list (N34): a reservation's send date is its reserved
+    moment."""
 
     send_type: str | None = None
     """``"0"`` SMS, ``"1"`` LMS/MMS, ``"2"`` authentication."""
-    request_id: str | None = None
-    start_request_date: datetime | None = None
-    """From this reserved moment."""
-    end_request_date: datetime | None = None
-    """Up to this reserved moment."""
-    start_create_date: datetime | None = None
-    """From the moment NHN registered the reservation."""
-    end_create_date: datetime | None = None
-    """Up to the moment NHN registered the reservation."""
     send_no: str | None = None
     recipient_no: str | None = None
     template_id: str | None = None
     message_status: str | None = None
+    """``RESERVED``, ``SENDING``, ``COMPLETED``, ``FAILED``, ``CANCEL``, ``DUPLICATED`` or
+    ``FAILED_AD``."""
 
 
 @attrs.frozen(kw_only=True)
@@ -862,42 +862,15 @@ class ReservationCancelResult:
 
 
 @attrs.frozen(kw_only=True)
-class DownloadRequest:
+class DownloadRequest(_SentMessageFilter):
     """The body of a CSV export request (N37): ``request_id`` or the request-date range.
 
     Checked like :class:`SendQuery`, except that a registration date window alone does not
     select (the document's table names ``requestId`` or the send date window).
-
-    ``send_type`` is ``"0"`` SMS, ``"1"`` LMS/MMS, ``"2"`` authentication.
     """
 
     send_type: str
-    request_id: str | None = None
-    start_request_date: datetime | None = None
-    """From this send date (a reservation's is its reserved moment)."""
-    end_request_date: datetime | None = None
-    """Up to this send date."""
-    start_create_date: datetime | None = None
-    """From the moment NHN registered the send."""
-    end_create_date: datetime | None = None
-    """Up to the moment NHN registered the send."""
-    start_result_date: datetime | None = None
-    """From this reception date."""
-    end_result_date: datetime | None = None
-    """Up to this reception date."""
-    send_no: str | None = None
-    recipient_no: str | None = None
-    template_id: str | None = None
-    msg_status: str | None = None
-    """``0`` failed, ``1`` requested, ``2`` processing, ``3`` succeeded, ``4`` reservation
-    cancelled, ``5`` duplicate, ``6`` failed (advertising limit)."""
-    result_code: str | None = None
-    """``MTR1`` success or ``MTR2`` failure (the look-up codes, not the result codes answers
-    carry)."""
-    sub_result_code: str | None = None
-    """``MTR2_1`` validation failed, ``MTR2_2`` carrier problem, ``MTR2_3`` handset problem."""
-    sender_grouping_key: str | None = None
-    recipient_grouping_key: str | None = None
+    """``"0"`` SMS, ``"1"`` LMS/MMS, ``"2"`` authentication."""
     is_include_title_and_body: bool | None = None
     """Whether the file includes each message's title and body."""
 
