@@ -521,27 +521,30 @@ class UploadedAttachment:
 
 
 @attrs.frozen(kw_only=True)
-class CategoryCreate:
+class _CategoryFields:
+    """What a new (N19) or changed (N22) template category says."""
+
+    category_name: str = attrs.field(validator=at_most(MAX_CATEGORY_NAME_CHARS))
+    use_yn: bool
+    category_desc: str | None = attrs.field(default=None, validator=at_most(MAX_DESCRIPTION_CHARS))
+
+
+@attrs.frozen(kw_only=True)
+class CategoryCreate(_CategoryFields):
     """The body of a new template category (N19); no parent means a top-level category.
 
     The documented maximum lengths (name 50, description and user 100 characters) are checked
     when it is made.
     """
 
-    category_name: str = attrs.field(validator=at_most(MAX_CATEGORY_NAME_CHARS))
-    use_yn: bool
     category_parent_id: int | None = None
-    category_desc: str | None = attrs.field(default=None, validator=at_most(MAX_DESCRIPTION_CHARS))
     create_user: str | None = attrs.field(default=None, validator=at_most(MAX_USER_ID_CHARS))
 
 
 @attrs.frozen(kw_only=True)
-class CategoryUpdate:
+class CategoryUpdate(_CategoryFields):
     """The body of a category change (N22), checked like :class:`CategoryCreate`."""
 
-    category_name: str = attrs.field(validator=at_most(MAX_CATEGORY_NAME_CHARS))
-    use_yn: bool
-    category_desc: str | None = attrs.field(default=None, validator=at_most(MAX_DESCRIPTION_CHARS))
     update_user: str | None = attrs.field(default=None, validator=at_most(MAX_USER_ID_CHARS))
 
 
@@ -573,17 +576,9 @@ class PageQuery(_Paging):
 
 
 @attrs.frozen(kw_only=True)
-class TemplateCreate:
-    """The body of a new template (N24); ``send_type`` is ``"0"`` SMS or ``"1"`` LMS/MMS.
+class _TemplateFields:
+    """What a new (N24) or changed (N27) template says, and the limits on its text."""
 
-    The documented limits are checked when it is made: ``template_id`` and ``template_name``
-    50 characters, ``template_desc`` 100, ``send_no`` 13, ``title`` 120 and required for
-    LMS/MMS, ``body`` 255 for SMS and 4,000 for LMS/MMS.
-    """
-
-    category_id: int
-    template_id: str = attrs.field(validator=at_most(MAX_TEMPLATE_ID_CHARS))
-    """Your id for the template, at most 50 characters; sends name it in ``template_id``."""
     template_name: str = attrs.field(validator=at_most(MAX_TEMPLATE_NAME_CHARS))
     send_no: str = attrs.field(validator=at_most(MAX_SEND_NO_CHARS))
     send_type: str
@@ -601,21 +596,22 @@ class TemplateCreate:
 
 
 @attrs.frozen(kw_only=True)
-class TemplateUpdate:
+class TemplateCreate(_TemplateFields):
+    """The body of a new template (N24); ``send_type`` is ``"0"`` SMS or ``"1"`` LMS/MMS.
+
+    The documented limits are checked when it is made: ``template_id`` and ``template_name``
+    50 characters, ``template_desc`` 100, ``send_no`` 13, ``title`` 120 and required for
+    LMS/MMS, ``body`` 255 for SMS and 4,000 for LMS/MMS.
+    """
+
+    category_id: int
+    template_id: str = attrs.field(validator=at_most(MAX_TEMPLATE_ID_CHARS))
+    """Your id for the template, at most 50 characters; sends name it in ``template_id``."""
+
+
+@attrs.frozen(kw_only=True)
+class TemplateUpdate(_TemplateFields):
     """The body of a template change (N27), checked like :class:`TemplateCreate`."""
-
-    template_name: str = attrs.field(validator=at_most(MAX_TEMPLATE_NAME_CHARS))
-    send_no: str = attrs.field(validator=at_most(MAX_SEND_NO_CHARS))
-    send_type: str
-    body: str
-    use_yn: bool
-    template_desc: str | None = attrs.field(default=None, validator=at_most(MAX_DESCRIPTION_CHARS))
-    title: str | None = None
-    """Required by NHN for LMS/MMS templates."""
-    attach_file_id_list: tuple[int, ...] | None = None
-
-    def __attrs_post_init__(self) -> None:
-        check_template_text(self.send_type, self.title, self.body)
 
 
 @attrs.frozen(kw_only=True)
