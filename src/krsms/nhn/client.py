@@ -586,13 +586,8 @@ class NhnClient(AsyncClosing):
         """GET one page; ``list_field`` names where the items are when ``data`` is an object
         rather than the list itself."""
         body = await self.api.call("GET", path, params=params)
-        if isinstance(body, dict):
-            # Some lists (N38) answer without pageNum/pageSize: they are the ones requested.
-            body = {"pageNum": params.get("pageNum", 1), "pageSize": params.get("pageSize", DEFAULT_PAGE_SIZE), **body}
-            data = body.get("data")
-            if list_field is not None and isinstance(data, dict):
-                body["data"] = data.get(list_field, data)
-        return self.api.page(body, item)
+        page_num, page_size = params.get("pageNum", 1), params.get("pageSize", DEFAULT_PAGE_SIZE)
+        return self.api.page(body, item, page_num=page_num, page_size=page_size, list_field=list_field)
 
     def _iterate(self, path: str, item: type[T], query: object, *, list_field: str | None = None) -> AsyncIterator[T]:
         params = {"pageSize": MAX_PAGE_SIZE, **self._params(query)}
