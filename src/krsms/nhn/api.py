@@ -19,6 +19,7 @@ from krsms import convert, errors
 from krsms.nhn.auth import NhnAuth, app_key_path, nhn_redactor
 from krsms.nhn.converter import converter
 from krsms.nhn.errors import PROVIDER, error_class_for_code, error_from_response, result_code, result_message
+from krsms.paging import refuse_repeated_page
 from krsms.redaction import Redactor
 from krsms.retry import RetryPolicy
 from krsms.transport import (
@@ -182,10 +183,12 @@ class NhnApi:
         previous: tuple[T, ...] | None = None
         while True:
             page = await fetch(page_num)
-            if page.items and page.items == previous:
-                raise errors.MalformedResponseError(
-                    f"page {page_num} repeats page {page_num - 1}: the answer ignores pageNum", provider=PROVIDER
-                )
+            refuse_repeated_page(
+                page.items,
+                previous,
+                problem=f"page {page_num} repeats page {page_num - 1}: the answer ignores pageNum",
+                provider=PROVIDER,
+            )
             for item in page.items:
                 yield item
             received += len(page.items)

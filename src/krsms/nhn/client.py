@@ -19,7 +19,7 @@ import anyio
 import attrs
 
 from krsms.closing import AsyncClosing
-from krsms.errors import MalformedResponseError, ValidationError
+from krsms.errors import ValidationError
 from krsms.images import check_jpeg
 from krsms.nhn.api import DEFAULT_BASE_URL, NhnApi, Page
 from krsms.nhn.checks import MAX_BLOCKED_PER_CALL, check_send, check_tag_send
@@ -75,6 +75,7 @@ from krsms.nhn.models import (
     UidRegistrations,
     UploadedAttachment,
 )
+from krsms.paging import refuse_repeated_page
 from krsms.retry import RetryPolicy
 from krsms.text import MessageKind
 from krsms.transport import HttpClient, Limits, Timeouts, path_segment
@@ -524,12 +525,12 @@ class NhnClient(AsyncClosing):
         previous: tuple[Uid, ...] | None = None
         while True:
             page = await self.list_uids(attrs.evolve(query, offset=offset))
-            if page.uids and page.uids == previous:
-                # A server that ignores offset would otherwise be read forever.
-                raise MalformedResponseError(
-                    f"the UIDs from offset {offset} repeat the slice before: the answer ignores offset",
-                    provider=PROVIDER,
-                )
+            refuse_repeated_page(
+                page.uids,
+                previous,
+                problem=f"the UIDs from offset {offset} repeat the slice before: the answer ignores offset",
+                provider=PROVIDER,
+            )
             for uid in page.uids:
                 yield uid
             if page.last or not page.uids:
