@@ -150,11 +150,13 @@ class NhnApi:
 
         ``page_num`` and ``page_size`` are the page asked for: an answer that leaves them out
         (N38's) holds that one. ``list_field`` names where the items are when ``data`` is an
-        object rather than the list itself (N12's table). A body that is not an object (an
-        empty answer, a null body) is an empty page.
+        object rather than the list itself (N12's table). No body (an empty answer, a null
+        body) is an empty page; a body that is not an object is malformed.
         """
-        if not isinstance(body, dict):
+        if body is None:
             return Page(page_num=1, page_size=0)
+        if not isinstance(body, dict):
+            raise self._malformed(f"page body is {type(body).__name__}, not an object")
         data = body.get("data")
         if list_field is not None and isinstance(data, dict):
             data = data.get(list_field, data)
