@@ -4,17 +4,21 @@ Models are attrs classes in snake_case; each provider builds one converter with
 :func:`make_converter`, which renames every field to the provider's camelCase (``from_`` ->
 ``from``; a field marked with :func:`wire_name` to the name it gives), leaves out ``None``
 fields that default to ``None`` on the way out, reads a null for a field marked
-:data:`NULL_MEANS_DEFAULT` as that field's default, and refuses a null in a text field that
-is not optional (cattrs alone would make it the text ``"None"``). Provider
+:data:`NULL_MEANS_DEFAULT` as that field's default, refuses a null in a text field that
+is not optional (cattrs alone would make it the text ``"None"``) and a text or an object
+where a list belongs (cattrs alone would read its characters or keys as the items). Provider
 packages register their own hooks (dates, ``Y/N`` flags, enums) on top, once. Both providers
 keep time in Asia/Seoul: :data:`SEOUL` is that zone for the SDK, its CLI and its emulator.
 """
 
 from __future__ import annotations
 
+import collections.abc
+import types
+import typing
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, TypeVar, get_args, get_origin
+from typing import Any, TypeVar, Union, get_args, get_origin
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -68,7 +72,8 @@ def make_converter(
             field.name: override(rename=_name_on_wire(field, rename), struct_hook=extra(field).get("struct_hook"))
             for field in attrs.fields(cls)
         }
-        return _null_as_default(cls, make_dict_structure_fn(cls, converter, **renames), rename)
+        structure = make_dict_structure_fn(cls, converter, **renames)
+        return _null_as_default(cls, _refusing_text_as_list(cls, structure, rename), rename)
 
     def unstructure_factory(cls: type[Any]) -> Any:
         renames: dict[str, Any] = {
@@ -128,6 +133,38 @@ def _null_as_default(cls: type[Any], structure: Callable[[Any, Any], Any], renam
         return structure(data, target)
 
     return structure_with_defaults
+
+
+def _refusing_text_as_list(cls: type[Any], structure: Callable[[Any, Any], Any], rename: Callable[[str], str]) -> Any:
+    """``structure`` refusing a text or an object where ``cls`` has a list field; ``structure``
+    itself for a class without one.
+
+    cattrs reads any iterable into a tuple or a list: a text would become its characters and
+    an object its keys, an answer of the wrong shape read as if it were right.
+    """
+    hints = typing.get_type_hints(get_origin(cls) or cls)  # Page[SentMessage]: Page's own
+    listed = frozenset(
+        _name_on_wire(field, rename) for field in attrs.fields(cls) if _is_list_type(hints.get(field.name))
+    )
+    if not listed:
+        return structure
+
+    def structure_lists(data: Any, target: Any) -> Any:
+        if isinstance(data, Mapping):
+            for name in listed:
+                value = data.get(name)
+                if isinstance(value, (str, bytes, Mapping)):
+                    raise ValueError(f"{name} is {type(value).__name__}, not a list")
+        return structure(data, target)
+
+    return structure_lists
+
+
+def _is_list_type(hint: Any) -> bool:
+    """Whether ``hint`` is a tuple, a list or a sequence of items, optional or not."""
+    if get_origin(hint) in (Union, types.UnionType):
+        return any(_is_list_type(argument) for argument in get_args(hint))
+    return get_origin(hint) in (tuple, list, collections.abc.Sequence)
 
 
 def structure_text(value: Any, _: Any = None) -> str:
