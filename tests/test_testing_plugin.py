@@ -10,6 +10,8 @@ import pytest
 
 from krsms import DeliveryStatus, Message, NotFoundError, Recipient, SendStatus, ServerError, ValidationError
 from krsms.emulator import EmulatorServer
+from krsms.nhn import NhnGateway
+from krsms.sens import SensGateway
 from krsms.testing import FakeGateway, FakeRequest, nhn_gateway_for, sens_gateway_for
 
 
@@ -117,3 +119,12 @@ async def test_the_fake_reconciles_a_refused_number_as_refused() -> None:
         (SendStatus.REJECTED, "-2019"),
         (SendStatus.ACCEPTED, None),
     ]
+
+
+@pytest.mark.parametrize("gateway_for", [nhn_gateway_for, sens_gateway_for])
+async def test_gateways_for_the_emulator_look_a_lost_answer_up_once_unless_told(
+    krsms_emulator: EmulatorServer, gateway_for: Callable[..., NhnGateway | SensGateway]
+) -> None:
+    """The emulator lists a send the moment it records it: no second look-up 10 s later."""
+    async with gateway_for(krsms_emulator) as default, gateway_for(krsms_emulator, reconcile_delay=2.5) as given:
+        assert (default.reconcile_delay, given.reconcile_delay) == (0, 2.5)

@@ -2,18 +2,23 @@
 
 Models are attrs classes in snake_case; each provider builds one converter with
 :func:`make_converter`, which renames every field to the provider's camelCase (``from_`` ->
-``from``), leaves out ``None`` fields that default to ``None`` on the way out, reads a null for
-a field marked :data:`NULL_MEANS_DEFAULT` as that field's default, and refuses a null in a
-text field that is not optional (cattrs alone would make it the text ``"None"``). Provider
+``from``; a field marked with :func:`wire_name` to the name it gives), leaves out ``None``
+fields that default to ``None`` on the way out, reads a null for a field marked
+:data:`NULL_MEANS_DEFAULT` as that field's default, refuses a null in a text field that
+is not optional (cattrs alone would make it the text ``"None"``) and a text or an object
+where a list belongs (cattrs alone would read its characters or keys as the items). Provider
 packages register their own hooks (dates, ``Y/N`` flags, enums) on top, once. Both providers
 keep time in Asia/Seoul: :data:`SEOUL` is that zone for the SDK, its CLI and its emulator.
 """
 
 from __future__ import annotations
 
+import collections.abc
+import types
+import typing
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Union, get_args, get_origin
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -64,15 +69,16 @@ def make_converter(
 
     def structure_factory(cls: type[Any]) -> Any:
         renames: dict[str, Any] = {
-            field.name: override(rename=rename(field.name), struct_hook=extra(field).get("struct_hook"))
+            field.name: override(rename=_name_on_wire(field, rename), struct_hook=extra(field).get("struct_hook"))
             for field in attrs.fields(cls)
         }
-        return _null_as_default(cls, make_dict_structure_fn(cls, converter, **renames), rename)
+        structure = make_dict_structure_fn(cls, converter, **renames)
+        return _null_as_default(cls, _refusing_text_as_list(cls, structure, rename), rename)
 
     def unstructure_factory(cls: type[Any]) -> Any:
         renames: dict[str, Any] = {
             field.name: override(
-                rename=rename(field.name),
+                rename=_name_on_wire(field, rename),
                 omit_if_default=field.default is None,
                 unstruct_hook=extra(field).get("unstruct_hook"),
             )
@@ -84,6 +90,21 @@ def make_converter(
     converter.register_unstructure_hook_factory(attrs.has, unstructure_factory)
     converter.register_structure_hook(str, structure_text)
     return converter
+
+
+_WIRE_NAME_KEY = "krsms.wire_name"
+
+
+def wire_name(name: str) -> Mapping[str, str]:
+    """``attrs.field(metadata=wire_name("data"))``: the field's name in the provider's JSON, for
+    a field whose attribute is not named after it (``Page.items`` is NHN's ``data``)."""
+    return {_WIRE_NAME_KEY: name}
+
+
+def _name_on_wire(field: attrs.Attribute[Any], rename: Callable[[str], str]) -> str:
+    """The field's :func:`wire_name`, or else the converter's rename of its attribute name."""
+    named: str | None = field.metadata.get(_WIRE_NAME_KEY)
+    return named if named is not None else rename(field.name)
 
 
 _NULL_MEANS_DEFAULT_KEY = "krsms.null_means_default"
@@ -101,7 +122,7 @@ def _null_as_default(cls: type[Any], structure: Callable[[Any, Any], Any], renam
     # SENS holds no request (NOT_SENT, resent on request) where a malformed answer leaves the
     # batch UNKNOWN.
     nullable = frozenset(
-        rename(field.name) for field in attrs.fields(cls) if field.metadata.get(_NULL_MEANS_DEFAULT_KEY)
+        _name_on_wire(field, rename) for field in attrs.fields(cls) if field.metadata.get(_NULL_MEANS_DEFAULT_KEY)
     )
     if not nullable:
         return structure
@@ -112,6 +133,38 @@ def _null_as_default(cls: type[Any], structure: Callable[[Any, Any], Any], renam
         return structure(data, target)
 
     return structure_with_defaults
+
+
+def _refusing_text_as_list(cls: type[Any], structure: Callable[[Any, Any], Any], rename: Callable[[str], str]) -> Any:
+    """``structure`` refusing a text or an object where ``cls`` has a list field; ``structure``
+    itself for a class without one.
+
+    cattrs reads any iterable into a tuple or a list: a text would become its characters and
+    an object its keys, an answer of the wrong shape read as if it were right.
+    """
+    hints = typing.get_type_hints(get_origin(cls) or cls)  # Page[SentMessage]: Page's own
+    listed = frozenset(
+        _name_on_wire(field, rename) for field in attrs.fields(cls) if _is_list_type(hints.get(field.name))
+    )
+    if not listed:
+        return structure
+
+    def structure_lists(data: Any, target: Any) -> Any:
+        if isinstance(data, Mapping):
+            for name in listed:
+                value = data.get(name)
+                if isinstance(value, (str, bytes, Mapping)):
+                    raise ValueError(f"{name} is {type(value).__name__}, not a list")
+        return structure(data, target)
+
+    return structure_lists
+
+
+def _is_list_type(hint: Any) -> bool:
+    """Whether ``hint`` is a tuple, a list or a sequence of items, optional or not."""
+    if get_origin(hint) in (Union, types.UnionType):
+        return any(_is_list_type(argument) for argument in get_args(hint))
+    return get_origin(hint) in (tuple, list, collections.abc.Sequence)
 
 
 def structure_text(value: Any, _: Any = None) -> str:
@@ -134,7 +187,15 @@ def parse(converter: cattrs.Converter, data: Any, cls: type[T], *, provider: str
         problem = redact(f"{type(exc).__name__}: {exc}")
     # Raised here, not in the except block, where the error would hold the unredacted value
     # as its __context__.
-    raise MalformedResponseError(f"answer does not match {cls.__name__}: {problem}", provider=provider)
+    raise MalformedResponseError(f"answer does not match {_type_name(cls)}: {problem}", provider=provider)
+
+
+def _type_name(cls: Any) -> str:
+    """A type as an error names it: ``SendResult``, ``Page[SentMessage]``, ``list[Unsubscribe]``."""
+    arguments = get_args(cls)
+    if not arguments:
+        return "..." if cls is Ellipsis else str(getattr(cls, "__name__", cls))
+    return f"{_type_name(get_origin(cls))}[{', '.join(_type_name(argument) for argument in arguments)}]"
 
 
 def drop_none(params: Mapping[str, object]) -> dict[str, object]:

@@ -17,10 +17,12 @@ to point gateways at it. This module itself needs nothing beyond krsms's core.
 
 from __future__ import annotations
 
+import inspect
 import itertools
-from collections.abc import Awaitable, Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import anyio
 import attrs
@@ -41,14 +43,16 @@ from krsms.images import check_jpeg
 from krsms.nhn.gateway import NHN_RULES, check_sender_and_template
 from krsms.sens.models import MAX_IMAGE_NAME_CHARS as SENS_IMAGE_NAME_CHARS
 from krsms.sens.models import MAX_IMAGE_SIZE as SENS_IMAGE_SIZE
-from krsms.text import MessageKind, normalize_number
-from krsms.validation import check_request_id
+from krsms.text import KOREA, MessageKind, calling_code, check_is_text, normalize_number, without_separators
+from krsms.validation import check_country_code, check_message, check_request_id
 
 __all__ = [
     "FAKE_IMAGE_NAME_CHARS",
     "FAKE_IMAGE_SIZE",
     "FAKE_RULES",
+    "NUMBERS_AVAILABLE",
     "FakeGateway",
+    "FakeHook",
     "FakeRequest",
     "nhn_gateway_for",
     "numbers",
@@ -84,17 +88,32 @@ class FakeRequest:
     attempt_key: str
     """The key of the :class:`~krsms.fanout.BatchAttempt`, which reconciliation looks the
     request up by."""
+    refused: Mapping[str, str] = attrs.field(factory=dict, hash=False)
+    """Number -> ``code`` of the recipients the fake refused (REJECTED), as
+    :meth:`FakeGateway.reject_number` had them when the request was made."""
+
+
+FakeHook: TypeAlias = Callable[[FakeRequest], object]
+"""A :class:`FakeGateway` hook (``on_request``, ``on_answer``): called with the request; what
+it returns is awaited when it is awaitable (a coroutine function's) and ignored otherwise, so
+a function, a coroutine function, a lambda or a ``unittest.mock.Mock`` all serve."""
 
 
 class FakeGateway(BatchingGateway):
     """An in-memory :class:`~krsms.SmsGateway` for tests.
 
-    ``batch_size`` and ``max_concurrency`` shape the fan-out like a real provider's;
-    ``latency`` delays every request. Two hooks script failures: ``on_request`` runs before
-    a request arrives and may raise a :class:`krsms.KrSmsError` (the request never reached
-    the "provider"); ``on_answer`` runs after it was recorded and may raise too (it arrived,
-    the answer was lost: the ambiguous case). The fake has no HTTP transport, so it never
-    retries: an error raised by a hook is the batch's final answer.
+    ``batch_size`` (at least 1) and ``max_concurrency`` shape the fan-out like a real
+    provider's; ``latency`` delays every request. Two hooks (:data:`FakeHook`, plain or
+    async) script failures: ``on_request`` runs before a request arrives and may raise a
+    :class:`krsms.KrSmsError` (the request never reached the "provider"); ``on_answer`` runs
+    after it was recorded and may raise too (it arrived, the answer was lost: the ambiguous
+    case). The fake has no HTTP transport, so it never retries: an error raised by a hook is
+    the batch's final answer. ``clock`` gives the fake's current time (by default the real
+    time): reservations are checked against it and come due by it.
+
+    After :meth:`aclose` (or its ``async with`` block) the fake behaves as a real gateway whose
+    HTTP client is closed: a send reaches nothing (every recipient NOT_SENT, code
+    ``UnsendableRequestError``) and its other calls raise :class:`krsms.UnsendableRequestError`.
 
     It validates by :data:`FAKE_RULES`, SENS's and NHN's rules together, and NHN's sender and
     template id lengths, and groups recipients into requests as NHN does, so code that passes
@@ -114,14 +133,19 @@ class FakeGateway(BatchingGateway):
         batch_size: int = 100,
         max_concurrency: int = 8,
         latency: float = 0.0,
-        on_request: Callable[[FakeRequest], Awaitable[None] | None] | None = None,
-        on_answer: Callable[[FakeRequest], None] | None = None,
+        on_request: FakeHook | None = None,
+        on_answer: FakeHook | None = None,
         reconcile: bool = False,
         resend_missing: bool = False,
         requests_per_second: float | None = None,
         drain_timeout: float = 0.0,
         reconcile_delay: float = 0.0,
+        clock: Callable[[], datetime] | None = None,
     ):
+        if batch_size < 1:
+            raise errors.ValidationError(
+                "batch_size", f"must be at least 1, not {batch_size}", limit=">= 1", value=batch_size
+            )
         super().__init__(
             transport=None,
             max_concurrency=max_concurrency,
@@ -136,10 +160,16 @@ class FakeGateway(BatchingGateway):
         """Seconds every request takes before it reaches the fake "provider"."""
         self.on_request = on_request
         self.on_answer = on_answer
+        self.clock: Callable[[], datetime] = clock or partial(datetime.now, timezone.utc)
+        """The fake's current time (timezone-aware): reservations are checked against it, wait
+        until it reaches them, and uploads expire 6 days after it."""
+        self.closed = False
+        """Whether :meth:`aclose` was called: nothing reaches the fake from then on."""
         self.requests: list[FakeRequest] = []
         """Every request that reached the fake "provider", in arrival order."""
-        self.rejected_numbers: dict[str, str] = {}
-        """Normalised number -> ``code`` of its REJECTED outcome (see :meth:`reject_number`)."""
+        self.rejected_numbers: dict[tuple[str, str], str] = {}
+        """(Country code, number as dialled in that country) -> ``code`` of its REJECTED
+        outcome (see :meth:`reject_number`)."""
         self.cancelled: set[str] = set()
         """Request ids whose reservation :meth:`cancel_reservation` cancelled."""
         self.images: dict[str, UploadedImage] = {}
@@ -150,18 +180,28 @@ class FakeGateway(BatchingGateway):
         self.peak_in_flight: int = 0
         """The most requests in flight at once so far."""
 
-    def reject_number(self, number: str, *, code: str = "rejected") -> None:
-        """Make the fake refuse ``number`` (any written form: it is normalised, as recipients
-        are) with ``code`` (REJECTED outcome)."""
-        self.rejected_numbers[normalize_number(number)] = code
+    def reject_number(self, number: str, *, code: str = "rejected", country_code: str | None = None) -> None:
+        """Make the fake refuse ``number`` with ``code`` (REJECTED outcome), in any written form:
+        it is normalised, as recipients are (``010-0000-0001``, ``+82 10-0000-0001``). A number
+        abroad is written with ``+`` and its country code (``+81 90-1234-5678``) or as dialled
+        there with ``country_code`` (``"9012345678"``, ``country_code="81"``); without either it
+        is Korean. Only that number of that country is refused: a send to ``9012345678`` in
+        another country goes through."""
+        check_is_text(number, field="number", number=True)
+        if country_code is None:
+            written = without_separators(number)
+            country_code = calling_code(written[1:]) if written.startswith("+") else KOREA
+        check_country_code(country_code)
+        self.rejected_numbers[country_code, normalize_number(number, country_code=country_code)] = code
 
     def sent_to(self) -> list[str]:
         """Numbers of every recipient that reached the fake, in arrival order."""
         return [recipient.number for request in self.requests for recipient in request.recipients]
 
     def check_message(self, message: Message) -> None:
-        """The shared rules, and NHN's ``sendNo`` and ``templateId`` lengths."""
-        super().check_message(message)
+        """The shared rules (a reservation against :attr:`clock`), and NHN's ``sendNo`` and
+        ``templateId`` lengths."""
+        check_message(message, self.rules, now=self.clock())
         check_sender_and_template(message)
 
     def batch_key(self, message: Message, recipient: Recipient, kind: MessageKind) -> Hashable:
@@ -172,12 +212,14 @@ class FakeGateway(BatchingGateway):
 
     async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> Sequence[RecipientOutcome]:
         """Record the request (unless ``on_request`` raises) and accept all but rejected numbers."""
+        self._check_open("send")
         request = FakeRequest(
             request_id=f"fake-{next(self._ids)}",
             message=message,
             kind=batch.kind,
             recipients=batch.recipients,
             attempt_key=attempt.key,
+            refused=self._refused(message, batch.recipients),
         )
         self.in_flight += 1
         self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
@@ -185,34 +227,50 @@ class FakeGateway(BatchingGateway):
             if self.latency:
                 await anyio.sleep(self.latency)
             if self.on_request is not None:
-                waiting = self.on_request(request)
-                if waiting is not None:
-                    await waiting
+                await _call_hook(self.on_request, request)
         finally:
             self.in_flight -= 1
         self.requests.append(request)
         if self.on_answer is not None:
-            self.on_answer(request)
+            await _call_hook(self.on_answer, request)
         return self._answer(request, batch)
+
+    def _refused(self, message: Message, recipients: Recipients) -> dict[str, str]:
+        """Number -> ``code`` of the ``recipients`` of ``message`` that :meth:`reject_number` named."""
+        if not self.rejected_numbers:
+            return {}
+        country_code = message.country_code
+        return {
+            recipient.number: code
+            for recipient in recipients
+            if (code := self.rejected_numbers.get((country_code, recipient.number))) is not None
+        }
 
     def _answer(self, request: FakeRequest, batch: Batch) -> Sequence[RecipientOutcome]:
         """Each recipient of ``batch`` as the fake took it in ``request``."""
+        refused = request.refused
         return [
             RecipientOutcome(
                 recipient=recipient,
-                status=SendStatus.REJECTED if recipient.number in self.rejected_numbers else SendStatus.ACCEPTED,
+                status=SendStatus.REJECTED if recipient.number in refused else SendStatus.ACCEPTED,
                 request_id=request.request_id,
-                code=self.rejected_numbers.get(recipient.number),
+                code=refused.get(recipient.number),
                 index=index,
             )
             for index, recipient in batch.entries
         ]
+
+    def _check_open(self, call: str) -> None:
+        """Refuse ``call`` once the fake is closed, as a real gateway's closed client does."""
+        if self.closed:
+            raise errors.UnsendableRequestError(f"fake {call}: the gateway is closed")
 
     async def reconcile_batch(
         self, message: Message, batch: Batch, attempt: BatchAttempt
     ) -> Sequence[RecipientOutcome] | None:
         """Find the attempt among the recorded requests, like a look-up by grouping key: what
         the fake took is ACCEPTED (a rejected number REJECTED), nothing found NOT_SENT."""
+        self._check_open("look-up")
         arrived = {request.attempt_key: request for request in self.requests}.get(attempt.key)
         if arrived is None:
             return batch.outcomes(SendStatus.NOT_SENT, code=NOT_RECEIVED, detail="not found at the provider")
@@ -221,29 +279,38 @@ class FakeGateway(BatchingGateway):
     async def upload_image(self, content: bytes, *, file_name: str) -> UploadedImage:
         """Store the image in memory, after the checks both providers make."""
         check_jpeg(content, file_name, max_name_chars=FAKE_IMAGE_NAME_CHARS, max_size=FAKE_IMAGE_SIZE)
+        self._check_open("upload_image")
         image = UploadedImage(
             id=f"image-{len(self.images) + 1}",
             file_name=file_name,
-            expires_at=datetime.now(timezone.utc) + timedelta(days=6),
+            expires_at=self.clock() + timedelta(days=6),
         )
         self.images[image.id] = image
         return image
 
     async def delivery_results(self, request_id: str) -> list[DeliveryResult]:
-        """Every recipient of the request, delivered (or cancelled, or failed if rejected);
-        none for a request the fake never received, as the providers' look-ups answer."""
+        """The recipients of the request the fake took: DELIVERED, PENDING while its
+        reservation waits (until :attr:`clock` reaches it), CANCELLED once cancelled.
+
+        A recipient the fake refused when it was sent is left out, as NHN's look-ups leave out
+        the recipients it refused (SENS refuses none when sent: it fails their delivery); a
+        request the fake never received has none, as the providers' look-ups answer.
+        """
         check_request_id(request_id)
+        self._check_open("delivery_results")
         for request in self.requests:
             if request.request_id == request_id:
-                return [self._result(request, recipient) for recipient in request.recipients]
+                return [
+                    self._result(request, recipient)
+                    for recipient in request.recipients
+                    if recipient.number not in request.refused
+                ]
         return []
 
     def _result(self, request: FakeRequest, recipient: Recipient) -> DeliveryResult:
         if request.request_id in self.cancelled:
             status = DeliveryStatus.CANCELLED
-        elif recipient.number in self.rejected_numbers:
-            status = DeliveryStatus.FAILED
-        elif request.message.reserve_at is not None:
+        elif self._waiting(request):
             status = DeliveryStatus.PENDING
         else:
             status = DeliveryStatus.DELIVERED
@@ -251,17 +318,26 @@ class FakeGateway(BatchingGateway):
             request_id=request.request_id,
             recipient=recipient.number,
             status=status,
-            code=self.rejected_numbers.get(recipient.number, "0" if status is DeliveryStatus.DELIVERED else None),
+            code="0" if status is DeliveryStatus.DELIVERED else None,
             message_id=f"{request.request_id}-{recipient.number}",
         )
+
+    def _waiting(self, request: FakeRequest) -> bool:
+        """Whether ``request`` is a reservation :attr:`clock` has not reached yet."""
+        return request.message.reserve_at is not None and request.message.reserve_at > self.clock()
 
     async def cancel_reservation(self, request_id: str) -> None:
         """Mark a reserved request cancelled; like both providers, raise
         :class:`krsms.NotFoundError` when no reservation waits under ``request_id`` (unknown,
-        not a reservation, or already cancelled)."""
+        not a reservation, already cancelled, come due by :attr:`clock`, or every recipient
+        refused)."""
         check_request_id(request_id)
+        self._check_open("cancel_reservation")
         waiting = any(
-            request.request_id == request_id and request.message.reserve_at is not None for request in self.requests
+            request.request_id == request_id
+            and self._waiting(request)
+            and any(recipient.number not in request.refused for recipient in request.recipients)
+            for request in self.requests
         )
         if not waiting or request_id in self.cancelled:
             raise errors.NotFoundError(
@@ -269,15 +345,54 @@ class FakeGateway(BatchingGateway):
             )
         self.cancelled.add(request_id)
 
+    async def aclose(self) -> None:
+        """Close the fake: like a real gateway whose HTTP client is closed, it sends nothing
+        from now on (NOT_SENT, code ``UnsendableRequestError``), and its look-ups, cancels and
+        uploads raise :class:`krsms.UnsendableRequestError`."""
+        self.closed = True
+
+    def __repr__(self) -> str:
+        # getattr: a debugger or a traceback's locals may show one whose constructor failed.
+        requests = getattr(self, "requests", None)
+        return (
+            f"FakeGateway(requests={None if requests is None else len(requests)}, "
+            f"batch_size={getattr(self, 'batch_size', None)}, "
+            f"max_concurrency={getattr(self, 'max_concurrency', None)}, closed={getattr(self, 'closed', None)})"
+        )
+
+
+async def _call_hook(hook: FakeHook, request: FakeRequest) -> None:
+    """Call ``hook`` with ``request``; await what it returns when that is awaitable."""
+    result = hook(request)
+    if inspect.isawaitable(result):
+        await result
+
+
+NUMBERS_AVAILABLE = 10**8
+"""How many distinct numbers :func:`numbers` can give: ``010`` and 8 digits."""
+
 
 def numbers(count: int, *, start: int = 0) -> Iterator[str]:
-    """``count`` distinct valid mobile numbers (``010`` + 8 digits), for tests."""
-    for offset in range(start, start + count):
-        yield f"010{offset:08d}"
+    """``count`` distinct valid mobile numbers, ``010`` and 8 digits counted from ``start``
+    (``01000000000``, ``01000000001``, ...), for tests; ``ValueError`` when ``count`` or
+    ``start`` is negative, or ``start + count`` passes :data:`NUMBERS_AVAILABLE` (the last is
+    ``01099999999``)."""
+    if count < 0 or start < 0 or start + count > NUMBERS_AVAILABLE:
+        raise ValueError(
+            f"numbers(count={count}, start={start}): count and start must be 0 or more and start + count "
+            f"at most {NUMBERS_AVAILABLE:,} (010 and 8 digits, 01000000000 to 01099999999)"
+        )
+    return (f"010{offset:08d}" for offset in range(start, start + count))
 
 
-def sens_gateway_for(server: EmulatorServer, **options: Any) -> SensGateway:
-    """A :class:`~krsms.SensGateway` with the emulator's demo keys, pointed at ``server``."""
+def sens_gateway_for(server: EmulatorServer, *, reconcile_delay: float = 0.0, **options: Any) -> SensGateway:
+    """A :class:`~krsms.SensGateway` with the emulator's demo keys, pointed at ``server``;
+    ``options`` are the gateway's other arguments.
+
+    ``reconcile_delay`` is 0 unless given (a real gateway waits 10 s): the emulator lists a
+    send as soon as it records it, so one look-up settles a lost answer. A ``slow`` fault
+    records a request ``slow_delay`` seconds late: give a longer delay to test that case.
+    """
     from krsms.emulator import DEMO_SENS_ACCESS_KEY, DEMO_SENS_SECRET_KEY, DEMO_SENS_SERVICE_ID
     from krsms.sens import SensGateway
 
@@ -286,13 +401,20 @@ def sens_gateway_for(server: EmulatorServer, **options: Any) -> SensGateway:
         secret_key=DEMO_SENS_SECRET_KEY,
         service_id=DEMO_SENS_SERVICE_ID,
         base_url=server.base_url,
+        reconcile_delay=reconcile_delay,
         **options,
     )
 
 
-def nhn_gateway_for(server: EmulatorServer, **options: Any) -> NhnGateway:
-    """An :class:`~krsms.NhnGateway` with the emulator's demo appKey, pointed at ``server``."""
+def nhn_gateway_for(server: EmulatorServer, *, reconcile_delay: float = 0.0, **options: Any) -> NhnGateway:
+    """An :class:`~krsms.NhnGateway` with the emulator's demo appKey, pointed at ``server``;
+    ``options`` are the gateway's other arguments.
+
+    ``reconcile_delay`` is 0 unless given (a real gateway waits 10 s): the emulator lists a
+    send as soon as it records it, so one look-up settles a lost answer. A ``slow`` fault
+    records a request ``slow_delay`` seconds late: give a longer delay to test that case.
+    """
     from krsms.emulator import DEMO_NHN_APP_KEY
     from krsms.nhn import NhnGateway
 
-    return NhnGateway(app_key=DEMO_NHN_APP_KEY, base_url=server.base_url, **options)
+    return NhnGateway(app_key=DEMO_NHN_APP_KEY, base_url=server.base_url, reconcile_delay=reconcile_delay, **options)

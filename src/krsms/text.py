@@ -182,6 +182,27 @@ MIN_NUMBER_DIGITS = 8
 """Shortest number accepted: Korean representative numbers such as 1544-6859."""
 MAX_NUMBER_DIGITS = 20
 """Longest number both providers accept (NHN ``recipientNo`` max 20)."""
+ONE_DIGIT_CALLING_CODES = frozenset({"1", "7"})
+"""The one-digit ITU-T E.164 country calling codes: North America, Russia and Kazakhstan."""
+TWO_DIGIT_CALLING_CODES = frozenset(
+    {"20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47", "48", "49",
+     "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63", "64", "65", "66", "81", "82", "84",
+     "86", "90", "91", "92", "93", "94", "95", "98"}
+)  # fmt: skip
+"""The two-digit E.164 country calling codes; every code that is neither these nor one of
+:data:`ONE_DIGIT_CALLING_CODES` has three digits. No code begins another, so the digits an
+international number starts with name exactly one code."""
+
+
+def calling_code(international: str) -> str:
+    """The E.164 country calling code an international number (its digits, without ``+``)
+    starts with: one digit for 1 and 7, two for :data:`TWO_DIGIT_CALLING_CODES`, else three
+    (``819012345678`` -> ``81``)."""
+    if international[:1] in ONE_DIGIT_CALLING_CODES:
+        return international[:1]
+    if international[:2] in TWO_DIGIT_CALLING_CODES:
+        return international[:2]
+    return international[:3]
 
 
 def is_clean_mobile(raw: str) -> bool:

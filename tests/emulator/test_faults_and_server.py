@@ -16,7 +16,18 @@ import pytest
 from sens_signing import SERVICE, DocumentSigner
 from starlette.applications import Starlette
 
-from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, EmulatorServer, Faults, create_app
+from krsms import Message, NhnGateway, SendStatus, SensGateway
+from krsms.emulator import (
+    DEMO_NHN_APP_KEY,
+    DEMO_SENS_ACCESS_KEY,
+    DEMO_SENS_SECRET_KEY,
+    DEMO_SENS_SERVICE_ID,
+    EmulatorConfig,
+    EmulatorServer,
+    Faults,
+    create_app,
+)
+from krsms.testing import numbers
 
 BODY = {"type": "SMS", "from": "0212345678", "content": "안녕", "messages": [{"to": "01012345678"}]}
 
@@ -157,6 +168,54 @@ async def test_a_dropped_connection_is_an_incomplete_answer_over_loopback() -> N
             with pytest.raises(httpx.RemoteProtocolError):
                 await client.post(f"{SERVICE}/messages", json=BODY)
         assert len(server.ledger) == 1  # processed before the drop: the ambiguous case
+
+
+@pytest.mark.parametrize("faults", [Faults(drop_rate=1.0), Faults(drop_after_processing_rate=1.0)])
+async def test_a_dropped_connection_in_process_is_the_error_httpx_raises_over_loopback(faults: Faults) -> None:
+    with pytest.raises(httpx.RemoteProtocolError):
+        await send_with(faults)
+
+
+def gateway_in_process(provider: str, client: httpx.AsyncClient, *, reconcile: bool) -> NhnGateway | SensGateway:
+    """A gateway of ``provider`` on the in-process emulator, looking a lost answer up once
+    (the emulator lists a send as soon as it records it)."""
+    if provider == "nhn":
+        return NhnGateway(
+            app_key=DEMO_NHN_APP_KEY,
+            base_url="http://emulator",
+            http_client=client,
+            reconcile=reconcile,
+            reconcile_delay=0,
+        )
+    return SensGateway(
+        access_key=DEMO_SENS_ACCESS_KEY,
+        secret_key=DEMO_SENS_SECRET_KEY,
+        service_id=DEMO_SENS_SERVICE_ID,
+        base_url="http://emulator",
+        http_client=client,
+        reconcile=reconcile,
+        reconcile_delay=0,
+    )
+
+
+@pytest.mark.parametrize("provider", ["nhn", "sens"])
+@pytest.mark.parametrize(
+    ("faults", "reconcile", "settled_as"),
+    [
+        (Faults(drop_rate=1.0), False, SendStatus.UNKNOWN),
+        (Faults(drop_rate=1.0), True, SendStatus.NOT_SENT),  # the look-up finds nothing
+        (Faults(drop_after_processing_rate=1.0), True, SendStatus.ACCEPTED),
+    ],
+    ids=["dropped", "dropped then looked up", "dropped after processing then looked up"],
+)
+async def test_a_bulk_send_through_in_process_drops_gives_every_recipient_an_outcome(
+    provider: str, faults: Faults, reconcile: bool, settled_as: SendStatus
+) -> None:
+    app = create_app(EmulatorConfig(faults=faults))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as client:
+        gateway = gateway_in_process(provider, client, reconcile=reconcile)
+        report = await gateway.send(Message(sender="0212345678", text="안녕", recipients=list(numbers(250))))
+    assert report.counts()[settled_as] == 250
 
 
 def free_port() -> int:

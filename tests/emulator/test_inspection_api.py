@@ -92,6 +92,35 @@ async def test_the_recipient_filter_matches_however_the_number_is_written(sens: 
     assert (await sens.get("/_emulator/deliveries", params={"recipient": "010-9999"})).json() == []
 
 
+@pytest.mark.parametrize("written", ["+81 90-1234-5678", "+819012345678", "+81 (90) 1234.5678"])
+async def test_the_recipient_filter_finds_a_number_abroad_in_that_country_however_it_was_sent(
+    sens: httpx.AsyncClient, written: str
+) -> None:
+    nhn_sms = {"body": "안녕", "sendNo": "15446859"}
+    await sens.post(f"{SERVICE}/messages", json={**SENS_SMS, "countryCode": "81", "messages": [{"to": "9012345678"}]})
+    await sens.post(
+        f"{NHN}/sender/sms", json={**nhn_sms, "recipientList": [{"recipientNo": "9012345678", "countryCode": "81"}]}
+    )
+    await sens.post(
+        f"{NHN}/sender/sms", json={**nhn_sms, "recipientList": [{"internationalRecipientNo": "819012345678"}]}
+    )
+    await sens.post(f"{NHN}/sender/sms", json={**nhn_sms, "recipientList": [{"recipientNo": "9012345678"}]})  # Korea
+    listed = (await sens.get("/_emulator/deliveries", params={"recipient": written})).json()
+    assert [(item["provider"], item["recipient"], item["country_code"]) for item in listed] == [
+        ("sens", "9012345678", "81"),
+        ("nhn", "9012345678", "81"),
+        ("nhn", "819012345678", "81"),
+    ]
+
+
+async def test_the_recipient_filter_finds_a_korean_number_sent_in_international_form(client: httpx.AsyncClient) -> None:
+    nhn_sms = {"body": "안녕", "sendNo": "15446859", "recipientList": [{"internationalRecipientNo": "821012345678"}]}
+    await client.post(f"{NHN}/sender/sms", json=nhn_sms)
+    for written in ("010-1234-5678", "+82 10-1234-5678"):
+        listed = (await client.get("/_emulator/deliveries", params={"recipient": written})).json()
+        assert [(item["recipient"], item["national_number"]) for item in listed] == [("821012345678", "01012345678")]
+
+
 async def test_clearing_the_deliveries_forgets_tag_sends_and_download_reservations(client: httpx.AsyncClient) -> None:
     tag_id = (await client.post(f"{NHN}/tags", json={"tagName": "VIP"})).json()["body"]["data"]["tagId"]
     contacts = [{"contactType": "PHONE_NUMBER", "contact": "01011112222"}]

@@ -355,6 +355,24 @@ async def test_the_block_list_round_trips_and_blocks_advertisements(nhn: httpx.A
     assert code_of(await nhn.delete(f"{BASE}/blockservice/recipients/removes", params=removes)) == -2011
 
 
+@pytest.mark.parametrize(("added_as", "asked_as"), [("080-123-4567", "0801234567"), ("0801234567", "080 123 4567")])
+async def test_the_block_list_keeps_an_080_number_in_one_form_however_it_is_written(
+    nhn: httpx.AsyncClient, added_as: str, asked_as: str
+) -> None:
+    block = {"unsubscribeNo": added_as, "recipientNoList": ["01000000001", "01000000002"]}
+    ok(await nhn.post(f"{BASE}/blockservice/recipients", json=block))
+    listed = ok(await nhn.get(f"{BASE}/blockservice/recipients", params={"unsubscribeNo": asked_as}))
+    # Echoed as the document's example writes it: digits only.
+    assert [(item["unsubscribeNo"], item["recipientNo"]) for item in listed["data"]] == [
+        ("0801234567", "01000000001"),
+        ("0801234567", "01000000002"),
+    ]
+    removes = {"unsubscribeNo": asked_as, "updateUser": "me", "recipientNoList": "01000000001"}
+    ok(await nhn.delete(f"{BASE}/blockservice/recipients/removes", params=removes))
+    listed = ok(await nhn.get(f"{BASE}/blockservice/recipients", params={"unsubscribeNo": added_as}))
+    assert [item["recipientNo"] for item in listed["data"]] == ["01000000002"]
+
+
 @pytest.mark.parametrize(
     ("opt_out_line", "code"),
     [

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import errno
+import gc
 import logging
+import socket
 import threading
 import time
+import warnings
 
 import httpx
 import pytest
@@ -119,6 +122,39 @@ def test_a_port_in_use_fails_the_start_with_its_cause_and_closes_the_socket() ->
         assert httpx.get(first.base_url + "/_emulator/health", timeout=5).status_code == 200
     assert raised.value.errno == errno.EADDRINUSE
     assert second._socket.fileno() == -1
+
+
+def bind_alone(port: int) -> None:
+    """Bind ``port`` without sharing it (no ``SO_REUSEADDR``): OSError while any socket holds it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", port))
+
+
+def test_close_releases_the_port_of_a_server_never_entered() -> None:
+    server = EmulatorServer()
+    with pytest.raises(OSError, match="in use") as taken:
+        bind_alone(server.port)  # taken when the server was made
+    assert taken.value.errno == errno.EADDRINUSE
+    server.close()
+    bind_alone(server.port)
+    with server:  # taken again
+        assert httpx.get(server.base_url + "/_emulator/health", timeout=5).status_code == 200
+
+
+def test_a_running_server_is_stopped_by_leaving_its_block_not_by_close() -> None:
+    with EmulatorServer() as server:
+        with pytest.raises(RuntimeError, match="is running"):
+            server.close()
+        assert httpx.get(server.base_url + "/_emulator/health", timeout=5).status_code == 200
+
+
+def test_a_server_never_entered_closes_its_socket_when_collected() -> None:
+    server = EmulatorServer()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        del server
+        gc.collect()
+    assert [warning for warning in caught if issubclass(warning.category, ResourceWarning)] == []
 
 
 def test_running_a_server_leaves_the_process_logging_as_it_was() -> None:

@@ -1674,6 +1674,26 @@ async def test_message_results_data_without_its_list_is_malformed(client: NhnCli
         await client.list_message_results(MESSAGE_RESULT_QUERY)
 
 
+@pytest.mark.parametrize("body", [[], "none", 0])
+async def test_a_page_whose_body_is_not_an_object_is_malformed(
+    client: NhnClient, api: respx.MockRouter, body: object
+) -> None:
+    """Not an empty page: only a missing or null body is one."""
+    answer = {"header": {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"}, "body": body}
+    api.get(f"{PREFIX}/message-results").respond(200, json=answer)
+
+    with pytest.raises(errors.MalformedResponseError, match="not an object"):
+        await client.list_message_results(MESSAGE_RESULT_QUERY)
+
+
+async def test_a_page_with_a_null_body_is_empty(client: NhnClient, api: respx.MockRouter) -> None:
+    answer = {"header": {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"}, "body": None}
+    api.get(f"{PREFIX}/message-results").respond(200, json=answer)
+
+    page = await client.list_message_results(MESSAGE_RESULT_QUERY)
+    assert (page.items, page.has_more) == ((), False)
+
+
 # --- paging -----------------------------------------------------------------------------------
 
 

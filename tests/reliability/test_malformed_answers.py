@@ -164,3 +164,15 @@ async def test_a_null_request_id_is_malformed_not_the_text_none(provider: str) -
     request id that finds nothing. A null where the document promises text is malformed."""
     outcome = await send_one(provider, httpx.Response(200, json=NULL_REQUEST_ID[provider]))
     assert (outcome.status, outcome.code, outcome.request_id) == (SendStatus.UNKNOWN, "MalformedResponseError", None)
+
+
+@pytest.mark.parametrize("messages", ["R-1", {"messageId": "M"}], ids=["text", "object"])
+async def test_a_list_answered_as_text_or_object_is_malformed_not_its_characters(messages: object) -> None:
+    """cattrs alone reads any iterable as a tuple: ``"R-1"`` would be three messages, an object
+    its keys, and a look-up would go on with them."""
+    answer = {"requestId": "R", "statusCode": "202", "statusName": "success", "messages": messages}
+    with respx.mock(base_url=SENS_HOST) as router:
+        router.get(f"{SERVICE}/messages").respond(200, json=answer)
+        async with sens_client() as client:
+            with pytest.raises(errors.MalformedResponseError, match=r"messages is .*, not a list"):
+                await client.list_messages(MessageQuery(request_id="R"))

@@ -5,8 +5,8 @@ Inspection API (never faulted, under :data:`~krsms.emulator.config.INSPECTION_PR
 - ``GET /_emulator/health`` -> ``{"status": "ok"}``
 - ``GET /_emulator/deliveries?provider=&request_id=&recipient=&status=`` -> a JSON list of
   every recorded recipient (snake_case fields of :class:`~krsms.emulator.ledger.Delivery`);
-  ``recipient`` matches however the number is written (``010-1234-5678``); any other
-  parameter answers 400
+  ``recipient`` matches however the number is written (``010-1234-5678``, ``+82 10-1234-5678``;
+  a number abroad ``+81 90-1234-5678``, or as dialled there); any other parameter answers 400
 - ``DELETE /_emulator/deliveries`` -> forget every send (the ledger, the providers' look-ups,
   reservations, NHN tag sends and download reservations)
 - ``GET /_emulator/faults`` / ``PUT /_emulator/faults`` (a JSON object of
@@ -31,9 +31,8 @@ from krsms.emulator.faults import FaultInjector, FaultState
 from krsms.emulator.inputs import load_json
 from krsms.emulator.ledger import Delivery, Ledger
 from krsms.emulator.nhn import nhn_routes
+from krsms.emulator.numbers import rule_number
 from krsms.emulator.sens import sens_routes
-from krsms.errors import ValidationError
-from krsms.text import normalize_number
 
 DELIVERY_FILTERS = ("provider", "request_id", "recipient", "status")
 
@@ -45,19 +44,20 @@ def _delivery_json(delivery: Delivery) -> dict[str, Any]:
 
 
 def _comparable_number(number: str) -> str:
-    """A phone number without its separators (``010-1234-5678`` -> ``01012345678``); as
-    written when it is not a valid number."""
+    """A ``recipient`` filter in the form per-number rules name numbers in
+    (:func:`~krsms.emulator.numbers.rule_number`: ``010-1234-5678`` -> ``01012345678``,
+    ``+81 90-1234-5678`` -> ``819012345678``); as written when it is not a number."""
     try:
-        return normalize_number(number)
-    except ValidationError:
+        return rule_number("recipient", number)
+    except ValueError:
         return number
 
 
 def _selected(delivery: Delivery, filters: dict[str, str]) -> bool:
-    """Whether ``delivery`` has every field value ``filters`` asks for (a ``recipient`` filter
-    already made comparable)."""
+    """Whether ``delivery`` has every field value ``filters`` asks for; a ``recipient`` filter,
+    already made comparable, matches any of the names the recipient goes by."""
     return all(
-        (_comparable_number(delivery.recipient) if name == "recipient" else getattr(delivery, name)) == value
+        value in delivery.names if name == "recipient" else getattr(delivery, name) == value
         for name, value in filters.items()
     )
 

@@ -11,10 +11,12 @@ Server errors answer in the provider's own shape where it has one: NHN's envelop
 resultCode -9999 ("unexpected system error"), with HTTP 500 before processing and, after
 processing, with HTTP 200, the way NHN documents reporting failures.
 
-A dropped connection sends the response head and then aborts: over a real server
-(uvicorn) httpx sees ``RemoteProtocolError`` (incomplete message body). In-process
-(``httpx.ASGITransport``) the abort surfaces as :class:`DroppedConnection`, so drops are
-meant for loopback tests.
+A dropped connection sends the response head and then aborts with
+:class:`DroppedConnection`, an ``httpx.RemoteProtocolError``, so that a client sees the same
+error either way: over a real server (uvicorn) the connection closes mid-answer and httpx
+raises ``RemoteProtocolError`` (incomplete message body); in-process
+(``httpx.ASGITransport``, which re-raises what the app raises) the app's
+:class:`DroppedConnection` reaches the client as it is.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from collections import Counter
 from typing import Any
 
 import attrs
+import httpx
 
 from krsms.emulator.config import INSPECTION_PREFIX, Faults
 
@@ -56,8 +59,12 @@ AFTER_PROCESSING = frozenset({"error_after_processing", "drop_after_processing",
 """Fault kinds that store the request before failing its answer (the ambiguous ones)."""
 
 
-class DroppedConnection(Exception):
-    """Raised inside the server to abort a response half-way (an injected dropped connection)."""
+class DroppedConnection(httpx.RemoteProtocolError):
+    """Raised inside the server to abort a response half-way (an injected dropped connection).
+
+    An ``httpx.RemoteProtocolError``: what httpx raises for a connection dropped mid-answer,
+    which an in-process client (``httpx.ASGITransport``) gets as the app raised it.
+    """
 
 
 class FaultState:

@@ -13,6 +13,8 @@ from datetime import datetime
 
 import attrs
 
+from krsms.emulator.numbers import KOREA_COUNTRY_CODE, rule_names
+
 
 @attrs.define(kw_only=True)
 class Delivery:
@@ -25,6 +27,12 @@ class Delivery:
     recipient: str
     """The number as the request gave it (SENS ``to``; NHN ``recipientNo``, else
     ``internationalRecipientNo``)."""
+    country_code: str = KOREA_COUNTRY_CODE
+    """The recipient's country calling code: the request's ``countryCode`` (82 without one),
+    or the code an NHN ``internationalRecipientNo`` starts with."""
+    national_number: str = attrs.field(default=attrs.Factory(lambda delivery: delivery.recipient, takes_self=True))
+    """The number as dialled in its country: ``recipient``, or an NHN ``internationalRecipientNo``
+    without its country code (``821000000000`` -> ``01000000000``)."""
     sender: str
     """The sender number (SENS ``from``, NHN ``sendNo``)."""
     kind: str
@@ -50,6 +58,12 @@ class Delivery:
     """The request's NHN ``senderGroupingKey``; None when it had none, and for SENS."""
     accepted_at: datetime
     """When the emulator accepted the request, by its clock (``clock_skew_seconds`` included)."""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The numbers the recipient goes by (:func:`~krsms.emulator.numbers.rule_names`): as
+        written, as dialled in its country and in its international form."""
+        return rule_names(self.recipient, self.country_code, self.national_number)
 
 
 class Ledger:

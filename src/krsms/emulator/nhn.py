@@ -316,7 +316,7 @@ class NhnState:
     categories: dict[int, NhnCategory] = attrs.field(factory=dict)
     templates: dict[str, NhnTemplate] = attrs.field(factory=dict)
     blocked: dict[tuple[str, str], datetime] = attrs.field(factory=dict)
-    """(080 number, recipient number) -> when it was added (N29)."""
+    """(080 number without separators, recipient number) -> when it was added (N29)."""
     senders: dict[str, datetime] = attrs.field(factory=dict)
     """Sender number -> when N32 says it was registered: the demo senders, then each sender
     an accepted send used, in that order (N32 lists those registered)."""
@@ -511,6 +511,8 @@ class NhnEmulator:
                     provider="nhn",
                     request_id=request_id,
                     recipient=number,
+                    country_code=country_code,
+                    national_number=national_number,
                     sender=sender,
                     kind=kind,
                     text=message_text,
@@ -591,12 +593,10 @@ class NhnEmulator:
 
     def _blocked_numbers(self, opt_out: str) -> frozenset[str]:
         """The recipients an advertisement whose opt-out line names the 080 number ``opt_out``
-        must not reach: those on that number's block list (N29), however its ``unsubscribeNo``
-        was written (``080-123-4567``)."""
+        must not reach: those on that number's block list (N29), kept without separators
+        however its ``unsubscribeNo`` was written (``080-123-4567``)."""
         return frozenset(
-            recipient
-            for unsubscribe_no, recipient in list(self.state.blocked)
-            if SEPARATORS.sub("", unsubscribe_no) == opt_out
+            recipient for unsubscribe_no, recipient in list(self.state.blocked) if unsubscribe_no == opt_out
         )
 
     @staticmethod

@@ -3,6 +3,9 @@ advertisement under that 080 number must not reach (see :mod:`krsms.emulator.nhn
 
 Choices where the document is silent:
 
+- an ``unsubscribeNo`` is kept without the spaces and hyphens it may be written with, the
+  form the document's examples write it in (``0808888888``), and listed that way: added as
+  ``080-123-4567``, it is listed, removed and matched by ``0801234567`` and by any such form;
 - the block list answers -6004 without an ``unsubscribeNo`` or with one longer than documented
   (25 characters, 20 to remove), -2018 without numbers and -2019 for a malformed number;
   adding (N29) more than the 10 numbers its table allows answers -2016, the code of a
@@ -24,7 +27,7 @@ from typing import Any
 from starlette.requests import Request
 
 from krsms.emulator.clock import Clock
-from krsms.emulator.nhn import NhnEmulator, NhnRefusal, NhnState, format_time
+from krsms.emulator.nhn import SEPARATORS, NhnEmulator, NhnRefusal, NhnState, format_time
 from krsms.emulator.nhn_checks import MAX_USER_CHARS, fits, is_phone_number, json_object
 
 MAX_UNSUBSCRIBE_NO_CHARS = 25
@@ -34,11 +37,12 @@ MAX_NUMBERS_TO_BLOCK = 10
 
 
 def _unsubscribe_no(value: Any, max_chars: int) -> str:
-    """The 080 ``unsubscribeNo`` of a block-list request; -6004 when it is missing or longer
-    than ``max_chars`` (no 080 number in use is)."""
-    if not isinstance(value, str) or not value or len(value) > max_chars:
+    """The 080 ``unsubscribeNo`` of a block-list request without spaces and hyphens, as the
+    list keeps it; -6004 when it is missing, or longer than ``max_chars`` as written (no 080
+    number in use is)."""
+    if not isinstance(value, str) or len(value) > max_chars or not SEPARATORS.sub("", value):
         raise NhnRefusal(-6004, "수신거부 번호가 사용되지 않음")
-    return value
+    return SEPARATORS.sub("", value)
 
 
 class NhnBlockList:

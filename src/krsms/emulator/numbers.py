@@ -19,36 +19,22 @@ from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
 from krsms.emulator.inputs import is_digits
+from krsms.text import calling_code
 
 T = TypeVar("T")
 
 KOREA_COUNTRY_CODE = "82"
-ONE_DIGIT_CALLING_CODES = frozenset({"1", "7"})
-"""The one-digit ITU-T E.164 country calling codes: North America, Russia and Kazakhstan."""
-TWO_DIGIT_CALLING_CODES = frozenset(
-    {"20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47", "48", "49",
-     "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63", "64", "65", "66", "81", "82", "84",
-     "86", "90", "91", "92", "93", "94", "95", "98"}
-)  # fmt: skip
-"""The two-digit E.164 country calling codes; every code that is neither these nor one of
-:data:`ONE_DIGIT_CALLING_CODES` has three digits. No code begins another, so the digits an
-international number starts with name exactly one code."""
 
 
 def split_international(number: str) -> tuple[str, str]:
     """(``countryCode``, ``recipientNo``) of an ``internationalRecipientNo``, as NHN answers and
-    lists it: the country calling code the number starts with (one digit for 1 and 7, two for
-    :data:`TWO_DIGIT_CALLING_CODES`, else three), then the national number. For Korea that is
-    the rest with the trunk 0 in front, as the document's N1 example answers ``821000000000``
-    as ``01000000000`` (a 0 already written after 82 is kept, not doubled); for another
-    country the rest as written, the form a ``recipientNo`` with that ``countryCode`` takes."""
-    if number[:1] in ONE_DIGIT_CALLING_CODES:
-        code_length = 1
-    elif number[:2] in TWO_DIGIT_CALLING_CODES:
-        code_length = 2
-    else:
-        code_length = 3
-    country_code, national = number[:code_length], number[code_length:]
+    lists it: the country calling code the number starts with (:func:`krsms.text.calling_code`),
+    then the national number. For Korea that is the rest with the trunk 0 in front, as the
+    document's N1 example answers ``821000000000`` as ``01000000000`` (a 0 already written
+    after 82 is kept, not doubled); for another country the rest as written, the form a
+    ``recipientNo`` with that ``countryCode`` takes."""
+    country_code = calling_code(number)
+    national = number[len(country_code) :]
     if country_code == KOREA_COUNTRY_CODE and not national.startswith("0"):
         national = "0" + national
     return country_code, national

@@ -394,6 +394,7 @@ class SensEmulator:
                 provider="sens",
                 request_id=request_id,
                 recipient=to,
+                country_code=message.country_code,
                 sender=sender,
                 kind=message.type,
                 text=message.sent_content(),

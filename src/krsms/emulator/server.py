@@ -8,6 +8,7 @@ import logging
 import socket
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from types import TracebackType
 
@@ -51,8 +52,9 @@ class EmulatorServer:
     server runs once at a time: entering it again while it runs raises ``RuntimeError``;
     after its block it may be entered again, on the same port, with the same app and ledger.
     Leaving the block gives requests in flight :data:`GRACEFUL_SHUTDOWN` seconds, then
-    cancels them. A port another socket listens on raises ``OSError`` (``EADDRINUSE``) here,
-    when the server is made.
+    cancels them, and releases the port. A port another socket listens on raises ``OSError``
+    (``EADDRINUSE``) here, when the server is made. A server never entered holds its port
+    until :meth:`close` (or until it is garbage-collected).
     """
 
     def __init__(self, config: EmulatorConfig | None = None, *, host: str = "127.0.0.1", port: int = 0):
@@ -61,6 +63,9 @@ class EmulatorServer:
         self.app: Starlette = create_app(self.config)
         """The emulator's ASGI app; its ``state`` holds the ledger, faults and config."""
         self._socket = _bound_socket(host, port)
+        self._close_socket = weakref.finalize(self, self._socket.close)
+        """Closes the bound socket once: when the run ends, on :meth:`close`, or when the server
+        is collected unclosed (a socket collected open warns ``ResourceWarning``)."""
         address = self._socket.getsockname()
         self.host: str = address[0]
         """The address the server listens on."""
@@ -155,9 +160,10 @@ class EmulatorServer:
         try:
             if self._socket.fileno() == -1:
                 self._socket = _bound_socket(self.host, self.port)
+                self._close_socket = weakref.finalize(self, self._socket.close)
             self._socket.listen(backlog)
         except OSError as error:
-            self._socket.close()
+            self._close_socket()
             raise OSError(error.errno, f"the emulator cannot listen on {self.base_url}: {error.strerror}") from error
 
     def _serve_in_thread(self, server: uvicorn.Server) -> None:
@@ -189,8 +195,15 @@ class EmulatorServer:
 
     def _release(self) -> None:
         """Close the finished run's socket and mark the server stopped, so it may start again."""
-        self._socket.close()
+        self._close_socket()
         self._server = None
+
+    def close(self) -> None:
+        """Release the port of a server that is not running (one made but never entered):
+        entering it afterwards takes the port again. Leaving its block releases it too."""
+        if self._server is not None:
+            raise RuntimeError(f"{self!r} is running: leave its `with` block to stop it")
+        self._close_socket()
 
     def __repr__(self) -> str:
         return f"EmulatorServer({self.base_url})"

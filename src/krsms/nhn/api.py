@@ -19,6 +19,7 @@ from krsms import convert, errors
 from krsms.nhn.auth import NhnAuth, app_key_path, nhn_redactor
 from krsms.nhn.converter import converter
 from krsms.nhn.errors import PROVIDER, error_class_for_code, error_from_response, result_code, result_message
+from krsms.paging import refuse_repeated_page
 from krsms.redaction import Redactor
 from krsms.retry import RetryPolicy
 from krsms.transport import (
@@ -45,16 +46,16 @@ T = TypeVar("T")
 
 @attrs.frozen(kw_only=True)
 class Page(Generic[T]):
-    """One page of a paged NHN list (``pageNum`` counts from 1)."""
+    """One page of a paged NHN list (``pageNum`` counts from 1), as the NHN converter reads it."""
 
     page_num: int
     page_size: int
     """Items per page, as NHN answered (``pageSize``)."""
-    total_count: int | None
+    total_count: int | None = None
     """Items on all pages together (``totalCount``); None when the answer does not say (N12's
     table documents no paging numbers)."""
-    items: tuple[T, ...]
-    """This page's items (``data``)."""
+    items: tuple[T, ...] = attrs.field(default=(), metadata={**convert.NULL_MEANS_DEFAULT, **convert.wire_name("data")})
+    """This page's items (``data``; none when it is null or left out)."""
 
     @property
     def has_more(self) -> bool:
@@ -142,20 +143,28 @@ class NhnApi:
         body = await self.call(method, path, params=params, json=json, idempotent=idempotent)
         return self.parse(_field(body, "data"), result)
 
-    def page(self, body: Any, item: type[T]) -> Page[T]:
-        """A paged body as a :class:`Page`."""
-        data = _field(body, "data")
-        if data is None:
-            data = []
-        if not isinstance(data, list):
+    def page(
+        self, body: Any, item: type[T], *, page_num: int, page_size: int, list_field: str | None = None
+    ) -> Page[T]:
+        """A paged body as a :class:`Page` of ``item``.
+
+        ``page_num`` and ``page_size`` are the page asked for: an answer that leaves them out
+        (N38's) holds that one. ``list_field`` names where the items are when ``data`` is an
+        object rather than the list itself (N12's table). No body (an empty answer, a null
+        body) is an empty page; a body that is not an object is malformed.
+        """
+        if body is None:
+            return Page(page_num=1, page_size=0)
+        if not isinstance(body, dict):
+            raise self._malformed(f"page body is {type(body).__name__}, not an object")
+        data = body.get("data")
+        if list_field is not None and isinstance(data, dict):
+            data = data.get(list_field, data)
+        if data is not None and not isinstance(data, list):
+            # The converter would read an object's keys as the items.
             raise self._malformed(f"page data is {type(data).__name__}, not a list")
-        total_count = _field(body, "totalCount")
-        return Page(
-            page_num=self.parse(_field(body, "pageNum", 1), int),
-            page_size=self.parse(_field(body, "pageSize", len(data)), int),
-            total_count=None if total_count is None else self.parse(total_count, int),
-            items=tuple(self.parse(entry, item) for entry in data),
-        )
+        page_type: type[Page[T]] = Page[item]  # type: ignore[valid-type]
+        return self.parse({"pageNum": page_num, "pageSize": page_size, **body, "data": data}, page_type)
 
     @staticmethod
     async def iterate(
@@ -176,10 +185,12 @@ class NhnApi:
         previous: tuple[T, ...] | None = None
         while True:
             page = await fetch(page_num)
-            if page.items and page.items == previous:
-                raise errors.MalformedResponseError(
-                    f"page {page_num} repeats page {page_num - 1}: the answer ignores pageNum", provider=PROVIDER
-                )
+            refuse_repeated_page(
+                page.items,
+                previous,
+                problem=f"page {page_num} repeats page {page_num - 1}: the answer ignores pageNum",
+                provider=PROVIDER,
+            )
             for item in page.items:
                 yield item
             received += len(page.items)

@@ -155,6 +155,18 @@ def not_empty(_: Any, attribute: attrs.Attribute[Any], value: Sized) -> None:
 MAX_BLOCKED_PER_CALL = 10
 """The most numbers one opt-out registration (N29) carries: the document gives
 ``recipientNoList`` a maximum of 10."""
+MAX_UNSUBSCRIBE_NO_CHARS = 25
+"""``unsubscribeNo``, the 080 number, of an opt-out registration (N29) and list (N30)."""
+MAX_REMOVAL_UNSUBSCRIBE_NO_CHARS = 20
+"""``unsubscribeNo`` of an opt-out removal (N31): its table allows 20, not 25."""
+MAX_CATEGORY_NAME_CHARS = 50
+"""``categoryName`` of a new or changed template category (N19, N22)."""
+MAX_TEMPLATE_NAME_CHARS = 50
+"""``templateName`` of a new or changed template (N24, N27)."""
+MAX_DESCRIPTION_CHARS = 100
+"""``categoryDesc`` and ``templateDesc`` (N19, N22, N24, N27)."""
+MAX_TAG_NAME_CHARS = 30
+"""``tagName`` of a new or renamed tag (N41, N42)."""
 SMS_TEMPLATE = "0"
 """The ``send_type`` of an SMS template; any other (``"1"``) is LMS/MMS."""
 MAX_TEMPLATE_TITLE_CHARS = 120
@@ -206,11 +218,13 @@ def check_look_up(
 # --- sends (N1, N4, N7, N10, N11, N13, N14) ---------------------------------------------------
 
 MAX_SEND_NO_CHARS = 13
-"""``sendNo`` of every send table."""
+"""``sendNo`` of every send table, and of a template (N24, N27)."""
 MAX_TEMPLATE_ID_CHARS = 50
-"""``templateId`` of every send table (-2109 above it)."""
+"""``templateId`` of every send table (-2109 above it), and of a new template (N24)."""
 MAX_USER_ID_CHARS = 100
-"""``userId`` of every send table."""
+"""``userId`` of every send table; the management tables give the users they name
+(``createUser``, ``updateUser``: who uploaded, created, changed, removed or cancelled) as
+many."""
 MAX_SENDER_GROUPING_KEY_CHARS = 100
 """``senderGroupingKey`` of the N1, N4 and N7 tables."""
 MAX_RECIPIENT_GROUPING_KEY_CHARS = 100

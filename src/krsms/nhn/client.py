@@ -19,7 +19,7 @@ import anyio
 import attrs
 
 from krsms.closing import AsyncClosing
-from krsms.errors import MalformedResponseError, ValidationError
+from krsms.errors import ValidationError
 from krsms.images import check_jpeg
 from krsms.nhn.api import DEFAULT_BASE_URL, NhnApi, Page
 from krsms.nhn.checks import MAX_BLOCKED_PER_CALL, check_send, check_tag_send
@@ -75,6 +75,7 @@ from krsms.nhn.models import (
     UidRegistrations,
     UploadedAttachment,
 )
+from krsms.paging import refuse_repeated_page
 from krsms.retry import RetryPolicy
 from krsms.text import MessageKind
 from krsms.transport import HttpClient, Limits, Timeouts, path_segment
@@ -524,12 +525,12 @@ class NhnClient(AsyncClosing):
         previous: tuple[Uid, ...] | None = None
         while True:
             page = await self.list_uids(attrs.evolve(query, offset=offset))
-            if page.uids and page.uids == previous:
-                # A server that ignores offset would otherwise be read forever.
-                raise MalformedResponseError(
-                    f"the UIDs from offset {offset} repeat the slice before: the answer ignores offset",
-                    provider=PROVIDER,
-                )
+            refuse_repeated_page(
+                page.uids,
+                previous,
+                problem=f"the UIDs from offset {offset} repeat the slice before: the answer ignores offset",
+                provider=PROVIDER,
+            )
             for uid in page.uids:
                 yield uid
             if page.last or not page.uids:
@@ -586,13 +587,8 @@ class NhnClient(AsyncClosing):
         """GET one page; ``list_field`` names where the items are when ``data`` is an object
         rather than the list itself."""
         body = await self.api.call("GET", path, params=params)
-        if isinstance(body, dict):
-            # Some lists (N38) answer without pageNum/pageSize: they are the ones requested.
-            body = {"pageNum": params.get("pageNum", 1), "pageSize": params.get("pageSize", DEFAULT_PAGE_SIZE), **body}
-            data = body.get("data")
-            if list_field is not None and isinstance(data, dict):
-                body["data"] = data.get(list_field, data)
-        return self.api.page(body, item)
+        page_num, page_size = params.get("pageNum", 1), params.get("pageSize", DEFAULT_PAGE_SIZE)
+        return self.api.page(body, item, page_num=page_num, page_size=page_size, list_field=list_field)
 
     def _iterate(self, path: str, item: type[T], query: object, *, list_field: str | None = None) -> AsyncIterator[T]:
         params = {"pageSize": MAX_PAGE_SIZE, **self._params(query)}

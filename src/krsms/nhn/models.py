@@ -5,6 +5,10 @@ Every attribute is the snake_case form of the document's camelCase field (``reci
 renaming, writes dates as NHN wants them and maps ``*_yn`` flags to ``"Y"``/``"N"``. Request
 fields left at None are not sent. Answer fields that NHN may leave out or send as null are
 optional; the document's example answers contain many nulls.
+
+Fields several queries share are written once, in private bases (the page selection, the date
+windows that select sends). attrs puts inherited fields first, so a query string may name its
+parameters in another order than the document's table: NHN reads them by name.
 """
 
 from __future__ import annotations
@@ -18,6 +22,15 @@ from krsms.errors import ValidationError
 from krsms.nhn.checks import (
     CREATE_WINDOW,
     MAX_BLOCKED_PER_CALL,
+    MAX_CATEGORY_NAME_CHARS,
+    MAX_DESCRIPTION_CHARS,
+    MAX_REMOVAL_UNSUBSCRIBE_NO_CHARS,
+    MAX_SEND_NO_CHARS,
+    MAX_TAG_NAME_CHARS,
+    MAX_TEMPLATE_ID_CHARS,
+    MAX_TEMPLATE_NAME_CHARS,
+    MAX_UNSUBSCRIBE_NO_CHARS,
+    MAX_USER_ID_CHARS,
     MESSAGE_TYPES,
     REQUEST_WINDOW,
     RESULT_WINDOW,
@@ -31,6 +44,66 @@ from krsms.nhn.checks import (
 )
 from krsms.nhn.converter import MinuteTime
 from krsms.validation import check_entry_count
+
+# --- what queries share -----------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True, slots=False)
+class _Paging:
+    """The page selection of a paged list: ``pageNum`` and ``pageSize``, in every list's table.
+
+    The client checks both before any request (:class:`~krsms.errors.ValidationError`). Without
+    slots, so that a query can add it to a filter base: two slotted bases cannot be combined.
+    """
+
+    page_num: int | None = None
+    """The page to read, from 1 (NHN's default: 1)."""
+    page_size: int | None = None
+    """Items per page, 1 to 1,000 (NHN's default: 15)."""
+
+
+@attrs.frozen(kw_only=True)
+class _SendWindows:
+    """What selects sends in a look-up: a request id, or a send or registration date window.
+
+    The look-ups whose tables require one check the query when it is made
+    (:func:`~krsms.nhn.checks.check_look_up`).
+    """
+
+    request_id: str | None = None
+    start_request_date: datetime | None = None
+    """From this send date (a reservation's is its reserved moment)."""
+    end_request_date: datetime | None = None
+    """Up to this send date."""
+    start_create_date: datetime | None = None
+    """From the moment NHN registered the send."""
+    end_create_date: datetime | None = None
+    """Up to the moment NHN registered the send."""
+
+
+@attrs.frozen(kw_only=True)
+class _SentMessageFilter(_SendWindows):
+    """What selects sent messages in the send lists (N2, N5, N8) and the CSV export (N37):
+    the send windows, the reception window and the messages' own fields."""
+
+    start_result_date: datetime | None = None
+    """From this reception date."""
+    end_result_date: datetime | None = None
+    """Up to this reception date."""
+    send_no: str | None = None
+    recipient_no: str | None = None
+    template_id: str | None = None
+    msg_status: str | None = None
+    """``0`` failed, ``1`` requested, ``2`` processing, ``3`` succeeded, ``4`` reservation
+    cancelled, ``5`` duplicate, ``6`` failed (advertising limit)."""
+    result_code: str | None = None
+    """``MTR1`` success or ``MTR2`` failure (the look-up codes, not the result codes answers
+    carry)."""
+    sub_result_code: str | None = None
+    """``MTR2_1`` validation failed, ``MTR2_2`` carrier problem, ``MTR2_3`` handset problem."""
+    sender_grouping_key: str | None = None
+    recipient_grouping_key: str | None = None
+
 
 # --- sends (N1, N4, N7, N10, N11) -------------------------------------------------------------
 
@@ -121,44 +194,14 @@ class SendResult:
 
 
 @attrs.frozen(kw_only=True)
-class SendQuery:
+class SendQuery(_Paging, _SentMessageFilter):
     """The query of the send lists (N2, N5, N8): ``request_id`` or one of the date ranges.
 
     Checked when made (:class:`~krsms.errors.ValidationError`, nothing sent): a ``request_id``
     or a complete send or registration date window is required, a window needs both ends,
     no window may end before it starts, and the send and registration windows span at most
     one month (:data:`~krsms.nhn.checks.MAX_LOOKUP_SPAN`).
-
-    ``msg_status``: ``0`` failed, ``1`` requested, ``2`` processing, ``3`` succeeded,
-    ``4`` reservation cancelled, ``5`` duplicate, ``6`` failed (advertising limit).
     """
-
-    request_id: str | None = None
-    start_request_date: datetime | None = None
-    """From this send date (a reservation's is its reserved moment)."""
-    end_request_date: datetime | None = None
-    """Up to this send date."""
-    start_create_date: datetime | None = None
-    """From the moment NHN registered the send."""
-    end_create_date: datetime | None = None
-    """Up to the moment NHN registered the send."""
-    start_result_date: datetime | None = None
-    """From this reception date."""
-    end_result_date: datetime | None = None
-    """Up to this reception date."""
-    send_no: str | None = None
-    recipient_no: str | None = None
-    template_id: str | None = None
-    msg_status: str | None = None
-    result_code: str | None = None
-    """``MTR1`` success or ``MTR2`` failure (the look-up codes, not the result codes answers
-    carry)."""
-    sub_result_code: str | None = None
-    """``MTR2_1`` validation failed, ``MTR2_2`` carrier problem, ``MTR2_3`` handset problem."""
-    sender_grouping_key: str | None = None
-    recipient_grouping_key: str | None = None
-    page_num: int | None = None
-    page_size: int | None = None
 
     def __attrs_post_init__(self) -> None:
         check_look_up(self, selecting=(REQUEST_WINDOW, CREATE_WINDOW), also=())
@@ -257,7 +300,7 @@ class SentMessage:
 
 
 @attrs.frozen(kw_only=True)
-class MessageResultQuery:
+class MessageResultQuery(_Paging):
     """The query of result updates (N12): the update-time window, optionally one message type.
 
     A window that ends before it starts raises :class:`~krsms.errors.ValidationError`.
@@ -267,8 +310,6 @@ class MessageResultQuery:
     end_update_date: datetime
     message_type: str | None = attrs.field(default=None, validator=one_of(MESSAGE_TYPES))
     """``SMS``, ``LMS``, ``MMS`` or ``AUTH`` (checked when made)."""
-    page_num: int | None = None
-    page_size: int | None = None
 
     def __attrs_post_init__(self) -> None:
         check_order(("start_update_date", "end_update_date"), self.start_update_date, self.end_update_date)
@@ -336,25 +377,18 @@ class TagSendResult:
 
 
 @attrs.frozen(kw_only=True)
-class TagSendQuery:
-    """The query of the tag send list (N15); ``send_type`` is ``"0"`` SMS or ``"1"`` MMS.
+class TagSendQuery(_Paging, _SendWindows):
+    """The query of the tag send list (N15).
 
     Checked like :class:`SendQuery`: a ``request_id`` or a complete send or registration date
     window of at most one month, the end not before the start.
-
-    ``status_code``: ``MAS00`` wait, ``MAS01`` ready, ``MAS09`` send ready, ``MAS10`` send
-    wait, ``MAS11`` sending, ``MAS19`` complete, ``MAS91`` cancel, ``MAS99`` fail.
     """
 
     send_type: str
-    request_id: str | None = None
-    start_request_date: datetime | None = None
-    end_request_date: datetime | None = None
-    start_create_date: datetime | None = None
-    end_create_date: datetime | None = None
+    """``"0"`` SMS or ``"1"`` MMS."""
     status_code: str | None = None
-    page_num: int | None = None
-    page_size: int | None = None
+    """``MAS00`` wait, ``MAS01`` ready, ``MAS09`` send ready, ``MAS10`` send wait, ``MAS11``
+    sending, ``MAS19`` complete, ``MAS91`` cancel, ``MAS99`` fail."""
 
     def __attrs_post_init__(self) -> None:
         check_look_up(self, selecting=(REQUEST_WINDOW, CREATE_WINDOW), also=())
@@ -394,7 +428,7 @@ class TagSend:
 
 
 @attrs.frozen(kw_only=True)
-class TagRecipientQuery:
+class TagRecipientQuery(_Paging):
     """The query of a tag send's recipients (N16): the request window is required; it and the
     reception window may not end before they start (checked when made).
 
@@ -408,8 +442,6 @@ class TagRecipientQuery:
     end_result_date: datetime | None = None
     msg_status_name: str | None = None
     result_code: str | None = None
-    page_num: int | None = None
-    page_size: int | None = None
 
     def __attrs_post_init__(self) -> None:
         check_order(REQUEST_WINDOW, self.start_request_date, self.end_request_date)
@@ -469,7 +501,7 @@ class AttachmentUpload:
 
     file_name: str
     """Ends in ``.jpg`` or ``.jpeg``; at most 45 characters."""
-    create_user: str = attrs.field(validator=[not_blank, at_most(100)])
+    create_user: str = attrs.field(validator=[not_blank, at_most(MAX_USER_ID_CHARS)])
     """Who uploads it: required, at most 100 characters (checked when made)."""
     file_body: str
 
@@ -489,28 +521,31 @@ class UploadedAttachment:
 
 
 @attrs.frozen(kw_only=True)
-class CategoryCreate:
+class _CategoryFields:
+    """What a new (N19) or changed (N22) template category says."""
+
+    category_name: str = attrs.field(validator=at_most(MAX_CATEGORY_NAME_CHARS))
+    use_yn: bool
+    category_desc: str | None = attrs.field(default=None, validator=at_most(MAX_DESCRIPTION_CHARS))
+
+
+@attrs.frozen(kw_only=True)
+class CategoryCreate(_CategoryFields):
     """The body of a new template category (N19); no parent means a top-level category.
 
     The documented maximum lengths (name 50, description and user 100 characters) are checked
     when it is made.
     """
 
-    category_name: str = attrs.field(validator=at_most(50))
-    use_yn: bool
     category_parent_id: int | None = None
-    category_desc: str | None = attrs.field(default=None, validator=at_most(100))
-    create_user: str | None = attrs.field(default=None, validator=at_most(100))
+    create_user: str | None = attrs.field(default=None, validator=at_most(MAX_USER_ID_CHARS))
 
 
 @attrs.frozen(kw_only=True)
-class CategoryUpdate:
+class CategoryUpdate(_CategoryFields):
     """The body of a category change (N22), checked like :class:`CategoryCreate`."""
 
-    category_name: str = attrs.field(validator=at_most(50))
-    use_yn: bool
-    category_desc: str | None = attrs.field(default=None, validator=at_most(100))
-    update_user: str | None = attrs.field(default=None, validator=at_most(100))
+    update_user: str | None = attrs.field(default=None, validator=at_most(MAX_USER_ID_CHARS))
 
 
 @attrs.frozen(kw_only=True)
@@ -533,18 +568,35 @@ class Category:
 
 
 @attrs.frozen(kw_only=True)
-class PageQuery:
+class PageQuery(_Paging):
     """Page selection alone, for lists without filters (categories N20, tags N40)."""
-
-    page_num: int | None = None
-    page_size: int | None = None
 
 
 # --- templates (N24-N28) ----------------------------------------------------------------------
 
 
 @attrs.frozen(kw_only=True)
-class TemplateCreate:
+class _TemplateFields:
+    """What a new (N24) or changed (N27) template says, and the limits on its text."""
+
+    template_name: str = attrs.field(validator=at_most(MAX_TEMPLATE_NAME_CHARS))
+    send_no: str = attrs.field(validator=at_most(MAX_SEND_NO_CHARS))
+    send_type: str
+    body: str
+    """The text, with ``##key##`` placeholders that each recipient's ``template_parameter``
+    fills."""
+    use_yn: bool
+    template_desc: str | None = attrs.field(default=None, validator=at_most(MAX_DESCRIPTION_CHARS))
+    title: str | None = None
+    """Required by NHN for LMS/MMS templates."""
+    attach_file_id_list: tuple[int, ...] | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check_template_text(self.send_type, self.title, self.body)
+
+
+@attrs.frozen(kw_only=True)
+class TemplateCreate(_TemplateFields):
     """The body of a new template (N24); ``send_type`` is ``"0"`` SMS or ``"1"`` LMS/MMS.
 
     The documented limits are checked when it is made: ``template_id`` and ``template_name``
@@ -553,50 +605,21 @@ class TemplateCreate:
     """
 
     category_id: int
-    template_id: str = attrs.field(validator=at_most(50))
+    template_id: str = attrs.field(validator=at_most(MAX_TEMPLATE_ID_CHARS))
     """Your id for the template, at most 50 characters; sends name it in ``template_id``."""
-    template_name: str = attrs.field(validator=at_most(50))
-    send_no: str = attrs.field(validator=at_most(13))
-    send_type: str
-    body: str
-    """The text, with ``##key##`` placeholders that each recipient's ``template_parameter``
-    fills."""
-    use_yn: bool
-    template_desc: str | None = attrs.field(default=None, validator=at_most(100))
-    title: str | None = None
-    """Required by NHN for LMS/MMS templates."""
-    attach_file_id_list: tuple[int, ...] | None = None
-
-    def __attrs_post_init__(self) -> None:
-        check_template_text(self.send_type, self.title, self.body)
 
 
 @attrs.frozen(kw_only=True)
-class TemplateUpdate:
+class TemplateUpdate(_TemplateFields):
     """The body of a template change (N27), checked like :class:`TemplateCreate`."""
 
-    template_name: str = attrs.field(validator=at_most(50))
-    send_no: str = attrs.field(validator=at_most(13))
-    send_type: str
-    body: str
-    use_yn: bool
-    template_desc: str | None = attrs.field(default=None, validator=at_most(100))
-    title: str | None = None
-    """Required by NHN for LMS/MMS templates."""
-    attach_file_id_list: tuple[int, ...] | None = None
-
-    def __attrs_post_init__(self) -> None:
-        check_template_text(self.send_type, self.title, self.body)
-
 
 @attrs.frozen(kw_only=True)
-class TemplateQuery:
+class TemplateQuery(_Paging):
     """The query of the template list (N25)."""
 
     category_id: int | None = None
     use_yn: bool | None = None
-    page_num: int | None = None
-    page_size: int | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -641,7 +664,7 @@ class BlockedRecipientsAdd:
     """The body of an opt-out registration (N29) under one 080 number (at most 25
     characters), checked when made."""
 
-    unsubscribe_no: str = attrs.field(validator=at_most(25))
+    unsubscribe_no: str = attrs.field(validator=at_most(MAX_UNSUBSCRIBE_NO_CHARS))
     recipient_no_list: tuple[str, ...] = attrs.field()
     """The numbers to add, 1 to 10 per call."""
 
@@ -651,16 +674,14 @@ class BlockedRecipientsAdd:
 
 
 @attrs.frozen(kw_only=True)
-class BlockedRecipientQuery:
+class BlockedRecipientQuery(_Paging):
     """The query of the opt-out list (N30)."""
 
-    unsubscribe_no: str = attrs.field(validator=at_most(25))
+    unsubscribe_no: str = attrs.field(validator=at_most(MAX_UNSUBSCRIBE_NO_CHARS))
     """The 080 number whose opt-outs to list, at most 25 characters."""
     recipient_no: str | None = None
     start_request_date: datetime | None = None
     end_request_date: datetime | None = None
-    page_num: int | None = None
-    page_size: int | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -681,8 +702,8 @@ class BlockedRecipientsRemoval:
     registration's 25), ``update_user`` 100, and at least one number.
     """
 
-    unsubscribe_no: str = attrs.field(validator=at_most(20))
-    update_user: str = attrs.field(validator=at_most(100))
+    unsubscribe_no: str = attrs.field(validator=at_most(MAX_REMOVAL_UNSUBSCRIBE_NO_CHARS))
+    update_user: str = attrs.field(validator=at_most(MAX_USER_ID_CHARS))
     """Who removes them (NHN requires it), at most 100 characters."""
     recipient_no_list: tuple[str, ...] = attrs.field(validator=not_empty)
 
@@ -691,14 +712,12 @@ class BlockedRecipientsRemoval:
 
 
 @attrs.frozen(kw_only=True)
-class SenderNumberQuery:
+class SenderNumberQuery(_Paging):
     """The query of the registered sender numbers (N32)."""
 
     send_no: str | None = None
     use_yn: bool | None = None
     block_yn: bool | None = None
-    page_num: int | None = None
-    page_size: int | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -763,30 +782,18 @@ class Statistics:
 
 
 @attrs.frozen(kw_only=True)
-class ReservationQuery:
-    """The query of the reservation list (N34).
-
-    ``message_status``: ``RESERVED``, ``SENDING``, ``COMPLETED``, ``FAILED``, ``CANCEL``,
-    ``DUPLICATED``, ``FAILED_AD``.
-    """
+class ReservationQuery(_Paging, _SendWindows):
+    """The query of the reservation list (N34): a reservation's send date is its reserved
+    moment."""
 
     send_type: str | None = None
     """``"0"`` SMS, ``"1"`` LMS/MMS, ``"2"`` authentication."""
-    request_id: str | None = None
-    start_request_date: datetime | None = None
-    """From this reserved moment."""
-    end_request_date: datetime | None = None
-    """Up to this reserved moment."""
-    start_create_date: datetime | None = None
-    """From the moment NHN registered the reservation."""
-    end_create_date: datetime | None = None
-    """Up to the moment NHN registered the reservation."""
     send_no: str | None = None
     recipient_no: str | None = None
     template_id: str | None = None
     message_status: str | None = None
-    page_num: int | None = None
-    page_size: int | None = None
+    """``RESERVED``, ``SENDING``, ``COMPLETED``, ``FAILED``, ``CANCEL``, ``DUPLICATED`` or
+    ``FAILED_AD``."""
 
 
 @attrs.frozen(kw_only=True)
@@ -835,7 +842,7 @@ class ReservationCancel:
     made."""
 
     reservation_list: tuple[ReservationKey, ...] = attrs.field(validator=not_empty)
-    update_user: str = attrs.field(validator=at_most(100))
+    update_user: str = attrs.field(validator=at_most(MAX_USER_ID_CHARS))
     """Who cancels (NHN requires it), at most 100 characters."""
 
 
@@ -851,42 +858,15 @@ class ReservationCancelResult:
 
 
 @attrs.frozen(kw_only=True)
-class DownloadRequest:
+class DownloadRequest(_SentMessageFilter):
     """The body of a CSV export request (N37): ``request_id`` or the request-date range.
 
     Checked like :class:`SendQuery`, except that a registration date window alone does not
     select (the document's table names ``requestId`` or the send date window).
-
-    ``send_type`` is ``"0"`` SMS, ``"1"`` LMS/MMS, ``"2"`` authentication.
     """
 
     send_type: str
-    request_id: str | None = None
-    start_request_date: datetime | None = None
-    """From this send date (a reservation's is its reserved moment)."""
-    end_request_date: datetime | None = None
-    """Up to this send date."""
-    start_create_date: datetime | None = None
-    """From the moment NHN registered the send."""
-    end_create_date: datetime | None = None
-    """Up to the moment NHN registered the send."""
-    start_result_date: datetime | None = None
-    """From this reception date."""
-    end_result_date: datetime | None = None
-    """Up to this reception date."""
-    send_no: str | None = None
-    recipient_no: str | None = None
-    template_id: str | None = None
-    msg_status: str | None = None
-    """``0`` failed, ``1`` requested, ``2`` processing, ``3`` succeeded, ``4`` reservation
-    cancelled, ``5`` duplicate, ``6`` failed (advertising limit)."""
-    result_code: str | None = None
-    """``MTR1`` success or ``MTR2`` failure (the look-up codes, not the result codes answers
-    carry)."""
-    sub_result_code: str | None = None
-    """``MTR2_1`` validation failed, ``MTR2_2`` carrier problem, ``MTR2_3`` handset problem."""
-    sender_grouping_key: str | None = None
-    recipient_grouping_key: str | None = None
+    """``"0"`` SMS, ``"1"`` LMS/MMS, ``"2"`` authentication."""
     is_include_title_and_body: bool | None = None
     """Whether the file includes each message's title and body."""
 
@@ -897,14 +877,12 @@ class DownloadRequest:
 
 
 @attrs.frozen(kw_only=True)
-class DownloadQuery:
+class DownloadQuery(_Paging):
     """The query of the export list (N38)."""
 
     download_id: str | None = None
     download_status_code: str | None = None
     """``READY``, ``MAKING``, ``COMPLETED``, ``FAILED`` or ``EXPIRED``."""
-    page_num: int | None = None
-    page_size: int | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -942,7 +920,7 @@ class DownloadReservation:
 class TagName:
     """The body of a tag creation or rename (N41, N42)."""
 
-    tag_name: str = attrs.field(validator=at_most(30))
+    tag_name: str = attrs.field(validator=at_most(MAX_TAG_NAME_CHARS))
     """At most 30 characters, checked when made."""
 
 

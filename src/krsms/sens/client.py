@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import time
-from collections.abc import AsyncIterator, Coroutine, Iterable, Mapping
+from collections.abc import AsyncIterator, Coroutine, Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -22,6 +22,7 @@ from krsms import convert, errors
 from krsms.closing import AsyncClosing
 from krsms.errors import ValidationError
 from krsms.images import check_jpeg
+from krsms.paging import refuse_repeated_page
 from krsms.redaction import Redactor
 from krsms.retry import RetryPolicy
 from krsms.sens.auth import SensAuth, sens_redactor
@@ -223,8 +224,8 @@ class SensClient(AsyncClosing):
                 tokens_seen.add(page.next_token)
             elif page.has_more and not page.messages:
                 raise _paging_ignored(f"page {page_index} has no messages but hasMore")
-            elif page.messages and page.messages == previous:
-                raise _paging_ignored(f"page {page_index} repeats the page before it")
+            else:
+                _refuse_repeat(page_index, page.messages, previous)
             yield page
             if not page.has_more:
                 return
@@ -291,8 +292,7 @@ class SensClient(AsyncClosing):
         previous: list[Unsubscribe] | None = None
         while True:
             page = await self.list_unsubscribes(attrs.evolve(query, page_index=page_index, page_size=page_size))
-            if page and page == previous:
-                raise _paging_ignored(f"page {page_index} repeats the page before it")
+            _refuse_repeat(page_index, page, previous)
             for entry in page:
                 yield entry
             if len(page) < page_size:
@@ -376,6 +376,16 @@ def _service_not_found(error: errors.NotFoundError) -> ServiceNotFoundError:
     )
 
 
+_PAGING_IGNORED = "the server ignores paging"
+"""What an iteration's error says when the pages show it."""
+
+
 def _paging_ignored(problem: str) -> errors.MalformedResponseError:
     """The error that ends an iteration whose pages show the server ignores paging."""
-    return errors.MalformedResponseError(f"{problem}: the server ignores paging", provider=PROVIDER)
+    return errors.MalformedResponseError(f"{problem}: {_PAGING_IGNORED}", provider=PROVIDER)
+
+
+def _refuse_repeat(page_index: int, items: Sequence[object], previous: Sequence[object] | None) -> None:
+    """The S3 and S8 iterations' guard against a page that repeats the one before."""
+    problem = f"page {page_index} repeats the page before it: {_PAGING_IGNORED}"
+    refuse_repeated_page(items, previous, problem=problem, provider=PROVIDER)

@@ -1,0 +1,219 @@
+"""FakeGateway answers as the real gateways do on the emulator: its hooks, reservations that
+come due, refusals at home and abroad, look-ups, closing, and the arguments it refuses."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta
+from unittest import mock
+
+import httpx
+import pytest
+
+from krsms import (
+    DeliveryResult,
+    DeliveryStatus,
+    Message,
+    NotFoundError,
+    SendReport,
+    SendStatus,
+    ServerError,
+    SmsGateway,
+    UnsendableRequestError,
+    ValidationError,
+)
+from krsms.convert import SEOUL
+from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, EmulatorServer, create_app
+from krsms.nhn import NhnGateway
+from krsms.testing import NUMBERS_AVAILABLE, FakeGateway, FakeRequest, nhn_gateway_for, numbers, sens_gateway_for
+
+SENDER = "0212345678"
+
+
+def sms(*recipients: str, **fields: object) -> Message:
+    return Message(sender=SENDER, text="안녕", recipients=recipients, **fields)  # type: ignore[arg-type]
+
+
+def outcomes(report: SendReport) -> list[tuple[SendStatus, str | None]]:
+    return [(outcome.status, outcome.code) for outcome in report.outcomes]
+
+
+def results(found: list[DeliveryResult]) -> list[tuple[str, DeliveryStatus, str | None]]:
+    return [(result.recipient, result.status, result.code) for result in found]
+
+
+async def lose_the_answer(request: FakeRequest) -> None:
+    raise ServerError("answer lost", provider="fake", status_code=500)
+
+
+async def test_an_async_on_answer_is_awaited() -> None:
+    gateway = FakeGateway(on_answer=lose_the_answer)
+    report = await gateway.send(sms("01000000001"))
+    assert outcomes(report) == [(SendStatus.UNKNOWN, "ServerError")]
+    assert gateway.sent_to() == ["01000000001"]  # it arrived; only the answer was lost
+
+
+async def test_an_async_mock_as_a_hook_is_awaited() -> None:
+    spy = mock.AsyncMock()
+    gateway = FakeGateway(on_request=spy, on_answer=spy)
+    await gateway.send(sms("01000000001"))
+    assert spy.await_args_list == [mock.call(gateway.requests[0])] * 2
+
+
+async def test_a_mock_as_a_hook_is_called_and_its_answer_ignored() -> None:
+    spy = mock.Mock()
+    gateway = FakeGateway(on_request=spy, on_answer=spy)
+    report = await gateway.send(sms("01000000001"))
+    assert report.all_accepted
+    assert spy.call_args_list == [mock.call(gateway.requests[0])] * 2
+
+
+async def test_a_hook_returning_a_value_is_not_awaited() -> None:
+    seen: list[FakeRequest] = []
+    gateway = FakeGateway(on_request=lambda request: seen.append(request) or len(seen))
+    report = await gateway.send(sms("01000000001"))
+    assert report.all_accepted
+    assert seen == gateway.requests
+
+
+class SettableClock:
+    """A clock that stands still until a test moves it."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+NINE_AM = datetime(2030, 1, 7, 9, 0, tzinfo=SEOUL)
+
+
+async def test_a_reservation_goes_out_when_the_clock_reaches_it_and_can_no_longer_be_cancelled() -> None:
+    clock = SettableClock(NINE_AM)
+    gateway = FakeGateway(clock=clock)
+    reserved = await gateway.send(sms("01000000001", reserve_at=NINE_AM + timedelta(hours=1)))
+    request_id = reserved.request_ids[0]
+    assert results(await gateway.delivery_results(request_id)) == [("01000000001", DeliveryStatus.PENDING, None)]
+    clock.now = NINE_AM + timedelta(hours=1)
+    # As NHN and SENS (emulated) answer once the reserved time has passed.
+    assert results(await gateway.delivery_results(request_id)) == [("01000000001", DeliveryStatus.DELIVERED, "0")]
+    with pytest.raises(NotFoundError):
+        await gateway.cancel_reservation(request_id)
+
+
+async def test_a_reservation_cancelled_before_its_time_stays_cancelled() -> None:
+    clock = SettableClock(NINE_AM)
+    gateway = FakeGateway(clock=clock)
+    reserved = await gateway.send(sms("01000000001", reserve_at=NINE_AM + timedelta(hours=1)))
+    await gateway.cancel_reservation(reserved.request_ids[0])
+    clock.now = NINE_AM + timedelta(days=1)
+    found = await gateway.delivery_results(reserved.request_ids[0])
+    assert results(found) == [("01000000001", DeliveryStatus.CANCELLED, None)]
+
+
+async def test_a_reservation_is_checked_against_the_fakes_clock() -> None:
+    gateway = FakeGateway(clock=SettableClock(NINE_AM))
+    with pytest.raises(ValidationError, match="in the past"):
+        await gateway.send(sms("01000000001", reserve_at=NINE_AM - timedelta(hours=1)))
+
+
+@pytest.mark.parametrize(
+    ("written", "country_code"),
+    [("+81 90-1234-5678", None), ("+819012345678", None), ("90-1234-5678", "81"), ("+81 90 1234 5678", "81")],
+)
+async def test_a_number_abroad_can_be_refused(written: str, country_code: str | None) -> None:
+    gateway = FakeGateway()
+    gateway.reject_number(written, code="-2019", country_code=country_code)
+    report = await gateway.send(sms("9012345678", country_code="81"))
+    assert outcomes(report) == [(SendStatus.REJECTED, "-2019")]
+
+
+async def test_a_refused_number_is_refused_in_its_own_country_only() -> None:
+    gateway = FakeGateway()
+    gateway.reject_number("010-0000-0001", code="-2019")
+    gateway.reject_number("010-0000-0002", code="-2019", country_code="81")
+    in_japan = await gateway.send(sms("01000000001", "01000000002", country_code="81"))
+    in_korea = await gateway.send(sms("01000000001", "01000000002"))
+    assert outcomes(in_japan) == [(SendStatus.ACCEPTED, None), (SendStatus.REJECTED, "-2019")]
+    assert outcomes(in_korea) == [(SendStatus.REJECTED, "-2019"), (SendStatus.ACCEPTED, None)]
+
+
+def test_a_number_written_for_another_country_is_refused_by_name() -> None:
+    with pytest.raises(ValidationError) as caught:
+        FakeGateway().reject_number("+81 90-1234-5678", country_code="1")
+    assert caught.value.field == "number"
+
+
+@pytest.fixture
+async def nhn_refusing_01000000001() -> AsyncIterator[NhnGateway]:
+    app = create_app(EmulatorConfig(rejected_numbers={"01000000001": -2019}))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as client:
+        yield NhnGateway(app_key=DEMO_NHN_APP_KEY, base_url="http://emulator", http_client=client)
+
+
+async def test_look_ups_leave_out_a_recipient_refused_when_sent_as_nhns_do(
+    nhn_refusing_01000000001: NhnGateway,
+) -> None:
+    fake = FakeGateway()
+    fake.reject_number("01000000001", code="-2019")
+    for gateway in (fake, nhn_refusing_01000000001):
+        report = await gateway.send(sms("01000000001", "01000000002"))
+        assert [outcome.status for outcome in report.outcomes] == [SendStatus.REJECTED, SendStatus.ACCEPTED]
+        found = await gateway.delivery_results(report.request_ids[0])
+        assert [(result.recipient, result.status) for result in found] == [("01000000002", DeliveryStatus.DELIVERED)]
+
+
+async def test_a_recipient_is_answered_by_the_refusals_of_when_it_was_sent() -> None:
+    gateway = FakeGateway()
+    report = await gateway.send(sms("01000000001"))
+    gateway.reject_number("01000000001", code="-2019")
+    (result,) = await gateway.delivery_results(report.request_ids[0])
+    assert (result.status, result.code) == (DeliveryStatus.DELIVERED, "0")
+
+
+@pytest.mark.parametrize(
+    "gateway_for",
+    [lambda server: FakeGateway(), nhn_gateway_for, sens_gateway_for],
+    ids=["fake", "nhn", "sens"],
+)
+async def test_a_closed_gateway_sends_nothing(
+    krsms_emulator: EmulatorServer, gateway_for: Callable[[EmulatorServer], SmsGateway]
+) -> None:
+    async with gateway_for(krsms_emulator) as gateway:
+        pass
+    report = await gateway.send(sms("01000000001"))
+    assert outcomes(report) == [(SendStatus.NOT_SENT, "UnsendableRequestError")]
+    assert report.requests == 0
+    with pytest.raises(UnsendableRequestError):
+        await gateway.delivery_results("20300107090000abcdefghijk")
+    assert len(krsms_emulator.ledger) == 0
+
+
+async def test_a_closed_fake_records_nothing() -> None:
+    async with FakeGateway() as gateway:
+        pass
+    await gateway.send(sms("01000000001"))
+    assert gateway.requests == []
+    assert gateway.closed
+
+
+def test_the_fakes_repr_says_what_it_holds() -> None:
+    assert repr(FakeGateway(batch_size=10)) == "FakeGateway(requests=0, batch_size=10, max_concurrency=8, closed=False)"
+
+
+@pytest.mark.parametrize("batch_size", [0, -1])
+def test_a_batch_size_below_1_is_refused_by_name(batch_size: int) -> None:
+    with pytest.raises(ValidationError) as caught:
+        FakeGateway(batch_size=batch_size)
+    assert (caught.value.field, caught.value.value) == ("batch_size", batch_size)
+
+
+def test_numbers_ends_at_the_last_mobile_number() -> None:
+    assert list(numbers(2, start=NUMBERS_AVAILABLE - 2)) == ["01099999998", "01099999999"]
+
+
+@pytest.mark.parametrize(("count", "start"), [(1, NUMBERS_AVAILABLE), (2, NUMBERS_AVAILABLE - 1), (1, -1), (-1, 0)])
+def test_numbers_refuses_what_would_not_be_a_mobile_number(count: int, start: int) -> None:
+    with pytest.raises(ValueError, match="100,000,000"):
+        numbers(count, start=start)
