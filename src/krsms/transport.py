@@ -81,7 +81,8 @@ class Timeouts:
     write: float = 30.0
     """Seconds to wait for each chunk of the request to be sent."""
     pool: float = 30.0
-    """Seconds to wait for a free connection of the pool."""
+    """Seconds to wait for a free connection of the pool, and for one of the transport's
+    ``max_concurrency`` request slots (each wait has this long)."""
 
     def to_httpx(self) -> httpx.Timeout:
         """The equivalent ``httpx.Timeout``."""
