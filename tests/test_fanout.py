@@ -576,6 +576,69 @@ async def test_a_stream_reads_async_iterables() -> None:
     assert settled == 20
 
 
+async def test_a_batch_that_finishes_while_the_source_waits_is_reported_at_once() -> None:
+    """A source that gives a batch and a half, then waits (a queue, a paginated API): the
+    first batch's report reaches ``on_batch`` and the consumer while the source still waits.
+    Here the source waits for that very report, so holding it back would never end."""
+    gateway = FakeGateway(batch_size=10, max_concurrency=4)
+    first_report_seen = asyncio.Event()
+    reported_while_the_source_waited: list[int] = []
+
+    def on_batch(report: SendReport) -> None:
+        if not first_report_seen.is_set():
+            reported_while_the_source_waited.append(len(report.outcomes))
+
+    async def waiting_source() -> AsyncIterator[str]:
+        for number in numbers(15):
+            yield number
+        await first_report_seen.wait()
+        for number in numbers(5, start=15):
+            yield number
+
+    async def consume() -> list[int]:
+        sizes = []
+        stream = gateway.send_stream(message(), waiting_source(), progress=SendProgress(on_batch=on_batch))
+        async with aclosing(stream) as reports:
+            async for report in reports:
+                sizes.append(len(report.outcomes))
+                first_report_seen.set()
+        return sizes
+
+    assert await asyncio.wait_for(consume(), timeout=5) == [10, 10]
+    assert reported_while_the_source_waited == [10]
+
+
+async def test_max_batch_delay_sends_what_waits_once_the_source_gives_nothing_new() -> None:
+    """A queue that trickles: three recipients, then more only once those went out. Without
+    the delay their batch would wait to fill for ever."""
+    first_sent = asyncio.Event()
+    gateway = FakeGateway(batch_size=10, max_concurrency=2, on_request=lambda request: first_sent.set())
+
+    async def trickling_source() -> AsyncIterator[str]:
+        for number in numbers(3):
+            yield number
+        await first_sent.wait()
+        for number in numbers(2, start=3):
+            yield number
+
+    async def consume() -> list[list[int]]:
+        stream = gateway.send_stream(message(), trickling_source(), max_batch_delay=0.05)
+        async with aclosing(stream) as reports:
+            return [[outcome.index for outcome in report.outcomes] async for report in reports]
+
+    assert await asyncio.wait_for(consume(), timeout=5) == [[0, 1, 2], [3, 4]]
+    assert [len(request.recipients) for request in gateway.requests] == [3, 2]
+
+
+@pytest.mark.parametrize("delay", [0, -1.0, float("inf"), float("nan"), True, "1"])
+async def test_max_batch_delay_must_be_a_positive_number_of_seconds(delay: object) -> None:
+    gateway = FakeGateway()
+    with pytest.raises(ValidationError, match="max_batch_delay"):
+        async for _ in gateway.send_stream(message(), numbers(3), max_batch_delay=delay):  # type: ignore[arg-type]
+            pass
+    assert gateway.requests == []
+
+
 async def test_a_stream_keeps_memory_bounded_by_concurrency_times_batch_size() -> None:
     batch_size, concurrency = 50, 3
     gateway = FakeGateway(batch_size=batch_size, max_concurrency=concurrency, latency=0.001)
@@ -618,6 +681,63 @@ async def test_a_stream_left_early_accounts_for_every_recipient_read_from_the_so
     assert 0 < pulled < 1000
     assert_exactly_one_outcome_each(report, pulled)
     assert {outcome.recipient.number for outcome in report.accepted} <= set(gateway.sent_to())
+
+
+@pytest.mark.parametrize("kind", ["async generator", "generator"])
+async def test_leaving_a_stream_early_closes_the_generator_it_was_given_at_once(kind: str) -> None:
+    """Its ``finally`` (a file it reads, a cursor) runs as the stream is left, not whenever the
+    garbage collector finds it; after every recipient it gave is settled."""
+    gateway = FakeGateway(batch_size=10, max_concurrency=2, latency=0.01)
+    progress = SendProgress()
+    pulled = 0
+    settled_when_closed: list[int] = []
+
+    def sync_source() -> Iterator[str]:
+        nonlocal pulled
+        try:
+            for number in numbers(1000):
+                pulled += 1
+                yield number
+        finally:
+            settled_when_closed.append(progress.settled)
+
+    async def async_source() -> AsyncIterator[str]:
+        for number in sync_source():
+            yield number
+
+    source = async_source() if kind == "async generator" else sync_source()
+    async with aclosing(gateway.send_stream(message(), source, progress=progress)) as reports:
+        async for _ in reports:
+            break
+    assert settled_when_closed == [pulled]
+    assert_exactly_one_outcome_each(progress.report(), pulled)
+
+
+async def test_a_stream_leaves_open_an_iterable_that_is_no_generator() -> None:
+    """A list, an open file: what the caller passed stays theirs to close."""
+
+    class Rows:
+        """An iterator with a ``close()`` of its own, as a file has."""
+
+        def __init__(self) -> None:
+            self.rows = iter(numbers(1000))
+            self.closed = False
+
+        def __iter__(self) -> Rows:
+            return self
+
+        def __next__(self) -> str:
+            return next(self.rows)
+
+        def close(self) -> None:
+            self.closed = True
+
+    rows = Rows()
+    gateway = FakeGateway(batch_size=10, max_concurrency=2, latency=0.01)
+    async with aclosing(gateway.send_stream(message(), rows)) as reports:
+        async for _ in reports:
+            break
+    assert not rows.closed
 
 
 class _Interrupt(BaseException):

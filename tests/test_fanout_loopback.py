@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import attrs
 import httpcore
+import httpx
 import pytest
 
 from krsms import Message, NhnGateway, Recipient, SendProgress, SendStatus, SensGateway, ValidationError
@@ -101,6 +102,20 @@ async def test_a_fatal_error_stops_the_job_with_the_rest_not_sent(server: Emulat
     assert counts[SendStatus.NOT_SENT] == 5000 - sending.batch_size
     assert {outcome.code for outcome in report.with_status(SendStatus.NOT_SENT)} == {JOB_STOPPED}
     assert len(server.ledger) == 0
+
+
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
+async def test_a_borrowed_client_with_a_small_pool_sends_every_batch_without_a_pool_timeout(provider: str) -> None:
+    """Your client's pool holds 2 connections and the gateway is left at its default
+    ``max_concurrency`` of 8, the provider slower than the pool timeout: batches wait for
+    one of 2 slots instead of timing out in httpx's pool."""
+    small_pool = httpx.AsyncClient(limits=httpx.Limits(max_connections=2), timeout=httpx.Timeout(10.0, pool=0.1))
+    async with EmulatorServer(EmulatorConfig(faults=Faults(latency=0.3))) as server, small_pool:
+        sending = gateway(provider, server.base_url, http_client=small_pool, retry=NO_RETRIES)
+        assert sending.max_concurrency == 2
+        report = await sending.send(Message(sender="15446859", text="안녕", recipients=numbers(4 * sending.batch_size)))
+    assert report.all_accepted
+    assert report.requests == 4
 
 
 @pytest.mark.parametrize("provider", ["sens", "nhn"])
@@ -228,12 +243,16 @@ def test_a_gateway_serves_one_event_loop_after_another(provider: str) -> None:
         assert len(server.ledger) == 9
 
 
-async def test_a_send_after_the_client_closed_never_left_and_says_so() -> None:
-    async with EmulatorServer() as server:
-        closed = gateway("nhn", server.base_url)
+@pytest.mark.parametrize("borrowed", [False, True], ids=["owned client", "borrowed client"])
+async def test_a_send_after_the_client_closed_never_left_and_says_so(borrowed: bool) -> None:
+    """``aclose()`` stops a gateway sending, whether it made its client or borrowed it (which
+    stays open for its owner)."""
+    async with EmulatorServer() as server, httpx.AsyncClient() as http:
+        closed = gateway("nhn", server.base_url, http_client=http if borrowed else None)
         await closed.aclose()
         report = await closed.send(Message(sender="15446859", text="안녕", recipients=list(numbers(3))))
         assert len(server.ledger) == 0
+        assert not http.is_closed
     assert {(outcome.status, outcome.code) for outcome in report.outcomes} == {
         (SendStatus.NOT_SENT, "UnsendableRequestError")
     }

@@ -31,6 +31,7 @@ from krsms.transport import (
     Response,
     RetryPolicy,
     SendWatch,
+    Timeouts,
     Transport,
     parse_retry_after,
     redact_in_httpx_logs,
@@ -315,6 +316,22 @@ async def test_a_borrowed_client_stays_open_and_an_owned_one_is_closed() -> None
     assert owned._client.is_closed
 
 
+async def test_after_aclose_nothing_more_leaves_through_a_borrowed_client_which_stays_open() -> None:
+    recorder = Recorder(httpx.Response(200, json={}))
+    transport, client = make_transport(recorder)
+    await transport.request("POST", URL, json={})
+    await transport.aclose()
+    with pytest.raises(errors.UnsendableRequestError, match="closed by aclose") as caught:
+        await transport.request("POST", URL, json={})
+    assert caught.value.may_have_been_sent is False
+    with pytest.raises(errors.UnsendableRequestError, match="closed by aclose"):
+        await download(transport)
+    assert len(recorder.requests) == 1
+    assert not client.is_closed  # the caller's: still theirs to use and close
+    assert (await client.get("https://provider.test/elsewhere")).status_code == 200
+    await client.aclose()
+
+
 async def test_a_redirect_is_never_followed_even_by_a_borrowed_client_that_would() -> None:
     """httpx keeps every header but Authorization across hosts and replays a 307's body: a
     followed redirect would resend the batch elsewhere with the keys."""
@@ -348,11 +365,47 @@ def test_a_secret_is_hidden_in_its_escaped_forms_too() -> None:
     assert redact("header b'key\\n' and 'key\\n' and key\n") == "header b'***' and '***' and ***"
 
 
-async def test_a_request_inside_a_download_of_the_same_task_gets_its_own_slot() -> None:
-    transport, _ = make_transport(Recorder(httpx.Response(200, content=b"a,b\n")))
+async def test_a_request_made_while_a_download_is_read_never_waits_for_the_download() -> None:
+    """A look-up per exported row: with ``max_concurrency=1`` a download holding the one slot
+    would keep it waiting for ever."""
+    transport, _ = make_transport(Recorder(httpx.Response(200, content=b"a,b\n")), max_concurrency=1)
     async with transport.stream("GET", URL) as chunks:
-        assert (await transport.request("GET", URL)).status_code == 200
+        lookup = await asyncio.wait_for(transport.request("GET", URL), timeout=5)
+        assert lookup.status_code == 200
         assert b"".join([chunk async for chunk in chunks]) == b"a,b\n"
+
+
+async def test_waiting_for_a_request_slot_obeys_the_pool_timeout_and_sends_nothing() -> None:
+    release = asyncio.Event()
+    paths: list[str] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.path)
+        await release.wait()
+        return httpx.Response(200, json={})
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    transport = Transport(
+        provider="test",
+        auth=None,
+        error_parser=generic_errors,
+        http_client=client,
+        max_concurrency=1,
+        timeout=Timeouts(pool=0.05),
+        retry=NO_RETRIES,
+    )
+    watch = SendWatch()
+    async with client:
+        first = asyncio.create_task(transport.request("GET", "https://provider.test/first"))
+        await asyncio.sleep(0.01)  # the first holds the one slot
+        with watching_sends(watch), pytest.raises(errors.PoolTimeoutError, match="no request slot") as caught:
+            await asyncio.wait_for(transport.request("POST", "https://provider.test/second"), timeout=5)
+        release.set()
+        await first
+    assert caught.value.may_have_been_sent is False
+    assert paths == ["/first"]
+    assert watch.may_have_arrived is False
+    assert watch.attempts == 0
 
 
 @pytest.mark.parametrize("name", ["httpx", "httpcore.http11", "httpcore.connection"])
@@ -960,6 +1013,152 @@ async def test_a_send_cancelled_while_waiting_for_a_slot_has_not_arrived() -> No
     assert watch.attempts == 0  # a bulk send reports no request for this batch
 
 
+@contextlib.asynccontextmanager
+async def held_answers() -> AsyncIterator[tuple[str, list[str], asyncio.Event]]:
+    """An HTTP/1.1 server on 127.0.0.1 that reads each request whole and answers ``{}`` only
+    once released, so that its requests stay in flight as long as a test needs. Yields its
+    base URL, the paths of the requests it read, and the release."""
+    paths: list[str] = []
+    release = asyncio.Event()
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                paths.append(head.split(b" ", 2)[1].decode())
+                length = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+                await reader.readexactly(int(length.group(1)) if length else 0)
+                await release.wait()
+                writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}")
+                await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    try:
+        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}", paths, release
+    finally:
+        release.set()
+        server.close()
+        await asyncio.wait_for(server.wait_closed(), timeout=5)
+
+
+async def eventually(condition: Callable[[], bool]) -> None:
+    """Wait until ``condition`` holds (5 s at most)."""
+    for _ in range(1000):
+        if condition():
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError("the condition never held")
+
+
+async def watched_send(transport: Transport, url: str, watch: SendWatch) -> None:
+    with watching_sends(watch):
+        await transport.request("POST", url, json={})
+
+
+@pytest.mark.parametrize("ending", ["cancelled", "pool timeout"])
+async def test_a_send_that_waited_in_vain_in_a_busy_borrowed_pool_never_left(ending: str) -> None:
+    """The application's own request holds the one connection of the client it lends: the
+    send waits inside httpx's pool, and ending there, it never left (and counts no attempt)."""
+    async with (
+        held_answers() as (base_url, paths, release),
+        httpx.AsyncClient(limits=httpx.Limits(max_connections=1)) as client,
+    ):
+        transport = Transport(
+            provider="test",
+            auth=None,
+            error_parser=generic_errors,
+            http_client=client,
+            timeout=Timeouts(pool=0.05 if ending == "pool timeout" else 30.0),
+            retry=NO_RETRIES,
+        )
+        own = asyncio.create_task(client.get(base_url + "/own"))
+        await eventually(lambda: paths == ["/own"])
+        watch = SendWatch()
+        sending = asyncio.create_task(watched_send(transport, base_url + "/send", watch))
+        if ending == "cancelled":
+            await asyncio.sleep(0.05)  # waiting for the connection, in httpx's pool
+            sending.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await sending
+        else:
+            with pytest.raises(errors.PoolTimeoutError):
+                await sending
+        release.set()
+        await own
+    assert paths == ["/own"]
+    assert watch.may_have_arrived is False
+    assert watch.attempts == 0
+
+
+async def test_a_send_cancelled_once_its_request_was_written_may_have_arrived() -> None:
+    async with held_answers() as (base_url, paths, _), httpx.AsyncClient() as client:
+        transport = Transport(provider="test", auth=None, error_parser=generic_errors, http_client=client)
+        watch = SendWatch()
+        sending = asyncio.create_task(watched_send(transport, base_url + "/send", watch))
+        await eventually(lambda: paths == ["/send"])
+        sending.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await sending
+    assert watch.may_have_arrived is True
+    assert watch.attempts == 1
+
+
+async def test_through_a_transport_that_does_not_report_writes_a_send_handed_to_it_may_have_arrived() -> None:
+    """A transport of your own (a mock here, httpx-aiohttp in an application) does not say
+    when it writes: a send it holds is taken as out, on the safe side."""
+    handed = asyncio.Event()
+
+    async def never_answers(request: httpx.Request) -> httpx.Response:
+        handed.set()
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(never_answers)) as client:
+        transport = Transport(provider="test", auth=None, error_parser=generic_errors, http_client=client)
+        watch = SendWatch()
+        sending = asyncio.create_task(watched_send(transport, URL, watch))
+        await asyncio.wait_for(handed.wait(), timeout=5)
+        sending.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await sending
+    assert watch.may_have_arrived is True
+    assert watch.attempts == 1
+
+
+async def test_a_batch_that_got_no_connection_of_a_busy_borrowed_pool_is_not_sent_and_made_no_request() -> None:
+    async with (
+        held_answers() as (base_url, paths, release),
+        httpx.AsyncClient(limits=httpx.Limits(max_connections=1)) as client,
+    ):
+        gateway = NhnGateway(
+            app_key="k", base_url=base_url, http_client=client, timeout=Timeouts(pool=0.05), retry=NO_RETRIES
+        )
+        own = asyncio.create_task(client.get(base_url + "/own"))
+        await eventually(lambda: paths == ["/own"])
+        report = await gateway.send(Message(sender="15446859", text="안녕", recipients=["01000000001"]))
+        release.set()
+        await own
+    assert [(outcome.status, outcome.code) for outcome in report.outcomes] == [
+        (SendStatus.NOT_SENT, "PoolTimeoutError")
+    ]
+    assert report.requests == 0
+    assert paths == ["/own"]
+
+
+def test_max_concurrency_is_cut_to_the_pool_of_a_borrowed_client_when_it_can_be_read() -> None:
+    """httpx does not expose a pool's size: it is read where httpx keeps it, and a client with
+    a transport of its own keeps the ``max_concurrency`` asked for."""
+    small = httpx.AsyncClient(limits=httpx.Limits(max_connections=2))
+    unlimited = httpx.AsyncClient(limits=httpx.Limits(max_connections=None))
+    custom = httpx.AsyncClient(transport=httpx.MockTransport(Recorder(httpx.Response(200))))
+    sens = SensGateway(access_key="a", secret_key="s", service_id="ncp:sms:kr:1:x", http_client=small)
+    assert (sens.max_concurrency, sens.client.transport.max_concurrency) == (2, 2)
+    assert NhnGateway(app_key="k", http_client=small, max_concurrency=1).max_concurrency == 1
+    assert NhnGateway(app_key="k", http_client=unlimited).max_concurrency == 8
+    assert NhnGateway(app_key="k", http_client=custom).max_concurrency == 8
+
+
 @pytest.mark.parametrize(
     ("make", "field"),
     [
@@ -1063,6 +1262,25 @@ def fresh_log_filters(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     for library_logger, filters in saved.items():
         library_logger.filters[:] = filters
+
+
+@pytest.mark.usefixtures("fresh_log_filters")
+def test_a_client_made_while_another_thread_logs_a_request_breaks_neither() -> None:
+    """The filter on httpx's loggers is shared by every thread: a client made in one (adding
+    its patterns) while a request of another is being logged must not fail that request."""
+
+    class ClientMadeMeanwhile:
+        """A pattern whose use stands for another thread making a client at that moment."""
+
+        def sub(self, replacement: str, text: str) -> str:
+            redact_in_httpx_logs(SECRET_PATTERN)
+            return text
+
+    redact_in_httpx_logs(ClientMadeMeanwhile())  # type: ignore[arg-type]
+    record = logging.LogRecord("httpx", logging.INFO, __file__, 1, "HTTP Request: POST %s", (URL,), None)
+    assert transport._httpx_log_filter.filter(record)
+    assert transport._httpx_log_filter.filter(record)  # the next record meets the new pattern
+    assert "SECRET-APP-KEY" not in record.getMessage()
 
 
 @pytest.mark.usefixtures("fresh_log_filters")

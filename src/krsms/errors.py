@@ -215,7 +215,8 @@ class ConnectError(TransportError):
 
 
 class PoolTimeoutError(TransportError):
-    """No connection of the pool became free in time: the request never left."""
+    """No connection of the pool, or no request slot of ``max_concurrency``, became free in
+    time: the request never left."""
 
     may_have_been_sent = False
     """Never: no connection became free to send it on."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import inspect
 import logging
 import threading
 import time
@@ -43,7 +44,7 @@ from collections.abc import (
 from contextlib import aclosing
 from datetime import datetime, timezone
 from itertools import islice
-from typing import cast
+from typing import Any, cast
 
 import anyio
 import attrs
@@ -466,7 +467,12 @@ class BatchingGateway(AsyncClosing):
         return progress.report()
 
     async def send_stream(
-        self, message: Message, recipients: RecipientSource, *, progress: SendProgress | None = None
+        self,
+        message: Message,
+        recipients: RecipientSource,
+        *,
+        progress: SendProgress | None = None,
+        max_batch_delay: float | None = None,
     ) -> AsyncGenerator[SendReport, None]:
         """Send to every recipient of a (sync or async) iterable; a report per finished batch.
 
@@ -476,7 +482,22 @@ class BatchingGateway(AsyncClosing):
         subject, which the message or the recipient may give; if the message gives none,
         every recipient without its own is NOT_SENT (``plan()`` shows it first).
         Close the iterator with ``contextlib.aclosing`` when leaving early.
+
+        A batch goes when it is full or the source ends; with ``max_batch_delay`` (seconds),
+        the recipients waiting for their batch to fill also go, as smaller batches, once the
+        source has given nothing new for that long (a queue that trickles).
         """
+        if max_batch_delay is not None and (
+            not isinstance(max_batch_delay, (int, float))
+            or isinstance(max_batch_delay, bool)
+            or not 0 < max_batch_delay < float("inf")
+        ):
+            raise errors.ValidationError(
+                "max_batch_delay",
+                f"must be a positive number of seconds or None, not {max_batch_delay!r}",
+                limit="> 0",
+                value=max_batch_delay,
+            )
         self.check_message(message)
         if message.recipients:
             raise errors.ValidationError(
@@ -489,7 +510,7 @@ class BatchingGateway(AsyncClosing):
         entries = _Entries(self._resolve_chunks(RecipientResolver(message, self.rules), recipients))
         progress = progress if progress is not None else SendProgress(keep_outcomes=False)
         # aclosing: leaving this stream early must settle the batches in flight now, not at GC.
-        async with aclosing(self._run(message, entries, progress)) as reports:
+        async with aclosing(self._run(message, entries, progress, max_batch_delay=max_batch_delay)) as reports:
             async for report in reports:
                 yield report
 
@@ -517,16 +538,20 @@ class BatchingGateway(AsyncClosing):
         requests: dict[MessageKind, int] = {}
         invalid: list[RecipientOutcome] = []
         count = invalid_count = 0
-        async for entry in _Entries(self._resolve_chunks(RecipientResolver(message, self.rules), source)):
-            if isinstance(entry, RecipientOutcome):
-                count += 1
-                invalid_count += 1
-                if max_invalid is None or len(invalid) < max_invalid:
-                    invalid.append(entry)
-                continue
-            count += len(entry.recipients) if isinstance(entry, _Run) else 1
-            for batch in batcher.take(entry):
-                requests[batch.kind] = requests.get(batch.kind, 0) + 1
+        entries = _Entries(self._resolve_chunks(RecipientResolver(message, self.rules), source))
+        try:
+            async for entry in entries:
+                if isinstance(entry, RecipientOutcome):
+                    count += 1
+                    invalid_count += 1
+                    if max_invalid is None or len(invalid) < max_invalid:
+                        invalid.append(entry)
+                    continue
+                count += len(entry.recipients) if isinstance(entry, _Run) else 1
+                for batch in batcher.take(entry):
+                    requests[batch.kind] = requests.get(batch.kind, 0) + 1
+        finally:
+            await entries.aclose()
         for batch in batcher.flush():
             requests[batch.kind] = requests.get(batch.kind, 0) + 1
         return SendPlan(recipients=count, invalid=tuple(invalid), requests=requests, invalid_count=invalid_count)
@@ -537,34 +562,48 @@ class BatchingGateway(AsyncClosing):
         """Resolved entries of a stream, in chunks: up to a batch of a sync source at once
         (one await per chunk, not per recipient; a chunk of normalised mobile numbers as one
         run), every entry of an async one as it comes. A lone number or :class:`Recipient`
-        is one recipient, as in :class:`Message`, not an iterable of characters."""
+        is one recipient, as in :class:`Message`, not an iterable of characters.
+
+        Closed before its end (a send left early, cancelled or failed), it closes the source
+        when that is a generator (sync or async), which the caller handed over: its
+        ``finally`` blocks run then, not whenever the garbage collector finds it. Any other
+        iterable (a list, an open file) is the caller's and is left as it is."""
         index = 0
         if isinstance(recipients, (str, bytes, Recipient)):
             recipients = (recipients,)
         if isinstance(recipients, AsyncIterable):
-            async for item in recipients:
-                yield [_entry(resolver, item, index)]
-                index += 1
-                if index % VALIDATION_SLICE == 0:
-                    await asyncio.sleep(0)  # a source that never suspends: let the loop breathe
+            source = aiter(recipients)
+            try:
+                async for item in source:
+                    yield [_entry(resolver, item, index)]
+                    index += 1
+                    if index % VALIDATION_SLICE == 0:
+                        await asyncio.sleep(0)  # a source that never suspends: let the loop breathe
+            finally:
+                if inspect.isasyncgen(source):  # handed over: its files close now, not at GC
+                    await source.aclose()
             return
         items = iter(recipients)
-        while True:
-            given: list[str | Recipient] = []
-            read_error: BaseException | None = None
-            try:
-                given.extend(islice(items, self.batch_size))  # keeps what came before a failure
-            except BaseException as error:  # KeyboardInterrupt too
-                read_error = error
-            chunk = _chunk(resolver, given, index)
-            if read_error is not None:
-                raise _ReadFailed(chunk, read_error) from None
-            if not chunk:
-                return
-            yield chunk
-            previous, index = index, index + len(given)
-            if index // VALIDATION_SLICE != previous // VALIDATION_SLICE:
-                await asyncio.sleep(0)  # a sync source never yields: let the loop breathe
+        try:
+            while True:
+                given: list[str | Recipient] = []
+                read_error: BaseException | None = None
+                try:
+                    given.extend(islice(items, self.batch_size))  # keeps what came before a failure
+                except BaseException as error:  # KeyboardInterrupt too
+                    read_error = error
+                chunk = _chunk(resolver, given, index)
+                if read_error is not None:
+                    raise _ReadFailed(chunk, read_error) from None
+                if not chunk:
+                    return
+                yield chunk
+                previous, index = index, index + len(given)
+                if index // VALIDATION_SLICE != previous // VALIDATION_SLICE:
+                    await asyncio.sleep(0)  # a sync source never yields: let the loop breathe
+        finally:
+            if inspect.isgenerator(items):  # as above; a list's or a file's iterator is left alone
+                items.close()
 
     def _batcher(self, message: Message) -> _Batcher:
         return _Batcher(
@@ -574,24 +613,22 @@ class BatchingGateway(AsyncClosing):
         )
 
     async def _run(
-        self, message: Message, entries: _Entries, progress: SendProgress
+        self, message: Message, entries: _Entries, progress: SendProgress, *, max_batch_delay: float | None = None
     ) -> AsyncGenerator[SendReport, None]:
         """Send the batches of ``entries``, yielding each report once ``progress`` holds it.
 
         However the send ends (done, stopped by a fatal error, the source or a batch raising,
         cancelled, or left early by its consumer), every recipient read is recorded once.
         """
-        job = _SendJob(self, message, entries, progress)
+        job = _SendJob(self, message, entries, progress, max_batch_delay=max_batch_delay)
         settled = False
         try:
             while True:
                 await job.start_flights()
                 if (invalid := job.invalid_report()) is not None:
                     yield invalid
-                if not job.flights:
-                    if job.done_starting:
-                        break
-                    continue  # only invalid entries so far: read on
+                if job.idle:
+                    break  # nothing in flight nor being read, and nothing more may start
                 for task in await job.finished_flights():
                     yield job.collect(task)
             if job.source_error is not None:
@@ -601,9 +638,12 @@ class BatchingGateway(AsyncClosing):
                     yield report
             settled = True
         finally:
-            if not settled:
-                await job.settle_interrupted()
-            progress.finish()
+            try:
+                if not settled:
+                    await job.settle_interrupted()
+                progress.finish()
+            finally:
+                await job.close_source()
 
     async def _send_tracked(
         self,
@@ -633,6 +673,7 @@ class BatchingGateway(AsyncClosing):
     async def _send_settled(self, message: Message, batch: Batch, watch: SendWatch, *, resend: bool) -> SendReport:
         """Send one batch and turn whatever happens into one outcome per recipient."""
         attempt = BatchAttempt(key=uuid.uuid4().hex, started_at=datetime.now(timezone.utc))
+        attempts_before = watch.attempts
         failed: errors.KrSmsError
         try:
             return SendReport(outcomes=await self.send_batch(message, batch, attempt), requests=1)
@@ -643,9 +684,16 @@ class BatchingGateway(AsyncClosing):
             outcome = SendStatus.UNKNOWN if error.may_have_been_sent else SendStatus.NOT_SENT
             failed = error
         code = getattr(failed, "code", None) or type(failed).__name__
+        if isinstance(failed, errors.UnsendableRequestError):
+            requests = 0  # never left
+        elif isinstance(failed, errors.TransportError) and not failed.may_have_been_sent:
+            # Its last attempt never left (no connection); an earlier one refused (a 429) did.
+            requests = int(watch.attempts > attempts_before)
+        else:
+            requests = 1
         report = SendReport(
             outcomes=batch.outcomes(outcome, code=code, detail=str(failed)),
-            requests=0 if isinstance(failed, errors.UnsendableRequestError) else 1,  # never left
+            requests=requests,
             error=failed if isinstance(failed, errors.ProviderError) and failed.fatal else None,
         )
         if outcome is SendStatus.UNKNOWN and self.reconcile:
@@ -706,12 +754,26 @@ class _SendJob:
 
     :meth:`BatchingGateway._run` drives it a step at a time: :meth:`start_flights`, then the
     :meth:`invalid_report`, then :meth:`collect` for each of the :meth:`finished_flights`,
-    until nothing is left to start; then :meth:`settle_stopped` after a fatal error, or
+    until it is :attr:`idle`; then :meth:`settle_stopped` after a fatal error, or
     :meth:`settle_interrupted` when the send ends any other way. Every report a step returns
     is already recorded in the send's :class:`~krsms.gateway.SendProgress`.
+
+    The source is read in a task of its own, one batch ahead, while the batches in flight are
+    waited for: a source that pauses (a queue, a paginated API) holds back neither the
+    reports of the batches that finish meanwhile nor the stop a fatal answer makes. Only one
+    task reads at a time, and the job's own task touches what it fills (the batcher, the
+    batches ready, the current chunk) only while it is suspended on the source or done.
     """
 
-    def __init__(self, gateway: BatchingGateway, message: Message, entries: _Entries, progress: SendProgress):
+    def __init__(
+        self,
+        gateway: BatchingGateway,
+        message: Message,
+        entries: _Entries,
+        progress: SendProgress,
+        *,
+        max_batch_delay: float | None = None,
+    ):
         self._gateway = gateway
         self._message = message
         self._entries = entries
@@ -730,41 +792,75 @@ class _SendJob:
         """The fatal error that stopped the job: no batch starts after it."""
         self.source_error: Exception | None = None
         """What the source raised: no batch starts after it, and what is out finishes first."""
+        self._reading: asyncio.Task[BaseException | None] | None = None
+        """The task reading the source for the next batch (:meth:`_read`), while one does."""
+        self._max_batch_delay = max_batch_delay
+        """Seconds without a new entry after which the recipients waiting for their batch to
+        fill go as they are; None: a batch goes only full, or at the source's end."""
+        self._last_read = time.monotonic()
+        """When the source last gave an entry (:func:`time.monotonic`)."""
 
     @property
-    def done_starting(self) -> bool:
-        """Whether, once no batch is in flight, the job is over: the source is exhausted, it
-        failed, or a fatal error stopped the job."""
-        return self._exhausted or self.stopped_by is not None or self.source_error is not None
+    def idle(self) -> bool:
+        """Whether no batch is in flight and the source is not being read. After
+        :meth:`start_flights` the job is then over: the source is exhausted or failed, or a
+        fatal error stopped the job."""
+        return not self.flights and self._reading is None
+
+    def _may_start(self) -> bool:
+        """Whether a batch may still start: no fatal error stopped the job, the source did not fail."""
+        return self.stopped_by is None and self.source_error is None
+
+    def _has_room(self) -> bool:
+        """Whether another batch may fly under ``max_concurrency``."""
+        return len(self.flights) < self._gateway.max_concurrency
 
     async def start_flights(self) -> None:
-        """Start batches until ``max_concurrency`` are in flight, reading the source as they are
-        needed; none once the job is stopped or the source has failed."""
+        """Start the batches ready until ``max_concurrency`` are in flight; then, while there
+        is room for one more, start reading the source for it (:meth:`finished_flights` waits
+        for that read too). Nothing starts once the job is stopped or the source has failed."""
         first_of_pass = True
-        while self.stopped_by is None and self.source_error is None:
-            if len(self.flights) >= self._gateway.max_concurrency:
-                break
-            if not self._ready and not self._exhausted:
-                try:
-                    await self._read_until_ready()
-                except Exception as error:  # the source failed: what is out finishes first
-                    self.source_error = error
-                    break
-            if not self._ready:
-                break
+        while self._ready and self._may_start() and self._has_room():
             if not first_of_pass:
                 await _stagger()
+                if not self._may_start():  # a flight ended with a fatal error while this one waited
+                    break
             first_of_pass = False
-            if self.stopped_by is not None:  # a flight ended with a fatal error while this one waited
-                break
             flight = _Flight(self._ready.popleft(), on_fatal=self._stop_once)
             sending = self._gateway._send_tracked(self._message, flight, self._progress.on_sending)
             self.flights[asyncio.ensure_future(sending)] = flight
+        if self._reading is None and not self._ready and not self._exhausted and self._may_start() and self._has_room():
+            self._reading = asyncio.ensure_future(self._read())
+
+    async def _read(self) -> BaseException | None:
+        """:meth:`_read_until_ready`, as the reading task: what the source raised is returned,
+        for the job's own task to act on (a KeyboardInterrupt raised in a task would escape
+        the event loop instead of the send)."""
+        try:
+            await self._read_until_ready()
+        except asyncio.CancelledError:
+            raise
+        except BaseException as error:
+            return error
+        return None
+
+    def _read_done(self, reading: asyncio.Task[BaseException | None]) -> None:
+        """Take in the result of the finished reading task: a source that failed stops new
+        batches (what is out finishes first); an interrupt, or a cancellation the source
+        raised itself, propagates as it would have from the job's own task."""
+        self._reading = None
+        if reading.cancelled():
+            raise asyncio.CancelledError
+        error = reading.result()
+        if isinstance(error, Exception):
+            self.source_error = error
+        elif error is not None:
+            raise error
 
     def _stop_once(self, error: errors.KrSmsError) -> None:
         """:meth:`_stop` for the first fatal error: a flight calls it the moment its answer is
-        one, not when it is collected (meanwhile :meth:`start_flights` may be waiting on the
-        source, and other batches on their turn)."""
+        one, not when it is collected (meanwhile other batches may be waiting for their turn,
+        and the job's own task for a batch of the source)."""
         if self.stopped_by is None:
             self._stop(error)
 
@@ -788,6 +884,7 @@ class _SendJob:
                 ready.extend(batcher.flush())
                 self._exhausted = True
                 return
+            self._last_read = time.monotonic()
 
     def invalid_report(self) -> SendReport | None:
         """The invalid recipients read since the last call, as one recorded report; None when
@@ -798,10 +895,35 @@ class _SendJob:
         self._unbatched.clear()
         return self._recorded(report)
 
-    async def finished_flights(self) -> set[asyncio.Task[SendReport]]:
-        """Wait until at least one flight has finished; the tasks that have, to :meth:`collect`."""
-        done, _ = await asyncio.wait(self.flights, return_when=asyncio.FIRST_COMPLETED)
-        return done
+    async def finished_flights(self) -> list[asyncio.Task[SendReport]]:
+        """Wait until a flight finishes, the read of the source ends (a batch is ready, the
+        source is exhausted or failed) or the recipients waiting for their batch to fill are
+        due to go as they are (``max_batch_delay``); the flights that have finished, to
+        :meth:`collect` (none when only the read ended or the delay ran out)."""
+        reading = self._reading
+        waiting: set[asyncio.Future[Any]] = {*self.flights}
+        if reading is not None:
+            waiting.add(reading)
+        await asyncio.wait(waiting, timeout=self._partial_batch_due(), return_when=asyncio.FIRST_COMPLETED)
+        if reading is not None and reading.done():
+            self._read_done(reading)
+        elif (due := self._partial_batch_due()) is not None and due <= 0:
+            # The read waits on the source, its entries all batched: send what waits as it is.
+            self._ready.extend(self._batcher.flush())
+        return [task for task in self.flights if task.done()]
+
+    def _partial_batch_due(self) -> float | None:
+        """Seconds before the recipients waiting for their batch to fill are due to go as they
+        are, once the source has given nothing new for ``max_batch_delay``: 0 when they are
+        due now, the whole delay while none wait (the read may bring one meanwhile). None when
+        no delay applies: none set, the source not being read, no room to send, or the job
+        stopped."""
+        delay = self._max_batch_delay
+        if delay is None or self._reading is None or not (self._has_room() and self._may_start()):
+            return None
+        if not self._batcher.buffered:
+            return delay
+        return max(0.0, self._last_read + delay - time.monotonic())
 
     def collect(self, task: asyncio.Task[SendReport]) -> SendReport:
         """The recorded report of a finished flight, taken out of :attr:`flights` first; a
@@ -875,8 +997,13 @@ class _SendJob:
         flights = self.flights
         for flight in flights.values():
             flight.watch.stopping = True  # no retry or resend leaves from here on
+        reading, self._reading = self._reading, None
         try:
             with anyio.CancelScope(shield=True):
+                if reading is not None:
+                    # Read no further; what the source gave is settled below, once it stopped.
+                    reading.cancel()
+                    await asyncio.wait([reading], timeout=10)
                 # Drain only requests that may be out; a batch still waiting to start (for
                 # its rate-limit slot, or to retry a refused attempt) must not start now.
                 in_flight = [task for task, flight in flights.items() if _may_be_out(flight)]
@@ -901,12 +1028,25 @@ class _SendJob:
             reports.append(SendReport(outcomes=Outcomes.join([self._unbatched, *leftovers, *unread])))
             _record_all(self._progress, reports)
 
+    async def close_source(self) -> None:
+        """Close the source once what was read from it is settled (see
+        :meth:`BatchingGateway._resolve_chunks`). Shielded, for a while: a cancellation that
+        keeps coming (an anyio cancel scope) must not cut the source's own clean-up short; one
+        that fails is logged, not raised over the send's own outcome."""
+        with anyio.move_on_after(SOURCE_CLOSE_TIMEOUT, shield=True):
+            try:
+                await self._entries.aclose()
+            except Exception:
+                logger.exception("%s: closing the recipient source failed", self._gateway.provider)
+
     def _recorded(self, report: SendReport) -> SendReport:
         """``report``, once the send's progress has recorded it."""
         self._progress.record(report)
         return report
 
 
+SOURCE_CLOSE_TIMEOUT = 10.0
+"""Seconds a send that ends early gives its recipient source to close (its ``finally`` blocks)."""
 POOL_ENTRY_PASSES = 2
 """Event-loop passes between two batches started together (:func:`_stagger`)."""
 
@@ -1089,6 +1229,12 @@ class _Entries:
             return False
         self.current = iter(chunk)
         return True
+
+    async def aclose(self) -> None:
+        """Close the chunks' source, when it is an async generator (a stream's, which closes
+        the caller's generator in turn); ``send()``'s list has nothing to close."""
+        if isinstance(self._chunks, AsyncGenerator):
+            await self._chunks.aclose()
 
     async def __aiter__(self) -> AsyncIterator[_Entry]:
         """Every entry not read yet, one by one."""

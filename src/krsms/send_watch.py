@@ -35,8 +35,14 @@ class SendWatch:
     """Set when the bulk send is being interrupted: no new request may leave for it, so a
     retry is not made (the last attempt's error stands) and a resend is not started."""
     attempts: int = 0
-    """Attempts that left for the provider (each once it had its slot), refused ones
-    included: 0 while the send is still waiting to start."""
+    """Attempts that left for the provider, refused ones included: 0 while the send is still
+    waiting to start. An attempt leaves when its request starts to be written; through an
+    HTTP transport that does not report that (one of your own), when it is handed to it."""
+
+    def attempt_left(self) -> None:
+        """Record that an attempt left: the send may have arrived from now on."""
+        self.may_have_arrived = True
+        self.attempts += 1
 
 
 _watch: ContextVar[SendWatch | None] = ContextVar("krsms_send_watch", default=None)

@@ -81,7 +81,8 @@ class Timeouts:
     write: float = 30.0
     """Seconds to wait for each chunk of the request to be sent."""
     pool: float = 30.0
-    """Seconds to wait for a free connection of the pool."""
+    """Seconds to wait for a free connection of the pool, and for one of the transport's
+    ``max_concurrency`` request slots (each wait has this long)."""
 
     def to_httpx(self) -> httpx.Timeout:
         """The equivalent ``httpx.Timeout``."""
@@ -214,8 +215,9 @@ async def _close_unless_closing(closer: AsyncGeneratorType[None, None]) -> None:
 class _LoopState:
     """What a transport keeps for one event loop: its concurrency bound and its client.
 
-    A semaphore, not a CapacityLimiter: a task reading a download may make a request too.
-    It and an owned client's pooled connections belong to the loop that made them.
+    The bound is a semaphore, not a CapacityLimiter (which refuses a task that holds one slot
+    a second one). It and an owned client's pooled connections belong to the loop that made
+    them.
     """
 
     __slots__ = ("building", "client", "closer", "limiter")
@@ -315,7 +317,16 @@ class _RedactingFilter(logging.Filter):
 
     def __init__(self) -> None:
         super().__init__()
-        self.patterns: set[re.Pattern[str]] = set()
+        self.patterns: tuple[re.Pattern[str], ...] = ()
+        """Replaced, never changed in place: a client made in one thread adds its patterns
+        while another thread's request is logged, which goes on with the tuple it read."""
+        self._adding = threading.Lock()
+
+    def add(self, pattern: re.Pattern[str]) -> None:
+        """Hide what ``pattern`` matches too."""
+        with self._adding:
+            if pattern not in self.patterns:
+                self.patterns = (*self.patterns, pattern)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -366,11 +377,57 @@ def redact_in_httpx_logs(pattern: re.Pattern[str]) -> None:
             library_logger = logging.getLogger(name)
             if log_filter not in library_logger.filters:
                 library_logger.addFilter(log_filter)
-    _httpx_log_filter.patterns.add(pattern)
+    _httpx_log_filter.add(pattern)
 
 
 async def _replay(content: bytes) -> AsyncIterator[bytes]:
     yield content
+
+
+def _pool_size(client: httpx.AsyncClient) -> int | None:
+    """The ``max_connections`` of ``client``'s connection pool; None when it cannot be read.
+
+    httpx does not expose it: it is read through the client's transport and its httpcore
+    pool, defensively (private attributes). A client with a transport of its own (a mock, an
+    aiohttp-based one) gives None.
+    """
+    pool = getattr(getattr(client, "_transport", None), "_pool", None)
+    size = getattr(pool, "_max_connections", None)
+    return size if isinstance(size, int) and not isinstance(size, bool) and size >= 1 else None
+
+
+def _reports_writes(client: httpx.AsyncClient) -> bool:
+    """Whether every transport ``client`` may send through is httpx's own, whose httpcore pool
+    calls a request's ``trace`` extension as it starts writing it. Any other (a mock, an
+    aiohttp-based one, a subclass that may not reach httpcore) may send without saying so.
+    Read defensively: httpx keeps its transports private."""
+    mounts = getattr(client, "_mounts", None)
+    if not isinstance(mounts, Mapping):
+        return False
+    transports = [getattr(client, "_transport", None), *(mount for mount in mounts.values() if mount is not None)]
+    return all(type(transport) is httpx.AsyncHTTPTransport for transport in transports)
+
+
+_WRITE_STARTS = frozenset({"http11.send_request_headers.started", "http2.send_request_headers.started"})
+"""httpcore's ``trace`` events for a request starting to be written, over HTTP/1.1 and HTTP/2
+(through a proxy, the ``CONNECT`` request's come first: earlier, so on the safe side)."""
+
+
+class _FirstWrite:
+    """httpcore's ``trace`` extension for one attempt of a send: tells ``watch`` that the
+    attempt left once its request starts to be written, not while it waits for a connection.
+    Once per attempt (an auth flow that signs again after a 401 writes it twice)."""
+
+    __slots__ = ("_seen", "_watch")
+
+    def __init__(self, watch: SendWatch):
+        self._watch = watch
+        self._seen = False
+
+    async def __call__(self, event: str, info: Mapping[str, Any]) -> None:
+        if event in _WRITE_STARTS and not self._seen:
+            self._seen = True
+            self._watch.attempt_left()
 
 
 class Transport:
@@ -378,10 +435,11 @@ class Transport:
 
     ``http_client`` is borrowed and never closed; without one the transport creates a client
     with ``timeouts`` and ``limits`` for each event loop it is used from, and closes them in
-    :meth:`aclose`. ``max_concurrency`` bounds the requests in flight in each event loop
-    (never above the owned pool's ``max_connections``, so requests wait for a slot instead
-    of timing out in the pool). ``headers`` go with every request (a provider's documented
-    ``Content-Type``), on top of the client's own.
+    :meth:`aclose`. ``max_concurrency`` bounds the requests in flight in each event loop,
+    downloads aside (see :meth:`stream`): never above the pool's ``max_connections``, so that
+    requests wait for a slot instead of timing out in the pool (a borrowed client's pool
+    size is read where it can be: see :func:`_pool_size`). ``headers`` go with every request
+    (a provider's documented ``Content-Type``), on top of the client's own.
 
     ``base_url`` starts every request's URL, and the ``url`` a request is given is the rest
     of it (the whole URL when there is none). A URL that holds a secret (NHN's appKey path)
@@ -441,13 +499,16 @@ class Transport:
         else:
             self._new_client = None
             self._client = http_client
+            pool_size = _pool_size(http_client)
+            if pool_size is not None:
+                max_concurrency = min(max_concurrency, pool_size)
             self._request_timeout = timeouts.to_httpx() if timeouts else None
         self._owns_client = http_client is None
         self.max_concurrency = max_concurrency
-        """Requests in flight at once in each event loop, at most (no more than an owned
-        client's ``max_connections``)."""
+        """Requests in flight at once in each event loop, at most (no more than the client's
+        ``max_connections``, when it can be read)."""
         self._closed = False
-        """Set by :meth:`aclose` on an owned client: no send leaves after it, from any loop."""
+        """Set by :meth:`aclose`: no send leaves after it, from any loop."""
         self._states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = weakref.WeakKeyDictionary()
         """Each event loop's client and concurrency bound (see :meth:`_loop_state`)."""
         self._states_lock = threading.Lock()
@@ -545,7 +606,9 @@ class Transport:
                     raise failed  # the send is being interrupted: no new request leaves
             arrived_before = watch.may_have_arrived
             try:
-                response = await self._send_once(method, url, params=params, json=json, attempt=attempt, watch=watch)
+                response = await self._send_once(
+                    method, url, params=params, json=json, attempt=attempt, watch=watch, idempotent=idempotent
+                )
             except errors.TransportError as error:
                 if not error.may_have_been_sent:
                     watch.may_have_arrived = arrived_before
@@ -598,28 +661,37 @@ class Transport:
         await anyio.sleep(delay)
 
     async def _send_once(
-        self, method: str, url: str, *, params: Mapping[str, Any] | None, json: Any, attempt: int, watch: SendWatch
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        attempt: int,
+        watch: SendWatch,
+        idempotent: bool,
     ) -> Response:
         error: errors.TransportError | None = None
         state = await self._loop_state()
-        async with state.limiter:
-            client = state.client
-            if self._closed or client is None or client.is_closed:
-                raise errors.UnsendableRequestError(f"{method} {self._shown(url)}: the HTTP client is closed")
+        async with self._slot(state, method, url):
+            client = self._open_client_of(state, method, url)
             if watch.stopping:  # stopped while this attempt (a resend, say) waited for its slot
                 raise errors.UnsendableRequestError(
                     f"{method} {self._shown(url)}: not sent, the bulk send it belongs to is stopping"
                 )
+            # A send counts as out once httpcore starts writing it: not while it waits for a
+            # connection of the pool (a borrowed client's pool may be busy with other requests).
+            first_write = _FirstWrite(watch) if not idempotent and _reports_writes(client) else None
             # Built before it counts as sent, and held as a coroutine only: a request in a local
             # would show its URL, appKey included, in the frame locals error trackers record.
             sending = client.send(
-                self._build(client, method, url, params=params, json=json),
+                self._build(client, method, url, params=params, json=json, trace=first_write),
                 # Never: httpx would replay a send at another host with the keys' headers.
                 follow_redirects=False,
                 auth=self._auth or httpx.USE_CLIENT_DEFAULT,
             )
-            watch.may_have_arrived = True  # only now: waiting for a slot sends nothing
-            watch.attempts += 1
+            if first_write is None:
+                watch.attempt_left()  # a transport that does not tell: out from now on, maybe
             started = time.perf_counter()
             try:
                 response = await sending
@@ -649,12 +721,50 @@ class Transport:
             redact=self.redact,
         )
 
+    @asynccontextmanager
+    async def _slot(self, state: _LoopState, method: str, url: str) -> AsyncIterator[None]:
+        """Hold one of the loop's ``max_concurrency`` request slots.
+
+        The wait obeys the pool timeout, as the wait for a connection of httpx's pool does:
+        PoolTimeoutError (never sent, so a send may retry it) rather than waiting for ever.
+        """
+        timeout = self._request_timeout or (state.client.timeout if state.client is not None else None)
+        pool_timeout = None if timeout is None else timeout.pool
+        with anyio.move_on_after(pool_timeout) as waiting:
+            await state.limiter.acquire()
+        if waiting.cancelled_caught:
+            raise errors.PoolTimeoutError(
+                f"{method} {self._shown(url)}: not sent, no request slot free within the pool timeout "
+                f"({pool_timeout}s; max_concurrency={self.max_concurrency})"
+            )
+        try:
+            yield
+        finally:
+            state.limiter.release()
+
+    def _open_client_of(self, state: _LoopState, method: str, url: str) -> httpx.AsyncClient:
+        """The client a request goes through; UnsendableRequestError when this transport was
+        closed (whoever owns the client) or the client itself was: nothing leaves then."""
+        if self._closed:
+            raise errors.UnsendableRequestError(f"{method} {self._shown(url)}: not sent, closed by aclose()")
+        client = state.client
+        if client is None or client.is_closed:
+            raise errors.UnsendableRequestError(f"{method} {self._shown(url)}: the HTTP client is closed")
+        return client
+
     def _build(
-        self, client: httpx.AsyncClient, method: str, url: str, *, params: Mapping[str, Any] | None, json: Any = None
+        self,
+        client: httpx.AsyncClient,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None,
+        json: Any = None,
+        trace: _FirstWrite | None = None,
     ) -> httpx.Request:
-        """The httpx request for ``url``, built by ``client``; UnsendableRequestError when httpx
-        cannot build it (a URL it cannot parse, a body JSON cannot carry such as ``nan``): it
-        never left."""
+        """The httpx request for ``url``, built by ``client``, with ``trace`` as its httpcore
+        ``trace`` extension; UnsendableRequestError when httpx cannot build it (a URL it cannot
+        parse, a body JSON cannot carry such as ``nan``): it never left."""
         try:
             return client.build_request(
                 method,
@@ -663,6 +773,7 @@ class Transport:
                 json=json,
                 headers=self._headers,
                 timeout=self._request_timeout or httpx.USE_CLIENT_DEFAULT,
+                extensions=None if trace is None else {"trace": trace},
             )
         except (httpx.InvalidURL, ValueError, OverflowError) as exc:
             error = self._transport_error(exc, method, url)
@@ -709,42 +820,44 @@ class Transport:
         providers that answer a failed download with an error envelope and HTTP 200 (NHN);
         it raises the typed error. Not retried: a download is idempotent, but a half-consumed
         stream cannot be resumed transparently; call again instead.
+
+        A download takes no ``max_concurrency`` slot: it holds a connection of the pool for as
+        long as the caller reads it, and the pool bounds those (with its own timeout). A slot
+        held that long would starve the requests made while it is read (a look-up per exported
+        row): with every slot held by downloads, they would wait for ever.
         """
         state = await self._loop_state()
-        async with state.limiter:
-            client = state.client
-            if self._closed or client is None or client.is_closed:
-                raise errors.UnsendableRequestError(f"{method} {self._shown(url)}: the HTTP client is closed")
-            try:
-                response = await client.send(
-                    self._build(client, method, url, params=params),
-                    stream=True,
-                    follow_redirects=False,
-                    auth=self._auth or httpx.USE_CLIENT_DEFAULT,
+        client = self._open_client_of(state, method, url)
+        try:
+            response = await client.send(
+                self._build(client, method, url, params=params),
+                stream=True,
+                follow_redirects=False,
+                auth=self._auth or httpx.USE_CLIENT_DEFAULT,
+            )
+            async with aclosing(response):
+                success = 200 <= response.status_code < 300
+                is_json = response.headers.get("content-type", "").startswith("application/json")
+                if success and not (is_json and check_json is not None):
+                    yield self._chunks(response, method, url)
+                    return
+                answer = Response(
+                    status_code=response.status_code,
+                    headers=response.headers,
+                    content=await response.aread(),
+                    url=self.redact(str(response.request.url)),
+                    redact=self.redact,
                 )
-                async with aclosing(response):
-                    success = 200 <= response.status_code < 300
-                    is_json = response.headers.get("content-type", "").startswith("application/json")
-                    if success and not (is_json and check_json is not None):
-                        yield self._chunks(response, method, url)
-                        return
-                    answer = Response(
-                        status_code=response.status_code,
-                        headers=response.headers,
-                        content=await response.aread(),
-                        url=self.redact(str(response.request.url)),
-                        redact=self.redact,
-                    )
-                    if not success:
-                        raise self._status_error(method, answer)
-                    if check_json is not None:
-                        check_json(answer)
-                    yield _replay(answer.content)
-            except httpx.HTTPError as exc:
-                error = self._transport_error(exc, method, url)
-            else:
-                return
-            raise error
+                if not success:
+                    raise self._status_error(method, answer)
+                if check_json is not None:
+                    check_json(answer)
+                yield _replay(answer.content)
+        except httpx.HTTPError as exc:
+            error = self._transport_error(exc, method, url)
+        else:
+            return
+        raise error
 
     async def _chunks(self, response: httpx.Response, method: str, url: str) -> AsyncIterator[bytes]:
         try:
@@ -759,16 +872,16 @@ class Transport:
     async def aclose(self) -> None:
         """Close every client this transport created; a borrowed client stays open.
 
-        No request leaves after it, from any loop. The running loop's client is closed before
-        this returns; another loop's still open is closed in that loop (its connections belong
-        to it) as soon as it runs again, without waiting for it here. A closed loop's client
-        was closed as that loop shut down.
+        No request leaves after it, from any loop, through an owned client or a borrowed one.
+        The running loop's client is closed before this returns; another loop's still open is
+        closed in that loop (its connections belong to it) as soon as it runs again, without
+        waiting for it here. A closed loop's client was closed as that loop shut down.
         """
-        if not self._owns_client:
-            return
         running = asyncio.get_running_loop()
         with self._states_lock:
             self._closed = True
+            if not self._owns_client:
+                return  # the caller's client: only this transport stops sending through it
             unused = self._client
             states = list(self._states.items())
             self._states.clear()

@@ -31,6 +31,7 @@ from krsms.fanout import CANCELLED, NOT_RECEIVED, Batch
 from krsms.sens import SensGateway
 from krsms.sens.converter import converter
 from krsms.sens.errors import ServiceNotFoundError
+from krsms.sens.gateway import KNOWN_REQUEST_MEMORY, _Expiring
 from krsms.sens.models import FileReference, MessageType, SendMessage, SendRequest
 from krsms.testing import numbers, sens_gateway_for
 from krsms.transport import NO_RETRIES, RetryPolicy, Timeouts
@@ -758,3 +759,19 @@ async def test_the_batches_are_not_checked_again_by_the_client(
     monkeypatch.setattr("krsms.sens.client.check_send_request", checked_again)
     report = await sens.send(Message(sender=SENDER, text="안녕하세요", recipients=numbers(3)))
     assert report.all_accepted
+
+
+def test_the_unsettled_attempts_can_be_walked_while_sends_in_other_threads_change_them() -> None:
+    """One gateway serves event loops in several threads: a reconciliation walks the attempts
+    not settled yet while the other threads' sends add and settle theirs."""
+    unsettled: _Expiring[tuple[str, ...]] = _Expiring(KNOWN_REQUEST_MEMORY)
+    for key in ("first", "second", "third"):
+        unsettled.set(key, ("01000000001",))
+    walked = []
+    for key, _ in unsettled.items():
+        walked.append(key)
+        unsettled.set(f"after-{key}", ("01000000002",))  # as another thread's send does mid-walk
+        unsettled.discard("third")
+    assert walked == ["first", "second", "third"]
+    assert "third" not in unsettled
+    assert "after-third" in unsettled

@@ -18,9 +18,10 @@ already has an outcome for; anything else stays UNKNOWN.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Hashable, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any, Generic, TypeVar
 
@@ -392,27 +393,38 @@ class SensGateway(BatchingGateway):
 
 
 class _Expiring(Generic[Value]):
-    """A mapping whose entries are dropped ``keep_for`` seconds after they were last set."""
+    """A mapping whose entries are dropped ``keep_for`` seconds after they were last set.
+
+    One gateway serves event loops in several threads at once, and they all share it: every
+    operation holds a lock, and :meth:`items` is a snapshot taken under it, so a walk never
+    meets a change another thread's send makes meanwhile.
+    """
 
     def __init__(self, keep_for: float):
         self._keep_for = keep_for
         self._entries: OrderedDict[str, tuple[Value, float]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def set(self, key: str, value: Value) -> None:
-        now = time.monotonic()
-        self._entries[key] = (value, now)
-        self._entries.move_to_end(key)
-        while next(iter(self._entries.values()))[1] < now - self._keep_for:
-            self._entries.popitem(last=False)
+        with self._lock:
+            now = time.monotonic()  # read under the lock: the entries stay in time order
+            self._entries[key] = (value, now)
+            self._entries.move_to_end(key)
+            while next(iter(self._entries.values()))[1] < now - self._keep_for:
+                self._entries.popitem(last=False)
 
     def discard(self, key: str) -> None:
-        self._entries.pop(key, None)
+        with self._lock:
+            self._entries.pop(key, None)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._entries
+        with self._lock:
+            return key in self._entries
 
-    def items(self) -> Iterator[tuple[str, Value]]:
-        return ((key, value) for key, (value, _) in self._entries.items())
+    def items(self) -> list[tuple[str, Value]]:
+        """Every entry, as it was when asked."""
+        with self._lock:
+            return [(key, value) for key, (value, _) in self._entries.items()]
 
 
 def _started(attempt: BatchAttempt, provider_now: datetime) -> datetime:
