@@ -1250,3 +1250,28 @@ async def test_a_resend_of_what_never_arrived_keeps_every_other_outcome_reconcil
         SendStatus.ACCEPTED,  # never arrived: resent, and taken
     ] * 2
     assert [list(request.recipients.numbers) for request in gateway.requests] == [[*numbers(8)][3::4]]  # the resend
+
+
+async def test_a_reservation_that_passes_during_a_send_stops_it_before_the_next_batch() -> None:
+    """Every batch after the moment would be refused by the provider (a long send to a
+    reservation a minute ahead): none leaves, and each recipient says why."""
+    reserve_at = datetime(2026, 3, 2, 9, 1, tzinfo=timezone.utc)
+    now = [reserve_at - timedelta(seconds=30)]
+
+    def clock() -> datetime:
+        return now[0]
+
+    def the_minute_passes(request: FakeRequest) -> None:
+        now[0] = reserve_at + timedelta(seconds=1)
+
+    gateway = FakeGateway(batch_size=10, max_concurrency=1, clock=clock, on_answer=the_minute_passes)
+    report = await gateway.send(message(list(numbers(30)), reserve_at=reserve_at))
+
+    assert_exactly_one_outcome_each(report, 30)
+    assert len(gateway.requests) == 1
+    assert {outcome.status for outcome in report.outcomes[:10]} == {SendStatus.ACCEPTED}
+    assert {(outcome.status, outcome.code) for outcome in report.outcomes[10:]} == {(SendStatus.NOT_SENT, JOB_STOPPED)}
+    assert isinstance(report.error, ValidationError)
+    assert report.error.field == "reserve_at"
+    assert "passed during the send" in str(report.error)
+    assert "passed during the send" in (report.outcomes[10].detail or "")

@@ -69,7 +69,7 @@ from krsms.gateway import (
 from krsms.send_watch import SendWatch, watching_sends
 from krsms.text import MessageKind, wrong_type
 from krsms.transport import Transport
-from krsms.validation import ProviderRules, RecipientResolver, check_message, number_only
+from krsms.validation import ProviderRules, RecipientResolver, check_message, check_reservation, number_only
 
 logger: logging.Logger = logging.getLogger("krsms")
 
@@ -367,9 +367,14 @@ class BatchingGateway(AsyncClosing):
 
     # -- provider hooks -------------------------------------------------------------------
 
+    def now(self) -> datetime:
+        """The current time, timezone-aware, that reservations are checked against (when a
+        send begins, and again before each batch leaves)."""
+        return datetime.now(timezone.utc)
+
     def check_message(self, message: Message) -> None:
         """Validate what every recipient shares (before any I/O); providers may add rules."""
-        check_message(message, self.rules)
+        check_message(message, self.rules, now=self.now())
 
     @abc.abstractmethod
     def batch_key(self, message: Message, recipient: Recipient, kind: MessageKind) -> Hashable:
@@ -654,6 +659,12 @@ class BatchingGateway(AsyncClosing):
         if self.requests_per_second is not None:
             flight.watch.pace = self._pace
             await self._pace()
+        passed = self._reservation_passed(message)
+        if passed is not None:
+            if flight.on_fatal is not None:
+                flight.on_fatal(passed)
+            outcomes = flight.batch.outcomes(SendStatus.NOT_SENT, code=JOB_STOPPED, detail=_stopped_detail(passed))
+            return SendReport(outcomes=outcomes, error=passed)
         if on_sending is not None:
             await on_sending(flight.batch.recipients)
         flight.sent = True
@@ -664,6 +675,24 @@ class BatchingGateway(AsyncClosing):
             # can start between the fatal answer and the stop.
             flight.on_fatal(report.error)
         return report
+
+    def _reservation_passed(self, message: Message) -> errors.ValidationError | None:
+        """Why the message's reservation can no longer be sent, once its moment (as the provider
+        takes it) has passed during a long send: every batch after it would be refused, so
+        none leaves and the send stops. None while it is still ahead, or without one."""
+        if message.reserve_at is None:
+            return None
+        try:
+            check_reservation(message.reserve_at, None, precision=self.rules.reserve_precision, now=self.now())
+        except errors.ValidationError as refused:
+            return errors.ValidationError(
+                refused.field,
+                f"{refused.problem}; it passed during the send, so no batch leaves after it "
+                "(send the rest again with a later reservation)",
+                limit=refused.limit,
+                value=refused.value,
+            )
+        return None
 
     async def _pace(self) -> None:
         """Wait for the next send slot under ``requests_per_second``."""

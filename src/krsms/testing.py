@@ -44,7 +44,7 @@ from krsms.nhn.gateway import NHN_RULES, check_sender_and_template
 from krsms.sens.models import MAX_IMAGE_NAME_CHARS as SENS_IMAGE_NAME_CHARS
 from krsms.sens.models import MAX_IMAGE_SIZE as SENS_IMAGE_SIZE
 from krsms.text import KOREA, MessageKind, calling_code, check_is_text, normalize_number, without_separators
-from krsms.validation import check_country_code, check_message, check_request_id
+from krsms.validation import check_country_code, check_request_id
 
 __all__ = [
     "FAKE_IMAGE_NAME_CHARS",
@@ -198,10 +198,13 @@ class FakeGateway(BatchingGateway):
         """Numbers of every recipient that reached the fake, in arrival order."""
         return [recipient.number for request in self.requests for recipient in request.recipients]
 
+    def now(self) -> datetime:
+        """:attr:`clock`'s time: reservations are checked against it."""
+        return self.clock()
+
     def check_message(self, message: Message) -> None:
-        """The shared rules (a reservation against :attr:`clock`), and NHN's ``sendNo`` and
-        ``templateId`` lengths."""
-        check_message(message, self.rules, now=self.clock())
+        """The shared rules, and NHN's ``sendNo`` and ``templateId`` lengths."""
+        super().check_message(message)
         check_sender_and_template(message)
 
     def batch_key(self, message: Message, recipient: Recipient, kind: MessageKind) -> Hashable:
