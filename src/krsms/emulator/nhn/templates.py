@@ -33,7 +33,7 @@ from krsms.emulator.nhn import (
     NhnTemplate,
     format_time,
 )
-from krsms.emulator.nhn_checks import MAX_USER_CHARS, YES_NO, fits, json_object
+from krsms.emulator.nhn.checks import MAX_USER_CHARS, YES_NO, fits, json_object
 
 ROOT_CATEGORY_ID = 1
 MAX_TEMPLATES = 1000

@@ -2,7 +2,7 @@
 
 Choices where the document is silent:
 
-- a tag send resolves its ``tagExpression`` (see :mod:`krsms.emulator.nhn_tags`) to the phone
+- a tag send resolves its ``tagExpression`` (see :mod:`krsms.emulator.nhn.tags`) to the phone
   numbers of the matching UIDs, sorted by UID, without duplicates, and is then stored and
   recorded like a plain send of its type (N2/N5 find it too); no recipient answers -2001; a
   malformed expression or unknown tag answers -7001;
@@ -31,8 +31,8 @@ from krsms.emulator.nhn import (
     NhnState,
     format_time,
 )
-from krsms.emulator.nhn_checks import YES_NO, json_object
-from krsms.emulator.nhn_tags import NhnTags
+from krsms.emulator.nhn.checks import YES_NO, json_object
+from krsms.emulator.nhn.tags import NhnTags
 
 TAG_SEND_KINDS = {"sms": ("SMS", "0"), "mms": ("LMS", "1")}
 """Path under ``/tag-sender/`` -> (kind, sendType)."""
@@ -75,7 +75,7 @@ class NhnTagSend:
 
 class NhnTagSends:
     """The tag send endpoints of one :class:`~krsms.emulator.nhn.NhnEmulator`, sending to the
-    UIDs of its :class:`~krsms.emulator.nhn_tags.NhnTags`."""
+    UIDs of its :class:`~krsms.emulator.nhn.tags.NhnTags`."""
 
     def __init__(self, emulator: NhnEmulator, tags: NhnTags):
         self.emulator = emulator

@@ -30,8 +30,8 @@ from krsms.emulator.nhn import (
     format_time,
     random_id,
 )
-from krsms.emulator.nhn_checks import json_object
-from krsms.emulator.nhn_tag_sends import NhnTagSend
+from krsms.emulator.nhn.checks import json_object
+from krsms.emulator.nhn.tag_sends import NhnTagSend
 
 DOWNLOAD_FIELDS = frozenset(
     {"sendType", "requestId", "startRequestDate", "endRequestDate", "startCreateDate", "endCreateDate",
@@ -68,7 +68,7 @@ class NhnDownloads:
     """The download reservation endpoints of one :class:`~krsms.emulator.nhn.NhnEmulator`.
 
     ``tag_sends`` is the tag send store (request ID -> request) of its
-    :class:`~krsms.emulator.nhn_tag_sends.NhnTagSends`: a reservation for one of those requests
+    :class:`~krsms.emulator.nhn.tag_sends.NhnTagSends`: a reservation for one of those requests
     is a ``TAG`` download."""
 
     def __init__(self, emulator: NhnEmulator, tag_sends: Mapping[str, NhnTagSend]):

@@ -1,12 +1,12 @@
 """NHN Cloud SMS API v2.2, emulated: the envelope, the send endpoints, look-ups and reservations.
 
 The other endpoints live in a module each, and :meth:`NhnEmulator.routes` serves them with
-this module's envelope and appKey check: tag sends in :mod:`~krsms.emulator.nhn_tag_sends`,
-categories and templates in :mod:`~krsms.emulator.nhn_templates` (sends with a
+this module's envelope and appKey check: tag sends in :mod:`~krsms.emulator.nhn.tag_sends`,
+categories and templates in :mod:`~krsms.emulator.nhn.templates` (sends with a
 ``templateId`` use the stored template, N24), the 080 block list in
-:mod:`~krsms.emulator.nhn_block_list`, statistics in :mod:`~krsms.emulator.nhn_statistics`,
-download reservations in :mod:`~krsms.emulator.nhn_downloads`, tags and UIDs in
-:mod:`~krsms.emulator.nhn_tags`; checks they share in :mod:`~krsms.emulator.nhn_checks`.
+:mod:`~krsms.emulator.nhn.block_list`, statistics in :mod:`~krsms.emulator.nhn.statistics`,
+download reservations in :mod:`~krsms.emulator.nhn.downloads`, tags and UIDs in
+:mod:`~krsms.emulator.nhn.tags`; checks they share in :mod:`~krsms.emulator.nhn.checks`.
 
 Every answer is ``{"header": {"isSuccessful", "resultCode", "resultMessage"}, "body": ...}``
 with HTTP 200, failures included, as the document shows. Choices where it is silent:
@@ -358,12 +358,12 @@ class NhnEmulator:
             ("PUT", "/reservations/cancel", self.cancel_reservations),
         ]
         # Imported here: the resource modules build on this one.
-        from krsms.emulator.nhn_block_list import NhnBlockList
-        from krsms.emulator.nhn_downloads import NhnDownloads
-        from krsms.emulator.nhn_statistics import NhnStatistics
-        from krsms.emulator.nhn_tag_sends import NhnTagSends
-        from krsms.emulator.nhn_tags import NhnTags
-        from krsms.emulator.nhn_templates import NhnTemplates
+        from krsms.emulator.nhn.block_list import NhnBlockList
+        from krsms.emulator.nhn.downloads import NhnDownloads
+        from krsms.emulator.nhn.statistics import NhnStatistics
+        from krsms.emulator.nhn.tag_sends import NhnTagSends
+        from krsms.emulator.nhn.tags import NhnTags
+        from krsms.emulator.nhn.templates import NhnTemplates
 
         tags = NhnTags(self)
         tag_sends = NhnTagSends(self, tags)

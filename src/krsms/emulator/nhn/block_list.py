@@ -28,7 +28,7 @@ from starlette.requests import Request
 
 from krsms.emulator.clock import Clock
 from krsms.emulator.nhn import SEPARATORS, NhnEmulator, NhnRefusal, NhnState, format_time
-from krsms.emulator.nhn_checks import MAX_USER_CHARS, fits, is_phone_number, json_object
+from krsms.emulator.nhn.checks import MAX_USER_CHARS, fits, is_phone_number, json_object
 
 MAX_UNSUBSCRIBE_NO_CHARS = 25
 MAX_UNSUBSCRIBE_NO_CHARS_TO_REMOVE = 20

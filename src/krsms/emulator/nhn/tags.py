@@ -24,7 +24,7 @@ from krsms.convert import format_seoul_seconds
 from krsms.emulator.clock import Clock
 from krsms.emulator.inputs import is_digits
 from krsms.emulator.nhn import NhnEmulator, NhnRefusal, random_id
-from krsms.emulator.nhn_checks import is_phone_number, json_object
+from krsms.emulator.nhn.checks import is_phone_number, json_object
 
 MAX_OPERATORS = 3
 """``AND``/``OR`` operators a tag expression may hold."""
