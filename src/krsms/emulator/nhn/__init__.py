@@ -1,23 +1,19 @@
-"""NHN Cloud SMS API v2.2, emulated: the envelope, the send endpoints, look-ups and reservations.
+"""NHN Cloud SMS API v2.2, emulated: the send endpoints, look-ups and reservations.
 
+The answer envelope, request reading and the checks every endpoint shares are in
+:mod:`~krsms.emulator.nhn.envelope`, the stored records in :mod:`~krsms.emulator.nhn.state`.
 The other endpoints live in a module each, and :meth:`NhnEmulator.routes` serves them with
-this module's envelope and appKey check: tag sends in :mod:`~krsms.emulator.nhn.tag_sends`,
+the appKey check: tag sends in :mod:`~krsms.emulator.nhn.tag_sends`,
 categories and templates in :mod:`~krsms.emulator.nhn.templates` (sends with a
 ``templateId`` use the stored template, N24), the 080 block list in
 :mod:`~krsms.emulator.nhn.block_list`, statistics in :mod:`~krsms.emulator.nhn.statistics`,
 download reservations in :mod:`~krsms.emulator.nhn.downloads`, tags and UIDs in
-:mod:`~krsms.emulator.nhn.tags`; checks they share in :mod:`~krsms.emulator.nhn.checks`.
+:mod:`~krsms.emulator.nhn.tags`.
 
-Every answer is ``{"header": {"isSuccessful", "resultCode", "resultMessage"}, "body": ...}``
-with HTTP 200, failures included, as the document shows. Choices where it is silent:
+Choices where the document is silent:
 
 - a wrong or unknown appKey answers -1001; a missing or wrong ``X-Secret-Key`` (when the
   emulator is configured with one) answers HTTP 401 with code -1000;
-- a body not sent as ``application/json`` answers -9996 (the only content type the
-  error-code table allows);
-- an unknown top-level field, or a field of the wrong JSON type (``sendNo`` a list, a
-  ``reservationList`` of strings), answers -9997 (the request is not the documented JSON),
-  as does JSON nested too deeply to parse;
 - one invalid recipient number (fullwidth digits included) fails the whole request with
   -2019; numbers configured in ``rejected_numbers`` are accepted per request but answer
   their non-zero ``resultCode`` in ``sendResultList`` (the SDK reports them REJECTED);
@@ -75,23 +71,30 @@ import binascii
 import itertools
 import json
 import re
-import secrets
-import string
-import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, TypeGuard
 
-import attrs
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from krsms.convert import SEOUL, format_seoul_seconds
 from krsms.emulator.clock import Clock
 from krsms.emulator.config import EmulatorConfig
-from krsms.emulator.inputs import in_euc_kr, is_digits, is_recipient_number, load_json, parse_moment, same_secret
+from krsms.emulator.inputs import in_euc_kr, is_digits, is_recipient_number, parse_moment, same_secret
 from krsms.emulator.ledger import Delivery, Ledger
+from krsms.emulator.nhn.envelope import (
+    NhnRefusal,
+    check_types,
+    envelope,
+    format_time,
+    page,
+    parse_date,
+    random_id,
+    read_json,
+)
+from krsms.emulator.nhn.state import SUCCESS_CODE, NhnFile, NhnRecipient, NhnState
 from krsms.emulator.numbers import KOREA_COUNTRY_CODE, first_rule, rule_names, split_international
 
 PREFIX = "/sms/v2.2/appKeys/{appKey}"
@@ -142,12 +145,8 @@ SEND_KINDS = {
 SENDER_FILTERS = ("sendNo", "useYn", "blockYn")
 """Query parameters of N32 that filter on the answered field of the same name."""
 LIST_KINDS = {"sms": "0", "mms": "1", "auth/sms": "2"}
-SUCCESS_CODE = "1000"
 RESULT_MESSAGE_TYPES = ("SMS", "LMS", "MMS", "AUTH")
 """The ``messageType`` values of N12, as its table writes them."""
-MESSAGE_STATUS_NAMES = {"0": "FAILED", "1": "READY", "3": "COMPLETED", "4": "CANCEL"}
-"""``msgStatus`` -> the ``msgStatusName`` the tag send look-ups (N16, N17) and download CSVs
-answer (the send look-ups answer Korean names)."""
 MAX_SEND_NO_CHARS = 13
 """The longest ``sendNo`` of a send (its table's 13)."""
 SERVICE_ID = 1
@@ -158,169 +157,6 @@ UPLOAD_TYPE = "TEMPORARY"
 """``uploadType`` of every attachment: the only value the document's examples show."""
 SAVE_NAME_RANDOM_CHARS = 7
 """Random characters in a ``saveFileName`` after the upload date (``20230918KKkqQC0.jpg``)."""
-
-
-class NhnRefusal(Exception):
-    """A request the emulated NHN API refuses; becomes a failure answer in NHN's envelope
-    (HTTP 200 unless ``status`` says otherwise)."""
-
-    def __init__(self, code: int, message: str, *, status: int = 200):
-        self.code = code
-        self.message = message
-        self.status = status
-
-
-def envelope(body: Any, *, code: int = 0, message: str = "SUCCESS", status: int = 200) -> JSONResponse:
-    """The NHN answer shape."""
-    return JSONResponse(
-        {"header": {"isSuccessful": code == 0, "resultCode": code, "resultMessage": message}, "body": body},
-        status_code=status,
-    )
-
-
-def random_id(length: int) -> str:
-    """``length`` random ASCII letters and digits."""
-    return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(length))
-
-
-def format_time(moment: datetime | None) -> str | None:
-    """``yyyy-MM-dd HH:mm:ss.S`` as NHN's look-ups answer."""
-    if moment is None:
-        return None
-    return moment.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M:%S.") + str(moment.microsecond // 100000)
-
-
-@attrs.define(kw_only=True)
-class NhnRecipient:
-    """One recipient of a stored NHN send."""
-
-    request_id: str
-    seq: int
-    send_type: str
-    kind: str
-    title: str | None
-    body: str
-    sender: str
-    recipient: str
-    """The national number, as the look-ups answer ``recipientNo`` (the number as the request
-    wrote it, an ``internationalRecipientNo`` perhaps, is the delivery's)."""
-    country_code: str
-    grouping_key: str | None
-    recipient_grouping_key: str | None
-    template_id: str | None
-    advertisement: bool
-    request_date: datetime
-    create_date: datetime
-    reserved: bool
-    file_ids: tuple[int, ...]
-    delivery: Delivery
-    """The ledger's record of this recipient."""
-    user_id: str | None = None
-    template_parameter: str | None = None
-    """The recipient's ``templateParameter`` as the JSON string look-ups answer."""
-    status: str = "1"
-    result_code: str | None = None
-    result_date: datetime | None = None
-
-    @property
-    def result_class(self) -> str | None:
-        """The look-up code of the result (``MTR1`` success, ``MTR2`` failure), once settled."""
-        if self.result_code is None:
-            return None
-        return "MTR1" if self.result_code == SUCCESS_CODE else "MTR2"
-
-    @property
-    def message_type(self) -> str:
-        """``messageType`` as look-ups answer it: ``AUTH`` for an authentication send, else the
-        kind (``SMS``, ``LMS``, ``MMS``)."""
-        return "AUTH" if self.send_type == "2" else self.kind
-
-    @property
-    def rule_names(self) -> tuple[str, ...]:
-        """The numbers the configured per-number rules may name this recipient by."""
-        return rule_names(self.delivery.recipient, self.country_code, self.recipient)
-
-    @property
-    def undelivered(self) -> bool:
-        """Whether the handset's result is a failure: the send went out (``msgStatus`` 3) and
-        its receipt code is not success."""
-        return self.status == "3" and self.result_code != SUCCESS_CODE
-
-    def settle(self, now: datetime, failure: str | None) -> None:
-        """Hand the message to the carrier now, with the handset's result: ``failure`` (a
-        receipt code such as 3015) or success (1000). As the document's examples show (N5, N16,
-        N17), ``msgStatus`` is then 3 either way, the send request having completed; the result
-        is in ``resultCode``."""
-        self.status = "3"
-        self.result_code = failure or SUCCESS_CODE
-        self.result_date = now
-
-
-@attrs.define(kw_only=True)
-class NhnFile:
-    """An uploaded MMS image (N18)."""
-
-    file_id: int
-    name: str
-    path: str
-    save_name: str
-    """The name NHN stores the file under (``saveFileName``/``existFileName``)."""
-    size: int
-    """Bytes."""
-    create_user: str | None
-    created: datetime
-
-
-@attrs.define(kw_only=True)
-class NhnCategory:
-    """A template category (N19)."""
-
-    category_id: int
-    parent_id: int
-    depth: int
-    name: str
-    description: str | None
-    use: str
-    create_user: str | None
-    created: datetime
-    update_user: str | None = None
-    updated: datetime | None = None
-
-
-@attrs.define(kw_only=True)
-class NhnTemplate:
-    """A stored message template (N24)."""
-
-    template_id: str
-    category_id: int
-    name: str
-    description: str | None
-    send_no: str
-    send_type: str
-    """``"0"`` SMS, ``"1"`` LMS/MMS."""
-    title: str | None
-    body: str
-    use: str
-    file_ids: list[int]
-    created: datetime
-    updated: datetime
-
-
-@attrs.define
-class NhnState:
-    """Everything the NHN emulator remembers."""
-
-    recipients: list[NhnRecipient] = attrs.field(factory=list)
-    by_request: dict[str, list[NhnRecipient]] = attrs.field(factory=dict)
-    files: dict[int, NhnFile] = attrs.field(factory=dict)
-    categories: dict[int, NhnCategory] = attrs.field(factory=dict)
-    templates: dict[str, NhnTemplate] = attrs.field(factory=dict)
-    blocked: dict[tuple[str, str], datetime] = attrs.field(factory=dict)
-    """(080 number without separators, recipient number) -> when it was added (N29)."""
-    senders: dict[str, datetime] = attrs.field(factory=dict)
-    """Sender number -> when N32 says it was registered: the demo senders, then each sender
-    an accepted send used, in that order (N32 lists those registered)."""
-    lock: threading.Lock = attrs.field(factory=threading.Lock)
 
 
 class NhnEmulator:
@@ -403,23 +239,13 @@ class NhnEmulator:
         """Any other path under the appKey: -9998."""
         raise NhnRefusal(-9998, "존재하지 않는 API")
 
-    async def read_json(self, request: Request) -> Any:
-        """The request's JSON body; -9996 when it is not sent as ``application/json``, -9997
-        when it is not JSON."""
-        if not request.headers.get("content-type", "").lower().startswith("application/json"):
-            raise NhnRefusal(-9996, "유효하지 않은 contentType. Only application/JSON")
-        try:
-            return load_json(await request.body())
-        except ValueError:
-            raise NhnRefusal(-9997, "유효하지 않은 JSON 형식") from None
-
     # -- sends ----------------------------------------------------------------------------
 
     def _sender(self, path: str) -> Callable[[Request], Any]:
         kind, send_type, advertisement = SEND_KINDS[path]
 
         async def send(request: Request) -> Any:
-            return self.send(await self.read_json(request), kind=kind, send_type=send_type, advertisement=advertisement)
+            return self.send(await read_json(request), kind=kind, send_type=send_type, advertisement=advertisement)
 
         return send
 
@@ -719,35 +545,11 @@ class NhnEmulator:
             "existFileName": stored.save_name,
         }
 
-    @staticmethod
-    def page(items: list[Any], request: Request) -> dict[str, Any]:
-        """One ``pageNum``/``pageSize`` page of ``items`` with their ``totalCount``."""
-        raw_num, raw_size = request.query_params.get("pageNum", "1"), request.query_params.get("pageSize", "15")
-        if not is_digits(raw_num) or not is_digits(raw_size):
-            raise NhnRefusal(-2011, "필수 조회 파라미터가 유효하지 않음")
-        page_num, page_size = int(raw_num), int(raw_size)
-        if page_num < 1 or not 1 <= page_size <= 1000:
-            raise NhnRefusal(-2011, "필수 조회 파라미터가 유효하지 않음")
-        start = (page_num - 1) * page_size
-        return {
-            "pageNum": page_num,
-            "pageSize": page_size,
-            "totalCount": len(items),
-            "data": items[start : start + page_size],
-        }
-
-    def parse_date(self, value: Any) -> datetime:
-        """A ``yyyy-MM-dd HH:mm:ss`` query date, in Seoul; -2000 when malformed or not a string."""
-        try:
-            return parse_moment(value, "%Y-%m-%d %H:%M:%S", SEOUL)
-        except (TypeError, ValueError):
-            raise NhnRefusal(-2000, "유효하지 않은 날짜 형식") from None
-
     def windows(self, query: Mapping[str, Any]) -> list[tuple[str, datetime, datetime]]:
         """The request and create date windows a query gives with both ends: (record
         attribute, start, end)."""
         return [
-            (attribute, self.parse_date(str(query[start])), self.parse_date(str(query[end])))
+            (attribute, parse_date(str(query[start])), parse_date(str(query[end])))
             for start, end, attribute in (
                 ("startRequestDate", "endRequestDate", "request_date"),
                 ("startCreateDate", "endCreateDate", "create_date"),
@@ -762,8 +564,8 @@ class NhnEmulator:
         if not start and not end:
             return None
         return (
-            self.parse_date(str(start)) if start else datetime.min.replace(tzinfo=SEOUL),
-            self.parse_date(str(end)) if end else datetime.max.replace(tzinfo=SEOUL),
+            parse_date(str(start)) if start else datetime.min.replace(tzinfo=SEOUL),
+            parse_date(str(end)) if end else datetime.max.replace(tzinfo=SEOUL),
         )
 
     def select(self, query: Mapping[str, Any], send_types: set[str]) -> list[NhnRecipient]:
@@ -811,7 +613,7 @@ class NhnEmulator:
 
     def _lister(self, send_type: str) -> Callable[[Request], Any]:
         async def list_sends(request: Request) -> Any:
-            return self.page([self._item(record) for record in self.select(request.query_params, {send_type})], request)
+            return page([self._item(record) for record in self.select(request.query_params, {send_type})], request)
 
         return list_sends
 
@@ -834,7 +636,7 @@ class NhnEmulator:
         query = request.query_params
         if not (query.get("startUpdateDate") and query.get("endUpdateDate")):
             raise NhnRefusal(-2011, "필수 조회 파라미터가 비어있음")
-        start, end = self.parse_date(query["startUpdateDate"]), self.parse_date(query["endUpdateDate"])
+        start, end = parse_date(query["startUpdateDate"]), parse_date(query["endUpdateDate"])
         message_type = query.get("messageType") or None
         if message_type is not None and message_type not in RESULT_MESSAGE_TYPES:
             raise NhnRefusal(-1006, "유효하지 않은 발송 메시지 타입")
@@ -859,14 +661,14 @@ class NhnEmulator:
             and start <= record.result_date <= end
             and message_type in (None, record.message_type)
         ]
-        return self.page(items, request)
+        return page(items, request)
 
     # -- attachments and sender numbers ---------------------------------------------------
 
     async def upload(self, request: Request) -> Any:
         """N18: store an MMS image. ``createUser`` is required (its table's 必須): without it, or
         empty, -9997, as N36 answers without its required ``updateUser``."""
-        body = await self.read_json(request)
+        body = await read_json(request)
         if not isinstance(body, dict) or set(body) - {"fileName", "createUser", "fileBody"}:
             raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
         check_types(body, {"createUser": str})
@@ -911,7 +713,7 @@ class NhnEmulator:
             for number, created in senders.items()
             if self.is_registered_sender(number)
         ]  # fmt: skip
-        return self.page([item for item in items if _matches(item, query, SENDER_FILTERS)], request)
+        return page([item for item in items if _matches(item, query, SENDER_FILTERS)], request)
 
     # -- reservations ---------------------------------------------------------------------
 
@@ -962,7 +764,7 @@ class NhnEmulator:
         ]
         if status_filter:
             items = [item for item in items if item["messageStatus"] == status_filter]
-        return self.page(items, request)
+        return page(items, request)
 
     async def reservation(self, request: Request) -> Any:
         """N35: one reserved recipient."""
@@ -974,7 +776,7 @@ class NhnEmulator:
 
     async def cancel_reservations(self, request: Request) -> Any:
         """N36: cancel reserved recipients that have not gone out (each one in the ledger too)."""
-        body = await self.read_json(request)
+        body = await read_json(request)
         if (
             not isinstance(body, dict)
             or not isinstance(body.get("reservationList"), list)
@@ -991,13 +793,6 @@ class NhnEmulator:
                     self.ledger.cancel_recipient(record.delivery)
                     canceled += 1
         return {"data": {"requestedCount": len(body["reservationList"]), "canceledCount": canceled}}
-
-
-def check_types(fields: Mapping[str, Any], types: Mapping[str, type]) -> None:
-    """-9997 when one of ``types`` is in ``fields``, not null, with another JSON type: the
-    request is not the documented JSON."""
-    if any(fields.get(name) is not None and not isinstance(fields[name], kind) for name, kind in types.items()):
-        raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
 
 
 def _file_content(file_body: Any) -> bytes:

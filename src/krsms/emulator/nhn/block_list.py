@@ -27,8 +27,19 @@ from typing import Any
 from starlette.requests import Request
 
 from krsms.emulator.clock import Clock
-from krsms.emulator.nhn import SEPARATORS, NhnEmulator, NhnRefusal, NhnState, format_time
-from krsms.emulator.nhn.checks import MAX_USER_CHARS, fits, is_phone_number, json_object
+from krsms.emulator.nhn import SEPARATORS, NhnEmulator
+from krsms.emulator.nhn.envelope import (
+    MAX_USER_CHARS,
+    NhnRefusal,
+    fits,
+    format_time,
+    is_phone_number,
+    json_object,
+    page,
+    parse_date,
+    read_json,
+)
+from krsms.emulator.nhn.state import NhnState
 
 MAX_UNSUBSCRIBE_NO_CHARS = 25
 MAX_UNSUBSCRIBE_NO_CHARS_TO_REMOVE = 20
@@ -76,7 +87,7 @@ class NhnBlockList:
 
     async def block(self, request: Request) -> Any:
         """N29: add numbers to an 080 number's opt-out list."""
-        body = json_object(await self.emulator.read_json(request), frozenset({"unsubscribeNo", "recipientNoList"}))
+        body = json_object(await read_json(request), frozenset({"unsubscribeNo", "recipientNoList"}))
         unsubscribe_no = _unsubscribe_no(body.get("unsubscribeNo"), MAX_UNSUBSCRIBE_NO_CHARS)
         now = self.clock.now()
         for number in self._numbers(body.get("recipientNoList"), MAX_NUMBERS_TO_BLOCK):
@@ -87,8 +98,8 @@ class NhnBlockList:
         """N30: the opt-outs of one 080 number."""
         query = request.query_params
         unsubscribe_no = _unsubscribe_no(query.get("unsubscribeNo"), MAX_UNSUBSCRIBE_NO_CHARS)
-        start = self.emulator.parse_date(query["startRequestDate"]) if query.get("startRequestDate") else None
-        end = self.emulator.parse_date(query["endRequestDate"]) if query.get("endRequestDate") else None
+        start = parse_date(query["startRequestDate"]) if query.get("startRequestDate") else None
+        end = parse_date(query["endRequestDate"]) if query.get("endRequestDate") else None
         items = [
             {"unsubscribeNo": number_080, "recipientNo": number, "requestDate": format_time(moment)}
             for (number_080, number), moment in list(self.state.blocked.items())
@@ -97,7 +108,7 @@ class NhnBlockList:
             and (start is None or start <= moment)
             and (end is None or moment <= end)
         ]
-        return self.emulator.page(items, request)
+        return page(items, request)
 
     async def unblock(self, request: Request) -> Any:
         """N31: remove numbers from an 080 number's opt-out list."""

@@ -22,15 +22,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from krsms.emulator.clock import Clock
-from krsms.emulator.nhn import (
-    MESSAGE_STATUS_NAMES,
-    NhnEmulator,
-    NhnRefusal,
-    check_types,
-    format_time,
-    random_id,
-)
-from krsms.emulator.nhn.checks import json_object
+from krsms.emulator.nhn import NhnEmulator
+from krsms.emulator.nhn.envelope import NhnRefusal, check_types, format_time, json_object, page, random_id, read_json
+from krsms.emulator.nhn.state import MESSAGE_STATUS_NAMES
 from krsms.emulator.nhn.tag_sends import NhnTagSend
 
 DOWNLOAD_FIELDS = frozenset(
@@ -93,7 +87,7 @@ class NhnDownloads:
 
     async def reserve_download(self, request: Request) -> Any:
         """N37: snapshot the matching recipients of one ``sendType`` into a CSV."""
-        body = json_object(await self.emulator.read_json(request), DOWNLOAD_FIELDS)
+        body = json_object(await read_json(request), DOWNLOAD_FIELDS)
         check_types(body, DOWNLOAD_FIELD_TYPES)
         send_type = body.get("sendType")
         if send_type not in ("0", "1", "2"):
@@ -155,7 +149,7 @@ class NhnDownloads:
             if query.get("downloadId") in (None, download.download_id)
             and query.get("downloadStatusCode") in (None, self._download_status(download))
         ]
-        return self.emulator.page(items, request)
+        return page(items, request)
 
     async def download(self, request: Request) -> Any:
         """N39: the CSV bytes of a download reservation."""

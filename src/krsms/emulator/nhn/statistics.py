@@ -22,7 +22,9 @@ from starlette.requests import Request
 
 from krsms.convert import SEOUL
 from krsms.emulator.inputs import parse_moment
-from krsms.emulator.nhn import NhnEmulator, NhnRecipient, NhnRefusal, NhnState
+from krsms.emulator.nhn import NhnEmulator
+from krsms.emulator.nhn.envelope import NhnRefusal
+from krsms.emulator.nhn.state import NhnRecipient, NhnState
 
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 MESSAGE_TYPES = frozenset({"SMS", "LMS", "MMS", "AUTH"})

@@ -23,15 +23,9 @@ from starlette.requests import Request
 
 from krsms.convert import format_seoul_seconds
 from krsms.emulator.clock import Clock
-from krsms.emulator.nhn import (
-    MESSAGE_STATUS_NAMES,
-    NhnEmulator,
-    NhnRecipient,
-    NhnRefusal,
-    NhnState,
-    format_time,
-)
-from krsms.emulator.nhn.checks import YES_NO, json_object
+from krsms.emulator.nhn import NhnEmulator
+from krsms.emulator.nhn.envelope import YES_NO, NhnRefusal, format_time, json_object, page, parse_date, read_json
+from krsms.emulator.nhn.state import MESSAGE_STATUS_NAMES, NhnRecipient, NhnState
 from krsms.emulator.nhn.tags import NhnTags
 
 TAG_SEND_KINDS = {"sms": ("SMS", "0"), "mms": ("LMS", "1")}
@@ -104,7 +98,7 @@ class NhnTagSends:
         kind, send_type = TAG_SEND_KINDS[path]
 
         async def send(request: Request) -> Any:
-            body = await self.emulator.read_json(request)
+            body = await read_json(request)
             ip = request.client.host if request.client else None
             return self.tag_send(body, kind=kind, send_type=send_type, request_ip=ip)
 
@@ -197,7 +191,7 @@ class NhnTagSends:
         query = request.query_params
         send_type = query.get("sendType")
         windows = [
-            (start, self.emulator.parse_date(query[start]), self.emulator.parse_date(query[end]))
+            (start, parse_date(query[start]), parse_date(query[end]))
             for start, end in (("startRequestDate", "endRequestDate"), ("startCreateDate", "endCreateDate"))
             if query.get(start) and query.get(end)
         ]
@@ -221,7 +215,7 @@ class NhnTagSends:
                 and wanted_status in (None, self._tag_status(tag_send))
             ):
                 items.append(self._tag_send_item(tag_send))
-        return self.emulator.page(items, request)
+        return page(items, request)
 
     def _tag_records(self, request_id: str) -> list[NhnRecipient]:
         if request_id not in self.sends:
@@ -236,7 +230,7 @@ class NhnTagSends:
         if not (query.get("startRequestDate") and query.get("endRequestDate")):
             raise NhnRefusal(-2011, "필수 조회 파라미터가 비어있음")
         windows = [
-            (attribute, self.emulator.parse_date(query[start]), self.emulator.parse_date(query[end]))
+            (attribute, parse_date(query[start]), parse_date(query[end]))
             for attribute, start, end in (
                 ("request_date", "startRequestDate", "endRequestDate"),
                 ("result_date", "startResultDate", "endResultDate"),
@@ -266,7 +260,7 @@ class NhnTagSends:
                 for attribute, start, end in windows
             )
         ]
-        return self.emulator.page(items, request)
+        return page(items, request)
 
     async def tag_send_recipient(self, request: Request) -> Any:
         """N17: one recipient of a tag send, with the message."""

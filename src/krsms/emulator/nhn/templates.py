@@ -23,17 +23,18 @@ from starlette.requests import Request
 
 from krsms.emulator.clock import Clock
 from krsms.emulator.inputs import is_digits
-from krsms.emulator.nhn import (
-    SERVICE_ID,
-    TEMPLATE_ATTACH_TYPE,
-    NhnCategory,
-    NhnEmulator,
+from krsms.emulator.nhn import SERVICE_ID, TEMPLATE_ATTACH_TYPE, NhnEmulator
+from krsms.emulator.nhn.envelope import (
+    MAX_USER_CHARS,
+    YES_NO,
     NhnRefusal,
-    NhnState,
-    NhnTemplate,
+    fits,
     format_time,
+    json_object,
+    page,
+    read_json,
 )
-from krsms.emulator.nhn.checks import MAX_USER_CHARS, YES_NO, fits, json_object
+from krsms.emulator.nhn.state import NhnCategory, NhnState, NhnTemplate
 
 ROOT_CATEGORY_ID = 1
 MAX_TEMPLATES = 1000
@@ -127,7 +128,7 @@ class NhnTemplates:
 
     async def create_category(self, request: Request) -> Any:
         """N19: add a category (under the top-level one unless ``categoryParentId`` says)."""
-        body = json_object(await self.emulator.read_json(request), CATEGORY_FIELDS)
+        body = json_object(await read_json(request), CATEGORY_FIELDS)
         self._check_category(body, -2200)
         parent_id = body.get("categoryParentId") or ROOT_CATEGORY_ID
         parent = self.state.categories.get(parent_id) if isinstance(parent_id, int) else None
@@ -149,7 +150,7 @@ class NhnTemplates:
     async def list_categories(self, request: Request) -> Any:
         """N20: every category, by ID."""
         items = [self._category_item(self.state.categories[key]) for key in sorted(self.state.categories)]
-        return self.emulator.page(items, request)
+        return page(items, request)
 
     async def get_category(self, request: Request) -> Any:
         """N21: one category (a one-element list, as the document shows)."""
@@ -158,7 +159,7 @@ class NhnTemplates:
     async def update_category(self, request: Request) -> Any:
         """N22: rename, describe or (dis)able a category."""
         category = self._category(request.path_params["categoryId"])
-        body = json_object(await self.emulator.read_json(request), CATEGORY_UPDATE_FIELDS)
+        body = json_object(await read_json(request), CATEGORY_UPDATE_FIELDS)
         self._check_category(body, -2201)
         category.name = body["categoryName"]
         category.description = body.get("categoryDesc")
@@ -256,7 +257,7 @@ class NhnTemplates:
 
     async def create_template(self, request: Request) -> Any:
         """N24: store a template."""
-        body = json_object(await self.emulator.read_json(request), TEMPLATE_FIELDS)
+        body = json_object(await read_json(request), TEMPLATE_FIELDS)
         if body.get("categoryId") in (None, ""):
             raise NhnRefusal(-2108, "카테고리 ID가 비어있음")
         category = self._category(str(body["categoryId"]))
@@ -297,7 +298,7 @@ class NhnTemplates:
             if query.get("categoryId") in (None, str(template.category_id))
             and query.get("useYn") in (None, template.use)
         ]
-        return self.emulator.page(items, request)
+        return page(items, request)
 
     async def get_template(self, request: Request) -> Any:
         """N26: one template."""
@@ -317,7 +318,7 @@ class NhnTemplates:
     async def update_template(self, request: Request) -> Any:
         """N27: replace a template's fields."""
         template = self._stored_template(request.path_params["templateId"])
-        body = json_object(await self.emulator.read_json(request), TEMPLATE_UPDATE_FIELDS)
+        body = json_object(await read_json(request), TEMPLATE_UPDATE_FIELDS)
         template.file_ids = self._check_template(body, template.template_id)
         template.name = body["templateName"]
         template.description = body.get("templateDesc")
