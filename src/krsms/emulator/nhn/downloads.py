@@ -22,8 +22,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from krsms.emulator.clock import Clock
-from krsms.emulator.nhn import NhnEmulator
 from krsms.emulator.nhn.envelope import NhnRefusal, check_types, format_time, json_object, page, random_id, read_json
+from krsms.emulator.nhn.lookups import select
+from krsms.emulator.nhn.service import NhnService
 from krsms.emulator.nhn.state import MESSAGE_STATUS_NAMES
 from krsms.emulator.nhn.tag_sends import NhnTagSend
 
@@ -59,19 +60,19 @@ class NhnDownload:
 
 
 class NhnDownloads:
-    """The download reservation endpoints of one :class:`~krsms.emulator.nhn.NhnEmulator`.
+    """The download reservation endpoints of one :class:`~krsms.emulator.nhn.service.NhnService`.
 
     ``tag_sends`` is the tag send store (request ID -> request) of its
     :class:`~krsms.emulator.nhn.tag_sends.NhnTagSends`: a reservation for one of those requests
     is a ``TAG`` download."""
 
-    def __init__(self, emulator: NhnEmulator, tag_sends: Mapping[str, NhnTagSend]):
-        self.emulator = emulator
-        self.clock: Clock = emulator.clock
+    def __init__(self, service: NhnService, tag_sends: Mapping[str, NhnTagSend]):
+        self.service = service
+        self.clock: Clock = service.clock
         self.tag_sends = tag_sends
         self.downloads: dict[str, NhnDownload] = {}
         """Download ID -> reservation."""
-        emulator.ledger.on_clear(self.forget_sends)
+        service.ledger.on_clear(self.forget_sends)
 
     def forget_sends(self) -> None:
         """Drop every download reservation (each is a snapshot of sends)."""
@@ -92,7 +93,7 @@ class NhnDownloads:
         send_type = body.get("sendType")
         if send_type not in ("0", "1", "2"):
             raise NhnRefusal(-2011, "필수 조회 파라미터가 비어있음")
-        records = self.emulator.select(body, {send_type})
+        records = select(self.service, body, {send_type})
         with_text = body.get("isIncludeTitleAndBody") is True
         output = io.StringIO()
         writer = csv.writer(output, lineterminator="\r\n")

@@ -1,6 +1,7 @@
 """What every emulated NHN endpoint shares: the answer envelope and its refusals, reading a
-request (its JSON body, field types, ``Y``/``N`` flags, bounded text, phone numbers, query
-dates), pages of a list, generated IDs and the time format of the answers.
+request (its JSON body, field types, ``Y``/``N`` flags, bounded text, phone numbers, text
+EUC-KR can carry, query dates), pages of a list, generated IDs and the time format of the
+answers.
 
 Every answer is ``{"header": {"isSuccessful", "resultCode", "resultMessage"}, "body": ...}``
 with HTTP 200, failures included, as the document shows. Choices where it is silent:
@@ -24,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from krsms.convert import SEOUL
-from krsms.emulator.inputs import is_digits, load_json, parse_moment
+from krsms.emulator.inputs import in_euc_kr, is_digits, load_json, parse_moment
 
 YES_NO = ("Y", "N")
 """The values of a ``...Yn`` flag."""
@@ -85,6 +86,13 @@ def fits(value: Any, max_chars: int) -> bool:
 def is_phone_number(number: Any) -> bool:
     """Whether ``number`` is 8 to 20 ASCII digits (a block list entry, a UID's phone number)."""
     return is_digits(number) and 8 <= len(number) <= 20
+
+
+def check_characters(text: str) -> None:
+    """-2023 for a character EUC-KR cannot carry (emoji, or a syllable only CP949 has, such as
+    똠) in a title, a body or what fills it."""
+    if not in_euc_kr(text):
+        raise NhnRefusal(-2023, "제목 또는 본문에 허용되지 않는 문자(Emoji 등)가 포함됨")
 
 
 def parse_date(value: Any) -> datetime:

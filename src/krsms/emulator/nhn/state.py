@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime
+from typing import Any
 
 import attrs
 
@@ -149,3 +150,19 @@ class NhnState:
     """Sender number -> when N32 says it was registered: the demo senders, then each sender
     an accepted send used, in that order (N32 lists those registered)."""
     lock: threading.Lock = attrs.field(factory=threading.Lock)
+
+    def forget_sends(self) -> None:
+        """Drop every stored send (look-ups, reservations); files, templates and the rest stay."""
+        with self.lock:
+            self.recipients.clear()
+            self.by_request.clear()
+
+    def template_names(self, template_id: str | None) -> dict[str, Any]:
+        """``templateName``, ``categoryId`` and ``categoryName`` of a stored template (or nulls)."""
+        template = self.templates.get(template_id or "")
+        category = self.categories.get(template.category_id) if template else None
+        return {
+            "templateName": template.name if template else None,
+            "categoryId": template.category_id if template else None,
+            "categoryName": category.name if category else None,
+        }

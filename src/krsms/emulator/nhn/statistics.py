@@ -22,8 +22,8 @@ from starlette.requests import Request
 
 from krsms.convert import SEOUL
 from krsms.emulator.inputs import parse_moment
-from krsms.emulator.nhn import NhnEmulator
 from krsms.emulator.nhn.envelope import NhnRefusal
+from krsms.emulator.nhn.service import NhnService
 from krsms.emulator.nhn.state import NhnRecipient, NhnState
 
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
@@ -33,12 +33,12 @@ MAX_STATISTICS_SPAN = timedelta(days=31)
 
 
 class NhnStatistics:
-    """The statistics endpoint of one :class:`~krsms.emulator.nhn.NhnEmulator`, counting its
+    """The statistics endpoint of one :class:`~krsms.emulator.nhn.service.NhnService`, counting its
     ledger's NHN deliveries."""
 
-    def __init__(self, emulator: NhnEmulator):
-        self.emulator = emulator
-        self.state: NhnState = emulator.state
+    def __init__(self, service: NhnService):
+        self.service = service
+        self.state: NhnState = service.state
 
     def table(self) -> list[tuple[str, str, Callable[[Request], Any]]]:
         """(method, path under the appKey, handler) of the statistics route."""
@@ -72,13 +72,13 @@ class NhnStatistics:
             raise NhnRefusal(-2703, "유효하지 않은 통계 상세 범위")
         message_types = self._choices(request, "messageTypes", MESSAGE_TYPES)
         content_types = self._choices(request, "contentTypes", CONTENT_TYPES)
-        self.emulator.settle_due()
+        self.service.settle_due()
         stored: dict[tuple[str, str], list[NhnRecipient]] = {}
         with self.state.lock:
             for each in self.state.recipients:
                 stored.setdefault((each.request_id, each.delivery.recipient), []).append(each)
         buckets: dict[tuple[int | str, str], dict[str, int]] = {}
-        for delivery in self.emulator.ledger:
+        for delivery in self.service.ledger:
             if delivery.provider != "nhn" or delivery.status == "cancelled":
                 continue
             matches = stored.get((delivery.request_id, delivery.recipient)) if delivery.status == "accepted" else None

@@ -23,10 +23,12 @@ from starlette.requests import Request
 
 from krsms.convert import format_seoul_seconds
 from krsms.emulator.clock import Clock
-from krsms.emulator.nhn import NhnEmulator
 from krsms.emulator.nhn.envelope import YES_NO, NhnRefusal, format_time, json_object, page, parse_date, read_json
+from krsms.emulator.nhn.sends import NhnSends
+from krsms.emulator.nhn.service import NhnService
 from krsms.emulator.nhn.state import MESSAGE_STATUS_NAMES, NhnRecipient, NhnState
 from krsms.emulator.nhn.tags import NhnTags
+from krsms.emulator.nhn.templates import apply_template
 
 TAG_SEND_KINDS = {"sms": ("SMS", "0"), "mms": ("LMS", "1")}
 """Path under ``/tag-sender/`` -> (kind, sendType)."""
@@ -68,17 +70,19 @@ class NhnTagSend:
 
 
 class NhnTagSends:
-    """The tag send endpoints of one :class:`~krsms.emulator.nhn.NhnEmulator`, sending to the
-    UIDs of its :class:`~krsms.emulator.nhn.tags.NhnTags`."""
+    """The tag send endpoints of one :class:`~krsms.emulator.nhn.service.NhnService`, sending
+    through its :class:`~krsms.emulator.nhn.sends.NhnSends` to the UIDs of its
+    :class:`~krsms.emulator.nhn.tags.NhnTags`."""
 
-    def __init__(self, emulator: NhnEmulator, tags: NhnTags):
-        self.emulator = emulator
-        self.state: NhnState = emulator.state
-        self.clock: Clock = emulator.clock
+    def __init__(self, service: NhnService, sends: NhnSends, tags: NhnTags):
+        self.service = service
+        self.state: NhnState = service.state
+        self.clock: Clock = service.clock
+        self.plain_sends = sends
         self.tags = tags
         self.sends: dict[str, NhnTagSend] = {}
         """Request ID -> tag send request."""
-        emulator.ledger.on_clear(self.forget_sends)
+        service.ledger.on_clear(self.forget_sends)
 
     def forget_sends(self) -> None:
         """Drop every tag send request (their recipients go with the emulator's sends)."""
@@ -122,8 +126,8 @@ class NhnTagSends:
             if name in body
         }
         send_body["recipientList"] = [{"recipientNo": number, **recipient} for number in numbers]
-        effective = self.emulator.apply_template(send_body, send_type)
-        answer = self.emulator.send(
+        effective = apply_template(self.state.templates, send_body, send_type)
+        answer = self.plain_sends.send(
             send_body,
             kind=kind,
             send_type=send_type,
@@ -166,7 +170,7 @@ class NhnTagSends:
             "requestIp": tag_send.request_ip,
             "sendType": tag_send.send_type,
             "templateId": tag_send.template_id,
-            "templateName": self.emulator.template_names(tag_send.template_id)["templateName"],
+            "templateName": self.state.template_names(tag_send.template_id)["templateName"],
             # In the table, not the example; null: a tag send request carries no sender name or mail.
             "senderName": None,
             "senderMail": None,
@@ -199,7 +203,7 @@ class NhnTagSends:
             raise NhnRefusal(-2011, "필수 조회 파라미터가 비어있음")
         if any(end - start > timedelta(days=31) for _, start, end in windows):
             raise NhnRefusal(-4000, "조회 범위가 1개월 초과")
-        self.emulator.settle_due()
+        self.service.settle_due()
         wanted_status = MASTER_STATUS_CODES.get(query.get("statusCode", ""), query.get("statusCode"))
         items = []
         for tag_send in self.sends.values():
@@ -220,7 +224,7 @@ class NhnTagSends:
     def _tag_records(self, request_id: str) -> list[NhnRecipient]:
         if request_id not in self.sends:
             raise NhnRefusal(-2008, "요청 ID가 유효하지 않음")
-        self.emulator.settle_due()
+        self.service.settle_due()
         return list(self.state.by_request.get(request_id, []))
 
     async def tag_send_recipients(self, request: Request) -> Any:
@@ -273,7 +277,7 @@ class NhnTagSends:
                         "sendType": record.send_type,
                         "messageType": record.message_type,
                         "templateId": record.template_id,
-                        "templateName": self.emulator.template_names(record.template_id)["templateName"],
+                        "templateName": self.state.template_names(record.template_id)["templateName"],
                         "sendNo": record.sender,
                         "recipientNum": record.recipient,
                         "countryCode": record.country_code,

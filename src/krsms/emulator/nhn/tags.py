@@ -23,8 +23,8 @@ from starlette.requests import Request
 from krsms.convert import format_seoul_seconds
 from krsms.emulator.clock import Clock
 from krsms.emulator.inputs import is_digits
-from krsms.emulator.nhn import NhnEmulator
 from krsms.emulator.nhn.envelope import NhnRefusal, is_phone_number, json_object, page, random_id, read_json
+from krsms.emulator.nhn.service import NhnService
 
 MAX_OPERATORS = 3
 """``AND``/``OR`` operators a tag expression may hold."""
@@ -51,12 +51,11 @@ class NhnUid:
 
 
 class NhnTags:
-    """The tag and UID endpoints of one :class:`~krsms.emulator.nhn.NhnEmulator`; their store
+    """The tag and UID endpoints of one :class:`~krsms.emulator.nhn.service.NhnService`; their store
     outlives cleared sends."""
 
-    def __init__(self, emulator: NhnEmulator):
-        self.emulator = emulator
-        self.clock: Clock = emulator.clock
+    def __init__(self, service: NhnService):
+        self.clock: Clock = service.clock
         self.tags: dict[str, NhnTag] = {}
         self.uids: dict[str, NhnUid] = {}
 

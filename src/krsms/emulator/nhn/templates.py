@@ -1,6 +1,6 @@
 """NHN Cloud SMS API v2.2, emulated: template categories (N19-N23) and templates (N24-N28).
 
-Sends with a ``templateId`` read the stored templates (see :mod:`krsms.emulator.nhn`). Choices
+Sends with a ``templateId`` read the stored templates (:func:`apply_template`). Choices
 where the document is silent:
 
 - an emulated app starts with one top-level category (ID 1, undeletable: -2205); a category
@@ -10,20 +10,22 @@ where the document is silent:
   or delete, -2113 once deleted;
 - a category ``createUser``/``updateUser`` over 100 characters answers -2200 (add) or -2201
   (update); a template ``templateDesc`` over 100 characters or ``sendNo`` over 13 answers
-  -2111 (invalid template parameter).
+  -2111 (invalid template parameter);
+- a send whose ``templateId`` is not stored answers -2110, one of the other send type -2006; an
+  empty ``body``/``sendNo``/``title``/``attachFileIdList`` is taken from the template.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from starlette.requests import Request
 
 from krsms.emulator.clock import Clock
+from krsms.emulator.config import EmulatorConfig
 from krsms.emulator.inputs import is_digits
-from krsms.emulator.nhn import SERVICE_ID, TEMPLATE_ATTACH_TYPE, NhnEmulator
 from krsms.emulator.nhn.envelope import (
     MAX_USER_CHARS,
     YES_NO,
@@ -34,7 +36,10 @@ from krsms.emulator.nhn.envelope import (
     page,
     read_json,
 )
+from krsms.emulator.nhn.senders import is_registered_sender
+from krsms.emulator.nhn.service import SERVICE_ID, NhnService
 from krsms.emulator.nhn.state import NhnCategory, NhnState, NhnTemplate
+from krsms.emulator.nhn.uploads import attachment_detail, check_attachments
 
 ROOT_CATEGORY_ID = 1
 MAX_TEMPLATES = 1000
@@ -46,16 +51,38 @@ TEMPLATE_UPDATE_FIELDS = frozenset(
     {"templateName", "templateDesc", "sendNo", "sendType", "title", "body", "useYn", "attachFileIdList"}
 )
 TEMPLATE_FIELDS = TEMPLATE_UPDATE_FIELDS | {"categoryId", "templateId"}
+TEMPLATE_ATTACH_TYPE = 2
+"""``attachType`` of a template's attachment (0 temporary, 1 upload, 2 template)."""
+
+
+def apply_template(templates: Mapping[str, NhnTemplate], body: dict[str, Any], send_type: str) -> dict[str, Any]:
+    """A send's ``body`` with its empty fields filled from its stored template (one of
+    ``templates``), when it names one."""
+    template_id = body.get("templateId")
+    if not template_id:
+        return body
+    template = templates.get(str(template_id))
+    if template is None:
+        raise NhnRefusal(-2110, "템플릿이 존재하지 않음")
+    if template.send_type != ("1" if send_type == "1" else "0"):
+        raise NhnRefusal(-2006, "템플릿의 발송 타입과 요청한 발송 타입이 다름")
+    defaults = {
+        "body": template.body,
+        "sendNo": template.send_no,
+        "title": template.title,
+        "attachFileIdList": template.file_ids,
+    }
+    return {**body, **{name: value for name, value in defaults.items() if not body.get(name)}}
 
 
 class NhnTemplates:
-    """The category and template endpoints of one :class:`~krsms.emulator.nhn.NhnEmulator`,
+    """The category and template endpoints of one :class:`~krsms.emulator.nhn.service.NhnService`,
     kept in its state (sends read the templates)."""
 
-    def __init__(self, emulator: NhnEmulator):
-        self.emulator = emulator
-        self.state: NhnState = emulator.state
-        self.clock: Clock = emulator.clock
+    def __init__(self, service: NhnService):
+        self.config: EmulatorConfig = service.config
+        self.state: NhnState = service.state
+        self.clock: Clock = service.clock
         self.deleted_templates: set[str] = set()
         """IDs of deleted templates (-2113), until one is stored again."""
         self._category_ids = itertools.count(ROOT_CATEGORY_ID + 1)
@@ -183,7 +210,7 @@ class NhnTemplates:
     # -- templates ------------------------------------------------------------------------
 
     def _template_item(self, template: NhnTemplate) -> dict[str, Any]:
-        names = self.emulator.template_names(template.template_id)
+        names = self.state.template_names(template.template_id)
         return {
             "templateId": template.template_id,
             "serviceId": SERVICE_ID,
@@ -206,8 +233,11 @@ class NhnTemplates:
             "updateDate": format_time(template.updated),
             "updateUser": None,
             "attachFileList": [
-                self.emulator.attachment_detail(
-                    file_id, service_id=SERVICE_ID, attach_type=TEMPLATE_ATTACH_TYPE, template_id=template.template_id
+                attachment_detail(
+                    self.state.files[file_id],
+                    service_id=SERVICE_ID,
+                    attach_type=TEMPLATE_ATTACH_TYPE,
+                    template_id=template.template_id,
                 )
                 for file_id in template.file_ids
             ],
@@ -224,7 +254,7 @@ class NhnTemplates:
             raise NhnRefusal(-2103, "발신 번호가 비어있음")
         if len(send_no) > MAX_TEMPLATE_SEND_NO_CHARS:
             raise NhnRefusal(-2111, "유효하지 않은 템플릿 파라미터")
-        if not self.emulator.is_registered_sender(send_no):
+        if not is_registered_sender(send_no, self.config):
             raise NhnRefusal(-2312, "발신번호가 비어있거나 미등록 상태")
         if send_type not in ("0", "1"):
             raise NhnRefusal(-2104, "발송 타입이 비어있음")
@@ -246,7 +276,7 @@ class NhnTemplates:
             raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
         if file_ids and send_type == "0":
             raise NhnRefusal(-1006, "유효하지 않은 발송 메시지 타입")
-        self.emulator.check_attachments(file_ids)
+        check_attachments(file_ids, self.state.files)
         for file_id in file_ids:
             if any(
                 file_id in other.file_ids and other.template_id != template_id
