@@ -43,8 +43,15 @@ from krsms.emulator.nhn.uploads import attachment_detail, check_attachments
 
 ROOT_CATEGORY_ID = 1
 MAX_TEMPLATES = 1000
+MAX_CATEGORY_NAME_CHARS = 50
+MAX_CATEGORY_DESC_CHARS = 100
+MAX_TEMPLATE_ID_CHARS = 50
+MAX_TEMPLATE_NAME_CHARS = 50
 MAX_TEMPLATE_DESC_CHARS = 100
 MAX_TEMPLATE_SEND_NO_CHARS = 13
+MAX_TEMPLATE_TITLE_CHARS = 120
+MAX_SMS_TEMPLATE_BODY_CHARS = 255
+MAX_TEMPLATE_BODY_CHARS = 4000
 CATEGORY_FIELDS = frozenset({"categoryParentId", "categoryName", "categoryDesc", "useYn", "createUser"})
 CATEGORY_UPDATE_FIELDS = frozenset({"categoryName", "categoryDesc", "useYn", "updateUser"})
 TEMPLATE_UPDATE_FIELDS = frozenset(
@@ -144,9 +151,9 @@ class NhnTemplates:
     @staticmethod
     def _check_category(body: dict[str, Any], code: int) -> None:
         name, description = body.get("categoryName"), body.get("categoryDesc")
-        if not isinstance(name, str) or not name or len(name) > 50:
+        if not isinstance(name, str) or not name or len(name) > MAX_CATEGORY_NAME_CHARS:
             raise NhnRefusal(code, "유효하지 않은 카테고리 파라미터")
-        if description is not None and (not isinstance(description, str) or len(description) > 100):
+        if description is not None and (not isinstance(description, str) or len(description) > MAX_CATEGORY_DESC_CHARS):
             raise NhnRefusal(code, "유효하지 않은 카테고리 파라미터")
         if not all(fits(body.get(user), MAX_USER_CHARS) for user in ("createUser", "updateUser")):
             raise NhnRefusal(code, "유효하지 않은 카테고리 파라미터")
@@ -244,33 +251,33 @@ class NhnTemplates:
         }
 
     def _check_template(self, body: dict[str, Any], template_id: str) -> list[int]:
-        """Validate the fields N24 and N27 share; returns the attachment IDs."""
-        name, send_no, send_type = body.get("templateName"), body.get("sendNo"), body.get("sendType")
-        if not isinstance(name, str) or not name or len(name) > 50:
-            raise NhnRefusal(-2102, "템플릿 이름이 비어있음")
-        if not fits(body.get("templateDesc"), MAX_TEMPLATE_DESC_CHARS):
-            raise NhnRefusal(-2111, "유효하지 않은 템플릿 파라미터")
+        """Validate the fields N24 and N27 share, in the order their codes are checked: the
+        name and description, the sender, the send type, the title and body, ``useYn``, the
+        attachments. Returns the attachment IDs."""
+        _check_name(body)
+        self._check_send_no(body.get("sendNo"))
+        send_type = body.get("sendType")
+        if send_type not in ("0", "1"):
+            raise NhnRefusal(-2104, "발송 타입이 비어있음")
+        _check_title_and_body(body, send_type)
+        if body.get("useYn") not in YES_NO:
+            raise NhnRefusal(-2106, "사용 여부가 유효하지 않음")
+        return self._attachments(body, send_type, template_id)
+
+    def _check_send_no(self, send_no: Any) -> None:
+        """-2103 for a missing ``sendNo``, -2111 for one over 13 characters, -2312 for one not
+        registered."""
         if not isinstance(send_no, str) or not send_no:
             raise NhnRefusal(-2103, "발신 번호가 비어있음")
         if len(send_no) > MAX_TEMPLATE_SEND_NO_CHARS:
             raise NhnRefusal(-2111, "유효하지 않은 템플릿 파라미터")
         if not is_registered_sender(send_no, self.config):
             raise NhnRefusal(-2312, "발신번호가 비어있거나 미등록 상태")
-        if send_type not in ("0", "1"):
-            raise NhnRefusal(-2104, "발송 타입이 비어있음")
-        title, text = body.get("title"), body.get("body")
-        if send_type == "1" and not title:
-            raise NhnRefusal(-2114, "제목이 비어있음")
-        if title is not None and (not isinstance(title, str) or len(title) > 120):
-            raise NhnRefusal(-2115, "제목이 120자 초과")
-        if not isinstance(text, str) or not text:
-            raise NhnRefusal(-2105, "본문이 비어있음")
-        if send_type == "0" and len(text) > 255:
-            raise NhnRefusal(-2116, "SMS 본문이 255자 초과")
-        if len(text) > 4000:
-            raise NhnRefusal(-2117, "LMS/MMS 본문이 4000자 초과")
-        if body.get("useYn") not in YES_NO:
-            raise NhnRefusal(-2106, "사용 여부가 유효하지 않음")
+
+    def _attachments(self, body: dict[str, Any], send_type: str, template_id: str) -> list[int]:
+        """The template's ``attachFileIdList``: -9997 when it is not a list, -1006 on an SMS
+        template, -2004 for a file not uploaded (:func:`check_attachments`), -2043 for one
+        another template holds."""
         file_ids = body.get("attachFileIdList") or []
         if not isinstance(file_ids, list):
             raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
@@ -294,7 +301,7 @@ class NhnTemplates:
         template_id = body.get("templateId")
         if not isinstance(template_id, str) or not template_id:
             raise NhnRefusal(-2100, "템플릿 ID가 비어있음")
-        if len(template_id) > 50:
+        if len(template_id) > MAX_TEMPLATE_ID_CHARS:
             raise NhnRefusal(-2109, "템플릿 ID가 50자 초과")
         if template_id in self.state.templates:
             raise NhnRefusal(-2101, "이미 등록된 템플릿 ID")
@@ -366,3 +373,30 @@ class NhnTemplates:
         del self.state.templates[template.template_id]
         self.deleted_templates.add(template.template_id)
         return None
+
+
+def _check_name(body: dict[str, Any]) -> None:
+    """-2102 for a missing ``templateName`` or one over 50 characters, -2111 for a
+    ``templateDesc`` over 100."""
+    name = body.get("templateName")
+    if not isinstance(name, str) or not name or len(name) > MAX_TEMPLATE_NAME_CHARS:
+        raise NhnRefusal(-2102, "템플릿 이름이 비어있음")
+    if not fits(body.get("templateDesc"), MAX_TEMPLATE_DESC_CHARS):
+        raise NhnRefusal(-2111, "유효하지 않은 템플릿 파라미터")
+
+
+def _check_title_and_body(body: dict[str, Any], send_type: str) -> None:
+    """-2114 for an LMS/MMS template without a title, -2115 for a title over 120 characters,
+    -2105 without a body, -2116 for an SMS body over 255 characters, -2117 for any body over
+    4000."""
+    title, text = body.get("title"), body.get("body")
+    if send_type == "1" and not title:
+        raise NhnRefusal(-2114, "제목이 비어있음")
+    if title is not None and (not isinstance(title, str) or len(title) > MAX_TEMPLATE_TITLE_CHARS):
+        raise NhnRefusal(-2115, "제목이 120자 초과")
+    if not isinstance(text, str) or not text:
+        raise NhnRefusal(-2105, "본문이 비어있음")
+    if send_type == "0" and len(text) > MAX_SMS_TEMPLATE_BODY_CHARS:
+        raise NhnRefusal(-2116, "SMS 본문이 255자 초과")
+    if len(text) > MAX_TEMPLATE_BODY_CHARS:
+        raise NhnRefusal(-2117, "LMS/MMS 본문이 4000자 초과")
