@@ -61,6 +61,16 @@ PREFIX = "/sms/v2/services/{serviceId}"
 WINDOW_MS = 5 * 60 * 1000
 MAX_MESSAGES = 100
 MAX_UNSUBSCRIBES = 1000
+MAX_REQUEST_WINDOW = timedelta(days=30)
+"""The widest ``requestStartTime``-``requestEndTime`` window of S3."""
+MAX_COMPLETE_WINDOW = timedelta(hours=24)
+"""The widest ``completeStartTime``-``completeEndTime`` window of S3."""
+MAX_PAGE_SIZE_BY_REQUEST = 1000
+"""The largest (and default) ``pageSize`` of S3 by ``requestId``."""
+MAX_PAGE_SIZE = 100
+"""The largest ``pageSize`` of S3 by a time window."""
+DEFAULT_PAGE_SIZE = 20
+"""The ``pageSize`` of S3 by a time window when none is given."""
 MAX_FILE_BYTES = 300 * 1024
 MAX_WIDTH, MAX_HEIGHT = 1500, 1440
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -178,6 +188,24 @@ def _page_of_token(token: str) -> int:
     except (ValueError, UnicodeError):
         pass
     raise bad_request("nextToken", "is not a token this look-up gave")
+
+
+def _status_name(stored: SensRequest) -> str:
+    """The ``statusName`` of an S3 look-up by the ID of ``stored``: ``reserved`` while it is a
+    reservation not sent (its messages are not listed), ``scheduled`` for a send of a schedule
+    the emulator cannot see, else ``success``."""
+    if stored.reserve_status in ("READY", "CANCELED"):
+        return "reserved"
+    if stored.reserve_time is None and any(message.schedule_code for message in stored.messages):
+        return "scheduled"
+    return "success"
+
+
+def _within(message: SensMessage, window: tuple[str, datetime, datetime]) -> bool:
+    """Whether ``message`` was requested (or completed, for a ``complete`` window) within it."""
+    name, start, end = window
+    moment = message.request_time if name == "request" else message.complete_time
+    return moment is not None and start <= moment <= end
 
 
 def _format_millis(moment: datetime) -> str:
@@ -641,50 +669,9 @@ class SensEmulator:
         """S3: the messages of a request or of a time window, paged."""
         query = request.query_params
         request_id = query.get("requestId")
-        windows = {
-            "request": (query.get("requestStartTime"), query.get("requestEndTime"), timedelta(days=30)),
-            "complete": (query.get("completeStartTime"), query.get("completeEndTime"), timedelta(hours=24)),
-        }
-        given = [name for name, (start, end, _) in windows.items() if start or end]
-        if not request_id and not given:
-            raise bad_request("requestId", "or a requestStartTime/End or completeStartTime/End window is required")
-        if len(given) > 1:
-            raise bad_request("requestStartTime", "cannot be combined with completeStartTime")
-        bounds = None
-        if given:
-            start, end, widest = windows[given[0]]
-            if not (start and end):
-                raise bad_request(f"{given[0]}StartTime", "needs both start and end")
-            bounds = (
-                self._parse_query_time(f"{given[0]}StartTime", start),
-                self._parse_query_time(f"{given[0]}EndTime", end),
-            )
-            if bounds[1] - bounds[0] > widest:
-                raise bad_request(f"{given[0]}EndTime", f"window is longer than {widest}")
-        token = query.get("nextToken")
-        page_index = _page_of_token(token) if token else self._int(query, "pageIndex", 0, minimum=0)
-        largest_page = 1000 if request_id else 100
-        page_size = self._int(query, "pageSize", largest_page if request_id else 20, minimum=1, maximum=largest_page)
-        with self.state.lock:
-            requests = list(self.state.requests.values())
-        status_name = "success"
-        selected: list[SensMessage] = []
-        for stored in requests:
-            if request_id and stored.request_id != request_id:
-                continue
-            self._settle_due(stored)
-            if request_id and stored.reserve_status in ("READY", "CANCELED"):
-                status_name = "reserved"
-                continue
-            if request_id and stored.reserve_time is None and any(m.schedule_code for m in stored.messages):
-                status_name = "scheduled"
-            for message in stored.messages:
-                if bounds is not None:
-                    moment = message.request_time if given[0] == "request" else message.complete_time
-                    if moment is None or not bounds[0] <= moment <= bounds[1]:
-                        continue
-                if self._matches(message, query):
-                    selected.append(message)
+        window = self._window(query, request_id)
+        page_index, page_size = self._page(query, request_id)
+        status_name, selected = self._listed(query, request_id, window)
         page = selected[page_index * page_size : (page_index + 1) * page_size]
         has_more = (page_index + 1) * page_size < len(selected)
         answer: dict[str, Any] = {
@@ -701,6 +688,66 @@ class SensEmulator:
             if has_more:
                 answer["nextToken"] = _token_of_page(page_index + 1)
         return answer
+
+    def _window(self, query: Mapping[str, str], request_id: str | None) -> tuple[str, datetime, datetime] | None:
+        """The time window of an S3 look-up: (``request`` or ``complete``, start, end), or
+        None for a look-up by ``requestId`` alone. 400 without a ``requestId`` or window, for
+        both windows, a window with one end or one wider than 30 days (request) or 24 hours
+        (complete)."""
+        windows = {
+            "request": (query.get("requestStartTime"), query.get("requestEndTime"), MAX_REQUEST_WINDOW),
+            "complete": (query.get("completeStartTime"), query.get("completeEndTime"), MAX_COMPLETE_WINDOW),
+        }
+        given = [name for name, (start, end, _) in windows.items() if start or end]
+        if not request_id and not given:
+            raise bad_request("requestId", "or a requestStartTime/End or completeStartTime/End window is required")
+        if len(given) > 1:
+            raise bad_request("requestStartTime", "cannot be combined with completeStartTime")
+        if not given:
+            return None
+        name = given[0]
+        start, end, widest = windows[name]
+        if not (start and end):
+            raise bad_request(f"{name}StartTime", "needs both start and end")
+        bounds = (self._parse_query_time(f"{name}StartTime", start), self._parse_query_time(f"{name}EndTime", end))
+        if bounds[1] - bounds[0] > widest:
+            raise bad_request(f"{name}EndTime", f"window is longer than {widest}")
+        return name, *bounds
+
+    def _page(self, query: Mapping[str, str], request_id: str | None) -> tuple[int, int]:
+        """(page index, page size) of an S3 look-up: the page a ``nextToken`` stands for, else
+        ``pageIndex`` (0 by default); ``pageSize`` up to 1000 by ``requestId`` (its default), else
+        up to 100 (20 by default)."""
+        token = query.get("nextToken")
+        page_index = _page_of_token(token) if token else self._int(query, "pageIndex", 0, minimum=0)
+        largest_page = MAX_PAGE_SIZE_BY_REQUEST if request_id else MAX_PAGE_SIZE
+        default_size = largest_page if request_id else DEFAULT_PAGE_SIZE
+        return page_index, self._int(query, "pageSize", default_size, minimum=1, maximum=largest_page)
+
+    def _listed(
+        self, query: Mapping[str, str], request_id: str | None, window: tuple[str, datetime, datetime] | None
+    ) -> tuple[str, list[SensMessage]]:
+        """The ``statusName`` of an S3 look-up and the messages it lists: those of the request
+        (none while it is reserved) or in the window, matching the query's filters. Due
+        reservations go out first."""
+        with self.state.lock:
+            requests = list(self.state.requests.values())
+        status_name = "success"
+        selected: list[SensMessage] = []
+        for stored in requests:
+            if request_id and stored.request_id != request_id:
+                continue
+            self._settle_due(stored)
+            if request_id:
+                status_name = _status_name(stored)
+                if status_name == "reserved":
+                    continue
+            selected += (
+                message
+                for message in stored.messages
+                if (window is None or _within(message, window)) and self._matches(message, query)
+            )
+        return status_name, selected
 
     @staticmethod
     def _matches(message: SensMessage, query: Mapping[str, str]) -> bool:
