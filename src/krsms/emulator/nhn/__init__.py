@@ -42,7 +42,7 @@ from krsms.emulator.inputs import same_secret
 from krsms.emulator.ledger import Ledger
 from krsms.emulator.nhn.block_list import NhnBlockList
 from krsms.emulator.nhn.downloads import NhnDownloads
-from krsms.emulator.nhn.envelope import NhnRefusal, envelope
+from krsms.emulator.nhn.envelope import NhnRefusal, answer
 from krsms.emulator.nhn.lookups import NhnLookups
 from krsms.emulator.nhn.reservations import NhnReservations
 from krsms.emulator.nhn.senders import NhnSenders
@@ -100,8 +100,8 @@ def _guarded(handler: Handler, config: EmulatorConfig) -> Callable[[Request], An
                 raise NhnRefusal(-1000, "유효하지 않은 시크릿 키", status=401)
             body = await handler(request)
         except NhnRefusal as refusal:
-            return envelope(None, code=refusal.code, message=refusal.message, status=refusal.status)
-        return body if isinstance(body, Response) else envelope(body)
+            return answer(None, code=refusal.code, message=refusal.message, status=refusal.status)
+        return body if isinstance(body, Response) else answer(body)
 
     return endpoint
 

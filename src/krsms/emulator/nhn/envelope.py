@@ -45,8 +45,8 @@ class NhnRefusal(Exception):
         self.status = status
 
 
-def envelope(body: Any, *, code: int = 0, message: str = "SUCCESS", status: int = 200) -> JSONResponse:
-    """The NHN answer shape."""
+def answer(body: Any, *, code: int = 0, message: str = "SUCCESS", status: int = 200) -> JSONResponse:
+    """``body`` in the NHN answer envelope, a failure when ``code`` is not 0."""
     return JSONResponse(
         {"header": {"isSuccessful": code == 0, "resultCode": code, "resultMessage": message}, "body": body},
         status_code=status,
