@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 
 from krsms.convert import SEOUL
 from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, create_app
-from krsms.emulator import nhn as nhn_rules
+from krsms.emulator.nhn import recipients as nhn_rules
 
 BASE = f"/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}"
 

@@ -61,6 +61,16 @@ PREFIX = "/sms/v2/services/{serviceId}"
 WINDOW_MS = 5 * 60 * 1000
 MAX_MESSAGES = 100
 MAX_UNSUBSCRIBES = 1000
+MAX_REQUEST_WINDOW = timedelta(days=30)
+"""The widest ``requestStartTime``-``requestEndTime`` window of S3."""
+MAX_COMPLETE_WINDOW = timedelta(hours=24)
+"""The widest ``completeStartTime``-``completeEndTime`` window of S3."""
+MAX_PAGE_SIZE_BY_REQUEST = 1000
+"""The largest (and default) ``pageSize`` of S3 by ``requestId``."""
+MAX_PAGE_SIZE = 100
+"""The largest ``pageSize`` of S3 by a time window."""
+DEFAULT_PAGE_SIZE = 20
+"""The ``pageSize`` of S3 by a time window when none is given."""
 MAX_FILE_BYTES = 300 * 1024
 MAX_WIDTH, MAX_HEIGHT = 1500, 1440
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -180,6 +190,24 @@ def _page_of_token(token: str) -> int:
     raise bad_request("nextToken", "is not a token this look-up gave")
 
 
+def _status_name(stored: SensRequest) -> str:
+    """The ``statusName`` of an S3 look-up by the ID of ``stored``: ``reserved`` while it is a
+    reservation not sent (its messages are not listed), ``scheduled`` for a send of a schedule
+    the emulator cannot see, else ``success``."""
+    if stored.reserve_status in ("READY", "CANCELED"):
+        return "reserved"
+    if stored.reserve_time is None and any(message.schedule_code for message in stored.messages):
+        return "scheduled"
+    return "success"
+
+
+def _within(message: SensMessage, window: tuple[str, datetime, datetime]) -> bool:
+    """Whether ``message`` was requested (or completed, for a ``complete`` window) within it."""
+    name, start, end = window
+    moment = message.request_time if name == "request" else message.complete_time
+    return moment is not None and start <= moment <= end
+
+
 def _format_millis(moment: datetime) -> str:
     return moment.astimezone(SEOUL).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
 
@@ -225,6 +253,75 @@ def _check_jpeg(field: str, content: bytes) -> None:
     width, height = dimensions
     if width > MAX_WIDTH or height > MAX_HEIGHT:
         raise bad_request(field, f"is {width}x{height} pixels; at most {MAX_WIDTH}x{MAX_HEIGHT}")
+
+
+@attrs.frozen(kw_only=True)
+class _Send:
+    """A checked S1 request: what its messages share, and each message's own fields."""
+
+    kind: str
+    content_type: str
+    country_code: str
+    sender: str
+    subject: str | None
+    content: str
+    messages: list[dict[str, Any]]
+    """The ``messages`` entries, each a checked ``to`` with its own ``subject``/``content``."""
+    file_ids: list[str]
+    schedule_code: str | None
+    reserve_time: datetime | None
+    reserve_time_zone: str | None
+    reserved_for: str | None
+    """``reserveTime`` as written."""
+
+
+def _send_fields(body: Any) -> dict[str, Any]:
+    """The fields of a send request: 400 unless it is a JSON object of the documented fields,
+    the optional text ones strings."""
+    if not isinstance(body, dict):
+        raise bad_request("body", "must be a JSON object")
+    unknown = sorted(set(body) - SEND_FIELDS)
+    if unknown:
+        raise bad_request(unknown[0], "is not a field of this API")
+    for field in TEXT_FIELDS:
+        if body.get(field) is not None and not isinstance(body[field], str):
+            raise bad_request(field, "must be a string")
+    return body
+
+
+def _kind_and_content_type(fields: Mapping[str, Any]) -> tuple[str, str]:
+    """``type`` (SMS, LMS or MMS, in any case) and ``contentType`` (COMM, the default, or AD)
+    of a send; 400 for another."""
+    kind = str(fields.get("type", "")).upper()
+    if kind not in BYTE_LIMITS:
+        raise bad_request("type", "must be SMS, LMS or MMS")
+    content_type = fields.get("contentType", "COMM")
+    if content_type not in ("COMM", "AD"):
+        raise bad_request("contentType", "must be COMM or AD")
+    return kind, content_type
+
+
+def _content_and_subject(fields: Mapping[str, Any]) -> tuple[str, str | None]:
+    """The default ``content`` (required) and ``subject`` of a send's messages; 400 for a
+    missing content or either with a character EUC-KR lacks."""
+    content = fields.get("content")
+    if not isinstance(content, str) or not content:
+        raise bad_request("content", "is required")
+    _check_text("content", content)
+    subject = fields.get("subject")
+    if subject is not None:
+        _check_subject("subject", subject)
+    return content, subject
+
+
+def _check_text(field: str, text: str) -> None:
+    _euc_kr_bytes(field, text)
+
+
+def _check_subject(field: str, subject: Any) -> None:
+    if not isinstance(subject, str):
+        raise bad_request(field, "must be a string")
+    _euc_kr_bytes(field, subject)
 
 
 class SensEmulator:
@@ -324,95 +421,17 @@ class SensEmulator:
 
     async def send(self, request: Request) -> Response:
         """S1: validate, store and record a send request."""
-        body = await self._json(request)
-        if not isinstance(body, dict):
-            raise bad_request("body", "must be a JSON object")
-        unknown = sorted(set(body) - SEND_FIELDS)
-        if unknown:
-            raise bad_request(unknown[0], "is not a field of this API")
-        for field in TEXT_FIELDS:
-            if body.get(field) is not None and not isinstance(body[field], str):
-                raise bad_request(field, "must be a string")
-        kind = str(body.get("type", "")).upper()
-        if kind not in BYTE_LIMITS:
-            raise bad_request("type", "must be SMS, LMS or MMS")
-        content_type = body.get("contentType", "COMM")
-        if content_type not in ("COMM", "AD"):
-            raise bad_request("contentType", "must be COMM or AD")
-        sender = body.get("from")
-        if not is_digits(sender):
-            raise bad_request("from", "is required, digits only")
-        if sender in self.config.unregistered_senders:
-            raise bad_request("from", "is not a registered calling number")
-        content = body.get("content")
-        if not isinstance(content, str) or not content:
-            raise bad_request("content", "is required")
-        self._check_text("content", content)
-        subject = body.get("subject")
-        if subject is not None:
-            self._check_subject("subject", subject)
-        messages = body.get("messages")
-        if not isinstance(messages, list) or not messages:
-            raise bad_request("messages", "is required (1 to 100)")
-        if len(messages) > MAX_MESSAGES:
-            raise bad_request("messages", f"has {len(messages)} items; at most {MAX_MESSAGES}")
-        for position, item in enumerate(messages):
-            self._check_message(position, item, country_code=body.get("countryCode", "82"))
-        file_ids = self._check_files(body.get("files"), kind)
-        reserve_time, zone_name = self._check_reservation(body.get("reserveTime"), body.get("reserveTimeZone"))
+        checked = self._checked_send(await self._json(request))
         now = self.clock.now()
-        request_id = self._new_id("R")
-        stored = SensRequest(
-            request_id=request_id,
-            request_time=now,
-            messages=[],
-            reserve_time=reserve_time,
-            reserve_time_zone=zone_name if reserve_time else None,
-            reserve_status="READY" if reserve_time else None,
-        )
-        deliveries: list[Delivery] = []
-        for item in messages:
-            to = item["to"]
-            message = SensMessage(
-                message_id=self._new_id("M"),
-                request_id=request_id,
-                type="LMS" if kind == "MMS" and not file_ids else kind,
-                content_type=content_type,
-                country_code=str(body.get("countryCode", "82")),
-                sender=sender,
-                to=to,
-                subject=item.get("subject", subject),
-                content=item.get("content", content),
-                file_ids=file_ids,
-                schedule_code=body.get("scheduleCode"),
-                request_time=now,
-            )
-            if reserve_time is None and message.schedule_code is None:
-                self._complete(message, now, sent_at=now)
-            stored.messages.append(message)
-            message.delivery = Delivery(
-                provider="sens",
-                request_id=request_id,
-                recipient=to,
-                country_code=message.country_code,
-                sender=sender,
-                kind=message.type,
-                text=message.sent_content(),
-                subject=message.sent_subject(),
-                advertisement=content_type == "AD",
-                reserved_for=body.get("reserveTime"),
-                result_code=message.status_code,
-                accepted_at=now,
-            )
-            deliveries.append(message.delivery)
+        stored, deliveries = self._accept(checked, now)
         self.ledger.record(deliveries)
         with self.state.lock:
-            self.state.requests[request_id] = stored
+            self.state.requests[stored.request_id] = stored
             for message in stored.messages:
                 self.state.messages[message.message_id] = message
         return JSONResponse(
             {
-                "requestId": request_id,
+                "requestId": stored.request_id,
                 "requestTime": _format_millis(now),
                 "statusCode": "202",
                 "statusName": "success",
@@ -420,15 +439,98 @@ class SensEmulator:
             status_code=202,
         )
 
-    @staticmethod
-    def _check_text(field: str, text: str) -> None:
-        _euc_kr_bytes(field, text)
+    def _checked_send(self, body: Any) -> _Send:
+        """The send request ``body`` checked field by field, in the order below: the first
+        broken rule answers its 400 (an inline file that passes is stored, as an upload)."""
+        fields = _send_fields(body)
+        kind, content_type = _kind_and_content_type(fields)
+        sender = self._sender(fields.get("from"))
+        content, subject = _content_and_subject(fields)
+        messages = self._messages(fields)
+        file_ids = self._check_files(fields.get("files"), kind)
+        reserve_time, zone_name = self._check_reservation(fields.get("reserveTime"), fields.get("reserveTimeZone"))
+        return _Send(
+            kind=kind,
+            content_type=content_type,
+            country_code=str(fields.get("countryCode", "82")),
+            sender=sender,
+            subject=subject,
+            content=content,
+            messages=messages,
+            file_ids=file_ids,
+            schedule_code=fields.get("scheduleCode"),
+            reserve_time=reserve_time,
+            reserve_time_zone=zone_name if reserve_time else None,
+            reserved_for=fields.get("reserveTime"),
+        )
 
-    @staticmethod
-    def _check_subject(field: str, subject: Any) -> None:
-        if not isinstance(subject, str):
-            raise bad_request(field, "must be a string")
-        _euc_kr_bytes(field, subject)
+    def _accept(self, checked: _Send, now: datetime) -> tuple[SensRequest, list[Delivery]]:
+        """The stored request of a checked send accepted ``now``, a message per recipient
+        (completed at once unless reserved or scheduled), and their ledger deliveries."""
+        request_id = self._new_id("R")
+        stored = SensRequest(
+            request_id=request_id,
+            request_time=now,
+            messages=[],
+            reserve_time=checked.reserve_time,
+            reserve_time_zone=checked.reserve_time_zone,
+            reserve_status="READY" if checked.reserve_time else None,
+        )
+        deliveries: list[Delivery] = []
+        for item in checked.messages:
+            message = SensMessage(
+                message_id=self._new_id("M"),
+                request_id=request_id,
+                type="LMS" if checked.kind == "MMS" and not checked.file_ids else checked.kind,
+                content_type=checked.content_type,
+                country_code=checked.country_code,
+                sender=checked.sender,
+                to=item["to"],
+                subject=item.get("subject", checked.subject),
+                content=item.get("content", checked.content),
+                file_ids=checked.file_ids,
+                schedule_code=checked.schedule_code,
+                request_time=now,
+            )
+            if checked.reserve_time is None and message.schedule_code is None:
+                self._complete(message, now, sent_at=now)
+            stored.messages.append(message)
+            message.delivery = Delivery(
+                provider="sens",
+                request_id=request_id,
+                recipient=message.to,
+                country_code=message.country_code,
+                sender=message.sender,
+                kind=message.type,
+                text=message.sent_content(),
+                subject=message.sent_subject(),
+                advertisement=message.content_type == "AD",
+                reserved_for=checked.reserved_for,
+                result_code=message.status_code,
+                accepted_at=now,
+            )
+            deliveries.append(message.delivery)
+        return stored, deliveries
+
+    def _sender(self, sender: Any) -> str:
+        """The ``from`` number: 400 unless it is digits and registered."""
+        if not is_digits(sender):
+            raise bad_request("from", "is required, digits only")
+        if sender in self.config.unregistered_senders:
+            raise bad_request("from", "is not a registered calling number")
+        return sender
+
+    def _messages(self, fields: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The ``messages`` of a send: 400 unless 1 to 100 of them, each valid
+        (:meth:`_check_message`)."""
+        messages = fields.get("messages")
+        if not isinstance(messages, list) or not messages:
+            raise bad_request("messages", "is required (1 to 100)")
+        if len(messages) > MAX_MESSAGES:
+            raise bad_request("messages", f"has {len(messages)} items; at most {MAX_MESSAGES}")
+        for position, item in enumerate(messages):
+            self._check_message(position, item, country_code=fields.get("countryCode", "82"))
+        return messages
 
     def _check_message(self, position: int, item: Any, *, country_code: object) -> None:
         field = f"messages[{position}]"
@@ -443,9 +545,9 @@ class SensEmulator:
         if "content" in item:
             if not isinstance(item["content"], str) or not item["content"]:
                 raise bad_request(f"{field}.content", "must be a non-empty string")
-            self._check_text(f"{field}.content", item["content"])
+            _check_text(f"{field}.content", item["content"])
         if "subject" in item:
-            self._check_subject(f"{field}.subject", item["subject"])
+            _check_subject(f"{field}.subject", item["subject"])
 
     def _check_files(self, files: Any, kind: str) -> list[str]:
         if files is None:
@@ -567,50 +669,9 @@ class SensEmulator:
         """S3: the messages of a request or of a time window, paged."""
         query = request.query_params
         request_id = query.get("requestId")
-        windows = {
-            "request": (query.get("requestStartTime"), query.get("requestEndTime"), timedelta(days=30)),
-            "complete": (query.get("completeStartTime"), query.get("completeEndTime"), timedelta(hours=24)),
-        }
-        given = [name for name, (start, end, _) in windows.items() if start or end]
-        if not request_id and not given:
-            raise bad_request("requestId", "or a requestStartTime/End or completeStartTime/End window is required")
-        if len(given) > 1:
-            raise bad_request("requestStartTime", "cannot be combined with completeStartTime")
-        bounds = None
-        if given:
-            start, end, widest = windows[given[0]]
-            if not (start and end):
-                raise bad_request(f"{given[0]}StartTime", "needs both start and end")
-            bounds = (
-                self._parse_query_time(f"{given[0]}StartTime", start),
-                self._parse_query_time(f"{given[0]}EndTime", end),
-            )
-            if bounds[1] - bounds[0] > widest:
-                raise bad_request(f"{given[0]}EndTime", f"window is longer than {widest}")
-        token = query.get("nextToken")
-        page_index = _page_of_token(token) if token else self._int(query, "pageIndex", 0, minimum=0)
-        largest_page = 1000 if request_id else 100
-        page_size = self._int(query, "pageSize", largest_page if request_id else 20, minimum=1, maximum=largest_page)
-        with self.state.lock:
-            requests = list(self.state.requests.values())
-        status_name = "success"
-        selected: list[SensMessage] = []
-        for stored in requests:
-            if request_id and stored.request_id != request_id:
-                continue
-            self._settle_due(stored)
-            if request_id and stored.reserve_status in ("READY", "CANCELED"):
-                status_name = "reserved"
-                continue
-            if request_id and stored.reserve_time is None and any(m.schedule_code for m in stored.messages):
-                status_name = "scheduled"
-            for message in stored.messages:
-                if bounds is not None:
-                    moment = message.request_time if given[0] == "request" else message.complete_time
-                    if moment is None or not bounds[0] <= moment <= bounds[1]:
-                        continue
-                if self._matches(message, query):
-                    selected.append(message)
+        window = self._window(query, request_id)
+        page_index, page_size = self._page(query, request_id)
+        status_name, selected = self._listed(query, request_id, window)
         page = selected[page_index * page_size : (page_index + 1) * page_size]
         has_more = (page_index + 1) * page_size < len(selected)
         answer: dict[str, Any] = {
@@ -627,6 +688,66 @@ class SensEmulator:
             if has_more:
                 answer["nextToken"] = _token_of_page(page_index + 1)
         return answer
+
+    def _window(self, query: Mapping[str, str], request_id: str | None) -> tuple[str, datetime, datetime] | None:
+        """The time window of an S3 look-up: (``request`` or ``complete``, start, end), or
+        None for a look-up by ``requestId`` alone. 400 without a ``requestId`` or window, for
+        both windows, a window with one end or one wider than 30 days (request) or 24 hours
+        (complete)."""
+        windows = {
+            "request": (query.get("requestStartTime"), query.get("requestEndTime"), MAX_REQUEST_WINDOW),
+            "complete": (query.get("completeStartTime"), query.get("completeEndTime"), MAX_COMPLETE_WINDOW),
+        }
+        given = [name for name, (start, end, _) in windows.items() if start or end]
+        if not request_id and not given:
+            raise bad_request("requestId", "or a requestStartTime/End or completeStartTime/End window is required")
+        if len(given) > 1:
+            raise bad_request("requestStartTime", "cannot be combined with completeStartTime")
+        if not given:
+            return None
+        name = given[0]
+        start, end, widest = windows[name]
+        if not (start and end):
+            raise bad_request(f"{name}StartTime", "needs both start and end")
+        bounds = (self._parse_query_time(f"{name}StartTime", start), self._parse_query_time(f"{name}EndTime", end))
+        if bounds[1] - bounds[0] > widest:
+            raise bad_request(f"{name}EndTime", f"window is longer than {widest}")
+        return name, *bounds
+
+    def _page(self, query: Mapping[str, str], request_id: str | None) -> tuple[int, int]:
+        """(page index, page size) of an S3 look-up: the page a ``nextToken`` stands for, else
+        ``pageIndex`` (0 by default); ``pageSize`` up to 1000 by ``requestId`` (its default), else
+        up to 100 (20 by default)."""
+        token = query.get("nextToken")
+        page_index = _page_of_token(token) if token else self._int(query, "pageIndex", 0, minimum=0)
+        largest_page = MAX_PAGE_SIZE_BY_REQUEST if request_id else MAX_PAGE_SIZE
+        default_size = largest_page if request_id else DEFAULT_PAGE_SIZE
+        return page_index, self._int(query, "pageSize", default_size, minimum=1, maximum=largest_page)
+
+    def _listed(
+        self, query: Mapping[str, str], request_id: str | None, window: tuple[str, datetime, datetime] | None
+    ) -> tuple[str, list[SensMessage]]:
+        """The ``statusName`` of an S3 look-up and the messages it lists: those of the request
+        (none while it is reserved) or in the window, matching the query's filters. Due
+        reservations go out first."""
+        with self.state.lock:
+            requests = list(self.state.requests.values())
+        status_name = "success"
+        selected: list[SensMessage] = []
+        for stored in requests:
+            if request_id and stored.request_id != request_id:
+                continue
+            self._settle_due(stored)
+            if request_id:
+                status_name = _status_name(stored)
+                if status_name == "reserved":
+                    continue
+            selected += (
+                message
+                for message in stored.messages
+                if (window is None or _within(message, window)) and self._matches(message, query)
+            )
+        return status_name, selected
 
     @staticmethod
     def _matches(message: SensMessage, query: Mapping[str, str]) -> bool:

@@ -2,7 +2,7 @@
 
 Choices where the document is silent:
 
-- a tag send resolves its ``tagExpression`` (see :mod:`krsms.emulator.nhn_tags`) to the phone
+- a tag send resolves its ``tagExpression`` (see :mod:`krsms.emulator.nhn.tags`) to the phone
   numbers of the matching UIDs, sorted by UID, without duplicates, and is then stored and
   recorded like a plain send of its type (N2/N5 find it too); no recipient answers -2001; a
   malformed expression or unknown tag answers -7001;
@@ -23,16 +23,12 @@ from starlette.requests import Request
 
 from krsms.convert import format_seoul_seconds
 from krsms.emulator.clock import Clock
-from krsms.emulator.nhn import (
-    MESSAGE_STATUS_NAMES,
-    NhnEmulator,
-    NhnRecipient,
-    NhnRefusal,
-    NhnState,
-    format_time,
-)
-from krsms.emulator.nhn_checks import YES_NO, json_object
-from krsms.emulator.nhn_tags import NhnTags
+from krsms.emulator.nhn.envelope import YES_NO, NhnRefusal, format_time, json_object, page, parse_date, read_json
+from krsms.emulator.nhn.sends import NhnSends
+from krsms.emulator.nhn.service import NhnService
+from krsms.emulator.nhn.state import MESSAGE_STATUS_NAMES, NhnRecipient, NhnState
+from krsms.emulator.nhn.tags import NhnTags
+from krsms.emulator.nhn.templates import apply_template
 
 TAG_SEND_KINDS = {"sms": ("SMS", "0"), "mms": ("LMS", "1")}
 """Path under ``/tag-sender/`` -> (kind, sendType)."""
@@ -74,17 +70,19 @@ class NhnTagSend:
 
 
 class NhnTagSends:
-    """The tag send endpoints of one :class:`~krsms.emulator.nhn.NhnEmulator`, sending to the
-    UIDs of its :class:`~krsms.emulator.nhn_tags.NhnTags`."""
+    """The tag send endpoints of one :class:`~krsms.emulator.nhn.service.NhnService`, sending
+    through its :class:`~krsms.emulator.nhn.sends.NhnSends` to the UIDs of its
+    :class:`~krsms.emulator.nhn.tags.NhnTags`."""
 
-    def __init__(self, emulator: NhnEmulator, tags: NhnTags):
-        self.emulator = emulator
-        self.state: NhnState = emulator.state
-        self.clock: Clock = emulator.clock
+    def __init__(self, service: NhnService, sends: NhnSends, tags: NhnTags):
+        self.service = service
+        self.state: NhnState = service.state
+        self.clock: Clock = service.clock
+        self.plain_sends = sends
         self.tags = tags
         self.sends: dict[str, NhnTagSend] = {}
         """Request ID -> tag send request."""
-        emulator.ledger.on_clear(self.forget_sends)
+        service.ledger.on_clear(self.forget_sends)
 
     def forget_sends(self) -> None:
         """Drop every tag send request (their recipients go with the emulator's sends)."""
@@ -104,7 +102,7 @@ class NhnTagSends:
         kind, send_type = TAG_SEND_KINDS[path]
 
         async def send(request: Request) -> Any:
-            body = await self.emulator.read_json(request)
+            body = await read_json(request)
             ip = request.client.host if request.client else None
             return self.tag_send(body, kind=kind, send_type=send_type, request_ip=ip)
 
@@ -128,8 +126,8 @@ class NhnTagSends:
             if name in body
         }
         send_body["recipientList"] = [{"recipientNo": number, **recipient} for number in numbers]
-        effective = self.emulator.apply_template(send_body, send_type)
-        answer = self.emulator.send(
+        effective = apply_template(self.state.templates, send_body, send_type)
+        answer = self.plain_sends.send(
             send_body,
             kind=kind,
             send_type=send_type,
@@ -172,7 +170,7 @@ class NhnTagSends:
             "requestIp": tag_send.request_ip,
             "sendType": tag_send.send_type,
             "templateId": tag_send.template_id,
-            "templateName": self.emulator.template_names(tag_send.template_id)["templateName"],
+            "templateName": self.state.template_names(tag_send.template_id)["templateName"],
             # In the table, not the example; null: a tag send request carries no sender name or mail.
             "senderName": None,
             "senderMail": None,
@@ -197,7 +195,7 @@ class NhnTagSends:
         query = request.query_params
         send_type = query.get("sendType")
         windows = [
-            (start, self.emulator.parse_date(query[start]), self.emulator.parse_date(query[end]))
+            (start, parse_date(query[start]), parse_date(query[end]))
             for start, end in (("startRequestDate", "endRequestDate"), ("startCreateDate", "endCreateDate"))
             if query.get(start) and query.get(end)
         ]
@@ -205,7 +203,7 @@ class NhnTagSends:
             raise NhnRefusal(-2011, "필수 조회 파라미터가 비어있음")
         if any(end - start > timedelta(days=31) for _, start, end in windows):
             raise NhnRefusal(-4000, "조회 범위가 1개월 초과")
-        self.emulator.settle_due()
+        self.service.settle_due()
         wanted_status = MASTER_STATUS_CODES.get(query.get("statusCode", ""), query.get("statusCode"))
         items = []
         for tag_send in self.sends.values():
@@ -221,12 +219,12 @@ class NhnTagSends:
                 and wanted_status in (None, self._tag_status(tag_send))
             ):
                 items.append(self._tag_send_item(tag_send))
-        return self.emulator.page(items, request)
+        return page(items, request)
 
     def _tag_records(self, request_id: str) -> list[NhnRecipient]:
         if request_id not in self.sends:
             raise NhnRefusal(-2008, "요청 ID가 유효하지 않음")
-        self.emulator.settle_due()
+        self.service.settle_due()
         return list(self.state.by_request.get(request_id, []))
 
     async def tag_send_recipients(self, request: Request) -> Any:
@@ -236,7 +234,7 @@ class NhnTagSends:
         if not (query.get("startRequestDate") and query.get("endRequestDate")):
             raise NhnRefusal(-2011, "필수 조회 파라미터가 비어있음")
         windows = [
-            (attribute, self.emulator.parse_date(query[start]), self.emulator.parse_date(query[end]))
+            (attribute, parse_date(query[start]), parse_date(query[end]))
             for attribute, start, end in (
                 ("request_date", "startRequestDate", "endRequestDate"),
                 ("result_date", "startResultDate", "endResultDate"),
@@ -266,7 +264,7 @@ class NhnTagSends:
                 for attribute, start, end in windows
             )
         ]
-        return self.emulator.page(items, request)
+        return page(items, request)
 
     async def tag_send_recipient(self, request: Request) -> Any:
         """N17: one recipient of a tag send, with the message."""
@@ -279,7 +277,7 @@ class NhnTagSends:
                         "sendType": record.send_type,
                         "messageType": record.message_type,
                         "templateId": record.template_id,
-                        "templateName": self.emulator.template_names(record.template_id)["templateName"],
+                        "templateName": self.state.template_names(record.template_id)["templateName"],
                         "sendNo": record.sender,
                         "recipientNum": record.recipient,
                         "countryCode": record.country_code,

@@ -23,8 +23,8 @@ from starlette.requests import Request
 from krsms.convert import format_seoul_seconds
 from krsms.emulator.clock import Clock
 from krsms.emulator.inputs import is_digits
-from krsms.emulator.nhn import NhnEmulator, NhnRefusal, random_id
-from krsms.emulator.nhn_checks import is_phone_number, json_object
+from krsms.emulator.nhn.envelope import NhnRefusal, is_phone_number, json_object, page, random_id, read_json
+from krsms.emulator.nhn.service import NhnService
 
 MAX_OPERATORS = 3
 """``AND``/``OR`` operators a tag expression may hold."""
@@ -51,12 +51,11 @@ class NhnUid:
 
 
 class NhnTags:
-    """The tag and UID endpoints of one :class:`~krsms.emulator.nhn.NhnEmulator`; their store
+    """The tag and UID endpoints of one :class:`~krsms.emulator.nhn.service.NhnService`; their store
     outlives cleared sends."""
 
-    def __init__(self, emulator: NhnEmulator):
-        self.emulator = emulator
-        self.clock: Clock = emulator.clock
+    def __init__(self, service: NhnService):
+        self.clock: Clock = service.clock
         self.tags: dict[str, NhnTag] = {}
         self.uids: dict[str, NhnUid] = {}
 
@@ -153,11 +152,11 @@ class NhnTags:
 
     async def list_tags(self, request: Request) -> Any:
         """N40: every tag."""
-        return self.emulator.page([self._tag_item(tag) for tag in self.tags.values()], request)
+        return page([self._tag_item(tag) for tag in self.tags.values()], request)
 
     async def create_tag(self, request: Request) -> Any:
         """N41: add a tag (names are unique)."""
-        body = json_object(await self.emulator.read_json(request), frozenset({"tagName"}))
+        body = json_object(await read_json(request), frozenset({"tagName"}))
         name = self._tag_name(body, None)
         tag_id = random_id(8)
         while tag_id in self.tags:
@@ -169,7 +168,7 @@ class NhnTags:
     async def update_tag(self, request: Request) -> Any:
         """N42: rename a tag."""
         tag = self._tag(request.path_params["tagId"])
-        body = json_object(await self.emulator.read_json(request), frozenset({"tagName"}))
+        body = json_object(await read_json(request), frozenset({"tagName"}))
         tag.name = self._tag_name(body, tag.tag_id)
         tag.updated = self.clock.now()
         return None
@@ -228,7 +227,7 @@ class NhnTags:
 
     async def create_uids(self, request: Request) -> Any:
         """N46: add UIDs, or add tags and phone numbers to existing ones."""
-        body = json_object(await self.emulator.read_json(request), frozenset({"uids"}))
+        body = json_object(await read_json(request), frozenset({"uids"}))
         entries = body.get("uids")
         if not isinstance(entries, list) or not entries:
             raise NhnRefusal(-7001, "유효하지 않은 파라미터")
@@ -265,7 +264,7 @@ class NhnTags:
     async def add_phone_number(self, request: Request) -> Any:
         """N48: add a phone number to a UID."""
         uid = self._uid(request.path_params["uid"])
-        number = json_object(await self.emulator.read_json(request), frozenset({"phoneNumber"})).get("phoneNumber")
+        number = json_object(await read_json(request), frozenset({"phoneNumber"})).get("phoneNumber")
         if not is_phone_number(number):
             raise NhnRefusal(-7001, "유효하지 않은 파라미터")
         uid.phone_numbers.setdefault(str(number), self.clock.now())

@@ -1,6 +1,6 @@
 """NHN Cloud SMS API v2.2, emulated: template categories (N19-N23) and templates (N24-N28).
 
-Sends with a ``templateId`` read the stored templates (see :mod:`krsms.emulator.nhn`). Choices
+Sends with a ``templateId`` read the stored templates (:func:`apply_template`). Choices
 where the document is silent:
 
 - an emulated app starts with one top-level category (ID 1, undeletable: -2205); a category
@@ -10,51 +10,86 @@ where the document is silent:
   or delete, -2113 once deleted;
 - a category ``createUser``/``updateUser`` over 100 characters answers -2200 (add) or -2201
   (update); a template ``templateDesc`` over 100 characters or ``sendNo`` over 13 answers
-  -2111 (invalid template parameter).
+  -2111 (invalid template parameter);
+- a send whose ``templateId`` is not stored answers -2110, one of the other send type -2006; an
+  empty ``body``/``sendNo``/``title``/``attachFileIdList`` is taken from the template.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from starlette.requests import Request
 
 from krsms.emulator.clock import Clock
+from krsms.emulator.config import EmulatorConfig
 from krsms.emulator.inputs import is_digits
-from krsms.emulator.nhn import (
-    SERVICE_ID,
-    TEMPLATE_ATTACH_TYPE,
-    NhnCategory,
-    NhnEmulator,
+from krsms.emulator.nhn.envelope import (
+    MAX_USER_CHARS,
+    YES_NO,
     NhnRefusal,
-    NhnState,
-    NhnTemplate,
+    fits,
     format_time,
+    json_object,
+    page,
+    read_json,
 )
-from krsms.emulator.nhn_checks import MAX_USER_CHARS, YES_NO, fits, json_object
+from krsms.emulator.nhn.senders import is_registered_sender
+from krsms.emulator.nhn.service import SERVICE_ID, NhnService
+from krsms.emulator.nhn.state import NhnCategory, NhnState, NhnTemplate
+from krsms.emulator.nhn.uploads import attachment_detail, check_attachments
 
 ROOT_CATEGORY_ID = 1
 MAX_TEMPLATES = 1000
+MAX_CATEGORY_NAME_CHARS = 50
+MAX_CATEGORY_DESC_CHARS = 100
+MAX_TEMPLATE_ID_CHARS = 50
+MAX_TEMPLATE_NAME_CHARS = 50
 MAX_TEMPLATE_DESC_CHARS = 100
 MAX_TEMPLATE_SEND_NO_CHARS = 13
+MAX_TEMPLATE_TITLE_CHARS = 120
+MAX_SMS_TEMPLATE_BODY_CHARS = 255
+MAX_TEMPLATE_BODY_CHARS = 4000
 CATEGORY_FIELDS = frozenset({"categoryParentId", "categoryName", "categoryDesc", "useYn", "createUser"})
 CATEGORY_UPDATE_FIELDS = frozenset({"categoryName", "categoryDesc", "useYn", "updateUser"})
 TEMPLATE_UPDATE_FIELDS = frozenset(
     {"templateName", "templateDesc", "sendNo", "sendType", "title", "body", "useYn", "attachFileIdList"}
 )
 TEMPLATE_FIELDS = TEMPLATE_UPDATE_FIELDS | {"categoryId", "templateId"}
+TEMPLATE_ATTACH_TYPE = 2
+"""``attachType`` of a template's attachment (0 temporary, 1 upload, 2 template)."""
+
+
+def apply_template(templates: Mapping[str, NhnTemplate], body: dict[str, Any], send_type: str) -> dict[str, Any]:
+    """A send's ``body`` with its empty fields filled from its stored template (one of
+    ``templates``), when it names one."""
+    template_id = body.get("templateId")
+    if not template_id:
+        return body
+    template = templates.get(str(template_id))
+    if template is None:
+        raise NhnRefusal(-2110, "템플릿이 존재하지 않음")
+    if template.send_type != ("1" if send_type == "1" else "0"):
+        raise NhnRefusal(-2006, "템플릿의 발송 타입과 요청한 발송 타입이 다름")
+    defaults = {
+        "body": template.body,
+        "sendNo": template.send_no,
+        "title": template.title,
+        "attachFileIdList": template.file_ids,
+    }
+    return {**body, **{name: value for name, value in defaults.items() if not body.get(name)}}
 
 
 class NhnTemplates:
-    """The category and template endpoints of one :class:`~krsms.emulator.nhn.NhnEmulator`,
+    """The category and template endpoints of one :class:`~krsms.emulator.nhn.service.NhnService`,
     kept in its state (sends read the templates)."""
 
-    def __init__(self, emulator: NhnEmulator):
-        self.emulator = emulator
-        self.state: NhnState = emulator.state
-        self.clock: Clock = emulator.clock
+    def __init__(self, service: NhnService):
+        self.config: EmulatorConfig = service.config
+        self.state: NhnState = service.state
+        self.clock: Clock = service.clock
         self.deleted_templates: set[str] = set()
         """IDs of deleted templates (-2113), until one is stored again."""
         self._category_ids = itertools.count(ROOT_CATEGORY_ID + 1)
@@ -116,9 +151,9 @@ class NhnTemplates:
     @staticmethod
     def _check_category(body: dict[str, Any], code: int) -> None:
         name, description = body.get("categoryName"), body.get("categoryDesc")
-        if not isinstance(name, str) or not name or len(name) > 50:
+        if not isinstance(name, str) or not name or len(name) > MAX_CATEGORY_NAME_CHARS:
             raise NhnRefusal(code, "유효하지 않은 카테고리 파라미터")
-        if description is not None and (not isinstance(description, str) or len(description) > 100):
+        if description is not None and (not isinstance(description, str) or len(description) > MAX_CATEGORY_DESC_CHARS):
             raise NhnRefusal(code, "유효하지 않은 카테고리 파라미터")
         if not all(fits(body.get(user), MAX_USER_CHARS) for user in ("createUser", "updateUser")):
             raise NhnRefusal(code, "유효하지 않은 카테고리 파라미터")
@@ -127,7 +162,7 @@ class NhnTemplates:
 
     async def create_category(self, request: Request) -> Any:
         """N19: add a category (under the top-level one unless ``categoryParentId`` says)."""
-        body = json_object(await self.emulator.read_json(request), CATEGORY_FIELDS)
+        body = json_object(await read_json(request), CATEGORY_FIELDS)
         self._check_category(body, -2200)
         parent_id = body.get("categoryParentId") or ROOT_CATEGORY_ID
         parent = self.state.categories.get(parent_id) if isinstance(parent_id, int) else None
@@ -149,7 +184,7 @@ class NhnTemplates:
     async def list_categories(self, request: Request) -> Any:
         """N20: every category, by ID."""
         items = [self._category_item(self.state.categories[key]) for key in sorted(self.state.categories)]
-        return self.emulator.page(items, request)
+        return page(items, request)
 
     async def get_category(self, request: Request) -> Any:
         """N21: one category (a one-element list, as the document shows)."""
@@ -158,7 +193,7 @@ class NhnTemplates:
     async def update_category(self, request: Request) -> Any:
         """N22: rename, describe or (dis)able a category."""
         category = self._category(request.path_params["categoryId"])
-        body = json_object(await self.emulator.read_json(request), CATEGORY_UPDATE_FIELDS)
+        body = json_object(await read_json(request), CATEGORY_UPDATE_FIELDS)
         self._check_category(body, -2201)
         category.name = body["categoryName"]
         category.description = body.get("categoryDesc")
@@ -182,7 +217,7 @@ class NhnTemplates:
     # -- templates ------------------------------------------------------------------------
 
     def _template_item(self, template: NhnTemplate) -> dict[str, Any]:
-        names = self.emulator.template_names(template.template_id)
+        names = self.state.template_names(template.template_id)
         return {
             "templateId": template.template_id,
             "serviceId": SERVICE_ID,
@@ -205,47 +240,50 @@ class NhnTemplates:
             "updateDate": format_time(template.updated),
             "updateUser": None,
             "attachFileList": [
-                self.emulator.attachment_detail(
-                    file_id, service_id=SERVICE_ID, attach_type=TEMPLATE_ATTACH_TYPE, template_id=template.template_id
+                attachment_detail(
+                    self.state.files[file_id],
+                    service_id=SERVICE_ID,
+                    attach_type=TEMPLATE_ATTACH_TYPE,
+                    template_id=template.template_id,
                 )
                 for file_id in template.file_ids
             ],
         }
 
     def _check_template(self, body: dict[str, Any], template_id: str) -> list[int]:
-        """Validate the fields N24 and N27 share; returns the attachment IDs."""
-        name, send_no, send_type = body.get("templateName"), body.get("sendNo"), body.get("sendType")
-        if not isinstance(name, str) or not name or len(name) > 50:
-            raise NhnRefusal(-2102, "템플릿 이름이 비어있음")
-        if not fits(body.get("templateDesc"), MAX_TEMPLATE_DESC_CHARS):
-            raise NhnRefusal(-2111, "유효하지 않은 템플릿 파라미터")
+        """Validate the fields N24 and N27 share, in the order their codes are checked: the
+        name and description, the sender, the send type, the title and body, ``useYn``, the
+        attachments. Returns the attachment IDs."""
+        _check_name(body)
+        self._check_send_no(body.get("sendNo"))
+        send_type = body.get("sendType")
+        if send_type not in ("0", "1"):
+            raise NhnRefusal(-2104, "발송 타입이 비어있음")
+        _check_title_and_body(body, send_type)
+        if body.get("useYn") not in YES_NO:
+            raise NhnRefusal(-2106, "사용 여부가 유효하지 않음")
+        return self._attachments(body, send_type, template_id)
+
+    def _check_send_no(self, send_no: Any) -> None:
+        """-2103 for a missing ``sendNo``, -2111 for one over 13 characters, -2312 for one not
+        registered."""
         if not isinstance(send_no, str) or not send_no:
             raise NhnRefusal(-2103, "발신 번호가 비어있음")
         if len(send_no) > MAX_TEMPLATE_SEND_NO_CHARS:
             raise NhnRefusal(-2111, "유효하지 않은 템플릿 파라미터")
-        if not self.emulator.is_registered_sender(send_no):
+        if not is_registered_sender(send_no, self.config):
             raise NhnRefusal(-2312, "발신번호가 비어있거나 미등록 상태")
-        if send_type not in ("0", "1"):
-            raise NhnRefusal(-2104, "발송 타입이 비어있음")
-        title, text = body.get("title"), body.get("body")
-        if send_type == "1" and not title:
-            raise NhnRefusal(-2114, "제목이 비어있음")
-        if title is not None and (not isinstance(title, str) or len(title) > 120):
-            raise NhnRefusal(-2115, "제목이 120자 초과")
-        if not isinstance(text, str) or not text:
-            raise NhnRefusal(-2105, "본문이 비어있음")
-        if send_type == "0" and len(text) > 255:
-            raise NhnRefusal(-2116, "SMS 본문이 255자 초과")
-        if len(text) > 4000:
-            raise NhnRefusal(-2117, "LMS/MMS 본문이 4000자 초과")
-        if body.get("useYn") not in YES_NO:
-            raise NhnRefusal(-2106, "사용 여부가 유효하지 않음")
+
+    def _attachments(self, body: dict[str, Any], send_type: str, template_id: str) -> list[int]:
+        """The template's ``attachFileIdList``: -9997 when it is not a list, -1006 on an SMS
+        template, -2004 for a file not uploaded (:func:`check_attachments`), -2043 for one
+        another template holds."""
         file_ids = body.get("attachFileIdList") or []
         if not isinstance(file_ids, list):
             raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
         if file_ids and send_type == "0":
             raise NhnRefusal(-1006, "유효하지 않은 발송 메시지 타입")
-        self.emulator.check_attachments(file_ids)
+        check_attachments(file_ids, self.state.files)
         for file_id in file_ids:
             if any(
                 file_id in other.file_ids and other.template_id != template_id
@@ -256,14 +294,14 @@ class NhnTemplates:
 
     async def create_template(self, request: Request) -> Any:
         """N24: store a template."""
-        body = json_object(await self.emulator.read_json(request), TEMPLATE_FIELDS)
+        body = json_object(await read_json(request), TEMPLATE_FIELDS)
         if body.get("categoryId") in (None, ""):
             raise NhnRefusal(-2108, "카테고리 ID가 비어있음")
         category = self._category(str(body["categoryId"]))
         template_id = body.get("templateId")
         if not isinstance(template_id, str) or not template_id:
             raise NhnRefusal(-2100, "템플릿 ID가 비어있음")
-        if len(template_id) > 50:
+        if len(template_id) > MAX_TEMPLATE_ID_CHARS:
             raise NhnRefusal(-2109, "템플릿 ID가 50자 초과")
         if template_id in self.state.templates:
             raise NhnRefusal(-2101, "이미 등록된 템플릿 ID")
@@ -297,7 +335,7 @@ class NhnTemplates:
             if query.get("categoryId") in (None, str(template.category_id))
             and query.get("useYn") in (None, template.use)
         ]
-        return self.emulator.page(items, request)
+        return page(items, request)
 
     async def get_template(self, request: Request) -> Any:
         """N26: one template."""
@@ -317,7 +355,7 @@ class NhnTemplates:
     async def update_template(self, request: Request) -> Any:
         """N27: replace a template's fields."""
         template = self._stored_template(request.path_params["templateId"])
-        body = json_object(await self.emulator.read_json(request), TEMPLATE_UPDATE_FIELDS)
+        body = json_object(await read_json(request), TEMPLATE_UPDATE_FIELDS)
         template.file_ids = self._check_template(body, template.template_id)
         template.name = body["templateName"]
         template.description = body.get("templateDesc")
@@ -335,3 +373,30 @@ class NhnTemplates:
         del self.state.templates[template.template_id]
         self.deleted_templates.add(template.template_id)
         return None
+
+
+def _check_name(body: dict[str, Any]) -> None:
+    """-2102 for a missing ``templateName`` or one over 50 characters, -2111 for a
+    ``templateDesc`` over 100."""
+    name = body.get("templateName")
+    if not isinstance(name, str) or not name or len(name) > MAX_TEMPLATE_NAME_CHARS:
+        raise NhnRefusal(-2102, "템플릿 이름이 비어있음")
+    if not fits(body.get("templateDesc"), MAX_TEMPLATE_DESC_CHARS):
+        raise NhnRefusal(-2111, "유효하지 않은 템플릿 파라미터")
+
+
+def _check_title_and_body(body: dict[str, Any], send_type: str) -> None:
+    """-2114 for an LMS/MMS template without a title, -2115 for a title over 120 characters,
+    -2105 without a body, -2116 for an SMS body over 255 characters, -2117 for any body over
+    4000."""
+    title, text = body.get("title"), body.get("body")
+    if send_type == "1" and not title:
+        raise NhnRefusal(-2114, "제목이 비어있음")
+    if title is not None and (not isinstance(title, str) or len(title) > MAX_TEMPLATE_TITLE_CHARS):
+        raise NhnRefusal(-2115, "제목이 120자 초과")
+    if not isinstance(text, str) or not text:
+        raise NhnRefusal(-2105, "본문이 비어있음")
+    if send_type == "0" and len(text) > MAX_SMS_TEMPLATE_BODY_CHARS:
+        raise NhnRefusal(-2116, "SMS 본문이 255자 초과")
+    if len(text) > MAX_TEMPLATE_BODY_CHARS:
+        raise NhnRefusal(-2117, "LMS/MMS 본문이 4000자 초과")

@@ -1,5 +1,5 @@
 """NHN Cloud SMS API v2.2, emulated: the 080 block list (N29-N31), the opt-outs an
-advertisement under that 080 number must not reach (see :mod:`krsms.emulator.nhn`).
+advertisement under that 080 number must not reach (see :mod:`krsms.emulator.nhn.sends`).
 
 Choices where the document is silent:
 
@@ -21,19 +21,40 @@ Choices where the document is silent:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
 
 from krsms.emulator.clock import Clock
-from krsms.emulator.nhn import SEPARATORS, NhnEmulator, NhnRefusal, NhnState, format_time
-from krsms.emulator.nhn_checks import MAX_USER_CHARS, fits, is_phone_number, json_object
+from krsms.emulator.nhn.envelope import (
+    MAX_USER_CHARS,
+    NhnRefusal,
+    fits,
+    format_time,
+    is_phone_number,
+    json_object,
+    page,
+    parse_date,
+    read_json,
+)
+from krsms.emulator.nhn.service import NhnService
+from krsms.emulator.nhn.state import NhnState
 
 MAX_UNSUBSCRIBE_NO_CHARS = 25
 MAX_UNSUBSCRIBE_NO_CHARS_TO_REMOVE = 20
 MAX_NUMBERS_TO_BLOCK = 10
 """The most numbers one N29 ``recipientNoList`` holds (its table's maximum)."""
+SEPARATORS = re.compile(r"[\s-]")
+"""What an advertisement's opt-out line and an 080 number may be written with besides digits."""
+
+
+def blocked_numbers(state: NhnState, opt_out: str) -> frozenset[str]:
+    """The recipients an advertisement whose opt-out line names the 080 number ``opt_out``
+    must not reach: those on that number's block list (N29), kept without separators
+    however its ``unsubscribeNo`` was written (``080-123-4567``)."""
+    return frozenset(recipient for unsubscribe_no, recipient in list(state.blocked) if unsubscribe_no == opt_out)
 
 
 def _unsubscribe_no(value: Any, max_chars: int) -> str:
@@ -46,13 +67,12 @@ def _unsubscribe_no(value: Any, max_chars: int) -> str:
 
 
 class NhnBlockList:
-    """The 080 block list endpoints of one :class:`~krsms.emulator.nhn.NhnEmulator`, kept in its
-    state (advertisements read it)."""
+    """The 080 block list endpoints of one :class:`~krsms.emulator.nhn.service.NhnService`, kept
+    in its state (advertisements read it: :func:`blocked_numbers`)."""
 
-    def __init__(self, emulator: NhnEmulator):
-        self.emulator = emulator
-        self.state: NhnState = emulator.state
-        self.clock: Clock = emulator.clock
+    def __init__(self, service: NhnService):
+        self.state: NhnState = service.state
+        self.clock: Clock = service.clock
 
     def table(self) -> list[tuple[str, str, Callable[[Request], Any]]]:
         """(method, path under the appKey, handler) of every block list route."""
@@ -76,7 +96,7 @@ class NhnBlockList:
 
     async def block(self, request: Request) -> Any:
         """N29: add numbers to an 080 number's opt-out list."""
-        body = json_object(await self.emulator.read_json(request), frozenset({"unsubscribeNo", "recipientNoList"}))
+        body = json_object(await read_json(request), frozenset({"unsubscribeNo", "recipientNoList"}))
         unsubscribe_no = _unsubscribe_no(body.get("unsubscribeNo"), MAX_UNSUBSCRIBE_NO_CHARS)
         now = self.clock.now()
         for number in self._numbers(body.get("recipientNoList"), MAX_NUMBERS_TO_BLOCK):
@@ -87,8 +107,8 @@ class NhnBlockList:
         """N30: the opt-outs of one 080 number."""
         query = request.query_params
         unsubscribe_no = _unsubscribe_no(query.get("unsubscribeNo"), MAX_UNSUBSCRIBE_NO_CHARS)
-        start = self.emulator.parse_date(query["startRequestDate"]) if query.get("startRequestDate") else None
-        end = self.emulator.parse_date(query["endRequestDate"]) if query.get("endRequestDate") else None
+        start = parse_date(query["startRequestDate"]) if query.get("startRequestDate") else None
+        end = parse_date(query["endRequestDate"]) if query.get("endRequestDate") else None
         items = [
             {"unsubscribeNo": number_080, "recipientNo": number, "requestDate": format_time(moment)}
             for (number_080, number), moment in list(self.state.blocked.items())
@@ -97,7 +117,7 @@ class NhnBlockList:
             and (start is None or start <= moment)
             and (end is None or moment <= end)
         ]
-        return self.emulator.page(items, request)
+        return page(items, request)
 
     async def unblock(self, request: Request) -> Any:
         """N31: remove numbers from an 080 number's opt-out list."""

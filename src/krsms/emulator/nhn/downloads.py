@@ -22,16 +22,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from krsms.emulator.clock import Clock
-from krsms.emulator.nhn import (
-    MESSAGE_STATUS_NAMES,
-    NhnEmulator,
-    NhnRefusal,
-    check_types,
-    format_time,
-    random_id,
-)
-from krsms.emulator.nhn_checks import json_object
-from krsms.emulator.nhn_tag_sends import NhnTagSend
+from krsms.emulator.nhn.envelope import NhnRefusal, check_types, format_time, json_object, page, random_id, read_json
+from krsms.emulator.nhn.lookups import select
+from krsms.emulator.nhn.service import NhnService
+from krsms.emulator.nhn.state import MESSAGE_STATUS_NAMES
+from krsms.emulator.nhn.tag_sends import NhnTagSend
 
 DOWNLOAD_FIELDS = frozenset(
     {"sendType", "requestId", "startRequestDate", "endRequestDate", "startCreateDate", "endCreateDate",
@@ -65,19 +60,19 @@ class NhnDownload:
 
 
 class NhnDownloads:
-    """The download reservation endpoints of one :class:`~krsms.emulator.nhn.NhnEmulator`.
+    """The download reservation endpoints of one :class:`~krsms.emulator.nhn.service.NhnService`.
 
     ``tag_sends`` is the tag send store (request ID -> request) of its
-    :class:`~krsms.emulator.nhn_tag_sends.NhnTagSends`: a reservation for one of those requests
+    :class:`~krsms.emulator.nhn.tag_sends.NhnTagSends`: a reservation for one of those requests
     is a ``TAG`` download."""
 
-    def __init__(self, emulator: NhnEmulator, tag_sends: Mapping[str, NhnTagSend]):
-        self.emulator = emulator
-        self.clock: Clock = emulator.clock
+    def __init__(self, service: NhnService, tag_sends: Mapping[str, NhnTagSend]):
+        self.service = service
+        self.clock: Clock = service.clock
         self.tag_sends = tag_sends
         self.downloads: dict[str, NhnDownload] = {}
         """Download ID -> reservation."""
-        emulator.ledger.on_clear(self.forget_sends)
+        service.ledger.on_clear(self.forget_sends)
 
     def forget_sends(self) -> None:
         """Drop every download reservation (each is a snapshot of sends)."""
@@ -93,12 +88,12 @@ class NhnDownloads:
 
     async def reserve_download(self, request: Request) -> Any:
         """N37: snapshot the matching recipients of one ``sendType`` into a CSV."""
-        body = json_object(await self.emulator.read_json(request), DOWNLOAD_FIELDS)
+        body = json_object(await read_json(request), DOWNLOAD_FIELDS)
         check_types(body, DOWNLOAD_FIELD_TYPES)
         send_type = body.get("sendType")
         if send_type not in ("0", "1", "2"):
             raise NhnRefusal(-2011, "필수 조회 파라미터가 비어있음")
-        records = self.emulator.select(body, {send_type})
+        records = select(self.service, body, {send_type})
         with_text = body.get("isIncludeTitleAndBody") is True
         output = io.StringIO()
         writer = csv.writer(output, lineterminator="\r\n")
@@ -155,7 +150,7 @@ class NhnDownloads:
             if query.get("downloadId") in (None, download.download_id)
             and query.get("downloadStatusCode") in (None, self._download_status(download))
         ]
-        return self.emulator.page(items, request)
+        return page(items, request)
 
     async def download(self, request: Request) -> Any:
         """N39: the CSV bytes of a download reservation."""

@@ -1,0 +1,115 @@
+"""NHN Cloud SMS API v2.2, emulated: the reservation look-ups (N34, N35) and cancels (N36) of
+sends with a ``requestDate``.
+
+Choice where the document is silent: a cancel (N36) without its required ``updateUser``
+answers -9997, as N18 does without ``createUser``: neither has a code of its own. Stored
+reservations go out when their time comes
+(:meth:`~krsms.emulator.nhn.service.NhnService.settle_due`, on every look-up).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+
+from krsms.emulator.nhn.envelope import NhnRefusal, format_time, page, read_json
+from krsms.emulator.nhn.lookups import windows, within
+from krsms.emulator.nhn.service import NhnService
+from krsms.emulator.nhn.state import NhnRecipient, NhnState
+from krsms.emulator.nhn.uploads import attachment
+
+
+class NhnReservations:
+    """The reservation endpoints of one :class:`~krsms.emulator.nhn.service.NhnService`; a
+    cancel also cancels the recipient in its ledger."""
+
+    def __init__(self, service: NhnService):
+        self.service = service
+        self.state: NhnState = service.state
+
+    def table(self) -> list[tuple[str, str, Callable[[Request], Any]]]:
+        """(method, path under the appKey, handler) of every reservation route."""
+        return [
+            ("GET", "/reservations", self.reservations),
+            ("GET", "/reservations/{requestId}/{recipientSeq}", self.reservation),
+            ("PUT", "/reservations/cancel", self.cancel_reservations),
+        ]
+
+    def _reservation_item(self, record: NhnRecipient, *, detail: bool = False) -> dict[str, Any]:
+        """An N34 item, or with ``detail`` the N35 data: that always answers ``attachFileList``
+        (empty for an SMS), as its example and table show; N34 keeps it for LMS/MMS only."""
+        status = {"1": "RESERVED", "4": "CANCEL", "3": "COMPLETED", "0": "FAILED"}[record.status]
+        item = {
+            "requestId": record.request_id,
+            "recipientSeq": record.seq,
+            "requestDate": format_time(record.request_date),
+            "sendNo": record.sender,
+            "recipientNo": record.recipient,
+            "countryCode": record.country_code,
+            "sendType": record.send_type,
+            "messageType": record.message_type,
+            "adYn": "Y" if record.advertisement else "N",
+            "templateId": record.template_id,
+            "templateParameter": record.template_parameter,
+            "templateName": self.state.template_names(record.template_id)["templateName"],
+            "title": record.title,
+            "body": record.body,
+            "messageStatus": status,
+            "createUser": None,
+            "createDate": format_time(record.create_date),
+            "updateDate": format_time(record.result_date or record.create_date),
+        }
+        if detail or record.send_type == "1":
+            item["attachFileList"] = [attachment(self.state.files[file_id]) for file_id in record.file_ids]
+        return item
+
+    async def reservations(self, request: Request) -> Any:
+        """N34: reserved recipients."""
+        self.service.settle_due()
+        query = request.query_params
+        status_filter = query.get("messageStatus")
+        date_windows = windows(query)
+        items = [
+            self._reservation_item(record)
+            for record in list(self.state.recipients)
+            if record.reserved
+            and query.get("requestId") in (None, record.request_id)
+            and query.get("sendType") in (None, record.send_type)
+            and query.get("recipientNo") in (None, record.recipient)
+            and query.get("sendNo") in (None, record.sender)
+            and query.get("templateId") in (None, record.template_id)
+            and within(record, date_windows)
+        ]
+        if status_filter:
+            items = [item for item in items if item["messageStatus"] == status_filter]
+        return page(items, request)
+
+    async def reservation(self, request: Request) -> Any:
+        """N35: one reserved recipient."""
+        self.service.settle_due()
+        for record in self.state.by_request.get(request.path_params["requestId"], []):
+            if str(record.seq) == request.path_params["recipientSeq"] and record.reserved:
+                return {"data": self._reservation_item(record, detail=True)}
+        raise NhnRefusal(-2008, "요청 ID가 유효하지 않음")
+
+    async def cancel_reservations(self, request: Request) -> Any:
+        """N36: cancel reserved recipients that have not gone out (each one in the ledger too)."""
+        body = await read_json(request)
+        if (
+            not isinstance(body, dict)
+            or not isinstance(body.get("reservationList"), list)
+            or not all(isinstance(item, dict) for item in body["reservationList"])
+            or not body.get("updateUser")
+        ):
+            raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
+        self.service.settle_due()
+        canceled = 0
+        for item in body["reservationList"]:
+            for record in self.state.by_request.get(str(item.get("requestId")), []):
+                if record.seq == item.get("recipientSeq") and record.reserved and record.status == "1":
+                    record.status = "4"
+                    self.service.ledger.cancel_recipient(record.delivery)
+                    canceled += 1
+        return {"data": {"requestedCount": len(body["reservationList"]), "canceledCount": canceled}}

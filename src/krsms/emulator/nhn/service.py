@@ -1,0 +1,34 @@
+"""One emulated NHN appKey: its configuration, ledger, clock and stored state, which every
+endpoint group of :mod:`krsms.emulator.nhn` is built on, and the reservations that come due
+as its clock moves on."""
+
+from __future__ import annotations
+
+from krsms.emulator.clock import Clock
+from krsms.emulator.config import EmulatorConfig
+from krsms.emulator.ledger import Ledger
+from krsms.emulator.nhn.state import NhnState
+from krsms.emulator.numbers import first_rule
+
+SERVICE_ID = 1
+"""The emulated app's ``serviceId`` (the document's examples show NHN's own, e.g. 71191)."""
+
+
+class NhnService:
+    """One emulated NHN appKey: what its endpoint groups share. Clearing the ledger drops its
+    stored sends (:meth:`~krsms.emulator.nhn.state.NhnState.forget_sends`)."""
+
+    def __init__(self, config: EmulatorConfig, ledger: Ledger, clock: Clock):
+        self.config = config
+        self.ledger = ledger
+        self.clock = clock
+        self.state: NhnState = NhnState()
+        ledger.on_clear(self.state.forget_sends)
+
+    def settle_due(self) -> None:
+        """Deliver the reservations whose time has come."""
+        now = self.clock.now()
+        with self.state.lock:
+            for record in self.state.recipients:
+                if record.reserved and record.status == "1" and record.request_date <= now:
+                    record.settle(now, first_rule(self.config.undeliverable_numbers, record.rule_names))

@@ -1,0 +1,168 @@
+"""What an emulated NHN appKey remembers: each recipient of a stored send, uploaded files,
+template categories and templates, the 080 block list and registered senders."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from krsms.emulator.ledger import Delivery
+from krsms.emulator.numbers import rule_names
+
+SUCCESS_CODE = "1000"
+"""The ``resultCode`` of a recipient the handset received the message on."""
+MESSAGE_STATUS_NAMES = {"0": "FAILED", "1": "READY", "3": "COMPLETED", "4": "CANCEL"}
+"""``msgStatus`` -> the ``msgStatusName`` the tag send look-ups (N16, N17) and download CSVs
+answer (the send look-ups answer Korean names)."""
+
+
+@attrs.define(kw_only=True)
+class NhnRecipient:
+    """One recipient of a stored NHN send."""
+
+    request_id: str
+    seq: int
+    send_type: str
+    kind: str
+    title: str | None
+    body: str
+    sender: str
+    recipient: str
+    """The national number, as the look-ups answer ``recipientNo`` (the number as the request
+    wrote it, an ``internationalRecipientNo`` perhaps, is the delivery's)."""
+    country_code: str
+    grouping_key: str | None
+    recipient_grouping_key: str | None
+    template_id: str | None
+    advertisement: bool
+    request_date: datetime
+    create_date: datetime
+    reserved: bool
+    file_ids: tuple[int, ...]
+    delivery: Delivery
+    """The ledger's record of this recipient."""
+    user_id: str | None = None
+    template_parameter: str | None = None
+    """The recipient's ``templateParameter`` as the JSON string look-ups answer."""
+    status: str = "1"
+    result_code: str | None = None
+    result_date: datetime | None = None
+
+    @property
+    def result_class(self) -> str | None:
+        """The look-up code of the result (``MTR1`` success, ``MTR2`` failure), once settled."""
+        if self.result_code is None:
+            return None
+        return "MTR1" if self.result_code == SUCCESS_CODE else "MTR2"
+
+    @property
+    def message_type(self) -> str:
+        """``messageType`` as look-ups answer it: ``AUTH`` for an authentication send, else the
+        kind (``SMS``, ``LMS``, ``MMS``)."""
+        return "AUTH" if self.send_type == "2" else self.kind
+
+    @property
+    def rule_names(self) -> tuple[str, ...]:
+        """The numbers the configured per-number rules may name this recipient by."""
+        return rule_names(self.delivery.recipient, self.country_code, self.recipient)
+
+    @property
+    def undelivered(self) -> bool:
+        """Whether the handset's result is a failure: the send went out (``msgStatus`` 3) and
+        its receipt code is not success."""
+        return self.status == "3" and self.result_code != SUCCESS_CODE
+
+    def settle(self, now: datetime, failure: str | None) -> None:
+        """Hand the message to the carrier now, with the handset's result: ``failure`` (a
+        receipt code such as 3015) or success (1000). As the document's examples show (N5, N16,
+        N17), ``msgStatus`` is then 3 either way, the send request having completed; the result
+        is in ``resultCode``."""
+        self.status = "3"
+        self.result_code = failure or SUCCESS_CODE
+        self.result_date = now
+
+
+@attrs.define(kw_only=True)
+class NhnFile:
+    """An uploaded MMS image (N18)."""
+
+    file_id: int
+    name: str
+    path: str
+    save_name: str
+    """The name NHN stores the file under (``saveFileName``/``existFileName``)."""
+    size: int
+    """Bytes."""
+    create_user: str | None
+    created: datetime
+
+
+@attrs.define(kw_only=True)
+class NhnCategory:
+    """A template category (N19)."""
+
+    category_id: int
+    parent_id: int
+    depth: int
+    name: str
+    description: str | None
+    use: str
+    create_user: str | None
+    created: datetime
+    update_user: str | None = None
+    updated: datetime | None = None
+
+
+@attrs.define(kw_only=True)
+class NhnTemplate:
+    """A stored message template (N24)."""
+
+    template_id: str
+    category_id: int
+    name: str
+    description: str | None
+    send_no: str
+    send_type: str
+    """``"0"`` SMS, ``"1"`` LMS/MMS."""
+    title: str | None
+    body: str
+    use: str
+    file_ids: list[int]
+    created: datetime
+    updated: datetime
+
+
+@attrs.define
+class NhnState:
+    """Everything the NHN emulator remembers."""
+
+    recipients: list[NhnRecipient] = attrs.field(factory=list)
+    by_request: dict[str, list[NhnRecipient]] = attrs.field(factory=dict)
+    files: dict[int, NhnFile] = attrs.field(factory=dict)
+    categories: dict[int, NhnCategory] = attrs.field(factory=dict)
+    templates: dict[str, NhnTemplate] = attrs.field(factory=dict)
+    blocked: dict[tuple[str, str], datetime] = attrs.field(factory=dict)
+    """(080 number without separators, recipient number) -> when it was added (N29)."""
+    senders: dict[str, datetime] = attrs.field(factory=dict)
+    """Sender number -> when N32 says it was registered: the demo senders, then each sender
+    an accepted send used, in that order (N32 lists those registered)."""
+    lock: threading.Lock = attrs.field(factory=threading.Lock)
+
+    def forget_sends(self) -> None:
+        """Drop every stored send (look-ups, reservations); files, templates and the rest stay."""
+        with self.lock:
+            self.recipients.clear()
+            self.by_request.clear()
+
+    def template_names(self, template_id: str | None) -> dict[str, Any]:
+        """``templateName``, ``categoryId`` and ``categoryName`` of a stored template (or nulls)."""
+        template = self.templates.get(template_id or "")
+        category = self.categories.get(template.category_id) if template else None
+        return {
+            "templateName": template.name if template else None,
+            "categoryId": template.category_id if template else None,
+            "categoryName": category.name if category else None,
+        }
