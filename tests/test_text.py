@@ -7,18 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from krsms import ValidationError
-from krsms.text import (
-    MessageKind,
-    all_clean_mobiles,
-    byte_length,
-    check_body,
-    check_subject,
-    choose_kind,
-    is_clean_mobile,
-    mask_number,
-    normalize_number,
-    unencodable_characters,
-)
+from krsms.fields import mask_number
+from krsms.phone_numbers import all_clean_mobiles, is_clean_mobile, normalize_number
+from krsms.text import MessageKind, byte_length, check_body, check_subject, choose_kind, unencodable_characters
 
 EUC_KR_HANGUL = "".join(chr(code) for code in range(0xAC00, 0xD7A4) if len(chr(code).encode("euc_kr")) == 2)
 """The 2,350 modern syllables EUC-KR has (KS X 1001); the other 8,822 only CP949 has."""

@@ -51,6 +51,7 @@ import attrs
 
 from krsms import errors
 from krsms.closing import AsyncClosing
+from krsms.fields import wrong_type
 from krsms.gateway import (
     DeliveryResult,
     Message,
@@ -67,7 +68,7 @@ from krsms.gateway import (
     as_recipient,
 )
 from krsms.send_watch import SendWatch, watching_sends
-from krsms.text import MessageKind, wrong_type
+from krsms.text import MessageKind
 from krsms.transport import Transport
 from krsms.validation import ProviderRules, RecipientResolver, check_message, check_reservation, number_only
 

@@ -32,7 +32,8 @@ from typing import Any, Protocol, cast, overload, runtime_checkable
 import attrs
 
 from krsms.errors import KrSmsError
-from krsms.text import MessageKind, wrong_type
+from krsms.fields import wrong_type
+from krsms.text import MessageKind
 
 __all__ = [
     "DeliveryResult",

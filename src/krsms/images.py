@@ -7,7 +7,7 @@ names the rule instead of a provider 400.
 from __future__ import annotations
 
 from krsms.errors import ValidationError, excerpt
-from krsms.text import wrong_type
+from krsms.fields import wrong_type
 
 MAX_IMAGE_BYTES = 300 * 1024
 """Largest image both providers take: 300 KB (307,200 bytes)."""

@@ -29,6 +29,7 @@ import attrs
 
 from krsms import errors
 from krsms.fanout import NOT_RECEIVED, Batch, BatchAttempt, BatchingGateway
+from krsms.fields import check_is_text
 from krsms.gateway import (
     DeliveryResult,
     DeliveryStatus,
@@ -41,9 +42,10 @@ from krsms.gateway import (
 )
 from krsms.images import check_jpeg
 from krsms.nhn.gateway import NHN_RULES, check_sender_and_template
+from krsms.phone_numbers import KOREA, calling_code, normalize_number, without_separators
 from krsms.sens.models import MAX_IMAGE_NAME_CHARS as SENS_IMAGE_NAME_CHARS
 from krsms.sens.models import MAX_IMAGE_SIZE as SENS_IMAGE_SIZE
-from krsms.text import KOREA, MessageKind, calling_code, check_is_text, normalize_number, without_separators
+from krsms.text import MessageKind
 from krsms.validation import check_country_code, check_request_id
 
 __all__ = [

@@ -15,21 +15,10 @@ from typing import NamedTuple, NoReturn
 import attrs
 
 from krsms.errors import ValidationError, excerpt
+from krsms.fields import check_is_text, wrong_type
 from krsms.gateway import Message, Recipient, as_recipient
-from krsms.text import (
-    KOREA,
-    MessageKind,
-    TextLimits,
-    all_clean_mobiles,
-    check_body,
-    check_is_text,
-    check_subject,
-    choose_kind,
-    encode,
-    is_clean_mobile,
-    normalize_number,
-    wrong_type,
-)
+from krsms.phone_numbers import KOREA, all_clean_mobiles, is_clean_mobile, normalize_number
+from krsms.text import MessageKind, TextLimits, check_body, check_subject, choose_kind, encode
 
 
 @attrs.frozen(kw_only=True)

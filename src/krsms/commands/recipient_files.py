@@ -27,7 +27,7 @@ from krsms.commands.bad_files import BadFileError, file_problems, is_csv
 from krsms.commands.results_files import ResumeKey, already_settled
 from krsms.errors import ValidationError
 from krsms.gateway import Recipient
-from krsms.text import without_separators
+from krsms.phone_numbers import without_separators
 
 MOBILE_NUMBER_COLUMNS = (
     "mobile", "mobile_number", "HP", "휴대폰", "휴대폰번호", "핸드폰", "핸드폰번호", "휴대전화", "휴대전화번호",

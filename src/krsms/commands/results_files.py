@@ -42,7 +42,7 @@ except ImportError:  # Windows
 from krsms.commands.bad_files import BadFileError, file_problems, is_csv
 from krsms.errors import ValidationError
 from krsms.gateway import Recipient, RecipientOutcome, SendStatus
-from krsms.text import normalize_number
+from krsms.phone_numbers import normalize_number
 
 RESULT_FIELDS = ("reference", "number", "status", "request_id", "code", "detail")
 """The fields of a results row, in the order of a results CSV's columns."""

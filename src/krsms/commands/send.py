@@ -43,7 +43,7 @@ from krsms.commands.stderr import print_error, print_note
 from krsms.errors import ProviderError, ValidationError
 from krsms.fanout import CANCELLED, JOB_STOPPED, LOCAL_INVALID, BatchingGateway
 from krsms.gateway import Message, Recipient, RecipientOutcome, SendPlan, SendProgress, SendReport, SendStatus
-from krsms.text import normalize_number
+from krsms.phone_numbers import normalize_number
 
 PROVIDERS = ("sens", "nhn")
 SHOWN_INVALID = 20

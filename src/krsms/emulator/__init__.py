@@ -26,7 +26,7 @@ tests here instead of moving both sides at once. What it does import from the SD
 helpers that read facts, not rules: :data:`krsms.convert.SEOUL` and
 :func:`~krsms.convert.format_seoul_seconds` (the providers' time zone and how they write a
 moment), :func:`krsms.images.jpeg_dimensions` (a JPEG header's width and height, which
-the emulator compares with its own 1500x1440) and :func:`krsms.text.calling_code` (the
+the emulator compares with its own 1500x1440) and :func:`krsms.phone_numbers.calling_code` (the
 E.164 calling code a number starts with, from the public numbering plan). A mistake in
 one of those would be shared by both sides; keeping them to facts, never limits, keeps
 what is shared small.

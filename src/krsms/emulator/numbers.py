@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
 from krsms.emulator.inputs import is_digits
-from krsms.text import calling_code
+from krsms.phone_numbers import calling_code
 
 T = TypeVar("T")
 
@@ -28,7 +28,7 @@ KOREA_COUNTRY_CODE = "82"
 
 def split_international(number: str) -> tuple[str, str]:
     """(``countryCode``, ``recipientNo``) of an ``internationalRecipientNo``, as NHN answers and
-    lists it: the country calling code the number starts with (:func:`krsms.text.calling_code`),
+    lists it: the country calling code the number starts with (:func:`krsms.phone_numbers.calling_code`),
     then the national number. For Korea that is the rest with the trunk 0 in front, as the
     document's N1 example answers ``821000000000`` as ``01000000000`` (a 0 already written
     after 82 is kept, not doubled); for another country the rest as written, the form a

@@ -20,16 +20,9 @@ import attrs
 
 from krsms.convert import SEOUL, format_seoul_seconds, in_seoul
 from krsms.errors import ValidationError, excerpt
-from krsms.text import (
-    KOREA,
-    MAX_NUMBER_DIGITS,
-    MessageKind,
-    check_body,
-    check_is_text,
-    check_number_as_sent,
-    check_subject,
-    mask_number,
-)
+from krsms.fields import check_is_text, mask_number
+from krsms.phone_numbers import KOREA, MAX_NUMBER_DIGITS, check_number_as_sent
+from krsms.text import MessageKind, check_body, check_subject
 from krsms.validation import (
     check_ad_notice,
     check_country_code,

@@ -53,9 +53,10 @@ from krsms.nhn.models import (
     SendRequest,
     SentMessage,
 )
+from krsms.phone_numbers import KOREA, normalize_number
 from krsms.redaction import Redactor
 from krsms.retry import RetryPolicy
-from krsms.text import KOREA, STANDARD_LIMITS, MessageKind, normalize_number
+from krsms.text import STANDARD_LIMITS, MessageKind
 from krsms.transport import HttpClient, Limits, Timeouts
 from krsms.validation import ProviderRules, check_request_id
 

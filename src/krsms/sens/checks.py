@@ -11,8 +11,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from krsms.errors import ValidationError
+from krsms.fields import check_is_text
+from krsms.phone_numbers import KOREA, check_number_as_sent
 from krsms.sens.models import DEFAULT_TIME_ZONE, ContentType, MessageQuery, SendRequest, time_zone
-from krsms.text import KOREA, MessageKind, check_body, check_is_text, check_number_as_sent, check_subject
+from krsms.text import MessageKind, check_body, check_subject
 from krsms.validation import check_ad_notice, check_country_code, check_entry_count, check_reservation
 
 MAX_MESSAGES = 100

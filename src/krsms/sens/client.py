@@ -23,6 +23,7 @@ from krsms.closing import AsyncClosing
 from krsms.errors import ValidationError
 from krsms.images import check_jpeg
 from krsms.paging import refuse_repeated_page
+from krsms.phone_numbers import normalize_number
 from krsms.redaction import Redactor
 from krsms.retry import RetryPolicy
 from krsms.sens.auth import SensAuth, sens_redactor
@@ -45,7 +46,6 @@ from krsms.sens.models import (
     UnsubscribeQuery,
     UploadedFile,
 )
-from krsms.text import normalize_number
 from krsms.transport import (
     HttpClient,
     Limits,

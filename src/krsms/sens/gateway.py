@@ -39,6 +39,7 @@ from krsms.gateway import (
     UploadedImage,
 )
 from krsms.images import IMAGE_SUFFIXES, check_jpeg
+from krsms.phone_numbers import KOREA, normalize_number
 from krsms.retry import RetryPolicy
 from krsms.send_watch import current_send_watch
 from krsms.sens.auth import CLOCK_WINDOW_SECONDS
@@ -60,7 +61,7 @@ from krsms.sens.models import (
     SendMessage,
     SendRequest,
 )
-from krsms.text import KOREA, STANDARD_LIMITS, MessageKind, byte_length, normalize_number
+from krsms.text import STANDARD_LIMITS, MessageKind, byte_length
 from krsms.transport import HttpClient, Limits, Timeouts
 from krsms.validation import ProviderRules, check_request_id
 
