@@ -1411,3 +1411,47 @@ def test_krsms_prints_nothing_in_an_application_that_configured_no_logging() -> 
     )
     ran = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
     assert (ran.stdout.strip(), ran.stderr) == ("not_sent", "")  # refused: retried, then not sent
+
+
+class RetryEveryFiveHundredOnce:
+    """A strategy of the caller's own, no RetryPolicy: one more try after any 5xx, sends
+    included (say, for a provider known to answer 503 before processing), with a fixed pause."""
+
+    max_attempts = 2
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[int, bool, int | None, float | None]] = []
+
+    def should_retry(
+        self,
+        *,
+        attempt: int,
+        idempotent: bool,
+        status_code: int | None = None,
+        error: errors.TransportError | None = None,
+        retry_after: float | None = None,
+    ) -> bool:
+        self.asked.append((attempt, idempotent, status_code, retry_after))
+        return attempt < self.max_attempts and status_code is not None and status_code >= 500
+
+    def backoff(self, attempt: int, *, retry_after: float | None = None, rng: random.Random | None = None) -> float:
+        return 0.25
+
+
+async def test_any_retry_strategy_serves_as_retry(sleeps: list[float]) -> None:
+    strategy = RetryEveryFiveHundredOnce()
+    recorder = Recorder(httpx.Response(503, headers={"retry-after": "1"}), httpx.Response(200, json={}))
+    transport, client = make_transport(recorder, retry=strategy)
+    async with client:
+        await transport.request("POST", URL, json={})
+    assert len(recorder.requests) == 2
+    assert strategy.asked == [(1, False, 503, 1.0)]
+    assert sleeps == [0.25]
+
+
+@pytest.mark.parametrize(("retry_after", "retried"), [(60.0, True), (61.0, False), (None, True)])
+def test_the_policy_gives_up_when_the_server_asks_for_a_longer_pause_than_its_cap(
+    retry_after: float | None, retried: bool
+) -> None:
+    policy = RetryPolicy(max_retry_after=60.0)
+    assert policy.should_retry(attempt=1, idempotent=True, status_code=503, retry_after=retry_after) is retried

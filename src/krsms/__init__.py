@@ -47,7 +47,7 @@ from krsms.gateway import (
     UploadedImage,
 )
 from krsms.nhn.gateway import NhnGateway
-from krsms.retry import NO_RETRIES, RetryPolicy
+from krsms.retry import NO_RETRIES, RetryPolicy, RetryStrategy
 from krsms.sens.gateway import SensGateway
 from krsms.transport import Limits, Timeouts
 
@@ -78,6 +78,7 @@ __all__ = [
     "RedirectError",
     "RequestTimeoutError",
     "RetryPolicy",
+    "RetryStrategy",
     "SendPlan",
     "SendProgress",
     "SendReport",

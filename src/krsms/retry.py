@@ -1,8 +1,8 @@
 """When a failed request is tried again, and after how long: :class:`RetryPolicy` and the
 ``Retry-After`` header it honours.
 
-Plain objects a caller can swap (``retry=``); the transport asks them, and they know
-nothing of HTTP libraries.
+Plain objects a caller can swap (``retry=``): the transport asks any
+:class:`RetryStrategy`, and they know nothing of HTTP libraries.
 """
 
 from __future__ import annotations
@@ -11,10 +11,44 @@ import email.utils
 import random
 import time
 from datetime import timezone
+from typing import Protocol
 
 import attrs
 
 from krsms import errors
+
+
+class RetryStrategy(Protocol):
+    """What the transport asks when a request fails: whether to try again, and after how long.
+
+    Any object with these members serves as ``retry=``; :class:`RetryPolicy` is the standard
+    one. A strategy decides for sends too, so mind what a retried send means: one that may
+    have reached the provider (``error.may_have_been_sent``, a 5xx) may deliver twice.
+    """
+
+    @property
+    def max_attempts(self) -> int:
+        """Total attempts including the first (the retry log lines say "retry n of max - 1")."""
+        ...
+
+    def should_retry(
+        self,
+        *,
+        attempt: int,
+        idempotent: bool,
+        status_code: int | None = None,
+        error: errors.TransportError | None = None,
+        retry_after: float | None = None,
+    ) -> bool:
+        """Whether attempt number ``attempt`` (1-based) gets another try: it failed with
+        ``error`` (no usable answer), or was answered with ``status_code`` and, when the
+        server asked for a pause, ``retry_after`` seconds. ``idempotent`` is False for a send."""
+        ...
+
+    def backoff(self, attempt: int, *, retry_after: float | None = None, rng: random.Random | None = None) -> float:
+        """Seconds to wait after failed attempt ``attempt`` (``retry_after``: the server's
+        ``Retry-After``, when it gave one; ``rng``: the transport's random source)."""
+        ...
 
 
 @attrs.frozen(kw_only=True)
@@ -50,9 +84,13 @@ class RetryPolicy:
         idempotent: bool,
         status_code: int | None = None,
         error: errors.TransportError | None = None,
+        retry_after: float | None = None,
     ) -> bool:
-        """Whether attempt number ``attempt`` (1-based) that failed this way gets another try."""
+        """Whether attempt number ``attempt`` (1-based) that failed this way gets another try;
+        never when the server asks for a longer pause than ``max_retry_after``."""
         if attempt >= self.max_attempts or isinstance(error, errors.UnsendableRequestError):
+            return False
+        if retry_after is not None and retry_after > self.max_retry_after:
             return False
         if error is not None:
             return not error.may_have_been_sent or idempotent or self.retry_unsafe_sends

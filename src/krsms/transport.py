@@ -33,7 +33,7 @@ import httpx
 
 from krsms import errors
 from krsms.redaction import Redactor, value_named
-from krsms.retry import NO_RETRIES, RetryPolicy, parse_retry_after
+from krsms.retry import NO_RETRIES, RetryPolicy, RetryStrategy, parse_retry_after
 from krsms.send_watch import SendWatch, current_send_watch, watching_sends
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "Redactor",
     "Response",
     "RetryPolicy",
+    "RetryStrategy",
     "SendWatch",
     "Timeouts",
     "Transport",
@@ -455,7 +456,7 @@ class Transport:
         error_parser: ErrorParser,
         http_client: httpx.AsyncClient | None = None,
         timeout: float | Timeouts | None = None,
-        retry: RetryPolicy | None = None,
+        retry: RetryStrategy | None = None,
         max_concurrency: int = 8,
         limits: Limits | None = None,
         redactor: Redactor | None = None,
@@ -467,7 +468,7 @@ class Transport:
                 "max_concurrency", f"must be at least 1, not {max_concurrency}", limit=">= 1", value=max_concurrency
             )
         self.provider = provider
-        self.retry: RetryPolicy = retry or RetryPolicy()
+        self.retry: RetryStrategy = retry or RetryPolicy()
         """When and how long a failed request waits before another try."""
         self.redact: Redactor = redactor or Redactor()
         """Hides the provider's secrets in URLs and messages before they are logged or raised."""
@@ -623,10 +624,8 @@ class Transport:
             if failed.refused_before_processing:  # a 429, a redirect: this attempt changed nothing
                 watch.may_have_arrived = arrived_before
             retry_after = parse_retry_after(response.headers.get("retry-after"))
-            if (
-                not watch.stopping
-                and self.retry.should_retry(attempt=attempt, idempotent=idempotent, status_code=response.status_code)
-                and (retry_after is None or retry_after <= self.retry.max_retry_after)
+            if not watch.stopping and self.retry.should_retry(
+                attempt=attempt, idempotent=idempotent, status_code=response.status_code, retry_after=retry_after
             ):
                 await self._pause(method, url, attempt, reason=str(response.status_code), retry_after=retry_after)
                 continue

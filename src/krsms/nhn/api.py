@@ -21,7 +21,7 @@ from krsms.nhn.converter import converter
 from krsms.nhn.errors import PROVIDER, error_class_for_code, error_from_response, result_code, result_message
 from krsms.paging import refuse_repeated_page
 from krsms.redaction import Redactor
-from krsms.retry import RetryPolicy
+from krsms.retry import RetryStrategy
 from krsms.transport import (
     HttpClient,
     Limits,
@@ -78,7 +78,7 @@ class NhnApi:
         http_client: HttpClient | None = None,
         timeout: float | Timeouts | None = None,
         limits: Limits | None = None,
-        retry: RetryPolicy | None = None,
+        retry: RetryStrategy | None = None,
         max_concurrency: int = 8,
     ):
         __tracebackhide__ = True  # its arguments are keys: see check_credential

@@ -76,7 +76,7 @@ from krsms.nhn.models import (
     UploadedAttachment,
 )
 from krsms.paging import refuse_repeated_page
-from krsms.retry import RetryPolicy
+from krsms.retry import RetryStrategy
 from krsms.text import MessageKind
 from krsms.transport import HttpClient, Limits, Timeouts, path_segment
 from krsms.validation import check_entry_count, raise_when_awaited
@@ -124,7 +124,7 @@ class NhnClient(AsyncClosing):
         http_client: HttpClient | None = None,
         timeout: float | Timeouts | None = None,
         limits: Limits | None = None,
-        retry: RetryPolicy | None = None,
+        retry: RetryStrategy | None = None,
         max_concurrency: int = 8,
     ):
         __tracebackhide__ = True  # its arguments are keys: see check_credential

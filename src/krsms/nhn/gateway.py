@@ -55,7 +55,7 @@ from krsms.nhn.models import (
 )
 from krsms.phone_numbers import KOREA, normalize_number
 from krsms.redaction import Redactor
-from krsms.retry import RetryPolicy
+from krsms.retry import RetryStrategy
 from krsms.text import STANDARD_LIMITS, MessageKind
 from krsms.transport import HttpClient, Limits, Timeouts
 from krsms.validation import ProviderRules, check_request_id
@@ -140,7 +140,7 @@ class NhnGateway(BatchingGateway):
         max_concurrency: int = 8,
         timeout: float | Timeouts | None = None,
         limits: Limits | None = None,
-        retry: RetryPolicy | None = None,
+        retry: RetryStrategy | None = None,
         requests_per_second: float | None = None,
         reconcile: bool = True,
         resend_missing: bool = False,

@@ -25,7 +25,7 @@ from krsms.images import check_jpeg
 from krsms.paging import refuse_repeated_page
 from krsms.phone_numbers import normalize_number
 from krsms.redaction import Redactor
-from krsms.retry import RetryPolicy
+from krsms.retry import RetryStrategy
 from krsms.sens.auth import SensAuth, sens_redactor
 from krsms.sens.checks import check_message_count, check_message_query, check_page_size, check_send_request
 from krsms.sens.converter import converter
@@ -91,7 +91,7 @@ class SensClient(AsyncClosing):
         http_client: HttpClient | None = None,
         timeout: float | Timeouts | None = None,
         limits: Limits | None = None,
-        retry: RetryPolicy | None = None,
+        retry: RetryStrategy | None = None,
         max_concurrency: int = 8,
         correct_clock_skew: bool = True,
     ):

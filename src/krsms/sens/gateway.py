@@ -40,7 +40,7 @@ from krsms.gateway import (
 )
 from krsms.images import IMAGE_SUFFIXES, check_jpeg
 from krsms.phone_numbers import KOREA, normalize_number
-from krsms.retry import RetryPolicy
+from krsms.retry import RetryStrategy
 from krsms.send_watch import current_send_watch
 from krsms.sens.auth import CLOCK_WINDOW_SECONDS
 from krsms.sens.checks import MAX_MESSAGE_PAGE, MAX_MESSAGES, RESERVE_PRECISION
@@ -120,7 +120,7 @@ class SensGateway(BatchingGateway):
         max_concurrency: int = 8,
         timeout: float | Timeouts | None = None,
         limits: Limits | None = None,
-        retry: RetryPolicy | None = None,
+        retry: RetryStrategy | None = None,
         requests_per_second: float | None = None,
         reconcile: bool = True,
         resend_missing: bool = False,
