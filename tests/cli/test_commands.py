@@ -57,7 +57,7 @@ def numbers_file(tmp_path: Path, count: int) -> Path:
 
 
 def result_rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 

@@ -409,7 +409,7 @@ async def test_a_results_csv_holding_only_blanks_gets_its_header(tmp_path: Path,
     async with ResultsFile(path) as results:
         recipient = Recipient(number="01010000001", reference="1")
         await results.write((RecipientOutcome(recipient=recipient, status=SendStatus.ACCEPTED, request_id="r1"),))
-    assert path.read_bytes().startswith(b"reference,number,status")
+    assert path.read_bytes().startswith(codecs.BOM_UTF8 + b"reference,number,status")
     assert settled_recipients(path) == {("1", "01010000001")}
 
 
@@ -560,7 +560,7 @@ async def test_a_run_killed_before_its_first_result_leaves_a_results_file_resume
     results = tmp_path / "results.csv"
     async with ResultsFile(results):
         pass
-    assert results.read_bytes() == (",".join(RESULT_FIELDS) + "\r\n").encode()  # the header is on disk
+    assert results.read_bytes() == codecs.BOM_UTF8 + (",".join(RESULT_FIELDS) + "\r\n").encode()  # on disk
     results.write_bytes(b"")  # or the kill came before even that
     journal_of(results, 0, [("1", "01000000001")])
     assert recover_in_flight(results) == 1
@@ -615,7 +615,7 @@ async def test_a_run_checked_before_another_claimed_the_results_file_is_refused_
         f"{results}: already holds results: add --resume to continue that send, or choose another --results"
     )
     assert (len(first.requests), len(second.requests)) == (1, 0)
-    assert [row.split(",")[:3] for row in results.read_text(encoding="utf-8").splitlines()] == [
+    assert [row.split(",")[:3] for row in results.read_text(encoding="utf-8-sig").splitlines()] == [
         ["reference", "number", "status"],
         ["1", "01000000001", "accepted"],
     ]
@@ -707,3 +707,26 @@ async def test_a_results_file_rewritten_after_a_kill_is_recovered_without_trusti
     results.write_bytes(codecs.BOM_UTF8 + rewritten.encode("utf-8"))
     assert recover_in_flight(results) == 2
     assert not journal_path(results).exists()
+
+
+async def test_a_new_results_csv_starts_with_a_bom_that_appends_resumes_and_repairs_keep(tmp_path: Path) -> None:
+    """Korean Excel reads a CSV without a BOM as CP949, garbling the Korean of ``detail``."""
+    recipients = tmp_path / "numbers.txt"
+    recipients.write_text("01000000001\n01000000002\n01000000003\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    message = Message(sender="0212345678", text="안녕")
+    quiet = Console(quiet=True)
+    await send_file(
+        FakeGateway(), message, recipients_path=recipients, results_path=results, resume=False, console=quiet
+    )
+    written = results.read_bytes()
+    assert written.startswith(codecs.BOM_UTF8 + b"reference,number,status,request_id,code,detail\r\n")
+    results.write_bytes(written[: written.rindex(b"\r\n3,") + 6])  # killed mid-row: "3,010"
+    journal_of(results, 0, [("3", "01000000003")])
+    assert recover_in_flight(results) == 1  # the torn row cut, and line 3 recorded in flight
+    gateway = FakeGateway()
+    await send_file(gateway, message, recipients_path=recipients, results_path=results, resume=True, console=quiet)
+    assert gateway.requests == []
+    assert results.read_bytes().count(codecs.BOM_UTF8) == 1
+    rows = list(csv.DictReader(results.read_text(encoding="utf-8-sig").splitlines()))
+    assert [row["status"] for row in rows] == ["accepted", "accepted", "unknown"]

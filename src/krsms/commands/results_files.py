@@ -64,6 +64,9 @@ _REQUEST_ID_COLUMN = RESULT_FIELDS.index("request_id")
 ResumeKey = tuple[str, str]
 """A recipient as ``--resume`` knows it: its reference (line number) and normalised number."""
 _CSV_HEADER = ",".join(RESULT_FIELDS)
+_CSV_START = "\ufeff" + _CSV_HEADER + "\r\n"
+"""What a new results CSV starts with: a UTF-8 BOM, which Korean Excel needs to read the file
+as UTF-8 (without it, ``detail`` shows garbled), then the header."""
 
 
 def resume_key(reference: str | None, number: str) -> ResumeKey | None:
@@ -94,7 +97,8 @@ def _result_row(outcome: RecipientOutcome) -> dict[str, str]:
 
 
 class ResultsFile:
-    """Appends one line per recipient outcome to a CSV (``.csv``) or JSON lines file.
+    """Appends one line per recipient outcome to a CSV (``.csv``; a new one starts with a UTF-8
+    BOM, so that Korean Excel reads it as UTF-8) or JSON lines file.
 
     Opening it mends a last line a crash left half-written, so appended rows start on a line
     of their own: a JSON lines file loses it when it does not parse (``--resume`` ignores
@@ -112,7 +116,7 @@ class ResultsFile:
             is_new = await anyio.to_thread.run_sync(_ready_to_append, self.path, self.json_lines)
             self._file = await anyio.open_file(self.path, "a", encoding="utf-8", newline="")
             if is_new and not self.json_lines:
-                await self._file.write(_CSV_HEADER + "\r\n")
+                await self._file.write(_CSV_START)
                 await self._file.flush()  # a run killed before its first result leaves a usable file
         return self
 
@@ -324,7 +328,7 @@ def recover_in_flight(results_path: Path) -> int:
         ]
         with file_problems(results_path), results_path.open("a", encoding="utf-8", newline="") as handle:
             if is_new and not json_lines:
-                handle.write(_CSV_HEADER + "\r\n")
+                handle.write(_CSV_START)
             handle.write(_serialised(rows, json_lines=json_lines))
     journal.unlink()
     return len(in_flight)
