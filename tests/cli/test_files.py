@@ -14,7 +14,14 @@ from rich.console import Console
 
 from krsms import Message, Recipient, RecipientOutcome, SendStatus, ValidationError
 from krsms.commands.bad_files import BadFileError
-from krsms.commands.recipient_files import check_recipients_path, number_column, read_recipients, recipients_in
+from krsms.commands.recipient_files import (
+    carries_text,
+    check_recipients_path,
+    number_column,
+    parameter_columns,
+    read_recipients,
+    recipients_in,
+)
 from krsms.commands.results_files import (
     IN_FLIGHT,
     RESULT_FIELDS,
@@ -248,6 +255,34 @@ def test_rows_of_empty_cells_are_blank_lines_not_recipients(tmp_path: Path) -> N
         ("2", "01011112222"),
         ("5", "01011113333"),
     ]
+
+
+def test_blank_lines_before_the_header_are_skipped_keeping_each_rows_line(tmp_path: Path) -> None:
+    path = tmp_path / "numbers.csv"
+    path.write_text("\r\n,,\r\nnumber,Text,name\r\n01011112222,안녕,철수\r\n", encoding="utf-8")
+    assert number_column(path) == ("number", [])
+    assert carries_text(path)
+    assert parameter_columns(path) == ["name"]
+    [recipient] = recipients_in(path)
+    assert recipient == Recipient(
+        number="01011112222", text="안녕", template_parameters={"name": "철수"}, reference="4"
+    )
+
+
+def test_columns_the_header_leaves_unnamed_are_dropped_when_empty_and_refused_when_not(tmp_path: Path) -> None:
+    """Excel saves trailing empty header cells (``number,name,,``) once a cell to the right of
+    the data was touched: they must not become a template parameter named ""."""
+    path = tmp_path / "numbers.csv"
+    path.write_text("number,name,,\r\n01011112222,철수,,\r\n01011113333,영희\r\n", encoding="utf-8")
+    assert parameter_columns(path) == ["name"]
+    assert [recipient.template_parameters for recipient in recipients_in(path)] == [{"name": "철수"}, {"name": "영희"}]
+    path.write_text("number,name,,\r\n01011112222,철수,,\r\n01011113333,영희,,VIP\r\n", encoding="utf-8")
+    with pytest.raises(BadFileError) as refused:
+        list(recipients_in(path))
+    assert str(refused.value) == (
+        f"{path}: line 3: column 4 holds a value, but the header row gives that column no name: name it in the "
+        "header (a template parameter's ##key##, say), or clear the column"
+    )
 
 
 def test_results_saved_by_excel_with_a_bom_are_read(tmp_path: Path) -> None:

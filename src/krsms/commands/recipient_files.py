@@ -61,11 +61,12 @@ def _recipients_from_csv(path: Path, *, template_parameters: bool, number_column
         # Strict: a quote opened and never closed must not swallow the rest of the file into
         # one recipient's text (the other rows unsent, their data sent to that recipient).
         reader = csv.reader(handle, strict=True)
-        first_row = next(reader, None)
+        first_row = _first_row(reader)
         if first_row is None:
             return  # an empty file: no header, no recipients
         header = _header_names(path, first_row)
         numbers, text_column, subject_column, parameter_names = _columns(path, header, number_column)
+        unnamed = [index for index, name in enumerate(header) if not name]
         lines_read = reader.line_num
         while True:
             try:
@@ -80,6 +81,7 @@ def _recipients_from_csv(path: Path, *, template_parameters: bool, number_column
             first_line, lines_read = lines_read + 1, reader.line_num
             if not any(value.strip() for value in fields):
                 continue  # a blank line, or a row of empty cells: Excel saves a cleared row as ",,"
+            _check_unnamed_cells(path, unnamed, fields, first_line)
             row = dict(zip(header, (value.strip() for value in fields), strict=False))  # short rows miss columns
             # An empty cell fills its placeholder with nothing, never leaves ##name## in the text.
             parameters = {name: row.get(name, "") for name in parameter_names} if template_parameters else {}
@@ -92,6 +94,25 @@ def _recipients_from_csv(path: Path, *, template_parameters: bool, number_column
             )
 
 
+def _first_row(reader: Iterator[list[str]]) -> list[str] | None:
+    """The first row of a CSV with a cell that is not blank: its header. Blank lines and rows
+    of empty cells before it are skipped, as they are after it; None for a file of none."""
+    return next((row for row in reader if any(cell.strip() for cell in row)), None)
+
+
+def _check_unnamed_cells(path: Path, unnamed: list[int], fields: list[str], line: int) -> None:
+    """Refuse a value in a column the header leaves unnamed: nothing could say what it is for.
+    Such columns are dropped otherwise (Excel saves a header with trailing empty cells when
+    cells to the right of the data were ever touched)."""
+    for index in unnamed:
+        if index < len(fields) and fields[index].strip():
+            raise BadFileError(
+                path,
+                f"line {line}: column {index + 1} holds a value, but the header row gives that column no name: "
+                "name it in the header (a template parameter's ##key##, say), or clear the column",
+            )
+
+
 class _Columns(NamedTuple):
     """What each column of a recipients CSV is for."""
 
@@ -99,14 +120,15 @@ class _Columns(NamedTuple):
     text: str | None
     subject: str | None
     parameters: list[str]
-    """The rest: template parameters."""
+    """The rest, those with a name: template parameters."""
 
 
 def _columns(path: Path, header: list[str], number_column: str | None) -> _Columns:
     """The number, text and subject columns of a header, and the rest."""
     number = _number_column(path, header, number_column).name
     text, subject = _column(header, TEXT_COLUMN), _column(header, SUBJECT_COLUMN)
-    return _Columns(number, text, subject, [name for name in header if name not in (number, text, subject)])
+    parameters = [name for name in header if name and name not in (number, text, subject)]  # unnamed: dropped
+    return _Columns(number, text, subject, parameters)
 
 
 class NumberColumn(NamedTuple):
@@ -189,7 +211,7 @@ def _header(path: Path) -> list[str]:
     if not is_csv(path):
         return []
     with file_problems(path), path.open(encoding="utf-8-sig", newline="") as handle:
-        return _header_names(path, next(csv.reader(handle), []))
+        return _header_names(path, _first_row(csv.reader(handle)) or [])
 
 
 def _header_names(path: Path, first_row: list[str]) -> list[str]:
