@@ -285,6 +285,19 @@ def test_columns_the_header_leaves_unnamed_are_dropped_when_empty_and_refused_wh
     )
 
 
+async def test_a_mobile_number_a_spreadsheet_saved_without_its_leading_zero_is_sent_with_it(tmp_path: Path) -> None:
+    recipients = tmp_path / "numbers.txt"
+    recipients.write_text("1011112222\n1.01111E+09\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    gateway = FakeGateway()
+    message = Message(sender="0212345678", text="안녕")
+    record = await send_file(
+        gateway, message, recipients_path=recipients, results_path=results, resume=False, console=Console(quiet=True)
+    )
+    assert gateway.sent_to() == ["01011112222"]
+    assert record.counts()[SendStatus.NOT_SENT] == 1  # 1.01E+09: its digits are lost
+
+
 def test_results_saved_by_excel_with_a_bom_are_read(tmp_path: Path) -> None:
     results = tmp_path / "results.csv"
     write_results(results, [("1", "01010000001", "accepted", "r1")])

@@ -490,3 +490,19 @@ def test_a_send_interrupted_before_its_results_file_was_made_says_nothing_was_se
     assert outcome.exit_code == 130, outcome.output
     assert "interrupted: nothing was sent" in outcome.stderr
     assert "--resume" not in outcome.output
+
+
+def test_numbers_a_spreadsheet_damaged_are_restored_or_explained_by_line(tmp_path: Path) -> None:
+    """Excel saves 01012345678 typed as a number as 1012345678, and a long one as 1.01E+09."""
+    path = tmp_path / "numbers.csv"
+    path.write_text("number\r\n1011112222\r\n1.01111E+09\r\n01011113333\r\n1911114444\r\n", encoding="utf-8")
+    outcome = send(path, "--dry-run")
+    assert outcome.exit_code == 1, outcome.output  # the number in scientific notation
+    assert "│          4 │       1 │            1 │" in outcome.stdout
+    assert "line 3: recipients[1].number:" in outcome.stdout
+    assert outcome.stderr == (
+        "warning: numbers.csv: lines 2, 5: a mobile number saved without its leading 0 (1012345678: a spreadsheet "
+        "took 01012345678 for a number) is read with it\n"
+        "warning: numbers.csv: line 3: a number in scientific notation (1.01E+09, as a spreadsheet shows a long "
+        "number) has lost its digits and is not sent: format the column as text and save the file again\n"
+    )

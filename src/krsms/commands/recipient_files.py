@@ -25,6 +25,7 @@ import anyio.to_thread
 
 from krsms.commands.bad_files import BadFileError, file_problems, is_csv
 from krsms.commands.results_files import ResumeKey, already_settled
+from krsms.commands.spreadsheets import SpreadsheetDamage, with_leading_zero
 from krsms.errors import ValidationError
 from krsms.gateway import Recipient
 from krsms.text import without_separators
@@ -48,15 +49,23 @@ SUBJECT_COLUMN = "subject"
 _ROWS_PER_READ = 1000
 
 
-def _recipients_from_text(path: Path) -> Iterator[Recipient]:
+def _number(given: str, line: str, damage: SpreadsheetDamage | None) -> str:
+    """A recipient's number as sent: a leading 0 a spreadsheet dropped given back (and noted in
+    ``damage``, when given)."""
+    return damage.read(given, line) if damage is not None else with_leading_zero(given)
+
+
+def _recipients_from_text(path: Path, damage: SpreadsheetDamage | None) -> Iterator[Recipient]:
     with file_problems(path), path.open(encoding="utf-8-sig") as lines:
         for line_number, line in enumerate(lines, start=1):
             number = line.strip()
             if number and not number.startswith("#"):
-                yield Recipient(number=number, reference=str(line_number))
+                yield Recipient(number=_number(number, str(line_number), damage), reference=str(line_number))
 
 
-def _recipients_from_csv(path: Path, *, template_parameters: bool, number_column: str | None) -> Iterator[Recipient]:
+def _recipients_from_csv(
+    path: Path, *, template_parameters: bool, number_column: str | None, damage: SpreadsheetDamage | None
+) -> Iterator[Recipient]:
     with file_problems(path), path.open(encoding="utf-8-sig", newline="") as handle:
         # Strict: a quote opened and never closed must not swallow the rest of the file into
         # one recipient's text (the other rows unsent, their data sent to that recipient).
@@ -86,7 +95,7 @@ def _recipients_from_csv(path: Path, *, template_parameters: bool, number_column
             # An empty cell fills its placeholder with nothing, never leaves ##name## in the text.
             parameters = {name: row.get(name, "") for name in parameter_names} if template_parameters else {}
             yield Recipient(
-                number=row.get(numbers, ""),
+                number=_number(row.get(numbers, ""), str(first_line), damage),
                 text=_value(row, text_column),
                 subject=_value(row, subject_column),
                 template_parameters=parameters or None,
@@ -194,16 +203,26 @@ def _value(row: Mapping[str, str], column: str | None) -> str | None:
 
 
 def recipients_in(
-    path: Path, *, template_parameters: bool = True, number_column: str | None = None
+    path: Path,
+    *,
+    template_parameters: bool = True,
+    number_column: str | None = None,
+    damage: SpreadsheetDamage | None = None,
 ) -> Iterator[Recipient]:
     """Recipients of a ``.csv`` file (header with a number column; ``text``, ``subject`` and,
     if ``template_parameters``, any other columns as template parameters) or a text file of
     one number per line. Each recipient's ``reference`` is the line of the file its row
     starts on. ``number_column`` names a CSV's number column (``--number-column``); without
-    it, the column is found by its name (:data:`NUMBER_COLUMNS`)."""
+    it, the column is found by its name (:data:`NUMBER_COLUMNS`).
+
+    A mobile number a spreadsheet saved without its leading 0 (``1012345678``) is read with it;
+    ``damage``, when given, notes the lines of those, and of numbers a spreadsheet saved in
+    scientific notation (:class:`~krsms.commands.spreadsheets.SpreadsheetDamage`)."""
     if is_csv(path):
-        return _recipients_from_csv(path, template_parameters=template_parameters, number_column=number_column)
-    return _recipients_from_text(path)
+        return _recipients_from_csv(
+            path, template_parameters=template_parameters, number_column=number_column, damage=damage
+        )
+    return _recipients_from_text(path, damage)
 
 
 def _header(path: Path) -> list[str]:
@@ -284,6 +303,7 @@ async def read_recipients(
     skip: frozenset[ResumeKey] = frozenset(),
     template_parameters: bool = True,
     number_column: str | None = None,
+    damage: SpreadsheetDamage | None = None,
 ) -> AsyncIterator[Recipient]:
     """:func:`recipients_in` of the file at ``path`` (a ``str`` or a path) read in a worker
     thread, minus those :func:`~krsms.commands.results_files.already_settled` in ``skip`` (see
@@ -291,9 +311,11 @@ async def read_recipients(
 
     ``template_parameters``: whether CSV columns other than number, text and subject become
     each recipient's template parameters; pass ``message.template_id is not None``, as a
-    recipient with parameters but no template is refused. ``number_column``: as for
-    :func:`recipients_in`."""
-    rows = recipients_in(Path(path), template_parameters=template_parameters, number_column=number_column)
+    recipient with parameters but no template is refused. ``number_column`` and ``damage``:
+    as for :func:`recipients_in`."""
+    rows = recipients_in(
+        Path(path), template_parameters=template_parameters, number_column=number_column, damage=damage
+    )
     while True:
         # islice reads nothing yet: list() reads the rows, in the worker thread.
         chunk = await anyio.to_thread.run_sync(list, islice(rows, _ROWS_PER_READ))

@@ -23,7 +23,6 @@ import hashlib
 import io
 import json
 import os
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
@@ -40,6 +39,7 @@ except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
 from krsms.commands.bad_files import BadFileError, file_problems, is_csv
+from krsms.commands.spreadsheets import with_leading_zero
 from krsms.errors import ValidationError
 from krsms.gateway import Recipient, RecipientOutcome, SendStatus
 from krsms.text import normalize_number
@@ -529,20 +529,12 @@ def settled_recipients(path: Path) -> frozenset[ResumeKey]:
     return frozenset(keys)
 
 
-_MOBILE_WITHOUT_ITS_ZERO = re.compile(r"1[016789]\d{8}")
-"""A mobile number as a spreadsheet saves it, without its leading 0: ``01012345678`` opened
-and saved by Excel is ``1012345678``. No Korean number has this form otherwise (all start
-with 0 but the 8-digit representative numbers), so it can only be that mobile number."""
-
-
 def _results_row_key(row: Mapping[str, object]) -> ResumeKey | None:
     """:func:`resume_key` of a results row, its number given back a leading 0 a spreadsheet
-    dropped (see :data:`_MOBILE_WITHOUT_ITS_ZERO`). The key still needs the row's reference
-    to match: a restored number skips only the recipient on that line with that number."""
-    number = _field(row, "number")
-    if _MOBILE_WITHOUT_ITS_ZERO.fullmatch(number):
-        number = "0" + number
-    return resume_key(_field(row, "reference"), number)
+    dropped (:func:`~krsms.commands.spreadsheets.with_leading_zero`). The key still needs the
+    row's reference to match: a restored number skips only the recipient on that line with
+    that number."""
+    return resume_key(_field(row, "reference"), with_leading_zero(_field(row, "number")))
 
 
 def _result_rows(path: Path, start: int = 0) -> Iterator[tuple[int, Mapping[str, object]]]:

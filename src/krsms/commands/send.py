@@ -39,6 +39,7 @@ from krsms.commands.results_files import (
     settled_recipients,
 )
 from krsms.commands.signals import stop_on_signals
+from krsms.commands.spreadsheets import SpreadsheetDamage
 from krsms.commands.stderr import print_error, print_note
 from krsms.errors import ProviderError, ValidationError
 from krsms.fanout import CANCELLED, JOB_STOPPED, LOCAL_INVALID, BatchingGateway
@@ -147,10 +148,13 @@ def columns_for_template(
     return [column for column in columns if column not in placeholders]
 
 
-def _count_rows(path: Path, skip: frozenset[ResumeKey], number_column: str | None) -> tuple[int, int]:
-    """Recipients of the file to send, and those ``--resume`` skips."""
+def _count_rows(
+    path: Path, skip: frozenset[ResumeKey], number_column: str | None, damage: SpreadsheetDamage
+) -> tuple[int, int]:
+    """Recipients of the file to send, and those ``--resume`` skips; what a spreadsheet did to
+    their numbers goes into ``damage``."""
     skipped = sent = 0
-    for recipient in recipients_in(path, number_column=number_column):
+    for recipient in recipients_in(path, number_column=number_column, damage=damage):
         if already_settled(recipient, skip):
             skipped += 1
         else:
@@ -193,8 +197,12 @@ async def dry_run(
     """Validate and batch the file without sending; print what a send would do.
     ``number_column``: the CSV's number column if given (``--number-column``)."""
     counter = _DuplicateCounter()
+    damage = SpreadsheetDamage()
     recipients = read_recipients(
-        recipients_path, template_parameters=message.template_id is not None, number_column=number_column
+        recipients_path,
+        template_parameters=message.template_id is not None,
+        number_column=number_column,
+        damage=damage,
     )
     plan = await gateway.plan(
         message,
@@ -216,6 +224,8 @@ async def dry_run(
         console.print(
             f"duplicates: {counter.duplicates} of these recipients have a number listed earlier (not removed)"
         )
+    for warning in damage.warnings(recipients_path.name):
+        print_note(warning)
     return plan
 
 
@@ -287,7 +297,10 @@ async def send_file(
         if resume:
             record.recovered = await _recover_in_flight(results_path, console)
             skip = await anyio.to_thread.run_sync(settled_recipients, results_path)
-        total, skipped = await anyio.to_thread.run_sync(_count_rows, recipients_path, skip, number_column)
+        damage = SpreadsheetDamage()
+        total, skipped = await anyio.to_thread.run_sync(_count_rows, recipients_path, skip, number_column, damage)
+        for warning in damage.warnings(recipients_path.name):
+            print_note(warning)
         if skipped < len(skip):
             # Rows are tied to lines: a line added or removed moves every later recipient, and
             # resuming would send to all of those again.
