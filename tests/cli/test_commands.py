@@ -413,6 +413,19 @@ def test_a_template_placeholder_without_a_column_is_refused_before_sending(
     assert [delivery.text for delivery in server.ledger] == ["홍길동님, 쿠폰 A1"]
 
 
+def test_a_template_nhn_does_not_have_is_refused_naming_the_option_and_the_id(
+    tmp_path: Path, server: EmulatorServer
+) -> None:
+    recipients = tmp_path / "customers.csv"
+    recipients.write_text("휴대폰번호,name\r\n010-1111-0001,홍길동\r\n", encoding="utf-8")
+    command = ["send", str(recipients), "--provider", "nhn", "--sender", "15446859", "--template-id", "NOPE",
+               "--base-url", server.base_url, "--results", str(tmp_path / "results.csv")]  # fmt: skip
+    outcome = runner.invoke(app, command, env={**NHN_ENV, "COLUMNS": "300"})
+    assert outcome.exit_code == 2, outcome.output
+    assert outcome.stderr == "error: --template-id NOPE: nhn: 템플릿이 존재하지 않음 (HTTP 200, code -2110)\n"
+    assert len(server.ledger) == 0
+
+
 @pytest.mark.parametrize(("provider", "env"), [("sens", SENS_ENV), ("nhn", NHN_ENV)])
 def test_status_of_an_unknown_request_says_it_found_nothing(
     server: EmulatorServer, provider: str, env: dict[str, str]

@@ -506,3 +506,30 @@ def test_numbers_a_spreadsheet_damaged_are_restored_or_explained_by_line(tmp_pat
         "warning: numbers.csv: line 3: a number in scientific notation (1.01E+09, as a spreadsheet shows a long "
         "number) has lost its digits and is not sent: format the column as text and save the file again\n"
     )
+
+
+def test_a_template_id_for_sens_is_refused_naming_the_option(recipients: Path) -> None:
+    outcome = send(recipients, "--template-id", "T1", "--dry-run")
+    assert outcome.exit_code == 2, outcome.output
+    assert outcome.stderr == "error: --template-id: 'T1' names a template, but SENS has none: leave out --template-id\n"
+
+
+@pytest.mark.parametrize(
+    ("provider", "env", "missing"),
+    [
+        ("nhn", {"KRSMS_NHN_APP_KEY": ""}, "--app-key (KRSMS_NHN_APP_KEY): set the environment variable"),
+        (
+            "sens",
+            {**SENS_ENV, "KRSMS_SENS_SECRET_KEY": "", "KRSMS_SENS_SERVICE_ID": ""},
+            "--secret-key (KRSMS_SENS_SECRET_KEY), --service-id (KRSMS_SENS_SERVICE_ID): set each environment variable",
+        ),
+    ],
+)
+def test_missing_keys_are_named_with_their_environment_variables(
+    recipients: Path, provider: str, env: dict[str, str], missing: str
+) -> None:
+    command = ["send", str(recipients), "--provider", provider, "--sender", "0212345678", "--text", "안녕",
+               "--base-url", NOWHERE]  # fmt: skip
+    outcome = runner.invoke(app, command, env={**env, "COLUMNS": "300"})
+    assert outcome.exit_code == 2, outcome.output
+    assert f"missing {missing}" in outcome.output

@@ -68,11 +68,11 @@ class Credentials:
     nhn_secret_key: str | None = attrs.field(default=None, repr=False)
 
     def missing(self) -> list[str]:
-        """Names of the options still needed for this provider."""
+        """The fields still needed for this provider (``access_key``, ``app_key``, ...)."""
         if self.provider == "sens":
-            needed = {"--access-key": self.access_key, "--secret-key": self.secret_key, "--service-id": self.service_id}
+            needed = {"access_key": self.access_key, "secret_key": self.secret_key, "service_id": self.service_id}
         else:
-            needed = {"--app-key": self.app_key}
+            needed = {"app_key": self.app_key}
         return [name for name, value in needed.items() if not value]
 
 
@@ -386,6 +386,14 @@ def summary(record: FileSend, *, provider: str, results_path: Path | None = None
     return table
 
 
+def refuses_template(error: object) -> bool:
+    """Whether ``error`` is NHN refusing the message's template: none has its id, or it is
+    registered for another message type."""
+    from krsms.nhn.errors import TemplateError, TemplateKindError
+
+    return isinstance(error, (TemplateError, TemplateKindError))
+
+
 def fatal_error(record: FileSend) -> ProviderError | None:
     """The fatal provider error (bad credentials, unregistered sender) that stopped the send;
     None if none did."""
@@ -582,7 +590,8 @@ async def _send_and_report(
             console.print(summary(record, provider=gateway.provider, results_path=options.results_path))
     fatal = fatal_error(record)
     if fatal is not None:
-        print_error(f"{fatal}; once fixed, run again with --resume to send the rest")
+        option = f"--template-id {message.template_id}: " if refuses_template(fatal) else ""
+        print_error(f"{option}{fatal}; once fixed, run again with --resume to send the rest")
     unsent = nothing_sent(record)
     if unsent is not None:
         print_error(f"{unsent}; once fixed, run again with --resume")
