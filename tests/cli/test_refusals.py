@@ -533,3 +533,13 @@ def test_missing_keys_are_named_with_their_environment_variables(
     outcome = runner.invoke(app, command, env={**env, "COLUMNS": "300"})
     assert outcome.exit_code == 2, outcome.output
     assert f"missing {missing}" in outcome.output
+
+
+def test_a_subject_too_long_for_the_lms_text_is_refused_as_an_option(tmp_path: Path, recipients: Path) -> None:
+    """Not a NOT_SENT row for each of a million recipients, all saying the same."""
+    results = tmp_path / "results.csv"
+    for dry_run in ([], ["--dry-run"]):
+        outcome = send(recipients, "--text", "가" * 50, "--subject", "제목" * 11, "--results", str(results), *dry_run)
+        assert outcome.exit_code == 2, outcome.output
+        assert outcome.stderr == "error: --subject: is 44 bytes in EUC-KR; a subject allows 40 (shorten it)\n"
+    assert not results.exists()
