@@ -369,12 +369,14 @@ def test_resume_after_a_spreadsheet_dropped_the_leading_zeros_skips_the_settled(
     assert len(server.ledger) == 3
 
 
-def register_template(server: EmulatorServer, template_id: str, body: str) -> None:
+def register_template(
+    server: EmulatorServer, template_id: str, body: str, *, send_type: str = "0", title: str | None = None
+) -> None:
     async def register() -> None:
         async with NhnClient(app_key=DEMO_NHN_APP_KEY, base_url=server.base_url) as client:
             template = TemplateCreate(
-                category_id=1, template_id=template_id, template_name="쿠폰", send_no="15446859", send_type="0",
-                body=body, use_yn=True,
+                category_id=1, template_id=template_id, template_name="쿠폰", send_no="15446859",
+                send_type=send_type, title=title, body=body, use_yn=True,
             )  # fmt: skip
             await client.create_template(template)
 
@@ -404,7 +406,10 @@ def test_a_template_placeholder_without_a_column_is_refused_before_sending(
 
     outcome = runner.invoke(app, [*command, "--dry-run"], env={"COLUMNS": "300"})  # no app key to look it up
     assert outcome.exit_code == 0, outcome.output
-    assert outcome.stderr == "warning: the placeholders of template coupon are not checked without --app-key\n"
+    assert outcome.stderr == (
+        "warning: template coupon is not looked up without --app-key: its placeholders are not checked, and its "
+        "message type (SMS, LMS) is not known\n"
+    )
 
     recipients.write_text("휴대폰번호,name,code,grade\r\n010-1111-0001,홍길동,A1,VIP\r\n", encoding="utf-8")
     outcome = runner.invoke(app, command, env={**NHN_ENV, "COLUMNS": "300"})
@@ -424,6 +429,30 @@ def test_a_template_nhn_does_not_have_is_refused_naming_the_option_and_the_id(
     assert outcome.exit_code == 2, outcome.output
     assert outcome.stderr == "error: --template-id NOPE: nhn: 템플릿이 존재하지 않음 (HTTP 200, code -2110)\n"
     assert len(server.ledger) == 0
+
+
+def test_an_lms_template_is_sent_and_planned_as_lms_though_the_text_is_empty(
+    tmp_path: Path, server: EmulatorServer
+) -> None:
+    """NHN refuses a template sent as another type than it is registered for (-2006): an empty
+    --text resolved to SMS, for an LMS template."""
+    register_template(server, "T2", "##name##님, 봄 세일 안내", send_type="1", title="봄 세일")
+    recipients = tmp_path / "customers.csv"
+    recipients.write_text("휴대폰번호,name\r\n010-1111-0001,홍길동\r\n010-1111-0002,김영희\r\n", encoding="utf-8")
+    command = ["send", str(recipients), "--provider", "nhn", "--sender", "15446859", "--template-id", "T2",
+               "--base-url", server.base_url, "--results", str(tmp_path / "results.csv")]  # fmt: skip
+    planned = runner.invoke(app, [*command, "--dry-run"], env={**NHN_ENV, "COLUMNS": "300"})
+    assert planned.exit_code == 0, planned.output
+    assert "template T2: registered for LMS, sent as such" in planned.stdout
+    assert "LMS requests" in planned.stdout
+    assert "SMS requests" not in planned.stdout
+
+    sent = runner.invoke(app, command, env={**NHN_ENV, "COLUMNS": "300"})
+    assert sent.exit_code == 0, sent.output
+    assert [(delivery.kind, delivery.subject, delivery.text) for delivery in server.ledger] == [
+        ("LMS", "봄 세일", "홍길동님, 봄 세일 안내"),
+        ("LMS", "봄 세일", "김영희님, 봄 세일 안내"),
+    ]
 
 
 @pytest.mark.parametrize(("provider", "env"), [("sens", SENS_ENV), ("nhn", NHN_ENV)])

@@ -44,7 +44,7 @@ from krsms.commands.stderr import print_error, print_note
 from krsms.errors import ProviderError, ValidationError
 from krsms.fanout import CANCELLED, JOB_STOPPED, LOCAL_INVALID, BatchingGateway
 from krsms.gateway import Message, Recipient, RecipientOutcome, SendPlan, SendProgress, SendReport, SendStatus
-from krsms.text import normalize_number
+from krsms.text import MessageKind, normalize_number
 
 PROVIDERS = ("sens", "nhn")
 SHOWN_INVALID = 20
@@ -116,17 +116,49 @@ TEMPLATE_PLACEHOLDER = re.compile(r"##([^#\r\n]+?)##")
 """A ``##key##`` placeholder of an NHN template, filled by the recipient's CSV column ``key``."""
 
 
-async def template_placeholders(gateway: BatchingGateway, template_id: str) -> list[str] | None:
-    """The keys of the template's ``##key##`` placeholders (title and body), in order, looked
-    up from the provider (NHN N26: a read, nothing is sent); None for a provider without
-    templates (SENS)."""
+@attrs.frozen(kw_only=True)
+class RegisteredTemplate:
+    """What ``krsms send`` needs of an NHN template: the keys of its ``##key##`` placeholders
+    and the kind of message it is registered for."""
+
+    placeholders: list[str]
+    """The keys of its title's and body's placeholders, in order."""
+    kind: MessageKind
+    """SMS, LMS, or MMS (LMS with attached files): every recipient is sent as this kind, or
+    NHN refuses the request (-2006); AUTO when NHN does not say."""
+
+
+TEMPLATE_KINDS = {"0": MessageKind.SMS, "1": MessageKind.LMS}
+"""The message kind of each ``sendType`` of an NHN template (N26: ``"0"`` SMS, ``"1"``
+LMS/MMS, ``"2"`` authentication codes, which ``krsms send`` does not send)."""
+
+
+async def registered_template(gateway: BatchingGateway, template_id: str) -> RegisteredTemplate | None:
+    """The template as registered, looked up from the provider (NHN N26: a read, nothing is
+    sent); None for a provider without templates (SENS). A template of authentication codes
+    (send type 2), which go through another endpoint, is refused (:class:`ValidationError` of
+    ``template_id``)."""
     from krsms.nhn import NhnGateway
 
     if not isinstance(gateway, NhnGateway):
         return None
     template = await gateway.client.get_template(template_id)
     texts = (template.title or "", template.body or "")
-    return list(dict.fromkeys(key for text in texts for key in TEMPLATE_PLACEHOLDER.findall(text)))
+    placeholders = list(dict.fromkeys(key for text in texts for key in TEMPLATE_PLACEHOLDER.findall(text)))
+    if template.send_type is None:
+        return RegisteredTemplate(placeholders=placeholders, kind=MessageKind.AUTO)
+    kind = TEMPLATE_KINDS.get(template.send_type)
+    if kind is None:
+        raise ValidationError(
+            "template_id",
+            f"template {template_id} is registered for send type {template.send_type!r} "
+            f"({template.send_type_name or 'authentication codes'}): krsms send sends SMS and LMS/MMS templates",
+            limit="send type 0 or 1",
+            value=template_id,
+        )
+    if kind is MessageKind.LMS and (template.attach_file_yn or template.attach_file_list):
+        kind = MessageKind.MMS
+    return RegisteredTemplate(placeholders=placeholders, kind=kind)
 
 
 def columns_for_template(
@@ -541,7 +573,10 @@ async def _send(
         placeholder_keys=options.dry_run,
     ) as gateway:
         if message.template_id is not None:
-            await _check_template_columns(gateway, message.template_id, credentials, options)
+            kind = await _check_template(gateway, message.template_id, credentials, options)
+            if kind is not None:
+                console.print(Text(f"template {message.template_id}: registered for {kind.value}, sent as such"))
+                message = attrs.evolve(message, kind=kind)
         if options.dry_run:
             plan = await dry_run(
                 gateway, message, options.recipients_path, console, number_column=options.number_column
@@ -550,22 +585,28 @@ async def _send(
         return await _send_and_report(gateway, message, options, console=console)
 
 
-async def _check_template_columns(
+async def _check_template(
     gateway: BatchingGateway, template_id: str, credentials: Credentials, options: SendOptions
-) -> None:
-    """Refuse a recipients file that leaves a placeholder of the template unfilled
-    (:func:`columns_for_template`), and warn of the columns the template does not use. A dry
+) -> MessageKind | None:
+    """The kind of message the template is registered for, which every recipient must be
+    sent as; None when not known (a provider without templates, or NHN not saying). Refuses a
+    recipients file that leaves a placeholder of the template unfilled
+    (:func:`columns_for_template`), and warns of the columns the template does not use. A dry
     run without an NHN app key cannot look the template up, and says so."""
     if options.dry_run and credentials.provider == "nhn" and not credentials.app_key:
-        print_note(f"warning: the placeholders of template {template_id} are not checked without --app-key")
-        return
-    placeholders = await template_placeholders(gateway, template_id)
-    if placeholders is None:
-        return
+        print_note(
+            f"warning: template {template_id} is not looked up without --app-key: its placeholders are not "
+            "checked, and its message type (SMS, LMS) is not known"
+        )
+        return None
+    template = await registered_template(gateway, template_id)
+    if template is None:
+        return None
     columns = parameter_columns(options.recipients_path, number_column=options.number_column)
-    unused = columns_for_template(template_id, placeholders, columns, options.recipients_path)
+    unused = columns_for_template(template_id, template.placeholders, columns, options.recipients_path)
     if unused:
         print_note(f"warning: template {template_id} does not use columns {', '.join(unused)}; they fill nothing")
+    return None if template.kind is MessageKind.AUTO else template.kind
 
 
 async def _send_and_report(
