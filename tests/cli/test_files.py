@@ -29,11 +29,13 @@ from krsms.commands.results_files import (
     SendJournal,
     check_results_path,
     exclusive_use,
+    in_flight_recipients,
     journal_path,
     recover_in_flight,
     settled_recipients,
 )
 from krsms.commands.send import send_file
+from krsms.commands.settled import SettledRecipients
 from krsms.testing import FakeGateway
 
 
@@ -505,10 +507,19 @@ async def test_a_second_interruption_while_writing_the_last_batches_loses_none(
     assert set(gateway.sent_to()) <= accepted
 
 
-def journal_of(results: Path, results_size: int | str, noted: list[tuple[str, str]], torn: str = "") -> None:
-    """The journal a run that was killed leaves beside ``results``."""
+def journal_of(
+    results: Path,
+    results_size: int | str,
+    noted: list[tuple[str, str]],
+    torn: str = "",
+    *,
+    settled: tuple[list[str], ...] = (),
+) -> None:
+    """The journal a run that was killed leaves beside ``results``: ``noted`` recipients, then
+    a marker for each batch of ``settled`` references written."""
     lines = [json.dumps({"results_size": results_size})]
     lines += [json.dumps({"reference": reference, "number": number}) for reference, number in noted]
+    lines += [json.dumps({"settled": references}) for references in settled]
     journal_path(results).write_text("\n".join(lines) + "\n" + torn, encoding="utf-8")
 
 
@@ -778,3 +789,71 @@ async def test_a_new_results_csv_starts_with_a_bom_that_appends_resumes_and_repa
     assert results.read_bytes().count(codecs.BOM_UTF8) == 1
     rows = list(csv.DictReader(results.read_text(encoding="utf-8-sig").splitlines()))
     assert [row["status"] for row in rows] == ["accepted", "accepted", "unknown"]
+
+
+def test_recovery_keeps_only_the_batches_not_marked_settled(tmp_path: Path) -> None:
+    """A batch is marked settled in the journal once its rows are written: recovery keeps only
+    the others (what was in flight), and reads the results file only when some are left."""
+    results = tmp_path / "results.csv"
+    noted = [("1", "01000000001"), ("2", "01000000002"), ("3", "01000000003"), ("4", "01000000004")]
+    journal_of(results, 0, noted, settled=(["1", "2"], ["4"]))
+    assert in_flight_recipients(results) == [("3", "01000000003")]
+
+    results.write_bytes(b"\x80 not even UTF-8: never read")
+    journal_of(results, 0, noted, settled=(["1", "2"], ["3", "4"]))
+    assert in_flight_recipients(results) == []
+
+
+async def test_a_run_interrupted_after_every_noted_batch_was_written_leaves_no_journal(tmp_path: Path) -> None:
+    """Ctrl-C after the last batch settled and was written: nothing is in flight, and a journal
+    left behind would make the next run refuse, saying batches are in flight."""
+    results = tmp_path / "results.csv"
+    batch = [Recipient(number="01000000001", reference="1")]
+    written = tuple(RecipientOutcome(recipient=each, status=SendStatus.ACCEPTED) for each in batch)
+
+    async def interrupted_after_the_last_write() -> None:
+        async with ResultsFile(results) as file, SendJournal(results) as journal:
+            await journal.note(batch)
+            await file.write(written)
+            await journal.settled(written)
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        await interrupted_after_the_last_write()
+    assert not journal_path(results).exists()
+
+    # One such journal left by an earlier version, with no marks: its one batch has its row.
+    recipients = tmp_path / "numbers.txt"
+    recipients.write_text("01000000001\n01000000002\n", encoding="utf-8")
+    other_results = tmp_path / "other.csv"
+    write_results(other_results, [])
+    journal_of(other_results, other_results.stat().st_size, [("1", "01000000001")])
+    write_results(other_results, [("1", "01000000001", "accepted", "r1")])
+    with pytest.raises(BadFileError, match="already holds results"):  # not "batches in flight": none is
+        check_results_path(other_results, recipients, resume=False)
+    gateway = FakeGateway()
+    record = await send_file(
+        gateway,
+        Message(sender="0212345678", text="안녕"),
+        recipients_path=recipients,
+        results_path=other_results,
+        resume=True,
+        console=Console(quiet=True),
+    )
+    assert (record.recovered, gateway.sent_to()) == (0, ["01000000002"])
+    assert not journal_path(other_results).exists()
+
+
+def test_settled_recipients_are_held_compactly_with_the_status_of_each() -> None:
+    settled = SettledRecipients()
+    settled.add(("2", "01000000002"), SendStatus.ACCEPTED)
+    settled.add(("2", "01000000009"), SendStatus.UNKNOWN)  # a second number on a line
+    settled.add(("row-7", "01000000007"), SendStatus.REJECTED)  # a reference that is no line number
+    settled.add(("2", "01000000002"), SendStatus.REJECTED)  # the last row of a key is its outcome
+    assert settled == {("2", "01000000002"), ("2", "01000000009"), ("row-7", "01000000007")}
+    assert [settled.status(key) for key in (("2", "01000000002"), ("row-7", "01000000007"), ("3", "0"))] == [
+        SendStatus.REJECTED,
+        SendStatus.REJECTED,
+        None,
+    ]
+    assert ("02", "01000000002") not in settled  # line "02" is not line 2

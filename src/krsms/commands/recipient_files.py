@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import os
 import re
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping, Set
 from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
@@ -24,7 +24,7 @@ from typing import NamedTuple
 import anyio.to_thread
 
 from krsms.commands.bad_files import BadFileError, file_problems, is_csv
-from krsms.commands.results_files import ResumeKey, already_settled
+from krsms.commands.settled import ResumeKey, already_settled
 from krsms.commands.spreadsheets import SpreadsheetDamage, with_leading_zero
 from krsms.errors import ValidationError
 from krsms.gateway import Recipient
@@ -300,13 +300,13 @@ def has_recipients(path: Path, *, number_column: str | None = None) -> bool:
 async def read_recipients(
     path: str | os.PathLike[str],
     *,
-    skip: frozenset[ResumeKey] = frozenset(),
+    skip: Set[ResumeKey] = frozenset(),
     template_parameters: bool = True,
     number_column: str | None = None,
     damage: SpreadsheetDamage | None = None,
 ) -> AsyncIterator[Recipient]:
     """:func:`recipients_in` of the file at ``path`` (a ``str`` or a path) read in a worker
-    thread, minus those :func:`~krsms.commands.results_files.already_settled` in ``skip`` (see
+    thread, minus those :func:`~krsms.commands.settled.already_settled` in ``skip`` (see
     :func:`~krsms.commands.results_files.settled_recipients`).
 
     ``template_parameters``: whether CSV columns other than number, text and subject become

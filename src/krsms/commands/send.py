@@ -29,15 +29,15 @@ from krsms.commands.recipient_files import (
 )
 from krsms.commands.results_files import (
     ResultsFile,
-    ResumeKey,
     SendJournal,
-    already_settled,
     check_results_path,
     check_unclaimed,
+    clear_settled_journal,
     exclusive_use,
     recover_in_flight,
     settled_recipients,
 )
+from krsms.commands.settled import SettledRecipients, already_settled
 from krsms.commands.signals import stop_on_signals
 from krsms.commands.spreadsheets import SpreadsheetDamage
 from krsms.commands.stderr import print_error, print_note
@@ -181,7 +181,7 @@ def columns_for_template(
 
 
 def _count_rows(
-    path: Path, skip: frozenset[ResumeKey], number_column: str | None, damage: SpreadsheetDamage
+    path: Path, skip: SettledRecipients, number_column: str | None, damage: SpreadsheetDamage
 ) -> tuple[int, int]:
     """Recipients of the file to send, and those ``--resume`` skips; what a spreadsheet did to
     their numbers goes into ``damage``."""
@@ -324,8 +324,12 @@ async def send_file(
     record = FileSend() if record is None else record
     gateway.check_message(message)
     with exclusive_use(results_path):
+        if not resume:  # a resume recovers the journal, whatever it holds
+            # A journal whose every batch was settled and written (a run interrupted after its
+            # last batch) holds nothing in flight: no reason to refuse the next run.
+            await anyio.to_thread.run_sync(clear_settled_journal, results_path)
         check_unclaimed(results_path, resume=resume)  # a run started with this one may have sent first
-        skip: frozenset[ResumeKey] = frozenset()
+        skip = SettledRecipients()
         if resume:
             record.recovered = await _recover_in_flight(results_path, console)
             skip = await anyio.to_thread.run_sync(settled_recipients, results_path)
@@ -369,6 +373,7 @@ async def send_file(
                     if outcomes:
                         await results.write(outcomes)
                         bar.advance(task, len(outcomes))
+                        await journal.settled(outcomes)  # written: recovery need not keep them
 
                 try:
                     recipients = read_recipients(
