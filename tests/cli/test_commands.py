@@ -324,17 +324,44 @@ def test_resume_with_results_that_match_no_line_is_refused(tmp_path: Path, serve
     campaign = tmp_path / "campaign.txt"
     campaign.write_text("01010000001\n01010000002\n01010000003\n", encoding="utf-8")
     assert runner.invoke(app, send_command(campaign, results, server), env=NHN_ENV).exit_code == 0
-    edited = tmp_path / "edited.txt"  # a line inserted at the top
-    edited.write_text("# 겨울 캠페인\n01010000001\n01010000002\n01010000003\n", encoding="utf-8")
-    partly = tmp_path / "partly.txt"  # a line inserted after the first: two rows move
-    partly.write_text("01010000001\n01010000009\n01010000002\n01010000003\n", encoding="utf-8")
-    other = tmp_path / "other.txt"
-    other.write_text("01020000001\n", encoding="utf-8")
+    edited = "# 겨울 캠페인\n01010000001\n01010000002\n01010000003\n"  # a line inserted at the top
+    partly = "01010000001\n01010000009\n01010000002\n01010000003\n"  # one inserted after the first
+    other = "01020000001\n"
     for recipients in (edited, partly, other):
-        outcome = runner.invoke(app, send_command(recipients, results, server, "--resume"), env=NHN_ENV)
+        campaign.write_text(recipients, encoding="utf-8")
+        outcome = runner.invoke(app, send_command(campaign, results, server, "--resume"), env=NHN_ENV)
         assert outcome.exit_code == 2, outcome.output
         assert "no longer on their line" in outcome.output
     assert sorted(delivery.recipient for delivery in server.ledger) == ["01010000001", "01010000002", "01010000003"]
+
+
+def test_a_new_campaign_resuming_an_earlier_ones_results_is_refused_naming_what_differs(
+    tmp_path: Path, server: EmulatorServer
+) -> None:
+    """The same customer list with a new text, into the default results file: --resume would
+    skip everyone the earlier campaign reached."""
+    results = tmp_path / "results.csv"
+    customers = tmp_path / "customers.txt"
+    customers.write_text("01010000001\n01010000002\n", encoding="utf-8")
+    spring = ["send", str(customers), "--provider", "nhn", "--sender", "15446859", "--text", "봄 세일",
+              "--results", str(results), "--base-url", server.base_url]  # fmt: skip
+    assert runner.invoke(app, spring, env=NHN_ENV).exit_code == 0
+    summer = [*spring[:6], "--text", "여름 세일 안내", *spring[8:], "--subject", "여름"]
+    refused = runner.invoke(app, summer, env={**NHN_ENV, "COLUMNS": "300"})
+    assert refused.exit_code == 2, refused.output
+    assert "a new campaign needs its own --results" in refused.stderr
+    refused = runner.invoke(app, [*summer, "--resume"], env={**NHN_ENV, "COLUMNS": "300"})
+    assert refused.exit_code == 2, refused.output
+    assert refused.stderr == (
+        f"error: {results}: holds another campaign's results (--text was '봄 세일', now '여름 세일 안내'; "
+        "--subject was not given, now '여름'): resuming would skip everyone that campaign reached on the same "
+        "lines. Send this one with a new --results (or, if it is that campaign changed on purpose, delete "
+        "results.csv.campaign first)\n"
+    )
+    assert len(server.ledger) == 2
+    resumed = runner.invoke(app, [*spring, "--resume"], env=NHN_ENV)  # the same campaign resumes
+    assert resumed.exit_code == 0, resumed.output
+    assert len(server.ledger) == 2
 
 
 def saved_by_a_spreadsheet(results: Path, number: Callable[[str], str]) -> None:

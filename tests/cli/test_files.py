@@ -671,7 +671,8 @@ async def test_a_run_checked_before_another_claimed_the_results_file_is_refused_
     with pytest.raises(BadFileError) as refused:
         await send_with(second)
     assert str(refused.value) == (
-        f"{results}: already holds results: add --resume to continue that send, or choose another --results"
+        f"{results}: already holds the results of an earlier send: a new campaign needs its own --results; "
+        "to finish that send, run the command that started it again with --resume"
     )
     assert (len(first.requests), len(second.requests)) == (1, 0)
     assert [row.split(",")[:3] for row in results.read_text(encoding="utf-8-sig").splitlines()] == [
@@ -829,7 +830,7 @@ async def test_a_run_interrupted_after_every_noted_batch_was_written_leaves_no_j
     write_results(other_results, [])
     journal_of(other_results, other_results.stat().st_size, [("1", "01000000001")])
     write_results(other_results, [("1", "01000000001", "accepted", "r1")])
-    with pytest.raises(BadFileError, match="already holds results"):  # not "batches in flight": none is
+    with pytest.raises(BadFileError, match="already holds the results of an earlier send"):  # none in flight
         check_results_path(other_results, recipients, resume=False)
     gateway = FakeGateway()
     record = await send_file(

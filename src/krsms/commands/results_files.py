@@ -543,8 +543,12 @@ def check_results_path(results_path: Path, recipients_path: Path, *, resume: boo
     check_unclaimed(results_path, resume=resume)
 
 
-ALREADY_HOLDS_RESULTS = "already holds results: add --resume to continue that send, or choose another --results"
-"""Why a results file with rows is refused without ``--resume``."""
+ALREADY_HOLDS_RESULTS = (
+    "already holds the results of an earlier send: a new campaign needs its own --results; "
+    "to finish that send, run the command that started it again with --resume"
+)
+"""Why a results file with rows is refused without ``--resume``: not a nudge to add it for
+another campaign, which would skip everyone that campaign reached."""
 
 
 def check_unclaimed(results_path: Path, *, resume: bool) -> None:

@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from krsms.commands.bad_files import BadFileError
+from krsms.commands.campaigns import Campaign, check_same_campaign, record_campaign, recorded_campaign
 from krsms.commands.recipient_files import (
     NumberColumn,
     carries_text,
@@ -319,10 +320,14 @@ async def send_file(
     The message is checked first (a past reservation, say), before any file is touched. The
     results file is then held for this run alone (:func:`exclusive_use`) and checked again
     (:func:`check_unclaimed`: a run started at the same moment may have sent to it since the
-    command's first check), and a resume where a settled row is no longer on its line of the
-    recipients file (edited since?) is refused rather than sending to those recipients again."""
+    command's first check). A resume of another campaign than the results file's
+    (:func:`~krsms.commands.campaigns.check_same_campaign`) is refused, and so is one where a
+    settled row is no longer on its line of the recipients file (edited since?), rather than
+    sending to those recipients again. The campaign is recorded beside a results file it
+    starts."""
     record = FileSend() if record is None else record
     gateway.check_message(message)
+    campaign = Campaign.of(gateway.provider, message, recipients_path)
     with exclusive_use(results_path):
         if not resume:  # a resume recovers the journal, whatever it holds
             # A journal whose every batch was settled and written (a run interrupted after its
@@ -331,6 +336,7 @@ async def send_file(
         check_unclaimed(results_path, resume=resume)  # a run started with this one may have sent first
         skip = SettledRecipients()
         if resume:
+            check_same_campaign(results_path, campaign)
             record.recovered = await _recover_in_flight(results_path, console)
             skip = await anyio.to_thread.run_sync(settled_recipients, results_path)
         damage = SpreadsheetDamage()
@@ -346,6 +352,8 @@ async def send_file(
                 f"{recipients_path} (edited since the last run, or another campaign's results?): resuming would "
                 "send to them again; restore the file, or send the rest with a new --results",
             )
+        if not resume or recorded_campaign(results_path) is None:
+            record_campaign(results_path, campaign)
         settled: list[SendReport] = []
         bar = Progress(
             TextColumn(f"[bold]{gateway.provider.upper()}[/]"),
