@@ -364,6 +364,26 @@ def test_a_new_campaign_resuming_an_earlier_ones_results_is_refused_naming_what_
     assert len(server.ledger) == 2
 
 
+def test_the_exit_code_of_a_resume_counts_the_earlier_runs_outcomes(tmp_path: Path, server: EmulatorServer) -> None:
+    """A recipient the provider refused in an earlier run is skipped, not sent again: the
+    campaign is still not all accepted."""
+    results = tmp_path / "results.csv"
+    results.write_text(
+        "reference,number,status,request_id,code,detail\r\n1,01010000001,rejected,R-1,-2019,수신 번호 오류\r\n",
+        encoding="utf-8",
+    )
+    campaign = tmp_path / "campaign.txt"
+    campaign.write_text("01010000001\n01010000002\n01010000003\n", encoding="utf-8")
+    outcome = runner.invoke(app, send_command(campaign, results, server, "--resume"), env={**NHN_ENV, "COLUMNS": "200"})
+    assert outcome.exit_code == 1, outcome.output
+    assert summary_counts(outcome.stdout) == {"accepted": 2, "rejected": 0, "unknown": 0}  # this run's
+    assert outcome.stdout.splitlines()[-1] == (
+        f"campaign: 2 accepted, 1 rejected, 0 unknown, 0 not_sent, of 3 recipients (this run and the earlier ones "
+        f"in {results})"
+    )
+    assert sorted(delivery.recipient for delivery in server.ledger) == ["01010000002", "01010000003"]
+
+
 def saved_by_a_spreadsheet(results: Path, number: Callable[[str], str]) -> None:
     """``results`` as a spreadsheet saves it, each number rewritten by ``number``."""
     with results.open(encoding="utf-8", newline="") as handle:

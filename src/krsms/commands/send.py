@@ -16,8 +16,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from krsms.commands.bad_files import BadFileError
 from krsms.commands.campaigns import Campaign, check_same_campaign, record_campaign, recorded_campaign
+from krsms.commands.file_pass import FilePass
 from krsms.commands.recipient_files import (
     NumberColumn,
     carries_text,
@@ -26,7 +26,6 @@ from krsms.commands.recipient_files import (
     number_column,
     parameter_columns,
     read_recipients,
-    recipients_in,
 )
 from krsms.commands.results_files import (
     ResultsFile,
@@ -38,7 +37,6 @@ from krsms.commands.results_files import (
     recover_in_flight,
     settled_recipients,
 )
-from krsms.commands.settled import SettledRecipients, already_settled
 from krsms.commands.signals import stop_on_signals
 from krsms.commands.spreadsheets import SpreadsheetDamage
 from krsms.commands.stderr import print_error, print_note
@@ -181,20 +179,6 @@ def columns_for_template(
     return [column for column in columns if column not in placeholders]
 
 
-def _count_rows(
-    path: Path, skip: SettledRecipients, number_column: str | None, damage: SpreadsheetDamage
-) -> tuple[int, int]:
-    """Recipients of the file to send, and those ``--resume`` skips; what a spreadsheet did to
-    their numbers goes into ``damage``."""
-    skipped = sent = 0
-    for recipient in recipients_in(path, number_column=number_column, damage=damage):
-        if already_settled(recipient, skip):
-            skipped += 1
-        else:
-            sent += 1
-    return sent, skipped
-
-
 class _DuplicateCounter:
     """Counts recipients whose number (normalised) came earlier in the stream."""
 
@@ -274,12 +258,23 @@ class FileSend:
     failure: str | None = None
     """Why the first recipient left NOT_SENT by a failed request was not sent (not a
     recipient refused as invalid, nor one a stop or a cancellation left unsent)."""
+    resumed: bool = False
+    """Whether this is a ``--resume``, continuing the campaign of earlier runs."""
+    earlier: dict[SendStatus, int] = attrs.Factory(lambda: dict.fromkeys(SendStatus, 0))
+    """The recipients of the file a ``--resume`` skipped, by the status their row settled
+    them with (the recovered ones among them): the earlier runs' part of the campaign."""
 
     def counts(self) -> dict[SendStatus, int]:
         """Outcomes of the recipients this run recorded, the recovered ones included."""
         counts = dict(self.progress.counts) if self.progress is not None else dict.fromkeys(SendStatus, 0)
         counts[SendStatus.UNKNOWN] += self.recovered
         return counts
+
+    def campaign_counts(self) -> dict[SendStatus, int]:
+        """Outcomes of every recipient of the file: this run's, and the earlier runs' a
+        ``--resume`` skipped (the recovered ones are among those)."""
+        counts = dict(self.progress.counts) if self.progress is not None else dict.fromkeys(SendStatus, 0)
+        return {status: counts[status] + self.earlier[status] for status in SendStatus}
 
 
 _NOT_FAILURES = frozenset({LOCAL_INVALID, JOB_STOPPED, CANCELLED})
@@ -334,26 +329,18 @@ async def send_file(
             # last batch) holds nothing in flight: no reason to refuse the next run.
             await anyio.to_thread.run_sync(clear_settled_journal, results_path)
         check_unclaimed(results_path, resume=resume)  # a run started with this one may have sent first
-        skip = SettledRecipients()
+        file_pass = FilePass()
         if resume:
             check_same_campaign(results_path, campaign)
+            record.resumed = True
             record.recovered = await _recover_in_flight(results_path, console)
-            skip = await anyio.to_thread.run_sync(settled_recipients, results_path)
-        damage = SpreadsheetDamage()
-        total, skipped = await anyio.to_thread.run_sync(_count_rows, recipients_path, skip, number_column, damage)
-        for warning in damage.warnings(recipients_path.name):
-            print_note(warning)
-        if skipped < len(skip):
-            # Rows are tied to lines: a line added or removed moves every later recipient, and
-            # resuming would send to all of those again.
-            raise BadFileError(
-                results_path,
-                f"{len(skip) - skipped} of its {len(skip)} settled recipients are no longer on their line of "
-                f"{recipients_path} (edited since the last run, or another campaign's results?): resuming would "
-                "send to them again; restore the file, or send the rest with a new --results",
-            )
+            file_pass.skip = await anyio.to_thread.run_sync(settled_recipients, results_path)
+        await anyio.to_thread.run_sync(file_pass.count, recipients_path, number_column)
+        file_pass.check(recipients_path, results_path)
+        record.earlier = file_pass.skipped
         if not resume or recorded_campaign(results_path) is None:
             record_campaign(results_path, campaign)
+        total, skip = file_pass.to_send, file_pass.skip
         settled: list[SendReport] = []
         bar = Progress(
             TextColumn(f"[bold]{gateway.provider.upper()}[/]"),
@@ -364,6 +351,7 @@ async def send_file(
             transient=False,
         )
         if resume:
+            skipped = sum(file_pass.skipped.values())
             console.print(Text(f"resuming: {skipped} recipients already settled in {results_path}"), soft_wrap=True)
         async with ResultsFile(results_path) as results, SendJournal(results_path) as journal:
             progress = SendProgress(keep_outcomes=False, on_batch=settled.append, total=total, on_sending=journal.note)
@@ -431,6 +419,14 @@ def summary(record: FileSend, *, provider: str, results_path: Path | None = None
     return table
 
 
+def campaign_line(record: FileSend, results_path: Path) -> str:
+    """After a ``--resume``: the outcomes of every recipient of the file, this run's and the
+    earlier runs', which the exit code is decided by."""
+    counts = record.campaign_counts()
+    shown = ", ".join(f"{counts[status]} {status.value}" for status in SendStatus)
+    return f"campaign: {shown}, of {sum(counts.values())} recipients (this run and the earlier ones in {results_path})"
+
+
 def refuses_template(error: object) -> bool:
     """Whether ``error`` is NHN refusing the message's template: none has its id, or it is
     registered for another message type."""
@@ -459,11 +455,12 @@ def nothing_sent(record: FileSend) -> str | None:
 
 
 def exit_code(record: FileSend) -> int:
-    """0 when every recipient was accepted (none recovered as unknown); 2 when a fatal
-    provider error stopped the send (a configuration error); 1 otherwise."""
+    """0 when every recipient of the campaign was accepted (none recovered as unknown, and on
+    ``--resume`` none the earlier runs settled otherwise); 2 when a fatal provider error
+    stopped the send (a configuration error); 1 otherwise."""
     if fatal_error(record):
         return 2
-    counts = record.counts()
+    counts = record.campaign_counts()
     settled = sum(counts.values())
     cancelled = record.progress is not None and record.progress.cancelled
     return 0 if counts[SendStatus.ACCEPTED] == settled and not cancelled else 1
@@ -625,8 +622,8 @@ async def _check_template(
 async def _send_and_report(
     gateway: BatchingGateway, message: Message, options: SendOptions, *, console: Console
 ) -> int:
-    """:func:`send_file`, then what it did (:func:`summary`) and what stopped it, if anything:
-    its :func:`exit_code`."""
+    """:func:`send_file`, then what it did (:func:`summary`, and on ``--resume`` the
+    :func:`campaign_line`) and what stopped it, if anything: its :func:`exit_code`."""
     record = FileSend()
     try:
         await send_file(
@@ -642,6 +639,8 @@ async def _send_and_report(
     finally:  # finished, interrupted or stopped by an error: say what was done
         if record.progress is not None:
             console.print(summary(record, provider=gateway.provider, results_path=options.results_path))
+            if record.resumed:
+                console.print(Text(campaign_line(record, options.results_path)), soft_wrap=True)
     fatal = fatal_error(record)
     if fatal is not None:
         option = f"--template-id {message.template_id}: " if refuses_template(fatal) else ""
