@@ -545,3 +545,24 @@ def test_a_subject_too_long_for_the_lms_text_is_refused_as_an_option(tmp_path: P
         assert outcome.exit_code == 2, outcome.output
         assert outcome.stderr == "error: --subject: is 44 bytes in EUC-KR; a subject allows 40 (shorten it)\n"
     assert not results.exists()
+
+
+def test_a_text_column_with_placeholders_of_the_columns_is_refused_by_line(tmp_path: Path) -> None:
+    """As --text "{name}님" is: nothing fills them without a template."""
+    path = tmp_path / "customers.csv"
+    path.write_text(
+        "phone,name,text\r\n01010000001,김철수,안녕하세요\r\n01010000002,이영희,{name}님 안녕하세요\r\n"
+        "01010000003,박민수,##name##님 쿠폰\r\n",
+        encoding="utf-8",
+    )
+    results = tmp_path / "results.csv"
+    refusal = (
+        f"error: {path}: lines 3, 4: the text column uses name as a placeholder, but nothing fills placeholders: "
+        "columns fill the ##key## placeholders of an NHN template (--template-id); otherwise give each row its "
+        "text as it is to be sent, in a 'text' column\n"
+    )
+    for dry_run in (["--dry-run"], []):
+        outcome = send(path, "--results", str(results), *dry_run)
+        assert outcome.exit_code == 2, outcome.output
+        assert outcome.stderr == refusal
+    assert not results.exists() or results.stat().st_size == 0

@@ -1,14 +1,18 @@
 """The pass over a recipients file before anything is sent: how many recipients it sends and
-how many ``--resume`` skips (with the status each was settled with), and what a spreadsheet
-did to their numbers. A send makes it before its first request (:meth:`FilePass.count`)."""
+how many ``--resume`` skips (with the status each was settled with), what a spreadsheet did
+to their numbers, and the rows whose text expects placeholders nothing fills. A send makes
+it before its first request (:meth:`FilePass.count`); a dry run as it plans
+(:meth:`FilePass.watch`)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import attrs
 
 from krsms.commands.bad_files import BadFileError
+from krsms.commands.placeholders import RowPlaceholders
 from krsms.commands.recipient_files import recipients_in
 from krsms.commands.settled import SettledRecipients, resume_key
 from krsms.commands.spreadsheets import SpreadsheetDamage
@@ -22,6 +26,8 @@ class FilePass:
 
     skip: SettledRecipients = attrs.Factory(SettledRecipients)
     """The recipients ``--resume`` skips (none without it)."""
+    placeholders: RowPlaceholders | None = None
+    """The check of each row's own text, when the file has columns a text could expect."""
     damage: SpreadsheetDamage = attrs.Factory(SpreadsheetDamage)
     """What a spreadsheet did to the numbers (given to the reader)."""
     to_send: int = 0
@@ -36,6 +42,8 @@ class FilePass:
             self.skipped[status] += 1
             return False
         self.to_send += 1
+        if self.placeholders is not None:
+            self.placeholders.check(recipient)
         return True
 
     def count(self, path: Path, number_column: str | None) -> FilePass:
@@ -44,11 +52,21 @@ class FilePass:
             self.admits(recipient)
         return self
 
+    async def watch(self, recipients: AsyncIterator[Recipient]) -> AsyncIterator[Recipient]:
+        """The recipients to send of ``recipients`` (read with :attr:`damage`), each counted."""
+        async for recipient in recipients:
+            if self.admits(recipient):
+                yield recipient
+
     def check(self, recipients_path: Path, results_path: Path) -> None:
         """Warn of what a spreadsheet did to the numbers, then refuse (:class:`BadFileError`) a
-        file whose settled recipients are no longer on their lines."""
+        file whose rows expect placeholders filled, or one whose settled recipients are no
+        longer on their lines."""
         for warning in self.damage.warnings(recipients_path.name):
             print_note(warning)
+        refusal = self.placeholders.refusal(recipients_path) if self.placeholders is not None else None
+        if refusal is not None:
+            raise refusal
         skipped = sum(self.skipped.values())
         if skipped < len(self.skip):
             # Rows are tied to lines: a line added or removed moves every later recipient, and

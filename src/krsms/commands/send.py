@@ -18,6 +18,7 @@ from rich.text import Text
 
 from krsms.commands.campaigns import Campaign, check_same_campaign, record_campaign, recorded_campaign
 from krsms.commands.file_pass import FilePass
+from krsms.commands.placeholders import NOTHING_FILLS, RowPlaceholders, columns_used
 from krsms.commands.recipient_files import (
     NumberColumn,
     carries_text,
@@ -38,7 +39,6 @@ from krsms.commands.results_files import (
     settled_recipients,
 )
 from krsms.commands.signals import stop_on_signals
-from krsms.commands.spreadsheets import SpreadsheetDamage
 from krsms.commands.stderr import print_error, print_note
 from krsms.errors import ProviderError, ValidationError
 from krsms.fanout import CANCELLED, JOB_STOPPED, LOCAL_INVALID, BatchingGateway
@@ -212,20 +212,19 @@ async def dry_run(
     number_column: str | None = None,
 ) -> SendPlan:
     """Validate and batch the file without sending; print what a send would do.
-    ``number_column``: the CSV's number column if given (``--number-column``)."""
+    ``number_column``: the CSV's number column if given (``--number-column``).
+
+    Raises :class:`BadFileError` for what the send would refuse before sending: rows whose text
+    expects placeholders filled."""
     counter = _DuplicateCounter()
-    damage = SpreadsheetDamage()
+    file_pass = FilePass(placeholders=row_placeholders(message, recipients_path, number_column))
     recipients = read_recipients(
         recipients_path,
         template_parameters=message.template_id is not None,
         number_column=number_column,
-        damage=damage,
+        damage=file_pass.damage,
     )
-    plan = await gateway.plan(
-        message,
-        counter.watch(recipients),
-        max_invalid=SHOWN_INVALID,
-    )
+    plan = await gateway.plan(message, counter.watch(file_pass.watch(recipients)), max_invalid=SHOWN_INVALID)
     table = Table(title=f"Dry run: {gateway.provider.upper()} ({gateway.batch_size} recipients a request)")
     table.add_column("recipients", justify="right")
     table.add_column("invalid", justify="right")
@@ -241,9 +240,17 @@ async def dry_run(
         console.print(
             f"duplicates: {counter.duplicates} of these recipients have a number listed earlier (not removed)"
         )
-    for warning in damage.warnings(recipients_path.name):
-        print_note(warning)
+    file_pass.check(recipients_path, recipients_path)
     return plan
+
+
+def row_placeholders(message: Message, recipients_path: Path, number_column: str | None) -> RowPlaceholders | None:
+    """The check of each row's own text for placeholders of the file's columns, which nothing
+    fills without a template; None when there is nothing to check."""
+    if message.template_id is not None or not carries_text(recipients_path):
+        return None
+    columns = parameter_columns(recipients_path, number_column=number_column)
+    return RowPlaceholders(columns) if columns else None
 
 
 @attrs.define
@@ -318,8 +325,9 @@ async def send_file(
     command's first check). A resume of another campaign than the results file's
     (:func:`~krsms.commands.campaigns.check_same_campaign`) is refused, and so is one where a
     settled row is no longer on its line of the recipients file (edited since?), rather than
-    sending to those recipients again. The campaign is recorded beside a results file it
-    starts."""
+    sending to those recipients again; and rows whose own text expects placeholders filled
+    (:class:`~krsms.commands.placeholders.RowPlaceholders`). The campaign is recorded beside
+    a results file it starts."""
     record = FileSend() if record is None else record
     gateway.check_message(message)
     campaign = Campaign.of(gateway.provider, message, recipients_path)
@@ -329,7 +337,7 @@ async def send_file(
             # last batch) holds nothing in flight: no reason to refuse the next run.
             await anyio.to_thread.run_sync(clear_settled_journal, results_path)
         check_unclaimed(results_path, resume=resume)  # a run started with this one may have sent first
-        file_pass = FilePass()
+        file_pass = FilePass(placeholders=row_placeholders(message, recipients_path, number_column))
         if resume:
             check_same_campaign(results_path, campaign)
             record.resumed = True
@@ -554,12 +562,9 @@ def _text_expects_columns(console: Console, text: str, columns: list[str]) -> bo
     not, a note on ``console`` says they are not sent."""
     if not columns:
         return False
-    expected = [column for column in columns if f"{{{column}}}" in text or f"##{column}##" in text]
+    expected = columns_used(text, columns)
     if expected:
-        print_error(
-            f"--text uses {', '.join(expected)} but nothing fills placeholders: columns fill the ##key## "
-            "placeholders of an NHN template (--template-id); otherwise give each row its text in a 'text' column",
-        )
+        print_error(f"--text uses {', '.join(expected)} but {NOTHING_FILLS}")
         return True
     console.print(Text(f"note: columns {', '.join(columns)} are not sent (they fill NHN template placeholders)"))
     return False
