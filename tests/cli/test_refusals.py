@@ -566,3 +566,28 @@ def test_a_text_column_with_placeholders_of_the_columns_is_refused_by_line(tmp_p
         assert outcome.exit_code == 2, outcome.output
         assert outcome.stderr == refusal
     assert not results.exists() or results.stat().st_size == 0
+
+
+def test_a_dry_run_of_a_resume_shows_what_it_would_skip_recover_and_send(tmp_path: Path) -> None:
+    path = tmp_path / "numbers.txt"
+    path.write_text("01010000001\n01010000002\n01010000003\n01010000004\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    results.write_text(
+        RESULTS_HEADER + "1,01010000001,accepted,r1,,\r\n3,01010000003,not_sent,,ConnectError,\r\n", encoding="utf-8"
+    )
+    journal = tmp_path / "results.csv.sending"
+    journal.write_text('{"results_size": 0}\n{"reference": "2", "number": "01010000002"}\n', encoding="utf-8")
+    before = (results.read_bytes(), journal.read_bytes())
+    outcome = send(path, "--results", str(results), "--resume", "--dry-run")
+    assert outcome.exit_code == 0, outcome.output
+    assert (
+        f"resume (a dry run: nothing is recorded): 2 recipients settled in {results} would be skipped (1 accepted, "
+        "1 unknown); 1 of them in flight when the last run stopped, which it would record as unknown first; 2 "
+        "would be sent, as planned below"
+    ) in outcome.stdout
+    assert "│          2 │       0 │            1 │" in outcome.stdout  # lines 3 and 4, in one SMS request
+    assert (results.read_bytes(), journal.read_bytes()) == before
+
+    missing = send(path, "--results", str(tmp_path / "none.csv"), "--resume", "--dry-run")
+    assert missing.exit_code == 2, missing.output
+    assert "does not exist, so there is nothing to resume" in missing.stderr

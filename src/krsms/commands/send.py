@@ -35,9 +35,11 @@ from krsms.commands.results_files import (
     check_unclaimed,
     clear_settled_journal,
     exclusive_use,
+    in_flight_recipients,
     recover_in_flight,
     settled_recipients,
 )
+from krsms.commands.settled import SettledRecipients
 from krsms.commands.signals import stop_on_signals
 from krsms.commands.stderr import print_error, print_note
 from krsms.errors import ProviderError, ValidationError
@@ -210,14 +212,21 @@ async def dry_run(
     console: Console,
     *,
     number_column: str | None = None,
+    resume_from: Path | None = None,
 ) -> SendPlan:
     """Validate and batch the file without sending; print what a send would do.
     ``number_column``: the CSV's number column if given (``--number-column``).
+    ``resume_from``: the results file of a ``--resume``, whose recipients settled or in flight
+    are skipped as the resume would (read only: nothing is recovered, nor written), and said so.
 
     Raises :class:`BadFileError` for what the send would refuse before sending: rows whose text
-    expects placeholders filled."""
+    expects placeholders filled, or a resume whose results do not fit the file."""
     counter = _DuplicateCounter()
     file_pass = FilePass(placeholders=row_placeholders(message, recipients_path, number_column))
+    in_flight = 0
+    if resume_from is not None:
+        check_same_campaign(resume_from, Campaign.of(gateway.provider, message, recipients_path))
+        file_pass.skip, in_flight = await anyio.to_thread.run_sync(_resume_preview, resume_from)
     recipients = read_recipients(
         recipients_path,
         template_parameters=message.template_id is not None,
@@ -225,6 +234,8 @@ async def dry_run(
         damage=file_pass.damage,
     )
     plan = await gateway.plan(message, counter.watch(file_pass.watch(recipients)), max_invalid=SHOWN_INVALID)
+    if resume_from is not None:
+        console.print(Text(_resume_preview_note(file_pass, in_flight, resume_from)), soft_wrap=True)
     table = Table(title=f"Dry run: {gateway.provider.upper()} ({gateway.batch_size} recipients a request)")
     table.add_column("recipients", justify="right")
     table.add_column("invalid", justify="right")
@@ -240,8 +251,34 @@ async def dry_run(
         console.print(
             f"duplicates: {counter.duplicates} of these recipients have a number listed earlier (not removed)"
         )
-    file_pass.check(recipients_path, recipients_path)
+    file_pass.check(recipients_path, resume_from or recipients_path)
     return plan
+
+
+def _resume_preview(results_path: Path) -> tuple[SettledRecipients, int]:
+    """What a ``--resume`` into ``results_path`` would skip, read only: the recipients it
+    settled, and those in flight when a run stopped (as unknown, which the resume records
+    first); and how many were in flight."""
+    skip = settled_recipients(results_path) if results_path.exists() else SettledRecipients()
+    in_flight = [key for key in in_flight_recipients(results_path) if key not in skip]
+    for key in in_flight:
+        skip.add(key, SendStatus.UNKNOWN)
+    return skip, len(in_flight)
+
+
+def _resume_preview_note(file_pass: FilePass, in_flight: int, results_path: Path) -> str:
+    """What a dry run of ``--resume`` says the resume would do."""
+    skipped = sum(file_pass.skipped.values())
+    statuses = ", ".join(f"{count} {status.value}" for status, count in file_pass.skipped.items() if count)
+    recovered = (
+        f"; {in_flight} of them in flight when the last run stopped, which it would record as unknown first"
+        if in_flight
+        else ""
+    )
+    return (
+        f"resume (a dry run: nothing is recorded): {skipped} recipients settled in {results_path} would be skipped"
+        f"{f' ({statuses})' if statuses else ''}{recovered}; {file_pass.to_send} would be sent, as planned below"
+    )
 
 
 def row_placeholders(message: Message, recipients_path: Path, number_column: str | None) -> RowPlaceholders | None:
@@ -541,7 +578,7 @@ def _check_files(message: Message, options: SendOptions, console: Console) -> in
     if not has_recipients(path, number_column=options.number_column):
         print_note(f"warning: {path} has no recipients; nothing to send")
         return 1
-    if not options.dry_run:
+    if not options.dry_run or options.resume:  # a dry run of a resume reads the results
         check_results_path(options.results_path, path, resume=options.resume)
     return None
 
@@ -594,7 +631,12 @@ async def _send(
                 message = attrs.evolve(message, kind=kind)
         if options.dry_run:
             plan = await dry_run(
-                gateway, message, options.recipients_path, console, number_column=options.number_column
+                gateway,
+                message,
+                options.recipients_path,
+                console,
+                number_column=options.number_column,
+                resume_from=options.results_path if options.resume else None,
             )
             return 0 if not plan.invalid_count else 1
         return await _send_and_report(gateway, message, options, console=console)
