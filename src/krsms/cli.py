@@ -366,7 +366,7 @@ def send(
     """Bulk send from a file, with a progress bar and a crash-safe results file."""
     from rich.console import Console
 
-    from krsms.commands.send import SendOptions, run_send
+    from krsms.commands.send import FileSend, SendOptions, interrupted_note, run_send
     from krsms.commands.stderr import print_note
     from krsms.convert import SEOUL
     from krsms.errors import KrSmsError
@@ -400,18 +400,17 @@ def send(
         requests_per_second=requests_per_second,
     )
     received: list[signal.Signals] = []
+    record = FileSend()
     try:
-        code = run_send(credentials, message, options, console=Console(), received=received)
+        code = run_send(credentials, message, options, console=Console(), received=received, record=record)
     except KrSmsError as error:
         _print_error(error, provider=provider, template_id=template_id)
         raise typer.Exit(2) from None
     except (KeyboardInterrupt, asyncio.CancelledError) as interruption:
         if dry_run:
             print_note("interrupted: nothing was sent (a dry run)")
-        elif not results.exists():  # made before any batch may leave
-            print_note("interrupted: nothing was sent")
         else:
-            print_note(f"interrupted: settled recipients are in {results}; run again with --resume")
+            print_note(interrupted_note(record, results))
         interrupted = isinstance(interruption, KeyboardInterrupt) or signal.SIGINT in received
         raise typer.Exit(130 if interrupted else 143) from None
     raise typer.Exit(code)

@@ -477,6 +477,23 @@ def test_a_text_that_cannot_be_sent_touches_no_file_and_blocks_no_later_run(
     assert corrected.exit_code == 0, corrected.output
 
 
+def test_a_send_interrupted_before_any_batch_settled_says_nothing_was_sent(
+    tmp_path: Path, recipients: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The results file exists by then (its header), but holds nothing to resume from."""
+    from krsms.commands import send as sending
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt  # as the first recipients are read
+
+    monkeypatch.setattr(sending, "read_recipients", interrupted)
+    results = tmp_path / "results.csv"
+    outcome = send(recipients, "--results", str(results))
+    assert outcome.exit_code == 130, outcome.output
+    assert results.exists()
+    assert outcome.stderr == "interrupted: nothing was sent\n"
+
+
 def test_a_send_interrupted_before_its_results_file_was_made_says_nothing_was_sent(
     tmp_path: Path, recipients: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -320,6 +320,12 @@ class FileSend:
         counts = dict(self.progress.counts) if self.progress is not None else dict.fromkeys(SendStatus, 0)
         return {status: counts[status] + self.earlier[status] for status in SendStatus}
 
+    def sent_anything(self) -> bool:
+        """Whether this run recorded a recipient that may have been sent: accepted, rejected by
+        the provider, unknown, or recovered as in flight."""
+        counts = self.counts()
+        return bool(counts[SendStatus.ACCEPTED] or counts[SendStatus.REJECTED] or counts[SendStatus.UNKNOWN])
+
 
 _NOT_FAILURES = frozenset({LOCAL_INVALID, JOB_STOPPED, CANCELLED})
 """Codes of NOT_SENT outcomes no failed request explains."""
@@ -472,6 +478,21 @@ def campaign_line(record: FileSend, results_path: Path) -> str:
     return f"campaign: {shown}, of {sum(counts.values())} recipients (this run and the earlier ones in {results_path})"
 
 
+def interrupted_note(record: FileSend, results_path: Path) -> str:
+    """What the ``interrupted:`` line says of a send stopped by Ctrl-C or SIGTERM, from what
+    ``record`` recorded: where the results are when something may have been sent, or that
+    nothing was (and whether ``--resume`` is needed all the same: the results file holds the
+    rows of those not sent, or of the earlier runs)."""
+    if record.sent_anything():
+        return f"interrupted: settled recipients are in {results_path}; run again with --resume"
+    if record.resumed or (record.progress is not None and record.progress.settled):
+        return (
+            f"interrupted: nothing was sent by this run; {results_path} holds the results so far: "
+            "run again with --resume to send the rest"
+        )
+    return "interrupted: nothing was sent"
+
+
 def refuses_template(error: object) -> bool:
     """Whether ``error`` is NHN refusing the message's template: none has its id, or it is
     registered for another message type."""
@@ -541,6 +562,7 @@ def run_send(
     *,
     console: Console,
     received: list[signal.Signals],
+    record: FileSend | None = None,
 ) -> int:
     """``krsms send``: check the files, then send ``message`` to the recipients file, or only
     show its batches (a dry run). Progress and the summary go to ``console``; errors and
@@ -552,11 +574,13 @@ def run_send(
     Raises :class:`~krsms.errors.KrSmsError` for an option or a file that cannot be used,
     and lets an interruption through (``KeyboardInterrupt``, ``asyncio.CancelledError``):
     SIGTERM and Ctrl-C cancel the send (:func:`~krsms.commands.signals.stop_on_signals`), and
-    each one caught is appended to ``received``."""
+    each one caught is appended to ``received``. What the send did goes into ``record``, when
+    given: after an interruption, :func:`interrupted_note` reads it."""
     refusal = _check_files(message, options, console)
     if refusal is not None:
         return refusal
-    return asyncio.run(_send(credentials, message, options, console=console, received=received))
+    record = FileSend() if record is None else record
+    return asyncio.run(_send(credentials, message, options, console=console, received=received, record=record))
 
 
 def _check_files(message: Message, options: SendOptions, console: Console) -> int | None:
@@ -614,6 +638,7 @@ async def _send(
     *,
     console: Console,
     received: list[signal.Signals],
+    record: FileSend,
 ) -> int:
     """:func:`run_send` once the files are checked: the send or the dry run; its exit code."""
     stop_on_signals(received)
@@ -639,7 +664,7 @@ async def _send(
                 resume_from=options.results_path if options.resume else None,
             )
             return 0 if not plan.invalid_count else 1
-        return await _send_and_report(gateway, message, options, console=console)
+        return await _send_and_report(gateway, message, options, console=console, record=record)
 
 
 async def _check_template(
@@ -667,11 +692,11 @@ async def _check_template(
 
 
 async def _send_and_report(
-    gateway: BatchingGateway, message: Message, options: SendOptions, *, console: Console
+    gateway: BatchingGateway, message: Message, options: SendOptions, *, console: Console, record: FileSend
 ) -> int:
-    """:func:`send_file`, then what it did (:func:`summary`, and on ``--resume`` the
-    :func:`campaign_line`) and what stopped it, if anything: its :func:`exit_code`."""
-    record = FileSend()
+    """:func:`send_file` (what it did going into ``record``), then what it did
+    (:func:`summary`, and on ``--resume`` the :func:`campaign_line`) and what stopped it, if
+    anything: its :func:`exit_code`."""
     try:
         await send_file(
             gateway,
