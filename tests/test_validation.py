@@ -166,6 +166,15 @@ async def test_a_subject_is_checked_only_where_it_is_sent() -> None:
     assert refused.value.field == "recipients[0].subject"
 
 
+def test_the_messages_subject_is_checked_once_with_the_message_when_its_own_text_is_long() -> None:
+    """A stream would otherwise give every recipient a NOT_SENT saying the same."""
+    long = Message(sender="0212345678", text="가" * 100, subject=LONG_SUBJECT)
+    with pytest.raises(ValidationError) as refused:
+        check_message(long, RULES)
+    assert (refused.value.field, refused.value.limit, refused.value.value) == ("subject", "40 bytes", 44)
+    check_message(attrs.evolve(long, text="안녕"), RULES)  # an SMS carries no subject
+
+
 @pytest.mark.parametrize("template_id", ["", "  "])
 def test_an_empty_template_id_is_refused_not_sent_as_no_body(template_id: str) -> None:
     """An unset environment variable read as "" turned off the empty-text check: NHN would

@@ -257,12 +257,13 @@ NHN_SECRET_KEY_OPTION = typer.Option(
 """``--nhn-secret-key`` (``KRSMS_NHN_SECRET_KEY``)."""
 
 
-def _print_error(error: object, *, provider: str | None = None) -> None:
+def _print_error(error: object, *, provider: str | None = None, template_id: str | None = None) -> None:
     """``error: <message>`` on stderr, the message shown as is (file names may look like rich
-    markup); a :class:`~krsms.ValidationError` of an option is named by its flag."""
+    markup); a :class:`~krsms.ValidationError` of an option is named by its flag, and an
+    NHN template refused by ``--template-id`` and the id."""
     from krsms.commands.stderr import print_error
 
-    print_error(_in_flags(error, provider))
+    print_error(_in_flags(error, provider, template_id=template_id))
 
 
 _FLAGS = {
@@ -277,6 +278,7 @@ _FLAGS = {
     "number_column": "--number-column",
     "base_url": "--base-url",
     "access_key": "--access-key (KRSMS_SENS_ACCESS_KEY)",
+    "secret_key": "--secret-key (KRSMS_SENS_SECRET_KEY)",
     "service_id": "--service-id (KRSMS_SENS_SERVICE_ID)",
     "app_key": "--app-key (KRSMS_NHN_APP_KEY)",
 }
@@ -287,14 +289,28 @@ _SECRET_KEY_FLAGS = {
 }
 
 
-def _in_flags(error: object, provider: str | None) -> str:
-    """``error``'s message, naming the command-line option instead of the SDK field it checked."""
+_CLI_PROBLEMS = {
+    ("template_id", "not supported"): "{value!r} names a template, but {provider} has none: leave out --template-id",
+    ("template_id", "a template id (None for none)"): "{value!r} is empty or blank: leave it out, or name a template",
+}
+"""Problems the SDK words for its callers (``leave template_id None``), as the command says
+them, by the field and limit of the :class:`~krsms.ValidationError`."""
+
+
+def _in_flags(error: object, provider: str | None, *, template_id: str | None = None) -> str:
+    """``error``'s message, naming the command-line option instead of the SDK field it checked
+    (and, for an NHN template refused, ``--template-id`` and the id)."""
+    from krsms.commands.send import refuses_template
     from krsms.errors import ValidationError
 
     if not isinstance(error, ValidationError):
-        return str(error)
+        return f"--template-id {template_id}: {error}" if template_id and refuses_template(error) else str(error)
     flag = _SECRET_KEY_FLAGS.get(provider or "") if error.field == "secret_key" else _FLAGS.get(error.field)
-    return f"{flag}: {error.problem}" if flag else str(error)
+    if flag is None:
+        return str(error)
+    said = _CLI_PROBLEMS.get((error.field, error.limit or ""))
+    problem = said.format(value=error.value, provider=(provider or "this provider").upper()) if said else error.problem
+    return f"{flag}: {problem}"
 
 
 def _credentials(provider: str, *, required: bool, **keys: str | None) -> Credentials:
@@ -305,7 +321,9 @@ def _credentials(provider: str, *, required: bool, **keys: str | None) -> Creden
         raise typer.BadParameter("must be sens or nhn", param_hint="--provider")
     credentials = Credentials(provider=provider, **keys)
     if required and credentials.missing():
-        raise typer.BadParameter(f"missing {', '.join(credentials.missing())} (flags or KRSMS_* environment variables)")
+        missing = [_FLAGS[key] for key in credentials.missing()]
+        each, its = ("each", "its") if len(missing) > 1 else ("the", "the")
+        raise typer.BadParameter(f"missing {', '.join(missing)}: set {each} environment variable (or give {its} flag)")
     return credentials
 
 
@@ -348,7 +366,7 @@ def send(
     """Bulk send from a file, with a progress bar and a crash-safe results file."""
     from rich.console import Console
 
-    from krsms.commands.send import SendOptions, run_send
+    from krsms.commands.send import FileSend, SendOptions, interrupted_note, run_send
     from krsms.commands.stderr import print_note
     from krsms.convert import SEOUL
     from krsms.errors import KrSmsError
@@ -382,18 +400,17 @@ def send(
         requests_per_second=requests_per_second,
     )
     received: list[signal.Signals] = []
+    record = FileSend()
     try:
-        code = run_send(credentials, message, options, console=Console(), received=received)
+        code = run_send(credentials, message, options, console=Console(), received=received, record=record)
     except KrSmsError as error:
-        _print_error(error, provider=provider)
+        _print_error(error, provider=provider, template_id=template_id)
         raise typer.Exit(2) from None
     except (KeyboardInterrupt, asyncio.CancelledError) as interruption:
         if dry_run:
             print_note("interrupted: nothing was sent (a dry run)")
-        elif not results.exists():  # made before any batch may leave
-            print_note("interrupted: nothing was sent")
         else:
-            print_note(f"interrupted: settled recipients are in {results}; run again with --resume")
+            print_note(interrupted_note(record, results))
         interrupted = isinstance(interruption, KeyboardInterrupt) or signal.SIGINT in received
         raise typer.Exit(130 if interrupted else 143) from None
     raise typer.Exit(code)

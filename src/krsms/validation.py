@@ -63,9 +63,11 @@ _OPT_OUT_LINE_AT_END = re.compile(r"\[?(?:" + "|".join(AD_OPT_OUTS) + r")\]?:?08
 def check_message(message: Message, rules: ProviderRules, *, now: datetime | None = None) -> None:
     """Validate what every recipient shares: country, sender, images, reservation, template,
     and the message's own text, which every recipient without a text of its own gets (its
-    characters, its bytes, the advertisement notice). The subject is checked with each
-    recipient sent as LMS or MMS, the kinds that carry one. A field of the wrong type (a
-    ``kind`` given as ``"SMS"``, a ``reserve_at`` as text) is refused by name too."""
+    characters, its bytes, the advertisement notice). The subject is carried by LMS and MMS
+    only: the message's is checked here when its own text is sent as one of them (every
+    recipient without a subject of its own gets it: one refusal, not one per recipient), and
+    otherwise with each recipient sent as LMS or MMS. A field of the wrong type (a ``kind``
+    given as ``"SMS"``, a ``reserve_at`` as text) is refused by name too."""
     if not isinstance(message, Message):
         raise wrong_type("message", message, "a krsms.Message")
     _check_types(message)
@@ -100,7 +102,8 @@ def check_message(message: Message, rules: ProviderRules, *, now: datetime | Non
         )
     if message.reserve_at is not None:
         check_reservation(message.reserve_at, rules.max_reserve_ahead, precision=rules.reserve_precision, now=now)
-    message_kind(message, rules)
+    if message_kind(message, rules) in _LONG_KINDS and message.subject is not None:
+        check_subject(message.subject, field="subject", limits=rules.limits)
 
 
 def _check_types(message: Message) -> None:

@@ -57,7 +57,7 @@ def numbers_file(tmp_path: Path, count: int) -> Path:
 
 
 def result_rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -324,17 +324,64 @@ def test_resume_with_results_that_match_no_line_is_refused(tmp_path: Path, serve
     campaign = tmp_path / "campaign.txt"
     campaign.write_text("01010000001\n01010000002\n01010000003\n", encoding="utf-8")
     assert runner.invoke(app, send_command(campaign, results, server), env=NHN_ENV).exit_code == 0
-    edited = tmp_path / "edited.txt"  # a line inserted at the top
-    edited.write_text("# 겨울 캠페인\n01010000001\n01010000002\n01010000003\n", encoding="utf-8")
-    partly = tmp_path / "partly.txt"  # a line inserted after the first: two rows move
-    partly.write_text("01010000001\n01010000009\n01010000002\n01010000003\n", encoding="utf-8")
-    other = tmp_path / "other.txt"
-    other.write_text("01020000001\n", encoding="utf-8")
+    edited = "# 겨울 캠페인\n01010000001\n01010000002\n01010000003\n"  # a line inserted at the top
+    partly = "01010000001\n01010000009\n01010000002\n01010000003\n"  # one inserted after the first
+    other = "01020000001\n"
     for recipients in (edited, partly, other):
-        outcome = runner.invoke(app, send_command(recipients, results, server, "--resume"), env=NHN_ENV)
+        campaign.write_text(recipients, encoding="utf-8")
+        outcome = runner.invoke(app, send_command(campaign, results, server, "--resume"), env=NHN_ENV)
         assert outcome.exit_code == 2, outcome.output
         assert "no longer on their line" in outcome.output
     assert sorted(delivery.recipient for delivery in server.ledger) == ["01010000001", "01010000002", "01010000003"]
+
+
+def test_a_new_campaign_resuming_an_earlier_ones_results_is_refused_naming_what_differs(
+    tmp_path: Path, server: EmulatorServer
+) -> None:
+    """The same customer list with a new text, into the default results file: --resume would
+    skip everyone the earlier campaign reached."""
+    results = tmp_path / "results.csv"
+    customers = tmp_path / "customers.txt"
+    customers.write_text("01010000001\n01010000002\n", encoding="utf-8")
+    spring = ["send", str(customers), "--provider", "nhn", "--sender", "15446859", "--text", "봄 세일",
+              "--results", str(results), "--base-url", server.base_url]  # fmt: skip
+    assert runner.invoke(app, spring, env=NHN_ENV).exit_code == 0
+    summer = [*spring[:6], "--text", "여름 세일 안내", *spring[8:], "--subject", "여름"]
+    refused = runner.invoke(app, summer, env={**NHN_ENV, "COLUMNS": "300"})
+    assert refused.exit_code == 2, refused.output
+    assert "a new campaign needs its own --results" in refused.stderr
+    refused = runner.invoke(app, [*summer, "--resume"], env={**NHN_ENV, "COLUMNS": "300"})
+    assert refused.exit_code == 2, refused.output
+    assert refused.stderr == (
+        f"error: {results}: holds another campaign's results (--text was '봄 세일', now '여름 세일 안내'; "
+        "--subject was not given, now '여름'): resuming would skip everyone that campaign reached on the same "
+        "lines. Send this one with a new --results (or, if it is that campaign changed on purpose, delete "
+        "results.csv.campaign first)\n"
+    )
+    assert len(server.ledger) == 2
+    resumed = runner.invoke(app, [*spring, "--resume"], env=NHN_ENV)  # the same campaign resumes
+    assert resumed.exit_code == 0, resumed.output
+    assert len(server.ledger) == 2
+
+
+def test_the_exit_code_of_a_resume_counts_the_earlier_runs_outcomes(tmp_path: Path, server: EmulatorServer) -> None:
+    """A recipient the provider refused in an earlier run is skipped, not sent again: the
+    campaign is still not all accepted."""
+    results = tmp_path / "results.csv"
+    results.write_text(
+        "reference,number,status,request_id,code,detail\r\n1,01010000001,rejected,R-1,-2019,수신 번호 오류\r\n",
+        encoding="utf-8",
+    )
+    campaign = tmp_path / "campaign.txt"
+    campaign.write_text("01010000001\n01010000002\n01010000003\n", encoding="utf-8")
+    outcome = runner.invoke(app, send_command(campaign, results, server, "--resume"), env={**NHN_ENV, "COLUMNS": "200"})
+    assert outcome.exit_code == 1, outcome.output
+    assert summary_counts(outcome.stdout) == {"accepted": 2, "rejected": 0, "unknown": 0}  # this run's
+    assert outcome.stdout.splitlines()[-1] == (
+        f"campaign: 2 accepted, 1 rejected, 0 unknown, 0 not_sent, of 3 recipients (this run and the earlier ones "
+        f"in {results})"
+    )
+    assert sorted(delivery.recipient for delivery in server.ledger) == ["01010000002", "01010000003"]
 
 
 def saved_by_a_spreadsheet(results: Path, number: Callable[[str], str]) -> None:
@@ -369,12 +416,14 @@ def test_resume_after_a_spreadsheet_dropped_the_leading_zeros_skips_the_settled(
     assert len(server.ledger) == 3
 
 
-def register_template(server: EmulatorServer, template_id: str, body: str) -> None:
+def register_template(
+    server: EmulatorServer, template_id: str, body: str, *, send_type: str = "0", title: str | None = None
+) -> None:
     async def register() -> None:
         async with NhnClient(app_key=DEMO_NHN_APP_KEY, base_url=server.base_url) as client:
             template = TemplateCreate(
-                category_id=1, template_id=template_id, template_name="쿠폰", send_no="15446859", send_type="0",
-                body=body, use_yn=True,
+                category_id=1, template_id=template_id, template_name="쿠폰", send_no="15446859",
+                send_type=send_type, title=title, body=body, use_yn=True,
             )  # fmt: skip
             await client.create_template(template)
 
@@ -404,13 +453,53 @@ def test_a_template_placeholder_without_a_column_is_refused_before_sending(
 
     outcome = runner.invoke(app, [*command, "--dry-run"], env={"COLUMNS": "300"})  # no app key to look it up
     assert outcome.exit_code == 0, outcome.output
-    assert outcome.stderr == "warning: the placeholders of template coupon are not checked without --app-key\n"
+    assert outcome.stderr == (
+        "warning: template coupon is not looked up without --app-key: its placeholders are not checked, and its "
+        "message type (SMS, LMS) is not known\n"
+    )
 
     recipients.write_text("휴대폰번호,name,code,grade\r\n010-1111-0001,홍길동,A1,VIP\r\n", encoding="utf-8")
     outcome = runner.invoke(app, command, env={**NHN_ENV, "COLUMNS": "300"})
     assert outcome.exit_code == 0, outcome.output
     assert outcome.stderr == "warning: template coupon does not use columns grade; they fill nothing\n"
     assert [delivery.text for delivery in server.ledger] == ["홍길동님, 쿠폰 A1"]
+
+
+def test_a_template_nhn_does_not_have_is_refused_naming_the_option_and_the_id(
+    tmp_path: Path, server: EmulatorServer
+) -> None:
+    recipients = tmp_path / "customers.csv"
+    recipients.write_text("휴대폰번호,name\r\n010-1111-0001,홍길동\r\n", encoding="utf-8")
+    command = ["send", str(recipients), "--provider", "nhn", "--sender", "15446859", "--template-id", "NOPE",
+               "--base-url", server.base_url, "--results", str(tmp_path / "results.csv")]  # fmt: skip
+    outcome = runner.invoke(app, command, env={**NHN_ENV, "COLUMNS": "300"})
+    assert outcome.exit_code == 2, outcome.output
+    assert outcome.stderr == "error: --template-id NOPE: nhn: 템플릿이 존재하지 않음 (HTTP 200, code -2110)\n"
+    assert len(server.ledger) == 0
+
+
+def test_an_lms_template_is_sent_and_planned_as_lms_though_the_text_is_empty(
+    tmp_path: Path, server: EmulatorServer
+) -> None:
+    """NHN refuses a template sent as another type than it is registered for (-2006): an empty
+    --text resolved to SMS, for an LMS template."""
+    register_template(server, "T2", "##name##님, 봄 세일 안내", send_type="1", title="봄 세일")
+    recipients = tmp_path / "customers.csv"
+    recipients.write_text("휴대폰번호,name\r\n010-1111-0001,홍길동\r\n010-1111-0002,김영희\r\n", encoding="utf-8")
+    command = ["send", str(recipients), "--provider", "nhn", "--sender", "15446859", "--template-id", "T2",
+               "--base-url", server.base_url, "--results", str(tmp_path / "results.csv")]  # fmt: skip
+    planned = runner.invoke(app, [*command, "--dry-run"], env={**NHN_ENV, "COLUMNS": "300"})
+    assert planned.exit_code == 0, planned.output
+    assert "template T2: registered for LMS, sent as such" in planned.stdout
+    assert "LMS requests" in planned.stdout
+    assert "SMS requests" not in planned.stdout
+
+    sent = runner.invoke(app, command, env={**NHN_ENV, "COLUMNS": "300"})
+    assert sent.exit_code == 0, sent.output
+    assert [(delivery.kind, delivery.subject, delivery.text) for delivery in server.ledger] == [
+        ("LMS", "봄 세일", "홍길동님, 봄 세일 안내"),
+        ("LMS", "봄 세일", "김영희님, 봄 세일 안내"),
+    ]
 
 
 @pytest.mark.parametrize(("provider", "env"), [("sens", SENS_ENV), ("nhn", NHN_ENV)])

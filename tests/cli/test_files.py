@@ -14,7 +14,14 @@ from rich.console import Console
 
 from krsms import Message, Recipient, RecipientOutcome, SendStatus, ValidationError
 from krsms.commands.bad_files import BadFileError
-from krsms.commands.recipient_files import check_recipients_path, number_column, read_recipients, recipients_in
+from krsms.commands.recipient_files import (
+    carries_text,
+    check_recipients_path,
+    number_column,
+    parameter_columns,
+    read_recipients,
+    recipients_in,
+)
 from krsms.commands.results_files import (
     IN_FLIGHT,
     RESULT_FIELDS,
@@ -22,11 +29,13 @@ from krsms.commands.results_files import (
     SendJournal,
     check_results_path,
     exclusive_use,
+    in_flight_recipients,
     journal_path,
     recover_in_flight,
     settled_recipients,
 )
 from krsms.commands.send import send_file
+from krsms.commands.settled import SettledRecipients
 from krsms.testing import FakeGateway
 
 
@@ -250,6 +259,47 @@ def test_rows_of_empty_cells_are_blank_lines_not_recipients(tmp_path: Path) -> N
     ]
 
 
+def test_blank_lines_before_the_header_are_skipped_keeping_each_rows_line(tmp_path: Path) -> None:
+    path = tmp_path / "numbers.csv"
+    path.write_text("\r\n,,\r\nnumber,Text,name\r\n01011112222,안녕,철수\r\n", encoding="utf-8")
+    assert number_column(path) == ("number", [])
+    assert carries_text(path)
+    assert parameter_columns(path) == ["name"]
+    [recipient] = recipients_in(path)
+    assert recipient == Recipient(
+        number="01011112222", text="안녕", template_parameters={"name": "철수"}, reference="4"
+    )
+
+
+def test_columns_the_header_leaves_unnamed_are_dropped_when_empty_and_refused_when_not(tmp_path: Path) -> None:
+    """Excel saves trailing empty header cells (``number,name,,``) once a cell to the right of
+    the data was touched: they must not become a template parameter named ""."""
+    path = tmp_path / "numbers.csv"
+    path.write_text("number,name,,\r\n01011112222,철수,,\r\n01011113333,영희\r\n", encoding="utf-8")
+    assert parameter_columns(path) == ["name"]
+    assert [recipient.template_parameters for recipient in recipients_in(path)] == [{"name": "철수"}, {"name": "영희"}]
+    path.write_text("number,name,,\r\n01011112222,철수,,\r\n01011113333,영희,,VIP\r\n", encoding="utf-8")
+    with pytest.raises(BadFileError) as refused:
+        list(recipients_in(path))
+    assert str(refused.value) == (
+        f"{path}: line 3: column 4 holds a value, but the header row gives that column no name: name it in the "
+        "header (a template parameter's ##key##, say), or clear the column"
+    )
+
+
+async def test_a_mobile_number_a_spreadsheet_saved_without_its_leading_zero_is_sent_with_it(tmp_path: Path) -> None:
+    recipients = tmp_path / "numbers.txt"
+    recipients.write_text("1011112222\n1.01111E+09\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    gateway = FakeGateway()
+    message = Message(sender="0212345678", text="안녕")
+    record = await send_file(
+        gateway, message, recipients_path=recipients, results_path=results, resume=False, console=Console(quiet=True)
+    )
+    assert gateway.sent_to() == ["01011112222"]
+    assert record.counts()[SendStatus.NOT_SENT] == 1  # 1.01E+09: its digits are lost
+
+
 def test_results_saved_by_excel_with_a_bom_are_read(tmp_path: Path) -> None:
     results = tmp_path / "results.csv"
     write_results(results, [("1", "01010000001", "accepted", "r1")])
@@ -409,7 +459,7 @@ async def test_a_results_csv_holding_only_blanks_gets_its_header(tmp_path: Path,
     async with ResultsFile(path) as results:
         recipient = Recipient(number="01010000001", reference="1")
         await results.write((RecipientOutcome(recipient=recipient, status=SendStatus.ACCEPTED, request_id="r1"),))
-    assert path.read_bytes().startswith(b"reference,number,status")
+    assert path.read_bytes().startswith(codecs.BOM_UTF8 + b"reference,number,status")
     assert settled_recipients(path) == {("1", "01010000001")}
 
 
@@ -457,10 +507,19 @@ async def test_a_second_interruption_while_writing_the_last_batches_loses_none(
     assert set(gateway.sent_to()) <= accepted
 
 
-def journal_of(results: Path, results_size: int | str, noted: list[tuple[str, str]], torn: str = "") -> None:
-    """The journal a run that was killed leaves beside ``results``."""
+def journal_of(
+    results: Path,
+    results_size: int | str,
+    noted: list[tuple[str, str]],
+    torn: str = "",
+    *,
+    settled: tuple[list[str], ...] = (),
+) -> None:
+    """The journal a run that was killed leaves beside ``results``: ``noted`` recipients, then
+    a marker for each batch of ``settled`` references written."""
     lines = [json.dumps({"results_size": results_size})]
     lines += [json.dumps({"reference": reference, "number": number}) for reference, number in noted]
+    lines += [json.dumps({"settled": references}) for references in settled]
     journal_path(results).write_text("\n".join(lines) + "\n" + torn, encoding="utf-8")
 
 
@@ -560,7 +619,7 @@ async def test_a_run_killed_before_its_first_result_leaves_a_results_file_resume
     results = tmp_path / "results.csv"
     async with ResultsFile(results):
         pass
-    assert results.read_bytes() == (",".join(RESULT_FIELDS) + "\r\n").encode()  # the header is on disk
+    assert results.read_bytes() == codecs.BOM_UTF8 + (",".join(RESULT_FIELDS) + "\r\n").encode()  # on disk
     results.write_bytes(b"")  # or the kill came before even that
     journal_of(results, 0, [("1", "01000000001")])
     assert recover_in_flight(results) == 1
@@ -612,10 +671,11 @@ async def test_a_run_checked_before_another_claimed_the_results_file_is_refused_
     with pytest.raises(BadFileError) as refused:
         await send_with(second)
     assert str(refused.value) == (
-        f"{results}: already holds results: add --resume to continue that send, or choose another --results"
+        f"{results}: already holds the results of an earlier send: a new campaign needs its own --results; "
+        "to finish that send, run the command that started it again with --resume"
     )
     assert (len(first.requests), len(second.requests)) == (1, 0)
-    assert [row.split(",")[:3] for row in results.read_text(encoding="utf-8").splitlines()] == [
+    assert [row.split(",")[:3] for row in results.read_text(encoding="utf-8-sig").splitlines()] == [
         ["reference", "number", "status"],
         ["1", "01000000001", "accepted"],
     ]
@@ -707,3 +767,94 @@ async def test_a_results_file_rewritten_after_a_kill_is_recovered_without_trusti
     results.write_bytes(codecs.BOM_UTF8 + rewritten.encode("utf-8"))
     assert recover_in_flight(results) == 2
     assert not journal_path(results).exists()
+
+
+async def test_a_new_results_csv_starts_with_a_bom_that_appends_resumes_and_repairs_keep(tmp_path: Path) -> None:
+    """Korean Excel reads a CSV without a BOM as CP949, garbling the Korean of ``detail``."""
+    recipients = tmp_path / "numbers.txt"
+    recipients.write_text("01000000001\n01000000002\n01000000003\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    message = Message(sender="0212345678", text="안녕")
+    quiet = Console(quiet=True)
+    await send_file(
+        FakeGateway(), message, recipients_path=recipients, results_path=results, resume=False, console=quiet
+    )
+    written = results.read_bytes()
+    assert written.startswith(codecs.BOM_UTF8 + b"reference,number,status,request_id,code,detail\r\n")
+    results.write_bytes(written[: written.rindex(b"\r\n3,") + 6])  # killed mid-row: "3,010"
+    journal_of(results, 0, [("3", "01000000003")])
+    assert recover_in_flight(results) == 1  # the torn row cut, and line 3 recorded in flight
+    gateway = FakeGateway()
+    await send_file(gateway, message, recipients_path=recipients, results_path=results, resume=True, console=quiet)
+    assert gateway.requests == []
+    assert results.read_bytes().count(codecs.BOM_UTF8) == 1
+    rows = list(csv.DictReader(results.read_text(encoding="utf-8-sig").splitlines()))
+    assert [row["status"] for row in rows] == ["accepted", "accepted", "unknown"]
+
+
+def test_recovery_keeps_only_the_batches_not_marked_settled(tmp_path: Path) -> None:
+    """A batch is marked settled in the journal once its rows are written: recovery keeps only
+    the others (what was in flight), and reads the results file only when some are left."""
+    results = tmp_path / "results.csv"
+    noted = [("1", "01000000001"), ("2", "01000000002"), ("3", "01000000003"), ("4", "01000000004")]
+    journal_of(results, 0, noted, settled=(["1", "2"], ["4"]))
+    assert in_flight_recipients(results) == [("3", "01000000003")]
+
+    results.write_bytes(b"\x80 not even UTF-8: never read")
+    journal_of(results, 0, noted, settled=(["1", "2"], ["3", "4"]))
+    assert in_flight_recipients(results) == []
+
+
+async def test_a_run_interrupted_after_every_noted_batch_was_written_leaves_no_journal(tmp_path: Path) -> None:
+    """Ctrl-C after the last batch settled and was written: nothing is in flight, and a journal
+    left behind would make the next run refuse, saying batches are in flight."""
+    results = tmp_path / "results.csv"
+    batch = [Recipient(number="01000000001", reference="1")]
+    written = tuple(RecipientOutcome(recipient=each, status=SendStatus.ACCEPTED) for each in batch)
+
+    async def interrupted_after_the_last_write() -> None:
+        async with ResultsFile(results) as file, SendJournal(results) as journal:
+            await journal.note(batch)
+            await file.write(written)
+            await journal.settled(written)
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        await interrupted_after_the_last_write()
+    assert not journal_path(results).exists()
+
+    # One such journal left by an earlier version, with no marks: its one batch has its row.
+    recipients = tmp_path / "numbers.txt"
+    recipients.write_text("01000000001\n01000000002\n", encoding="utf-8")
+    other_results = tmp_path / "other.csv"
+    write_results(other_results, [])
+    journal_of(other_results, other_results.stat().st_size, [("1", "01000000001")])
+    write_results(other_results, [("1", "01000000001", "accepted", "r1")])
+    with pytest.raises(BadFileError, match="already holds the results of an earlier send"):  # none in flight
+        check_results_path(other_results, recipients, resume=False)
+    gateway = FakeGateway()
+    record = await send_file(
+        gateway,
+        Message(sender="0212345678", text="안녕"),
+        recipients_path=recipients,
+        results_path=other_results,
+        resume=True,
+        console=Console(quiet=True),
+    )
+    assert (record.recovered, gateway.sent_to()) == (0, ["01000000002"])
+    assert not journal_path(other_results).exists()
+
+
+def test_settled_recipients_are_held_compactly_with_the_status_of_each() -> None:
+    settled = SettledRecipients()
+    settled.add(("2", "01000000002"), SendStatus.ACCEPTED)
+    settled.add(("2", "01000000009"), SendStatus.UNKNOWN)  # a second number on a line
+    settled.add(("row-7", "01000000007"), SendStatus.REJECTED)  # a reference that is no line number
+    settled.add(("2", "01000000002"), SendStatus.REJECTED)  # the last row of a key is its outcome
+    assert settled == {("2", "01000000002"), ("2", "01000000009"), ("row-7", "01000000007")}
+    assert [settled.status(key) for key in (("2", "01000000002"), ("row-7", "01000000007"), ("3", "0"))] == [
+        SendStatus.REJECTED,
+        SendStatus.REJECTED,
+        None,
+    ]
+    assert ("02", "01000000002") not in settled  # line "02" is not line 2

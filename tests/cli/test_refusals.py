@@ -51,8 +51,10 @@ def test_a_results_file_holding_results_is_not_appended_to_without_resume(tmp_pa
     results.write_bytes(previous)
     outcome = send(recipients, "--results", str(results))
     assert outcome.exit_code == 2, outcome.output
-    assert f"error: {results}: already holds results" in outcome.output
-    assert "--resume" in outcome.output
+    assert outcome.stderr == (
+        f"error: {results}: already holds the results of an earlier send: a new campaign needs its own --results; "
+        "to finish that send, run the command that started it again with --resume\n"
+    )
     assert results.read_bytes() == previous
 
 
@@ -475,6 +477,23 @@ def test_a_text_that_cannot_be_sent_touches_no_file_and_blocks_no_later_run(
     assert corrected.exit_code == 0, corrected.output
 
 
+def test_a_send_interrupted_before_any_batch_settled_says_nothing_was_sent(
+    tmp_path: Path, recipients: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The results file exists by then (its header), but holds nothing to resume from."""
+    from krsms.commands import send as sending
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt  # as the first recipients are read
+
+    monkeypatch.setattr(sending, "read_recipients", interrupted)
+    results = tmp_path / "results.csv"
+    outcome = send(recipients, "--results", str(results))
+    assert outcome.exit_code == 130, outcome.output
+    assert results.exists()
+    assert outcome.stderr == "interrupted: nothing was sent\n"
+
+
 def test_a_send_interrupted_before_its_results_file_was_made_says_nothing_was_sent(
     tmp_path: Path, recipients: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -490,3 +509,102 @@ def test_a_send_interrupted_before_its_results_file_was_made_says_nothing_was_se
     assert outcome.exit_code == 130, outcome.output
     assert "interrupted: nothing was sent" in outcome.stderr
     assert "--resume" not in outcome.output
+
+
+def test_numbers_a_spreadsheet_damaged_are_restored_or_explained_by_line(tmp_path: Path) -> None:
+    """Excel saves 01012345678 typed as a number as 1012345678, and a long one as 1.01E+09."""
+    path = tmp_path / "numbers.csv"
+    path.write_text("number\r\n1011112222\r\n1.01111E+09\r\n01011113333\r\n1911114444\r\n", encoding="utf-8")
+    outcome = send(path, "--dry-run")
+    assert outcome.exit_code == 1, outcome.output  # the number in scientific notation
+    assert "│          4 │       1 │            1 │" in outcome.stdout
+    assert "line 3: recipients[1].number:" in outcome.stdout
+    assert outcome.stderr == (
+        "warning: numbers.csv: lines 2, 5: a mobile number saved without its leading 0 (1012345678: a spreadsheet "
+        "took 01012345678 for a number) is read with it\n"
+        "warning: numbers.csv: line 3: a number in scientific notation (1.01E+09, as a spreadsheet shows a long "
+        "number) has lost its digits and is not sent: format the column as text and save the file again\n"
+    )
+
+
+def test_a_template_id_for_sens_is_refused_naming_the_option(recipients: Path) -> None:
+    outcome = send(recipients, "--template-id", "T1", "--dry-run")
+    assert outcome.exit_code == 2, outcome.output
+    assert outcome.stderr == "error: --template-id: 'T1' names a template, but SENS has none: leave out --template-id\n"
+
+
+@pytest.mark.parametrize(
+    ("provider", "env", "missing"),
+    [
+        ("nhn", {"KRSMS_NHN_APP_KEY": ""}, "--app-key (KRSMS_NHN_APP_KEY): set the environment variable"),
+        (
+            "sens",
+            {**SENS_ENV, "KRSMS_SENS_SECRET_KEY": "", "KRSMS_SENS_SERVICE_ID": ""},
+            "--secret-key (KRSMS_SENS_SECRET_KEY), --service-id (KRSMS_SENS_SERVICE_ID): set each environment variable",
+        ),
+    ],
+)
+def test_missing_keys_are_named_with_their_environment_variables(
+    recipients: Path, provider: str, env: dict[str, str], missing: str
+) -> None:
+    command = ["send", str(recipients), "--provider", provider, "--sender", "0212345678", "--text", "안녕",
+               "--base-url", NOWHERE]  # fmt: skip
+    outcome = runner.invoke(app, command, env={**env, "COLUMNS": "300"})
+    assert outcome.exit_code == 2, outcome.output
+    assert f"missing {missing}" in outcome.output
+
+
+def test_a_subject_too_long_for_the_lms_text_is_refused_as_an_option(tmp_path: Path, recipients: Path) -> None:
+    """Not a NOT_SENT row for each of a million recipients, all saying the same."""
+    results = tmp_path / "results.csv"
+    for dry_run in ([], ["--dry-run"]):
+        outcome = send(recipients, "--text", "가" * 50, "--subject", "제목" * 11, "--results", str(results), *dry_run)
+        assert outcome.exit_code == 2, outcome.output
+        assert outcome.stderr == "error: --subject: is 44 bytes in EUC-KR; a subject allows 40 (shorten it)\n"
+    assert not results.exists()
+
+
+def test_a_text_column_with_placeholders_of_the_columns_is_refused_by_line(tmp_path: Path) -> None:
+    """As --text "{name}님" is: nothing fills them without a template."""
+    path = tmp_path / "customers.csv"
+    path.write_text(
+        "phone,name,text\r\n01010000001,김철수,안녕하세요\r\n01010000002,이영희,{name}님 안녕하세요\r\n"
+        "01010000003,박민수,##name##님 쿠폰\r\n",
+        encoding="utf-8",
+    )
+    results = tmp_path / "results.csv"
+    refusal = (
+        f"error: {path}: lines 3, 4: the text column uses name as a placeholder, but nothing fills placeholders: "
+        "columns fill the ##key## placeholders of an NHN template (--template-id); otherwise give each row its "
+        "text as it is to be sent, in a 'text' column\n"
+    )
+    for dry_run in (["--dry-run"], []):
+        outcome = send(path, "--results", str(results), *dry_run)
+        assert outcome.exit_code == 2, outcome.output
+        assert outcome.stderr == refusal
+    assert not results.exists() or results.stat().st_size == 0
+
+
+def test_a_dry_run_of_a_resume_shows_what_it_would_skip_recover_and_send(tmp_path: Path) -> None:
+    path = tmp_path / "numbers.txt"
+    path.write_text("01010000001\n01010000002\n01010000003\n01010000004\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    results.write_text(
+        RESULTS_HEADER + "1,01010000001,accepted,r1,,\r\n3,01010000003,not_sent,,ConnectError,\r\n", encoding="utf-8"
+    )
+    journal = tmp_path / "results.csv.sending"
+    journal.write_text('{"results_size": 0}\n{"reference": "2", "number": "01010000002"}\n', encoding="utf-8")
+    before = (results.read_bytes(), journal.read_bytes())
+    outcome = send(path, "--results", str(results), "--resume", "--dry-run")
+    assert outcome.exit_code == 0, outcome.output
+    assert (
+        f"resume (a dry run: nothing is recorded): 2 recipients settled in {results} would be skipped (1 accepted, "
+        "1 unknown); 1 of them in flight when the last run stopped, which it would record as unknown first; 2 "
+        "would be sent, as planned below"
+    ) in outcome.stdout
+    assert "│          2 │       0 │            1 │" in outcome.stdout  # lines 3 and 4, in one SMS request
+    assert (results.read_bytes(), journal.read_bytes()) == before
+
+    missing = send(path, "--results", str(tmp_path / "none.csv"), "--resume", "--dry-run")
+    assert missing.exit_code == 2, missing.output
+    assert "does not exist, so there is nothing to resume" in missing.stderr

@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import os
 import re
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping, Set
 from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
@@ -24,7 +24,8 @@ from typing import NamedTuple
 import anyio.to_thread
 
 from krsms.commands.bad_files import BadFileError, file_problems, is_csv
-from krsms.commands.results_files import ResumeKey, already_settled
+from krsms.commands.settled import ResumeKey, already_settled
+from krsms.commands.spreadsheets import SpreadsheetDamage, with_leading_zero
 from krsms.errors import ValidationError
 from krsms.gateway import Recipient
 from krsms.phone_numbers import without_separators
@@ -48,24 +49,33 @@ SUBJECT_COLUMN = "subject"
 _ROWS_PER_READ = 1000
 
 
-def _recipients_from_text(path: Path) -> Iterator[Recipient]:
+def _number(given: str, line: str, damage: SpreadsheetDamage | None) -> str:
+    """A recipient's number as sent: a leading 0 a spreadsheet dropped given back (and noted in
+    ``damage``, when given)."""
+    return damage.read(given, line) if damage is not None else with_leading_zero(given)
+
+
+def _recipients_from_text(path: Path, damage: SpreadsheetDamage | None) -> Iterator[Recipient]:
     with file_problems(path), path.open(encoding="utf-8-sig") as lines:
         for line_number, line in enumerate(lines, start=1):
             number = line.strip()
             if number and not number.startswith("#"):
-                yield Recipient(number=number, reference=str(line_number))
+                yield Recipient(number=_number(number, str(line_number), damage), reference=str(line_number))
 
 
-def _recipients_from_csv(path: Path, *, template_parameters: bool, number_column: str | None) -> Iterator[Recipient]:
+def _recipients_from_csv(
+    path: Path, *, template_parameters: bool, number_column: str | None, damage: SpreadsheetDamage | None
+) -> Iterator[Recipient]:
     with file_problems(path), path.open(encoding="utf-8-sig", newline="") as handle:
         # Strict: a quote opened and never closed must not swallow the rest of the file into
         # one recipient's text (the other rows unsent, their data sent to that recipient).
         reader = csv.reader(handle, strict=True)
-        first_row = next(reader, None)
+        first_row = _first_row(reader)
         if first_row is None:
             return  # an empty file: no header, no recipients
         header = _header_names(path, first_row)
         numbers, text_column, subject_column, parameter_names = _columns(path, header, number_column)
+        unnamed = [index for index, name in enumerate(header) if not name]
         lines_read = reader.line_num
         while True:
             try:
@@ -80,15 +90,35 @@ def _recipients_from_csv(path: Path, *, template_parameters: bool, number_column
             first_line, lines_read = lines_read + 1, reader.line_num
             if not any(value.strip() for value in fields):
                 continue  # a blank line, or a row of empty cells: Excel saves a cleared row as ",,"
+            _check_unnamed_cells(path, unnamed, fields, first_line)
             row = dict(zip(header, (value.strip() for value in fields), strict=False))  # short rows miss columns
             # An empty cell fills its placeholder with nothing, never leaves ##name## in the text.
             parameters = {name: row.get(name, "") for name in parameter_names} if template_parameters else {}
             yield Recipient(
-                number=row.get(numbers, ""),
+                number=_number(row.get(numbers, ""), str(first_line), damage),
                 text=_value(row, text_column),
                 subject=_value(row, subject_column),
                 template_parameters=parameters or None,
                 reference=str(first_line),
+            )
+
+
+def _first_row(reader: Iterator[list[str]]) -> list[str] | None:
+    """The first row of a CSV with a cell that is not blank: its header. Blank lines and rows
+    of empty cells before it are skipped, as they are after it; None for a file of none."""
+    return next((row for row in reader if any(cell.strip() for cell in row)), None)
+
+
+def _check_unnamed_cells(path: Path, unnamed: list[int], fields: list[str], line: int) -> None:
+    """Refuse a value in a column the header leaves unnamed: nothing could say what it is for.
+    Such columns are dropped otherwise (Excel saves a header with trailing empty cells when
+    cells to the right of the data were ever touched)."""
+    for index in unnamed:
+        if index < len(fields) and fields[index].strip():
+            raise BadFileError(
+                path,
+                f"line {line}: column {index + 1} holds a value, but the header row gives that column no name: "
+                "name it in the header (a template parameter's ##key##, say), or clear the column",
             )
 
 
@@ -99,14 +129,15 @@ class _Columns(NamedTuple):
     text: str | None
     subject: str | None
     parameters: list[str]
-    """The rest: template parameters."""
+    """The rest, those with a name: template parameters."""
 
 
 def _columns(path: Path, header: list[str], number_column: str | None) -> _Columns:
     """The number, text and subject columns of a header, and the rest."""
     number = _number_column(path, header, number_column).name
     text, subject = _column(header, TEXT_COLUMN), _column(header, SUBJECT_COLUMN)
-    return _Columns(number, text, subject, [name for name in header if name not in (number, text, subject)])
+    parameters = [name for name in header if name and name not in (number, text, subject)]  # unnamed: dropped
+    return _Columns(number, text, subject, parameters)
 
 
 class NumberColumn(NamedTuple):
@@ -172,16 +203,26 @@ def _value(row: Mapping[str, str], column: str | None) -> str | None:
 
 
 def recipients_in(
-    path: Path, *, template_parameters: bool = True, number_column: str | None = None
+    path: Path,
+    *,
+    template_parameters: bool = True,
+    number_column: str | None = None,
+    damage: SpreadsheetDamage | None = None,
 ) -> Iterator[Recipient]:
     """Recipients of a ``.csv`` file (header with a number column; ``text``, ``subject`` and,
     if ``template_parameters``, any other columns as template parameters) or a text file of
     one number per line. Each recipient's ``reference`` is the line of the file its row
     starts on. ``number_column`` names a CSV's number column (``--number-column``); without
-    it, the column is found by its name (:data:`NUMBER_COLUMNS`)."""
+    it, the column is found by its name (:data:`NUMBER_COLUMNS`).
+
+    A mobile number a spreadsheet saved without its leading 0 (``1012345678``) is read with it;
+    ``damage``, when given, notes the lines of those, and of numbers a spreadsheet saved in
+    scientific notation (:class:`~krsms.commands.spreadsheets.SpreadsheetDamage`)."""
     if is_csv(path):
-        return _recipients_from_csv(path, template_parameters=template_parameters, number_column=number_column)
-    return _recipients_from_text(path)
+        return _recipients_from_csv(
+            path, template_parameters=template_parameters, number_column=number_column, damage=damage
+        )
+    return _recipients_from_text(path, damage)
 
 
 def _header(path: Path) -> list[str]:
@@ -189,7 +230,7 @@ def _header(path: Path) -> list[str]:
     if not is_csv(path):
         return []
     with file_problems(path), path.open(encoding="utf-8-sig", newline="") as handle:
-        return _header_names(path, next(csv.reader(handle), []))
+        return _header_names(path, _first_row(csv.reader(handle)) or [])
 
 
 def _header_names(path: Path, first_row: list[str]) -> list[str]:
@@ -259,19 +300,22 @@ def has_recipients(path: Path, *, number_column: str | None = None) -> bool:
 async def read_recipients(
     path: str | os.PathLike[str],
     *,
-    skip: frozenset[ResumeKey] = frozenset(),
+    skip: Set[ResumeKey] = frozenset(),
     template_parameters: bool = True,
     number_column: str | None = None,
+    damage: SpreadsheetDamage | None = None,
 ) -> AsyncIterator[Recipient]:
     """:func:`recipients_in` of the file at ``path`` (a ``str`` or a path) read in a worker
-    thread, minus those :func:`~krsms.commands.results_files.already_settled` in ``skip`` (see
+    thread, minus those :func:`~krsms.commands.settled.already_settled` in ``skip`` (see
     :func:`~krsms.commands.results_files.settled_recipients`).
 
     ``template_parameters``: whether CSV columns other than number, text and subject become
     each recipient's template parameters; pass ``message.template_id is not None``, as a
-    recipient with parameters but no template is refused. ``number_column``: as for
-    :func:`recipients_in`."""
-    rows = recipients_in(Path(path), template_parameters=template_parameters, number_column=number_column)
+    recipient with parameters but no template is refused. ``number_column`` and ``damage``:
+    as for :func:`recipients_in`."""
+    rows = recipients_in(
+        Path(path), template_parameters=template_parameters, number_column=number_column, damage=damage
+    )
     while True:
         # islice reads nothing yet: list() reads the rows, in the worker thread.
         chunk = await anyio.to_thread.run_sync(list, islice(rows, _ROWS_PER_READ))

@@ -3,8 +3,10 @@
 Results are appended batch by batch and flushed (:class:`ResultsFile`, CSV or JSON lines as
 the suffix says), so a Ctrl-C loses nothing and ``--resume`` can skip what already settled
 (:func:`settled_recipients`). Before a batch is sent its recipients are noted in a journal
-beside the results (:func:`journal_path`): after a crash or a kill, ``--resume`` records
-those it had in flight as UNKNOWN (:func:`recover_in_flight`) instead of sending them again.
+beside the results (:func:`journal_path`), and marked settled once their rows are written:
+after a crash or a kill, ``--resume`` records those it had in flight as UNKNOWN
+(:func:`recover_in_flight`) instead of sending them again, reading the journal line by line
+and keeping only the batches not marked settled.
 A recipient is skipped only when a settled results row has both its reference (line number)
 and its number, so a results file of another campaign, or a recipients file edited between
 runs, never makes ``--resume`` skip the wrong people. One run at a time holds a results
@@ -23,7 +25,6 @@ import hashlib
 import io
 import json
 import os
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
@@ -40,9 +41,9 @@ except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
 from krsms.commands.bad_files import BadFileError, file_problems, is_csv
-from krsms.errors import ValidationError
+from krsms.commands.settled import ResumeKey, SettledRecipients, resume_key
+from krsms.commands.spreadsheets import with_leading_zero
 from krsms.gateway import Recipient, RecipientOutcome, SendStatus
-from krsms.phone_numbers import normalize_number
 
 RESULT_FIELDS = ("reference", "number", "status", "request_id", "code", "detail")
 """The fields of a results row, in the order of a results CSV's columns."""
@@ -61,25 +62,10 @@ STATUSES = frozenset(status.value for status in SendStatus)
 """The ``status`` values of a results row."""
 _STATUS_COLUMN = RESULT_FIELDS.index("status")
 _REQUEST_ID_COLUMN = RESULT_FIELDS.index("request_id")
-ResumeKey = tuple[str, str]
-"""A recipient as ``--resume`` knows it: its reference (line number) and normalised number."""
 _CSV_HEADER = ",".join(RESULT_FIELDS)
-
-
-def resume_key(reference: str | None, number: str) -> ResumeKey | None:
-    """What ties a recipient to its results row: reference and normalised number; None when
-    either is missing or the number is not valid (such a recipient is never skipped)."""
-    if not reference:
-        return None
-    try:
-        return reference, normalize_number(number)
-    except ValidationError:
-        return None
-
-
-def already_settled(recipient: Recipient, settled: frozenset[ResumeKey]) -> bool:
-    """Whether ``--resume`` skips ``recipient``: a settled row has its reference and number."""
-    return bool(settled) and resume_key(recipient.reference, recipient.number) in settled
+_CSV_START = "\ufeff" + _CSV_HEADER + "\r\n"
+"""What a new results CSV starts with: a UTF-8 BOM, which Korean Excel needs to read the file
+as UTF-8 (without it, ``detail`` shows garbled), then the header."""
 
 
 def _result_row(outcome: RecipientOutcome) -> dict[str, str]:
@@ -94,7 +80,8 @@ def _result_row(outcome: RecipientOutcome) -> dict[str, str]:
 
 
 class ResultsFile:
-    """Appends one line per recipient outcome to a CSV (``.csv``) or JSON lines file.
+    """Appends one line per recipient outcome to a CSV (``.csv``; a new one starts with a UTF-8
+    BOM, so that Korean Excel reads it as UTF-8) or JSON lines file.
 
     Opening it mends a last line a crash left half-written, so appended rows start on a line
     of their own: a JSON lines file loses it when it does not parse (``--resume`` ignores
@@ -112,7 +99,7 @@ class ResultsFile:
             is_new = await anyio.to_thread.run_sync(_ready_to_append, self.path, self.json_lines)
             self._file = await anyio.open_file(self.path, "a", encoding="utf-8", newline="")
             if is_new and not self.json_lines:
-                await self._file.write(_CSV_HEADER + "\r\n")
+                await self._file.write(_CSV_START)
                 await self._file.flush()  # a run killed before its first result leaves a usable file
         return self
 
@@ -166,12 +153,15 @@ class SendJournal:
 
     A JSON lines file beside the results: first the results file's size when the run began
     (with a digest of the bytes before that point, which tells whether the file was rewritten
-    since, by a spreadsheet say), then a ``{"reference", "number"}`` line per recipient.
-    Leaving ``async with`` without an exception removes it (every batch settled and written),
-    and so does leaving it with one before any batch was noted (nothing can have been sent);
-    one left behind means a run stopped with batches in flight, which
-    :func:`recover_in_flight` settles. Enter it after the :class:`ResultsFile`, which may mend
-    the results' last line first.
+    since, by a spreadsheet say), then a ``{"reference", "number"}`` line per recipient noted
+    (:meth:`note`), and a ``{"settled": [reference, ...]}`` line once their results rows are
+    written (:meth:`settled`), so that what a recovery keeps is bounded by what was in flight.
+    Leaving ``async with`` removes it when nothing noted is left unsettled: without an
+    exception (every batch settled and written), or with one (Ctrl-C) after every batch noted
+    was settled and written, or before any was noted (nothing can have been sent). One left
+    behind means a run stopped with batches in flight, which :func:`recover_in_flight`
+    settles. Enter it after the :class:`ResultsFile`, which may mend the results' last line
+    first.
     """
 
     def __init__(self, results_path: Path):
@@ -180,8 +170,8 @@ class SendJournal:
         self._file: TextIO | None = None
         self._turn = asyncio.Lock()
         """One note at a time: file objects are not safe to write from two threads at once."""
-        self._noted = False
-        """Whether a batch was noted: only then may something have been sent."""
+        self._unsettled: set[str] = set()
+        """References of the recipients noted and not yet marked settled: those in flight."""
 
     async def __aenter__(self) -> SendJournal:
         with file_problems(self.path):
@@ -197,18 +187,29 @@ class SendJournal:
             return
         async with self._turn:
             await anyio.to_thread.run_sync(self._file.close)
-        if exc_type is None or not self._noted:
+        if exc_type is None or not self._unsettled:
             await anyio.to_thread.run_sync(self.path.unlink)
 
     async def note(self, recipients: Sequence[Recipient]) -> None:
         """Note a batch's recipients, flushed, before its request may leave."""
-        self._noted = True  # before the write: a note cut short may still have reached the disk
+        # Before the write: a note cut short may still have reached the disk.
+        self._unsettled.update(recipient.reference or "" for recipient in recipients)
         await self._write(
             "".join(
                 json.dumps({"reference": recipient.reference or "", "number": recipient.number}) + "\n"
                 for recipient in recipients
             )
         )
+
+    async def settled(self, outcomes: Sequence[RecipientOutcome]) -> None:
+        """Mark the noted recipients among ``outcomes`` settled: call it once their results rows
+        are written. A recovery then passes over them without keeping them."""
+        references = [
+            reference for outcome in outcomes if (reference := outcome.recipient.reference or "") in self._unsettled
+        ]
+        if references:
+            self._unsettled.difference_update(references)  # their rows are written, whatever befalls this note
+            await self._write(json.dumps({"settled": references}) + "\n")
 
     async def _write(self, text: str) -> None:
         file = self._file
@@ -282,40 +283,15 @@ def recover_in_flight(results_path: Path) -> int:
     """After a run that stopped without settling its batches (a crash, a kill): append to the
     results, as UNKNOWN with code :data:`IN_FLIGHT`, every recipient its journal noted and the
     run wrote no result for, then remove the journal. Returns how many: ``--resume`` skips
-    them, since they may have arrived."""
+    them, since they may have arrived. Its memory is bounded by what was in flight, not by the
+    length of the journal or of the results."""
     journal = journal_path(results_path)
     if not journal.exists():
         return 0
-    with file_problems(journal):
-        lines = [_json_value(line) for line in journal.read_bytes().splitlines() if _parses_as_json(line)]
-    header = lines[0] if lines and isinstance(lines[0], dict) else {}
-    start = header.get("results_size")
-    tail = header.get("results_tail")
-    if (
-        not isinstance(start, int)
-        or not 0 <= start <= _size(results_path)
-        or (tail is not None and tail != _tail_digest(results_path, start))
-    ):
-        # Unknown, or the file was rewritten since: count no result as this run's, so that
-        # none is sent twice (what it had in flight is recorded UNKNOWN, not sent again).
-        start = _size(results_path)
     json_lines = not is_csv(results_path)
     with file_problems(results_path):
         is_new = _ready_to_append(results_path, json_lines)  # a torn last row is cut or ended first
-        written: set[ResumeKey | None] = set()
-        if not is_new:
-            try:
-                rows_since = _result_rows(results_path, min(start, _size(results_path)))
-                written = {_results_row_key(row) for _, row in rows_since if _field(row, "status") in STATUSES}
-            except UnicodeDecodeError:  # the start falls inside a character: the file was rewritten
-                written = set()  # as for an unknown start: none counts as this run's
-            written |= settled_recipients(results_path)  # skipped by --resume whatever the journal says
-    in_flight: dict[ResumeKey, None] = {}
-    for noted in lines[1:]:
-        if isinstance(noted, dict):
-            key = resume_key(_field(noted, "reference"), _field(noted, "number"))
-            if key is not None and key not in written:
-                in_flight[key] = None
+        in_flight = in_flight_recipients(results_path)
     if in_flight:
         detail = "in flight when the previous run stopped; it may have arrived: look it up before sending again"
         rows = [
@@ -324,10 +300,105 @@ def recover_in_flight(results_path: Path) -> int:
         ]
         with file_problems(results_path), results_path.open("a", encoding="utf-8", newline="") as handle:
             if is_new and not json_lines:
-                handle.write(_CSV_HEADER + "\r\n")
+                handle.write(_CSV_START)
             handle.write(_serialised(rows, json_lines=json_lines))
     journal.unlink()
     return len(in_flight)
+
+
+def in_flight_recipients(results_path: Path) -> list[ResumeKey]:
+    """The recipients the journal beside ``results_path`` noted that no results row settles:
+    in flight when the run stopped (none without a journal). Read only: the journal is read
+    line by line, keeping only what is not marked settled, and the results file is read only
+    when something is left, for the rows the run wrote before marking them."""
+    journal = journal_path(results_path)
+    if not journal.exists():
+        return []
+    with file_problems(journal):
+        header, noted = _unsettled_notes(journal)
+    if noted:
+        with file_problems(results_path):
+            _remove_written(noted, results_path, _run_start(results_path, header))
+    return list(noted.values())
+
+
+def _unsettled_notes(journal: Path) -> tuple[Mapping[str, object], dict[str, ResumeKey]]:
+    """A journal's header (its first line that parses), and the recipients it noted and did
+    not mark settled, by reference. A line that does not parse (torn by a kill) is passed over."""
+    header: Mapping[str, object] | None = None
+    noted: dict[str, ResumeKey] = {}
+    with journal.open("rb") as lines:
+        for line in lines:
+            try:
+                value = _json_value(line)
+            except ValueError:
+                continue
+            if header is None:
+                header = value if isinstance(value, dict) else {}
+            elif isinstance(value, dict):
+                settled = value.get("settled")
+                if isinstance(settled, list):
+                    for reference in settled:
+                        noted.pop(str(reference), None)
+                elif (key := resume_key(_field(value, "reference"), _field(value, "number"))) is not None:
+                    noted[key[0]] = key
+    return header or {}, noted
+
+
+def _run_start(results_path: Path, header: Mapping[str, object]) -> int:
+    """Where the stopped run's rows begin in the results file, as its journal's header says;
+    the file's end when the header says nothing usable, or the file was rewritten since (then
+    no row counts as that run's, so that none is sent twice: what it had in flight is
+    recorded UNKNOWN, not sent again)."""
+    start, tail = header.get("results_size"), header.get("results_tail")
+    size = _size(results_path)
+    if (
+        not isinstance(start, int)
+        or not 0 <= start <= size
+        or (tail is not None and tail != _tail_digest(results_path, start))
+    ):
+        return size
+    return start
+
+
+def _remove_written(noted: dict[str, ResumeKey], results_path: Path, start: int) -> None:
+    """Remove from ``noted`` the recipients the results file has a row for: any row the run
+    wrote (from byte ``start`` on), and a settled row anywhere (``--resume`` skips it)."""
+    if not holds_results(results_path):
+        return
+    if start == 0:  # every row is the run's
+        for _, row in _result_rows(results_path):
+            if _field(row, "status") in STATUSES:
+                _forget(noted, _results_row_key(row))
+        return
+    try:
+        for _, row in _result_rows(results_path, start):
+            if _field(row, "status") in STATUSES:
+                _forget(noted, _results_row_key(row))
+    except UnicodeDecodeError:  # the start falls inside a character: the file was rewritten
+        pass  # as for an unknown start: no row counts as this run's
+    if noted:
+        for _, row in _result_rows(results_path):
+            if _is_settled(_field(row, "status"), _field(row, "request_id")):
+                _forget(noted, _results_row_key(row))
+
+
+def _forget(noted: dict[str, ResumeKey], key: ResumeKey | None) -> None:
+    if key is not None and noted.get(key[0]) == key:
+        del noted[key[0]]
+
+
+def clear_settled_journal(results_path: Path) -> bool:
+    """Remove the journal beside ``results_path`` when nothing it noted is in flight (a run
+    interrupted after every batch it noted was settled and written); whether it did. Call it
+    only while :func:`exclusive_use` holds the results: a running send's journal is never
+    removed."""
+    journal = journal_path(results_path)
+    if not journal.exists() or in_flight_recipients(results_path):
+        return False
+    with file_problems(journal):
+        journal.unlink()
+    return True
 
 
 def _ready_to_append(path: Path, json_lines: bool) -> bool:
@@ -468,34 +539,42 @@ def check_results_path(results_path: Path, recipients_path: Path, *, resume: boo
     if resume and not exists and not journal_path(results_path).exists():
         raise BadFileError(results_path, "does not exist, so there is nothing to resume (run without --resume)")
     if not resume and journal_path(results_path).exists() and _in_use(results_path):
-        raise BadFileError(results_path, IN_USE)
+        raise BadFileError(results_path, IN_USE)  # a journal of a live run: never read as settled
     check_unclaimed(results_path, resume=resume)
+
+
+ALREADY_HOLDS_RESULTS = (
+    "already holds the results of an earlier send: a new campaign needs its own --results; "
+    "to finish that send, run the command that started it again with --resume"
+)
+"""Why a results file with rows is refused without ``--resume``: not a nudge to add it for
+another campaign, which would skip everyone that campaign reached."""
 
 
 def check_unclaimed(results_path: Path, *, resume: bool) -> None:
     """Without ``--resume``, refuse (:class:`BadFileError`) a results file that another run
-    claimed: one it left a journal beside, or one that already :func:`holds_results`. Call it
+    claimed: one it left a journal of batches in flight beside, or one that already
+    :func:`holds_results`. Call it
     while :func:`exclusive_use` holds the file, so that no run starting at the same moment
     claims it between the check and the send."""
     if resume:
         return
     journal = journal_path(results_path)
-    if journal.exists():
+    if journal.exists() and in_flight_recipients(results_path):
         raise BadFileError(
             results_path,
             f"a run that stopped with batches in flight left {journal.name}: add --resume "
             "to record them as unknown and continue, rather than send them again",
         )
     if holds_results(results_path):
-        raise BadFileError(
-            results_path, "already holds results: add --resume to continue that send, or choose another --results"
-        )
+        raise BadFileError(results_path, ALREADY_HOLDS_RESULTS)
 
 
-def settled_recipients(path: Path) -> frozenset[ResumeKey]:
+def settled_recipients(path: Path) -> SettledRecipients:
     """The recipients a previous run's results file settled, for ``--resume``: rows whose
     status is in :data:`SETTLED`, or REJECTED with a request id, keyed by :func:`resume_key`
-    (a mobile number a spreadsheet saved without its leading 0 is read with it).
+    (a mobile number a spreadsheet saved without its leading 0 is read with it), each with the
+    status of its row (the last, for a recipient with several).
 
     The file must be what its suffix says: a ``.csv`` starting with the results header, any
     other a JSON object a line, whose last line is ignored if it does not parse (a crash
@@ -503,7 +582,7 @@ def settled_recipients(path: Path) -> frozenset[ResumeKey]:
     that cannot be keyed (no reference, or a number that is not one): ``--resume`` could not
     skip its recipient, and would send to them again.
     """
-    keys: set[ResumeKey] = set()
+    keys = SettledRecipients()
     untied: list[int] = []
     with file_problems(path):
         for line_number, row in _result_rows(path):
@@ -513,7 +592,7 @@ def settled_recipients(path: Path) -> frozenset[ResumeKey]:
             if key is None:
                 untied.append(line_number)
             else:
-                keys.add(key)
+                keys.add(key, SendStatus(_field(row, "status")))
     if untied:
         where = f"line {untied[0]}" + (f" and {len(untied) - 1} more" if len(untied) > 1 else "")
         raise BadFileError(
@@ -522,23 +601,15 @@ def settled_recipients(path: Path) -> frozenset[ResumeKey]:
             "(edited, or saved by a spreadsheet that changed the numbers?): resuming would send to those "
             "recipients again; restore the file, or send the rest with a new --results",
         )
-    return frozenset(keys)
-
-
-_MOBILE_WITHOUT_ITS_ZERO = re.compile(r"1[016789]\d{8}")
-"""A mobile number as a spreadsheet saves it, without its leading 0: ``01012345678`` opened
-and saved by Excel is ``1012345678``. No Korean number has this form otherwise (all start
-with 0 but the 8-digit representative numbers), so it can only be that mobile number."""
+    return keys
 
 
 def _results_row_key(row: Mapping[str, object]) -> ResumeKey | None:
     """:func:`resume_key` of a results row, its number given back a leading 0 a spreadsheet
-    dropped (see :data:`_MOBILE_WITHOUT_ITS_ZERO`). The key still needs the row's reference
-    to match: a restored number skips only the recipient on that line with that number."""
-    number = _field(row, "number")
-    if _MOBILE_WITHOUT_ITS_ZERO.fullmatch(number):
-        number = "0" + number
-    return resume_key(_field(row, "reference"), number)
+    dropped (:func:`~krsms.commands.spreadsheets.with_leading_zero`). The key still needs the
+    row's reference to match: a restored number skips only the recipient on that line with
+    that number."""
+    return resume_key(_field(row, "reference"), with_leading_zero(_field(row, "number")))
 
 
 def _result_rows(path: Path, start: int = 0) -> Iterator[tuple[int, Mapping[str, object]]]:

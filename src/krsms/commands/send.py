@@ -16,7 +16,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from krsms.commands.bad_files import BadFileError
+from krsms.commands.campaigns import Campaign, check_same_campaign, record_campaign, recorded_campaign
+from krsms.commands.file_pass import FilePass
+from krsms.commands.placeholders import NOTHING_FILLS, RowPlaceholders, columns_used
 from krsms.commands.recipient_files import (
     NumberColumn,
     carries_text,
@@ -25,25 +27,26 @@ from krsms.commands.recipient_files import (
     number_column,
     parameter_columns,
     read_recipients,
-    recipients_in,
 )
 from krsms.commands.results_files import (
     ResultsFile,
-    ResumeKey,
     SendJournal,
-    already_settled,
     check_results_path,
     check_unclaimed,
+    clear_settled_journal,
     exclusive_use,
+    in_flight_recipients,
     recover_in_flight,
     settled_recipients,
 )
+from krsms.commands.settled import SettledRecipients
 from krsms.commands.signals import stop_on_signals
 from krsms.commands.stderr import print_error, print_note
 from krsms.errors import ProviderError, ValidationError
 from krsms.fanout import CANCELLED, JOB_STOPPED, LOCAL_INVALID, BatchingGateway
 from krsms.gateway import Message, Recipient, RecipientOutcome, SendPlan, SendProgress, SendReport, SendStatus
 from krsms.phone_numbers import normalize_number
+from krsms.text import MessageKind
 
 PROVIDERS = ("sens", "nhn")
 SHOWN_INVALID = 20
@@ -67,11 +70,11 @@ class Credentials:
     nhn_secret_key: str | None = attrs.field(default=None, repr=False)
 
     def missing(self) -> list[str]:
-        """Names of the options still needed for this provider."""
+        """The fields still needed for this provider (``access_key``, ``app_key``, ...)."""
         if self.provider == "sens":
-            needed = {"--access-key": self.access_key, "--secret-key": self.secret_key, "--service-id": self.service_id}
+            needed = {"access_key": self.access_key, "secret_key": self.secret_key, "service_id": self.service_id}
         else:
-            needed = {"--app-key": self.app_key}
+            needed = {"app_key": self.app_key}
         return [name for name, value in needed.items() if not value]
 
 
@@ -115,17 +118,49 @@ TEMPLATE_PLACEHOLDER = re.compile(r"##([^#\r\n]+?)##")
 """A ``##key##`` placeholder of an NHN template, filled by the recipient's CSV column ``key``."""
 
 
-async def template_placeholders(gateway: BatchingGateway, template_id: str) -> list[str] | None:
-    """The keys of the template's ``##key##`` placeholders (title and body), in order, looked
-    up from the provider (NHN N26: a read, nothing is sent); None for a provider without
-    templates (SENS)."""
+@attrs.frozen(kw_only=True)
+class RegisteredTemplate:
+    """What ``krsms send`` needs of an NHN template: the keys of its ``##key##`` placeholders
+    and the kind of message it is registered for."""
+
+    placeholders: list[str]
+    """The keys of its title's and body's placeholders, in order."""
+    kind: MessageKind
+    """SMS, LMS, or MMS (LMS with attached files): every recipient is sent as this kind, or
+    NHN refuses the request (-2006); AUTO when NHN does not say."""
+
+
+TEMPLATE_KINDS = {"0": MessageKind.SMS, "1": MessageKind.LMS}
+"""The message kind of each ``sendType`` of an NHN template (N26: ``"0"`` SMS, ``"1"``
+LMS/MMS, ``"2"`` authentication codes, which ``krsms send`` does not send)."""
+
+
+async def registered_template(gateway: BatchingGateway, template_id: str) -> RegisteredTemplate | None:
+    """The template as registered, looked up from the provider (NHN N26: a read, nothing is
+    sent); None for a provider without templates (SENS). A template of authentication codes
+    (send type 2), which go through another endpoint, is refused (:class:`ValidationError` of
+    ``template_id``)."""
     from krsms.nhn import NhnGateway
 
     if not isinstance(gateway, NhnGateway):
         return None
     template = await gateway.client.get_template(template_id)
     texts = (template.title or "", template.body or "")
-    return list(dict.fromkeys(key for text in texts for key in TEMPLATE_PLACEHOLDER.findall(text)))
+    placeholders = list(dict.fromkeys(key for text in texts for key in TEMPLATE_PLACEHOLDER.findall(text)))
+    if template.send_type is None:
+        return RegisteredTemplate(placeholders=placeholders, kind=MessageKind.AUTO)
+    kind = TEMPLATE_KINDS.get(template.send_type)
+    if kind is None:
+        raise ValidationError(
+            "template_id",
+            f"template {template_id} is registered for send type {template.send_type!r} "
+            f"({template.send_type_name or 'authentication codes'}): krsms send sends SMS and LMS/MMS templates",
+            limit="send type 0 or 1",
+            value=template_id,
+        )
+    if kind is MessageKind.LMS and (template.attach_file_yn or template.attach_file_list):
+        kind = MessageKind.MMS
+    return RegisteredTemplate(placeholders=placeholders, kind=kind)
 
 
 def columns_for_template(
@@ -145,17 +180,6 @@ def columns_for_template(
             value=template_id,
         )
     return [column for column in columns if column not in placeholders]
-
-
-def _count_rows(path: Path, skip: frozenset[ResumeKey], number_column: str | None) -> tuple[int, int]:
-    """Recipients of the file to send, and those ``--resume`` skips."""
-    skipped = sent = 0
-    for recipient in recipients_in(path, number_column=number_column):
-        if already_settled(recipient, skip):
-            skipped += 1
-        else:
-            sent += 1
-    return sent, skipped
 
 
 class _DuplicateCounter:
@@ -189,18 +213,30 @@ async def dry_run(
     console: Console,
     *,
     number_column: str | None = None,
+    resume_from: Path | None = None,
 ) -> SendPlan:
     """Validate and batch the file without sending; print what a send would do.
-    ``number_column``: the CSV's number column if given (``--number-column``)."""
+    ``number_column``: the CSV's number column if given (``--number-column``).
+    ``resume_from``: the results file of a ``--resume``, whose recipients settled or in flight
+    are skipped as the resume would (read only: nothing is recovered, nor written), and said so.
+
+    Raises :class:`BadFileError` for what the send would refuse before sending: rows whose text
+    expects placeholders filled, or a resume whose results do not fit the file."""
     counter = _DuplicateCounter()
+    file_pass = FilePass(placeholders=row_placeholders(message, recipients_path, number_column))
+    in_flight = 0
+    if resume_from is not None:
+        check_same_campaign(resume_from, Campaign.of(gateway.provider, message, recipients_path))
+        file_pass.skip, in_flight = await anyio.to_thread.run_sync(_resume_preview, resume_from)
     recipients = read_recipients(
-        recipients_path, template_parameters=message.template_id is not None, number_column=number_column
+        recipients_path,
+        template_parameters=message.template_id is not None,
+        number_column=number_column,
+        damage=file_pass.damage,
     )
-    plan = await gateway.plan(
-        message,
-        counter.watch(recipients),
-        max_invalid=SHOWN_INVALID,
-    )
+    plan = await gateway.plan(message, counter.watch(file_pass.watch(recipients)), max_invalid=SHOWN_INVALID)
+    if resume_from is not None:
+        console.print(Text(_resume_preview_note(file_pass, in_flight, resume_from)), soft_wrap=True)
     table = Table(title=f"Dry run: {gateway.provider.upper()} ({gateway.batch_size} recipients a request)")
     table.add_column("recipients", justify="right")
     table.add_column("invalid", justify="right")
@@ -216,7 +252,43 @@ async def dry_run(
         console.print(
             f"duplicates: {counter.duplicates} of these recipients have a number listed earlier (not removed)"
         )
+    file_pass.check(recipients_path, resume_from or recipients_path)
     return plan
+
+
+def _resume_preview(results_path: Path) -> tuple[SettledRecipients, int]:
+    """What a ``--resume`` into ``results_path`` would skip, read only: the recipients it
+    settled, and those in flight when a run stopped (as unknown, which the resume records
+    first); and how many were in flight."""
+    skip = settled_recipients(results_path) if results_path.exists() else SettledRecipients()
+    in_flight = [key for key in in_flight_recipients(results_path) if key not in skip]
+    for key in in_flight:
+        skip.add(key, SendStatus.UNKNOWN)
+    return skip, len(in_flight)
+
+
+def _resume_preview_note(file_pass: FilePass, in_flight: int, results_path: Path) -> str:
+    """What a dry run of ``--resume`` says the resume would do."""
+    skipped = sum(file_pass.skipped.values())
+    statuses = ", ".join(f"{count} {status.value}" for status, count in file_pass.skipped.items() if count)
+    recovered = (
+        f"; {in_flight} of them in flight when the last run stopped, which it would record as unknown first"
+        if in_flight
+        else ""
+    )
+    return (
+        f"resume (a dry run: nothing is recorded): {skipped} recipients settled in {results_path} would be skipped"
+        f"{f' ({statuses})' if statuses else ''}{recovered}; {file_pass.to_send} would be sent, as planned below"
+    )
+
+
+def row_placeholders(message: Message, recipients_path: Path, number_column: str | None) -> RowPlaceholders | None:
+    """The check of each row's own text for placeholders of the file's columns, which nothing
+    fills without a template; None when there is nothing to check."""
+    if message.template_id is not None or not carries_text(recipients_path):
+        return None
+    columns = parameter_columns(recipients_path, number_column=number_column)
+    return RowPlaceholders(columns) if columns else None
 
 
 @attrs.define
@@ -231,12 +303,29 @@ class FileSend:
     failure: str | None = None
     """Why the first recipient left NOT_SENT by a failed request was not sent (not a
     recipient refused as invalid, nor one a stop or a cancellation left unsent)."""
+    resumed: bool = False
+    """Whether this is a ``--resume``, continuing the campaign of earlier runs."""
+    earlier: dict[SendStatus, int] = attrs.Factory(lambda: dict.fromkeys(SendStatus, 0))
+    """The recipients of the file a ``--resume`` skipped, by the status their row settled
+    them with (the recovered ones among them): the earlier runs' part of the campaign."""
 
     def counts(self) -> dict[SendStatus, int]:
         """Outcomes of the recipients this run recorded, the recovered ones included."""
         counts = dict(self.progress.counts) if self.progress is not None else dict.fromkeys(SendStatus, 0)
         counts[SendStatus.UNKNOWN] += self.recovered
         return counts
+
+    def campaign_counts(self) -> dict[SendStatus, int]:
+        """Outcomes of every recipient of the file: this run's, and the earlier runs' a
+        ``--resume`` skipped (the recovered ones are among those)."""
+        counts = dict(self.progress.counts) if self.progress is not None else dict.fromkeys(SendStatus, 0)
+        return {status: counts[status] + self.earlier[status] for status in SendStatus}
+
+    def sent_anything(self) -> bool:
+        """Whether this run recorded a recipient that may have been sent: accepted, rejected by
+        the provider, unknown, or recovered as in flight."""
+        counts = self.counts()
+        return bool(counts[SendStatus.ACCEPTED] or counts[SendStatus.REJECTED] or counts[SendStatus.UNKNOWN])
 
 
 _NOT_FAILURES = frozenset({LOCAL_INVALID, JOB_STOPPED, CANCELLED})
@@ -277,26 +366,33 @@ async def send_file(
     The message is checked first (a past reservation, say), before any file is touched. The
     results file is then held for this run alone (:func:`exclusive_use`) and checked again
     (:func:`check_unclaimed`: a run started at the same moment may have sent to it since the
-    command's first check), and a resume where a settled row is no longer on its line of the
-    recipients file (edited since?) is refused rather than sending to those recipients again."""
+    command's first check). A resume of another campaign than the results file's
+    (:func:`~krsms.commands.campaigns.check_same_campaign`) is refused, and so is one where a
+    settled row is no longer on its line of the recipients file (edited since?), rather than
+    sending to those recipients again; and rows whose own text expects placeholders filled
+    (:class:`~krsms.commands.placeholders.RowPlaceholders`). The campaign is recorded beside
+    a results file it starts."""
     record = FileSend() if record is None else record
     gateway.check_message(message)
+    campaign = Campaign.of(gateway.provider, message, recipients_path)
     with exclusive_use(results_path):
+        if not resume:  # a resume recovers the journal, whatever it holds
+            # A journal whose every batch was settled and written (a run interrupted after its
+            # last batch) holds nothing in flight: no reason to refuse the next run.
+            await anyio.to_thread.run_sync(clear_settled_journal, results_path)
         check_unclaimed(results_path, resume=resume)  # a run started with this one may have sent first
-        skip: frozenset[ResumeKey] = frozenset()
+        file_pass = FilePass(placeholders=row_placeholders(message, recipients_path, number_column))
         if resume:
+            check_same_campaign(results_path, campaign)
+            record.resumed = True
             record.recovered = await _recover_in_flight(results_path, console)
-            skip = await anyio.to_thread.run_sync(settled_recipients, results_path)
-        total, skipped = await anyio.to_thread.run_sync(_count_rows, recipients_path, skip, number_column)
-        if skipped < len(skip):
-            # Rows are tied to lines: a line added or removed moves every later recipient, and
-            # resuming would send to all of those again.
-            raise BadFileError(
-                results_path,
-                f"{len(skip) - skipped} of its {len(skip)} settled recipients are no longer on their line of "
-                f"{recipients_path} (edited since the last run, or another campaign's results?): resuming would "
-                "send to them again; restore the file, or send the rest with a new --results",
-            )
+            file_pass.skip = await anyio.to_thread.run_sync(settled_recipients, results_path)
+        await anyio.to_thread.run_sync(file_pass.count, recipients_path, number_column)
+        file_pass.check(recipients_path, results_path)
+        record.earlier = file_pass.skipped
+        if not resume or recorded_campaign(results_path) is None:
+            record_campaign(results_path, campaign)
+        total, skip = file_pass.to_send, file_pass.skip
         settled: list[SendReport] = []
         bar = Progress(
             TextColumn(f"[bold]{gateway.provider.upper()}[/]"),
@@ -307,6 +403,7 @@ async def send_file(
             transient=False,
         )
         if resume:
+            skipped = sum(file_pass.skipped.values())
             console.print(Text(f"resuming: {skipped} recipients already settled in {results_path}"), soft_wrap=True)
         async with ResultsFile(results_path) as results, SendJournal(results_path) as journal:
             progress = SendProgress(keep_outcomes=False, on_batch=settled.append, total=total, on_sending=journal.note)
@@ -324,6 +421,7 @@ async def send_file(
                     if outcomes:
                         await results.write(outcomes)
                         bar.advance(task, len(outcomes))
+                        await journal.settled(outcomes)  # written: recovery need not keep them
 
                 try:
                     recipients = read_recipients(
@@ -373,6 +471,37 @@ def summary(record: FileSend, *, provider: str, results_path: Path | None = None
     return table
 
 
+def campaign_line(record: FileSend, results_path: Path) -> str:
+    """After a ``--resume``: the outcomes of every recipient of the file, this run's and the
+    earlier runs', which the exit code is decided by."""
+    counts = record.campaign_counts()
+    shown = ", ".join(f"{counts[status]} {status.value}" for status in SendStatus)
+    return f"campaign: {shown}, of {sum(counts.values())} recipients (this run and the earlier ones in {results_path})"
+
+
+def interrupted_note(record: FileSend, results_path: Path) -> str:
+    """What the ``interrupted:`` line says of a send stopped by Ctrl-C or SIGTERM, from what
+    ``record`` recorded: where the results are when something may have been sent, or that
+    nothing was (and whether ``--resume`` is needed all the same: the results file holds the
+    rows of those not sent, or of the earlier runs)."""
+    if record.sent_anything():
+        return f"interrupted: settled recipients are in {results_path}; run again with --resume"
+    if record.resumed or (record.progress is not None and record.progress.settled):
+        return (
+            f"interrupted: nothing was sent by this run; {results_path} holds the results so far: "
+            "run again with --resume to send the rest"
+        )
+    return "interrupted: nothing was sent"
+
+
+def refuses_template(error: object) -> bool:
+    """Whether ``error`` is NHN refusing the message's template: none has its id, or it is
+    registered for another message type."""
+    from krsms.nhn.errors import TemplateError, TemplateKindError
+
+    return isinstance(error, (TemplateError, TemplateKindError))
+
+
 def fatal_error(record: FileSend) -> ProviderError | None:
     """The fatal provider error (bad credentials, unregistered sender) that stopped the send;
     None if none did."""
@@ -393,11 +522,12 @@ def nothing_sent(record: FileSend) -> str | None:
 
 
 def exit_code(record: FileSend) -> int:
-    """0 when every recipient was accepted (none recovered as unknown); 2 when a fatal
-    provider error stopped the send (a configuration error); 1 otherwise."""
+    """0 when every recipient of the campaign was accepted (none recovered as unknown, and on
+    ``--resume`` none the earlier runs settled otherwise); 2 when a fatal provider error
+    stopped the send (a configuration error); 1 otherwise."""
     if fatal_error(record):
         return 2
-    counts = record.counts()
+    counts = record.campaign_counts()
     settled = sum(counts.values())
     cancelled = record.progress is not None and record.progress.cancelled
     return 0 if counts[SendStatus.ACCEPTED] == settled and not cancelled else 1
@@ -433,6 +563,7 @@ def run_send(
     *,
     console: Console,
     received: list[signal.Signals],
+    record: FileSend | None = None,
 ) -> int:
     """``krsms send``: check the files, then send ``message`` to the recipients file, or only
     show its batches (a dry run). Progress and the summary go to ``console``; errors and
@@ -444,11 +575,13 @@ def run_send(
     Raises :class:`~krsms.errors.KrSmsError` for an option or a file that cannot be used,
     and lets an interruption through (``KeyboardInterrupt``, ``asyncio.CancelledError``):
     SIGTERM and Ctrl-C cancel the send (:func:`~krsms.commands.signals.stop_on_signals`), and
-    each one caught is appended to ``received``."""
+    each one caught is appended to ``received``. What the send did goes into ``record``, when
+    given: after an interruption, :func:`interrupted_note` reads it."""
     refusal = _check_files(message, options, console)
     if refusal is not None:
         return refusal
-    return asyncio.run(_send(credentials, message, options, console=console, received=received))
+    record = FileSend() if record is None else record
+    return asyncio.run(_send(credentials, message, options, console=console, received=received, record=record))
 
 
 def _check_files(message: Message, options: SendOptions, console: Console) -> int | None:
@@ -470,7 +603,7 @@ def _check_files(message: Message, options: SendOptions, console: Console) -> in
     if not has_recipients(path, number_column=options.number_column):
         print_note(f"warning: {path} has no recipients; nothing to send")
         return 1
-    if not options.dry_run:
+    if not options.dry_run or options.resume:  # a dry run of a resume reads the results
         check_results_path(options.results_path, path, resume=options.resume)
     return None
 
@@ -491,12 +624,9 @@ def _text_expects_columns(console: Console, text: str, columns: list[str]) -> bo
     not, a note on ``console`` says they are not sent."""
     if not columns:
         return False
-    expected = [column for column in columns if f"{{{column}}}" in text or f"##{column}##" in text]
+    expected = columns_used(text, columns)
     if expected:
-        print_error(
-            f"--text uses {', '.join(expected)} but nothing fills placeholders: columns fill the ##key## "
-            "placeholders of an NHN template (--template-id); otherwise give each row its text in a 'text' column",
-        )
+        print_error(f"--text uses {', '.join(expected)} but {NOTHING_FILLS}")
         return True
     console.print(Text(f"note: columns {', '.join(columns)} are not sent (they fill NHN template placeholders)"))
     return False
@@ -509,6 +639,7 @@ async def _send(
     *,
     console: Console,
     received: list[signal.Signals],
+    record: FileSend,
 ) -> int:
     """:func:`run_send` once the files are checked: the send or the dry run; its exit code."""
     stop_on_signals(received)
@@ -520,39 +651,53 @@ async def _send(
         placeholder_keys=options.dry_run,
     ) as gateway:
         if message.template_id is not None:
-            await _check_template_columns(gateway, message.template_id, credentials, options)
+            kind = await _check_template(gateway, message.template_id, credentials, options)
+            if kind is not None:
+                console.print(Text(f"template {message.template_id}: registered for {kind.value}, sent as such"))
+                message = attrs.evolve(message, kind=kind)
         if options.dry_run:
             plan = await dry_run(
-                gateway, message, options.recipients_path, console, number_column=options.number_column
+                gateway,
+                message,
+                options.recipients_path,
+                console,
+                number_column=options.number_column,
+                resume_from=options.results_path if options.resume else None,
             )
             return 0 if not plan.invalid_count else 1
-        return await _send_and_report(gateway, message, options, console=console)
+        return await _send_and_report(gateway, message, options, console=console, record=record)
 
 
-async def _check_template_columns(
+async def _check_template(
     gateway: BatchingGateway, template_id: str, credentials: Credentials, options: SendOptions
-) -> None:
-    """Refuse a recipients file that leaves a placeholder of the template unfilled
-    (:func:`columns_for_template`), and warn of the columns the template does not use. A dry
+) -> MessageKind | None:
+    """The kind of message the template is registered for, which every recipient must be
+    sent as; None when not known (a provider without templates, or NHN not saying). Refuses a
+    recipients file that leaves a placeholder of the template unfilled
+    (:func:`columns_for_template`), and warns of the columns the template does not use. A dry
     run without an NHN app key cannot look the template up, and says so."""
     if options.dry_run and credentials.provider == "nhn" and not credentials.app_key:
-        print_note(f"warning: the placeholders of template {template_id} are not checked without --app-key")
-        return
-    placeholders = await template_placeholders(gateway, template_id)
-    if placeholders is None:
-        return
+        print_note(
+            f"warning: template {template_id} is not looked up without --app-key: its placeholders are not "
+            "checked, and its message type (SMS, LMS) is not known"
+        )
+        return None
+    template = await registered_template(gateway, template_id)
+    if template is None:
+        return None
     columns = parameter_columns(options.recipients_path, number_column=options.number_column)
-    unused = columns_for_template(template_id, placeholders, columns, options.recipients_path)
+    unused = columns_for_template(template_id, template.placeholders, columns, options.recipients_path)
     if unused:
         print_note(f"warning: template {template_id} does not use columns {', '.join(unused)}; they fill nothing")
+    return None if template.kind is MessageKind.AUTO else template.kind
 
 
 async def _send_and_report(
-    gateway: BatchingGateway, message: Message, options: SendOptions, *, console: Console
+    gateway: BatchingGateway, message: Message, options: SendOptions, *, console: Console, record: FileSend
 ) -> int:
-    """:func:`send_file`, then what it did (:func:`summary`) and what stopped it, if anything:
-    its :func:`exit_code`."""
-    record = FileSend()
+    """:func:`send_file` (what it did going into ``record``), then what it did
+    (:func:`summary`, and on ``--resume`` the :func:`campaign_line`) and what stopped it, if
+    anything: its :func:`exit_code`."""
     try:
         await send_file(
             gateway,
@@ -567,9 +712,12 @@ async def _send_and_report(
     finally:  # finished, interrupted or stopped by an error: say what was done
         if record.progress is not None:
             console.print(summary(record, provider=gateway.provider, results_path=options.results_path))
+            if record.resumed:
+                console.print(Text(campaign_line(record, options.results_path)), soft_wrap=True)
     fatal = fatal_error(record)
     if fatal is not None:
-        print_error(f"{fatal}; once fixed, run again with --resume to send the rest")
+        option = f"--template-id {message.template_id}: " if refuses_template(fatal) else ""
+        print_error(f"{option}{fatal}; once fixed, run again with --resume to send the rest")
     unsent = nothing_sent(record)
     if unsent is not None:
         print_error(f"{unsent}; once fixed, run again with --resume")
