@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import csv
 import json
 import os
@@ -29,6 +30,7 @@ from krsms.emulator import (
     EmulatorServer,
     Faults,
 )
+from krsms.fanout import BatchingGateway
 from krsms.nhn import NhnClient
 from krsms.nhn.models import TemplateCreate
 from krsms.testing import sens_gateway_for
@@ -240,6 +242,36 @@ def test_demo_counts_agree_with_the_emulator() -> None:
         assert (unknown, not_sent) == ("0", "0")
         assert accepted + rejected == 306
         assert accepted == emulator
+
+
+def test_a_reservation_passing_during_a_send_stops_it_and_a_resume_with_a_later_one_sends_the_rest(
+    tmp_path: Path, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clock passes the reservation once the first batch is out: the rest is not sent
+    (the provider would refuse it), and --resume with a later --reserve-at is the same
+    campaign, sending only the rest."""
+    seoul = ZoneInfo("Asia/Seoul")
+    tomorrow = (datetime.now(seoul) + timedelta(days=1)).replace(hour=9, minute=30, second=0, microsecond=0)
+    first, later = tomorrow, tomorrow + timedelta(days=1)
+    passed = first + timedelta(minutes=1)
+    monkeypatch.setattr(BatchingGateway, "now", lambda gateway: passed if server.ledger else datetime.now(seoul))
+    results = tmp_path / "results.csv"
+    command = ["send", str(numbers_file(tmp_path, 250)), "--provider", "sens", "--sender", "0212345678",
+               "--text", "예약 안내", "--results", str(results), "--base-url", server.base_url,
+               "--max-concurrency", "1"]  # fmt: skip
+
+    stopped = runner.invoke(app, [*command, "--reserve-at", first.strftime("%Y-%m-%d %H:%M")], env=SENS_ENV)
+    assert stopped.exit_code == 2, stopped.output
+    assert "--reserve-at: " in stopped.stderr
+    assert "passed during the send" in stopped.stderr
+    assert "run again with --resume and a later --reserve-at" in stopped.stderr
+    assert len(server.ledger) == 100
+    assert collections.Counter(row["status"] for row in result_rows(results)) == {"accepted": 100, "not_sent": 150}
+
+    resumed = runner.invoke(app, [*command, "--reserve-at", later.strftime("%Y-%m-%d %H:%M"), "--resume"], env=SENS_ENV)
+    assert resumed.exit_code == 0, resumed.output
+    assert len(server.ledger) == 250
+    assert len({delivery.recipient for delivery in server.ledger}) == 250  # nobody twice
 
 
 def test_send_reserves_in_seoul_time_and_writes_json_lines(tmp_path: Path, server: EmulatorServer) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import datetime, timezone
 from pathlib import Path
 
 import attrs
@@ -102,11 +103,19 @@ def recorded_campaign(results_path: Path) -> Campaign | None:
         ) from None
 
 
-def check_same_campaign(results_path: Path, campaign: Campaign) -> None:
+def check_same_campaign(results_path: Path, campaign: Campaign, *, now: datetime | None = None) -> None:
     """Refuse (:class:`BadFileError`) to resume ``campaign`` into results recorded for
-    another, naming what differs; a results file with no record passes."""
+    another, naming what differs; a results file with no record passes.
+
+    A later ``--reserve-at`` than a recorded one that has passed (by ``now``) is the same
+    campaign: a reservation that passed during its send can only go on with a later one.
+    The record then takes the new moment, for the resumes after it.
+    """
     recorded = recorded_campaign(results_path)
     if recorded is None or recorded == campaign:
+        return
+    if _rescheduled(recorded, campaign, now or datetime.now(timezone.utc)):
+        record_campaign(results_path, campaign)
         return
     differences = [
         f"{_NAMES[name]} was {_shown(name, getattr(recorded, name))}, now {_shown(name, getattr(campaign, name))}"
@@ -119,6 +128,15 @@ def check_same_campaign(results_path: Path, campaign: Campaign) -> None:
         f"campaign reached on the same lines. Send this one with a new --results (or, if it is that campaign "
         f"changed on purpose, delete {campaign_path(results_path).name} first)",
     )
+
+
+def _rescheduled(recorded: Campaign, campaign: Campaign, now: datetime) -> bool:
+    """Whether ``campaign`` is ``recorded`` with its passed reservation moved later, and
+    nothing else changed."""
+    if recorded.reserve_at is None or campaign.reserve_at is None:
+        return False
+    before, after = datetime.fromisoformat(recorded.reserve_at), datetime.fromisoformat(campaign.reserve_at)
+    return before <= now < after and attrs.evolve(recorded, reserve_at=campaign.reserve_at) == campaign
 
 
 def _shown(name: str, value: object) -> str:

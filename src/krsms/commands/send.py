@@ -42,7 +42,7 @@ from krsms.commands.results_files import (
 from krsms.commands.settled import SettledRecipients
 from krsms.commands.signals import stop_on_signals
 from krsms.commands.stderr import print_error, print_note
-from krsms.errors import ProviderError, ValidationError
+from krsms.errors import KrSmsError, ProviderError, ValidationError
 from krsms.fanout import CANCELLED, JOB_STOPPED, LOCAL_INVALID, BatchingGateway
 from krsms.gateway import Message, Recipient, RecipientOutcome, SendPlan, SendProgress, SendReport, SendStatus
 from krsms.phone_numbers import normalize_number
@@ -226,7 +226,7 @@ async def dry_run(
     file_pass = FilePass(placeholders=row_placeholders(message, recipients_path, number_column))
     in_flight = 0
     if resume_from is not None:
-        check_same_campaign(resume_from, Campaign.of(gateway.provider, message, recipients_path))
+        check_same_campaign(resume_from, Campaign.of(gateway.provider, message, recipients_path), now=gateway.now())
         file_pass.skip, in_flight = await anyio.to_thread.run_sync(_resume_preview, resume_from)
     recipients = read_recipients(
         recipients_path,
@@ -383,7 +383,7 @@ async def send_file(
         check_unclaimed(results_path, resume=resume)  # a run started with this one may have sent first
         file_pass = FilePass(placeholders=row_placeholders(message, recipients_path, number_column))
         if resume:
-            check_same_campaign(results_path, campaign)
+            check_same_campaign(results_path, campaign, now=gateway.now())
             record.resumed = True
             record.recovered = await _recover_in_flight(results_path, console)
             file_pass.skip = await anyio.to_thread.run_sync(settled_recipients, results_path)
@@ -502,11 +502,13 @@ def refuses_template(error: object) -> bool:
     return isinstance(error, (TemplateError, TemplateKindError))
 
 
-def fatal_error(record: FileSend) -> ProviderError | None:
-    """The fatal provider error (bad credentials, unregistered sender) that stopped the send;
-    None if none did."""
+def fatal_error(record: FileSend) -> KrSmsError | None:
+    """The error that stopped the send: a fatal provider error (bad credentials, unregistered
+    sender), or the reservation passing during the send; None if none did."""
     error = record.progress.error if record.progress is not None else None
-    return error if isinstance(error, ProviderError) and error.fatal else None
+    if isinstance(error, ProviderError) and error.fatal:
+        return error
+    return error if isinstance(error, ValidationError) else None
 
 
 def nothing_sent(record: FileSend) -> str | None:
@@ -523,8 +525,8 @@ def nothing_sent(record: FileSend) -> str | None:
 
 def exit_code(record: FileSend) -> int:
     """0 when every recipient of the campaign was accepted (none recovered as unknown, and on
-    ``--resume`` none the earlier runs settled otherwise); 2 when a fatal provider error
-    stopped the send (a configuration error); 1 otherwise."""
+    ``--resume`` none the earlier runs settled otherwise); 2 when a fatal provider error or a
+    reservation passing stopped the send (:func:`fatal_error`); 1 otherwise."""
     if fatal_error(record):
         return 2
     counts = record.campaign_counts()
@@ -715,7 +717,9 @@ async def _send_and_report(
             if record.resumed:
                 console.print(Text(campaign_line(record, options.results_path)), soft_wrap=True)
     fatal = fatal_error(record)
-    if fatal is not None:
+    if isinstance(fatal, ValidationError):  # the reservation passed while the batches went out
+        print_error(f"--reserve-at: {fatal.problem}; run again with --resume and a later --reserve-at")
+    elif fatal is not None:
         option = f"--template-id {message.template_id}: " if refuses_template(fatal) else ""
         print_error(f"{option}{fatal}; once fixed, run again with --resume to send the rest")
     unsent = nothing_sent(record)
