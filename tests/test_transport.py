@@ -375,7 +375,9 @@ async def test_a_request_made_while_a_download_is_read_never_waits_for_the_downl
         assert b"".join([chunk async for chunk in chunks]) == b"a,b\n"
 
 
-async def test_waiting_for_a_request_slot_obeys_the_pool_timeout_and_sends_nothing() -> None:
+def one_slot_transport(**options: Any) -> tuple[Transport, httpx.AsyncClient, asyncio.Event, list[str]]:
+    """A transport with one request slot, over a provider that holds every answer until
+    released: the transport, its client, the release, and the paths of the requests it got."""
     release = asyncio.Event()
     paths: list[str] = []
 
@@ -386,14 +388,13 @@ async def test_waiting_for_a_request_slot_obeys_the_pool_timeout_and_sends_nothi
 
     client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
     transport = Transport(
-        provider="test",
-        auth=None,
-        error_parser=generic_errors,
-        http_client=client,
-        max_concurrency=1,
-        timeout=Timeouts(pool=0.05),
-        retry=NO_RETRIES,
+        provider="test", auth=None, error_parser=generic_errors, http_client=client, max_concurrency=1, **options
     )
+    return transport, client, release, paths
+
+
+async def test_waiting_for_a_request_slot_obeys_the_pool_timeout_and_sends_nothing() -> None:
+    transport, client, release, paths = one_slot_transport(timeout=Timeouts(pool=0.05), retry=NO_RETRIES)
     watch = SendWatch()
     async with client:
         first = asyncio.create_task(transport.request("GET", "https://provider.test/first"))
@@ -980,18 +981,7 @@ async def test_a_send_interrupted_during_its_back_off_makes_no_retry(sleeps: lis
 
 async def test_a_send_cancelled_while_waiting_for_a_slot_has_not_arrived() -> None:
     """Only one request at a time: the second send waits for the slot and sends nothing."""
-    release = asyncio.Event()
-    paths: list[str] = []
-
-    async def handler(request: httpx.Request) -> httpx.Response:
-        paths.append(request.url.path)
-        await release.wait()
-        return httpx.Response(200, json={})
-
-    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    transport = Transport(
-        provider="test", error_parser=generic_errors, http_client=client, auth=None, max_concurrency=1
-    )
+    transport, client, release, paths = one_slot_transport()
     watch = SendWatch()
 
     async def second_send() -> None:
