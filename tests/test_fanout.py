@@ -41,9 +41,8 @@ from krsms.fanout import (
     SEND_FAILED,
     VALIDATION_SLICE,
     Batch,
-    _Batcher,
-    _Run,
 )
+from krsms.fanout.gateway import _Batcher, _Run
 from krsms.testing import FakeGateway, FakeRequest, numbers
 from krsms.validation import RecipientResolver, check_reservation
 
