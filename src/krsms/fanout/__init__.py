@@ -5,13 +5,8 @@
 """
 
 from krsms.fanout.gateway import (
-    CANCELLED,
-    JOB_STOPPED,
-    LOCAL_INVALID,
-    NOT_RECEIVED,
     POOL_ENTRY_PASSES,
     RECONCILE_DELAY,
-    SEND_FAILED,
     SOURCE_CLOSE_TIMEOUT,
     VALIDATION_SLICE,
     Batch,
@@ -19,6 +14,7 @@ from krsms.fanout.gateway import (
     BatchingGateway,
     logger,
 )
+from krsms.fanout.outcome_codes import CANCELLED, JOB_STOPPED, LOCAL_INVALID, NOT_RECEIVED, SEND_FAILED
 
 __all__ = [
     "CANCELLED",

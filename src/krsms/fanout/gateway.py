@@ -51,6 +51,7 @@ import attrs
 
 from krsms import errors
 from krsms.closing import AsyncClosing
+from krsms.fanout.outcome_codes import CANCELLED, JOB_STOPPED, LOCAL_INVALID, SEND_FAILED
 from krsms.fields import wrong_type
 from krsms.gateway import (
     DeliveryResult,
@@ -74,20 +75,8 @@ from krsms.validation import ProviderRules, RecipientResolver, check_message, ch
 
 logger: logging.Logger = logging.getLogger("krsms")
 
-LOCAL_INVALID = "invalid"
-"""``RecipientOutcome.code`` of a streamed recipient that failed validation (never sent)."""
-JOB_STOPPED = "stopped"
-"""``RecipientOutcome.code`` of recipients left NOT_SENT after a fatal error."""
-CANCELLED = "cancelled"
-"""``RecipientOutcome.code`` of recipients left NOT_SENT by cancellation."""
 VALIDATION_SLICE = 5000
 """Recipients ``send()`` validates between two yields to the event loop (a few ms of CPU)."""
-NOT_RECEIVED = "not_received"
-"""``RecipientOutcome.code`` of recipients a reconciling look-up shows the provider never got."""
-SEND_FAILED = "error"
-"""``RecipientOutcome.code`` of a batch whose sending raised something other than a provider or
-transport error (a failing ``on_sending``, a bug): NOT_SENT before its request could leave,
-UNKNOWN after."""
 RECONCILE_DELAY = 10.0
 """Default seconds between the two look-ups of a reconciliation (see ``reconcile_delay``)."""
 
