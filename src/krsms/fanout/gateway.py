@@ -24,10 +24,8 @@ import abc
 import asyncio
 import inspect
 import logging
-import threading
 import time
 import uuid
-import weakref
 from collections import deque
 from collections.abc import (
     AsyncGenerator,
@@ -52,6 +50,7 @@ import attrs
 from krsms import errors
 from krsms.closing import AsyncClosing
 from krsms.fanout.outcome_codes import CANCELLED, JOB_STOPPED, LOCAL_INVALID, SEND_FAILED
+from krsms.fanout.pacing import Pacer
 from krsms.fields import wrong_type
 from krsms.gateway import (
     DeliveryResult,
@@ -225,44 +224,6 @@ class _Batcher:
         return Batch(kind=self._kinds.pop(key), indexes=tuple(indexes), recipients=batch_recipients)
 
 
-class _Pacer:
-    """Spaces request starts to at most ``rate`` per second, counting every event loop's.
-
-    Waiters go one at a time in each loop, and each takes its moment only when it goes: one
-    cancelled while waiting leaves no slot behind to delay the next send. The moment is taken
-    under a thread lock, so loops running at once in several threads share the one rate (the
-    provider's limit is per account, not per loop).
-    """
-
-    def __init__(self, rate: float):
-        self._interval = 1.0 / rate
-        self._next = 0.0
-        """The earliest ``time.monotonic()`` (asyncio's clock) the next request may start."""
-        self._lock = threading.Lock()
-        """Guards ``_next`` and ``_turns``."""
-        self._turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
-        """Each loop's queue of waiters: a lock belongs to one event loop."""
-
-    async def wait(self) -> None:
-        loop = asyncio.get_running_loop()
-        with self._lock:
-            turn = self._turns.get(loop)
-            if turn is None:
-                # A lock that had waiters holds its loop: forget those of closed loops.
-                for ended in [known for known in self._turns if known.is_closed()]:
-                    del self._turns[ended]
-                turn = self._turns[loop] = asyncio.Lock()
-        async with turn:
-            while True:
-                with self._lock:
-                    now = time.monotonic()
-                    if now >= self._next:
-                        self._next = now + self._interval
-                        return
-                    delay = self._next - now
-                await asyncio.sleep(delay)  # another loop's waiter may take the moment first
-
-
 @attrs.define
 class _Flight:
     batch: Batch
@@ -353,7 +314,7 @@ class BatchingGateway(AsyncClosing):
         wait before a second one decides: a request still queued at a busy provider is not
         listed yet, and calling it NOT_SENT at once would have it resent."""
         # Made now: made by the first send, loops in two threads could each make one.
-        self._pacer = _Pacer(requests_per_second) if requests_per_second is not None else None
+        self._pacer = Pacer(requests_per_second) if requests_per_second is not None else None
 
     # -- provider hooks -------------------------------------------------------------------
 
