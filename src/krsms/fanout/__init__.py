@@ -8,13 +8,13 @@ from krsms.fanout.gateway import (
     POOL_ENTRY_PASSES,
     RECONCILE_DELAY,
     SOURCE_CLOSE_TIMEOUT,
-    VALIDATION_SLICE,
     Batch,
     BatchAttempt,
     BatchingGateway,
     logger,
 )
 from krsms.fanout.outcome_codes import CANCELLED, JOB_STOPPED, LOCAL_INVALID, NOT_RECEIVED, SEND_FAILED
+from krsms.fanout.sources import VALIDATION_SLICE
 
 __all__ = [
     "CANCELLED",

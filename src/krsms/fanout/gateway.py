@@ -22,26 +22,22 @@ from __future__ import annotations
 
 import abc
 import asyncio
-import inspect
 import logging
 import time
 import uuid
 from collections import deque
 from collections.abc import (
     AsyncGenerator,
-    AsyncIterable,
     AsyncIterator,
     Awaitable,
     Callable,
     Hashable,
     Iterable,
     Iterator,
-    Mapping,
     Sequence,
 )
 from contextlib import aclosing
 from datetime import datetime, timezone
-from itertools import islice
 from typing import Any, cast
 
 import anyio
@@ -49,8 +45,18 @@ import attrs
 
 from krsms import errors
 from krsms.closing import AsyncClosing
-from krsms.fanout.outcome_codes import CANCELLED, JOB_STOPPED, LOCAL_INVALID, SEND_FAILED
+from krsms.fanout.outcome_codes import CANCELLED, JOB_STOPPED, SEND_FAILED
 from krsms.fanout.pacing import Pacer
+from krsms.fanout.sources import (
+    VALIDATION_SLICE,
+    Cursor,
+    Entries,
+    Entry,
+    ResolvedRecipient,
+    Run,
+    check_source,
+    resolve_chunks,
+)
 from krsms.fields import wrong_type
 from krsms.gateway import (
     DeliveryResult,
@@ -74,8 +80,6 @@ from krsms.validation import ProviderRules, RecipientResolver, check_message, ch
 
 logger: logging.Logger = logging.getLogger("krsms")
 
-VALIDATION_SLICE = 5000
-"""Recipients ``send()`` validates between two yields to the event loop (a few ms of CPU)."""
 RECONCILE_DELAY = 10.0
 """Default seconds between the two look-ups of a reconciliation (see ``reconcile_delay``)."""
 
@@ -172,14 +176,14 @@ class _Batcher:
             return self._release(self._largest())
         return None
 
-    def take(self, entry: _Recipient | _Run) -> list[Batch]:
+    def take(self, entry: ResolvedRecipient | Run) -> list[Batch]:
         """Add a resolved recipient or a run of them; the batches that are ready."""
-        if isinstance(entry, _Run):
+        if isinstance(entry, Run):
             return self.add_run(entry)
         batch = self.add(*entry)
         return [] if batch is None else [batch]
 
-    def add_run(self, run: _Run) -> list[Batch]:
+    def add_run(self, run: Run) -> list[Batch]:
         """:meth:`add` for every recipient of a run, a slice at a time: the same batches,
         released at the same points, as adding them one by one."""
         key = self._number_only_keys.get(run.kind)
@@ -234,24 +238,6 @@ class _Flight:
     """The fatal error that stopped the job before this batch's request could leave."""
     on_fatal: Callable[[errors.KrSmsError], None] | None = None
     """Stops the job; called in the batch's own task the moment its answer is a fatal error."""
-
-
-@attrs.frozen
-class _Run:
-    """Consecutive bare recipients (each held as its number's text, as in
-    :attr:`~krsms.gateway.Recipients.bare`) of one kind, from input index ``start`` on: how
-    ``send()`` hands its common case to the batcher, a run at a time rather than one by one."""
-
-    start: int
-    recipients: Sequence[str]
-    kind: MessageKind
-
-
-_Recipient = tuple[int, str | Recipient, MessageKind]
-"""A resolved recipient: its input index, itself as :attr:`Recipients.compact` holds it, and
-the kind it is sent as."""
-_Entry = _Recipient | _Run | RecipientOutcome
-"""A resolved recipient, a run of bare ones, or the outcome of one that failed validation."""
 
 
 class BatchingGateway(AsyncClosing):
@@ -411,8 +397,8 @@ class BatchingGateway(AsyncClosing):
             progress.record(SendReport(outcomes=not_sent))
             progress.finish()
             raise
-        cursor = _Cursor(recipients, kinds, chunk_size=self.batch_size, bare_slices=bare_slices)
-        entries = _Entries(cursor)
+        cursor = Cursor(recipients, kinds, chunk_size=self.batch_size, bare_slices=bare_slices)
+        entries = Entries(cursor)
         try:
             async with aclosing(self._run(message, entries, progress)) as reports:
                 async for _ in reports:
@@ -462,8 +448,8 @@ class BatchingGateway(AsyncClosing):
                 limit="empty",
                 value=len(message.recipients),
             )
-        _check_source(recipients)
-        entries = _Entries(self._resolve_chunks(RecipientResolver(message, self.rules), recipients))
+        check_source(recipients)
+        entries = Entries(self._resolve_chunks(RecipientResolver(message, self.rules), recipients))
         progress = progress if progress is not None else SendProgress(keep_outcomes=False)
         # aclosing: leaving this stream early must settle the batches in flight now, not at GC.
         async with aclosing(self._run(message, entries, progress, max_batch_delay=max_batch_delay)) as reports:
@@ -489,12 +475,12 @@ class BatchingGateway(AsyncClosing):
             )
         self.check_message(message)
         source = message.recipients if recipients is None else recipients
-        _check_source(source)
+        check_source(source)
         batcher = self._batcher(message)
         requests: dict[MessageKind, int] = {}
         invalid: list[RecipientOutcome] = []
         count = invalid_count = 0
-        entries = _Entries(self._resolve_chunks(RecipientResolver(message, self.rules), source))
+        entries = Entries(self._resolve_chunks(RecipientResolver(message, self.rules), source))
         try:
             async for entry in entries:
                 if isinstance(entry, RecipientOutcome):
@@ -503,7 +489,7 @@ class BatchingGateway(AsyncClosing):
                     if max_invalid is None or len(invalid) < max_invalid:
                         invalid.append(entry)
                     continue
-                count += len(entry.recipients) if isinstance(entry, _Run) else 1
+                count += len(entry.recipients) if isinstance(entry, Run) else 1
                 for batch in batcher.take(entry):
                     requests[batch.kind] = requests.get(batch.kind, 0) + 1
         finally:
@@ -512,54 +498,9 @@ class BatchingGateway(AsyncClosing):
             requests[batch.kind] = requests.get(batch.kind, 0) + 1
         return SendPlan(recipients=count, invalid=tuple(invalid), requests=requests, invalid_count=invalid_count)
 
-    async def _resolve_chunks(
-        self, resolver: RecipientResolver, recipients: RecipientSource
-    ) -> AsyncIterator[list[_Entry]]:
-        """Resolved entries of a stream, in chunks: up to a batch of a sync source at once
-        (one await per chunk, not per recipient; a chunk of normalised mobile numbers as one
-        run), every entry of an async one as it comes. A lone number or :class:`Recipient`
-        is one recipient, as in :class:`Message`, not an iterable of characters.
-
-        Closed before its end (a send left early, cancelled or failed), it closes the source
-        when that is a generator (sync or async), which the caller handed over: its
-        ``finally`` blocks run then, not whenever the garbage collector finds it. Any other
-        iterable (a list, an open file) is the caller's and is left as it is."""
-        index = 0
-        if isinstance(recipients, (str, bytes, Recipient)):
-            recipients = (recipients,)
-        if isinstance(recipients, AsyncIterable):
-            source = aiter(recipients)
-            try:
-                async for item in source:
-                    yield [_entry(resolver, item, index)]
-                    index += 1
-                    if index % VALIDATION_SLICE == 0:
-                        await asyncio.sleep(0)  # a source that never suspends: let the loop breathe
-            finally:
-                if inspect.isasyncgen(source):  # handed over: its files close now, not at GC
-                    await source.aclose()
-            return
-        items = iter(recipients)
-        try:
-            while True:
-                given: list[str | Recipient] = []
-                read_error: BaseException | None = None
-                try:
-                    given.extend(islice(items, self.batch_size))  # keeps what came before a failure
-                except BaseException as error:  # KeyboardInterrupt too
-                    read_error = error
-                chunk = _chunk(resolver, given, index)
-                if read_error is not None:
-                    raise _ReadFailed(chunk, read_error) from None
-                if not chunk:
-                    return
-                yield chunk
-                previous, index = index, index + len(given)
-                if index // VALIDATION_SLICE != previous // VALIDATION_SLICE:
-                    await asyncio.sleep(0)  # a sync source never yields: let the loop breathe
-        finally:
-            if inspect.isgenerator(items):  # as above; a list's or a file's iterator is left alone
-                items.close()
+    def _resolve_chunks(self, resolver: RecipientResolver, recipients: RecipientSource) -> AsyncIterator[list[Entry]]:
+        """The entries of ``recipients``, a batch at a time (:func:`~krsms.fanout.sources.resolve_chunks`)."""
+        return resolve_chunks(resolver, recipients, chunk_size=self.batch_size)
 
     def _batcher(self, message: Message) -> _Batcher:
         return _Batcher(
@@ -569,7 +510,7 @@ class BatchingGateway(AsyncClosing):
         )
 
     async def _run(
-        self, message: Message, entries: _Entries, progress: SendProgress, *, max_batch_delay: float | None = None
+        self, message: Message, entries: Entries, progress: SendProgress, *, max_batch_delay: float | None = None
     ) -> AsyncGenerator[SendReport, None]:
         """Send the batches of ``entries``, yielding each report once ``progress`` holds it.
 
@@ -749,7 +690,7 @@ class _SendJob:
         self,
         gateway: BatchingGateway,
         message: Message,
-        entries: _Entries,
+        entries: Entries,
         progress: SendProgress,
         *,
         max_batch_delay: float | None = None,
@@ -1010,7 +951,7 @@ class _SendJob:
 
     async def close_source(self) -> None:
         """Close the source once what was read from it is settled (see
-        :meth:`BatchingGateway._resolve_chunks`). Shielded, for a while: a cancellation that
+        :func:`~krsms.fanout.sources.resolve_chunks`). Shielded, for a while: a cancellation that
         keeps coming (an anyio cancel scope) must not cut the source's own clean-up short; one
         that fails is logged, not raised over the send's own outcome."""
         with anyio.move_on_after(SOURCE_CLOSE_TIMEOUT, shield=True):
@@ -1116,156 +1057,12 @@ def _classify_provider_error(error: errors.ProviderError) -> SendStatus:
     return SendStatus.REJECTED
 
 
-def _check_source(recipients: object) -> None:
-    """Refuse, before anything is read, recipients that are neither one :class:`Recipient` nor
-    an iterable of them (a lone number is text, so iterable)."""
-    if not isinstance(recipients, (Iterable, AsyncIterable, Recipient)):
-        raise wrong_type(
-            "recipients", recipients, "an iterable or async iterable of numbers or Recipients", number=True
-        )
-
-
-def _chunk(resolver: RecipientResolver, given: list[str | Recipient], start: int) -> list[_Entry]:
-    """The entries of a chunk read from a sync source, the first at input index ``start``: one
-    run when every one is a normalised mobile number, else :func:`_entry` for each (none for
-    an empty chunk).
-
-    When resolving one raises (a bug, a KeyboardInterrupt), the entries before it and
-    NOT_SENT for it and the rest of the chunk go with the error, so that none read is lost.
-    """
-    kind = resolver.clean_mobile_kind(given)
-    if kind is not None:
-        return [_Run(start, cast("list[str]", given), kind)]
-    chunk: list[_Entry] = []
-    for index, item in enumerate(given, start):
-        try:
-            chunk.append(_entry(resolver, item, index))
-        except BaseException as error:
-            rest = given[index - start :]
-            chunk.extend(Outcomes.uniform(rest, range(index, start + len(given)), SendStatus.NOT_SENT, code=CANCELLED))
-            raise _ReadFailed(chunk, error) from None
-    return chunk
-
-
-def _entry(resolver: RecipientResolver, item: str | Recipient, index: int) -> _Entry:
-    """A streamed recipient resolved, or NOT_SENT with the reason when it fails validation
-    (an entry that is neither a number nor a Recipient too: one bad row must not end a stream)."""
-    try:
-        resolved, kind = resolver.resolve(item, index)
-    except errors.ValidationError as error:
-        return RecipientOutcome(
-            recipient=as_recipient(item), status=SendStatus.NOT_SENT, code=LOCAL_INVALID, detail=str(error), index=index
-        )
-    return index, resolved, kind
-
-
-def _not_sent_outcomes(entry: _Entry, *, code: str, detail: str | None = None) -> Outcomes:
+def _not_sent_outcomes(entry: Entry, *, code: str, detail: str | None = None) -> Outcomes:
     """NOT_SENT for the recipients of an entry never sent (an invalid one keeps its own outcome)."""
     if isinstance(entry, RecipientOutcome):
         return Outcomes.of((entry,))
-    if isinstance(entry, _Run):
+    if isinstance(entry, Run):
         indexes = range(entry.start, entry.start + len(entry.recipients))
         return Outcomes.uniform(entry.recipients, indexes, SendStatus.NOT_SENT, code=code, detail=detail)
     index, recipient, _ = entry
     return Outcomes.uniform((recipient,), (index,), SendStatus.NOT_SENT, code=code, detail=detail)
-
-
-class _ReadFailed(BaseException):
-    """A sync source failed part-way through a chunk: the entries it gave before, and why.
-
-    A BaseException, as what it carries may be one (KeyboardInterrupt)."""
-
-    def __init__(self, entries: list[_Entry], error: BaseException):
-        super().__init__()
-        self.entries = entries
-        self.error = error
-
-
-class _Entries:
-    """Resolved entries, read a chunk at a time: one await per chunk, not per recipient.
-
-    ``current`` iterates the chunk being read and keeps its place between two reads.
-    """
-
-    def __init__(self, chunks: AsyncIterator[Iterable[_Entry]]):
-        self._chunks = chunks
-        self.current: Iterator[_Entry] = iter(())
-
-    async def advance(self) -> bool:
-        """Start reading the next chunk; False when the source is exhausted.
-
-        When the source fails part-way through a chunk, its error propagates at once and
-        what it gave before stays in ``current``, for the settling to account for.
-        """
-        failed: _ReadFailed | None = None
-        try:
-            chunk = await anext(self._chunks, None)
-        except _ReadFailed as failure:
-            failed = failure
-        if failed is not None:
-            self.current = iter(failed.entries)
-            raise failed.error  # outside the handler: the source's own error, context untouched
-        if chunk is None:
-            return False
-        self.current = iter(chunk)
-        return True
-
-    async def aclose(self) -> None:
-        """Close the chunks' source, when it is an async generator (a stream's, which closes
-        the caller's generator in turn); ``send()``'s list has nothing to close."""
-        if isinstance(self._chunks, AsyncGenerator):
-            await self._chunks.aclose()
-
-    async def __aiter__(self) -> AsyncIterator[_Entry]:
-        """Every entry not read yet, one by one."""
-        while True:
-            for entry in self.current:
-                yield entry
-            if not await self.advance():
-                return
-
-
-class _Cursor:
-    """The resolved recipients of ``send()`` in chunks, remembering how far it got.
-
-    Recipients and kinds are kept in two lists, not as one tuple each: a tuple per recipient
-    would double the objects Python's cyclic collector walks during a large send.
-    ``bare_slices`` holds the kind of each validation slice (by its start) that validation
-    found to be a run of bare numbers, so that its chunks are not checked again.
-    """
-
-    def __init__(
-        self,
-        recipients: list[str | Recipient],
-        kinds: list[MessageKind],
-        *,
-        chunk_size: int,
-        bare_slices: Mapping[int, MessageKind],
-    ):
-        self._recipients = recipients
-        self._kinds = kinds
-        self._chunk_size = chunk_size
-        self._bare_slices = bare_slices
-        self.position = 0
-
-    def __aiter__(self) -> _Cursor:
-        return self
-
-    async def __anext__(self) -> Iterable[_Entry]:
-        start = self.position
-        if start >= len(self._recipients):
-            raise StopAsyncIteration
-        end = self.position = min(start + self._chunk_size, len(self._recipients))
-        recipients, kinds = self._recipients[start:end], self._kinds[start:end]
-        slice_start = start - start % VALIDATION_SLICE
-        bare_kind = self._bare_slices.get(slice_start) if end <= slice_start + VALIDATION_SLICE else None
-        if bare_kind is not None:
-            return [_Run(start, cast("list[str]", recipients), bare_kind)]
-        if set(map(type, recipients)) == {str} and len(set(kinds)) == 1:
-            return [_Run(start, cast("list[str]", recipients), kinds[0])]
-        return zip(range(start, end), recipients, kinds, strict=True)
-
-    def remaining(self, status: SendStatus, *, code: str) -> Outcomes:
-        """``status`` for the recipients of the chunks not handed out yet."""
-        start = self.position
-        return Outcomes.uniform(self._recipients[start:], range(start, len(self._recipients)), status, code=code)
