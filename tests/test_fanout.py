@@ -42,7 +42,7 @@ from krsms.fanout import (
     VALIDATION_SLICE,
     Batch,
 )
-from krsms.fanout.gateway import _Batcher
+from krsms.fanout.batching import Batcher
 from krsms.fanout.sources import Run
 from krsms.testing import FakeGateway, FakeRequest, numbers
 from krsms.validation import RecipientResolver, check_reservation
@@ -1166,8 +1166,8 @@ async def test_runs_of_bare_numbers_fill_the_batches_that_single_recipients_star
 
 @pytest.mark.parametrize("run_length", [1, 4, 6, 16, 35])
 def test_a_run_is_batched_exactly_as_its_recipients_one_by_one(run_length: int) -> None:
-    def batcher_with_five_groups() -> _Batcher:
-        batcher = _Batcher(10, 10, key=lambda recipient, kind: (kind, recipient.text))
+    def batcher_with_five_groups() -> Batcher:
+        batcher = Batcher(10, 10, key=lambda recipient, kind: (kind, recipient.text))
         for index in range(5):
             assert (
                 batcher.add(index, Recipient(number=f"0109999000{index}", text=f"text {index}"), MessageKind.SMS)

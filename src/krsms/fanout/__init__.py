@@ -4,12 +4,11 @@
 :mod:`krsms.fanout.gateway`).
 """
 
+from krsms.fanout.batching import Batch, BatchAttempt
 from krsms.fanout.gateway import (
     POOL_ENTRY_PASSES,
     RECONCILE_DELAY,
     SOURCE_CLOSE_TIMEOUT,
-    Batch,
-    BatchAttempt,
     BatchingGateway,
     logger,
 )
