@@ -5,13 +5,8 @@
 """
 
 from krsms.fanout.batching import Batch, BatchAttempt
-from krsms.fanout.gateway import (
-    POOL_ENTRY_PASSES,
-    RECONCILE_DELAY,
-    SOURCE_CLOSE_TIMEOUT,
-    BatchingGateway,
-    logger,
-)
+from krsms.fanout.gateway import RECONCILE_DELAY, BatchingGateway, logger
+from krsms.fanout.job import POOL_ENTRY_PASSES, SOURCE_CLOSE_TIMEOUT
 from krsms.fanout.outcome_codes import CANCELLED, JOB_STOPPED, LOCAL_INVALID, NOT_RECEIVED, SEND_FAILED
 from krsms.fanout.sources import VALIDATION_SLICE
 
