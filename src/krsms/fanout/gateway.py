@@ -1,21 +1,17 @@
-"""Bulk sending: provider-sized batches, sent concurrently, every recipient accounted for.
+""":class:`BatchingGateway`, the provider-neutral half of every gateway: what a provider plugs
+in, ``send``, ``send_stream`` and ``plan`` (which sends nothing), and how one batch is sent
+and settled.
 
-:class:`BatchingGateway` is the provider-neutral half of a gateway. A provider subclass says
-how big a batch is, which recipients may share a request (:meth:`~BatchingGateway.batch_key`),
-how to send one batch and, optionally, how to find out what happened to a batch whose
-answer was lost (:meth:`~BatchingGateway.reconcile_batch`). This module does the rest:
-
-- cuts any recipient stream into batches, grouping recipients that need separate requests,
-  with at most ``max_concurrency`` batches in flight, ``max_concurrency x batch_size``
-  recipients buffered and one batch size read ahead, however long the stream;
-- gives every recipient exactly one :class:`~krsms.gateway.RecipientOutcome`: a provider
-  refusal is REJECTED, an ambiguous failure (timeout after sending, 5xx) UNKNOWN, a request
-  that provably never left NOT_SENT; a fatal error (bad credentials, unregistered sender)
-  stops the job and leaves the rest NOT_SENT without sending them;
-- resolves UNKNOWN batches through the provider's look-ups when it can (``reconcile``) and,
-  only if asked (``resend_missing``), resends the recipients the provider provably lacks;
-- on cancellation stops starting batches, cancels the ones in flight (UNKNOWN: they may have
-  arrived) and records everything in the caller's :class:`~krsms.gateway.SendProgress`.
+A provider subclass says how big a batch is, which recipients may share a request
+(:meth:`~BatchingGateway.batch_key`), how to send one batch and, optionally, how to find out
+what happened to a batch whose answer was lost (:meth:`~BatchingGateway.reconcile_batch`).
+The gateway checks the message, reads the recipients (:mod:`krsms.fanout.sources`) and hands
+them to a :class:`~krsms.fanout.job.SendJob` with a batcher (:mod:`krsms.fanout.batching`).
+Each batch the job starts, the gateway sends: at its turn under ``requests_per_second``, once
+the reservation is still ahead, and settled into one outcome per recipient. A provider
+refusal is REJECTED, a request that provably never left NOT_SENT, an ambiguous failure
+UNKNOWN, which the provider's look-ups settle when they can (``reconcile``), resending what
+the provider provably lacks only if asked (``resend_missing``).
 """
 
 from __future__ import annotations
