@@ -75,8 +75,9 @@ class BatchAttempt:
 class Batcher:
     """Groups recipients by batch key and releases full batches, bounded in memory.
 
-    ``key`` is the gateway's :meth:`~krsms.fanout.gateway.BatchingGateway.batch_key`; a recipient with nothing of
-    its own but a number shares the key of every such recipient of its kind, asked once.
+    ``key`` is the gateway's :meth:`~krsms.fanout.gateway.BatchingGateway.batch_key`; a
+    recipient with nothing of its own but a number shares the key of every such recipient of
+    its kind, asked once.
     """
 
     def __init__(self, batch_size: int, max_buffered: int, key: Callable[[Recipient, MessageKind], Hashable]):
