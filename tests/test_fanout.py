@@ -41,9 +41,9 @@ from krsms.fanout import (
     SEND_FAILED,
     VALIDATION_SLICE,
     Batch,
-    _Batcher,
-    _Run,
 )
+from krsms.fanout.batching import Batcher
+from krsms.fanout.sources import Run
 from krsms.testing import FakeGateway, FakeRequest, numbers
 from krsms.validation import RecipientResolver, check_reservation
 
@@ -554,7 +554,7 @@ async def test_a_stream_takes_a_chunk_of_clean_numbers_as_one_run_and_others_one
 
     sms = MessageKind.SMS
     assert chunks[0] == [(0, "01000000000", sms), (1, "01000000001", sms), (2, "01000000002", sms)]
-    assert chunks[1] == [_Run(3, ["01000000003", "01000000004", "01000000005"], sms)]
+    assert chunks[1] == [Run(3, ["01000000003", "01000000004", "01000000005"], sms)]
     assert chunks[2] == [(6, "01000000006", sms), (7, "01000000007", sms), (8, "01000000008", sms)]
     assert chunks[3][0] == (9, "01000000009", sms)
     assert isinstance(chunks[3][1], RecipientOutcome)
@@ -1166,8 +1166,8 @@ async def test_runs_of_bare_numbers_fill_the_batches_that_single_recipients_star
 
 @pytest.mark.parametrize("run_length", [1, 4, 6, 16, 35])
 def test_a_run_is_batched_exactly_as_its_recipients_one_by_one(run_length: int) -> None:
-    def batcher_with_five_groups() -> _Batcher:
-        batcher = _Batcher(10, 10, key=lambda recipient, kind: (kind, recipient.text))
+    def batcher_with_five_groups() -> Batcher:
+        batcher = Batcher(10, 10, key=lambda recipient, kind: (kind, recipient.text))
         for index in range(5):
             assert (
                 batcher.add(index, Recipient(number=f"0109999000{index}", text=f"text {index}"), MessageKind.SMS)
@@ -1178,7 +1178,7 @@ def test_a_run_is_batched_exactly_as_its_recipients_one_by_one(run_length: int) 
     def shape(batches: list[Batch]) -> list[tuple[tuple[int, ...], tuple[str, ...]]]:
         return [(batch.indexes, batch.recipients.numbers) for batch in batches]
 
-    run = _Run(5, list(numbers(run_length)), MessageKind.SMS)
+    run = Run(5, list(numbers(run_length)), MessageKind.SMS)
     one_by_one = batcher_with_five_groups()
     added = [one_by_one.add(index, number, run.kind) for index, number in enumerate(run.recipients, run.start)]
     at_once = batcher_with_five_groups()

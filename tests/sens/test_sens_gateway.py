@@ -731,7 +731,7 @@ async def test_a_clock_step_during_a_send_does_not_hide_the_request_from_reconci
     monotonic time since the attempt, not the stepped wall clock's start: the request is found,
     and resend_missing sends nothing twice."""
     SteppedClock.ahead = 90.0
-    monkeypatch.setattr("krsms.fanout.datetime", SteppedClock)
+    monkeypatch.setattr("krsms.fanout.gateway.datetime", SteppedClock)
     monkeypatch.setattr("krsms.sens.gateway.datetime", SteppedClock)
     async with gateway_for(app, retry=RetryPolicy(max_attempts=1), reconcile_delay=0.2, resend_missing=True) as sens:
         sens.client.auth.clock = lambda: time.time() + SteppedClock.ahead

@@ -1,0 +1,489 @@
+""":class:`BatchingGateway`, the provider-neutral half of every gateway: what a provider plugs
+in, ``send``, ``send_stream`` and ``plan`` (which sends nothing), and how one batch is sent
+and settled.
+
+A provider subclass says how big a batch is, which recipients may share a request
+(:meth:`~BatchingGateway.batch_key`), how to send one batch and, optionally, how to find out
+what happened to a batch whose answer was lost (:meth:`~BatchingGateway.reconcile_batch`).
+The gateway checks the message, reads the recipients (:mod:`krsms.fanout.sources`) and hands
+them to a :class:`~krsms.fanout.job.SendJob` with a batcher (:mod:`krsms.fanout.batching`).
+Each batch the job starts, the gateway sends: at its turn under ``requests_per_second``, once
+the reservation is still ahead, and settled into one outcome per recipient. A provider
+refusal is REJECTED, a request that provably never left NOT_SENT, an ambiguous failure
+UNKNOWN, which the provider's look-ups settle when they can (``reconcile``), resending what
+the provider provably lacks only if asked (``resend_missing``).
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Hashable, Iterable, Sequence
+from contextlib import aclosing
+from datetime import datetime, timezone
+
+from krsms import errors
+from krsms.closing import AsyncClosing
+from krsms.fanout.batching import Batch, BatchAttempt, Batcher
+from krsms.fanout.job import Flight, SendJob, record_all, stopped_detail
+from krsms.fanout.outcome_codes import CANCELLED, JOB_STOPPED
+from krsms.fanout.pacing import Pacer
+from krsms.fanout.sources import VALIDATION_SLICE, Cursor, Entries, Entry, Run, check_source, resolve_chunks
+from krsms.fields import wrong_type
+from krsms.gateway import (
+    DeliveryResult,
+    Message,
+    Outcomes,
+    Recipient,
+    RecipientOutcome,
+    Recipients,
+    RecipientSource,
+    SendPlan,
+    SendProgress,
+    SendReport,
+    SendStatus,
+    UploadedImage,
+)
+from krsms.send_watch import SendWatch, watching_sends
+from krsms.text import MessageKind
+from krsms.transport import Transport
+from krsms.validation import ProviderRules, RecipientResolver, check_message, check_reservation
+
+logger: logging.Logger = logging.getLogger("krsms")
+
+RECONCILE_DELAY = 10.0
+"""Default seconds between the two look-ups of a reconciliation (see ``reconcile_delay``)."""
+
+
+class BatchingGateway(AsyncClosing):
+    """A gateway that sends by fanning batches out over a :class:`~krsms.transport.Transport`.
+
+    Subclasses set :attr:`provider`, :attr:`batch_size`, :attr:`rules` and implement
+    :meth:`batch_key`, :meth:`send_batch`, :meth:`upload_image`, :meth:`delivery_results` and
+    :meth:`cancel_reservation`; they may override :meth:`check_message` (what the provider
+    refuses of a message as a whole), :meth:`reconcile_batch` (find what became of a batch
+    whose answer was lost) and :meth:`reconciled` (learn what reconciliation settled).
+    """
+
+    provider: str
+    """The provider's name, as errors and logs give it (``"sens"``, ``"nhn"``)."""
+    batch_size: int
+    """The most recipients one send request carries."""
+    rules: ProviderRules
+    """What the provider allows; every message and recipient is checked against it before any
+    request."""
+
+    def __init__(
+        self,
+        *,
+        transport: Transport | None,
+        max_concurrency: int,
+        requests_per_second: float | None = None,
+        reconcile: bool = True,
+        resend_missing: bool = False,
+        drain_timeout: float = 0.0,
+        reconcile_delay: float = RECONCILE_DELAY,
+    ):
+        if requests_per_second is not None and requests_per_second <= 0:
+            raise errors.ValidationError(
+                "requests_per_second",
+                f"must be positive, not {requests_per_second}",
+                limit="> 0",
+                value=requests_per_second,
+            )
+        if max_concurrency < 1:
+            raise errors.ValidationError(
+                "max_concurrency", f"must be at least 1, not {max_concurrency}", limit=">= 1", value=max_concurrency
+            )
+        self._transport = transport
+        # Never more batches in flight than the transport lets through at once.
+        self.max_concurrency: int = min(max_concurrency, transport.max_concurrency) if transport else max_concurrency
+        """Batches in flight at once (never more than the transport lets through)."""
+        self.requests_per_second = requests_per_second
+        """The most requests started per second, retries and resends included; None for no
+        limit."""
+        self.reconcile = reconcile
+        """Whether a batch whose answer was lost is looked up at the provider to settle its
+        UNKNOWN outcomes."""
+        self.resend_missing = resend_missing
+        """Whether recipients that look-ups prove the provider never received are sent again."""
+        self.drain_timeout = drain_timeout
+        """On cancellation, seconds to let in-flight requests finish (and get their real
+        outcome) before cancelling them (then UNKNOWN). 0: cancel at once."""
+        self.reconcile_delay = reconcile_delay
+        """When the first look-up after an ambiguous failure misses recipients, seconds to
+        wait before a second one decides: a request still queued at a busy provider is not
+        listed yet, and calling it NOT_SENT at once would have it resent."""
+        # Made now: made by the first send, loops in two threads could each make one.
+        self._pacer = Pacer(requests_per_second) if requests_per_second is not None else None
+
+    # -- provider hooks -------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware, that reservations are checked against (when a
+        send begins, and again before each batch leaves)."""
+        return datetime.now(timezone.utc)
+
+    def check_message(self, message: Message) -> None:
+        """Validate what every recipient shares (before any I/O); providers may add rules."""
+        check_message(message, self.rules, now=self.now())
+
+    @abc.abstractmethod
+    def batch_key(self, message: Message, recipient: Recipient, kind: MessageKind) -> Hashable:
+        """Recipients with equal keys can share one request.
+
+        Asked once per kind for the recipients with nothing of their own but a number (no
+        text, subject or template parameters): their key may depend on the message and the
+        kind only.
+        """
+
+    @abc.abstractmethod
+    async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> Sequence[RecipientOutcome]:
+        """Send one batch; one outcome per entry, in order (:meth:`Batch.outcomes` or an
+        :class:`~krsms.gateway.Outcomes` keeps them compact). Raise typed errors on failure."""
+
+    async def reconcile_batch(
+        self, message: Message, batch: Batch, attempt: BatchAttempt
+    ) -> Sequence[RecipientOutcome] | None:
+        """After an ambiguous failure: ACCEPTED for what the provider has, NOT_SENT for what it
+        provably lacks, or None when it cannot tell. It may be asked twice for one attempt
+        (``reconcile_delay``); :meth:`reconciled` then tells which answer stood."""
+        return None
+
+    def reconciled(self, attempt: BatchAttempt, outcomes: Sequence[RecipientOutcome]) -> None:
+        """The outcomes reconciliation settled ``attempt`` with, once no look-up follows
+        (not called when it could not tell). A gateway that keeps state per attempt in
+        :meth:`reconcile_batch` lets it go here."""
+
+    @abc.abstractmethod
+    async def upload_image(self, content: bytes, *, file_name: str) -> UploadedImage:
+        """Store a JPEG at the provider for MMS."""
+
+    @abc.abstractmethod
+    async def delivery_results(self, request_id: str) -> list[DeliveryResult]:
+        """The delivery result of every recipient of a send request."""
+
+    @abc.abstractmethod
+    async def cancel_reservation(self, request_id: str) -> None:
+        """Cancel a reserved send."""
+
+    # -- sending --------------------------------------------------------------------------
+
+    async def send(self, message: Message, *, progress: SendProgress | None = None) -> SendReport:
+        """Send to ``message.recipients``: one outcome per recipient, in input order.
+
+        Every recipient is validated first (:class:`krsms.ValidationError`, nothing sent). On
+        cancellation the ``progress`` passed in holds the complete report. It must keep
+        outcomes (``send()`` returns them all; :meth:`send_stream` is the counts-only way).
+        """
+        if progress is not None and not progress.keep_outcomes:
+            raise errors.ValidationError(
+                "progress",
+                "send() returns every outcome, so its SendProgress must keep them (or use send_stream)",
+                limit="keep_outcomes=True",
+                value=False,
+            )
+        self.check_message(message)
+        resolver = RecipientResolver(message, self.rules)
+        if not message.recipients:
+            raise errors.ValidationError(
+                "recipients", "is empty: a send needs at least 1 recipient", limit="at least 1", value=0
+            )
+        progress = progress if progress is not None else SendProgress()
+        if progress.total is None:
+            progress.total = len(message.recipients)
+        recipients: list[str | Recipient] = []
+        kinds: list[MessageKind] = []
+        bare_slices: dict[int, MessageKind] = {}
+        given = message.recipients.compact
+        try:
+            for start in range(0, len(given), VALIDATION_SLICE):
+                run = resolver.resolve_run(given[start : start + VALIDATION_SLICE], start)
+                recipients.extend(run.recipients)
+                kinds.extend(run.kinds)
+                if run.bare_kind is not None:
+                    bare_slices[start] = run.bare_kind
+                if start + VALIDATION_SLICE < len(given):
+                    await asyncio.sleep(0)  # a million recipients take seconds: let the loop breathe
+        except asyncio.CancelledError:
+            progress.cancelled = True
+            everyone = message.recipients
+            not_sent = Outcomes.uniform(everyone, range(len(everyone)), SendStatus.NOT_SENT, code=CANCELLED)
+            progress.record(SendReport(outcomes=not_sent))
+            progress.finish()
+            raise
+        cursor = Cursor(recipients, kinds, chunk_size=self.batch_size, bare_slices=bare_slices)
+        entries = Entries(cursor)
+        try:
+            async with aclosing(self._run(message, entries, progress)) as reports:
+                async for _ in reports:
+                    pass
+        except BaseException:
+            record_all(progress, [SendReport(outcomes=cursor.remaining(SendStatus.NOT_SENT, code=CANCELLED))])
+            raise
+        return progress.report()
+
+    async def send_stream(
+        self,
+        message: Message,
+        recipients: RecipientSource,
+        *,
+        progress: SendProgress | None = None,
+        max_batch_delay: float | None = None,
+    ) -> AsyncGenerator[SendReport, None]:
+        """Send to every recipient of a (sync or async) iterable; a report per finished batch.
+
+        ``message.recipients`` must be empty: the message is the template. A recipient that
+        fails validation gets NOT_SENT with code ``"invalid"`` instead of stopping the stream.
+        That includes checks that depend on what a recipient brings: on NHN an LMS needs a
+        subject, which the message or the recipient may give; if the message gives none,
+        every recipient without its own is NOT_SENT (``plan()`` shows it first).
+        Close the iterator with ``contextlib.aclosing`` when leaving early.
+
+        A batch goes when it is full or the source ends; with ``max_batch_delay`` (seconds),
+        the recipients waiting for their batch to fill also go, as smaller batches, once the
+        source has given nothing new for that long (a queue that trickles).
+        """
+        if max_batch_delay is not None and (
+            not isinstance(max_batch_delay, (int, float))
+            or isinstance(max_batch_delay, bool)
+            or not 0 < max_batch_delay < float("inf")
+        ):
+            raise errors.ValidationError(
+                "max_batch_delay",
+                f"must be a positive number of seconds or None, not {max_batch_delay!r}",
+                limit="> 0",
+                value=max_batch_delay,
+            )
+        self.check_message(message)
+        if message.recipients:
+            raise errors.ValidationError(
+                "recipients",
+                f"must be empty for send_stream, not {len(message.recipients)} (pass them as the stream)",
+                limit="empty",
+                value=len(message.recipients),
+            )
+        check_source(recipients)
+        entries = Entries(self._resolve_chunks(RecipientResolver(message, self.rules), recipients))
+        progress = progress if progress is not None else SendProgress(keep_outcomes=False)
+        # aclosing: leaving this stream early must settle the batches in flight now, not at GC.
+        async with aclosing(self._run(message, entries, progress, max_batch_delay=max_batch_delay)) as reports:
+            async for report in reports:
+                yield report
+
+    async def plan(
+        self, message: Message, recipients: RecipientSource | None = None, *, max_invalid: int | None = None
+    ) -> SendPlan:
+        """Validate and batch like :meth:`send_stream` without sending anything.
+
+        ``recipients`` defaults to ``message.recipients``. Problems of the message alone raise
+        :class:`krsms.ValidationError`; invalid recipients are listed in the plan, with what a
+        recipient could have brought itself (a subject, a text) among their reasons. A
+        ``max_invalid`` keeps only the first that many of them (``invalid_count`` counts them
+        all): a plan of a file of any length then stays small.
+        """
+        if max_invalid is not None and (not isinstance(max_invalid, int) or isinstance(max_invalid, bool)):
+            raise wrong_type("max_invalid", max_invalid, "a whole number or None", limit="an int")
+        if max_invalid is not None and max_invalid < 0:
+            raise errors.ValidationError(
+                "max_invalid", f"must be 0 or more, not {max_invalid}", limit=">= 0", value=max_invalid
+            )
+        self.check_message(message)
+        source = message.recipients if recipients is None else recipients
+        check_source(source)
+        batcher = self._batcher(message)
+        requests: dict[MessageKind, int] = {}
+        invalid: list[RecipientOutcome] = []
+        count = invalid_count = 0
+        entries = Entries(self._resolve_chunks(RecipientResolver(message, self.rules), source))
+        try:
+            async for entry in entries:
+                if isinstance(entry, RecipientOutcome):
+                    count += 1
+                    invalid_count += 1
+                    if max_invalid is None or len(invalid) < max_invalid:
+                        invalid.append(entry)
+                    continue
+                count += len(entry.recipients) if isinstance(entry, Run) else 1
+                for batch in batcher.take(entry):
+                    requests[batch.kind] = requests.get(batch.kind, 0) + 1
+        finally:
+            await entries.aclose()
+        for batch in batcher.flush():
+            requests[batch.kind] = requests.get(batch.kind, 0) + 1
+        return SendPlan(recipients=count, invalid=tuple(invalid), requests=requests, invalid_count=invalid_count)
+
+    def _resolve_chunks(self, resolver: RecipientResolver, recipients: RecipientSource) -> AsyncIterator[list[Entry]]:
+        """The entries of ``recipients``, a batch at a time (:func:`~krsms.fanout.sources.resolve_chunks`)."""
+        return resolve_chunks(resolver, recipients, chunk_size=self.batch_size)
+
+    def _batcher(self, message: Message) -> Batcher:
+        return Batcher(
+            self.batch_size,
+            self.batch_size * self.max_concurrency,
+            key=lambda recipient, kind: self.batch_key(message, recipient, kind),
+        )
+
+    def _run(
+        self, message: Message, entries: Entries, progress: SendProgress, *, max_batch_delay: float | None = None
+    ) -> AsyncGenerator[SendReport, None]:
+        """The reports of a :class:`~krsms.fanout.job.SendJob` sending the batches of ``entries``,
+        each once ``progress`` holds it."""
+        job = SendJob(
+            entries,
+            progress,
+            batcher=self._batcher(message),
+            send_flight=lambda flight: self._send_tracked(message, flight, progress.on_sending),
+            max_concurrency=self.max_concurrency,
+            drain_timeout=self.drain_timeout,
+            provider=self.provider,
+            max_batch_delay=max_batch_delay,
+        )
+        return job.run()
+
+    async def _send_tracked(
+        self,
+        message: Message,
+        flight: Flight,
+        on_sending: Callable[[Recipients], Awaitable[None]] | None,
+    ) -> SendReport:
+        """Send one flight, in its own task (what a :class:`~krsms.fanout.job.SendJob` starts):
+        its turn under the rate limit, the reservation checked again, ``on_sending`` told, then
+        the batch sent and settled; a fatal answer stops the job the moment it is read."""
+        if self.requests_per_second is not None:
+            flight.watch.pace = self._pace
+            await self._pace()
+        passed = self._reservation_passed(message)
+        if passed is not None:
+            if flight.on_fatal is not None:
+                flight.on_fatal(passed)
+            outcomes = flight.batch.outcomes(SendStatus.NOT_SENT, code=JOB_STOPPED, detail=stopped_detail(passed))
+            return SendReport(outcomes=outcomes, error=passed)
+        if on_sending is not None:
+            await on_sending(flight.batch.recipients)
+        flight.sent = True
+        with watching_sends(flight.watch):
+            report = await self._send_settled(message, flight.batch, flight.watch, resend=self.resend_missing)
+        if report.error is not None and flight.on_fatal is not None:
+            # Here, with nothing awaited since the answer was read: no other batch's request
+            # can start between the fatal answer and the stop.
+            flight.on_fatal(report.error)
+        return report
+
+    def _reservation_passed(self, message: Message) -> errors.ValidationError | None:
+        """Why the message's reservation can no longer be sent, once its moment (as the provider
+        takes it) has passed during a long send: every batch after it would be refused, so
+        none leaves and the send stops. None while it is still ahead, or without one."""
+        if message.reserve_at is None:
+            return None
+        try:
+            check_reservation(message.reserve_at, None, precision=self.rules.reserve_precision, now=self.now())
+        except errors.ValidationError as refused:
+            return errors.ValidationError(
+                refused.field,
+                f"{refused.problem}; it passed during the send, so no batch leaves after it "
+                "(send the rest again with a later reservation)",
+                limit=refused.limit,
+                value=refused.value,
+            )
+        return None
+
+    async def _pace(self) -> None:
+        """Wait for the next send slot under ``requests_per_second``."""
+        if self._pacer is not None:
+            await self._pacer.wait()
+
+    async def _send_settled(self, message: Message, batch: Batch, watch: SendWatch, *, resend: bool) -> SendReport:
+        """Send one batch and turn whatever happens into one outcome per recipient."""
+        attempt = BatchAttempt(key=uuid.uuid4().hex, started_at=datetime.now(timezone.utc))
+        attempts_before = watch.attempts
+        failed: errors.KrSmsError
+        try:
+            return SendReport(outcomes=await self.send_batch(message, batch, attempt), requests=1)
+        except errors.ProviderError as error:
+            outcome = _classify_provider_error(error)
+            failed = error
+        except errors.TransportError as error:
+            outcome = SendStatus.UNKNOWN if error.may_have_been_sent else SendStatus.NOT_SENT
+            failed = error
+        code = getattr(failed, "code", None) or type(failed).__name__
+        if isinstance(failed, errors.UnsendableRequestError):
+            requests = 0  # never left
+        elif isinstance(failed, errors.TransportError) and not failed.may_have_been_sent:
+            # Its last attempt never left (no connection); an earlier one refused (a 429) did.
+            requests = int(watch.attempts > attempts_before)
+        else:
+            requests = 1
+        report = SendReport(
+            outcomes=batch.outcomes(outcome, code=code, detail=str(failed)),
+            requests=requests,
+            error=failed if isinstance(failed, errors.ProviderError) and failed.fatal else None,
+        )
+        if outcome is SendStatus.UNKNOWN and self.reconcile:
+            return await self._reconciled(message, batch, attempt, report, watch, resend=resend)
+        return report
+
+    async def _reconciled(
+        self,
+        message: Message,
+        batch: Batch,
+        attempt: BatchAttempt,
+        report: SendReport,
+        watch: SendWatch,
+        *,
+        resend: bool,
+    ) -> SendReport:
+        try:
+            found = await self.reconcile_batch(message, batch, attempt)
+            if found is not None and self.reconcile_delay > 0 and _any_unsettled(found):
+                await asyncio.sleep(self.reconcile_delay)
+                found = await self.reconcile_batch(message, batch, attempt)
+        except errors.KrSmsError as error:
+            logger.warning("%s could not reconcile batch %s: %s", self.provider, attempt.key, error)
+            return report
+        if found is None:
+            return report
+        self.reconciled(attempt, found)
+        missing = [outcome for outcome in found if outcome.status is SendStatus.NOT_SENT]
+        if not (resend and missing) or watch.stopping:  # an interrupted send starts no resend
+            return SendReport(outcomes=found, requests=report.requests)
+        retry_batch = Batch(
+            kind=batch.kind,
+            indexes=tuple(outcome.index for outcome in missing),
+            recipients=Recipients(outcome.recipient for outcome in missing),
+        )
+        logger.info("%s resending %d recipients the provider never received", self.provider, len(missing))
+        await self._pace()
+        if watch.stopping:  # interrupted while waiting for the send slot
+            return SendReport(outcomes=found, requests=report.requests)
+        again = await self._send_settled(message, retry_batch, watch, resend=False)
+        kept = [outcome for outcome in found if outcome.status is not SendStatus.NOT_SENT]
+        return SendReport(
+            outcomes=Outcomes.join([kept, again.outcomes]),
+            requests=report.requests + again.requests,
+            error=again.error,
+        )
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close the HTTP client if this gateway created it."""
+        if self._transport is not None:
+            await self._transport.aclose()
+
+
+def _any_unsettled(outcomes: Iterable[RecipientOutcome]) -> bool:
+    """Whether a look-up left any recipient neither ACCEPTED nor REJECTED."""
+    return any(outcome.status not in (SendStatus.ACCEPTED, SendStatus.REJECTED) for outcome in outcomes)
+
+
+def _classify_provider_error(error: errors.ProviderError) -> SendStatus:
+    """The outcome of a batch answered with ``error``, as its class tells (see
+    :attr:`~krsms.errors.ProviderError.may_have_been_processed`)."""
+    if error.refused_before_processing:
+        return SendStatus.NOT_SENT
+    if error.may_have_been_processed:
+        return SendStatus.UNKNOWN
+    return SendStatus.REJECTED

@@ -1,0 +1,467 @@
+"""The scheduler of one bulk send: batches in flight, the source read ahead, stops and settling.
+
+A :class:`SendJob` is made per send by the gateway, which hands it what it needs: the
+entries to read, the send's progress, a batcher to cut them into batches and a callable that
+sends one :class:`Flight` (a batch on its way) and settles it into a report. The job keeps
+at most ``max_concurrency`` flights going, reads the source one batch ahead in a task of its
+own, stops on the first fatal answer, and on any other ending (cancellation, the source or
+a callback failing, the consumer leaving) settles every recipient read: the helpers at the
+end of this module say what an unfinished flight settles as.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Coroutine, Iterable
+from typing import Any
+
+import anyio
+import attrs
+
+from krsms import errors
+from krsms.fanout.batching import Batch, Batcher
+from krsms.fanout.outcome_codes import CANCELLED, JOB_STOPPED, SEND_FAILED
+from krsms.fanout.sources import Entries, Entry, Run
+from krsms.gateway import Outcomes, RecipientOutcome, SendProgress, SendReport, SendStatus
+from krsms.send_watch import SendWatch
+
+logger: logging.Logger = logging.getLogger("krsms")
+
+SOURCE_CLOSE_TIMEOUT = 10.0
+"""Seconds a send that ends early gives its recipient source to close (its ``finally`` blocks)."""
+POOL_ENTRY_PASSES = 2
+"""Event-loop passes between two batches started together (:func:`_stagger`)."""
+
+
+@attrs.define
+class Flight:
+    """A batch on its way: what the job and the callable sending it share about it."""
+
+    batch: Batch
+    sent: bool = False
+    """True once sending began; ``watch`` then says whether a request may have arrived."""
+    watch: SendWatch = attrs.Factory(SendWatch)
+    stopped_by: errors.KrSmsError | None = None
+    """The fatal error that stopped the job before this batch's request could leave."""
+    on_fatal: Callable[[errors.KrSmsError], None] | None = None
+    """Stops the job; called in the batch's own task the moment its answer is a fatal error."""
+
+
+class SendJob:
+    """One bulk send under way: the batches cut, those in flight, and why it stops if it does.
+
+    :meth:`run` drives it a step at a time: :meth:`start_flights`, then the
+    :meth:`invalid_report`, then :meth:`collect` for each of the :meth:`finished_flights`,
+    until it is :attr:`idle`; then :meth:`settle_stopped` after a fatal error, or
+    :meth:`settle_interrupted` when the send ends any other way. Every report a step returns
+    is already recorded in the send's :class:`~krsms.gateway.SendProgress`.
+
+    The source is read in a task of its own, one batch ahead, while the batches in flight are
+    waited for: a source that pauses (a queue, a paginated API) holds back neither the
+    reports of the batches that finish meanwhile nor the stop a fatal answer makes. Only one
+    task reads at a time, and the job's own task touches what it fills (the batcher, the
+    batches ready, the current chunk) only while it is suspended on the source or done.
+    """
+
+    def __init__(
+        self,
+        entries: Entries,
+        progress: SendProgress,
+        *,
+        batcher: Batcher,
+        send_flight: Callable[[Flight], Coroutine[Any, Any, SendReport]],
+        max_concurrency: int,
+        drain_timeout: float,
+        provider: str,
+        max_batch_delay: float | None = None,
+    ):
+        self._entries = entries
+        self._progress = progress
+        self._batcher = batcher
+        """Cuts what is read into batches (a batch's worth is its ``batch_size``)."""
+        self._send_flight = send_flight
+        """Sends a flight's batch and settles it into one report, in the flight's own task."""
+        self._max_concurrency = max_concurrency
+        """Batches in flight at once."""
+        self._drain_timeout = drain_timeout
+        """On interruption, seconds to let the requests that may be out finish (0: none)."""
+        self._provider = provider
+        """The provider's name, for the log."""
+        self._ready: deque[Batch] = deque()
+        """Batches cut and not started yet."""
+        self._unbatched: list[RecipientOutcome] = []
+        """Outcomes of recipients read that no batch carries (invalid ones; after a stop, the
+        rest of the source), not reported yet."""
+        self._exhausted = False
+        """Whether the source has been read to its end, its last batches flushed to ``_ready``."""
+        self.flights: dict[asyncio.Task[SendReport], Flight] = {}
+        """Batches started and not collected yet, by the task sending each."""
+        self.stopped_by: errors.KrSmsError | None = None
+        """The fatal error that stopped the job: no batch starts after it."""
+        self.source_error: Exception | None = None
+        """What the source raised: no batch starts after it, and what is out finishes first."""
+        self._reading: asyncio.Task[BaseException | None] | None = None
+        """The task reading the source for the next batch (:meth:`_read`), while one does."""
+        self._max_batch_delay = max_batch_delay
+        """Seconds without a new entry after which the recipients waiting for their batch to
+        fill go as they are; None: a batch goes only full, or at the source's end."""
+        self._last_read = time.monotonic()
+        """When the source last gave an entry (:func:`time.monotonic`)."""
+
+    async def run(self) -> AsyncGenerator[SendReport, None]:
+        """Send the batches of the entries, yielding each report once the progress holds it.
+
+        However the send ends (done, stopped by a fatal error, the source or a batch raising,
+        cancelled, or left early by its consumer), every recipient read is recorded once.
+        """
+        settled = False
+        try:
+            while True:
+                await self.start_flights()
+                if (invalid := self.invalid_report()) is not None:
+                    yield invalid
+                if self.idle:
+                    break  # nothing in flight nor being read, and nothing more may start
+                for task in await self.finished_flights():
+                    yield self.collect(task)
+            if self.source_error is not None:
+                raise self.source_error  # the rest of what was read is settled below, NOT_SENT
+            if self.stopped_by is not None:
+                async for report in self.settle_stopped(self.stopped_by):
+                    yield report
+            settled = True
+        finally:
+            try:
+                if not settled:
+                    await self.settle_interrupted()
+                self._progress.finish()
+            finally:
+                await self.close_source()
+
+    @property
+    def idle(self) -> bool:
+        """Whether no batch is in flight and the source is not being read. After
+        :meth:`start_flights` the job is then over: the source is exhausted or failed, or a
+        fatal error stopped the job."""
+        return not self.flights and self._reading is None
+
+    def _may_start(self) -> bool:
+        """Whether a batch may still start: no fatal error stopped the job, the source did not fail."""
+        return self.stopped_by is None and self.source_error is None
+
+    def _has_room(self) -> bool:
+        """Whether another batch may fly under ``max_concurrency``."""
+        return len(self.flights) < self._max_concurrency
+
+    async def start_flights(self) -> None:
+        """Start the batches ready until ``max_concurrency`` are in flight; then, while there
+        is room for one more, start reading the source for it (:meth:`finished_flights` waits
+        for that read too). Nothing starts once the job is stopped or the source has failed."""
+        first_of_pass = True
+        while self._ready and self._may_start() and self._has_room():
+            if not first_of_pass:
+                await _stagger()
+                if not self._may_start():  # a flight ended with a fatal error while this one waited
+                    break
+            first_of_pass = False
+            flight = Flight(self._ready.popleft(), on_fatal=self._stop_once)
+            self.flights[asyncio.ensure_future(self._send_flight(flight))] = flight
+        if self._reading is None and not self._ready and not self._exhausted and self._may_start() and self._has_room():
+            self._reading = asyncio.ensure_future(self._read())
+
+    async def _read(self) -> BaseException | None:
+        """:meth:`_read_until_ready`, as the reading task: what the source raised is returned,
+        for the job's own task to act on (a KeyboardInterrupt raised in a task would escape
+        the event loop instead of the send)."""
+        try:
+            await self._read_until_ready()
+        except asyncio.CancelledError:
+            raise
+        except BaseException as error:
+            return error
+        return None
+
+    def _read_done(self, reading: asyncio.Task[BaseException | None]) -> None:
+        """Take in the result of the finished reading task: a source that failed stops new
+        batches (what is out finishes first); an interrupt, or a cancellation the source
+        raised itself, propagates as it would have from the job's own task."""
+        self._reading = None
+        if reading.cancelled():
+            raise asyncio.CancelledError
+        error = reading.result()
+        if isinstance(error, Exception):
+            self.source_error = error
+        elif error is not None:
+            raise error
+
+    def _stop_once(self, error: errors.KrSmsError) -> None:
+        """:meth:`_stop` for the first fatal error: a flight calls it the moment its answer is
+        one, not when it is collected (meanwhile other batches may be waiting for their turn,
+        and the job's own task for a batch of the source)."""
+        if self.stopped_by is None:
+            self._stop(error)
+
+    async def _read_until_ready(self) -> None:
+        """Read entries until a batch is ready, a batch's worth of invalid ones is waiting, or
+        the source is exhausted."""
+        batcher, ready, invalid = self._batcher, self._ready, self._unbatched
+        batch_size = self._batcher.batch_size
+        while True:
+            for entry in self._entries.current:
+                if isinstance(entry, RecipientOutcome):
+                    invalid.append(entry)
+                    if len(invalid) >= batch_size:
+                        return  # report them now: a long run of invalid entries stays bounded
+                    continue
+                batches = batcher.take(entry)
+                if batches:
+                    ready.extend(batches)
+                    return
+            if not await self._entries.advance():
+                ready.extend(batcher.flush())
+                self._exhausted = True
+                return
+            self._last_read = time.monotonic()
+
+    def invalid_report(self) -> SendReport | None:
+        """The invalid recipients read since the last call, as one recorded report; None when
+        there are none."""
+        if not self._unbatched:
+            return None
+        report = SendReport(outcomes=tuple(self._unbatched))
+        self._unbatched.clear()
+        return self._recorded(report)
+
+    async def finished_flights(self) -> list[asyncio.Task[SendReport]]:
+        """Wait until a flight finishes, the read of the source ends (a batch is ready, the
+        source is exhausted or failed) or the recipients waiting for their batch to fill are
+        due to go as they are (``max_batch_delay``); the flights that have finished, to
+        :meth:`collect` (none when only the read ended or the delay ran out)."""
+        reading = self._reading
+        waiting: set[asyncio.Future[Any]] = {*self.flights}
+        if reading is not None:
+            waiting.add(reading)
+        await asyncio.wait(waiting, timeout=self._partial_batch_due(), return_when=asyncio.FIRST_COMPLETED)
+        if reading is not None and reading.done():
+            self._read_done(reading)
+        elif (due := self._partial_batch_due()) is not None and due <= 0:
+            # The read waits on the source, its entries all batched: send what waits as it is.
+            self._ready.extend(self._batcher.flush())
+        return [task for task in self.flights if task.done()]
+
+    def _partial_batch_due(self) -> float | None:
+        """Seconds before the recipients waiting for their batch to fill are due to go as they
+        are, once the source has given nothing new for ``max_batch_delay``: 0 when they are
+        due now, the whole delay while none wait (the read may bring one meanwhile). None when
+        no delay applies: none set, the source not being read, no room to send, or the job
+        stopped."""
+        delay = self._max_batch_delay
+        if delay is None or self._reading is None or not (self._has_room() and self._may_start()):
+            return None
+        if not self._batcher.buffered:
+            return delay
+        return max(0.0, self._last_read + delay - time.monotonic())
+
+    def collect(self, task: asyncio.Task[SendReport]) -> SendReport:
+        """The recorded report of a finished flight, taken out of :attr:`flights` first; a
+        fatal error in it stops the job. A task that raised (a bug, a failing ``on_sending``)
+        has its batch recorded, then its error propagates."""
+        flight = self.flights.pop(task)
+        if task.cancelled() and flight.stopped_by is not None:
+            report = _stopped_report(flight, flight.stopped_by)
+        elif task.cancelled():
+            # Cancelled by code outside this send (its own cancellation ends in
+            # settle_interrupted): settled as an interrupted flight, and the send goes on.
+            report = _interrupted_report(task, flight)
+        else:
+            if task.exception() is not None:
+                # Not a provider answer: account for the batch, then surface it.
+                self._progress.record(_failed_report(flight))
+            report = task.result()
+        if report.error is not None:
+            self._stop_once(report.error)
+        return self._recorded(report)
+
+    def _stop(self, error: errors.KrSmsError) -> None:
+        """A fatal error stopped the job: no request leaves for it from now on. A batch whose
+        request may be out finishes (without retry or resend); one still waiting to go (for its
+        rate-limit slot, a connection, or to retry a refused attempt) is cancelled, to be
+        reported NOT_SENT (``stopped``) like the batches that never started."""
+        self.stopped_by = error
+        logger.error("%s bulk send stopped: %s", self._provider, error)
+        stopping_from = asyncio.current_task()  # the flight whose answer stopped it, if one did
+        for task, flight in self.flights.items():
+            flight.watch.stopping = True
+            if task is not stopping_from and not _may_be_out(flight):
+                flight.stopped_by = error
+                task.cancel()
+
+    async def settle_stopped(self, error: errors.KrSmsError) -> AsyncIterator[SendReport]:
+        """After the fatal ``error``: NOT_SENT (``stopped``) for everything not sent yet, the
+        rest of the source included, as recorded reports.
+
+        Whatever it has not reported yet stays in ``_ready`` and ``_unbatched``, for
+        :meth:`settle_interrupted` to record if the source fails or the send is interrupted.
+        """
+        detail = stopped_detail(error)
+        self._ready.extend(self._batcher.flush())
+        while self._ready:
+            batch = self._ready.popleft()
+            yield self._recorded(
+                SendReport(outcomes=batch.outcomes(SendStatus.NOT_SENT, code=JOB_STOPPED, detail=detail))
+            )
+        pending = self._unbatched
+        batch_size = self._batcher.batch_size
+        async for entry in self._entries:
+            pending.extend(_not_sent_outcomes(entry, code=JOB_STOPPED, detail=detail))
+            if len(pending) >= batch_size:
+                report = SendReport(outcomes=tuple(pending))
+                pending.clear()
+                yield self._recorded(report)
+        if pending:
+            report = SendReport(outcomes=tuple(pending))
+            pending.clear()
+            yield self._recorded(report)
+
+    async def settle_interrupted(self) -> None:
+        """Cancellation or early exit: record in-flight batches and everything buffered.
+
+        The waits are shielded from a cancel scope that keeps cancelling (anyio), and the
+        recording sits in ``finally``: a second cancellation (a second Ctrl-C) may cut the
+        waits short, never the accounting.
+        """
+        self._progress.cancelled = True
+        flights = self.flights
+        for flight in flights.values():
+            flight.watch.stopping = True  # no retry or resend leaves from here on
+        reading, self._reading = self._reading, None
+        try:
+            with anyio.CancelScope(shield=True):
+                if reading is not None:
+                    # Read no further; what the source gave is settled below, once it stopped.
+                    reading.cancel()
+                    await asyncio.wait([reading], timeout=10)
+                # Drain only requests that may be out; a batch still waiting to start (for
+                # its rate-limit slot, or to retry a refused attempt) must not start now.
+                in_flight = [task for task, flight in flights.items() if _may_be_out(flight)]
+                for task in flights.keys() - in_flight:
+                    task.cancel()
+                drain_timeout = self._drain_timeout
+                if in_flight and drain_timeout > 0:
+                    logger.info("%s: letting %d in-flight batches finish", self._provider, len(in_flight))
+                    await asyncio.wait(in_flight, timeout=drain_timeout)
+                for task in flights:
+                    task.cancel()
+                if flights:
+                    await asyncio.wait(flights, timeout=10)
+        finally:
+            for task in flights:
+                task.cancel()  # a no-op for finished tasks; stops any the waits did not
+            reports = [_interrupted_report(task, flight) for task, flight in flights.items()]
+            buffered = [*self._ready, *self._batcher.flush()]
+            leftovers = [batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED) for batch in buffered]
+            # Read from the source but not batched yet (the rest of the chunk being read).
+            unread = [_not_sent_outcomes(entry, code=CANCELLED) for entry in self._entries.current]
+            reports.append(SendReport(outcomes=Outcomes.join([self._unbatched, *leftovers, *unread])))
+            record_all(self._progress, reports)
+
+    async def close_source(self) -> None:
+        """Close the source once what was read from it is settled (see
+        :func:`~krsms.fanout.sources.resolve_chunks`). Shielded, for a while: a cancellation that
+        keeps coming (an anyio cancel scope) must not cut the source's own clean-up short; one
+        that fails is logged, not raised over the send's own outcome."""
+        with anyio.move_on_after(SOURCE_CLOSE_TIMEOUT, shield=True):
+            try:
+                await self._entries.aclose()
+            except Exception:
+                logger.exception("%s: closing the recipient source failed", self._provider)
+
+    def _recorded(self, report: SendReport) -> SendReport:
+        """``report``, once the send's progress has recorded it."""
+        self._progress.record(report)
+        return report
+
+
+async def _stagger() -> None:
+    """Let the request just started take its connection before the next one asks for one.
+
+    httpcore 1.0's pool hands an idle connection to every request that asks for one within
+    the few passes of the event loop before the first has started on it; the others get
+    ``ConnectionNotAvailable`` and start over (encode/httpcore#1110). Batches started together
+    (the first wave, and every wave whose answers arrive together) then cost up to two
+    attempts each, about 0.1-0.2 ms of CPU. Two passes between starts were measured to
+    remove it, at no cost in wall time.
+    """
+    for _ in range(POOL_ENTRY_PASSES):
+        await asyncio.sleep(0)
+
+
+def stopped_detail(error: errors.KrSmsError) -> str:
+    """The ``detail`` of a recipient left NOT_SENT (``stopped``) by the fatal ``error``."""
+    return f"not sent: the job stopped after {type(error).__name__}: {error}"
+
+
+def _stopped_report(flight: Flight, error: errors.KrSmsError) -> SendReport:
+    """A batch :meth:`SendJob._stop` cancelled before its request could leave; refused attempts (a
+    429 before the back-off) still reached the network and count as requests."""
+    outcomes = flight.batch.outcomes(SendStatus.NOT_SENT, code=JOB_STOPPED, detail=stopped_detail(error))
+    return SendReport(outcomes=outcomes, requests=1 if flight.watch.attempts else 0)
+
+
+def _may_be_out(flight: Flight) -> bool:
+    """Whether the flight's request may have left: sending began and the transport has not
+    seen every attempt refused (a gateway whose sends bypass the transport tells nothing)."""
+    return flight.sent and flight.watch.may_have_arrived is not False
+
+
+def _failed_report(flight: Flight) -> SendReport:
+    """A flight whose task raised (a bug, a failing ``on_sending``): UNKNOWN once its request
+    may be out, NOT_SENT before."""
+    out = _may_be_out(flight)
+    status = SendStatus.UNKNOWN if out else SendStatus.NOT_SENT
+    return SendReport(outcomes=flight.batch.outcomes(status, code=SEND_FAILED), requests=int(out))
+
+
+def _interrupted_report(task: asyncio.Task[SendReport], flight: Flight) -> SendReport:
+    """What an interrupted flight settled as: its own report if it finished, else UNKNOWN
+    once its request may be out, NOT_SENT before."""
+    if task.done() and not task.cancelled() and task.exception() is None:
+        return task.result()
+    if _may_be_out(flight):
+        return SendReport(
+            outcomes=flight.batch.outcomes(
+                SendStatus.UNKNOWN,
+                code=CANCELLED,
+                detail="cancelled while the request was in flight; it may have arrived",
+            ),
+            requests=1,
+        )
+    # Refused attempts (a 429 before the back-off) still reached the network: count them.
+    return SendReport(
+        outcomes=flight.batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED), requests=1 if flight.watch.attempts else 0
+    )
+
+
+def record_all(progress: SendProgress, reports: Iterable[SendReport]) -> None:
+    """Record every report of an interrupted send; a failing ``on_batch`` callback is logged,
+    not allowed to leave the remaining reports unrecorded (the send's own exception, the
+    cancellation or the callback's first failure, is what propagates)."""
+    for report in reports:
+        try:
+            progress.record(report)
+        except Exception:
+            logger.exception("progress callback failed while settling an interrupted send")
+
+
+def _not_sent_outcomes(entry: Entry, *, code: str, detail: str | None = None) -> Outcomes:
+    """NOT_SENT for the recipients of an entry never sent (an invalid one keeps its own outcome)."""
+    if isinstance(entry, RecipientOutcome):
+        return Outcomes.of((entry,))
+    if isinstance(entry, Run):
+        indexes = range(entry.start, entry.start + len(entry.recipients))
+        return Outcomes.uniform(entry.recipients, indexes, SendStatus.NOT_SENT, code=code, detail=detail)
+    index, recipient, _ = entry
+    return Outcomes.uniform((recipient,), (index,), SendStatus.NOT_SENT, code=code, detail=detail)
