@@ -335,7 +335,7 @@ class BatchingGateway(AsyncClosing):
             entries,
             progress,
             batcher=self._batcher(message),
-            send_flight=lambda flight: self._send_tracked(message, flight, progress.on_sending),
+            send_flight=lambda flight: self._send_flight(message, flight, progress.on_sending),
             max_concurrency=self.max_concurrency,
             drain_timeout=self.drain_timeout,
             provider=self.provider,
@@ -343,7 +343,7 @@ class BatchingGateway(AsyncClosing):
         )
         return job.run()
 
-    async def _send_tracked(
+    async def _send_flight(
         self,
         message: Message,
         flight: Flight,
