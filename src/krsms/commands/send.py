@@ -220,8 +220,9 @@ async def dry_run(
     ``resume_from``: the results file of a ``--resume``, whose recipients settled or in flight
     are skipped as the resume would (read only: nothing is recovered, nor written), and said so.
 
-    Raises :class:`BadFileError` for what the send would refuse before sending: rows whose text
-    expects placeholders filled, or a resume whose results do not fit the file."""
+    Raises :class:`~krsms.commands.bad_files.BadFileError` for what the send would refuse
+    before sending: rows whose text expects placeholders filled, or a resume whose results do
+    not fit the file."""
     counter = _DuplicateCounter()
     file_pass = FilePass(placeholders=row_placeholders(message, recipients_path, number_column))
     in_flight = 0

@@ -66,7 +66,7 @@ async def resolve_chunks(
     """Resolved entries of a stream, in chunks: up to ``chunk_size`` of a sync source at once
     (one await per chunk, not per recipient; a chunk of normalised mobile numbers as one
     run), every entry of an async one as it comes. A lone number or :class:`Recipient`
-    is one recipient, as in :class:`Message`, not an iterable of characters.
+    is one recipient, as in :class:`~krsms.gateway.Message`, not an iterable of characters.
 
     Closed before its end (a send left early, cancelled or failed), it closes the source
     when that is a generator (sync or async), which the caller handed over: its

@@ -136,10 +136,11 @@ class SendRecipient:
 class SendRequest:
     """The body of a send: SMS, LMS/MMS, authentication SMS and advertising sends.
 
-    ``title`` and ``attach_file_id_list`` (file ids from :meth:`NhnClient.upload_attachment`)
-    belong to LMS/MMS. ``request_date`` reserves the send (to the minute, at most 60 days
-    ahead). ``send_no``, ``body`` and ``title`` may be left out when ``template_id`` supplies
-    them. Checked, against the table of the endpoint it goes to, by the send methods
+    ``title`` and ``attach_file_id_list`` (file ids from
+    :meth:`~krsms.nhn.client.NhnClient.upload_attachment`) belong to LMS/MMS.
+    ``request_date`` reserves the send (to the minute, at most 60 days ahead). ``send_no``,
+    ``body`` and ``title`` may be left out when ``template_id`` supplies them. Checked, against
+    the table of the endpoint it goes to, by the send methods
     (:func:`~krsms.nhn.checks.check_send`), not when made.
     """
 
