@@ -1445,3 +1445,23 @@ def test_the_policy_gives_up_when_the_server_asks_for_a_longer_pause_than_its_ca
 ) -> None:
     policy = RetryPolicy(max_retry_after=60.0)
     assert policy.should_retry(attempt=1, idempotent=True, status_code=503, retry_after=retry_after) is retried
+
+
+async def test_no_strategy_is_asked_to_retry_a_request_that_cannot_be_written(sleeps: list[float]) -> None:
+    """It would fail the same way again: a strategy that says yes to everything must not make
+    it wait out backoffs first."""
+
+    class AlwaysAgain:
+        max_attempts = 5
+
+        def should_retry(self, **_: object) -> bool:
+            return True
+
+        def backoff(self, attempt: int, *, retry_after: float | None = None, rng: object = None) -> float:
+            return 1.0
+
+    transport, client = make_transport(Recorder(httpx.Response(200, json={})), retry=AlwaysAgain())
+    await client.aclose()
+    with pytest.raises(errors.UnsendableRequestError):
+        await transport.request("GET", URL)
+    assert sleeps == []

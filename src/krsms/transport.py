@@ -613,7 +613,12 @@ class Transport:
             except errors.TransportError as error:
                 if not error.may_have_been_sent:
                     watch.may_have_arrived = arrived_before
-                if watch.stopping or not self.retry.should_retry(attempt=attempt, idempotent=idempotent, error=error):
+                if (
+                    watch.stopping
+                    # It could not be written, and would fail the same way again: no strategy is asked.
+                    or isinstance(error, errors.UnsendableRequestError)
+                    or not self.retry.should_retry(attempt=attempt, idempotent=idempotent, error=error)
+                ):
                     raise
                 await self._pause(method, url, attempt, reason=type(error).__name__, retry_after=None)
                 failed = error
