@@ -52,9 +52,19 @@ from starlette.routing import BaseRoute, Route
 from krsms.convert import SEOUL
 from krsms.emulator.clock import Clock
 from krsms.emulator.config import EmulatorConfig
-from krsms.emulator.inputs import in_euc_kr, is_digits, is_recipient_number, load_json, parse_moment, same_secret
+from krsms.emulator.inputs import is_digits, is_recipient_number, parse_moment, same_secret
 from krsms.emulator.ledger import Delivery, Ledger
 from krsms.emulator.numbers import first_rule, rule_names
+from krsms.emulator.sens.envelope import (
+    SensRefusal,
+    bad_request,
+    format_time,
+    gateway_error,
+    not_found,
+    query_int,
+    read_json,
+)
+from krsms.emulator.sens.text import BYTE_LIMITS, SUBJECT_BYTES, check_subject, check_text, cut
 from krsms.images import jpeg_dimensions
 
 PREFIX = "/sms/v2/services/{serviceId}"
@@ -75,8 +85,6 @@ MAX_FILE_BYTES = 300 * 1024
 MAX_WIDTH, MAX_HEIGHT = 1500, 1440
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 JPEG_SIGNATURE = b"\xff\xd8\xff"
-BYTE_LIMITS = {"SMS": 90, "LMS": 2000, "MMS": 2000}
-SUBJECT_BYTES = 40
 FILE_KEPT = timedelta(days=6)
 SEND_FIELDS = frozenset(
     {"type", "contentType", "countryCode", "from", "subject", "content", "messages", "files",
@@ -88,25 +96,6 @@ TEXT_FIELDS = ("type", "contentType", "countryCode", "reserveTime", "reserveTime
 their own checks)."""
 REJECTED_DELIVERY_CODE = "3001"
 EXPIRED_FILE_CODE = "S007"
-
-
-class SensRefusal(Exception):
-    """A request the emulated SENS API refuses; becomes a JSON error answer (``body``) with
-    HTTP ``status``."""
-
-    def __init__(self, status: int, body: dict[str, Any]):
-        self.status = status
-        self.body = body
-
-
-def bad_request(field: str, reason: str) -> SensRefusal:
-    """A 400 in the SENS shape, naming the field."""
-    return SensRefusal(400, {"statusCode": "400", "statusName": "fail", "errorMessage": f"{field}: {reason}"})
-
-
-def gateway_error(status: int, code: str, message: str, details: str) -> SensRefusal:
-    """An error in NCP API gateway shape."""
-    return SensRefusal(status, {"error": {"errorCode": code, "message": message, "details": details}})
 
 
 @attrs.define(kw_only=True)
@@ -140,11 +129,11 @@ class SensMessage:
     def sent_subject(self) -> str | None:
         """The subject as sent: cut to its EUC-KR byte limit; none on an SMS (the document
         gives subjects to LMS and MMS only)."""
-        return None if self.type == "SMS" else _cut(self.subject, SUBJECT_BYTES)
+        return None if self.type == "SMS" else cut(self.subject, SUBJECT_BYTES)
 
     def sent_content(self) -> str:
         """The content as sent: cut to the EUC-KR byte limit of the message's type."""
-        return _cut(self.content, BYTE_LIMITS[self.type]) or ""
+        return cut(self.content, BYTE_LIMITS[self.type]) or ""
 
 
 @attrs.define(kw_only=True)
@@ -168,10 +157,6 @@ class SensState:
     files: dict[str, dict[str, Any]] = attrs.field(factory=dict)
     unsubscribes: dict[str, datetime] = attrs.field(factory=dict)
     lock: threading.Lock = attrs.field(factory=threading.Lock)
-
-
-def _format(moment: datetime, pattern: str = "%Y-%m-%d %H:%M:%S") -> str:
-    return moment.astimezone(SEOUL).strftime(pattern)
 
 
 def _token_of_page(page_index: int) -> str:
@@ -215,26 +200,6 @@ def _format_millis(moment: datetime) -> str:
 def _millis(moment: datetime) -> int:
     """``moment`` in epoch milliseconds."""
     return (moment - EPOCH) // timedelta(milliseconds=1)
-
-
-def _euc_kr_bytes(field: str, text: str) -> int:
-    """Length in EUC-KR bytes; 400 for a character EUC-KR lacks (emoji, or a syllable only
-    CP949 has, such as 똠: see :func:`~krsms.emulator.inputs.in_euc_kr`)."""
-    if not in_euc_kr(text):
-        unsendable = next(character for character in text if not in_euc_kr(character))
-        raise bad_request(field, f"character {unsendable!r} cannot be encoded in EUC-KR")
-    return len(text.encode("cp949"))
-
-
-def _cut(text: str | None, limit: int) -> str | None:
-    """``text`` cut to ``limit`` EUC-KR bytes, never inside a character: what SENS sends when
-    a subject or content is longer than its type allows."""
-    if text is None:
-        return None
-    encoded = text.encode("cp949")
-    if len(encoded) <= limit:
-        return text
-    return encoded[:limit].decode("cp949", errors="ignore")
 
 
 def _check_no_spaces(field: str, name: Any) -> None:
@@ -307,21 +272,11 @@ def _content_and_subject(fields: Mapping[str, Any]) -> tuple[str, str | None]:
     content = fields.get("content")
     if not isinstance(content, str) or not content:
         raise bad_request("content", "is required")
-    _check_text("content", content)
+    check_text("content", content)
     subject = fields.get("subject")
     if subject is not None:
-        _check_subject("subject", subject)
+        check_subject("subject", subject)
     return content, subject
-
-
-def _check_text(field: str, text: str) -> None:
-    _euc_kr_bytes(field, text)
-
-
-def _check_subject(field: str, subject: Any) -> None:
-    if not isinstance(subject, str):
-        raise bad_request(field, "must be a string")
-    _euc_kr_bytes(field, subject)
 
 
 class SensEmulator:
@@ -365,7 +320,7 @@ class SensEmulator:
 
     async def unknown(self, request: Request) -> Response:
         """Any other path or method under ``/sms/v2/``: 404 in the API gateway's shape."""
-        refusal = gateway_error(404, "300", "Not Found", f"no {request.method} {request.url.path}")
+        refusal = not_found(f"no {request.method} {request.url.path}")
         return JSONResponse(refusal.body, status_code=refusal.status)
 
     def _guarded(self, handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
@@ -373,7 +328,7 @@ class SensEmulator:
             try:
                 self._authenticate(request)
                 if request.path_params["serviceId"] != self.config.sens_service_id:
-                    raise gateway_error(404, "300", "Not Found", "unknown service id")
+                    raise not_found("unknown service id")
                 result = await handler(request)
             except SensRefusal as refusal:
                 return JSONResponse(refusal.body, status_code=refusal.status)
@@ -404,16 +359,6 @@ class SensEmulator:
         if not same_secret(signature, expected):
             raise gateway_error(401, "200", "Authentication Failed", "signature does not match")
 
-    async def _json(self, request: Request) -> Any:
-        """The request's JSON body; 400 when it is not sent as ``application/json`` (the
-        document makes that header mandatory for a request with a body) or is not JSON."""
-        if not request.headers.get("content-type", "").lower().startswith("application/json"):
-            raise bad_request("Content-Type", "must be application/json")
-        try:
-            return load_json(await request.body())
-        except ValueError:
-            raise bad_request("body", "is not valid JSON") from None
-
     def _new_id(self, prefix: str) -> str:
         return f"{prefix}-{next(self._ids):08d}-{secrets.token_hex(6)}"
 
@@ -421,7 +366,7 @@ class SensEmulator:
 
     async def send(self, request: Request) -> Response:
         """S1: validate, store and record a send request."""
-        checked = self._checked_send(await self._json(request))
+        checked = self._checked_send(await read_json(request))
         now = self.clock.now()
         stored, deliveries = self._accept(checked, now)
         self.ledger.record(deliveries)
@@ -545,9 +490,9 @@ class SensEmulator:
         if "content" in item:
             if not isinstance(item["content"], str) or not item["content"]:
                 raise bad_request(f"{field}.content", "must be a non-empty string")
-            _check_text(f"{field}.content", item["content"])
+            check_text(f"{field}.content", item["content"])
         if "subject" in item:
-            _check_subject(f"{field}.subject", item["subject"])
+            check_subject(f"{field}.subject", item["subject"])
 
     def _check_files(self, files: Any, kind: str) -> list[str]:
         if files is None:
@@ -622,7 +567,7 @@ class SensEmulator:
 
     async def upload_file(self, request: Request) -> dict[str, Any]:
         """S2: store an MMS image for six days."""
-        body = await self._json(request)
+        body = await read_json(request)
         if not isinstance(body, dict) or set(body) - {"fileName", "fileBody"}:
             raise bad_request("body", "takes fileName and fileBody only")
         return self._store_file(body.get("fileName"), body.get("fileBody"), fields=("fileName", "fileBody"))
@@ -659,8 +604,8 @@ class SensEmulator:
         created = self.state.files[file_id]["created"]
         return {
             "fileId": file_id,
-            "createTime": _format(created),
-            "expireTime": _format(created + FILE_KEPT),
+            "createTime": format_time(created),
+            "expireTime": format_time(created + FILE_KEPT),
         }
 
     # -- S3/S4 look-ups -------------------------------------------------------------------
@@ -719,10 +664,10 @@ class SensEmulator:
         ``pageIndex`` (0 by default); ``pageSize`` up to 1000 by ``requestId`` (its default), else
         up to 100 (20 by default)."""
         token = query.get("nextToken")
-        page_index = _page_of_token(token) if token else self._int(query, "pageIndex", 0, minimum=0)
+        page_index = _page_of_token(token) if token else query_int(query, "pageIndex", 0, minimum=0)
         largest_page = MAX_PAGE_SIZE_BY_REQUEST if request_id else MAX_PAGE_SIZE
         default_size = largest_page if request_id else DEFAULT_PAGE_SIZE
-        return page_index, self._int(query, "pageSize", default_size, minimum=1, maximum=largest_page)
+        return page_index, query_int(query, "pageSize", default_size, minimum=1, maximum=largest_page)
 
     def _listed(
         self, query: Mapping[str, str], request_id: str | None, window: tuple[str, datetime, datetime] | None
@@ -770,24 +715,12 @@ class SensEmulator:
             raise bad_request(field, "must be yyyy-MM-dd HH:mm:ss") from None
 
     @staticmethod
-    def _int(query: Mapping[str, str], name: str, default: int, *, minimum: int, maximum: int | None = None) -> int:
-        """Query parameter ``name`` as an integer within its limits, or ``default`` if absent."""
-        raw = query.get(name)
-        if raw is None:
-            return default
-        within_limits = is_digits(raw) and int(raw) >= minimum and (maximum is None or int(raw) <= maximum)
-        if not within_limits:
-            limits = f"from {minimum} to {maximum}" if maximum is not None else f"of at least {minimum}"
-            raise bad_request(name, f"must be an integer {limits}")
-        return int(raw)
-
-    @staticmethod
     def _list_item(message: SensMessage) -> dict[str, Any]:
         item: dict[str, Any] = {
             "requestId": message.request_id,
             "campaignId": None,
             "messageId": message.message_id,
-            "requestTime": _format(message.request_time),
+            "requestTime": format_time(message.request_time),
             "contentType": message.content_type,
             "type": message.type,
             "countryCode": message.country_code,
@@ -797,7 +730,7 @@ class SensEmulator:
         }
         if message.status == "COMPLETED":
             item.update(
-                completeTime=_format(message.complete_time) if message.complete_time else None,
+                completeTime=format_time(message.complete_time) if message.complete_time else None,
                 telcoCode="SKT",
                 statusCode=message.status_code,
                 statusName=message.status_name,
@@ -810,10 +743,10 @@ class SensEmulator:
         with self.state.lock:
             message = self.state.messages.get(request.path_params["messageId"])
         if message is None:
-            raise gateway_error(404, "300", "Not Found", "unknown messageId")
+            raise not_found("unknown messageId")
         self._settle_due(self.state.requests[message.request_id])
         detail: dict[str, Any] = {
-            "requestTime": _format(message.request_time),
+            "requestTime": format_time(message.request_time),
             "contentType": message.content_type,
             "content": message.content,
             "countryCode": message.country_code,
@@ -823,7 +756,7 @@ class SensEmulator:
             "statusCode": message.status_code,
             "statusMessage": message.status_message,
             "statusName": message.status_name,
-            "completeTime": _format(message.complete_time) if message.complete_time else None,
+            "completeTime": format_time(message.complete_time) if message.complete_time else None,
             "telcoCode": "SKT" if message.complete_time else None,
         }
         if message.file_ids:
@@ -837,7 +770,7 @@ class SensEmulator:
     def _reservation(self, request: Request) -> SensRequest:
         stored = self.state.requests.get(request.path_params["reserveId"])
         if stored is None or stored.reserve_time is None:
-            raise gateway_error(404, "300", "Not Found", "unknown reserveId")
+            raise not_found("unknown reserveId")
         self._settle_due(stored)
         return stored
 
@@ -867,7 +800,7 @@ class SensEmulator:
         """S7: cancel one message of a scheduled send (204)."""
         message = self.state.messages.get(request.path_params["messageId"])
         if message is None or message.schedule_code != request.path_params["scheduleCode"]:
-            raise gateway_error(404, "300", "Not Found", "unknown scheduleCode or messageId")
+            raise not_found("unknown scheduleCode or messageId")
         if message.cancelled:
             raise bad_request("messageId", "message is already cancelled")
         if message.status != "READY":
@@ -886,8 +819,8 @@ class SensEmulator:
     async def list_unsubscribes(self, request: Request) -> Response:
         """S8: blocked numbers, optionally filtered, paged."""
         query = request.query_params
-        page_size = self._int(query, "pageSize", 100, minimum=0, maximum=100)
-        page_index = self._int(query, "pageIndex", 0, minimum=0)
+        page_size = query_int(query, "pageSize", 100, minimum=0, maximum=100)
+        page_index = query_int(query, "pageIndex", 0, minimum=0)
         start = self._epoch_millis(query, "startTime")
         end = self._epoch_millis(query, "endTime")
         entries = sorted(self.state.unsubscribes.items(), key=lambda entry: entry[1])
@@ -904,7 +837,7 @@ class SensEmulator:
             [
                 {
                     "clientTelNo": number,
-                    "registerTime": _format(moment, "%Y-%m-%dT%H:%M:%S"),
+                    "registerTime": format_time(moment, "%Y-%m-%dT%H:%M:%S"),
                     "registerType": "M",
                 }
                 for number, moment in page
@@ -922,7 +855,7 @@ class SensEmulator:
         return int(raw)
 
     async def _numbers(self, request: Request) -> list[str]:
-        body = await self._json(request)
+        body = await read_json(request)
         if not isinstance(body, list) or not body:
             raise bad_request("body", "must be a non-empty list of {clientTelNo}")
         if len(body) > MAX_UNSUBSCRIBES:
@@ -944,7 +877,7 @@ class SensEmulator:
             added.append(
                 {
                     "clientTelNo": number,
-                    "registerTime": _format(self.state.unsubscribes[number], "%Y-%m-%dT%H:%M:%S"),
+                    "registerTime": format_time(self.state.unsubscribes[number], "%Y-%m-%dT%H:%M:%S"),
                     "registerType": "M",
                 }
             )
