@@ -38,7 +38,6 @@ import hashlib
 import hmac
 import itertools
 import secrets
-import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -64,7 +63,8 @@ from krsms.emulator.sens.envelope import (
     query_int,
     read_json,
 )
-from krsms.emulator.sens.text import BYTE_LIMITS, SUBJECT_BYTES, check_subject, check_text, cut
+from krsms.emulator.sens.state import SensMessage, SensRequest, SensState
+from krsms.emulator.sens.text import BYTE_LIMITS, check_subject, check_text
 from krsms.images import jpeg_dimensions
 
 PREFIX = "/sms/v2/services/{serviceId}"
@@ -96,67 +96,6 @@ TEXT_FIELDS = ("type", "contentType", "countryCode", "reserveTime", "reserveTime
 their own checks)."""
 REJECTED_DELIVERY_CODE = "3001"
 EXPIRED_FILE_CODE = "S007"
-
-
-@attrs.define(kw_only=True)
-class SensMessage:
-    """One recipient of a stored send request."""
-
-    message_id: str
-    request_id: str
-    type: str
-    content_type: str
-    country_code: str
-    sender: str
-    to: str
-    subject: str | None
-    """As requested; :meth:`sent_subject` is what goes out."""
-    content: str
-    """As requested (what S4 shows); :meth:`sent_content` is what goes out."""
-    file_ids: list[str]
-    schedule_code: str | None
-    request_time: datetime
-    status: str = "READY"
-    cancelled: bool = False
-    """Cancelled with S6 or S7: never sent, and still READY to S3/S4."""
-    status_code: str | None = None
-    status_name: str | None = None
-    status_message: str | None = None
-    complete_time: datetime | None = None
-    delivery: Delivery | None = None
-    """The ledger's record of this recipient, once recorded."""
-
-    def sent_subject(self) -> str | None:
-        """The subject as sent: cut to its EUC-KR byte limit; none on an SMS (the document
-        gives subjects to LMS and MMS only)."""
-        return None if self.type == "SMS" else cut(self.subject, SUBJECT_BYTES)
-
-    def sent_content(self) -> str:
-        """The content as sent: cut to the EUC-KR byte limit of the message's type."""
-        return cut(self.content, BYTE_LIMITS[self.type]) or ""
-
-
-@attrs.define(kw_only=True)
-class SensRequest:
-    """One accepted send request."""
-
-    request_id: str
-    request_time: datetime
-    messages: list[SensMessage]
-    reserve_time: datetime | None = None
-    reserve_time_zone: str | None = None
-    reserve_status: str | None = None
-
-
-@attrs.define
-class SensState:
-    """Everything the SENS emulator remembers."""
-
-    requests: dict[str, SensRequest] = attrs.field(factory=dict)
-    messages: dict[str, SensMessage] = attrs.field(factory=dict)
-    files: dict[str, dict[str, Any]] = attrs.field(factory=dict)
-    unsubscribes: dict[str, datetime] = attrs.field(factory=dict)
-    lock: threading.Lock = attrs.field(factory=threading.Lock)
 
 
 def _token_of_page(page_index: int) -> str:
@@ -288,13 +227,7 @@ class SensEmulator:
         self.clock = clock
         self.state: SensState = SensState()
         self._ids = itertools.count(1)
-        ledger.on_clear(self.forget_sends)
-
-    def forget_sends(self) -> None:
-        """Drop every stored send request and message; uploaded files and unsubscribes stay."""
-        with self.state.lock:
-            self.state.requests.clear()
-            self.state.messages.clear()
+        ledger.on_clear(self.state.forget_sends)
 
     # -- plumbing -------------------------------------------------------------------------
 
