@@ -63,7 +63,7 @@ from krsms.emulator.sens.envelope import (
     query_int,
     read_json,
 )
-from krsms.emulator.sens.state import SensMessage, SensRequest, SensState
+from krsms.emulator.sens.state import SensFile, SensMessage, SensRequest, SensState
 from krsms.emulator.sens.text import BYTE_LIMITS, check_subject, check_text
 from krsms.images import jpeg_dimensions
 
@@ -85,7 +85,6 @@ MAX_FILE_BYTES = 300 * 1024
 MAX_WIDTH, MAX_HEIGHT = 1500, 1440
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 JPEG_SIGNATURE = b"\xff\xd8\xff"
-FILE_KEPT = timedelta(days=6)
 SEND_FIELDS = frozenset(
     {"type", "contentType", "countryCode", "from", "subject", "content", "messages", "files",
      "reserveTime", "reserveTimeZone", "scheduleCode"}
@@ -475,18 +474,13 @@ class SensEmulator:
 
     def _delivery_failure(self, message: SensMessage, sent_at: datetime) -> str | None:
         """The delivery code ``message`` fails with when sent at ``sent_at``; None if delivered."""
-        if any(self._file_expired(file_id, sent_at) for file_id in message.file_ids):
+        if any(self.state.files[file_id].expired(sent_at) for file_id in message.file_ids):
             return EXPIRED_FILE_CODE
         names = rule_names(message.to, message.country_code, message.to)
         failure = first_rule(self.config.undeliverable_numbers, names)
         if failure is None and first_rule(self.config.rejected_numbers, names) is not None:
             return REJECTED_DELIVERY_CODE
         return failure
-
-    def _file_expired(self, file_id: str, moment: datetime) -> bool:
-        """Whether the stored file is past its six days at ``moment``."""
-        created: datetime = self.state.files[file_id]["created"]
-        return moment >= created + FILE_KEPT
 
     def _settle_due(self, stored: SensRequest) -> None:
         now = self.clock.now()
@@ -523,22 +517,21 @@ class SensEmulator:
         _check_jpeg(body_field, content)
         now = self.clock.now()
         # "A file with the same name and size is recognised as the same file and reused."
-        file_id = next(
+        stored = next(
             (
                 known
-                for known, stored in self.state.files.items()
-                if (stored["name"], stored["size"]) == (name, len(content)) and not self._file_expired(known, now)
+                for known in self.state.files.values()
+                if (known.name, known.size) == (name, len(content)) and not known.expired(now)
             ),
             None,
         )
-        if file_id is None:
-            file_id = self._new_id("F")
-            self.state.files[file_id] = {"name": name, "size": len(content), "created": now}
-        created = self.state.files[file_id]["created"]
+        if stored is None:
+            stored = SensFile(file_id=self._new_id("F"), name=name, size=len(content), created=now)
+            self.state.files[stored.file_id] = stored
         return {
-            "fileId": file_id,
-            "createTime": format_time(created),
-            "expireTime": format_time(created + FILE_KEPT),
+            "fileId": stored.file_id,
+            "createTime": format_time(stored.created),
+            "expireTime": format_time(stored.expires),
         }
 
     # -- S3/S4 look-ups -------------------------------------------------------------------
@@ -694,7 +687,7 @@ class SensEmulator:
         }
         if message.file_ids:
             detail["files"] = [
-                {"name": self.state.files[file_id]["name"], "fileId": file_id} for file_id in message.file_ids
+                {"name": self.state.files[file_id].name, "fileId": file_id} for file_id in message.file_ids
             ]
         return {"statusCode": "200", "statusName": "success", "messages": [detail]}
 

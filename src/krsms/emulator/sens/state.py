@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
 
 import attrs
 
 from krsms.emulator.ledger import Delivery
 from krsms.emulator.sens.text import BYTE_LIMITS, SUBJECT_BYTES, cut
+
+FILE_KEPT = timedelta(days=6)
+"""How long an uploaded file is kept (S2)."""
 
 
 @attrs.define(kw_only=True)
@@ -63,13 +65,33 @@ class SensRequest:
     reserve_status: str | None = None
 
 
+@attrs.define(kw_only=True)
+class SensFile:
+    """An uploaded MMS image (S2, or a send's inline file), kept :data:`FILE_KEPT`."""
+
+    file_id: str
+    name: str
+    size: int
+    """Bytes."""
+    created: datetime
+
+    @property
+    def expires(self) -> datetime:
+        """When the file stops being kept."""
+        return self.created + FILE_KEPT
+
+    def expired(self, moment: datetime) -> bool:
+        """Whether the file is past its six days at ``moment``."""
+        return moment >= self.expires
+
+
 @attrs.define
 class SensState:
     """Everything the SENS emulator remembers."""
 
     requests: dict[str, SensRequest] = attrs.field(factory=dict)
     messages: dict[str, SensMessage] = attrs.field(factory=dict)
-    files: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    files: dict[str, SensFile] = attrs.field(factory=dict)
     unsubscribes: dict[str, datetime] = attrs.field(factory=dict)
     lock: threading.Lock = attrs.field(factory=threading.Lock)
 
