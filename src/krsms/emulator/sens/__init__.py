@@ -34,8 +34,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
 import itertools
 import secrets
 from collections.abc import Callable, Mapping
@@ -51,14 +49,14 @@ from starlette.routing import BaseRoute, Route
 from krsms.convert import SEOUL
 from krsms.emulator.clock import Clock
 from krsms.emulator.config import EmulatorConfig
-from krsms.emulator.inputs import is_digits, is_recipient_number, parse_moment, same_secret
+from krsms.emulator.inputs import is_digits, is_recipient_number, parse_moment
 from krsms.emulator.ledger import Delivery, Ledger
 from krsms.emulator.numbers import first_rule, rule_names
+from krsms.emulator.sens.auth import authenticate
 from krsms.emulator.sens.envelope import (
     SensRefusal,
     bad_request,
     format_time,
-    gateway_error,
     not_found,
     query_int,
     read_json,
@@ -68,7 +66,6 @@ from krsms.emulator.sens.text import BYTE_LIMITS, check_subject, check_text
 from krsms.images import jpeg_dimensions
 
 PREFIX = "/sms/v2/services/{serviceId}"
-WINDOW_MS = 5 * 60 * 1000
 MAX_MESSAGES = 100
 MAX_UNSUBSCRIBES = 1000
 MAX_REQUEST_WINDOW = timedelta(days=30)
@@ -258,7 +255,7 @@ class SensEmulator:
     def _guarded(self, handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
         async def endpoint(request: Request) -> Response:
             try:
-                self._authenticate(request)
+                authenticate(request, self.config, self.clock)
                 if request.path_params["serviceId"] != self.config.sens_service_id:
                     raise not_found("unknown service id")
                 result = await handler(request)
@@ -269,27 +266,6 @@ class SensEmulator:
             return JSONResponse(result)
 
         return endpoint
-
-    def _authenticate(self, request: Request) -> None:
-        headers = request.headers
-        timestamp = headers.get("x-ncp-apigw-timestamp")
-        access_key = headers.get("x-ncp-iam-access-key")
-        signature = headers.get("x-ncp-apigw-signature-v2")
-        if not (timestamp and access_key and signature):
-            raise gateway_error(401, "200", "Authentication Failed", "missing authentication headers")
-        if not is_digits(timestamp) or abs(int(timestamp) - self.clock.now_ms()) > WINDOW_MS:
-            raise gateway_error(401, "200", "Authentication Failed", "timestamp is outside the 5 minute window")
-        if not same_secret(access_key, self.config.sens_access_key):
-            raise gateway_error(401, "200", "Authentication Failed", "invalid access key")
-        raw_path: bytes = request.scope.get("raw_path") or request.scope["path"].encode()
-        query: bytes = request.scope.get("query_string", b"")
-        target = raw_path if b"?" in raw_path or not query else raw_path + b"?" + query
-        message = f"{request.method} {target.decode('latin-1')}\n{timestamp}\n{access_key}"
-        expected = base64.b64encode(
-            hmac.new(self.config.sens_secret_key.encode(), message.encode("latin-1"), hashlib.sha256).digest()
-        ).decode()
-        if not same_secret(signature, expected):
-            raise gateway_error(401, "200", "Authentication Failed", "signature does not match")
 
     def _new_id(self, prefix: str) -> str:
         return f"{prefix}-{next(self._ids):08d}-{secrets.token_hex(6)}"
