@@ -23,8 +23,13 @@ from krsms.emulator.sens.state import SensFile, SensState
 from krsms.images import jpeg_dimensions
 
 MAX_FILE_BYTES = 300 * 1024
+"""The largest image, in bytes once decoded."""
+MAX_FILE_NAME_CHARS = 40
+"""The longest ``fileName``."""
 MAX_WIDTH, MAX_HEIGHT = 1500, 1440
+"""The largest image, in pixels."""
 JPEG_SIGNATURE = b"\xff\xd8\xff"
+"""The bytes a JPEG image starts with."""
 
 
 class SensFiles:
@@ -81,8 +86,8 @@ class SensFiles:
         name_field, body_field = fields
         if not isinstance(name, str) or not name.lower().endswith((".jpg", ".jpeg")):
             raise bad_request(name_field, "must end in .jpg or .jpeg")
-        if len(name) > 40:
-            raise bad_request(name_field, f"is {len(name)} characters; at most 40")
+        if len(name) > MAX_FILE_NAME_CHARS:
+            raise bad_request(name_field, f"is {len(name)} characters; at most {MAX_FILE_NAME_CHARS}")
         try:
             content = base64.b64decode(str(encoded or ""), validate=True)
         except (binascii.Error, ValueError):

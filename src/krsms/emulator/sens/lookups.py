@@ -35,6 +35,8 @@ MAX_PAGE_SIZE = 100
 """The largest ``pageSize`` of S3 by a time window."""
 DEFAULT_PAGE_SIZE = 20
 """The ``pageSize`` of S3 by a time window when none is given."""
+TELCO_CODE = "SKT"
+"""The ``telcoCode`` of every completed message: the emulator has no carriers to tell apart."""
 
 
 class SensLookups:
@@ -120,7 +122,7 @@ class SensLookups:
             "statusMessage": message.status_message,
             "statusName": message.status_name,
             "completeTime": format_time(message.complete_time) if message.complete_time else None,
-            "telcoCode": "SKT" if message.complete_time else None,
+            "telcoCode": TELCO_CODE if message.complete_time else None,
         }
         if message.file_ids:
             detail["files"] = [
@@ -240,7 +242,7 @@ def _list_item(message: SensMessage) -> dict[str, Any]:
     if message.status == "COMPLETED":
         item.update(
             completeTime=format_time(message.complete_time) if message.complete_time else None,
-            telcoCode="SKT",
+            telcoCode=TELCO_CODE,
             statusCode=message.status_code,
             statusName=message.status_name,
             statusMessage=message.status_message,

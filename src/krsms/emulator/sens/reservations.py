@@ -18,7 +18,13 @@ from starlette.responses import Response
 
 from krsms.emulator.sens.envelope import bad_request, not_found
 from krsms.emulator.sens.service import SensService
-from krsms.emulator.sens.state import SensMessage, SensRequest, SensState
+from krsms.emulator.sens.state import (
+    DEFAULT_RESERVE_TIME_ZONE,
+    RESERVE_TIME_FORMAT,
+    SensMessage,
+    SensRequest,
+    SensState,
+)
 
 
 class SensReservations:
@@ -50,11 +56,11 @@ class SensReservations:
         """S5: READY, PROCESSING, CANCELED, FAIL, DONE or STALE."""
         stored = self._reservation(request)
         assert stored.reserve_time is not None
-        zone = ZoneInfo(stored.reserve_time_zone or "Asia/Seoul")
+        zone = ZoneInfo(stored.reserve_time_zone or DEFAULT_RESERVE_TIME_ZONE)
         return {
             "reserveId": stored.request_id,
             "reserveTimeZone": stored.reserve_time_zone,
-            "reserveTime": stored.reserve_time.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            "reserveTime": stored.reserve_time.astimezone(zone).strftime(RESERVE_TIME_FORMAT),
             "reserveStatus": stored.reserve_status,
         }
 

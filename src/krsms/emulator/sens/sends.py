@@ -32,15 +32,26 @@ from krsms.emulator.ledger import Delivery
 from krsms.emulator.sens.envelope import bad_request, read_json
 from krsms.emulator.sens.files import SensFiles
 from krsms.emulator.sens.service import SensService
-from krsms.emulator.sens.state import SensMessage, SensRequest, SensState
+from krsms.emulator.sens.state import (
+    DEFAULT_RESERVE_TIME_ZONE,
+    RESERVE_TIME_FORMAT,
+    SensMessage,
+    SensRequest,
+    SensState,
+)
 from krsms.emulator.sens.text import BYTE_LIMITS, check_subject, check_text
 
 MAX_MESSAGES = 100
+"""The most ``messages`` (recipients) of one send."""
+DEFAULT_COUNTRY_CODE = "82"
+"""The ``countryCode`` of a send that names none."""
 SEND_FIELDS = frozenset(
     {"type", "contentType", "countryCode", "from", "subject", "content", "messages", "files",
      "reserveTime", "reserveTimeZone", "scheduleCode"}
 )  # fmt: skip
+"""The fields of a send request."""
 MESSAGE_FIELDS = frozenset({"to", "subject", "content"})
+"""The fields of one ``messages`` entry."""
 TEXT_FIELDS = ("type", "contentType", "countryCode", "reserveTime", "reserveTimeZone", "scheduleCode")
 """Optional send fields the document types String (``from``, ``subject`` and ``content`` have
 their own checks)."""
@@ -114,7 +125,7 @@ class SensSends:
         return _Send(
             kind=kind,
             content_type=content_type,
-            country_code=str(fields.get("countryCode", "82")),
+            country_code=str(fields.get("countryCode", DEFAULT_COUNTRY_CODE)),
             sender=sender,
             subject=subject,
             content=content,
@@ -183,36 +194,19 @@ class SensSends:
         return sender
 
     def _messages(self, fields: Mapping[str, Any]) -> list[dict[str, Any]]:
-        """The ``messages`` of a send: 400 unless 1 to 100 of them, each valid
-        (:meth:`_check_message`)."""
+        """The ``messages`` of a send: 400 unless 1 to :data:`MAX_MESSAGES` of them, each valid
+        (:func:`_check_message`)."""
         messages = fields.get("messages")
         if not isinstance(messages, list) or not messages:
-            raise bad_request("messages", "is required (1 to 100)")
+            raise bad_request("messages", f"is required (1 to {MAX_MESSAGES})")
         if len(messages) > MAX_MESSAGES:
             raise bad_request("messages", f"has {len(messages)} items; at most {MAX_MESSAGES}")
         for position, item in enumerate(messages):
-            self._check_message(position, item, country_code=fields.get("countryCode", "82"))
+            _check_message(position, item, country_code=fields.get("countryCode", DEFAULT_COUNTRY_CODE))
         return messages
 
-    def _check_message(self, position: int, item: Any, *, country_code: object) -> None:
-        field = f"messages[{position}]"
-        if not isinstance(item, dict):
-            raise bad_request(field, "must be an object")
-        unknown = sorted(set(item) - MESSAGE_FIELDS)
-        if unknown:
-            raise bad_request(f"{field}.{unknown[0]}", "is not a field of this API")
-        to = item.get("to")
-        if not is_recipient_number(to, country_code):
-            raise bad_request(f"{field}.to", "must be a number of digits only")
-        if "content" in item:
-            if not isinstance(item["content"], str) or not item["content"]:
-                raise bad_request(f"{field}.content", "must be a non-empty string")
-            check_text(f"{field}.content", item["content"])
-        if "subject" in item:
-            check_subject(f"{field}.subject", item["subject"])
-
     def _check_reservation(self, reserve_time: str | None, zone_name: str | None) -> tuple[datetime | None, str]:
-        zone_name = zone_name or "Asia/Seoul"
+        zone_name = zone_name or DEFAULT_RESERVE_TIME_ZONE
         if reserve_time is None:
             return None, zone_name
         try:
@@ -220,7 +214,7 @@ class SensSends:
         except (ZoneInfoNotFoundError, ValueError, OSError):  # "Asia" is a directory of zones
             raise bad_request("reserveTimeZone", f"{zone_name!r} is not a time zone") from None
         try:
-            moment = parse_moment(reserve_time, "%Y-%m-%d %H:%M", zone)
+            moment = parse_moment(reserve_time, RESERVE_TIME_FORMAT, zone)
         except (TypeError, ValueError):
             raise bad_request("reserveTime", "must be yyyy-MM-dd HH:mm") from None
         if moment <= self.clock.now():
@@ -240,6 +234,27 @@ def _send_fields(body: Any) -> dict[str, Any]:
         if body.get(field) is not None and not isinstance(body[field], str):
             raise bad_request(field, "must be a string")
     return body
+
+
+def _check_message(position: int, item: Any, *, country_code: object) -> None:
+    """One ``messages`` entry: 400 unless it is an object of the documented fields with a
+    recipient number (:func:`~krsms.emulator.inputs.is_recipient_number` for ``country_code``)
+    and, when given, a non-empty ``content`` and a ``subject`` EUC-KR can carry."""
+    field = f"messages[{position}]"
+    if not isinstance(item, dict):
+        raise bad_request(field, "must be an object")
+    unknown = sorted(set(item) - MESSAGE_FIELDS)
+    if unknown:
+        raise bad_request(f"{field}.{unknown[0]}", "is not a field of this API")
+    to = item.get("to")
+    if not is_recipient_number(to, country_code):
+        raise bad_request(f"{field}.to", "must be a number of digits only")
+    if "content" in item:
+        if not isinstance(item["content"], str) or not item["content"]:
+            raise bad_request(f"{field}.content", "must be a non-empty string")
+        check_text(f"{field}.content", item["content"])
+    if "subject" in item:
+        check_subject(f"{field}.subject", item["subject"])
 
 
 def _kind_and_content_type(fields: Mapping[str, Any]) -> tuple[str, str]:

@@ -13,6 +13,10 @@ from krsms.emulator.sens.text import BYTE_LIMITS, SUBJECT_BYTES, cut
 
 FILE_KEPT = timedelta(days=6)
 """How long an uploaded file is kept (S2)."""
+DEFAULT_RESERVE_TIME_ZONE = "Asia/Seoul"
+"""The ``reserveTimeZone`` of a reservation whose send names none."""
+RESERVE_TIME_FORMAT = "%Y-%m-%d %H:%M"
+"""How ``reserveTime`` is written, in a send (S1) and in S5's answer."""
 
 
 @attrs.define(kw_only=True)

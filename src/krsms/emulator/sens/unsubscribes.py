@@ -21,7 +21,11 @@ from krsms.emulator.sens.service import SensService
 from krsms.emulator.sens.state import SensState
 
 MAX_UNSUBSCRIBES = 1000
+"""The most numbers one S9 or S10 request registers or deletes."""
+MAX_PAGE_SIZE = 100
+"""The largest ``pageSize`` of S8, and the one it pages by when none is given."""
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+"""What S8's ``startTime``/``endTime`` count milliseconds from."""
 
 
 class SensUnsubscribes:
@@ -43,7 +47,7 @@ class SensUnsubscribes:
     async def list_unsubscribes(self, request: Request) -> Response:
         """S8: blocked numbers, optionally filtered, paged."""
         query = request.query_params
-        page_size = query_int(query, "pageSize", 100, minimum=0, maximum=100)
+        page_size = query_int(query, "pageSize", MAX_PAGE_SIZE, minimum=0, maximum=MAX_PAGE_SIZE)
         page_index = query_int(query, "pageIndex", 0, minimum=0)
         start = _epoch_millis(query, "startTime")
         end = _epoch_millis(query, "endTime")
@@ -57,16 +61,7 @@ class SensUnsubscribes:
             if (start is None or start <= _millis(entry[1])) and (end is None or _millis(entry[1]) <= end)
         ]
         page = entries[page_index * page_size : (page_index + 1) * page_size]
-        return JSONResponse(
-            [
-                {
-                    "clientTelNo": number,
-                    "registerTime": format_time(moment, "%Y-%m-%dT%H:%M:%S"),
-                    "registerType": "M",
-                }
-                for number, moment in page
-            ]
-        )
+        return JSONResponse([_item(number, moment) for number, moment in page])
 
     async def add_unsubscribes(self, request: Request) -> Response:
         """S9: register blocked numbers."""
@@ -74,13 +69,7 @@ class SensUnsubscribes:
         added = []
         for number in await _numbers(request):
             self.state.unsubscribes.setdefault(number, now)
-            added.append(
-                {
-                    "clientTelNo": number,
-                    "registerTime": format_time(self.state.unsubscribes[number], "%Y-%m-%dT%H:%M:%S"),
-                    "registerType": "M",
-                }
-            )
+            added.append(_item(number, self.state.unsubscribes[number]))
         return JSONResponse(added)
 
     async def delete_unsubscribes(self, request: Request) -> Response:
@@ -90,9 +79,14 @@ class SensUnsubscribes:
         return Response(status_code=204)
 
 
+def _item(number: str, registered: datetime) -> dict[str, Any]:
+    """One number as S8 lists it and S9 answers it."""
+    return {"clientTelNo": number, "registerTime": format_time(registered, "%Y-%m-%dT%H:%M:%S"), "registerType": "M"}
+
+
 async def _numbers(request: Request) -> list[str]:
     """The numbers of an S9 or S10 body, a list of ``{"clientTelNo": ...}``: 400 unless 1 to
-    1,000 of them, each digits."""
+    :data:`MAX_UNSUBSCRIBES` of them, each digits."""
     body = await read_json(request)
     if not isinstance(body, list) or not body:
         raise bad_request("body", "must be a non-empty list of {clientTelNo}")
