@@ -1081,6 +1081,32 @@ async def test_a_send_that_waited_in_vain_in_a_busy_borrowed_pool_never_left(end
     assert watch.attempts == 0
 
 
+async def test_a_request_hook_that_sets_its_own_trace_leaves_a_written_send_possibly_arrived() -> None:
+    """httpx's documented way to log a request's events replaces the ``trace`` extension krsms
+    counts writes by: such a client is taken as one that does not tell, on the safe side."""
+    events: list[str] = []
+
+    async def log_events(event: str, info: object) -> None:
+        events.append(event)
+
+    async def trace_every_request(request: httpx.Request) -> None:
+        request.extensions["trace"] = log_events
+
+    async with (
+        held_answers() as (base_url, paths, _),
+        httpx.AsyncClient(event_hooks={"request": [trace_every_request]}) as client,
+    ):
+        transport = Transport(provider="test", auth=None, error_parser=generic_errors, http_client=client)
+        watch = SendWatch()
+        sending = asyncio.create_task(watched_send(transport, base_url + "/send", watch))
+        await eventually(lambda: paths == ["/send"])
+        sending.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await sending
+    assert "http11.send_request_headers.started" in events  # the application's trace ran
+    assert watch.may_have_arrived is True
+
+
 async def test_a_send_cancelled_once_its_request_was_written_may_have_arrived() -> None:
     async with held_answers() as (base_url, paths, _), httpx.AsyncClient() as client:
         transport = Transport(provider="test", auth=None, error_parser=generic_errors, http_client=client)

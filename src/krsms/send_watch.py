@@ -34,6 +34,11 @@ class SendWatch:
     stopping: bool = False
     """Set when the bulk send is being interrupted: no new request may leave for it, so a
     retry is not made (the last attempt's error stands) and a resend is not started."""
+    before_attempt: Callable[[], None] | None = None
+    """Called as each attempt of a send is about to leave (its request slot taken, just before
+    it is handed to the HTTP client); it keeps the attempt from leaving by raising
+    :class:`~krsms.errors.UnsendableRequestError` (a bulk send whose reservation has passed
+    while the attempt waited for its slot or its retry)."""
     attempts: int = 0
     """Attempts that left for the provider, refused ones included: 0 while the send is still
     waiting to start. An attempt leaves when its request starts to be written; through an

@@ -399,9 +399,12 @@ def _pool_size(client: httpx.AsyncClient) -> int | None:
 
 def _reports_writes(client: httpx.AsyncClient) -> bool:
     """Whether every transport ``client`` may send through is httpx's own, whose httpcore pool
-    calls a request's ``trace`` extension as it starts writing it. Any other (a mock, an
-    aiohttp-based one, a subclass that may not reach httpcore) may send without saying so.
-    Read defensively: httpx keeps its transports private."""
+    calls a request's ``trace`` extension as it starts writing it, and no request hook of the
+    client may replace that extension (httpx's documented way to log a request's events).
+    Any other transport (a mock, an aiohttp-based one, a subclass that may not reach httpcore)
+    may send without saying so. Read defensively: httpx keeps its transports private."""
+    if client.event_hooks.get("request"):
+        return False
     mounts = getattr(client, "_mounts", None)
     if not isinstance(mounts, Mapping):
         return False
@@ -683,6 +686,8 @@ class Transport:
                 raise errors.UnsendableRequestError(
                     f"{method} {self._shown(url)}: not sent, the bulk send it belongs to is stopping"
                 )
+            if watch.before_attempt is not None:
+                watch.before_attempt()
             # A send counts as out once httpcore starts writing it: not while it waits for a
             # connection of the pool (a borrowed client's pool may be busy with other requests).
             first_write = _FirstWrite(watch) if not idempotent and _reports_writes(client) else None

@@ -775,3 +775,38 @@ def test_the_unsettled_attempts_can_be_walked_while_sends_in_other_threads_chang
     assert walked == ["first", "second", "third"]
     assert "third" not in unsettled
     assert "after-third" in unsettled
+
+
+async def test_a_reservation_passing_while_a_batch_waits_for_its_retry_keeps_the_retry_from_leaving(
+    app: Starlette,
+) -> None:
+    """The moment passes during the 429's back-off: the retry would reach SENS after it and be
+    refused, so it does not leave; the batch is NOT_SENT and the send stops, each later batch
+    NOT_SENT too, all resumable with a later reservation."""
+    reserve_at = datetime(2026, 3, 2, 9, 1, tzinfo=SEOUL)
+    clock = [reserve_at - timedelta(seconds=20)]
+    sent: list[httpx.Request] = []
+
+    def rate_limited_once(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        clock[0] = reserve_at + timedelta(seconds=1)  # the minute passes while the batch waits
+        return httpx.Response(429, headers={"retry-after": "0"})
+
+    gateway = gateway_for(
+        app,
+        transport=httpx.MockTransport(rate_limited_once),
+        max_concurrency=1,
+        retry=RetryPolicy(initial_backoff=0.01),
+        reconcile=False,
+    )
+    gateway.now = lambda: clock[0]  # type: ignore[method-assign]
+    async with gateway:
+        report = await gateway.send(Message(sender=SENDER, text="예약", recipients=numbers(250), reserve_at=reserve_at))
+
+    assert len(sent) == 1  # the first attempt only
+    assert {outcome.status for outcome in report.outcomes} == {SendStatus.NOT_SENT}
+    assert isinstance(report.error, ValidationError)
+    assert report.error.field == "reserve_at"
+    assert "passed during the send" in (report.outcomes[0].detail or "")
+    assert {outcome.code for outcome in report.outcomes[100:]} == {"stopped"}
+    assert report.requests == 1

@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import functools
 import logging
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Hashable, Iterable, Sequence
 from contextlib import aclosing
 from datetime import datetime, timezone
+
+import attrs
 
 from krsms import errors
 from krsms.closing import AsyncClosing
@@ -361,11 +364,19 @@ class BatchingGateway(AsyncClosing):
                 flight.on_fatal(passed)
             outcomes = flight.batch.outcomes(SendStatus.NOT_SENT, code=JOB_STOPPED, detail=stopped_detail(passed))
             return SendReport(outcomes=outcomes, error=passed)
+        if message.reserve_at is not None:
+            # Checked again as each attempt leaves: the first may wait for its slot, a retry
+            # for its back-off, and the moment may pass meanwhile.
+            flight.watch.before_attempt = functools.partial(self._refuse_after_reservation, message)
         if on_sending is not None:
             await on_sending(flight.batch.recipients)
         flight.sent = True
         with watching_sends(flight.watch):
             report = await self._send_settled(message, flight.batch, flight.watch, resend=self.resend_missing)
+        if report.error is None and set(report.outcomes.statuses) == {SendStatus.NOT_SENT}:
+            passed = self._reservation_passed(message)
+            if passed is not None:  # refused as it was about to leave: no later batch may go
+                report = attrs.evolve(report, error=passed)
         if report.error is not None and flight.on_fatal is not None:
             # Here, with nothing awaited since the answer was read: no other batch's request
             # can start between the fatal answer and the stop.
@@ -390,6 +401,13 @@ class BatchingGateway(AsyncClosing):
             )
         return None
 
+    def _refuse_after_reservation(self, message: Message) -> None:
+        """Keep an attempt of a send of ``message`` from leaving once its reservation has passed
+        (:attr:`~krsms.send_watch.SendWatch.before_attempt`)."""
+        passed = self._reservation_passed(message)
+        if passed is not None:
+            raise errors.UnsendableRequestError(f"not sent: {passed}")
+
     async def _pace(self) -> None:
         """Wait for the next send slot under ``requests_per_second``."""
         if self._pacer is not None:
@@ -409,10 +427,9 @@ class BatchingGateway(AsyncClosing):
             outcome = SendStatus.UNKNOWN if error.may_have_been_sent else SendStatus.NOT_SENT
             failed = error
         code = getattr(failed, "code", None) or type(failed).__name__
-        if isinstance(failed, errors.UnsendableRequestError):
-            requests = 0  # never left
-        elif isinstance(failed, errors.TransportError) and not failed.may_have_been_sent:
-            # Its last attempt never left (no connection); an earlier one refused (a 429) did.
+        if isinstance(failed, errors.TransportError) and not failed.may_have_been_sent:
+            # Its last attempt never left (no connection, unsendable); an earlier one refused
+            # (a 429) did.
             requests = int(watch.attempts > attempts_before)
         else:
             requests = 1
