@@ -274,6 +274,70 @@ def test_a_reservation_passing_during_a_send_stops_it_and_a_resume_with_a_later_
     assert len({delivery.recipient for delivery in server.ledger}) == 250  # nobody twice
 
 
+def stopped_by_its_reservation(
+    tmp_path: Path, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch, first: datetime, now: datetime
+) -> list[str]:
+    """A send of 150 reserved for ``first`` whose clock reads ``now`` once the first batch
+    (of 100) is out: the reservation has passed for the send, which stops. The command, less
+    its --reserve-at."""
+    monkeypatch.setattr(BatchingGateway, "now", lambda gateway: now if server.ledger else datetime.now(first.tzinfo))
+    command = ["send", str(numbers_file(tmp_path, 150)), "--provider", "sens", "--sender", "0212345678",
+               "--text", "예약 안내", "--results", str(tmp_path / "results.csv"), "--base-url", server.base_url,
+               "--max-concurrency", "1"]  # fmt: skip
+    stopped = runner.invoke(app, [*command, "--reserve-at", first.strftime("%Y-%m-%d %H:%M:%S")], env=SENS_ENV)
+    assert stopped.exit_code == 2, stopped.output
+    assert "passed during the send" in stopped.stderr
+    assert len(server.ledger) == 100
+    return command
+
+
+def test_a_dry_run_of_a_resume_with_a_later_reservation_records_nothing(
+    tmp_path: Path, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dry run checks the campaign as the resume would, but does not move the recorded
+    reservation: the resume after it, with another later moment, is not refused."""
+    seoul = ZoneInfo("Asia/Seoul")
+    first = (datetime.now(seoul) + timedelta(days=1)).replace(hour=9, minute=30, second=0, microsecond=0)
+    command = stopped_by_its_reservation(tmp_path, server, monkeypatch, first, first + timedelta(minutes=1))
+    record = tmp_path / "results.csv.campaign"
+    recorded = record.read_bytes()
+
+    def at(moment: datetime) -> list[str]:
+        return ["--reserve-at", moment.strftime("%Y-%m-%d %H:%M")]
+
+    planned = runner.invoke(app, [*command, "--resume", "--dry-run", *at(first + timedelta(days=2))], env=SENS_ENV)
+    assert planned.exit_code == 0, planned.output
+    assert "50 would be sent" in planned.stdout
+    assert record.read_bytes() == recorded
+
+    resumed = runner.invoke(app, [*command, "--resume", *at(first + timedelta(days=1))], env=SENS_ENV)
+    assert resumed.exit_code == 0, resumed.output
+    assert len(server.ledger) == 150
+    assert json.loads(record.read_text(encoding="utf-8"))["reserve_at"] == (first + timedelta(days=1)).isoformat()
+    # the resumes after it compare with the moment it recorded, still ahead
+    again = runner.invoke(app, [*command, "--resume", *at(first + timedelta(days=2))], env=SENS_ENV)
+    assert again.exit_code == 2, again.output
+    assert "holds another campaign's results (--reserve-at was" in again.stderr
+
+
+def test_a_reservation_passed_to_the_minute_the_send_stops_at_is_passed_for_the_resume(
+    tmp_path: Path, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--reserve-at 09:30:30 goes out as 09:30 (both providers take minutes): at 09:30:10 it
+    has passed for the send, which stops, so a resume with a later one continues the same
+    campaign then, not only from 09:30:30."""
+    seoul = ZoneInfo("Asia/Seoul")
+    first = (datetime.now(seoul) + timedelta(days=1)).replace(hour=9, minute=30, second=30, microsecond=0)
+    command = stopped_by_its_reservation(tmp_path, server, monkeypatch, first, first - timedelta(seconds=20))
+    later = ["--reserve-at", (first + timedelta(days=1)).strftime("%Y-%m-%d %H:%M")]
+    planned = runner.invoke(app, [*command, "--resume", "--dry-run", *later], env=SENS_ENV)
+    assert planned.exit_code == 0, planned.output
+    resumed = runner.invoke(app, [*command, "--resume", *later], env=SENS_ENV)
+    assert resumed.exit_code == 0, resumed.output
+    assert len(server.ledger) == 150
+    assert len({delivery.recipient for delivery in server.ledger}) == 150  # nobody twice
+
+
 def test_send_reserves_in_seoul_time_and_writes_json_lines(tmp_path: Path, server: EmulatorServer) -> None:
     results = tmp_path / "results.jsonl"
     tomorrow = (datetime.now(ZoneInfo("Asia/Seoul")) + timedelta(days=1)).strftime("%Y-%m-%d 09:30")

@@ -218,7 +218,8 @@ async def dry_run(
     """Validate and batch the file without sending; print what a send would do.
     ``number_column``: the CSV's number column if given (``--number-column``).
     ``resume_from``: the results file of a ``--resume``, whose recipients settled or in flight
-    are skipped as the resume would (read only: nothing is recovered, nor written), and said so.
+    are skipped as the resume would (read only: nothing is recovered, nor written, not even
+    the campaign a later ``--reserve-at`` moves), and said so.
 
     Raises :class:`~krsms.commands.bad_files.BadFileError` for what the send would refuse
     before sending: rows whose text expects placeholders filled, or a resume whose results do
@@ -227,7 +228,13 @@ async def dry_run(
     file_pass = FilePass(placeholders=row_placeholders(message, recipients_path, number_column))
     in_flight = 0
     if resume_from is not None:
-        check_same_campaign(resume_from, Campaign.of(gateway.provider, message, recipients_path), now=gateway.now())
+        gateway.check_message(message)  # as the send does first: a passed --reserve-at is named as such
+        check_same_campaign(
+            resume_from,
+            Campaign.of(gateway.provider, message, recipients_path),
+            precision=gateway.rules.reserve_precision,
+            now=gateway.now(),
+        )
         file_pass.skip, in_flight = await anyio.to_thread.run_sync(_resume_preview, resume_from)
     recipients = read_recipients(
         recipients_path,
@@ -372,7 +379,8 @@ async def send_file(
     settled row is no longer on its line of the recipients file (edited since?), rather than
     sending to those recipients again; and rows whose own text expects placeholders filled
     (:class:`~krsms.commands.placeholders.RowPlaceholders`). The campaign is recorded beside
-    a results file it starts."""
+    a results file it starts, and again by a resume that moved a passed reservation later
+    (once every check passed: the resumes after it compare with the new moment)."""
     record = FileSend() if record is None else record
     gateway.check_message(message)
     campaign = Campaign.of(gateway.provider, message, recipients_path)
@@ -384,14 +392,14 @@ async def send_file(
         check_unclaimed(results_path, resume=resume)  # a run started with this one may have sent first
         file_pass = FilePass(placeholders=row_placeholders(message, recipients_path, number_column))
         if resume:
-            check_same_campaign(results_path, campaign, now=gateway.now())
+            check_same_campaign(results_path, campaign, precision=gateway.rules.reserve_precision, now=gateway.now())
             record.resumed = True
             record.recovered = await _recover_in_flight(results_path, console)
             file_pass.skip = await anyio.to_thread.run_sync(settled_recipients, results_path)
         await anyio.to_thread.run_sync(file_pass.count, recipients_path, number_column)
         file_pass.check(recipients_path, results_path)
         record.earlier = file_pass.skipped
-        if not resume or recorded_campaign(results_path) is None:
+        if not resume or recorded_campaign(results_path) != campaign:  # new, or rescheduled
             record_campaign(results_path, campaign)
         total, skip = file_pass.to_send, file_pass.skip
         settled: list[SendReport] = []
