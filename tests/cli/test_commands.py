@@ -598,6 +598,40 @@ def test_an_lms_template_is_sent_and_planned_as_lms_though_the_text_is_empty(
     ]
 
 
+def test_a_dry_run_resume_without_the_app_key_leaves_the_templates_unknown_type_out_of_the_campaign_check(
+    tmp_path: Path, server: EmulatorServer
+) -> None:
+    """Without --app-key a dry run cannot look the template up, so its message type is not
+    known (AUTO, the campaign recorded LMS): it is not compared, and the dry run says so. The
+    resume itself, and a dry run with the key, still compare it."""
+    register_template(server, "T2", "##name##님, 봄 세일 안내", send_type="1", title="봄 세일")
+    recipients = tmp_path / "customers.csv"
+    recipients.write_text("휴대폰번호,name\r\n010-1111-0001,홍길동\r\n010-1111-0002,김영희\r\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    command = ["send", str(recipients), "--provider", "nhn", "--sender", "15446859", "--template-id", "T2",
+               "--base-url", server.base_url, "--results", str(results)]  # fmt: skip
+    assert runner.invoke(app, command, env=NHN_ENV).exit_code == 0
+    record = tmp_path / "results.csv.campaign"
+    assert json.loads(record.read_text(encoding="utf-8"))["kind"] == "LMS"
+
+    planned = runner.invoke(app, [*command, "--resume", "--dry-run"], env={"COLUMNS": "300"})
+    assert planned.exit_code == 0, planned.output
+    assert planned.stderr == (
+        "warning: template T2 is not looked up without --app-key: its placeholders are not checked, and its "
+        f"message type (SMS, LMS) is not known, nor compared with the one the campaign in {results} was sent as\n"
+    )
+    assert "2 recipients settled" in planned.stdout
+
+    # a campaign sent as another type: the checks that know the type still refuse it
+    record.write_text(record.read_text(encoding="utf-8").replace('"LMS"', '"SMS"'), encoding="utf-8")
+    assert runner.invoke(app, [*command, "--resume", "--dry-run"], env={"COLUMNS": "300"}).exit_code == 0
+    for dry_run in (["--dry-run"], []):
+        refused = runner.invoke(app, [*command, "--resume", *dry_run], env={**NHN_ENV, "COLUMNS": "300"})
+        assert refused.exit_code == 2, refused.output
+        assert "holds another campaign's results (message type was 'SMS', now 'LMS')" in refused.stderr
+    assert len(server.ledger) == 2
+
+
 @pytest.mark.parametrize(("provider", "env"), [("sens", SENS_ENV), ("nhn", NHN_ENV)])
 def test_status_of_an_unknown_request_says_it_found_nothing(
     server: EmulatorServer, provider: str, env: dict[str, str]

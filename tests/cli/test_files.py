@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from rich.console import Console
 
@@ -898,3 +899,17 @@ def test_only_a_passed_reservation_moved_later_is_the_same_campaign_and_the_chec
         with pytest.raises(BadFileError, match="holds another campaign's results"):
             check_same_campaign(results, campaign(new_at, text), precision=precision, now=now)
     assert campaign_path(results).read_bytes() == recorded
+
+
+def test_the_campaign_check_leaves_the_kind_out_only_when_asked(tmp_path: Path) -> None:
+    """A dry run that could not look its NHN template up does not know the message type."""
+    results = tmp_path / "results.csv"
+    lms = Campaign(provider="nhn", sender="15446859", text="", subject=None, template_id="T2", reserve_at=None,
+                   kind="LMS", advertisement=False, recipients="/r.csv")  # fmt: skip
+    record_campaign(results, lms)
+    unknown = attrs.evolve(lms, kind="AUTO")
+    check_same_campaign(results, unknown, precision=MINUTE, compare_kind=False)
+    with pytest.raises(BadFileError, match="message type was 'LMS', now 'AUTO'"):
+        check_same_campaign(results, unknown, precision=MINUTE)
+    with pytest.raises(BadFileError, match="--text was '', now '다른 글'"):  # the rest is still compared
+        check_same_campaign(results, attrs.evolve(unknown, text="다른 글"), precision=MINUTE, compare_kind=False)

@@ -110,6 +110,7 @@ def check_same_campaign(
     *,
     precision: timedelta | None,
     now: datetime | None = None,
+    compare_kind: bool = True,
 ) -> None:
     """Refuse (:class:`BadFileError`) to resume ``campaign`` into results recorded for
     another, naming what differs; a results file with no record passes. Only reads: the
@@ -121,10 +122,15 @@ def check_same_campaign(
     Passed means as the send stops for it: once the moment, cut to ``precision`` (the
     provider's, ``rules.reserve_precision`` of the gateway; None for none), is not in the
     future (:func:`~krsms.validation.check_reservation`).
+
+    ``compare_kind``: False when the message's kind is not known (a dry run that could not
+    look its NHN template up), so that it is not compared with the recorded one.
     """
     recorded = recorded_campaign(results_path)
     if recorded is None:
         return
+    if not compare_kind:
+        campaign = attrs.evolve(campaign, kind=recorded.kind)
     if recorded == campaign or _rescheduled(recorded, campaign, precision, now or datetime.now(timezone.utc)):
         return
     differences = [
