@@ -274,6 +274,70 @@ def test_a_reservation_passing_during_a_send_stops_it_and_a_resume_with_a_later_
     assert len({delivery.recipient for delivery in server.ledger}) == 250  # nobody twice
 
 
+def stopped_by_its_reservation(
+    tmp_path: Path, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch, first: datetime, now: datetime
+) -> list[str]:
+    """A send of 150 reserved for ``first`` whose clock reads ``now`` once the first batch
+    (of 100) is out: the reservation has passed for the send, which stops. The command, less
+    its --reserve-at."""
+    monkeypatch.setattr(BatchingGateway, "now", lambda gateway: now if server.ledger else datetime.now(first.tzinfo))
+    command = ["send", str(numbers_file(tmp_path, 150)), "--provider", "sens", "--sender", "0212345678",
+               "--text", "예약 안내", "--results", str(tmp_path / "results.csv"), "--base-url", server.base_url,
+               "--max-concurrency", "1"]  # fmt: skip
+    stopped = runner.invoke(app, [*command, "--reserve-at", first.strftime("%Y-%m-%d %H:%M:%S")], env=SENS_ENV)
+    assert stopped.exit_code == 2, stopped.output
+    assert "passed during the send" in stopped.stderr
+    assert len(server.ledger) == 100
+    return command
+
+
+def test_a_dry_run_of_a_resume_with_a_later_reservation_records_nothing(
+    tmp_path: Path, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dry run checks the campaign as the resume would, but does not move the recorded
+    reservation: the resume after it, with another later moment, is not refused."""
+    seoul = ZoneInfo("Asia/Seoul")
+    first = (datetime.now(seoul) + timedelta(days=1)).replace(hour=9, minute=30, second=0, microsecond=0)
+    command = stopped_by_its_reservation(tmp_path, server, monkeypatch, first, first + timedelta(minutes=1))
+    record = tmp_path / "results.csv.campaign"
+    recorded = record.read_bytes()
+
+    def at(moment: datetime) -> list[str]:
+        return ["--reserve-at", moment.strftime("%Y-%m-%d %H:%M")]
+
+    planned = runner.invoke(app, [*command, "--resume", "--dry-run", *at(first + timedelta(days=2))], env=SENS_ENV)
+    assert planned.exit_code == 0, planned.output
+    assert "50 would be sent" in planned.stdout
+    assert record.read_bytes() == recorded
+
+    resumed = runner.invoke(app, [*command, "--resume", *at(first + timedelta(days=1))], env=SENS_ENV)
+    assert resumed.exit_code == 0, resumed.output
+    assert len(server.ledger) == 150
+    assert json.loads(record.read_text(encoding="utf-8"))["reserve_at"] == (first + timedelta(days=1)).isoformat()
+    # the resumes after it compare with the moment it recorded, still ahead
+    again = runner.invoke(app, [*command, "--resume", *at(first + timedelta(days=2))], env=SENS_ENV)
+    assert again.exit_code == 2, again.output
+    assert "holds another campaign's results (--reserve-at was" in again.stderr
+
+
+def test_a_reservation_passed_to_the_minute_the_send_stops_at_is_passed_for_the_resume(
+    tmp_path: Path, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--reserve-at 09:30:30 goes out as 09:30 (both providers take minutes): at 09:30:10 it
+    has passed for the send, which stops, so a resume with a later one continues the same
+    campaign then, not only from 09:30:30."""
+    seoul = ZoneInfo("Asia/Seoul")
+    first = (datetime.now(seoul) + timedelta(days=1)).replace(hour=9, minute=30, second=30, microsecond=0)
+    command = stopped_by_its_reservation(tmp_path, server, monkeypatch, first, first - timedelta(seconds=20))
+    later = ["--reserve-at", (first + timedelta(days=1)).strftime("%Y-%m-%d %H:%M")]
+    planned = runner.invoke(app, [*command, "--resume", "--dry-run", *later], env=SENS_ENV)
+    assert planned.exit_code == 0, planned.output
+    resumed = runner.invoke(app, [*command, "--resume", *later], env=SENS_ENV)
+    assert resumed.exit_code == 0, resumed.output
+    assert len(server.ledger) == 150
+    assert len({delivery.recipient for delivery in server.ledger}) == 150  # nobody twice
+
+
 def test_send_reserves_in_seoul_time_and_writes_json_lines(tmp_path: Path, server: EmulatorServer) -> None:
     results = tmp_path / "results.jsonl"
     tomorrow = (datetime.now(ZoneInfo("Asia/Seoul")) + timedelta(days=1)).strftime("%Y-%m-%d 09:30")
@@ -532,6 +596,40 @@ def test_an_lms_template_is_sent_and_planned_as_lms_though_the_text_is_empty(
         ("LMS", "봄 세일", "홍길동님, 봄 세일 안내"),
         ("LMS", "봄 세일", "김영희님, 봄 세일 안내"),
     ]
+
+
+def test_a_dry_run_resume_without_the_app_key_leaves_the_templates_unknown_type_out_of_the_campaign_check(
+    tmp_path: Path, server: EmulatorServer
+) -> None:
+    """Without --app-key a dry run cannot look the template up, so its message type is not
+    known (AUTO, the campaign recorded LMS): it is not compared, and the dry run says so. The
+    resume itself, and a dry run with the key, still compare it."""
+    register_template(server, "T2", "##name##님, 봄 세일 안내", send_type="1", title="봄 세일")
+    recipients = tmp_path / "customers.csv"
+    recipients.write_text("휴대폰번호,name\r\n010-1111-0001,홍길동\r\n010-1111-0002,김영희\r\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    command = ["send", str(recipients), "--provider", "nhn", "--sender", "15446859", "--template-id", "T2",
+               "--base-url", server.base_url, "--results", str(results)]  # fmt: skip
+    assert runner.invoke(app, command, env=NHN_ENV).exit_code == 0
+    record = tmp_path / "results.csv.campaign"
+    assert json.loads(record.read_text(encoding="utf-8"))["kind"] == "LMS"
+
+    planned = runner.invoke(app, [*command, "--resume", "--dry-run"], env={"COLUMNS": "300"})
+    assert planned.exit_code == 0, planned.output
+    assert planned.stderr == (
+        "warning: template T2 is not looked up without --app-key: its placeholders are not checked, and its "
+        f"message type (SMS, LMS) is not known, nor compared with the one the campaign in {results} was sent as\n"
+    )
+    assert "2 recipients settled" in planned.stdout
+
+    # a campaign sent as another type: the checks that know the type still refuse it
+    record.write_text(record.read_text(encoding="utf-8").replace('"LMS"', '"SMS"'), encoding="utf-8")
+    assert runner.invoke(app, [*command, "--resume", "--dry-run"], env={"COLUMNS": "300"}).exit_code == 0
+    for dry_run in (["--dry-run"], []):
+        refused = runner.invoke(app, [*command, "--resume", *dry_run], env={**NHN_ENV, "COLUMNS": "300"})
+        assert refused.exit_code == 2, refused.output
+        assert "holds another campaign's results (message type was 'SMS', now 'LMS')" in refused.stderr
+    assert len(server.ledger) == 2
 
 
 @pytest.mark.parametrize(("provider", "env"), [("sens", SENS_ENV), ("nhn", NHN_ENV)])

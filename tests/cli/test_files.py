@@ -6,16 +6,17 @@ import asyncio
 import codecs
 import csv
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from rich.console import Console
 
 from krsms import Message, Recipient, RecipientOutcome, SendStatus, ValidationError
 from krsms.commands.bad_files import BadFileError
-from krsms.commands.campaigns import Campaign, check_same_campaign, record_campaign, recorded_campaign
+from krsms.commands.campaigns import Campaign, campaign_path, check_same_campaign, record_campaign
 from krsms.commands.recipient_files import (
     carries_text,
     check_recipients_path,
@@ -862,30 +863,53 @@ def test_settled_recipients_are_held_compactly_with_the_status_of_each() -> None
     assert ("02", "01000000002") not in settled  # line "02" is not line 2
 
 
+MINUTE = timedelta(minutes=1)
+
+
 @pytest.mark.parametrize(
-    ("recorded_at", "new_at", "text", "same"),
+    ("recorded_at", "new_at", "text", "precision", "same"),
     [
-        ("2026-03-02T09:30:00+09:00", "2026-03-03T09:30:00+09:00", "안녕", True),  # passed, moved later
-        ("2026-03-02T11:30:00+09:00", "2026-03-03T09:30:00+09:00", "안녕", False),  # still ahead
-        ("2026-03-02T09:30:00+09:00", "2026-03-02T09:00:00+09:00", "안녕", False),  # moved into the past
-        ("2026-03-02T09:30:00+09:00", "2026-03-03T09:30:00+09:00", "다른 글", False),  # and another text
+        ("2026-03-02T09:30:00+09:00", "2026-03-03T09:30:00+09:00", "안녕", MINUTE, True),  # passed, moved later
+        ("2026-03-02T11:30:00+09:00", "2026-03-03T09:30:00+09:00", "안녕", MINUTE, False),  # still ahead
+        ("2026-03-02T09:30:00+09:00", "2026-03-02T09:00:00+09:00", "안녕", MINUTE, False),  # moved earlier
+        ("2026-03-02T09:30:00+09:00", "2026-03-03T09:30:00+09:00", "다른 글", MINUTE, False),  # and another text
+        # 20 s ahead, but passed once cut to the minute, as the send stops for it
+        ("2026-03-02T10:00:30+09:00", "2026-03-02T11:00:00+09:00", "안녕", MINUTE, True),
+        ("2026-03-02T10:00:30+09:00", "2026-03-02T11:00:00+09:00", "안녕", None, False),  # to the second: ahead
+        ("2026-03-02T10:01:00+09:00", "2026-03-02T11:00:00+09:00", "안녕", MINUTE, False),  # the next minute: ahead
     ],
 )
-def test_only_a_passed_reservation_moved_later_is_the_same_campaign(
-    tmp_path: Path, recorded_at: str, new_at: str, text: str, same: bool
+def test_only_a_passed_reservation_moved_later_is_the_same_campaign_and_the_check_records_nothing(
+    tmp_path: Path, recorded_at: str, new_at: str, text: str, precision: timedelta | None, same: bool
 ) -> None:
+    """Passed as the send takes it (cut to the provider's precision). The check only reads:
+    a dry run calls it too, and the resume records the new moment itself."""
     results = tmp_path / "results.csv"
-    now = datetime.fromisoformat("2026-03-02T10:00:00+09:00")
+    now = datetime.fromisoformat("2026-03-02T10:00:10+09:00")
 
     def campaign(reserve_at: str, text: str) -> Campaign:
         return Campaign(provider="sens", sender="0212345678", text=text, subject=None, template_id=None,
                         reserve_at=reserve_at, kind="AUTO", advertisement=False, recipients="/r.csv")  # fmt: skip
 
     record_campaign(results, campaign(recorded_at, "안녕"))
+    recorded = campaign_path(results).read_bytes()
     if same:
-        check_same_campaign(results, campaign(new_at, text), now=now)
-        assert recorded_campaign(results) == campaign(new_at, text)  # the next resume compares with it
+        check_same_campaign(results, campaign(new_at, text), precision=precision, now=now)
     else:
         with pytest.raises(BadFileError, match="holds another campaign's results"):
-            check_same_campaign(results, campaign(new_at, text), now=now)
-        assert recorded_campaign(results) == campaign(recorded_at, "안녕")
+            check_same_campaign(results, campaign(new_at, text), precision=precision, now=now)
+    assert campaign_path(results).read_bytes() == recorded
+
+
+def test_the_campaign_check_leaves_the_kind_out_only_when_asked(tmp_path: Path) -> None:
+    """A dry run that could not look its NHN template up does not know the message type."""
+    results = tmp_path / "results.csv"
+    lms = Campaign(provider="nhn", sender="15446859", text="", subject=None, template_id="T2", reserve_at=None,
+                   kind="LMS", advertisement=False, recipients="/r.csv")  # fmt: skip
+    record_campaign(results, lms)
+    unknown = attrs.evolve(lms, kind="AUTO")
+    check_same_campaign(results, unknown, precision=MINUTE, compare_kind=False)
+    with pytest.raises(BadFileError, match="message type was 'LMS', now 'AUTO'"):
+        check_same_campaign(results, unknown, precision=MINUTE)
+    with pytest.raises(BadFileError, match="--text was '', now '다른 글'"):  # the rest is still compared
+        check_same_campaign(results, attrs.evolve(unknown, text="다른 글"), precision=MINUTE, compare_kind=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import attrs
@@ -15,6 +15,7 @@ from krsms.commands.bad_files import BadFileError, file_problems
 from krsms.errors import ValidationError, excerpt
 from krsms.gateway import Message
 from krsms.phone_numbers import normalize_number
+from krsms.validation import check_reservation
 
 
 @attrs.frozen(kw_only=True)
@@ -103,19 +104,34 @@ def recorded_campaign(results_path: Path) -> Campaign | None:
         ) from None
 
 
-def check_same_campaign(results_path: Path, campaign: Campaign, *, now: datetime | None = None) -> None:
+def check_same_campaign(
+    results_path: Path,
+    campaign: Campaign,
+    *,
+    precision: timedelta | None,
+    now: datetime | None = None,
+    compare_kind: bool = True,
+) -> None:
     """Refuse (:class:`BadFileError`) to resume ``campaign`` into results recorded for
-    another, naming what differs; a results file with no record passes.
+    another, naming what differs; a results file with no record passes. Only reads: the
+    caller records a campaign that passes (:func:`record_campaign`), once the resume goes
+    ahead (a dry run records nothing).
 
     A later ``--reserve-at`` than a recorded one that has passed (by ``now``) is the same
     campaign: a reservation that passed during its send can only go on with a later one.
-    The record then takes the new moment, for the resumes after it.
+    Passed means as the send stops for it: once the moment, cut to ``precision`` (the
+    provider's, ``rules.reserve_precision`` of the gateway; None for none), is not in the
+    future (:func:`~krsms.validation.check_reservation`).
+
+    ``compare_kind``: False when the message's kind is not known (a dry run that could not
+    look its NHN template up), so that it is not compared with the recorded one.
     """
     recorded = recorded_campaign(results_path)
-    if recorded is None or recorded == campaign:
+    if recorded is None:
         return
-    if _rescheduled(recorded, campaign, now or datetime.now(timezone.utc)):
-        record_campaign(results_path, campaign)
+    if not compare_kind:
+        campaign = attrs.evolve(campaign, kind=recorded.kind)
+    if recorded == campaign or _rescheduled(recorded, campaign, precision, now or datetime.now(timezone.utc)):
         return
     differences = [
         f"{_NAMES[name]} was {_shown(name, getattr(recorded, name))}, now {_shown(name, getattr(campaign, name))}"
@@ -130,13 +146,31 @@ def check_same_campaign(results_path: Path, campaign: Campaign, *, now: datetime
     )
 
 
-def _rescheduled(recorded: Campaign, campaign: Campaign, now: datetime) -> bool:
-    """Whether ``campaign`` is ``recorded`` with its passed reservation moved later, and
-    nothing else changed."""
+def _rescheduled(recorded: Campaign, campaign: Campaign, precision: timedelta | None, now: datetime) -> bool:
+    """Whether ``campaign`` is ``recorded`` with its passed reservation (cut to ``precision``)
+    moved later, and nothing else changed. Whether the new moment is still ahead is the
+    send's own check of the message, which refuses it naming ``--reserve-at``."""
     if recorded.reserve_at is None or campaign.reserve_at is None:
         return False
-    before, after = datetime.fromisoformat(recorded.reserve_at), datetime.fromisoformat(campaign.reserve_at)
-    return before <= now < after and attrs.evolve(recorded, reserve_at=campaign.reserve_at) == campaign
+    if attrs.evolve(recorded, reserve_at=campaign.reserve_at) != campaign:
+        return False
+    try:
+        before, after = datetime.fromisoformat(recorded.reserve_at), datetime.fromisoformat(campaign.reserve_at)
+    except ValueError:  # a record edited by hand
+        return False
+    if before.tzinfo is None or after.tzinfo is None:
+        return False
+    return after > before and _passed(before, precision, now)
+
+
+def _passed(moment: datetime, precision: timedelta | None, now: datetime) -> bool:
+    """Whether a reservation of ``moment`` has passed as the send takes it: cut to
+    ``precision``, no longer in the future (the check a send stops on)."""
+    try:
+        check_reservation(moment, None, precision=precision, now=now)
+    except ValidationError:
+        return True
+    return False
 
 
 def _shown(name: str, value: object) -> str:

@@ -214,11 +214,15 @@ async def dry_run(
     *,
     number_column: str | None = None,
     resume_from: Path | None = None,
+    kind_known: bool = True,
 ) -> SendPlan:
     """Validate and batch the file without sending; print what a send would do.
     ``number_column``: the CSV's number column if given (``--number-column``).
     ``resume_from``: the results file of a ``--resume``, whose recipients settled or in flight
-    are skipped as the resume would (read only: nothing is recovered, nor written), and said so.
+    are skipped as the resume would (read only: nothing is recovered, nor written, not even
+    the campaign a later ``--reserve-at`` moves), and said so. ``kind_known``: False when the
+    message's kind is not known (its NHN template not looked up): the resume's campaign check
+    then leaves the message type out.
 
     Raises :class:`~krsms.commands.bad_files.BadFileError` for what the send would refuse
     before sending: rows whose text expects placeholders filled, or a resume whose results do
@@ -227,7 +231,14 @@ async def dry_run(
     file_pass = FilePass(placeholders=row_placeholders(message, recipients_path, number_column))
     in_flight = 0
     if resume_from is not None:
-        check_same_campaign(resume_from, Campaign.of(gateway.provider, message, recipients_path), now=gateway.now())
+        gateway.check_message(message)  # as the send does first: a passed --reserve-at is named as such
+        check_same_campaign(
+            resume_from,
+            Campaign.of(gateway.provider, message, recipients_path),
+            precision=gateway.rules.reserve_precision,
+            now=gateway.now(),
+            compare_kind=kind_known,
+        )
         file_pass.skip, in_flight = await anyio.to_thread.run_sync(_resume_preview, resume_from)
     recipients = read_recipients(
         recipients_path,
@@ -372,7 +383,8 @@ async def send_file(
     settled row is no longer on its line of the recipients file (edited since?), rather than
     sending to those recipients again; and rows whose own text expects placeholders filled
     (:class:`~krsms.commands.placeholders.RowPlaceholders`). The campaign is recorded beside
-    a results file it starts."""
+    a results file it starts, and again by a resume that moved a passed reservation later
+    (once every check passed: the resumes after it compare with the new moment)."""
     record = FileSend() if record is None else record
     gateway.check_message(message)
     campaign = Campaign.of(gateway.provider, message, recipients_path)
@@ -384,14 +396,14 @@ async def send_file(
         check_unclaimed(results_path, resume=resume)  # a run started with this one may have sent first
         file_pass = FilePass(placeholders=row_placeholders(message, recipients_path, number_column))
         if resume:
-            check_same_campaign(results_path, campaign, now=gateway.now())
+            check_same_campaign(results_path, campaign, precision=gateway.rules.reserve_precision, now=gateway.now())
             record.resumed = True
             record.recovered = await _recover_in_flight(results_path, console)
             file_pass.skip = await anyio.to_thread.run_sync(settled_recipients, results_path)
         await anyio.to_thread.run_sync(file_pass.count, recipients_path, number_column)
         file_pass.check(recipients_path, results_path)
         record.earlier = file_pass.skipped
-        if not resume or recorded_campaign(results_path) is None:
+        if not resume or recorded_campaign(results_path) != campaign:  # new, or rescheduled
             record_campaign(results_path, campaign)
         total, skip = file_pass.to_send, file_pass.skip
         settled: list[SendReport] = []
@@ -653,7 +665,9 @@ async def _send(
         requests_per_second=options.requests_per_second,
         placeholder_keys=options.dry_run,
     ) as gateway:
+        kind_known = True
         if message.template_id is not None:
+            kind_known = _looks_up_template(credentials, options)
             kind = await _check_template(gateway, message.template_id, credentials, options)
             if kind is not None:
                 console.print(Text(f"template {message.template_id}: registered for {kind.value}, sent as such"))
@@ -666,9 +680,16 @@ async def _send(
                 console,
                 number_column=options.number_column,
                 resume_from=options.results_path if options.resume else None,
+                kind_known=kind_known,
             )
             return 0 if not plan.invalid_count else 1
         return await _send_and_report(gateway, message, options, console=console, record=record)
+
+
+def _looks_up_template(credentials: Credentials, options: SendOptions) -> bool:
+    """Whether the message's NHN template is looked up (:func:`_check_template`): always by a
+    send; not by a dry run without an app key."""
+    return not (options.dry_run and credentials.provider == "nhn" and not credentials.app_key)
 
 
 async def _check_template(
@@ -678,11 +699,15 @@ async def _check_template(
     sent as; None when not known (a provider without templates, or NHN not saying). Refuses a
     recipients file that leaves a placeholder of the template unfilled
     (:func:`columns_for_template`), and warns of the columns the template does not use. A dry
-    run without an NHN app key cannot look the template up, and says so."""
-    if options.dry_run and credentials.provider == "nhn" and not credentials.app_key:
+    run without an NHN app key cannot look the template up, and says so (and, resuming, that
+    the message type is not compared with the campaign's)."""
+    if not _looks_up_template(credentials, options):
+        compared = (
+            f", nor compared with the one the campaign in {options.results_path} was sent as" if options.resume else ""
+        )
         print_note(
             f"warning: template {template_id} is not looked up without --app-key: its placeholders are not "
-            "checked, and its message type (SMS, LMS) is not known"
+            f"checked, and its message type (SMS, LMS) is not known{compared}"
         )
         return None
     template = await registered_template(gateway, template_id)
