@@ -115,10 +115,8 @@ class SendJob:
         """The read of the source under way (:meth:`_read_until_ready`, or of the rest after a
         stop), as the future of what it raised."""
         self._max_batch_delay = max_batch_delay
-        """Seconds without a new entry after which the recipients waiting for their batch to
-        fill go as they are; None: a batch goes only full, or at the source's end."""
-        self._last_read = time.monotonic()
-        """When the source last gave an entry (:func:`time.monotonic`)."""
+        """Seconds the recipient waiting longest for its batch to fill may wait before those
+        waiting go as they are; None: a batch goes only full, or at the source's end."""
 
     async def run(self) -> AsyncGenerator[SendReport, None]:
         """Send the batches of the entries, yielding each report once the progress holds it.
@@ -223,7 +221,6 @@ class SendJob:
                 ready.extend(batcher.flush())
                 self._exhausted = True
                 return
-            self._last_read = time.monotonic()
 
     def invalid_report(self) -> SendReport | None:
         """The invalid recipients read since the last call, as one recorded report; None when
@@ -247,22 +244,31 @@ class SendJob:
         if reading is not None and reading.done():
             self._read_done(reading)
         elif (due := self._partial_batch_due()) is not None and due <= 0:
-            # The read waits on the source, its entries all batched: send what waits as it is.
-            self._ready.extend(self._batcher.flush())
+            # The read waits on the source, its entries all batched: what is due goes as it is.
+            self._ready.extend(self._due_batches())
         return [task for task in self.flights if task.done()]
 
+    def _due_batches(self) -> list[Batch]:
+        """The groups waiting for their batch to fill whose first recipient has waited
+        ``max_batch_delay``, oldest first, as batches: as many as may start now (the others
+        stay in the batcher, which bounds what waits; they go as room frees)."""
+        assert self._max_batch_delay is not None
+        room = self._max_concurrency - len(self.flights)
+        return self._batcher.release_waiting(self._max_batch_delay, now=time.monotonic(), limit=room)
+
     def _partial_batch_due(self) -> float | None:
-        """Seconds before the recipients waiting for their batch to fill are due to go as they
-        are, once the source has given nothing new for ``max_batch_delay``: 0 when they are
-        due now, the whole delay while none wait (the read may bring one meanwhile). None when
-        no delay applies: none set, the source not being read, no room to send, or the job
-        stopped."""
+        """Seconds before recipients waiting for their batch to fill are due to go as they are,
+        ``max_batch_delay`` after the one waiting longest was taken from the source (however
+        many came since): 0 when some are due now, the whole delay while none wait (the read
+        may bring one meanwhile). None when no delay applies: none set, the source not being
+        read, no room to send, or the job stopped."""
         delay = self._max_batch_delay
         if delay is None or self._reading is None or not (self._has_room() and self._may_start()):
             return None
-        if not self._batcher.buffered:
+        waiting_since = self._batcher.waiting_since
+        if waiting_since is None:
             return delay
-        return max(0.0, self._last_read + delay - time.monotonic())
+        return max(0.0, waiting_since + delay - time.monotonic())
 
     def collect(self, task: asyncio.Task[SendReport]) -> SendReport:
         """The recorded report of a finished flight, taken out of :attr:`flights` first; a
