@@ -630,6 +630,89 @@ async def test_max_batch_delay_sends_what_waits_once_the_source_gives_nothing_ne
     assert [len(request.recipients) for request in gateway.requests] == [3, 2]
 
 
+async def test_max_batch_delay_counts_from_the_first_recipient_waiting_however_many_come_since() -> None:
+    """A queue that trickles faster than the delay: a recipient every 5 ms, a delay of 50 ms
+    and batches of 40. The first ones go after about the delay, not once their batch is full
+    (200 ms on), although the source never pauses as long as the delay."""
+    gateway = FakeGateway(batch_size=40, max_concurrency=2)
+
+    async def trickling_source() -> AsyncIterator[str]:
+        for number in numbers(40):
+            await asyncio.sleep(0.005)
+            yield number
+
+    async def consume() -> None:
+        async with aclosing(gateway.send_stream(message(), trickling_source(), max_batch_delay=0.05)) as reports:
+            async for _ in reports:
+                pass
+
+    await asyncio.wait_for(consume(), timeout=5)
+    sizes = [len(request.recipients) for request in gateway.requests]
+    assert sum(sizes) == 40
+    assert len(sizes) > 1
+    assert sizes[0] < 40
+
+
+async def test_max_batch_delay_sends_as_many_groups_as_may_start_and_keeps_memory_bounded() -> None:
+    """Two full batches out and unanswered, one slot left, then 30 recipients in 30 groups
+    (as NHN groups per-recipient texts) that wait past the delay, then more. One group due
+    goes, to the free slot; the others wait in the batcher, which bounds what is read. Had
+    they all gone, to wait for a slot outside it, the batcher would have taken 30 more."""
+    batch_size, concurrency = 10, 3
+    answered = asyncio.Event()
+
+    async def unanswered_for_now(request: FakeRequest) -> None:
+        await answered.wait()
+
+    gateway = FakeGateway(batch_size=batch_size, max_concurrency=concurrency, on_request=unanswered_for_now)
+    pulled = 0
+
+    async def source() -> AsyncIterator[str | Recipient]:
+        nonlocal pulled
+        for number in numbers(20):  # two full batches, to two of the three slots
+            pulled += 1
+            yield number
+        for position, number in enumerate(numbers(70, start=20)):
+            if position == 30:
+                await asyncio.sleep(0.05)  # the 30 before wait past the delay meanwhile
+            pulled += 1
+            yield Recipient(number=number, text=f"문자 {position}")
+
+    async def answer_later() -> int:
+        await asyncio.sleep(0.2)
+        answered.set()
+        return pulled
+
+    async def consume() -> int:
+        settled = 0
+        async with aclosing(gateway.send_stream(message(), source(), max_batch_delay=0.01)) as reports:
+            async for report in reports:
+                settled += len(report.outcomes)
+        return settled
+
+    answering = asyncio.create_task(answer_later())
+    assert await asyncio.wait_for(consume(), timeout=5) == 90
+    read_while_unanswered = await answering
+    assert read_while_unanswered <= batch_size * (2 * concurrency + 1)
+    assert [len(request.recipients) for request in gateway.requests[:3]] == [10, 10, 1]
+
+
+def test_the_batcher_releases_the_groups_waiting_longest_first_and_only_those_due() -> None:
+    started = iter([0.0, 1.0, 2.0, 3.0])
+    batcher = Batcher(10, 100, key=lambda recipient, kind: recipient.text, clock=lambda: next(started))
+    for index, text in enumerate(["a", "b", "a", "c", "d"]):  # groups start at 0, 1, 2 and 3
+        batcher.add(index, Recipient(number=f"0100000000{index}", text=text), MessageKind.SMS)
+    assert batcher.waiting_since == 0.0
+
+    oldest = batcher.release_waiting(1.5, now=3.0, limit=1)
+    assert [batch.indexes for batch in oldest] == [(0, 2)]
+    assert batcher.waiting_since == 1.0
+    due = batcher.release_waiting(1.5, now=3.0, limit=5)
+    assert [batch.indexes for batch in due] == [(1,)]  # "c" waited 1.0 and "d" 0.0: not due
+    assert batcher.waiting_since == 2.0
+    assert batcher.buffered == 2
+
+
 @pytest.mark.parametrize("delay", [0, -1.0, float("inf"), float("nan"), True, "1"])
 async def test_max_batch_delay_must_be_a_positive_number_of_seconds(delay: object) -> None:
     gateway = FakeGateway()

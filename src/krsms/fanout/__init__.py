@@ -27,6 +27,8 @@ One concept a module, each importing only modules listed above it:
   (a stream's source, or ``send()``'s validated list), and closing a source handed over;
 - :mod:`~krsms.fanout.batching`: :class:`Batch`, :class:`BatchAttempt`, and the batcher that
   groups entries into batches;
+- :mod:`~krsms.fanout.reading`: the one task that reads a send's source, from its first
+  entry to its close;
 - :mod:`~krsms.fanout.job`: the scheduler of one send: the batches in flight, the source read
   ahead, the stop after a fatal answer and the settling of an interrupted send;
 - :mod:`~krsms.fanout.gateway`: :class:`BatchingGateway`: the provider hooks, ``send``,

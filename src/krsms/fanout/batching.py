@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Hashable, Iterator
 from datetime import datetime
+from itertools import islice, takewhile
 from typing import cast
 
 import attrs
@@ -77,10 +78,17 @@ class Batcher:
 
     ``key`` is the gateway's :meth:`~krsms.fanout.gateway.BatchingGateway.batch_key`; a
     recipient with nothing of its own but a number shares the key of every such recipient of
-    its kind, asked once.
+    its kind, asked once. ``clock`` tells when a group started (:attr:`waiting_since`).
     """
 
-    def __init__(self, batch_size: int, max_buffered: int, key: Callable[[Recipient, MessageKind], Hashable]):
+    def __init__(
+        self,
+        batch_size: int,
+        max_buffered: int,
+        key: Callable[[Recipient, MessageKind], Hashable],
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.batch_size = batch_size
         self.max_buffered = max_buffered
         self.buffered = 0
@@ -90,6 +98,15 @@ class Batcher:
         self._kinds: dict[Hashable, MessageKind] = {}
         self._holding_objects: set[Hashable] = set()
         """Keys of the groups holding a :class:`Recipient` object, not only numbers' texts."""
+        self._clock = clock
+        self._since: dict[Hashable, float] = {}
+        """When each group's first recipient was added, by ``clock``, oldest first."""
+
+    @property
+    def waiting_since(self) -> float | None:
+        """When the recipient waiting longest was added, by ``clock``; None when none waits.
+        Groups are kept in the order they started, so it is the first's."""
+        return next(iter(self._since.values()), None)
 
     def add(self, index: int, recipient: str | Recipient, kind: MessageKind) -> Batch | None:
         if not isinstance(recipient, Recipient) or number_only(recipient):
@@ -102,6 +119,7 @@ class Batcher:
         if group is None:
             group = self._groups[key] = ([], [])
             self._kinds[key] = kind
+            self._since[key] = self._clock()
         indexes, recipients = group
         indexes.append(index)
         recipients.append(recipient)
@@ -135,6 +153,7 @@ class Batcher:
             if group is None:
                 group = self._groups[key] = ([], [])
                 self._kinds[key] = run.kind
+                self._since[key] = self._clock()
             indexes, recipients = group
             # Up to the recipient that fills the group or overfills the buffer, as add() checks.
             until_full = self.batch_size - len(indexes)
@@ -156,8 +175,15 @@ class Batcher:
     def flush(self) -> list[Batch]:
         return [self._release(key) for key in list(self._groups)]
 
+    def release_waiting(self, delay: float, *, now: float, limit: int) -> list[Batch]:
+        """The groups whose first recipient has waited ``delay`` seconds by ``now`` (by
+        ``clock``), oldest first and at most ``limit`` of them, as batches."""
+        due = takewhile(lambda key: self._since[key] + delay <= now, islice(self._since, limit))
+        return [self._release(key) for key in list(due)]
+
     def _release(self, key: Hashable) -> Batch:
         indexes, recipients = self._groups.pop(key)
+        del self._since[key]
         self.buffered -= len(indexes)
         if key in self._holding_objects:
             self._holding_objects.discard(key)

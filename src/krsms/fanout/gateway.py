@@ -247,7 +247,13 @@ class BatchingGateway(AsyncClosing):
 
         A batch goes when it is full or the source ends; with ``max_batch_delay`` (seconds),
         the recipients waiting for their batch to fill also go, as smaller batches, once the
-        source has given nothing new for that long (a queue that trickles).
+        first of them has waited that long since the source gave it, however many came
+        since (a queue that trickles), as soon as ``max_concurrency`` leaves room.
+
+        The source is read in one task of its own from its first recipient to its close, so
+        an async generator may keep an ``asyncio.timeout`` or anyio cancel scope open across
+        its yields (its TimeoutError ends the stream, the batches out finishing first) and
+        sees the context variables it sets on every later item.
         """
         if max_batch_delay is not None and (
             not isinstance(max_batch_delay, (int, float))

@@ -3,15 +3,17 @@
 A :class:`SendJob` is made per send by the gateway, which hands it what it needs: the
 entries to read, the send's progress, a batcher to cut them into batches and a callable that
 sends one :class:`Flight` (a batch on its way) and settles it into a report. The job keeps
-at most ``max_concurrency`` flights going, reads the source one batch ahead in a task of its
-own, stops on the first fatal answer, and on any other ending (cancellation, the source or
-a callback failing, the consumer leaving) settles every recipient read: the helpers at the
-end of this module say what an unfinished flight settles as.
+at most ``max_concurrency`` flights going, reads the source one batch ahead (in the one task
+of a :class:`~krsms.fanout.reading.SourceReader`), stops on the first fatal answer, and on
+any other ending (cancellation, the source or a callback failing, the consumer leaving)
+settles every recipient read: the helpers at the end of this module say what an unfinished
+flight settles as.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections import deque
@@ -24,6 +26,7 @@ import attrs
 from krsms import errors
 from krsms.fanout.batching import Batch, Batcher
 from krsms.fanout.outcome_codes import CANCELLED, JOB_STOPPED, SEND_FAILED
+from krsms.fanout.reading import SourceReader
 from krsms.fanout.sources import Entries, Entry, Run
 from krsms.gateway import Outcomes, RecipientOutcome, SendProgress, SendReport, SendStatus
 from krsms.send_watch import SendWatch
@@ -59,11 +62,14 @@ class SendJob:
     :meth:`settle_interrupted` when the send ends any other way. Every report a step returns
     is already recorded in the send's :class:`~krsms.gateway.SendProgress`.
 
-    The source is read in a task of its own, one batch ahead, while the batches in flight are
-    waited for: a source that pauses (a queue, a paginated API) holds back neither the
-    reports of the batches that finish meanwhile nor the stop a fatal answer makes. Only one
-    task reads at a time, and the job's own task touches what it fills (the batcher, the
-    batches ready, the current chunk) only while it is suspended on the source or done.
+    The source is read one batch ahead, while the batches in flight are waited for, by a
+    :class:`~krsms.fanout.reading.SourceReader`: in one task of its own for the whole send,
+    the read of the rest after a fatal stop and the source's close included, so that what the
+    source binds to its task (a timeout, a cancel scope, a context variable) holds across its
+    yields. A source that pauses (a queue, a paginated API) holds back neither the reports of
+    the batches that finish meanwhile nor the stop a fatal answer makes. The job's own task
+    touches what a read fills (the batcher, the batches ready, the current chunk) only while
+    that read is suspended on the source or done.
     """
 
     def __init__(
@@ -103,13 +109,14 @@ class SendJob:
         """The fatal error that stopped the job: no batch starts after it."""
         self.source_error: Exception | None = None
         """What the source raised: no batch starts after it, and what is out finishes first."""
-        self._reading: asyncio.Task[BaseException | None] | None = None
-        """The task reading the source for the next batch (:meth:`_read`), while one does."""
+        self._reader = SourceReader(entries)
+        """Reads the source, in a task of its own for the whole send."""
+        self._reading: asyncio.Future[BaseException | None] | None = None
+        """The read of the source under way (:meth:`_read_until_ready`, or of the rest after a
+        stop), as the future of what it raised."""
         self._max_batch_delay = max_batch_delay
-        """Seconds without a new entry after which the recipients waiting for their batch to
-        fill go as they are; None: a batch goes only full, or at the source's end."""
-        self._last_read = time.monotonic()
-        """When the source last gave an entry (:func:`time.monotonic`)."""
+        """Seconds the recipient waiting longest for its batch to fill may wait before those
+        waiting go as they are; None: a batch goes only full, or at the source's end."""
 
     async def run(self) -> AsyncGenerator[SendReport, None]:
         """Send the batches of the entries, yielding each report once the progress holds it.
@@ -170,24 +177,14 @@ class SendJob:
             flight = Flight(self._ready.popleft(), on_fatal=self._stop_once)
             self.flights[asyncio.ensure_future(self._send_flight(flight))] = flight
         if self._reading is None and not self._ready and not self._exhausted and self._may_start() and self._has_room():
-            self._reading = asyncio.ensure_future(self._read())
+            self._reading = self._reader.read(self._read_until_ready)
 
-    async def _read(self) -> BaseException | None:
-        """:meth:`_read_until_ready`, as the reading task: what the source raised is returned,
-        for the job's own task to act on (a KeyboardInterrupt raised in a task would escape
+    def _read_done(self, reading: asyncio.Future[BaseException | None]) -> None:
+        """Take in the outcome of the finished read: a source that failed stops new batches
+        (what is out finishes first); an interrupt, or a cancellation the source raised
+        itself, propagates as it would have from the job's own task (the reading task hands
+        them over instead of raising them: a KeyboardInterrupt raised in a task would escape
         the event loop instead of the send)."""
-        try:
-            await self._read_until_ready()
-        except asyncio.CancelledError:
-            raise
-        except BaseException as error:
-            return error
-        return None
-
-    def _read_done(self, reading: asyncio.Task[BaseException | None]) -> None:
-        """Take in the result of the finished reading task: a source that failed stops new
-        batches (what is out finishes first); an interrupt, or a cancellation the source
-        raised itself, propagates as it would have from the job's own task."""
         self._reading = None
         if reading.cancelled():
             raise asyncio.CancelledError
@@ -206,7 +203,7 @@ class SendJob:
 
     async def _read_until_ready(self) -> None:
         """Read entries until a batch is ready, a batch's worth of invalid ones is waiting, or
-        the source is exhausted."""
+        the source is exhausted (a read, run by the reader's task)."""
         batcher, ready, invalid = self._batcher, self._ready, self._unbatched
         batch_size = self._batcher.batch_size
         while True:
@@ -224,7 +221,6 @@ class SendJob:
                 ready.extend(batcher.flush())
                 self._exhausted = True
                 return
-            self._last_read = time.monotonic()
 
     def invalid_report(self) -> SendReport | None:
         """The invalid recipients read since the last call, as one recorded report; None when
@@ -248,22 +244,31 @@ class SendJob:
         if reading is not None and reading.done():
             self._read_done(reading)
         elif (due := self._partial_batch_due()) is not None and due <= 0:
-            # The read waits on the source, its entries all batched: send what waits as it is.
-            self._ready.extend(self._batcher.flush())
+            # The read waits on the source, its entries all batched: what is due goes as it is.
+            self._ready.extend(self._due_batches())
         return [task for task in self.flights if task.done()]
 
+    def _due_batches(self) -> list[Batch]:
+        """The groups waiting for their batch to fill whose first recipient has waited
+        ``max_batch_delay``, oldest first, as batches: as many as may start now (the others
+        stay in the batcher, which bounds what waits; they go as room frees)."""
+        assert self._max_batch_delay is not None
+        room = self._max_concurrency - len(self.flights)
+        return self._batcher.release_waiting(self._max_batch_delay, now=time.monotonic(), limit=room)
+
     def _partial_batch_due(self) -> float | None:
-        """Seconds before the recipients waiting for their batch to fill are due to go as they
-        are, once the source has given nothing new for ``max_batch_delay``: 0 when they are
-        due now, the whole delay while none wait (the read may bring one meanwhile). None when
-        no delay applies: none set, the source not being read, no room to send, or the job
-        stopped."""
+        """Seconds before recipients waiting for their batch to fill are due to go as they are,
+        ``max_batch_delay`` after the one waiting longest was taken from the source (however
+        many came since): 0 when some are due now, the whole delay while none wait (the read
+        may bring one meanwhile). None when no delay applies: none set, the source not being
+        read, no room to send, or the job stopped."""
         delay = self._max_batch_delay
         if delay is None or self._reading is None or not (self._has_room() and self._may_start()):
             return None
-        if not self._batcher.buffered:
+        waiting_since = self._batcher.waiting_since
+        if waiting_since is None:
             return delay
-        return max(0.0, self._last_read + delay - time.monotonic())
+        return max(0.0, waiting_since + delay - time.monotonic())
 
     def collect(self, task: asyncio.Task[SendReport]) -> SendReport:
         """The recorded report of a finished flight, taken out of :attr:`flights` first; a
@@ -305,6 +310,7 @@ class SendJob:
 
         Whatever it has not reported yet stays in ``_ready`` and ``_unbatched``, for
         :meth:`settle_interrupted` to record if the source fails or the send is interrupted.
+        The rest of the source is read by the reader's task, a batch size at a time.
         """
         detail = stopped_detail(error)
         self._ready.extend(self._batcher.flush())
@@ -314,17 +320,29 @@ class SendJob:
                 SendReport(outcomes=batch.outcomes(SendStatus.NOT_SENT, code=JOB_STOPPED, detail=detail))
             )
         pending = self._unbatched
-        batch_size = self._batcher.batch_size
-        async for entry in self._entries:
-            pending.extend(_not_sent_outcomes(entry, code=JOB_STOPPED, detail=detail))
-            if len(pending) >= batch_size:
+        while not self._exhausted:
+            self._reading = reading = self._reader.read(functools.partial(self._read_stopped, detail))
+            await asyncio.wait([reading])
+            self._read_done(reading)
+            if self.source_error is not None:
+                raise self.source_error
+            if pending:
                 report = SendReport(outcomes=tuple(pending))
                 pending.clear()
                 yield self._recorded(report)
-        if pending:
-            report = SendReport(outcomes=tuple(pending))
-            pending.clear()
-            yield self._recorded(report)
+
+    async def _read_stopped(self, detail: str) -> None:
+        """Read entries as NOT_SENT (``stopped``) into ``_unbatched`` until a batch size of
+        them waits there or the source is exhausted (a read, run by the reader's task)."""
+        pending, batch_size = self._unbatched, self._batcher.batch_size
+        while True:
+            for entry in self._entries.current:
+                pending.extend(_not_sent_outcomes(entry, code=JOB_STOPPED, detail=detail))
+                if len(pending) >= batch_size:
+                    return
+            if not await self._entries.advance():
+                self._exhausted = True
+                return
 
     async def settle_interrupted(self) -> None:
         """Cancellation or early exit: record in-flight batches and everything buffered.
@@ -340,9 +358,9 @@ class SendJob:
         reading, self._reading = self._reading, None
         try:
             with anyio.CancelScope(shield=True):
+                # Read no further; what the source gave is settled below, once it stopped.
+                self._reader.interrupt()
                 if reading is not None:
-                    # Read no further; what the source gave is settled below, once it stopped.
-                    reading.cancel()
                     await asyncio.wait([reading], timeout=10)
                 # Drain only requests that may be out; a batch still waiting to start (for
                 # its rate-limit slot, or to retry a refused attempt) must not start now.
@@ -370,12 +388,13 @@ class SendJob:
 
     async def close_source(self) -> None:
         """Close the source once what was read from it is settled (see
-        :func:`~krsms.fanout.sources.resolve_chunks`). Shielded, for a while: a cancellation that
-        keeps coming (an anyio cancel scope) must not cut the source's own clean-up short; one
-        that fails is logged, not raised over the send's own outcome."""
+        :func:`~krsms.fanout.sources.resolve_chunks`), in the task that read it. Shielded, for a
+        while: a cancellation that keeps coming (an anyio cancel scope) must not cut the
+        source's own clean-up short; one that fails is logged, not raised over the send's own
+        outcome."""
         with anyio.move_on_after(SOURCE_CLOSE_TIMEOUT, shield=True):
             try:
-                await self._entries.aclose()
+                await self._reader.aclose()
             except Exception:
                 logger.exception("%s: closing the recipient source failed", self._provider)
 

@@ -15,9 +15,20 @@ reuses what that found, so both live here, on the same boundaries.
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping, Sequence
-from itertools import islice
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
+from itertools import chain, islice
 from typing import cast
 
 import attrs
@@ -71,15 +82,31 @@ async def resolve_chunks(
     Closed before its end (a send left early, cancelled or failed), it closes the source
     when that is a generator (sync or async), which the caller handed over: its
     ``finally`` blocks run then, not whenever the garbage collector finds it. Any other
-    iterable (a list, an open file) is the caller's and is left as it is."""
+    iterable (a list, an open file) is the caller's and is left as it is.
+
+    A cancellation thrown in where it waits for its next read (:meth:`Entries.throw_in`) is
+    thrown on into an async generator source, which waits too, at a yield inside the scopes
+    it holds: the cancellation may be one of theirs."""
     index = 0
     if isinstance(recipients, (str, bytes, Recipient)):
         recipients = (recipients,)
     if isinstance(recipients, AsyncIterable):
         source = aiter(recipients)
+        read_next: Callable[[], Awaitable[str | Recipient]] = source.__anext__
         try:
-            async for item in source:
-                yield [_entry(resolver, item, index)]
+            while True:
+                try:
+                    item = await read_next()
+                except StopAsyncIteration:
+                    return
+                read_next = source.__anext__
+                chunk = [_entry(resolver, item, index)]
+                try:
+                    yield chunk
+                except asyncio.CancelledError as cancelled:
+                    if not isinstance(source, AsyncGenerator):
+                        raise
+                    read_next = functools.partial(source.athrow, cancelled)  # on to the source
                 index += 1
                 if index % VALIDATION_SLICE == 0:
                     await asyncio.sleep(0)  # a source that never suspends: let the loop breathe
@@ -164,6 +191,10 @@ class Entries:
     def __init__(self, chunks: AsyncIterator[Iterable[Entry]]):
         self._chunks = chunks
         self.current: Iterator[Entry] = iter(())
+        self.read_ahead = False
+        """Whether :meth:`throw_in` read the source since the last :meth:`advance`."""
+        self._failed: BaseException | None = None
+        """What the source raised when :meth:`throw_in` read it, for :meth:`advance` to raise."""
 
     async def advance(self) -> bool:
         """Start reading the next chunk; False when the source is exhausted.
@@ -171,6 +202,10 @@ class Entries:
         When the source fails part-way through a chunk, its error propagates at once and
         what it gave before stays in ``current``, for the settling to account for.
         """
+        self.read_ahead = False
+        if (error := self._failed) is not None:
+            self._failed = None
+            raise error
         failed: _ReadFailed | None = None
         try:
             chunk = await anext(self._chunks, None)
@@ -183,6 +218,30 @@ class Entries:
             return False
         self.current = iter(chunk)
         return True
+
+    async def throw_in(self, cancelled: asyncio.CancelledError) -> None:
+        """Raise ``cancelled`` where the source waits for its next read, at a ``yield`` (see
+        :func:`resolve_chunks`), when it is a stream's, and take what it does: an entry it
+        gives then joins ``current``, an error it raises is raised by the next
+        :meth:`advance`, a cancellation it lets out propagates. Once between two advances;
+        ``cancelled`` itself propagates when it cannot be thrown in (a second time, or no
+        stream's source)."""
+        chunks = self._chunks
+        if self.read_ahead or not isinstance(chunks, AsyncGenerator):
+            raise cancelled
+        self.read_ahead = True
+        try:
+            chunk = await chunks.athrow(cancelled)
+        except asyncio.CancelledError:
+            raise
+        except StopAsyncIteration:
+            return  # the source ended: the next advance finds it exhausted
+        except _ReadFailed as failure:
+            self.current, self._failed = chain(self.current, failure.entries), failure.error
+        except BaseException as error:  # KeyboardInterrupt too: raised by advance, in its turn
+            self._failed = error
+        else:
+            self.current = chain(self.current, chunk)
 
     async def aclose(self) -> None:
         """Close the chunks' source, when it is an async generator (a stream's, which closes
