@@ -290,6 +290,19 @@ def test_columns_the_header_leaves_unnamed_are_dropped_when_empty_and_refused_wh
     )
 
 
+def test_a_header_naming_two_columns_alike_is_refused_naming_both(tmp_path: Path) -> None:
+    """A row would keep only the second column's value: a coupon code sent in place of the
+    name, silently."""
+    path = tmp_path / "numbers.csv"
+    path.write_text("number,name,coupon,name\r\n01011112222,철수,A1,B2\r\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as refused:
+        list(recipients_in(path))
+    assert refused.value.problem == (
+        "numbers.csv: the header names two columns 'name' (columns 2 and 4): a row could give only one of "
+        "them; rename or remove one"
+    )
+
+
 async def test_a_mobile_number_a_spreadsheet_saved_without_its_leading_zero_is_sent_with_it(tmp_path: Path) -> None:
     recipients = tmp_path / "numbers.txt"
     recipients.write_text("1011112222\n1.01111E+09\n", encoding="utf-8")

@@ -235,7 +235,8 @@ def _header(path: Path) -> list[str]:
 
 def _header_names(path: Path, first_row: list[str]) -> list[str]:
     """The column names of a CSV's first row; a row holding a phone number is a recipient,
-    not a header, and is refused without being shown (it is someone's data)."""
+    not a header, and is refused without being shown (it is someone's data), and so is a
+    header naming two columns alike (a row would keep only the second's value)."""
     names = [name.strip() for name in first_row]
     if any(_looks_like_a_number(name) for name in names):
         raise ValidationError(
@@ -245,6 +246,16 @@ def _header_names(path: Path, first_row: list[str]) -> list[str]:
             limit="a header row",
             value=None,
         )
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
+        if name and (first := seen.setdefault(name, position)) != position:
+            raise ValidationError(
+                "recipients file",
+                f"{path.name}: the header names two columns {name!r} (columns {first} and {position}): "
+                "a row could give only one of them; rename or remove one",
+                limit="distinct column names",
+                value=name,
+            )
     return names
 
 
