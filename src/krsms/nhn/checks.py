@@ -264,18 +264,7 @@ def check_send(request: SendRequest, kind: MessageKind, *, advertisement: bool, 
     ``template_parameter`` values EUC-KR can carry, ``recipient_grouping_key`` (100
     characters, 1,000 for LMS/MMS) and, for LMS/MMS, a number in Korea only (the note heading
     N4). The number of recipients is the client's to check."""
-    _check_message(
-        kind,
-        send_no=request.send_no,
-        body=request.body,
-        title=request.title,
-        template_id=request.template_id,
-        request_date=request.request_date,
-        user_id=request.user_id,
-        attached=request.attach_file_id_list,
-        advertisement=advertisement,
-        now=now,
-    )
+    _check_message(request, kind, advertisement=advertisement, now=now)
     check_at_most("sender_grouping_key", request.sender_grouping_key, MAX_SENDER_GROUPING_KEY_CHARS)
     widest_key = MAX_RECIPIENT_GROUPING_KEY_CHARS if kind is MessageKind.SMS else MAX_LONG_RECIPIENT_GROUPING_KEY_CHARS
     for index, recipient in enumerate(request.recipient_list):
@@ -291,36 +280,17 @@ def check_tag_send(request: TagSendRequest, kind: MessageKind, *, now: datetime 
     ``request_date`` (in the future to the minute, at most 60 days ahead; naive is Seoul
     time), ``user_id`` (100 characters), ``template_parameter`` values EUC-KR can carry and
     a ``tag_expression``."""
-    _check_message(
-        kind,
-        send_no=request.send_no,
-        body=request.body,
-        title=request.title,
-        template_id=request.template_id,
-        request_date=request.request_date,
-        user_id=request.user_id,
-        attached=request.attach_file_id_list,
-        advertisement=bool(request.ad_yn),
-        now=now,
-    )
+    _check_message(request, kind, advertisement=bool(request.ad_yn), now=now)
     check_template_parameters(request.template_parameter, field="template_parameter")
     check_not_empty("tag_expression", request.tag_expression)
 
 
 def _check_message(
-    kind: MessageKind,
-    *,
-    send_no: str | None,
-    body: str | None,
-    title: str | None,
-    template_id: str | None,
-    request_date: datetime | None,
-    user_id: str | None,
-    attached: Sized | None,
-    advertisement: bool,
-    now: datetime | None,
+    request: SendRequest | TagSendRequest, kind: MessageKind, *, advertisement: bool, now: datetime | None
 ) -> None:
     """What every send shares: sender, text, template, attachments, reservation, user id."""
+    send_no, body, title, template_id = request.send_no, request.body, request.title, request.template_id
+    request_date, attached = request.request_date, request.attach_file_id_list
     templated = template_id is not None
     if template_id is not None:
         check_template_id(template_id)
@@ -344,7 +314,7 @@ def _check_message(
     if request_date is not None:
         moment = request_date if request_date.tzinfo else request_date.replace(tzinfo=SEOUL)
         check_reservation(moment, MAX_RESERVE_AHEAD, precision=RESERVE_PRECISION, now=now, field="request_date")
-    check_at_most("user_id", user_id, MAX_USER_ID_CHARS)
+    check_at_most("user_id", request.user_id, MAX_USER_ID_CHARS)
 
 
 def _check_nothing_long(title: str | None, attached: Sized | None) -> None:
