@@ -55,9 +55,10 @@ class SpreadsheetDamage:
 
     def read(self, number: str, line: str) -> str:
         """``number`` (on ``line``) as it is sent: a dropped leading 0 restored, and noted."""
-        if MOBILE_WITHOUT_ITS_ZERO.fullmatch(number):
+        restored = with_leading_zero(number)
+        if restored != number:
             self.restored.add(line)
-            return "0" + number
+            return restored
         if SCIENTIFIC_NOTATION.fullmatch(number):
             self.scientific.add(line)
         return number
