@@ -737,6 +737,20 @@ class Transport:
         The wait obeys the pool timeout, as the wait for a connection of httpx's pool does:
         PoolTimeoutError (never sent, so a send may retry it) rather than waiting for ever.
         """
+        try:
+            state.limiter.acquire_nowait()  # a free slot: no cancel scope to enter
+        except anyio.WouldBlock:
+            await self._wait_for_slot(state, method, url)
+        try:
+            # One turn of the loop before the request goes, as anyio's acquire() would give:
+            # an answer already in (a fatal one, that stops a bulk send) is read first.
+            await asyncio.sleep(0)
+            yield
+        finally:
+            state.limiter.release()
+
+    async def _wait_for_slot(self, state: _LoopState, method: str, url: str) -> None:
+        """Wait for one of the loop's request slots, at most the pool timeout."""
         timeout = self._request_timeout or (state.client.timeout if state.client is not None else None)
         pool_timeout = None if timeout is None else timeout.pool
         with anyio.move_on_after(pool_timeout) as waiting:
@@ -746,10 +760,6 @@ class Transport:
                 f"{method} {self._shown(url)}: not sent, no request slot free within the pool timeout "
                 f"({pool_timeout}s; max_concurrency={self.max_concurrency})"
             )
-        try:
-            yield
-        finally:
-            state.limiter.release()
 
     def _open_client_of(self, state: _LoopState, method: str, url: str) -> httpx.AsyncClient:
         """The client a request goes through; UnsendableRequestError when this transport was
