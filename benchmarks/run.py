@@ -127,7 +127,8 @@ def cpu_table(base_url: str, size: int, repeats: int) -> list[dict[str, Any]]:
 
     Each figure comes from a fresh process (:func:`cpu_probe`), the two implementations
     alternating: measured inside this long-running one, after the fan-out tables, the same
-    raw httpx loop cost up to a third more from run to run.
+    raw httpx loop cost up to a third more from run to run. Beside them, the bytecode
+    instructions per request (:func:`interpreter_steps`), which the machine's load does not move.
     """
     rows = []
     for provider in ("sens", "nhn"):
@@ -146,15 +147,36 @@ def cpu_table(base_url: str, size: int, repeats: int) -> list[dict[str, Any]]:
                 row[f"{name}_per_recipient_us"] = result["cpu"] / size * 1_000_000
                 row[f"{name}_attempts"] = result["attempts"] / result["requests"]
                 row["requests"] = result["requests"]
+                steps_size = STEPS_REQUESTS * REQUESTS[provider][1]
+                counts = [interpreter_steps(provider, name, base_url, steps_size, concurrency) for _ in range(2)]
+                row[f"{name}_steps"] = min(count["steps"] / count["requests"] for count in counts)
             rows.append(row)
             ratio = row["krsms_per_request_ms"] / row["httpx_per_request_ms"]
             print(
                 f"{provider:4} c={concurrency} cpu/request krsms={row['krsms_per_request_ms']:.3f}ms "
                 f"httpx={row['httpx_per_request_ms']:.3f}ms ratio={ratio:.2f} "
+                f"steps/request krsms={row['krsms_steps']:,.0f} httpx={row['httpx_steps']:,.0f} "
                 f"pool attempts/request krsms={row['krsms_attempts']:.2f} httpx={row['httpx_attempts']:.2f}",
                 flush=True,
             )
     return rows
+
+
+STEPS_REQUESTS = 50
+"""Requests of each bytecode count (traced, so not many). The least of two counts is kept:
+they differ by a few percent with the event loop's timing (how many reads an answer takes,
+how often httpcore's pool sends a request round again), far less than CPU time does."""
+
+
+def interpreter_steps(provider: str, name: str, base_url: str, size: int, concurrency: int) -> dict[str, int]:
+    """Bytecode instructions of one implementation's send, counted in a fresh process
+    (``interpreter_steps.py``)."""
+    script = Path(__file__).with_name("interpreter_steps.py")
+    arguments = [provider, name, base_url, str(size), str(concurrency)]
+    output = subprocess.run(
+        [sys.executable, str(script), *arguments], check=True, capture_output=True, text=True, cwd=script.parent
+    ).stdout
+    return dict(json.loads(output.strip().splitlines()[-1]))
 
 
 def cpu_probe(provider: str, name: str, base_url: str, size: int, concurrency: int) -> dict[str, float]:
@@ -393,6 +415,20 @@ def markdown(
             f"| {row['krsms_per_request_ms'] / row['httpx_per_request_ms']:.2f} "
             f"| {row['krsms_per_recipient_us']:.1f} | {row['httpx_per_recipient_us']:.1f} "
             f"| {row['krsms_attempts']:.2f} | {row['httpx_attempts']:.2f} |"
+        )
+    lines += [
+        "",
+        f"Python bytecode instructions per request, the least of two sends of {STEPS_REQUESTS} requests "
+        "each: the machine's load does not move them, only the event loop's timing, by a few percent "
+        "(work done in C, such as JSON and hashing, is not counted: the CPU figures above include it).",
+        "",
+        "| provider | concurrency | krsms steps / request | httpx steps / request | krsms / httpx |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for row in cpu:
+        lines.append(
+            f"| {row['provider']} | {row['concurrency']} | {row['krsms_steps']:,.0f} | {row['httpx_steps']:,.0f} "
+            f"| {row['krsms_steps'] / row['httpx_steps']:.2f} |"
         )
     lines += [
         "",
