@@ -409,6 +409,31 @@ async def test_waiting_for_a_request_slot_obeys_the_pool_timeout_and_sends_nothi
     assert watch.attempts == 0
 
 
+async def test_a_send_cancelled_on_the_turn_after_taking_a_free_slot_never_leaves_and_frees_it() -> None:
+    """A free slot is taken without waiting; the loop turn that follows, before the request
+    goes, is where a cancellation already on its way lands: nothing leaves, the slot is free
+    again for the next request."""
+    transport, client, release, paths = one_slot_transport(retry=NO_RETRIES)
+    watch = SendWatch()
+    async with client:
+        release.set()
+        await transport.request("GET", "https://provider.test/opens-the-loop-state")
+
+        async def watched_send() -> None:
+            with watching_sends(watch):
+                await transport.request("POST", "https://provider.test/cancelled")
+
+        sending = asyncio.create_task(watched_send())
+        await asyncio.sleep(0)  # the send has taken the slot and yields its one turn
+        sending.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await sending
+        await asyncio.wait_for(transport.request("GET", "https://provider.test/after"), timeout=5)
+    assert paths == ["/opens-the-loop-state", "/after"]
+    assert watch.may_have_arrived is False
+    assert watch.attempts == 0
+
+
 @pytest.mark.parametrize("name", ["httpx", "httpcore.http11", "httpcore.connection"])
 def test_httpx_and_httpcore_logs_hide_the_pattern(name: str, caplog: pytest.LogCaptureFixture) -> None:
     redact_in_httpx_logs(SECRET_PATTERN)
