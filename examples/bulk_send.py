@@ -7,7 +7,9 @@ Usage::
 The file (one number per line, or a CSV with a number column) is read lazily in a worker
 thread, 1,000 lines at a time (never blocking the event loop), so its length does not
 matter: memory stays bounded by about ``2 x max_concurrency + 1`` batches. Every recipient
-ends in exactly one outcome.
+ends in exactly one outcome, and the counts are printed however the send ends: on Ctrl-C the
+requests in flight get a few seconds to finish, then the counts of what was done print and the
+script exits 130.
 """
 
 from __future__ import annotations
@@ -25,17 +27,24 @@ from krsms.nhn import DEFAULT_BASE_URL
 
 async def main(path: Path, text: str, base_url: str) -> int:
     progress = SendProgress(keep_outcomes=False)
-    async with NhnGateway(app_key=os.environ["KRSMS_NHN_APP_KEY"], base_url=base_url, max_concurrency=8) as nhn:
-        gateway: SmsGateway = nhn  # the code below works with any provider's gateway
-        message = Message(sender=os.environ.get("KRSMS_SENDER", "15446859"), text=text)
-        # Other CSV columns fill a template's placeholders; without a template they are ignored.
-        recipients = read_recipients(path, template_parameters=message.template_id is not None)
-        # aclosing: leaving the loop early (an exception) settles the batches in flight at once.
-        async with aclosing(gateway.send_stream(message, recipients, progress=progress)) as batches:
-            async for batch in batches:
-                accepted = batch.counts()[SendStatus.ACCEPTED]
-                print(f"{progress.settled:>9,} settled  {accepted:>5} accepted in this batch")
-    print({status.value: count for status, count in progress.counts.items()}, f"{progress.requests} requests")
+    # drain_timeout: on Ctrl-C the requests in flight get 5 s to finish with their real outcome
+    # (else they are UNKNOWN: they may have arrived).
+    app_key = os.environ["KRSMS_NHN_APP_KEY"]
+    try:
+        async with NhnGateway(app_key=app_key, base_url=base_url, max_concurrency=8, drain_timeout=5.0) as nhn:
+            gateway: SmsGateway = nhn  # the code below works with any provider's gateway
+            message = Message(sender=os.environ.get("KRSMS_SENDER", "15446859"), text=text)
+            # Other CSV columns fill a template's placeholders; without a template they are ignored.
+            recipients = read_recipients(path, template_parameters=message.template_id is not None)
+            # aclosing: leaving the loop early (an exception) settles the batches in flight at once.
+            async with aclosing(gateway.send_stream(message, recipients, progress=progress)) as batches:
+                async for batch in batches:
+                    accepted = batch.counts()[SendStatus.ACCEPTED]
+                    print(f"{progress.settled:>9,} settled  {accepted:>5} accepted in this batch")
+    finally:
+        # However the send ended (Ctrl-C, an error): every recipient read has its outcome by now.
+        counts = {status.value: count for status, count in progress.counts.items()}
+        print(f"{'interrupted: ' if progress.cancelled else ''}{counts} {progress.requests} requests")
     return 0 if progress.counts[SendStatus.ACCEPTED] == progress.settled else 1
 
 
@@ -45,4 +54,7 @@ if __name__ == "__main__":
     parser.add_argument("text")
     parser.add_argument("--base-url", default=os.environ.get("KRSMS_BASE_URL", DEFAULT_BASE_URL))
     options = parser.parse_args()
-    raise SystemExit(asyncio.run(main(options.numbers, options.text, options.base_url)))
+    try:
+        raise SystemExit(asyncio.run(main(options.numbers, options.text, options.base_url)))
+    except KeyboardInterrupt:  # the counts are printed already
+        raise SystemExit(130) from None

@@ -142,3 +142,24 @@ async def test_each_kind_of_sens_answer_to_a_send_gets_the_outcome_of_its_error_
     (outcome,) = report.outcomes
     assert (outcome.status, outcome.code) == (status, code)
     assert len(sends) == attempts
+
+
+@pytest.mark.parametrize(
+    ("status_code", "expected"),
+    [
+        (301, errors.RedirectError),
+        (307, errors.RedirectError),
+        (400, errors.BadRequestError),
+        (401, errors.AuthenticationError),
+        (403, errors.AuthenticationError),
+        (404, errors.NotFoundError),
+        (409, errors.BadRequestError),
+        (429, errors.RateLimitedError),
+        (503, errors.ServerError),
+    ],
+)
+def test_error_class_for_status_follows_the_documented_tree(status_code: int, expected: type) -> None:
+    """docs/errors.md: a 3xx is a RedirectError (refused before processing, fatal), not a
+    BadRequestError (processed and refused), for an error parser of one's own as for the
+    transport."""
+    assert errors.error_class_for_status(status_code) is expected

@@ -245,7 +245,11 @@ _STATUS_ERRORS: dict[int, type[ProviderError]] = {
 
 
 def error_class_for_status(status_code: int) -> type[ProviderError]:
-    """The exception class that an HTTP error status maps to."""
+    """The exception class that an HTTP error status maps to: a 3xx is a :class:`RedirectError`
+    (never followed, refused before processing), a 5xx a :class:`ServerError`, 400, 401, 403,
+    404 and 429 their own classes, any other a :class:`BadRequestError`."""
     if status_code >= 500:
         return ServerError
+    if 300 <= status_code < 400:
+        return RedirectError
     return _STATUS_ERRORS.get(status_code, BadRequestError)

@@ -585,7 +585,9 @@ class SendProgress:
 
     ``on_batch`` is called with every settled batch, including those settled by a
     cancellation (keep it quick; it runs in the send's task, and must be a plain function:
-    a coroutine function raises TypeError, as it would never be awaited).
+    a coroutine function, or an object whose ``__call__`` is one, raises TypeError here, as it
+    would never be awaited; a callable that returns a coroutine stops the send with TypeError
+    at its first batch).
 
     ``on_sending``, a coroutine function, is awaited with a batch's recipients (numbers
     normalised, ``reference`` kept) before its first request may leave: a write-ahead record,
@@ -603,7 +605,7 @@ class SendProgress:
         total: int | None = None,
         on_sending: Callable[[Recipients], Awaitable[None]] | None = None,
     ):
-        if inspect.iscoroutinefunction(on_batch):
+        if _is_async_callable(on_batch):
             # It would be called, never awaited: every batch would go unrecorded in silence.
             raise TypeError("on_batch must be a plain function: SendProgress calls it and does not await it")
         self.on_batch = on_batch
@@ -647,7 +649,15 @@ class SendProgress:
         if batch.error is not None and self.error is None:
             self.error = batch.error
         if self.on_batch is not None:
-            self.on_batch(batch)
+            returned = self.on_batch(batch)
+            if inspect.iscoroutine(returned):
+                # A callable that only returns a coroutine (a lambda around an async save) cannot be
+                # told from a plain one until it is called: its work would never run, so stop here.
+                returned.close()
+                raise TypeError(
+                    "on_batch returned a coroutine, which SendProgress does not await: the batch's work "
+                    "would never run (call async code from a plain function, e.g. with asyncio.create_task)"
+                )
 
     def finish(self) -> None:
         """Stop the clock (called by the SDK when the send ends)."""
@@ -669,6 +679,15 @@ class SendProgress:
             elapsed=end - self._started,
             status_counts=None if self.keep_outcomes else dict(self.counts),
         )
+
+
+def _is_async_callable(function: object) -> bool:
+    """Whether calling ``function`` makes a coroutine: an ``async def`` function, or an object
+    whose ``__call__`` is one."""
+    if inspect.iscoroutinefunction(function):
+        return True
+    call = None if inspect.isroutine(function) else inspect.getattr_static(type(function), "__call__", None)
+    return inspect.iscoroutinefunction(call)
 
 
 def _first_index(outcomes: Outcomes) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,9 @@ from krsms.emulator import (
     DEMO_SENS_ACCESS_KEY,
     DEMO_SENS_SECRET_KEY,
     DEMO_SENS_SERVICE_ID,
+    EmulatorConfig,
     EmulatorServer,
+    Faults,
 )
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -94,3 +97,37 @@ def test_bulk_script_streams_a_file(krsms_emulator: EmulatorServer, tmp_path: Pa
     assert finished.returncode == 0, finished.stderr.decode()
     assert "'accepted': 3200" in finished.stdout.decode()
     assert len(krsms_emulator.ledger) == 3200
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT")
+def test_bulk_script_interrupted_says_what_was_done(tmp_path: Path) -> None:
+    """Ctrl-C in the middle of a campaign: the script prints the counts of what was done
+    (the batches in flight drained, so everything delivered is counted accepted) and exits
+    130, instead of ending in a traceback whose last progress line undercounts."""
+    numbers = tmp_path / "numbers.txt"
+    numbers.write_text("".join(f"010{index:08d}\n" for index in range(200_000)), encoding="utf-8")
+    with EmulatorServer(EmulatorConfig(faults=Faults(latency=0.2))) as server:
+        script = subprocess.Popen(
+            [sys.executable, str(EXAMPLES / "bulk_send.py"), str(numbers), "안내", "--base-url", server.base_url],
+            env={**os.environ, "KRSMS_NHN_APP_KEY": DEMO_NHN_APP_KEY, "PYTHONUNBUFFERED": "1"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert script.stdout is not None
+            first = script.stdout.readline()  # the first batch settled: the send is under way
+            assert "settled" in first, first + script.stderr.read() if script.stderr else first
+            script.send_signal(signal.SIGINT)
+            rest, stderr = script.communicate(timeout=60)
+        finally:
+            if script.poll() is None:
+                script.kill()
+                script.wait()
+        delivered = len(server.ledger)
+    assert script.returncode == 130, stderr
+    summary = rest.strip().splitlines()[-1]
+    assert summary.startswith("interrupted: "), rest
+    assert f"'accepted': {delivered}," in summary, (summary, delivered)
+    assert 0 < delivered < 200_000
+    assert "Traceback" not in stderr, stderr
