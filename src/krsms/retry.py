@@ -16,6 +16,7 @@ from typing import Protocol
 import attrs
 
 from krsms import errors
+from krsms.settings import count, seconds
 
 
 class RetryStrategy(Protocol):
@@ -61,15 +62,15 @@ class RetryPolicy:
     is set, because a resent batch after a timeout or a 500 may deliver twice.
     """
 
-    max_attempts: int = 3
+    max_attempts: int = attrs.field(default=3, validator=count(minimum=1))
     """Total attempts including the first; 1 disables retries."""
-    initial_backoff: float = 0.5
+    initial_backoff: float = attrs.field(default=0.5, validator=seconds())
     """Seconds: the first retry waits a random time up to this, and the cap doubles with each
     later retry (up to ``max_backoff``); also the most jitter added to a ``Retry-After``."""
-    max_backoff: float = 8.0
+    max_backoff: float = attrs.field(default=8.0, validator=seconds())
     """Seconds: the longest random wait between two attempts when the server gives no
     ``Retry-After``."""
-    max_retry_after: float = 60.0
+    max_retry_after: float = attrs.field(default=60.0, validator=seconds())
     """Cap on a server's ``Retry-After``; a longer pause than this gives up instead."""
     retry_statuses: frozenset[int] = frozenset({429, 500, 502, 503, 504})
     """Statuses worth another try: a 429 for every request, the 5xx only for idempotent ones

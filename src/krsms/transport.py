@@ -35,6 +35,7 @@ from krsms import errors
 from krsms.redaction import Redactor, value_named
 from krsms.retry import NO_RETRIES, RetryPolicy, RetryStrategy, parse_retry_after
 from krsms.send_watch import SendWatch, current_send_watch, watching_sends
+from krsms.settings import check_count, check_seconds, count, seconds
 
 __all__ = [
     "NO_RETRIES",
@@ -75,13 +76,13 @@ USER_AGENT = "krsms (+https://pypi.org/project/krsms)"
 class Timeouts:
     """Seconds to wait for each phase of a request; ``pool`` is the wait for a free connection."""
 
-    connect: float = 5.0
+    connect: float = attrs.field(default=5.0, validator=seconds(positive=True))
     """Seconds to open a connection."""
-    read: float = 30.0
+    read: float = attrs.field(default=30.0, validator=seconds(positive=True))
     """Seconds to wait for each chunk of the answer (not for the whole answer)."""
-    write: float = 30.0
+    write: float = attrs.field(default=30.0, validator=seconds(positive=True))
     """Seconds to wait for each chunk of the request to be sent."""
-    pool: float = 30.0
+    pool: float = attrs.field(default=30.0, validator=seconds(positive=True))
     """Seconds to wait for a free connection of the pool, and for one of the transport's
     ``max_concurrency`` request slots (each wait has this long)."""
 
@@ -94,11 +95,11 @@ class Timeouts:
 class Limits:
     """Connection pool size of a client the SDK creates."""
 
-    max_connections: int = 32
+    max_connections: int = attrs.field(default=32, validator=count(minimum=1))
     """Connections open at once, at most; also caps the transport's ``max_concurrency``."""
-    max_keepalive_connections: int = 32
+    max_keepalive_connections: int = attrs.field(default=32, validator=count(minimum=0))
     """Idle connections kept open for reuse, at most."""
-    keepalive_expiry: float = 4.0
+    keepalive_expiry: float = attrs.field(default=4.0, validator=seconds())
     """Seconds an idle connection is kept; below common server keep-alive timeouts (5 s), so
     the pool never reuses a connection the server is closing."""
 
@@ -252,7 +253,7 @@ def path_segment(value: str, *, field: str) -> str:
 
 
 def check_credential(field: str, value: str) -> None:
-    """Refuse a key that cannot be one a provider issued: empty, or with whitespace at either
+    """Refuse a key that cannot be one a provider issued: not text, empty, or with whitespace at either
     end or a control character inside (a key read from a file or a variable with its line
     break), or holding a lone surrogate (Python's stand-in for a byte it could not decode, in
     an environment variable or a file read with ``errors="surrogateescape"``), which no request
@@ -265,6 +266,10 @@ def check_credential(field: str, value: str) -> None:
     and the keys out of a failing test's output.
     """
     __tracebackhide__ = True
+    if not isinstance(value, str):  # bytes from os.environb, a number from a config file
+        raise errors.ValidationError(
+            field, f"must be text, not {type(value).__name__}", limit="the key as issued, as a string", value="***"
+        )
     if not value or value != value.strip() or any(ord(character) < 0x20 or character == "\x7f" for character in value):
         raise errors.ValidationError(
             field,
@@ -466,10 +471,9 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         base_url: str = "",
     ):
-        if max_concurrency < 1:
-            raise errors.ValidationError(
-                "max_concurrency", f"must be at least 1, not {max_concurrency}", limit=">= 1", value=max_concurrency
-            )
+        check_count("max_concurrency", max_concurrency, minimum=1)
+        if timeout is not None and not isinstance(timeout, Timeouts):
+            check_seconds("timeout", timeout, positive=True)
         self.provider = provider
         self.retry: RetryStrategy = retry or RetryPolicy()
         """When and how long a failed request waits before another try."""

@@ -50,6 +50,7 @@ from krsms.gateway import (
     UploadedImage,
 )
 from krsms.send_watch import SendWatch, watching_sends
+from krsms.settings import check_count, check_number, check_seconds
 from krsms.text import MessageKind
 from krsms.transport import Transport
 from krsms.validation import ProviderRules, RecipientResolver, check_message, check_reservation
@@ -89,17 +90,13 @@ class BatchingGateway(AsyncClosing):
         drain_timeout: float = 0.0,
         reconcile_delay: float = RECONCILE_DELAY,
     ):
-        if requests_per_second is not None and requests_per_second <= 0:
-            raise errors.ValidationError(
-                "requests_per_second",
-                f"must be positive, not {requests_per_second}",
-                limit="> 0",
-                value=requests_per_second,
-            )
-        if max_concurrency < 1:
-            raise errors.ValidationError(
-                "max_concurrency", f"must be at least 1, not {max_concurrency}", limit=">= 1", value=max_concurrency
-            )
+        if requests_per_second is not None:
+            check_number("requests_per_second", requests_per_second, positive=True, unit="requests a second")
+        check_count("max_concurrency", max_concurrency, minimum=1)
+        # Checked here: a wrong one would only show when a send is cancelled (drain_timeout)
+        # or a batch's answer is lost (reconcile_delay), as a TypeError in place of its outcome.
+        check_seconds("drain_timeout", drain_timeout)
+        check_seconds("reconcile_delay", reconcile_delay)
         self._transport = transport
         # Never more batches in flight than the transport lets through at once.
         self.max_concurrency: int = min(max_concurrency, transport.max_concurrency) if transport else max_concurrency
@@ -255,17 +252,8 @@ class BatchingGateway(AsyncClosing):
         its yields (its TimeoutError ends the stream, the batches out finishing first) and
         sees the context variables it sets on every later item.
         """
-        if max_batch_delay is not None and (
-            not isinstance(max_batch_delay, (int, float))
-            or isinstance(max_batch_delay, bool)
-            or not 0 < max_batch_delay < float("inf")
-        ):
-            raise errors.ValidationError(
-                "max_batch_delay",
-                f"must be a positive number of seconds or None, not {max_batch_delay!r}",
-                limit="> 0",
-                value=max_batch_delay,
-            )
+        if max_batch_delay is not None:
+            check_seconds("max_batch_delay", max_batch_delay, positive=True)
         self.check_message(message)
         if message.recipients:
             raise errors.ValidationError(
