@@ -931,7 +931,7 @@ async def test_s1_inline_file_of_the_older_document(client: SensClient, api: res
     }
 
 
-@pytest.mark.parametrize("name", ["my coupon.jpg", "coupon.png"])
+@pytest.mark.parametrize("name", ["my coupon.jpg", "my\tcoupon.jpg", "coupon.png"])
 def test_inline_files_are_checked_before_sending(name: str) -> None:
     with pytest.raises(errors.ValidationError) as caught:
         FileReference.inline(name, JPEG)
@@ -1324,3 +1324,75 @@ async def test_a_base_url_with_a_trailing_slash_or_a_path_prefix_gives_one_path(
     sent = route.calls.last.request
     assert sent.url.raw_path.decode() == f"{prefix}{SERVICE}/reservations/R1/reserve-status"
     check_signed(sent)
+
+
+INLINE_BODY = base64.b64encode(JPEG).decode()
+REFUSED_FILES = {
+    # ja:98-107: an inline files.name is a .jpg/.jpeg of at most 40 characters without spaces,
+    # its body the Base64 of a JPEG of at most 300 KB.
+    "inline name with a space": (FileReference(name="my coupon.jpg", body=INLINE_BODY), "files[0].name", "no spaces"),
+    "inline png": (FileReference(name="coupon.png", body=INLINE_BODY), "files[0].name", "JPEG"),
+    "inline name of 41 characters": (
+        FileReference(name="c" * 37 + ".jpg", body=INLINE_BODY),
+        "files[0].name",
+        "40 characters",
+    ),
+    "inline body not Base64": (
+        FileReference(name="coupon.jpg", body="not base64!"),
+        "files[0].body",
+        "Base64 of a JPEG",
+    ),
+    "inline body not a JPEG": (
+        FileReference(name="coupon.jpg", body=base64.b64encode(b"GIF89a").decode()),
+        "files[0].body",
+        "JPEG",
+    ),
+    "inline body over 300 KB": (
+        FileReference(name="coupon.jpg", body=base64.b64encode(JPEG + bytes(300 * 1024)).decode()),
+        "files[0].body",
+        "300 KB",
+    ),
+    # en:72-76, 101: an entry names an uploaded fileId; the older inline form is name + body.
+    "an empty entry": (FileReference(), "files[0]", "file_id, or name and body"),
+    "a name without its body": (FileReference(name="coupon.jpg"), "files[0]", "file_id, or name and body"),
+    "a fileId and an inline image": (
+        FileReference(file_id="F1", name="coupon.jpg", body=INLINE_BODY),
+        "files[0]",
+        "file_id, or name and body",
+    ),
+}
+
+
+@pytest.mark.parametrize("send", SENDS.values(), ids=SENDS.keys())
+@pytest.mark.parametrize(("reference", "field", "limit"), REFUSED_FILES.values(), ids=REFUSED_FILES.keys())
+async def test_s1_a_files_entry_sens_cannot_take_is_refused_before_any_request(
+    reference: FileReference,
+    field: str,
+    limit: str,
+    send: Callable[[SensClient, SendRequest], Awaitable[object]],
+    client: SensClient,
+) -> None:
+    request = attrs.evolve(at_limits(MessageType.MMS, advertisement=False), files=(reference,))
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.route().respond(202, json=SEND_ANSWER)
+        with pytest.raises(errors.ValidationError) as caught:
+            await send(client, request)
+
+    assert (caught.value.field, caught.value.limit) == (field, limit)
+    assert route.call_count == 0
+
+
+@pytest.mark.parametrize("send", SENDS.values(), ids=SENDS.keys())
+@pytest.mark.parametrize("kind", [MessageType.SMS, MessageType.LMS])
+async def test_s1_an_empty_files_list_is_refused_on_an_sms_or_lms(
+    kind: MessageType, send: Callable[[SensClient, SendRequest], Awaitable[object]], client: SensClient
+) -> None:
+    """en:101 "Only available in MMS": the emulator refuses ``"files": []`` on an SMS too."""
+    request = attrs.evolve(at_limits(kind, advertisement=False), files=())
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.route().respond(202, json=SEND_ANSWER)
+        with pytest.raises(errors.ValidationError) as caught:
+            await send(client, request)
+
+    assert (caught.value.field, caught.value.limit, caught.value.value) == ("files", "MMS", kind.value)
+    assert route.call_count == 0
