@@ -1281,6 +1281,55 @@ async def test_s1_send_body_refuses_a_body_that_is_not_an_s1_request(body: dict[
     assert route.call_count == 0
 
 
+SEND_BODY = {"type": "SMS", "from": "0212345678", "content": "안녕", "messages": [{"to": "01012345678"}]}
+RESERVED_MINUTE = RESERVED.strftime("%Y-%m-%d %H:%M")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "limit"),
+    [
+        # en:77, 103: reserveTime is written yyyy-MM-dd HH:mm.
+        ({"reserveTime": RESERVED.strftime("%Y-%m-%dT%H:%M")}, "body.reserveTime", "yyyy-MM-dd HH:mm"),
+        ({"reserveTime": RESERVED_MINUTE + ":00"}, "body.reserveTime", "yyyy-MM-dd HH:mm"),
+        ({"reserveTime": RESERVED.isoformat(timespec="minutes")}, "body.reserveTime", "yyyy-MM-dd HH:mm"),
+        # en:81-106: every field of the table is a String.
+        ({"countryCode": 82}, "body.countryCode", "String"),
+        ({"messages": [{"to": "01012345678", "content": 1234}]}, "body.messages[0].content", "String"),
+        # en:58-79: the fields of the request body; a misspelt one would not be applied.
+        ({"reserveTime": RESERVED_MINUTE, "reserveTimezone": "UTC"}, "body.reserveTimezone", "the S1 request body"),
+        ({"messages": [{"to": "01012345678", "text": "안녕"}]}, "body.messages[0].text", "the S1 request body"),
+        ({"files": [{"fileID": "F1"}], "type": "MMS"}, "body.files[0].fileID", "the S1 request body"),
+    ],
+    ids=[
+        "reserveTime with T",
+        "reserveTime with seconds",
+        "reserveTime with an offset",
+        "countryCode a number",
+        "own content a number",
+        "reserveTimezone",
+        "messages text",
+        "files fileID",
+    ],
+)
+async def test_s1_send_body_refuses_what_send_would_not_have_written(
+    changes: dict[str, Any], field: str, limit: str, client: SensClient
+) -> None:
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.route().respond(202, json=SEND_ANSWER)
+        with pytest.raises(errors.ValidationError) as caught:
+            await client.send_body({**SEND_BODY, **changes})
+
+    assert (caught.value.field, caught.value.limit) == (field, limit)
+    assert route.call_count == 0
+
+
+async def test_s1_send_body_takes_a_null_as_a_field_left_out(client: SensClient, api: respx.MockRouter) -> None:
+    route = api.post(f"{SERVICE}/messages").respond(202, json=SEND_ANSWER)
+    body = {**SEND_BODY, "reserveTime": RESERVED_MINUTE, "subject": None, "files": None}
+    await client.send_body(body)
+    assert body_of(route.calls.last.request) == body
+
+
 async def test_s1_a_refused_send_raises_when_awaited_not_when_called(client: SensClient) -> None:
     pending = client.send(
         SendRequest(type=MessageType.SMS, from_="0212345678", content="😀", messages=(SendMessage(to="01012345678"),))
