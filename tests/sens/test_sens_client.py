@@ -975,6 +975,12 @@ def test_inline_files_are_checked_before_sending(name: str) -> None:
             ),
             "page_size",
         ),
+        # en:244, 318: pages count from 0.
+        (MessageQuery(request_id="R", page_index=-1), "page_index"),
+        # en:240-241: from and to are numbers without hyphens; another form matches nothing.
+        (MessageQuery(request_id="R", to="010-1234-5678"), "to"),
+        (MessageQuery(request_id="R", from_="02-1234-5678"), "from_"),
+        (MessageQuery(request_id="R", to="+821012345678"), "to"),
     ],
 )
 async def test_s3_queries_sens_would_refuse_are_refused_first(query: MessageQuery, field: str) -> None:
@@ -1349,6 +1355,33 @@ async def test_s8_refuses_a_page_size_outside_1_to_100(page_size: int) -> None:
                 await anext(sens.iter_unsubscribes(UnsubscribeQuery(page_size=page_size)))
         assert not router.calls
     assert caught.value.field == "page_size"
+
+
+async def test_s8_refuses_a_negative_page_index() -> None:
+    """en:567: pageIndex default 0, the first page."""
+    with respx.mock(assert_all_mocked=True) as router:
+        async with SensClient(access_key=ACCESS_KEY, secret_key=SECRET_KEY, service_id=SERVICE_ID) as sens:
+            with pytest.raises(errors.ValidationError) as caught:
+                await sens.list_unsubscribes(UnsubscribeQuery(page_index=-1))
+            with pytest.raises(errors.ValidationError):
+                await anext(sens.iter_unsubscribes(UnsubscribeQuery(page_index=-1)))
+        assert not router.calls
+    assert (caught.value.field, caught.value.limit, caught.value.value) == ("page_index", "0 or more", -1)
+
+
+async def test_s3_digits_only_numbers_go_out_as_given(client: SensClient, api: respx.MockRouter) -> None:
+    route = api.get(f"{SERVICE}/messages").respond(
+        200,
+        json={"statusCode": "202", "statusName": "success", "messages": [], "pageIndex": 0, "pageSize": 1000,
+              "itemCount": 0, "hasMore": False},
+    )  # fmt: skip
+    await client.list_messages(MessageQuery(request_id="R", from_="0212345678", to="01012345678", page_index=0))
+    assert route.calls.last.request.url.params.multi_items() == [
+        ("requestId", "R"),
+        ("from", "0212345678"),
+        ("to", "01012345678"),
+        ("pageIndex", "0"),
+    ]
 
 
 @pytest.mark.parametrize("base_url", [f"{HOST}/", f"{HOST}/proxy", f"{HOST}/proxy/"])

@@ -13,7 +13,7 @@ import binascii
 from datetime import datetime, timedelta, timezone
 
 from krsms.errors import ValidationError, excerpt
-from krsms.fields import check_is_text
+from krsms.fields import check_is_text, mask_number
 from krsms.phone_numbers import KOREA, check_number_as_sent
 from krsms.sens.models import (
     DEFAULT_TIME_ZONE,
@@ -134,7 +134,8 @@ def _check_subject(subject: str | None, kind: MessageKind, *, field: str) -> Non
 
 
 def check_message_query(query: MessageQuery) -> None:
-    """Refuse, before any request, an S3 query that SENS would refuse."""
+    """Refuse, before any request, an S3 query that SENS would refuse, or that could match
+    nothing: ``from_`` and ``to`` are digits only, as SENS lists them (en:240-241)."""
     windows = {
         "request": (query.request_start_time, query.request_end_time, MAX_REQUEST_SPAN),
         "complete": (query.complete_start_time, query.complete_end_time, MAX_COMPLETE_SPAN),
@@ -164,14 +165,30 @@ def check_message_query(query: MessageQuery) -> None:
             raise ValidationError(
                 f"{name}_end_time", f"the window is longer than {widest}", limit=str(widest), value=str(span)
             )
+    for field, number in (("from_", query.from_), ("to", query.to)):
+        if number is not None and not (number.isascii() and number.isdigit()):
+            shown = mask_number(number)
+            raise ValidationError(
+                field,
+                f"{shown!r} is not digits only: SENS lists numbers without hyphens, so it would match none",
+                limit="digits",
+                value=shown,
+            )
     largest = MAX_MESSAGE_PAGE_BY_REQUEST if query.request_id else MAX_MESSAGE_PAGE
     check_page_size(query.page_size, largest)
+    check_page_index(query.page_index)
 
 
 def check_page_size(page_size: int | None, largest: int) -> None:
     """A ``page_size`` of 1 to ``largest``, or None (the look-up's default)."""
     if page_size is not None and not 1 <= page_size <= largest:
         raise ValidationError("page_size", f"must be 1 to {largest}", limit=f"1-{largest}", value=page_size)
+
+
+def check_page_index(page_index: int | None) -> None:
+    """A ``page_index`` of 0 or more, or None (the first page): pages count from 0."""
+    if page_index is not None and page_index < 0:
+        raise ValidationError("page_index", f"is {page_index}; pages count from 0", limit="0 or more", value=page_index)
 
 
 def _is_aware(moment: datetime) -> bool:

@@ -27,7 +27,13 @@ from krsms.phone_numbers import normalize_number
 from krsms.redaction import Redactor
 from krsms.retry import RetryStrategy
 from krsms.sens.auth import SensAuth, sens_redactor
-from krsms.sens.checks import check_message_count, check_message_query, check_page_size, check_send_request
+from krsms.sens.checks import (
+    check_message_count,
+    check_message_query,
+    check_page_index,
+    check_page_size,
+    check_send_request,
+)
 from krsms.sens.converter import converter
 from krsms.sens.errors import PROVIDER, ServiceNotFoundError, error_from_response
 from krsms.sens.models import (
@@ -193,8 +199,9 @@ class SensClient(AsyncClosing):
         """S3 ``GET /messages``: one page of a send request's messages, or of a time window.
 
         The query is checked first: ``request_id`` or one complete window (request times at
-        most 30 days apart, completion times at most 24 hours; not both), and ``page_size``
-        at most 100 (1,000 with ``request_id``).
+        most 30 days apart, completion times at most 24 hours; not both), ``page_size`` at
+        most 100 (1,000 with ``request_id``), ``page_index`` from 0, and ``from_``/``to``
+        digits only.
         """
         check_message_query(query)
         response = await self.transport.request("GET", self._url("/messages"), params=self._query(query))
@@ -275,9 +282,11 @@ class SensClient(AsyncClosing):
     # -- S8/S9/S10 ------------------------------------------------------------------------
 
     async def list_unsubscribes(self, query: UnsubscribeQuery | None = None) -> list[Unsubscribe]:
-        """S8 ``GET /unsubscribes``: one page of the 080 block list (``page_size`` 1 to 100)."""
+        """S8 ``GET /unsubscribes``: one page of the 080 block list (``page_size`` 1 to 100,
+        ``page_index`` from 0)."""
         if query is not None:
             check_page_size(query.page_size, MAX_UNSUBSCRIBE_PAGE)
+            check_page_index(query.page_index)
             if query.client_tel_no is not None:  # stored as digits: the same form blocked it
                 query = attrs.evolve(query, client_tel_no=normalize_number(query.client_tel_no, field="client_tel_no"))
         params = self._query(query) if query is not None else None

@@ -194,9 +194,11 @@ class MessageQuery:
     status: str | None = None
     """READY, PROCESSING or COMPLETED."""
     from_: str | None = None
-    """Only messages from this calling number (digits only)."""
+    """Only messages from this calling number (digits only, as SENS lists it; another form is
+    refused before any request)."""
     to: str | None = None
-    """Only messages to this number (digits only)."""
+    """Only messages to this number (digits only, as SENS lists it; another form is refused
+    before any request)."""
     status_name: str | None = None
     """SUCCESS or FAIL."""
     page_index: int | None = None
