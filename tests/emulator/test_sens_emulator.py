@@ -399,3 +399,30 @@ async def test_a_reserve_time_must_be_zero_padded(sens: httpx.AsyncClient) -> No
     assert "reserveTime" in unpadded.json()["errorMessage"]
     padded = await sens.post(f"{SERVICE}/messages", json=sms("01012345678", reserveTime=f"{tomorrow:%Y-%m-%d} 09:05"))
     assert padded.status_code == 202
+
+
+async def test_a_null_optional_field_is_left_out(sens: httpx.AsyncClient, app: Starlette) -> None:
+    """en:83-100: contentType (default COMM), countryCode (default 82) and each message's own
+    subject and content (default the request's) are optional; a null gives the default."""
+    body = {
+        "type": "LMS",
+        "contentType": None,
+        "countryCode": None,
+        "from": SENDER,
+        "subject": "제목",
+        "content": "안녕하세요",
+        "messages": [{"to": "01012345678", "subject": None, "content": None}],
+    }
+    answer = await sens.post(f"{SERVICE}/messages", json=body)
+    assert answer.status_code == 202
+
+    listed = await sens.get(f"{SERVICE}/messages", params={"requestId": answer.json()["requestId"]})
+    (message,) = listed.json()["messages"]
+    assert (message["contentType"], message["countryCode"]) == ("COMM", "82")
+    (delivery,) = app.state.ledger
+    assert (delivery.country_code, delivery.subject, delivery.text, delivery.advertisement) == (
+        "82",
+        "제목",
+        "안녕하세요",
+        False,
+    )

@@ -931,7 +931,7 @@ async def test_s1_inline_file_of_the_older_document(client: SensClient, api: res
     }
 
 
-@pytest.mark.parametrize("name", ["my coupon.jpg", "coupon.png"])
+@pytest.mark.parametrize("name", ["my coupon.jpg", "my\tcoupon.jpg", "coupon.png"])
 def test_inline_files_are_checked_before_sending(name: str) -> None:
     with pytest.raises(errors.ValidationError) as caught:
         FileReference.inline(name, JPEG)
@@ -975,6 +975,12 @@ def test_inline_files_are_checked_before_sending(name: str) -> None:
             ),
             "page_size",
         ),
+        # en:244, 318: pages count from 0.
+        (MessageQuery(request_id="R", page_index=-1), "page_index"),
+        # en:240-241: from and to are numbers without hyphens; another form matches nothing.
+        (MessageQuery(request_id="R", to="010-1234-5678"), "to"),
+        (MessageQuery(request_id="R", from_="02-1234-5678"), "from_"),
+        (MessageQuery(request_id="R", to="+821012345678"), "to"),
     ],
 )
 async def test_s3_queries_sens_would_refuse_are_refused_first(query: MessageQuery, field: str) -> None:
@@ -1281,6 +1287,55 @@ async def test_s1_send_body_refuses_a_body_that_is_not_an_s1_request(body: dict[
     assert route.call_count == 0
 
 
+SEND_BODY = {"type": "SMS", "from": "0212345678", "content": "안녕", "messages": [{"to": "01012345678"}]}
+RESERVED_MINUTE = RESERVED.strftime("%Y-%m-%d %H:%M")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "limit"),
+    [
+        # en:77, 103: reserveTime is written yyyy-MM-dd HH:mm.
+        ({"reserveTime": RESERVED.strftime("%Y-%m-%dT%H:%M")}, "body.reserveTime", "yyyy-MM-dd HH:mm"),
+        ({"reserveTime": RESERVED_MINUTE + ":00"}, "body.reserveTime", "yyyy-MM-dd HH:mm"),
+        ({"reserveTime": RESERVED.isoformat(timespec="minutes")}, "body.reserveTime", "yyyy-MM-dd HH:mm"),
+        # en:81-106: every field of the table is a String.
+        ({"countryCode": 82}, "body.countryCode", "String"),
+        ({"messages": [{"to": "01012345678", "content": 1234}]}, "body.messages[0].content", "String"),
+        # en:58-79: the fields of the request body; a misspelt one would not be applied.
+        ({"reserveTime": RESERVED_MINUTE, "reserveTimezone": "UTC"}, "body.reserveTimezone", "the S1 request body"),
+        ({"messages": [{"to": "01012345678", "text": "안녕"}]}, "body.messages[0].text", "the S1 request body"),
+        ({"files": [{"fileID": "F1"}], "type": "MMS"}, "body.files[0].fileID", "the S1 request body"),
+    ],
+    ids=[
+        "reserveTime with T",
+        "reserveTime with seconds",
+        "reserveTime with an offset",
+        "countryCode a number",
+        "own content a number",
+        "reserveTimezone",
+        "messages text",
+        "files fileID",
+    ],
+)
+async def test_s1_send_body_refuses_what_send_would_not_have_written(
+    changes: dict[str, Any], field: str, limit: str, client: SensClient
+) -> None:
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.route().respond(202, json=SEND_ANSWER)
+        with pytest.raises(errors.ValidationError) as caught:
+            await client.send_body({**SEND_BODY, **changes})
+
+    assert (caught.value.field, caught.value.limit) == (field, limit)
+    assert route.call_count == 0
+
+
+async def test_s1_send_body_takes_a_null_as_a_field_left_out(client: SensClient, api: respx.MockRouter) -> None:
+    route = api.post(f"{SERVICE}/messages").respond(202, json=SEND_ANSWER)
+    body = {**SEND_BODY, "reserveTime": RESERVED_MINUTE, "subject": None, "files": None}
+    await client.send_body(body)
+    assert body_of(route.calls.last.request) == body
+
+
 async def test_s1_a_refused_send_raises_when_awaited_not_when_called(client: SensClient) -> None:
     pending = client.send(
         SendRequest(type=MessageType.SMS, from_="0212345678", content="😀", messages=(SendMessage(to="01012345678"),))
@@ -1300,6 +1355,33 @@ async def test_s8_refuses_a_page_size_outside_1_to_100(page_size: int) -> None:
                 await anext(sens.iter_unsubscribes(UnsubscribeQuery(page_size=page_size)))
         assert not router.calls
     assert caught.value.field == "page_size"
+
+
+async def test_s8_refuses_a_negative_page_index() -> None:
+    """en:567: pageIndex default 0, the first page."""
+    with respx.mock(assert_all_mocked=True) as router:
+        async with SensClient(access_key=ACCESS_KEY, secret_key=SECRET_KEY, service_id=SERVICE_ID) as sens:
+            with pytest.raises(errors.ValidationError) as caught:
+                await sens.list_unsubscribes(UnsubscribeQuery(page_index=-1))
+            with pytest.raises(errors.ValidationError):
+                await anext(sens.iter_unsubscribes(UnsubscribeQuery(page_index=-1)))
+        assert not router.calls
+    assert (caught.value.field, caught.value.limit, caught.value.value) == ("page_index", "0 or more", -1)
+
+
+async def test_s3_digits_only_numbers_go_out_as_given(client: SensClient, api: respx.MockRouter) -> None:
+    route = api.get(f"{SERVICE}/messages").respond(
+        200,
+        json={"statusCode": "202", "statusName": "success", "messages": [], "pageIndex": 0, "pageSize": 1000,
+              "itemCount": 0, "hasMore": False},
+    )  # fmt: skip
+    await client.list_messages(MessageQuery(request_id="R", from_="0212345678", to="01012345678", page_index=0))
+    assert route.calls.last.request.url.params.multi_items() == [
+        ("requestId", "R"),
+        ("from", "0212345678"),
+        ("to", "01012345678"),
+        ("pageIndex", "0"),
+    ]
 
 
 @pytest.mark.parametrize("base_url", [f"{HOST}/", f"{HOST}/proxy", f"{HOST}/proxy/"])
@@ -1324,3 +1406,75 @@ async def test_a_base_url_with_a_trailing_slash_or_a_path_prefix_gives_one_path(
     sent = route.calls.last.request
     assert sent.url.raw_path.decode() == f"{prefix}{SERVICE}/reservations/R1/reserve-status"
     check_signed(sent)
+
+
+INLINE_BODY = base64.b64encode(JPEG).decode()
+REFUSED_FILES = {
+    # ja:98-107: an inline files.name is a .jpg/.jpeg of at most 40 characters without spaces,
+    # its body the Base64 of a JPEG of at most 300 KB.
+    "inline name with a space": (FileReference(name="my coupon.jpg", body=INLINE_BODY), "files[0].name", "no spaces"),
+    "inline png": (FileReference(name="coupon.png", body=INLINE_BODY), "files[0].name", "JPEG"),
+    "inline name of 41 characters": (
+        FileReference(name="c" * 37 + ".jpg", body=INLINE_BODY),
+        "files[0].name",
+        "40 characters",
+    ),
+    "inline body not Base64": (
+        FileReference(name="coupon.jpg", body="not base64!"),
+        "files[0].body",
+        "Base64 of a JPEG",
+    ),
+    "inline body not a JPEG": (
+        FileReference(name="coupon.jpg", body=base64.b64encode(b"GIF89a").decode()),
+        "files[0].body",
+        "JPEG",
+    ),
+    "inline body over 300 KB": (
+        FileReference(name="coupon.jpg", body=base64.b64encode(JPEG + bytes(300 * 1024)).decode()),
+        "files[0].body",
+        "300 KB",
+    ),
+    # en:72-76, 101: an entry names an uploaded fileId; the older inline form is name + body.
+    "an empty entry": (FileReference(), "files[0]", "file_id, or name and body"),
+    "a name without its body": (FileReference(name="coupon.jpg"), "files[0]", "file_id, or name and body"),
+    "a fileId and an inline image": (
+        FileReference(file_id="F1", name="coupon.jpg", body=INLINE_BODY),
+        "files[0]",
+        "file_id, or name and body",
+    ),
+}
+
+
+@pytest.mark.parametrize("send", SENDS.values(), ids=SENDS.keys())
+@pytest.mark.parametrize(("reference", "field", "limit"), REFUSED_FILES.values(), ids=REFUSED_FILES.keys())
+async def test_s1_a_files_entry_sens_cannot_take_is_refused_before_any_request(
+    reference: FileReference,
+    field: str,
+    limit: str,
+    send: Callable[[SensClient, SendRequest], Awaitable[object]],
+    client: SensClient,
+) -> None:
+    request = attrs.evolve(at_limits(MessageType.MMS, advertisement=False), files=(reference,))
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.route().respond(202, json=SEND_ANSWER)
+        with pytest.raises(errors.ValidationError) as caught:
+            await send(client, request)
+
+    assert (caught.value.field, caught.value.limit) == (field, limit)
+    assert route.call_count == 0
+
+
+@pytest.mark.parametrize("send", SENDS.values(), ids=SENDS.keys())
+@pytest.mark.parametrize("kind", [MessageType.SMS, MessageType.LMS])
+async def test_s1_an_empty_files_list_is_refused_on_an_sms_or_lms(
+    kind: MessageType, send: Callable[[SensClient, SendRequest], Awaitable[object]], client: SensClient
+) -> None:
+    """en:101 "Only available in MMS": the emulator refuses ``"files": []`` on an SMS too."""
+    request = attrs.evolve(at_limits(kind, advertisement=False), files=())
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.route().respond(202, json=SEND_ANSWER)
+        with pytest.raises(errors.ValidationError) as caught:
+            await send(client, request)
+
+    assert (caught.value.field, caught.value.limit, caught.value.value) == ("files", "MMS", kind.value)
+    assert route.call_count == 0

@@ -8,12 +8,22 @@ request look-up (:func:`check_message_query`), before any request. Every refusal
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import datetime, timedelta, timezone
 
-from krsms.errors import ValidationError
-from krsms.fields import check_is_text
+from krsms.errors import ValidationError, excerpt
+from krsms.fields import check_is_text, mask_number
 from krsms.phone_numbers import KOREA, check_number_as_sent
-from krsms.sens.models import DEFAULT_TIME_ZONE, ContentType, MessageQuery, SendRequest, time_zone
+from krsms.sens.models import (
+    DEFAULT_TIME_ZONE,
+    ContentType,
+    FileReference,
+    MessageQuery,
+    SendRequest,
+    check_inline_image,
+    time_zone,
+)
 from krsms.text import MessageKind, check_body, check_subject
 from krsms.validation import check_ad_notice, check_country_code, check_entry_count, check_reservation
 
@@ -42,8 +52,9 @@ def check_send_request(request: SendRequest, *, now: datetime | None = None) -> 
     of ``country_code``'s country, which is 1 to 3 digits); ``content`` and each message's
     own (characters EUC-KR can carry, 90 bytes for SMS and 2,000 for LMS/MMS, the
     advertisement notice with ``content_type`` AD); subjects (LMS and MMS only, 40 bytes);
-    ``files`` (MMS only); ``reserve_time`` (in the future once cut to the minute, naive read
-    in ``reserve_time_zone``; SENS documents no limit ahead). The number of ``messages`` is
+    ``files`` (MMS only, each a ``file_id`` or an inline image checked as an upload);
+    ``reserve_time`` (in the future once cut to the minute, naive read in
+    ``reserve_time_zone``; SENS documents no limit ahead). The number of ``messages`` is
     :func:`check_message_count`'s."""
     kind = MessageKind(request.type.value)
     advertisement = request.content_type is ContentType.AD
@@ -58,8 +69,8 @@ def check_send_request(request: SendRequest, *, now: datetime | None = None) -> 
         if message.content is not None:
             _check_content(message.content, kind, advertisement=advertisement, field=f"{field}.content")
         _check_subject(message.subject, kind, field=f"{field}.subject")
-    if request.files and kind is not MessageKind.MMS:
-        raise ValidationError("files", f"{kind.value} cannot carry images (use MMS)", limit="MMS", value=kind.value)
+    if request.files is not None:
+        _check_files(request.files, kind)
     if request.reserve_time is not None:
         moment = request.reserve_time
         if moment.tzinfo is None:
@@ -67,6 +78,40 @@ def check_send_request(request: SendRequest, *, now: datetime | None = None) -> 
                 tzinfo=time_zone(request.reserve_time_zone or DEFAULT_TIME_ZONE, field="reserve_time_zone")
             )
         check_reservation(moment, None, precision=RESERVE_PRECISION, now=now, field="reserve_time")
+
+
+def _check_files(files: tuple[FileReference, ...], kind: MessageKind) -> None:
+    """``files``, MMS only (even an empty list: the table gives the field to MMS alone), each
+    entry an uploaded file's ``file_id`` alone or the older document's inline ``name`` and
+    Base64 ``body``, checked as an upload is (:func:`~krsms.sens.models.check_inline_image`)."""
+    if kind is not MessageKind.MMS:
+        raise ValidationError("files", f"{kind.value} cannot carry images (use MMS)", limit="MMS", value=kind.value)
+    for index, reference in enumerate(files):
+        field = f"files[{index}]"
+        if reference.file_id is None and reference.name is not None and reference.body is not None:
+            _check_inline_file(reference.name, reference.body, field=field)
+        elif reference.file_id is None or reference.name is not None or reference.body is not None:
+            given = [name for name in ("file_id", "name", "body") if getattr(reference, name) is not None]
+            shown = ", ".join(given) or "nothing"
+            raise ValidationError(
+                field,
+                f"gives {shown}: an entry is a file_id alone, or an inline image's name and body",
+                limit="file_id, or name and body",
+                value=shown,
+            )
+
+
+def _check_inline_file(name: str, body: str, *, field: str) -> None:
+    """An inline image of the older document, its refusal naming ``files[i].name`` or ``.body``."""
+    try:
+        content = base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError):  # ValueError: a character outside ASCII
+        raise ValidationError(f"{field}.body", "is not Base64", limit="Base64 of a JPEG", value=excerpt(body)) from None
+    try:
+        check_inline_image(name, content)
+    except ValidationError as refusal:
+        part = "name" if refusal.field == "file_name" else "body"
+        raise ValidationError(f"{field}.{part}", refusal.problem, limit=refusal.limit, value=refusal.value) from None
 
 
 def _check_content(text: str, kind: MessageKind, *, advertisement: bool, field: str) -> None:
@@ -89,7 +134,8 @@ def _check_subject(subject: str | None, kind: MessageKind, *, field: str) -> Non
 
 
 def check_message_query(query: MessageQuery) -> None:
-    """Refuse, before any request, an S3 query that SENS would refuse."""
+    """Refuse, before any request, an S3 query that SENS would refuse, or that could match
+    nothing: ``from_`` and ``to`` are digits only, as SENS lists them (en:240-241)."""
     windows = {
         "request": (query.request_start_time, query.request_end_time, MAX_REQUEST_SPAN),
         "complete": (query.complete_start_time, query.complete_end_time, MAX_COMPLETE_SPAN),
@@ -119,14 +165,30 @@ def check_message_query(query: MessageQuery) -> None:
             raise ValidationError(
                 f"{name}_end_time", f"the window is longer than {widest}", limit=str(widest), value=str(span)
             )
+    for field, number in (("from_", query.from_), ("to", query.to)):
+        if number is not None and not (number.isascii() and number.isdigit()):
+            shown = mask_number(number)
+            raise ValidationError(
+                field,
+                f"{shown!r} is not digits only: SENS lists numbers without hyphens, so it would match none",
+                limit="digits",
+                value=shown,
+            )
     largest = MAX_MESSAGE_PAGE_BY_REQUEST if query.request_id else MAX_MESSAGE_PAGE
     check_page_size(query.page_size, largest)
+    check_page_index(query.page_index)
 
 
 def check_page_size(page_size: int | None, largest: int) -> None:
     """A ``page_size`` of 1 to ``largest``, or None (the look-up's default)."""
     if page_size is not None and not 1 <= page_size <= largest:
         raise ValidationError("page_size", f"must be 1 to {largest}", limit=f"1-{largest}", value=page_size)
+
+
+def check_page_index(page_index: int | None) -> None:
+    """A ``page_index`` of 0 or more, or None (the first page): pages count from 0."""
+    if page_index is not None and page_index < 0:
+        raise ValidationError("page_index", f"is {page_index}; pages count from 0", limit="0 or more", value=page_index)
 
 
 def _is_aware(moment: datetime) -> bool:

@@ -20,14 +20,20 @@ import cattrs
 
 from krsms import convert, errors
 from krsms.closing import AsyncClosing
-from krsms.errors import ValidationError
+from krsms.errors import ValidationError, excerpt
 from krsms.images import check_jpeg
 from krsms.paging import refuse_repeated_page
 from krsms.phone_numbers import normalize_number
 from krsms.redaction import Redactor
 from krsms.retry import RetryStrategy
 from krsms.sens.auth import SensAuth, sens_redactor
-from krsms.sens.checks import check_message_count, check_message_query, check_page_size, check_send_request
+from krsms.sens.checks import (
+    check_message_count,
+    check_message_query,
+    check_page_index,
+    check_page_size,
+    check_send_request,
+)
 from krsms.sens.converter import converter
 from krsms.sens.errors import PROVIDER, ServiceNotFoundError, error_from_response
 from krsms.sens.models import (
@@ -148,8 +154,10 @@ class SensClient(AsyncClosing):
         :class:`SendRequest`. It is checked as :meth:`send` checks one, read as that
         :class:`SendRequest` (so a refusal names the model's fields: ``from_``,
         ``reserve_time``); a body that is not one (a field missing or of the wrong type) is
-        refused naming ``body``. A 202 whose body says the send failed, or a 404, raises as in
-        :meth:`send`."""
+        refused naming ``body``, and one :meth:`send` would not have written so (a field the
+        S1 table lacks, a number where it types a String, a ``reserveTime`` not written
+        ``yyyy-MM-dd HH:mm``) naming that part of it (``body.reserveTime``). A 202 whose body
+        says the send failed, or a 404, raises as in :meth:`send`."""
         check_message_count(len(body.get("messages") or ()))
         check_send_request(_read_send_body(body))
         return await self._post_send(body)
@@ -191,8 +199,9 @@ class SensClient(AsyncClosing):
         """S3 ``GET /messages``: one page of a send request's messages, or of a time window.
 
         The query is checked first: ``request_id`` or one complete window (request times at
-        most 30 days apart, completion times at most 24 hours; not both), and ``page_size``
-        at most 100 (1,000 with ``request_id``).
+        most 30 days apart, completion times at most 24 hours; not both), ``page_size`` at
+        most 100 (1,000 with ``request_id``), ``page_index`` from 0, and ``from_``/``to``
+        digits only.
         """
         check_message_query(query)
         response = await self.transport.request("GET", self._url("/messages"), params=self._query(query))
@@ -273,9 +282,11 @@ class SensClient(AsyncClosing):
     # -- S8/S9/S10 ------------------------------------------------------------------------
 
     async def list_unsubscribes(self, query: UnsubscribeQuery | None = None) -> list[Unsubscribe]:
-        """S8 ``GET /unsubscribes``: one page of the 080 block list (``page_size`` 1 to 100)."""
+        """S8 ``GET /unsubscribes``: one page of the 080 block list (``page_size`` 1 to 100,
+        ``page_index`` from 0)."""
         if query is not None:
             check_page_size(query.page_size, MAX_UNSUBSCRIBE_PAGE)
+            check_page_index(query.page_index)
             if query.client_tel_no is not None:  # stored as digits: the same form blocked it
                 query = attrs.evolve(query, client_tel_no=normalize_number(query.client_tel_no, field="client_tel_no"))
         params = self._query(query) if query is not None else None
@@ -355,14 +366,59 @@ def _error(redact: Redactor, auth: SensAuth, response: Response) -> errors.Provi
 def _read_send_body(body: Mapping[str, Any]) -> SendRequest:
     """An S1 body in JSON form as the :class:`SendRequest` it says (``reserveTime`` in its
     ``reserveTimeZone``, ``type`` in any case); ValidationError naming ``body`` when it is
-    not one."""
+    not one, or naming the part of it that :meth:`SensClient.send` would not have written
+    so (:func:`_check_as_written`)."""
     try:
-        return converter.structure(body, SendRequest)
+        request = converter.structure(body, SendRequest)
     except ValidationError:
         raise
     except (cattrs.BaseValidationError, KeyError, TypeError, ValueError, AttributeError) as error:
         problem = f"{type(error).__name__}: {error}"
+    else:
+        _check_as_written(body, converter.unstructure(request), path="body")
+        return request
     raise ValidationError("body", f"is not an S1 request body ({problem})", limit="the S1 request body")
+
+
+_WRITTEN_FORMATS = {"body.reserveTime": "yyyy-MM-dd HH:mm"}
+"""The written form of the S1 fields whose text :func:`_check_as_written` can find changed."""
+
+
+def _check_as_written(given: Any, written: Any, *, path: str) -> None:
+    """Refuse a part of a send body that reading it as a :class:`SendRequest` passed over or
+    read leniently, where ``written`` (that request as :meth:`SensClient.send` writes it)
+    differs: a field the S1 table does not have (a misspelt ``reserveTimezone``, which
+    SENS would not apply), a number where the table types a String (``"countryCode": 82``),
+    a ``reserveTime`` not written ``yyyy-MM-dd HH:mm``. A null is a field left out, and
+    ``type`` may be in any case (the table allows lowercase)."""
+    if isinstance(given, Mapping) and isinstance(written, Mapping):
+        for key, value in given.items():
+            field = f"{path}.{key}"
+            if value is None:
+                continue
+            if key not in written:
+                raise ValidationError(
+                    field, "is not a field of the S1 request body", limit="the S1 request body", value=str(key)
+                )
+            if field == "body.type" and isinstance(value, str) and value.upper() == written[key]:
+                continue
+            _check_as_written(value, written[key], path=field)
+        return
+    if isinstance(given, (list, tuple)) and isinstance(written, list):
+        for index, (item, item_written) in enumerate(zip(given, written, strict=True)):
+            _check_as_written(item, item_written, path=f"{path}[{index}]")
+        return
+    if isinstance(written, str) and not isinstance(given, str):
+        kind = type(given).__name__
+        raise ValidationError(path, f"is {kind}, not text: the S1 table types it String", limit="String", value=kind)
+    if given != written:
+        written_form = _WRITTEN_FORMATS.get(path, repr(written))
+        raise ValidationError(
+            path,
+            f"{excerpt(str(given))!r} is not written {written_form} (as {written!r})",
+            limit=written_form,
+            value=given,
+        )
 
 
 def _service_not_found(error: errors.NotFoundError) -> ServiceNotFoundError:

@@ -86,10 +86,17 @@ class FileReference:
     @classmethod
     def inline(cls, name: str, content: bytes) -> FileReference:
         """An inline JPEG, checked like an upload (name, size, resolution) before any request."""
-        check_jpeg(content, name, max_name_chars=MAX_IMAGE_NAME_CHARS, max_size=MAX_IMAGE_SIZE)
-        if " " in name:
-            raise ValidationError("file_name", "must not contain spaces", limit="no spaces", value=name)
+        check_inline_image(name, content)
         return cls(name=name, body=base64.b64encode(content).decode("ascii"))
+
+
+def check_inline_image(name: str, content: bytes) -> None:
+    """The older document's inline ``files.name`` and decoded ``files.body`` (ja:98-107): a
+    JPEG checked like an upload (name, size, resolution), and no spaces in the name;
+    ValidationError naming ``file_name`` or ``content``."""
+    check_jpeg(content, name, max_name_chars=MAX_IMAGE_NAME_CHARS, max_size=MAX_IMAGE_SIZE)
+    if any(character.isspace() for character in name):
+        raise ValidationError("file_name", "must not contain spaces", limit="no spaces", value=name)
 
 
 @attrs.frozen(kw_only=True)
@@ -187,9 +194,11 @@ class MessageQuery:
     status: str | None = None
     """READY, PROCESSING or COMPLETED."""
     from_: str | None = None
-    """Only messages from this calling number (digits only)."""
+    """Only messages from this calling number (digits only, as SENS lists it; another form is
+    refused before any request)."""
     to: str | None = None
-    """Only messages to this number (digits only)."""
+    """Only messages to this number (digits only, as SENS lists it; another form is refused
+    before any request)."""
     status_name: str | None = None
     """SUCCESS or FAIL."""
     page_index: int | None = None

@@ -5,6 +5,9 @@ recorded in the ledger.
 Choices where the document is silent:
 
 - an unregistered sender number is a 400;
+- a null is a field left out, in the request and in each ``messages`` entry: an optional one
+  takes its default (``countryCode`` 82, ``contentType`` COMM, a message's own ``content``
+  the request's), a required one is missing;
 - a send with a ``scheduleCode`` and no ``reserveTime`` belongs to a schedule the emulator
   cannot see: its messages stay READY (the request's statusName in S3 is ``scheduled``).
 
@@ -224,16 +227,25 @@ class SensSends:
 
 def _send_fields(body: Any) -> dict[str, Any]:
     """The fields of a send request: 400 unless it is a JSON object of the documented fields,
-    the optional text ones strings."""
+    the optional text ones strings. A null is a field left out (``"countryCode": null`` is
+    the default 82), in the request and in each ``messages`` entry."""
     if not isinstance(body, dict):
         raise bad_request("body", "must be a JSON object")
     unknown = sorted(set(body) - SEND_FIELDS)
     if unknown:
         raise bad_request(unknown[0], "is not a field of this API")
+    fields = _given(body)
     for field in TEXT_FIELDS:
-        if body.get(field) is not None and not isinstance(body[field], str):
+        if field in fields and not isinstance(fields[field], str):
             raise bad_request(field, "must be a string")
-    return body
+    if isinstance(fields.get("messages"), list):
+        fields["messages"] = [_given(item) if isinstance(item, dict) else item for item in fields["messages"]]
+    return fields
+
+
+def _given(fields: dict[str, Any]) -> dict[str, Any]:
+    """``fields`` without those that are null: left out, as the document's optional fields may be."""
+    return {name: value for name, value in fields.items() if value is not None}
 
 
 def _check_message(position: int, item: Any, *, country_code: object) -> None:
