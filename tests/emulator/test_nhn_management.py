@@ -134,6 +134,18 @@ async def test_templates_round_trip_and_fill_sends(nhn: httpx.AsyncClient, app: 
     assert code_of(await nhn.post(f"{BASE}/sender/sms", json=send)) == -2110
 
 
+@pytest.mark.parametrize(("path", "extra"), [("/sender/sms", {}), ("/sender/mms", {"title": "제목"})])
+async def test_a_send_naming_a_template_id_over_50_characters_answers_2109(
+    nhn: httpx.AsyncClient, app: Starlette, path: str, extra: dict[str, Any]
+) -> None:
+    """The send tables give ``templateId`` a maximum of 50 and the error table -2109 to one
+    over it, as a new template's; the send is not recorded."""
+    send = {"body": "본문", "sendNo": "15446859", "recipientList": [{"recipientNo": "01000000001"}], **extra}
+    assert code_of(await nhn.post(f"{BASE}{path}", json={**send, "templateId": "t" * 51})) == -2109
+    assert code_of(await nhn.post(f"{BASE}{path}", json={**send, "templateId": "t" * 50})) == -2110  # not stored
+    assert list(app.state.ledger) == []
+
+
 @pytest.mark.parametrize(
     ("fields", "code"),
     [

@@ -2173,6 +2173,363 @@ async def test_a_management_call_over_a_documented_limit_sends_nothing(
     assert route.call_count == 0
 
 
+# --- the look-up filters' documented maxima (N2, N5, N8, N15, N16, N24, N27, N30, N31, N33,
+# N34, N36-N38, N44) ---------------------------------------------------------------------------
+
+LOOK_UP_WINDOW = {"start_request_date": seoul(2024, 5, 1), "end_request_date": seoul(2024, 5, 2)}
+FIVE_OPERATORS = ("a", "AND", "b", "OR", "c", "and", "d", "OR", "e")
+
+
+@pytest.mark.parametrize(
+    ("call", "field", "limit", "value"),
+    [
+        # N2/N5/N8 and N37 tables: requestId 25, sendNo 13, recipientNo 20, templateId 50,
+        # msgStatus 1, resultCode/subResultCode 10, the grouping keys 100.
+        (lambda c: c.list_sms(SendQuery(request_id="R" * 26)), "request_id", "25 characters", 26),
+        (lambda c: c.list_mms(SendQuery(request_id="R", send_no="1" * 14)), "send_no", "13 characters", 14),
+        (
+            lambda c: c.list_auth_sms(SendQuery(request_id="R", recipient_no="1" * 21)),
+            "recipient_no",
+            "20 characters",
+            21,
+        ),
+        (lambda c: c.list_sms(SendQuery(request_id="R", template_id="T" * 51)), "template_id", "50 characters", 51),
+        (lambda c: c.list_sms(SendQuery(request_id="R", msg_status="10")), "msg_status", "1 characters", 2),
+        (lambda c: c.list_sms(SendQuery(request_id="R", result_code="M" * 11)), "result_code", "10 characters", 11),
+        (
+            lambda c: c.list_sms(SendQuery(request_id="R", sub_result_code="M" * 11)),
+            "sub_result_code",
+            "10 characters",
+            11,
+        ),
+        (
+            lambda c: c.list_sms(SendQuery(request_id="R", sender_grouping_key="k" * 101)),
+            "sender_grouping_key",
+            "100 characters",
+            101,
+        ),
+        (
+            lambda c: c.iter_mms(SendQuery(request_id="R", recipient_grouping_key="k" * 101)).__anext__(),
+            "recipient_grouping_key",
+            "100 characters",
+            101,
+        ),
+        (
+            lambda c: c.request_download(DownloadRequest(send_type="0", request_id="R" * 26)),
+            "request_id",
+            "25 characters",
+            26,
+        ),
+        (lambda c: c.request_download(DownloadRequest(send_type="3", request_id="R")), "send_type", "0 / 1 / 2", "3"),
+        (
+            lambda c: c.request_download(DownloadRequest(send_type="0", request_id="R", recipient_no="1" * 21)),
+            "recipient_no",
+            "20 characters",
+            21,
+        ),
+        # N34 table: sendType 0/1/2, requestId 25, sendNo 13, recipientNo 20, templateId 50, messageStatus 10.
+        (lambda c: c.list_reservations(ReservationQuery(request_id="R" * 26)), "request_id", "25 characters", 26),
+        (lambda c: c.list_reservations(ReservationQuery(send_type="SMS")), "send_type", "0 / 1 / 2", "SMS"),
+        (lambda c: c.list_reservations(ReservationQuery(send_no="1" * 14)), "send_no", "13 characters", 14),
+        (lambda c: c.list_reservations(ReservationQuery(recipient_no="1" * 21)), "recipient_no", "20 characters", 21),
+        (lambda c: c.list_reservations(ReservationQuery(template_id="T" * 51)), "template_id", "50 characters", 51),
+        (
+            lambda c: c.list_reservations(ReservationQuery(message_status="R" * 11)),
+            "message_status",
+            "10 characters",
+            11,
+        ),
+        # N36: reservationList[].requestId 25.
+        (
+            lambda c: c.cancel_reservations([ReservationKey(request_id="R" * 26, recipient_seq=1)], "me"),
+            "request_id",
+            "25 characters",
+            26,
+        ),
+        # N38: downloadId 25, downloadStatusCode 10.
+        (
+            lambda c: c.list_download_reservations(DownloadQuery(download_id="D" * 26)),
+            "download_id",
+            "25 characters",
+            26,
+        ),
+        (
+            lambda c: c.list_download_reservations(DownloadQuery(download_status_code="C" * 11)),
+            "download_status_code",
+            "10 characters",
+            11,
+        ),
+        # N15: sendType "0"/"1", statusCode 10; N16: recipientNum 20, msgStatusName and resultCode 10.
+        (lambda c: c.list_tag_sends(TagSendQuery(send_type="2", request_id="R")), "send_type", "0 / 1", "2"),
+        (
+            lambda c: c.list_tag_sends(TagSendQuery(send_type="0", request_id="R", status_code="MAS" * 4)),
+            "status_code",
+            "10 characters",
+            12,
+        ),
+        (
+            lambda c: c.list_tag_send_recipients("R", TagRecipientQuery(**LOOK_UP_WINDOW, recipient_num="1" * 21)),
+            "recipient_num",
+            "20 characters",
+            21,
+        ),
+        (
+            lambda c: c.list_tag_send_recipients("R", TagRecipientQuery(**LOOK_UP_WINDOW, msg_status_name="S" * 11)),
+            "msg_status_name",
+            "10 characters",
+            11,
+        ),
+        (
+            lambda c: c.list_tag_send_recipients("R", TagRecipientQuery(**LOOK_UP_WINDOW, result_code="3" * 11)),
+            "result_code",
+            "10 characters",
+            11,
+        ),
+        # N30: recipientNo 25; N31: each recipientNo 20.
+        (
+            lambda c: c.list_blocked_recipients(
+                BlockedRecipientQuery(unsubscribe_no="0800000000", recipient_no="1" * 26)
+            ),
+            "recipient_no",
+            "25 characters",
+            26,
+        ),
+        (
+            lambda c: c.delete_blocked_recipients("0800000000", ["01000000000", "1" * 21], "me"),
+            "recipient_no_list[1]",
+            "20 characters",
+            21,
+        ),
+        # N33: searchType DATE/TIME/DAY, templateId 50.
+        (
+            lambda c: c.get_statistics(StatisticsQuery(search_type="WEEK", from_=RESERVED, to=RESERVED)),
+            "search_type",
+            "DATE / TIME / DAY",
+            "WEEK",
+        ),
+        (
+            lambda c: c.get_statistics(
+                StatisticsQuery(search_type="DATE", from_=RESERVED, to=RESERVED, template_id="T" * 51)
+            ),
+            "template_id",
+            "50 characters",
+            51,
+        ),
+        # N44: wheres holds at most one pair of parentheses and three AND/OR.
+        (lambda c: c.list_uids(UidQuery(wheres=FIVE_OPERATORS)), "wheres", "3 AND/OR operators", 4),
+        (
+            lambda c: c.list_uids(UidQuery(wheres=("(a", "AND", "b)", "OR", "(c", "AND", "d)"))),
+            "wheres",
+            "1 parenthesis",
+            2,
+        ),
+        # N24/N27: sendType 0 (SMS) or 1 (LMS/MMS); NHN answers -2104 for another.
+        (lambda c: c.create_template(sms_template(send_type="2", title="t")), "send_type", "0 / 1", "2"),
+        (lambda c: c.update_template("T1", template_change(send_type="LMS")), "send_type", "0 / 1", "LMS"),
+    ],
+)
+async def test_a_look_up_filter_over_its_documented_maximum_sends_nothing(
+    call: Callable[[NhnClient], Awaitable[object]], field: str, limit: str, value: object, client: NhnClient
+) -> None:
+    """Each endpoint's table gives these fields a maximum length or a set of values: the
+    ValidationError names the field, the limit and the length (or the value), and nothing is
+    sent."""
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.route().mock(return_value=httpx.Response(500))
+        with pytest.raises(errors.ValidationError) as caught:
+            await call(client)
+
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, limit, value)
+    assert route.call_count == 0
+
+
+@pytest.mark.parametrize(
+    ("call", "method", "path", "answer", "params", "body"),
+    [
+        (
+            lambda c: c.list_sms(
+                SendQuery(
+                    request_id="R" * 25,
+                    send_no="1" * 13,
+                    recipient_no="1" * 20,
+                    template_id="T" * 50,
+                    msg_status="6",
+                    result_code="M" * 10,
+                    sub_result_code="S" * 10,
+                    sender_grouping_key="k" * 100,
+                    recipient_grouping_key="g" * 100,
+                )
+            ),
+            "GET",
+            "/sender/sms",
+            NULL_BODY_ANSWER,
+            {
+                "requestId": "R" * 25,
+                "sendNo": "1" * 13,
+                "recipientNo": "1" * 20,
+                "templateId": "T" * 50,
+                "msgStatus": "6",
+                "resultCode": "M" * 10,
+                "subResultCode": "S" * 10,
+                "senderGroupingKey": "k" * 100,
+                "recipientGroupingKey": "g" * 100,
+            },
+            None,
+        ),
+        (
+            lambda c: c.list_reservations(
+                ReservationQuery(
+                    request_id="R" * 25,
+                    send_type="2",
+                    send_no="1" * 13,
+                    recipient_no="1" * 20,
+                    template_id="T" * 50,
+                    message_status="DUPLICATED",
+                )
+            ),
+            "GET",
+            "/reservations",
+            NULL_BODY_ANSWER,
+            {
+                "requestId": "R" * 25,
+                "sendType": "2",
+                "sendNo": "1" * 13,
+                "recipientNo": "1" * 20,
+                "templateId": "T" * 50,
+                "messageStatus": "DUPLICATED",
+            },
+            None,
+        ),
+        (
+            lambda c: c.cancel_reservations([ReservationKey(request_id="R" * 25, recipient_seq=1)], "me"),
+            "PUT",
+            "/reservations/cancel",
+            CANCEL_ANSWER,
+            {},
+            {"reservationList": [{"requestId": "R" * 25, "recipientSeq": 1}], "updateUser": "me"},
+        ),
+        (
+            lambda c: c.request_download(DownloadRequest(send_type="2", request_id="R" * 25)),
+            "POST",
+            "/sender/download-reservations",
+            DOWNLOAD_CREATED_ANSWER,
+            {},
+            {"sendType": "2", "requestId": "R" * 25},
+        ),
+        (
+            lambda c: c.list_download_reservations(
+                DownloadQuery(download_id="D" * 25, download_status_code="COMPLETED")
+            ),
+            "GET",
+            "/download-reservations",
+            NULL_BODY_ANSWER,
+            {"downloadId": "D" * 25, "downloadStatusCode": "COMPLETED"},
+            None,
+        ),
+        (
+            lambda c: c.list_tag_sends(TagSendQuery(send_type="1", request_id="R", status_code="MAS19")),
+            "GET",
+            "/tag-sender",
+            NULL_BODY_ANSWER,
+            {"sendType": "1", "requestId": "R", "statusCode": "MAS19"},
+            None,
+        ),
+        (
+            lambda c: c.list_tag_send_recipients(
+                "R",
+                TagRecipientQuery(
+                    **LOOK_UP_WINDOW, recipient_num="1" * 20, msg_status_name="COMPLETED", result_code="3" * 10
+                ),
+            ),
+            "GET",
+            "/tag-sender/R",
+            NULL_BODY_ANSWER,
+            {
+                "startRequestDate": "2024-05-01 00:00:00",
+                "endRequestDate": "2024-05-02 00:00:00",
+                "recipientNum": "1" * 20,
+                "msgStatusName": "COMPLETED",
+                "resultCode": "3" * 10,
+            },
+            None,
+        ),
+        (
+            lambda c: c.list_blocked_recipients(
+                BlockedRecipientQuery(unsubscribe_no="0800000000", recipient_no="1" * 25)
+            ),
+            "GET",
+            "/blockservice/recipients",
+            NULL_BODY_ANSWER,
+            {"unsubscribeNo": "0800000000", "recipientNo": "1" * 25},
+            None,
+        ),
+        (
+            lambda c: c.delete_blocked_recipients("0800000000", ["01000000000", "1" * 20], "me"),
+            "DELETE",
+            "/blockservice/recipients/removes",
+            NULL_BODY_ANSWER,
+            {"unsubscribeNo": "0800000000", "updateUser": "me", "recipientNoList": "01000000000," + "1" * 20},
+            None,
+        ),
+        (
+            lambda c: c.get_statistics(
+                StatisticsQuery(
+                    search_type="DAY", from_=minute(2024, 5, 1, 0, 0), to=minute(2024, 5, 2, 0, 0), template_id="T" * 50
+                )
+            ),
+            "GET",
+            "/statistics/view",
+            STATISTICS_ANSWER,
+            {"searchType": "DAY", "from": "2024-05-01 00:00", "to": "2024-05-02 00:00", "templateId": "T" * 50},
+            None,
+        ),
+        (
+            lambda c: c.list_uids(UidQuery(wheres=("(a", "AND", "b)", "OR", "c", "or", "d"))),
+            "GET",
+            "/uids",
+            UIDS_ANSWER,
+            {"wheres": "(a,AND,b),OR,c,or,d"},
+            None,
+        ),
+        (
+            lambda c: c.create_template(sms_template(send_type="1", title="t")),
+            "POST",
+            "/templates",
+            EMPTY_ANSWER,
+            {},
+            {
+                "categoryId": 1,
+                "templateId": "T1",
+                "templateName": "name",
+                "sendNo": "15446859",
+                "sendType": "1",
+                "title": "t",
+                "body": "body",
+                "useYn": "Y",
+            },
+        ),
+    ],
+)
+async def test_look_up_filters_at_their_documented_maximum_are_sent_as_given(
+    call: Callable[[NhnClient], Awaitable[object]],
+    method: str,
+    path: str,
+    answer: str,
+    params: dict[str, str],
+    body: Any,
+    client: NhnClient,
+    api: respx.MockRouter,
+) -> None:
+    route = api.route().mock(return_value=httpx.Response(200, content=answer.encode()))
+
+    await call(client)
+
+    request = route.calls.last.request
+    assert (request.method, request.url.raw_path.decode().split("?")[0]) == (method, PREFIX + path)
+    assert dict(request.url.params.multi_items()) == params
+    assert (json.loads(request.content) if request.content else None) == body
+
+
 @pytest.mark.parametrize("blank", ["", "  ", ".", ".."])
 @pytest.mark.parametrize(
     ("call", "field"),

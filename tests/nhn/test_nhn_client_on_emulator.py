@@ -694,7 +694,9 @@ async def test_statistics_count_what_was_sent(client: NhnClient) -> None:
         client.get_statistics(StatisticsQuery(search_type="DATE", from_=span.to, to=span.from_)), StatisticsError, -2700
     )
     await refused(
-        client.get_statistics(StatisticsQuery(search_type="WEEK", from_=span.from_, to=span.to)), StatisticsError, -2701
+        client.get_statistics(StatisticsQuery(search_type="DATE", from_=span.from_, to=span.to, message_types="FAX")),
+        StatisticsError,
+        -2701,
     )
     too_long = StatisticsQuery(search_type="DATE", from_=span.from_, to=MinuteTime(now + timedelta(days=40)))
     await refused(client.get_statistics(too_long), StatisticsError, -2703)

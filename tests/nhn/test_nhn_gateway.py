@@ -226,7 +226,7 @@ async def test_cancelling_a_reservation_twice_or_an_unknown_one_is_not_found(nhn
     with pytest.raises(errors.NotFoundError, match="no reserved recipient waits"):
         await nhn.cancel_reservation(request_id)
     with pytest.raises(errors.NotFoundError):
-        await nhn.cancel_reservation("20260101000000NoSuchRequest")
+        await nhn.cancel_reservation("20260101000000NoSuchReq00")  # 25 characters, as NHN's are
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ limit and the value.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sized
+from collections.abc import Callable, Sequence, Sized
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -206,6 +206,71 @@ def check_look_up(
         return
     windows = " or ".join(f"{start}/{end}" for start, end in selecting)
     raise ValidationError("request_id", f"is required unless a complete {windows} window is given", limit="a selection")
+
+
+# --- look-up filters (N2, N5, N8, N15, N16, N30, N31, N33, N34, N36-N38, N44) -------------------
+
+MAX_REQUEST_ID_CHARS = 25
+"""``requestId`` of the send look-ups (N2, N5, N8), the reservation list (N34) and cancel
+(``reservationList[].requestId``, N36) and the CSV export (N37); ``downloadId`` of the export
+list (N38). N15's table gives its ``requestId`` no maximum."""
+MAX_RECIPIENT_NO_CHARS = 20
+"""``recipientNo`` of the send look-ups, the reservation list and the CSV export, ``recipientNum``
+of a tag send's recipients (N16), and each number an opt-out removal (N31) names."""
+MAX_BLOCKED_RECIPIENT_NO_CHARS = 25
+"""``recipientNo`` of the opt-out list (N30)."""
+MAX_MSG_STATUS_CHARS = 1
+"""``msgStatus`` of the send look-ups and the CSV export: one digit, ``0`` to ``6``."""
+MAX_CODE_CHARS = 10
+"""The status and code filters: ``resultCode`` and ``subResultCode`` (N2, N5, N8, N16, N37),
+``messageStatus`` (N34), ``statusCode`` (N15), ``msgStatusName`` (N16), ``downloadStatusCode``
+(N38)."""
+SEND_TYPES = ("0", "1", "2")
+"""``sendType`` of the reservation list (N34) and the CSV export (N37): SMS, LMS/MMS,
+authentication."""
+TAG_SEND_TYPES = ("0", "1")
+"""``sendType`` of the tag send list (N15), SMS or MMS, and of a template (N24, N27), SMS or
+LMS/MMS (-2104 for another)."""
+SEARCH_TYPES = ("DATE", "TIME", "DAY")
+"""``searchType`` of the statistics view (N33): by date, hour or weekday (-2701 for another)."""
+MAX_WHERE_OPERATORS = 3
+"""``AND``/``OR`` operators the UID list's ``wheres`` (N44) may hold."""
+MAX_WHERE_PARENTHESES = 1
+"""Parentheses the UID list's ``wheres`` (N44) may hold."""
+
+
+def each_at_most(limit: int) -> Callable[[Any, attrs.Attribute[Any], Sequence[str]], None]:
+    """attrs validator: :func:`check_at_most` for every entry of a list attribute, named by
+    its position."""
+
+    def check(_: Any, attribute: attrs.Attribute[Any], values: Sequence[str]) -> None:
+        for index, value in enumerate(values):
+            check_at_most(f"{attribute.name}[{index}]", value, limit)
+
+    return check
+
+
+def check_wheres(_: Any, attribute: attrs.Attribute[Any], wheres: Sequence[str] | None) -> None:
+    """attrs validator of N44's ``wheres`` ("括弧は1個、AND、ORは3個まで"): at most one pair of
+    parentheses and three ``AND``/``OR`` operators (either case, a parenthesis beside one)."""
+    if wheres is None:
+        return
+    operators = sum(part.strip("() ").upper() in ("AND", "OR") for part in wheres)
+    if operators > MAX_WHERE_OPERATORS:
+        raise ValidationError(
+            attribute.name,
+            f"holds {operators} AND/OR operators; NHN takes at most {MAX_WHERE_OPERATORS}",
+            limit=f"{MAX_WHERE_OPERATORS} AND/OR operators",
+            value=operators,
+        )
+    parentheses = sum(part.count("(") for part in wheres)
+    if parentheses > MAX_WHERE_PARENTHESES:
+        raise ValidationError(
+            attribute.name,
+            f"holds {parentheses} parentheses; NHN takes at most {MAX_WHERE_PARENTHESES}",
+            limit=f"{MAX_WHERE_PARENTHESES} parenthesis",
+            value=parentheses,
+        )
 
 
 # --- sends (N1, N4, N7, N10, N11, N13, N14) ---------------------------------------------------

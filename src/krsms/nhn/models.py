@@ -22,10 +22,17 @@ from krsms.errors import ValidationError
 from krsms.nhn.checks import (
     CREATE_WINDOW,
     MAX_BLOCKED_PER_CALL,
+    MAX_BLOCKED_RECIPIENT_NO_CHARS,
     MAX_CATEGORY_NAME_CHARS,
+    MAX_CODE_CHARS,
     MAX_DESCRIPTION_CHARS,
+    MAX_MSG_STATUS_CHARS,
+    MAX_RECIPIENT_GROUPING_KEY_CHARS,
+    MAX_RECIPIENT_NO_CHARS,
     MAX_REMOVAL_UNSUBSCRIBE_NO_CHARS,
+    MAX_REQUEST_ID_CHARS,
     MAX_SEND_NO_CHARS,
+    MAX_SENDER_GROUPING_KEY_CHARS,
     MAX_TAG_NAME_CHARS,
     MAX_TEMPLATE_ID_CHARS,
     MAX_TEMPLATE_NAME_CHARS,
@@ -34,10 +41,16 @@ from krsms.nhn.checks import (
     MESSAGE_TYPES,
     REQUEST_WINDOW,
     RESULT_WINDOW,
+    SEARCH_TYPES,
+    SEND_TYPES,
+    TAG_SEND_TYPES,
     at_most,
+    check_at_most,
     check_look_up,
     check_order,
     check_template_text,
+    check_wheres,
+    each_at_most,
     not_blank,
     not_empty,
     one_of,
@@ -84,25 +97,28 @@ class _SendWindows:
 @attrs.frozen(kw_only=True)
 class _SentMessageFilter(_SendWindows):
     """What selects sent messages in the send lists (N2, N5, N8) and the CSV export (N37):
-    the send windows, the reception window and the messages' own fields."""
+    the send windows, the reception window and the messages' own fields, each at most as long
+    as both tables allow (checked when made): ``request_id`` 25 characters (checked by the
+    subclasses), ``send_no`` 13, ``recipient_no`` 20, ``template_id`` 50, ``msg_status`` 1,
+    ``result_code`` and ``sub_result_code`` 10, the grouping keys 100."""
 
     start_result_date: datetime | None = None
     """From this reception date."""
     end_result_date: datetime | None = None
     """Up to this reception date."""
-    send_no: str | None = None
-    recipient_no: str | None = None
-    template_id: str | None = None
-    msg_status: str | None = None
+    send_no: str | None = attrs.field(default=None, validator=at_most(MAX_SEND_NO_CHARS))
+    recipient_no: str | None = attrs.field(default=None, validator=at_most(MAX_RECIPIENT_NO_CHARS))
+    template_id: str | None = attrs.field(default=None, validator=at_most(MAX_TEMPLATE_ID_CHARS))
+    msg_status: str | None = attrs.field(default=None, validator=at_most(MAX_MSG_STATUS_CHARS))
     """``0`` failed, ``1`` requested, ``2`` processing, ``3`` succeeded, ``4`` reservation
     cancelled, ``5`` duplicate, ``6`` failed (advertising limit)."""
-    result_code: str | None = None
+    result_code: str | None = attrs.field(default=None, validator=at_most(MAX_CODE_CHARS))
     """``MTR1`` success or ``MTR2`` failure (the look-up codes, not the result codes answers
     carry)."""
-    sub_result_code: str | None = None
+    sub_result_code: str | None = attrs.field(default=None, validator=at_most(MAX_CODE_CHARS))
     """``MTR2_1`` validation failed, ``MTR2_2`` carrier problem, ``MTR2_3`` handset problem."""
-    sender_grouping_key: str | None = None
-    recipient_grouping_key: str | None = None
+    sender_grouping_key: str | None = attrs.field(default=None, validator=at_most(MAX_SENDER_GROUPING_KEY_CHARS))
+    recipient_grouping_key: str | None = attrs.field(default=None, validator=at_most(MAX_RECIPIENT_GROUPING_KEY_CHARS))
 
 
 # --- sends (N1, N4, N7, N10, N11) -------------------------------------------------------------
@@ -201,10 +217,12 @@ class SendQuery(_Paging, _SentMessageFilter):
     Checked when made (:class:`~krsms.errors.ValidationError`, nothing sent): a ``request_id``
     or a complete send or registration date window is required, a window needs both ends,
     no window may end before it starts, and the send and registration windows span at most
-    one month (:data:`~krsms.nhn.checks.MAX_LOOKUP_SPAN`).
+    one month (:data:`~krsms.nhn.checks.MAX_LOOKUP_SPAN`); the filters are at most as long as
+    the table allows (:class:`_SentMessageFilter`).
     """
 
     def __attrs_post_init__(self) -> None:
+        check_at_most("request_id", self.request_id, MAX_REQUEST_ID_CHARS)
         check_look_up(self, selecting=(REQUEST_WINDOW, CREATE_WINDOW), also=())
 
 
@@ -385,10 +403,10 @@ class TagSendQuery(_Paging, _SendWindows):
     window of at most one month, the end not before the start.
     """
 
-    send_type: str
-    """``"0"`` SMS or ``"1"`` MMS."""
-    status_code: str | None = None
-    """``MAS00`` wait, ``MAS01`` ready, ``MAS09`` send ready, ``MAS10`` send wait, ``MAS11``
+    send_type: str = attrs.field(validator=one_of(TAG_SEND_TYPES))
+    """``"0"`` SMS or ``"1"`` MMS (checked when made)."""
+    status_code: str | None = attrs.field(default=None, validator=at_most(MAX_CODE_CHARS))
+    """At most 10 characters: ``MAS00`` wait, ``MAS01`` ready, ``MAS09`` send ready, ``MAS10`` send wait, ``MAS11``
     sending, ``MAS19`` complete, ``MAS91`` cancel, ``MAS99`` fail."""
 
     def __attrs_post_init__(self) -> None:
@@ -433,16 +451,18 @@ class TagRecipientQuery(_Paging):
     """The query of a tag send's recipients (N16): the request window is required; it and the
     reception window may not end before they start (checked when made).
 
-    ``msg_status_name``: ``READY``, ``SENDING``, ``COMPLETED`` or ``FAILED``.
+    ``msg_status_name``: ``READY``, ``SENDING``, ``COMPLETED`` or ``FAILED``. The filters are at
+    most as long as the table allows (checked when made): ``recipient_num`` 20 characters,
+    ``msg_status_name`` and ``result_code`` 10.
     """
 
     start_request_date: datetime
     end_request_date: datetime
-    recipient_num: str | None = None
+    recipient_num: str | None = attrs.field(default=None, validator=at_most(MAX_RECIPIENT_NO_CHARS))
     start_result_date: datetime | None = None
     end_result_date: datetime | None = None
-    msg_status_name: str | None = None
-    result_code: str | None = None
+    msg_status_name: str | None = attrs.field(default=None, validator=at_most(MAX_CODE_CHARS))
+    result_code: str | None = attrs.field(default=None, validator=at_most(MAX_CODE_CHARS))
 
     def __attrs_post_init__(self) -> None:
         check_order(REQUEST_WINDOW, self.start_request_date, self.end_request_date)
@@ -582,7 +602,8 @@ class _TemplateFields:
 
     template_name: str = attrs.field(validator=at_most(MAX_TEMPLATE_NAME_CHARS))
     send_no: str = attrs.field(validator=at_most(MAX_SEND_NO_CHARS))
-    send_type: str
+    send_type: str = attrs.field(validator=one_of(TAG_SEND_TYPES))
+    """``"0"`` SMS or ``"1"`` LMS/MMS (checked when made)."""
     body: str
     """The text, with ``##key##`` placeholders that each recipient's ``template_parameter``
     fills."""
@@ -680,7 +701,8 @@ class BlockedRecipientQuery(_Paging):
 
     unsubscribe_no: str = attrs.field(validator=at_most(MAX_UNSUBSCRIBE_NO_CHARS))
     """The 080 number whose opt-outs to list, at most 25 characters."""
-    recipient_no: str | None = None
+    recipient_no: str | None = attrs.field(default=None, validator=at_most(MAX_BLOCKED_RECIPIENT_NO_CHARS))
+    """The opted-out number to find, at most 25 characters (checked when made)."""
     start_request_date: datetime | None = None
     end_request_date: datetime | None = None
 
@@ -700,13 +722,13 @@ class BlockedRecipientsRemoval:
     """The query of an opt-out removal (N31); ``recipient_no_list`` goes out comma-joined.
 
     Checked when made: the removal's table allows ``unsubscribe_no`` 20 characters (the
-    registration's 25), ``update_user`` 100, and at least one number.
+    registration's 25), ``update_user`` 100, and at least one number, each at most 20.
     """
 
     unsubscribe_no: str = attrs.field(validator=at_most(MAX_REMOVAL_UNSUBSCRIBE_NO_CHARS))
     update_user: str = attrs.field(validator=at_most(MAX_USER_ID_CHARS))
     """Who removes them (NHN requires it), at most 100 characters."""
-    recipient_no_list: tuple[str, ...] = attrs.field(validator=not_empty)
+    recipient_no_list: tuple[str, ...] = attrs.field(validator=[not_empty, each_at_most(MAX_RECIPIENT_NO_CHARS)])
 
 
 # --- sender numbers (N32) ---------------------------------------------------------------------
@@ -745,15 +767,16 @@ class StatisticsQuery:
     """The query of the statistics view (N33); ``from_``/``to`` are taken to the minute.
 
     ``search_type``: ``DATE``, ``TIME`` or ``DAY``; ``message_types``: ``SMS``, ``LMS``,
-    ``MMS`` or ``AUTH``; ``content_types``: ``NORMAL`` or ``AD``.
+    ``MMS`` or ``AUTH``; ``content_types``: ``NORMAL`` or ``AD``. ``search_type`` and
+    ``template_id`` (50 characters) are checked when made.
     """
 
-    search_type: str
+    search_type: str = attrs.field(validator=one_of(SEARCH_TYPES))
     from_: MinuteTime
     to: MinuteTime
     message_types: str | None = None
     content_types: str | None = None
-    template_id: str | None = None
+    template_id: str | None = attrs.field(default=None, validator=at_most(MAX_TEMPLATE_ID_CHARS))
 
 
 @attrs.frozen(kw_only=True)
@@ -785,16 +808,24 @@ class Statistics:
 @attrs.frozen(kw_only=True)
 class ReservationQuery(_Paging, _SendWindows):
     """The query of the reservation list (N34): a reservation's send date is its reserved
-    moment."""
+    moment.
 
-    send_type: str | None = None
+    Checked when made against the table: ``send_type`` one of its values, ``request_id`` at
+    most 25 characters, ``send_no`` 13, ``recipient_no`` 20, ``template_id`` 50,
+    ``message_status`` 10.
+    """
+
+    send_type: str | None = attrs.field(default=None, validator=one_of(SEND_TYPES))
     """``"0"`` SMS, ``"1"`` LMS/MMS, ``"2"`` authentication."""
-    send_no: str | None = None
-    recipient_no: str | None = None
-    template_id: str | None = None
-    message_status: str | None = None
+    send_no: str | None = attrs.field(default=None, validator=at_most(MAX_SEND_NO_CHARS))
+    recipient_no: str | None = attrs.field(default=None, validator=at_most(MAX_RECIPIENT_NO_CHARS))
+    template_id: str | None = attrs.field(default=None, validator=at_most(MAX_TEMPLATE_ID_CHARS))
+    message_status: str | None = attrs.field(default=None, validator=at_most(MAX_CODE_CHARS))
     """``RESERVED``, ``SENDING``, ``COMPLETED``, ``FAILED``, ``CANCEL``, ``DUPLICATED`` or
     ``FAILED_AD``."""
+
+    def __attrs_post_init__(self) -> None:
+        check_at_most("request_id", self.request_id, MAX_REQUEST_ID_CHARS)
 
 
 @attrs.frozen(kw_only=True)
@@ -833,7 +864,8 @@ class Reservation:
 class ReservationKey:
     """One reserved recipient to cancel: the send's request id and recipient sequence."""
 
-    request_id: str
+    request_id: str = attrs.field(validator=at_most(MAX_REQUEST_ID_CHARS))
+    """At most 25 characters (checked when made)."""
     recipient_seq: int
 
 
@@ -863,15 +895,17 @@ class DownloadRequest(_SentMessageFilter):
     """The body of a CSV export request (N37): ``request_id`` or the request-date range.
 
     Checked like :class:`SendQuery`, except that a registration date window alone does not
-    select (the document's table names ``requestId`` or the send date window).
+    select (the document's table names ``requestId`` or the send date window); ``send_type``
+    must be one of its values.
     """
 
-    send_type: str
+    send_type: str = attrs.field(validator=one_of(SEND_TYPES))
     """``"0"`` SMS, ``"1"`` LMS/MMS, ``"2"`` authentication."""
     is_include_title_and_body: bool | None = None
     """Whether the file includes each message's title and body."""
 
     def __attrs_post_init__(self) -> None:
+        check_at_most("request_id", self.request_id, MAX_REQUEST_ID_CHARS)
         # The document's table makes requestId (condition 1) or the send date window
         # (condition 2) required; a registration date window alone selects nothing.
         check_look_up(self, selecting=(REQUEST_WINDOW,), also=(CREATE_WINDOW,))
@@ -879,10 +913,11 @@ class DownloadRequest(_SentMessageFilter):
 
 @attrs.frozen(kw_only=True)
 class DownloadQuery(_Paging):
-    """The query of the export list (N38)."""
+    """The query of the export list (N38); ``download_id`` at most 25 characters and
+    ``download_status_code`` 10 (checked when made)."""
 
-    download_id: str | None = None
-    download_status_code: str | None = None
+    download_id: str | None = attrs.field(default=None, validator=at_most(MAX_REQUEST_ID_CHARS))
+    download_status_code: str | None = attrs.field(default=None, validator=at_most(MAX_CODE_CHARS))
     """``READY``, ``MAKING``, ``COMPLETED``, ``FAILED`` or ``EXPIRED``."""
 
 
@@ -949,7 +984,9 @@ class Tag:
 class UidQuery:
     """The query of the UID list (N44); ``wheres`` such as ``("tagId1", "AND", "tagId2")``."""
 
-    wheres: tuple[str, ...] | None = None
+    wheres: tuple[str, ...] | None = attrs.field(default=None, validator=check_wheres)
+    """The tag condition: at most one pair of parentheses and three ``AND``/``OR`` operators
+    (checked when made)."""
     offset_uid: str | None = None
     offset: int | None = None
     """How many UIDs to skip, from 0 (NHN's default)."""

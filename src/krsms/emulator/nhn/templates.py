@@ -11,8 +11,10 @@ where the document is silent:
 - a category ``createUser``/``updateUser`` over 100 characters answers -2200 (add) or -2201
   (update); a template ``templateDesc`` over 100 characters or ``sendNo`` over 13 answers
   -2111 (invalid template parameter);
-- a send whose ``templateId`` is not stored answers -2110, one of the other send type -2006; an
-  empty ``body``/``sendNo``/``title``/``attachFileIdList`` is taken from the template.
+- a send whose ``templateId`` is over 50 characters answers -2109, as a new template's does
+  (the send tables give it the same maximum, the error table that code); one not stored
+  answers -2110, one of the other send type -2006; an empty
+  ``body``/``sendNo``/``title``/``attachFileIdList`` is taken from the template.
 """
 
 from __future__ import annotations
@@ -64,10 +66,13 @@ TEMPLATE_ATTACH_TYPE = 2
 
 def apply_template(templates: Mapping[str, NhnTemplate], body: dict[str, Any], send_type: str) -> dict[str, Any]:
     """A send's ``body`` with its empty fields filled from its stored template (one of
-    ``templates``), when it names one."""
+    ``templates``), when it names one: -2109 for a ``templateId`` over 50 characters, -2110
+    for one not stored, -2006 for one of another send type."""
     template_id = body.get("templateId")
     if not template_id:
         return body
+    if len(str(template_id)) > MAX_TEMPLATE_ID_CHARS:
+        raise NhnRefusal(-2109, "템플릿 ID가 50자 초과")
     template = templates.get(str(template_id))
     if template is None:
         raise NhnRefusal(-2110, "템플릿이 존재하지 않음")
