@@ -106,6 +106,20 @@ async def test_an_sms_goes_out_without_the_subject_it_was_given(sens: httpx.Asyn
     assert [delivery.subject for delivery in app.state.ledger] == [None]
 
 
+async def test_an_unknown_reserve_time_zone_is_refused_without_a_reserve_time_too(
+    sens: httpx.AsyncClient, app: Starlette
+) -> None:
+    """sens-sms-api-v2.en.txt:104-106: ``reserveTimeZone`` is a TZ database name; one that is
+    not is as wrong without a ``reserveTime`` as with one (the SDK refuses it either way)."""
+    answer = await sens.post(f"{SERVICE}/messages", json=sms("01012345678", reserveTimeZone="Mars/Olympus"))
+    assert answer.status_code == 400
+    assert answer.json()["errorMessage"].startswith("reserveTimeZone:")
+    assert len(app.state.ledger) == 0
+    answer = await sens.post(f"{SERVICE}/messages", json=sms("01012345678", reserveTimeZone="America/New_York"))
+    assert answer.status_code == 202
+    assert len(app.state.ledger) == 1
+
+
 async def test_a_short_national_number_abroad_is_taken(sens: httpx.AsyncClient, app: Starlette) -> None:
     answer = await sens.post(f"{SERVICE}/messages", json=sms("6912345", countryCode="354"))  # an Icelandic mobile
     assert answer.status_code == 202

@@ -12,7 +12,9 @@ Choices where the document is silent:
   ``recipientList`` over its 1,000 (the error table's only one for too many numbers), and
   adds none;
   removing answers -2011 without an ``updateUser`` and -2012 for one over 100 characters;
-  removing a number that is not listed is not an error;
+  removing a number that is not listed is not an error; the list (N30) refuses a
+  ``recipientNo`` filter over its table's 25 characters with -2012 (an invalid look-up
+  parameter, as for the removal's ``updateUser``);
 - removing (N31) reads ``recipientNoList`` (comma-joined), the name in the document's URL
   example and the one the SDK sends; its table says ``recipientNo``, which is ignored, so a
   removal naming only that answers -2018 without numbers and a client sending it fails its
@@ -31,6 +33,7 @@ from krsms.emulator.clock import Clock
 from krsms.emulator.nhn.envelope import (
     MAX_USER_CHARS,
     NhnRefusal,
+    check_filters,
     fits,
     format_time,
     is_phone_number,
@@ -41,6 +44,7 @@ from krsms.emulator.nhn.envelope import (
 )
 from krsms.emulator.nhn.service import NhnService
 from krsms.emulator.nhn.state import NhnState
+from krsms.nhn.checks import MAX_BLOCKED_RECIPIENT_NO_CHARS
 
 MAX_UNSUBSCRIBE_NO_CHARS = 25
 MAX_UNSUBSCRIBE_NO_CHARS_TO_REMOVE = 20
@@ -107,6 +111,7 @@ class NhnBlockList:
         """N30: the opt-outs of one 080 number."""
         query = request.query_params
         unsubscribe_no = _unsubscribe_no(query.get("unsubscribeNo"), MAX_UNSUBSCRIBE_NO_CHARS)
+        check_filters(query, {"recipientNo": MAX_BLOCKED_RECIPIENT_NO_CHARS})
         start = parse_date(query["startRequestDate"]) if query.get("startRequestDate") else None
         end = parse_date(query["endRequestDate"]) if query.get("endRequestDate") else None
         items = [

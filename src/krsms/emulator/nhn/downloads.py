@@ -5,7 +5,10 @@ Choices where the document is silent: a download reservation is made at once (``
 from a snapshot of the matching recipients, kept 30 days; its CSV is UTF-8 with a header row
 (columns :data:`CSV_COLUMNS`, plus ``title`` and ``body`` when ``isIncludeTitleAndBody``);
 ``subResultCode`` is accepted but does not filter; a parameter of the wrong JSON type answers
--9997; an unknown download answers -2008.
+-9997; an unknown download answers -2008. N37's filters over their table's maximum are
+refused as the send look-ups' are (:func:`~krsms.emulator.nhn.lookups.select`); N38's
+``downloadId`` over 25 characters or ``downloadStatusCode`` over 10 with -2012 (an invalid
+look-up parameter: a ``downloadId`` is not a ``requestId``).
 """
 
 from __future__ import annotations
@@ -22,11 +25,21 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from krsms.emulator.clock import Clock
-from krsms.emulator.nhn.envelope import NhnRefusal, check_types, format_time, json_object, page, random_id, read_json
+from krsms.emulator.nhn.envelope import (
+    NhnRefusal,
+    check_filters,
+    check_types,
+    format_time,
+    json_object,
+    page,
+    random_id,
+    read_json,
+)
 from krsms.emulator.nhn.lookups import select
 from krsms.emulator.nhn.service import NhnService
 from krsms.emulator.nhn.state import MESSAGE_STATUS_NAMES
 from krsms.emulator.nhn.tag_sends import NhnTagSend
+from krsms.nhn.checks import MAX_CODE_CHARS, MAX_REQUEST_ID_CHARS
 
 DOWNLOAD_FIELDS = frozenset(
     {"sendType", "requestId", "startRequestDate", "endRequestDate", "startCreateDate", "endCreateDate",
@@ -45,6 +58,8 @@ CSV_COLUMNS = (
     "recipientGroupingKey",
 )  # fmt: skip
 """Columns of a download reservation's CSV (``title`` and ``body`` follow when asked for)."""
+DOWNLOAD_LIST_FILTER_LIMITS = {"downloadId": MAX_REQUEST_ID_CHARS, "downloadStatusCode": MAX_CODE_CHARS}
+"""The maximum of each filter of the download reservation list (N38), as its table gives it."""
 
 
 @attrs.define(kw_only=True)
@@ -132,6 +147,7 @@ class NhnDownloads:
     async def list_downloads(self, request: Request) -> Any:
         """N38: download reservations, newest last."""
         query = request.query_params
+        check_filters(query, DOWNLOAD_LIST_FILTER_LIMITS)
         items = [
             {
                 "downloadId": download.download_id,

@@ -10,7 +10,14 @@ with HTTP 200, failures included, as the document shows. Choices where it is sil
   error-code table allows);
 - an unknown top-level field, or a field of the wrong JSON type (``sendNo`` a list, a
   ``reservationList`` of strings), answers -9997 (the request is not the documented JSON),
-  as does JSON nested too deeply to parse.
+  as does JSON nested too deeply to parse;
+- a look-up's filter longer than its table's maximum (:func:`check_filters`) answers the
+  error table's code for that field where it has one, -2008 (invalid ``requestId``) for a
+  ``requestId`` over 25 and -2109 for a ``templateId`` over 50, and -2012 (invalid look-up
+  parameter, as N31 answers an ``updateUser`` over 100) for any other: ``sendNo`` over 13,
+  ``recipientNo`` over 20, ``msgStatus`` over 1, ``resultCode`` over 10, a grouping key over
+  100, .... The filter is not read: NHN would refuse it, so a look-up matching nothing
+  would hide the mistake.
 """
 
 from __future__ import annotations
@@ -81,6 +88,31 @@ def check_types(fields: Mapping[str, Any], types: Mapping[str, type]) -> None:
 def fits(value: Any, max_chars: int) -> bool:
     """Whether an optional text field is absent or a string of at most ``max_chars``."""
     return value is None or (isinstance(value, str) and len(value) <= max_chars)
+
+
+def over_limit(fields: Mapping[str, Any], limits: Mapping[str, int]) -> str | None:
+    """The first field of ``limits`` that ``fields`` gives as text longer than its maximum
+    there, or None (a field left out, null or of another type is for other checks)."""
+    for name, limit in limits.items():
+        value = fields.get(name)
+        if isinstance(value, str) and len(value) > limit:
+            return name
+    return None
+
+
+FILTER_CODES = {
+    "requestId": (-2008, "요청 ID가 유효하지 않음"),
+    "templateId": (-2109, "템플릿 ID가 50자 초과"),
+}
+"""The error table's code for a look-up filter over its maximum, where it has one."""
+
+
+def check_filters(query: Mapping[str, Any], limits: Mapping[str, int]) -> None:
+    """Refuse a look-up whose filter (one of ``limits``, a query parameter or an N37 field) is
+    longer than its table's maximum: the field's code in :data:`FILTER_CODES`, else -2012."""
+    name = over_limit(query, limits)
+    if name is not None:
+        raise NhnRefusal(*FILTER_CODES.get(name, (-2012, "조회 파라미터가 유효하지 않음")))
 
 
 def is_phone_number(number: Any) -> bool:

@@ -8,7 +8,12 @@ Choices where the document is silent:
 - the send look-ups (N2, N5, N8) filter by every documented parameter, the result date
   window (``startResultDate``/``endResultDate``: recipients with no result yet are outside
   it) included, except ``subResultCode``: the code table it refers to is not in the
-  document, so it is accepted and does not filter.
+  document, so it is accepted and does not filter;
+- a filter longer than the look-up table allows (``requestId`` 25, ``sendNo`` 13,
+  ``recipientNo`` 20, ``templateId`` 50, ``msgStatus`` 1, ``resultCode`` and
+  ``subResultCode`` 10, the grouping keys 100) is refused as
+  :func:`~krsms.emulator.nhn.envelope.check_filters` says (-2008, -2109, else -2012), by
+  the send look-ups and the download reservation (N37) alike.
 
 :func:`select` also picks the recipients of a download reservation
 (:mod:`~krsms.emulator.nhn.downloads`); :func:`windows` and :func:`within` the date windows of
@@ -25,15 +30,38 @@ from starlette.requests import Request
 
 from krsms.convert import SEOUL
 from krsms.emulator.inputs import is_digits
-from krsms.emulator.nhn.envelope import NhnRefusal, format_time, page, parse_date
+from krsms.emulator.nhn.envelope import NhnRefusal, check_filters, format_time, page, parse_date
 from krsms.emulator.nhn.service import NhnService
 from krsms.emulator.nhn.state import SUCCESS_CODE, NhnRecipient, NhnState
 from krsms.emulator.nhn.uploads import attachment_detail
+from krsms.nhn.checks import (
+    MAX_CODE_CHARS,
+    MAX_MSG_STATUS_CHARS,
+    MAX_RECIPIENT_GROUPING_KEY_CHARS,
+    MAX_RECIPIENT_NO_CHARS,
+    MAX_REQUEST_ID_CHARS,
+    MAX_SEND_NO_CHARS,
+    MAX_SENDER_GROUPING_KEY_CHARS,
+    MAX_TEMPLATE_ID_CHARS,
+)
 
 LIST_KINDS = {"sms": "0", "mms": "1", "auth/sms": "2"}
 """Path under ``/sender/`` -> the ``sendType`` its look-ups list."""
 RESULT_MESSAGE_TYPES = ("SMS", "LMS", "MMS", "AUTH")
 """The ``messageType`` values of N12, as its table writes them."""
+SENT_FILTER_LIMITS = {
+    "requestId": MAX_REQUEST_ID_CHARS,
+    "sendNo": MAX_SEND_NO_CHARS,
+    "recipientNo": MAX_RECIPIENT_NO_CHARS,
+    "templateId": MAX_TEMPLATE_ID_CHARS,
+    "msgStatus": MAX_MSG_STATUS_CHARS,
+    "resultCode": MAX_CODE_CHARS,
+    "subResultCode": MAX_CODE_CHARS,
+    "senderGroupingKey": MAX_SENDER_GROUPING_KEY_CHARS,
+    "recipientGroupingKey": MAX_RECIPIENT_GROUPING_KEY_CHARS,
+}
+"""The maximum of each text filter of the send look-ups (N2, N5, N8) and of N37, as their
+tables give them."""
 
 
 class NhnLookups:
@@ -169,7 +197,9 @@ def result_window(query: Mapping[str, Any]) -> tuple[datetime, datetime] | None:
 
 def select(service: NhnService, query: Mapping[str, Any], send_types: set[str]) -> list[NhnRecipient]:
     """The stored recipients a look-up (or a download reservation) asks for: by ``requestId``
-    or a request/create date window (at most a month), then by the documented filters."""
+    or a request/create date window (at most a month), then by the documented filters; a
+    filter over its table's maximum is refused (:func:`check_filters`)."""
+    check_filters(query, SENT_FILTER_LIMITS)
     request_id = query.get("requestId")
     date_windows = windows(query)
     if any(end - start > timedelta(days=31) for _, start, end in date_windows):

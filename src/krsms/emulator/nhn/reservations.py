@@ -1,9 +1,19 @@
 """NHN Cloud SMS API v2.2, emulated: the reservation look-ups (N34, N35) and cancels (N36) of
 sends with a ``requestDate``.
 
-Choice where the document is silent: a cancel (N36) without its required ``updateUser``
-answers -9997, as N18 does without ``createUser``: neither has a code of its own. Stored
-reservations go out when their time comes
+Choices where the document is silent:
+
+- a cancel (N36) without its required ``updateUser`` or ``reservationList`` (missing, or
+  empty), or with an ``updateUser`` over its table's 100 characters, answers -9997, as N18
+  does for its ``createUser``: none has a code of its own; a ``reservationList[].requestId``
+  over 25 characters answers -2008 (the error table's invalid ``requestId``), and nothing
+  is cancelled;
+- the list (N34) refuses a filter over its table's maximum (``requestId`` 25, ``sendNo`` 13,
+  ``recipientNo`` 20, ``templateId`` 50, ``messageStatus`` 10) as
+  :func:`~krsms.emulator.nhn.envelope.check_filters` says (-2008, -2109, else -2012), and a
+  ``sendType`` other than its table's 0, 1 and 2 with -2012 too.
+
+Stored reservations go out when their time comes
 (:meth:`~krsms.emulator.nhn.service.NhnService.settle_due`, on every look-up).
 """
 
@@ -14,11 +24,29 @@ from typing import Any
 
 from starlette.requests import Request
 
-from krsms.emulator.nhn.envelope import NhnRefusal, format_time, page, read_json
+from krsms.emulator.nhn.envelope import NhnRefusal, check_filters, format_time, over_limit, page, read_json
 from krsms.emulator.nhn.lookups import windows, within
 from krsms.emulator.nhn.service import NhnService
 from krsms.emulator.nhn.state import NhnRecipient, NhnState
 from krsms.emulator.nhn.uploads import attachment
+from krsms.nhn.checks import (
+    MAX_CODE_CHARS,
+    MAX_RECIPIENT_NO_CHARS,
+    MAX_REQUEST_ID_CHARS,
+    MAX_SEND_NO_CHARS,
+    MAX_TEMPLATE_ID_CHARS,
+    MAX_USER_ID_CHARS,
+    SEND_TYPES,
+)
+
+RESERVATION_FILTER_LIMITS = {
+    "requestId": MAX_REQUEST_ID_CHARS,
+    "sendNo": MAX_SEND_NO_CHARS,
+    "recipientNo": MAX_RECIPIENT_NO_CHARS,
+    "templateId": MAX_TEMPLATE_ID_CHARS,
+    "messageStatus": MAX_CODE_CHARS,
+}
+"""The maximum of each text filter of the reservation list (N34), as its table gives it."""
 
 
 class NhnReservations:
@@ -66,9 +94,12 @@ class NhnReservations:
         return item
 
     async def reservations(self, request: Request) -> Any:
-        """N34: reserved recipients."""
-        self.service.settle_due()
+        """N34: reserved recipients, by the filters its table gives (each checked first)."""
         query = request.query_params
+        check_filters(query, RESERVATION_FILTER_LIMITS)
+        if query.get("sendType") not in (None, *SEND_TYPES):
+            raise NhnRefusal(-2012, "조회 파라미터가 유효하지 않음")
+        self.service.settle_due()
         status_filter = query.get("messageStatus")
         date_windows = windows(query)
         items = [
@@ -96,14 +127,7 @@ class NhnReservations:
 
     async def cancel_reservations(self, request: Request) -> Any:
         """N36: cancel reserved recipients that have not gone out (each one in the ledger too)."""
-        body = await read_json(request)
-        if (
-            not isinstance(body, dict)
-            or not isinstance(body.get("reservationList"), list)
-            or not all(isinstance(item, dict) for item in body["reservationList"])
-            or not body.get("updateUser")
-        ):
-            raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
+        body = _cancel_request(await read_json(request))
         self.service.settle_due()
         canceled = 0
         for item in body["reservationList"]:
@@ -113,3 +137,21 @@ class NhnReservations:
                     self.service.ledger.cancel_recipient(record.delivery)
                     canceled += 1
         return {"data": {"requestedCount": len(body["reservationList"]), "canceledCount": canceled}}
+
+
+def _cancel_request(body: Any) -> dict[str, Any]:
+    """An N36 body checked against its table: -9997 unless it has a ``reservationList`` of
+    objects and an ``updateUser`` of 1 to 100 characters, -2008 for an entry's ``requestId``
+    over 25 characters."""
+    if (
+        not isinstance(body, dict)
+        or not isinstance(body.get("reservationList"), list)
+        or not body["reservationList"]
+        or not all(isinstance(item, dict) for item in body["reservationList"])
+        or not body.get("updateUser")
+        or over_limit(body, {"updateUser": MAX_USER_ID_CHARS})
+    ):
+        raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
+    for item in body["reservationList"]:
+        check_filters(item, {"requestId": MAX_REQUEST_ID_CHARS})
+    return body

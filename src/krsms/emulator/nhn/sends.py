@@ -6,6 +6,10 @@ Choices where the document is silent:
 - numbers configured in ``rejected_numbers`` are accepted per request but answer their
   non-zero ``resultCode`` in ``sendResultList`` (the SDK reports them REJECTED);
 - a reservation more than 60 days ahead answers -2000 (invalid date);
+- a ``userId`` or ``senderGroupingKey`` over its table's 100 characters, or a
+  ``recipientGroupingKey`` over 100 (SMS: N1, N7, N10) or 1,000 (LMS/MMS: N4, N11, as the N4
+  table gives it), answers -9997, as other fields not the documented JSON do: the error
+  table has no code for them; nothing is sent;
 - a title over 120 characters answers -2115, an SMS body over 255 -2116, an LMS/MMS body over
   4000 -2117: the document gives these limits but not what a send over them answers, and
   these are its only codes for them (listed under templates);
@@ -44,7 +48,14 @@ from krsms.emulator.config import EmulatorConfig
 from krsms.emulator.inputs import parse_moment
 from krsms.emulator.ledger import Delivery, Ledger
 from krsms.emulator.nhn.block_list import SEPARATORS, blocked_numbers
-from krsms.emulator.nhn.envelope import NhnRefusal, check_characters, check_types, random_id, read_json
+from krsms.emulator.nhn.envelope import (
+    NhnRefusal,
+    check_characters,
+    check_types,
+    over_limit,
+    random_id,
+    read_json,
+)
 from krsms.emulator.nhn.recipients import check_recipients, destination, is_abroad
 from krsms.emulator.nhn.senders import is_registered_sender
 from krsms.emulator.nhn.service import NhnService
@@ -52,6 +63,12 @@ from krsms.emulator.nhn.state import NhnRecipient, NhnState
 from krsms.emulator.nhn.templates import apply_template
 from krsms.emulator.nhn.uploads import check_attachments
 from krsms.emulator.numbers import first_rule, rule_names
+from krsms.nhn.checks import (
+    MAX_LONG_RECIPIENT_GROUPING_KEY_CHARS,
+    MAX_RECIPIENT_GROUPING_KEY_CHARS,
+    MAX_SENDER_GROUPING_KEY_CHARS,
+    MAX_USER_ID_CHARS,
+)
 
 MAX_RECIPIENTS = 1000
 MAX_RESERVE_AHEAD = timedelta(days=60)
@@ -72,6 +89,8 @@ SEND_FIELD_TYPES: dict[str, type] = {
     "attachFileIdList": list,
 }
 """The JSON type of each send field (any of them may be null)."""
+SEND_FIELD_LIMITS = {"userId": MAX_USER_ID_CHARS, "senderGroupingKey": MAX_SENDER_GROUPING_KEY_CHARS}
+"""The maximum of each send field the error table gives no code for (-9997 above it)."""
 SEND_KINDS = {
     "sms": ("SMS", "0", False),
     "mms": ("LMS", "1", False),
@@ -153,10 +172,11 @@ class NhnSends:
     def _message(
         self, body: Any, *, kind: str, send_type: str, advertisement: bool, fill_without_template: bool
     ) -> _Message:
-        """Read and check what every recipient of a send shares: the JSON (-9997), the
-        template it names, the sender (-2312), the title and body, the advertisement's opt-out
-        line and the attachments."""
-        if not isinstance(body, dict) or set(body) - SEND_FIELDS:
+        """Read and check what every recipient of a send shares: the JSON (-9997, a
+        ``userId`` or ``senderGroupingKey`` over 100 characters too), the template it names,
+        the sender (-2312), the title and body, the advertisement's opt-out line and the
+        attachments."""
+        if not isinstance(body, dict) or set(body) - SEND_FIELDS or over_limit(body, SEND_FIELD_LIMITS):
             raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
         check_types(body, SEND_FIELD_TYPES)
         fields = apply_template(self.state.templates, body, send_type)
@@ -366,14 +386,19 @@ def _opt_out(text: str) -> str:
 
 def _recipient_list(message: _Message, max_recipients: int | None) -> list[dict[str, Any]]:
     """The checked ``recipientList`` of a send: -2001 when it is empty, -2016 over
-    ``max_recipients``, an entry's code (:func:`check_recipients`), -1006 for an LMS or MMS to
-    a number abroad."""
+    ``max_recipients``, an entry's code (:func:`check_recipients`), -9997 for a
+    ``recipientGroupingKey`` over 100 characters (1,000 for LMS/MMS), -1006 for an LMS or MMS
+    to a number abroad."""
     recipients = message.recipient_list
     if not isinstance(recipients, list) or not recipients:
         raise NhnRefusal(-2001, "수신자가 비어있음")
     if max_recipients is not None and len(recipients) > max_recipients:
         raise NhnRefusal(-2016, "수신자가 1,000명 초과")
     check_recipients(recipients)
+    widest_key = MAX_RECIPIENT_GROUPING_KEY_CHARS if message.kind == "SMS" else MAX_LONG_RECIPIENT_GROUPING_KEY_CHARS
+    keys = (item.get("recipientGroupingKey") for item in recipients)
+    if any(isinstance(key, str) and len(key) > widest_key for key in keys):
+        raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
     if message.kind != "SMS" and any(is_abroad(item) for item in recipients):
         raise NhnRefusal(-1006, "MMS는 국외로 발송할 수 없음")
     return recipients

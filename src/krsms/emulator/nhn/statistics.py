@@ -9,7 +9,9 @@ Choices where the document is silent:
   -2701; refused recipients count as failed;
 - the filters are read as the document's URL example names them, the names the SDK sends:
   ``messageTypes`` and ``contentTypes``; its table says ``messageType``/``contentType``, which
-  are ignored (no filter), so a client sending them fails its tests.
+  are ignored (no filter), so a client sending them fails its tests;
+- a ``templateId`` over its table's 50 characters answers -2109, the error table's code for
+  one (:func:`~krsms.emulator.nhn.envelope.check_filters`).
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from starlette.requests import Request
 from krsms.convert import SEOUL
 from krsms.emulator.inputs import parse_moment
 from krsms.emulator.ledger import Delivery
-from krsms.emulator.nhn.envelope import NhnRefusal
+from krsms.emulator.nhn.envelope import NhnRefusal, check_filters
 from krsms.emulator.nhn.service import NhnService
 from krsms.emulator.nhn.state import NhnRecipient, NhnState
+from krsms.nhn.checks import MAX_TEMPLATE_ID_CHARS
 
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 MESSAGE_TYPES = frozenset({"SMS", "LMS", "MMS", "AUTH"})
@@ -62,6 +65,7 @@ class NhnStatistics:
         """N33: requested/succeeded/failed/pending counts by date, hour or weekday."""
         query = request.query_params
         search_type, start, end = _search(query)
+        check_filters(query, {"templateId": MAX_TEMPLATE_ID_CHARS})
         message_types = self._choices(request, "messageTypes", MESSAGE_TYPES)
         content_types = self._choices(request, "contentTypes", CONTENT_TYPES)
         self.service.settle_due()

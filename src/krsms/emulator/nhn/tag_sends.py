@@ -9,7 +9,10 @@ Choices where the document is silent:
 - with ``autoSendYn`` N the recipients stay requested and undelivered (``msgStatus`` 1, the
   tag send READY): the emulator has no console to send them from;
 - the ``templateParameter`` applies to every recipient, with or without a ``templateId`` (the
-  tag send document, unlike N1's, does not tie it to a template).
+  tag send document, unlike N1's, does not tie it to a template);
+- the look-ups refuse a filter over its table's maximum (N15 ``statusCode`` 10; N16
+  ``recipientNum`` 20, ``msgStatusName`` and ``resultCode`` 10) with -2012, as
+  :func:`~krsms.emulator.nhn.envelope.check_filters` says.
 """
 
 from __future__ import annotations
@@ -23,15 +26,33 @@ from starlette.requests import Request
 
 from krsms.convert import format_seoul_seconds
 from krsms.emulator.clock import Clock
-from krsms.emulator.nhn.envelope import YES_NO, NhnRefusal, format_time, json_object, page, parse_date, read_json
+from krsms.emulator.nhn.envelope import (
+    YES_NO,
+    NhnRefusal,
+    check_filters,
+    format_time,
+    json_object,
+    page,
+    parse_date,
+    read_json,
+)
 from krsms.emulator.nhn.sends import NhnSends
 from krsms.emulator.nhn.service import NhnService
 from krsms.emulator.nhn.state import MESSAGE_STATUS_NAMES, NhnRecipient, NhnState
 from krsms.emulator.nhn.tags import NhnTags
 from krsms.emulator.nhn.templates import apply_template
+from krsms.nhn.checks import MAX_CODE_CHARS, MAX_RECIPIENT_NO_CHARS
 
 TAG_SEND_KINDS = {"sms": ("SMS", "0"), "mms": ("LMS", "1")}
 """Path under ``/tag-sender/`` -> (kind, sendType)."""
+TAG_SEND_FILTER_LIMITS = {"statusCode": MAX_CODE_CHARS}
+"""The maximum of each text filter of the tag send list (N15)."""
+TAG_RECIPIENT_FILTER_LIMITS = {
+    "recipientNum": MAX_RECIPIENT_NO_CHARS,
+    "msgStatusName": MAX_CODE_CHARS,
+    "resultCode": MAX_CODE_CHARS,
+}
+"""The maximum of each text filter of a tag send's recipients (N16)."""
 TAG_SMS_FIELDS = frozenset(
     {"body", "sendNo", "requestDate", "templateId", "templateParameter", "tagExpression", "userId", "adYn",
      "autoSendYn"}
@@ -193,6 +214,7 @@ class NhnTagSends:
     async def list_tag_sends(self, request: Request) -> Any:
         """N15: tag send requests of one ``sendType``, by ``requestId`` or a date window."""
         query = request.query_params
+        check_filters(query, TAG_SEND_FILTER_LIMITS)
         send_type = query.get("sendType")
         windows = [
             (start, parse_date(query[start]), parse_date(query[end]))
@@ -229,8 +251,9 @@ class NhnTagSends:
 
     async def tag_send_recipients(self, request: Request) -> Any:
         """N16: the recipients of one tag send, in a request date window (required)."""
-        records = self._tag_records(request.path_params["requestId"])
         query = request.query_params
+        check_filters(query, TAG_RECIPIENT_FILTER_LIMITS)
+        records = self._tag_records(request.path_params["requestId"])
         if not (query.get("startRequestDate") and query.get("endRequestDate")):
             raise NhnRefusal(-2011, "필수 조회 파라미터가 비어있음")
         windows = [

@@ -9,7 +9,15 @@ Choices where the document is silent:
   takes its default (``countryCode`` 82, ``contentType`` COMM, a message's own ``content``
   the request's), a required one is missing;
 - a send with a ``scheduleCode`` and no ``reserveTime`` belongs to a schedule the emulator
-  cannot see: its messages stay READY (the request's statusName in S3 is ``scheduled``).
+  cannot see: its messages stay READY (the request's statusName in S3 is ``scheduled``);
+- a ``reserveTimeZone`` that is not a TZ database name (the value the table asks for) is a
+  400 naming it, with or without a ``reserveTime``: the document does not say that the
+  field is read only beside one, and a zone that would be refused once a time is added
+  is a mistake either way;
+- a ``subject`` on an SMS (the request's or a message's) is accepted and the SMS goes out
+  without it: the table says subjects are "only available in LMS and MMS" but not that
+  SENS refuses one, and refusing what SENS may well accept would fail a client's tests
+  that pass in production (the SDK refuses it before sending, which is its own choice).
 
 Its text is checked and cut by :mod:`~krsms.emulator.sens.text`, its ``files`` by
 :mod:`~krsms.emulator.sens.files`; :class:`~krsms.emulator.sens.service.SensService` completes
@@ -209,13 +217,16 @@ class SensSends:
         return messages
 
     def _check_reservation(self, reserve_time: str | None, zone_name: str | None) -> tuple[datetime | None, str]:
+        """The reservation of a send and its zone's name: 400 for a ``reserveTimeZone`` that
+        is not a TZ database name, given with a ``reserveTime`` or not, and for a
+        ``reserveTime`` malformed or not in the future."""
         zone_name = zone_name or DEFAULT_RESERVE_TIME_ZONE
-        if reserve_time is None:
-            return None, zone_name
         try:
             zone = ZoneInfo(zone_name)
         except (ZoneInfoNotFoundError, ValueError, OSError):  # "Asia" is a directory of zones
             raise bad_request("reserveTimeZone", f"{zone_name!r} is not a time zone") from None
+        if reserve_time is None:
+            return None, zone_name
         try:
             moment = parse_moment(reserve_time, RESERVE_TIME_FORMAT, zone)
         except (TypeError, ValueError):
