@@ -17,21 +17,27 @@ import attrs
 from krsms.errors import ValidationError
 
 
-def check_number(field: str, value: object, *, positive: bool = False, unit: str = "") -> None:
-    """Refuse ``value`` unless it is a finite number (an int or a float, not a bool), at least
-    0, or above 0 with ``positive``; ``unit`` says what it counts, for the message."""
+def check_number(field: str, value: object, *, positive: bool = False, unit: str = "") -> float:
+    """``value`` as a float; refused unless it is a finite number (an int or a float, not a
+    bool), at least 0, or above 0 with ``positive``. ``unit`` says what it counts, for the
+    message."""
     rule = "> 0" if positive else ">= 0"
     kind = f"a number of {unit}" if unit else "a number"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValidationError(field, f"must be {kind}, not {value!r}", limit=rule, value=value)
-    if not (math.isfinite(value) and (value > 0 if positive else value >= 0)):
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond any float
+        number = math.inf
+    if not (math.isfinite(number) and (number > 0 if positive else number >= 0)):
         shown = "positive" if positive else "at least 0"
         raise ValidationError(field, f"must be {shown} and finite, not {value!r}", limit=rule, value=value)
+    return number
 
 
-def check_seconds(field: str, value: object, *, positive: bool = False) -> None:
+def check_seconds(field: str, value: object, *, positive: bool = False) -> float:
     """:func:`check_number` for a setting in seconds."""
-    check_number(field, value, positive=positive, unit="seconds")
+    return check_number(field, value, positive=positive, unit="seconds")
 
 
 def check_count(field: str, value: object, *, minimum: int) -> None:

@@ -13,6 +13,8 @@ from typing import Any
 import attrs
 
 from krsms.emulator.numbers import rule_number
+from krsms.errors import ValidationError
+from krsms.settings import check_number, seconds
 
 DEMO_SENS_ACCESS_KEY = "demo-access-key"
 """The SENS access key of the default :class:`EmulatorConfig`."""
@@ -27,30 +29,14 @@ INSPECTION_PREFIX = "/_emulator"
 """Reserved path prefix of the inspection API (never used by either provider)."""
 
 
-def _finite_number(name: str, value: Any) -> float:
-    """``value`` as a float; ValueError naming ``name`` unless it is a finite int or float
-    (a bool is not a number here)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name} must be a number, not {value!r}")
-    try:
-        number = float(value)
-    except OverflowError:  # an int beyond any float
-        number = math.inf
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be a finite number, not {value!r}")
-    return number
-
-
-def _seconds(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """attrs validator: a finite number of seconds, at least 0."""
-    if _finite_number(attribute.name, value) < 0:
-        raise ValueError(f"{attribute.name} must be at least 0 seconds, not {value!r}")
+_seconds = seconds()
+"""attrs validator: a finite number of seconds, at least 0."""
 
 
 def _rate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """attrs validator: a probability, from 0 to 1."""
-    if not 0 <= _finite_number(attribute.name, value) <= 1:
-        raise ValueError(f"{attribute.name} must be from 0 to 1, not {value!r}")
+    if check_number(attribute.name, value) > 1:
+        raise ValidationError(attribute.name, f"must be from 0 to 1, not {value!r}", limit="0-1", value=value)
 
 
 def _integer(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
