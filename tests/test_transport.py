@@ -547,6 +547,57 @@ async def test_stream_errors_are_typed() -> None:
             pass
 
 
+@pytest.mark.parametrize(
+    "failure",
+    [httpx.ConnectError("refused by elsewhere"), httpx.ReadTimeout("elsewhere is slow")],
+    ids=["connect error", "read timeout"],
+)
+async def test_an_httpx_error_of_the_callers_own_inside_a_download_reaches_it_unchanged(
+    failure: httpx.HTTPError,
+) -> None:
+    """Code run inside ``async with stream(...)`` (posting each chunk elsewhere, say) may fail
+    with an httpx error of its own: it is not the download's failure, and must not come back
+    as one (a krsms ConnectError naming the download's URL)."""
+    recorder = Recorder(httpx.Response(200, content=b"a,b\n" * 10, headers={"Content-Type": "text/csv"}))
+    transport, _ = make_transport(recorder)
+
+    async def fail_on_the_first_chunk() -> None:
+        async with transport.stream("GET", URL) as chunks:
+            async for _ in chunks:
+                raise failure
+
+    with pytest.raises(type(failure)) as caught:
+        await fail_on_the_first_chunk()
+    assert caught.value is failure
+    assert [str(request.url) for request in recorder.requests] == [URL]
+
+
+@pytest.mark.parametrize(
+    "content_type", ["Application/JSON;charset=UTF-8", "application/problem+json", "APPLICATION/JSON"]
+)
+async def test_a_json_answer_to_a_download_is_checked_whatever_the_case_of_its_media_type(content_type: str) -> None:
+    """Media types are case-insensitive (RFC 9110 8.3.1): a failure envelope declared
+    ``Application/JSON`` is checked like one declared ``application/json``, never handed over
+    (or written to a file) as the download's bytes."""
+    envelope = b'{"header": {"isSuccessful": false}}'
+    recorder = Recorder(httpx.Response(200, content=envelope, headers={"Content-Type": content_type}))
+    transport, _ = make_transport(recorder)
+    checked: list[bytes] = []
+
+    def refuse(answer: Response) -> None:
+        checked.append(answer.content)
+        raise errors.MalformedResponseError("a failure envelope", provider="test")
+
+    async def read() -> None:
+        async with transport.stream("GET", URL, check_json=refuse) as chunks:
+            async for _ in chunks:
+                pass
+
+    with pytest.raises(errors.MalformedResponseError):
+        await read()
+    assert checked == [envelope]
+
+
 WHITESPACE = "holds whitespace or a control character (copied with a space or a line break?)"
 BAD_BASE_URLS = [
     ("https://[::1", "is not a URL httpx can parse (Invalid port: ':1')"),
