@@ -547,6 +547,59 @@ async def test_stream_errors_are_typed() -> None:
             pass
 
 
+async def test_a_download_is_opened_again_after_a_5xx_or_a_connection_failure(sleeps: list[float]) -> None:
+    """A download is a GET: until its body is handed over, a 5xx or a failed connection is
+    retried as a look-up's is, with the same pauses, and the caller gets the whole body once."""
+    body = b"a,b\n" * 100
+    recorder = Recorder(
+        httpx.Response(503),
+        httpx.ConnectError("refused"),
+        httpx.Response(200, content=body, headers={"Content-Type": "text/csv"}),
+    )
+    transport, _ = make_transport(recorder)
+    async with transport.stream("GET", URL, params={"id": "D1"}) as chunks:
+        received = b"".join([chunk async for chunk in chunks])
+    assert received == body
+    assert [(request.method, str(request.url)) for request in recorder.requests] == [("GET", URL + "?id=D1")] * 3
+    assert len(sleeps) == 2
+
+
+async def test_a_download_gives_up_after_the_retry_policys_attempts(sleeps: list[float]) -> None:
+    recorder = Recorder(httpx.Response(503, text="busy"))
+    transport, _ = make_transport(recorder)
+    with pytest.raises(errors.ServerError):
+        await download(transport)
+    assert len(recorder.requests) == 3
+    assert len(sleeps) == 2
+
+
+async def test_a_download_refused_with_a_4xx_is_not_opened_again(sleeps: list[float]) -> None:
+    recorder = Recorder(httpx.Response(404, text="no such export"))
+    transport, _ = make_transport(recorder)
+    with pytest.raises(errors.NotFoundError):
+        await download(transport)
+    assert len(recorder.requests) == 1
+    assert sleeps == []
+
+
+async def test_a_download_breaking_off_midway_is_not_retried(sleeps: list[float]) -> None:
+    """Once chunks were handed over, a retry would repeat them: the caller gets the error."""
+    recorder = Recorder(httpx.Response(200, stream=FailingStream()))
+    transport, _ = make_transport(recorder)
+    received: list[bytes] = []
+
+    async def read() -> None:
+        async with transport.stream("GET", URL) as chunks:
+            async for chunk in chunks:
+                received.append(chunk)
+
+    with pytest.raises(errors.TransportError, match="ReadError"):
+        await read()
+    assert received == [b"a,b\n"]
+    assert len(recorder.requests) == 1
+    assert sleeps == []
+
+
 @pytest.mark.parametrize(
     "failure",
     [httpx.ConnectError("refused by elsewhere"), httpx.ReadTimeout("elsewhere is slow")],
