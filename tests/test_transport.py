@@ -547,6 +547,110 @@ async def test_stream_errors_are_typed() -> None:
             pass
 
 
+async def test_a_download_is_opened_again_after_a_5xx_or_a_connection_failure(sleeps: list[float]) -> None:
+    """A download is a GET: until its body is handed over, a 5xx or a failed connection is
+    retried as a look-up's is, with the same pauses, and the caller gets the whole body once."""
+    body = b"a,b\n" * 100
+    recorder = Recorder(
+        httpx.Response(503),
+        httpx.ConnectError("refused"),
+        httpx.Response(200, content=body, headers={"Content-Type": "text/csv"}),
+    )
+    transport, _ = make_transport(recorder)
+    async with transport.stream("GET", URL, params={"id": "D1"}) as chunks:
+        received = b"".join([chunk async for chunk in chunks])
+    assert received == body
+    assert [(request.method, str(request.url)) for request in recorder.requests] == [("GET", URL + "?id=D1")] * 3
+    assert len(sleeps) == 2
+
+
+async def test_a_download_gives_up_after_the_retry_policys_attempts(sleeps: list[float]) -> None:
+    recorder = Recorder(httpx.Response(503, text="busy"))
+    transport, _ = make_transport(recorder)
+    with pytest.raises(errors.ServerError):
+        await download(transport)
+    assert len(recorder.requests) == 3
+    assert len(sleeps) == 2
+
+
+async def test_a_download_refused_with_a_4xx_is_not_opened_again(sleeps: list[float]) -> None:
+    recorder = Recorder(httpx.Response(404, text="no such export"))
+    transport, _ = make_transport(recorder)
+    with pytest.raises(errors.NotFoundError):
+        await download(transport)
+    assert len(recorder.requests) == 1
+    assert sleeps == []
+
+
+async def test_a_download_breaking_off_midway_is_not_retried(sleeps: list[float]) -> None:
+    """Once chunks were handed over, a retry would repeat them: the caller gets the error."""
+    recorder = Recorder(httpx.Response(200, stream=FailingStream()))
+    transport, _ = make_transport(recorder)
+    received: list[bytes] = []
+
+    async def read() -> None:
+        async with transport.stream("GET", URL) as chunks:
+            async for chunk in chunks:
+                received.append(chunk)
+
+    with pytest.raises(errors.TransportError, match="ReadError"):
+        await read()
+    assert received == [b"a,b\n"]
+    assert len(recorder.requests) == 1
+    assert sleeps == []
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [httpx.ConnectError("refused by elsewhere"), httpx.ReadTimeout("elsewhere is slow")],
+    ids=["connect error", "read timeout"],
+)
+async def test_an_httpx_error_of_the_callers_own_inside_a_download_reaches_it_unchanged(
+    failure: httpx.HTTPError,
+) -> None:
+    """Code run inside ``async with stream(...)`` (posting each chunk elsewhere, say) may fail
+    with an httpx error of its own: it is not the download's failure, and must not come back
+    as one (a krsms ConnectError naming the download's URL)."""
+    recorder = Recorder(httpx.Response(200, content=b"a,b\n" * 10, headers={"Content-Type": "text/csv"}))
+    transport, _ = make_transport(recorder)
+
+    async def fail_on_the_first_chunk() -> None:
+        async with transport.stream("GET", URL) as chunks:
+            async for _ in chunks:
+                raise failure
+
+    with pytest.raises(type(failure)) as caught:
+        await fail_on_the_first_chunk()
+    assert caught.value is failure
+    assert [str(request.url) for request in recorder.requests] == [URL]
+
+
+@pytest.mark.parametrize(
+    "content_type", ["Application/JSON;charset=UTF-8", "application/problem+json", "APPLICATION/JSON"]
+)
+async def test_a_json_answer_to_a_download_is_checked_whatever_the_case_of_its_media_type(content_type: str) -> None:
+    """Media types are case-insensitive (RFC 9110 8.3.1): a failure envelope declared
+    ``Application/JSON`` is checked like one declared ``application/json``, never handed over
+    (or written to a file) as the download's bytes."""
+    envelope = b'{"header": {"isSuccessful": false}}'
+    recorder = Recorder(httpx.Response(200, content=envelope, headers={"Content-Type": content_type}))
+    transport, _ = make_transport(recorder)
+    checked: list[bytes] = []
+
+    def refuse(answer: Response) -> None:
+        checked.append(answer.content)
+        raise errors.MalformedResponseError("a failure envelope", provider="test")
+
+    async def read() -> None:
+        async with transport.stream("GET", URL, check_json=refuse) as chunks:
+            async for _ in chunks:
+                pass
+
+    with pytest.raises(errors.MalformedResponseError):
+        await read()
+    assert checked == [envelope]
+
+
 WHITESPACE = "holds whitespace or a control character (copied with a space or a line break?)"
 BAD_BASE_URLS = [
     ("https://[::1", "is not a URL httpx can parse (Invalid port: ':1')"),

@@ -20,11 +20,11 @@ import re
 import threading
 import time
 import weakref
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
-from contextlib import aclosing, asynccontextmanager, suppress
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager, suppress
 from functools import partial
 from types import AsyncGeneratorType
-from typing import Any, TypeAlias, cast
+from typing import Any, TypeAlias, TypeVar, cast
 from urllib.parse import quote
 
 import anyio
@@ -386,8 +386,18 @@ def redact_in_httpx_logs(pattern: re.Pattern[str]) -> None:
     _httpx_log_filter.add(pattern)
 
 
+T = TypeVar("T")
+
+
 async def _replay(content: bytes) -> AsyncIterator[bytes]:
     yield content
+
+
+def _declared_json(headers: Mapping[str, str]) -> bool:
+    """Whether ``headers`` declare a JSON body: ``application/json`` or a ``+json`` type, in
+    any case (media types are case-insensitive, RFC 9110 8.3.1), parameters aside."""
+    media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json")
 
 
 def _pool_size(client: httpx.AsyncClient) -> int | None:
@@ -841,45 +851,84 @@ class Transport:
 
         A 2xx answer declared as JSON is read whole and given to ``check_json`` first, for
         providers that answer a failed download with an error envelope and HTTP 200 (NHN);
-        it raises the typed error. Not retried: a download is idempotent, but a half-consumed
-        stream cannot be resumed transparently; call again instead.
+        it raises the typed error. The opening is retried as :meth:`request` retries (a GET is
+        idempotent: a connection failure, a timeout, a 5xx or a 429), nothing having been
+        handed over yet; a failure once the body is being read is not: a half-consumed stream
+        cannot be resumed transparently, so call again instead.
 
         A download takes no ``max_concurrency`` slot: it holds a connection of the pool for as
         long as the caller reads it, and the pool bounds those (with its own timeout). A slot
         held that long would starve the requests made while it is read (a look-up per exported
         row): with every slot held by downloads, they would wait for ever.
         """
-        state = await self._loop_state()
-        client = self._open_client_of(state, method, url)
+        response = await self._open_stream(method, url, params=params)
+        # Only the transport's own reads are mapped to its typed errors: an httpx error raised
+        # by the caller's code inside ``async with`` (a request of its own, to another host)
+        # reaches the caller as it was, not as a failure of this download.
         try:
-            response = await client.send(
-                self._build(client, method, url, params=params),
-                stream=True,
-                follow_redirects=False,
-                auth=self._auth or httpx.USE_CLIENT_DEFAULT,
+            success = 200 <= response.status_code < 300
+            if success and not (check_json is not None and _declared_json(response.headers)):
+                yield self._chunks(response, method, url)
+                return
+            answer = Response(
+                status_code=response.status_code,
+                headers=response.headers,
+                content=await self._network(method, url, response.aread()),
+                url=self.redact(str(response.request.url)),
+                redact=self.redact,
             )
-            async with aclosing(response):
-                success = 200 <= response.status_code < 300
-                is_json = response.headers.get("content-type", "").startswith("application/json")
-                if success and not (is_json and check_json is not None):
-                    yield self._chunks(response, method, url)
-                    return
-                answer = Response(
-                    status_code=response.status_code,
-                    headers=response.headers,
-                    content=await response.aread(),
-                    url=self.redact(str(response.request.url)),
-                    redact=self.redact,
+            if not success:
+                raise self._status_error(method, answer)
+            if check_json is not None:
+                check_json(answer)
+            yield _replay(answer.content)
+        finally:
+            await self._network(method, url, response.aclose())
+
+    async def _open_stream(self, method: str, url: str, *, params: Mapping[str, Any] | None) -> httpx.Response:
+        """Send the request of :meth:`stream` until its answer's head comes in, retrying as
+        :meth:`request` does; the streamed answer (to be closed), a failure among them."""
+        idempotent = method in ("GET", "HEAD", "PUT", "DELETE")
+        attempt = 0
+        while True:
+            attempt += 1
+            state = await self._loop_state()
+            client = self._open_client_of(state, method, url)
+            try:
+                response = await self._network(
+                    method,
+                    url,
+                    client.send(
+                        self._build(client, method, url, params=params),
+                        stream=True,
+                        follow_redirects=False,
+                        auth=self._auth or httpx.USE_CLIENT_DEFAULT,
+                    ),
                 )
-                if not success:
-                    raise self._status_error(method, answer)
-                if check_json is not None:
-                    check_json(answer)
-                yield _replay(answer.content)
+            except errors.TransportError as error:
+                if isinstance(error, errors.UnsendableRequestError) or not self.retry.should_retry(
+                    attempt=attempt, idempotent=idempotent, error=error
+                ):
+                    raise
+                await self._pause(method, url, attempt, reason=type(error).__name__, retry_after=None)
+                continue
+            if 200 <= response.status_code < 300:
+                return response
+            retry_after = parse_retry_after(response.headers.get("retry-after"))
+            if not self.retry.should_retry(
+                attempt=attempt, idempotent=idempotent, status_code=response.status_code, retry_after=retry_after
+            ):
+                return response  # stream() reads it and raises its typed error
+            await self._network(method, url, response.aclose())
+            await self._pause(method, url, attempt, reason=str(response.status_code), retry_after=retry_after)
+
+    async def _network(self, method: str, url: str, step: Awaitable[T]) -> T:
+        """Await ``step``, a network step of the request to ``url``; its httpx error as the
+        typed error (raised outside the ``except`` block: see :meth:`_transport_error`)."""
+        try:
+            return await step
         except httpx.HTTPError as exc:
             error = self._transport_error(exc, method, url)
-        else:
-            return
         raise error
 
     async def _chunks(self, response: httpx.Response, method: str, url: str) -> AsyncIterator[bytes]:

@@ -2673,6 +2673,26 @@ async def test_download_to_creates_no_file_when_nhn_refuses(
     assert not target.exists()
 
 
+async def test_download_to_writes_no_failure_envelope_whatever_the_case_of_its_content_type(
+    client: NhnClient, api: respx.MockRouter, tmp_path: Path
+) -> None:
+    """NHN answers a failed download with HTTP 200 and an envelope; ``Application/JSON`` is the
+    same media type as ``application/json`` (RFC 9110 8.3.1), so the envelope raises its typed
+    error instead of landing in the file as the export."""
+    envelope = {"header": {"isSuccessful": False, "resultCode": -9999, "resultMessage": "system error"}}
+    route = api.get(f"{PREFIX}/download-reservations/D1/download").respond(
+        200, json=envelope, headers={"Content-Type": "Application/JSON;charset=UTF-8"}
+    )
+    target = tmp_path / "export.csv"
+
+    with pytest.raises(NhnServerError) as caught:
+        await client.download_to("D1", target)
+
+    assert caught.value.code == "-9999"
+    assert not target.exists()
+    assert route.calls.last.request.url.raw_path == f"{PREFIX}/download-reservations/D1/download".encode()
+
+
 # --- secrets ----------------------------------------------------------------------------------
 
 

@@ -461,6 +461,33 @@ async def test_s3_pages_by_next_token_as_the_korean_document_says(client: SensCl
         check_signed(call.request)
 
 
+async def test_s3_a_window_is_read_in_the_largest_pages_unless_told(client: SensClient, api: respx.MockRouter) -> None:
+    """en:245 pageSize "default: 20, max: 100" for a time window: left out, the iteration
+    would make five times the requests it needs."""
+    second = {
+        **LIST_PAGE,
+        "pageIndex": 1,
+        "hasMore": False,
+        "messages": [{**LIST_PAGE["messages"][0], "messageId": "3"}],
+    }
+    route = api.get(f"{SERVICE}/messages").mock(
+        side_effect=[httpx.Response(200, json=page) for page in (LIST_PAGE, second)]
+    )
+    window = MessageQuery(
+        request_start_time=datetime(2026, 11, 25, 9, 0, tzinfo=SEOUL),
+        request_end_time=datetime(2026, 11, 25, 11, 0, tzinfo=SEOUL),
+    )
+    found = [message.message_id async for message in client.iter_messages(window)]
+    assert found == ["0-ESG-202611-1", "0-ESG-202611-2", "3"]
+    times = {"requestStartTime": "2026-11-25 09:00:00", "requestEndTime": "2026-11-25 11:00:00"}
+    assert [dict(call.request.url.params) for call in route.calls] == [
+        {**times, "pageIndex": "0", "pageSize": "100"},
+        {**times, "pageIndex": "1", "pageSize": "100"},
+    ]
+    for call in route.calls:
+        check_signed(call.request)
+
+
 async def test_s3_iteration_resumes_from_a_next_token_alone(client: SensClient, api: respx.MockRouter) -> None:
     last = {**LIST_PAGE, "hasMore": False}
     route = api.get(f"{SERVICE}/messages").respond(200, json=last)

@@ -28,6 +28,7 @@ from krsms.redaction import Redactor
 from krsms.retry import RetryStrategy
 from krsms.sens.auth import SensAuth, sens_redactor
 from krsms.sens.checks import (
+    MAX_MESSAGE_PAGE,
     check_message_count,
     check_message_query,
     check_page_index,
@@ -218,7 +219,13 @@ class SensClient(AsyncClosing):
         index, a page repeating the previous one or ``hasMore`` on an empty page; by token, a
         ``nextToken`` it gave before (an empty page that hands on a new token is read past,
         as token paging may answer).
+
+        Without a ``page_size``, a time window is read 100 messages a page, the most SENS
+        allows (its own default is 20: five times the requests); by ``request_id``, SENS's
+        default is already its largest, 1,000.
         """
+        if query.page_size is None and not query.request_id:
+            query = attrs.evolve(query, page_size=MAX_MESSAGE_PAGE)
         page_index = query.page_index or 0
         token = query.next_token or None
         previous: tuple[MessageSummary, ...] | None = None
