@@ -121,14 +121,21 @@ class Response:
     """The request URL, already redacted."""
     redact: Redactor = attrs.field(repr=False, eq=False)
     """The transport's redactor, applied to every piece of the body put into a message."""
+    _parsed: list[Any] = attrs.field(factory=list, init=False, repr=False, eq=False)
+    """The body as JSON once :meth:`json` has read it (an answer read twice is parsed once)."""
 
     def json(self, *, provider: str) -> Any:
         """The body as JSON; anything else becomes MalformedResponseError."""
+        if self._parsed:
+            return self._parsed[0]
         try:
-            return jsonlib.loads(self.content)
+            value = jsonlib.loads(self.content)
         except ValueError:
             # Raised below, outside this block: the decode error holds the whole body.
             pass
+        else:
+            self._parsed.append(value)
+            return value
         raise errors.MalformedResponseError(
             f"answer is not JSON: {self._text(80)!r}", provider=provider, status_code=self.status_code
         )
@@ -597,9 +604,17 @@ class Transport:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         idempotent: bool | None = None,
+        check_answer: Callable[[Response], object] | None = None,
     ) -> Response:
         """Send a request with retries; returns the 2xx answer (empty bodies included) or
         raises a typed error.
+
+        ``check_answer`` is for a provider that reports some failures inside a 2xx answer
+        (NHN's envelope): it reads the answer and raises the failure's typed error. A server
+        error of the provider's own (:class:`~krsms.errors.ServerError`, NHN's -9999) is
+        retried as an HTTP 500 would be, when the retry strategy retries a 500 for this
+        request (for a send, only with ``retry_unsafe_sends``); the answer is returned
+        otherwise, for the caller to read. It is asked only when such a retry may follow.
 
         ``idempotent`` defaults to True for GET, PUT and DELETE; a POST is a send unless
         said otherwise. A send reports to the :class:`SendWatch` of the current task (set by
@@ -641,7 +656,12 @@ class Transport:
                 failed = error
                 continue
             if 200 <= response.status_code < 300:
-                return response
+                failed_inside = self._retried_failure_inside(response, check_answer, attempt, idempotent, watch)
+                if failed_inside is None:
+                    return response
+                failed = failed_inside
+                await self._pause(method, url, attempt, reason=f"code {failed.code}", retry_after=None)
+                continue
             failed = self._status_error(method, response)
             if failed.refused_before_processing:  # a 429, a redirect: this attempt changed nothing
                 watch.may_have_arrived = arrived_before
@@ -652,6 +672,29 @@ class Transport:
                 await self._pause(method, url, attempt, reason=str(response.status_code), retry_after=retry_after)
                 continue
             raise failed
+
+    def _retried_failure_inside(
+        self,
+        response: Response,
+        check_answer: Callable[[Response], object] | None,
+        attempt: int,
+        idempotent: bool,
+        watch: SendWatch,
+    ) -> errors.ServerError | None:
+        """The provider's server error that the 2xx ``response`` reports inside it, when the
+        retry strategy retries a 500 for this attempt; None when it reports none, another
+        failure (the caller's own read raises it), or no retry may follow."""
+        if check_answer is None or watch.stopping:
+            return None
+        if not self.retry.should_retry(attempt=attempt, idempotent=idempotent, status_code=500, retry_after=None):
+            return None
+        try:
+            check_answer(response)
+        except errors.ServerError as failure:
+            return failure
+        except errors.KrSmsError:
+            pass  # another failure: the caller's own read of the answer raises it
+        return None
 
     def _status_error(self, method: str, response: Response) -> errors.ProviderError:
         """The typed error of a non-2xx answer: a redirect is the transport's own to name

@@ -63,7 +63,7 @@ from krsms.nhn.models import (
     UidQuery,
     UidRegistration,
 )
-from krsms.transport import NO_RETRIES
+from krsms.transport import NO_RETRIES, RetryPolicy
 
 HOST = "https://api-sms.cloud.toast.com"
 APP_KEY = "app/key+1"
@@ -1584,6 +1584,71 @@ async def test_a_send_is_not_retried_after_a_server_error(api: respx.MockRouter)
             await nhn.send_sms(SMS_REQUEST)
 
     assert route.call_count == 1
+
+
+SYSTEM_ERROR_ANSWER = """{"header": {"isSuccessful": false, "resultCode": -9999, "resultMessage": "System error"}}"""
+"""NHN's own failure, reported with HTTP 200 (error table: -9999)."""
+
+
+async def test_a_look_up_answered_with_a_system_error_envelope_is_retried_as_a_500_would_be(
+    api: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A -9999 with HTTP 200 is the server's failure as much as a 500 is: a look-up is tried
+    again (the same request), under the same retry budget."""
+    monkeypatch.setattr("krsms.transport.anyio.sleep", _no_wait)
+    route = api.get(f"{PREFIX}/sendNos").mock(
+        side_effect=[
+            httpx.Response(200, content=SYSTEM_ERROR_ANSWER.encode()),
+            httpx.Response(200, content=SENDER_NUMBERS_ANSWER.encode()),
+        ]
+    )
+    async with NhnClient(app_key=APP_KEY, retry=RetryPolicy(max_attempts=3)) as nhn:
+        numbers = await nhn.list_sender_numbers()
+
+    assert numbers
+    assert route.call_count == 2
+    first, second = (call.request for call in route.calls)
+    assert (first.method, str(first.url)) == (second.method, str(second.url))
+
+
+async def test_a_system_error_envelope_that_outlasts_the_retries_is_raised(
+    api: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("krsms.transport.anyio.sleep", _no_wait)
+    route = api.get(f"{PREFIX}/sendNos").mock(return_value=httpx.Response(200, content=SYSTEM_ERROR_ANSWER.encode()))
+    async with NhnClient(app_key=APP_KEY, retry=RetryPolicy(max_attempts=3)) as nhn:
+        with pytest.raises(NhnServerError) as caught:
+            await nhn.list_sender_numbers()
+
+    assert caught.value.result_code == -9999
+    assert route.call_count == 3
+
+
+@pytest.mark.parametrize(("unsafe", "requests"), [(False, 1), (True, 2)])
+async def test_a_send_answered_with_a_system_error_envelope_is_retried_only_as_unsafe_sends_are(
+    api: respx.MockRouter, monkeypatch: pytest.MonkeyPatch, unsafe: bool, requests: int
+) -> None:
+    """The send may have been processed: like after a 500, it goes again only with
+    ``retry_unsafe_sends``."""
+    monkeypatch.setattr("krsms.transport.anyio.sleep", _no_wait)
+    route = api.post(f"{PREFIX}/sender/sms").mock(
+        side_effect=[
+            httpx.Response(200, content=SYSTEM_ERROR_ANSWER.encode()),
+            httpx.Response(200, content=SEND_ANSWER.encode()),
+        ]
+    )
+    async with NhnClient(app_key=APP_KEY, retry=RetryPolicy(max_attempts=3, retry_unsafe_sends=unsafe)) as nhn:
+        if unsafe:
+            await nhn.send_sms(SMS_REQUEST)
+        else:
+            with pytest.raises(NhnServerError):
+                await nhn.send_sms(SMS_REQUEST)
+
+    assert route.call_count == requests
+
+
+async def _no_wait(seconds: float) -> None:
+    """In place of the back-off's sleep."""
 
 
 async def test_without_a_secret_key_no_secret_header_is_sent(api: respx.MockRouter) -> None:

@@ -119,13 +119,17 @@ class NhnApi:
         json: Any = None,
         idempotent: bool | None = None,
     ) -> Any:
-        """Send a request; the ``body`` of a successful answer (None when it has none)."""
+        """Send a request; the ``body`` of a successful answer (None when it has none).
+
+        NHN reports its own failures with HTTP 200 too: one of its server errors (-9999) is
+        retried as a 500 would be (:meth:`~krsms.transport.Transport.request`'s ``check_answer``)."""
         response = await self.transport.request(
             method,
             path,
             params=convert.drop_none(params) if params else None,
             json=json,
             idempotent=idempotent,
+            check_answer=self.unwrap,
         )
         return self.unwrap(response)
 
