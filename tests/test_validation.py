@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import pickle
-from collections.abc import AsyncIterator, Callable
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import datetime, timedelta, timezone
+from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,7 +15,7 @@ import attrs
 import httpx
 import pytest
 
-from krsms import Message, MessageKind, NhnGateway, Recipient, SensGateway, SmsGateway, ValidationError
+from krsms import Message, MessageKind, NhnGateway, Recipient, Recipients, SensGateway, SmsGateway, ValidationError
 from krsms.images import check_jpeg
 from krsms.nhn.gateway import NHN_RULES
 from krsms.sens.gateway import SENS_RULES
@@ -281,6 +283,52 @@ def test_a_collection_of_the_wrong_type_is_refused_by_name_when_it_is_made(
     if shown is not None:
         assert refused.value.value == shown
         assert shown in str(refused.value)
+
+
+PERSONAL_TEXTS = {"01012345678": "홍길동님, 쿠폰이 도착했습니다", "01087654321": "김철수님, 쿠폰이 도착했습니다"}
+MAPPING_REFUSED = (
+    "recipients: must be numbers or Recipients, not a {given}: iterated, a mapping gives its keys alone and its "
+    "values would be dropped; for a text per number, write [Recipient(number=n, text=t) for n, t in mapping.items()] "
+    "(list(mapping) for its numbers alone)"
+)
+
+
+@pytest.mark.parametrize(
+    ("mapping", "given"),
+    [
+        (PERSONAL_TEXTS, "dict of 2 entries"),
+        (MappingProxyType({"01012345678": "홍길동님"}), "mappingproxy of 1 entry"),
+        (Counter(["01012345678"]), "Counter of 1 entry"),
+    ],
+)
+async def test_a_mapping_where_recipients_go_is_refused_not_read_as_its_keys(
+    gateway: SmsGateway, mapping: Mapping[str, object], given: str
+) -> None:
+    """Iterated, a mapping gives its keys: each number got the message's text and the personal
+    texts were dropped in silence. Message, Recipients, send_stream and plan refuse it alike,
+    before anything is read or sent."""
+    refusal = MAPPING_REFUSED.format(given=given)
+    template = Message(sender="0212345678", text="공통 안내")
+    makers: list[Callable[[], object]] = [
+        lambda: Message(sender="0212345678", text="공통 안내", recipients=mapping),  # type: ignore[arg-type]
+        lambda: attrs.evolve(template, recipients=mapping),
+        lambda: Recipients(mapping),  # type: ignore[arg-type]
+    ]
+    for make in makers:
+        with pytest.raises(ValidationError) as refused:
+            make()
+        assert (str(refused.value), refused.value.field, refused.value.value) == (refusal, "recipients", given)
+    with pytest.raises(ValidationError) as refused:
+        async for _ in gateway.send_stream(template, mapping):  # type: ignore[arg-type]
+            pass
+    assert str(refused.value) == refusal
+    with pytest.raises(ValidationError) as refused:
+        await gateway.plan(template, mapping)  # type: ignore[arg-type]
+    assert str(refused.value) == refusal
+    # What the refusal says to write gives each number its text; the keys() view is no mapping.
+    personal = attrs.evolve(template, recipients=[Recipient(number=n, text=t) for n, t in PERSONAL_TEXTS.items()])
+    assert [personal.text_for(recipient) for recipient in personal.recipients] == list(PERSONAL_TEXTS.values())
+    assert (await gateway.plan(template, PERSONAL_TEXTS.keys())).recipients == 2
 
 
 def test_a_template_parameter_key_that_is_not_text_is_refused_by_name() -> None:

@@ -31,7 +31,7 @@ from typing import Any, Protocol, cast, overload, runtime_checkable
 
 import attrs
 
-from krsms.errors import KrSmsError
+from krsms.errors import KrSmsError, ValidationError
 from krsms.fields import wrong_type
 from krsms.text import MessageKind
 
@@ -142,7 +142,8 @@ class Recipients(Sequence[Recipient]):
             return
         if isinstance(recipients, (str, Recipient)):
             recipients = (recipients,)  # one recipient, not an iterable of characters
-        elif not isinstance(recipients, (tuple, list)) and (
+        refuse_mapping(recipients)
+        if not isinstance(recipients, (tuple, list)) and (
             isinstance(recipients, (bytes, bytearray)) or not isinstance(recipients, Iterable)
         ):
             hint = " (stream an async iterable with send_stream)" if isinstance(recipients, AsyncIterable) else ""
@@ -221,6 +222,25 @@ class Recipients(Sequence[Recipient]):
 
     def __reduce__(self) -> tuple[type[Recipients], tuple[tuple[str | Recipient, ...]]]:
         return (Recipients, (self._compact,))
+
+
+def refuse_mapping(recipients: object) -> None:
+    """Refuse a mapping where recipients go (a :class:`Message`'s, a stream's or a plan's
+    source): iterated, it gives its keys alone, so each number would get the message's text
+    and the values (personal texts, names) would be dropped without a word."""
+    if isinstance(recipients, Mapping):
+        # Its type and size, not its repr: what matters is the shape, and a repr of numbers
+        # and personal texts, masked, would only be noise.
+        count = len(recipients)
+        given = f"{type(recipients).__name__} of {count} {'entry' if count == 1 else 'entries'}"
+        raise ValidationError(
+            "recipients",
+            f"must be numbers or Recipients, not a {given}: iterated, a mapping gives its keys alone and "
+            "its values would be dropped; for a text per number, write "
+            "[Recipient(number=n, text=t) for n, t in mapping.items()] (list(mapping) for its numbers alone)",
+            limit="an iterable that is not a mapping",
+            value=given,
+        )
 
 
 def as_recipient(recipient: str | Recipient) -> Recipient:
