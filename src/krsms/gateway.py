@@ -615,6 +615,10 @@ class SendProgress:
     journals them for ``--resume``). If it raises, that batch is NOT_SENT and the send stops
     with the exception, every recipient accounted for.
     ``keep_outcomes=False`` keeps only counts, for unbounded streams.
+
+    A progress records one send: a second send given the same one (after the first, or
+    while it runs) raises ValidationError naming ``progress`` before it sends anything, as
+    the two sends' reports would mix (indexes of both inputs, ``total`` of the first).
     """
 
     def __init__(
@@ -649,11 +653,25 @@ class SendProgress:
         self._outcomes: list[Outcomes] = []
         self._started = time.perf_counter()
         self._finished: float | None = None
+        self._begun = False
 
     @property
     def settled(self) -> int:
         """Recipients with an outcome so far."""
         return sum(self.counts.values())
+
+    def begin(self) -> None:
+        """Take this progress for a send (called by the SDK as a send starts, before it
+        records or sends anything): a ValidationError naming ``progress`` when a send has
+        taken it already, whose report this one's would be mixed into."""
+        if self._begun:
+            raise ValidationError(
+                "progress",
+                "was given to another send already: a SendProgress records one send, and a second "
+                "one's outcomes would be mixed into the first's report (pass a new SendProgress to each send)",
+                limit="one send",
+            )
+        self._begun = True
 
     def record(self, batch: SendReport) -> None:
         """Add a settled batch (called by the SDK)."""
