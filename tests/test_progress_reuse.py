@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
@@ -69,3 +69,32 @@ async def test_a_stream_that_is_never_iterated_does_not_take_the_progress() -> N
     gateway.send_stream(Message(sender=SENDER, text="안내"), numbers(3), progress=progress)  # never iterated
     await _send(gateway, progress, 0)
     assert progress.settled == 10
+
+
+async def _trickle() -> AsyncIterator[str]:
+    for number in numbers(250):
+        yield number
+
+
+async def test_total_is_what_the_caller_says_for_a_stream_and_the_count_for_send() -> None:
+    """docs/bulk.md: send() sets ``total``; a stream's length is unknown, so it stays None
+    unless the caller gives it (a snippet printing ``settled / total`` for a stream printed
+    "/ None")."""
+    seen: list[tuple[int, int | None]] = []
+    gateway = FakeGateway(batch_size=100)
+    message = Message(sender=SENDER, text="안내", recipients=list(numbers(250)))
+    progress = SendProgress(on_batch=lambda batch: seen.append((progress.settled, progress.total)))
+    await gateway.send(message, progress=progress)
+    assert seen == [(100, 250), (200, 250), (250, 250)]
+
+    seen.clear()
+    template = Message(sender=SENDER, text="안내")
+    progress = SendProgress(total=250, on_batch=lambda batch: seen.append((progress.settled, progress.total)))
+    async for _ in gateway.send_stream(template, _trickle(), progress=progress):
+        pass
+    assert seen[-1] == (250, 250)
+
+    untold = SendProgress()
+    async for _ in gateway.send_stream(template, _trickle(), progress=untold):
+        pass
+    assert (untold.settled, untold.total) == (250, None)
