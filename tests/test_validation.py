@@ -21,7 +21,7 @@ from krsms.nhn.gateway import NHN_RULES
 from krsms.sens.gateway import SENS_RULES
 from krsms.testing import FakeGateway
 from krsms.text import STANDARD_LIMITS
-from krsms.validation import ProviderRules, RecipientResolver, check_message
+from krsms.validation import ProviderRules, RecipientResolver, check_message, check_reservation
 
 RULES = ProviderRules(limits=STANDARD_LIMITS, supports_templates=True, requires_ad_notice=True)
 
@@ -404,11 +404,27 @@ def _check(rules: ProviderRules, **fields: Any) -> Callable[[], None]:
         (
             _check(SENS_RULES, reserve_at=NOW + timedelta(seconds=30)),
             "reserve_at: 2026-03-02T12:00:30+09:00 is in the past once cut to the minute the provider takes "
-            "(2026-03-02T12:00:00+09:00; now 2026-03-02T12:00:00+09:00): it must be in the future at minute precision",
+            "(2026-03-02T12:00+09:00; now 2026-03-02T12:00:00+09:00): it must be in the future at minute precision",
         ),
         (
             _check(NHN_RULES, reserve_at=NOW + timedelta(days=61)),
-            "reserve_at: 2026-05-02T12:00:00+09:00 is more than 60 days ahead: the latest is 2026-05-01T12:00:00+09:00",
+            "reserve_at: 2026-05-02T12:00:00+09:00 is more than 60 days ahead: the latest is 2026-05-01T12:00+09:00",
+        ),
+        (
+            # Now and the moment with seconds and microseconds, as datetime.now() gives them: the
+            # latest is the minute NHN takes, not a moment finer than it works to.
+            lambda: check_message(
+                Message(
+                    sender="0212345678",
+                    text="안녕",
+                    recipients=["01012345678"],
+                    reserve_at=NOW + timedelta(days=61, seconds=10, microseconds=123456),
+                ),
+                NHN_RULES,
+                now=NOW + timedelta(seconds=10, microseconds=123456),
+            ),
+            "reserve_at: 2026-05-02T12:00:10.123456+09:00 is more than 60 days ahead: "
+            "the latest is 2026-05-01T12:00+09:00",
         ),
         (
             _check(SENS_RULES, country_code="+82"),
@@ -437,7 +453,18 @@ def _check(rules: ProviderRules, **fields: Any) -> Callable[[], None]:
             "content: is not a JPEG image: it starts 89504e47, where a JPEG starts ffd8ff",
         ),
     ],
-    ids=["past", "past once cut", "too far ahead", "country code", "template", "ad start", "ad end", "name", "jpeg"],
+    ids=[
+        "past",
+        "past once cut",
+        "too far ahead",
+        "too far ahead, now with microseconds",
+        "country code",
+        "template",
+        "ad start",
+        "ad end",
+        "name",
+        "jpeg",
+    ],
 )
 def test_a_refusal_says_the_value_and_the_limit_in_its_message(refuse: Callable[[], None], message: str) -> None:
     """str() is what a traceback, a log line and the CLI show ("error: --reserve-at: ..."):
@@ -446,3 +473,22 @@ def test_a_refusal_says_the_value_and_the_limit_in_its_message(refuse: Callable[
         refuse()
     assert str(refused.value) == message
     assert str(refused.value.value) in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("precision", "latest"),
+    [
+        (timedelta(minutes=1), "2026-03-03T12:00+09:00"),
+        (timedelta(seconds=1), "2026-03-03T12:00:10+09:00"),
+        (None, "2026-03-03T12:00:10.123456+09:00"),
+    ],
+)
+def test_the_latest_reservation_is_shown_at_the_precision_the_rules_pass_in(
+    precision: timedelta | None, latest: str
+) -> None:
+    """check_reservation is shared by both providers: the precision is theirs to say, and the
+    moments it shows are at that precision, however finely now and the moment are given."""
+    now = NOW + timedelta(seconds=10, microseconds=123456)
+    with pytest.raises(ValidationError) as refused:
+        check_reservation(now + timedelta(days=2), timedelta(days=1), precision=precision, now=now)
+    assert str(refused.value).endswith(f"is more than 1 days ahead: the latest is {latest}")
