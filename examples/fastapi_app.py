@@ -2,7 +2,11 @@
 
 - The lifespan creates one ``httpx.AsyncClient`` and one gateway for the whole app and
   closes them on shutdown.
-- ``POST /sms`` sends one message inside the request and answers with its outcome.
+- ``POST /sms`` sends one message inside the request and answers with its outcome, waiting
+  at most ``KRSMS_SEND_TIMEOUT`` seconds (default 10): uvicorn does not cancel a handler
+  whose client went away, so the handler bounds its own wait (``asyncio.wait_for``). A send
+  cut short answers with the outcome it had then: ``unknown`` when the request may have
+  reached the provider (look it up before sending again), ``not_sent`` when it never left.
 - ``POST /campaigns`` starts a bulk send in a background task and answers at once;
   ``GET /campaigns/{id}`` shows its progress and counts.
 
@@ -13,6 +17,7 @@ Run it against the emulator (``krsms emulator`` in another terminal)::
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -46,6 +51,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             http_client=http_client,
         )
         app.state.sender = os.environ.get("KRSMS_SENDER", "15446859")
+        app.state.send_timeout = float(os.environ.get("KRSMS_SEND_TIMEOUT", "10"))
         app.state.campaigns = {}
         yield
 
@@ -56,10 +62,19 @@ app = FastAPI(lifespan=lifespan)
 @app.post("/sms")
 async def send_sms(body: SmsIn, request: Request) -> dict[str, Any]:
     gateway: NhnGateway = request.app.state.sms
+    progress = SendProgress()  # holds the outcome if the wait below is cut short
     try:
-        report = await gateway.send(Message(sender=request.app.state.sender, text=body.text, recipients=[body.to]))
+        message = Message(sender=request.app.state.sender, text=body.text, recipients=[body.to])
+        # Bounded: nothing else cancels this send when the client goes away or the provider stalls.
+        report = await asyncio.wait_for(gateway.send(message, progress=progress), request.app.state.send_timeout)
     except KrSmsError as error:  # a ValidationError: nothing was sent
         raise HTTPException(status_code=422, detail=str(error)) from None
+    except asyncio.TimeoutError:
+        # The send was cancelled and settled: UNKNOWN if its request was out (it may have
+        # arrived: look it up before sending again), NOT_SENT if it never left.
+        report = progress.report()
+        if not report.outcomes:  # cancelled before it began: nothing was sent
+            return {"status": "not_sent", "request_id": None, "code": "cancelled"}
     outcome = report.outcomes[0]
     return {"status": outcome.status.value, "request_id": outcome.request_id, "code": outcome.code}
 

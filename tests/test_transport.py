@@ -1360,7 +1360,7 @@ def test_a_key_with_an_undecodable_byte_is_refused_without_showing_it(make: Call
     ("cls", "expected"),
     [
         (SensGateway, "SensGateway(service_id=None, max_concurrency=None)"),
-        (NhnGateway, "NhnGateway(max_concurrency=None)"),
+        (NhnGateway, "NhnGateway(secret_key=None, authentication=None, max_concurrency=None)"),
         (SensClient, "SensClient(service_id=None, url=None)"),
         (NhnClient, "NhnClient(None)"),
         (NhnApi, "NhnApi(None)"),
@@ -1382,8 +1382,14 @@ def test_the_repr_of_an_object_whose_constructor_failed_does_not_raise(cls: type
             lambda: SensGateway(access_key="a", secret_key="s", service_id="x", requests_per_second=0),
             "SensGateway(service_id='x', max_concurrency=None)",
         ),
-        (lambda: NhnGateway(app_key="k", requests_per_second=0), "NhnGateway(max_concurrency=None)"),
-        (lambda: NhnGateway(app_key="k", max_concurrency=0), "NhnGateway(max_concurrency=None)"),
+        (
+            lambda: NhnGateway(app_key="k", requests_per_second=0),
+            "NhnGateway(secret_key=None, authentication=False, max_concurrency=None)",
+        ),
+        (
+            lambda: NhnGateway(app_key="k", secret_key="s", max_concurrency=0),
+            "NhnGateway(secret_key=***, authentication=False, max_concurrency=None)",
+        ),
     ],
 )
 def test_a_failed_constructor_can_be_shown_with_its_locals(make: Callable[[], object], shown: str) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import pickle
-from collections.abc import AsyncIterator, Callable
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import datetime, timedelta, timezone
+from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,13 +15,13 @@ import attrs
 import httpx
 import pytest
 
-from krsms import Message, MessageKind, NhnGateway, Recipient, SensGateway, SmsGateway, ValidationError
+from krsms import Message, MessageKind, NhnGateway, Recipient, Recipients, SensGateway, SmsGateway, ValidationError
 from krsms.images import check_jpeg
 from krsms.nhn.gateway import NHN_RULES
 from krsms.sens.gateway import SENS_RULES
 from krsms.testing import FakeGateway
 from krsms.text import STANDARD_LIMITS
-from krsms.validation import ProviderRules, RecipientResolver, check_message
+from krsms.validation import ProviderRules, RecipientResolver, check_message, check_reservation
 
 RULES = ProviderRules(limits=STANDARD_LIMITS, supports_templates=True, requires_ad_notice=True)
 
@@ -283,6 +285,52 @@ def test_a_collection_of_the_wrong_type_is_refused_by_name_when_it_is_made(
         assert shown in str(refused.value)
 
 
+PERSONAL_TEXTS = {"01012345678": "홍길동님, 쿠폰이 도착했습니다", "01087654321": "김철수님, 쿠폰이 도착했습니다"}
+MAPPING_REFUSED = (
+    "recipients: must be numbers or Recipients, not a {given}: iterated, a mapping gives its keys alone and its "
+    "values would be dropped; for a text per number, write [Recipient(number=n, text=t) for n, t in mapping.items()] "
+    "(list(mapping) for its numbers alone)"
+)
+
+
+@pytest.mark.parametrize(
+    ("mapping", "given"),
+    [
+        (PERSONAL_TEXTS, "dict of 2 entries"),
+        (MappingProxyType({"01012345678": "홍길동님"}), "mappingproxy of 1 entry"),
+        (Counter(["01012345678"]), "Counter of 1 entry"),
+    ],
+)
+async def test_a_mapping_where_recipients_go_is_refused_not_read_as_its_keys(
+    gateway: SmsGateway, mapping: Mapping[str, object], given: str
+) -> None:
+    """Iterated, a mapping gives its keys: each number got the message's text and the personal
+    texts were dropped in silence. Message, Recipients, send_stream and plan refuse it alike,
+    before anything is read or sent."""
+    refusal = MAPPING_REFUSED.format(given=given)
+    template = Message(sender="0212345678", text="공통 안내")
+    makers: list[Callable[[], object]] = [
+        lambda: Message(sender="0212345678", text="공통 안내", recipients=mapping),  # type: ignore[arg-type]
+        lambda: attrs.evolve(template, recipients=mapping),
+        lambda: Recipients(mapping),  # type: ignore[arg-type]
+    ]
+    for make in makers:
+        with pytest.raises(ValidationError) as refused:
+            make()
+        assert (str(refused.value), refused.value.field, refused.value.value) == (refusal, "recipients", given)
+    with pytest.raises(ValidationError) as refused:
+        async for _ in gateway.send_stream(template, mapping):  # type: ignore[arg-type]
+            pass
+    assert str(refused.value) == refusal
+    with pytest.raises(ValidationError) as refused:
+        await gateway.plan(template, mapping)  # type: ignore[arg-type]
+    assert str(refused.value) == refusal
+    # What the refusal says to write gives each number its text; the keys() view is no mapping.
+    personal = attrs.evolve(template, recipients=[Recipient(number=n, text=t) for n, t in PERSONAL_TEXTS.items()])
+    assert [personal.text_for(recipient) for recipient in personal.recipients] == list(PERSONAL_TEXTS.values())
+    assert (await gateway.plan(template, PERSONAL_TEXTS.keys())).recipients == 2
+
+
 def test_a_template_parameter_key_that_is_not_text_is_refused_by_name() -> None:
     message = Message(sender="0212345678", text="", template_id="TEMPLATE")
     recipient = Recipient(number="01012345678", template_parameters={1: "철수", "code": "1"})  # type: ignore[dict-item]
@@ -356,11 +404,27 @@ def _check(rules: ProviderRules, **fields: Any) -> Callable[[], None]:
         (
             _check(SENS_RULES, reserve_at=NOW + timedelta(seconds=30)),
             "reserve_at: 2026-03-02T12:00:30+09:00 is in the past once cut to the minute the provider takes "
-            "(2026-03-02T12:00:00+09:00; now 2026-03-02T12:00:00+09:00): it must be in the future at minute precision",
+            "(2026-03-02T12:00+09:00; now 2026-03-02T12:00:00+09:00): it must be in the future at minute precision",
         ),
         (
             _check(NHN_RULES, reserve_at=NOW + timedelta(days=61)),
-            "reserve_at: 2026-05-02T12:00:00+09:00 is more than 60 days ahead: the latest is 2026-05-01T12:00:00+09:00",
+            "reserve_at: 2026-05-02T12:00:00+09:00 is more than 60 days ahead: the latest is 2026-05-01T12:00+09:00",
+        ),
+        (
+            # Now and the moment with seconds and microseconds, as datetime.now() gives them: the
+            # latest is the minute NHN takes, not a moment finer than it works to.
+            lambda: check_message(
+                Message(
+                    sender="0212345678",
+                    text="안녕",
+                    recipients=["01012345678"],
+                    reserve_at=NOW + timedelta(days=61, seconds=10, microseconds=123456),
+                ),
+                NHN_RULES,
+                now=NOW + timedelta(seconds=10, microseconds=123456),
+            ),
+            "reserve_at: 2026-05-02T12:00:10.123456+09:00 is more than 60 days ahead: "
+            "the latest is 2026-05-01T12:00+09:00",
         ),
         (
             _check(SENS_RULES, country_code="+82"),
@@ -389,7 +453,18 @@ def _check(rules: ProviderRules, **fields: Any) -> Callable[[], None]:
             "content: is not a JPEG image: it starts 89504e47, where a JPEG starts ffd8ff",
         ),
     ],
-    ids=["past", "past once cut", "too far ahead", "country code", "template", "ad start", "ad end", "name", "jpeg"],
+    ids=[
+        "past",
+        "past once cut",
+        "too far ahead",
+        "too far ahead, now with microseconds",
+        "country code",
+        "template",
+        "ad start",
+        "ad end",
+        "name",
+        "jpeg",
+    ],
 )
 def test_a_refusal_says_the_value_and_the_limit_in_its_message(refuse: Callable[[], None], message: str) -> None:
     """str() is what a traceback, a log line and the CLI show ("error: --reserve-at: ..."):
@@ -398,3 +473,22 @@ def test_a_refusal_says_the_value_and_the_limit_in_its_message(refuse: Callable[
         refuse()
     assert str(refused.value) == message
     assert str(refused.value.value) in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("precision", "latest"),
+    [
+        (timedelta(minutes=1), "2026-03-03T12:00+09:00"),
+        (timedelta(seconds=1), "2026-03-03T12:00:10+09:00"),
+        (None, "2026-03-03T12:00:10.123456+09:00"),
+    ],
+)
+def test_the_latest_reservation_is_shown_at_the_precision_the_rules_pass_in(
+    precision: timedelta | None, latest: str
+) -> None:
+    """check_reservation is shared by both providers: the precision is theirs to say, and the
+    moments it shows are at that precision, however finely now and the moment are given."""
+    now = NOW + timedelta(seconds=10, microseconds=123456)
+    with pytest.raises(ValidationError) as refused:
+        check_reservation(now + timedelta(days=2), timedelta(days=1), precision=precision, now=now)
+    assert str(refused.value).endswith(f"is more than 1 days ahead: the latest is {latest}")

@@ -31,7 +31,7 @@ from typing import Any, Protocol, cast, overload, runtime_checkable
 
 import attrs
 
-from krsms.errors import KrSmsError
+from krsms.errors import KrSmsError, ValidationError
 from krsms.fields import wrong_type
 from krsms.text import MessageKind
 
@@ -142,7 +142,8 @@ class Recipients(Sequence[Recipient]):
             return
         if isinstance(recipients, (str, Recipient)):
             recipients = (recipients,)  # one recipient, not an iterable of characters
-        elif not isinstance(recipients, (tuple, list)) and (
+        refuse_mapping(recipients)
+        if not isinstance(recipients, (tuple, list)) and (
             isinstance(recipients, (bytes, bytearray)) or not isinstance(recipients, Iterable)
         ):
             hint = " (stream an async iterable with send_stream)" if isinstance(recipients, AsyncIterable) else ""
@@ -221,6 +222,25 @@ class Recipients(Sequence[Recipient]):
 
     def __reduce__(self) -> tuple[type[Recipients], tuple[tuple[str | Recipient, ...]]]:
         return (Recipients, (self._compact,))
+
+
+def refuse_mapping(recipients: object) -> None:
+    """Refuse a mapping where recipients go (a :class:`Message`'s, a stream's or a plan's
+    source): iterated, it gives its keys alone, so each number would get the message's text
+    and the values (personal texts, names) would be dropped without a word."""
+    if isinstance(recipients, Mapping):
+        # Its type and size, not its repr: what matters is the shape, and a repr of numbers
+        # and personal texts, masked, would only be noise.
+        count = len(recipients)
+        given = f"{type(recipients).__name__} of {count} {'entry' if count == 1 else 'entries'}"
+        raise ValidationError(
+            "recipients",
+            f"must be numbers or Recipients, not a {given}: iterated, a mapping gives its keys alone and "
+            "its values would be dropped; for a text per number, write "
+            "[Recipient(number=n, text=t) for n, t in mapping.items()] (list(mapping) for its numbers alone)",
+            limit="an iterable that is not a mapping",
+            value=given,
+        )
 
 
 def as_recipient(recipient: str | Recipient) -> Recipient:
@@ -595,6 +615,10 @@ class SendProgress:
     journals them for ``--resume``). If it raises, that batch is NOT_SENT and the send stops
     with the exception, every recipient accounted for.
     ``keep_outcomes=False`` keeps only counts, for unbounded streams.
+
+    A progress records one send: a second send given the same one (after the first, or
+    while it runs) raises ValidationError naming ``progress`` before it sends anything, as
+    the two sends' reports would mix (indexes of both inputs, ``total`` of the first).
     """
 
     def __init__(
@@ -629,11 +653,25 @@ class SendProgress:
         self._outcomes: list[Outcomes] = []
         self._started = time.perf_counter()
         self._finished: float | None = None
+        self._begun = False
 
     @property
     def settled(self) -> int:
         """Recipients with an outcome so far."""
         return sum(self.counts.values())
+
+    def begin(self) -> None:
+        """Take this progress for a send (called by the SDK as a send starts, before it
+        records or sends anything): a ValidationError naming ``progress`` when a send has
+        taken it already, whose report this one's would be mixed into."""
+        if self._begun:
+            raise ValidationError(
+                "progress",
+                "was given to another send already: a SendProgress records one send, and a second "
+                "one's outcomes would be mixed into the first's report (pass a new SendProgress to each send)",
+                limit="one send",
+            )
+        self._begun = True
 
     def record(self, batch: SendReport) -> None:
         """Add a settled batch (called by the SDK)."""

@@ -33,7 +33,7 @@ class ProviderRules:
     """How far ahead a reservation may be; None when the provider sets no documented limit."""
     reserve_precision: timedelta | None = None
     """What a reservation is cut to on the wire (both providers: the minute); the cut moment
-    must still be in the future."""
+    must still be in the future. Errors show the moments the provider takes at it."""
     supports_templates: bool = False
     """A message may name a provider-side template (``template_id``); without this, one that
     does is refused."""
@@ -157,7 +157,9 @@ def check_reservation(
     field: str = "reserve_at",
 ) -> None:
     """A reservation must be a timezone-aware datetime, in the future (still, once cut to
-    ``precision``) and within the provider's window; ``field`` names it in the error."""
+    ``precision``) and within the provider's window; ``field`` names it in the error, which
+    shows the moments the provider would take (``reserve_at`` cut, the latest allowed) at
+    ``precision``."""
     if not isinstance(moment, datetime):
         hint = " (parse it into a datetime with its timezone)" if isinstance(moment, str) else ""
         raise wrong_type(field, moment, "a timezone-aware datetime", hint=hint)
@@ -180,6 +182,8 @@ def check_reservation(
             value=moment.isoformat(),
         )
     sent = moment  # what the provider gets: cut to its precision
+    # What the provider would take, shown at its precision (a minute: 12:00, not 12:00:00.123456).
+    provider_timespec = timespec if precision is None else _timespec(precision)
     if precision is not None:
         sent = _cut(moment, precision)
         if sent <= current:
@@ -187,12 +191,15 @@ def check_reservation(
             raise ValidationError(
                 field,
                 f"{moment.isoformat()} is in the past once cut to the {unit} the provider takes "
-                f"({sent.isoformat()}; now {now_shown}): it must be in the future at {unit} precision",
+                f"({sent.isoformat(timespec=provider_timespec)}; now {now_shown}): "
+                f"it must be in the future at {unit} precision",
                 limit=f"in the future at {unit} precision",
                 value=moment.isoformat(),
             )
     if max_ahead is not None and sent - current > max_ahead:
-        latest = (current + max_ahead).astimezone(moment.tzinfo).isoformat(timespec=timespec)
+        # The latest moment the provider takes: the window's end, cut to its precision.
+        latest_moment = current + max_ahead if precision is None else _cut(current + max_ahead, precision)
+        latest = latest_moment.astimezone(moment.tzinfo).isoformat(timespec=provider_timespec)
         raise ValidationError(
             field,
             f"{moment.isoformat()} is more than {max_ahead.days} days ahead: the latest is {latest}",
@@ -204,6 +211,13 @@ def check_reservation(
 def _cut(moment: datetime, precision: timedelta) -> datetime:
     step = precision.total_seconds()
     return datetime.fromtimestamp(moment.timestamp() // step * step, tz=moment.tzinfo)
+
+
+def _timespec(precision: timedelta) -> str:
+    """The ``isoformat`` timespec that shows a moment cut to ``precision`` whole and no finer."""
+    if not precision % timedelta(minutes=1):
+        return "minutes"
+    return "seconds" if not precision % timedelta(seconds=1) else "microseconds"
 
 
 def _describe(precision: timedelta) -> str:

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import ModuleType
 
@@ -131,3 +132,25 @@ def test_bulk_script_interrupted_says_what_was_done(tmp_path: Path) -> None:
     assert f"'accepted': {delivered}," in summary, (summary, delivered)
     assert 0 < delivered < 200_000
     assert "Traceback" not in stderr, stderr
+
+
+def test_fastapi_app_bounds_the_wait_of_a_send_in_a_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/bulk.md: uvicorn does not cancel a handler whose client went away, so a send in a
+    handler is bounded with asyncio.wait_for. POST /sms waited as long as the provider took;
+    bounded, it answers in time with the outcome it had: unknown, the request being out."""
+    with EmulatorServer(EmulatorConfig(faults=Faults(latency=1.5))) as server:
+        monkeypatch.setenv("KRSMS_NHN_APP_KEY", DEMO_NHN_APP_KEY)
+        monkeypatch.setenv("KRSMS_BASE_URL", server.base_url)
+        monkeypatch.setenv("KRSMS_SEND_TIMEOUT", "0.2")
+        example = load("fastapi_app")
+        with TestClient(example.app) as client:
+            started = time.monotonic()
+            answer = client.post("/sms", json={"to": "010-1234-5678", "text": "인증번호 123456"})
+            waited = time.monotonic() - started
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == {"status": "unknown", "request_id": None, "code": "cancelled"}
+        assert waited < 1.0
+        deadline = time.monotonic() + 10
+        while not server.ledger and time.monotonic() < deadline:
+            time.sleep(0.05)  # the provider still takes it: why "unknown" is no "not sent"
+        assert [delivery.recipient for delivery in server.ledger] == ["01012345678"]

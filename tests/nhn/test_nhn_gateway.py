@@ -333,6 +333,26 @@ async def test_an_unregistered_sender_stops_the_job(app: Starlette) -> None:
     assert {outcome.code for outcome in report.with_status(SendStatus.NOT_SENT)} == {JOB_STOPPED}
 
 
+@pytest.mark.parametrize(
+    ("options", "shown"),
+    [
+        ({}, "NhnGateway(secret_key=None, authentication=False, max_concurrency=8)"),
+        ({"secret_key": "secret-456"}, "NhnGateway(secret_key=***, authentication=False, max_concurrency=8)"),
+        ({"secret_key": ""}, "NhnGateway(secret_key=None, authentication=False, max_concurrency=8)"),
+        ({"authentication": True}, "NhnGateway(secret_key=None, authentication=True, max_concurrency=8)"),
+    ],
+)
+def test_the_repr_says_whether_a_secret_key_goes_and_which_endpoint_never_a_key(
+    options: dict[str, object], shown: str
+) -> None:
+    """It showed max_concurrency alone: two gateways, with and without X-Secret-Key, or one for
+    authentication codes (SMS only), looked the same in a debugger or a log."""
+    nhn = NhnGateway(app_key="app-key-123", **options)  # type: ignore[arg-type]
+    assert repr(nhn) == shown
+    assert "app-key-123" not in repr(nhn)
+    assert "secret-456" not in repr(nhn)
+
+
 async def test_a_wrong_app_key_stops_the_job_and_stays_secret(app: Starlette) -> None:
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app))
     async with NhnGateway(app_key="wrong-app-key-123", base_url="http://emulator", http_client=client) as nhn:

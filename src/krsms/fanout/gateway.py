@@ -192,6 +192,7 @@ class BatchingGateway(AsyncClosing):
                 "recipients", "is empty: a send needs at least 1 recipient", limit="at least 1", value=0
             )
         progress = progress if progress is not None else SendProgress()
+        progress.begin()  # before it records anything: a progress another send has is refused
         if progress.total is None:
             progress.total = len(message.recipients)
         recipients: list[str | Recipient] = []
@@ -263,8 +264,9 @@ class BatchingGateway(AsyncClosing):
                 value=len(message.recipients),
             )
         check_source(recipients)
-        entries = Entries(self._resolve_chunks(RecipientResolver(message, self.rules), recipients))
         progress = progress if progress is not None else SendProgress(keep_outcomes=False)
+        progress.begin()  # before it records anything: a progress another send has is refused
+        entries = Entries(self._resolve_chunks(RecipientResolver(message, self.rules), recipients))
         # aclosing: leaving this stream early must settle the batches in flight now, not at GC.
         async with aclosing(self._run(message, entries, progress, max_batch_delay=max_batch_delay)) as reports:
             async for report in reports:

@@ -36,7 +36,15 @@ import attrs
 from krsms import errors
 from krsms.fanout.outcome_codes import CANCELLED, LOCAL_INVALID
 from krsms.fields import wrong_type
-from krsms.gateway import Outcomes, Recipient, RecipientOutcome, RecipientSource, SendStatus, as_recipient
+from krsms.gateway import (
+    Outcomes,
+    Recipient,
+    RecipientOutcome,
+    RecipientSource,
+    SendStatus,
+    as_recipient,
+    refuse_mapping,
+)
 from krsms.text import MessageKind
 from krsms.validation import RecipientResolver
 
@@ -64,7 +72,9 @@ Entry = ResolvedRecipient | Run | RecipientOutcome
 
 def check_source(recipients: object) -> None:
     """Refuse, before anything is read, recipients that are neither one :class:`Recipient` nor
-    an iterable of them (a lone number is text, so iterable)."""
+    an iterable of them (a lone number is text, so iterable), and a mapping, as
+    :class:`~krsms.gateway.Message` does (:func:`~krsms.gateway.refuse_mapping`)."""
+    refuse_mapping(recipients)
     if not isinstance(recipients, (Iterable, AsyncIterable, Recipient)):
         raise wrong_type(
             "recipients", recipients, "an iterable or async iterable of numbers or Recipients", number=True

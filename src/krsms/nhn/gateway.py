@@ -149,6 +149,7 @@ class NhnGateway(BatchingGateway):
         authentication: bool = False,
     ):
         __tracebackhide__ = True  # its arguments are keys: see check_credential
+        self._sends_secret_key = bool(secret_key)  # for the repr: whether X-Secret-Key goes, never the key
         self.authentication = authentication
         """True: every send goes through ``/sender/auth/sms`` (SMS only)."""
         if authentication:
@@ -374,7 +375,13 @@ class NhnGateway(BatchingGateway):
 
     def __repr__(self) -> str:
         # getattr: a debugger or a traceback's locals may show one whose constructor failed.
-        return f"NhnGateway(max_concurrency={getattr(self, 'max_concurrency', None)})"
+        # What is not secret and tells gateways apart: whether requests carry X-Secret-Key (a
+        # -1004 answer asks), and whether sends go to the authentication-code endpoint (SMS only).
+        secret_key = "***" if getattr(self, "_sends_secret_key", False) else None
+        return (
+            f"NhnGateway(secret_key={secret_key}, authentication={getattr(self, 'authentication', None)}, "
+            f"max_concurrency={getattr(self, 'max_concurrency', None)})"
+        )
 
 
 def _outcomes(batch: Batch, answer: bulk.BatchAnswer, redact: Redactor) -> Outcomes:

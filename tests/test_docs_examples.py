@@ -1,0 +1,73 @@
+"""The README's examples follow the docs' own advice, and do what they say when run."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import krsms
+from krsms.testing import FakeGateway, numbers
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def python_blocks(path: Path) -> list[str]:
+    return re.findall(r"^```python\n(.*?)^```$", path.read_text(encoding="utf-8"), flags=re.MULTILINE | re.DOTALL)
+
+
+def readme_block(containing: str) -> str:
+    (block,) = [block for block in python_blocks(ROOT / "README.md") if containing in block]
+    return block
+
+
+async def test_the_readme_stream_left_early_settles_and_closes_its_source_before_it_returns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """docs/bulk.md: close the stream with contextlib.aclosing, so that leaving the loop early
+    settles the batches in flight at once. The README's loop had none: left by an exception,
+    its stream (and the caller's generator) was closed later, by the event loop's finaliser,
+    after the gateway it sent through was closed."""
+    gateways: list[FakeGateway] = []
+
+    def gateway(**_: object) -> FakeGateway:
+        gateways.append(FakeGateway(batch_size=10, latency=0.02, max_concurrency=4))
+        return gateways[-1]
+
+    monkeypatch.setattr(krsms, "NhnGateway", gateway)
+    source_closed = False
+
+    def source() -> Iterator[str]:
+        nonlocal source_closed
+        try:
+            yield from numbers(1000)
+        finally:
+            source_closed = True
+
+    def fail(*_: object) -> None:
+        raise RuntimeError("a bug in the loop body")
+
+    namespace: dict[str, Any] = {"print": fail}
+    exec(readme_block("send_stream"), namespace)
+    with pytest.raises(RuntimeError, match="a bug in the loop body"):
+        await namespace["campaign"](source())
+
+    assert source_closed  # handed over: closed as the send ended, not at garbage collection
+    assert len(gateways[0].requests) == 4  # the first wave, settled; nothing started after
+
+
+def test_every_documented_stream_loop_is_closed_with_aclosing() -> None:
+    """A stream iterated straight in ``async for`` leaves its batches in flight unsettled when
+    the loop is left early (docs/bulk.md): every snippet closes it with aclosing."""
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    bare = [
+        f"{page.name}: {line.strip()}"
+        for page in pages
+        for block in python_blocks(page)
+        for line in block.splitlines()
+        if re.search(r"async for .* in .*\.send_stream\(", line)
+    ]
+    assert bare == []
