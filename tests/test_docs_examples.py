@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,3 +73,32 @@ def test_every_documented_stream_loop_is_closed_with_aclosing() -> None:
         if re.search(r"async for .* in .*\.send_stream\(", line)
     ]
     assert bare == []
+
+
+def documented_blocks() -> list[tuple[str, str]]:
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    return [(f"{page.name}#{index}", block) for page in pages for index, block in enumerate(python_blocks(page))]
+
+
+@pytest.mark.parametrize(("where", "block"), documented_blocks(), ids=[where for where, _ in documented_blocks()])
+def test_every_documented_python_block_compiles_and_names_only_what_krsms_has(where: str, block: str) -> None:
+    """A renamed or removed public name breaks the docs' examples silently: each block must be
+    valid Python, and every ``krsms`` import and ``krsms.<name>`` it writes must resolve."""
+    tree = ast.parse(block, filename=where)
+    missing: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "krsms":
+            module = importlib.import_module(node.module)
+            missing += [f"{node.module}.{alias.name}" for alias in node.names if not hasattr(module, alias.name)]
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "krsms":
+                    importlib.import_module(alias.name)
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "krsms"
+            and not hasattr(krsms, node.attr)
+        ):
+            missing.append(f"krsms.{node.attr}")
+    assert missing == []
