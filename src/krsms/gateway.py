@@ -808,12 +808,19 @@ class SmsGateway(Protocol):
         ...
 
     def send_stream(
-        self, message: Message, recipients: RecipientSource, *, progress: SendProgress | None = None
+        self,
+        message: Message,
+        recipients: RecipientSource,
+        *,
+        progress: SendProgress | None = None,
+        max_batch_delay: float | None = None,
     ) -> AsyncGenerator[SendReport, None]:
         """Send ``message`` to every recipient of an iterable of any length, yielding a report
         per finished batch (close it with ``contextlib.aclosing`` when leaving early). Memory
         stays bounded whatever the stream's length: ``max_concurrency`` batches in flight, as
-        many buffered, and one read ahead from a sync source."""
+        many buffered, and one read ahead from a sync source. With ``max_batch_delay``
+        (seconds), recipients waiting for their batch to fill go as they are once the first
+        of them has waited that long (a source that trickles)."""
         ...
 
     async def plan(
