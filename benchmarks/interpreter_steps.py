@@ -53,15 +53,15 @@ class StepCounter:
 
 
 def steps_probe(provider: str, name: str, base_url: str, size: int, concurrency: int) -> dict[str, int]:
-    """The steps of one send of ``size`` recipients by implementation ``name``, after a first
-    untraced one (imports, caches)."""
+    """The steps of one send of ``size`` recipients by implementation ``name`` (the send alone,
+    its client made before), after a first untraced one (imports, caches)."""
     recipients = numbers(size)
     send = IMPLEMENTATIONS[name]
     reset(base_url)
-    asyncio.run(send(base_url, provider, recipients, concurrency))
+    asyncio.run(send(base_url, provider, recipients, concurrency, StepCounter()))
     reset(base_url)
-    with StepCounter() as counter:
-        requests = asyncio.run(send(base_url, provider, recipients, concurrency))
+    counter = StepCounter()
+    requests = asyncio.run(send(base_url, provider, recipients, concurrency, counter))
     reset(base_url)
     return {"steps": counter.steps, "requests": requests}
 

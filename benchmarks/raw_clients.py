@@ -3,7 +3,8 @@
 Each function sends ``numbers`` in provider-sized batches with ``asyncio.gather`` and a
 semaphore, signs SENS requests, checks every answer's status and parses its JSON — no
 validation, no per-recipient outcomes, no retries. It is the floor krsms is measured
-against.
+against. The client is made first; ``phase`` is entered around the send alone, as krsms's
+is around ``send()`` (a client or gateway is made once and sends many times).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import hashlib
 import hmac
 import time
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 from urllib.parse import quote
 
@@ -65,7 +67,13 @@ def nhn_request(numbers: Sequence[str]) -> tuple[str, dict[str, str], dict[str, 
 REQUESTS = {"sens": (sens_request, 100), "nhn": (nhn_request, 1000)}
 
 
-async def send_with_httpx(base_url: str, provider: str, numbers: Sequence[str], concurrency: int) -> int:
+async def send_with_httpx(
+    base_url: str,
+    provider: str,
+    numbers: Sequence[str],
+    concurrency: int,
+    phase: AbstractContextManager[object],
+) -> int:
     """Send every batch with one httpx.AsyncClient; returns the requests made."""
     build, size = REQUESTS[provider]
     semaphore = asyncio.Semaphore(concurrency)
@@ -80,11 +88,18 @@ async def send_with_httpx(base_url: str, provider: str, numbers: Sequence[str], 
                 response.json()
 
         work = batches(numbers, size)
-        await asyncio.gather(*(one(batch) for batch in work))
+        with phase:
+            await asyncio.gather(*(one(batch) for batch in work))
     return len(work)
 
 
-async def send_with_aiohttp(base_url: str, provider: str, numbers: Sequence[str], concurrency: int) -> int:
+async def send_with_aiohttp(
+    base_url: str,
+    provider: str,
+    numbers: Sequence[str],
+    concurrency: int,
+    phase: AbstractContextManager[object],
+) -> int:
     """Send every batch with one aiohttp.ClientSession; returns the requests made."""
     build, size = REQUESTS[provider]
     semaphore = asyncio.Semaphore(concurrency)
@@ -99,5 +114,6 @@ async def send_with_aiohttp(base_url: str, provider: str, numbers: Sequence[str]
                     await response.json(content_type=None)
 
         work = batches(numbers, size)
-        await asyncio.gather(*(one(batch) for batch in work))
+        with phase:
+            await asyncio.gather(*(one(batch) for batch in work))
     return len(work)

@@ -20,7 +20,7 @@ import abc
 import asyncio
 import functools
 import logging
-import uuid
+import secrets
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Hashable, Iterable, Sequence
 from contextlib import aclosing
 from datetime import datetime, timezone
@@ -411,7 +411,7 @@ class BatchingGateway(AsyncClosing):
 
     async def _send_settled(self, message: Message, batch: Batch, watch: SendWatch, *, resend: bool) -> SendReport:
         """Send one batch and turn whatever happens into one outcome per recipient."""
-        attempt = BatchAttempt(key=uuid.uuid4().hex, started_at=datetime.now(timezone.utc))
+        attempt = BatchAttempt(key=secrets.token_hex(16), started_at=datetime.now(timezone.utc))
         attempts_before = watch.attempts
         failed: errors.KrSmsError
         try:

@@ -54,8 +54,10 @@ class BatchAnswer(NamedTuple):
         entries = self.entries
         if entries is None or len(entries) != count:
             return False
+        codes, seqs = _accepted_in_order(count)
         try:
-            return list(map(_DECIDING_FIELDS, entries)) == _accepted_in_order(count)
+            # Field by field, at C speed: two lists of the values NHN wrote, no tuple per entry.
+            return list(map(_RESULT_CODE, entries)) == codes and list(map(_RECIPIENT_SEQ, entries)) == seqs
         except (KeyError, TypeError):  # an entry without the fields, or not an object
             return False
 
@@ -71,12 +73,14 @@ class BatchAnswer(NamedTuple):
         raise malformed(problem)  # outside the except block: see read_answer
 
 
-_DECIDING_FIELDS = itemgetter("resultCode", "recipientSeq")
+_RESULT_CODE = itemgetter("resultCode")
+_RECIPIENT_SEQ = itemgetter("recipientSeq")
 
 
 @lru_cache(maxsize=4)  # a send's batches are full but for the last one
-def _accepted_in_order(count: int) -> list[tuple[int, int]]:
-    return [(0, seq) for seq in range(1, count + 1)]
+def _accepted_in_order(count: int) -> tuple[list[int], list[int]]:
+    """The ``resultCode`` and ``recipientSeq`` values of ``count`` entries accepted in order."""
+    return [0] * count, list(range(1, count + 1))
 
 
 def recipient_list(recipients: Recipients, country_code: str | None) -> list[dict[str, Any]]:
