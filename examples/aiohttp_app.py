@@ -1,7 +1,12 @@
 """An aiohttp app that sends SMS through one shared SENS gateway.
 
 A cleanup context creates the gateway when the app starts and closes it when it stops;
-``POST /sms`` (JSON ``{"to": ..., "text": ...}``) sends inside the request.
+``POST /sms`` (JSON ``{"to": ..., "text": ...}``) sends inside the request and answers with
+its outcome, waiting at most ``KRSMS_SEND_TIMEOUT`` seconds (default 10): aiohttp does not
+cancel a handler whose client went away (``handler_cancellation`` is off by default), so the
+handler bounds its own wait (``asyncio.wait_for``). A send cut short answers with the outcome
+it had then: ``unknown`` when the request may have reached the provider (look it up before
+sending again), ``not_sent`` when it never left.
 
 Run it against the emulator (``krsms emulator`` in another terminal)::
 
@@ -12,15 +17,17 @@ Run it against the emulator (``krsms emulator`` in another terminal)::
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from krsms import Message, SensGateway, ValidationError
+from krsms import Message, SendProgress, SensGateway, ValidationError
 from krsms.sens import DEFAULT_BASE_URL
 
 GATEWAY = web.AppKey("gateway", SensGateway)
+SEND_TIMEOUT = web.AppKey("send_timeout", float)
 
 
 async def sms_gateway(app: web.Application) -> AsyncIterator[None]:
@@ -31,6 +38,7 @@ async def sms_gateway(app: web.Application) -> AsyncIterator[None]:
         base_url=os.environ.get("KRSMS_BASE_URL", DEFAULT_BASE_URL),
     ) as gateway:
         app[GATEWAY] = gateway
+        app[SEND_TIMEOUT] = float(os.environ.get("KRSMS_SEND_TIMEOUT", "10"))
         yield
 
 
@@ -41,12 +49,23 @@ async def send_sms(request: web.Request) -> web.Response:
     except (ValueError, TypeError, KeyError):
         return web.json_response({"error": 'expected a JSON object with "to" and "text"'}, status=400)
     sender = os.environ.get("KRSMS_SENDER", "0212345678")
+    progress = SendProgress()  # holds the outcome if the wait below is cut short
     try:
-        report = await request.app[GATEWAY].send(Message(sender=sender, text=text, recipients=[to]))
-    except ValidationError as error:
+        message = Message(sender=sender, text=text, recipients=[to])
+        # Bounded: nothing else cancels this send when the client goes away or the provider stalls.
+        report = await asyncio.wait_for(
+            request.app[GATEWAY].send(message, progress=progress), request.app[SEND_TIMEOUT]
+        )
+    except ValidationError as error:  # nothing was sent
         return web.json_response({"error": str(error)}, status=422)
+    except asyncio.TimeoutError:
+        # The send was cancelled and settled: UNKNOWN if its request was out (it may have
+        # arrived: look it up before sending again), NOT_SENT if it never left.
+        report = progress.report()
+        if not report.outcomes:  # cancelled before it began: nothing was sent
+            return web.json_response({"status": "not_sent", "request_id": None, "code": "cancelled"})
     outcome = report.outcomes[0]
-    return web.json_response({"status": outcome.status.value, "request_id": outcome.request_id})
+    return web.json_response({"status": outcome.status.value, "request_id": outcome.request_id, "code": outcome.code})
 
 
 def create_app(argv: list[str] | None = None) -> web.Application:

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
-from krsms import Message, SendProgress, SendStatus, ValidationError
+from krsms import Message, Recipient, Recipients, RecipientSource, SendProgress, SendStatus, ValidationError
 from krsms.testing import FakeGateway, numbers
 
 SENDER = "0212345678"
@@ -77,7 +77,7 @@ async def _trickle() -> AsyncIterator[str]:
 
 
 async def test_total_is_what_the_caller_says_for_a_stream_and_the_count_for_send() -> None:
-    """docs/bulk.md: send() sets ``total``; a stream's length is unknown, so it stays None
+    """docs/bulk.md: send() sets ``total``; a generator stream's length is unknown, so it stays None
     unless the caller gives it (a snippet printing ``settled / total`` for a stream printed
     "/ None")."""
     seen: list[tuple[int, int | None]] = []
@@ -98,3 +98,35 @@ async def test_total_is_what_the_caller_says_for_a_stream_and_the_count_for_send
     async for _ in gateway.send_stream(template, _trickle(), progress=untold):
         pass
     assert (untold.settled, untold.total) == (250, None)
+
+
+@pytest.mark.parametrize(
+    ("source", "total"),
+    [
+        (list(numbers(250)), 250),
+        (tuple(numbers(250)), 250),
+        (Recipients(numbers(250)), 250),
+        ("01000000001", 1),  # a lone number is one recipient, not one per character
+        (Recipient(number="01000000001"), 1),
+    ],
+    ids=["list", "tuple", "Recipients", "lone number", "lone Recipient"],
+)
+async def test_a_stream_of_a_sized_source_sets_total_to_its_length(source: RecipientSource, total: int) -> None:
+    """It stayed None for a list or tuple whose length was there to read: a stream's progress
+    printed ``settled / None`` while ``send()`` of the same recipients printed the count."""
+    seen: list[tuple[int, int | None]] = []
+    progress = SendProgress(on_batch=lambda batch: seen.append((progress.settled, progress.total)))
+    async for _ in FakeGateway(batch_size=100).send_stream(
+        Message(sender=SENDER, text="안내"), source, progress=progress
+    ):
+        pass
+    assert seen[-1] == (total, total)
+    assert {batch_total for _, batch_total in seen} == {total}  # known from the first batch on
+
+
+async def test_a_total_the_caller_gives_a_stream_of_a_sized_source_is_kept() -> None:
+    """The caller may know better (the recipients of a list still to be filtered elsewhere)."""
+    progress = SendProgress(total=1000)
+    async for _ in FakeGateway().send_stream(Message(sender=SENDER, text="안내"), list(numbers(10)), progress=progress):
+        pass
+    assert (progress.settled, progress.total) == (10, 1000)

@@ -1362,8 +1362,8 @@ def test_a_key_with_an_undecodable_byte_is_refused_without_showing_it(make: Call
         (SensGateway, "SensGateway(service_id=None, max_concurrency=None)"),
         (NhnGateway, "NhnGateway(secret_key=None, authentication=None, max_concurrency=None)"),
         (SensClient, "SensClient(service_id=None, url=None)"),
-        (NhnClient, "NhnClient(None)"),
-        (NhnApi, "NhnApi(None)"),
+        (NhnClient, "NhnClient(url=None, secret_key=None)"),
+        (NhnApi, "NhnApi(url=None, secret_key=None)"),
         (Transport, "Transport(provider=None, client=None, max_concurrency=None)"),
     ],
 )
@@ -1390,6 +1390,15 @@ def test_the_repr_of_an_object_whose_constructor_failed_does_not_raise(cls: type
             lambda: NhnGateway(app_key="k", secret_key="s", max_concurrency=0),
             "NhnGateway(secret_key=***, authentication=False, max_concurrency=None)",
         ),
+        (
+            lambda: NhnClient(app_key="k", secret_key="SECRET-HEADER-KEY", base_url="ftp://sms.example"),
+            "NhnClient(url=None, secret_key=***)",
+        ),
+        (
+            lambda: NhnApi(app_key="k", secret_key="SECRET-HEADER-KEY", base_url="ftp://sms.example"),
+            "NhnApi(url=None, secret_key=***)",
+        ),
+        (lambda: NhnClient(app_key="k", base_url="ftp://sms.example"), "NhnClient(url=None, secret_key=None)"),
     ],
 )
 def test_a_failed_constructor_can_be_shown_with_its_locals(make: Callable[[], object], shown: str) -> None:

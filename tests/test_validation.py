@@ -491,4 +491,23 @@ def test_the_latest_reservation_is_shown_at_the_precision_the_rules_pass_in(
     now = NOW + timedelta(seconds=10, microseconds=123456)
     with pytest.raises(ValidationError) as refused:
         check_reservation(now + timedelta(days=2), timedelta(days=1), precision=precision, now=now)
-    assert str(refused.value).endswith(f"is more than 1 days ahead: the latest is {latest}")
+    assert str(refused.value).endswith(f"is more than 1 day ahead: the latest is {latest}")
+
+
+@pytest.mark.parametrize(
+    ("max_ahead", "said"),
+    [
+        (timedelta(days=1), "1 day"),
+        (timedelta(days=60), "60 days"),
+        (timedelta(hours=36), "36 hours"),
+        (timedelta(hours=1), "1 hour"),
+        (timedelta(hours=1, minutes=30), "1:30:00"),
+    ],
+)
+def test_a_reservation_window_is_said_in_words_that_fit_it(max_ahead: timedelta, said: str) -> None:
+    """It said ``max_ahead.days`` days: "more than 1 days ahead", and for a window of hours
+    "more than 1 days" (36 hours) or "more than 0 days" (an hour and a half)."""
+    with pytest.raises(ValidationError) as refused:
+        check_reservation(NOW + timedelta(days=90), max_ahead, now=NOW)
+    assert f" is more than {said} ahead: the latest is " in str(refused.value)
+    assert refused.value.limit == said

@@ -640,7 +640,8 @@ class SendProgress:
         self.keep_outcomes = keep_outcomes
         """False keeps counts only: :meth:`report` then has no outcomes."""
         self.total = total
-        """Number of recipients expected, when known (``send()`` sets it)."""
+        """Number of recipients expected, when known (``send()`` sets it, and ``send_stream()``
+        from a source that has a length, such as a list)."""
         self.counts: dict[SendStatus, int] = dict.fromkeys(SendStatus, 0)
         """Recipients settled so far, per status."""
         self.requests: int = 0

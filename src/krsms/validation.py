@@ -202,8 +202,8 @@ def check_reservation(
         latest = latest_moment.astimezone(moment.tzinfo).isoformat(timespec=provider_timespec)
         raise ValidationError(
             field,
-            f"{moment.isoformat()} is more than {max_ahead.days} days ahead: the latest is {latest}",
-            limit=f"{max_ahead.days} days",
+            f"{moment.isoformat()} is more than {_span(max_ahead)} ahead: the latest is {latest}",
+            limit=_span(max_ahead),
             value=moment.isoformat(),
         )
 
@@ -218,6 +218,16 @@ def _timespec(precision: timedelta) -> str:
     if not precision % timedelta(minutes=1):
         return "minutes"
     return "seconds" if not precision % timedelta(seconds=1) else "microseconds"
+
+
+def _span(window: timedelta) -> str:
+    """A provider's window in words: ``1 day``, ``60 days``, ``36 hours``; as a timedelta
+    shows it (``1 day, 12:30:00``) when it is no whole number of hours."""
+    for unit, size in (("day", timedelta(days=1)), ("hour", timedelta(hours=1))):
+        count, rest = divmod(window, size)
+        if count and not rest:
+            return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+    return str(window)
 
 
 def _describe(precision: timedelta) -> str:

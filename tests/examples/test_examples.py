@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import os
 import signal
@@ -153,4 +154,31 @@ def test_fastapi_app_bounds_the_wait_of_a_send_in_a_request(monkeypatch: pytest.
         deadline = time.monotonic() + 10
         while not server.ledger and time.monotonic() < deadline:
             time.sleep(0.05)  # the provider still takes it: why "unknown" is no "not sent"
+        assert [delivery.recipient for delivery in server.ledger] == ["01012345678"]
+
+
+async def test_aiohttp_app_bounds_the_wait_of_a_send_in_a_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the FastAPI example: aiohttp does not cancel a handler whose client went away
+    (``handler_cancellation`` is off by default), so POST /sms waited as long as the provider
+    took; bounded by KRSMS_SEND_TIMEOUT, it answers in time with the outcome it had: unknown,
+    the request being out."""
+    with EmulatorServer(EmulatorConfig(faults=Faults(latency=1.5))) as server:
+        monkeypatch.setenv("KRSMS_SENS_ACCESS_KEY", DEMO_SENS_ACCESS_KEY)
+        monkeypatch.setenv("KRSMS_SENS_SECRET_KEY", DEMO_SENS_SECRET_KEY)
+        monkeypatch.setenv("KRSMS_SENS_SERVICE_ID", DEMO_SENS_SERVICE_ID)
+        monkeypatch.setenv("KRSMS_BASE_URL", server.base_url)
+        monkeypatch.setenv("KRSMS_SEND_TIMEOUT", "0.2")
+        example = load("aiohttp_app")
+        async with AiohttpClient(TestServer(example.create_app())) as client:
+            started = time.monotonic()
+            answer = await client.post("/sms", json={"to": "01012345678", "text": "인증번호 123456"})
+            waited = time.monotonic() - started
+            assert answer.status == 200, await answer.text()
+            assert await answer.json() == {"status": "unknown", "request_id": None, "code": "cancelled"}
+        assert waited < 1.0
+        deadline = time.monotonic() + 10
+        # The provider still takes it: why "unknown" is no "not sent". The emulator's thread
+        # fills its ledger and signals nothing, so it is polled.
+        while not server.ledger and time.monotonic() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
         assert [delivery.recipient for delivery in server.ledger] == ["01012345678"]

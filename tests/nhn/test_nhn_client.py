@@ -22,7 +22,7 @@ import pytest
 import respx
 
 from krsms import errors
-from krsms.nhn.api import NhnApi
+from krsms.nhn.api import DEFAULT_BASE_URL, NhnApi
 from krsms.nhn.auth import NhnAuth, nhn_redactor
 from krsms.nhn.client import NhnClient
 from krsms.nhn.converter import MinuteTime, converter
@@ -2771,6 +2771,18 @@ def test_repr_shows_neither_app_key_nor_secret() -> None:
     assert SECRET_KEY not in text
     assert "appKeys/***" in text
     assert repr(NhnAuth(SECRET_KEY)) == "NhnAuth(secret_key=***)"
+
+
+@pytest.mark.parametrize(
+    ("secret_key", "shown"), [(None, "None"), ("", "None"), (SECRET_KEY, "***")], ids=["none", "empty", "given"]
+)
+def test_repr_says_whether_a_secret_key_goes_as_the_gateway_does(secret_key: str | None, shown: str) -> None:
+    """NhnGateway's repr says ``secret_key=***`` or ``secret_key=None``; the client's and its
+    api's said neither: a client with X-Secret-Key and one without looked the same."""
+    url = f"url='{DEFAULT_BASE_URL}/sms/v2.2/appKeys/***'"
+    nhn = NhnClient(app_key=APP_KEY, secret_key=secret_key)
+    assert repr(nhn) == f"NhnClient({url}, secret_key={shown})"
+    assert repr(nhn.api) == f"NhnApi({url}, secret_key={shown})"
 
 
 @pytest.mark.parametrize("app_key", ["app-key/KEY-TAIL", "app-key KEY-TAIL", "app-key'KEY-TAIL"])

@@ -21,7 +21,7 @@ import asyncio
 import functools
 import logging
 import secrets
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Hashable, Iterable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Hashable, Iterable, Sequence, Sized
 from contextlib import aclosing
 from datetime import datetime, timezone
 
@@ -243,6 +243,10 @@ class BatchingGateway(AsyncClosing):
         every recipient without its own is NOT_SENT (``plan()`` shows it first).
         Close the iterator with ``contextlib.aclosing`` when leaving early.
 
+        ``progress.total``, when not given, is set to the source's length if it has one (a
+        list or tuple: ``len()``; a lone number or Recipient: 1), and stays None for a
+        source without one (a generator, a file, a queue).
+
         A batch goes when it is full or the source ends; with ``max_batch_delay`` (seconds),
         the recipients waiting for their batch to fill also go, as smaller batches, once the
         first of them has waited that long since the source gave it, however many came
@@ -266,6 +270,9 @@ class BatchingGateway(AsyncClosing):
         check_source(recipients)
         progress = progress if progress is not None else SendProgress(keep_outcomes=False)
         progress.begin()  # before it records anything: a progress another send has is refused
+        if progress.total is None and isinstance(recipients, (Sized, Recipient)):
+            # A lone number (text, sized by its characters) or Recipient is one recipient.
+            progress.total = 1 if isinstance(recipients, (str, bytes, Recipient)) else len(recipients)
         entries = Entries(self._resolve_chunks(RecipientResolver(message, self.rules), recipients))
         # aclosing: leaving this stream early must settle the batches in flight now, not at GC.
         async with aclosing(self._run(message, entries, progress, max_batch_delay=max_batch_delay)) as reports:

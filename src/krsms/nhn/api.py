@@ -82,6 +82,7 @@ class NhnApi:
         max_concurrency: int = 8,
     ):
         __tracebackhide__ = True  # its arguments are keys: see check_credential
+        self._sends_secret_key = bool(secret_key)  # for the repr: whether X-Secret-Key goes, never the key
         check_credential("app_key", app_key)
         if secret_key:
             check_credential("secret_key", secret_key)
@@ -278,9 +279,12 @@ class NhnApi:
 
     def __repr__(self) -> str:
         # getattr: a debugger or a traceback's locals may show one whose constructor failed.
-        # The prefix holds the appKey: shown only through the redactor.
+        # The prefix holds the appKey: shown only through the redactor. Whether requests carry
+        # X-Secret-Key is not secret (a -1004 answer asks for it); the key is.
         prefix, redact = getattr(self, "_prefix", None), getattr(self, "redact", None)
-        return f"NhnApi({redact(prefix) if prefix is not None and redact is not None else None!r})"
+        url = redact(prefix) if prefix is not None and redact is not None else None
+        secret_key = "***" if getattr(self, "_sends_secret_key", False) else None
+        return f"NhnApi(url={url!r}, secret_key={secret_key})"
 
 
 def _paging_adds_up(page: Page[Any], received: int) -> bool:

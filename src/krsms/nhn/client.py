@@ -128,6 +128,7 @@ class NhnClient(AsyncClosing):
         max_concurrency: int = 8,
     ):
         __tracebackhide__ = True  # its arguments are keys: see check_credential
+        self._sends_secret_key = bool(secret_key)  # for the repr: whether X-Secret-Key goes, never the key
         self.api: NhnApi = NhnApi(
             app_key=app_key,
             secret_key=secret_key,
@@ -146,8 +147,12 @@ class NhnClient(AsyncClosing):
 
     def __repr__(self) -> str:
         # getattr: a debugger or a traceback's locals may show one whose constructor failed.
+        # As NhnGateway's: whether requests carry X-Secret-Key, never the key; the URL with
+        # its appKey redacted.
         api = getattr(self, "api", None)
-        return f"NhnClient({api.redact(api.url('')) if api is not None else None!r})"
+        url = api.redact(api.url("")) if api is not None else None
+        secret_key = "***" if getattr(self, "_sends_secret_key", False) else None
+        return f"NhnClient(url={url!r}, secret_key={secret_key})"
 
     # --- sends (N1, N4, N7, N10, N11) ---------------------------------------------------------
 
