@@ -8,7 +8,7 @@ import asyncio
 import contextvars
 import sys
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import aclosing
 from typing import Any
 
@@ -215,3 +215,40 @@ def test_a_stream_left_unclosed_does_not_hold_up_the_event_loop_shutdown() -> No
     runner.start()
     runner.join(timeout=5)
     assert not runner.is_alive()
+
+
+@pytest.mark.parametrize("leave", ["to its end", "after a fatal answer"])
+async def test_a_sync_source_is_read_in_the_task_that_iterates_the_stream(leave: str) -> None:
+    """A sync source binds nothing to a task and never pauses: it is read where the stream is
+    iterated, without a reading task's hand-over, the rest after a fatal stop included."""
+    tasks: list[asyncio.Task[Any] | None] = []
+
+    def source() -> Iterator[str]:
+        for number in numbers(35):
+            tasks.append(asyncio.current_task())
+            yield number
+
+    on_request: Callable[[FakeRequest], None] | None = refuse_first if leave != "to its end" else None
+    gateway = FakeGateway(batch_size=10, max_concurrency=2, on_request=on_request)
+    progress = SendProgress()
+    async with aclosing(gateway.send_stream(message(), source(), progress=progress)) as reports:
+        async for _ in reports:
+            pass
+
+    assert set(tasks) == {asyncio.current_task()}
+    assert len(tasks) == 35
+    assert_settled_once(progress, 35)
+
+
+async def test_a_sync_source_giving_more_than_a_batch_of_invalid_ones_in_a_row_is_read_on() -> None:
+    """Invalid recipients are reported a batch's worth at a time; with nothing in flight and
+    the source read in the stream's own task, there is nothing to wait for between two reads."""
+    invalid = [f"0{index}" for index in range(25)]  # too short to be numbers
+    gateway = FakeGateway(batch_size=10)
+    progress = SendProgress()
+    reports = [report async for report in gateway.send_stream(message(), [*invalid, *numbers(5)], progress=progress)]
+
+    assert [len(report.outcomes) for report in reports] == [10, 10, 5, 5]
+    assert progress.counts[SendStatus.NOT_SENT] == 25
+    assert progress.counts[SendStatus.ACCEPTED] == 5
+    assert_settled_once(progress, 30)

@@ -21,7 +21,17 @@ import asyncio
 import functools
 import logging
 import secrets
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Hashable, Iterable, Sequence, Sized
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Hashable,
+    Iterable,
+    Sequence,
+    Sized,
+)
 from contextlib import aclosing
 from datetime import datetime, timezone
 
@@ -216,7 +226,7 @@ class BatchingGateway(AsyncClosing):
             progress.finish()
             raise
         cursor = Cursor(recipients, kinds, chunk_size=self.batch_size, bare_slices=bare_slices)
-        entries = Entries(cursor)
+        entries = Entries(cursor, needs_own_task=False)
         try:
             async with aclosing(self._run(message, entries, progress)) as reports:
                 async for _ in reports:
@@ -252,8 +262,8 @@ class BatchingGateway(AsyncClosing):
         first of them has waited that long since the source gave it, however many came
         since (a queue that trickles), as soon as ``max_concurrency`` leaves room.
 
-        The source is read in one task of its own from its first recipient to its close, so
-        an async generator may keep an ``asyncio.timeout`` or anyio cancel scope open across
+        An async source is read in one task of its own from its first recipient to its close,
+        so an async generator may keep an ``asyncio.timeout`` or anyio cancel scope open across
         its yields (its TimeoutError ends the stream, the batches out finishing first) and
         sees the context variables it sets on every later item.
         """
@@ -273,7 +283,10 @@ class BatchingGateway(AsyncClosing):
         if progress.total is None and isinstance(recipients, (Sized, Recipient)):
             # A lone number (text, sized by its characters) or Recipient is one recipient.
             progress.total = 1 if isinstance(recipients, (str, bytes, Recipient)) else len(recipients)
-        entries = Entries(self._resolve_chunks(RecipientResolver(message, self.rules), recipients))
+        entries = Entries(
+            self._resolve_chunks(RecipientResolver(message, self.rules), recipients),
+            needs_own_task=isinstance(recipients, AsyncIterable),
+        )
         # aclosing: leaving this stream early must settle the batches in flight now, not at GC.
         async with aclosing(self._run(message, entries, progress, max_batch_delay=max_batch_delay)) as reports:
             async for report in reports:

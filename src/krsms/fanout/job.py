@@ -3,8 +3,8 @@
 A :class:`SendJob` is made per send by the gateway, which hands it what it needs: the
 entries to read, the send's progress, a batcher to cut them into batches and a callable that
 sends one :class:`Flight` (a batch on its way) and settles it into a report. The job keeps
-at most ``max_concurrency`` flights going, reads the source one batch ahead (in the one task
-of a :class:`~krsms.fanout.reading.SourceReader`), stops on the first fatal answer, and on
+at most ``max_concurrency`` flights going, reads the source one batch ahead (an async one in
+the one task of a :class:`~krsms.fanout.reading.SourceReader`), stops on the first fatal answer, and on
 any other ending (cancellation, the source or a callback failing, the consumer leaving)
 settles every recipient read: the helpers at the end of this module say what an unfinished
 flight settles as.
@@ -17,7 +17,7 @@ import functools
 import logging
 import time
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Coroutine, Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Coroutine, Iterable
 from typing import Any
 
 import anyio
@@ -62,14 +62,16 @@ class SendJob:
     :meth:`settle_interrupted` when the send ends any other way. Every report a step returns
     is already recorded in the send's :class:`~krsms.gateway.SendProgress`.
 
-    The source is read one batch ahead, while the batches in flight are waited for, by a
-    :class:`~krsms.fanout.reading.SourceReader`: in one task of its own for the whole send,
-    the read of the rest after a fatal stop and the source's close included, so that what the
-    source binds to its task (a timeout, a cancel scope, a context variable) holds across its
-    yields. A source that pauses (a queue, a paginated API) holds back neither the reports of
-    the batches that finish meanwhile nor the stop a fatal answer makes. The job's own task
-    touches what a read fills (the batcher, the batches ready, the current chunk) only while
-    that read is suspended on the source or done.
+    The source is read one batch ahead, while the batches in flight are waited for. An async
+    one is read by a :class:`~krsms.fanout.reading.SourceReader`: in one task of its own for
+    the whole send, the read of the rest after a fatal stop and the source's close included,
+    so that what the source binds to its task (a timeout, a cancel scope, a context variable)
+    holds across its yields. A source that pauses (a queue, a paginated API) holds back
+    neither the reports of the batches that finish meanwhile nor the stop a fatal answer
+    makes. The job's own task touches what a read fills (the batcher, the batches ready, the
+    current chunk) only while that read is suspended on the source or done. A sync source
+    (``send()``'s recipients, a list, a generator) binds nothing and never pauses: the job
+    reads it in its own task (:meth:`_read_here`), saving the hand-over.
     """
 
     def __init__(
@@ -110,7 +112,8 @@ class SendJob:
         self.source_error: Exception | None = None
         """What the source raised: no batch starts after it, and what is out finishes first."""
         self._reader = SourceReader(entries)
-        """Reads the source, in a task of its own for the whole send."""
+        """Reads a source that needs it in a task of its own for the whole send (and closes
+        any source: in that task, or in the job's when it started none)."""
         self._reading: asyncio.Future[BaseException | None] | None = None
         """The read of the source under way (:meth:`_read_until_ready`, or of the rest after a
         stop), as the future of what it raised."""
@@ -150,10 +153,9 @@ class SendJob:
 
     @property
     def idle(self) -> bool:
-        """Whether no batch is in flight and the source is not being read. After
-        :meth:`start_flights` the job is then over: the source is exhausted or failed, or a
-        fatal error stopped the job."""
-        return not self.flights and self._reading is None
+        """Whether the job is over: no batch in flight, the source not being read, and nothing
+        more to read from it (exhausted or failed, or a fatal error stopped the job)."""
+        return not self.flights and self._reading is None and (self._exhausted or not self._may_start())
 
     def _may_start(self) -> bool:
         """Whether a batch may still start: no fatal error stopped the job, the source did not fail."""
@@ -165,19 +167,40 @@ class SendJob:
 
     async def start_flights(self) -> None:
         """Start the batches ready until ``max_concurrency`` are in flight; then, while there
-        is room for one more, start reading the source for it (:meth:`finished_flights` waits
-        for that read too). Nothing starts once the job is stopped or the source has failed."""
+        is room for one more, read the source for it: in the reader's task for a source that
+        needs one (:meth:`finished_flights` waits for that read too), or here, and start what
+        it made ready. Nothing starts once the job is stopped or the source has failed."""
         first_of_pass = True
-        while self._ready and self._may_start() and self._has_room():
-            if not first_of_pass:
-                await _stagger()
-                if not self._may_start():  # a flight ended with a fatal error while this one waited
-                    break
-            first_of_pass = False
-            flight = Flight(self._ready.popleft(), on_fatal=self._stop_once)
-            self.flights[asyncio.ensure_future(self._send_flight(flight))] = flight
-        if self._reading is None and not self._ready and not self._exhausted and self._may_start() and self._has_room():
-            self._reading = self._reader.read(self._read_until_ready)
+        while True:
+            while self._ready and self._may_start() and self._has_room():
+                if not first_of_pass:
+                    await _stagger()
+                    if not self._may_start():  # a flight ended with a fatal error while this one waited
+                        return
+                first_of_pass = False
+                flight = Flight(self._ready.popleft(), on_fatal=self._stop_once)
+                self.flights[asyncio.ensure_future(self._send_flight(flight))] = flight
+            if self._reading is not None or self._ready or self._exhausted or not self._may_start():
+                return
+            if not self._has_room():
+                return
+            if self._entries.needs_own_task:
+                self._reading = self._reader.read(self._read_until_ready)
+                return
+            await self._read_here(self._read_until_ready)
+            if not self._ready:
+                return  # the invalid ones to report first, or the source ended or failed
+
+    async def _read_here(self, read: Callable[[], Awaitable[None]]) -> None:
+        """Run ``read`` of a source that needs no task of its own in the job's task: it holds
+        nothing across its reads and they never wait for it, so the reader's hand-over (two
+        passes of the event loop a batch) would buy nothing. What it raises is taken as
+        :meth:`_read_done` takes a read's outcome: an Exception stops new batches, anything
+        else propagates."""
+        try:
+            await read()
+        except Exception as error:
+            self.source_error = error
 
     def _read_done(self, reading: asyncio.Future[BaseException | None]) -> None:
         """Take in the outcome of the finished read: a source that failed stops new batches
@@ -240,6 +263,8 @@ class SendJob:
         waiting: set[asyncio.Future[Any]] = {*self.flights}
         if reading is not None:
             waiting.add(reading)
+        if not waiting:
+            return []  # a source read here gave a batch's worth of invalid ones: read on
         await asyncio.wait(waiting, timeout=self._partial_batch_due(), return_when=asyncio.FIRST_COMPLETED)
         if reading is not None and reading.done():
             self._read_done(reading)
@@ -321,9 +346,13 @@ class SendJob:
             )
         pending = self._unbatched
         while not self._exhausted:
-            self._reading = reading = self._reader.read(functools.partial(self._read_stopped, detail))
-            await asyncio.wait([reading])
-            self._read_done(reading)
+            read_stopped = functools.partial(self._read_stopped, detail)
+            if self._entries.needs_own_task:
+                self._reading = reading = self._reader.read(read_stopped)
+                await asyncio.wait([reading])
+                self._read_done(reading)
+            else:
+                await self._read_here(read_stopped)
             if self.source_error is not None:
                 raise self.source_error
             if pending:

@@ -198,8 +198,13 @@ class Entries:
     ``current`` iterates the chunk being read and keeps its place between two reads.
     """
 
-    def __init__(self, chunks: AsyncIterator[Iterable[Entry]]):
+    def __init__(self, chunks: AsyncIterator[Iterable[Entry]], *, needs_own_task: bool = True):
         self._chunks = chunks
+        self.needs_own_task = needs_own_task
+        """Whether the source is read in a task of its own (an async iterable, which may hold a
+        cancel scope or context variables across its yields: see
+        :class:`~krsms.fanout.reading.SourceReader`); False for one that holds nothing of the
+        task reading it (a sync iterable, ``send()``'s recipients), read where the job runs."""
         self.current: Iterator[Entry] = iter(())
         self.read_ahead = False
         """Whether :meth:`throw_in` read the source since the last :meth:`advance`."""
