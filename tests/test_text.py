@@ -225,6 +225,12 @@ CLEAN_MOBILE_CANDIDATES = [
     "01O12345678",  # a letter O
     "０１０１２３４５６７８",  # full-width digits: isdigit() but not ASCII
     "01012345678\n"[:11],
+    # Line breaks, which the run's check puts between values: none may pass for one of them.
+    "01012345678\n01012345678",
+    "0101234567\n",
+    "\n0101234567",
+    "01012345678\n",
+    "\n",
 ]
 
 

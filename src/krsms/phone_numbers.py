@@ -56,6 +56,10 @@ def is_clean_mobile(raw: str) -> bool:
     return isinstance(raw, str) and len(raw) == 11 and raw.startswith("010") and raw.isascii() and raw.isdigit()
 
 
+_CLEAN_MOBILE_LINES = re.compile(r"(?:010[0-9]{8}\n)*")
+"""Lines of normalised Korean mobile numbers (``01012345678``), each ended by a line break."""
+
+
 def all_clean_mobiles(values: Sequence[object]) -> bool:
     """Whether every value is a text :func:`is_clean_mobile` accepts, checked a whole run at
     C speed rather than one call each."""
@@ -63,16 +67,9 @@ def all_clean_mobiles(values: Sequence[object]) -> bool:
         return True
     if set(map(type, values)) != {str}:
         return False
-    texts = cast("Sequence[str]", values)
-    if set(map(len, texts)) != {11}:
-        return False
-    joined = "".join(texts)
-    # Every value is 11 characters, so the k-th character of each is joined[k::11].
-    return (
-        joined.isascii()
-        and joined.isdigit()
-        and joined[0::11].count("0") == joined[1::11].count("1") == joined[2::11].count("0") == len(values)
-    )
+    lines = "\n".join(cast("Sequence[str]", values)) + "\n"
+    # As many lines as values, each a number: no value holds a line break of its own.
+    return len(lines) == 12 * len(values) and _CLEAN_MOBILE_LINES.fullmatch(lines) is not None
 
 
 def normalize_number(raw: str, *, field: str = "number", country_code: str = KOREA) -> str:
