@@ -1096,6 +1096,24 @@ async def test_cancelled_while_validating_every_recipient_is_not_sent() -> None:
     assert {(outcome.status, outcome.code) for outcome in report.outcomes} == {(SendStatus.NOT_SENT, CANCELLED)}
 
 
+async def test_cancelled_while_validating_the_validated_recipients_keep_their_normalised_numbers() -> None:
+    # Found by the soak: the cancellation reported every recipient as given, the slices
+    # already validated included, where every other outcome carries the normalised number.
+    gateway = FakeGateway(batch_size=1000)
+    progress = SendProgress()
+    given = [f"{number[:3]}-{number[3:7]}-{number[7:]}" for number in numbers(2 * VALIDATION_SLICE)]
+    sending = asyncio.create_task(
+        gateway.send(Message(sender="15446859", text="안녕", recipients=given), progress=progress)
+    )
+    await asyncio.sleep(0)  # the send validates its first slice and yields
+    sending.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await sending
+    shown = [outcome.recipient.number for outcome in progress.report().outcomes]
+    assert shown[:VALIDATION_SLICE] == [number.replace("-", "") for number in given[:VALIDATION_SLICE]]
+    assert shown[VALIDATION_SLICE:] == given[VALIDATION_SLICE:]  # not validated yet: as given
+
+
 @pytest.mark.parametrize(
     ("seconds_ahead", "refused"),
     [(25, True), (45, False)],  # now is 12:00:20: 12:00:45 goes out as 12:00, 12:01:05 as 12:01

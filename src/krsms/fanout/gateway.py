@@ -220,7 +220,9 @@ class BatchingGateway(AsyncClosing):
                     await asyncio.sleep(0)  # a million recipients take seconds: let the loop breathe
         except asyncio.CancelledError:
             progress.cancelled = True
-            everyone = message.recipients
+            # The slices validated so far as normalised, as every outcome's recipient is once
+            # validated; the rest as given.
+            everyone = Recipients([*recipients, *given[len(recipients) :]])
             not_sent = Outcomes.uniform(everyone, range(len(everyone)), SendStatus.NOT_SENT, code=CANCELLED)
             progress.record(SendReport(outcomes=not_sent))
             progress.finish()
