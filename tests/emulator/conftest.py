@@ -30,3 +30,10 @@ async def sens(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://emulator", auth=DocumentSigner()) as client:
         yield client
+
+
+@pytest.fixture
+async def nhn(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    """An in-process client of the emulator's NHN API."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator") as client:
+        yield client

@@ -5,16 +5,17 @@ records nothing; a value at the limit is taken."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
+from nhn_answers import code_of
 from starlette.applications import Starlette
 
 from krsms.convert import SEOUL
-from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, create_app
+from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig
 
 NHN = f"/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}"
 SMS = {"body": "본문", "sendNo": "15446859", "recipientList": [{"recipientNo": "01000000001"}]}
@@ -34,21 +35,8 @@ STATISTICS = {
 
 
 @pytest.fixture
-def app() -> Starlette:
-    return create_app(EmulatorConfig())
-
-
-@pytest.fixture
-async def nhn(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator") as client:
-        yield client
-
-
-def code_of(answer: httpx.Response) -> int:
-    assert answer.status_code == 200
-    header = answer.json()["header"]
-    assert header["isSuccessful"] is (header["resultCode"] == 0)
-    return int(header["resultCode"])
+def config() -> EmulatorConfig:
+    return EmulatorConfig()
 
 
 def to(number: str, **fields: Any) -> list[dict[str, Any]]:

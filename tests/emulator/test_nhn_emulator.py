@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,20 +19,12 @@ BASE = f"/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}"
 
 
 @pytest.fixture
-def app() -> Starlette:
-    return create_app(
-        EmulatorConfig(
-            rejected_numbers={"01000000009": -2019},
-            undeliverable_numbers={"01000000008": "3006"},
-            unregistered_senders=frozenset({"0299999999"}),
-        )
+def config() -> EmulatorConfig:
+    return EmulatorConfig(
+        rejected_numbers={"01000000009": -2019},
+        undeliverable_numbers={"01000000008": "3006"},
+        unregistered_senders=frozenset({"0299999999"}),
     )
-
-
-@pytest.fixture
-async def nhn(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator") as client:
-        yield client
 
 
 EMOJI = {"name": "😀"}

@@ -6,38 +6,23 @@ import base64
 import csv
 import io
 import re
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
+from nhn_answers import code_of
 from starlette.applications import Starlette
 
 from krsms.convert import SEOUL
-from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, create_app
+from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig
 
 BASE = f"/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}"
 
 
 @pytest.fixture
-def app() -> Starlette:
-    return create_app(
-        EmulatorConfig(undeliverable_numbers={"01000000008": "3006"}, unregistered_senders=frozenset({"0299999999"}))
-    )
-
-
-@pytest.fixture
-async def nhn(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator") as client:
-        yield client
-
-
-def code_of(answer: httpx.Response) -> int:
-    assert answer.status_code == 200
-    header = answer.json()["header"]
-    assert header["isSuccessful"] is (header["resultCode"] == 0)
-    return int(header["resultCode"])
+def config() -> EmulatorConfig:
+    return EmulatorConfig(undeliverable_numbers={"01000000008": "3006"}, unregistered_senders=frozenset({"0299999999"}))
 
 
 def ok(answer: httpx.Response) -> Any:
