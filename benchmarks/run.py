@@ -338,29 +338,42 @@ READING = """
   buffered, plus one batch read ahead from a sync source. Each figure is the streaming
   process's own (Linux `VmHWM`; an earlier version of this page read `ru_maxrss`, which
   survives `exec`, and so showed `run.py`'s own size for every stream length).
+- Every figure times the send alone: the client or gateway is made first, as an
+  application makes it once and sends many times. Each one made pays a TLS context of
+  about 17 ms, which earlier versions of this page counted in every run: the same cost on
+  both sides lowered every ratio against the raw loops, most for NHN's 50 requests.
 - CPU per request is the least of three runs in each of two fresh processes per
   implementation, the two alternating. On this shared machine the same loop's CPU moves by
   up to a third from run to run, for krsms and raw httpx alike, so a single run let the
   noise decide the ratio. It is measured at concurrency 1, each client's own cost, and at
   8, where at zero latency the client is CPU-bound: the pool attempts column counts the
   requests httpcore started on a connection, retries included (see below).
-- What krsms adds to an NHN request (1,000 recipients) is per recipient: the validation of
-  every number, reading the answer, the outcomes and the report. Counted in instructions,
-  which do not move with the machine's load (callgrind, against a transport that answers at
-  once), it was 1.40x raw httpx's, about 45% of the excess in reading and type-checking
-  every field of the 1,000 `sendResultList` entries. An answer that accepts every
-  recipient in request order, by far the common one, is now recognised from the two fields
-  that decide it (`resultCode` and `recipientSeq`, compared with the expected pairs at C
-  speed); any other answer is still read whole and refused when its entries are not the
-  documented types (the batch then becomes UNKNOWN and is reconciled). That took NHN from
-  22.6M to 20.2M instructions per request, against 16.1M for raw httpx (1.25x), and the
-  measured CPU from 1.24-1.38x to 1.16-1.27x raw httpx's over the runs since
-  (the machine's noise moves one figure by about ±0.07).
-- What krsms adds to a SENS request (100 recipients) is not in its HTTP path: measured
-  layer by layer, its client alone and `send_batch` alone cost what raw httpx costs within
-  a few percent. The fan-out around them (validation, batching, progress, outcomes, a task
-  per batch) adds about 0.06 ms a request: 1.10x to 1.27x raw httpx over the recent
-  runs, at either concurrency.
+- The bytecode instructions beside the CPU figures do not move with the machine's load
+  (only by a few percent with the event loop's timing). krsms executes about 1.06x raw
+  httpx's Python instructions for a SENS request and 1.08x for an NHN one at concurrency 1,
+  fewer than the raw loop at 8, where its requests meet httpcore's pool contention (below).
+  What is left is the fan-out's own bookkeeping (a task per batch, the progress and the
+  outcomes), httpcore's trace callback that tells when a send starts to be written (about
+  500 instructions: a batch still waiting for a connection when a send is cancelled is
+  `NOT_SENT`, not `UNKNOWN`), and the SENS signature headers set through httpx's auth flow.
+- What the instructions do not count is the C work krsms does and a raw loop does not,
+  most of it per recipient: every number checked (a run of normalised numbers as lines
+  matched by one regular expression, about 37 µs per 1,000), the batch cut as list slices,
+  an answer's `resultCode` and `recipientSeq` compared with the expected values as two
+  lists (about 43 µs per 1,000), and the cyclic collector walking the per-batch objects
+  (about 50 µs per NHN request). With NHN's 1,000 recipients a request that is what
+  separates its CPU ratio (1.19-1.24 here) from its instruction ratio (1.08).
+- Changes measured with the instruction count: a request takes a free slot of
+  `max_concurrency` without entering a cancel scope; a sync source (`send()`'s
+  recipients, a list, a generator) is read in the send's own task rather than handed to a
+  reading task, two passes of the event loop a batch; an attempt key is a
+  `secrets.token_hex` rather than a `UUID` object. Together they took a SENS request from
+  41.8k to 39.2k instructions and an NHN one from 48.7k to 45.8k; the run check of numbers
+  and the two-list answer check halved those two C costs.
+- NHN at 50 ms stays at 1.13-1.14x the ideal at concurrency 4 and 8, with raw httpx and
+  aiohttp at 1.11-1.12x on the same emulator: 1.10x would need krsms to spend less per
+  cycle than either raw loop does (see the fixed delay above). SENS, at 100 recipients a
+  request, is within 1.07-1.09x at 100,000 recipients.
 - httpcore 1.0's connection pool hands one idle connection to every request asking for
   one within the same few passes of the event loop; all but one get
   `ConnectionNotAvailable` and start over (encode/httpcore #1110; pydantic's httpx2 fork
