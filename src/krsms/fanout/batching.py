@@ -109,6 +109,9 @@ class Batcher:
         return next(iter(self._since.values()), None)
 
     def add(self, index: int, recipient: str | Recipient, kind: MessageKind) -> Batch | None:
+        """Add the recipient at input ``index``, sent as ``kind``, to its group; the batch it
+        released (its group full, or the largest group once more than ``max_buffered`` wait),
+        or None."""
         if not isinstance(recipient, Recipient) or number_only(recipient):
             key = self._number_only_keys.get(kind)
             if key is None:
@@ -173,6 +176,7 @@ class Batcher:
         return max(self._groups, key=lambda key: len(self._groups[key][0]))
 
     def flush(self) -> list[Batch]:
+        """Every group still waiting, as batches (the source has ended)."""
         return [self._release(key) for key in list(self._groups)]
 
     def release_waiting(self, delay: float, *, now: float, limit: int) -> list[Batch]:

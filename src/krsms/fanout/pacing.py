@@ -31,6 +31,8 @@ class Pacer:
         """Each loop's queue of waiters: a lock belongs to one event loop."""
 
     async def wait(self) -> None:
+        """Return once this caller may start a request: at most ``rate`` starts a second,
+        counted across every loop and thread."""
         loop = asyncio.get_running_loop()
         with self._lock:
             turn = self._turns.get(loop)

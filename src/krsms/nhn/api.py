@@ -122,8 +122,9 @@ class NhnApi:
     ) -> Any:
         """Send a request; the ``body`` of a successful answer (None when it has none).
 
-        NHN reports its own failures with HTTP 200 too: one of its server errors (-9999) is
-        retried as a 500 would be (:meth:`~krsms.transport.Transport.request`'s ``check_answer``)."""
+        NHN reports its own failures with HTTP 200 too: one of its server errors
+        (:class:`~krsms.nhn.errors.NhnServerError`: -9999, -2021, -7000) is retried as a 500
+        would be (:meth:`~krsms.transport.Transport.request`'s ``check_answer``)."""
         response = await self.transport.request(
             method,
             path,

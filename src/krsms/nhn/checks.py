@@ -39,7 +39,9 @@ class LookUp(Protocol):
     """A look-up query selected by a request id or a date window."""
 
     @property
-    def request_id(self) -> str | None: ...
+    def request_id(self) -> str | None:
+        """The request id that selects, or None when a date window must."""
+        ...
 
 
 MAX_LOOKUP_SPAN = timedelta(days=31)

@@ -242,4 +242,5 @@ def select(service: NhnService, query: Mapping[str, Any], send_types: set[str]) 
 
 
 def within(record: NhnRecipient, windows: list[tuple[str, datetime, datetime]]) -> bool:
+    """Whether ``record``'s date attribute of each window lies within it, both ends included."""
     return all(start <= getattr(record, attribute) <= end for attribute, start, end in windows)
