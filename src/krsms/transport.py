@@ -656,7 +656,9 @@ class Transport:
                 failed = error
                 continue
             if 200 <= response.status_code < 300:
-                failed_inside = self._retried_failure_inside(response, check_answer, attempt, idempotent, watch)
+                failed_inside = self._retried_failure_inside(
+                    response, check_answer, attempt=attempt, idempotent=idempotent, stopping=watch.stopping
+                )
                 if failed_inside is None:
                     return response
                 failed = failed_inside
@@ -677,14 +679,16 @@ class Transport:
         self,
         response: Response,
         check_answer: Callable[[Response], object] | None,
+        *,
         attempt: int,
         idempotent: bool,
-        watch: SendWatch,
+        stopping: bool = False,
     ) -> errors.ServerError | None:
         """The provider's server error that the 2xx ``response`` reports inside it, when the
         retry strategy retries a 500 for this attempt; None when it reports none, another
-        failure (the caller's own read raises it), or no retry may follow."""
-        if check_answer is None or watch.stopping:
+        failure (the caller's own read raises it), or no retry may follow (nor while the send
+        it belongs to is ``stopping``)."""
+        if check_answer is None or stopping:
             return None
         if not self.retry.should_retry(attempt=attempt, idempotent=idempotent, status_code=500, retry_after=None):
             return None
@@ -895,42 +899,43 @@ class Transport:
         A 2xx answer declared as JSON is read whole and given to ``check_json`` first, for
         providers that answer a failed download with an error envelope and HTTP 200 (NHN);
         it raises the typed error. The opening is retried as :meth:`request` retries (a GET is
-        idempotent: a connection failure, a timeout, a 5xx or a 429), nothing having been
-        handed over yet; a failure once the body is being read is not: a half-consumed stream
-        cannot be resumed transparently, so call again instead.
+        idempotent: a connection failure, a timeout, a 5xx or a 429, a server error
+        ``check_json`` raises), nothing having been handed over yet; a failure once the body
+        is being read is not: a half-consumed stream cannot be resumed transparently, so call
+        again instead.
 
         A download takes no ``max_concurrency`` slot: it holds a connection of the pool for as
         long as the caller reads it, and the pool bounds those (with its own timeout). A slot
         held that long would starve the requests made while it is read (a look-up per exported
         row): with every slot held by downloads, they would wait for ever.
         """
-        response = await self._open_stream(method, url, params=params)
+        response, checked = await self._open_stream(method, url, params=params, check_json=check_json)
         # Only the transport's own reads are mapped to its typed errors: an httpx error raised
         # by the caller's code inside ``async with`` (a request of its own, to another host)
         # reaches the caller as it was, not as a failure of this download.
         try:
-            success = 200 <= response.status_code < 300
-            if success and not (check_json is not None and _declared_json(response.headers)):
+            if checked is not None:
+                yield _replay(checked.content)
+            elif 200 <= response.status_code < 300:
                 yield self._chunks(response, method, url)
-                return
-            answer = Response(
-                status_code=response.status_code,
-                headers=response.headers,
-                content=await self._network(method, url, response.aread()),
-                url=self.redact(str(response.request.url)),
-                redact=self.redact,
-            )
-            if not success:
-                raise self._status_error(method, answer)
-            if check_json is not None:
-                check_json(answer)
-            yield _replay(answer.content)
+            else:
+                raise self._status_error(method, await self._read_whole(response, method, url))
         finally:
             await self._network(method, url, response.aclose())
 
-    async def _open_stream(self, method: str, url: str, *, params: Mapping[str, Any] | None) -> httpx.Response:
+    async def _open_stream(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None,
+        check_json: Callable[[Response], object] | None,
+    ) -> tuple[httpx.Response, Response | None]:
         """Send the request of :meth:`stream` until its answer's head comes in, retrying as
-        :meth:`request` does; the streamed answer (to be closed), a failure among them."""
+        :meth:`request` does; the streamed answer (to be closed), a failure among them, and
+        a 2xx answer declared as JSON read whole once ``check_json`` passed it (None for any
+        other). What ``check_json`` raises is raised, the answer closed; a server error it
+        finds is retried as a 500 would be, as ``check_answer`` is by :meth:`request`."""
         idempotent = method in ("GET", "HEAD", "PUT", "DELETE")
         attempt = 0
         while True:
@@ -956,14 +961,41 @@ class Transport:
                 await self._pause(method, url, attempt, reason=type(error).__name__, retry_after=None)
                 continue
             if 200 <= response.status_code < 300:
-                return response
+                if check_json is None or not _declared_json(response.headers):
+                    return response, None
+                try:
+                    answer = await self._read_whole(response, method, url)
+                    check_json(answer)
+                except errors.ServerError as failure:
+                    await self._network(method, url, response.aclose())
+                    if not self.retry.should_retry(
+                        attempt=attempt, idempotent=idempotent, status_code=500, retry_after=None
+                    ):
+                        raise
+                    await self._pause(method, url, attempt, reason=f"code {failure.code}", retry_after=None)
+                    continue
+                except BaseException:
+                    await self._network(method, url, response.aclose())
+                    raise
+                return response, answer
             retry_after = parse_retry_after(response.headers.get("retry-after"))
             if not self.retry.should_retry(
                 attempt=attempt, idempotent=idempotent, status_code=response.status_code, retry_after=retry_after
             ):
-                return response  # stream() reads it and raises its typed error
+                return response, None  # stream() reads it and raises its typed error
             await self._network(method, url, response.aclose())
             await self._pause(method, url, attempt, reason=str(response.status_code), retry_after=retry_after)
+
+    async def _read_whole(self, response: httpx.Response, method: str, url: str) -> Response:
+        """A streamed answer read whole, as :meth:`request` gives one (read once: httpx keeps
+        the body it read)."""
+        return Response(
+            status_code=response.status_code,
+            headers=response.headers,
+            content=await self._network(method, url, response.aread()),
+            url=self.redact(str(response.request.url)),
+            redact=self.redact,
+        )
 
     async def _network(self, method: str, url: str, step: Awaitable[T]) -> T:
         """Await ``step``, a network step of the request to ``url``; its httpx error as the

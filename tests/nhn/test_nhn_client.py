@@ -2679,6 +2679,31 @@ async def test_download_streams_the_csv_bytes(client: NhnClient, api: respx.Mock
     assert route.calls.last.request.headers["Content-Type"] == "application/json;charset=UTF-8"
 
 
+@pytest.mark.parametrize(("attempts", "outcome"), [(3, "the CSV"), (1, "NhnServerError")])
+async def test_a_download_opened_with_a_system_error_envelope_is_opened_again_as_a_500_would_be(
+    api: respx.MockRouter, monkeypatch: pytest.MonkeyPatch, attempts: int, outcome: str
+) -> None:
+    """A -9999 inside HTTP 200 at the opening of a download is NHN's failure, as in a look-up:
+    opened again within the retry policy (nothing was handed over yet), raised without one."""
+    monkeypatch.setattr("krsms.transport.anyio.sleep", _no_wait)
+    route = api.get(f"{PREFIX}/download-reservations/D1/download").mock(
+        side_effect=[
+            httpx.Response(200, content=SYSTEM_ERROR_ANSWER.encode(), headers={"Content-Type": "application/json"}),
+            httpx.Response(200, content=CSV, headers={"Content-Type": "text/csv"}),
+        ]
+    )
+    async with NhnClient(app_key=APP_KEY, retry=RetryPolicy(max_attempts=attempts)) as nhn:
+        if outcome == "the CSV":
+            async with nhn.download("D1") as chunks:
+                assert b"".join([chunk async for chunk in chunks]) == CSV
+        else:
+            with pytest.raises(NhnServerError):
+                async with nhn.download("D1") as chunks:
+                    pass
+
+    assert route.call_count == (2 if outcome == "the CSV" else 1)
+
+
 async def test_every_request_carries_the_documented_content_type(client: NhnClient, api: respx.MockRouter) -> None:
     """The document gives ``Content-Type: application/json;charset=UTF-8`` for every endpoint,
     look-ups included (httpx alone would send ``application/json``, and nothing on a GET)."""
