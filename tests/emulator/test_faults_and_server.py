@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
 import subprocess
@@ -27,6 +28,7 @@ from krsms.emulator import (
     Faults,
     create_app,
 )
+from krsms.emulator.faults import DroppedConnection
 from krsms.testing import numbers
 
 BODY = {"type": "SMS", "from": "0212345678", "content": "안녕", "messages": [{"to": "01012345678"}]}
@@ -174,6 +176,57 @@ async def test_a_dropped_connection_is_an_incomplete_answer_over_loopback() -> N
 async def test_a_dropped_connection_in_process_is_the_error_httpx_raises_over_loopback(faults: Faults) -> None:
     with pytest.raises(httpx.RemoteProtocolError):
         await send_with(faults)
+
+
+NHN_SMS = {"body": "안녕", "sendNo": "15446859", "recipientList": [{"recipientNo": "01012345678"}]}
+DROP_LINE = "injected dropped connection: POST /sms/v2.2/appKeys/***/sender/sms"
+
+
+def server_records(caplog: pytest.LogCaptureFixture) -> list[tuple[str, int, str, bool]]:
+    """(logger, level, message, has a traceback) of what uvicorn and the emulator logged."""
+    return [
+        (record.name, record.levelno, record.getMessage(), record.exc_info is not None)
+        for record in caplog.records
+        if record.name.startswith(("uvicorn", "krsms"))
+    ]
+
+
+@pytest.mark.parametrize("faults", [Faults(drop_rate=1.0), Faults(drop_after_processing_rate=1.0)])
+async def test_an_injected_drop_over_loopback_is_logged_as_one_line_without_the_app_key(
+    faults: Faults, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with EmulatorServer(EmulatorConfig(faults=faults)) as server, httpx.AsyncClient() as client:
+        with pytest.raises(httpx.RemoteProtocolError):
+            await client.post(f"{server.base_url}/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}/sender/sms", json=NHN_SMS)
+    logged = server_records(caplog)
+    assert [record for record in logged if record[1] >= logging.WARNING or record[3]] == []
+    assert [message for name, _, message, _ in logged if name == "krsms.emulator"] == [DROP_LINE]
+    assert all(DEMO_NHN_APP_KEY not in message for _, _, message, _ in logged)
+
+
+async def test_an_injected_drop_in_process_names_the_request_without_the_app_key() -> None:
+    app = create_app(EmulatorConfig(faults=Faults(drop_rate=1.0)))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator") as client:
+        with pytest.raises(DroppedConnection) as dropped:
+            await client.post(f"/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}/sender/sms", json=NHN_SMS)
+    assert str(dropped.value) == DROP_LINE
+
+
+async def test_a_genuine_failure_over_loopback_is_still_logged_with_its_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def broken(request: Any) -> Any:
+        raise RuntimeError("a bug in the emulator")
+
+    server = EmulatorServer()
+    server.app.add_route("/broken", broken)
+    async with server, httpx.AsyncClient() as client:
+        assert (await client.get(f"{server.base_url}/broken")).status_code == 500
+    [failure] = [record for record in caplog.records if record.exc_info is not None]
+    assert (failure.name, failure.levelno, failure.funcName) == ("uvicorn.error", logging.ERROR, "run_asgi")
+    assert failure.exc_info is not None
+    assert str(failure.exc_info[1]) == "a bug in the emulator"
 
 
 def gateway_in_process(provider: str, client: httpx.AsyncClient, *, reconcile: bool) -> NhnGateway | SensGateway:

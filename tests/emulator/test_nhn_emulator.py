@@ -110,6 +110,8 @@ TRICKY_ENTRIES: list[Any] = [
     {"recipientNo": "0101234"},
     {"recipientNo": "0" * 21},
     {"recipientNo": "01012345678", "countryCode": 82},
+    {"recipientNo": "01012345678", "countryCode": "123456789"},
+    {"recipientNo": "2025550123", "countryCode": "12345678"},
     {"recipientNo": 1012345678},
     {"recipientNo": "01012345678", "templateParameter": {"name": "홍길동"}},
     {"recipientNo": "01012345678", "bogus": "1"},
@@ -132,6 +134,38 @@ async def test_the_first_invalid_entry_of_a_long_list_decides_the_code(nhn: http
     recipients = [{"recipientNo": f"010{index:08d}"} for index in range(998)]
     body = {**sms(), "recipientList": [*recipients, {"recipientNo": "010-1234"}, {"recipientNo": 1}]}
     assert code_of(await nhn.post(f"{BASE}/sender/sms", json=body)) == -2019
+
+
+@pytest.mark.parametrize("path", ["sender/sms", "sender/mms", "sender/auth/sms"])
+@pytest.mark.parametrize(
+    "recipient",
+    [
+        {"recipientNo": "01000000001", "countryCode": "123456789"},  # the tables allow 8 characters
+        {"internationalRecipientNo": "821000000001", "countryCode": "123456789"},
+        {"internationalRecipientNo": "01000000001"},  # no country code begins with 0
+    ],
+    ids=["country code over 8", "country code over 8 beside an international number", "international from 0"],
+)
+async def test_a_recipient_without_a_valid_country_code_answers_minus_2019(
+    nhn: httpx.AsyncClient, app: Starlette, path: str, recipient: dict[str, str]
+) -> None:
+    plain = [{"recipientNo": f"010{index:08d}", "countryCode": "82"} for index in range(999)]
+    body = sms(title="제목") if path == "sender/mms" else sms()
+    body["recipientList"] = [*plain, recipient]  # long enough for the check in bulk
+    assert code_of(await nhn.post(f"{BASE}/{path}", json=body)) == -2019
+    assert len(app.state.ledger) == 0
+
+
+async def test_a_country_code_of_8_characters_and_an_ignored_international_number_are_taken(
+    nhn: httpx.AsyncClient, app: Starlette
+) -> None:
+    body = sms()
+    body["recipientList"] = [
+        {"recipientNo": "2025550123", "countryCode": "12345678"},
+        {"recipientNo": "01000000002", "internationalRecipientNo": "01000000002"},  # ignored beside recipientNo
+    ]
+    assert code_of(await nhn.post(f"{BASE}/sender/sms", json=body)) == 0
+    assert [delivery.recipient for delivery in app.state.ledger] == ["2025550123", "01000000002"]
 
 
 async def test_a_short_national_number_abroad_is_taken(nhn: httpx.AsyncClient, app: Starlette) -> None:

@@ -16,7 +16,11 @@ A dropped connection sends the response head and then aborts with
 error either way: over a real server (uvicorn) the connection closes mid-answer and httpx
 raises ``RemoteProtocolError`` (incomplete message body); in-process
 (``httpx.ASGITransport``, which re-raises what the app raises) the app's
-:class:`DroppedConnection` reaches the client as it is.
+:class:`DroppedConnection` reaches the client as it is. Its message names the request
+(``injected dropped connection: POST /sms/v2.2/appKeys/***/sender/sms``, the NHN appKey
+hidden); :class:`~krsms.emulator.server.EmulatorServer` logs that one line where uvicorn
+would log the exception's traceback (ASGI has no way to close a connection mid-answer
+without raising).
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ import attrs
 import httpx
 
 from krsms.emulator.config import INSPECTION_PREFIX, Faults
+from krsms.nhn.auth import PATTERNS as NHN_KEY_PATTERNS
+from krsms.redaction import Redactor
 
 SERVER_ERROR = b'{"error":"Internal Server Error"}'
 NHN_SYSTEM_ERROR = (
@@ -39,6 +45,9 @@ NHN_SYSTEM_ERROR = (
     b'"resultMessage":"System error (unexpected error)"},"body":null}'
 )
 """NHN's answer to an unexpected failure (error code -9999 of its error-code table)."""
+
+_hide_app_key = Redactor(patterns=NHN_KEY_PATTERNS)
+"""Masks the NHN appKey in a request path (``/appKeys/***``)."""
 
 Scope = dict[str, Any]
 """An ASGI connection scope."""
@@ -157,9 +166,9 @@ class FaultInjector:
             await self._after_processing(kind, latency, scope, receive, send, provider)
         else:
             await asyncio.sleep(latency)
-            await self._before_processing(kind, send, provider)
+            await self._before_processing(kind, scope, send, provider)
 
-    async def _before_processing(self, kind: str, send: Any, provider: str) -> None:
+    async def _before_processing(self, kind: str, scope: Scope, send: Any, provider: str) -> None:
         if kind == "rate_limit":
             await _answer(send, 429, b'{"error":"Too Many Requests"}', retry_after=self.state.faults.retry_after)
         elif kind == "server_error":
@@ -167,7 +176,7 @@ class FaultInjector:
         elif kind == "unavailable":
             await _answer(send, 503, b'{"error":"Service Unavailable"}')
         else:
-            await _drop(send)
+            await _drop(scope, send)
 
     async def _after_processing(
         self, kind: str | None, latency: float, scope: Scope, receive: Any, send: Any, provider: str
@@ -196,7 +205,7 @@ class FaultInjector:
             else:
                 await _answer(send, 500, SERVER_ERROR)
         elif kind == "drop_after_processing":
-            await _drop(send)
+            await _drop(scope, send)
         else:
             for message in captured.messages:
                 await send(message)
@@ -226,7 +235,7 @@ async def _answer(send: Any, status: int, body: bytes, *, retry_after: float | N
     await send({"type": "http.response.body", "body": body})
 
 
-async def _drop(send: Any) -> None:
+async def _drop(scope: Scope, send: Any) -> None:
     await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1000")]})
     await send({"type": "http.response.body", "body": b'{"header":', "more_body": True})
-    raise DroppedConnection("injected dropped connection")
+    raise DroppedConnection(f"injected dropped connection: {scope['method']} {_hide_app_key(scope['path'])}")

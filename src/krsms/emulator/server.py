@@ -11,6 +11,7 @@ import time
 import weakref
 from collections.abc import Iterator
 from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -18,9 +19,12 @@ from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
 from krsms.emulator.app import create_app
 from krsms.emulator.config import EmulatorConfig
+from krsms.emulator.faults import DroppedConnection
 from krsms.emulator.ledger import Ledger
 
 logger: logging.Logger = logging.getLogger("krsms")
+emulator_logger: logging.Logger = logging.getLogger("krsms.emulator")
+"""Where the server reports an injected dropped connection, at INFO."""
 
 START_TIMEOUT = 15.0
 """Seconds entering the server waits for it to start before ``RuntimeError``."""
@@ -30,14 +34,46 @@ STOP_TIMEOUT = GRACEFUL_SHUTDOWN + 5.0
 """Seconds leaving the ``with`` block waits for the server to stop before it gives up."""
 
 
+if TYPE_CHECKING:
+    _LoggerAdapter = logging.LoggerAdapter[logging.Logger]
+else:
+    _LoggerAdapter = logging.LoggerAdapter  # subscripted only from Python 3.11
+
+
+class _ConnectionLog(_LoggerAdapter):
+    """uvicorn's ``uvicorn.error`` logger as this server's connections write to it, except that
+    an injected dropped connection (:class:`~krsms.emulator.faults.DroppedConnection`, which
+    uvicorn logs at ERROR as "Exception in ASGI application" with its traceback, then closes
+    the connection mid-answer as the fault asks) is one INFO line on :data:`emulator_logger`
+    naming the request. Every other record, a genuine failure's traceback included, reaches
+    ``uvicorn.error`` as it is."""
+
+    def __init__(self, logger: logging.Logger):
+        super().__init__(logger, {})
+
+    @property
+    def level(self) -> int:
+        """The logger's own level, which uvicorn reads before writing its TRACE lines."""
+        return self.logger.level
+
+    def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
+        """Log as ``uvicorn.error`` would, an injected drop as one line instead."""
+        if isinstance(kwargs.get("exc_info"), DroppedConnection):
+            emulator_logger.info("%s", kwargs["exc_info"])
+        elif self.isEnabledFor(level):
+            self.logger.log(level, msg, *args, stacklevel=kwargs.pop("stacklevel", 1) + 1, **kwargs)
+
+
 class _QuietHttpProtocol(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
-    """uvicorn's HTTP protocol without access lines, turned off for this server alone: uvicorn's
+    """uvicorn's HTTP protocol for this server alone: without access lines (uvicorn's
     ``access_log=False`` stops the ``uvicorn.access`` logger propagating for the whole process,
-    and pytest attaches its capture handler to non-propagating loggers anyway."""
+    and pytest attaches its capture handler to non-propagating loggers anyway), and with an
+    injected dropped connection logged as one line (:class:`_ConnectionLog`), not a traceback."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.access_log = False
+        self.logger = _ConnectionLog(logging.getLogger("uvicorn.error"))  # the logger uvicorn's protocols use
 
 
 class EmulatorServer:
