@@ -172,6 +172,7 @@ def emulator(
 
     from krsms.emulator import create_app
     from krsms.emulator.collector import FreezeAfterEachRequest
+    from krsms.emulator.server import EmulatorHttpProtocol
 
     try:
         faults = Faults(
@@ -205,6 +206,7 @@ def emulator(
         access_log=False,
         lifespan="off",
         date_header=False,
+        http=EmulatorHttpProtocol,  # an injected dropped connection is one line, not a traceback
     )
 
 

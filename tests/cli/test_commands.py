@@ -8,6 +8,7 @@ import csv
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -709,3 +711,36 @@ def test_python_dash_m_krsms_runs_the_command() -> None:
     assert shown.returncode == 0, shown.stderr
     assert "demo" in shown.stdout
     assert "send" in shown.stdout
+
+
+def test_the_emulator_command_reports_an_injected_drop_without_a_traceback() -> None:
+    """A dropped connection asked for with ``--drop-rate`` is the fault the user wanted: the
+    client sees the connection drop mid-answer, the console shows no uvicorn traceback."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base_url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "krsms", "emulator", "--host", "127.0.0.1", "--port", str(port), "--drop-rate", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"{base_url}/_emulator/health", timeout=1).raise_for_status()
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, "the emulator exited"
+                assert time.monotonic() < deadline, "the emulator did not start"
+                time.sleep(0.1)
+        body = {"body": "본문", "sendNo": "15446859", "recipientList": [{"recipientNo": "01000000001"}]}
+        with pytest.raises(httpx.RemoteProtocolError):
+            httpx.post(f"{base_url}/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}/sender/sms", json=body, timeout=10)
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert "Traceback" not in stderr
+    assert "Exception in ASGI application" not in stderr

@@ -64,10 +64,11 @@ class _ConnectionLog(_LoggerAdapter):
             self.logger.log(level, msg, *args, stacklevel=kwargs.pop("stacklevel", 1) + 1, **kwargs)
 
 
-class _QuietHttpProtocol(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
-    """uvicorn's HTTP protocol for this server alone: without access lines (uvicorn's
-    ``access_log=False`` stops the ``uvicorn.access`` logger propagating for the whole process,
-    and pytest attaches its capture handler to non-propagating loggers anyway), and with an
+class EmulatorHttpProtocol(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
+    """uvicorn's HTTP protocol for the emulator's servers (``http=`` of uvicorn's config):
+    without access lines (uvicorn's ``access_log=False`` stops the ``uvicorn.access`` logger
+    propagating for the whole process, and pytest attaches its capture handler to
+    non-propagating loggers anyway), and with an
     injected dropped connection logged as one line (:class:`_ConnectionLog`), not a traceback."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -180,7 +181,7 @@ class EmulatorServer:
             # Access lines, which carry the NHN appKey path, are turned off by the protocol.
             log_config=None,
             log_level=None,
-            http=_QuietHttpProtocol,
+            http=EmulatorHttpProtocol,
             lifespan="off",
             timeout_keep_alive=5,
             timeout_graceful_shutdown=GRACEFUL_SHUTDOWN,
