@@ -17,6 +17,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
+import sys
 from contextlib import aclosing
 from pathlib import Path
 
@@ -25,7 +27,18 @@ from krsms.commands.recipient_files import read_recipients
 from krsms.nhn import DEFAULT_BASE_URL
 
 
+def cancel_on_ctrl_c() -> None:
+    """Make Ctrl-C cancel the running task, as ``asyncio.run`` does itself from Python 3.11 on:
+    Python 3.10 raises KeyboardInterrupt wherever the loop happens to be, cutting the batches
+    in flight short (UNKNOWN) instead of letting them drain."""
+    task = asyncio.current_task()
+    if task is not None and sys.platform != "win32":  # Windows event loops take no signal handlers
+        asyncio.get_running_loop().add_signal_handler(signal.SIGINT, task.cancel)
+
+
 async def main(path: Path, text: str, base_url: str) -> int:
+    if sys.version_info < (3, 11):
+        cancel_on_ctrl_c()
     progress = SendProgress(keep_outcomes=False)
     # drain_timeout: on Ctrl-C the requests in flight get 5 s to finish with their real outcome
     # (else they are UNKNOWN: they may have arrived).
@@ -56,5 +69,5 @@ if __name__ == "__main__":
     options = parser.parse_args()
     try:
         raise SystemExit(asyncio.run(main(options.numbers, options.text, options.base_url)))
-    except KeyboardInterrupt:  # the counts are printed already
+    except (KeyboardInterrupt, asyncio.CancelledError):  # Ctrl-C: the counts are printed already
         raise SystemExit(130) from None
