@@ -11,6 +11,7 @@ import pytest
 
 from krsms import Limits, NhnGateway, RetryPolicy, SensGateway, Timeouts, errors
 from krsms.emulator import DEMO_NHN_APP_KEY, DEMO_SENS_ACCESS_KEY, DEMO_SENS_SECRET_KEY, DEMO_SENS_SERVICE_ID
+from krsms.testing import FakeGateway
 
 NOT_NUMBERS = [None, "5", True, b"5"]
 
@@ -118,3 +119,15 @@ def test_a_key_that_is_not_text_is_refused_by_name_without_showing_it(key: Any) 
         SensGateway(access_key=DEMO_SENS_ACCESS_KEY, secret_key=key, service_id=DEMO_SENS_SERVICE_ID)
     assert refused.value.field == "secret_key"
     assert str(key) not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("batch_size", 0), ("batch_size", "10"), ("latency", -1), ("latency", None)]
+)
+def test_the_fake_gateway_checks_its_settings_as_the_real_ones_do(option: str, value: Any) -> None:
+    """A test double refuses settings that are not what they name, as the gateways it stands
+    in for refuse theirs: a batch size of ``"10"`` raised a bare TypeError, a latency of -1 or
+    None was taken as none."""
+    with pytest.raises(errors.ValidationError) as refused:
+        FakeGateway(**{option: value})
+    assert refused.value.field == option

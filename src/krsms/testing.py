@@ -45,6 +45,7 @@ from krsms.nhn.gateway import NHN_RULES, check_sender_and_template
 from krsms.phone_numbers import KOREA, calling_code, normalize_number, without_separators
 from krsms.sens.models import MAX_IMAGE_NAME_CHARS as SENS_IMAGE_NAME_CHARS
 from krsms.sens.models import MAX_IMAGE_SIZE as SENS_IMAGE_SIZE
+from krsms.settings import check_count, check_seconds
 from krsms.text import MessageKind
 from krsms.validation import check_country_code, check_request_id
 
@@ -144,10 +145,8 @@ class FakeGateway(BatchingGateway):
         reconcile_delay: float = 0.0,
         clock: Callable[[], datetime] | None = None,
     ):
-        if batch_size < 1:
-            raise errors.ValidationError(
-                "batch_size", f"must be at least 1, not {batch_size}", limit=">= 1", value=batch_size
-            )
+        check_count("batch_size", batch_size, minimum=1)
+        check_seconds("latency", latency)
         super().__init__(
             transport=None,
             max_concurrency=max_concurrency,
