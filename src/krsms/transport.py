@@ -688,9 +688,7 @@ class Transport:
         retry strategy retries a 500 for this attempt; None when it reports none, another
         failure (the caller's own read raises it), or no retry may follow (nor while the send
         it belongs to is ``stopping``)."""
-        if check_answer is None or stopping:
-            return None
-        if not self.retry.should_retry(attempt=attempt, idempotent=idempotent, status_code=500, retry_after=None):
+        if check_answer is None or stopping or not self._retries_server_error(attempt=attempt, idempotent=idempotent):
             return None
         try:
             check_answer(response)
@@ -699,6 +697,11 @@ class Transport:
         except errors.KrSmsError:
             pass  # another failure: the caller's own read of the answer raises it
         return None
+
+    def _retries_server_error(self, *, attempt: int, idempotent: bool) -> bool:
+        """Whether a server error a provider reports inside a 2xx answer (NHN's -9999) gets
+        another try after ``attempt``: as an HTTP 500 would."""
+        return self.retry.should_retry(attempt=attempt, idempotent=idempotent, status_code=500, retry_after=None)
 
     def _status_error(self, method: str, response: Response) -> errors.ProviderError:
         """The typed error of a non-2xx answer: a redirect is the transport's own to name
@@ -968,9 +971,7 @@ class Transport:
                     check_json(answer)
                 except errors.ServerError as failure:
                     await self._network(method, url, response.aclose())
-                    if not self.retry.should_retry(
-                        attempt=attempt, idempotent=idempotent, status_code=500, retry_after=None
-                    ):
+                    if not self._retries_server_error(attempt=attempt, idempotent=idempotent):
                         raise
                     await self._pause(method, url, attempt, reason=f"code {failure.code}", retry_after=None)
                     continue
