@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from krsms import Limits, Message, NhnGateway, SendStatus, SensGateway, errors, transport
+from krsms.json_body import EncodedJson
 from krsms.nhn import NhnClient
 from krsms.nhn.api import NhnApi
 from krsms.nhn.auth import SECRET_KEY_HEADER
@@ -1635,3 +1636,27 @@ async def test_no_strategy_is_asked_to_retry_a_request_that_cannot_be_written(sl
     with pytest.raises(errors.UnsendableRequestError):
         await transport.request("GET", URL)
     assert sleeps == []
+
+
+async def test_a_body_encoded_by_the_caller_goes_as_it_is_with_the_json_media_type() -> None:
+    recorder = Recorder(httpx.Response(200, json={}))
+    transport, client = make_transport(recorder)
+    body = EncodedJson(b'{"to":"01012345678","text":"\xec\x95\x88\xeb\x85\x95"}')
+    async with client:
+        await transport.request("POST", URL, json=body)
+    (request,) = recorder.requests
+    assert request.content == body.content
+    assert request.headers.get_list("content-type") == ["application/json"]
+    assert request.headers["content-length"] == str(len(body.content))
+
+
+@pytest.mark.parametrize("name", ["Content-Type", "content-type"])
+async def test_an_encoded_body_keeps_the_media_type_the_transport_was_given(name: str) -> None:
+    recorder = Recorder(httpx.Response(200, json={}))
+    transport, client = make_transport(recorder, headers={name: "application/json;charset=UTF-8"})
+    async with client:
+        await transport.request("POST", URL, json=EncodedJson(b"{}"))
+        await transport.request("POST", URL, json={})  # as httpx's own json= keeps it
+    assert [request.headers.get_list("content-type") for request in recorder.requests] == [
+        ["application/json;charset=UTF-8"]
+    ] * 2

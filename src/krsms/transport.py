@@ -32,6 +32,7 @@ import attrs
 import httpx
 
 from krsms import errors
+from krsms.json_body import EncodedJson
 from krsms.redaction import Redactor, value_named
 from krsms.retry import NO_RETRIES, RetryPolicy, RetryStrategy, parse_retry_after
 from krsms.send_watch import SendWatch, current_send_watch, watching_sends
@@ -500,6 +501,12 @@ class Transport:
         self._auth = auth
         self._error_parser = error_parser
         self._headers = dict(headers) if headers else None
+        self._encoded_json_headers = (
+            self._headers
+            if any(name.lower() == "content-type" for name in self._headers or ())
+            else {**(self._headers or {}), "Content-Type": "application/json"}
+        )
+        """The headers of a request whose body is an :class:`~krsms.json_body.EncodedJson`."""
         timeouts = (
             Timeouts(connect=timeout, read=timeout, write=timeout, pool=timeout)
             if isinstance(timeout, (int, float))
@@ -616,6 +623,8 @@ class Transport:
         request (for a send, only with ``retry_unsafe_sends``); the answer is returned
         otherwise, for the caller to read. It is asked only when such a retry may follow.
 
+        ``json`` is the body, as a JSON value or already encoded
+        (:class:`~krsms.json_body.EncodedJson`, as a bulk send's batches are).
         ``idempotent`` defaults to True for GET, PUT and DELETE; a POST is a send unless
         said otherwise. A send reports to the :class:`SendWatch` of the current task (set by
         :func:`watching_sends`, as a bulk send does for each batch): whether an attempt may
@@ -847,14 +856,21 @@ class Transport:
     ) -> httpx.Request:
         """The httpx request for ``url``, built by ``client``, with ``trace`` as its httpcore
         ``trace`` extension; UnsendableRequestError when httpx cannot build it (a URL it cannot
-        parse, a body JSON cannot carry such as ``nan``): it never left."""
+        parse, a body JSON cannot carry such as ``nan``): it never left. A ``json`` body the
+        caller encoded itself (:class:`~krsms.json_body.EncodedJson`) goes as it is, with the
+        JSON media type unless the transport's headers give one."""
+        headers, content = self._headers, None
+        if isinstance(json, EncodedJson):
+            content, json = json.content, None
+            headers = self._encoded_json_headers
         try:
             return client.build_request(
                 method,
                 self._base_url + url,
                 params=params,
+                content=content,
                 json=json,
-                headers=self._headers,
+                headers=headers,
                 timeout=self._request_timeout or httpx.USE_CLIENT_DEFAULT,
                 extensions=None if trace is None else {"trace": trace},
             )

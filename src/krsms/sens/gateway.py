@@ -23,11 +23,11 @@ import time
 from collections import Counter, OrderedDict
 from collections.abc import Hashable, Sequence
 from datetime import datetime, timedelta, timezone
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 import attrs
 
-from krsms import errors
+from krsms import errors, json_body
 from krsms.fanout import NOT_RECEIVED, RECONCILE_DELAY, Batch, BatchAttempt, BatchingGateway
 from krsms.gateway import (
     DeliveryResult,
@@ -39,6 +39,7 @@ from krsms.gateway import (
     UploadedImage,
 )
 from krsms.images import IMAGE_SUFFIXES, check_jpeg
+from krsms.json_body import EncodedJson
 from krsms.phone_numbers import KOREA, normalize_number
 from krsms.retry import RetryStrategy
 from krsms.send_watch import current_send_watch
@@ -198,21 +199,21 @@ class SensGateway(BatchingGateway):
         )
         return attrs.evolve(self._shared_request(message, batch, content), messages=messages)
 
-    def _send_body(self, message: Message, batch: Batch) -> dict[str, Any]:
-        """:meth:`send_request`'s body in JSON form, without a ``SendMessage`` per recipient:
-        100 typed entries a request, built only to be converted at once, cost about 7% of a
-        bulk send's CPU. The tests compare the two."""
+    def _send_body(self, message: Message, batch: Batch) -> EncodedJson:
+        """:meth:`send_request`'s body, encoded, without a ``SendMessage`` per recipient: 100
+        typed entries a request, built only to be converted at once, cost about 7% of a bulk
+        send's CPU; bare numbers are written in one join (:mod:`krsms.json_body`). The tests
+        compare the two."""
         content = _default_content(message, batch)
-        takes_subject = batch.kind is not MessageKind.SMS
-        body: dict[str, Any] = converter.unstructure(self._shared_request(message, batch, content))
+        shared = converter.unstructure(self._shared_request(message, batch, content))
         recipients = batch.recipients
-        if recipients.bare:
-            body["messages"] = [{"to": number} for number in recipients.numbers]
-        else:
-            body["messages"] = [
-                _message_entry(recipient, content=content, takes_subject=takes_subject) for recipient in recipients
-            ]
-        return body
+        entries = json_body.number_entries("to", recipients.numbers) if recipients.bare else None
+        if entries is None:
+            takes_subject = batch.kind is not MessageKind.SMS
+            entries = json_body.dumps(
+                [_message_entry(recipient, content=content, takes_subject=takes_subject) for recipient in recipients]
+            )
+        return json_body.body_with_list(shared, "messages", entries)
 
     def _shared_request(self, message: Message, batch: Batch, content: str) -> SendRequest:
         """What every recipient of the batch shares, with no ``messages``."""
