@@ -296,7 +296,8 @@ class FakeGateway(BatchingGateway):
 
     async def delivery_results(self, request_id: str) -> list[DeliveryResult]:
         """The recipients of the request the fake took: DELIVERED, PENDING while its
-        reservation waits (until :attr:`clock` reaches it), CANCELLED once cancelled.
+        reservation waits (until :attr:`clock` reaches its minute, as the providers take it),
+        CANCELLED once cancelled.
 
         A recipient the fake refused when it was sent is left out, as NHN's look-ups leave out
         the recipients it refused (SENS refuses none when sent: it fails their delivery); a
@@ -329,8 +330,16 @@ class FakeGateway(BatchingGateway):
         )
 
     def _waiting(self, request: FakeRequest) -> bool:
-        """Whether ``request`` is a reservation :attr:`clock` has not reached yet."""
-        return request.message.reserve_at is not None and request.message.reserve_at > self.clock()
+        """Whether ``request`` is a reservation :attr:`clock` has not reached yet, as the
+        providers take it: to the minute (one for 10:02:30 goes out at 10:02)."""
+        reserve_at = request.message.reserve_at
+        if reserve_at is None:
+            return False
+        precision = self.rules.reserve_precision
+        if precision is not None:
+            step = precision.total_seconds()
+            reserve_at = datetime.fromtimestamp(reserve_at.timestamp() // step * step, tz=reserve_at.tzinfo)
+        return reserve_at > self.clock()
 
     async def cancel_reservation(self, request_id: str) -> None:
         """Mark a reserved request cancelled; like both providers, raise
