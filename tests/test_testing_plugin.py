@@ -195,11 +195,11 @@ def test_gateways_for_the_emulator_hand_every_option_to_the_gateway(
 
 
 async def test_gateways_for_the_emulator_build_with_every_option(krsms_emulator: EmulatorServer) -> None:
-    """Real values for every option, not the defaults: accepted, and the send goes through."""
+    """Real values for every option, not the defaults: accepted, and the sends go through (the
+    SENS gateway makes its client with ``limits``, the NHN one borrows ``http_client``)."""
     common: dict[str, Any] = {
         "max_concurrency": 2,
         "timeout": Timeouts(connect=3.0, read=4.0, write=4.0, pool=4.0),
-        "limits": Limits(max_connections=4),
         "retry": RetryPolicy(max_attempts=2),
         "requests_per_second": 1000.0,
         "reconcile": False,
@@ -207,13 +207,15 @@ async def test_gateways_for_the_emulator_build_with_every_option(krsms_emulator:
         "drain_timeout": 1.0,
         "reconcile_delay": 0.5,
     }
-    async with httpx.AsyncClient() as client:
-        sens = sens_gateway_for(krsms_emulator, http_client=client, **common)
-        nhn = nhn_gateway_for(krsms_emulator, http_client=client, secret_key=None, authentication=True, **common)
+    message = Message(sender="15446859", text="인증번호 1234", recipients=["01000000001"])
+    async with (
+        httpx.AsyncClient() as client,
+        sens_gateway_for(krsms_emulator, limits=Limits(max_connections=4), **common) as sens,
+        nhn_gateway_for(krsms_emulator, http_client=client, secret_key="any", authentication=True, **common) as nhn,
+    ):
         for gateway in (sens, nhn):
             assert (gateway.max_concurrency, gateway.requests_per_second, gateway.reconcile) == (2, 1000.0, False)
             assert (gateway.resend_missing, gateway.drain_timeout, gateway.reconcile_delay) == (True, 1.0, 0.5)
-            report = await gateway.send(Message(sender="15446859", text="인증번호 1234", recipients=["01000000001"]))
-            assert report.all_accepted
+            assert (await gateway.send(message)).all_accepted
         assert nhn.authentication
     assert [delivery.provider for delivery in krsms_emulator.ledger] == ["sens", "nhn"]
