@@ -217,3 +217,22 @@ def test_numbers_ends_at_the_last_mobile_number() -> None:
 def test_numbers_refuses_what_would_not_be_a_mobile_number(count: int, start: int) -> None:
     with pytest.raises(ValueError, match="100,000,000"):
         numbers(count, start=start)
+
+
+async def test_a_reservation_comes_due_at_the_minute_the_providers_take_it() -> None:
+    """NHN and SENS take ``reserve_at`` to the minute: one for 10:02:30 goes out at 10:02:00.
+    The fake, on the emulator's clock, answers as NHN on the emulator does 10 s after that."""
+    app = create_app()
+    clock = app.state.clock
+    fake = FakeGateway(clock=clock.now)
+    minute = clock.now().replace(second=0, microsecond=0)
+    message = sms("01000000001", reserve_at=minute + timedelta(minutes=2, seconds=30))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as client:
+        nhn = NhnGateway(app_key=DEMO_NHN_APP_KEY, base_url="http://emulator", http_client=client)
+        sent = {gateway: (await gateway.send(message)).request_ids[0] for gateway in (fake, nhn)}
+        clock.skew_seconds += (minute + timedelta(minutes=2, seconds=10) - clock.now()).total_seconds()
+        for gateway, request_id in sent.items():
+            (result,) = await gateway.delivery_results(request_id)
+            assert result.status is DeliveryStatus.DELIVERED, gateway.provider
+            with pytest.raises(NotFoundError):
+                await gateway.cancel_reservation(request_id)

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
+from unittest import mock
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 
 from krsms import DeliveryStatus, Message, NotFoundError, Recipient, SendStatus, ServerError, ValidationError
 from krsms.emulator import EmulatorServer
 from krsms.nhn import NhnGateway
+from krsms.retry import RetryPolicy
 from krsms.sens import SensGateway
 from krsms.testing import FakeGateway, FakeRequest, nhn_gateway_for, sens_gateway_for
+from krsms.transport import Limits, Timeouts
 
 
 async def test_fake_gateway_fixture_records_what_was_sent(fake_gateway: FakeGateway) -> None:
@@ -128,3 +134,88 @@ async def test_gateways_for_the_emulator_look_a_lost_answer_up_once_unless_told(
     """The emulator lists a send the moment it records it: no second look-up 10 s later."""
     async with gateway_for(krsms_emulator) as default, gateway_for(krsms_emulator, reconcile_delay=2.5) as given:
         assert (default.reconcile_delay, given.reconcile_delay) == (0, 2.5)
+
+
+FILLED_IN = {
+    sens_gateway_for: {"access_key", "secret_key", "service_id", "base_url"},
+    nhn_gateway_for: {"app_key", "base_url"},
+}
+"""What each helper fills in itself: the emulator's demo credentials and its base URL."""
+
+
+@pytest.mark.parametrize(("gateway_for", "gateway"), [(sens_gateway_for, SensGateway), (nhn_gateway_for, NhnGateway)])
+def test_gateways_for_the_emulator_take_the_gateways_own_arguments(
+    gateway_for: Callable[..., object], gateway: type[object]
+) -> None:
+    """Name, type and default of each: a gateway's new or changed option shows up here, not as a
+    TypeError or an unchecked ``**options`` in a user's tests. ``reconcile_delay`` is 0 on
+    purpose (see the helpers)."""
+
+    def options(function: Callable[..., object], leave_out: set[str]) -> dict[str, tuple[object, ...]]:
+        parameters = inspect.signature(function).parameters.values()
+        return {
+            parameter.name: (parameter.kind, parameter.annotation, parameter.default)
+            for parameter in parameters
+            if parameter.name not in leave_out
+        }
+
+    expected = options(gateway.__init__, {"self", *FILLED_IN[gateway_for]})
+    expected["reconcile_delay"] = (inspect.Parameter.KEYWORD_ONLY, "float", 0.0)
+    assert options(gateway_for, {"server"}) == expected
+
+
+@pytest.mark.parametrize("gateway_for", [sens_gateway_for, nhn_gateway_for])
+def test_gateways_for_the_emulator_refuse_an_unknown_argument(gateway_for: Callable[..., object]) -> None:
+    server = EmulatorServer()  # never entered: the helper only needs its base_url
+    try:
+        with pytest.raises(TypeError, match="max_concurency"):
+            gateway_for(server, max_concurency=4)
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize(
+    ("gateway_for", "gateway_path"),
+    [(sens_gateway_for, "krsms.sens.SensGateway"), (nhn_gateway_for, "krsms.nhn.NhnGateway")],
+)
+def test_gateways_for_the_emulator_hand_every_option_to_the_gateway(
+    gateway_for: Callable[..., object], gateway_path: str
+) -> None:
+    server = EmulatorServer()
+    names = [name for name in inspect.signature(gateway_for).parameters if name != "server"]
+    given = {name: object() for name in names}  # each its own: any one dropped or swapped shows
+    try:
+        with mock.patch(gateway_path, autospec=True) as gateway:
+            gateway_for(server, **given)
+    finally:
+        server.close()
+    (call,) = gateway.call_args_list
+    assert {name: call.kwargs[name] for name in names} == given
+    assert call.kwargs["base_url"] == server.base_url
+
+
+async def test_gateways_for_the_emulator_build_with_every_option(krsms_emulator: EmulatorServer) -> None:
+    """Real values for every option, not the defaults: accepted, and the sends go through (the
+    SENS gateway makes its client with ``limits``, the NHN one borrows ``http_client``)."""
+    common: dict[str, Any] = {
+        "max_concurrency": 2,
+        "timeout": Timeouts(connect=3.0, read=4.0, write=4.0, pool=4.0),
+        "retry": RetryPolicy(max_attempts=2),
+        "requests_per_second": 1000.0,
+        "reconcile": False,
+        "resend_missing": True,
+        "drain_timeout": 1.0,
+        "reconcile_delay": 0.5,
+    }
+    message = Message(sender="15446859", text="인증번호 1234", recipients=["01000000001"])
+    async with (
+        httpx.AsyncClient() as client,
+        sens_gateway_for(krsms_emulator, limits=Limits(max_connections=4), **common) as sens,
+        nhn_gateway_for(krsms_emulator, http_client=client, secret_key="any", authentication=True, **common) as nhn,
+    ):
+        for gateway in (sens, nhn):
+            assert (gateway.max_concurrency, gateway.requests_per_second, gateway.reconcile) == (2, 1000.0, False)
+            assert (gateway.resend_missing, gateway.drain_timeout, gateway.reconcile_delay) == (True, 1.0, 0.5)
+            assert (await gateway.send(message)).all_accepted
+        assert nhn.authentication
+    assert [delivery.provider for delivery in krsms_emulator.ledger] == ["sens", "nhn"]

@@ -22,7 +22,7 @@ import itertools
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import anyio
 import attrs
@@ -65,7 +65,9 @@ __all__ = [
 if TYPE_CHECKING:  # the emulator needs its extra; import it only where it is used
     from krsms.emulator import EmulatorServer
     from krsms.nhn import NhnGateway
+    from krsms.retry import RetryStrategy
     from krsms.sens import SensGateway
+    from krsms.transport import HttpClient, Limits, Timeouts
 
 FAKE_RULES = NHN_RULES
 """Every rule of SENS and NHN at once (NHN's include SENS's), templates apart (NHN's alone):
@@ -294,7 +296,8 @@ class FakeGateway(BatchingGateway):
 
     async def delivery_results(self, request_id: str) -> list[DeliveryResult]:
         """The recipients of the request the fake took: DELIVERED, PENDING while its
-        reservation waits (until :attr:`clock` reaches it), CANCELLED once cancelled.
+        reservation waits (until :attr:`clock` reaches its minute, as the providers take it),
+        CANCELLED once cancelled.
 
         A recipient the fake refused when it was sent is left out, as NHN's look-ups leave out
         the recipients it refused (SENS refuses none when sent: it fails their delivery); a
@@ -327,8 +330,16 @@ class FakeGateway(BatchingGateway):
         )
 
     def _waiting(self, request: FakeRequest) -> bool:
-        """Whether ``request`` is a reservation :attr:`clock` has not reached yet."""
-        return request.message.reserve_at is not None and request.message.reserve_at > self.clock()
+        """Whether ``request`` is a reservation :attr:`clock` has not reached yet, as the
+        providers take it: to the minute (one for 10:02:30 goes out at 10:02)."""
+        reserve_at = request.message.reserve_at
+        if reserve_at is None:
+            return False
+        precision = self.rules.reserve_precision
+        if precision is not None:
+            step = precision.total_seconds()
+            reserve_at = datetime.fromtimestamp(reserve_at.timestamp() // step * step, tz=reserve_at.tzinfo)
+        return reserve_at > self.clock()
 
     async def cancel_reservation(self, request_id: str) -> None:
         """Mark a reserved request cancelled; like both providers, raise
@@ -389,9 +400,22 @@ def numbers(count: int, *, start: int = 0) -> Iterator[str]:
     return (f"010{offset:08d}" for offset in range(start, start + count))
 
 
-def sens_gateway_for(server: EmulatorServer, *, reconcile_delay: float = 0.0, **options: Any) -> SensGateway:
-    """A :class:`~krsms.SensGateway` with the emulator's demo keys, pointed at ``server``;
-    ``options`` are the gateway's other arguments.
+def sens_gateway_for(
+    server: EmulatorServer,
+    *,
+    http_client: HttpClient | None = None,
+    max_concurrency: int = 8,
+    timeout: float | Timeouts | None = None,
+    limits: Limits | None = None,
+    retry: RetryStrategy | None = None,
+    requests_per_second: float | None = None,
+    reconcile: bool = True,
+    resend_missing: bool = False,
+    drain_timeout: float = 0.0,
+    reconcile_delay: float = 0.0,
+) -> SensGateway:
+    """A :class:`~krsms.SensGateway` with the emulator's demo keys, pointed at ``server``; the
+    other arguments are the gateway's, with its defaults.
 
     ``reconcile_delay`` is 0 unless given (a real gateway waits 10 s): the emulator lists a
     send as soon as it records it, so one look-up settles a lost answer. A ``slow`` fault
@@ -405,14 +429,38 @@ def sens_gateway_for(server: EmulatorServer, *, reconcile_delay: float = 0.0, **
         secret_key=DEMO_SENS_SECRET_KEY,
         service_id=DEMO_SENS_SERVICE_ID,
         base_url=server.base_url,
+        http_client=http_client,
+        max_concurrency=max_concurrency,
+        timeout=timeout,
+        limits=limits,
+        retry=retry,
+        requests_per_second=requests_per_second,
+        reconcile=reconcile,
+        resend_missing=resend_missing,
+        drain_timeout=drain_timeout,
         reconcile_delay=reconcile_delay,
-        **options,
     )
 
 
-def nhn_gateway_for(server: EmulatorServer, *, reconcile_delay: float = 0.0, **options: Any) -> NhnGateway:
-    """An :class:`~krsms.NhnGateway` with the emulator's demo appKey, pointed at ``server``;
-    ``options`` are the gateway's other arguments.
+def nhn_gateway_for(
+    server: EmulatorServer,
+    *,
+    secret_key: str | None = None,
+    http_client: HttpClient | None = None,
+    max_concurrency: int = 8,
+    timeout: float | Timeouts | None = None,
+    limits: Limits | None = None,
+    retry: RetryStrategy | None = None,
+    requests_per_second: float | None = None,
+    reconcile: bool = True,
+    resend_missing: bool = False,
+    drain_timeout: float = 0.0,
+    reconcile_delay: float = 0.0,
+    authentication: bool = False,
+) -> NhnGateway:
+    """An :class:`~krsms.NhnGateway` with the emulator's demo appKey, pointed at ``server``; the
+    other arguments are the gateway's, with its defaults (``secret_key`` for an emulator
+    configured with an ``nhn_secret_key``).
 
     ``reconcile_delay`` is 0 unless given (a real gateway waits 10 s): the emulator lists a
     send as soon as it records it, so one look-up settles a lost answer. A ``slow`` fault
@@ -421,4 +469,19 @@ def nhn_gateway_for(server: EmulatorServer, *, reconcile_delay: float = 0.0, **o
     from krsms.emulator import DEMO_NHN_APP_KEY
     from krsms.nhn import NhnGateway
 
-    return NhnGateway(app_key=DEMO_NHN_APP_KEY, base_url=server.base_url, reconcile_delay=reconcile_delay, **options)
+    return NhnGateway(
+        app_key=DEMO_NHN_APP_KEY,
+        base_url=server.base_url,
+        secret_key=secret_key,
+        http_client=http_client,
+        max_concurrency=max_concurrency,
+        timeout=timeout,
+        limits=limits,
+        retry=retry,
+        requests_per_second=requests_per_second,
+        reconcile=reconcile,
+        resend_missing=resend_missing,
+        drain_timeout=drain_timeout,
+        reconcile_delay=reconcile_delay,
+        authentication=authentication,
+    )
