@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from krsms import DeliveryStatus, Message, NotFoundError, Recipient, SendStatus, ServerError, ValidationError
-from krsms.emulator import EmulatorServer
+from krsms.emulator import EmulatorConfig, EmulatorServer
 from krsms.nhn import NhnGateway
 from krsms.retry import RetryPolicy
 from krsms.sens import SensGateway
@@ -134,6 +134,25 @@ async def test_gateways_for_the_emulator_look_a_lost_answer_up_once_unless_told(
     """The emulator lists a send the moment it records it: no second look-up 10 s later."""
     async with gateway_for(krsms_emulator) as default, gateway_for(krsms_emulator, reconcile_delay=2.5) as given:
         assert (default.reconcile_delay, given.reconcile_delay) == (0, 2.5)
+
+
+async def test_gateways_for_the_emulator_use_the_credentials_it_was_configured_with() -> None:
+    config = EmulatorConfig(
+        sens_access_key="own-access-key",
+        sens_secret_key="own-secret-key",
+        sens_service_id="ncp:sms:kr:000000000001:own",
+        nhn_app_key="own-app-key",
+        nhn_secret_key="own-nhn-secret",
+    )
+    message = Message(sender="15446859", text="인증번호 1234", recipients=["01000000001"])
+    with EmulatorServer(config) as server:
+        async with sens_gateway_for(server) as sens, nhn_gateway_for(server) as nhn:
+            assert (await sens.send(message)).all_accepted
+            assert (await nhn.send(message)).all_accepted
+        async with nhn_gateway_for(server, secret_key="not-the-one") as wrong:  # given beats configured
+            refused = await wrong.send(message)
+    assert [delivery.provider for delivery in server.ledger] == ["sens", "nhn"]
+    assert [(outcome.status, outcome.code) for outcome in refused.outcomes] == [(SendStatus.REJECTED, "-1000")]
 
 
 FILLED_IN = {

@@ -414,20 +414,21 @@ def sens_gateway_for(
     drain_timeout: float = 0.0,
     reconcile_delay: float = 0.0,
 ) -> SensGateway:
-    """A :class:`~krsms.SensGateway` with the emulator's demo keys, pointed at ``server``; the
+    """A :class:`~krsms.SensGateway` with the keys and service id ``server`` checks (the demo
+    ones unless its :class:`~krsms.emulator.EmulatorConfig` gives others), pointed at it; the
     other arguments are the gateway's, with its defaults.
 
     ``reconcile_delay`` is 0 unless given (a real gateway waits 10 s): the emulator lists a
     send as soon as it records it, so one look-up settles a lost answer. A ``slow`` fault
     records a request ``slow_delay`` seconds late: give a longer delay to test that case.
     """
-    from krsms.emulator import DEMO_SENS_ACCESS_KEY, DEMO_SENS_SECRET_KEY, DEMO_SENS_SERVICE_ID
     from krsms.sens import SensGateway
 
+    config = server.config
     return SensGateway(
-        access_key=DEMO_SENS_ACCESS_KEY,
-        secret_key=DEMO_SENS_SECRET_KEY,
-        service_id=DEMO_SENS_SERVICE_ID,
+        access_key=config.sens_access_key,
+        secret_key=config.sens_secret_key,
+        service_id=config.sens_service_id,
         base_url=server.base_url,
         http_client=http_client,
         max_concurrency=max_concurrency,
@@ -458,21 +459,21 @@ def nhn_gateway_for(
     reconcile_delay: float = 0.0,
     authentication: bool = False,
 ) -> NhnGateway:
-    """An :class:`~krsms.NhnGateway` with the emulator's demo appKey, pointed at ``server``; the
-    other arguments are the gateway's, with its defaults (``secret_key`` for an emulator
-    configured with an ``nhn_secret_key``).
+    """An :class:`~krsms.NhnGateway` with the appKey ``server`` checks (the demo one unless its
+    :class:`~krsms.emulator.EmulatorConfig` gives another), and its ``nhn_secret_key`` when
+    ``secret_key`` is not given, pointed at it; the other arguments are the gateway's, with
+    its defaults.
 
     ``reconcile_delay`` is 0 unless given (a real gateway waits 10 s): the emulator lists a
     send as soon as it records it, so one look-up settles a lost answer. A ``slow`` fault
     records a request ``slow_delay`` seconds late: give a longer delay to test that case.
     """
-    from krsms.emulator import DEMO_NHN_APP_KEY
     from krsms.nhn import NhnGateway
 
     return NhnGateway(
-        app_key=DEMO_NHN_APP_KEY,
+        app_key=server.config.nhn_app_key,
         base_url=server.base_url,
-        secret_key=secret_key,
+        secret_key=server.config.nhn_secret_key if secret_key is None else secret_key,
         http_client=http_client,
         max_concurrency=max_concurrency,
         timeout=timeout,
