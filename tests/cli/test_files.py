@@ -290,6 +290,22 @@ def test_columns_the_header_leaves_unnamed_are_dropped_when_empty_and_refused_wh
     )
 
 
+def test_a_value_past_the_headers_last_column_is_refused_not_dropped(tmp_path: Path) -> None:
+    """A text with a comma left unquoted spills into a column the header does not have: read
+    by the header's columns alone, the message would go out cut at the comma."""
+    path = tmp_path / "numbers.csv"
+    path.write_text("number,text\r\n01011112222,안녕하세요, 고객님\r\n", encoding="utf-8")
+    with pytest.raises(BadFileError) as refused:
+        list(recipients_in(path))
+    assert str(refused.value) == (
+        f"{path}: line 2: column 3 holds a value, but the header row names only 2 columns: put a value with a "
+        'comma in double quotes ("안녕하세요, 고객님"), or name the column in the header'
+    )
+    path.write_text('number,text\r\n01011112222,"안녕하세요, 고객님",,\r\n', encoding="utf-8")  # empty: dropped
+    [recipient] = recipients_in(path)
+    assert recipient.text == "안녕하세요, 고객님"
+
+
 def test_a_header_naming_two_columns_alike_is_refused_naming_both(tmp_path: Path) -> None:
     """A row would keep only the second column's value: a coupon code sent in place of the
     name, silently."""
