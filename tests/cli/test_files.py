@@ -421,6 +421,31 @@ def test_a_korean_excel_csv_is_refused_naming_where_and_how_to_save_it(tmp_path:
     assert "CSV UTF-8" in str(refused.value)
 
 
+@pytest.mark.parametrize(
+    ("start", "kind"),
+    [
+        (
+            b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00b\xee\x9dh^\x01",
+            "a zip archive (an Excel workbook, .xlsx?)",
+        ),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "an Office document (an Excel 97-2003 workbook, .xls?)"),
+        ("number\t이름\r\n01012345678\t홍길동\r\n".encode("utf-16"), "UTF-16 text (Excel's 'Unicode Text'?)"),
+    ],
+    ids=["xlsx", "xls", "unicode text"],
+)
+def test_a_spreadsheet_saved_in_another_format_is_refused_saying_what_it_is(
+    tmp_path: Path, start: bytes, kind: str
+) -> None:
+    """Named .csv or not, a workbook is not a text to say the line of: it says what it is."""
+    path = tmp_path / "numbers.csv"
+    path.write_bytes(start)
+    with pytest.raises(BadFileError) as refused:
+        list(recipients_in(path))
+    assert str(refused.value) == (
+        f"{path}: is {kind}, not UTF-8 text: save it as CSV UTF-8 (Excel: 'CSV UTF-8 (Comma delimited)')"
+    )
+
+
 def test_bytes_that_are_neither_utf8_nor_cp949_get_no_cp949_hint(tmp_path: Path) -> None:
     path = tmp_path / "numbers.txt"
     path.write_bytes(b"01012345678\n\x80\xff\n")
