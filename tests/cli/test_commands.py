@@ -20,9 +20,11 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from krsms.cli import app
+from krsms.commands.status import delivery_table
 from krsms.emulator import (
     DEMO_NHN_APP_KEY,
     DEMO_SENS_ACCESS_KEY,
@@ -33,9 +35,10 @@ from krsms.emulator import (
     Faults,
 )
 from krsms.fanout import BatchingGateway
+from krsms.gateway import DeliveryResult, DeliveryStatus
 from krsms.nhn import NhnClient
 from krsms.nhn.models import TemplateCreate
-from krsms.testing import sens_gateway_for
+from krsms.testing import FakeGateway, sens_gateway_for
 
 SENS_ENV = {
     "KRSMS_SENS_ACCESS_KEY": DEMO_SENS_ACCESS_KEY,
@@ -643,6 +646,31 @@ def test_status_of_an_unknown_request_says_it_found_nothing(
     )
     assert outcome.exit_code == 1, outcome.output
     assert "found nothing for request no-such-request" in outcome.output
+
+
+async def test_status_shows_the_providers_words_as_they_are() -> None:
+    """A detail the provider wrote with brackets is shown, not read as rich markup (a closing
+    tag matching none raised MarkupError)."""
+
+    class Answering(FakeGateway):
+        async def delivery_results(self, request_id: str) -> list[DeliveryResult]:
+            return [
+                DeliveryResult(
+                    request_id=request_id,
+                    recipient="01012345678",
+                    status=DeliveryStatus.FAILED,
+                    code="[3018]",
+                    detail="[080] 수신거부 [/SKT]",
+                )
+            ]
+
+    async with Answering() as gateway:
+        table, _ = await delivery_table(gateway, "R-1")
+    console = Console(record=True, width=200)
+    console.print(table)
+    shown = console.export_text()
+    assert "[080] 수신거부 [/SKT]" in shown
+    assert "[3018]" in shown
 
 
 def test_status_of_a_reserved_sens_request_says_when_it_goes_out(tmp_path: Path, server: EmulatorServer) -> None:

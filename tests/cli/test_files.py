@@ -290,6 +290,22 @@ def test_columns_the_header_leaves_unnamed_are_dropped_when_empty_and_refused_wh
     )
 
 
+def test_a_value_past_the_headers_last_column_is_refused_not_dropped(tmp_path: Path) -> None:
+    """A text with a comma left unquoted spills into a column the header does not have: read
+    by the header's columns alone, the message would go out cut at the comma."""
+    path = tmp_path / "numbers.csv"
+    path.write_text("number,text\r\n01011112222,안녕하세요, 고객님\r\n", encoding="utf-8")
+    with pytest.raises(BadFileError) as refused:
+        list(recipients_in(path))
+    assert str(refused.value) == (
+        f"{path}: line 2: column 3 holds a value, but the header row names only 2 columns: put a value with a "
+        'comma in double quotes ("안녕하세요, 고객님"), or name the column in the header'
+    )
+    path.write_text('number,text\r\n01011112222,"안녕하세요, 고객님",,\r\n', encoding="utf-8")  # empty: dropped
+    [recipient] = recipients_in(path)
+    assert recipient.text == "안녕하세요, 고객님"
+
+
 def test_a_header_naming_two_columns_alike_is_refused_naming_both(tmp_path: Path) -> None:
     """A row would keep only the second column's value: a coupon code sent in place of the
     name, silently."""
@@ -403,6 +419,31 @@ def test_a_korean_excel_csv_is_refused_naming_where_and_how_to_save_it(tmp_path:
     assert "not UTF-8 text from line 3 (byte offset 42)" in str(refused.value)
     assert "CP949" in str(refused.value)
     assert "CSV UTF-8" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("start", "kind"),
+    [
+        (
+            b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00b\xee\x9dh^\x01",
+            "a zip archive (an Excel workbook, .xlsx?)",
+        ),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "an Office document (an Excel 97-2003 workbook, .xls?)"),
+        ("number\t이름\r\n01012345678\t홍길동\r\n".encode("utf-16"), "UTF-16 text (Excel's 'Unicode Text'?)"),
+    ],
+    ids=["xlsx", "xls", "unicode text"],
+)
+def test_a_spreadsheet_saved_in_another_format_is_refused_saying_what_it_is(
+    tmp_path: Path, start: bytes, kind: str
+) -> None:
+    """Named .csv or not, a workbook is not a text to say the line of: it says what it is."""
+    path = tmp_path / "numbers.csv"
+    path.write_bytes(start)
+    with pytest.raises(BadFileError) as refused:
+        list(recipients_in(path))
+    assert str(refused.value) == (
+        f"{path}: is {kind}, not UTF-8 text: save it as CSV UTF-8 (Excel: 'CSV UTF-8 (Comma delimited)')"
+    )
 
 
 def test_bytes_that_are_neither_utf8_nor_cp949_get_no_cp949_hint(tmp_path: Path) -> None:

@@ -245,6 +245,17 @@ def test_the_emulator_takes_its_keys_from_the_environment(monkeypatch: pytest.Mo
     ) == tuple(keys.values())  # fmt: skip
 
 
+def test_a_blank_text_is_refused_as_no_text(tmp_path: Path, recipients: Path) -> None:
+    """A text of spaces is none: each recipient was written not_sent for having no text."""
+    results = tmp_path / "results.csv"
+    command = ["send", str(recipients), "--provider", "sens", "--sender", "0212345678", "--text", "  ",
+               "--base-url", NOWHERE, "--results", str(results)]  # fmt: skip
+    outcome = runner.invoke(app, command, env={**SENS_ENV, "COLUMNS": "300"})
+    assert outcome.exit_code == 2, outcome.output
+    assert outcome.stderr == f"error: --text is blank: {recipients} has no 'text' column (or use --template-id)\n"
+    assert not results.exists()
+
+
 def test_a_send_without_text_needs_a_text_column(tmp_path: Path, recipients: Path) -> None:
     results = tmp_path / "results.csv"
     command = ["send", str(recipients), "--provider", "sens", "--sender", "0212345678", "--base-url", NOWHERE,

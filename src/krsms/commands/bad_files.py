@@ -4,6 +4,7 @@ CP949), or not in the format its suffix says."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,13 +36,27 @@ def file_problems(path: Path) -> Iterator[None]:
         raise BadFileError(path, f"not readable as CSV: {error}") from error
 
 
+_NOT_TEXT = {
+    b"PK\x03\x04": "a zip archive (an Excel workbook, .xlsx?)",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "an Office document (an Excel 97-2003 workbook, .xls?)",
+    codecs.BOM_UTF16_LE: "UTF-16 text (Excel's 'Unicode Text'?)",
+    codecs.BOM_UTF16_BE: "UTF-16 text",
+}
+"""What a file that is not UTF-8 is, by how it starts: what a spreadsheet saves besides CSV."""
+
+
 def _not_utf8(path: Path, error: UnicodeDecodeError) -> str:
-    """Where the file stops being UTF-8, and what it probably is: Korean Excel saves CSV as
-    CP949 (EUC-KR) unless told otherwise."""
+    """Where the file stops being UTF-8, and what it probably is: a spreadsheet's own file
+    (:data:`_NOT_TEXT`), or CP949 (EUC-KR), as Korean Excel saves CSV unless told otherwise."""
     try:
+        with path.open("rb") as raw:
+            start = raw.read(8)
         found = _first_undecodable_line(path)
     except OSError:
-        found = None
+        start, found = b"", None
+    kind = next((kind for signature, kind in _NOT_TEXT.items() if start.startswith(signature)), None)
+    if kind is not None:
+        return f"is {kind}, not UTF-8 text: save it as CSV UTF-8 (Excel: 'CSV UTF-8 (Comma delimited)')"
     if found is None:
         return f"not UTF-8 text ({error.reason}); save it as UTF-8"
     line_number, offset, line = found

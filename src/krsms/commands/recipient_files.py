@@ -90,7 +90,7 @@ def _recipients_from_csv(
             first_line, lines_read = lines_read + 1, reader.line_num
             if not any(value.strip() for value in fields):
                 continue  # a blank line, or a row of empty cells: Excel saves a cleared row as ",,"
-            _check_unnamed_cells(path, unnamed, fields, first_line)
+            _check_unnamed_cells(path, unnamed, fields, first_line, columns=len(header))
             row = dict(zip(header, (value.strip() for value in fields), strict=False))  # short rows miss columns
             # An empty cell fills its placeholder with nothing, never leaves ##name## in the text.
             parameters = {name: row.get(name, "") for name in parameter_names} if template_parameters else {}
@@ -109,10 +109,11 @@ def _first_row(reader: Iterator[list[str]]) -> list[str] | None:
     return next((row for row in reader if any(cell.strip() for cell in row)), None)
 
 
-def _check_unnamed_cells(path: Path, unnamed: list[int], fields: list[str], line: int) -> None:
-    """Refuse a value in a column the header leaves unnamed: nothing could say what it is for.
-    Such columns are dropped otherwise (Excel saves a header with trailing empty cells when
-    cells to the right of the data were ever touched)."""
+def _check_unnamed_cells(path: Path, unnamed: list[int], fields: list[str], line: int, *, columns: int) -> None:
+    """Refuse a value in a column the header leaves unnamed, or in one past the header's
+    ``columns``: nothing could say what it is for. Such columns are dropped otherwise (Excel
+    saves a header with trailing empty cells when cells to the right of the data were ever
+    touched)."""
     for index in unnamed:
         if index < len(fields) and fields[index].strip():
             raise BadFileError(
@@ -120,6 +121,15 @@ def _check_unnamed_cells(path: Path, unnamed: list[int], fields: list[str], line
                 f"line {line}: column {index + 1} holds a value, but the header row gives that column no name: "
                 "name it in the header (a template parameter's ##key##, say), or clear the column",
             )
+    # Most often a text with a comma, not quoted: "안녕하세요, 고객님" would be sent as "안녕하세요".
+    extra = next((index for index in range(columns, len(fields)) if fields[index].strip()), None)
+    if extra is not None:
+        raise BadFileError(
+            path,
+            f"line {line}: column {extra + 1} holds a value, but the header row names only {columns} "
+            f"column{'s' if columns > 1 else ''}: "
+            'put a value with a comma in double quotes ("안녕하세요, 고객님"), or name the column in the header',
+        )
 
 
 class _Columns(NamedTuple):

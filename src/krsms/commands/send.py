@@ -609,8 +609,10 @@ def _check_files(message: Message, options: SendOptions, console: Console) -> in
     numbers = number_column(path, options.number_column)
     if numbers is not None:
         console.print(Text(_number_column_note(numbers)), soft_wrap=True)
-    if not message.text and message.template_id is None and not carries_text(path):
-        print_error(f"--text is required: {path} has no 'text' column (or use --template-id)")
+    if not message.text.strip() and message.template_id is None and not carries_text(path):
+        # A blank text is none: every recipient would be written NOT_SENT for having no text.
+        given = "is blank" if message.text else "is required"
+        print_error(f"--text {given}: {path} has no 'text' column (or use --template-id)")
         return 2
     columns = parameter_columns(path, number_column=options.number_column) if message.template_id is None else []
     if _text_expects_columns(console, message.text, columns):

@@ -25,11 +25,12 @@ async def delivery_table(gateway: SmsGateway, request_id: str) -> tuple[Table, l
     for column in ("recipient", "status", "code", "detail", "completed at"):
         table.add_column(column)
     for result in results:
+        # The provider's words as they are: "[/...]" in a detail read as markup crashed the table.
         table.add_row(
-            result.recipient,
-            f"[{_STYLES[result.status]}]{result.status.value}[/]",
-            result.code or "",
-            result.detail or "",
+            Text(result.recipient),
+            Text(result.status.value, style=_STYLES[result.status]),
+            Text(result.code or ""),
+            Text(result.detail or ""),
             result.completed_at.isoformat(sep=" ", timespec="seconds") if result.completed_at else "",
         )
     counts = {status: sum(result.status is status for result in results) for status in DeliveryStatus}
