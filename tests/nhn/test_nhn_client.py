@@ -33,6 +33,7 @@ from krsms.nhn.errors import (
     NhnNotFoundError,
     NhnRateLimitedError,
     NhnServerError,
+    SenderNumberError,
     SendError,
     SendNotFoundError,
     TemplateError,
@@ -1599,14 +1600,18 @@ async def test_a_failure_inside_an_http_200_answer_names_the_request_with_the_ap
     client: NhnClient, api: respx.MockRouter
 ) -> None:
     """An application calls many endpoints: the error says which call NHN refused."""
-    answer = {"header": {"isSuccessful": False, "resultCode": -2019, "resultMessage": "발신번호 미등록"}}
+    answer = {
+        "header": {"isSuccessful": False, "resultCode": -2312, "resultMessage": "발신번호가 비어있거나 미등록 상태"}
+    }
     api.post(f"{PREFIX}/sender/sms").respond(200, json=answer)
 
-    with pytest.raises(SendError) as caught:
+    with pytest.raises(SenderNumberError) as caught:
         await client.send_sms(SMS_REQUEST)
 
     assert (caught.value.method, caught.value.path) == ("POST", f"{SHOWN_PREFIX}/sender/sms")
-    assert str(caught.value) == f"nhn: 발신번호 미등록 (POST {SHOWN_PREFIX}/sender/sms, HTTP 200, code -2019)"
+    assert str(caught.value) == (
+        f"nhn: 발신번호가 비어있거나 미등록 상태 (POST {SHOWN_PREFIX}/sender/sms, HTTP 200, code -2312)"
+    )
     assert_shows_no_key(caught.value)
 
 
