@@ -7,6 +7,7 @@ import copy
 import importlib
 import pickle
 from types import ModuleType
+from typing import Any
 
 import httpx
 import pytest
@@ -18,6 +19,9 @@ from krsms.sens import SensGateway
 from krsms.sens import errors as sens_errors
 from krsms.sens.gateway import _may_have_arrived
 from krsms.testing import FakeGateway, FakeRequest, numbers
+
+PATH = "/sms/v2.2/appKeys/***/sender/sms"
+"""A request path as an error names it: redacted."""
 
 
 def error_classes() -> list[type[errors.KrSmsError]]:
@@ -38,9 +42,20 @@ def example(error_class: type[errors.KrSmsError]) -> errors.KrSmsError:
     if issubclass(error_class, errors.ValidationError):
         return error_class("recipients[3].number", "is not a phone number", limit="digits", value="010****5678")
     if issubclass(error_class, errors.RateLimitedError):
-        return error_class("slow down", provider="nhn", status_code=429, code="-9", request_id="req-1", retry_after=2.5)
+        return error_class(
+            "slow down",
+            provider="nhn",
+            status_code=429,
+            code="-9",
+            request_id="req-1",
+            method="GET",
+            path=PATH,
+            retry_after=2.5,
+        )
     if issubclass(error_class, errors.ProviderError):
-        return error_class("refused", provider="nhn", status_code=400, code="-2019", request_id="req-1")
+        return error_class(
+            "refused", provider="nhn", status_code=400, code="-2019", request_id="req-1", method="POST", path=PATH
+        )
     if issubclass(error_class, errors.TransportError):
         return error_class("POST https://x/***: boom", may_have_been_sent=not error_class.may_have_been_sent)
     return error_class("something failed")
@@ -54,6 +69,40 @@ def test_every_error_survives_pickling_and_copying_with_its_fields(error_class: 
         assert str(copied) == str(error)
         assert copied.args == error.args
         assert vars(copied) == vars(error)
+
+
+@pytest.mark.parametrize(
+    ("fields", "shown"),
+    [
+        (
+            {"status_code": 200, "code": "-2019", "method": "POST", "path": PATH},
+            f"nhn: refused (POST {PATH}, HTTP 200, code -2019)",
+        ),
+        (
+            {"status_code": 400, "code": "-2019", "request_id": "R1", "method": "GET", "path": PATH},
+            f"nhn: refused (GET {PATH}, HTTP 400, code -2019, request R1)",
+        ),
+        ({"path": PATH}, f"nhn: refused ({PATH})"),
+        ({"status_code": 400, "code": "-2019"}, "nhn: refused (HTTP 400, code -2019)"),
+        ({}, "nhn: refused"),
+    ],
+    ids=["request-status-code", "every-fact", "path-alone", "no-request", "nothing"],
+)
+def test_a_provider_error_names_the_request_it_answers_first_among_its_facts(
+    fields: dict[str, Any], shown: str
+) -> None:
+    """The request comes first in the parentheses: it tells which of an application's calls
+    failed; an error from no single answer (a fake gateway's, say) reads as before."""
+    error = errors.ProviderError("refused", provider="nhn", **fields)
+    assert str(error) == shown
+    assert error.args == (shown,)
+    assert (error.method, error.path) == (fields.get("method"), fields.get("path"))
+
+
+def test_a_rate_limit_names_its_request_beside_its_retry_after() -> None:
+    error = errors.RateLimitedError("slow down", provider="sens", method="POST", path="/x/messages", retry_after=3)
+    assert (error.method, error.path, error.retry_after) == ("POST", "/x/messages", 3)
+    assert str(error) == "sens: slow down (POST /x/messages, HTTP 429)"
 
 
 def test_the_list_of_error_classes_covers_the_providers() -> None:

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import krsms
+
 KEYS = {
     "T_NHN_APP_KEY": "NhnAppKey4711",
     "T_NHN_SECRET": "NhnSecret4712",
@@ -55,5 +57,69 @@ def test_a_constructor_refusing_its_input_shows_no_key_in_pytest_output(tmp_path
     )
     assert "4 failed" in ran.stdout
     assert "ValidationError" in ran.stdout
+    leaked = [line for line in ran.stdout.splitlines() if any(key in line for key in KEYS.values())]
+    assert leaked == []
+
+
+ANSWERED_TESTS = """
+import os
+import respx
+from krsms.nhn import NhnClient
+from krsms.nhn.models import SendRecipient, SendRequest
+from krsms.sens import SensClient
+from krsms.sens.models import MessageType, SendMessage
+from krsms.sens.models import SendRequest as SensSendRequest
+
+KEY = os.environ.__getitem__
+REFUSAL = {"header": {"isSuccessful": False, "resultCode": -2312, "resultMessage": "refused"}}
+
+
+async def test_an_nhn_refusal_inside_an_http_200_answer():
+    with respx.mock(base_url="https://api-sms.cloud.toast.com") as api:
+        api.post(url__regex=r"/sender/sms$").respond(200, json=REFUSAL)
+        async with NhnClient(app_key=KEY("T_NHN_APP_KEY"), secret_key=KEY("T_NHN_SECRET")) as nhn:
+            recipients = (SendRecipient(recipient_no="01000000001"),)
+            await nhn.send_sms(SendRequest(body="x", send_no="15446859", recipient_list=recipients))
+
+
+async def test_an_nhn_http_error_status():
+    with respx.mock(base_url="https://api-sms.cloud.toast.com") as api:
+        api.get(url__regex=r"/templates/T1$").respond(404, text="no such page")
+        async with NhnClient(app_key=KEY("T_NHN_APP_KEY"), secret_key=KEY("T_NHN_SECRET")) as nhn:
+            await nhn.get_template("T1")
+
+
+async def test_a_sens_refusal():
+    with respx.mock(base_url="https://sens.apigw.ntruss.com") as api:
+        api.post(url__regex=r"/messages$").respond(400, json={"statusCode": "400", "errorMessage": "refused"})
+        async with SensClient(
+            access_key=KEY("T_SENS_ACCESS"), secret_key=KEY("T_SENS_SECRET"), service_id="ncp:sms:kr:1:svc"
+        ) as sens:
+            request = SensSendRequest(
+                type=MessageType.SMS, from_="0212345678", content="x", messages=(SendMessage(to="01000000001"),)
+            )
+            await sens.send(request)
+"""
+
+
+def test_a_provider_error_naming_its_request_shows_no_key_in_pytest_output(tmp_path: Path) -> None:
+    """The error names the request it answers (its path holds NHN's appKey): redacted, in the
+    message as in every frame's locals pytest prints with ``-l``."""
+    (tmp_path / "test_user.py").write_text(ANSWERED_TESTS)
+    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n")
+    # The krsms this test imports, not whichever the environment installed (a checkout's src/).
+    source = str(Path(krsms.__file__).resolve().parents[1])
+    ran = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly", "--tb=long", "-l"],
+        cwd=tmp_path,
+        env={**os.environ, **KEYS, "PYTHONPATH": source},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "3 failed" in ran.stdout, ran.stdout[-3000:]
+    assert "nhn: refused (POST /sms/v2.2/appKeys/***/sender/sms, HTTP 200, code -2312)" in ran.stdout
+    assert "(GET /sms/v2.2/appKeys/***/templates/T1, HTTP 404)" in ran.stdout
+    assert "sens: refused (POST /sms/v2/services/ncp:sms:kr:1:svc/messages, HTTP 400, code 400)" in ran.stdout
     leaked = [line for line in ran.stdout.splitlines() if any(key in line for key in KEYS.values())]
     assert leaked == []

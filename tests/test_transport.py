@@ -94,9 +94,9 @@ def make_transport(recorder: Recorder, **options: Any) -> tuple[Transport, httpx
     client = httpx.AsyncClient(transport=httpx.MockTransport(recorder))
     options.setdefault("retry", RetryPolicy(max_attempts=3, initial_backoff=0.01))
     options.setdefault("auth", None)
+    options.setdefault("error_parser", generic_errors)
     transport = Transport(
         provider="test",
-        error_parser=generic_errors,
         http_client=client,
         redactor=Redactor(secrets=SECRETS, patterns=[SECRET_PATTERN]),
         **options,
@@ -345,8 +345,24 @@ async def test_a_redirect_is_never_followed_even_by_a_borrowed_client_that_would
     assert [request.url.host for request in recorder.requests] == ["provider.test"]
     assert caught.value.fatal
     assert caught.value.status_code == 307
-    assert "https://elsewhere.test/collect" in str(caught.value)
-    assert "check base_url" in str(caught.value)
+    assert (caught.value.method, caught.value.path) == ("POST", "/api/appKeys/SECRET-APP-KEY/things")
+    assert str(caught.value) == (
+        "test: https://provider.test answered a redirect to https://elsewhere.test/collect (never followed): "
+        "check base_url (POST /api/appKeys/SECRET-APP-KEY/things, HTTP 307)"
+    )
+
+
+async def test_a_redirect_names_the_request_redacted_and_the_host_without_a_password() -> None:
+    recorder = Recorder(httpx.Response(301, headers={"Location": "https://provider.test/api/appKeys/SECRET-APP-KEY/x"}))
+    transport, _ = make_transport(recorder, auth=SecretHeaders())
+    with pytest.raises(errors.RedirectError) as caught:
+        await transport.request("GET", "http://user:pass@provider.test:8080/api/appKeys/SECRET-APP-KEY/things?a=1")
+    assert str(caught.value) == (
+        "test: http://provider.test:8080 answered a redirect to https://provider.test/api/appKeys/***/x "
+        "(never followed): check base_url (GET /api/appKeys/***/things, HTTP 301)"
+    )
+    assert "pass" not in str(caught.value)
+    assert_no_secrets(caught.value)
 
 
 async def test_a_request_that_cannot_be_written_is_not_sent_nor_retried_and_hides_the_key(sleeps: list[float]) -> None:
@@ -492,6 +508,32 @@ async def download(transport: Transport, *, url: str = URL, json: None = None) -
     async with transport.stream("GET", url) as chunks:
         async for _ in chunks:
             pass
+
+
+def provider_errors(response: Response) -> errors.ProviderError:
+    """An error parser as the providers' are: the answer's own message, through status_error."""
+    return response.status_error(response.redact(response.excerpt()), provider="test")
+
+
+@pytest.mark.parametrize(("call", "method"), [(send, "POST"), (download, "GET")])
+async def test_an_error_status_names_the_request_redacted_and_without_its_query(
+    call: Callable[..., Awaitable[None]], method: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Which call failed, in the error itself: the method and the path as sent, the secret in
+    the path redacted, the query (phone numbers) and the headers (keys) left out."""
+    redact_in_httpx_logs(SECRET_PATTERN)  # as a provider's client does when made
+    caplog.set_level(logging.DEBUG)
+    answer = httpx.Response(409, text="conflict for SECRET-ACCESS-KEY")
+    transport, _ = make_transport(
+        Recorder(answer), auth=SecretHeaders(), error_parser=provider_errors, retry=NO_RETRIES
+    )
+    with pytest.raises(errors.BadRequestError) as caught:
+        await call(transport, url=URL + "?to=01012345678")
+    assert (caught.value.method, caught.value.path) == (method, "/api/appKeys/***/things")
+    assert str(caught.value) == f"test: HTTP 409: conflict for *** ({method} /api/appKeys/***/things, HTTP 409)"
+    assert "01012345678" not in repr(vars(caught.value))
+    assert_no_secrets(caught.value)
+    assert not any(secret in caplog.text for secret in SECRETS)
 
 
 @pytest.mark.parametrize("call", [send, download])
@@ -1533,10 +1575,11 @@ def test_a_response_repr_shows_neither_headers_nor_body() -> None:
         status_code=401,
         headers={"x-echo": "SECRET-HEADER-KEY"},
         content=b'{"accessKey": "SECRET-ACCESS-KEY"}',
+        method="POST",
         url="https://api.example/x",
         redact=Redactor(),
     )
-    assert repr(answer) == "Response(status_code=401, content=<34 bytes>, url='https://api.example/x')"
+    assert repr(answer) == "Response(status_code=401, content=<34 bytes>, method='POST', url='https://api.example/x')"
 
 
 TWO = Limits(max_connections=2)

@@ -79,7 +79,9 @@ class ProviderError(KrSmsError):
     """The provider answered with a failure.
 
     ``code`` is the provider's own code (SENS/NCP gateway ``errorCode``, NHN ``resultCode``)
-    as a string, ``status_code`` the HTTP status (NHN reports many failures with HTTP 200).
+    as a string, ``status_code`` the HTTP status (NHN reports many failures with HTTP 200),
+    ``method`` and ``path`` the request the answer was to (the path redacted: NHN's holds the
+    appKey), so that a log line tells which of an application's calls failed.
     """
 
     fatal: ClassVar[bool] = False
@@ -104,9 +106,11 @@ class ProviderError(KrSmsError):
         status_code: int | None = None,
         code: str | None = None,
         request_id: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
     ):
         self.message = message
-        """The failure in words; ``str()`` adds the provider, status, code and request id."""
+        """The failure in words; ``str()`` adds the provider, the request, status, code and request id."""
         self.provider = provider
         """Who answered: ``"sens"`` or ``"nhn"`` (``"fake"`` for
         :class:`~krsms.testing.FakeGateway`)."""
@@ -116,10 +120,19 @@ class ProviderError(KrSmsError):
         """The provider's own code, as a string; None when the answer had none."""
         self.request_id = request_id
         """The provider's id of the request concerned; None when not known."""
+        self.method = method
+        """The HTTP method of the request the answer was to (``"POST"``); None when the error
+        comes from no single answer."""
+        self.path = path
+        """The path of the request the answer was to, as sent but redacted and without its
+        query (which may hold phone numbers): ``"/sms/v2.2/appKeys/***/sender/sms"``. None when
+        the error comes from no single answer."""
         super().__init__(self._describe())
 
     def _describe(self) -> str:
         parts = [f"{self.provider}: {self.message}"]
+        if self.path is not None:
+            parts.append(self.path if self.method is None else f"{self.method} {self.path}")
         if self.status_code is not None:
             parts.append(f"HTTP {self.status_code}")
         if self.code is not None:
@@ -158,11 +171,21 @@ class RateLimitedError(ProviderError):
         status_code: int | None = 429,
         code: str | None = None,
         request_id: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
         retry_after: float | None = None,
     ):
         self.retry_after = retry_after
         """Seconds the provider asked to wait (``Retry-After``); None when it did not say."""
-        super().__init__(message, provider=provider, status_code=status_code, code=code, request_id=request_id)
+        super().__init__(
+            message,
+            provider=provider,
+            status_code=status_code,
+            code=code,
+            request_id=request_id,
+            method=method,
+            path=path,
+        )
 
 
 class RedirectError(ProviderError):

@@ -25,7 +25,7 @@ from contextlib import asynccontextmanager, suppress
 from functools import partial
 from types import AsyncGeneratorType
 from typing import Any, TypeAlias, TypeVar, cast
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import anyio
 import attrs
@@ -118,12 +118,21 @@ class Response:
     """The answer's headers (httpx's, looked up ignoring case)."""
     content: bytes = attrs.field(repr=lambda content: f"<{len(content)} bytes>")
     """The body, as undecoded bytes."""
+    method: str | None = None
+    """The method of the request answered (``"POST"``); None when not known."""
     url: str
     """The request URL, already redacted."""
     redact: Redactor = attrs.field(repr=False, eq=False)
     """The transport's redactor, applied to every piece of the body put into a message."""
     _parsed: list[Any] = attrs.field(factory=list, init=False, repr=False, eq=False)
     """The body as JSON once :meth:`json` has read it (an answer read twice is parsed once)."""
+
+    @property
+    def path(self) -> str | None:
+        """The path of the request answered, redacted (it is :attr:`url`'s), without the query
+        (which may hold phone numbers): what a provider error names, beside :attr:`method`.
+        None when :attr:`url` has none."""
+        return urlsplit(self.url).path or None
 
     def json(self, *, provider: str) -> Any:
         """The body as JSON; anything else becomes MalformedResponseError."""
@@ -138,7 +147,11 @@ class Response:
             self._parsed.append(value)
             return value
         raise errors.MalformedResponseError(
-            f"answer is not JSON: {self._text(80)!r}", provider=provider, status_code=self.status_code
+            f"answer is not JSON: {self._text(80)!r}",
+            provider=provider,
+            status_code=self.status_code,
+            method=self.method,
+            path=self.path,
         )
 
     def excerpt(self) -> str:
@@ -166,7 +179,8 @@ class Response:
         error_class: type[errors.ProviderError] | None = None,
     ) -> errors.ProviderError:
         """The typed error of this failed answer: ``error_class``, by default the class of its
-        HTTP status; a rate limit carries ``Retry-After``. Redact ``message`` first."""
+        HTTP status, naming the request answered (:attr:`method`, :attr:`path`); a rate limit
+        carries ``Retry-After``. Redact ``message`` first."""
         error_class = error_class or errors.error_class_for_status(self.status_code)
         if issubclass(error_class, errors.RateLimitedError):
             return error_class(
@@ -174,13 +188,19 @@ class Response:
                 provider=provider,
                 status_code=self.status_code,
                 code=code,
+                method=self.method,
+                path=self.path,
                 retry_after=parse_retry_after(self.headers.get("retry-after")),
             )
-        return error_class(message, provider=provider, status_code=self.status_code, code=code)
+        return error_class(
+            message, provider=provider, status_code=self.status_code, code=code, method=self.method, path=self.path
+        )
 
 
 ErrorParser = Callable[[Response], errors.ProviderError]
-"""Builds the typed error for a non-2xx answer; each provider knows its error bodies.
+"""Builds the typed error for a non-2xx answer; each provider knows its error bodies. The
+:class:`Response` says which request it answers (its ``method`` and redacted ``url``):
+:meth:`Response.status_error` puts them into the error, which names them.
 
 Not a bound method of the transport's owner: the transport would hold its owner, and an
 owner dropped without ``aclose()`` would wait for the garbage collector to close its client."""
@@ -717,11 +737,15 @@ class Transport:
         (never followed), anything else the provider's error parser reads."""
         if 300 <= response.status_code < 400:
             location = self.redact(response.headers.get("location", "nowhere given"))
+            # The method and path are the error's own facts; the scheme and host are base_url's.
+            where = urlsplit(response.url)
+            origin = f"{where.scheme}://{where.netloc.rpartition('@')[2]}"  # no user:password@
             return errors.RedirectError(
-                f"{method} {response.url} answered HTTP {response.status_code}, a redirect to {location} "
-                "(never followed): check base_url",
+                f"{origin} answered a redirect to {location} (never followed): check base_url",
                 provider=self.provider,
                 status_code=response.status_code,
+                method=method,
+                path=response.path,
             )
         return self._error_parser(response)
 
@@ -799,6 +823,7 @@ class Transport:
             status_code=response.status_code,
             headers=response.headers,
             content=response.content,
+            method=method,
             url=redacted_url,
             redact=self.redact,
         )
@@ -1010,6 +1035,7 @@ class Transport:
             status_code=response.status_code,
             headers=response.headers,
             content=await self._network(method, url, response.aread()),
+            method=method,
             url=self.redact(str(response.request.url)),
             redact=self.redact,
         )

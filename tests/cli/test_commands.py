@@ -575,7 +575,10 @@ def test_a_template_nhn_does_not_have_is_refused_naming_the_option_and_the_id(
                "--base-url", server.base_url, "--results", str(tmp_path / "results.csv")]  # fmt: skip
     outcome = runner.invoke(app, command, env={**NHN_ENV, "COLUMNS": "300"})
     assert outcome.exit_code == 2, outcome.output
-    assert outcome.stderr == "error: --template-id NOPE: nhn: 템플릿이 존재하지 않음 (HTTP 200, code -2110)\n"
+    assert outcome.stderr == (
+        "error: --template-id NOPE: nhn: 템플릿이 존재하지 않음 "
+        "(GET /sms/v2.2/appKeys/***/templates/NOPE, HTTP 200, code -2110)\n"
+    )
     assert len(server.ledger) == 0
 
 

@@ -30,9 +30,13 @@ from krsms.nhn.errors import (
     CategoryNotFoundError,
     NhnAuthenticationError,
     NhnError,
+    NhnNotFoundError,
     NhnRateLimitedError,
     NhnServerError,
+    SenderNumberError,
     SendError,
+    SendNotFoundError,
+    TemplateError,
     error_class_for_code,
 )
 from krsms.nhn.models import (
@@ -1574,6 +1578,145 @@ async def test_an_http_error_with_an_envelope_keeps_the_class_of_a_429_or_5xx(
     assert (caught.value.status_code, caught.value.result_code, caught.value.message) == (status, code, "refused")
     if isinstance(caught.value, errors.RateLimitedError):
         assert caught.value.retry_after == 7.0
+
+
+SHOWN_PREFIX = "/sms/v2.2/appKeys/***"
+"""The path prefix an error names: the appKey redacted (``PREFIX`` holds it URL-quoted)."""
+
+
+def assert_shows_no_key(error: BaseException) -> None:
+    """Neither key, in any form, in the text of ``error`` or of any exception of its chain."""
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None:
+            continue
+        texts = [str(current), repr(current), repr(current.args), repr(vars(current))]
+        assert not any(key in text for key in (APP_KEY, "app%2Fkey%2B1", SECRET_KEY) for text in texts)
+        pending += [current.__cause__, current.__context__]
+
+
+async def test_a_failure_inside_an_http_200_answer_names_the_request_with_the_app_key_redacted(
+    client: NhnClient, api: respx.MockRouter
+) -> None:
+    """An application calls many endpoints: the error says which call NHN refused."""
+    answer = {
+        "header": {"isSuccessful": False, "resultCode": -2312, "resultMessage": "발신번호가 비어있거나 미등록 상태"}
+    }
+    api.post(f"{PREFIX}/sender/sms").respond(200, json=answer)
+
+    with pytest.raises(SenderNumberError) as caught:
+        await client.send_sms(SMS_REQUEST)
+
+    assert (caught.value.method, caught.value.path) == ("POST", f"{SHOWN_PREFIX}/sender/sms")
+    assert str(caught.value) == (
+        f"nhn: 발신번호가 비어있거나 미등록 상태 (POST {SHOWN_PREFIX}/sender/sms, HTTP 200, code -2312)"
+    )
+    assert_shows_no_key(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("status", "answer", "error_class", "shown"),
+    [
+        (
+            400,
+            {"header": {"isSuccessful": False, "resultCode": -2102, "resultMessage": "bad template"}},
+            TemplateError,
+            "nhn: bad template (PUT {prefix}/templates/T%2F1, HTTP 400, code -2102)",
+        ),
+        (
+            503,
+            {"header": {"isSuccessful": False, "resultCode": -9999, "resultMessage": "busy"}},
+            NhnServerError,
+            "nhn: busy (PUT {prefix}/templates/T%2F1, HTTP 503, code -9999)",
+        ),
+        (
+            404,
+            "<html>no such page</html>",
+            NhnNotFoundError,
+            "nhn: HTTP 404: <html>no such page</html> (PUT {prefix}/templates/T%2F1, HTTP 404)",
+        ),
+    ],
+    ids=["400-envelope", "503-envelope", "404-page"],
+)
+async def test_an_http_error_status_names_the_request_with_the_app_key_redacted(
+    status: int,
+    answer: Any,
+    error_class: type[NhnError],
+    shown: str,
+    client: NhnClient,
+    api: respx.MockRouter,
+) -> None:
+    """The path as sent: an id in it stays percent-encoded, as it went out."""
+    route = api.put(f"{PREFIX}/templates/T%2F1")
+    route.respond(status, **({"text": answer} if isinstance(answer, str) else {"json": answer}))
+
+    with pytest.raises(error_class) as caught:
+        await client.update_template("T/1", template_change())
+
+    assert type(caught.value) is error_class
+    assert (caught.value.method, caught.value.path) == ("PUT", f"{SHOWN_PREFIX}/templates/T%2F1")
+    assert str(caught.value) == shown.format(prefix=SHOWN_PREFIX)
+    assert_shows_no_key(caught.value)
+
+
+async def test_a_look_up_error_names_the_path_without_the_query_and_its_phone_number(
+    client: NhnClient, api: respx.MockRouter
+) -> None:
+    answer = {"header": {"isSuccessful": False, "resultCode": -2008, "resultMessage": "no such request"}}
+    api.get(f"{PREFIX}/sender/sms").respond(200, json=answer)
+
+    with pytest.raises(SendNotFoundError) as caught:
+        await client.list_sms(SEND_QUERY)
+
+    assert str(caught.value) == f"nhn: no such request (GET {SHOWN_PREFIX}/sender/sms, HTTP 200, code -2008)"
+    assert SEND_QUERY.recipient_no not in repr(vars(caught.value))
+
+
+@pytest.mark.parametrize(
+    ("answer", "error_class", "shown"),
+    [
+        (
+            {"header": {"isSuccessful": False, "resultCode": -2008, "resultMessage": "no such download"}},
+            SendNotFoundError,
+            "nhn: no such download (GET {prefix}/download-reservations/D1/download, HTTP 200, code -2008)",
+        ),
+        (
+            {"header": {"resultCode": 0}},
+            errors.MalformedResponseError,
+            "nhn: header.isSuccessful is missing or null, not true or false (resultCode 0, resultMessage None) "
+            "(GET {prefix}/download-reservations/D1/download, HTTP 200)",
+        ),
+    ],
+    ids=["failure", "malformed"],
+)
+async def test_a_download_answered_with_an_envelope_names_the_request(
+    answer: dict[str, Any],
+    error_class: type[errors.ProviderError],
+    shown: str,
+    client: NhnClient,
+    api: respx.MockRouter,
+) -> None:
+    api.get(f"{PREFIX}/download-reservations/D1/download").respond(200, json=answer)
+
+    with pytest.raises(error_class) as caught:
+        async with client.download("D1") as chunks:
+            assert [chunk async for chunk in chunks] == []
+
+    assert str(caught.value) == shown.format(prefix=SHOWN_PREFIX)
+    assert_shows_no_key(caught.value)
+
+
+async def test_an_answer_that_is_not_json_names_the_request(client: NhnClient, api: respx.MockRouter) -> None:
+    api.delete(f"{PREFIX}/templates/T1").respond(200, text=f"<html>{APP_KEY} blocked</html>")
+
+    with pytest.raises(errors.MalformedResponseError) as caught:
+        await client.delete_template("T1")
+
+    assert str(caught.value) == (
+        f"nhn: answer is not JSON: '<html>*** blocked</html>' (DELETE {SHOWN_PREFIX}/templates/T1, HTTP 200)"
+    )
+    assert_shows_no_key(caught.value)
 
 
 async def test_a_send_is_not_retried_after_a_server_error(api: respx.MockRouter) -> None:

@@ -28,6 +28,8 @@ from krsms.transport import NO_RETRIES, RetryPolicy
 
 HOST = "https://nhn.test"
 SENDS = f"{HOST}/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}/sender/sms"
+SENDS_SHOWN = "POST /sms/v2.2/appKeys/***/sender/sms"
+"""The send request as an error names it: its method and its path, the appKey redacted."""
 
 
 def envelope(code: int = 0, body: Any = None) -> dict[str, Any]:
@@ -271,7 +273,7 @@ async def test_an_envelope_code_echoing_the_app_key_is_redacted_in_the_error() -
     assert report.outcomes[0].code == "MalformedResponseError"
     assert report.outcomes[0].detail == (
         "nhn: header says isSuccessful false without a failure code (resultCode 'appKey ***', resultMessage 'no') "
-        "(HTTP 200)"
+        f"({SENDS_SHOWN}, HTTP 200)"
     )
 
 
@@ -311,7 +313,7 @@ async def test_a_429_carrying_an_envelope_is_retried_then_not_sent() -> None:
     assert route.call_count == 3
     (outcome,) = report.outcomes
     assert (outcome.status, outcome.code) == (SendStatus.NOT_SENT, "-9999")
-    assert outcome.detail == "nhn: busy (HTTP 429, code -9999)"
+    assert outcome.detail == f"nhn: busy ({SENDS_SHOWN}, HTTP 429, code -9999)"
 
 
 @respx.mock

@@ -145,7 +145,8 @@ async def test_s1_a_202_whose_body_says_the_send_failed_raises(
         await client.send(request)
     assert (caught.value.message, caught.value.status_code, caught.value.code) == (shown, 202, None)
     assert caught.value.request_id == "R-***"
-    assert str(caught.value) == f"sens: {shown} (HTTP 202, request R-***)"
+    assert (caught.value.method, caught.value.path) == ("POST", f"{SERVICE}/messages")
+    assert str(caught.value) == f"sens: {shown} (POST {SERVICE}/messages, HTTP 202, request R-***)"
 
 
 @pytest.mark.parametrize(
@@ -170,6 +171,35 @@ async def test_s1_a_404_is_the_fatal_unknown_service_error_the_gateway_raises(
     assert isinstance(caught.value, errors.NotFoundError)
     assert (caught.value.status_code, caught.value.code, caught.value.provider) == (404, "300", "sens")
     assert caught.value.message == "Not Found"
+    assert (caught.value.method, caught.value.path) == ("POST", f"{SERVICE}/messages")
+    assert str(caught.value) == f"sens: Not Found (POST {SERVICE}/messages, HTTP 404, code 300)"
+
+
+async def test_s1_a_refusal_names_the_request_and_never_a_key(client: SensClient, api: respx.MockRouter) -> None:
+    """The service id is in the path, and no secret; the keys travel in headers, and an answer
+    echoing one shows it redacted."""
+    refusal = {"statusCode": "400", "statusName": "fail", "errorMessage": f"from: not registered ({ACCESS_KEY})"}
+    api.post(f"{SERVICE}/messages").respond(400, json=refusal)
+
+    with pytest.raises(errors.BadRequestError) as caught:
+        await client.send(SMS)
+
+    assert (caught.value.method, caught.value.path) == ("POST", f"{SERVICE}/messages")
+    assert str(caught.value) == f"sens: from: not registered (***) (POST {SERVICE}/messages, HTTP 400, code 400)"
+    for text in (str(caught.value), repr(caught.value), repr(caught.value.args), repr(vars(caught.value))):
+        assert ACCESS_KEY not in text
+        assert SECRET_KEY not in text
+
+
+async def test_s3_a_refused_look_up_names_the_path_without_its_query(client: SensClient, api: respx.MockRouter) -> None:
+    """The query may hold a phone number (``from``): the error names the path alone."""
+    api.get(f"{SERVICE}/messages").respond(400, json={"statusCode": "400", "errorMessage": "bad query"})
+
+    with pytest.raises(errors.BadRequestError) as caught:
+        await client.list_messages(MessageQuery(request_id="R-1", from_="0212345678"))
+
+    assert str(caught.value) == f"sens: bad query (GET {SERVICE}/messages, HTTP 400, code 400)"
+    assert "0212345678" not in repr(vars(caught.value))
 
 
 async def test_s1_reserve_time_is_written_in_its_time_zone(client: SensClient, api: respx.MockRouter) -> None:
@@ -890,27 +920,42 @@ async def test_an_id_that_would_name_another_path_is_refused_before_any_request(
 
 
 @pytest.mark.parametrize(
-    ("status", "body", "error_class", "code"),
+    ("status", "body", "error_class", "code", "shown"),
     [
         (
             400,
             {"statusCode": "400", "statusName": "fail", "errorMessage": "from: not registered"},
             errors.BadRequestError,
             "400",
+            "from: not registered (GET {path}, HTTP 400, code 400)",
         ),
         (
             401,
             {"error": {"errorCode": "200", "message": "Authentication Failed", "details": "Invalid key"}},
             errors.AuthenticationError,
             "200",
+            "Authentication Failed: Invalid key (GET {path}, HTTP 401, code 200)",
         ),
-        (404, {"error": {"errorCode": "300", "message": "Not Found", "details": "x"}}, errors.NotFoundError, "300"),
-        (429, {"error": {"errorCode": "400", "message": "Too Many Requests"}}, errors.RateLimitedError, "400"),
-        (500, "<html>oops</html>", errors.ServerError, None),
+        (
+            404,
+            {"error": {"errorCode": "300", "message": "Not Found", "details": "x"}},
+            errors.NotFoundError,
+            "300",
+            "Not Found: x (GET {path}, HTTP 404, code 300)",
+        ),
+        (
+            429,
+            {"error": {"errorCode": "400", "message": "Too Many Requests"}},
+            errors.RateLimitedError,
+            "400",
+            "Too Many Requests (GET {path}, HTTP 429, code 400)",
+        ),
+        (500, "<html>oops</html>", errors.ServerError, None, "HTTP 500: <html>oops</html> (GET {path}, HTTP 500)"),
     ],
+    ids=["400", "401", "404", "429", "500"],
 )
 async def test_failures_become_typed_errors(
-    status: int, body: Any, error_class: type[errors.ProviderError], code: str | None
+    status: int, body: Any, error_class: type[errors.ProviderError], code: str | None, shown: str
 ) -> None:
     with respx.mock(base_url=HOST) as router:
         if isinstance(body, str):
@@ -924,6 +969,8 @@ async def test_failures_become_typed_errors(
     assert caught.value.code == code
     assert caught.value.status_code == status
     assert caught.value.provider == "sens"
+    assert (caught.value.method, caught.value.path) == ("GET", f"{SERVICE}/messages/m")
+    assert str(caught.value) == "sens: " + shown.format(path=f"{SERVICE}/messages/m")
     assert ACCESS_KEY not in str(caught.value)
 
 

@@ -151,6 +151,10 @@ async def test_an_http_202_whose_body_says_the_send_failed_is_unknown_not_accept
     assert "statusCode '500'" in (report.outcomes[0].detail or "")
 
 
+SEND_SHOWN = f"POST /sms/v2/services/{DEMO_SENS_SERVICE_ID}/messages"
+"""The send request as an error names it: its method and its path (the service id is no secret)."""
+
+
 def answering(status: int, body: Mapping[str, object]) -> httpx.MockTransport:
     """Every request answered ``status`` with the JSON ``body``."""
     return httpx.MockTransport(lambda request: httpx.Response(status, json=body))
@@ -162,7 +166,7 @@ async def test_an_error_code_echoing_the_keys_is_redacted_in_the_error_and_the_o
         report = await sens.send(Message(sender=SENDER, text="안녕", recipients=numbers(2)))
     assert isinstance(report.error, errors.AuthenticationError)
     assert report.error.code == "210 (***)"
-    assert str(report.error) == "sens: Permission Denied (HTTP 401, code 210 (***))"
+    assert str(report.error) == f"sens: Permission Denied ({SEND_SHOWN}, HTTP 401, code 210 (***))"
     assert {outcome.code for outcome in report.outcomes} == {"210 (***)"}
 
 
@@ -175,7 +179,9 @@ async def test_a_202_whose_status_echoes_the_keys_is_redacted_in_the_outcomes(ap
     }
     async with gateway_for(app, transport=answering(202, echoed), reconcile=False) as sens:
         report = await sens.send(Message(sender=SENDER, text="안녕", recipients=numbers(1)))
-    assert report.outcomes[0].detail == "sens: answer says statusCode '***' (fail for ***) (HTTP 202, request R-***)"
+    assert report.outcomes[0].detail == (
+        f"sens: answer says statusCode '***' (fail for ***) ({SEND_SHOWN}, HTTP 202, request R-***)"
+    )
 
 
 async def test_an_answer_field_that_does_not_parse_is_quoted_redacted(app: Starlette) -> None:

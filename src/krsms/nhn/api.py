@@ -232,41 +232,43 @@ class NhnApi:
         ``isSuccessful: false`` with a ``resultCode`` raises that code's typed error. An
         envelope that says neither (``isSuccessful`` missing, null or not a boolean,
         ``false`` beside ``resultCode`` 0 or none, or ``true`` beside a non-zero code) raises
-        :class:`~krsms.errors.MalformedResponseError`: NHN may have taken the request.
+        :class:`~krsms.errors.MalformedResponseError`: NHN may have taken the request. Either
+        error names the request answered (``method``, ``path``), as one from an HTTP error
+        status does.
         """
         if not response.content.strip():
             return None
         payload = response.json(provider=PROVIDER)
         header = _field(payload, "header")
         if not isinstance(header, dict):
-            raise self._malformed("answer has no header", status_code=response.status_code)
+            raise self._malformed("answer has no header", response)
         successful = header.get("isSuccessful")
         if successful is True:
             if not result_code(header):  # 0, or none: the document's examples also show ""
                 return payload.get("body")
             # A failure code beside true: which of the two is wrong is unknown.
             raise self._malformed(
-                f"header says isSuccessful true beside a failure code{self._result_of(header)}",
-                status_code=response.status_code,
+                f"header says isSuccessful true beside a failure code{self._result_of(header)}", response
             )
         if successful is not False:
             raise self._malformed(
                 f"header.isSuccessful is {_json_type(successful)}, not true or false{self._result_of(header)}",
-                status_code=response.status_code,
+                response,
             )
         code = result_code(header)
         if not code:
             # A refusal without a failure code (0 is SUCCESS): which failure is unknown, and
             # whether it is one at all, so a send stays UNKNOWN rather than REJECTED.
             raise self._malformed(
-                f"header says isSuccessful false without a failure code{self._result_of(header)}",
-                status_code=response.status_code,
+                f"header says isSuccessful false without a failure code{self._result_of(header)}", response
             )
         raise error_class_for_code(code)(
             result_message(header, self.redact),
             provider=PROVIDER,
             status_code=response.status_code,
             code=self.redact(str(code)),
+            method=response.method,
+            path=response.path,
         )
 
     def _result_of(self, header: Mapping[str, Any]) -> str:
@@ -275,8 +277,18 @@ class NhnApi:
         return self.redact(f" (resultCode {code!r}, resultMessage {message!r})")[:200]
 
     @staticmethod
-    def _malformed(problem: str, *, status_code: int | None = None) -> errors.MalformedResponseError:
-        return errors.MalformedResponseError(problem, provider=PROVIDER, status_code=status_code)
+    def _malformed(problem: str, response: Response | None = None) -> errors.MalformedResponseError:
+        """The error of an answer (``response``, whose request it names) or a body that is not
+        the documented shape."""
+        if response is None:
+            return errors.MalformedResponseError(problem, provider=PROVIDER)
+        return errors.MalformedResponseError(
+            problem,
+            provider=PROVIDER,
+            status_code=response.status_code,
+            method=response.method,
+            path=response.path,
+        )
 
     def __repr__(self) -> str:
         # getattr: a debugger or a traceback's locals may show one whose constructor failed.

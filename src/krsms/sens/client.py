@@ -179,6 +179,8 @@ class SensClient(AsyncClosing):
                 provider=PROVIDER,
                 status_code=response.status_code,
                 request_id=self.redact(result.request_id),
+                method=response.method,
+                path=response.path,
             )
         return result
 
@@ -430,13 +432,15 @@ def _check_as_written(given: Any, written: Any, *, path: str) -> None:
 
 
 def _service_not_found(error: errors.NotFoundError) -> ServiceNotFoundError:
-    """A send's 404 as the fatal error it is, with its message, status and codes."""
+    """A send's 404 as the fatal error it is, with its message, status, codes and request."""
     return ServiceNotFoundError(
         error.message,
         provider=error.provider,
         status_code=error.status_code,
         code=error.code,
         request_id=error.request_id,
+        method=error.method,
+        path=error.path,
     )
 
 
