@@ -128,6 +128,22 @@ def test_several_number_columns_without_one_mobile_among_them_are_refused(tmp_pa
     assert number_column(path, column.lower()) == (column, [])
 
 
+def test_a_number_column_chosen_among_names_that_match_alike_is_the_one_written_so(tmp_path: Path) -> None:
+    """Two columns whose names differ only in spacing or case match --number-column alike:
+    the one written exactly as given is read; given in neither form, the choice stays refused."""
+    path = tmp_path / "customers.csv"
+    path.write_text("휴대폰번호,휴대폰 번호\n010-1111-2222,010-3333-4444\n", encoding="utf-8")
+    assert number_column(path, "휴대폰 번호") == ("휴대폰 번호", [])
+    [recipient] = recipients_in(path, template_parameters=False, number_column="휴대폰 번호")
+    assert recipient.number == "010-3333-4444"
+    assert number_column(path, "휴대폰번호") == ("휴대폰번호", [])
+    with pytest.raises(ValidationError) as refused:
+        number_column(path, "휴대폰_번호")
+    assert str(refused.value) == (
+        "number_column: customers.csv has more than one column '휴대폰_번호' (its columns: 휴대폰번호, 휴대폰 번호)"
+    )
+
+
 def test_a_number_column_chosen_must_be_one_of_the_csv(tmp_path: Path) -> None:
     path = tmp_path / "customers.csv"
     path.write_text("이름,전화번호\n", encoding="utf-8")

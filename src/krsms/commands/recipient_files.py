@@ -159,11 +159,14 @@ class NumberColumn(NamedTuple):
 
 
 def _number_column(path: Path, header: list[str], chosen: str | None) -> NumberColumn:
-    """The column ``chosen`` (``--number-column``, matched like :data:`NUMBER_COLUMNS`), or the
-    header's column named as a number column: the only one, or the only mobile one among
+    """The column ``chosen`` (``--number-column``, matched like :data:`NUMBER_COLUMNS`; among
+    columns it matches so, the one written exactly as chosen), or the header's column named
+    as a number column: the only one, or the only mobile one among
     several. Anything else raises :class:`ValidationError`."""
     if chosen is not None:
         named = [name for name in header if _column_key(name) == _column_key(chosen)]
+        if len(named) > 1:  # 휴대폰번호 and 휴대폰 번호 both: the one written as chosen, if one is
+            named = [name for name in named if name == chosen] or named
         if len(named) != 1:
             raise ValidationError(
                 "number_column",
