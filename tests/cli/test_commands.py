@@ -191,6 +191,43 @@ def test_resume_after_an_interrupted_run_sends_each_recipient_once(
     assert len(delivered) == len(set(delivered)) == 3000  # nobody sent twice
 
 
+def test_a_second_signal_cuts_the_drain_short_and_the_batches_out_are_unknown(tmp_path: Path) -> None:
+    """docs/cli.md: a second SIGTERM ends the 8 seconds given to the batches in flight; they
+    are written unknown (they may have arrived), and --resume sends only what never left."""
+    recipients = numbers_file(tmp_path, 3000)
+    results = tmp_path / "results.csv"
+    # Answers 3 s after each request: the second signal comes while the first one's drain waits.
+    with EmulatorServer(EmulatorConfig(faults=Faults(latency=3.0))) as server:
+        command = slow_sens_send(recipients, results, server)
+        env = {**os.environ, **SENS_ENV}
+        first = started_until_settled(command, env, results, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        first.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        first.send_signal(signal.SIGTERM)
+        output, _ = first.communicate(timeout=60)
+        assert first.returncode == 143, output.decode()
+        settled = result_rows(results)
+        unknown_first = [row["reference"] for row in settled if row["status"] == "unknown"]
+        assert {(row["status"], row["code"]) for row in settled} - {("not_sent", "cancelled")} == {
+            ("accepted", ""),
+            ("unknown", "cancelled"),  # out when the drain was cut short: they may have arrived
+        }
+        assert summary_counts(output.decode())["unknown"] == len(unknown_first) <= 200  # two batches of 100
+
+        server.app.state.faults.replace(Faults())
+        second = subprocess.run([*command, "--resume"], env=env, capture_output=True, timeout=120)
+        assert second.returncode == 1, second.stdout.decode()  # the campaign holds unknown recipients
+        assert f"{len(unknown_first)} unknown" in second.stdout.decode()
+        delivered = [delivery.recipient for delivery in server.ledger]
+
+    last_rows = {row["reference"]: row for row in result_rows(results)}  # a line's last row is its outcome
+    assert sorted(reference for reference, row in last_rows.items() if row["status"] == "unknown") == sorted(
+        unknown_first
+    )  # left for the operator to check, not sent again
+    assert len(last_rows) == 3000
+    assert len(delivered) == len(set(delivered)) == 3000  # the unknown ones had arrived; none sent twice
+
+
 def test_the_log_is_shown_only_with_verbose(tmp_path: Path) -> None:
     """Without -v, no unformatted line of Python's last-resort log handler repeats the error."""
     recipients = numbers_file(tmp_path, 2)
