@@ -47,7 +47,7 @@ from krsms.sens.models import MAX_IMAGE_NAME_CHARS as SENS_IMAGE_NAME_CHARS
 from krsms.sens.models import MAX_IMAGE_SIZE as SENS_IMAGE_SIZE
 from krsms.settings import check_count, check_seconds
 from krsms.text import MessageKind
-from krsms.validation import check_country_code, check_request_id
+from krsms.validation import check_country_code, check_request_id, cut_to_precision
 
 __all__ = [
     "FAKE_IMAGE_NAME_CHARS",
@@ -337,8 +337,7 @@ class FakeGateway(BatchingGateway):
             return False
         precision = self.rules.reserve_precision
         if precision is not None:
-            step = precision.total_seconds()
-            reserve_at = datetime.fromtimestamp(reserve_at.timestamp() // step * step, tz=reserve_at.tzinfo)
+            reserve_at = cut_to_precision(reserve_at, precision)
         return reserve_at > self.clock()
 
     async def cancel_reservation(self, request_id: str) -> None:

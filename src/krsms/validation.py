@@ -185,7 +185,7 @@ def check_reservation(
     # What the provider would take, shown at its precision (a minute: 12:00, not 12:00:00.123456).
     provider_timespec = timespec if precision is None else _timespec(precision)
     if precision is not None:
-        sent = _cut(moment, precision)
+        sent = cut_to_precision(moment, precision)
         if sent <= current:
             unit = _describe(precision)
             raise ValidationError(
@@ -198,7 +198,7 @@ def check_reservation(
             )
     if max_ahead is not None and sent - current > max_ahead:
         # The latest moment the provider takes: the window's end, cut to its precision.
-        latest_moment = current + max_ahead if precision is None else _cut(current + max_ahead, precision)
+        latest_moment = current + max_ahead if precision is None else cut_to_precision(current + max_ahead, precision)
         latest = latest_moment.astimezone(moment.tzinfo).isoformat(timespec=provider_timespec)
         raise ValidationError(
             field,
@@ -208,7 +208,9 @@ def check_reservation(
         )
 
 
-def _cut(moment: datetime, precision: timedelta) -> datetime:
+def cut_to_precision(moment: datetime, precision: timedelta) -> datetime:
+    """``moment`` cut down to a whole ``precision`` (a minute: 10:02:30 -> 10:02:00), as a
+    provider takes a reservation's moment."""
     step = precision.total_seconds()
     return datetime.fromtimestamp(moment.timestamp() // step * step, tz=moment.tzinfo)
 
