@@ -118,6 +118,18 @@ async def test_a_reservation_is_checked_against_the_fakes_clock() -> None:
         await gateway.send(sms("01000000001", reserve_at=NINE_AM - timedelta(hours=1)))
 
 
+async def test_a_clock_without_a_timezone_is_refused_naming_it() -> None:
+    """Not a bare TypeError from comparing naive and aware times, deep in a send."""
+    gateway = FakeGateway(clock=SettableClock(NINE_AM.replace(tzinfo=None)))
+    with pytest.raises(ValidationError) as refused:
+        await gateway.send(sms("01000000001", reserve_at=NINE_AM + timedelta(hours=1)))
+    assert refused.value.field == "clock"
+    assert str(refused.value) == (
+        "clock: returned datetime.datetime(2030, 1, 7, 9, 0): it must give a timezone-aware datetime "
+        "(datetime.now(timezone.utc), say)"
+    )
+
+
 @pytest.mark.parametrize(
     ("written", "country_code"),
     [("+81 90-1234-5678", None), ("+819012345678", None), ("90-1234-5678", "81"), ("+81 90 1234 5678", "81")],

@@ -202,8 +202,18 @@ class FakeGateway(BatchingGateway):
         return [recipient.number for request in self.requests for recipient in request.recipients]
 
     def now(self) -> datetime:
-        """:attr:`clock`'s time: reservations are checked against it."""
-        return self.clock()
+        """:attr:`clock`'s time: reservations are checked against it. A clock that gives a time
+        without a timezone is a ValidationError naming ``clock`` (the moments it is compared
+        with all have one)."""
+        moment = self.clock()
+        if not isinstance(moment, datetime) or moment.utcoffset() is None:
+            raise errors.ValidationError(
+                "clock",
+                f"returned {moment!r}: it must give a timezone-aware datetime (datetime.now(timezone.utc), say)",
+                limit="a timezone-aware datetime",
+                value=moment,
+            )
+        return moment
 
     def check_message(self, message: Message) -> None:
         """The shared rules, and NHN's ``sendNo`` and ``templateId`` lengths."""
@@ -289,7 +299,7 @@ class FakeGateway(BatchingGateway):
         image = UploadedImage(
             id=f"image-{len(self.images) + 1}",
             file_name=file_name,
-            expires_at=self.clock() + timedelta(days=6),
+            expires_at=self.now() + timedelta(days=6),
         )
         self.images[image.id] = image
         return image
@@ -338,7 +348,7 @@ class FakeGateway(BatchingGateway):
         precision = self.rules.reserve_precision
         if precision is not None:
             reserve_at = cut_to_precision(reserve_at, precision)
-        return reserve_at > self.clock()
+        return reserve_at > self.now()
 
     async def cancel_reservation(self, request_id: str) -> None:
         """Mark a reserved request cancelled; like both providers, raise
