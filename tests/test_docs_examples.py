@@ -58,7 +58,10 @@ async def test_the_readme_stream_left_early_settles_and_closes_its_source_before
         await namespace["campaign"](source())
 
     assert source_closed  # handed over: closed as the send ended, not at garbage collection
-    assert len(gateways[0].requests) == 4  # the first wave, settled; nothing started after
+    # The first wave at most, settled; nothing started after. Its 4 batches start event-loop
+    # passes apart, so a pause (a garbage collection, a loaded machine) longer than their
+    # 0.02 s may let the first report, and the loop body's error, come before the last starts.
+    assert 1 <= len(gateways[0].requests) <= 4
 
 
 def test_every_documented_stream_loop_is_closed_with_aclosing() -> None:
