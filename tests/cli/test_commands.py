@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import csv
+import functools
 import json
 import os
 import signal
@@ -18,12 +19,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import anyio
 import httpx
 import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
 from krsms.cli import app
+from krsms.commands.demo import all_at_once
 from krsms.commands.status import delivery_table
 from krsms.emulator import (
     DEMO_NHN_APP_KEY,
@@ -265,6 +268,34 @@ def test_the_readme_demo_command_runs_and_exits_zero() -> None:
     assert "made and cancelled" in output
     for provider in ("SENS", "NHN"):
         assert provider in output
+
+
+async def test_the_demo_runs_its_sends_together_and_a_cancel_waits_for_each_to_settle() -> None:
+    """docs/bulk.md's advice, which the demo follows: cancelled, ``asyncio.gather`` returns as
+    its first child ends, and the demo's shared HTTP client would close under the other's drain."""
+    settled: list[str] = []
+
+    async def send(name: str, drain: float) -> str:
+        try:
+            await asyncio.sleep(10)
+        finally:
+            with anyio.CancelScope(shield=True):
+                await asyncio.sleep(drain)  # what a cancelled send spends settling its batches
+            settled.append(name)
+        return name
+
+    async def answer(name: str) -> str:
+        return name
+
+    assert await all_at_once([functools.partial(answer, "sms"), functools.partial(answer, "lms")]) == ["sms", "lms"]
+    running = asyncio.ensure_future(
+        all_at_once([functools.partial(send, "quick", 0.0), functools.partial(send, "slow", 0.1)])
+    )
+    await asyncio.sleep(0.01)
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await running
+    assert settled == ["quick", "slow"]
 
 
 def test_demo_counts_agree_with_the_emulator() -> None:

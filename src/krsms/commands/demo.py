@@ -9,11 +9,14 @@ it, then checks the emulator's own record against the reports.
 
 from __future__ import annotations
 
-import asyncio
+import functools
 import io
 import time
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
+from typing import TypeVar
 
+import anyio
 import attrs
 import httpx
 from rich.console import Console
@@ -34,6 +37,8 @@ from krsms.fanout import BatchingGateway
 from krsms.gateway import Message, Outcomes, Recipient, SendProgress, SendReport, SendStatus
 from krsms.nhn import NhnGateway
 from krsms.sens import SensGateway
+
+T = TypeVar("T")
 
 SENDER = "15446859"
 REJECTED_NUMBER = "01099990001"
@@ -130,8 +135,11 @@ async def run_campaign(
         recipients=[f"0107777{index:04d}" for index in range(5)],
     )
     # All three at once, sharing the gateway's concurrency limit.
-    reports = await asyncio.gather(
-        *(gateway.send(message, progress=SendProgress(on_batch=advance)) for message in (sms, lms, mms))
+    reports = await all_at_once(
+        [
+            functools.partial(gateway.send, message, progress=SendProgress(on_batch=advance))
+            for message in (sms, lms, mms)
+        ]
     )
     notes.append(f"MMS with a generated {len(coupon) // 1024} KB coupon image (id {image.id})")
     reserve_at = (datetime.now(SEOUL) + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
@@ -149,6 +157,22 @@ async def run_campaign(
         elapsed=max(report.elapsed for report in reports),
     )
     return combined, notes
+
+
+async def all_at_once(calls: Sequence[Callable[[], Awaitable[T]]]) -> list[T]:
+    """What each of ``calls`` returns, run at once in one task group, as docs/bulk.md says to
+    run sends together: cancelled (Ctrl-C), every send settles before this returns, where
+    ``asyncio.gather`` returns as its first child ends, and the shared HTTP client would then
+    close under the others' drain."""
+    results: dict[int, T] = {}
+
+    async def run(index: int) -> None:
+        results[index] = await calls[index]()
+
+    async with anyio.create_task_group() as group:
+        for index in range(len(calls)):
+            group.start_soon(run, index)
+    return [results[index] for index in range(len(calls))]
 
 
 async def run_demo(*, recipients: int, latency: float, console: Console) -> list[ProviderSummary]:
@@ -181,11 +205,13 @@ async def run_demo(*, recipients: int, latency: float, console: Console) -> list
                 for gateway in (sens, nhn)
             }
             started = time.perf_counter()
-            results = await asyncio.gather(
-                *(
-                    run_campaign(gateway, recipients=recipients, progress_bar=bar, task=tasks[gateway.provider])
+            results = await all_at_once(
+                [
+                    functools.partial(
+                        run_campaign, gateway, recipients=recipients, progress_bar=bar, task=tasks[gateway.provider]
+                    )
                     for gateway in (sens, nhn)
-                )
+                ]
             )
             elapsed = time.perf_counter() - started
         summaries = []
