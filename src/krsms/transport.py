@@ -463,18 +463,27 @@ _WRITE_STARTS = frozenset({"http11.send_request_headers.started", "http2.send_re
 class _FirstWrite:
     """httpcore's ``trace`` extension for one attempt of a send: tells ``watch`` that the
     attempt left once its request starts to be written, not while it waits for a connection.
-    Once per attempt (an auth flow that signs again after a 401 writes it twice)."""
+    Once per attempt (an auth flow that signs again after a 401 writes it twice).
+
+    The watch is held weakly: httpx keeps a request, its extensions included, in a reference
+    cycle with its response, which only the garbage collector frees. Held strongly, the
+    watch's ``pace`` (a bound method of the gateway) would keep a gateway dropped unclosed,
+    its client and its sockets alive until then, and the collector would then free the sockets
+    unclosed (``ResourceWarning``) rather than the client's closer closing them in its loop.
+    """
 
     __slots__ = ("_seen", "_watch")
 
     def __init__(self, watch: SendWatch):
-        self._watch = watch
+        self._watch = weakref.ref(watch)
         self._seen = False
 
     async def __call__(self, event: str, info: Mapping[str, Any]) -> None:
         if event in _WRITE_STARTS and not self._seen:
             self._seen = True
-            self._watch.attempt_left()
+            watch = self._watch()
+            if watch is not None:
+                watch.attempt_left()
 
 
 class Transport:
