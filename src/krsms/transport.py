@@ -545,6 +545,10 @@ class Transport:
             limits = limits or Limits()
             self._new_client: Callable[[], httpx.AsyncClient] | None = partial(
                 httpx.AsyncClient,
+                # One TLS context (httpx's default one) for every loop's client: loading the
+                # certificate bundle is the costly part of making a client, and a service that
+                # calls asyncio.run() per request makes one per call.
+                verify=httpx.create_ssl_context(),
                 timeout=(timeouts or Timeouts()).to_httpx(),
                 limits=httpx.Limits(
                     max_connections=limits.max_connections,
@@ -593,7 +597,8 @@ class Transport:
         a test's own loop) and loops running at once in several threads. A loop that comes
         back finds its client again. A borrowed client serves every loop (the caller's to keep
         on one); an owned one is made for each loop, the first when the transport is made, the
-        next ones in a worker thread (each loads the TLS bundle).
+        next ones in a worker thread, all sharing the TLS context (and the certificate bundle it
+        loaded) made with the transport.
         """
         loop = asyncio.get_running_loop()
         last = self._last  # one read: another thread may replace it

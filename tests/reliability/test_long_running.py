@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import ssl
 import weakref
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -40,6 +41,7 @@ def test_a_gateway_dropped_unclosed_after_a_send_closes_its_client_at_once(
 
     async def main() -> None:
         gateway = MAKERS[provider](krsms_emulator, requests_per_second=100.0 if paced else None)
+        assert gateway._transport is not None
         client = gateway._transport._client  # the first loop's client, made with the gateway
         assert client is not None
         report = await gateway.send(otp() if paced else otp(reserve_at=in_an_hour()))
@@ -56,3 +58,26 @@ def test_a_gateway_dropped_unclosed_after_a_send_closes_its_client_at_once(
         asyncio.run(main())
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
+def test_a_gateway_used_from_asyncio_run_per_call_loads_the_tls_bundle_once(
+    krsms_emulator: EmulatorServer, provider: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sync web app's ``asyncio.run(gateway.send(...))`` per request gets a client per event
+    loop; they share one TLS context, so no call loads the certificate bundle again (tens of
+    milliseconds of CPU each)."""
+    made: list[ssl.SSLContext] = []
+    create_default_context = ssl.create_default_context
+
+    def counted(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+        made.append(create_default_context(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(ssl, "create_default_context", counted)
+    gateway = MAKERS[provider](krsms_emulator)
+    for _ in range(3):
+        report = asyncio.run(gateway.send(otp()))
+        assert report.outcomes[0].status is SendStatus.ACCEPTED
+    asyncio.run(gateway.aclose())
+    assert len(made) == 1
