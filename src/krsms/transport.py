@@ -463,18 +463,27 @@ _WRITE_STARTS = frozenset({"http11.send_request_headers.started", "http2.send_re
 class _FirstWrite:
     """httpcore's ``trace`` extension for one attempt of a send: tells ``watch`` that the
     attempt left once its request starts to be written, not while it waits for a connection.
-    Once per attempt (an auth flow that signs again after a 401 writes it twice)."""
+    Once per attempt (an auth flow that signs again after a 401 writes it twice).
+
+    The watch is held weakly: httpx keeps a request, its extensions included, in a reference
+    cycle with its response, which only the garbage collector frees. Held strongly, the
+    watch's ``pace`` (a bound method of the gateway) would keep a gateway dropped unclosed,
+    its client and its sockets alive until then, and the collector would then free the sockets
+    unclosed (``ResourceWarning``) rather than the client's closer closing them in its loop.
+    """
 
     __slots__ = ("_seen", "_watch")
 
     def __init__(self, watch: SendWatch):
-        self._watch = watch
+        self._watch = weakref.ref(watch)
         self._seen = False
 
     async def __call__(self, event: str, info: Mapping[str, Any]) -> None:
         if event in _WRITE_STARTS and not self._seen:
             self._seen = True
-            self._watch.attempt_left()
+            watch = self._watch()
+            if watch is not None:
+                watch.attempt_left()
 
 
 class Transport:
@@ -536,6 +545,10 @@ class Transport:
             limits = limits or Limits()
             self._new_client: Callable[[], httpx.AsyncClient] | None = partial(
                 httpx.AsyncClient,
+                # One TLS context (httpx's default one) for every loop's client: loading the
+                # certificate bundle is the costly part of making a client, and a service that
+                # calls asyncio.run() per request makes one per call.
+                verify=httpx.create_ssl_context(),
                 timeout=(timeouts or Timeouts()).to_httpx(),
                 limits=httpx.Limits(
                     max_connections=limits.max_connections,
@@ -584,7 +597,8 @@ class Transport:
         a test's own loop) and loops running at once in several threads. A loop that comes
         back finds its client again. A borrowed client serves every loop (the caller's to keep
         on one); an owned one is made for each loop, the first when the transport is made, the
-        next ones in a worker thread (each loads the TLS bundle).
+        next ones in a worker thread, all sharing the TLS context (and the certificate bundle it
+        loaded) made with the transport.
         """
         loop = asyncio.get_running_loop()
         last = self._last  # one read: another thread may replace it
