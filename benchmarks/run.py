@@ -287,7 +287,8 @@ READING = """
 
 - The ideal counts only the injected latency. The emulator processes a request on arrival
   and holds its answer until the latency has passed, so its own work (validating and
-  storing every recipient in Python, about 4.5 ms per 1,000-recipient NHN request) hides
+  storing every recipient in Python, about 4.5 ms per 1,000-recipient NHN request on the
+  machine of earlier runs, 7 to 11 ms on this run's) hides
   inside the 50 ms until its single process saturates (and it keeps its stored records out
   of the cyclic collector, whose full passes would otherwise stall answers). What remains
   is each client's own work between an answer and its next request, which the raw httpx
@@ -301,7 +302,8 @@ READING = """
   100 KB answer, building and sending the next request and HTTP on both ends, about
   6.5-7 ms for krsms and 5.5-6 ms for raw httpx per 50 ms cycle. 1.10 at 50 ms would need
   krsms below raw httpx's own delay; at 200 ms of provider latency the same delay is a
-  ratio of about 1.035.
+  ratio of about 1.035. Since a batch's recipient list is written in one join (below),
+  krsms's delay is no longer than raw httpx's.
 - SENS sends 100 recipients a request, so per-request costs dominate and krsms's wall time
   stays close to the raw loops'. Its HTTP path costs what raw httpx costs (same httpcore
   work per request, measured with cProfile side by side).
@@ -326,7 +328,8 @@ READING = """
   and raw httpx alike, which hides the SDK's own cost behind httpcore's.
 - Where an NHN cycle at 50 ms and concurrency 4 goes, timed per batch in one run: the
   HTTP exchange takes 53.3 ms (the 50 ms, the 100 KB each way and the emulator's own
-  work), building the next request 0.6 ms, reading the answer 0.8 ms, and the fan-out
+  work), building the next request 0.6 ms (0.36 ms less since its recipient list is
+  written in one join), reading the answer 0.8 ms, and the fan-out
   between them 0.15 ms: about 55 ms a cycle, and the slowest of the four slots sets the
   end. Letting the next batch's request leave before the last answer is read would take
   the client's 1.5 ms out of the cycle, but then a request could leave after an answer
@@ -349,9 +352,10 @@ READING = """
   8, where at zero latency the client is CPU-bound: the pool attempts column counts the
   requests httpcore started on a connection, retries included (see below).
 - The bytecode instructions beside the CPU figures do not move with the machine's load
-  (only by a few percent with the event loop's timing). krsms executes about 1.06x raw
-  httpx's Python instructions for a SENS request and 1.08x for an NHN one at concurrency 1,
-  fewer than the raw loop at 8, where its requests meet httpcore's pool contention (below).
+  (only by a few percent with the event loop's timing). krsms executes about 1.05x raw
+  httpx's Python instructions for a SENS request and 0.91x for an NHN one at concurrency 1
+  (the raw loop builds a dict per recipient in Python, krsms does not), and fewer than the
+  raw loop at 8, where its requests meet httpcore's pool contention (below).
   What is left is the fan-out's own bookkeeping (a task per batch, the progress and the
   outcomes), httpcore's trace callback that tells when a send starts to be written (about
   500 instructions: a batch still waiting for a connection when a send is cancelled is
@@ -362,18 +366,29 @@ READING = """
   an answer's `resultCode` and `recipientSeq` compared with the expected values as two
   lists (about 43 µs per 1,000), and the cyclic collector walking the per-batch objects
   (about 50 µs per NHN request). With NHN's 1,000 recipients a request that is what
-  separates its CPU ratio (1.19-1.24 here) from its instruction ratio (1.08).
+  separates its CPU ratio (1.09-1.20 here) from its instruction ratio (0.91). The other
+  way round, the raw loops encode a dict per recipient with `json.dumps` (about 380 µs an
+  NHN request, 41 µs a SENS one), where krsms writes a list of bare numbers, checked to be
+  digits, in one join (22 and 7 µs: `krsms.json_body`).
 - Changes measured with the instruction count: a request takes a free slot of
   `max_concurrency` without entering a cancel scope; a sync source (`send()`'s
   recipients, a list, a generator) is read in the send's own task rather than handed to a
   reading task, two passes of the event loop a batch; an attempt key is a
   `secrets.token_hex` rather than a `UUID` object. Together they took a SENS request from
   41.8k to 39.2k instructions and an NHN one from 48.7k to 45.8k; the run check of numbers
-  and the two-list answer check halved those two C costs.
-- NHN at 50 ms stays at 1.13-1.14x the ideal at concurrency 4 and 8, with raw httpx and
-  aiohttp at 1.11-1.12x on the same emulator: 1.10x would need krsms to spend less per
-  cycle than either raw loop does (see the fixed delay above). SENS, at 100 recipients a
-  request, is within 1.07-1.09x at 100,000 recipients.
+  and the two-list answer check halved those two C costs. Then a batch's list of bare
+  numbers written in one join instead of a dict per recipient encoded by `json.dumps`: an
+  NHN request from 45.8k to 38.9k instructions and from 380 to 22 µs of encoding, a SENS
+  one from 39.2k to 38.8k and from 41 to 7 µs.
+- NHN at 50 ms and concurrency 4 is at 1.16x the ideal in this run, raw httpx at 1.17x and
+  aiohttp at 1.14x on the same emulator (1.13-1.14x for krsms and 1.11-1.12x for the raw
+  loops on the faster machine of the previous run): 1.10x would need krsms to spend less
+  per cycle than either raw loop does (see the fixed delay above), and this run's machine
+  is slower (2.45 ms of CPU per NHN request for raw httpx, 1.59 before). From concurrency
+  8 on, the emulator's single process is saturated here (7 to 11 ms of CPU per
+  1,000-recipient request: eight of them take longer than the 50 ms), so those rows
+  measure the emulator, for every client alike. SENS, at 100 recipients a request, is
+  within 1.09-1.12x at 100,000 recipients (1.07-1.09x on the previous run's machine).
 - httpcore 1.0's connection pool hands one idle connection to every request asking for
   one within the same few passes of the event loop; all but one get
   `ConnectionNotAvailable` and start over (encode/httpcore #1110; pydantic's httpx2 fork
