@@ -24,7 +24,6 @@ from krsms import json_body
 from krsms.convert import structure_text
 from krsms.errors import MalformedResponseError
 from krsms.gateway import Recipients
-from krsms.json_body import EncodedJson
 from krsms.nhn.errors import PROVIDER
 
 
@@ -86,7 +85,7 @@ def _accepted_in_order(count: int) -> tuple[list[int], list[int]]:
     return [0] * count, list(range(1, count + 1))
 
 
-def send_body(shared: Mapping[str, Any], recipients: Recipients, country_code: str | None) -> EncodedJson:
+def send_body(shared: Mapping[str, Any], recipients: Recipients, country_code: str | None) -> json_body.EncodedJson:
     """The body of a batch's send: the ``shared`` fields (the converter's, of the typed
     request) and the ``recipientList``, what the converter writes for a ``SendRecipient`` per
     recipient with these fields (None and empty values left out). Bare numbers, the common

@@ -224,7 +224,7 @@ class NhnGateway(BatchingGateway):
 
         The recipients travel as plain JSON values both ways (:mod:`krsms.nhn.bulk`), not as a
         model object each, and bare numbers are written in one join: the same body as
-        :meth:`send_request`'s, for about half the CPU.
+        :meth:`send_request`'s, without an object per recipient to build and encode.
         """
         shared = self.client.api.dump(self._shared_request(message, batch, attempt))
         body = bulk.send_body(shared, batch.recipients, self._recipient_country(message))

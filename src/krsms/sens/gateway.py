@@ -39,7 +39,6 @@ from krsms.gateway import (
     UploadedImage,
 )
 from krsms.images import IMAGE_SUFFIXES, check_jpeg
-from krsms.json_body import EncodedJson
 from krsms.phone_numbers import KOREA, normalize_number
 from krsms.retry import RetryStrategy
 from krsms.send_watch import current_send_watch
@@ -199,7 +198,7 @@ class SensGateway(BatchingGateway):
         )
         return attrs.evolve(self._shared_request(message, batch, content), messages=messages)
 
-    def _send_body(self, message: Message, batch: Batch) -> EncodedJson:
+    def _send_body(self, message: Message, batch: Batch) -> json_body.EncodedJson:
         """:meth:`send_request`'s body, encoded, without a ``SendMessage`` per recipient: 100
         typed entries a request, built only to be converted at once, cost about 7% of a bulk
         send's CPU; bare numbers are written in one join (:mod:`krsms.json_body`). The tests
