@@ -204,6 +204,9 @@ def test_a_second_signal_cuts_the_drain_short_and_the_batches_out_are_unknown(tm
         command = slow_sens_send(recipients, results, server)
         env = {**os.environ, **SENS_ENV}
         first = started_until_settled(command, env, results, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while len(server.ledger) < 600 and time.monotonic() < deadline:
+            time.sleep(0.02)  # the next two batches recorded: out, their answers 3 s away
         first.send_signal(signal.SIGTERM)
         time.sleep(0.5)
         first.send_signal(signal.SIGTERM)
