@@ -178,16 +178,33 @@ def structure_text(value: Any, _: Any = None) -> str:
     raise ValueError(f"expected a string, got {type(value).__name__}")
 
 
-def parse(converter: cattrs.Converter, data: Any, cls: type[T], *, provider: str, redact: Callable[[str], str]) -> T:
+def parse(
+    converter: cattrs.Converter,
+    data: Any,
+    cls: type[T],
+    *,
+    provider: str,
+    redact: Callable[[str], str],
+    method: str | None = None,
+    path: str | None = None,
+    status_code: int | None = None,
+) -> T:
     """Structure provider data into ``cls``; a shape mismatch becomes MalformedResponseError,
-    its message (which may quote the value that did not fit) passed through ``redact``."""
+    its message (which may quote the value that did not fit) passed through ``redact``,
+    naming the answer's request (``method``, ``path``: redacted) and status when given."""
     try:
         return converter.structure(data, cls)
     except (cattrs.BaseValidationError, KeyError, TypeError, ValueError, AttributeError) as exc:
         problem = redact(f"{type(exc).__name__}: {exc}")
     # Raised here, not in the except block, where the error would hold the unredacted value
     # as its __context__.
-    raise MalformedResponseError(f"answer does not match {_type_name(cls)}: {problem}", provider=provider)
+    raise MalformedResponseError(
+        f"answer does not match {_type_name(cls)}: {problem}",
+        provider=provider,
+        method=method,
+        path=path,
+        status_code=status_code,
+    )
 
 
 def _type_name(cls: Any) -> str:

@@ -1719,6 +1719,41 @@ async def test_an_answer_that_is_not_json_names_the_request(client: NhnClient, a
     assert_shows_no_key(caught.value)
 
 
+def successful(body: Any) -> dict[str, Any]:
+    """A successful NHN envelope around ``body``."""
+    return {"header": {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"}, "body": body}
+
+
+@pytest.mark.parametrize("body", [{"data": {"requestId": ["not", "text"]}}, "a text"])
+async def test_an_answer_that_does_not_fit_its_model_names_the_request(
+    body: Any, client: NhnClient, api: respx.MockRouter
+) -> None:
+    """Read after the envelope checked out: the request is named as for a refusal, its query
+    (``mtPr``) left out."""
+    api.get(f"{PREFIX}/sender/sms/R1").respond(200, json=successful(body))
+
+    with pytest.raises(errors.MalformedResponseError) as caught:
+        await client.get_sms("R1", 1)
+
+    assert (caught.value.method, caught.value.path) == ("GET", f"{SHOWN_PREFIX}/sender/sms/R1")
+    assert str(caught.value).startswith("nhn: answer does not match SentMessage: ")
+    assert str(caught.value).endswith(f"(GET {SHOWN_PREFIX}/sender/sms/R1, HTTP 200)")
+    assert_shows_no_key(caught.value)
+
+
+@pytest.mark.parametrize("body", ["a text", {"data": {"not": "a list"}}, {"data": [{"requestId": ["x"]}]}])
+async def test_a_page_that_does_not_fit_names_the_request(body: Any, client: NhnClient, api: respx.MockRouter) -> None:
+    api.get(f"{PREFIX}/sender/sms").respond(200, json=successful(body))
+
+    with pytest.raises(errors.MalformedResponseError) as caught:
+        await client.list_sms(SEND_QUERY)
+
+    assert (caught.value.method, caught.value.path) == ("GET", f"{SHOWN_PREFIX}/sender/sms")
+    assert str(caught.value).endswith(f"(GET {SHOWN_PREFIX}/sender/sms, HTTP 200)")
+    assert SEND_QUERY.recipient_no not in repr(vars(caught.value))
+    assert_shows_no_key(caught.value)
+
+
 async def test_a_send_is_not_retried_after_a_server_error(api: respx.MockRouter) -> None:
     route = api.post(f"{PREFIX}/sender/sms").mock(return_value=httpx.Response(503))
 

@@ -202,6 +202,18 @@ async def test_s3_a_refused_look_up_names_the_path_without_its_query(client: Sen
     assert "0212345678" not in repr(vars(caught.value))
 
 
+async def test_s3_an_answer_that_does_not_fit_names_the_request(client: SensClient, api: respx.MockRouter) -> None:
+    api.get(f"{SERVICE}/messages").respond(200, json={"statusCode": "202", "statusName": "success", "messages": "x"})
+
+    with pytest.raises(errors.MalformedResponseError) as caught:
+        await client.list_messages(MessageQuery(request_id="R-1", from_="0212345678"))
+
+    assert (caught.value.method, caught.value.path) == ("GET", f"{SERVICE}/messages")
+    assert str(caught.value).startswith("sens: answer does not match MessagePage: ")
+    assert str(caught.value).endswith(f"(GET {SERVICE}/messages, HTTP 200)")
+    assert "0212345678" not in repr(vars(caught.value))
+
+
 async def test_s1_reserve_time_is_written_in_its_time_zone(client: SensClient, api: respx.MockRouter) -> None:
     route = api.post(f"{SERVICE}/messages").respond(
         202, json={"requestId": "R", "requestTime": "2026-01-01T00:00:00.000", "statusCode": "202", "statusName": "s"}

@@ -192,7 +192,9 @@ async def test_an_answer_field_that_does_not_parse_is_quoted_redacted(app: Starl
             await sens.client.send_body(
                 {"type": "SMS", "from": "0212345678", "content": "안녕", "messages": [{"to": "01000000001"}]}
             )
-    expected = "sens: answer does not match SendResult: ValueError: Invalid isoformat string: '***'"
+    expected = (
+        f"sens: answer does not match SendResult: ValueError: Invalid isoformat string: '***' ({SEND_SHOWN}, HTTP 202)"
+    )
     assert report.outcomes[0].detail == expected
     assert str(caught.value) == expected
     assert caught.value.__context__ is None  # the parse error, which holds the value

@@ -125,7 +125,20 @@ class NhnApi:
         NHN reports its own failures with HTTP 200 too: one of its server errors
         (:class:`~krsms.nhn.errors.NhnServerError`: -9999, -2021, -7000) is retried as a 500
         would be (:meth:`~krsms.transport.Transport.request`'s ``check_answer``)."""
-        response = await self.transport.request(
+        return self.unwrap(await self.call_response(method, path, params=params, json=json, idempotent=idempotent))
+
+    async def call_response(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+    ) -> Response:
+        """:meth:`call`'s answer itself, for a caller that reads its body (:meth:`unwrap`) into a
+        model and names the request when it does not fit (``answering=`` of :meth:`parse`)."""
+        return await self.transport.request(
             method,
             path,
             params=convert.drop_none(params) if params else None,
@@ -133,7 +146,6 @@ class NhnApi:
             idempotent=idempotent,
             check_answer=self.unwrap,
         )
-        return self.unwrap(response)
 
     async def call_data(
         self,
@@ -146,31 +158,40 @@ class NhnApi:
         idempotent: bool | None = None,
     ) -> T:
         """Send a request whose answer is ``{"body": {"data": {...}}}``; ``data`` as ``result``."""
-        body = await self.call(method, path, params=params, json=json, idempotent=idempotent)
-        return self.parse(_field(body, "data"), result)
+        response = await self.call_response(method, path, params=params, json=json, idempotent=idempotent)
+        return self.parse(_field(self.unwrap(response), "data"), result, answering=response)
 
     def page(
-        self, body: Any, item: type[T], *, page_num: int, page_size: int, list_field: str | None = None
+        self,
+        body: Any,
+        item: type[T],
+        *,
+        page_num: int,
+        page_size: int,
+        list_field: str | None = None,
+        answering: Response | None = None,
     ) -> Page[T]:
         """A paged body as a :class:`Page` of ``item``.
 
         ``page_num`` and ``page_size`` are the page asked for: an answer that leaves them out
         (N38's) holds that one. ``list_field`` names where the items are when ``data`` is an
         object rather than the list itself (N12's table). No body (an empty answer, a null
-        body) is an empty page; a body that is not an object is malformed.
+        body) is an empty page; a body that is not an object is malformed (naming the request
+        of ``answering``, the answer the body is from, when given).
         """
         if body is None:
             return Page(page_num=1, page_size=0)
         if not isinstance(body, dict):
-            raise self._malformed(f"page body is {type(body).__name__}, not an object")
+            raise self._malformed(f"page body is {type(body).__name__}, not an object", answering)
         data = body.get("data")
         if list_field is not None and isinstance(data, dict):
             data = data.get(list_field, data)
         if data is not None and not isinstance(data, list):
             # The converter would read an object's keys as the items.
-            raise self._malformed(f"page data is {type(data).__name__}, not a list")
+            raise self._malformed(f"page data is {type(data).__name__}, not a list", answering)
         page_type: type[Page[T]] = Page[item]  # type: ignore[valid-type]
-        return self.parse({"pageNum": page_num, "pageSize": page_size, **body, "data": data}, page_type)
+        paged = {"pageNum": page_num, "pageSize": page_size, **body, "data": data}
+        return self.parse(paged, page_type, answering=answering)
 
     @staticmethod
     async def iterate(
@@ -217,9 +238,19 @@ class NhnApi:
         ) as chunks:
             yield chunks
 
-    def parse(self, data: Any, cls: type[T]) -> T:
-        """Structure answer data with the NHN converter (MalformedResponseError on mismatch)."""
-        return convert.parse(converter, data, cls, provider=PROVIDER, redact=self.redact)
+    def parse(self, data: Any, cls: type[T], *, answering: Response | None = None) -> T:
+        """Structure answer data with the NHN converter (MalformedResponseError on mismatch,
+        naming the request of ``answering``, the answer the data is from, when given)."""
+        return convert.parse(
+            converter,
+            data,
+            cls,
+            provider=PROVIDER,
+            redact=self.redact,
+            method=answering.method if answering else None,
+            path=answering.path if answering else None,
+            status_code=answering.status_code if answering else None,
+        )
 
     @staticmethod
     def dump(value: object) -> Any:

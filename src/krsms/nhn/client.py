@@ -591,9 +591,16 @@ class NhnClient(AsyncClosing):
     ) -> Page[T]:
         """GET one page; ``list_field`` names where the items are when ``data`` is an object
         rather than the list itself."""
-        body = await self.api.call("GET", path, params=params)
+        response = await self.api.call_response("GET", path, params=params)
         page_num, page_size = params.get("pageNum", 1), params.get("pageSize", DEFAULT_PAGE_SIZE)
-        return self.api.page(body, item, page_num=page_num, page_size=page_size, list_field=list_field)
+        return self.api.page(
+            self.api.unwrap(response),
+            item,
+            page_num=page_num,
+            page_size=page_size,
+            list_field=list_field,
+            answering=response,
+        )
 
     def _iterate(self, path: str, item: type[T], query: object, *, list_field: str | None = None) -> AsyncIterator[T]:
         params = {"pageSize": MAX_PAGE_SIZE, **self._params(query)}

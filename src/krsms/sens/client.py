@@ -345,7 +345,18 @@ class SensClient(AsyncClosing):
         return convert.drop_none(params)
 
     def _parse(self, response: Response, cls: type[T]) -> T:
-        return convert.parse(converter, response.json(provider=PROVIDER), cls, provider=PROVIDER, redact=self.redact)
+        """``response``'s JSON as ``cls``; MalformedResponseError, naming the request, when it
+        does not fit."""
+        return convert.parse(
+            converter,
+            response.json(provider=PROVIDER),
+            cls,
+            provider=PROVIDER,
+            redact=self.redact,
+            method=response.method,
+            path=response.path,
+            status_code=response.status_code,
+        )
 
     @staticmethod
     def _number_chunks(numbers: Iterable[str]) -> list[list[dict[str, Any]]]:
