@@ -29,6 +29,9 @@ INSPECTION_PREFIX = "/_emulator"
 """Reserved path prefix of the inspection API (never used by either provider)."""
 
 
+MAX_CLOCK_SKEW_SECONDS = 366 * 24 * 3600
+"""How far ``clock_skew_seconds`` may move the emulated clock, either way."""
+
 _seconds = seconds()
 """attrs validator: a finite number of seconds, at least 0."""
 
@@ -49,6 +52,21 @@ def _boolean(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None
     """attrs validator: True or False (not a string or a number)."""
     if not isinstance(value, bool):
         raise ValueError(f"{attribute.name} must be true or false, not {value!r}")
+
+
+def _skew(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """attrs validator: a finite number of seconds, negative for a clock behind, within a
+    year (a datetime moved further may leave the calendar)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{attribute.name} must be a number of seconds, not {value!r}")
+    if not (math.isfinite(value) and abs(value) <= MAX_CLOCK_SKEW_SECONDS):
+        raise ValueError(f"{attribute.name} must be finite and within a year, not {value!r}")
+
+
+def _faults(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """attrs validator: a :class:`Faults`."""
+    if not isinstance(value, Faults):
+        raise ValueError(f"{attribute.name} must be Faults(...), not {value!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -159,7 +177,7 @@ class EmulatorConfig:
     """The one NHN appKey accepted; any other is refused with ``resultCode`` -1001."""
     nhn_secret_key: str | None = attrs.field(default=None, repr=False)
     """When set, NHN requests must carry it in ``X-Secret-Key``."""
-    faults: Faults = NO_FAULTS
+    faults: Faults = attrs.field(default=NO_FAULTS, validator=_faults)
     """Faults injected from the start (``PUT /_emulator/faults`` replaces them)."""
     rejected_numbers: Mapping[str, int] = attrs.field(factory=dict, converter=_rejected_numbers)
     """Number -> NHN per-recipient ``resultCode`` (non-zero) returned in ``sendResultList``.
@@ -176,9 +194,10 @@ class EmulatorConfig:
     """Sender numbers that are not registered: NHN answers -2312, SENS answers 400. Any set or
     other collection of numbers written as dialled in Korea (``1544-6859``); a string alone,
     or one that is not such a number, raises ``ValueError``."""
-    clock_skew_seconds: float = 0.0
-    """Added to the emulator's clock (to test clients whose clock is off)."""
-    sens_token_paging: bool = False
+    clock_skew_seconds: float = attrs.field(default=0.0, validator=_skew)
+    """Added to the emulator's clock (to test clients whose clock is off); a finite number
+    of seconds within a year either way, else ``ValueError``."""
+    sens_token_paging: bool = attrs.field(default=False, validator=_boolean)
     """SENS's message look-up (S3) pages as the Korean document says: a ``nextToken`` in each
     answer that has a next page, sent back to get it, and no ``pageIndex``. Off, it pages by
     ``pageIndex`` as the English document does (a ``nextToken`` sent is read either way)."""
