@@ -186,7 +186,9 @@ def emulator(
             drop_rate=drop_rate,
         )
     except ValueError as invalid:
-        raise typer.BadParameter(str(invalid)) from None
+        # Faults names its field (rate_limit_rate: ...): say the flag it was given as.
+        field, _, problem = str(invalid).partition(": ")
+        raise typer.BadParameter(f"--{field.replace('_', '-')}: {problem}" if problem else str(invalid)) from None
     config = EmulatorConfig(
         sens_access_key=sens_access_key,
         sens_secret_key=sens_secret_key,

@@ -803,8 +803,16 @@ def test_version() -> None:
 
 @pytest.mark.parametrize(("option", "value"), [("--rate-limit-rate", "7"), ("--latency", "-3"), ("--port", "0")])
 def test_the_emulator_command_refuses_impossible_settings(option: str, value: str) -> None:
-    outcome = runner.invoke(app, ["emulator", option, value])
+    outcome = runner.invoke(app, ["emulator", option, value], env={"COLUMNS": "200"})
     assert outcome.exit_code == 2, outcome.output
+    assert option in outcome.output
+
+
+def test_the_emulator_command_names_the_flag_of_a_fault_setting_it_refuses() -> None:
+    outcome = runner.invoke(app, ["emulator", "--rate-limit-rate", "7"], env={"COLUMNS": "200"})
+    assert outcome.exit_code == 2, outcome.output
+    assert "--rate-limit-rate: must be from 0 to 1, not 7.0" in outcome.output
+    assert "rate_limit_rate" not in outcome.output  # Faults' own name for it
 
 
 def test_python_dash_m_krsms_runs_the_command() -> None:
