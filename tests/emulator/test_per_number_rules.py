@@ -44,6 +44,22 @@ def test_a_key_that_is_not_a_number_is_refused_when_the_config_is_made(fields: d
     assert named in str(raised.value)
 
 
+@pytest.mark.parametrize(
+    ("fields", "named"),
+    [
+        ({"rejected_numbers": {"010-0000-0001": 0}}, "not 0"),  # NHN's success: the number would be accepted
+        ({"rejected_numbers": {"010-0000-0001": "-2019"}}, "not '-2019'"),  # answered as a JSON string
+        ({"rejected_numbers": {"010-0000-0001": True}}, "not True"),
+        ({"undeliverable_numbers": {"010-0000-0001": 3006}}, "not 3006"),
+        ({"undeliverable_numbers": {"010-0000-0001": " "}}, "not ' '"),
+    ],
+)
+def test_a_rule_that_is_not_a_code_is_refused_when_the_config_is_made(fields: dict[str, Any], named: str) -> None:
+    with pytest.raises(ValueError, match=f"^{next(iter(fields))}: the code of 01000000001 must be ") as raised:
+        EmulatorConfig(**fields)
+    assert str(raised.value).endswith(named)
+
+
 CONFIG = EmulatorConfig(
     rejected_numbers={"010-0000-0001": -2019, "+1 202-555-0123": -2019},
     undeliverable_numbers={"+82 10-0000-0002": "3006", "+81 90-1234-5678": "3006"},

@@ -142,13 +142,30 @@ def _number_rules(setting: str, value: Any) -> dict[str, Any]:
 
 
 def _rejected_numbers(value: Any) -> dict[str, int]:
-    """attrs converter of ``rejected_numbers`` (see :func:`_number_rules`)."""
-    return _number_rules("rejected_numbers", value)
+    """attrs converter of ``rejected_numbers`` (see :func:`_number_rules`); each code a
+    non-zero int, as NHN writes a ``resultCode`` (0 is its success, a text one would be
+    answered as a JSON string)."""
+    rules = _number_rules("rejected_numbers", value)
+    for number, code in rules.items():
+        if isinstance(code, bool) or not isinstance(code, int) or code == 0:
+            raise ValueError(
+                f"rejected_numbers: the code of {number} must be a non-zero int (NHN's resultCode, -2019 say), "
+                f"not {code!r}"
+            )
+    return rules
 
 
 def _undeliverable_numbers(value: Any) -> dict[str, str]:
-    """attrs converter of ``undeliverable_numbers`` (see :func:`_number_rules`)."""
-    return _number_rules("undeliverable_numbers", value)
+    """attrs converter of ``undeliverable_numbers`` (see :func:`_number_rules`); each code a
+    delivery result code as text (``"3006"``), as both providers' look-ups write it."""
+    rules = _number_rules("undeliverable_numbers", value)
+    for number, code in rules.items():
+        if not isinstance(code, str) or not code.strip():
+            raise ValueError(
+                f"undeliverable_numbers: the code of {number} must be a delivery result code as text "
+                f'("3006" say), not {code!r}'
+            )
+    return rules
 
 
 def _sender_numbers(value: Any) -> frozenset[str]:
