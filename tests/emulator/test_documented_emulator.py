@@ -110,3 +110,13 @@ def test_the_config_refuses_what_would_break_the_app_later(fields: dict[str, Any
 def test_a_clock_skew_either_way_is_taken() -> None:
     assert create_app(EmulatorConfig(clock_skew_seconds=-360)).state.clock.skew_seconds == -360
     assert EmulatorConfig(clock_skew_seconds=86400 * 60).clock_skew_seconds == 86400 * 60
+
+
+@pytest.mark.parametrize("skew", ["60", float("nan"), float("inf"), 1e300, True, None])
+def test_moving_the_running_clock_refuses_what_the_config_refuses(skew: Any) -> None:
+    clock = create_app().state.clock
+    clock.skew_seconds = -90
+    with pytest.raises(ValueError, match="skew_seconds"):
+        clock.skew_seconds = skew
+    assert clock.skew_seconds == -90
+    clock.now()  # still a moment of the calendar

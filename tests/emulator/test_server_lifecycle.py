@@ -9,12 +9,15 @@ import socket
 import threading
 import time
 import warnings
+from typing import Any
 
 import httpx
 import pytest
+from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
 from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, EmulatorServer, Faults
 from krsms.emulator import server as server_module
+from krsms.emulator.server import EmulatorHttpProtocol
 
 HELD_SECONDS = 20.0
 HELD = EmulatorConfig(faults=Faults(latency=HELD_SECONDS, sends_only=False))
@@ -188,3 +191,15 @@ def test_the_connections_it_accepts_turn_nagle_off() -> None:
         assert server._socket.proto == socket.IPPROTO_TCP  # what every accepted socket takes
     finally:
         server.close()
+
+
+def test_a_uvicorn_protocol_without_the_attributes_it_replaces_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replacing attributes a uvicorn no longer reads would let access lines, with the NHN
+    appKey in their paths, through: the connection is refused instead."""
+
+    def renamed_attributes(protocol: Any, *args: object, **kwargs: object) -> None:
+        protocol.error_logger = logging.getLogger("uvicorn.error")
+
+    monkeypatch.setattr(AutoHTTPProtocol, "__init__", renamed_attributes)
+    with pytest.raises(RuntimeError, match="access_log"):
+        EmulatorHttpProtocol()

@@ -13,6 +13,9 @@ Inspection API (never faulted, under :data:`~krsms.emulator.config.INSPECTION_PR
   :class:`~krsms.emulator.config.Faults` fields; unspecified fields take their defaults; an
   unknown field or an invalid value answers 400 naming it)
 - ``GET /_emulator/stats`` -> request and injected-fault counters
+
+Any other path under the prefix answers 404, and a method a path does not take 405 with
+``Allow``, both as ``{"error": ...}`` like the API's other refusals.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import attrs
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Match, Route
 
 from krsms.emulator.clock import Clock, DateHeader
 from krsms.emulator.config import INSPECTION_PREFIX, EmulatorConfig, Faults
@@ -32,6 +35,7 @@ from krsms.emulator.inputs import load_json
 from krsms.emulator.ledger import Delivery, Ledger
 from krsms.emulator.nhn import nhn_routes
 from krsms.emulator.numbers import rule_number
+from krsms.emulator.routing import catch_all
 from krsms.emulator.sens import sens_routes
 
 DELIVERY_FILTERS = ("provider", "request_id", "recipient", "status")
@@ -74,8 +78,24 @@ def _faults_from_json(body: bytes) -> Faults:
     return Faults(**data)
 
 
-def _error(message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=400)
+def _error(message: str, status: int = 400, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+def _unknown_route(routes: list[Route]) -> BaseRoute:
+    """The catch-all of the inspection API: 404 for a path it lacks, 405 with ``Allow`` for a
+    method one of ``routes`` does not take."""
+
+    async def unknown(request: Request) -> Response:
+        path = request.url.path
+        allowed = next((route.methods for route in routes if route.matches(request.scope)[0] is Match.PARTIAL), None)
+        if not allowed:
+            paths = ", ".join(route.path for route in routes)
+            return _error(f"{path} is not in the inspection API; its paths are {paths}", 404)
+        allow = ", ".join(sorted(allowed))
+        return _error(f"{request.method} is not allowed on {path}; use {allow}", 405, {"Allow": allow})
+
+    return catch_all(f"{INSPECTION_PREFIX}/{{rest:path}}", unknown)
 
 
 def inspection_routes(ledger: Ledger, faults: FaultState) -> list[BaseRoute]:
@@ -107,12 +127,13 @@ def inspection_routes(ledger: Ledger, faults: FaultState) -> list[BaseRoute]:
     async def stats(request: Request) -> Response:
         return JSONResponse(dict(faults.stats))
 
-    return [
+    routes = [
         Route(f"{INSPECTION_PREFIX}/health", health, methods=["GET"]),
         Route(f"{INSPECTION_PREFIX}/deliveries", deliveries, methods=["GET", "DELETE"]),
         Route(f"{INSPECTION_PREFIX}/faults", fault_settings, methods=["GET", "PUT"]),
         Route(f"{INSPECTION_PREFIX}/stats", stats, methods=["GET"]),
     ]
+    return [*routes, _unknown_route(routes)]
 
 
 def create_app(config: EmulatorConfig | None = None) -> Starlette:

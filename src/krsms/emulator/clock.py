@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import datetime, timedelta
 from email.utils import formatdate
@@ -9,12 +10,36 @@ from typing import Any
 
 from krsms.convert import SEOUL
 
+MAX_SKEW_SECONDS = 366 * 24 * 3600
+"""How far a skew may move the emulated clock, either way."""
+
+
+def checked_skew(name: str, value: object) -> float:
+    """``value`` if it is a finite number of seconds within :data:`MAX_SKEW_SECONDS` either
+    way (a datetime moved further may leave the calendar); ``ValueError`` naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{name} must be a number of seconds, not {value!r}")
+    if not (math.isfinite(value) and abs(value) <= MAX_SKEW_SECONDS):
+        raise ValueError(f"{name} must be finite and within a year, not {value!r}")
+    return value
+
 
 class Clock:
     """Now, as the emulated providers see it (``skew_seconds`` ahead of the real clock)."""
 
     def __init__(self, skew_seconds: float = 0.0):
         self.skew_seconds = skew_seconds
+
+    @property
+    def skew_seconds(self) -> float:
+        """Seconds the emulated clock is ahead (negative: behind); setting it moves the
+        clock of a running emulator, and a value :func:`checked_skew` refuses raises
+        ``ValueError``, leaving the clock where it was."""
+        return self._skew_seconds
+
+    @skew_seconds.setter
+    def skew_seconds(self, value: float) -> None:
+        self._skew_seconds = checked_skew("skew_seconds", value)
 
     def now(self) -> datetime:
         """The current moment, timezone-aware, in Asia/Seoul."""

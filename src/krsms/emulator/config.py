@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from krsms.emulator.clock import MAX_SKEW_SECONDS, checked_skew
 from krsms.emulator.numbers import rule_number
 from krsms.errors import ValidationError
 from krsms.settings import check_number, seconds
@@ -29,7 +30,7 @@ INSPECTION_PREFIX = "/_emulator"
 """Reserved path prefix of the inspection API (never used by either provider)."""
 
 
-MAX_CLOCK_SKEW_SECONDS = 366 * 24 * 3600
+MAX_CLOCK_SKEW_SECONDS = MAX_SKEW_SECONDS
 """How far ``clock_skew_seconds`` may move the emulated clock, either way."""
 
 _seconds = seconds()
@@ -55,12 +56,8 @@ def _boolean(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None
 
 
 def _skew(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """attrs validator: a finite number of seconds, negative for a clock behind, within a
-    year (a datetime moved further may leave the calendar)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{attribute.name} must be a number of seconds, not {value!r}")
-    if not (math.isfinite(value) and abs(value) <= MAX_CLOCK_SKEW_SECONDS):
-        raise ValueError(f"{attribute.name} must be finite and within a year, not {value!r}")
+    """attrs validator: a skew the emulator's clock takes (:func:`~krsms.emulator.clock.checked_skew`)."""
+    checked_skew(attribute.name, value)
 
 
 def _faults(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

@@ -69,12 +69,25 @@ class EmulatorHttpProtocol(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
     without access lines (uvicorn's ``access_log=False`` stops the ``uvicorn.access`` logger
     propagating for the whole process, and pytest attaches its capture handler to
     non-propagating loggers anyway), and with an
-    injected dropped connection logged as one line (:class:`_ConnectionLog`), not a traceback."""
+    injected dropped connection logged as one line (:class:`_ConnectionLog`), not a traceback.
+
+    uvicorn has no public hook for either, so this replaces two attributes its protocols
+    (h11's and httptools') set per connection and read from then on: ``access_log`` and
+    ``logger``, so named from before 0.30 (the oldest the ``emulator`` extra allows) to 0.54
+    at least. A uvicorn whose protocol no longer sets them would ignore the replacements and
+    write access lines, which carry the NHN appKey: such a connection is refused with
+    ``RuntimeError`` (asyncio logs it) rather than served."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        uvicorn_logger = getattr(self, "logger", None)
+        if not isinstance(getattr(self, "access_log", None), bool) or not isinstance(uvicorn_logger, logging.Logger):
+            raise RuntimeError(
+                f"uvicorn {uvicorn.__version__}'s HTTP protocol does not set `access_log` and `logger` as the "
+                "emulator expects: its access lines would show the NHN appKey; use a uvicorn the emulator supports"
+            )
         self.access_log = False
-        self.logger = _ConnectionLog(logging.getLogger("uvicorn.error"))  # the logger uvicorn's protocols use
+        self.logger = _ConnectionLog(uvicorn_logger)
 
 
 class EmulatorServer:

@@ -24,12 +24,14 @@ ledger, clock and the :mod:`~krsms.emulator.nhn.state` an appKey remembers).
 
 Choices where the document is silent: a wrong or unknown appKey answers -1001; a missing or
 wrong ``X-Secret-Key`` (when the emulator is configured with one) answers HTTP 401 with code
--1000; any other path under the appKey answers -9998.
+-1000; any other path or method under ``/sms/v2.2/`` answers -9998 ("no such API") in the
+envelope, with HTTP 200 as NHN's other refusals (under an appKey, once the appKey and secret
+key pass).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -53,15 +55,20 @@ from krsms.emulator.nhn.tag_sends import NhnTagSends
 from krsms.emulator.nhn.tags import NhnTags
 from krsms.emulator.nhn.templates import NhnTemplates
 from krsms.emulator.nhn.uploads import NhnUploads
+from krsms.emulator.routing import catch_all
 
 PREFIX = "/sms/v2.2/appKeys/{appKey}"
 
 Handler = Callable[[Request], Any]
 
+UNKNOWN_API = "존재하지 않는 API"
+"""The ``resultMessage`` of -9998."""
+
 
 def nhn_routes(config: EmulatorConfig, ledger: Ledger, clock: Clock) -> list[BaseRoute]:
     """The NHN routes of an emulator, with full paths: every endpoint of one emulated appKey,
-    then -9998 for any other path under it."""
+    then -9998 for any other path or method under it (behind its checks) or elsewhere under
+    ``/sms/v2.2/``."""
     service = NhnService(config, ledger, clock)
     sends = NhnSends(service)
     tags = NhnTags(service)
@@ -82,11 +89,12 @@ def nhn_routes(config: EmulatorConfig, ledger: Ledger, clock: Clock) -> list[Bas
     routes: list[BaseRoute] = [
         Route(PREFIX + path, _guarded(handler, config), methods=[method]) for method, path, handler in table
     ]
-    routes.append(Route(PREFIX + "/{rest:path}", _guarded(_unknown, config), methods=["GET", "POST", "PUT", "DELETE"]))
+    routes.append(catch_all(PREFIX + "/{rest:path}", _guarded(_unknown, config)))
+    routes.append(catch_all("/sms/v2.2/{rest:path}", _unknown_outside_app_key))
     return routes
 
 
-def _guarded(handler: Handler, config: EmulatorConfig) -> Callable[[Request], Any]:
+def _guarded(handler: Handler, config: EmulatorConfig) -> Callable[[Request], Awaitable[Response]]:
     """``handler`` behind the appKey (-1001) and secret key (-1000) checks, its answer or
     refusal in NHN's envelope."""
 
@@ -107,5 +115,10 @@ def _guarded(handler: Handler, config: EmulatorConfig) -> Callable[[Request], An
 
 
 async def _unknown(request: Request) -> Any:
-    """Any other path under the appKey: -9998."""
-    raise NhnRefusal(-9998, "존재하지 않는 API")
+    """Any other path or method under the appKey: -9998."""
+    raise NhnRefusal(-9998, UNKNOWN_API)
+
+
+async def _unknown_outside_app_key(request: Request) -> Response:
+    """A path under ``/sms/v2.2/`` that names no appKey: -9998 (there is no key to check)."""
+    return answer(None, code=-9998, message=UNKNOWN_API)

@@ -42,6 +42,7 @@ from starlette.routing import BaseRoute, Route
 from krsms.emulator.clock import Clock
 from krsms.emulator.config import EmulatorConfig
 from krsms.emulator.ledger import Ledger
+from krsms.emulator.routing import catch_all
 from krsms.emulator.sens.auth import authenticate
 from krsms.emulator.sens.envelope import SensRefusal, not_found
 from krsms.emulator.sens.files import SensFiles
@@ -71,7 +72,7 @@ def sens_routes(config: EmulatorConfig, ledger: Ledger, clock: Clock) -> list[Ba
     routes: list[BaseRoute] = [
         Route(PREFIX + path, _guarded(handler, service), methods=[method]) for method, path, handler in table
     ]
-    routes.append(Route("/sms/v2/{rest:path}", _unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]))
+    routes.append(catch_all("/sms/v2/{rest:path}", _unknown))
     return routes
 
 
