@@ -18,6 +18,7 @@ import respx
 from krsms import errors
 from krsms.sens import SensClient, ServiceNotFoundError
 from krsms.sens.auth import signature
+from krsms.sens.checks import check_message_query
 from krsms.sens.converter import converter
 from krsms.sens.models import (
     ContentType,
@@ -1067,6 +1068,11 @@ def test_inline_files_are_checked_before_sending(name: str) -> None:
         (MessageQuery(request_id="R", to="010-1234-5678"), "to"),
         (MessageQuery(request_id="R", from_="02-1234-5678"), "from_"),
         (MessageQuery(request_id="R", to="+821012345678"), "to"),
+        # en:237-242 / ko:251-254: status and statusName take the values their tables list.
+        (MessageQuery(request_id="R", status="DONE"), "status"),
+        (MessageQuery(request_id="R", status="ready"), "status"),
+        (MessageQuery(request_id="R", status_name="DELIVERED"), "status_name"),
+        (MessageQuery(request_id="R", status_name="success"), "status_name"),
     ],
 )
 async def test_s3_queries_sens_would_refuse_are_refused_first(query: MessageQuery, field: str) -> None:
@@ -1098,6 +1104,16 @@ async def test_a_send_drops_its_typed_request_before_the_network_wait(
     del request
     assert alive() is None, "the recipient models must not live through the request"
     assert (await pending).request_id == "R-1"
+
+
+def test_s3_a_status_filter_refusal_names_the_documented_values() -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        check_message_query(MessageQuery(request_id="R", status_name="DELIVERED"))
+    assert (caught.value.field, caught.value.limit, caught.value.value) == ("status_name", "SUCCESS, FAIL", "DELIVERED")
+    assert "'DELIVERED' is not one of SENS's values (SUCCESS, FAIL)" in str(caught.value)
+    for status in ("READY", "PROCESSING", "COMPLETED"):
+        for status_name in ("SUCCESS", "FAIL"):
+            check_message_query(MessageQuery(request_id="R", status=status, status_name=status_name))
 
 
 @pytest.mark.parametrize("window", ["request", "complete"])

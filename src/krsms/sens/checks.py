@@ -39,6 +39,10 @@ MAX_MESSAGE_PAGE = 100
 """Largest ``pageSize`` of the request look-up (S3) by time window."""
 MAX_MESSAGE_PAGE_BY_REQUEST = 1000
 """Largest ``pageSize`` of the request look-up (S3) by ``requestId``."""
+MESSAGE_STATUSES = ("READY", "PROCESSING", "COMPLETED")
+"""The request look-up's ``status`` filter values (en:237-240, ko:251)."""
+RECEPTION_STATUSES = ("SUCCESS", "FAIL")
+"""The request look-up's ``statusName`` filter values (en:242, ko:254): the handset result."""
 
 
 def check_message_count(count: int) -> None:
@@ -135,7 +139,9 @@ def _check_subject(subject: str | None, kind: MessageKind, *, field: str) -> Non
 
 def check_message_query(query: MessageQuery) -> None:
     """Refuse, before any request, an S3 query that SENS would refuse, or that could match
-    nothing: ``from_`` and ``to`` are digits only, as SENS lists them (en:240-241)."""
+    nothing: ``status`` and ``status_name`` are one of the documented values
+    (:data:`MESSAGE_STATUSES`, :data:`RECEPTION_STATUSES`, in capitals as the tables write
+    them); ``from_`` and ``to`` are digits only, as SENS lists them (en:240-241)."""
     windows = {
         "request": (query.request_start_time, query.request_end_time, MAX_REQUEST_SPAN),
         "complete": (query.complete_start_time, query.complete_end_time, MAX_COMPLETE_SPAN),
@@ -164,6 +170,15 @@ def check_message_query(query: MessageQuery) -> None:
         if span > widest:
             raise ValidationError(
                 f"{name}_end_time", f"the window is longer than {widest}", limit=str(widest), value=str(span)
+            )
+    for field, value, documented in (
+        ("status", query.status, MESSAGE_STATUSES),
+        ("status_name", query.status_name, RECEPTION_STATUSES),
+    ):
+        if value is not None and value not in documented:
+            values = ", ".join(documented)
+            raise ValidationError(
+                field, f"{excerpt(str(value))!r} is not one of SENS's values ({values})", limit=values, value=value
             )
     for field, number in (("from_", query.from_), ("to", query.to)):
         if number is not None and not (number.isascii() and number.isdigit()):
