@@ -1068,6 +1068,19 @@ def test_inline_files_are_checked_before_sending(name: str) -> None:
         (MessageQuery(request_id="R", to="010-1234-5678"), "to"),
         (MessageQuery(request_id="R", from_="02-1234-5678"), "from_"),
         (MessageQuery(request_id="R", to="+821012345678"), "to"),
+        # A window that ends before it starts holds nothing to list.
+        (
+            MessageQuery(
+                request_start_time=datetime(2026, 1, 2, tzinfo=SEOUL), request_end_time=datetime(2026, 1, 1, tzinfo=SEOUL)
+            ),
+            "request_end_time",
+        ),
+        (
+            MessageQuery(
+                complete_start_time=datetime(2026, 1, 1, 9, 0, 1), complete_end_time=datetime(2026, 1, 1, 9, 0, 0)
+            ),
+            "complete_end_time",
+        ),
         # en:237-242 / ko:251-254: status and statusName take the values their tables list.
         (MessageQuery(request_id="R", status="DONE"), "status"),
         (MessageQuery(request_id="R", status="ready"), "status"),
@@ -1104,6 +1117,15 @@ async def test_a_send_drops_its_typed_request_before_the_network_wait(
     del request
     assert alive() is None, "the recipient models must not live through the request"
     assert (await pending).request_id == "R-1"
+
+
+def test_s3_a_window_ending_before_it_starts_names_both_ends() -> None:
+    start, end = datetime(2026, 1, 1, 10, tzinfo=SEOUL), datetime(2026, 1, 1, 9, tzinfo=SEOUL)
+    with pytest.raises(errors.ValidationError) as caught:
+        check_message_query(MessageQuery(request_start_time=start, request_end_time=end))
+    assert (caught.value.field, caught.value.limit) == ("request_end_time", "not before request_start_time")
+    assert caught.value.value == "2026-01-01T10:00:00+09:00 to 2026-01-01T09:00:00+09:00"
+    check_message_query(MessageQuery(request_start_time=start, request_end_time=start))  # one moment: a window
 
 
 def test_s3_a_status_filter_refusal_names_the_documented_values() -> None:

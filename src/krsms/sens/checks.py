@@ -139,7 +139,7 @@ def _check_subject(subject: str | None, kind: MessageKind, *, field: str) -> Non
 
 def check_message_query(query: MessageQuery) -> None:
     """Refuse, before any request, an S3 query that SENS would refuse, or that could match
-    nothing: ``status`` and ``status_name`` are one of the documented values
+    nothing: a window's end not before its start; ``status`` and ``status_name`` are one of the documented values
     (:data:`MESSAGE_STATUSES`, :data:`RECEPTION_STATUSES`, in capitals as the tables write
     them); ``from_`` and ``to`` are digits only, as SENS lists them (en:240-241)."""
     windows = {
@@ -167,6 +167,13 @@ def check_message_query(query: MessageQuery) -> None:
                 value=f"{start.isoformat()} to {end.isoformat()}",
             )
         span = _elapsed(start, end)
+        if span < timedelta(0):
+            raise ValidationError(
+                f"{name}_end_time",
+                f"is before {name}_start_time, so the window holds no time",
+                limit=f"not before {name}_start_time",
+                value=f"{start.isoformat()} to {end.isoformat()}",
+            )
         if span > widest:
             raise ValidationError(
                 f"{name}_end_time", f"the window is longer than {widest}", limit=str(widest), value=str(span)
