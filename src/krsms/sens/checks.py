@@ -12,6 +12,7 @@ import base64
 import binascii
 from datetime import datetime, timedelta, timezone
 
+from krsms.convert import SEOUL, format_seoul_seconds
 from krsms.errors import ValidationError, excerpt
 from krsms.fields import check_is_text, mask_number
 from krsms.phone_numbers import KOREA, check_number_as_sent
@@ -39,6 +40,9 @@ MAX_MESSAGE_PAGE = 100
 """Largest ``pageSize`` of the request look-up (S3) by time window."""
 MAX_MESSAGE_PAGE_BY_REQUEST = 1000
 """Largest ``pageSize`` of the request look-up (S3) by ``requestId``."""
+HISTORY_KEPT = timedelta(days=90)
+"""How far back the look-ups reach: "can only be viewed within the last 90 days" (en:248,
+en:427, ko:260)."""
 MESSAGE_STATUSES = ("READY", "PROCESSING", "COMPLETED")
 """The request look-up's ``status`` filter values (en:237-240, ko:251)."""
 RECEPTION_STATUSES = ("SUCCESS", "FAIL")
@@ -137,9 +141,10 @@ def _check_subject(subject: str | None, kind: MessageKind, *, field: str) -> Non
     check_subject(subject, field=field)
 
 
-def check_message_query(query: MessageQuery) -> None:
+def check_message_query(query: MessageQuery, *, now: datetime | None = None) -> None:
     """Refuse, before any request, an S3 query that SENS would refuse, or that could match
-    nothing: a window's end not before its start; ``status`` and ``status_name`` are one of the documented values
+    nothing: a window's end not before its start, nor more than :data:`HISTORY_KEPT` before
+    ``now`` (default: the current time; naive ends are Seoul time); ``status`` and ``status_name`` are one of the documented values
     (:data:`MESSAGE_STATUSES`, :data:`RECEPTION_STATUSES`, in capitals as the tables write
     them); ``from_`` and ``to`` are digits only, as SENS lists them (en:240-241)."""
     windows = {
@@ -178,6 +183,7 @@ def check_message_query(query: MessageQuery) -> None:
             raise ValidationError(
                 f"{name}_end_time", f"the window is longer than {widest}", limit=str(widest), value=str(span)
             )
+        _check_within_history(f"{name}_end_time", end, now or datetime.now(timezone.utc))
     for field, value, documented in (
         ("status", query.status, MESSAGE_STATUSES),
         ("status_name", query.status_name, RECEPTION_STATUSES),
@@ -199,6 +205,21 @@ def check_message_query(query: MessageQuery) -> None:
     largest = MAX_MESSAGE_PAGE_BY_REQUEST if query.request_id else MAX_MESSAGE_PAGE
     check_page_size(query.page_size, largest)
     check_page_index(query.page_index)
+
+
+def _check_within_history(field: str, end: datetime, now: datetime) -> None:
+    """A window's ``end`` within the :data:`HISTORY_KEPT` before ``now``: a window that ended
+    earlier lists nothing SENS still keeps."""
+    oldest = now - HISTORY_KEPT
+    if (end if _is_aware(end) else end.replace(tzinfo=SEOUL)) < oldest:
+        raise ValidationError(
+            field,
+            f"{format_seoul_seconds(end)} (Seoul) is more than {HISTORY_KEPT.days} days ago: SENS keeps "
+            f"{HISTORY_KEPT.days} days of history (the oldest now {format_seoul_seconds(oldest)}), "
+            "so the window would list nothing",
+            limit=f"within the last {HISTORY_KEPT.days} days",
+            value=end.isoformat(),
+        )
 
 
 def check_page_size(page_size: int | None, largest: int) -> None:
