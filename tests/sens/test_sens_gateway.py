@@ -772,6 +772,24 @@ async def test_the_batches_are_not_checked_again_by_the_client(
     assert report.all_accepted
 
 
+def test_an_entry_is_gone_once_its_time_is_up_though_nothing_was_set_since() -> None:
+    """Unsettled attempts and known requests are kept 10 minutes: one found later would hold a
+    reconciliation back (UNKNOWN) or keep it from a request, long after it stopped mattering."""
+    now = [1000.0]
+    known: _Expiring[None] = _Expiring(KNOWN_REQUEST_MEMORY, clock=lambda: now[0])
+    known.set("R-old", None)
+    now[0] += KNOWN_REQUEST_MEMORY / 2
+    known.set("R-newer", None)
+    now[0] += KNOWN_REQUEST_MEMORY / 2
+    assert "R-old" in known  # exactly its time: still kept
+    now[0] += 0.001
+    assert "R-old" not in known
+    assert known.items() == [("R-newer", None)]
+    now[0] += KNOWN_REQUEST_MEMORY
+    assert known.items() == []
+    assert "R-newer" not in known
+
+
 def test_the_unsettled_attempts_can_be_walked_while_sends_in_other_threads_change_them() -> None:
     """One gateway serves event loops in several threads: a reconciliation walks the attempts
     not settled yet while the other threads' sends add and settle theirs."""

@@ -21,7 +21,7 @@ import hashlib
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Generic, TypeVar
 
@@ -394,25 +394,26 @@ class SensGateway(BatchingGateway):
 
 
 class _Expiring(Generic[Value]):
-    """A mapping whose entries are dropped ``keep_for`` seconds after they were last set.
+    """A mapping whose entries are dropped ``keep_for`` seconds after they were last set, by
+    ``clock`` (monotonic seconds): every operation drops the expired entries first, so none
+    is found once its time is up.
 
     One gateway serves event loops in several threads at once, and they all share it: every
     operation holds a lock, and :meth:`items` is a snapshot taken under it, so a walk never
     meets a change another thread's send makes meanwhile.
     """
 
-    def __init__(self, keep_for: float):
+    def __init__(self, keep_for: float, *, clock: Callable[[], float] = time.monotonic):
         self._keep_for = keep_for
+        self._clock = clock
         self._entries: OrderedDict[str, tuple[Value, float]] = OrderedDict()
         self._lock = threading.Lock()
 
     def set(self, key: str, value: Value) -> None:
         with self._lock:
-            now = time.monotonic()  # read under the lock: the entries stay in time order
+            now = self._drop_expired()
             self._entries[key] = (value, now)
             self._entries.move_to_end(key)
-            while next(iter(self._entries.values()))[1] < now - self._keep_for:
-                self._entries.popitem(last=False)
 
     def discard(self, key: str) -> None:
         with self._lock:
@@ -420,12 +421,22 @@ class _Expiring(Generic[Value]):
 
     def __contains__(self, key: object) -> bool:
         with self._lock:
+            self._drop_expired()
             return key in self._entries
 
     def items(self) -> list[tuple[str, Value]]:
-        """Every entry, as it was when asked."""
+        """Every entry not expired, as it was when asked."""
         with self._lock:
+            self._drop_expired()
             return [(key, value) for key, (value, _) in self._entries.items()]
+
+    def _drop_expired(self) -> float:
+        """Drop the entries set more than ``keep_for`` ago; the time now. Called under the lock:
+        the entries stay in the order of their times."""
+        now = self._clock()
+        while self._entries and next(iter(self._entries.values()))[1] < now - self._keep_for:
+            self._entries.popitem(last=False)
+        return now
 
 
 def _started(attempt: BatchAttempt, provider_now: datetime) -> datetime:
