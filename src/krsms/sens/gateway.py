@@ -151,11 +151,13 @@ class SensGateway(BatchingGateway):
             reconcile_delay=reconcile_delay,
         )
         self._known_requests: _Expiring[None] = _Expiring(KNOWN_REQUEST_MEMORY)
-        """Request ids this gateway holds an outcome for: no reconciliation may claim one."""
+        """Request ids this gateway holds an outcome for: no reconciliation may claim one.
+        Kept only while the gateway reconciles (``reconcile``)."""
         self._unsettled: _Expiring[tuple[str, ...]] = _Expiring(KNOWN_REQUEST_MEMORY)
         """Send attempts whose outcome is not known yet (out and unanswered, or answered
         ambiguously and not reconciled), by attempt key, with their numbers: while one
-        is, a request SENS holds for those numbers may be that attempt's."""
+        is, a request SENS holds for those numbers may be that attempt's. Kept only while the
+        gateway reconciles."""
 
     # -- fan-out hooks --------------------------------------------------------------------
 
@@ -171,7 +173,9 @@ class SensGateway(BatchingGateway):
         says the send failed is a MalformedResponseError (the batch UNKNOWN, for the look-up to
         settle).
         """
-        self._unsettled.set(attempt.key, batch.recipients.numbers)
+        reconciling = self.reconcile  # only a reconciliation reads the two memories below
+        if reconciling:
+            self._unsettled.set(attempt.key, batch.recipients.numbers)
         try:
             # Past send_body's checks: check_message has passed the message these come from.
             result = await self.client._post_send(self._send_body(message, batch))
@@ -179,8 +183,9 @@ class SensGateway(BatchingGateway):
             if not _may_have_arrived(error):
                 self._unsettled.discard(attempt.key)
             raise
-        self._unsettled.discard(attempt.key)
-        self._known_requests.set(result.request_id, None)
+        if reconciling:
+            self._unsettled.discard(attempt.key)
+            self._known_requests.set(result.request_id, None)
         return batch.outcomes(SendStatus.ACCEPTED, request_id=self.client.redact(result.request_id))
 
     def send_request(self, message: Message, batch: Batch) -> SendRequest:
