@@ -1082,6 +1082,9 @@ def test_inline_files_are_checked_before_sending(name: str) -> None:
             ),
             "complete_end_time",
         ),
+        # en:236: countryCode as the answers list it (82), a calling code of 1 to 3 digits.
+        (MessageQuery(request_id="R", country_code="+82"), "country_code"),
+        (MessageQuery(request_id="R", country_code="082"), "country_code"),
         # en:237-242 / ko:251-254: status and statusName take the values their tables list.
         (MessageQuery(request_id="R", status="DONE"), "status"),
         (MessageQuery(request_id="R", status="ready"), "status"),

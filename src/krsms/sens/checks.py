@@ -146,7 +146,8 @@ def check_message_query(query: MessageQuery, *, now: datetime | None = None) -> 
     nothing: a window's end not before its start, nor more than :data:`HISTORY_KEPT` before
     ``now`` (default: the current time; naive ends are Seoul time); ``status`` and ``status_name`` are one of the documented values
     (:data:`MESSAGE_STATUSES`, :data:`RECEPTION_STATUSES`, in capitals as the tables write
-    them); ``from_`` and ``to`` are digits only, as SENS lists them (en:240-241)."""
+    them); ``country_code`` is 1 to 3 digits, as SENS lists it (``82``, not ``+82``);
+    ``from_`` and ``to`` are digits only, as SENS lists them (en:240-241)."""
     windows = {
         "request": (query.request_start_time, query.request_end_time, MAX_REQUEST_SPAN),
         "complete": (query.complete_start_time, query.complete_end_time, MAX_COMPLETE_SPAN),
@@ -184,6 +185,8 @@ def check_message_query(query: MessageQuery, *, now: datetime | None = None) -> 
                 f"{name}_end_time", f"the window is longer than {widest}", limit=str(widest), value=str(span)
             )
         _check_within_history(f"{name}_end_time", end, now or datetime.now(timezone.utc))
+    if query.country_code is not None:
+        check_country_code(query.country_code)
     for field, value, documented in (
         ("status", query.status, MESSAGE_STATUSES),
         ("status_name", query.status_name, RECEPTION_STATUSES),
