@@ -1072,7 +1072,8 @@ def test_inline_files_are_checked_before_sending(name: str) -> None:
         # A window that ends before it starts holds nothing to list.
         (
             MessageQuery(
-                request_start_time=datetime(2026, 1, 2, tzinfo=SEOUL), request_end_time=datetime(2026, 1, 1, tzinfo=SEOUL)
+                request_start_time=datetime(2026, 1, 2, tzinfo=SEOUL),
+                request_end_time=datetime(2026, 1, 1, tzinfo=SEOUL),
             ),
             "request_end_time",
         ),

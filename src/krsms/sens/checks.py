@@ -144,10 +144,11 @@ def _check_subject(subject: str | None, kind: MessageKind, *, field: str) -> Non
 def check_message_query(query: MessageQuery, *, now: datetime | None = None) -> None:
     """Refuse, before any request, an S3 query that SENS would refuse, or that could match
     nothing: a window's end not before its start, nor more than :data:`HISTORY_KEPT` before
-    ``now`` (default: the current time; naive ends are Seoul time); ``status`` and ``status_name`` are one of the documented values
-    (:data:`MESSAGE_STATUSES`, :data:`RECEPTION_STATUSES`, in capitals as the tables write
-    them); ``country_code`` is 1 to 3 digits, as SENS lists it (``82``, not ``+82``);
-    ``from_`` and ``to`` are digits only, as SENS lists them (en:240-241)."""
+    ``now`` (default: the current time; naive ends are Seoul time); ``status`` and
+    ``status_name`` one of the documented values (:data:`MESSAGE_STATUSES`,
+    :data:`RECEPTION_STATUSES`, in capitals as the tables write them); ``country_code`` 1 to
+    3 digits, as SENS lists it (``82``, not ``+82``); ``from_`` and ``to`` digits only, as
+    SENS lists them (en:240-241)."""
     windows = {
         "request": (query.request_start_time, query.request_end_time, MAX_REQUEST_SPAN),
         "complete": (query.complete_start_time, query.complete_end_time, MAX_COMPLETE_SPAN),
