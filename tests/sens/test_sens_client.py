@@ -6,7 +6,7 @@ import base64
 import json
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,7 @@ import respx
 from krsms import errors
 from krsms.sens import SensClient, ServiceNotFoundError
 from krsms.sens.auth import signature
+from krsms.sens.checks import check_message_query
 from krsms.sens.converter import converter
 from krsms.sens.models import (
     ContentType,
@@ -41,6 +42,14 @@ SEOUL = ZoneInfo("Asia/Seoul")
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64 + b"\xff\xd9"
 RESERVED = (datetime.now(SEOUL) + timedelta(days=1)).replace(hour=17, minute=9, second=0, microsecond=0)
 """The documents' examples reserve 2019-07-25 17:09; the client refuses a moment in the past."""
+DAY = (datetime.now(SEOUL) - timedelta(days=1)).date()
+"""The day the time-window look-ups ask about: SENS keeps 90 days of history (en:248), and the
+client refuses a window that ended before them."""
+
+
+def on_day(hour: int, minute: int = 0, second: int = 0, *, tz: tzinfo = SEOUL) -> datetime:
+    """A moment of :data:`DAY`."""
+    return datetime.combine(DAY, time(hour, minute, second), tz)
 
 
 @pytest.fixture
@@ -337,8 +346,8 @@ async def test_s3_list_messages_sends_the_documented_query(client: SensClient, a
     # times as yyyy-MM-dd HH:mm:ss (pageIndex is en:244 only; ko:255 pages by nextToken).
     route = api.get(f"{SERVICE}/messages").respond(200, json=LIST_PAGE)
     query = MessageQuery(
-        request_start_time=datetime(2026, 11, 25, 9, 0, tzinfo=SEOUL),
-        request_end_time=datetime(2026, 11, 25, 11, 0, 59, tzinfo=SEOUL),
+        request_start_time=on_day(9),
+        request_end_time=on_day(11, 0, 59),
         message_id="0-ESG-202611-1",
         type=MessageType.SMS,
         content_type=ContentType.AD,
@@ -354,8 +363,8 @@ async def test_s3_list_messages_sends_the_documented_query(client: SensClient, a
     sent = route.calls.last.request
     check_signed(sent)
     assert dict(sent.url.params) == {
-        "requestStartTime": "2026-11-25 09:00:00",
-        "requestEndTime": "2026-11-25 11:00:59",
+        "requestStartTime": f"{DAY} 09:00:00",
+        "requestEndTime": f"{DAY} 11:00:59",
         "messageId": "0-ESG-202611-1",
         "type": "SMS",
         "contentType": "AD",
@@ -379,16 +388,16 @@ async def test_s3_a_completion_window_goes_out_in_seoul_seconds(client: SensClie
     # any aware moment is written in Seoul time (UTC+9).
     route = api.get(f"{SERVICE}/messages").respond(200, json=LIST_PAGE)
     query = MessageQuery(
-        complete_start_time=datetime(2026, 11, 25, 0, 30, 15, tzinfo=timezone.utc),
-        complete_end_time=datetime(2026, 11, 25, 14, 59, 59, tzinfo=timezone.utc),
+        complete_start_time=on_day(0, 30, 15, tz=timezone.utc),
+        complete_end_time=on_day(14, 59, 59, tz=timezone.utc),
         page_size=7,
     )
     await client.list_messages(query)
     sent = route.calls.last.request
     check_signed(sent)
     assert dict(sent.url.params) == {
-        "completeStartTime": "2026-11-25 09:30:15",
-        "completeEndTime": "2026-11-25 23:59:59",
+        "completeStartTime": f"{DAY} 09:30:15",
+        "completeEndTime": f"{DAY} 23:59:59",
         "pageSize": "7",
     }
 
@@ -487,13 +496,13 @@ async def test_s3_pages_by_next_token_as_the_korean_document_says(client: SensCl
     ]
     route = api.get(f"{SERVICE}/messages").mock(side_effect=[httpx.Response(200, json=page) for page in pages])
     window = MessageQuery(
-        request_start_time=datetime(2026, 11, 25, 9, 0, tzinfo=SEOUL),
-        request_end_time=datetime(2026, 11, 25, 11, 0, tzinfo=SEOUL),
+        request_start_time=on_day(9),
+        request_end_time=on_day(11),
         page_size=1,
     )
     found = [message.message_id async for message in client.iter_messages(window)]
     assert found == ["0-ESG-202611-1", "0-ESG-202611-2", "0-ESG-202611-3"]
-    times = {"requestStartTime": "2026-11-25 09:00:00", "requestEndTime": "2026-11-25 11:00:00", "pageSize": "1"}
+    times = {"requestStartTime": f"{DAY} 09:00:00", "requestEndTime": f"{DAY} 11:00:00", "pageSize": "1"}
     assert [dict(call.request.url.params) for call in route.calls] == [
         {**times, "pageIndex": "0"},
         {**times, "nextToken": "token+/2="},
@@ -516,12 +525,12 @@ async def test_s3_a_window_is_read_in_the_largest_pages_unless_told(client: Sens
         side_effect=[httpx.Response(200, json=page) for page in (LIST_PAGE, second)]
     )
     window = MessageQuery(
-        request_start_time=datetime(2026, 11, 25, 9, 0, tzinfo=SEOUL),
-        request_end_time=datetime(2026, 11, 25, 11, 0, tzinfo=SEOUL),
+        request_start_time=on_day(9),
+        request_end_time=on_day(11),
     )
     found = [message.message_id async for message in client.iter_messages(window)]
     assert found == ["0-ESG-202611-1", "0-ESG-202611-2", "3"]
-    times = {"requestStartTime": "2026-11-25 09:00:00", "requestEndTime": "2026-11-25 11:00:00"}
+    times = {"requestStartTime": f"{DAY} 09:00:00", "requestEndTime": f"{DAY} 11:00:00"}
     assert [dict(call.request.url.params) for call in route.calls] == [
         {**times, "pageIndex": "0", "pageSize": "100"},
         {**times, "pageIndex": "1", "pageSize": "100"},
@@ -1053,20 +1062,35 @@ def test_inline_files_are_checked_before_sending(name: str) -> None:
             "complete_start_time",
         ),
         (MessageQuery(request_id="R", page_size=1001), "page_size"),
-        (
-            MessageQuery(
-                request_start_time=datetime(2026, 1, 1, tzinfo=SEOUL),
-                request_end_time=datetime(2026, 1, 2, tzinfo=SEOUL),
-                page_size=101,
-            ),
-            "page_size",
-        ),
+        (MessageQuery(request_start_time=on_day(0), request_end_time=on_day(12), page_size=101), "page_size"),
         # en:244, 318: pages count from 0.
         (MessageQuery(request_id="R", page_index=-1), "page_index"),
         # en:240-241: from and to are numbers without hyphens; another form matches nothing.
         (MessageQuery(request_id="R", to="010-1234-5678"), "to"),
         (MessageQuery(request_id="R", from_="02-1234-5678"), "from_"),
         (MessageQuery(request_id="R", to="+821012345678"), "to"),
+        # A window that ends before it starts holds nothing to list.
+        (
+            MessageQuery(
+                request_start_time=datetime(2026, 1, 2, tzinfo=SEOUL),
+                request_end_time=datetime(2026, 1, 1, tzinfo=SEOUL),
+            ),
+            "request_end_time",
+        ),
+        (
+            MessageQuery(
+                complete_start_time=datetime(2026, 1, 1, 9, 0, 1), complete_end_time=datetime(2026, 1, 1, 9, 0, 0)
+            ),
+            "complete_end_time",
+        ),
+        # en:236: countryCode as the answers list it (82), a calling code of 1 to 3 digits.
+        (MessageQuery(request_id="R", country_code="+82"), "country_code"),
+        (MessageQuery(request_id="R", country_code="082"), "country_code"),
+        # en:237-242 / ko:251-254: status and statusName take the values their tables list.
+        (MessageQuery(request_id="R", status="DONE"), "status"),
+        (MessageQuery(request_id="R", status="ready"), "status"),
+        (MessageQuery(request_id="R", status_name="DELIVERED"), "status_name"),
+        (MessageQuery(request_id="R", status_name="success"), "status_name"),
     ],
 )
 async def test_s3_queries_sens_would_refuse_are_refused_first(query: MessageQuery, field: str) -> None:
@@ -1101,6 +1125,70 @@ async def test_a_send_drops_its_typed_request_before_the_network_wait(
 
 
 @pytest.mark.parametrize("window", ["request", "complete"])
+@pytest.mark.parametrize("naive", [True, False])
+async def test_s3_a_window_that_ended_over_90_days_ago_is_refused_first(window: str, naive: bool) -> None:
+    # en:248 / ko:260: "can only be viewed within the last 90 days"; SENS holds nothing older.
+    end = datetime.now(SEOUL) - timedelta(days=91)
+    start = end - timedelta(hours=1)
+    if naive:
+        start, end = start.replace(tzinfo=None), end.replace(tzinfo=None)
+    query = MessageQuery(**{f"{window}_start_time": start, f"{window}_end_time": end})
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.get(f"{SERVICE}/messages").respond(200, json=LIST_PAGE)
+        async with SensClient(access_key=ACCESS_KEY, secret_key=SECRET_KEY, service_id=SERVICE_ID) as sens:
+            with pytest.raises(errors.ValidationError) as caught:
+                await sens.list_messages(query)
+    assert not route.called
+    assert (caught.value.field, caught.value.limit) == (f"{window}_end_time", "within the last 90 days")
+    assert caught.value.value == end.isoformat()
+    assert "SENS keeps 90 days of history" in str(caught.value)
+
+
+async def test_s3_a_window_reaching_into_the_last_90_days_goes_out(client: SensClient, api: respx.MockRouter) -> None:
+    route = api.get(f"{SERVICE}/messages").respond(200, json=LIST_PAGE)
+    end = datetime.now(SEOUL) - timedelta(days=89)
+    await client.list_messages(MessageQuery(request_start_time=end - timedelta(days=2), request_end_time=end))
+    assert route.called
+
+
+def test_s3_the_90_days_end_at_the_oldest_moment_sens_keeps() -> None:
+    now = datetime(2026, 11, 26, 12, tzinfo=timezone.utc)
+    oldest = now - timedelta(days=90)  # 2026-08-28 21:00:00 in Seoul
+    check_message_query(MessageQuery(complete_start_time=oldest, complete_end_time=oldest), now=now)
+    naive_oldest = datetime(2026, 8, 28, 21)  # Seoul time
+    check_message_query(MessageQuery(request_start_time=naive_oldest, request_end_time=naive_oldest), now=now)
+    a_second_earlier = naive_oldest - timedelta(seconds=1)
+    with pytest.raises(errors.ValidationError) as caught:
+        check_message_query(
+            MessageQuery(request_start_time=a_second_earlier, request_end_time=a_second_earlier), now=now
+        )
+    assert str(caught.value).startswith(
+        "request_end_time: 2026-08-28 20:59:59 (Seoul) is more than 90 days ago: SENS keeps 90 days of history "
+        "(the oldest now 2026-08-28 21:00:00)"
+    )
+
+
+def test_s3_a_window_ending_before_it_starts_names_both_ends() -> None:
+    start, end = datetime(2026, 1, 1, 10, tzinfo=SEOUL), datetime(2026, 1, 1, 9, tzinfo=SEOUL)
+    with pytest.raises(errors.ValidationError) as caught:
+        check_message_query(MessageQuery(request_start_time=start, request_end_time=end))
+    assert (caught.value.field, caught.value.limit) == ("request_end_time", "not before request_start_time")
+    assert caught.value.value == "2026-01-01T10:00:00+09:00 to 2026-01-01T09:00:00+09:00"
+    one_moment = MessageQuery(request_start_time=start, request_end_time=start)
+    check_message_query(one_moment, now=start + timedelta(days=1))
+
+
+def test_s3_a_status_filter_refusal_names_the_documented_values() -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        check_message_query(MessageQuery(request_id="R", status_name="DELIVERED"))
+    assert (caught.value.field, caught.value.limit, caught.value.value) == ("status_name", "SUCCESS, FAIL", "DELIVERED")
+    assert "'DELIVERED' is not one of SENS's values (SUCCESS, FAIL)" in str(caught.value)
+    for status in ("READY", "PROCESSING", "COMPLETED"):
+        for status_name in ("SUCCESS", "FAIL"):
+            check_message_query(MessageQuery(request_id="R", status=status, status_name=status_name))
+
+
+@pytest.mark.parametrize("window", ["request", "complete"])
 @pytest.mark.parametrize("naive_end", [True, False])
 async def test_s3_a_window_mixing_naive_and_aware_times_is_refused_first(window: str, naive_end: bool) -> None:
     aware = datetime(2026, 1, 1, 9, tzinfo=SEOUL)
@@ -1131,19 +1219,16 @@ NEW_YORK = ZoneInfo("America/New_York")
         (datetime(2024, 3, 10, tzinfo=NEW_YORK), datetime(2024, 3, 11, 0, 30, tzinfo=NEW_YORK), False),
     ],
 )
-async def test_s3_a_window_across_a_clock_change_is_measured_in_real_time(
+def test_s3_a_window_across_a_clock_change_is_measured_in_real_time(
     start: datetime, end: datetime, refused: bool
 ) -> None:
     query = MessageQuery(complete_start_time=start, complete_end_time=end)
-    with respx.mock(base_url=HOST, assert_all_called=False) as router:
-        route = router.get(f"{SERVICE}/messages").respond(200, json=LIST_PAGE)
-        async with SensClient(access_key=ACCESS_KEY, secret_key=SECRET_KEY, service_id=SERVICE_ID) as sens:
-            if refused:
-                with pytest.raises(errors.ValidationError, match="longer than 1 day"):
-                    await sens.list_messages(query)
-            else:
-                await sens.list_messages(query)
-    assert route.called is not refused
+    looked_up_at = end + timedelta(days=1)  # the clock change inside SENS's 90 days of history
+    if refused:
+        with pytest.raises(errors.ValidationError, match="longer than 1 day"):
+            check_message_query(query, now=looked_up_at)
+    else:
+        check_message_query(query, now=looked_up_at)
 
 
 @pytest.mark.parametrize("count", [0, 101])

@@ -772,6 +772,43 @@ async def test_the_batches_are_not_checked_again_by_the_client(
     assert report.all_accepted
 
 
+@pytest.mark.parametrize("reconcile", [True, False])
+async def test_only_a_reconciling_gateway_remembers_its_requests(reconcile: bool) -> None:
+    """What the requests and attempts of the last 10 minutes are kept for is reconciliation:
+    without it, a busy gateway would hold every request id of those minutes for nothing."""
+    app = create_app(EmulatorConfig())
+    async with gateway_for(app, reconcile=reconcile, retry=NO_RETRIES) as sens:
+        answered = await sens.send(Message(sender=SENDER, text="안녕하세요", recipients=numbers(150)))
+        app.state.faults.replace(Faults(error_after_processing_rate=1.0))  # every answer lost
+        lost = await sens.send(Message(sender=SENDER, text="반갑습니다", recipients=numbers(150)))
+        known, unsettled = sens._known_requests.items(), sens._unsettled.items()
+    assert answered.all_accepted
+    if reconcile:
+        assert lost.all_accepted  # found by reconciliation
+        assert (len(known), unsettled) == (4, [])
+    else:
+        assert lost.counts()[SendStatus.UNKNOWN] == 150
+        assert (known, unsettled) == ([], [])
+
+
+def test_an_entry_is_gone_once_its_time_is_up_though_nothing_was_set_since() -> None:
+    """Unsettled attempts and known requests are kept 10 minutes: one found later would hold a
+    reconciliation back (UNKNOWN) or keep it from a request, long after it stopped mattering."""
+    now = [1000.0]
+    known: _Expiring[None] = _Expiring(KNOWN_REQUEST_MEMORY, clock=lambda: now[0])
+    known.set("R-old", None)
+    now[0] += KNOWN_REQUEST_MEMORY / 2
+    known.set("R-newer", None)
+    now[0] += KNOWN_REQUEST_MEMORY / 2
+    assert "R-old" in known  # exactly its time: still kept
+    now[0] += 0.001
+    assert "R-old" not in known
+    assert known.items() == [("R-newer", None)]
+    now[0] += KNOWN_REQUEST_MEMORY
+    assert known.items() == []
+    assert "R-newer" not in known
+
+
 def test_the_unsettled_attempts_can_be_walked_while_sends_in_other_threads_change_them() -> None:
     """One gateway serves event loops in several threads: a reconciliation walks the attempts
     not settled yet while the other threads' sends add and settle theirs."""

@@ -12,6 +12,7 @@ import base64
 import binascii
 from datetime import datetime, timedelta, timezone
 
+from krsms.convert import SEOUL, format_seoul_seconds
 from krsms.errors import ValidationError, excerpt
 from krsms.fields import check_is_text, mask_number
 from krsms.phone_numbers import KOREA, check_number_as_sent
@@ -39,6 +40,13 @@ MAX_MESSAGE_PAGE = 100
 """Largest ``pageSize`` of the request look-up (S3) by time window."""
 MAX_MESSAGE_PAGE_BY_REQUEST = 1000
 """Largest ``pageSize`` of the request look-up (S3) by ``requestId``."""
+HISTORY_KEPT = timedelta(days=90)
+"""How far back the look-ups reach: "can only be viewed within the last 90 days" (en:248,
+en:427, ko:260)."""
+MESSAGE_STATUSES = ("READY", "PROCESSING", "COMPLETED")
+"""The request look-up's ``status`` filter values (en:237-240, ko:251)."""
+RECEPTION_STATUSES = ("SUCCESS", "FAIL")
+"""The request look-up's ``statusName`` filter values (en:242, ko:254): the handset result."""
 
 
 def check_message_count(count: int) -> None:
@@ -133,9 +141,14 @@ def _check_subject(subject: str | None, kind: MessageKind, *, field: str) -> Non
     check_subject(subject, field=field)
 
 
-def check_message_query(query: MessageQuery) -> None:
+def check_message_query(query: MessageQuery, *, now: datetime | None = None) -> None:
     """Refuse, before any request, an S3 query that SENS would refuse, or that could match
-    nothing: ``from_`` and ``to`` are digits only, as SENS lists them (en:240-241)."""
+    nothing: a window's end not before its start, nor more than :data:`HISTORY_KEPT` before
+    ``now`` (default: the current time; naive ends are Seoul time); ``status`` and
+    ``status_name`` one of the documented values (:data:`MESSAGE_STATUSES`,
+    :data:`RECEPTION_STATUSES`, in capitals as the tables write them); ``country_code`` 1 to
+    3 digits, as SENS lists it (``82``, not ``+82``); ``from_`` and ``to`` digits only, as
+    SENS lists them (en:240-241)."""
     windows = {
         "request": (query.request_start_time, query.request_end_time, MAX_REQUEST_SPAN),
         "complete": (query.complete_start_time, query.complete_end_time, MAX_COMPLETE_SPAN),
@@ -161,9 +174,28 @@ def check_message_query(query: MessageQuery) -> None:
                 value=f"{start.isoformat()} to {end.isoformat()}",
             )
         span = _elapsed(start, end)
+        if span < timedelta(0):
+            raise ValidationError(
+                f"{name}_end_time",
+                f"is before {name}_start_time, so the window holds no time",
+                limit=f"not before {name}_start_time",
+                value=f"{start.isoformat()} to {end.isoformat()}",
+            )
         if span > widest:
             raise ValidationError(
                 f"{name}_end_time", f"the window is longer than {widest}", limit=str(widest), value=str(span)
+            )
+        _check_within_history(f"{name}_end_time", end, now or datetime.now(timezone.utc))
+    if query.country_code is not None:
+        check_country_code(query.country_code)
+    for field, value, documented in (
+        ("status", query.status, MESSAGE_STATUSES),
+        ("status_name", query.status_name, RECEPTION_STATUSES),
+    ):
+        if value is not None and value not in documented:
+            values = ", ".join(documented)
+            raise ValidationError(
+                field, f"{excerpt(str(value))!r} is not one of SENS's values ({values})", limit=values, value=value
             )
     for field, number in (("from_", query.from_), ("to", query.to)):
         if number is not None and not (number.isascii() and number.isdigit()):
@@ -177,6 +209,21 @@ def check_message_query(query: MessageQuery) -> None:
     largest = MAX_MESSAGE_PAGE_BY_REQUEST if query.request_id else MAX_MESSAGE_PAGE
     check_page_size(query.page_size, largest)
     check_page_index(query.page_index)
+
+
+def _check_within_history(field: str, end: datetime, now: datetime) -> None:
+    """A window's ``end`` within the :data:`HISTORY_KEPT` before ``now``: a window that ended
+    earlier lists nothing SENS still keeps."""
+    oldest = now - HISTORY_KEPT
+    if (end if _is_aware(end) else end.replace(tzinfo=SEOUL)) < oldest:
+        raise ValidationError(
+            field,
+            f"{format_seoul_seconds(end)} (Seoul) is more than {HISTORY_KEPT.days} days ago: SENS keeps "
+            f"{HISTORY_KEPT.days} days of history (the oldest now {format_seoul_seconds(oldest)}), "
+            "so the window would list nothing",
+            limit=f"within the last {HISTORY_KEPT.days} days",
+            value=end.isoformat(),
+        )
 
 
 def check_page_size(page_size: int | None, largest: int) -> None:

@@ -202,10 +202,12 @@ class SensClient(AsyncClosing):
     async def list_messages(self, query: MessageQuery) -> MessagePage:
         """S3 ``GET /messages``: one page of a send request's messages, or of a time window.
 
-        The query is checked first: ``request_id`` or one complete window (request times at
-        most 30 days apart, completion times at most 24 hours; not both), ``page_size`` at
-        most 100 (1,000 with ``request_id``), ``page_index`` from 0, and ``from_``/``to``
-        digits only.
+        The query is checked first (:func:`~krsms.sens.checks.check_message_query`):
+        ``request_id`` or one complete window (request times at most 30 days apart,
+        completion times at most 24 hours; not both; the end neither before the start nor
+        more than 90 days ago, the history SENS keeps), ``page_size`` at most 100 (1,000 with
+        ``request_id``), ``page_index`` from 0, ``from_``/``to`` digits only and the status
+        filters one of their documented values.
         """
         check_message_query(query)
         response = await self.transport.request("GET", self._url("/messages"), params=self._query(query))

@@ -21,7 +21,7 @@ import hashlib
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Generic, TypeVar
 
@@ -151,11 +151,13 @@ class SensGateway(BatchingGateway):
             reconcile_delay=reconcile_delay,
         )
         self._known_requests: _Expiring[None] = _Expiring(KNOWN_REQUEST_MEMORY)
-        """Request ids this gateway holds an outcome for: no reconciliation may claim one."""
+        """Request ids this gateway holds an outcome for: no reconciliation may claim one.
+        Kept only while the gateway reconciles (``reconcile``)."""
         self._unsettled: _Expiring[tuple[str, ...]] = _Expiring(KNOWN_REQUEST_MEMORY)
         """Send attempts whose outcome is not known yet (out and unanswered, or answered
         ambiguously and not reconciled), by attempt key, with their numbers: while one
-        is, a request SENS holds for those numbers may be that attempt's."""
+        is, a request SENS holds for those numbers may be that attempt's. Kept only while the
+        gateway reconciles."""
 
     # -- fan-out hooks --------------------------------------------------------------------
 
@@ -171,7 +173,9 @@ class SensGateway(BatchingGateway):
         says the send failed is a MalformedResponseError (the batch UNKNOWN, for the look-up to
         settle).
         """
-        self._unsettled.set(attempt.key, batch.recipients.numbers)
+        reconciling = self.reconcile  # only a reconciliation reads the two memories below
+        if reconciling:
+            self._unsettled.set(attempt.key, batch.recipients.numbers)
         try:
             # Past send_body's checks: check_message has passed the message these come from.
             result = await self.client._post_send(self._send_body(message, batch))
@@ -179,8 +183,9 @@ class SensGateway(BatchingGateway):
             if not _may_have_arrived(error):
                 self._unsettled.discard(attempt.key)
             raise
-        self._unsettled.discard(attempt.key)
-        self._known_requests.set(result.request_id, None)
+        if reconciling:
+            self._unsettled.discard(attempt.key)
+            self._known_requests.set(result.request_id, None)
         return batch.outcomes(SendStatus.ACCEPTED, request_id=self.client.redact(result.request_id))
 
     def send_request(self, message: Message, batch: Batch) -> SendRequest:
@@ -394,25 +399,26 @@ class SensGateway(BatchingGateway):
 
 
 class _Expiring(Generic[Value]):
-    """A mapping whose entries are dropped ``keep_for`` seconds after they were last set.
+    """A mapping whose entries are dropped ``keep_for`` seconds after they were last set, by
+    ``clock`` (monotonic seconds): every operation drops the expired entries first, so none
+    is found once its time is up.
 
     One gateway serves event loops in several threads at once, and they all share it: every
     operation holds a lock, and :meth:`items` is a snapshot taken under it, so a walk never
     meets a change another thread's send makes meanwhile.
     """
 
-    def __init__(self, keep_for: float):
+    def __init__(self, keep_for: float, *, clock: Callable[[], float] = time.monotonic):
         self._keep_for = keep_for
+        self._clock = clock
         self._entries: OrderedDict[str, tuple[Value, float]] = OrderedDict()
         self._lock = threading.Lock()
 
     def set(self, key: str, value: Value) -> None:
         with self._lock:
-            now = time.monotonic()  # read under the lock: the entries stay in time order
+            now = self._drop_expired()
             self._entries[key] = (value, now)
             self._entries.move_to_end(key)
-            while next(iter(self._entries.values()))[1] < now - self._keep_for:
-                self._entries.popitem(last=False)
 
     def discard(self, key: str) -> None:
         with self._lock:
@@ -420,12 +426,22 @@ class _Expiring(Generic[Value]):
 
     def __contains__(self, key: object) -> bool:
         with self._lock:
+            self._drop_expired()
             return key in self._entries
 
     def items(self) -> list[tuple[str, Value]]:
-        """Every entry, as it was when asked."""
+        """Every entry not expired, as it was when asked."""
         with self._lock:
+            self._drop_expired()
             return [(key, value) for key, (value, _) in self._entries.items()]
+
+    def _drop_expired(self) -> float:
+        """Drop the entries set more than ``keep_for`` ago; the time now. Called under the lock:
+        the entries stay in the order of their times."""
+        now = self._clock()
+        while self._entries and next(iter(self._entries.values()))[1] < now - self._keep_for:
+            self._entries.popitem(last=False)
+        return now
 
 
 def _started(attempt: BatchAttempt, provider_now: datetime) -> datetime:

@@ -192,7 +192,7 @@ class MessageQuery:
     content_type: ContentType | None = None
     country_code: str | None = None
     status: str | None = None
-    """READY, PROCESSING or COMPLETED."""
+    """READY, PROCESSING or COMPLETED (another value is refused before any request)."""
     from_: str | None = None
     """Only messages from this calling number (digits only, as SENS lists it; another form is
     refused before any request)."""
@@ -200,7 +200,8 @@ class MessageQuery:
     """Only messages to this number (digits only, as SENS lists it; another form is refused
     before any request)."""
     status_name: str | None = None
-    """SUCCESS or FAIL."""
+    """SUCCESS or FAIL: the handset result, in capitals as the filter takes it (answers write
+    it ``success``/``fail``; another value is refused before any request)."""
     page_index: int | None = None
     """From 0 (English document)."""
     next_token: str | None = None
