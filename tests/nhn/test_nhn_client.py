@@ -1847,6 +1847,12 @@ async def test_get_category_without_data_is_not_found(client: NhnClient, api: re
     assert isinstance(caught.value, errors.NotFoundError)
     assert not caught.value.fatal  # not NhnNotFoundError, which means a wrong base URL
     assert (caught.value.code, caught.value.message) == (None, "category 7 not found")
+    # The answer it read, as every other NHN error names it.
+    assert (caught.value.method, caught.value.path, caught.value.status_code) == (
+        "GET",
+        f"{SHOWN_PREFIX}/categories/7",
+        200,
+    )
 
 
 def message_results_answer(shape: str) -> str:
