@@ -2839,6 +2839,7 @@ async def test_a_blank_id_in_the_path_is_refused_before_any_request(
         (-7001, errors.BadRequestError, False),
         (-2008, errors.NotFoundError, False),
         (-2004, errors.NotFoundError, True),  # an attachment every batch of the send carries
+        (-2022, errors.BadRequestError, True),  # the reservation every batch of the send carries has passed
         (-9996, errors.BadRequestError, True),  # content type: krsms sends JSON, so a middlebox
         (-9997, errors.BadRequestError, True),
         (-1006, errors.BadRequestError, True),  # the endpoint's message type
