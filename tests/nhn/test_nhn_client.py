@@ -1847,6 +1847,12 @@ async def test_get_category_without_data_is_not_found(client: NhnClient, api: re
     assert isinstance(caught.value, errors.NotFoundError)
     assert not caught.value.fatal  # not NhnNotFoundError, which means a wrong base URL
     assert (caught.value.code, caught.value.message) == (None, "category 7 not found")
+    # The answer it read, as every other NHN error names it.
+    assert (caught.value.method, caught.value.path, caught.value.status_code) == (
+        "GET",
+        f"{SHOWN_PREFIX}/categories/7",
+        200,
+    )
 
 
 def message_results_answer(shape: str) -> str:
@@ -2420,6 +2426,8 @@ async def test_a_management_call_over_a_documented_limit_sends_nothing(
 # N34, N36-N38, N44) ---------------------------------------------------------------------------
 
 LOOK_UP_WINDOW = {"start_request_date": seoul(2024, 5, 1), "end_request_date": seoul(2024, 5, 2)}
+MSG_STATUSES = "0 / 1 / 2 / 3 / 4 / 5 / 6"
+"""``msgStatus`` of the send look-ups and the CSV export, as their tables list it."""
 FIVE_OPERATORS = ("a", "AND", "b", "OR", "c", "and", "d", "OR", "e")
 
 
@@ -2427,7 +2435,7 @@ FIVE_OPERATORS = ("a", "AND", "b", "OR", "c", "and", "d", "OR", "e")
     ("call", "field", "limit", "value"),
     [
         # N2/N5/N8 and N37 tables: requestId 25, sendNo 13, recipientNo 20, templateId 50,
-        # msgStatus 1, resultCode/subResultCode 10, the grouping keys 100.
+        # msgStatus 0 to 6, resultCode/subResultCode the look-up code table's, the grouping keys 100.
         (lambda c: c.list_sms(SendQuery(request_id="R" * 26)), "request_id", "25 characters", 26),
         (lambda c: c.list_mms(SendQuery(request_id="R", send_no="1" * 14)), "send_no", "13 characters", 14),
         (
@@ -2437,13 +2445,20 @@ FIVE_OPERATORS = ("a", "AND", "b", "OR", "c", "and", "d", "OR", "e")
             21,
         ),
         (lambda c: c.list_sms(SendQuery(request_id="R", template_id="T" * 51)), "template_id", "50 characters", 51),
-        (lambda c: c.list_sms(SendQuery(request_id="R", msg_status="10")), "msg_status", "1 characters", 2),
-        (lambda c: c.list_sms(SendQuery(request_id="R", result_code="M" * 11)), "result_code", "10 characters", 11),
+        (lambda c: c.list_sms(SendQuery(request_id="R", msg_status="10")), "msg_status", MSG_STATUSES, "10"),
+        (lambda c: c.list_sms(SendQuery(request_id="R", msg_status="7")), "msg_status", MSG_STATUSES, "7"),
+        (lambda c: c.list_mms(SendQuery(request_id="R", result_code="1000")), "result_code", "MTR1 / MTR2", "1000"),
         (
-            lambda c: c.list_sms(SendQuery(request_id="R", sub_result_code="M" * 11)),
+            lambda c: c.list_sms(SendQuery(request_id="R", sub_result_code="MTR2_4")),
             "sub_result_code",
-            "10 characters",
-            11,
+            "MTR2_1 / MTR2_2 / MTR2_3",
+            "MTR2_4",
+        ),
+        (
+            lambda c: c.request_download(DownloadRequest(send_type="0", request_id="R", msg_status="성공")),
+            "msg_status",
+            MSG_STATUSES,
+            "성공",
         ),
         (
             lambda c: c.list_sms(SendQuery(request_id="R", sender_grouping_key="k" * 101)),
@@ -2470,17 +2485,18 @@ FIVE_OPERATORS = ("a", "AND", "b", "OR", "c", "and", "d", "OR", "e")
             "20 characters",
             21,
         ),
-        # N34 table: sendType 0/1/2, requestId 25, sendNo 13, recipientNo 20, templateId 50, messageStatus 10.
+        # N34 table: sendType 0/1/2, requestId 25, sendNo 13, recipientNo 20, templateId 50, messageStatus
+        # one of its seven.
         (lambda c: c.list_reservations(ReservationQuery(request_id="R" * 26)), "request_id", "25 characters", 26),
         (lambda c: c.list_reservations(ReservationQuery(send_type="SMS")), "send_type", "0 / 1 / 2", "SMS"),
         (lambda c: c.list_reservations(ReservationQuery(send_no="1" * 14)), "send_no", "13 characters", 14),
         (lambda c: c.list_reservations(ReservationQuery(recipient_no="1" * 21)), "recipient_no", "20 characters", 21),
         (lambda c: c.list_reservations(ReservationQuery(template_id="T" * 51)), "template_id", "50 characters", 51),
         (
-            lambda c: c.list_reservations(ReservationQuery(message_status="R" * 11)),
+            lambda c: c.list_reservations(ReservationQuery(message_status="reserved")),
             "message_status",
-            "10 characters",
-            11,
+            "RESERVED / SENDING / COMPLETED / FAILED / CANCEL / DUPLICATED / FAILED_AD",
+            "reserved",
         ),
         # N36: reservationList[].requestId 25.
         (
@@ -2489,7 +2505,7 @@ FIVE_OPERATORS = ("a", "AND", "b", "OR", "c", "and", "d", "OR", "e")
             "25 characters",
             26,
         ),
-        # N38: downloadId 25, downloadStatusCode 10.
+        # N38: downloadId 25, downloadStatusCode one of the five file states.
         (
             lambda c: c.list_download_reservations(DownloadQuery(download_id="D" * 26)),
             "download_id",
@@ -2497,18 +2513,19 @@ FIVE_OPERATORS = ("a", "AND", "b", "OR", "c", "and", "d", "OR", "e")
             26,
         ),
         (
-            lambda c: c.list_download_reservations(DownloadQuery(download_status_code="C" * 11)),
+            lambda c: c.list_download_reservations(DownloadQuery(download_status_code="COMPLETE")),
             "download_status_code",
-            "10 characters",
-            11,
+            "READY / MAKING / COMPLETED / FAILED / EXPIRED",
+            "COMPLETE",
         ),
-        # N15: sendType "0"/"1", statusCode 10; N16: recipientNum 20, msgStatusName and resultCode 10.
+        # N15: sendType "0"/"1", statusCode one of its MAS codes; N16: recipientNum 20,
+        # msgStatusName one of its four, resultCode 10.
         (lambda c: c.list_tag_sends(TagSendQuery(send_type="2", request_id="R")), "send_type", "0 / 1", "2"),
         (
-            lambda c: c.list_tag_sends(TagSendQuery(send_type="0", request_id="R", status_code="MAS" * 4)),
+            lambda c: c.list_tag_sends(TagSendQuery(send_type="0", request_id="R", status_code="COMPLETE")),
             "status_code",
-            "10 characters",
-            12,
+            "MAS00 / MAS01 / MAS09 / MAS10 / MAS11 / MAS19 / MAS91 / MAS99",
+            "COMPLETE",
         ),
         (
             lambda c: c.list_tag_send_recipients("R", TagRecipientQuery(**LOOK_UP_WINDOW, recipient_num="1" * 21)),
@@ -2517,10 +2534,10 @@ FIVE_OPERATORS = ("a", "AND", "b", "OR", "c", "and", "d", "OR", "e")
             21,
         ),
         (
-            lambda c: c.list_tag_send_recipients("R", TagRecipientQuery(**LOOK_UP_WINDOW, msg_status_name="S" * 11)),
+            lambda c: c.list_tag_send_recipients("R", TagRecipientQuery(**LOOK_UP_WINDOW, msg_status_name="3")),
             "msg_status_name",
-            "10 characters",
-            11,
+            "READY / SENDING / COMPLETED / FAILED",
+            "3",
         ),
         (
             lambda c: c.list_tag_send_recipients("R", TagRecipientQuery(**LOOK_UP_WINDOW, result_code="3" * 11)),
@@ -2597,8 +2614,8 @@ async def test_a_look_up_filter_over_its_documented_maximum_sends_nothing(
                     recipient_no="1" * 20,
                     template_id="T" * 50,
                     msg_status="6",
-                    result_code="M" * 10,
-                    sub_result_code="S" * 10,
+                    result_code="MTR2",
+                    sub_result_code="MTR2_2",
                     sender_grouping_key="k" * 100,
                     recipient_grouping_key="g" * 100,
                 )
@@ -2612,8 +2629,8 @@ async def test_a_look_up_filter_over_its_documented_maximum_sends_nothing(
                 "recipientNo": "1" * 20,
                 "templateId": "T" * 50,
                 "msgStatus": "6",
-                "resultCode": "M" * 10,
-                "subResultCode": "S" * 10,
+                "resultCode": "MTR2",
+                "subResultCode": "MTR2_2",
                 "senderGroupingKey": "k" * 100,
                 "recipientGroupingKey": "g" * 100,
             },
@@ -2822,6 +2839,7 @@ async def test_a_blank_id_in_the_path_is_refused_before_any_request(
         (-7001, errors.BadRequestError, False),
         (-2008, errors.NotFoundError, False),
         (-2004, errors.NotFoundError, True),  # an attachment every batch of the send carries
+        (-2022, errors.BadRequestError, True),  # the reservation every batch of the send carries has passed
         (-9996, errors.BadRequestError, True),  # content type: krsms sends JSON, so a middlebox
         (-9997, errors.BadRequestError, True),
         (-1006, errors.BadRequestError, True),  # the endpoint's message type

@@ -27,7 +27,7 @@ from krsms import (
 )
 from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, EmulatorServer, Faults, create_app
 from krsms.fanout import JOB_STOPPED, LOCAL_INVALID, NOT_RECEIVED
-from krsms.nhn import AttachmentNotFoundError, NhnGateway
+from krsms.nhn import AttachmentNotFoundError, NhnGateway, ReservationPassedError
 from krsms.nhn.models import TemplateCreate
 from krsms.testing import numbers
 from krsms.transport import NO_RETRIES
@@ -327,6 +327,22 @@ async def test_an_unregistered_sender_stops_the_job(app: Starlette) -> None:
         report = await nhn.send(Message(sender="0299999999", text="안녕", recipients=numbers(3000)))
     assert isinstance(report.error, errors.ProviderError)
     assert report.error.fatal
+    assert report.requests == 1
+    counts = report.counts()
+    assert (counts[SendStatus.REJECTED], counts[SendStatus.NOT_SENT]) == (1000, 2000)
+    assert {outcome.code for outcome in report.with_status(SendStatus.NOT_SENT)} == {JOB_STOPPED}
+
+
+async def test_a_reservation_nhn_says_has_passed_stops_the_job() -> None:
+    """Every batch of a job carries the message's one ``requestDate``: once NHN answers -2022
+    (the moment is past, on NHN's clock), every later batch would be refused alike. The rest
+    stay NOT_SENT, to send again with another moment, not thousands of REJECTED requests."""
+    app = create_app(EmulatorConfig(clock_skew_seconds=600.0))  # NHN's clock 10 minutes ahead
+    reserve_at = datetime.now(SEOUL) + timedelta(minutes=5)
+    async with gateway_for(app, max_concurrency=1) as nhn:
+        report = await nhn.send(Message(sender=SENDER, text="예약", reserve_at=reserve_at, recipients=numbers(3000)))
+    assert isinstance(report.error, ReservationPassedError)
+    assert (report.error.code, report.error.fatal) == ("-2022", True)
     assert report.requests == 1
     counts = report.counts()
     assert (counts[SendStatus.REJECTED], counts[SendStatus.NOT_SENT]) == (1000, 2000)

@@ -259,8 +259,30 @@ async def test_an_entry_that_does_not_parse_is_quoted_redacted() -> None:
     async with gateway(reconcile=False) as nhn:
         report = await nhn.send(Message(sender="15446859", text="안녕", recipients=["01000000001"]))
     assert report.outcomes[0].detail == (
-        "nhn: answer does not match SendResult: ValueError: invalid literal for int() with base 10: 'appKey ***'"
+        "nhn: answer does not match SendResult: ValueError: invalid literal for int() with base 10: 'appKey ***' "
+        f"({SENDS_SHOWN}, HTTP 200)"
     )
+
+
+@respx.mock
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (None, "answer has no data"),
+        ({"requestId": "R1", "statusCode": "2", "sendResultList": {}}, "answer has no sendResultList"),
+        ({"statusCode": "2", "sendResultList": []}, "KeyError: 'requestId'"),
+    ],
+    ids=["no data", "no list", "no request id"],
+)
+async def test_a_send_answer_without_its_shape_names_the_request_as_other_answers_do(data: Any, problem: str) -> None:
+    """As an answer to a look-up or a client send does (NhnApi.call_data): the method, the
+    redacted path and the status tell which of the application's requests got it."""
+    respx.post(SENDS).respond(json=envelope(body={"data": data}))
+    async with gateway(reconcile=False) as nhn:
+        report = await nhn.send(Message(sender="15446859", text="안녕", recipients=["01000000001"]))
+    (outcome,) = report.outcomes
+    assert (outcome.status, outcome.code) == (SendStatus.UNKNOWN, "MalformedResponseError")
+    assert outcome.detail == f"nhn: answer does not match SendResult: {problem} ({SENDS_SHOWN}, HTTP 200)"
 
 
 @respx.mock

@@ -159,6 +159,11 @@ class NhnApi:
     ) -> T:
         """Send a request whose answer is ``{"body": {"data": {...}}}``; ``data`` as ``result``."""
         response = await self.call_response(method, path, params=params, json=json, idempotent=idempotent)
+        return self.data(response, result)
+
+    def data(self, response: Response, result: type[T]) -> T:
+        """The ``body.data`` of an answer (:meth:`call_response`'s) as ``result``, a mismatch
+        naming the request answered."""
         return self.parse(_field(self.unwrap(response), "data"), result, answering=response)
 
     def page(

@@ -25,6 +25,7 @@ from krsms.convert import structure_text
 from krsms.errors import MalformedResponseError
 from krsms.gateway import Recipients
 from krsms.nhn.errors import PROVIDER
+from krsms.transport import Response
 
 
 class SendResults(NamedTuple):
@@ -48,6 +49,8 @@ class BatchAnswer(NamedTuple):
     entries: list[Any] | None
     """The ``sendResultList`` as NHN wrote it; None when it is not a list (as a failed
     request's may not be)."""
+    answering: Response | None = None
+    """The answer read, whose request an entry that does not fit names."""
 
     def accepts_all_in_order(self, count: int) -> bool:
         """True when the list is ``count`` entries with ``resultCode`` 0 and ``recipientSeq``
@@ -67,12 +70,12 @@ class BatchAnswer(NamedTuple):
         """Every entry read as the converter reads a ``SendResultItem``; MalformedResponseError
         when one does not fit (or there is no list), its message passed through ``redact``."""
         if self.entries is None:
-            raise malformed("answer has no sendResultList")
+            raise malformed("answer has no sendResultList", self.answering)
         try:
             return _results(self.entries)
         except (AttributeError, KeyError, TypeError, ValueError) as error:
             problem = redact(f"{type(error).__name__}: {error}")
-        raise malformed(problem)  # outside the except block: see read_answer
+        raise malformed(problem, self.answering)  # outside the except block: see read_answer
 
 
 _RESULT_CODE = itemgetter("resultCode")
@@ -111,14 +114,16 @@ def _recipient_entry(
     return entry
 
 
-def read_answer(body: Any, *, redact: Callable[[str], str]) -> BatchAnswer:
+def read_answer(body: Any, *, redact: Callable[[str], str], answering: Response | None = None) -> BatchAnswer:
     """The answer ``body`` of a send (``{"data": {...}}``); MalformedResponseError when it
     does not have the documented shape, its message (which may quote the value that did not
-    fit) passed through ``redact``. The ``sendResultList`` entries are read by
-    :meth:`BatchAnswer.accepts_all_in_order` and :meth:`BatchAnswer.results`."""
+    fit) passed through ``redact``, naming the request of ``answering`` (the answer the body
+    is from) when given, as :meth:`~krsms.nhn.api.NhnApi.parse` does. The ``sendResultList``
+    entries are read by :meth:`BatchAnswer.accepts_all_in_order` and
+    :meth:`BatchAnswer.results`."""
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, dict):
-        raise malformed("answer has no data")
+        raise malformed("answer has no data", answering)
     entries = data.get("sendResultList")
     try:
         _optional_text(data.get("senderGroupingKey"))
@@ -126,12 +131,13 @@ def read_answer(body: Any, *, redact: Callable[[str], str]) -> BatchAnswer:
             request_id=structure_text(data["requestId"]),
             status_code=structure_text(data["statusCode"]),
             entries=entries if isinstance(entries, list) else None,
+            answering=answering,
         )
     except (AttributeError, KeyError, TypeError, ValueError) as error:
         problem = redact(f"{type(error).__name__}: {error}")
     # Raised here, not in the except block, where the error would hold the unredacted value
     # as its __context__.
-    raise malformed(problem)
+    raise malformed(problem, answering)
 
 
 def _results(entries: list[Any]) -> SendResults:
@@ -163,6 +169,13 @@ def _optional_text(value: Any) -> None:
         structure_text(value)
 
 
-def malformed(problem: str) -> MalformedResponseError:
-    """The error of a send answer without the documented shape."""
-    return MalformedResponseError(f"answer does not match SendResult: {problem}", provider=PROVIDER)
+def malformed(problem: str, answering: Response | None = None) -> MalformedResponseError:
+    """The error of a send answer without the documented shape, naming the request of
+    ``answering`` (method, redacted path, status) when given."""
+    return MalformedResponseError(
+        f"answer does not match SendResult: {problem}",
+        provider=PROVIDER,
+        status_code=answering.status_code if answering else None,
+        method=answering.method if answering else None,
+        path=answering.path if answering else None,
+    )

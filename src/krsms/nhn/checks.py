@@ -125,7 +125,8 @@ MESSAGE_TYPES = ("SMS", "LMS", "MMS", "AUTH")
 
 
 def one_of(values: tuple[str, ...]) -> Callable[[Any, attrs.Attribute[Any], str | None], None]:
-    """attrs validator: None, or one of ``values`` exactly (NHN answers -1006 for another)."""
+    """attrs validator: None, or one of ``values`` exactly (NHN answers -1006 for another
+    type, and a look-up filtering on a value it does not know finds nothing)."""
 
     def check(_: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
         if value is not None and value not in values:
@@ -227,6 +228,25 @@ MAX_CODE_CHARS = 10
 """The status and code filters: ``resultCode`` and ``subResultCode`` (N2, N5, N8, N16, N37),
 ``messageStatus`` (N34), ``statusCode`` (N15), ``msgStatusName`` (N16), ``downloadStatusCode``
 (N38)."""
+MSG_STATUSES = ("0", "1", "2", "3", "4", "5", "6")
+"""``msgStatus`` of the send look-ups (N2, N5, N8) and the CSV export (N37): failed,
+requested, processing, succeeded, reservation cancelled, duplicate, failed (advertising
+limit)."""
+LOOK_UP_RESULT_CODES = ("MTR1", "MTR2")
+"""``resultCode`` of the send look-ups and the CSV export: the look-up code table's success
+and failure, not the reception codes (``1000``) answers carry."""
+LOOK_UP_SUB_RESULT_CODES = ("MTR2_1", "MTR2_2", "MTR2_3")
+"""``subResultCode`` of the send look-ups and the CSV export: validation failed, carrier
+problem, handset problem (the look-up code table)."""
+RESERVATION_STATUSES = ("RESERVED", "SENDING", "COMPLETED", "FAILED", "CANCEL", "DUPLICATED", "FAILED_AD")
+"""``messageStatus`` of the reservation list (N34)."""
+TAG_SEND_STATUS_CODES = ("MAS00", "MAS01", "MAS09", "MAS10", "MAS11", "MAS19", "MAS91", "MAS99")
+"""``statusCode`` of the tag send list (N15): wait, ready, send ready, send wait, sending,
+complete, cancel, fail."""
+TAG_RECIPIENT_STATUSES = ("READY", "SENDING", "COMPLETED", "FAILED")
+"""``msgStatusName`` of a tag send's recipients (N16)."""
+DOWNLOAD_STATUSES = ("READY", "MAKING", "COMPLETED", "FAILED", "EXPIRED")
+"""``downloadStatusCode`` of the export list (N38): the file states its answers give."""
 SEND_TYPES = ("0", "1", "2")
 """``sendType`` of the reservation list (N34) and the CSV export (N37): SMS, LMS/MMS,
 authentication."""

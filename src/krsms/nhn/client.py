@@ -331,10 +331,17 @@ class NhnClient(AsyncClosing):
     async def get_category(self, category_id: int) -> Category:
         """N21: one template category. An answer holding none raises
         :class:`~krsms.nhn.errors.CategoryNotFoundError`, the class of NHN's -2202 (no such
-        category), with no code: NHN gave none."""
-        categories = await self.api.call_data("GET", f"/categories/{category_id}", tuple[Category, ...])
+        category), with no code (NHN gave none), naming the request as NHN's own errors do."""
+        response = await self.api.call_response("GET", f"/categories/{category_id}")
+        categories = self.api.data(response, tuple[Category, ...])
         if not categories:
-            raise CategoryNotFoundError(f"category {category_id} not found", provider=PROVIDER)
+            raise CategoryNotFoundError(
+                f"category {category_id} not found",
+                provider=PROVIDER,
+                status_code=response.status_code,
+                method=response.method,
+                path=response.path,
+            )
         return categories[0]
 
     async def update_category(self, category_id: int, change: CategoryUpdate) -> None:

@@ -73,6 +73,14 @@ class MessageTypeError(SendError):
     fatal = True
 
 
+class ReservationPassedError(SendError):
+    """The reservation's ``requestDate`` is before NHN's current time (-2022): every batch of a
+    send carries the message's one moment, so every later batch would be refused alike (the
+    moment passed while a large send went out, or the local clock is behind NHN's)."""
+
+    fatal = True
+
+
 class SendNotFoundError(SendError, errors.NotFoundError):
     """The ``requestId`` names no send (-2008)."""
 
@@ -150,6 +158,7 @@ _EXACT: dict[int, type[NhnError]] = {
     -6000: UnsubscribeNotInUseError,
     -6004: UnsubscribeNotInUseError,
     -2004: AttachmentNotFoundError,
+    -2022: ReservationPassedError,
     -2008: SendNotFoundError,
     -2107: TemplateNotFoundError,
     -2110: TemplateNotFoundError,

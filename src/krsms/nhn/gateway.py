@@ -229,9 +229,10 @@ class NhnGateway(BatchingGateway):
         shared = self.client.api.dump(self._shared_request(message, batch, attempt))
         body = bulk.send_body(shared, batch.recipients, self._recipient_country(message))
         path = self._send_path(batch.kind, advertisement=message.advertisement)
-        answer = await self.client.api.call("POST", path, json=body, idempotent=False)
-        redact = self.client.api.redact
-        return _outcomes(batch, bulk.read_answer(answer, redact=redact), redact)
+        api = self.client.api
+        response = await api.call_response("POST", path, json=body, idempotent=False)
+        answer = bulk.read_answer(api.unwrap(response), redact=api.redact, answering=response)
+        return _outcomes(batch, answer, api.redact)
 
     def _shared_request(self, message: Message, batch: Batch, attempt: BatchAttempt) -> SendRequest:
         """What every recipient of the batch shares, with an empty recipient list."""

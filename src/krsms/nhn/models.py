@@ -21,12 +21,14 @@ import attrs
 from krsms.errors import ValidationError
 from krsms.nhn.checks import (
     CREATE_WINDOW,
+    DOWNLOAD_STATUSES,
+    LOOK_UP_RESULT_CODES,
+    LOOK_UP_SUB_RESULT_CODES,
     MAX_BLOCKED_PER_CALL,
     MAX_BLOCKED_RECIPIENT_NO_CHARS,
     MAX_CATEGORY_NAME_CHARS,
     MAX_CODE_CHARS,
     MAX_DESCRIPTION_CHARS,
-    MAX_MSG_STATUS_CHARS,
     MAX_RECIPIENT_GROUPING_KEY_CHARS,
     MAX_RECIPIENT_NO_CHARS,
     MAX_REMOVAL_UNSUBSCRIBE_NO_CHARS,
@@ -39,10 +41,14 @@ from krsms.nhn.checks import (
     MAX_UNSUBSCRIBE_NO_CHARS,
     MAX_USER_ID_CHARS,
     MESSAGE_TYPES,
+    MSG_STATUSES,
     REQUEST_WINDOW,
+    RESERVATION_STATUSES,
     RESULT_WINDOW,
     SEARCH_TYPES,
     SEND_TYPES,
+    TAG_RECIPIENT_STATUSES,
+    TAG_SEND_STATUS_CODES,
     TAG_SEND_TYPES,
     at_most,
     check_at_most,
@@ -99,8 +105,9 @@ class _SentMessageFilter(_SendWindows):
     """What selects sent messages in the send lists (N2, N5, N8) and the CSV export (N37):
     the send windows, the reception window and the messages' own fields, each at most as long
     as both tables allow (checked when made): ``request_id`` 25 characters (checked by the
-    subclasses), ``send_no`` 13, ``recipient_no`` 20, ``template_id`` 50, ``msg_status`` 1,
-    ``result_code`` and ``sub_result_code`` 10, the grouping keys 100."""
+    subclasses), ``send_no`` 13, ``recipient_no`` 20, ``template_id`` 50, the grouping keys
+    100; ``msg_status``, ``result_code`` and ``sub_result_code`` one of the values their tables
+    list (checked when made: NHN finds nothing for another)."""
 
     start_result_date: datetime | None = None
     """From this reception date."""
@@ -109,13 +116,13 @@ class _SentMessageFilter(_SendWindows):
     send_no: str | None = attrs.field(default=None, validator=at_most(MAX_SEND_NO_CHARS))
     recipient_no: str | None = attrs.field(default=None, validator=at_most(MAX_RECIPIENT_NO_CHARS))
     template_id: str | None = attrs.field(default=None, validator=at_most(MAX_TEMPLATE_ID_CHARS))
-    msg_status: str | None = attrs.field(default=None, validator=at_most(MAX_MSG_STATUS_CHARS))
+    msg_status: str | None = attrs.field(default=None, validator=one_of(MSG_STATUSES))
     """``0`` failed, ``1`` requested, ``2`` processing, ``3`` succeeded, ``4`` reservation
     cancelled, ``5`` duplicate, ``6`` failed (advertising limit)."""
-    result_code: str | None = attrs.field(default=None, validator=at_most(MAX_CODE_CHARS))
+    result_code: str | None = attrs.field(default=None, validator=one_of(LOOK_UP_RESULT_CODES))
     """``MTR1`` success or ``MTR2`` failure (the look-up codes, not the result codes answers
     carry)."""
-    sub_result_code: str | None = attrs.field(default=None, validator=at_most(MAX_CODE_CHARS))
+    sub_result_code: str | None = attrs.field(default=None, validator=one_of(LOOK_UP_SUB_RESULT_CODES))
     """``MTR2_1`` validation failed, ``MTR2_2`` carrier problem, ``MTR2_3`` handset problem."""
     sender_grouping_key: str | None = attrs.field(default=None, validator=at_most(MAX_SENDER_GROUPING_KEY_CHARS))
     recipient_grouping_key: str | None = attrs.field(default=None, validator=at_most(MAX_RECIPIENT_GROUPING_KEY_CHARS))
@@ -218,7 +225,7 @@ class SendQuery(_Paging, _SentMessageFilter):
     or a complete send or registration date window is required, a window needs both ends,
     no window may end before it starts, and the send and registration windows span at most
     one month (:data:`~krsms.nhn.checks.MAX_LOOKUP_SPAN`); the filters are at most as long as
-    the table allows (:class:`_SentMessageFilter`).
+    the table allows, or one of the values it lists (:class:`_SentMessageFilter`).
     """
 
     def __attrs_post_init__(self) -> None:
@@ -405,9 +412,9 @@ class TagSendQuery(_Paging, _SendWindows):
 
     send_type: str = attrs.field(validator=one_of(TAG_SEND_TYPES))
     """``"0"`` SMS or ``"1"`` MMS (checked when made)."""
-    status_code: str | None = attrs.field(default=None, validator=at_most(MAX_CODE_CHARS))
-    """At most 10 characters: ``MAS00`` wait, ``MAS01`` ready, ``MAS09`` send ready, ``MAS10`` send wait, ``MAS11``
-    sending, ``MAS19`` complete, ``MAS91`` cancel, ``MAS99`` fail."""
+    status_code: str | None = attrs.field(default=None, validator=one_of(TAG_SEND_STATUS_CODES))
+    """``MAS00`` wait, ``MAS01`` ready, ``MAS09`` send ready, ``MAS10`` send wait, ``MAS11``
+    sending, ``MAS19`` complete, ``MAS91`` cancel or ``MAS99`` fail (checked when made)."""
 
     def __attrs_post_init__(self) -> None:
         check_look_up(self, selecting=(REQUEST_WINDOW, CREATE_WINDOW), also=())
@@ -451,9 +458,9 @@ class TagRecipientQuery(_Paging):
     """The query of a tag send's recipients (N16): the request window is required; it and the
     reception window may not end before they start (checked when made).
 
-    ``msg_status_name``: ``READY``, ``SENDING``, ``COMPLETED`` or ``FAILED``. The filters are at
-    most as long as the table allows (checked when made): ``recipient_num`` 20 characters,
-    ``msg_status_name`` and ``result_code`` 10.
+    ``msg_status_name``: ``READY``, ``SENDING``, ``COMPLETED`` or ``FAILED`` (checked when made).
+    The other filters are at most as long as the table allows (checked when made):
+    ``recipient_num`` 20 characters, ``result_code`` 10.
     """
 
     start_request_date: datetime
@@ -461,7 +468,7 @@ class TagRecipientQuery(_Paging):
     recipient_num: str | None = attrs.field(default=None, validator=at_most(MAX_RECIPIENT_NO_CHARS))
     start_result_date: datetime | None = None
     end_result_date: datetime | None = None
-    msg_status_name: str | None = attrs.field(default=None, validator=at_most(MAX_CODE_CHARS))
+    msg_status_name: str | None = attrs.field(default=None, validator=one_of(TAG_RECIPIENT_STATUSES))
     result_code: str | None = attrs.field(default=None, validator=at_most(MAX_CODE_CHARS))
 
     def __attrs_post_init__(self) -> None:
@@ -812,7 +819,7 @@ class ReservationQuery(_Paging, _SendWindows):
 
     Checked when made against the table: ``send_type`` one of its values, ``request_id`` at
     most 25 characters, ``send_no`` 13, ``recipient_no`` 20, ``template_id`` 50,
-    ``message_status`` 10.
+    ``message_status`` one of its values.
     """
 
     send_type: str | None = attrs.field(default=None, validator=one_of(SEND_TYPES))
@@ -820,7 +827,7 @@ class ReservationQuery(_Paging, _SendWindows):
     send_no: str | None = attrs.field(default=None, validator=at_most(MAX_SEND_NO_CHARS))
     recipient_no: str | None = attrs.field(default=None, validator=at_most(MAX_RECIPIENT_NO_CHARS))
     template_id: str | None = attrs.field(default=None, validator=at_most(MAX_TEMPLATE_ID_CHARS))
-    message_status: str | None = attrs.field(default=None, validator=at_most(MAX_CODE_CHARS))
+    message_status: str | None = attrs.field(default=None, validator=one_of(RESERVATION_STATUSES))
     """``RESERVED``, ``SENDING``, ``COMPLETED``, ``FAILED``, ``CANCEL``, ``DUPLICATED`` or
     ``FAILED_AD``."""
 
@@ -914,10 +921,10 @@ class DownloadRequest(_SentMessageFilter):
 @attrs.frozen(kw_only=True)
 class DownloadQuery(_Paging):
     """The query of the export list (N38); ``download_id`` at most 25 characters and
-    ``download_status_code`` 10 (checked when made)."""
+    ``download_status_code`` one of the file states (checked when made)."""
 
     download_id: str | None = attrs.field(default=None, validator=at_most(MAX_REQUEST_ID_CHARS))
-    download_status_code: str | None = attrs.field(default=None, validator=at_most(MAX_CODE_CHARS))
+    download_status_code: str | None = attrs.field(default=None, validator=one_of(DOWNLOAD_STATUSES))
     """``READY``, ``MAKING``, ``COMPLETED``, ``FAILED`` or ``EXPIRED``."""
 
 
