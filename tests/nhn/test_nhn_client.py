@@ -2225,6 +2225,31 @@ CREATE_PAIR = "start_create_date and end_create_date"
             "not before start_result_date",
             "2024-05-01 12:00:00 to 2024-05-01 11:59:59",
         ),
+        # N33: -2700 for to before from (to the minute, as sent), -2701 for a type it lacks.
+        (
+            lambda: StatisticsQuery(
+                search_type="DATE", from_=MinuteTime(LOOKED_UP), to=MinuteTime(LOOKED_UP - timedelta(minutes=1))
+            ),
+            "to",
+            "not before from_",
+            "2024-05-01 12:00:00 to 2024-05-01 11:59:00",
+        ),
+        (
+            lambda: StatisticsQuery(
+                search_type="DATE", from_=MinuteTime(LOOKED_UP), to=MinuteTime(LOOKED_UP), message_types="SMS,FAX"
+            ),
+            "message_types",
+            "SMS / LMS / MMS / AUTH",
+            "SMS,FAX",
+        ),
+        (
+            lambda: StatisticsQuery(
+                search_type="DATE", from_=MinuteTime(LOOKED_UP), to=MinuteTime(LOOKED_UP), content_types="normal"
+            ),
+            "content_types",
+            "NORMAL / AD",
+            "normal",
+        ),
     ],
 )
 def test_a_look_up_nhn_would_refuse_is_refused_when_made(
@@ -2250,6 +2275,14 @@ def test_a_look_up_nhn_would_refuse_is_refused_when_made(
         lambda: TagSendQuery(send_type="1", start_create_date=LOOKED_UP, end_create_date=LOOKED_UP),
         lambda: DownloadRequest(send_type="0", start_request_date=LOOKED_UP, end_request_date=LOOKED_UP),
         lambda: MessageResultQuery(start_update_date=LOOKED_UP, end_update_date=LOOKED_UP),
+        # Ends within one minute are the same moment as sent; several types comma-separated.
+        lambda: StatisticsQuery(
+            search_type="TIME",
+            from_=MinuteTime(LOOKED_UP + timedelta(seconds=30)),
+            to=MinuteTime(LOOKED_UP),
+            message_types="SMS,LMS",
+            content_types="AD",
+        ),
     ],
 )
 def test_a_look_up_within_nhn_limits_is_accepted(make: Callable[[], object]) -> None:

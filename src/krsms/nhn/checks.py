@@ -137,6 +137,23 @@ def one_of(values: tuple[str, ...]) -> Callable[[Any, attrs.Attribute[Any], str 
     return check
 
 
+def each_one_of(values: tuple[str, ...]) -> Callable[[Any, attrs.Attribute[Any], str | None], None]:
+    """attrs validator: None, or one of ``values``, or several of them comma-separated (the
+    statistics view's ``messageTypes``/``contentTypes``, plural in its URL; NHN answers -2701
+    for another value)."""
+
+    def check(_: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
+        if value is not None and not set(value.split(",")) <= set(values):
+            raise ValidationError(
+                attribute.name,
+                f"must be one of {', '.join(values)}, or several of them comma-separated",
+                limit=" / ".join(values),
+                value=value,
+            )
+
+    return check
+
+
 def check_not_empty(field: str, value: Sized) -> None:
     """Refuse an empty list NHN requires at least one entry of."""
     if not value:
@@ -255,6 +272,8 @@ TAG_SEND_TYPES = ("0", "1")
 LMS/MMS (-2104 for another)."""
 SEARCH_TYPES = ("DATE", "TIME", "DAY")
 """``searchType`` of the statistics view (N33): by date, hour or weekday (-2701 for another)."""
+CONTENT_TYPES = ("NORMAL", "AD")
+"""``contentTypes`` of the statistics view (N33): ordinary messages or advertisements."""
 MAX_WHERE_OPERATORS = 3
 """``AND``/``OR`` operators the UID list's ``wheres`` (N44) may hold."""
 MAX_WHERE_PARENTHESES = 1

@@ -20,6 +20,7 @@ import attrs
 
 from krsms.errors import ValidationError
 from krsms.nhn.checks import (
+    CONTENT_TYPES,
     CREATE_WINDOW,
     DOWNLOAD_STATUSES,
     LOOK_UP_RESULT_CODES,
@@ -57,6 +58,7 @@ from krsms.nhn.checks import (
     check_template_text,
     check_wheres,
     each_at_most,
+    each_one_of,
     not_blank,
     not_empty,
     one_of,
@@ -774,16 +776,21 @@ class StatisticsQuery:
     """The query of the statistics view (N33); ``from_``/``to`` are taken to the minute.
 
     ``search_type``: ``DATE``, ``TIME`` or ``DAY``; ``message_types``: ``SMS``, ``LMS``,
-    ``MMS`` or ``AUTH``; ``content_types``: ``NORMAL`` or ``AD``. ``search_type`` and
-    ``template_id`` (50 characters) are checked when made.
+    ``MMS`` or ``AUTH``; ``content_types``: ``NORMAL`` or ``AD`` (either several
+    comma-separated). Checked when made: those values, ``to`` not before ``from_`` (NHN
+    answers -2700, -2701 otherwise) and ``template_id`` (50 characters).
     """
 
     search_type: str = attrs.field(validator=one_of(SEARCH_TYPES))
     from_: MinuteTime
     to: MinuteTime
-    message_types: str | None = None
-    content_types: str | None = None
+    message_types: str | None = attrs.field(default=None, validator=each_one_of(MESSAGE_TYPES))
+    content_types: str | None = attrs.field(default=None, validator=each_one_of(CONTENT_TYPES))
     template_id: str | None = attrs.field(default=None, validator=at_most(MAX_TEMPLATE_ID_CHARS))
+
+    def __attrs_post_init__(self) -> None:
+        # As sent, to the minute: ends within one minute are the same moment to NHN.
+        check_order(("from_", "to"), _to_the_minute(self.from_), _to_the_minute(self.to))
 
 
 @attrs.frozen(kw_only=True)
@@ -1058,3 +1065,7 @@ class PhoneNumber:
     """The body of a phone number added to a UID (N48)."""
 
     phone_number: str
+
+
+def _to_the_minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
