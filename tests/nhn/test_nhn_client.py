@@ -2225,6 +2225,29 @@ CREATE_PAIR = "start_create_date and end_create_date"
             "not before start_result_date",
             "2024-05-01 12:00:00 to 2024-05-01 11:59:59",
         ),
+        # N34 and N30 windows select nothing when they end before they start.
+        (
+            lambda: ReservationQuery(start_request_date=LOOKED_UP, end_request_date=LOOKED_UP - timedelta(seconds=1)),
+            "end_request_date",
+            "not before start_request_date",
+            "2024-05-01 12:00:00 to 2024-05-01 11:59:59",
+        ),
+        (
+            lambda: ReservationQuery(start_create_date=LOOKED_UP, end_create_date=LOOKED_UP - timedelta(days=1)),
+            "end_create_date",
+            "not before start_create_date",
+            "2024-05-01 12:00:00 to 2024-04-30 12:00:00",
+        ),
+        (
+            lambda: BlockedRecipientQuery(
+                unsubscribe_no="0800000000",
+                start_request_date=LOOKED_UP,
+                end_request_date=LOOKED_UP - timedelta(hours=1),
+            ),
+            "end_request_date",
+            "not before start_request_date",
+            "2024-05-01 12:00:00 to 2024-05-01 11:00:00",
+        ),
         # N33: -2700 for to before from (to the minute, as sent), -2701 for a type it lacks.
         (
             lambda: StatisticsQuery(

@@ -713,7 +713,11 @@ class BlockedRecipientQuery(_Paging):
     recipient_no: str | None = attrs.field(default=None, validator=at_most(MAX_BLOCKED_RECIPIENT_NO_CHARS))
     """The opted-out number to find, at most 25 characters (checked when made)."""
     start_request_date: datetime | None = None
+    """From this opt-out moment; the window may not end before it starts (checked when made)."""
     end_request_date: datetime | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check_order(REQUEST_WINDOW, self.start_request_date, self.end_request_date)
 
 
 @attrs.frozen(kw_only=True)
@@ -826,7 +830,8 @@ class ReservationQuery(_Paging, _SendWindows):
 
     Checked when made against the table: ``send_type`` one of its values, ``request_id`` at
     most 25 characters, ``send_no`` 13, ``recipient_no`` 20, ``template_id`` 50,
-    ``message_status`` one of its values.
+    ``message_status`` one of its values; neither window may end before it starts (it would
+    select nothing).
     """
 
     send_type: str | None = attrs.field(default=None, validator=one_of(SEND_TYPES))
@@ -840,6 +845,8 @@ class ReservationQuery(_Paging, _SendWindows):
 
     def __attrs_post_init__(self) -> None:
         check_at_most("request_id", self.request_id, MAX_REQUEST_ID_CHARS)
+        check_order(REQUEST_WINDOW, self.start_request_date, self.end_request_date)
+        check_order(CREATE_WINDOW, self.start_create_date, self.end_create_date)
 
 
 @attrs.frozen(kw_only=True)
