@@ -7,8 +7,9 @@ Choices where the document is silent:
   MMS and AUTH, written as its table writes them (``sms`` too); an empty one filters nothing;
 - the send look-ups (N2, N5, N8) filter by every documented parameter, the result date
   window (``startResultDate``/``endResultDate``: recipients with no result yet are outside
-  it) included, except ``subResultCode``: the code table it refers to is not in the
-  document, so it is accepted and does not filter;
+  it) included, except ``subResultCode``: the look-up code table lists its values
+  (``MTR2_1`` to ``MTR2_3``, validity, carrier, handset) but not which result codes fall
+  under each, so it is accepted and does not filter;
 - a filter longer than the look-up table allows (``requestId`` 25, ``sendNo`` 13,
   ``recipientNo`` 20, ``templateId`` 50, ``msgStatus`` 1, ``resultCode`` and
   ``subResultCode`` 10, the grouping keys 100) is refused as
