@@ -3,6 +3,7 @@ exit 2 (1 for an empty recipients file), nothing sent and no traceback."""
 
 from __future__ import annotations
 
+import errno
 import importlib.util
 import inspect
 from datetime import datetime, timedelta
@@ -619,3 +620,40 @@ def test_a_dry_run_of_a_resume_shows_what_it_would_skip_recover_and_send(tmp_pat
     missing = send(path, "--results", str(tmp_path / "none.csv"), "--resume", "--dry-run")
     assert missing.exit_code == 2, missing.output
     assert "does not exist, so there is nothing to resume" in missing.stderr
+
+
+class _FullDisk:
+    """A journal's file on a disk that fills up once its first line is written."""
+
+    def __init__(self, file: Any):
+        self.file = file
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def flush(self) -> None:
+        self.file.flush()
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def test_a_journal_that_cannot_be_written_is_named_not_the_results_file(
+    tmp_path: Path, recipients: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from krsms.commands.results_files import SendJournal
+
+    opened = SendJournal.__aenter__
+
+    async def on_a_full_disk(journal: SendJournal) -> SendJournal:
+        await opened(journal)
+        journal._file = _FullDisk(journal._file)  # type: ignore[assignment]
+        return journal
+
+    monkeypatch.setattr(SendJournal, "__aenter__", on_a_full_disk)
+    results = tmp_path / "results.csv"
+    outcome = send(recipients, "--results", str(results))
+    assert outcome.exit_code == 2, outcome.output
+    assert f"error: {results}.sending: No space left on device" in outcome.stderr
+    assert f"error: {results}:" not in outcome.stderr
+    assert "Traceback" not in outcome.output

@@ -25,7 +25,7 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from itertools import islice
@@ -110,7 +110,8 @@ class ResultsFile:
             if self._writing is not None:
                 await self._writing
         finally:
-            await self._file.aclose()
+            with file_problems(self.path):
+                await self._file.aclose()
 
     async def write(self, outcomes: tuple[RecipientOutcome, ...]) -> None:
         """Append the outcomes of one batch and flush them to the operating system.
@@ -122,8 +123,13 @@ class ResultsFile:
         if self._file is None:
             raise RuntimeError("ResultsFile used outside 'async with'")
         text = _serialised([_result_row(outcome) for outcome in outcomes], json_lines=self.json_lines)
-        self._writing = asyncio.ensure_future(self._append(self._file, text, after=self._writing))
+        self._writing = asyncio.ensure_future(self._named(self._append(self._file, text, after=self._writing)))
         await asyncio.shield(self._writing)
+
+    async def _named(self, writing: Awaitable[None]) -> None:
+        """``writing``, what goes wrong in it naming this file."""
+        with file_problems(self.path):
+            await writing
 
     @staticmethod
     async def _append(file: anyio.AsyncFile[str], text: str, *, after: asyncio.Future[None] | None) -> None:
@@ -185,10 +191,11 @@ class SendJournal:
     async def __aexit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
         if self._file is None:
             return
-        async with self._turn:
-            await anyio.to_thread.run_sync(self._file.close)
-        if exc_type is None or not self._unsettled:
-            await anyio.to_thread.run_sync(self.path.unlink)
+        with file_problems(self.path):
+            async with self._turn:
+                await anyio.to_thread.run_sync(self._file.close)
+            if exc_type is None or not self._unsettled:
+                await anyio.to_thread.run_sync(self.path.unlink)
 
     async def note(self, recipients: Sequence[Recipient]) -> None:
         """Note a batch's recipients, flushed, before its request may leave."""
@@ -220,8 +227,9 @@ class SendJournal:
             file.write(text)
             file.flush()
 
-        async with self._turn:
-            await anyio.to_thread.run_sync(write_and_flush)
+        with file_problems(self.path):
+            async with self._turn:
+                await anyio.to_thread.run_sync(write_and_flush)
 
 
 def _size(path: Path) -> int:
@@ -254,11 +262,14 @@ def exclusive_use(results_path: Path) -> Iterator[None]:
     one results file would each send what the other has in flight. An advisory lock the
     operating system drops when the process ends, however it ends; raises
     :class:`BadFileError` when another run holds it. Where the platform has no ``fcntl``
-    (Windows), keeping to one run at a time is the user's part."""
+    (Windows), keeping to one run at a time is the user's part. What goes wrong inside the
+    block is not this function's to name: a file problem there names its own file."""
     if fcntl is None:
         yield
         return
-    with file_problems(results_path), results_path.open("a", encoding="utf-8") as handle:
+    with file_problems(results_path):
+        handle = results_path.open("a", encoding="utf-8")
+    with handle:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -302,7 +313,8 @@ def recover_in_flight(results_path: Path) -> int:
             if is_new and not json_lines:
                 handle.write(_CSV_START)
             handle.write(_serialised(rows, json_lines=json_lines))
-    journal.unlink()
+    with file_problems(journal):
+        journal.unlink()
     return len(in_flight)
 
 
