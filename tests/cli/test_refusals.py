@@ -594,7 +594,24 @@ def test_a_text_column_with_placeholders_of_the_columns_is_refused_by_line(tmp_p
         outcome = send(path, "--results", str(results), *dry_run)
         assert outcome.exit_code == 2, outcome.output
         assert outcome.stderr == refusal
-    assert not results.exists() or results.stat().st_size == 0
+    assert not results.exists()
+
+
+def test_a_send_refused_once_it_holds_the_results_file_leaves_no_file_behind(tmp_path: Path) -> None:
+    """The refusal comes after the send took the results file's lock, which made the file: an
+    empty file left behind would look like a results file of that campaign. One the user made
+    stays."""
+    path = tmp_path / "customers.csv"
+    path.write_text("phone,name,text\r\n01010000001,김철수,{name}님 안녕하세요\r\n", encoding="utf-8")
+    for name in ("results.csv", "results.jsonl"):
+        outcome = send(path, "--results", str(tmp_path / name))
+        assert outcome.exit_code == 2, outcome.output
+        assert "the text column uses name as a placeholder" in outcome.stderr
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["customers.csv"]
+    made_by_the_user = tmp_path / "results.csv"
+    made_by_the_user.touch()
+    assert send(path, "--results", str(made_by_the_user)).exit_code == 2
+    assert made_by_the_user.exists()
 
 
 def test_a_dry_run_of_a_resume_shows_what_it_would_skip_recover_and_send(tmp_path: Path) -> None:
