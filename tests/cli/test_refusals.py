@@ -3,6 +3,7 @@ exit 2 (1 for an empty recipients file), nothing sent and no traceback."""
 
 from __future__ import annotations
 
+import csv
 import errno
 import importlib.util
 import inspect
@@ -530,7 +531,7 @@ def test_numbers_a_spreadsheet_damaged_are_restored_or_explained_by_line(tmp_pat
     outcome = send(path, "--dry-run")
     assert outcome.exit_code == 1, outcome.output  # the number in scientific notation
     assert "│          4 │       1 │            1 │" in outcome.stdout
-    assert "line 3: recipients[1].number:" in outcome.stdout
+    assert "line 3: number:" in outcome.stdout
     assert outcome.stderr == (
         "warning: numbers.csv: lines 2, 5: a mobile number saved without its leading 0 (1012345678: a spreadsheet "
         "took 01012345678 for a number) is read with it\n"
@@ -674,3 +675,21 @@ def test_a_journal_that_cannot_be_written_is_named_not_the_results_file(
     assert f"error: {results}.sending: No space left on device" in outcome.stderr
     assert f"error: {results}:" not in outcome.stderr
     assert "Traceback" not in outcome.output
+
+
+def test_an_invalid_row_is_explained_by_its_line_not_by_an_index(tmp_path: Path) -> None:
+    """The position in the stream the SDK validated (``recipients[1]``) is nowhere in the file:
+    the results row's reference, and the dry run's ``line N``, say where the row is."""
+    path = tmp_path / "customers.csv"
+    path.write_text("phone,text\r\n01010000001,안녕하세요\r\n\r\n12,안녕하세요\r\n01010000003,\r\n", encoding="utf-8")
+    dry_run = send(path, "--text", "", "--dry-run")
+    assert dry_run.exit_code == 1, dry_run.output
+    assert "  line 4: number: '**' has 2 digits; allowed 8 to 20\n" in dry_run.stdout
+    assert "  line 5: text: is empty and line 5 has no text of its own" in dry_run.stdout
+    assert "recipients[" not in dry_run.output
+    results = tmp_path / "results.csv"
+    outcome = send(path, "--text", "", "--results", str(results))
+    assert outcome.exit_code == 1, outcome.output
+    details = {row["reference"]: row["detail"] for row in csv.DictReader(results.open(encoding="utf-8-sig"))}
+    assert details["4"] == "number: '**' has 2 digits; allowed 8 to 20"
+    assert details["5"].startswith("text: is empty and line 5 has no text of its own")

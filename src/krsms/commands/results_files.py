@@ -25,6 +25,7 @@ import hashlib
 import io
 import json
 import os
+import re
 from collections.abc import Awaitable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
@@ -76,8 +77,24 @@ def _result_row(outcome: RecipientOutcome) -> dict[str, str]:
         "status": outcome.status.value,
         "request_id": outcome.request_id or "",
         "code": outcome.code or "",
-        "detail": outcome.detail or "",
+        "detail": row_detail(outcome),
     }
+
+
+_RECIPIENT_FIELD = re.compile(r"\Arecipients\[\d+\](?:\.|: )")
+"""How the SDK's validation names a field of one recipient (``recipients[1].number: ...``)."""
+_STREAM_POSITION = re.compile(r"recipients\[\d+\]")
+"""A recipient as the SDK's validation names it: by its position in the stream it read."""
+
+
+def row_detail(outcome: RecipientOutcome) -> str:
+    """What ``outcome``'s detail says of its row of the recipients file. The SDK names a
+    recipient by its position in the stream it validated (``recipients[1]``), which is
+    nowhere in the file: a field of the row is named alone (``number: ...``; the results
+    row's reference, and the dry run, give its line), and the row elsewhere by its line."""
+    detail = _RECIPIENT_FIELD.sub("", outcome.detail or "")
+    line = f"line {outcome.recipient.reference}" if outcome.recipient.reference else "this row"
+    return _STREAM_POSITION.sub(line, detail)
 
 
 class ResultsFile:

@@ -37,6 +37,7 @@ from krsms.commands.results_files import (
     exclusive_use,
     in_flight_recipients,
     recover_in_flight,
+    row_detail,
     settled_recipients,
 )
 from krsms.commands.settled import SettledRecipients
@@ -257,7 +258,7 @@ async def dry_run(
     table.add_row(str(plan.recipients), str(plan.invalid_count), *(str(count) for count in plan.requests.values()))
     console.print(table)
     for outcome in plan.invalid:
-        console.print(f"  line {outcome.recipient.reference}: {outcome.detail}", markup=False)
+        console.print(f"  line {outcome.recipient.reference}: {row_detail(outcome)}", markup=False)
     if plan.invalid_count > len(plan.invalid):
         console.print(f"  ... and {plan.invalid_count - len(plan.invalid)} more")
     if counter.duplicates:
