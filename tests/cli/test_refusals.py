@@ -693,3 +693,21 @@ def test_an_invalid_row_is_explained_by_its_line_not_by_an_index(tmp_path: Path)
     details = {row["reference"]: row["detail"] for row in csv.DictReader(results.open(encoding="utf-8-sig"))}
     assert details["4"] == "number: '**' has 2 digits; allowed 8 to 20"
     assert details["5"].startswith("text: is empty and line 5 has no text of its own")
+
+
+def test_numbers_written_as_decimals_refuse_the_file_by_line_saying_how_to_export_them(tmp_path: Path) -> None:
+    """pandas writes a number column with an empty cell as floats: 01012345678 is 1012345678.0.
+    Read with its dot as a separator, 1588123.0 would even be sent to 1588-1230."""
+    path = tmp_path / "export.csv"
+    path.write_text("number,name\r\n1012345678.0,김\r\n01011112222,이\r\n1588123.0,박\r\n,최\r\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    refusal = (
+        f"error: {path}: lines 2, 4: a number written as a decimal (1012345678.0: a program, pandas say, "
+        "exported the column as numbers) has lost its leading 0, and its .0 would be read as a digit: export the "
+        "column as text (pandas: read_csv(..., dtype=str)), then send the file again\n"
+    )
+    for dry_run in (["--dry-run"], []):
+        outcome = send(path, "--results", str(results), *dry_run)
+        assert outcome.exit_code == 2, outcome.output
+        assert outcome.stderr == refusal
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["export.csv"]

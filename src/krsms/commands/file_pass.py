@@ -60,11 +60,13 @@ class FilePass:
 
     def check(self, recipients_path: Path, results_path: Path) -> None:
         """Warn of what a spreadsheet did to the numbers, then refuse (:class:`BadFileError`) a
-        file whose rows expect placeholders filled, or one whose settled recipients are no
-        longer on their lines."""
+        file with numbers written as decimals, one whose rows expect placeholders filled, or one
+        whose settled recipients are no longer on their lines."""
         for warning in self.damage.warnings(recipients_path.name):
             print_note(warning)
-        refusal = self.placeholders.refusal(recipients_path) if self.placeholders is not None else None
+        refusal = self.damage.refusal(recipients_path)
+        if refusal is None and self.placeholders is not None:
+            refusal = self.placeholders.refusal(recipients_path)
         if refusal is not None:
             raise refusal
         skipped = sum(self.skipped.values())
