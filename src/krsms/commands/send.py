@@ -43,6 +43,7 @@ from krsms.commands.results_files import (
 from krsms.commands.settled import SettledRecipients
 from krsms.commands.signals import stop_on_signals
 from krsms.commands.stderr import print_error, print_note
+from krsms.commands.subjects import DroppedSubjects
 from krsms.errors import KrSmsError, ProviderError, ValidationError
 from krsms.fanout import CANCELLED, JOB_STOPPED, LOCAL_INVALID, BatchingGateway
 from krsms.gateway import Message, Recipient, RecipientOutcome, SendPlan, SendProgress, SendReport, SendStatus
@@ -229,7 +230,10 @@ async def dry_run(
     before sending: rows whose text expects placeholders filled, or a resume whose results do
     not fit the file."""
     counter = _DuplicateCounter()
-    file_pass = FilePass(placeholders=row_placeholders(message, recipients_path, number_column))
+    file_pass = FilePass(
+        placeholders=row_placeholders(message, recipients_path, number_column),
+        subjects=DroppedSubjects.of(message, gateway.rules),
+    )
     in_flight = 0
     if resume_from is not None:
         gateway.check_message(message)  # as the send does first: a passed --reserve-at is named as such
@@ -395,7 +399,10 @@ async def send_file(
             # last batch) holds nothing in flight: no reason to refuse the next run.
             await anyio.to_thread.run_sync(clear_settled_journal, results_path)
         check_unclaimed(results_path, resume=resume)  # a run started with this one may have sent first
-        file_pass = FilePass(placeholders=row_placeholders(message, recipients_path, number_column))
+        file_pass = FilePass(
+            placeholders=row_placeholders(message, recipients_path, number_column),
+            subjects=DroppedSubjects.of(message, gateway.rules),
+        )
         if resume:
             check_same_campaign(results_path, campaign, precision=gateway.rules.reserve_precision, now=gateway.now())
             record.resumed = True
