@@ -656,9 +656,9 @@ class _FullDisk:
         self.file.close()
 
 
-def test_a_journal_that_cannot_be_written_is_named_not_the_results_file(
-    tmp_path: Path, recipients: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def full_disk_for_the_journal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every journal's file fills the disk once its first line is written."""
     from krsms.commands.results_files import SendJournal
 
     opened = SendJournal.__aenter__
@@ -669,12 +669,30 @@ def test_a_journal_that_cannot_be_written_is_named_not_the_results_file(
         return journal
 
     monkeypatch.setattr(SendJournal, "__aenter__", on_a_full_disk)
+
+
+@pytest.mark.usefixtures("full_disk_for_the_journal")
+def test_a_journal_that_cannot_be_written_is_named_not_the_results_file(tmp_path: Path, recipients: Path) -> None:
     results = tmp_path / "results.csv"
     outcome = send(recipients, "--results", str(results))
     assert outcome.exit_code == 2, outcome.output
     assert f"error: {results}.sending: No space left on device" in outcome.stderr
     assert f"error: {results}:" not in outcome.stderr
     assert "Traceback" not in outcome.output
+
+
+@pytest.mark.usefixtures("full_disk_for_the_journal")
+def test_a_send_stopped_by_a_file_error_says_so_and_how_to_send_the_rest(tmp_path: Path, recipients: Path) -> None:
+    """Not "(interrupted)": nothing interrupted it. Its rows are in the results file, so a run
+    without --resume would be refused: the error says to add it."""
+    results = tmp_path / "results.csv"
+    outcome = send(recipients, "--results", str(results))
+    assert outcome.exit_code == 2, outcome.output
+    assert "SENS send (stopped)" in outcome.stdout
+    assert "interrupted" not in outcome.output
+    assert outcome.stderr == (
+        f"error: {results}.sending: No space left on device; once fixed, run again with --resume to send the rest\n"
+    )
 
 
 def test_an_invalid_row_is_explained_by_its_line_not_by_an_index(tmp_path: Path) -> None:

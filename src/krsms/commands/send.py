@@ -35,7 +35,9 @@ from krsms.commands.results_files import (
     check_unclaimed,
     clear_settled_journal,
     exclusive_use,
+    holds_results,
     in_flight_recipients,
+    journal_path,
     recover_in_flight,
     row_detail,
     settled_recipients,
@@ -322,6 +324,9 @@ class FileSend:
     recipient refused as invalid, nor one a stop or a cancellation left unsent)."""
     resumed: bool = False
     """Whether this is a ``--resume``, continuing the campaign of earlier runs."""
+    stopped: bool = False
+    """Whether an error (a file that cannot be written, say), not an interruption, ended the
+    send before it finished."""
     earlier: dict[SendStatus, int] = attrs.Factory(lambda: dict.fromkeys(SendStatus, 0))
     """The recipients of the file a ``--resume`` skipped, by the status their row settled
     them with (the recovered ones among them): the earlier runs' part of the campaign."""
@@ -473,10 +478,11 @@ async def _recover_in_flight(results_path: Path, console: Console) -> int:
 
 def summary(record: FileSend, *, provider: str, results_path: Path | None = None) -> Table:
     """A table of outcome counts (the recipients recovered as unknown included), requests
-    and time."""
+    and time; titled as stopped or interrupted when it did not finish."""
     progress = record.progress
     cancelled = progress is not None and progress.cancelled
-    table = Table(title=f"{provider.upper()} send" + (" (interrupted)" if cancelled else ""))
+    ended = " (stopped)" if record.stopped else " (interrupted)" if cancelled else ""
+    table = Table(title=f"{provider.upper()} send{ended}")
     for status in SendStatus:
         table.add_column(status.value, justify="right")
     table.add_column("requests", justify="right")
@@ -513,6 +519,15 @@ def interrupted_note(record: FileSend, results_path: Path) -> str:
             "run again with --resume to send the rest"
         )
     return "interrupted: nothing was sent"
+
+
+def resume_hint(record: FileSend, results_path: Path) -> str:
+    """What the error that stopped a send adds: to run again with ``--resume`` once it is
+    fixed, when the send left results or a journal (a run without it would be refused); else
+    nothing, as for a send refused before it began."""
+    if record.progress is None or not (holds_results(results_path) or journal_path(results_path).exists()):
+        return ""
+    return "; once fixed, run again with --resume to send the rest"
 
 
 def refuses_template(error: object) -> bool:
@@ -747,6 +762,9 @@ async def _send_and_report(
             number_column=options.number_column,
             record=record,
         )
+    except KrSmsError:
+        record.stopped = True
+        raise
     finally:  # finished, interrupted or stopped by an error: say what was done
         if record.progress is not None:
             console.print(summary(record, provider=gateway.provider, results_path=options.results_path))
