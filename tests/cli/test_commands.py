@@ -711,6 +711,20 @@ def test_a_subject_an_sms_cannot_carry_is_said_before_the_send_and_by_the_dry_ru
     )
 
 
+def test_a_subject_with_an_sms_template_is_said_not_to_be_sent(tmp_path: Path, server: EmulatorServer) -> None:
+    register_template(server, "T1", "##name##님, 쿠폰이 도착했습니다", send_type="0")
+    recipients = tmp_path / "customers.csv"
+    recipients.write_text("휴대폰번호,name\r\n010-1111-0001,홍길동\r\n", encoding="utf-8")
+    command = ["send", str(recipients), "--provider", "nhn", "--sender", "15446859", "--template-id", "T1",
+               "--subject", "쿠폰", "--base-url", server.base_url, "--dry-run"]  # fmt: skip
+    planned = runner.invoke(app, command, env={**NHN_ENV, "COLUMNS": "300"})
+    assert planned.exit_code == 0, planned.output
+    assert planned.stderr == "warning: --subject is not sent: template T1 is registered for SMS, which has no subject\n"
+    unknown = runner.invoke(app, command, env={"KRSMS_NHN_APP_KEY": "", "COLUMNS": "300"})
+    assert unknown.exit_code == 0, unknown.output
+    assert "--subject" not in unknown.stderr  # the template's type is not known without the app key
+
+
 def test_a_dry_run_resume_without_the_app_key_leaves_the_templates_unknown_type_out_of_the_campaign_check(
     tmp_path: Path, server: EmulatorServer
 ) -> None:

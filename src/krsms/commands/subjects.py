@@ -19,8 +19,10 @@ class DroppedSubjects:
     found as the file is read (:meth:`check`)."""
 
     message: Message
+    """The message sent, its kind the template's when known."""
     rules: ProviderRules
-    message_kind: MessageKind | None
+    """The provider's rules: how long a text an SMS takes."""
+    text_kind: MessageKind | None
     """The kind ``--text`` (or the template) goes as; None when not known or no text."""
     by_message: int = 0
     """Recipients sent ``--text`` as SMS, with ``--subject`` (which is not sent)."""
@@ -36,7 +38,7 @@ class DroppedSubjects:
                 kind = message_kind(message, rules)
             except ValidationError:
                 kind = None  # the send refuses the text itself
-        return cls(message=message, rules=rules, message_kind=kind)
+        return cls(message=message, rules=rules, text_kind=kind)
 
     def check(self, recipient: Recipient) -> None:
         """Note ``recipient`` if it is given a subject and goes as SMS."""
@@ -44,7 +46,7 @@ class DroppedSubjects:
         if not own_subject and self.message.subject is None:
             return
         if recipient.text is None:
-            goes_as_sms = self.message_kind is MessageKind.SMS
+            goes_as_sms = self.text_kind is MessageKind.SMS
         else:
             goes_as_sms = self.message.kind is MessageKind.SMS or self._fits_an_sms(recipient.text)
         if not goes_as_sms:
