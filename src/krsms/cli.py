@@ -261,13 +261,13 @@ NHN_SECRET_KEY_OPTION = typer.Option(
 """``--nhn-secret-key`` (``KRSMS_NHN_SECRET_KEY``)."""
 
 
-def _print_error(error: object, *, provider: str | None = None, template_id: str | None = None) -> None:
+def _print_error(error: object, *, provider: str | None = None, template_id: str | None = None, then: str = "") -> None:
     """``error: <message>`` on stderr, the message shown as is (file names may look like rich
-    markup); a :class:`~krsms.ValidationError` of an option is named by its flag, and an
-    NHN template refused by ``--template-id`` and the id."""
+    markup), followed by ``then``; a :class:`~krsms.ValidationError` of an option is named by
+    its flag, and an NHN template refused by ``--template-id`` and the id."""
     from krsms.commands.stderr import print_error
 
-    print_error(_in_flags(error, provider, template_id=template_id))
+    print_error(_in_flags(error, provider, template_id=template_id) + then)
 
 
 _FLAGS = {
@@ -370,7 +370,7 @@ def send(
     """Bulk send from a file, with a progress bar and a crash-safe results file."""
     from rich.console import Console
 
-    from krsms.commands.send import FileSend, SendOptions, interrupted_note, run_send
+    from krsms.commands.send import FileSend, SendOptions, interrupted_note, resume_hint, run_send
     from krsms.commands.stderr import print_note
     from krsms.convert import SEOUL
     from krsms.errors import KrSmsError
@@ -408,7 +408,7 @@ def send(
     try:
         code = run_send(credentials, message, options, console=Console(), received=received, record=record)
     except KrSmsError as error:
-        _print_error(error, provider=provider, template_id=template_id)
+        _print_error(error, provider=provider, template_id=template_id, then=resume_hint(record, results))
         raise typer.Exit(2) from None
     except (KeyboardInterrupt, asyncio.CancelledError) as interruption:
         if dry_run:

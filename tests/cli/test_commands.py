@@ -677,6 +677,54 @@ def test_an_lms_template_is_sent_and_planned_as_lms_though_the_text_is_empty(
     ]
 
 
+def test_a_subject_an_sms_cannot_carry_is_said_before_the_send_and_by_the_dry_run(
+    tmp_path: Path, server: EmulatorServer
+) -> None:
+    """An SMS has no subject: a --subject (or a row's) with a text that fits one is not sent,
+    which the command says rather than sending the SMS without a word."""
+    recipients = numbers_file(tmp_path, 2)
+    command = ["send", str(recipients), "--provider", "sens", "--sender", "0212345678", "--text", "짧은 안내",
+               "--subject", "공지", "--base-url", server.base_url]  # fmt: skip
+    warning = (
+        "warning: --subject is not sent: --text fits an SMS (9 of 90 bytes), which has no subject "
+        "(a text longer than 90 bytes goes as LMS, with it)\n"
+    )
+    planned = runner.invoke(app, [*command, "--dry-run"], env={**SENS_ENV, "COLUMNS": "300"})
+    assert planned.exit_code == 0, planned.output
+    assert planned.stderr == warning
+    sent = runner.invoke(app, [*command, "--results", str(tmp_path / "one.csv")], env={**SENS_ENV, "COLUMNS": "300"})
+    assert sent.exit_code == 0, sent.output
+    assert sent.stderr == warning
+    assert [(delivery.kind, delivery.subject) for delivery in server.ledger] == [("SMS", None), ("SMS", None)]
+
+    own = tmp_path / "customers.csv"
+    own.write_text(
+        "number,text,subject\r\n01011110001,짧은 안내,공지\r\n01011110002," + "긴 안내 " * 20 + ",공지\r\n"
+        "01011110003,짧은 안내,\r\n",
+        encoding="utf-8",
+    )
+    rows = ["send", str(own), *command[2:6], "--base-url", server.base_url, "--results", str(tmp_path / "two.csv")]
+    sent = runner.invoke(app, rows, env={**SENS_ENV, "COLUMNS": "300"})
+    assert sent.exit_code == 0, sent.output
+    assert sent.stderr == (
+        "warning: customers.csv: line 2: a subject is not sent: the text fits an SMS, which has no subject\n"
+    )
+
+
+def test_a_subject_with_an_sms_template_is_said_not_to_be_sent(tmp_path: Path, server: EmulatorServer) -> None:
+    register_template(server, "T1", "##name##님, 쿠폰이 도착했습니다", send_type="0")
+    recipients = tmp_path / "customers.csv"
+    recipients.write_text("휴대폰번호,name\r\n010-1111-0001,홍길동\r\n", encoding="utf-8")
+    command = ["send", str(recipients), "--provider", "nhn", "--sender", "15446859", "--template-id", "T1",
+               "--subject", "쿠폰", "--base-url", server.base_url, "--dry-run"]  # fmt: skip
+    planned = runner.invoke(app, command, env={**NHN_ENV, "COLUMNS": "300"})
+    assert planned.exit_code == 0, planned.output
+    assert planned.stderr == "warning: --subject is not sent: template T1 is registered for SMS, which has no subject\n"
+    unknown = runner.invoke(app, command, env={"KRSMS_NHN_APP_KEY": "", "COLUMNS": "300"})
+    assert unknown.exit_code == 0, unknown.output
+    assert "--subject" not in unknown.stderr  # the template's type is not known without the app key
+
+
 def test_a_dry_run_resume_without_the_app_key_leaves_the_templates_unknown_type_out_of_the_campaign_check(
     tmp_path: Path, server: EmulatorServer
 ) -> None:

@@ -3,6 +3,8 @@ exit 2 (1 for an empty recipients file), nothing sent and no traceback."""
 
 from __future__ import annotations
 
+import csv
+import errno
 import importlib.util
 import inspect
 from datetime import datetime, timedelta
@@ -529,7 +531,7 @@ def test_numbers_a_spreadsheet_damaged_are_restored_or_explained_by_line(tmp_pat
     outcome = send(path, "--dry-run")
     assert outcome.exit_code == 1, outcome.output  # the number in scientific notation
     assert "│          4 │       1 │            1 │" in outcome.stdout
-    assert "line 3: recipients[1].number:" in outcome.stdout
+    assert "line 3: number:" in outcome.stdout
     assert outcome.stderr == (
         "warning: numbers.csv: lines 2, 5: a mobile number saved without its leading 0 (1012345678: a spreadsheet "
         "took 01012345678 for a number) is read with it\n"
@@ -593,7 +595,24 @@ def test_a_text_column_with_placeholders_of_the_columns_is_refused_by_line(tmp_p
         outcome = send(path, "--results", str(results), *dry_run)
         assert outcome.exit_code == 2, outcome.output
         assert outcome.stderr == refusal
-    assert not results.exists() or results.stat().st_size == 0
+    assert not results.exists()
+
+
+def test_a_send_refused_once_it_holds_the_results_file_leaves_no_file_behind(tmp_path: Path) -> None:
+    """The refusal comes after the send took the results file's lock, which made the file: an
+    empty file left behind would look like a results file of that campaign. One the user made
+    stays."""
+    path = tmp_path / "customers.csv"
+    path.write_text("phone,name,text\r\n01010000001,김철수,{name}님 안녕하세요\r\n", encoding="utf-8")
+    for name in ("results.csv", "results.jsonl"):
+        outcome = send(path, "--results", str(tmp_path / name))
+        assert outcome.exit_code == 2, outcome.output
+        assert "the text column uses name as a placeholder" in outcome.stderr
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["customers.csv"]
+    made_by_the_user = tmp_path / "results.csv"
+    made_by_the_user.touch()
+    assert send(path, "--results", str(made_by_the_user)).exit_code == 2
+    assert made_by_the_user.exists()
 
 
 def test_a_dry_run_of_a_resume_shows_what_it_would_skip_recover_and_send(tmp_path: Path) -> None:
@@ -619,3 +638,94 @@ def test_a_dry_run_of_a_resume_shows_what_it_would_skip_recover_and_send(tmp_pat
     missing = send(path, "--results", str(tmp_path / "none.csv"), "--resume", "--dry-run")
     assert missing.exit_code == 2, missing.output
     assert "does not exist, so there is nothing to resume" in missing.stderr
+
+
+class _FullDisk:
+    """A journal's file on a disk that fills up once its first line is written."""
+
+    def __init__(self, file: Any):
+        self.file = file
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def flush(self) -> None:
+        self.file.flush()
+
+    def close(self) -> None:
+        self.file.close()
+
+
+@pytest.fixture
+def full_disk_for_the_journal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every journal's file fills the disk once its first line is written."""
+    from krsms.commands.results_files import SendJournal
+
+    opened = SendJournal.__aenter__
+
+    async def on_a_full_disk(journal: SendJournal) -> SendJournal:
+        await opened(journal)
+        journal._file = _FullDisk(journal._file)  # type: ignore[assignment]
+        return journal
+
+    monkeypatch.setattr(SendJournal, "__aenter__", on_a_full_disk)
+
+
+@pytest.mark.usefixtures("full_disk_for_the_journal")
+def test_a_journal_that_cannot_be_written_is_named_not_the_results_file(tmp_path: Path, recipients: Path) -> None:
+    results = tmp_path / "results.csv"
+    outcome = send(recipients, "--results", str(results))
+    assert outcome.exit_code == 2, outcome.output
+    assert f"error: {results}.sending: No space left on device" in outcome.stderr
+    assert f"error: {results}:" not in outcome.stderr
+    assert "Traceback" not in outcome.output
+
+
+@pytest.mark.usefixtures("full_disk_for_the_journal")
+def test_a_send_stopped_by_a_file_error_says_so_and_how_to_send_the_rest(tmp_path: Path, recipients: Path) -> None:
+    """Not "(interrupted)": nothing interrupted it. Its rows are in the results file, so a run
+    without --resume would be refused: the error says to add it."""
+    results = tmp_path / "results.csv"
+    outcome = send(recipients, "--results", str(results))
+    assert outcome.exit_code == 2, outcome.output
+    assert "SENS send (stopped)" in outcome.stdout
+    assert "interrupted" not in outcome.output
+    assert outcome.stderr == (
+        f"error: {results}.sending: No space left on device; once fixed, run again with --resume to send the rest\n"
+    )
+
+
+def test_an_invalid_row_is_explained_by_its_line_not_by_an_index(tmp_path: Path) -> None:
+    """The position in the stream the SDK validated (``recipients[1]``) is nowhere in the file:
+    the results row's reference, and the dry run's ``line N``, say where the row is."""
+    path = tmp_path / "customers.csv"
+    path.write_text("phone,text\r\n01010000001,안녕하세요\r\n\r\n12,안녕하세요\r\n01010000003,\r\n", encoding="utf-8")
+    dry_run = send(path, "--text", "", "--dry-run")
+    assert dry_run.exit_code == 1, dry_run.output
+    assert "  line 4: number: '**' has 2 digits; allowed 8 to 20\n" in dry_run.stdout
+    assert "  line 5: text: is empty and line 5 has no text of its own" in dry_run.stdout
+    assert "recipients[" not in dry_run.output
+    results = tmp_path / "results.csv"
+    outcome = send(path, "--text", "", "--results", str(results))
+    assert outcome.exit_code == 1, outcome.output
+    details = {row["reference"]: row["detail"] for row in csv.DictReader(results.open(encoding="utf-8-sig"))}
+    assert details["4"] == "number: '**' has 2 digits; allowed 8 to 20"
+    assert details["5"].startswith("text: is empty and line 5 has no text of its own")
+
+
+def test_numbers_written_as_decimals_refuse_the_file_by_line_saying_how_to_export_them(tmp_path: Path) -> None:
+    """pandas writes a number column with an empty cell as floats: 01012345678 is 1012345678.0.
+    Read with its dot as a separator, 1588123.0 would even be sent to 1588-1230."""
+    path = tmp_path / "export.csv"
+    path.write_text("number,name\r\n1012345678.0,김\r\n01011112222,이\r\n1588123.0,박\r\n,최\r\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    refusal = (
+        f"error: {path}: lines 2, 4: a number written as a decimal (1012345678.0: a program, pandas say, "
+        "exported the column as numbers) has lost its leading 0, and its .0 would be read as a digit: export the "
+        "column as text (pandas: read_csv(..., dtype=str)), then send the file again\n"
+    )
+    for dry_run in (["--dry-run"], []):
+        outcome = send(path, "--results", str(results), *dry_run)
+        assert outcome.exit_code == 2, outcome.output
+        assert outcome.stderr == refusal
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["export.csv"]

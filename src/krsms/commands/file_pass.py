@@ -1,6 +1,7 @@
 """The pass over a recipients file before anything is sent: how many recipients it sends and
 how many ``--resume`` skips (with the status each was settled with), what a spreadsheet did
-to their numbers, and the rows whose text expects placeholders nothing fills. A send makes
+to their numbers, the rows whose text expects placeholders nothing fills, and the subjects
+an SMS does not carry. A send makes
 it before its first request (:meth:`FilePass.count`); a dry run as it plans
 (:meth:`FilePass.watch`)."""
 
@@ -17,6 +18,7 @@ from krsms.commands.recipient_files import recipients_in
 from krsms.commands.settled import SettledRecipients, resume_key
 from krsms.commands.spreadsheets import SpreadsheetDamage
 from krsms.commands.stderr import print_note
+from krsms.commands.subjects import DroppedSubjects
 from krsms.gateway import Recipient, SendStatus
 
 
@@ -30,6 +32,8 @@ class FilePass:
     """The check of each row's own text, when the file has columns a text could expect."""
     damage: SpreadsheetDamage = attrs.Factory(SpreadsheetDamage)
     """What a spreadsheet did to the numbers (given to the reader)."""
+    subjects: DroppedSubjects | None = None
+    """The check of each recipient's subject, which an SMS does not carry."""
     to_send: int = 0
     """Recipients to send: not skipped."""
     skipped: dict[SendStatus, int] = attrs.Factory(lambda: dict.fromkeys(SendStatus, 0))
@@ -44,6 +48,8 @@ class FilePass:
         self.to_send += 1
         if self.placeholders is not None:
             self.placeholders.check(recipient)
+        if self.subjects is not None:
+            self.subjects.check(recipient)
         return True
 
     def count(self, path: Path, number_column: str | None) -> FilePass:
@@ -59,12 +65,17 @@ class FilePass:
                 yield recipient
 
     def check(self, recipients_path: Path, results_path: Path) -> None:
-        """Warn of what a spreadsheet did to the numbers, then refuse (:class:`BadFileError`) a
-        file whose rows expect placeholders filled, or one whose settled recipients are no
-        longer on their lines."""
+        """Warn of what a spreadsheet did to the numbers and of subjects an SMS leaves unsent,
+        then refuse (:class:`BadFileError`) a
+        file with numbers written as decimals, one whose rows expect placeholders filled, or one
+        whose settled recipients are no longer on their lines."""
         for warning in self.damage.warnings(recipients_path.name):
             print_note(warning)
-        refusal = self.placeholders.refusal(recipients_path) if self.placeholders is not None else None
+        for warning in self.subjects.warnings(recipients_path.name) if self.subjects is not None else []:
+            print_note(warning)
+        refusal = self.damage.refusal(recipients_path)
+        if refusal is None and self.placeholders is not None:
+            refusal = self.placeholders.refusal(recipients_path)
         if refusal is not None:
             raise refusal
         skipped = sum(self.skipped.values())

@@ -25,7 +25,8 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Iterator, Mapping, Sequence
+import re
+from collections.abc import Awaitable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from itertools import islice
@@ -41,6 +42,7 @@ except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
 from krsms.commands.bad_files import BadFileError, file_problems, is_csv
+from krsms.commands.campaigns import campaign_path
 from krsms.commands.settled import ResumeKey, SettledRecipients, resume_key
 from krsms.commands.spreadsheets import with_leading_zero
 from krsms.gateway import Recipient, RecipientOutcome, SendStatus
@@ -75,8 +77,24 @@ def _result_row(outcome: RecipientOutcome) -> dict[str, str]:
         "status": outcome.status.value,
         "request_id": outcome.request_id or "",
         "code": outcome.code or "",
-        "detail": outcome.detail or "",
+        "detail": row_detail(outcome),
     }
+
+
+_RECIPIENT_FIELD = re.compile(r"\Arecipients\[\d+\](?:\.|: )")
+"""How the SDK's validation names a field of one recipient (``recipients[1].number: ...``)."""
+_STREAM_POSITION = re.compile(r"recipients\[\d+\]")
+"""A recipient as the SDK's validation names it: by its position in the stream it read."""
+
+
+def row_detail(outcome: RecipientOutcome) -> str:
+    """What ``outcome``'s detail says of its row of the recipients file. The SDK names a
+    recipient by its position in the stream it validated (``recipients[1]``), which is
+    nowhere in the file: a field of the row is named alone (``number: ...``; the results
+    row's reference, and the dry run, give its line), and the row elsewhere by its line."""
+    detail = _RECIPIENT_FIELD.sub("", outcome.detail or "")
+    line = f"line {outcome.recipient.reference}" if outcome.recipient.reference else "this row"
+    return _STREAM_POSITION.sub(line, detail)
 
 
 class ResultsFile:
@@ -110,7 +128,8 @@ class ResultsFile:
             if self._writing is not None:
                 await self._writing
         finally:
-            await self._file.aclose()
+            with file_problems(self.path):
+                await self._file.aclose()
 
     async def write(self, outcomes: tuple[RecipientOutcome, ...]) -> None:
         """Append the outcomes of one batch and flush them to the operating system.
@@ -122,8 +141,13 @@ class ResultsFile:
         if self._file is None:
             raise RuntimeError("ResultsFile used outside 'async with'")
         text = _serialised([_result_row(outcome) for outcome in outcomes], json_lines=self.json_lines)
-        self._writing = asyncio.ensure_future(self._append(self._file, text, after=self._writing))
+        self._writing = asyncio.ensure_future(self._named(self._append(self._file, text, after=self._writing)))
         await asyncio.shield(self._writing)
+
+    async def _named(self, writing: Awaitable[None]) -> None:
+        """``writing``, what goes wrong in it naming this file."""
+        with file_problems(self.path):
+            await writing
 
     @staticmethod
     async def _append(file: anyio.AsyncFile[str], text: str, *, after: asyncio.Future[None] | None) -> None:
@@ -185,10 +209,11 @@ class SendJournal:
     async def __aexit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
         if self._file is None:
             return
-        async with self._turn:
-            await anyio.to_thread.run_sync(self._file.close)
-        if exc_type is None or not self._unsettled:
-            await anyio.to_thread.run_sync(self.path.unlink)
+        with file_problems(self.path):
+            async with self._turn:
+                await anyio.to_thread.run_sync(self._file.close)
+            if exc_type is None or not self._unsettled:
+                await anyio.to_thread.run_sync(self.path.unlink)
 
     async def note(self, recipients: Sequence[Recipient]) -> None:
         """Note a batch's recipients, flushed, before its request may leave."""
@@ -220,8 +245,9 @@ class SendJournal:
             file.write(text)
             file.flush()
 
-        async with self._turn:
-            await anyio.to_thread.run_sync(write_and_flush)
+        with file_problems(self.path):
+            async with self._turn:
+                await anyio.to_thread.run_sync(write_and_flush)
 
 
 def _size(path: Path) -> int:
@@ -254,16 +280,63 @@ def exclusive_use(results_path: Path) -> Iterator[None]:
     one results file would each send what the other has in flight. An advisory lock the
     operating system drops when the process ends, however it ends; raises
     :class:`BadFileError` when another run holds it. Where the platform has no ``fcntl``
-    (Windows), keeping to one run at a time is the user's part."""
+    (Windows), keeping to one run at a time is the user's part.
+
+    Taking the lock makes the file: one this run made and leaves empty (refused once it held
+    it, or interrupted before a JSON lines result) is removed on leaving, with the campaign
+    recorded beside it, unless a journal beside it tells ``--resume`` what was in flight.
+    What goes wrong inside the block is not this function's to name: a file problem there
+    names its own file."""
+    made_here = not results_path.exists()
     if fcntl is None:
-        yield
+        try:
+            yield
+        finally:
+            if made_here:
+                _remove_if_left_empty(results_path)
         return
-    with file_problems(results_path), results_path.open("a", encoding="utf-8") as handle:
+    with file_problems(results_path):
+        handle = _locked(results_path)
+    with handle:
+        try:
+            yield
+        finally:
+            if made_here:
+                _remove_if_left_empty(results_path)  # while still held: no other run has it open
+
+
+def _locked(results_path: Path) -> TextIO:
+    """``results_path`` opened (made if need be) and locked for this run alone
+    (:func:`exclusive_use`); :class:`BadFileError` when another run holds it."""
+    while True:
+        handle = results_path.open("a", encoding="utf-8")
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            # A run that made the file and left it empty removes it while holding it: a lock
+            # taken on the file it removed would hold nothing, so take the new one's.
+            current = os.stat(results_path)
         except BlockingIOError:
+            handle.close()
             raise BadFileError(results_path, IN_USE) from None
-        yield
+        except FileNotFoundError:
+            handle.close()
+            continue
+        except BaseException:
+            handle.close()
+            raise
+        if os.path.samestat(os.fstat(handle.fileno()), current):
+            return handle
+        handle.close()
+
+
+def _remove_if_left_empty(results_path: Path) -> None:
+    """Remove a results file a run made and left empty, and the campaign recorded beside it,
+    unless that run left a journal (see :func:`exclusive_use`)."""
+    with file_problems(results_path):
+        if journal_path(results_path).exists() or not results_path.exists() or results_path.stat().st_size:
+            return
+        results_path.unlink()
+        campaign_path(results_path).unlink(missing_ok=True)
 
 
 def _in_use(results_path: Path) -> bool:
@@ -302,7 +375,8 @@ def recover_in_flight(results_path: Path) -> int:
             if is_new and not json_lines:
                 handle.write(_CSV_START)
             handle.write(_serialised(rows, json_lines=json_lines))
-    journal.unlink()
+    with file_problems(journal):
+        journal.unlink()
     return len(in_flight)
 
 

@@ -35,13 +35,17 @@ from krsms.commands.results_files import (
     check_unclaimed,
     clear_settled_journal,
     exclusive_use,
+    holds_results,
     in_flight_recipients,
+    journal_path,
     recover_in_flight,
+    row_detail,
     settled_recipients,
 )
 from krsms.commands.settled import SettledRecipients
 from krsms.commands.signals import stop_on_signals
 from krsms.commands.stderr import print_error, print_note
+from krsms.commands.subjects import DroppedSubjects
 from krsms.errors import KrSmsError, ProviderError, ValidationError
 from krsms.fanout import CANCELLED, JOB_STOPPED, LOCAL_INVALID, BatchingGateway
 from krsms.gateway import Message, Recipient, RecipientOutcome, SendPlan, SendProgress, SendReport, SendStatus
@@ -228,7 +232,10 @@ async def dry_run(
     before sending: rows whose text expects placeholders filled, or a resume whose results do
     not fit the file."""
     counter = _DuplicateCounter()
-    file_pass = FilePass(placeholders=row_placeholders(message, recipients_path, number_column))
+    file_pass = FilePass(
+        placeholders=row_placeholders(message, recipients_path, number_column),
+        subjects=DroppedSubjects.of(message, gateway.rules),
+    )
     in_flight = 0
     if resume_from is not None:
         gateway.check_message(message)  # as the send does first: a passed --reserve-at is named as such
@@ -257,7 +264,7 @@ async def dry_run(
     table.add_row(str(plan.recipients), str(plan.invalid_count), *(str(count) for count in plan.requests.values()))
     console.print(table)
     for outcome in plan.invalid:
-        console.print(f"  line {outcome.recipient.reference}: {outcome.detail}", markup=False)
+        console.print(f"  line {outcome.recipient.reference}: {row_detail(outcome)}", markup=False)
     if plan.invalid_count > len(plan.invalid):
         console.print(f"  ... and {plan.invalid_count - len(plan.invalid)} more")
     if counter.duplicates:
@@ -317,6 +324,9 @@ class FileSend:
     recipient refused as invalid, nor one a stop or a cancellation left unsent)."""
     resumed: bool = False
     """Whether this is a ``--resume``, continuing the campaign of earlier runs."""
+    stopped: bool = False
+    """Whether an error (a file that cannot be written, say), not an interruption, ended the
+    send before it finished."""
     earlier: dict[SendStatus, int] = attrs.Factory(lambda: dict.fromkeys(SendStatus, 0))
     """The recipients of the file a ``--resume`` skipped, by the status their row settled
     them with (the recovered ones among them): the earlier runs' part of the campaign."""
@@ -394,7 +404,10 @@ async def send_file(
             # last batch) holds nothing in flight: no reason to refuse the next run.
             await anyio.to_thread.run_sync(clear_settled_journal, results_path)
         check_unclaimed(results_path, resume=resume)  # a run started with this one may have sent first
-        file_pass = FilePass(placeholders=row_placeholders(message, recipients_path, number_column))
+        file_pass = FilePass(
+            placeholders=row_placeholders(message, recipients_path, number_column),
+            subjects=DroppedSubjects.of(message, gateway.rules),
+        )
         if resume:
             check_same_campaign(results_path, campaign, precision=gateway.rules.reserve_precision, now=gateway.now())
             record.resumed = True
@@ -465,10 +478,11 @@ async def _recover_in_flight(results_path: Path, console: Console) -> int:
 
 def summary(record: FileSend, *, provider: str, results_path: Path | None = None) -> Table:
     """A table of outcome counts (the recipients recovered as unknown included), requests
-    and time."""
+    and time; titled as stopped or interrupted when it did not finish."""
     progress = record.progress
     cancelled = progress is not None and progress.cancelled
-    table = Table(title=f"{provider.upper()} send" + (" (interrupted)" if cancelled else ""))
+    ended = " (stopped)" if record.stopped else " (interrupted)" if cancelled else ""
+    table = Table(title=f"{provider.upper()} send{ended}")
     for status in SendStatus:
         table.add_column(status.value, justify="right")
     table.add_column("requests", justify="right")
@@ -505,6 +519,15 @@ def interrupted_note(record: FileSend, results_path: Path) -> str:
             "run again with --resume to send the rest"
         )
     return "interrupted: nothing was sent"
+
+
+def resume_hint(record: FileSend, results_path: Path) -> str:
+    """What the error that stopped a send adds: to run again with ``--resume`` once it is
+    fixed, when the send left results or a journal (a run without it would be refused); else
+    nothing, as for a send refused before it began."""
+    if record.progress is None or not (holds_results(results_path) or journal_path(results_path).exists()):
+        return ""
+    return "; once fixed, run again with --resume to send the rest"
 
 
 def refuses_template(error: object) -> bool:
@@ -739,6 +762,9 @@ async def _send_and_report(
             number_column=options.number_column,
             record=record,
         )
+    except KrSmsError:
+        record.stopped = True
+        raise
     finally:  # finished, interrupted or stopped by an error: say what was done
         if record.progress is not None:
             console.print(summary(record, provider=gateway.provider, results_path=options.results_path))

@@ -1,0 +1,83 @@
+"""Subjects an SMS cannot carry: a ``--subject``, or a row's ``subject`` column, given with a
+text that fits an SMS. The SDK sends such a recipient as SMS, without the subject; the
+command says so before the first request, and so does a dry run."""
+
+from __future__ import annotations
+
+import attrs
+
+from krsms.commands.spreadsheets import Lines
+from krsms.errors import ValidationError
+from krsms.gateway import Message, Recipient
+from krsms.text import MessageKind, byte_length, choose_kind
+from krsms.validation import ProviderRules, message_kind
+
+
+@attrs.define
+class DroppedSubjects:
+    """The recipients of a file given a subject that goes unsent, their text going as SMS,
+    found as the file is read (:meth:`check`)."""
+
+    message: Message
+    """The message sent, its kind the template's when known."""
+    rules: ProviderRules
+    """The provider's rules: how long a text an SMS takes."""
+    text_kind: MessageKind | None
+    """The kind ``--text`` (or the template) goes as; None when not known or no text."""
+    by_message: int = 0
+    """Recipients sent ``--text`` as SMS, with ``--subject`` (which is not sent)."""
+    by_row: Lines = attrs.Factory(Lines)
+    """Lines whose own text, or own subject, leaves a subject unsent."""
+
+    @classmethod
+    def of(cls, message: Message, rules: ProviderRules) -> DroppedSubjects:
+        """The check of the recipients of ``message`` sent under ``rules``."""
+        kind: MessageKind | None = None
+        if message.template_id is None or message.kind is not MessageKind.AUTO:  # a template's kind, if known
+            try:
+                kind = message_kind(message, rules)
+            except ValidationError:
+                kind = None  # the send refuses the text itself
+        return cls(message=message, rules=rules, text_kind=kind)
+
+    def check(self, recipient: Recipient) -> None:
+        """Note ``recipient`` if it is given a subject and goes as SMS."""
+        own_subject = recipient.subject is not None
+        if not own_subject and self.message.subject is None:
+            return
+        if recipient.text is None:
+            goes_as_sms = self.text_kind is MessageKind.SMS
+        else:
+            goes_as_sms = self.message.kind is MessageKind.SMS or self._fits_an_sms(recipient.text)
+        if not goes_as_sms:
+            return
+        if own_subject or recipient.text is not None:
+            self.by_row.add(recipient.reference or "?")
+        else:
+            self.by_message += 1
+
+    def _fits_an_sms(self, text: str) -> bool:
+        if self.message.kind is not MessageKind.AUTO or self.message.images:
+            return False
+        try:
+            return choose_kind(text, limits=self.rules.limits) is MessageKind.SMS
+        except ValidationError:
+            return False  # not sent at all: its row says why
+
+    def warnings(self, name: str) -> list[str]:
+        """What to tell the user of the file called ``name``; none if every subject is sent."""
+        said = []
+        if self.by_message:
+            size = byte_length(self.message.text) if self.message.template_id is None else None
+            fits = (
+                f"--text fits an SMS ({size} of {self.rules.limits.sms_bytes} bytes), which has no subject "
+                f"(a text longer than {self.rules.limits.sms_bytes} bytes goes as LMS, with it)"
+                if size is not None
+                else f"template {self.message.template_id} is registered for SMS, which has no subject"
+            )
+            said.append(f"warning: --subject is not sent: {fits}")
+        if self.by_row.count:
+            said.append(
+                f"warning: {name}: {self.by_row}: a subject is not sent: the text fits an SMS, which has no subject"
+            )
+        return said
