@@ -1096,6 +1096,28 @@ async def test_cancelled_while_validating_every_recipient_is_not_sent() -> None:
     assert {(outcome.status, outcome.code) for outcome in report.outcomes} == {(SendStatus.NOT_SENT, CANCELLED)}
 
 
+async def test_a_failing_progress_callback_does_not_turn_a_cancellation_while_validating_into_its_error() -> None:
+    # The cancellation settled every recipient with one on_batch call: its failure replaced
+    # the CancelledError (the task ended as failed, not cancelled) and the clock never stopped.
+    def on_batch(report: SendReport) -> None:
+        raise OSError("disk full")
+
+    gateway = FakeGateway(batch_size=1000)
+    progress = SendProgress(on_batch=on_batch)
+    total = 2 * VALIDATION_SLICE
+    sending = asyncio.create_task(gateway.send(message(list(numbers(total))), progress=progress))
+    await asyncio.sleep(0)  # the send validates its first slice and yields
+    sending.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await sending
+    assert sending.cancelled()
+    report = progress.report()
+    assert [outcome.index for outcome in report.outcomes] == list(range(total))
+    assert report.counts()[SendStatus.NOT_SENT] == total
+    assert report.elapsed == progress.report().elapsed  # finished: the clock stopped
+    assert gateway.requests == []
+
+
 async def test_cancelled_while_validating_the_validated_recipients_keep_their_normalised_numbers() -> None:
     # Found by the soak: the cancellation reported every recipient as given, the slices
     # already validated included, where every other outcome carries the normalised number.

@@ -224,8 +224,11 @@ class BatchingGateway(AsyncClosing):
             # validated; the rest as given.
             everyone = Recipients([*recipients, *given[len(recipients) :]])
             not_sent = Outcomes.uniform(everyone, range(len(everyone)), SendStatus.NOT_SENT, code=CANCELLED)
-            progress.record(SendReport(outcomes=not_sent))
-            progress.finish()
+            try:
+                # A failing on_batch is logged: it must not replace the cancellation.
+                record_all(progress, [SendReport(outcomes=not_sent)])
+            finally:
+                progress.finish()
             raise
         cursor = Cursor(recipients, kinds, chunk_size=self.batch_size, bare_slices=bare_slices)
         entries = Entries(cursor, needs_own_task=False)
