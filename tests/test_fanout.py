@@ -461,7 +461,8 @@ async def test_a_second_cancellation_while_draining_still_records_every_recipien
     report = progress.report()
     assert_exactly_one_outcome_each(report, 500)
     assert report.counts()[SendStatus.UNKNOWN] == 20  # the two batches in flight may have arrived
-    await asyncio.sleep(0)
+    await asyncio.sleep(0.01)
+    assert progress.report().elapsed == report.elapsed  # the send's clock stopped with it
     assert [task for task in asyncio.all_tasks() if task is not asyncio.current_task()] == []
 
 

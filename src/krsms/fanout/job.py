@@ -147,8 +147,9 @@ class SendJob:
             try:
                 if not settled:
                     await self.settle_interrupted()
-                self._progress.finish()
             finally:
+                # Even when a second cancellation cut the settling's waits short: it recorded all.
+                self._progress.finish()
                 await self.close_source()
 
     @property
