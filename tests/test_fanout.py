@@ -923,6 +923,28 @@ async def test_leaving_a_stream_early_records_what_was_in_flight() -> None:
     assert counts[SendStatus.ACCEPTED] + counts[SendStatus.UNKNOWN] + counts[SendStatus.NOT_SENT] == progress.settled
 
 
+@pytest.mark.parametrize("leave", ["stream left early", "send cancelled"])
+async def test_an_interrupted_send_calls_on_batch_with_no_empty_batch(leave: str) -> None:
+    # Every recipient read was batched or in flight, so nothing was left to settle besides:
+    # on_batch was still called with an empty report (a callback reading its first outcome failed).
+    gateway = FakeGateway(batch_size=10, max_concurrency=2, latency=0.05)
+    sizes: list[int] = []
+    progress = SendProgress(on_batch=lambda batch: sizes.append(len(batch.outcomes)))
+    if leave == "stream left early":
+        async with aclosing(gateway.send_stream(message(), list(numbers(20)), progress=progress)) as reports:
+            async for _ in reports:
+                break
+    else:
+        sending = asyncio.create_task(gateway.send(message(list(numbers(20))), progress=progress))
+        while gateway.in_flight < 2:
+            await asyncio.sleep(0)
+        sending.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await sending
+    assert sum(sizes) == progress.settled == 20
+    assert 0 not in sizes
+
+
 async def test_requests_per_second_spaces_batch_starts() -> None:
     starts: list[float] = []
     gateway = FakeGateway(
