@@ -8,7 +8,7 @@ import functools
 import itertools
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Hashable, Iterator
+from collections.abc import AsyncIterator, Callable, Hashable, Iterator, Sequence
 from contextlib import aclosing
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -41,6 +41,7 @@ from krsms.fanout import (
     SEND_FAILED,
     VALIDATION_SLICE,
     Batch,
+    BatchAttempt,
 )
 from krsms.fanout.batching import Batcher
 from krsms.fanout.sources import Run
@@ -384,6 +385,42 @@ async def test_a_resend_waits_for_its_rate_slot() -> None:
     assert (await gateway.send(message(list(numbers(10))))).all_accepted
     assert len(starts) == 2
     assert starts[1] - starts[0] >= 0.05 - 0.002  # the provider's limit counts the resend too
+
+
+class _LeavesOneOut(FakeGateway):
+    """A gateway whose hooks answer for every recipient of a batch but its last."""
+
+    async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> Sequence[RecipientOutcome]:
+        answered = await super().send_batch(message, batch, attempt)
+        return answered if self.reconcile else answered[:-1]
+
+    async def reconcile_batch(
+        self, message: Message, batch: Batch, attempt: BatchAttempt
+    ) -> Sequence[RecipientOutcome] | None:
+        found = await super().reconcile_batch(message, batch, attempt)
+        return None if found is None else found[:-1]
+
+
+@pytest.mark.parametrize("hook", ["send_batch", "reconcile_batch"])
+async def test_a_gateway_hook_that_leaves_a_recipient_out_stops_the_send_with_every_outcome_kept(hook: str) -> None:
+    # The outcomes a hook gave were taken as they were: the recipient left out had none,
+    # and the report was one short without a word.
+    def lose_answer(request: FakeRequest) -> None:
+        raise errors.RequestTimeoutError("read timeout")
+
+    reconciling = hook == "reconcile_batch"
+    gateway = _LeavesOneOut(
+        batch_size=10, max_concurrency=1, reconcile=reconciling, on_answer=lose_answer if reconciling else None
+    )
+    progress = SendProgress()
+    with pytest.raises(ValueError, match=f"_LeavesOneOut.{hook} gave 9 outcomes for a batch of 10"):
+        await gateway.send(message(list(numbers(30))), progress=progress)
+    report = progress.report()
+    assert_exactly_one_outcome_each(report, 30)
+    assert [(outcome.status, outcome.code) for outcome in report.outcomes[:10]] == [
+        (SendStatus.UNKNOWN, SEND_FAILED)
+    ] * 10
+    assert {(outcome.status, outcome.code) for outcome in report.outcomes[10:]} == {(SendStatus.NOT_SENT, CANCELLED)}
 
 
 async def test_a_batch_task_cancelled_by_other_code_is_settled_and_the_send_goes_on() -> None:
