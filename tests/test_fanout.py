@@ -964,7 +964,14 @@ async def test_leaving_a_stream_early_records_what_was_in_flight() -> None:
 async def test_an_interrupted_send_calls_on_batch_with_no_empty_batch(leave: str) -> None:
     # Every recipient read was batched or in flight, so nothing was left to settle besides:
     # on_batch was still called with an empty report (a callback reading its first outcome failed).
-    gateway = FakeGateway(batch_size=10, max_concurrency=2, latency=0.05)
+    both_out = asyncio.Event()
+
+    async def hold(request: FakeRequest) -> None:
+        if request.request_id == "fake-2":
+            both_out.set()
+        await asyncio.sleep(0.05)
+
+    gateway = FakeGateway(batch_size=10, max_concurrency=2, on_request=hold)
     sizes: list[int] = []
     progress = SendProgress(on_batch=lambda batch: sizes.append(len(batch.outcomes)))
     if leave == "stream left early":
@@ -973,8 +980,7 @@ async def test_an_interrupted_send_calls_on_batch_with_no_empty_batch(leave: str
                 break
     else:
         sending = asyncio.create_task(gateway.send(message(list(numbers(20))), progress=progress))
-        while gateway.in_flight < 2:
-            await asyncio.sleep(0)
+        await both_out.wait()
         sending.cancel()
         with pytest.raises(asyncio.CancelledError):
             await sending
