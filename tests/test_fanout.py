@@ -8,7 +8,7 @@ import functools
 import itertools
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Hashable, Iterator
+from collections.abc import AsyncIterator, Callable, Hashable, Iterator, Sequence
 from contextlib import aclosing
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -41,6 +41,7 @@ from krsms.fanout import (
     SEND_FAILED,
     VALIDATION_SLICE,
     Batch,
+    BatchAttempt,
 )
 from krsms.fanout.batching import Batcher
 from krsms.fanout.sources import Run
@@ -386,6 +387,42 @@ async def test_a_resend_waits_for_its_rate_slot() -> None:
     assert starts[1] - starts[0] >= 0.05 - 0.002  # the provider's limit counts the resend too
 
 
+class _LeavesOneOut(FakeGateway):
+    """A gateway whose hooks answer for every recipient of a batch but its last."""
+
+    async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> Sequence[RecipientOutcome]:
+        answered = await super().send_batch(message, batch, attempt)
+        return answered if self.reconcile else answered[:-1]
+
+    async def reconcile_batch(
+        self, message: Message, batch: Batch, attempt: BatchAttempt
+    ) -> Sequence[RecipientOutcome] | None:
+        found = await super().reconcile_batch(message, batch, attempt)
+        return None if found is None else found[:-1]
+
+
+@pytest.mark.parametrize("hook", ["send_batch", "reconcile_batch"])
+async def test_a_gateway_hook_that_leaves_a_recipient_out_stops_the_send_with_every_outcome_kept(hook: str) -> None:
+    # The outcomes a hook gave were taken as they were: the recipient left out had none,
+    # and the report was one short without a word.
+    def lose_answer(request: FakeRequest) -> None:
+        raise errors.RequestTimeoutError("read timeout")
+
+    reconciling = hook == "reconcile_batch"
+    gateway = _LeavesOneOut(
+        batch_size=10, max_concurrency=1, reconcile=reconciling, on_answer=lose_answer if reconciling else None
+    )
+    progress = SendProgress()
+    with pytest.raises(ValueError, match=f"_LeavesOneOut.{hook} gave 9 outcomes for a batch of 10"):
+        await gateway.send(message(list(numbers(30))), progress=progress)
+    report = progress.report()
+    assert_exactly_one_outcome_each(report, 30)
+    assert [(outcome.status, outcome.code) for outcome in report.outcomes[:10]] == [
+        (SendStatus.UNKNOWN, SEND_FAILED)
+    ] * 10
+    assert {(outcome.status, outcome.code) for outcome in report.outcomes[10:]} == {(SendStatus.NOT_SENT, CANCELLED)}
+
+
 async def test_a_batch_task_cancelled_by_other_code_is_settled_and_the_send_goes_on() -> None:
     def cancel_the_second(request: FakeRequest) -> None:
         if request.request_id == "fake-2":
@@ -461,7 +498,8 @@ async def test_a_second_cancellation_while_draining_still_records_every_recipien
     report = progress.report()
     assert_exactly_one_outcome_each(report, 500)
     assert report.counts()[SendStatus.UNKNOWN] == 20  # the two batches in flight may have arrived
-    await asyncio.sleep(0)
+    await asyncio.sleep(0.01)
+    assert progress.report().elapsed == report.elapsed  # the send's clock stopped with it
     assert [task for task in asyncio.all_tasks() if task is not asyncio.current_task()] == []
 
 
@@ -922,6 +960,34 @@ async def test_leaving_a_stream_early_records_what_was_in_flight() -> None:
     assert counts[SendStatus.ACCEPTED] + counts[SendStatus.UNKNOWN] + counts[SendStatus.NOT_SENT] == progress.settled
 
 
+@pytest.mark.parametrize("leave", ["stream left early", "send cancelled"])
+async def test_an_interrupted_send_calls_on_batch_with_no_empty_batch(leave: str) -> None:
+    # Every recipient read was batched or in flight, so nothing was left to settle besides:
+    # on_batch was still called with an empty report (a callback reading its first outcome failed).
+    both_out = asyncio.Event()
+
+    async def hold(request: FakeRequest) -> None:
+        if request.request_id == "fake-2":
+            both_out.set()
+        await asyncio.sleep(0.05)
+
+    gateway = FakeGateway(batch_size=10, max_concurrency=2, on_request=hold)
+    sizes: list[int] = []
+    progress = SendProgress(on_batch=lambda batch: sizes.append(len(batch.outcomes)))
+    if leave == "stream left early":
+        async with aclosing(gateway.send_stream(message(), list(numbers(20)), progress=progress)) as reports:
+            async for _ in reports:
+                break
+    else:
+        sending = asyncio.create_task(gateway.send(message(list(numbers(20))), progress=progress))
+        await both_out.wait()
+        sending.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await sending
+    assert sum(sizes) == progress.settled == 20
+    assert 0 not in sizes
+
+
 async def test_requests_per_second_spaces_batch_starts() -> None:
     starts: list[float] = []
     gateway = FakeGateway(
@@ -1094,6 +1160,28 @@ async def test_cancelled_while_validating_every_recipient_is_not_sent() -> None:
     assert report.cancelled
     assert [outcome.index for outcome in report.outcomes] == list(range(total))
     assert {(outcome.status, outcome.code) for outcome in report.outcomes} == {(SendStatus.NOT_SENT, CANCELLED)}
+
+
+async def test_a_failing_progress_callback_does_not_turn_a_cancellation_while_validating_into_its_error() -> None:
+    # The cancellation settled every recipient with one on_batch call: its failure replaced
+    # the CancelledError (the task ended as failed, not cancelled) and the clock never stopped.
+    def on_batch(report: SendReport) -> None:
+        raise OSError("disk full")
+
+    gateway = FakeGateway(batch_size=1000)
+    progress = SendProgress(on_batch=on_batch)
+    total = 2 * VALIDATION_SLICE
+    sending = asyncio.create_task(gateway.send(message(list(numbers(total))), progress=progress))
+    await asyncio.sleep(0)  # the send validates its first slice and yields
+    sending.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await sending
+    assert sending.cancelled()
+    report = progress.report()
+    assert [outcome.index for outcome in report.outcomes] == list(range(total))
+    assert report.counts()[SendStatus.NOT_SENT] == total
+    assert report.elapsed == progress.report().elapsed  # finished: the clock stopped
+    assert gateway.requests == []
 
 
 async def test_cancelled_while_validating_the_validated_recipients_keep_their_normalised_numbers() -> None:

@@ -224,8 +224,11 @@ class BatchingGateway(AsyncClosing):
             # validated; the rest as given.
             everyone = Recipients([*recipients, *given[len(recipients) :]])
             not_sent = Outcomes.uniform(everyone, range(len(everyone)), SendStatus.NOT_SENT, code=CANCELLED)
-            progress.record(SendReport(outcomes=not_sent))
-            progress.finish()
+            try:
+                # A failing on_batch is logged: it must not replace the cancellation.
+                record_all(progress, [SendReport(outcomes=not_sent)])
+            finally:
+                progress.finish()
             raise
         cursor = Cursor(recipients, kinds, chunk_size=self.batch_size, bare_slices=bare_slices)
         entries = Entries(cursor, needs_own_task=False)
@@ -437,13 +440,15 @@ class BatchingGateway(AsyncClosing):
         attempts_before = watch.attempts
         failed: errors.KrSmsError
         try:
-            return SendReport(outcomes=await self.send_batch(message, batch, attempt), requests=1)
+            answered = await self.send_batch(message, batch, attempt)
         except errors.ProviderError as error:
             outcome = _classify_provider_error(error)
             failed = error
         except errors.TransportError as error:
             outcome = SendStatus.UNKNOWN if error.may_have_been_sent else SendStatus.NOT_SENT
             failed = error
+        else:
+            return SendReport(outcomes=self._one_each("send_batch", batch, answered), requests=1)
         code = getattr(failed, "code", None) or type(failed).__name__
         if isinstance(failed, errors.TransportError) and not failed.may_have_been_sent:
             # Its last attempt never left (no connection, unsendable); an earlier one refused
@@ -480,6 +485,7 @@ class BatchingGateway(AsyncClosing):
             return report
         if found is None:
             return report
+        found = self._one_each("reconcile_batch", batch, found)
         self.reconciled(attempt, found)
         missing = [outcome for outcome in found if outcome.status is SendStatus.NOT_SENT]
         if not (resend and missing) or watch.stopping:  # an interrupted send starts no resend
@@ -500,6 +506,21 @@ class BatchingGateway(AsyncClosing):
             requests=report.requests + again.requests,
             error=again.error,
         )
+
+    def _one_each(self, hook: str, batch: Batch, outcomes: Sequence[RecipientOutcome]) -> Outcomes:
+        """The ``outcomes`` the provider ``hook`` gave for ``batch``, once they are one per
+        recipient by input index: they are all the send learns of its recipients, so one left
+        out or given twice would break the one outcome each without a word. Otherwise a
+        ValueError, a bug in the hook, which settles the batch as any error that is no
+        provider answer does (UNKNOWN once its request may be out) and stops the send."""
+        given = Outcomes.of(outcomes)
+        if given.indexes != batch.indexes and sorted(given.indexes) != sorted(batch.indexes):
+            raise ValueError(
+                f"{type(self).__name__}.{hook} gave {len(given)} outcomes for a batch of {len(batch.indexes)} "
+                "recipients, not one for each of them: each outcome's index must be one of the batch's "
+                "indexes, each once (batch.outcomes(...) gives them)"
+            )
+        return given
 
     # -- lifecycle ------------------------------------------------------------------------
 

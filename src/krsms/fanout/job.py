@@ -147,8 +147,9 @@ class SendJob:
             try:
                 if not settled:
                     await self.settle_interrupted()
-                self._progress.finish()
             finally:
+                # Even when a second cancellation cut the settling's waits short: it recorded all.
+                self._progress.finish()
                 await self.close_source()
 
     @property
@@ -494,10 +495,13 @@ def _interrupted_report(task: asyncio.Task[SendReport], flight: Flight) -> SendR
 
 
 def record_all(progress: SendProgress, reports: Iterable[SendReport]) -> None:
-    """Record every report of an interrupted send; a failing ``on_batch`` callback is logged,
-    not allowed to leave the remaining reports unrecorded (the send's own exception, the
-    cancellation or the callback's first failure, is what propagates)."""
+    """Record every report of an interrupted send but an empty one (what was left to settle
+    may be nothing: ``on_batch`` is called with batches only); a failing ``on_batch`` callback
+    is logged, not allowed to leave the remaining reports unrecorded (the send's own
+    exception, the cancellation or the callback's first failure, is what propagates)."""
     for report in reports:
+        if not report.outcomes:
+            continue
         try:
             progress.record(report)
         except Exception:
