@@ -135,6 +135,15 @@ async def test_delivery_results_move_on_when_the_sms_look_up_knows_no_such_reque
     assert (result.recipient, result.status.value) == ("01000000001", "delivered")
 
 
+@respx.mock
+async def test_an_authentication_gateway_asks_its_one_look_up_once() -> None:
+    """Authentication sends are SMS only, listed by N8: an unknown request is asked about once."""
+    auth = respx.get(SENDS.replace("/sender/sms", "/sender/auth/sms")).respond(json=envelope(-2008))
+    async with gateway(authentication=True) as nhn:
+        assert await nhn.delivery_results("R1") == []
+    assert auth.call_count == 1
+
+
 @pytest.mark.parametrize(
     ("msg_status", "result_code", "status"),
     [

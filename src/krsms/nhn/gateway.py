@@ -328,10 +328,12 @@ class NhnGateway(BatchingGateway):
 
     async def delivery_results(self, request_id: str) -> list[DeliveryResult]:
         """Every recipient of a send request: SMS look-up first, then LMS/MMS (a look-up that
-        answers "no such request" moves on to the next)."""
+        answers "no such request" moves on to the next); an authentication gateway's sends
+        are SMS only, listed by one look-up (N8)."""
         check_request_id(request_id)
         query = SendQuery(request_id=request_id, page_size=BATCH_SIZE)
-        for kind in (MessageKind.SMS, MessageKind.LMS):
+        kinds = (MessageKind.SMS,) if self.authentication else (MessageKind.SMS, MessageKind.LMS)
+        for kind in kinds:
             try:
                 results = [_delivery_result(sent) async for sent in self._iter_sent(kind, query)]
             except SendNotFoundError:
