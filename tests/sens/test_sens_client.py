@@ -1124,6 +1124,17 @@ async def test_a_send_drops_its_typed_request_before_the_network_wait(
     assert (await pending).request_id == "R-1"
 
 
+async def refused_before_any_request(query: MessageQuery) -> errors.ValidationError:
+    """The ValidationError ``list_messages(query)`` raises, no request having left."""
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.get(f"{SERVICE}/messages").respond(200, json=LIST_PAGE)
+        async with SensClient(access_key=ACCESS_KEY, secret_key=SECRET_KEY, service_id=SERVICE_ID) as sens:
+            with pytest.raises(errors.ValidationError) as caught:
+                await sens.list_messages(query)
+    assert not route.called
+    return caught.value
+
+
 @pytest.mark.parametrize("window", ["request", "complete"])
 @pytest.mark.parametrize("naive", [True, False])
 async def test_s3_a_window_that_ended_over_90_days_ago_is_refused_first(window: str, naive: bool) -> None:
@@ -1133,15 +1144,10 @@ async def test_s3_a_window_that_ended_over_90_days_ago_is_refused_first(window: 
     if naive:
         start, end = start.replace(tzinfo=None), end.replace(tzinfo=None)
     query = MessageQuery(**{f"{window}_start_time": start, f"{window}_end_time": end})
-    with respx.mock(base_url=HOST, assert_all_called=False) as router:
-        route = router.get(f"{SERVICE}/messages").respond(200, json=LIST_PAGE)
-        async with SensClient(access_key=ACCESS_KEY, secret_key=SECRET_KEY, service_id=SERVICE_ID) as sens:
-            with pytest.raises(errors.ValidationError) as caught:
-                await sens.list_messages(query)
-    assert not route.called
-    assert (caught.value.field, caught.value.limit) == (f"{window}_end_time", "within the last 90 days")
-    assert caught.value.value == end.isoformat()
-    assert "SENS keeps 90 days of history" in str(caught.value)
+    error = await refused_before_any_request(query)
+    assert (error.field, error.limit) == (f"{window}_end_time", "within the last 90 days")
+    assert error.value == end.isoformat()
+    assert "SENS keeps 90 days of history" in str(error)
 
 
 async def test_s3_a_window_reaching_into_the_last_90_days_goes_out(client: SensClient, api: respx.MockRouter) -> None:
@@ -1195,16 +1201,11 @@ async def test_s3_a_window_mixing_naive_and_aware_times_is_refused_first(window:
     naive = datetime(2026, 1, 1, 10)
     start, end = (aware, naive) if naive_end else (naive.replace(hour=8), aware)
     query = MessageQuery(**{f"{window}_start_time": start, f"{window}_end_time": end})
-    with respx.mock(base_url=HOST, assert_all_called=False) as router:
-        route = router.get(f"{SERVICE}/messages").respond(200, json=LIST_PAGE)
-        async with SensClient(access_key=ACCESS_KEY, secret_key=SECRET_KEY, service_id=SERVICE_ID) as sens:
-            with pytest.raises(errors.ValidationError) as caught:
-                await sens.list_messages(query)
-    assert not route.called
-    assert caught.value.field == f"{window}_end_time"
-    assert caught.value.limit == "start and end both naive or both aware"
-    assert caught.value.value == f"{start.isoformat()} to {end.isoformat()}"
-    assert "naive" in str(caught.value)
+    error = await refused_before_any_request(query)
+    assert error.field == f"{window}_end_time"
+    assert error.limit == "start and end both naive or both aware"
+    assert error.value == f"{start.isoformat()} to {end.isoformat()}"
+    assert "naive" in str(error)
 
 
 NEW_YORK = ZoneInfo("America/New_York")
