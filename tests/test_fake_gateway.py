@@ -248,3 +248,27 @@ async def test_a_reservation_comes_due_at_the_minute_the_providers_take_it() -> 
             assert result.status is DeliveryStatus.DELIVERED, gateway.provider
             with pytest.raises(NotFoundError):
                 await gateway.cancel_reservation(request_id)
+
+
+async def test_look_ups_answer_from_the_fakes_record_not_the_list_a_test_may_clear() -> None:
+    """As a provider keeps what it took: clearing ``requests`` between a test's steps resets
+    ``sent_to()``, not what the look-ups, cancels and reconciliation find (found by id and by
+    attempt key at once, not by scanning every request of a bulk test once per look-up)."""
+    clock = SettableClock(NINE_AM)
+    gateway = FakeGateway(batch_size=1, clock=clock)
+    now = await gateway.send(sms(*numbers(3)))
+    reserved = await gateway.send(sms("01000000009", reserve_at=NINE_AM + timedelta(hours=1)))
+    gateway.requests.clear()
+    assert gateway.sent_to() == []
+    found = [await gateway.delivery_results(request_id) for request_id in now.request_ids]
+    assert [results(answer) for answer in found] == [[(number, DeliveryStatus.DELIVERED, "0")] for number in numbers(3)]
+    await gateway.cancel_reservation(reserved.request_ids[0])
+    (cancelled,) = await gateway.delivery_results(reserved.request_ids[0])
+    assert cancelled.status is DeliveryStatus.CANCELLED
+
+
+async def test_every_lost_answer_of_a_bulk_send_is_found_by_reconciliation() -> None:
+    gateway = FakeGateway(batch_size=10, on_answer=lose_the_answer, reconcile=True)
+    report = await gateway.send(sms(*numbers(2_000)))
+    assert report.all_accepted
+    assert report.request_ids == tuple(f"fake-{number}" for number in range(1, 201))

@@ -169,7 +169,11 @@ class FakeGateway(BatchingGateway):
         self.closed = False
         """Whether :meth:`aclose` was called: nothing reaches the fake from then on."""
         self.requests: list[FakeRequest] = []
-        """Every request that reached the fake "provider", in arrival order."""
+        """Every request that reached the fake "provider", in arrival order. Look-ups, cancels
+        and reconciliation answer from the fake's own record of them, as a provider's do: a
+        test may clear this list between steps."""
+        self._by_request_id: dict[str, FakeRequest] = {}
+        self._by_attempt_key: dict[str, FakeRequest] = {}
         self.rejected_numbers: dict[tuple[str, str], str] = {}
         """(Country code, number as dialled in that country) -> ``code`` of its REJECTED
         outcome (see :meth:`reject_number`)."""
@@ -246,10 +250,17 @@ class FakeGateway(BatchingGateway):
                 await _call_hook(self.on_request, request)
         finally:
             self.in_flight -= 1
-        self.requests.append(request)
+        self._record(request)
         if self.on_answer is not None:
             await _call_hook(self.on_answer, request)
         return self._answer(request, batch)
+
+    def _record(self, request: FakeRequest) -> None:
+        """Keep ``request``, which reached the fake, where look-ups find it at once (a bulk
+        test's thousands of requests are not scanned once per look-up)."""
+        self.requests.append(request)
+        self._by_request_id[request.request_id] = request
+        self._by_attempt_key[request.attempt_key] = request
 
     def _refused(self, message: Message, recipients: Recipients) -> dict[str, str]:
         """Number -> ``code`` of the ``recipients`` of ``message`` that :meth:`reject_number` named."""
@@ -287,7 +298,7 @@ class FakeGateway(BatchingGateway):
         """Find the attempt among the recorded requests, like a look-up by grouping key: what
         the fake took is ACCEPTED (a rejected number REJECTED), nothing found NOT_SENT."""
         self._check_open("look-up")
-        arrived = {request.attempt_key: request for request in self.requests}.get(attempt.key)
+        arrived = self._by_attempt_key.get(attempt.key)
         if arrived is None:
             return batch.outcomes(SendStatus.NOT_SENT, code=NOT_RECEIVED, detail="not found at the provider")
         return self._answer(arrived, batch)
@@ -315,14 +326,14 @@ class FakeGateway(BatchingGateway):
         """
         check_request_id(request_id)
         self._check_open("delivery_results")
-        for request in self.requests:
-            if request.request_id == request_id:
-                return [
-                    self._result(request, recipient)
-                    for recipient in request.recipients
-                    if recipient.number not in request.refused
-                ]
-        return []
+        request = self._by_request_id.get(request_id)
+        if request is None:
+            return []
+        return [
+            self._result(request, recipient)
+            for recipient in request.recipients
+            if recipient.number not in request.refused
+        ]
 
     def _result(self, request: FakeRequest, recipient: Recipient) -> DeliveryResult:
         if request.request_id in self.cancelled:
@@ -357,11 +368,11 @@ class FakeGateway(BatchingGateway):
         refused)."""
         check_request_id(request_id)
         self._check_open("cancel_reservation")
-        waiting = any(
-            request.request_id == request_id
+        request = self._by_request_id.get(request_id)
+        waiting = (
+            request is not None
             and self._waiting(request)
             and any(recipient.number not in request.refused for recipient in request.recipients)
-            for request in self.requests
         )
         if not waiting or request_id in self.cancelled:
             raise errors.NotFoundError(
