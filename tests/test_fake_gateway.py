@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 from unittest import mock
 
+import attrs
 import httpx
 import pytest
 
@@ -24,8 +25,17 @@ from krsms import (
 )
 from krsms.convert import SEOUL
 from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, EmulatorServer, create_app
+from krsms.fanout import JOB_STOPPED
 from krsms.nhn import NhnGateway
-from krsms.testing import NUMBERS_AVAILABLE, FakeGateway, FakeRequest, nhn_gateway_for, numbers, sens_gateway_for
+from krsms.testing import (
+    NUMBERS_AVAILABLE,
+    UNKNOWN_IMAGE,
+    FakeGateway,
+    FakeRequest,
+    nhn_gateway_for,
+    numbers,
+    sens_gateway_for,
+)
 
 SENDER = "0212345678"
 
@@ -272,3 +282,32 @@ async def test_every_lost_answer_of_a_bulk_send_is_found_by_reconciliation() -> 
     report = await gateway.send(sms(*numbers(2_000)))
     assert report.all_accepted
     assert report.request_ids == tuple(f"fake-{number}" for number in range(1, 201))
+
+
+JPEG = b"\xff\xd8\xff\xe0" + bytes(64)
+
+
+async def test_an_image_the_fake_never_stored_is_refused_as_the_providers_refuse_an_unknown_file() -> None:
+    """SENS answers 400 and NHN -2004 (and stops the send): a test that forgot the upload, or
+    kept an id from elsewhere, must not pass."""
+    gateway = FakeGateway(batch_size=1, max_concurrency=1)
+    mms = Message(sender=SENDER, text="쿠폰", subject="쿠폰", recipients=list(numbers(3)), images=["coupon-id"])
+    report = await gateway.send(mms)
+    assert outcomes(report) == [(SendStatus.REJECTED, UNKNOWN_IMAGE)] + [(SendStatus.NOT_SENT, JOB_STOPPED)] * 2
+    assert isinstance(report.error, NotFoundError)
+    assert "coupon-id" in str(report.error)
+    assert (report.requests, gateway.requests) == (1, [])
+    stored = await gateway.upload_image(JPEG, file_name="coupon.jpg")
+    assert (await gateway.send(attrs.evolve(mms, images=[stored.id]))).all_accepted
+
+
+@pytest.mark.parametrize("gateway_for", [nhn_gateway_for, sens_gateway_for], ids=["nhn", "sens"])
+async def test_the_providers_refuse_an_image_they_never_stored(
+    krsms_emulator: EmulatorServer, gateway_for: Callable[[EmulatorServer], SmsGateway]
+) -> None:
+    """What the fake's refusal stands for (NHN's ids are numbers, SENS's text)."""
+    async with gateway_for(krsms_emulator) as gateway:
+        image = "12345" if gateway.provider == "nhn" else "coupon-id"
+        message = Message(sender=SENDER, text="쿠폰", subject="쿠폰", recipients=["01000000001"], images=[image])
+        report = await gateway.send(message)
+    assert [outcome.status for outcome in report.outcomes] == [SendStatus.REJECTED]

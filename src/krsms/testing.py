@@ -28,6 +28,7 @@ import anyio
 import attrs
 
 from krsms import errors
+from krsms.errors import excerpt
 from krsms.fanout import NOT_RECEIVED, Batch, BatchAttempt, BatchingGateway
 from krsms.fields import check_is_text
 from krsms.gateway import (
@@ -54,6 +55,7 @@ __all__ = [
     "FAKE_IMAGE_SIZE",
     "FAKE_RULES",
     "NUMBERS_AVAILABLE",
+    "UNKNOWN_IMAGE",
     "FakeGateway",
     "FakeHook",
     "FakeRequest",
@@ -73,6 +75,8 @@ FAKE_RULES = NHN_RULES
 """Every rule of SENS and NHN at once (NHN's include SENS's), templates apart (NHN's alone):
 what passes the fake passes both real gateways, and a message with a ``template_id`` passes
 NHN's."""
+UNKNOWN_IMAGE = "unknown-image"
+"""``code`` of the recipients of a message whose image the fake never stored (REJECTED)."""
 FAKE_IMAGE_NAME_CHARS = SENS_IMAGE_NAME_CHARS
 """The shorter of the providers' file name limits (SENS 40, NHN 45)."""
 FAKE_IMAGE_SIZE = SENS_IMAGE_SIZE
@@ -124,7 +128,9 @@ class FakeGateway(BatchingGateway):
     template id lengths, and groups recipients into requests as NHN does, so code that passes
     against the fake passes against either provider; a message with a ``template_id``
     (NHN's alone) passes NHN's. Image ids are not checked against a provider's form: the
-    fake's own are ``image-1``, ``image-2``, ...
+    fake's own are ``image-1``, ``image-2``, ... A message with an image the fake never
+    stored is refused as both providers refuse an unknown file id: its recipients REJECTED
+    with code :data:`UNKNOWN_IMAGE`, and the send stopped (the rest NOT_SENT), as NHN does.
     """
 
     provider = "fake"
@@ -250,10 +256,23 @@ class FakeGateway(BatchingGateway):
                 await _call_hook(self.on_request, request)
         finally:
             self.in_flight -= 1
+        self._check_images(message)
         self._record(request)
         if self.on_answer is not None:
             await _call_hook(self.on_answer, request)
         return self._answer(request, batch)
+
+    def _check_images(self, message: Message) -> None:
+        """Refuse a request whose image the fake never stored, as both providers refuse an
+        unknown file id (SENS 400, NHN -2004, which stops the send: every batch would fail)."""
+        unknown = next((image for image in message.images if image not in self.images), None)
+        if unknown is not None:
+            raise _ImageNotFoundError(
+                f"images: {excerpt(unknown)!r} is no image uploaded to this fake (upload_image gives the ids)",
+                provider=self.provider,
+                status_code=404,
+                code=UNKNOWN_IMAGE,
+            )
 
     def _record(self, request: FakeRequest) -> None:
         """Keep ``request``, which reached the fake, where look-ups find it at once (a bulk
@@ -394,6 +413,12 @@ class FakeGateway(BatchingGateway):
             f"batch_size={getattr(self, 'batch_size', None)}, "
             f"max_concurrency={getattr(self, 'max_concurrency', None)}, closed={getattr(self, 'closed', None)})"
         )
+
+
+class _ImageNotFoundError(errors.NotFoundError):
+    """A message's image id names no image uploaded to the fake: every batch would be refused."""
+
+    fatal = True
 
 
 async def _call_hook(hook: FakeHook, request: FakeRequest) -> None:
