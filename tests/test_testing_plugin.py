@@ -14,6 +14,7 @@ import pytest
 
 from krsms import DeliveryStatus, Message, NotFoundError, Recipient, SendStatus, ServerError, ValidationError
 from krsms.emulator import EmulatorConfig, EmulatorServer
+from krsms.fanout import NOT_RECEIVED
 from krsms.nhn import NhnGateway
 from krsms.retry import RetryPolicy
 from krsms.sens import SensGateway
@@ -114,17 +115,24 @@ async def test_the_fakes_look_ups_and_cancels_answer_like_the_providers(fake_gat
     assert (delivered.status, delivered.code) == (DeliveryStatus.DELIVERED, "0")
 
 
-async def test_the_fake_reconciles_a_refused_number_as_refused() -> None:
+async def test_the_fake_reconciles_a_refused_number_as_nhn_does() -> None:
+    """NHN's look-up lists only the recipients it took: after a lost answer a refused number
+    is UNKNOWN, and a batch all refused is NOT_SENT, the look-up unable to tell it from one
+    that never arrived (tests/test_fake_differential.py compares it with NHN's)."""
+
     def lose_the_answer(request: FakeRequest) -> None:
         raise ServerError("answer lost", provider="fake", status_code=500)
 
     gateway = FakeGateway(on_answer=lose_the_answer, reconcile=True)
     gateway.reject_number("010-0000-0001", code="-2019")  # any written form
-    report = await gateway.send(Message(sender="0212345678", text="안녕", recipients=["01000000001", "01000000002"]))
-    assert [(outcome.status, outcome.code) for outcome in report.outcomes] == [
-        (SendStatus.REJECTED, "-2019"),
-        (SendStatus.ACCEPTED, None),
+    gateway.reject_number("010-0000-0003", code="-2019")
+    some = await gateway.send(Message(sender="0212345678", text="안녕", recipients=["01000000001", "01000000002"]))
+    assert [(outcome.status, outcome.detail) for outcome in some.outcomes] == [
+        (SendStatus.UNKNOWN, "not found"),
+        (SendStatus.ACCEPTED, "found by reconciliation"),
     ]
+    every = await gateway.send(Message(sender="0212345678", text="안녕", recipients=["01000000001", "01000000003"]))
+    assert [(outcome.status, outcome.code) for outcome in every.outcomes] == [(SendStatus.NOT_SENT, NOT_RECEIVED)] * 2
 
 
 @pytest.mark.parametrize("gateway_for", [nhn_gateway_for, sens_gateway_for])

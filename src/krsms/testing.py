@@ -314,13 +314,31 @@ class FakeGateway(BatchingGateway):
     async def reconcile_batch(
         self, message: Message, batch: Batch, attempt: BatchAttempt
     ) -> Sequence[RecipientOutcome] | None:
-        """Find the attempt among the recorded requests, like a look-up by grouping key: what
-        the fake took is ACCEPTED (a rejected number REJECTED), nothing found NOT_SENT."""
+        """Find the attempt among the recorded requests, as NHN's look-up by grouping key does:
+        each recipient the fake took is ACCEPTED, one it refused is not listed (UNKNOWN, as NHN
+        lists only the recipients it took), and when none is listed, the batch never arrived
+        or was refused whole, which the look-up cannot tell apart: NOT_SENT."""
         self._check_open("look-up")
         arrived = self._by_attempt_key.get(attempt.key)
-        if arrived is None:
-            return batch.outcomes(SendStatus.NOT_SENT, code=NOT_RECEIVED, detail="not found at the provider")
-        return self._answer(arrived, batch)
+        refused = arrived.refused if arrived is not None else {}
+        if arrived is None or all(recipient.number in refused for recipient in arrived.recipients):
+            return batch.outcomes(
+                SendStatus.NOT_SENT,
+                code=NOT_RECEIVED,
+                detail="the fake lists no send of this batch (never received, or every recipient refused)",
+            )
+        return [
+            RecipientOutcome(recipient=recipient, status=SendStatus.UNKNOWN, index=index, detail="not found")
+            if recipient.number in refused
+            else RecipientOutcome(
+                recipient=recipient,
+                status=SendStatus.ACCEPTED,
+                request_id=arrived.request_id,
+                index=index,
+                detail="found by reconciliation",
+            )
+            for index, recipient in batch.entries
+        ]
 
     async def upload_image(self, content: bytes, *, file_name: str) -> UploadedImage:
         """Store the image in memory, after the checks both providers make."""
