@@ -187,3 +187,14 @@ async def test_a_lost_answer_of_refused_numbers_reconciles_as_on_nhn(
         [(outcome.status, outcome.code) for outcome in answers[1].outcomes]
     ] * 2
     assert answers[0].requests == answers[1].requests == 1
+
+
+async def test_each_message_of_a_request_has_its_own_message_id_as_on_both_providers(
+    real_gateways: tuple[SensGateway, NhnGateway],
+) -> None:
+    """Two messages to one number included: results kept by message id lose none."""
+    message = sms(recipients=["01012345678", "010-1234-5678", "01000000001"])
+    for gateway in (FakeGateway(), *real_gateways):
+        (request_id,) = (await gateway.send(message)).request_ids
+        found = await gateway.delivery_results(request_id)
+        assert len({result.message_id for result in found}) == 3, gateway.provider

@@ -366,26 +366,25 @@ class FakeGateway(BatchingGateway):
         request = self._by_request_id.get(request_id)
         if request is None:
             return []
-        return [
-            self._result(request, recipient)
-            for recipient in request.recipients
-            if recipient.number not in request.refused
-        ]
-
-    def _result(self, request: FakeRequest, recipient: Recipient) -> DeliveryResult:
         if request.request_id in self.cancelled:
             status = DeliveryStatus.CANCELLED
         elif self._waiting(request):
             status = DeliveryStatus.PENDING
         else:
             status = DeliveryStatus.DELIVERED
-        return DeliveryResult(
-            request_id=request.request_id,
-            recipient=recipient.number,
-            status=status,
-            code="0" if status is DeliveryStatus.DELIVERED else None,
-            message_id=f"{request.request_id}-{recipient.number}",
-        )
+        # The message id numbers the recipient in its request, as NHN's recipientSeq: each
+        # message its own, two to one number included.
+        return [
+            DeliveryResult(
+                request_id=request.request_id,
+                recipient=recipient.number,
+                status=status,
+                code="0" if status is DeliveryStatus.DELIVERED else None,
+                message_id=f"{request.request_id}-{position}",
+            )
+            for position, recipient in enumerate(request.recipients, start=1)
+            if recipient.number not in request.refused
+        ]
 
     def _waiting(self, request: FakeRequest) -> bool:
         """Whether ``request`` is a reservation :attr:`clock` has not reached yet, as the
