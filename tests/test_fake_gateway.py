@@ -311,3 +311,15 @@ async def test_the_providers_refuse_an_image_they_never_stored(
         message = Message(sender=SENDER, text="쿠폰", subject="쿠폰", recipients=["01000000001"], images=[image])
         report = await gateway.send(message)
     assert [outcome.status for outcome in report.outcomes] == [SendStatus.REJECTED]
+
+
+async def test_an_upload_never_takes_the_id_of_another() -> None:
+    """A test may drop an image from ``images`` (gone from the provider): the next upload
+    gets a new id, not the one still held by the image uploaded before it."""
+    gateway = FakeGateway()
+    first = await gateway.upload_image(JPEG, file_name="first.jpg")
+    second = await gateway.upload_image(JPEG, file_name="second.jpg")
+    del gateway.images[first.id]
+    third = await gateway.upload_image(JPEG, file_name="third.jpg")
+    assert third.id not in (first.id, second.id)
+    assert gateway.images[second.id].file_name == "second.jpg"

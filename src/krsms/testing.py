@@ -188,6 +188,7 @@ class FakeGateway(BatchingGateway):
         self.images: dict[str, UploadedImage] = {}
         """Images uploaded with :meth:`upload_image`, by id."""
         self._ids = itertools.count(1)
+        self._image_ids = itertools.count(1)
         self.in_flight: int = 0
         """Requests being sent right now (during ``latency`` and ``on_request``)."""
         self.peak_in_flight: int = 0
@@ -345,7 +346,7 @@ class FakeGateway(BatchingGateway):
         check_jpeg(content, file_name, max_name_chars=FAKE_IMAGE_NAME_CHARS, max_size=FAKE_IMAGE_SIZE)
         self._check_open("upload_image")
         image = UploadedImage(
-            id=f"image-{len(self.images) + 1}",
+            id=f"image-{next(self._image_ids)}",
             file_name=file_name,
             expires_at=self.now() + timedelta(days=6),
         )
