@@ -10,7 +10,16 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
-from krsms import Message, MessageKind, Recipient, RetryPolicy, ServerError, ValidationError
+from krsms import (
+    ConnectError,
+    DeliveryStatus,
+    Message,
+    MessageKind,
+    Recipient,
+    RetryPolicy,
+    ServerError,
+    ValidationError,
+)
 from krsms.convert import SEOUL
 from krsms.emulator import (
     DEMO_NHN_APP_KEY,
@@ -198,3 +207,34 @@ async def test_each_message_of_a_request_has_its_own_message_id_as_on_both_provi
         (request_id,) = (await gateway.send(message)).request_ids
         found = await gateway.delivery_results(request_id)
         assert len({result.message_id for result in found}) == 3, gateway.provider
+
+
+async def test_a_waiting_reservation_is_listed_as_nhn_lists_it_not_as_sens(
+    real_gateways: tuple[SensGateway, NhnGateway],
+) -> None:
+    """docs/testing.md: the fake lists a waiting reservation PENDING, as NHN does; SENS lists
+    no message of a reservation before it goes out."""
+    sens, nhn = real_gateways
+    message = sms(reserve_at=later(hours=1))
+    listed = {}
+    for gateway in (FakeGateway(), sens, nhn):
+        (request_id,) = (await gateway.send(message)).request_ids
+        listed[gateway.provider] = [result.status for result in await gateway.delivery_results(request_id)]
+    assert listed == {"fake": [DeliveryStatus.PENDING], "nhn": [DeliveryStatus.PENDING], "sens": []}
+
+
+async def test_request_ids_number_every_request_made_one_on_request_refused_included() -> None:
+    """docs/testing.md: hooks tell requests apart by their ids, so a refused one keeps its
+    number and the ids of those that arrived have a gap."""
+    seen: list[str] = []
+
+    def refuse_the_second(request: FakeRequest) -> None:
+        seen.append(request.request_id)
+        if request.request_id == "fake-2":
+            raise ConnectError("refused")
+
+    gateway = FakeGateway(batch_size=1, max_concurrency=1, on_request=refuse_the_second)
+    report = await gateway.send(sms(recipients=["01000000001", "01000000002", "01000000003"]))
+    assert seen == ["fake-1", "fake-2", "fake-3"]
+    assert [outcome.request_id for outcome in report.outcomes] == ["fake-1", None, "fake-3"]
+    assert await gateway.delivery_results("fake-2") == []

@@ -88,7 +88,8 @@ class FakeRequest:
     """One send request the fake received."""
 
     request_id: str
-    """The fake's id for the request: ``fake-1``, ``fake-2``, ..."""
+    """The fake's id for the request: ``fake-1``, ``fake-2``, ..., numbering every request
+    made, one that ``on_request`` refused included (hooks tell requests apart by it)."""
     message: Message
     kind: MessageKind
     """What the batch was sent as."""
