@@ -21,6 +21,7 @@ from krsms import (
     ServerError,
     SmsGateway,
     UnsendableRequestError,
+    UploadedImage,
     ValidationError,
 )
 from krsms.convert import SEOUL
@@ -323,3 +324,11 @@ async def test_an_upload_never_takes_the_id_of_another() -> None:
     third = await gateway.upload_image(JPEG, file_name="third.jpg")
     assert third.id not in (first.id, second.id)
     assert gateway.images[second.id].file_name == "second.jpg"
+
+
+async def test_an_image_a_test_stored_beforehand_is_sent() -> None:
+    """An id the application keeps in its settings, stored at the provider long ago."""
+    gateway = FakeGateway()
+    gateway.images["coupon-id"] = UploadedImage(id="coupon-id", file_name="coupon.jpg")
+    mms = Message(sender=SENDER, text="쿠폰", subject="쿠폰", recipients=["01000000001"], images=["coupon-id"])
+    assert (await gateway.send(mms)).all_accepted

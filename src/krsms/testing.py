@@ -187,7 +187,8 @@ class FakeGateway(BatchingGateway):
         self.cancelled: set[str] = set()
         """Request ids whose reservation :meth:`cancel_reservation` cancelled."""
         self.images: dict[str, UploadedImage] = {}
-        """Images uploaded with :meth:`upload_image`, by id."""
+        """Images uploaded with :meth:`upload_image`, by id: the ids a message's ``images`` may
+        name (a test may add one it stored at the provider beforehand, or drop one)."""
         self._ids = itertools.count(1)
         self._image_ids = itertools.count(1)
         self.in_flight: int = 0
