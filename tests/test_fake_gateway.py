@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 from unittest import mock
 
+import attrs
 import httpx
 import pytest
 
@@ -20,12 +21,22 @@ from krsms import (
     ServerError,
     SmsGateway,
     UnsendableRequestError,
+    UploadedImage,
     ValidationError,
 )
 from krsms.convert import SEOUL
 from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, EmulatorServer, create_app
+from krsms.fanout import JOB_STOPPED
 from krsms.nhn import NhnGateway
-from krsms.testing import NUMBERS_AVAILABLE, FakeGateway, FakeRequest, nhn_gateway_for, numbers, sens_gateway_for
+from krsms.testing import (
+    NUMBERS_AVAILABLE,
+    UNKNOWN_IMAGE,
+    FakeGateway,
+    FakeRequest,
+    nhn_gateway_for,
+    numbers,
+    sens_gateway_for,
+)
 
 SENDER = "0212345678"
 
@@ -248,3 +259,76 @@ async def test_a_reservation_comes_due_at_the_minute_the_providers_take_it() -> 
             assert result.status is DeliveryStatus.DELIVERED, gateway.provider
             with pytest.raises(NotFoundError):
                 await gateway.cancel_reservation(request_id)
+
+
+async def test_look_ups_answer_from_the_fakes_record_not_the_list_a_test_may_clear() -> None:
+    """As a provider keeps what it took: clearing ``requests`` between a test's steps resets
+    ``sent_to()``, not what the look-ups, cancels and reconciliation find (found by id and by
+    attempt key at once, not by scanning every request of a bulk test once per look-up)."""
+    clock = SettableClock(NINE_AM)
+    gateway = FakeGateway(batch_size=1, clock=clock)
+    now = await gateway.send(sms(*numbers(3)))
+    reserved = await gateway.send(sms("01000000009", reserve_at=NINE_AM + timedelta(hours=1)))
+    gateway.requests.clear()
+    assert gateway.sent_to() == []
+    found = [await gateway.delivery_results(request_id) for request_id in now.request_ids]
+    assert [results(answer) for answer in found] == [[(number, DeliveryStatus.DELIVERED, "0")] for number in numbers(3)]
+    await gateway.cancel_reservation(reserved.request_ids[0])
+    (cancelled,) = await gateway.delivery_results(reserved.request_ids[0])
+    assert cancelled.status is DeliveryStatus.CANCELLED
+
+
+async def test_every_lost_answer_of_a_bulk_send_is_found_by_reconciliation() -> None:
+    gateway = FakeGateway(batch_size=10, on_answer=lose_the_answer, reconcile=True)
+    report = await gateway.send(sms(*numbers(2_000)))
+    assert report.all_accepted
+    assert report.request_ids == tuple(f"fake-{number}" for number in range(1, 201))
+
+
+JPEG = b"\xff\xd8\xff\xe0" + bytes(64)
+
+
+async def test_an_image_the_fake_never_stored_is_refused_as_the_providers_refuse_an_unknown_file() -> None:
+    """SENS answers 400 and NHN -2004 (and stops the send): a test that forgot the upload, or
+    kept an id from elsewhere, must not pass."""
+    gateway = FakeGateway(batch_size=1, max_concurrency=1)
+    mms = Message(sender=SENDER, text="쿠폰", subject="쿠폰", recipients=list(numbers(3)), images=["coupon-id"])
+    report = await gateway.send(mms)
+    assert outcomes(report) == [(SendStatus.REJECTED, UNKNOWN_IMAGE)] + [(SendStatus.NOT_SENT, JOB_STOPPED)] * 2
+    assert isinstance(report.error, NotFoundError)
+    assert "coupon-id" in str(report.error)
+    assert (report.requests, gateway.requests) == (1, [])
+    stored = await gateway.upload_image(JPEG, file_name="coupon.jpg")
+    assert (await gateway.send(attrs.evolve(mms, images=[stored.id]))).all_accepted
+
+
+@pytest.mark.parametrize("gateway_for", [nhn_gateway_for, sens_gateway_for], ids=["nhn", "sens"])
+async def test_the_providers_refuse_an_image_they_never_stored(
+    krsms_emulator: EmulatorServer, gateway_for: Callable[[EmulatorServer], SmsGateway]
+) -> None:
+    """What the fake's refusal stands for (NHN's ids are numbers, SENS's text)."""
+    async with gateway_for(krsms_emulator) as gateway:
+        image = "12345" if gateway.provider == "nhn" else "coupon-id"
+        message = Message(sender=SENDER, text="쿠폰", subject="쿠폰", recipients=["01000000001"], images=[image])
+        report = await gateway.send(message)
+    assert [outcome.status for outcome in report.outcomes] == [SendStatus.REJECTED]
+
+
+async def test_an_upload_never_takes_the_id_of_another() -> None:
+    """A test may drop an image from ``images`` (gone from the provider): the next upload
+    gets a new id, not the one still held by the image uploaded before it."""
+    gateway = FakeGateway()
+    first = await gateway.upload_image(JPEG, file_name="first.jpg")
+    second = await gateway.upload_image(JPEG, file_name="second.jpg")
+    del gateway.images[first.id]
+    third = await gateway.upload_image(JPEG, file_name="third.jpg")
+    assert third.id not in (first.id, second.id)
+    assert gateway.images[second.id].file_name == "second.jpg"
+
+
+async def test_an_image_a_test_stored_beforehand_is_sent() -> None:
+    """An id the application keeps in its settings, stored at the provider long ago."""
+    gateway = FakeGateway()
+    gateway.images["coupon-id"] = UploadedImage(id="coupon-id", file_name="coupon.jpg")
+    mms = Message(sender=SENDER, text="쿠폰", subject="쿠폰", recipients=["01000000001"], images=["coupon-id"])
+    assert (await gateway.send(mms)).all_accepted

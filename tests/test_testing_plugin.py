@@ -14,11 +14,14 @@ import pytest
 
 from krsms import DeliveryStatus, Message, NotFoundError, Recipient, SendStatus, ServerError, ValidationError
 from krsms.emulator import EmulatorConfig, EmulatorServer
+from krsms.fanout import NOT_RECEIVED
 from krsms.nhn import NhnGateway
 from krsms.retry import RetryPolicy
 from krsms.sens import SensGateway
 from krsms.testing import FakeGateway, FakeRequest, nhn_gateway_for, sens_gateway_for
 from krsms.transport import Limits, Timeouts
+
+pytest_plugins = ["pytester"]
 
 
 async def test_fake_gateway_fixture_records_what_was_sent(fake_gateway: FakeGateway) -> None:
@@ -114,17 +117,24 @@ async def test_the_fakes_look_ups_and_cancels_answer_like_the_providers(fake_gat
     assert (delivered.status, delivered.code) == (DeliveryStatus.DELIVERED, "0")
 
 
-async def test_the_fake_reconciles_a_refused_number_as_refused() -> None:
+async def test_the_fake_reconciles_a_refused_number_as_nhn_does() -> None:
+    """NHN's look-up lists only the recipients it took: after a lost answer a refused number
+    is UNKNOWN, and a batch all refused is NOT_SENT, the look-up unable to tell it from one
+    that never arrived (tests/test_fake_differential.py compares it with NHN's)."""
+
     def lose_the_answer(request: FakeRequest) -> None:
         raise ServerError("answer lost", provider="fake", status_code=500)
 
     gateway = FakeGateway(on_answer=lose_the_answer, reconcile=True)
     gateway.reject_number("010-0000-0001", code="-2019")  # any written form
-    report = await gateway.send(Message(sender="0212345678", text="안녕", recipients=["01000000001", "01000000002"]))
-    assert [(outcome.status, outcome.code) for outcome in report.outcomes] == [
-        (SendStatus.REJECTED, "-2019"),
-        (SendStatus.ACCEPTED, None),
+    gateway.reject_number("010-0000-0003", code="-2019")
+    some = await gateway.send(Message(sender="0212345678", text="안녕", recipients=["01000000001", "01000000002"]))
+    assert [(outcome.status, outcome.detail) for outcome in some.outcomes] == [
+        (SendStatus.UNKNOWN, "not found"),
+        (SendStatus.ACCEPTED, "found by reconciliation"),
     ]
+    every = await gateway.send(Message(sender="0212345678", text="안녕", recipients=["01000000001", "01000000003"]))
+    assert [(outcome.status, outcome.code) for outcome in every.outcomes] == [(SendStatus.NOT_SENT, NOT_RECEIVED)] * 2
 
 
 @pytest.mark.parametrize("gateway_for", [nhn_gateway_for, sens_gateway_for])
@@ -238,3 +248,60 @@ async def test_gateways_for_the_emulator_build_with_every_option(krsms_emulator:
             assert (await gateway.send(message)).all_accepted
         assert nhn.authentication
     assert [delivery.provider for delivery in krsms_emulator.ledger] == ["sens", "nhn"]
+
+
+USERS_TESTS = """
+import asyncio
+
+import pytest
+
+from krsms import Message
+from krsms.testing import nhn_gateway_for
+
+MESSAGE = Message(sender="0212345678", text="안녕", recipients=["01012345678"])
+
+
+def test_sync_fake(fake_gateway):
+    assert asyncio.run(fake_gateway.send(MESSAGE)).all_accepted
+
+
+def test_sync_emulator(krsms_emulator):
+    async def send():
+        async with nhn_gateway_for(krsms_emulator) as nhn:
+            return await nhn.send(MESSAGE)
+
+    assert asyncio.run(send()).all_accepted
+    assert len(krsms_emulator.ledger) == 1
+
+
+@MARK
+async def test_async_fake(fake_gateway):
+    assert (await fake_gateway.send(MESSAGE)).all_accepted
+    assert fake_gateway.sent_to() == ["01012345678"]
+
+
+@MARK
+async def test_async_emulator(krsms_emulator):
+    async with nhn_gateway_for(krsms_emulator) as nhn:
+        assert (await nhn.send(MESSAGE)).all_accepted
+    assert len(krsms_emulator.ledger) == 1
+"""
+"""A user's tests of both fixtures, sync and async; ``MARK`` is the async plugin's mark."""
+
+
+@pytest.mark.parametrize(
+    ("mark", "options"),
+    [
+        ("pytest.mark.asyncio", ["-o", "asyncio_mode=strict"]),
+        ("lambda test: test", ["-o", "asyncio_mode=auto"]),
+        ("pytest.mark.anyio", ["-p", "no:asyncio"]),
+    ],
+    ids=["pytest-asyncio strict", "pytest-asyncio auto", "anyio"],
+)
+def test_the_fixtures_serve_sync_and_async_tests_under_each_async_plugin(
+    pytester: pytest.Pytester, mark: str, options: list[str]
+) -> None:
+    pytester.makepyfile(USERS_TESTS.replace("@MARK", f"@({mark})"))
+    options += ["-o", "asyncio_default_fixture_loop_scope=function", "-p", "no:cacheprovider"]
+    result = pytester.runpytest_inprocess(*options)
+    result.assert_outcomes(passed=4)

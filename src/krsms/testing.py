@@ -28,6 +28,7 @@ import anyio
 import attrs
 
 from krsms import errors
+from krsms.errors import excerpt
 from krsms.fanout import NOT_RECEIVED, Batch, BatchAttempt, BatchingGateway
 from krsms.fields import check_is_text
 from krsms.gateway import (
@@ -54,6 +55,7 @@ __all__ = [
     "FAKE_IMAGE_SIZE",
     "FAKE_RULES",
     "NUMBERS_AVAILABLE",
+    "UNKNOWN_IMAGE",
     "FakeGateway",
     "FakeHook",
     "FakeRequest",
@@ -73,6 +75,8 @@ FAKE_RULES = NHN_RULES
 """Every rule of SENS and NHN at once (NHN's include SENS's), templates apart (NHN's alone):
 what passes the fake passes both real gateways, and a message with a ``template_id`` passes
 NHN's."""
+UNKNOWN_IMAGE = "unknown-image"
+"""``code`` of the recipients of a message whose image the fake never stored (REJECTED)."""
 FAKE_IMAGE_NAME_CHARS = SENS_IMAGE_NAME_CHARS
 """The shorter of the providers' file name limits (SENS 40, NHN 45)."""
 FAKE_IMAGE_SIZE = SENS_IMAGE_SIZE
@@ -84,7 +88,8 @@ class FakeRequest:
     """One send request the fake received."""
 
     request_id: str
-    """The fake's id for the request: ``fake-1``, ``fake-2``, ..."""
+    """The fake's id for the request: ``fake-1``, ``fake-2``, ..., numbering every request
+    made, one that ``on_request`` refused included (hooks tell requests apart by it)."""
     message: Message
     kind: MessageKind
     """What the batch was sent as."""
@@ -124,7 +129,9 @@ class FakeGateway(BatchingGateway):
     template id lengths, and groups recipients into requests as NHN does, so code that passes
     against the fake passes against either provider; a message with a ``template_id``
     (NHN's alone) passes NHN's. Image ids are not checked against a provider's form: the
-    fake's own are ``image-1``, ``image-2``, ...
+    fake's own are ``image-1``, ``image-2``, ... A message with an image the fake never
+    stored is refused as both providers refuse an unknown file id: its recipients REJECTED
+    with code :data:`UNKNOWN_IMAGE`, and the send stopped (the rest NOT_SENT), as NHN does.
     """
 
     provider = "fake"
@@ -169,15 +176,21 @@ class FakeGateway(BatchingGateway):
         self.closed = False
         """Whether :meth:`aclose` was called: nothing reaches the fake from then on."""
         self.requests: list[FakeRequest] = []
-        """Every request that reached the fake "provider", in arrival order."""
+        """Every request that reached the fake "provider", in arrival order. Look-ups, cancels
+        and reconciliation answer from the fake's own record of them, as a provider's do: a
+        test may clear this list between steps."""
+        self._by_request_id: dict[str, FakeRequest] = {}
+        self._by_attempt_key: dict[str, FakeRequest] = {}
         self.rejected_numbers: dict[tuple[str, str], str] = {}
         """(Country code, number as dialled in that country) -> ``code`` of its REJECTED
         outcome (see :meth:`reject_number`)."""
         self.cancelled: set[str] = set()
         """Request ids whose reservation :meth:`cancel_reservation` cancelled."""
         self.images: dict[str, UploadedImage] = {}
-        """Images uploaded with :meth:`upload_image`, by id."""
+        """Images uploaded with :meth:`upload_image`, by id: the ids a message's ``images`` may
+        name (a test may add one it stored at the provider beforehand, or drop one)."""
         self._ids = itertools.count(1)
+        self._image_ids = itertools.count(1)
         self.in_flight: int = 0
         """Requests being sent right now (during ``latency`` and ``on_request``)."""
         self.peak_in_flight: int = 0
@@ -246,10 +259,30 @@ class FakeGateway(BatchingGateway):
                 await _call_hook(self.on_request, request)
         finally:
             self.in_flight -= 1
-        self.requests.append(request)
+        self._check_images(message)
+        self._record(request)
         if self.on_answer is not None:
             await _call_hook(self.on_answer, request)
         return self._answer(request, batch)
+
+    def _check_images(self, message: Message) -> None:
+        """Refuse a request whose image the fake never stored, as both providers refuse an
+        unknown file id (SENS 400, NHN -2004, which stops the send: every batch would fail)."""
+        unknown = next((image for image in message.images if image not in self.images), None)
+        if unknown is not None:
+            raise _ImageNotFoundError(
+                f"images: {excerpt(unknown)!r} is no image uploaded to this fake (upload_image gives the ids)",
+                provider=self.provider,
+                status_code=404,
+                code=UNKNOWN_IMAGE,
+            )
+
+    def _record(self, request: FakeRequest) -> None:
+        """Keep ``request``, which reached the fake, where look-ups find it at once (a bulk
+        test's thousands of requests are not scanned once per look-up)."""
+        self.requests.append(request)
+        self._by_request_id[request.request_id] = request
+        self._by_attempt_key[request.attempt_key] = request
 
     def _refused(self, message: Message, recipients: Recipients) -> dict[str, str]:
         """Number -> ``code`` of the ``recipients`` of ``message`` that :meth:`reject_number` named."""
@@ -284,20 +317,38 @@ class FakeGateway(BatchingGateway):
     async def reconcile_batch(
         self, message: Message, batch: Batch, attempt: BatchAttempt
     ) -> Sequence[RecipientOutcome] | None:
-        """Find the attempt among the recorded requests, like a look-up by grouping key: what
-        the fake took is ACCEPTED (a rejected number REJECTED), nothing found NOT_SENT."""
+        """Find the attempt among the recorded requests, as NHN's look-up by grouping key does:
+        each recipient the fake took is ACCEPTED, one it refused is not listed (UNKNOWN, as NHN
+        lists only the recipients it took), and when none is listed, the batch never arrived
+        or was refused whole, which the look-up cannot tell apart: NOT_SENT."""
         self._check_open("look-up")
-        arrived = {request.attempt_key: request for request in self.requests}.get(attempt.key)
-        if arrived is None:
-            return batch.outcomes(SendStatus.NOT_SENT, code=NOT_RECEIVED, detail="not found at the provider")
-        return self._answer(arrived, batch)
+        arrived = self._by_attempt_key.get(attempt.key)
+        refused = arrived.refused if arrived is not None else {}
+        if arrived is None or all(recipient.number in refused for recipient in arrived.recipients):
+            return batch.outcomes(
+                SendStatus.NOT_SENT,
+                code=NOT_RECEIVED,
+                detail="the fake lists no send of this batch (never received, or every recipient refused)",
+            )
+        return [
+            RecipientOutcome(recipient=recipient, status=SendStatus.UNKNOWN, index=index, detail="not found")
+            if recipient.number in refused
+            else RecipientOutcome(
+                recipient=recipient,
+                status=SendStatus.ACCEPTED,
+                request_id=arrived.request_id,
+                index=index,
+                detail="found by reconciliation",
+            )
+            for index, recipient in batch.entries
+        ]
 
     async def upload_image(self, content: bytes, *, file_name: str) -> UploadedImage:
         """Store the image in memory, after the checks both providers make."""
         check_jpeg(content, file_name, max_name_chars=FAKE_IMAGE_NAME_CHARS, max_size=FAKE_IMAGE_SIZE)
         self._check_open("upload_image")
         image = UploadedImage(
-            id=f"image-{len(self.images) + 1}",
+            id=f"image-{next(self._image_ids)}",
             file_name=file_name,
             expires_at=self.now() + timedelta(days=6),
         )
@@ -315,29 +366,28 @@ class FakeGateway(BatchingGateway):
         """
         check_request_id(request_id)
         self._check_open("delivery_results")
-        for request in self.requests:
-            if request.request_id == request_id:
-                return [
-                    self._result(request, recipient)
-                    for recipient in request.recipients
-                    if recipient.number not in request.refused
-                ]
-        return []
-
-    def _result(self, request: FakeRequest, recipient: Recipient) -> DeliveryResult:
+        request = self._by_request_id.get(request_id)
+        if request is None:
+            return []
         if request.request_id in self.cancelled:
             status = DeliveryStatus.CANCELLED
         elif self._waiting(request):
             status = DeliveryStatus.PENDING
         else:
             status = DeliveryStatus.DELIVERED
-        return DeliveryResult(
-            request_id=request.request_id,
-            recipient=recipient.number,
-            status=status,
-            code="0" if status is DeliveryStatus.DELIVERED else None,
-            message_id=f"{request.request_id}-{recipient.number}",
-        )
+        # The message id numbers the recipient in its request, as NHN's recipientSeq: each
+        # message its own, two to one number included.
+        return [
+            DeliveryResult(
+                request_id=request.request_id,
+                recipient=recipient.number,
+                status=status,
+                code="0" if status is DeliveryStatus.DELIVERED else None,
+                message_id=f"{request.request_id}-{position}",
+            )
+            for position, recipient in enumerate(request.recipients, start=1)
+            if recipient.number not in request.refused
+        ]
 
     def _waiting(self, request: FakeRequest) -> bool:
         """Whether ``request`` is a reservation :attr:`clock` has not reached yet, as the
@@ -357,11 +407,11 @@ class FakeGateway(BatchingGateway):
         refused)."""
         check_request_id(request_id)
         self._check_open("cancel_reservation")
-        waiting = any(
-            request.request_id == request_id
+        request = self._by_request_id.get(request_id)
+        waiting = (
+            request is not None
             and self._waiting(request)
             and any(recipient.number not in request.refused for recipient in request.recipients)
-            for request in self.requests
         )
         if not waiting or request_id in self.cancelled:
             raise errors.NotFoundError(
@@ -383,6 +433,12 @@ class FakeGateway(BatchingGateway):
             f"batch_size={getattr(self, 'batch_size', None)}, "
             f"max_concurrency={getattr(self, 'max_concurrency', None)}, closed={getattr(self, 'closed', None)})"
         )
+
+
+class _ImageNotFoundError(errors.NotFoundError):
+    """A message's image id names no image uploaded to the fake: every batch would be refused."""
+
+    fatal = True
 
 
 async def _call_hook(hook: FakeHook, request: FakeRequest) -> None:
