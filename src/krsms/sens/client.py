@@ -25,7 +25,7 @@ from krsms.images import check_jpeg
 from krsms.json_body import EncodedJson
 from krsms.paging import refuse_repeated_page
 from krsms.phone_numbers import normalize_number
-from krsms.redaction import Redactor
+from krsms.redaction import Redactor, keys_out_of_tracebacks
 from krsms.retry import RetryStrategy
 from krsms.sens.auth import SensAuth, sens_redactor
 from krsms.sens.checks import (
@@ -89,6 +89,7 @@ class SensClient(AsyncClosing):
     in :meth:`aclose` / ``async with``.
     """
 
+    @keys_out_of_tracebacks
     def __init__(
         self,
         *,
@@ -103,7 +104,6 @@ class SensClient(AsyncClosing):
         max_concurrency: int = 8,
         correct_clock_skew: bool = True,
     ):
-        __tracebackhide__ = True  # its arguments are keys: see check_credential
         check_credential("access_key", access_key)
         check_credential("secret_key", secret_key)
         check_credential("service_id", service_id)  # it goes into every path: a stray newline would 404
