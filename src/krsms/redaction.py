@@ -20,8 +20,14 @@ P = ParamSpec("P")
 Owner = TypeVar("Owner")
 
 
+URL_CREDENTIALS = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://)[^/?#@\s]*(?=@)")
+"""Matches the user and password of a URL (``https://user:password@host``: group 1 is kept
+when redacting, so it shows ``https://***@host``), a base URL's Basic auth for a proxy."""
+
+
 class Redactor:
-    """Hides secrets in text: a fixed set of secret values and URL patterns.
+    """Hides secrets in text: a fixed set of secret values and URL patterns, and always the user
+    and password of a URL (:data:`URL_CREDENTIALS`).
 
     Each secret is hidden as written and as Python escapes it in a repr (``b'key\\n'`` in an
     h11 error about a header value), longest form first. The secrets are replaced before the
@@ -32,7 +38,7 @@ class Redactor:
     def __init__(self, secrets: Sequence[str] = (), patterns: Sequence[re.Pattern[str]] = ()):
         forms = {form for secret in secrets if secret for form in _written_forms(secret)}
         self._secrets = tuple(sorted(forms, key=len, reverse=True))
-        self._patterns = tuple(patterns)
+        self._patterns = (URL_CREDENTIALS, *patterns)
 
     def __call__(self, text: str) -> str:
         """``text`` with every secret and secret-bearing pattern masked."""

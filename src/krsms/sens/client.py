@@ -377,7 +377,10 @@ class SensClient(AsyncClosing):
 
     def __repr__(self) -> str:
         # getattr: a debugger or a traceback's locals may show one whose constructor failed.
-        return f"SensClient(service_id={getattr(self, 'service_id', None)!r}, url={getattr(self, '_prefix', None)!r})"
+        # The URL through the redactor: a base URL may hold a password (a proxy's Basic auth).
+        prefix, redact = getattr(self, "_prefix", None), getattr(self, "redact", None)
+        url = redact(prefix) if prefix is not None and redact is not None else None
+        return f"SensClient(service_id={getattr(self, 'service_id', None)!r}, url={url!r})"
 
 
 def _error(redact: Redactor, auth: SensAuth, response: Response) -> errors.ProviderError:
