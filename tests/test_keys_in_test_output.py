@@ -6,9 +6,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 import krsms
+from krsms import NhnGateway, SensGateway, ValidationError
+from krsms.nhn import NhnClient
+from krsms.nhn.api import NhnApi
+from krsms.sens import SensClient
 
 KEYS = {
     "T_NHN_APP_KEY": "NhnAppKey4711",
@@ -123,3 +131,44 @@ def test_a_provider_error_naming_its_request_shows_no_key_in_pytest_output(tmp_p
     assert "sens: refused (POST /sms/v2/services/ncp:sms:kr:1:svc/messages, HTTP 400, code 400)" in ran.stdout
     leaked = [line for line in ran.stdout.splitlines() if any(key in line for key in KEYS.values())]
     assert leaked == []
+
+
+SENS_ACCESS, SENS_SECRET = KEYS["T_SENS_ACCESS"], KEYS["T_SENS_SECRET"]
+NHN_APP_KEY, NHN_SECRET = KEYS["T_NHN_APP_KEY"], KEYS["T_NHN_SECRET"]
+
+
+def _refused_constructions() -> dict[str, Callable[[], object]]:
+    """Constructors given keys and refusing something: a key with its line break, or any other
+    argument (the keys being right)."""
+    return {
+        "SensGateway, a secret key with its line break": lambda: SensGateway(
+            access_key=SENS_ACCESS, secret_key=SENS_SECRET + "\n", service_id="s"
+        ),
+        "SensGateway, a bad base_url": lambda: SensGateway(
+            access_key=SENS_ACCESS, secret_key=SENS_SECRET, service_id="s", base_url="htp://x"
+        ),
+        "SensGateway, a bad requests_per_second": lambda: SensGateway(
+            access_key=SENS_ACCESS, secret_key=SENS_SECRET, service_id="s", requests_per_second=-1
+        ),
+        "SensClient, a bad max_concurrency": lambda: SensClient(
+            access_key=SENS_ACCESS, secret_key=SENS_SECRET, service_id="s", max_concurrency=0
+        ),
+        "NhnGateway, an appKey with its line break": lambda: NhnGateway(
+            app_key=NHN_APP_KEY + "\n", secret_key=NHN_SECRET
+        ),
+        "NhnGateway, a bad base_url": lambda: NhnGateway(app_key=NHN_APP_KEY, secret_key=NHN_SECRET, base_url=" x"),
+        "NhnClient, a bad timeout": lambda: NhnClient(app_key=NHN_APP_KEY, secret_key=NHN_SECRET, timeout=-1),
+        "NhnApi, a secret key with a line break": lambda: NhnApi(app_key=NHN_APP_KEY, secret_key=NHN_SECRET + "\r\n"),
+    }
+
+
+@pytest.mark.parametrize("construction", list(_refused_constructions()))
+def test_a_constructor_refusing_its_input_leaves_no_key_in_its_traceback_locals(construction: str) -> None:
+    """Error trackers (Sentry) and ``traceback``'s ``capture_locals`` record the locals of every
+    frame an exception passed, whatever pytest's ``__tracebackhide__`` says: a constructor's
+    arguments are its keys."""
+    with pytest.raises(ValidationError) as refused:
+        _refused_constructions()[construction]()
+    shown = "".join(traceback.TracebackException.from_exception(refused.value, capture_locals=True).format())
+    assert "ValidationError" in shown
+    assert [key for key in KEYS.values() if key in shown] == []

@@ -747,6 +747,53 @@ def test_a_refused_base_url_shows_neither_a_key_nor_a_password(make: Callable[[s
     assert caught.value.value == "https://***@[::1/***/***"
 
 
+PROXY_WITH_PASSWORD = "https://user:SECRET-PASSWORD@proxy.test/sms"
+"""A base URL with a user and password (a proxy in front of the provider taking Basic auth)."""
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda client: NhnGateway(
+            app_key="SECRET-APP-KEY", base_url=PROXY_WITH_PASSWORD, http_client=client, reconcile_delay=0
+        ),
+        lambda client: SensGateway(
+            access_key="SECRET-ACCESS-KEY",
+            secret_key="SECRET-HEADER-KEY",
+            service_id="svc",
+            base_url=PROXY_WITH_PASSWORD,
+            http_client=client,
+            reconcile_delay=0,
+        ),
+    ],
+    ids=["NhnGateway", "SensGateway"],
+)
+async def test_the_password_of_a_base_url_reaches_no_log_error_outcome_or_repr(
+    make: Callable[[httpx.AsyncClient], NhnGateway | SensGateway],
+    caplog: pytest.LogCaptureFixture,
+    sleeps: list[float],
+) -> None:
+    """A refused base URL shows ``user:***@``, and a redirect's host drops it: so do the
+    messages, logs and reprs of requests made through one."""
+    caplog.set_level(logging.DEBUG)
+    look_ups = [httpx.Response(503), httpx.Response(302, headers={"Location": f"{PROXY_WITH_PASSWORD}/elsewhere"})]
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            raise httpx.ConnectError("refused")
+        return look_ups.pop(0) if len(look_ups) > 1 else look_ups[0]
+
+    gateway = make(httpx.AsyncClient(transport=httpx.MockTransport(answer)))
+    report = await gateway.send(Message(sender="15446859", text="hi", recipients=["01012345678"]))
+    with pytest.raises(errors.RedirectError) as caught:
+        await gateway.delivery_results("R1")
+    outcome = report.outcomes[0]
+    assert outcome.detail is not None
+    assert "https://***@proxy.test/sms/" in outcome.detail
+    shown = [outcome.detail, str(caught.value), repr(caught.value), caplog.text, repr(gateway), repr(gateway.client)]
+    assert [text for text in shown if "SECRET-PASSWORD" in text] == []
+
+
 @pytest.mark.parametrize("base_url", ["https://[::1]:8443", "http://127.0.0.1:8080/proxy/", "HTTPS://Sens.Example"])
 @pytest.mark.parametrize("make", MAKERS, ids=["NhnClient", "NhnGateway", "SensClient", "SensGateway"])
 def test_a_base_url_with_a_port_or_a_path_is_taken(make: Callable[[str], object], base_url: str) -> None:

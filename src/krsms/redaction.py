@@ -4,17 +4,30 @@ A :class:`Redactor` holds a client's secret values and patterns and masks them i
 URL, message, log line and outcome detail krsms writes. :func:`value_named` builds the
 pattern for a value written after a name (a header, a parameter); such patterns, never the
 values, also go to the filter on httpx's loggers
-(:func:`krsms.transport.redact_in_httpx_logs`).
+(:func:`krsms.transport.redact_in_httpx_logs`). :func:`keys_out_of_tracebacks` keeps the keys a
+constructor is given out of the tracebacks of what it raises.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Concatenate, ParamSpec, TypeVar
+
+P = ParamSpec("P")
+Owner = TypeVar("Owner")
+
+
+URL_CREDENTIALS = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://)[^/?#@\s]*(?=@)")
+"""Matches the user and password of a URL (``https://user:password@host``: group 1 is kept
+when redacting, so it shows ``https://***@host``), a base URL's Basic auth for a proxy."""
 
 
 class Redactor:
-    """Hides secrets in text: a fixed set of secret values and URL patterns.
+    """Hides secrets in text: a fixed set of secret values and URL patterns, and always the user
+    and password of a URL (:data:`URL_CREDENTIALS`).
 
     Each secret is hidden as written and as Python escapes it in a repr (``b'key\\n'`` in an
     h11 error about a header value), longest form first. The secrets are replaced before the
@@ -25,7 +38,7 @@ class Redactor:
     def __init__(self, secrets: Sequence[str] = (), patterns: Sequence[re.Pattern[str]] = ()):
         forms = {form for secret in secrets if secret for form in _written_forms(secret)}
         self._secrets = tuple(sorted(forms, key=len, reverse=True))
-        self._patterns = tuple(patterns)
+        self._patterns = (URL_CREDENTIALS, *patterns)
 
     def __call__(self, text: str) -> str:
         """``text`` with every secret and secret-bearing pattern masked."""
@@ -54,3 +67,28 @@ def value_named(*names: str) -> re.Pattern[str]:
     """
     alternatives = "|".join(re.escape(name) for name in names)
     return re.compile(rf"""(?i)((?:{alternatives})(?:['"]\s*[:=,]|\s*[:=]|%3D)\s*b?['"]?)[^'"\s,;&)\]}}]+""")
+
+
+def keys_out_of_tracebacks(init: Callable[Concatenate[Owner, P], None]) -> Callable[Concatenate[Owner, P], None]:
+    """``init`` (the ``__init__`` of a class that takes keys), leaving them out of the
+    traceback of any exception it raises.
+
+    Error trackers (Sentry) and ``traceback``'s ``capture_locals`` record the locals of every
+    frame an exception passed, whatever pytest's ``__tracebackhide__`` says, and a constructor's
+    arguments are its keys: a refused ``base_url`` would carry them all to the error tracker.
+    The frames ``init`` ran are cleared (their lines stay in the traceback, their locals go)
+    and its arguments dropped before the exception goes on; only the half-built object stays,
+    shown by its repr.
+    """
+
+    def init_without_keys_in_tracebacks(self: Owner, /, *args: P.args, **kwargs: P.kwargs) -> None:
+        __tracebackhide__ = True  # pytest leaves this frame out of a failing test's output
+        try:
+            init(self, *args, **kwargs)
+        except BaseException as error:
+            del args, kwargs
+            traceback.clear_frames(error.__traceback__)  # this frame, still running, is skipped
+            raise
+
+    functools.update_wrapper(init_without_keys_in_tracebacks, init)  # its name, docstring and signature
+    return init_without_keys_in_tracebacks

@@ -33,7 +33,7 @@ import httpx
 
 from krsms import errors
 from krsms.json_body import EncodedJson
-from krsms.redaction import Redactor, value_named
+from krsms.redaction import URL_CREDENTIALS, Redactor, value_named
 from krsms.retry import NO_RETRIES, RetryPolicy, RetryStrategy, parse_retry_after
 from krsms.send_watch import SendWatch, current_send_watch, watching_sends
 from krsms.settings import check_count, check_seconds, count, seconds
@@ -289,9 +289,10 @@ def check_credential(field: str, value: str) -> None:
 
     Neither provider documents a character set for its keys, so any other text is let through.
 
-    pytest prints the arguments of a traceback's frames, so this function and every
-    constructor that takes keys set ``__tracebackhide__``: pytest leaves their frames out,
-    and the keys out of a failing test's output.
+    pytest prints the arguments of a traceback's frames, so this function sets
+    ``__tracebackhide__``: pytest leaves its frame out, and the key out of a failing test's
+    output. The constructors that take keys clear their frames' locals from what they raise
+    (:func:`~krsms.redaction.keys_out_of_tracebacks`), for error trackers too.
     """
     __tracebackhide__ = True
     if not isinstance(value, str):  # bytes from os.environb, a number from a config file
@@ -338,7 +339,7 @@ def check_base_url(base_url: str, *, redact: Redactor) -> None:
         problem = "holds whitespace or a control character (copied with a space or a line break?)"
     if problem is not None:
         # Raised here, outside the except block: the parse error would hold the whole URL.
-        shown = redact(re.sub(r"(?<=//)[^/?#@]*@", "***@", base_url))
+        shown = redact(base_url)
         raise errors.ValidationError(
             "base_url", f"{shown!r} {problem}", limit="http(s)://host[:port][/path]", value=shown
         )
@@ -411,6 +412,7 @@ def redact_in_httpx_logs(pattern: re.Pattern[str]) -> None:
             library_logger = logging.getLogger(name)
             if log_filter not in library_logger.filters:
                 library_logger.addFilter(log_filter)
+    _httpx_log_filter.add(URL_CREDENTIALS)  # httpx logs each URL whole, a base URL's password included
     _httpx_log_filter.add(pattern)
 
 

@@ -205,6 +205,26 @@ async def test_an_injected_drop_over_loopback_is_logged_as_one_line_without_the_
     assert all(DEMO_NHN_APP_KEY not in message for _, _, message, _ in logged)
 
 
+async def test_uvicorn_tracing_each_request_of_a_served_emulator_shows_no_app_key(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A process logging at uvicorn's TRACE level (below DEBUG: a root logger at NOTSET, say)
+    has uvicorn log every request's ASGI scope on ``uvicorn.asgi``, its path with the appKey."""
+    caplog.set_level(1)
+    config = EmulatorConfig(nhn_app_key="SECRET-APP-KEY-4715", nhn_secret_key="SECRET-HEADER-KEY-4716")
+    async with EmulatorServer(config) as server, httpx.AsyncClient() as client:
+        answer = await client.post(
+            f"{server.base_url}/sms/v2.2/appKeys/{config.nhn_app_key}/sender/sms?appKey={config.nhn_app_key}",
+            json=NHN_SMS,
+            headers={"X-Secret-Key": "SECRET-HEADER-KEY-4716"},
+        )
+    assert answer.json()["header"]["isSuccessful"] is True
+    traced = [record.getMessage() for record in caplog.records if record.name == "uvicorn.asgi"]
+    assert any("/sms/v2.2/appKeys/***/sender/sms" in message for message in traced)
+    shown = [record.getMessage() for record in caplog.records if record.name.startswith(("uvicorn", "krsms"))]
+    assert [message for message in shown if "SECRET-APP-KEY-4715" in message or "SECRET-HEADER" in message] == []
+
+
 async def test_an_injected_drop_in_process_names_the_request_without_the_app_key() -> None:
     app = create_app(EmulatorConfig(faults=Faults(drop_rate=1.0)))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator") as client:

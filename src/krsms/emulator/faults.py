@@ -46,8 +46,8 @@ NHN_SYSTEM_ERROR = (
 )
 """NHN's answer to an unexpected failure (error code -9999 of its error-code table)."""
 
-_hide_app_key = Redactor(patterns=NHN_KEY_PATTERNS)
-"""Masks the NHN appKey in a request path (``/appKeys/***``)."""
+hide_app_key = Redactor(patterns=NHN_KEY_PATTERNS)
+"""Masks the NHN appKey in a request path (``/appKeys/***``), or in text that quotes one."""
 
 Scope = dict[str, Any]
 """An ASGI connection scope."""
@@ -238,4 +238,4 @@ async def _answer(send: Any, status: int, body: bytes, *, retry_after: float | N
 async def _drop(scope: Scope, send: Any) -> None:
     await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1000")]})
     await send({"type": "http.response.body", "body": b'{"header":', "more_body": True})
-    raise DroppedConnection(f"injected dropped connection: {scope['method']} {_hide_app_key(scope['path'])}")
+    raise DroppedConnection(f"injected dropped connection: {scope['method']} {hide_app_key(scope['path'])}")

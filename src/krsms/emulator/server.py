@@ -19,7 +19,7 @@ from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
 from krsms.emulator.app import create_app
 from krsms.emulator.config import EmulatorConfig
-from krsms.emulator.faults import DroppedConnection
+from krsms.emulator.faults import DroppedConnection, hide_app_key
 from krsms.emulator.ledger import Ledger
 
 logger: logging.Logger = logging.getLogger("krsms")
@@ -62,6 +62,25 @@ class _ConnectionLog(_LoggerAdapter):
             emulator_logger.info("%s", kwargs["exc_info"])
         elif self.isEnabledFor(level):
             self.logger.log(level, msg, *args, stacklevel=kwargs.pop("stacklevel", 1) + 1, **kwargs)
+
+
+class _HidingAppKeys(logging.Filter):
+    """Masks the NHN appKey in the records of uvicorn's ``uvicorn.asgi`` logger.
+
+    uvicorn wraps its app in a middleware that logs, at its TRACE level (5, below DEBUG),
+    every request's ASGI scope (its path, holding the appKey) whenever ``uvicorn.error``
+    logs at that level: in a process whose root logger is at NOTSET, or at any level below
+    DEBUG."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        hidden = hide_app_key(message)
+        if hidden != message:
+            record.msg, record.args = hidden, None
+        return True
+
+
+_asgi_trace_filter = _HidingAppKeys()
 
 
 class EmulatorHttpProtocol(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
@@ -200,6 +219,9 @@ class EmulatorServer:
             timeout_graceful_shutdown=GRACEFUL_SHUTDOWN,
             date_header=False,
         )
+        asgi_logger = logging.getLogger("uvicorn.asgi")
+        if _asgi_trace_filter not in asgi_logger.filters:
+            asgi_logger.addFilter(_asgi_trace_filter)
         self._listen(config.backlog)
         self._server = uvicorn.Server(config)
         return self._server

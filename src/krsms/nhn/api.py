@@ -20,7 +20,7 @@ from krsms.nhn.auth import NhnAuth, app_key_path, nhn_redactor
 from krsms.nhn.converter import converter
 from krsms.nhn.errors import PROVIDER, error_class_for_code, error_from_response, result_code, result_message
 from krsms.paging import refuse_repeated_page
-from krsms.redaction import Redactor
+from krsms.redaction import Redactor, keys_out_of_tracebacks
 from krsms.retry import RetryStrategy
 from krsms.transport import (
     HttpClient,
@@ -69,6 +69,7 @@ class Page(Generic[T]):
 class NhnApi:
     """Sends NHN requests through a :class:`~krsms.transport.Transport` and unwraps answers."""
 
+    @keys_out_of_tracebacks
     def __init__(
         self,
         *,
@@ -81,7 +82,6 @@ class NhnApi:
         retry: RetryStrategy | None = None,
         max_concurrency: int = 8,
     ):
-        __tracebackhide__ = True  # its arguments are keys: see check_credential
         self._sends_secret_key = bool(secret_key)  # for the repr: whether X-Secret-Key goes, never the key
         check_credential("app_key", app_key)
         if secret_key:

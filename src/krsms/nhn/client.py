@@ -76,6 +76,7 @@ from krsms.nhn.models import (
     UploadedAttachment,
 )
 from krsms.paging import refuse_repeated_page
+from krsms.redaction import keys_out_of_tracebacks
 from krsms.retry import RetryStrategy
 from krsms.text import MessageKind
 from krsms.transport import HttpClient, Limits, Timeouts, path_segment
@@ -115,6 +116,7 @@ class NhnClient(AsyncClosing):
     one and closes it in :meth:`aclose` / ``async with``.
     """
 
+    @keys_out_of_tracebacks
     def __init__(
         self,
         *,
@@ -127,7 +129,6 @@ class NhnClient(AsyncClosing):
         retry: RetryStrategy | None = None,
         max_concurrency: int = 8,
     ):
-        __tracebackhide__ = True  # its arguments are keys: see check_credential
         self._sends_secret_key = bool(secret_key)  # for the repr: whether X-Secret-Key goes, never the key
         self.api: NhnApi = NhnApi(
             app_key=app_key,

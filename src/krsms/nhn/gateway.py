@@ -54,7 +54,7 @@ from krsms.nhn.models import (
     SentMessage,
 )
 from krsms.phone_numbers import KOREA, normalize_number
-from krsms.redaction import Redactor
+from krsms.redaction import Redactor, keys_out_of_tracebacks
 from krsms.retry import RetryStrategy
 from krsms.text import STANDARD_LIMITS, MessageKind
 from krsms.transport import HttpClient, Limits, Timeouts
@@ -130,6 +130,7 @@ class NhnGateway(BatchingGateway):
     """NHN's documented rules (:data:`NHN_RULES`); a gateway made with ``authentication=True``
     sends SMS only."""
 
+    @keys_out_of_tracebacks
     def __init__(
         self,
         *,
@@ -148,7 +149,6 @@ class NhnGateway(BatchingGateway):
         reconcile_delay: float = RECONCILE_DELAY,
         authentication: bool = False,
     ):
-        __tracebackhide__ = True  # its arguments are keys: see check_credential
         self._sends_secret_key = bool(secret_key)  # for the repr: whether X-Secret-Key goes, never the key
         self.authentication = authentication
         """True: every send goes through ``/sender/auth/sms`` (SMS only)."""

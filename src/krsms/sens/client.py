@@ -25,7 +25,7 @@ from krsms.images import check_jpeg
 from krsms.json_body import EncodedJson
 from krsms.paging import refuse_repeated_page
 from krsms.phone_numbers import normalize_number
-from krsms.redaction import Redactor
+from krsms.redaction import Redactor, keys_out_of_tracebacks
 from krsms.retry import RetryStrategy
 from krsms.sens.auth import SensAuth, sens_redactor
 from krsms.sens.checks import (
@@ -89,6 +89,7 @@ class SensClient(AsyncClosing):
     in :meth:`aclose` / ``async with``.
     """
 
+    @keys_out_of_tracebacks
     def __init__(
         self,
         *,
@@ -103,7 +104,6 @@ class SensClient(AsyncClosing):
         max_concurrency: int = 8,
         correct_clock_skew: bool = True,
     ):
-        __tracebackhide__ = True  # its arguments are keys: see check_credential
         check_credential("access_key", access_key)
         check_credential("secret_key", secret_key)
         check_credential("service_id", service_id)  # it goes into every path: a stray newline would 404
@@ -377,7 +377,10 @@ class SensClient(AsyncClosing):
 
     def __repr__(self) -> str:
         # getattr: a debugger or a traceback's locals may show one whose constructor failed.
-        return f"SensClient(service_id={getattr(self, 'service_id', None)!r}, url={getattr(self, '_prefix', None)!r})"
+        # The URL through the redactor: a base URL may hold a password (a proxy's Basic auth).
+        prefix, redact = getattr(self, "_prefix", None), getattr(self, "redact", None)
+        url = redact(prefix) if prefix is not None and redact is not None else None
+        return f"SensClient(service_id={getattr(self, 'service_id', None)!r}, url={url!r})"
 
 
 def _error(redact: Redactor, auth: SensAuth, response: Response) -> errors.ProviderError:

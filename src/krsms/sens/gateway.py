@@ -40,6 +40,7 @@ from krsms.gateway import (
 )
 from krsms.images import IMAGE_SUFFIXES, check_jpeg
 from krsms.phone_numbers import KOREA, normalize_number
+from krsms.redaction import keys_out_of_tracebacks
 from krsms.retry import RetryStrategy
 from krsms.send_watch import current_send_watch
 from krsms.sens.auth import CLOCK_WINDOW_SECONDS
@@ -109,6 +110,7 @@ class SensGateway(BatchingGateway):
     rules = SENS_RULES
     """SENS's documented rules (:data:`SENS_RULES`)."""
 
+    @keys_out_of_tracebacks
     def __init__(
         self,
         *,
@@ -127,7 +129,6 @@ class SensGateway(BatchingGateway):
         drain_timeout: float = 0.0,
         reconcile_delay: float = RECONCILE_DELAY,
     ):
-        __tracebackhide__ = True  # its arguments are keys: see check_credential
         self.client: SensClient = SensClient(
             access_key=access_key,
             secret_key=secret_key,
