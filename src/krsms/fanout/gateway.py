@@ -364,6 +364,7 @@ class BatchingGateway(AsyncClosing):
             drain_timeout=self.drain_timeout,
             provider=self.provider,
             max_batch_delay=max_batch_delay,
+            redact=self._transport.redact if self._transport is not None else str,
         )
         return job.run()
 

@@ -85,6 +85,7 @@ class SendJob:
         drain_timeout: float,
         provider: str,
         max_batch_delay: float | None = None,
+        redact: Callable[[str], str] = str,
     ):
         self._entries = entries
         self._progress = progress
@@ -120,6 +121,8 @@ class SendJob:
         self._max_batch_delay = max_batch_delay
         """Seconds the recipient waiting longest for its batch to fill may wait before those
         waiting go as they are; None: a batch goes only full, or at the source's end."""
+        self._redact = redact
+        """Hides the provider's secrets in what an error says, before it goes into an outcome."""
 
     async def run(self) -> AsyncGenerator[SendReport, None]:
         """Send the batches of the entries, yielding each report once the progress holds it.
@@ -306,11 +309,15 @@ class SendJob:
         elif task.cancelled():
             # Cancelled by code outside this send (its own cancellation ends in
             # settle_interrupted): settled as an interrupted flight, and the send goes on.
-            report = _interrupted_report(task, flight)
+            report = _interrupted_report(task, flight, self._redact)
         else:
-            if task.exception() is not None:
-                # Not a provider answer: account for the batch, then surface it.
-                self._progress.record(_failed_report(flight))
+            if (error := task.exception()) is not None:
+                # Not a provider answer: account for the batch, then surface it (over what a
+                # failing on_batch raised meanwhile: task.result() raises it).
+                try:
+                    self._progress.record(_failed_report(flight, error, self._redact))
+                finally:
+                    task.result()
             report = task.result()
         if report.error is not None:
             self._stop_once(report.error)
@@ -408,7 +415,7 @@ class SendJob:
         finally:
             for task in flights:
                 task.cancel()  # a no-op for finished tasks; stops any the waits did not
-            reports = [_interrupted_report(task, flight) for task, flight in flights.items()]
+            reports = [_interrupted_report(task, flight, self._redact) for task, flight in flights.items()]
             buffered = [*self._ready, *self._batcher.flush()]
             leftovers = [batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED) for batch in buffered]
             # Read from the source but not batched yet (the rest of the chunk being read).
@@ -466,19 +473,23 @@ def _may_be_out(flight: Flight) -> bool:
     return flight.sent and flight.watch.may_have_arrived is not False
 
 
-def _failed_report(flight: Flight) -> SendReport:
-    """A flight whose task raised (a bug, a failing ``on_sending``): UNKNOWN once its request
-    may be out, NOT_SENT before."""
-    out = _may_be_out(flight)
-    status = SendStatus.UNKNOWN if out else SendStatus.NOT_SENT
-    return SendReport(outcomes=flight.batch.outcomes(status, code=SEND_FAILED), requests=int(out))
+def _failed_report(flight: Flight, error: BaseException, redact: Callable[[str], str]) -> SendReport:
+    """A flight whose task raised ``error`` (a bug, a failing ``on_sending``): UNKNOWN once its
+    request may be out, NOT_SENT before; the detail says what was raised, through ``redact``."""
+    raised = f"sending the batch raised {type(error).__name__}: {redact(str(error))}"
+    if _may_be_out(flight):
+        outcomes = flight.batch.outcomes(SendStatus.UNKNOWN, code=SEND_FAILED, detail=f"{raised}; it may have arrived")
+        return SendReport(outcomes=outcomes, requests=1)
+    outcomes = flight.batch.outcomes(SendStatus.NOT_SENT, code=SEND_FAILED, detail=f"not sent: {raised}")
+    return SendReport(outcomes=outcomes, requests=0)
 
 
-def _interrupted_report(task: asyncio.Task[SendReport], flight: Flight) -> SendReport:
-    """What an interrupted flight settled as: its own report if it finished, else UNKNOWN
-    once its request may be out, NOT_SENT before."""
-    if task.done() and not task.cancelled() and task.exception() is None:
-        return task.result()
+def _interrupted_report(task: asyncio.Task[SendReport], flight: Flight, redact: Callable[[str], str]) -> SendReport:
+    """What an interrupted flight settled as: its own report if it finished, its failure if it
+    raised, else UNKNOWN once its request may be out, NOT_SENT before."""
+    if task.done() and not task.cancelled():
+        error = task.exception()
+        return task.result() if error is None else _failed_report(flight, error, redact)
     if _may_be_out(flight):
         return SendReport(
             outcomes=flight.batch.outcomes(
