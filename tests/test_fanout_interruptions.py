@@ -8,10 +8,10 @@ from collections.abc import Sequence
 
 import pytest
 
-from krsms import Message, Recipients, SendProgress, SendReport, SendStatus
-from krsms.fanout import SEND_FAILED
+from krsms import Message, Outcomes, RecipientOutcome, Recipients, SendProgress, SendReport, SendStatus, errors
+from krsms.fanout import CANCELLED, NOT_RECEIVED, SEND_FAILED, Batch, BatchAttempt
 from krsms.sens import SensGateway
-from krsms.testing import FakeGateway, numbers
+from krsms.testing import FakeGateway, FakeRequest, numbers
 
 SENDER = "0212345678"
 SECRET_KEY = "sEcReT-kEy-0123456789abcdef"
@@ -70,3 +70,106 @@ async def test_a_failing_on_batch_does_not_hide_why_the_batch_failed() -> None:
         await FakeGateway(batch_size=2).send(message(list(numbers(4))), progress=progress)
     assert isinstance(raised.value.__context__, ValueError)
     assert progress.settled == 4
+
+
+class _FindsHalf(FakeGateway):
+    """A gateway whose look-up finds the first half of a lost batch and proves the rest missing."""
+
+    async def reconcile_batch(
+        self, message: Message, batch: Batch, attempt: BatchAttempt
+    ) -> Sequence[RecipientOutcome] | None:
+        half = len(batch.indexes) // 2
+        found = batch.outcomes(SendStatus.ACCEPTED, request_id="found-1", detail="found by reconciliation")
+        missing = batch.outcomes(SendStatus.NOT_SENT, code=NOT_RECEIVED, detail="not found at the provider")
+        return Outcomes.join([found[:half], missing[half:]])
+
+
+async def test_a_send_cancelled_during_a_resend_keeps_what_reconciliation_found() -> None:
+    # The whole batch became UNKNOWN (cancelled), the recipients the look-up had found
+    # ACCEPTED included, and requests counted 1 for two requests.
+    resend_out = asyncio.Event()
+
+    async def lose_first_answer_and_hold_the_resend(request: FakeRequest) -> None:
+        if request.request_id == "fake-1":
+            raise errors.RequestTimeoutError("read timeout")
+        resend_out.set()
+        await asyncio.Event().wait()
+
+    gateway = _FindsHalf(
+        batch_size=10, on_request=lose_first_answer_and_hold_the_resend, reconcile=True, resend_missing=True
+    )
+    progress = SendProgress()
+    sending = asyncio.create_task(gateway.send(message(list(numbers(10))), progress=progress))
+    await resend_out.wait()
+    sending.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await sending
+    report = progress.report()
+    assert [(outcome.status, outcome.request_id) for outcome in report.outcomes[:5]] == [
+        (SendStatus.ACCEPTED, "found-1")
+    ] * 5
+    assert {(outcome.status, outcome.code) for outcome in report.outcomes[5:]} == {(SendStatus.UNKNOWN, CANCELLED)}
+    assert [outcome.index for outcome in report.outcomes] == list(range(10))
+    assert report.requests == 2
+
+
+async def test_a_send_cancelled_before_its_resend_left_keeps_what_reconciliation_settled() -> None:
+    # Cancelled while the resend waited for its rate-limit slot: the look-up's outcomes
+    # stand, and no request beyond the first was made.
+    reconciled = asyncio.Event()
+
+    class _SignalsReconciled(_FindsHalf):
+        def reconciled(self, attempt: BatchAttempt, outcomes: Sequence[RecipientOutcome]) -> None:
+            reconciled.set()
+
+    def lose_first_answer(request: FakeRequest) -> None:
+        raise errors.RequestTimeoutError("read timeout")
+
+    gateway = _SignalsReconciled(
+        batch_size=10,
+        on_request=lose_first_answer,
+        reconcile=True,
+        resend_missing=True,
+        requests_per_second=0.001,  # the resend's slot is 1,000 s after the first request's
+    )
+    progress = SendProgress()
+    sending = asyncio.create_task(gateway.send(message(list(numbers(10))), progress=progress))
+    await reconciled.wait()
+    sending.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await sending
+    report = progress.report()
+    assert {outcome.status for outcome in report.outcomes[:5]} == {SendStatus.ACCEPTED}
+    assert {(outcome.status, outcome.code) for outcome in report.outcomes[5:]} == {(SendStatus.NOT_SENT, NOT_RECEIVED)}
+    assert report.requests == 1
+    assert len(gateway.requests) == 0  # the fake never got the first (its answer was lost before)
+
+
+async def test_a_send_cancelled_between_two_look_ups_keeps_what_the_first_found() -> None:
+    # Cancelled during reconcile_delay (10 s by default, longer than most drains): the
+    # recipients the first look-up had found ACCEPTED became UNKNOWN with the rest.
+    looked_up = asyncio.Event()
+
+    class _SignalsLookUp(_FindsHalf):
+        async def reconcile_batch(
+            self, message: Message, batch: Batch, attempt: BatchAttempt
+        ) -> Sequence[RecipientOutcome] | None:
+            looked_up.set()
+            return await super().reconcile_batch(message, batch, attempt)
+
+    def lose_answer(request: FakeRequest) -> None:
+        raise errors.RequestTimeoutError("read timeout")
+
+    gateway = _SignalsLookUp(batch_size=10, on_request=lose_answer, reconcile=True, reconcile_delay=1000.0)
+    progress = SendProgress()
+    sending = asyncio.create_task(gateway.send(message(list(numbers(10))), progress=progress))
+    await looked_up.wait()
+    sending.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await sending
+    report = progress.report()
+    assert [(outcome.status, outcome.request_id) for outcome in report.outcomes[:5]] == [
+        (SendStatus.ACCEPTED, "found-1")
+    ] * 5
+    assert {(outcome.status, outcome.code) for outcome in report.outcomes[5:]} == {(SendStatus.UNKNOWN, CANCELLED)}
+    assert report.requests == 1
