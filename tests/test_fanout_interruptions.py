@@ -173,3 +173,34 @@ async def test_a_send_cancelled_between_two_look_ups_keeps_what_the_first_found(
     ] * 5
     assert {(outcome.status, outcome.code) for outcome in report.outcomes[5:]} == {(SendStatus.UNKNOWN, CANCELLED)}
     assert report.requests == 1
+
+
+@pytest.mark.parametrize("interrupt", [KeyboardInterrupt, SystemExit])
+async def test_an_interrupt_from_on_batch_while_settling_leaves_no_recipient_unrecorded(
+    interrupt: type[BaseException],
+) -> None:
+    # A KeyboardInterrupt or SystemExit from on_batch while a cancelled send was settled
+    # stopped the settling: the reports after it were never recorded. (The send runs in
+    # this task: an interrupt raised out of a task of its own would escape the event loop.)
+    this_task = asyncio.current_task()
+    assert this_task is not None
+
+    async def hold(request: FakeRequest) -> None:
+        if request.request_id == "fake-2":
+            asyncio.get_running_loop().call_soon(this_task.cancel)
+        await asyncio.Event().wait()
+
+    seen: list[int] = []
+
+    def on_batch(batch: SendReport) -> None:
+        seen.append(len(batch.outcomes))
+        if len(seen) == 1:
+            raise interrupt
+
+    gateway = FakeGateway(batch_size=10, max_concurrency=2, on_request=hold)
+    progress = SendProgress(on_batch=on_batch)
+    with pytest.raises(interrupt):
+        await gateway.send(message(list(numbers(50))), progress=progress)
+    assert progress.settled == 50
+    assert sum(seen) == 50  # on_batch saw every batch, the one it failed on included
+    assert progress.report().cancelled

@@ -573,9 +573,13 @@ def _interrupted_report(task: asyncio.Task[SendReport], flight: Flight, redact: 
 
 def record_all(progress: SendProgress, reports: Iterable[SendReport]) -> None:
     """Record every report of an interrupted send but an empty one (what was left to settle
-    may be nothing: ``on_batch`` is called with batches only); a failing ``on_batch`` callback
+    may be nothing: ``on_batch`` is called with batches only). A failing ``on_batch`` callback
     is logged, not allowed to leave the remaining reports unrecorded (the send's own
-    exception, the cancellation or the callback's first failure, is what propagates)."""
+    exception, the cancellation or the callback's first failure, is what propagates). An
+    interrupt it raises (KeyboardInterrupt, SystemExit) is raised once every report is
+    recorded, and ``on_batch`` called with each: the progress, and a results file written
+    from it, stay complete."""
+    interrupt: BaseException | None = None
     for report in reports:
         if not report.outcomes:
             continue
@@ -583,6 +587,10 @@ def record_all(progress: SendProgress, reports: Iterable[SendReport]) -> None:
             progress.record(report)
         except Exception:
             logger.exception("progress callback failed while settling an interrupted send")
+        except BaseException as error:
+            interrupt = interrupt or error
+    if interrupt is not None:
+        raise interrupt
 
 
 def _not_sent_outcomes(entry: Entry, *, code: str, detail: str | None = None) -> Outcomes:
