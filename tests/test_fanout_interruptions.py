@@ -204,3 +204,35 @@ async def test_an_interrupt_from_on_batch_while_settling_leaves_no_recipient_unr
     assert progress.settled == 50
     assert sum(seen) == 50  # on_batch saw every batch, the one it failed on included
     assert progress.report().cancelled
+
+
+@pytest.mark.parametrize("second_look_up", ["fails", "cannot tell"])
+async def test_a_second_look_up_that_tells_nothing_keeps_what_the_first_found(second_look_up: str) -> None:
+    # The batch went back to UNKNOWN as a whole, the recipients the first look-up had found
+    # ACCEPTED included.
+    class _SecondTellsNothing(_FindsHalf):
+        looked_up = 0
+
+        async def reconcile_batch(
+            self, message: Message, batch: Batch, attempt: BatchAttempt
+        ) -> Sequence[RecipientOutcome] | None:
+            self.looked_up += 1
+            if self.looked_up == 1:
+                return await super().reconcile_batch(message, batch, attempt)
+            if second_look_up == "fails":
+                raise errors.ServerError("503", provider="fake", status_code=503)
+            return None
+
+    def lose_answer(request: FakeRequest) -> None:
+        raise errors.RequestTimeoutError("read timeout")
+
+    gateway = _SecondTellsNothing(batch_size=10, on_request=lose_answer, reconcile=True, reconcile_delay=0.001)
+    report = await gateway.send(message(list(numbers(10))))
+    assert [(outcome.status, outcome.request_id) for outcome in report.outcomes[:5]] == [
+        (SendStatus.ACCEPTED, "found-1")
+    ] * 5
+    assert {(outcome.status, outcome.code) for outcome in report.outcomes[5:]} == {
+        (SendStatus.UNKNOWN, "RequestTimeoutError")
+    }
+    assert [outcome.index for outcome in report.outcomes] == list(range(10))
+    assert report.requests == 1

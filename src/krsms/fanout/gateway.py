@@ -478,18 +478,19 @@ class BatchingGateway(AsyncClosing):
         *,
         resend: bool,
     ) -> SendReport:
+        first: Outcomes | None = None
         try:
             found = await self.reconcile_batch(message, batch, attempt)
             if found is not None and self.reconcile_delay > 0 and _any_unsettled(found):
-                # Interrupted from here, what this look-up found ACCEPTED or REJECTED stands.
-                flight.settle_found(self._one_each("reconcile_batch", batch, found))
+                first = self._one_each("reconcile_batch", batch, found)
+                flight.settle_found(first)  # interrupted from here, what it settled stands
                 await asyncio.sleep(self.reconcile_delay)
                 found = await self.reconcile_batch(message, batch, attempt)
         except errors.KrSmsError as error:
             logger.warning("%s could not reconcile batch %s: %s", self.provider, attempt.key, error)
-            return report
+            return _with_settled(report, first)
         if found is None:
-            return report
+            return _with_settled(report, first)
         found = self._one_each("reconcile_batch", batch, found)
         self.reconciled(attempt, found)
         watch = flight.watch
@@ -536,6 +537,18 @@ class BatchingGateway(AsyncClosing):
         """Close the HTTP client if this gateway created it."""
         if self._transport is not None:
             await self._transport.aclose()
+
+
+def _with_settled(report: SendReport, first: Outcomes | None) -> SendReport:
+    """``report`` of a batch whose second look-up told nothing, with the recipients the
+    first one found ACCEPTED or REJECTED (if one did) as it found them."""
+    decided = (SendStatus.ACCEPTED, SendStatus.REJECTED)
+    settled = [] if first is None else [outcome for outcome in first if outcome.status in decided]
+    if not settled:
+        return report
+    indexes = {outcome.index for outcome in settled}
+    rest = [outcome for outcome in report.outcomes if outcome.index not in indexes]
+    return attrs.evolve(report, outcomes=Outcomes.join([settled, rest]))
 
 
 def _any_unsettled(outcomes: Iterable[RecipientOutcome]) -> bool:
