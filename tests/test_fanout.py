@@ -1121,6 +1121,22 @@ def test_a_recipient_reference_comes_back_with_its_outcome() -> None:
     assert report.outcomes[0].recipient.reference == "row-7"
 
 
+async def test_an_invalid_streamed_recipient_is_found_by_its_reference_and_its_position() -> None:
+    """Its detail names it by its position in the stream, the documented field path, which its
+    ``index`` gives; its outcome's recipient is the one given, ``reference`` included."""
+    given = [Recipient(number=number, reference=f"user-{number[-2:]}") for number in numbers(20)]
+    given[17] = Recipient(number="010-12", reference="user-17")
+    progress = SendProgress()
+    async for _ in FakeGateway().send_stream(message(), iter(given), progress=progress):
+        pass
+    [invalid] = progress.report().with_status(SendStatus.NOT_SENT)
+    assert (invalid.code, invalid.index, invalid.recipient) == (LOCAL_INVALID, 17, given[17])
+    assert invalid.recipient.reference == "user-17"
+    assert (invalid.detail or "").startswith("recipients[17].number: ")
+    plan = await FakeGateway().plan(message(), given)
+    assert [(outcome.index, outcome.recipient.reference) for outcome in plan.invalid] == [(17, "user-17")]
+
+
 def test_a_report_repr_is_a_summary_not_every_outcome() -> None:
     outcomes = tuple(
         RecipientOutcome(recipient=Recipient(number=number), status=SendStatus.ACCEPTED, index=index)

@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import re
 import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import aclosing
+from pathlib import Path
 from typing import Any
 
 import anyio
 import pytest
 
-from krsms import Message, SendProgress, SendReport, SendStatus, errors
+from krsms import Message, Recipient, SendProgress, SendReport, SendStatus, errors
 from krsms.fanout import JOB_STOPPED
 from krsms.testing import FakeGateway, FakeRequest, numbers
 
@@ -252,3 +254,31 @@ async def test_a_sync_source_giving_more_than_a_batch_of_invalid_ones_in_a_row_i
     assert progress.counts[SendStatus.NOT_SENT] == 25
     assert progress.counts[SendStatus.ACCEPTED] == 5
     assert_settled_once(progress, 30)
+
+
+def bulk_doc_block(containing: str) -> str:
+    page = (Path(__file__).resolve().parents[1] / "docs" / "bulk.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```python\n(.*?)^```$", page, flags=re.MULTILINE | re.DOTALL)
+    (block,) = [block for block in blocks if containing in block]
+    return block
+
+
+async def test_the_documented_queue_consumer_ends_after_a_fatal_stop_with_every_taken_recipient_settled() -> None:
+    """docs/bulk.md: after a fatal stop the rest of the source is read and reported NOT_SENT
+    (stopped), so a queue that never ends kept the stream open; the recipe ends it."""
+    queue: asyncio.Queue[Recipient | None] = asyncio.Queue()
+    for number in numbers(35):
+        queue.put_nowait(Recipient(number=number))
+    saved: list[SendReport] = []
+    namespace: dict[str, Any] = {"save": saved.append}
+    exec(bulk_doc_block("send_from_queue"), namespace)
+    gateway = FakeGateway(batch_size=10, max_concurrency=1, on_request=refuse_first)
+    with anyio.fail_after(10):  # a guard: without the recipe the stream waits for ever
+        progress = await namespace["send_from_queue"](gateway, message(), queue)
+    assert progress.settled == sum(len(batch.outcomes) for batch in saved) == 35
+    assert (progress.counts[SendStatus.REJECTED], progress.counts[SendStatus.NOT_SENT]) == (10, 25)
+    assert {outcome.code for batch in saved[1:] for outcome in batch.outcomes} == {JOB_STOPPED}
+    assert isinstance(progress.error, errors.AuthenticationError)
+    assert len(gateway.requests) == 0  # the first request was refused; nothing left after it
+    queue.put_nowait(Recipient(number="01099999999"))  # put after the end: still there
+    assert queue.qsize() == 1

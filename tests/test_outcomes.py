@@ -5,9 +5,12 @@ from __future__ import annotations
 import gc
 import pickle
 
+import attrs
 import pytest
 
 from krsms import Outcomes, Recipient, RecipientOutcome, SendProgress, SendReport, SendStatus
+
+ACCEPTED, REJECTED = SendStatus.ACCEPTED, SendStatus.REJECTED
 
 ALICE = Recipient(number="01011112222", reference="alice")
 BOB = Recipient(number="01033334444")
@@ -129,3 +132,21 @@ def test_a_large_report_holds_no_object_per_recipient() -> None:
 
     assert len(gc.get_objects()) - before < 20
     assert len(outcomes) == 10_000
+
+
+def test_counts_only_reports_with_different_counts_differ() -> None:
+    # status_counts took no part in ==: two counts-only reports of different sends were equal.
+    def counts_only(accepted: int, rejected: int) -> SendReport:
+        progress = SendProgress(keep_outcomes=False)
+        progress.record(SendReport(outcomes=Outcomes.uniform(["01011112222"] * accepted, range(accepted), ACCEPTED)))
+        progress.record(SendReport(outcomes=Outcomes.uniform(["01033334444"] * rejected, range(rejected), REJECTED)))
+        progress.finish()
+        return attrs.evolve(progress.report(), elapsed=0.0)
+
+    assert counts_only(3, 0) != counts_only(0, 3)
+    assert counts_only(3, 1) == counts_only(3, 1)
+    assert hash(counts_only(3, 1)) == hash(counts_only(3, 1))
+    # Counts are compared as counts: a status with none is the same whether listed or not.
+    listed = SendReport(outcomes=(), status_counts={ACCEPTED: 2, REJECTED: 0})
+    assert listed == SendReport(outcomes=(), status_counts={ACCEPTED: 2})
+    assert listed != SendReport(outcomes=())

@@ -510,6 +510,11 @@ def _to_outcomes(outcomes: Iterable[RecipientOutcome]) -> Outcomes:
     return Outcomes.of(outcomes)
 
 
+def _counted(counts: Mapping[SendStatus, int] | None) -> frozenset[tuple[SendStatus, int]] | None:
+    """``status_counts`` as reports compare and hash them: the statuses some recipients ended in."""
+    return None if counts is None else frozenset((status, count) for status, count in counts.items() if count)
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class SendReport:
     """The outcomes of a send, or of one batch of a stream."""
@@ -527,10 +532,11 @@ class SendReport:
     elapsed: float = 0.0
     """Seconds the send took, from the call (its recipients' validation included) to its
     last outcome; a :class:`SendProgress` made earlier counts from its making."""
-    status_counts: Mapping[SendStatus, int] | None = attrs.field(default=None, eq=False)
+    status_counts: Mapping[SendStatus, int] | None = attrs.field(default=None, eq=_counted)
     """How many recipients ended in each status, given when ``outcomes`` were not kept (the
     report of a ``SendProgress(keep_outcomes=False)``); :meth:`counts` and
-    :attr:`all_accepted` then read it. None otherwise."""
+    :attr:`all_accepted` then read it, and reports compare by them (a status no recipient
+    ended in counts as absent). None otherwise."""
 
     def with_status(self, status: SendStatus) -> Outcomes:
         """The outcomes that have ``status``."""

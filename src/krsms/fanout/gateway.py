@@ -59,7 +59,7 @@ from krsms.gateway import (
     SendStatus,
     UploadedImage,
 )
-from krsms.send_watch import SendWatch, watching_sends
+from krsms.send_watch import watching_sends
 from krsms.settings import check_count, check_number, check_seconds
 from krsms.text import MessageKind
 from krsms.transport import Transport
@@ -364,6 +364,7 @@ class BatchingGateway(AsyncClosing):
             drain_timeout=self.drain_timeout,
             provider=self.provider,
             max_batch_delay=max_batch_delay,
+            redact=self._transport.redact if self._transport is not None else str,
         )
         return job.run()
 
@@ -393,7 +394,7 @@ class BatchingGateway(AsyncClosing):
             await on_sending(flight.batch.recipients)
         flight.sent = True
         with watching_sends(flight.watch):
-            report = await self._send_settled(message, flight.batch, flight.watch, resend=self.resend_missing)
+            report = await self._send_settled(message, flight.batch, flight, resend=self.resend_missing)
         if report.error is None and set(report.outcomes.statuses) == {SendStatus.NOT_SENT}:
             passed = self._reservation_passed(message)
             if passed is not None:  # refused as it was about to leave: no later batch may go
@@ -434,8 +435,10 @@ class BatchingGateway(AsyncClosing):
         if self._pacer is not None:
             await self._pacer.wait()
 
-    async def _send_settled(self, message: Message, batch: Batch, watch: SendWatch, *, resend: bool) -> SendReport:
-        """Send one batch and turn whatever happens into one outcome per recipient."""
+    async def _send_settled(self, message: Message, batch: Batch, flight: Flight, *, resend: bool) -> SendReport:
+        """Send ``batch`` (the flight's, or the recipients it resends) and turn whatever happens
+        into one outcome per recipient."""
+        watch = flight.watch
         attempt = BatchAttempt(key=secrets.token_hex(16), started_at=datetime.now(timezone.utc))
         attempts_before = watch.attempts
         failed: errors.KrSmsError
@@ -462,7 +465,7 @@ class BatchingGateway(AsyncClosing):
             error=failed if isinstance(failed, errors.ProviderError) and failed.fatal else None,
         )
         if outcome is SendStatus.UNKNOWN and self.reconcile:
-            return await self._reconciled(message, batch, attempt, report, watch, resend=resend)
+            return await self._reconciled(message, batch, attempt, report, flight, resend=resend)
         return report
 
     async def _reconciled(
@@ -471,22 +474,26 @@ class BatchingGateway(AsyncClosing):
         batch: Batch,
         attempt: BatchAttempt,
         report: SendReport,
-        watch: SendWatch,
+        flight: Flight,
         *,
         resend: bool,
     ) -> SendReport:
+        first: Outcomes | None = None
         try:
             found = await self.reconcile_batch(message, batch, attempt)
             if found is not None and self.reconcile_delay > 0 and _any_unsettled(found):
+                first = self._one_each("reconcile_batch", batch, found)
+                flight.settle_found(first)  # interrupted from here, what it settled stands
                 await asyncio.sleep(self.reconcile_delay)
                 found = await self.reconcile_batch(message, batch, attempt)
         except errors.KrSmsError as error:
             logger.warning("%s could not reconcile batch %s: %s", self.provider, attempt.key, error)
-            return report
+            return _with_settled(report, first)
         if found is None:
-            return report
+            return _with_settled(report, first)
         found = self._one_each("reconcile_batch", batch, found)
         self.reconciled(attempt, found)
+        watch = flight.watch
         missing = [outcome for outcome in found if outcome.status is SendStatus.NOT_SENT]
         if not (resend and missing) or watch.stopping:  # an interrupted send starts no resend
             return SendReport(outcomes=found, requests=report.requests)
@@ -495,11 +502,13 @@ class BatchingGateway(AsyncClosing):
             indexes=tuple(outcome.index for outcome in missing),
             recipients=Recipients(outcome.recipient for outcome in missing),
         )
+        flight.begin_resend(retry_batch, found, report.requests)
         logger.info("%s resending %d recipients the provider never received", self.provider, len(missing))
         await self._pace()
         if watch.stopping:  # interrupted while waiting for the send slot
             return SendReport(outcomes=found, requests=report.requests)
-        again = await self._send_settled(message, retry_batch, watch, resend=False)
+        flight.sent = True
+        again = await self._send_settled(message, retry_batch, flight, resend=False)
         kept = [outcome for outcome in found if outcome.status is not SendStatus.NOT_SENT]
         return SendReport(
             outcomes=Outcomes.join([kept, again.outcomes]),
@@ -528,6 +537,18 @@ class BatchingGateway(AsyncClosing):
         """Close the HTTP client if this gateway created it."""
         if self._transport is not None:
             await self._transport.aclose()
+
+
+def _with_settled(report: SendReport, first: Outcomes | None) -> SendReport:
+    """``report`` of a batch whose second look-up told nothing, with the recipients the
+    first one found ACCEPTED or REJECTED (if one did) as it found them."""
+    decided = (SendStatus.ACCEPTED, SendStatus.REJECTED)
+    settled = [] if first is None else [outcome for outcome in first if outcome.status in decided]
+    if not settled:
+        return report
+    indexes = {outcome.index for outcome in settled}
+    rest = [outcome for outcome in report.outcomes if outcome.index not in indexes]
+    return attrs.evolve(report, outcomes=Outcomes.join([settled, rest]))
 
 
 def _any_unsettled(outcomes: Iterable[RecipientOutcome]) -> bool:

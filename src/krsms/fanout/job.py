@@ -41,16 +41,94 @@ POOL_ENTRY_PASSES = 2
 
 @attrs.define
 class Flight:
-    """A batch on its way: what the job and the callable sending it share about it."""
+    """A batch on its way: what the job and the callable sending it share about it.
+
+    Until its task returns the batch's report, the flight knows what an interruption would
+    leave of it (:meth:`unfinished_report`): the recipients a reconciliation settled
+    already, and the others, still open, whose request may or may not be out.
+    """
 
     batch: Batch
     sent: bool = False
-    """True once sending began; ``watch`` then says whether a request may have arrived."""
+    """True once sending the open recipients began; ``watch`` then says whether a request
+    may have arrived."""
     watch: SendWatch = attrs.Factory(SendWatch)
     stopped_by: errors.KrSmsError | None = None
     """The fatal error that stopped the job before this batch's request could leave."""
     on_fatal: Callable[[errors.KrSmsError], None] | None = None
     """Stops the job; called in the batch's own task the moment its answer is a fatal error."""
+    settled: Outcomes | None = None
+    """Outcomes a reconciliation settled while the batch's other recipients are still open."""
+    open: Batch | None = None
+    """The recipients still open once some are :attr:`settled`; None: the whole batch."""
+    unsent: Outcomes | None = None
+    """What the open recipients stay while their request has not left (a resend's: NOT_SENT,
+    as the reconciliation found them); None: NOT_SENT with the interruption's code."""
+    requests_before: int = 0
+    """Requests the batch made before the open recipients' (a resend's) request."""
+    attempts_before: int = 0
+    """``watch.attempts`` when the open recipients' (a resend's) request began."""
+
+    def settle_found(self, found: Outcomes) -> None:
+        """A look-up found the open recipients as ``found``, one outcome each, and another
+        look-up follows: those it found ACCEPTED or REJECTED are settled for good."""
+        definitive = Outcomes.of(
+            outcome for outcome in found if outcome.status in (SendStatus.ACCEPTED, SendStatus.REJECTED)
+        )
+        if definitive:
+            self._settle(definitive, set(definitive.indexes))
+
+    def begin_resend(self, resent: Batch, found: Outcomes, requests: int) -> None:
+        """A reconciliation found the open recipients as ``found`` (``requests`` made so far),
+        and ``resent``, those it found NOT_SENT, is to be sent again: until that resend may
+        have left (:attr:`sent` set again, the watch telling of the resend alone), an
+        interruption leaves each recipient as the reconciliation found it."""
+        resent_indexes = set(resent.indexes)
+        self._settle(_at(found, set(found.indexes) - resent_indexes), set(found.indexes))
+        self.open = resent
+        self.unsent = _at(found, resent_indexes)
+        self.requests_before, self.attempts_before = requests, self.watch.attempts
+        self.sent = False
+        self.watch.may_have_arrived = None
+
+    def _settle(self, outcomes: Outcomes, replacing: set[int]) -> None:
+        """Settle ``outcomes`` for good, in place of what was settled of the ``replacing``
+        indexes; the other recipients of those indexes stay open."""
+        earlier = () if self.settled is None else _at(self.settled, set(self.settled.indexes) - replacing)
+        self.settled = Outcomes.join([earlier, outcomes])
+        settled = set(outcomes.indexes)
+        still_open = [entry for entry in (self.open or self.batch).entries if entry[0] not in settled]
+        self.open = Batch(
+            kind=self.batch.kind,
+            indexes=tuple(index for index, _ in still_open),
+            recipients=[recipient for _, recipient in still_open],
+        )
+        if self.unsent is not None:
+            self.unsent = _at(self.unsent, set(self.open.indexes))
+
+    def may_be_out(self) -> bool:
+        """Whether the open recipients' request may have left: sending began and the transport
+        has not seen every attempt refused (a gateway whose sends bypass the transport tells
+        nothing)."""
+        return self.sent and self.watch.may_have_arrived is not False
+
+    def unfinished_report(self, *, code: str, detail_if_out: str | None, detail_if_not: str | None) -> SendReport:
+        """The batch as its task left it unfinished: what is settled already, and the open
+        recipients UNKNOWN (``code``, ``detail_if_out``) once their request may be out, else
+        :attr:`unsent` or NOT_SENT (``code``, ``detail_if_not``). Refused attempts (a 429
+        before the back-off) still reached the network and count as a request."""
+        out = self.may_be_out()
+        open_batch = self.open or self.batch
+        if out:
+            left = open_batch.outcomes(SendStatus.UNKNOWN, code=code, detail=detail_if_out)
+        elif self.unsent is not None:
+            left = self.unsent
+        else:
+            left = open_batch.outcomes(SendStatus.NOT_SENT, code=code, detail=detail_if_not)
+        return SendReport(
+            outcomes=left if self.settled is None else Outcomes.join([self.settled, left]),
+            requests=self.requests_before + int(out or self.watch.attempts > self.attempts_before),
+        )
 
 
 class SendJob:
@@ -85,6 +163,7 @@ class SendJob:
         drain_timeout: float,
         provider: str,
         max_batch_delay: float | None = None,
+        redact: Callable[[str], str] = str,
     ):
         self._entries = entries
         self._progress = progress
@@ -120,6 +199,8 @@ class SendJob:
         self._max_batch_delay = max_batch_delay
         """Seconds the recipient waiting longest for its batch to fill may wait before those
         waiting go as they are; None: a batch goes only full, or at the source's end."""
+        self._redact = redact
+        """Hides the provider's secrets in what an error says, before it goes into an outcome."""
 
     async def run(self) -> AsyncGenerator[SendReport, None]:
         """Send the batches of the entries, yielding each report once the progress holds it.
@@ -306,11 +387,15 @@ class SendJob:
         elif task.cancelled():
             # Cancelled by code outside this send (its own cancellation ends in
             # settle_interrupted): settled as an interrupted flight, and the send goes on.
-            report = _interrupted_report(task, flight)
+            report = _interrupted_report(task, flight, self._redact)
         else:
-            if task.exception() is not None:
-                # Not a provider answer: account for the batch, then surface it.
-                self._progress.record(_failed_report(flight))
+            if (error := task.exception()) is not None:
+                # Not a provider answer: account for the batch, then surface it (over what a
+                # failing on_batch raised meanwhile: task.result() raises it).
+                try:
+                    self._progress.record(_failed_report(flight, error, self._redact))
+                finally:
+                    task.result()
             report = task.result()
         if report.error is not None:
             self._stop_once(report.error)
@@ -326,7 +411,7 @@ class SendJob:
         stopping_from = asyncio.current_task()  # the flight whose answer stopped it, if one did
         for task, flight in self.flights.items():
             flight.watch.stopping = True
-            if task is not stopping_from and not _may_be_out(flight):
+            if task is not stopping_from and not flight.may_be_out():
                 flight.stopped_by = error
                 task.cancel()
 
@@ -394,7 +479,7 @@ class SendJob:
                     await asyncio.wait([reading], timeout=10)
                 # Drain only requests that may be out; a batch still waiting to start (for
                 # its rate-limit slot, or to retry a refused attempt) must not start now.
-                in_flight = [task for task, flight in flights.items() if _may_be_out(flight)]
+                in_flight = [task for task, flight in flights.items() if flight.may_be_out()]
                 for task in flights.keys() - in_flight:
                     task.cancel()
                 drain_timeout = self._drain_timeout
@@ -408,7 +493,7 @@ class SendJob:
         finally:
             for task in flights:
                 task.cancel()  # a no-op for finished tasks; stops any the waits did not
-            reports = [_interrupted_report(task, flight) for task, flight in flights.items()]
+            reports = [_interrupted_report(task, flight, self._redact) for task, flight in flights.items()]
             buffered = [*self._ready, *self._batcher.flush()]
             leftovers = [batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED) for batch in buffered]
             # Read from the source but not batched yet (the rest of the chunk being read).
@@ -453,52 +538,48 @@ def stopped_detail(error: errors.KrSmsError) -> str:
     return f"not sent: the job stopped after {type(error).__name__}: {error}"
 
 
+def _at(outcomes: Outcomes, indexes: set[int]) -> Outcomes:
+    """The ``outcomes`` of the recipients at ``indexes`` of the input."""
+    return Outcomes.of(outcome for outcome in outcomes if outcome.index in indexes)
+
+
 def _stopped_report(flight: Flight, error: errors.KrSmsError) -> SendReport:
-    """A batch :meth:`SendJob._stop` cancelled before its request could leave; refused attempts (a
-    429 before the back-off) still reached the network and count as requests."""
-    outcomes = flight.batch.outcomes(SendStatus.NOT_SENT, code=JOB_STOPPED, detail=stopped_detail(error))
-    return SendReport(outcomes=outcomes, requests=1 if flight.watch.attempts else 0)
+    """A batch :meth:`SendJob._stop` cancelled before its request could leave."""
+    detail = stopped_detail(error)
+    return flight.unfinished_report(code=JOB_STOPPED, detail_if_out=detail, detail_if_not=detail)
 
 
-def _may_be_out(flight: Flight) -> bool:
-    """Whether the flight's request may have left: sending began and the transport has not
-    seen every attempt refused (a gateway whose sends bypass the transport tells nothing)."""
-    return flight.sent and flight.watch.may_have_arrived is not False
+def _failed_report(flight: Flight, error: BaseException, redact: Callable[[str], str]) -> SendReport:
+    """A flight whose task raised ``error`` (a bug, a failing ``on_sending``): UNKNOWN once its
+    request may be out, NOT_SENT before; the detail says what was raised, through ``redact``."""
+    raised = f"sending the batch raised {type(error).__name__}: {redact(str(error))}"
+    return flight.unfinished_report(
+        code=SEND_FAILED, detail_if_out=f"{raised}; it may have arrived", detail_if_not=f"not sent: {raised}"
+    )
 
 
-def _failed_report(flight: Flight) -> SendReport:
-    """A flight whose task raised (a bug, a failing ``on_sending``): UNKNOWN once its request
-    may be out, NOT_SENT before."""
-    out = _may_be_out(flight)
-    status = SendStatus.UNKNOWN if out else SendStatus.NOT_SENT
-    return SendReport(outcomes=flight.batch.outcomes(status, code=SEND_FAILED), requests=int(out))
-
-
-def _interrupted_report(task: asyncio.Task[SendReport], flight: Flight) -> SendReport:
-    """What an interrupted flight settled as: its own report if it finished, else UNKNOWN
-    once its request may be out, NOT_SENT before."""
-    if task.done() and not task.cancelled() and task.exception() is None:
-        return task.result()
-    if _may_be_out(flight):
-        return SendReport(
-            outcomes=flight.batch.outcomes(
-                SendStatus.UNKNOWN,
-                code=CANCELLED,
-                detail="cancelled while the request was in flight; it may have arrived",
-            ),
-            requests=1,
-        )
-    # Refused attempts (a 429 before the back-off) still reached the network: count them.
-    return SendReport(
-        outcomes=flight.batch.outcomes(SendStatus.NOT_SENT, code=CANCELLED), requests=1 if flight.watch.attempts else 0
+def _interrupted_report(task: asyncio.Task[SendReport], flight: Flight, redact: Callable[[str], str]) -> SendReport:
+    """What an interrupted flight settled as: its own report if it finished, its failure if it
+    raised, else UNKNOWN once its request may be out, NOT_SENT before."""
+    if task.done() and not task.cancelled():
+        error = task.exception()
+        return task.result() if error is None else _failed_report(flight, error, redact)
+    return flight.unfinished_report(
+        code=CANCELLED,
+        detail_if_out="cancelled while the request was in flight; it may have arrived",
+        detail_if_not=None,
     )
 
 
 def record_all(progress: SendProgress, reports: Iterable[SendReport]) -> None:
     """Record every report of an interrupted send but an empty one (what was left to settle
-    may be nothing: ``on_batch`` is called with batches only); a failing ``on_batch`` callback
+    may be nothing: ``on_batch`` is called with batches only). A failing ``on_batch`` callback
     is logged, not allowed to leave the remaining reports unrecorded (the send's own
-    exception, the cancellation or the callback's first failure, is what propagates)."""
+    exception, the cancellation or the callback's first failure, is what propagates). An
+    interrupt it raises (KeyboardInterrupt, SystemExit) is raised once every report is
+    recorded, and ``on_batch`` called with each: the progress, and a results file written
+    from it, stay complete."""
+    interrupt: BaseException | None = None
     for report in reports:
         if not report.outcomes:
             continue
@@ -506,6 +587,10 @@ def record_all(progress: SendProgress, reports: Iterable[SendReport]) -> None:
             progress.record(report)
         except Exception:
             logger.exception("progress callback failed while settling an interrupted send")
+        except BaseException as error:
+            interrupt = interrupt or error
+    if interrupt is not None:
+        raise interrupt
 
 
 def _not_sent_outcomes(entry: Entry, *, code: str, detail: str | None = None) -> Outcomes:
