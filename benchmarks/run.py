@@ -366,7 +366,7 @@ READING = """
   an answer's `resultCode` and `recipientSeq` compared with the expected values as two
   lists (about 43 µs per 1,000), and the cyclic collector walking the per-batch objects
   (about 50 µs per NHN request). With NHN's 1,000 recipients a request that is what
-  separates its CPU ratio (1.09-1.20 here) from its instruction ratio (0.91). The other
+  separates its CPU ratio (1.14-1.18 here) from its instruction ratio (0.92). The other
   way round, the raw loops encode a dict per recipient with `json.dumps` (about 380 µs an
   NHN request, 41 µs a SENS one), where krsms writes a list of bare numbers, checked to be
   digits, in one join (22 and 7 µs: `krsms.json_body`).
@@ -380,15 +380,15 @@ READING = """
   numbers written in one join instead of a dict per recipient encoded by `json.dumps`: an
   NHN request from 45.8k to 38.9k instructions and from 380 to 22 µs of encoding, a SENS
   one from 39.2k to 38.8k and from 41 to 7 µs.
-- NHN at 50 ms and concurrency 4 is at 1.16x the ideal in this run, raw httpx at 1.17x and
-  aiohttp at 1.14x on the same emulator (1.13-1.14x for krsms and 1.11-1.12x for the raw
-  loops on the faster machine of the previous run): 1.10x would need krsms to spend less
-  per cycle than either raw loop does (see the fixed delay above), and this run's machine
-  is slower (2.45 ms of CPU per NHN request for raw httpx, 1.59 before). From concurrency
-  8 on, the emulator's single process is saturated here (7 to 11 ms of CPU per
-  1,000-recipient request: eight of them take longer than the 50 ms), so those rows
-  measure the emulator, for every client alike. SENS, at 100 recipients a request, is
-  within 1.09-1.12x at 100,000 recipients (1.07-1.09x on the previous run's machine).
+- NHN at 50 ms and concurrency 4 is at 1.14x the ideal in this run, raw httpx at 1.12x and
+  aiohttp at 1.11x on the same emulator (1.16x, 1.17x and 1.14x in the run before, on the
+  same machine, whose figures drift by that much from hour to hour): 1.10x would need krsms
+  to spend less per cycle than either raw loop does (see the fixed delay above), and this
+  machine is slower than the one of earlier runs (2.40 ms of CPU per NHN request for raw
+  httpx, 1.59 there). From concurrency 8 on, the emulator's single process is saturated
+  here (7 to 11 ms of CPU per 1,000-recipient request: eight of them take longer than the
+  50 ms), so those rows measure the emulator, for every client alike. SENS, at 100
+  recipients a request, is within 1.08-1.09x at 100,000 recipients at every concurrency.
 - httpcore 1.0's connection pool hands one idle connection to every request asking for
   one within the same few passes of the event loop; all but one get
   `ConnectionNotAvailable` and start over (encode/httpcore #1110; pydantic's httpx2 fork
