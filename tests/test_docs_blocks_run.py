@@ -26,7 +26,7 @@ import pytest
 import krsms
 import krsms.nhn
 import krsms.sens
-from krsms import Message, NhnGateway, SendStatus, SensGateway
+from krsms import Message, NhnGateway, Recipient, SendProgress, SendReport, SendStatus, SensGateway
 from krsms.emulator import (
     DEMO_NHN_APP_KEY,
     DEMO_SENS_ACCESS_KEY,
@@ -323,3 +323,55 @@ async def test_bulk_stream_sends_a_file_read_by_a_generator_and_closes_it(
     assert [outcome.status for outcome in written] == [SendStatus.ACCEPTED] * 2500
     assert closed == ["numbers.txt"]
     assert {delivery.text for delivery in server.ledger} == {"[krsms] 이벤트 안내"}
+
+
+def queued(count: int, *, end: bool) -> asyncio.Queue[Recipient | None]:
+    queue: asyncio.Queue[Recipient | None] = asyncio.Queue()
+    for number in numbers(count):
+        queue.put_nowait(Recipient(number=number))
+    if end:
+        queue.put_nowait(None)
+    return queue
+
+
+async def test_bulk_queue_consumer_ends_with_the_none_its_producer_puts(server: EmulatorServer) -> None:
+    saved: list[SendReport] = []
+    namespace = await run_block(block(*BULK_QUEUE), {"save": saved.append}, where="docs/bulk.md")
+    template = Message(sender="15446859", text="[krsms] 이벤트 안내")
+
+    async with nhn_gateway_for(server) as nhn:
+        progress = await namespace["send_from_queue"](nhn, template, queued(2500, end=True))
+
+    assert isinstance(progress, SendProgress)
+    assert progress.error is None
+    assert dict(progress.counts) == counts(accepted=2500)
+    assert sum(len(batch.outcomes) for batch in saved) == 2500
+    assert len(server.ledger) == 2500
+
+
+async def test_bulk_queue_consumer_ends_after_a_fatal_stop_with_what_was_queued_not_sent(
+    server: EmulatorServer,
+) -> None:
+    """No ``None`` from the producer: the block's ``on_batch`` ends the source once the send stopped."""
+    saved: list[SendReport] = []
+    namespace = await run_block(block(*BULK_QUEUE), {"save": saved.append}, where="docs/bulk.md")
+    template = Message(sender="15446859", text="[krsms] 이벤트 안내")
+    queue = queued(2500, end=False)
+
+    async with NhnGateway(app_key="an-unknown-app-key", base_url=server.base_url) as nhn:
+        async with asyncio.timeout(30):  # a source left open would wait for ever
+            progress = await namespace["send_from_queue"](nhn, template, queue)
+
+    assert isinstance(progress.error, krsms.nhn.NhnAuthenticationError)
+    assert progress.counts[SendStatus.REJECTED] + progress.counts[SendStatus.NOT_SENT] == 2500
+    stopped = [outcome for batch in saved for outcome in batch.outcomes if outcome.status is SendStatus.NOT_SENT]
+    assert stopped
+    assert {outcome.code for outcome in stopped} == {krsms.fanout.JOB_STOPPED}
+    assert len(server.ledger) == 0
+
+    for number in ["01000000001", "01000000002", None]:  # the queue's next consumer, once the keys are fixed
+        queue.put_nowait(None if number is None else Recipient(number=number))
+    async with nhn_gateway_for(server) as nhn:
+        progress = await namespace["send_from_queue"](nhn, template, queue)
+    assert dict(progress.counts) == counts(accepted=2)
+    assert queue.empty()
