@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import contextlib
 import inspect
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -375,3 +376,185 @@ async def test_bulk_queue_consumer_ends_after_a_fatal_stop_with_what_was_queued_
         progress = await namespace["send_from_queue"](nhn, template, queue)
     assert dict(progress.counts) == counts(accepted=2)
     assert queue.empty()
+
+
+async def test_bulk_progress_prints_settled_of_total_as_each_batch_settles(server: EmulatorServer) -> None:
+    printed = Printed()
+    message = Message(sender="0212345678", text="안녕하세요", recipients=list(numbers(250)))
+    async with sens_gateway_for(server) as gateway:  # 100 a request
+        namespace = await run_block(
+            block(*BULK_CANCELLED),
+            {
+                "asyncio": asyncio,
+                "SendProgress": SendProgress,
+                "gateway": gateway,
+                "message": message,
+                "print": printed,
+            },
+            where="docs/bulk.md",
+        )
+
+    assert len(printed.lines) == 3  # a line a batch; they finish in any order, the last with every recipient
+    assert all(line.endswith(" / 250") for line in printed.lines)
+    assert printed.lines[-1] == "250 / 250"
+    assert namespace["report"].counts() == counts(accepted=250)
+
+
+async def test_bulk_progress_keeps_a_complete_report_when_the_send_is_cancelled() -> None:
+    message = Message(sender="0212345678", text="안녕하세요", recipients=list(numbers(250)))
+    gateway = FakeGateway(batch_size=100, max_concurrency=1, latency=0.01)
+
+    def cancel_after_the_first_batch(*_: object) -> None:
+        sending.cancel()
+
+    namespace: dict[str, Any] = {
+        "asyncio": asyncio,
+        "SendProgress": SendProgress,
+        "gateway": gateway,
+        "message": message,
+        "print": cancel_after_the_first_batch,
+    }
+    sending = asyncio.ensure_future(run_block(block(*BULK_CANCELLED), namespace, where="docs/bulk.md"))
+    with pytest.raises(asyncio.CancelledError):
+        await sending
+
+    report = namespace["report"]  # "complete: every recipient has one outcome"
+    assert sorted(report.outcomes.indexes) == list(range(250))
+    assert report.counts()[SendStatus.ACCEPTED] == 100
+    assert report.cancelled
+
+
+async def test_http_one_shared_client_serves_both_gateways_and_stays_open(emulated: EmulatorServer) -> None:
+    import httpx
+
+    namespace = await run_block(
+        block(*HTTP_SHARED_CLIENT),
+        {"httpx": httpx, "SensGateway": krsms.SensGateway, "NhnGateway": krsms.NhnGateway},
+        where="docs/http.md",
+    )
+    http = namespace["http"]
+    try:
+        async with namespace["sens"] as sens, namespace["nhn"] as nhn:
+            for gateway in (sens, nhn):
+                report = await gateway.send(Message(sender="0212345678", text="안녕하세요", recipients=["01012345678"]))
+                assert report.counts() == counts(accepted=1)
+        assert not http.is_closed  # "borrows your httpx.AsyncClient, never closed by krsms"
+    finally:
+        await http.aclose()
+    assert sorted(delivery.provider for delivery in emulated.ledger) == ["nhn", "sens"]
+
+
+@contextlib.asynccontextmanager
+async def faults(server: EmulatorServer, **settings: object) -> AsyncIterator[None]:
+    """The module's emulator with these faults for the block, and none after it."""
+    import httpx
+
+    async with httpx.AsyncClient(base_url=server.base_url) as inspection:
+        (await inspection.put("/_emulator/faults", json=settings)).raise_for_status()
+        try:
+            yield
+        finally:
+            (await inspection.put("/_emulator/faults", json={})).raise_for_status()
+
+
+async def sens_requests(server: EmulatorServer) -> int:
+    import httpx
+
+    async with httpx.AsyncClient(base_url=server.base_url) as inspection:
+        return int((await inspection.get("/_emulator/stats")).json().get("sens.requests", 0))
+
+
+async def test_http_a_retry_strategy_of_your_own_is_asked_as_the_page_says(server: EmulatorServer) -> None:
+    namespace = await run_block(block(*HTTP_RETRY_STRATEGY), {}, where="docs/http.md")
+    strategy = namespace["PatientWithLookups"]()
+
+    assert [strategy.backoff(attempt) for attempt in (1, 2, 5)] == [2.0, 4.0, 30.0]
+    assert strategy.backoff(1, retry_after=3.0) == 3.0
+    assert strategy.should_retry(attempt=1, idempotent=True, status_code=503)
+    assert strategy.should_retry(attempt=5, idempotent=True, error=krsms.errors.ConnectError("refused"))
+    assert not strategy.should_retry(attempt=6, idempotent=True, status_code=503)
+    # Through a gateway: a send is never retried, not even a 429 the default policy retries.
+    before = await sens_requests(server)
+    async with faults(server, rate_limit_rate=1.0), sens_gateway_for(server, retry=strategy) as sens:
+        report = await sens.send(Message(sender="0212345678", text="안녕하세요", recipients=["01012345678"]))
+    assert report.counts() == counts(not_sent=1)
+    assert await sens_requests(server) == before + 1
+
+
+@pytest.mark.parametrize(
+    ("where", "environment"),
+    [
+        (
+            PROVIDERS_SENS,
+            {"NCP_ACCESS_KEY": "from-env", "NCP_SECRET_KEY": "from-env", "NCP_SENS_SERVICE_ID": "from-env"},
+        ),
+        (PROVIDERS_NHN, {"NHN_SMS_APP_KEY": "from-env"}),
+    ],
+    ids=["sens", "nhn"],
+)
+async def test_providers_gateway_made_from_the_environment_sends(
+    where: tuple[str, str], environment: dict[str, str], emulated: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("NHN_SMS_SECRET_KEY", raising=False)
+    namespace = await run_block(block(*where), {}, where=where[0])
+
+    async with namespace.get("sens") or namespace["nhn"] as gateway:
+        report = await gateway.send(Message(sender="0212345678", text="안녕하세요", recipients=["01012345678"]))
+    assert report.counts() == counts(accepted=1)
+
+
+async def test_sens_client_sends_and_iterates_the_request_s_messages(emulated: EmulatorServer) -> None:
+    printed = Printed()
+    await run_block(block(*SENS_CLIENT), {"print": printed}, where="docs/sens.md")
+
+    assert [line.split()[0] for line in printed.lines] == ["01012345678"]
+    assert [delivery.text for delivery in emulated.ledger] == ["안녕하세요"]
+
+
+async def test_nhn_client_sends_and_iterates_the_request_s_messages(emulated: EmulatorServer) -> None:
+    printed = Printed()
+    await run_block(block(*NHN_CLIENT), {"print": printed}, where="docs/nhn.md")
+
+    assert [line.split()[0] for line in printed.lines] == ["01012345678"]
+    assert [delivery.text for delivery in emulated.ledger] == ["안녕하세요"]
+
+
+async def test_emulator_in_tests_serves_a_gateway_of_the_demo_keys() -> None:
+    """The block's own emulator, on another free port; its ``...`` sends nothing."""
+    namespace = await run_block(block(*EMULATOR_IN_TESTS), {}, where="docs/emulator.md")
+
+    assert len(namespace["server"].ledger) == 0
+    assert isinstance(namespace["sens"], SensGateway)
+
+
+async def send_coupons(gateway: krsms.SmsGateway, recipients: list[str]) -> SendReport:
+    """The application code docs/testing.md's test exercises."""
+    return await gateway.send(Message(sender="15446859", text="쿠폰이 도착했습니다", recipients=recipients))
+
+
+async def test_testing_fake_gateway_test_passes_and_its_hooks_give_the_outcomes_they_say() -> None:
+    namespace = await run_block(block(*TESTING_FAKE), {"send_coupons": send_coupons}, where="docs/testing.md")
+
+    await namespace["test_coupon_campaign_reports_refused_numbers"]()
+    refused = await send_coupons(FakeGateway(on_request=namespace["refuse_connection"]), ["010-0000-0001"])
+    assert refused.counts() == counts(not_sent=1)  # "never reached the provider: NOT_SENT"
+    lost = await send_coupons(namespace["gateway"], ["010-0000-0001"])  # the last one: on_answer
+    assert lost.counts() == counts(unknown=1)  # "arrived: UNKNOWN"
+    assert namespace["gateway"].sent_to() == ["01000000001"]  # "runs after it was recorded"
+
+
+async def test_testing_clock_holds_a_reservation_until_the_fake_clock_reaches_it() -> None:
+    await run_block(block(*TESTING_CLOCK), {}, where="docs/testing.md")  # its asserts are the check
+
+
+async def send_welcome(nhn: krsms.SmsGateway, number: str) -> None:
+    """The application code docs/testing.md's emulator test exercises."""
+    await nhn.send(Message(sender="15446859", text="가입을 환영합니다", recipients=[number]))
+
+
+async def test_testing_emulator_test_passes_against_the_fixture_s_emulator(server: EmulatorServer) -> None:
+    namespace = await run_block(block(*TESTING_EMULATOR), {"send_welcome": send_welcome}, where="docs/testing.md")
+
+    await namespace["test_welcome_message"](server)
