@@ -473,6 +473,9 @@ async def test_http_a_retry_strategy_of_your_own_is_asked_as_the_page_says(serve
     assert strategy.should_retry(attempt=1, idempotent=True, status_code=503)
     assert strategy.should_retry(attempt=5, idempotent=True, error=krsms.errors.ConnectError("refused"))
     assert not strategy.should_retry(attempt=6, idempotent=True, status_code=503)
+    # The transport waits what backoff says: a Retry-After longer than the strategy waits gives up.
+    assert strategy.should_retry(attempt=1, idempotent=True, status_code=503, retry_after=30.0)
+    assert not strategy.should_retry(attempt=1, idempotent=True, status_code=503, retry_after=3600.0)
     # Through a gateway: a send is never retried, not even a 429 the default policy retries.
     before = await sens_requests(server)
     async with faults(server, rate_limit_rate=1.0), sens_gateway_for(server, retry=strategy) as sens:
