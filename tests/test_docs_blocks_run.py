@@ -91,7 +91,8 @@ RUN = (
 """Every block a test below runs."""
 
 NOT_RUN: dict[tuple[str, str], str] = {}
-"""Blocks that are not runnable, each with the reason."""
+"""Blocks that are not runnable (a settings file, a fragment of another language), each with
+the reason; none today: every block above runs."""
 
 
 def block(page: str, containing: str) -> str:
