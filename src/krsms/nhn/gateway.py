@@ -32,7 +32,7 @@ from krsms.gateway import (
     UploadedImage,
 )
 from krsms.nhn import bulk
-from krsms.nhn.api import DEFAULT_BASE_URL
+from krsms.nhn.api import DEFAULT_BASE_URL, NhnApi
 from krsms.nhn.checks import MAX_RESERVE_AHEAD, RESERVE_PRECISION, check_send_no, check_send_template_id
 from krsms.nhn.client import (
     AD_MMS_PATH,
@@ -54,10 +54,10 @@ from krsms.nhn.models import (
     SentMessage,
 )
 from krsms.phone_numbers import KOREA, normalize_number
-from krsms.redaction import Redactor, keys_out_of_tracebacks
+from krsms.redaction import Redactor, answers_out_of_tracebacks, keys_out_of_tracebacks
 from krsms.retry import RetryStrategy
 from krsms.text import STANDARD_LIMITS, MessageKind
-from krsms.transport import HttpClient, Limits, Timeouts
+from krsms.transport import HttpClient, Limits, Response, Timeouts
 from krsms.validation import ProviderRules, check_request_id
 
 NHN_RULES = ProviderRules(
@@ -231,8 +231,7 @@ class NhnGateway(BatchingGateway):
         path = self._send_path(batch.kind, advertisement=message.advertisement)
         api = self.client.api
         response = await api.call_response("POST", path, json=body, idempotent=False)
-        answer = bulk.read_answer(api.unwrap(response), redact=api.redact, answering=response)
-        return _outcomes(batch, answer, api.redact)
+        return _read_outcomes(batch, api, response)
 
     def _shared_request(self, message: Message, batch: Batch, attempt: BatchAttempt) -> SendRequest:
         """What every recipient of the batch shares, with an empty recipient list."""
@@ -386,6 +385,15 @@ class NhnGateway(BatchingGateway):
             f"NhnGateway(secret_key={secret_key}, authentication={getattr(self, 'authentication', None)}, "
             f"max_concurrency={getattr(self, 'max_concurrency', None)})"
         )
+
+
+@answers_out_of_tracebacks
+def _read_outcomes(batch: Batch, api: NhnApi, response: Response) -> Outcomes:
+    """Each recipient's outcome from ``response``, the answer to the batch's send
+    (:func:`_outcomes`); MalformedResponseError when it does not fit, its traceback holding no
+    part of the answer."""
+    answer = bulk.read_answer(api.unwrap(response), redact=api.redact, answering=response)
+    return _outcomes(batch, answer, api.redact)
 
 
 def _outcomes(batch: Batch, answer: bulk.BatchAnswer, redact: Redactor) -> Outcomes:
