@@ -328,13 +328,15 @@ class NhnGateway(BatchingGateway):
     async def delivery_results(self, request_id: str) -> list[DeliveryResult]:
         """Every recipient of a send request: SMS look-up first, then LMS/MMS (a look-up that
         answers "no such request" moves on to the next); an authentication gateway's sends
-        are SMS only, listed by one look-up (N8)."""
+        are SMS only, listed by one look-up (N8). What NHN wrote into a result goes through
+        the redactor, as into a send's outcomes."""
         check_request_id(request_id)
         query = SendQuery(request_id=request_id, page_size=BATCH_SIZE)
         kinds = (MessageKind.SMS,) if self.authentication else (MessageKind.SMS, MessageKind.LMS)
+        redact = self.client.api.redact
         for kind in kinds:
             try:
-                results = [_delivery_result(sent) async for sent in self._iter_sent(kind, query)]
+                results = [_delivery_result(sent, redact) async for sent in self._iter_sent(kind, query)]
             except SendNotFoundError:
                 continue
             if results:
@@ -471,7 +473,7 @@ def _settled(
     return SendStatus.REJECTED, str(code), None if message is None else redact(message)
 
 
-def _delivery_result(sent: SentMessage) -> DeliveryResult:
+def _delivery_result(sent: SentMessage, redact: Redactor) -> DeliveryResult:
     if sent.msg_status == SENT_STATUS:
         if not sent.result_code:
             status = DeliveryStatus.PENDING  # with the carrier, no receipt yet
@@ -486,11 +488,11 @@ def _delivery_result(sent: SentMessage) -> DeliveryResult:
     else:
         status = DeliveryStatus.PENDING
     return DeliveryResult(
-        request_id=sent.request_id,
+        request_id=redact(sent.request_id),
         recipient=sent.recipient_no,
         status=status,
-        code=sent.result_code,
-        detail=sent.msg_status_name,
+        code=sent.result_code,  # one of the codes of NHN's table: SentMessage refuses any other
+        detail=None if sent.msg_status_name is None else redact(sent.msg_status_name),
         completed_at=sent.result_date,
         message_id=str(sent.recipient_seq),
     )
