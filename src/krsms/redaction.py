@@ -5,7 +5,9 @@ URL, message, log line and outcome detail krsms writes. :func:`value_named` buil
 pattern for a value written after a name (a header, a parameter); such patterns, never the
 values, also go to the filter on httpx's loggers
 (:func:`krsms.transport.redact_in_httpx_logs`). :func:`keys_out_of_tracebacks` keeps the keys a
-constructor is given out of the tracebacks of what it raises.
+constructor is given out of the tracebacks of what it raises, and
+:func:`answers_out_of_tracebacks` a provider's answer (which may echo them) out of the
+tracebacks of what its reading raises.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 P = ParamSpec("P")
 Owner = TypeVar("Owner")
+Read = TypeVar("Read")
 
 
 URL_CREDENTIALS = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://)[^/?#@\s]*(?=@)")
@@ -92,3 +95,30 @@ def keys_out_of_tracebacks(init: Callable[Concatenate[Owner, P], None]) -> Calla
 
     functools.update_wrapper(init_without_keys_in_tracebacks, init)  # its name, docstring and signature
     return init_without_keys_in_tracebacks
+
+
+def answers_out_of_tracebacks(read: Callable[P, Read]) -> Callable[P, Read]:
+    """``read`` (a function reading a provider's answer), leaving the answer out of the
+    traceback of any exception it raises.
+
+    An answer may echo a key (NHN's sender-number entries carry the appKey; an API gateway
+    may echo the request's headers in an error body): the messages krsms builds from it are
+    redacted, but error trackers (Sentry) and ``traceback``'s ``capture_locals`` record the
+    locals of every frame an exception passed, and a reader's locals are the decoded answer.
+    As :func:`keys_out_of_tracebacks` does, the frames ``read`` ran are cleared and its
+    arguments dropped before the exception goes on; the traceback keeps their lines. Its
+    callers must hold no more than the answer's :class:`~krsms.transport.Response`, whose
+    repr shows neither its headers nor its body. A call that returns pays one function call.
+    """
+
+    def read_without_answers_in_tracebacks(*args: P.args, **kwargs: P.kwargs) -> Read:
+        __tracebackhide__ = True  # pytest leaves this frame out of a failing test's output
+        try:
+            return read(*args, **kwargs)
+        except BaseException as error:
+            del args, kwargs
+            traceback.clear_frames(error.__traceback__)  # this frame, still running, is skipped
+            raise
+
+    functools.update_wrapper(read_without_answers_in_tracebacks, read)
+    return read_without_answers_in_tracebacks

@@ -312,6 +312,26 @@ async def test_delivery_results(nhn: NhnGateway) -> None:
     assert results["01000000008"].code == "3006"
 
 
+@respx.mock
+async def test_delivery_results_show_no_key_nhn_echoed() -> None:
+    """A delivery result is krsms's outcome, as a send's is: NHN's words in it go through the
+    redactor (``krsms status`` prints them)."""
+    app_key, secret_key = "AppKeyEchoed77", "SecretEchoed78"
+    sent = {
+        "requestId": "R1",
+        "mtPr": 1,
+        "recipientNo": "01000000001",
+        "msgStatus": "0",
+        "msgStatusName": f"failed for appKey {app_key} ({secret_key})",
+    }
+    page = {"pageNum": 1, "pageSize": 1000, "totalCount": 1, "data": [sent]}
+    header = {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"}
+    respx.get(url__regex=r"/sender/sms\?").respond(200, json={"header": header, "body": page})
+    async with NhnGateway(app_key=app_key, secret_key=secret_key, retry=NO_RETRIES) as nhn:
+        (result,) = await nhn.delivery_results("R1")
+    assert (result.status, result.detail) == (DeliveryStatus.FAILED, "failed for appKey *** (***)")
+
+
 async def test_an_attachment_nhn_does_not_hold_stops_the_job(app: Starlette) -> None:
     async with gateway_for(app, max_concurrency=1) as nhn:
         message = Message(sender=SENDER, text="사진", subject="s", images=["99"], recipients=numbers(3000))

@@ -362,6 +362,36 @@ async def test_delivery_results_of_a_request_the_messaging_server_failed_are_fai
     )
 
 
+@respx.mock
+async def test_delivery_results_show_no_key_sens_echoed() -> None:
+    """A delivery result is krsms's outcome, as a send's is: SENS's words in it (a message's
+    status, a failed request's name) go through the redactor (``krsms status`` prints them)."""
+    message = {
+        "requestId": "R1",
+        "messageId": "M1",
+        "requestTime": "2026-11-25 10:00:00",
+        "contentType": "COMM",
+        "type": "SMS",
+        "countryCode": "82",
+        "from": SENDER,
+        "to": "01000000001",
+        "status": "COMPLETED",
+        "statusCode": "3018",
+        "statusMessage": f"refused: {DEMO_SENS_ACCESS_KEY}",
+    }
+    page = {"statusCode": "202", "statusName": "success", "messages": [message], "hasMore": False}
+    failed = {**page, "statusCode": "500", "statusName": f"fail {DEMO_SENS_ACCESS_KEY}"}
+    route = respx.get(url__regex=r".*/messages\?requestId=R1&pageIndex=0$")
+    route.side_effect = [httpx.Response(200, json=page), httpx.Response(200, json=failed)]
+    async with SensGateway(
+        access_key=DEMO_SENS_ACCESS_KEY, secret_key=DEMO_SENS_SECRET_KEY, service_id=DEMO_SENS_SERVICE_ID
+    ) as sens:
+        (result,) = await sens.delivery_results("R1")
+        (of_failed_request,) = await sens.delivery_results("R1")
+    assert (result.status, result.code, result.detail) == (DeliveryStatus.FAILED, "3018", "refused: ***")
+    assert of_failed_request.detail == "the request failed at the messaging server (fail ***)"
+
+
 async def test_bad_credentials_stop_the_job_with_the_rest_not_sent(app: Starlette) -> None:
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app))
     async with SensGateway(

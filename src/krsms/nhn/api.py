@@ -20,7 +20,7 @@ from krsms.nhn.auth import NhnAuth, app_key_path, nhn_redactor
 from krsms.nhn.converter import converter
 from krsms.nhn.errors import PROVIDER, error_class_for_code, error_from_response, result_code, result_message
 from krsms.paging import refuse_repeated_page
-from krsms.redaction import Redactor, keys_out_of_tracebacks
+from krsms.redaction import Redactor, answers_out_of_tracebacks, keys_out_of_tracebacks
 from krsms.retry import RetryStrategy
 from krsms.transport import (
     HttpClient,
@@ -166,6 +166,7 @@ class NhnApi:
         naming the request answered."""
         return self.parse(_field(self.unwrap(response), "data"), result, answering=response)
 
+    @answers_out_of_tracebacks
     def page(
         self,
         body: Any,
@@ -243,6 +244,7 @@ class NhnApi:
         ) as chunks:
             yield chunks
 
+    @answers_out_of_tracebacks
     def parse(self, data: Any, cls: type[T], *, answering: Response | None = None) -> T:
         """Structure answer data with the NHN converter (MalformedResponseError on mismatch,
         naming the request of ``answering``, the answer the data is from, when given)."""
@@ -262,6 +264,7 @@ class NhnApi:
         """Unstructure a request model into its JSON body."""
         return converter.unstructure(value)
 
+    @answers_out_of_tracebacks
     def unwrap(self, response: Response) -> Any:
         """Check the envelope of a 2xx answer and return its ``body``.
 
@@ -270,7 +273,8 @@ class NhnApi:
         ``false`` beside ``resultCode`` 0 or none, or ``true`` beside a non-zero code) raises
         :class:`~krsms.errors.MalformedResponseError`: NHN may have taken the request. Either
         error names the request answered (``method``, ``path``), as one from an HTTP error
-        status does.
+        status does, and its traceback holds no part of the answer
+        (:func:`~krsms.redaction.answers_out_of_tracebacks`, as :meth:`page`'s and :meth:`parse`'s).
         """
         if not response.content.strip():
             return None

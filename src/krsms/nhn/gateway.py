@@ -32,7 +32,7 @@ from krsms.gateway import (
     UploadedImage,
 )
 from krsms.nhn import bulk
-from krsms.nhn.api import DEFAULT_BASE_URL
+from krsms.nhn.api import DEFAULT_BASE_URL, NhnApi
 from krsms.nhn.checks import MAX_RESERVE_AHEAD, RESERVE_PRECISION, check_send_no, check_send_template_id
 from krsms.nhn.client import (
     AD_MMS_PATH,
@@ -54,10 +54,10 @@ from krsms.nhn.models import (
     SentMessage,
 )
 from krsms.phone_numbers import KOREA, normalize_number
-from krsms.redaction import Redactor, keys_out_of_tracebacks
+from krsms.redaction import Redactor, answers_out_of_tracebacks, keys_out_of_tracebacks
 from krsms.retry import RetryStrategy
 from krsms.text import STANDARD_LIMITS, MessageKind
-from krsms.transport import HttpClient, Limits, Timeouts
+from krsms.transport import HttpClient, Limits, Response, Timeouts
 from krsms.validation import ProviderRules, check_request_id
 
 NHN_RULES = ProviderRules(
@@ -231,8 +231,7 @@ class NhnGateway(BatchingGateway):
         path = self._send_path(batch.kind, advertisement=message.advertisement)
         api = self.client.api
         response = await api.call_response("POST", path, json=body, idempotent=False)
-        answer = bulk.read_answer(api.unwrap(response), redact=api.redact, answering=response)
-        return _outcomes(batch, answer, api.redact)
+        return _read_outcomes(batch, api, response)
 
     def _shared_request(self, message: Message, batch: Batch, attempt: BatchAttempt) -> SendRequest:
         """What every recipient of the batch shares, with an empty recipient list."""
@@ -329,13 +328,15 @@ class NhnGateway(BatchingGateway):
     async def delivery_results(self, request_id: str) -> list[DeliveryResult]:
         """Every recipient of a send request: SMS look-up first, then LMS/MMS (a look-up that
         answers "no such request" moves on to the next); an authentication gateway's sends
-        are SMS only, listed by one look-up (N8)."""
+        are SMS only, listed by one look-up (N8). What NHN wrote into a result goes through
+        the redactor, as into a send's outcomes."""
         check_request_id(request_id)
         query = SendQuery(request_id=request_id, page_size=BATCH_SIZE)
         kinds = (MessageKind.SMS,) if self.authentication else (MessageKind.SMS, MessageKind.LMS)
+        redact = self.client.api.redact
         for kind in kinds:
             try:
-                results = [_delivery_result(sent) async for sent in self._iter_sent(kind, query)]
+                results = [_delivery_result(sent, redact) async for sent in self._iter_sent(kind, query)]
             except SendNotFoundError:
                 continue
             if results:
@@ -386,6 +387,15 @@ class NhnGateway(BatchingGateway):
             f"NhnGateway(secret_key={secret_key}, authentication={getattr(self, 'authentication', None)}, "
             f"max_concurrency={getattr(self, 'max_concurrency', None)})"
         )
+
+
+@answers_out_of_tracebacks
+def _read_outcomes(batch: Batch, api: NhnApi, response: Response) -> Outcomes:
+    """Each recipient's outcome from ``response``, the answer to the batch's send
+    (:func:`_outcomes`); MalformedResponseError when it does not fit, its traceback holding no
+    part of the answer."""
+    answer = bulk.read_answer(api.unwrap(response), redact=api.redact, answering=response)
+    return _outcomes(batch, answer, api.redact)
 
 
 def _outcomes(batch: Batch, answer: bulk.BatchAnswer, redact: Redactor) -> Outcomes:
@@ -463,7 +473,7 @@ def _settled(
     return SendStatus.REJECTED, str(code), None if message is None else redact(message)
 
 
-def _delivery_result(sent: SentMessage) -> DeliveryResult:
+def _delivery_result(sent: SentMessage, redact: Redactor) -> DeliveryResult:
     if sent.msg_status == SENT_STATUS:
         if not sent.result_code:
             status = DeliveryStatus.PENDING  # with the carrier, no receipt yet
@@ -478,11 +488,11 @@ def _delivery_result(sent: SentMessage) -> DeliveryResult:
     else:
         status = DeliveryStatus.PENDING
     return DeliveryResult(
-        request_id=sent.request_id,
+        request_id=redact(sent.request_id),
         recipient=sent.recipient_no,
         status=status,
-        code=sent.result_code,
-        detail=sent.msg_status_name,
+        code=sent.result_code,  # one of the codes of NHN's table: SentMessage refuses any other
+        detail=None if sent.msg_status_name is None else redact(sent.msg_status_name),
         completed_at=sent.result_date,
         message_id=str(sent.recipient_seq),
     )

@@ -40,7 +40,7 @@ from krsms.gateway import (
 )
 from krsms.images import IMAGE_SUFFIXES, check_jpeg
 from krsms.phone_numbers import KOREA, normalize_number
-from krsms.redaction import keys_out_of_tracebacks
+from krsms.redaction import Redactor, keys_out_of_tracebacks
 from krsms.retry import RetryStrategy
 from krsms.send_watch import current_send_watch
 from krsms.sens.auth import CLOCK_WINDOW_SECONDS
@@ -349,10 +349,12 @@ class SensGateway(BatchingGateway):
         """Every message of a send request (S3, all pages). A reservation that has not gone
         out yet lists no messages (SENS answers ``statusName: reserved``). When the request
         itself failed at SENS's messaging server (``statusCode`` other than 202, ``statusName``
-        ``fail``), every message is FAILED with that code, whatever its own status says."""
+        ``fail``), every message is FAILED with that code, whatever its own status says. What
+        SENS wrote into a result goes through the redactor, as into a send's outcomes."""
         check_request_id(request_id)
+        redact = self.client.redact
         return [
-            _delivery_result(summary, _request_failure(page))
+            _delivery_result(summary, redact, _request_failure(page))
             async for page in self.client.iter_message_pages(MessageQuery(request_id=request_id))
             for summary in page.messages
         ]
@@ -509,7 +511,9 @@ def _request_failure(page: MessagePage) -> MessagePage | None:
     return page if failed and page.status_name.lower() != "reserved" else None
 
 
-def _delivery_result(summary: MessageSummary, request_failure: MessagePage | None = None) -> DeliveryResult:
+def _delivery_result(
+    summary: MessageSummary, redact: Redactor, request_failure: MessagePage | None = None
+) -> DeliveryResult:
     code, detail = summary.status_code, summary.status_message
     if request_failure is not None:
         status, code = DeliveryStatus.FAILED, request_failure.status_code
@@ -519,11 +523,11 @@ def _delivery_result(summary: MessageSummary, request_failure: MessagePage | Non
     else:
         status = DeliveryStatus.PENDING
     return DeliveryResult(
-        request_id=summary.request_id,
+        request_id=redact(summary.request_id),
         recipient=summary.to,
         status=status,
-        code=code,
-        detail=detail,
+        code=None if code is None else redact(code),
+        detail=None if detail is None else redact(detail),
         completed_at=summary.complete_time,
-        message_id=summary.message_id,
+        message_id=redact(summary.message_id),
     )
