@@ -26,6 +26,7 @@ from krsms.sens.models import (
     MessageQuery,
     MessageSummary,
     MessageType,
+    Reservation,
     ReserveStatus,
     SendMessage,
     SendRequest,
@@ -683,6 +684,20 @@ async def test_s5_reservation_status(client: SensClient, api: respx.MockRouter) 
     check_signed(route.calls.last.request)
     assert reservation.reserve_status is ReserveStatus.READY
     assert reservation.reserve_time == datetime(2019, 7, 25, 17, 9, tzinfo=SEOUL)
+
+
+def test_s5_a_reservation_time_with_a_java_fraction_reads_on_every_python() -> None:
+    # Java writes 1 to 9 fraction digits; Python 3.10's fromisoformat reads only 3 or 6.
+    reservation = converter.structure(
+        {
+            "reserveId": "RSSA-9",
+            "reserveTimeZone": "Asia/Tokyo",
+            "reserveTime": "2019-07-25 17:09:00.1234",
+            "reserveStatus": "READY",
+        },
+        Reservation,
+    )
+    assert reservation.reserve_time == datetime(2019, 7, 25, 17, 9, 0, 123400, tzinfo=ZoneInfo("Asia/Tokyo"))
 
 
 async def test_s6_cancel_reservation(client: SensClient, api: respx.MockRouter) -> None:

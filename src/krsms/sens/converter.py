@@ -35,13 +35,18 @@ def _six_digits(fraction: re.Match[str]) -> str:
     return "." + fraction.group(1).ljust(6, "0")[:6]
 
 
+def _as_written(value: str) -> datetime:
+    """A SENS date form as written: naive unless it gives its offset."""
+    return datetime.fromisoformat(_MICROSECOND_FRACTION.sub(_six_digits, value, count=1))
+
+
 def parse_sens_datetime(value: Any) -> datetime:
     """Any SENS date form as an aware datetime (naive forms are Asia/Seoul); ValueError for
     anything else, None and ``""`` included (an optional field's null never reaches it)."""
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str) and value:
-        moment = datetime.fromisoformat(_MICROSECOND_FRACTION.sub(_six_digits, value, count=1))
+        moment = _as_written(value)
     else:
         raise ValueError(f"not a SENS date: {value!r}")
     return moment if moment.tzinfo else moment.replace(tzinfo=SEOUL)
@@ -93,7 +98,7 @@ def _read_in_its_zone(structure: Any) -> Any:
         zoned: Zoned = structure(data, cls)
         if zoned.reserve_time is None:
             return zoned
-        wall_clock = datetime.fromisoformat(str(data["reserveTime"]))
+        wall_clock = _as_written(str(data["reserveTime"]))
         if wall_clock.tzinfo is not None:
             return zoned
         zone = ZoneInfo(zoned.reserve_time_zone or DEFAULT_TIME_ZONE)
