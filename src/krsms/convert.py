@@ -26,7 +26,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from krsms.errors import MalformedResponseError
-from krsms.redaction import locals_out_of_tracebacks
+from krsms.redaction import answers_out_of_tracebacks
 
 T = TypeVar("T")
 
@@ -179,7 +179,7 @@ def structure_text(value: Any, _: Any = None) -> str:
     raise ValueError(f"expected a string, got {type(value).__name__}")
 
 
-@locals_out_of_tracebacks
+@answers_out_of_tracebacks
 def parse(
     converter: cattrs.Converter,
     data: Any,
@@ -194,7 +194,7 @@ def parse(
     """Structure provider data into ``cls``; a shape mismatch becomes MalformedResponseError,
     its message (which may quote the value that did not fit) passed through ``redact``,
     naming the answer's request (``method``, ``path``: redacted) and status when given. Its
-    traceback holds no ``data`` (:func:`~krsms.redaction.locals_out_of_tracebacks`)."""
+    traceback holds no ``data`` (:func:`~krsms.redaction.answers_out_of_tracebacks`)."""
     try:
         return converter.structure(data, cls)
     except (cattrs.BaseValidationError, KeyError, TypeError, ValueError, AttributeError) as exc:

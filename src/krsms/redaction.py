@@ -4,9 +4,10 @@ A :class:`Redactor` holds a client's secret values and patterns and masks them i
 URL, message, log line and outcome detail krsms writes. :func:`value_named` builds the
 pattern for a value written after a name (a header, a parameter); such patterns, never the
 values, also go to the filter on httpx's loggers
-(:func:`krsms.transport.redact_in_httpx_logs`). :func:`locals_out_of_tracebacks` keeps the keys
-a constructor is given, and a provider's answer (which may echo them), out of the
-tracebacks of what they raise.
+(:func:`krsms.transport.redact_in_httpx_logs`). :func:`keys_out_of_tracebacks` keeps the keys a
+constructor is given out of the tracebacks of what it raises, and
+:func:`answers_out_of_tracebacks` a provider's answer (which may echo them) out of the
+tracebacks of what its reading raises.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import functools
 import re
 import traceback
 from collections.abc import Callable, Sequence
-from typing import ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 P = ParamSpec("P")
-Result = TypeVar("Result")
+Owner = TypeVar("Owner")
+Read = TypeVar("Read")
 
 
 URL_CREDENTIALS = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://)[^/?#@\s]*(?=@)")
@@ -70,29 +72,53 @@ def value_named(*names: str) -> re.Pattern[str]:
     return re.compile(rf"""(?i)((?:{alternatives})(?:['"]\s*[:=,]|\s*[:=]|%3D)\s*b?['"]?)[^'"\s,;&)\]}}]+""")
 
 
-def locals_out_of_tracebacks(function: Callable[P, Result]) -> Callable[P, Result]:
-    """``function``, leaving its locals out of the traceback of any exception it raises: for
-    the constructor of a class that takes keys, whose arguments are the keys, and for a
-    function that reads a provider's answer, whose locals are the decoded answer (which may
-    echo a key: NHN's sender-number entries carry the appKey, an API gateway may echo the
-    request's headers in an error body).
+def keys_out_of_tracebacks(init: Callable[Concatenate[Owner, P], None]) -> Callable[Concatenate[Owner, P], None]:
+    """``init`` (the ``__init__`` of a class that takes keys), leaving them out of the
+    traceback of any exception it raises.
 
     Error trackers (Sentry) and ``traceback``'s ``capture_locals`` record the locals of every
-    frame an exception passed, whatever pytest's ``__tracebackhide__`` says. The frames
-    ``function`` ran are cleared (their lines stay in the traceback, their locals go) and its
-    arguments dropped before the exception goes on: what stays is a constructor's half-built
-    object, shown by its repr, or an answer's :class:`~krsms.transport.Response`, whose repr
-    shows neither its headers nor its body. A call that returns pays one function call.
+    frame an exception passed, whatever pytest's ``__tracebackhide__`` says, and a constructor's
+    arguments are its keys: a refused ``base_url`` would carry them all to the error tracker.
+    The frames ``init`` ran are cleared (their lines stay in the traceback, their locals go)
+    and its arguments dropped before the exception goes on; only the half-built object stays,
+    shown by its repr.
     """
 
-    def without_locals_in_tracebacks(*args: P.args, **kwargs: P.kwargs) -> Result:
+    def init_without_keys_in_tracebacks(self: Owner, /, *args: P.args, **kwargs: P.kwargs) -> None:
         __tracebackhide__ = True  # pytest leaves this frame out of a failing test's output
         try:
-            return function(*args, **kwargs)
+            init(self, *args, **kwargs)
         except BaseException as error:
             del args, kwargs
             traceback.clear_frames(error.__traceback__)  # this frame, still running, is skipped
             raise
 
-    functools.update_wrapper(without_locals_in_tracebacks, function)  # its name, docstring and signature
-    return without_locals_in_tracebacks
+    functools.update_wrapper(init_without_keys_in_tracebacks, init)  # its name, docstring and signature
+    return init_without_keys_in_tracebacks
+
+
+def answers_out_of_tracebacks(read: Callable[P, Read]) -> Callable[P, Read]:
+    """``read`` (a function reading a provider's answer), leaving the answer out of the
+    traceback of any exception it raises.
+
+    An answer may echo a key (NHN's sender-number entries carry the appKey; an API gateway
+    may echo the request's headers in an error body): the messages krsms builds from it are
+    redacted, but error trackers (Sentry) and ``traceback``'s ``capture_locals`` record the
+    locals of every frame an exception passed, and a reader's locals are the decoded answer.
+    As :func:`keys_out_of_tracebacks` does, the frames ``read`` ran are cleared and its
+    arguments dropped before the exception goes on; the traceback keeps their lines. Its
+    callers must hold no more than the answer's :class:`~krsms.transport.Response`, whose
+    repr shows neither its headers nor its body. A call that returns pays one function call.
+    """
+
+    def read_without_answers_in_tracebacks(*args: P.args, **kwargs: P.kwargs) -> Read:
+        __tracebackhide__ = True  # pytest leaves this frame out of a failing test's output
+        try:
+            return read(*args, **kwargs)
+        except BaseException as error:
+            del args, kwargs
+            traceback.clear_frames(error.__traceback__)  # this frame, still running, is skipped
+            raise
+
+    functools.update_wrapper(read_without_answers_in_tracebacks, read)
+    return read_without_answers_in_tracebacks

@@ -292,7 +292,7 @@ def check_credential(field: str, value: str) -> None:
     pytest prints the arguments of a traceback's frames, so this function sets
     ``__tracebackhide__``: pytest leaves its frame out, and the key out of a failing test's
     output. The constructors that take keys clear their frames' locals from what they raise
-    (:func:`~krsms.redaction.locals_out_of_tracebacks`), for error trackers too.
+    (:func:`~krsms.redaction.keys_out_of_tracebacks`), for error trackers too.
     """
     __tracebackhide__ = True
     if not isinstance(value, str):  # bytes from os.environb, a number from a config file

@@ -20,7 +20,7 @@ from krsms.nhn.auth import NhnAuth, app_key_path, nhn_redactor
 from krsms.nhn.converter import converter
 from krsms.nhn.errors import PROVIDER, error_class_for_code, error_from_response, result_code, result_message
 from krsms.paging import refuse_repeated_page
-from krsms.redaction import Redactor, locals_out_of_tracebacks
+from krsms.redaction import Redactor, answers_out_of_tracebacks, keys_out_of_tracebacks
 from krsms.retry import RetryStrategy
 from krsms.transport import (
     HttpClient,
@@ -69,7 +69,7 @@ class Page(Generic[T]):
 class NhnApi:
     """Sends NHN requests through a :class:`~krsms.transport.Transport` and unwraps answers."""
 
-    @locals_out_of_tracebacks
+    @keys_out_of_tracebacks
     def __init__(
         self,
         *,
@@ -166,7 +166,7 @@ class NhnApi:
         naming the request answered."""
         return self.parse(_field(self.unwrap(response), "data"), result, answering=response)
 
-    @locals_out_of_tracebacks
+    @answers_out_of_tracebacks
     def page(
         self,
         body: Any,
@@ -244,7 +244,7 @@ class NhnApi:
         ) as chunks:
             yield chunks
 
-    @locals_out_of_tracebacks
+    @answers_out_of_tracebacks
     def parse(self, data: Any, cls: type[T], *, answering: Response | None = None) -> T:
         """Structure answer data with the NHN converter (MalformedResponseError on mismatch,
         naming the request of ``answering``, the answer the data is from, when given)."""
@@ -264,7 +264,7 @@ class NhnApi:
         """Unstructure a request model into its JSON body."""
         return converter.unstructure(value)
 
-    @locals_out_of_tracebacks
+    @answers_out_of_tracebacks
     def unwrap(self, response: Response) -> Any:
         """Check the envelope of a 2xx answer and return its ``body``.
 
@@ -274,7 +274,7 @@ class NhnApi:
         :class:`~krsms.errors.MalformedResponseError`: NHN may have taken the request. Either
         error names the request answered (``method``, ``path``), as one from an HTTP error
         status does, and its traceback holds no part of the answer
-        (:func:`~krsms.redaction.locals_out_of_tracebacks`, as :meth:`page`'s and :meth:`parse`'s).
+        (:func:`~krsms.redaction.answers_out_of_tracebacks`, as :meth:`page`'s and :meth:`parse`'s).
         """
         if not response.content.strip():
             return None

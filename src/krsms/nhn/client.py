@@ -76,7 +76,7 @@ from krsms.nhn.models import (
     UploadedAttachment,
 )
 from krsms.paging import refuse_repeated_page
-from krsms.redaction import locals_out_of_tracebacks
+from krsms.redaction import keys_out_of_tracebacks
 from krsms.retry import RetryStrategy
 from krsms.text import MessageKind
 from krsms.transport import HttpClient, Limits, Timeouts, path_segment
@@ -116,7 +116,7 @@ class NhnClient(AsyncClosing):
     one and closes it in :meth:`aclose` / ``async with``.
     """
 
-    @locals_out_of_tracebacks
+    @keys_out_of_tracebacks
     def __init__(
         self,
         *,

@@ -54,7 +54,7 @@ from krsms.nhn.models import (
     SentMessage,
 )
 from krsms.phone_numbers import KOREA, normalize_number
-from krsms.redaction import Redactor, locals_out_of_tracebacks
+from krsms.redaction import Redactor, answers_out_of_tracebacks, keys_out_of_tracebacks
 from krsms.retry import RetryStrategy
 from krsms.text import STANDARD_LIMITS, MessageKind
 from krsms.transport import HttpClient, Limits, Response, Timeouts
@@ -130,7 +130,7 @@ class NhnGateway(BatchingGateway):
     """NHN's documented rules (:data:`NHN_RULES`); a gateway made with ``authentication=True``
     sends SMS only."""
 
-    @locals_out_of_tracebacks
+    @keys_out_of_tracebacks
     def __init__(
         self,
         *,
@@ -389,7 +389,7 @@ class NhnGateway(BatchingGateway):
         )
 
 
-@locals_out_of_tracebacks
+@answers_out_of_tracebacks
 def _read_outcomes(batch: Batch, api: NhnApi, response: Response) -> Outcomes:
     """Each recipient's outcome from ``response``, the answer to the batch's send
     (:func:`_outcomes`); MalformedResponseError when it does not fit, its traceback holding no

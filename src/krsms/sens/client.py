@@ -25,7 +25,7 @@ from krsms.images import check_jpeg
 from krsms.json_body import EncodedJson
 from krsms.paging import refuse_repeated_page
 from krsms.phone_numbers import normalize_number
-from krsms.redaction import Redactor, locals_out_of_tracebacks
+from krsms.redaction import Redactor, answers_out_of_tracebacks, keys_out_of_tracebacks
 from krsms.retry import RetryStrategy
 from krsms.sens.auth import SensAuth, sens_redactor
 from krsms.sens.checks import (
@@ -89,7 +89,7 @@ class SensClient(AsyncClosing):
     in :meth:`aclose` / ``async with``.
     """
 
-    @locals_out_of_tracebacks
+    @keys_out_of_tracebacks
     def __init__(
         self,
         *,
@@ -174,7 +174,7 @@ class SensClient(AsyncClosing):
             raise _service_not_found(error) from error
         return self._send_result(response)
 
-    @locals_out_of_tracebacks
+    @answers_out_of_tracebacks
     def _send_result(self, response: Response) -> SendResult:
         """An S1 answer as the :class:`SendResult` of a send SENS took; MalformedResponseError
         when it does not fit, or says the send failed (a ``statusCode`` other than 202)."""

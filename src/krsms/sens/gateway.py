@@ -40,7 +40,7 @@ from krsms.gateway import (
 )
 from krsms.images import IMAGE_SUFFIXES, check_jpeg
 from krsms.phone_numbers import KOREA, normalize_number
-from krsms.redaction import Redactor, locals_out_of_tracebacks
+from krsms.redaction import Redactor, keys_out_of_tracebacks
 from krsms.retry import RetryStrategy
 from krsms.send_watch import current_send_watch
 from krsms.sens.auth import CLOCK_WINDOW_SECONDS
@@ -110,7 +110,7 @@ class SensGateway(BatchingGateway):
     rules = SENS_RULES
     """SENS's documented rules (:data:`SENS_RULES`)."""
 
-    @locals_out_of_tracebacks
+    @keys_out_of_tracebacks
     def __init__(
         self,
         *,
