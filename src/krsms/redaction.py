@@ -106,7 +106,8 @@ def answers_out_of_tracebacks(read: Callable[P, Read]) -> Callable[P, Read]:
     redacted, but error trackers (Sentry) and ``traceback``'s ``capture_locals`` record the
     locals of every frame an exception passed, and a reader's locals are the decoded answer.
     As :func:`keys_out_of_tracebacks` does, the frames ``read`` ran are cleared and its
-    arguments dropped before the exception goes on; the traceback keeps their lines. Its
+    arguments dropped before the exception goes on, all of them (that one keeps the
+    constructor's ``self``, whose repr is safe); the traceback keeps their lines. Its
     callers must hold no more than the answer's :class:`~krsms.transport.Response`, whose
     repr shows neither its headers nor its body. A call that returns pays one function call.
     """
