@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import io
 import logging
 import math
 import signal
@@ -471,8 +472,20 @@ def status(
     raise typer.Exit(code)
 
 
+def _escape_what_output_cannot_encode() -> None:
+    """Let stdout and stderr show a character their encoding lacks as an escape (``\\uc131``):
+    on an ASCII one (``PYTHONIOENCODING=ascii``, a Windows console's code page) the first Korean
+    text printed (a column name, a results file's name, a provider's detail) raised
+    UnicodeEncodeError, a traceback in place of the output, after the send when the summary
+    named the results file."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main() -> None:
     """Entry point of the ``krsms`` script."""
+    _escape_what_output_cannot_encode()
     app()
 
 

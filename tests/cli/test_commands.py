@@ -902,3 +902,22 @@ def test_the_emulator_command_reports_an_injected_drop_without_a_traceback() -> 
         _, stderr = server.communicate(timeout=30)
     assert "Traceback" not in stderr
     assert "Exception in ASGI application" not in stderr
+
+
+def test_korean_output_on_an_ascii_stdout_is_escaped_not_a_traceback(tmp_path: Path, server: EmulatorServer) -> None:
+    """On a stdout that cannot encode Korean (``PYTHONIOENCODING=ascii``, a Windows console's
+    code page) the summary naming the results file raised UnicodeEncodeError after the send:
+    a traceback and exit 1 for a send that went through. Such characters are escaped."""
+    recipients = tmp_path / "고객.csv"
+    recipients.write_text("전화번호\n01012345678\n", encoding="utf-8")
+    results = tmp_path / "결과.csv"
+    command = [sys.executable, "-m", "krsms", "send", str(recipients), "--provider", "nhn", "--sender", "15446859",
+               "--text", "안녕", "--results", str(results), "--base-url", server.base_url]  # fmt: skip
+    env = {**os.environ, **NHN_ENV, "PYTHONIOENCODING": "ascii"}
+    sent = subprocess.run(command, env=env, capture_output=True, text=True, encoding="ascii", timeout=60)
+    assert sent.returncode == 0, sent.stderr
+    assert "Traceback" not in sent.stderr
+    assert "number column: \\uc804\\ud654\\ubc88\\ud638" in sent.stdout
+    assert "results: " in sent.stdout
+    assert "\\uacb0" in sent.stdout  # 결과.csv, the caption wrapped where its escape is wider than 결과
+    assert len(server.ledger) == 1
