@@ -7,6 +7,7 @@ from flags or environment variables and are never echoed.
 from __future__ import annotations
 
 import asyncio
+import enum
 import importlib.util
 import io
 import logging
@@ -234,9 +235,25 @@ def demo(
         raise typer.Exit(1)
 
 
+class Provider(str, enum.Enum):
+    """What ``--provider`` takes, in any case (``SENS`` is ``sens``)."""
+
+    SENS = "sens"
+    NHN = "nhn"
+
+
+class Kind(str, enum.Enum):
+    """What ``--kind`` takes, in any case: the message type to send as, ``auto`` choosing SMS
+    or LMS by the text's length."""
+
+    AUTO = "auto"
+    SMS = "sms"
+    LMS = "lms"
+
+
 # The options ``send`` and ``status`` share (typer option objects, not values): the provider,
 # and its credentials from flags or the environment, never echoed.
-PROVIDER_OPTION = typer.Option(..., help="sens or nhn.")
+PROVIDER_OPTION = typer.Option(..., case_sensitive=False, help="sens or nhn.")
 """``--provider``: the name of the provider to send through (``sens`` or ``nhn``)."""
 ACCESS_KEY_OPTION = typer.Option(
     None, envvar="KRSMS_SENS_ACCESS_KEY", show_envvar=True, show_default=False, help=f"SENS access key. {_IN_PS}"
@@ -318,13 +335,11 @@ def _in_flags(error: object, provider: str | None, *, template_id: str | None = 
     return f"{flag}: {problem}"
 
 
-def _credentials(provider: str, *, required: bool, **keys: str | None) -> Credentials:
+def _credentials(provider: Provider, *, required: bool, **keys: str | None) -> Credentials:
     """The provider's credentials; a usage error naming what is missing (never its value)."""
-    from krsms.commands.send import PROVIDERS, Credentials
+    from krsms.commands.send import Credentials
 
-    if provider not in PROVIDERS:
-        raise typer.BadParameter("must be sens or nhn", param_hint="--provider")
-    credentials = Credentials(provider=provider, **keys)
+    credentials = Credentials(provider=provider.value, **keys)
     if required and credentials.missing():
         missing = [_FLAGS[key] for key in credentials.missing()]
         each, its = ("each", "its") if len(missing) > 1 else ("the", "the")
@@ -340,7 +355,7 @@ def send(
         dir_okay=False,
         help="CSV (number column; text, subject, template parameters) or one number a line.",
     ),
-    provider: str = PROVIDER_OPTION,
+    provider: Provider = PROVIDER_OPTION,
     sender: str = typer.Option(..., help="Registered sender number."),
     text: str = typer.Option("", help="Message text (rows may carry their own in a 'text' column)."),
     subject: str | None = typer.Option(None, help="Subject of LMS/MMS."),
@@ -409,7 +424,7 @@ def send(
     try:
         code = run_send(credentials, message, options, console=Console(), received=received, record=record)
     except KrSmsError as error:
-        _print_error(error, provider=provider, template_id=template_id, then=resume_hint(record, results))
+        _print_error(error, provider=credentials.provider, template_id=template_id, then=resume_hint(record, results))
         raise typer.Exit(2) from None
     except (KeyboardInterrupt, asyncio.CancelledError) as interruption:
         if dry_run:
@@ -424,7 +439,7 @@ def send(
 @app.command()
 def status(
     request_id: str = typer.Argument(..., help="The request id a send returned."),
-    provider: str = PROVIDER_OPTION,
+    provider: Provider = PROVIDER_OPTION,
     base_url: str | None = typer.Option(None, help="Provider base URL (e.g. the emulator's)."),
     access_key: str | None = ACCESS_KEY_OPTION,
     secret_key: str | None = SECRET_KEY_OPTION,
@@ -459,7 +474,7 @@ def status(
             console.print(Text(note), soft_wrap=True)
             return 0
         if not results:
-            console.print(Text(f"{provider}: found nothing for request {request_id}"), soft_wrap=True)
+            console.print(Text(f"{credentials.provider}: found nothing for request {request_id}"), soft_wrap=True)
             return 1
         console.print(table)
         return 0
@@ -467,7 +482,7 @@ def status(
     try:
         code = asyncio.run(run())
     except KrSmsError as error:
-        _print_error(error, provider=provider)
+        _print_error(error, provider=credentials.provider)
         raise typer.Exit(2) from None
     raise typer.Exit(code)
 

@@ -770,6 +770,26 @@ def test_status_of_an_unknown_request_says_it_found_nothing(
     assert "found nothing for request no-such-request" in outcome.output
 
 
+@pytest.mark.parametrize(("provider", "env"), [("SENS", SENS_ENV), ("Nhn", NHN_ENV)])
+def test_provider_is_taken_in_any_case(server: EmulatorServer, provider: str, env: dict[str, str]) -> None:
+    """``--provider SENS`` was refused as not sens or nhn."""
+    outcome = runner.invoke(
+        app, ["status", "no-such-request", "--provider", provider, "--base-url", server.base_url], env=env
+    )
+    assert outcome.exit_code == 1, outcome.output
+    assert f"{provider.lower()}: found nothing for request no-such-request" in outcome.output
+
+
+def test_an_unknown_provider_is_refused_naming_the_choices(tmp_path: Path) -> None:
+    outcome = runner.invoke(
+        app,
+        ["send", str(numbers_file(tmp_path, 1)), "--provider", "kt", "--sender", "0212345678", "--text", "x"],
+        env={"COLUMNS": "300"},
+    )
+    assert outcome.exit_code == 2, outcome.output
+    assert "'kt' is not one of 'sens', 'nhn'" in outcome.output
+
+
 async def test_status_shows_the_providers_words_as_they_are() -> None:
     """A detail the provider wrote with brackets is shown, not read as rich markup (a closing
     tag matching none raised MarkupError)."""

@@ -52,7 +52,6 @@ from krsms.gateway import Message, Recipient, RecipientOutcome, SendPlan, SendPr
 from krsms.phone_numbers import normalize_number
 from krsms.text import MessageKind
 
-PROVIDERS = ("sens", "nhn")
 SHOWN_INVALID = 20
 """Invalid recipients a dry run lists (and keeps: a file of a million bad rows stays small);
 the rest are counted."""
