@@ -279,19 +279,28 @@ NHN_SECRET_KEY_OPTION = typer.Option(
 """``--nhn-secret-key`` (``KRSMS_NHN_SECRET_KEY``)."""
 
 
-def _print_error(error: object, *, provider: str | None = None, template_id: str | None = None, then: str = "") -> None:
+def _print_error(
+    error: object,
+    *,
+    provider: str | None = None,
+    template_id: str | None = None,
+    kind: Kind = Kind.AUTO,
+    then: str = "",
+) -> None:
     """``error: <message>`` on stderr, the message shown as is (file names may look like rich
     markup), followed by ``then``; a :class:`~krsms.ValidationError` of an option is named by
-    its flag, and an NHN template refused by ``--template-id`` and the id."""
+    its flag, an NHN template refused by ``--template-id`` and the id, and a text too long
+    for the SMS ``--kind sms`` asks for by that option too."""
     from krsms.commands.stderr import print_error
 
-    print_error(_in_flags(error, provider, template_id=template_id) + then)
+    print_error(_in_flags(error, provider, template_id=template_id, kind=kind) + then)
 
 
 _FLAGS = {
     "sender": "--sender",
     "text": "--text",
     "subject": "--subject",
+    "kind": "--kind",
     "template_id": "--template-id",
     "reserve_at": "--reserve-at",
     "advertisement": "--advertisement",
@@ -319,11 +328,13 @@ _CLI_PROBLEMS = {
 them, by the field and limit of the :class:`~krsms.ValidationError`."""
 
 
-def _in_flags(error: object, provider: str | None, *, template_id: str | None = None) -> str:
+def _in_flags(error: object, provider: str | None, *, template_id: str | None = None, kind: Kind = Kind.AUTO) -> str:
     """``error``'s message, naming the command-line option instead of the SDK field it checked
-    (and, for an NHN template refused, ``--template-id`` and the id)."""
+    (and, for an NHN template refused, ``--template-id`` and the id; for a ``--text`` too long
+    for an SMS, ``--kind sms``)."""
     from krsms.commands.send import refuses_template
     from krsms.errors import ValidationError
+    from krsms.text import STANDARD_LIMITS
 
     if not isinstance(error, ValidationError):
         return f"--template-id {template_id}: {error}" if template_id and refuses_template(error) else str(error)
@@ -332,6 +343,8 @@ def _in_flags(error: object, provider: str | None, *, template_id: str | None = 
         return str(error)
     said = _CLI_PROBLEMS.get((error.field, error.limit or ""))
     problem = said.format(value=error.value, provider=(provider or "this provider").upper()) if said else error.problem
+    if error.field == "text" and kind is Kind.SMS and error.limit == f"{STANDARD_LIMITS.sms_bytes} bytes":
+        problem += ": --kind sms sends it as an SMS (leave --kind out to send a text this long as LMS)"
     return f"{flag}: {problem}"
 
 
@@ -359,6 +372,11 @@ def send(
     sender: str = typer.Option(..., help="Registered sender number."),
     text: str = typer.Option("", help="Message text (rows may carry their own in a 'text' column)."),
     subject: str | None = typer.Option(None, help="Subject of LMS/MMS."),
+    kind: Kind = typer.Option(
+        Kind.AUTO,
+        case_sensitive=False,
+        help="Message type: auto (SMS, or LMS for a text over 90 bytes), sms, or lms (a short text with its subject).",
+    ),
     template_id: str | None = typer.Option(
         None, help="NHN template id: other CSV columns fill its ##key## placeholders, one column per key."
     ),
@@ -391,6 +409,7 @@ def send(
     from krsms.convert import SEOUL
     from krsms.errors import KrSmsError
     from krsms.gateway import Message
+    from krsms.text import MessageKind
 
     credentials = _credentials(
         provider,
@@ -406,6 +425,7 @@ def send(
         text=text,
         subject=subject,
         template_id=template_id,
+        kind=MessageKind[kind.name],
         advertisement=advertisement,
         reserve_at=reserve_at.replace(tzinfo=SEOUL) if reserve_at and reserve_at.tzinfo is None else reserve_at,
     )
@@ -424,7 +444,9 @@ def send(
     try:
         code = run_send(credentials, message, options, console=Console(), received=received, record=record)
     except KrSmsError as error:
-        _print_error(error, provider=credentials.provider, template_id=template_id, then=resume_hint(record, results))
+        _print_error(
+            error, provider=credentials.provider, template_id=template_id, kind=kind, then=resume_hint(record, results)
+        )
         raise typer.Exit(2) from None
     except (KeyboardInterrupt, asyncio.CancelledError) as interruption:
         if dry_run:

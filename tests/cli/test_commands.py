@@ -687,7 +687,7 @@ def test_a_subject_an_sms_cannot_carry_is_said_before_the_send_and_by_the_dry_ru
                "--subject", "공지", "--base-url", server.base_url]  # fmt: skip
     warning = (
         "warning: --subject is not sent: --text fits an SMS (9 of 90 bytes), which has no subject "
-        "(a text longer than 90 bytes goes as LMS, with it)\n"
+        "(a text longer than 90 bytes goes as LMS, with it, and so does any with --kind lms)\n"
     )
     planned = runner.invoke(app, [*command, "--dry-run"], env={**SENS_ENV, "COLUMNS": "300"})
     assert planned.exit_code == 0, planned.output
@@ -707,8 +707,70 @@ def test_a_subject_an_sms_cannot_carry_is_said_before_the_send_and_by_the_dry_ru
     sent = runner.invoke(app, rows, env={**SENS_ENV, "COLUMNS": "300"})
     assert sent.exit_code == 0, sent.output
     assert sent.stderr == (
-        "warning: customers.csv: line 2: a subject is not sent: the text fits an SMS, which has no subject\n"
+        "warning: customers.csv: line 2: a subject is not sent: the text fits an SMS, which has no subject "
+        "(--kind lms sends every text as LMS, with its subject)\n"
     )
+
+
+def test_kind_lms_sends_a_short_text_with_its_subject(tmp_path: Path, server: EmulatorServer) -> None:
+    """A subject on a text that fits an SMS could not be sent: the SDK's kind had no option."""
+    command = ["send", str(numbers_file(tmp_path, 2)), "--provider", "sens", "--sender", "0212345678",
+               "--text", "짧은 안내", "--subject", "공지", "--kind", "LMS", "--base-url", server.base_url]  # fmt: skip
+    planned = runner.invoke(app, [*command, "--dry-run"], env={**SENS_ENV, "COLUMNS": "300"})
+    assert planned.exit_code == 0, planned.output
+    assert "LMS requests" in planned.stdout
+    assert planned.stderr == ""
+    sent = runner.invoke(app, [*command, "--results", str(tmp_path / "out.csv")], env={**SENS_ENV, "COLUMNS": "300"})
+    assert sent.exit_code == 0, sent.output
+    assert sent.stderr == ""
+    assert [(delivery.kind, delivery.subject) for delivery in server.ledger] == [("LMS", "공지"), ("LMS", "공지")]
+    without_kind = [option for option in command if option not in ("--kind", "LMS")]
+    resumed = runner.invoke(
+        app, [*without_kind, "--results", str(tmp_path / "out.csv"), "--resume"], env={**SENS_ENV, "COLUMNS": "300"}
+    )
+    assert resumed.exit_code == 2, resumed.output
+    assert "message type was 'LMS', now 'AUTO'" in resumed.stderr
+
+
+def test_kind_sms_refuses_a_text_too_long_for_one_before_any_request(tmp_path: Path, server: EmulatorServer) -> None:
+    results = tmp_path / "out.csv"
+    command = ["send", str(numbers_file(tmp_path, 2)), "--provider", "sens", "--sender", "0212345678",
+               "--text", "가" * 50, "--kind", "sms", "--results", str(results),
+               "--base-url", server.base_url]  # fmt: skip
+    for dry_run in (["--dry-run"], []):
+        refused = runner.invoke(app, [*command, *dry_run], env={**SENS_ENV, "COLUMNS": "300"})
+        assert refused.exit_code == 2, refused.output
+        assert refused.stderr == (
+            "error: --text: is 100 bytes in EUC-KR; SMS allows 90 (use LMS or shorten): --kind sms sends it as an "
+            "SMS (leave --kind out to send a text this long as LMS)\n"
+        )
+    assert not results.exists()
+    assert len(server.ledger) == 0
+
+
+def test_kind_sms_says_the_subject_is_not_sent(tmp_path: Path) -> None:
+    command = ["send", str(numbers_file(tmp_path, 1)), "--provider", "sens", "--sender", "0212345678",
+               "--text", "짧은 안내", "--subject", "공지", "--kind", "sms", "--dry-run"]  # fmt: skip
+    planned = runner.invoke(app, command, env={"COLUMNS": "300"})
+    assert planned.exit_code == 0, planned.output
+    assert planned.stderr == (
+        "warning: --subject is not sent: --kind sms sends an SMS, which has no subject "
+        "(--kind lms sends it with --text as LMS)\n"
+    )
+
+
+def test_kind_other_than_the_templates_is_refused(tmp_path: Path, server: EmulatorServer) -> None:
+    register_template(server, "T2", "##name##님, 봄 세일 안내", send_type="1", title="봄 세일")
+    recipients = tmp_path / "customers.csv"
+    recipients.write_text("휴대폰번호,name\r\n010-1111-0001,홍길동\r\n", encoding="utf-8")
+    command = ["send", str(recipients), "--provider", "nhn", "--sender", "15446859", "--template-id", "T2",
+               "--kind", "sms", "--results", str(tmp_path / "out.csv"), "--base-url", server.base_url]  # fmt: skip
+    refused = runner.invoke(app, command, env={**NHN_ENV, "COLUMNS": "300"})
+    assert refused.exit_code == 2, refused.output
+    assert refused.stderr == (
+        "error: --kind: is sms, but template T2 is registered for LMS, which NHN sends it as only: leave --kind out\n"
+    )
+    assert len(server.ledger) == 0
 
 
 def test_a_subject_with_an_sms_template_is_said_not_to_be_sent(tmp_path: Path, server: EmulatorServer) -> None:
