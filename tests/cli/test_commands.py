@@ -581,9 +581,10 @@ def test_resume_after_a_spreadsheet_dropped_the_leading_zeros_skips_the_settled(
     outcome = runner.invoke(app, send_command(campaign, results, server, "--resume"), env=NHN_ENV)
     assert outcome.exit_code == 2, outcome.output
     assert outcome.output.replace("\n", "") == (
-        f"error: {results}: line 3: settled, but with no reference or no phone number to tie the row to a "
-        "recipient (edited, or saved by a spreadsheet that changed the numbers?): resuming would send to those "
-        "recipients again; restore the file, or send the rest with a new --results"
+        f"error: {results}: line 3: a number in scientific notation (1.01E+09, as a spreadsheet shows a long "
+        "number), its digits lost: resuming would send to those recipients again; restore the file (a program that "
+        "edits a results file must read every column as text, pandas: read_csv(..., dtype=str); a spreadsheet, "
+        "import them as text), or send the rest with a new --results"
     )
     assert len(server.ledger) == 3
 
