@@ -7,12 +7,14 @@ from flags or environment variables and are never echoed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import importlib.util
 import io
 import logging
 import math
 import signal
+import socket
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -172,6 +174,7 @@ def emulator(
     """Run the SENS + NHN emulator under uvicorn until interrupted."""
     import uvicorn
 
+    from krsms.commands.stderr import print_error
     from krsms.emulator import create_app
     from krsms.emulator.collector import FreezeAfterEachRequest
     from krsms.emulator.server import EmulatorHttpProtocol
@@ -199,19 +202,46 @@ def emulator(
         nhn_secret_key=nhn_secret_key,
         faults=faults,
     )
-    typer.echo(f"krsms emulator on http://{host}:{port} (SENS /sms/v2, NHN /sms/v2.2); Ctrl-C stops it")
+    try:
+        listening = _listening_socket(host, port)
+    except OSError as error:
+        # uvicorn would say so only after the line saying the emulator is on, and exit 3.
+        print_error(f"the emulator cannot listen on {host} port {port}: {error.strerror or error} (--host, --port)")
+        raise typer.Exit(2) from None
+    address, bound_port = listening.getsockname()[:2]
+    shown = f"[{address}]" if ":" in address else address
+    typer.echo(f"krsms emulator on http://{shown}:{bound_port} (SENS /sms/v2, NHN /sms/v2.2); Ctrl-C stops it")
     server_app = create_app(config)
     server_app.add_middleware(FreezeAfterEachRequest)  # this process runs nothing else
-    uvicorn.run(
-        server_app,
-        host=host,
-        port=port,
-        log_level="warning",
-        access_log=False,
-        lifespan="off",
-        date_header=False,
-        http=EmulatorHttpProtocol,  # an injected dropped connection is one line, not a traceback
+    server = uvicorn.Server(
+        uvicorn.Config(
+            server_app,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            date_header=False,
+            http=EmulatorHttpProtocol,  # an injected dropped connection is one line, not a traceback
+        )
     )
+    with listening, contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it stops
+        server.run(sockets=[listening])
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket listening on ``host`` (a name, an IPv4 or IPv6 address) and ``port``;
+    ``OSError`` when it cannot (the port taken, a host not found). Made with ``IPPROTO_TCP``
+    named, so that asyncio turns Nagle's algorithm off on its connections (see
+    :mod:`krsms.emulator.server`)."""
+    family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    listening = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind(address)
+        listening.listen(2048)
+    except OSError:
+        listening.close()
+        raise
+    return listening
 
 
 @app.command()

@@ -1004,3 +1004,17 @@ def test_korean_output_on_an_ascii_stdout_is_escaped_not_a_traceback(tmp_path: P
     assert "results: " in sent.stdout
     assert "\\uacb0" in sent.stdout  # 결과.csv, the caption wrapped where its escape is wider than 결과
     assert len(server.ledger) == 1
+
+
+def test_the_emulator_command_on_a_port_in_use_says_so_before_claiming_to_run() -> None:
+    """uvicorn found the port taken only after the command had printed that the emulator was
+    on it, then exited 3 with its own log line: a user saw the URL of someone else's server."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        outcome = runner.invoke(app, ["emulator", "--port", str(port)], env={"COLUMNS": "300"})
+    assert outcome.exit_code == 2, outcome.output
+    assert outcome.stdout == ""
+    assert outcome.stderr.startswith(f"error: the emulator cannot listen on 127.0.0.1 port {port}: ")
+    assert outcome.stderr.endswith(" (--host, --port)\n")
