@@ -342,6 +342,7 @@ _FLAGS = {
     "secret_key": "--secret-key (KRSMS_SENS_SECRET_KEY)",
     "service_id": "--service-id (KRSMS_SENS_SERVICE_ID)",
     "app_key": "--app-key (KRSMS_NHN_APP_KEY)",
+    "request_id": "REQUEST_ID",
 }
 """The options behind the fields the SDK's validation errors name."""
 _SECRET_KEY_FLAGS = {
@@ -353,6 +354,7 @@ _SECRET_KEY_FLAGS = {
 _CLI_PROBLEMS = {
     ("template_id", "not supported"): "{value!r} names a template, but {provider} has none: leave out --template-id",
     ("template_id", "a template id (None for none)"): "{value!r} is empty or blank: leave it out, or name a template",
+    ("request_id", "a request id"): "{value!r} is blank: give the request id of a send (its results' request_id)",
 }
 """Problems the SDK words for its callers (``leave template_id None``), as the command says
 them, by the field and limit of the :class:`~krsms.ValidationError`."""

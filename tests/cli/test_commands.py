@@ -833,6 +833,15 @@ def test_status_of_an_unknown_request_says_it_found_nothing(
     assert "found nothing for request no-such-request" in outcome.output
 
 
+def test_status_of_a_blank_request_id_names_the_argument_not_the_sdk() -> None:
+    """It said ``request_id: ... name a request (SendReport.request_ids)``, the SDK's words."""
+    outcome = runner.invoke(app, ["status", " ", "--provider", "nhn"], env={**NHN_ENV, "COLUMNS": "300"})
+    assert outcome.exit_code == 2, outcome.output
+    assert outcome.stderr == (
+        "error: REQUEST_ID: ' ' is blank: give the request id of a send (its results' request_id)\n"
+    )
+
+
 @pytest.mark.parametrize(("provider", "env"), [("SENS", SENS_ENV), ("Nhn", NHN_ENV)])
 def test_provider_is_taken_in_any_case(server: EmulatorServer, provider: str, env: dict[str, str]) -> None:
     """``--provider SENS`` was refused as not sens or nhn."""
