@@ -7,10 +7,14 @@ from flags or environment variables and are never echoed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import enum
 import importlib.util
+import io
 import logging
 import math
 import signal
+import socket
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -170,6 +174,7 @@ def emulator(
     """Run the SENS + NHN emulator under uvicorn until interrupted."""
     import uvicorn
 
+    from krsms.commands.stderr import print_error
     from krsms.emulator import create_app
     from krsms.emulator.collector import FreezeAfterEachRequest
     from krsms.emulator.server import EmulatorHttpProtocol
@@ -197,19 +202,46 @@ def emulator(
         nhn_secret_key=nhn_secret_key,
         faults=faults,
     )
-    typer.echo(f"krsms emulator on http://{host}:{port} (SENS /sms/v2, NHN /sms/v2.2); Ctrl-C stops it")
+    try:
+        listening = _listening_socket(host, port)
+    except OSError as error:
+        # uvicorn would say so only after the line saying the emulator is on, and exit 3.
+        print_error(f"the emulator cannot listen on {host} port {port}: {error.strerror or error} (--host, --port)")
+        raise typer.Exit(2) from None
+    address, bound_port = listening.getsockname()[:2]
+    shown = f"[{address}]" if ":" in address else address
+    typer.echo(f"krsms emulator on http://{shown}:{bound_port} (SENS /sms/v2, NHN /sms/v2.2); Ctrl-C stops it")
     server_app = create_app(config)
     server_app.add_middleware(FreezeAfterEachRequest)  # this process runs nothing else
-    uvicorn.run(
-        server_app,
-        host=host,
-        port=port,
-        log_level="warning",
-        access_log=False,
-        lifespan="off",
-        date_header=False,
-        http=EmulatorHttpProtocol,  # an injected dropped connection is one line, not a traceback
+    server = uvicorn.Server(
+        uvicorn.Config(
+            server_app,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            date_header=False,
+            http=EmulatorHttpProtocol,  # an injected dropped connection is one line, not a traceback
+        )
     )
+    with listening, contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it stops
+        server.run(sockets=[listening])
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket listening on ``host`` (a name, an IPv4 or IPv6 address) and ``port``;
+    ``OSError`` when it cannot (the port taken, a host not found). Made with ``IPPROTO_TCP``
+    named, so that asyncio turns Nagle's algorithm off on its connections (see
+    :mod:`krsms.emulator.server`)."""
+    family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    listening = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind(address)
+        listening.listen(2048)
+    except OSError:
+        listening.close()
+        raise
+    return listening
 
 
 @app.command()
@@ -233,9 +265,25 @@ def demo(
         raise typer.Exit(1)
 
 
+class Provider(str, enum.Enum):
+    """What ``--provider`` takes, in any case (``SENS`` is ``sens``)."""
+
+    SENS = "sens"
+    NHN = "nhn"
+
+
+class Kind(str, enum.Enum):
+    """What ``--kind`` takes, in any case: the message type to send as, ``auto`` choosing SMS
+    or LMS by the text's length."""
+
+    AUTO = "auto"
+    SMS = "sms"
+    LMS = "lms"
+
+
 # The options ``send`` and ``status`` share (typer option objects, not values): the provider,
 # and its credentials from flags or the environment, never echoed.
-PROVIDER_OPTION = typer.Option(..., help="sens or nhn.")
+PROVIDER_OPTION = typer.Option(..., case_sensitive=False, help="sens or nhn.")
 """``--provider``: the name of the provider to send through (``sens`` or ``nhn``)."""
 ACCESS_KEY_OPTION = typer.Option(
     None, envvar="KRSMS_SENS_ACCESS_KEY", show_envvar=True, show_default=False, help=f"SENS access key. {_IN_PS}"
@@ -261,19 +309,28 @@ NHN_SECRET_KEY_OPTION = typer.Option(
 """``--nhn-secret-key`` (``KRSMS_NHN_SECRET_KEY``)."""
 
 
-def _print_error(error: object, *, provider: str | None = None, template_id: str | None = None, then: str = "") -> None:
+def _print_error(
+    error: object,
+    *,
+    provider: str | None = None,
+    template_id: str | None = None,
+    kind: Kind = Kind.AUTO,
+    then: str = "",
+) -> None:
     """``error: <message>`` on stderr, the message shown as is (file names may look like rich
     markup), followed by ``then``; a :class:`~krsms.ValidationError` of an option is named by
-    its flag, and an NHN template refused by ``--template-id`` and the id."""
+    its flag, an NHN template refused by ``--template-id`` and the id, and a text too long
+    for the SMS ``--kind sms`` asks for by that option too."""
     from krsms.commands.stderr import print_error
 
-    print_error(_in_flags(error, provider, template_id=template_id) + then)
+    print_error(_in_flags(error, provider, template_id=template_id, kind=kind) + then)
 
 
 _FLAGS = {
     "sender": "--sender",
     "text": "--text",
     "subject": "--subject",
+    "kind": "--kind",
     "template_id": "--template-id",
     "reserve_at": "--reserve-at",
     "advertisement": "--advertisement",
@@ -285,6 +342,7 @@ _FLAGS = {
     "secret_key": "--secret-key (KRSMS_SENS_SECRET_KEY)",
     "service_id": "--service-id (KRSMS_SENS_SERVICE_ID)",
     "app_key": "--app-key (KRSMS_NHN_APP_KEY)",
+    "request_id": "REQUEST_ID",
 }
 """The options behind the fields the SDK's validation errors name."""
 _SECRET_KEY_FLAGS = {
@@ -296,16 +354,19 @@ _SECRET_KEY_FLAGS = {
 _CLI_PROBLEMS = {
     ("template_id", "not supported"): "{value!r} names a template, but {provider} has none: leave out --template-id",
     ("template_id", "a template id (None for none)"): "{value!r} is empty or blank: leave it out, or name a template",
+    ("request_id", "a request id"): "{value!r} is blank: give the request id of a send (its results' request_id)",
 }
 """Problems the SDK words for its callers (``leave template_id None``), as the command says
 them, by the field and limit of the :class:`~krsms.ValidationError`."""
 
 
-def _in_flags(error: object, provider: str | None, *, template_id: str | None = None) -> str:
+def _in_flags(error: object, provider: str | None, *, template_id: str | None = None, kind: Kind = Kind.AUTO) -> str:
     """``error``'s message, naming the command-line option instead of the SDK field it checked
-    (and, for an NHN template refused, ``--template-id`` and the id)."""
+    (and, for an NHN template refused, ``--template-id`` and the id; for a ``--text`` too long
+    for an SMS, ``--kind sms``)."""
     from krsms.commands.send import refuses_template
     from krsms.errors import ValidationError
+    from krsms.text import STANDARD_LIMITS
 
     if not isinstance(error, ValidationError):
         return f"--template-id {template_id}: {error}" if template_id and refuses_template(error) else str(error)
@@ -314,16 +375,16 @@ def _in_flags(error: object, provider: str | None, *, template_id: str | None = 
         return str(error)
     said = _CLI_PROBLEMS.get((error.field, error.limit or ""))
     problem = said.format(value=error.value, provider=(provider or "this provider").upper()) if said else error.problem
+    if error.field == "text" and kind is Kind.SMS and error.limit == f"{STANDARD_LIMITS.sms_bytes} bytes":
+        problem += ": --kind sms sends it as an SMS (leave --kind out to send a text this long as LMS)"
     return f"{flag}: {problem}"
 
 
-def _credentials(provider: str, *, required: bool, **keys: str | None) -> Credentials:
+def _credentials(provider: Provider, *, required: bool, **keys: str | None) -> Credentials:
     """The provider's credentials; a usage error naming what is missing (never its value)."""
-    from krsms.commands.send import PROVIDERS, Credentials
+    from krsms.commands.send import Credentials
 
-    if provider not in PROVIDERS:
-        raise typer.BadParameter("must be sens or nhn", param_hint="--provider")
-    credentials = Credentials(provider=provider, **keys)
+    credentials = Credentials(provider=provider.value, **keys)
     if required and credentials.missing():
         missing = [_FLAGS[key] for key in credentials.missing()]
         each, its = ("each", "its") if len(missing) > 1 else ("the", "the")
@@ -339,10 +400,15 @@ def send(
         dir_okay=False,
         help="CSV (number column; text, subject, template parameters) or one number a line.",
     ),
-    provider: str = PROVIDER_OPTION,
+    provider: Provider = PROVIDER_OPTION,
     sender: str = typer.Option(..., help="Registered sender number."),
     text: str = typer.Option("", help="Message text (rows may carry their own in a 'text' column)."),
     subject: str | None = typer.Option(None, help="Subject of LMS/MMS."),
+    kind: Kind = typer.Option(
+        Kind.AUTO,
+        case_sensitive=False,
+        help="Message type: auto (SMS, or LMS for a text over 90 bytes), sms, or lms (a short text with its subject).",
+    ),
     template_id: str | None = typer.Option(
         None, help="NHN template id: other CSV columns fill its ##key## placeholders, one column per key."
     ),
@@ -375,6 +441,7 @@ def send(
     from krsms.convert import SEOUL
     from krsms.errors import KrSmsError
     from krsms.gateway import Message
+    from krsms.text import MessageKind
 
     credentials = _credentials(
         provider,
@@ -390,6 +457,7 @@ def send(
         text=text,
         subject=subject,
         template_id=template_id,
+        kind=MessageKind[kind.name],
         advertisement=advertisement,
         reserve_at=reserve_at.replace(tzinfo=SEOUL) if reserve_at and reserve_at.tzinfo is None else reserve_at,
     )
@@ -408,7 +476,9 @@ def send(
     try:
         code = run_send(credentials, message, options, console=Console(), received=received, record=record)
     except KrSmsError as error:
-        _print_error(error, provider=provider, template_id=template_id, then=resume_hint(record, results))
+        _print_error(
+            error, provider=credentials.provider, template_id=template_id, kind=kind, then=resume_hint(record, results)
+        )
         raise typer.Exit(2) from None
     except (KeyboardInterrupt, asyncio.CancelledError) as interruption:
         if dry_run:
@@ -423,7 +493,7 @@ def send(
 @app.command()
 def status(
     request_id: str = typer.Argument(..., help="The request id a send returned."),
-    provider: str = PROVIDER_OPTION,
+    provider: Provider = PROVIDER_OPTION,
     base_url: str | None = typer.Option(None, help="Provider base URL (e.g. the emulator's)."),
     access_key: str | None = ACCESS_KEY_OPTION,
     secret_key: str | None = SECRET_KEY_OPTION,
@@ -458,7 +528,7 @@ def status(
             console.print(Text(note), soft_wrap=True)
             return 0
         if not results:
-            console.print(Text(f"{provider}: found nothing for request {request_id}"), soft_wrap=True)
+            console.print(Text(f"{credentials.provider}: found nothing for request {request_id}"), soft_wrap=True)
             return 1
         console.print(table)
         return 0
@@ -466,13 +536,25 @@ def status(
     try:
         code = asyncio.run(run())
     except KrSmsError as error:
-        _print_error(error, provider=provider)
+        _print_error(error, provider=credentials.provider)
         raise typer.Exit(2) from None
     raise typer.Exit(code)
 
 
+def _escape_what_output_cannot_encode() -> None:
+    """Let stdout and stderr show a character their encoding lacks as an escape (``\\uc131``):
+    on an ASCII one (``PYTHONIOENCODING=ascii``, a Windows console's code page) the first Korean
+    text printed (a column name, a results file's name, a provider's detail) raised
+    UnicodeEncodeError, a traceback in place of the output, after the send when the summary
+    named the results file."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main() -> None:
     """Entry point of the ``krsms`` script."""
+    _escape_what_output_cannot_encode()
     app()
 
 

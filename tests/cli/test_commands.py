@@ -581,9 +581,10 @@ def test_resume_after_a_spreadsheet_dropped_the_leading_zeros_skips_the_settled(
     outcome = runner.invoke(app, send_command(campaign, results, server, "--resume"), env=NHN_ENV)
     assert outcome.exit_code == 2, outcome.output
     assert outcome.output.replace("\n", "") == (
-        f"error: {results}: line 3: settled, but with no reference or no phone number to tie the row to a "
-        "recipient (edited, or saved by a spreadsheet that changed the numbers?): resuming would send to those "
-        "recipients again; restore the file, or send the rest with a new --results"
+        f"error: {results}: line 3: a number in scientific notation (1.01E+09, as a spreadsheet shows a long "
+        "number), its digits lost: resuming would send to those recipients again; restore the file (a program that "
+        "edits a results file must read every column as text, pandas: read_csv(..., dtype=str); a spreadsheet, "
+        "import them as text), or send the rest with a new --results"
     )
     assert len(server.ledger) == 3
 
@@ -687,7 +688,7 @@ def test_a_subject_an_sms_cannot_carry_is_said_before_the_send_and_by_the_dry_ru
                "--subject", "공지", "--base-url", server.base_url]  # fmt: skip
     warning = (
         "warning: --subject is not sent: --text fits an SMS (9 of 90 bytes), which has no subject "
-        "(a text longer than 90 bytes goes as LMS, with it)\n"
+        "(a text longer than 90 bytes goes as LMS, with it, and so does any with --kind lms)\n"
     )
     planned = runner.invoke(app, [*command, "--dry-run"], env={**SENS_ENV, "COLUMNS": "300"})
     assert planned.exit_code == 0, planned.output
@@ -707,8 +708,70 @@ def test_a_subject_an_sms_cannot_carry_is_said_before_the_send_and_by_the_dry_ru
     sent = runner.invoke(app, rows, env={**SENS_ENV, "COLUMNS": "300"})
     assert sent.exit_code == 0, sent.output
     assert sent.stderr == (
-        "warning: customers.csv: line 2: a subject is not sent: the text fits an SMS, which has no subject\n"
+        "warning: customers.csv: line 2: a subject is not sent: the text fits an SMS, which has no subject "
+        "(--kind lms sends every text as LMS, with its subject)\n"
     )
+
+
+def test_kind_lms_sends_a_short_text_with_its_subject(tmp_path: Path, server: EmulatorServer) -> None:
+    """A subject on a text that fits an SMS could not be sent: the SDK's kind had no option."""
+    command = ["send", str(numbers_file(tmp_path, 2)), "--provider", "sens", "--sender", "0212345678",
+               "--text", "짧은 안내", "--subject", "공지", "--kind", "LMS", "--base-url", server.base_url]  # fmt: skip
+    planned = runner.invoke(app, [*command, "--dry-run"], env={**SENS_ENV, "COLUMNS": "300"})
+    assert planned.exit_code == 0, planned.output
+    assert "LMS requests" in planned.stdout
+    assert planned.stderr == ""
+    sent = runner.invoke(app, [*command, "--results", str(tmp_path / "out.csv")], env={**SENS_ENV, "COLUMNS": "300"})
+    assert sent.exit_code == 0, sent.output
+    assert sent.stderr == ""
+    assert [(delivery.kind, delivery.subject) for delivery in server.ledger] == [("LMS", "공지"), ("LMS", "공지")]
+    without_kind = [option for option in command if option not in ("--kind", "LMS")]
+    resumed = runner.invoke(
+        app, [*without_kind, "--results", str(tmp_path / "out.csv"), "--resume"], env={**SENS_ENV, "COLUMNS": "300"}
+    )
+    assert resumed.exit_code == 2, resumed.output
+    assert "message type was 'LMS', now 'AUTO'" in resumed.stderr
+
+
+def test_kind_sms_refuses_a_text_too_long_for_one_before_any_request(tmp_path: Path, server: EmulatorServer) -> None:
+    results = tmp_path / "out.csv"
+    command = ["send", str(numbers_file(tmp_path, 2)), "--provider", "sens", "--sender", "0212345678",
+               "--text", "가" * 50, "--kind", "sms", "--results", str(results),
+               "--base-url", server.base_url]  # fmt: skip
+    for dry_run in (["--dry-run"], []):
+        refused = runner.invoke(app, [*command, *dry_run], env={**SENS_ENV, "COLUMNS": "300"})
+        assert refused.exit_code == 2, refused.output
+        assert refused.stderr == (
+            "error: --text: is 100 bytes in EUC-KR; SMS allows 90 (use LMS or shorten): --kind sms sends it as an "
+            "SMS (leave --kind out to send a text this long as LMS)\n"
+        )
+    assert not results.exists()
+    assert len(server.ledger) == 0
+
+
+def test_kind_sms_says_the_subject_is_not_sent(tmp_path: Path) -> None:
+    command = ["send", str(numbers_file(tmp_path, 1)), "--provider", "sens", "--sender", "0212345678",
+               "--text", "짧은 안내", "--subject", "공지", "--kind", "sms", "--dry-run"]  # fmt: skip
+    planned = runner.invoke(app, command, env={"COLUMNS": "300"})
+    assert planned.exit_code == 0, planned.output
+    assert planned.stderr == (
+        "warning: --subject is not sent: --kind sms sends an SMS, which has no subject "
+        "(--kind lms sends it with --text as LMS)\n"
+    )
+
+
+def test_kind_other_than_the_templates_is_refused(tmp_path: Path, server: EmulatorServer) -> None:
+    register_template(server, "T2", "##name##님, 봄 세일 안내", send_type="1", title="봄 세일")
+    recipients = tmp_path / "customers.csv"
+    recipients.write_text("휴대폰번호,name\r\n010-1111-0001,홍길동\r\n", encoding="utf-8")
+    command = ["send", str(recipients), "--provider", "nhn", "--sender", "15446859", "--template-id", "T2",
+               "--kind", "sms", "--results", str(tmp_path / "out.csv"), "--base-url", server.base_url]  # fmt: skip
+    refused = runner.invoke(app, command, env={**NHN_ENV, "COLUMNS": "300"})
+    assert refused.exit_code == 2, refused.output
+    assert refused.stderr == (
+        "error: --kind: is sms, but template T2 is registered for LMS, which NHN sends it as only: leave --kind out\n"
+    )
+    assert len(server.ledger) == 0
 
 
 def test_a_subject_with_an_sms_template_is_said_not_to_be_sent(tmp_path: Path, server: EmulatorServer) -> None:
@@ -768,6 +831,35 @@ def test_status_of_an_unknown_request_says_it_found_nothing(
     )
     assert outcome.exit_code == 1, outcome.output
     assert "found nothing for request no-such-request" in outcome.output
+
+
+def test_status_of_a_blank_request_id_names_the_argument_not_the_sdk() -> None:
+    """It said ``request_id: ... name a request (SendReport.request_ids)``, the SDK's words."""
+    outcome = runner.invoke(app, ["status", " ", "--provider", "nhn"], env={**NHN_ENV, "COLUMNS": "300"})
+    assert outcome.exit_code == 2, outcome.output
+    assert outcome.stderr == (
+        "error: REQUEST_ID: ' ' is blank: give the request id of a send (its results' request_id)\n"
+    )
+
+
+@pytest.mark.parametrize(("provider", "env"), [("SENS", SENS_ENV), ("Nhn", NHN_ENV)])
+def test_provider_is_taken_in_any_case(server: EmulatorServer, provider: str, env: dict[str, str]) -> None:
+    """``--provider SENS`` was refused as not sens or nhn."""
+    outcome = runner.invoke(
+        app, ["status", "no-such-request", "--provider", provider, "--base-url", server.base_url], env=env
+    )
+    assert outcome.exit_code == 1, outcome.output
+    assert f"{provider.lower()}: found nothing for request no-such-request" in outcome.output
+
+
+def test_an_unknown_provider_is_refused_naming_the_choices(tmp_path: Path) -> None:
+    outcome = runner.invoke(
+        app,
+        ["send", str(numbers_file(tmp_path, 1)), "--provider", "kt", "--sender", "0212345678", "--text", "x"],
+        env={"COLUMNS": "300"},
+    )
+    assert outcome.exit_code == 2, outcome.output
+    assert "'kt' is not one of 'sens', 'nhn'" in outcome.output
 
 
 async def test_status_shows_the_providers_words_as_they_are() -> None:
@@ -902,3 +994,36 @@ def test_the_emulator_command_reports_an_injected_drop_without_a_traceback() -> 
         _, stderr = server.communicate(timeout=30)
     assert "Traceback" not in stderr
     assert "Exception in ASGI application" not in stderr
+
+
+def test_korean_output_on_an_ascii_stdout_is_escaped_not_a_traceback(tmp_path: Path, server: EmulatorServer) -> None:
+    """On a stdout that cannot encode Korean (``PYTHONIOENCODING=ascii``, a Windows console's
+    code page) the summary naming the results file raised UnicodeEncodeError after the send:
+    a traceback and exit 1 for a send that went through. Such characters are escaped."""
+    recipients = tmp_path / "고객.csv"
+    recipients.write_text("전화번호\n01012345678\n", encoding="utf-8")
+    results = tmp_path / "결과.csv"
+    command = [sys.executable, "-m", "krsms", "send", str(recipients), "--provider", "nhn", "--sender", "15446859",
+               "--text", "안녕", "--results", str(results), "--base-url", server.base_url]  # fmt: skip
+    env = {**os.environ, **NHN_ENV, "PYTHONIOENCODING": "ascii"}
+    sent = subprocess.run(command, env=env, capture_output=True, text=True, encoding="ascii", timeout=60)
+    assert sent.returncode == 0, sent.stderr
+    assert "Traceback" not in sent.stderr
+    assert "number column: \\uc804\\ud654\\ubc88\\ud638" in sent.stdout
+    assert "results: " in sent.stdout
+    assert "\\uacb0" in sent.stdout  # 결과.csv, the caption wrapped where its escape is wider than 결과
+    assert len(server.ledger) == 1
+
+
+def test_the_emulator_command_on_a_port_in_use_says_so_before_claiming_to_run() -> None:
+    """uvicorn found the port taken only after the command had printed that the emulator was
+    on it, then exited 3 with its own log line: a user saw the URL of someone else's server."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        outcome = runner.invoke(app, ["emulator", "--port", str(port)], env={"COLUMNS": "300"})
+    assert outcome.exit_code == 2, outcome.output
+    assert outcome.stdout == ""
+    assert outcome.stderr.startswith(f"error: the emulator cannot listen on 127.0.0.1 port {port}: ")
+    assert outcome.stderr.endswith(" (--host, --port)\n")

@@ -386,9 +386,35 @@ def test_settled_rows_that_cannot_be_tied_to_a_recipient_refuse_the_resume(tmp_p
     with pytest.raises(BadFileError) as refused:
         settled_recipients(results)
     assert str(refused.value) == (
-        f"{results}: line 4 and 2 more: settled, but with no reference or no phone number to tie the row to a "
-        "recipient (edited, or saved by a spreadsheet that changed the numbers?): resuming would send to those "
-        "recipients again; restore the file, or send the rest with a new --results"
+        f"{results}: line 4: a number in scientific notation (1.01E+09, as a spreadsheet shows a long number), its "
+        "digits lost; lines 5, 6: settled, but with no reference or no phone number to tie the row to a recipient "
+        "(edited, or saved by a spreadsheet that changed the numbers?): resuming would send to those recipients "
+        "again; restore the file (a program that edits a results file must read every column as text, pandas: "
+        "read_csv(..., dtype=str); a spreadsheet, import them as text), or send the rest with a new --results"
+    )
+
+
+def test_settled_rows_a_program_saved_as_decimals_are_named_with_their_columns(tmp_path: Path) -> None:
+    """pandas saves a column of numbers with an empty cell as decimals: the resume was refused
+    with the general 'no reference or no phone number', or, for a reference alone (2.0), as
+    rows no longer on their line, 'edited since the last run'."""
+    results = tmp_path / "results.csv"
+    write_results(
+        results,
+        [
+            ("1", "1010000001.0", "accepted", "r1"),
+            ("2.0", "01010000002", "accepted", "r1"),
+            ("3", "", "not_sent", ""),  # the empty cell that made the column decimals: tried again, untied
+            ("4", "1010000004.0", "unknown", ""),
+        ],
+    )
+    with pytest.raises(BadFileError) as refused:
+        settled_recipients(results)
+    assert str(refused.value) == (
+        f"{results}: lines 2, 3, 5: number (1010000001.0) and reference (2.0) written as decimals, as a program "
+        "(pandas, say) saves a column it read as numbers: resuming would send to those recipients again; restore "
+        "the file (a program that edits a results file must read every column as text, pandas: read_csv(..., "
+        "dtype=str); a spreadsheet, import them as text), or send the rest with a new --results"
     )
 
 

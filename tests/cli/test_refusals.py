@@ -7,6 +7,8 @@ import csv
 import errno
 import importlib.util
 import inspect
+import socket
+import types
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -234,11 +236,16 @@ def test_the_emulator_takes_its_keys_from_the_environment(monkeypatch: pytest.Mo
         return create_app(config)
 
     monkeypatch.setattr(krsms.emulator, "create_app", recorded)
-    monkeypatch.setattr(uvicorn, "run", lambda *_, **__: None)
+    # Not even uvicorn's Config: it sets uvicorn's loggers' levels for the rest of the process.
+    monkeypatch.setattr(uvicorn, "Config", lambda *_, **__: None)
+    monkeypatch.setattr(uvicorn, "Server", lambda *_, **__: types.SimpleNamespace(run=lambda **_: None))
     keys = {"KRSMS_EMULATOR_SENS_ACCESS_KEY": "access", "KRSMS_EMULATOR_SENS_SECRET_KEY": "secret",
             "KRSMS_EMULATOR_SENS_SERVICE_ID": "ncp:sms:kr:1:x", "KRSMS_EMULATOR_NHN_APP_KEY": "app",
             "KRSMS_EMULATOR_NHN_SECRET_KEY": "nhn-secret"}  # fmt: skip
-    outcome = runner.invoke(app, ["emulator"], env=keys)
+    with socket.socket() as probe:  # the default port may be another's
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    outcome = runner.invoke(app, ["emulator", "--port", str(port)], env=keys)
     assert outcome.exit_code == 0, outcome.output
     [config] = configs
     assert (

@@ -35,6 +35,7 @@ from typing import BinaryIO, TextIO
 
 import anyio
 import anyio.to_thread
+import attrs
 
 try:
     import fcntl
@@ -44,7 +45,7 @@ except ImportError:  # Windows
 from krsms.commands.bad_files import BadFileError, file_problems, is_csv
 from krsms.commands.campaigns import campaign_path
 from krsms.commands.settled import ResumeKey, SettledRecipients, resume_key
-from krsms.commands.spreadsheets import with_leading_zero
+from krsms.commands.spreadsheets import DECIMAL, SCIENTIFIC_NOTATION, Lines, with_leading_zero
 from krsms.gateway import Recipient, RecipientOutcome, SendStatus
 
 RESULT_FIELDS = ("reference", "number", "status", "request_id", "code", "detail")
@@ -653,29 +654,89 @@ def settled_recipients(path: Path) -> SettledRecipients:
     The file must be what its suffix says: a ``.csv`` starting with the results header, any
     other a JSON object a line, whose last line is ignored if it does not parse (a crash
     mid-write tore it). Anything else raises :class:`BadFileError`, and so does a settled row
-    that cannot be keyed (no reference, or a number that is not one): ``--resume`` could not
-    skip its recipient, and would send to them again.
+    that cannot be keyed (no reference, or a number that is not one, :class:`UntiedRows`):
+    ``--resume`` could not skip its recipient, and would send to them again.
     """
     keys = SettledRecipients()
-    untied: list[int] = []
+    untied = UntiedRows()
     with file_problems(path):
         for line_number, row in _result_rows(path):
             if not _is_settled(_field(row, "status"), _field(row, "request_id")):
                 continue
+            if untied.damaged(row, line_number):
+                continue
             key = _results_row_key(row)
             if key is None:
-                untied.append(line_number)
+                untied.unkeyed.add(str(line_number))
             else:
                 keys.add(key, SendStatus(_field(row, "status")))
-    if untied:
-        where = f"line {untied[0]}" + (f" and {len(untied) - 1} more" if len(untied) > 1 else "")
-        raise BadFileError(
-            path,
-            f"{where}: settled, but with no reference or no phone number to tie the row to a recipient "
-            "(edited, or saved by a spreadsheet that changed the numbers?): resuming would send to those "
-            "recipients again; restore the file, or send the rest with a new --results",
-        )
+    if untied.found:
+        raise BadFileError(path, untied.problem())
     return keys
+
+
+@attrs.define
+class UntiedRows:
+    """Settled rows of a results file that tie to no recipient, by why: a column a program
+    saved as decimals (pandas: ``1012345678.0``, ``2.0``), a number a spreadsheet saved in
+    scientific notation (``1.01E+09``), or anything else (no reference, no valid number)."""
+
+    decimal: Lines = attrs.Factory(Lines)
+    decimal_columns: dict[str, str] = attrs.Factory(dict)
+    """Each column found written as decimals, with the first such value."""
+    scientific: Lines = attrs.Factory(Lines)
+    unkeyed: Lines = attrs.Factory(Lines)
+    """The others: no reference, or no valid number."""
+
+    def damaged(self, row: Mapping[str, object], line_number: int) -> bool:
+        """Note the row on ``line_number`` if a program or a spreadsheet changed its
+        reference or number (a reference ``2.0`` still keys, to no recipient); whether it did."""
+        values = {name: _field(row, name) for name in ("reference", "number")}
+        decimals = {name: value for name, value in values.items() if DECIMAL.fullmatch(value)}
+        if decimals:
+            self.decimal.add(str(line_number))
+            for name, value in decimals.items():
+                self.decimal_columns.setdefault(name, value)
+            return True
+        if SCIENTIFIC_NOTATION.fullmatch(values["number"]):
+            self.scientific.add(str(line_number))
+            return True
+        return False
+
+    @property
+    def found(self) -> bool:
+        """Whether any settled row ties to no recipient."""
+        return bool(self.decimal.count or self.scientific.count or self.unkeyed.count)
+
+    def problem(self) -> str:
+        """Why the resume is refused: each kind of row with its lines, and what to do."""
+        said = []
+        if self.decimal.count:
+            columns = " and ".join(f"{name} ({value})" for name, value in self.decimal_columns.items())
+            said.append(
+                f"{self.decimal}: {columns} written as decimals, as a program (pandas, say) saves a column it "
+                "read as numbers"
+            )
+        if self.scientific.count:
+            said.append(
+                f"{self.scientific}: a number in scientific notation (1.01E+09, as a spreadsheet shows a long "
+                "number), its digits lost"
+            )
+        if self.unkeyed.count:
+            said.append(
+                f"{self.unkeyed}: settled, but with no reference or no phone number to tie the row to a recipient "
+                "(edited, or saved by a spreadsheet that changed the numbers?)"
+            )
+        how = (
+            " (a program that edits a results file must read every column as text, pandas: read_csv(..., "
+            "dtype=str); a spreadsheet, import them as text)"
+            if self.decimal.count or self.scientific.count
+            else ""
+        )
+        return (
+            f"{'; '.join(said)}: resuming would send to those recipients again; restore the file{how}, or send "
+            "the rest with a new --results"
+        )
 
 
 def _results_row_key(row: Mapping[str, object]) -> ResumeKey | None:

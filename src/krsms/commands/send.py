@@ -52,7 +52,6 @@ from krsms.gateway import Message, Recipient, RecipientOutcome, SendPlan, SendPr
 from krsms.phone_numbers import normalize_number
 from krsms.text import MessageKind
 
-PROVIDERS = ("sens", "nhn")
 SHOWN_INVALID = 20
 """Invalid recipients a dry run lists (and keeps: a file of a million bad rows stays small);
 the rest are counted."""
@@ -695,6 +694,14 @@ async def _send(
             kind_known = _looks_up_template(credentials, options)
             kind = await _check_template(gateway, message.template_id, credentials, options)
             if kind is not None:
+                if message.kind not in (MessageKind.AUTO, kind):
+                    raise ValidationError(
+                        "kind",
+                        f"is {message.kind.value.lower()}, but template {message.template_id} is registered for "
+                        f"{kind.value}, which NHN sends it as only: leave --kind out",
+                        limit=kind.value,
+                        value=message.kind.value,
+                    )
                 console.print(Text(f"template {message.template_id}: registered for {kind.value}, sent as such"))
                 message = attrs.evolve(message, kind=kind)
         if options.dry_run:

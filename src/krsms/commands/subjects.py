@@ -67,17 +67,24 @@ class DroppedSubjects:
     def warnings(self, name: str) -> list[str]:
         """What to tell the user of the file called ``name``; none if every subject is sent."""
         said = []
+        forced = self.message.kind is MessageKind.SMS and self.message.template_id is None
         if self.by_message:
             size = byte_length(self.message.text) if self.message.template_id is None else None
-            fits = (
-                f"--text fits an SMS ({size} of {self.rules.limits.sms_bytes} bytes), which has no subject "
-                f"(a text longer than {self.rules.limits.sms_bytes} bytes goes as LMS, with it)"
-                if size is not None
-                else f"template {self.message.template_id} is registered for SMS, which has no subject"
-            )
-            said.append(f"warning: --subject is not sent: {fits}")
+            if forced:
+                why = "--kind sms sends an SMS, which has no subject (--kind lms sends it with --text as LMS)"
+            elif size is not None:
+                why = (
+                    f"--text fits an SMS ({size} of {self.rules.limits.sms_bytes} bytes), which has no subject "
+                    f"(a text longer than {self.rules.limits.sms_bytes} bytes goes as LMS, with it, and so does any "
+                    "with --kind lms)"
+                )
+            else:
+                why = f"template {self.message.template_id} is registered for SMS, which has no subject"
+            said.append(f"warning: --subject is not sent: {why}")
         if self.by_row.count:
-            said.append(
-                f"warning: {name}: {self.by_row}: a subject is not sent: the text fits an SMS, which has no subject"
-            )
+            why = "--kind sms sends an SMS" if forced else "the text fits an SMS"
+            why += ", which has no subject"
+            if self.message.template_id is None and not forced:
+                why += " (--kind lms sends every text as LMS, with its subject)"
+            said.append(f"warning: {name}: {self.by_row}: a subject is not sent: {why}")
         return said
