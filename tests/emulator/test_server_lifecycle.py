@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import gc
 import logging
+import signal
 import socket
 import threading
 import time
@@ -105,6 +106,18 @@ async def test_entering_a_running_async_server_again_is_refused() -> None:
                 pass
         async with httpx.AsyncClient() as client:
             assert (await client.get(server.base_url + "/_emulator/health", timeout=5)).status_code == 200
+
+
+async def test_serving_from_the_programs_loop_leaves_its_signal_handlers_alone() -> None:
+    """uvicorn on the main thread takes SIGINT and SIGTERM: Ctrl-C would stop the emulator
+    under the program's sends instead of cancelling the program."""
+    assert threading.current_thread() is threading.main_thread()
+    before = {signal.SIGINT: signal.getsignal(signal.SIGINT), signal.SIGTERM: signal.getsignal(signal.SIGTERM)}
+    async with EmulatorServer() as server:
+        async with httpx.AsyncClient() as client:
+            assert (await client.get(server.base_url + "/_emulator/health", timeout=5)).status_code == 200
+        assert {sig: signal.getsignal(sig) for sig in before} == before
+    assert {sig: signal.getsignal(sig) for sig in before} == before
 
 
 def test_a_stopped_server_serves_again_on_its_port_with_its_ledger() -> None:

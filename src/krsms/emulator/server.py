@@ -109,10 +109,23 @@ class EmulatorHttpProtocol(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
         self.logger = _ConnectionLog(uvicorn_logger)
 
 
+class _EmbeddedServer(uvicorn.Server):
+    """uvicorn's server without its signal handlers: served from the program's own event loop
+    (``async with EmulatorServer()``), Ctrl-C and SIGTERM stay the program's. uvicorn, on the
+    main thread, would take them for itself: Ctrl-C would stop the emulator under the
+    program's sends, and reach the program only once the server had stopped."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        """Leave the process's signal handlers as they are."""
+        yield
+
+
 class EmulatorServer:
     """The emulator on ``host`` (127.0.0.1) and ``port`` (0: a free one).
 
-    ``async with EmulatorServer() as server:`` serves from the current event loop;
+    ``async with EmulatorServer() as server:`` serves from the current event loop, leaving the
+    program's signal handling alone (Ctrl-C cancels the program as it would without it);
     ``with EmulatorServer() as server:`` serves from a background thread with its own loop
     (for sync code, pytest fixtures and the CLI). ``server.base_url`` is where to point a
     gateway's ``base_url``.
@@ -223,7 +236,7 @@ class EmulatorServer:
         if _asgi_trace_filter not in asgi_logger.filters:
             asgi_logger.addFilter(_asgi_trace_filter)
         self._listen(config.backlog)
-        self._server = uvicorn.Server(config)
+        self._server = _EmbeddedServer(config)
         return self._server
 
     def _listen(self, backlog: int) -> None:
