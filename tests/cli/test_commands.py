@@ -749,6 +749,23 @@ def test_kind_sms_refuses_a_text_too_long_for_one_before_any_request(tmp_path: P
     assert len(server.ledger) == 0
 
 
+def test_an_nhn_lms_without_a_subject_is_refused_before_the_send_starts(tmp_path: Path, server: EmulatorServer) -> None:
+    """Every recipient would be written not_sent for want of a subject, and the run that adds
+    --subject then refused as another campaign."""
+    results = tmp_path / "out.csv"
+    command = ["send", str(numbers_file(tmp_path, 2)), "--provider", "nhn", "--sender", "0212345678",
+               "--text", "가" * 50, "--results", str(results), "--base-url", server.base_url]  # fmt: skip
+    for dry_run in (["--dry-run"], []):
+        refused = runner.invoke(app, [*command, *dry_run], env={**NHN_ENV, "COLUMNS": "300"})
+        assert refused.exit_code == 2, refused.output
+        assert refused.stderr.startswith("error: --subject: is required: --text goes as LMS (100 bytes)")
+    assert not results.exists()
+    assert len(server.ledger) == 0
+    sent = runner.invoke(app, [*command, "--subject", "공지"], env={**NHN_ENV, "COLUMNS": "300"})
+    assert sent.exit_code == 0, sent.output
+    assert [(delivery.kind, delivery.subject) for delivery in server.ledger] == [("LMS", "공지"), ("LMS", "공지")]
+
+
 def test_kind_sms_says_the_subject_is_not_sent(tmp_path: Path) -> None:
     command = ["send", str(numbers_file(tmp_path, 1)), "--provider", "sens", "--sender", "0212345678",
                "--text", "짧은 안내", "--subject", "공지", "--kind", "sms", "--dry-run"]  # fmt: skip

@@ -293,6 +293,11 @@ def carries_text(path: Path) -> bool:
     return _column(_header(path), TEXT_COLUMN) is not None
 
 
+def carries_subject(path: Path) -> bool:
+    """Whether the file gives recipients their own subject: a CSV with a ``subject`` column."""
+    return _column(_header(path), SUBJECT_COLUMN) is not None
+
+
 def number_column(path: Path, chosen: str | None = None) -> NumberColumn | None:
     """A CSV file's number column: ``chosen`` (``--number-column``), or the one found by its
     name (:data:`NUMBER_COLUMNS`); :class:`ValidationError` when there is none, or no one.

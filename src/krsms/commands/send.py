@@ -45,7 +45,7 @@ from krsms.commands.results_files import (
 from krsms.commands.settled import SettledRecipients
 from krsms.commands.signals import stop_on_signals
 from krsms.commands.stderr import print_error, print_note
-from krsms.commands.subjects import DroppedSubjects
+from krsms.commands.subjects import DroppedSubjects, check_subject_given
 from krsms.errors import KrSmsError, ProviderError, ValidationError
 from krsms.fanout import CANCELLED, JOB_STOPPED, LOCAL_INVALID, BatchingGateway
 from krsms.gateway import Message, Recipient, RecipientOutcome, SendPlan, SendProgress, SendReport, SendStatus
@@ -230,6 +230,7 @@ async def dry_run(
     Raises :class:`~krsms.commands.bad_files.BadFileError` for what the send would refuse
     before sending: rows whose text expects placeholders filled, or a resume whose results do
     not fit the file."""
+    check_subject_given(message, gateway.rules, recipients_path)  # as the send refuses it
     counter = _DuplicateCounter()
     file_pass = FilePass(
         placeholders=row_placeholders(message, recipients_path, number_column),
@@ -396,6 +397,7 @@ async def send_file(
     (once every check passed: the resumes after it compare with the new moment)."""
     record = FileSend() if record is None else record
     gateway.check_message(message)
+    check_subject_given(message, gateway.rules, recipients_path)
     campaign = Campaign.of(gateway.provider, message, recipients_path)
     with exclusive_use(results_path):
         if not resume:  # a resume recovers the journal, whatever it holds

@@ -1,11 +1,16 @@
 """Subjects an SMS cannot carry: a ``--subject``, or a row's ``subject`` column, given with a
 text that fits an SMS. The SDK sends such a recipient as SMS, without the subject; the
-command says so before the first request, and so does a dry run."""
+command says so before the first request, and so does a dry run. And the subject an LMS
+needs on NHN: a send that gives none is refused before it starts
+(:func:`check_subject_given`)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import attrs
 
+from krsms.commands.recipient_files import carries_subject, carries_text
 from krsms.commands.spreadsheets import Lines
 from krsms.errors import ValidationError
 from krsms.gateway import Message, Recipient
@@ -88,3 +93,26 @@ class DroppedSubjects:
                 why += " (--kind lms sends every text as LMS, with its subject)"
             said.append(f"warning: {name}: {self.by_row}: a subject is not sent: {why}")
         return said
+
+
+def check_subject_given(message: Message, rules: ProviderRules, recipients_path: Path) -> None:
+    """Refuse, before the send starts, one whose every recipient would be NOT_SENT for want of
+    a subject: under rules whose LMS and MMS need one (NHN), ``--text`` going as one of them
+    with no ``--subject``, and a file with neither a ``subject`` column nor a ``text`` column
+    (whose rows may go as SMS). A template gives its own title."""
+    if not rules.long_needs_subject or message.subject is not None or message.template_id is not None:
+        return
+    if carries_subject(recipients_path) or carries_text(recipients_path):
+        return
+    try:
+        kind = message_kind(message, rules)
+    except ValidationError:
+        return  # the send refuses the text itself
+    if kind in (MessageKind.LMS, MessageKind.MMS):
+        raise ValidationError(
+            "subject",
+            f"is required: --text goes as {kind.value} ({byte_length(message.text)} bytes), which NHN sends only "
+            f"with a subject, and {recipients_path.name} has no subject column",
+            limit="a subject for LMS and MMS",
+            value=None,
+        )
