@@ -1379,6 +1379,12 @@ REFUSED_SENDS: dict[str, SendCase] = {
         if kind is MessageType.MMS
         else (attrs.evolve(r, files=(FileReference(file_id="F1"),)), "files", "MMS", kind.value)
     ),
+    "a blank scheduleCode": lambda kind, ad, r: (attrs.evolve(r, schedule_code=" "), "schedule_code", "an id", " "),
+    "a blank fileId on an MMS, files on an SMS or LMS": lambda kind, ad, r: (
+        (attrs.evolve(r, files=(FileReference(file_id=""),)), "files[0].file_id", "an id", "")
+        if kind is MessageType.MMS
+        else (attrs.evolve(r, files=(FileReference(file_id="F1"),)), "files", "MMS", kind.value)
+    ),
 }
 
 

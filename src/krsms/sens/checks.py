@@ -60,7 +60,8 @@ def check_send_request(request: SendRequest, *, now: datetime | None = None) -> 
     of ``country_code``'s country, which is 1 to 3 digits); ``content`` and each message's
     own (characters EUC-KR can carry, 90 bytes for SMS and 2,000 for LMS/MMS, the
     advertisement notice with ``content_type`` AD); subjects (LMS and MMS only, 40 bytes);
-    ``files`` (MMS only, each a ``file_id`` or an inline image checked as an upload);
+    ``files`` (MMS only, each a ``file_id``, not blank, or an inline image checked as an
+    upload); ``schedule_code`` not blank;
     ``reserve_time`` (in the future once cut to the minute, naive read in
     ``reserve_time_zone``; SENS documents no limit ahead). The number of ``messages`` is
     :func:`check_message_count`'s."""
@@ -79,6 +80,8 @@ def check_send_request(request: SendRequest, *, now: datetime | None = None) -> 
         _check_subject(message.subject, kind, field=f"{field}.subject")
     if request.files is not None:
         _check_files(request.files, kind)
+    if request.schedule_code is not None:
+        _check_not_blank(request.schedule_code, field="schedule_code")
     if request.reserve_time is not None:
         moment = request.reserve_time
         if moment.tzinfo is None:
@@ -98,7 +101,9 @@ def _check_files(files: tuple[FileReference, ...], kind: MessageKind) -> None:
         field = f"files[{index}]"
         if reference.file_id is None and reference.name is not None and reference.body is not None:
             _check_inline_file(reference.name, reference.body, field=field)
-        elif reference.file_id is None or reference.name is not None or reference.body is not None:
+        elif reference.file_id is not None and reference.name is None and reference.body is None:
+            _check_not_blank(reference.file_id, field=f"{field}.file_id")
+        else:
             given = [name for name in ("file_id", "name", "body") if getattr(reference, name) is not None]
             shown = ", ".join(given) or "nothing"
             raise ValidationError(
@@ -107,6 +112,14 @@ def _check_files(files: tuple[FileReference, ...], kind: MessageKind) -> None:
                 limit="file_id, or name and body",
                 value=shown,
             )
+
+
+def _check_not_blank(value: str, *, field: str) -> None:
+    """An id the send names (a file, a schedule): text with a visible character; an empty one
+    would be SENS's to refuse."""
+    check_is_text(value, field=field)
+    if not value.strip():
+        raise ValidationError(field, f"is blank ({excerpt(repr(value))})", limit="an id", value=value)
 
 
 def _check_inline_file(name: str, body: str, *, field: str) -> None:
