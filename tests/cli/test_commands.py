@@ -904,6 +904,29 @@ async def test_status_shows_the_providers_words_as_they_are() -> None:
     assert "[3018]" in shown
 
 
+async def test_status_on_a_narrow_terminal_wraps_the_detail_not_the_number() -> None:
+    class Answering(FakeGateway):
+        async def delivery_results(self, request_id: str) -> list[DeliveryResult]:
+            return [
+                DeliveryResult(
+                    request_id=request_id,
+                    recipient=f"0101234567{index}",
+                    status=DeliveryStatus.CANCELLED if index else DeliveryStatus.FAILED,
+                    code="3018",
+                    detail="수신거부 번호로 발송이 차단되었습니다 (carrier refused the number)",
+                )
+                for index in range(2)
+            ]
+
+    async with Answering() as gateway:
+        table, _ = await delivery_table(gateway, "R-1")
+    console = Console(record=True, width=60)
+    console.print(table)
+    shown = console.export_text()
+    for whole in ("01012345670", "01012345671", "cancelled", "failed", "3018"):
+        assert whole in shown
+
+
 def test_status_of_a_reserved_sens_request_says_when_it_goes_out(tmp_path: Path, server: EmulatorServer) -> None:
     results = tmp_path / "results.csv"
     at = (datetime.now(ZoneInfo("Asia/Seoul")) + timedelta(days=2)).strftime("%Y-%m-%d %H:%M")

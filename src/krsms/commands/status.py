@@ -22,8 +22,13 @@ async def delivery_table(gateway: SmsGateway, request_id: str) -> tuple[Table, l
     """Look the request up and lay its results out as a table."""
     results = await gateway.delivery_results(request_id)
     table = Table(title=Text(f"{gateway.provider.upper()} request {request_id}"))
-    for column in ("recipient", "status", "code", "detail", "completed at"):
-        table.add_column(column)
+    # On a narrow terminal the detail wraps; a number, a status or a code cut short is wrong.
+    widest_number = max((len(result.recipient) for result in results), default=0)
+    table.add_column("recipient", no_wrap=True, min_width=max(widest_number, len("recipient")))
+    table.add_column("status", no_wrap=True, min_width=len("cancelled"))
+    table.add_column("code", no_wrap=True)
+    table.add_column("detail")
+    table.add_column("completed at")
     for result in results:
         # The provider's words as they are: "[/...]" in a detail read as markup crashed the table.
         table.add_row(
