@@ -228,15 +228,12 @@ def emulator(
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket listening on ``host`` (a name, an IPv4 or IPv6 address) and ``port``;
-    ``OSError`` when it cannot (the port taken, a host not found). Made with ``IPPROTO_TCP``
-    named, so that asyncio turns Nagle's algorithm off on its connections (see
-    :mod:`krsms.emulator.server`)."""
-    family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-    listening = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    """A socket listening on ``host`` and ``port`` (:func:`~krsms.emulator.server.bound_socket`);
+    ``OSError`` when it cannot (the port taken, a host not found)."""
+    from krsms.emulator.server import bound_socket
+
+    listening = bound_socket(host, port)
     try:
-        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listening.bind(address)
         listening.listen(2048)
     except OSError:
         listening.close()

@@ -144,7 +144,7 @@ class EmulatorServer:
         """The configuration the app was made with."""
         self.app: Starlette = create_app(self.config)
         """The emulator's ASGI app; its ``state`` holds the ledger, faults and config."""
-        self._socket = _bound_socket(host, port)
+        self._socket = bound_socket(host, port)
         self._close_socket = weakref.finalize(self, self._socket.close)
         """Closes the bound socket once: when the run ends, on :meth:`close`, or when the server
         is collected unclosed (a socket collected open warns ``ResourceWarning``)."""
@@ -160,8 +160,9 @@ class EmulatorServer:
 
     @property
     def base_url(self) -> str:
-        """``http://host:port``: pass it as a gateway's ``base_url``."""
-        return f"http://{self.host}:{self.port}"
+        """``http://host:port`` (an IPv6 host in brackets): pass it as a gateway's ``base_url``."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
     @property
     def ledger(self) -> Ledger:
@@ -244,7 +245,7 @@ class EmulatorServer:
         closed and ``OSError`` raised with the cause when the port is taken."""
         try:
             if self._socket.fileno() == -1:
-                self._socket = _bound_socket(self.host, self.port)
+                self._socket = bound_socket(self.host, self.port)
                 self._close_socket = weakref.finalize(self, self._socket.close)
             self._socket.listen(backlog)
         except OSError as error:
@@ -294,18 +295,21 @@ class EmulatorServer:
         return f"EmulatorServer({self.base_url})"
 
 
-def _bound_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to ``host`` and ``port`` (0: a free port), not yet listening.
+def bound_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host`` (a name, an IPv4 or IPv6 address) and ``port`` (0: a
+    free port), not yet listening; ``OSError`` when it cannot be (the port taken, a host not
+    found).
 
     Made with ``IPPROTO_TCP`` named: the connections it accepts inherit the protocol, and
     asyncio turns Nagle's algorithm off (``TCP_NODELAY``) only on sockets that name it. With
     Nagle on, an answer written in two parts waited for the client's delayed ACK: about 40 ms
     on every request of a reused connection.
     """
-    bound = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    bound = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         bound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        bound.bind((host, port))
+        bound.bind(address)
     except OSError:
         bound.close()
         raise
