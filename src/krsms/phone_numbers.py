@@ -11,13 +11,23 @@ from typing import cast
 from krsms.errors import ValidationError
 from krsms.fields import check_is_text, mask_number
 
-_SEPARATORS = re.compile(r"[\s\-.()]")
+_SEPARATORS = re.compile(
+    r"[\s\-.()"
+    # What word processors, spreadsheets and full-width input write for '-', '.' and brackets.
+    "\u00ad\u2010-\u2015\u2212\ufe58\ufe63\uff08\uff09\uff0d\uff0e"
+    # Invisible format characters that copying a number brings along: zero-width spaces and
+    # joiners, the direction marks phones wrap a copied number in, a spreadsheet's BOM.
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+_FULL_WIDTH = str.maketrans({0xFF10 + digit: str(digit) for digit in range(10)} | {0xFF0B: "+"})
+"""Full-width digits and plus sign (as a Korean IME's full-width mode types them) as ASCII."""
 
 
 def without_separators(raw: str) -> str:
-    """``raw`` without the separators people write in phone numbers (spaces, ``-``, ``.``,
-    brackets); a leading ``+`` stays."""
-    return _SEPARATORS.sub("", raw)
+    """``raw`` without the separators people write in phone numbers (spaces, dashes, ``.``,
+    brackets, invisible format characters), full-width digits and ``＋`` made ASCII; a leading
+    ``+`` stays."""
+    return _SEPARATORS.sub("", raw).translate(_FULL_WIDTH)
 
 
 KOREA = "82"

@@ -1,0 +1,41 @@
+"""Phone numbers as people really write them: copied from documents, phones and spreadsheets."""
+
+from __future__ import annotations
+
+import pytest
+
+from krsms import ValidationError
+from krsms.phone_numbers import normalize_number
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "010\u20101234\u20105678",  # HYPHEN, as word processors write '-'
+        "010\u20111234\u20115678",  # NON-BREAKING HYPHEN
+        "010\u20131234\u20135678",  # EN DASH, a document's autocorrect
+        "010\u22121234\u22125678",  # MINUS SIGN
+        "010\uff0d1234\uff0d5678",  # FULL-WIDTH HYPHEN-MINUS
+        "\uff10\uff11\uff10-\uff11\uff12\uff13\uff14-\uff15\uff16\uff17\uff18",  # full-width digits (IME 전각)
+        "\uff0b82 10 1234 5678",  # FULL-WIDTH PLUS SIGN
+        "\uff08010\uff09 1234\uff0e5678",  # full-width brackets and full stop
+        "\u202a010-1234-5678\u202c",  # the direction marks a phone wraps a copied number in
+        "\u2066010-1234-5678\u2069",
+        "\u200e010-1234-5678",  # LEFT-TO-RIGHT MARK
+        "010\u200b1234\u200b5678",  # ZERO WIDTH SPACE from a web page
+        "\ufeff010-1234-5678",  # the BOM a spreadsheet's UTF-8 export starts with
+        "010\u00ad1234\u00ad5678",  # SOFT HYPHEN
+        "010\u202f1234\u202f5678",  # NARROW NO-BREAK SPACE
+    ],
+)
+def test_a_number_written_with_unicode_dashes_full_width_digits_or_invisible_marks_is_normalised(raw: str) -> None:
+    assert normalize_number(raw, field="recipients[0].number") == "01012345678"
+
+
+@pytest.mark.parametrize(
+    "raw", ["\u0660\u0661\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668", "0101234567\u0968"]
+)
+def test_digits_of_other_scripts_are_still_refused(raw: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        normalize_number(raw, field="recipients[0].number")
+    assert refused.value.field == "recipients[0].number"
