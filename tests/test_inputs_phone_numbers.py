@@ -39,3 +39,24 @@ def test_digits_of_other_scripts_are_still_refused(raw: str) -> None:
     with pytest.raises(ValidationError) as refused:
         normalize_number(raw, field="recipients[0].number")
     assert refused.value.field == "recipients[0].number"
+
+
+@pytest.mark.parametrize(
+    ("raw", "country_code", "named"),
+    [
+        ("010-1234-567O", "82", "'O' (U+004F) at position 12 is neither a digit nor a separator"),  # a letter O
+        ("010/1234/5678", "82", "'/' (U+002F) at position 3 is neither a digit nor a separator"),
+        ("+82 10+1234-5678", "82", "'+' (U+002B) at position 6 is neither a digit nor a separator"),
+        ("+1 415 555 12l4", "1", "'l' (U+006C) at position 13 is neither a digit nor a separator"),
+        ("0101234567\u0968", "82", "the digit at position 10 is not one of 0-9"),
+        ("", "82", "it has no digits"),
+        (" - ", "82", "it has no digits"),
+    ],
+)
+def test_a_number_refused_for_what_is_not_a_digit_names_that_character(raw: str, country_code: str, named: str) -> None:
+    """The message said "(digits only)" whatever was wrong, and the mask hid which digit was not one."""
+    with pytest.raises(ValidationError) as refused:
+        normalize_number(raw, field="sender", country_code=country_code)
+    assert named in str(refused.value)
+    assert refused.value.limit == ("digits" if country_code == "82" else "4-20 digits")
+    assert "1234" not in str(refused.value)

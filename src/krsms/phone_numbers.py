@@ -107,7 +107,7 @@ def normalize_number(raw: str, *, field: str = "number", country_code: str = KOR
     if not number.isascii() or not number.isdigit():
         raise ValidationError(
             field,
-            f"{mask_number(raw)!r} is not a phone number (digits only)",
+            f"{mask_number(raw)!r} is not a phone number: {_what_is_not_a_digit(raw)}",
             limit="digits",
             value=mask_number(raw),
         )
@@ -180,11 +180,35 @@ def _foreign_number(raw: str, *, field: str, country_code: str) -> str:
     number = without_separators(raw)
     if number.startswith("+"):
         number = _without_country_code(number, raw, field=field, country_code=country_code)
-    if not number.isascii() or not number.isdigit() or not 4 <= len(number) <= MAX_NUMBER_DIGITS:
+    digits_only = number.isascii() and number.isdigit()
+    if not digits_only or not 4 <= len(number) <= MAX_NUMBER_DIGITS:
+        why = f": {_what_is_not_a_digit(raw)}" if not digits_only else ""
         raise ValidationError(
             field,
-            f"{mask_number(raw)!r} is not a phone number of country +{country_code} (4 to {MAX_NUMBER_DIGITS} digits)",
+            f"{mask_number(raw)!r} is not a phone number of country +{country_code} "
+            f"(4 to {MAX_NUMBER_DIGITS} digits){why}",
             limit=f"4-{MAX_NUMBER_DIGITS} digits",
             value=mask_number(raw),
         )
     return number
+
+
+def _what_is_not_a_digit(raw: str) -> str:
+    """Why ``raw`` is no number's digits, for an error: the first character that is neither a
+    digit, a separator nor a leading ``+``, by position (a digit of another script by that
+    alone: its character would show a digit the mask hides), or that it has no digits."""
+    plus_allowed = True
+    for position, written in enumerate(raw):
+        character = written.translate(_FULL_WIDTH)
+        if _SEPARATORS.fullmatch(character):
+            continue
+        if (character.isascii() and character.isdigit()) or (character == "+" and plus_allowed):
+            plus_allowed = False
+            continue
+        if character.isdigit():
+            return f"the digit at position {position} is not one of 0-9"
+        return (
+            f"{written!r} (U+{ord(written):04X}) at position {position} is neither a digit nor a separator "
+            "(space, '-', '.', brackets)"
+        )
+    return "it has no digits"
