@@ -60,3 +60,26 @@ def test_a_number_refused_for_what_is_not_a_digit_names_that_character(raw: str,
     assert named in str(refused.value)
     assert refused.value.limit == ("digits" if country_code == "82" else "4-20 digits")
     assert "1234" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("tel:010-1234-5678", "01012345678"),
+        ("tel:+82-10-1234-5678", "01012345678"),  # RFC 3966's global form
+        ("TEL:+82-2-123-4567", "021234567"),
+        (" tel:1544-6859", "15446859"),
+    ],
+)
+def test_a_tel_uri_is_read_as_its_number(raw: str, expected: str) -> None:
+    """A number taken from a link or a contact card (``tel:+82-10-...``) was refused as not digits."""
+    assert normalize_number(raw, field="recipients[0].number") == expected
+
+
+def test_a_tel_uri_of_another_country_is_read_for_the_message_country() -> None:
+    assert normalize_number("tel:+81-90-1234-5678", country_code="81") == "9012345678"
+
+
+def test_a_tel_uri_with_parameters_names_the_first_character_that_is_not_part_of_the_number() -> None:
+    with pytest.raises(ValidationError, match=r"';' \(U\+003B\) at position 17 is neither a digit nor a separator"):
+        normalize_number("tel:010-1234-5678;ext=12")

@@ -23,11 +23,20 @@ _FULL_WIDTH = str.maketrans({0xFF10 + digit: str(digit) for digit in range(10)} 
 """Full-width digits and plus sign (as a Korean IME's full-width mode types them) as ASCII."""
 
 
+_TEL_SCHEME = re.compile(r"\s*tel:", re.IGNORECASE)
+"""The scheme of a ``tel:`` URI (RFC 3966), as a link or a contact card gives a number."""
+
+
 def without_separators(raw: str) -> str:
-    """``raw`` without the separators people write in phone numbers (spaces, dashes, ``.``,
-    brackets, invisible format characters), full-width digits and ``＋`` made ASCII; a leading
-    ``+`` stays."""
-    return _SEPARATORS.sub("", raw).translate(_FULL_WIDTH)
+    """``raw`` without a ``tel:`` scheme and the separators people write in phone numbers
+    (spaces, dashes, ``.``, brackets, invisible format characters), full-width digits and
+    ``＋`` made ASCII; a leading ``+`` stays."""
+    return _SEPARATORS.sub("", _without_tel_scheme(raw)).translate(_FULL_WIDTH)
+
+
+def _without_tel_scheme(raw: str) -> str:
+    scheme = _TEL_SCHEME.match(raw)
+    return raw if scheme is None else raw[scheme.end() :]
 
 
 KOREA = "82"
@@ -198,7 +207,8 @@ def _what_is_not_a_digit(raw: str) -> str:
     digit, a separator nor a leading ``+``, by position (a digit of another script by that
     alone: its character would show a digit the mask hides), or that it has no digits."""
     plus_allowed = True
-    for position, written in enumerate(raw):
+    after_scheme = len(raw) - len(_without_tel_scheme(raw))
+    for position, written in enumerate(raw[after_scheme:], after_scheme):
         character = written.translate(_FULL_WIDTH)
         if _SEPARATORS.fullmatch(character):
             continue
