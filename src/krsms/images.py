@@ -18,6 +18,39 @@ JPEG_SIGNATURE = b"\xff\xd8\xff"
 _START_OF_FRAME = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
 
 
+_ISO_MEDIA_BRANDS = {
+    b"heic": "a HEIC image",
+    b"heix": "a HEIC image",
+    b"heim": "a HEIC image",
+    b"heis": "a HEIC image",
+    b"hevc": "a HEIC image",
+    b"mif1": "a HEIF image",
+    b"msf1": "a HEIF image",
+    b"avif": "an AVIF image",
+}
+"""An ISO media file's brand (bytes 8 to 12, after ``ftyp``): the formats phones save photos in."""
+
+
+def _other_format(content: bytes) -> str | None:
+    """What an image that is not a JPEG is, in words (``"a PNG image"``), from how its file
+    begins: the formats a photo is often saved in and then renamed ``.jpg``; None for others."""
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "a PNG image"
+    if content.startswith((b"GIF87a", b"GIF89a")):
+        return "a GIF image"
+    if content.startswith(b"RIFF") and content[8:12] == b"WEBP":
+        return "a WebP image"
+    if content[4:8] == b"ftyp" and content[8:12] in _ISO_MEDIA_BRANDS:
+        return _ISO_MEDIA_BRANDS[content[8:12]]
+    if content.startswith(b"BM"):
+        return "a BMP image"
+    if content.startswith((b"II*\x00", b"MM\x00*")):
+        return "a TIFF image"
+    if content.startswith(b"%PDF"):
+        return "a PDF document"
+    return None
+
+
 def jpeg_dimensions(content: bytes) -> tuple[int, int] | None:
     """``(width, height)`` from a JPEG's start-of-frame header; None if it has none."""
     position = 2
@@ -72,9 +105,11 @@ def check_jpeg(
             value=len(content),
         )
     if not content.startswith(JPEG_SIGNATURE):
+        other_format = _other_format(content)
+        named = f"it is {other_format} (convert it to JPEG): " if other_format is not None else ""
         raise ValidationError(
             "content",
-            f"is not a JPEG image: it starts {content[:4].hex()}, where a JPEG starts {JPEG_SIGNATURE.hex()}",
+            f"is not a JPEG image: {named}it starts {content[:4].hex()}, where a JPEG starts {JPEG_SIGNATURE.hex()}",
             limit="JPEG",
             value=content[:4].hex(),
         )

@@ -1,0 +1,52 @@
+"""MMS images as people really have them: photos saved in other formats and renamed .jpg."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from krsms import ValidationError
+from krsms.images import check_jpeg
+
+
+def saved(image_format: str) -> bytes:
+    """A small image saved by Pillow in ``image_format``."""
+    written = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(written, image_format)
+    return written.getvalue()
+
+
+HEIC_HEADER = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"
+"""How an iPhone's HEIC photo begins: an ISO media ``ftyp`` box of brand ``heic``."""
+
+
+@pytest.mark.parametrize(
+    ("content", "named"),
+    [
+        (saved("PNG"), "a PNG image"),
+        (saved("GIF"), "a GIF image"),
+        (saved("BMP"), "a BMP image"),
+        (saved("TIFF"), "a TIFF image"),
+        (saved("WEBP"), "a WebP image"),
+        (HEIC_HEADER + bytes(100), "a HEIC image"),
+        (b"\x00\x00\x00\x1cftypavif" + bytes(100), "an AVIF image"),
+        (b"%PDF-1.7\n" + bytes(100), "a PDF document"),
+    ],
+)
+def test_an_image_of_another_format_renamed_jpg_is_refused_naming_its_format(content: bytes, named: str) -> None:
+    """The message gave the file's first bytes alone (``it starts 00000018``), which says
+    nothing to whoever renamed a phone's HEIC photo ``.jpg``."""
+    with pytest.raises(ValidationError) as refused:
+        check_jpeg(content, "사진.jpg")
+    assert f"is not a JPEG image: it is {named} (convert it to JPEG): it starts {content[:4].hex()}" in str(
+        refused.value
+    )
+    assert refused.value.limit == "JPEG"
+
+
+def test_content_of_no_known_format_is_refused_by_its_first_bytes() -> None:
+    with pytest.raises(ValidationError) as refused:
+        check_jpeg(b"hello world", "a.jpg")
+    assert str(refused.value) == "content: is not a JPEG image: it starts 68656c6c, where a JPEG starts ffd8ff"
