@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import io
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -50,3 +52,32 @@ def test_content_of_no_known_format_is_refused_by_its_first_bytes() -> None:
     with pytest.raises(ValidationError) as refused:
         check_jpeg(b"hello world", "a.jpg")
     assert str(refused.value) == "content: is not a JPEG image: it starts 68656c6c, where a JPEG starts ffd8ff"
+
+
+JPEG = b"\xff\xd8\xff\xe0" + bytes(100) + b"\xff\xd9"
+
+
+@pytest.mark.parametrize(
+    ("content", "hint"),
+    [
+        (Path("쿠폰/할인.jpg"), "(a path: give the file's content, Path(path).read_bytes())"),
+        ("coupon.jpg", "(a path: give the file's content, Path(path).read_bytes())"),
+        (io.BytesIO(JPEG), "(an open file: give its content, file.read(), opened in binary mode)"),
+        (
+            base64.b64encode(JPEG).decode("ascii"),
+            "(Base64 text: give the decoded bytes, base64.b64decode(text); krsms encodes them)",
+        ),
+    ],
+)
+def test_content_given_as_a_path_an_open_file_or_base64_says_how_to_give_the_bytes(content: object, hint: str) -> None:
+    """The message said "must be bytes" alone, though each of these holds or names the bytes."""
+    with pytest.raises(ValidationError) as refused:
+        check_jpeg(content, "할인.jpg")  # type: ignore[arg-type]
+    assert str(refused.value).endswith(hint)
+    assert refused.value.field == "content"
+
+
+def test_content_of_another_type_gets_no_hint() -> None:
+    with pytest.raises(ValidationError) as refused:
+        check_jpeg(None, "a.jpg")  # type: ignore[arg-type]
+    assert str(refused.value) == "content: must be bytes, not None"

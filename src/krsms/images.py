@@ -6,6 +6,8 @@ names the rule instead of a provider 400.
 
 from __future__ import annotations
 
+import os
+
 from krsms.errors import ValidationError, excerpt
 from krsms.fields import wrong_type
 
@@ -15,6 +17,8 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg")
 """File name endings both providers accept (compared ignoring case)."""
 JPEG_SIGNATURE = b"\xff\xd8\xff"
 """Start of image, then the first marker: how every JPEG file begins."""
+_JPEG_IN_BASE64 = "/9j/"
+"""How a JPEG's Base64 text begins (its signature encoded)."""
 _START_OF_FRAME = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
 
 
@@ -83,7 +87,7 @@ def check_jpeg(
     if not isinstance(file_name, str):
         raise wrong_type("file_name", file_name, "text", limit="a string")
     if not isinstance(content, (bytes, bytearray)):
-        raise wrong_type("content", content, "bytes", limit="bytes (the JPEG file's content)")
+        raise wrong_type("content", content, "bytes", limit="bytes (the JPEG file's content)", hint=_read_hint(content))
     if not file_name.lower().endswith(IMAGE_SUFFIXES):
         raise ValidationError(
             "file_name", f"{excerpt(file_name)!r} does not end in .jpg or .jpeg", limit="JPEG", value=file_name
@@ -122,3 +126,15 @@ def check_jpeg(
                 limit=f"{max_size[0]}x{max_size[1]}",
                 value=f"{dimensions[0]}x{dimensions[1]}",
             )
+
+
+def _read_hint(content: object) -> str:
+    """How to give the content of what names, opens or encodes the file instead: a path, an
+    open file, the Base64 text the providers' documents show (a JPEG's starts ``/9j/``)."""
+    if isinstance(content, str) and content.startswith(_JPEG_IN_BASE64):
+        return " (Base64 text: give the decoded bytes, base64.b64decode(text); krsms encodes them)"
+    if isinstance(content, (str, os.PathLike)):
+        return " (a path: give the file's content, Path(path).read_bytes())"
+    if callable(getattr(content, "read", None)):
+        return " (an open file: give its content, file.read(), opened in binary mode)"
+    return ""
