@@ -81,3 +81,31 @@ def test_content_of_another_type_gets_no_hint() -> None:
     with pytest.raises(ValidationError) as refused:
         check_jpeg(None, "a.jpg")  # type: ignore[arg-type]
     assert str(refused.value) == "content: must be bytes, not None"
+
+
+@pytest.mark.parametrize(
+    ("file_name", "name_alone"),
+    [
+        ("/Users/kim/Desktop/쿠폰.jpg", "쿠폰.jpg"),
+        ("photos/coupon.jpeg", "coupon.jpeg"),
+        ("C:\\Users\\kim\\coupon.JPG", "coupon.JPG"),
+    ],
+)
+def test_a_path_given_as_the_file_name_is_refused_naming_the_name_to_give(file_name: str, name_alone: str) -> None:
+    """``file_name=str(path)`` went to the provider with its folders as the stored name (or,
+    longer than 40 characters, was refused for its length alone)."""
+    with pytest.raises(ValidationError) as refused:
+        check_jpeg(JPEG, file_name, max_name_chars=40)
+    assert str(refused.value) == (
+        f"file_name: {file_name!r} is a path: give the file's name alone ({name_alone!r}, Path(path).name)"
+    )
+    assert refused.value.value == file_name
+
+
+def test_a_long_path_is_shown_by_its_end_where_the_name_is() -> None:
+    with pytest.raises(ValidationError, match=r"is a path: give the file's name alone \('coupon\.jpg', Path"):
+        check_jpeg(JPEG, "/srv/campaigns/2024/spring/assets/images/coupon.jpg", max_name_chars=40)
+
+
+def test_a_korean_file_name_is_a_name() -> None:
+    check_jpeg(JPEG, "봄맞이 할인 쿠폰.jpg", max_name_chars=40)

@@ -7,6 +7,7 @@ names the rule instead of a provider 400.
 from __future__ import annotations
 
 import os
+import re
 
 from krsms.errors import ValidationError, excerpt
 from krsms.fields import wrong_type
@@ -83,7 +84,8 @@ def check_jpeg(
 ) -> None:
     """Refuse what a provider would: a name not ending in ``.jpg``/``.jpeg`` (or too long), an
     empty, oversized or non-JPEG body, or (with ``max_size``) a resolution over the limit; a
-    name that is not text or a body that is not bytes, by name."""
+    name that is not text or a body that is not bytes, by name. A path given for the name is
+    refused too: the providers store a file name, and a path's folders are no part of it."""
     if not isinstance(file_name, str):
         raise wrong_type("file_name", file_name, "text", limit="a string")
     if not isinstance(content, (bytes, bytearray)):
@@ -91,6 +93,15 @@ def check_jpeg(
     if not file_name.lower().endswith(IMAGE_SUFFIXES):
         raise ValidationError(
             "file_name", f"{excerpt(file_name)!r} does not end in .jpg or .jpeg", limit="JPEG", value=file_name
+        )
+    if "/" in file_name or "\\" in file_name:
+        name_alone = re.split(r"[/\\]", file_name)[-1]
+        raise ValidationError(
+            "file_name",
+            f"{excerpt(file_name, end=True)!r} is a path: give the file's name alone "
+            f"({excerpt(name_alone, end=True)!r}, Path(path).name)",
+            limit="a file name, without '/' or '\\'",
+            value=file_name,
         )
     if max_name_chars is not None and len(file_name) > max_name_chars:
         raise ValidationError(
