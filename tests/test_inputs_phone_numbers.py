@@ -83,3 +83,20 @@ def test_a_tel_uri_of_another_country_is_read_for_the_message_country() -> None:
 def test_a_tel_uri_with_parameters_names_the_first_character_that_is_not_part_of_the_number() -> None:
     with pytest.raises(ValidationError, match=r"';' \(U\+003B\) at position 17 is neither a digit nor a separator"):
         normalize_number("tel:010-1234-5678;ext=12")
+
+
+@pytest.mark.parametrize("raw", ["02-123-456", "070-12-345", "0505-1234", "+82 2 123 456"])
+def test_a_number_from_0_of_8_digits_is_refused_as_a_digit_short(raw: str) -> None:
+    """Seoul's 02-123-4567 is the shortest Korean number from 0: 8 digits went to the provider."""
+    with pytest.raises(ValidationError) as refused:
+        normalize_number(raw, field="recipients[0].number")
+    assert "has 8 digits; a Korean number starting with 0 has at least 9 (02-123-4567): is a digit missing?" in str(
+        refused.value
+    )
+    assert refused.value.limit == "9 digits from 0"
+    assert refused.value.value == "****" + "".join(character for character in raw if character.isdigit())[-4:]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("02-123-4567", "021234567"), ("1544-6859", "15446859")])
+def test_the_shortest_korean_numbers_pass(raw: str, expected: str) -> None:
+    assert normalize_number(raw) == expected

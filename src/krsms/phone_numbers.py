@@ -44,6 +44,8 @@ KOREA = "82"
 _MOBILE_PREFIXES = ("010", "011", "016", "017", "018", "019")
 MIN_NUMBER_DIGITS = 8
 """Shortest number accepted: Korean representative numbers such as 1544-6859."""
+MIN_DIALLED_DIGITS = 9
+"""Shortest Korean number that starts with 0: Seoul's ``02`` and seven digits (02-123-4567)."""
 MAX_NUMBER_DIGITS = 20
 """Longest number both providers accept (NHN ``recipientNo`` max 20)."""
 ONE_DIGIT_CALLING_CODES = frozenset({"1", "7"})
@@ -96,8 +98,8 @@ def normalize_number(raw: str, *, field: str = "number", country_code: str = KOR
 
     ``"010-1234-5678"``, ``"010 1234 5678"`` and ``"+82 10-1234-5678"`` all become
     ``"01012345678"`` (``"+82 1544-6859"``: ``"15446859"``). A Korean number is dialled
-    within Korea, 8 to 20 digits: it starts with 0 (010 mobiles have 11 digits, other 01x 10
-    or 11), or is an 8-digit representative number (15xx, 16xx, 18xx).
+    within Korea, 8 to 20 digits: it starts with 0 and has at least 9 (010 mobiles have 11
+    digits, other 01x 10 or 11), or is an 8-digit representative number (15xx, 16xx, 18xx).
     ``"821012345678"`` (the international form without ``+``) and ``"0082..."`` are refused
     rather than sent to a number that does not exist. With another ``country_code`` the
     number is that country's, as dialled there (a ``+<code>`` prefix must match it and is
@@ -141,6 +143,14 @@ def normalize_number(raw: str, *, field: str = "number", country_code: str = KOR
             field,
             f"{mask_number(number)!r} is not a Korean mobile number (010 with 11 digits, other 01x with 10 or 11)",
             limit="010 with 11 digits, other 01x with 10 or 11",
+            value=mask_number(number),
+        )
+    if number.startswith("0") and len(number) < MIN_DIALLED_DIGITS:
+        raise ValidationError(
+            field,
+            f"{mask_number(number)!r} has {len(number)} digits; a Korean number starting with 0 has at least "
+            f"{MIN_DIALLED_DIGITS} (02-123-4567): is a digit missing?",
+            limit=f"{MIN_DIALLED_DIGITS} digits from 0",
             value=mask_number(number),
         )
     return number
