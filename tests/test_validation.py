@@ -450,7 +450,8 @@ def _check(rules: ProviderRules, **fields: Any) -> Callable[[], None]:
         ),
         (
             lambda: check_jpeg(b"\x89PNG\r\n\x1a\n", "photo.jpg"),
-            "content: is not a JPEG image: it starts 89504e47, where a JPEG starts ffd8ff",
+            "content: is not a JPEG image: it is a PNG image (convert it to JPEG): it starts 89504e47, "
+            "where a JPEG starts ffd8ff",
         ),
     ],
     ids=[

@@ -11,13 +11,32 @@ from typing import cast
 from krsms.errors import ValidationError
 from krsms.fields import check_is_text, mask_number
 
-_SEPARATORS = re.compile(r"[\s\-.()]")
+_SEPARATORS = re.compile(
+    r"[\s\-.()"
+    # What word processors, spreadsheets and full-width input write for '-', '.' and brackets.
+    "\u00ad\u2010-\u2015\u2212\ufe58\ufe63\uff08\uff09\uff0d\uff0e"
+    # Invisible format characters that copying a number brings along: zero-width spaces and
+    # joiners, the direction marks phones wrap a copied number in, a spreadsheet's BOM.
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+_FULL_WIDTH = str.maketrans({0xFF10 + digit: str(digit) for digit in range(10)} | {0xFF0B: "+"})
+"""Full-width digits and plus sign (as a Korean IME's full-width mode types them) as ASCII."""
+
+
+_TEL_SCHEME = re.compile(r"\s*tel:", re.IGNORECASE)
+"""The scheme of a ``tel:`` URI (RFC 3966), as a link or a contact card gives a number."""
 
 
 def without_separators(raw: str) -> str:
-    """``raw`` without the separators people write in phone numbers (spaces, ``-``, ``.``,
-    brackets); a leading ``+`` stays."""
-    return _SEPARATORS.sub("", raw)
+    """``raw`` without a ``tel:`` scheme and the separators people write in phone numbers
+    (spaces, dashes, ``.``, brackets, invisible format characters), full-width digits and
+    ``＋`` made ASCII; a leading ``+`` stays."""
+    return _SEPARATORS.sub("", _without_tel_scheme(raw)).translate(_FULL_WIDTH)
+
+
+def _without_tel_scheme(raw: str) -> str:
+    scheme = _TEL_SCHEME.match(raw)
+    return raw if scheme is None else raw[scheme.end() :]
 
 
 KOREA = "82"
@@ -25,6 +44,8 @@ KOREA = "82"
 _MOBILE_PREFIXES = ("010", "011", "016", "017", "018", "019")
 MIN_NUMBER_DIGITS = 8
 """Shortest number accepted: Korean representative numbers such as 1544-6859."""
+MIN_DIALLED_DIGITS = 9
+"""Shortest Korean number that starts with 0: Seoul's ``02`` and seven digits (02-123-4567)."""
 MAX_NUMBER_DIGITS = 20
 """Longest number both providers accept (NHN ``recipientNo`` max 20)."""
 ONE_DIGIT_CALLING_CODES = frozenset({"1", "7"})
@@ -77,8 +98,8 @@ def normalize_number(raw: str, *, field: str = "number", country_code: str = KOR
 
     ``"010-1234-5678"``, ``"010 1234 5678"`` and ``"+82 10-1234-5678"`` all become
     ``"01012345678"`` (``"+82 1544-6859"``: ``"15446859"``). A Korean number is dialled
-    within Korea, 8 to 20 digits: it starts with 0 (010 mobiles have 11 digits, other 01x 10
-    or 11), or is an 8-digit representative number (15xx, 16xx, 18xx).
+    within Korea, 8 to 20 digits: it starts with 0 and has at least 9 (010 mobiles have 11
+    digits, other 01x 10 or 11), or is an 8-digit representative number (15xx, 16xx, 18xx).
     ``"821012345678"`` (the international form without ``+``) and ``"0082..."`` are refused
     rather than sent to a number that does not exist. With another ``country_code`` the
     number is that country's, as dialled there (a ``+<code>`` prefix must match it and is
@@ -97,7 +118,7 @@ def normalize_number(raw: str, *, field: str = "number", country_code: str = KOR
     if not number.isascii() or not number.isdigit():
         raise ValidationError(
             field,
-            f"{mask_number(raw)!r} is not a phone number (digits only)",
+            f"{mask_number(raw)!r} is not a phone number: {_what_is_not_a_digit(raw)}",
             limit="digits",
             value=mask_number(raw),
         )
@@ -122,6 +143,14 @@ def normalize_number(raw: str, *, field: str = "number", country_code: str = KOR
             field,
             f"{mask_number(number)!r} is not a Korean mobile number (010 with 11 digits, other 01x with 10 or 11)",
             limit="010 with 11 digits, other 01x with 10 or 11",
+            value=mask_number(number),
+        )
+    if number.startswith("0") and len(number) < MIN_DIALLED_DIGITS:
+        raise ValidationError(
+            field,
+            f"{mask_number(number)!r} has {len(number)} digits; a Korean number starting with 0 has at least "
+            f"{MIN_DIALLED_DIGITS} (02-123-4567): is a digit missing?",
+            limit=f"{MIN_DIALLED_DIGITS} digits from 0",
             value=mask_number(number),
         )
     return number
@@ -170,11 +199,36 @@ def _foreign_number(raw: str, *, field: str, country_code: str) -> str:
     number = without_separators(raw)
     if number.startswith("+"):
         number = _without_country_code(number, raw, field=field, country_code=country_code)
-    if not number.isascii() or not number.isdigit() or not 4 <= len(number) <= MAX_NUMBER_DIGITS:
+    digits_only = number.isascii() and number.isdigit()
+    if not digits_only or not 4 <= len(number) <= MAX_NUMBER_DIGITS:
+        why = f": {_what_is_not_a_digit(raw)}" if not digits_only else ""
         raise ValidationError(
             field,
-            f"{mask_number(raw)!r} is not a phone number of country +{country_code} (4 to {MAX_NUMBER_DIGITS} digits)",
+            f"{mask_number(raw)!r} is not a phone number of country +{country_code} "
+            f"(4 to {MAX_NUMBER_DIGITS} digits){why}",
             limit=f"4-{MAX_NUMBER_DIGITS} digits",
             value=mask_number(raw),
         )
     return number
+
+
+def _what_is_not_a_digit(raw: str) -> str:
+    """Why ``raw`` is no number's digits, for an error: the first character that is neither a
+    digit, a separator nor a leading ``+``, by position (a digit of another script by that
+    alone: its character would show a digit the mask hides), or that it has no digits."""
+    plus_allowed = True
+    after_scheme = len(raw) - len(_without_tel_scheme(raw))
+    for position, written in enumerate(raw[after_scheme:], after_scheme):
+        character = written.translate(_FULL_WIDTH)
+        if _SEPARATORS.fullmatch(character):
+            continue
+        if (character.isascii() and character.isdigit()) or (character == "+" and plus_allowed):
+            plus_allowed = False
+            continue
+        if character.isdigit():
+            return f"the digit at position {position} is not one of 0-9"
+        return (
+            f"{written!r} (U+{ord(written):04X}) at position {position} is neither a digit nor a separator "
+            "(space, '-', '.', brackets)"
+        )
+    return "it has no digits"

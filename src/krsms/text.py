@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 
 import attrs
 
@@ -95,9 +96,17 @@ def encode(text: str, *, field: str) -> bytes:
     position, character = next(
         (position, character) for position, character in enumerate(text) if not _in_euc_kr(character)
     )
+    composed = unicodedata.normalize("NFC", text)
+    hint = (
+        ": it is part of a decomposed character (NFD, as macOS writes Hangul); compose the text "
+        "with unicodedata.normalize('NFC', text)"
+        if composed != text and character not in composed
+        else ""
+    )
     raise ValidationError(
         field,
-        f"character {character!r} (U+{ord(character):04X}) at position {position} cannot be sent (not in EUC-KR)",
+        f"character {character!r} (U+{ord(character):04X}) at position {position} cannot be sent (not in EUC-KR)"
+        + hint,
         limit="EUC-KR characters only",
         value=character,
     )
