@@ -17,7 +17,7 @@ import pytest
 import respx
 from starlette.applications import Starlette
 
-from krsms import DeliveryStatus, Message, Recipient, SendProgress, SendStatus, ValidationError, errors
+from krsms import DeliveryStatus, Message, MessageKind, Recipient, SendProgress, SendStatus, ValidationError, errors
 from krsms.emulator import (
     DEMO_SENS_ACCESS_KEY,
     DEMO_SENS_SECRET_KEY,
@@ -437,6 +437,18 @@ async def test_a_lost_answer_is_reconciled_through_the_look_up() -> None:
     assert report.all_accepted
     stored = Counter(delivery.request_id for delivery in app.state.ledger)
     assert Counter(outcome.request_id for outcome in report.outcomes) == stored
+
+
+async def test_a_lost_answer_of_an_mms_without_images_is_found_as_the_lms_sens_sent() -> None:
+    """SENS sends an MMS with no file as an LMS ("MMS type, but if there is no file to
+    attach, it is sent as LMS") and lists it so: the look-up must take that LMS for the batch."""
+    app = create_app(EmulatorConfig(faults=Faults(error_after_processing_rate=1.0)))
+    message = Message(sender=SENDER, text="안녕", subject="제목", kind=MessageKind.MMS, recipients=numbers(3))
+    async with gateway_for(app, retry=NO_RETRIES) as sens:
+        report = await sens.send(message)
+    assert [delivery.kind for delivery in app.state.ledger] == ["LMS"] * 3
+    assert report.all_accepted
+    assert set(report.request_ids) == {delivery.request_id for delivery in app.state.ledger}
 
 
 async def test_a_batch_that_never_arrived_is_not_sent_and_resent_only_when_asked() -> None:
