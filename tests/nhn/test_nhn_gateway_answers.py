@@ -179,6 +179,41 @@ async def test_a_delivery_result_reads_the_handsets_receipt_code_not_only_the_se
     assert (result.status.value, result.code) == (status, result_code)
 
 
+def looked_up(**fields: Any) -> dict[str, Any]:
+    """A send look-up answer (N2) listing one recipient of R1 with ``fields``."""
+    item = {"requestId": "R1", "recipientNo": "01000000001", "mtPr": "1", **fields}
+    return envelope(body={"pageNum": 1, "pageSize": 1000, "totalCount": 1, "data": [item]})
+
+
+SENT = {"msgStatus": "3", "msgStatusName": "성공"}
+"""A recipient whose send request completed (msgStatus 3), in NHN's words."""
+
+
+@pytest.mark.parametrize(
+    ("fields", "status", "detail"),
+    [
+        # The send request succeeded (msgStatus 3, "성공"); the handset's receipt says what happened.
+        ({**SENT, "resultCode": "3006", "resultCodeName": "착신거부"}, "failed", "착신거부"),
+        ({**SENT, "resultCode": "1000", "resultCodeName": "성공"}, "delivered", "성공"),
+        # No receipt yet: the send status's words; a receipt without its name: none.
+        (SENT, "pending", "성공"),
+        ({**SENT, "resultCode": "3006"}, "failed", None),
+        ({"msgStatus": "0", "msgStatusName": "실패"}, "failed", "실패"),
+        ({"msgStatus": "4", "msgStatusName": "예약취소"}, "cancelled", "예약취소"),
+    ],
+)
+@respx.mock
+async def test_a_delivery_results_detail_is_the_words_for_its_status(
+    fields: dict[str, Any], status: str, detail: str | None
+) -> None:
+    """A handset that refused the message: NHN's msgStatusName says the send request succeeded
+    (성공), its resultCodeName what the handset did; a FAILED result must not read "success"."""
+    respx.get(SENDS).respond(json=looked_up(**fields))
+    async with gateway() as nhn:
+        (result,) = await nhn.delivery_results("R1")
+    assert (result.status.value, result.detail) == (status, detail)
+
+
 class LoseTheFirstCancelsAnswer(httpx.AsyncBaseTransport):
     """The emulator in-process; the first cancel (N36) is processed, then answered 503."""
 

@@ -474,6 +474,9 @@ def _settled(
 
 
 def _delivery_result(sent: SentMessage, redact: Redactor) -> DeliveryResult:
+    # The words for the status: once the handset's receipt is in, its code's name; before,
+    # the send status's (whose "success" after msgStatus 3 says only the request completed).
+    detail = sent.msg_status_name
     if sent.msg_status == SENT_STATUS:
         if not sent.result_code:
             status = DeliveryStatus.PENDING  # with the carrier, no receipt yet
@@ -481,6 +484,8 @@ def _delivery_result(sent: SentMessage, redact: Redactor) -> DeliveryResult:
             status = DeliveryStatus.DELIVERED
         else:
             status = DeliveryStatus.FAILED  # a receipt code such as 3015 (no delivery path)
+        if sent.result_code:
+            detail = sent.result_code_name
     elif sent.msg_status in FAILED_STATUSES:
         status = DeliveryStatus.FAILED
     elif sent.msg_status == CANCELLED_STATUS:
@@ -492,7 +497,7 @@ def _delivery_result(sent: SentMessage, redact: Redactor) -> DeliveryResult:
         recipient=sent.recipient_no,
         status=status,
         code=sent.result_code,  # one of the codes of NHN's table: SentMessage refuses any other
-        detail=None if sent.msg_status_name is None else redact(sent.msg_status_name),
+        detail=None if detail is None else redact(detail),
         completed_at=sent.result_date,
         message_id=str(sent.recipient_seq),
     )
