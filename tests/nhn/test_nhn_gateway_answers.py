@@ -214,6 +214,19 @@ async def test_a_delivery_results_detail_is_the_words_for_its_status(
     assert (result.status.value, result.detail) == (status, detail)
 
 
+@respx.mock
+async def test_a_delivery_results_code_and_its_words_show_no_key_nhn_echoed() -> None:
+    """Every text NHN wrote into a result goes through the redactor: the look-up does not
+    restrict ``resultCode`` to the code table's values."""
+    echoed = f"E-{DEMO_NHN_APP_KEY}"
+    fields = {"msgStatus": "3", "resultCode": echoed, "resultCodeName": f"refused for {DEMO_NHN_APP_KEY}"}
+    respx.get(SENDS).respond(json=looked_up(**fields))
+    async with gateway() as nhn:
+        (result,) = await nhn.delivery_results("R1")
+    assert DEMO_NHN_APP_KEY not in repr(result)
+    assert (result.code, result.detail) == ("E-***", "refused for ***")
+
+
 class LoseTheFirstCancelsAnswer(httpx.AsyncBaseTransport):
     """The emulator in-process; the first cancel (N36) is processed, then answered 503."""
 

@@ -496,7 +496,7 @@ def _delivery_result(sent: SentMessage, redact: Redactor) -> DeliveryResult:
         request_id=redact(sent.request_id),
         recipient=sent.recipient_no,
         status=status,
-        code=sent.result_code,  # one of the codes of NHN's table: SentMessage refuses any other
+        code=None if sent.result_code is None else redact(sent.result_code),
         detail=None if detail is None else redact(detail),
         completed_at=sent.result_date,
         message_id=str(sent.recipient_seq),
