@@ -214,6 +214,17 @@ async def test_a_delivery_results_detail_is_the_words_for_its_status(
     assert (result.status.value, result.detail) == (status, detail)
 
 
+@pytest.mark.parametrize(("result_code", "status"), [("MTR1", "delivered"), ("MTR2", "failed")])
+@respx.mock
+async def test_a_delivery_result_reads_the_look_up_code_tables_receipt_codes(result_code: str, status: str) -> None:
+    """The code document's send look-up table of receipt codes (受信結果コード): MTR1 success,
+    MTR2 failure, as well as the carriers' 1000 and failure codes."""
+    respx.get(SENDS).respond(json=looked_up(msgStatus="3", resultCode=result_code))
+    async with gateway() as nhn:
+        (result,) = await nhn.delivery_results("R1")
+    assert (result.status.value, result.code) == (status, result_code)
+
+
 @respx.mock
 async def test_a_delivery_results_code_and_its_words_show_no_key_nhn_echoed() -> None:
     """Every text NHN wrote into a result goes through the redactor: the look-up does not

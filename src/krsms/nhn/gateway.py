@@ -89,9 +89,12 @@ CANCELLED_RESERVATION = "CANCEL"
 """N34 ``messageStatus`` of a reserved recipient cancelled."""
 SENT_STATUS = "3"
 """``msgStatus`` of a message whose send request completed (3: success): handed to the
-carrier, the handset's result in ``resultCode`` (none yet, 1000 delivered, any other failed)."""
-DELIVERED_CODE = "1000"
-"""``resultCode`` of a message the handset received (the receipt code table's success)."""
+carrier, the handset's result in ``resultCode`` (none yet, :data:`DELIVERED_CODES` delivered,
+any other failed)."""
+DELIVERED_CODES = frozenset({"1000", "MTR1"})
+"""``resultCode`` of a message the handset received: the carriers' receipt table's success
+(``1000``, the look-up examples' code) and the send look-up code table's (``MTR1``; its
+``MTR2`` is the failure)."""
 DUPLICATE_SEND_STATUS = "5"
 """``msgStatus`` of a message NHN refused as a duplicate of one just sent."""
 FAILED_STATUSES = frozenset({"0", DUPLICATE_SEND_STATUS, "6"})
@@ -480,7 +483,7 @@ def _delivery_result(sent: SentMessage, redact: Redactor) -> DeliveryResult:
     if sent.msg_status == SENT_STATUS:
         if not sent.result_code:
             status = DeliveryStatus.PENDING  # with the carrier, no receipt yet
-        elif sent.result_code == DELIVERED_CODE:
+        elif sent.result_code in DELIVERED_CODES:
             status = DeliveryStatus.DELIVERED
         else:
             status = DeliveryStatus.FAILED  # a receipt code such as 3015 (no delivery path)
