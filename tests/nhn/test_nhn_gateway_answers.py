@@ -320,6 +320,19 @@ async def test_a_request_id_echoing_a_key_is_redacted_in_the_outcomes() -> None:
 
 
 @respx.mock
+async def test_a_request_id_echoing_a_key_is_redacted_in_the_outcomes_reconciliation_settles() -> None:
+    """A lost answer settled by the look-up: the request id it finds is an outcome's, as the
+    send answer's is, and goes through the redactor too."""
+    respx.post(SENDS).respond(500, json=envelope(-9999))
+    found = {"requestId": f"R-{SECRET_KEY}", "mtPr": 1, "recipientNo": "01000000001", "msgStatus": "1"}
+    page = {"pageNum": 1, "pageSize": 1000, "totalCount": 1, "data": [found]}
+    respx.get(url__startswith=SENDS).respond(json=envelope(body=page))
+    async with gateway(secret_key=SECRET_KEY) as nhn:
+        report = await nhn.send(Message(sender="15446859", text="안녕", recipients=["01000000001"]))
+    assert (report.outcomes[0].status, report.outcomes[0].request_id) == (SendStatus.ACCEPTED, "R-***")
+
+
+@respx.mock
 async def test_an_entry_that_does_not_parse_is_quoted_redacted() -> None:
     respx.post(SENDS).respond(
         json=sent({"recipientNo": "01000000001", "resultCode": f"appKey {DEMO_NHN_APP_KEY}", "recipientSeq": 1})

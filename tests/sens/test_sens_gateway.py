@@ -392,6 +392,43 @@ async def test_delivery_results_show_no_key_sens_echoed() -> None:
     assert of_failed_request.detail == "the request failed at the messaging server (fail ***)"
 
 
+@respx.mock
+async def test_a_request_id_reconciliation_finds_is_redacted_as_a_sends_is() -> None:
+    """A lost answer settled by the look-up: the request id it finds becomes the outcomes',
+    and goes through the redactor as the id of a send's answer does."""
+    request_id = f"R-{DEMO_SENS_ACCESS_KEY}"
+    now = datetime.now(SEOUL).strftime("%Y-%m-%d %H:%M:%S")
+    listed = {
+        "requestId": request_id,
+        "messageId": "M1",
+        "requestTime": now,
+        "contentType": "COMM",
+        "type": "SMS",
+        "countryCode": "82",
+        "from": "0212345678",
+        "to": "01000000001",
+        "status": "READY",
+    }
+    page = {"statusCode": "202", "statusName": "success", "messages": [listed], "hasMore": False}
+    detail = {"statusCode": "200", "statusName": "success", "messages": [{**listed, "content": "안녕"}]}
+    respx.post(url__regex=r".*/messages$").respond(500, json={"error": "lost"})
+    respx.get(url__regex=r".*/messages\?").respond(200, json=page)
+    respx.get(url__regex=r".*/messages/M1$").respond(200, json=detail)
+    async with SensGateway(
+        access_key=DEMO_SENS_ACCESS_KEY,
+        secret_key=DEMO_SENS_SECRET_KEY,
+        service_id=DEMO_SENS_SERVICE_ID,
+        retry=NO_RETRIES,
+    ) as sens:
+        report = await sens.send(Message(sender=SENDER, text="안녕", recipients=["01000000001"]))
+    (outcome,) = report.outcomes
+    assert (outcome.status, outcome.request_id, outcome.detail) == (
+        SendStatus.ACCEPTED,
+        "R-***",
+        "found by reconciliation",
+    )
+
+
 async def test_bad_credentials_stop_the_job_with_the_rest_not_sent(app: Starlette) -> None:
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app))
     async with SensGateway(

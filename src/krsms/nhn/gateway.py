@@ -296,6 +296,7 @@ class NhnGateway(BatchingGateway):
                 # looks the same (docs/nhn.md).
                 detail="NHN lists no send with this batch's key (never received, or every recipient refused)",
             )
+        redact = self.client.api.redact  # an outcome's request id, as send_batch's are
         outcomes = []
         for index, recipient in batch.entries:
             matches = found.get(recipient.number)
@@ -309,7 +310,7 @@ class NhnGateway(BatchingGateway):
                 RecipientOutcome(
                     recipient=recipient,
                     status=SendStatus.ACCEPTED,
-                    request_id=sent.request_id,
+                    request_id=redact(sent.request_id),
                     index=index,
                     detail="found by reconciliation",
                 )

@@ -281,7 +281,9 @@ class SensGateway(BatchingGateway):
             return None
         self._unsettled.discard(attempt.key)
         self._known_requests.set(matches[0], None)
-        return batch.outcomes(SendStatus.ACCEPTED, request_id=matches[0], detail="found by reconciliation")
+        return batch.outcomes(
+            SendStatus.ACCEPTED, request_id=self.client.redact(matches[0]), detail="found by reconciliation"
+        )
 
     def reconciled(self, attempt: BatchAttempt, outcomes: Sequence[RecipientOutcome]) -> None:
         """An attempt the look-ups proved SENS never received is settled: the next attempt to
