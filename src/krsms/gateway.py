@@ -767,7 +767,8 @@ class DeliveryResult:
     code: str | None = None
     """The provider's result code (e.g. SENS ``3001``, NHN ``1000``)."""
     detail: str | None = None
-    """The provider's words for the result (SENS ``statusMessage``, NHN ``msgStatusName``)."""
+    """The provider's words for the result (SENS ``statusMessage``; NHN ``resultCodeName`` once
+    the handset's receipt is in, ``msgStatusName`` before)."""
     completed_at: datetime | None = None
     """When the provider reported the final result (SENS ``completeTime``, NHN ``resultDate``);
     None until then."""

@@ -179,6 +179,65 @@ async def test_a_delivery_result_reads_the_handsets_receipt_code_not_only_the_se
     assert (result.status.value, result.code) == (status, result_code)
 
 
+def looked_up(**fields: Any) -> dict[str, Any]:
+    """A send look-up answer (N2) listing one recipient of R1 with ``fields``."""
+    item = {"requestId": "R1", "recipientNo": "01000000001", "mtPr": "1", **fields}
+    return envelope(body={"pageNum": 1, "pageSize": 1000, "totalCount": 1, "data": [item]})
+
+
+SENT = {"msgStatus": "3", "msgStatusName": "성공"}
+"""A recipient whose send request completed (msgStatus 3), in NHN's words."""
+
+
+@pytest.mark.parametrize(
+    ("fields", "status", "detail"),
+    [
+        # The send request succeeded (msgStatus 3, "성공"); the handset's receipt says what happened.
+        ({**SENT, "resultCode": "3006", "resultCodeName": "착신거부"}, "failed", "착신거부"),
+        ({**SENT, "resultCode": "1000", "resultCodeName": "성공"}, "delivered", "성공"),
+        # No receipt yet: the send status's words; a receipt without its name: none.
+        (SENT, "pending", "성공"),
+        ({**SENT, "resultCode": "3006"}, "failed", None),
+        ({"msgStatus": "0", "msgStatusName": "실패"}, "failed", "실패"),
+        ({"msgStatus": "4", "msgStatusName": "예약취소"}, "cancelled", "예약취소"),
+    ],
+)
+@respx.mock
+async def test_a_delivery_results_detail_is_the_words_for_its_status(
+    fields: dict[str, Any], status: str, detail: str | None
+) -> None:
+    """A handset that refused the message: NHN's msgStatusName says the send request succeeded
+    (성공), its resultCodeName what the handset did; a FAILED result must not read "success"."""
+    respx.get(SENDS).respond(json=looked_up(**fields))
+    async with gateway() as nhn:
+        (result,) = await nhn.delivery_results("R1")
+    assert (result.status.value, result.detail) == (status, detail)
+
+
+@pytest.mark.parametrize(("result_code", "status"), [("MTR1", "delivered"), ("MTR2", "failed")])
+@respx.mock
+async def test_a_delivery_result_reads_the_look_up_code_tables_receipt_codes(result_code: str, status: str) -> None:
+    """The code document's send look-up table of receipt codes (受信結果コード): MTR1 success,
+    MTR2 failure, as well as the carriers' 1000 and failure codes."""
+    respx.get(SENDS).respond(json=looked_up(msgStatus="3", resultCode=result_code))
+    async with gateway() as nhn:
+        (result,) = await nhn.delivery_results("R1")
+    assert (result.status.value, result.code) == (status, result_code)
+
+
+@respx.mock
+async def test_a_delivery_results_code_and_its_words_show_no_key_nhn_echoed() -> None:
+    """Every text NHN wrote into a result goes through the redactor: the look-up does not
+    restrict ``resultCode`` to the code table's values."""
+    echoed = f"E-{DEMO_NHN_APP_KEY}"
+    fields = {"msgStatus": "3", "resultCode": echoed, "resultCodeName": f"refused for {DEMO_NHN_APP_KEY}"}
+    respx.get(SENDS).respond(json=looked_up(**fields))
+    async with gateway() as nhn:
+        (result,) = await nhn.delivery_results("R1")
+    assert DEMO_NHN_APP_KEY not in repr(result)
+    assert (result.code, result.detail) == ("E-***", "refused for ***")
+
+
 class LoseTheFirstCancelsAnswer(httpx.AsyncBaseTransport):
     """The emulator in-process; the first cancel (N36) is processed, then answered 503."""
 
@@ -258,6 +317,19 @@ async def test_a_request_id_echoing_a_key_is_redacted_in_the_outcomes() -> None:
     async with gateway(secret_key=SECRET_KEY) as nhn:
         report = await nhn.send(Message(sender="15446859", text="안녕", recipients=["01000000001"]))
     assert report.outcomes[0].request_id == "R-***"
+
+
+@respx.mock
+async def test_a_request_id_echoing_a_key_is_redacted_in_the_outcomes_reconciliation_settles() -> None:
+    """A lost answer settled by the look-up: the request id it finds is an outcome's, as the
+    send answer's is, and goes through the redactor too."""
+    respx.post(SENDS).respond(500, json=envelope(-9999))
+    found = {"requestId": f"R-{SECRET_KEY}", "mtPr": 1, "recipientNo": "01000000001", "msgStatus": "1"}
+    page = {"pageNum": 1, "pageSize": 1000, "totalCount": 1, "data": [found]}
+    respx.get(url__startswith=SENDS).respond(json=envelope(body=page))
+    async with gateway(secret_key=SECRET_KEY) as nhn:
+        report = await nhn.send(Message(sender="15446859", text="안녕", recipients=["01000000001"]))
+    assert (report.outcomes[0].status, report.outcomes[0].request_id) == (SendStatus.ACCEPTED, "R-***")
 
 
 @respx.mock

@@ -17,7 +17,7 @@ import pytest
 import respx
 from starlette.applications import Starlette
 
-from krsms import DeliveryStatus, Message, Recipient, SendProgress, SendStatus, ValidationError, errors
+from krsms import DeliveryStatus, Message, MessageKind, Recipient, SendProgress, SendStatus, ValidationError, errors
 from krsms.emulator import (
     DEMO_SENS_ACCESS_KEY,
     DEMO_SENS_SECRET_KEY,
@@ -392,6 +392,43 @@ async def test_delivery_results_show_no_key_sens_echoed() -> None:
     assert of_failed_request.detail == "the request failed at the messaging server (fail ***)"
 
 
+@respx.mock
+async def test_a_request_id_reconciliation_finds_is_redacted_as_a_sends_is() -> None:
+    """A lost answer settled by the look-up: the request id it finds becomes the outcomes',
+    and goes through the redactor as the id of a send's answer does."""
+    request_id = f"R-{DEMO_SENS_ACCESS_KEY}"
+    now = datetime.now(SEOUL).strftime("%Y-%m-%d %H:%M:%S")
+    listed = {
+        "requestId": request_id,
+        "messageId": "M1",
+        "requestTime": now,
+        "contentType": "COMM",
+        "type": "SMS",
+        "countryCode": "82",
+        "from": "0212345678",
+        "to": "01000000001",
+        "status": "READY",
+    }
+    page = {"statusCode": "202", "statusName": "success", "messages": [listed], "hasMore": False}
+    detail = {"statusCode": "200", "statusName": "success", "messages": [{**listed, "content": "안녕"}]}
+    respx.post(url__regex=r".*/messages$").respond(500, json={"error": "lost"})
+    respx.get(url__regex=r".*/messages\?").respond(200, json=page)
+    respx.get(url__regex=r".*/messages/M1$").respond(200, json=detail)
+    async with SensGateway(
+        access_key=DEMO_SENS_ACCESS_KEY,
+        secret_key=DEMO_SENS_SECRET_KEY,
+        service_id=DEMO_SENS_SERVICE_ID,
+        retry=NO_RETRIES,
+    ) as sens:
+        report = await sens.send(Message(sender=SENDER, text="안녕", recipients=["01000000001"]))
+    (outcome,) = report.outcomes
+    assert (outcome.status, outcome.request_id, outcome.detail) == (
+        SendStatus.ACCEPTED,
+        "R-***",
+        "found by reconciliation",
+    )
+
+
 async def test_bad_credentials_stop_the_job_with_the_rest_not_sent(app: Starlette) -> None:
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app))
     async with SensGateway(
@@ -437,6 +474,18 @@ async def test_a_lost_answer_is_reconciled_through_the_look_up() -> None:
     assert report.all_accepted
     stored = Counter(delivery.request_id for delivery in app.state.ledger)
     assert Counter(outcome.request_id for outcome in report.outcomes) == stored
+
+
+async def test_a_lost_answer_of_an_mms_without_images_is_found_as_the_lms_sens_sent() -> None:
+    """SENS sends an MMS with no file as an LMS ("MMS type, but if there is no file to
+    attach, it is sent as LMS") and lists it so: the look-up must take that LMS for the batch."""
+    app = create_app(EmulatorConfig(faults=Faults(error_after_processing_rate=1.0)))
+    message = Message(sender=SENDER, text="안녕", subject="제목", kind=MessageKind.MMS, recipients=numbers(3))
+    async with gateway_for(app, retry=NO_RETRIES) as sens:
+        report = await sens.send(message)
+    assert [delivery.kind for delivery in app.state.ledger] == ["LMS"] * 3
+    assert report.all_accepted
+    assert set(report.request_ids) == {delivery.request_id for delivery in app.state.ledger}
 
 
 async def test_a_batch_that_never_arrived_is_not_sent_and_resent_only_when_asked() -> None:

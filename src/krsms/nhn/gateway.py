@@ -89,9 +89,12 @@ CANCELLED_RESERVATION = "CANCEL"
 """N34 ``messageStatus`` of a reserved recipient cancelled."""
 SENT_STATUS = "3"
 """``msgStatus`` of a message whose send request completed (3: success): handed to the
-carrier, the handset's result in ``resultCode`` (none yet, 1000 delivered, any other failed)."""
-DELIVERED_CODE = "1000"
-"""``resultCode`` of a message the handset received (the receipt code table's success)."""
+carrier, the handset's result in ``resultCode`` (none yet, :data:`DELIVERED_CODES` delivered,
+any other failed)."""
+DELIVERED_CODES = frozenset({"1000", "MTR1"})
+"""``resultCode`` of a message the handset received: the carriers' receipt table's success
+(``1000``, the look-up examples' code) and the send look-up code table's (``MTR1``; its
+``MTR2`` is the failure)."""
 DUPLICATE_SEND_STATUS = "5"
 """``msgStatus`` of a message NHN refused as a duplicate of one just sent."""
 FAILED_STATUSES = frozenset({"0", DUPLICATE_SEND_STATUS, "6"})
@@ -293,6 +296,7 @@ class NhnGateway(BatchingGateway):
                 # looks the same (docs/nhn.md).
                 detail="NHN lists no send with this batch's key (never received, or every recipient refused)",
             )
+        redact = self.client.api.redact  # an outcome's request id, as send_batch's are
         outcomes = []
         for index, recipient in batch.entries:
             matches = found.get(recipient.number)
@@ -306,7 +310,7 @@ class NhnGateway(BatchingGateway):
                 RecipientOutcome(
                     recipient=recipient,
                     status=SendStatus.ACCEPTED,
-                    request_id=sent.request_id,
+                    request_id=redact(sent.request_id),
                     index=index,
                     detail="found by reconciliation",
                 )
@@ -474,13 +478,18 @@ def _settled(
 
 
 def _delivery_result(sent: SentMessage, redact: Redactor) -> DeliveryResult:
+    # The words for the status: once the handset's receipt is in, its code's name; before,
+    # the send status's (whose "success" after msgStatus 3 says only the request completed).
+    detail = sent.msg_status_name
     if sent.msg_status == SENT_STATUS:
         if not sent.result_code:
             status = DeliveryStatus.PENDING  # with the carrier, no receipt yet
-        elif sent.result_code == DELIVERED_CODE:
+        elif sent.result_code in DELIVERED_CODES:
             status = DeliveryStatus.DELIVERED
         else:
             status = DeliveryStatus.FAILED  # a receipt code such as 3015 (no delivery path)
+        if sent.result_code:
+            detail = sent.result_code_name
     elif sent.msg_status in FAILED_STATUSES:
         status = DeliveryStatus.FAILED
     elif sent.msg_status == CANCELLED_STATUS:
@@ -491,8 +500,8 @@ def _delivery_result(sent: SentMessage, redact: Redactor) -> DeliveryResult:
         request_id=redact(sent.request_id),
         recipient=sent.recipient_no,
         status=status,
-        code=sent.result_code,  # one of the codes of NHN's table: SentMessage refuses any other
-        detail=None if sent.msg_status_name is None else redact(sent.msg_status_name),
+        code=None if sent.result_code is None else redact(sent.result_code),
+        detail=None if detail is None else redact(detail),
         completed_at=sent.result_date,
         message_id=str(sent.recipient_seq),
     )

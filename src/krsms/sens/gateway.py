@@ -281,7 +281,9 @@ class SensGateway(BatchingGateway):
             return None
         self._unsettled.discard(attempt.key)
         self._known_requests.set(matches[0], None)
-        return batch.outcomes(SendStatus.ACCEPTED, request_id=matches[0], detail="found by reconciliation")
+        return batch.outcomes(
+            SendStatus.ACCEPTED, request_id=self.client.redact(matches[0]), detail="found by reconciliation"
+        )
 
     def reconciled(self, attempt: BatchAttempt, outcomes: Sequence[RecipientOutcome]) -> None:
         """An attempt the look-ups proved SENS never received is settled: the next attempt to
@@ -479,9 +481,18 @@ def _content_named(file_name: str, content: bytes) -> str:
 
 
 def _same_kind(summary: MessageSummary, message: Message, batch: Batch) -> bool:
-    """Whether a listed message has the batch's type (when listed) and content type."""
+    """Whether a listed message has the type SENS sent the batch as (when listed) and its
+    content type."""
     content_type = ContentType.AD if message.advertisement else ContentType.COMM
-    return summary.type in (None, batch.kind.value) and summary.content_type == content_type.value
+    return summary.type in (None, _sent_type(message, batch)) and summary.content_type == content_type.value
+
+
+def _sent_type(message: Message, batch: Batch) -> str:
+    """The type SENS sends the batch as: its kind, but an MMS without a file goes as an LMS
+    ("It is MMS type, but if there is no file to attach, it is sent as LMS") and is listed so."""
+    if batch.kind is MessageKind.MMS and not message.images:
+        return MessageKind.LMS.value
+    return batch.kind.value
 
 
 def _message_entry(recipient: Recipient, *, content: str, takes_subject: bool) -> dict[str, str]:
