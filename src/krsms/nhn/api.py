@@ -132,7 +132,7 @@ class NhnApi:
         """Send a request; the ``body`` of a successful answer (None when it has none).
 
         NHN reports its own failures with HTTP 200 too: one of its server errors
-        (:class:`~krsms.nhn.errors.NhnServerError`: -9999, -2021, -7000) is retried as a 500
+        (:class:`~krsms.nhn.errors.NhnServerError`: -9999, -2021, -2009, -7000) is retried as a 500
         would be (:meth:`~krsms.transport.Transport.request`'s ``check_answer``)."""
         return self.unwrap(await self.call_response(method, path, params=params, json=json, idempotent=idempotent))
 

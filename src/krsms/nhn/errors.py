@@ -55,7 +55,8 @@ class NhnNotFoundError(NhnError, errors.NotFoundError):
 
 
 class NhnServerError(NhnError, errors.ServerError):
-    """NHN's own failure (-9999, -2021 queue save failure, -7000 tag service failure, HTTP 5xx)."""
+    """NHN's own failure (-9999, -2021 queue save failure, -2009 an upload its servers failed
+    to store, -7000 tag service failure, HTTP 5xx)."""
 
 
 class NhnRateLimitedError(NhnError, errors.RateLimitedError):
@@ -150,6 +151,7 @@ _EXACT: dict[int, type[NhnError]] = {
     -9998: NhnNotFoundError,
     -9999: NhnServerError,
     -2021: NhnServerError,
+    -2009: NhnServerError,
     -7000: NhnServerError,
     -2043: TemplateError,
     -1006: MessageTypeError,
