@@ -70,6 +70,7 @@ DOCUMENTED = [
     (-2107, TemplateNotFoundError),  # 無効なテンプレートID(修正/削除時)
     (-2110, TemplateNotFoundError),  # テンプレートが存在しない場合
     (-2111, TemplateError),  # 無効なテンプレートパラメータの場合
+    (-2113, TemplateNotFoundError),  # すでに削除されているテンプレートID
     (-2117, TemplateError),  # 送信タイプがLMS/MMSで、本文が4000文字を超える場合
     (-2043, TemplateError),  # テンプレートに登録する添付ファイルがすでに別のテンプレートに登録されている
     # カテゴリー
@@ -107,3 +108,13 @@ def test_an_upload_that_failed_on_nhn_servers_is_a_server_error() -> None:
 
     assert issubclass(error_class, errors.ServerError)
     assert not issubclass(error_class, errors.BadRequestError)
+
+
+def test_a_deleted_template_is_not_found_and_stops_a_bulk_send() -> None:
+    """-2113: "すでに削除されているテンプレートID" — the template is gone, as with -2107 and
+    -2110: every batch of a send naming it would be refused alike."""
+    error_class = error_class_for_code(-2113)
+
+    assert issubclass(error_class, errors.NotFoundError)
+    assert issubclass(error_class, TemplateError)
+    assert error_class.fatal

@@ -98,8 +98,8 @@ class TemplateError(NhnError, errors.BadRequestError):
 
 
 class TemplateNotFoundError(TemplateError, errors.NotFoundError):
-    """The template does not exist (-2110), or no template has that id (-2107): every batch
-    of a send with it would be refused."""
+    """The template does not exist (-2110), no template has that id (-2107), or it was
+    deleted (-2113): every batch of a send with it would be refused."""
 
     fatal = True
 
@@ -164,6 +164,7 @@ _EXACT: dict[int, type[NhnError]] = {
     -2008: SendNotFoundError,
     -2107: TemplateNotFoundError,
     -2110: TemplateNotFoundError,
+    -2113: TemplateNotFoundError,
     -2202: CategoryNotFoundError,
     -2203: CategoryNotFoundError,
 }
