@@ -192,9 +192,9 @@ MAX_TEMPLATE_BODY_CHARS = 4000
 
 def check_template_text(send_type: str, title: str | None, body: str) -> None:
     """The title and body limits of a template (N24, N27), which depend on its send type."""
-    if send_type != SMS_TEMPLATE and not title:
+    if send_type != SMS_TEMPLATE and not (title and title.strip()):
         raise ValidationError(
-            "title", "is required for an LMS/MMS template (send_type 1)", limit="a title", value=title
+            "title", "is required for an LMS/MMS template (send_type 1), not blank", limit="a title", value=title
         )
     check_at_most("title", title, MAX_TEMPLATE_TITLE_CHARS)
     widest = MAX_SMS_TEMPLATE_BODY_CHARS if send_type == SMS_TEMPLATE else MAX_TEMPLATE_BODY_CHARS

@@ -554,7 +554,8 @@ class UploadedAttachment:
 class _CategoryFields:
     """What a new (N19) or changed (N22) template category says."""
 
-    category_name: str = attrs.field(validator=at_most(MAX_CATEGORY_NAME_CHARS))
+    category_name: str = attrs.field(validator=[not_blank, at_most(MAX_CATEGORY_NAME_CHARS)])
+    """Required (NHN answers -2200/-2201 without one), at most 50 characters."""
     use_yn: bool
     category_desc: str | None = attrs.field(default=None, validator=at_most(MAX_DESCRIPTION_CHARS))
 
@@ -563,8 +564,8 @@ class _CategoryFields:
 class CategoryCreate(_CategoryFields):
     """The body of a new template category (N19); no parent means a top-level category.
 
-    The documented maximum lengths (name 50, description and user 100 characters) are checked
-    when it is made.
+    The documented maximum lengths (name 50, description and user 100 characters) and a name
+    that is not blank are checked when it is made.
     """
 
     category_parent_id: int | None = None
@@ -609,11 +610,11 @@ class PageQuery(_Paging):
 class _TemplateFields:
     """What a new (N24) or changed (N27) template says, and the limits on its text."""
 
-    template_name: str = attrs.field(validator=at_most(MAX_TEMPLATE_NAME_CHARS))
-    send_no: str = attrs.field(validator=at_most(MAX_SEND_NO_CHARS))
+    template_name: str = attrs.field(validator=[not_blank, at_most(MAX_TEMPLATE_NAME_CHARS)])
+    send_no: str = attrs.field(validator=[not_blank, at_most(MAX_SEND_NO_CHARS)])
     send_type: str = attrs.field(validator=one_of(TAG_SEND_TYPES))
     """``"0"`` SMS or ``"1"`` LMS/MMS (checked when made)."""
-    body: str
+    body: str = attrs.field(validator=not_blank)
     """The text, with ``##key##`` placeholders that each recipient's ``template_parameter``
     fills."""
     use_yn: bool
@@ -632,11 +633,13 @@ class TemplateCreate(_TemplateFields):
 
     The documented limits are checked when it is made: ``template_id`` and ``template_name``
     50 characters, ``template_desc`` 100, ``send_no`` 13, ``title`` 120 and required for
-    LMS/MMS, ``body`` 255 for SMS and 4,000 for LMS/MMS.
+    LMS/MMS, ``body`` 255 for SMS and 4,000 for LMS/MMS; the required ``template_id``,
+    ``template_name``, ``send_no``, ``body`` and LMS/MMS ``title`` not blank (NHN's -2100,
+    -2102, -2103, -2105, -2114).
     """
 
     category_id: int
-    template_id: str = attrs.field(validator=at_most(MAX_TEMPLATE_ID_CHARS))
+    template_id: str = attrs.field(validator=[not_blank, at_most(MAX_TEMPLATE_ID_CHARS)])
     """Your id for the template, at most 50 characters; sends name it in ``template_id``."""
 
 
@@ -977,8 +980,8 @@ class DownloadReservation:
 class TagName:
     """The body of a tag creation or rename (N41, N42)."""
 
-    tag_name: str = attrs.field(validator=at_most(MAX_TAG_NAME_CHARS))
-    """At most 30 characters, checked when made."""
+    tag_name: str = attrs.field(validator=[not_blank, at_most(MAX_TAG_NAME_CHARS)])
+    """Not blank (NHN answers -7001), at most 30 characters, checked when made."""
 
 
 @attrs.frozen(kw_only=True)
