@@ -3,7 +3,8 @@
 The document's tables mark them required (必須, O) and its error code table has a code for
 each one left empty (-2100 template id, -2102 template name, -2103 sender, -2105 body, -2114
 title of an LMS/MMS template; -2200/-2201 an invalid category; -7001 an invalid tag
-parameter). A blank value (an unset environment variable read as ``""``) went out for NHN to refuse.
+parameter); the removal and cancellation tables (N31, N36) require who removes or cancels.
+A blank value (an unset environment variable read as ``""``) went out for NHN to refuse.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ import respx
 from krsms import errors
 from krsms.nhn.client import NhnClient
 from krsms.nhn.models import (
+    BlockedRecipientsRemoval,
     CategoryCreate,
     CategoryUpdate,
+    ReservationCancel,
+    ReservationKey,
     TagName,
     TemplateCreate,
     TemplateUpdate,
@@ -28,6 +32,7 @@ from krsms.transport import NO_RETRIES
 
 HOST = "https://api-sms.cloud.toast.com"
 TEMPLATE = {"template_name": "name", "send_no": "15446859", "send_type": "0", "body": "body", "use_yn": True}
+KEYS = (ReservationKey(request_id="20180810100630ReZQ6KZzAH0", recipient_seq=1),)
 
 
 def new_template(**change: Any) -> TemplateCreate:
@@ -66,9 +71,33 @@ def test_a_required_management_field_left_blank_is_refused_when_made(
     assert caught.value.limit in ("a visible character", "a title")
 
 
+@pytest.mark.parametrize("blank", ["", " "])
+@pytest.mark.parametrize(
+    ("make", "field"),
+    [
+        (lambda blank: ReservationCancel(reservation_list=KEYS, update_user=blank), "update_user"),
+        (
+            lambda blank: BlockedRecipientsRemoval(
+                unsubscribe_no="0800000000", update_user=blank, recipient_no_list=("01000000000",)
+            ),
+            "update_user",
+        ),
+    ],
+)
+def test_who_cancels_or_removes_left_blank_is_refused_when_made(
+    make: Callable[[str], object], field: str, blank: str
+) -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        make(blank)
+
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, "a visible character", blank)
+
+
 @pytest.mark.parametrize(
     "call",
     [
+        lambda client: client.cancel_reservations(KEYS, ""),
+        lambda client: client.delete_blocked_recipients("0800000000", ["01000000000"], ""),
         lambda client: client.create_tag(" "),
         lambda client: client.update_tag("ABCD1234", ""),
     ],

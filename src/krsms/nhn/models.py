@@ -738,12 +738,13 @@ class BlockedRecipientsRemoval:
     """The query of an opt-out removal (N31); ``recipient_no_list`` goes out comma-joined.
 
     Checked when made: the removal's table allows ``unsubscribe_no`` 20 characters (the
-    registration's 25), ``update_user`` 100, and at least one number, each at most 20.
+    registration's 25), ``update_user`` 100 and not blank, and at least one number, each at
+    most 20.
     """
 
     unsubscribe_no: str = attrs.field(validator=at_most(MAX_REMOVAL_UNSUBSCRIBE_NO_CHARS))
-    update_user: str = attrs.field(validator=at_most(MAX_USER_ID_CHARS))
-    """Who removes them (NHN requires it), at most 100 characters."""
+    update_user: str = attrs.field(validator=[not_blank, at_most(MAX_USER_ID_CHARS)])
+    """Who removes them (NHN requires it: not blank), at most 100 characters."""
     recipient_no_list: tuple[str, ...] = attrs.field(validator=[not_empty, each_at_most(MAX_RECIPIENT_NO_CHARS)])
 
 
@@ -899,8 +900,8 @@ class ReservationCancel:
     made."""
 
     reservation_list: tuple[ReservationKey, ...] = attrs.field(validator=not_empty)
-    update_user: str = attrs.field(validator=at_most(MAX_USER_ID_CHARS))
-    """Who cancels (NHN requires it), at most 100 characters."""
+    update_user: str = attrs.field(validator=[not_blank, at_most(MAX_USER_ID_CHARS)])
+    """Who cancels (NHN requires it: not blank), at most 100 characters."""
 
 
 @attrs.frozen(kw_only=True)
