@@ -22,11 +22,14 @@ from krsms.nhn.models import (
     BlockedRecipientsRemoval,
     CategoryCreate,
     CategoryUpdate,
+    NewContact,
+    PhoneNumber,
     ReservationCancel,
     ReservationKey,
     TagName,
     TemplateCreate,
     TemplateUpdate,
+    UidRegistration,
 )
 from krsms.transport import NO_RETRIES
 
@@ -112,3 +115,24 @@ async def test_a_management_call_with_a_blank_required_field_sends_nothing(
                 await call(client)
 
     assert route.call_count == 0
+
+
+@pytest.mark.parametrize("blank", ["", " "])
+@pytest.mark.parametrize(
+    ("make", "field"),
+    [
+        (lambda blank: UidRegistration(uid=blank, tag_ids=(), contacts=()), "uid"),
+        (lambda blank: UidRegistration(uid="UID", tag_ids=("ABCD1234", blank), contacts=()), "tag_ids[1]"),
+        (lambda blank: NewContact(contact=blank), "contact"),
+        (lambda blank: PhoneNumber(phone_number=blank), "phone_number"),
+    ],
+)
+def test_a_uid_registration_left_blank_is_refused_when_made(
+    make: Callable[[str], object], field: str, blank: str
+) -> None:
+    """N46 and N48 require each of them: a blank UID could not be named in a path afterwards
+    (``get_uid``, ``delete_uid`` refuse it), and a blank number is no phone number."""
+    with pytest.raises(errors.ValidationError) as caught:
+        make(blank)
+
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, "a visible character", blank)

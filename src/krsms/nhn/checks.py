@@ -114,10 +114,22 @@ def at_most(limit: int) -> Callable[[Any, attrs.Attribute[Any], str | None], Non
     return check
 
 
-def not_blank(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-    """attrs validator: a required text NHN takes only with a visible character in it."""
+def check_not_blank(field: str, value: str) -> None:
+    """Refuse a required text without a visible character in it, which NHN does not take."""
     if not value.strip():
-        raise ValidationError(attribute.name, "must not be empty or blank", limit="a visible character", value=value)
+        raise ValidationError(field, "must not be empty or blank", limit="a visible character", value=value)
+
+
+def not_blank(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    """attrs validator: :func:`check_not_blank` for the attribute."""
+    check_not_blank(attribute.name, value)
+
+
+def each_not_blank(_: Any, attribute: attrs.Attribute[Any], values: Sequence[str]) -> None:
+    """attrs validator: :func:`check_not_blank` for every entry of a list attribute, named by
+    its position."""
+    for index, value in enumerate(values):
+        check_not_blank(f"{attribute.name}[{index}]", value)
 
 
 MESSAGE_TYPES = ("SMS", "LMS", "MMS", "AUTH")

@@ -58,6 +58,7 @@ from krsms.nhn.checks import (
     check_template_text,
     check_wheres,
     each_at_most,
+    each_not_blank,
     each_one_of,
     not_blank,
     not_empty,
@@ -1050,17 +1051,21 @@ class UidPage:
 class NewContact:
     """A contact to register with a UID."""
 
-    contact: str
-    """A mobile phone number."""
+    contact: str = attrs.field(validator=not_blank)
+    """A mobile phone number (required, checked when made)."""
     contact_type: str = "PHONE_NUMBER"
 
 
 @attrs.frozen(kw_only=True)
 class UidRegistration:
-    """One UID to register (N46) with its tag ids and contacts."""
+    """One UID to register (N46) with its tag ids and contacts.
 
-    uid: str
-    tag_ids: tuple[str, ...]
+    Checked when made: the required ``uid`` and each tag id not blank (a blank UID could not be
+    named in the paths of N45 and N47-N49 afterwards).
+    """
+
+    uid: str = attrs.field(validator=not_blank)
+    tag_ids: tuple[str, ...] = attrs.field(validator=each_not_blank)
     contacts: tuple[NewContact, ...]
 
 
@@ -1075,7 +1080,8 @@ class UidRegistrations:
 class PhoneNumber:
     """The body of a phone number added to a UID (N48)."""
 
-    phone_number: str
+    phone_number: str = attrs.field(validator=not_blank)
+    """A mobile phone number (required, checked when made)."""
 
 
 def _to_the_minute(moment: datetime) -> datetime:
