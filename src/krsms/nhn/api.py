@@ -56,14 +56,23 @@ class Page(Generic[T]):
     table documents no paging numbers)."""
     items: tuple[T, ...] = attrs.field(default=(), metadata={**convert.NULL_MEANS_DEFAULT, **convert.wire_name("data")})
     """This page's items (``data``; none when it is null or left out)."""
+    requested_page_size: int = 0
+    """The ``pageSize`` the request asked for (NHN's default, 15, when it named none): what a
+    full page holds when the answer's own numbers cannot say."""
 
     @property
     def has_more(self) -> bool:
-        """True when pages after this one hold more items; without ``totalCount``, when this
-        page is full (the next one may then be empty)."""
-        if self.total_count is None:
-            return len(self.items) >= self.page_size > 0
-        return self.page_num * self.page_size < self.total_count and bool(self.items)
+        """True when pages after this one may hold more items.
+
+        Read from ``totalCount`` when the answer's numbers add up; otherwise (no
+        ``totalCount``, ``pageNum`` or ``pageSize`` 0, or a ``totalCount`` below the items up
+        to this page: the document's N15 and N16 examples answer ``0, 0, 0`` beside their
+        items) while this page is full, so the next one may be empty."""
+        total, page_num, page_size = self.total_count, self.page_num, self.page_size
+        up_to_this_page = (page_num - 1) * page_size + len(self.items)
+        if total is not None and page_num >= 1 and page_size >= 1 and total >= up_to_this_page:
+            return page_num * page_size < total and bool(self.items)
+        return len(self.items) >= (page_size if page_size >= 1 else self.requested_page_size) > 0
 
 
 class NhnApi:
@@ -123,7 +132,7 @@ class NhnApi:
         """Send a request; the ``body`` of a successful answer (None when it has none).
 
         NHN reports its own failures with HTTP 200 too: one of its server errors
-        (:class:`~krsms.nhn.errors.NhnServerError`: -9999, -2021, -7000) is retried as a 500
+        (:class:`~krsms.nhn.errors.NhnServerError`: -9999, -2021, -2009, -7000) is retried as a 500
         would be (:meth:`~krsms.transport.Transport.request`'s ``check_answer``)."""
         return self.unwrap(await self.call_response(method, path, params=params, json=json, idempotent=idempotent))
 
@@ -180,10 +189,11 @@ class NhnApi:
         """A paged body as a :class:`Page` of ``item``.
 
         ``page_num`` and ``page_size`` are the page asked for: an answer that leaves them out
-        (N38's) holds that one. ``list_field`` names where the items are when ``data`` is an
-        object rather than the list itself (N12's table). No body (an empty answer, a null
-        body) is an empty page; a body that is not an object is malformed (naming the request
-        of ``answering``, the answer the body is from, when given).
+        (N38's) holds that one, and ``page_size`` is the page's
+        :attr:`~Page.requested_page_size` whatever the answer says. ``list_field`` names where
+        the items are when ``data`` is an object rather than the list itself (N12's table). No
+        body (an empty answer, a null body) is an empty page; a body that is not an object is
+        malformed (naming the request of ``answering``, the answer the body is from, when given).
         """
         if body is None:
             return Page(page_num=1, page_size=0)
@@ -197,7 +207,7 @@ class NhnApi:
             raise self._malformed(f"page data is {type(data).__name__}, not a list", answering)
         page_type: type[Page[T]] = Page[item]  # type: ignore[valid-type]
         paged = {"pageNum": page_num, "pageSize": page_size, **body, "data": data}
-        return self.parse(paged, page_type, answering=answering)
+        return attrs.evolve(self.parse(paged, page_type, answering=answering), requested_page_size=page_size)
 
     @staticmethod
     async def iterate(

@@ -114,10 +114,22 @@ def at_most(limit: int) -> Callable[[Any, attrs.Attribute[Any], str | None], Non
     return check
 
 
-def not_blank(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-    """attrs validator: a required text NHN takes only with a visible character in it."""
+def check_not_blank(field: str, value: str) -> None:
+    """Refuse a required text without a visible character in it, which NHN does not take."""
     if not value.strip():
-        raise ValidationError(attribute.name, "must not be empty or blank", limit="a visible character", value=value)
+        raise ValidationError(field, "must not be empty or blank", limit="a visible character", value=value)
+
+
+def not_blank(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    """attrs validator: :func:`check_not_blank` for the attribute."""
+    check_not_blank(attribute.name, value)
+
+
+def each_not_blank(_: Any, attribute: attrs.Attribute[Any], values: Sequence[str]) -> None:
+    """attrs validator: :func:`check_not_blank` for every entry of a list attribute, named by
+    its position."""
+    for index, value in enumerate(values):
+        check_not_blank(f"{attribute.name}[{index}]", value)
 
 
 MESSAGE_TYPES = ("SMS", "LMS", "MMS", "AUTH")
@@ -192,9 +204,9 @@ MAX_TEMPLATE_BODY_CHARS = 4000
 
 def check_template_text(send_type: str, title: str | None, body: str) -> None:
     """The title and body limits of a template (N24, N27), which depend on its send type."""
-    if send_type != SMS_TEMPLATE and not title:
+    if send_type != SMS_TEMPLATE and not (title and title.strip()):
         raise ValidationError(
-            "title", "is required for an LMS/MMS template (send_type 1)", limit="a title", value=title
+            "title", "is required for an LMS/MMS template (send_type 1), not blank", limit="a title", value=title
         )
     check_at_most("title", title, MAX_TEMPLATE_TITLE_CHARS)
     widest = MAX_SMS_TEMPLATE_BODY_CHARS if send_type == SMS_TEMPLATE else MAX_TEMPLATE_BODY_CHARS

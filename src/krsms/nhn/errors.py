@@ -55,7 +55,8 @@ class NhnNotFoundError(NhnError, errors.NotFoundError):
 
 
 class NhnServerError(NhnError, errors.ServerError):
-    """NHN's own failure (-9999, -2021 queue save failure, -7000 tag service failure, HTTP 5xx)."""
+    """NHN's own failure (-9999, -2021 queue save failure, -2009 an upload its servers failed
+    to store, -7000 tag service failure, HTTP 5xx)."""
 
 
 class NhnRateLimitedError(NhnError, errors.RateLimitedError):
@@ -97,8 +98,8 @@ class TemplateError(NhnError, errors.BadRequestError):
 
 
 class TemplateNotFoundError(TemplateError, errors.NotFoundError):
-    """The template does not exist (-2110), or no template has that id (-2107): every batch
-    of a send with it would be refused."""
+    """The template does not exist (-2110), no template has that id (-2107), or it was
+    deleted (-2113): every batch of a send with it would be refused."""
 
     fatal = True
 
@@ -150,6 +151,7 @@ _EXACT: dict[int, type[NhnError]] = {
     -9998: NhnNotFoundError,
     -9999: NhnServerError,
     -2021: NhnServerError,
+    -2009: NhnServerError,
     -7000: NhnServerError,
     -2043: TemplateError,
     -1006: MessageTypeError,
@@ -162,6 +164,7 @@ _EXACT: dict[int, type[NhnError]] = {
     -2008: SendNotFoundError,
     -2107: TemplateNotFoundError,
     -2110: TemplateNotFoundError,
+    -2113: TemplateNotFoundError,
     -2202: CategoryNotFoundError,
     -2203: CategoryNotFoundError,
 }

@@ -58,6 +58,7 @@ from krsms.nhn.checks import (
     check_template_text,
     check_wheres,
     each_at_most,
+    each_not_blank,
     each_one_of,
     not_blank,
     not_empty,
@@ -554,7 +555,8 @@ class UploadedAttachment:
 class _CategoryFields:
     """What a new (N19) or changed (N22) template category says."""
 
-    category_name: str = attrs.field(validator=at_most(MAX_CATEGORY_NAME_CHARS))
+    category_name: str = attrs.field(validator=[not_blank, at_most(MAX_CATEGORY_NAME_CHARS)])
+    """Required (NHN answers -2200/-2201 without one), at most 50 characters."""
     use_yn: bool
     category_desc: str | None = attrs.field(default=None, validator=at_most(MAX_DESCRIPTION_CHARS))
 
@@ -563,8 +565,8 @@ class _CategoryFields:
 class CategoryCreate(_CategoryFields):
     """The body of a new template category (N19); no parent means a top-level category.
 
-    The documented maximum lengths (name 50, description and user 100 characters) are checked
-    when it is made.
+    The documented maximum lengths (name 50, description and user 100 characters) and a name
+    that is not blank are checked when it is made.
     """
 
     category_parent_id: int | None = None
@@ -609,11 +611,11 @@ class PageQuery(_Paging):
 class _TemplateFields:
     """What a new (N24) or changed (N27) template says, and the limits on its text."""
 
-    template_name: str = attrs.field(validator=at_most(MAX_TEMPLATE_NAME_CHARS))
-    send_no: str = attrs.field(validator=at_most(MAX_SEND_NO_CHARS))
+    template_name: str = attrs.field(validator=[not_blank, at_most(MAX_TEMPLATE_NAME_CHARS)])
+    send_no: str = attrs.field(validator=[not_blank, at_most(MAX_SEND_NO_CHARS)])
     send_type: str = attrs.field(validator=one_of(TAG_SEND_TYPES))
     """``"0"`` SMS or ``"1"`` LMS/MMS (checked when made)."""
-    body: str
+    body: str = attrs.field(validator=not_blank)
     """The text, with ``##key##`` placeholders that each recipient's ``template_parameter``
     fills."""
     use_yn: bool
@@ -632,11 +634,13 @@ class TemplateCreate(_TemplateFields):
 
     The documented limits are checked when it is made: ``template_id`` and ``template_name``
     50 characters, ``template_desc`` 100, ``send_no`` 13, ``title`` 120 and required for
-    LMS/MMS, ``body`` 255 for SMS and 4,000 for LMS/MMS.
+    LMS/MMS, ``body`` 255 for SMS and 4,000 for LMS/MMS; the required ``template_id``,
+    ``template_name``, ``send_no``, ``body`` and LMS/MMS ``title`` not blank (NHN's -2100,
+    -2102, -2103, -2105, -2114).
     """
 
     category_id: int
-    template_id: str = attrs.field(validator=at_most(MAX_TEMPLATE_ID_CHARS))
+    template_id: str = attrs.field(validator=[not_blank, at_most(MAX_TEMPLATE_ID_CHARS)])
     """Your id for the template, at most 50 characters; sends name it in ``template_id``."""
 
 
@@ -735,12 +739,13 @@ class BlockedRecipientsRemoval:
     """The query of an opt-out removal (N31); ``recipient_no_list`` goes out comma-joined.
 
     Checked when made: the removal's table allows ``unsubscribe_no`` 20 characters (the
-    registration's 25), ``update_user`` 100, and at least one number, each at most 20.
+    registration's 25), ``update_user`` 100 and not blank, and at least one number, each at
+    most 20.
     """
 
     unsubscribe_no: str = attrs.field(validator=at_most(MAX_REMOVAL_UNSUBSCRIBE_NO_CHARS))
-    update_user: str = attrs.field(validator=at_most(MAX_USER_ID_CHARS))
-    """Who removes them (NHN requires it), at most 100 characters."""
+    update_user: str = attrs.field(validator=[not_blank, at_most(MAX_USER_ID_CHARS)])
+    """Who removes them (NHN requires it: not blank), at most 100 characters."""
     recipient_no_list: tuple[str, ...] = attrs.field(validator=[not_empty, each_at_most(MAX_RECIPIENT_NO_CHARS)])
 
 
@@ -896,8 +901,8 @@ class ReservationCancel:
     made."""
 
     reservation_list: tuple[ReservationKey, ...] = attrs.field(validator=not_empty)
-    update_user: str = attrs.field(validator=at_most(MAX_USER_ID_CHARS))
-    """Who cancels (NHN requires it), at most 100 characters."""
+    update_user: str = attrs.field(validator=[not_blank, at_most(MAX_USER_ID_CHARS)])
+    """Who cancels (NHN requires it: not blank), at most 100 characters."""
 
 
 @attrs.frozen(kw_only=True)
@@ -977,8 +982,8 @@ class DownloadReservation:
 class TagName:
     """The body of a tag creation or rename (N41, N42)."""
 
-    tag_name: str = attrs.field(validator=at_most(MAX_TAG_NAME_CHARS))
-    """At most 30 characters, checked when made."""
+    tag_name: str = attrs.field(validator=[not_blank, at_most(MAX_TAG_NAME_CHARS)])
+    """Not blank (NHN answers -7001), at most 30 characters, checked when made."""
 
 
 @attrs.frozen(kw_only=True)
@@ -1046,17 +1051,21 @@ class UidPage:
 class NewContact:
     """A contact to register with a UID."""
 
-    contact: str
-    """A mobile phone number."""
+    contact: str = attrs.field(validator=not_blank)
+    """A mobile phone number (required, checked when made)."""
     contact_type: str = "PHONE_NUMBER"
 
 
 @attrs.frozen(kw_only=True)
 class UidRegistration:
-    """One UID to register (N46) with its tag ids and contacts."""
+    """One UID to register (N46) with its tag ids and contacts.
 
-    uid: str
-    tag_ids: tuple[str, ...]
+    Checked when made: the required ``uid`` and each tag id not blank (a blank UID could not be
+    named in the paths of N45 and N47-N49 afterwards).
+    """
+
+    uid: str = attrs.field(validator=not_blank)
+    tag_ids: tuple[str, ...] = attrs.field(validator=each_not_blank)
     contacts: tuple[NewContact, ...]
 
 
@@ -1071,7 +1080,8 @@ class UidRegistrations:
 class PhoneNumber:
     """The body of a phone number added to a UID (N48)."""
 
-    phone_number: str
+    phone_number: str = attrs.field(validator=not_blank)
+    """A mobile phone number (required, checked when made)."""
 
 
 def _to_the_minute(moment: datetime) -> datetime:
