@@ -488,6 +488,27 @@ class _FirstWrite:
                 watch.attempt_left()
 
 
+def _may_have_been_processed(failure: errors.KrSmsError) -> bool:
+    """Whether the attempt that failed with ``failure`` may have been carried out (a timeout
+    after sending, a dropped connection, a 5xx, an unreadable answer)."""
+    if isinstance(failure, errors.TransportError):
+        return failure.may_have_been_sent
+    return isinstance(failure, errors.ProviderError) and failure.may_have_been_processed
+
+
+def _reported(last: errors.KrSmsError, processed: errors.KrSmsError | None) -> errors.KrSmsError:
+    """The error a request whose attempts all failed raises: the ``last`` attempt's, unless it
+    proves only that this attempt never arrived (a refused connection, a 429) while an earlier
+    one may have been ``processed``: that one's, so that the request is not taken as never
+    sent (and sent again) when it may have been carried out. A fatal ``last`` error (a
+    redirect) stands: it stops a bulk send."""
+    if isinstance(last, errors.TransportError):
+        never_arrived = not last.may_have_been_sent
+    else:
+        never_arrived = isinstance(last, errors.ProviderError) and last.refused_before_processing and not last.fatal
+    return processed if processed is not None and never_arrived else last
+
+
 class Transport:
     """Sends a provider's requests through an ``httpx.AsyncClient``.
 
@@ -666,6 +687,12 @@ class Transport:
         :func:`watching_sends`, as a bulk send does for each batch): whether an attempt may
         have arrived, how many left; and it obeys it: ``pace`` is awaited before each retry,
         and once ``stopping`` is set no retry leaves.
+
+        A request whose attempts all failed raises the last attempt's error, unless that one
+        only proves that the last attempt never arrived (a refused connection, a 429, a retry
+        refused after :meth:`aclose`) while an earlier one may have been processed (a timeout
+        after sending, a 5xx): then it raises that earlier attempt's error, which says so (a
+        redirect, fatal, stands).
         """
         if idempotent is None:
             idempotent = method in ("GET", "HEAD", "PUT", "DELETE")
@@ -675,13 +702,16 @@ class Transport:
             watch.may_have_arrived = False
         attempt = 0
         failed: errors.KrSmsError | None = None  # the last attempt's error, while retrying
+        processed: errors.KrSmsError | None = None  # the latest that may have been processed
         while True:
             attempt += 1
             if failed is not None:
+                if _may_have_been_processed(failed):
+                    processed = failed
                 if watch.pace is not None:
                     await watch.pace()
                 if watch.stopping:
-                    raise failed  # the send is being interrupted: no new request leaves
+                    raise _reported(failed, processed)  # the send is being interrupted: no new request leaves
             arrived_before = watch.may_have_arrived
             try:
                 response = await self._send_once(
@@ -696,7 +726,7 @@ class Transport:
                     or isinstance(error, errors.UnsendableRequestError)
                     or not self.retry.should_retry(attempt=attempt, idempotent=idempotent, error=error)
                 ):
-                    raise
+                    raise _reported(error, processed)
                 await self._pause(method, url, attempt, reason=type(error).__name__, retry_after=None)
                 failed = error
                 continue
@@ -718,7 +748,7 @@ class Transport:
             ):
                 await self._pause(method, url, attempt, reason=str(response.status_code), retry_after=retry_after)
                 continue
-            raise failed
+            raise _reported(failed, processed)
 
     def _retried_failure_inside(
         self,
