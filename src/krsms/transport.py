@@ -512,7 +512,8 @@ def _reported(last: errors.KrSmsError, processed: errors.KrSmsError | None) -> e
 class Transport:
     """Sends a provider's requests through an ``httpx.AsyncClient``.
 
-    ``http_client`` is borrowed and never closed; without one the transport creates a client
+    ``http_client`` is borrowed and never closed, and its own ``auth`` is never used (the
+    provider's ``auth`` is, or none); without one the transport creates a client
     with ``timeouts`` and ``limits`` for each event loop it is used from, and closes them in
     :meth:`aclose`. ``max_concurrency`` bounds the requests in flight in each event loop,
     downloads aside (see :meth:`stream`): never above the pool's ``max_connections``, so that
@@ -840,7 +841,9 @@ class Transport:
                 self._build(client, method, url, params=params, json=json, trace=first_write),
                 # Never: httpx would replay a send at another host with the keys' headers.
                 follow_redirects=False,
-                auth=self._auth or httpx.USE_CLIENT_DEFAULT,
+                # None, not the client's default: a borrowed client's own auth holds the
+                # application's credentials for its own services, never for the provider.
+                auth=self._auth,
             )
             if first_write is None:
                 watch.attempt_left()  # a transport that does not tell: out from now on, maybe
@@ -1040,7 +1043,7 @@ class Transport:
                         self._build(client, method, url, params=params),
                         stream=True,
                         follow_redirects=False,
-                        auth=self._auth or httpx.USE_CLIENT_DEFAULT,
+                        auth=self._auth,  # never the client's own (see _send_once)
                     ),
                 )
             except errors.TransportError as error:
