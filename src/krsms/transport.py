@@ -430,6 +430,15 @@ def _declared_json(headers: Mapping[str, str]) -> bool:
     return media_type == "application/json" or media_type.endswith("+json")
 
 
+def _content_read(response: httpx.Response) -> bytes:
+    """The body httpx read of ``response``; empty when a response hook raised before it was
+    read (httpx closes the answer unread then)."""
+    try:
+        return response.content
+    except httpx.ResponseNotRead:
+        return b""
+
+
 def _pool_size(client: httpx.AsyncClient) -> int | None:
     """The ``max_connections`` of ``client``'s connection pool; None when it cannot be read.
 
@@ -837,21 +846,22 @@ class Transport:
             first_write = _FirstWrite(watch) if not idempotent and _reports_writes(client) else None
             # Built before it counts as sent, and held as a coroutine only: a request in a local
             # would show its URL, appKey included, in the frame locals error trackers record.
+            request = self._build(client, method, url, params=params, json=json, trace=first_write)
+            sent = id(request)
             sending = client.send(
-                self._build(client, method, url, params=params, json=json, trace=first_write),
+                request,
                 # Never: httpx would replay a send at another host with the keys' headers.
                 follow_redirects=False,
                 # None, not the client's default: a borrowed client's own auth holds the
                 # application's credentials for its own services, never for the provider.
                 auth=self._auth,
             )
+            del request  # held by the coroutine only from here on
             if first_write is None:
                 watch.attempt_left()  # a transport that does not tell: out from now on, maybe
             started = time.perf_counter()
             try:
-                response = await sending
-            except httpx.HTTPError as exc:
-                error = self._transport_error(exc, method, url)
+                response = await self._answer(sending, sent, method, url)
             except RuntimeError:
                 if not client.is_closed:
                     raise  # not the network's doing: a bug, or a borrowed client on another loop
@@ -871,11 +881,28 @@ class Transport:
         return Response(
             status_code=response.status_code,
             headers=response.headers,
-            content=response.content,
+            content=_content_read(response),
             method=method,
             url=redacted_url,
             redact=self.redact,
         )
+
+    async def _answer(self, sending: Awaitable[httpx.Response], sent: int, method: str, url: str) -> httpx.Response:
+        """Await ``sending``, httpx's send of the request whose ``id()`` is ``sent``: its answer,
+        also when a response hook raised for its status (``raise_for_status()``, httpx's
+        documented hook: the provider answered, and its status, not a failed connection, says
+        what became of the request; httpx closed the answer unread); any other httpx error as
+        the typed error (raised outside the ``except`` block: see :meth:`_transport_error`)."""
+        try:
+            return await sending
+        except httpx.HTTPStatusError as exc:
+            if id(exc.request) == sent:
+                return exc.response
+            # About a request of the hook's own: nothing is known of this one's answer.
+            error = self._transport_error(exc, method, url)
+        except httpx.HTTPError as exc:
+            error = self._transport_error(exc, method, url)
+        raise error
 
     @asynccontextmanager
     async def _slot(self, state: _LoopState, method: str, url: str) -> AsyncIterator[None]:
@@ -1035,17 +1062,17 @@ class Transport:
             attempt += 1
             state = await self._loop_state()
             client = self._open_client_of(state, method, url)
+            request = self._build(client, method, url, params=params)
+            sent = id(request)
+            sending = client.send(
+                request,
+                stream=True,
+                follow_redirects=False,
+                auth=self._auth,  # never the client's own (see _send_once)
+            )
+            del request  # held as a coroutine only (see _send_once)
             try:
-                response = await self._network(
-                    method,
-                    url,
-                    client.send(
-                        self._build(client, method, url, params=params),
-                        stream=True,
-                        follow_redirects=False,
-                        auth=self._auth,  # never the client's own (see _send_once)
-                    ),
-                )
+                response = await self._answer(sending, sent, method, url)
             except errors.TransportError as error:
                 if isinstance(error, errors.UnsendableRequestError) or not self.retry.should_retry(
                     attempt=attempt, idempotent=idempotent, error=error
@@ -1079,11 +1106,11 @@ class Transport:
 
     async def _read_whole(self, response: httpx.Response, method: str, url: str) -> Response:
         """A streamed answer read whole, as :meth:`request` gives one (read once: httpx keeps
-        the body it read)."""
+        the body it read; one a response hook raised for was closed unread, and has none)."""
         return Response(
             status_code=response.status_code,
             headers=response.headers,
-            content=await self._network(method, url, response.aread()),
+            content=_content_read(response) if response.is_closed else await self._network(method, url, response.aread()),
             method=method,
             url=self.redact(str(response.request.url)),
             redact=self.redact,
