@@ -130,3 +130,39 @@ async def test_a_cancellation_cut_off_by_aclose_after_it_reached_the_server_may_
             await cancelling
     assert paths == ["/reservations/1"]
     assert caught.value.may_have_been_sent is True
+
+
+@contextlib.asynccontextmanager
+async def reading_server() -> AsyncIterator[tuple[str, list[bytes]]]:
+    """A server on 127.0.0.1 that records what each connection sent it (nothing answered)."""
+    received: list[bytes] = []
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(ConnectionError):
+            received.append(await reader.read())
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    try:
+        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}", received
+    finally:
+        server.close()
+        await asyncio.wait_for(server.wait_closed(), timeout=5)
+
+
+async def test_a_batch_whose_request_httpcore_refuses_to_write_made_no_request() -> None:
+    """h11 refuses a header value with a line break once httpcore has started writing the
+    request head (its trace says so first): nothing was written, so no attempt left, and a
+    bulk send counts no request for the batch."""
+    async with (
+        reading_server() as (base_url, received),
+        httpx.AsyncClient(headers={"X-Application": "copied\nwith a line break"}) as client,
+    ):
+        gateway = NhnGateway(app_key="app-key", base_url=base_url, http_client=client)
+        report = await gateway.send(Message(sender="15446859", text="안녕", recipients=["01000000001"]))
+    assert [(outcome.status, outcome.code) for outcome in report.outcomes] == [
+        (SendStatus.NOT_SENT, "UnsendableRequestError")
+    ]
+    assert report.requests == 0
+    assert b"".join(received) == b""
+

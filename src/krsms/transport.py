@@ -722,7 +722,7 @@ class Transport:
                     await watch.pace()
                 if watch.stopping:
                     raise _reported(failed, processed)  # the send is being interrupted: no new request leaves
-            arrived_before = watch.may_have_arrived
+            arrived_before, attempts_before = watch.may_have_arrived, watch.attempts
             try:
                 response = await self._send_once(
                     method, url, params=params, json=json, attempt=attempt, watch=watch, idempotent=idempotent
@@ -730,6 +730,10 @@ class Transport:
             except errors.TransportError as error:
                 if not error.may_have_been_sent:
                     watch.may_have_arrived = arrived_before
+                if isinstance(error, errors.UnsendableRequestError):
+                    # Counted as it started to be written (h11 refuses an illegal header only
+                    # then) or as handed over, yet nothing of it was written: it never left.
+                    watch.attempts = attempts_before
                 if (
                     watch.stopping
                     # It could not be written, and would fail the same way again: no strategy is asked.
