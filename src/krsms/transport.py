@@ -34,7 +34,7 @@ import httpx
 from krsms import errors
 from krsms.json_body import EncodedJson
 from krsms.redaction import URL_CREDENTIALS, Redactor, value_named
-from krsms.retry import NO_RETRIES, RetryPolicy, RetryStrategy, parse_retry_after
+from krsms.retry import NO_RETRIES, RetryPolicy, RetryStrategy, http_date_timestamp, parse_retry_after
 from krsms.send_watch import SendWatch, current_send_watch, watching_sends
 from krsms.settings import check_count, check_seconds, count, seconds
 
@@ -103,6 +103,14 @@ class Limits:
     keepalive_expiry: float = attrs.field(default=4.0, validator=seconds())
     """Seconds an idle connection is kept; below common server keep-alive timeouts (5 s), so
     the pool never reuses a connection the server is closing."""
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds the answer with ``headers`` asks to wait (:func:`~krsms.retry.parse_retry_after`).
+    A ``Retry-After`` date counts from the answer's own ``Date`` when it has a valid one: both
+    are the server's clock, and the local one may be minutes off (a skew SENS answers with
+    401, which its signing corrects); else from the local clock."""
+    return parse_retry_after(headers.get("retry-after"), now=http_date_timestamp(headers.get("date")))
 
 
 @attrs.frozen(kw_only=True)
@@ -190,7 +198,7 @@ class Response:
                 code=code,
                 method=self.method,
                 path=self.path,
-                retry_after=parse_retry_after(self.headers.get("retry-after")),
+                retry_after=_retry_after(self.headers),
             )
         return error_class(
             message, provider=provider, status_code=self.status_code, code=code, method=self.method, path=self.path
@@ -756,7 +764,7 @@ class Transport:
             failed = self._status_error(method, response)
             if failed.refused_before_processing:  # a 429, a redirect: this attempt changed nothing
                 watch.may_have_arrived = arrived_before
-            retry_after = parse_retry_after(response.headers.get("retry-after"))
+            retry_after = _retry_after(response.headers)
             if not watch.stopping and self.retry.should_retry(
                 attempt=attempt, idempotent=idempotent, status_code=response.status_code, retry_after=retry_after
             ):
@@ -1100,7 +1108,7 @@ class Transport:
                     await self._network(method, url, response.aclose())
                     raise
                 return response, answer
-            retry_after = parse_retry_after(response.headers.get("retry-after"))
+            retry_after = _retry_after(response.headers)
             if not self.retry.should_retry(
                 attempt=attempt, idempotent=idempotent, status_code=response.status_code, retry_after=retry_after
             ):
