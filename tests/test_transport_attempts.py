@@ -165,4 +165,3 @@ async def test_a_batch_whose_request_httpcore_refuses_to_write_made_no_request()
     ]
     assert report.requests == 0
     assert b"".join(received) == b""
-

@@ -91,12 +91,16 @@ async def test_a_status_error_a_response_hook_raises_about_its_own_request_says_
     assert len(seen) == 1
 
 
+async def download(transport: Transport, url: str) -> None:
+    async with transport.stream("GET", url) as chunks:
+        async for _ in chunks:
+            pass
+
+
 async def test_a_download_whose_response_hook_raises_for_the_status_gets_the_typed_error() -> None:
     mock, seen = recording(httpx.Response(404, text="no such export"))
     async with httpx.AsyncClient(transport=mock, event_hooks={"response": [raise_on_4xx_5xx]}) as client:
         transport = Transport(provider="test", auth=None, error_parser=generic_errors, http_client=client)
         with pytest.raises(errors.NotFoundError):
-            async with transport.stream("GET", "https://provider.test/export") as chunks:
-                async for _ in chunks:
-                    pass
+            await download(transport, "https://provider.test/export")
     assert len(seen) == 1  # a refusal, not a connection failure to retry

@@ -65,7 +65,11 @@ async def test_a_rate_limit_error_carries_the_pause_by_the_servers_date() -> Non
     refused = httpx.Response(429, headers={"Date": http_date(server_now), "Retry-After": http_date(server_now + 30)})
     async with httpx.AsyncClient(transport=httpx.MockTransport(lambda request: refused)) as client:
         transport = Transport(
-            provider="test", auth=None, error_parser=generic_errors, http_client=client, retry=RetryPolicy(max_attempts=1)
+            provider="test",
+            auth=None,
+            error_parser=generic_errors,
+            http_client=client,
+            retry=RetryPolicy(max_attempts=1),
         )
         with pytest.raises(errors.RateLimitedError) as caught:
             await transport.request("POST", "https://provider.test/send", json={})

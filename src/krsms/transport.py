@@ -748,7 +748,10 @@ class Transport:
                     or isinstance(error, errors.UnsendableRequestError)
                     or not self.retry.should_retry(attempt=attempt, idempotent=idempotent, error=error)
                 ):
-                    raise _reported(error, processed)
+                    reported = _reported(error, processed)
+                    if reported is error:
+                        raise
+                    raise reported from error  # the last attempt's failure, kept beside it
                 await self._pause(method, url, attempt, reason=type(error).__name__, retry_after=None)
                 failed = error
                 continue
@@ -1122,7 +1125,9 @@ class Transport:
         return Response(
             status_code=response.status_code,
             headers=response.headers,
-            content=_content_read(response) if response.is_closed else await self._network(method, url, response.aread()),
+            content=_content_read(response)
+            if response.is_closed
+            else await self._network(method, url, response.aread()),
             method=method,
             url=self.redact(str(response.request.url)),
             redact=self.redact,
