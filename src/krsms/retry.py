@@ -123,11 +123,22 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     value = value.strip()
     if value.isascii() and value.isdigit():
         return float(value)
+    when = http_date_timestamp(value)
+    if when is None:
+        return None
+    current = time.time() if now is None else now
+    return max(when - current, 0.0)
+
+
+def http_date_timestamp(value: str | None) -> float | None:
+    """The POSIX time of an HTTP date (a ``Date`` or ``Retry-After`` header, in any of the
+    three formats of RFC 9110, a zone-less one taken as UTC); None for anything else."""
+    if not value:
+        return None
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, OverflowError, IndexError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
-    current = time.time() if now is None else now
-    return max(when.timestamp() - current, 0.0)
+    return when.timestamp()

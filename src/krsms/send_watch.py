@@ -42,7 +42,9 @@ class SendWatch:
     attempts: int = 0
     """Attempts that left for the provider, refused ones included: 0 while the send is still
     waiting to start. An attempt leaves when its request starts to be written; through an
-    HTTP transport that does not report that (one of your own), when it is handed to it."""
+    HTTP transport that does not report that (one of your own), when it is handed to it. One
+    that could not be written at all (:class:`~krsms.errors.UnsendableRequestError`) never
+    left, and is not counted."""
 
     def attempt_left(self) -> None:
         """Record that an attempt left: the send may have arrived from now on."""

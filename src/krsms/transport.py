@@ -34,7 +34,7 @@ import httpx
 from krsms import errors
 from krsms.json_body import EncodedJson
 from krsms.redaction import URL_CREDENTIALS, Redactor, value_named
-from krsms.retry import NO_RETRIES, RetryPolicy, RetryStrategy, parse_retry_after
+from krsms.retry import NO_RETRIES, RetryPolicy, RetryStrategy, http_date_timestamp, parse_retry_after
 from krsms.send_watch import SendWatch, current_send_watch, watching_sends
 from krsms.settings import check_count, check_seconds, count, seconds
 
@@ -103,6 +103,14 @@ class Limits:
     keepalive_expiry: float = attrs.field(default=4.0, validator=seconds())
     """Seconds an idle connection is kept; below common server keep-alive timeouts (5 s), so
     the pool never reuses a connection the server is closing."""
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds the answer with ``headers`` asks to wait (:func:`~krsms.retry.parse_retry_after`).
+    A ``Retry-After`` date counts from the answer's own ``Date`` when it has a valid one: both
+    are the server's clock, and the local one may be minutes off (a skew SENS answers with
+    401, which its signing corrects); else from the local clock."""
+    return parse_retry_after(headers.get("retry-after"), now=http_date_timestamp(headers.get("date")))
 
 
 @attrs.frozen(kw_only=True)
@@ -190,7 +198,7 @@ class Response:
                 code=code,
                 method=self.method,
                 path=self.path,
-                retry_after=parse_retry_after(self.headers.get("retry-after")),
+                retry_after=_retry_after(self.headers),
             )
         return error_class(
             message, provider=provider, status_code=self.status_code, code=code, method=self.method, path=self.path
@@ -430,6 +438,15 @@ def _declared_json(headers: Mapping[str, str]) -> bool:
     return media_type == "application/json" or media_type.endswith("+json")
 
 
+def _content_read(response: httpx.Response) -> bytes:
+    """The body httpx read of ``response``; empty when a response hook raised before it was
+    read (httpx closes the answer unread then)."""
+    try:
+        return response.content
+    except httpx.ResponseNotRead:
+        return b""
+
+
 def _pool_size(client: httpx.AsyncClient) -> int | None:
     """The ``max_connections`` of ``client``'s connection pool; None when it cannot be read.
 
@@ -488,10 +505,32 @@ class _FirstWrite:
                 watch.attempt_left()
 
 
+def _may_have_been_processed(failure: errors.KrSmsError) -> bool:
+    """Whether the attempt that failed with ``failure`` may have been carried out (a timeout
+    after sending, a dropped connection, a 5xx, an unreadable answer)."""
+    if isinstance(failure, errors.TransportError):
+        return failure.may_have_been_sent
+    return isinstance(failure, errors.ProviderError) and failure.may_have_been_processed
+
+
+def _reported(last: errors.KrSmsError, processed: errors.KrSmsError | None) -> errors.KrSmsError:
+    """The error a request whose attempts all failed raises: the ``last`` attempt's, unless it
+    proves only that this attempt never arrived (a refused connection, a 429) while an earlier
+    one may have been ``processed``: that one's, so that the request is not taken as never
+    sent (and sent again) when it may have been carried out. A fatal ``last`` error (a
+    redirect) stands: it stops a bulk send."""
+    if isinstance(last, errors.TransportError):
+        never_arrived = not last.may_have_been_sent
+    else:
+        never_arrived = isinstance(last, errors.ProviderError) and last.refused_before_processing and not last.fatal
+    return processed if processed is not None and never_arrived else last
+
+
 class Transport:
     """Sends a provider's requests through an ``httpx.AsyncClient``.
 
-    ``http_client`` is borrowed and never closed; without one the transport creates a client
+    ``http_client`` is borrowed and never closed, and its own ``auth`` is never used (the
+    provider's ``auth`` is, or none); without one the transport creates a client
     with ``timeouts`` and ``limits`` for each event loop it is used from, and closes them in
     :meth:`aclose`. ``max_concurrency`` bounds the requests in flight in each event loop,
     downloads aside (see :meth:`stream`): never above the pool's ``max_connections``, so that
@@ -666,6 +705,12 @@ class Transport:
         :func:`watching_sends`, as a bulk send does for each batch): whether an attempt may
         have arrived, how many left; and it obeys it: ``pace`` is awaited before each retry,
         and once ``stopping`` is set no retry leaves.
+
+        A request whose attempts all failed raises the last attempt's error, unless that one
+        only proves that the last attempt never arrived (a refused connection, a 429, a retry
+        refused after :meth:`aclose`) while an earlier one may have been processed (a timeout
+        after sending, a 5xx): then it raises that earlier attempt's error, which says so (a
+        redirect, fatal, stands).
         """
         if idempotent is None:
             idempotent = method in ("GET", "HEAD", "PUT", "DELETE")
@@ -675,14 +720,17 @@ class Transport:
             watch.may_have_arrived = False
         attempt = 0
         failed: errors.KrSmsError | None = None  # the last attempt's error, while retrying
+        processed: errors.KrSmsError | None = None  # the latest that may have been processed
         while True:
             attempt += 1
             if failed is not None:
+                if _may_have_been_processed(failed):
+                    processed = failed
                 if watch.pace is not None:
                     await watch.pace()
                 if watch.stopping:
-                    raise failed  # the send is being interrupted: no new request leaves
-            arrived_before = watch.may_have_arrived
+                    raise _reported(failed, processed)  # the send is being interrupted: no new request leaves
+            arrived_before, attempts_before = watch.may_have_arrived, watch.attempts
             try:
                 response = await self._send_once(
                     method, url, params=params, json=json, attempt=attempt, watch=watch, idempotent=idempotent
@@ -690,13 +738,20 @@ class Transport:
             except errors.TransportError as error:
                 if not error.may_have_been_sent:
                     watch.may_have_arrived = arrived_before
+                if isinstance(error, errors.UnsendableRequestError):
+                    # Counted as it started to be written (h11 refuses an illegal header only
+                    # then) or as handed over, yet nothing of it was written: it never left.
+                    watch.attempts = attempts_before
                 if (
                     watch.stopping
                     # It could not be written, and would fail the same way again: no strategy is asked.
                     or isinstance(error, errors.UnsendableRequestError)
                     or not self.retry.should_retry(attempt=attempt, idempotent=idempotent, error=error)
                 ):
-                    raise
+                    reported = _reported(error, processed)
+                    if reported is error:
+                        raise
+                    raise reported from error  # the last attempt's failure, kept beside it
                 await self._pause(method, url, attempt, reason=type(error).__name__, retry_after=None)
                 failed = error
                 continue
@@ -712,13 +767,13 @@ class Transport:
             failed = self._status_error(method, response)
             if failed.refused_before_processing:  # a 429, a redirect: this attempt changed nothing
                 watch.may_have_arrived = arrived_before
-            retry_after = parse_retry_after(response.headers.get("retry-after"))
+            retry_after = _retry_after(response.headers)
             if not watch.stopping and self.retry.should_retry(
                 attempt=attempt, idempotent=idempotent, status_code=response.status_code, retry_after=retry_after
             ):
                 await self._pause(method, url, attempt, reason=str(response.status_code), retry_after=retry_after)
                 continue
-            raise failed
+            raise _reported(failed, processed)
 
     def _retried_failure_inside(
         self,
@@ -806,19 +861,22 @@ class Transport:
             first_write = _FirstWrite(watch) if not idempotent and _reports_writes(client) else None
             # Built before it counts as sent, and held as a coroutine only: a request in a local
             # would show its URL, appKey included, in the frame locals error trackers record.
+            request = self._build(client, method, url, params=params, json=json, trace=first_write)
+            sent = id(request)
             sending = client.send(
-                self._build(client, method, url, params=params, json=json, trace=first_write),
+                request,
                 # Never: httpx would replay a send at another host with the keys' headers.
                 follow_redirects=False,
-                auth=self._auth or httpx.USE_CLIENT_DEFAULT,
+                # None, not the client's default: a borrowed client's own auth holds the
+                # application's credentials for its own services, never for the provider.
+                auth=self._auth,
             )
+            del request  # held by the coroutine only from here on
             if first_write is None:
                 watch.attempt_left()  # a transport that does not tell: out from now on, maybe
             started = time.perf_counter()
             try:
-                response = await sending
-            except httpx.HTTPError as exc:
-                error = self._transport_error(exc, method, url)
+                response = await self._answer(sending, sent, method, url)
             except RuntimeError:
                 if not client.is_closed:
                     raise  # not the network's doing: a bug, or a borrowed client on another loop
@@ -838,11 +896,28 @@ class Transport:
         return Response(
             status_code=response.status_code,
             headers=response.headers,
-            content=response.content,
+            content=_content_read(response),
             method=method,
             url=redacted_url,
             redact=self.redact,
         )
+
+    async def _answer(self, sending: Awaitable[httpx.Response], sent: int, method: str, url: str) -> httpx.Response:
+        """Await ``sending``, httpx's send of the request whose ``id()`` is ``sent``: its answer,
+        also when a response hook raised for its status (``raise_for_status()``, httpx's
+        documented hook: the provider answered, and its status, not a failed connection, says
+        what became of the request; httpx closed the answer unread); any other httpx error as
+        the typed error (raised outside the ``except`` block: see :meth:`_transport_error`)."""
+        try:
+            return await sending
+        except httpx.HTTPStatusError as exc:
+            if id(exc.request) == sent:
+                return exc.response
+            # About a request of the hook's own: nothing is known of this one's answer.
+            error = self._transport_error(exc, method, url)
+        except httpx.HTTPError as exc:
+            error = self._transport_error(exc, method, url)
+        raise error
 
     @asynccontextmanager
     async def _slot(self, state: _LoopState, method: str, url: str) -> AsyncIterator[None]:
@@ -1002,17 +1077,17 @@ class Transport:
             attempt += 1
             state = await self._loop_state()
             client = self._open_client_of(state, method, url)
+            request = self._build(client, method, url, params=params)
+            sent = id(request)
+            sending = client.send(
+                request,
+                stream=True,
+                follow_redirects=False,
+                auth=self._auth,  # never the client's own (see _send_once)
+            )
+            del request  # held as a coroutine only (see _send_once)
             try:
-                response = await self._network(
-                    method,
-                    url,
-                    client.send(
-                        self._build(client, method, url, params=params),
-                        stream=True,
-                        follow_redirects=False,
-                        auth=self._auth or httpx.USE_CLIENT_DEFAULT,
-                    ),
-                )
+                response = await self._answer(sending, sent, method, url)
             except errors.TransportError as error:
                 if isinstance(error, errors.UnsendableRequestError) or not self.retry.should_retry(
                     attempt=attempt, idempotent=idempotent, error=error
@@ -1036,7 +1111,7 @@ class Transport:
                     await self._network(method, url, response.aclose())
                     raise
                 return response, answer
-            retry_after = parse_retry_after(response.headers.get("retry-after"))
+            retry_after = _retry_after(response.headers)
             if not self.retry.should_retry(
                 attempt=attempt, idempotent=idempotent, status_code=response.status_code, retry_after=retry_after
             ):
@@ -1046,11 +1121,13 @@ class Transport:
 
     async def _read_whole(self, response: httpx.Response, method: str, url: str) -> Response:
         """A streamed answer read whole, as :meth:`request` gives one (read once: httpx keeps
-        the body it read)."""
+        the body it read; one a response hook raised for was closed unread, and has none)."""
         return Response(
             status_code=response.status_code,
             headers=response.headers,
-            content=await self._network(method, url, response.aread()),
+            content=_content_read(response)
+            if response.is_closed
+            else await self._network(method, url, response.aread()),
             method=method,
             url=self.redact(str(response.request.url)),
             redact=self.redact,

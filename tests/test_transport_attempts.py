@@ -1,0 +1,167 @@
+"""What a request that took several attempts says when it fails: the last attempt's error,
+unless that one only proves that the last attempt never arrived while an earlier one may have."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from krsms import Message, NhnGateway, SendStatus, errors
+from krsms.transport import Limits, Response, RetryPolicy, SendWatch, Transport, watching_sends
+
+URL = "https://provider.test/send"
+UNSAFE = RetryPolicy(max_attempts=3, initial_backoff=0, retry_unsafe_sends=True)
+
+
+def generic_errors(response: Response) -> errors.ProviderError:
+    error_class = errors.error_class_for_status(response.status_code)
+    return error_class(f"HTTP {response.status_code}", provider="test", status_code=response.status_code)
+
+
+def scripted(*answers: httpx.Response | Exception, retry: RetryPolicy = UNSAFE) -> tuple[Transport, list[str]]:
+    """A transport over a provider that gives ``answers`` in turn; the methods it was asked."""
+    pending = list(answers)
+    asked: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(request.method)
+        given = pending.pop(0)
+        if isinstance(given, Exception):
+            raise given
+        return given
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    return Transport(provider="test", auth=None, error_parser=generic_errors, http_client=client, retry=retry), asked
+
+
+@pytest.mark.parametrize(
+    ("answers", "raised"),
+    [
+        ([httpx.Response(500), httpx.ConnectError("refused"), httpx.ConnectError("refused")], errors.ServerError),
+        ([httpx.ReadTimeout("late"), httpx.PoolTimeout("busy"), httpx.PoolTimeout("busy")], errors.RequestTimeoutError),
+        ([httpx.Response(503), httpx.Response(429), httpx.Response(429)], errors.ServerError),
+        ([httpx.ReadError("reset"), httpx.Response(429), httpx.ConnectError("refused")], errors.TransportError),
+    ],
+)
+async def test_a_send_whose_earlier_attempt_may_have_arrived_never_fails_as_not_sent(
+    answers: list[Any], raised: type[errors.KrSmsError]
+) -> None:
+    """Sends retried after ambiguous failures (``retry_unsafe_sends``): later attempts that
+    never arrived (a refused connection, a 429) prove nothing about the first one."""
+    transport, asked = scripted(*answers)
+    watch = SendWatch()
+    with watching_sends(watch), pytest.raises(errors.KrSmsError) as caught:
+        await transport.request("POST", URL, json={})
+    assert len(asked) == 3
+    assert type(caught.value) is raised
+    assert getattr(caught.value, "may_have_been_sent", True) is True
+    assert not getattr(caught.value, "refused_before_processing", False)
+    assert watch.may_have_arrived is True
+
+
+async def test_a_send_refused_on_every_attempt_still_fails_as_not_sent() -> None:
+    transport, _ = scripted(httpx.Response(429), httpx.ConnectError("refused"), httpx.Response(429))
+    with pytest.raises(errors.RateLimitedError):
+        await transport.request("POST", URL, json={})
+
+
+async def test_a_batch_answered_500_then_refused_is_unknown_not_not_sent() -> None:
+    """Through a gateway: the batch whose first attempt got a 500 may have been accepted, so it
+    is UNKNOWN (looked up), never NOT_SENT (resent by whoever trusts it: delivered twice)."""
+    answers = [httpx.Response(500), httpx.Response(429), httpx.Response(429)]
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return answers.pop(0)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
+        gateway = NhnGateway(app_key="app-key", http_client=client, retry=UNSAFE, reconcile=False)
+        report = await gateway.send(Message(sender="15446859", text="안녕", recipients=["01000000001"]))
+    assert [outcome.status for outcome in report.outcomes] == [SendStatus.UNKNOWN]
+
+
+@contextlib.asynccontextmanager
+async def answered_never() -> AsyncIterator[tuple[str, list[str]]]:
+    """An HTTP/1.1 server on 127.0.0.1 that reads each request whole and never answers; yields
+    its base URL and the paths it read."""
+    paths: list[str] = []
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            head = await reader.readuntil(b"\r\n\r\n")
+            paths.append(head.split(b" ", 2)[1].decode())
+            length = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+            await reader.readexactly(int(length.group(1)) if length else 0)
+            await reader.read()  # until the client closes the connection
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    try:
+        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}", paths
+    finally:
+        server.close()
+        await asyncio.wait_for(server.wait_closed(), timeout=5)
+
+
+async def test_a_cancellation_cut_off_by_aclose_after_it_reached_the_server_may_have_been_processed() -> None:
+    """aclose() while a DELETE (a reservation's cancellation) waits for its answer: it reached
+    the server; the retry that aclose() refuses does not make it one that never left."""
+    async with answered_never() as (base_url, paths):
+        transport = Transport(
+            provider="test",
+            auth=None,
+            error_parser=generic_errors,
+            base_url=base_url,
+            retry=RetryPolicy(initial_backoff=0),
+            limits=Limits(max_connections=1),
+        )
+        cancelling = asyncio.create_task(transport.request("DELETE", "/reservations/1"))
+        for _ in range(1000):
+            if paths:
+                break
+            await asyncio.sleep(0.005)
+        await transport.aclose()
+        with pytest.raises(errors.TransportError) as caught:
+            await cancelling
+    assert paths == ["/reservations/1"]
+    assert caught.value.may_have_been_sent is True
+
+
+@contextlib.asynccontextmanager
+async def reading_server() -> AsyncIterator[tuple[str, list[bytes]]]:
+    """A server on 127.0.0.1 that records what each connection sent it (nothing answered)."""
+    received: list[bytes] = []
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(ConnectionError):
+            received.append(await reader.read())
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    try:
+        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}", received
+    finally:
+        server.close()
+        await asyncio.wait_for(server.wait_closed(), timeout=5)
+
+
+async def test_a_batch_whose_request_httpcore_refuses_to_write_made_no_request() -> None:
+    """h11 refuses a header value with a line break once httpcore has started writing the
+    request head (its trace says so first): nothing was written, so no attempt left, and a
+    bulk send counts no request for the batch."""
+    async with (
+        reading_server() as (base_url, received),
+        httpx.AsyncClient(headers={"X-Application": "copied\nwith a line break"}) as client,
+    ):
+        gateway = NhnGateway(app_key="app-key", base_url=base_url, http_client=client)
+        report = await gateway.send(Message(sender="15446859", text="안녕", recipients=["01000000001"]))
+    assert [(outcome.status, outcome.code) for outcome in report.outcomes] == [
+        (SendStatus.NOT_SENT, "UnsendableRequestError")
+    ]
+    assert report.requests == 0
+    assert b"".join(received) == b""
