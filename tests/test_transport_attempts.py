@@ -165,3 +165,59 @@ async def test_a_batch_whose_request_httpcore_refuses_to_write_made_no_request()
     ]
     assert report.requests == 0
     assert b"".join(received) == b""
+
+
+def nhn_envelope(code: int) -> httpx.Response:
+    """An NHN answer (HTTP 200) reporting ``code`` in its header."""
+    return httpx.Response(
+        200, json={"header": {"isSuccessful": code == 0, "resultCode": code, "resultMessage": f"code {code}"}}
+    )
+
+
+async def test_a_send_refused_after_an_attempt_that_may_have_been_processed_fails_as_that_attempt() -> None:
+    """A send retried after a 500 (``retry_unsafe_sends``) and then answered 400: the 400 is
+    about the second attempt alone; the first may have been carried out all the same."""
+    transport, asked = scripted(httpx.Response(500), httpx.Response(400))
+    with pytest.raises(errors.ServerError) as caught:
+        await transport.request("POST", URL, json={})
+    assert asked == ["POST", "POST"]
+    assert type(caught.value.__cause__) is errors.BadRequestError
+
+
+async def test_a_look_up_refused_after_a_server_error_fails_as_refused() -> None:
+    """An idempotent request's last answer tells how things stand: its 400 is the error."""
+    transport, _ = scripted(httpx.Response(500), httpx.Response(400))
+    with pytest.raises(errors.BadRequestError):
+        await transport.request("GET", URL)
+
+
+async def test_a_fatal_refusal_after_a_server_error_stands_to_stop_a_bulk_send() -> None:
+    transport, _ = scripted(httpx.Response(500), httpx.Response(401))
+    with pytest.raises(errors.AuthenticationError):
+        await transport.request("POST", URL, json={})
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        [httpx.Response(500), httpx.Response(400)],
+        [nhn_envelope(-9999), nhn_envelope(-2001)],  # NHN's server error, then a refusal, inside HTTP 200
+    ],
+    ids=["http-status", "nhn-envelope"],
+)
+async def test_a_batch_retried_after_a_server_error_and_then_refused_is_unknown_not_rejected(
+    answers: list[httpx.Response],
+) -> None:
+    """Through a gateway: the first attempt may have been accepted, so the batch is UNKNOWN
+    (looked up), never REJECTED (reported undelivered when it may have gone out)."""
+    asked: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        return answers.pop(0)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
+        gateway = NhnGateway(app_key="app-key", http_client=client, retry=UNSAFE, reconcile=False)
+        report = await gateway.send(Message(sender="15446859", text="안녕", recipients=["01000000001"]))
+    assert len(asked) == 2
+    assert [outcome.status for outcome in report.outcomes] == [SendStatus.UNKNOWN]

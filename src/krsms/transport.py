@@ -513,17 +513,35 @@ def _may_have_been_processed(failure: errors.KrSmsError) -> bool:
     return isinstance(failure, errors.ProviderError) and failure.may_have_been_processed
 
 
-def _reported(last: errors.KrSmsError, processed: errors.KrSmsError | None) -> errors.KrSmsError:
+def _reported(last: errors.KrSmsError, processed: errors.KrSmsError | None, *, idempotent: bool) -> errors.KrSmsError:
     """The error a request whose attempts all failed raises: the ``last`` attempt's, unless it
-    proves only that this attempt never arrived (a refused connection, a 429) while an earlier
-    one may have been ``processed``: that one's, so that the request is not taken as never
-    sent (and sent again) when it may have been carried out. A fatal ``last`` error (a
-    redirect) stands: it stops a bulk send."""
+    says nothing of an earlier attempt that may have been ``processed``: that one's then, so
+    that the request is not taken as never sent (and sent again) or as refused when it may
+    have been carried out. The last attempt says nothing of the earlier one when it never
+    arrived (a refused connection, a 429) or, for a send, was refused on its own (a 400 to a
+    send retried after a 5xx: the first may have gone out all the same; an idempotent
+    request's last answer tells how things stand). A fatal ``last`` error (a redirect,
+    refused keys) stands: it stops a bulk send."""
     if isinstance(last, errors.TransportError):
-        never_arrived = not last.may_have_been_sent
+        beside_the_point = not last.may_have_been_sent
+    elif isinstance(last, errors.ProviderError) and not last.fatal:
+        beside_the_point = last.refused_before_processing or (not idempotent and not last.may_have_been_processed)
     else:
-        never_arrived = isinstance(last, errors.ProviderError) and last.refused_before_processing and not last.fatal
-    return processed if processed is not None and never_arrived else last
+        beside_the_point = False
+    return processed if processed is not None and beside_the_point else last
+
+
+def _raise_if_refused_after(
+    processed: errors.KrSmsError, check_answer: Callable[[Response], object], response: Response
+) -> None:
+    """Raise ``processed``, an earlier attempt's failure, when the send's last answer is a
+    refusal inside a 2xx (NHN's envelope) that says nothing of that attempt (see
+    :func:`_reported`): the earlier one may have been carried out all the same."""
+    try:
+        check_answer(response)
+    except errors.KrSmsError as refusal:
+        if _reported(refusal, processed, idempotent=False) is processed:
+            raise processed from refusal
 
 
 class Transport:
@@ -708,9 +726,10 @@ class Transport:
 
         A request whose attempts all failed raises the last attempt's error, unless that one
         only proves that the last attempt never arrived (a refused connection, a 429, a retry
-        refused after :meth:`aclose`) while an earlier one may have been processed (a timeout
-        after sending, a 5xx): then it raises that earlier attempt's error, which says so (a
-        redirect, fatal, stands).
+        refused after :meth:`aclose`) or, for a send, that it alone was refused (a 400, or a
+        refusal ``check_answer`` reads in a 2xx), while an earlier one may have been processed
+        (a timeout after sending, a 5xx): then it raises that earlier attempt's error, which
+        says so (a fatal one, such as a redirect, stands).
         """
         if idempotent is None:
             idempotent = method in ("GET", "HEAD", "PUT", "DELETE")
@@ -728,8 +747,8 @@ class Transport:
                     processed = failed
                 if watch.pace is not None:
                     await watch.pace()
-                if watch.stopping:
-                    raise _reported(failed, processed)  # the send is being interrupted: no new request leaves
+                if watch.stopping:  # the send is being interrupted: no new request leaves
+                    raise _reported(failed, processed, idempotent=idempotent)
             arrived_before, attempts_before = watch.may_have_arrived, watch.attempts
             try:
                 response = await self._send_once(
@@ -748,7 +767,7 @@ class Transport:
                     or isinstance(error, errors.UnsendableRequestError)
                     or not self.retry.should_retry(attempt=attempt, idempotent=idempotent, error=error)
                 ):
-                    reported = _reported(error, processed)
+                    reported = _reported(error, processed, idempotent=idempotent)
                     if reported is error:
                         raise
                     raise reported from error  # the last attempt's failure, kept beside it
@@ -760,6 +779,8 @@ class Transport:
                     response, check_answer, attempt=attempt, idempotent=idempotent, stopping=watch.stopping
                 )
                 if failed_inside is None:
+                    if processed is not None and check_answer is not None and not idempotent:
+                        _raise_if_refused_after(processed, check_answer, response)
                     return response
                 failed = failed_inside
                 await self._pause(method, url, attempt, reason=f"code {failed.code}", retry_after=None)
@@ -773,7 +794,10 @@ class Transport:
             ):
                 await self._pause(method, url, attempt, reason=str(response.status_code), retry_after=retry_after)
                 continue
-            raise _reported(failed, processed)
+            reported = _reported(failed, processed, idempotent=idempotent)
+            if reported is failed:
+                raise failed
+            raise reported from failed  # the last attempt's answer, kept beside it
 
     def _retried_failure_inside(
         self,
