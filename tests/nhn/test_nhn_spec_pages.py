@@ -2,7 +2,7 @@
 
 NHN's document answers the tag send list (N15) and a tag send's recipients (N16) with
 ``pageNum``, ``pageSize`` and ``totalCount`` all 0 beside their items (the example answers
-are copied below); the list methods' pages must still say whether another page may follow.
+are in nhn_documented_answers.py); the list methods' pages must still say whether another page may follow.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 import respx
+from nhn_documented_answers import TAG_RECIPIENTS_ANSWER, TAG_SENDS_ANSWER
 
 from krsms.nhn.client import NhnClient
 from krsms.nhn.models import SendQuery, TagRecipientQuery, TagSendQuery
@@ -24,63 +25,6 @@ from krsms.transport import NO_RETRIES
 HOST = "https://api-sms.cloud.toast.com"
 PREFIX = "/sms/v2.2/appKeys/app-key"
 SEOUL = ZoneInfo("Asia/Seoul")
-
-N15_ANSWER = """{
-"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "success"},
-"body": {
-"pageNum": 0,
-"pageSize": 0,
-"totalCount": 0,
-"data": [
-{
-"requestId": "20171220141558eonMsyDI6P0",
-"requestIp": "127.0.0.1",
-"sendType": "0",
-"templateId": "TemplateId",
-"templateName": "テンプレート名",
-"masterStatusCode": "READY",
-"sendNo": "15446859",
-"requestDate": "2017-12-20 14:15:58",
-"tagExpression": ["Kb6BjCY1"],
-"title": "タイトル",
-"body": "本文",
-"adYn": "N",
-"autoSendYn": "Y",
-"sendErrorCount": 0,
-"createUser": "CreateUser",
-"createDate": "2017-12-20 14:15:58.0",
-"updateUser": "UpdateUser",
-"updateDate": "2017-12-20 14:15:58.0"
-}
-]
-}
-}"""
-"""N15's example answer, verbatim."""
-
-N16_ANSWER = """{
-"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "success"},
-"body": {
-"pageNum": 0,
-"pageSize": 0,
-"totalCount": 0,
-"data": [
-{
-"requestId": "20180813022044Jps2xJ1qsv0",
-"recipientSeq": 99,
-"countryCode": "82",
-"recipientNo": "01000000000",
-"requestDate": "2018-08-13 02:20:44.0",
-"msgStatus": "3",
-"msgStatusName": "COMPLETED",
-"resultCode": "3015",
-"receiveDate": "2018-08-13 02:20:53.0",
-"createDate": "2018-08-13 02:20:46.0",
-"updateDate": "2018-08-13 02:27:00.0"
-}
-]
-}
-}"""
-"""N16's example answer, verbatim."""
 
 
 @pytest.fixture
@@ -109,7 +53,7 @@ async def test_a_tag_send_page_answered_as_documented_says_more_may_follow_when_
 ) -> None:
     """One item of a page of one: the counts (0, 0, 0) cannot say, so a full page means "maybe
     more", as ``iter_tag_sends`` reads it; one item of a page of two is the last page."""
-    api.get(f"{PREFIX}/tag-sender").mock(return_value=httpx.Response(200, text=N15_ANSWER))
+    api.get(f"{PREFIX}/tag-sender").mock(return_value=httpx.Response(200, text=TAG_SENDS_ANSWER))
 
     page = await client.list_tag_sends(TagSendQuery(send_type="0", request_id="R", page_size=page_size))
 
@@ -120,7 +64,7 @@ async def test_a_tag_send_page_answered_as_documented_says_more_may_follow_when_
 async def test_a_tag_recipient_page_answered_as_documented_says_more_may_follow_when_it_is_full(
     page_size: int, more: bool, client: NhnClient, api: respx.MockRouter
 ) -> None:
-    api.get(f"{PREFIX}/tag-sender/R1").mock(return_value=httpx.Response(200, text=N16_ANSWER))
+    api.get(f"{PREFIX}/tag-sender/R1").mock(return_value=httpx.Response(200, text=TAG_RECIPIENTS_ANSWER))
 
     page = await client.list_tag_send_recipients("R1", tag_recipient_query(page_size))
 
@@ -131,7 +75,7 @@ async def test_a_first_page_without_paging_numbers_is_full_at_the_default_page_s
     client: NhnClient, api: respx.MockRouter
 ) -> None:
     """No ``pageSize`` asked: NHN's default, 15, is the size a full page has."""
-    body = json.loads(N15_ANSWER)
+    body = json.loads(TAG_SENDS_ANSWER)
     body["body"]["data"] = body["body"]["data"] * 15
     api.get(f"{PREFIX}/tag-sender").mock(return_value=httpx.Response(200, json=body))
 
