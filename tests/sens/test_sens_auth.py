@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from email.utils import formatdate
 
 import httpx
@@ -89,3 +90,24 @@ def test_repr_hides_both_keys() -> None:
     text = repr(SensAuth(ACCESS_KEY, SECRET_KEY))
     assert ACCESS_KEY not in text
     assert SECRET_KEY not in text
+
+
+@pytest.mark.parametrize(
+    "date_header",
+    [
+        "Sun Nov  6 08:49:37 1994",  # asctime, a form RFC 9110 5.6.7 has recipients accept
+        "Sun, 06 Nov 1994 08:49:37 -0000",  # a zone that email.utils reads as "unknown"
+        "Sun, 06 Nov 1994 08:49:37 GMT",
+    ],
+)
+def test_an_http_date_is_read_in_gmt_whatever_the_local_zone(date_header: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every HTTP date is GMT. Read in the local zone (Seoul: nine hours), the gateway's clock
+    looked nine hours off: a 401 was re-signed nine hours out and look-ups in SENS's clock
+    searched the wrong window."""
+    monkeypatch.setenv("TZ", "Asia/Seoul")
+    time.tzset()
+    try:
+        assert clock_skew(date_header, local_time=784_111_777.0) == 0.0
+    finally:
+        monkeypatch.undo()
+        time.tzset()
