@@ -40,6 +40,29 @@ def test_signs_the_path_and_query_exactly_as_sent_with_a_colon_service_id() -> N
     assert signed.headers["x-ncp-apigw-signature-v2"] == KNOWN_GET_WITH_QUERY
 
 
+KNOWN_GET_WITH_ENCODED_QUERY = "MjJqLFAEVkFqpJ7GGeLxFfT2VrawPfdRo8qmGU+6COw="
+"""The same openssl line over the target below: times with a space and colons, a token with
+``+``, ``/`` and ``=``, each percent-encoded as httpx writes the query."""
+
+
+def test_a_query_that_needs_percent_encoding_is_signed_byte_for_byte_as_sent() -> None:
+    # en:26-27 / ko:52 (HmacSHA256 with the secret key; the string is NCP's signature guide's):
+    # "GET", a space, the path and the query as sent, a newline, the timestamp, a newline, the
+    # access key.
+    auth = SensAuth(ACCESS_KEY, SECRET_KEY, clock=lambda: 1_700_000_000.0)
+    params = {
+        "requestStartTime": "2026-01-01 00:00:00",
+        "requestEndTime": "2026-01-02 00:00:00",
+        "nextToken": "a+b/c=",
+    }
+    signed = flow(auth, httpx.Request("GET", f"https://sens.apigw.ntruss.com{SERVICE}/messages", params=params))
+    assert signed.url.raw_path.decode() == (
+        f"{SERVICE}/messages?requestStartTime=2026-01-01+00%3A00%3A00"
+        "&requestEndTime=2026-01-02+00%3A00%3A00&nextToken=a%2Bb%2Fc%3D"
+    )
+    assert signed.headers["x-ncp-apigw-signature-v2"] == KNOWN_GET_WITH_ENCODED_QUERY
+
+
 def test_percent_encoded_query_is_signed_as_encoded() -> None:
     auth = SensAuth(ACCESS_KEY, SECRET_KEY, clock=lambda: 1_700_000_000.0)
     request = httpx.Request("GET", f"https://h{SERVICE}/messages", params={"requestStartTime": "2026-01-01 00:00:00"})
