@@ -266,3 +266,13 @@ def test_s8_s9_the_answer_example() -> None:
 )
 def test_fields_the_documents_do_not_list_are_tolerated(answer: dict[str, Any], cls: type[object]) -> None:
     assert converter.structure({**answer, "addedLater": {"x": 1}}, cls) == converter.structure(answer, cls)
+
+
+@pytest.mark.parametrize("zone", ["Asia", "KST", "Asia/Nowhere"])
+def test_s5_an_answer_whose_zone_is_no_tz_database_name_is_malformed(zone: str) -> None:
+    """en:479-481 / ko:481: reserveTimeZone is a TZ database name. Another one is a malformed
+    answer; a folder of the database ("Asia") raised IsADirectoryError with a local path."""
+    answer = {"reserveId": "R", "reserveTimeZone": zone, "reserveTime": "2019-07-25 17:09", "reserveStatus": "READY"}
+    with pytest.raises(errors.MalformedResponseError, match="Reservation") as caught:
+        convert.parse(converter, answer, Reservation, provider="sens", redact=str)
+    assert "site-packages" not in str(caught.value)

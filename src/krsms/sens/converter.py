@@ -19,7 +19,6 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 import attrs
 import cattrs
@@ -101,7 +100,9 @@ def _read_in_its_zone(structure: Any) -> Any:
         wall_clock = _as_written(str(data["reserveTime"]))
         if wall_clock.tzinfo is not None:
             return zoned
-        zone = ZoneInfo(zoned.reserve_time_zone or DEFAULT_TIME_ZONE)
+        # time_zone, not ZoneInfo: a folder's name ("Asia") raised IsADirectoryError, an
+        # OSError naming a local path, past the parser's malformed-answer error.
+        zone = time_zone(zoned.reserve_time_zone or DEFAULT_TIME_ZONE, field="reserve_time_zone")
         return attrs.evolve(zoned, reserve_time=wall_clock.replace(tzinfo=zone))
 
     return hook
