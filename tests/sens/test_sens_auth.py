@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from email.utils import formatdate
 
 import httpx
@@ -37,6 +38,29 @@ def test_signs_the_path_and_query_exactly_as_sent_with_a_colon_service_id() -> N
     assert signed.headers["x-ncp-apigw-timestamp"] == "1700000000000"
     assert signed.headers["x-ncp-iam-access-key"] == ACCESS_KEY
     assert signed.headers["x-ncp-apigw-signature-v2"] == KNOWN_GET_WITH_QUERY
+
+
+KNOWN_GET_WITH_ENCODED_QUERY = "MjJqLFAEVkFqpJ7GGeLxFfT2VrawPfdRo8qmGU+6COw="
+"""The same openssl line over the target below: times with a space and colons, a token with
+``+``, ``/`` and ``=``, each percent-encoded as httpx writes the query."""
+
+
+def test_a_query_that_needs_percent_encoding_is_signed_byte_for_byte_as_sent() -> None:
+    # en:26-27 / ko:52 (HmacSHA256 with the secret key; the string is NCP's signature guide's):
+    # "GET", a space, the path and the query as sent, a newline, the timestamp, a newline, the
+    # access key.
+    auth = SensAuth(ACCESS_KEY, SECRET_KEY, clock=lambda: 1_700_000_000.0)
+    params = {
+        "requestStartTime": "2026-01-01 00:00:00",
+        "requestEndTime": "2026-01-02 00:00:00",
+        "nextToken": "a+b/c=",
+    }
+    signed = flow(auth, httpx.Request("GET", f"https://sens.apigw.ntruss.com{SERVICE}/messages", params=params))
+    assert signed.url.raw_path.decode() == (
+        f"{SERVICE}/messages?requestStartTime=2026-01-01+00%3A00%3A00"
+        "&requestEndTime=2026-01-02+00%3A00%3A00&nextToken=a%2Bb%2Fc%3D"
+    )
+    assert signed.headers["x-ncp-apigw-signature-v2"] == KNOWN_GET_WITH_ENCODED_QUERY
 
 
 def test_percent_encoded_query_is_signed_as_encoded() -> None:
@@ -89,3 +113,24 @@ def test_repr_hides_both_keys() -> None:
     text = repr(SensAuth(ACCESS_KEY, SECRET_KEY))
     assert ACCESS_KEY not in text
     assert SECRET_KEY not in text
+
+
+@pytest.mark.parametrize(
+    "date_header",
+    [
+        "Sun Nov  6 08:49:37 1994",  # asctime, a form RFC 9110 5.6.7 has recipients accept
+        "Sun, 06 Nov 1994 08:49:37 -0000",  # a zone that email.utils reads as "unknown"
+        "Sun, 06 Nov 1994 08:49:37 GMT",
+    ],
+)
+def test_an_http_date_is_read_in_gmt_whatever_the_local_zone(date_header: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every HTTP date is GMT. Read in the local zone (Seoul: nine hours), the gateway's clock
+    looked nine hours off: a 401 was re-signed nine hours out and look-ups in SENS's clock
+    searched the wrong window."""
+    monkeypatch.setenv("TZ", "Asia/Seoul")
+    time.tzset()
+    try:
+        assert clock_skew(date_header, local_time=784_111_777.0) == 0.0
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -1467,8 +1467,11 @@ async def test_s1_send_body_takes_the_type_in_lowercase(client: SensClient, api:
         {"type": "SMS", "content": "안녕", "messages": [{"to": "01012345678"}]},
         {"type": "SMS", "from": "0212345678", "content": None, "messages": [{"to": "01012345678"}]},
         {"type": "TEXT", "from": "0212345678", "content": "안녕", "messages": [{"to": "01012345678"}]},
+        # A messages that is no list raised TypeError counting its entries, before the body was read.
+        {"type": "SMS", "from": "0212345678", "content": "안녕", "messages": 5},
+        {"type": "SMS", "from": "0212345678", "content": "안녕", "messages": True},
     ],
-    ids=["no from", "content not text", "unknown type"],
+    ids=["no from", "content not text", "unknown type", "messages a number", "messages a boolean"],
 )
 async def test_s1_send_body_refuses_a_body_that_is_not_an_s1_request(body: dict[str, Any], client: SensClient) -> None:
     with respx.mock(base_url=HOST, assert_all_called=False) as router:

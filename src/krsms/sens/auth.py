@@ -23,6 +23,7 @@ import hmac
 import logging
 import time
 from collections.abc import Callable, Generator
+from datetime import timezone
 from email.utils import parsedate_to_datetime
 
 import httpx
@@ -68,8 +69,11 @@ def clock_skew(date_header: str | None, *, local_time: float) -> float | None:
 @functools.lru_cache(maxsize=4)
 def _epoch_seconds(http_date: str) -> float | None:
     # Cached: every answer carries a Date, and it changes only once a second.
+    # An HTTP date is always GMT (RFC 9110 5.6.7), but the asctime form and a "-0000" zone
+    # parse naive, which timestamp() would read in the local zone.
     try:
-        return parsedate_to_datetime(http_date).timestamp()
+        moment = parsedate_to_datetime(http_date)
+        return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
 

@@ -160,8 +160,9 @@ class SensClient(AsyncClosing):
         S1 table lacks, a number where it types a String, a ``reserveTime`` not written
         ``yyyy-MM-dd HH:mm``) naming that part of it (``body.reserveTime``). A 202 whose body
         says the send failed, or a 404, raises as in :meth:`send`."""
-        check_message_count(len(body.get("messages") or ()))
-        check_send_request(_read_send_body(body))
+        request = _read_send_body(body)  # first: a messages that is no list has no length to count
+        check_message_count(len(request.messages))
+        check_send_request(request)
         return await self._post_send(body)
 
     async def _post_send(self, body: Mapping[str, Any] | EncodedJson) -> SendResult:

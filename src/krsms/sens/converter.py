@@ -19,7 +19,6 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 import attrs
 import cattrs
@@ -101,7 +100,9 @@ def _read_in_its_zone(structure: Any) -> Any:
         wall_clock = _as_written(str(data["reserveTime"]))
         if wall_clock.tzinfo is not None:
             return zoned
-        zone = ZoneInfo(zoned.reserve_time_zone or DEFAULT_TIME_ZONE)
+        # time_zone, not ZoneInfo: a folder's name ("Asia") raised IsADirectoryError, an
+        # OSError naming a local path, past the parser's malformed-answer error.
+        zone = time_zone(zoned.reserve_time_zone or DEFAULT_TIME_ZONE, field="reserve_time_zone")
         return attrs.evolve(zoned, reserve_time=wall_clock.replace(tzinfo=zone))
 
     return hook
@@ -111,14 +112,29 @@ converter.register_structure_hook(Reservation, _read_in_its_zone(converter.get_s
 converter.register_structure_hook(SendRequest, _read_in_its_zone(converter.get_structure_hook(SendRequest)))
 
 
-# Per model: one answer's shape, not a naming convention. Only S3 (the older document) gives a
-# field once for all its entries.
+# Per model: two answer shapes, not a naming convention. Only S3 (the older document) gives a
+# field once for all its entries, and only a reserved S3 request leaves its list unanswered.
 
 
-def _request_id_into_messages(structure: Any) -> Any:
-    """The older document's S3 answer carries ``requestId`` once, beside ``messages``."""
+def _without_reserved_null_messages(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A reserved request's S3 answer without its null ``messages``: "If the name of the
+    delivery request status ... is 'Reserved', the messages fields are not searched" (en:332,
+    ko:341), and a null says so as an absent field does. Elsewhere a null ``messages`` still
+    refuses the answer (see :data:`krsms.convert.NULL_MEANS_DEFAULT`)."""
+    status_name = data.get("statusName")
+    if data.get("messages", ()) is None and isinstance(status_name, str) and status_name.lower() == "reserved":
+        return {key: value for key, value in data.items() if key != "messages"}
+    return data
+
+
+def _message_page_shapes(structure: Any) -> Any:
+    """An S3 answer whose ``messages`` a reserved request left null
+    (:func:`_without_reserved_null_messages`), or of the older document, which carries
+    ``requestId`` once, beside ``messages``."""
 
     def hook(data: Any, cls: type[MessagePage]) -> MessagePage:
+        if isinstance(data, Mapping):
+            data = _without_reserved_null_messages(data)
         request_id = data.get("requestId") if isinstance(data, Mapping) else None
         if request_id is not None and isinstance(data.get("messages"), list):
             messages = [
@@ -132,4 +148,4 @@ def _request_id_into_messages(structure: Any) -> Any:
     return hook
 
 
-converter.register_structure_hook(MessagePage, _request_id_into_messages(converter.get_structure_hook(MessagePage)))
+converter.register_structure_hook(MessagePage, _message_page_shapes(converter.get_structure_hook(MessagePage)))

@@ -253,7 +253,8 @@ class MessagePage:
     """``success``; ``reserved`` while a reserved request has not gone out (no messages);
     ``fail`` when the messaging server did not take it."""
     messages: tuple[MessageSummary, ...] = ()
-    """This page's messages; none while a reserved request has not gone out."""
+    """This page's messages; none while a reserved request has not gone out (its answer leaves
+    ``messages`` out, or null)."""
     page_index: int = 0
     """This page's index, from 0."""
     page_size: int = 0
