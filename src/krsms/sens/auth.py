@@ -23,12 +23,11 @@ import hmac
 import logging
 import time
 from collections.abc import Callable, Generator
-from datetime import timezone
-from email.utils import parsedate_to_datetime
 
 import httpx
 
 from krsms.redaction import Redactor, value_named
+from krsms.retry import http_date_timestamp
 from krsms.transport import redact_in_httpx_logs
 
 logger: logging.Logger = logging.getLogger("krsms")
@@ -66,16 +65,8 @@ def clock_skew(date_header: str | None, *, local_time: float) -> float | None:
     return None if server_time is None else server_time - local_time
 
 
-@functools.lru_cache(maxsize=4)
-def _epoch_seconds(http_date: str) -> float | None:
-    # Cached: every answer carries a Date, and it changes only once a second.
-    # An HTTP date is always GMT (RFC 9110 5.6.7), but the asctime form and a "-0000" zone
-    # parse naive, which timestamp() would read in the local zone.
-    try:
-        moment = parsedate_to_datetime(http_date)
-        return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
+# Cached: every answer carries a Date, and it changes only once a second.
+_epoch_seconds = functools.lru_cache(maxsize=4)(http_date_timestamp)
 
 
 class SensAuth(httpx.Auth):
