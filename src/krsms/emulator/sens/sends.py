@@ -177,7 +177,7 @@ class SensSends:
                 request_time=now,
             )
             if checked.reserve_time is None and message.schedule_code is None:
-                self.service.complete(message, now, sent_at=now)
+                self.service.complete(message, sent_at=now)
             stored.messages.append(message)
             message.delivery = Delivery(
                 provider="sens",
