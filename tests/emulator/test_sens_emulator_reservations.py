@@ -64,3 +64,29 @@ async def test_a_reservation_completes_at_its_reserved_time_not_when_it_is_looke
     }
     found = (await sens.get(f"{SERVICE}/messages", params=around_it)).json()["messages"]
     assert [item["messageId"] for item in found] == [message["messageId"]]
+
+
+async def test_a_scheduled_message_of_a_reservation_that_went_out_cannot_be_cancelled(
+    sens: httpx.AsyncClient, app: Starlette
+) -> None:
+    """older.ja:120: a send with both ``reserveTime`` and ``scheduleCode`` is a reservation.
+    Once its time has passed the message went out, whether or not anyone looked it up since:
+    S7 refuses it (as S6 refuses the reservation) and the ledger keeps it sent."""
+    when = next_minute_plus(app, timedelta(days=1))
+    sent = await sens.post(f"{SERVICE}/messages", json=reserved_sms(when, scheduleCode="pm-16"))
+    request_id = sent.json()["requestId"]
+    window = {
+        "requestStartTime": query_time(app.state.clock.now() - timedelta(minutes=1)),
+        "requestEndTime": query_time(app.state.clock.now() + timedelta(minutes=1)),
+    }
+    (listed,) = (await sens.get(f"{SERVICE}/messages", params=window)).json()["messages"]
+    move_clock(app, sens, timedelta(days=2))
+
+    refused = await sens.delete(f"{SERVICE}/schedules/pm-16/messages/{listed['messageId']}")
+    assert refused.status_code == 400
+    assert refused.json()["errorMessage"] == "messageId: message is COMPLETED, not READY"
+    assert [delivery.status for delivery in app.state.ledger] == ["accepted"]
+    status = (await sens.get(f"{SERVICE}/reservations/{request_id}/reserve-status")).json()
+    assert status["reserveStatus"] == "DONE"
+    detail = (await sens.get(f"{SERVICE}/messages/{listed['messageId']}")).json()["messages"][0]
+    assert (detail["status"], detail["statusCode"]) == ("COMPLETED", "0")
