@@ -128,15 +128,16 @@ class SensSends:
         broken rule answers its 400 (an inline file that passes is stored, as an upload)."""
         fields = _send_fields(body)
         kind, content_type = _kind_and_content_type(fields)
+        country_code = _country_code(fields)
         sender = self._sender(fields.get("from"))
         content, subject = _content_and_subject(fields)
-        messages = self._messages(fields)
+        messages = self._messages(fields, country_code)
         file_ids = self.files.attached(fields.get("files"), kind)
         reserve_time, zone_name = self._check_reservation(fields.get("reserveTime"), fields.get("reserveTimeZone"))
         return _Send(
             kind=kind,
             content_type=content_type,
-            country_code=str(fields.get("countryCode", DEFAULT_COUNTRY_CODE)),
+            country_code=country_code,
             sender=sender,
             subject=subject,
             content=content,
@@ -204,16 +205,16 @@ class SensSends:
             raise bad_request("from", "is not a registered calling number")
         return sender
 
-    def _messages(self, fields: Mapping[str, Any]) -> list[dict[str, Any]]:
-        """The ``messages`` of a send: 400 unless 1 to :data:`MAX_MESSAGES` of them, each valid
-        (:func:`_check_message`)."""
+    def _messages(self, fields: Mapping[str, Any], country_code: str) -> list[dict[str, Any]]:
+        """The ``messages`` of a send to ``country_code``: 400 unless 1 to :data:`MAX_MESSAGES`
+        of them, each valid (:func:`_check_message`)."""
         messages = fields.get("messages")
         if not isinstance(messages, list) or not messages:
             raise bad_request("messages", f"is required (1 to {MAX_MESSAGES})")
         if len(messages) > MAX_MESSAGES:
             raise bad_request("messages", f"has {len(messages)} items; at most {MAX_MESSAGES}")
         for position, item in enumerate(messages):
-            _check_message(position, item, country_code=fields.get("countryCode", DEFAULT_COUNTRY_CODE))
+            _check_message(position, item, country_code=country_code)
         return messages
 
     def _check_reservation(self, reserve_time: str | None, zone_name: str | None) -> tuple[datetime | None, str]:
@@ -259,7 +260,7 @@ def _given(fields: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in fields.items() if value is not None}
 
 
-def _check_message(position: int, item: Any, *, country_code: object) -> None:
+def _check_message(position: int, item: Any, *, country_code: str) -> None:
     """One ``messages`` entry: 400 unless it is an object of the documented fields with a
     recipient number (:func:`~krsms.emulator.inputs.is_recipient_number` for ``country_code``)
     and, when given, a non-empty ``content`` and a ``subject`` EUC-KR can carry."""
@@ -290,6 +291,17 @@ def _kind_and_content_type(fields: Mapping[str, Any]) -> tuple[str, str]:
     if content_type not in ("COMM", "AD"):
         raise bad_request("contentType", "must be COMM or AD")
     return kind, content_type
+
+
+def _country_code(fields: Mapping[str, Any]) -> str:
+    """The ``countryCode`` of a send (82 by default): 400 unless it is a country calling code,
+    1 to 3 ASCII digits without a leading 0."""
+    country_code: str = fields.get("countryCode", DEFAULT_COUNTRY_CODE)
+    if not (is_digits(country_code) and len(country_code) <= 3 and not country_code.startswith("0")):
+        raise bad_request(
+            "countryCode", f"{country_code!r} is not a country calling code (1 to 3 digits, no '+' or leading 0)"
+        )
+    return country_code
 
 
 def _content_and_subject(fields: Mapping[str, Any]) -> tuple[str, str | None]:
