@@ -78,6 +78,8 @@ async def test_missing_headers_and_unknown_service_are_refused(app: Starlette) -
         (sms("01012345678", type="FAX"), "type"),
         (sms("01012345678", **{"from": "0299999999"}), "from"),
         (sms("01012345678", files=[{"fileId": "nope"}]), "files"),
+        (sms("01012345678", scheduleCode=""), "scheduleCode"),  # no S7 path could name it
+        (sms("01012345678", scheduleCode=" "), "scheduleCode"),
     ],
 )
 async def test_document_rules_answer_400_naming_the_field(

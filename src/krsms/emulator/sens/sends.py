@@ -9,7 +9,8 @@ Choices where the document is silent:
   takes its default (``countryCode`` 82, ``contentType`` COMM, a message's own ``content``
   the request's), a required one is missing;
 - a send with a ``scheduleCode`` and no ``reserveTime`` belongs to a schedule the emulator
-  cannot see: its messages stay READY (the request's statusName in S3 is ``scheduled``);
+  cannot see: its messages stay READY (the request's statusName in S3 is ``scheduled``); a
+  blank ``scheduleCode`` is a 400, as no S7 path could name its schedule;
 - a ``reserveTimeZone`` that is not a TZ database name (the value the table asks for) is a
   400 naming it, with or without a ``reserveTime``: the document does not say that the
   field is read only beside one, and a zone that would be refused once a time is added
@@ -133,6 +134,7 @@ class SensSends:
         content, subject = _content_and_subject(fields)
         messages = self._messages(fields, country_code)
         file_ids = self.files.attached(fields.get("files"), kind)
+        schedule_code = _schedule_code(fields)
         reserve_time, zone_name = self._check_reservation(fields.get("reserveTime"), fields.get("reserveTimeZone"))
         return _Send(
             kind=kind,
@@ -143,7 +145,7 @@ class SensSends:
             content=content,
             messages=messages,
             file_ids=file_ids,
-            schedule_code=fields.get("scheduleCode"),
+            schedule_code=schedule_code,
             reserve_time=reserve_time,
             reserve_time_zone=zone_name if reserve_time else None,
             reserved_for=fields.get("reserveTime"),
@@ -291,6 +293,15 @@ def _kind_and_content_type(fields: Mapping[str, Any]) -> tuple[str, str]:
     if content_type not in ("COMM", "AD"):
         raise bad_request("contentType", "must be COMM or AD")
     return kind, content_type
+
+
+def _schedule_code(fields: Mapping[str, Any]) -> str | None:
+    """The ``scheduleCode`` of a send, if any: 400 when it is blank, a schedule no S7 path
+    could name (its messages would wait forever)."""
+    schedule_code: str | None = fields.get("scheduleCode")
+    if schedule_code is not None and not schedule_code.strip():
+        raise bad_request("scheduleCode", f"{schedule_code!r} is blank")
+    return schedule_code
 
 
 def _country_code(fields: Mapping[str, Any]) -> str:
