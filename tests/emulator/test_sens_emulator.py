@@ -78,6 +78,8 @@ async def test_missing_headers_and_unknown_service_are_refused(app: Starlette) -
         (sms("01012345678", type="FAX"), "type"),
         (sms("01012345678", **{"from": "0299999999"}), "from"),
         (sms("01012345678", files=[{"fileId": "nope"}]), "files"),
+        (sms("01012345678", scheduleCode=""), "scheduleCode"),  # no S7 path could name it
+        (sms("01012345678", scheduleCode=" "), "scheduleCode"),
     ],
 )
 async def test_document_rules_answer_400_naming_the_field(
@@ -86,6 +88,20 @@ async def test_document_rules_answer_400_naming_the_field(
     answer = await sens.post(f"{SERVICE}/messages", json=body)
     assert answer.status_code == 400
     assert answer.json()["errorMessage"].startswith(field)
+    assert len(app.state.ledger) == 0
+
+
+@pytest.mark.parametrize("country_code", ["", "abc", "+82", "082", "８２", "1234"])
+async def test_a_country_code_that_is_not_one_is_refused_naming_it(
+    sens: httpx.AsyncClient, app: Starlette, country_code: str
+) -> None:
+    """en:86-88: ``countryCode`` is a country calling code (SENS sends only to the countries
+    it lists): 1 to 3 ASCII digits, Korea's ``82``."""
+    answer = await sens.post(f"{SERVICE}/messages", json=sms("01012345678", countryCode=country_code))
+    assert answer.status_code == 400
+    assert answer.json()["errorMessage"] == (
+        f"countryCode: {country_code!r} is not a country calling code (1 to 3 digits, no '+' or leading 0)"
+    )
     assert len(app.state.ledger) == 0
 
 

@@ -2,6 +2,9 @@
 of one message (S4). Reservations whose time has come go out first
 (:meth:`~krsms.emulator.sens.service.SensService.settle_due`).
 
+Documented behaviour it reproduces: the look-ups see the last :data:`HISTORY_KEPT` (90
+days) of messages, by their request time; S3 lists no older one and S4 answers 404 for it.
+
 Choices where the document is silent: a send of a schedule the emulator cannot see (a
 ``scheduleCode`` without ``reserveTime``) keeps its messages READY and its S3 statusName is
 ``scheduled``; a reservation not sent lists no messages (statusName ``reserved``). With
@@ -35,6 +38,8 @@ MAX_PAGE_SIZE = 100
 """The largest ``pageSize`` of S3 by a time window."""
 DEFAULT_PAGE_SIZE = 20
 """The ``pageSize`` of S3 by a time window when none is given."""
+HISTORY_KEPT = timedelta(days=90)
+"""How far back the look-ups see, from a message's request time."""
 TELCO_CODE = "SKT"
 """The ``telcoCode`` of every completed message: the emulator has no carriers to tell apart."""
 
@@ -82,14 +87,15 @@ class SensLookups:
         self, query: Mapping[str, str], request_id: str | None, window: tuple[str, datetime, datetime] | None
     ) -> tuple[str, list[SensMessage]]:
         """The ``statusName`` of an S3 look-up and the messages it lists: those of the request
-        (none while it is reserved) or in the window, matching the query's filters. Due
-        reservations go out first."""
+        (none while it is reserved) or in the window, matching the query's filters, requested
+        within :data:`HISTORY_KEPT`. Due reservations go out first."""
         with self.state.lock:
             requests = list(self.state.requests.values())
+        oldest = self.service.clock.now() - HISTORY_KEPT
         status_name = "success"
         selected: list[SensMessage] = []
         for stored in requests:
-            if request_id and stored.request_id != request_id:
+            if (request_id and stored.request_id != request_id) or stored.request_time < oldest:
                 continue
             self.service.settle_due(stored)
             if request_id:
@@ -107,7 +113,7 @@ class SensLookups:
         """S4: the delivery result of one message."""
         with self.state.lock:
             message = self.state.messages.get(request.path_params["messageId"])
-        if message is None:
+        if message is None or message.request_time < self.service.clock.now() - HISTORY_KEPT:
             raise not_found("unknown messageId")
         self.service.settle_due(self.state.requests[message.request_id])
         detail: dict[str, Any] = {

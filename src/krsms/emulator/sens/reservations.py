@@ -1,6 +1,7 @@
 """NCP SENS SMS API v2, emulated: a reservation's status (S5) and cancel (S6), and the cancel
 of one message of a scheduled send (S7). A reservation whose time has come goes out first
-(:meth:`~krsms.emulator.sens.service.SensService.settle_due`).
+(:meth:`~krsms.emulator.sens.service.SensService.settle_due`), so neither cancel takes back
+what went out.
 
 Choice where the document is silent: a message cancelled with S6 or S7 is never sent, so
 S3/S4 keep showing it READY (their documented statuses are READY, PROCESSING and COMPLETED);
@@ -75,10 +76,12 @@ class SensReservations:
         return Response(status_code=204)
 
     async def cancel_scheduled(self, request: Request) -> Response:
-        """S7: cancel one message of a scheduled send (204)."""
+        """S7: cancel one message of a scheduled send (204) that has not gone out: 400 once
+        sent, a reservation's message too when its time has come."""
         message = self.state.messages.get(request.path_params["messageId"])
         if message is None or message.schedule_code != request.path_params["scheduleCode"]:
             raise not_found("unknown scheduleCode or messageId")
+        self.service.settle_due(self.state.requests[message.request_id])
         if message.cancelled:
             raise bad_request("messageId", "message is already cancelled")
         if message.status != "READY":

@@ -9,7 +9,8 @@ Choices where the document is silent:
   takes its default (``countryCode`` 82, ``contentType`` COMM, a message's own ``content``
   the request's), a required one is missing;
 - a send with a ``scheduleCode`` and no ``reserveTime`` belongs to a schedule the emulator
-  cannot see: its messages stay READY (the request's statusName in S3 is ``scheduled``);
+  cannot see: its messages stay READY (the request's statusName in S3 is ``scheduled``); a
+  blank ``scheduleCode`` is a 400, as no S7 path could name its schedule;
 - a ``reserveTimeZone`` that is not a TZ database name (the value the table asks for) is a
   400 naming it, with or without a ``reserveTime``: the document does not say that the
   field is read only beside one, and a zone that would be refused once a time is added
@@ -128,21 +129,23 @@ class SensSends:
         broken rule answers its 400 (an inline file that passes is stored, as an upload)."""
         fields = _send_fields(body)
         kind, content_type = _kind_and_content_type(fields)
+        country_code = _country_code(fields)
         sender = self._sender(fields.get("from"))
         content, subject = _content_and_subject(fields)
-        messages = self._messages(fields)
+        messages = self._messages(fields, country_code)
         file_ids = self.files.attached(fields.get("files"), kind)
+        schedule_code = _schedule_code(fields)
         reserve_time, zone_name = self._check_reservation(fields.get("reserveTime"), fields.get("reserveTimeZone"))
         return _Send(
             kind=kind,
             content_type=content_type,
-            country_code=str(fields.get("countryCode", DEFAULT_COUNTRY_CODE)),
+            country_code=country_code,
             sender=sender,
             subject=subject,
             content=content,
             messages=messages,
             file_ids=file_ids,
-            schedule_code=fields.get("scheduleCode"),
+            schedule_code=schedule_code,
             reserve_time=reserve_time,
             reserve_time_zone=zone_name if reserve_time else None,
             reserved_for=fields.get("reserveTime"),
@@ -177,7 +180,7 @@ class SensSends:
                 request_time=now,
             )
             if checked.reserve_time is None and message.schedule_code is None:
-                self.service.complete(message, now, sent_at=now)
+                self.service.complete(message, sent_at=now)
             stored.messages.append(message)
             message.delivery = Delivery(
                 provider="sens",
@@ -204,16 +207,16 @@ class SensSends:
             raise bad_request("from", "is not a registered calling number")
         return sender
 
-    def _messages(self, fields: Mapping[str, Any]) -> list[dict[str, Any]]:
-        """The ``messages`` of a send: 400 unless 1 to :data:`MAX_MESSAGES` of them, each valid
-        (:func:`_check_message`)."""
+    def _messages(self, fields: Mapping[str, Any], country_code: str) -> list[dict[str, Any]]:
+        """The ``messages`` of a send to ``country_code``: 400 unless 1 to :data:`MAX_MESSAGES`
+        of them, each valid (:func:`_check_message`)."""
         messages = fields.get("messages")
         if not isinstance(messages, list) or not messages:
             raise bad_request("messages", f"is required (1 to {MAX_MESSAGES})")
         if len(messages) > MAX_MESSAGES:
             raise bad_request("messages", f"has {len(messages)} items; at most {MAX_MESSAGES}")
         for position, item in enumerate(messages):
-            _check_message(position, item, country_code=fields.get("countryCode", DEFAULT_COUNTRY_CODE))
+            _check_message(position, item, country_code=country_code)
         return messages
 
     def _check_reservation(self, reserve_time: str | None, zone_name: str | None) -> tuple[datetime | None, str]:
@@ -259,7 +262,7 @@ def _given(fields: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in fields.items() if value is not None}
 
 
-def _check_message(position: int, item: Any, *, country_code: object) -> None:
+def _check_message(position: int, item: Any, *, country_code: str) -> None:
     """One ``messages`` entry: 400 unless it is an object of the documented fields with a
     recipient number (:func:`~krsms.emulator.inputs.is_recipient_number` for ``country_code``)
     and, when given, a non-empty ``content`` and a ``subject`` EUC-KR can carry."""
@@ -290,6 +293,26 @@ def _kind_and_content_type(fields: Mapping[str, Any]) -> tuple[str, str]:
     if content_type not in ("COMM", "AD"):
         raise bad_request("contentType", "must be COMM or AD")
     return kind, content_type
+
+
+def _schedule_code(fields: Mapping[str, Any]) -> str | None:
+    """The ``scheduleCode`` of a send, if any: 400 when it is blank, a schedule no S7 path
+    could name (its messages would wait forever)."""
+    schedule_code: str | None = fields.get("scheduleCode")
+    if schedule_code is not None and not schedule_code.strip():
+        raise bad_request("scheduleCode", f"{schedule_code!r} is blank")
+    return schedule_code
+
+
+def _country_code(fields: Mapping[str, Any]) -> str:
+    """The ``countryCode`` of a send (82 by default): 400 unless it is a country calling code,
+    1 to 3 ASCII digits without a leading 0."""
+    country_code: str = fields.get("countryCode", DEFAULT_COUNTRY_CODE)
+    if not (is_digits(country_code) and len(country_code) <= 3 and not country_code.startswith("0")):
+        raise bad_request(
+            "countryCode", f"{country_code!r} is not a country calling code (1 to 3 digits, no '+' or leading 0)"
+        )
+    return country_code
 
 
 def _content_and_subject(fields: Mapping[str, Any]) -> tuple[str, str | None]:

@@ -5,7 +5,8 @@ message completes: at once for an immediate send, when its time comes for a rese
 Choices where the document is silent:
 
 - immediate sends complete at once; reservations stay READY until due, then DONE (as the
-  look-ups, S3-S6, find them);
+  look-ups, S3-S6, find them), their messages completed at the reserved time however much
+  later the first look-up comes;
 - numbers in ``rejected_numbers`` (SENS cannot refuse one recipient at send time) are
   accepted and fail delivery with code 3001, numbers in ``undeliverable_numbers`` fail
   delivery with their code (both match a ``to`` as written or in its international form, see
@@ -49,11 +50,12 @@ class SensService:
         number the three share, and random hex."""
         return f"{prefix}-{next(self._ids):08d}-{secrets.token_hex(6)}"
 
-    def complete(self, message: SensMessage, now: datetime, *, sent_at: datetime) -> None:
-        """Record the delivery result of ``message``, which went out at ``sent_at``."""
+    def complete(self, message: SensMessage, *, sent_at: datetime) -> None:
+        """Record the delivery result of ``message``, which went out (and, delivery being
+        instant here, completed) at ``sent_at``."""
         failure = self._delivery_failure(message, sent_at)
         message.status = "COMPLETED"
-        message.complete_time = now
+        message.complete_time = sent_at
         message.status_code = failure or "0"
         message.status_name = "fail" if failure else "success"
         message.status_message = "delivery failed" if failure else "success"
@@ -70,10 +72,10 @@ class SensService:
 
     def settle_due(self, stored: SensRequest) -> None:
         """Send the reservation ``stored`` if its time has come: DONE, each message not
-        cancelled completed as sent at the reserved time."""
-        now = self.clock.now()
-        if stored.reserve_status == "READY" and stored.reserve_time and stored.reserve_time <= now:
+        cancelled completed at the reserved time, however long after it this is."""
+        reserve_time = stored.reserve_time
+        if stored.reserve_status == "READY" and reserve_time and reserve_time <= self.clock.now():
             stored.reserve_status = "DONE"
             for message in stored.messages:
                 if not message.cancelled:
-                    self.complete(message, now, sent_at=stored.reserve_time)
+                    self.complete(message, sent_at=reserve_time)
