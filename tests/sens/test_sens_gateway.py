@@ -731,7 +731,7 @@ async def test_the_body_sent_is_the_converters_body_of_the_typed_request(app: St
     await client.aclose()
     assert report.requests == 1
     assert [json.loads(body) for body in sent] == [expected]
-    assert media_types == [["application/json"]]
+    assert media_types == [["application/json; charset=utf-8"]]
 
 
 def the_batch_of(sens: SensGateway, message: Message) -> Batch:

@@ -70,6 +70,9 @@ DEFAULT_BASE_URL = "https://sens.apigw.ntruss.com"
 """SENS's API gateway: scheme and host."""
 API_PREFIX = "/sms/v2/services/"
 """The API's path under the base URL; the service id follows it."""
+CONTENT_TYPE = "application/json; charset=utf-8"
+"""The media type every request of the document is written with (its header table names
+``application/json``; each request's example adds the charset)."""
 ACCEPTED_STATUS = "202"
 """The ``statusCode`` of a send SENS took (S1); the document calls any other a failure."""
 MAX_UNSUBSCRIBE_PAGE = 100
@@ -125,6 +128,7 @@ class SensClient(AsyncClosing):
             retry=retry,
             max_concurrency=max_concurrency,
             redactor=self.redact,
+            headers={"Content-Type": CONTENT_TYPE},
         )
         """Sends the requests: retries, the concurrency bound, typed errors."""
 
