@@ -9,7 +9,8 @@ thread, 1,000 lines at a time (never blocking the event loop), so its length doe
 matter: memory stays bounded by about ``2 x max_concurrency + 1`` batches. Every recipient
 ends in exactly one outcome, and the counts are printed however the send ends: on Ctrl-C the
 requests in flight get a few seconds to finish, then the counts of what was done print and the
-script exits 130.
+script exits 130; a fatal answer that stopped the send (a bad appKey, an unregistered sender)
+is printed on stderr.
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ async def main(path: Path, text: str, base_url: str) -> int:
         # However the send ended (Ctrl-C, an error): every recipient read has its outcome by now.
         counts = {status.value: count for status, count in progress.counts.items()}
         print(f"{'interrupted: ' if progress.cancelled else ''}{counts} {progress.requests} requests")
+        if progress.error is not None:  # a fatal answer (a bad key, an unregistered sender) stopped it
+            print(f"stopped: {progress.error}", file=sys.stderr)
     return 0 if progress.counts[SendStatus.ACCEPTED] == progress.settled else 1
 
 

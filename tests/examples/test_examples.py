@@ -101,6 +101,30 @@ def test_bulk_script_streams_a_file(krsms_emulator: EmulatorServer, tmp_path: Pa
     assert len(krsms_emulator.ledger) == 3200
 
 
+def test_bulk_script_stopped_by_the_provider_says_why(tmp_path: Path) -> None:
+    """An unregistered sender stops the campaign at its first answer: the batches already out
+    are REJECTED, every later recipient NOT_SENT (stopped). The script printed those counts and
+    exited 1 without a word of why, leaving the operator to guess between a bad key, a sender
+    and a provider outage."""
+    numbers = tmp_path / "numbers.txt"
+    numbers.write_text("".join(f"010{index:08d}\n" for index in range(20_000)), encoding="utf-8")
+    with EmulatorServer(EmulatorConfig(unregistered_senders=frozenset({"0299999999"}))) as server:
+        finished = subprocess.run(
+            [sys.executable, str(EXAMPLES / "bulk_send.py"), str(numbers), "안내", "--base-url", server.base_url],
+            env={**os.environ, "KRSMS_NHN_APP_KEY": DEMO_NHN_APP_KEY, "KRSMS_SENDER": "0299999999"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert finished.returncode == 1, finished.stderr
+    assert "'accepted': 0, 'rejected': " in finished.stdout, finished.stdout
+    assert "'not_sent': 0}" not in finished.stdout, finished.stdout
+    assert "stopped: nhn:" in finished.stderr, finished.stderr
+    assert "code -2312" in finished.stderr, finished.stderr
+    assert "Traceback" not in finished.stderr, finished.stderr
+    assert DEMO_NHN_APP_KEY not in finished.stdout + finished.stderr
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT")
 def test_bulk_script_interrupted_says_what_was_done(tmp_path: Path) -> None:
     """Ctrl-C in the middle of a campaign: the script prints the counts of what was done

@@ -202,9 +202,6 @@ class BatchingGateway(AsyncClosing):
                 "recipients", "is empty: a send needs at least 1 recipient", limit="at least 1", value=0
             )
         progress = progress if progress is not None else SendProgress()
-        progress.begin()  # before it records anything: a progress another send has is refused
-        if progress.total is None:
-            progress.total = len(message.recipients)
         recipients: list[str | Recipient] = []
         kinds: list[MessageKind] = []
         bare_slices: dict[int, MessageKind] = {}
@@ -219,17 +216,15 @@ class BatchingGateway(AsyncClosing):
                 if start + VALIDATION_SLICE < len(given):
                     await asyncio.sleep(0)  # a million recipients take seconds: let the loop breathe
         except asyncio.CancelledError:
-            progress.cancelled = True
             # The slices validated so far as normalised, as every outcome's recipient is once
             # validated; the rest as given.
-            everyone = Recipients([*recipients, *given[len(recipients) :]])
-            not_sent = Outcomes.uniform(everyone, range(len(everyone)), SendStatus.NOT_SENT, code=CANCELLED)
-            try:
-                # A failing on_batch is logged: it must not replace the cancellation.
-                record_all(progress, [SendReport(outcomes=not_sent)])
-            finally:
-                progress.finish()
+            _record_cancelled_validation(progress, Recipients([*recipients, *given[len(recipients) :]]))
             raise
+        # Taken once every recipient is valid: a send refused for one sent nothing, and leaves
+        # the progress free for the corrected send, as a refused message does.
+        progress.begin()  # before it records anything: a progress another send has is refused
+        if progress.total is None:
+            progress.total = len(message.recipients)
         cursor = Cursor(recipients, kinds, chunk_size=self.batch_size, bare_slices=bare_slices)
         entries = Entries(cursor, needs_own_task=False)
         try:
@@ -537,6 +532,24 @@ class BatchingGateway(AsyncClosing):
         """Close the HTTP client if this gateway created it."""
         if self._transport is not None:
             await self._transport.aclose()
+
+
+def _record_cancelled_validation(progress: SendProgress, everyone: Recipients) -> None:
+    """Record in ``progress`` a send cancelled while it validated its recipients: each of
+    ``everyone`` NOT_SENT (cancelled), nothing having been sent."""
+    try:
+        progress.begin()
+    except errors.ValidationError:
+        return  # another send's progress: none of this send's outcomes belong in it
+    if progress.total is None:
+        progress.total = len(everyone)
+    progress.cancelled = True
+    not_sent = Outcomes.uniform(everyone, range(len(everyone)), SendStatus.NOT_SENT, code=CANCELLED)
+    try:
+        # A failing on_batch is logged: it must not replace the cancellation.
+        record_all(progress, [SendReport(outcomes=not_sent)])
+    finally:
+        progress.finish()
 
 
 def _with_settled(report: SendReport, first: Outcomes | None) -> SendReport:
