@@ -169,12 +169,10 @@ def test_fastapi_app_bounds_the_wait_of_a_send_in_a_request(monkeypatch: pytest.
         monkeypatch.setenv("KRSMS_SEND_TIMEOUT", "0.2")
         example = load("fastapi_app")
         with TestClient(example.app) as client:
-            started = time.monotonic()
             answer = client.post("/sms", json={"to": "010-1234-5678", "text": "인증번호 123456"})
-            waited = time.monotonic() - started
         assert answer.status_code == 200, answer.text
+        # "cancelled": the bound ended the wait, not the provider's answer (no timing asserted).
         assert answer.json() == {"status": "unknown", "request_id": None, "code": "cancelled"}
-        assert waited < 1.0
         deadline = time.monotonic() + 10
         while not server.ledger and time.monotonic() < deadline:
             time.sleep(0.05)  # the provider still takes it: why "unknown" is no "not sent"
@@ -194,12 +192,10 @@ async def test_aiohttp_app_bounds_the_wait_of_a_send_in_a_request(monkeypatch: p
         monkeypatch.setenv("KRSMS_SEND_TIMEOUT", "0.2")
         example = load("aiohttp_app")
         async with AiohttpClient(TestServer(example.create_app())) as client:
-            started = time.monotonic()
             answer = await client.post("/sms", json={"to": "01012345678", "text": "인증번호 123456"})
-            waited = time.monotonic() - started
             assert answer.status == 200, await answer.text()
+            # "cancelled": the bound ended the wait, not the provider's answer.
             assert await answer.json() == {"status": "unknown", "request_id": None, "code": "cancelled"}
-        assert waited < 1.0
         deadline = time.monotonic() + 10
         # The provider still takes it: why "unknown" is no "not sent". The emulator's thread
         # fills its ledger and signals nothing, so it is polled.
