@@ -25,6 +25,7 @@ from krsms import (
     MessageKind,
     Recipient,
     RecipientOutcome,
+    Recipients,
     SendPlan,
     SendProgress,
     SendReport,
@@ -475,6 +476,31 @@ async def test_a_failing_on_sending_sends_nothing_of_its_batch_and_stops_the_sen
     assert {outcome.status for outcome in report.outcomes[10:]} == {SendStatus.NOT_SENT}
     assert {outcome.code for outcome in report.outcomes[10:20]} == {SEND_FAILED}  # its own batch
     assert {outcome.code for outcome in report.outcomes[20:]} == {CANCELLED}  # never started
+
+
+async def test_a_plain_function_as_on_sending_stops_the_send_saying_it_must_be_async() -> None:
+    """A plain function is called with the first batch and returns None, not an awaitable:
+    the send stops with a TypeError that says what on_sending must be (it was Python's own
+    "object NoneType can't be used in 'await' expression"), nothing of that batch sent."""
+    written: list[int] = []
+    gateway = FakeGateway(batch_size=10, max_concurrency=1)
+
+    def on_sending(recipients: Recipients) -> None:
+        written.append(len(recipients))
+
+    progress = SendProgress(on_sending=on_sending)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"on_sending must be a coroutine function \(async def\): it returned NoneType"):
+        await gateway.send(message(list(numbers(20))), progress=progress)
+    report = progress.report()
+    assert_exactly_one_outcome_each(report, 20)
+    assert written == [10]
+    assert gateway.sent_to() == []
+    assert {outcome.status for outcome in report.outcomes} == {SendStatus.NOT_SENT}
+
+
+def test_an_on_sending_that_cannot_be_called_is_refused() -> None:
+    with pytest.raises(TypeError, match="on_sending must be a coroutine function"):
+        SendProgress(on_sending="journal.log")  # type: ignore[arg-type]
 
 
 def test_an_async_progress_callback_is_refused() -> None:

@@ -619,7 +619,8 @@ class SendProgress:
     normalised, ``reference`` kept) before its first request may leave: a write-ahead record,
     so that after a crash the recipients that may have been sent are known (``krsms send``
     journals them for ``--resume``). If it raises, that batch is NOT_SENT and the send stops
-    with the exception, every recipient accounted for.
+    with the exception, every recipient accounted for; a plain function (its result not
+    awaitable) stops it so with a TypeError saying so, and what is not callable is refused here.
     ``keep_outcomes=False`` keeps only counts, for unbounded streams.
 
     A progress records one send: a second send given the same one (after the first, or
@@ -638,6 +639,8 @@ class SendProgress:
         if _is_async_callable(on_batch):
             # It would be called, never awaited: every batch would go unrecorded in silence.
             raise TypeError("on_batch must be a plain function: SendProgress calls it and does not await it")
+        if on_sending is not None and not callable(on_sending):
+            raise TypeError(f"on_sending must be a coroutine function (async def), not {type(on_sending).__name__}")
         self.on_batch = on_batch
         """Called with every settled batch; None for no callback."""
         self.on_sending = on_sending

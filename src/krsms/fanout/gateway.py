@@ -19,6 +19,7 @@ from __future__ import annotations
 import abc
 import asyncio
 import functools
+import inspect
 import logging
 import secrets
 from collections.abc import (
@@ -386,7 +387,13 @@ class BatchingGateway(AsyncClosing):
             # for its back-off, and the moment may pass meanwhile.
             flight.watch.before_attempt = functools.partial(self._refuse_after_reservation, message)
         if on_sending is not None:
-            await on_sending(flight.batch.recipients)
+            recorded = on_sending(flight.batch.recipients)
+            if not inspect.isawaitable(recorded):
+                raise TypeError(
+                    f"on_sending must be a coroutine function (async def): it returned {type(recorded).__name__}, "
+                    "not an awaitable"
+                )
+            await recorded
         flight.sent = True
         with watching_sends(flight.watch):
             report = await self._send_settled(message, flight.batch, flight, resend=self.resend_missing)
