@@ -103,3 +103,16 @@ def test_the_command_line_names_its_extra_when_only_part_of_it_is_installed() ->
         in (finished.stderr)
     )
     assert "Traceback" not in finished.stderr
+
+
+def test_the_version_krsms_reports_is_the_one_it_is_released_as() -> None:
+    """``krsms.__version__`` (and ``krsms --version``) is written beside pyproject.toml's: the
+    two must not drift apart at a release."""
+    pyproject = (Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    project = pyproject.split("[project]", 1)[1]
+    released = next(
+        line.split("=", 1)[1].strip().strip('"')
+        for line in project.splitlines()
+        if line.replace(" ", "").startswith("version=")
+    )
+    assert krsms.__version__ == released
