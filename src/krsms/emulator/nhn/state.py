@@ -75,14 +75,14 @@ class NhnRecipient:
         its receipt code is not success."""
         return self.status == "3" and self.result_code != SUCCESS_CODE
 
-    def settle(self, now: datetime, failure: str | None) -> None:
-        """Hand the message to the carrier now, with the handset's result: ``failure`` (a
-        receipt code such as 3015) or success (1000). As the document's examples show (N5, N16,
-        N17), ``msgStatus`` is then 3 either way, the send request having completed; the result
-        is in ``resultCode``."""
+    def settle(self, moment: datetime, failure: str | None) -> None:
+        """Hand the message to the carrier at ``moment`` (its acceptance, or the minute it was
+        reserved for), with the handset's result: ``failure`` (a receipt code such as 3015) or
+        success (1000). As the document's examples show (N5, N16, N17), ``msgStatus`` is then
+        3 either way, the send request having completed; the result is in ``resultCode``."""
         self.status = "3"
         self.result_code = failure or SUCCESS_CODE
-        self.result_date = now
+        self.result_date = moment
 
 
 @attrs.define(kw_only=True)

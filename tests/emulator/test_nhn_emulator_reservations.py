@@ -1,0 +1,44 @@
+"""Emulated NHN reservations go out at their minute, whenever a look-up first finds them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import httpx
+from nhn_answers import code_of
+from starlette.applications import Starlette
+
+from krsms.convert import SEOUL
+from krsms.emulator import DEMO_NHN_APP_KEY
+
+BASE = f"/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}"
+SECONDS = "%Y-%m-%d %H:%M:%S"
+
+
+async def reserve_one(nhn: httpx.AsyncClient, when: datetime) -> str:
+    """An SMS reserved for ``when`` (to the minute) to one recipient; its request id."""
+    body = {
+        "body": "예약",
+        "sendNo": "15446859",
+        "requestDate": when.strftime("%Y-%m-%d %H:%M"),
+        "recipientList": [{"recipientNo": "01000000001"}],
+    }
+    answer = await nhn.post(f"{BASE}/sender/sms", json=body)
+    assert code_of(answer) == 0
+    return str(answer.json()["body"]["data"]["requestId"])
+
+
+async def test_a_reservation_looked_up_late_was_received_at_its_minute(
+    nhn: httpx.AsyncClient, app: Starlette
+) -> None:
+    """A reservation goes out when its minute comes, not when someone first looks: its
+    ``resultDate`` (N3) is that minute, and the result updates (N12) of that minute list it,
+    though the first look-up came an hour later."""
+    due = (datetime.now(SEOUL) + timedelta(minutes=5)).replace(second=0, microsecond=0)
+    request_id = await reserve_one(nhn, due)
+    app.state.clock.skew_seconds = 3600
+    one = (await nhn.get(f"{BASE}/sender/sms/{request_id}", params={"mtPr": "1"})).json()["body"]["data"]
+    assert (one["msgStatus"], one["resultDate"]) == ("3", f"{due:{SECONDS}}.0")
+    around_due = {"startUpdateDate": f"{due:{SECONDS}}", "endUpdateDate": f"{due + timedelta(minutes=1):{SECONDS}}"}
+    results = (await nhn.get(f"{BASE}/message-results", params=around_due)).json()["body"]
+    assert [(item["requestId"], item["resultDate"]) for item in results["data"]] == [(request_id, f"{due:{SECONDS}}.0")]
