@@ -26,7 +26,7 @@ import secrets
 import string
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -83,6 +83,12 @@ def check_types(fields: Mapping[str, Any], types: Mapping[str, type]) -> None:
     request is not the documented JSON."""
     if any(fields.get(name) is not None and not isinstance(fields[name], kind) for name, kind in types.items()):
         raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
+
+
+def has_text(value: Any) -> TypeGuard[str]:
+    """Whether a required text field is text with a visible character: one missing, null,
+    empty or of spaces alone is refused with the code of the empty field."""
+    return isinstance(value, str) and bool(value.strip())
 
 
 def fits(value: Any, max_chars: int) -> bool:

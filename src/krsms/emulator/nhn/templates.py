@@ -6,6 +6,9 @@ where the document is silent:
 - an emulated app starts with one top-level category (ID 1, undeletable: -2205); a category
   without ``categoryParentId`` (or with 0) goes under it; a category that still holds
   categories or templates cannot be deleted (-2201);
+- a required text of spaces alone (``templateId``, ``templateName``, ``sendNo``, ``body``,
+  an LMS/MMS template's ``title``) answers the code of the empty field, as the SDK's checks
+  expect;
 - an unknown category answers -2202; an unknown template -2110 on look-up and -2107 on update
   or delete, -2113 once deleted;
 - a category ``createUser``/``updateUser`` over 100 characters answers -2200 (add) or -2201
@@ -34,6 +37,7 @@ from krsms.emulator.nhn.envelope import (
     NhnRefusal,
     fits,
     format_time,
+    has_text,
     json_object,
     page,
     read_json,
@@ -270,9 +274,9 @@ class NhnTemplates:
         return self._attachments(body, send_type, template_id)
 
     def _check_send_no(self, send_no: Any) -> None:
-        """-2103 for a missing ``sendNo``, -2111 for one over 13 characters, -2312 for one not
-        registered."""
-        if not isinstance(send_no, str) or not send_no:
+        """-2103 for a missing or blank ``sendNo``, -2111 for one over 13 characters, -2312 for
+        one not registered."""
+        if not has_text(send_no):
             raise NhnRefusal(-2103, "발신 번호가 비어있음")
         if len(send_no) > MAX_TEMPLATE_SEND_NO_CHARS:
             raise NhnRefusal(-2111, "유효하지 않은 템플릿 파라미터")
@@ -304,7 +308,7 @@ class NhnTemplates:
             raise NhnRefusal(-2108, "카테고리 ID가 비어있음")
         category = self._category(str(body["categoryId"]))
         template_id = body.get("templateId")
-        if not isinstance(template_id, str) or not template_id:
+        if not has_text(template_id):
             raise NhnRefusal(-2100, "템플릿 ID가 비어있음")
         if len(template_id) > MAX_TEMPLATE_ID_CHARS:
             raise NhnRefusal(-2109, "템플릿 ID가 50자 초과")
@@ -381,25 +385,25 @@ class NhnTemplates:
 
 
 def _check_name(body: dict[str, Any]) -> None:
-    """-2102 for a missing ``templateName`` or one over 50 characters, -2111 for a
+    """-2102 for a missing or blank ``templateName`` or one over 50 characters, -2111 for a
     ``templateDesc`` over 100."""
     name = body.get("templateName")
-    if not isinstance(name, str) or not name or len(name) > MAX_TEMPLATE_NAME_CHARS:
+    if not has_text(name) or len(name) > MAX_TEMPLATE_NAME_CHARS:
         raise NhnRefusal(-2102, "템플릿 이름이 비어있음")
     if not fits(body.get("templateDesc"), MAX_TEMPLATE_DESC_CHARS):
         raise NhnRefusal(-2111, "유효하지 않은 템플릿 파라미터")
 
 
 def _check_title_and_body(body: dict[str, Any], send_type: str) -> None:
-    """-2114 for an LMS/MMS template without a title, -2115 for a title over 120 characters,
-    -2105 without a body, -2116 for an SMS body over 255 characters, -2117 for any body over
-    4000."""
+    """-2114 for an LMS/MMS template without a title (or a blank one), -2115 for a title over
+    120 characters, -2105 without a body (or a blank one), -2116 for an SMS body over 255
+    characters, -2117 for any body over 4000."""
     title, text = body.get("title"), body.get("body")
-    if send_type == "1" and not title:
+    if send_type == "1" and not has_text(title):
         raise NhnRefusal(-2114, "제목이 비어있음")
     if title is not None and (not isinstance(title, str) or len(title) > MAX_TEMPLATE_TITLE_CHARS):
         raise NhnRefusal(-2115, "제목이 120자 초과")
-    if not isinstance(text, str) or not text:
+    if not has_text(text):
         raise NhnRefusal(-2105, "본문이 비어있음")
     if send_type == "0" and len(text) > MAX_SMS_TEMPLATE_BODY_CHARS:
         raise NhnRefusal(-2116, "SMS 본문이 255자 초과")

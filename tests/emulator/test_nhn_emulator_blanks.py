@@ -1,0 +1,59 @@
+"""The emulated NHN API refuses a required text of spaces as it refuses an empty one, with the
+code the error table gives the empty field; the SDK refuses the same blanks before sending."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from nhn_answers import code_of
+
+from krsms.emulator import DEMO_NHN_APP_KEY
+
+BASE = f"/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}"
+BLANKS = [" ", "   ", "\t\n", "\u3000"]
+"""Texts without a visible character: spaces, a tab and a line break, an ideographic space."""
+
+
+def template(**fields: Any) -> dict[str, Any]:
+    """An N24 body that stores an SMS template, with ``fields`` changed."""
+    return {
+        "categoryId": 1,
+        "templateId": "welcome",
+        "templateName": "환영",
+        "sendNo": "15446859",
+        "sendType": "0",
+        "body": "환영합니다",
+        "useYn": "Y",
+        **fields,
+    }
+
+
+@pytest.mark.parametrize("blank", BLANKS)
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [
+        ({"templateId": "{blank}"}, -2100),
+        ({"templateName": "{blank}"}, -2102),
+        ({"sendNo": "{blank}"}, -2103),
+        ({"body": "{blank}"}, -2105),
+        ({"sendType": "1", "title": "{blank}"}, -2114),
+    ],
+)
+async def test_a_template_with_a_blank_required_text_is_not_stored(
+    nhn: httpx.AsyncClient, blank: str, fields: dict[str, str], code: int
+) -> None:
+    """N24's required ``templateId``, ``templateName``, ``sendNo`` and ``body`` (and an LMS/MMS
+    template's ``title``) of spaces answer the code of the empty field, and nothing is stored;
+    N27 refuses them alike on the stored template, which keeps its fields."""
+    blanked = {name: value.format(blank=blank) for name, value in fields.items()}
+    assert code_of(await nhn.post(f"{BASE}/templates", json=template(**blanked))) == code
+    assert (await nhn.get(f"{BASE}/templates")).json()["body"]["totalCount"] == 0
+    if "templateId" in blanked:
+        return
+    assert code_of(await nhn.post(f"{BASE}/templates", json=template())) == 0
+    update = {name: value for name, value in template(**blanked).items() if name not in ("categoryId", "templateId")}
+    assert code_of(await nhn.put(f"{BASE}/templates/welcome", json=update)) == code
+    stored = (await nhn.get(f"{BASE}/templates/welcome")).json()["body"]["data"]
+    assert (stored["templateName"], stored["sendNo"], stored["body"]) == ("환영", "15446859", "환영합니다")
