@@ -57,3 +57,18 @@ async def test_a_template_with_a_blank_required_text_is_not_stored(
     assert code_of(await nhn.put(f"{BASE}/templates/welcome", json=update)) == code
     stored = (await nhn.get(f"{BASE}/templates/welcome")).json()["body"]["data"]
     assert (stored["templateName"], stored["sendNo"], stored["body"]) == ("환영", "15446859", "환영합니다")
+
+
+@pytest.mark.parametrize("blank", BLANKS)
+async def test_a_category_with_a_blank_name_is_not_stored(nhn: httpx.AsyncClient, blank: str) -> None:
+    """N19 and N22 require ``categoryName``: spaces alone answer -2200 (add) and -2201 (update),
+    as an empty name does, and the category keeps its name."""
+    added = await nhn.post(f"{BASE}/categories", json={"categoryName": blank, "useYn": "Y"})
+    assert code_of(added) == -2200
+    assert (await nhn.get(f"{BASE}/categories")).json()["body"]["totalCount"] == 1  # the top-level one
+    created = await nhn.post(f"{BASE}/categories", json={"categoryName": "공지", "useYn": "Y"})
+    category_id = created.json()["body"]["data"]["categoryId"]
+    renamed = await nhn.put(f"{BASE}/categories/{category_id}", json={"categoryName": blank, "useYn": "Y"})
+    assert code_of(renamed) == -2201
+    [stored] = (await nhn.get(f"{BASE}/categories/{category_id}")).json()["body"]["data"]
+    assert stored["categoryName"] == "공지"

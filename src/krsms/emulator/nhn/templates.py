@@ -7,8 +7,8 @@ where the document is silent:
   without ``categoryParentId`` (or with 0) goes under it; a category that still holds
   categories or templates cannot be deleted (-2201);
 - a required text of spaces alone (``templateId``, ``templateName``, ``sendNo``, ``body``,
-  an LMS/MMS template's ``title``) answers the code of the empty field, as the SDK's checks
-  expect;
+  an LMS/MMS template's ``title``, ``categoryName``) answers the code of the empty field, as
+  the SDK's checks expect;
 - an unknown category answers -2202; an unknown template -2110 on look-up and -2107 on update
   or delete, -2113 once deleted;
 - a category ``createUser``/``updateUser`` over 100 characters answers -2200 (add) or -2201
@@ -160,7 +160,7 @@ class NhnTemplates:
     @staticmethod
     def _check_category(body: dict[str, Any], code: int) -> None:
         name, description = body.get("categoryName"), body.get("categoryDesc")
-        if not isinstance(name, str) or not name or len(name) > MAX_CATEGORY_NAME_CHARS:
+        if not has_text(name) or len(name) > MAX_CATEGORY_NAME_CHARS:
             raise NhnRefusal(code, "유효하지 않은 카테고리 파라미터")
         if description is not None and (not isinstance(description, str) or len(description) > MAX_CATEGORY_DESC_CHARS):
             raise NhnRefusal(code, "유효하지 않은 카테고리 파라미터")
