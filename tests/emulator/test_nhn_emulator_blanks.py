@@ -72,3 +72,20 @@ async def test_a_category_with_a_blank_name_is_not_stored(nhn: httpx.AsyncClient
     assert code_of(renamed) == -2201
     [stored] = (await nhn.get(f"{BASE}/categories/{category_id}")).json()["body"]["data"]
     assert stored["categoryName"] == "공지"
+
+
+@pytest.mark.parametrize("blank", BLANKS)
+async def test_a_blank_user_where_the_table_requires_one_is_refused(nhn: httpx.AsyncClient, blank: str) -> None:
+    """Who uploads (N18 ``createUser``), cancels (N36 ``updateUser``) or removes opt-outs (N31
+    ``updateUser``) is required: spaces alone answer as none does (-9997, -9997, -2011), and
+    nothing is uploaded, cancelled or removed."""
+    upload = {"fileName": "coupon.jpg", "fileBody": "/9j/", "createUser": blank}
+    assert code_of(await nhn.post(f"{BASE}/attachfile/binaryUpload", json=upload)) == -9997
+    cancel = {"reservationList": [{"requestId": "20180810100630ReZQ6KZzAH0", "recipientSeq": 1}], "updateUser": blank}
+    assert code_of(await nhn.put(f"{BASE}/reservations/cancel", json=cancel)) == -9997
+    opt_out = {"unsubscribeNo": "0801234567", "recipientNoList": ["01000000001"]}
+    assert code_of(await nhn.post(f"{BASE}/blockservice/recipients", json=opt_out)) == 0
+    removal = {"unsubscribeNo": "0801234567", "updateUser": blank, "recipientNoList": "01000000001"}
+    assert code_of(await nhn.delete(f"{BASE}/blockservice/recipients/removes", params=removal)) == -2011
+    listed = await nhn.get(f"{BASE}/blockservice/recipients", params={"unsubscribeNo": "0801234567"})
+    assert [item["recipientNo"] for item in listed.json()["body"]["data"]] == ["01000000001"]

@@ -3,8 +3,8 @@ sends with a ``requestDate``.
 
 Choices where the document is silent:
 
-- a cancel (N36) without its required ``updateUser`` or ``reservationList`` (missing, or
-  empty), or with an ``updateUser`` over its table's 100 characters, answers -9997, as N18
+- a cancel (N36) without its required ``updateUser`` (missing, empty or blank) or
+  ``reservationList`` (missing, or empty), or with an ``updateUser`` over its table's 100 characters, answers -9997, as N18
   does for its ``createUser``: none has a code of its own; a ``reservationList[].requestId``
   over 25 characters answers -2008 (the error table's invalid ``requestId``), and nothing
   is cancelled;
@@ -24,7 +24,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from krsms.emulator.nhn.envelope import NhnRefusal, check_filters, format_time, over_limit, page, read_json
+from krsms.emulator.nhn.envelope import NhnRefusal, check_filters, format_time, has_text, over_limit, page, read_json
 from krsms.emulator.nhn.lookups import windows, within
 from krsms.emulator.nhn.service import NhnService
 from krsms.emulator.nhn.state import NhnRecipient, NhnState
@@ -141,14 +141,14 @@ class NhnReservations:
 
 def _cancel_request(body: Any) -> dict[str, Any]:
     """An N36 body checked against its table: -9997 unless it has a ``reservationList`` of
-    objects and an ``updateUser`` of 1 to 100 characters, -2008 for an entry's ``requestId``
+    objects and an ``updateUser`` of 1 to 100 characters, not all spaces, -2008 for an entry's ``requestId``
     over 25 characters."""
     if (
         not isinstance(body, dict)
         or not isinstance(body.get("reservationList"), list)
         or not body["reservationList"]
         or not all(isinstance(item, dict) for item in body["reservationList"])
-        or not body.get("updateUser")
+        or not has_text(body.get("updateUser"))
         or over_limit(body, {"updateUser": MAX_USER_ID_CHARS})
     ):
         raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
