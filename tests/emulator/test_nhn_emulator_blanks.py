@@ -89,3 +89,13 @@ async def test_a_blank_user_where_the_table_requires_one_is_refused(nhn: httpx.A
     assert code_of(await nhn.delete(f"{BASE}/blockservice/recipients/removes", params=removal)) == -2011
     listed = await nhn.get(f"{BASE}/blockservice/recipients", params={"unsubscribeNo": "0801234567"})
     assert [item["recipientNo"] for item in listed.json()["body"]["data"]] == ["01000000001"]
+
+
+@pytest.mark.parametrize("blank", BLANKS)
+async def test_a_blank_uid_is_not_registered(nhn: httpx.AsyncClient, blank: str) -> None:
+    """N46 requires a ``uid``: spaces alone answer -7001, as an empty one does, and no UID of
+    the request is registered (a blank one could not be named in N45, N47-N49's paths)."""
+    contact = [{"contactType": "PHONE_NUMBER", "contact": "01000000001"}]
+    entries = [{"uid": "a", "tagIds": [], "contacts": contact}, {"uid": blank, "tagIds": [], "contacts": contact}]
+    assert code_of(await nhn.post(f"{BASE}/uids", json={"uids": entries})) == -7001
+    assert (await nhn.get(f"{BASE}/uids")).json()["body"]["data"]["totalCount"] == 0
