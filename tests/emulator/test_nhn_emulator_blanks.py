@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from nhn_answers import code_of
+from starlette.applications import Starlette
 
 from krsms.emulator import DEMO_NHN_APP_KEY
 
@@ -99,3 +100,34 @@ async def test_a_blank_uid_is_not_registered(nhn: httpx.AsyncClient, blank: str)
     entries = [{"uid": "a", "tagIds": [], "contacts": contact}, {"uid": blank, "tagIds": [], "contacts": contact}]
     assert code_of(await nhn.post(f"{BASE}/uids", json={"uids": entries})) == -7001
     assert (await nhn.get(f"{BASE}/uids")).json()["body"]["data"]["totalCount"] == 0
+
+
+@pytest.mark.parametrize("blank", BLANKS)
+@pytest.mark.parametrize(("path", "fields"), [("sms", {"body": "{blank}"}), ("mms", {"title": "{blank}"})])
+async def test_a_send_with_a_blank_body_or_title_is_refused(
+    nhn: httpx.AsyncClient, app: Starlette, blank: str, path: str, fields: dict[str, str]
+) -> None:
+    """A send's body (and an LMS/MMS title) of spaces alone answers -2014 (empty title or body),
+    as an empty one does; nothing is sent."""
+    send = {"title": "안내", "body": "본문", "sendNo": "15446859", "recipientList": [{"recipientNo": "01000000001"}]}
+    if path == "sms":
+        del send["title"]
+    send.update({name: value.format(blank=blank) for name, value in fields.items()})
+    assert code_of(await nhn.post(f"{BASE}/sender/{path}", json=send)) == -2014
+    assert list(app.state.ledger) == []
+
+
+@pytest.mark.parametrize("blank", BLANKS)
+async def test_a_blank_body_or_title_of_a_templated_send_is_the_templates(
+    nhn: httpx.AsyncClient, app: Starlette, blank: str
+) -> None:
+    """"Request parameter body内の値が空欄の場合、該当templateIdのbody内容に置換します": a send
+    naming a template fills a blank (spaces alone) body, title or sender from it, as an empty
+    one."""
+    stored = template(sendType="1", title="공지", body="##name##님 안녕하세요")
+    assert code_of(await nhn.post(f"{BASE}/templates", json=stored)) == 0
+    recipient = {"recipientNo": "01000000001", "templateParameter": {"name": "철수"}}
+    send = {"templateId": "welcome", "title": blank, "body": blank, "sendNo": blank, "recipientList": [recipient]}
+    assert code_of(await nhn.post(f"{BASE}/sender/mms", json=send)) == 0
+    [delivery] = app.state.ledger
+    assert (delivery.subject, delivery.text, delivery.sender) == ("공지", "철수님 안녕하세요", "15446859")

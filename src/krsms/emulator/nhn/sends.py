@@ -52,6 +52,7 @@ from krsms.emulator.nhn.envelope import (
     NhnRefusal,
     check_characters,
     check_types,
+    has_text,
     over_limit,
     random_id,
     read_json,
@@ -351,11 +352,11 @@ class _Acceptance:
 
 
 def _content(fields: dict[str, Any], kind: str) -> tuple[str, str | None]:
-    """The body and (but for an SMS) title of a send: -2014 when one is missing, -2023 for a
-    character EUC-KR lacks, -2115/-2116/-2117 when one is too long."""
+    """The body and (but for an SMS) title of a send: -2014 when one is missing, empty or
+    spaces alone, -2023 for a character EUC-KR lacks, -2115/-2116/-2117 when one is too long."""
     text = fields.get("body")
     title = fields.get("title") if kind != "SMS" else None
-    if not isinstance(text, str) or not text or (kind != "SMS" and not title):
+    if not has_text(text) or (kind != "SMS" and not has_text(title)):
         raise NhnRefusal(-2014, "제목 또는 본문이 비어있음")
     check_characters(text)
     if title is not None:

@@ -16,7 +16,7 @@ where the document is silent:
   -2111 (invalid template parameter);
 - a send whose ``templateId`` is over 50 characters answers -2109, as a new template's does
   (the send tables give it the same maximum, the error table that code); one not stored
-  answers -2110, one of the other send type -2006; an empty
+  answers -2110, one of the other send type -2006; an empty (or blank)
   ``body``/``sendNo``/``title``/``attachFileIdList`` is taken from the template.
 """
 
@@ -71,7 +71,8 @@ TEMPLATE_ATTACH_TYPE = 2
 def apply_template(templates: Mapping[str, NhnTemplate], body: dict[str, Any], send_type: str) -> dict[str, Any]:
     """A send's ``body`` with its empty fields filled from its stored template (one of
     ``templates``), when it names one: -2109 for a ``templateId`` over 50 characters, -2110
-    for one not stored, -2006 for one of another send type."""
+    for one not stored, -2006 for one of another send type. A field is empty ("空欄", as the
+    document's template send puts it) when it is left out, null, empty or spaces alone."""
     template_id = body.get("templateId")
     if not template_id:
         return body
@@ -88,7 +89,12 @@ def apply_template(templates: Mapping[str, NhnTemplate], body: dict[str, Any], s
         "title": template.title,
         "attachFileIdList": template.file_ids,
     }
-    return {**body, **{name: value for name, value in defaults.items() if not body.get(name)}}
+    return {**body, **{name: value for name, value in defaults.items() if _empty(body.get(name))}}
+
+
+def _empty(value: Any) -> bool:
+    """Whether a send's field is left to its template: missing, null, empty or spaces alone."""
+    return not value or (isinstance(value, str) and not value.strip())
 
 
 class NhnTemplates:
