@@ -60,7 +60,7 @@ from krsms.emulator.nhn.envelope import (
 from krsms.emulator.nhn.recipients import check_recipients, destination, is_abroad
 from krsms.emulator.nhn.senders import is_registered_sender
 from krsms.emulator.nhn.service import NhnService
-from krsms.emulator.nhn.state import NhnRecipient, NhnState
+from krsms.emulator.nhn.state import NhnRecipient, NhnRequest, NhnState, message_type
 from krsms.emulator.nhn.templates import apply_template
 from krsms.emulator.nhn.uploads import check_attachments
 from krsms.emulator.numbers import first_rule, rule_names
@@ -156,6 +156,10 @@ class NhnSends:
         request_id = now.strftime("%Y%m%d%H%M%S") + random_id(11)
         accepted = _Acceptance(request_id=request_id, now=now, reserve_at=reserve_at, held=hold)
         results, deliveries, stored = self._accept(message, recipients, accepted)
+        with self.state.lock:
+            self.state.requests[request_id] = NhnRequest(
+                message_type=message_type(send_type, message.kind), template_id=message.template_id
+            )
         self.ledger.record(deliveries)
         with self.state.lock:
             self.state.recipients.extend(stored)
