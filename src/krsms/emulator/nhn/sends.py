@@ -136,8 +136,8 @@ class NhnSends:
         fill_without_template: bool = False,
     ) -> dict[str, Any]:
         """N1/N4/N7/N10/N11 (and the tag sends, without a recipient limit): validate, store and
-        record a send. ``hold`` keeps an immediate send requested but undelivered (a tag send
-        with ``autoSendYn`` N); ``fill_without_template`` fills ``##key##`` from the
+        record a send. ``hold`` keeps a send requested but undelivered, reserved or not (a tag
+        send with ``autoSendYn`` N); ``fill_without_template`` fills ``##key##`` from the
         ``templateParameter`` even without a ``templateId`` (as the tag sends do).
 
         The checks run in a fixed order, the first broken rule deciding the code: the message
@@ -332,6 +332,7 @@ class _Message:
             request_date=accepted.reserve_at or accepted.now,
             create_date=accepted.now,
             reserved=accepted.reserve_at is not None,
+            held=accepted.held,
             file_ids=self.file_ids,
             delivery=delivery,
             user_id=self.user_id,
@@ -347,7 +348,7 @@ class _Acceptance:
     now: datetime
     reserve_at: datetime | None
     held: bool
-    """Kept requested but undelivered though not reserved (a tag send with ``autoSendYn`` N)."""
+    """Kept requested and undelivered, reserved or not (a tag send with ``autoSendYn`` N)."""
 
     @property
     def delivered_now(self) -> bool:

@@ -57,6 +57,8 @@ class NhnRecipient:
     request_date: datetime
     create_date: datetime
     reserved: bool
+    held: bool
+    """Kept requested and undelivered, its time come or not (a tag send with ``autoSendYn`` N)."""
     file_ids: tuple[int, ...]
     delivery: Delivery
     """The ledger's record of this recipient."""

@@ -7,7 +7,8 @@ Choices where the document is silent:
   recorded like a plain send of its type (N2/N5 find it too); no recipient answers -2001; a
   malformed expression or unknown tag answers -7001;
 - with ``autoSendYn`` N the recipients stay requested and undelivered (``msgStatus`` 1, the
-  tag send READY): the emulator has no console to send them from;
+  tag send READY), a reserved one's minute passing too: the emulator has no console to send
+  them from;
 - the ``templateParameter`` applies to every recipient, with or without a ``templateId`` (the
   tag send document, unlike N1's, does not tie it to a template);
 - the look-ups refuse a filter over its table's maximum (N15 ``statusCode`` 10; N16
