@@ -40,6 +40,7 @@ from krsms.emulator.nhn.envelope import (
     has_text,
     is_phone_number,
     json_object,
+    matches,
     page,
     parse_date,
     read_json,
@@ -120,7 +121,7 @@ class NhnBlockList:
             {"unsubscribeNo": number_080, "recipientNo": number, "requestDate": format_time(moment)}
             for (number_080, number), moment in list(self.state.blocked.items())
             if number_080 == unsubscribe_no
-            and query.get("recipientNo") in (None, number)
+            and matches(query, "recipientNo", number)
             and (start is None or start <= moment)
             and (end is None or moment <= end)
         ]

@@ -121,6 +121,14 @@ def check_filters(query: Mapping[str, Any], limits: Mapping[str, int]) -> None:
         raise NhnRefusal(*FILTER_CODES.get(name, (-2012, "조회 파라미터가 유효하지 않음")))
 
 
+def matches(query: Mapping[str, Any], name: str, value: Any) -> bool:
+    """Whether ``value`` passes the look-up filter ``name`` of ``query``: every value does when
+    the filter is left out or empty, which NHN reads as no filter (so a client sending an
+    empty ``requestId`` gets every request, as from NHN, not none)."""
+    wanted = query.get(name)
+    return wanted in (None, "") or wanted == value
+
+
 def is_phone_number(number: Any) -> bool:
     """Whether ``number`` is 8 to 20 ASCII digits (a block list entry, a UID's phone number)."""
     return is_digits(number) and 8 <= len(number) <= 20

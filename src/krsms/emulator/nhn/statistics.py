@@ -74,7 +74,7 @@ class NhnStatistics:
         for delivery, sent, record in self._deliveries():
             moment = (record.request_date if record else delivery.accepted_at).astimezone(SEOUL)
             if not start <= moment < end + timedelta(minutes=1) or not _counted(
-                delivery, sent, record, message_types, content_types, query.get("templateId")
+                delivery, sent, record, message_types, content_types, query.get("templateId") or None
             ):
                 continue
             counts = buckets.setdefault(_bucket(search_type, moment), {"requested": 0, **dict.fromkeys(OUTCOMES, 0)})

@@ -39,6 +39,7 @@ from krsms.emulator.nhn.envelope import (
     format_time,
     has_text,
     json_object,
+    matches,
     page,
     read_json,
 )
@@ -347,8 +348,7 @@ class NhnTemplates:
         items = [
             self._template_item(template)
             for template in self.state.templates.values()
-            if query.get("categoryId") in (None, str(template.category_id))
-            and query.get("useYn") in (None, template.use)
+            if matches(query, "categoryId", str(template.category_id)) and matches(query, "useYn", template.use)
         ]
         return page(items, request)
 
