@@ -121,9 +121,8 @@ async def test_a_send_with_a_blank_body_or_title_is_refused(
 async def test_a_blank_body_or_title_of_a_templated_send_is_the_templates(
     nhn: httpx.AsyncClient, app: Starlette, blank: str
 ) -> None:
-    """"Request parameter body内の値が空欄の場合、該当templateIdのbody内容に置換します": a send
-    naming a template fills a blank (spaces alone) body, title or sender from it, as an empty
-    one."""
+    """A send naming a template fills a blank (spaces alone) body, title or sender from it, as
+    an empty one: "Request parameter body内の値が空欄の場合、該当templateIdのbody内容に置換します"."""
     stored = template(sendType="1", title="공지", body="##name##님 안녕하세요")
     assert code_of(await nhn.post(f"{BASE}/templates", json=stored)) == 0
     recipient = {"recipientNo": "01000000001", "templateParameter": {"name": "철수"}}

@@ -30,9 +30,7 @@ async def reserve_one(nhn: httpx.AsyncClient, when: datetime) -> str:
     return str(answer.json()["body"]["data"]["requestId"])
 
 
-async def test_a_reservation_looked_up_late_was_received_at_its_minute(
-    nhn: httpx.AsyncClient, app: Starlette
-) -> None:
+async def test_a_reservation_looked_up_late_was_received_at_its_minute(nhn: httpx.AsyncClient, app: Starlette) -> None:
     """A reservation goes out when its minute comes, not when someone first looks: its
     ``resultDate`` (N3) is that minute, and the result updates (N12) of that minute list it,
     though the first look-up came an hour later."""
