@@ -307,6 +307,20 @@ async def test_a_tag_send_without_auto_send_waits_undelivered(nhn: httpx.AsyncCl
     assert [(item["msgStatus"], item["resultDate"]) for item in sent["data"]] == [("1", None)]
 
 
+async def test_a_reserved_tag_send_without_auto_send_still_waits_after_its_minute(
+    nhn: httpx.AsyncClient, app: Starlette
+) -> None:
+    """``autoSendYn`` N keeps a tag send requested and undelivered, reserved or not: its
+    minute passing does not send it."""
+    due = datetime.now(SEOUL) + timedelta(minutes=5)
+    request_id = await tag_send_to_one_vip(nhn, autoSendYn="N", requestDate=f"{due:%Y-%m-%d %H:%M}")
+    app.state.clock.skew_seconds = 3600
+    listed = ok(await nhn.get(f"{BASE}/tag-sender", params={"sendType": "0", "requestId": request_id}))
+    assert [item["masterStatusCode"] for item in listed["data"]] == ["READY"]
+    sent = ok(await nhn.get(f"{BASE}/sender/sms", params={"requestId": request_id}))
+    assert [(item["msgStatus"], item["resultDate"]) for item in sent["data"]] == [("1", None)]
+
+
 async def test_a_tag_send_list_answers_every_documented_key(nhn: httpx.AsyncClient) -> None:
     request_id = await tag_send_to_one_vip(nhn, userId="tester")
     [item] = ok(await nhn.get(f"{BASE}/tag-sender", params={"sendType": "0", "requestId": request_id}))["data"]

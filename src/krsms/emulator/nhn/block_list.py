@@ -11,7 +11,8 @@ Choices where the document is silent:
   adding (N29) more than the 10 numbers its table allows answers -2016, the code of a
   ``recipientList`` over its 1,000 (the error table's only one for too many numbers), and
   adds none;
-  removing answers -2011 without an ``updateUser`` and -2012 for one over 100 characters;
+  removing answers -2011 without an ``updateUser`` (or with a blank one) and -2012 for one
+  over 100 characters;
   removing a number that is not listed is not an error; the list (N30) refuses a
   ``recipientNo`` filter over its table's 25 characters with -2012 (an invalid look-up
   parameter, as for the removal's ``updateUser``);
@@ -36,8 +37,10 @@ from krsms.emulator.nhn.envelope import (
     check_filters,
     fits,
     format_time,
+    has_text,
     is_phone_number,
     json_object,
+    matches,
     page,
     parse_date,
     read_json,
@@ -118,7 +121,7 @@ class NhnBlockList:
             {"unsubscribeNo": number_080, "recipientNo": number, "requestDate": format_time(moment)}
             for (number_080, number), moment in list(self.state.blocked.items())
             if number_080 == unsubscribe_no
-            and query.get("recipientNo") in (None, number)
+            and matches(query, "recipientNo", number)
             and (start is None or start <= moment)
             and (end is None or moment <= end)
         ]
@@ -128,7 +131,7 @@ class NhnBlockList:
         """N31: remove numbers from an 080 number's opt-out list."""
         query = request.query_params
         unsubscribe_no = _unsubscribe_no(query.get("unsubscribeNo"), MAX_UNSUBSCRIBE_NO_CHARS_TO_REMOVE)
-        if not query.get("updateUser"):
+        if not has_text(query.get("updateUser")):
             raise NhnRefusal(-2011, "필수 파라미터가 비어있음")
         if not fits(query["updateUser"], MAX_USER_CHARS):
             raise NhnRefusal(-2012, "파라미터가 유효하지 않음")

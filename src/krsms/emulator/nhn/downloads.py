@@ -31,6 +31,7 @@ from krsms.emulator.nhn.envelope import (
     check_types,
     format_time,
     json_object,
+    matches,
     page,
     random_id,
     read_json,
@@ -163,8 +164,8 @@ class NhnDownloads:
                 "updateDate": format_time(download.created),
             }
             for download in self.downloads.values()
-            if query.get("downloadId") in (None, download.download_id)
-            and query.get("downloadStatusCode") in (None, self._download_status(download))
+            if matches(query, "downloadId", download.download_id)
+            and matches(query, "downloadStatusCode", self._download_status(download))
         ]
         return page(items, request)
 

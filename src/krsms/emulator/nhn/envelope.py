@@ -26,7 +26,7 @@ import secrets
 import string
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -85,6 +85,12 @@ def check_types(fields: Mapping[str, Any], types: Mapping[str, type]) -> None:
         raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
 
 
+def has_text(value: Any) -> TypeGuard[str]:
+    """Whether a required text field is text with a visible character: one missing, null,
+    empty or of spaces alone is refused with the code of the empty field."""
+    return isinstance(value, str) and bool(value.strip())
+
+
 def fits(value: Any, max_chars: int) -> bool:
     """Whether an optional text field is absent or a string of at most ``max_chars``."""
     return value is None or (isinstance(value, str) and len(value) <= max_chars)
@@ -113,6 +119,14 @@ def check_filters(query: Mapping[str, Any], limits: Mapping[str, int]) -> None:
     name = over_limit(query, limits)
     if name is not None:
         raise NhnRefusal(*FILTER_CODES.get(name, (-2012, "조회 파라미터가 유효하지 않음")))
+
+
+def matches(query: Mapping[str, Any], name: str, value: Any) -> bool:
+    """Whether ``value`` passes the look-up filter ``name`` of ``query``: every value does when
+    the filter is left out or empty, which NHN reads as no filter (so a client sending an
+    empty ``requestId`` gets every request, as from NHN, not none)."""
+    wanted = query.get(name)
+    return wanted in (None, "") or wanted == value
 
 
 def is_phone_number(number: Any) -> bool:

@@ -236,7 +236,7 @@ def select(service: NhnService, query: Mapping[str, Any], send_types: set[str]) 
         if all(
             str(getattr(record, attribute)) == str(query[name])
             for name, attribute in filters.items()
-            if query.get(name) is not None
+            if query.get(name) not in (None, "")
         ):
             selected.append(record)
     return selected

@@ -3,11 +3,13 @@ sends with a ``requestDate``.
 
 Choices where the document is silent:
 
-- a cancel (N36) without its required ``updateUser`` or ``reservationList`` (missing, or
-  empty), or with an ``updateUser`` over its table's 100 characters, answers -9997, as N18
-  does for its ``createUser``: none has a code of its own; a ``reservationList[].requestId``
-  over 25 characters answers -2008 (the error table's invalid ``requestId``), and nothing
-  is cancelled;
+- a cancel (N36) without its required ``updateUser`` (missing, empty or blank) or
+  ``reservationList`` (missing, or empty), or with an ``updateUser`` over its table's 100
+  characters, answers -9997, as N18 does for its ``createUser``: none has a code of its
+  own; a ``reservationList[].requestId`` over 25 characters answers -2008 (the error
+  table's invalid ``requestId``), and nothing is cancelled;
+- the list (N34) reads an empty filter as none, as every NHN look-up does (an empty
+  ``requestId`` lists every reservation, which a cancel of them all would then take);
 - the list (N34) refuses a filter over its table's maximum (``requestId`` 25, ``sendNo`` 13,
   ``recipientNo`` 20, ``templateId`` 50, ``messageStatus`` 10) as
   :func:`~krsms.emulator.nhn.envelope.check_filters` says (-2008, -2109, else -2012), and a
@@ -24,7 +26,16 @@ from typing import Any
 
 from starlette.requests import Request
 
-from krsms.emulator.nhn.envelope import NhnRefusal, check_filters, format_time, over_limit, page, read_json
+from krsms.emulator.nhn.envelope import (
+    NhnRefusal,
+    check_filters,
+    format_time,
+    has_text,
+    matches,
+    over_limit,
+    page,
+    read_json,
+)
 from krsms.emulator.nhn.lookups import windows, within
 from krsms.emulator.nhn.service import NhnService
 from krsms.emulator.nhn.state import NhnRecipient, NhnState
@@ -97,7 +108,7 @@ class NhnReservations:
         """N34: reserved recipients, by the filters its table gives (each checked first)."""
         query = request.query_params
         check_filters(query, RESERVATION_FILTER_LIMITS)
-        if query.get("sendType") not in (None, *SEND_TYPES):
+        if query.get("sendType") not in (None, "", *SEND_TYPES):
             raise NhnRefusal(-2012, "조회 파라미터가 유효하지 않음")
         self.service.settle_due()
         status_filter = query.get("messageStatus")
@@ -106,11 +117,11 @@ class NhnReservations:
             self._reservation_item(record)
             for record in list(self.state.recipients)
             if record.reserved
-            and query.get("requestId") in (None, record.request_id)
-            and query.get("sendType") in (None, record.send_type)
-            and query.get("recipientNo") in (None, record.recipient)
-            and query.get("sendNo") in (None, record.sender)
-            and query.get("templateId") in (None, record.template_id)
+            and matches(query, "requestId", record.request_id)
+            and matches(query, "sendType", record.send_type)
+            and matches(query, "recipientNo", record.recipient)
+            and matches(query, "sendNo", record.sender)
+            and matches(query, "templateId", record.template_id)
             and within(record, date_windows)
         ]
         if status_filter:
@@ -141,14 +152,14 @@ class NhnReservations:
 
 def _cancel_request(body: Any) -> dict[str, Any]:
     """An N36 body checked against its table: -9997 unless it has a ``reservationList`` of
-    objects and an ``updateUser`` of 1 to 100 characters, -2008 for an entry's ``requestId``
+    objects and an ``updateUser`` of 1 to 100 characters, not all spaces, -2008 for an entry's ``requestId``
     over 25 characters."""
     if (
         not isinstance(body, dict)
         or not isinstance(body.get("reservationList"), list)
         or not body["reservationList"]
         or not all(isinstance(item, dict) for item in body["reservationList"])
-        or not body.get("updateUser")
+        or not has_text(body.get("updateUser"))
         or over_limit(body, {"updateUser": MAX_USER_ID_CHARS})
     ):
         raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")

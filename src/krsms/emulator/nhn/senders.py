@@ -10,7 +10,7 @@ each sender an accepted send used, and its ``sendNo`` filter finds any registere
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, TypeGuard
 
 from starlette.requests import Request
@@ -19,7 +19,7 @@ from krsms.convert import format_seoul_seconds
 from krsms.emulator.clock import Clock
 from krsms.emulator.config import EmulatorConfig
 from krsms.emulator.inputs import is_digits
-from krsms.emulator.nhn.envelope import page
+from krsms.emulator.nhn.envelope import matches, page
 from krsms.emulator.nhn.service import SERVICE_ID, NhnService
 from krsms.emulator.nhn.state import NhnState
 
@@ -70,9 +70,6 @@ class NhnSenders:
             for number, created in senders.items()
             if is_registered_sender(number, self.config)
         ]  # fmt: skip
-        return page([item for item in items if _matches(item, query, SENDER_FILTERS)], request)
-
-
-def _matches(item: Mapping[str, Any], query: Mapping[str, Any], names: tuple[str, ...]) -> bool:
-    """Whether ``item`` has the value of every one of ``names`` that ``query`` gives."""
-    return all(query.get(name) in (None, item[name]) for name in names)
+        return page(
+            [item for item in items if all(matches(query, name, item[name]) for name in SENDER_FILTERS)], request
+        )

@@ -52,6 +52,7 @@ from krsms.emulator.nhn.envelope import (
     NhnRefusal,
     check_characters,
     check_types,
+    has_text,
     over_limit,
     random_id,
     read_json,
@@ -59,7 +60,7 @@ from krsms.emulator.nhn.envelope import (
 from krsms.emulator.nhn.recipients import check_recipients, destination, is_abroad
 from krsms.emulator.nhn.senders import is_registered_sender
 from krsms.emulator.nhn.service import NhnService
-from krsms.emulator.nhn.state import NhnRecipient, NhnState
+from krsms.emulator.nhn.state import NhnRecipient, NhnRequest, NhnState, message_type
 from krsms.emulator.nhn.templates import apply_template
 from krsms.emulator.nhn.uploads import check_attachments
 from krsms.emulator.numbers import first_rule, rule_names
@@ -135,8 +136,8 @@ class NhnSends:
         fill_without_template: bool = False,
     ) -> dict[str, Any]:
         """N1/N4/N7/N10/N11 (and the tag sends, without a recipient limit): validate, store and
-        record a send. ``hold`` keeps an immediate send requested but undelivered (a tag send
-        with ``autoSendYn`` N); ``fill_without_template`` fills ``##key##`` from the
+        record a send. ``hold`` keeps a send requested but undelivered, reserved or not (a tag
+        send with ``autoSendYn`` N); ``fill_without_template`` fills ``##key##`` from the
         ``templateParameter`` even without a ``templateId`` (as the tag sends do).
 
         The checks run in a fixed order, the first broken rule deciding the code: the message
@@ -155,6 +156,10 @@ class NhnSends:
         request_id = now.strftime("%Y%m%d%H%M%S") + random_id(11)
         accepted = _Acceptance(request_id=request_id, now=now, reserve_at=reserve_at, held=hold)
         results, deliveries, stored = self._accept(message, recipients, accepted)
+        with self.state.lock:
+            self.state.requests[request_id] = NhnRequest(
+                message_type=message_type(send_type, message.kind), template_id=message.template_id
+            )
         self.ledger.record(deliveries)
         with self.state.lock:
             self.state.recipients.extend(stored)
@@ -327,6 +332,7 @@ class _Message:
             request_date=accepted.reserve_at or accepted.now,
             create_date=accepted.now,
             reserved=accepted.reserve_at is not None,
+            held=accepted.held,
             file_ids=self.file_ids,
             delivery=delivery,
             user_id=self.user_id,
@@ -342,7 +348,7 @@ class _Acceptance:
     now: datetime
     reserve_at: datetime | None
     held: bool
-    """Kept requested but undelivered though not reserved (a tag send with ``autoSendYn`` N)."""
+    """Kept requested and undelivered, reserved or not (a tag send with ``autoSendYn`` N)."""
 
     @property
     def delivered_now(self) -> bool:
@@ -351,11 +357,11 @@ class _Acceptance:
 
 
 def _content(fields: dict[str, Any], kind: str) -> tuple[str, str | None]:
-    """The body and (but for an SMS) title of a send: -2014 when one is missing, -2023 for a
-    character EUC-KR lacks, -2115/-2116/-2117 when one is too long."""
+    """The body and (but for an SMS) title of a send: -2014 when one is missing, empty or
+    spaces alone, -2023 for a character EUC-KR lacks, -2115/-2116/-2117 when one is too long."""
     text = fields.get("body")
     title = fields.get("title") if kind != "SMS" else None
-    if not isinstance(text, str) or not text or (kind != "SMS" and not title):
+    if not has_text(text) or (kind != "SMS" and not has_text(title)):
         raise NhnRefusal(-2014, "제목 또는 본문이 비어있음")
     check_characters(text)
     if title is not None:

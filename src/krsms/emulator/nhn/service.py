@@ -26,9 +26,12 @@ class NhnService:
         ledger.on_clear(self.state.forget_sends)
 
     def settle_due(self) -> None:
-        """Deliver the reservations whose time has come."""
+        """Deliver the reservations whose time has come, each at its reserved minute: a
+        look-up long after it finds the result dated then, not when it looked. A held one (a
+        tag send with ``autoSendYn`` N) stays requested."""
         now = self.clock.now()
         with self.state.lock:
             for record in self.state.recipients:
-                if record.reserved and record.status == "1" and record.request_date <= now:
-                    record.settle(now, first_rule(self.config.undeliverable_numbers, record.rule_names))
+                if record.reserved and not record.held and record.status == "1" and record.request_date <= now:
+                    failure = first_rule(self.config.undeliverable_numbers, record.rule_names)
+                    record.settle(record.request_date, failure)

@@ -1,5 +1,6 @@
-"""What an emulated NHN appKey remembers: each recipient of a stored send, uploaded files,
-template categories and templates, the 080 block list and registered senders."""
+"""What an emulated NHN appKey remembers: each send request and each recipient of it that
+was stored, uploaded files, template categories and templates, the 080 block list and
+registered senders."""
 
 from __future__ import annotations
 
@@ -17,6 +18,21 @@ SUCCESS_CODE = "1000"
 MESSAGE_STATUS_NAMES = {"0": "FAILED", "1": "READY", "3": "COMPLETED", "4": "CANCEL"}
 """``msgStatus`` -> the ``msgStatusName`` the tag send look-ups (N16, N17) and download CSVs
 answer (the send look-ups answer Korean names)."""
+
+
+def message_type(send_type: str, kind: str) -> str:
+    """``messageType`` as look-ups and statistics read it: ``AUTH`` for an authentication send
+    (``sendType`` 2), else the kind (``SMS``, ``LMS``, ``MMS``)."""
+    return "AUTH" if send_type == "2" else kind
+
+
+@attrs.frozen(kw_only=True)
+class NhnRequest:
+    """What every recipient of one accepted send request shares that statistics (N33) filter
+    by: those refused at send time too, which have no :class:`NhnRecipient`."""
+
+    message_type: str
+    template_id: str | None
 
 
 @attrs.define(kw_only=True)
@@ -41,6 +57,8 @@ class NhnRecipient:
     request_date: datetime
     create_date: datetime
     reserved: bool
+    held: bool
+    """Kept requested and undelivered, its time come or not (a tag send with ``autoSendYn`` N)."""
     file_ids: tuple[int, ...]
     delivery: Delivery
     """The ledger's record of this recipient."""
@@ -60,9 +78,8 @@ class NhnRecipient:
 
     @property
     def message_type(self) -> str:
-        """``messageType`` as look-ups answer it: ``AUTH`` for an authentication send, else the
-        kind (``SMS``, ``LMS``, ``MMS``)."""
-        return "AUTH" if self.send_type == "2" else self.kind
+        """``messageType`` as look-ups answer it (:func:`message_type`)."""
+        return message_type(self.send_type, self.kind)
 
     @property
     def rule_names(self) -> tuple[str, ...]:
@@ -75,14 +92,14 @@ class NhnRecipient:
         its receipt code is not success."""
         return self.status == "3" and self.result_code != SUCCESS_CODE
 
-    def settle(self, now: datetime, failure: str | None) -> None:
-        """Hand the message to the carrier now, with the handset's result: ``failure`` (a
-        receipt code such as 3015) or success (1000). As the document's examples show (N5, N16,
-        N17), ``msgStatus`` is then 3 either way, the send request having completed; the result
-        is in ``resultCode``."""
+    def settle(self, moment: datetime, failure: str | None) -> None:
+        """Hand the message to the carrier at ``moment`` (its acceptance, or the minute it was
+        reserved for), with the handset's result: ``failure`` (a receipt code such as 3015) or
+        success (1000). As the document's examples show (N5, N16, N17), ``msgStatus`` is then
+        3 either way, the send request having completed; the result is in ``resultCode``."""
         self.status = "3"
         self.result_code = failure or SUCCESS_CODE
-        self.result_date = now
+        self.result_date = moment
 
 
 @attrs.define(kw_only=True)
@@ -141,6 +158,8 @@ class NhnState:
 
     recipients: list[NhnRecipient] = attrs.field(factory=list)
     by_request: dict[str, list[NhnRecipient]] = attrs.field(factory=dict)
+    requests: dict[str, NhnRequest] = attrs.field(factory=dict)
+    """Request ID -> every accepted send request, recorded before its ledger deliveries."""
     files: dict[int, NhnFile] = attrs.field(factory=dict)
     categories: dict[int, NhnCategory] = attrs.field(factory=dict)
     templates: dict[str, NhnTemplate] = attrs.field(factory=dict)
@@ -156,6 +175,7 @@ class NhnState:
         with self.lock:
             self.recipients.clear()
             self.by_request.clear()
+            self.requests.clear()
 
     def template_names(self, template_id: str | None) -> dict[str, Any]:
         """``templateName``, ``categoryId`` and ``categoryName`` of a stored template (or nulls)."""

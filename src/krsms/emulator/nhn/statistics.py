@@ -6,7 +6,8 @@ Choices where the document is silent:
   (the reservation time for reservations), bucketed by ``yyyy-MM-dd`` (DATE), ``HH`` (TIME)
   or ``MON``..``SUN`` (DAY), listing only buckets with requests; ``to`` is inclusive to the
   minute; ``to`` before ``from`` answers -2700, a span over 31 days -2703, a bad parameter
-  -2701; refused recipients count as failed;
+  -2701; refused recipients count as failed, filtered by the message type and template of
+  the request they were refused in, as those it accepted are;
 - the filters are read as the document's URL example names them, the names the SDK sends:
   ``messageTypes`` and ``contentTypes``; its table says ``messageType``/``contentType``, which
   are ignored (no filter), so a client sending them fails its tests;
@@ -27,7 +28,7 @@ from krsms.emulator.inputs import parse_moment
 from krsms.emulator.ledger import Delivery
 from krsms.emulator.nhn.envelope import NhnRefusal, check_filters
 from krsms.emulator.nhn.service import NhnService
-from krsms.emulator.nhn.state import NhnRecipient, NhnState
+from krsms.emulator.nhn.state import NhnRecipient, NhnRequest, NhnState
 from krsms.nhn.checks import MAX_TEMPLATE_ID_CHARS
 
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
@@ -70,10 +71,10 @@ class NhnStatistics:
         content_types = self._choices(request, "contentTypes", CONTENT_TYPES)
         self.service.settle_due()
         buckets: dict[tuple[int | str, str], dict[str, int]] = {}
-        for delivery, record in self._deliveries():
+        for delivery, sent, record in self._deliveries():
             moment = (record.request_date if record else delivery.accepted_at).astimezone(SEOUL)
             if not start <= moment < end + timedelta(minutes=1) or not _counted(
-                delivery, record, message_types, content_types, query.get("templateId")
+                delivery, sent, record, message_types, content_types, query.get("templateId") or None
             ):
                 continue
             counts = buckets.setdefault(_bucket(search_type, moment), {"requested": 0, **dict.fromkeys(OUTCOMES, 0)})
@@ -86,18 +87,21 @@ class NhnStatistics:
             ]
         }
 
-    def _deliveries(self) -> Iterator[tuple[Delivery, NhnRecipient | None]]:
-        """The ledger's NHN deliveries, cancelled ones left out, each with its stored recipient
-        (None for one refused at send time)."""
+    def _deliveries(self) -> Iterator[tuple[Delivery, NhnRequest, NhnRecipient | None]]:
+        """The ledger's NHN deliveries, cancelled ones left out, each with its send request and
+        its stored recipient (None for one refused at send time)."""
+        # The ledger first: a send records its request before its deliveries.
+        deliveries = list(self.service.ledger)
         stored: dict[tuple[str, str], list[NhnRecipient]] = {}
         with self.state.lock:
+            requests = dict(self.state.requests)
             for each in self.state.recipients:
                 stored.setdefault((each.request_id, each.delivery.recipient), []).append(each)
-        for delivery in self.service.ledger:
+        for delivery in deliveries:
             if delivery.provider != "nhn" or delivery.status == "cancelled":
                 continue
             matches = stored.get((delivery.request_id, delivery.recipient)) if delivery.status == "accepted" else None
-            yield delivery, matches.pop(0) if matches else None
+            yield delivery, requests[delivery.request_id], matches.pop(0) if matches else None
 
 
 def _search(query: Mapping[str, str]) -> tuple[str, datetime, datetime]:
@@ -119,20 +123,22 @@ def _search(query: Mapping[str, str]) -> tuple[str, datetime, datetime]:
 
 def _counted(
     delivery: Delivery,
+    sent: NhnRequest,
     record: NhnRecipient | None,
     message_types: frozenset[str] | None,
     content_types: frozenset[str] | None,
     template_id: str | None,
 ) -> bool:
     """Whether a delivery in the time range counts: not a cancelled reservation, and of the
-    message types, content types and template the query names (each when it names one)."""
+    message types, content types and template the query names (each when it names one), as
+    the request it was ``sent`` in gives them (for a recipient refused at send time too)."""
     if record is not None and record.status == "4":
         return False
-    if message_types is not None and (record.message_type if record else delivery.kind) not in message_types:
+    if message_types is not None and sent.message_type not in message_types:
         return False
     if content_types is not None and ("AD" if delivery.advertisement else "NORMAL") not in content_types:
         return False
-    return template_id in (None, record.template_id if record else None)
+    return template_id in (None, sent.template_id)
 
 
 def _bucket(search_type: str, moment: datetime) -> tuple[int | str, str]:

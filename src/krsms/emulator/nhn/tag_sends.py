@@ -7,7 +7,8 @@ Choices where the document is silent:
   recorded like a plain send of its type (N2/N5 find it too); no recipient answers -2001; a
   malformed expression or unknown tag answers -7001;
 - with ``autoSendYn`` N the recipients stay requested and undelivered (``msgStatus`` 1, the
-  tag send READY): the emulator has no console to send them from;
+  tag send READY), a reserved one's minute passing too: the emulator has no console to send
+  them from;
 - the ``templateParameter`` applies to every recipient, with or without a ``templateId`` (the
   tag send document, unlike N1's, does not tie it to a template);
 - the look-ups refuse a filter over its table's maximum (N15 ``statusCode`` 10; N16
@@ -32,6 +33,7 @@ from krsms.emulator.nhn.envelope import (
     check_filters,
     format_time,
     json_object,
+    matches,
     page,
     parse_date,
     read_json,
@@ -226,7 +228,8 @@ class NhnTagSends:
         if any(end - start > timedelta(days=31) for _, start, end in windows):
             raise NhnRefusal(-4000, "조회 범위가 1개월 초과")
         self.service.settle_due()
-        wanted_status = MASTER_STATUS_CODES.get(query.get("statusCode", ""), query.get("statusCode"))
+        status_code = query.get("statusCode")
+        wanted_status = MASTER_STATUS_CODES.get(status_code, status_code) if status_code else None
         items = []
         for tag_send in self.sends.values():
             records = self.state.by_request.get(tag_send.request_id, [])
@@ -236,7 +239,7 @@ class NhnTagSends:
             }
             if (
                 tag_send.send_type == send_type
-                and query.get("requestId") in (None, tag_send.request_id)
+                and matches(query, "requestId", tag_send.request_id)
                 and all(start <= moments[name] <= end for name, start, end in windows)
                 and wanted_status in (None, self._tag_status(tag_send))
             ):
@@ -279,9 +282,9 @@ class NhnTagSends:
                 "updateDate": format_time(record.result_date or record.create_date),
             }
             for record in records
-            if query.get("recipientNum") in (None, record.recipient)
-            and query.get("msgStatusName") in (None, MESSAGE_STATUS_NAMES[record.status])
-            and query.get("resultCode") in (None, record.result_code)
+            if matches(query, "recipientNum", record.recipient)
+            and matches(query, "msgStatusName", MESSAGE_STATUS_NAMES[record.status])
+            and matches(query, "resultCode", record.result_code)
             and all(
                 (moment := getattr(record, attribute)) is not None and start <= moment <= end
                 for attribute, start, end in windows

@@ -7,8 +7,9 @@ Choices where the document is silent:
 - a tag expression is tag IDs joined by ``AND``/``OR`` (case-insensitive), AND binding tighter,
   with at most one pair of parentheses and three operators; it selects UIDs sorted by UID;
 - tags and UIDs answer -7001 for every invalid parameter: a malformed expression, an unknown
-  tag or UID, a tag name that is empty, over 30 characters or already taken, a phone number
-  that is not 8 to 20 digits, a UID entry (N46) without a ``contacts`` list.
+  tag or UID, a tag name that is empty or blank, over 30 characters or already taken, a phone
+  number that is not 8 to 20 digits, a UID entry (N46) with an empty or blank ``uid`` or
+  without a ``contacts`` list (and no UID of that request is registered).
 """
 
 from __future__ import annotations
@@ -23,7 +24,15 @@ from starlette.requests import Request
 from krsms.convert import format_seoul_seconds
 from krsms.emulator.clock import Clock
 from krsms.emulator.inputs import is_digits
-from krsms.emulator.nhn.envelope import NhnRefusal, is_phone_number, json_object, page, random_id, read_json
+from krsms.emulator.nhn.envelope import (
+    NhnRefusal,
+    has_text,
+    is_phone_number,
+    json_object,
+    page,
+    random_id,
+    read_json,
+)
 from krsms.emulator.nhn.service import NhnService
 
 MAX_OPERATORS = 3
@@ -235,8 +244,7 @@ class NhnTags:
             entry = json_object(raw, frozenset({"uid", "tagIds", "contacts"}))
             tag_ids, contacts = entry.get("tagIds"), entry.get("contacts")
             if (
-                not isinstance(entry.get("uid"), str)
-                or not entry["uid"]
+                not has_text(entry.get("uid"))
                 or not isinstance(tag_ids, list)
                 or any(not isinstance(tag_id, str) or tag_id not in self.tags for tag_id in tag_ids)
                 or not isinstance(contacts, list)

@@ -6,6 +6,9 @@ where the document is silent:
 - an emulated app starts with one top-level category (ID 1, undeletable: -2205); a category
   without ``categoryParentId`` (or with 0) goes under it; a category that still holds
   categories or templates cannot be deleted (-2201);
+- a required text of spaces alone (``templateId``, ``templateName``, ``sendNo``, ``body``,
+  an LMS/MMS template's ``title``, ``categoryName``) answers the code of the empty field, as
+  the SDK's checks expect;
 - an unknown category answers -2202; an unknown template -2110 on look-up and -2107 on update
   or delete, -2113 once deleted;
 - a category ``createUser``/``updateUser`` over 100 characters answers -2200 (add) or -2201
@@ -13,7 +16,7 @@ where the document is silent:
   -2111 (invalid template parameter);
 - a send whose ``templateId`` is over 50 characters answers -2109, as a new template's does
   (the send tables give it the same maximum, the error table that code); one not stored
-  answers -2110, one of the other send type -2006; an empty
+  answers -2110, one of the other send type -2006; an empty (or blank)
   ``body``/``sendNo``/``title``/``attachFileIdList`` is taken from the template.
 """
 
@@ -34,7 +37,9 @@ from krsms.emulator.nhn.envelope import (
     NhnRefusal,
     fits,
     format_time,
+    has_text,
     json_object,
+    matches,
     page,
     read_json,
 )
@@ -67,7 +72,8 @@ TEMPLATE_ATTACH_TYPE = 2
 def apply_template(templates: Mapping[str, NhnTemplate], body: dict[str, Any], send_type: str) -> dict[str, Any]:
     """A send's ``body`` with its empty fields filled from its stored template (one of
     ``templates``), when it names one: -2109 for a ``templateId`` over 50 characters, -2110
-    for one not stored, -2006 for one of another send type."""
+    for one not stored, -2006 for one of another send type. A field is empty ("空欄", as the
+    document's template send puts it) when it is left out, null, empty or spaces alone."""
     template_id = body.get("templateId")
     if not template_id:
         return body
@@ -84,7 +90,12 @@ def apply_template(templates: Mapping[str, NhnTemplate], body: dict[str, Any], s
         "title": template.title,
         "attachFileIdList": template.file_ids,
     }
-    return {**body, **{name: value for name, value in defaults.items() if not body.get(name)}}
+    return {**body, **{name: value for name, value in defaults.items() if _empty(body.get(name))}}
+
+
+def _empty(value: Any) -> bool:
+    """Whether a send's field is left to its template: missing, null, empty or spaces alone."""
+    return not value or (isinstance(value, str) and not value.strip())
 
 
 class NhnTemplates:
@@ -156,7 +167,7 @@ class NhnTemplates:
     @staticmethod
     def _check_category(body: dict[str, Any], code: int) -> None:
         name, description = body.get("categoryName"), body.get("categoryDesc")
-        if not isinstance(name, str) or not name or len(name) > MAX_CATEGORY_NAME_CHARS:
+        if not has_text(name) or len(name) > MAX_CATEGORY_NAME_CHARS:
             raise NhnRefusal(code, "유효하지 않은 카테고리 파라미터")
         if description is not None and (not isinstance(description, str) or len(description) > MAX_CATEGORY_DESC_CHARS):
             raise NhnRefusal(code, "유효하지 않은 카테고리 파라미터")
@@ -270,9 +281,9 @@ class NhnTemplates:
         return self._attachments(body, send_type, template_id)
 
     def _check_send_no(self, send_no: Any) -> None:
-        """-2103 for a missing ``sendNo``, -2111 for one over 13 characters, -2312 for one not
-        registered."""
-        if not isinstance(send_no, str) or not send_no:
+        """-2103 for a missing or blank ``sendNo``, -2111 for one over 13 characters, -2312 for
+        one not registered."""
+        if not has_text(send_no):
             raise NhnRefusal(-2103, "발신 번호가 비어있음")
         if len(send_no) > MAX_TEMPLATE_SEND_NO_CHARS:
             raise NhnRefusal(-2111, "유효하지 않은 템플릿 파라미터")
@@ -304,7 +315,7 @@ class NhnTemplates:
             raise NhnRefusal(-2108, "카테고리 ID가 비어있음")
         category = self._category(str(body["categoryId"]))
         template_id = body.get("templateId")
-        if not isinstance(template_id, str) or not template_id:
+        if not has_text(template_id):
             raise NhnRefusal(-2100, "템플릿 ID가 비어있음")
         if len(template_id) > MAX_TEMPLATE_ID_CHARS:
             raise NhnRefusal(-2109, "템플릿 ID가 50자 초과")
@@ -337,8 +348,7 @@ class NhnTemplates:
         items = [
             self._template_item(template)
             for template in self.state.templates.values()
-            if query.get("categoryId") in (None, str(template.category_id))
-            and query.get("useYn") in (None, template.use)
+            if matches(query, "categoryId", str(template.category_id)) and matches(query, "useYn", template.use)
         ]
         return page(items, request)
 
@@ -381,25 +391,25 @@ class NhnTemplates:
 
 
 def _check_name(body: dict[str, Any]) -> None:
-    """-2102 for a missing ``templateName`` or one over 50 characters, -2111 for a
+    """-2102 for a missing or blank ``templateName`` or one over 50 characters, -2111 for a
     ``templateDesc`` over 100."""
     name = body.get("templateName")
-    if not isinstance(name, str) or not name or len(name) > MAX_TEMPLATE_NAME_CHARS:
+    if not has_text(name) or len(name) > MAX_TEMPLATE_NAME_CHARS:
         raise NhnRefusal(-2102, "템플릿 이름이 비어있음")
     if not fits(body.get("templateDesc"), MAX_TEMPLATE_DESC_CHARS):
         raise NhnRefusal(-2111, "유효하지 않은 템플릿 파라미터")
 
 
 def _check_title_and_body(body: dict[str, Any], send_type: str) -> None:
-    """-2114 for an LMS/MMS template without a title, -2115 for a title over 120 characters,
-    -2105 without a body, -2116 for an SMS body over 255 characters, -2117 for any body over
-    4000."""
+    """-2114 for an LMS/MMS template without a title (or a blank one), -2115 for a title over
+    120 characters, -2105 without a body (or a blank one), -2116 for an SMS body over 255
+    characters, -2117 for any body over 4000."""
     title, text = body.get("title"), body.get("body")
-    if send_type == "1" and not title:
+    if send_type == "1" and not has_text(title):
         raise NhnRefusal(-2114, "제목이 비어있음")
     if title is not None and (not isinstance(title, str) or len(title) > MAX_TEMPLATE_TITLE_CHARS):
         raise NhnRefusal(-2115, "제목이 120자 초과")
-    if not isinstance(text, str) or not text:
+    if not has_text(text):
         raise NhnRefusal(-2105, "본문이 비어있음")
     if send_type == "0" and len(text) > MAX_SMS_TEMPLATE_BODY_CHARS:
         raise NhnRefusal(-2116, "SMS 본문이 255자 초과")

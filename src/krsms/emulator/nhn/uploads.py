@@ -4,7 +4,7 @@ and how look-ups list an attachment.
 Choices where the document is silent: N18 takes ``fileBody`` as Base64 text or as an array of
 byte values (0-255), the two forms its table gives, with the same name, size and extension
 checks; another value answers -2010 (invalid upload type). Its required ``createUser`` missing,
-empty or over its table's 100 characters answers -9997, as a reservation cancel (N36) does for
+empty, blank or over its table's 100 characters answers -9997, as a reservation cancel (N36) does for
 its ``updateUser``: neither has a code of its own.
 """
 
@@ -19,7 +19,15 @@ from typing import Any
 from starlette.requests import Request
 
 from krsms.emulator.clock import Clock
-from krsms.emulator.nhn.envelope import NhnRefusal, check_types, format_time, over_limit, random_id, read_json
+from krsms.emulator.nhn.envelope import (
+    NhnRefusal,
+    check_types,
+    format_time,
+    has_text,
+    over_limit,
+    random_id,
+    read_json,
+)
 from krsms.emulator.nhn.service import NhnService
 from krsms.emulator.nhn.state import NhnFile, NhnState
 from krsms.nhn.checks import MAX_USER_ID_CHARS
@@ -47,12 +55,12 @@ class NhnUploads:
 
     async def upload(self, request: Request) -> Any:
         """N18: store an MMS image. ``createUser`` is required (its table's 必須, 100 characters):
-        without it, empty or longer, -9997, as N36 answers for its ``updateUser``."""
+        without it, empty, blank or longer, -9997, as N36 answers for its ``updateUser``."""
         body = await read_json(request)
         if not isinstance(body, dict) or set(body) - {"fileName", "createUser", "fileBody"}:
             raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
         check_types(body, {"createUser": str})
-        if not body.get("createUser") or over_limit(body, {"createUser": MAX_USER_ID_CHARS}):
+        if not has_text(body.get("createUser")) or over_limit(body, {"createUser": MAX_USER_ID_CHARS}):
             raise NhnRefusal(-9997, "유효하지 않은 JSON 형식")
         name = body.get("fileName")
         if not isinstance(name, str) or not name or len(name) > MAX_FILE_NAME_CHARS:
