@@ -28,20 +28,18 @@ from krsms.commands.recipient_files import (
     parameter_columns,
     read_recipients,
 )
-from krsms.commands.results_files import (
-    ResultsFile,
+from krsms.commands.results_checks import check_results_path, check_unclaimed
+from krsms.commands.results_files import ResultsFile
+from krsms.commands.results_journal import (
     SendJournal,
-    check_results_path,
-    check_unclaimed,
     clear_settled_journal,
-    exclusive_use,
-    holds_results,
     in_flight_recipients,
     journal_path,
     recover_in_flight,
-    row_detail,
-    settled_recipients,
 )
+from krsms.commands.results_lock import exclusive_use
+from krsms.commands.results_reading import holds_results, settled_recipients
+from krsms.commands.results_rows import row_detail
 from krsms.commands.settled import SettledRecipients
 from krsms.commands.signals import stop_on_signals
 from krsms.commands.stderr import print_error, print_note
