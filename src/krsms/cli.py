@@ -49,7 +49,7 @@ from krsms.emulator.config import (  # noqa: E402
 )
 
 if TYPE_CHECKING:
-    from krsms.commands.send import Credentials
+    from krsms.commands.gateways import Credentials
 
 app: typer.Typer = typer.Typer(
     name="krsms",
@@ -361,7 +361,7 @@ def _in_flags(error: object, provider: str | None, *, template_id: str | None = 
     """``error``'s message, naming the command-line option instead of the SDK field it checked
     (and, for an NHN template refused, ``--template-id`` and the id; for a ``--text`` too long
     for an SMS, ``--kind sms``)."""
-    from krsms.commands.send import refuses_template
+    from krsms.commands.nhn_templates import refuses_template
     from krsms.errors import ValidationError
     from krsms.text import STANDARD_LIMITS
 
@@ -379,7 +379,7 @@ def _in_flags(error: object, provider: str | None, *, template_id: str | None = 
 
 def _credentials(provider: Provider, *, required: bool, **keys: str | None) -> Credentials:
     """The provider's credentials; a usage error naming what is missing (never its value)."""
-    from krsms.commands.send import Credentials
+    from krsms.commands.gateways import Credentials
 
     credentials = Credentials(provider=provider.value, **keys)
     if required and credentials.missing():
@@ -433,7 +433,9 @@ def send(
     """Bulk send from a file, with a progress bar and a crash-safe results file."""
     from rich.console import Console
 
-    from krsms.commands.send import FileSend, SendOptions, interrupted_note, resume_hint, run_send
+    from krsms.commands.file_sends import FileSend
+    from krsms.commands.send import SendOptions, run_send
+    from krsms.commands.send_summaries import interrupted_note, resume_hint
     from krsms.commands.stderr import print_note
     from krsms.convert import SEOUL
     from krsms.errors import KrSmsError
@@ -502,7 +504,7 @@ def status(
     from rich.console import Console
     from rich.text import Text
 
-    from krsms.commands import send as sending
+    from krsms.commands.gateways import make_gateway
     from krsms.commands.status import delivery_table, reservation_note
     from krsms.errors import KrSmsError
 
@@ -518,7 +520,7 @@ def status(
     )
 
     async def run() -> int:
-        async with sending.make_gateway(credentials, base_url=base_url, max_concurrency=1) as gateway:
+        async with make_gateway(credentials, base_url=base_url, max_concurrency=1) as gateway:
             table, results = await delivery_table(gateway, request_id)
             note = None if results else await reservation_note(gateway, request_id)
         if note is not None:

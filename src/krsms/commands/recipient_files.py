@@ -336,7 +336,7 @@ async def read_recipients(
 ) -> AsyncIterator[Recipient]:
     """:func:`recipients_in` of the file at ``path`` (a ``str`` or a path) read in a worker
     thread, minus those :func:`~krsms.commands.settled.already_settled` in ``skip`` (see
-    :func:`~krsms.commands.results_files.settled_recipients`).
+    :func:`~krsms.commands.results_reading.settled_recipients`).
 
     ``template_parameters``: whether CSV columns other than number, text and subject become
     each recipient's template parameters; pass ``message.template_id is not None``, as a
