@@ -25,12 +25,12 @@ from krsms.commands.recipient_files import (
     read_recipients,
     recipients_in,
 )
-from krsms.commands.results_checks import check_results_path
-from krsms.commands.results_files import ResultsFile
-from krsms.commands.results_journal import IN_FLIGHT, SendJournal, in_flight_recipients, journal_path, recover_in_flight
-from krsms.commands.results_lock import exclusive_use
-from krsms.commands.results_reading import settled_recipients
-from krsms.commands.results_rows import RESULT_FIELDS
+from krsms.commands.results.checks import check_results_path
+from krsms.commands.results.files import ResultsFile
+from krsms.commands.results.journal import IN_FLIGHT, SendJournal, in_flight_recipients, journal_path, recover_in_flight
+from krsms.commands.results.lock import exclusive_use
+from krsms.commands.results.reading import settled_recipients
+from krsms.commands.results.rows import RESULT_FIELDS
 from krsms.commands.send import send_file
 from krsms.commands.settled import SettledRecipients
 from krsms.testing import FakeGateway

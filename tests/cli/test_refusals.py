@@ -666,7 +666,7 @@ class _FullDisk:
 @pytest.fixture
 def full_disk_for_the_journal(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every journal's file fills the disk once its first line is written."""
-    from krsms.commands.results_journal import SendJournal
+    from krsms.commands.results.journal import SendJournal
 
     opened = SendJournal.__aenter__
 

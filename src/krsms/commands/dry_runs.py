@@ -15,11 +15,11 @@ from rich.text import Text
 
 from krsms.commands.campaigns import Campaign, check_same_campaign
 from krsms.commands.file_pass import FilePass
-from krsms.commands.placeholder_checks import row_placeholders
+from krsms.commands.placeholders import row_placeholders
 from krsms.commands.recipient_files import read_recipients
-from krsms.commands.results_journal import in_flight_recipients
-from krsms.commands.results_reading import settled_recipients
-from krsms.commands.results_rows import row_detail
+from krsms.commands.results.journal import in_flight_recipients
+from krsms.commands.results.reading import settled_recipients
+from krsms.commands.results.rows import row_detail
 from krsms.commands.settled import SettledRecipients
 from krsms.commands.subjects import DroppedSubjects, check_subject_given
 from krsms.errors import ValidationError

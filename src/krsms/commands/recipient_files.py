@@ -4,7 +4,7 @@ or a CSV whose number column is found by its name (:data:`NUMBER_COLUMNS`), with
 
 Recipients are read lazily in a worker thread (:func:`read_recipients`): a file of a million
 rows never blocks the event loop or sits in memory. Each recipient's ``reference`` is the
-line its row starts on, which ties it to its results row (:mod:`krsms.commands.results_files`)
+line its row starts on, which ties it to its results row (:mod:`krsms.commands.results.files`)
 so that ``--resume`` can skip it.
 
 Whatever goes wrong reading or opening a file raises
@@ -336,7 +336,7 @@ async def read_recipients(
 ) -> AsyncIterator[Recipient]:
     """:func:`recipients_in` of the file at ``path`` (a ``str`` or a path) read in a worker
     thread, minus those :func:`~krsms.commands.settled.already_settled` in ``skip`` (see
-    :func:`~krsms.commands.results_reading.settled_recipients`).
+    :func:`~krsms.commands.results.reading.settled_recipients`).
 
     ``template_parameters``: whether CSV columns other than number, text and subject become
     each recipient's template parameters; pass ``message.template_id is not None``, as a

@@ -6,11 +6,11 @@ has a module each:
 
 - :mod:`krsms.commands.gateways`: the gateway, made from the provider's keys;
 - :mod:`krsms.commands.nhn_templates`: the NHN template of ``--template-id``;
-- :mod:`krsms.commands.placeholder_checks`: texts that expect columns nothing fills;
+- :mod:`krsms.commands.placeholders`: texts that expect columns nothing fills;
 - :mod:`krsms.commands.dry_runs`: ``--dry-run``, sending nothing;
 - :mod:`krsms.commands.recipient_files` and :mod:`krsms.commands.file_pass`: the recipients,
   read and counted before the first request;
-- :mod:`krsms.commands.results_files`: the results file, its journal of batches in flight,
+- :mod:`krsms.commands.results.files`: the results file, its journal of batches in flight,
   its lock, and what ``--resume`` skips (each in a ``results_*`` module);
 - :mod:`krsms.commands.file_sends`: what the send did, and its exit code;
 - :mod:`krsms.commands.send_summaries`: what the command says of it once it ends.
@@ -35,7 +35,7 @@ from krsms.commands.file_pass import FilePass
 from krsms.commands.file_sends import FileSend, exit_code, fatal_error, first_failure, nothing_sent
 from krsms.commands.gateways import Credentials, make_gateway
 from krsms.commands.nhn_templates import columns_for_template, refuses_template, registered_template
-from krsms.commands.placeholder_checks import row_placeholders, text_expects_columns
+from krsms.commands.placeholders import row_placeholders, text_expects_columns
 from krsms.commands.recipient_files import (
     NumberColumn,
     carries_text,
@@ -45,11 +45,11 @@ from krsms.commands.recipient_files import (
     parameter_columns,
     read_recipients,
 )
-from krsms.commands.results_checks import check_results_path, check_unclaimed
-from krsms.commands.results_files import ResultsFile
-from krsms.commands.results_journal import SendJournal, clear_settled_journal, recover_in_flight
-from krsms.commands.results_lock import exclusive_use
-from krsms.commands.results_reading import settled_recipients
+from krsms.commands.results.checks import check_results_path, check_unclaimed
+from krsms.commands.results.files import ResultsFile
+from krsms.commands.results.journal import SendJournal, clear_settled_journal, recover_in_flight
+from krsms.commands.results.lock import exclusive_use
+from krsms.commands.results.reading import settled_recipients
 from krsms.commands.send_summaries import campaign_line, summary
 from krsms.commands.signals import stop_on_signals
 from krsms.commands.stderr import print_error, print_note

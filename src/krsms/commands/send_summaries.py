@@ -12,8 +12,8 @@ from rich.table import Table
 from rich.text import Text
 
 from krsms.commands.file_sends import FileSend
-from krsms.commands.results_journal import journal_path
-from krsms.commands.results_reading import holds_results
+from krsms.commands.results.journal import journal_path
+from krsms.commands.results.reading import holds_results
 from krsms.gateway import SendStatus
 
 

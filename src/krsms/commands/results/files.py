@@ -1,33 +1,5 @@
-"""Results files of bulk sends from the command line, and what ``--resume`` skips.
-
-Results are appended batch by batch and flushed (:class:`ResultsFile`, CSV or JSON lines as
-the suffix says), so a Ctrl-C loses nothing and ``--resume`` can skip what already settled
-(:func:`~krsms.commands.results_reading.settled_recipients`). Before a batch is sent its
-recipients are noted in a journal beside the results
-(:func:`~krsms.commands.results_journal.journal_path`), and marked settled once their rows
-are written: after a crash or a kill, ``--resume`` records those it had in flight as UNKNOWN
-(:func:`~krsms.commands.results_journal.recover_in_flight`) instead of sending them again,
-reading the journal line by line and keeping only the batches not marked settled.
-A recipient is skipped only when a settled results row has both its reference (line number)
-and its number, so a results file of another campaign, or a recipients file edited between
-runs, never makes ``--resume`` skip the wrong people. One run at a time holds a results
-file (:func:`~krsms.commands.results_lock.exclusive_use`), and a last row a crash tore is
-mended before appending.
-
-This module appends the rows; each other part of the bookkeeping has a module of its own:
-
-- :mod:`krsms.commands.results_rows`: what a row holds, as CSV or JSON lines;
-- :mod:`krsms.commands.results_checks`: a results file a send must not append to, refused
-  before the run;
-- :mod:`krsms.commands.results_lock`: one run at a time on a results file;
-- :mod:`krsms.commands.results_mending`: a last row a crash tore, mended before appending;
-- :mod:`krsms.commands.results_journal`: the journal of the batches in flight, and the
-  recovery of what a stopped run left in it;
-- :mod:`krsms.commands.results_reading`: the rows read back, for what ``--resume`` skips.
-
-Whatever goes wrong reading or opening a file raises
-:class:`~krsms.commands.bad_files.BadFileError`, which names the file.
-"""
+"""The results file a send appends its rows to, batch by batch, flushed after each (see
+:mod:`krsms.commands.results` for how the bookkeeping fits together)."""
 
 from __future__ import annotations
 
@@ -39,8 +11,8 @@ import anyio
 import anyio.to_thread
 
 from krsms.commands.bad_files import file_problems, is_csv
-from krsms.commands.results_mending import ready_to_append
-from krsms.commands.results_rows import CSV_START, result_row, serialised_rows
+from krsms.commands.results.mending import ready_to_append
+from krsms.commands.results.rows import CSV_START, result_row, serialised_rows
 from krsms.gateway import RecipientOutcome
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from krsms.commands.bad_files import BadFileError, file_problems
-from krsms.commands.results_journal import in_flight_recipients, journal_path
-from krsms.commands.results_lock import IN_USE, in_use
-from krsms.commands.results_reading import holds_results
-from krsms.commands.results_rows import RESULT_SUFFIXES
+from krsms.commands.results.journal import in_flight_recipients, journal_path
+from krsms.commands.results.lock import IN_USE, in_use
+from krsms.commands.results.reading import holds_results
+from krsms.commands.results.rows import RESULT_SUFFIXES
 
 
 def check_results_path(results_path: Path, recipients_path: Path, *, resume: bool) -> None:
@@ -21,7 +21,7 @@ def check_results_path(results_path: Path, recipients_path: Path, *, resume: boo
     that does not exist; without, one another run is using or :func:`check_unclaimed` refuses.
 
     Another run may claim the file after this check: :func:`check_unclaimed` again once
-    :func:`~krsms.commands.results_lock.exclusive_use` holds it."""
+    :func:`~krsms.commands.results.lock.exclusive_use` holds it."""
     with file_problems(results_path):
         exists = results_path.exists()
         if exists and results_path.samefile(recipients_path):
@@ -46,7 +46,7 @@ another campaign, which would skip everyone that campaign reached."""
 def check_unclaimed(results_path: Path, *, resume: bool) -> None:
     """Without ``--resume``, refuse (:class:`BadFileError`) a results file that another run
     claimed: one it left a journal of batches in flight beside, or one that already
-    :func:`holds_results`. Call it while :func:`~krsms.commands.results_lock.exclusive_use`
+    :func:`holds_results`. Call it while :func:`~krsms.commands.results.lock.exclusive_use`
     holds the file, so that no run starting at the same moment claims it between the check
     and the send."""
     if resume:

@@ -20,7 +20,7 @@ from pathlib import Path
 import attrs
 
 from krsms.commands.bad_files import BadFileError, file_problems, is_csv
-from krsms.commands.results_rows import CSV_HEADER, RESULT_FIELDS, json_line_value, parses_as_json
+from krsms.commands.results.rows import CSV_HEADER, RESULT_FIELDS, json_line_value, parses_as_json
 from krsms.commands.settled import ResumeKey, SettledRecipients, resume_key
 from krsms.commands.spreadsheets import DECIMAL, SCIENTIFIC_NOTATION, Lines, with_leading_zero
 from krsms.gateway import SendStatus

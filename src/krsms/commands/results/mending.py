@@ -4,7 +4,7 @@ appended rows start on a line of their own (:func:`ready_to_append`).
 A JSON lines file loses a last line that does not parse (``--resume`` ignores it), any other
 gets the missing line end. A CSV row cut after its request id is closed and ended, keeping
 what it says; one cut before is removed: that row was in the stopped run's journal
-(:mod:`krsms.commands.results_journal`), which records it as in flight.
+(:mod:`krsms.commands.results.journal`), which records it as in flight.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
-from krsms.commands.results_rows import RESULT_FIELDS, STATUSES, parses_as_json
+from krsms.commands.results.rows import RESULT_FIELDS, STATUSES, parses_as_json
 
 _STATUS_COLUMN = RESULT_FIELDS.index("status")
 _REQUEST_ID_COLUMN = RESULT_FIELDS.index("request_id")

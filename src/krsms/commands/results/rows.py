@@ -1,7 +1,7 @@
 """What a results row holds, and how it is written: one row per recipient outcome
 (:func:`result_row`), its fields in the order of a results CSV's columns
 (:data:`RESULT_FIELDS`), as CSV or JSON lines (:func:`serialised_rows`) as the file's suffix
-says. The rest of ``krsms send``'s bookkeeping (:mod:`krsms.commands.results_files`) writes,
+says. The rest of ``krsms send``'s bookkeeping (:mod:`krsms.commands.results.files`) writes,
 mends and reads rows of this shape.
 """
 

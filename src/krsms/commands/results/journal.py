@@ -22,9 +22,9 @@ from typing import TextIO
 import anyio.to_thread
 
 from krsms.commands.bad_files import file_problems, is_csv
-from krsms.commands.results_mending import ready_to_append
-from krsms.commands.results_reading import holds_results, is_settled, result_rows, results_row_key, row_field
-from krsms.commands.results_rows import CSV_START, RESULT_FIELDS, STATUSES, json_line_value, serialised_rows
+from krsms.commands.results.mending import ready_to_append
+from krsms.commands.results.reading import holds_results, is_settled, result_rows, results_row_key, row_field
+from krsms.commands.results.rows import CSV_START, RESULT_FIELDS, STATUSES, json_line_value, serialised_rows
 from krsms.commands.settled import ResumeKey, resume_key
 from krsms.gateway import Recipient, RecipientOutcome, SendStatus
 
@@ -47,7 +47,7 @@ class SendJournal:
     exception (every batch settled and written), or with one (Ctrl-C) after every batch noted
     was settled and written, or before any was noted (nothing can have been sent). One left
     behind means a run stopped with batches in flight, which :func:`recover_in_flight`
-    settles. Enter it after the :class:`~krsms.commands.results_files.ResultsFile`, which may
+    settles. Enter it after the :class:`~krsms.commands.results.files.ResultsFile`, which may
     mend the results' last line first.
     """
 
@@ -250,7 +250,7 @@ def _forget(noted: dict[str, ResumeKey], key: ResumeKey | None) -> None:
 def clear_settled_journal(results_path: Path) -> bool:
     """Remove the journal beside ``results_path`` when nothing it noted is in flight (a run
     interrupted after every batch it noted was settled and written); whether it did. Call it
-    only while :func:`~krsms.commands.results_lock.exclusive_use` holds the results: a running
+    only while :func:`~krsms.commands.results.lock.exclusive_use` holds the results: a running
     send's journal is never removed."""
     journal = journal_path(results_path)
     if not journal.exists() or in_flight_recipients(results_path):

@@ -20,7 +20,7 @@ except ImportError:  # Windows
 
 from krsms.commands.bad_files import BadFileError, file_problems
 from krsms.commands.campaigns import campaign_path
-from krsms.commands.results_journal import journal_path
+from krsms.commands.results.journal import journal_path
 
 IN_USE = "another krsms send is using it: wait for that run to end"
 """Why a results file another run holds (:func:`exclusive_use`) is refused."""
