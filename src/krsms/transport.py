@@ -1,20 +1,26 @@
 """The transport: the one place that sends requests through httpx.
 
 A :class:`Transport` wraps an ``httpx.AsyncClient`` that it either borrows from the caller
-(and never closes) or owns (one per event loop, closed on :meth:`Transport.aclose`). It sends a request with
-its provider's ``httpx.Auth``, bounds the number of requests in flight, retries what the
-:class:`~krsms.retry.RetryStrategy` allows and turns every failure into a typed :mod:`krsms.errors`
-exception. Provider clients above it never import httpx.
+(and never closes) or owns (one per event loop, closed on :meth:`Transport.aclose`). It
+sends a request with its provider's ``httpx.Auth``, bounds the number of requests in flight,
+retries what the :class:`~krsms.retry.RetryStrategy` allows and turns every failure into a
+typed :mod:`krsms.errors` exception. Provider clients above it never import httpx.
 
-The transport layer is this module and the ones it is built from, one concept each: the
-client's settings (:mod:`krsms.http_settings`), the answer (:mod:`krsms.response`), each
-event loop's client and its closing (:mod:`krsms.loop_clients`), the checks of a request's
-parts (:mod:`krsms.request_checks`), the redaction of httpx's logs (:mod:`krsms.httpx_logs`),
-what is read of httpx below its public API (:mod:`krsms.httpx_internals`) and the error a
-request whose attempts all failed raises (:mod:`krsms.failed_attempts`); retry decisions
-(:mod:`krsms.retry`), secrets in text (:mod:`krsms.redaction`) and what a bulk send and the
-transport tell each other (:mod:`krsms.send_watch`) know nothing of httpx. The public names
-of all of them are importable from here too.
+It is built from modules of one concept each. These make up the transport layer with it
+(they speak httpx, or know its loggers):
+
+- :mod:`krsms.http_settings`: the :class:`Timeouts` and :class:`Limits` of its clients;
+- :mod:`krsms.loop_clients`: what it keeps for each event loop, and closing an owned client
+  in that loop;
+- :mod:`krsms.request_checks`: the checks of a key, a ``base_url`` and a path segment;
+- :mod:`krsms.httpx_logs`: secrets hidden in the logs of httpx, httpcore and hpack;
+- :mod:`krsms.httpx_internals`: what it reads of httpx below its public API.
+
+These know nothing of httpx: :mod:`krsms.response` (the answer, :class:`Response`),
+:mod:`krsms.failed_attempts` (the error a request raises once its attempts all failed),
+:mod:`krsms.retry` (when to try again), :mod:`krsms.redaction` (secrets in text) and
+:mod:`krsms.send_watch` (what a bulk send and the transport tell each other). Every name of
+``__all__`` is importable from here, wherever it lives.
 """
 
 from __future__ import annotations
@@ -84,6 +90,27 @@ USER_AGENT = "krsms (+https://pypi.org/project/krsms)"
 """``User-Agent`` of the HTTP clients the SDK creates (a borrowed client keeps its own)."""
 
 T = TypeVar("T")
+
+_IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
+"""The methods whose requests are idempotent by default (a POST is a send)."""
+
+
+def _client_factory(timeouts: Timeouts, limits: Limits) -> Callable[[], httpx.AsyncClient]:
+    """What makes the clients a transport owns (one per event loop), with ``timeouts`` and
+    ``limits``. One TLS context (httpx's default one) serves every loop's client: loading the
+    certificate bundle is the costly part of making a client, and a service that calls
+    asyncio.run() per request makes one per call."""
+    return partial(
+        httpx.AsyncClient,
+        verify=httpx.create_ssl_context(),
+        timeout=timeouts.to_httpx(),
+        limits=httpx.Limits(
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+        ),
+        headers={"User-Agent": USER_AGENT},
+    )
 
 
 async def _replay(content: bytes) -> AsyncIterator[bytes]:
@@ -165,20 +192,7 @@ class Transport:
         )
         if http_client is None:
             limits = limits or Limits()
-            self._new_client: Callable[[], httpx.AsyncClient] | None = partial(
-                httpx.AsyncClient,
-                # One TLS context (httpx's default one) for every loop's client: loading the
-                # certificate bundle is the costly part of making a client, and a service that
-                # calls asyncio.run() per request makes one per call.
-                verify=httpx.create_ssl_context(),
-                timeout=(timeouts or Timeouts()).to_httpx(),
-                limits=httpx.Limits(
-                    max_connections=limits.max_connections,
-                    max_keepalive_connections=limits.max_keepalive_connections,
-                    keepalive_expiry=limits.keepalive_expiry,
-                ),
-                headers={"User-Agent": USER_AGENT},
-            )
+            self._new_client: Callable[[], httpx.AsyncClient] | None = _client_factory(timeouts or Timeouts(), limits)
             # Made now, so that the first loop does not wait for the TLS bundle to load.
             self._client: httpx.AsyncClient | None = self._new_client()
             max_concurrency = min(max_concurrency, limits.max_connections)
@@ -295,7 +309,7 @@ class Transport:
         says so (a fatal one, such as a redirect, stands).
         """
         if idempotent is None:
-            idempotent = method in ("GET", "HEAD", "PUT", "DELETE")
+            idempotent = method in _IDEMPOTENT_METHODS
         # Look-ups are not sends; a send nobody watches reports to a throwaway watch.
         watch = (None if idempotent else current_send_watch()) or SendWatch()
         if watch.may_have_arrived is None:
@@ -470,22 +484,27 @@ class Transport:
                 error = errors.UnsendableRequestError(f"{method} {self._shown(url)}: the HTTP client was closed")
         if error is not None:
             raise error
-        redacted_url = self.redact(str(response.request.url))
+        answer = self._response(response, method, _content_read(response))
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %d in %.1f ms (attempt %d)",
                 method,
-                redacted_url,
-                response.status_code,
+                answer.url,
+                answer.status_code,
                 (time.perf_counter() - started) * 1000,
                 attempt,
             )
+        return answer
+
+    def _response(self, response: httpx.Response, method: str, content: bytes) -> Response:
+        """httpx's answer ``response`` to a ``method`` request, its body being ``content``, as
+        the transport gives it: its URL redacted."""
         return Response(
             status_code=response.status_code,
             headers=response.headers,
-            content=_content_read(response),
+            content=content,
             method=method,
-            url=redacted_url,
+            url=self.redact(str(response.request.url)),
             redact=self.redact,
         )
 
@@ -658,7 +677,7 @@ class Transport:
         a 2xx answer declared as JSON read whole once ``check_json`` passed it (None for any
         other). What ``check_json`` raises is raised, the answer closed; a server error it
         finds is retried as a 500 would be, as ``check_answer`` is by :meth:`request`."""
-        idempotent = method in ("GET", "HEAD", "PUT", "DELETE")
+        idempotent = method in _IDEMPOTENT_METHODS
         attempt = 0
         while True:
             attempt += 1
@@ -686,17 +705,12 @@ class Transport:
                 if check_json is None or not _declared_json(response.headers):
                     return response, None
                 try:
-                    answer = await self._read_whole(response, method, url)
-                    check_json(answer)
+                    answer = await self._read_checked(response, method, url, check_json)
                 except errors.ServerError as failure:
-                    await self._network(method, url, response.aclose())
                     if not self._retries_server_error(attempt=attempt, idempotent=idempotent):
                         raise
                     await self._pause(method, url, attempt, reason=f"code {failure.code}", retry_after=None)
                     continue
-                except BaseException:
-                    await self._network(method, url, response.aclose())
-                    raise
                 return response, answer
             retry_after = retry_after_seconds(response.headers)
             if not self.retry.should_retry(
@@ -709,16 +723,22 @@ class Transport:
     async def _read_whole(self, response: httpx.Response, method: str, url: str) -> Response:
         """A streamed answer read whole, as :meth:`request` gives one (read once: httpx keeps
         the body it read; one a response hook raised for was closed unread, and has none)."""
-        return Response(
-            status_code=response.status_code,
-            headers=response.headers,
-            content=_content_read(response)
-            if response.is_closed
-            else await self._network(method, url, response.aread()),
-            method=method,
-            url=self.redact(str(response.request.url)),
-            redact=self.redact,
-        )
+        if response.is_closed:
+            return self._response(response, method, _content_read(response))
+        return self._response(response, method, await self._network(method, url, response.aread()))
+
+    async def _read_checked(
+        self, response: httpx.Response, method: str, url: str, check_json: Callable[[Response], object]
+    ) -> Response:
+        """The streamed 2xx ``response`` read whole and passed by ``check_json``; closed when
+        either raises, and what they raised raised."""
+        try:
+            answer = await self._read_whole(response, method, url)
+            check_json(answer)
+        except BaseException:
+            await self._network(method, url, response.aclose())
+            raise
+        return answer
 
     async def _network(self, method: str, url: str, step: Awaitable[T]) -> T:
         """Await ``step``, a network step of the request to ``url``; its httpx error as the
