@@ -2,7 +2,8 @@
 hpack, whose loggers run before any krsms code sees their records.
 
 :func:`redact_in_httpx_logs` installs one shared filter on them, holding patterns only,
-never a secret value. Part of the transport layer: it knows those libraries' logger names.
+never a secret value. It knows those libraries' logger names and what their records
+hold, and imports none of them.
 """
 
 from __future__ import annotations

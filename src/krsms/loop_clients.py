@@ -1,7 +1,8 @@
 """What a transport keeps for each event loop it is used from, and how an owned HTTP client
 is closed in its own loop (when the transport is closed, or when that loop shuts down).
 
-Part of the transport layer: it holds httpx clients.
+It only closes the clients it holds: they are the transport's
+(:data:`krsms.transport.HttpClient`), and httpx stays behind the transport.
 """
 
 from __future__ import annotations
@@ -9,12 +10,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator
 from types import AsyncGeneratorType
+from typing import TYPE_CHECKING
 
 import anyio
-import httpx
+
+if TYPE_CHECKING:
+    from krsms.transport import HttpClient
 
 
-async def close_with_loop(client: httpx.AsyncClient) -> AsyncGenerator[None, None]:
+async def close_with_loop(client: HttpClient) -> AsyncGenerator[None, None]:
     """Close ``client`` when the event loop it was first used in shuts down.
 
     An owned client's pooled connections belong to one event loop. A gateway used across
@@ -34,7 +38,7 @@ _closing: set[asyncio.Task[None]] = set()
 """Closes started by :func:`close_soon`, kept until done: a loop holds its tasks weakly."""
 
 
-def close_soon(client: httpx.AsyncClient) -> None:
+def close_soon(client: HttpClient) -> None:
     """Start closing ``client``; called in the event loop it belongs to. The client itself, not
     its closer: that loop may be shutting down, closing the closer at the same moment (closing
     a client twice is harmless; an async generator twice is an error the loop logs)."""
@@ -61,7 +65,7 @@ class LoopState:
 
     __slots__ = ("building", "client", "closer", "limiter")
 
-    def __init__(self, max_concurrency: int, client: httpx.AsyncClient | None):
+    def __init__(self, max_concurrency: int, client: HttpClient | None):
         self.limiter = anyio.Semaphore(max_concurrency)
         self.client = client
         """The borrowed client; an owned one once made for this loop; None before that, or

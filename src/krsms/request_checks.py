@@ -1,18 +1,16 @@
-"""Checks of what goes into a request, made before any is sent: a key (:func:`check_credential`),
-a ``base_url`` (:func:`check_base_url`) and an id put into a path (:func:`path_segment`).
+"""Checks of a request's parts, before any request leaves: a key, as a client is made
+(:func:`check_credential`), and an id put into a URL path (:func:`path_segment`).
 
 Each refuses with a :class:`~krsms.errors.ValidationError` naming the field and the rule,
-never showing a key. Part of the transport layer: a ``base_url`` is checked as httpx parses it.
+never showing a key. The check of a ``base_url`` is the transport's own
+(:func:`krsms.transport.check_base_url`): it parses the URL as httpx does.
 """
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
-import httpx
-
 from krsms import errors
-from krsms.redaction import Redactor
 
 
 def path_segment(value: str, *, field: str) -> str:
@@ -64,34 +62,4 @@ def check_credential(field: str, value: str) -> None:
             "holds a byte that could not be decoded as text (read with the wrong encoding?)",
             limit="the key as issued, as UTF-8 text",
             value="***",
-        )
-
-
-def check_base_url(base_url: str, *, redact: Redactor) -> None:
-    """Refuse, when a client is made, a ``base_url`` no request can be sent to: one httpx
-    cannot parse (``https://[::1``), without an ``http``/``https`` scheme and a host, with a
-    port outside 1 to 65535, with a query or fragment (the API's path would be put into it),
-    or holding whitespace (a host with a space would be sent as ``%20``). The error names the
-    field and shows the URL with any user and password masked and the client's secrets
-    redacted.
-    """
-    problem = None
-    try:
-        url = httpx.URL(base_url)
-    except httpx.InvalidURL as exc:
-        problem = f"is not a URL httpx can parse ({redact(str(exc))})"
-    else:
-        if url.scheme not in ("http", "https") or not url.host or "%" in url.host:
-            problem = "needs an http:// or https:// scheme and a host"
-        elif url.port is not None and not 1 <= url.port <= 65535:
-            problem = f"has port {url.port}, outside 1 to 65535"
-        elif url.query or url.fragment:
-            problem = "has a query or a fragment, where the API's path would end up"
-    if any(character.isspace() or ord(character) < 0x20 for character in base_url):
-        problem = "holds whitespace or a control character (copied with a space or a line break?)"
-    if problem is not None:
-        # Raised here, outside the except block: the parse error would hold the whole URL.
-        shown = redact(base_url)
-        raise errors.ValidationError(
-            "base_url", f"{shown!r} {problem}", limit="http(s)://host[:port][/path]", value=shown
         )

@@ -1,4 +1,4 @@
-"""The transport: the one place that sends requests through httpx.
+"""The transport: the one module that sends requests through httpx.
 
 A :class:`Transport` wraps an ``httpx.AsyncClient`` that it either borrows from the caller
 (and never closes) or owns (one per event loop, closed on :meth:`Transport.aclose`). It
@@ -6,21 +6,21 @@ sends a request with its provider's ``httpx.Auth``, bounds the number of request
 retries what the :class:`~krsms.retry.RetryStrategy` allows and turns every failure into a
 typed :mod:`krsms.errors` exception. Provider clients above it never import httpx.
 
-It is built from modules of one concept each. These make up the transport layer with it
-(they speak httpx, or know its loggers):
+What speaks httpx stays here: the :class:`Transport`, the :class:`Timeouts` and
+:class:`Limits` of its clients, the check of a ``base_url`` (parsed as httpx parses it), and
+what it reads of httpx below its public API (a client's pool size, when a request starts to
+be written). The rest is built from modules of one concept each, none importing httpx:
 
-- :mod:`krsms.http_settings`: the :class:`Timeouts` and :class:`Limits` of its clients;
+- :mod:`krsms.response`: the answer (:class:`Response`) and :data:`ErrorParser`;
 - :mod:`krsms.loop_clients`: what it keeps for each event loop, and closing an owned client
   in that loop;
-- :mod:`krsms.request_checks`: the checks of a key, a ``base_url`` and a path segment;
+- :mod:`krsms.request_checks`: the checks of a key and of an id put into a path;
 - :mod:`krsms.httpx_logs`: secrets hidden in the logs of httpx, httpcore and hpack;
-- :mod:`krsms.httpx_internals`: what it reads of httpx below its public API.
+- :mod:`krsms.failed_attempts`: the error a request raises once its attempts all failed;
+- :mod:`krsms.retry`, :mod:`krsms.redaction`, :mod:`krsms.send_watch`: when to try again,
+  secrets in text, what a bulk send and the transport tell each other.
 
-These know nothing of httpx: :mod:`krsms.response` (the answer, :class:`Response`),
-:mod:`krsms.failed_attempts` (the error a request raises once its attempts all failed),
-:mod:`krsms.retry` (when to try again), :mod:`krsms.redaction` (secrets in text) and
-:mod:`krsms.send_watch` (what a bulk send and the transport tell each other). Every name of
-``__all__`` is importable from here, wherever it lives.
+Every name of ``__all__`` is importable from here, wherever it lives.
 """
 
 from __future__ import annotations
@@ -39,21 +39,20 @@ from typing import Any, TypeAlias, TypeVar, cast
 from urllib.parse import urlsplit
 
 import anyio
+import attrs
 import httpx
 
 from krsms import errors
 from krsms.failed_attempts import may_have_been_processed, raise_if_refused_after, reported_error
-from krsms.http_settings import Limits, Timeouts
-from krsms.httpx_internals import FirstWrite, pool_size, reports_writes
 from krsms.httpx_logs import redact_in_httpx_logs
 from krsms.json_body import EncodedJson
 from krsms.loop_clients import LoopState, close_soon, close_unless_closing, close_with_loop
 from krsms.redaction import Redactor, value_named
-from krsms.request_checks import check_base_url, check_credential, path_segment
+from krsms.request_checks import check_credential, path_segment
 from krsms.response import ErrorParser, Response, retry_after_seconds
 from krsms.retry import NO_RETRIES, RetryPolicy, RetryStrategy, parse_retry_after
 from krsms.send_watch import SendWatch, current_send_watch, watching_sends
-from krsms.settings import check_count, check_seconds
+from krsms.settings import check_count, check_seconds, count, seconds
 
 __all__ = [
     "NO_RETRIES",
@@ -85,9 +84,130 @@ logger.addHandler(logging.NullHandler())
 
 HttpClient: TypeAlias = httpx.AsyncClient
 """The client a gateway or provider client may borrow (``http_client=``): httpx's, named here
-so that only the transport layer and the two ``auth`` modules import httpx."""
+so that only this module and the two ``auth`` modules import httpx."""
 USER_AGENT = "krsms (+https://pypi.org/project/krsms)"
 """``User-Agent`` of the HTTP clients the SDK creates (a borrowed client keeps its own)."""
+
+
+@attrs.frozen(kw_only=True)
+class Timeouts:
+    """Seconds to wait for each phase of a request; ``pool`` is the wait for a free connection."""
+
+    connect: float = attrs.field(default=5.0, validator=seconds(positive=True))
+    """Seconds to open a connection."""
+    read: float = attrs.field(default=30.0, validator=seconds(positive=True))
+    """Seconds to wait for each chunk of the answer (not for the whole answer)."""
+    write: float = attrs.field(default=30.0, validator=seconds(positive=True))
+    """Seconds to wait for each chunk of the request to be sent."""
+    pool: float = attrs.field(default=30.0, validator=seconds(positive=True))
+    """Seconds to wait for a free connection of the pool, and for one of the transport's
+    ``max_concurrency`` request slots (each wait has this long)."""
+
+    def to_httpx(self) -> httpx.Timeout:
+        """The equivalent ``httpx.Timeout``."""
+        return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
+
+
+@attrs.frozen(kw_only=True)
+class Limits:
+    """Connection pool size of a client the SDK creates."""
+
+    max_connections: int = attrs.field(default=32, validator=count(minimum=1))
+    """Connections open at once, at most; also caps the transport's ``max_concurrency``."""
+    max_keepalive_connections: int = attrs.field(default=32, validator=count(minimum=0))
+    """Idle connections kept open for reuse, at most."""
+    keepalive_expiry: float = attrs.field(default=4.0, validator=seconds())
+    """Seconds an idle connection is kept; below common server keep-alive timeouts (5 s), so
+    the pool never reuses a connection the server is closing."""
+
+
+def check_base_url(base_url: str, *, redact: Redactor) -> None:
+    """Refuse, when a client is made, a ``base_url`` no request can be sent to: one httpx
+    cannot parse (``https://[::1``), without an ``http``/``https`` scheme and a host, with a
+    port outside 1 to 65535, with a query or fragment (the API's path would be put into it),
+    or holding whitespace (a host with a space would be sent as ``%20``). The error names the
+    field and shows the URL with any user and password masked and the client's secrets
+    redacted.
+    """
+    problem = None
+    try:
+        url = httpx.URL(base_url)
+    except httpx.InvalidURL as exc:
+        problem = f"is not a URL httpx can parse ({redact(str(exc))})"
+    else:
+        if url.scheme not in ("http", "https") or not url.host or "%" in url.host:
+            problem = "needs an http:// or https:// scheme and a host"
+        elif url.port is not None and not 1 <= url.port <= 65535:
+            problem = f"has port {url.port}, outside 1 to 65535"
+        elif url.query or url.fragment:
+            problem = "has a query or a fragment, where the API's path would end up"
+    if any(character.isspace() or ord(character) < 0x20 for character in base_url):
+        problem = "holds whitespace or a control character (copied with a space or a line break?)"
+    if problem is not None:
+        # Raised here, outside the except block: the parse error would hold the whole URL.
+        shown = redact(base_url)
+        raise errors.ValidationError(
+            "base_url", f"{shown!r} {problem}", limit="http(s)://host[:port][/path]", value=shown
+        )
+
+
+def _pool_size(client: httpx.AsyncClient) -> int | None:
+    """The ``max_connections`` of ``client``'s connection pool; None when it cannot be read.
+
+    httpx does not expose it: it is read through the client's transport and its httpcore
+    pool, defensively (private attributes). A client with a transport of its own (a mock, an
+    aiohttp-based one) gives None.
+    """
+    pool = getattr(getattr(client, "_transport", None), "_pool", None)
+    size = getattr(pool, "_max_connections", None)
+    return size if isinstance(size, int) and not isinstance(size, bool) and size >= 1 else None
+
+
+def _reports_writes(client: httpx.AsyncClient) -> bool:
+    """Whether every transport ``client`` may send through is httpx's own, whose httpcore pool
+    calls a request's ``trace`` extension as it starts writing it, and no request hook of the
+    client may replace that extension (httpx's documented way to log a request's events).
+    Any other transport (a mock, an aiohttp-based one, a subclass that may not reach httpcore)
+    may send without saying so. Read defensively: httpx keeps its transports private."""
+    if client.event_hooks.get("request"):
+        return False
+    mounts = getattr(client, "_mounts", None)
+    if not isinstance(mounts, Mapping):
+        return False
+    transports = [getattr(client, "_transport", None), *(mount for mount in mounts.values() if mount is not None)]
+    return all(type(transport) is httpx.AsyncHTTPTransport for transport in transports)
+
+
+_WRITE_STARTS = frozenset({"http11.send_request_headers.started", "http2.send_request_headers.started"})
+"""httpcore's ``trace`` events for a request starting to be written, over HTTP/1.1 and HTTP/2
+(through a proxy, the ``CONNECT`` request's come first: earlier, so on the safe side)."""
+
+
+class _FirstWrite:
+    """httpcore's ``trace`` extension for one attempt of a send: tells ``watch`` that the
+    attempt left once its request starts to be written, not while it waits for a connection.
+    Once per attempt (an auth flow that signs again after a 401 writes it twice).
+
+    The watch is held weakly: httpx keeps a request, its extensions included, in a reference
+    cycle with its response, which only the garbage collector frees. Held strongly, the
+    watch's ``pace`` (a bound method of the gateway) would keep a gateway dropped unclosed,
+    its client and its sockets alive until then, and the collector would then free the sockets
+    unclosed (``ResourceWarning``) rather than the client's closer closing them in its loop.
+    """
+
+    __slots__ = ("_seen", "_watch")
+
+    def __init__(self, watch: SendWatch):
+        self._watch = weakref.ref(watch)
+        self._seen = False
+
+    async def __call__(self, event: str, info: Mapping[str, Any]) -> None:
+        if event in _WRITE_STARTS and not self._seen:
+            self._seen = True
+            watch = self._watch()
+            if watch is not None:
+                watch.attempt_left()
+
 
 T = TypeVar("T")
 
@@ -142,9 +262,8 @@ class Transport:
     :meth:`aclose`. ``max_concurrency`` bounds the requests in flight in each event loop,
     downloads aside (see :meth:`stream`): never above the pool's ``max_connections``, so that
     requests wait for a slot instead of timing out in the pool (a borrowed client's pool
-    size is read where it can be: see :func:`~krsms.httpx_internals.pool_size`). ``headers``
-    go with every request (a provider's documented ``Content-Type``), on top of the client's
-    own.
+    size is read where it can be: see :func:`_pool_size`). ``headers`` go with every request
+    (a provider's documented ``Content-Type``), on top of the client's own.
 
     ``base_url`` starts every request's URL, and the ``url`` a request is given is the rest
     of it (the whole URL when there is none). A URL that holds a secret (NHN's appKey path)
@@ -200,9 +319,9 @@ class Transport:
         else:
             self._new_client = None
             self._client = http_client
-            borrowed_pool_size = pool_size(http_client)
-            if borrowed_pool_size is not None:
-                max_concurrency = min(max_concurrency, borrowed_pool_size)
+            pool_size = _pool_size(http_client)
+            if pool_size is not None:
+                max_concurrency = min(max_concurrency, pool_size)
             self._request_timeout = timeouts.to_httpx() if timeouts else None
         self._owns_client = http_client is None
         self.max_concurrency = max_concurrency
@@ -459,7 +578,7 @@ class Transport:
                 watch.before_attempt()
             # A send counts as out once httpcore starts writing it: not while it waits for a
             # connection of the pool (a borrowed client's pool may be busy with other requests).
-            first_write = FirstWrite(watch) if not idempotent and reports_writes(client) else None
+            first_write = _FirstWrite(watch) if not idempotent and _reports_writes(client) else None
             # Built before it counts as sent, and held as a coroutine only: a request in a local
             # would show its URL, appKey included, in the frame locals error trackers record.
             request = self._build(client, method, url, params=params, json=json, trace=first_write)
@@ -574,7 +693,7 @@ class Transport:
         *,
         params: Mapping[str, Any] | None,
         json: Any = None,
-        trace: FirstWrite | None = None,
+        trace: _FirstWrite | None = None,
     ) -> httpx.Request:
         """The httpx request for ``url``, built by ``client``, with ``trace`` as its httpcore
         ``trace`` extension; UnsendableRequestError when httpx cannot build it (a URL it cannot
@@ -730,8 +849,8 @@ class Transport:
     async def _read_checked(
         self, response: httpx.Response, method: str, url: str, check_json: Callable[[Response], object]
     ) -> Response:
-        """The streamed 2xx ``response`` read whole and passed by ``check_json``; closed when
-        either raises, and what they raised raised."""
+        """The streamed 2xx ``response`` read whole and given to ``check_json``; what either
+        raises is raised, the answer closed first."""
         try:
             answer = await self._read_whole(response, method, url)
             check_json(answer)
