@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from krsms import Limits, Message, NhnGateway, SendStatus, SensGateway, errors, transport
+from krsms import Limits, Message, NhnGateway, SendStatus, SensGateway, errors, httpx_logs
 from krsms.json_body import EncodedJson
 from krsms.nhn import NhnClient
 from krsms.nhn.api import NhnApi
@@ -1503,9 +1503,9 @@ def test_a_failed_constructor_can_be_shown_with_its_locals(make: Callable[[], ob
 def fresh_log_filters(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No krsms filter on the libraries' loggers (as in a process that made no client yet),
     and those of the test removed after it."""
-    monkeypatch.setattr(transport, "_httpx_log_filter", transport._RedactingFilter())
-    monkeypatch.setattr(transport, "_hpack_log_filter", transport._HeaderDataFilter())
-    loggers = [logging.getLogger(name) for name in (*transport._HTTP_LOGGERS, *transport._HPACK_LOGGERS)]
+    monkeypatch.setattr(httpx_logs, "_httpx_log_filter", httpx_logs._RedactingFilter())
+    monkeypatch.setattr(httpx_logs, "_hpack_log_filter", httpx_logs._HeaderDataFilter())
+    loggers = [logging.getLogger(name) for name in (*httpx_logs._HTTP_LOGGERS, *httpx_logs._HPACK_LOGGERS)]
     saved = {library_logger: list(library_logger.filters) for library_logger in loggers}
     for library_logger in loggers:
         library_logger.filters.clear()
@@ -1528,8 +1528,8 @@ def test_a_client_made_while_another_thread_logs_a_request_breaks_neither() -> N
 
     redact_in_httpx_logs(ClientMadeMeanwhile())  # type: ignore[arg-type]
     record = logging.LogRecord("httpx", logging.INFO, __file__, 1, "HTTP Request: POST %s", (URL,), None)
-    assert transport._httpx_log_filter.filter(record)
-    assert transport._httpx_log_filter.filter(record)  # the next record meets the new pattern
+    assert httpx_logs._httpx_log_filter.filter(record)
+    assert httpx_logs._httpx_log_filter.filter(record)  # the next record meets the new pattern
     assert "SECRET-APP-KEY" not in record.getMessage()
 
 

@@ -1,40 +1,56 @@
-"""The one place that talks to httpx: the shared client, timeouts, limits, logging.
+"""The transport: the one module that sends requests through httpx.
 
 A :class:`Transport` wraps an ``httpx.AsyncClient`` that it either borrows from the caller
-(and never closes) or owns (one per event loop, closed on :meth:`Transport.aclose`). It sends a request with
-its provider's ``httpx.Auth``, bounds the number of requests in flight, retries what the
-:class:`~krsms.retry.RetryPolicy` allows and turns every failure into a typed :mod:`krsms.errors`
-exception. Provider clients above it never import httpx.
+(and never closes) or owns (one per event loop, closed on :meth:`Transport.aclose`). It
+sends a request with its provider's ``httpx.Auth``, bounds the number of requests in flight,
+retries what the :class:`~krsms.retry.RetryStrategy` allows and turns every failure into a
+typed :mod:`krsms.errors` exception. Provider clients above it never import httpx.
 
-The names moved to :mod:`krsms.retry`, :mod:`krsms.redaction` and :mod:`krsms.send_watch`
-are importable from here too.
+What speaks httpx stays here: the :class:`Transport`, the :class:`Timeouts` and
+:class:`Limits` of its clients, the check of a ``base_url`` (parsed as httpx parses it), and
+what it reads of httpx below its public API (a client's pool size, when a request starts to
+be written). The rest is built from modules of one concept each, none importing httpx:
+
+- :mod:`krsms.response`: the answer (:class:`Response`) and :data:`ErrorParser`;
+- :mod:`krsms.loop_clients`: what it keeps for each event loop, and closing an owned client
+  in that loop;
+- :mod:`krsms.request_checks`: the checks of a key and of an id put into a path;
+- :mod:`krsms.httpx_logs`: secrets hidden in the logs of httpx, httpcore and hpack;
+- :mod:`krsms.failed_attempts`: the error a request raises once its attempts all failed;
+- :mod:`krsms.retry`, :mod:`krsms.redaction`, :mod:`krsms.send_watch`: when to try again,
+  secrets in text, what a bulk send and the transport tell each other.
+
+Every name of ``__all__`` is importable from here, wherever it lives.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json as jsonlib
 import logging
 import random
-import re
 import threading
 import time
 import weakref
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager, suppress
 from functools import partial
 from types import AsyncGeneratorType
 from typing import Any, TypeAlias, TypeVar, cast
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import anyio
 import attrs
 import httpx
 
 from krsms import errors
+from krsms.failed_attempts import may_have_been_processed, raise_if_refused_after, reported_error
+from krsms.httpx_logs import redact_in_httpx_logs
 from krsms.json_body import EncodedJson
-from krsms.redaction import URL_CREDENTIALS, Redactor, value_named
-from krsms.retry import NO_RETRIES, RetryPolicy, RetryStrategy, http_date_timestamp, parse_retry_after
+from krsms.loop_clients import LoopState, close_soon, close_unless_closing, close_with_loop
+from krsms.redaction import Redactor, value_named
+from krsms.request_checks import check_credential, path_segment
+from krsms.response import ErrorParser, Response, retry_after_seconds
+from krsms.retry import NO_RETRIES, RetryPolicy, RetryStrategy, parse_retry_after
 from krsms.send_watch import SendWatch, current_send_watch, watching_sends
 from krsms.settings import check_count, check_seconds, count, seconds
 
@@ -105,224 +121,6 @@ class Limits:
     the pool never reuses a connection the server is closing."""
 
 
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    """Seconds the answer with ``headers`` asks to wait (:func:`~krsms.retry.parse_retry_after`).
-    A ``Retry-After`` date counts from the answer's own ``Date`` when it has a valid one: both
-    are the server's clock, and the local one may be minutes off (a skew SENS answers with
-    401, which its signing corrects); else from the local clock."""
-    return parse_retry_after(headers.get("retry-after"), now=http_date_timestamp(headers.get("date")))
-
-
-@attrs.frozen(kw_only=True)
-class Response:
-    """A provider's answer, read in full.
-
-    Its repr shows the status, the redacted URL and the body's size, not the headers or the
-    body: an answer may echo a key, and reprs reach logs and error trackers' frame locals.
-    """
-
-    status_code: int
-    headers: Mapping[str, str] = attrs.field(repr=False)
-    """The answer's headers (httpx's, looked up ignoring case)."""
-    content: bytes = attrs.field(repr=lambda content: f"<{len(content)} bytes>")
-    """The body, as undecoded bytes."""
-    method: str | None = None
-    """The method of the request answered (``"POST"``); None when not known."""
-    url: str
-    """The request URL, already redacted."""
-    redact: Redactor = attrs.field(repr=False, eq=False)
-    """The transport's redactor, applied to every piece of the body put into a message."""
-    _parsed: list[Any] = attrs.field(factory=list, init=False, repr=False, eq=False)
-    """The body as JSON once :meth:`json` has read it (an answer read twice is parsed once)."""
-
-    @property
-    def path(self) -> str | None:
-        """The path of the request answered, redacted (it is :attr:`url`'s), without the query
-        (which may hold phone numbers): what a provider error names, beside :attr:`method`.
-        None when :attr:`url` has none."""
-        return urlsplit(self.url).path or None
-
-    def json(self, *, provider: str) -> Any:
-        """The body as JSON; anything else becomes MalformedResponseError."""
-        if self._parsed:
-            return self._parsed[0]
-        try:
-            value = jsonlib.loads(self.content)
-        except ValueError:
-            # Raised below, outside this block: the decode error holds the whole body.
-            pass
-        else:
-            self._parsed.append(value)
-            return value
-        raise errors.MalformedResponseError(
-            f"answer is not JSON: {self._text(80)!r}",
-            provider=provider,
-            status_code=self.status_code,
-            method=self.method,
-            path=self.path,
-        )
-
-    def excerpt(self) -> str:
-        """``HTTP <status>`` and the start of the body, for answers without a usable message."""
-        text = self._text(120)
-        return f"HTTP {self.status_code}" + (f": {text}" if text else "")
-
-    def _text(self, limit: int) -> str:
-        # Redact the whole body before cutting it, so no secret is cut in half and kept.
-        return self.redact(self.content.decode("utf-8", "replace")).strip()[:limit]
-
-    def json_or_none(self, *, provider: str) -> Any:
-        """The body as JSON, or None when it is not JSON (an HTML error page, say)."""
-        try:
-            return self.json(provider=provider)
-        except errors.MalformedResponseError:
-            return None
-
-    def status_error(
-        self,
-        message: str,
-        *,
-        provider: str,
-        code: str | None = None,
-        error_class: type[errors.ProviderError] | None = None,
-    ) -> errors.ProviderError:
-        """The typed error of this failed answer: ``error_class``, by default the class of its
-        HTTP status, naming the request answered (:attr:`method`, :attr:`path`); a rate limit
-        carries ``Retry-After``. Redact ``message`` first."""
-        error_class = error_class or errors.error_class_for_status(self.status_code)
-        if issubclass(error_class, errors.RateLimitedError):
-            return error_class(
-                message,
-                provider=provider,
-                status_code=self.status_code,
-                code=code,
-                method=self.method,
-                path=self.path,
-                retry_after=_retry_after(self.headers),
-            )
-        return error_class(
-            message, provider=provider, status_code=self.status_code, code=code, method=self.method, path=self.path
-        )
-
-
-ErrorParser = Callable[[Response], errors.ProviderError]
-"""Builds the typed error for a non-2xx answer; each provider knows its error bodies. The
-:class:`Response` says which request it answers (its ``method`` and redacted ``url``):
-:meth:`Response.status_error` puts them into the error, which names them.
-
-Not a bound method of the transport's owner: the transport would hold its owner, and an
-owner dropped without ``aclose()`` would wait for the garbage collector to close its client."""
-
-
-async def _close_with_loop(client: httpx.AsyncClient) -> AsyncGenerator[None, None]:
-    """Close ``client`` when the event loop it was first used in shuts down.
-
-    An owned client's pooled connections belong to one event loop. A gateway used across
-    several ``asyncio.run`` calls, or kept unclosed to the end, would leave them open when
-    that loop ends (unclosed sockets, ``ResourceWarning``). Event loops close the async generators
-    started in them as they shut down (``asyncio.run`` does, via ``shutdown_asyncgens``), and
-    one collected while its loop runs is closed there too: this one waits at its ``yield``
-    and closes the client in its loop, while the loop can still do it.
-    """
-    try:
-        yield
-    finally:
-        await client.aclose()
-
-
-_closing: set[asyncio.Task[None]] = set()
-"""Closes started by :func:`_close_soon`, kept until done: a loop holds its tasks weakly."""
-
-
-def _close_soon(client: httpx.AsyncClient) -> None:
-    """Start closing ``client``; called in the event loop it belongs to. The client itself, not
-    its closer: that loop may be shutting down, closing the closer at the same moment (closing
-    a client twice is harmless; an async generator twice is an error the loop logs)."""
-    task = asyncio.get_running_loop().create_task(client.aclose())
-    _closing.add(task)
-    task.add_done_callback(_closing.discard)
-
-
-async def _close_unless_closing(closer: AsyncGeneratorType[None, None]) -> None:
-    # The loop may be closing it at this very moment (shutting down, with this aclose() in
-    # another async generator's finally): then it is done already.
-    if not closer.ag_running:
-        await closer.aclose()
-
-
-class _LoopState:
-    """What a transport keeps for one event loop: its concurrency bound and its client.
-
-    The bound is a semaphore, not a CapacityLimiter (which refuses a task that holds one slot
-    a second one). It and an owned client's pooled connections belong to the loop that made
-    them.
-    """
-
-    __slots__ = ("building", "client", "closer", "limiter")
-
-    def __init__(self, max_concurrency: int, client: httpx.AsyncClient | None):
-        self.limiter = anyio.Semaphore(max_concurrency)
-        self.client = client
-        """The borrowed client; an owned one once made for this loop; None before that, or
-        when the transport was closed first."""
-        self.closer: AsyncGeneratorType[None, None] | None = None
-        """What closes the owned client when this loop shuts down (see :func:`_close_with_loop`)."""
-        self.building = asyncio.Lock()
-        """Held while the owned client is made: the loop's other first requests wait for it."""
-
-
-def path_segment(value: str, *, field: str) -> str:
-    """``value`` as one URL path segment (every reserved character percent-encoded).
-
-    An empty or blank value, ``.`` or ``..`` raises ValidationError naming ``field``: the
-    path would name another endpoint (``/templates/`` is the template list, and httpx
-    resolves ``..`` to the parent path).
-    """
-    if not value.strip() or value in (".", ".."):
-        raise errors.ValidationError(
-            field,
-            f"must not be empty, blank, '.' or '..' (it is {errors.excerpt(repr(value))})",
-            limit="an id with a visible character",
-            value=value,
-        )
-    return quote(value, safe="")
-
-
-def check_credential(field: str, value: str) -> None:
-    """Refuse a key that cannot be one a provider issued: not text, empty, or with whitespace at either
-    end or a control character inside (a key read from a file or a variable with its line
-    break), or holding a lone surrogate (Python's stand-in for a byte it could not decode, in
-    an environment variable or a file read with ``errors="surrogateescape"``), which no request
-    can carry. The error names the field, never the value.
-
-    Neither provider documents a character set for its keys, so any other text is let through.
-
-    pytest prints the arguments of a traceback's frames, so this function sets
-    ``__tracebackhide__``: pytest leaves its frame out, and the key out of a failing test's
-    output. The constructors that take keys clear their frames' locals from what they raise
-    (:func:`~krsms.redaction.keys_out_of_tracebacks`), for error trackers too.
-    """
-    __tracebackhide__ = True
-    if not isinstance(value, str):  # bytes from os.environb, a number from a config file
-        raise errors.ValidationError(
-            field, f"must be text, not {type(value).__name__}", limit="the key as issued, as a string", value="***"
-        )
-    if not value or value != value.strip() or any(ord(character) < 0x20 or character == "\x7f" for character in value):
-        raise errors.ValidationError(
-            field,
-            "is empty, or has whitespace at an end or a control character (copied with a line break?)",
-            limit="the key as issued, without surrounding whitespace",
-            value="***",
-        )
-    if any("\ud800" <= character <= "\udfff" for character in value):
-        raise errors.ValidationError(
-            field,
-            "holds a byte that could not be decoded as text (read with the wrong encoding?)",
-            limit="the key as issued, as UTF-8 text",
-            value="***",
-        )
-
-
 def check_base_url(base_url: str, *, redact: Redactor) -> None:
     """Refuse, when a client is made, a ``base_url`` no request can be sent to: one httpx
     cannot parse (``https://[::1``), without an ``http``/``https`` scheme and a host, with a
@@ -351,100 +149,6 @@ def check_base_url(base_url: str, *, redact: Redactor) -> None:
         raise errors.ValidationError(
             "base_url", f"{shown!r} {problem}", limit="http(s)://host[:port][/path]", value=shown
         )
-
-
-class _RedactingFilter(logging.Filter):
-    """Rewrites records of httpx's and httpcore's loggers: httpx logs every URL at INFO,
-    httpcore every response header (a ``Location`` with the URL, a header a server echoes)
-    at DEBUG."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.patterns: tuple[re.Pattern[str], ...] = ()
-        """Replaced, never changed in place: a client made in one thread adds its patterns
-        while another thread's request is logged, which goes on with the tuple it read."""
-        self._adding = threading.Lock()
-
-    def add(self, pattern: re.Pattern[str]) -> None:
-        """Hide what ``pattern`` matches too."""
-        with self._adding:
-            if pattern not in self.patterns:
-                self.patterns = (*self.patterns, pattern)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        redacted = message
-        for pattern in self.patterns:
-            redacted = pattern.sub(r"\g<1>***", redacted)
-        if redacted != message:
-            record.msg, record.args = redacted, None
-        return True
-
-
-class _HeaderDataFilter(logging.Filter):
-    """Drops the records of hpack's loggers (HTTP/2 header compression, used by an
-    ``httpx.AsyncClient(http2=True)``) that carry header data.
-
-    hpack logs, at DEBUG, every header it encodes or decodes (the access key, the secret key,
-    the ``:path`` with the appKey) and whole header blocks, Huffman-coded where no pattern can
-    find a key. Only its records whose arguments are all numbers (sizes, counts) pass.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args if isinstance(record.args, tuple) else (record.args,) if record.args else ()
-        return isinstance(record.msg, str) and all(isinstance(arg, (int, float)) for arg in args)
-
-
-_httpx_log_filter = _RedactingFilter()
-_HTTP_LOGGERS = (
-    "httpx",
-    "httpcore.connection",
-    "httpcore.http11",
-    "httpcore.http2",
-    "httpcore.proxy",
-    "httpcore.socks",
-)
-"""A filter applies to the records of its own logger only, not to those of its children."""
-_hpack_log_filter = _HeaderDataFilter()
-_HPACK_LOGGERS = ("hpack.hpack", "hpack.table")
-
-
-def redact_in_httpx_logs(pattern: re.Pattern[str]) -> None:
-    """Make httpx's and httpcore's loggers hide what ``pattern`` matches (its group 1 is kept),
-    and hpack's loggers drop their records carrying header data (see :class:`_HeaderDataFilter`).
-
-    Idempotent; the filters hold patterns only, never secret values.
-    """
-    for names, log_filter in ((_HTTP_LOGGERS, _httpx_log_filter), (_HPACK_LOGGERS, _hpack_log_filter)):
-        for name in names:
-            library_logger = logging.getLogger(name)
-            if log_filter not in library_logger.filters:
-                library_logger.addFilter(log_filter)
-    _httpx_log_filter.add(URL_CREDENTIALS)  # httpx logs each URL whole, a base URL's password included
-    _httpx_log_filter.add(pattern)
-
-
-T = TypeVar("T")
-
-
-async def _replay(content: bytes) -> AsyncIterator[bytes]:
-    yield content
-
-
-def _declared_json(headers: Mapping[str, str]) -> bool:
-    """Whether ``headers`` declare a JSON body: ``application/json`` or a ``+json`` type, in
-    any case (media types are case-insensitive, RFC 9110 8.3.1), parameters aside."""
-    media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    return media_type == "application/json" or media_type.endswith("+json")
-
-
-def _content_read(response: httpx.Response) -> bytes:
-    """The body httpx read of ``response``; empty when a response hook raised before it was
-    read (httpx closes the answer unread then)."""
-    try:
-        return response.content
-    except httpx.ResponseNotRead:
-        return b""
 
 
 def _pool_size(client: httpx.AsyncClient) -> int | None:
@@ -505,43 +209,48 @@ class _FirstWrite:
                 watch.attempt_left()
 
 
-def _may_have_been_processed(failure: errors.KrSmsError) -> bool:
-    """Whether the attempt that failed with ``failure`` may have been carried out (a timeout
-    after sending, a dropped connection, a 5xx, an unreadable answer)."""
-    if isinstance(failure, errors.TransportError):
-        return failure.may_have_been_sent
-    return isinstance(failure, errors.ProviderError) and failure.may_have_been_processed
+T = TypeVar("T")
+
+_IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
+"""The methods whose requests are idempotent by default (a POST is a send)."""
 
 
-def _reported(last: errors.KrSmsError, processed: errors.KrSmsError | None, *, idempotent: bool) -> errors.KrSmsError:
-    """The error a request whose attempts all failed raises: the ``last`` attempt's, unless it
-    says nothing of an earlier attempt that may have been ``processed``: that one's then, so
-    that the request is not taken as never sent (and sent again) or as refused when it may
-    have been carried out. The last attempt says nothing of the earlier one when it never
-    arrived (a refused connection, a 429) or, for a send, was refused on its own (a 400 to a
-    send retried after a 5xx: the first may have gone out all the same; an idempotent
-    request's last answer tells how things stand). A fatal ``last`` error (a redirect,
-    refused keys) stands: it stops a bulk send."""
-    if isinstance(last, errors.TransportError):
-        beside_the_point = not last.may_have_been_sent
-    elif isinstance(last, errors.ProviderError) and not last.fatal:
-        beside_the_point = last.refused_before_processing or (not idempotent and not last.may_have_been_processed)
-    else:
-        beside_the_point = False
-    return processed if processed is not None and beside_the_point else last
+def _client_factory(timeouts: Timeouts, limits: Limits) -> Callable[[], httpx.AsyncClient]:
+    """What makes the clients a transport owns (one per event loop), with ``timeouts`` and
+    ``limits``. One TLS context (httpx's default one) serves every loop's client: loading the
+    certificate bundle is the costly part of making a client, and a service that calls
+    asyncio.run() per request makes one per call."""
+    return partial(
+        httpx.AsyncClient,
+        verify=httpx.create_ssl_context(),
+        timeout=timeouts.to_httpx(),
+        limits=httpx.Limits(
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+        ),
+        headers={"User-Agent": USER_AGENT},
+    )
 
 
-def _raise_if_refused_after(
-    processed: errors.KrSmsError, check_answer: Callable[[Response], object], response: Response
-) -> None:
-    """Raise ``processed``, an earlier attempt's failure, when the send's last answer is a
-    refusal inside a 2xx (NHN's envelope) that says nothing of that attempt (see
-    :func:`_reported`): the earlier one may have been carried out all the same."""
+async def _replay(content: bytes) -> AsyncIterator[bytes]:
+    yield content
+
+
+def _declared_json(headers: Mapping[str, str]) -> bool:
+    """Whether ``headers`` declare a JSON body: ``application/json`` or a ``+json`` type, in
+    any case (media types are case-insensitive, RFC 9110 8.3.1), parameters aside."""
+    media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+def _content_read(response: httpx.Response) -> bytes:
+    """The body httpx read of ``response``; empty when a response hook raised before it was
+    read (httpx closes the answer unread then)."""
     try:
-        check_answer(response)
-    except errors.KrSmsError as refusal:
-        if _reported(refusal, processed, idempotent=False) is processed:
-            raise processed from refusal
+        return response.content
+    except httpx.ResponseNotRead:
+        return b""
 
 
 class Transport:
@@ -602,20 +311,7 @@ class Transport:
         )
         if http_client is None:
             limits = limits or Limits()
-            self._new_client: Callable[[], httpx.AsyncClient] | None = partial(
-                httpx.AsyncClient,
-                # One TLS context (httpx's default one) for every loop's client: loading the
-                # certificate bundle is the costly part of making a client, and a service that
-                # calls asyncio.run() per request makes one per call.
-                verify=httpx.create_ssl_context(),
-                timeout=(timeouts or Timeouts()).to_httpx(),
-                limits=httpx.Limits(
-                    max_connections=limits.max_connections,
-                    max_keepalive_connections=limits.max_keepalive_connections,
-                    keepalive_expiry=limits.keepalive_expiry,
-                ),
-                headers={"User-Agent": USER_AGENT},
-            )
+            self._new_client: Callable[[], httpx.AsyncClient] | None = _client_factory(timeouts or Timeouts(), limits)
             # Made now, so that the first loop does not wait for the TLS bundle to load.
             self._client: httpx.AsyncClient | None = self._new_client()
             max_concurrency = min(max_concurrency, limits.max_connections)
@@ -633,11 +329,11 @@ class Transport:
         ``max_connections``, when it can be read)."""
         self._closed = False
         """Set by :meth:`aclose`: no send leaves after it, from any loop."""
-        self._states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = weakref.WeakKeyDictionary()
+        self._states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LoopState] = weakref.WeakKeyDictionary()
         """Each event loop's client and concurrency bound (see :meth:`_loop_state`)."""
         self._states_lock = threading.Lock()
         """Guards ``_states``, ``_client`` and ``_closed`` against loops in other threads."""
-        self._last: tuple[asyncio.AbstractEventLoop, _LoopState] | None = None
+        self._last: tuple[asyncio.AbstractEventLoop, LoopState] | None = None
         """The loop that last found its state, with it: the fast path of :meth:`_loop_state`."""
         self._rng = random.Random()
 
@@ -646,7 +342,7 @@ class Transport:
         """True when :meth:`aclose` closes the underlying client."""
         return self._owns_client
 
-    async def _loop_state(self) -> _LoopState:
+    async def _loop_state(self) -> LoopState:
         """The running event loop's concurrency bound and client, an owned client being made
         at the loop's first call. It takes no slot: a request holds the state's ``limiter``
         while it is in flight.
@@ -669,7 +365,7 @@ class Transport:
                 # A closed loop's client was closed as it shut down, or never can be now.
                 for ended in [known for known in self._states if known.is_closed()]:
                     del self._states[ended]
-                state = self._states[loop] = _LoopState(
+                state = self._states[loop] = LoopState(
                     self.max_concurrency, None if self._owns_client else self._client
                 )
         if state.client is None and self._new_client is not None and not self._closed:
@@ -678,7 +374,7 @@ class Transport:
             self._last = (loop, state)
         return state
 
-    async def _open_client(self, state: _LoopState, new_client: Callable[[], httpx.AsyncClient]) -> None:
+    async def _open_client(self, state: LoopState, new_client: Callable[[], httpx.AsyncClient]) -> None:
         """Give the running loop's ``state`` an owned client and start its closer, once."""
         async with state.building:
             if state.client is not None or self._closed:
@@ -687,7 +383,7 @@ class Transport:
                 client, self._client = self._client, None  # the first loop takes the one made already
             if client is None:
                 client = await anyio.to_thread.run_sync(new_client)
-            closer = cast("AsyncGeneratorType[None, None]", _close_with_loop(client))
+            closer = cast("AsyncGeneratorType[None, None]", close_with_loop(client))
             await anext(closer)
             with self._states_lock:
                 closed = self._closed
@@ -732,7 +428,7 @@ class Transport:
         says so (a fatal one, such as a redirect, stands).
         """
         if idempotent is None:
-            idempotent = method in ("GET", "HEAD", "PUT", "DELETE")
+            idempotent = method in _IDEMPOTENT_METHODS
         # Look-ups are not sends; a send nobody watches reports to a throwaway watch.
         watch = (None if idempotent else current_send_watch()) or SendWatch()
         if watch.may_have_arrived is None:
@@ -743,12 +439,12 @@ class Transport:
         while True:
             attempt += 1
             if failed is not None:
-                if _may_have_been_processed(failed):
+                if may_have_been_processed(failed):
                     processed = failed
                 if watch.pace is not None:
                     await watch.pace()
                 if watch.stopping:  # the send is being interrupted: no new request leaves
-                    raise _reported(failed, processed, idempotent=idempotent)
+                    raise reported_error(failed, processed, idempotent=idempotent)
             arrived_before, attempts_before = watch.may_have_arrived, watch.attempts
             try:
                 response = await self._send_once(
@@ -767,7 +463,7 @@ class Transport:
                     or isinstance(error, errors.UnsendableRequestError)
                     or not self.retry.should_retry(attempt=attempt, idempotent=idempotent, error=error)
                 ):
-                    reported = _reported(error, processed, idempotent=idempotent)
+                    reported = reported_error(error, processed, idempotent=idempotent)
                     if reported is error:
                         raise
                     raise reported from error  # the last attempt's failure, kept beside it
@@ -780,7 +476,7 @@ class Transport:
                 )
                 if failed_inside is None:
                     if processed is not None and check_answer is not None and not idempotent:
-                        _raise_if_refused_after(processed, check_answer, response)
+                        raise_if_refused_after(processed, check_answer, response)
                     return response
                 failed = failed_inside
                 await self._pause(method, url, attempt, reason=f"code {failed.code}", retry_after=None)
@@ -788,13 +484,13 @@ class Transport:
             failed = self._status_error(method, response)
             if failed.refused_before_processing:  # a 429, a redirect: this attempt changed nothing
                 watch.may_have_arrived = arrived_before
-            retry_after = _retry_after(response.headers)
+            retry_after = retry_after_seconds(response.headers)
             if not watch.stopping and self.retry.should_retry(
                 attempt=attempt, idempotent=idempotent, status_code=response.status_code, retry_after=retry_after
             ):
                 await self._pause(method, url, attempt, reason=str(response.status_code), retry_after=retry_after)
                 continue
-            reported = _reported(failed, processed, idempotent=idempotent)
+            reported = reported_error(failed, processed, idempotent=idempotent)
             if reported is failed:
                 raise failed
             raise reported from failed  # the last attempt's answer, kept beside it
@@ -907,22 +603,27 @@ class Transport:
                 error = errors.UnsendableRequestError(f"{method} {self._shown(url)}: the HTTP client was closed")
         if error is not None:
             raise error
-        redacted_url = self.redact(str(response.request.url))
+        answer = self._response(response, method, _content_read(response))
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %d in %.1f ms (attempt %d)",
                 method,
-                redacted_url,
-                response.status_code,
+                answer.url,
+                answer.status_code,
                 (time.perf_counter() - started) * 1000,
                 attempt,
             )
+        return answer
+
+    def _response(self, response: httpx.Response, method: str, content: bytes) -> Response:
+        """httpx's answer ``response`` to a ``method`` request, its body being ``content``, as
+        the transport gives it: its URL redacted."""
         return Response(
             status_code=response.status_code,
             headers=response.headers,
-            content=_content_read(response),
+            content=content,
             method=method,
-            url=redacted_url,
+            url=self.redact(str(response.request.url)),
             redact=self.redact,
         )
 
@@ -944,7 +645,7 @@ class Transport:
         raise error
 
     @asynccontextmanager
-    async def _slot(self, state: _LoopState, method: str, url: str) -> AsyncIterator[None]:
+    async def _slot(self, state: LoopState, method: str, url: str) -> AsyncIterator[None]:
         """Hold one of the loop's ``max_concurrency`` request slots.
 
         The wait obeys the pool timeout, as the wait for a connection of httpx's pool does:
@@ -962,7 +663,7 @@ class Transport:
         finally:
             state.limiter.release()
 
-    async def _wait_for_slot(self, state: _LoopState, method: str, url: str) -> None:
+    async def _wait_for_slot(self, state: LoopState, method: str, url: str) -> None:
         """Wait for one of the loop's request slots, at most the pool timeout."""
         timeout = self._request_timeout or (state.client.timeout if state.client is not None else None)
         pool_timeout = None if timeout is None else timeout.pool
@@ -974,7 +675,7 @@ class Transport:
                 f"({pool_timeout}s; max_concurrency={self.max_concurrency})"
             )
 
-    def _open_client_of(self, state: _LoopState, method: str, url: str) -> httpx.AsyncClient:
+    def _open_client_of(self, state: LoopState, method: str, url: str) -> httpx.AsyncClient:
         """The client a request goes through; UnsendableRequestError when this transport was
         closed (whoever owns the client) or the client itself was: nothing leaves then."""
         if self._closed:
@@ -1095,7 +796,7 @@ class Transport:
         a 2xx answer declared as JSON read whole once ``check_json`` passed it (None for any
         other). What ``check_json`` raises is raised, the answer closed; a server error it
         finds is retried as a 500 would be, as ``check_answer`` is by :meth:`request`."""
-        idempotent = method in ("GET", "HEAD", "PUT", "DELETE")
+        idempotent = method in _IDEMPOTENT_METHODS
         attempt = 0
         while True:
             attempt += 1
@@ -1123,19 +824,14 @@ class Transport:
                 if check_json is None or not _declared_json(response.headers):
                     return response, None
                 try:
-                    answer = await self._read_whole(response, method, url)
-                    check_json(answer)
+                    answer = await self._read_checked(response, method, url, check_json)
                 except errors.ServerError as failure:
-                    await self._network(method, url, response.aclose())
                     if not self._retries_server_error(attempt=attempt, idempotent=idempotent):
                         raise
                     await self._pause(method, url, attempt, reason=f"code {failure.code}", retry_after=None)
                     continue
-                except BaseException:
-                    await self._network(method, url, response.aclose())
-                    raise
                 return response, answer
-            retry_after = _retry_after(response.headers)
+            retry_after = retry_after_seconds(response.headers)
             if not self.retry.should_retry(
                 attempt=attempt, idempotent=idempotent, status_code=response.status_code, retry_after=retry_after
             ):
@@ -1146,16 +842,22 @@ class Transport:
     async def _read_whole(self, response: httpx.Response, method: str, url: str) -> Response:
         """A streamed answer read whole, as :meth:`request` gives one (read once: httpx keeps
         the body it read; one a response hook raised for was closed unread, and has none)."""
-        return Response(
-            status_code=response.status_code,
-            headers=response.headers,
-            content=_content_read(response)
-            if response.is_closed
-            else await self._network(method, url, response.aread()),
-            method=method,
-            url=self.redact(str(response.request.url)),
-            redact=self.redact,
-        )
+        if response.is_closed:
+            return self._response(response, method, _content_read(response))
+        return self._response(response, method, await self._network(method, url, response.aread()))
+
+    async def _read_checked(
+        self, response: httpx.Response, method: str, url: str, check_json: Callable[[Response], object]
+    ) -> Response:
+        """The streamed 2xx ``response`` read whole and given to ``check_json``; what either
+        raises is raised, the answer closed first."""
+        try:
+            answer = await self._read_whole(response, method, url)
+            check_json(answer)
+        except BaseException:
+            await self._network(method, url, response.aclose())
+            raise
+        return answer
 
     async def _network(self, method: str, url: str, step: Awaitable[T]) -> T:
         """Await ``step``, a network step of the request to ``url``; its httpx error as the
@@ -1200,10 +902,10 @@ class Transport:
                 continue
             if loop is running:
                 await state.client.aclose()
-                await _close_unless_closing(state.closer)
+                await close_unless_closing(state.closer)
             elif not loop.is_closed():
                 with suppress(RuntimeError):  # closed meanwhile: its shutdown closed the client
-                    loop.call_soon_threadsafe(_close_soon, state.client)
+                    loop.call_soon_threadsafe(close_soon, state.client)
 
     def __repr__(self) -> str:
         # getattr: a debugger or a traceback's locals may show one whose constructor failed.

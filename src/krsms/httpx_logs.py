@@ -1,0 +1,86 @@
+"""Hiding secrets in the logs of the HTTP libraries under the transport: httpx, httpcore and
+hpack, whose loggers run before any krsms code sees their records.
+
+:func:`redact_in_httpx_logs` installs one shared filter on them, holding patterns only,
+never a secret value. It knows those libraries' logger names and what their records
+hold, and imports none of them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+
+from krsms.redaction import URL_CREDENTIALS
+
+
+class _RedactingFilter(logging.Filter):
+    """Rewrites records of httpx's and httpcore's loggers: httpx logs every URL at INFO,
+    httpcore every response header (a ``Location`` with the URL, a header a server echoes)
+    at DEBUG."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.patterns: tuple[re.Pattern[str], ...] = ()
+        """Replaced, never changed in place: a client made in one thread adds its patterns
+        while another thread's request is logged, which goes on with the tuple it read."""
+        self._adding = threading.Lock()
+
+    def add(self, pattern: re.Pattern[str]) -> None:
+        """Hide what ``pattern`` matches too."""
+        with self._adding:
+            if pattern not in self.patterns:
+                self.patterns = (*self.patterns, pattern)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = message
+        for pattern in self.patterns:
+            redacted = pattern.sub(r"\g<1>***", redacted)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+class _HeaderDataFilter(logging.Filter):
+    """Drops the records of hpack's loggers (HTTP/2 header compression, used by an
+    ``httpx.AsyncClient(http2=True)``) that carry header data.
+
+    hpack logs, at DEBUG, every header it encodes or decodes (the access key, the secret key,
+    the ``:path`` with the appKey) and whole header blocks, Huffman-coded where no pattern can
+    find a key. Only its records whose arguments are all numbers (sizes, counts) pass.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else (record.args,) if record.args else ()
+        return isinstance(record.msg, str) and all(isinstance(arg, (int, float)) for arg in args)
+
+
+_httpx_log_filter = _RedactingFilter()
+_HTTP_LOGGERS = (
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+)
+"""A filter applies to the records of its own logger only, not to those of its children."""
+_hpack_log_filter = _HeaderDataFilter()
+_HPACK_LOGGERS = ("hpack.hpack", "hpack.table")
+
+
+def redact_in_httpx_logs(pattern: re.Pattern[str]) -> None:
+    """Make httpx's and httpcore's loggers hide what ``pattern`` matches (its group 1 is kept),
+    and hpack's loggers drop their records carrying header data (see :class:`_HeaderDataFilter`).
+
+    Idempotent; the filters hold patterns only, never secret values.
+    """
+    for names, log_filter in ((_HTTP_LOGGERS, _httpx_log_filter), (_HPACK_LOGGERS, _hpack_log_filter)):
+        for name in names:
+            library_logger = logging.getLogger(name)
+            if log_filter not in library_logger.filters:
+                library_logger.addFilter(log_filter)
+    _httpx_log_filter.add(URL_CREDENTIALS)  # httpx logs each URL whole, a base URL's password included
+    _httpx_log_filter.add(pattern)
