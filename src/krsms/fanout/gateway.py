@@ -242,7 +242,7 @@ class BatchingGateway(AsyncClosing):
             pause = isinstance(error, (Exception, asyncio.CancelledError))
             await record_not_sent(progress, [cursor.unread()], code=CANCELLED, pause=pause)
             raise
-        return progress.report()
+        return await progress.report_in_slices()
 
     async def send_stream(
         self,
