@@ -10,6 +10,7 @@ Application code written against these names runs unchanged on SENS and NHN::
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import enum
 import inspect
@@ -52,6 +53,11 @@ __all__ = [
     "SmsGateway",
     "UploadedImage",
 ]
+
+
+JOIN_SLICE = 50_000
+"""Outcomes :meth:`Outcomes.join_in_input_order` joins or places between two yields to the
+event loop (a millisecond or two of CPU)."""
 
 
 class SendStatus(enum.Enum):
@@ -398,6 +404,55 @@ class Outcomes(Sequence[RecipientOutcome]):
         by_field = zip(*(part._columns() for part in joined), strict=True)
         return cls._from_columns(*(tuple(itertools.chain.from_iterable(field)) for field in by_field))
 
+    @classmethod
+    async def join_in_input_order(cls, parts: Sequence[Outcomes]) -> Outcomes:
+        """``join(parts).in_input_order()``, built :data:`JOIN_SLICE` outcomes at a time with
+        the event loop let in between: a million outcomes take over 100 ms to join and put
+        in order, too long to hold the loop of a web app. ``parts`` in order of their first
+        index are often in order already (a send's batches hold runs of the input); when
+        not, outcomes whose indexes are ``0`` to ``n - 1``, each once (a send's), are put in
+        order by index, and any others sorted in one go."""
+        total = sum(map(len, parts))
+        if total <= JOIN_SLICE:
+            return cls.join(parts).in_input_order()
+        in_order, last, counted = True, -1, 0
+        for part in parts:
+            indexes = part._indexes
+            if indexes and (indexes[0] <= last or list(indexes) != sorted(indexes)):
+                in_order = False
+                break
+            last = indexes[-1] if indexes else last
+            counted += len(indexes)
+            if counted >= JOIN_SLICE:
+                counted = 0
+                await asyncio.sleep(0)
+        columns = []
+        for field in zip(*(part._columns() for part in parts), strict=True):
+            joined: list[object] = []
+            counted = 0
+            for values in field:
+                joined.extend(values)
+                counted += len(values)
+                if counted >= JOIN_SLICE:
+                    counted = 0
+                    await asyncio.sleep(0)
+            columns.append(tuple(joined))
+            await asyncio.sleep(0)
+        outcomes = cls._from_columns(*columns)
+        if in_order:
+            return outcomes
+        order = await _positions_by_index(outcomes._indexes)
+        if order is None:
+            return outcomes.in_input_order()
+        ordered = []
+        for column in columns:
+            placed: list[object] = []
+            for start in range(0, total, JOIN_SLICE):
+                placed.extend(map(column.__getitem__, order[start : start + JOIN_SLICE]))
+                await asyncio.sleep(0)
+            ordered.append(tuple(placed))
+        return cls._from_columns(*ordered)
+
     @property
     def statuses(self) -> tuple[SendStatus, ...]:
         """Every outcome's status, in order (counting them builds no outcome)."""
@@ -504,6 +559,22 @@ class Outcomes(Sequence[RecipientOutcome]):
             detail=detail,
             index=index,
         )
+
+
+async def _positions_by_index(indexes: tuple[int, ...]) -> list[int] | None:
+    """The position of each index ``0`` to ``len(indexes) - 1`` in ``indexes``, set
+    :data:`JOIN_SLICE` at a time with the event loop let in between; None unless each of
+    those indexes is there once."""
+    count = len(indexes)
+    order = [-1] * count
+    for start in range(0, count, JOIN_SLICE):
+        part = indexes[start : start + JOIN_SLICE]
+        if min(part) < 0 or max(part) >= count:
+            return None
+        for position, index in enumerate(part, start):
+            order[index] = position
+        await asyncio.sleep(0)
+    return None if -1 in order else order
 
 
 def _to_outcomes(outcomes: Iterable[RecipientOutcome]) -> Outcomes:
@@ -715,12 +786,22 @@ class SendProgress:
     def report(self) -> SendReport:
         """Every outcome so far, in input order; with ``keep_outcomes=False``, none, and the
         report's :meth:`~SendReport.counts` are :attr:`counts`."""
-        end = self._finished if self._finished is not None else time.perf_counter()
         # Parts in order of their first index: a send's batches hold runs of the input, so
         # joined that way its outcomes are usually in order already, with nothing to sort.
         parts = sorted(self._outcomes, key=_first_index)
+        return self._report_of(Outcomes.join(parts).in_input_order())
+
+    async def report_in_slices(self) -> SendReport:
+        """:meth:`report`, its outcomes joined and put in order a slice at a time with the
+        event loop let in between (:meth:`Outcomes.join_in_input_order`): what ``send()``
+        returns, as a million outcomes would hold the loop for over 100 ms in one go."""
+        parts = sorted(self._outcomes, key=_first_index)
+        return self._report_of(await Outcomes.join_in_input_order(parts))
+
+    def _report_of(self, outcomes: Outcomes) -> SendReport:
+        end = self._finished if self._finished is not None else time.perf_counter()
         return SendReport(
-            outcomes=Outcomes.join(parts).in_input_order(),
+            outcomes=outcomes,
             requests=self.requests,
             error=self.error,
             cancelled=self.cancelled,

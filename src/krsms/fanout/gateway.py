@@ -22,6 +22,7 @@ import functools
 import inspect
 import logging
 import secrets
+from collections import deque
 from collections.abc import (
     AsyncGenerator,
     AsyncIterable,
@@ -36,6 +37,7 @@ from collections.abc import (
 from contextlib import aclosing
 from datetime import datetime, timezone
 
+import anyio
 import attrs
 
 from krsms import errors
@@ -219,7 +221,10 @@ class BatchingGateway(AsyncClosing):
         except asyncio.CancelledError:
             # The slices validated so far as normalised, as every outcome's recipient is once
             # validated; the rest as given.
-            _record_cancelled_validation(progress, Recipients([*recipients, *given[len(recipients) :]]))
+            validated = len(recipients)
+            await _record_cancelled_validation(
+                progress, [(recipients, range(validated)), (given, range(validated, len(given)))]
+            )
             raise
         # Taken once every recipient is valid: a send refused for one sent nothing, and leaves
         # the progress free for the corrected send, as a refused message does.
@@ -232,10 +237,12 @@ class BatchingGateway(AsyncClosing):
             async with aclosing(self._run(message, entries, progress)) as reports:
                 async for _ in reports:
                     pass
-        except BaseException:
-            record_all(progress, [SendReport(outcomes=cursor.remaining(SendStatus.NOT_SENT, code=CANCELLED))])
+        except BaseException as error:
+            # An interrupt (KeyboardInterrupt, SystemExit, a closed coroutine) may leave no loop to pause for.
+            pause = isinstance(error, (Exception, asyncio.CancelledError))
+            await record_not_sent(progress, [cursor.unread()], code=CANCELLED, pause=pause)
             raise
-        return progress.report()
+        return await progress.report_in_slices()
 
     async def send_stream(
         self,
@@ -541,22 +548,57 @@ class BatchingGateway(AsyncClosing):
             await self._transport.aclose()
 
 
-def _record_cancelled_validation(progress: SendProgress, everyone: Recipients) -> None:
-    """Record in ``progress`` a send cancelled while it validated its recipients: each of
-    ``everyone`` NOT_SENT (cancelled), nothing having been sent."""
+async def _record_cancelled_validation(
+    progress: SendProgress, runs: Sequence[tuple[Sequence[str | Recipient], range]]
+) -> None:
+    """Record in ``progress`` a send cancelled while it validated its recipients, ``runs`` as
+    :func:`record_not_sent` takes them: each NOT_SENT (cancelled), nothing having been sent."""
     try:
         progress.begin()
     except errors.ValidationError:
         return  # another send's progress: none of this send's outcomes belong in it
     if progress.total is None:
-        progress.total = len(everyone)
+        progress.total = sum(len(positions) for _, positions in runs)
     progress.cancelled = True
-    not_sent = Outcomes.uniform(everyone, range(len(everyone)), SendStatus.NOT_SENT, code=CANCELLED)
     try:
-        # A failing on_batch is logged: it must not replace the cancellation.
-        record_all(progress, [SendReport(outcomes=not_sent)])
+        await record_not_sent(progress, runs, code=CANCELLED)
     finally:
         progress.finish()
+
+
+async def record_not_sent(
+    progress: SendProgress,
+    runs: Sequence[tuple[Sequence[str | Recipient], range]],
+    *,
+    code: str,
+    pause: bool = True,
+) -> None:
+    """Record in ``progress`` the recipients a send never sent, NOT_SENT (``code``): for each
+    run, ``recipients[position]`` for each of its ``positions``, which are also their input
+    indexes. A :data:`~krsms.fanout.sources.VALIDATION_SLICE` at a time, with the event loop
+    let in between when ``pause`` (the rest of a million-recipient send takes a while to
+    settle), shielded from a cancel scope that keeps cancelling (anyio); a cancellation
+    that still comes through has the rest recorded at once. A failing ``on_batch`` is
+    taken as :func:`~krsms.fanout.job.record_all` takes it."""
+    left = deque((recipients, positions) for recipients, positions in runs if positions)
+    try:
+        while left:
+            recipients, positions = left.popleft()
+            part, rest = positions[:VALIDATION_SLICE], positions[VALIDATION_SLICE:]
+            if rest:
+                left.appendleft((recipients, rest))
+            record_all(progress, [_not_sent_report(recipients, part, code)])
+            if left and pause:
+                with anyio.CancelScope(shield=True):
+                    await asyncio.sleep(0)
+    finally:
+        record_all(progress, [_not_sent_report(recipients, positions, code) for recipients, positions in left])
+
+
+def _not_sent_report(recipients: Sequence[str | Recipient], positions: range, code: str) -> SendReport:
+    """NOT_SENT (``code``) for ``recipients[position]`` at each of ``positions``, their input indexes."""
+    part = recipients[positions.start : positions.stop]
+    return SendReport(outcomes=Outcomes.uniform(part, positions, SendStatus.NOT_SENT, code=code))
 
 
 def _with_settled(report: SendReport, first: Outcomes | None) -> SendReport:

@@ -313,7 +313,7 @@ class Cursor:
             return [Run(start, cast("list[str]", recipients), kinds[0])]
         return zip(range(start, end), recipients, kinds, strict=True)
 
-    def remaining(self, status: SendStatus, *, code: str) -> Outcomes:
-        """``status`` for the recipients of the chunks not handed out yet."""
-        start = self.position
-        return Outcomes.uniform(self._recipients[start:], range(start, len(self._recipients)), status, code=code)
+    def unread(self) -> tuple[Sequence[str | Recipient], range]:
+        """The recipients of the chunks not handed out yet: all of them, and the positions of
+        those not handed out, which are also their input indexes."""
+        return self._recipients, range(self.position, len(self._recipients))
