@@ -12,6 +12,8 @@ Register nothing per model: every attrs class is handled by the factory in
 
 from __future__ import annotations
 
+import contextlib
+import re
 from datetime import datetime
 from typing import Any, NewType
 
@@ -24,6 +26,9 @@ MinuteTime = NewType("MinuteTime", datetime)
 """A moment NHN takes to the minute (``yyyy-MM-dd HH:mm``): reservation ``requestDate``."""
 
 _FORMATS = ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
+_WRITTEN = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?: ([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,6}))?)?)?")
+"""The forms of :data:`_FORMATS` as NHN writes them, zero-padded: read without ``strptime``,
+which took half the time of reading a page of 1,000 look-up results (two dates each)."""
 
 
 def parse_nhn_datetime_or_none(value: Any) -> datetime | None:
@@ -32,6 +37,20 @@ def parse_nhn_datetime_or_none(value: Any) -> datetime | None:
         return None
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=SEOUL)
+    written = _WRITTEN.fullmatch(value) if isinstance(value, str) else None
+    if written is not None:
+        year, month, day, hour, minute, second, fraction = written.groups()
+        with contextlib.suppress(ValueError):  # a day that does not exist: strptime says so below
+            return datetime(
+                int(year),
+                int(month),
+                int(day),
+                int(hour or 0),
+                int(minute or 0),
+                int(second or 0),
+                int((fraction or "0").ljust(6, "0")),
+                tzinfo=SEOUL,
+            )
     for pattern in _FORMATS:
         try:
             return datetime.strptime(value, pattern).replace(tzinfo=SEOUL)
