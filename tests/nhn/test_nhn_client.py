@@ -2048,6 +2048,37 @@ async def test_iteration_trusts_consistent_counts_over_a_full_page(client: NhnCl
     assert [call.request.url.params["pageNum"] for call in route.calls] == ["1", "2"]
 
 
+def tags_page(page_num: int, tag_ids: list[str], **numbers: int) -> httpx.Response:
+    """An N40 page of ``tag_ids`` with the paging ``numbers`` given (``pageSize``, ``totalCount``)."""
+    item = json.loads(TAGS_ANSWER)["body"]["data"][0]
+    body = {"pageNum": page_num, **numbers, "data": [item | {"tagId": tag_id} for tag_id in tag_ids]}
+    return httpx.Response(200, json={"header": {"isSuccessful": True, "resultCode": 0}, "body": body})
+
+
+TAG_IDS = [f"T{index:02}" for index in range(12)]
+
+
+@pytest.mark.parametrize("numbers", [{"pageSize": 5}, {"pageSize": 5, "totalCount": 0}], ids=["no total", "total 0"])
+async def test_iteration_pages_on_when_the_answer_holds_fewer_a_page_than_asked(
+    numbers: dict[str, int], client: NhnClient, api: respx.MockRouter
+) -> None:
+    """A server holding 5 a page whatever ``pageSize`` asks, with no total to go by: each page
+    is full by the answer's own ``pageSize``, so more may follow (as ``has_more`` says)."""
+
+    def five_a_page(request: httpx.Request) -> httpx.Response:
+        page_num = int(request.url.params.get("pageNum", "1"))
+        return tags_page(page_num, TAG_IDS[(page_num - 1) * 5 : page_num * 5], **numbers)
+
+    route = api.get(f"{PREFIX}/tags").mock(side_effect=five_a_page)
+
+    first = await client.list_tags(PageQuery(page_size=10))
+    tag_ids = [tag.tag_id async for tag in client.iter_tags(PageQuery(page_size=10))]
+
+    assert first.has_more is True
+    assert tag_ids == TAG_IDS
+    assert [call.request.url.params["pageNum"] for call in route.calls[1:]] == ["1", "2", "3"]
+
+
 # --- attachments ------------------------------------------------------------------------------
 
 
