@@ -2079,6 +2079,35 @@ async def test_iteration_pages_on_when_the_answer_holds_fewer_a_page_than_asked(
     assert [call.request.url.params["pageNum"] for call in route.calls[1:]] == ["1", "2", "3"]
 
 
+@pytest.mark.parametrize(("change", "listed"), [(3, "3 tags added"), (-3, "3 tags removed")])
+async def test_a_total_that_changes_between_pages_ends_the_iteration_with_an_error(
+    change: int, listed: str, client: NhnClient, api: respx.MockRouter
+) -> None:
+    """Tags created (or deleted) at the head of the list between two requests shift every
+    later page: page 2 would repeat 3 tags of page 1 (or skip 3), so the iteration stops before
+    yielding it rather than hand over a list that is not one."""
+    before = TAG_IDS
+    after = [f"N{index}" for index in range(change)] + TAG_IDS if change > 0 else TAG_IDS[-change:]
+
+    def shifting(request: httpx.Request) -> httpx.Response:
+        page_num = int(request.url.params["pageNum"])
+        tag_ids = before if page_num == 1 else after
+        return tags_page(page_num, tag_ids[(page_num - 1) * 5 : page_num * 5], pageSize=5, totalCount=len(tag_ids))
+
+    api.get(f"{PREFIX}/tags").mock(side_effect=shifting)
+    read: list[str] = []
+
+    async def read_every_page() -> None:
+        async for tag in client.iter_tags(PageQuery(page_size=5)):
+            read.append(tag.tag_id)
+
+    with pytest.raises(errors.MalformedResponseError, match=f"totalCount changed from 12 to {12 + change}") as caught:
+        await read_every_page()
+
+    assert read == TAG_IDS[:5], listed
+    assert "changed while it was read" in str(caught.value)
+
+
 # --- attachments ------------------------------------------------------------------------------
 
 

@@ -222,23 +222,32 @@ class NhnApi:
         next page is then fetched while a page comes back full and the iteration stops on a
         short or empty one. A full page that repeats the one before (a server that ignores
         ``pageNum``) raises :class:`~krsms.errors.MalformedResponseError` rather than fetching
-        forever.
+        forever; so does a page whose ``totalCount`` differs from the page's before, before
+        its items are yielded: items added or removed while the list is read shift the later
+        pages, which would repeat or skip items.
         """
         page_num = first_page
-        previous: tuple[T, ...] | None = None
+        previous: Page[T] | None = None
         while True:
             page = await fetch(page_num)
             refuse_repeated_page(
                 page.items,
-                previous,
+                previous.items if previous else None,
                 problem=f"page {page_num} repeats page {page_num - 1}: the answer ignores pageNum",
                 provider=PROVIDER,
             )
+            if previous and previous.total_count is not None and page.total_count not in (None, previous.total_count):
+                raise errors.MalformedResponseError(
+                    f"totalCount changed from {previous.total_count} to {page.total_count} between pages "
+                    f"{page_num - 1} and {page_num}: the list changed while it was read, so its later pages "
+                    "would repeat or skip items; read it again",
+                    provider=PROVIDER,
+                )
             for item in page.items:
                 yield item
             if not page.has_more:
                 return
-            previous = page.items
+            previous = page
             page_num += 1
 
     @asynccontextmanager
