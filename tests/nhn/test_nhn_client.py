@@ -2012,6 +2012,38 @@ async def test_a_server_that_ignores_the_page_number_is_malformed_not_paged_fore
     assert [call.request.url.params["pageNum"] for call in route.calls] == ["1", "2"]
 
 
+async def test_a_server_that_ignores_the_page_number_is_caught_while_the_statuses_on_its_page_change(
+    client: NhnClient, api: respx.MockRouter
+) -> None:
+    """A tag send under way: each answer of the same first page has its recipients a step
+    further (``msgStatus``), so no page equals the one before, yet it is the same page: the
+    recipients it lists (``requestId``, ``recipientSeq``) say so."""
+    statuses = iter(["1", "2", "3", "3", "3"])
+
+    def first_page_a_step_on(request: httpx.Request) -> httpx.Response:
+        answer = documented_tag_recipients(httpx.Request("GET", request.url.copy_set_param("pageNum", "1")), total=9)
+        body = json.loads(answer.content)
+        status = next(statuses, None)
+        if status is None:  # the iteration did not see the repeat: end it rather than hang
+            body["body"]["data"] = []
+        for recipient in body["body"]["data"]:
+            recipient["msgStatus"] = status
+        return httpx.Response(200, json=body)
+
+    route = api.get(f"{PREFIX}/tag-sender/R1").mock(side_effect=first_page_a_step_on)
+    seqs: list[int | None] = []
+
+    async def read_every_page() -> None:
+        async for recipient in client.iter_tag_send_recipients("R1", TAG_RECIPIENT_QUERY):
+            seqs.append(recipient.recipient_seq)
+
+    with pytest.raises(errors.MalformedResponseError, match="page 2 repeats page 1"):
+        await read_every_page()
+
+    assert seqs == [1, 2]
+    assert route.call_count == 2
+
+
 async def test_iter_tag_sends_pages_on_when_the_total_is_below_the_items_received(
     client: NhnClient, api: respx.MockRouter
 ) -> None:

@@ -592,6 +592,29 @@ async def test_s3_a_server_ignoring_paging_ends_the_iteration_with_a_typed_error
     assert found == [message["messageId"] for message in page["messages"]]
 
 
+async def test_s3_a_server_ignoring_paging_is_caught_while_the_statuses_on_its_page_change(
+    client: SensClient, api: respx.MockRouter
+) -> None:
+    """A send under way: each answer of the same first page has its messages a step further
+    (``status``), so no page equals the one before, yet it is the same page: the messages it
+    lists (``messageId``) say so."""
+    steps = iter(["READY", "PROCESSING", "COMPLETED", "COMPLETED", "COMPLETED"])
+
+    def first_page_a_step_on(request: httpx.Request) -> httpx.Response:
+        status = next(steps, None)
+        if status is None:  # the iteration did not see the repeat: end it rather than hang
+            return httpx.Response(200, json={**LIST_PAGE, "hasMore": False, "messages": [], "itemCount": 0})
+        messages = [{**message, "status": status} for message in LIST_PAGE["messages"]]
+        return httpx.Response(200, json={**LIST_PAGE, "messages": messages})
+
+    route = api.get(f"{SERVICE}/messages").mock(side_effect=first_page_a_step_on)
+    found: list[str] = []
+    with pytest.raises(errors.MalformedResponseError, match="page 1 repeats the page before it"):
+        await collect_ids(client.iter_messages(MessageQuery(request_id="RSSA-1")), found)
+    assert found == ["0-ESG-202611-1", "0-ESG-202611-2"]
+    assert route.call_count == 2
+
+
 async def test_s3_an_empty_page_handing_on_a_new_token_is_read_past(client: SensClient, api: respx.MockRouter) -> None:
     """Token paging may answer a page with no messages and a next token; the token is the
     progress, so the iteration goes on."""
