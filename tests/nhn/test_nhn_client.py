@@ -2140,6 +2140,26 @@ async def test_a_total_that_changes_between_pages_ends_the_iteration_with_an_err
     assert "changed while it was read" in str(caught.value)
 
 
+async def test_null_paging_numbers_read_as_left_out(client: NhnClient, api: respx.MockRouter) -> None:
+    """``pageNum``, ``pageSize`` and ``totalCount`` null, as N38 leaves out the first two: the
+    page asked for, and no total; a page of 5 of the 5 asked then says more may follow."""
+
+    def nulls(request: httpx.Request) -> httpx.Response:
+        page_num = int(request.url.params["pageNum"])
+        answer = tags_page(page_num, TAG_IDS[(page_num - 1) * 5 : page_num * 5], pageSize=0)
+        body = json.loads(answer.content)
+        body["body"] |= {"pageNum": None, "pageSize": None, "totalCount": None}
+        return httpx.Response(200, json=body)
+
+    api.get(f"{PREFIX}/tags").mock(side_effect=nulls)
+
+    page = await client.list_tags(PageQuery(page_num=2, page_size=5))
+    tag_ids = [tag.tag_id async for tag in client.iter_tags(PageQuery(page_size=5))]
+
+    assert (page.page_num, page.page_size, page.total_count, page.has_more) == (2, 5, None, True)
+    assert tag_ids == TAG_IDS
+
+
 # --- attachments ------------------------------------------------------------------------------
 
 

@@ -192,7 +192,7 @@ class NhnApi:
         """A paged body as a :class:`Page` of ``item``.
 
         ``page_num`` and ``page_size`` are the page asked for: an answer that leaves them out
-        (N38's) holds that one, and ``page_size`` is the page's
+        (N38's), or answers them null, holds that one, and ``page_size`` is the page's
         :attr:`~Page.requested_page_size` whatever the answer says. ``list_field`` names where
         the items are when ``data`` is an object rather than the list itself (N12's table). No
         body (an empty answer, a null body) is an empty page; a body that is not an object is
@@ -209,7 +209,8 @@ class NhnApi:
             # The converter would read an object's keys as the items.
             raise self._malformed(f"page data is {type(data).__name__}, not a list", answering)
         page_type: type[Page[T]] = Page[item]  # type: ignore[valid-type]
-        paged = {"pageNum": page_num, "pageSize": page_size, **body, "data": data}
+        answered = {name: value for name, value in body.items() if value is not None}  # a null: left out
+        paged = {"pageNum": page_num, "pageSize": page_size, **answered, "data": data}
         return attrs.evolve(self.parse(paged, page_type, answering=answering), requested_page_size=page_size)
 
     @staticmethod
