@@ -2012,6 +2012,38 @@ async def test_a_server_that_ignores_the_page_number_is_malformed_not_paged_fore
     assert [call.request.url.params["pageNum"] for call in route.calls] == ["1", "2"]
 
 
+async def test_a_server_that_ignores_the_page_number_is_caught_while_the_statuses_on_its_page_change(
+    client: NhnClient, api: respx.MockRouter
+) -> None:
+    """A tag send under way: each answer of the same first page has its recipients a step
+    further (``msgStatus``), so no page equals the one before, yet it is the same page: the
+    recipients it lists (``requestId``, ``recipientSeq``) say so."""
+    statuses = iter(["1", "2", "3", "3", "3"])
+
+    def first_page_a_step_on(request: httpx.Request) -> httpx.Response:
+        answer = documented_tag_recipients(httpx.Request("GET", request.url.copy_set_param("pageNum", "1")), total=9)
+        body = json.loads(answer.content)
+        status = next(statuses, None)
+        if status is None:  # the iteration did not see the repeat: end it rather than hang
+            body["body"]["data"] = []
+        for recipient in body["body"]["data"]:
+            recipient["msgStatus"] = status
+        return httpx.Response(200, json=body)
+
+    route = api.get(f"{PREFIX}/tag-sender/R1").mock(side_effect=first_page_a_step_on)
+    seqs: list[int | None] = []
+
+    async def read_every_page() -> None:
+        async for recipient in client.iter_tag_send_recipients("R1", TAG_RECIPIENT_QUERY):
+            seqs.append(recipient.recipient_seq)
+
+    with pytest.raises(errors.MalformedResponseError, match="page 2 repeats page 1"):
+        await read_every_page()
+
+    assert seqs == [1, 2]
+    assert route.call_count == 2
+
+
 async def test_iter_tag_sends_pages_on_when_the_total_is_below_the_items_received(
     client: NhnClient, api: respx.MockRouter
 ) -> None:
@@ -2046,6 +2078,86 @@ async def test_iteration_trusts_consistent_counts_over_a_full_page(client: NhnCl
 
     assert numbers == ["01000000001", "01000000002", "01000000003", "01000000004"]
     assert [call.request.url.params["pageNum"] for call in route.calls] == ["1", "2"]
+
+
+def tags_page(page_num: int, tag_ids: list[str], **numbers: int) -> httpx.Response:
+    """An N40 page of ``tag_ids`` with the paging ``numbers`` given (``pageSize``, ``totalCount``)."""
+    item = json.loads(TAGS_ANSWER)["body"]["data"][0]
+    body = {"pageNum": page_num, **numbers, "data": [item | {"tagId": tag_id} for tag_id in tag_ids]}
+    return httpx.Response(200, json={"header": {"isSuccessful": True, "resultCode": 0}, "body": body})
+
+
+TAG_IDS = [f"T{index:02}" for index in range(12)]
+
+
+@pytest.mark.parametrize("numbers", [{"pageSize": 5}, {"pageSize": 5, "totalCount": 0}], ids=["no total", "total 0"])
+async def test_iteration_pages_on_when_the_answer_holds_fewer_a_page_than_asked(
+    numbers: dict[str, int], client: NhnClient, api: respx.MockRouter
+) -> None:
+    """A server holding 5 a page whatever ``pageSize`` asks, with no total to go by: each page
+    is full by the answer's own ``pageSize``, so more may follow (as ``has_more`` says)."""
+
+    def five_a_page(request: httpx.Request) -> httpx.Response:
+        page_num = int(request.url.params.get("pageNum", "1"))
+        return tags_page(page_num, TAG_IDS[(page_num - 1) * 5 : page_num * 5], **numbers)
+
+    route = api.get(f"{PREFIX}/tags").mock(side_effect=five_a_page)
+
+    first = await client.list_tags(PageQuery(page_size=10))
+    tag_ids = [tag.tag_id async for tag in client.iter_tags(PageQuery(page_size=10))]
+
+    assert first.has_more is True
+    assert tag_ids == TAG_IDS
+    assert [call.request.url.params["pageNum"] for call in route.calls[1:]] == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize(("change", "listed"), [(3, "3 tags added"), (-3, "3 tags removed")])
+async def test_a_total_that_changes_between_pages_ends_the_iteration_with_an_error(
+    change: int, listed: str, client: NhnClient, api: respx.MockRouter
+) -> None:
+    """Tags created (or deleted) at the head of the list between two requests shift every
+    later page: page 2 would repeat 3 tags of page 1 (or skip 3), so the iteration stops before
+    yielding it rather than hand over a list that is not one."""
+    before = TAG_IDS
+    after = [f"N{index}" for index in range(change)] + TAG_IDS if change > 0 else TAG_IDS[-change:]
+
+    def shifting(request: httpx.Request) -> httpx.Response:
+        page_num = int(request.url.params["pageNum"])
+        tag_ids = before if page_num == 1 else after
+        return tags_page(page_num, tag_ids[(page_num - 1) * 5 : page_num * 5], pageSize=5, totalCount=len(tag_ids))
+
+    api.get(f"{PREFIX}/tags").mock(side_effect=shifting)
+    read: list[str] = []
+
+    async def read_every_page() -> None:
+        async for tag in client.iter_tags(PageQuery(page_size=5)):
+            read.append(tag.tag_id)
+
+    with pytest.raises(errors.MalformedResponseError, match=f"totalCount changed from 12 to {12 + change}") as caught:
+        await read_every_page()
+
+    assert read == TAG_IDS[:5], listed
+    assert "changed while it was read" in str(caught.value)
+
+
+async def test_null_paging_numbers_read_as_left_out(client: NhnClient, api: respx.MockRouter) -> None:
+    """``pageNum``, ``pageSize`` and ``totalCount`` null, as N38 leaves out the first two: the
+    page asked for, and no total; a page of 5 of the 5 asked then says more may follow."""
+
+    def nulls(request: httpx.Request) -> httpx.Response:
+        page_num = int(request.url.params["pageNum"])
+        answer = tags_page(page_num, TAG_IDS[(page_num - 1) * 5 : page_num * 5], pageSize=0)
+        body = json.loads(answer.content)
+        body["body"] |= {"pageNum": None, "pageSize": None, "totalCount": None}
+        return httpx.Response(200, json=body)
+
+    api.get(f"{PREFIX}/tags").mock(side_effect=nulls)
+
+    page = await client.list_tags(PageQuery(page_num=2, page_size=5))
+    tag_ids = [tag.tag_id async for tag in client.iter_tags(PageQuery(page_size=5))]
+
+    assert (page.page_num, page.page_size, page.total_count, page.has_more) == (2, 5, None, True)
+    assert tag_ids == TAG_IDS
 
 
 # --- attachments ------------------------------------------------------------------------------

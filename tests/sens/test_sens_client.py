@@ -6,6 +6,7 @@ import base64
 import json
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import aclosing
 from datetime import datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -590,6 +591,52 @@ async def test_s3_a_server_ignoring_paging_ends_the_iteration_with_a_typed_error
     assert "ignores paging" in str(caught.value)
     assert route.call_count == requests
     assert found == [message["messageId"] for message in page["messages"]]
+
+
+async def test_s3_a_server_ignoring_paging_is_caught_while_the_statuses_on_its_page_change(
+    client: SensClient, api: respx.MockRouter
+) -> None:
+    """A send under way: each answer of the same first page has its messages a step further
+    (``status``), so no page equals the one before, yet it is the same page: the messages it
+    lists (``messageId``) say so."""
+    steps = iter(["READY", "PROCESSING", "COMPLETED", "COMPLETED", "COMPLETED"])
+
+    def first_page_a_step_on(request: httpx.Request) -> httpx.Response:
+        status = next(steps, None)
+        if status is None:  # the iteration did not see the repeat: end it rather than hang
+            return httpx.Response(200, json={**LIST_PAGE, "hasMore": False, "messages": [], "itemCount": 0})
+        messages = [{**message, "status": status} for message in LIST_PAGE["messages"]]
+        return httpx.Response(200, json={**LIST_PAGE, "messages": messages})
+
+    route = api.get(f"{SERVICE}/messages").mock(side_effect=first_page_a_step_on)
+    found: list[str] = []
+    with pytest.raises(errors.MalformedResponseError, match="page 1 repeats the page before it"):
+        await collect_ids(client.iter_messages(MessageQuery(request_id="RSSA-1")), found)
+    assert found == ["0-ESG-202611-1", "0-ESG-202611-2"]
+    assert route.call_count == 2
+
+
+async def test_s3_closing_the_message_iteration_closes_its_page_iteration_at_once(
+    client: SensClient, api: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Left early through ``aclosing``, ``iter_messages`` must close the page iteration it reads,
+    not leave it suspended for the garbage collector's finalizer to close some time later."""
+    api.get(f"{SERVICE}/messages").respond(200, json=LIST_PAGE)
+    read_pages = client.iter_message_pages
+    closed: list[str] = []
+
+    async def pages(query: MessageQuery) -> AsyncIterator[Any]:
+        try:
+            async for page in read_pages(query):
+                yield page
+        finally:
+            closed.append("pages")
+
+    monkeypatch.setattr(client, "iter_message_pages", pages)
+    async with aclosing(client.iter_messages(MessageQuery(request_id="RSSA-1"))) as messages:
+        async for _ in messages:
+            break
+    assert closed == ["pages"]
 
 
 async def test_s3_an_empty_page_handing_on_a_new_token_is_read_past(client: SensClient, api: respx.MockRouter) -> None:

@@ -67,12 +67,15 @@ class Page(Generic[T]):
         Read from ``totalCount`` when the answer's numbers add up; otherwise (no
         ``totalCount``, ``pageNum`` or ``pageSize`` 0, or a ``totalCount`` below the items up
         to this page: the document's N15 and N16 examples answer ``0, 0, 0`` beside their
-        items) while this page is full, so the next one may be empty."""
+        items) while this page is full, so the next one may be empty. Full is the smaller of
+        the answer's ``pageSize`` and the one asked for: a server that holds fewer a page than
+        asked answers full pages short of the request's size."""
         total, page_num, page_size = self.total_count, self.page_num, self.page_size
         up_to_this_page = (page_num - 1) * page_size + len(self.items)
         if total is not None and page_num >= 1 and page_size >= 1 and total >= up_to_this_page:
             return page_num * page_size < total and bool(self.items)
-        return len(self.items) >= (page_size if page_size >= 1 else self.requested_page_size) > 0
+        sizes = [size for size in (page_size, self.requested_page_size) if size >= 1]
+        return bool(sizes) and len(self.items) >= min(sizes)
 
 
 class NhnApi:
@@ -189,7 +192,7 @@ class NhnApi:
         """A paged body as a :class:`Page` of ``item``.
 
         ``page_num`` and ``page_size`` are the page asked for: an answer that leaves them out
-        (N38's) holds that one, and ``page_size`` is the page's
+        (N38's), or answers them null, holds that one, and ``page_size`` is the page's
         :attr:`~Page.requested_page_size` whatever the answer says. ``list_field`` names where
         the items are when ``data`` is an object rather than the list itself (N12's table). No
         body (an empty answer, a null body) is an empty page; a body that is not an object is
@@ -206,41 +209,46 @@ class NhnApi:
             # The converter would read an object's keys as the items.
             raise self._malformed(f"page data is {type(data).__name__}, not a list", answering)
         page_type: type[Page[T]] = Page[item]  # type: ignore[valid-type]
-        paged = {"pageNum": page_num, "pageSize": page_size, **body, "data": data}
+        answered = {name: value for name, value in body.items() if value is not None}  # a null: left out
+        paged = {"pageNum": page_num, "pageSize": page_size, **answered, "data": data}
         return attrs.evolve(self.parse(paged, page_type, answering=answering), requested_page_size=page_size)
 
     @staticmethod
-    async def iterate(
-        fetch: Callable[[int], Awaitable[Page[T]]], *, page_size: int, first_page: int = 1
-    ) -> AsyncIterator[T]:
-        """Every item of every page, fetching page after page until ``totalCount`` is reached.
+    async def iterate(fetch: Callable[[int], Awaitable[Page[T]]], *, first_page: int = 1) -> AsyncIterator[T]:
+        """Every item of every page, fetching the next page while :attr:`Page.has_more`.
 
-        ``page_size`` is the ``pageSize`` each request asks for. When an answer's paging numbers
-        do not add up (``pageNum`` or ``pageSize`` 0, or a ``totalCount`` below the items already
-        received: the document's examples for N15 and N16 answer ``0, 0, 0`` beside their
-        items), they cannot tell whether more pages follow; the next page is then fetched while
-        a page comes back full (``page_size`` items) and the iteration stops on a short or
-        empty one. A full page that repeats the one before (a server that ignores ``pageNum``)
-        raises :class:`~krsms.errors.MalformedResponseError` rather than fetching forever.
+        When an answer's paging numbers do not add up (``pageNum`` or ``pageSize`` 0, or a
+        ``totalCount`` below the items up to its page: the document's examples for N15 and N16
+        answer ``0, 0, 0`` beside their items), they cannot tell whether more pages follow; the
+        next page is then fetched while a page comes back full and the iteration stops on a
+        short or empty one. A full page that repeats the one before (a server that ignores
+        ``pageNum``) raises :class:`~krsms.errors.MalformedResponseError` rather than fetching
+        forever; so does a page whose ``totalCount`` differs from the page's before, before
+        its items are yielded: items added or removed while the list is read shift the later
+        pages, which would repeat or skip items.
         """
         page_num = first_page
-        received = 0
-        previous: tuple[T, ...] | None = None
+        previous: Page[T] | None = None
         while True:
             page = await fetch(page_num)
             refuse_repeated_page(
                 page.items,
-                previous,
+                previous.items if previous else None,
                 problem=f"page {page_num} repeats page {page_num - 1}: the answer ignores pageNum",
                 provider=PROVIDER,
             )
+            if previous and previous.total_count is not None and page.total_count not in (None, previous.total_count):
+                raise errors.MalformedResponseError(
+                    f"totalCount changed from {previous.total_count} to {page.total_count} between pages "
+                    f"{page_num - 1} and {page_num}: the list changed while it was read, so its later pages "
+                    "would repeat or skip items; read it again",
+                    provider=PROVIDER,
+                )
             for item in page.items:
                 yield item
-            received += len(page.items)
-            more = page.has_more if _paging_adds_up(page, received) else len(page.items) >= page_size
-            if not more:
+            if not page.has_more:
                 return
-            previous = page.items
+            previous = page
             page_num += 1
 
     @asynccontextmanager
@@ -348,11 +356,6 @@ class NhnApi:
         url = redact(prefix) if prefix is not None and redact is not None else None
         secret_key = "***" if getattr(self, "_sends_secret_key", False) else None
         return f"NhnApi(url={url!r}, secret_key={secret_key})"
-
-
-def _paging_adds_up(page: Page[Any], received: int) -> bool:
-    """Whether ``page``'s numbers can tell if more pages follow, ``received`` items in."""
-    return page.page_num >= 1 and page.page_size >= 1 and page.total_count is not None and page.total_count >= received
 
 
 def _json_type(value: Any) -> str:

@@ -616,4 +616,4 @@ class NhnClient(AsyncClosing):
         async def fetch(page_num: int) -> Page[T]:
             return await self._page(path, item, {**params, "pageNum": page_num}, list_field=list_field)
 
-        return NhnApi.iterate(fetch, page_size=params["pageSize"], first_page=params.get("pageNum", 1))
+        return NhnApi.iterate(fetch, first_page=params.get("pageNum", 1))

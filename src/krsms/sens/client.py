@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import base64
 import time
-from collections.abc import AsyncIterator, Coroutine, Iterable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Coroutine, Iterable, Mapping, Sequence
+from contextlib import aclosing
 from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -224,7 +225,7 @@ class SensClient(AsyncClosing):
         response = await self.transport.request("GET", self._url("/messages"), params=self._query(query))
         return self._parse(response, MessagePage)
 
-    async def iter_message_pages(self, query: MessageQuery) -> AsyncIterator[MessagePage]:
+    async def iter_message_pages(self, query: MessageQuery) -> AsyncGenerator[MessagePage, None]:
         """Every page of :meth:`list_messages`, while ``hasMore``.
 
         The first request carries the query's ``next_token`` if set, else its ``pageIndex``
@@ -266,10 +267,12 @@ class SensClient(AsyncClosing):
             token = page.next_token or None
 
     async def iter_messages(self, query: MessageQuery) -> AsyncIterator[MessageSummary]:
-        """Every message of every page :meth:`iter_message_pages` reads."""
-        async for page in self.iter_message_pages(query):
-            for message in page.messages:
-                yield message
+        """Every message of every page :meth:`iter_message_pages` reads; closing it (``aclosing``)
+        closes that page iteration too."""
+        async with aclosing(self.iter_message_pages(query)) as pages:
+            async for page in pages:
+                for message in page.messages:
+                    yield message
 
     async def get_message(self, message_id: str) -> MessageResult:
         """S4 ``GET /messages/{messageId}``: the delivery result of one message."""
