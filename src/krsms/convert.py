@@ -14,6 +14,7 @@ keep time in Asia/Seoul: :data:`SEOUL` is that zone for the SDK, its CLI and its
 from __future__ import annotations
 
 import collections.abc
+import re
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -90,6 +91,8 @@ def make_converter(
     converter.register_structure_hook_factory(attrs.has, structure_factory)
     converter.register_unstructure_hook_factory(attrs.has, unstructure_factory)
     converter.register_structure_hook(str, structure_text)
+    converter.register_structure_hook(bool, structure_flag)
+    converter.register_structure_hook(int, structure_whole_number)
     return converter
 
 
@@ -177,6 +180,36 @@ def structure_text(value: Any, _: Any = None) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     raise ValueError(f"expected a string, got {type(value).__name__}")
+
+
+_FLAG_WORDS = {"true": True, "false": False}
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+
+def structure_flag(value: Any, _: Any = None) -> bool:
+    """A true/false field: a JSON boolean, or the words ``true``/``false`` a provider wrote
+    as a string (any case). Anything else is a malformed answer (ValueError): Python's
+    ``bool()``, cattrs' default, read ``"false"`` and ``"0"`` as True (a SENS ``hasMore:
+    "false"`` paged on for ever). The converters' hook for ``bool``."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in _FLAG_WORDS:
+        return _FLAG_WORDS[value.lower()]
+    raise ValueError(f"expected true or false, got {value!r}"[:80])
+
+
+def structure_whole_number(value: Any, _: Any = None) -> int:
+    """A whole-number field: a JSON integer, a number written as a string (``"15"``, as NHN
+    writes some), or a float with nothing after the point. A boolean, a fraction or any other
+    text is a malformed answer (ValueError): ``int()``, cattrs' default, read ``true`` as 1
+    and cut ``2.5`` to 2. The converters' hook for ``int``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value):
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise ValueError(f"expected a whole number, got {value!r}"[:80])
 
 
 @answers_out_of_tracebacks
