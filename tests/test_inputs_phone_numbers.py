@@ -90,8 +90,9 @@ def test_a_number_from_0_of_8_digits_is_refused_as_a_digit_short(raw: str) -> No
     """Seoul's 02-123-4567 is the shortest Korean number from 0: 8 digits went to the provider."""
     with pytest.raises(ValidationError) as refused:
         normalize_number(raw, field="recipients[0].number")
-    assert "has 8 digits; a Korean number starting with 0 has at least 9 (02-123-4567): is a digit missing?" in str(
-        refused.value
+    assert (
+        "has 8 digits as dialled in Korea; a Korean number from 0 has at least 9 (02-123-4567): is a digit missing?"
+        in str(refused.value)
     )
     assert refused.value.limit == "9 digits from 0"
     assert refused.value.value == "****" + "".join(character for character in raw if character.isdigit())[-4:]

@@ -148,8 +148,8 @@ def normalize_number(raw: str, *, field: str = "number", country_code: str = KOR
     if number.startswith("0") and len(number) < MIN_DIALLED_DIGITS:
         raise ValidationError(
             field,
-            f"{mask_number(number)!r} has {len(number)} digits; a Korean number starting with 0 has at least "
-            f"{MIN_DIALLED_DIGITS} (02-123-4567): is a digit missing?",
+            f"{mask_number(number)!r} has {len(number)} digits as dialled in Korea; a Korean number from 0 has "
+            f"at least {MIN_DIALLED_DIGITS} (02-123-4567): is a digit missing?",
             limit=f"{MIN_DIALLED_DIGITS} digits from 0",
             value=mask_number(number),
         )
