@@ -100,8 +100,11 @@ class NhnStatistics:
         for delivery in deliveries:
             if delivery.provider != "nhn" or delivery.status == "cancelled":
                 continue
+            request = requests.get(delivery.request_id)
+            if request is None:
+                continue  # the state was cleared (another thread) after the ledger was read
             matches = stored.get((delivery.request_id, delivery.recipient)) if delivery.status == "accepted" else None
-            yield delivery, requests[delivery.request_id], matches.pop(0) if matches else None
+            yield delivery, request, matches.pop(0) if matches else None
 
 
 def _search(query: Mapping[str, str]) -> tuple[str, datetime, datetime]:
