@@ -194,6 +194,13 @@ def emulator(
         # Faults names its field (rate_limit_rate: ...): say the flag it was given as.
         field, _, problem = str(invalid).partition(": ")
         raise typer.BadParameter(f"--{field.replace('_', '-')}: {problem}" if problem else str(invalid)) from None
+    _check_emulator_keys(
+        sens_access_key=sens_access_key,
+        sens_secret_key=sens_secret_key,
+        sens_service_id=sens_service_id,
+        nhn_app_key=nhn_app_key,
+        nhn_secret_key=nhn_secret_key,
+    )
     config = EmulatorConfig(
         sens_access_key=sens_access_key,
         sens_secret_key=sens_secret_key,
@@ -225,6 +232,34 @@ def emulator(
     )
     with listening, contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it stops
         server.run(sockets=[listening])
+
+
+_EMULATOR_KEY_FLAGS = {
+    "sens_access_key": "--sens-access-key (KRSMS_EMULATOR_SENS_ACCESS_KEY)",
+    "sens_secret_key": "--sens-secret-key (KRSMS_EMULATOR_SENS_SECRET_KEY)",
+    "sens_service_id": "--sens-service-id (KRSMS_EMULATOR_SENS_SERVICE_ID)",
+    "nhn_app_key": "--nhn-app-key (KRSMS_EMULATOR_NHN_APP_KEY)",
+    "nhn_secret_key": "--nhn-secret-key (KRSMS_EMULATOR_NHN_SECRET_KEY)",
+}
+"""The emulator's options that take a key (or the SENS service id), as its errors name them."""
+
+
+def _check_emulator_keys(**keys: str | None) -> None:
+    """Refuse, as the SDK's clients do, a key no client would send (empty, or pasted with its
+    line break): the emulator would refuse every request made with the key as issued. The
+    error names the option and its variable (exit 2), never the key."""
+    from krsms.commands.stderr import print_error
+    from krsms.errors import ValidationError
+    from krsms.request_checks import check_credential
+
+    for name, key in keys.items():
+        if key is None:
+            continue
+        try:
+            check_credential(name, key)
+        except ValidationError as refused:
+            print_error(f"{_EMULATOR_KEY_FLAGS[name]}: {refused.problem}")
+            raise typer.Exit(2) from None
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:

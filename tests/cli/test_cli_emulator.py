@@ -1,0 +1,47 @@
+"""``krsms emulator`` as an operator runs it: its keys, and how it stops."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from krsms.cli import app
+from krsms.emulator import DEMO_NHN_APP_KEY
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    ("option", "variable"),
+    [
+        ("--sens-access-key", "KRSMS_EMULATOR_SENS_ACCESS_KEY"),
+        ("--sens-secret-key", "KRSMS_EMULATOR_SENS_SECRET_KEY"),
+        ("--sens-service-id", "KRSMS_EMULATOR_SENS_SERVICE_ID"),
+        ("--nhn-app-key", "KRSMS_EMULATOR_NHN_APP_KEY"),
+        ("--nhn-secret-key", "KRSMS_EMULATOR_NHN_SECRET_KEY"),
+    ],
+)
+@pytest.mark.parametrize("given_by", ["flag", "variable"])
+def test_a_key_no_client_can_send_is_refused_naming_its_flag_and_variable(
+    option: str, variable: str, given_by: str
+) -> None:
+    """A key pasted with its line break (or blank) was served: every request with the key as
+    issued was then refused as a wrong key, and the SDK refuses to send such a key at all."""
+    pasted = "s3cr3t-pasted\n"
+    # On a host nothing can listen on: a key let through ends the command there, not serving.
+    unlistenable = ["emulator", "--host", "256.0.0.1"]
+    arguments, env = ([*unlistenable, option, pasted], {}) if given_by == "flag" else (unlistenable, {variable: pasted})
+    outcome = runner.invoke(app, arguments, env={**env, "COLUMNS": "300"})
+    assert outcome.exit_code == 2, outcome.output
+    assert f"{option} ({variable}): is empty, or has whitespace at an end" in outcome.output
+    assert "s3cr3t" not in outcome.output
+    assert "krsms emulator on" not in outcome.output
