@@ -230,8 +230,14 @@ def emulator(
             http=EmulatorHttpProtocol,  # an injected dropped connection is one line, not a traceback
         )
     )
-    with listening, contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it stops
-        server.run(sockets=[listening])
+    # uvicorn stops on SIGTERM as on Ctrl-C, then raises the signal again once its own handlers
+    # are gone: as a KeyboardInterrupt it ends the command here, as Ctrl-C does, not the process.
+    previous_sigterm = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        with listening, contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it stops
+            server.run(sockets=[listening])
+    finally:
+        signal.signal(signal.SIGTERM, previous_sigterm)
 
 
 _EMULATOR_KEY_FLAGS = {

@@ -7,7 +7,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 
 import httpx
@@ -45,3 +44,40 @@ def test_a_key_no_client_can_send_is_refused_naming_its_flag_and_variable(
     assert f"{option} ({variable}): is empty, or has whitespace at an end" in outcome.output
     assert "s3cr3t" not in outcome.output
     assert "krsms emulator on" not in outcome.output
+
+
+def start_emulator(*options: str) -> tuple[subprocess.Popen[str], str]:
+    """``python -m krsms emulator`` on a free loopback port, once it answers; and its URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base_url = f"http://127.0.0.1:{port}"
+    emulator = subprocess.Popen(
+        [sys.executable, "-m", "krsms", "emulator", "--port", str(port), *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "COLUMNS": "300"},
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(f"{base_url}/_emulator/health", timeout=1).raise_for_status()
+            return emulator, base_url
+        except httpx.TransportError:
+            if emulator.poll() is not None or time.monotonic() > deadline:
+                emulator.kill()
+                raise AssertionError(f"the emulator did not start: {emulator.communicate()}") from None
+            time.sleep(0.1)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_ctrl_c_and_sigterm_stop_it_with_exit_0(stop: signal.Signals) -> None:
+    """SIGTERM (``kill``, ``docker stop``) stopped it as cleanly as Ctrl-C, then uvicorn raised
+    the signal again once the handlers were back: the process died of it (143 in a shell)."""
+    emulator, _ = start_emulator()
+    emulator.send_signal(stop)
+    stdout, stderr = emulator.communicate(timeout=30)
+    assert emulator.returncode == 0, stderr
+    assert stderr == ""
+    assert stdout.startswith("krsms emulator on http://127.0.0.1:")
