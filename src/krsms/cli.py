@@ -177,7 +177,7 @@ def emulator(
     from krsms.commands.stderr import print_error
     from krsms.emulator import create_app
     from krsms.emulator.collector import FreezeAfterEachRequest
-    from krsms.emulator.server import EmulatorHttpProtocol
+    from krsms.emulator.server import GRACEFUL_SHUTDOWN, EmulatorHttpProtocol
 
     try:
         faults = Faults(
@@ -228,8 +228,11 @@ def emulator(
             lifespan="off",
             date_header=False,
             http=EmulatorHttpProtocol,  # an injected dropped connection is one line, not a traceback
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN,  # a send held by --latency must not hold the stop
         )
     )
+    answers_cut_short = _CutShortAtStop()
+    logging.getLogger("uvicorn.error").addFilter(answers_cut_short)
     # uvicorn stops on SIGTERM as on Ctrl-C, then raises the signal again once its own handlers
     # are gone: as a KeyboardInterrupt it ends the command here, as Ctrl-C does, not the process.
     previous_sigterm = signal.signal(signal.SIGTERM, signal.default_int_handler)
@@ -238,6 +241,16 @@ def emulator(
             server.run(sockets=[listening])
     finally:
         signal.signal(signal.SIGTERM, previous_sigterm)
+        logging.getLogger("uvicorn.error").removeFilter(answers_cut_short)
+
+
+class _CutShortAtStop(logging.Filter):
+    """Drops uvicorn's "Exception in ASGI application" traceback of a request cancelled as the
+    emulator stops (still unanswered after the graceful shutdown's moment, or at a second
+    Ctrl-C): the stop was asked for, and uvicorn says in a line how many it cancelled."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
 
 
 _EMULATOR_KEY_FLAGS = {

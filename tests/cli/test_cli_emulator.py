@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 import httpx
@@ -81,3 +82,41 @@ def test_ctrl_c_and_sigterm_stop_it_with_exit_0(stop: signal.Signals) -> None:
     assert emulator.returncode == 0, stderr
     assert stderr == ""
     assert stdout.startswith("krsms emulator on http://127.0.0.1:")
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_request_held_by_latency_does_not_keep_it_from_stopping(stop: signal.Signals) -> None:
+    """With ``--latency 600`` a send in flight held the stop for up to ten minutes, silently;
+    the Ctrl-C an operator pressed again then printed uvicorn's traceback of the cancelled
+    request. It gets a moment to be answered, then the emulator stops, without a traceback."""
+    emulator, base_url = start_emulator("--latency", "600")
+    body = {"body": "본문", "sendNo": "15446859", "recipientList": [{"recipientNo": "01000000001"}]}
+    answers: list[httpx.Response | Exception] = []
+
+    def send() -> None:
+        try:
+            answers.append(httpx.post(f"{base_url}/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}/sender/sms", json=body, timeout=120))
+        except httpx.HTTPError as error:
+            answers.append(error)
+
+    sending = threading.Thread(target=send)
+    sending.start()
+    try:
+        deadline = time.monotonic() + 30
+        # Stored at once, answered after the latency: stored means in flight.
+        while not httpx.get(f"{base_url}/_emulator/deliveries").json():
+            assert time.monotonic() < deadline, "the send did not arrive"
+            time.sleep(0.05)
+        emulator.send_signal(stop)
+        try:
+            _, stderr = emulator.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            emulator.kill()
+            emulator.communicate()
+            raise AssertionError("the emulator waited for the held answer") from None
+    finally:
+        sending.join(timeout=60)
+    assert emulator.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert "Exception in ASGI application" not in stderr
+    assert len(answers) == 1
