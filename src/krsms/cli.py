@@ -308,9 +308,16 @@ def demo(
     from rich.console import Console
 
     from krsms.commands.demo import run_demo
+    from krsms.commands.stderr import print_note
 
     console = Console()
-    summaries = asyncio.run(run_demo(recipients=recipients, latency=latency, console=console))
+    received: list[signal.Signals] = []
+    try:
+        summaries = asyncio.run(run_demo(recipients=recipients, latency=latency, console=console, received=received))
+    except (KeyboardInterrupt, asyncio.CancelledError) as interruption:
+        print_note("interrupted: the demo stopped, and its emulator with it (it sends nowhere else)")
+        interrupted = isinstance(interruption, KeyboardInterrupt) or signal.SIGINT in received
+        raise typer.Exit(130 if interrupted else 143) from None
     if not all(summary.consistent for summary in summaries):
         console.print("[red]outcomes and the emulator's record disagree[/]")
         raise typer.Exit(1)
