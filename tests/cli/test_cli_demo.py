@@ -19,8 +19,12 @@ def demo_row(stdout: str, provider: str) -> list[str]:
     return [cell.strip() for cell in rows[0].strip("│").split("│")]
 
 
-@pytest.mark.parametrize(("stop", "exit_code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
-def test_an_interrupted_demo_says_so_and_counts_what_its_emulator_recorded(stop: signal.Signals, exit_code: int) -> None:
+@pytest.mark.parametrize(
+    ("stop", "exit_code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"]
+)
+def test_an_interrupted_demo_says_so_and_counts_what_its_emulator_recorded(
+    stop: signal.Signals, exit_code: int
+) -> None:
     """Ctrl-C ended the demo with exit 130 and not a word (an older typer said "Aborted!",
     exit 1), SIGTERM killed it outright: the sends in flight were cut short, and nothing said
     what had been sent. The sends in flight settle, the summary counts them, titled

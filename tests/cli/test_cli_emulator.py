@@ -95,7 +95,9 @@ def test_a_request_held_by_latency_does_not_keep_it_from_stopping(stop: signal.S
 
     def send() -> None:
         try:
-            answers.append(httpx.post(f"{base_url}/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}/sender/sms", json=body, timeout=120))
+            answers.append(
+                httpx.post(f"{base_url}/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}/sender/sms", json=body, timeout=120)
+            )
         except httpx.HTTPError as error:
             answers.append(error)
 
