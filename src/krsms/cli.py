@@ -177,7 +177,7 @@ def emulator(
     from krsms.commands.stderr import print_error
     from krsms.emulator import create_app
     from krsms.emulator.collector import FreezeAfterEachRequest
-    from krsms.emulator.server import EmulatorHttpProtocol
+    from krsms.emulator.server import GRACEFUL_SHUTDOWN, EmulatorHttpProtocol
 
     try:
         faults = Faults(
@@ -194,6 +194,13 @@ def emulator(
         # Faults names its field (rate_limit_rate: ...): say the flag it was given as.
         field, _, problem = str(invalid).partition(": ")
         raise typer.BadParameter(f"--{field.replace('_', '-')}: {problem}" if problem else str(invalid)) from None
+    _check_emulator_keys(
+        sens_access_key=sens_access_key,
+        sens_secret_key=sens_secret_key,
+        sens_service_id=sens_service_id,
+        nhn_app_key=nhn_app_key,
+        nhn_secret_key=nhn_secret_key,
+    )
     config = EmulatorConfig(
         sens_access_key=sens_access_key,
         sens_secret_key=sens_secret_key,
@@ -221,10 +228,57 @@ def emulator(
             lifespan="off",
             date_header=False,
             http=EmulatorHttpProtocol,  # an injected dropped connection is one line, not a traceback
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN,  # a send held by --latency must not hold the stop
         )
     )
-    with listening, contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it stops
-        server.run(sockets=[listening])
+    answers_cut_short = _CutShortAtStop()
+    logging.getLogger("uvicorn.error").addFilter(answers_cut_short)
+    # uvicorn stops on SIGTERM as on Ctrl-C, then raises the signal again once its own handlers
+    # are gone: as a KeyboardInterrupt it ends the command here, as Ctrl-C does, not the process.
+    previous_sigterm = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        with listening, contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it stops
+            server.run(sockets=[listening])
+    finally:
+        signal.signal(signal.SIGTERM, previous_sigterm)
+        logging.getLogger("uvicorn.error").removeFilter(answers_cut_short)
+
+
+class _CutShortAtStop(logging.Filter):
+    """Drops uvicorn's "Exception in ASGI application" traceback of a request cancelled as the
+    emulator stops (still unanswered after the graceful shutdown's moment, or at a second
+    Ctrl-C): the stop was asked for, and uvicorn says in a line how many it cancelled."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
+
+
+_EMULATOR_KEY_FLAGS = {
+    "sens_access_key": "--sens-access-key (KRSMS_EMULATOR_SENS_ACCESS_KEY)",
+    "sens_secret_key": "--sens-secret-key (KRSMS_EMULATOR_SENS_SECRET_KEY)",
+    "sens_service_id": "--sens-service-id (KRSMS_EMULATOR_SENS_SERVICE_ID)",
+    "nhn_app_key": "--nhn-app-key (KRSMS_EMULATOR_NHN_APP_KEY)",
+    "nhn_secret_key": "--nhn-secret-key (KRSMS_EMULATOR_NHN_SECRET_KEY)",
+}
+"""The emulator's options that take a key (or the SENS service id), as its errors name them."""
+
+
+def _check_emulator_keys(**keys: str | None) -> None:
+    """Refuse, as the SDK's clients do, a key no client would send (empty, or pasted with its
+    line break): the emulator would refuse every request made with the key as issued. The
+    error names the option and its variable (exit 2), never the key."""
+    from krsms.commands.stderr import print_error
+    from krsms.errors import ValidationError
+    from krsms.request_checks import check_credential
+
+    for name, key in keys.items():
+        if key is None:
+            continue
+        try:
+            check_credential(name, key)
+        except ValidationError as refused:
+            print_error(f"{_EMULATOR_KEY_FLAGS[name]}: {refused.problem}")
+            raise typer.Exit(2) from None
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:
@@ -254,9 +308,16 @@ def demo(
     from rich.console import Console
 
     from krsms.commands.demo import run_demo
+    from krsms.commands.stderr import print_note
 
     console = Console()
-    summaries = asyncio.run(run_demo(recipients=recipients, latency=latency, console=console))
+    received: list[signal.Signals] = []
+    try:
+        summaries = asyncio.run(run_demo(recipients=recipients, latency=latency, console=console, received=received))
+    except (KeyboardInterrupt, asyncio.CancelledError) as interruption:
+        print_note("interrupted: the demo stopped, and its emulator with it (it sends nowhere else)")
+        interrupted = isinstance(interruption, KeyboardInterrupt) or signal.SIGINT in received
+        raise typer.Exit(130 if interrupted else 143) from None
     if not all(summary.consistent for summary in summaries):
         console.print("[red]outcomes and the emulator's record disagree[/]")
         raise typer.Exit(1)

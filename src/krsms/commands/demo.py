@@ -4,13 +4,16 @@ No credentials, no network beyond loopback: the emulator runs under uvicorn on a
 127.0.0.1 port inside this process, and both gateways share one ``httpx.AsyncClient``, as a
 web app would. The campaign sends SMS and LMS to a few thousand recipients per provider at
 once, uploads a generated coupon image and sends it as MMS, reserves a message and cancels
-it, then checks the emulator's own record against the reports.
+it, then checks the emulator's own record against the reports. Interrupted (Ctrl-C,
+SIGTERM), it lets the sends in flight settle and shows what was sent before it stops.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import io
+import signal
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
@@ -23,6 +26,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from krsms.commands.gateways import DRAIN_SECONDS
+from krsms.commands.signals import stop_on_signals
 from krsms.convert import SEOUL
 from krsms.emulator import (
     DEMO_NHN_APP_KEY,
@@ -34,7 +39,7 @@ from krsms.emulator import (
     Faults,
 )
 from krsms.fanout import BatchingGateway
-from krsms.gateway import Message, Outcomes, Recipient, SendProgress, SendReport, SendStatus
+from krsms.gateway import Message, Recipient, SendProgress, SendReport, SendStatus
 from krsms.nhn import NhnGateway
 from krsms.sens import SensGateway
 
@@ -51,6 +56,21 @@ LMS_TEXT = (
     "안녕하세요, 고객님. 더 나은 서비스를 위해 12월 3일 02:00부터 04:00까지 시스템 점검을 진행합니다. "
     "점검 시간에는 주문과 결제가 잠시 중단됩니다. 이용에 불편을 드려 죄송합니다."
 )
+
+
+@attrs.define
+class Tally:
+    """One provider's outcomes and requests as its batches settle: complete however the
+    demo ends, interrupted included."""
+
+    counts: dict[SendStatus, int] = attrs.field(factory=lambda: dict.fromkeys(SendStatus, 0))
+    requests: int = 0
+
+    def add(self, batch: SendReport) -> None:
+        """Count a settled batch."""
+        for status, count in batch.counts().items():
+            self.counts[status] += count
+        self.requests += batch.requests
 
 
 @attrs.frozen(kw_only=True)
@@ -102,11 +122,14 @@ async def run_campaign(
     recipients: int,
     progress_bar: Progress,
     task: TaskID,
-) -> tuple[SendReport, list[str]]:
-    """SMS + LMS + MMS + a cancelled reservation through one gateway; notes of what happened."""
+    tally: Tally,
+) -> list[str]:
+    """SMS + LMS + MMS + a cancelled reservation through one gateway, each settled batch
+    counted in ``tally``; notes of what happened."""
     notes: list[str] = []
 
     def advance(batch: SendReport) -> None:
+        tally.add(batch)
         progress_bar.advance(task, len(batch.outcomes))
 
     sms_count = recipients * 2 // 3
@@ -135,7 +158,7 @@ async def run_campaign(
         recipients=[f"0107777{index:04d}" for index in range(5)],
     )
     # All three at once, sharing the gateway's concurrency limit.
-    reports = await all_at_once(
+    await all_at_once(
         [
             functools.partial(gateway.send, message, progress=SendProgress(on_batch=advance))
             for message in (sms, lms, mms)
@@ -151,12 +174,7 @@ async def run_campaign(
     if request_id is not None:
         await gateway.cancel_reservation(request_id)
         notes.append(f"reservation for {reserve_at:%Y-%m-%d %H:%M} made and cancelled (request {request_id})")
-    combined = SendReport(
-        outcomes=Outcomes.join([*(report.outcomes for report in reports), reserved.outcomes]),
-        requests=sum(report.requests for report in reports) + reserved.requests,
-        elapsed=max(report.elapsed for report in reports),
-    )
-    return combined, notes
+    return notes
 
 
 async def all_at_once(calls: Sequence[Callable[[], Awaitable[T]]]) -> list[T]:
@@ -175,8 +193,17 @@ async def all_at_once(calls: Sequence[Callable[[], Awaitable[T]]]) -> list[T]:
     return [results[index] for index in range(len(calls))]
 
 
-async def run_demo(*, recipients: int, latency: float, console: Console) -> list[ProviderSummary]:
-    """Start the emulator, run the campaign on both providers at once, print the summary."""
+async def run_demo(
+    *, recipients: int, latency: float, console: Console, received: list[signal.Signals]
+) -> list[ProviderSummary]:
+    """Start the emulator, run the campaign on both providers at once, print the summary.
+
+    Interrupted (Ctrl-C, or SIGTERM, each appended to ``received``: see
+    :func:`~krsms.commands.signals.stop_on_signals`), the sends in flight get
+    :data:`~krsms.commands.gateways.DRAIN_SECONDS` to settle, the summary of what was sent is
+    printed, titled interrupted, and the cancellation goes on.
+    """
+    stop_on_signals(received)
     config = EmulatorConfig(
         faults=Faults(latency=latency),
         rejected_numbers={REJECTED_NUMBER: -2019},
@@ -190,8 +217,13 @@ async def run_demo(*, recipients: int, latency: float, console: Console) -> list
             service_id=DEMO_SENS_SERVICE_ID,
             base_url=server.base_url,
             http_client=http_client,
+            drain_timeout=DRAIN_SECONDS,
         )
-        nhn = NhnGateway(app_key=DEMO_NHN_APP_KEY, base_url=server.base_url, http_client=http_client)
+        nhn = NhnGateway(
+            app_key=DEMO_NHN_APP_KEY, base_url=server.base_url, http_client=http_client, drain_timeout=DRAIN_SECONDS
+        )
+        gateways = (sens, nhn)
+        tallies = {gateway.provider: Tally() for gateway in gateways}
         bar = Progress(
             TextColumn("[bold]{task.description}[/]"),
             BarColumn(),
@@ -199,47 +231,68 @@ async def run_demo(*, recipients: int, latency: float, console: Console) -> list
             TimeElapsedColumn(),
             console=console,
         )
-        with bar:
-            tasks = {
-                gateway.provider: bar.add_task(gateway.provider.upper(), total=recipients + 6)
-                for gateway in (sens, nhn)
-            }
-            started = time.perf_counter()
-            results = await all_at_once(
-                [
-                    functools.partial(
-                        run_campaign, gateway, recipients=recipients, progress_bar=bar, task=tasks[gateway.provider]
-                    )
-                    for gateway in (sens, nhn)
-                ]
-            )
-            elapsed = time.perf_counter() - started
-        summaries = []
-        for gateway, (report, notes) in zip((sens, nhn), results, strict=True):
-            recorded = sum(
-                1
-                for delivery in server.ledger
-                if delivery.provider == gateway.provider and delivery.status in ("accepted", "cancelled")
-            )
-            summaries.append(
-                ProviderSummary(
-                    provider=gateway.provider,
-                    counts=report.counts(),
-                    requests=report.requests,
-                    seconds=elapsed,
-                    recorded=recorded,
+        started = time.perf_counter()
+        try:
+            with bar:
+                tasks = {
+                    gateway.provider: bar.add_task(gateway.provider.upper(), total=recipients + 6)
+                    for gateway in gateways
+                }
+                notes = await all_at_once(
+                    [
+                        functools.partial(
+                            run_campaign,
+                            gateway,
+                            recipients=recipients,
+                            progress_bar=bar,
+                            task=tasks[gateway.provider],
+                            tally=tallies[gateway.provider],
+                        )
+                        for gateway in gateways
+                    ]
                 )
-            )
-            for note in notes:
+        except asyncio.CancelledError:
+            summaries = _summaries(gateways, tallies, server, seconds=time.perf_counter() - started)
+            console.print(summary_table(summaries, interrupted=True))
+            raise
+        summaries = _summaries(gateways, tallies, server, seconds=time.perf_counter() - started)
+        for gateway, provider_notes in zip(gateways, notes, strict=True):
+            for note in provider_notes:
                 console.print(f"  {gateway.provider.upper()}: {note}")
     console.print(summary_table(summaries))
     return summaries
 
 
-def summary_table(summaries: list[ProviderSummary]) -> Table:
-    """Accepted, rejected, unknown, not sent, requests and what the emulator recorded, per provider."""
+def _summaries(
+    gateways: Sequence[BatchingGateway], tallies: dict[str, Tally], server: EmulatorServer, *, seconds: float
+) -> list[ProviderSummary]:
+    """Each provider's outcomes beside what the emulator recorded as accepted."""
+    summaries = []
+    for gateway in gateways:
+        recorded = sum(
+            1
+            for delivery in server.ledger
+            if delivery.provider == gateway.provider and delivery.status in ("accepted", "cancelled")
+        )
+        tally = tallies[gateway.provider]
+        summaries.append(
+            ProviderSummary(
+                provider=gateway.provider,
+                counts=dict(tally.counts),
+                requests=tally.requests,
+                seconds=seconds,
+                recorded=recorded,
+            )
+        )
+    return summaries
+
+
+def summary_table(summaries: list[ProviderSummary], *, interrupted: bool = False) -> Table:
+    """Accepted, rejected, unknown, not sent, requests and what the emulator recorded, per
+    provider; titled "(interrupted)" for a demo stopped part-way."""
     seconds = max(summary.seconds for summary in summaries)
-    table = Table(title=f"krsms demo: one outcome per recipient ({seconds:.2f} s)")
+    stopped = " (interrupted)" if interrupted else ""
+    table = Table(title=f"krsms demo: one outcome per recipient ({seconds:.2f} s){stopped}")
     table.add_column("provider")
     for status in SendStatus:
         table.add_column(status.value.replace("_", " "), justify="right")

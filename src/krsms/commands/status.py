@@ -23,12 +23,14 @@ async def delivery_table(gateway: SmsGateway, request_id: str) -> tuple[Table, l
     results = await gateway.delivery_results(request_id)
     table = Table(title=Text(f"{gateway.provider.upper()} request {request_id}"))
     # On a narrow terminal the detail wraps; a number, a status or a code cut short is wrong.
+    # A word wider than its column (Korean has few spaces to wrap at) folds onto the next line:
+    # rich's default cuts it with an ellipsis, losing the end of the provider's reason.
     widest_number = max((len(result.recipient) for result in results), default=0)
     table.add_column("recipient", no_wrap=True, min_width=max(widest_number, len("recipient")))
     table.add_column("status", no_wrap=True, min_width=len("cancelled"))
     table.add_column("code", no_wrap=True)
-    table.add_column("detail")
-    table.add_column("completed at")
+    table.add_column("detail", overflow="fold")
+    table.add_column("completed at", overflow="fold")
     for result in results:
         # The provider's words as they are: "[/...]" in a detail read as markup crashed the table.
         table.add_row(
