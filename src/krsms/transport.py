@@ -633,7 +633,7 @@ class Transport:
             logger.debug(
                 "%s %s -> %d in %.1f ms (attempt %d)",
                 method,
-                answer.url,
+                self._shown(url),  # without the query, which may hold phone numbers
                 answer.status_code,
                 (time.perf_counter() - started) * 1000,
                 attempt,
