@@ -50,6 +50,14 @@ NHN_ATTEMPTS: dict[str, tuple[list[httpx.Response | Exception], type[krsms.KrSms
         krsms.ServerError,
         krsms.RateLimitedError,
     ),
+    "a 500 echoing the keys, then a refusal inside a 200 echoing them": (
+        [
+            httpx.Response(500, text=json.dumps(NHN_ECHO)),
+            httpx.Response(200, json=_envelope(NHN_ECHO, successful=False, code=-1)),
+        ],
+        krsms.ServerError,
+        krsms.BadRequestError,
+    ),
     "a timeout, then a 400 echoing the keys": (
         [httpx.ReadTimeout("timed out"), httpx.Response(400, json=_envelope(NHN_ECHO, successful=False, code=-1))],
         krsms.RequestTimeoutError,
