@@ -26,10 +26,15 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from krsms.errors import MalformedResponseError
+from krsms.errors import MalformedResponseError, excerpt
 from krsms.redaction import answers_out_of_tracebacks
 
 T = TypeVar("T")
+
+_MAX_PROBLEM_CHARS = 200
+"""Longest account of a value that did not fit that a malformed-answer error gives: the
+hooks quote the whole value, and :func:`parse` cuts it only once redacted (cut first, a key
+the answer echoed could be left with its start showing and its end unmatched)."""
 
 SEOUL = ZoneInfo("Asia/Seoul")
 """Asia/Seoul, the zone of both providers: naive times in their answers are read in it."""
@@ -195,7 +200,7 @@ def structure_flag(value: Any, _: Any = None) -> bool:
         return value
     if isinstance(value, str) and value.lower() in _FLAG_WORDS:
         return _FLAG_WORDS[value.lower()]
-    raise ValueError(f"expected true or false, got {value!r}"[:80])
+    raise ValueError(f"expected true or false, got {value!r}")
 
 
 def structure_whole_number(value: Any, _: Any = None) -> int:
@@ -209,7 +214,7 @@ def structure_whole_number(value: Any, _: Any = None) -> int:
         return int(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    raise ValueError(f"expected a whole number, got {value!r}"[:80])
+    raise ValueError(f"expected a whole number, got {value!r}")
 
 
 @answers_out_of_tracebacks
@@ -225,13 +230,14 @@ def parse(
     status_code: int | None = None,
 ) -> T:
     """Structure provider data into ``cls``; a shape mismatch becomes MalformedResponseError,
-    its message (which may quote the value that did not fit) passed through ``redact``,
-    naming the answer's request (``method``, ``path``: redacted) and status when given. Its
-    traceback holds no ``data`` (:func:`~krsms.redaction.answers_out_of_tracebacks`)."""
+    its message (which may quote the value that did not fit) passed through ``redact`` and
+    then cut to :data:`_MAX_PROBLEM_CHARS`, naming the answer's request (``method``, ``path``:
+    redacted) and status when given. Its traceback holds no ``data``
+    (:func:`~krsms.redaction.answers_out_of_tracebacks`)."""
     try:
         return converter.structure(data, cls)
     except (cattrs.BaseValidationError, KeyError, TypeError, ValueError, AttributeError) as exc:
-        problem = redact(f"{type(exc).__name__}: {exc}")
+        problem = excerpt(redact(f"{type(exc).__name__}: {exc}"), _MAX_PROBLEM_CHARS)
     # Raised here, not in the except block, where the error would hold the unredacted value
     # as its __context__.
     raise MalformedResponseError(

@@ -28,8 +28,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import sys
 import threading
 import time
+import traceback
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager, suppress
@@ -242,6 +244,29 @@ def _declared_json(headers: Mapping[str, str]) -> bool:
     any case (media types are case-insensitive, RFC 9110 8.3.1), parameters aside."""
     media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
     return media_type == "application/json" or media_type.endswith("+json")
+
+
+def _clear_httpx_locals(error: BaseException, *, handled_before: BaseException | None) -> None:
+    """Clear the locals of the frames ``error`` passed inside httpx, an error that is no
+    failure of the network (a hook's own, a body JSON cannot encode, a borrowed client used
+    from another loop, a bug) and goes on as it is; and of the frames of the errors chained
+    to it (one raised while httpx closed a connection after another), back to
+    ``handled_before``, the caller's own error being handled when the request began.
+
+    httpx's frames hold the request and its URL (``url``, the request's repr), NHN's appKey
+    included, and error trackers (Sentry) and ``--showlocals`` record the locals of every frame
+    an exception passed. The frames keep their lines; the transport's own, still running, keep
+    their locals too, which hold the path after ``base_url`` only.
+    """
+    pending: list[BaseException | None] = [error]
+    cleared: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if current is None or current is handled_before or id(current) in cleared:
+            continue
+        cleared.add(id(current))
+        traceback.clear_frames(current.__traceback__)
+        pending += [current.__cause__, current.__context__]
 
 
 def _content_read(response: httpx.Response) -> bytes:
@@ -608,7 +633,7 @@ class Transport:
             logger.debug(
                 "%s %s -> %d in %.1f ms (attempt %d)",
                 method,
-                answer.url,
+                self._shown(url),  # without the query, which may hold phone numbers
                 answer.status_code,
                 (time.perf_counter() - started) * 1000,
                 attempt,
@@ -632,7 +657,9 @@ class Transport:
         also when a response hook raised for its status (``raise_for_status()``, httpx's
         documented hook: the provider answered, and its status, not a failed connection, says
         what became of the request; httpx closed the answer unread); any other httpx error as
-        the typed error (raised outside the ``except`` block: see :meth:`_transport_error`)."""
+        the typed error (raised outside the ``except`` block: see :meth:`_transport_error`);
+        any other error as it is, without httpx's frame locals (:func:`_clear_httpx_locals`)."""
+        handled_before = sys.exc_info()[1]
         try:
             return await sending
         except httpx.HTTPStatusError as exc:
@@ -642,6 +669,9 @@ class Transport:
             error = self._transport_error(exc, method, url)
         except httpx.HTTPError as exc:
             error = self._transport_error(exc, method, url)
+        except BaseException as exc:
+            _clear_httpx_locals(exc, handled_before=handled_before)
+            raise
         raise error
 
     @asynccontextmanager
@@ -700,6 +730,7 @@ class Transport:
         parse, a body JSON cannot carry such as ``nan``): it never left. A ``json`` body the
         caller encoded itself (:class:`~krsms.json_body.EncodedJson`) goes as it is, with the
         JSON media type unless the transport's headers give one."""
+        handled_before = sys.exc_info()[1]
         headers, content = self._headers, None
         if isinstance(json, EncodedJson):
             content, json = json.content, None
@@ -717,6 +748,9 @@ class Transport:
             )
         except (httpx.InvalidURL, ValueError, OverflowError) as exc:
             error = self._transport_error(exc, method, url)
+        except BaseException as exc:  # a body's value JSON cannot encode (TypeError), say
+            _clear_httpx_locals(exc, handled_before=handled_before)
+            raise
         raise error
 
     def _shown(self, url: str) -> str:
