@@ -221,3 +221,20 @@ async def test_a_batch_retried_after_a_server_error_and_then_refused_is_unknown_
         report = await gateway.send(Message(sender="15446859", text="안녕", recipients=["01000000001"]))
     assert len(asked) == 2
     assert [outcome.status for outcome in report.outcomes] == [SendStatus.UNKNOWN]
+
+
+@pytest.mark.parametrize(
+    ("method", "said"),
+    [
+        ("GET", "no answer in time ("),
+        ("POST", "no answer in time; it may have been processed ("),
+        ("DELETE", "no answer in time; it may have been processed ("),
+    ],
+)
+async def test_a_timeout_says_the_request_may_have_been_processed_unless_it_only_read(method: str, said: str) -> None:
+    """A look-up changes nothing at the provider: "it may have been processed" says nothing
+    of one (a send, a cancellation: it does)."""
+    transport, _ = scripted(httpx.ReadTimeout("late"), retry=RetryPolicy(max_attempts=1))
+    with pytest.raises(errors.RequestTimeoutError) as caught:
+        await transport.request(method, URL, json={} if method == "POST" else None)
+    assert said in str(caught.value)

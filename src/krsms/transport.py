@@ -775,9 +775,11 @@ class Transport:
             exc, (httpx.LocalProtocolError, httpx.UnsupportedProtocol, httpx.InvalidURL, ValueError, OverflowError)
         ):
             return errors.UnsendableRequestError(f"{where}: could not be sent as given ({detail})")
+        # A look-up changes nothing: what matters of one is only that it got no answer.
+        maybe = "" if method in ("GET", "HEAD") else "; it may have been processed"
         if isinstance(exc, httpx.TimeoutException):
-            return errors.RequestTimeoutError(f"{where}: no answer in time; it may have been processed ({detail})")
-        return errors.TransportError(f"{where}: connection failed after sending; it may have been processed ({detail})")
+            return errors.RequestTimeoutError(f"{where}: no answer in time{maybe} ({detail})")
+        return errors.TransportError(f"{where}: connection failed after sending{maybe} ({detail})")
 
     @asynccontextmanager
     async def stream(
