@@ -178,6 +178,7 @@ def emulator(
     from krsms.emulator import create_app
     from krsms.emulator.collector import FreezeAfterEachRequest
     from krsms.emulator.server import GRACEFUL_SHUTDOWN, EmulatorHttpProtocol
+    from krsms.errors import ValidationError
 
     try:
         faults = Faults(
@@ -194,21 +195,18 @@ def emulator(
         # Faults names its field (rate_limit_rate: ...): say the flag it was given as.
         field, _, problem = str(invalid).partition(": ")
         raise typer.BadParameter(f"--{field.replace('_', '-')}: {problem}" if problem else str(invalid)) from None
-    _check_emulator_keys(
-        sens_access_key=sens_access_key,
-        sens_secret_key=sens_secret_key,
-        sens_service_id=sens_service_id,
-        nhn_app_key=nhn_app_key,
-        nhn_secret_key=nhn_secret_key,
-    )
-    config = EmulatorConfig(
-        sens_access_key=sens_access_key,
-        sens_secret_key=sens_secret_key,
-        sens_service_id=sens_service_id,
-        nhn_app_key=nhn_app_key,
-        nhn_secret_key=nhn_secret_key,
-        faults=faults,
-    )
+    try:
+        config = EmulatorConfig(
+            sens_access_key=sens_access_key,
+            sens_secret_key=sens_secret_key,
+            sens_service_id=sens_service_id,
+            nhn_app_key=nhn_app_key,
+            nhn_secret_key=nhn_secret_key,
+            faults=faults,
+        )
+    except ValidationError as refused:  # a key no client can send: named by its flag, never shown
+        print_error(f"{_EMULATOR_KEY_FLAGS[refused.field]}: {refused.problem}")
+        raise typer.Exit(2) from None
     try:
         listening = _listening_socket(host, port)
     except OSError as error:
@@ -261,24 +259,6 @@ _EMULATOR_KEY_FLAGS = {
     "nhn_secret_key": "--nhn-secret-key (KRSMS_EMULATOR_NHN_SECRET_KEY)",
 }
 """The emulator's options that take a key (or the SENS service id), as its errors name them."""
-
-
-def _check_emulator_keys(**keys: str | None) -> None:
-    """Refuse, as the SDK's clients do, a key no client would send (empty, or pasted with its
-    line break): the emulator would refuse every request made with the key as issued. The
-    error names the option and its variable (exit 2), never the key."""
-    from krsms.commands.stderr import print_error
-    from krsms.errors import ValidationError
-    from krsms.request_checks import check_credential
-
-    for name, key in keys.items():
-        if key is None:
-            continue
-        try:
-            check_credential(name, key)
-        except ValidationError as refused:
-            print_error(f"{_EMULATOR_KEY_FLAGS[name]}: {refused.problem}")
-            raise typer.Exit(2) from None
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:

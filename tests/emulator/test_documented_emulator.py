@@ -100,6 +100,12 @@ async def test_a_reservation_goes_out_when_the_emulated_clock_reaches_it() -> No
         ({"clock_skew_seconds": 1e300}, "clock_skew_seconds"),
         ({"sens_token_paging": "no"}, "sens_token_paging"),
         ({"faults": {"latency": 1.0}}, "faults"),
+        # Keys no client can send: the emulator would refuse every request with the real one.
+        ({"sens_access_key": ""}, "sens_access_key"),
+        ({"sens_secret_key": "secret\n"}, "sens_secret_key"),
+        ({"sens_service_id": " ncp:sms:kr:1:x"}, "sens_service_id"),
+        ({"nhn_app_key": "app key\r\n"}, "nhn_app_key"),
+        ({"nhn_secret_key": ""}, "nhn_secret_key"),
     ],
 )
 def test_the_config_refuses_what_would_break_the_app_later(fields: dict[str, Any], named: str) -> None:

@@ -15,6 +15,7 @@ import attrs
 from krsms.emulator.clock import MAX_SKEW_SECONDS, checked_skew
 from krsms.emulator.numbers import rule_number
 from krsms.errors import ValidationError
+from krsms.request_checks import check_credential
 from krsms.settings import check_number, seconds
 
 DEMO_SENS_ACCESS_KEY = "demo-access-key"
@@ -58,6 +59,14 @@ def _boolean(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None
 def _skew(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """attrs validator: a skew the emulator's clock takes (:func:`~krsms.emulator.clock.checked_skew`)."""
     checked_skew(attribute.name, value)
+
+
+def _credential(instance: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
+    """A key (or the SENS service id) a client could send: the SDK's clients refuse an empty
+    one or one with its line break, so an emulator expecting it would refuse every request
+    made with the key as issued. The error names the field, never the key."""
+    if value is not None:
+        check_credential(attribute.name, value)
 
 
 def _faults(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -181,15 +190,15 @@ NO_FAULTS = Faults()
 class EmulatorConfig:
     """Everything the emulator needs to know; defaults are the documented demo credentials."""
 
-    sens_access_key: str = attrs.field(default=DEMO_SENS_ACCESS_KEY, repr=False)
+    sens_access_key: str = attrs.field(default=DEMO_SENS_ACCESS_KEY, repr=False, validator=_credential)
     """The ``x-ncp-iam-access-key`` SENS requests must carry."""
-    sens_secret_key: str = attrs.field(default=DEMO_SENS_SECRET_KEY, repr=False)
+    sens_secret_key: str = attrs.field(default=DEMO_SENS_SECRET_KEY, repr=False, validator=_credential)
     """The secret key SENS signatures are checked with."""
-    sens_service_id: str = DEMO_SENS_SERVICE_ID
+    sens_service_id: str = attrs.field(default=DEMO_SENS_SERVICE_ID, validator=_credential)
     """The one SENS service id served; any other is answered 404."""
-    nhn_app_key: str = attrs.field(default=DEMO_NHN_APP_KEY, repr=False)
+    nhn_app_key: str = attrs.field(default=DEMO_NHN_APP_KEY, repr=False, validator=_credential)
     """The one NHN appKey accepted; any other is refused with ``resultCode`` -1001."""
-    nhn_secret_key: str | None = attrs.field(default=None, repr=False)
+    nhn_secret_key: str | None = attrs.field(default=None, repr=False, validator=_credential)
     """When set, NHN requests must carry it in ``X-Secret-Key``."""
     faults: Faults = attrs.field(default=NO_FAULTS, validator=_faults)
     """Faults injected from the start (``PUT /_emulator/faults`` replaces them)."""
