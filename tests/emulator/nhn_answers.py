@@ -1,6 +1,8 @@
-"""Reading the emulator's NHN answers in tests."""
+"""Reading the emulator's NHN answers in tests, and the bodies they answer."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import httpx
 
@@ -12,3 +14,17 @@ def code_of(answer: httpx.Response) -> int:
     header = answer.json()["header"]
     assert header["isSuccessful"] is (header["resultCode"] == 0)
     return int(header["resultCode"])
+
+
+def template(**fields: Any) -> dict[str, Any]:
+    """An N24 body that stores an SMS template (``welcome``, category 1), with ``fields`` changed."""
+    return {
+        "categoryId": 1,
+        "templateId": "welcome",
+        "templateName": "환영",
+        "sendNo": "15446859",
+        "sendType": "0",
+        "body": "환영합니다",
+        "useYn": "Y",
+        **fields,
+    }

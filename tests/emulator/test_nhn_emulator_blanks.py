@@ -3,11 +3,9 @@ code the error table gives the empty field; the SDK refuses the same blanks befo
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 import pytest
-from nhn_answers import code_of
+from nhn_answers import code_of, template
 from starlette.applications import Starlette
 
 from krsms.emulator import DEMO_NHN_APP_KEY
@@ -15,20 +13,6 @@ from krsms.emulator import DEMO_NHN_APP_KEY
 BASE = f"/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}"
 BLANKS = [" ", "   ", "\t\n", "\u3000"]
 """Texts without a visible character: spaces, a tab and a line break, an ideographic space."""
-
-
-def template(**fields: Any) -> dict[str, Any]:
-    """An N24 body that stores an SMS template, with ``fields`` changed."""
-    return {
-        "categoryId": 1,
-        "templateId": "welcome",
-        "templateName": "환영",
-        "sendNo": "15446859",
-        "sendType": "0",
-        "body": "환영합니다",
-        "useYn": "Y",
-        **fields,
-    }
 
 
 @pytest.mark.parametrize("blank", BLANKS)

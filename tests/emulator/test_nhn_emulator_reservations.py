@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import httpx
 import pytest
-from nhn_answers import code_of
+from nhn_answers import code_of, template
 from starlette.applications import Starlette
 
 from krsms.convert import SEOUL
@@ -65,16 +65,7 @@ async def test_an_empty_request_id_lists_every_reservation(nhn: httpx.AsyncClien
 )
 async def test_an_empty_filter_filters_nothing(nhn: httpx.AsyncClient, path: str, query: dict[str, str]) -> None:
     """The other look-ups read an empty filter as none too (N32, N25, N38)."""
-    template = {
-        "categoryId": 1,
-        "templateId": "welcome",
-        "templateName": "환영",
-        "sendNo": "15446859",
-        "sendType": "0",
-        "body": "환영합니다",
-        "useYn": "Y",
-    }
-    assert code_of(await nhn.post(f"{BASE}/templates", json=template)) == 0
+    assert code_of(await nhn.post(f"{BASE}/templates", json=template())) == 0
     request_id = await reserve_one(nhn, datetime.now(SEOUL) + timedelta(days=1))
     download = {"sendType": "0", "requestId": request_id}
     assert code_of(await nhn.post(f"{BASE}/sender/download-reservations", json=download)) == 0

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from nhn_answers import code_of
+from nhn_answers import code_of, template
 
 from krsms.convert import SEOUL
 from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig
@@ -53,16 +53,7 @@ async def test_a_refused_recipient_of_an_authentication_send_counts_as_auth(nhn:
 async def test_a_refused_recipient_of_a_templated_send_counts_under_its_template(nhn: httpx.AsyncClient) -> None:
     """A ``templateId`` filter counts every recipient of the sends naming that template, the
     one refused at send time too, as the unfiltered statistics do."""
-    template = {
-        "categoryId": 1,
-        "templateId": "welcome",
-        "templateName": "환영",
-        "sendNo": "15446859",
-        "sendType": "0",
-        "body": "환영합니다",
-        "useYn": "Y",
-    }
-    assert code_of(await nhn.post(f"{BASE}/templates", json=template)) == 0
+    assert code_of(await nhn.post(f"{BASE}/templates", json=template())) == 0
     assert code_of(await nhn.post(f"{BASE}/sender/sms", json=to_two(templateId="welcome"))) == 0
     assert await counts(nhn, templateId="welcome") == [(2, 1, 1)]
     assert await counts(nhn, templateId="other") == []
