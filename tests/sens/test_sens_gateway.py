@@ -505,8 +505,9 @@ async def test_a_batch_that_never_arrived_is_not_sent_and_resent_only_when_asked
 
 
 async def test_a_lost_batch_is_not_taken_for_an_earlier_request_to_the_same_number() -> None:
-    """A code sent again a moment later: the look-up finds the first request to that number,
-    whose text differs; the lost one stays UNKNOWN rather than ACCEPTED with another's id."""
+    """A code sent again a moment later: the look-up finds only the first request to that
+    number, which this gateway holds the outcome of; the lost one, which SENS never got, is
+    NOT_SENT, never ACCEPTED with another's id."""
     app = create_app(EmulatorConfig())
     async with gateway_for(app, retry=NO_RETRIES, reconcile_delay=0.01) as sens:
         first = await sens.send(Message(sender=SENDER, text="인증번호 111111", recipients=["01012345678"]))
@@ -514,7 +515,7 @@ async def test_a_lost_batch_is_not_taken_for_an_earlier_request_to_the_same_numb
         second = await sens.send(Message(sender=SENDER, text="인증번호 222222", recipients=["01012345678"]))
     assert [delivery.text for delivery in app.state.ledger] == ["인증번호 111111"]
     assert first.all_accepted
-    assert {outcome.status for outcome in second.outcomes} == {SendStatus.UNKNOWN}
+    assert {(outcome.status, outcome.code) for outcome in second.outcomes} == {(SendStatus.NOT_SENT, NOT_RECEIVED)}
 
 
 async def test_two_batches_to_the_same_numbers_never_share_one_request() -> None:
@@ -528,7 +529,7 @@ async def test_two_batches_to_the_same_numbers_never_share_one_request() -> None
         second = await sens.send(Message(sender=SENDER, text="안녕", recipients=twice[100:]))
     assert first.all_accepted
     assert len(app.state.ledger) == 100
-    assert {outcome.status for outcome in second.outcomes} == {SendStatus.UNKNOWN}
+    assert {(outcome.status, outcome.code) for outcome in second.outcomes} == {(SendStatus.NOT_SENT, NOT_RECEIVED)}
 
 
 class ScriptedSends(httpx.AsyncBaseTransport):
@@ -605,7 +606,8 @@ async def test_the_request_of_a_twin_whose_answer_was_lost_is_not_taken_by_anoth
 
 
 async def test_a_request_made_before_the_attempt_began_is_never_taken_for_the_lost_batch() -> None:
-    """Another worker sent the same text to the same number half a minute earlier."""
+    """Another worker sent the same text to the same number half a minute earlier: the lost
+    batch, which SENS never got, is NOT_SENT, never ACCEPTED with that request's id."""
     app = create_app(EmulatorConfig())
     message = Message(sender=SENDER, text="택배가 도착했습니다", recipients=["01012345678"])
     app.state.clock.skew_seconds = -30  # the other worker's send, thirty seconds ago
@@ -614,7 +616,7 @@ async def test_a_request_made_before_the_attempt_began_is_never_taken_for_the_lo
     app.state.clock.skew_seconds = 0
     async with gateway_over(ScriptedSends(app, "lost")) as worker_b:  # has seen no answer: SENS's clock unknown
         (outcome,) = (await worker_b.send(message)).outcomes
-    assert outcome.status is SendStatus.UNKNOWN
+    assert (outcome.status, outcome.code) == (SendStatus.NOT_SENT, NOT_RECEIVED)
     assert len(app.state.ledger) == 1
 
 
@@ -937,3 +939,29 @@ async def test_a_reservation_passing_while_a_batch_waits_for_its_retry_keeps_the
     assert "passed during the send" in (report.outcomes[0].detail or "")
     assert {outcome.code for outcome in report.outcomes[100:]} == {"stopped"}
     assert report.requests == 1
+
+
+async def test_a_lost_batch_whose_first_number_an_earlier_request_holds_waits_for_the_second_look_up() -> None:
+    """The same number in two batches: the first batch's request is answered (this gateway
+    holds its outcome); the second reaches a busy SENS, stored only after the client's
+    timeout. Its first look-up by that number lists the first batch's request alone, which
+    cannot be the batch's: the batch is not settled on it (UNKNOWN at once) but looked up
+    again after ``reconcile_delay``, and found."""
+    async with EmulatorServer() as server:
+        async with sens_gateway_for(
+            server,
+            timeout=Timeouts(connect=2, read=0.2, write=2, pool=5),
+            retry=RetryPolicy(max_attempts=1),
+            reconcile_delay=0.6,
+            resend_missing=True,
+        ) as sens:
+            earlier = await sens.send(Message(sender=SENDER, text="안내", recipients=["01012345678", "01011112222"]))
+            server.app.state.faults.replace(Faults(slow_rate=1.0, slow_delay=0.4))
+            queued = await sens.send(Message(sender=SENDER, text="안내", recipients=["01012345678", "01033334444"]))
+        stored = Counter((delivery.request_id, delivery.recipient) for delivery in server.ledger)
+    assert earlier.all_accepted
+    assert queued.all_accepted
+    assert len(stored) == 4
+    assert set(stored.values()) == {1}
+    assert {(outcome.request_id, outcome.recipient.number) for outcome in queued.outcomes} <= set(stored)
+    assert set(queued.request_ids).isdisjoint(earlier.request_ids)

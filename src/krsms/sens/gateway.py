@@ -9,8 +9,9 @@ a request as a whole, so every recipient of an accepted request is ACCEPTED with
 
 A batch whose answer was lost (a 5xx, a timeout after sending) is looked up in the request
 look-up (S3) over the batch's time window in SENS's own time, by sender and the batch's first
-number. No message there makes it NOT_SENT (SENS takes a request whole; resent only with
-``resend_missing=True``). It is ACCEPTED only when exactly one request found is of its kind,
+number. No request there that can be the batch's (none, or only requests this gateway holds
+another outcome for or made before the attempt began) makes it NOT_SENT (SENS takes a request
+whole; resent only with ``resend_missing=True``). It is ACCEPTED only when exactly one request found is of its kind,
 holds exactly its numbers, carries the first recipient's text (S4) and is not one this gateway
 already has an outcome for; anything else stays UNKNOWN.
 """
@@ -257,20 +258,21 @@ class SensGateway(BatchingGateway):
         found: dict[str, MessageSummary] = {}
         async for summary in self.client.iter_messages(query):
             found.setdefault(summary.request_id, summary)
-        if not found:
+        earliest = self._earliest_request_time(attempt)
+        # A request this gateway holds another outcome for, or made before the attempt began,
+        # is not the batch's: a look-up listing only such requests lists none of the batch's.
+        possible = [
+            summary
+            for summary in found.values()
+            if summary.request_id not in self._known_requests and summary.request_time >= earliest
+        ]
+        if not possible:
             # Still unsettled until reconciled() says no look-up follows (reconcile_delay): a
             # request of this attempt that SENS lists late must not be claimed by a twin meanwhile.
             return batch.outcomes(
                 SendStatus.NOT_SENT, code=NOT_RECEIVED, detail="SENS has no request for these recipients"
             )
-        earliest = self._earliest_request_time(attempt)
-        candidates = [
-            summary
-            for summary in found.values()
-            if summary.request_id not in self._known_requests
-            and summary.request_time >= earliest
-            and _same_kind(summary, message, batch)
-        ]
+        candidates = [summary for summary in possible if _same_kind(summary, message, batch)]
         if len(candidates) > MAX_CANDIDATES:
             return None
         matches = [summary.request_id for summary in candidates if await self._is_batch(summary, message, batch)]
