@@ -965,3 +965,55 @@ async def test_a_lost_batch_whose_first_number_an_earlier_request_holds_waits_fo
     assert set(stored.values()) == {1}
     assert {(outcome.request_id, outcome.recipient.number) for outcome in queued.outcomes} <= set(stored)
     assert set(queued.request_ids).isdisjoint(earlier.request_ids)
+
+
+async def test_a_lost_batch_with_its_first_number_twice_and_two_texts_is_found() -> None:
+    """Per-recipient texts, the first number twice in the batch with a text each: the look-up
+    by that number lists both of its messages, and the request is the batch's whichever of
+    them is read first."""
+    app = create_app(EmulatorConfig(faults=Faults(error_after_processing_rate=1.0)))
+    recipients = [
+        Recipient(number="01012345678", text="첫째 안내"),
+        Recipient(number="01087654321", text="둘째 안내"),
+        Recipient(number="01012345678", text="셋째 안내"),
+    ]
+    async with gateway_for(app, retry=NO_RETRIES, reconcile_delay=0.01) as sens:
+        report = await sens.send(Message(sender=SENDER, text="안내", recipients=recipients))
+    assert len(app.state.ledger) == 3
+    assert report.all_accepted
+    assert set(report.request_ids) == {delivery.request_id for delivery in app.state.ledger}
+
+
+async def test_a_lost_batch_is_looked_up_again_when_its_number_shows_only_another_processs_request() -> None:
+    """A batch reaches a busy SENS, stored only after the client's timeout; meanwhile another
+    process sends the same text to its first number and another. The first look-up lists only
+    that other request, which holds other numbers: the batch is not left UNKNOWN on it but
+    looked up again after ``reconcile_delay``, and found."""
+    text = "[krsms] 배송 안내"
+    async with EmulatorServer() as server:
+        faults = server.app.state.faults
+        async with (
+            sens_gateway_for(
+                server,
+                timeout=Timeouts(connect=2, read=0.3, write=2, pool=5),
+                retry=RetryPolicy(max_attempts=1),
+                reconcile_delay=0.8,
+            ) as worker,
+            sens_gateway_for(server) as other_process,
+        ):
+            await worker.delivery_results("none")  # the gateway knows SENS's clock, as a running process does
+            faults.replace(Faults(slow_rate=1.0, slow_delay=0.5))
+            sending = asyncio.create_task(
+                worker.send(Message(sender=SENDER, text=text, recipients=["01012345678", "01011112222"]))
+            )
+            await asyncio.sleep(0.1)  # the batch is at SENS, stored 0.5 s after it arrived
+            assert faults.stats["sens.sends"] == 1
+            faults.replace(Faults())
+            elsewhere = Message(sender=SENDER, text=text, recipients=["01012345678", "01099998888"])
+            other = await other_process.send(elsewhere)
+            queued = await asyncio.wait_for(sending, 15)
+        stored = {(delivery.request_id, delivery.recipient) for delivery in server.ledger}
+    assert other.all_accepted
+    assert queued.all_accepted
+    assert len(stored) == 4
+    assert {(outcome.request_id, outcome.recipient.number) for outcome in queued.outcomes} <= stored

@@ -276,10 +276,15 @@ class SensGateway(BatchingGateway):
         if len(candidates) > MAX_CANDIDATES:
             return None
         matches = [summary.request_id for summary in candidates if await self._is_batch(summary, message, batch)]
+        if not matches:
+            # Not NOT_SENT: the requests listed are other senders' as far as the look-up can
+            # tell, yet the batch's own may still sit in a busy SENS's queue. Outcomes, not
+            # None, so that the look-up after reconcile_delay is made.
+            return batch.outcomes(SendStatus.UNKNOWN, detail="SENS lists no request that is this batch's")
         # Checked after the look-ups' awaits: another batch's reconciliation may have claimed
         # the request meanwhile, and while another attempt to the same numbers is unsettled
         # (its answer not in, or lost too), the request found may be that attempt's.
-        if len(matches) != 1 or matches[0] in self._known_requests or self._another_unsettled(attempt.key, batch):
+        if len(matches) > 1 or matches[0] in self._known_requests or self._another_unsettled(attempt.key, batch):
             return None
         self._unsettled.discard(attempt.key)
         self._known_requests.set(matches[0], None)
