@@ -967,17 +967,35 @@ async def test_a_lost_batch_whose_first_number_an_earlier_request_holds_waits_fo
     assert set(queued.request_ids).isdisjoint(earlier.request_ids)
 
 
-async def test_a_lost_batch_with_its_first_number_twice_and_two_texts_is_found() -> None:
+class ListedNewestFirst(httpx.AsyncBaseTransport):
+    """The emulator in-process, its request look-ups by time window (S3) listing their
+    messages in the reverse order: SENS documents none."""
+
+    def __init__(self, app: Starlette):
+        self.inner = httpx.ASGITransport(app=app)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if request.method != "GET" or not request.url.path.endswith("/messages") or "requestId" in request.url.params:
+            return response
+        answer = json.loads(await response.aread())
+        answer["messages"].reverse()
+        return httpx.Response(response.status_code, headers=response.headers, json=answer)
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+async def test_a_lost_batch_with_its_first_number_twice_and_two_texts_is_found(newest_first: bool) -> None:
     """Per-recipient texts, the first number twice in the batch with a text each: the look-up
     by that number lists both of its messages, and the request is the batch's whichever of
-    them is read first."""
+    them is listed first."""
     app = create_app(EmulatorConfig(faults=Faults(error_after_processing_rate=1.0)))
     recipients = [
         Recipient(number="01012345678", text="첫째 안내"),
         Recipient(number="01087654321", text="둘째 안내"),
         Recipient(number="01012345678", text="셋째 안내"),
     ]
-    async with gateway_for(app, retry=NO_RETRIES, reconcile_delay=0.01) as sens:
+    transport = ListedNewestFirst(app) if newest_first else None
+    async with gateway_for(app, transport=transport, retry=NO_RETRIES, reconcile_delay=0.01) as sens:
         report = await sens.send(Message(sender=SENDER, text="안내", recipients=recipients))
     assert len(app.state.ledger) == 3
     assert report.all_accepted

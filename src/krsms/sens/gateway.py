@@ -11,9 +11,10 @@ A batch whose answer was lost (a 5xx, a timeout after sending) is looked up in t
 look-up (S3) over the batch's time window in SENS's own time, by sender and the batch's first
 number. No request there that can be the batch's (none, or only requests this gateway holds
 another outcome for or made before the attempt began) makes it NOT_SENT (SENS takes a request
-whole; resent only with ``resend_missing=True``). It is ACCEPTED only when exactly one request found is of its kind,
-holds exactly its numbers, carries the first recipient's text (S4) and is not one this gateway
-already has an outcome for; anything else stays UNKNOWN.
+whole; resent only with ``resend_missing=True``). It is ACCEPTED only when exactly one request
+found is of its kind, holds exactly its numbers, carries a text the batch gives its first
+number (S4) and is not one this gateway already has an outcome for; anything else stays
+UNKNOWN.
 """
 
 from __future__ import annotations
@@ -328,7 +329,9 @@ class SensGateway(BatchingGateway):
         return _started(attempt, now) - REQUEST_TIME_RESOLUTION
 
     async def _is_batch(self, summary: MessageSummary, message: Message, batch: Batch) -> bool:
-        """Whether the request holds exactly the batch's numbers and the first recipient's text."""
+        """Whether the request holds exactly the batch's numbers, and its message ``summary``
+        (to the batch's first number) a text the batch gives that number: one the first number
+        is in the batch twice with two texts may be listed with either."""
         numbers: Counter[str] = Counter()
         async for listed in self.client.iter_messages(MessageQuery(request_id=summary.request_id)):
             numbers[listed.to] += 1
@@ -336,7 +339,8 @@ class SensGateway(BatchingGateway):
             return False
         detail = await self.client.get_message(summary.message_id)
         sent = detail.messages[0].content if detail.messages else None
-        return sent == message.text_for(batch.recipients[0])
+        first = batch.recipients[0].number
+        return sent in {message.text_for(recipient) for recipient in batch.recipients if recipient.number == first}
 
     # -- the rest of SmsGateway -----------------------------------------------------------
 
