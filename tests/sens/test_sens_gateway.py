@@ -505,8 +505,9 @@ async def test_a_batch_that_never_arrived_is_not_sent_and_resent_only_when_asked
 
 
 async def test_a_lost_batch_is_not_taken_for_an_earlier_request_to_the_same_number() -> None:
-    """A code sent again a moment later: the look-up finds the first request to that number,
-    whose text differs; the lost one stays UNKNOWN rather than ACCEPTED with another's id."""
+    """A code sent again a moment later: the look-up finds only the first request to that
+    number, which this gateway holds the outcome of; the lost one, which SENS never got, is
+    NOT_SENT, never ACCEPTED with another's id."""
     app = create_app(EmulatorConfig())
     async with gateway_for(app, retry=NO_RETRIES, reconcile_delay=0.01) as sens:
         first = await sens.send(Message(sender=SENDER, text="인증번호 111111", recipients=["01012345678"]))
@@ -514,7 +515,7 @@ async def test_a_lost_batch_is_not_taken_for_an_earlier_request_to_the_same_numb
         second = await sens.send(Message(sender=SENDER, text="인증번호 222222", recipients=["01012345678"]))
     assert [delivery.text for delivery in app.state.ledger] == ["인증번호 111111"]
     assert first.all_accepted
-    assert {outcome.status for outcome in second.outcomes} == {SendStatus.UNKNOWN}
+    assert {(outcome.status, outcome.code) for outcome in second.outcomes} == {(SendStatus.NOT_SENT, NOT_RECEIVED)}
 
 
 async def test_two_batches_to_the_same_numbers_never_share_one_request() -> None:
@@ -528,7 +529,7 @@ async def test_two_batches_to_the_same_numbers_never_share_one_request() -> None
         second = await sens.send(Message(sender=SENDER, text="안녕", recipients=twice[100:]))
     assert first.all_accepted
     assert len(app.state.ledger) == 100
-    assert {outcome.status for outcome in second.outcomes} == {SendStatus.UNKNOWN}
+    assert {(outcome.status, outcome.code) for outcome in second.outcomes} == {(SendStatus.NOT_SENT, NOT_RECEIVED)}
 
 
 class ScriptedSends(httpx.AsyncBaseTransport):
@@ -605,7 +606,8 @@ async def test_the_request_of_a_twin_whose_answer_was_lost_is_not_taken_by_anoth
 
 
 async def test_a_request_made_before_the_attempt_began_is_never_taken_for_the_lost_batch() -> None:
-    """Another worker sent the same text to the same number half a minute earlier."""
+    """Another worker sent the same text to the same number half a minute earlier: the lost
+    batch, which SENS never got, is NOT_SENT, never ACCEPTED with that request's id."""
     app = create_app(EmulatorConfig())
     message = Message(sender=SENDER, text="택배가 도착했습니다", recipients=["01012345678"])
     app.state.clock.skew_seconds = -30  # the other worker's send, thirty seconds ago
@@ -614,7 +616,7 @@ async def test_a_request_made_before_the_attempt_began_is_never_taken_for_the_lo
     app.state.clock.skew_seconds = 0
     async with gateway_over(ScriptedSends(app, "lost")) as worker_b:  # has seen no answer: SENS's clock unknown
         (outcome,) = (await worker_b.send(message)).outcomes
-    assert outcome.status is SendStatus.UNKNOWN
+    assert (outcome.status, outcome.code) == (SendStatus.NOT_SENT, NOT_RECEIVED)
     assert len(app.state.ledger) == 1
 
 
@@ -937,3 +939,99 @@ async def test_a_reservation_passing_while_a_batch_waits_for_its_retry_keeps_the
     assert "passed during the send" in (report.outcomes[0].detail or "")
     assert {outcome.code for outcome in report.outcomes[100:]} == {"stopped"}
     assert report.requests == 1
+
+
+async def test_a_lost_batch_whose_first_number_an_earlier_request_holds_waits_for_the_second_look_up() -> None:
+    """The same number in two batches: the first batch's request is answered (this gateway
+    holds its outcome); the second reaches a busy SENS, stored only after the client's
+    timeout. Its first look-up by that number lists the first batch's request alone, which
+    cannot be the batch's: the batch is not settled on it (UNKNOWN at once) but looked up
+    again after ``reconcile_delay``, and found."""
+    async with EmulatorServer() as server:
+        async with sens_gateway_for(
+            server,
+            timeout=Timeouts(connect=2, read=0.2, write=2, pool=5),
+            retry=RetryPolicy(max_attempts=1),
+            reconcile_delay=0.6,
+            resend_missing=True,
+        ) as sens:
+            earlier = await sens.send(Message(sender=SENDER, text="안내", recipients=["01012345678", "01011112222"]))
+            server.app.state.faults.replace(Faults(slow_rate=1.0, slow_delay=0.4))
+            queued = await sens.send(Message(sender=SENDER, text="안내", recipients=["01012345678", "01033334444"]))
+        stored = Counter((delivery.request_id, delivery.recipient) for delivery in server.ledger)
+    assert earlier.all_accepted
+    assert queued.all_accepted
+    assert len(stored) == 4
+    assert set(stored.values()) == {1}
+    assert {(outcome.request_id, outcome.recipient.number) for outcome in queued.outcomes} <= set(stored)
+    assert set(queued.request_ids).isdisjoint(earlier.request_ids)
+
+
+class ListedNewestFirst(httpx.AsyncBaseTransport):
+    """The emulator in-process, its request look-ups by time window (S3) listing their
+    messages in the reverse order: SENS documents none."""
+
+    def __init__(self, app: Starlette):
+        self.inner = httpx.ASGITransport(app=app)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if request.method != "GET" or not request.url.path.endswith("/messages") or "requestId" in request.url.params:
+            return response
+        answer = json.loads(await response.aread())
+        answer["messages"].reverse()
+        return httpx.Response(response.status_code, headers=response.headers, json=answer)
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+async def test_a_lost_batch_with_its_first_number_twice_and_two_texts_is_found(newest_first: bool) -> None:
+    """Per-recipient texts, the first number twice in the batch with a text each: the look-up
+    by that number lists both of its messages, and the request is the batch's whichever of
+    them is listed first."""
+    app = create_app(EmulatorConfig(faults=Faults(error_after_processing_rate=1.0)))
+    recipients = [
+        Recipient(number="01012345678", text="첫째 안내"),
+        Recipient(number="01087654321", text="둘째 안내"),
+        Recipient(number="01012345678", text="셋째 안내"),
+    ]
+    transport = ListedNewestFirst(app) if newest_first else None
+    async with gateway_for(app, transport=transport, retry=NO_RETRIES, reconcile_delay=0.01) as sens:
+        report = await sens.send(Message(sender=SENDER, text="안내", recipients=recipients))
+    assert len(app.state.ledger) == 3
+    assert report.all_accepted
+    assert set(report.request_ids) == {delivery.request_id for delivery in app.state.ledger}
+
+
+async def test_a_lost_batch_is_looked_up_again_when_its_number_shows_only_another_processs_request() -> None:
+    """A batch reaches a busy SENS, stored only after the client's timeout; meanwhile another
+    process sends the same text to its first number and another. The first look-up lists only
+    that other request, which holds other numbers: the batch is not left UNKNOWN on it but
+    looked up again after ``reconcile_delay``, and found."""
+    text = "[krsms] 배송 안내"
+    async with EmulatorServer() as server:
+        faults = server.app.state.faults
+        async with (
+            sens_gateway_for(
+                server,
+                timeout=Timeouts(connect=2, read=0.3, write=2, pool=5),
+                retry=RetryPolicy(max_attempts=1),
+                reconcile_delay=0.8,
+            ) as worker,
+            sens_gateway_for(server) as other_process,
+        ):
+            await worker.delivery_results("none")  # the gateway knows SENS's clock, as a running process does
+            faults.replace(Faults(slow_rate=1.0, slow_delay=0.5))
+            sending = asyncio.create_task(
+                worker.send(Message(sender=SENDER, text=text, recipients=["01012345678", "01011112222"]))
+            )
+            await asyncio.sleep(0.1)  # the batch is at SENS, stored 0.5 s after it arrived
+            assert faults.stats["sens.sends"] == 1
+            faults.replace(Faults())
+            elsewhere = Message(sender=SENDER, text=text, recipients=["01012345678", "01099998888"])
+            other = await other_process.send(elsewhere)
+            queued = await asyncio.wait_for(sending, 15)
+        stored = {(delivery.request_id, delivery.recipient) for delivery in server.ledger}
+    assert other.all_accepted
+    assert queued.all_accepted
+    assert len(stored) == 4
+    assert {(outcome.request_id, outcome.recipient.number) for outcome in queued.outcomes} <= stored

@@ -9,10 +9,12 @@ a request as a whole, so every recipient of an accepted request is ACCEPTED with
 
 A batch whose answer was lost (a 5xx, a timeout after sending) is looked up in the request
 look-up (S3) over the batch's time window in SENS's own time, by sender and the batch's first
-number. No message there makes it NOT_SENT (SENS takes a request whole; resent only with
-``resend_missing=True``). It is ACCEPTED only when exactly one request found is of its kind,
-holds exactly its numbers, carries the first recipient's text (S4) and is not one this gateway
-already has an outcome for; anything else stays UNKNOWN.
+number. No request there that can be the batch's (none, or only requests this gateway holds
+another outcome for or made before the attempt began) makes it NOT_SENT (SENS takes a request
+whole; resent only with ``resend_missing=True``). It is ACCEPTED only when exactly one request
+found is of its kind, holds exactly its numbers, carries a text the batch gives its first
+number (S4) and is not one this gateway already has an outcome for; anything else stays
+UNKNOWN.
 """
 
 from __future__ import annotations
@@ -257,27 +259,33 @@ class SensGateway(BatchingGateway):
         found: dict[str, MessageSummary] = {}
         async for summary in self.client.iter_messages(query):
             found.setdefault(summary.request_id, summary)
-        if not found:
+        earliest = self._earliest_request_time(attempt)
+        # A request this gateway holds another outcome for, or made before the attempt began,
+        # is not the batch's: a look-up listing only such requests lists none of the batch's.
+        possible = [
+            summary
+            for summary in found.values()
+            if summary.request_id not in self._known_requests and summary.request_time >= earliest
+        ]
+        if not possible:
             # Still unsettled until reconciled() says no look-up follows (reconcile_delay): a
             # request of this attempt that SENS lists late must not be claimed by a twin meanwhile.
             return batch.outcomes(
                 SendStatus.NOT_SENT, code=NOT_RECEIVED, detail="SENS has no request for these recipients"
             )
-        earliest = self._earliest_request_time(attempt)
-        candidates = [
-            summary
-            for summary in found.values()
-            if summary.request_id not in self._known_requests
-            and summary.request_time >= earliest
-            and _same_kind(summary, message, batch)
-        ]
+        candidates = [summary for summary in possible if _same_kind(summary, message, batch)]
         if len(candidates) > MAX_CANDIDATES:
             return None
         matches = [summary.request_id for summary in candidates if await self._is_batch(summary, message, batch)]
+        if not matches:
+            # Not NOT_SENT: the requests listed are other senders' as far as the look-up can
+            # tell, yet the batch's own may still sit in a busy SENS's queue. Outcomes, not
+            # None, so that the look-up after reconcile_delay is made.
+            return batch.outcomes(SendStatus.UNKNOWN, detail="SENS lists no request that is this batch's")
         # Checked after the look-ups' awaits: another batch's reconciliation may have claimed
         # the request meanwhile, and while another attempt to the same numbers is unsettled
         # (its answer not in, or lost too), the request found may be that attempt's.
-        if len(matches) != 1 or matches[0] in self._known_requests or self._another_unsettled(attempt.key, batch):
+        if len(matches) > 1 or matches[0] in self._known_requests or self._another_unsettled(attempt.key, batch):
             return None
         self._unsettled.discard(attempt.key)
         self._known_requests.set(matches[0], None)
@@ -321,7 +329,9 @@ class SensGateway(BatchingGateway):
         return _started(attempt, now) - REQUEST_TIME_RESOLUTION
 
     async def _is_batch(self, summary: MessageSummary, message: Message, batch: Batch) -> bool:
-        """Whether the request holds exactly the batch's numbers and the first recipient's text."""
+        """Whether the request holds exactly the batch's numbers, and its message ``summary``
+        (to the batch's first number) a text the batch gives that number: one the first number
+        is in the batch twice with two texts may be listed with either."""
         numbers: Counter[str] = Counter()
         async for listed in self.client.iter_messages(MessageQuery(request_id=summary.request_id)):
             numbers[listed.to] += 1
@@ -329,7 +339,8 @@ class SensGateway(BatchingGateway):
             return False
         detail = await self.client.get_message(summary.message_id)
         sent = detail.messages[0].content if detail.messages else None
-        return sent == message.text_for(batch.recipients[0])
+        first = batch.recipients[0].number
+        return sent in {message.text_for(recipient) for recipient in batch.recipients if recipient.number == first}
 
     # -- the rest of SmsGateway -----------------------------------------------------------
 
