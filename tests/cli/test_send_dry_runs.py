@@ -1,0 +1,54 @@
+"""`krsms send --dry-run` refuses what the send would refuse without first laying out a plan
+the send would never carry out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from krsms.cli import app
+from krsms.emulator import DEMO_SENS_ACCESS_KEY, DEMO_SENS_SECRET_KEY, DEMO_SENS_SERVICE_ID
+
+SENS_ENV = {
+    "KRSMS_SENS_ACCESS_KEY": DEMO_SENS_ACCESS_KEY,
+    "KRSMS_SENS_SECRET_KEY": DEMO_SENS_SECRET_KEY,
+    "KRSMS_SENS_SERVICE_ID": DEMO_SENS_SERVICE_ID,
+    "COLUMNS": "300",
+}
+NOWHERE = "http://127.0.0.1:9"
+"""No server: a dry run makes no request."""
+runner = CliRunner()
+
+
+def dry_run(recipients: Path, results: Path, *options: str) -> list[str]:
+    return ["send", str(recipients), "--provider", "sens", "--sender", "0212345678", "--text", "안녕",
+            "--base-url", NOWHERE, "--results", str(results), "--dry-run", *options]  # fmt: skip
+
+
+def test_a_dry_run_of_a_resume_the_send_refuses_shows_no_plan(tmp_path: Path) -> None:
+    """A recipients file edited since the last run (a line inserted at the top moves every
+    settled row off its line): the resume is refused, and so is its dry run, which must not
+    first say how many it would send 'as planned below' and draw the table."""
+    recipients = tmp_path / "numbers.txt"
+    recipients.write_text("# 겨울 캠페인\n01010000001\n01010000002\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    results.write_text(
+        "\ufeffreference,number,status,request_id,code,detail\r\n1,01010000001,accepted,r1,,\r\n", encoding="utf-8"
+    )
+    outcome = runner.invoke(app, dry_run(recipients, results, "--resume"), env=SENS_ENV)
+    assert outcome.exit_code == 2, outcome.output
+    assert "no longer on their line" in outcome.stderr
+    assert "would be sent" not in outcome.stdout
+    assert "Dry run" not in outcome.stdout
+
+
+def test_a_dry_run_of_a_file_the_send_refuses_shows_no_plan(tmp_path: Path) -> None:
+    """Rows whose own text expects a column nothing fills: refused by the send before its first
+    request, and by the dry run, without a table of requests that will not be made."""
+    recipients = tmp_path / "customers.csv"
+    recipients.write_text("phone,text,name\n01010000001,{name}님 안녕하세요,김철수\n", encoding="utf-8")
+    outcome = runner.invoke(app, dry_run(recipients, tmp_path / "results.csv"), env=SENS_ENV)
+    assert outcome.exit_code == 2, outcome.output
+    assert "uses name as a placeholder" in outcome.stderr
+    assert "Dry run" not in outcome.stdout
