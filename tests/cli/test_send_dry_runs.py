@@ -8,6 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from krsms.cli import app
+from krsms.commands.results.journal import journal_path
+from krsms.commands.results.lock import IN_USE, exclusive_use
 from krsms.emulator import DEMO_SENS_ACCESS_KEY, DEMO_SENS_SECRET_KEY, DEMO_SENS_SERVICE_ID
 
 SENS_ENV = {
@@ -52,3 +54,22 @@ def test_a_dry_run_of_a_file_the_send_refuses_shows_no_plan(tmp_path: Path) -> N
     assert outcome.exit_code == 2, outcome.output
     assert "uses name as a placeholder" in outcome.stderr
     assert "Dry run" not in outcome.stdout
+
+
+def test_a_dry_run_of_a_resume_while_another_run_holds_the_results_is_refused(tmp_path: Path) -> None:
+    """The resume is refused while a send holds its results file; its dry run must be too,
+    rather than count that live run's batches as in flight 'when the last run stopped'."""
+    recipients = tmp_path / "numbers.txt"
+    recipients.write_text("01010000001\n01010000002\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    results.write_text(
+        "\ufeffreference,number,status,request_id,code,detail\r\n1,01010000001,accepted,r1,,\r\n", encoding="utf-8"
+    )
+    journal_path(results).write_text(
+        '{"results_size": 0, "results_tail": null}\n{"reference": "2", "number": "01010000002"}\n', encoding="utf-8"
+    )
+    with exclusive_use(results):  # the live run
+        outcome = runner.invoke(app, dry_run(recipients, results, "--resume"), env=SENS_ENV)
+    assert outcome.exit_code == 2, outcome.output
+    assert outcome.stderr == f"error: {results}: {IN_USE}\n"
+    assert "in flight" not in outcome.stdout

@@ -17,8 +17,9 @@ from krsms.commands.results.rows import RESULT_SUFFIXES
 
 def check_results_path(results_path: Path, recipients_path: Path, *, resume: bool) -> None:
     """Refuse a results file a send must not append to (:class:`BadFileError`): the recipients
-    file itself; one whose suffix is neither ``.csv`` nor ``.jsonl``; with ``--resume``, one
-    that does not exist; without, one another run is using or :func:`check_unclaimed` refuses.
+    file itself; one whose suffix is neither ``.csv`` nor ``.jsonl``; one another run is using
+    (with ``--resume``, its dry run included; without, one holding that run's journal); with
+    ``--resume``, one that does not exist; without, one :func:`check_unclaimed` refuses.
 
     Another run may claim the file after this check: :func:`check_unclaimed` again once
     :func:`~krsms.commands.results.lock.exclusive_use` holds it."""
@@ -30,8 +31,10 @@ def check_results_path(results_path: Path, recipients_path: Path, *, resume: boo
         raise BadFileError(results_path, f"results are written as {' or '.join(RESULT_SUFFIXES)}: name the file so")
     if resume and not exists and not journal_path(results_path).exists():
         raise BadFileError(results_path, "does not exist, so there is nothing to resume (run without --resume)")
-    if not resume and journal_path(results_path).exists() and in_use(results_path):
-        raise BadFileError(results_path, IN_USE)  # a journal of a live run: never read as settled
+    if (resume or journal_path(results_path).exists()) and in_use(results_path):
+        # A live run's journal is never read as settled, nor, by a dry run of a resume, as
+        # what a stopped run left in flight.
+        raise BadFileError(results_path, IN_USE)
     check_unclaimed(results_path, resume=resume)
 
 
