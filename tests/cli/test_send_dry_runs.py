@@ -73,3 +73,24 @@ def test_a_dry_run_of_a_resume_while_another_run_holds_the_results_is_refused(tm
     assert outcome.exit_code == 2, outcome.output
     assert outcome.stderr == f"error: {results}: {IN_USE}\n"
     assert "in flight" not in outcome.stdout
+
+
+def test_a_dry_run_refuses_a_results_file_the_send_would_refuse(tmp_path: Path) -> None:
+    """Dry run first, then the send: a dry run that passes must not be followed by the send
+    refusing its --results before its first request (one holding an earlier campaign's
+    results, or not named .csv or .jsonl)."""
+    recipients = tmp_path / "numbers.txt"
+    recipients.write_text("01010000001\n01010000002\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    results.write_text(
+        "\ufeffreference,number,status,request_id,code,detail\r\n1,01010000001,accepted,r1,,\r\n", encoding="utf-8"
+    )
+    outcome = runner.invoke(app, dry_run(recipients, results), env=SENS_ENV)
+    assert outcome.exit_code == 2, outcome.output
+    assert "already holds the results of an earlier send" in outcome.stderr
+    assert "Dry run" not in outcome.stdout
+
+    misnamed = runner.invoke(app, dry_run(recipients, tmp_path / "results.txt"), env=SENS_ENV)
+    assert misnamed.exit_code == 2, misnamed.output
+    assert "results are written as .csv or .jsonl" in misnamed.stderr
+    assert not (tmp_path / "results.txt").exists()
