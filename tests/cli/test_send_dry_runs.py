@@ -94,3 +94,19 @@ def test_a_dry_run_refuses_a_results_file_the_send_would_refuse(tmp_path: Path) 
     assert misnamed.exit_code == 2, misnamed.output
     assert "results are written as .csv or .jsonl" in misnamed.stderr
     assert not (tmp_path / "results.txt").exists()
+
+
+def test_a_results_file_in_a_directory_that_does_not_exist_is_refused_by_the_dry_run_too(tmp_path: Path) -> None:
+    """The send cannot make such a file: its dry run says so, naming the directory, instead of
+    passing a --results the send then refuses with a bare 'No such file or directory'."""
+    recipients = tmp_path / "numbers.txt"
+    recipients.write_text("01010000001\n", encoding="utf-8")
+    results = tmp_path / "missing" / "results.csv"
+    for options in (["--dry-run"], []):
+        command = [option for option in dry_run(recipients, results) if option != "--dry-run"]
+        outcome = runner.invoke(app, [*command, *options], env=SENS_ENV)
+        assert outcome.exit_code == 2, outcome.output
+        assert outcome.stderr == (
+            f"error: {results}: its directory {results.parent} does not exist: make it, or choose another --results\n"
+        )
+    assert not results.parent.exists()

@@ -17,7 +17,8 @@ from krsms.commands.results.rows import RESULT_SUFFIXES
 
 def check_results_path(results_path: Path, recipients_path: Path, *, resume: bool) -> None:
     """Refuse a results file a send must not append to (:class:`BadFileError`): the recipients
-    file itself; one whose suffix is neither ``.csv`` nor ``.jsonl``; one another run is using
+    file itself; one whose suffix is neither ``.csv`` nor ``.jsonl``; one in a directory that
+    does not exist; one another run is using
     (with ``--resume``, its dry run included; without, one holding that run's journal); with
     ``--resume``, one that does not exist (unless a stopped run's journal is left, and shows
     it held no settled recipients: :func:`_check_no_rows_lost`); without, one
@@ -31,6 +32,10 @@ def check_results_path(results_path: Path, recipients_path: Path, *, resume: boo
             raise BadFileError(results_path, "is the recipients file; choose another --results")
     if results_path.suffix.lower() not in RESULT_SUFFIXES:
         raise BadFileError(results_path, f"results are written as {' or '.join(RESULT_SUFFIXES)}: name the file so")
+    if not exists and not results_path.parent.is_dir():
+        raise BadFileError(
+            results_path, f"its directory {results_path.parent} does not exist: make it, or choose another --results"
+        )
     if resume and not exists and not journal_path(results_path).exists():
         raise BadFileError(results_path, "does not exist, so there is nothing to resume (run without --resume)")
     if resume and not exists:
