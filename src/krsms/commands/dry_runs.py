@@ -76,7 +76,7 @@ async def dry_run(
 
     Raises :class:`~krsms.commands.bad_files.BadFileError` for what the send would refuse
     before sending: rows whose text expects placeholders filled, or a resume whose results do
-    not fit the file."""
+    not fit the file; then nothing of the plan is shown."""
     check_subject_given(message, gateway.rules, recipients_path)  # as the send refuses it
     counter = _DuplicateCounter()
     file_pass = FilePass(
@@ -101,6 +101,8 @@ async def dry_run(
         damage=file_pass.damage,
     )
     plan = await gateway.plan(message, counter.watch(file_pass.watch(recipients)), max_invalid=SHOWN_INVALID)
+    # Before anything is laid out: a plan the send would refuse is no plan.
+    file_pass.check(recipients_path, resume_from or recipients_path)
     if resume_from is not None:
         console.print(Text(_resume_preview_note(file_pass, in_flight, resume_from)), soft_wrap=True)
     table = Table(title=f"Dry run: {gateway.provider.upper()} ({gateway.batch_size} recipients a request)")
@@ -118,7 +120,6 @@ async def dry_run(
         console.print(
             f"duplicates: {counter.duplicates} of these recipients have a number listed earlier (not removed)"
         )
-    file_pass.check(recipients_path, resume_from or recipients_path)
     return plan
 
 

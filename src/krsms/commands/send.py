@@ -113,7 +113,7 @@ def run_send(
 
 
 def _check_files(message: Message, options: SendOptions, console: Console) -> int | None:
-    """Check the recipients file, and the results file unless a dry run, before any request,
+    """Check the recipients file, and the results file (a dry run's too), before any request,
     and say which column the numbers are read from. None when the send may go ahead; else the
     exit code to stop with, the problem said on stderr. Raises
     :class:`~krsms.errors.KrSmsError` for a file that cannot be used."""
@@ -133,8 +133,9 @@ def _check_files(message: Message, options: SendOptions, console: Console) -> in
     if not has_recipients(path, number_column=options.number_column):
         print_note(f"warning: {path} has no recipients; nothing to send")
         return 1
-    if not options.dry_run or options.resume:  # a dry run of a resume reads the results
-        check_results_path(options.results_path, path, resume=options.resume)
+    # A dry run too (it only reads): one that passes must not be followed by the send refusing
+    # its results file.
+    check_results_path(options.results_path, path, resume=options.resume)
     return None
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 import anyio.to_thread
+import attrs
 
 from krsms.commands.bad_files import file_problems, is_csv
 from krsms.commands.results.mending import ready_to_append
@@ -179,6 +180,47 @@ def in_flight_recipients(results_path: Path) -> list[ResumeKey]:
         with file_problems(results_path):
             _remove_written(noted, results_path, _run_start(results_path, header))
     return list(noted.values())
+
+
+@attrs.frozen
+class JournalStart:
+    """What a journal says of the results file its run appended to, for a resume to tell
+    whether rows were lost since (the file deleted, cleared, or an older copy put back)."""
+
+    results_size: int | None
+    """The results file's size when the run began; None when the header does not say."""
+    marked_settled: bool
+    """Whether the run marked recipients settled: their rows were written to the file."""
+
+    def held_rows(self) -> bool:
+        """Whether the results file held rows when the run began, or the run wrote some that
+        settled recipients (more than a new CSV's BOM and header)."""
+        began_with = self.results_size or 0
+        return self.marked_settled or began_with > len(CSV_START.encode())
+
+
+def journal_start(results_path: Path) -> JournalStart | None:
+    """:class:`JournalStart` of the journal beside ``results_path``, read line by line and
+    keeping nothing; None without a journal."""
+    journal = journal_path(results_path)
+    if not journal.exists():
+        return None
+    size: int | None = None
+    header_read = marked_settled = False
+    with file_problems(journal), journal.open("rb") as lines:
+        for line in lines:
+            try:
+                value = json_line_value(line)
+            except ValueError:
+                continue
+            if not header_read:
+                header_read = True
+                given = value.get("results_size") if isinstance(value, dict) else None
+                size = given if isinstance(given, int) and given >= 0 else None
+            elif isinstance(value, dict) and value.get("settled"):
+                marked_settled = True
+                break
+    return JournalStart(results_size=size, marked_settled=marked_settled)
 
 
 def _unsettled_notes(journal: Path) -> tuple[Mapping[str, object], dict[str, ResumeKey]]:
