@@ -1003,3 +1003,16 @@ def test_the_campaign_check_leaves_the_kind_out_only_when_asked(tmp_path: Path) 
         check_same_campaign(results, unknown, precision=MINUTE)
     with pytest.raises(BadFileError, match="--text was '', now '다른 글'"):  # the rest is still compared
         check_same_campaign(results, attrs.evolve(unknown, text="다른 글"), precision=MINUTE, compare_kind=False)
+
+
+def test_every_name_of_one_results_file_shares_its_journal_and_campaign(tmp_path: Path) -> None:
+    """Two names of one results file (a symbolic link) share its lock: they share the journal
+    of its batches in flight and its campaign too, or a resume through the other name would
+    miss what a stopped run had in flight."""
+    results = tmp_path / "campaigns" / "out.csv"
+    results.parent.mkdir()
+    results.write_text("reference,number,status,request_id,code,detail\n", encoding="utf-8")
+    other_name = tmp_path / "today.csv"
+    other_name.symlink_to(results)
+    assert journal_path(other_name) == journal_path(results) == results.with_name("out.csv.sending")
+    assert campaign_path(other_name) == campaign_path(results) == results.with_name("out.csv.campaign")

@@ -12,6 +12,7 @@ from pathlib import Path
 import attrs
 
 from krsms.commands.bad_files import BadFileError, file_problems
+from krsms.commands.results.rows import beside
 from krsms.errors import ValidationError, excerpt
 from krsms.gateway import Message
 from krsms.phone_numbers import normalize_number
@@ -74,7 +75,7 @@ _NAMES = {
 def campaign_path(results_path: Path) -> Path:
     """Where the campaign of a results file is recorded: beside it (``out.csv``:
     ``out.csv.campaign``)."""
-    return results_path.with_name(results_path.name + ".campaign")
+    return beside(results_path, ".campaign")
 
 
 def record_campaign(results_path: Path, campaign: Campaign) -> None:

@@ -25,7 +25,14 @@ import attrs
 from krsms.commands.bad_files import file_problems, is_csv
 from krsms.commands.results.mending import ready_to_append
 from krsms.commands.results.reading import holds_results, is_settled, result_rows, results_row_key, row_field
-from krsms.commands.results.rows import CSV_START, RESULT_FIELDS, STATUSES, json_line_value, serialised_rows
+from krsms.commands.results.rows import (
+    CSV_START,
+    RESULT_FIELDS,
+    STATUSES,
+    beside,
+    json_line_value,
+    serialised_rows,
+)
 from krsms.commands.settled import ResumeKey, resume_key
 from krsms.gateway import Recipient, RecipientOutcome, SendStatus
 
@@ -33,7 +40,7 @@ from krsms.gateway import Recipient, RecipientOutcome, SendStatus
 def journal_path(results_path: Path) -> Path:
     """Where ``krsms send`` notes each batch before sending it: beside the results
     (``out.csv``: ``out.csv.sending``)."""
-    return results_path.with_name(results_path.name + ".sending")
+    return beside(results_path, ".sending")
 
 
 class SendJournal:

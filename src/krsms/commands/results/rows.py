@@ -1,8 +1,9 @@
 """What a results row holds, and how it is written: one row per recipient outcome
 (:func:`result_row`), its fields in the order of a results CSV's columns
 (:data:`RESULT_FIELDS`), as CSV or JSON lines (:func:`serialised_rows`) as the file's suffix
-says. The rest of ``krsms send``'s bookkeeping (:mod:`krsms.commands.results.files`) writes,
-mends and reads rows of this shape.
+says, and the names of the files kept beside a results file (:func:`beside`). The rest of
+``krsms send``'s bookkeeping (:mod:`krsms.commands.results.files`) writes, mends and reads
+rows of this shape.
 """
 
 from __future__ import annotations
@@ -12,8 +13,19 @@ import csv
 import io
 import json
 import re
+from pathlib import Path
 
 from krsms.gateway import RecipientOutcome, SendStatus
+
+
+def beside(results_path: Path, suffix: str) -> Path:
+    """The file ``krsms send`` keeps beside a results file (``out.csv`` and ``.sending``:
+    ``out.csv.sending``), beside the file itself when ``results_path`` is a symbolic link to
+    it: every name of one results file shares its journal and campaign, as it shares its lock
+    (a resume through the other name missed the batches in flight)."""
+    itself = results_path.resolve() if results_path.is_symlink() else results_path
+    return itself.with_name(itself.name + suffix)
+
 
 RESULT_FIELDS = ("reference", "number", "status", "request_id", "code", "detail")
 """The fields of a results row, in the order of a results CSV's columns."""
