@@ -114,3 +114,18 @@ async def test_a_blank_body_or_title_of_a_templated_send_is_the_templates(
     assert code_of(await nhn.post(f"{BASE}/sender/mms", json=send)) == 0
     [delivery] = app.state.ledger
     assert (delivery.subject, delivery.text, delivery.sender) == ("공지", "철수님 안녕하세요", "15446859")
+
+
+async def test_a_templated_sends_title_is_filled_as_its_body_is(nhn: httpx.AsyncClient, app: Starlette) -> None:
+    """krsms reads a template's ``##key##`` from its title and body (krsms send fills both from
+    a file's columns): the emulator fills both, and the look-ups show the title filled."""
+    stored = template(sendType="1", title="##name##님 쿠폰", body="##name##님 안녕하세요")
+    assert code_of(await nhn.post(f"{BASE}/templates", json=stored)) == 0
+    recipient = {"recipientNo": "01000000001", "templateParameter": {"name": "철수"}}
+    answer = await nhn.post(f"{BASE}/sender/mms", json={"templateId": "welcome", "recipientList": [recipient]})
+    assert code_of(answer) == 0
+    [delivery] = app.state.ledger
+    assert (delivery.subject, delivery.text) == ("철수님 쿠폰", "철수님 안녕하세요")
+    request_id = answer.json()["body"]["data"]["requestId"]
+    listed = await nhn.get(f"{BASE}/sender/mms", params={"requestId": request_id})
+    assert [item["title"] for item in listed.json()["body"]["data"]] == ["철수님 쿠폰"]

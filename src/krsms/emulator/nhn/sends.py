@@ -17,9 +17,10 @@ Choices where the document is silent:
   cannot be sent outside Korea" heads) to a recipient outside Korea (a ``countryCode``
   other than 82, or an ``internationalRecipientNo`` alone whose calling code is not 82)
   answers -1006 (invalid message type);
-- ``templateParameter`` fills ``##key##`` only in a send with a ``templateId`` (N1-N11 give it
-  "テンプレートID入力時"); without one the body is sent as written. Tag sends fill it
-  either way: their document does not tie it to a template;
+- ``templateParameter`` fills ``##key##`` (in the body and the title: the document does not
+  say, and krsms reads a template's keys from both) only in a send with a ``templateId``
+  (N1-N11 give it "テンプレートID入力時"); without one the body is sent as written. Tag sends
+  fill it either way: their document does not tie it to a template;
 - an advertisement to a number on the 080 block list (N29) of the 080 number its opt-out line
   names (the number that ends the body, as the -6003 check reads it; an ``unsubscribeNo``
   written with hyphens is the same number) is accepted per request and answers
@@ -243,14 +244,12 @@ class NhnSends:
                     "recipientGroupingKey": item.get("recipientGroupingKey"),
                 }
             )
-            text = (
-                _substitute(message.text, item.get("templateParameter")) if message.fills_parameters else message.text
-            )
-            delivery = message.delivery(accepted, number, country_code, national_number, text, code)
+            text, title = message.filled(item.get("templateParameter"))
+            delivery = message.delivery(accepted, number, country_code, national_number, text, title, code)
             deliveries.append(delivery)
             if code != 0:
                 continue
-            record = message.record(accepted, seq, item, country_code, national_number, text, delivery)
+            record = message.record(accepted, seq, item, country_code, national_number, text, title, delivery)
             if delivered_now:
                 record.settle(accepted.now, first_rule(undeliverable, names))
             stored.append(record)
@@ -280,8 +279,24 @@ class _Message:
     template_id: str | None
     user_id: str | None
 
+    def filled(self, parameters: dict[str, Any] | None) -> tuple[str, str | None]:
+        """The body and title one recipient gets: each ``##key##`` of both filled from its
+        ``parameters`` when the send fills them (a template's title holds placeholders as its
+        body does, and krsms reads the keys of both)."""
+        if not self.fills_parameters:
+            return self.text, self.title
+        title = None if self.title is None else _substitute(self.title, parameters)
+        return _substitute(self.text, parameters), title
+
     def delivery(
-        self, accepted: _Acceptance, number: str, country_code: str, national_number: str, text: str, code: int
+        self,
+        accepted: _Acceptance,
+        number: str,
+        country_code: str,
+        national_number: str,
+        text: str,
+        title: str | None,
+        code: int,
     ) -> Delivery:
         """The ledger's record of one recipient, ``number`` as the request wrote it, refused
         with ``code`` unless it is 0."""
@@ -294,7 +309,7 @@ class _Message:
             sender=self.sender,
             kind=self.kind,
             text=text,
-            subject=self.title,
+            subject=title,
             advertisement=self.advertisement,
             reserved_for=self.request_date,
             status="accepted" if code == 0 else "rejected",
@@ -311,6 +326,7 @@ class _Message:
         country_code: str,
         national_number: str,
         text: str,
+        title: str | None,
         delivery: Delivery,
     ) -> NhnRecipient:
         """The stored recipient ``seq`` of the send, ``item`` of its ``recipientList``, for the
@@ -320,7 +336,7 @@ class _Message:
             seq=seq,
             send_type=self.send_type,
             kind=self.kind,
-            title=self.title,
+            title=title,
             body=text,
             sender=self.sender,
             recipient=national_number,
