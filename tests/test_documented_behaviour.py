@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from krsms import Message, NhnGateway, Recipient, SensGateway, ValidationError
+from krsms.nhn.errors import error_class_for_code
 from krsms.testing import FakeGateway
 
 
@@ -60,3 +61,17 @@ async def test_the_wrong_type_errors_read_as_the_neutral_api_shows_them(fields: 
         await gateway.send(message)
     assert str(refused.value) == shown
     assert gateway.requests == []
+
+
+@pytest.mark.parametrize(
+    ("code", "fatal"),
+    [
+        *((code, True) for code in (-1000, -1004, -2312, -2313, -9998, -9996, -9997, -1006, -2022, -2004)),
+        *((code, True) for code in (-2107, -2110, -2113, -2006, -6000, -6004)),
+        *((code, False) for code in (-2019, -2008, -2202, -9999, -2009, -6001)),
+    ],
+)
+def test_the_nhn_codes_docs_errors_calls_fatal_are_the_fatal_ones(code: int, fatal: bool) -> None:
+    """docs/errors.md lists the NHN codes that stop a bulk send (error.fatal); a code left off
+    that list fails only its batch."""
+    assert error_class_for_code(code).fatal is fatal
