@@ -44,6 +44,7 @@ from krsms.gateway import (
 from krsms.images import check_jpeg
 from krsms.nhn.gateway import NHN_RULES, check_sender_and_template
 from krsms.phone_numbers import KOREA, calling_code, normalize_number, without_separators
+from krsms.send_watch import current_send_watch
 from krsms.sens.models import MAX_IMAGE_NAME_CHARS as SENS_IMAGE_NAME_CHARS
 from krsms.sens.models import MAX_IMAGE_SIZE as SENS_IMAGE_SIZE
 from krsms.settings import check_count, check_seconds
@@ -242,6 +243,11 @@ class FakeGateway(BatchingGateway):
     async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> Sequence[RecipientOutcome]:
         """Record the request (unless ``on_request`` raises) and accept all but rejected numbers."""
         self._check_open("send")
+        watch = current_send_watch()
+        if watch is not None and watch.before_attempt is not None:
+            # As the transport asks before a request leaves: a reservation whose minute passed
+            # meanwhile (during on_sending, say) keeps it from leaving.
+            watch.before_attempt()
         request = FakeRequest(
             request_id=f"fake-{next(self._ids)}",
             message=message,
