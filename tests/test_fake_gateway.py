@@ -162,6 +162,22 @@ async def test_a_refused_number_is_refused_in_its_own_country_only() -> None:
     assert outcomes(in_korea) == [(SendStatus.REJECTED, "-2019"), (SendStatus.ACCEPTED, None)]
 
 
+@pytest.mark.parametrize(
+    "written", ["tel:010-0000-0001", "TEL:+82-10-0000-0001", "０１０－００００－０００１", "010\u20100000\u20100001"]
+)
+async def test_a_number_is_refused_in_any_form_a_recipient_may_be_written_in(written: str) -> None:
+    """As recipients are read: a tel: URI, full-width digits, Unicode dashes."""
+    gateway = FakeGateway()
+    gateway.reject_number(written, code="-2019")
+    assert outcomes(await gateway.send(sms("01000000001"))) == [(SendStatus.REJECTED, "-2019")]
+
+
+def test_a_number_of_8_digits_from_0_is_refused_by_name_as_a_recipient_is() -> None:
+    with pytest.raises(ValidationError) as caught:
+        FakeGateway().reject_number("0101-2345")
+    assert caught.value.field == "number"
+
+
 def test_a_number_written_for_another_country_is_refused_by_name() -> None:
     with pytest.raises(ValidationError) as caught:
         FakeGateway().reject_number("+81 90-1234-5678", country_code="1")
