@@ -57,6 +57,23 @@ async def lose_the_answer(request: FakeRequest) -> None:
     raise ServerError("answer lost", provider="fake", status_code=500)
 
 
+@pytest.mark.parametrize("hook", ["on_request", "on_answer"])
+def test_a_hook_that_cannot_be_called_is_refused_when_the_fake_is_made(hook: str) -> None:
+    """As SendProgress refuses an on_sending it cannot call: a coroutine (an async hook called
+    instead of passed) failed every send with Python's bare "'coroutine' object is not
+    callable", the coroutine never awaited."""
+
+    async def refuse(request: FakeRequest) -> None:
+        raise ServerError("refused", provider="fake", status_code=500)
+
+    called = refuse(None)  # type: ignore[arg-type]
+    try:
+        with pytest.raises(TypeError, match=rf"^{hook} must be a function or a coroutine function .*not coroutine"):
+            FakeGateway(**{hook: called})  # type: ignore[arg-type]
+    finally:
+        called.close()
+
+
 async def test_an_async_on_answer_is_awaited() -> None:
     gateway = FakeGateway(on_answer=lose_the_answer)
     report = await gateway.send(sms("01000000001"))

@@ -157,6 +157,8 @@ class FakeGateway(BatchingGateway):
     ):
         check_count("batch_size", batch_size, minimum=1)
         check_seconds("latency", latency)
+        _check_hook("on_request", on_request)
+        _check_hook("on_answer", on_answer)
         super().__init__(
             transport=None,
             max_concurrency=max_concurrency,
@@ -445,6 +447,14 @@ class _ImageNotFoundError(errors.NotFoundError):
     """A message's image id names no image uploaded to the fake: every batch would be refused."""
 
     fatal = True
+
+
+def _check_hook(name: str, hook: object) -> None:
+    """Refuse a ``hook`` the fake cannot call when it is made, as :class:`~krsms.SendProgress`
+    refuses its ``on_sending``, not at every send: a coroutine (an async hook called instead
+    of passed) is the usual one."""
+    if hook is not None and not callable(hook):
+        raise TypeError(f"{name} must be a function or a coroutine function (FakeHook), not {type(hook).__name__}")
 
 
 async def _call_hook(hook: FakeHook, request: FakeRequest) -> None:
