@@ -195,6 +195,17 @@ def test_a_number_of_8_digits_from_0_is_refused_by_name_as_a_recipient_is() -> N
     assert caught.value.field == "number"
 
 
+@pytest.mark.parametrize("code", [-2019, None, 3.0])
+def test_a_code_that_is_not_text_is_refused_by_name(code: object) -> None:
+    """As EmulatorConfig(rejected_numbers=) writes NHN's codes (-2019): an outcome's ``code``
+    is text, and the fake's int ended up there, where ``== "-2019"`` never held."""
+    gateway = FakeGateway()
+    with pytest.raises(ValidationError) as caught:
+        gateway.reject_number("01000000001", code=code)  # type: ignore[arg-type]
+    assert (caught.value.field, caught.value.limit) == ("code", "a string")
+    assert gateway.rejected_numbers == {}
+
+
 def test_a_number_written_for_another_country_is_refused_by_name() -> None:
     with pytest.raises(ValidationError) as caught:
         FakeGateway().reject_number("+81 90-1234-5678", country_code="1")

@@ -205,8 +205,10 @@ class FakeGateway(BatchingGateway):
         abroad is written with ``+`` and its country code (``+81 90-1234-5678``) or as dialled
         there with ``country_code`` (``"9012345678"``, ``country_code="81"``); without either it
         is Korean. Only that number of that country is refused: a send to ``9012345678`` in
-        another country goes through."""
+        another country goes through. ``code`` is text, as an outcome's is (``"-2019"``, not
+        ``-2019``)."""
         check_is_text(number, field="number", number=True)
+        check_is_text(code, field="code")
         if country_code is None:
             written = without_separators(number)
             country_code = calling_code(written[1:]) if written.startswith("+") else KOREA
