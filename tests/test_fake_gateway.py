@@ -146,6 +146,13 @@ async def test_a_reservation_is_checked_against_the_fakes_clock() -> None:
         await gateway.send(sms("01000000001", reserve_at=NINE_AM - timedelta(hours=1)))
 
 
+def test_a_clock_that_is_a_moment_not_a_function_is_refused_when_the_fake_is_made() -> None:
+    """``clock=now`` for ``clock=lambda: now``: every send failed with Python's bare
+    "'datetime.datetime' object is not callable"."""
+    with pytest.raises(TypeError, match=r"^clock must be a function that returns the current time .*not datetime"):
+        FakeGateway(clock=NINE_AM)  # type: ignore[arg-type]
+
+
 async def test_a_clock_without_a_timezone_is_refused_naming_it() -> None:
     """Not a bare TypeError from comparing naive and aware times, deep in a send."""
     gateway = FakeGateway(clock=SettableClock(NINE_AM.replace(tzinfo=None)))

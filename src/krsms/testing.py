@@ -159,6 +159,10 @@ class FakeGateway(BatchingGateway):
         check_seconds("latency", latency)
         _check_hook("on_request", on_request)
         _check_hook("on_answer", on_answer)
+        if clock is not None and not callable(clock):
+            raise TypeError(
+                f"clock must be a function that returns the current time (lambda: moment), not {type(clock).__name__}"
+            )
         super().__init__(
             transport=None,
             max_concurrency=max_concurrency,
