@@ -82,6 +82,7 @@ def sms(**fields: object) -> Message:
 
 BAD_MESSAGES: dict[str, Callable[[], Message]] = {
     "number too short": lambda: sms(recipients=["010123"]),
+    "8 digits from 0": lambda: sms(recipients=["0101-2345"]),
     "number with letters": lambda: sms(recipients=["010-1234-567O"]),
     "number of another country": lambda: sms(recipients=["+81 90 1234 5678"]),
     "country code with +": lambda: sms(recipients=["9012345678"], country_code="+81"),
@@ -146,6 +147,7 @@ async def test_the_fake_refuses_what_nhn_alone_refuses_as_nhn_does(
     "make",
     [
         lambda: sms(recipients=["010-1234-5678", "+82 10 1234 5678", "01012345678"]),
+        lambda: sms(recipients=["０１０－１２３４－５６７８", "010\u20131234\u20135678", "tel:+82-10-1234-5678"]),
         lambda: sms(text=AD, advertisement=True),
         lambda: sms(text="가" * 1000, subject="가" * 20),
         lambda: sms(recipients=["+81 90 1234 5678"], country_code="81"),
@@ -153,7 +155,16 @@ async def test_the_fake_refuses_what_nhn_alone_refuses_as_nhn_does(
         lambda: sms(reserve_at=later(days=59)),
         lambda: sms(recipients=[Recipient(number=f"0100000000{digit}", text=f"{digit}번 안내") for digit in range(3)]),
     ],
-    ids=["duplicates", "advertisement", "2,000 bytes", "abroad", "2 minutes ahead", "59 days ahead", "own texts"],
+    ids=[
+        "duplicates",
+        "full-width, dashes, tel:",
+        "advertisement",
+        "2,000 bytes",
+        "abroad",
+        "2 minutes ahead",
+        "59 days ahead",
+        "own texts",
+    ],
 )
 async def test_what_the_fake_takes_both_providers_take(
     real_gateways: tuple[SensGateway, NhnGateway], make: Callable[[], Message]
@@ -238,3 +249,29 @@ async def test_request_ids_number_every_request_made_one_on_request_refused_incl
     assert seen == ["fake-1", "fake-2", "fake-3"]
     assert [outcome.request_id for outcome in report.outcomes] == ["fake-1", None, "fake-3"]
     assert await gateway.delivery_results("fake-2") == []
+
+
+async def test_a_result_has_the_providers_words_and_time_on_both_providers_and_neither_on_the_fake(
+    real_gateways: tuple[SensGateway, NhnGateway],
+) -> None:
+    """docs/testing.md: the fake's DELIVERED result has SENS's code and no ``detail`` or
+    ``completed_at``; SENS gives its statusMessage, NHN the receipt code's name, and both the
+    time of the result. NHN's CANCELLED has its status's name; the fake's none."""
+    sens, nhn = real_gateways
+    shown = {}
+    for gateway in (FakeGateway(), sens, nhn):
+        (request_id,) = (await gateway.send(sms())).request_ids
+        (result,) = await gateway.delivery_results(request_id)
+        shown[gateway.provider] = (result.status, result.code, result.detail, result.completed_at is not None)
+    assert shown == {
+        "fake": (DeliveryStatus.DELIVERED, "0", None, False),
+        "sens": (DeliveryStatus.DELIVERED, "0", "success", True),
+        "nhn": (DeliveryStatus.DELIVERED, "1000", "성공", True),
+    }
+    cancelled = {}
+    for gateway in (FakeGateway(), nhn):
+        (request_id,) = (await gateway.send(sms(reserve_at=later(hours=1)))).request_ids
+        await gateway.cancel_reservation(request_id)
+        (result,) = await gateway.delivery_results(request_id)
+        cancelled[gateway.provider] = (result.status, result.detail)
+    assert cancelled == {"fake": (DeliveryStatus.CANCELLED, None), "nhn": (DeliveryStatus.CANCELLED, "예약취소")}

@@ -57,6 +57,23 @@ async def lose_the_answer(request: FakeRequest) -> None:
     raise ServerError("answer lost", provider="fake", status_code=500)
 
 
+@pytest.mark.parametrize("hook", ["on_request", "on_answer"])
+def test_a_hook_that_cannot_be_called_is_refused_when_the_fake_is_made(hook: str) -> None:
+    """As SendProgress refuses an on_sending it cannot call: a coroutine (an async hook called
+    instead of passed) failed every send with Python's bare "'coroutine' object is not
+    callable", the coroutine never awaited."""
+
+    async def refuse(request: FakeRequest) -> None:
+        raise ServerError("refused", provider="fake", status_code=500)
+
+    called = refuse(None)  # type: ignore[arg-type]
+    try:
+        with pytest.raises(TypeError, match=rf"^{hook} must be a function or a coroutine function .*not coroutine"):
+            FakeGateway(**{hook: called})  # type: ignore[arg-type]
+    finally:
+        called.close()
+
+
 async def test_an_async_on_answer_is_awaited() -> None:
     gateway = FakeGateway(on_answer=lose_the_answer)
     report = await gateway.send(sms("01000000001"))
@@ -129,6 +146,13 @@ async def test_a_reservation_is_checked_against_the_fakes_clock() -> None:
         await gateway.send(sms("01000000001", reserve_at=NINE_AM - timedelta(hours=1)))
 
 
+def test_a_clock_that_is_a_moment_not_a_function_is_refused_when_the_fake_is_made() -> None:
+    """``clock=now`` for ``clock=lambda: now``: every send failed with Python's bare
+    "'datetime.datetime' object is not callable"."""
+    with pytest.raises(TypeError, match=r"^clock must be a function that returns the current time .*not datetime"):
+        FakeGateway(clock=NINE_AM)  # type: ignore[arg-type]
+
+
 async def test_a_clock_without_a_timezone_is_refused_naming_it() -> None:
     """Not a bare TypeError from comparing naive and aware times, deep in a send."""
     gateway = FakeGateway(clock=SettableClock(NINE_AM.replace(tzinfo=None)))
@@ -160,6 +184,33 @@ async def test_a_refused_number_is_refused_in_its_own_country_only() -> None:
     in_korea = await gateway.send(sms("01000000001", "01000000002"))
     assert outcomes(in_japan) == [(SendStatus.ACCEPTED, None), (SendStatus.REJECTED, "-2019")]
     assert outcomes(in_korea) == [(SendStatus.REJECTED, "-2019"), (SendStatus.ACCEPTED, None)]
+
+
+@pytest.mark.parametrize(
+    "written", ["tel:010-0000-0001", "TEL:+82-10-0000-0001", "０１０－００００－０００１", "010\u20100000\u20100001"]
+)
+async def test_a_number_is_refused_in_any_form_a_recipient_may_be_written_in(written: str) -> None:
+    """As recipients are read: a tel: URI, full-width digits, Unicode dashes."""
+    gateway = FakeGateway()
+    gateway.reject_number(written, code="-2019")
+    assert outcomes(await gateway.send(sms("01000000001"))) == [(SendStatus.REJECTED, "-2019")]
+
+
+def test_a_number_of_8_digits_from_0_is_refused_by_name_as_a_recipient_is() -> None:
+    with pytest.raises(ValidationError) as caught:
+        FakeGateway().reject_number("0101-2345")
+    assert caught.value.field == "number"
+
+
+@pytest.mark.parametrize("code", [-2019, None, 3.0])
+def test_a_code_that_is_not_text_is_refused_by_name(code: object) -> None:
+    """As EmulatorConfig(rejected_numbers=) writes NHN's codes (-2019): an outcome's ``code``
+    is text, and the fake's int ended up there, where ``== "-2019"`` never held."""
+    gateway = FakeGateway()
+    with pytest.raises(ValidationError) as caught:
+        gateway.reject_number("01000000001", code=code)  # type: ignore[arg-type]
+    assert (caught.value.field, caught.value.limit) == ("code", "a string")
+    assert gateway.rejected_numbers == {}
 
 
 def test_a_number_written_for_another_country_is_refused_by_name() -> None:

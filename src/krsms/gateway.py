@@ -925,7 +925,9 @@ class SmsGateway(Protocol):
     ) -> SendPlan:
         """Validate and batch like :meth:`send_stream` without any network call (a dry run):
         recipients read, invalid ones with the reason (the first ``max_invalid`` kept, all
-        counted), requests per kind."""
+        counted), requests per kind. Without ``recipients`` it is the plan of
+        ``send(message)``, with them that of ``send_stream(message, recipients)``, and it
+        refuses what that send refuses (no recipients; recipients in both)."""
         ...
 
     async def upload_image(self, content: bytes, *, file_name: str) -> UploadedImage:

@@ -44,6 +44,7 @@ from krsms.gateway import (
 from krsms.images import check_jpeg
 from krsms.nhn.gateway import NHN_RULES, check_sender_and_template
 from krsms.phone_numbers import KOREA, calling_code, normalize_number, without_separators
+from krsms.send_watch import current_send_watch
 from krsms.sens.models import MAX_IMAGE_NAME_CHARS as SENS_IMAGE_NAME_CHARS
 from krsms.sens.models import MAX_IMAGE_SIZE as SENS_IMAGE_SIZE
 from krsms.settings import check_count, check_seconds
@@ -156,6 +157,12 @@ class FakeGateway(BatchingGateway):
     ):
         check_count("batch_size", batch_size, minimum=1)
         check_seconds("latency", latency)
+        _check_hook("on_request", on_request)
+        _check_hook("on_answer", on_answer)
+        if clock is not None and not callable(clock):
+            raise TypeError(
+                f"clock must be a function that returns the current time (lambda: moment), not {type(clock).__name__}"
+            )
         super().__init__(
             transport=None,
             max_concurrency=max_concurrency,
@@ -202,8 +209,10 @@ class FakeGateway(BatchingGateway):
         abroad is written with ``+`` and its country code (``+81 90-1234-5678``) or as dialled
         there with ``country_code`` (``"9012345678"``, ``country_code="81"``); without either it
         is Korean. Only that number of that country is refused: a send to ``9012345678`` in
-        another country goes through."""
+        another country goes through. ``code`` is text, as an outcome's is (``"-2019"``, not
+        ``-2019``)."""
         check_is_text(number, field="number", number=True)
+        check_is_text(code, field="code")
         if country_code is None:
             written = without_separators(number)
             country_code = calling_code(written[1:]) if written.startswith("+") else KOREA
@@ -242,6 +251,11 @@ class FakeGateway(BatchingGateway):
     async def send_batch(self, message: Message, batch: Batch, attempt: BatchAttempt) -> Sequence[RecipientOutcome]:
         """Record the request (unless ``on_request`` raises) and accept all but rejected numbers."""
         self._check_open("send")
+        watch = current_send_watch()
+        if watch is not None and watch.before_attempt is not None:
+            # As the transport asks before a request leaves: a reservation whose minute passed
+            # meanwhile (during on_sending, say) keeps it from leaving.
+            watch.before_attempt()
         request = FakeRequest(
             request_id=f"fake-{next(self._ids)}",
             message=message,
@@ -439,6 +453,14 @@ class _ImageNotFoundError(errors.NotFoundError):
     """A message's image id names no image uploaded to the fake: every batch would be refused."""
 
     fatal = True
+
+
+def _check_hook(name: str, hook: object) -> None:
+    """Refuse a ``hook`` the fake cannot call when it is made, as :class:`~krsms.SendProgress`
+    refuses its ``on_sending``, not at every send: a coroutine (an async hook called instead
+    of passed) is the usual one."""
+    if hook is not None and not callable(hook):
+        raise TypeError(f"{name} must be a function or a coroutine function (FakeHook), not {type(hook).__name__}")
 
 
 async def _call_hook(hook: FakeHook, request: FakeRequest) -> None:

@@ -200,10 +200,7 @@ class BatchingGateway(AsyncClosing):
             )
         self.check_message(message)
         resolver = RecipientResolver(message, self.rules)
-        if not message.recipients:
-            raise errors.ValidationError(
-                "recipients", "is empty: a send needs at least 1 recipient", limit="at least 1", value=0
-            )
+        _check_has_recipients(message)
         progress = progress if progress is not None else SendProgress()
         recipients: list[str | Recipient] = []
         kinds: list[MessageKind] = []
@@ -278,13 +275,7 @@ class BatchingGateway(AsyncClosing):
         if max_batch_delay is not None:
             check_seconds("max_batch_delay", max_batch_delay, positive=True)
         self.check_message(message)
-        if message.recipients:
-            raise errors.ValidationError(
-                "recipients",
-                f"must be empty for send_stream, not {len(message.recipients)} (pass them as the stream)",
-                limit="empty",
-                value=len(message.recipients),
-            )
+        _check_template_of_a_stream(message)
         check_source(recipients)
         progress = progress if progress is not None else SendProgress(keep_outcomes=False)
         progress.begin()  # before it records anything: a progress another send has is refused
@@ -305,7 +296,10 @@ class BatchingGateway(AsyncClosing):
     ) -> SendPlan:
         """Validate and batch like :meth:`send_stream` without sending anything.
 
-        ``recipients`` defaults to ``message.recipients``. Problems of the message alone raise
+        ``recipients`` defaults to ``message.recipients``: the plan of ``send(message)``, which
+        refuses a message without recipients, as the plan then does. Given, the plan is that of
+        ``send_stream(message, recipients)``, which refuses a ``message`` with recipients of its
+        own, as the plan then does. Problems of the message alone raise
         :class:`krsms.ValidationError`; invalid recipients are listed in the plan, with what a
         recipient could have brought itself (a subject, a text) among their reasons. A
         ``max_invalid`` keeps only the first that many of them (``invalid_count`` counts them
@@ -318,6 +312,10 @@ class BatchingGateway(AsyncClosing):
                 "max_invalid", f"must be 0 or more, not {max_invalid}", limit=">= 0", value=max_invalid
             )
         self.check_message(message)
+        if recipients is None:
+            _check_has_recipients(message)
+        else:
+            _check_template_of_a_stream(message)
         source = message.recipients if recipients is None else recipients
         check_source(source)
         batcher = self._batcher(message)
@@ -546,6 +544,26 @@ class BatchingGateway(AsyncClosing):
         """Close the HTTP client if this gateway created it."""
         if self._transport is not None:
             await self._transport.aclose()
+
+
+def _check_has_recipients(message: Message) -> None:
+    """Refuse a send of ``message`` (or its plan) when it names no recipient."""
+    if not message.recipients:
+        raise errors.ValidationError(
+            "recipients", "is empty: a send needs at least 1 recipient", limit="at least 1", value=0
+        )
+
+
+def _check_template_of_a_stream(message: Message) -> None:
+    """Refuse a stream of ``message`` (or its plan) when the message has recipients of its
+    own: the stream gives them, and those of the message would silently be left out."""
+    if message.recipients:
+        raise errors.ValidationError(
+            "recipients",
+            f"must be empty for send_stream, not {len(message.recipients)} (pass them as the stream)",
+            limit="empty",
+            value=len(message.recipients),
+        )
 
 
 async def _record_cancelled_validation(
