@@ -498,6 +498,12 @@ async def test_a_plain_function_as_on_sending_stops_the_send_saying_it_must_be_a
     assert {outcome.status for outcome in report.outcomes} == {SendStatus.NOT_SENT}
 
 
+def test_an_on_batch_that_cannot_be_called_is_refused() -> None:
+    """It failed at the first batch with Python's "'int' object is not callable"."""
+    with pytest.raises(TypeError, match="on_batch must be a function, not int"):
+        SendProgress(on_batch=5)  # type: ignore[arg-type]
+
+
 def test_an_on_sending_that_cannot_be_called_is_refused() -> None:
     with pytest.raises(TypeError, match="on_sending must be a coroutine function"):
         SendProgress(on_sending="journal.log")  # type: ignore[arg-type]

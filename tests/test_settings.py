@@ -36,6 +36,17 @@ def test_a_gateway_refuses_waits_that_are_not_finite_seconds_of_at_least_0(make:
     assert refused.value.limit == ">= 0"
 
 
+@pytest.mark.parametrize("make", [sens, nhn, FakeGateway])
+@pytest.mark.parametrize("field", ["reconcile", "resend_missing"])
+@pytest.mark.parametrize("value", ["false", "yes", 0, 1, None])
+def test_a_gateway_refuses_a_switch_that_is_not_true_or_false(make: Any, field: str, value: Any) -> None:
+    """``reconcile="false"`` read from the environment turned reconciliation on."""
+    with pytest.raises(errors.ValidationError) as refused:
+        make(**{field: value})
+    assert refused.value.field == field
+    assert refused.value.limit == "a bool"
+
+
 @pytest.mark.parametrize("make", [sens, nhn])
 @pytest.mark.parametrize("value", ["5", True, 0, -2.5, math.nan, math.inf])
 def test_a_gateway_refuses_a_rate_that_is_not_a_positive_finite_number(make: Any, value: Any) -> None:

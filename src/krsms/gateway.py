@@ -712,6 +712,8 @@ class SendProgress:
         total: int | None = None,
         on_sending: Callable[[Recipients], Awaitable[None]] | None = None,
     ):
+        if on_batch is not None and not callable(on_batch):
+            raise TypeError(f"on_batch must be a function, not {type(on_batch).__name__}")
         if _is_async_callable(on_batch):
             # It would be called, never awaited: every batch would go unrecorded in silence.
             raise TypeError("on_batch must be a plain function: SendProgress calls it and does not await it")

@@ -1,4 +1,4 @@
-"""Checking a client's numeric settings when it is made.
+"""Checking a client's numeric and on/off settings when it is made.
 
 A setting of the wrong kind (``drain_timeout=None``, a count read from the environment as
 ``"8"``, a NaN) would otherwise surface much later and far away: as a ``TypeError`` from a
@@ -46,6 +46,13 @@ def check_count(field: str, value: object, *, minimum: int) -> None:
         raise ValidationError(field, f"must be a whole number, not {value!r}", limit=f">= {minimum}", value=value)
     if value < minimum:
         raise ValidationError(field, f"must be at least {minimum}, not {value}", limit=f">= {minimum}", value=value)
+
+
+def check_switch(field: str, value: object) -> None:
+    """Refuse ``value`` unless it is True or False: a switch read from the environment as
+    ``"false"`` would otherwise turn the setting on."""
+    if not isinstance(value, bool):
+        raise ValidationError(field, f"must be True or False, not {value!r}", limit="a bool", value=value)
 
 
 def seconds(*, positive: bool = False) -> Any:

@@ -63,7 +63,7 @@ from krsms.gateway import (
     UploadedImage,
 )
 from krsms.send_watch import watching_sends
-from krsms.settings import check_count, check_number, check_seconds
+from krsms.settings import check_count, check_number, check_seconds, check_switch
 from krsms.text import MessageKind
 from krsms.transport import Transport
 from krsms.validation import ProviderRules, RecipientResolver, check_message, check_reservation
@@ -110,6 +110,8 @@ class BatchingGateway(AsyncClosing):
         # or a batch's answer is lost (reconcile_delay), as a TypeError in place of its outcome.
         check_seconds("drain_timeout", drain_timeout)
         check_seconds("reconcile_delay", reconcile_delay)
+        check_switch("reconcile", reconcile)
+        check_switch("resend_missing", resend_missing)
         self._transport = transport
         # Never more batches in flight than the transport lets through at once.
         self.max_concurrency: int = min(max_concurrency, transport.max_concurrency) if transport else max_concurrency

@@ -584,13 +584,15 @@ class NhnClient(AsyncClosing):
         for name in ("page_size", "limit"):
             size = getattr(query, name, None)
             if size is not None and not 1 <= size <= MAX_PAGE_SIZE:
-                raise ValidationError(name, f"must be 1 to {MAX_PAGE_SIZE}", limit=f"1-{MAX_PAGE_SIZE}", value=size)
+                raise ValidationError(
+                    name, f"is {size}; must be 1 to {MAX_PAGE_SIZE}", limit=f"1-{MAX_PAGE_SIZE}", value=size
+                )
         page_num = getattr(query, "page_num", None)
         if page_num is not None and page_num < 1:
-            raise ValidationError("page_num", "pages are numbered from 1", limit=">= 1", value=page_num)
+            raise ValidationError("page_num", f"is {page_num}; pages are numbered from 1", limit=">= 1", value=page_num)
         offset = getattr(query, "offset", None)
         if offset is not None and offset < 0:
-            raise ValidationError("offset", "counts from 0", limit=">= 0", value=offset)
+            raise ValidationError("offset", f"is {offset}; counts from 0", limit=">= 0", value=offset)
         dumped: Mapping[str, Any] = self.api.dump(query)
         return {name: ",".join(value) if isinstance(value, list) else value for name, value in dumped.items()}
 

@@ -242,7 +242,9 @@ def _check_within_history(field: str, end: datetime, now: datetime) -> None:
 def check_page_size(page_size: int | None, largest: int) -> None:
     """A ``page_size`` of 1 to ``largest``, or None (the look-up's default)."""
     if page_size is not None and not 1 <= page_size <= largest:
-        raise ValidationError("page_size", f"must be 1 to {largest}", limit=f"1-{largest}", value=page_size)
+        raise ValidationError(
+            "page_size", f"is {page_size}; must be 1 to {largest}", limit=f"1-{largest}", value=page_size
+        )
 
 
 def check_page_index(page_index: int | None) -> None:
