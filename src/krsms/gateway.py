@@ -890,7 +890,8 @@ class SmsGateway(Protocol):
 
     @property
     def provider(self) -> str:
-        """``"sens"`` or ``"nhn"``."""
+        """Which provider it sends through: ``"sens"`` or ``"nhn"`` (``"fake"`` for
+        :class:`krsms.testing.FakeGateway`)."""
         ...
 
     async def send(self, message: Message, *, progress: SendProgress | None = None) -> SendReport:
