@@ -974,6 +974,9 @@ async def test_every_path_segment_goes_out_percent_encoded(
     assert sent.method == method
     assert sent.url.raw_path.decode("ascii") == ODD_SERVICE + target
     check_signed(sent)
+    # As the document writes each request (en:41, 152, 550, 617, 683; ko:72, 174, 543, 597, 651):
+    # the bodies are UTF-8 (Hangul content, Korean file names), and the charset says so.
+    assert sent.headers["content-type"] == "application/json; charset=utf-8"
 
 
 @pytest.mark.parametrize("blank", ["", " ", ".", ".."])
