@@ -7,7 +7,8 @@ values, also go to the filter on httpx's loggers
 (:func:`krsms.transport.redact_in_httpx_logs`). :func:`keys_out_of_tracebacks` keeps the keys a
 constructor is given out of the tracebacks of what it raises, and
 :func:`answers_out_of_tracebacks` a provider's answer (which may echo them) out of the
-tracebacks of what its reading raises.
+tracebacks of what its reading raises; :func:`clear_chain_locals` clears what an error that
+only passes through holds, with the errors chained to it.
 """
 
 from __future__ import annotations
@@ -123,3 +124,25 @@ def answers_out_of_tracebacks(read: Callable[P, Read]) -> Callable[P, Read]:
 
     functools.update_wrapper(read_without_answers_in_tracebacks, read)
     return read_without_answers_in_tracebacks
+
+
+def clear_chain_locals(error: BaseException, *, handled_before: BaseException | None) -> None:
+    """Clear the locals of the frames ``error`` passed, an error that goes on as it is, and
+    of the frames of the errors chained to it, back to ``handled_before`` (the caller's own
+    error being handled when the work began, whose frames are the caller's).
+
+    The transport calls it for an error that passes through httpx without being a failure of
+    the network (a hook's own, a body JSON cannot encode, a borrowed client used from another
+    loop, a bug): httpx's frames hold the request and its URL, NHN's appKey included, and
+    error trackers (Sentry) and ``--showlocals`` record the locals of every frame an
+    exception passed. The frames keep their lines; frames still running keep their locals.
+    """
+    pending: list[BaseException | None] = [error]
+    cleared: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if current is None or current is handled_before or id(current) in cleared:
+            continue
+        cleared.add(id(current))
+        traceback.clear_frames(current.__traceback__)
+        pending += [current.__cause__, current.__context__]

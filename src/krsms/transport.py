@@ -31,7 +31,6 @@ import random
 import sys
 import threading
 import time
-import traceback
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager, suppress
@@ -49,7 +48,7 @@ from krsms.failed_attempts import may_have_been_processed, raise_if_refused_afte
 from krsms.httpx_logs import redact_in_httpx_logs
 from krsms.json_body import EncodedJson
 from krsms.loop_clients import LoopState, close_soon, close_unless_closing, close_with_loop
-from krsms.redaction import Redactor, value_named
+from krsms.redaction import Redactor, clear_chain_locals, value_named
 from krsms.request_checks import check_credential, path_segment
 from krsms.response import ErrorParser, Response, retry_after_seconds
 from krsms.retry import NO_RETRIES, RetryPolicy, RetryStrategy, parse_retry_after
@@ -244,29 +243,6 @@ def _declared_json(headers: Mapping[str, str]) -> bool:
     any case (media types are case-insensitive, RFC 9110 8.3.1), parameters aside."""
     media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
     return media_type == "application/json" or media_type.endswith("+json")
-
-
-def _clear_httpx_locals(error: BaseException, *, handled_before: BaseException | None) -> None:
-    """Clear the locals of the frames ``error`` passed inside httpx, an error that is no
-    failure of the network (a hook's own, a body JSON cannot encode, a borrowed client used
-    from another loop, a bug) and goes on as it is; and of the frames of the errors chained
-    to it (one raised while httpx closed a connection after another), back to
-    ``handled_before``, the caller's own error being handled when the request began.
-
-    httpx's frames hold the request and its URL (``url``, the request's repr), NHN's appKey
-    included, and error trackers (Sentry) and ``--showlocals`` record the locals of every frame
-    an exception passed. The frames keep their lines; the transport's own, still running, keep
-    their locals too, which hold the path after ``base_url`` only.
-    """
-    pending: list[BaseException | None] = [error]
-    cleared: set[int] = set()
-    while pending:
-        current = pending.pop()
-        if current is None or current is handled_before or id(current) in cleared:
-            continue
-        cleared.add(id(current))
-        traceback.clear_frames(current.__traceback__)
-        pending += [current.__cause__, current.__context__]
 
 
 def _content_read(response: httpx.Response) -> bytes:
@@ -658,7 +634,7 @@ class Transport:
         documented hook: the provider answered, and its status, not a failed connection, says
         what became of the request; httpx closed the answer unread); any other httpx error as
         the typed error (raised outside the ``except`` block: see :meth:`_transport_error`);
-        any other error as it is, without httpx's frame locals (:func:`_clear_httpx_locals`)."""
+        any other error as it is, without httpx's frame locals (:func:`~krsms.redaction.clear_chain_locals`)."""
         handled_before = sys.exc_info()[1]
         try:
             return await sending
@@ -670,7 +646,7 @@ class Transport:
         except httpx.HTTPError as exc:
             error = self._transport_error(exc, method, url)
         except BaseException as exc:
-            _clear_httpx_locals(exc, handled_before=handled_before)
+            clear_chain_locals(exc, handled_before=handled_before)
             raise
         raise error
 
@@ -749,7 +725,7 @@ class Transport:
         except (httpx.InvalidURL, ValueError, OverflowError) as exc:
             error = self._transport_error(exc, method, url)
         except BaseException as exc:  # a body's value JSON cannot encode (TypeError), say
-            _clear_httpx_locals(exc, handled_before=handled_before)
+            clear_chain_locals(exc, handled_before=handled_before)
             raise
         raise error
 
