@@ -87,6 +87,33 @@ async def test_an_nhn_send_failing_as_an_earlier_attempt_leaves_no_key_behind(
     assert logged == []
 
 
+@pytest.mark.parametrize(
+    "fatal_answer",
+    [
+        httpx.Response(401, text=json.dumps(NHN_ECHO)),
+        httpx.Response(200, json=_envelope(NHN_ECHO, successful=False, code=-2312)),  # unregistered sender
+    ],
+    ids=["http-401", "inside-a-200"],
+)
+async def test_an_nhn_send_refused_fatally_after_an_earlier_attempt_leaves_no_key_behind(
+    fatal_answer: httpx.Response, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The fatal refusal is raised, holding the earlier attempt's error: neither keeps a key."""
+    caplog.set_level(logging.DEBUG)
+    with respx.mock(base_url=NHN_HOST) as router:
+        router.route().mock(side_effect=[httpx.Response(500, text=json.dumps(NHN_ECHO)), fatal_answer])
+        async with NhnClient(app_key=NHN_APP_KEY, secret_key=ECHOING_NHN_SECRET, retry=TWO_ATTEMPTS) as nhn:
+            with pytest.raises(krsms.ProviderError) as failed:
+                await nhn.send_sms(NHN_SEND)
+    assert failed.value.fatal
+    assert isinstance(failed.value.earlier_attempt, krsms.ServerError)
+    assert "/appKeys/***/" in str(failed.value)
+    leaked = _keys_in_tracebacks(failed.value, NHN_KEYS) + _keys_in_tracebacks(failed.value.earlier_attempt, NHN_KEYS)
+    assert leaked == []
+    logged = [key for key in NHN_KEYS if key in caplog.text]
+    assert logged == []
+
+
 SENS_ERROR = {"statusCode": "500", "errorMessage": json.dumps(SENS_ECHO)}
 """A module constant: in the test's locals it would be found in the traceback."""
 

@@ -192,9 +192,55 @@ async def test_a_look_up_refused_after_a_server_error_fails_as_refused() -> None
 
 
 async def test_a_fatal_refusal_after_a_server_error_stands_to_stop_a_bulk_send() -> None:
+    """The 401 stands (it stops a bulk send), and says that the first attempt, answered 500,
+    may have been carried out all the same."""
     transport, _ = scripted(httpx.Response(500), httpx.Response(401))
-    with pytest.raises(errors.AuthenticationError):
+    with pytest.raises(errors.AuthenticationError) as caught:
         await transport.request("POST", URL, json={})
+    assert type(caught.value.earlier_attempt) is errors.ServerError
+    assert str(caught.value).endswith("; an earlier attempt may have been processed (ServerError: HTTP 500)")
+
+
+async def test_a_fatal_refusal_of_a_look_up_after_a_server_error_says_nothing_of_it() -> None:
+    """A look-up changed nothing at the provider: its earlier attempt is beside the point."""
+    transport, _ = scripted(httpx.Response(500), httpx.Response(401))
+    with pytest.raises(errors.AuthenticationError) as caught:
+        await transport.request("GET", URL)
+    assert caught.value.earlier_attempt is None
+    assert "earlier attempt" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "first_answers",
+    [
+        [httpx.Response(500), httpx.Response(401)],
+        [nhn_envelope(-9999), nhn_envelope(-2312)],  # NHN's server error, then an unregistered sender
+    ],
+    ids=["http-status", "nhn-envelope"],
+)
+async def test_a_batch_refused_fatally_after_a_server_error_is_unknown_and_stops_the_send(
+    first_answers: list[httpx.Response],
+) -> None:
+    """The first attempt may have been accepted: its batch is UNKNOWN (not REJECTED, which a
+    resend would deliver twice), not looked up, and the fatal answer still stops the send."""
+    answers = list(first_answers)
+    asked: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(request.method)
+        return answers.pop(0)
+
+    recipients = [f"010{index:08d}" for index in range(1001)]  # two batches, sent one at a time
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
+        gateway = NhnGateway(app_key="app-key", http_client=client, retry=UNSAFE, max_concurrency=1)
+        report = await gateway.send(Message(sender="15446859", text="안녕", recipients=recipients))
+    assert asked == ["POST", "POST"]  # no look-up, no second batch
+    assert report.error is not None
+    assert report.error.fatal
+    assert (len(report.with_status(SendStatus.UNKNOWN)), len(report.with_status(SendStatus.NOT_SENT))) == (1000, 1)
+    first = report.outcomes[0]
+    assert first.detail is not None
+    assert "an earlier attempt may have been processed" in first.detail
 
 
 @pytest.mark.parametrize(

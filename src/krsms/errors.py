@@ -127,7 +127,18 @@ class ProviderError(KrSmsError):
         """The path of the request the answer was to, as sent but redacted and without its
         query (which may hold phone numbers): ``"/sms/v2.2/appKeys/***/sender/sms"``. None when
         the error comes from no single answer."""
+        self.earlier_attempt: KrSmsError | None = None
+        """For a fatal answer to a send retried after a failure that says it may have been
+        processed (a 5xx or a timeout, with ``retry_unsafe_sends``): that earlier attempt's
+        error. The send may have been carried out all the same (a bulk send's batch is
+        ``UNKNOWN``), though this answer stops a bulk send. None otherwise."""
         super().__init__(self._describe())
+
+    def follows(self, earlier_attempt: KrSmsError) -> None:
+        """Record that this answer came after ``earlier_attempt``'s failure, which may have been
+        processed (:attr:`earlier_attempt`); the message then says so."""
+        self.earlier_attempt = earlier_attempt
+        self.args = (self._describe(),)
 
     def _describe(self) -> str:
         parts = [f"{self.provider}: {self.message}"]
@@ -139,7 +150,13 @@ class ProviderError(KrSmsError):
             parts.append(f"code {self.code}")
         if self.request_id is not None:
             parts.append(f"request {self.request_id}")
-        return parts[0] + (f" ({', '.join(parts[1:])})" if len(parts) > 1 else "")
+        described = parts[0] + (f" ({', '.join(parts[1:])})" if len(parts) > 1 else "")
+        earlier = self.earlier_attempt
+        if earlier is not None:
+            status = getattr(earlier, "status_code", None)
+            said = f"HTTP {status}" if status is not None else "no answer"
+            described += f"; an earlier attempt may have been processed ({type(earlier).__name__}: {said})"
+        return described
 
 
 class BadRequestError(ProviderError):

@@ -31,10 +31,16 @@ def reported_error(
     arrived (a refused connection, a 429) or, for a send, was refused on its own (a 400 to a
     send retried after a 5xx: the first may have gone out all the same; an idempotent
     request's last answer tells how things stand). A fatal ``last`` error (a redirect,
-    refused keys) stands: it stops a bulk send."""
+    refused keys) stands: it stops a bulk send; a send's then records that it
+    :meth:`~krsms.errors.ProviderError.follows` ``processed``, whose batch is thus UNKNOWN
+    rather than refused."""
+    if isinstance(last, errors.ProviderError) and last.fatal:
+        if processed is not None and not idempotent:
+            last.follows(processed)
+        return last
     if isinstance(last, errors.TransportError):
         beside_the_point = not last.may_have_been_sent
-    elif isinstance(last, errors.ProviderError) and not last.fatal:
+    elif isinstance(last, errors.ProviderError):
         beside_the_point = last.refused_before_processing or (not idempotent and not last.may_have_been_processed)
     else:
         beside_the_point = False
@@ -46,9 +52,14 @@ def raise_if_refused_after(
 ) -> None:
     """Raise ``processed``, an earlier attempt's failure, when the send's last answer is a
     refusal inside a 2xx (NHN's envelope) that says nothing of that attempt (see
-    :func:`reported_error`): the earlier one may have been carried out all the same."""
+    :func:`reported_error`): the earlier one may have been carried out all the same. A fatal
+    refusal is raised here, saying that it follows ``processed`` (the caller's own read of the
+    answer would raise it again without)."""
     try:
         check_answer(response)
     except errors.KrSmsError as refusal:
-        if reported_error(refusal, processed, idempotent=False) is processed:
+        reported = reported_error(refusal, processed, idempotent=False)
+        if reported is processed:
             raise processed from refusal
+        if isinstance(reported, errors.ProviderError) and reported.earlier_attempt is processed:
+            raise

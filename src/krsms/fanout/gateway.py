@@ -473,7 +473,8 @@ class BatchingGateway(AsyncClosing):
             requests=requests,
             error=failed if isinstance(failed, errors.ProviderError) and failed.fatal else None,
         )
-        if outcome is SendStatus.UNKNOWN and self.reconcile:
+        if outcome is SendStatus.UNKNOWN and self.reconcile and report.error is None:
+            # (A fatal answer stops the send at once, so no look-up follows it.)
             return await self._reconciled(message, batch, attempt, report, flight, resend=resend)
         return report
 
@@ -640,7 +641,10 @@ def _any_unsettled(outcomes: Iterable[RecipientOutcome]) -> bool:
 
 def _classify_provider_error(error: errors.ProviderError) -> SendStatus:
     """The outcome of a batch answered with ``error``, as its class tells (see
-    :attr:`~krsms.errors.ProviderError.may_have_been_processed`)."""
+    :attr:`~krsms.errors.ProviderError.may_have_been_processed`): UNKNOWN whatever it says
+    when it follows an earlier attempt that may have been processed."""
+    if error.earlier_attempt is not None:
+        return SendStatus.UNKNOWN
     if error.refused_before_processing:
         return SendStatus.NOT_SENT
     if error.may_have_been_processed:
