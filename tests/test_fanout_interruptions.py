@@ -236,3 +236,30 @@ async def test_a_second_look_up_that_tells_nothing_keeps_what_the_first_found(se
     }
     assert [outcome.index for outcome in report.outcomes] == list(range(10))
     assert report.requests == 1
+
+
+async def test_a_failing_on_sending_lets_only_batches_already_recorded_go_out() -> None:
+    """It stops the send as a cancellation does: the other batches of its wave whose own
+    on_sending returned may go out, each recorded first; none of a later wave starts."""
+    journaled: set[str] = set()
+    everyone = list(numbers(80))
+
+    async def on_sending(recipients: Recipients) -> None:
+        await asyncio.sleep(0)
+        if recipients[0].number == everyone[0]:
+            raise OSError("disk full")
+        journaled.update(recipient.number for recipient in recipients)
+
+    gateway = FakeGateway(batch_size=10, max_concurrency=4)
+    progress = SendProgress(on_sending=on_sending)
+    with pytest.raises(OSError, match="disk full"):
+        await gateway.send(message(everyone), progress=progress)
+    report = progress.report()
+    sent = set(gateway.sent_to())
+    assert sent <= journaled
+    assert len(sent) <= 30  # the first wave's three other batches at most
+    assert len(report.outcomes) == 80
+    assert {outcome.recipient.number for outcome in report.with_status(SendStatus.ACCEPTED)} == sent
+    assert {outcome.status for outcome in report.outcomes if outcome.recipient.number not in sent} == {
+        SendStatus.NOT_SENT
+    }

@@ -695,7 +695,8 @@ class SendProgress:
     normalised, ``reference`` kept) before its first request may leave: a write-ahead record,
     so that after a crash the recipients that may have been sent are known (``krsms send``
     journals them for ``--resume``). If it raises, that batch is NOT_SENT and the send stops
-    with the exception, every recipient accounted for; a plain function (its result not
+    with the exception, every recipient accounted for, as a cancellation stops it: the other
+    batches under way whose own ``on_sending`` returned may still go out; a plain function (its result not
     awaitable) stops it so with a TypeError saying so, and what is not callable is refused here.
     ``keep_outcomes=False`` keeps only counts, for unbounded streams.
 
