@@ -1394,6 +1394,19 @@ def test_max_concurrency_is_cut_to_the_pool_of_a_borrowed_client_when_it_can_be_
     assert NhnGateway(app_key="k", http_client=custom).max_concurrency == 8
 
 
+def test_max_concurrency_is_cut_to_the_pool_of_the_mount_the_provider_is_reached_through() -> None:
+    """A client whose mount for the provider's host has a pool of its own: that pool is the
+    one its requests wait for; a mount for another host changes nothing."""
+    provider_mounted = httpx.AsyncClient(
+        mounts={"https://api-sms.cloud.toast.com": httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=3))}
+    )
+    elsewhere_mounted = httpx.AsyncClient(
+        mounts={"https://example.test": httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=1))}
+    )
+    assert NhnGateway(app_key="k", http_client=provider_mounted).max_concurrency == 3
+    assert NhnGateway(app_key="k", http_client=elsewhere_mounted).max_concurrency == 8
+
+
 @pytest.mark.parametrize(
     ("make", "field"),
     [

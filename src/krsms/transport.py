@@ -152,14 +152,20 @@ def check_base_url(base_url: str, *, redact: Redactor) -> None:
         )
 
 
-def _pool_size(client: httpx.AsyncClient) -> int | None:
-    """The ``max_connections`` of ``client``'s connection pool; None when it cannot be read.
+def _pool_size(client: httpx.AsyncClient, base_url: str) -> int | None:
+    """The ``max_connections`` of the connection pool ``client`` reaches ``base_url`` through
+    (a mount's for that host, when it has one); None when it cannot be read.
 
     httpx does not expose it: it is read through the client's transport and its httpcore
     pool, defensively (private attributes). A client with a transport of its own (a mock, an
     aiohttp-based one) gives None.
     """
-    pool = getattr(getattr(client, "_transport", None), "_pool", None)
+    transport = getattr(client, "_transport", None)
+    transport_for_url = getattr(client, "_transport_for_url", None)
+    if base_url and callable(transport_for_url):
+        with suppress(Exception):  # a private method: whatever it does, the default stands
+            transport = transport_for_url(httpx.URL(base_url))
+    pool = getattr(transport, "_pool", None)
     size = getattr(pool, "_max_connections", None)
     return size if isinstance(size, int) and not isinstance(size, bool) and size >= 1 else None
 
@@ -320,7 +326,7 @@ class Transport:
         else:
             self._new_client = None
             self._client = http_client
-            pool_size = _pool_size(http_client)
+            pool_size = _pool_size(http_client, base_url)
             if pool_size is not None:
                 max_concurrency = min(max_concurrency, pool_size)
             self._request_timeout = timeouts.to_httpx() if timeouts else None
