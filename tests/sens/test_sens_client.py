@@ -1296,6 +1296,34 @@ def test_s3_a_window_across_a_clock_change_is_measured_in_real_time(
         check_message_query(query, now=looked_up_at)
 
 
+@pytest.mark.parametrize(("window", "widest"), [("request", timedelta(days=30)), ("complete", timedelta(hours=24))])
+async def test_s3_the_widest_window_made_of_two_clock_readings_goes_out(
+    window: str, widest: timedelta, client: SensClient, api: respx.MockRouter
+) -> None:
+    """en:251-252 / ko:263-264: at most 30 days (24 hours), measured on the times as SENS gets
+    them, to the second (yyyy-MM-dd HH:mm:ss). The end read from the clock a few microseconds
+    after the start is the same second, so the window is the widest, not wider."""
+    route = api.get(f"{SERVICE}/messages").respond(200, json=LIST_PAGE)
+    end = datetime.now(SEOUL).replace(microsecond=500_007)
+    start = end.replace(microsecond=500_000) - widest
+    await client.list_messages(MessageQuery(**{f"{window}_start_time": start, f"{window}_end_time": end}))
+    sent = route.calls.last.request.url.params
+    assert sent[f"{window}EndTime"] == end.strftime("%Y-%m-%d %H:%M:%S")
+    assert sent[f"{window}StartTime"] == start.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def test_s3_a_window_a_second_wider_than_sens_takes_is_refused_naming_the_span_sent() -> None:
+    start = datetime(2026, 1, 1, 9, 0, 0, 999_999, tzinfo=SEOUL)
+    end = datetime(2026, 1, 31, 9, 0, 1, tzinfo=SEOUL)
+    with pytest.raises(errors.ValidationError) as caught:
+        check_message_query(MessageQuery(request_start_time=start, request_end_time=end), now=end)
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (
+        "request_end_time",
+        "30 days, 0:00:00",
+        "30 days, 0:00:01",
+    )
+
+
 @pytest.mark.parametrize("count", [0, 101])
 async def test_s1_refuses_a_send_without_1_to_100_messages(count: int) -> None:
     request = SendRequest(

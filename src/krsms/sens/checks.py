@@ -12,7 +12,7 @@ import base64
 import binascii
 from datetime import datetime, timedelta, timezone
 
-from krsms.convert import SEOUL, format_seoul_seconds
+from krsms.convert import SEOUL, format_seoul_seconds, in_seoul
 from krsms.errors import ValidationError, excerpt
 from krsms.fields import check_is_text, mask_number
 from krsms.phone_numbers import KOREA, check_number_as_sent
@@ -258,9 +258,14 @@ def _is_aware(moment: datetime) -> bool:
 
 
 def _elapsed(start: datetime, end: datetime) -> timedelta:
-    """Real time from ``start`` to ``end``: aware ones are compared in UTC, as Python subtracts
-    two of one zone by their wall clocks (a window across a daylight-saving change would be
-    an hour off what SENS measures). Naive ones are Seoul time, which has no such change."""
-    if _is_aware(start):
-        return end.astimezone(timezone.utc) - start.astimezone(timezone.utc)
-    return end - start
+    """The window SENS measures from ``start`` to ``end``: between the times as the query
+    writes them, Seoul wall-clock seconds (:func:`~krsms.convert.format_seoul_seconds`). Not
+    between the datetimes: two clock readings a few microseconds apart are one second to
+    SENS, and a window of its widest would be refused. Seoul has no daylight-saving change,
+    so a window across another zone's change is measured in real time."""
+    return _as_written(end) - _as_written(start)
+
+
+def _as_written(moment: datetime) -> datetime:
+    """``moment`` as a query time goes out: naive Seoul wall-clock time, to the second."""
+    return in_seoul(moment).replace(tzinfo=None, microsecond=0)
