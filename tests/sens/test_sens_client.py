@@ -1248,6 +1248,18 @@ def test_s3_a_window_ending_before_it_starts_names_both_ends() -> None:
     check_message_query(one_moment, now=start + timedelta(days=1))
 
 
+@pytest.mark.parametrize("window", ["request", "complete"])
+@pytest.mark.parametrize("missing", ["start", "end"])
+def test_s3_half_a_window_names_the_end_that_is_missing(window: str, missing: str) -> None:
+    """en:249 / ko:261: requestStartTime + requestEndTime, or completeStartTime + completeEndTime."""
+    given = "end" if missing == "start" else "start"
+    moment = datetime(2026, 1, 1, 9, tzinfo=SEOUL)
+    with pytest.raises(errors.ValidationError) as caught:
+        check_message_query(MessageQuery(**{f"{window}_{given}_time": moment}))
+    assert (caught.value.field, caught.value.limit) == (f"{window}_{missing}_time", "start and end")
+    assert f"only {window}_{given}_time is given" in str(caught.value)
+
+
 def test_s3_a_status_filter_refusal_names_the_documented_values() -> None:
     with pytest.raises(errors.ValidationError) as caught:
         check_message_query(MessageQuery(request_id="R", status_name="DELIVERED"))

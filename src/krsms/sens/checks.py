@@ -178,7 +178,13 @@ def check_message_query(query: MessageQuery, *, now: datetime | None = None) -> 
     for name in given:
         start, end, widest = windows[name]
         if start is None or end is None:
-            raise ValidationError(f"{name}_end_time", "a window needs both start and end", limit="start and end")
+            missing, present = ("start", "end") if start is None else ("end", "start")
+            raise ValidationError(
+                f"{name}_{missing}_time",
+                f"is missing: a window needs both start and end (only {name}_{present}_time is given)",
+                limit="start and end",
+                value=None,
+            )
         if _is_aware(start) != _is_aware(end):
             raise ValidationError(
                 f"{name}_end_time",
