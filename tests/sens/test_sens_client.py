@@ -1515,6 +1515,42 @@ async def test_s1_one_past_a_documented_limit_is_refused_before_any_request(
     assert route.call_count == 0
 
 
+@pytest.mark.parametrize(
+    ("changes", "field", "limit", "value", "hint"),
+    [
+        # en:82 / ko:120: "type": "SMS", as the examples write it, is a MessageType to the model.
+        ({"type": "SMS"}, "type", "a MessageType", "'SMS'", "(use MessageType.SMS)"),
+        ({"type": "sms"}, "type", "a MessageType", "'sms'", "(use MessageType.SMS)"),
+        ({"type": None}, "type", "a MessageType", "None", ""),
+        # en:83 / ko:121: "contentType": "AD" read as a string would skip the ad notice.
+        ({"content_type": "AD"}, "content_type", "a ContentType", "'AD'", "(use ContentType.AD)"),
+        # en:103 / ko:131: reserveTime is written yyyy-MM-dd HH:mm; the model takes a datetime.
+        (
+            {"reserve_time": "2019-07-25 17:09"},
+            "reserve_time",
+            "a datetime",
+            "'2019-07-25 17:09'",
+            "(parse it: datetime.strptime(text, '%Y-%m-%d %H:%M'))",
+        ),
+    ],
+    ids=["type as text", "type in lowercase", "no type", "content_type as text", "reserve_time as text"],
+)
+async def test_s1_a_field_given_as_the_document_writes_it_is_refused_by_name(
+    changes: dict[str, Any], field: str, limit: str, value: str, hint: str, client: SensClient
+) -> None:
+    request = attrs.evolve(
+        SendRequest(type=MessageType.SMS, from_="0212345678", content="x", messages=(SendMessage(to="01012345678"),)),
+        **changes,
+    )
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.route().respond(202, json=SEND_ANSWER)
+        with pytest.raises(errors.ValidationError) as caught:
+            await client.send(request)
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, limit, value)
+    assert str(caught.value).endswith(hint)
+    assert route.call_count == 0
+
+
 @pytest.mark.parametrize("send", SENDS.values(), ids=SENDS.keys())
 async def test_s1_a_naive_reserve_time_is_read_in_its_time_zone(
     send: Callable[[SensClient, SendRequest], Awaitable[object]], client: SensClient

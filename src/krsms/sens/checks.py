@@ -14,13 +14,14 @@ from datetime import datetime, timedelta, timezone
 
 from krsms.convert import SEOUL, format_seoul_seconds, in_seoul
 from krsms.errors import ValidationError, excerpt
-from krsms.fields import check_is_text, mask_number
+from krsms.fields import check_is_text, mask_number, wrong_type
 from krsms.phone_numbers import KOREA, check_number_as_sent
 from krsms.sens.models import (
     DEFAULT_TIME_ZONE,
     ContentType,
     FileReference,
     MessageQuery,
+    MessageType,
     SendRequest,
     check_inline_image,
     time_zone,
@@ -64,7 +65,9 @@ def check_send_request(request: SendRequest, *, now: datetime | None = None) -> 
     upload); ``schedule_code`` not blank;
     ``reserve_time`` (in the future once cut to the minute, naive read in
     ``reserve_time_zone``; SENS documents no limit ahead). The number of ``messages`` is
-    :func:`check_message_count`'s."""
+    :func:`check_message_count`'s. First, ``type``, ``content_type`` and ``reserve_time`` must
+    be of the model's types (:func:`_check_types`)."""
+    _check_types(request)
     kind = MessageKind(request.type.value)
     advertisement = request.content_type is ContentType.AD
     if request.country_code is not None:
@@ -89,6 +92,25 @@ def check_send_request(request: SendRequest, *, now: datetime | None = None) -> 
                 tzinfo=time_zone(request.reserve_time_zone or DEFAULT_TIME_ZONE, field="reserve_time_zone")
             )
         check_reservation(moment, None, precision=RESERVE_PRECISION, now=now, field="reserve_time")
+
+
+def _check_types(request: SendRequest) -> None:
+    """The fields a send reads as members and a moment: given as the document writes them
+    (``"SMS"``, ``"AD"``, ``"2019-07-25 17:09"``), they are refused by name, the member or the
+    parsing to use named, instead of failing inside a check (or, for an ``"AD"``, passing the
+    advertisement check as a regular message)."""
+    for field, value, members in (
+        ("type", request.type, MessageType),
+        ("content_type", request.content_type, ContentType),
+    ):
+        if isinstance(value, members) or (value is None and field == "content_type"):
+            continue
+        member = members.__members__.get(value.upper()) if isinstance(value, str) else None
+        hint = f" (use {members.__name__}.{member.name})" if member is not None else ""
+        raise wrong_type(field, value, f"a {members.__name__}", hint=hint)
+    if request.reserve_time is not None and not isinstance(request.reserve_time, datetime):
+        hint = " (parse it: datetime.strptime(text, '%Y-%m-%d %H:%M'))" if isinstance(request.reserve_time, str) else ""
+        raise wrong_type("reserve_time", request.reserve_time, "a datetime", hint=hint)
 
 
 def _check_files(files: tuple[FileReference, ...], kind: MessageKind) -> None:
