@@ -1166,6 +1166,54 @@ async def test_s3_queries_sens_would_refuse_are_refused_first(query: MessageQuer
     assert caught.value.field == field
 
 
+@pytest.mark.parametrize(
+    ("query", "field", "limit", "value", "hint"),
+    [
+        # en:228-231 / ko:243-246: the times are written yyyy-MM-dd HH:mm:ss; the model takes datetimes.
+        (
+            MessageQuery(request_start_time="2026-01-01 09:00:00", request_end_time=datetime(2026, 1, 1, 10)),
+            "request_start_time",
+            "a datetime",
+            "'2026-01-01 09:00:00'",
+            "(parse it: datetime.strptime(text, '%Y-%m-%d %H:%M:%S'))",
+        ),
+        (
+            MessageQuery(complete_start_time=datetime(2026, 1, 1, 9), complete_end_time="2026-01-01 10:00:00"),
+            "complete_end_time",
+            "a datetime",
+            "'2026-01-01 10:00:00'",
+            "(parse it: datetime.strptime(text, '%Y-%m-%d %H:%M:%S'))",
+        ),
+        # en:233-234 / ko:248-249: the type and content type filters are the model's members.
+        (MessageQuery(request_id="R", type="sms"), "type", "a MessageType", "'sms'", "(use MessageType.SMS)"),
+        (
+            MessageQuery(request_id="R", content_type="AD"),
+            "content_type",
+            "a ContentType",
+            "'AD'",
+            "(use ContentType.AD)",
+        ),
+        # en:244-245: pageIndex and pageSize are Integers.
+        (MessageQuery(request_id="R", page_size="20"), "page_size", "a whole number", "'20'", ""),
+        (MessageQuery(request_id="R", page_index=1.0), "page_index", "a whole number", "1.0", ""),
+    ],
+    ids=[
+        "start as text",
+        "end as text",
+        "type as text",
+        "content_type as text",
+        "page_size as text",
+        "page_index float",
+    ],
+)
+async def test_s3_a_query_field_of_another_type_is_refused_by_name(
+    query: MessageQuery, field: str, limit: str, value: str, hint: str
+) -> None:
+    error = await refused_before_any_request(query)
+    assert (error.field, error.limit, error.value) == (field, limit, value)
+    assert str(error).endswith(hint)
+
+
 async def test_a_send_drops_its_typed_request_before_the_network_wait(
     client: SensClient, api: respx.MockRouter
 ) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import enum
 from datetime import datetime, timedelta, timezone
 
 from krsms.convert import SEOUL, format_seoul_seconds, in_seoul
@@ -99,18 +100,28 @@ def _check_types(request: SendRequest) -> None:
     (``"SMS"``, ``"AD"``, ``"2019-07-25 17:09"``), they are refused by name, the member or the
     parsing to use named, instead of failing inside a check (or, for an ``"AD"``, passing the
     advertisement check as a regular message)."""
-    for field, value, members in (
-        ("type", request.type, MessageType),
-        ("content_type", request.content_type, ContentType),
-    ):
-        if isinstance(value, members) or (value is None and field == "content_type"):
-            continue
-        member = members.__members__.get(value.upper()) if isinstance(value, str) else None
-        hint = f" (use {members.__name__}.{member.name})" if member is not None else ""
-        raise wrong_type(field, value, f"a {members.__name__}", hint=hint)
-    if request.reserve_time is not None and not isinstance(request.reserve_time, datetime):
-        hint = " (parse it: datetime.strptime(text, '%Y-%m-%d %H:%M'))" if isinstance(request.reserve_time, str) else ""
-        raise wrong_type("reserve_time", request.reserve_time, "a datetime", hint=hint)
+    _check_member("type", request.type, MessageType, optional=False)
+    _check_member("content_type", request.content_type, ContentType)
+    _check_moment("reserve_time", request.reserve_time, "%Y-%m-%d %H:%M")
+
+
+def _check_member(field: str, value: object, members: type[enum.Enum], *, optional: bool = True) -> None:
+    """``value`` one of ``members`` (or None when ``optional``); a text naming one is refused
+    with that member named (``"sms"``: use ``MessageType.SMS``)."""
+    if isinstance(value, members) or (optional and value is None):
+        return
+    member = members.__members__.get(value.upper()) if isinstance(value, str) else None
+    hint = f" (use {members.__name__}.{member.name})" if member is not None else ""
+    raise wrong_type(field, value, f"a {members.__name__}", hint=hint)
+
+
+def _check_moment(field: str, value: object, written: str) -> None:
+    """``value`` a datetime, or None; a text (the form the document writes, ``written``) is
+    refused saying how to parse it."""
+    if value is None or isinstance(value, datetime):
+        return
+    hint = f" (parse it: datetime.strptime(text, {written!r}))" if isinstance(value, str) else ""
+    raise wrong_type(field, value, "a datetime", hint=hint)
 
 
 def _check_files(files: tuple[FileReference, ...], kind: MessageKind) -> None:
@@ -176,6 +187,10 @@ def _check_subject(subject: str | None, kind: MessageKind, *, field: str) -> Non
     check_subject(subject, field=field)
 
 
+_QUERY_TIMES = ("request_start_time", "request_end_time", "complete_start_time", "complete_end_time")
+"""The fields of :class:`~krsms.sens.models.MessageQuery` written ``yyyy-MM-dd HH:mm:ss``."""
+
+
 def check_message_query(query: MessageQuery, *, now: datetime | None = None) -> None:
     """Refuse, before any request, an S3 query that SENS would refuse, or that could match
     nothing: a window's end not before its start, nor more than :data:`HISTORY_KEPT` before
@@ -183,7 +198,12 @@ def check_message_query(query: MessageQuery, *, now: datetime | None = None) -> 
     ``status_name`` one of the documented values (:data:`MESSAGE_STATUSES`,
     :data:`RECEPTION_STATUSES`, in capitals as the tables write them); ``country_code`` 1 to
     3 digits, as SENS lists it (``82``, not ``+82``); ``from_`` and ``to`` digits only, as
-    SENS lists them (en:240-241)."""
+    SENS lists them (en:240-241). First, the times, ``type``, ``content_type``, ``page_size``
+    and ``page_index`` must be of the model's types."""
+    for field in _QUERY_TIMES:
+        _check_moment(field, getattr(query, field), "%Y-%m-%d %H:%M:%S")
+    _check_member("type", query.type, MessageType)
+    _check_member("content_type", query.content_type, ContentType)
     windows = {
         "request": (query.request_start_time, query.request_end_time, MAX_REQUEST_SPAN),
         "complete": (query.complete_start_time, query.complete_end_time, MAX_COMPLETE_SPAN),
@@ -269,6 +289,7 @@ def _check_within_history(field: str, end: datetime, now: datetime) -> None:
 
 def check_page_size(page_size: int | None, largest: int) -> None:
     """A ``page_size`` of 1 to ``largest``, or None (the look-up's default)."""
+    _check_whole_number("page_size", page_size)
     if page_size is not None and not 1 <= page_size <= largest:
         raise ValidationError(
             "page_size", f"is {page_size}; must be 1 to {largest}", limit=f"1-{largest}", value=page_size
@@ -277,8 +298,15 @@ def check_page_size(page_size: int | None, largest: int) -> None:
 
 def check_page_index(page_index: int | None) -> None:
     """A ``page_index`` of 0 or more, or None (the first page): pages count from 0."""
+    _check_whole_number("page_index", page_index)
     if page_index is not None and page_index < 0:
         raise ValidationError("page_index", f"is {page_index}; pages count from 0", limit="0 or more", value=page_index)
+
+
+def _check_whole_number(field: str, value: object) -> None:
+    """``value`` an int (not a bool), or None: the documents type the paging fields Integer."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise wrong_type(field, value, "a whole number")
 
 
 def _is_aware(moment: datetime) -> bool:
