@@ -261,6 +261,36 @@ def test_a_reserve_time_zone_outside_the_tz_database_is_refused_when_made(zone: 
     assert (caught.value.field, caught.value.value) == ("reserve_time_zone", zone)
 
 
+@pytest.mark.parametrize(
+    ("zone", "value", "hint"),
+    [
+        (ZoneInfo("Asia/Tokyo"), "zoneinfo.ZoneInfo(key='Asia/Tokyo')", " (give its name, 'Asia/Tokyo')"),
+        (timezone.utc, "datetime.timezone.utc", ""),
+    ],
+    ids=["ZoneInfo", "timezone.utc"],
+)
+def test_a_reserve_time_zone_that_is_a_zone_not_its_name_is_refused_when_made(
+    zone: tzinfo, value: str, hint: str
+) -> None:
+    """en:104 / ko:132: reserveTimeZone is a String, the TZ database name. A ZoneInfo raised
+    ZoneInfo's own TypeError, naming no field."""
+    with pytest.raises(errors.ValidationError) as caught:
+        SendRequest(
+            type=MessageType.SMS,
+            from_="0212345678",
+            content="안녕",
+            messages=(SendMessage(to="01000000001"),),
+            reserve_time=datetime(2026, 3, 1, 9, 0),
+            reserve_time_zone=zone,  # type: ignore[arg-type]
+        )
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (
+        "reserve_time_zone",
+        "a TZ database name, such as Asia/Seoul",
+        value,
+    )
+    assert str(caught.value).endswith(f"{value}{hint}")
+
+
 async def test_s2_upload_file(client: SensClient, api: respx.MockRouter) -> None:
     route = api.post(f"{SERVICE}/files").respond(
         200,

@@ -16,10 +16,13 @@ import attrs
 
 from krsms.convert import NULL_MEANS_DEFAULT
 from krsms.errors import ValidationError
+from krsms.fields import wrong_type
 from krsms.images import check_jpeg
 
 DEFAULT_TIME_ZONE = "Asia/Seoul"
 """The ``reserveTimeZone`` SENS assumes when a request gives none."""
+ZONE_NAME = "a TZ database name, such as Asia/Seoul"
+"""What ``reserveTimeZone`` takes, as a refusal names it."""
 MAX_IMAGE_NAME_CHARS = 40
 """Longest MMS image ``fileName`` SENS takes, in characters."""
 MAX_IMAGE_SIZE = (1500, 1440)
@@ -130,9 +133,13 @@ class SendRequest:
     """A schedule registered in the console (older document)."""
 
     @reserve_time_zone.validator
-    def _known_zone(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
-        if value is not None:
-            time_zone(value, field=attribute.name)
+    def _known_zone(self, attribute: attrs.Attribute[str | None], value: object) -> None:
+        if value is None:
+            return
+        if not isinstance(value, str):
+            hint = f" (give its name, {value.key!r})" if isinstance(value, ZoneInfo) else ""
+            raise wrong_type(attribute.name, value, "a TZ database name (text)", limit=ZONE_NAME, hint=hint)
+        time_zone(value, field=attribute.name)
 
 
 @attrs.frozen(kw_only=True)
@@ -383,6 +390,4 @@ def time_zone(name: str, *, field: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name such as "Asia" is a folder
-        raise ValidationError(
-            field, "is not a TZ database name", limit="a TZ database name, such as Asia/Seoul", value=name
-        ) from None
+        raise ValidationError(field, "is not a TZ database name", limit=ZONE_NAME, value=name) from None
