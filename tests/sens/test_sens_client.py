@@ -1768,6 +1768,28 @@ async def test_s8_refuses_a_negative_page_index() -> None:
     assert (caught.value.field, caught.value.limit, caught.value.value) == ("page_index", "0 or more", -1)
 
 
+@pytest.mark.parametrize(
+    ("query", "field", "value"),
+    [
+        (UnsubscribeQuery(start_time=datetime(2026, 1, 1, 9)), "start_time", "datetime.datetime(2026, 1, 1, 9, 0)"),
+        (UnsubscribeQuery(end_time="1767225600000"), "end_time", "'1767225600000'"),
+        (UnsubscribeQuery(page_size="50"), "page_size", "'50'"),
+    ],
+    ids=["start_time a datetime", "end_time as text", "page_size as text"],
+)
+async def test_s8_a_query_field_that_is_no_whole_number_is_refused_by_name(
+    query: UnsubscribeQuery, field: str, value: str
+) -> None:
+    """en:565-570 / ko:555-558: pageSize, pageIndex, startTime and endTime are Integers. A
+    datetime went out as yyyy-MM-dd HH:mm:ss, for SENS to refuse; a text raised TypeError."""
+    with respx.mock(assert_all_mocked=True) as router:
+        async with SensClient(access_key=ACCESS_KEY, secret_key=SECRET_KEY, service_id=SERVICE_ID) as sens:
+            with pytest.raises(errors.ValidationError) as caught:
+                await sens.list_unsubscribes(query)
+        assert not router.calls
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, "a whole number", value)
+
+
 async def test_s3_digits_only_numbers_go_out_as_given(client: SensClient, api: respx.MockRouter) -> None:
     route = api.get(f"{SERVICE}/messages").respond(
         200,

@@ -2,7 +2,8 @@
 
 :class:`~krsms.sens.client.SensClient` refuses with these what the S1 table forbids in a send
 (:func:`check_send_request`, :func:`check_message_count`) and what SENS would refuse in a
-request look-up (:func:`check_message_query`), before any request. Every refusal is a
+request look-up (:func:`check_message_query`) and the block-list look-up
+(:func:`check_unsubscribe_query`), before any request. Every refusal is a
 :class:`~krsms.errors.ValidationError` naming the field, the limit and the value.
 """
 
@@ -24,6 +25,7 @@ from krsms.sens.models import (
     MessageQuery,
     MessageType,
     SendRequest,
+    UnsubscribeQuery,
     check_inline_image,
     time_zone,
 )
@@ -42,6 +44,9 @@ MAX_MESSAGE_PAGE = 100
 """Largest ``pageSize`` of the request look-up (S3) by time window."""
 MAX_MESSAGE_PAGE_BY_REQUEST = 1000
 """Largest ``pageSize`` of the request look-up (S3) by ``requestId``."""
+MAX_UNSUBSCRIBE_PAGE = 100
+"""Largest ``pageSize`` of the block-list look-up (S8; the document's "0 to 100", less the
+0 that would page forever)."""
 HISTORY_KEPT = timedelta(days=90)
 """How far back the look-ups reach: "can only be viewed within the last 90 days" (en:248,
 en:427, ko:260)."""
@@ -285,6 +290,16 @@ def _check_within_history(field: str, end: datetime, now: datetime) -> None:
             limit=f"within the last {HISTORY_KEPT.days} days",
             value=end.isoformat(),
         )
+
+
+def check_unsubscribe_query(query: UnsubscribeQuery) -> None:
+    """Refuse, before any request, an S8 query SENS would refuse: a ``page_size`` outside 1 to
+    :data:`MAX_UNSUBSCRIBE_PAGE`, a negative ``page_index``, and a ``start_time`` or
+    ``end_time`` that is no whole number (the tables type all four Integer)."""
+    check_page_size(query.page_size, MAX_UNSUBSCRIBE_PAGE)
+    check_page_index(query.page_index)
+    _check_whole_number("start_time", query.start_time)
+    _check_whole_number("end_time", query.end_time)
 
 
 def check_page_size(page_size: int | None, largest: int) -> None:
