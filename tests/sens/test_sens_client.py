@@ -261,6 +261,36 @@ def test_a_reserve_time_zone_outside_the_tz_database_is_refused_when_made(zone: 
     assert (caught.value.field, caught.value.value) == ("reserve_time_zone", zone)
 
 
+@pytest.mark.parametrize(
+    ("zone", "value", "hint"),
+    [
+        (ZoneInfo("Asia/Tokyo"), "zoneinfo.ZoneInfo(key='Asia/Tokyo')", " (give its name, 'Asia/Tokyo')"),
+        (timezone.utc, "datetime.timezone.utc", ""),
+    ],
+    ids=["ZoneInfo", "timezone.utc"],
+)
+def test_a_reserve_time_zone_that_is_a_zone_not_its_name_is_refused_when_made(
+    zone: tzinfo, value: str, hint: str
+) -> None:
+    """en:104 / ko:132: reserveTimeZone is a String, the TZ database name. A ZoneInfo raised
+    ZoneInfo's own TypeError, naming no field."""
+    with pytest.raises(errors.ValidationError) as caught:
+        SendRequest(
+            type=MessageType.SMS,
+            from_="0212345678",
+            content="안녕",
+            messages=(SendMessage(to="01000000001"),),
+            reserve_time=datetime(2026, 3, 1, 9, 0),
+            reserve_time_zone=zone,  # type: ignore[arg-type]
+        )
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (
+        "reserve_time_zone",
+        "a TZ database name, such as Asia/Seoul",
+        value,
+    )
+    assert str(caught.value).endswith(f"{value}{hint}")
+
+
 async def test_s2_upload_file(client: SensClient, api: respx.MockRouter) -> None:
     route = api.post(f"{SERVICE}/files").respond(
         200,
@@ -1166,6 +1196,54 @@ async def test_s3_queries_sens_would_refuse_are_refused_first(query: MessageQuer
     assert caught.value.field == field
 
 
+@pytest.mark.parametrize(
+    ("query", "field", "limit", "value", "hint"),
+    [
+        # en:228-231 / ko:243-246: the times are written yyyy-MM-dd HH:mm:ss; the model takes datetimes.
+        (
+            MessageQuery(request_start_time="2026-01-01 09:00:00", request_end_time=datetime(2026, 1, 1, 10)),
+            "request_start_time",
+            "a datetime",
+            "'2026-01-01 09:00:00'",
+            "(parse it: datetime.strptime(text, '%Y-%m-%d %H:%M:%S'))",
+        ),
+        (
+            MessageQuery(complete_start_time=datetime(2026, 1, 1, 9), complete_end_time="2026-01-01 10:00:00"),
+            "complete_end_time",
+            "a datetime",
+            "'2026-01-01 10:00:00'",
+            "(parse it: datetime.strptime(text, '%Y-%m-%d %H:%M:%S'))",
+        ),
+        # en:233-234 / ko:248-249: the type and content type filters are the model's members.
+        (MessageQuery(request_id="R", type="sms"), "type", "a MessageType", "'sms'", "(use MessageType.SMS)"),
+        (
+            MessageQuery(request_id="R", content_type="AD"),
+            "content_type",
+            "a ContentType",
+            "'AD'",
+            "(use ContentType.AD)",
+        ),
+        # en:244-245: pageIndex and pageSize are Integers.
+        (MessageQuery(request_id="R", page_size="20"), "page_size", "a whole number", "'20'", ""),
+        (MessageQuery(request_id="R", page_index=1.0), "page_index", "a whole number", "1.0", ""),
+    ],
+    ids=[
+        "start as text",
+        "end as text",
+        "type as text",
+        "content_type as text",
+        "page_size as text",
+        "page_index float",
+    ],
+)
+async def test_s3_a_query_field_of_another_type_is_refused_by_name(
+    query: MessageQuery, field: str, limit: str, value: str, hint: str
+) -> None:
+    error = await refused_before_any_request(query)
+    assert (error.field, error.limit, error.value) == (field, limit, value)
+    assert str(error).endswith(hint)
+
+
 async def test_a_send_drops_its_typed_request_before_the_network_wait(
     client: SensClient, api: respx.MockRouter
 ) -> None:
@@ -1248,6 +1326,18 @@ def test_s3_a_window_ending_before_it_starts_names_both_ends() -> None:
     check_message_query(one_moment, now=start + timedelta(days=1))
 
 
+@pytest.mark.parametrize("window", ["request", "complete"])
+@pytest.mark.parametrize("missing", ["start", "end"])
+def test_s3_half_a_window_names_the_end_that_is_missing(window: str, missing: str) -> None:
+    """en:249 / ko:261: requestStartTime + requestEndTime, or completeStartTime + completeEndTime."""
+    given = "end" if missing == "start" else "start"
+    moment = datetime(2026, 1, 1, 9, tzinfo=SEOUL)
+    with pytest.raises(errors.ValidationError) as caught:
+        check_message_query(MessageQuery(**{f"{window}_{given}_time": moment}))
+    assert (caught.value.field, caught.value.limit) == (f"{window}_{missing}_time", "start and end")
+    assert f"only {window}_{given}_time is given" in str(caught.value)
+
+
 def test_s3_a_status_filter_refusal_names_the_documented_values() -> None:
     with pytest.raises(errors.ValidationError) as caught:
         check_message_query(MessageQuery(request_id="R", status_name="DELIVERED"))
@@ -1294,6 +1384,34 @@ def test_s3_a_window_across_a_clock_change_is_measured_in_real_time(
             check_message_query(query, now=looked_up_at)
     else:
         check_message_query(query, now=looked_up_at)
+
+
+@pytest.mark.parametrize(("window", "widest"), [("request", timedelta(days=30)), ("complete", timedelta(hours=24))])
+async def test_s3_the_widest_window_made_of_two_clock_readings_goes_out(
+    window: str, widest: timedelta, client: SensClient, api: respx.MockRouter
+) -> None:
+    """en:251-252 / ko:263-264: at most 30 days (24 hours), measured on the times as SENS gets
+    them, to the second (yyyy-MM-dd HH:mm:ss). The end read from the clock a few microseconds
+    after the start is the same second, so the window is the widest, not wider."""
+    route = api.get(f"{SERVICE}/messages").respond(200, json=LIST_PAGE)
+    end = datetime.now(SEOUL).replace(microsecond=500_007)
+    start = end.replace(microsecond=500_000) - widest
+    await client.list_messages(MessageQuery(**{f"{window}_start_time": start, f"{window}_end_time": end}))
+    sent = route.calls.last.request.url.params
+    assert sent[f"{window}EndTime"] == end.strftime("%Y-%m-%d %H:%M:%S")
+    assert sent[f"{window}StartTime"] == start.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def test_s3_a_window_a_second_wider_than_sens_takes_is_refused_naming_the_span_sent() -> None:
+    start = datetime(2026, 1, 1, 9, 0, 0, 999_999, tzinfo=SEOUL)
+    end = datetime(2026, 1, 31, 9, 0, 1, tzinfo=SEOUL)
+    with pytest.raises(errors.ValidationError) as caught:
+        check_message_query(MessageQuery(request_start_time=start, request_end_time=end), now=end)
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (
+        "request_end_time",
+        "30 days, 0:00:00",
+        "30 days, 0:00:01",
+    )
 
 
 @pytest.mark.parametrize("count", [0, 101])
@@ -1475,6 +1593,42 @@ async def test_s1_one_past_a_documented_limit_is_refused_before_any_request(
     assert route.call_count == 0
 
 
+@pytest.mark.parametrize(
+    ("changes", "field", "limit", "value", "hint"),
+    [
+        # en:82 / ko:120: "type": "SMS", as the examples write it, is a MessageType to the model.
+        ({"type": "SMS"}, "type", "a MessageType", "'SMS'", "(use MessageType.SMS)"),
+        ({"type": "sms"}, "type", "a MessageType", "'sms'", "(use MessageType.SMS)"),
+        ({"type": None}, "type", "a MessageType", "None", ""),
+        # en:83 / ko:121: "contentType": "AD" read as a string would skip the ad notice.
+        ({"content_type": "AD"}, "content_type", "a ContentType", "'AD'", "(use ContentType.AD)"),
+        # en:103 / ko:131: reserveTime is written yyyy-MM-dd HH:mm; the model takes a datetime.
+        (
+            {"reserve_time": "2019-07-25 17:09"},
+            "reserve_time",
+            "a datetime",
+            "'2019-07-25 17:09'",
+            "(parse it: datetime.strptime(text, '%Y-%m-%d %H:%M'))",
+        ),
+    ],
+    ids=["type as text", "type in lowercase", "no type", "content_type as text", "reserve_time as text"],
+)
+async def test_s1_a_field_given_as_the_document_writes_it_is_refused_by_name(
+    changes: dict[str, Any], field: str, limit: str, value: str, hint: str, client: SensClient
+) -> None:
+    request = attrs.evolve(
+        SendRequest(type=MessageType.SMS, from_="0212345678", content="x", messages=(SendMessage(to="01012345678"),)),
+        **changes,
+    )
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        route = router.route().respond(202, json=SEND_ANSWER)
+        with pytest.raises(errors.ValidationError) as caught:
+            await client.send(request)
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, limit, value)
+    assert str(caught.value).endswith(hint)
+    assert route.call_count == 0
+
+
 @pytest.mark.parametrize("send", SENDS.values(), ids=SENDS.keys())
 async def test_s1_a_naive_reserve_time_is_read_in_its_time_zone(
     send: Callable[[SensClient, SendRequest], Awaitable[object]], client: SensClient
@@ -1612,6 +1766,28 @@ async def test_s8_refuses_a_negative_page_index() -> None:
                 await anext(sens.iter_unsubscribes(UnsubscribeQuery(page_index=-1)))
         assert not router.calls
     assert (caught.value.field, caught.value.limit, caught.value.value) == ("page_index", "0 or more", -1)
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "value"),
+    [
+        (UnsubscribeQuery(start_time=datetime(2026, 1, 1, 9)), "start_time", "datetime.datetime(2026, 1, 1, 9, 0)"),
+        (UnsubscribeQuery(end_time="1767225600000"), "end_time", "'1767225600000'"),
+        (UnsubscribeQuery(page_size="50"), "page_size", "'50'"),
+    ],
+    ids=["start_time a datetime", "end_time as text", "page_size as text"],
+)
+async def test_s8_a_query_field_that_is_no_whole_number_is_refused_by_name(
+    query: UnsubscribeQuery, field: str, value: str
+) -> None:
+    """en:565-570 / ko:555-558: pageSize, pageIndex, startTime and endTime are Integers. A
+    datetime went out as yyyy-MM-dd HH:mm:ss, for SENS to refuse; a text raised TypeError."""
+    with respx.mock(assert_all_mocked=True) as router:
+        async with SensClient(access_key=ACCESS_KEY, secret_key=SECRET_KEY, service_id=SERVICE_ID) as sens:
+            with pytest.raises(errors.ValidationError) as caught:
+                await sens.list_unsubscribes(query)
+        assert not router.calls
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, "a whole number", value)
 
 
 async def test_s3_digits_only_numbers_go_out_as_given(client: SensClient, api: respx.MockRouter) -> None:

@@ -2,7 +2,8 @@
 
 :class:`~krsms.sens.client.SensClient` refuses with these what the S1 table forbids in a send
 (:func:`check_send_request`, :func:`check_message_count`) and what SENS would refuse in a
-request look-up (:func:`check_message_query`), before any request. Every refusal is a
+request look-up (:func:`check_message_query`) and the block-list look-up
+(:func:`check_unsubscribe_query`), before any request. Every refusal is a
 :class:`~krsms.errors.ValidationError` naming the field, the limit and the value.
 """
 
@@ -10,18 +11,21 @@ from __future__ import annotations
 
 import base64
 import binascii
+import enum
 from datetime import datetime, timedelta, timezone
 
-from krsms.convert import SEOUL, format_seoul_seconds
+from krsms.convert import SEOUL, format_seoul_seconds, in_seoul
 from krsms.errors import ValidationError, excerpt
-from krsms.fields import check_is_text, mask_number
+from krsms.fields import check_is_text, mask_number, wrong_type
 from krsms.phone_numbers import KOREA, check_number_as_sent
 from krsms.sens.models import (
     DEFAULT_TIME_ZONE,
     ContentType,
     FileReference,
     MessageQuery,
+    MessageType,
     SendRequest,
+    UnsubscribeQuery,
     check_inline_image,
     time_zone,
 )
@@ -40,6 +44,9 @@ MAX_MESSAGE_PAGE = 100
 """Largest ``pageSize`` of the request look-up (S3) by time window."""
 MAX_MESSAGE_PAGE_BY_REQUEST = 1000
 """Largest ``pageSize`` of the request look-up (S3) by ``requestId``."""
+MAX_UNSUBSCRIBE_PAGE = 100
+"""Largest ``pageSize`` of the block-list look-up (S8; the document's "0 to 100", less the
+0 that would page forever)."""
 HISTORY_KEPT = timedelta(days=90)
 """How far back the look-ups reach: "can only be viewed within the last 90 days" (en:248,
 en:427, ko:260)."""
@@ -64,7 +71,9 @@ def check_send_request(request: SendRequest, *, now: datetime | None = None) -> 
     upload); ``schedule_code`` not blank;
     ``reserve_time`` (in the future once cut to the minute, naive read in
     ``reserve_time_zone``; SENS documents no limit ahead). The number of ``messages`` is
-    :func:`check_message_count`'s."""
+    :func:`check_message_count`'s. First, ``type``, ``content_type`` and ``reserve_time`` must
+    be of the model's types (:func:`_check_types`)."""
+    _check_types(request)
     kind = MessageKind(request.type.value)
     advertisement = request.content_type is ContentType.AD
     if request.country_code is not None:
@@ -89,6 +98,35 @@ def check_send_request(request: SendRequest, *, now: datetime | None = None) -> 
                 tzinfo=time_zone(request.reserve_time_zone or DEFAULT_TIME_ZONE, field="reserve_time_zone")
             )
         check_reservation(moment, None, precision=RESERVE_PRECISION, now=now, field="reserve_time")
+
+
+def _check_types(request: SendRequest) -> None:
+    """The fields a send reads as members and a moment: given as the document writes them
+    (``"SMS"``, ``"AD"``, ``"2019-07-25 17:09"``), they are refused by name, the member or the
+    parsing to use named, instead of failing inside a check (or, for an ``"AD"``, passing the
+    advertisement check as a regular message)."""
+    _check_member("type", request.type, MessageType, optional=False)
+    _check_member("content_type", request.content_type, ContentType)
+    _check_moment("reserve_time", request.reserve_time, "%Y-%m-%d %H:%M")
+
+
+def _check_member(field: str, value: object, members: type[enum.Enum], *, optional: bool = True) -> None:
+    """``value`` one of ``members`` (or None when ``optional``); a text naming one is refused
+    with that member named (``"sms"``: use ``MessageType.SMS``)."""
+    if isinstance(value, members) or (optional and value is None):
+        return
+    member = members.__members__.get(value.upper()) if isinstance(value, str) else None
+    hint = f" (use {members.__name__}.{member.name})" if member is not None else ""
+    raise wrong_type(field, value, f"a {members.__name__}", hint=hint)
+
+
+def _check_moment(field: str, value: object, written: str) -> None:
+    """``value`` a datetime, or None; a text (the form the document writes, ``written``) is
+    refused saying how to parse it."""
+    if value is None or isinstance(value, datetime):
+        return
+    hint = f" (parse it: datetime.strptime(text, {written!r}))" if isinstance(value, str) else ""
+    raise wrong_type(field, value, "a datetime", hint=hint)
 
 
 def _check_files(files: tuple[FileReference, ...], kind: MessageKind) -> None:
@@ -154,6 +192,10 @@ def _check_subject(subject: str | None, kind: MessageKind, *, field: str) -> Non
     check_subject(subject, field=field)
 
 
+_QUERY_TIMES = ("request_start_time", "request_end_time", "complete_start_time", "complete_end_time")
+"""The fields of :class:`~krsms.sens.models.MessageQuery` written ``yyyy-MM-dd HH:mm:ss``."""
+
+
 def check_message_query(query: MessageQuery, *, now: datetime | None = None) -> None:
     """Refuse, before any request, an S3 query that SENS would refuse, or that could match
     nothing: a window's end not before its start, nor more than :data:`HISTORY_KEPT` before
@@ -161,7 +203,12 @@ def check_message_query(query: MessageQuery, *, now: datetime | None = None) -> 
     ``status_name`` one of the documented values (:data:`MESSAGE_STATUSES`,
     :data:`RECEPTION_STATUSES`, in capitals as the tables write them); ``country_code`` 1 to
     3 digits, as SENS lists it (``82``, not ``+82``); ``from_`` and ``to`` digits only, as
-    SENS lists them (en:240-241)."""
+    SENS lists them (en:240-241). First, the times, ``type``, ``content_type``, ``page_size``
+    and ``page_index`` must be of the model's types."""
+    for field in _QUERY_TIMES:
+        _check_moment(field, getattr(query, field), "%Y-%m-%d %H:%M:%S")
+    _check_member("type", query.type, MessageType)
+    _check_member("content_type", query.content_type, ContentType)
     windows = {
         "request": (query.request_start_time, query.request_end_time, MAX_REQUEST_SPAN),
         "complete": (query.complete_start_time, query.complete_end_time, MAX_COMPLETE_SPAN),
@@ -178,7 +225,13 @@ def check_message_query(query: MessageQuery, *, now: datetime | None = None) -> 
     for name in given:
         start, end, widest = windows[name]
         if start is None or end is None:
-            raise ValidationError(f"{name}_end_time", "a window needs both start and end", limit="start and end")
+            missing, present = ("start", "end") if start is None else ("end", "start")
+            raise ValidationError(
+                f"{name}_{missing}_time",
+                f"is missing: a window needs both start and end (only {name}_{present}_time is given)",
+                limit="start and end",
+                value=None,
+            )
         if _is_aware(start) != _is_aware(end):
             raise ValidationError(
                 f"{name}_end_time",
@@ -239,8 +292,19 @@ def _check_within_history(field: str, end: datetime, now: datetime) -> None:
         )
 
 
+def check_unsubscribe_query(query: UnsubscribeQuery) -> None:
+    """Refuse, before any request, an S8 query SENS would refuse: a ``page_size`` outside 1 to
+    :data:`MAX_UNSUBSCRIBE_PAGE`, a negative ``page_index``, and a ``start_time`` or
+    ``end_time`` that is no whole number (the tables type all four Integer)."""
+    check_page_size(query.page_size, MAX_UNSUBSCRIBE_PAGE)
+    check_page_index(query.page_index)
+    _check_whole_number("start_time", query.start_time)
+    _check_whole_number("end_time", query.end_time)
+
+
 def check_page_size(page_size: int | None, largest: int) -> None:
     """A ``page_size`` of 1 to ``largest``, or None (the look-up's default)."""
+    _check_whole_number("page_size", page_size)
     if page_size is not None and not 1 <= page_size <= largest:
         raise ValidationError(
             "page_size", f"is {page_size}; must be 1 to {largest}", limit=f"1-{largest}", value=page_size
@@ -249,8 +313,15 @@ def check_page_size(page_size: int | None, largest: int) -> None:
 
 def check_page_index(page_index: int | None) -> None:
     """A ``page_index`` of 0 or more, or None (the first page): pages count from 0."""
+    _check_whole_number("page_index", page_index)
     if page_index is not None and page_index < 0:
         raise ValidationError("page_index", f"is {page_index}; pages count from 0", limit="0 or more", value=page_index)
+
+
+def _check_whole_number(field: str, value: object) -> None:
+    """``value`` an int (not a bool), or None: the documents type the paging fields Integer."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise wrong_type(field, value, "a whole number")
 
 
 def _is_aware(moment: datetime) -> bool:
@@ -258,9 +329,14 @@ def _is_aware(moment: datetime) -> bool:
 
 
 def _elapsed(start: datetime, end: datetime) -> timedelta:
-    """Real time from ``start`` to ``end``: aware ones are compared in UTC, as Python subtracts
-    two of one zone by their wall clocks (a window across a daylight-saving change would be
-    an hour off what SENS measures). Naive ones are Seoul time, which has no such change."""
-    if _is_aware(start):
-        return end.astimezone(timezone.utc) - start.astimezone(timezone.utc)
-    return end - start
+    """The window SENS measures from ``start`` to ``end``: between the times as the query
+    writes them, Seoul wall-clock seconds (:func:`~krsms.convert.format_seoul_seconds`). Not
+    between the datetimes: two clock readings a few microseconds apart are one second to
+    SENS, and a window of its widest would be refused. Seoul has no daylight-saving change,
+    so a window across another zone's change is measured in real time."""
+    return _as_written(end) - _as_written(start)
+
+
+def _as_written(moment: datetime) -> datetime:
+    """``moment`` as a query time goes out: naive Seoul wall-clock time, to the second."""
+    return in_seoul(moment).replace(tzinfo=None, microsecond=0)

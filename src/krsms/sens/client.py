@@ -31,11 +31,11 @@ from krsms.retry import RetryStrategy
 from krsms.sens.auth import SensAuth, sens_redactor
 from krsms.sens.checks import (
     MAX_MESSAGE_PAGE,
+    MAX_UNSUBSCRIBE_PAGE,
     check_message_count,
     check_message_query,
-    check_page_index,
-    check_page_size,
     check_send_request,
+    check_unsubscribe_query,
 )
 from krsms.sens.converter import converter
 from krsms.sens.errors import PROVIDER, ServiceNotFoundError, error_from_response
@@ -76,9 +76,6 @@ CONTENT_TYPE = "application/json; charset=utf-8"
 ``application/json``; each request's example adds the charset)."""
 ACCEPTED_STATUS = "202"
 """The ``statusCode`` of a send SENS took (S1); the document calls any other a failure."""
-MAX_UNSUBSCRIBE_PAGE = 100
-"""Largest ``pageSize`` of the block-list look-up (S8; the document's "0 to 100", less the
-0 that would page forever)."""
 MAX_UNSUBSCRIBES_PER_CALL = 1000
 """Numbers per block-list register or delete call (S9, S10); longer lists go out in several
 calls."""
@@ -311,8 +308,7 @@ class SensClient(AsyncClosing):
         """S8 ``GET /unsubscribes``: one page of the 080 block list (``page_size`` 1 to 100,
         ``page_index`` from 0)."""
         if query is not None:
-            check_page_size(query.page_size, MAX_UNSUBSCRIBE_PAGE)
-            check_page_index(query.page_index)
+            check_unsubscribe_query(query)
             if query.client_tel_no is not None:  # stored as digits: the same form blocked it
                 query = attrs.evolve(query, client_tel_no=normalize_number(query.client_tel_no, field="client_tel_no"))
         params = self._query(query) if query is not None else None

@@ -16,10 +16,13 @@ import attrs
 
 from krsms.convert import NULL_MEANS_DEFAULT
 from krsms.errors import ValidationError
+from krsms.fields import wrong_type
 from krsms.images import check_jpeg
 
 DEFAULT_TIME_ZONE = "Asia/Seoul"
 """The ``reserveTimeZone`` SENS assumes when a request gives none."""
+ZONE_NAME = "a TZ database name, such as Asia/Seoul"
+"""What ``reserveTimeZone`` takes, as a refusal names it."""
 MAX_IMAGE_NAME_CHARS = 40
 """Longest MMS image ``fileName`` SENS takes, in characters."""
 MAX_IMAGE_SIZE = (1500, 1440)
@@ -51,6 +54,7 @@ class ReserveStatus(enum.Enum):
     PROCESSING = "PROCESSING"
     """Its send is being requested."""
     CANCELED = "CANCELED"
+    """Cancelled before it went out (S6)."""
     FAIL = "FAIL"
     """Requesting its send failed."""
     DONE = "DONE"
@@ -71,7 +75,7 @@ class SendMessage:
     subject: str | None = None
     """Replaces the request's ``subject`` for this recipient (LMS and MMS, 40 bytes)."""
     content: str | None = None
-    """Replaces the request's ``content`` for this recipient."""
+    """Replaces the request's ``content`` for this recipient (SMS 90 bytes, LMS/MMS 2,000)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -80,8 +84,11 @@ class FileReference:
     inline as ``name`` and Base64 ``body`` — build that with :meth:`inline`."""
 
     file_id: str | None = None
+    """An uploaded file's id (:attr:`UploadedFile.file_id`)."""
     name: str | None = None
+    """An inline image's ``.jpg``/``.jpeg`` file name (older document)."""
     body: str | None = None
+    """An inline image's JPEG, Base64-encoded (older document)."""
 
     @classmethod
     def inline(cls, name: str, content: bytes) -> FileReference:
@@ -130,9 +137,13 @@ class SendRequest:
     """A schedule registered in the console (older document)."""
 
     @reserve_time_zone.validator
-    def _known_zone(self, attribute: attrs.Attribute[str | None], value: str | None) -> None:
-        if value is not None:
-            time_zone(value, field=attribute.name)
+    def _known_zone(self, attribute: attrs.Attribute[str | None], value: object) -> None:
+        if value is None:
+            return
+        if not isinstance(value, str):
+            hint = f" (give its name, {value.key!r})" if isinstance(value, ZoneInfo) else ""
+            raise wrong_type(attribute.name, value, "a TZ database name (text)", limit=ZONE_NAME, hint=hint)
+        time_zone(value, field=attribute.name)
 
 
 @attrs.frozen(kw_only=True)
@@ -144,7 +155,7 @@ class SendResult:
     status_code: str
     """``202`` when the request was taken (an HTTP-style status, not a delivery result)."""
     status_name: str
-    """The status in words: success or failure."""
+    """The status in words: ``success`` or ``fail``."""
 
 
 # -- S2 files -----------------------------------------------------------------------------
@@ -233,7 +244,7 @@ class MessageSummary:
     status_code: str | None = None
     """``0`` for success, else an EMMA / IB G/W result code."""
     status_name: str | None = None
-    """The handset result's name: success or failure."""
+    """The handset result's name: ``success`` or ``fail``."""
     status_message: str | None = None
     """The handset result in words."""
     complete_time: datetime | None = None
@@ -251,7 +262,8 @@ class MessagePage:
     taken, any other a failure (not a delivery result: that is each message's)."""
     status_name: str
     """``success``; ``reserved`` while a reserved request has not gone out (no messages);
-    ``fail`` when the messaging server did not take it."""
+    ``fail`` when the messaging server did not take it; the older document adds
+    ``scheduled``, for a request of a schedule (``scheduleCode``)."""
     messages: tuple[MessageSummary, ...] = ()
     """This page's messages; none while a reserved request has not gone out (its answer leaves
     ``messages`` out, or null)."""
@@ -287,8 +299,9 @@ class MessageDetail:
     content_type: str
     """``COMM`` or ``AD``."""
     content: str
-    """The text: as requested, or as actually sent after cutting to its type's length limit (the
-    document allows either)."""
+    """The text as requested, whole: the look-up shows it so, though what went out was cut to
+    its type's length limit (ko:422, which the English "view ... as it is or ... send the
+    actual content" garbles)."""
     country_code: str
     from_: str
     """The calling (sender) number."""
@@ -301,7 +314,7 @@ class MessageDetail:
     status_message: str | None = None
     """The handset result in words."""
     status_name: str | None = None
-    """The handset result's name: success or failure."""
+    """The handset result's name: ``success`` or ``fail``."""
     complete_time: datetime | None = None
     """When delivery completed."""
     telco_code: str | None = None
@@ -383,6 +396,4 @@ def time_zone(name: str, *, field: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name such as "Asia" is a folder
-        raise ValidationError(
-            field, "is not a TZ database name", limit="a TZ database name, such as Asia/Seoul", value=name
-        ) from None
+        raise ValidationError(field, "is not a TZ database name", limit=ZONE_NAME, value=name) from None
