@@ -7,6 +7,7 @@ import pickle
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ import httpx
 import pytest
 
 from krsms import Message, MessageKind, NhnGateway, Recipient, Recipients, SensGateway, SmsGateway, ValidationError
+from krsms.fields import wrong_type
 from krsms.images import check_jpeg
 from krsms.nhn.gateway import NHN_RULES
 from krsms.sens.gateway import SENS_RULES
@@ -254,6 +256,13 @@ def test_a_wrong_type_error_says_what_to_write() -> None:
     with pytest.raises(ValidationError) as refused:
         check_message(Message(sender="0212345678", text="안녕", country_code=82), RULES)  # type: ignore[arg-type]
     assert str(refused.value) == "country_code: must be text, not int 82 (write '82')"
+
+
+def test_a_wrong_type_error_shows_a_value_whose_repr_names_its_type_alone() -> None:
+    """A constant such as ``datetime.timezone.utc`` names its type: it was shown as
+    ``timezone datetime.timezone.utc``."""
+    assert str(wrong_type("zone", timezone.utc, "text")) == "zone: must be text, not datetime.timezone.utc"
+    assert str(wrong_type("zone", Path("a"), "text")).endswith(f"not {Path('a')!r}")
 
 
 async def _numbers() -> AsyncIterator[str]:

@@ -32,8 +32,10 @@ def wrong_type(
     ``hint`` ends the message."""
     shown = shown_value(value, number=number)
     name = type(value).__name__
-    # A repr that names its type already (None, datetime.date(...), PosixPath(...)) is shown alone.
-    named = value is None or shown.startswith((f"{name}(", f"{type(value).__module__}.{name}("))
+    # A repr that names its type already (None, datetime.date(...), PosixPath(...), a constant
+    # such as datetime.timezone.utc) is shown alone.
+    qualified = f"{type(value).__module__}.{name}"
+    named = value is None or shown.startswith((f"{name}(", f"{qualified}(", f"{qualified}."))
     given = shown if named else f"{name} {shown}"
     return ValidationError(field, f"must be {expected}, not {given}{hint}", limit=limit or expected, value=shown)
 
