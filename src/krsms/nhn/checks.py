@@ -20,7 +20,7 @@ import attrs
 
 from krsms.convert import SEOUL, format_seoul_seconds, in_seoul
 from krsms.errors import ValidationError, excerpt
-from krsms.fields import check_is_text, mask_number
+from krsms.fields import check_is_text, mask_number, wrong_type
 from krsms.phone_numbers import KOREA, MAX_NUMBER_DIGITS, check_number_as_sent
 from krsms.text import MessageKind, check_body, check_subject
 from krsms.validation import (
@@ -162,6 +162,26 @@ def each_one_of(values: tuple[str, ...]) -> Callable[[Any, attrs.Attribute[Any],
                 limit=" / ".join(values),
                 value=value,
             )
+
+    return check
+
+
+def check_texts(field: str, values: object, *, number: bool = False) -> None:
+    """Refuse one text where a list of texts belongs (``wheres``, ``tag_expression``,
+    ``tag_ids``, the opt-out numbers): a text is a sequence of texts to Python and mypy, and
+    would go out one character an entry (``"tagA,AND,tagB"`` as ``t,a,g,A,,,A,N,D,...``).
+    ``number`` masks the value shown, for a list of phone numbers."""
+    if isinstance(values, (str, bytes, bytearray)):
+        raise wrong_type(
+            field, values, "a list of texts", limit="a tuple of strings", number=number, hint=" (one text an entry)"
+        )
+
+
+def texts(*, number: bool = False) -> Callable[[Any, attrs.Attribute[Any], object], None]:
+    """attrs validator: :func:`check_texts` for the attribute (None, a field not sent, passes)."""
+
+    def check(_: Any, attribute: attrs.Attribute[Any], values: object) -> None:
+        check_texts(attribute.name, values, number=number)
 
     return check
 
@@ -397,9 +417,10 @@ def check_tag_send(request: TagSendRequest, kind: MessageKind, *, now: datetime 
     only, required unless the template supplies it, 40 bytes), no attachments on an SMS,
     ``request_date`` (in the future to the minute, at most 60 days ahead; naive is Seoul
     time), ``user_id`` (100 characters), ``template_parameter`` values EUC-KR can carry and
-    a ``tag_expression``."""
+    a ``tag_expression`` (a list, not one text)."""
     _check_message(request, kind, advertisement=bool(request.ad_yn), now=now)
     check_template_parameters(request.template_parameter, field="template_parameter")
+    check_texts("tag_expression", request.tag_expression)
     check_not_empty("tag_expression", request.tag_expression)
 
 

@@ -63,6 +63,7 @@ from krsms.nhn.checks import (
     not_blank,
     not_empty,
     one_of,
+    texts,
 )
 from krsms.nhn.converter import MinuteTime
 from krsms.validation import check_entry_count
@@ -697,10 +698,10 @@ class Template:
 @attrs.frozen(kw_only=True)
 class BlockedRecipientsAdd:
     """The body of an opt-out registration (N29) under one 080 number (at most 25
-    characters), checked when made."""
+    characters), checked when made: ``recipient_no_list`` is a list, not one text."""
 
     unsubscribe_no: str = attrs.field(validator=at_most(MAX_UNSUBSCRIBE_NO_CHARS))
-    recipient_no_list: tuple[str, ...] = attrs.field()
+    recipient_no_list: tuple[str, ...] = attrs.field(validator=texts(number=True))
     """The numbers to add, 1 to 10 per call."""
 
     @recipient_no_list.validator
@@ -740,13 +741,15 @@ class BlockedRecipientsRemoval:
 
     Checked when made: the removal's table allows ``unsubscribe_no`` 20 characters (the
     registration's 25), ``update_user`` 100 and not blank, and at least one number, each at
-    most 20.
+    most 20, in a list (not one text).
     """
 
     unsubscribe_no: str = attrs.field(validator=at_most(MAX_REMOVAL_UNSUBSCRIBE_NO_CHARS))
     update_user: str = attrs.field(validator=[not_blank, at_most(MAX_USER_ID_CHARS)])
     """Who removes them (NHN requires it: not blank), at most 100 characters."""
-    recipient_no_list: tuple[str, ...] = attrs.field(validator=[not_empty, each_at_most(MAX_RECIPIENT_NO_CHARS)])
+    recipient_no_list: tuple[str, ...] = attrs.field(
+        validator=[texts(number=True), not_empty, each_at_most(MAX_RECIPIENT_NO_CHARS)]
+    )
 
 
 # --- sender numbers (N32) ---------------------------------------------------------------------
@@ -1010,9 +1013,10 @@ class Tag:
 class UidQuery:
     """The query of the UID list (N44); ``wheres`` such as ``("tagId1", "AND", "tagId2")``."""
 
-    wheres: tuple[str, ...] | None = attrs.field(default=None, validator=check_wheres)
-    """The tag condition: at most one pair of parentheses and three ``AND``/``OR`` operators
-    (checked when made)."""
+    wheres: tuple[str, ...] | None = attrs.field(default=None, validator=[texts(), check_wheres])
+    """The tag condition, one text an entry (the document's ``tagId1,AND,tagId2``): at most one
+    pair of parentheses and three ``AND``/``OR`` operators (checked when made, as is a text
+    given alone)."""
     offset_uid: str | None = None
     offset: int | None = None
     """How many UIDs to skip, from 0 (NHN's default)."""
@@ -1061,11 +1065,11 @@ class UidRegistration:
     """One UID to register (N46) with its tag ids and contacts.
 
     Checked when made: the required ``uid`` and each tag id not blank (a blank UID could not be
-    named in the paths of N45 and N47-N49 afterwards).
+    named in the paths of N45 and N47-N49 afterwards), ``tag_ids`` a list, not one text.
     """
 
     uid: str = attrs.field(validator=not_blank)
-    tag_ids: tuple[str, ...] = attrs.field(validator=each_not_blank)
+    tag_ids: tuple[str, ...] = attrs.field(validator=[texts(), each_not_blank])
     contacts: tuple[NewContact, ...]
 
 

@@ -1,0 +1,136 @@
+"""What the NHN request models and client methods take as given, before any request.
+
+The document's examples are the fixtures: N44's ``wheres`` is written ``tagId1,AND,tagId2``,
+N46's ``tagIds`` is ``["ABCD1234"]``, N29's numbers ``0100000000``, N13's ``tagExpression``
+``["tag1", "AND", "tag2"]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+
+import httpx
+import pytest
+import respx
+
+from krsms import errors
+from krsms.nhn.client import NhnClient
+from krsms.nhn.models import (
+    BlockedRecipientsAdd,
+    BlockedRecipientsRemoval,
+    TagSendRequest,
+    UidQuery,
+    UidRegistration,
+)
+from krsms.transport import NO_RETRIES
+
+HOST = "https://api-sms.cloud.toast.com"
+PREFIX = "/sms/v2.2/appKeys/app-key"
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[NhnClient]:
+    async with NhnClient(app_key="app-key", retry=NO_RETRIES) as nhn:
+        yield nhn
+
+
+@pytest.fixture
+def api() -> Iterator[respx.MockRouter]:
+    with respx.mock(base_url=HOST, assert_all_called=False) as router:
+        yield router
+
+
+# --- one text where a list of texts belongs ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "field", "shown"),
+    [
+        (lambda: UidQuery(wheres="tagId1,AND,tagId2"), "wheres", "'tagId1,AND,tagId2'"),
+        (lambda: UidRegistration(uid="UID", tag_ids="ABCD1234", contacts=()), "tag_ids", "'ABCD1234'"),
+        (
+            lambda: BlockedRecipientsAdd(unsubscribe_no="0800000000", recipient_no_list="0100000000"),
+            "recipient_no_list",
+            "'01*****000'",
+        ),
+        (
+            lambda: BlockedRecipientsRemoval(
+                unsubscribe_no="0800000000", update_user="UpdateUser", recipient_no_list="0100000000"
+            ),
+            "recipient_no_list",
+            "'01*****000'",
+        ),
+    ],
+)
+def test_one_text_where_a_list_of_texts_belongs_is_refused_when_made(
+    make: Callable[[], object], field: str, shown: str
+) -> None:
+    """A text is a sequence of texts: it went out one character an entry (N44's
+    ``wheres=t,a,g,I,d,1,,,A,N,D,...``, N29 registering the digits 0 and 1 as opted out).
+    A phone number is shown masked."""
+    with pytest.raises(errors.ValidationError) as caught:
+        make()
+
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, "a tuple of strings", shown)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda client: client.add_blocked_recipients("0800000000", "0100000000"),
+        lambda client: client.delete_blocked_recipients("0800000000", "0100000000", "UpdateUser"),
+    ],
+)
+async def test_an_opt_out_call_given_one_number_as_text_sends_nothing(
+    call: Callable[[NhnClient], Awaitable[None]], client: NhnClient, api: respx.MockRouter
+) -> None:
+    route = api.route().respond(200, json={"header": {"isSuccessful": True, "resultCode": 0, "resultMessage": ""}})
+
+    with pytest.raises(errors.ValidationError) as caught:
+        await call(client)
+
+    assert (caught.value.field, caught.value.value) == ("recipient_nos", "'01*****000'")
+    assert route.call_count == 0
+
+
+@pytest.mark.parametrize(
+    "send",
+    [
+        lambda client: client.send_tag_sms(TagSendRequest(body="본문", send_no="15446859", tag_expression="tag1")),
+        lambda client: client.send_tag_mms(
+            TagSendRequest(title="제목", body="본문", send_no="15446859", tag_expression="tag1")
+        ),
+    ],
+)
+async def test_a_tag_send_given_its_expression_as_one_text_sends_nothing(
+    send: Callable[[NhnClient], Awaitable[str]], client: NhnClient, api: respx.MockRouter
+) -> None:
+    route = api.route().mock(return_value=httpx.Response(500))
+
+    with pytest.raises(errors.ValidationError) as caught:
+        await send(client)
+
+    assert (caught.value.field, caught.value.value) == ("tag_expression", "'tag1'")
+    assert route.call_count == 0
+
+
+async def test_the_documented_lists_go_out_as_written(client: NhnClient, api: respx.MockRouter) -> None:
+    """N44's ``wheres`` as its example writes it, N29's numbers as its example lists them."""
+    uids = api.get(f"{PREFIX}/uids").respond(
+        200,
+        json={
+            "header": {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"},
+            "body": {"data": {"uids": [], "last": True, "totalCount": 0}},
+        },
+    )
+    opt_outs = api.post(f"{PREFIX}/blockservice/recipients").respond(
+        200, json={"header": {"isSuccessful": True, "resultCode": 0, "resultMessage": "Success"}}
+    )
+
+    await client.list_uids(UidQuery(wheres=("tagId1", "AND", "tagId2")))
+    await client.add_blocked_recipients("0800000000", ["0100000000", "0100000001"])
+
+    assert uids.calls.last.request.url.params["wheres"] == "tagId1,AND,tagId2"
+    assert opt_outs.calls.last.request.content == (
+        b'{"unsubscribeNo":"0800000000","recipientNoList":["0100000000","0100000001"]}'
+    )
