@@ -8,6 +8,8 @@ N46's ``tagIds`` is ``["ABCD1234"]``, N29's numbers ``0100000000``, N13's ``tagE
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -18,6 +20,11 @@ from krsms.nhn.client import NhnClient
 from krsms.nhn.models import (
     BlockedRecipientsAdd,
     BlockedRecipientsRemoval,
+    DownloadRequest,
+    ReservationKey,
+    ReservationQuery,
+    SendQuery,
+    TagSendQuery,
     TagSendRequest,
     UidQuery,
     UidRegistration,
@@ -26,6 +33,7 @@ from krsms.transport import NO_RETRIES
 
 HOST = "https://api-sms.cloud.toast.com"
 PREFIX = "/sms/v2.2/appKeys/app-key"
+SEOUL = ZoneInfo("Asia/Seoul")
 
 
 @pytest.fixture
@@ -134,3 +142,44 @@ async def test_the_documented_lists_go_out_as_written(client: NhnClient, api: re
     assert opt_outs.calls.last.request.content == (
         b'{"unsubscribeNo":"0800000000","recipientNoList":["0100000000","0100000001"]}'
     )
+
+
+# --- a blank request id -----------------------------------------------------------------------
+
+WINDOW = {
+    "start_request_date": datetime(2018, 8, 10, tzinfo=SEOUL),
+    "end_request_date": datetime(2018, 8, 11, tzinfo=SEOUL),
+}
+
+
+@pytest.mark.parametrize("blank", ["", " "])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda blank: SendQuery(request_id=blank),
+        lambda blank: SendQuery(request_id=blank, **WINDOW),
+        lambda blank: TagSendQuery(send_type="0", request_id=blank),
+        lambda blank: ReservationQuery(request_id=blank),
+        lambda blank: DownloadRequest(send_type="0", request_id=blank, **WINDOW),
+        lambda blank: ReservationKey(request_id=blank, recipient_seq=1),
+    ],
+)
+def test_a_blank_request_id_is_refused_when_made(make: Callable[[str], object], blank: str) -> None:
+    """NHN reads a blank ``requestId`` as none: N34 would list every reservation of the appKey
+    (and a cancel built from it cancel them all), N2 alone would answer -2011; a blank one
+    passed as the selection of a send list ("" did not, " " did)."""
+    with pytest.raises(errors.ValidationError) as caught:
+        make(blank)
+
+    assert (caught.value.field, caught.value.limit, caught.value.value) == ("request_id", "a visible character", blank)
+
+
+async def test_a_reservation_list_with_a_blank_request_id_sends_nothing(
+    client: NhnClient, api: respx.MockRouter
+) -> None:
+    route = api.route().mock(return_value=httpx.Response(500))
+
+    with pytest.raises(errors.ValidationError):
+        await client.list_reservations(ReservationQuery(request_id=" ", message_status="RESERVED"))
+
+    assert route.call_count == 0

@@ -93,7 +93,10 @@ class _SendWindows:
     (:func:`~krsms.nhn.checks.check_look_up`).
     """
 
-    request_id: str | None = None
+    request_id: str | None = attrs.field(default=None, validator=attrs.validators.optional(not_blank))
+    """The send to look up; None, not blank, for none (checked when made): NHN reads a blank
+    one as none, so the reservation list (N34) would answer every reservation of the appKey,
+    and a blank id beside no window selected nothing it could name (-2011)."""
     start_request_date: datetime | None = None
     """From this send date (a reservation's is its reserved moment)."""
     end_request_date: datetime | None = None
@@ -893,8 +896,8 @@ class Reservation:
 class ReservationKey:
     """One reserved recipient to cancel: the send's request id and recipient sequence."""
 
-    request_id: str = attrs.field(validator=at_most(MAX_REQUEST_ID_CHARS))
-    """At most 25 characters (checked when made)."""
+    request_id: str = attrs.field(validator=[not_blank, at_most(MAX_REQUEST_ID_CHARS)])
+    """Required (not blank) and at most 25 characters (checked when made)."""
     recipient_seq: int
 
 
