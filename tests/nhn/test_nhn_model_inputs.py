@@ -17,13 +17,18 @@ import respx
 
 from krsms import errors
 from krsms.nhn.client import NhnClient
+from krsms.nhn.converter import MinuteTime
 from krsms.nhn.models import (
     BlockedRecipientsAdd,
     BlockedRecipientsRemoval,
     DownloadRequest,
+    PhoneNumber,
+    ReservationCancel,
     ReservationKey,
     ReservationQuery,
     SendQuery,
+    StatisticsQuery,
+    TagName,
     TagSendQuery,
     TagSendRequest,
     UidQuery,
@@ -181,5 +186,74 @@ async def test_a_reservation_list_with_a_blank_request_id_sends_nothing(
 
     with pytest.raises(errors.ValidationError):
         await client.list_reservations(ReservationQuery(request_id=" ", message_status="RESERVED"))
+
+    assert route.call_count == 0
+
+
+# --- a value of another type ------------------------------------------------------------------
+
+KEYS = (ReservationKey(request_id="20180810100630ReZQ6KZzAH0", recipient_seq=1),)
+SEOUL_MINUTE = MinuteTime(datetime(2018, 6, 1, tzinfo=SEOUL))
+
+
+@pytest.mark.parametrize(
+    ("make", "field", "shown"),
+    [
+        (lambda: TagName(tag_name=None), "tag_name", "None"),
+        (lambda: ReservationCancel(reservation_list=KEYS, update_user=None), "update_user", "None"),
+        (lambda: SendQuery(request_id="20180810100630ReZQ6KZzAH0", send_no=15446859), "send_no", "****6859"),
+        (lambda: PhoneNumber(phone_number=1000000000), "phone_number", "100***0000"),
+        (
+            lambda: BlockedRecipientsRemoval(
+                unsubscribe_no="0800000000", update_user="UpdateUser", recipient_no_list=(1000000000,)
+            ),
+            "recipient_no_list[0]",
+            "100***0000",
+        ),
+        (
+            lambda: BlockedRecipientsAdd(unsubscribe_no="0800000000", recipient_no_list=(1000000000,)),
+            "recipient_no_list[0]",
+            "100***0000",
+        ),
+        (lambda: UidQuery(wheres=("tagId1", "AND", None)), "wheres[2]", "None"),
+    ],
+)
+def test_a_value_that_is_not_text_is_refused_by_name_when_made(
+    make: Callable[[], object], field: str, shown: str
+) -> None:
+    """A ``ValidationError`` naming the field, not a TypeError or AttributeError out of
+    ``len()`` or ``strip()`` (an unset environment variable read as None, a number read from
+    a spreadsheet); a number shown masked, as a phone number is. N29's numbers went out as
+    JSON numbers where its table has strings."""
+    with pytest.raises(errors.ValidationError) as caught:
+        make()
+
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, "a string", shown)
+
+
+def test_statistics_types_given_as_a_list_are_refused_with_the_comma_separated_form() -> None:
+    """N33's URL names them in the plural (``messageTypes``), one comma-separated text."""
+    with pytest.raises(errors.ValidationError) as caught:
+        StatisticsQuery(search_type="DATE", from_=SEOUL_MINUTE, to=SEOUL_MINUTE, message_types=["SMS", "LMS"])
+
+    assert caught.value.field == "message_types"
+    assert "'SMS,LMS'" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda client: client.create_tag(None),
+        lambda client: client.cancel_reservations(KEYS, None),
+        lambda client: client.upload_attachment("attachment.jpg", b"\xff\xd8\xff\xe0\xff\xd9", None),
+    ],
+)
+async def test_a_management_call_given_none_for_a_required_text_sends_nothing(
+    call: Callable[[NhnClient], Awaitable[object]], client: NhnClient, api: respx.MockRouter
+) -> None:
+    route = api.route().mock(return_value=httpx.Response(500))
+
+    with pytest.raises(errors.ValidationError):
+        await call(client)
 
     assert route.call_count == 0
