@@ -19,6 +19,7 @@ from krsms import errors
 from krsms.nhn.client import NhnClient
 from krsms.nhn.converter import MinuteTime
 from krsms.nhn.models import (
+    BlockedRecipientQuery,
     BlockedRecipientsAdd,
     BlockedRecipientsRemoval,
     DownloadRequest,
@@ -255,5 +256,55 @@ async def test_a_management_call_given_none_for_a_required_text_sends_nothing(
 
     with pytest.raises(errors.ValidationError):
         await call(client)
+
+    assert route.call_count == 0
+
+
+# --- the opt-out tables' required 080 number and numbers --------------------------------------
+
+
+@pytest.mark.parametrize("blank", ["", " "])
+@pytest.mark.parametrize(
+    ("make", "field"),
+    [
+        (lambda blank: BlockedRecipientsAdd(unsubscribe_no=blank, recipient_no_list=("0100000000",)), "unsubscribe_no"),
+        (lambda blank: BlockedRecipientQuery(unsubscribe_no=blank), "unsubscribe_no"),
+        (
+            lambda blank: BlockedRecipientsRemoval(
+                unsubscribe_no=blank, update_user="UpdateUser", recipient_no_list=("0100000000",)
+            ),
+            "unsubscribe_no",
+        ),
+        (
+            lambda blank: BlockedRecipientsAdd(unsubscribe_no="0800000000", recipient_no_list=("0100000000", blank)),
+            "recipient_no_list[1]",
+        ),
+        (
+            lambda blank: BlockedRecipientsRemoval(
+                unsubscribe_no="0800000000", update_user="UpdateUser", recipient_no_list=(blank,)
+            ),
+            "recipient_no_list[0]",
+        ),
+    ],
+)
+def test_a_blank_080_number_or_opted_out_number_is_refused_when_made(
+    make: Callable[[str], object], field: str, blank: str
+) -> None:
+    """N29, N30 and N31 mark ``unsubscribeNo`` and the numbers required (O, 必須): a blank one
+    (an unset environment variable read as ``""``) went out for NHN to refuse, and N31 sent
+    ``recipientNoList=`` naming no number."""
+    with pytest.raises(errors.ValidationError) as caught:
+        make(blank)
+
+    assert (caught.value.field, caught.value.limit, caught.value.value) == (field, "a visible character", blank)
+
+
+async def test_an_opt_out_registration_under_a_blank_080_number_sends_nothing(
+    client: NhnClient, api: respx.MockRouter
+) -> None:
+    route = api.route().mock(return_value=httpx.Response(500))
+
+    with pytest.raises(errors.ValidationError):
+        await client.add_blocked_recipients(" ", ["0100000000"])
 
     assert route.call_count == 0

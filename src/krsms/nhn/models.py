@@ -700,11 +700,12 @@ class Template:
 
 @attrs.frozen(kw_only=True)
 class BlockedRecipientsAdd:
-    """The body of an opt-out registration (N29) under one 080 number (at most 25
-    characters), checked when made: ``recipient_no_list`` is a list, not one text."""
+    """The body of an opt-out registration (N29) under one 080 number (required: not blank,
+    at most 25 characters), checked when made: ``recipient_no_list`` is a list, not one
+    text, of numbers not blank."""
 
-    unsubscribe_no: str = attrs.field(validator=at_most(MAX_UNSUBSCRIBE_NO_CHARS))
-    recipient_no_list: tuple[str, ...] = attrs.field(validator=texts(number=True))
+    unsubscribe_no: str = attrs.field(validator=[not_blank, at_most(MAX_UNSUBSCRIBE_NO_CHARS)])
+    recipient_no_list: tuple[str, ...] = attrs.field(validator=[texts(number=True), each_not_blank])
     """The numbers to add, 1 to 10 per call."""
 
     @recipient_no_list.validator
@@ -716,8 +717,8 @@ class BlockedRecipientsAdd:
 class BlockedRecipientQuery(_Paging):
     """The query of the opt-out list (N30)."""
 
-    unsubscribe_no: str = attrs.field(validator=at_most(MAX_UNSUBSCRIBE_NO_CHARS))
-    """The 080 number whose opt-outs to list, at most 25 characters."""
+    unsubscribe_no: str = attrs.field(validator=[not_blank, at_most(MAX_UNSUBSCRIBE_NO_CHARS)])
+    """The 080 number whose opt-outs to list (required: not blank), at most 25 characters."""
     recipient_no: str | None = attrs.field(default=None, validator=at_most(MAX_BLOCKED_RECIPIENT_NO_CHARS))
     """The opted-out number to find, at most 25 characters (checked when made)."""
     start_request_date: datetime | None = None
@@ -743,15 +744,15 @@ class BlockedRecipientsRemoval:
     """The query of an opt-out removal (N31); ``recipient_no_list`` goes out comma-joined.
 
     Checked when made: the removal's table allows ``unsubscribe_no`` 20 characters (the
-    registration's 25), ``update_user`` 100 and not blank, and at least one number, each at
-    most 20, in a list (not one text).
+    registration's 25) and requires it (not blank), ``update_user`` 100 and not blank, and at
+    least one number, each not blank and at most 20, in a list (not one text).
     """
 
-    unsubscribe_no: str = attrs.field(validator=at_most(MAX_REMOVAL_UNSUBSCRIBE_NO_CHARS))
+    unsubscribe_no: str = attrs.field(validator=[not_blank, at_most(MAX_REMOVAL_UNSUBSCRIBE_NO_CHARS)])
     update_user: str = attrs.field(validator=[not_blank, at_most(MAX_USER_ID_CHARS)])
     """Who removes them (NHN requires it: not blank), at most 100 characters."""
     recipient_no_list: tuple[str, ...] = attrs.field(
-        validator=[texts(number=True), not_empty, each_at_most(MAX_RECIPIENT_NO_CHARS)]
+        validator=[texts(number=True), not_empty, each_not_blank, each_at_most(MAX_RECIPIENT_NO_CHARS)]
     )
 
 
