@@ -535,7 +535,8 @@ class AttachmentUpload:
     """The body of an image upload (N18); ``file_body`` is the Base64 of the JPEG."""
 
     file_name: str
-    """Ends in ``.jpg`` or ``.jpeg``; at most 45 characters."""
+    """Ends in ``.jpg`` or ``.jpeg``; at most 45 characters (checked with the file's bytes by
+    :meth:`~krsms.nhn.client.NhnClient.upload_attachment`, not when made)."""
     create_user: str = attrs.field(validator=[not_blank, at_most(MAX_USER_ID_CHARS)])
     """Who uploads it: required, at most 100 characters (checked when made)."""
     file_body: str
