@@ -20,7 +20,7 @@ import attrs
 
 from krsms.convert import SEOUL, format_seoul_seconds, in_seoul
 from krsms.errors import ValidationError, excerpt
-from krsms.fields import check_is_text, mask_number
+from krsms.fields import check_is_text, mask_number, wrong_type
 from krsms.phone_numbers import KOREA, MAX_NUMBER_DIGITS, check_number_as_sent
 from krsms.text import MessageKind, check_body, check_subject
 from krsms.validation import (
@@ -95,8 +95,12 @@ def check_window(names: tuple[str, str], start: datetime | None, end: datetime |
 
 def check_at_most(field: str, value: str | None, limit: int) -> None:
     """Refuse text over ``limit`` characters, NHN's "maximum" of ``field`` (None, a field not
-    sent, passes). The value shown is the length, not the text."""
-    if value is not None and len(value) > limit:
+    sent, passes), or a value that is not text. The value shown is the length, not the text
+    (a value of another type masked, as a phone number is)."""
+    if value is None:
+        return
+    check_is_text(value, field=field, number=True)
+    if len(value) > limit:
         raise ValidationError(
             field,
             f"is {len(value)} characters; NHN takes at most {limit}",
@@ -115,7 +119,9 @@ def at_most(limit: int) -> Callable[[Any, attrs.Attribute[Any], str | None], Non
 
 
 def check_not_blank(field: str, value: str) -> None:
-    """Refuse a required text without a visible character in it, which NHN does not take."""
+    """Refuse a required text without a visible character in it, which NHN does not take, or
+    a value that is not text (None, a number: shown masked, as a phone number is)."""
+    check_is_text(value, field=field, number=True)
     if not value.strip():
         raise ValidationError(field, "must not be empty or blank", limit="a visible character", value=value)
 
@@ -155,6 +161,11 @@ def each_one_of(values: tuple[str, ...]) -> Callable[[Any, attrs.Attribute[Any],
     for another value)."""
 
     def check(_: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
+        if value is not None and not isinstance(value, str):
+            example = ",".join(values[:2])
+            raise wrong_type(
+                attribute.name, value, "text", limit=" / ".join(values), hint=f" (several comma-separated: {example!r})"
+            )
         if value is not None and not set(value.split(",")) <= set(values):
             raise ValidationError(
                 attribute.name,
@@ -162,6 +173,29 @@ def each_one_of(values: tuple[str, ...]) -> Callable[[Any, attrs.Attribute[Any],
                 limit=" / ".join(values),
                 value=value,
             )
+
+    return check
+
+
+def check_texts(field: str, values: object, *, number: bool = False) -> None:
+    """Refuse one text where a list of texts belongs (``wheres``, ``tag_expression``,
+    ``tag_ids``, the opt-out numbers): a text is a sequence of texts to Python and mypy, and
+    would go out one character an entry (``"tagA,AND,tagB"`` as ``t,a,g,A,,,A,N,D,...``).
+    Each entry must be text too. ``number`` masks the value shown, for a list of phone
+    numbers."""
+    if isinstance(values, (str, bytes, bytearray)):
+        raise wrong_type(
+            field, values, "a list of texts", limit="a tuple of strings", number=number, hint=" (one text an entry)"
+        )
+    for index, value in enumerate(values if isinstance(values, (tuple, list)) else ()):
+        check_is_text(value, field=f"{field}[{index}]", number=number)
+
+
+def texts(*, number: bool = False) -> Callable[[Any, attrs.Attribute[Any], object], None]:
+    """attrs validator: :func:`check_texts` for the attribute (None, a field not sent, passes)."""
+
+    def check(_: Any, attribute: attrs.Attribute[Any], values: object) -> None:
+        check_texts(attribute.name, values, number=number)
 
     return check
 
@@ -397,9 +431,10 @@ def check_tag_send(request: TagSendRequest, kind: MessageKind, *, now: datetime 
     only, required unless the template supplies it, 40 bytes), no attachments on an SMS,
     ``request_date`` (in the future to the minute, at most 60 days ahead; naive is Seoul
     time), ``user_id`` (100 characters), ``template_parameter`` values EUC-KR can carry and
-    a ``tag_expression``."""
+    a ``tag_expression`` (a list, not one text)."""
     _check_message(request, kind, advertisement=bool(request.ad_yn), now=now)
     check_template_parameters(request.template_parameter, field="template_parameter")
+    check_texts("tag_expression", request.tag_expression)
     check_not_empty("tag_expression", request.tag_expression)
 
 

@@ -22,7 +22,7 @@ from krsms.closing import AsyncClosing
 from krsms.errors import ValidationError
 from krsms.images import check_jpeg
 from krsms.nhn.api import DEFAULT_BASE_URL, NhnApi, Page
-from krsms.nhn.checks import MAX_BLOCKED_PER_CALL, check_send, check_tag_send
+from krsms.nhn.checks import MAX_BLOCKED_PER_CALL, check_send, check_tag_send, check_texts
 from krsms.nhn.errors import PROVIDER, CategoryNotFoundError
 from krsms.nhn.models import (
     AttachmentUpload,
@@ -386,7 +386,8 @@ class NhnClient(AsyncClosing):
     async def add_blocked_recipients(self, unsubscribe_no: str, recipient_nos: Sequence[str]) -> None:
         """N29: register numbers as opted out through the 080 number ``unsubscribe_no``,
         :data:`MAX_BLOCKED_PER_CALL` per request (a failing request raises; the numbers of the
-        requests before it stay registered)."""
+        requests before it stay registered). One number goes in a list: a text alone is refused."""
+        check_texts("recipient_nos", recipient_nos, number=True)
         numbers = tuple(recipient_nos)
         for start in range(0, max(len(numbers), 1), MAX_BLOCKED_PER_CALL):
             chunk = numbers[start : start + MAX_BLOCKED_PER_CALL]
@@ -404,7 +405,9 @@ class NhnClient(AsyncClosing):
     async def delete_blocked_recipients(
         self, unsubscribe_no: str, recipient_nos: Sequence[str], update_user: str
     ) -> None:
-        """N31: delete opted-out numbers (sent as the comma-joined ``recipientNoList`` query)."""
+        """N31: delete opted-out numbers (sent as the comma-joined ``recipientNoList`` query).
+        One number goes in a list: a text alone is refused."""
+        check_texts("recipient_nos", recipient_nos, number=True)
         removal = BlockedRecipientsRemoval(
             unsubscribe_no=unsubscribe_no, update_user=update_user, recipient_no_list=tuple(recipient_nos)
         )

@@ -63,6 +63,7 @@ from krsms.nhn.checks import (
     not_blank,
     not_empty,
     one_of,
+    texts,
 )
 from krsms.nhn.converter import MinuteTime
 from krsms.validation import check_entry_count
@@ -92,7 +93,10 @@ class _SendWindows:
     (:func:`~krsms.nhn.checks.check_look_up`).
     """
 
-    request_id: str | None = None
+    request_id: str | None = attrs.field(default=None, validator=attrs.validators.optional(not_blank))
+    """The send to look up; None, not blank, for none (checked when made): NHN reads a blank
+    one as none, so the reservation list (N34) would answer every reservation of the appKey,
+    and a blank id beside no window selected nothing it could name (-2011)."""
     start_request_date: datetime | None = None
     """From this send date (a reservation's is its reserved moment)."""
     end_request_date: datetime | None = None
@@ -531,7 +535,8 @@ class AttachmentUpload:
     """The body of an image upload (N18); ``file_body`` is the Base64 of the JPEG."""
 
     file_name: str
-    """Ends in ``.jpg`` or ``.jpeg``; at most 45 characters."""
+    """Ends in ``.jpg`` or ``.jpeg``; at most 45 characters (checked with the file's bytes by
+    :meth:`~krsms.nhn.client.NhnClient.upload_attachment`, not when made)."""
     create_user: str = attrs.field(validator=[not_blank, at_most(MAX_USER_ID_CHARS)])
     """Who uploads it: required, at most 100 characters (checked when made)."""
     file_body: str
@@ -696,11 +701,12 @@ class Template:
 
 @attrs.frozen(kw_only=True)
 class BlockedRecipientsAdd:
-    """The body of an opt-out registration (N29) under one 080 number (at most 25
-    characters), checked when made."""
+    """The body of an opt-out registration (N29) under one 080 number (required: not blank,
+    at most 25 characters), checked when made: ``recipient_no_list`` is a list, not one
+    text, of numbers not blank."""
 
-    unsubscribe_no: str = attrs.field(validator=at_most(MAX_UNSUBSCRIBE_NO_CHARS))
-    recipient_no_list: tuple[str, ...] = attrs.field()
+    unsubscribe_no: str = attrs.field(validator=[not_blank, at_most(MAX_UNSUBSCRIBE_NO_CHARS)])
+    recipient_no_list: tuple[str, ...] = attrs.field(validator=[texts(number=True), each_not_blank])
     """The numbers to add, 1 to 10 per call."""
 
     @recipient_no_list.validator
@@ -712,8 +718,8 @@ class BlockedRecipientsAdd:
 class BlockedRecipientQuery(_Paging):
     """The query of the opt-out list (N30)."""
 
-    unsubscribe_no: str = attrs.field(validator=at_most(MAX_UNSUBSCRIBE_NO_CHARS))
-    """The 080 number whose opt-outs to list, at most 25 characters."""
+    unsubscribe_no: str = attrs.field(validator=[not_blank, at_most(MAX_UNSUBSCRIBE_NO_CHARS)])
+    """The 080 number whose opt-outs to list (required: not blank), at most 25 characters."""
     recipient_no: str | None = attrs.field(default=None, validator=at_most(MAX_BLOCKED_RECIPIENT_NO_CHARS))
     """The opted-out number to find, at most 25 characters (checked when made)."""
     start_request_date: datetime | None = None
@@ -739,14 +745,16 @@ class BlockedRecipientsRemoval:
     """The query of an opt-out removal (N31); ``recipient_no_list`` goes out comma-joined.
 
     Checked when made: the removal's table allows ``unsubscribe_no`` 20 characters (the
-    registration's 25), ``update_user`` 100 and not blank, and at least one number, each at
-    most 20.
+    registration's 25) and requires it (not blank), ``update_user`` 100 and not blank, and at
+    least one number, each not blank and at most 20, in a list (not one text).
     """
 
-    unsubscribe_no: str = attrs.field(validator=at_most(MAX_REMOVAL_UNSUBSCRIBE_NO_CHARS))
+    unsubscribe_no: str = attrs.field(validator=[not_blank, at_most(MAX_REMOVAL_UNSUBSCRIBE_NO_CHARS)])
     update_user: str = attrs.field(validator=[not_blank, at_most(MAX_USER_ID_CHARS)])
     """Who removes them (NHN requires it: not blank), at most 100 characters."""
-    recipient_no_list: tuple[str, ...] = attrs.field(validator=[not_empty, each_at_most(MAX_RECIPIENT_NO_CHARS)])
+    recipient_no_list: tuple[str, ...] = attrs.field(
+        validator=[texts(number=True), not_empty, each_not_blank, each_at_most(MAX_RECIPIENT_NO_CHARS)]
+    )
 
 
 # --- sender numbers (N32) ---------------------------------------------------------------------
@@ -890,8 +898,8 @@ class Reservation:
 class ReservationKey:
     """One reserved recipient to cancel: the send's request id and recipient sequence."""
 
-    request_id: str = attrs.field(validator=at_most(MAX_REQUEST_ID_CHARS))
-    """At most 25 characters (checked when made)."""
+    request_id: str = attrs.field(validator=[not_blank, at_most(MAX_REQUEST_ID_CHARS)])
+    """Required (not blank) and at most 25 characters (checked when made)."""
     recipient_seq: int
 
 
@@ -1010,9 +1018,10 @@ class Tag:
 class UidQuery:
     """The query of the UID list (N44); ``wheres`` such as ``("tagId1", "AND", "tagId2")``."""
 
-    wheres: tuple[str, ...] | None = attrs.field(default=None, validator=check_wheres)
-    """The tag condition: at most one pair of parentheses and three ``AND``/``OR`` operators
-    (checked when made)."""
+    wheres: tuple[str, ...] | None = attrs.field(default=None, validator=[texts(), check_wheres])
+    """The tag condition, one text an entry (the document's ``tagId1,AND,tagId2``): at most one
+    pair of parentheses and three ``AND``/``OR`` operators (checked when made, as is a text
+    given alone)."""
     offset_uid: str | None = None
     offset: int | None = None
     """How many UIDs to skip, from 0 (NHN's default)."""
@@ -1061,11 +1070,11 @@ class UidRegistration:
     """One UID to register (N46) with its tag ids and contacts.
 
     Checked when made: the required ``uid`` and each tag id not blank (a blank UID could not be
-    named in the paths of N45 and N47-N49 afterwards).
+    named in the paths of N45 and N47-N49 afterwards), ``tag_ids`` a list, not one text.
     """
 
     uid: str = attrs.field(validator=not_blank)
-    tag_ids: tuple[str, ...] = attrs.field(validator=each_not_blank)
+    tag_ids: tuple[str, ...] = attrs.field(validator=[texts(), each_not_blank])
     contacts: tuple[NewContact, ...]
 
 
