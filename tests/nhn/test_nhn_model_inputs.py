@@ -89,6 +89,26 @@ def test_one_text_where_a_list_of_texts_belongs_is_refused_when_made(
 
 
 @pytest.mark.parametrize(
+    ("make", "field"),
+    [
+        (lambda: UidQuery(wheres=(where for where in ("tagId1", "AND", "tagId2"))), "wheres"),
+        (lambda: UidRegistration(uid="UID", tag_ids=iter(["ABCD1234"]), contacts=()), "tag_ids"),
+        (
+            lambda: BlockedRecipientsAdd(unsubscribe_no="0800000000", recipient_no_list=iter(["01000000000"])),
+            "recipient_no_list",
+        ),
+    ],
+)
+def test_a_list_of_texts_given_as_a_generator_is_refused_when_made(make: Callable[[], object], field: str) -> None:
+    """Its checks used it up: it went out empty (an N44 query with no ``wheres``)."""
+    with pytest.raises(
+        errors.ValidationError, match=r"must be a list of texts, not (generator|list_iterator)"
+    ) as caught:
+        make()
+    assert (caught.value.field, caught.value.limit) == (field, "a tuple of strings")
+
+
+@pytest.mark.parametrize(
     "call",
     [
         lambda client: client.add_blocked_recipients("0800000000", "0100000000"),

@@ -181,13 +181,16 @@ def check_texts(field: str, values: object, *, number: bool = False) -> None:
     """Refuse one text where a list of texts belongs (``wheres``, ``tag_expression``,
     ``tag_ids``, the opt-out numbers): a text is a sequence of texts to Python and mypy, and
     would go out one character an entry (``"tagA,AND,tagB"`` as ``t,a,g,A,,,A,N,D,...``).
-    Each entry must be text too. ``number`` masks the value shown, for a list of phone
+    Each entry must be text too, and the list a sequence: a generator would be used up by
+    the checks and go out empty. ``number`` masks the value shown, for a list of phone
     numbers."""
     if isinstance(values, (str, bytes, bytearray)):
         raise wrong_type(
             field, values, "a list of texts", limit="a tuple of strings", number=number, hint=" (one text an entry)"
         )
-    for index, value in enumerate(values if isinstance(values, (tuple, list)) else ()):
+    if not isinstance(values, Sequence):
+        raise wrong_type(field, values, "a list of texts", limit="a tuple of strings", hint=" (make it a tuple)")
+    for index, value in enumerate(values):
         check_is_text(value, field=f"{field}[{index}]", number=number)
 
 
@@ -195,7 +198,8 @@ def texts(*, number: bool = False) -> Callable[[Any, attrs.Attribute[Any], objec
     """attrs validator: :func:`check_texts` for the attribute (None, a field not sent, passes)."""
 
     def check(_: Any, attribute: attrs.Attribute[Any], values: object) -> None:
-        check_texts(attribute.name, values, number=number)
+        if values is not None:
+            check_texts(attribute.name, values, number=number)
 
     return check
 
