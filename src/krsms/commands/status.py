@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import signal
+
+import anyio
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from krsms.commands.gateways import Credentials, make_gateway
+from krsms.commands.signals import stop_on_signals
+from krsms.commands.stderr import print_error
 from krsms.errors import NotFoundError
 from krsms.gateway import DeliveryResult, DeliveryStatus, SmsGateway
 from krsms.sens.gateway import SensGateway
 from krsms.sens.models import ReserveStatus
+
+TIMED_OUT = 124
+"""The exit code of a look-up given up at its ``--timeout``: GNU ``timeout``'s, which scripts
+already tell from the command's own failures."""
 
 _STYLES = {
     DeliveryStatus.DELIVERED: "green",
@@ -16,6 +27,54 @@ _STYLES = {
     DeliveryStatus.PENDING: "yellow",
     DeliveryStatus.CANCELLED: "dim",
 }
+
+
+async def run_status(
+    credentials: Credentials,
+    request_id: str,
+    *,
+    base_url: str | None,
+    give_up_after: float | None,
+    console: Console,
+    received: list[signal.Signals],
+) -> int:
+    """``krsms status``: look ``request_id`` up and show its results on ``console``. Returns
+    the command's exit code: 0 shown, 1 the provider found nothing, :data:`TIMED_OUT` when
+    the look-up had no answer within ``give_up_after`` seconds (``--timeout``; None: as
+    long as the SDK's own attempts take).
+
+    The deadline is the whole look-up's, not each request's: a look-up is several requests
+    (pages, NHN's SMS then LMS lists, SENS's reservation), each tried up to three times, so a
+    bound per request would not tell the user how long the command may wait.
+
+    Raises :class:`~krsms.errors.KrSmsError` for a look-up refused or failed, and lets an
+    interruption through (``KeyboardInterrupt``, ``asyncio.CancelledError``): SIGTERM and
+    Ctrl-C cancel it (:func:`~krsms.commands.signals.stop_on_signals`), each one caught
+    appended to ``received``."""
+    stop_on_signals(received)
+    async with make_gateway(credentials, base_url=base_url, max_concurrency=1) as gateway:
+        with anyio.move_on_after(give_up_after) as deadline:
+            table, results = await delivery_table(gateway, request_id)
+            note = None if results else await reservation_note(gateway, request_id)
+    if deadline.cancelled_caught:
+        print_error(
+            f"{credentials.provider}: the look-up of request {request_id} did not finish "
+            f"within --timeout {give_up_after:g} seconds: it was given up"
+        )
+        return TIMED_OUT
+    if note is not None:
+        console.print(Text(note), soft_wrap=True)
+        return 0
+    if not results:
+        console.print(Text(f"{credentials.provider}: found nothing for request {request_id}"), soft_wrap=True)
+        return 1
+    console.print(table)
+    return 0
+
+
+def interrupted_note(request_id: str) -> str:
+    """The ``interrupted:`` line of a look-up stopped by Ctrl-C or SIGTERM."""
+    return f"interrupted: the look-up of request {request_id} stopped; it changes nothing at the provider"
 
 
 async def delivery_table(gateway: SmsGateway, request_id: str) -> tuple[Table, list[DeliveryResult]]:
