@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+from collections import Counter
 
 import anyio
 from rich.console import Console
@@ -12,8 +13,11 @@ from rich.text import Text
 from krsms.commands.gateways import Credentials, make_gateway
 from krsms.commands.signals import stop_on_signals
 from krsms.commands.stderr import print_error
+from krsms.convert import in_seoul
 from krsms.errors import NotFoundError
 from krsms.gateway import DeliveryResult, DeliveryStatus, SmsGateway
+from krsms.nhn.gateway import BATCH_SIZE, NhnGateway
+from krsms.nhn.models import ReservationQuery
 from krsms.sens.gateway import SensGateway
 from krsms.sens.models import ReserveStatus
 
@@ -55,7 +59,7 @@ async def run_status(
     async with make_gateway(credentials, base_url=base_url, max_concurrency=1) as gateway:
         with anyio.move_on_after(give_up_after) as deadline:
             table, results = await delivery_table(gateway, request_id)
-            note = None if results else await reservation_note(gateway, request_id)
+            note = await reservation_note(gateway, request_id, results)
     if deadline.cancelled_caught:
         print_error(
             f"{credentials.provider}: the look-up of request {request_id} did not finish "
@@ -64,11 +68,11 @@ async def run_status(
         return TIMED_OUT
     if note is not None:
         console.print(Text(note), soft_wrap=True)
-        return 0
-    if not results:
+    if results:
+        console.print(table)
+    elif note is None:
         console.print(Text(f"{credentials.provider}: found nothing for request {request_id}"), soft_wrap=True)
         return 1
-    console.print(table)
     return 0
 
 
@@ -104,11 +108,25 @@ async def delivery_table(gateway: SmsGateway, request_id: str) -> tuple[Table, l
     return table, results
 
 
-async def reservation_note(gateway: SmsGateway, request_id: str) -> str | None:
-    """What to say of a request with no delivery results yet: SENS lists a reserved
-    request's messages only once it is sent, but its reservation status (S5) says when."""
-    if not isinstance(gateway, SensGateway):
-        return None
+async def reservation_note(gateway: SmsGateway, request_id: str, results: list[DeliveryResult]) -> str | None:
+    """What to say of a reserved request before its table, given its ``results``: when it is
+    reserved for, and what became of the reservation. SENS lists a reserved request's
+    messages only once it is sent, but its reservation status (S5) says when (asked when
+    nothing is listed). NHN lists them at once, as pending, and its reservation list (N34)
+    says when (asked when a recipient is pending or cancelled). None for a request that is
+    not a reservation."""
+    if isinstance(gateway, SensGateway):
+        return None if results else await _sens_reservation_note(gateway, request_id)
+    if isinstance(gateway, NhnGateway) and any(result.status in _MAYBE_RESERVED for result in results):
+        return await _nhn_reservation_note(gateway, request_id)
+    return None
+
+
+_MAYBE_RESERVED = (DeliveryStatus.PENDING, DeliveryStatus.CANCELLED)
+"""The delivery states of an NHN reservation's recipients until it goes out."""
+
+
+async def _sens_reservation_note(gateway: SensGateway, request_id: str) -> str | None:
     try:
         reservation = await gateway.client.reservation_status(request_id)
     except NotFoundError:
@@ -127,3 +145,37 @@ _RESERVATION_STATES = {
     ReserveStatus.STALE: "its send request failed at SENS (timed out); nothing was sent",
 }
 """What each S5 ``reserveStatus`` means for the recipients."""
+
+
+async def _nhn_reservation_note(gateway: NhnGateway, request_id: str) -> str | None:
+    query = ReservationQuery(request_id=request_id, page_size=BATCH_SIZE)
+    reservations = [reservation async for reservation in gateway.client.iter_reservations(query)]
+    reserved_for = next((reservation.request_date for reservation in reservations if reservation.request_date), None)
+    if reserved_for is None:
+        return None
+    # Each recipient of a reservation has a state of its own: one can be cancelled alone.
+    states = Counter(reservation.message_status or "" for reservation in reservations)
+    if len(states) == 1:
+        said = _nhn_state(next(iter(states)))
+    else:
+        said = "; ".join(f"{count} {_nhn_state(state)}" for state, count in states.most_common())
+    moment = f"{in_seoul(reserved_for).strftime('%Y-%m-%d %H:%M')} Asia/Seoul"
+    return f"nhn: request {request_id}, reserved for {moment}: {said}"
+
+
+def _nhn_state(status: str) -> str:
+    """An N34 ``messageStatus`` in words, followed by itself; one NHN adds later as it is."""
+    words = _NHN_RESERVATION_STATES.get(status)
+    return f"{words} ({status})" if words else status
+
+
+_NHN_RESERVATION_STATES = {
+    "RESERVED": "waiting to go out",
+    "SENDING": "going out now",
+    "COMPLETED": "sent",
+    "FAILED": "not sent, failed at NHN",
+    "CANCEL": "not sent, cancelled",
+    "DUPLICATED": "not sent, refused as a duplicate",
+    "FAILED_AD": "not sent, held by the advertisement rules (sent again once they allow it)",
+}
+"""What each N34 ``messageStatus`` means for its recipient."""
