@@ -69,7 +69,7 @@ async def run_status(
     if note is not None:
         console.print(Text(note), soft_wrap=True)
     if results:
-        console.print(table)
+        print_results(console, table, results)
     elif note is None:
         console.print(Text(f"{credentials.provider}: found nothing for request {request_id}"), soft_wrap=True)
         return 1
@@ -88,24 +88,60 @@ async def delivery_table(gateway: SmsGateway, request_id: str) -> tuple[Table, l
     # On a narrow terminal the detail wraps; a number, a status or a code cut short is wrong.
     # A word wider than its column (Korean has few spaces to wrap at) folds onto the next line:
     # rich's default cuts it with an ellipsis, losing the end of the provider's reason.
-    widest_number = max((len(result.recipient) for result in results), default=0)
-    table.add_column("recipient", no_wrap=True, min_width=max(widest_number, len("recipient")))
-    table.add_column("status", no_wrap=True, min_width=len("cancelled"))
-    table.add_column("code", no_wrap=True)
-    table.add_column("detail", overflow="fold")
-    table.add_column("completed at", overflow="fold")
-    for result in results:
-        # The provider's words as they are: "[/...]" in a detail read as markup crashed the table.
-        table.add_row(
-            Text(result.recipient),
-            Text(result.status.value, style=_STYLES[result.status]),
-            Text(result.code or ""),
-            Text(result.detail or ""),
-            result.completed_at.isoformat(sep=" ", timespec="seconds") if result.completed_at else "",
-        )
+    rows = [_cells(result) for result in results]
+    for index, (header, narrowest) in enumerate(_COLUMNS):
+        widest = max((row[index].cell_len for row in rows), default=0)
+        if narrowest is None:
+            table.add_column(header, no_wrap=True, min_width=max(widest, len(header)))
+        else:
+            table.add_column(header, overflow="fold", min_width=narrowest)
+    for row in rows:
+        table.add_row(*row)
     counts = {status: sum(result.status is status for result in results) for status in DeliveryStatus}
     table.caption = ", ".join(f"{status.value} {count}" for status, count in counts.items() if count)
     return table, results
+
+
+_COLUMNS = [("recipient", None), ("status", None), ("code", None), ("detail", 4), ("completed at", 4)]
+"""The table's columns: each header, and the fewest terminal columns a wrapped one gets (a
+year, or two Korean syllables, a line); None for one never wrapped, as wide as its widest."""
+
+
+def _cells(result: DeliveryResult) -> tuple[Text, ...]:
+    """What the table shows of ``result``, a cell a column: the provider's words as they are
+    ("[/...]" in a detail read as markup crashed the table)."""
+    completed_at = result.completed_at.isoformat(sep=" ", timespec="seconds") if result.completed_at else ""
+    return (
+        Text(result.recipient),
+        Text(result.status.value, style=_STYLES[result.status]),
+        Text(result.code or ""),
+        Text(result.detail or ""),
+        Text(completed_at),
+    )
+
+
+def print_results(console: Console, table: Table, results: list[DeliveryResult]) -> None:
+    """Print the table of ``results`` (:func:`delivery_table`) on ``console``, or, on a
+    terminal narrower than its columns need, a line a recipient, wrapped, with the same values:
+    rich would squeeze every column to fit, emptying the detail and the time, then cutting the
+    code."""
+    # Each column is padded by a space on either side and drawn between two borders.
+    needed = sum(column.min_width or 0 for column in table.columns) + 3 * len(table.columns) + 1
+    if console.width >= needed:
+        console.print(table)
+        return
+    console.print(table.title or "", overflow="fold")
+    for result in results:
+        recipient, status, code, detail, completed_at = _cells(result)
+        parts = [status]
+        if code:
+            parts.append(Text.assemble("code ", code))
+        if detail:
+            parts.append(detail)
+        if completed_at:
+            parts.append(Text.assemble("completed at ", completed_at))
+        console.print(Text.assemble(recipient, ": ", Text(", ").join(parts)), overflow="fold")
+    console.print(table.caption or "", overflow="fold")
 
 
 async def reservation_note(gateway: SmsGateway, request_id: str, results: list[DeliveryResult]) -> str | None:
