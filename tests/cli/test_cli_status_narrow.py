@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -126,3 +129,38 @@ async def test_every_width_shows_every_value_whole(width: int) -> None:
         assert width < 48
         lines = squeezed(shown)
         assert all(value in lines for row in expected for value in row)
+
+
+@pytest.mark.parametrize("width", [30, 100])
+def test_on_an_ascii_terminal_the_escapes_are_laid_out_as_shown(
+    tmp_path: Path, server: EmulatorServer, width: int
+) -> None:
+    """On an output that cannot encode Korean each syllable is written as an escape (성 as
+    ``\\uc131``, 6 columns), but the table was laid out for the syllable (2 columns): the rows
+    ran past the table's right border, and past the terminal's edge."""
+    numbers = tmp_path / "numbers.txt"
+    numbers.write_text("01010000001\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    sent = runner.invoke(
+        app,
+        ["send", str(numbers), "--provider", "nhn", "--sender", "0212345678", "--text", "안녕",
+         "--results", str(results), "--base-url", server.base_url],
+        env=NHN_ENV,
+    )  # fmt: skip
+    assert sent.exit_code == 0, sent.output
+    with results.open(encoding="utf-8-sig", newline="") as rows:
+        request_id = next(csv.DictReader(rows))["request_id"]
+    shown = subprocess.run(
+        [sys.executable, "-m", "krsms", "status", request_id, "--provider", "nhn", "--base-url", server.base_url],
+        env={**os.environ, **NHN_ENV, "PYTHONIOENCODING": "ascii", "COLUMNS": str(width)},
+        capture_output=True,
+        text=True,
+        encoding="ascii",
+        timeout=120,
+        check=True,
+    ).stdout
+    assert "\\uc131\\uacf5" in squeezed(shown)  # 성공, NHN's word for a delivery
+    lines = shown.splitlines()
+    assert max(len(line) for line in lines) <= width
+    table = [line for line in lines if line.startswith(("+", "|"))]
+    assert len({len(line) for line in table}) <= 1, shown

@@ -58,7 +58,7 @@ async def run_status(
     stop_on_signals(received)
     async with make_gateway(credentials, base_url=base_url, max_concurrency=1) as gateway:
         with anyio.move_on_after(give_up_after) as deadline:
-            table, results = await delivery_table(gateway, request_id)
+            table, results = await delivery_table(gateway, request_id, encoding=console.encoding)
             note = await reservation_note(gateway, request_id, results)
     if deadline.cancelled_caught:
         print_error(
@@ -81,14 +81,17 @@ def interrupted_note(request_id: str) -> str:
     return f"interrupted: the look-up of request {request_id} stopped; it changes nothing at the provider"
 
 
-async def delivery_table(gateway: SmsGateway, request_id: str) -> tuple[Table, list[DeliveryResult]]:
-    """Look the request up and lay its results out as a table."""
+async def delivery_table(
+    gateway: SmsGateway, request_id: str, *, encoding: str = "utf-8"
+) -> tuple[Table, list[DeliveryResult]]:
+    """Look the request up and lay its results out as a table, for an output in ``encoding``
+    (:func:`as_written`)."""
     results = await gateway.delivery_results(request_id)
-    table = Table(title=Text(f"{gateway.provider.upper()} request {request_id}"))
+    table = Table(title=Text(as_written(f"{gateway.provider.upper()} request {request_id}", encoding)))
     # On a narrow terminal the detail wraps; a number, a status or a code cut short is wrong.
     # A word wider than its column (Korean has few spaces to wrap at) folds onto the next line:
     # rich's default cuts it with an ellipsis, losing the end of the provider's reason.
-    rows = [_cells(result) for result in results]
+    rows = [_cells(result, encoding) for result in results]
     for index, (header, narrowest) in enumerate(_COLUMNS):
         widest = max((row[index].cell_len for row in rows), default=0)
         if narrowest is None:
@@ -107,17 +110,24 @@ _COLUMNS = [("recipient", None), ("status", None), ("code", None), ("detail", 4)
 year, or two Korean syllables, a line); None for one never wrapped, as wide as its widest."""
 
 
-def _cells(result: DeliveryResult) -> tuple[Text, ...]:
+def _cells(result: DeliveryResult, encoding: str) -> tuple[Text, ...]:
     """What the table shows of ``result``, a cell a column: the provider's words as they are
-    ("[/...]" in a detail read as markup crashed the table)."""
+    ("[/...]" in a detail read as markup crashed the table), as ``encoding`` writes them."""
     completed_at = result.completed_at.isoformat(sep=" ", timespec="seconds") if result.completed_at else ""
     return (
-        Text(result.recipient),
+        Text(as_written(result.recipient, encoding)),
         Text(result.status.value, style=_STYLES[result.status]),
-        Text(result.code or ""),
-        Text(result.detail or ""),
+        Text(as_written(result.code or "", encoding)),
+        Text(as_written(result.detail or "", encoding)),
         Text(completed_at),
     )
+
+
+def as_written(text: str, encoding: str) -> str:
+    """``text`` as an output in ``encoding`` writes it: what the encoding lacks as escapes
+    (``\\uc131`` for 성), as ``krsms`` sets its output to. Laid out as the syllable (2
+    columns, not 6), a cell ran past its table's border and the terminal's edge."""
+    return text.encode(encoding, "backslashreplace").decode(encoding)
 
 
 def print_results(console: Console, table: Table, results: list[DeliveryResult]) -> None:
@@ -132,7 +142,7 @@ def print_results(console: Console, table: Table, results: list[DeliveryResult])
         return
     console.print(table.title or "", overflow="fold")
     for result in results:
-        recipient, status, code, detail, completed_at = _cells(result)
+        recipient, status, code, detail, completed_at = _cells(result, console.encoding)
         parts = [status]
         if code:
             parts.append(Text.assemble("code ", code))
