@@ -381,6 +381,7 @@ _FLAGS = {
     "service_id": "--service-id (KRSMS_SENS_SERVICE_ID)",
     "app_key": "--app-key (KRSMS_NHN_APP_KEY)",
     "request_id": "REQUEST_ID",
+    "reserve_id": "REQUEST_ID",  # status asks SENS for a reservation (S5) by the request id
 }
 """The options behind the fields the SDK's validation errors name."""
 _SECRET_KEY_FLAGS = {
