@@ -381,6 +381,7 @@ _FLAGS = {
     "service_id": "--service-id (KRSMS_SENS_SERVICE_ID)",
     "app_key": "--app-key (KRSMS_NHN_APP_KEY)",
     "request_id": "REQUEST_ID",
+    "reserve_id": "REQUEST_ID",  # status asks SENS for a reservation (S5) by the request id
 }
 """The options behind the fields the SDK's validation errors name."""
 _SECRET_KEY_FLAGS = {
@@ -530,11 +531,25 @@ def send(
     raise typer.Exit(code)
 
 
+def _positive_seconds(value: float | None) -> float | None:
+    """Refuse a ``--timeout`` that is not a positive finite number of seconds."""
+    if value is not None and not (math.isfinite(value) and value > 0):
+        raise typer.BadParameter(f"must be a positive number of seconds, not {value}")
+    return value
+
+
 @app.command()
 def status(
     request_id: str = typer.Argument(..., help="The request id a send returned."),
     provider: Provider = PROVIDER_OPTION,
     base_url: str | None = typer.Option(None, help="Provider base URL (e.g. the emulator's)."),
+    timeout: float | None = typer.Option(
+        None,
+        callback=_positive_seconds,
+        help="Give the whole look-up up after this many seconds (exit 124). Default: no bound but the SDK's "
+        "(up to 3 attempts of 30 s for each request).",
+        show_default=False,
+    ),
     access_key: str | None = ACCESS_KEY_OPTION,
     secret_key: str | None = SECRET_KEY_OPTION,
     service_id: str | None = SERVICE_ID_OPTION,
@@ -543,13 +558,11 @@ def status(
 ) -> None:
     """Look up the delivery result of every recipient of a send request."""
     from rich.console import Console
-    from rich.text import Text
 
-    from krsms.commands.gateways import make_gateway
-    from krsms.commands.status import delivery_table, reservation_note
+    from krsms.commands.status import interrupted_note, run_status
+    from krsms.commands.stderr import print_note
     from krsms.errors import KrSmsError
 
-    console = Console()
     credentials = _credentials(
         provider,
         required=True,
@@ -559,25 +572,25 @@ def status(
         app_key=app_key,
         nhn_secret_key=nhn_secret_key,
     )
-
-    async def run() -> int:
-        async with make_gateway(credentials, base_url=base_url, max_concurrency=1) as gateway:
-            table, results = await delivery_table(gateway, request_id)
-            note = None if results else await reservation_note(gateway, request_id)
-        if note is not None:
-            console.print(Text(note), soft_wrap=True)
-            return 0
-        if not results:
-            console.print(Text(f"{credentials.provider}: found nothing for request {request_id}"), soft_wrap=True)
-            return 1
-        console.print(table)
-        return 0
-
+    received: list[signal.Signals] = []
     try:
-        code = asyncio.run(run())
+        code = asyncio.run(
+            run_status(
+                credentials,
+                request_id,
+                base_url=base_url,
+                give_up_after=timeout,
+                console=Console(),
+                received=received,
+            )
+        )
     except KrSmsError as error:
         _print_error(error, provider=credentials.provider)
         raise typer.Exit(2) from None
+    except (KeyboardInterrupt, asyncio.CancelledError) as interruption:
+        print_note(interrupted_note(request_id))
+        interrupted = isinstance(interruption, KeyboardInterrupt) or signal.SIGINT in received
+        raise typer.Exit(130 if interrupted else 143) from None
     raise typer.Exit(code)
 
 

@@ -1,0 +1,104 @@
+"""``krsms status`` of a reserved send says when it is reserved for, on NHN as on SENS."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from krsms.cli import app
+from krsms.convert import SEOUL
+from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorServer
+from krsms.nhn.models import ReservationKey
+from krsms.testing import nhn_gateway_for
+
+NHN_ENV = {"KRSMS_NHN_APP_KEY": DEMO_NHN_APP_KEY, "COLUMNS": "300"}
+runner = CliRunner()
+
+
+@pytest.fixture
+def server() -> Iterator[EmulatorServer]:
+    with EmulatorServer() as running:
+        yield running
+
+
+def reserve(tmp_path: Path, server: EmulatorServer, at: str) -> str:
+    """Reserve a send to three numbers for ``at`` (Seoul, to the minute); its request id."""
+    numbers = tmp_path / "numbers.txt"
+    numbers.write_text("01010000001\n01010000002\n01010000003\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    sent = runner.invoke(
+        app,
+        ["send", str(numbers), "--provider", "nhn", "--sender", "0212345678", "--text", "예약",
+         "--reserve-at", at, "--results", str(results), "--base-url", server.base_url],
+        env=NHN_ENV,
+    )  # fmt: skip
+    assert sent.exit_code == 0, sent.output
+    with results.open(encoding="utf-8-sig", newline="") as rows:
+        return next(csv.DictReader(rows))["request_id"]
+
+
+def status(server: EmulatorServer, request_id: str) -> str:
+    outcome = runner.invoke(
+        app, ["status", request_id, "--provider", "nhn", "--base-url", server.base_url], env=NHN_ENV
+    )
+    assert outcome.exit_code == 0, outcome.output
+    return outcome.stdout
+
+
+def test_status_of_a_reserved_nhn_request_says_when_it_goes_out(tmp_path: Path, server: EmulatorServer) -> None:
+    """It listed the recipients as pending, with nothing of the moment they were reserved
+    for, which NHN's reservation look-up (N34 ``requestDate``) answers; SENS's status says it."""
+    at = (datetime.now(SEOUL) + timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
+    request_id = reserve(tmp_path, server, at)
+
+    shown = status(server, request_id)
+    first_line, table = shown.split("\n", 1)
+    assert first_line == f"nhn: request {request_id}, reserved for {at} Asia/Seoul: waiting to go out (RESERVED)"
+    assert table.count("pending") == 4  # the three rows and the caption
+
+    async def cancel_first() -> None:
+        async with nhn_gateway_for(server) as nhn:
+            await nhn.client.cancel_reservations(
+                [ReservationKey(request_id=request_id, recipient_seq=1)], update_user="test"
+            )
+
+    asyncio.run(cancel_first())
+    assert status(server, request_id).split("\n", 1)[0] == (
+        f"nhn: request {request_id}, reserved for {at} Asia/Seoul: "
+        "2 waiting to go out (RESERVED); 1 not sent, cancelled (CANCEL)"
+    )
+
+    async def cancel() -> None:
+        async with nhn_gateway_for(server) as nhn:
+            await nhn.cancel_reservation(request_id)
+
+    asyncio.run(cancel())
+    assert status(server, request_id).split("\n", 1)[0] == (
+        f"nhn: request {request_id}, reserved for {at} Asia/Seoul: not sent, cancelled (CANCEL)"
+    )
+
+
+def test_status_of_an_nhn_send_not_reserved_says_nothing_of_a_reservation(
+    tmp_path: Path, server: EmulatorServer
+) -> None:
+    numbers = tmp_path / "numbers.txt"
+    numbers.write_text("01010000001\n", encoding="utf-8")
+    results = tmp_path / "results.csv"
+    sent = runner.invoke(
+        app,
+        ["send", str(numbers), "--provider", "nhn", "--sender", "0212345678", "--text", "지금",
+         "--results", str(results), "--base-url", server.base_url],
+        env=NHN_ENV,
+    )  # fmt: skip
+    assert sent.exit_code == 0, sent.output
+    with results.open(encoding="utf-8-sig", newline="") as rows:
+        request_id = next(csv.DictReader(rows))["request_id"]
+    shown = status(server, request_id)
+    assert "reserved" not in shown
+    assert "delivered" in shown

@@ -1,0 +1,140 @@
+"""How long ``krsms status`` waits for a provider that never answers: ``--timeout`` bounds
+the whole look-up, and Ctrl-C or SIGTERM stops it at once."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+
+import pytest
+from typer.testing import CliRunner
+
+from krsms.cli import app
+from krsms.emulator import DEMO_NHN_APP_KEY, DEMO_SENS_ACCESS_KEY, DEMO_SENS_SECRET_KEY, DEMO_SENS_SERVICE_ID
+
+ENVIRONMENTS = {
+    "sens": {
+        "KRSMS_SENS_ACCESS_KEY": DEMO_SENS_ACCESS_KEY,
+        "KRSMS_SENS_SECRET_KEY": DEMO_SENS_SECRET_KEY,
+        "KRSMS_SENS_SERVICE_ID": DEMO_SENS_SERVICE_ID,
+    },
+    "nhn": {"KRSMS_NHN_APP_KEY": DEMO_NHN_APP_KEY},
+}
+GUARD_SECONDS = 60
+"""How long a test waits for what should come at once, before it fails instead of hanging."""
+runner = CliRunner()
+
+
+class SilentServer:
+    """A loopback server that accepts every connection and reads what comes on it, never
+    answering: a provider behind a stuck proxy."""
+
+    def __init__(self) -> None:
+        self.listening = socket.create_server(("127.0.0.1", 0))
+        self.listening.settimeout(0.1)  # so that the accepting thread sees ``closing`` soon
+        self.url = f"http://127.0.0.1:{self.listening.getsockname()[1]}"
+        self.asked = threading.Event()
+        """Set once a request has come in."""
+        self.closing = threading.Event()
+        self.connections: list[socket.socket] = []
+        self.threads = [threading.Thread(target=self._accept, daemon=True)]
+        self.threads[0].start()
+
+    def _accept(self) -> None:
+        while not self.closing.is_set():
+            try:
+                connection, _ = self.listening.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.connections.append(connection)
+            reading = threading.Thread(target=self._read, args=(connection,), daemon=True)
+            self.threads.append(reading)
+            reading.start()
+
+    def _read(self, connection: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while connection.recv(65536):
+                self.asked.set()
+
+    def close(self) -> None:
+        self.closing.set()
+        self.threads[0].join(GUARD_SECONDS)
+        for connection in self.connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+            connection.close()
+        for thread in self.threads[1:]:
+            thread.join(GUARD_SECONDS)
+        self.listening.close()
+
+
+@pytest.fixture
+def silent() -> Iterator[SilentServer]:
+    server = SilentServer()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
+def test_timeout_ends_a_look_up_nobody_answers(silent: SilentServer, provider: str) -> None:
+    """Without it the command waited three attempts of 30 seconds each, with no way to bound
+    them; it ends at the deadline, saying so, with an exit code of its own."""
+    outcome = runner.invoke(
+        app,
+        ["status", "R-1", "--provider", provider, "--base-url", silent.url, "--timeout", "0.2"],
+        env={**ENVIRONMENTS[provider], "COLUMNS": "300"},
+    )
+    assert outcome.exit_code == 124, outcome.output
+    assert silent.asked.is_set()
+    assert outcome.stdout == ""
+    assert outcome.stderr == (
+        f"error: {provider}: the look-up of request R-1 did not finish within --timeout 0.2 seconds: it was given up\n"
+    )
+
+
+@pytest.mark.parametrize("seconds", ["0", "-1", "nan", "inf"])
+def test_a_timeout_that_is_not_a_positive_number_is_refused(seconds: str) -> None:
+    outcome = runner.invoke(
+        app,
+        ["status", "R-1", "--provider", "nhn", "--base-url", "http://127.0.0.1:9", "--timeout", seconds],
+        env={**ENVIRONMENTS["nhn"], "COLUMNS": "300"},
+    )
+    assert outcome.exit_code == 2, outcome.output
+    assert "--timeout" in outcome.stderr
+    assert f"must be a positive number of seconds, not {float(seconds)}" in outcome.stderr
+
+
+@pytest.mark.parametrize(("stop", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_signal_stops_the_wait_at_once(silent: SilentServer, stop: signal.Signals, code: int) -> None:
+    """Waiting on a provider that never answers (and a deadline far off), SIGTERM or Ctrl-C
+    ends the command with the interrupted line and the exit code ``krsms send`` gives: SIGTERM
+    killed it without a word."""
+    looking_up = subprocess.Popen(
+        [sys.executable, "-m", "krsms", "status", "R-1", "--provider", "nhn", "--base-url", silent.url,
+         "--timeout", "600"],
+        env={**os.environ, **ENVIRONMENTS["nhn"]},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert silent.asked.wait(GUARD_SECONDS)
+        looking_up.send_signal(stop)
+        stdout, stderr = looking_up.communicate(timeout=GUARD_SECONDS)
+    finally:
+        if looking_up.poll() is None:
+            looking_up.kill()
+            looking_up.communicate()
+    assert looking_up.returncode == code, stderr
+    assert stdout == ""
+    assert stderr == "interrupted: the look-up of request R-1 stopped; it changes nothing at the provider\n"
