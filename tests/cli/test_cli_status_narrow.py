@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import csv
 import os
 import subprocess
 import sys
@@ -12,16 +11,16 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from nhn_cli_sends import NHN_ENV, send_with_the_cli
 from rich.console import Console
 from typer.testing import CliRunner
 
 from krsms.cli import app
 from krsms.commands.status import delivery_table, print_results
-from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorServer
+from krsms.emulator import EmulatorServer
 from krsms.gateway import DeliveryResult, DeliveryStatus
 from krsms.testing import FakeGateway, nhn_gateway_for
 
-NHN_ENV = {"KRSMS_NHN_APP_KEY": DEMO_NHN_APP_KEY}
 runner = CliRunner()
 
 
@@ -46,18 +45,7 @@ def test_nothing_of_a_result_is_lost_on_a_narrow_terminal(tmp_path: Path, server
     """Below about 48 columns rich squeezed the table's columns to nothing: on 40 the detail
     and the time were empty cells, on 30 the code read "1…". Each recipient is then a line
     of its own, wrapped, with everything the table would show."""
-    numbers = tmp_path / "numbers.txt"
-    numbers.write_text("01010000001\n01010000002\n", encoding="utf-8")
-    results = tmp_path / "results.csv"
-    sent = runner.invoke(
-        app,
-        ["send", str(numbers), "--provider", "nhn", "--sender", "0212345678", "--text", "안녕",
-         "--results", str(results), "--base-url", server.base_url],
-        env=NHN_ENV,
-    )  # fmt: skip
-    assert sent.exit_code == 0, sent.output
-    with results.open(encoding="utf-8-sig", newline="") as rows:
-        request_id = next(csv.DictReader(rows))["request_id"]
+    request_id = send_with_the_cli(tmp_path, server, ["01010000001", "01010000002"], "--text", "안녕")
 
     async def look_up() -> list[DeliveryResult]:
         async with nhn_gateway_for(server) as nhn:
@@ -138,18 +126,7 @@ def test_on_an_ascii_terminal_the_escapes_are_laid_out_as_shown(
     """On an output that cannot encode Korean each syllable is written as an escape (성 as
     ``\\uc131``, 6 columns), but the table was laid out for the syllable (2 columns): the rows
     ran past the table's right border, and past the terminal's edge."""
-    numbers = tmp_path / "numbers.txt"
-    numbers.write_text("01010000001\n", encoding="utf-8")
-    results = tmp_path / "results.csv"
-    sent = runner.invoke(
-        app,
-        ["send", str(numbers), "--provider", "nhn", "--sender", "0212345678", "--text", "안녕",
-         "--results", str(results), "--base-url", server.base_url],
-        env=NHN_ENV,
-    )  # fmt: skip
-    assert sent.exit_code == 0, sent.output
-    with results.open(encoding="utf-8-sig", newline="") as rows:
-        request_id = next(csv.DictReader(rows))["request_id"]
+    request_id = send_with_the_cli(tmp_path, server, ["01010000001"], "--text", "안녕")
     shown = subprocess.run(
         [sys.executable, "-m", "krsms", "status", request_id, "--provider", "nhn", "--base-url", server.base_url],
         env={**os.environ, **NHN_ENV, "PYTHONIOENCODING": "ascii", "COLUMNS": str(width)},

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import csv
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from nhn_cli_sends import NHN_ENV, send_with_the_cli
 from typer.testing import CliRunner
 
 from krsms.cli import app
 from krsms.convert import SEOUL
-from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorServer
+from krsms.emulator import EmulatorServer
 from krsms.nhn.models import ReservationKey
 from krsms.testing import nhn_gateway_for
 
-NHN_ENV = {"KRSMS_NHN_APP_KEY": DEMO_NHN_APP_KEY, "COLUMNS": "300"}
 runner = CliRunner()
 
 
@@ -29,23 +28,16 @@ def server() -> Iterator[EmulatorServer]:
 
 def reserve(tmp_path: Path, server: EmulatorServer, at: str) -> str:
     """Reserve a send to three numbers for ``at`` (Seoul, to the minute); its request id."""
-    numbers = tmp_path / "numbers.txt"
-    numbers.write_text("01010000001\n01010000002\n01010000003\n", encoding="utf-8")
-    results = tmp_path / "results.csv"
-    sent = runner.invoke(
-        app,
-        ["send", str(numbers), "--provider", "nhn", "--sender", "0212345678", "--text", "예약",
-         "--reserve-at", at, "--results", str(results), "--base-url", server.base_url],
-        env=NHN_ENV,
-    )  # fmt: skip
-    assert sent.exit_code == 0, sent.output
-    with results.open(encoding="utf-8-sig", newline="") as rows:
-        return next(csv.DictReader(rows))["request_id"]
+    return send_with_the_cli(
+        tmp_path, server, ["01010000001", "01010000002", "01010000003"], "--text", "예약", "--reserve-at", at
+    )
 
 
 def status(server: EmulatorServer, request_id: str) -> str:
     outcome = runner.invoke(
-        app, ["status", request_id, "--provider", "nhn", "--base-url", server.base_url], env=NHN_ENV
+        app,
+        ["status", request_id, "--provider", "nhn", "--base-url", server.base_url],
+        env={**NHN_ENV, "COLUMNS": "300"},
     )
     assert outcome.exit_code == 0, outcome.output
     return outcome.stdout
@@ -87,18 +79,7 @@ def test_status_of_a_reserved_nhn_request_says_when_it_goes_out(tmp_path: Path, 
 def test_status_of_an_nhn_send_not_reserved_says_nothing_of_a_reservation(
     tmp_path: Path, server: EmulatorServer
 ) -> None:
-    numbers = tmp_path / "numbers.txt"
-    numbers.write_text("01010000001\n", encoding="utf-8")
-    results = tmp_path / "results.csv"
-    sent = runner.invoke(
-        app,
-        ["send", str(numbers), "--provider", "nhn", "--sender", "0212345678", "--text", "지금",
-         "--results", str(results), "--base-url", server.base_url],
-        env=NHN_ENV,
-    )  # fmt: skip
-    assert sent.exit_code == 0, sent.output
-    with results.open(encoding="utf-8-sig", newline="") as rows:
-        request_id = next(csv.DictReader(rows))["request_id"]
+    request_id = send_with_the_cli(tmp_path, server, ["01010000001"], "--text", "지금")
     shown = status(server, request_id)
     assert "reserved" not in shown
     assert "delivered" in shown
