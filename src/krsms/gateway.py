@@ -134,8 +134,10 @@ class Recipients(Sequence[Recipient]):
     A recipient that is only a number is kept as that number's text and made a
     :class:`Recipient` when it is read: a bulk send to a million numbers then holds a tuple
     of texts, not a million objects for Python's cyclic collector to walk. Equal to another
-    ``Recipients``, tuple or list with the same recipients (a number equals a
-    ``Recipient`` with only that number).
+    ``Recipients`` with the same recipients (a number equals a ``Recipient`` with only that
+    number), and to a tuple or list of the same :class:`Recipient` objects: as that tuple, a
+    number's text in it is not a ``Recipient`` (``Recipients(["010..."]) != ("010...",)``), so
+    equal values hash alike. Unlike a tuple, equal to a list too (a list has no hash).
     """
 
     __slots__ = ("_bare", "_compact")
@@ -208,15 +210,15 @@ class Recipients(Sequence[Recipient]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Recipients):
-            theirs: Sequence[object] = other._compact
-        elif isinstance(other, (tuple, list)):
-            theirs = other
-        else:
-            return NotImplemented
-        return len(self) == len(theirs) and all(
-            mine == their if type(mine) is type(their) else as_recipient(mine) == as_recipient(their)  # type: ignore[arg-type]
-            for mine, their in zip(self._compact, theirs, strict=True)
-        )
+            # Stored forms compared as such (texts at C speed), a text as its Recipient otherwise.
+            return len(self) == len(other) and all(
+                mine == their if type(mine) is type(their) else as_recipient(mine) == as_recipient(their)
+                for mine, their in zip(self._compact, other._compact, strict=True)
+            )
+        if isinstance(other, (tuple, list)):
+            # As the tuple of Recipients it hashes as: a text in ``other`` is not a Recipient.
+            return len(self) == len(other) and all(mine == their for mine, their in zip(self, other, strict=True))
+        return NotImplemented
 
     def __hash__(self) -> int:
         return hash(tuple(self))  # as the tuple it equals
