@@ -407,18 +407,21 @@ class Outcomes(Sequence[RecipientOutcome]):
         return cls._from_columns(*(tuple(itertools.chain.from_iterable(field)) for field in by_field))
 
     @classmethod
-    async def join_in_input_order(cls, parts: Sequence[Outcomes]) -> Outcomes:
+    async def join_in_input_order(cls, parts: Iterable[Iterable[RecipientOutcome]]) -> Outcomes:
         """``join(parts).in_input_order()``, built :data:`JOIN_SLICE` outcomes at a time with
         the event loop let in between: a million outcomes take over 100 ms to join and put
         in order, too long to hold the loop of a web app. ``parts`` in order of their first
         index are often in order already (a send's batches hold runs of the input); when
         not, outcomes whose indexes are ``0`` to ``n - 1``, each once (a send's), are put in
-        order by index, and any others sorted in one go."""
-        total = sum(map(len, parts))
+        order by index, and any others sorted in one go (a stable sort: outcomes of the same
+        index stay in the order joined)."""
+        # Read once, as Outcomes: a generator of parts would be used up by the count below.
+        stored = [Outcomes.of(part) for part in parts]
+        total = sum(map(len, stored))
         if total <= JOIN_SLICE:
-            return cls.join(parts).in_input_order()
+            return cls.join(stored).in_input_order()
         in_order, last, counted = True, -1, 0
-        for part in parts:
+        for part in stored:
             indexes = part._indexes
             if indexes and (indexes[0] <= last or list(indexes) != sorted(indexes)):
                 in_order = False
@@ -429,7 +432,7 @@ class Outcomes(Sequence[RecipientOutcome]):
                 counted = 0
                 await asyncio.sleep(0)
         columns = []
-        for field in zip(*(part._columns() for part in parts), strict=True):
+        for field in zip(*(part._columns() for part in stored), strict=True):
             joined: list[object] = []
             counted = 0
             for values in field:
