@@ -170,3 +170,25 @@ def test_a_progress_reports_in_slices_what_it_reports_at_once(
     assert Counter(at_once.outcomes) == Counter(outcome for part in parts for outcome in part)
     assert list(at_once.outcomes.indexes) == sorted(at_once.outcomes.indexes)
     assert in_slices.counts() == at_once.counts()
+
+
+status_count_maps = st.none() | st.dictionaries(st.sampled_from(SendStatus), st.integers(0, 3), max_size=4)
+
+
+@BOUNDED
+@given(outcome_lists, status_count_maps, status_count_maps)
+def test_equal_reports_count_alike_and_all_accepted_agrees_with_counts(
+    outcomes: list[RecipientOutcome],
+    status_counts: dict[SendStatus, int] | None,
+    other_counts: dict[SendStatus, int] | None,
+) -> None:
+    # An empty status_counts was no counts for counts() but counts for all_accepted and ==.
+    report = SendReport(outcomes=outcomes, status_counts=status_counts)
+    other = SendReport(outcomes=outcomes, status_counts=other_counts)
+    counts = report.counts()
+
+    assert report.all_accepted is (counts[SendStatus.ACCEPTED] == sum(counts.values()))
+    if report == other:
+        assert hash(report) == hash(other)
+        assert other.counts() == counts
+        assert other.all_accepted is report.all_accepted

@@ -630,7 +630,7 @@ class SendReport:
 
     def counts(self) -> dict[SendStatus, int]:
         """How many recipients ended in each status."""
-        if self.status_counts:
+        if self.status_counts is not None:  # as all_accepted and == read it: an empty one counts none
             return {status: self.status_counts.get(status, 0) for status in SendStatus}
         statuses = self.outcomes.statuses  # one count per status, each at C speed
         return {status: statuses.count(status) for status in SendStatus}
