@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import copy
+import pickle
 from collections import Counter
 
 import attrs
@@ -192,3 +194,24 @@ def test_equal_reports_count_alike_and_all_accepted_agrees_with_counts(
         assert hash(report) == hash(other)
         assert other.counts() == counts
         assert other.all_accepted is report.all_accepted
+
+
+def test_a_report_keeps_the_counts_it_was_made_with() -> None:
+    # It held the caller's dict: counted on after, the frozen report changed and its hash with it.
+    running = {SendStatus.ACCEPTED: 1}
+    report = SendReport(outcomes=(), status_counts=running)
+    reports = {report}
+
+    running[SendStatus.ACCEPTED] += 5
+
+    assert report.counts()[SendStatus.ACCEPTED] == 1
+    assert report in reports
+    assert report == SendReport(outcomes=(), status_counts={SendStatus.ACCEPTED: 1})
+    assert report.status_counts == {SendStatus.ACCEPTED: 1}
+    with pytest.raises(TypeError, match="status_counts cannot be changed"):
+        report.status_counts[SendStatus.ACCEPTED] = 7  # type: ignore[index]
+    for copied in (pickle.loads(pickle.dumps(report)), copy.deepcopy(report)):
+        assert copied == report
+        assert copied.status_counts == {SendStatus.ACCEPTED: 1}
+        with pytest.raises(TypeError, match="status_counts cannot be changed"):
+            copied.status_counts[SendStatus.ACCEPTED] = 7  # type: ignore[index]

@@ -83,18 +83,27 @@ class SendStatus(enum.Enum):
 SendStatus.__hash__ = object.__hash__  # type: ignore[method-assign]
 
 
-class _ReadOnlyDict(dict[str, str]):
+class _ReadOnlyDict(dict[Any, Any]):
     """A dict that cannot be changed: a frozen recipient's template parameters stay what was
     validated (a dict, so it pickles, compares and converts to JSON like one)."""
 
+    _refusal = "a Recipient's template_parameters cannot be changed (make a new Recipient)"
+
     def _refuse(self, *_: object, **__: object) -> None:
-        raise TypeError("a Recipient's template_parameters cannot be changed (make a new Recipient)")
+        raise TypeError(self._refusal)
 
     __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
     __ior__ = _refuse  # type: ignore[assignment]
 
-    def __reduce__(self) -> tuple[type[_ReadOnlyDict], tuple[dict[str, str]]]:
-        return (_ReadOnlyDict, (dict(self),))
+    def __reduce__(self) -> tuple[type[_ReadOnlyDict], tuple[dict[Any, Any]]]:
+        return (type(self), (dict(self),))
+
+
+class _ReadOnlyCounts(_ReadOnlyDict):
+    """A report's ``status_counts``, a copy that cannot be changed: a frozen report compares
+    and hashes by them."""
+
+    _refusal = "a SendReport's status_counts cannot be changed (make a new SendReport)"
 
 
 def _frozen_mapping(value: Mapping[str, str] | None) -> Mapping[str, str] | None:
@@ -588,6 +597,10 @@ def _to_outcomes(outcomes: Iterable[RecipientOutcome]) -> Outcomes:
     return Outcomes.of(outcomes)
 
 
+def _frozen_counts(counts: Mapping[SendStatus, int] | None) -> Mapping[SendStatus, int] | None:
+    return None if counts is None else _ReadOnlyCounts(counts)
+
+
 def _counted(counts: Mapping[SendStatus, int] | None) -> frozenset[tuple[SendStatus, int]] | None:
     """``status_counts`` as reports compare and hash them: the statuses some recipients ended in."""
     return None if counts is None else frozenset((status, count) for status, count in counts.items() if count)
@@ -610,11 +623,11 @@ class SendReport:
     elapsed: float = 0.0
     """Seconds the send took, from the call (its recipients' validation included) to its
     last outcome; a :class:`SendProgress` made earlier counts from its making."""
-    status_counts: Mapping[SendStatus, int] | None = attrs.field(default=None, eq=_counted)
+    status_counts: Mapping[SendStatus, int] | None = attrs.field(default=None, eq=_counted, converter=_frozen_counts)
     """How many recipients ended in each status, given when ``outcomes`` were not kept (the
     report of a ``SendProgress(keep_outcomes=False)``); :meth:`counts` and
     :attr:`all_accepted` then read it, and reports compare by them (a status no recipient
-    ended in counts as absent). None otherwise."""
+    ended in counts as absent). Kept as a read-only copy of the mapping given. None otherwise."""
 
     def with_status(self, status: SendStatus) -> Outcomes:
         """The outcomes that have ``status``."""
