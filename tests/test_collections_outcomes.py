@@ -72,8 +72,9 @@ def test_uniform_is_the_same_outcome_for_each_recipient(numbers: list[str], stat
     uniform = Outcomes.uniform(numbers, indexes, status, request_id="r", code="c", detail="d")
 
     assert uniform == [
-        RecipientOutcome(recipient=Recipient(number=number), status=status, request_id="r", code="c", detail="d",
-                         index=index)
+        RecipientOutcome(
+            recipient=Recipient(number=number), status=status, request_id="r", code="c", detail="d", index=index
+        )
         for number, index in zip(numbers, indexes, strict=True)
     ]
 

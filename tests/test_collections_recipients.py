@@ -23,8 +23,12 @@ recipient_objects = st.builds(
     template_parameters=st.none() | st.just({"name": "kim"}),
 )
 mixed = st.lists(numbers | recipient_objects, max_size=50)
-windows = st.builds(slice, st.none() | st.integers(-60, 60), st.none() | st.integers(-60, 60),
-                    st.none() | st.sampled_from((-3, -1, 1, 2)))
+windows = st.builds(
+    slice,
+    st.none() | st.integers(-60, 60),
+    st.none() | st.integers(-60, 60),
+    st.none() | st.sampled_from((-3, -1, 1, 2)),
+)
 
 A_MILLION = 1_000_000
 
@@ -87,20 +91,18 @@ def test_a_counts_only_report_reads_as_a_summary() -> None:
     progress = SendProgress(keep_outcomes=False)
     progress.record(SendReport(outcomes=Outcomes.uniform(["01011112222"] * 3, range(3), SendStatus.REJECTED)))
 
-    assert repr(progress.report()) == (
-        "SendReport(0 outcomes: rejected=3, requests=0, cancelled=False, error=None)"
-    )
+    assert repr(progress.report()) == "SendReport(0 outcomes: rejected=3, requests=0, cancelled=False, error=None)"
 
 
 def test_template_parameters_read_as_a_dict_that_cannot_change() -> None:
     parameters = Recipient(number="01011112222", template_parameters={"name": "kim"}).template_parameters
-    assert parameters is not None
+    assert isinstance(parameters, dict)
 
     for copied in (copy.copy(parameters), copy.deepcopy(parameters), pickle.loads(pickle.dumps(parameters))):
         assert copied == {"name": "kim"}
         with pytest.raises(TypeError, match="cannot be changed"):
-            copied["name"] = "lee"  # type: ignore[index]
+            copied["name"] = "lee"
     with pytest.raises(TypeError, match="cannot be changed"):
-        parameters |= {"name": "lee"}  # type: ignore[assignment]
+        parameters |= {"name": "lee"}
     assert parameters | {"name": "lee"} == {"name": "lee"}
     assert parameters == {"name": "kim"}
