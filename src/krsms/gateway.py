@@ -83,18 +83,27 @@ class SendStatus(enum.Enum):
 SendStatus.__hash__ = object.__hash__  # type: ignore[method-assign]
 
 
-class _ReadOnlyDict(dict[str, str]):
+class _ReadOnlyDict(dict[Any, Any]):
     """A dict that cannot be changed: a frozen recipient's template parameters stay what was
     validated (a dict, so it pickles, compares and converts to JSON like one)."""
 
+    _refusal = "a Recipient's template_parameters cannot be changed (make a new Recipient)"
+
     def _refuse(self, *_: object, **__: object) -> None:
-        raise TypeError("a Recipient's template_parameters cannot be changed (make a new Recipient)")
+        raise TypeError(self._refusal)
 
     __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
     __ior__ = _refuse  # type: ignore[assignment]
 
-    def __reduce__(self) -> tuple[type[_ReadOnlyDict], tuple[dict[str, str]]]:
-        return (_ReadOnlyDict, (dict(self),))
+    def __reduce__(self) -> tuple[type[_ReadOnlyDict], tuple[dict[Any, Any]]]:
+        return (type(self), (dict(self),))
+
+
+class _ReadOnlyCounts(_ReadOnlyDict):
+    """A report's ``status_counts``, a copy that cannot be changed: a frozen report compares
+    and hashes by them."""
+
+    _refusal = "a SendReport's status_counts cannot be changed (make a new SendReport)"
 
 
 def _frozen_mapping(value: Mapping[str, str] | None) -> Mapping[str, str] | None:
@@ -134,8 +143,10 @@ class Recipients(Sequence[Recipient]):
     A recipient that is only a number is kept as that number's text and made a
     :class:`Recipient` when it is read: a bulk send to a million numbers then holds a tuple
     of texts, not a million objects for Python's cyclic collector to walk. Equal to another
-    ``Recipients``, tuple or list with the same recipients (a number equals a
-    ``Recipient`` with only that number).
+    ``Recipients`` with the same recipients (a number equals a ``Recipient`` with only that
+    number), and to a tuple or list of the same :class:`Recipient` objects: as that tuple, a
+    number's text in it is not a ``Recipient`` (``Recipients(["010..."]) != ("010...",)``), so
+    equal values hash alike. Unlike a tuple, equal to a list too (a list has no hash).
     """
 
     __slots__ = ("_bare", "_compact")
@@ -208,15 +219,15 @@ class Recipients(Sequence[Recipient]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Recipients):
-            theirs: Sequence[object] = other._compact
-        elif isinstance(other, (tuple, list)):
-            theirs = other
-        else:
-            return NotImplemented
-        return len(self) == len(theirs) and all(
-            mine == their if type(mine) is type(their) else as_recipient(mine) == as_recipient(their)  # type: ignore[arg-type]
-            for mine, their in zip(self._compact, theirs, strict=True)
-        )
+            # Stored forms compared as such (texts at C speed), a text as its Recipient otherwise.
+            return len(self) == len(other) and all(
+                mine == their if type(mine) is type(their) else as_recipient(mine) == as_recipient(their)
+                for mine, their in zip(self._compact, other._compact, strict=True)
+            )
+        if isinstance(other, (tuple, list)):
+            # As the tuple of Recipients it hashes as: a text in ``other`` is not a Recipient.
+            return len(self) == len(other) and all(mine == their for mine, their in zip(self, other, strict=True))
+        return NotImplemented
 
     def __hash__(self) -> int:
         return hash(tuple(self))  # as the tuple it equals
@@ -405,18 +416,21 @@ class Outcomes(Sequence[RecipientOutcome]):
         return cls._from_columns(*(tuple(itertools.chain.from_iterable(field)) for field in by_field))
 
     @classmethod
-    async def join_in_input_order(cls, parts: Sequence[Outcomes]) -> Outcomes:
+    async def join_in_input_order(cls, parts: Iterable[Iterable[RecipientOutcome]]) -> Outcomes:
         """``join(parts).in_input_order()``, built :data:`JOIN_SLICE` outcomes at a time with
         the event loop let in between: a million outcomes take over 100 ms to join and put
         in order, too long to hold the loop of a web app. ``parts`` in order of their first
         index are often in order already (a send's batches hold runs of the input); when
         not, outcomes whose indexes are ``0`` to ``n - 1``, each once (a send's), are put in
-        order by index, and any others sorted in one go."""
-        total = sum(map(len, parts))
+        order by index, and any others sorted in one go (a stable sort: outcomes of the same
+        index stay in the order joined)."""
+        # Read once, as Outcomes: a generator of parts would be used up by the count below.
+        stored = [Outcomes.of(part) for part in parts]
+        total = sum(map(len, stored))
         if total <= JOIN_SLICE:
-            return cls.join(parts).in_input_order()
+            return cls.join(stored).in_input_order()
         in_order, last, counted = True, -1, 0
-        for part in parts:
+        for part in stored:
             indexes = part._indexes
             if indexes and (indexes[0] <= last or list(indexes) != sorted(indexes)):
                 in_order = False
@@ -427,7 +441,7 @@ class Outcomes(Sequence[RecipientOutcome]):
                 counted = 0
                 await asyncio.sleep(0)
         columns = []
-        for field in zip(*(part._columns() for part in parts), strict=True):
+        for field in zip(*(part._columns() for part in stored), strict=True):
             joined: list[object] = []
             counted = 0
             for values in field:
@@ -583,6 +597,10 @@ def _to_outcomes(outcomes: Iterable[RecipientOutcome]) -> Outcomes:
     return Outcomes.of(outcomes)
 
 
+def _frozen_counts(counts: Mapping[SendStatus, int] | None) -> Mapping[SendStatus, int] | None:
+    return None if counts is None else _ReadOnlyCounts(counts)
+
+
 def _counted(counts: Mapping[SendStatus, int] | None) -> frozenset[tuple[SendStatus, int]] | None:
     """``status_counts`` as reports compare and hash them: the statuses some recipients ended in."""
     return None if counts is None else frozenset((status, count) for status, count in counts.items() if count)
@@ -605,11 +623,11 @@ class SendReport:
     elapsed: float = 0.0
     """Seconds the send took, from the call (its recipients' validation included) to its
     last outcome; a :class:`SendProgress` made earlier counts from its making."""
-    status_counts: Mapping[SendStatus, int] | None = attrs.field(default=None, eq=_counted)
+    status_counts: Mapping[SendStatus, int] | None = attrs.field(default=None, eq=_counted, converter=_frozen_counts)
     """How many recipients ended in each status, given when ``outcomes`` were not kept (the
     report of a ``SendProgress(keep_outcomes=False)``); :meth:`counts` and
     :attr:`all_accepted` then read it, and reports compare by them (a status no recipient
-    ended in counts as absent). None otherwise."""
+    ended in counts as absent). Kept as a read-only copy of the mapping given. None otherwise."""
 
     def with_status(self, status: SendStatus) -> Outcomes:
         """The outcomes that have ``status``."""
@@ -625,7 +643,7 @@ class SendReport:
 
     def counts(self) -> dict[SendStatus, int]:
         """How many recipients ended in each status."""
-        if self.status_counts:
+        if self.status_counts is not None:  # as all_accepted and == read it: an empty one counts none
             return {status: self.status_counts.get(status, 0) for status in SendStatus}
         statuses = self.outcomes.statuses  # one count per status, each at C speed
         return {status: statuses.count(status) for status in SendStatus}
