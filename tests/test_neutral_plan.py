@@ -83,3 +83,11 @@ async def test_a_plan_of_a_stream_from_a_message_without_recipients_still_passes
     for gateway in gateways:
         assert (await gateway.plan(message, [])).recipients == 0
         assert (await gateway.plan(message, ["01000000001"])).total_requests == 1
+
+
+async def test_a_plan_of_many_invalid_recipients_has_a_short_repr() -> None:
+    """Its repr listed every invalid recipient: a million entries in a log line or a debugger."""
+    plan = await FakeGateway().plan(Message(sender="0212345678", text="안녕", recipients=["0101234"] * 10_000))
+    assert plan.invalid_count == 10_000
+    assert len(repr(plan)) < 1_000
+    assert "... 9997 more" in repr(plan)

@@ -233,9 +233,7 @@ class Recipients(Sequence[Recipient]):
         return hash(tuple(self))  # as the tuple it equals
 
     def __repr__(self) -> str:
-        shown = ", ".join(repr(recipient) for recipient in self._compact[:3])
-        more = f", ... {len(self) - 3} more" if len(self) > 3 else ""
-        return f"Recipients([{shown}{more}])"
+        return f"Recipients({_first_few(self._compact)})"
 
     def __reduce__(self) -> tuple[type[Recipients], tuple[tuple[str | Recipient, ...]]]:
         return (Recipients, (self._compact,))
@@ -533,9 +531,7 @@ class Outcomes(Sequence[RecipientOutcome]):
         return hash(tuple(self))  # as the tuple it equals
 
     def __repr__(self) -> str:
-        shown = ", ".join(repr(outcome) for outcome in self[:3])
-        more = f", ... {len(self) - 3} more" if len(self) > 3 else ""
-        return f"Outcomes([{shown}{more}])"
+        return f"Outcomes({_first_few(self[:3], total=len(self))})"
 
     def __reduce__(self) -> tuple[Callable[..., Outcomes], tuple[tuple[object, ...], ...]]:
         return (Outcomes._from_columns, self._columns())
@@ -591,6 +587,15 @@ async def _positions_by_index(indexes: tuple[int, ...]) -> list[int] | None:
             order[index] = position
         await asyncio.sleep(0)
     return None if -1 in order else order
+
+
+def _first_few(values: Sequence[object], *, total: int | None = None) -> str:
+    """A list's repr bounded for a million entries: its first three, then how many more of
+    the ``total`` (by default, ``len(values)``)."""
+    total = len(values) if total is None else total
+    shown = ", ".join(repr(value) for value in values[:3])
+    more = f", ... {total - 3} more" if total > 3 else ""
+    return f"[{shown}{more}]"
 
 
 def _to_outcomes(outcomes: Iterable[RecipientOutcome]) -> Outcomes:
@@ -674,7 +679,7 @@ class SendPlan:
 
     recipients: int
     """Recipients read."""
-    invalid: tuple[RecipientOutcome, ...]
+    invalid: tuple[RecipientOutcome, ...] = attrs.field(repr=_first_few)
     """Recipients that would be NOT_SENT for failing validation, with the reason (the first
     ``max_invalid`` of them when :meth:`SmsGateway.plan` was given a cap)."""
     requests: dict[MessageKind, int]
