@@ -54,28 +54,29 @@ def emulator(*, latency: float = 0.0) -> Iterator[str]:
         "--nhn-app-key", DEMO_NHN_APP_KEY,
         "--latency", str(latency),
     ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"emulator exited: {process.stderr.read().decode() if process.stderr else ''}")
-            try:
-                with urllib.request.urlopen(f"{base_url}/_emulator/health", timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        yield base_url
-    finally:
-        process.terminate()
+    # As a context manager, Popen closes the stderr pipe once the process has ended.
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as process:
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+            deadline = time.monotonic() + 30
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"emulator exited: {process.stderr.read().decode() if process.stderr else ''}")
+                try:
+                    with urllib.request.urlopen(f"{base_url}/_emulator/health", timeout=1):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.1)
+            yield base_url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
 
 
 def reset(base_url: str) -> None:

@@ -534,7 +534,9 @@ def main() -> None:
     if not options.quick:
         command = "python benchmarks/run.py"
         plot(fanout, ROOT / "docs" / "img" / "fanout.png")
-        (ROOT / "docs" / "benchmarks.md").write_text(markdown(fanout, cpu, memory, options.latency, command))
+        (ROOT / "docs" / "benchmarks.md").write_text(
+            markdown(fanout, cpu, memory, options.latency, command), encoding="utf-8"
+        )
         print("wrote docs/benchmarks.md and docs/img/fanout.png")
 
 

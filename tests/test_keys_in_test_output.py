@@ -37,6 +37,9 @@ KEYS = {
     "T_SENS_SECRET": "SensSecret4714",
 }
 
+USER_PYTEST_INI = "[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
+"""A user's pytest settings: unset, the fixture loop scope makes pytest-asyncio warn of its coming default."""
+
 FAILING_TESTS = """
 import os
 import pytest
@@ -66,7 +69,7 @@ def test_a_sens_client_with_a_bad_base_url():
 
 def test_a_constructor_refusing_its_input_shows_no_key_in_pytest_output(tmp_path: Path) -> None:
     (tmp_path / "test_user.py").write_text(FAILING_TESTS)
-    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    (tmp_path / "pytest.ini").write_text(USER_PYTEST_INI)
     ran = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly", "--tb=long", "-l"],
         cwd=tmp_path,
@@ -126,7 +129,7 @@ def test_a_provider_error_naming_its_request_shows_no_key_in_pytest_output(tmp_p
     """The error names the request it answers (its path holds NHN's appKey): redacted, in the
     message as in every frame's locals pytest prints with ``-l``."""
     (tmp_path / "test_user.py").write_text(ANSWERED_TESTS)
-    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n")
+    (tmp_path / "pytest.ini").write_text(USER_PYTEST_INI)
     # The krsms this test imports, not whichever the environment installed (a checkout's src/).
     source = str(Path(krsms.__file__).resolve().parents[1])
     ran = subprocess.run(

@@ -715,7 +715,9 @@ def test_an_invalid_row_is_explained_by_its_line_not_by_an_index(tmp_path: Path)
     results = tmp_path / "results.csv"
     outcome = send(path, "--text", "", "--results", str(results))
     assert outcome.exit_code == 1, outcome.output
-    details = {row["reference"]: row["detail"] for row in csv.DictReader(results.open(encoding="utf-8-sig"))}
+    details = {
+        row["reference"]: row["detail"] for row in csv.DictReader(results.read_text(encoding="utf-8-sig").splitlines())
+    }
     assert details["4"] == "number: '**' has 2 digits; allowed 8 to 20"
     assert details["5"].startswith("text: is empty and line 5 has no text of its own")
 
