@@ -240,6 +240,16 @@ def _client_factory(timeouts: Timeouts, limits: Limits) -> Callable[[], httpx.As
     )
 
 
+def _forget_if_alive(
+    forget: weakref.WeakMethod[Callable[[asyncio.AbstractEventLoop], None]], loop: asyncio.AbstractEventLoop
+) -> None:
+    """Call ``forget(loop)``, a method of a transport held weakly: a closer must not keep a
+    gateway dropped unclosed alive (it is freed at once, and its closers close its clients)."""
+    method = forget()
+    if method is not None:
+        method(loop)
+
+
 async def _replay(content: bytes) -> AsyncIterator[bytes]:
     yield content
 
@@ -390,7 +400,8 @@ class Transport:
                 client, self._client = self._client, None  # the first loop takes the one made already
             if client is None:
                 client = await anyio.to_thread.run_sync(new_client)
-            closer = cast("AsyncGeneratorType[None, None]", close_with_loop(client))
+            forget_loop = partial(_forget_if_alive, weakref.WeakMethod(self._forget_loop), asyncio.get_running_loop())
+            closer = cast("AsyncGeneratorType[None, None]", close_with_loop(client, forget_loop))
             await anext(closer)
             with self._states_lock:
                 closed = self._closed
@@ -398,6 +409,15 @@ class Transport:
                     state.client, state.closer = client, closer
             if closed:  # aclose() ran meanwhile
                 await closer.aclose()
+
+    def _forget_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Drop ``loop``'s state: its owned client was closed as the loop shut down (or by
+        :meth:`aclose`). Kept, it would keep the ended loop alive (its client's closer holds
+        it), and the state map holds the loops it keys only weakly for them to go."""
+        with self._states_lock:
+            self._states.pop(loop, None)
+            if self._last is not None and self._last[0] is loop:
+                self._last = None
 
     async def request(
         self,

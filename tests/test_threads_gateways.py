@@ -1,0 +1,177 @@
+"""One SensGateway and one NhnGateway used from several threads and event loops at once, over
+real loopback HTTP (the emulator under uvicorn, with latency), judged by the emulator's ledger.
+
+Every loop here is bounded (a fixed number of sends, threads joined with a timeout) and
+stops by itself; nothing waits on the wall clock but the emulator's own latency.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import threading
+import weakref
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from krsms import Message, NhnGateway, SendReport, SendStatus, SensGateway
+from krsms.emulator import (
+    DEMO_NHN_APP_KEY,
+    DEMO_SENS_ACCESS_KEY,
+    DEMO_SENS_SECRET_KEY,
+    DEMO_SENS_SERVICE_ID,
+    EmulatorConfig,
+    EmulatorServer,
+    Faults,
+)
+from krsms.fanout import BatchingGateway
+from krsms.testing import numbers
+
+THREADS = 8
+SENDS_PER_THREAD = 20
+JOIN_TIMEOUT = 60.0
+"""Seconds a worker thread may take before the test calls it hung."""
+
+
+def make_gateways(base_url: str, **options: Any) -> tuple[SensGateway, NhnGateway]:
+    """One gateway of each provider, pointed at the emulator."""
+    sens = SensGateway(
+        access_key=DEMO_SENS_ACCESS_KEY,
+        secret_key=DEMO_SENS_SECRET_KEY,
+        service_id=DEMO_SENS_SERVICE_ID,
+        base_url=base_url,
+        **options,
+    )
+    return sens, NhnGateway(app_key=DEMO_NHN_APP_KEY, base_url=base_url, **options)
+
+
+def message_to(*recipients: str) -> Message:
+    return Message(sender="15446859", text="안녕하세요", recipients=list(recipients))
+
+
+def run_in_threads(work: Callable[[int], None], count: int) -> None:
+    """Run ``work(index)`` in ``count`` threads at once; re-raise the first failure."""
+    failures: list[BaseException] = []
+
+    def guarded(index: int) -> None:
+        try:
+            work(index)
+        except BaseException as failure:  # re-raised below, in the test's thread
+            failures.append(failure)
+
+    threads = [threading.Thread(target=guarded, args=(index,), name=f"worker-{index}") for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(JOIN_TIMEOUT)
+    assert not any(thread.is_alive() for thread in threads), "a worker thread hung"
+    if failures:
+        raise failures[0]
+
+
+class TrackedClient(httpx.AsyncClient):
+    """httpx's client, each one made remembered weakly (in :data:`made_clients`)."""
+
+    made: list[weakref.ref[httpx.AsyncClient]] = []
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        TrackedClient.made.append(weakref.ref(self))
+
+
+@pytest.fixture
+def made_clients(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[weakref.ref[httpx.AsyncClient]]]:
+    """Weak references to every client the gateways made in the test make (patched in before
+    the gateways are made: they bind the class then)."""
+    monkeypatch.setattr(httpx, "AsyncClient", TrackedClient)
+    TrackedClient.made = []
+    yield TrackedClient.made
+
+
+@pytest.fixture
+def server() -> Iterator[EmulatorServer]:
+    """The emulator in a thread of its own, answering each request after 20 ms."""
+    with EmulatorServer(EmulatorConfig(faults=Faults(latency=0.02))) as running:
+        yield running
+
+
+@pytest.fixture
+def asyncio_errors(caplog: pytest.LogCaptureFixture) -> Iterator[list[logging.LogRecord]]:
+    """What asyncio logged at ERROR in any thread (a task destroyed pending, an exception in
+    a callback, "Event loop is closed"): the test checks it stays empty."""
+    with caplog.at_level(logging.ERROR, logger="asyncio"):
+        yield caplog.records
+
+
+def ledger_counts(server: EmulatorServer) -> Counter[tuple[str, str]]:
+    """How many times the emulator received each (provider, recipient)."""
+    return Counter((delivery.provider, delivery.recipient) for delivery in server.ledger)
+
+
+@pytest.mark.filterwarnings("error::ResourceWarning")
+def test_asyncio_run_per_send_in_eight_threads_through_one_gateway_of_each_provider(
+    server: EmulatorServer,
+    made_clients: list[weakref.ref[httpx.AsyncClient]],
+    asyncio_errors: list[logging.LogRecord],
+) -> None:
+    """A threaded server whose views each call ``asyncio.run(gateway.send(...))``: every
+    send is accepted and received exactly once, nothing warns, and once the loops are gone
+    neither they nor their clients are kept (the per-loop state goes with its loop)."""
+    sens, nhn = make_gateways(server.base_url)
+    recipients = list(numbers(THREADS * SENDS_PER_THREAD * 2))
+    reports: list[tuple[str, SendReport]] = []
+    loops: list[weakref.ref[asyncio.AbstractEventLoop]] = []
+
+    async def send_both(sens_number: str, nhn_number: str) -> None:
+        loops.append(weakref.ref(asyncio.get_running_loop()))
+        reports.append((sens_number, await sens.send(message_to(sens_number))))
+        reports.append((nhn_number, await nhn.send(message_to(nhn_number))))
+
+    def worker(index: int) -> None:
+        for send in range(SENDS_PER_THREAD):
+            first = (index * SENDS_PER_THREAD + send) * 2
+            asyncio.run(send_both(recipients[first], recipients[first + 1]))
+
+    run_in_threads(worker, THREADS)
+
+    assert len(reports) == len(recipients)
+    for number, report in reports:
+        assert report.all_accepted, (number, report.outcomes)
+        assert [outcome.recipient.number for outcome in report.outcomes] == [number]
+    assert ledger_counts(server) == Counter(
+        [("sens", number) for number in recipients[0::2]] + [("nhn", number) for number in recipients[1::2]]
+    )
+    gc.collect()
+    assert [loop for loop in (ref() for ref in loops) if loop is not None] == []
+    assert all(client is None or client.is_closed for client in (ref() for ref in made_clients))
+    assert asyncio_errors == []
+
+
+def test_a_gateway_made_in_a_thread_without_a_loop_serves_loops_of_other_threads(server: EmulatorServer) -> None:
+    """Made where no event loop runs (a module imported by a worker thread, a sync start-up
+    hook), then used from other threads' loops and closed from yet another."""
+    made: list[tuple[SensGateway, NhnGateway]] = []
+    run_in_threads(lambda _: made.append(make_gateways(server.base_url)), 1)
+    sens, nhn = made[0]
+    recipients = list(numbers(4))
+
+    def worker(index: int) -> None:
+        gateway: BatchingGateway = sens if index % 2 == 0 else nhn
+        report = asyncio.run(gateway.send(message_to(recipients[index])))
+        assert report.all_accepted, report.outcomes
+
+    run_in_threads(worker, len(recipients))
+
+    async def close_both() -> None:
+        await sens.aclose()
+        await nhn.aclose()
+
+    asyncio.run(close_both())
+    assert ledger_counts(server) == Counter(
+        ("sens" if index % 2 == 0 else "nhn", number) for index, number in enumerate(recipients)
+    )
