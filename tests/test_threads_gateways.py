@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from krsms import Message, NhnGateway, SendReport, SendStatus, SensGateway
+from krsms import Message, NhnGateway, SendReport, SensGateway
 from krsms.emulator import (
     DEMO_NHN_APP_KEY,
     DEMO_SENS_ACCESS_KEY,
@@ -74,23 +74,19 @@ def run_in_threads(work: Callable[[int], None], count: int) -> None:
         raise failures[0]
 
 
-class TrackedClient(httpx.AsyncClient):
-    """httpx's client, each one made remembered weakly (in :data:`made_clients`)."""
-
-    made: list[weakref.ref[httpx.AsyncClient]] = []
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        TrackedClient.made.append(weakref.ref(self))
-
-
 @pytest.fixture
-def made_clients(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[weakref.ref[httpx.AsyncClient]]]:
+def made_clients(monkeypatch: pytest.MonkeyPatch) -> list[weakref.ref[httpx.AsyncClient]]:
     """Weak references to every client the gateways made in the test make (patched in before
     the gateways are made: they bind the class then)."""
+    made: list[weakref.ref[httpx.AsyncClient]] = []
+
+    class TrackedClient(httpx.AsyncClient):
+        def __init__(self, *args: Any, **kwargs: Any):
+            super().__init__(*args, **kwargs)
+            made.append(weakref.ref(self))
+
     monkeypatch.setattr(httpx, "AsyncClient", TrackedClient)
-    TrackedClient.made = []
-    yield TrackedClient.made
+    return made
 
 
 @pytest.fixture
@@ -175,3 +171,62 @@ def test_a_gateway_made_in_a_thread_without_a_loop_serves_loops_of_other_threads
     assert ledger_counts(server) == Counter(
         ("sens" if index % 2 == 0 else "nhn", number) for index, number in enumerate(recipients)
     )
+
+
+RATE = 20.0
+"""requests_per_second of the rate tests."""
+WINDOW = 1.0
+"""Seconds of the windows the rate tests count request arrivals in."""
+ARRIVALS_PER_WINDOW = 26
+"""The most arrivals a window may count: the rate allows 21 (one every 50 ms, both ends
+included); 5 more for a server thread that read some late on a busy machine. Paced per
+loop, the four loops' requests would all arrive within one window."""
+
+
+def arrivals(server: EmulatorServer, provider: str) -> list[float]:
+    """When each request of ``provider`` arrived (the emulator's clock, in seconds), in order."""
+    first: dict[str, float] = {}
+    for delivery in server.ledger:
+        if delivery.provider == provider:
+            moment = delivery.accepted_at.timestamp()
+            first[delivery.request_id] = min(moment, first.get(delivery.request_id, moment))
+    return sorted(first.values())
+
+
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
+def test_requests_per_second_holds_across_the_loops_of_several_threads(
+    server: EmulatorServer, provider: str, asyncio_errors: list[logging.LogRecord]
+) -> None:
+    """``requests_per_second`` is the gateway's, as docs/http.md promises, not each loop's:
+    four threads each run three ``asyncio.run`` of a three-batch send through one gateway,
+    and the emulator never counts more than the rate allows in any window. The loops are
+    not kept once they have ended, though their batches queued for their turns."""
+    sens, nhn = make_gateways(server.base_url, requests_per_second=RATE)
+    gateway: BatchingGateway = sens if provider == "sens" else nhn
+    threads, runs, batches = 4, 3, 3
+    per_send = gateway.batch_size * (batches - 1) + 1
+    recipients = list(numbers(threads * runs * per_send))
+    loops: list[weakref.ref[asyncio.AbstractEventLoop]] = []
+
+    async def send(first: int) -> None:
+        loops.append(weakref.ref(asyncio.get_running_loop()))
+        report = await gateway.send(message_to(*recipients[first : first + per_send]))
+        assert report.all_accepted, report.outcomes
+        assert report.requests == batches
+
+    def worker(index: int) -> None:
+        for run in range(runs):
+            asyncio.run(send((index * runs + run) * per_send))
+
+    run_in_threads(worker, threads)
+
+    assert ledger_counts(server) == Counter((provider, number) for number in recipients)
+    moments = arrivals(server, provider)
+    assert len(moments) == threads * runs * batches
+    busiest = max(
+        sum(1 for moment in moments[start:] if moment < opening + WINDOW) for start, opening in enumerate(moments)
+    )
+    assert busiest <= ARRIVALS_PER_WINDOW, moments
+    gc.collect()
+    assert [loop for loop in (ref() for ref in loops) if loop is not None] == []
+    assert asyncio_errors == []
