@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from krsms import Message, NhnGateway, SendReport, SensGateway
+from krsms import Message, NhnGateway, SendReport, SendStatus, SensGateway
 from krsms.emulator import (
     DEMO_NHN_APP_KEY,
     DEMO_SENS_ACCESS_KEY,
@@ -38,16 +38,17 @@ JOIN_TIMEOUT = 60.0
 """Seconds a worker thread may take before the test calls it hung."""
 
 
-def make_gateways(base_url: str, **options: Any) -> tuple[SensGateway, NhnGateway]:
-    """One gateway of each provider, pointed at the emulator."""
-    sens = SensGateway(
-        access_key=DEMO_SENS_ACCESS_KEY,
-        secret_key=DEMO_SENS_SECRET_KEY,
-        service_id=DEMO_SENS_SERVICE_ID,
-        base_url=base_url,
-        **options,
-    )
-    return sens, NhnGateway(app_key=DEMO_NHN_APP_KEY, base_url=base_url, **options)
+def make_gateway(provider: str, base_url: str, **options: Any) -> BatchingGateway:
+    """A gateway of ``provider`` (``"sens"`` or ``"nhn"``), pointed at the emulator."""
+    if provider == "sens":
+        return SensGateway(
+            access_key=DEMO_SENS_ACCESS_KEY,
+            secret_key=DEMO_SENS_SECRET_KEY,
+            service_id=DEMO_SENS_SERVICE_ID,
+            base_url=base_url,
+            **options,
+        )
+    return NhnGateway(app_key=DEMO_NHN_APP_KEY, base_url=base_url, **options)
 
 
 def message_to(*recipients: str) -> Message:
@@ -118,7 +119,7 @@ def test_asyncio_run_per_send_in_eight_threads_through_one_gateway_of_each_provi
     """A threaded server whose views each call ``asyncio.run(gateway.send(...))``: every
     send is accepted and received exactly once, nothing warns, and once the loops are gone
     neither they nor their clients are kept (the per-loop state goes with its loop)."""
-    sens, nhn = make_gateways(server.base_url)
+    sens, nhn = make_gateway("sens", server.base_url), make_gateway("nhn", server.base_url)
     recipients = list(numbers(THREADS * SENDS_PER_THREAD * 2))
     reports: list[tuple[str, SendReport]] = []
     loops: list[weakref.ref[asyncio.AbstractEventLoop]] = []
@@ -151,9 +152,9 @@ def test_asyncio_run_per_send_in_eight_threads_through_one_gateway_of_each_provi
 def test_a_gateway_made_in_a_thread_without_a_loop_serves_loops_of_other_threads(server: EmulatorServer) -> None:
     """Made where no event loop runs (a module imported by a worker thread, a sync start-up
     hook), then used from other threads' loops and closed from yet another."""
-    made: list[tuple[SensGateway, NhnGateway]] = []
-    run_in_threads(lambda _: made.append(make_gateways(server.base_url)), 1)
-    sens, nhn = made[0]
+    made: list[BatchingGateway] = []
+    run_in_threads(lambda _: made.extend(make_gateway(provider, server.base_url) for provider in ("sens", "nhn")), 1)
+    sens, nhn = made
     recipients = list(numbers(4))
 
     def worker(index: int) -> None:
@@ -201,8 +202,7 @@ def test_requests_per_second_holds_across_the_loops_of_several_threads(
     four threads each run three ``asyncio.run`` of a three-batch send through one gateway,
     and the emulator never counts more than the rate allows in any window. The loops are
     not kept once they have ended, though their batches queued for their turns."""
-    sens, nhn = make_gateways(server.base_url, requests_per_second=RATE)
-    gateway: BatchingGateway = sens if provider == "sens" else nhn
+    gateway = make_gateway(provider, server.base_url, requests_per_second=RATE)
     threads, runs, batches = 4, 3, 3
     per_send = gateway.batch_size * (batches - 1) + 1
     recipients = list(numbers(threads * runs * per_send))
@@ -229,4 +229,59 @@ def test_requests_per_second_holds_across_the_loops_of_several_threads(
     assert busiest <= ARRIVALS_PER_WINDOW, moments
     gc.collect()
     assert [loop for loop in (ref() for ref in loops) if loop is not None] == []
+    assert asyncio_errors == []
+
+
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
+@pytest.mark.filterwarnings("error::ResourceWarning")
+def test_aclose_from_one_loop_while_other_threads_loops_are_mid_send(
+    provider: str, made_clients: list[weakref.ref[httpx.AsyncClient]], asyncio_errors: list[logging.LogRecord]
+) -> None:
+    """Four threads' loops each have a batch held by the provider (and two more queued) when
+    the main thread's loop closes the gateway: every send ends without a hang, what the
+    provider got is never reported NOT_SENT nor what it did not get ACCEPTED, the batches
+    still queued never leave, every loop's client is closed, and a send started after
+    ``aclose()``, from any loop, refuses."""
+    threads, batches = 4, 3
+    with EmulatorServer(EmulatorConfig(faults=Faults(latency=2.0))) as server:
+        gateway = make_gateway(provider, server.base_url, max_concurrency=1, reconcile=False)
+        per_send = gateway.batch_size * batches
+        recipients = list(numbers(threads * per_send + 2))
+        reports: dict[int, SendReport] = {}
+
+        def worker(index: int) -> None:
+            batch = recipients[index * per_send : (index + 1) * per_send]
+            reports[index] = asyncio.run(gateway.send(message_to(*batch)))
+
+        async def close_once_every_loop_has_a_batch_out() -> SendReport:
+            for _ in range(3000):  # at most 30 s; the provider holds each answer 2 s
+                if len(server.ledger) >= threads * gateway.batch_size:
+                    break
+                await asyncio.sleep(0.01)
+            await gateway.aclose()
+            return await gateway.send(message_to(recipients[-2]))
+
+        workers = threading.Thread(target=run_in_threads, args=(worker, threads))
+        workers.start()
+        sent_after_here = asyncio.run(close_once_every_loop_has_a_batch_out())
+        workers.join(JOIN_TIMEOUT)
+        assert not workers.is_alive(), "a send outlived aclose()"
+        sent_after_elsewhere: list[SendReport] = []
+        run_in_threads(lambda _: sent_after_elsewhere.append(asyncio.run(gateway.send(message_to(recipients[-1])))), 1)
+        received = {delivery.recipient for delivery in server.ledger}
+
+    assert len(reports) == threads
+    for report in reports.values():
+        for outcome in report.outcomes:
+            number = outcome.recipient.number
+            assert outcome.status in {SendStatus.ACCEPTED, SendStatus.UNKNOWN, SendStatus.NOT_SENT}
+            assert (number in received) == (outcome.status != SendStatus.NOT_SENT), outcome
+        assert report.outcomes.statuses.count(SendStatus.NOT_SENT) >= (batches - 1) * gateway.batch_size
+    for after in (sent_after_here, *sent_after_elsewhere):
+        assert [(outcome.status, outcome.code) for outcome in after.outcomes] == [
+            (SendStatus.NOT_SENT, "UnsendableRequestError")
+        ]
+    assert len(received) == threads * gateway.batch_size
+    gc.collect()
+    assert all(client is None or client.is_closed for client in (ref() for ref in made_clients))
     assert asyncio_errors == []
