@@ -8,13 +8,17 @@ stops by itself; nothing waits on the wall clock but the emulator's own latency.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
+import os
+import signal
 import threading
+import time
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -31,6 +35,8 @@ from krsms.emulator import (
 )
 from krsms.fanout import BatchingGateway
 from krsms.testing import numbers
+
+T = TypeVar("T")
 
 THREADS = 8
 SENDS_PER_THREAD = 20
@@ -285,3 +291,71 @@ def test_aclose_from_one_loop_while_other_threads_loops_are_mid_send(
     gc.collect()
     assert all(client is None or client.is_closed for client in (ref() for ref in made_clients))
     assert asyncio_errors == []
+
+
+@contextlib.contextmanager
+def loop_in_thread() -> Iterator[Callable[[Coroutine[Any, Any, T]], T]]:
+    """A long-lived event loop in a thread of its own (an application's loop); yields a
+    function that runs a coroutine there and returns its result. Shut down and closed on exit."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="app-loop")
+    thread.start()
+    try:
+        yield lambda coro: asyncio.run_coroutine_threadsafe(coro, loop).result(JOIN_TIMEOUT)
+    finally:
+        asyncio.run_coroutine_threadsafe(loop.shutdown_asyncgens(), loop).result(JOIN_TIMEOUT)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(JOIN_TIMEOUT)
+        loop.close()
+
+
+def child_exit_code(pid: int) -> int | None:
+    """The exit code of the forked child ``pid``, waited for at most 30 s; None (and the child
+    killed) when it had not ended by then."""
+    for _ in range(3000):
+        ended, status = os.waitpid(pid, os.WNOHANG)
+        if ended:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.01)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    return None
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork() is POSIX only")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
+def test_a_gateway_used_before_a_fork_sends_from_the_child_on_connections_of_its_own(
+    server: EmulatorServer, provider: str, made_clients: list[weakref.ref[httpx.AsyncClient]]
+) -> None:
+    """gunicorn's ``--preload``: the parent used the gateway (``asyncio.run``, and a loop of
+    its own still holding a pooled connection) before forking; the child's send goes through
+    a client made in the child (a pool of its own: none of the parent's sockets) and is
+    accepted, and the parent's pooled connection still serves the parent. The child always
+    ends (``os._exit``)."""
+    gateway = make_gateway(provider, server.base_url)
+    first, by_asyncio_run, in_child, after = numbers(4)
+    with loop_in_thread() as in_app_loop:
+        assert in_app_loop(gateway.send(message_to(first))).all_accepted
+        assert asyncio.run(gateway.send(message_to(by_asyncio_run))).all_accepted
+        made_before = len(made_clients)
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: report and leave, whatever happens
+            code = 1
+            try:
+                report = asyncio.run(gateway.send(message_to(in_child)))
+                outcomes = [(outcome.status.value, outcome.code) for outcome in report.outcomes]
+                os.write(write_end, repr((outcomes, len(made_clients) - made_before)).encode())
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        exit_code = child_exit_code(pid)
+        with os.fdopen(read_end, "rb") as reading:
+            told = reading.read().decode()
+        assert exit_code == 0, told
+        assert told == repr(([("accepted", None)], 1))
+        assert in_app_loop(gateway.send(message_to(after))).all_accepted
+        in_app_loop(gateway.aclose())
+    assert ledger_counts(server) == Counter((provider, number) for number in (first, by_asyncio_run, in_child, after))
