@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from krsms import Message, NhnGateway, SendReport, SendStatus, SensGateway
+from krsms import Message, NhnGateway, RetryPolicy, SendReport, SendStatus, SensGateway
 from krsms.emulator import (
     DEMO_NHN_APP_KEY,
     DEMO_SENS_ACCESS_KEY,
@@ -71,7 +71,10 @@ def run_in_threads(work: Callable[[int], None], count: int) -> None:
         except BaseException as failure:  # re-raised below, in the test's thread
             failures.append(failure)
 
-    threads = [threading.Thread(target=guarded, args=(index,), name=f"worker-{index}") for index in range(count)]
+    # Daemons: a worker that hangs fails the test without holding the test run open.
+    threads = [
+        threading.Thread(target=guarded, args=(index,), name=f"worker-{index}", daemon=True) for index in range(count)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -267,7 +270,7 @@ def test_aclose_from_one_loop_while_other_threads_loops_are_mid_send(
             await gateway.aclose()
             return await gateway.send(message_to(recipients[-2]))
 
-        workers = threading.Thread(target=run_in_threads, args=(worker, threads))
+        workers = threading.Thread(target=run_in_threads, args=(worker, threads), daemon=True)
         workers.start()
         sent_after_here = asyncio.run(close_once_every_loop_has_a_batch_out())
         workers.join(JOIN_TIMEOUT)
@@ -359,3 +362,56 @@ def test_a_gateway_used_before_a_fork_sends_from_the_child_on_connections_of_its
         assert in_app_loop(gateway.send(message_to(after))).all_accepted
         in_app_loop(gateway.aclose())
     assert ledger_counts(server) == Counter((provider, number) for number in (first, by_asyncio_run, in_child, after))
+
+
+class RetryAnnounced(logging.Handler):
+    """Sets ``waiting`` when krsms logs that a request will be retried (just before it
+    waits its back-off)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.waiting = threading.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "retry 1 of" in record.getMessage():
+            self.waiting.set()
+
+
+@pytest.mark.parametrize("closed_from", ["another thread's loop", "the same loop"])
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
+def test_aclose_ends_a_send_waiting_to_retry_at_once(provider: str, closed_from: str) -> None:
+    """A send whose request got a 429 waits the ``Retry-After`` the provider asked for (here
+    up to an hour, as its retry policy allows) before its retry; ``aclose()``, from its loop
+    or another thread's, must end that wait, the retry refused (``NOT_SENT``), not leave the
+    send waiting out the hour to be refused then."""
+    announced = RetryAnnounced()
+    logging.getLogger("krsms").addHandler(announced)
+    faults = Faults(rate_limit_rate=1.0, retry_after=3000.0)
+    reports: list[SendReport] = []
+    try:
+        with EmulatorServer(EmulatorConfig(faults=faults)) as server:
+            gateway = make_gateway(provider, server.base_url, retry=RetryPolicy(max_retry_after=3600.0))
+
+            async def send_and_close() -> None:
+                sending = asyncio.create_task(gateway.send(message_to("01012345678")))
+                assert await asyncio.to_thread(announced.waiting.wait, JOIN_TIMEOUT), "the send never got its 429"
+                await gateway.aclose()
+                reports.append(await asyncio.wait_for(sending, JOIN_TIMEOUT))
+
+            if closed_from == "the same loop":
+                asyncio.run(send_and_close())
+            else:
+                waiting = threading.Thread(
+                    target=lambda: reports.append(asyncio.run(gateway.send(message_to("01012345678")))), daemon=True
+                )
+                waiting.start()
+                assert announced.waiting.wait(JOIN_TIMEOUT), "the send never got its 429"
+                asyncio.run(gateway.aclose())
+                waiting.join(JOIN_TIMEOUT)
+                assert not waiting.is_alive(), "the send still waits its retry after aclose()"
+    finally:
+        logging.getLogger("krsms").removeHandler(announced)
+    (outcome,) = reports[0].outcomes
+    assert (outcome.status, outcome.code) == (SendStatus.NOT_SENT, "UnsendableRequestError")
+    assert "closed by aclose()" in (outcome.detail or "")
+    assert len(server.ledger) == 0
