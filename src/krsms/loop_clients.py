@@ -8,7 +8,7 @@ It only closes the clients it holds: they are the transport's
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from types import AsyncGeneratorType
 from typing import TYPE_CHECKING
 
@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from krsms.transport import HttpClient
 
 
-async def close_with_loop(client: HttpClient) -> AsyncGenerator[None, None]:
-    """Close ``client`` when the event loop it was first used in shuts down.
+async def close_with_loop(client: HttpClient, forget_loop: Callable[[], None]) -> AsyncGenerator[None, None]:
+    """Close ``client`` when the event loop it was first used in shuts down, then call
+    ``forget_loop``.
 
     An owned client's pooled connections belong to one event loop. A gateway used across
     several ``asyncio.run`` calls, or kept unclosed to the end, would leave them open when
@@ -27,11 +28,18 @@ async def close_with_loop(client: HttpClient) -> AsyncGenerator[None, None]:
     started in them as they shut down (``asyncio.run`` does, via ``shutdown_asyncgens``), and
     one collected while its loop runs is closed there too: this one waits at its ``yield``
     and closes the client in its loop, while the loop can still do it.
+
+    ``forget_loop`` lets the transport drop what it keeps for the loop: this generator (its
+    finalizer is a method of the loop) would otherwise keep the ended loop, and its closed
+    client, alive as long as the transport.
     """
     try:
         yield
     finally:
-        await client.aclose()
+        try:
+            await client.aclose()
+        finally:
+            forget_loop()
 
 
 _closing: set[asyncio.Task[None]] = set()

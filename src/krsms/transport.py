@@ -240,6 +240,16 @@ def _client_factory(timeouts: Timeouts, limits: Limits) -> Callable[[], httpx.As
     )
 
 
+def _forget_if_alive(
+    forget: weakref.WeakMethod[Callable[[asyncio.AbstractEventLoop], None]], loop: asyncio.AbstractEventLoop
+) -> None:
+    """Call ``forget(loop)``, a method of a transport held weakly: a closer must not keep a
+    gateway dropped unclosed alive (it is freed at once, and its closers close its clients)."""
+    method = forget()
+    if method is not None:
+        method(loop)
+
+
 async def _replay(content: bytes) -> AsyncIterator[bytes]:
     yield content
 
@@ -338,8 +348,11 @@ class Transport:
         """Set by :meth:`aclose`: no send leaves after it, from any loop."""
         self._states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LoopState] = weakref.WeakKeyDictionary()
         """Each event loop's client and concurrency bound (see :meth:`_loop_state`)."""
+        self._pauses: dict[anyio.CancelScope, asyncio.AbstractEventLoop] = {}
+        """The back-off waits under way, with their loops: :meth:`aclose` ends them."""
         self._states_lock = threading.Lock()
-        """Guards ``_states``, ``_client`` and ``_closed`` against loops in other threads."""
+        """Guards ``_states``, ``_client``, ``_closed`` and ``_pauses`` against loops in other
+        threads."""
         self._last: tuple[asyncio.AbstractEventLoop, LoopState] | None = None
         """The loop that last found its state, with it: the fast path of :meth:`_loop_state`."""
         self._rng = random.Random()
@@ -390,7 +403,8 @@ class Transport:
                 client, self._client = self._client, None  # the first loop takes the one made already
             if client is None:
                 client = await anyio.to_thread.run_sync(new_client)
-            closer = cast("AsyncGeneratorType[None, None]", close_with_loop(client))
+            forget_loop = partial(_forget_if_alive, weakref.WeakMethod(self._forget_loop), asyncio.get_running_loop())
+            closer = cast("AsyncGeneratorType[None, None]", close_with_loop(client, forget_loop))
             await anext(closer)
             with self._states_lock:
                 closed = self._closed
@@ -398,6 +412,15 @@ class Transport:
                     state.client, state.closer = client, closer
             if closed:  # aclose() ran meanwhile
                 await closer.aclose()
+
+    def _forget_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Drop ``loop``'s state: its owned client was closed as the loop shut down (or by
+        :meth:`aclose`). Kept, it would keep the ended loop alive (its client's closer holds
+        it), and the state map holds the loops it keys only weakly for them to go."""
+        with self._states_lock:
+            self._states.pop(loop, None)
+            if self._last is not None and self._last[0] is loop:
+                self._last = None
 
     async def request(
         self,
@@ -560,7 +583,22 @@ class Transport:
             self.retry.max_attempts - 1,
             delay,
         )
-        await anyio.sleep(delay)
+        await self._wait_unless_closed(delay)
+
+    async def _wait_unless_closed(self, delay: float) -> None:
+        """Wait ``delay`` seconds, or until :meth:`aclose` (from any loop): the retry that
+        follows then refuses at once, rather than once a ``Retry-After`` of up to a minute
+        (or a strategy's longer one) has passed."""
+        with anyio.CancelScope() as waiting:
+            with self._states_lock:
+                if self._closed:
+                    return
+                self._pauses[waiting] = asyncio.get_running_loop()
+            try:
+                await anyio.sleep(delay)
+            finally:
+                with self._states_lock:
+                    self._pauses.pop(waiting, None)
 
     async def _send_once(
         self,
@@ -899,20 +937,30 @@ class Transport:
     async def aclose(self) -> None:
         """Close every client this transport created; a borrowed client stays open.
 
-        No request leaves after it, from any loop, through an owned client or a borrowed one.
-        The running loop's client is closed before this returns; another loop's still open is
+        No request leaves after it, from any loop, through an owned client or a borrowed one,
+        and a request waiting to retry stops waiting (its retry refuses at once). The running
+        loop's client is closed before this returns; another loop's still open is
         closed in that loop (its connections belong to it) as soon as it runs again, without
         waiting for it here. A closed loop's client was closed as that loop shut down.
         """
         running = asyncio.get_running_loop()
         with self._states_lock:
             self._closed = True
-            if not self._owns_client:
-                return  # the caller's client: only this transport stops sending through it
+            pauses = list(self._pauses.items())
+            self._pauses.clear()
             unused = self._client
             states = list(self._states.items())
-            self._states.clear()
-            self._last = None
+            if self._owns_client:
+                self._states.clear()
+                self._last = None
+        for pause, loop in pauses:  # each in its own loop, as a cancel scope must be
+            if loop is running:
+                pause.cancel()
+            elif not loop.is_closed():
+                with suppress(RuntimeError):  # closed meanwhile: nothing of it waits any more
+                    loop.call_soon_threadsafe(pause.cancel)
+        if not self._owns_client:
+            return  # the caller's client: only this transport stops sending through it
         if unused is not None:
             await unused.aclose()  # never used by a loop: it holds no connection
         for loop, state in states:

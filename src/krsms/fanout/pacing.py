@@ -9,7 +9,17 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-import weakref
+
+
+class _Queue:
+    """One event loop's waiters: the lock they take turns at (it belongs to that loop once
+    one waits for it) and how many hold it or wait for it."""
+
+    __slots__ = ("lock", "waiters")
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.waiters = 0
 
 
 class Pacer:
@@ -26,27 +36,36 @@ class Pacer:
         self._next = 0.0
         """The earliest ``time.monotonic()`` (asyncio's clock) the next request may start."""
         self._lock = threading.Lock()
-        """Guards ``_next`` and ``_turns``."""
-        self._turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
-        """Each loop's queue of waiters: a lock belongs to one event loop."""
+        """Guards ``_next`` and ``_queues``."""
+        self._queues: dict[asyncio.AbstractEventLoop, _Queue] = {}
+        """The queue of each loop that has a waiter, dropped with its last one: a loop's lock
+        holds the loop, which must not outlive its last send here."""
 
     async def wait(self) -> None:
         """Return once this caller may start a request: at most ``rate`` starts a second,
         counted across every loop and thread."""
         loop = asyncio.get_running_loop()
         with self._lock:
-            turn = self._turns.get(loop)
-            if turn is None:
-                # A lock that had waiters holds its loop: forget those of closed loops.
-                for ended in [known for known in self._turns if known.is_closed()]:
-                    del self._turns[ended]
-                turn = self._turns[loop] = asyncio.Lock()
-        async with turn:
-            while True:
-                with self._lock:
-                    now = time.monotonic()
-                    if now >= self._next:
-                        self._next = now + self._interval
-                        return
-                    delay = self._next - now
-                await asyncio.sleep(delay)  # another loop's waiter may take the moment first
+            queue = self._queues.get(loop)
+            if queue is None:
+                queue = self._queues[loop] = _Queue()
+            queue.waiters += 1
+        try:
+            async with queue.lock:
+                await self._take_moment()
+        finally:
+            with self._lock:
+                queue.waiters -= 1
+                if not queue.waiters:
+                    del self._queues[loop]
+
+    async def _take_moment(self) -> None:
+        """Wait for the next moment a request may start, and take it."""
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                if now >= self._next:
+                    self._next = now + self._interval
+                    return
+                delay = self._next - now
+            await asyncio.sleep(delay)  # another loop's waiter may take the moment first
