@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from krsms import Message, NhnGateway, RetryPolicy, SendReport, SendStatus, SensGateway
+from krsms import Message, NhnGateway, RetryPolicy, SendProgress, SendReport, SendStatus, SensGateway
 from krsms.emulator import (
     DEMO_NHN_APP_KEY,
     DEMO_SENS_ACCESS_KEY,
@@ -415,3 +415,27 @@ def test_aclose_ends_a_send_waiting_to_retry_at_once(provider: str, closed_from:
     assert (outcome.status, outcome.code) == (SendStatus.NOT_SENT, "UnsendableRequestError")
     assert "closed by aclose()" in (outcome.detail or "")
     assert len(server.ledger) == 0
+
+
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
+def test_aclose_ends_the_rate_limited_wait_of_the_batches_still_queued(server: EmulatorServer, provider: str) -> None:
+    """At one request a hundred seconds, the batches after the first wait their turn; after
+    ``aclose()`` each waited it out only to be refused then (a thousand batches at 10 a
+    second: 100 s). They are refused at once, ``NOT_SENT``, and never reach the provider."""
+    gateway = make_gateway(provider, server.base_url, requests_per_second=0.01, max_concurrency=1)
+    recipients = list(numbers(gateway.batch_size * 3))
+
+    async def send_and_close() -> SendReport:
+        first_settled = asyncio.Event()
+        progress = SendProgress(on_batch=lambda batch: first_settled.set())
+        sending = asyncio.create_task(gateway.send(message_to(*recipients), progress=progress))
+        await asyncio.wait_for(first_settled.wait(), JOIN_TIMEOUT)
+        await gateway.aclose()
+        return await asyncio.wait_for(sending, JOIN_TIMEOUT)
+
+    report = asyncio.run(send_and_close())
+    assert len(report.with_status(SendStatus.ACCEPTED)) == gateway.batch_size
+    refused = report.with_status(SendStatus.NOT_SENT)
+    assert len(refused) == gateway.batch_size * 2
+    assert all("closed by aclose()" in (outcome.detail or "") for outcome in refused)
+    assert len(server.ledger) == gateway.batch_size

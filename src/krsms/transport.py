@@ -583,22 +583,24 @@ class Transport:
             self.retry.max_attempts - 1,
             delay,
         )
-        await self._wait_unless_closed(delay)
+        await self.wait_unless_closed(delay)
 
-    async def _wait_unless_closed(self, delay: float) -> None:
-        """Wait ``delay`` seconds, or until :meth:`aclose` (from any loop): the retry that
-        follows then refuses at once, rather than once a ``Retry-After`` of up to a minute
-        (or a strategy's longer one) has passed."""
+    async def wait_unless_closed(self, delay: float) -> bool:
+        """Wait ``delay`` seconds, or until :meth:`aclose` (from any loop); whether the
+        transport is still open. What follows the wait (a retry, a batch's turn under a rate
+        limit) is then refused at once, rather than once a ``Retry-After`` of up to a minute
+        (or a rate's turn a long queue away) has passed."""
         with anyio.CancelScope() as waiting:
             with self._states_lock:
                 if self._closed:
-                    return
+                    return False
                 self._pauses[waiting] = asyncio.get_running_loop()
             try:
                 await anyio.sleep(delay)
             finally:
                 with self._states_lock:
                     self._pauses.pop(waiting, None)
+        return not waiting.cancelled_caught
 
     async def _send_once(
         self,

@@ -132,7 +132,11 @@ class BatchingGateway(AsyncClosing):
         wait before a second one decides: a request still queued at a busy provider is not
         listed yet, and calling it NOT_SENT at once would have it resent."""
         # Made now: made by the first send, loops in two threads could each make one.
-        self._pacer = Pacer(requests_per_second) if requests_per_second is not None else None
+        self._pacer = (
+            None
+            if requests_per_second is None
+            else Pacer(requests_per_second, sleep=transport.wait_unless_closed if transport is not None else None)
+        )
 
     # -- provider hooks -------------------------------------------------------------------
 

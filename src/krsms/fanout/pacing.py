@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Awaitable, Callable
 
 
 class _Queue:
@@ -31,8 +32,11 @@ class Pacer:
     provider's limit is per account, not per loop).
     """
 
-    def __init__(self, rate: float):
+    def __init__(self, rate: float, *, sleep: Callable[[float], Awaitable[bool]] | None = None):
         self._interval = 1.0 / rate
+        self._sleep = sleep or _sleep
+        """Waits a number of seconds and says whether pacing goes on: False once the gateway
+        is closed, when every waiter goes at once (to be refused) rather than in its turn."""
         self._next = 0.0
         """The earliest ``time.monotonic()`` (asyncio's clock) the next request may start."""
         self._lock = threading.Lock()
@@ -60,7 +64,8 @@ class Pacer:
                     del self._queues[loop]
 
     async def _take_moment(self) -> None:
-        """Wait for the next moment a request may start, and take it."""
+        """Wait for the next moment a request may start, and take it; or return without one
+        once the wait says pacing stopped (the gateway closed)."""
         while True:
             with self._lock:
                 now = time.monotonic()
@@ -68,4 +73,11 @@ class Pacer:
                     self._next = now + self._interval
                     return
                 delay = self._next - now
-            await asyncio.sleep(delay)  # another loop's waiter may take the moment first
+            if not await self._sleep(delay):  # another loop's waiter may take the moment first
+                return
+
+
+async def _sleep(delay: float) -> bool:
+    """Wait ``delay`` seconds: pacing without a transport never stops."""
+    await asyncio.sleep(delay)
+    return True
