@@ -1,0 +1,73 @@
+"""What an operator reads of krsms's requests in the log: one DEBUG line a request, one WARNING
+a retry naming the request, the attempt, the wait and the provider's code, each line with the
+documented ``extra=`` fields (docs/logging.md), against the emulator."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from krsms import errors
+from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, EmulatorServer, Faults
+from krsms.nhn import NhnGateway
+from krsms.nhn.models import SendQuery
+from krsms.retry import RetryPolicy
+
+REQUEST_FIELDS = {"krsms_event", "krsms_provider", "krsms_method", "krsms_path", "krsms_attempt", "krsms_status_code"}
+RETRY_FIELDS = {*REQUEST_FIELDS, "krsms_max_attempts", "krsms_provider_code", "krsms_error", "krsms_retry_in"}
+LOOK_UP_PATH = "/sms/v2.2/appKeys/***/sender/sms"
+
+
+@pytest.fixture
+def failing_look_ups() -> Iterator[EmulatorServer]:
+    """The emulator answering every NHN request with its server error: HTTP 500, code -9999."""
+    with EmulatorServer(EmulatorConfig(faults=Faults(server_error_rate=1.0, sends_only=False))) as server:
+        yield server
+
+
+def fields_of(record: logging.LogRecord) -> dict[str, object]:
+    """The ``extra=`` fields krsms gave ``record``."""
+    return {name: value for name, value in vars(record).items() if name.startswith("krsms_")}
+
+
+async def test_a_retried_look_up_warns_once_a_retry_with_the_providers_code_and_its_fields(
+    failing_look_ups: EmulatorServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="krsms")
+    async with NhnGateway(
+        app_key=DEMO_NHN_APP_KEY,
+        base_url=failing_look_ups.base_url,
+        retry=RetryPolicy(max_attempts=3, initial_backoff=0.0),
+    ) as nhn:
+        with pytest.raises(errors.ServerError):
+            await nhn.client.list_sms(SendQuery(request_id="R-1"))
+    records = [record for record in caplog.records if record.name == "krsms"]
+    assert [record.levelname for record in records] == ["DEBUG", "WARNING", "DEBUG", "WARNING", "DEBUG"]
+    first_retry = records[1]
+    assert first_retry.getMessage() == (
+        f"GET {failing_look_ups.base_url}{LOOK_UP_PATH} failed (500, code -9999); retry 1 of 2 in 0.00s"
+    )
+    assert fields_of(first_retry) == {
+        "krsms_event": "retry",
+        "krsms_provider": "nhn",
+        "krsms_method": "GET",
+        "krsms_path": LOOK_UP_PATH,
+        "krsms_attempt": 1,
+        "krsms_max_attempts": 3,
+        "krsms_status_code": 500,
+        "krsms_provider_code": "-9999",
+        "krsms_error": "NhnServerError",
+        "krsms_retry_in": 0.0,
+    }
+    assert fields_of(records[3])["krsms_attempt"] == 2
+    last_request = fields_of(records[4])
+    assert set(last_request) == REQUEST_FIELDS | {"krsms_elapsed_ms"}
+    assert (last_request["krsms_event"], last_request["krsms_attempt"], last_request["krsms_status_code"]) == (
+        "request",
+        3,
+        500,
+    )
+    assert DEMO_NHN_APP_KEY not in caplog.text
+    assert not any(DEMO_NHN_APP_KEY in str(value) for record in records for value in fields_of(record).values())
