@@ -9,11 +9,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from krsms import errors
+from krsms import Message, SendStatus, errors
 from krsms.emulator import DEMO_NHN_APP_KEY, EmulatorConfig, EmulatorServer, Faults
 from krsms.nhn import NhnGateway
 from krsms.nhn.models import SendQuery
 from krsms.retry import RetryPolicy
+from krsms.transport import Timeouts
 
 REQUEST_FIELDS = {"krsms_event", "krsms_provider", "krsms_method", "krsms_path", "krsms_attempt", "krsms_status_code"}
 RETRY_FIELDS = {*REQUEST_FIELDS, "krsms_max_attempts", "krsms_provider_code", "krsms_error", "krsms_retry_in"}
@@ -63,7 +64,7 @@ async def test_a_retried_look_up_warns_once_a_retry_with_the_providers_code_and_
     }
     assert fields_of(records[3])["krsms_attempt"] == 2
     last_request = fields_of(records[4])
-    assert set(last_request) == REQUEST_FIELDS | {"krsms_elapsed_ms"}
+    assert set(last_request) == REQUEST_FIELDS | {"krsms_error", "krsms_elapsed_ms"}
     assert (last_request["krsms_event"], last_request["krsms_attempt"], last_request["krsms_status_code"]) == (
         "request",
         3,
@@ -71,3 +72,53 @@ async def test_a_retried_look_up_warns_once_a_retry_with_the_providers_code_and_
     )
     assert DEMO_NHN_APP_KEY not in caplog.text
     assert not any(DEMO_NHN_APP_KEY in str(value) for record in records for value in fields_of(record).values())
+
+
+async def test_a_send_whose_answer_never_comes_leaves_its_debug_line_naming_the_failure(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A request that got no answer (a timeout, a dropped connection) and is not retried (a
+    send that may have arrived) is a request too: without its line, DEBUG showed nothing of
+    the very request an operator is investigating."""
+    caplog.set_level(logging.DEBUG, logger="krsms")
+    held = Faults(slow_rate=1.0, slow_delay=0.5)
+    with EmulatorServer(EmulatorConfig(faults=held)) as server:
+        async with NhnGateway(
+            app_key=DEMO_NHN_APP_KEY, base_url=server.base_url, timeout=Timeouts(read=0.05), reconcile=False
+        ) as nhn:
+            report = await nhn.send(Message(sender="15446859", text="hello", recipients=["01012345678"]))
+    assert report.counts()[SendStatus.UNKNOWN] == 1
+    [request] = [record for record in caplog.records if getattr(record, "krsms_event", None) == "request"]
+    assert request.levelname == "DEBUG"
+    assert request.getMessage().startswith(
+        f"POST {server.base_url}/sms/v2.2/appKeys/***/sender/sms -> RequestTimeoutError after "
+    )
+    assert request.getMessage().endswith(" ms (attempt 1)")
+    fields = fields_of(request)
+    assert set(fields) == REQUEST_FIELDS | {"krsms_elapsed_ms", "krsms_error"}
+    assert (fields["krsms_status_code"], fields["krsms_error"]) == (None, "RequestTimeoutError")
+
+
+async def test_a_streamed_download_has_its_debug_line_as_any_request(
+    failing_look_ups: EmulatorServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="krsms")
+    async with NhnGateway(
+        app_key=DEMO_NHN_APP_KEY,
+        base_url=failing_look_ups.base_url,
+        retry=RetryPolicy(max_attempts=2, initial_backoff=0.0),
+    ) as nhn:
+        with pytest.raises(errors.ServerError):
+            async with nhn.client.download("D-1") as chunks:
+                async for _ in chunks:
+                    pass
+    records = [record for record in caplog.records if record.name == "krsms"]
+    assert [(record.levelname, getattr(record, "krsms_event", None)) for record in records] == [
+        ("DEBUG", "request"),
+        ("WARNING", "retry"),
+        ("DEBUG", "request"),
+    ]
+    assert records[2].getMessage().startswith(
+        f"GET {failing_look_ups.base_url}/sms/v2.2/appKeys/***/download-reservations/D-1/download -> 500 in "
+    )
+    assert records[2].getMessage().endswith(" ms (attempt 2)")

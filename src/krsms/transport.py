@@ -682,6 +682,9 @@ class Transport:
             started = time.perf_counter()
             try:
                 response = await self._answer(sending, sent, method, url)
+            except errors.TransportError as failure:
+                self._log_request(method, url, attempt, started, status_code=None, failure=failure)
+                raise
             except RuntimeError:
                 if not client.is_closed:
                     raise  # not the network's doing: a bug, or a borrowed client on another loop
@@ -689,21 +692,38 @@ class Transport:
         if error is not None:
             raise error
         answer = self._response(response, method, _content_read(response))
-        if logger.isEnabledFor(logging.DEBUG):
-            elapsed_ms = (time.perf_counter() - started) * 1000
-            logger.debug(
-                "%s %s -> %d in %.1f ms (attempt %d)",
-                method,
-                self._shown(url),  # without the query, which may hold phone numbers
-                answer.status_code,
-                elapsed_ms,
-                attempt,
-                extra={
-                    **self._log_fields("request", method, url, attempt=attempt, status_code=answer.status_code),
-                    "krsms_elapsed_ms": round(elapsed_ms, 1),
-                },
-            )
+        self._log_request(method, url, attempt, started, status_code=answer.status_code, failure=None)
         return answer
+
+    def _log_request(
+        self,
+        method: str,
+        url: str,
+        attempt: int,
+        started: float,
+        *,
+        status_code: int | None,
+        failure: errors.TransportError | None,
+    ) -> None:
+        """The DEBUG line of one attempt at ``url``, begun at ``started``: the status of its
+        answer (a streamed one's head), or the ``failure`` that left it without one."""
+        if not logger.isEnabledFor(logging.DEBUG):
+            return
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        logger.debug(
+            "%s %s -> %s %s %.1f ms (attempt %d)",
+            method,
+            self._shown(url),  # without the query, which may hold phone numbers
+            status_code if failure is None else type(failure).__name__,
+            "in" if failure is None else "after",
+            elapsed_ms,
+            attempt,
+            extra={
+                **self._log_fields("request", method, url, attempt=attempt, status_code=status_code),
+                "krsms_error": None if failure is None else type(failure).__name__,
+                "krsms_elapsed_ms": round(elapsed_ms, 1),
+            },
+        )
 
     def _response(self, response: httpx.Response, method: str, content: bytes) -> Response:
         """httpx's answer ``response`` to a ``method`` request, its body being ``content``, as
@@ -912,15 +932,18 @@ class Transport:
                 auth=self._auth,  # never the client's own (see _send_once)
             )
             del request  # held as a coroutine only (see _send_once)
+            started = time.perf_counter()
             try:
                 response = await self._answer(sending, sent, method, url)
             except errors.TransportError as error:
+                self._log_request(method, url, attempt, started, status_code=None, failure=error)
                 if isinstance(error, errors.UnsendableRequestError) or not self.retry.should_retry(
                     attempt=attempt, idempotent=idempotent, error=error
                 ):
                     raise
                 await self._pause(method, url, attempt, failure=error, status_code=None, retry_after=None)
                 continue
+            self._log_request(method, url, attempt, started, status_code=response.status_code, failure=None)
             if 200 <= response.status_code < 300:
                 if check_json is None or not _declared_json(response.headers):
                     return response, None
