@@ -262,9 +262,10 @@ class SendJob:
             how = ""
         logger.log(
             logging.WARNING if counts[SendStatus.UNKNOWN] else logging.INFO,
-            "%s send ended: %d recipients: %d accepted, %d rejected, %d unknown, %d not sent; %d requests in %.2fs%s",
+            "%s send ended: %d %s: %d accepted, %d rejected, %d unknown, %d not sent; %d requests in %.2fs%s",
             self._provider,
             recipients,
+            "recipient" if recipients == 1 else "recipients",
             counts[SendStatus.ACCEPTED],
             counts[SendStatus.REJECTED],
             counts[SendStatus.UNKNOWN],
@@ -553,7 +554,17 @@ class SendJob:
                     task.cancel()
                 drain_timeout = self._drain_timeout
                 if in_flight and drain_timeout > 0:
-                    logger.info("%s: letting %d in-flight batches finish", self._provider, len(in_flight))
+                    logger.info(
+                        "%s send interrupted: letting the %d batches in flight finish (up to %.1fs)",
+                        self._provider,
+                        len(in_flight),
+                        drain_timeout,
+                        extra={
+                            "krsms_event": "send_draining",
+                            "krsms_provider": self._provider,
+                            "krsms_in_flight": len(in_flight),
+                        },
+                    )
                     await asyncio.wait(in_flight, timeout=drain_timeout)
                 for task in flights:
                     task.cancel()
@@ -580,7 +591,11 @@ class SendJob:
             try:
                 await self._reader.aclose()
             except Exception:
-                logger.exception("%s: closing the recipient source failed", self._provider)
+                logger.exception(
+                    "%s: closing the recipient source failed",
+                    self._provider,
+                    extra={"krsms_event": "source_close_failed", "krsms_provider": self._provider},
+                )
 
     def _recorded(self, report: SendReport) -> SendReport:
         """``report``, once the send's progress has recorded it."""
@@ -655,7 +670,10 @@ def record_all(progress: SendProgress, reports: Iterable[SendReport]) -> None:
         try:
             progress.record(report)
         except Exception:
-            logger.exception("progress callback failed while settling an interrupted send")
+            logger.exception(
+                "progress callback failed while settling an interrupted send",
+                extra={"krsms_event": "callback_failed", "krsms_provider": None},
+            )
         except BaseException as error:
             interrupt = interrupt or error
     if interrupt is not None:
