@@ -169,7 +169,8 @@ async def test_a_cancelled_send_ends_with_one_warning_counting_what_may_have_bee
     caplog.set_level(logging.INFO, logger="krsms")
     gateway = FakeGateway(batch_size=10, max_concurrency=2, latency=0.05)
     progress = SendProgress()
-    sending = asyncio.create_task(gateway.send(Message(sender=SENDER, text="hi", recipients=numbers(100)), progress=progress))
+    message = Message(sender=SENDER, text="hi", recipients=numbers(100))
+    sending = asyncio.create_task(gateway.send(message, progress=progress))
     await asyncio.sleep(0.01)  # the first two batches are out
     sending.cancel()
     with pytest.raises(asyncio.CancelledError):

@@ -10,8 +10,13 @@ from collections.abc import AsyncIterator
 import pytest
 
 from krsms import Message, SendProgress
-from krsms.emulator import DEMO_SENS_ACCESS_KEY, DEMO_SENS_SECRET_KEY, DEMO_SENS_SERVICE_ID
-from krsms.emulator import EmulatorConfig, EmulatorServer
+from krsms.emulator import (
+    DEMO_SENS_ACCESS_KEY,
+    DEMO_SENS_SECRET_KEY,
+    DEMO_SENS_SERVICE_ID,
+    EmulatorConfig,
+    EmulatorServer,
+)
 from krsms.sens import SensGateway
 from krsms.testing import FakeGateway
 

@@ -33,6 +33,12 @@ def fields_of(record: logging.LogRecord) -> dict[str, object]:
     return {name: value for name, value in vars(record).items() if name.startswith("krsms_")}
 
 
+async def downloaded(nhn: NhnGateway, download_id: str) -> bytes:
+    """The bytes of the CSV export ``download_id``, streamed (N39)."""
+    async with nhn.client.download(download_id) as chunks:
+        return b"".join([chunk async for chunk in chunks])
+
+
 async def test_a_retried_look_up_warns_once_a_retry_with_the_providers_code_and_its_fields(
     failing_look_ups: EmulatorServer, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -109,16 +115,18 @@ async def test_a_streamed_download_has_its_debug_line_as_any_request(
         retry=RetryPolicy(max_attempts=2, initial_backoff=0.0),
     ) as nhn:
         with pytest.raises(errors.ServerError):
-            async with nhn.client.download("D-1") as chunks:
-                async for _ in chunks:
-                    pass
+            await downloaded(nhn, "D-1")
     records = [record for record in caplog.records if record.name == "krsms"]
     assert [(record.levelname, getattr(record, "krsms_event", None)) for record in records] == [
         ("DEBUG", "request"),
         ("WARNING", "retry"),
         ("DEBUG", "request"),
     ]
-    assert records[2].getMessage().startswith(
-        f"GET {failing_look_ups.base_url}/sms/v2.2/appKeys/***/download-reservations/D-1/download -> 500 in "
+    assert (
+        records[2]
+        .getMessage()
+        .startswith(
+            f"GET {failing_look_ups.base_url}/sms/v2.2/appKeys/***/download-reservations/D-1/download -> 500 in "
+        )
     )
     assert records[2].getMessage().endswith(" ms (attempt 2)")
