@@ -1,5 +1,5 @@
-"""Hiding secrets in the logs of the HTTP libraries under the transport: httpx, httpcore and
-hpack, whose loggers run before any krsms code sees their records.
+"""Hiding secrets and phone numbers in the logs of the HTTP libraries under the transport:
+httpx, httpcore and hpack, whose loggers run before any krsms code sees their records.
 
 :func:`redact_in_httpx_logs` installs one shared filter on them, holding patterns only,
 never a secret value. It knows those libraries' logger names and what their records
@@ -57,6 +57,11 @@ class _HeaderDataFilter(logging.Filter):
         return isinstance(record.msg, str) and all(isinstance(arg, (int, float)) for arg in args)
 
 
+PHONE_NUMBER_PARAMETERS = re.compile(r"""(?i)([?&](?:to|[a-z]*recipientNo(?:List)?)=)[^&#\s"']+""")
+"""The query parameters of a look-up that hold recipients' numbers (personal data), which httpx
+logs at INFO with each URL: SENS ``to``, NHN ``recipientNo``, ``internationalRecipientNo`` and
+``recipientNoList``. (NHN's statistics ``to``, a date, is hidden with them.)"""
+
 _httpx_log_filter = _RedactingFilter()
 _HTTP_LOGGERS = (
     "httpx",
@@ -72,8 +77,9 @@ _HPACK_LOGGERS = ("hpack.hpack", "hpack.table")
 
 
 def redact_in_httpx_logs(pattern: re.Pattern[str]) -> None:
-    """Make httpx's and httpcore's loggers hide what ``pattern`` matches (its group 1 is kept),
-    and hpack's loggers drop their records carrying header data (see :class:`_HeaderDataFilter`).
+    """Make httpx's and httpcore's loggers hide what ``pattern`` matches (its group 1 is kept)
+    and the numbers in a URL's query (:data:`PHONE_NUMBER_PARAMETERS`), and hpack's loggers
+    drop their records carrying header data (see :class:`_HeaderDataFilter`).
 
     Idempotent; the filters hold patterns only, never secret values.
     """
@@ -83,4 +89,5 @@ def redact_in_httpx_logs(pattern: re.Pattern[str]) -> None:
             if log_filter not in library_logger.filters:
                 library_logger.addFilter(log_filter)
     _httpx_log_filter.add(URL_CREDENTIALS)  # httpx logs each URL whole, a base URL's password included
+    _httpx_log_filter.add(PHONE_NUMBER_PARAMETERS)
     _httpx_log_filter.add(pattern)

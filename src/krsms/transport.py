@@ -497,7 +497,7 @@ class Transport:
                     if reported is error:
                         raise
                     raise reported from error  # the last attempt's failure, kept beside it
-                await self._pause(method, url, attempt, reason=type(error).__name__, retry_after=None)
+                await self._pause(method, url, attempt, failure=error, status_code=None, retry_after=None)
                 failed = error
                 continue
             if 200 <= response.status_code < 300:
@@ -509,7 +509,9 @@ class Transport:
                         raise_if_refused_after(processed, check_answer, response)
                     return response
                 failed = failed_inside
-                await self._pause(method, url, attempt, reason=f"code {failed.code}", retry_after=None)
+                await self._pause(
+                    method, url, attempt, failure=failed, status_code=response.status_code, retry_after=None
+                )
                 continue
             failed = self._status_error(method, response)
             if failed.refused_before_processing:  # a 429, a redirect: this attempt changed nothing
@@ -518,7 +520,9 @@ class Transport:
             if not watch.stopping and self.retry.should_retry(
                 attempt=attempt, idempotent=idempotent, status_code=response.status_code, retry_after=retry_after
             ):
-                await self._pause(method, url, attempt, reason=str(response.status_code), retry_after=retry_after)
+                await self._pause(
+                    method, url, attempt, failure=failed, status_code=response.status_code, retry_after=retry_after
+                )
                 continue
             reported = reported_error(failed, processed, idempotent=idempotent)
             if reported is failed:
@@ -570,20 +574,54 @@ class Transport:
             )
         return self._error_parser(response)
 
-    async def _pause(self, method: str, url: str, attempt: int, *, reason: str, retry_after: float | None) -> None:
+    async def _pause(
+        self,
+        method: str,
+        url: str,
+        attempt: int,
+        *,
+        failure: errors.KrSmsError | None,
+        status_code: int | None,
+        retry_after: float | None,
+    ) -> None:
         """Log the retry of the request to ``url`` (the path after ``base_url``, as a request
-        is given it) and wait its back-off."""
+        is given it) after ``attempt`` failed with ``failure`` (None: a streamed answer's
+        ``status_code``, not read), and wait its back-off."""
         delay = self.retry.backoff(attempt, retry_after=retry_after, rng=self._rng)
+        code = getattr(failure, "code", None)
+        said = [] if status_code is None else [str(status_code)]
+        if code is not None:
+            said.append(f"code {code}")
         logger.warning(
             "%s %s failed (%s); retry %d of %d in %.2fs",
             method,
             self._shown(url),
-            reason,
+            ", ".join(said) or type(failure).__name__,
             attempt,
             self.retry.max_attempts - 1,
             delay,
+            extra={
+                **self._log_fields("retry", method, url, attempt=attempt, status_code=status_code),
+                "krsms_max_attempts": self.retry.max_attempts,
+                "krsms_provider_code": code,
+                "krsms_error": None if failure is None else type(failure).__name__,
+                "krsms_retry_in": round(delay, 3),
+            },
         )
         await self.wait_unless_closed(delay)
+
+    def _log_fields(
+        self, event: str, method: str, url: str, *, attempt: int, status_code: int | None
+    ) -> dict[str, object]:
+        """The ``extra=`` fields every log line about a request carries (docs/logging.md)."""
+        return {
+            "krsms_event": event,
+            "krsms_provider": self.provider,
+            "krsms_method": method,
+            "krsms_path": self.redact(urlsplit(self._base_url + url).path),
+            "krsms_attempt": attempt,
+            "krsms_status_code": status_code,
+        }
 
     async def wait_unless_closed(self, delay: float) -> bool:
         """Wait ``delay`` seconds, or until :meth:`aclose` (from any loop); whether the
@@ -644,6 +682,9 @@ class Transport:
             started = time.perf_counter()
             try:
                 response = await self._answer(sending, sent, method, url)
+            except errors.TransportError as failure:
+                self._log_request(method, url, attempt, started, status_code=None, failure=failure)
+                raise
             except RuntimeError:
                 if not client.is_closed:
                     raise  # not the network's doing: a bug, or a borrowed client on another loop
@@ -651,16 +692,38 @@ class Transport:
         if error is not None:
             raise error
         answer = self._response(response, method, _content_read(response))
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug(
-                "%s %s -> %d in %.1f ms (attempt %d)",
-                method,
-                self._shown(url),  # without the query, which may hold phone numbers
-                answer.status_code,
-                (time.perf_counter() - started) * 1000,
-                attempt,
-            )
+        self._log_request(method, url, attempt, started, status_code=answer.status_code, failure=None)
         return answer
+
+    def _log_request(
+        self,
+        method: str,
+        url: str,
+        attempt: int,
+        started: float,
+        *,
+        status_code: int | None,
+        failure: errors.TransportError | None,
+    ) -> None:
+        """The DEBUG line of one attempt at ``url``, begun at ``started``: the status of its
+        answer (a streamed one's head), or the ``failure`` that left it without one."""
+        if not logger.isEnabledFor(logging.DEBUG):
+            return
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        logger.debug(
+            "%s %s -> %s %s %.1f ms (attempt %d)",
+            method,
+            self._shown(url),  # without the query, which may hold phone numbers
+            status_code if failure is None else type(failure).__name__,
+            "in" if failure is None else "after",
+            elapsed_ms,
+            attempt,
+            extra={
+                **self._log_fields("request", method, url, attempt=attempt, status_code=status_code),
+                "krsms_error": None if failure is None else type(failure).__name__,
+                "krsms_elapsed_ms": round(elapsed_ms, 1),
+            },
+        )
 
     def _response(self, response: httpx.Response, method: str, content: bytes) -> Response:
         """httpx's answer ``response`` to a ``method`` request, its body being ``content``, as
@@ -869,15 +932,18 @@ class Transport:
                 auth=self._auth,  # never the client's own (see _send_once)
             )
             del request  # held as a coroutine only (see _send_once)
+            started = time.perf_counter()
             try:
                 response = await self._answer(sending, sent, method, url)
             except errors.TransportError as error:
+                self._log_request(method, url, attempt, started, status_code=None, failure=error)
                 if isinstance(error, errors.UnsendableRequestError) or not self.retry.should_retry(
                     attempt=attempt, idempotent=idempotent, error=error
                 ):
                     raise
-                await self._pause(method, url, attempt, reason=type(error).__name__, retry_after=None)
+                await self._pause(method, url, attempt, failure=error, status_code=None, retry_after=None)
                 continue
+            self._log_request(method, url, attempt, started, status_code=response.status_code, failure=None)
             if 200 <= response.status_code < 300:
                 if check_json is None or not _declared_json(response.headers):
                     return response, None
@@ -886,7 +952,9 @@ class Transport:
                 except errors.ServerError as failure:
                     if not self._retries_server_error(attempt=attempt, idempotent=idempotent):
                         raise
-                    await self._pause(method, url, attempt, reason=f"code {failure.code}", retry_after=None)
+                    await self._pause(
+                        method, url, attempt, failure=failure, status_code=response.status_code, retry_after=None
+                    )
                     continue
                 return response, answer
             retry_after = retry_after_seconds(response.headers)
@@ -895,7 +963,9 @@ class Transport:
             ):
                 return response, None  # stream() reads it and raises its typed error
             await self._network(method, url, response.aclose())
-            await self._pause(method, url, attempt, reason=str(response.status_code), retry_after=retry_after)
+            await self._pause(
+                method, url, attempt, failure=None, status_code=response.status_code, retry_after=retry_after
+            )
 
     async def _read_whole(self, response: httpx.Response, method: str, url: str) -> Response:
         """A streamed answer read whole, as :meth:`request` gives one (read once: httpx keeps

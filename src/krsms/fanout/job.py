@@ -209,6 +209,8 @@ class SendJob:
         cancelled, or left early by its consumer), every recipient read is recorded once.
         """
         settled = False
+        started = time.perf_counter()
+        ended_by: BaseException | None = None
         try:
             while True:
                 await self.start_flights()
@@ -224,6 +226,9 @@ class SendJob:
                 async for report in self.settle_stopped(self.stopped_by):
                     yield report
             settled = True
+        except BaseException as error:
+            ended_by = error
+            raise
         finally:
             try:
                 if not settled:
@@ -231,7 +236,57 @@ class SendJob:
             finally:
                 # Even when a second cancellation cut the settling's waits short: it recorded all.
                 self._progress.finish()
+                self._log_end(time.perf_counter() - started, ended_by)
                 await self.close_source()
+
+    def _log_end(self, elapsed: float, ended_by: BaseException | None) -> None:
+        """The one line of the send's end, with its counts: WARNING when some recipients may or
+        may not have been sent (``UNKNOWN``), else INFO. A send ended early counts the
+        recipients of its known ``total`` it never read as not sent (``send()`` reports them so
+        once the job is over)."""
+        progress = self._progress
+        counts = dict(progress.counts)
+        never_read = (progress.total or 0) - progress.settled if progress.cancelled else 0
+        counts[SendStatus.NOT_SENT] += max(never_read, 0)
+        recipients = sum(counts.values())
+        stopped_by = None if self.stopped_by is None else type(self.stopped_by).__name__
+        if stopped_by is not None:
+            how = f"; stopped by {stopped_by}"
+        elif isinstance(ended_by, asyncio.CancelledError):
+            how = "; cancelled"
+        elif isinstance(ended_by, GeneratorExit):
+            how = "; left early by its consumer"
+        elif ended_by is not None:
+            how = f"; ended by {type(ended_by).__name__}"
+        else:
+            how = ""
+        logger.log(
+            logging.WARNING if counts[SendStatus.UNKNOWN] else logging.INFO,
+            "%s send ended: %d %s: %d accepted, %d rejected, %d unknown, %d not sent; %d requests in %.2fs%s",
+            self._provider,
+            recipients,
+            "recipient" if recipients == 1 else "recipients",
+            counts[SendStatus.ACCEPTED],
+            counts[SendStatus.REJECTED],
+            counts[SendStatus.UNKNOWN],
+            counts[SendStatus.NOT_SENT],
+            progress.requests,
+            elapsed,
+            how,
+            extra={
+                "krsms_event": "send_ended",
+                "krsms_provider": self._provider,
+                "krsms_recipients": recipients,
+                "krsms_accepted": counts[SendStatus.ACCEPTED],
+                "krsms_rejected": counts[SendStatus.REJECTED],
+                "krsms_unknown": counts[SendStatus.UNKNOWN],
+                "krsms_not_sent": counts[SendStatus.NOT_SENT],
+                "krsms_requests": progress.requests,
+                "krsms_elapsed_s": round(elapsed, 3),
+                "krsms_stopped_by": stopped_by,
+                "krsms_cancelled": progress.cancelled,
+            },
+        )
 
     @property
     def idle(self) -> bool:
@@ -407,7 +462,22 @@ class SendJob:
         rate-limit slot, a connection, or to retry a refused attempt) is cancelled, to be
         reported NOT_SENT (``stopped``) like the batches that never started."""
         self.stopped_by = error
-        logger.error("%s bulk send stopped: %s", self._provider, error)
+        logger.error(
+            "%s bulk send stopped: %s; no request leaves from now on: the batches whose request may be out "
+            "finish, the rest is reported NOT_SENT (stopped)",
+            self._provider,
+            error,
+            extra={
+                "krsms_event": "send_stopped",
+                "krsms_provider": self._provider,
+                "krsms_error": type(error).__name__,
+                "krsms_status_code": getattr(error, "status_code", None),
+                "krsms_provider_code": getattr(error, "code", None),
+                "krsms_method": getattr(error, "method", None),
+                "krsms_path": getattr(error, "path", None),
+                "krsms_request_id": getattr(error, "request_id", None),
+            },
+        )
         stopping_from = asyncio.current_task()  # the flight whose answer stopped it, if one did
         for task, flight in self.flights.items():
             flight.watch.stopping = True
@@ -484,7 +554,17 @@ class SendJob:
                     task.cancel()
                 drain_timeout = self._drain_timeout
                 if in_flight and drain_timeout > 0:
-                    logger.info("%s: letting %d in-flight batches finish", self._provider, len(in_flight))
+                    logger.info(
+                        "%s send interrupted: letting the %d batches in flight finish (up to %.1fs)",
+                        self._provider,
+                        len(in_flight),
+                        drain_timeout,
+                        extra={
+                            "krsms_event": "send_draining",
+                            "krsms_provider": self._provider,
+                            "krsms_in_flight": len(in_flight),
+                        },
+                    )
                     await asyncio.wait(in_flight, timeout=drain_timeout)
                 for task in flights:
                     task.cancel()
@@ -511,7 +591,11 @@ class SendJob:
             try:
                 await self._reader.aclose()
             except Exception:
-                logger.exception("%s: closing the recipient source failed", self._provider)
+                logger.exception(
+                    "%s: closing the recipient source failed",
+                    self._provider,
+                    extra={"krsms_event": "source_close_failed", "krsms_provider": self._provider},
+                )
 
     def _recorded(self, report: SendReport) -> SendReport:
         """``report``, once the send's progress has recorded it."""
@@ -586,7 +670,10 @@ def record_all(progress: SendProgress, reports: Iterable[SendReport]) -> None:
         try:
             progress.record(report)
         except Exception:
-            logger.exception("progress callback failed while settling an interrupted send")
+            logger.exception(
+                "progress callback failed while settling an interrupted send",
+                extra={"krsms_event": "callback_failed", "krsms_provider": None},
+            )
         except BaseException as error:
             interrupt = interrupt or error
     if interrupt is not None:

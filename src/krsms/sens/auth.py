@@ -108,6 +108,7 @@ class SensAuth(httpx.Auth):
             "local clock is %.0f seconds %s the SENS gateway's; correcting signatures for it",
             abs(skew),
             "behind" if skew > 0 else "ahead of",
+            extra={"krsms_event": "clock_skew", "krsms_provider": "sens", "krsms_skew_s": round(skew, 1)},
         )
         self.offset_seconds = skew
         self.sign(request)
