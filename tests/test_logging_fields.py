@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 import pytest
 
-from krsms import Message, SendProgress
+from krsms import Message, RecipientOutcome, SendProgress, errors
 from krsms.emulator import (
     DEMO_SENS_ACCESS_KEY,
     DEMO_SENS_SECRET_KEY,
@@ -17,8 +18,9 @@ from krsms.emulator import (
     EmulatorConfig,
     EmulatorServer,
 )
+from krsms.fanout import Batch, BatchAttempt
 from krsms.sens import SensGateway
-from krsms.testing import FakeGateway
+from krsms.testing import FakeGateway, FakeRequest
 
 SENDER = "15446859"
 
@@ -82,3 +84,69 @@ async def test_a_recipient_source_failing_to_close_is_logged_with_its_event(capl
     [failed] = [record for record in krsms_records(caplog) if record.levelname == "ERROR"]
     assert failed.getMessage() == "fake: closing the recipient source failed"
     assert (failed.krsms_event, failed.krsms_provider) == ("source_close_failed", "fake")  # type: ignore[attr-defined]
+
+
+class _LosesEveryAnswer(FakeGateway):
+    """Every send arrives and its answer is lost; the look-up fails when ``look_up_fails``."""
+
+    def __init__(self, *, look_up_fails: bool = False, **options: Any):
+        super().__init__(on_answer=self._lose, **options)
+        self.look_up_fails = look_up_fails
+
+    @staticmethod
+    def _lose(request: FakeRequest) -> None:
+        raise errors.RequestTimeoutError("no answer in time; it may have been processed", may_have_been_sent=True)
+
+    async def reconcile_batch(
+        self, message: Message, batch: Batch, attempt: BatchAttempt
+    ) -> Sequence[RecipientOutcome] | None:
+        if self.look_up_fails:
+            raise errors.ServerError("HTTP 500", provider="fake", status_code=500)
+        return await super().reconcile_batch(message, batch, attempt)
+
+
+async def test_a_batch_whose_lost_answer_was_looked_up_says_what_the_look_up_found(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Between a lost answer and the send's end nothing said what became of the batch."""
+    caplog.set_level(logging.DEBUG, logger="krsms")
+    gateway = _LosesEveryAnswer(batch_size=10, reconcile=True)
+    await gateway.send(Message(sender=SENDER, text="hi", recipients=[f"0101234{n:04d}" for n in range(10)]))
+    [found] = [record for record in krsms_records(caplog) if getattr(record, "krsms_event", None) == "reconciled"]
+    assert found.levelname == "DEBUG"
+    assert found.getMessage() == (
+        "fake looked up a batch of 10 recipients whose answer was lost: 10 accepted, 0 rejected, 0 unknown, 0 not sent"
+    )
+    assert (found.krsms_provider, found.krsms_batch_size, found.krsms_accepted) == ("fake", 10, 10)  # type: ignore[attr-defined]
+
+
+async def test_a_look_up_that_failed_says_the_batch_stays_unknown_with_its_fields(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="krsms")
+    gateway = _LosesEveryAnswer(batch_size=10, reconcile=True, look_up_fails=True)
+    await gateway.send(Message(sender=SENDER, text="hi", recipients=[f"0101234{n:04d}" for n in range(10)]))
+    [failed] = [
+        record for record in krsms_records(caplog) if getattr(record, "krsms_event", None) == "reconcile_failed"
+    ]
+    assert failed.getMessage().startswith("fake could not look up a batch of 10 recipients whose answer was lost: ")
+    assert failed.getMessage().endswith("; they stay unknown unless an earlier look-up settled them")
+    assert failed.krsms_event == "reconcile_failed"  # type: ignore[attr-defined]
+    assert (failed.krsms_batch_size, failed.krsms_error) == (10, "ServerError")  # type: ignore[attr-defined]
+
+
+async def test_a_resend_of_the_recipients_never_received_carries_its_fields(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="krsms")
+    arrivals: list[FakeRequest] = []
+
+    def lost_before_arriving_once(request: FakeRequest) -> None:
+        arrivals.append(request)
+        if len(arrivals) == 1:
+            raise errors.RequestTimeoutError("no answer in time; it may have been processed", may_have_been_sent=True)
+
+    gateway = FakeGateway(batch_size=10, reconcile=True, resend_missing=True, on_request=lost_before_arriving_once)
+    report = await gateway.send(Message(sender=SENDER, text="hi", recipients=[f"0101234{n:04d}" for n in range(10)]))
+    assert report.all_accepted
+    [resending] = [record for record in krsms_records(caplog) if getattr(record, "krsms_event", None) == "resending"]
+    assert resending.getMessage() == "fake resending 10 recipients the provider never received"
+    assert (resending.krsms_provider, resending.krsms_batch_size) == ("fake", 10)  # type: ignore[attr-defined]

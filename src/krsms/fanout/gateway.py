@@ -501,12 +501,26 @@ class BatchingGateway(AsyncClosing):
                 await asyncio.sleep(self.reconcile_delay)
                 found = await self.reconcile_batch(message, batch, attempt)
         except errors.KrSmsError as error:
-            logger.warning("%s could not reconcile batch %s: %s", self.provider, attempt.key, error)
+            logger.warning(
+                "%s could not look up a batch of %d recipients whose answer was lost: %s; they stay "
+                "unknown unless an earlier look-up settled them",
+                self.provider,
+                len(batch.indexes),
+                error,
+                extra={
+                    "krsms_event": "reconcile_failed",
+                    "krsms_provider": self.provider,
+                    "krsms_batch_size": len(batch.indexes),
+                    "krsms_batch_key": attempt.key,
+                    "krsms_error": type(error).__name__,
+                },
+            )
             return _with_settled(report, first)
         if found is None:
             return _with_settled(report, first)
         found = self._one_each("reconcile_batch", batch, found)
         self.reconciled(attempt, found)
+        self._log_reconciled(batch, attempt, found)
         watch = flight.watch
         missing = [outcome for outcome in found if outcome.status is SendStatus.NOT_SENT]
         if not (resend and missing) or watch.stopping:  # an interrupted send starts no resend
@@ -517,7 +531,17 @@ class BatchingGateway(AsyncClosing):
             recipients=Recipients(outcome.recipient for outcome in missing),
         )
         flight.begin_resend(retry_batch, found, report.requests)
-        logger.info("%s resending %d recipients the provider never received", self.provider, len(missing))
+        logger.info(
+            "%s resending %d recipients the provider never received",
+            self.provider,
+            len(missing),
+            extra={
+                "krsms_event": "resending",
+                "krsms_provider": self.provider,
+                "krsms_batch_size": len(missing),
+                "krsms_batch_key": attempt.key,
+            },
+        )
         await self._pace()
         if watch.stopping:  # interrupted while waiting for the send slot
             return SendReport(outcomes=found, requests=report.requests)
@@ -528,6 +552,35 @@ class BatchingGateway(AsyncClosing):
             outcomes=Outcomes.join([kept, again.outcomes]),
             requests=report.requests + again.requests,
             error=again.error,
+        )
+
+    def _log_reconciled(self, batch: Batch, attempt: BatchAttempt, found: Outcomes) -> None:
+        """The DEBUG line of a batch whose lost answer a look-up settled, with what it found (at
+        INFO, a provider failing every send would give a line a batch: the send's end counts
+        them all)."""
+        if not logger.isEnabledFor(logging.DEBUG):
+            return
+        statuses = found.statuses
+        counts = {status: statuses.count(status) for status in SendStatus}
+        logger.debug(
+            "%s looked up a batch of %d recipients whose answer was lost: %d accepted, %d rejected, "
+            "%d unknown, %d not sent",
+            self.provider,
+            len(batch.indexes),
+            counts[SendStatus.ACCEPTED],
+            counts[SendStatus.REJECTED],
+            counts[SendStatus.UNKNOWN],
+            counts[SendStatus.NOT_SENT],
+            extra={
+                "krsms_event": "reconciled",
+                "krsms_provider": self.provider,
+                "krsms_batch_size": len(batch.indexes),
+                "krsms_batch_key": attempt.key,
+                "krsms_accepted": counts[SendStatus.ACCEPTED],
+                "krsms_rejected": counts[SendStatus.REJECTED],
+                "krsms_unknown": counts[SendStatus.UNKNOWN],
+                "krsms_not_sent": counts[SendStatus.NOT_SENT],
+            },
         )
 
     def _one_each(self, hook: str, batch: Batch, outcomes: Sequence[RecipientOutcome]) -> Outcomes:
