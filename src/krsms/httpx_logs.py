@@ -57,10 +57,23 @@ class _HeaderDataFilter(logging.Filter):
         return isinstance(record.msg, str) and all(isinstance(arg, (int, float)) for arg in args)
 
 
-PHONE_NUMBER_PARAMETERS = re.compile(r"""(?i)([?&](?:to|[a-z]*recipientNo(?:List)?)=)[^&#\s"']+""")
+PHONE_NUMBER_PARAMETERS = re.compile(r"""(?i)([?&](?:to|clientTelNo|[a-z]*recipientNo(?:List)?)=)[^&#\s"']+""")
 """The query parameters of a look-up that hold recipients' numbers (personal data), which httpx
-logs at INFO with each URL: SENS ``to``, NHN ``recipientNo``, ``internationalRecipientNo`` and
-``recipientNoList``. (NHN's statistics ``to``, a date, is hidden with them.)"""
+logs at INFO with each URL: SENS ``to`` and ``clientTelNo`` (S8's opted-out number), NHN
+``recipientNo``, ``internationalRecipientNo`` and ``recipientNoList``. (NHN's statistics
+``to``, a date, is hidden with them.)"""
+PHONE_NUMBER_IN_PATH = re.compile(r"""(?i)(/phone-numbers/)[^/?#\s"']+""")
+"""The path segment that names a UID's phone number (NHN N49, ``/uids/{uid}/phone-numbers/{phoneNumber}``)."""
+PHONE_NUMBERS = (PHONE_NUMBER_PARAMETERS, PHONE_NUMBER_IN_PATH)
+"""Where a URL holds a recipient's number."""
+
+
+def hide_phone_numbers(url: str) -> str:
+    """``url`` with the recipients' numbers it holds (:data:`PHONE_NUMBERS`) shown as ``***``."""
+    for pattern in PHONE_NUMBERS:
+        url = pattern.sub(r"\g<1>***", url)
+    return url
+
 
 _httpx_log_filter = _RedactingFilter()
 _HTTP_LOGGERS = (
@@ -78,7 +91,7 @@ _HPACK_LOGGERS = ("hpack.hpack", "hpack.table")
 
 def redact_in_httpx_logs(pattern: re.Pattern[str]) -> None:
     """Make httpx's and httpcore's loggers hide what ``pattern`` matches (its group 1 is kept)
-    and the numbers in a URL's query (:data:`PHONE_NUMBER_PARAMETERS`), and hpack's loggers
+    and the recipients' numbers in a URL (:data:`PHONE_NUMBERS`), and hpack's loggers
     drop their records carrying header data (see :class:`_HeaderDataFilter`).
 
     Idempotent; the filters hold patterns only, never secret values.
@@ -89,5 +102,6 @@ def redact_in_httpx_logs(pattern: re.Pattern[str]) -> None:
             if log_filter not in library_logger.filters:
                 library_logger.addFilter(log_filter)
     _httpx_log_filter.add(URL_CREDENTIALS)  # httpx logs each URL whole, a base URL's password included
-    _httpx_log_filter.add(PHONE_NUMBER_PARAMETERS)
+    for numbers in PHONE_NUMBERS:
+        _httpx_log_filter.add(numbers)
     _httpx_log_filter.add(pattern)

@@ -45,7 +45,7 @@ import httpx
 
 from krsms import errors
 from krsms.failed_attempts import may_have_been_processed, raise_if_refused_after, reported_error
-from krsms.httpx_logs import redact_in_httpx_logs
+from krsms.httpx_logs import hide_phone_numbers, redact_in_httpx_logs
 from krsms.json_body import EncodedJson
 from krsms.loop_clients import LoopState, close_soon, close_unless_closing, close_with_loop
 from krsms.redaction import Redactor, clear_chain_locals, value_named
@@ -618,7 +618,7 @@ class Transport:
             "krsms_event": event,
             "krsms_provider": self.provider,
             "krsms_method": method,
-            "krsms_path": self.redact(urlsplit(self._base_url + url).path),
+            "krsms_path": hide_phone_numbers(self.redact(urlsplit(self._base_url + url).path)),
             "krsms_attempt": attempt,
             "krsms_status_code": status_code,
         }
@@ -727,13 +727,14 @@ class Transport:
 
     def _response(self, response: httpx.Response, method: str, content: bytes) -> Response:
         """httpx's answer ``response`` to a ``method`` request, its body being ``content``, as
-        the transport gives it: its URL redacted."""
+        the transport gives it: its URL redacted, the recipients' numbers it holds hidden (an
+        error names its path, and a repr shows it)."""
         return Response(
             status_code=response.status_code,
             headers=response.headers,
             content=content,
             method=method,
-            url=self.redact(str(response.request.url)),
+            url=hide_phone_numbers(self.redact(str(response.request.url))),
             redact=self.redact,
         )
 
@@ -839,8 +840,9 @@ class Transport:
         raise error
 
     def _shown(self, url: str) -> str:
-        """The whole URL of a request given ``url``, redacted: for messages and logs."""
-        return self.redact(self._base_url + url)
+        """The whole URL of a request given ``url``, redacted, a number in its path hidden (NHN
+        N49's): for messages and logs."""
+        return hide_phone_numbers(self.redact(self._base_url + url))
 
     def _transport_error(self, exc: Exception, method: str, url: str) -> errors.TransportError:
         """The typed error for ``exc``, with a redacted message.

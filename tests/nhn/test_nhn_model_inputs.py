@@ -328,3 +328,51 @@ async def test_an_opt_out_registration_under_a_blank_080_number_sends_nothing(
         await client.add_blocked_recipients(" ", ["0100000000"])
 
     assert route.call_count == 0
+
+
+# --- times written as the document writes them -----------------------------------------------
+
+DOCUMENT_TIME = "2018-08-10 00:00:00"
+"""A look-up window's end as N2's table writes it (``yyyy-MM-dd HH:mm:ss``)."""
+
+
+@pytest.mark.parametrize(
+    ("make", "field", "written"),
+    [
+        (
+            lambda: SendQuery(start_request_date=DOCUMENT_TIME, end_request_date=datetime(2018, 8, 11)),
+            "start_request_date",
+            "%Y-%m-%d %H:%M:%S",
+        ),
+        (
+            lambda: SendQuery(request_id="20180810100630ReZQ6KZzAH0", start_result_date=DOCUMENT_TIME),
+            "start_result_date",
+            "%Y-%m-%d %H:%M:%S",
+        ),
+        (
+            lambda: ReservationQuery(start_request_date=datetime(2018, 8, 10), end_request_date=DOCUMENT_TIME),
+            "end_request_date",
+            "%Y-%m-%d %H:%M:%S",
+        ),
+        (
+            lambda: BlockedRecipientQuery(unsubscribe_no="0800000000", end_request_date=DOCUMENT_TIME),
+            "end_request_date",
+            "%Y-%m-%d %H:%M:%S",
+        ),
+        (
+            lambda: StatisticsQuery(search_type="DATE", from_="2018-08-10 00:00", to=SEOUL_MINUTE),
+            "from_",
+            "%Y-%m-%d %H:%M",
+        ),
+    ],
+)
+def test_a_time_written_as_text_is_refused_by_name_when_made(
+    make: Callable[[], object], field: str, written: str
+) -> None:
+    """A ``ValidationError`` naming the field and how to parse the text, as SENS's look-ups
+    give, not an AttributeError out of the window's checks (or a text sent as it is)."""
+    with pytest.raises(errors.ValidationError) as caught:
+        make()
+
+    assert (caught.value.field, caught.value.limit) == (field, "a datetime")
+    assert f"datetime.strptime(text, {written!r})" in str(caught.value)

@@ -57,8 +57,20 @@ def _as_sent(moment: datetime) -> datetime:
     return in_seoul(moment).replace(microsecond=0, tzinfo=None)
 
 
+def check_times(names: tuple[str, str], start: object, end: object, *, written: str = "%Y-%m-%d %H:%M:%S") -> None:
+    """Refuse an end of a window, given as the fields ``names`` (start, end), that is neither
+    a datetime nor None: a text (the form the document writes, ``written``) is refused saying
+    how to parse it, where the window's checks would raise AttributeError on it."""
+    for name, moment in zip(names, (start, end), strict=True):
+        if moment is not None and not isinstance(moment, datetime):
+            hint = f" (parse it: datetime.strptime(text, {written!r}))" if isinstance(moment, str) else ""
+            raise wrong_type(name, moment, "a datetime", hint=hint)
+
+
 def check_order(names: tuple[str, str], start: datetime | None, end: datetime | None) -> None:
-    """Refuse a window, given as the fields ``names`` (start, end), that ends before it starts."""
+    """Refuse a window, given as the fields ``names`` (start, end), that ends before it starts,
+    or an end that is not a datetime (:func:`check_times`)."""
+    check_times(names, start, end)
     if start is not None and end is not None and _as_sent(end) < _as_sent(start):
         start_name, end_name = names
         raise ValidationError(
@@ -73,6 +85,7 @@ def check_window(names: tuple[str, str], start: datetime | None, end: datetime |
     """Check a selecting date window given as the fields ``names`` (start, end): both ends or
     neither, the end not before the start, at most :data:`MAX_LOOKUP_SPAN`. Whether it is
     given."""
+    check_times(names, start, end)
     start_name, end_name = names
     if start is None and end is None:
         return False

@@ -56,6 +56,7 @@ from krsms.nhn.checks import (
     check_look_up,
     check_order,
     check_template_text,
+    check_times,
     check_wheres,
     each_at_most,
     each_not_blank,
@@ -806,6 +807,7 @@ class StatisticsQuery:
     template_id: str | None = attrs.field(default=None, validator=at_most(MAX_TEMPLATE_ID_CHARS))
 
     def __attrs_post_init__(self) -> None:
+        check_times(("from_", "to"), self.from_, self.to, written="%Y-%m-%d %H:%M")
         # As sent, to the minute: ends within one minute are the same moment to NHN.
         check_order(("from_", "to"), _to_the_minute(self.from_), _to_the_minute(self.to))
 
