@@ -160,6 +160,34 @@ async def test_a_batch_answered_with_a_provider_error_gets_the_outcome_its_class
 
 
 @pytest.mark.parametrize(
+    "error_class",
+    [
+        error_class
+        for error_class in error_classes()
+        if issubclass(error_class, errors.ProviderError) and error_class.fatal
+    ],
+    ids=lambda error_class: error_class.__qualname__,
+)
+async def test_a_fatal_answer_after_an_attempt_that_may_have_been_processed_leaves_its_batch_unknown(
+    error_class: type[errors.ProviderError],
+) -> None:
+    """The first attempt (a 500) may have gone out: the batch is UNKNOWN whatever the fatal
+    class declares, the send stops, and the SENS gateway keeps the attempt unsettled (it let
+    another batch's look-up claim that request as its own)."""
+    failure = example(error_class)
+    failure.follows(example(errors.ServerError))
+
+    def answer_with_it(request: FakeRequest) -> None:
+        raise failure
+
+    gateway = FakeGateway(batch_size=3, max_concurrency=1, on_request=answer_with_it)
+    report = await gateway.send(Message(sender="0212345678", text="안녕", recipients=list(numbers(6))))
+    assert [outcome.status for outcome in report.outcomes] == [SendStatus.UNKNOWN] * 3 + [SendStatus.NOT_SENT] * 3
+    assert report.error is failure
+    assert _may_have_arrived(failure)
+
+
+@pytest.mark.parametrize(
     ("answer", "attempts", "status", "code"),
     [
         (httpx.Response(400, json={"statusCode": "400", "errorMessage": "bad"}), 1, SendStatus.REJECTED, "400"),

@@ -471,7 +471,8 @@ def _may_have_arrived(error: BaseException) -> bool:
     if isinstance(error, errors.TransportError):
         return error.may_have_been_sent
     if isinstance(error, errors.ProviderError):
-        return error.may_have_been_processed
+        # A fatal answer to a retry whose first attempt may have been processed: UNKNOWN too.
+        return error.may_have_been_processed or error.earlier_attempt is not None
     if isinstance(error, errors.KrSmsError):
         return False  # a ValidationError: refused before anything was sent
     # Cancelled, or not the provider's answer at all: out unless the bulk send's watch saw
