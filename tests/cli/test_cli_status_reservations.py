@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -12,9 +12,13 @@ from nhn_cli_sends import NHN_ENV, send_with_the_cli
 from typer.testing import CliRunner
 
 from krsms.cli import app
+from krsms.commands.status import reservation_note
 from krsms.convert import SEOUL
 from krsms.emulator import EmulatorServer
-from krsms.nhn.models import ReservationKey
+from krsms.errors import ServerError
+from krsms.gateway import DeliveryResult, DeliveryStatus
+from krsms.nhn import NhnClient, NhnGateway
+from krsms.nhn.models import Reservation, ReservationKey, ReservationQuery
 from krsms.testing import nhn_gateway_for
 
 runner = CliRunner()
@@ -83,3 +87,19 @@ def test_status_of_an_nhn_send_not_reserved_says_nothing_of_a_reservation(
     shown = status(server, request_id)
     assert "reserved" not in shown
     assert "delivered" in shown
+
+
+async def test_a_failed_reservation_look_up_of_an_nhn_send_still_shows_its_results(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every fresh NHN send has pending recipients, so the N34 look-up runs for each status;
+    a failure there (a 5xx after its retries) failed the command and lost the table."""
+    pending = [DeliveryResult(recipient="01010000001", request_id="R1", status=DeliveryStatus.PENDING)]
+
+    def failing(self: NhnClient, query: ReservationQuery) -> AsyncIterator[Reservation]:
+        raise ServerError("HTTP 503", provider="nhn", status_code=503)
+
+    monkeypatch.setattr(NhnClient, "iter_reservations", failing)
+    async with NhnGateway(app_key="app-key") as nhn:
+        note = await reservation_note(nhn, "R1", pending)
+    assert note == "nhn: request R1: its reservation could not be looked up (nhn: HTTP 503 (HTTP 503))"

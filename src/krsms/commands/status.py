@@ -14,7 +14,7 @@ from krsms.commands.gateways import Credentials, make_gateway
 from krsms.commands.signals import stop_on_signals
 from krsms.commands.stderr import print_error
 from krsms.convert import in_seoul
-from krsms.errors import NotFoundError
+from krsms.errors import KrSmsError, NotFoundError
 from krsms.gateway import DeliveryResult, DeliveryStatus, SmsGateway
 from krsms.nhn.gateway import BATCH_SIZE, NhnGateway
 from krsms.nhn.models import ReservationQuery
@@ -159,12 +159,16 @@ async def reservation_note(gateway: SmsGateway, request_id: str, results: list[D
     reserved for, and what became of the reservation. SENS lists a reserved request's
     messages only once it is sent, but its reservation status (S5) says when (asked when
     nothing is listed). NHN lists them at once, as pending, and its reservation list (N34)
-    says when (asked when a recipient is pending or cancelled). None for a request that is
-    not a reservation."""
+    says when (asked when a recipient is pending or cancelled; a look-up that fails is said
+    in the note, the results it came after still shown). None for a request that is not a
+    reservation."""
     if isinstance(gateway, SensGateway):
         return None if results else await _sens_reservation_note(gateway, request_id)
     if isinstance(gateway, NhnGateway) and any(result.status in _MAYBE_RESERVED for result in results):
-        return await _nhn_reservation_note(gateway, request_id)
+        try:
+            return await _nhn_reservation_note(gateway, request_id)
+        except KrSmsError as error:  # the results are in hand: shown, with why the note is missing
+            return f"nhn: request {request_id}: its reservation could not be looked up ({error})"
     return None
 
 
