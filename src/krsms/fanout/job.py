@@ -236,8 +236,10 @@ class SendJob:
             finally:
                 # Even when a second cancellation cut the settling's waits short: it recorded all.
                 self._progress.finish()
-                self._log_end(time.perf_counter() - started, ended_by)
-                await self.close_source()
+                try:
+                    self._log_end(time.perf_counter() - started, ended_by)
+                finally:  # a logging filter of the application's may raise: the source still closes
+                    await self.close_source()
 
     def _log_end(self, elapsed: float, ended_by: BaseException | None) -> None:
         """The one line of the send's end, with its counts: WARNING when some recipients may or
