@@ -5,36 +5,14 @@ an attempt that could not be written again."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 import pytest
+from scripted_transport import generic_errors, scripted
 
 from krsms import errors
-from krsms.transport import Response, RetryPolicy, SendWatch, Transport, watching_sends
+from krsms.transport import RetryPolicy, SendWatch, Transport, watching_sends
 
 URL = "https://provider.test/requests/1"
-
-
-def generic_errors(response: Response) -> errors.ProviderError:
-    error_class = errors.error_class_for_status(response.status_code)
-    return error_class(f"HTTP {response.status_code}", provider="test", status_code=response.status_code)
-
-
-def scripted(*answers: httpx.Response | Exception, retry: Any) -> tuple[Transport, list[str]]:
-    """A transport over a provider that gives ``answers`` in turn; the methods it was asked."""
-    pending = list(answers)
-    asked: list[str] = []
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        asked.append(request.method)
-        given = pending.pop(0)
-        if isinstance(given, Exception):
-            raise given
-        return given
-
-    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
-    return Transport(provider="test", auth=None, error_parser=generic_errors, http_client=client, retry=retry), asked
 
 
 async def test_a_cancellation_answered_500_then_rate_limited_fails_as_possibly_carried_out() -> None:

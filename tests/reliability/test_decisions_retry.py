@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from scripted_transport import scripted
 
 from krsms import errors
-from krsms.transport import Response, RetryPolicy, Transport
+from krsms.transport import RetryPolicy
 
 URL = "https://provider.test/sends"
-
-
-def generic_errors(response: Response) -> errors.ProviderError:
-    error_class = errors.error_class_for_status(response.status_code)
-    return error_class(f"HTTP {response.status_code}", provider="test", status_code=response.status_code)
 
 
 @pytest.mark.parametrize(
@@ -25,24 +21,7 @@ def generic_errors(response: Response) -> errors.ProviderError:
 async def test_a_look_up_or_cancel_whose_answer_was_lost_is_asked_again(method: str, lost: Exception) -> None:
     """An idempotent request changes nothing the second time: one whose answer was lost after
     it was sent (a reconciliation's look-up, a cancel) is tried again and gets its answer."""
-    answers: list[httpx.Response | Exception] = [lost, httpx.Response(200, json={})]
-    asked: list[str] = []
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        asked.append(request.method)
-        given = answers.pop(0)
-        if isinstance(given, Exception):
-            raise given
-        return given
-
-    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
-    transport = Transport(
-        provider="test",
-        auth=None,
-        error_parser=generic_errors,
-        http_client=client,
-        retry=RetryPolicy(initial_backoff=0),
-    )
+    transport, asked = scripted(lost, httpx.Response(200, json={}), retry=RetryPolicy(initial_backoff=0))
     response = await transport.request(method, URL)
     assert response.status_code == 200
     assert asked == [method, method]

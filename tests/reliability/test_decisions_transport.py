@@ -10,16 +10,12 @@ from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
+from scripted_transport import generic_errors, scripted
 
 from krsms import Message, NhnGateway, SendProgress, SendStatus, errors
 from krsms.transport import NO_RETRIES, Response, RetryPolicy, SendWatch, Transport, watching_sends
 
 UNSAFE = RetryPolicy(max_attempts=3, initial_backoff=0, retry_unsafe_sends=True)
-
-
-def generic_errors(response: Response) -> errors.ProviderError:
-    error_class = errors.error_class_for_status(response.status_code)
-    return error_class(f"HTTP {response.status_code}", provider="test", status_code=response.status_code)
 
 
 async def eventually(condition: Callable[[], bool]) -> None:
@@ -41,24 +37,11 @@ async def test_a_look_up_retried_after_a_timeout_returns_the_answer_that_refuses
     """An idempotent request's last answer tells how things stand: a look-up that timed out
     and was then answered with a refusal inside a 2xx gets that answer, for its caller to
     read (NHN's "no such request" moves a look-up on to the next kind), not the timeout."""
-    answers: list[httpx.Response | Exception] = [httpx.ReadTimeout("late"), httpx.Response(200, json={"refused": True})]
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        given = answers.pop(0)
-        if isinstance(given, Exception):
-            raise given
-        return given
-
-    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
-    transport = Transport(
-        provider="test",
-        auth=None,
-        error_parser=generic_errors,
-        http_client=client,
-        retry=RetryPolicy(initial_backoff=0),
+    transport, asked = scripted(
+        httpx.ReadTimeout("late"), httpx.Response(200, json={"refused": True}), retry=RetryPolicy(initial_backoff=0)
     )
     response = await transport.request("GET", "https://provider.test/sends", check_answer=refusal_inside)
-    assert answers == []
+    assert asked == ["GET", "GET"]
     assert response.json(provider="test") == {"refused": True}
 
 
