@@ -10,7 +10,8 @@ matter: memory stays bounded by about ``2 x max_concurrency + 1`` batches. Every
 ends in exactly one outcome, and the counts are printed however the send ends: on Ctrl-C the
 requests in flight get a few seconds to finish, then the counts of what was done print and the
 script exits 130; a fatal answer that stopped the send (a bad appKey, an unregistered sender)
-is printed on stderr.
+is printed on stderr. What stops it before it sends (a file it cannot read, a text SMS cannot
+carry, no appKey in the environment) is one line on stderr, and the exit status 2.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ import sys
 from contextlib import aclosing
 from pathlib import Path
 
-from krsms import Message, NhnGateway, SendProgress, SendStatus, SmsGateway
+from krsms import Message, NhnGateway, SendProgress, SendStatus, SmsGateway, ValidationError
+from krsms.commands.bad_files import BadFileError
 from krsms.commands.recipient_files import read_recipients
 from krsms.nhn import DEFAULT_BASE_URL
 
@@ -37,17 +39,17 @@ def cancel_on_ctrl_c() -> None:
         asyncio.get_running_loop().add_signal_handler(signal.SIGINT, task.cancel)
 
 
-async def main(path: Path, text: str, base_url: str) -> int:
+async def main(path: Path, text: str, base_url: str, app_key: str) -> int:
     if sys.version_info < (3, 11):
         cancel_on_ctrl_c()
     progress = SendProgress(keep_outcomes=False)
-    # drain_timeout: on Ctrl-C the requests in flight get 5 s to finish with their real outcome
-    # (else they are UNKNOWN: they may have arrived).
-    app_key = os.environ["KRSMS_NHN_APP_KEY"]
+    refused: BadFileError | ValidationError | None = None
     try:
+        message = Message(sender=os.environ.get("KRSMS_SENDER", "15446859"), text=text)
+        # drain_timeout: on Ctrl-C the requests in flight get 5 s to finish with their real outcome
+        # (else they are UNKNOWN: they may have arrived).
         async with NhnGateway(app_key=app_key, base_url=base_url, max_concurrency=8, drain_timeout=5.0) as nhn:
             gateway: SmsGateway = nhn  # the code below works with any provider's gateway
-            message = Message(sender=os.environ.get("KRSMS_SENDER", "15446859"), text=text)
             # Other CSV columns fill a template's placeholders; without a template they are ignored.
             recipients = read_recipients(path, template_parameters=message.template_id is not None)
             # aclosing: leaving the loop early (an exception) settles the batches in flight at once.
@@ -55,12 +57,22 @@ async def main(path: Path, text: str, base_url: str) -> int:
                 async for batch in batches:
                     accepted = batch.counts()[SendStatus.ACCEPTED]
                     print(f"{progress.settled:>9,} settled  {accepted:>5} accepted in this batch")
+    except (BadFileError, ValidationError) as error:
+        # A file missing, unreadable or not UTF-8 (the rows read before it were sent), or a
+        # message no recipient can get (a character SMS cannot carry): raised before sending it.
+        refused = error
     finally:
         # However the send ended (Ctrl-C, an error): every recipient read has its outcome by now.
-        counts = {status.value: count for status, count in progress.counts.items()}
-        print(f"{'interrupted: ' if progress.cancelled else ''}{counts} {progress.requests} requests")
-        if progress.error is not None:  # a fatal answer (a bad key, an unregistered sender) stopped it
+        if progress.settled or refused is None:
+            counts = {status.value: count for status, count in progress.counts.items()}
+            interrupted = progress.cancelled and refused is None
+            print(f"{'interrupted: ' if interrupted else ''}{counts} {progress.requests} requests")
+        if refused is not None:
+            print(f"stopped: {refused}", file=sys.stderr)
+        elif progress.error is not None:  # a fatal answer (a bad key, an unregistered sender) stopped it
             print(f"stopped: {progress.error}", file=sys.stderr)
+    if refused is not None:
+        return 2
     return 0 if progress.counts[SendStatus.ACCEPTED] == progress.settled else 1
 
 
@@ -70,7 +82,10 @@ if __name__ == "__main__":
     parser.add_argument("text")
     parser.add_argument("--base-url", default=os.environ.get("KRSMS_BASE_URL", DEFAULT_BASE_URL))
     options = parser.parse_args()
+    app_key = os.environ.get("KRSMS_NHN_APP_KEY")
+    if not app_key:  # read from the environment only: a key given as an argument shows in `ps`
+        parser.error("set KRSMS_NHN_APP_KEY to the appKey of your NHN Cloud SMS project")
     try:
-        raise SystemExit(asyncio.run(main(options.numbers, options.text, options.base_url)))
+        raise SystemExit(asyncio.run(main(options.numbers, options.text, options.base_url, app_key)))
     except (KeyboardInterrupt, asyncio.CancelledError):  # Ctrl-C: the counts are printed already
         raise SystemExit(130) from None

@@ -202,3 +202,41 @@ async def test_aiohttp_app_bounds_the_wait_of_a_send_in_a_request(monkeypatch: p
         while not server.ledger and time.monotonic() < deadline:  # noqa: ASYNC110
             await asyncio.sleep(0.05)
         assert [delivery.recipient for delivery in server.ledger] == ["01012345678"]
+
+
+def run_bulk_script(*arguments: str, app_key: str | None = DEMO_NHN_APP_KEY) -> subprocess.CompletedProcess[str]:
+    """The bulk script run as its docstring says, under ``-X dev -W error`` (a ResourceWarning
+    or an unawaited coroutine is fatal), against no server unless ``--base-url`` names one."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("KRSMS_")}
+    if app_key is not None:
+        env["KRSMS_NHN_APP_KEY"] = app_key
+    return subprocess.run(
+        [sys.executable, "-X", "dev", "-W", "error", str(EXAMPLES / "bulk_send.py"), *arguments],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "app_key", "reason"),
+    [
+        pytest.param(("missing.txt", "안내"), DEMO_NHN_APP_KEY, "missing.txt: No such file or directory", id="no-file"),
+        pytest.param(("numbers.txt", "emoji 😀"), DEMO_NHN_APP_KEY, "text: character '😀'", id="text-not-euc-kr"),
+        pytest.param(("numbers.txt", "안내"), None, "KRSMS_NHN_APP_KEY", id="no-app-key"),
+    ],
+)
+def test_bulk_script_refusal_says_why_in_one_line(
+    tmp_path: Path, arguments: tuple[str, str], app_key: str | None, reason: str
+) -> None:
+    """A file that is not there, a text SMS cannot carry, an appKey not set: each ended in a
+    traceback (after an "interrupted: " line of zero counts for the file), the reason at its
+    bottom. It is one line on stderr naming the problem, and exit status 2, nothing sent."""
+    (tmp_path / "numbers.txt").write_text("01012345678\n", encoding="utf-8")
+    file, text = arguments
+    finished = run_bulk_script(str(tmp_path / file), text, "--base-url", "http://127.0.0.1:9", app_key=app_key)
+    assert finished.returncode == 2, finished.stdout + finished.stderr
+    assert "Traceback" not in finished.stderr, finished.stderr
+    assert reason in finished.stderr, finished.stderr
+    assert "interrupted" not in finished.stdout, finished.stdout
