@@ -11,13 +11,15 @@ ends in exactly one outcome, and the counts are printed however the send ends: o
 requests in flight get a few seconds to finish, then the counts of what was done print and the
 script exits 130; a fatal answer that stopped the send (a bad appKey, an unregistered sender)
 is printed on stderr. What stops it before it sends (a file it cannot read, a text SMS cannot
-carry, no appKey in the environment) is one line on stderr, and the exit status 2.
+carry, no appKey in the environment) is one line on stderr, and the exit status 2. krsms's log
+(the send's summary, retries, what stopped it) goes to stderr at INFO.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import signal
 import sys
@@ -82,6 +84,10 @@ if __name__ == "__main__":
     parser.add_argument("text")
     parser.add_argument("--base-url", default=os.environ.get("KRSMS_BASE_URL", DEFAULT_BASE_URL))
     options = parser.parse_args()
+    # krsms logs through its own logger and configures nothing (docs/logging.md): its INFO line
+    # sums the send up, a WARNING is a retry or recipients left UNKNOWN, an ERROR what stopped it.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # else one INFO line per request
     app_key = os.environ.get("KRSMS_NHN_APP_KEY")
     if not app_key:  # read from the environment only: a key given as an argument shows in `ps`
         parser.error("set KRSMS_NHN_APP_KEY to the appKey of your NHN Cloud SMS project")

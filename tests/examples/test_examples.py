@@ -99,6 +99,13 @@ def test_bulk_script_streams_a_file(krsms_emulator: EmulatorServer, tmp_path: Pa
     assert finished.returncode == 0, finished.stderr.decode()
     assert "'accepted': 3200" in finished.stdout.decode()
     assert len(krsms_emulator.ledger) == 3200
+    # docs/logging.md: krsms's log is configured (its INFO line ends the send; its warnings, a
+    # retry, an UNKNOWN count, would show), httpx's line per request kept out of it. The script
+    # configured nothing: krsms's NullHandler swallowed every line, warnings and errors too.
+    log = finished.stderr.decode()
+    assert "INFO krsms: nhn send ended: 3200 recipients: 3200 accepted" in log, log
+    assert "HTTP Request" not in log, log
+    assert DEMO_NHN_APP_KEY not in log
 
 
 def test_bulk_script_stopped_by_the_provider_says_why(tmp_path: Path) -> None:
