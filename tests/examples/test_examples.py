@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import csv
 import importlib.util
 import os
 import signal
@@ -130,6 +131,12 @@ def test_bulk_script_stopped_by_the_provider_says_why(tmp_path: Path) -> None:
     assert "code -2312" in finished.stderr, finished.stderr
     assert "Traceback" not in finished.stderr, finished.stderr
     assert DEMO_NHN_APP_KEY not in finished.stdout + finished.stderr
+    # Every recipient is accounted for by its line: the counts alone did not say which to resend.
+    with (tmp_path / "numbers.not-accepted.csv").open(encoding="utf-8", newline="") as rows:
+        not_accepted = list(csv.DictReader(rows))
+    assert sorted(int(row["line"]) for row in not_accepted) == list(range(1, 20_001))
+    assert {row["status"] for row in not_accepted} == {"rejected", "not_sent"}
+    assert "20,000 recipients not accepted, by line, in " in finished.stderr, finished.stderr
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT")
@@ -247,3 +254,26 @@ def test_bulk_script_refusal_says_why_in_one_line(
     assert "Traceback" not in finished.stderr, finished.stderr
     assert reason in finished.stderr, finished.stderr
     assert "interrupted" not in finished.stdout, finished.stdout
+
+
+def test_bulk_script_lists_each_recipient_not_accepted_by_line(krsms_emulator: EmulatorServer, tmp_path: Path) -> None:
+    """The script printed counts only (its progress keeps no outcomes): 2 of 4 not sent, and
+    no way to tell which, so an operator could only resend the whole file. Each recipient not
+    accepted is a row of the --not-accepted file, by input line (no number copied), with its
+    status, code and why."""
+    numbers = tmp_path / "numbers.txt"
+    numbers.write_text("01012345678\nnope\n12\n01099998888\n", encoding="utf-8")
+    listed = tmp_path / "failed.csv"
+    finished = run_bulk_script(
+        str(numbers), "안내", "--base-url", krsms_emulator.base_url, "--not-accepted", str(listed)
+    )
+    assert finished.returncode == 1, finished.stderr
+    with listed.open(encoding="utf-8", newline="") as rows:
+        not_accepted = list(csv.DictReader(rows))
+    assert [(row["line"], row["status"], row["code"]) for row in not_accepted] == [
+        ("2", "not_sent", "invalid"),
+        ("3", "not_sent", "invalid"),
+    ]
+    assert "is not a phone number" in not_accepted[0]["detail"]
+    assert f"2 recipients not accepted, by line, in {listed}" in finished.stderr, finished.stderr
+    assert len(krsms_emulator.ledger) == 2
