@@ -8,7 +8,8 @@
   cut short answers with the outcome it had then: ``unknown`` when the request may have
   reached the provider (look it up before sending again), ``not_sent`` when it never left.
 - ``POST /campaigns`` starts a bulk send in a background task and answers at once;
-  ``GET /campaigns/{id}`` shows its progress and counts.
+  ``GET /campaigns/{id}`` shows its progress and counts, and the error that stopped it, if
+  one did (``stopped_by``).
 
 Run it against the emulator (``krsms emulator`` in another terminal)::
 
@@ -107,4 +108,7 @@ async def campaign_status(campaign_id: str, request: Request) -> dict[str, Any]:
     if progress is None:
         raise HTTPException(status_code=404)
     counts = {status.value: count for status, count in progress.counts.items()}
-    return {"total": progress.total, "settled": progress.settled, "counts": counts}
+    # A fatal answer (a bad appKey, an unregistered sender) stops the campaign: say which, as its
+    # counts alone (all rejected or not sent) read the same for every cause. Its text is redacted.
+    stopped_by = None if progress.error is None else str(progress.error)
+    return {"total": progress.total, "settled": progress.settled, "counts": counts, "stopped_by": stopped_by}

@@ -277,3 +277,24 @@ def test_bulk_script_lists_each_recipient_not_accepted_by_line(krsms_emulator: E
     assert "is not a phone number" in not_accepted[0]["detail"]
     assert f"2 recipients not accepted, by line, in {listed}" in finished.stderr, finished.stderr
     assert len(krsms_emulator.ledger) == 2
+
+
+def test_fastapi_campaign_status_says_what_stopped_it(
+    krsms_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A campaign stopped by a fatal answer (here an appKey the provider does not know) showed
+    its counts, all rejected or not sent, and nothing of why: a bad key, an unregistered
+    sender and an outage looked the same. Its status names the error, redacted."""
+    wrong_key = "not-the-projects-app-key"
+    monkeypatch.setenv("KRSMS_NHN_APP_KEY", wrong_key)
+    monkeypatch.setenv("KRSMS_BASE_URL", krsms_emulator.base_url)
+    example = load("fastapi_app")
+    with TestClient(example.app) as client:
+        numbers = [f"010{index:08d}" for index in range(2500)]
+        started = client.post("/campaigns", json={"recipients": numbers, "text": "주말 특가"})
+        assert started.status_code == 202, started.text
+        status = client.get(f"/campaigns/{started.json()['id']}").json()
+    assert status["settled"] == status["total"] == 2500
+    assert status["counts"]["accepted"] == 0
+    assert "code -1001" in status["stopped_by"], status
+    assert wrong_key not in status["stopped_by"]
