@@ -13,7 +13,13 @@
 
 Run it against the emulator (``krsms emulator`` in another terminal)::
 
-    KRSMS_NHN_APP_KEY=demo-app-key KRSMS_BASE_URL=http://127.0.0.1:8888 uvicorn examples.fastapi_app:app
+    KRSMS_NHN_APP_KEY=demo-app-key KRSMS_BASE_URL=http://127.0.0.1:8888 \\
+    uvicorn examples.fastapi_app:app --log-config examples/logging.json
+
+uvicorn configures its own loggers only: without ``--log-config`` (or logging set up some other
+way) krsms's lines, a retry, a campaign stopped by a bad appKey, go nowhere.
+``examples/logging.json`` sends them and uvicorn's to stderr at INFO, httpx's line per request
+kept out (see docs/logging.md).
 """
 
 from __future__ import annotations

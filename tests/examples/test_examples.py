@@ -6,6 +6,7 @@ import asyncio
 import csv
 import importlib.util
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import time
 from pathlib import Path
 from types import ModuleType
 
+import httpx
 import pytest
 from aiohttp.test_utils import TestClient as AiohttpClient
 from aiohttp.test_utils import TestServer
@@ -298,3 +300,42 @@ def test_fastapi_campaign_status_says_what_stopped_it(
     assert status["counts"]["accepted"] == 0
     assert "code -1001" in status["stopped_by"], status
     assert wrong_key not in status["stopped_by"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT")
+def test_fastapi_app_under_uvicorn_logs_krsms(krsms_emulator: EmulatorServer) -> None:
+    """Run as its docstring says (uvicorn, here under ``-X dev -W error``): uvicorn configures
+    its own loggers only, so krsms's lines went nowhere, a campaign stopped by a wrong appKey
+    (an ERROR) among them. With examples/logging.json (docs/logging.md's advice) they are on
+    stderr, httpx's line per request kept out."""
+    wrong_key = "not-the-projects-app-key"
+    env = {name: value for name, value in os.environ.items() if not name.startswith("KRSMS_")}
+    env.update(KRSMS_NHN_APP_KEY=wrong_key, KRSMS_BASE_URL=krsms_emulator.base_url)
+    command = [
+        *(sys.executable, "-X", "dev", "-W", "error", "-m", "uvicorn", "examples.fastapi_app:app"),
+        *("--log-config", "examples/logging.json", "--port", "0"),
+    ]
+    server = subprocess.Popen(
+        command, cwd=EXAMPLES.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stderr is not None
+        address = None
+        for line in server.stderr:  # uvicorn's fourth line names its port; ends if it exits
+            if found := re.search(r"http://127\.0\.0\.1:\d+", line):
+                address = found[0]
+                break
+        assert address is not None, "uvicorn did not start"
+        answer = httpx.post(f"{address}/campaigns", json={"recipients": ["01012345678"], "text": "안내"}, timeout=30)
+        assert answer.status_code == 202, answer.text
+        server.send_signal(signal.SIGINT)
+        _, log = server.communicate(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    assert server.returncode == 0, log
+    assert "ERROR krsms: nhn bulk send stopped: nhn: " in log, log
+    assert "INFO krsms: nhn send ended: 1 recipient: 0 accepted, 1 rejected" in log, log
+    assert "HTTP Request" not in log, log
+    assert wrong_key not in log
