@@ -28,12 +28,12 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import aclosing, asynccontextmanager
 from typing import Any
 
 import httpx
 from fastapi import BackgroundTasks, FastAPI, HTTPException, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from krsms import KrSmsError, Message, NhnGateway, SendProgress
 from krsms.nhn import DEFAULT_BASE_URL
@@ -45,7 +45,7 @@ class SmsIn(BaseModel):
 
 
 class CampaignIn(BaseModel):
-    recipients: list[str]
+    recipients: list[str] = Field(min_length=1)
     text: str
 
 
@@ -86,25 +86,29 @@ async def send_sms(body: SmsIn, request: Request) -> dict[str, Any]:
     return {"status": outcome.status.value, "request_id": outcome.request_id, "code": outcome.code}
 
 
-async def run_campaign(gateway: NhnGateway, message: Message, progress: SendProgress) -> None:
-    # Never raises for a failed batch: every recipient's outcome lands in ``progress``.
-    await gateway.send(message, progress=progress)
+async def run_campaign(gateway: NhnGateway, message: Message, recipients: list[str], progress: SendProgress) -> None:
+    # Never raises for a failed batch: every recipient's outcome lands in ``progress``. A stream,
+    # as send() returns every outcome, which a progress that keeps counts only cannot give.
+    async with aclosing(gateway.send_stream(message, recipients, progress=progress)) as batches:
+        async for _ in batches:
+            pass
 
 
 @app.post("/campaigns", status_code=202)
 async def start_campaign(body: CampaignIn, request: Request, background: BackgroundTasks) -> dict[str, str]:
     gateway: NhnGateway = request.app.state.sms
     try:
-        message = Message(sender=request.app.state.sender, text=body.text, recipients=body.recipients)
-        plan = await gateway.plan(message)  # validates every recipient; sends nothing
+        message = Message(sender=request.app.state.sender, text=body.text)
+        plan = await gateway.plan(message, body.recipients)  # validates every recipient; sends nothing
     except KrSmsError as error:
         raise HTTPException(status_code=422, detail=str(error)) from None
     if plan.invalid:
         raise HTTPException(status_code=422, detail=[outcome.detail for outcome in plan.invalid[:20]])
-    progress = SendProgress(total=len(body.recipients))
+    # Counts only: the app keeps each campaign's progress for good, and its status reads no outcome.
+    progress = SendProgress(total=len(body.recipients), keep_outcomes=False)
     campaign_id = uuid.uuid4().hex
     request.app.state.campaigns[campaign_id] = progress
-    background.add_task(run_campaign, gateway, message, progress)
+    background.add_task(run_campaign, gateway, message, body.recipients, progress)
     return {"id": campaign_id}
 
 

@@ -20,6 +20,7 @@ from aiohttp.test_utils import TestClient as AiohttpClient
 from aiohttp.test_utils import TestServer
 from fastapi.testclient import TestClient
 
+from krsms import SendStatus
 from krsms.emulator import (
     DEMO_NHN_APP_KEY,
     DEMO_SENS_ACCESS_KEY,
@@ -60,6 +61,7 @@ def test_fastapi_app_sends_and_runs_a_campaign(krsms_emulator: EmulatorServer, m
         assert status["counts"]["accepted"] == 2500
         bad_campaign = client.post("/campaigns", json={"recipients": ["01000000001", "nope"], "text": "x"})
         assert bad_campaign.status_code == 422
+        assert client.post("/campaigns", json={"recipients": [], "text": "x"}).status_code == 422
     assert len(krsms_emulator.ledger) == 2501
 
 
@@ -339,3 +341,22 @@ def test_fastapi_app_under_uvicorn_logs_krsms(krsms_emulator: EmulatorServer) ->
     assert "INFO krsms: nhn send ended: 1 recipient: 0 accepted, 1 rejected" in log, log
     assert "HTTP Request" not in log, log
     assert wrong_key not in log
+
+
+def test_fastapi_campaigns_keep_counts_not_outcomes(
+    krsms_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each campaign's SendProgress stays in ``app.state.campaigns`` for the app's life, and
+    kept every recipient's outcome there, which nothing reads (its status shows counts): the
+    app's memory grew with every recipient it ever sent to. It keeps the counts only."""
+    monkeypatch.setenv("KRSMS_NHN_APP_KEY", DEMO_NHN_APP_KEY)
+    monkeypatch.setenv("KRSMS_BASE_URL", krsms_emulator.base_url)
+    example = load("fastapi_app")
+    with TestClient(example.app) as client:
+        started = client.post("/campaigns", json={"recipients": ["01012345678", "01012345679"], "text": "안내"})
+        assert started.status_code == 202, started.text
+        status = client.get(f"/campaigns/{started.json()['id']}").json()
+        kept = example.app.state.campaigns[started.json()["id"]].report()
+    assert status["counts"]["accepted"] == 2
+    assert kept.counts()[SendStatus.ACCEPTED] == 2
+    assert len(kept.outcomes) == 0
