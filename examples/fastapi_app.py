@@ -8,11 +8,18 @@
   cut short answers with the outcome it had then: ``unknown`` when the request may have
   reached the provider (look it up before sending again), ``not_sent`` when it never left.
 - ``POST /campaigns`` starts a bulk send in a background task and answers at once;
-  ``GET /campaigns/{id}`` shows its progress and counts.
+  ``GET /campaigns/{id}`` shows its progress and counts, and the error that stopped it, if
+  one did (``stopped_by``).
 
 Run it against the emulator (``krsms emulator`` in another terminal)::
 
-    KRSMS_NHN_APP_KEY=demo-app-key KRSMS_BASE_URL=http://127.0.0.1:8888 uvicorn examples.fastapi_app:app
+    KRSMS_NHN_APP_KEY=demo-app-key KRSMS_BASE_URL=http://127.0.0.1:8888 \\
+    uvicorn examples.fastapi_app:app --log-config examples/logging.json
+
+uvicorn configures its own loggers only: without ``--log-config`` (or logging set up some other
+way) krsms's lines, a retry, a campaign stopped by a bad appKey, go nowhere.
+``examples/logging.json`` sends them and uvicorn's to stderr at INFO, httpx's line per request
+kept out (see docs/logging.md).
 """
 
 from __future__ import annotations
@@ -21,12 +28,12 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import aclosing, asynccontextmanager
 from typing import Any
 
 import httpx
 from fastapi import BackgroundTasks, FastAPI, HTTPException, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from krsms import KrSmsError, Message, NhnGateway, SendProgress
 from krsms.nhn import DEFAULT_BASE_URL
@@ -38,7 +45,7 @@ class SmsIn(BaseModel):
 
 
 class CampaignIn(BaseModel):
-    recipients: list[str]
+    recipients: list[str] = Field(min_length=1)
     text: str
 
 
@@ -79,25 +86,29 @@ async def send_sms(body: SmsIn, request: Request) -> dict[str, Any]:
     return {"status": outcome.status.value, "request_id": outcome.request_id, "code": outcome.code}
 
 
-async def run_campaign(gateway: NhnGateway, message: Message, progress: SendProgress) -> None:
-    # Never raises for a failed batch: every recipient's outcome lands in ``progress``.
-    await gateway.send(message, progress=progress)
+async def run_campaign(gateway: NhnGateway, message: Message, recipients: list[str], progress: SendProgress) -> None:
+    # Never raises for a failed batch: every recipient's outcome lands in ``progress``. A stream,
+    # as send() returns every outcome, which a progress that keeps counts only cannot give.
+    async with aclosing(gateway.send_stream(message, recipients, progress=progress)) as batches:
+        async for _ in batches:
+            pass
 
 
 @app.post("/campaigns", status_code=202)
 async def start_campaign(body: CampaignIn, request: Request, background: BackgroundTasks) -> dict[str, str]:
     gateway: NhnGateway = request.app.state.sms
     try:
-        message = Message(sender=request.app.state.sender, text=body.text, recipients=body.recipients)
-        plan = await gateway.plan(message)  # validates every recipient; sends nothing
+        message = Message(sender=request.app.state.sender, text=body.text)
+        plan = await gateway.plan(message, body.recipients)  # validates every recipient; sends nothing
     except KrSmsError as error:
         raise HTTPException(status_code=422, detail=str(error)) from None
     if plan.invalid:
         raise HTTPException(status_code=422, detail=[outcome.detail for outcome in plan.invalid[:20]])
-    progress = SendProgress(total=len(body.recipients))
+    # Counts only: the app keeps each campaign's progress for good, and its status reads no outcome.
+    progress = SendProgress(total=len(body.recipients), keep_outcomes=False)
     campaign_id = uuid.uuid4().hex
     request.app.state.campaigns[campaign_id] = progress
-    background.add_task(run_campaign, gateway, message, progress)
+    background.add_task(run_campaign, gateway, message, body.recipients, progress)
     return {"id": campaign_id}
 
 
@@ -107,4 +118,7 @@ async def campaign_status(campaign_id: str, request: Request) -> dict[str, Any]:
     if progress is None:
         raise HTTPException(status_code=404)
     counts = {status.value: count for status, count in progress.counts.items()}
-    return {"total": progress.total, "settled": progress.settled, "counts": counts}
+    # A fatal answer (a bad appKey, an unregistered sender) stops the campaign: say which, as its
+    # counts alone (all rejected or not sent) read the same for every cause. Its text is redacted.
+    stopped_by = None if progress.error is None else str(progress.error)
+    return {"total": progress.total, "settled": progress.settled, "counts": counts, "stopped_by": stopped_by}
