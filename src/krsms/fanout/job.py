@@ -250,6 +250,9 @@ class SendJob:
         recipients of its known ``total`` it never read as not sent (``send()`` reports them so
         once the job is over)."""
         progress = self._progress
+        level = logging.WARNING if progress.counts[SendStatus.UNKNOWN] else logging.INFO
+        if not logger.isEnabledFor(level):
+            return  # the counts and words of a line no handler would see
         counts = dict(progress.counts)
         never_read = (progress.total or 0) - progress.settled if progress.cancelled else 0
         counts[SendStatus.NOT_SENT] += max(never_read, 0)
@@ -266,7 +269,7 @@ class SendJob:
         else:
             how = ""
         logger.log(
-            logging.WARNING if counts[SendStatus.UNKNOWN] else logging.INFO,
+            level,
             "%s send ended: %d %s: %d accepted, %d rejected, %d unknown, %d not sent; %d requests in %.2fs%s",
             self._provider,
             recipients,
