@@ -4,10 +4,10 @@ source closed."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import aclosing
 
-import anyio
 import pytest
 
 from krsms import Message
@@ -37,7 +37,7 @@ async def test_a_stream_left_early_still_has_its_source_closed() -> None:
             for number in numbers(10):
                 yield number
         finally:
-            await anyio.sleep(0)  # awaits in its clean-up
+            await asyncio.sleep(0)  # awaits in its clean-up
             closed.append(True)
 
     async with aclosing(FakeGateway(batch_size=1).send_stream(message([]), source())) as reports:
