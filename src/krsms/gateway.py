@@ -738,7 +738,7 @@ class SendProgress:
     ):
         if on_batch is not None and not callable(on_batch):
             raise TypeError(f"on_batch must be a function, not {type(on_batch).__name__}")
-        if _is_async_callable(on_batch):
+        if on_batch is not None and _is_async_callable(on_batch):
             # It would be called, never awaited: every batch would go unrecorded in silence.
             raise TypeError("on_batch must be a plain function: SendProgress calls it and does not await it")
         if on_sending is not None and not callable(on_sending):

@@ -184,8 +184,11 @@ class SendJob:
         rest of the source), not reported yet."""
         self._exhausted = False
         """Whether the source has been read to its end, its last batches flushed to ``_ready``."""
-        self.flights: dict[asyncio.Task[SendReport], Flight] = {}
-        """Batches started and not collected yet, by the task sending each."""
+        self.flights: dict[asyncio.Future[SendReport], Flight] = {}
+        """Batches started and not collected yet, by the task sending each (or, for the lone
+        batch of a send sent in the job's own task, by the future of its report)."""
+        self._sent_here: asyncio.Future[SendReport] | None = None
+        """The future of the report of the lone batch the job's own task sends (:meth:`_fly_here`)."""
         self.stopped_by: errors.KrSmsError | None = None
         """The fatal error that stopped the job: no batch starts after it."""
         self.source_error: Exception | None = None
@@ -247,6 +250,9 @@ class SendJob:
         recipients of its known ``total`` it never read as not sent (``send()`` reports them so
         once the job is over)."""
         progress = self._progress
+        level = logging.WARNING if progress.counts[SendStatus.UNKNOWN] else logging.INFO
+        if not logger.isEnabledFor(level):
+            return  # the counts and words of a line no handler would see
         counts = dict(progress.counts)
         never_read = (progress.total or 0) - progress.settled if progress.cancelled else 0
         counts[SendStatus.NOT_SENT] += max(never_read, 0)
@@ -263,7 +269,7 @@ class SendJob:
         else:
             how = ""
         logger.log(
-            logging.WARNING if counts[SendStatus.UNKNOWN] else logging.INFO,
+            level,
             "%s send ended: %d %s: %d accepted, %d rejected, %d unknown, %d not sent; %d requests in %.2fs%s",
             self._provider,
             recipients,
@@ -318,6 +324,9 @@ class SendJob:
                         return
                 first_of_pass = False
                 flight = Flight(self._ready.popleft(), on_fatal=self._stop_once)
+                if self._is_lone_batch():
+                    await self._fly_here(flight)
+                    return
                 self.flights[asyncio.ensure_future(self._send_flight(flight))] = flight
             if self._reading is not None or self._ready or self._exhausted or not self._may_start():
                 return
@@ -329,6 +338,38 @@ class SendJob:
             await self._read_here(self._read_until_ready)
             if not self._ready:
                 return  # the invalid ones to report first, or the source ended or failed
+
+    def _is_lone_batch(self) -> bool:
+        """Whether the batch just taken from ``_ready`` is the send's last and only one in
+        flight, with nothing else to report or wait for meanwhile: the source read to its end,
+        no other batch ready or in flight, no invalid recipients waiting to be reported, and
+        no drain asked for (a drain needs the request in a task of its own, to let it finish
+        while the send's own task is cancelled)."""
+        return (
+            self._exhausted
+            and not self._ready
+            and not self.flights
+            and not self._unbatched
+            and self._reading is None
+            and self._drain_timeout == 0
+        )
+
+    async def _fly_here(self, flight: Flight) -> None:
+        """Send the lone batch of a send (a web app's one message to one recipient) in the
+        job's own task: a task of its own would cost its creation and two more passes of the
+        event loop, and buy nothing with nothing else to do meanwhile. Its report (or what it
+        raised) goes into a done future in :attr:`flights`, collected as a task's is. Cancelled
+        (the send is), the future stays pending: :meth:`settle_interrupted` settles it as the
+        task it stands for, UNKNOWN once the request may be out, NOT_SENT before."""
+        done: asyncio.Future[SendReport] = asyncio.get_running_loop().create_future()
+        self.flights[done] = flight
+        self._sent_here = done
+        try:
+            report = await self._send_flight(flight)
+        except Exception as error:
+            done.set_exception(error)
+        else:
+            done.set_result(report)
 
     async def _read_here(self, read: Callable[[], Awaitable[None]]) -> None:
         """Run ``read`` of a source that needs no task of its own in the job's task: it holds
@@ -393,7 +434,7 @@ class SendJob:
         self._unbatched.clear()
         return self._recorded(report)
 
-    async def finished_flights(self) -> list[asyncio.Task[SendReport]]:
+    async def finished_flights(self) -> list[asyncio.Future[SendReport]]:
         """Wait until a flight finishes, the read of the source ends (a batch is ready, the
         source is exhausted or failed) or the recipients waiting for their batch to fill are
         due to go as they are (``max_batch_delay``); the flights that have finished, to
@@ -404,6 +445,9 @@ class SendJob:
             waiting.add(reading)
         if not waiting:
             return []  # a source read here gave a batch's worth of invalid ones: read on
+        sent_here = self._sent_here
+        if sent_here is not None and sent_here.done() and sent_here in self.flights:
+            return [sent_here]  # the lone batch, sent in the job's own task: no pass to wait for
         await asyncio.wait(waiting, timeout=self._partial_batch_due(), return_when=asyncio.FIRST_COMPLETED)
         if reading is not None and reading.done():
             self._read_done(reading)
@@ -434,7 +478,7 @@ class SendJob:
             return delay
         return max(0.0, waiting_since + delay - time.monotonic())
 
-    def collect(self, task: asyncio.Task[SendReport]) -> SendReport:
+    def collect(self, task: asyncio.Future[SendReport]) -> SendReport:
         """The recorded report of a finished flight, taken out of :attr:`flights` first; a
         fatal error in it stops the job. A task that raised (a bug, a failing ``on_sending``)
         has its batch recorded, then its error propagates."""
@@ -480,7 +524,8 @@ class SendJob:
                 "krsms_request_id": getattr(error, "request_id", None),
             },
         )
-        stopping_from = asyncio.current_task()  # the flight whose answer stopped it, if one did
+        # The flight whose answer stopped it, if one did.
+        stopping_from = self._sent_here or asyncio.current_task()
         for task, flight in self.flights.items():
             flight.watch.stopping = True
             if task is not stopping_from and not flight.may_be_out():
@@ -589,6 +634,8 @@ class SendJob:
         while: a cancellation that keeps coming (an anyio cancel scope) must not cut the
         source's own clean-up short; one that fails is logged, not raised over the send's own
         outcome."""
+        if not self._reader.closes_anything:
+            return  # send()'s list: no need of the shielded scope (a few hundred instructions)
         with anyio.move_on_after(SOURCE_CLOSE_TIMEOUT, shield=True):
             try:
                 await self._reader.aclose()
@@ -644,7 +691,7 @@ def _failed_report(flight: Flight, error: BaseException, redact: Callable[[str],
     )
 
 
-def _interrupted_report(task: asyncio.Task[SendReport], flight: Flight, redact: Callable[[str], str]) -> SendReport:
+def _interrupted_report(task: asyncio.Future[SendReport], flight: Flight, redact: Callable[[str], str]) -> SendReport:
     """What an interrupted flight settled as: its own report if it finished, its failure if it
     raised, else UNKNOWN once its request may be out, NOT_SENT before."""
     if task.done() and not task.cancelled():

@@ -83,6 +83,12 @@ class SourceReader:
             self._interrupting = True
             self._task.cancel()
 
+    @property
+    def closes_anything(self) -> bool:
+        """Whether :meth:`aclose` has anything to do: a reading task to end, or entries with a
+        source to close."""
+        return self._task is not None or self.entries.closes_anything
+
     async def aclose(self) -> None:
         """Close the entries in the reading task once its read is over (in this task if none
         was started, or it has ended); what closing them raised is raised here. Cancelled

@@ -258,6 +258,12 @@ class Entries:
         else:
             self.current = chain(self.current, chunk)
 
+    @property
+    def closes_anything(self) -> bool:
+        """Whether :meth:`aclose` has a source to close: an async generator (a stream's);
+        ``send()``'s list has nothing to close."""
+        return isinstance(self._chunks, AsyncGenerator)
+
     async def aclose(self) -> None:
         """Close the chunks' source, when it is an async generator (a stream's, which closes
         the caller's generator in turn); ``send()``'s list has nothing to close."""
