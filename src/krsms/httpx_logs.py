@@ -12,7 +12,7 @@ import logging
 import re
 import threading
 
-from krsms.redaction import URL_CREDENTIALS
+from krsms.redaction import URL_CREDENTIALS, masked_value
 
 
 class _RedactingFilter(logging.Filter):
@@ -37,7 +37,7 @@ class _RedactingFilter(logging.Filter):
         message = record.getMessage()
         redacted = message
         for pattern in self.patterns:
-            redacted = pattern.sub(r"\g<1>***", redacted)
+            redacted = pattern.sub(masked_value, redacted)
         if redacted != message:
             record.msg, record.args = redacted, None
         return True
@@ -71,7 +71,7 @@ PHONE_NUMBERS = (PHONE_NUMBER_PARAMETERS, PHONE_NUMBER_IN_PATH)
 def hide_phone_numbers(url: str) -> str:
     """``url`` with the recipients' numbers it holds (:data:`PHONE_NUMBERS`) shown as ``***``."""
     for pattern in PHONE_NUMBERS:
-        url = pattern.sub(r"\g<1>***", url)
+        url = pattern.sub(masked_value, url)
     return url
 
 
