@@ -6,6 +6,8 @@ readable length; a phone number is shown masked, here and in logs.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from krsms.errors import ValidationError, excerpt
 
 
@@ -14,6 +16,15 @@ def check_is_text(value: object, *, field: str, number: bool = False) -> None:
     spreadsheet's NaN), showing it as :func:`wrong_type` does (masked, for a ``number``)."""
     if not isinstance(value, str):
         raise wrong_type(field, value, "text", limit="a string", number=number)
+
+
+def check_moment(value: object, *, field: str, written: str) -> None:
+    """Refuse, by name, a field that should be a datetime (or None) and holds something else; a
+    text (a date as the provider's document writes it, in the form ``written``) is refused
+    saying how to parse it, where the checks that follow would fail on it without a name."""
+    if value is not None and not isinstance(value, datetime):
+        hint = f" (parse it: datetime.strptime(text, {written!r}))" if isinstance(value, str) else ""
+        raise wrong_type(field, value, "a datetime", hint=hint)
 
 
 def shown_value(value: object, *, number: bool = False) -> str:

@@ -20,7 +20,7 @@ import attrs
 
 from krsms.convert import SEOUL, format_seoul_seconds, in_seoul
 from krsms.errors import ValidationError, excerpt
-from krsms.fields import check_is_text, mask_number, wrong_type
+from krsms.fields import check_is_text, check_moment, mask_number, wrong_type
 from krsms.phone_numbers import KOREA, MAX_NUMBER_DIGITS, check_number_as_sent
 from krsms.text import MessageKind, check_body, check_subject
 from krsms.validation import (
@@ -62,9 +62,7 @@ def check_times(names: tuple[str, str], start: object, end: object, *, written: 
     a datetime nor None: a text (the form the document writes, ``written``) is refused saying
     how to parse it, where the window's checks would raise AttributeError on it."""
     for name, moment in zip(names, (start, end), strict=True):
-        if moment is not None and not isinstance(moment, datetime):
-            hint = f" (parse it: datetime.strptime(text, {written!r}))" if isinstance(moment, str) else ""
-            raise wrong_type(name, moment, "a datetime", hint=hint)
+        check_moment(moment, field=name, written=written)
 
 
 def check_order(names: tuple[str, str], start: datetime | None, end: datetime | None) -> None:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 
 from krsms.convert import SEOUL, format_seoul_seconds, in_seoul
 from krsms.errors import ValidationError, excerpt
-from krsms.fields import check_is_text, mask_number, wrong_type
+from krsms.fields import check_is_text, check_moment, mask_number, wrong_type
 from krsms.phone_numbers import KOREA, check_number_as_sent
 from krsms.sens.models import (
     DEFAULT_TIME_ZONE,
@@ -107,7 +107,7 @@ def _check_types(request: SendRequest) -> None:
     advertisement check as a regular message)."""
     _check_member("type", request.type, MessageType, optional=False)
     _check_member("content_type", request.content_type, ContentType)
-    _check_moment("reserve_time", request.reserve_time, "%Y-%m-%d %H:%M")
+    check_moment(request.reserve_time, field="reserve_time", written="%Y-%m-%d %H:%M")
 
 
 def _check_member(field: str, value: object, members: type[enum.Enum], *, optional: bool = True) -> None:
@@ -118,15 +118,6 @@ def _check_member(field: str, value: object, members: type[enum.Enum], *, option
     member = members.__members__.get(value.upper()) if isinstance(value, str) else None
     hint = f" (use {members.__name__}.{member.name})" if member is not None else ""
     raise wrong_type(field, value, f"a {members.__name__}", hint=hint)
-
-
-def _check_moment(field: str, value: object, written: str) -> None:
-    """``value`` a datetime, or None; a text (the form the document writes, ``written``) is
-    refused saying how to parse it."""
-    if value is None or isinstance(value, datetime):
-        return
-    hint = f" (parse it: datetime.strptime(text, {written!r}))" if isinstance(value, str) else ""
-    raise wrong_type(field, value, "a datetime", hint=hint)
 
 
 def _check_files(files: tuple[FileReference, ...], kind: MessageKind) -> None:
@@ -206,7 +197,7 @@ def check_message_query(query: MessageQuery, *, now: datetime | None = None) -> 
     SENS lists them (en:240-241). First, the times, ``type``, ``content_type``, ``page_size``
     and ``page_index`` must be of the model's types."""
     for field in _QUERY_TIMES:
-        _check_moment(field, getattr(query, field), "%Y-%m-%d %H:%M:%S")
+        check_moment(getattr(query, field), field=field, written="%Y-%m-%d %H:%M:%S")
     _check_member("type", query.type, MessageType)
     _check_member("content_type", query.content_type, ContentType)
     windows = {
