@@ -43,7 +43,7 @@ import attrs
 from krsms import errors
 from krsms.closing import AsyncClosing
 from krsms.fanout.batching import Batch, BatchAttempt, Batcher
-from krsms.fanout.job import Flight, SendJob, record_all, stopped_detail
+from krsms.fanout.job import Flight, SendJob, count_fields, counts_said, record_all, stopped_detail
 from krsms.fanout.outcome_codes import CANCELLED, JOB_STOPPED
 from krsms.fanout.pacing import Pacer
 from krsms.fanout.sources import VALIDATION_SLICE, Cursor, Entries, Entry, Run, check_source, resolve_chunks
@@ -563,23 +563,16 @@ class BatchingGateway(AsyncClosing):
         statuses = found.statuses
         counts = {status: statuses.count(status) for status in SendStatus}
         logger.debug(
-            "%s looked up a batch of %d recipients whose answer was lost: %d accepted, %d rejected, "
-            "%d unknown, %d not sent",
+            "%s looked up a batch of %d recipients whose answer was lost: %s",
             self.provider,
             len(batch.indexes),
-            counts[SendStatus.ACCEPTED],
-            counts[SendStatus.REJECTED],
-            counts[SendStatus.UNKNOWN],
-            counts[SendStatus.NOT_SENT],
+            counts_said(counts),
             extra={
                 "krsms_event": "reconciled",
                 "krsms_provider": self.provider,
                 "krsms_batch_size": len(batch.indexes),
                 "krsms_batch_key": attempt.key,
-                "krsms_accepted": counts[SendStatus.ACCEPTED],
-                "krsms_rejected": counts[SendStatus.REJECTED],
-                "krsms_unknown": counts[SendStatus.UNKNOWN],
-                "krsms_not_sent": counts[SendStatus.NOT_SENT],
+                **count_fields(counts),
             },
         )
 

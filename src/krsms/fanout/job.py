@@ -17,7 +17,7 @@ import functools
 import logging
 import time
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Coroutine, Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Mapping
 from typing import Any
 
 import anyio
@@ -270,14 +270,11 @@ class SendJob:
             how = ""
         logger.log(
             level,
-            "%s send ended: %d %s: %d accepted, %d rejected, %d unknown, %d not sent; %d requests in %.2fs%s",
+            "%s send ended: %d %s: %s; %d requests in %.2fs%s",
             self._provider,
             recipients,
             "recipient" if recipients == 1 else "recipients",
-            counts[SendStatus.ACCEPTED],
-            counts[SendStatus.REJECTED],
-            counts[SendStatus.UNKNOWN],
-            counts[SendStatus.NOT_SENT],
+            counts_said(counts),
             progress.requests,
             elapsed,
             how,
@@ -285,10 +282,7 @@ class SendJob:
                 "krsms_event": "send_ended",
                 "krsms_provider": self._provider,
                 "krsms_recipients": recipients,
-                "krsms_accepted": counts[SendStatus.ACCEPTED],
-                "krsms_rejected": counts[SendStatus.REJECTED],
-                "krsms_unknown": counts[SendStatus.UNKNOWN],
-                "krsms_not_sent": counts[SendStatus.NOT_SENT],
+                **count_fields(counts),
                 "krsms_requests": progress.requests,
                 "krsms_elapsed_s": round(elapsed, 3),
                 "krsms_stopped_by": stopped_by,
@@ -664,6 +658,21 @@ async def _stagger() -> None:
     """
     for _ in range(POOL_ENTRY_PASSES):
         await asyncio.sleep(0)
+
+
+_COUNTED = (SendStatus.ACCEPTED, SendStatus.REJECTED, SendStatus.UNKNOWN, SendStatus.NOT_SENT)
+"""The statuses a log line counts, in the order it says them."""
+
+
+def counts_said(counts: Mapping[SendStatus, int]) -> str:
+    """Recipients by status as the log lines say them: ``97 accepted, 0 rejected, 0 unknown,
+    3 not sent``."""
+    return ", ".join(f"{counts.get(status, 0)} {status.value.replace('_', ' ')}" for status in _COUNTED)
+
+
+def count_fields(counts: Mapping[SendStatus, int]) -> dict[str, int]:
+    """The same counts as a log line's ``extra=`` fields (``krsms_accepted`` ... ``krsms_not_sent``)."""
+    return {f"krsms_{status.value}": counts.get(status, 0) for status in _COUNTED}
 
 
 def stopped_detail(error: errors.KrSmsError) -> str:
