@@ -1300,6 +1300,35 @@ async def test_a_send_that_waited_in_vain_in_a_busy_borrowed_pool_never_left(end
     assert watch.attempts == 0
 
 
+async def test_a_send_whose_bulk_send_stopped_while_it_waited_for_a_connection_is_not_written() -> None:
+    """The bulk send stops (a fatal answer, Ctrl-C) while this send waits in httpx's pool, and
+    the cancellation meant to end it is lost: on Python 3.10 anyio cannot tell a task's own
+    cancellation from its cancel scopes' and swallows it when it lands in ``connect_tcp``'s
+    task group as the connection wins. Once it gets its connection, the request is not written:
+    no request leaves for a send that is stopping, and the batch stays provably NOT_SENT."""
+    async with (
+        held_answers() as (base_url, paths, release),
+        httpx.AsyncClient(limits=httpx.Limits(max_connections=1)) as client,
+    ):
+        transport = Transport(
+            provider="test", auth=None, error_parser=generic_errors, http_client=client, retry=NO_RETRIES
+        )
+        own = asyncio.create_task(client.get(base_url + "/own"))
+        await eventually(lambda: paths == ["/own"])
+        watch = SendWatch()
+        sending = asyncio.create_task(watched_send(transport, base_url + "/send", watch))
+        await eventually(lambda: watch.may_have_arrived is False)  # past its slot, waiting in the pool
+        watch.stopping = True  # and no cancellation reaches it
+        release.set()
+        await own
+        with pytest.raises(errors.UnsendableRequestError, match="the bulk send it belongs to is stopping"):
+            await asyncio.wait_for(sending, timeout=5)
+        await asyncio.wait_for(client.get(base_url + "/after"), timeout=5)  # the pool is whole
+    assert paths == ["/own", "/after"]
+    assert watch.may_have_arrived is False
+    assert watch.attempts == 0
+
+
 async def test_a_request_hook_that_sets_its_own_trace_leaves_a_written_send_possibly_arrived() -> None:
     """httpx's documented way to log a request's events replaces the ``trace`` extension krsms
     counts writes by: such a client is taken as one that does not tell, on the safe side."""

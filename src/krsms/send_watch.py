@@ -32,8 +32,9 @@ class SendWatch:
     """Awaited before each retry of a send (a bulk send's requests-per-second limit, which
     counts every request the provider sees, not only each batch's first)."""
     stopping: bool = False
-    """Set when the bulk send is being interrupted: no new request may leave for it, so a
-    retry is not made (the last attempt's error stands) and a resend is not started."""
+    """Set when the bulk send is being interrupted or stopped: no new request may leave for
+    it, so a retry is not made (the last attempt's error stands), a resend is not started,
+    and a request still waiting for its slot or its connection is not written."""
     before_attempt: Callable[[], None] | None = None
     """Called as each attempt of a send is about to leave (its request slot taken, just before
     it is handed to the HTTP client); it keeps the attempt from leaving by raising

@@ -190,10 +190,21 @@ _WRITE_STARTS = frozenset({"http11.send_request_headers.started", "http2.send_re
 (through a proxy, the ``CONNECT`` request's come first: earlier, so on the safe side)."""
 
 
+class _StoppedBeforeWrite(Exception):
+    """Raised by :class:`_FirstWrite` through httpcore: the bulk send was stopping as the
+    attempt's request was about to be written, so nothing of it was."""
+
+
 class _FirstWrite:
     """httpcore's ``trace`` extension for one attempt of a send: tells ``watch`` that the
     attempt left once its request starts to be written, not while it waits for a connection.
     Once per attempt (an auth flow that signs again after a 401 writes it twice).
+
+    It is also the last gate before the network: when the bulk send is stopping by then, the
+    request is not written (:class:`_StoppedBeforeWrite`). The bulk send cancels such an attempt,
+    but a cancellation can be lost on its way: on Python 3.10 anyio cannot tell a task's own
+    cancellation from its cancel scopes', and swallows it when it lands in ``connect_tcp``'s
+    task group just as the connection is made.
 
     The watch is held weakly: httpx keeps a request, its extensions included, in a reference
     cycle with its response, which only the garbage collector frees. Held strongly, the
@@ -210,8 +221,10 @@ class _FirstWrite:
 
     async def __call__(self, event: str, info: Mapping[str, Any]) -> None:
         if event in _WRITE_STARTS and not self._seen:
-            self._seen = True
             watch = self._watch()
+            if watch is not None and watch.stopping:
+                raise _StoppedBeforeWrite
+            self._seen = True
             if watch is not None:
                 watch.attempt_left()
 
@@ -656,9 +669,7 @@ class Transport:
         async with self._slot(state, method, url):
             client = self._open_client_of(state, method, url)
             if watch.stopping:  # stopped while this attempt (a resend, say) waited for its slot
-                raise errors.UnsendableRequestError(
-                    f"{method} {self._shown(url)}: not sent, the bulk send it belongs to is stopping"
-                )
+                raise self._stopping_error(method, url)
             if watch.before_attempt is not None:
                 watch.before_attempt()
             # A send counts as out once httpcore starts writing it: not while it waits for a
@@ -685,6 +696,8 @@ class Transport:
             except errors.TransportError as failure:
                 self._log_request(method, url, attempt, started, status_code=None, failure=failure)
                 raise
+            except _StoppedBeforeWrite:
+                error = self._stopping_error(method, url)
             except RuntimeError:
                 if not client.is_closed:
                     raise  # not the network's doing: a bug, or a borrowed client on another loop
@@ -694,6 +707,12 @@ class Transport:
         answer = self._response(response, method, _content_read(response))
         self._log_request(method, url, attempt, started, status_code=answer.status_code, failure=None)
         return answer
+
+    def _stopping_error(self, method: str, url: str) -> errors.UnsendableRequestError:
+        """The attempt at ``url`` not made: the bulk send it belongs to is stopping."""
+        return errors.UnsendableRequestError(
+            f"{method} {self._shown(url)}: not sent, the bulk send it belongs to is stopping"
+        )
 
     def _log_request(
         self,
