@@ -43,6 +43,7 @@ from krsms.fanout import (
     VALIDATION_SLICE,
     Batch,
     BatchAttempt,
+    pacing,
 )
 from krsms.fanout.batching import Batcher
 from krsms.fanout.sources import Run
@@ -1020,27 +1021,45 @@ async def test_an_interrupted_send_calls_on_batch_with_no_empty_batch(leave: str
     assert 0 not in sizes
 
 
-async def test_requests_per_second_spaces_batch_starts() -> None:
-    starts: list[float] = []
-    gateway = FakeGateway(
-        batch_size=1,
-        max_concurrency=5,
-        requests_per_second=50,
-        on_request=lambda _: starts.append(asyncio.get_running_loop().time()),
-    )
+@pytest.fixture
+def granted_moments(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The moments the gateways' pacers grant a request, as their clock read them: the
+    spacing a rate limit promises, exact whatever the machine's load (the time a request is
+    seen to start adds the event loop's own delays, which a busy machine stretches)."""
+    granted: list[float] = []
+    last_read = threading.local()
+
+    class Clock:
+        @staticmethod
+        def monotonic() -> float:
+            now = last_read.value = time.monotonic()
+            return now
+
+    take_moment = pacing.Pacer._take_moment
+
+    async def recorded(pacer: pacing.Pacer) -> None:
+        await take_moment(pacer)
+        granted.append(last_read.value)  # the moment it took: the clock's last read in this thread
+
+    monkeypatch.setattr(pacing, "time", Clock)
+    monkeypatch.setattr(pacing.Pacer, "_take_moment", recorded)
+    return granted
+
+
+async def test_requests_per_second_spaces_batch_starts(granted_moments: list[float]) -> None:
+    requests: list[FakeRequest] = []
+    gateway = FakeGateway(batch_size=1, max_concurrency=5, requests_per_second=50, on_request=requests.append)
     await gateway.send(message(list(numbers(5))))
-    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
-    assert len(gaps) == 4
-    assert min(gaps) >= 0.02 - 0.002  # never sooner than 1/50 s (a lower bound: no timing flake)
+    assert len(requests) == len(granted_moments) == 5  # each request waited for its moment
+    gaps = [later - earlier for earlier, later in itertools.pairwise(granted_moments)]
+    assert min(gaps) >= 1 / 50 - 1e-9  # never sooner than 1/50 s
 
 
-def test_requests_per_second_holds_across_loops_in_several_threads() -> None:
+def test_requests_per_second_holds_across_loops_in_several_threads(granted_moments: list[float]) -> None:
     """Two threads' event loops send through one gateway at the same moment: the rate is the
     gateway's (the provider's limit is per account), not each loop's."""
-    starts: list[float] = []
-    gateway = FakeGateway(
-        batch_size=1, max_concurrency=5, requests_per_second=50, on_request=lambda _: starts.append(time.monotonic())
-    )
+    requests: list[FakeRequest] = []
+    gateway = FakeGateway(batch_size=1, max_concurrency=5, requests_per_second=50, on_request=requests.append)
     ready = threading.Barrier(2)
 
     async def send() -> None:
@@ -1052,9 +1071,9 @@ def test_requests_per_second_holds_across_loops_in_several_threads() -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    gaps = [later - earlier for earlier, later in itertools.pairwise(sorted(starts))]
-    assert len(gaps) == 5
-    assert min(gaps) >= 0.02 - 0.002  # never sooner than 1/50 s (a lower bound: no timing flake)
+    assert len(requests) == len(granted_moments) == 6
+    gaps = [later - earlier for earlier, later in itertools.pairwise(sorted(granted_moments))]
+    assert min(gaps) >= 1 / 50 - 1e-9  # never sooner than 1/50 s, counting both loops' requests
 
 
 async def test_a_send_cancelled_while_waiting_for_its_rate_slot_leaves_no_slot_behind() -> None:
