@@ -69,6 +69,14 @@ def _finite(value: float | None) -> float | None:
     return value
 
 
+def _positive_seconds(value: float | None) -> float | None:
+    """Refuse a number of seconds that is not positive and finite (``status --timeout``,
+    ``send --request-timeout``)."""
+    if value is not None and not (math.isfinite(value) and value > 0):
+        raise typer.BadParameter(f"must be a positive number of seconds, not {value}")
+    return value
+
+
 def _print_version(asked: bool) -> None:
     if asked:
         from krsms import __version__
@@ -466,6 +474,14 @@ def send(
     base_url: str | None = typer.Option(None, help="Provider base URL (e.g. the emulator's http://127.0.0.1:8888)."),
     max_concurrency: int = typer.Option(8, min=1, help="Requests in flight at once."),
     requests_per_second: float | None = typer.Option(None, callback=_finite, help="Cap on send requests per second."),
+    request_timeout: float | None = typer.Option(
+        None,
+        callback=_positive_seconds,
+        help="Give each request to the provider up after this many seconds (connecting, writing it, each wait "
+        "for its answer): a batch whose request went out is then unknown, never sent again. Default: the SDK's "
+        "(30 s each wait).",
+        show_default=False,
+    ),
     access_key: str | None = ACCESS_KEY_OPTION,
     secret_key: str | None = SECRET_KEY_OPTION,
     service_id: str | None = SERVICE_ID_OPTION,
@@ -511,6 +527,7 @@ def send(
         base_url=base_url,
         max_concurrency=max_concurrency,
         requests_per_second=requests_per_second,
+        request_timeout=request_timeout,
     )
     received: list[signal.Signals] = []
     record = FileSend()
@@ -529,13 +546,6 @@ def send(
         interrupted = isinstance(interruption, KeyboardInterrupt) or signal.SIGINT in received
         raise typer.Exit(130 if interrupted else 143) from None
     raise typer.Exit(code)
-
-
-def _positive_seconds(value: float | None) -> float | None:
-    """Refuse a ``--timeout`` that is not a positive finite number of seconds."""
-    if value is not None and not (math.isfinite(value) and value > 0):
-        raise typer.BadParameter(f"must be a positive number of seconds, not {value}")
-    return value
 
 
 @app.command()

@@ -63,3 +63,23 @@ def test_an_interrupted_demo_says_so_and_counts_what_its_emulator_recorded(
         assert int(not_sent) > 0  # stopped part-way: the rest was not sent
     assert stderr.startswith("interrupted: ")
     assert "Traceback" not in stderr
+
+
+def test_a_demo_slower_than_httpx_default_timeout_settles_every_recipient() -> None:
+    """``--latency`` takes up to 60 seconds, but the demo's client kept httpx's default
+    timeout (5 seconds): from a latency above it every send was given up and its batch left
+    unknown, and the demo ended saying its outcomes and its emulator's record disagree, exit 1.
+    (About 11 seconds: two rounds of requests held 5.5 seconds each.)"""
+    demo = subprocess.run(
+        [sys.executable, "-m", "krsms", "demo", "--recipients", "10", "--latency", "5.5"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "160"},
+        timeout=120,
+    )
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    for provider in ("SENS", "NHN"):
+        _provider, accepted, rejected, unknown, not_sent, _requests, recorded = demo_row(demo.stdout, provider)
+        assert (unknown, not_sent) == ("0", "0")
+        assert int(accepted) + int(rejected) == 16
+        assert accepted == recorded

@@ -42,6 +42,7 @@ from krsms.fanout import BatchingGateway
 from krsms.gateway import Message, Recipient, SendProgress, SendReport, SendStatus
 from krsms.nhn import NhnGateway
 from krsms.sens import SensGateway
+from krsms.transport import Timeouts
 
 T = TypeVar("T")
 
@@ -209,7 +210,10 @@ async def run_demo(
         rejected_numbers={REJECTED_NUMBER: -2019},
         undeliverable_numbers={UNDELIVERABLE_NUMBER: "3006"},
     )
-    async with EmulatorServer(config) as server, httpx.AsyncClient() as http_client:
+    # The SDK's timeouts, its wait for an answer on top of the latency asked: the client's own
+    # (httpx's 5 s) left every request of a demo slower than that unknown.
+    timeouts = Timeouts(read=Timeouts().read + latency)
+    async with EmulatorServer(config) as server, httpx.AsyncClient(timeout=timeouts.to_httpx()) as http_client:
         console.print(f"emulator listening on {server.base_url} (SENS /sms/v2, NHN /sms/v2.2)")
         sens = SensGateway(
             access_key=DEMO_SENS_ACCESS_KEY,

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from krsms.errors import KrSmsError, ProviderError, ValidationError
+from krsms.errors import KrSmsError, ProviderError, RequestTimeoutError, ValidationError
 from krsms.fanout import CANCELLED, JOB_STOPPED, LOCAL_INVALID
 from krsms.gateway import RecipientOutcome, SendProgress, SendStatus
 
@@ -30,6 +30,9 @@ class FileSend:
     stopped: bool = False
     """Whether an error (a file that cannot be written, say), not an interruption, ended the
     send before it finished."""
+    unanswered: int = 0
+    """Recipients this run recorded UNKNOWN because their request went out and got no answer
+    in time (:func:`count_unanswered`)."""
     earlier: dict[SendStatus, int] = attrs.Factory(lambda: dict.fromkeys(SendStatus, 0))
     """The recipients of the file a ``--resume`` skipped, by the status their row settled
     them with (the recovered ones among them): the earlier runs' part of the campaign."""
@@ -67,6 +70,14 @@ def first_failure(outcomes: Sequence[RecipientOutcome]) -> str | None:
             if outcome.status is SendStatus.NOT_SENT and outcome.code not in _NOT_FAILURES
         ),
         None,
+    )
+
+
+def count_unanswered(outcomes: Sequence[RecipientOutcome]) -> int:
+    """How many of ``outcomes`` are UNKNOWN because their request went out and got no answer
+    in time (what :attr:`FileSend.unanswered` adds up)."""
+    return sum(
+        outcome.status is SendStatus.UNKNOWN and outcome.code == RequestTimeoutError.__name__ for outcome in outcomes
     )
 
 

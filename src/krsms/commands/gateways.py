@@ -40,10 +40,13 @@ def make_gateway(
     base_url: str | None,
     max_concurrency: int,
     requests_per_second: float | None = None,
+    request_timeout: float | None = None,
     placeholder_keys: bool = False,
 ) -> BatchingGateway:
-    """The gateway for ``credentials.provider``; ``placeholder_keys`` fills missing keys for
-    work that never reaches the network (a dry run)."""
+    """The gateway for ``credentials.provider``; ``request_timeout`` bounds each phase of
+    each request (connecting, writing, each wait for the answer, the wait for a connection), in
+    seconds (None: the SDK's :class:`~krsms.Timeouts`); ``placeholder_keys`` fills missing keys
+    for work that never reaches the network (a dry run)."""
     filler = "dry-run" if placeholder_keys else ""
     if credentials.provider == "sens":
         from krsms.sens import DEFAULT_BASE_URL, SensGateway
@@ -55,6 +58,7 @@ def make_gateway(
             base_url=base_url or DEFAULT_BASE_URL,
             max_concurrency=max_concurrency,
             requests_per_second=requests_per_second,
+            timeout=request_timeout,
             drain_timeout=DRAIN_SECONDS,
         )
     from krsms.nhn import DEFAULT_BASE_URL as NHN_BASE_URL
@@ -66,5 +70,6 @@ def make_gateway(
         base_url=base_url or NHN_BASE_URL,
         max_concurrency=max_concurrency,
         requests_per_second=requests_per_second,
+        timeout=request_timeout,
         drain_timeout=DRAIN_SECONDS,
     )

@@ -32,7 +32,14 @@ from rich.text import Text
 from krsms.commands.campaigns import Campaign, check_same_campaign, record_campaign, recorded_campaign
 from krsms.commands.dry_runs import dry_run
 from krsms.commands.file_pass import FilePass
-from krsms.commands.file_sends import FileSend, exit_code, fatal_error, first_failure, nothing_sent
+from krsms.commands.file_sends import (
+    FileSend,
+    count_unanswered,
+    exit_code,
+    fatal_error,
+    first_failure,
+    nothing_sent,
+)
 from krsms.commands.gateways import Credentials, make_gateway
 from krsms.commands.nhn_templates import columns_for_template, refuses_template, registered_template
 from krsms.commands.placeholders import row_placeholders, text_expects_columns
@@ -50,7 +57,7 @@ from krsms.commands.results.files import ResultsFile
 from krsms.commands.results.journal import SendJournal, clear_settled_journal, recover_in_flight
 from krsms.commands.results.lock import exclusive_use
 from krsms.commands.results.reading import settled_recipients
-from krsms.commands.send_summaries import campaign_line, summary
+from krsms.commands.send_summaries import campaign_line, summary, unanswered_line
 from krsms.commands.signals import stop_on_signals
 from krsms.commands.stderr import print_error, print_note
 from krsms.commands.subjects import DroppedSubjects, check_subject_given
@@ -81,6 +88,9 @@ class SendOptions:
     """Requests in flight at once (``--max-concurrency``)."""
     requests_per_second: float | None
     """Cap on send requests per second (``--requests-per-second``); None for no cap."""
+    request_timeout: float | None
+    """Seconds after which each request to the provider is given up (``--request-timeout``);
+    None for the SDK's :class:`~krsms.Timeouts`."""
 
 
 def run_send(
@@ -165,6 +175,7 @@ async def _send(
         base_url=options.base_url,
         max_concurrency=options.max_concurrency,
         requests_per_second=options.requests_per_second,
+        request_timeout=options.request_timeout,
         placeholder_keys=options.dry_run,
     ) as gateway:
         kind_known = True
@@ -234,8 +245,8 @@ async def _send_and_report(
     gateway: BatchingGateway, message: Message, options: SendOptions, *, console: Console, record: FileSend
 ) -> int:
     """:func:`send_file` (what it did going into ``record``), then what it did
-    (:func:`summary`, and on ``--resume`` the :func:`campaign_line`) and what stopped it, if
-    anything: its :func:`exit_code`."""
+    (:func:`summary`, the :func:`unanswered_line`, and on ``--resume`` the
+    :func:`campaign_line`) and what stopped it, if anything: its :func:`exit_code`."""
     try:
         await send_file(
             gateway,
@@ -253,6 +264,9 @@ async def _send_and_report(
     finally:  # finished, interrupted or stopped by an error: say what was done
         if record.progress is not None:
             console.print(summary(record, provider=gateway.provider, results_path=options.results_path))
+            unanswered = unanswered_line(record, options.request_timeout)
+            if unanswered is not None:
+                console.print(Text(unanswered), soft_wrap=True)
             if record.resumed:
                 console.print(Text(campaign_line(record, options.results_path)), soft_wrap=True)
     fatal = fatal_error(record)
@@ -346,6 +360,7 @@ async def send_file(
                     settled.clear()
                     if record.failure is None:
                         record.failure = first_failure(outcomes)
+                    record.unanswered += count_unanswered(outcomes)
                     if outcomes:
                         await results.write(outcomes)
                         bar.advance(task, len(outcomes))

@@ -1,6 +1,7 @@
 """What ``krsms send`` says of a send once it ends, from what it did
 (:class:`~krsms.commands.file_sends.FileSend`): the summary table (:func:`summary`), the
-whole campaign's outcomes after a ``--resume`` (:func:`campaign_line`), the line of an
+whole campaign's outcomes after a ``--resume`` (:func:`campaign_line`), the recipients left
+unknown by a request that got no answer (:func:`unanswered_line`), the line of an
 interruption (:func:`interrupted_note`), and what an error adds about going on
 (:func:`resume_hint`)."""
 
@@ -37,6 +38,18 @@ def summary(record: FileSend, *, provider: str, results_path: Path | None = None
     if notes:
         table.caption = Text("; ".join(notes))
     return table
+
+
+def unanswered_line(record: FileSend, request_timeout: float | None) -> str | None:
+    """What the unknown whose request got no answer in time came to (within
+    ``request_timeout`` seconds, when given: ``--request-timeout``); None when there are none."""
+    if not record.unanswered:
+        return None
+    within = f"within --request-timeout {request_timeout:g} seconds" if request_timeout is not None else "in time"
+    return (
+        f"unknown: {record.unanswered} got no answer {within}: they may have been sent, "
+        "and --resume does not send them again"
+    )
 
 
 def campaign_line(record: FileSend, results_path: Path) -> str:
