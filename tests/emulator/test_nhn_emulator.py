@@ -64,6 +64,27 @@ async def test_rejected_numbers_get_their_code_per_recipient(nhn: httpx.AsyncCli
     assert [result["resultCode"] for result in data["sendResultList"]] == [0, -2019]
 
 
+async def test_a_refused_recipient_is_in_the_ledger_as_rejected_and_in_no_look_up(nhn: httpx.AsyncClient) -> None:
+    """The send answers the refused recipient's code; the ledger keeps it ``rejected`` with that
+    code; the look-ups list the recipients NHN took only (the document does not say they list
+    refused ones, and the SDK's reconciliation and FakeGateway read them so)."""
+    data = (await nhn.post(f"{BASE}/sender/sms", json=sms("01000000001", "01000000009"))).json()["body"]["data"]
+    refused = data["sendResultList"][1]
+    assert (refused["recipientNo"], refused["resultCode"], refused["resultMessage"], refused["recipientSeq"]) == (
+        "01000000009",
+        -2019,
+        "FAIL",
+        2,
+    )
+    rejected = (await nhn.get("/_emulator/deliveries", params={"status": "rejected"})).json()
+    assert [(item["recipient"], item["request_id"], item["result_code"]) for item in rejected] == [
+        ("01000000009", data["requestId"], "-2019")
+    ]
+    listed = (await nhn.get(f"{BASE}/sender/sms", params={"requestId": data["requestId"]})).json()["body"]
+    assert [(item["recipientNo"], item["mtPr"]) for item in listed["data"]] == [("01000000001", "1")]
+    assert code_of(await nhn.get(f"{BASE}/sender/sms/{data['requestId']}", params={"mtPr": "2"})) == -2008
+
+
 @pytest.mark.parametrize(
     ("path", "body", "code"),
     [
