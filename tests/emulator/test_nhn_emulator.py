@@ -250,6 +250,23 @@ async def test_text_at_the_documented_maximum_is_sent_whole(nhn: httpx.AsyncClie
     ]
 
 
+async def test_an_upload_answers_the_documented_file_path(nhn: httpx.AsyncClient) -> None:
+    """N18's example answers ``"filePath": "0/toast-mt-2018-08-10/1609/178576"``: the upload's
+    date, then its hour and minute, then the file id (as every attachment path the document
+    shows: ``/toast-mt-2023-09-18/1607/535191/``)."""
+    upload = {
+        "fileName": "attachment.jpg",
+        "createUser": "CreateUser",
+        "fileBody": base64.b64encode(b"\xff\xd8").decode(),
+    }
+    before = datetime.now(SEOUL)
+    answer = (await nhn.post(f"{BASE}/attachfile/binaryUpload", json=upload)).json()
+    after = datetime.now(SEOUL)
+    paths = {f"0/toast-mt-{moment:%Y-%m-%d}/{moment:%H%M}/1" for moment in (before, after)}
+    assert answer["header"] == {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"}
+    assert answer["body"]["data"] in [{"fileId": 1, "fileName": "attachment.jpg", "filePath": path} for path in paths]
+
+
 async def upload_image(nhn: httpx.AsyncClient) -> int:
     upload = {"fileName": "coupon.jpg", "createUser": "tester", "fileBody": base64.b64encode(b"\xff\xd8").decode()}
     return int((await nhn.post(f"{BASE}/attachfile/binaryUpload", json=upload)).json()["body"]["data"]["fileId"])
