@@ -335,27 +335,6 @@ async def test_a_tag_send_list_answers_every_documented_key(nhn: httpx.AsyncClie
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d", item["createDate"])
 
 
-async def test_a_tag_send_list_answers_the_title_and_body_sent_with_the_parameters_filled(
-    nhn: httpx.AsyncClient,
-) -> None:
-    """N15 lists a tag send's ``title`` and ``body`` as its recipients got them (N17, N5 and the
-    ledger): its one ``templateParameter`` filled in, from the request or its template."""
-    vip = await tag(nhn, "VIP")
-    contact = [{"contactType": "PHONE_NUMBER", "contact": "01000000001"}]
-    ok(await nhn.post(f"{BASE}/uids", json={"uids": [{"uid": "a", "tagIds": [vip], "contacts": contact}]}))
-    ok(await nhn.post(f"{BASE}/templates", json=template(sendType="1", title="##name##님께")))
-    parameters = {"templateParameter": {"name": "홍길동"}, "tagExpression": [vip]}
-    written = {"title": "##name## 안내", "body": "##name## 본문", "sendNo": "15446859", **parameters}
-    for body, sent in [
-        (written, ("홍길동 안내", "홍길동 본문")),
-        ({"templateId": "welcome", **parameters}, ("홍길동님께", "홍길동님 환영합니다")),
-    ]:
-        request_id = ok(await nhn.post(f"{BASE}/tag-sender/mms", json=body))["data"]["requestId"]
-        [listed] = ok(await nhn.get(f"{BASE}/tag-sender", params={"sendType": "1", "requestId": request_id}))["data"]
-        recipient = ok(await nhn.get(f"{BASE}/tag-sender/{request_id}/1"))["data"]
-        assert (listed["title"], listed["body"]) == (recipient["title"], recipient["body"]) == sent
-
-
 async def test_the_block_list_round_trips_and_blocks_advertisements(nhn: httpx.AsyncClient) -> None:
     block = {"unsubscribeNo": "0801234567", "recipientNoList": ["01000000001", "01000000002"]}
     ok(await nhn.post(f"{BASE}/blockservice/recipients", json=block))

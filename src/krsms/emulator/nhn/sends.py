@@ -285,8 +285,8 @@ class _Message:
         body does, and krsms reads the keys of both)."""
         if not self.fills_parameters:
             return self.text, self.title
-        title = None if self.title is None else fill_parameters(self.title, parameters)
-        return fill_parameters(self.text, parameters), title
+        title = None if self.title is None else _substitute(self.title, parameters)
+        return _substitute(self.text, parameters), title
 
     def delivery(
         self,
@@ -442,9 +442,8 @@ def _reservation(value: Any, now: datetime) -> datetime | None:
     return moment
 
 
-def fill_parameters(text: str, parameters: dict[str, Any] | None) -> str:
-    """``text`` with each ``##key##`` of a template replaced by its ``templateParameter`` value
-    (a send's recipient's; a tag send's, which is every recipient's)."""
+def _substitute(text: str, parameters: dict[str, Any] | None) -> str:
+    """``text`` with each ``##key##`` of a template replaced by its ``templateParameter`` value."""
     for key, value in (parameters or {}).items():
         text = text.replace(f"##{key}##", str(value))
     return text

@@ -10,8 +10,7 @@ Choices where the document is silent:
   tag send READY), a reserved one's minute passing too: the emulator has no console to send
   them from;
 - the ``templateParameter`` applies to every recipient, with or without a ``templateId`` (the
-  tag send document, unlike N1's, does not tie it to a template), and the list (N15) answers
-  the ``title`` and ``body`` with it filled in, as every recipient got them (N17);
+  tag send document, unlike N1's, does not tie it to a template);
 - the look-ups refuse a filter over its table's maximum (N15 ``statusCode`` 10; N16
   ``recipientNum`` 20, ``msgStatusName`` and ``resultCode`` 10) with -2012, as
   :func:`~krsms.emulator.nhn.envelope.check_filters` says.
@@ -39,7 +38,7 @@ from krsms.emulator.nhn.envelope import (
     parse_date,
     read_json,
 )
-from krsms.emulator.nhn.sends import NhnSends, fill_parameters
+from krsms.emulator.nhn.sends import NhnSends
 from krsms.emulator.nhn.service import NhnService
 from krsms.emulator.nhn.state import MESSAGE_STATUS_NAMES, NhnRecipient, NhnState
 from krsms.emulator.nhn.tags import NhnTags
@@ -84,9 +83,7 @@ class NhnTagSend:
     send_no: str
     tag_expression: list[str]
     title: str | None
-    """As sent (its ``templateParameter`` filled in); None for an SMS."""
     body: str
-    """As sent (its ``templateParameter`` filled in)."""
     ad_yn: str
     auto_send_yn: str
     user_id: str | None
@@ -170,8 +167,8 @@ class NhnTagSends:
             template_id=body.get("templateId"),
             send_no=effective["sendNo"],
             tag_expression=list(expression),
-            title=fill_parameters(effective["title"], parameters) if send_type == "1" else None,
-            body=fill_parameters(effective["body"], parameters),
+            title=effective.get("title") if send_type == "1" else None,
+            body=effective["body"],
             ad_yn=ad_yn,
             auto_send_yn=auto_send_yn,
             user_id=body.get("userId"),
