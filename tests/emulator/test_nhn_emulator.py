@@ -64,6 +64,27 @@ async def test_rejected_numbers_get_their_code_per_recipient(nhn: httpx.AsyncCli
     assert [result["resultCode"] for result in data["sendResultList"]] == [0, -2019]
 
 
+async def test_a_refused_recipient_is_in_the_ledger_as_rejected_and_in_no_look_up(nhn: httpx.AsyncClient) -> None:
+    """The send answers the refused recipient's code; the ledger keeps it ``rejected`` with that
+    code; the look-ups list the recipients NHN took only (the document does not say they list
+    refused ones, and the SDK's reconciliation and FakeGateway read them so)."""
+    data = (await nhn.post(f"{BASE}/sender/sms", json=sms("01000000001", "01000000009"))).json()["body"]["data"]
+    refused = data["sendResultList"][1]
+    assert (refused["recipientNo"], refused["resultCode"], refused["resultMessage"], refused["recipientSeq"]) == (
+        "01000000009",
+        -2019,
+        "FAIL",
+        2,
+    )
+    rejected = (await nhn.get("/_emulator/deliveries", params={"status": "rejected"})).json()
+    assert [(item["recipient"], item["request_id"], item["result_code"]) for item in rejected] == [
+        ("01000000009", data["requestId"], "-2019")
+    ]
+    listed = (await nhn.get(f"{BASE}/sender/sms", params={"requestId": data["requestId"]})).json()["body"]
+    assert [(item["recipientNo"], item["mtPr"]) for item in listed["data"]] == [("01000000001", "1")]
+    assert code_of(await nhn.get(f"{BASE}/sender/sms/{data['requestId']}", params={"mtPr": "2"})) == -2008
+
+
 @pytest.mark.parametrize(
     ("path", "body", "code"),
     [
@@ -227,6 +248,23 @@ async def test_text_at_the_documented_maximum_is_sent_whole(nhn: httpx.AsyncClie
         (None, 255),
         ("제" * 120, 4000),
     ]
+
+
+async def test_an_upload_answers_the_documented_file_path(nhn: httpx.AsyncClient) -> None:
+    """N18's example answers ``"filePath": "0/toast-mt-2018-08-10/1609/178576"``: the upload's
+    date, then its hour and minute, then the file id (as every attachment path the document
+    shows: ``/toast-mt-2023-09-18/1607/535191/``)."""
+    upload = {
+        "fileName": "attachment.jpg",
+        "createUser": "CreateUser",
+        "fileBody": base64.b64encode(b"\xff\xd8").decode(),
+    }
+    before = datetime.now(SEOUL)
+    answer = (await nhn.post(f"{BASE}/attachfile/binaryUpload", json=upload)).json()
+    after = datetime.now(SEOUL)
+    paths = {f"0/toast-mt-{moment:%Y-%m-%d}/{moment:%H%M}/1" for moment in (before, after)}
+    assert answer["header"] == {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"}
+    assert answer["body"]["data"] in [{"fileId": 1, "fileName": "attachment.jpg", "filePath": path} for path in paths]
 
 
 async def upload_image(nhn: httpx.AsyncClient) -> int:

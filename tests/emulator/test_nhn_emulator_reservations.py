@@ -73,3 +73,19 @@ async def test_an_empty_filter_filters_nothing(nhn: httpx.AsyncClient, path: str
     filtered = (await nhn.get(f"{BASE}{path}", params=query)).json()["body"]
     assert unfiltered["totalCount"] > 0
     assert filtered["data"] == unfiltered["data"]
+
+
+async def test_a_cancelled_reservation_is_updated_when_it_was_cancelled(nhn: httpx.AsyncClient, app: Starlette) -> None:
+    """N34 and N35 answer a reservation's ``updateDate`` (修正日): a cancel (N36) is its update,
+    so a reservation cancelled ten minutes after it was made says so, as a renamed tag or an
+    updated template or category does."""
+    request_id = await reserve_one(nhn, datetime.now(SEOUL) + timedelta(days=1))
+    app.state.clock.skew_seconds = 600
+    cancel = {"reservationList": [{"requestId": request_id, "recipientSeq": 1}], "updateUser": "tester"}
+    assert code_of(await nhn.put(f"{BASE}/reservations/cancel", json=cancel)) == 0
+    listed = (await nhn.get(f"{BASE}/reservations", params={"requestId": request_id})).json()["body"]["data"]
+    one = (await nhn.get(f"{BASE}/reservations/{request_id}/1")).json()["body"]["data"]
+    for item in (*listed, one):
+        created, updated = (datetime.strptime(item[name], f"{SECONDS}.%f") for name in ("createDate", "updateDate"))
+        assert item["messageStatus"] == "CANCEL"
+        assert updated - created >= timedelta(seconds=599)  # the clock moved 600 seconds on

@@ -68,3 +68,27 @@ async def test_a_wrong_method_on_an_inspection_path_is_a_json_405_naming_the_all
     assert answer.status_code == 405
     assert answer.headers["allow"] == allowed
     assert allowed in answer.json()["error"]
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+async def test_an_api_prefix_without_its_path_is_its_apis_not_found_never_a_redirect(
+    nhn: httpx.AsyncClient, method: str
+) -> None:
+    """``/sms/v2``, ``/sms/v2.2`` and ``/_emulator`` name no endpoint: each answers as its API
+    answers a path it lacks. Starlette's default is a 307 to the path with a slash, which
+    the SDK refuses as fatal (it never follows a redirect), hiding the client's wrong path."""
+    sens_answer = await nhn.request(method, "/sms/v2")
+    assert (sens_answer.status_code, sens_answer.json()["error"]["errorCode"]) == (404, "300")
+    assert code_of(await nhn.request(method, "/sms/v2.2")) == -9998
+    inspection_answer = await nhn.request(method, "/_emulator")
+    assert inspection_answer.status_code == 404
+    assert "/_emulator is not in the inspection API" in inspection_answer.json()["error"]
+
+
+@pytest.mark.parametrize("path", ["/", "/sms", "/sms/v3/services", "/SMS/v2/services/x/messages", "/nope/"])
+async def test_a_path_outside_every_api_is_a_json_404_naming_the_apis(nhn: httpx.AsyncClient, path: str) -> None:
+    answer = await nhn.post(path)
+    assert answer.status_code == 404
+    assert answer.json() == {
+        "error": f"{path} is not served here: the emulator serves /sms/v2/ (SENS), /sms/v2.2/ (NHN) and /_emulator/"
+    }

@@ -14,8 +14,10 @@ Inspection API (never faulted, under :data:`~krsms.emulator.config.INSPECTION_PR
   unknown field or an invalid value answers 400 naming it)
 - ``GET /_emulator/stats`` -> request and injected-fault counters
 
-Any other path under the prefix answers 404, and a method a path does not take 405 with
-``Allow``, both as ``{"error": ...}`` like the API's other refusals.
+Any other path under the prefix (or the prefix itself) answers 404, and a method a path does
+not take 405 with ``Allow``, both as ``{"error": ...}`` like the API's other refusals. A path
+outside the inspection API and both providers' is a 404 of that shape too, never Starlette's
+plain text or its redirect to the path with a slash added or removed.
 """
 
 from __future__ import annotations
@@ -35,10 +37,11 @@ from krsms.emulator.inputs import load_json
 from krsms.emulator.ledger import Delivery, Ledger
 from krsms.emulator.nhn import nhn_routes
 from krsms.emulator.numbers import rule_number
-from krsms.emulator.routing import catch_all
+from krsms.emulator.routing import catch_all, not_routed
 from krsms.emulator.sens import sens_routes
 
 DELIVERY_FILTERS = ("provider", "request_id", "recipient", "status")
+SERVED_PREFIXES = f"/sms/v2/ (SENS), /sms/v2.2/ (NHN) and {INSPECTION_PREFIX}/"
 
 
 def _delivery_json(delivery: Delivery) -> dict[str, Any]:
@@ -82,7 +85,7 @@ def _error(message: str, status: int = 400, headers: dict[str, str] | None = Non
     return JSONResponse({"error": message}, status_code=status, headers=headers)
 
 
-def _unknown_route(routes: list[Route]) -> BaseRoute:
+def _unknown_routes(routes: list[Route]) -> list[Route]:
     """The catch-all of the inspection API: 404 for a path it lacks, 405 with ``Allow`` for a
     method one of ``routes`` does not take."""
 
@@ -95,7 +98,7 @@ def _unknown_route(routes: list[Route]) -> BaseRoute:
         allow = ", ".join(sorted(allowed))
         return _error(f"{request.method} is not allowed on {path}; use {allow}", 405, {"Allow": allow})
 
-    return catch_all(f"{INSPECTION_PREFIX}/{{rest:path}}", unknown)
+    return catch_all(INSPECTION_PREFIX, unknown)
 
 
 def inspection_routes(ledger: Ledger, faults: FaultState) -> list[BaseRoute]:
@@ -133,7 +136,13 @@ def inspection_routes(ledger: Ledger, faults: FaultState) -> list[BaseRoute]:
         Route(f"{INSPECTION_PREFIX}/faults", fault_settings, methods=["GET", "PUT"]),
         Route(f"{INSPECTION_PREFIX}/stats", stats, methods=["GET"]),
     ]
-    return [*routes, _unknown_route(routes)]
+    return [*routes, *_unknown_routes(routes)]
+
+
+async def _outside_every_api(request: Request) -> Response:
+    """A path no API of the emulator has: a JSON 404 naming the ones it serves."""
+    path = request.url.path
+    return _error(f"{path} is not served here: the emulator serves {SERVED_PREFIXES}", 404)
 
 
 def create_app(config: EmulatorConfig | None = None) -> Starlette:
@@ -149,6 +158,7 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
         *nhn_routes(config, ledger, clock),
     ]
     app = Starlette(routes=routes)
+    not_routed(app, _outside_every_api)
     app.add_middleware(FaultInjector, state=faults)
     app.add_middleware(DateHeader, clock=clock)
     app.state.ledger = ledger

@@ -24,9 +24,9 @@ ledger, clock and the :mod:`~krsms.emulator.nhn.state` an appKey remembers).
 
 Choices where the document is silent: a wrong or unknown appKey answers -1001; a missing or
 wrong ``X-Secret-Key`` (when the emulator is configured with one) answers HTTP 401 with code
--1000; any other path or method under ``/sms/v2.2/`` answers -9998 ("no such API") in the
-envelope, with HTTP 200 as NHN's other refusals (under an appKey, once the appKey and secret
-key pass).
+-1000; any other path or method under ``/sms/v2.2/`` (``/sms/v2.2`` itself too) answers -9998
+("no such API") in the envelope, with HTTP 200 as NHN's other refusals (under an appKey, once
+the appKey and secret key pass).
 """
 
 from __future__ import annotations
@@ -89,8 +89,8 @@ def nhn_routes(config: EmulatorConfig, ledger: Ledger, clock: Clock) -> list[Bas
     routes: list[BaseRoute] = [
         Route(PREFIX + path, _guarded(handler, config), methods=[method]) for method, path, handler in table
     ]
-    routes.append(catch_all(PREFIX + "/{rest:path}", _guarded(_unknown, config)))
-    routes.append(catch_all("/sms/v2.2/{rest:path}", _unknown_outside_app_key))
+    routes.extend(catch_all(PREFIX, _guarded(_unknown, config)))
+    routes.extend(catch_all("/sms/v2.2", _unknown_outside_app_key))
     return routes
 
 
@@ -120,5 +120,5 @@ async def _unknown(request: Request) -> Any:
 
 
 async def _unknown_outside_app_key(request: Request) -> Response:
-    """A path under ``/sms/v2.2/`` that names no appKey: -9998 (there is no key to check)."""
+    """``/sms/v2.2`` or a path under it that names no appKey: -9998 (there is no key to check)."""
     return answer(None, code=-9998, message=UNKNOWN_API)

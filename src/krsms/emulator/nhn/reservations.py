@@ -98,7 +98,7 @@ class NhnReservations:
             "messageStatus": status,
             "createUser": None,
             "createDate": format_time(record.create_date),
-            "updateDate": format_time(record.result_date or record.create_date),
+            "updateDate": format_time(record.update_date),
         }
         if detail or record.send_type == "1":
             item["attachFileList"] = [attachment(self.state.files[file_id]) for file_id in record.file_ids]
@@ -140,11 +140,13 @@ class NhnReservations:
         """N36: cancel reserved recipients that have not gone out (each one in the ledger too)."""
         body = _cancel_request(await read_json(request))
         self.service.settle_due()
+        now = self.service.clock.now()
         canceled = 0
         for item in body["reservationList"]:
             for record in self.state.by_request.get(str(item.get("requestId")), []):
                 if record.seq == item.get("recipientSeq") and record.reserved and record.status == "1":
                     record.status = "4"
+                    record.cancel_date = now
                     self.service.ledger.cancel_recipient(record.delivery)
                     canceled += 1
         return {"data": {"requestedCount": len(body["reservationList"]), "canceledCount": canceled}}

@@ -68,6 +68,8 @@ class NhnRecipient:
     status: str = "1"
     result_code: str | None = None
     result_date: datetime | None = None
+    cancel_date: datetime | None = None
+    """When its reservation was cancelled (N36), if it was."""
 
     @property
     def result_class(self) -> str | None:
@@ -75,6 +77,12 @@ class NhnRecipient:
         if self.result_code is None:
             return None
         return "MTR1" if self.result_code == SUCCESS_CODE else "MTR2"
+
+    @property
+    def update_date(self) -> datetime:
+        """When it last changed, as the look-ups' ``updateDate`` answers: its result, its cancel,
+        else its creation."""
+        return self.result_date or self.cancel_date or self.create_date
 
     @property
     def message_type(self) -> str:

@@ -279,7 +279,7 @@ class NhnTagSends:
                 "resultCode": record.result_code,
                 "receiveDate": format_time(record.result_date),
                 "createDate": format_time(record.create_date),
-                "updateDate": format_time(record.result_date or record.create_date),
+                "updateDate": format_time(record.update_date),
             }
             for record in records
             if matches(query, "recipientNum", record.recipient)

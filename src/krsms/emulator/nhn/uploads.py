@@ -76,7 +76,7 @@ class NhnUploads:
         stored = NhnFile(
             file_id=file_id,
             name=name,
-            path=f"0/toast-mt-{now:%Y-%m-%d}/{file_id}",
+            path=f"0/toast-mt-{now:%Y-%m-%d}/{now:%H%M}/{file_id}",  # as N18's example: date, hour and minute, id
             save_name=f"{now:%Y%m%d}{random_id(SAVE_NAME_RANDOM_CHARS)}{name[name.rindex('.') :]}",
             size=len(content),
             create_user=body.get("createUser"),

@@ -24,8 +24,8 @@ Answers follow the SENS document; where it is silent the choices are:
   ``{"statusCode": "400", "statusName": "fail", "errorMessage": "<field>: <reason>"}``,
   malformed input included (JSON nested too deeply, a field of the wrong JSON type, a time
   zone that is not one, digits outside ASCII such as ``²`` or fullwidth ones);
-- any other path or method under ``/sms/v2/`` is a 404 in the gateway shape (errorCode
-  ``"300"``).
+- any other path or method under ``/sms/v2/`` (``/sms/v2`` itself too) is a 404 in the
+  gateway shape (errorCode ``"300"``).
 
 Each module's docstring carries the choices its endpoints make.
 """
@@ -72,7 +72,7 @@ def sens_routes(config: EmulatorConfig, ledger: Ledger, clock: Clock) -> list[Ba
     routes: list[BaseRoute] = [
         Route(PREFIX + path, _guarded(handler, service), methods=[method]) for method, path, handler in table
     ]
-    routes.append(catch_all("/sms/v2/{rest:path}", _unknown))
+    routes.extend(catch_all("/sms/v2", _unknown))
     return routes
 
 
@@ -96,6 +96,7 @@ def _guarded(handler: Handler, service: SensService) -> Callable[[Request], Any]
 
 
 async def _unknown(request: Request) -> Response:
-    """Any other path or method under ``/sms/v2/``: 404 in the API gateway's shape."""
+    """Any other path or method under ``/sms/v2/`` (or ``/sms/v2`` itself): 404 in the API
+    gateway's shape."""
     refusal = not_found(f"no {request.method} {request.url.path}")
     return JSONResponse(refusal.body, status_code=refusal.status)
