@@ -186,8 +186,16 @@ def _reports_writes(client: httpx.AsyncClient) -> bool:
 
 
 _WRITE_STARTS = frozenset({"http11.send_request_headers.started", "http2.send_request_headers.started"})
-"""httpcore's ``trace`` events for a request starting to be written, over HTTP/1.1 and HTTP/2
-(through a proxy, the ``CONNECT`` request's come first: earlier, so on the safe side)."""
+"""httpcore's ``trace`` events for a request starting to be written, over HTTP/1.1 and HTTP/2.
+Through an HTTPS proxy, the tunnel's ``CONNECT`` request (which carries the request's
+extensions) has them first: see :func:`_tunnel_opening`."""
+
+
+def _tunnel_opening(info: Mapping[str, Any]) -> bool:
+    """Whether the request httpcore is writing (its ``trace`` event's ``info``) is the
+    ``CONNECT`` that opens a tunnel through a proxy: only the proxy reads it (which may refuse
+    it), nothing of the provider's request has left yet."""
+    return getattr(info.get("request"), "method", None) == b"CONNECT"
 
 
 class _StoppedBeforeWrite(Exception):
@@ -220,7 +228,7 @@ class _FirstWrite:
         self._seen = False
 
     async def __call__(self, event: str, info: Mapping[str, Any]) -> None:
-        if event in _WRITE_STARTS and not self._seen:
+        if event in _WRITE_STARTS and not self._seen and not _tunnel_opening(info):
             watch = self._watch()
             if watch is not None and watch.stopping:
                 raise _StoppedBeforeWrite
