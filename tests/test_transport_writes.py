@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import gc
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
+import httpcore
 import httpx
 import pytest
 
@@ -72,3 +76,108 @@ async def test_a_batch_whose_tunnel_the_proxy_refused_on_every_attempt_reports_n
     assert len(lines) == 2
     assert [(outcome.status, outcome.code) for outcome in report.outcomes] == [(SendStatus.NOT_SENT, "ConnectError")]
     assert report.requests == 0
+
+
+@contextlib.asynccontextmanager
+async def held_answers() -> AsyncIterator[tuple[str, list[str], asyncio.Event]]:
+    """An HTTP/1.1 server on 127.0.0.1 that reads each request whole and answers ``{}`` only
+    once released; yields its base URL, the paths of the requests it read, and the release."""
+    paths: list[str] = []
+    release = asyncio.Event()
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                paths.append(head.split(b" ", 2)[1].decode())
+                length = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+                await reader.readexactly(int(length.group(1)) if length else 0)
+                await release.wait()
+                writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}")
+                await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    try:
+        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}", paths, release
+    finally:
+        release.set()
+        server.close()
+        await asyncio.wait_for(server.wait_closed(), timeout=5)
+
+
+async def eventually(condition: Callable[[], bool]) -> None:
+    """Wait until ``condition`` holds (5 s at most)."""
+    for _ in range(1000):
+        if condition():
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError("the condition never held")
+
+
+async def download(transport: Transport, url: str) -> None:
+    async with transport.stream("GET", url) as chunks:
+        async for _ in chunks:
+            pass
+
+
+CALLS: dict[str, Callable[[Transport, str], Awaitable[object]]] = {
+    "send": lambda transport, url: transport.request("POST", url, json={}),
+    "look-up": lambda transport, url: transport.request("GET", url),
+    "download": download,
+}
+
+
+@pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
+async def test_a_request_waiting_for_a_connection_of_a_borrowed_pool_is_not_written_after_aclose(
+    call: Callable[[Transport, str], Awaitable[object]],
+) -> None:
+    """aclose() leaves a borrowed client open, but no request leaves through it after that:
+    one still waiting for a connection of its busy pool is refused once it gets one."""
+    async with (
+        held_answers() as (base_url, paths, release),
+        httpx.AsyncClient(limits=httpx.Limits(max_connections=1)) as client,
+    ):
+        transport = Transport(provider="test", auth=None, error_parser=generic_errors, http_client=client)
+        own = asyncio.create_task(client.get(base_url + "/own"))
+        await eventually(lambda: paths == ["/own"])
+        calling = asyncio.create_task(call(transport, base_url + "/late"))
+        await asyncio.sleep(0.05)  # waiting for the connection, in httpx's pool
+        await transport.aclose()
+        release.set()
+        await own
+        with pytest.raises(errors.UnsendableRequestError, match=r"/late: not sent, closed by aclose\(\)"):
+            await asyncio.wait_for(calling, timeout=5)
+        await asyncio.wait_for(client.get(base_url + "/after"), timeout=5)  # the application's pool is whole
+    assert paths == ["/own", "/after"]
+
+
+@pytest.mark.filterwarnings("error::ResourceWarning")
+@pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
+async def test_a_request_whose_connection_was_being_opened_when_aclose_ran_is_not_written(
+    call: Callable[[Transport, str], Awaitable[object]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """aclose() closes an owned client's pool, but not a connection it is still opening: that
+    one was made after, and the request went out through it after aclose() had returned,
+    its socket left to the garbage collector (``ResourceWarning``)."""
+    connecting, connected = asyncio.Event(), asyncio.Event()
+    connect_tcp = httpcore.AnyIOBackend.connect_tcp
+
+    async def held_connect(self: httpcore.AnyIOBackend, *args: Any, **kwargs: Any) -> httpcore.AsyncNetworkStream:
+        connecting.set()
+        await connected.wait()
+        return await connect_tcp(self, *args, **kwargs)
+
+    monkeypatch.setattr(httpcore.AnyIOBackend, "connect_tcp", held_connect)
+    async with held_answers() as (base_url, paths, release):
+        transport = Transport(provider="test", auth=None, error_parser=generic_errors, base_url=base_url)
+        calling = asyncio.create_task(call(transport, "/late"))
+        await asyncio.wait_for(connecting.wait(), timeout=5)
+        await transport.aclose()
+        connected.set()
+        release.set()
+        with pytest.raises(errors.UnsendableRequestError, match=r"/late: not sent, closed by aclose\(\)"):
+            await asyncio.wait_for(calling, timeout=5)
+    del calling
+    gc.collect()
+    assert paths == []

@@ -198,40 +198,52 @@ def _tunnel_opening(info: Mapping[str, Any]) -> bool:
     return getattr(info.get("request"), "method", None) == b"CONNECT"
 
 
-class _StoppedBeforeWrite(Exception):
-    """Raised by :class:`_FirstWrite` through httpcore: the bulk send was stopping as the
-    attempt's request was about to be written, so nothing of it was."""
+class _NotWritten(Exception):
+    """Raised by :class:`_WriteGate` through httpcore: the request was about to be written and
+    must not be, so nothing of it was; ``why`` says what stopped it."""
+
+    def __init__(self, why: str):
+        super().__init__(why)
+        self.why = why
 
 
-class _FirstWrite:
-    """httpcore's ``trace`` extension for one attempt of a send: tells ``watch`` that the
-    attempt left once its request starts to be written, not while it waits for a connection.
-    Once per attempt (an auth flow that signs again after a 401 writes it twice).
+class _WriteGate:
+    """httpcore's ``trace`` extension for one attempt: the last gate before the network, and,
+    for a send, what tells its ``watch`` that the attempt left.
 
-    It is also the last gate before the network: when the bulk send is stopping by then, the
-    request is not written (:class:`_StoppedBeforeWrite`). The bulk send cancels such an attempt,
-    but a cancellation can be lost on its way: on Python 3.10 anyio cannot tell a task's own
-    cancellation from its cancel scopes', and swallows it when it lands in ``connect_tcp``'s
-    task group just as the connection is made.
+    No request is written once its transport was closed by :meth:`Transport.aclose` while it
+    waited for a connection (of a borrowed client's busy pool, or one still being opened),
+    nor a send once its bulk send is stopping (:class:`_NotWritten`). The bulk send cancels
+    such an attempt, but a cancellation can be lost on its way: on Python 3.10 anyio cannot
+    tell a task's own cancellation from its cancel scopes', and swallows it when it lands in
+    ``connect_tcp``'s task group just as the connection is made.
 
-    The watch is held weakly: httpx keeps a request, its extensions included, in a reference
-    cycle with its response, which only the garbage collector frees. Held strongly, the
-    watch's ``pace`` (a bound method of the gateway) would keep a gateway dropped unclosed,
-    its client and its sockets alive until then, and the collector would then free the sockets
-    unclosed (``ResourceWarning``) rather than the client's closer closing them in its loop.
+    A send's attempt leaves once its request starts to be written, not while it waits for a
+    connection; once per attempt (an auth flow that signs again after a 401 writes it twice).
+
+    The transport and the watch are held weakly: httpx keeps a request, its extensions
+    included, in a reference cycle with its response, which only the garbage collector frees.
+    Held strongly, the transport (and its clients), or the watch's ``pace`` (a bound method of
+    the gateway), would keep a gateway dropped unclosed, its client and its sockets alive until
+    then, and the collector would then free the sockets unclosed (``ResourceWarning``) rather
+    than the client's closer closing them in its loop.
     """
 
-    __slots__ = ("_seen", "_watch")
+    __slots__ = ("_seen", "_transport", "_watch")
 
-    def __init__(self, watch: SendWatch):
-        self._watch = weakref.ref(watch)
+    def __init__(self, transport: Transport, watch: SendWatch | None):
+        self._transport = weakref.ref(transport)
+        self._watch = None if watch is None else weakref.ref(watch)
         self._seen = False
 
     async def __call__(self, event: str, info: Mapping[str, Any]) -> None:
         if event in _WRITE_STARTS and not self._seen and not _tunnel_opening(info):
-            watch = self._watch()
+            transport = self._transport()
+            if transport is None or transport._closed:
+                raise _NotWritten("closed by aclose()")
+            watch = None if self._watch is None else self._watch()
             if watch is not None and watch.stopping:
-                raise _StoppedBeforeWrite
+                raise _NotWritten("the bulk send it belongs to is stopping")
             self._seen = True
             if watch is not None:
                 watch.attempt_left()
@@ -677,15 +689,15 @@ class Transport:
         async with self._slot(state, method, url):
             client = self._open_client_of(state, method, url)
             if watch.stopping:  # stopped while this attempt (a resend, say) waited for its slot
-                raise self._stopping_error(method, url)
+                raise self._not_sent(method, url, "the bulk send it belongs to is stopping")
             if watch.before_attempt is not None:
                 watch.before_attempt()
             # A send counts as out once httpcore starts writing it: not while it waits for a
             # connection of the pool (a borrowed client's pool may be busy with other requests).
-            first_write = _FirstWrite(watch) if not idempotent and _reports_writes(client) else None
+            gate = _WriteGate(self, None if idempotent else watch) if _reports_writes(client) else None
             # Built before it counts as sent, and held as a coroutine only: a request in a local
             # would show its URL, appKey included, in the frame locals error trackers record.
-            request = self._build(client, method, url, params=params, json=json, trace=first_write)
+            request = self._build(client, method, url, params=params, json=json, trace=gate)
             sent = id(request)
             sending = client.send(
                 request,
@@ -696,7 +708,7 @@ class Transport:
                 auth=self._auth,
             )
             del request  # held by the coroutine only from here on
-            if first_write is None:
+            if gate is None:
                 watch.attempt_left()  # a transport that does not tell: out from now on, maybe
             started = time.perf_counter()
             try:
@@ -704,8 +716,6 @@ class Transport:
             except errors.TransportError as failure:
                 self._log_request(method, url, attempt, started, status_code=None, failure=failure)
                 raise
-            except _StoppedBeforeWrite:
-                error = self._stopping_error(method, url)
             except RuntimeError:
                 if not client.is_closed:
                     raise  # not the network's doing: a bug, or a borrowed client on another loop
@@ -716,11 +726,9 @@ class Transport:
         self._log_request(method, url, attempt, started, status_code=answer.status_code, failure=None)
         return answer
 
-    def _stopping_error(self, method: str, url: str) -> errors.UnsendableRequestError:
-        """The attempt at ``url`` not made: the bulk send it belongs to is stopping."""
-        return errors.UnsendableRequestError(
-            f"{method} {self._shown(url)}: not sent, the bulk send it belongs to is stopping"
-        )
+    def _not_sent(self, method: str, url: str, why: str) -> errors.UnsendableRequestError:
+        """The attempt at ``url`` not made, for the reason ``why``."""
+        return errors.UnsendableRequestError(f"{method} {self._shown(url)}: not sent, {why}")
 
     def _log_request(
         self,
@@ -770,7 +778,8 @@ class Transport:
         also when a response hook raised for its status (``raise_for_status()``, httpx's
         documented hook: the provider answered, and its status, not a failed connection, says
         what became of the request; httpx closed the answer unread); any other httpx error as
-        the typed error (raised outside the ``except`` block: see :meth:`_transport_error`);
+        the typed error (raised outside the ``except`` block: see :meth:`_transport_error`),
+        one its :class:`_WriteGate` kept from being written as UnsendableRequestError;
         any other error as it is, without httpx's frame locals (:func:`~krsms.redaction.clear_chain_locals`)."""
         handled_before = sys.exc_info()[1]
         try:
@@ -782,6 +791,8 @@ class Transport:
             error = self._transport_error(exc, method, url)
         except httpx.HTTPError as exc:
             error = self._transport_error(exc, method, url)
+        except _NotWritten as refusal:
+            error = self._not_sent(method, url, refusal.why)
         except BaseException as exc:
             clear_chain_locals(exc, handled_before=handled_before)
             raise
@@ -822,7 +833,7 @@ class Transport:
         """The client a request goes through; UnsendableRequestError when this transport was
         closed (whoever owns the client) or the client itself was: nothing leaves then."""
         if self._closed:
-            raise errors.UnsendableRequestError(f"{method} {self._shown(url)}: not sent, closed by aclose()")
+            raise self._not_sent(method, url, "closed by aclose()")
         client = state.client
         if client is None or client.is_closed:
             raise errors.UnsendableRequestError(f"{method} {self._shown(url)}: the HTTP client is closed")
@@ -836,7 +847,7 @@ class Transport:
         *,
         params: Mapping[str, Any] | None,
         json: Any = None,
-        trace: _FirstWrite | None = None,
+        trace: _WriteGate | None = None,
     ) -> httpx.Request:
         """The httpx request for ``url``, built by ``client``, with ``trace`` as its httpcore
         ``trace`` extension; UnsendableRequestError when httpx cannot build it (a URL it cannot
@@ -952,7 +963,8 @@ class Transport:
             attempt += 1
             state = await self._loop_state()
             client = self._open_client_of(state, method, url)
-            request = self._build(client, method, url, params=params)
+            gate = _WriteGate(self, None) if _reports_writes(client) else None
+            request = self._build(client, method, url, params=params, trace=gate)
             sent = id(request)
             sending = client.send(
                 request,
