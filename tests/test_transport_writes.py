@@ -181,3 +181,56 @@ async def test_a_request_whose_connection_was_being_opened_when_aclose_ran_is_no
     del calling
     gc.collect()
     assert paths == []
+
+
+@pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
+async def test_a_request_in_flight_when_aclose_closes_its_client_says_so(
+    call: Callable[[Transport, str], Awaitable[object]],
+) -> None:
+    """aclose() closes the running loop's client under a request waiting for its answer: the
+    error names aclose(), not only the socket's ReadError, and the request may have arrived."""
+    async with held_answers() as (base_url, paths, _):
+        transport = Transport(
+            provider="test",
+            auth=None,
+            error_parser=generic_errors,
+            base_url=base_url,
+            retry=NO_RETRIES,
+        )
+        calling = asyncio.create_task(call(transport, "/flying"))
+        await eventually(lambda: paths == ["/flying"])
+        await transport.aclose()
+        with pytest.raises(errors.TransportError, match=r"/flying: cut off by aclose\(\) while in flight") as caught:
+            await asyncio.wait_for(calling, timeout=5)
+    assert caught.value.may_have_been_sent is True
+    assert paths == ["/flying"]
+
+
+@pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
+async def test_a_request_in_flight_in_another_loop_when_aclose_closes_its_client_says_so(
+    call: Callable[[Transport, str], Awaitable[object]],
+) -> None:
+    """The same, for a request of another thread's loop: aclose() has that loop close its client."""
+    async with held_answers() as (base_url, paths, _):
+        transport = Transport(
+            provider="test",
+            auth=None,
+            error_parser=generic_errors,
+            base_url=base_url,
+            retry=NO_RETRIES,
+        )
+
+        async def in_flight() -> BaseException:
+            try:
+                await call(transport, "/flying")
+            except errors.KrSmsError as error:
+                return error
+            raise AssertionError("answered")
+
+        elsewhere = asyncio.create_task(asyncio.to_thread(asyncio.run, in_flight()))
+        await eventually(lambda: paths == ["/flying"])
+        await transport.aclose()
+        error = await asyncio.wait_for(elsewhere, timeout=5)
+    assert isinstance(error, errors.TransportError)
+    assert re.search(r"/flying: cut off by aclose\(\) while in flight", str(error))
+    assert error.may_have_been_sent is True

@@ -904,6 +904,10 @@ class Transport:
         maybe = "" if method in ("GET", "HEAD") else "; it may have been processed"
         if isinstance(exc, httpx.TimeoutException):
             return errors.RequestTimeoutError(f"{where}: no answer in time{maybe} ({detail})")
+        if self._closed and self._owns_client:
+            # aclose() closed the client under it, in this loop or in its own: the socket's
+            # error (a ReadError) would not say why.
+            return errors.TransportError(f"{where}: cut off by aclose() while in flight{maybe} ({detail})")
         return errors.TransportError(f"{where}: connection failed after sending{maybe} ({detail})")
 
     @asynccontextmanager
