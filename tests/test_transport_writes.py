@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -234,3 +235,53 @@ async def test_a_request_in_flight_in_another_loop_when_aclose_closes_its_client
     assert isinstance(error, errors.TransportError)
     assert re.search(r"/flying: cut off by aclose\(\) while in flight", str(error))
     assert error.may_have_been_sent is True
+
+
+@pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
+async def test_a_request_cut_off_by_aclose_announces_no_retry_and_says_it_was_sent(
+    call: Callable[[Transport, str], Awaitable[object]], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Its retry would be refused: no WARNING announces one, and a download does not end as
+    "not sent" by that refused retry when its request was out."""
+    caplog.set_level(logging.DEBUG, logger="krsms")
+    async with held_answers() as (base_url, paths, _):
+        transport = Transport(
+            provider="test",
+            auth=None,
+            error_parser=generic_errors,
+            base_url=base_url,
+            retry=RetryPolicy(initial_backoff=0, retry_unsafe_sends=True),
+        )
+        calling = asyncio.create_task(call(transport, "/flying"))
+        await eventually(lambda: paths == ["/flying"])
+        await transport.aclose()
+        with pytest.raises(errors.TransportError, match=r"/flying: cut off by aclose\(\) while in flight") as caught:
+            await asyncio.wait_for(calling, timeout=5)
+    assert caught.value.may_have_been_sent is True
+    assert [getattr(record, "krsms_event", None) for record in caplog.records] == ["request"]
+
+
+@pytest.mark.parametrize("status", [503, 429])
+async def test_an_error_status_answered_after_aclose_is_the_error(status: int, caplog: pytest.LogCaptureFixture) -> None:
+    """The provider answers after aclose(): its answer is the request's error, not a retry
+    announced and then refused as "not sent"."""
+    caplog.set_level(logging.DEBUG, logger="krsms")
+    transport: Transport | None = None
+
+    async def answer_after_aclose(request: httpx.Request) -> httpx.Response:
+        assert transport is not None
+        await transport.aclose()
+        return httpx.Response(status)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer_after_aclose)) as client:
+        transport = Transport(
+            provider="test",
+            auth=None,
+            error_parser=generic_errors,
+            http_client=client,
+            retry=RetryPolicy(initial_backoff=0),
+        )
+        with pytest.raises(errors.ProviderError) as caught:
+            await transport.request("GET", "https://provider.test/look-up")
+    assert caught.value.status_code == status
+    assert [getattr(record, "krsms_event", None) for record in caplog.records] == ["request"]

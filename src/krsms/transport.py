@@ -522,6 +522,7 @@ class Transport:
                     watch.attempts = attempts_before
                 if (
                     watch.stopping
+                    or self._closed  # a retry would be refused: none is announced
                     # It could not be written, and would fail the same way again: no strategy is asked.
                     or isinstance(error, errors.UnsendableRequestError)
                     or not self.retry.should_retry(attempt=attempt, idempotent=idempotent, error=error)
@@ -535,7 +536,11 @@ class Transport:
                 continue
             if 200 <= response.status_code < 300:
                 failed_inside = self._retried_failure_inside(
-                    response, check_answer, attempt=attempt, idempotent=idempotent, stopping=watch.stopping
+                    response,
+                    check_answer,
+                    attempt=attempt,
+                    idempotent=idempotent,
+                    stopping=watch.stopping or self._closed,
                 )
                 if failed_inside is None:
                     if processed is not None and check_answer is not None and not idempotent:
@@ -550,7 +555,7 @@ class Transport:
             if failed.refused_before_processing:  # a 429, a redirect: this attempt changed nothing
                 watch.may_have_arrived = arrived_before
             retry_after = retry_after_seconds(response.headers)
-            if not watch.stopping and self.retry.should_retry(
+            if not (watch.stopping or self._closed) and self.retry.should_retry(
                 attempt=attempt, idempotent=idempotent, status_code=response.status_code, retry_after=retry_after
             ):
                 await self._pause(
@@ -574,7 +579,7 @@ class Transport:
         """The provider's server error that the 2xx ``response`` reports inside it, when the
         retry strategy retries a 500 for this attempt; None when it reports none, another
         failure (the caller's own read raises it), or no retry may follow (nor while the send
-        it belongs to is ``stopping``)."""
+        it belongs to is ``stopping``, nor after :meth:`aclose`)."""
         if check_answer is None or stopping or not self._retries_server_error(attempt=attempt, idempotent=idempotent):
             return None
         try:
@@ -982,8 +987,10 @@ class Transport:
                 response = await self._answer(sending, sent, method, url)
             except errors.TransportError as error:
                 self._log_request(method, url, attempt, started, status_code=None, failure=error)
-                if isinstance(error, errors.UnsendableRequestError) or not self.retry.should_retry(
-                    attempt=attempt, idempotent=idempotent, error=error
+                if (
+                    self._closed  # a retry would be refused: none is announced
+                    or isinstance(error, errors.UnsendableRequestError)
+                    or not self.retry.should_retry(attempt=attempt, idempotent=idempotent, error=error)
                 ):
                     raise
                 await self._pause(method, url, attempt, failure=error, status_code=None, retry_after=None)
@@ -995,7 +1002,7 @@ class Transport:
                 try:
                     answer = await self._read_checked(response, method, url, check_json)
                 except errors.ServerError as failure:
-                    if not self._retries_server_error(attempt=attempt, idempotent=idempotent):
+                    if self._closed or not self._retries_server_error(attempt=attempt, idempotent=idempotent):
                         raise
                     await self._pause(
                         method, url, attempt, failure=failure, status_code=response.status_code, retry_after=None
@@ -1003,7 +1010,7 @@ class Transport:
                     continue
                 return response, answer
             retry_after = retry_after_seconds(response.headers)
-            if not self.retry.should_retry(
+            if self._closed or not self.retry.should_retry(
                 attempt=attempt, idempotent=idempotent, status_code=response.status_code, retry_after=retry_after
             ):
                 return response, None  # stream() reads it and raises its typed error
