@@ -8,7 +8,7 @@ import contextlib
 import gc
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from typing import Any
 
 import httpcore
@@ -285,3 +285,75 @@ async def test_an_error_status_answered_after_aclose_is_the_error(status: int, c
             await transport.request("GET", "https://provider.test/look-up")
     assert caught.value.status_code == status
     assert [getattr(record, "krsms_event", None) for record in caplog.records] == ["request"]
+
+
+class SignsAgainAfter401(httpx.Auth):
+    """Signs again once after a 401, as SENS's auth does when the local clock is off."""
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["X-Signature"] = "first"
+        response = yield request
+        if response.status_code == 401:
+            request.headers["X-Signature"] = "second"
+            yield request
+
+
+@contextlib.asynccontextmanager
+async def refusing_the_first_signature(
+    before_refusing: Callable[[], Awaitable[None]],
+) -> AsyncIterator[tuple[str, list[bytes]]]:
+    """An HTTP/1.1 server on 127.0.0.1 that answers 401 to a request signed ``first`` (once
+    ``before_refusing`` has run) and ``{}`` to any other; yields its base URL and the
+    signatures it read."""
+    signatures: list[bytes] = []
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                signature = re.search(rb"(?i)\r\nx-signature: *(\w+)", head)
+                signatures.append(signature.group(1) if signature else b"")
+                length = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+                await reader.readexactly(int(length.group(1)) if length else 0)
+                if signatures[-1] == b"first":
+                    await before_refusing()
+                    writer.write(b"HTTP/1.1 401 Unauthorized\r\ncontent-length: 0\r\n\r\n")
+                else:
+                    writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}")
+                await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    try:
+        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}", signatures
+    finally:
+        server.close()
+        await asyncio.wait_for(server.wait_closed(), timeout=5)
+
+
+@pytest.mark.parametrize("stopped_by", ["aclose", "stopping"])
+async def test_an_auth_flow_does_not_sign_and_write_again_once_stopped(stopped_by: str) -> None:
+    """After the first signature's 401, the auth flow writes the request again: that write
+    is checked too, and not made once the transport was closed or the bulk send stops. The
+    attempt counts once, as written at the first write."""
+    transport: Transport | None = None
+    watch = SendWatch()
+
+    async def stop() -> None:
+        assert transport is not None
+        if stopped_by == "aclose":
+            await transport.aclose()
+        else:
+            watch.stopping = True
+
+    async with (
+        refusing_the_first_signature(stop) as (base_url, signatures),
+        httpx.AsyncClient() as client,
+    ):
+        transport = Transport(
+            provider="test", auth=SignsAgainAfter401(), error_parser=generic_errors, http_client=client
+        )
+        with watching_sends(watch), pytest.raises(errors.UnsendableRequestError, match="/send: not sent"):
+            await transport.request("POST", base_url + "/send", json={})
+        assert (await client.get(base_url + "/after")).status_code == 200  # the application's client works on
+    assert signatures == [b"first", b""]

@@ -219,7 +219,8 @@ class _WriteGate:
     ``connect_tcp``'s task group just as the connection is made.
 
     A send's attempt leaves once its request starts to be written, not while it waits for a
-    connection; once per attempt (an auth flow that signs again after a 401 writes it twice).
+    connection; once per attempt (an auth flow that signs again after a 401 writes it twice,
+    and each write is checked).
 
     The transport and the watch are held weakly: httpx keeps a request, its extensions
     included, in a reference cycle with its response, which only the garbage collector frees.
@@ -237,16 +238,16 @@ class _WriteGate:
         self._seen = False
 
     async def __call__(self, event: str, info: Mapping[str, Any]) -> None:
-        if event in _WRITE_STARTS and not self._seen and not _tunnel_opening(info):
+        if event in _WRITE_STARTS and not _tunnel_opening(info):
             transport = self._transport()
             if transport is None or transport._closed:
                 raise _NotWritten("closed by aclose()")
             watch = None if self._watch is None else self._watch()
             if watch is not None and watch.stopping:
                 raise _NotWritten("the bulk send it belongs to is stopping")
-            self._seen = True
-            if watch is not None:
+            if watch is not None and not self._seen:
                 watch.attempt_left()
+            self._seen = True
 
 
 T = TypeVar("T")
