@@ -262,7 +262,9 @@ async def test_a_request_cut_off_by_aclose_announces_no_retry_and_says_it_was_se
 
 
 @pytest.mark.parametrize("status", [503, 429])
-async def test_an_error_status_answered_after_aclose_is_the_error(status: int, caplog: pytest.LogCaptureFixture) -> None:
+async def test_an_error_status_answered_after_aclose_is_the_error(
+    status: int, caplog: pytest.LogCaptureFixture
+) -> None:
     """The provider answers after aclose(): its answer is the request's error, not a retry
     announced and then refused as "not sent"."""
     caplog.set_level(logging.DEBUG, logger="krsms")
