@@ -131,10 +131,12 @@ CALLS: dict[str, Callable[[Transport, str], Awaitable[object]]] = {
 
 @pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
 async def test_a_request_waiting_for_a_connection_of_a_borrowed_pool_is_not_written_after_aclose(
-    call: Callable[[Transport, str], Awaitable[object]],
+    call: Callable[[Transport, str], Awaitable[object]], caplog: pytest.LogCaptureFixture
 ) -> None:
     """aclose() leaves a borrowed client open, but no request leaves through it after that:
-    one still waiting for a connection of its busy pool is refused once it gets one."""
+    one still waiting for a connection of its busy pool is refused once it gets one, and
+    logged as an attempt that failed without an answer."""
+    caplog.set_level(logging.DEBUG, logger="krsms")
     async with (
         held_answers() as (base_url, paths, release),
         httpx.AsyncClient(limits=httpx.Limits(max_connections=1)) as client,
@@ -143,7 +145,8 @@ async def test_a_request_waiting_for_a_connection_of_a_borrowed_pool_is_not_writ
         own = asyncio.create_task(client.get(base_url + "/own"))
         await eventually(lambda: paths == ["/own"])
         calling = asyncio.create_task(call(transport, base_url + "/late"))
-        await asyncio.sleep(0.05)  # waiting for the connection, in httpx's pool
+        pool = client._transport._pool  # type: ignore[attr-defined]  # httpcore's, where requests queue
+        await eventually(lambda: len(pool._requests) == 2)  # waiting for the connection, in httpx's pool
         await transport.aclose()
         release.set()
         await own
@@ -151,6 +154,9 @@ async def test_a_request_waiting_for_a_connection_of_a_borrowed_pool_is_not_writ
             await asyncio.wait_for(calling, timeout=5)
         await asyncio.wait_for(client.get(base_url + "/after"), timeout=5)  # the application's pool is whole
     assert paths == ["/own", "/after"]
+    assert [(record.krsms_event, record.krsms_error) for record in caplog.records] == [  # type: ignore[attr-defined]
+        ("request", "UnsendableRequestError")
+    ]
 
 
 @pytest.mark.filterwarnings("error::ResourceWarning")
