@@ -186,47 +186,68 @@ def _reports_writes(client: httpx.AsyncClient) -> bool:
 
 
 _WRITE_STARTS = frozenset({"http11.send_request_headers.started", "http2.send_request_headers.started"})
-"""httpcore's ``trace`` events for a request starting to be written, over HTTP/1.1 and HTTP/2
-(through a proxy, the ``CONNECT`` request's come first: earlier, so on the safe side)."""
+"""httpcore's ``trace`` events for a request starting to be written, over HTTP/1.1 and HTTP/2.
+Through an HTTPS proxy, the tunnel's ``CONNECT`` request (which carries the request's
+extensions) has them first: see :func:`_tunnel_opening`."""
 
 
-class _StoppedBeforeWrite(Exception):
-    """Raised by :class:`_FirstWrite` through httpcore: the bulk send was stopping as the
-    attempt's request was about to be written, so nothing of it was."""
+def _tunnel_opening(info: Mapping[str, Any]) -> bool:
+    """Whether the request httpcore is writing (its ``trace`` event's ``info``) is the
+    ``CONNECT`` that opens a tunnel through a proxy: only the proxy reads it (which may refuse
+    it), nothing of the provider's request has left yet."""
+    return getattr(info.get("request"), "method", None) == b"CONNECT"
 
 
-class _FirstWrite:
-    """httpcore's ``trace`` extension for one attempt of a send: tells ``watch`` that the
-    attempt left once its request starts to be written, not while it waits for a connection.
-    Once per attempt (an auth flow that signs again after a 401 writes it twice).
+class _NotWritten(Exception):
+    """Raised by :class:`_WriteGate` through httpcore: the request was about to be written and
+    must not be, so nothing of it was; ``why`` says what stopped it."""
 
-    It is also the last gate before the network: when the bulk send is stopping by then, the
-    request is not written (:class:`_StoppedBeforeWrite`). The bulk send cancels such an attempt,
-    but a cancellation can be lost on its way: on Python 3.10 anyio cannot tell a task's own
-    cancellation from its cancel scopes', and swallows it when it lands in ``connect_tcp``'s
-    task group just as the connection is made.
+    def __init__(self, why: str):
+        super().__init__(why)
+        self.why = why
 
-    The watch is held weakly: httpx keeps a request, its extensions included, in a reference
-    cycle with its response, which only the garbage collector frees. Held strongly, the
-    watch's ``pace`` (a bound method of the gateway) would keep a gateway dropped unclosed,
-    its client and its sockets alive until then, and the collector would then free the sockets
-    unclosed (``ResourceWarning``) rather than the client's closer closing them in its loop.
+
+class _WriteGate:
+    """httpcore's ``trace`` extension for one attempt: the last gate before the network, and,
+    for a send, what tells its ``watch`` that the attempt left.
+
+    No request is written once its transport was closed by :meth:`Transport.aclose` while it
+    waited for a connection (of a borrowed client's busy pool, or one still being opened),
+    nor a send once its bulk send is stopping (:class:`_NotWritten`). The bulk send cancels
+    such an attempt, but a cancellation can be lost on its way: on Python 3.10 anyio cannot
+    tell a task's own cancellation from its cancel scopes', and swallows it when it lands in
+    ``connect_tcp``'s task group just as the connection is made.
+
+    A send's attempt leaves once its request starts to be written, not while it waits for a
+    connection; once per attempt (an auth flow that signs again after a 401 writes it twice,
+    and each write is checked).
+
+    The transport and the watch are held weakly: httpx keeps a request, its extensions
+    included, in a reference cycle with its response, which only the garbage collector frees.
+    Held strongly, the transport (and its clients), or the watch's ``pace`` (a bound method of
+    the gateway), would keep a gateway dropped unclosed, its client and its sockets alive until
+    then, and the collector would then free the sockets unclosed (``ResourceWarning``) rather
+    than the client's closer closing them in its loop.
     """
 
-    __slots__ = ("_seen", "_watch")
+    __slots__ = ("_seen", "_transport", "_watch")
 
-    def __init__(self, watch: SendWatch):
-        self._watch = weakref.ref(watch)
+    def __init__(self, transport: Transport, watch: SendWatch | None):
+        self._transport = weakref.ref(transport)
+        self._watch = None if watch is None else weakref.ref(watch)
         self._seen = False
 
     async def __call__(self, event: str, info: Mapping[str, Any]) -> None:
-        if event in _WRITE_STARTS and not self._seen:
-            watch = self._watch()
+        if event in _WRITE_STARTS and not _tunnel_opening(info):
+            transport = self._transport()
+            if transport is None or transport._closed:
+                raise _NotWritten("closed by aclose()")
+            watch = None if self._watch is None else self._watch()
             if watch is not None and watch.stopping:
-                raise _StoppedBeforeWrite
-            self._seen = True
-            if watch is not None:
+                raise _NotWritten("the bulk send it belongs to is stopping")
+            if watch is not None and not self._seen:
                 watch.attempt_left()
+            self._seen = True
 
 
 T = TypeVar("T")
@@ -502,6 +523,7 @@ class Transport:
                     watch.attempts = attempts_before
                 if (
                     watch.stopping
+                    or self._closed  # a retry would be refused: none is announced
                     # It could not be written, and would fail the same way again: no strategy is asked.
                     or isinstance(error, errors.UnsendableRequestError)
                     or not self.retry.should_retry(attempt=attempt, idempotent=idempotent, error=error)
@@ -515,7 +537,11 @@ class Transport:
                 continue
             if 200 <= response.status_code < 300:
                 failed_inside = self._retried_failure_inside(
-                    response, check_answer, attempt=attempt, idempotent=idempotent, stopping=watch.stopping
+                    response,
+                    check_answer,
+                    attempt=attempt,
+                    idempotent=idempotent,
+                    stopping=watch.stopping or self._closed,
                 )
                 if failed_inside is None:
                     if processed is not None and check_answer is not None and not idempotent:
@@ -530,7 +556,7 @@ class Transport:
             if failed.refused_before_processing:  # a 429, a redirect: this attempt changed nothing
                 watch.may_have_arrived = arrived_before
             retry_after = retry_after_seconds(response.headers)
-            if not watch.stopping and self.retry.should_retry(
+            if not (watch.stopping or self._closed) and self.retry.should_retry(
                 attempt=attempt, idempotent=idempotent, status_code=response.status_code, retry_after=retry_after
             ):
                 await self._pause(
@@ -554,7 +580,7 @@ class Transport:
         """The provider's server error that the 2xx ``response`` reports inside it, when the
         retry strategy retries a 500 for this attempt; None when it reports none, another
         failure (the caller's own read raises it), or no retry may follow (nor while the send
-        it belongs to is ``stopping``)."""
+        it belongs to is ``stopping``, nor after :meth:`aclose`)."""
         if check_answer is None or stopping or not self._retries_server_error(attempt=attempt, idempotent=idempotent):
             return None
         try:
@@ -669,15 +695,15 @@ class Transport:
         async with self._slot(state, method, url):
             client = self._open_client_of(state, method, url)
             if watch.stopping:  # stopped while this attempt (a resend, say) waited for its slot
-                raise self._stopping_error(method, url)
+                raise self._not_sent(method, url, "the bulk send it belongs to is stopping")
             if watch.before_attempt is not None:
                 watch.before_attempt()
             # A send counts as out once httpcore starts writing it: not while it waits for a
             # connection of the pool (a borrowed client's pool may be busy with other requests).
-            first_write = _FirstWrite(watch) if not idempotent and _reports_writes(client) else None
+            gate = _WriteGate(self, None if idempotent else watch) if _reports_writes(client) else None
             # Built before it counts as sent, and held as a coroutine only: a request in a local
             # would show its URL, appKey included, in the frame locals error trackers record.
-            request = self._build(client, method, url, params=params, json=json, trace=first_write)
+            request = self._build(client, method, url, params=params, json=json, trace=gate)
             sent = id(request)
             sending = client.send(
                 request,
@@ -688,7 +714,7 @@ class Transport:
                 auth=self._auth,
             )
             del request  # held by the coroutine only from here on
-            if first_write is None:
+            if gate is None:
                 watch.attempt_left()  # a transport that does not tell: out from now on, maybe
             started = time.perf_counter()
             try:
@@ -696,8 +722,6 @@ class Transport:
             except errors.TransportError as failure:
                 self._log_request(method, url, attempt, started, status_code=None, failure=failure)
                 raise
-            except _StoppedBeforeWrite:
-                error = self._stopping_error(method, url)
             except RuntimeError:
                 if not client.is_closed:
                     raise  # not the network's doing: a bug, or a borrowed client on another loop
@@ -708,11 +732,9 @@ class Transport:
         self._log_request(method, url, attempt, started, status_code=answer.status_code, failure=None)
         return answer
 
-    def _stopping_error(self, method: str, url: str) -> errors.UnsendableRequestError:
-        """The attempt at ``url`` not made: the bulk send it belongs to is stopping."""
-        return errors.UnsendableRequestError(
-            f"{method} {self._shown(url)}: not sent, the bulk send it belongs to is stopping"
-        )
+    def _not_sent(self, method: str, url: str, why: str) -> errors.UnsendableRequestError:
+        """The attempt at ``url`` not made, for the reason ``why``."""
+        return errors.UnsendableRequestError(f"{method} {self._shown(url)}: not sent, {why}")
 
     def _log_request(
         self,
@@ -762,7 +784,8 @@ class Transport:
         also when a response hook raised for its status (``raise_for_status()``, httpx's
         documented hook: the provider answered, and its status, not a failed connection, says
         what became of the request; httpx closed the answer unread); any other httpx error as
-        the typed error (raised outside the ``except`` block: see :meth:`_transport_error`);
+        the typed error (raised outside the ``except`` block: see :meth:`_transport_error`),
+        one its :class:`_WriteGate` kept from being written as UnsendableRequestError;
         any other error as it is, without httpx's frame locals (:func:`~krsms.redaction.clear_chain_locals`)."""
         handled_before = sys.exc_info()[1]
         try:
@@ -774,6 +797,8 @@ class Transport:
             error = self._transport_error(exc, method, url)
         except httpx.HTTPError as exc:
             error = self._transport_error(exc, method, url)
+        except _NotWritten as refusal:
+            error = self._not_sent(method, url, refusal.why)
         except BaseException as exc:
             clear_chain_locals(exc, handled_before=handled_before)
             raise
@@ -814,7 +839,7 @@ class Transport:
         """The client a request goes through; UnsendableRequestError when this transport was
         closed (whoever owns the client) or the client itself was: nothing leaves then."""
         if self._closed:
-            raise errors.UnsendableRequestError(f"{method} {self._shown(url)}: not sent, closed by aclose()")
+            raise self._not_sent(method, url, "closed by aclose()")
         client = state.client
         if client is None or client.is_closed:
             raise errors.UnsendableRequestError(f"{method} {self._shown(url)}: the HTTP client is closed")
@@ -828,7 +853,7 @@ class Transport:
         *,
         params: Mapping[str, Any] | None,
         json: Any = None,
-        trace: _FirstWrite | None = None,
+        trace: _WriteGate | None = None,
     ) -> httpx.Request:
         """The httpx request for ``url``, built by ``client``, with ``trace`` as its httpcore
         ``trace`` extension; UnsendableRequestError when httpx cannot build it (a URL it cannot
@@ -885,6 +910,10 @@ class Transport:
         maybe = "" if method in ("GET", "HEAD") else "; it may have been processed"
         if isinstance(exc, httpx.TimeoutException):
             return errors.RequestTimeoutError(f"{where}: no answer in time{maybe} ({detail})")
+        if self._closed and self._owns_client:
+            # aclose() closed the client under it, in this loop or in its own: the socket's
+            # error (a ReadError) would not say why.
+            return errors.TransportError(f"{where}: cut off by aclose() while in flight{maybe} ({detail})")
         return errors.TransportError(f"{where}: connection failed after sending{maybe} ({detail})")
 
     @asynccontextmanager
@@ -944,7 +973,8 @@ class Transport:
             attempt += 1
             state = await self._loop_state()
             client = self._open_client_of(state, method, url)
-            request = self._build(client, method, url, params=params)
+            gate = _WriteGate(self, None) if _reports_writes(client) else None
+            request = self._build(client, method, url, params=params, trace=gate)
             sent = id(request)
             sending = client.send(
                 request,
@@ -958,8 +988,10 @@ class Transport:
                 response = await self._answer(sending, sent, method, url)
             except errors.TransportError as error:
                 self._log_request(method, url, attempt, started, status_code=None, failure=error)
-                if isinstance(error, errors.UnsendableRequestError) or not self.retry.should_retry(
-                    attempt=attempt, idempotent=idempotent, error=error
+                if (
+                    self._closed  # a retry would be refused: none is announced
+                    or isinstance(error, errors.UnsendableRequestError)
+                    or not self.retry.should_retry(attempt=attempt, idempotent=idempotent, error=error)
                 ):
                     raise
                 await self._pause(method, url, attempt, failure=error, status_code=None, retry_after=None)
@@ -971,7 +1003,7 @@ class Transport:
                 try:
                     answer = await self._read_checked(response, method, url, check_json)
                 except errors.ServerError as failure:
-                    if not self._retries_server_error(attempt=attempt, idempotent=idempotent):
+                    if self._closed or not self._retries_server_error(attempt=attempt, idempotent=idempotent):
                         raise
                     await self._pause(
                         method, url, attempt, failure=failure, status_code=response.status_code, retry_after=None
@@ -979,7 +1011,7 @@ class Transport:
                     continue
                 return response, answer
             retry_after = retry_after_seconds(response.headers)
-            if not self.retry.should_retry(
+            if self._closed or not self.retry.should_retry(
                 attempt=attempt, idempotent=idempotent, status_code=response.status_code, retry_after=retry_after
             ):
                 return response, None  # stream() reads it and raises its typed error
