@@ -15,6 +15,7 @@ import httpcore
 import httpx
 import pytest
 
+from held_answers import eventually, held_answers
 from krsms import Message, NhnGateway, SendStatus, errors
 from krsms.transport import NO_RETRIES, Response, RetryPolicy, SendWatch, Transport, watching_sends
 
@@ -77,43 +78,6 @@ async def test_a_batch_whose_tunnel_the_proxy_refused_on_every_attempt_reports_n
     assert len(lines) == 2
     assert [(outcome.status, outcome.code) for outcome in report.outcomes] == [(SendStatus.NOT_SENT, "ConnectError")]
     assert report.requests == 0
-
-
-@contextlib.asynccontextmanager
-async def held_answers() -> AsyncIterator[tuple[str, list[str], asyncio.Event]]:
-    """An HTTP/1.1 server on 127.0.0.1 that reads each request whole and answers ``{}`` only
-    once released; yields its base URL, the paths of the requests it read, and the release."""
-    paths: list[str] = []
-    release = asyncio.Event()
-
-    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                paths.append(head.split(b" ", 2)[1].decode())
-                length = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
-                await reader.readexactly(int(length.group(1)) if length else 0)
-                await release.wait()
-                writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}")
-                await writer.drain()
-        writer.close()
-
-    server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    try:
-        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}", paths, release
-    finally:
-        release.set()
-        server.close()
-        await asyncio.wait_for(server.wait_closed(), timeout=5)
-
-
-async def eventually(condition: Callable[[], bool]) -> None:
-    """Wait until ``condition`` holds (5 s at most)."""
-    for _ in range(1000):
-        if condition():
-            return
-        await asyncio.sleep(0.005)
-    raise AssertionError("the condition never held")
 
 
 async def download(transport: Transport, url: str) -> None:
