@@ -9,7 +9,6 @@ import csv
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,15 +23,6 @@ from krsms.gateway import Recipient, RecipientOutcome, SendStatus
 
 SEND_PATHS = {"sens": f"/sms/v2/services/{DEMO_SENS_SERVICE_ID}/messages", "nhn": "/sms/v2.2/appKeys/***/sender/sms"}
 """The send request's path, as a results file's detail shows it (NHN's appKey masked)."""
-
-
-@pytest.fixture
-def silent() -> Iterator[SilentServer]:
-    server = SilentServer()
-    try:
-        yield server
-    finally:
-        server.close()
 
 
 def summary_cells(stdout: str) -> list[str]:

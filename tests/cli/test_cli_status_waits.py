@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 from silent_servers import ENVIRONMENTS, GUARD_SECONDS, SilentServer
@@ -16,15 +15,6 @@ from typer.testing import CliRunner
 from krsms.cli import app
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def silent() -> Iterator[SilentServer]:
-    server = SilentServer()
-    try:
-        yield server
-    finally:
-        server.close()
 
 
 @pytest.mark.parametrize("provider", ["sens", "nhn"])
