@@ -270,6 +270,11 @@ class NhnGateway(BatchingGateway):
         one it lacks (refused at the send, or not listed yet) UNKNOWN, and when it holds
         nothing at all the batch never arrived (NOT_SENT).
 
+        ACCEPTED whatever the ``msgStatus`` listed: every state is one of a message NHN took
+        (N34 shows a reserved recipient, accepted by its send answer, turning FAILED,
+        DUPLICATED, FAILED_AD or CANCEL: N2's 0, 5, 6 and 4), so the send answer said
+        ``resultCode`` 0; :meth:`delivery_results` reports the failure or the cancel.
+
         The windows are wide, a week either side, for a local clock that is off NHN's: the
         key is unique, so they find nothing else (and stay within NHN's one-month limit, -4000).
         Both are given, as the document's tables ask: the create date (when NHN registered the

@@ -11,10 +11,11 @@ A batch whose answer was lost (a 5xx, a timeout after sending) is looked up in t
 look-up (S3) over the batch's time window in SENS's own time, by sender and the batch's first
 number. No request there that can be the batch's (none, or only requests this gateway holds
 another outcome for or made before the attempt began) makes it NOT_SENT (SENS takes a request
-whole; resent only with ``resend_missing=True``). It is ACCEPTED only when exactly one request
+whole; resent only with ``resend_missing=True``). It is settled only when exactly one request
 found is of its kind, holds exactly its numbers, carries a text the batch gives its first
-number (S4) and is not one this gateway already has an outcome for; anything else stays
-UNKNOWN.
+number (S4) and is not one this gateway already has an outcome for: ACCEPTED, or REJECTED
+when S3 lists that request as failed (the request's own status, which its send answer
+carries; its messages' statuses are their delivery's). Anything else stays UNKNOWN.
 """
 
 from __future__ import annotations
@@ -242,6 +243,10 @@ class SensGateway(BatchingGateway):
     ) -> Sequence[RecipientOutcome] | None:
         """Find the batch in the request look-up (S3) by sender and first number, in SENS's time.
 
+        The request found is ACCEPTED whatever its messages' statuses say (READY, PROCESSING,
+        COMPLETED with a failed receipt: its delivery, which :meth:`delivery_results` reports),
+        and REJECTED with its ``statusCode`` when S3 lists the request itself as failed at the
+        messaging server: that status is the request's, the one its send answer carries.
         A reserved batch cannot be found: SENS lists no messages of a request still reserved,
         so an empty look-up proves nothing (None: the batch stays UNKNOWN).
         """
@@ -276,7 +281,8 @@ class SensGateway(BatchingGateway):
         candidates = [summary for summary in possible if _same_kind(summary, message, batch)]
         if len(candidates) > MAX_CANDIDATES:
             return None
-        matches = [summary.request_id for summary in candidates if await self._is_batch(summary, message, batch)]
+        looked_into = [await self._batch_request(summary, message, batch) for summary in candidates]
+        matches = [found for found in looked_into if found is not None]
         if not matches:
             # Not NOT_SENT: the requests listed are other senders' as far as the look-up can
             # tell, yet the batch's own may still sit in a busy SENS's queue. Outcomes, not
@@ -285,12 +291,28 @@ class SensGateway(BatchingGateway):
         # Checked after the look-ups' awaits: another batch's reconciliation may have claimed
         # the request meanwhile, and while another attempt to the same numbers is unsettled
         # (its answer not in, or lost too), the request found may be that attempt's.
-        if len(matches) > 1 or matches[0] in self._known_requests or self._another_unsettled(attempt.key, batch):
+        if (
+            len(matches) > 1
+            or matches[0].request_id in self._known_requests
+            or self._another_unsettled(attempt.key, batch)
+        ):
             return None
+        (match,) = matches
         self._unsettled.discard(attempt.key)
-        self._known_requests.set(matches[0], None)
+        self._known_requests.set(match.request_id, None)
+        redact = self.client.redact
+        if match.failure is not None:
+            # The request's own status, the one its send answer carries: SENS refused it.
+            return batch.outcomes(
+                SendStatus.REJECTED,
+                request_id=redact(match.request_id),
+                code=redact(match.failure.status_code),
+                detail=redact(
+                    f"SENS lists the request as failed at its messaging server ({match.failure.status_name})"
+                ),
+            )
         return batch.outcomes(
-            SendStatus.ACCEPTED, request_id=self.client.redact(matches[0]), detail="found by reconciliation"
+            SendStatus.ACCEPTED, request_id=redact(match.request_id), detail="found by reconciliation"
         )
 
     def reconciled(self, attempt: BatchAttempt, outcomes: Sequence[RecipientOutcome]) -> None:
@@ -328,19 +350,24 @@ class SensGateway(BatchingGateway):
         now = datetime.now(timezone.utc) + timedelta(seconds=measured)
         return _started(attempt, now) - REQUEST_TIME_RESOLUTION
 
-    async def _is_batch(self, summary: MessageSummary, message: Message, batch: Batch) -> bool:
-        """Whether the request holds exactly the batch's numbers, and its message ``summary``
-        (to the batch's first number) a text the batch gives that number: one the first number
-        is in the batch twice with two texts may be listed with either."""
+    async def _batch_request(self, summary: MessageSummary, message: Message, batch: Batch) -> _FoundRequest | None:
+        """The request of ``summary`` when it is the batch's, with the failure SENS lists for it
+        (S3 by its id); None when it is not: it must hold exactly the batch's numbers, and its
+        message ``summary`` (to the batch's first number) a text the batch gives that number
+        (one the first number is in the batch twice with two texts may be listed with either)."""
         numbers: Counter[str] = Counter()
-        async for listed in self.client.iter_messages(MessageQuery(request_id=summary.request_id)):
-            numbers[listed.to] += 1
+        failure = None
+        async for page in self.client.iter_message_pages(MessageQuery(request_id=summary.request_id)):
+            failure = failure or _request_failure(page)
+            numbers.update(listed.to for listed in page.messages)
         if numbers != Counter(recipient.number for recipient in batch.recipients):
-            return False
+            return None
         detail = await self.client.get_message(summary.message_id)
         sent = detail.messages[0].content if detail.messages else None
         first = batch.recipients[0].number
-        return sent in {message.text_for(recipient) for recipient in batch.recipients if recipient.number == first}
+        if sent not in {message.text_for(recipient) for recipient in batch.recipients if recipient.number == first}:
+            return None
+        return _FoundRequest(request_id=summary.request_id, failure=failure)
 
     # -- the rest of SmsGateway -----------------------------------------------------------
 
@@ -412,6 +439,15 @@ class SensGateway(BatchingGateway):
         # getattr: a debugger or a traceback's locals may show one whose constructor failed.
         service_id = getattr(getattr(self, "client", None), "service_id", None)
         return f"SensGateway(service_id={service_id!r}, max_concurrency={getattr(self, 'max_concurrency', None)})"
+
+
+@attrs.frozen(kw_only=True)
+class _FoundRequest:
+    """A request a reconciliation found to be the batch's."""
+
+    request_id: str
+    failure: MessagePage | None
+    """The look-up's page saying the request failed at SENS's messaging server, if one did."""
 
 
 class _Expiring(Generic[Value]):
