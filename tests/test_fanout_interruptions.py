@@ -238,6 +238,44 @@ async def test_a_second_look_up_that_tells_nothing_keeps_what_the_first_found(se
     assert report.requests == 1
 
 
+async def test_a_second_look_up_that_misses_what_the_first_found_resends_no_one() -> None:
+    """The first look-up found half the lost batch (ACCEPTED), the second finds none of it:
+    the provider's look-ups contradict each other. What the first found stands, and the
+    second's NOT_SENT is not believed: nobody is resent (the first half went out twice, the
+    rest was resent on a look-up proven wrong), the rest stays as the lost answer left it."""
+
+    class _SecondFindsNothing(_FindsHalf):
+        looked_up = 0
+
+        async def reconcile_batch(
+            self, message: Message, batch: Batch, attempt: BatchAttempt
+        ) -> Sequence[RecipientOutcome] | None:
+            self.looked_up += 1
+            if self.looked_up == 1:
+                return await super().reconcile_batch(message, batch, attempt)
+            return batch.outcomes(SendStatus.NOT_SENT, code=NOT_RECEIVED, detail="not found at the provider")
+
+    sent: list[FakeRequest] = []
+
+    def lose_answer(request: FakeRequest) -> None:
+        sent.append(request)
+        raise errors.RequestTimeoutError("read timeout")
+
+    gateway = _SecondFindsNothing(
+        batch_size=10, on_request=lose_answer, reconcile=True, reconcile_delay=0.001, resend_missing=True
+    )
+    report = await gateway.send(message(list(numbers(10))))
+    assert len(sent) == 1  # nothing resent
+    assert [(outcome.status, outcome.request_id) for outcome in report.outcomes[:5]] == [
+        (SendStatus.ACCEPTED, "found-1")
+    ] * 5
+    assert {(outcome.status, outcome.code) for outcome in report.outcomes[5:]} == {
+        (SendStatus.UNKNOWN, "RequestTimeoutError")
+    }
+    assert [outcome.index for outcome in report.outcomes] == list(range(10))
+    assert report.requests == 1
+
+
 async def test_a_failing_on_sending_lets_only_batches_already_recorded_go_out() -> None:
     """It stops the send as a cancellation does: the other batches of its wave whose own
     on_sending returned may go out, each recorded first; none of a later wave starts."""

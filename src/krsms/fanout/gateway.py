@@ -518,7 +518,7 @@ class BatchingGateway(AsyncClosing):
             return _with_settled(report, first)
         if found is None:
             return _with_settled(report, first)
-        found = self._one_each("reconcile_batch", batch, found)
+        found = _after_first(first, self._one_each("reconcile_batch", batch, found), lost=report.outcomes)
         self.reconciled(attempt, found)
         self._log_reconciled(batch, attempt, found)
         watch = flight.watch
@@ -675,13 +675,34 @@ def _not_sent_report(recipients: Sequence[str | Recipient], positions: range, co
 def _with_settled(report: SendReport, first: Outcomes | None) -> SendReport:
     """``report`` of a batch whose second look-up told nothing, with the recipients the
     first one found ACCEPTED or REJECTED (if one did) as it found them."""
-    decided = (SendStatus.ACCEPTED, SendStatus.REJECTED)
-    settled = [] if first is None else [outcome for outcome in first if outcome.status in decided]
-    if not settled:
+    if first is None:
         return report
-    indexes = {outcome.index for outcome in settled}
-    rest = [outcome for outcome in report.outcomes if outcome.index not in indexes]
-    return attrs.evolve(report, outcomes=Outcomes.join([settled, rest]))
+    return attrs.evolve(report, outcomes=_after_first(first, report.outcomes, lost=report.outcomes))
+
+
+def _after_first(first: Outcomes | None, later: Outcomes, *, lost: Outcomes) -> Outcomes:
+    """``later`` (what a second look-up found, or the lost answer's outcomes), where it does
+    not settle a recipient the ``first`` look-up found ACCEPTED or REJECTED, with that
+    recipient as the first found it: settled for good. A second look-up that finds NOT_SENT a
+    recipient the first found contradicts it, and its NOT_SENT are not believed (a resend on
+    them would send twice): those recipients are as the answer ``lost`` left them."""
+    decided = (SendStatus.ACCEPTED, SendStatus.REJECTED)
+    settled = {} if first is None else {outcome.index: outcome for outcome in first if outcome.status in decided}
+    if not settled:
+        return later
+    contradicted = any(outcome.status is SendStatus.NOT_SENT and outcome.index in settled for outcome in later)
+    left_by_answer = {outcome.index: outcome for outcome in lost}
+
+    def standing(outcome: RecipientOutcome) -> RecipientOutcome:
+        if outcome.status in decided:
+            return outcome
+        if outcome.index in settled:
+            return settled[outcome.index]
+        if contradicted and outcome.status is SendStatus.NOT_SENT:
+            return left_by_answer[outcome.index]
+        return outcome
+
+    return Outcomes.of(standing(outcome) for outcome in later)
 
 
 def _any_unsettled(outcomes: Iterable[RecipientOutcome]) -> bool:
