@@ -51,12 +51,15 @@ class CampaignIn(BaseModel):
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    async with httpx.AsyncClient(timeout=httpx.Timeout(10.0, pool=30.0)) as http_client:
-        app.state.sms = NhnGateway(
+    async with (
+        httpx.AsyncClient(timeout=httpx.Timeout(10.0, pool=30.0)) as http_client,
+        NhnGateway(
             app_key=os.environ["KRSMS_NHN_APP_KEY"],
             base_url=os.environ.get("KRSMS_BASE_URL", DEFAULT_BASE_URL),
             http_client=http_client,
-        )
+        ) as gateway,
+    ):
+        app.state.sms = gateway
         app.state.sender = os.environ.get("KRSMS_SENDER", "15446859")
         app.state.send_timeout = float(os.environ.get("KRSMS_SEND_TIMEOUT", "10"))
         app.state.campaigns = {}

@@ -20,7 +20,7 @@ from aiohttp.test_utils import TestClient as AiohttpClient
 from aiohttp.test_utils import TestServer
 from fastapi.testclient import TestClient
 
-from krsms import SendStatus
+from krsms import Message, SendStatus
 from krsms.emulator import (
     DEMO_NHN_APP_KEY,
     DEMO_SENS_ACCESS_KEY,
@@ -360,3 +360,21 @@ def test_fastapi_campaigns_keep_counts_not_outcomes(
     assert status["counts"]["accepted"] == 2
     assert kept.counts()[SendStatus.ACCEPTED] == 2
     assert len(kept.outcomes) == 0
+
+
+def test_fastapi_app_closes_its_gateway_on_shutdown(
+    krsms_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The example's docstring: the lifespan creates the client and the gateway "and closes them
+    on shutdown". It closed the client only: the gateway was left open, so a campaign still
+    sending through it met a closed client rather than the gateway's own ``aclose()``."""
+    monkeypatch.setenv("KRSMS_NHN_APP_KEY", DEMO_NHN_APP_KEY)
+    monkeypatch.setenv("KRSMS_BASE_URL", krsms_emulator.base_url)
+    example = load("fastapi_app")
+    with TestClient(example.app) as client:
+        assert client.post("/sms", json={"to": "010-1234-5678", "text": "안내"}).json()["status"] == "accepted"
+    message = Message(sender="15446859", text="안내", recipients=["01012345678"])
+    (outcome,) = asyncio.run(example.app.state.sms.send(message)).outcomes
+    assert outcome.status is SendStatus.NOT_SENT
+    assert outcome.detail is not None
+    assert "aclose()" in outcome.detail, outcome.detail
