@@ -479,6 +479,7 @@ class BatchingGateway(AsyncClosing):
         )
         if outcome is SendStatus.UNKNOWN and self.reconcile and report.error is None:
             # (A fatal answer stops the send at once, so no look-up follows it.)
+            flight.lost_answer = failed
             return await self._reconciled(message, batch, attempt, report, flight, resend=resend)
         return report
 

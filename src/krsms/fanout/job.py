@@ -68,6 +68,9 @@ class Flight:
     """Requests the batch made before the open recipients' (a resend's) request."""
     attempts_before: int = 0
     """``watch.attempts`` when the open recipients' (a resend's) request began."""
+    lost_answer: errors.KrSmsError | None = None
+    """The failure of the open recipients' request whose answer was lost, while the batch
+    is looked up; None while that request is out (or was never sent)."""
 
     def settle_found(self, found: Outcomes) -> None:
         """A look-up found the open recipients as ``found``, one outcome each, and another
@@ -88,6 +91,7 @@ class Flight:
         self.open = resent
         self.unsent = _at(found, resent_indexes)
         self.requests_before, self.attempts_before = requests, self.watch.attempts
+        self.lost_answer = None
         self.sent = False
         self.watch.may_have_arrived = None
 
@@ -706,11 +710,15 @@ def _interrupted_report(task: asyncio.Future[SendReport], flight: Flight, redact
     if task.done() and not task.cancelled():
         error = task.exception()
         return task.result() if error is None else _failed_report(flight, error, redact)
-    return flight.unfinished_report(
-        code=CANCELLED,
-        detail_if_out="cancelled while the request was in flight; it may have arrived",
-        detail_if_not=None,
-    )
+    if flight.lost_answer is None:
+        detail = "cancelled while the request was in flight; it may have arrived"
+    else:
+        lost = flight.lost_answer
+        detail = (
+            f"cancelled while looking up the batch after {type(lost).__name__}: {redact(str(lost))}; "
+            "it may have arrived"
+        )
+    return flight.unfinished_report(code=CANCELLED, detail_if_out=detail, detail_if_not=None)
 
 
 def record_all(progress: SendProgress, reports: Iterable[SendReport]) -> None:
