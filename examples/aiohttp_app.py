@@ -6,7 +6,8 @@ its outcome, waiting at most ``KRSMS_SEND_TIMEOUT`` seconds (default 10): aiohtt
 cancel a handler whose client went away (``handler_cancellation`` is off by default), so the
 handler bounds its own wait (``asyncio.wait_for``). A send cut short answers with the outcome
 it had then: ``unknown`` when the request may have reached the provider (look it up before
-sending again), ``not_sent`` when it never left.
+sending again), ``not_sent`` when it never left. A fatal answer (bad keys, an unregistered
+sender) is a 503 naming it: no send can succeed until the service is fixed.
 
 Run it against the emulator (``krsms emulator`` in another terminal)::
 
@@ -64,6 +65,10 @@ async def send_sms(request: web.Request) -> web.Response:
         report = progress.report()
         if not report.outcomes:  # cancelled before it began: nothing was sent
             return web.json_response({"status": "not_sent", "request_id": None, "code": "cancelled"})
+    if report.error is not None:
+        # A fatal answer (bad keys, an unregistered sender) is the service's failure, not the
+        # recipient's: no send can succeed until it is fixed. Its text is redacted.
+        return web.json_response({"error": str(report.error)}, status=503)
     outcome = report.outcomes[0]
     return web.json_response({"status": outcome.status.value, "request_id": outcome.request_id, "code": outcome.code})
 

@@ -7,6 +7,8 @@
   whose client went away, so the handler bounds its own wait (``asyncio.wait_for``). A send
   cut short answers with the outcome it had then: ``unknown`` when the request may have
   reached the provider (look it up before sending again), ``not_sent`` when it never left.
+  A fatal answer (a bad appKey, an unregistered sender) is a 503 naming it: no send can
+  succeed until the service is fixed, and the recipient is not to blame.
 - ``POST /campaigns`` starts a bulk send in a background task and answers at once;
   ``GET /campaigns/{id}`` shows its progress and counts, and the error that stopped it, if
   one did (``stopped_by``).
@@ -85,6 +87,10 @@ async def send_sms(body: SmsIn, request: Request) -> dict[str, Any]:
         report = progress.report()
         if not report.outcomes:  # cancelled before it began: nothing was sent
             return {"status": "not_sent", "request_id": None, "code": "cancelled"}
+    if report.error is not None:
+        # A fatal answer (a bad appKey, an unregistered sender) is the service's failure, not the
+        # recipient's: no send can succeed until it is fixed. Its text is redacted.
+        raise HTTPException(status_code=503, detail=str(report.error))
     outcome = report.outcomes[0]
     return {"status": outcome.status.value, "request_id": outcome.request_id, "code": outcome.code}
 

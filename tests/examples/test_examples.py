@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import importlib.util
+import json
 import os
 import re
 import signal
@@ -302,6 +303,44 @@ def test_fastapi_campaign_status_says_what_stopped_it(
     assert status["counts"]["accepted"] == 0
     assert "code -1001" in status["stopped_by"], status
     assert wrong_key not in status["stopped_by"]
+
+
+def test_fastapi_send_stopped_by_a_fatal_answer_is_a_503_naming_it(
+    krsms_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fatal answer (an appKey the provider does not know) is the service's failure, not the
+    recipient's: POST /sms answered 200 ``{"status": "rejected", "code": "-1001"}``, which a
+    client reads as a refused number. It is a 503 naming the error, redacted."""
+    wrong_key = "not-the-projects-app-key"
+    monkeypatch.setenv("KRSMS_NHN_APP_KEY", wrong_key)
+    monkeypatch.setenv("KRSMS_BASE_URL", krsms_emulator.base_url)
+    example = load("fastapi_app")
+    with TestClient(example.app) as client:
+        answer = client.post("/sms", json={"to": "01012345678", "text": "인증번호 123456"})
+    assert answer.status_code == 503, answer.text
+    assert "code -1001" in answer.json()["detail"]
+    assert wrong_key not in answer.text
+    assert not krsms_emulator.ledger
+
+
+async def test_aiohttp_send_stopped_by_a_fatal_answer_is_a_503_naming_it(
+    krsms_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the FastAPI example: a secret key the provider does not know is a 503, not a refused
+    recipient, and the key is not in the answer."""
+    wrong_secret = "not-the-projects-secret-key"
+    monkeypatch.setenv("KRSMS_SENS_ACCESS_KEY", DEMO_SENS_ACCESS_KEY)
+    monkeypatch.setenv("KRSMS_SENS_SECRET_KEY", wrong_secret)
+    monkeypatch.setenv("KRSMS_SENS_SERVICE_ID", DEMO_SENS_SERVICE_ID)
+    monkeypatch.setenv("KRSMS_BASE_URL", krsms_emulator.base_url)
+    example = load("aiohttp_app")
+    async with AiohttpClient(TestServer(example.create_app())) as client:
+        answer = await client.post("/sms", json={"to": "01012345678", "text": "인증번호 123456"})
+        text = await answer.text()
+    assert answer.status == 503, text
+    assert "Authentication Failed" in json.loads(text)["error"], text
+    assert wrong_secret not in text
+    assert not krsms_emulator.ledger
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT")
