@@ -105,13 +105,14 @@ def _faults(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 class Faults:
     """Faults injected into the provider endpoints, drawn from a seeded random generator.
 
-    Rates are probabilities in ``[0, 1]`` per request, together at most 1. "Before
+    Rates are probabilities in ``[0, 1]`` per request; those of :data:`FAULT_KINDS` (one
+    request meets one of them at most) together at most 1. "Before
     processing" faults answer without touching the emulator's state (the message provably
     did not arrive); "after processing" faults store the message first and then fail the
     answer, which is the ambiguous case a client must never blindly resend.
 
     Every field is checked when the faults are made: a value of the wrong type, a rate
-    outside ``[0, 1]``, rates adding up to more than 1, or a negative or non-finite number of
+    outside ``[0, 1]``, those rates adding up to more than 1, or a negative or non-finite number of
     seconds raises ``ValueError`` naming the field.
     """
 
