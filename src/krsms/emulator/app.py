@@ -154,8 +154,8 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     faults = FaultState(config.faults)
     routes = [
         *inspection_routes(ledger, faults),
-        *sens_routes(config, ledger, clock),
-        *nhn_routes(config, ledger, clock),
+        *sens_routes(config, ledger, clock, faults),
+        *nhn_routes(config, ledger, clock, faults),
     ]
     app = Starlette(routes=routes)
     not_routed(app, _outside_every_api)

@@ -37,6 +37,21 @@ MAX_CLOCK_SKEW_SECONDS = MAX_SKEW_SECONDS
 _seconds = seconds()
 """attrs validator: a finite number of seconds, at least 0."""
 
+FAULT_KINDS = (
+    "rate_limit",
+    "server_error",
+    "unavailable",
+    "drop",
+    "error_after_processing",
+    "drop_after_processing",
+    "slow",
+)
+"""Every kind of fault that takes a request's answer, in the order a draw stacks their rates
+(``Faults.<kind>_rate``): one request meets one of them at most."""
+MIN_FAILURE_STATUS, MAX_FAILURE_STATUS = 400, 599
+"""The range of ``Faults.sens_failed_request_code``: an HTTP error status, as the document
+says the request's ``statusCode`` follows the HTTP status specification."""
+
 
 def _rate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """attrs validator: a probability, from 0 to 1."""
@@ -69,6 +84,17 @@ def _credential(instance: Any, attribute: attrs.Attribute[Any], value: str | Non
         check_credential(attribute.name, value)
 
 
+def _failure_status(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """attrs validator: an HTTP error status written as SENS writes ``statusCode`` (``"500"``)."""
+    if not (isinstance(value, str) and value.isascii() and value.isdigit() and len(value) == 3):
+        raise ValueError(f'{attribute.name} must be an HTTP error status as text ("500" say), not {value!r}')
+    if not MIN_FAILURE_STATUS <= int(value) <= MAX_FAILURE_STATUS:
+        raise ValueError(
+            f"{attribute.name} must be from {MIN_FAILURE_STATUS} to {MAX_FAILURE_STATUS} (an HTTP error status), "
+            f"not {value!r}"
+        )
+
+
 def _faults(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """attrs validator: a :class:`Faults`."""
     if not isinstance(value, Faults):
@@ -79,13 +105,14 @@ def _faults(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 class Faults:
     """Faults injected into the provider endpoints, drawn from a seeded random generator.
 
-    Rates are probabilities in ``[0, 1]`` per request, together at most 1. "Before
+    Rates are probabilities in ``[0, 1]`` per request; those of :data:`FAULT_KINDS` (one
+    request meets one of them at most) together at most 1. "Before
     processing" faults answer without touching the emulator's state (the message provably
     did not arrive); "after processing" faults store the message first and then fail the
     answer, which is the ambiguous case a client must never blindly resend.
 
     Every field is checked when the faults are made: a value of the wrong type, a rate
-    outside ``[0, 1]``, rates adding up to more than 1, or a negative or non-finite number of
+    outside ``[0, 1]``, those rates adding up to more than 1, or a negative or non-finite number of
     seconds raises ``ValueError`` naming the field.
     """
 
@@ -121,9 +148,24 @@ class Faults:
     counts from its arrival, so the wait is part of it, not added to it."""
     sends_only: bool = attrs.field(default=True, validator=_boolean)
     """Inject faults only into send endpoints (SENS S1, NHN sender/tag-sender POSTs)."""
+    sens_failed_request_rate: float = attrs.field(default=0.0, validator=_rate)
+    """Share of SENS sends (S1) going out at once that SENS stores and then fails at its
+    messaging server: S1 answers ``sens_failed_request_code`` (as its HTTP status and its
+    ``statusCode``, ``statusName`` ``fail``), S3 by the ``requestId`` lists the request so and
+    its messages READY, S4 answers the code too, and nothing is delivered (the ledger has the
+    recipients ``rejected`` with the code). Drawn apart from the other rates (not added to
+    them), so it combines with a fault that loses the answer."""
+    sens_failed_request_code: str = attrs.field(default="500", validator=_failure_status)
+    """The ``statusCode`` of a request ``sens_failed_request_rate`` fails: an HTTP error status
+    (400 to 599) as text."""
+    listing_lag: float = attrs.field(default=0.0, validator=_seconds)
+    """Seconds after a send is processed, by the emulated clock, before the message look-ups
+    list it (SENS S3 and S4, NHN N2 to N9 and N37's download), as a provider whose look-ups
+    lag its sends does. Read at each look-up: a new lag (a ``PUT``, or the clock moved on)
+    applies to the sends already processed too. It applies to every request, not only sends."""
 
     def __attrs_post_init__(self) -> None:
-        rates = {field.name: getattr(self, field.name) for field in attrs.fields(Faults) if field.validator is _rate}
+        rates = {f"{kind}_rate": getattr(self, f"{kind}_rate") for kind in FAULT_KINDS}
         if math.fsum(rates.values()) > 1:
             given = " + ".join(f"{name} {rate}" for name, rate in rates.items() if rate)
             raise ValueError(f"the fault rates add up to more than 1: {given}")

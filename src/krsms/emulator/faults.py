@@ -35,7 +35,7 @@ from typing import Any
 import attrs
 import httpx
 
-from krsms.emulator.config import INSPECTION_PREFIX, Faults
+from krsms.emulator.config import FAULT_KINDS, INSPECTION_PREFIX, Faults
 from krsms.nhn.auth import PATTERNS as NHN_KEY_PATTERNS
 from krsms.redaction import Redactor
 
@@ -54,16 +54,6 @@ Scope = dict[str, Any]
 Message = dict[str, Any]
 """An ASGI event, as ``receive`` returns and ``send`` takes."""
 
-FAULT_KINDS = (
-    "rate_limit",
-    "server_error",
-    "unavailable",
-    "drop",
-    "error_after_processing",
-    "drop_after_processing",
-    "slow",
-)
-"""Every kind of fault, in the order a draw stacks their rates (``Faults.<kind>_rate``)."""
 AFTER_PROCESSING = frozenset({"error_after_processing", "drop_after_processing", "slow"})
 """Fault kinds that store the request before failing its answer (the ambiguous ones)."""
 
@@ -104,6 +94,20 @@ class FaultState:
             if roll < threshold:
                 return kind, latency
         return None, latency
+
+    def draw_sens_request_failure(self) -> str | None:
+        """The ``statusCode`` a SENS send just accepted fails with at the messaging server
+        (``sens_failed_request_rate``), counted as ``faults.sens_failed_request``; None when it
+        does not fail. Nothing is drawn while the rate is 0, so other draws stay as they were."""
+        faults = self.faults
+        if not faults.sens_failed_request_rate:
+            return None
+        with self._lock:
+            failed = self._random.random() < faults.sens_failed_request_rate
+        if not failed:
+            return None
+        self.count("faults.sens_failed_request")
+        return faults.sens_failed_request_code
 
     def count(self, key: str) -> None:
         """Add one to a counter of ``/_emulator/stats``."""

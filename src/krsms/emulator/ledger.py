@@ -49,11 +49,13 @@ class Delivery:
     reserved_for: str | None = None
     """Reservation time as sent (``yyyy-MM-dd HH:mm``), or None for an immediate send."""
     status: str = "accepted"
-    """``"accepted"``, ``"rejected"`` (refused per recipient) or ``"cancelled"``."""
+    """``"accepted"``, ``"rejected"`` (refused per recipient by NHN; by SENS, a request its
+    messaging server failed) or ``"cancelled"``."""
     result_code: str | None = None
     """NHN: the recipient's ``resultCode`` in the send's answer, as text (``"0"``: accepted).
     SENS: the delivery ``statusCode`` when the message completed at once (``"0"``: delivered),
-    None for a reserved or scheduled send."""
+    the request's ``statusCode`` when the messaging server failed it (``"500"``), None for a
+    reserved or scheduled send."""
     grouping_key: str | None = None
     """The request's NHN ``senderGroupingKey``; None when it had none, and for SENS."""
     accepted_at: datetime

@@ -40,6 +40,7 @@ from starlette.routing import BaseRoute, Route
 
 from krsms.emulator.clock import Clock
 from krsms.emulator.config import EmulatorConfig
+from krsms.emulator.faults import FaultState
 from krsms.emulator.inputs import same_secret
 from krsms.emulator.ledger import Ledger
 from krsms.emulator.nhn.block_list import NhnBlockList
@@ -65,11 +66,11 @@ UNKNOWN_API = "존재하지 않는 API"
 """The ``resultMessage`` of -9998."""
 
 
-def nhn_routes(config: EmulatorConfig, ledger: Ledger, clock: Clock) -> list[BaseRoute]:
+def nhn_routes(config: EmulatorConfig, ledger: Ledger, clock: Clock, faults: FaultState) -> list[BaseRoute]:
     """The NHN routes of an emulator, with full paths: every endpoint of one emulated appKey,
     then -9998 for any other path or method under it (behind its checks) or elsewhere under
     ``/sms/v2.2/``."""
-    service = NhnService(config, ledger, clock)
+    service = NhnService(config, ledger, clock, faults)
     sends = NhnSends(service)
     tags = NhnTags(service)
     tag_sends = NhnTagSends(service, sends, tags)

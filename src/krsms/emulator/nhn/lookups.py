@@ -10,6 +10,8 @@ Choices where the document is silent:
   it) included, except ``subResultCode``: the look-up code table lists its values
   (``MTR2_1`` to ``MTR2_3``, validity, carrier, handset) but not which result codes fall
   under each, so it is accepted and does not filter;
+- a send is listed (and found by its detail look-up) only once ``Faults.listing_lag`` has
+  passed since it was registered, by the emulated clock;
 - a filter longer than the look-up table allows (``requestId`` 25, ``sendNo`` 13,
   ``recipientNo`` 20, ``templateId`` 50, ``msgStatus`` 1, ``resultCode`` and
   ``subResultCode`` 10, the grouping keys 100) is refused as
@@ -97,7 +99,7 @@ class NhnLookups:
                 raise NhnRefusal(-2012, "상세 조회 파라미터가 유효하지 않음")
             self.service.settle_due()
             for record in self.state.by_request.get(request.path_params["requestId"], []):
-                if record.seq == int(mt_pr) and record.send_type == send_type:
+                if record.seq == int(mt_pr) and record.send_type == send_type and self.service.listed(record):
                     return {"data": self._item(record)}
             raise NhnRefusal(-2008, "요청 ID가 유효하지 않음")
 
@@ -198,8 +200,9 @@ def result_window(query: Mapping[str, Any]) -> tuple[datetime, datetime] | None:
 
 def select(service: NhnService, query: Mapping[str, Any], send_types: set[str]) -> list[NhnRecipient]:
     """The stored recipients a look-up (or a download reservation) asks for: by ``requestId``
-    or a request/create date window (at most a month), then by the documented filters; a
-    filter over its table's maximum is refused (:func:`check_filters`)."""
+    or a request/create date window (at most a month), then by the documented filters, those
+    listed yet (``listing_lag``); a filter over its table's maximum is refused
+    (:func:`check_filters`)."""
     check_filters(query, SENT_FILTER_LIMITS)
     request_id = query.get("requestId")
     date_windows = windows(query)
@@ -223,7 +226,7 @@ def select(service: NhnService, query: Mapping[str, Any], send_types: set[str]) 
     selected = []
     results_between = result_window(query)
     for record in candidates:
-        if record.send_type not in send_types:
+        if record.send_type not in send_types or not service.listed(record):
             continue
         if not within(record, date_windows):
             continue

@@ -4,10 +4,13 @@ as its clock moves on."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from krsms.emulator.clock import Clock
 from krsms.emulator.config import EmulatorConfig
+from krsms.emulator.faults import FaultState
 from krsms.emulator.ledger import Ledger
-from krsms.emulator.nhn.state import NhnState
+from krsms.emulator.nhn.state import NhnRecipient, NhnState
 from krsms.emulator.numbers import first_rule
 
 SERVICE_ID = 1
@@ -18,12 +21,20 @@ class NhnService:
     """One emulated NHN appKey: what its endpoint groups share. Clearing the ledger drops its
     stored sends (:meth:`~krsms.emulator.nhn.state.NhnState.forget_sends`)."""
 
-    def __init__(self, config: EmulatorConfig, ledger: Ledger, clock: Clock):
+    def __init__(self, config: EmulatorConfig, ledger: Ledger, clock: Clock, faults: FaultState):
         self.config = config
         self.ledger = ledger
         self.clock = clock
+        self.faults = faults
+        """The emulator's faults: the send look-ups read their ``listing_lag``."""
         self.state: NhnState = NhnState()
         ledger.on_clear(self.state.forget_sends)
+
+    def listed(self, record: NhnRecipient) -> bool:
+        """Whether the send look-ups list ``record`` yet: ``listing_lag`` has passed since NHN
+        registered its send."""
+        lag = timedelta(seconds=self.faults.faults.listing_lag)
+        return record.create_date + lag <= self.clock.now()
 
     def settle_due(self) -> None:
         """Deliver the reservations whose time has come, each at its reserved minute: a

@@ -41,6 +41,7 @@ from starlette.routing import BaseRoute, Route
 
 from krsms.emulator.clock import Clock
 from krsms.emulator.config import EmulatorConfig
+from krsms.emulator.faults import FaultState
 from krsms.emulator.ledger import Ledger
 from krsms.emulator.routing import catch_all
 from krsms.emulator.sens.auth import authenticate
@@ -57,10 +58,10 @@ PREFIX = "/sms/v2/services/{serviceId}"
 Handler = Callable[[Request], Any]
 
 
-def sens_routes(config: EmulatorConfig, ledger: Ledger, clock: Clock) -> list[BaseRoute]:
+def sens_routes(config: EmulatorConfig, ledger: Ledger, clock: Clock, faults: FaultState) -> list[BaseRoute]:
     """The SENS routes of an emulator, with full paths: every endpoint of one emulated
     service, then a 404 for any other path or method under ``/sms/v2/``."""
-    service = SensService(config, ledger, clock)
+    service = SensService(config, ledger, clock, faults)
     files = SensFiles(service)
     table: list[tuple[str, str, Handler]] = [
         *SensSends(service, files).table(),

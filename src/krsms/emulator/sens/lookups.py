@@ -7,7 +7,11 @@ days) of messages, by their request time; S3 lists no older one and S4 answers 4
 
 Choices where the document is silent: a send of a schedule the emulator cannot see (a
 ``scheduleCode`` without ``reserveTime``) keeps its messages READY and its S3 statusName is
-``scheduled``; a reservation not sent lists no messages (statusName ``reserved``). With
+``scheduled``; a reservation not sent lists no messages (statusName ``reserved``); a request
+the messaging server failed (``Faults.sens_failed_request_rate``) is listed by its ID with its
+``statusCode`` and statusName ``fail``, its messages READY, and S4 answers that code and
+``fail`` for them (a look-up over a time window answers 202, the look-up's own success); a
+send is listed only once ``Faults.listing_lag`` has passed (S4 answers 404 until then). With
 ``EmulatorConfig(sens_token_paging=True)`` S3 pages by an opaque ``nextToken`` and answers no
 ``pageIndex``, as the Korean document's answer does.
 """
@@ -65,11 +69,11 @@ class SensLookups:
         request_id = query.get("requestId")
         window = _window(query, request_id)
         page_index, page_size = _page(query, request_id)
-        status_name, selected = self._listed(query, request_id, window)
+        (status_code, status_name), selected = self._listed(query, request_id, window)
         page = selected[page_index * page_size : (page_index + 1) * page_size]
         has_more = (page_index + 1) * page_size < len(selected)
         answer: dict[str, Any] = {
-            "statusCode": "202",
+            "statusCode": status_code,
             "statusName": status_name,
             "messages": [_list_item(message) for message in page],
             "pageIndex": page_index,
@@ -85,37 +89,46 @@ class SensLookups:
 
     def _listed(
         self, query: Mapping[str, str], request_id: str | None, window: tuple[str, datetime, datetime] | None
-    ) -> tuple[str, list[SensMessage]]:
-        """The ``statusName`` of an S3 look-up and the messages it lists: those of the request
-        (none while it is reserved) or in the window, matching the query's filters, requested
-        within :data:`HISTORY_KEPT`. Due reservations go out first."""
+    ) -> tuple[tuple[str, str], list[SensMessage]]:
+        """The ``statusCode`` and ``statusName`` of an S3 look-up and the messages it lists:
+        those of the request (none while it is reserved) or in the window, matching the
+        query's filters, requested within :data:`HISTORY_KEPT` and listed yet
+        (``listing_lag``). Due reservations go out first."""
         with self.state.lock:
             requests = list(self.state.requests.values())
         oldest = self.service.clock.now() - HISTORY_KEPT
-        status_name = "success"
+        status = ("202", "success")
         selected: list[SensMessage] = []
         for stored in requests:
             if (request_id and stored.request_id != request_id) or stored.request_time < oldest:
                 continue
+            if not self.service.listed(stored):
+                continue
             self.service.settle_due(stored)
             if request_id:
-                status_name = _status_name(stored)
-                if status_name == "reserved":
+                status = _status(stored)
+                if status[1] == "reserved":
                     continue
             selected += (
                 message
                 for message in stored.messages
                 if (window is None or _within(message, window)) and _matches(message, query)
             )
-        return status_name, selected
+        return status, selected
 
     async def get_message(self, request: Request) -> dict[str, Any]:
         """S4: the delivery result of one message."""
         with self.state.lock:
             message = self.state.messages.get(request.path_params["messageId"])
-        if message is None or message.request_time < self.service.clock.now() - HISTORY_KEPT:
+            stored = self.state.requests.get(message.request_id) if message else None
+        if (
+            message is None
+            or stored is None
+            or message.request_time < self.service.clock.now() - HISTORY_KEPT
+            or not self.service.listed(stored)
+        ):
             raise not_found("unknown messageId")
-        self.service.settle_due(self.state.requests[message.request_id])
+        self.service.settle_due(stored)
         detail: dict[str, Any] = {
             "requestTime": format_time(message.request_time),
             "contentType": message.content_type,
@@ -134,6 +147,8 @@ class SensLookups:
             detail["files"] = [
                 {"name": self.state.files[file_id].name, "fileId": file_id} for file_id in message.file_ids
             ]
+        if stored.failure_code:
+            return {"statusCode": stored.failure_code, "statusName": "fail", "messages": [detail]}
         return {"statusCode": "200", "statusName": "success", "messages": [detail]}
 
 
@@ -198,15 +213,18 @@ def _parse_query_time(field: str, value: str) -> datetime:
         raise bad_request(field, "must be yyyy-MM-dd HH:mm:ss") from None
 
 
-def _status_name(stored: SensRequest) -> str:
-    """The ``statusName`` of an S3 look-up by the ID of ``stored``: ``reserved`` while it is a
+def _status(stored: SensRequest) -> tuple[str, str]:
+    """The ``statusCode`` and ``statusName`` of an S3 look-up by the ID of ``stored``: its
+    failure code and ``fail`` when the messaging server failed it, ``reserved`` while it is a
     reservation not sent (its messages are not listed), ``scheduled`` for a send of a schedule
-    the emulator cannot see, else ``success``."""
+    the emulator cannot see, else ``success``; the code is 202 but for a failure."""
+    if stored.failure_code:
+        return stored.failure_code, "fail"
     if stored.reserve_status in ("READY", "CANCELED"):
-        return "reserved"
+        return "202", "reserved"
     if stored.reserve_time is None and any(message.schedule_code for message in stored.messages):
-        return "scheduled"
-    return "success"
+        return "202", "scheduled"
+    return "202", "success"
 
 
 def _within(message: SensMessage, window: tuple[str, datetime, datetime]) -> bool:

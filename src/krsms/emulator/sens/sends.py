@@ -108,20 +108,23 @@ class SensSends:
         """S1: validate, store and record a send request."""
         checked = self._checked_send(await read_json(request))
         now = self.clock.now()
-        stored, deliveries = self._accept(checked, now)
+        goes_out_now = checked.reserve_time is None and checked.schedule_code is None
+        failure = self.service.faults.draw_sens_request_failure() if goes_out_now else None
+        stored, deliveries = self._accept(checked, now, failure)
         self.service.ledger.record(deliveries)
         with self.state.lock:
             self.state.requests[stored.request_id] = stored
             for message in stored.messages:
                 self.state.messages[message.message_id] = message
+        status_code = failure or "202"
         return JSONResponse(
             {
                 "requestId": stored.request_id,
                 "requestTime": _format_millis(now),
-                "statusCode": "202",
-                "statusName": "success",
+                "statusCode": status_code,
+                "statusName": "fail" if failure else "success",
             },
-            status_code=202,
+            status_code=int(status_code),  # "Follows the HTTP status specification"
         )
 
     def _checked_send(self, body: Any) -> _Send:
@@ -151,9 +154,11 @@ class SensSends:
             reserved_for=fields.get("reserveTime"),
         )
 
-    def _accept(self, checked: _Send, now: datetime) -> tuple[SensRequest, list[Delivery]]:
+    def _accept(self, checked: _Send, now: datetime, failure: str | None) -> tuple[SensRequest, list[Delivery]]:
         """The stored request of a checked send accepted ``now``, a message per recipient
-        (completed at once unless reserved or scheduled), and their ledger deliveries."""
+        (completed at once unless reserved or scheduled, or the request ``failure``'s, failed
+        at the messaging server: READY, never sent), and their ledger deliveries (``rejected``
+        with the ``failure`` code, if any)."""
         request_id = self.service.new_id("R")
         stored = SensRequest(
             request_id=request_id,
@@ -162,6 +167,7 @@ class SensSends:
             reserve_time=checked.reserve_time,
             reserve_time_zone=checked.reserve_time_zone,
             reserve_status="READY" if checked.reserve_time else None,
+            failure_code=failure,
         )
         deliveries: list[Delivery] = []
         for item in checked.messages:
@@ -179,7 +185,7 @@ class SensSends:
                 schedule_code=checked.schedule_code,
                 request_time=now,
             )
-            if checked.reserve_time is None and message.schedule_code is None:
+            if checked.reserve_time is None and message.schedule_code is None and failure is None:
                 self.service.complete(message, sent_at=now)
             stored.messages.append(message)
             message.delivery = Delivery(
@@ -193,7 +199,8 @@ class SensSends:
                 subject=message.sent_subject(),
                 advertisement=message.content_type == "AD",
                 reserved_for=checked.reserved_for,
-                result_code=message.status_code,
+                status="rejected" if failure else "accepted",
+                result_code=failure or message.status_code,
                 accepted_at=now,
             )
             deliveries.append(message.delivery)

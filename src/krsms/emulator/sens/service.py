@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import itertools
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from krsms.emulator.clock import Clock
 from krsms.emulator.config import EmulatorConfig
+from krsms.emulator.faults import FaultState
 from krsms.emulator.ledger import Ledger
 from krsms.emulator.numbers import first_rule, rule_names
 from krsms.emulator.sens.state import SensMessage, SensRequest, SensState
@@ -37,10 +38,12 @@ class SensService:
     """One emulated SENS service: what its endpoint groups share. Clearing the ledger drops its
     stored sends (:meth:`~krsms.emulator.sens.state.SensState.forget_sends`)."""
 
-    def __init__(self, config: EmulatorConfig, ledger: Ledger, clock: Clock):
+    def __init__(self, config: EmulatorConfig, ledger: Ledger, clock: Clock, faults: FaultState):
         self.config = config
         self.ledger = ledger
         self.clock = clock
+        self.faults = faults
+        """The emulator's faults: a send may fail at the messaging server, a look-up lag."""
         self.state: SensState = SensState()
         self._ids = itertools.count(1)
         ledger.on_clear(self.state.forget_sends)
@@ -69,6 +72,11 @@ class SensService:
         if failure is None and first_rule(self.config.rejected_numbers, names) is not None:
             return REJECTED_DELIVERY_CODE
         return failure
+
+    def listed(self, stored: SensRequest) -> bool:
+        """Whether the look-ups list ``stored`` yet: its ``listing_lag`` has passed."""
+        lag = timedelta(seconds=self.faults.faults.listing_lag)
+        return stored.request_time + lag <= self.clock.now()
 
     def settle_due(self, stored: SensRequest) -> None:
         """Send the reservation ``stored`` if its time has come: DONE, each message not

@@ -67,6 +67,9 @@ class SensRequest:
     reserve_time: datetime | None = None
     reserve_time_zone: str | None = None
     reserve_status: str | None = None
+    failure_code: str | None = None
+    """The ``statusCode`` the request failed with at the messaging server
+    (``Faults.sens_failed_request_rate``): its messages never went out."""
 
 
 @attrs.define(kw_only=True)
