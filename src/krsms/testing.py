@@ -506,8 +506,10 @@ def sens_gateway_for(
     other arguments are the gateway's, with its defaults.
 
     ``reconcile_delay`` is 0 unless given (a real gateway waits 10 s): the emulator lists a
-    send as soon as it records it, so one look-up settles a lost answer. A ``slow`` fault
-    records a request ``slow_delay`` seconds late: give a longer delay to test that case.
+    send as soon as it records it (unless ``Faults.listing_lag`` is set: give a
+    ``reconcile_delay`` longer than the lag), so one look-up settles a lost answer. A
+    ``slow`` fault records a request ``slow_delay`` seconds late: give a longer delay to test
+    that case.
     """
     from krsms.sens import SensGateway
 
@@ -552,8 +554,10 @@ def nhn_gateway_for(
     its defaults.
 
     ``reconcile_delay`` is 0 unless given (a real gateway waits 10 s): the emulator lists a
-    send as soon as it records it, so one look-up settles a lost answer. A ``slow`` fault
-    records a request ``slow_delay`` seconds late: give a longer delay to test that case.
+    send as soon as it records it (unless ``Faults.listing_lag`` is set: give a
+    ``reconcile_delay`` longer than the lag), so one look-up settles a lost answer. A
+    ``slow`` fault records a request ``slow_delay`` seconds late: give a longer delay to test
+    that case.
     """
     from krsms.nhn import NhnGateway
 
