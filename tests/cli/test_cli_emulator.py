@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Mapping
 
 import httpx
 import pytest
@@ -47,8 +48,9 @@ def test_a_key_no_client_can_send_is_refused_naming_its_flag_and_variable(
     assert "krsms emulator on" not in outcome.output
 
 
-def start_emulator(*options: str) -> tuple[subprocess.Popen[str], str]:
-    """``python -m krsms emulator`` on a free loopback port, once it answers; and its URL."""
+def start_emulator(*options: str, env: Mapping[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
+    """``python -m krsms emulator`` on a free loopback port, once it answers, with ``env``
+    added to the environment; and its URL."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -58,7 +60,7 @@ def start_emulator(*options: str) -> tuple[subprocess.Popen[str], str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "COLUMNS": "300"},
+        env={**os.environ, "COLUMNS": "300", **(env or {})},
     )
     deadline = time.monotonic() + 30
     while True:
