@@ -13,12 +13,15 @@ import importlib.util
 import io
 import logging
 import math
+import re
 import signal
 import socket
 import sys
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import attrs
 
 
 def _absent(module: str) -> bool:
@@ -228,9 +231,11 @@ def emulator(
             drop_rate=drop_rate,
         )
     except ValueError as invalid:
-        # Faults names its field (rate_limit_rate: ...): say the flag it was given as.
-        field, _, problem = str(invalid).partition(": ")
-        raise typer.BadParameter(f"--{field.replace('_', '-')}: {problem}" if problem else str(invalid)) from None
+        # Faults names its fields (rate_limit_rate: ..., or several whose rates add up to more
+        # than 1): say the flags they were given as.
+        raise typer.BadParameter(
+            _FAULT_FIELD.sub(lambda field: f"--{field[0].replace('_', '-')}", str(invalid))
+        ) from None
     try:
         config = EmulatorConfig(
             sens_access_key=sens_access_key,
@@ -289,6 +294,10 @@ class _CutShortAtStop(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
 
+
+_FAULT_FIELD = re.compile(rf"\b(?:{'|'.join(field.name for field in attrs.fields(Faults))})\b")
+"""A field of :class:`~krsms.emulator.config.Faults` named in its error, each the emulator's
+flag with ``-`` for ``_`` (the fields it has no flag for are never set by it)."""
 
 _EMULATOR_FLAGS = {
     "sens_access_key": "--sens-access-key (KRSMS_EMULATOR_SENS_ACCESS_KEY)",
