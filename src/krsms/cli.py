@@ -13,12 +13,15 @@ import importlib.util
 import io
 import logging
 import math
+import re
 import signal
 import socket
 import sys
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import attrs
 
 
 def _absent(module: str) -> bool:
@@ -178,10 +181,38 @@ def emulator(
     unavailable_rate: float = typer.Option(0.0, help="Share of sends answered 503 before processing."),
     drop_rate: float = typer.Option(0.0, help="Share of sends whose connection drops."),
     seed: int = typer.Option(0, help="Seed of the fault generator."),
+    rejected_number: list[str] = typer.Option(
+        [],
+        envvar="KRSMS_EMULATOR_REJECTED_NUMBERS",
+        show_envvar=True,
+        metavar="NUMBER=CODE",
+        help="NHN refuses this recipient with this resultCode of its error code table (-2019, say); SENS "
+        "accepts it and fails its delivery with 3001. Repeatable; the variable takes pairs separated by spaces.",
+        show_default=False,
+    ),
+    undeliverable_number: list[str] = typer.Option(
+        [],
+        envvar="KRSMS_EMULATOR_UNDELIVERABLE_NUMBERS",
+        show_envvar=True,
+        metavar="NUMBER=CODE",
+        help="Both providers accept this recipient and its delivery fails with this code (3006, say). "
+        "Repeatable; the variable takes pairs separated by spaces.",
+        show_default=False,
+    ),
+    unregistered_sender: list[str] = typer.Option(
+        [],
+        envvar="KRSMS_EMULATOR_UNREGISTERED_SENDERS",
+        show_envvar=True,
+        metavar="NUMBER",
+        help="A sender number that is not registered: NHN answers -2312, SENS 400. Repeatable; the variable "
+        "takes numbers separated by spaces.",
+        show_default=False,
+    ),
 ) -> None:
     """Run the SENS + NHN emulator under uvicorn until interrupted."""
     import uvicorn
 
+    from krsms.commands import emulator_options
     from krsms.commands.stderr import print_error
     from krsms.emulator import create_app
     from krsms.emulator.collector import FreezeAfterEachRequest
@@ -200,9 +231,11 @@ def emulator(
             drop_rate=drop_rate,
         )
     except ValueError as invalid:
-        # Faults names its field (rate_limit_rate: ...): say the flag it was given as.
-        field, _, problem = str(invalid).partition(": ")
-        raise typer.BadParameter(f"--{field.replace('_', '-')}: {problem}" if problem else str(invalid)) from None
+        # Faults names its fields (rate_limit_rate: ..., or several whose rates add up to more
+        # than 1): say the flags they were given as.
+        raise typer.BadParameter(
+            _FAULT_FIELD.sub(lambda field: f"--{field[0].replace('_', '-')}", str(invalid))
+        ) from None
     try:
         config = EmulatorConfig(
             sens_access_key=sens_access_key,
@@ -211,9 +244,12 @@ def emulator(
             nhn_app_key=nhn_app_key,
             nhn_secret_key=nhn_secret_key,
             faults=faults,
+            rejected_numbers=emulator_options.rejected_numbers(rejected_number),
+            undeliverable_numbers=emulator_options.undeliverable_numbers(undeliverable_number),
+            unregistered_senders=emulator_options.unregistered_senders(unregistered_sender),
         )
-    except ValidationError as refused:  # a key no client can send: named by its flag, never shown
-        print_error(f"{_EMULATOR_KEY_FLAGS[refused.field]}: {refused.problem}")
+    except ValidationError as refused:  # a key is named by its flag, never shown
+        print_error(f"{_EMULATOR_FLAGS[refused.field]}: {refused.problem}")
         raise typer.Exit(2) from None
     try:
         listening = _listening_socket(host, port)
@@ -259,14 +295,22 @@ class _CutShortAtStop(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
 
 
-_EMULATOR_KEY_FLAGS = {
+_FAULT_FIELD = re.compile(rf"\b(?:{'|'.join(field.name for field in attrs.fields(Faults))})\b")
+"""A field of :class:`~krsms.emulator.config.Faults` named in its error, each the emulator's
+flag with ``-`` for ``_`` (the fields it has no flag for are never set by it)."""
+
+_EMULATOR_FLAGS = {
     "sens_access_key": "--sens-access-key (KRSMS_EMULATOR_SENS_ACCESS_KEY)",
     "sens_secret_key": "--sens-secret-key (KRSMS_EMULATOR_SENS_SECRET_KEY)",
     "sens_service_id": "--sens-service-id (KRSMS_EMULATOR_SENS_SERVICE_ID)",
     "nhn_app_key": "--nhn-app-key (KRSMS_EMULATOR_NHN_APP_KEY)",
     "nhn_secret_key": "--nhn-secret-key (KRSMS_EMULATOR_NHN_SECRET_KEY)",
+    "rejected_numbers": "--rejected-number (KRSMS_EMULATOR_REJECTED_NUMBERS)",
+    "undeliverable_numbers": "--undeliverable-number (KRSMS_EMULATOR_UNDELIVERABLE_NUMBERS)",
+    "unregistered_senders": "--unregistered-sender (KRSMS_EMULATOR_UNREGISTERED_SENDERS)",
 }
-"""The emulator's options that take a key (or the SENS service id), as its errors name them."""
+"""The emulator's options that take a key (or the SENS service id) or a per-number rule, as
+its errors name them."""
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:

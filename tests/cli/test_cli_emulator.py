@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Mapping
 
 import httpx
 import pytest
@@ -47,8 +48,22 @@ def test_a_key_no_client_can_send_is_refused_naming_its_flag_and_variable(
     assert "krsms emulator on" not in outcome.output
 
 
-def start_emulator(*options: str) -> tuple[subprocess.Popen[str], str]:
-    """``python -m krsms emulator`` on a free loopback port, once it answers; and its URL."""
+def test_fault_rates_adding_up_to_more_than_1_are_named_by_their_flags() -> None:
+    """The error read ``--the fault rates add up to more than 1: rate_limit_rate 0.6 + ...``:
+    the start of Faults' message taken for a field's name, made a flag no command has, and
+    the rates named as Faults' fields, not as the flags they were given by."""
+    arguments = ["emulator", "--host", "256.0.0.1", "--rate-limit-rate", "0.6", "--server-error-rate", "0.6"]
+    outcome = runner.invoke(app, arguments, env={"COLUMNS": "300"})
+    assert outcome.exit_code == 2, outcome.output
+    assert "Invalid value: the fault rates add up to more than 1: --rate-limit-rate 0.6 + --server-error-rate 0.6 " in (
+        outcome.output
+    )
+    assert "krsms emulator on" not in outcome.output
+
+
+def start_emulator(*options: str, env: Mapping[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
+    """``python -m krsms emulator`` on a free loopback port, once it answers, with ``env``
+    added to the environment; and its URL."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -58,7 +73,7 @@ def start_emulator(*options: str) -> tuple[subprocess.Popen[str], str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "COLUMNS": "300"},
+        env={**os.environ, "COLUMNS": "300", **(env or {})},
     )
     deadline = time.monotonic() + 30
     while True:
