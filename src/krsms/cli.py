@@ -138,7 +138,9 @@ _IN_PS = "A key given as a flag shows in `ps` and in shell history: prefer the e
 @app.command()
 def emulator(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on (keep it on loopback)."),
-    port: int = typer.Option(8888, min=1, max=65535, help="Port to listen on."),
+    port: int = typer.Option(
+        8888, min=0, max=65535, help="Port to listen on; 0 picks a free one, which the first line printed names."
+    ),
     sens_access_key: str = typer.Option(
         DEMO_SENS_ACCESS_KEY,
         envvar="KRSMS_EMULATOR_SENS_ACCESS_KEY",

@@ -981,7 +981,7 @@ def test_version() -> None:
     assert outcome.output.strip() == f"krsms {__version__}"
 
 
-@pytest.mark.parametrize(("option", "value"), [("--rate-limit-rate", "7"), ("--latency", "-3"), ("--port", "0")])
+@pytest.mark.parametrize(("option", "value"), [("--rate-limit-rate", "7"), ("--latency", "-3"), ("--port", "65536")])
 def test_the_emulator_command_refuses_impossible_settings(option: str, value: str) -> None:
     outcome = runner.invoke(app, ["emulator", option, value], env={"COLUMNS": "200"})
     assert outcome.exit_code == 2, outcome.output
