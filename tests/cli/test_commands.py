@@ -23,6 +23,7 @@ import anyio
 import httpx
 import pytest
 from rich.console import Console
+from test_cli_emulator import start_emulator
 from typer.testing import CliRunner
 
 from krsms.cli import app
@@ -1006,26 +1007,8 @@ def test_python_dash_m_krsms_runs_the_command() -> None:
 def test_the_emulator_command_reports_an_injected_drop_without_a_traceback() -> None:
     """A dropped connection asked for with ``--drop-rate`` is the fault the user wanted: the
     client sees the connection drop mid-answer, the console shows no uvicorn traceback."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    base_url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "krsms", "emulator", "--host", "127.0.0.1", "--port", str(port), "--drop-rate", "1"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    server, base_url = start_emulator("--drop-rate", "1")
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{base_url}/_emulator/health", timeout=1).raise_for_status()
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, "the emulator exited"
-                assert time.monotonic() < deadline, "the emulator did not start"
-                time.sleep(0.1)
         body = {"body": "본문", "sendNo": "15446859", "recipientList": [{"recipientNo": "01000000001"}]}
         with pytest.raises(httpx.RemoteProtocolError):
             httpx.post(f"{base_url}/sms/v2.2/appKeys/{DEMO_NHN_APP_KEY}/sender/sms", json=body, timeout=10)
