@@ -52,12 +52,27 @@ def test_a_key_that_is_not_a_number_is_refused_when_the_config_is_made(fields: d
         ({"rejected_numbers": {"010-0000-0001": True}}, "not True"),
         ({"undeliverable_numbers": {"010-0000-0001": 3006}}, "not 3006"),
         ({"undeliverable_numbers": {"010-0000-0001": " "}}, "not ' '"),
+        # The providers' codes of a delivered message: the number would be reported DELIVERED.
+        ({"undeliverable_numbers": {"010-0000-0001": "0"}}, "not '0'"),
+        ({"undeliverable_numbers": {"010-0000-0001": "1000"}}, "not '1000'"),
     ],
 )
 def test_a_rule_that_is_not_a_code_is_refused_when_the_config_is_made(fields: dict[str, Any], named: str) -> None:
     with pytest.raises(ValueError, match=f"^{next(iter(fields))}: the code of 01000000001 must be ") as raised:
         EmulatorConfig(**fields)
     assert str(raised.value).endswith(named)
+
+
+def test_a_number_both_rejected_and_undeliverable_is_refused_when_the_config_is_made() -> None:
+    """NHN refused such a recipient at the send and SENS failed its delivery with the
+    undeliverable code rather than the rejected one's 3001: one number, two answers, neither
+    documented. Written in two forms, it is still one number."""
+    with pytest.raises(ValueError, match=r"^rejected_numbers and undeliverable_numbers: ") as raised:
+        EmulatorConfig(rejected_numbers={"010-0000-0001": -2019}, undeliverable_numbers={"+82 10-0000-0001": "3006"})
+    assert str(raised.value) == (
+        "rejected_numbers and undeliverable_numbers: 01000000001 is in both; a number is either refused "
+        "at the send or accepted and not delivered"
+    )
 
 
 CONFIG = EmulatorConfig(

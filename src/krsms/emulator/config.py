@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from krsms.emulator.clock import MAX_SKEW_SECONDS, checked_skew
-from krsms.emulator.numbers import rule_number
+from krsms.emulator.numbers import KOREA_COUNTRY_CODE, international_form, rule_number
 from krsms.errors import ValidationError
 from krsms.request_checks import check_credential
 from krsms.settings import check_number, seconds
@@ -203,14 +203,26 @@ def _rejected_numbers(value: Any) -> dict[str, int]:
     return rules
 
 
+def _as_korean_recipient(number: str) -> str:
+    """A rule's number (:func:`~krsms.emulator.numbers.rule_number`) as the international form a
+    Korean recipient it names has: a national number (its trunk 0) in that form, an
+    international one as it is."""
+    return international_form(KOREA_COUNTRY_CODE, number) if number.startswith("0") else number
+
+
+DELIVERED_CODES = frozenset({"0", "1000"})
+"""The delivery result codes of a delivered message (SENS's ``0``, NHN's ``1000``): not a rule
+of ``undeliverable_numbers``, which would report that number delivered."""
+
+
 def _undeliverable_numbers(value: Any) -> dict[str, str]:
     """attrs converter of ``undeliverable_numbers`` (see :func:`_number_rules`); each code a
     delivery result code as text (``"3006"``), as both providers' look-ups write it."""
     rules = _number_rules("undeliverable_numbers", value)
     for number, code in rules.items():
-        if not isinstance(code, str) or not code.strip():
+        if not isinstance(code, str) or not code.strip() or code in DELIVERED_CODES:
             raise ValueError(
-                f"undeliverable_numbers: the code of {number} must be a delivery result code as text "
+                f"undeliverable_numbers: the code of {number} must be a delivery failure's result code as text "
                 f'("3006" say), not {code!r}'
             )
     return rules
@@ -266,3 +278,13 @@ class EmulatorConfig:
     """SENS's message look-up (S3) pages as the Korean document says: a ``nextToken`` in each
     answer that has a next page, sent back to get it, and no ``pageIndex``. Off, it pages by
     ``pageIndex`` as the English document does (a ``nextToken`` sent is read either way)."""
+
+    def __attrs_post_init__(self) -> None:
+        undeliverable = {_as_korean_recipient(number) for number in self.undeliverable_numbers}
+        both = sorted(number for number in self.rejected_numbers if _as_korean_recipient(number) in undeliverable)
+        if both:
+            raise ValueError(
+                f"rejected_numbers and undeliverable_numbers: {', '.join(both)} "
+                f"{'is' if len(both) == 1 else 'are'} in both; a number is either refused at the send or "
+                "accepted and not delivered"
+            )
