@@ -253,6 +253,9 @@ def emulator(
     except ValidationError as refused:  # a key is named by its flag, never shown
         print_error(f"{_EMULATOR_FLAGS[refused.field]}: {refused.problem}")
         raise typer.Exit(2) from None
+    except ValueError as conflicting:  # rules each valid alone (a number both rejected and undeliverable)
+        print_error(_RULE_FIELD.sub(lambda field: _RULE_FLAGS[field[0]], str(conflicting)))
+        raise typer.Exit(2) from None
     try:
         listening = _listening_socket(host, port)
     except OSError as error:
@@ -313,6 +316,14 @@ _EMULATOR_FLAGS = {
 }
 """The emulator's options that take a key (or the SENS service id) or a per-number rule, as
 its errors name them."""
+
+_RULE_FLAGS = {
+    field: _EMULATOR_FLAGS[field].split(" ")[0]
+    for field in ("rejected_numbers", "undeliverable_numbers", "unregistered_senders")
+}
+"""The per-number rules' fields of :class:`~krsms.emulator.EmulatorConfig` and their flags."""
+_RULE_FIELD = re.compile(rf"\b(?:{'|'.join(_RULE_FLAGS)})\b")
+"""A per-number rule's field named in a configuration error."""
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:

@@ -164,6 +164,11 @@ NOT_DELIVERY_CODE = (
             f"{UNDELIVERABLE}: '01000000002=3023': '3023' {NOT_DELIVERY_CODE}",
         ),
         (
+            ["--rejected-number", "010-0000-0001=-2019", "--undeliverable-number", "+82 10-0000-0001=3006"],
+            "--rejected-number and --undeliverable-number: 01000000001 is in both; a number is either refused at "
+            "the send or accepted and not delivered",
+        ),
+        (
             ["--unregistered-sender", "1234"],
             "--unregistered-sender (KRSMS_EMULATOR_UNREGISTERED_SENDERS): '1234': '****' has 4 digits; allowed 8 to 20",
         ),
