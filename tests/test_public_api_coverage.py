@@ -1,4 +1,4 @@
-"""The whole API inventory is served.
+"""The whole API inventory is served, and every public name is documented.
 
 The inventory of both providers' endpoints (method, path under the provider's base URL, and the
 typed client method that sends it) is copied below from the project's API inventory, one row a
@@ -8,14 +8,24 @@ catch-all answer for a path no endpoint has). A removed or renamed method, a pat
 endpoint the emulator stops serving fails here, whatever the per-endpoint tests say. The
 round trips themselves (what the answers hold) are the per-provider tests' business: here the
 emulator starts empty, so a look-up of an unknown id may be refused; the request is what counts.
+
+Every public name of the SDK has a docstring and is named in a code span or block of docs/*.md,
+apart from the short allow-list below, each entry with its reason.
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+import importlib
+import inspect
+import itertools
+import re
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,7 +37,15 @@ from starlette.routing import Match, Route
 
 import krsms
 import krsms.emulator
+import krsms.errors
+import krsms.fanout
+import krsms.nhn
+import krsms.nhn.models
+import krsms.sens
+import krsms.sens.models
+import krsms.testing
 from krsms.emulator import DEMO_NHN_APP_KEY, DEMO_SENS_ACCESS_KEY, DEMO_SENS_SECRET_KEY, DEMO_SENS_SERVICE_ID
+from krsms.fanout import BatchingGateway
 from krsms.nhn import NhnClient
 from krsms.nhn.models import (
     BlockedRecipientQuery,
@@ -53,6 +71,7 @@ from krsms.sens.models import MessageQuery, MessageType, SendMessage
 from krsms.sens.models import SendRequest as SensSendRequest
 from krsms.transport import NO_RETRIES
 
+ROOT = Path(__file__).resolve().parents[1]
 BASE_URL = "http://emulator"
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -679,3 +698,230 @@ def served_by(app: Starlette, method: str, path: str) -> Route | None:
 )
 def test_the_emulator_serves_the_inventory_endpoint(app: Starlette, prefix: str, endpoint: Endpoint) -> None:
     assert served_by(app, endpoint.method, endpoint.sent_path(prefix)) is not None
+
+
+# --- every public name documented ---------------------------------------------------------
+
+PUBLIC_MODULES = (krsms, krsms.sens, krsms.nhn, krsms.emulator, krsms.testing, krsms.errors)
+"""Modules whose public names are the SDK's: each ``__all__``, or (``krsms.errors`` has none)
+the names a module defines at its top level."""
+MODEL_MODULES = (krsms.sens.models, krsms.nhn.models)
+"""Modules whose public classes are the SDK's models."""
+CLASSES_WITH_MEMBERS = (
+    SensClient,
+    NhnClient,
+    krsms.SensGateway,
+    krsms.NhnGateway,
+    BatchingGateway,
+    krsms.SendProgress,
+    krsms.SendReport,
+    krsms.Outcomes,
+    krsms.Recipients,
+)
+"""Classes whose public methods and properties are documented one by one."""
+
+WITHOUT_DOCSTRING = {
+    "krsms.__version__": "the version string of PEP 396, read by tools; the name says all there is",
+}
+"""Public names deliberately without a docstring, each with the reason."""
+NOT_IN_DOCS: dict[str, str] = {}
+"""Public names deliberately not named in docs/*.md, each with the reason; none today."""
+
+
+def defined_names(module: ModuleType) -> list[str]:
+    """The public names ``module`` defines at its top level (classes, functions, assignments)."""
+    names: list[str] = []
+    for statement in ast.parse(inspect.getsource(module)).body:
+        if isinstance(statement, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            names.append(statement.name)
+        elif isinstance(statement, ast.Assign):
+            names.extend(target.id for target in statement.targets if isinstance(target, ast.Name))
+        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            names.append(statement.target.id)
+    return [name for name in names if not name.startswith("_")]
+
+
+def public_names(module: ModuleType) -> list[str]:
+    return list(module.__all__) if hasattr(module, "__all__") else defined_names(module)
+
+
+def attribute_docstrings(module: ModuleType) -> dict[str, str]:
+    """The docstrings written under ``module``'s top-level assignments (``NAME = ...`` then a
+    string), which Python keeps nowhere at run time."""
+    body = ast.parse(inspect.getsource(module)).body
+    found: dict[str, str] = {}
+    for statement, following in itertools.pairwise(body):
+        if not (isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant)):
+            continue
+        if not isinstance(following.value.value, str):
+            continue
+        if isinstance(statement, ast.Assign):
+            found.update(
+                {target.id: following.value.value for target in statement.targets if isinstance(target, ast.Name)}
+            )
+        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            found[statement.target.id] = following.value.value
+    return found
+
+
+def value_docstring(name: str, value: object) -> str | None:
+    """The docstring of the assignment that defines ``value`` as ``name``, in whichever krsms
+    module it is written (a re-exported constant is documented where it is made)."""
+    for module_name, module in sorted(sys.modules.items()):
+        if module_name.split(".")[0] != "krsms" or module is None or getattr(module, name, None) is not value:
+            continue
+        if (docstring := attribute_docstrings(module).get(name)) is not None:
+            return docstring
+    return None
+
+
+def docstring(name: str, value: object) -> str | None:
+    if inspect.isclass(value):
+        return value.__dict__.get("__doc__")  # its own: a class does not inherit its base's
+    if inspect.isroutine(value) or isinstance(value, property):
+        return inspect.getdoc(value)
+    return value_docstring(name, value)
+
+
+def module_entries() -> Iterator[tuple[str, str, object]]:
+    """``(qualified name, name, value)`` of every public module-level name and model class."""
+    for module in PUBLIC_MODULES:
+        for name in public_names(module):
+            yield f"{module.__name__}.{name}", name, getattr(module, name)
+    for module in MODEL_MODULES:
+        for name, value in vars(module).items():
+            if inspect.isclass(value) and value.__module__ == module.__name__ and not name.startswith("_"):
+                yield f"{module.__name__}.{name}", name, value
+
+
+def member_entries() -> Iterator[tuple[str, str, object]]:
+    """``(qualified name, name, member)`` of every public method and property of the classes
+    documented one member at a time."""
+    for cls in CLASSES_WITH_MEMBERS:
+        for name in dir(cls):
+            static = inspect.getattr_static(cls, name)
+            if name.startswith("_"):
+                continue
+            if isinstance(static, property):
+                yield f"{cls.__name__}.{name}", name, static
+            elif inspect.isfunction(static) or isinstance(static, (staticmethod, classmethod)):
+                yield f"{cls.__name__}.{name}", name, getattr(cls, name)
+
+
+def markdown_code(pages: list[Path]) -> list[str]:
+    """The fenced blocks and the inline code spans of ``pages``."""
+    found: list[str] = []
+    fenced = re.compile(r"^```[^\n]*\n(.*?)^```", flags=re.MULTILINE | re.DOTALL)
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        found.extend(fenced.findall(text))
+        found.extend(re.findall(r"`([^`\n]+)`", fenced.sub("", text)))
+    return found
+
+
+DOC_PAGES = sorted((ROOT / "docs").glob("*.md"))
+DOCS_CODE = markdown_code(DOC_PAGES)
+DOCS_IDENTIFIERS = {word for code in DOCS_CODE for word in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", code)}
+
+
+def test_every_public_name_has_a_docstring() -> None:
+    missing = [
+        qualified
+        for qualified, name, value in (*module_entries(), *member_entries())
+        if qualified not in WITHOUT_DOCSTRING and not (docstring(name, value) or "").strip()
+    ]
+
+    assert missing == []
+
+
+def test_every_public_module_name_and_model_class_is_named_in_the_docs() -> None:
+    missing = [
+        qualified
+        for qualified, name, _ in module_entries()
+        if qualified not in NOT_IN_DOCS and name not in DOCS_IDENTIFIERS
+    ]
+
+    assert missing == []
+
+
+def test_the_allow_lists_name_real_public_names() -> None:
+    """An entry left behind after its name was documented, renamed or removed goes too."""
+    entries = {qualified for qualified, _, _ in (*module_entries(), *member_entries())}
+
+    assert set(WITHOUT_DOCSTRING) <= entries
+    assert set(NOT_IN_DOCS) <= entries
+
+
+# --- the names the docs write are the real ones -------------------------------------------
+
+ALL_PAGES = [ROOT / "README.md", *DOC_PAGES]
+ALL_CODE = markdown_code(ALL_PAGES)
+
+
+def resolve(dotted: str) -> object:
+    """The object ``krsms.a.b.C.d`` names: its longest importable module, then attributes."""
+    parts = dotted.split(".")
+    for end in range(len(parts), 0, -1):
+        try:
+            found: object = importlib.import_module(".".join(parts[:end]))
+        except ImportError:
+            continue
+        for attribute in parts[end:]:
+            found = getattr(found, attribute)
+        return found
+    raise ImportError(dotted)
+
+
+def test_every_krsms_dotted_name_in_the_docs_exists() -> None:
+    """The prose's code spans are not run: `krsms.nhn.checks.MAX_LOOKUP_SPAN` and its kind
+    must name what the SDK has."""
+    dotted = {name for code in ALL_CODE for name in re.findall(r"\bkrsms(?:\.[A-Za-z_]\w*)+", code)}
+    missing = []
+    for name in sorted(dotted):
+        try:
+            resolve(name)
+        except (ImportError, AttributeError):
+            missing.append(name)
+
+    assert dotted
+    assert missing == []
+
+
+def public_classes() -> dict[str, list[type]]:
+    """Every public class of the SDK's public and model modules, by name (SENS and NHN both
+    have a ``SendRequest``)."""
+    classes: dict[str, list[type]] = {}
+    for module in (*PUBLIC_MODULES, *MODEL_MODULES, krsms.fanout):
+        for name, value in vars(module).items():
+            public = inspect.isclass(value) and not name.startswith("_") and value.__module__.startswith("krsms")
+            if public and value not in classes.setdefault(name, []):
+                classes[name].append(value)
+    return classes
+
+
+def has_attribute(cls: type, name: str) -> bool:
+    """A class attribute, an attrs field, or what ``__init__`` keeps of a parameter (set on
+    the instance: ``SendProgress.on_batch``)."""
+    if hasattr(cls, name) or (attrs.has(cls) and name in attrs.fields_dict(cls)):
+        return True
+    return name in inspect.signature(cls).parameters
+
+
+def test_every_class_attribute_the_docs_write_exists() -> None:
+    """`SendProgress.on_batch`, `Outcomes.join(parts)`, `MessagePage.request_id`, ... name an
+    attribute, method or field the class has."""
+    classes = public_classes()
+    written = {
+        (cls, attribute)
+        for code in ALL_CODE
+        for cls, attribute in re.findall(r"(?<![\w.])([A-Z]\w*)\.([A-Za-z_]\w*)", code)
+        if cls in classes
+    }
+    missing = [
+        f"{cls}.{attribute}"
+        for cls, attribute in sorted(written)
+        if not any(has_attribute(candidate, attribute) for candidate in classes[cls])
+    ]
+
+    assert written
+    assert missing == []
