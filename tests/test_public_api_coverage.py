@@ -824,6 +824,13 @@ DOCS_CODE = markdown_code(DOC_PAGES)
 DOCS_IDENTIFIERS = {word for code in DOCS_CODE for word in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", code)}
 
 
+def names_member(name: str) -> bool:
+    """A member is named by a span of its own (`list_sms`), as an attribute (`.bare`) or as a
+    call (`send_batch(...)`): a bare word in some code, such as ``of``, is not enough."""
+    pattern = re.compile(rf"\.{name}\b|(?<![\w.]){name}\(")
+    return any(code.strip() == name or pattern.search(code) for code in DOCS_CODE)
+
+
 def test_every_public_name_has_a_docstring() -> None:
     missing = [
         qualified
@@ -839,6 +846,14 @@ def test_every_public_module_name_and_model_class_is_named_in_the_docs() -> None
         qualified
         for qualified, name, _ in module_entries()
         if qualified not in NOT_IN_DOCS and name not in DOCS_IDENTIFIERS
+    ]
+
+    assert missing == []
+
+
+def test_every_public_method_and_property_is_named_in_the_docs() -> None:
+    missing = [
+        qualified for qualified, name, _ in member_entries() if qualified not in NOT_IN_DOCS and not names_member(name)
     ]
 
     assert missing == []
