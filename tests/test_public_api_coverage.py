@@ -603,6 +603,21 @@ def test_every_public_client_method_sends_an_endpoint_of_the_inventory(
     assert public - NOT_ENDPOINTS == {endpoint.client_method for endpoint in inventory}
 
 
+@pytest.mark.parametrize(
+    ("client", "endpoint"),
+    [
+        *(pytest.param(SensClient, endpoint, id=endpoint.id) for endpoint in SENS_INVENTORY),
+        *(pytest.param(NhnClient, endpoint, id=endpoint.id) for endpoint in NHN_INVENTORY),
+    ],
+)
+def test_the_client_method_docstring_names_its_endpoint(client: type[object], endpoint: Endpoint) -> None:
+    """Its first line says which endpoint it sends (``N2: ...``, ``S3 ``GET /messages``: ...``),
+    so that help() and an editor's hover lead to the provider's document."""
+    first_line = (inspect.getdoc(getattr(client, endpoint.client_method)) or "").splitlines()[0]
+
+    assert re.match(rf"{endpoint.number}\b", first_line), first_line
+
+
 @pytest.fixture
 def app() -> Starlette:
     return krsms.emulator.create_app()
