@@ -223,7 +223,7 @@ class SensClient(AsyncClosing):
         return self._parse(response, MessagePage)
 
     async def iter_message_pages(self, query: MessageQuery) -> AsyncGenerator[MessagePage, None]:
-        """Every page of :meth:`list_messages`, while ``hasMore``.
+        """S3 ``GET /messages``: every page of :meth:`list_messages`, while ``hasMore``.
 
         The first request carries the query's ``next_token`` if set, else its ``pageIndex``
         (0 by default). Each next page is asked for with the previous answer's ``nextToken``
@@ -264,8 +264,8 @@ class SensClient(AsyncClosing):
             token = page.next_token or None
 
     async def iter_messages(self, query: MessageQuery) -> AsyncIterator[MessageSummary]:
-        """Every message of every page :meth:`iter_message_pages` reads; closing it (``aclosing``)
-        closes that page iteration too."""
+        """S3 ``GET /messages``: every message of every page :meth:`iter_message_pages` reads;
+        closing it (``aclosing``) closes that page iteration too."""
         async with aclosing(self.iter_message_pages(query)) as pages:
             async for page in pages:
                 for message in page.messages:
@@ -316,9 +316,9 @@ class SensClient(AsyncClosing):
         return self._parse(response, list[Unsubscribe])
 
     async def iter_unsubscribes(self, query: UnsubscribeQuery | None = None) -> AsyncIterator[Unsubscribe]:
-        """Every blocked number, page after page until a page comes back short. A full page
-        repeating the one before (a server that ignores ``pageIndex``) raises
-        :class:`~krsms.errors.MalformedResponseError` rather than paging forever."""
+        """S8 ``GET /unsubscribes``: every blocked number, page after page until a page comes
+        back short. A full page repeating the one before (a server that ignores ``pageIndex``)
+        raises :class:`~krsms.errors.MalformedResponseError` rather than paging forever."""
         query = query or UnsubscribeQuery()
         page_size = MAX_UNSUBSCRIBE_PAGE if query.page_size is None else query.page_size
         page_index = query.page_index or 0
