@@ -407,7 +407,13 @@ class BatchingGateway(AsyncClosing):
             await recorded
         flight.sent = True
         with watching_sends(flight.watch):
-            report = await self._send_settled(message, flight.batch, flight, resend=self.resend_missing)
+            try:
+                report = await self._send_settled(message, flight.batch, flight, resend=self.resend_missing)
+            finally:
+                # The contexts copied while the watch was set outlive the flight: asyncio keeps a
+                # cancelled timer (each request's timeouts), and its context, until its deadline.
+                # Thus the watch lets go of the gateway and the message it called back to.
+                flight.watch.pace = flight.watch.before_attempt = None
         if report.error is None and set(report.outcomes.statuses) == {SendStatus.NOT_SENT}:
             passed = self._reservation_passed(message)
             if passed is not None:  # refused as it was about to leave: no later batch may go

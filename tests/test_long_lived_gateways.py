@@ -1,0 +1,84 @@
+"""One gateway in a web app for weeks, and gateways made and dropped in one: nothing the SDK
+keeps grows with the number of sends, and nothing keeps a dropped gateway alive.
+
+Counts, not timings: each workload runs a small number of times, then more, and what is
+retained after the second run must be within a constant of what the first left.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import weakref
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from krsms import Message, SendStatus
+from krsms.emulator import EmulatorServer
+from krsms.fanout import BatchingGateway
+from krsms.testing import nhn_gateway_for, sens_gateway_for
+
+TICK = 0.1
+"""Seconds between a :class:`Ticker`'s ticks."""
+MAKERS: dict[str, Callable[..., BatchingGateway]] = {"sens": sens_gateway_for, "nhn": nhn_gateway_for}
+
+
+def otp(**options: Any) -> Message:
+    return Message(sender="15446859", text="인증번호 123456", recipients=["01012345678"], **options)
+
+
+def in_an_hour() -> datetime:
+    return (datetime.now(timezone.utc) + timedelta(hours=1)).replace(second=0, microsecond=0)
+
+
+class Ticker:
+    """A timer always due soon in the running loop, as a web server's are (its keep-alives,
+    its workers' sleeps): asyncio drops a cancelled timer before its deadline only once it
+    comes first in the loop's heap, so the cancelled timers behind this one stay."""
+
+    def __init__(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._handle = self._loop.call_later(TICK, self._tick)
+
+    def _tick(self) -> None:
+        self._handle = self._loop.call_later(TICK, self._tick)
+
+    def stop(self) -> None:
+        self._handle.cancel()
+
+
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
+@pytest.mark.parametrize("paced", [True, False], ids=["requests_per_second", "reserved"])
+def test_a_dropped_gateway_is_freed_while_other_timers_wait_in_its_loop(
+    krsms_emulator: EmulatorServer, provider: str, paced: bool
+) -> None:
+    """A web app's loop always has timers pending (the server's keep-alives, other requests'
+    timeouts), and asyncio keeps a cancelled timer, with the context it was scheduled in, until
+    its deadline comes up: the timeouts of a batch's requests (30 s by default) keep the
+    batch's send watch that long. The watch must not keep the gateway (its ``pace``) or the
+    message (a reservation's check) alive: a gateway dropped unclosed is freed at once, and
+    its client closed in its loop."""
+
+    async def main() -> None:
+        ticker = Ticker()
+        gateway = MAKERS[provider](krsms_emulator, requests_per_second=100.0 if paced else None)
+        assert gateway._transport is not None
+        client = gateway._transport._client
+        assert client is not None
+        message = otp() if paced else otp(reserve_at=in_an_hour())
+        report = await gateway.send(message)
+        assert report.outcomes[0].status is SendStatus.ACCEPTED
+        dropped, sent = weakref.ref(gateway), weakref.ref(message)
+        del gateway, message, report
+        gc.collect()
+        assert dropped() is None
+        assert sent() is None
+        for _ in range(10):
+            await asyncio.sleep(0)  # the closer's close, scheduled on this loop
+        assert client.is_closed
+        ticker.stop()
+
+    asyncio.run(main())
