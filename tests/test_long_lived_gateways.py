@@ -14,16 +14,37 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import httpx
 import pytest
 
-from krsms import Message, SendStatus
-from krsms.emulator import EmulatorServer
+from krsms import Message, NhnGateway, SendStatus, SensGateway
+from krsms.emulator import (
+    DEMO_NHN_APP_KEY,
+    DEMO_SENS_ACCESS_KEY,
+    DEMO_SENS_SECRET_KEY,
+    DEMO_SENS_SERVICE_ID,
+    EmulatorServer,
+    create_app,
+)
 from krsms.fanout import BatchingGateway
 from krsms.testing import nhn_gateway_for, sens_gateway_for
 
 TICK = 0.1
 """Seconds between a :class:`Ticker`'s ticks."""
 MAKERS: dict[str, Callable[..., BatchingGateway]] = {"sens": sens_gateway_for, "nhn": nhn_gateway_for}
+IN_PROCESS = "http://emulator"
+"""The base URL of the emulator served in-process (``httpx.ASGITransport``)."""
+IN_PROCESS_MAKERS: dict[str, Callable[[httpx.AsyncClient], BatchingGateway]] = {
+    "sens": lambda client: SensGateway(
+        access_key=DEMO_SENS_ACCESS_KEY,
+        secret_key=DEMO_SENS_SECRET_KEY,
+        service_id=DEMO_SENS_SERVICE_ID,
+        base_url=IN_PROCESS,
+        http_client=client,
+    ),
+    "nhn": lambda client: NhnGateway(app_key=DEMO_NHN_APP_KEY, base_url=IN_PROCESS, http_client=client),
+}
+"""Gateways of the emulator served in-process by the client they are given."""
 
 
 def otp(**options: Any) -> Message:
@@ -82,3 +103,33 @@ def test_a_dropped_gateway_is_freed_while_other_timers_wait_in_its_loop(
         ticker.stop()
 
     asyncio.run(main())
+
+
+def live(kind: type) -> int:
+    """How many objects of ``kind`` are alive (or unreachable, uncollected)."""
+    return sum(1 for thing in gc.get_objects() if type(thing) is kind)
+
+
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
+async def test_answers_do_not_wait_for_the_garbage_collector(provider: str) -> None:
+    """httpx 0.28 keeps each answer in a reference cycle with its stream, which only the
+    garbage collector's full collection frees, and a long-running process makes those rarely:
+    meanwhile every send's answer, and its request's body, added up. The transport breaks it
+    once it has read the answer, so each is freed as soon as it is read."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app()), base_url=IN_PROCESS) as client:
+        gateway = IN_PROCESS_MAKERS[provider](client)
+        report = await gateway.send(otp())
+        request_id = report.outcomes[0].request_id
+        assert request_id is not None
+        gc.collect()
+        gc.disable()  # what refcounting alone frees, as between a long-running process's full collections
+        try:
+            retained = []
+            for sends in (20, 100):
+                for _ in range(sends):
+                    await gateway.send(otp())
+                    await gateway.delivery_results(request_id)
+                retained.append(live(httpx.Response))
+        finally:
+            gc.enable()
+        assert retained[1] <= retained[0] + 2
