@@ -10,20 +10,25 @@ from __future__ import annotations
 import asyncio
 import gc
 import weakref
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import attrs
 import httpx
 import pytest
 
-from krsms import Message, NhnGateway, SendStatus, SensGateway
+from krsms import Message, NhnGateway, RetryPolicy, SendStatus, SensGateway, errors
 from krsms.emulator import (
     DEMO_NHN_APP_KEY,
     DEMO_SENS_ACCESS_KEY,
     DEMO_SENS_SECRET_KEY,
     DEMO_SENS_SERVICE_ID,
+    EmulatorConfig,
     EmulatorServer,
+    Faults,
     create_app,
 )
 from krsms.fanout import BatchingGateway
@@ -34,17 +39,23 @@ TICK = 0.1
 MAKERS: dict[str, Callable[..., BatchingGateway]] = {"sens": sens_gateway_for, "nhn": nhn_gateway_for}
 IN_PROCESS = "http://emulator"
 """The base URL of the emulator served in-process (``httpx.ASGITransport``)."""
-IN_PROCESS_MAKERS: dict[str, Callable[[httpx.AsyncClient], BatchingGateway]] = {
-    "sens": lambda client: SensGateway(
+IN_PROCESS_MAKERS: dict[str, Callable[..., BatchingGateway]] = {
+    "sens": lambda client, **options: SensGateway(
         access_key=DEMO_SENS_ACCESS_KEY,
         secret_key=DEMO_SENS_SECRET_KEY,
         service_id=DEMO_SENS_SERVICE_ID,
         base_url=IN_PROCESS,
         http_client=client,
+        reconcile_delay=0.0,
+        **options,
     ),
-    "nhn": lambda client: NhnGateway(app_key=DEMO_NHN_APP_KEY, base_url=IN_PROCESS, http_client=client),
+    "nhn": lambda client, **options: NhnGateway(
+        app_key=DEMO_NHN_APP_KEY, base_url=IN_PROCESS, http_client=client, reconcile_delay=0.0, **options
+    ),
 }
-"""Gateways of the emulator served in-process by the client they are given."""
+"""Gateways of the emulator served in-process by the client they are given, with their options."""
+NO_WAITING = RetryPolicy(initial_backoff=0.0, max_backoff=0.0, max_retry_after=0.0)
+"""Retries as by default, without their back-off."""
 
 
 def otp(**options: Any) -> Message:
@@ -105,9 +116,34 @@ def test_a_dropped_gateway_is_freed_while_other_timers_wait_in_its_loop(
     asyncio.run(main())
 
 
-def live(kind: type) -> int:
-    """How many objects of ``kind`` are alive (or unreachable, uncollected)."""
-    return sum(1 for thing in gc.get_objects() if type(thing) is kind)
+@contextmanager
+def left_for_the_collector() -> Iterator[Counter[str]]:
+    """Run the block with the garbage collector off, as between a long-running process's full
+    collections; the counter it gives then counts, by type, the krsms and httpx objects the
+    block left in reference cycles (which only the collector frees), errors as ``"error"``."""
+    left: Counter[str] = Counter()
+    gc.collect()
+    gc.disable()
+    try:
+        yield left
+    finally:
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        try:
+            gc.collect()
+            left.update(_kind(thing) for thing in gc.garbage if _kind(thing))
+        finally:
+            gc.garbage.clear()
+            gc.set_debug(0)
+            gc.enable()
+
+
+def _kind(thing: object) -> str:
+    if isinstance(thing, errors.KrSmsError):
+        return "error"
+    module = type(thing).__module__
+    if module.startswith(("krsms", "httpx", "httpcore")) and not module.startswith("krsms.emulator"):
+        return type(thing).__qualname__
+    return ""
 
 
 @pytest.mark.parametrize("provider", ["sens", "nhn"])
@@ -121,15 +157,39 @@ async def test_answers_do_not_wait_for_the_garbage_collector(provider: str) -> N
         report = await gateway.send(otp())
         request_id = report.outcomes[0].request_id
         assert request_id is not None
-        gc.collect()
-        gc.disable()  # what refcounting alone frees, as between a long-running process's full collections
-        try:
-            retained = []
-            for sends in (20, 100):
-                for _ in range(sends):
+        left = []
+        for operations in (10, 50):
+            with left_for_the_collector() as garbage:
+                for _ in range(operations):
                     await gateway.send(otp())
                     await gateway.delivery_results(request_id)
-                retained.append(live(httpx.Response))
-        finally:
-            gc.enable()
-        assert retained[1] <= retained[0] + 2
+            left.append(garbage)
+        assert left[1]["Response"] <= left[0]["Response"] + 2
+        assert left[1]["Request"] <= left[0]["Request"] + 2
+
+
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
+@pytest.mark.parametrize(
+    "faults",
+    [Faults(server_error_rate=1.0), Faults(drop_rate=1.0), Faults(rate_limit_rate=1.0, retry_after=0.0)],
+    ids=["500", "dropped", "429"],
+)
+async def test_failed_requests_do_not_wait_for_the_garbage_collector(provider: str, faults: Faults) -> None:
+    """A request that failed left its error in a reference cycle with the frames it was raised
+    from (each held it in a local), and with it everything those frames held: the send's
+    batch, its encoded body, its job. During a provider's outage every failed send (and failed
+    look-up) added up until the garbage collector's next full collection."""
+    app = create_app(EmulatorConfig(faults=attrs.evolve(faults, sends_only=False)))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=IN_PROCESS) as client:
+        gateway = IN_PROCESS_MAKERS[provider](client, retry=NO_WAITING)
+        left = []
+        for operations in (10, 50):
+            with left_for_the_collector() as garbage:
+                for _ in range(operations):
+                    report = await gateway.send(otp())
+                    assert report.outcomes[0].status is not SendStatus.ACCEPTED
+                    with pytest.raises(errors.KrSmsError):
+                        await gateway.delivery_results("a-request-id")
+            left.append(garbage)
+        for kind in ("error", "SendJob", "EncodedJson"):
+            assert left[1][kind] <= left[0][kind] + 2, kind

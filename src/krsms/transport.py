@@ -31,6 +31,7 @@ import random
 import sys
 import threading
 import time
+import traceback
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager, suppress
@@ -310,6 +311,27 @@ def _release(response: httpx.Response) -> None:
     response.stream = _NO_STREAM
 
 
+def _let_go(failure: errors.KrSmsError, *, handled_before: BaseException | None) -> None:
+    """Clear the locals of the transport's frames ``failure`` (leaving the transport) was
+    raised through, and of those of the errors chained to it, back to ``handled_before``.
+
+    Each of those frames that raised an error it held in a local (every attempt's error, kept
+    to decide the next; an error made outside the ``except`` block that caught httpx's) is in
+    a reference cycle with it, which only the garbage collector frees, and a long-running
+    process's full collections are rare: until one, every failed request kept all its frames
+    held (a send's body, its batch, the bulk send it belongs to). Their lines stay in the
+    traceback.
+    """
+    clear_chain_locals(failure, handled_before=handled_before)
+
+
+def _clear_attempt(failure: errors.TransportError) -> None:
+    """Clear the locals of the frames of one attempt that ``failure`` was raised through (see
+    :func:`_let_go`): a request that is retried keeps no more than its last attempt's error
+    in a cycle, and only until that leaves the transport."""
+    traceback.clear_frames(failure.__traceback__)  # the frame catching it still runs, and is skipped
+
+
 def _content_read(response: httpx.Response) -> bytes:
     """The body httpx read of ``response``; empty when a response hook raised before it was
     read (httpx closes the answer unread then)."""
@@ -506,6 +528,26 @@ class Transport:
         (a timeout after sending, a 5xx): then it raises that earlier attempt's error, which
         says so (a fatal one, such as a redirect, stands).
         """
+        handled_before = sys.exc_info()[1]
+        try:
+            return await self._request(
+                method, url, params=params, json=json, idempotent=idempotent, check_answer=check_answer
+            )
+        except errors.KrSmsError as failure:
+            _let_go(failure, handled_before=handled_before)
+            raise
+
+    async def _request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        idempotent: bool | None,
+        check_answer: Callable[[Response], object] | None,
+    ) -> Response:
+        """:meth:`request`'s attempts, until one is answered or they fail."""
         if idempotent is None:
             idempotent = method in _IDEMPOTENT_METHODS
         # Look-ups are not sends; a send nobody watches reports to a throwaway watch.
@@ -530,6 +572,7 @@ class Transport:
                     method, url, params=params, json=json, attempt=attempt, watch=watch, idempotent=idempotent
                 )
             except errors.TransportError as error:
+                _clear_attempt(error)
                 if not error.may_have_been_sent:
                     watch.may_have_arrived = arrived_before
                 if isinstance(error, errors.UnsendableRequestError):
@@ -956,7 +999,12 @@ class Transport:
         held that long would starve the requests made while it is read (a look-up per exported
         row): with every slot held by downloads, they would wait for ever.
         """
-        response, checked = await self._open_stream(method, url, params=params, check_json=check_json)
+        handled_before = sys.exc_info()[1]
+        try:
+            response, checked = await self._open_stream(method, url, params=params, check_json=check_json)
+        except errors.KrSmsError as failure:
+            _let_go(failure, handled_before=handled_before)
+            raise
         # Only the transport's own reads are mapped to its typed errors: an httpx error raised
         # by the caller's code inside ``async with`` (a request of its own, to another host)
         # reaches the caller as it was, not as a failure of this download.
@@ -1003,6 +1051,7 @@ class Transport:
             try:
                 response = await self._answer(sending, sent, method, url)
             except errors.TransportError as error:
+                _clear_attempt(error)
                 self._log_request(method, url, attempt, started, status_code=None, failure=error)
                 if (
                     self._closed  # a retry would be refused: none is announced
