@@ -224,7 +224,8 @@ class _WriteGate:
     and each write is checked).
 
     The transport and the watch are held weakly: httpx keeps a request, its extensions
-    included, in a reference cycle with its response, which only the garbage collector frees.
+    included, in a reference cycle with its response, which only the garbage collector frees
+    unless the transport reads the answer (:func:`_release`).
     Held strongly, the transport (and its clients), or the watch's ``pace`` (a bound method of
     the gateway), would keep a gateway dropped unclosed, its client and its sockets alive until
     then, and the collector would then free the sockets unclosed (``ResourceWarning``) rather
