@@ -8,7 +8,9 @@ retained after the second run must be within a constant of what the first left.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
+import logging
 import weakref
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -20,7 +22,7 @@ import attrs
 import httpx
 import pytest
 
-from krsms import Message, NhnGateway, RetryPolicy, SendStatus, SensGateway, errors
+from krsms import Message, NhnGateway, RetryPolicy, SendStatus, SensGateway, errors, httpx_logs, loop_clients
 from krsms.emulator import (
     DEMO_NHN_APP_KEY,
     DEMO_SENS_ACCESS_KEY,
@@ -32,7 +34,8 @@ from krsms.emulator import (
     create_app,
 )
 from krsms.fanout import BatchingGateway
-from krsms.testing import nhn_gateway_for, sens_gateway_for
+from krsms.sens.gateway import KNOWN_REQUEST_MEMORY
+from krsms.testing import nhn_gateway_for, numbers, sens_gateway_for
 
 TICK = 0.1
 """Seconds between a :class:`Ticker`'s ticks."""
@@ -193,3 +196,87 @@ async def test_failed_requests_do_not_wait_for_the_garbage_collector(provider: s
             left.append(garbage)
         for kind in ("error", "SendJob", "EncodedJson"):
             assert left[1][kind] <= left[0][kind] + 2, kind
+
+
+def kept(gateway: BatchingGateway) -> dict[str, int]:
+    """The sizes of what ``gateway`` and krsms keep across sends."""
+    transport = gateway._transport
+    assert transport is not None
+    return {
+        "loop states": len(transport._states),
+        "pauses": len(transport._pauses),
+        "pacer queues": 0 if gateway._pacer is None else len(gateway._pacer._queues),
+        "closing clients": len(loop_clients._closing),
+        "tasks": len(asyncio.all_tasks()),
+        "log filters": sum(
+            len(logging.getLogger(name).filters) for name in ("httpx", "httpcore.http11", "hpack.hpack")
+        ),
+        "log patterns": len(httpx_logs._httpx_log_filter.patterns),
+        "krsms handlers": len(logging.getLogger("krsms").handlers),
+    }
+
+
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
+async def test_a_long_lived_gateway_keeps_no_more_after_more_sends(provider: str) -> None:
+    """A web app's one gateway, under single sends, small bulk sends, look-ups, answers lost
+    or refused (5xx, 429, dropped connections), sends cancelled midway and gateways made and
+    dropped beside it: what it keeps after five times the operations is what it kept before."""
+    faults = Faults(server_error_rate=0.1, rate_limit_rate=0.1, retry_after=0.0, drop_after_processing_rate=0.1)
+    app = create_app(EmulatorConfig(faults=faults))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=IN_PROCESS) as client:
+        options = {"retry": NO_WAITING, "requests_per_second": 10_000.0}
+        gateway = IN_PROCESS_MAKERS[provider](client, **options)
+
+        async def operation(index: int) -> None:
+            report = await gateway.send(
+                otp()
+                if index % 3
+                else Message(sender="15446859", text="안녕", recipients=list(numbers(5, start=index)))
+            )
+            if report.outcomes[0].request_id is not None:
+                await gateway.delivery_results(report.outcomes[0].request_id)
+            cancelled = asyncio.ensure_future(gateway.send(otp()))
+            for _ in range(index % 7):
+                await asyncio.sleep(0)
+            cancelled.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await cancelled
+            await IN_PROCESS_MAKERS[provider](client, **options).send(otp())  # made and dropped
+
+        seen = []
+        done = 0
+        for operations in (30, 150):
+            for index in range(done, done + operations):
+                await operation(index)
+            done += operations
+            seen.append(kept(gateway))
+        assert seen[1] == seen[0]
+
+
+async def test_what_a_sens_gateway_remembers_for_reconciliation_is_bounded_by_time() -> None:
+    """The SENS gateway remembers the request ids it holds an outcome for, and the attempts
+    still unsettled (a send cancelled midway, an answer lost and not found), so that no
+    reconciliation takes one for another: as many as a busy app makes in
+    :data:`~krsms.sens.gateway.KNOWN_REQUEST_MEMORY` seconds, and no more once that has passed."""
+    now = [0.0]
+    faults = Faults(drop_after_processing_rate=0.3, seed=7)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(EmulatorConfig(faults=faults))), base_url=IN_PROCESS
+    ) as client:
+        gateway = IN_PROCESS_MAKERS["sens"](client, retry=NO_WAITING)
+        assert isinstance(gateway, SensGateway)
+        gateway._known_requests._clock = gateway._unsettled._clock = lambda: now[0]
+        for index in range(40):
+            cancelled = asyncio.ensure_future(gateway.send(otp()))
+            for _ in range(index % 5):
+                await asyncio.sleep(0)
+            cancelled.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await cancelled
+            await gateway.send(Message(sender="15446859", text="안녕", recipients=list(numbers(3, start=index))))
+        assert gateway._known_requests.items()
+        assert gateway._unsettled.items()
+        now[0] += KNOWN_REQUEST_MEMORY + 1
+        report = await gateway.send(Message(sender="15446859", text="안녕", recipients=["01099998888"]))
+        assert len(gateway._known_requests.items()) <= 1
+        assert len(gateway._unsettled.items()) == int(report.outcomes[0].status is SendStatus.UNKNOWN)
