@@ -31,6 +31,7 @@ import random
 import sys
 import threading
 import time
+import traceback
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager, suppress
@@ -223,7 +224,8 @@ class _WriteGate:
     and each write is checked).
 
     The transport and the watch are held weakly: httpx keeps a request, its extensions
-    included, in a reference cycle with its response, which only the garbage collector frees.
+    included, in a reference cycle with its response, which only the garbage collector frees
+    unless the transport reads the answer (:func:`_release`).
     Held strongly, the transport (and its clients), or the watch's ``pace`` (a bound method of
     the gateway), would keep a gateway dropped unclosed, its client and its sockets alive until
     then, and the collector would then free the sockets unclosed (``ResourceWarning``) rather
@@ -293,6 +295,42 @@ def _declared_json(headers: Mapping[str, str]) -> bool:
     any case (media types are case-insensitive, RFC 9110 8.3.1), parameters aside."""
     media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
     return media_type == "application/json" or media_type.endswith("+json")
+
+
+_NO_STREAM = httpx.ByteStream(b"")
+"""What a closed answer's stream becomes (see :func:`_release`)."""
+
+
+def _release(response: httpx.Response) -> None:
+    """Let ``response``, closed, be freed as soon as it is dropped.
+
+    httpx (0.28) wraps each answer's stream in one that holds the answer, to set its
+    ``elapsed`` as it closes: a reference cycle, which only the garbage collector frees, and
+    a long-running process's full collections are rare. Until one, every answer, with its
+    request and both bodies (some 150 kB a batch of an NHN bulk send), would stay in memory.
+    """
+    response.stream = _NO_STREAM
+
+
+def _let_go(failure: errors.KrSmsError, *, handled_before: BaseException | None) -> None:
+    """Clear the locals of the transport's frames ``failure`` (leaving the transport) was
+    raised through, and of those of the errors chained to it, back to ``handled_before``.
+
+    Each of those frames that raised an error it held in a local (every attempt's error, kept
+    to decide the next; an error made outside the ``except`` block that caught httpx's) is in
+    a reference cycle with it, which only the garbage collector frees, and a long-running
+    process's full collections are rare: until one, every failed request kept all its frames
+    held (a send's body, its batch, the bulk send it belongs to). Their lines stay in the
+    traceback.
+    """
+    clear_chain_locals(failure, handled_before=handled_before)
+
+
+def _clear_attempt(failure: errors.TransportError) -> None:
+    """Clear the locals of the frames of one attempt that ``failure`` was raised through (see
+    :func:`_let_go`): a request that is retried keeps no more than its last attempt's error
+    in a cycle, and only until that leaves the transport."""
+    traceback.clear_frames(failure.__traceback__)  # the frame catching it still runs, and is skipped
 
 
 def _content_read(response: httpx.Response) -> bytes:
@@ -491,6 +529,26 @@ class Transport:
         (a timeout after sending, a 5xx): then it raises that earlier attempt's error, which
         says so (a fatal one, such as a redirect, stands).
         """
+        handled_before = sys.exc_info()[1]
+        try:
+            return await self._request(
+                method, url, params=params, json=json, idempotent=idempotent, check_answer=check_answer
+            )
+        except errors.KrSmsError as failure:
+            _let_go(failure, handled_before=handled_before)
+            raise
+
+    async def _request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        idempotent: bool | None,
+        check_answer: Callable[[Response], object] | None,
+    ) -> Response:
+        """:meth:`request`'s attempts, until one is answered or they fail."""
         if idempotent is None:
             idempotent = method in _IDEMPOTENT_METHODS
         # Look-ups are not sends; a send nobody watches reports to a throwaway watch.
@@ -515,6 +573,7 @@ class Transport:
                     method, url, params=params, json=json, attempt=attempt, watch=watch, idempotent=idempotent
                 )
             except errors.TransportError as error:
+                _clear_attempt(error)
                 if not error.may_have_been_sent:
                     watch.may_have_arrived = arrived_before
                 if isinstance(error, errors.UnsendableRequestError):
@@ -729,6 +788,7 @@ class Transport:
         if error is not None:
             raise error
         answer = self._response(response, method, _content_read(response))
+        _release(response)  # read and closed by httpx
         self._log_request(method, url, attempt, started, status_code=answer.status_code, failure=None)
         return answer
 
@@ -940,7 +1000,12 @@ class Transport:
         held that long would starve the requests made while it is read (a look-up per exported
         row): with every slot held by downloads, they would wait for ever.
         """
-        response, checked = await self._open_stream(method, url, params=params, check_json=check_json)
+        handled_before = sys.exc_info()[1]
+        try:
+            response, checked = await self._open_stream(method, url, params=params, check_json=check_json)
+        except errors.KrSmsError as failure:
+            _let_go(failure, handled_before=handled_before)
+            raise
         # Only the transport's own reads are mapped to its typed errors: an httpx error raised
         # by the caller's code inside ``async with`` (a request of its own, to another host)
         # reaches the caller as it was, not as a failure of this download.
@@ -952,7 +1017,7 @@ class Transport:
             else:
                 raise self._status_error(method, await self._read_whole(response, method, url))
         finally:
-            await self._network(method, url, response.aclose())
+            await self._close(response, method, url)
 
     async def _open_stream(
         self,
@@ -987,6 +1052,7 @@ class Transport:
             try:
                 response = await self._answer(sending, sent, method, url)
             except errors.TransportError as error:
+                _clear_attempt(error)
                 self._log_request(method, url, attempt, started, status_code=None, failure=error)
                 if (
                     self._closed  # a retry would be refused: none is announced
@@ -1015,7 +1081,7 @@ class Transport:
                 attempt=attempt, idempotent=idempotent, status_code=response.status_code, retry_after=retry_after
             ):
                 return response, None  # stream() reads it and raises its typed error
-            await self._network(method, url, response.aclose())
+            await self._close(response, method, url)
             await self._pause(
                 method, url, attempt, failure=None, status_code=response.status_code, retry_after=retry_after
             )
@@ -1036,9 +1102,17 @@ class Transport:
             answer = await self._read_whole(response, method, url)
             check_json(answer)
         except BaseException:
-            await self._network(method, url, response.aclose())
+            await self._close(response, method, url)
             raise
         return answer
+
+    async def _close(self, response: httpx.Response, method: str, url: str) -> None:
+        """Close the streamed ``response`` (its connection goes back to the pool) and
+        :func:`_release` it."""
+        try:
+            await self._network(method, url, response.aclose())
+        finally:
+            _release(response)
 
     async def _network(self, method: str, url: str, step: Awaitable[T]) -> T:
         """Await ``step``, a network step of the request to ``url``; its httpx error as the

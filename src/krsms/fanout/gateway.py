@@ -407,7 +407,13 @@ class BatchingGateway(AsyncClosing):
             await recorded
         flight.sent = True
         with watching_sends(flight.watch):
-            report = await self._send_settled(message, flight.batch, flight, resend=self.resend_missing)
+            try:
+                report = await self._send_settled(message, flight.batch, flight, resend=self.resend_missing)
+            finally:
+                # The contexts copied while the watch was set outlive the flight: asyncio keeps a
+                # cancelled timer (each request's timeouts), and its context, until its deadline.
+                # Thus the watch lets go of the gateway and the message it called back to.
+                flight.watch.pace = flight.watch.before_attempt = None
         if report.error is None and set(report.outcomes.statuses) == {SendStatus.NOT_SENT}:
             passed = self._reservation_passed(message)
             if passed is not None:  # refused as it was about to leave: no later batch may go
@@ -454,17 +460,13 @@ class BatchingGateway(AsyncClosing):
         watch = flight.watch
         attempt = BatchAttempt(key=secrets.token_hex(16), started_at=datetime.now(timezone.utc))
         attempts_before = watch.attempts
-        failed: errors.KrSmsError
-        try:
-            answered = await self.send_batch(message, batch, attempt)
-        except errors.ProviderError as error:
-            outcome = _classify_provider_error(error)
-            failed = error
-        except errors.TransportError as error:
-            outcome = SendStatus.UNKNOWN if error.may_have_been_sent else SendStatus.NOT_SENT
-            failed = error
+        failed = await self._failure_of(message, batch, attempt)
+        if not isinstance(failed, errors.KrSmsError):
+            return SendReport(outcomes=self._one_each("send_batch", batch, failed), requests=1)
+        if isinstance(failed, errors.ProviderError):
+            outcome = _classify_provider_error(failed)
         else:
-            return SendReport(outcomes=self._one_each("send_batch", batch, answered), requests=1)
+            outcome = SendStatus.UNKNOWN if failed.may_have_been_sent else SendStatus.NOT_SENT
         code = getattr(failed, "code", None) or type(failed).__name__
         if isinstance(failed, errors.TransportError) and not failed.may_have_been_sent:
             # Its last attempt never left (no connection, unsendable); an earlier one refused
@@ -482,6 +484,21 @@ class BatchingGateway(AsyncClosing):
             flight.lost_answer = failed
             return await self._reconciled(message, batch, attempt, report, flight, resend=resend)
         return report
+
+    async def _failure_of(
+        self, message: Message, batch: Batch, attempt: BatchAttempt
+    ) -> Sequence[RecipientOutcome] | errors.ProviderError | errors.TransportError:
+        """:meth:`send_batch`'s outcomes, or the provider's or the network's error it raised.
+
+        Returned, not kept in a local of the frame that caught it: the error's traceback holds
+        that frame, and a frame holding its own error is a reference cycle, which only the
+        garbage collector frees (rarely, in a long-running process); until then it would keep
+        everything the send holds (its batch, its body, its job).
+        """
+        try:
+            return await self.send_batch(message, batch, attempt)
+        except (errors.ProviderError, errors.TransportError) as error:
+            return error
 
     async def _reconciled(
         self,
