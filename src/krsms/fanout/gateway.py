@@ -460,9 +460,10 @@ class BatchingGateway(AsyncClosing):
         watch = flight.watch
         attempt = BatchAttempt(key=secrets.token_hex(16), started_at=datetime.now(timezone.utc))
         attempts_before = watch.attempts
-        failed = await self._failure_of(message, batch, attempt)
-        if not isinstance(failed, errors.KrSmsError):
-            return SendReport(outcomes=self._one_each("send_batch", batch, failed), requests=1)
+        answered = await self._outcomes_or_error(message, batch, attempt)
+        if not isinstance(answered, errors.KrSmsError):
+            return SendReport(outcomes=self._one_each("send_batch", batch, answered), requests=1)
+        failed = answered
         if isinstance(failed, errors.ProviderError):
             outcome = _classify_provider_error(failed)
         else:
@@ -485,7 +486,7 @@ class BatchingGateway(AsyncClosing):
             return await self._reconciled(message, batch, attempt, report, flight, resend=resend)
         return report
 
-    async def _failure_of(
+    async def _outcomes_or_error(
         self, message: Message, batch: Batch, attempt: BatchAttempt
     ) -> Sequence[RecipientOutcome] | errors.ProviderError | errors.TransportError:
         """:meth:`send_batch`'s outcomes, or the provider's or the network's error it raised.
