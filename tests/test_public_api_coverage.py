@@ -22,6 +22,7 @@ import inspect
 import itertools
 import re
 import sys
+import types
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -791,7 +792,8 @@ def value_docstring(name: str, value: object) -> str | None:
 
 
 def docstring(name: str, value: object) -> str | None:
-    if inspect.isclass(value):
+    # A generic alias (FakeHook's Callable[...]) passes for a class on Python 3.10.
+    if inspect.isclass(value) and not isinstance(value, types.GenericAlias):
         return value.__dict__.get("__doc__")  # its own: a class does not inherit its base's
     if inspect.isroutine(value) or isinstance(value, property):
         return inspect.getdoc(value)
