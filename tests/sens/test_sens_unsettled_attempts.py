@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 
 from krsms import Message, MessageKind, Recipient, Recipients, SendProgress, SendStatus
 from krsms.emulator import DEMO_SENS_ACCESS_KEY, DEMO_SENS_SECRET_KEY, DEMO_SENS_SERVICE_ID, EmulatorConfig, create_app
-from krsms.fanout import Batch
+from krsms.fanout import CANCELLED, Batch
 from krsms.sens import SensGateway
 from krsms.sens.gateway import _SentBatch
 from krsms.transport import NO_RETRIES
@@ -110,6 +110,64 @@ async def test_the_same_code_resent_after_a_cancelled_send_stays_unknown() -> No
         resent = await sens.send(message)
     assert len(app.state.ledger) == 2
     assert resent.outcomes[0].status is SendStatus.UNKNOWN
+
+
+async def test_only_a_send_cancelled_after_its_request_left_stays_unsettled() -> None:
+    """A campaign's request holds the only connection slot, stored by SENS, its answer out; a
+    code waits for the slot. Both are cancelled: the code never left (NOT_SENT), so SENS cannot
+    hold it and it holds no later reconciliation back; the campaign may be at SENS (UNKNOWN)
+    and stays unsettled."""
+    app = create_app(EmulatorConfig())
+    transport = HeldOrLostSends(app, "held")
+    async with gateway_over(transport, max_concurrency=1) as sens:
+        campaign_progress, code_progress = SendProgress(), SendProgress()
+        campaign_message = Message(sender=SENDER, text="배송 안내", recipients=["01011112222"])
+        campaign = asyncio.create_task(sens.send(campaign_message, progress=campaign_progress))
+        await transport.stored.wait()
+        code_message = Message(sender=SENDER, text="인증번호 123456", recipients=[NUMBER])
+        code = asyncio.create_task(sens.send(code_message, progress=code_progress))
+        for _ in range(100):  # until the code's attempt waits for the slot
+            if len(sens._unsettled.items()) == 2:
+                break
+            await asyncio.sleep(0)
+        assert [sent.recipients.numbers for _, sent in sens._unsettled.items()] == [("01011112222",), (NUMBER,)]
+        for task in (code, campaign):
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+        unsettled = [sent.recipients.numbers for _, sent in sens._unsettled.items()]
+    assert [(outcome.status, outcome.code) for outcome in code_progress.report().outcomes] == [
+        (SendStatus.NOT_SENT, CANCELLED)
+    ]
+    assert campaign_progress.report().outcomes[0].status is SendStatus.UNKNOWN
+    assert unsettled == [("01011112222",)]
+
+
+class NeverConnects(httpx.AsyncBaseTransport):
+    """A network that refuses every connection: no request leaves."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+
+@pytest.mark.parametrize(
+    ("config", "network", "status"),
+    [
+        pytest.param(EmulatorConfig(), None, SendStatus.ACCEPTED, id="answered"),
+        pytest.param(EmulatorConfig(unregistered_senders={SENDER}), None, SendStatus.REJECTED, id="refused"),
+        pytest.param(EmulatorConfig(), NeverConnects(), SendStatus.NOT_SENT, id="never sent"),
+    ],
+)
+async def test_a_send_answered_refused_or_never_sent_leaves_no_unsettled_attempt(
+    config: EmulatorConfig, network: httpx.AsyncBaseTransport | None, status: SendStatus
+) -> None:
+    """Only a send SENS may hold without this gateway knowing its outcome stays unsettled."""
+    transport = network or httpx.ASGITransport(app=create_app(config))
+    async with gateway_over(transport) as sens:
+        report = await sens.send(Message(sender=SENDER, text="인증번호 123456", recipients=[NUMBER]))
+        unsettled = sens._unsettled.items()
+    assert report.outcomes[0].status is status
+    assert unsettled == []
 
 
 FIRST_TWICE = (
