@@ -15,7 +15,9 @@ whole; resent only with ``resend_missing=True``). It is settled only when exactl
 found is of its kind, holds exactly its numbers, carries a text the batch gives its first
 number (S4) and is not one this gateway already has an outcome for: ACCEPTED, or REJECTED
 when S3 lists that request as failed (the request's own status, which its send answer
-carries; its messages' statuses are their delivery's). Anything else stays UNKNOWN.
+carries; its messages' statuses are their delivery's). Anything else stays UNKNOWN, as it
+does while another attempt whose request could be taken for the batch's (exactly its numbers,
+a text it gives its first number) is unsettled: either may have made the request found.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from krsms.gateway import (
     Message,
     Recipient,
     RecipientOutcome,
+    Recipients,
     SendStatus,
     UploadedImage,
 )
@@ -157,11 +160,11 @@ class SensGateway(BatchingGateway):
         self._known_requests: _Expiring[None] = _Expiring(KNOWN_REQUEST_MEMORY)
         """Request ids this gateway holds an outcome for: no reconciliation may claim one.
         Kept only while the gateway reconciles (``reconcile``)."""
-        self._unsettled: _Expiring[tuple[str, ...]] = _Expiring(KNOWN_REQUEST_MEMORY)
+        self._unsettled: _Expiring[_SentBatch] = _Expiring(KNOWN_REQUEST_MEMORY)
         """Send attempts whose outcome is not known yet (out and unanswered, or answered
-        ambiguously and not reconciled), by attempt key, with their numbers: while one
-        is, a request SENS holds for those numbers may be that attempt's. Kept only while the
-        gateway reconciles."""
+        ambiguously and not reconciled), by attempt key, with what they sent: while one is, a
+        request SENS holds for those numbers with one of its texts may be that attempt's. Kept
+        only while the gateway reconciles."""
 
     # -- fan-out hooks --------------------------------------------------------------------
 
@@ -179,7 +182,7 @@ class SensGateway(BatchingGateway):
         """
         reconciling = self.reconcile  # only a reconciliation reads the two memories below
         if reconciling:
-            self._unsettled.set(attempt.key, batch.recipients.numbers)
+            self._unsettled.set(attempt.key, _SentBatch(recipients=batch.recipients, text=message.text))
         try:
             # Past send_body's checks: check_message has passed the message these come from.
             result = await self.client._post_send(self._send_body(message, batch))
@@ -294,7 +297,7 @@ class SensGateway(BatchingGateway):
         if (
             len(matches) > 1
             or matches[0].request_id in self._known_requests
-            or self._another_unsettled(attempt.key, batch)
+            or self._another_unsettled(attempt.key, message, batch)
         ):
             return None
         (match,) = matches
@@ -332,10 +335,13 @@ class SensGateway(BatchingGateway):
         now = datetime.now(timezone.utc) + offset
         return _started(attempt, now) - slack, now + slack
 
-    def _another_unsettled(self, key: str, batch: Batch) -> bool:
-        """Whether an unsettled attempt other than ``key`` went to exactly the batch's numbers."""
-        numbers = sorted(batch.recipients.numbers)
-        return any(other != key and sorted(sent_to) == numbers for other, sent_to in self._unsettled.items())
+    def _another_unsettled(self, key: str, message: Message, batch: Batch) -> bool:
+        """Whether an unsettled attempt other than ``key`` may have made a request that
+        :meth:`_batch_request` takes for the batch's: only then may the request found be that
+        attempt's. A code resent to the same number with another text is not held back by
+        the first one; the same text to the same numbers is."""
+        looked_for = _SentBatch(recipients=batch.recipients, text=message.text)
+        return any(other != key and sent.may_be_taken_for(looked_for) for other, sent in self._unsettled.items())
 
     def _earliest_request_time(self, attempt: BatchAttempt) -> datetime:
         """The earliest ``requestTime`` SENS can have given the batch: the attempt's start in
@@ -364,8 +370,8 @@ class SensGateway(BatchingGateway):
             return None
         detail = await self.client.get_message(summary.message_id)
         sent = detail.messages[0].content if detail.messages else None
-        first = batch.recipients[0].number
-        if sent not in {message.text_for(recipient) for recipient in batch.recipients if recipient.number == first}:
+        looked_for = _SentBatch(recipients=batch.recipients, text=message.text)
+        if sent not in looked_for.texts_to(batch.recipients[0].number):
             return None
         return _FoundRequest(request_id=summary.request_id, failure=failure)
 
@@ -448,6 +454,32 @@ class _FoundRequest:
     request_id: str
     failure: MessagePage | None
     """The look-up's page saying the request failed at SENS's messaging server, if one did."""
+
+
+@attrs.frozen(kw_only=True)
+class _SentBatch:
+    """What one attempt sends: the batch's recipients (with the texts of their own) and the
+    message's text, which the others get. Kept as given: nothing is built per batch sent."""
+
+    recipients: Recipients
+    text: str
+
+    def texts_to(self, number: str) -> frozenset[str]:
+        """The texts the attempt gives ``number``: more than one when the number is in the
+        batch twice with texts of its own (SENS may list either)."""
+        return frozenset(
+            self.text if recipient.text is None else recipient.text
+            for recipient in self.recipients
+            if recipient.number == number
+        )
+
+    def may_be_taken_for(self, batch: _SentBatch) -> bool:
+        """Whether a request of this attempt could be taken for ``batch``'s by its look-up
+        (:meth:`SensGateway._batch_request`): it holds exactly the batch's numbers and gives
+        the batch's first number one of the texts the batch gives it."""
+        first = batch.recipients[0].number
+        same_numbers = Counter(self.recipients.numbers) == Counter(batch.recipients.numbers)
+        return same_numbers and not self.texts_to(first).isdisjoint(batch.texts_to(first))
 
 
 class _Expiring(Generic[Value]):
