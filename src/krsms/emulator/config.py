@@ -51,6 +51,10 @@ FAULT_KINDS = (
 MIN_FAILURE_STATUS, MAX_FAILURE_STATUS = 400, 599
 """The range of ``Faults.sens_failed_request_code``: an HTTP error status, as the document
 says the request's ``statusCode`` follows the HTTP status specification."""
+TURNED_AWAY_STATUS = "429"
+"""The one HTTP error status ``Faults.sens_failed_request_code`` refuses: a 429 is a rate
+limiter's, before the request is processed (the ``rate_limit`` fault's answer), and a client
+sends such a request again, while the emulator stored the one it failed."""
 
 
 def _rate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -85,13 +89,20 @@ def _credential(instance: Any, attribute: attrs.Attribute[Any], value: str | Non
 
 
 def _failure_status(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """attrs validator: an HTTP error status written as SENS writes ``statusCode`` (``"500"``)."""
+    """attrs validator: an HTTP error status written as SENS writes ``statusCode`` (``"500"``),
+    not :data:`TURNED_AWAY_STATUS`."""
     if not (isinstance(value, str) and value.isascii() and value.isdigit() and len(value) == 3):
         raise ValueError(f'{attribute.name} must be an HTTP error status as text ("500" say), not {value!r}')
     if not MIN_FAILURE_STATUS <= int(value) <= MAX_FAILURE_STATUS:
         raise ValueError(
             f"{attribute.name} must be from {MIN_FAILURE_STATUS} to {MAX_FAILURE_STATUS} (an HTTP error status), "
             f"not {value!r}"
+        )
+    if value == TURNED_AWAY_STATUS:
+        raise ValueError(
+            f"{attribute.name} must not be {value!r}: a 429 says the request was turned away before it was "
+            "processed, and a client sends it again, while this fault stores it (any other from "
+            f"{MIN_FAILURE_STATUS} to {MAX_FAILURE_STATUS})"
         )
 
 
@@ -157,7 +168,7 @@ class Faults:
     them), so it combines with a fault that loses the answer."""
     sens_failed_request_code: str = attrs.field(default="500", validator=_failure_status)
     """The ``statusCode`` of a request ``sens_failed_request_rate`` fails: an HTTP error status
-    (400 to 599) as text."""
+    (400 to 599, but 429, a refusal before processing: see :data:`TURNED_AWAY_STATUS`) as text."""
     listing_lag: float = attrs.field(default=0.0, validator=_seconds)
     """Seconds after a send is processed, by the emulated clock, before the message look-ups
     list it (SENS S3 and S4, NHN N2 to N9 and N37's download), as a provider whose look-ups
