@@ -536,7 +536,7 @@ def send(
         callback=_positive_seconds,
         help="Give each request to the provider up after this many seconds (connecting, writing it, each wait "
         "for its answer): a batch whose request went out is then unknown, never sent again. Default: the SDK's "
-        "(30 s each wait).",
+        "(5 s to connect, 30 s each other wait).",
         show_default=False,
     ),
     access_key: str | None = ACCESS_KEY_OPTION,
