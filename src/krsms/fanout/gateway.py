@@ -463,7 +463,22 @@ class BatchingGateway(AsyncClosing):
         answered = await self._outcomes_or_error(message, batch, attempt)
         if not isinstance(answered, errors.KrSmsError):
             return SendReport(outcomes=self._one_each("send_batch", batch, answered), requests=1)
-        failed = answered
+        report = self._failure_report(answered, batch, flight, attempts_before)
+        # Not held by this frame from here on: the error's frames link back to it (a finished
+        # frame keeps its caller's), and a frame holding its own error is a reference cycle
+        # only the garbage collector frees, with everything the send holds.
+        del answered
+        if report.outcomes[0].status is SendStatus.UNKNOWN and self.reconcile and report.error is None:
+            # (A fatal answer stops the send at once, so no look-up follows it.)
+            return await self._reconciled(message, batch, attempt, report, flight, resend=resend)
+        return report
+
+    def _failure_report(
+        self, failed: errors.ProviderError | errors.TransportError, batch: Batch, flight: Flight, attempts_before: int
+    ) -> SendReport:
+        """The report of ``batch``, whose send failed with ``failed``: one outcome as its class
+        tells for every recipient; a lost answer's text kept on the ``flight`` for the look-up."""
+        watch = flight.watch
         if isinstance(failed, errors.ProviderError):
             outcome = _classify_provider_error(failed)
         else:
@@ -480,10 +495,8 @@ class BatchingGateway(AsyncClosing):
             requests=requests,
             error=failed if isinstance(failed, errors.ProviderError) and failed.fatal else None,
         )
-        if outcome is SendStatus.UNKNOWN and self.reconcile and report.error is None:
-            # (A fatal answer stops the send at once, so no look-up follows it.)
-            flight.lost_answer = failed
-            return await self._reconciled(message, batch, attempt, report, flight, resend=resend)
+        if outcome is SendStatus.UNKNOWN:
+            flight.lost_answer = f"{type(failed).__name__}: {failed}"
         return report
 
     async def _outcomes_or_error(

@@ -68,9 +68,10 @@ class Flight:
     """Requests the batch made before the open recipients' (a resend's) request."""
     attempts_before: int = 0
     """``watch.attempts`` when the open recipients' (a resend's) request began."""
-    lost_answer: errors.KrSmsError | None = None
-    """The failure of the open recipients' request whose answer was lost, while the batch
-    is looked up; None while that request is out (or was never sent)."""
+    lost_answer: str | None = None
+    """What the open recipients' request whose answer was lost failed with (its error's class
+    and message, not the error, whose frames would hold the send), while the batch is looked
+    up; None while that request is out (or was never sent)."""
 
     def settle_found(self, found: Outcomes) -> None:
         """A look-up found the open recipients as ``found``, one outcome each, and another
@@ -713,11 +714,7 @@ def _interrupted_report(task: asyncio.Future[SendReport], flight: Flight, redact
     if flight.lost_answer is None:
         detail = "cancelled while the request was in flight; it may have arrived"
     else:
-        lost = flight.lost_answer
-        detail = (
-            f"cancelled while looking up the batch after {type(lost).__name__}: {redact(str(lost))}; "
-            "it may have arrived"
-        )
+        detail = f"cancelled while looking up the batch after {redact(flight.lost_answer)}; it may have arrived"
     return flight.unfinished_report(code=CANCELLED, detail_if_out=detail, detail_if_not=None)
 
 
