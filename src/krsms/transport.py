@@ -312,24 +312,11 @@ def _release(response: httpx.Response) -> None:
     response.stream = _NO_STREAM
 
 
-def _let_go(failure: errors.KrSmsError, *, handled_before: BaseException | None) -> None:
-    """Clear the locals of the transport's frames ``failure`` (leaving the transport) was
-    raised through, and of those of the errors chained to it, back to ``handled_before``.
-
-    Each of those frames that raised an error it held in a local (every attempt's error, kept
-    to decide the next; an error made outside the ``except`` block that caught httpx's) is in
-    a reference cycle with it, which only the garbage collector frees, and a long-running
-    process's full collections are rare: until one, every failed request kept all its frames
-    held (a send's body, its batch, the bulk send it belongs to). Their lines stay in the
-    traceback.
-    """
-    clear_chain_locals(failure, handled_before=handled_before)
-
-
 def _clear_attempt(failure: errors.TransportError) -> None:
-    """Clear the locals of the frames of one attempt that ``failure`` was raised through (see
-    :func:`_let_go`): a request that is retried keeps no more than its last attempt's error
-    in a cycle, and only until that leaves the transport."""
+    """Clear the locals of the frames of one attempt that ``failure`` was raised through (as
+    :meth:`Transport.request` does for the error leaving the transport): a request that is
+    retried keeps no more than its last attempt's error in a cycle, and only until that leaves
+    the transport."""
     traceback.clear_frames(failure.__traceback__)  # the frame catching it still runs, and is skipped
 
 
@@ -535,7 +522,11 @@ class Transport:
                 method, url, params=params, json=json, idempotent=idempotent, check_answer=check_answer
             )
         except errors.KrSmsError as failure:
-            _let_go(failure, handled_before=handled_before)
+            # Each transport frame that raised an error it held in a local (every attempt's
+            # error, kept to decide the next) is in a reference cycle with it, which only the
+            # garbage collector frees, with all the frame held (a send's body, its batch): their
+            # locals go, their lines stay in the traceback.
+            clear_chain_locals(failure, handled_before=handled_before)
             raise
 
     async def _request(
@@ -1004,7 +995,7 @@ class Transport:
         try:
             response, checked = await self._open_stream(method, url, params=params, check_json=check_json)
         except errors.KrSmsError as failure:
-            _let_go(failure, handled_before=handled_before)
+            clear_chain_locals(failure, handled_before=handled_before)  # as request() does
             raise
         # Only the transport's own reads are mapped to its typed errors: an httpx error raised
         # by the caller's code inside ``async with`` (a request of its own, to another host)
