@@ -15,7 +15,7 @@ import httpcore
 import httpx
 import pytest
 
-from held_answers import eventually, held_answers
+from held_answers import eventually, held_answers, loopback_server
 from krsms import Message, NhnGateway, SendStatus, errors
 from krsms.transport import NO_RETRIES, Response, RetryPolicy, SendWatch, Transport, watching_sends
 
@@ -39,12 +39,8 @@ async def refusing_proxy() -> AsyncIterator[tuple[str, list[bytes]]]:
             await writer.drain()
         writer.close()
 
-    server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    try:
-        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}", lines
-    finally:
-        server.close()
-        await asyncio.wait_for(server.wait_closed(), timeout=5)
+    async with loopback_server(serve) as url:
+        yield url, lines
 
 
 async def test_a_send_whose_tunnel_the_proxy_refused_made_no_request() -> None:
@@ -295,12 +291,8 @@ async def refusing_the_first_signature(
                 await writer.drain()
         writer.close()
 
-    server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    try:
-        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}", signatures
-    finally:
-        server.close()
-        await asyncio.wait_for(server.wait_closed(), timeout=5)
+    async with loopback_server(serve) as url:
+        yield url, signatures
 
 
 @pytest.mark.parametrize("stopped_by", ["aclose", "stopping"])
