@@ -83,3 +83,20 @@ def test_a_demo_slower_than_httpx_default_timeout_settles_every_recipient() -> N
         assert (unknown, not_sent) == ("0", "0")
         assert int(accepted) + int(rejected) == 16
         assert accepted == recorded
+
+
+def test_a_demo_batch_waits_for_a_request_slot_as_long_as_two_rounds_of_latency() -> None:
+    """A campaign's three sends share their gateway's request slots, so a batch may wait two
+    rounds of answers for one; the wait kept the SDK's 30 seconds, and from about 15 seconds
+    of ``--latency`` batches gave up waiting (retried, and near 60 seconds of latency their
+    retries could run out). The waits for a slot and for an answer both grow with the latency."""
+    from krsms.commands.demo import SLOT_ROUNDS, demo_timeouts
+    from krsms.transport import Timeouts
+
+    defaults = Timeouts()
+    slowest = demo_timeouts(60.0)
+    assert SLOT_ROUNDS == 2
+    assert slowest.pool == defaults.pool + 120.0
+    assert slowest.read == defaults.read + 60.0
+    assert (slowest.connect, slowest.write) == (defaults.connect, defaults.write)
+    assert demo_timeouts(0.0) == defaults

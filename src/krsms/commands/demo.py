@@ -194,6 +194,21 @@ async def all_at_once(calls: Sequence[Callable[[], Awaitable[T]]]) -> list[T]:
     return [results[index] for index in range(len(calls))]
 
 
+SLOT_ROUNDS = 2
+"""Rounds of answers a demo batch may wait for one of its gateway's request slots: the three
+sends of a campaign run at once, each with up to ``max_concurrency`` batches, all sharing the
+gateway's ``max_concurrency`` slots, so a batch can find two sends' batches ahead of it."""
+
+
+def demo_timeouts(latency: float) -> Timeouts:
+    """The SDK's timeouts with the demo's ``latency`` on top: on the wait for an answer (the
+    client's own, httpx's 5 s, left every request of a slower demo unknown) and on the wait
+    for a request slot, which lasts up to :data:`SLOT_ROUNDS` answers (30 s alone gave a
+    batch up, to be retried, from about 15 s of latency)."""
+    defaults = Timeouts()
+    return Timeouts(read=defaults.read + latency, pool=defaults.pool + SLOT_ROUNDS * latency)
+
+
 async def run_demo(
     *, recipients: int, latency: float, console: Console, received: list[signal.Signals]
 ) -> list[ProviderSummary]:
@@ -210,10 +225,10 @@ async def run_demo(
         rejected_numbers={REJECTED_NUMBER: -2019},
         undeliverable_numbers={UNDELIVERABLE_NUMBER: "3006"},
     )
-    # The SDK's timeouts, its wait for an answer on top of the latency asked: the client's own
-    # (httpx's 5 s) left every request of a demo slower than that unknown.
-    timeouts = Timeouts(read=Timeouts().read + latency)
-    async with EmulatorServer(config) as server, httpx.AsyncClient(timeout=timeouts.to_httpx()) as http_client:
+    async with (
+        EmulatorServer(config) as server,
+        httpx.AsyncClient(timeout=demo_timeouts(latency).to_httpx()) as http_client,
+    ):
         console.print(f"emulator listening on {server.base_url} (SENS /sms/v2, NHN /sms/v2.2)")
         sens = SensGateway(
             access_key=DEMO_SENS_ACCESS_KEY,
