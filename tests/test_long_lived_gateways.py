@@ -280,3 +280,23 @@ async def test_what_a_sens_gateway_remembers_for_reconciliation_is_bounded_by_ti
         report = await gateway.send(Message(sender="15446859", text="안녕", recipients=["01099998888"]))
         assert len(gateway._known_requests.items()) <= 1
         assert len(gateway._unsettled.items()) == int(report.outcomes[0].status is SendStatus.UNKNOWN)
+
+
+async def test_answers_a_request_was_signed_again_after_do_not_wait_for_the_garbage_collector() -> None:
+    """A 401 for a skewed local clock has the SENS request signed once more; httpx keeps that
+    first answer in the second's ``history``, in the same reference cycle with its stream as
+    every answer, which the transport broke only for the answer it returned."""
+    app = create_app(EmulatorConfig(clock_skew_seconds=360))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=IN_PROCESS) as client:
+        sens = IN_PROCESS_MAKERS["sens"](client)
+        assert isinstance(sens, SensGateway)
+        left = []
+        for operations in (10, 50):
+            with left_for_the_collector() as garbage:
+                for _ in range(operations):
+                    sens.client.auth.offset_seconds = 0.0  # each send meets the 401 again
+                    report = await sens.send(otp())
+                    assert report.outcomes[0].status is SendStatus.ACCEPTED
+                    assert sens.client.auth.offset_seconds == pytest.approx(360, abs=2)
+            left.append(garbage)
+        assert left[1]["Response"] <= left[0]["Response"] + 2

@@ -308,8 +308,11 @@ def _release(response: httpx.Response) -> None:
     ``elapsed`` as it closes: a reference cycle, which only the garbage collector frees, and
     a long-running process's full collections are rare. Until one, every answer, with its
     request and both bodies (some 150 kB a batch of an NHN bulk send), would stay in memory.
+    So would the answers of its ``history``, read and closed by httpx: a SENS 401 that had
+    the request signed again (a skewed clock).
     """
-    response.stream = _NO_STREAM
+    for answer in (*response.history, response):
+        answer.stream = _NO_STREAM
 
 
 def _clear_attempt(failure: errors.TransportError) -> None:
