@@ -248,8 +248,8 @@ NHN_STATUS_RULES = {
 }
 """The ``msgStatus`` values ``nhn_message_statuses`` takes, each with the document's name for it."""
 NHN_STATUSES_NOT_RULES = {
-    "3": "every other recipient's (success; undeliverable_numbers gives it a failing resultCode)",
-    "4": "a cancelled reservation's (cancel it: N36)",
+    "3": "every other recipient's msgStatus (success, or an undeliverable number's failing resultCode)",
+    "4": "a cancelled reservation's msgStatus (a cancel, N36, makes it)",
 }
 """The documented ``msgStatus`` values ``nhn_message_statuses`` refuses, and whose they are."""
 
