@@ -306,7 +306,7 @@ class EmulatorConfig:
     SENS has no per-recipient answer at send time; for SENS these numbers are accepted and
     their delivery result fails with code 3001 (no subscriber).
 
-    The numbers of this and ``undeliverable_numbers`` may be written in any form
+    The numbers of this, ``undeliverable_numbers`` and ``nhn_message_statuses`` may be written in any form
     (``010-1234-5678``, ``+82 10-1234-5678``, ``+81 90-1234-5678``) and match a recipient
     however the request sent it (see :mod:`krsms.emulator.numbers`); a key that is not a
     number, or two keys that are one number with different rules, raise ``ValueError``."""
