@@ -201,6 +201,16 @@ def emulator(
         "Repeatable; the variable takes pairs separated by spaces.",
         show_default=False,
     ),
+    nhn_message_status: list[str] = typer.Option(
+        [],
+        envvar="KRSMS_EMULATOR_NHN_MESSAGE_STATUSES",
+        show_envvar=True,
+        metavar="NUMBER=STATUS",
+        help="NHN accepts this recipient and its message ends in this msgStatus instead of 3: 0 failed, "
+        "5 duplicate failure, 6 failed (advertising limit), 1 requested, 2 processing; SENS ignores it. "
+        "Repeatable; the variable takes pairs separated by spaces.",
+        show_default=False,
+    ),
     unregistered_sender: list[str] = typer.Option(
         [],
         envvar="KRSMS_EMULATOR_UNREGISTERED_SENDERS",
@@ -248,12 +258,13 @@ def emulator(
             faults=faults,
             rejected_numbers=emulator_options.rejected_numbers(rejected_number),
             undeliverable_numbers=emulator_options.undeliverable_numbers(undeliverable_number),
+            nhn_message_statuses=emulator_options.nhn_message_statuses(nhn_message_status),
             unregistered_senders=emulator_options.unregistered_senders(unregistered_sender),
         )
     except ValidationError as refused:  # a key is named by its flag, never shown
         print_error(f"{_EMULATOR_FLAGS[refused.field]}: {refused.problem}")
         raise typer.Exit(2) from None
-    except ValueError as conflicting:  # rules each valid alone (a number both rejected and undeliverable)
+    except ValueError as conflicting:  # rules each valid alone (a number both rejected and undeliverable, say)
         print_error(_RULE_FIELD.sub(lambda field: _RULE_FLAGS[field[0]], str(conflicting)))
         raise typer.Exit(2) from None
     try:
@@ -312,6 +323,7 @@ _EMULATOR_FLAGS = {
     "nhn_secret_key": "--nhn-secret-key (KRSMS_EMULATOR_NHN_SECRET_KEY)",
     "rejected_numbers": "--rejected-number (KRSMS_EMULATOR_REJECTED_NUMBERS)",
     "undeliverable_numbers": "--undeliverable-number (KRSMS_EMULATOR_UNDELIVERABLE_NUMBERS)",
+    "nhn_message_statuses": "--nhn-message-status (KRSMS_EMULATOR_NHN_MESSAGE_STATUSES)",
     "unregistered_senders": "--unregistered-sender (KRSMS_EMULATOR_UNREGISTERED_SENDERS)",
 }
 """The emulator's options that take a key (or the SENS service id) or a per-number rule, as
@@ -319,7 +331,7 @@ its errors name them."""
 
 _RULE_FLAGS = {
     field: _EMULATOR_FLAGS[field].split(" ")[0]
-    for field in ("rejected_numbers", "undeliverable_numbers", "unregistered_senders")
+    for field in ("rejected_numbers", "undeliverable_numbers", "nhn_message_statuses", "unregistered_senders")
 }
 """The per-number rules' fields of :class:`~krsms.emulator.EmulatorConfig` and their flags."""
 _RULE_FIELD = re.compile(rf"\b(?:{'|'.join(_RULE_FLAGS)})\b")

@@ -1,5 +1,6 @@
 """The per-number rules ``krsms emulator`` takes as options (``--rejected-number``,
-``--undeliverable-number``, ``--unregistered-sender``), checked before it starts.
+``--undeliverable-number``, ``--nhn-message-status``, ``--unregistered-sender``), checked
+before it starts.
 
 Numbers are checked as the SDK checks a recipient or a sender (:func:`~krsms.phone_numbers.normalize_number`),
 so a rule names a number a client can send to; codes are checked against the providers'
@@ -15,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
+from krsms.emulator.config import NHN_STATUS_RULES, NHN_STATUSES_NOT_RULES
 from krsms.errors import ValidationError
 from krsms.phone_numbers import KOREA, calling_code, normalize_number, without_separators
 
@@ -71,6 +73,12 @@ def undeliverable_numbers(pairs: Iterable[str]) -> dict[str, str]:
     return _number_rules("undeliverable_numbers", pairs, _delivery_failure_code, example="01000000000=3006")
 
 
+def nhn_message_statuses(pairs: Iterable[str]) -> dict[str, str]:
+    """``--nhn-message-status NUMBER=STATUS`` pairs as ``EmulatorConfig.nhn_message_statuses``:
+    each status one of :data:`~krsms.emulator.config.NHN_STATUS_RULES`."""
+    return _number_rules("nhn_message_statuses", pairs, _nhn_message_status, example="01000000000=5")
+
+
 def unregistered_senders(numbers: Iterable[str]) -> frozenset[str]:
     """``--unregistered-sender NUMBER`` values as ``EmulatorConfig.unregistered_senders``: each
     a Korean number, as a message's sender is (``1544-6859`` -> ``15446859``)."""
@@ -87,6 +95,17 @@ def _nhn_result_code(code: str) -> int:
     if _RESULT_CODE.fullmatch(code) and int(code) in NHN_RESULT_CODES:
         return int(code)
     raise ValueError("is not a failure resultCode of NHN's error code table (-2019, an invalid recipient number, say)")
+
+
+def _nhn_message_status(status: str) -> str:
+    """``status``; ``ValueError`` saying why when it is not one of
+    :data:`~krsms.emulator.config.NHN_STATUS_RULES`."""
+    if status in NHN_STATUS_RULES:
+        return status
+    allowed = ", ".join(f"{status} {name}" for status, name in NHN_STATUS_RULES.items())
+    if status in NHN_STATUSES_NOT_RULES:
+        raise ValueError(f"is {NHN_STATUSES_NOT_RULES[status]}; one of {allowed}")
+    raise ValueError(f"is not a msgStatus of NHN's document a number can be given ({allowed})")
 
 
 def _delivery_failure_code(code: str) -> str:

@@ -226,6 +226,8 @@ _NHN_RESERVATION_STATES = {
     "FAILED": "not sent, failed at NHN",
     "CANCEL": "not sent, cancelled",
     "DUPLICATED": "not sent, refused as a duplicate",
-    "FAILED_AD": "not sent, held by the advertisement rules (sent again once they allow it)",
+    "FAILED_AD": "not sent, by the advertisement rules: failed, or waiting to be sent again once they allow it",
 }
-"""What each N34 ``messageStatus`` means for its recipient."""
+"""What each N34 ``messageStatus`` means for its recipient. ``FAILED_AD`` is the document's
+"failed (advertising limit), waiting to be resent (advertising limit)": either, the look-up
+does not say which (``delivery_results`` reads it failed)."""

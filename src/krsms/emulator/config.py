@@ -239,6 +239,40 @@ def _undeliverable_numbers(value: Any) -> dict[str, str]:
     return rules
 
 
+NHN_STATUS_RULES = {
+    "0": "failed",
+    "1": "requested",
+    "2": "processing",
+    "5": "duplicate failure",
+    "6": "failed (advertising limit)",
+}
+"""The ``msgStatus`` values ``nhn_message_statuses`` takes, each with the document's name for it."""
+NHN_STATUSES_NOT_RULES = {
+    "3": "every other recipient's msgStatus (success, or an undeliverable number's failing resultCode)",
+    "4": "a cancelled reservation's msgStatus (a cancel, N36, makes it)",
+}
+"""The documented ``msgStatus`` values ``nhn_message_statuses`` refuses, and whose they are."""
+
+
+def _nhn_message_statuses(value: Any) -> dict[str, str]:
+    """attrs converter of ``nhn_message_statuses`` (see :func:`_number_rules`); each status one
+    of :data:`NHN_STATUS_RULES` as text, as NHN writes ``msgStatus``."""
+    rules = _number_rules("nhn_message_statuses", value)
+    allowed = ", ".join(f'"{status}" {name}' for status, name in NHN_STATUS_RULES.items())
+    for number, status in rules.items():
+        if status in NHN_STATUSES_NOT_RULES:
+            raise ValueError(
+                f"nhn_message_statuses: the status of {number} must not be {status!r}, "
+                f"{NHN_STATUSES_NOT_RULES[status]}; one of {allowed}"
+            )
+        if status not in NHN_STATUS_RULES:
+            raise ValueError(
+                f"nhn_message_statuses: the status of {number} must be a msgStatus of NHN's document as text "
+                f"({allowed}), not {status!r}"
+            )
+    return rules
+
+
 def _sender_numbers(value: Any) -> frozenset[str]:
     """attrs converter of ``unregistered_senders``: each number as digits (sender numbers are
     dialled in Korea, so without ``+``); ``ValueError`` for one that is not a number."""
@@ -272,12 +306,21 @@ class EmulatorConfig:
     SENS has no per-recipient answer at send time; for SENS these numbers are accepted and
     their delivery result fails with code 3001 (no subscriber).
 
-    The numbers of this and ``undeliverable_numbers`` may be written in any form
+    The numbers of this, ``undeliverable_numbers`` and ``nhn_message_statuses`` may be written in any form
     (``010-1234-5678``, ``+82 10-1234-5678``, ``+81 90-1234-5678``) and match a recipient
     however the request sent it (see :mod:`krsms.emulator.numbers`); a key that is not a
     number, or two keys that are one number with different rules, raise ``ValueError``."""
     undeliverable_numbers: Mapping[str, str] = attrs.field(factory=dict, converter=_undeliverable_numbers)
     """Number -> delivery result code (e.g. ``"3006"``) shown by the look-ups of both providers."""
+    nhn_message_statuses: Mapping[str, str] = attrs.field(factory=dict, converter=_nhn_message_statuses)
+    """Number -> the ``msgStatus`` an NHN message to it ends in, instead of 3 (success) when it
+    goes out: ``"0"`` failed, ``"5"`` duplicate failure or ``"6"`` failed (advertising limit),
+    failures NHN reports without a carrier's ``resultCode``; ``"1"`` requested or ``"2"``
+    processing, where it stays, with no result. Every NHN look-up that lists the recipient
+    shows it (N34's ``messageStatus`` words, N16's ``msgStatusName``, the statistics' counts);
+    SENS ignores these numbers. A status the document does not list, 3 and 4 (a cancel makes
+    that one), or a number also in ``rejected_numbers`` or ``undeliverable_numbers``, raise
+    ``ValueError``."""
     unregistered_senders: frozenset[str] = attrs.field(factory=frozenset, converter=_sender_numbers)
     """Sender numbers that are not registered: NHN answers -2312, SENS answers 400. Any set or
     other collection of numbers written as dialled in Korea (``1544-6859``); a string alone,
@@ -291,11 +334,30 @@ class EmulatorConfig:
     ``pageIndex`` as the English document does (a ``nextToken`` sent is read either way)."""
 
     def __attrs_post_init__(self) -> None:
-        undeliverable = {_as_korean_recipient(number) for number in self.undeliverable_numbers}
-        both = sorted(number for number in self.rejected_numbers if _as_korean_recipient(number) in undeliverable)
-        if both:
-            raise ValueError(
-                f"rejected_numbers and undeliverable_numbers: {', '.join(both)} "
-                f"{'is' if len(both) == 1 else 'are'} in both; a number is either refused at the send or "
-                "accepted and not delivered"
-            )
+        for first, second, why in _EXCLUSIVE_RULES:
+            others = {_as_korean_recipient(number) for number in getattr(self, second)}
+            both = sorted(number for number in getattr(self, first) if _as_korean_recipient(number) in others)
+            if both:
+                raise ValueError(
+                    f"{first} and {second}: {', '.join(both)} {'is' if len(both) == 1 else 'are'} in both; {why}"
+                )
+
+
+_EXCLUSIVE_RULES = (
+    (
+        "rejected_numbers",
+        "undeliverable_numbers",
+        "a number is either refused at the send or accepted and not delivered",
+    ),
+    (
+        "rejected_numbers",
+        "nhn_message_statuses",
+        "a number NHN refuses at the send has no msgStatus (the look-ups do not list it)",
+    ),
+    (
+        "undeliverable_numbers",
+        "nhn_message_statuses",
+        "an undeliverable number's NHN message ends in msgStatus 3 with its resultCode",
+    ),
+)
+"""Pairs of per-number rules a number may not be in both of, and why."""

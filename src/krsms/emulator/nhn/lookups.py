@@ -10,6 +10,10 @@ Choices where the document is silent:
   it) included, except ``subResultCode``: the look-up code table lists its values
   (``MTR2_1`` to ``MTR2_3``, validity, carrier, handset) but not which result codes fall
   under each, so it is accepted and does not filter;
+- a message NHN failed (``msgStatus`` 0, 5 or 6: ``EmulatorConfig.nhn_message_statuses``) has
+  its ``resultDate`` (when it failed, so N12 lists it) but no carrier's ``resultCode`` or
+  ``telecomCode``; the ``resultCode`` filter's ``MTR2`` (failure) finds it, as it finds a
+  message whose handset's result is a failure;
 - a send is listed (and found by its detail look-up) only once ``Faults.listing_lag`` has
   passed since it was registered, by the emulated clock;
 - a filter longer than the look-up table allows (``requestId`` 25, ``sendNo`` 13,
@@ -35,7 +39,7 @@ from krsms.convert import SEOUL
 from krsms.emulator.inputs import is_digits
 from krsms.emulator.nhn.envelope import NhnRefusal, check_filters, format_time, page, parse_date
 from krsms.emulator.nhn.service import NhnService
-from krsms.emulator.nhn.state import SUCCESS_CODE, NhnRecipient, NhnState
+from krsms.emulator.nhn.state import SEND_STATUS_NAMES, SUCCESS_CODE, NhnRecipient, NhnState
 from krsms.emulator.nhn.uploads import attachment_detail
 from krsms.nhn.checks import (
     MAX_CODE_CHARS,
@@ -126,8 +130,8 @@ class NhnLookups:
                 "requestDate": format_time(record.request_date),
                 "resultDate": format_time(record.result_date),
                 "updateDate": format_time(record.result_date),
-                "telecomCode": "10001",
-                "telecomCodeName": "SKT",
+                "telecomCode": "10001" if record.result_code else None,
+                "telecomCodeName": "SKT" if record.result_code else None,
                 "senderGroupingKey": record.grouping_key,
                 "recipientGroupingKey": record.recipient_grouping_key,
             }
@@ -150,13 +154,13 @@ class NhnLookups:
             "countryCode": record.country_code,
             "recipientNo": record.recipient,
             "msgStatus": record.status,
-            "msgStatusName": {"0": "실패", "1": "요청", "3": "성공", "4": "예약취소"}.get(record.status, ""),
+            "msgStatusName": SEND_STATUS_NAMES[record.status],
             "resultCode": record.result_code,
             "resultCodeName": "성공"
             if record.result_code == SUCCESS_CODE
             else ("실패" if record.result_code else None),
-            "telecomCode": 10001 if record.result_date else None,
-            "telecomCodeName": "SKT" if record.result_date else None,
+            "telecomCode": 10001 if record.result_code else None,
+            "telecomCodeName": "SKT" if record.result_code else None,
             "mtPr": str(record.seq),
             "sendType": record.send_type,
             "userId": record.user_id,

@@ -38,7 +38,7 @@ from krsms.emulator.nhn.envelope import (
 )
 from krsms.emulator.nhn.lookups import windows, within
 from krsms.emulator.nhn.service import NhnService
-from krsms.emulator.nhn.state import NhnRecipient, NhnState
+from krsms.emulator.nhn.state import CANCELLED, REQUESTED, RESERVATION_STATUSES, NhnRecipient, NhnState
 from krsms.emulator.nhn.uploads import attachment
 from krsms.nhn.checks import (
     MAX_CODE_CHARS,
@@ -79,7 +79,6 @@ class NhnReservations:
     def _reservation_item(self, record: NhnRecipient, *, detail: bool = False) -> dict[str, Any]:
         """An N34 item, or with ``detail`` the N35 data: that always answers ``attachFileList``
         (empty for an SMS), as its example and table show; N34 keeps it for LMS/MMS only."""
-        status = {"1": "RESERVED", "4": "CANCEL", "3": "COMPLETED", "0": "FAILED"}[record.status]
         item = {
             "requestId": record.request_id,
             "recipientSeq": record.seq,
@@ -95,7 +94,7 @@ class NhnReservations:
             "templateName": self.state.template_names(record.template_id)["templateName"],
             "title": record.title,
             "body": record.body,
-            "messageStatus": status,
+            "messageStatus": RESERVATION_STATUSES[record.status],
             "createUser": None,
             "createDate": format_time(record.create_date),
             "updateDate": format_time(record.update_date),
@@ -144,8 +143,8 @@ class NhnReservations:
         canceled = 0
         for item in body["reservationList"]:
             for record in self.state.by_request.get(str(item.get("requestId")), []):
-                if record.seq == item.get("recipientSeq") and record.reserved and record.status == "1":
-                    record.status = "4"
+                if record.seq == item.get("recipientSeq") and record.reserved and record.status == REQUESTED:
+                    record.status = CANCELLED
                     record.cancel_date = now
                     self.service.ledger.cancel_recipient(record.delivery)
                     canceled += 1

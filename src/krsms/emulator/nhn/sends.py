@@ -108,6 +108,7 @@ class NhnSends:
     they accept in its state and recording it in its ledger."""
 
     def __init__(self, service: NhnService):
+        self.service = service
         self.config: EmulatorConfig = service.config
         self.ledger: Ledger = service.ledger
         self.clock: Clock = service.clock
@@ -223,7 +224,6 @@ class NhnSends:
         stored: list[NhnRecipient] = []
         # What every recipient shares, looked up once.
         rejected = self.config.rejected_numbers
-        undeliverable = self.config.undeliverable_numbers
         blocked = blocked_numbers(self.state, message.opt_out) if message.opt_out else frozenset()
         delivered_now = accepted.delivered_now
         for seq, item in enumerate(recipients, start=1):
@@ -251,7 +251,7 @@ class NhnSends:
                 continue
             record = message.record(accepted, seq, item, country_code, national_number, text, title, delivery)
             if delivered_now:
-                record.settle(accepted.now, first_rule(undeliverable, names))
+                self.service.settle(record, accepted.now, names)
             stored.append(record)
         return results, deliveries, stored
 

@@ -4,13 +4,13 @@ as its clock moves on."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from krsms.emulator.clock import Clock
 from krsms.emulator.config import EmulatorConfig
 from krsms.emulator.faults import FaultState
 from krsms.emulator.ledger import Ledger
-from krsms.emulator.nhn.state import NhnRecipient, NhnState
+from krsms.emulator.nhn.state import REQUESTED, NhnRecipient, NhnState
 from krsms.emulator.numbers import first_rule
 
 SERVICE_ID = 1
@@ -36,13 +36,21 @@ class NhnService:
         lag = timedelta(seconds=self.faults.faults.listing_lag)
         return record.create_date + lag <= self.clock.now()
 
+    def settle(self, record: NhnRecipient, moment: datetime, names: tuple[str, ...]) -> None:
+        """Send ``record`` at ``moment`` as the per-number rules that name it by one of
+        ``names`` say (``undeliverable_numbers``, ``nhn_message_statuses``)."""
+        record.settle(
+            moment,
+            failure=first_rule(self.config.undeliverable_numbers, names),
+            status=first_rule(self.config.nhn_message_statuses, names),
+        )
+
     def settle_due(self) -> None:
-        """Deliver the reservations whose time has come, each at its reserved minute: a
+        """Send the reservations whose time has come, each at its reserved minute: a
         look-up long after it finds the result dated then, not when it looked. A held one (a
-        tag send with ``autoSendYn`` N) stays requested."""
+        tag send with ``autoSendYn`` N) stays requested, as does one a rule keeps so."""
         now = self.clock.now()
         with self.state.lock:
             for record in self.state.recipients:
-                if record.reserved and not record.held and record.status == "1" and record.request_date <= now:
-                    failure = first_rule(self.config.undeliverable_numbers, record.rule_names)
-                    record.settle(record.request_date, failure)
+                if record.reserved and not record.held and record.status == REQUESTED and record.request_date <= now:
+                    self.settle(record, record.request_date, record.rule_names)

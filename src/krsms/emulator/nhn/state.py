@@ -15,9 +15,46 @@ from krsms.emulator.numbers import rule_names
 
 SUCCESS_CODE = "1000"
 """The ``resultCode`` of a recipient the handset received the message on."""
-MESSAGE_STATUS_NAMES = {"0": "FAILED", "1": "READY", "3": "COMPLETED", "4": "CANCEL"}
+REQUESTED, PROCESSING, SENT, CANCELLED = "1", "2", "3", "4"
+"""The ``msgStatus`` of a message waiting to go out, going out, whose send request completed
+(its handset's result in ``resultCode``) and of a cancelled reservation."""
+FAILED_STATUSES = frozenset({"0", "5", "6"})
+"""The ``msgStatus`` of a message NHN failed: failed, duplicate failure, failed (advertising
+limit)."""
+SEND_STATUS_NAMES = {
+    "0": "실패",
+    REQUESTED: "요청",
+    PROCESSING: "처리중",
+    SENT: "성공",
+    CANCELLED: "예약취소",
+    "5": "중복실패",
+    "6": "실패(광고제한)",
+}
+"""``msgStatus`` -> the ``msgStatusName`` the send look-ups (N2 to N9) answer: the document's
+names, in Korean as NHN answers them (the N5 example's ``성공``)."""
+MESSAGE_STATUS_NAMES = {
+    "0": "FAILED",
+    REQUESTED: "READY",
+    PROCESSING: "SENDING",
+    SENT: "COMPLETED",
+    CANCELLED: "CANCEL",
+    "5": "FAILED",
+    "6": "FAILED",
+}
 """``msgStatus`` -> the ``msgStatusName`` the tag send look-ups (N16, N17) and download CSVs
-answer (the send look-ups answer Korean names)."""
+answer: N16's words (``READY``, ``SENDING``, ``COMPLETED``, ``FAILED``; every failure is
+``FAILED``), and ``CANCEL`` for a cancelled reservation, which N16 does not name."""
+RESERVATION_STATUSES = {
+    "0": "FAILED",
+    REQUESTED: "RESERVED",
+    PROCESSING: "SENDING",
+    SENT: "COMPLETED",
+    CANCELLED: "CANCEL",
+    "5": "DUPLICATED",
+    "6": "FAILED_AD",
+}
+"""``msgStatus`` -> the ``messageStatus`` of the reservation look-ups (N34, N35), which name
+the same states in words."""
 
 
 def message_type(send_type: str, kind: str) -> str:
@@ -65,7 +102,7 @@ class NhnRecipient:
     user_id: str | None = None
     template_parameter: str | None = None
     """The recipient's ``templateParameter`` as the JSON string look-ups answer."""
-    status: str = "1"
+    status: str = REQUESTED
     result_code: str | None = None
     result_date: datetime | None = None
     cancel_date: datetime | None = None
@@ -73,10 +110,11 @@ class NhnRecipient:
 
     @property
     def result_class(self) -> str | None:
-        """The look-up code of the result (``MTR1`` success, ``MTR2`` failure), once settled."""
-        if self.result_code is None:
-            return None
-        return "MTR1" if self.result_code == SUCCESS_CODE else "MTR2"
+        """The look-up code of the result (``MTR1`` success, ``MTR2`` failure, NHN's own
+        included), once settled."""
+        if self.result_code == SUCCESS_CODE:
+            return "MTR1"
+        return "MTR2" if self.failed else None
 
     @property
     def update_date(self) -> datetime:
@@ -95,19 +133,25 @@ class NhnRecipient:
         return rule_names(self.delivery.recipient, self.country_code, self.recipient)
 
     @property
-    def undelivered(self) -> bool:
-        """Whether the handset's result is a failure: the send went out (``msgStatus`` 3) and
-        its receipt code is not success."""
-        return self.status == "3" and self.result_code != SUCCESS_CODE
+    def failed(self) -> bool:
+        """Whether the message failed: NHN failed it (:data:`FAILED_STATUSES`), or the send
+        went out (``msgStatus`` 3) and the handset's receipt code is not success."""
+        return self.status in FAILED_STATUSES or (self.status == SENT and self.result_code != SUCCESS_CODE)
 
-    def settle(self, moment: datetime, failure: str | None) -> None:
-        """Hand the message to the carrier at ``moment`` (its acceptance, or the minute it was
-        reserved for), with the handset's result: ``failure`` (a receipt code such as 3015) or
-        success (1000). As the document's examples show (N5, N16, N17), ``msgStatus`` is then
-        3 either way, the send request having completed; the result is in ``resultCode``."""
-        self.status = "3"
-        self.result_code = failure or SUCCESS_CODE
-        self.result_date = moment
+    def settle(self, moment: datetime, *, failure: str | None, status: str | None) -> None:
+        """Send the message at ``moment`` (its acceptance, or the minute it was reserved for).
+        With no ``status`` (a ``nhn_message_statuses`` rule) it goes to the carrier, with the
+        handset's result: ``failure`` (a receipt code such as 3015) or success (1000); as the
+        document's examples show (N5, N16, N17), ``msgStatus`` is then 3 either way, the send
+        request having completed, the result in ``resultCode``. A failure ``status`` (0, 5, 6)
+        ends it then, without a carrier's receipt code; 1 and 2 keep it waiting, without a
+        result."""
+        if status is None:
+            self.status, self.result_code, self.result_date = SENT, failure or SUCCESS_CODE, moment
+        elif status in FAILED_STATUSES:
+            self.status, self.result_date = status, moment
+        else:
+            self.status = status
 
 
 @attrs.define(kw_only=True)

@@ -28,7 +28,7 @@ from krsms.emulator.inputs import parse_moment
 from krsms.emulator.ledger import Delivery
 from krsms.emulator.nhn.envelope import NhnRefusal, check_filters
 from krsms.emulator.nhn.service import NhnService
-from krsms.emulator.nhn.state import NhnRecipient, NhnRequest, NhnState
+from krsms.emulator.nhn.state import CANCELLED, SENT, NhnRecipient, NhnRequest, NhnState
 from krsms.nhn.checks import MAX_TEMPLATE_ID_CHARS
 
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
@@ -135,7 +135,7 @@ def _counted(
     """Whether a delivery in the time range counts: not a cancelled reservation, and of the
     message types, content types and template the query names (each when it names one), as
     the request it was ``sent`` in gives them (for a recipient refused at send time too)."""
-    if record is not None and record.status == "4":
+    if record is not None and record.status == CANCELLED:
         return False
     if message_types is not None and sent.message_type not in message_types:
         return False
@@ -155,11 +155,12 @@ def _bucket(search_type: str, moment: datetime) -> tuple[int | str, str]:
 
 
 def _outcome(record: NhnRecipient | None) -> str:
-    """How a counted recipient ended: ``failed`` when refused at send time or undelivered,
-    else ``succeed`` once sent, ``pending`` while waiting."""
-    if record is None or record.undelivered:
+    """How a counted recipient ended: ``failed`` when refused at send time or failed (by NHN,
+    ``msgStatus`` 0, 5 or 6, or at the handset), else ``succeed`` once sent, ``pending``
+    while waiting or going out (``msgStatus`` 1 or 2)."""
+    if record is None or record.failed:
         return "failed"
-    return {"3": "succeed", "1": "pending"}.get(record.status, "failed")
+    return "succeed" if record.status == SENT else "pending"
 
 
 def _view(counts: Mapping[str, int]) -> dict[str, Any]:

@@ -40,7 +40,7 @@ from krsms.emulator.nhn.envelope import (
 )
 from krsms.emulator.nhn.sends import NhnSends
 from krsms.emulator.nhn.service import NhnService
-from krsms.emulator.nhn.state import MESSAGE_STATUS_NAMES, NhnRecipient, NhnState
+from krsms.emulator.nhn.state import CANCELLED, MESSAGE_STATUS_NAMES, PROCESSING, REQUESTED, NhnRecipient, NhnState
 from krsms.emulator.nhn.tags import NhnTags
 from krsms.emulator.nhn.templates import apply_template
 from krsms.nhn.checks import MAX_CODE_CHARS, MAX_RECIPIENT_NO_CHARS
@@ -178,11 +178,16 @@ class NhnTagSends:
         return {"data": {"requestId": data["requestId"]}}
 
     def _tag_status(self, tag_send: NhnTagSend) -> str:
+        """The tag send's status: CANCEL when every recipient was cancelled, READY while one
+        waits to go out, SENDING while one goes out (``msgStatus`` 2), else COMPLETE (its
+        failed recipients counted in ``sendErrorCount``)."""
         records = self.state.by_request.get(tag_send.request_id, [])
-        if records and all(record.status == "4" for record in records):
+        if records and all(record.status == CANCELLED for record in records):
             return "CANCEL"
-        if any(record.status == "1" for record in records):
+        if any(record.status == REQUESTED for record in records):
             return "READY"
+        if any(record.status == PROCESSING for record in records):
+            return "SENDING"
         return "COMPLETE"
 
     def _tag_send_item(self, tag_send: NhnTagSend) -> dict[str, Any]:
@@ -206,7 +211,7 @@ class NhnTagSends:
             "body": tag_send.body,
             "adYn": tag_send.ad_yn,
             "autoSendYn": tag_send.auto_send_yn,
-            "sendErrorCount": tag_send.refused + sum(record.undelivered for record in records),
+            "sendErrorCount": tag_send.refused + sum(record.failed for record in records),
             "createUser": tag_send.user_id,
             "createDate": format_time(tag_send.created),
             "updateUser": tag_send.user_id,
