@@ -65,6 +65,7 @@ NHN_CLIENT = ("docs/nhn.md", "async with NhnClient(")
 EMULATOR_IN_TESTS = ("docs/emulator.md", "async with EmulatorServer() as server:")
 TESTING_FAKE = ("docs/testing.md", "async def test_coupon_campaign_reports_refused_numbers")
 TESTING_CLOCK = ("docs/testing.md", "FakeGateway(clock=lambda: now)")
+TESTING_DELIVERY = ("docs/testing.md", "async def test_a_failed_code_falls_back_to_a_voice_call")
 TESTING_EMULATOR = ("docs/testing.md", "async def test_welcome_message(krsms_emulator)")
 
 RUN = (
@@ -86,6 +87,7 @@ RUN = (
     EMULATOR_IN_TESTS,
     TESTING_FAKE,
     TESTING_CLOCK,
+    TESTING_DELIVERY,
     TESTING_EMULATOR,
 )
 """Every block a test below runs."""
@@ -547,6 +549,17 @@ async def test_testing_fake_gateway_test_passes_and_its_hooks_give_the_outcomes_
     lost = await send_coupons(namespace["gateway"], ["010-0000-0001"])  # the last one: on_answer
     assert lost.counts() == counts(unknown=1)  # "arrived: UNKNOWN"
     assert namespace["gateway"].sent_to() == ["01000000001"]  # "runs after it was recorded"
+
+
+async def send_login_code(gateway: krsms.SmsGateway, number: str) -> SendReport:
+    """The application code docs/testing.md's delivery test exercises."""
+    return await gateway.send(Message(sender="15446859", text="인증번호 123456", recipients=[number]))
+
+
+async def test_testing_set_delivery_test_passes() -> None:
+    namespace = await run_block(block(*TESTING_DELIVERY), {"send_login_code": send_login_code}, where="docs/testing.md")
+
+    await namespace["test_a_failed_code_falls_back_to_a_voice_call"]()
 
 
 async def test_testing_clock_holds_a_reservation_until_the_fake_clock_reaches_it() -> None:

@@ -275,3 +275,25 @@ async def test_a_result_has_the_providers_words_and_time_on_both_providers_and_n
         (result,) = await gateway.delivery_results(request_id)
         cancelled[gateway.provider] = (result.status, result.detail)
     assert cancelled == {"fake": (DeliveryStatus.CANCELLED, None), "nhn": (DeliveryStatus.CANCELLED, "예약취소")}
+
+
+undeliverable_gateways = pytest.fixture(emulated(EmulatorConfig(undeliverable_numbers={"01000000002": "3006"})))
+
+
+async def test_a_failed_delivery_set_on_the_fake_reads_as_an_undeliverable_number_on_both_providers(
+    undeliverable_gateways: tuple[SensGateway, NhnGateway],
+) -> None:
+    """docs/testing.md: ``set_delivery(number, FAILED, code=...)`` stands for the number a
+    handset could not receive on: accepted when sent, failed with its code when looked up."""
+    fake = FakeGateway()
+    fake.set_delivery("01000000002", DeliveryStatus.FAILED, code="3006")
+    message = sms(recipients=["01000000001", "01000000002"])
+    for gateway in (fake, *undeliverable_gateways):
+        report = await gateway.send(message)
+        assert report.all_accepted, gateway.provider
+        found = await gateway.delivery_results(report.request_ids[0])
+        assert [(result.recipient, result.status) for result in found] == [
+            ("01000000001", DeliveryStatus.DELIVERED),
+            ("01000000002", DeliveryStatus.FAILED),
+        ], gateway.provider
+        assert found[1].code == "3006", gateway.provider

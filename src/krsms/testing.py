@@ -118,7 +118,8 @@ class FakeGateway(BatchingGateway):
     async) script failures: ``on_request`` runs before a request arrives and may raise a
     :class:`krsms.KrSmsError` (the request never reached the "provider"); ``on_answer`` runs
     after it was recorded and may raise too (it arrived, the answer was lost: the ambiguous
-    case). The fake has no HTTP transport, so it never retries: an error raised by a hook is
+    case). :meth:`reject_number` refuses a number at the send, :meth:`set_delivery` fails
+    (or holds) its delivery. The fake has no HTTP transport, so it never retries: an error raised by a hook is
     the batch's final answer. ``clock`` gives the fake's current time (by default the real
     time): reservations are checked against it and come due by it.
 
@@ -191,6 +192,9 @@ class FakeGateway(BatchingGateway):
         self.rejected_numbers: dict[tuple[str, str], str] = {}
         """(Country code, number as dialled in that country) -> ``code`` of its REJECTED
         outcome (see :meth:`reject_number`)."""
+        self.delivery_rules: dict[tuple[str, str], tuple[DeliveryStatus, str | None]] = {}
+        """(Country code, number as dialled in that country) -> the delivery status and code its
+        delivery results give (see :meth:`set_delivery`)."""
         self.cancelled: set[str] = set()
         """Request ids whose reservation :meth:`cancel_reservation` cancelled."""
         self.images: dict[str, UploadedImage] = {}
@@ -211,13 +215,30 @@ class FakeGateway(BatchingGateway):
         is Korean. Only that number of that country is refused: a send to ``9012345678`` in
         another country goes through. ``code`` is text, as an outcome's is (``"-2019"``, not
         ``-2019``)."""
-        check_is_text(number, field="number", number=True)
         check_is_text(code, field="code")
-        if country_code is None:
-            written = without_separators(number)
-            country_code = calling_code(written[1:]) if written.startswith("+") else KOREA
-        check_country_code(country_code)
-        self.rejected_numbers[country_code, normalize_number(number, country_code=country_code)] = code
+        self.rejected_numbers[_number_key(number, country_code)] = code
+
+    def set_delivery(
+        self, number: str, status: DeliveryStatus, *, code: str | None = None, country_code: str | None = None
+    ) -> None:
+        """Make :meth:`delivery_results` give ``number`` ``status`` and ``code`` once it was sent
+        (or its reservation came due), instead of DELIVERED with code ``"0"``: FAILED, as a
+        handset that could not be reached (``code="3006"``, say), or PENDING, a result that
+        never comes. The send itself still ACCEPTS it (to refuse it there: :meth:`reject_number`),
+        and a cancelled reservation stays CANCELLED. ``number`` and ``country_code`` are read as
+        :meth:`reject_number` reads them; it applies to the look-ups made from then on,
+        requests sent before included."""
+        if status not in (DeliveryStatus.FAILED, DeliveryStatus.PENDING):
+            raise errors.ValidationError(
+                "status",
+                f"must be DeliveryStatus.FAILED or DeliveryStatus.PENDING, not {status!r} "
+                "(DELIVERED is every other number's; cancel_reservation makes CANCELLED)",
+                limit="FAILED or PENDING",
+                value=status,
+            )
+        if code is not None:
+            check_is_text(code, field="code")
+        self.delivery_rules[_number_key(number, country_code)] = (status, code)
 
     def sent_to(self) -> list[str]:
         """Numbers of every recipient that reached the fake, in arrival order."""
@@ -370,9 +391,9 @@ class FakeGateway(BatchingGateway):
         return image
 
     async def delivery_results(self, request_id: str) -> list[DeliveryResult]:
-        """The recipients of the request the fake took: DELIVERED, PENDING while its
-        reservation waits (until :attr:`clock` reaches its minute, as the providers take it),
-        CANCELLED once cancelled.
+        """The recipients of the request the fake took: DELIVERED (code ``"0"``), or what
+        :meth:`set_delivery` set for the number; PENDING while its reservation waits (until
+        :attr:`clock` reaches its minute, as the providers take it), CANCELLED once cancelled.
 
         A recipient the fake refused when it was sent is left out, as NHN's look-ups leave out
         the recipients it refused (SENS refuses none when sent: it fails their delivery); a
@@ -384,24 +405,31 @@ class FakeGateway(BatchingGateway):
         if request is None:
             return []
         if request.request_id in self.cancelled:
-            status = DeliveryStatus.CANCELLED
+            common: tuple[DeliveryStatus, str | None] | None = (DeliveryStatus.CANCELLED, None)
         elif self._waiting(request):
-            status = DeliveryStatus.PENDING
+            common = (DeliveryStatus.PENDING, None)
         else:
-            status = DeliveryStatus.DELIVERED
+            common = None  # gone out: each recipient as set_delivery set it, else delivered
+        country_code = request.message.country_code
+        results = []
         # The message id numbers the recipient in its request, as NHN's recipientSeq: each
         # message its own, two to one number included.
-        return [
-            DeliveryResult(
-                request_id=request.request_id,
-                recipient=recipient.number,
-                status=status,
-                code="0" if status is DeliveryStatus.DELIVERED else None,
-                message_id=f"{request.request_id}-{position}",
+        for position, recipient in enumerate(request.recipients, start=1):
+            if recipient.number in request.refused:
+                continue
+            status, code = common or self.delivery_rules.get(
+                (country_code, recipient.number), (DeliveryStatus.DELIVERED, "0")
             )
-            for position, recipient in enumerate(request.recipients, start=1)
-            if recipient.number not in request.refused
-        ]
+            results.append(
+                DeliveryResult(
+                    request_id=request.request_id,
+                    recipient=recipient.number,
+                    status=status,
+                    code=code,
+                    message_id=f"{request.request_id}-{position}",
+                )
+            )
+        return results
 
     def _waiting(self, request: FakeRequest) -> bool:
         """Whether ``request`` is a reservation :attr:`clock` has not reached yet, as the
@@ -453,6 +481,17 @@ class _ImageNotFoundError(errors.NotFoundError):
     """A message's image id names no image uploaded to the fake: every batch would be refused."""
 
     fatal = True
+
+
+def _number_key(number: str, country_code: str | None) -> tuple[str, str]:
+    """(Country code, number as dialled there) of ``number``, written in any form: with ``+``
+    and its country code, as dialled in ``country_code``'s country, or else as Korean."""
+    check_is_text(number, field="number", number=True)
+    if country_code is None:
+        written = without_separators(number)
+        country_code = calling_code(written[1:]) if written.startswith("+") else KOREA
+    check_country_code(country_code)
+    return country_code, normalize_number(number, country_code=country_code)
 
 
 def _check_hook(name: str, hook: object) -> None:
