@@ -254,6 +254,41 @@ async def test_a_bulk_send_multiplexes_its_batches_on_one_connection(provider: s
     assert Counter(outcome.request_id for outcome in report.outcomes) == per_request
 
 
+@pytest.mark.parametrize("provider", PROVIDERS)
+async def test_a_pool_of_one_http2_connection_still_sends_batches_side_by_side(provider: str) -> None:
+    """Over HTTP/2 a connection carries many requests at once: a pool of one connection does
+    not cap ``max_concurrency`` at 1, as it must over HTTP/1.1 (where each request in flight
+    holds a connection)."""
+    async with (
+        hypercorn_emulator(EmulatorConfig(faults=Faults(latency=0.3))) as (base_url, watched, _),
+        http2_client(limits=httpx.Limits(max_connections=1)) as (client, _),
+        gateway(provider, base_url, client, max_concurrency=4) as sending,
+    ):
+        assert sending.max_concurrency == 4
+        report = await sending.send(Message(sender=SENDER, text="안녕", recipients=numbers(4 * sending.batch_size)))
+    assert report.all_accepted
+    assert report.requests == 4
+    assert len(watched.connections) == 1
+    assert watched.most_in_flight > 1
+
+
+@pytest.mark.parametrize(
+    ("client_options", "base_url", "max_concurrency"),
+    [
+        ({"http2": True}, "https://api-sms.cloud.toast.com", 8),  # ALPN: HTTP/2 when the server speaks it
+        ({"http1": False, "http2": True}, "http://127.0.0.1:8080", 8),  # prior knowledge
+        ({"http2": True}, "http://127.0.0.1:8080", 1),  # cleartext with HTTP/1.1 on: httpx sends HTTP/1.1
+        ({}, "https://api-sms.cloud.toast.com", 1),
+    ],
+    ids=["https", "prior knowledge", "cleartext", "HTTP/1.1 only"],
+)
+def test_max_concurrency_is_cut_to_one_connection_only_where_it_carries_one_request(
+    client_options: dict[str, Any], base_url: str, max_concurrency: int
+) -> None:
+    client = httpx.AsyncClient(limits=httpx.Limits(max_connections=1), **client_options)
+    assert NhnGateway(app_key="k", base_url=base_url, http_client=client).max_concurrency == max_concurrency
+
+
 def pool_requests(client: httpx.AsyncClient) -> int:
     """Requests httpx's pool holds: waiting for a connection, for a stream, or in flight."""
     return len(client._transport._pool._requests)  # type: ignore[attr-defined]
