@@ -20,6 +20,7 @@ from typing import Any
 
 import h2.config
 import h2.connection
+import h2.errors
 import h2.events
 import httpx
 import pytest
@@ -40,6 +41,7 @@ from krsms.emulator.app import create_app
 from krsms.emulator.ledger import Ledger
 from krsms.fanout import CANCELLED, BatchingGateway
 from krsms.testing import numbers
+from krsms.transport import RetryPolicy
 
 PROVIDERS = ["sens", "nhn"]
 PATHS = {"sens": f"/sms/v2/services/{DEMO_SENS_SERVICE_ID}/messages", "nhn": "/sms/v2.2/appKeys/***/sender/sms"}
@@ -122,12 +124,16 @@ async def hypercorn_emulator(
 
 
 @contextlib.asynccontextmanager
-async def h2_front(config: EmulatorConfig) -> AsyncIterator[tuple[str, Ledger]]:
+async def h2_front(
+    config: EmulatorConfig, *, refuse: Callable[[h2.connection.H2Connection, int], None] | None = None
+) -> AsyncIterator[tuple[str, Ledger]]:
     """An HTTP/2 server on 127.0.0.1 that answers each request from the emulator's app (in
     process); yields its base URL and the emulator's ledger.
 
     A request the emulator drops (its ``drop`` faults, :class:`~krsms.emulator.faults.DroppedConnection`)
-    gets the head of an answer and part of its body, then the connection is cut."""
+    gets the head of an answer and part of its body, then the connection is cut. With
+    ``refuse``, no request is answered: ``refuse`` is given the connection and each request's
+    stream, to reset the stream or close the connection (:func:`refused_stream`, ...)."""
     app = create_app(config)
 
     async def answer(
@@ -170,6 +176,9 @@ async def h2_front(config: EmulatorConfig) -> AsyncIterator[tuple[str, Ledger]]:
                         connection.acknowledge_received_data(event.flow_controlled_length or 0, event.stream_id)
                     elif isinstance(event, h2.events.StreamEnded):
                         headers, body = requests.pop(event.stream_id)
+                        if refuse is not None:
+                            refuse(connection, event.stream_id)
+                            continue
                         task = asyncio.create_task(answer(connection, writer, event.stream_id, headers, bytes(body)))
                         answering.add(task)
                         task.add_done_callback(answering.discard)
@@ -185,6 +194,18 @@ async def h2_front(config: EmulatorConfig) -> AsyncIterator[tuple[str, Ledger]]:
     finally:
         server.close()
         await asyncio.wait_for(server.wait_closed(), timeout=5)
+
+
+def refused_stream(connection: h2.connection.H2Connection, stream_id: int) -> None:
+    """``RST_STREAM`` with ``REFUSED_STREAM``: "closed prior to any processing having
+    occurred", which a client "can safely retry" (RFC 9113, 8.7)."""
+    connection.reset_stream(stream_id, h2.errors.ErrorCodes.REFUSED_STREAM)
+
+
+def going_away(connection: h2.connection.H2Connection, stream_id: int) -> None:
+    """``GOAWAY`` naming stream 0 as the last one processed: "no streams were processed"
+    (RFC 9113, 6.8), and the connection closes."""
+    connection.close_connection(last_stream_id=0)
 
 
 @contextlib.asynccontextmanager
@@ -395,3 +416,62 @@ async def test_aclose_with_a_borrowed_http2_client_writes_no_request_waiting_for
     assert versions == ["HTTP/2", "HTTP/2"]  # the batch answered, the health check
     assert watched.http_versions == ["2"]
     assert len(ledger) == sending.batch_size
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("refuse", [refused_stream, going_away], ids=["RST_STREAM REFUSED_STREAM", "GOAWAY 0"])
+async def test_a_request_the_server_refuses_unprocessed_is_not_sent_and_retried(
+    provider: str, refuse: Callable[[h2.connection.H2Connection, int], None]
+) -> None:
+    """HTTP/2 says when a server processed nothing of a request: a stream it refused, a
+    connection it closes before the request's stream. Such a request is retried, and
+    ``NOT_SENT`` once the retries run out, as a 429 is; not ``UNKNOWN``, to be looked up."""
+    refused: list[int] = []
+
+    def counted(connection: h2.connection.H2Connection, stream_id: int) -> None:
+        refused.append(stream_id)
+        refuse(connection, stream_id)
+
+    async with (
+        h2_front(EmulatorConfig(), refuse=counted) as (base_url, ledger),
+        http2_client() as (client, _),
+        gateway(provider, base_url, client, retry=RetryPolicy(max_attempts=3, initial_backoff=0.01)) as sending,
+    ):
+        report = await sending.send(Message(sender=SENDER, text="안녕", recipients=numbers(3)))
+    assert [outcome.status for outcome in report.outcomes] == [SendStatus.NOT_SENT] * 3
+    assert len(refused) == 3  # every attempt
+    assert {outcome.code for outcome in report.outcomes} == {"TransportError"}
+    assert all("processed nothing of it" in (outcome.detail or "") for outcome in report.outcomes)
+    assert len(ledger) == 0
+
+
+def reset_stream(connection: h2.connection.H2Connection, stream_id: int) -> None:
+    """``RST_STREAM`` with ``INTERNAL_ERROR``: the server may have processed the request."""
+    connection.reset_stream(stream_id, h2.errors.ErrorCodes.INTERNAL_ERROR)
+
+
+def going_away_after_it(connection: h2.connection.H2Connection, stream_id: int) -> None:
+    """``GOAWAY`` naming the request's own stream as the last one it may have processed."""
+    connection.close_connection(last_stream_id=stream_id)
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("refuse", [reset_stream, going_away_after_it], ids=["RST_STREAM", "GOAWAY naming it"])
+async def test_a_stream_closed_after_the_server_may_have_processed_it_is_unknown_and_never_retried(
+    provider: str, refuse: Callable[[h2.connection.H2Connection, int], None]
+) -> None:
+    closed: list[int] = []
+
+    def counted(connection: h2.connection.H2Connection, stream_id: int) -> None:
+        closed.append(stream_id)
+        refuse(connection, stream_id)
+
+    async with (
+        h2_front(EmulatorConfig(), refuse=counted) as (base_url, _),
+        http2_client() as (client, _),
+        gateway(provider, base_url, client, reconcile=False) as sending,
+    ):
+        report = await sending.send(Message(sender=SENDER, text="안녕", recipients=numbers(3)))
+    assert [outcome.status for outcome in report.outcomes] == [SendStatus.UNKNOWN] * 3
+    assert len(closed) == 1
+    assert all("it may have been processed" in (outcome.detail or "") for outcome in report.outcomes)

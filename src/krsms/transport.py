@@ -216,6 +216,29 @@ Through an HTTPS proxy, the tunnel's ``CONNECT`` request (which carries the requ
 extensions) has them first: see :func:`_tunnel_opening`."""
 
 
+_REFUSED_STREAM = 0x7
+"""HTTP/2's ``REFUSED_STREAM`` error code (RFC 9113, 7)."""
+
+
+def _refused_unprocessed(exc: Exception) -> bool:
+    """Whether ``exc``, an httpx error, is an HTTP/2 server's word that it processed nothing
+    of the request (RFC 9113): its stream reset with ``REFUSED_STREAM`` (8.7), or its
+    connection closed by a ``GOAWAY`` naming no stream as processed (last stream 0, 6.8;
+    httpcore sends a request again itself when the last stream named is below its own).
+
+    httpcore raises both as a ``RemoteProtocolError`` holding h2's event, which httpx keeps as
+    its error's cause. Read defensively, from ``h2.events`` only once h2 is loaded (an HTTP/2
+    connection imported it): krsms does not need h2."""
+    events = sys.modules.get("h2.events")
+    cause = exc.__cause__
+    if events is None or not isinstance(exc, httpx.RemoteProtocolError) or cause is None or not cause.args:
+        return False
+    event = cause.args[0]
+    if isinstance(event, events.StreamReset):
+        return bool(event.error_code == _REFUSED_STREAM)
+    return isinstance(event, events.ConnectionTerminated) and event.last_stream_id == 0
+
+
 def _tunnel_opening(info: Mapping[str, Any]) -> bool:
     """Whether the request httpcore is writing (its ``trace`` event's ``info``) is the
     ``CONNECT`` that opens a tunnel through a proxy: only the proxy reads it (which may refuse
@@ -982,6 +1005,10 @@ class Transport:
             exc, (httpx.LocalProtocolError, httpx.UnsupportedProtocol, httpx.InvalidURL, ValueError, OverflowError)
         ):
             return errors.UnsendableRequestError(f"{where}: could not be sent as given ({detail})")
+        if _refused_unprocessed(exc):
+            return errors.TransportError(
+                f"{where}: refused by the server, which processed nothing of it ({detail})", may_have_been_sent=False
+            )
         # A look-up changes nothing: what matters of one is only that it got no answer.
         maybe = "" if method in ("GET", "HEAD") else "; it may have been processed"
         if isinstance(exc, httpx.TimeoutException):
