@@ -475,3 +475,19 @@ async def test_a_stream_closed_after_the_server_may_have_processed_it_is_unknown
     assert [outcome.status for outcome in report.outcomes] == [SendStatus.UNKNOWN] * 3
     assert len(closed) == 1
     assert all("it may have been processed" in (outcome.detail or "") for outcome in report.outcomes)
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+async def test_no_key_reaches_the_logs_of_an_http2_send(provider: str, caplog: pytest.LogCaptureFixture) -> None:
+    """hpack logs every header it encodes at DEBUG, httpcore's HTTP/2 connection its events."""
+    caplog.set_level(logging.DEBUG)
+    async with (
+        hypercorn_emulator(EmulatorConfig()) as (base_url, _, _),
+        http2_client() as (client, _),
+        gateway(provider, base_url, client) as sending,
+    ):
+        report = await sending.send(Message(sender=SENDER, text="안녕", recipients=numbers(2)))
+    assert report.all_accepted
+    assert any(record.name.startswith("httpcore.http2") for record in caplog.records)
+    for key in (DEMO_SENS_ACCESS_KEY, DEMO_SENS_SECRET_KEY, DEMO_NHN_APP_KEY):
+        assert key not in caplog.text
