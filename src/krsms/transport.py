@@ -8,8 +8,9 @@ typed :mod:`krsms.errors` exception. Provider clients above it never import http
 
 What speaks httpx stays here: the :class:`Transport`, the :class:`Timeouts` and
 :class:`Limits` of its clients, the check of a ``base_url`` (parsed as httpx parses it), and
-what it reads of httpx below its public API (a client's pool size, when a request starts to
-be written). The rest is built from modules of one concept each, none importing httpx:
+what it reads of httpx below its public API (how many requests a client's pool carries at
+once, when a request starts to be written). The rest is built from modules of one concept
+each, none importing httpx:
 
 - :mod:`krsms.response`: the answer (:class:`Response`) and :data:`ErrorParser`;
 - :mod:`krsms.loop_clients`: what it keeps for each event loop, and closing an owned client
@@ -153,22 +154,45 @@ def check_base_url(base_url: str, *, redact: Redactor) -> None:
         )
 
 
-def _pool_size(client: httpx.AsyncClient, base_url: str) -> int | None:
-    """The ``max_connections`` of the connection pool ``client`` reaches ``base_url`` through
-    (a mount's for that host, when it has one); None when it cannot be read.
+_HTTP2_STREAMS_PER_CONNECTION = 100
+"""Requests httpcore sends at once on one HTTP/2 connection, at most (its own setting of
+``SETTINGS_MAX_CONCURRENT_STREAMS``; a server allowing fewer makes the rest wait for a
+stream, not for the pool)."""
 
-    httpx does not expose it: it is read through the client's transport and its httpcore
-    pool, defensively (private attributes). A client with a transport of its own (a mock, an
-    aiohttp-based one) gives None.
+
+def _pool_capacity(client: httpx.AsyncClient, base_url: str) -> int | None:
+    """How many requests the connection pool ``client`` reaches ``base_url`` through (a
+    mount's for that host, when it has one) carries at once; None when it cannot be read.
+
+    Its ``max_connections`` over HTTP/1.1, where each request in flight holds a connection.
+    A pool that may speak HTTP/2 to that URL (``http2=True``, over https or without
+    HTTP/1.1: where httpcore itself puts several requests on a connection it opens) carries
+    :data:`_HTTP2_STREAMS_PER_CONNECTION` on each. A server that answers https's ALPN with
+    HTTP/1.1 all the same makes the requests beyond the pool's connections wait for one,
+    within the pool timeout.
+
+    httpx does not expose the pool: it is read through the client's transport and its
+    httpcore pool, defensively (private attributes). A client with a transport of its own (a
+    mock, an aiohttp-based one) gives None.
     """
     transport = getattr(client, "_transport", None)
     transport_for_url = getattr(client, "_transport_for_url", None)
-    if base_url and callable(transport_for_url):
+    url = None
+    if base_url:
+        with suppress(Exception):  # a URL check_base_url refuses: no mount, no HTTP/2 told
+            url = httpx.URL(base_url)
+    if url is not None and callable(transport_for_url):
         with suppress(Exception):  # a private method: whatever it does, the default stands
-            transport = transport_for_url(httpx.URL(base_url))
+            transport = transport_for_url(url)
     pool = getattr(transport, "_pool", None)
     size = getattr(pool, "_max_connections", None)
-    return size if isinstance(size, int) and not isinstance(size, bool) and size >= 1 else None
+    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+        return None
+    http1, http2 = getattr(pool, "_http1", True), getattr(pool, "_http2", False)
+    over_https = url is not None and url.scheme == "https"
+    if http2 is True and (over_https or http1 is False):
+        return size * _HTTP2_STREAMS_PER_CONNECTION
+    return size
 
 
 def _reports_writes(client: httpx.AsyncClient) -> bool:
@@ -190,6 +214,29 @@ _WRITE_STARTS = frozenset({"http11.send_request_headers.started", "http2.send_re
 """httpcore's ``trace`` events for a request starting to be written, over HTTP/1.1 and HTTP/2.
 Through an HTTPS proxy, the tunnel's ``CONNECT`` request (which carries the request's
 extensions) has them first: see :func:`_tunnel_opening`."""
+
+
+_REFUSED_STREAM = 0x7
+"""HTTP/2's ``REFUSED_STREAM`` error code (RFC 9113, 7)."""
+
+
+def _refused_unprocessed(exc: Exception) -> bool:
+    """Whether ``exc``, an httpx error, is an HTTP/2 server's word that it processed nothing
+    of the request (RFC 9113): its stream reset with ``REFUSED_STREAM`` (8.7), or its
+    connection closed by a ``GOAWAY`` naming no stream as processed (last stream 0, 6.8;
+    httpcore sends a request again itself when the last stream named is below its own).
+
+    httpcore raises both as a ``RemoteProtocolError`` holding h2's event, which httpx keeps as
+    its error's cause. Read defensively, from ``h2.events`` only once h2 is loaded (an HTTP/2
+    connection imported it): krsms does not need h2."""
+    events = sys.modules.get("h2.events")
+    cause = exc.__cause__
+    if events is None or not isinstance(exc, httpx.RemoteProtocolError) or cause is None or not cause.args:
+        return False
+    event = cause.args[0]
+    if isinstance(event, events.StreamReset):
+        return bool(event.error_code == _REFUSED_STREAM)
+    return isinstance(event, events.ConnectionTerminated) and event.last_stream_id == 0
 
 
 def _tunnel_opening(info: Mapping[str, Any]) -> bool:
@@ -339,9 +386,10 @@ class Transport:
     provider's ``auth`` is, or none); without one the transport creates a client
     with ``timeouts`` and ``limits`` for each event loop it is used from, and closes them in
     :meth:`aclose`. ``max_concurrency`` bounds the requests in flight in each event loop,
-    downloads aside (see :meth:`stream`): never above the pool's ``max_connections``, so that
-    requests wait for a slot instead of timing out in the pool (a borrowed client's pool
-    size is read where it can be: see :func:`_pool_size`). ``headers`` go with every request
+    downloads aside (see :meth:`stream`): never above what the pool carries at once (its
+    ``max_connections``, times the streams of a connection over HTTP/2), so that requests
+    wait for a slot instead of timing out in the pool (a borrowed client's pool is read where
+    it can be: see :func:`_pool_capacity`). ``headers`` go with every request
     (a provider's documented ``Content-Type``), on top of the client's own.
 
     ``base_url`` starts every request's URL, and the ``url`` a request is given is the rest
@@ -398,14 +446,14 @@ class Transport:
         else:
             self._new_client = None
             self._client = http_client
-            pool_size = _pool_size(http_client, base_url)
-            if pool_size is not None:
-                max_concurrency = min(max_concurrency, pool_size)
+            capacity = _pool_capacity(http_client, base_url)
+            if capacity is not None:
+                max_concurrency = min(max_concurrency, capacity)
             self._request_timeout = timeouts.to_httpx() if timeouts else None
         self._owns_client = http_client is None
         self.max_concurrency = max_concurrency
         """Requests in flight at once in each event loop, at most (no more than the client's
-        ``max_connections``, when it can be read)."""
+        pool carries, when it can be read: see :func:`_pool_capacity`)."""
         self._closed = False
         """Set by :meth:`aclose`: no send leaves after it, from any loop."""
         self._states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LoopState] = weakref.WeakKeyDictionary()
@@ -960,6 +1008,10 @@ class Transport:
             exc, (httpx.LocalProtocolError, httpx.UnsupportedProtocol, httpx.InvalidURL, ValueError, OverflowError)
         ):
             return errors.UnsendableRequestError(f"{where}: could not be sent as given ({detail})")
+        if _refused_unprocessed(exc):
+            return errors.TransportError(
+                f"{where}: refused by the server, which processed nothing of it ({detail})", may_have_been_sent=False
+            )
         # A look-up changes nothing: what matters of one is only that it got no answer.
         maybe = "" if method in ("GET", "HEAD") else "; it may have been processed"
         if isinstance(exc, httpx.TimeoutException):
