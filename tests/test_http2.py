@@ -293,21 +293,42 @@ async def test_a_pool_of_one_http2_connection_still_sends_batches_side_by_side(p
     assert watched.most_in_flight > 1
 
 
+def gateway_at(provider: str, base_url: str, client: httpx.AsyncClient) -> BatchingGateway:
+    """A gateway of ``provider`` at ``base_url`` through ``client`` (made, never sending)."""
+    if provider == "sens":
+        return SensGateway(
+            access_key="a", secret_key="s", service_id="ncp:sms:kr:1:p", base_url=base_url, http_client=client
+        )
+    return NhnGateway(app_key="k", base_url=base_url, http_client=client)
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
 @pytest.mark.parametrize(
     ("client_options", "base_url", "max_concurrency"),
     [
-        ({"http2": True}, "https://api-sms.cloud.toast.com", 8),  # ALPN: HTTP/2 when the server speaks it
+        ({"http2": True}, "https://sms.example", 8),  # ALPN: HTTP/2 when the server speaks it
         ({"http1": False, "http2": True}, "http://127.0.0.1:8080", 8),  # prior knowledge
         ({"http2": True}, "http://127.0.0.1:8080", 1),  # cleartext with HTTP/1.1 on: httpx sends HTTP/1.1
-        ({}, "https://api-sms.cloud.toast.com", 1),
+        ({}, "https://sms.example", 1),
     ],
     ids=["https", "prior knowledge", "cleartext", "HTTP/1.1 only"],
 )
 def test_max_concurrency_is_cut_to_one_connection_only_where_it_carries_one_request(
-    client_options: dict[str, Any], base_url: str, max_concurrency: int
+    provider: str, client_options: dict[str, Any], base_url: str, max_concurrency: int
 ) -> None:
+    """SENS's client gave its transport no base URL (its requests' URLs were whole), so the
+    pool could not tell https from http for it: an https SENS gateway was cut to one."""
     client = httpx.AsyncClient(limits=httpx.Limits(max_connections=1), **client_options)
-    assert NhnGateway(app_key="k", base_url=base_url, http_client=client).max_concurrency == max_concurrency
+    assert gateway_at(provider, base_url, client).max_concurrency == max_concurrency
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_the_pool_of_the_mount_serving_the_provider_s_host_sizes_its_gateway(provider: str) -> None:
+    """A client's mount for the provider's host is the pool its requests go through; SENS's
+    gateway read the client's default pool instead."""
+    mounted = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=2))
+    client = httpx.AsyncClient(mounts={"https://sms.example": mounted}, limits=httpx.Limits(max_connections=50))
+    assert gateway_at(provider, "https://sms.example", client).max_concurrency == 2
 
 
 def pool_requests(client: httpx.AsyncClient) -> int:

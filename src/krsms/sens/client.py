@@ -118,6 +118,7 @@ class SensClient(AsyncClosing):
         """Signs every request, and holds the clock offsets learned from SENS's answers."""
         self.transport: Transport = Transport(
             provider=PROVIDER,
+            base_url=self._prefix,
             auth=self.auth,
             error_parser=partial(_error, self.redact, self.auth),
             http_client=http_client,
@@ -172,7 +173,7 @@ class SensClient(AsyncClosing):
         :class:`~krsms.sens.gateway.SensGateway` posts its batches, built (and encoded) from
         messages it has checked itself, straight here."""
         try:
-            response = await self.transport.request("POST", self._url("/messages"), json=body, idempotent=False)
+            response = await self.transport.request("POST", "/messages", json=body, idempotent=False)
         except errors.NotFoundError as error:
             raise _service_not_found(error) from error
         return self._send_result(response)
@@ -201,9 +202,7 @@ class SensClient(AsyncClosing):
         check_jpeg(content, file_name, max_name_chars=MAX_IMAGE_NAME_CHARS, max_size=MAX_IMAGE_SIZE)
         upload = FileUpload(file_name=file_name, file_body=base64.b64encode(content).decode("ascii"))
         # Storing the same name and size twice returns the same file: safe to retry.
-        response = await self.transport.request(
-            "POST", self._url("/files"), json=converter.unstructure(upload), idempotent=True
-        )
+        response = await self.transport.request("POST", "/files", json=converter.unstructure(upload), idempotent=True)
         return self._parse(response, UploadedFile)
 
     # -- S3/S4 ----------------------------------------------------------------------------
@@ -219,7 +218,7 @@ class SensClient(AsyncClosing):
         filters one of their documented values.
         """
         check_message_query(query)
-        response = await self.transport.request("GET", self._url("/messages"), params=self._query(query))
+        response = await self.transport.request("GET", "/messages", params=self._query(query))
         return self._parse(response, MessagePage)
 
     async def iter_message_pages(self, query: MessageQuery) -> AsyncGenerator[MessagePage, None]:
@@ -273,9 +272,7 @@ class SensClient(AsyncClosing):
 
     async def get_message(self, message_id: str) -> MessageResult:
         """S4 ``GET /messages/{messageId}``: the delivery result of one message."""
-        response = await self.transport.request(
-            "GET", self._url(f"/messages/{path_segment(message_id, field='message_id')}")
-        )
+        response = await self.transport.request("GET", f"/messages/{path_segment(message_id, field='message_id')}")
         return self._parse(response, MessageResult)
 
     # -- S5/S6/S7 -------------------------------------------------------------------------
@@ -283,15 +280,13 @@ class SensClient(AsyncClosing):
     async def reservation_status(self, reserve_id: str) -> Reservation:
         """S5 ``GET /reservations/{reserveId}/reserve-status`` (the send's ``requestId``)."""
         response = await self.transport.request(
-            "GET", self._url(f"/reservations/{path_segment(reserve_id, field='reserve_id')}/reserve-status")
+            "GET", f"/reservations/{path_segment(reserve_id, field='reserve_id')}/reserve-status"
         )
         return self._parse(response, Reservation)
 
     async def cancel_reservation(self, reserve_id: str) -> None:
         """S6 ``DELETE /reservations/{reserveId}``: cancel a reserved send (204)."""
-        await self.transport.request(
-            "DELETE", self._url(f"/reservations/{path_segment(reserve_id, field='reserve_id')}")
-        )
+        await self.transport.request("DELETE", f"/reservations/{path_segment(reserve_id, field='reserve_id')}")
 
     async def cancel_scheduled_message(self, schedule_code: str, message_id: str) -> None:
         """S7 ``DELETE /schedules/{scheduleCode}/messages/{messageId}`` (older document)."""
@@ -300,7 +295,7 @@ class SensClient(AsyncClosing):
             path_segment(message_id, field="message_id"),
         )
         path = f"/schedules/{schedule}/messages/{message}"
-        await self.transport.request("DELETE", self._url(path))
+        await self.transport.request("DELETE", path)
 
     # -- S8/S9/S10 ------------------------------------------------------------------------
 
@@ -312,7 +307,7 @@ class SensClient(AsyncClosing):
             if query.client_tel_no is not None:  # stored as digits: the same form blocked it
                 query = attrs.evolve(query, client_tel_no=normalize_number(query.client_tel_no, field="client_tel_no"))
         params = self._query(query) if query is not None else None
-        response = await self.transport.request("GET", self._url("/unsubscribes"), params=params)
+        response = await self.transport.request("GET", "/unsubscribes", params=params)
         return self._parse(response, list[Unsubscribe])
 
     async def iter_unsubscribes(self, query: UnsubscribeQuery | None = None) -> AsyncIterator[Unsubscribe]:
@@ -337,19 +332,16 @@ class SensClient(AsyncClosing):
         """S9 ``POST /unsubscribes``: block numbers, 1,000 per request."""
         added: list[Unsubscribe] = []
         for chunk in self._number_chunks(numbers):
-            response = await self.transport.request("POST", self._url("/unsubscribes"), json=chunk, idempotent=True)
+            response = await self.transport.request("POST", "/unsubscribes", json=chunk, idempotent=True)
             added.extend(self._parse(response, list[Unsubscribe]))
         return added
 
     async def delete_unsubscribes(self, numbers: Iterable[str]) -> None:
         """S10 ``DELETE /unsubscribes`` (a JSON body on DELETE): unblock numbers, 1,000 per request."""
         for chunk in self._number_chunks(numbers):
-            await self.transport.request("DELETE", self._url("/unsubscribes"), json=chunk)
+            await self.transport.request("DELETE", "/unsubscribes", json=chunk)
 
     # -- plumbing -------------------------------------------------------------------------
-
-    def _url(self, path: str) -> str:
-        return self._prefix + path
 
     @staticmethod
     def _query(query: object) -> dict[str, Any]:
