@@ -235,11 +235,14 @@ class TransportError(KrSmsError):
     """No usable answer arrived.
 
     ``may_have_been_sent`` is False only when the request provably never reached the
-    provider; a send that fails with it True must be treated as UNKNOWN, never resent blindly.
+    provider, or the provider said it processed none of it (an HTTP/2 stream refused
+    unprocessed); a send that fails with it True must be treated as UNKNOWN, never resent
+    blindly.
     """
 
     may_have_been_sent: bool = True
-    """True unless the request provably never reached the provider."""
+    """True unless the request provably never reached the provider, or was provably not
+    processed by it."""
 
     def __init__(self, message: str, *, may_have_been_sent: bool | None = None):
         if may_have_been_sent is not None:
