@@ -97,7 +97,7 @@ def test_the_statuses_are_the_documents_and_are_refused_by_name_otherwise() -> N
         with pytest.raises(ValueError, match=r"^sens_message_statuses: the status of 01000000002 must be ") as raised:
             EmulatorConfig(sens_message_statuses={"010-0000-0002": status})
         assert str(raised.value).endswith(f"not {status!r}")
-        assert '"PROCESSING" being processed' in str(raised.value)
+        assert '"PROCESSING" being processed (for good)' in str(raised.value)
     with pytest.raises(
         ValueError, match=r"^sens_message_statuses: the status of 01000000002 must not be 'COMPLETED', every other"
     ):

@@ -267,8 +267,8 @@ def _nhn_message_statuses(value: Any) -> dict[str, str]:
 
 
 SENS_MESSAGE_STATUS_RULES = {
-    "READY": "ready, never sent",
-    "PROCESSING": "being processed, for good",
+    "READY": "ready (never sent)",
+    "PROCESSING": "being processed (for good)",
 }
 """The message ``status`` values ``sens_message_statuses`` takes, each with what it makes of
 the message."""
@@ -277,7 +277,7 @@ SENS_MESSAGE_STATUSES_NOT_RULES = {
 }
 """The documented message ``status`` values ``sens_message_statuses`` refuses, and whose they are."""
 SENS_RESERVATION_STATUS_RULES = {
-    "PROCESSING": "requesting delivery, for good",
+    "PROCESSING": "requesting delivery (for good)",
     "FAIL": "delivery request failure",
     "STALE": "delivery request failure (timeout)",
 }
