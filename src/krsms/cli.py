@@ -211,6 +211,16 @@ def emulator(
         "Repeatable; the variable takes pairs separated by spaces.",
         show_default=False,
     ),
+    sens_message_status: list[str] = typer.Option(
+        [],
+        envvar="KRSMS_EMULATOR_SENS_MESSAGE_STATUSES",
+        show_envvar=True,
+        metavar="NUMBER=STATUS",
+        help="SENS accepts this recipient and its message stays in this status instead of COMPLETED, with no "
+        "result: READY (never sent) or PROCESSING; NHN ignores it. Repeatable; the variable takes pairs "
+        "separated by spaces.",
+        show_default=False,
+    ),
     unregistered_sender: list[str] = typer.Option(
         [],
         envvar="KRSMS_EMULATOR_UNREGISTERED_SENDERS",
@@ -259,6 +269,7 @@ def emulator(
             rejected_numbers=emulator_options.rejected_numbers(rejected_number),
             undeliverable_numbers=emulator_options.undeliverable_numbers(undeliverable_number),
             nhn_message_statuses=emulator_options.nhn_message_statuses(nhn_message_status),
+            sens_message_statuses=emulator_options.sens_message_statuses(sens_message_status),
             unregistered_senders=emulator_options.unregistered_senders(unregistered_sender),
         )
     except ValidationError as refused:  # a key is named by its flag, never shown
@@ -324,6 +335,7 @@ _EMULATOR_FLAGS = {
     "rejected_numbers": "--rejected-number (KRSMS_EMULATOR_REJECTED_NUMBERS)",
     "undeliverable_numbers": "--undeliverable-number (KRSMS_EMULATOR_UNDELIVERABLE_NUMBERS)",
     "nhn_message_statuses": "--nhn-message-status (KRSMS_EMULATOR_NHN_MESSAGE_STATUSES)",
+    "sens_message_statuses": "--sens-message-status (KRSMS_EMULATOR_SENS_MESSAGE_STATUSES)",
     "unregistered_senders": "--unregistered-sender (KRSMS_EMULATOR_UNREGISTERED_SENDERS)",
 }
 """The emulator's options that take a key (or the SENS service id) or a per-number rule, as
@@ -331,7 +343,13 @@ its errors name them."""
 
 _RULE_FLAGS = {
     field: _EMULATOR_FLAGS[field].split(" ")[0]
-    for field in ("rejected_numbers", "undeliverable_numbers", "nhn_message_statuses", "unregistered_senders")
+    for field in (
+        "rejected_numbers",
+        "undeliverable_numbers",
+        "nhn_message_statuses",
+        "sens_message_statuses",
+        "unregistered_senders",
+    )
 }
 """The per-number rules' fields of :class:`~krsms.emulator.EmulatorConfig` and their flags."""
 _RULE_FIELD = re.compile(rf"\b(?:{'|'.join(_RULE_FLAGS)})\b")

@@ -1,5 +1,6 @@
 """The per-number rules ``krsms emulator`` takes as options (``--rejected-number``,
-``--undeliverable-number``, ``--nhn-message-status``, ``--unregistered-sender``), checked
+``--undeliverable-number``, ``--nhn-message-status``, ``--sens-message-status``,
+``--unregistered-sender``), checked
 before it starts.
 
 Numbers are checked as the SDK checks a recipient or a sender (:func:`~krsms.phone_numbers.normalize_number`),
@@ -16,7 +17,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-from krsms.emulator.config import NHN_STATUS_RULES, NHN_STATUSES_NOT_RULES
+from krsms.emulator.config import (
+    NHN_STATUS_RULES,
+    NHN_STATUSES_NOT_RULES,
+    SENS_MESSAGE_STATUS_RULES,
+    SENS_MESSAGE_STATUSES_NOT_RULES,
+)
 from krsms.errors import ValidationError
 from krsms.phone_numbers import KOREA, calling_code, normalize_number, without_separators
 
@@ -79,6 +85,12 @@ def nhn_message_statuses(pairs: Iterable[str]) -> dict[str, str]:
     return _number_rules("nhn_message_statuses", pairs, _nhn_message_status, example="01000000000=5")
 
 
+def sens_message_statuses(pairs: Iterable[str]) -> dict[str, str]:
+    """``--sens-message-status NUMBER=STATUS`` pairs as ``EmulatorConfig.sens_message_statuses``:
+    each status one of :data:`~krsms.emulator.config.SENS_MESSAGE_STATUS_RULES`."""
+    return _number_rules("sens_message_statuses", pairs, _sens_message_status, example="01000000000=PROCESSING")
+
+
 def unregistered_senders(numbers: Iterable[str]) -> frozenset[str]:
     """``--unregistered-sender NUMBER`` values as ``EmulatorConfig.unregistered_senders``: each
     a Korean number, as a message's sender is (``1544-6859`` -> ``15446859``)."""
@@ -106,6 +118,17 @@ def _nhn_message_status(status: str) -> str:
     if status in NHN_STATUSES_NOT_RULES:
         raise ValueError(f"is {NHN_STATUSES_NOT_RULES[status]}; one of {allowed}")
     raise ValueError(f"is not a msgStatus of NHN's document a number can be given ({allowed})")
+
+
+def _sens_message_status(status: str) -> str:
+    """``status``; ``ValueError`` saying why when it is not one of
+    :data:`~krsms.emulator.config.SENS_MESSAGE_STATUS_RULES`."""
+    if status in SENS_MESSAGE_STATUS_RULES:
+        return status
+    allowed = ", ".join(f"{status} {name}" for status, name in SENS_MESSAGE_STATUS_RULES.items())
+    if status in SENS_MESSAGE_STATUSES_NOT_RULES:
+        raise ValueError(f"is {SENS_MESSAGE_STATUSES_NOT_RULES[status]}; one of {allowed}")
+    raise ValueError(f"is not a message status of SENS's document a number can be given ({allowed})")
 
 
 def _delivery_failure_code(code: str) -> str:

@@ -255,22 +255,82 @@ NHN_STATUSES_NOT_RULES = {
 
 
 def _nhn_message_statuses(value: Any) -> dict[str, str]:
-    """attrs converter of ``nhn_message_statuses`` (see :func:`_number_rules`); each status one
+    """attrs converter of ``nhn_message_statuses`` (see :func:`_status_rules`); each status one
     of :data:`NHN_STATUS_RULES` as text, as NHN writes ``msgStatus``."""
-    rules = _number_rules("nhn_message_statuses", value)
-    allowed = ", ".join(f'"{status}" {name}' for status, name in NHN_STATUS_RULES.items())
-    for number, status in rules.items():
-        if status in NHN_STATUSES_NOT_RULES:
+    return _status_rules(
+        "nhn_message_statuses",
+        value,
+        NHN_STATUS_RULES,
+        NHN_STATUSES_NOT_RULES,
+        what="a msgStatus of NHN's document as text",
+    )
+
+
+SENS_MESSAGE_STATUS_RULES = {
+    "READY": "ready (never sent)",
+    "PROCESSING": "being processed (for good)",
+}
+"""The message ``status`` values ``sens_message_statuses`` takes, each with what it makes of
+the message."""
+SENS_MESSAGE_STATUSES_NOT_RULES = {
+    "COMPLETED": "every other message's status (success, or an undeliverable number's failing statusCode)",
+}
+"""The documented message ``status`` values ``sens_message_statuses`` refuses, and whose they are."""
+SENS_RESERVATION_STATUS_RULES = {
+    "PROCESSING": "requesting delivery (for good)",
+    "FAIL": "delivery request failure",
+    "STALE": "delivery request failure (timeout)",
+}
+"""The ``reserveStatus`` values ``sens_reservation_statuses`` takes, each with the document's
+name for it."""
+SENS_RESERVATION_STATUSES_NOT_RULES = {
+    "READY": "every reservation's reserveStatus until its time comes",
+    "DONE": "every other reservation's reserveStatus once its time has come",
+    "CANCELED": "a cancelled reservation's reserveStatus (a cancel, S6, makes it)",
+}
+"""The documented ``reserveStatus`` values ``sens_reservation_statuses`` refuses, and whose they are."""
+
+
+def _sens_message_statuses(value: Any) -> dict[str, str]:
+    """attrs converter of ``sens_message_statuses`` (see :func:`_status_rules`); each status one
+    of :data:`SENS_MESSAGE_STATUS_RULES`, written as SENS writes ``status``."""
+    return _status_rules(
+        "sens_message_statuses",
+        value,
+        SENS_MESSAGE_STATUS_RULES,
+        SENS_MESSAGE_STATUSES_NOT_RULES,
+        what="a message status of SENS's document",
+    )
+
+
+def _sens_reservation_statuses(value: Any) -> dict[str, str]:
+    """attrs converter of ``sens_reservation_statuses`` (see :func:`_status_rules`); each status
+    one of :data:`SENS_RESERVATION_STATUS_RULES`, written as SENS writes ``reserveStatus``."""
+    return _status_rules(
+        "sens_reservation_statuses",
+        value,
+        SENS_RESERVATION_STATUS_RULES,
+        SENS_RESERVATION_STATUSES_NOT_RULES,
+        what="a reserveStatus of SENS's document",
+    )
+
+
+def _status_rules(
+    setting: str, value: Any, rules: Mapping[str, str], not_rules: Mapping[str, str], *, what: str
+) -> dict[str, str]:
+    """A mapping of numbers to statuses (see :func:`_number_rules`), each status a key of
+    ``rules``; ``ValueError`` naming ``setting``, the number and the status for a status of
+    ``not_rules`` (saying whose it is) or any other value (``what`` the status must be)."""
+    statuses = _number_rules(setting, value)
+    allowed = ", ".join(f'"{status}" {name}' for status, name in rules.items())
+    for number, status in statuses.items():
+        if isinstance(status, str) and status in not_rules:
             raise ValueError(
-                f"nhn_message_statuses: the status of {number} must not be {status!r}, "
-                f"{NHN_STATUSES_NOT_RULES[status]}; one of {allowed}"
+                f"{setting}: the status of {number} must not be {status!r}, {not_rules[status]}; one of {allowed}"
             )
-        if status not in NHN_STATUS_RULES:
-            raise ValueError(
-                f"nhn_message_statuses: the status of {number} must be a msgStatus of NHN's document as text "
-                f"({allowed}), not {status!r}"
-            )
-    return rules
+        if not isinstance(status, str) or status not in rules:
+            raise ValueError(f"{setting}: the status of {number} must be {what} ({allowed}), not {status!r}")
+    return statuses
 
 
 def _sender_numbers(value: Any) -> frozenset[str]:
@@ -306,7 +366,8 @@ class EmulatorConfig:
     SENS has no per-recipient answer at send time; for SENS these numbers are accepted and
     their delivery result fails with code 3001 (no subscriber).
 
-    The numbers of this, ``undeliverable_numbers`` and ``nhn_message_statuses`` may be written in any form
+    The numbers of this, ``undeliverable_numbers``, ``nhn_message_statuses``,
+    ``sens_message_statuses`` and ``sens_reservation_statuses`` may be written in any form
     (``010-1234-5678``, ``+82 10-1234-5678``, ``+81 90-1234-5678``) and match a recipient
     however the request sent it (see :mod:`krsms.emulator.numbers`); a key that is not a
     number, or two keys that are one number with different rules, raise ``ValueError``."""
@@ -321,6 +382,25 @@ class EmulatorConfig:
     SENS ignores these numbers. A status the document does not list, 3 and 4 (a cancel makes
     that one), or a number also in ``rejected_numbers`` or ``undeliverable_numbers``, raise
     ``ValueError``."""
+    sens_message_statuses: Mapping[str, str] = attrs.field(factory=dict, converter=_sens_message_statuses)
+    """Number -> the ``status`` a SENS message to it ends in, instead of COMPLETED when it goes
+    out (at once, or when its reservation does): ``"READY"``, never sent, or ``"PROCESSING"``,
+    where it stays; either way with no result (``statusCode``, ``statusName``,
+    ``completeTime``, ``telcoCode``). S3 and S4 show it, S3's ``status`` filter finds it; NHN
+    ignores these numbers. A status the document does not list (``"processing"`` too),
+    COMPLETED (success, or with ``undeliverable_numbers`` a failure), or a number also in
+    ``rejected_numbers`` or ``undeliverable_numbers`` (both make SENS complete its message with
+    a failure), raise ``ValueError``."""
+    sens_reservation_statuses: Mapping[str, str] = attrs.field(factory=dict, converter=_sens_reservation_statuses)
+    """Number -> the ``reserveStatus`` (S5) a SENS reservation to it ends in when its time
+    comes, instead of DONE: ``"PROCESSING"``, where it stays, its messages not sent and not
+    listed (S3 answers ``reserved``), or ``"FAIL"`` and ``"STALE"``, its send request failed
+    at the messaging server, as ``Faults.sens_failed_request_rate`` fails one: S3 by its ID
+    answers ``statusCode`` 500 (FAIL) or 504 (STALE, a timeout) and ``statusName`` ``fail``,
+    lists its messages READY, and S4 answers the code. When several recipients of one
+    reservation have a rule, the first in the send's ``messages`` not cancelled decides; a
+    send that is not a reservation ignores these numbers, as does NHN. A status the document
+    does not list, READY, DONE or CANCELED (a cancel, S6, makes it) raise ``ValueError``."""
     unregistered_senders: frozenset[str] = attrs.field(factory=frozenset, converter=_sender_numbers)
     """Sender numbers that are not registered: NHN answers -2312, SENS answers 400. Any set or
     other collection of numbers written as dialled in Korea (``1544-6859``); a string alone,
@@ -358,6 +438,16 @@ _EXCLUSIVE_RULES = (
         "undeliverable_numbers",
         "nhn_message_statuses",
         "an undeliverable number's NHN message ends in msgStatus 3 with its resultCode",
+    ),
+    (
+        "rejected_numbers",
+        "sens_message_statuses",
+        "SENS completes a rejected number's message with statusCode 3001",
+    ),
+    (
+        "undeliverable_numbers",
+        "sens_message_statuses",
+        "an undeliverable number's SENS message ends COMPLETED with its statusCode",
     ),
 )
 """Pairs of per-number rules a number may not be in both of, and why."""

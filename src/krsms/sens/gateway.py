@@ -392,8 +392,10 @@ class SensGateway(BatchingGateway):
         return UploadedImage(id=uploaded.file_id, file_name=stored_name, expires_at=uploaded.expire_time)
 
     async def delivery_results(self, request_id: str) -> list[DeliveryResult]:
-        """Every message of a send request (S3, all pages). A reservation that has not gone
-        out yet lists no messages (SENS answers ``statusName: reserved``). When the request
+        """Every message of a send request (S3, all pages): PENDING while READY or PROCESSING,
+        once COMPLETED DELIVERED with ``statusCode`` 0, else FAILED with its code. A
+        reservation that has not gone out yet (READY, PROCESSING, CANCELED) lists no messages
+        (SENS answers ``statusName: reserved``). When the request
         itself failed at SENS's messaging server (``statusCode`` other than 202, ``statusName``
         ``fail``), every message is FAILED with that code, whatever its own status says. What
         SENS wrote into a result goes through the redactor, as into a send's outcomes."""

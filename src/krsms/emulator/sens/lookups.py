@@ -11,7 +11,10 @@ Choices where the document is silent: a send of a schedule the emulator cannot s
 the messaging server failed (``Faults.sens_failed_request_rate``) is listed by its ID with its
 ``statusCode`` and statusName ``fail``, its messages READY, and S4 answers that code and
 ``fail`` for them (a look-up over a time window answers 202, the look-up's own success); a
-send is listed only once ``Faults.listing_lag`` has passed (S4 answers 404 until then). With
+send is listed only once ``Faults.listing_lag`` has passed (S4 answers 404 until then); a
+reservation in PROCESSING lists no messages (statusName ``reserved``, its send request not
+made), one in FAIL or STALE is listed as a failed request (see
+:data:`~krsms.emulator.sens.service.RESERVATION_FAILURE_CODES`). With
 ``EmulatorConfig(sens_token_paging=True)`` S3 pages by an opaque ``nextToken`` and answers no
 ``pageIndex``, as the Korean document's answer does.
 """
@@ -215,12 +218,13 @@ def _parse_query_time(field: str, value: str) -> datetime:
 
 def _status(stored: SensRequest) -> tuple[str, str]:
     """The ``statusCode`` and ``statusName`` of an S3 look-up by the ID of ``stored``: its
-    failure code and ``fail`` when the messaging server failed it, ``reserved`` while it is a
-    reservation not sent (its messages are not listed), ``scheduled`` for a send of a schedule
+    failure code and ``fail`` when the messaging server failed it (a reservation in FAIL or
+    STALE too), ``reserved`` while it is a reservation not sent (READY, PROCESSING or
+    CANCELED: its messages are not listed), ``scheduled`` for a send of a schedule
     the emulator cannot see, else ``success``; the code is 202 but for a failure."""
     if stored.failure_code:
         return stored.failure_code, "fail"
-    if stored.reserve_status in ("READY", "CANCELED"):
+    if stored.reserve_status in ("READY", "PROCESSING", "CANCELED"):
         return "202", "reserved"
     if stored.reserve_time is None and any(message.schedule_code for message in stored.messages):
         return "202", "scheduled"

@@ -3,9 +3,11 @@ of one message of a scheduled send (S7). A reservation whose time has come goes 
 (:meth:`~krsms.emulator.sens.service.SensService.settle_due`), so neither cancel takes back
 what went out.
 
-Choice where the document is silent: a message cancelled with S6 or S7 is never sent, so
+Choices where the document is silent: a message cancelled with S6 or S7 is never sent, so
 S3/S4 keep showing it READY (their documented statuses are READY, PROCESSING and COMPLETED);
-only S5 answers CANCELED.
+only S5 answers CANCELED. S7 cancels a message of a reservation only while the reservation
+is READY: once it is PROCESSING, FAIL or STALE (``EmulatorConfig.sens_reservation_statuses``)
+its messages are no longer waiting to go out, though they are READY.
 """
 
 from __future__ import annotations
@@ -81,11 +83,14 @@ class SensReservations:
         message = self.state.messages.get(request.path_params["messageId"])
         if message is None or message.schedule_code != request.path_params["scheduleCode"]:
             raise not_found("unknown scheduleCode or messageId")
-        self.service.settle_due(self.state.requests[message.request_id])
+        stored = self.state.requests[message.request_id]
+        self.service.settle_due(stored)
         if message.cancelled:
             raise bad_request("messageId", "message is already cancelled")
         if message.status != "READY":
             raise bad_request("messageId", f"message is {message.status}, not READY")
+        if stored.reserve_status not in (None, "READY"):
+            raise bad_request("messageId", f"its reservation is {stored.reserve_status}, not READY")
         self._cancel(message)
         return Response(status_code=204)
 

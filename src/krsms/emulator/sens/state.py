@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import attrs
 
 from krsms.emulator.ledger import Delivery
+from krsms.emulator.numbers import rule_names
 from krsms.emulator.sens.text import BYTE_LIMITS, SUBJECT_BYTES, cut
 
 FILE_KEPT = timedelta(days=6)
@@ -38,6 +39,8 @@ class SensMessage:
     schedule_code: str | None
     request_time: datetime
     status: str = "READY"
+    """READY until it goes out, then COMPLETED (READY or PROCESSING for good when a
+    ``sens_message_statuses`` rule names its number)."""
     cancelled: bool = False
     """Cancelled with S6 or S7: never sent, and still READY to S3/S4."""
     status_code: str | None = None
@@ -46,6 +49,13 @@ class SensMessage:
     complete_time: datetime | None = None
     delivery: Delivery | None = None
     """The ledger's record of this recipient, once recorded."""
+
+    @property
+    def rule_names(self) -> tuple[str, ...]:
+        """The numbers the per-number rules may name the recipient by
+        (:func:`~krsms.emulator.numbers.rule_names`): its ``to`` as sent, and in its
+        international form."""
+        return rule_names(self.to, self.country_code, self.to)
 
     def sent_subject(self) -> str | None:
         """The subject as sent: cut to its EUC-KR byte limit; none on an SMS (the document
@@ -67,9 +77,11 @@ class SensRequest:
     reserve_time: datetime | None = None
     reserve_time_zone: str | None = None
     reserve_status: str | None = None
+    """A reservation's ``reserveStatus`` (S5); None for another send."""
     failure_code: str | None = None
     """The ``statusCode`` the request failed with at the messaging server
-    (``Faults.sens_failed_request_rate``): its messages never went out."""
+    (``Faults.sens_failed_request_rate``, or a reservation's FAIL or STALE): its messages
+    never went out."""
 
 
 @attrs.define(kw_only=True)
