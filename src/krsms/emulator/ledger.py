@@ -55,7 +55,8 @@ class Delivery:
     """NHN: the recipient's ``resultCode`` in the send's answer, as text (``"0"``: accepted).
     SENS: the delivery ``statusCode`` when the message completed at once (``"0"``: delivered),
     the request's ``statusCode`` when the messaging server failed it (``"500"``), None for a
-    reserved or scheduled send."""
+    reserved or scheduled send and for a message a ``sens_message_statuses`` rule keeps READY
+    or PROCESSING."""
     grouping_key: str | None = None
     """The request's NHN ``senderGroupingKey``; None when it had none, and for SENS."""
     accepted_at: datetime

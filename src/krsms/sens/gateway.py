@@ -411,7 +411,8 @@ class SensGateway(BatchingGateway):
         """Cancel a reserved send (S6); its ``requestId`` is the ``reserveId``.
 
         Raises :class:`krsms.NotFoundError` when no reservation waits under ``request_id``
-        (unknown, already sent or already cancelled), as :class:`~krsms.NhnGateway` does: SENS
+        (unknown, already sent, going out, failed or already cancelled: its ``reserveStatus``
+        DONE, PROCESSING, FAIL, STALE or CANCELED), as :class:`~krsms.NhnGateway` does: SENS
         answers 400 for a reservation that is no longer READY, so its status (S5) is read
         first. A cancel whose answer was lost is retried, and the retry meets the cancellation
         its first attempt made: that 400 is this call's success.
