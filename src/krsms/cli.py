@@ -221,6 +221,16 @@ def emulator(
         "separated by spaces.",
         show_default=False,
     ),
+    sens_reservation_status: list[str] = typer.Option(
+        [],
+        envvar="KRSMS_EMULATOR_SENS_RESERVATION_STATUSES",
+        show_envvar=True,
+        metavar="NUMBER=STATUS",
+        help="A SENS reservation to this recipient ends in this reserveStatus instead of DONE when its time "
+        "comes: PROCESSING (nothing sent), FAIL or STALE (its request failed); NHN ignores it. Repeatable; the "
+        "variable takes pairs separated by spaces.",
+        show_default=False,
+    ),
     unregistered_sender: list[str] = typer.Option(
         [],
         envvar="KRSMS_EMULATOR_UNREGISTERED_SENDERS",
@@ -270,6 +280,7 @@ def emulator(
             undeliverable_numbers=emulator_options.undeliverable_numbers(undeliverable_number),
             nhn_message_statuses=emulator_options.nhn_message_statuses(nhn_message_status),
             sens_message_statuses=emulator_options.sens_message_statuses(sens_message_status),
+            sens_reservation_statuses=emulator_options.sens_reservation_statuses(sens_reservation_status),
             unregistered_senders=emulator_options.unregistered_senders(unregistered_sender),
         )
     except ValidationError as refused:  # a key is named by its flag, never shown
@@ -336,6 +347,7 @@ _EMULATOR_FLAGS = {
     "undeliverable_numbers": "--undeliverable-number (KRSMS_EMULATOR_UNDELIVERABLE_NUMBERS)",
     "nhn_message_statuses": "--nhn-message-status (KRSMS_EMULATOR_NHN_MESSAGE_STATUSES)",
     "sens_message_statuses": "--sens-message-status (KRSMS_EMULATOR_SENS_MESSAGE_STATUSES)",
+    "sens_reservation_statuses": "--sens-reservation-status (KRSMS_EMULATOR_SENS_RESERVATION_STATUSES)",
     "unregistered_senders": "--unregistered-sender (KRSMS_EMULATOR_UNREGISTERED_SENDERS)",
 }
 """The emulator's options that take a key (or the SENS service id) or a per-number rule, as
@@ -348,6 +360,7 @@ _RULE_FLAGS = {
         "undeliverable_numbers",
         "nhn_message_statuses",
         "sens_message_statuses",
+        "sens_reservation_statuses",
         "unregistered_senders",
     )
 }

@@ -1,6 +1,6 @@
 """The per-number rules ``krsms emulator`` takes as options (``--rejected-number``,
 ``--undeliverable-number``, ``--nhn-message-status``, ``--sens-message-status``,
-``--unregistered-sender``), checked
+``--sens-reservation-status``, ``--unregistered-sender``), checked
 before it starts.
 
 Numbers are checked as the SDK checks a recipient or a sender (:func:`~krsms.phone_numbers.normalize_number`),
@@ -13,8 +13,9 @@ the option fills, the pair or number as given and what is wrong with it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TypeVar
 
 from krsms.emulator.config import (
@@ -22,6 +23,8 @@ from krsms.emulator.config import (
     NHN_STATUSES_NOT_RULES,
     SENS_MESSAGE_STATUS_RULES,
     SENS_MESSAGE_STATUSES_NOT_RULES,
+    SENS_RESERVATION_STATUS_RULES,
+    SENS_RESERVATION_STATUSES_NOT_RULES,
 )
 from krsms.errors import ValidationError
 from krsms.phone_numbers import KOREA, calling_code, normalize_number, without_separators
@@ -82,13 +85,35 @@ def undeliverable_numbers(pairs: Iterable[str]) -> dict[str, str]:
 def nhn_message_statuses(pairs: Iterable[str]) -> dict[str, str]:
     """``--nhn-message-status NUMBER=STATUS`` pairs as ``EmulatorConfig.nhn_message_statuses``:
     each status one of :data:`~krsms.emulator.config.NHN_STATUS_RULES`."""
-    return _number_rules("nhn_message_statuses", pairs, _nhn_message_status, example="01000000000=5")
+    parse = functools.partial(
+        _documented_status, rules=NHN_STATUS_RULES, not_rules=NHN_STATUSES_NOT_RULES, what="a msgStatus of NHN's"
+    )
+    return _number_rules("nhn_message_statuses", pairs, parse, example="01000000000=5")
 
 
 def sens_message_statuses(pairs: Iterable[str]) -> dict[str, str]:
     """``--sens-message-status NUMBER=STATUS`` pairs as ``EmulatorConfig.sens_message_statuses``:
     each status one of :data:`~krsms.emulator.config.SENS_MESSAGE_STATUS_RULES`."""
-    return _number_rules("sens_message_statuses", pairs, _sens_message_status, example="01000000000=PROCESSING")
+    parse = functools.partial(
+        _documented_status,
+        rules=SENS_MESSAGE_STATUS_RULES,
+        not_rules=SENS_MESSAGE_STATUSES_NOT_RULES,
+        what="a message status of SENS's",
+    )
+    return _number_rules("sens_message_statuses", pairs, parse, example="01000000000=PROCESSING")
+
+
+def sens_reservation_statuses(pairs: Iterable[str]) -> dict[str, str]:
+    """``--sens-reservation-status NUMBER=STATUS`` pairs as
+    ``EmulatorConfig.sens_reservation_statuses``: each status one of
+    :data:`~krsms.emulator.config.SENS_RESERVATION_STATUS_RULES`."""
+    parse = functools.partial(
+        _documented_status,
+        rules=SENS_RESERVATION_STATUS_RULES,
+        not_rules=SENS_RESERVATION_STATUSES_NOT_RULES,
+        what="a reserveStatus of SENS's",
+    )
+    return _number_rules("sens_reservation_statuses", pairs, parse, example="01000000000=FAIL")
 
 
 def unregistered_senders(numbers: Iterable[str]) -> frozenset[str]:
@@ -109,26 +134,15 @@ def _nhn_result_code(code: str) -> int:
     raise ValueError("is not a failure resultCode of NHN's error code table (-2019, an invalid recipient number, say)")
 
 
-def _nhn_message_status(status: str) -> str:
-    """``status``; ``ValueError`` saying why when it is not one of
-    :data:`~krsms.emulator.config.NHN_STATUS_RULES`."""
-    if status in NHN_STATUS_RULES:
+def _documented_status(status: str, *, rules: Mapping[str, str], not_rules: Mapping[str, str], what: str) -> str:
+    """``status``; ``ValueError`` saying why when it is not a key of ``rules``: whose it is
+    when ``not_rules`` has it, else that it is not ``what`` document a number can be given."""
+    if status in rules:
         return status
-    allowed = ", ".join(f"{status} {name}" for status, name in NHN_STATUS_RULES.items())
-    if status in NHN_STATUSES_NOT_RULES:
-        raise ValueError(f"is {NHN_STATUSES_NOT_RULES[status]}; one of {allowed}")
-    raise ValueError(f"is not a msgStatus of NHN's document a number can be given ({allowed})")
-
-
-def _sens_message_status(status: str) -> str:
-    """``status``; ``ValueError`` saying why when it is not one of
-    :data:`~krsms.emulator.config.SENS_MESSAGE_STATUS_RULES`."""
-    if status in SENS_MESSAGE_STATUS_RULES:
-        return status
-    allowed = ", ".join(f"{status} {name}" for status, name in SENS_MESSAGE_STATUS_RULES.items())
-    if status in SENS_MESSAGE_STATUSES_NOT_RULES:
-        raise ValueError(f"is {SENS_MESSAGE_STATUSES_NOT_RULES[status]}; one of {allowed}")
-    raise ValueError(f"is not a message status of SENS's document a number can be given ({allowed})")
+    allowed = ", ".join(f"{status} {name}" for status, name in rules.items())
+    if status in not_rules:
+        raise ValueError(f"is {not_rules[status]}; one of {allowed}")
+    raise ValueError(f"is not {what} document a number can be given ({allowed})")
 
 
 def _delivery_failure_code(code: str) -> str:
