@@ -42,8 +42,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def emulator(*, latency: float = 0.0) -> Iterator[str]:
-    """Start ``krsms emulator`` with ``latency`` seconds on send endpoints; yield its base URL."""
+def emulator(*, latency: float = 0.0, jitter: float = 0.0) -> Iterator[str]:
+    """Start ``krsms emulator`` with ``latency`` seconds on send endpoints, and up to ``jitter``
+    more drawn at random per request; yield its base URL."""
     port = free_port()
     command = [
         str(Path(sys.executable).with_name("krsms")), "emulator",
@@ -53,6 +54,7 @@ def emulator(*, latency: float = 0.0) -> Iterator[str]:
         "--sens-service-id", DEMO_SENS_SERVICE_ID,
         "--nhn-app-key", DEMO_NHN_APP_KEY,
         "--latency", str(latency),
+        "--latency-jitter", str(jitter),
     ]  # fmt: skip
     base_url = f"http://127.0.0.1:{port}"
     # As a context manager, Popen closes the stderr pipe once the process has ended.

@@ -31,21 +31,30 @@ def batches(numbers: Sequence[str], size: int) -> list[Sequence[str]]:
     return [numbers[start : start + size] for start in range(0, len(numbers), size)]
 
 
-def sens_request(numbers: Sequence[str]) -> tuple[str, dict[str, str], dict[str, Any]]:
-    """Path, signed headers and body of one SENS send."""
+SENS_SEND_PATH = f"/sms/v2/services/{quote(CREDENTIALS['sens']['service_id'], safe=':')}/messages"
+NHN_SEND_PATH = f"/sms/v2.2/appKeys/{CREDENTIALS['nhn']['app_key']}/sender/sms"
+NHN_HEADERS = {"Content-Type": "application/json;charset=UTF-8"}
+
+
+def sens_signed_headers(path: str) -> dict[str, str]:
+    """The headers of a SENS ``POST`` to ``path``, signed now."""
     credentials = CREDENTIALS["sens"]
-    path = f"/sms/v2/services/{quote(credentials['service_id'], safe=':')}/messages"
     timestamp = str(int(time.time() * 1000))
     message = f"POST {path}\n{timestamp}\n{credentials['access_key']}"
     signature = base64.b64encode(
         hmac.new(credentials["secret_key"].encode(), message.encode(), hashlib.sha256).digest()
     ).decode()
-    headers = {
+    return {
         "Content-Type": "application/json; charset=utf-8",
         "x-ncp-apigw-timestamp": timestamp,
         "x-ncp-iam-access-key": credentials["access_key"],
         "x-ncp-apigw-signature-v2": signature,
     }
+
+
+def sens_request(numbers: Sequence[str]) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """Path, signed headers and body of one SENS send."""
+    headers = sens_signed_headers(SENS_SEND_PATH)
     body = {
         "type": "SMS",
         "contentType": "COMM",
@@ -54,14 +63,13 @@ def sens_request(numbers: Sequence[str]) -> tuple[str, dict[str, str], dict[str,
         "content": TEXT,
         "messages": [{"to": number} for number in numbers],
     }
-    return path, headers, body
+    return SENS_SEND_PATH, headers, body
 
 
 def nhn_request(numbers: Sequence[str]) -> tuple[str, dict[str, str], dict[str, Any]]:
     """Path, headers and body of one NHN SMS send."""
-    path = f"/sms/v2.2/appKeys/{CREDENTIALS['nhn']['app_key']}/sender/sms"
     body = {"body": TEXT, "sendNo": SENDER, "recipientList": [{"recipientNo": number} for number in numbers]}
-    return path, {"Content-Type": "application/json;charset=UTF-8"}, body
+    return NHN_SEND_PATH, dict(NHN_HEADERS), body
 
 
 REQUESTS = {"sens": (sens_request, 100), "nhn": (nhn_request, 1000)}

@@ -1,4 +1,5 @@
-"""Fan-out benchmarks: krsms against the ideal, raw httpx and raw aiohttp, in one run.
+"""Fan-out benchmarks: krsms against the ideal, raw httpx and raw aiohttp, in one run, and
+single sends from concurrent request handlers against raw httpx (``web_handlers.py``).
 
     python benchmarks/run.py            # full run, writes docs/benchmarks.md and docs/img/
     python benchmarks/run.py --quick    # smaller sizes, prints only
@@ -28,6 +29,8 @@ from typing import Any
 import httpcore
 from emulator_process import CREDENTIALS, SENDER, emulator, reset
 from raw_clients import REQUESTS, TEXT, send_with_aiohttp, send_with_httpx
+from web_handlers import DEFAULTS, HANDLERS, QUICK_HANDLERS, RAW, handlers_table
+from web_handlers import markdown as handlers_markdown
 
 from krsms import Message, NhnGateway, SensGateway
 from krsms.fanout import BatchingGateway
@@ -418,7 +421,12 @@ READING = """
 
 
 def markdown(
-    fanout: list[dict[str, Any]], cpu: list[dict[str, Any]], memory: list[dict[str, Any]], latency: float, command: str
+    fanout: list[dict[str, Any]],
+    handlers: list[dict[str, Any]],
+    cpu: list[dict[str, Any]],
+    memory: list[dict[str, Any]],
+    latency: float,
+    command: str,
 ) -> str:
     """The benchmark page."""
     lines = [
@@ -452,6 +460,10 @@ def markdown(
     lines += [
         "",
         "![Fan-out wall time](img/fanout.png)",
+        "",
+        "## Single sends from concurrent handlers",
+        "",
+        *handlers_markdown(handlers, latency),
         "",
         "## CPU cost at zero latency (client process only)",
         "",
@@ -522,6 +534,7 @@ def main() -> None:
     stream_counts = [20_000] if options.quick else [100_000, 1_000_000]
     with emulator(latency=options.latency) as base_url:
         fanout = fanout_table(base_url, options.latency, sizes, concurrencies, options.repeats)
+        handlers = handlers_table(base_url, QUICK_HANDLERS if options.quick else HANDLERS, quick=options.quick)
     with emulator(latency=0.0) as base_url:
         cpu = cpu_table(base_url, 5_000 if options.quick else 50_000, options.repeats)
         memory = memory_table(base_url, stream_counts)
@@ -529,13 +542,16 @@ def main() -> None:
         "krsms/ideal (median)": statistics.median(row["krsms"] / row["ideal"] for row in fanout),
         "krsms/httpx (median)": statistics.median(row["krsms"] / row["httpx"] for row in fanout),
         "krsms/aiohttp (median)": statistics.median(row["krsms"] / row["aiohttp"] for row in fanout),
+        "single send krsms/httpx p50, one handler (median)": statistics.median(
+            row["krsms"][DEFAULTS]["p50_ms"] / row[RAW]["p50_ms"] for row in handlers if row["handlers"] == 1
+        ),
     }
     print(json.dumps(summary, indent=2))
     if not options.quick:
         command = "python benchmarks/run.py"
         plot(fanout, ROOT / "docs" / "img" / "fanout.png")
         (ROOT / "docs" / "benchmarks.md").write_text(
-            markdown(fanout, cpu, memory, options.latency, command), encoding="utf-8"
+            markdown(fanout, handlers, cpu, memory, options.latency, command), encoding="utf-8"
         )
         print("wrote docs/benchmarks.md and docs/img/fanout.png")
 
