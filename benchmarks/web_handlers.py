@@ -55,8 +55,8 @@ follows it."""
 HANDLERS = (1, 16, 64)
 QUICK_HANDLERS = (1, 16)
 SLOTS = (16,)
-"""``max_concurrency`` also measured wherever the handlers outnumber it: the largest that kept
-httpcore's pool contention low in the runs of this module's first version (see :data:`READING`)."""
+"""``max_concurrency`` also measured wherever the handlers outnumber it: a size between the
+defaults and the most handlers."""
 
 RAW = "httpx"
 DEFAULTS = "default"
@@ -262,25 +262,22 @@ READING = """
   loop: a handler beyond it waits for a slot. With the defaults, 16 handlers wait about one
   provider latency each before their own request leaves, and 64 about seven; throughput stops
   at `max_concurrency / latency` (160 sends a second at 50 ms) however many handlers wait.
-- Sizing `max_concurrency` and the pool to the handlers (`Limits.max_connections`, 32 by
-  default, caps `max_concurrency`) removes that wait at 16 handlers, but at 64 it does worse
-  than the defaults, for krsms and raw httpx alike: httpcore 1.0's pool hands the first idle
-  connection to every request asking for one in the same pass of the event loop; all but one
-  get `ConnectionNotAvailable` and start over, each start walking every request and
-  connection of the pool (encode/httpcore #1110). Answers to requests sent together come back
-  together, so their handlers' next requests collide again: the pool attempts column. In
-  the runs of this change (2-core machine shared with test runs), 1.3 to 1.6 attempts a send
-  at 8 requests in flight, 1.5 to 4.3 at 16, 5.7 to 7.6 at 32 and 64, where the client's CPU per
-  send was four to six times the uncontended one and the requests that kept losing waited
-  seconds (the p99); 20 ms of random latency on top (`--jitter 0.02`) changed none of it. A
-  bulk send does not meet this: its fan-out starts the batches of a wave two event-loop
-  passes apart. Single sends start whenever their handlers do.
-- So a web app should size `max_concurrency` for the sends it needs in flight (its sends a
-  second times the provider's latency), not for its handlers, and on httpcore 1.0 keep a
-  gateway's at about 16 or below: more sends a second want more processes, each with its own
-  gateway. docs/http.md says to make the gateway once and share a client, and to raise
-  `max_concurrency` when a campaign shares the gateway, but not how far, nor that a larger
-  pool can be slower; `examples/fastapi_app.py` keeps the default 8.
+- Sized to the handlers (`max_concurrency` and the pool's `Limits.max_connections`, which
+  caps it), krsms lets its requests into httpcore's pool one at a time, two event-loop passes
+  apart, so each starts on a connection once (the pool attempts column). Raw httpx's requests
+  started together collide there: httpcore 1.0's pool hands the first idle connection to every
+  request asking for one within those passes, and all but one get `ConnectionNotAvailable`
+  and start over, each start walking every request and connection of the pool
+  (encode/httpcore #1110). Answers to requests sent together come back together, so the next
+  requests collide again: 6 to 7 attempts a send at 64 connections, five times the CPU a send,
+  and the requests that kept losing waited seconds (the p99). Before krsms spaced its
+  requests so (only a bulk send's batches were), a gateway sized to 64 handlers did as badly
+  as raw httpx: 83 sends a second and 10.7 ms of CPU a send in the run of that change, 216 to
+  240 and 3.3 ms after it, on this shared 2-core machine, where the emulator's single process
+  is then the limit.
+- So a web app sizes `max_concurrency` and its pool for the sends it needs in flight: its
+  sends a second times the provider's latency (100 a second at 200 ms: 20), as docs/http.md
+  says.
 - Where no send waits for a slot (one handler; 16 handlers sized to 16), krsms's latency is
   raw httpx's within this machine's noise: a send's own work (validation, batching, signing,
   the outcome and its report) is a few hundred µs of CPU beyond the raw POST

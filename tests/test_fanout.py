@@ -163,18 +163,19 @@ async def test_a_fatal_error_stops_batches_still_waiting_for_their_rate_slot() -
     assert_exactly_one_outcome_each(report, 40)
 
 
-async def test_the_fatal_answer_stops_the_job_before_any_other_batch_runs() -> None:
-    """The first request takes two loop passes and is refused with a bad key; the second
-    batch starts two passes after the first (the stagger) and must find the job stopped,
-    not reach the provider in the pass between the answer and its collection."""
+async def test_the_fatal_answer_stops_the_batches_still_on_their_way() -> None:
+    """The batches of a wave start together; the first is refused with a bad key at once,
+    while the second is still on its way to the provider (two loop passes): it must be
+    stopped there, NOT_SENT, not reach the provider after the answer that stopped the job."""
     reached: list[str] = []
 
     async def refuse_first(request: FakeRequest) -> None:
-        reached.append(request.request_id)
         if request.request_id == "fake-1":
-            await asyncio.sleep(0)
-            await asyncio.sleep(0)
+            reached.append(request.request_id)
             raise errors.AuthenticationError("bad key", provider="fake", status_code=401)
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        reached.append(request.request_id)
 
     gateway = FakeGateway(batch_size=1, max_concurrency=2, on_request=refuse_first)
     report = await gateway.send(message(list(numbers(2))))

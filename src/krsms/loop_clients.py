@@ -71,7 +71,7 @@ class LoopState:
     them.
     """
 
-    __slots__ = ("building", "client", "closer", "limiter")
+    __slots__ = ("building", "client", "closer", "entering", "limiter")
 
     def __init__(self, max_concurrency: int, client: HttpClient | None):
         self.limiter = anyio.Semaphore(max_concurrency)
@@ -82,3 +82,6 @@ class LoopState:
         """What closes the owned client when this loop shuts down (see :func:`close_with_loop`)."""
         self.building = asyncio.Lock()
         """Held while the owned client is made: the loop's other first requests wait for it."""
+        self.entering = asyncio.Lock()
+        """Held by the request entering the client's pool, for a few passes of the loop (see
+        :meth:`krsms.transport.Transport._slot`): the loop's requests enter one at a time."""

@@ -239,6 +239,31 @@ def _refused_unprocessed(exc: Exception) -> bool:
     return isinstance(event, events.ConnectionTerminated) and event.last_stream_id == 0
 
 
+_POOL_ENTRY_PASSES = 2
+"""Passes of the event loop between two requests entering the pool (:func:`_take_pool_turn`)."""
+
+
+async def _take_pool_turn(state: LoopState) -> None:
+    """Wait until the loop's last request to enter the client's pool has had
+    :data:`_POOL_ENTRY_PASSES` passes of the event loop to take its connection.
+
+    httpcore 1.0's pool hands an idle connection to every request that asks for one within
+    the few passes of the loop before the first has started on it; the others get
+    ``ConnectionNotAvailable`` and start over, each start walking every request and
+    connection of the pool (encode/httpcore#1110). Requests started together (a bulk send's
+    wave, handlers sending at once, and their next requests, whose answers came back
+    together) collided so, up to seven attempts a request with 64 in flight. A request that
+    finds no other entering goes on at once.
+    """
+    entering = state.entering
+    await entering.acquire()
+    loop = asyncio.get_running_loop()
+    release: Callable[[], object] = entering.release
+    for _ in range(_POOL_ENTRY_PASSES - 1):
+        release = partial(loop.call_soon, release)
+    loop.call_soon(release)
+
+
 def _tunnel_opening(info: Mapping[str, Any]) -> bool:
     """Whether the request httpcore is writing (its ``trace`` event's ``info``) is the
     ``CONNECT`` that opens a tunnel through a proxy: only the proxy reads it (which may refuse
@@ -921,6 +946,7 @@ class Transport:
             # One turn of the loop before the request goes, as anyio's acquire() would give:
             # an answer already in (a fatal one, that stops a bulk send) is read first.
             await asyncio.sleep(0)
+            await _take_pool_turn(state)
             yield
         finally:
             state.limiter.release()

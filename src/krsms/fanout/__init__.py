@@ -39,7 +39,7 @@ The names below are the package's public ones; the modules' other names are its 
 
 from krsms.fanout.batching import Batch, BatchAttempt
 from krsms.fanout.gateway import RECONCILE_DELAY, BatchingGateway, logger
-from krsms.fanout.job import POOL_ENTRY_PASSES, SOURCE_CLOSE_TIMEOUT
+from krsms.fanout.job import SOURCE_CLOSE_TIMEOUT
 from krsms.fanout.outcome_codes import CANCELLED, JOB_STOPPED, LOCAL_INVALID, NOT_RECEIVED, SEND_FAILED
 from krsms.fanout.sources import VALIDATION_SLICE
 
@@ -48,7 +48,6 @@ __all__ = [
     "JOB_STOPPED",
     "LOCAL_INVALID",
     "NOT_RECEIVED",
-    "POOL_ENTRY_PASSES",
     "RECONCILE_DELAY",
     "SEND_FAILED",
     "SOURCE_CLOSE_TIMEOUT",

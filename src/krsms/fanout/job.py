@@ -35,8 +35,6 @@ logger: logging.Logger = logging.getLogger("krsms")
 
 SOURCE_CLOSE_TIMEOUT = 10.0
 """Seconds a send that ends early gives its recipient source to close (its ``finally`` blocks)."""
-POOL_ENTRY_PASSES = 2
-"""Event-loop passes between two batches started together (:func:`_stagger`)."""
 
 
 @attrs.define
@@ -314,14 +312,8 @@ class SendJob:
         is room for one more, read the source for it: in the reader's task for a source that
         needs one (:meth:`finished_flights` waits for that read too), or here, and start what
         it made ready. Nothing starts once the job is stopped or the source has failed."""
-        first_of_pass = True
         while True:
             while self._ready and self._may_start() and self._has_room():
-                if not first_of_pass:
-                    await _stagger()
-                    if not self._may_start():  # a flight ended with a fatal error while this one waited
-                        return
-                first_of_pass = False
                 flight = Flight(self._ready.popleft(), on_fatal=self._stop_once)
                 if self._is_lone_batch():
                     await self._fly_here(flight)
@@ -649,20 +641,6 @@ class SendJob:
         """``report``, once the send's progress has recorded it."""
         self._progress.record(report)
         return report
-
-
-async def _stagger() -> None:
-    """Let the request just started take its connection before the next one asks for one.
-
-    httpcore 1.0's pool hands an idle connection to every request that asks for one within
-    the few passes of the event loop before the first has started on it; the others get
-    ``ConnectionNotAvailable`` and start over (encode/httpcore#1110). Batches started together
-    (the first wave, and every wave whose answers arrive together) then cost up to two
-    attempts each, about 0.1-0.2 ms of CPU. Two passes between starts were measured to
-    remove it, at no cost in wall time.
-    """
-    for _ in range(POOL_ENTRY_PASSES):
-        await asyncio.sleep(0)
 
 
 _COUNTED = (SendStatus.ACCEPTED, SendStatus.REJECTED, SendStatus.UNKNOWN, SendStatus.NOT_SENT)

@@ -1,0 +1,82 @@
+"""Requests started together enter httpx's connection pool one at a time.
+
+httpcore 1.0's pool hands an idle connection to every request asking for one within the few
+passes of the event loop before the first has started on it; the others get
+``ConnectionNotAvailable`` and start over (encode/httpcore#1110). Sixty-four request handlers
+sending at once through one gateway sized for them cost about seven attempts a send, and
+five times the CPU; the transport now lets a request into the pool only once the one before
+it has had two passes to take its connection."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpcore
+import pytest
+
+from krsms import Limits, Message, SendStatus
+from krsms.emulator import EmulatorServer
+from krsms.fanout import BatchingGateway
+from krsms.testing import nhn_gateway_for, numbers, sens_gateway_for
+
+IN_FLIGHT = 16
+
+
+@pytest.fixture
+def attempts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the requests httpcore starts on an HTTP/1.1 connection, retries included."""
+    counted = [0]
+    start_on_connection = httpcore.AsyncHTTP11Connection.handle_async_request
+
+    async def counting(self: httpcore.AsyncHTTP11Connection, request: httpcore.Request) -> httpcore.Response:
+        counted[0] += 1
+        return await start_on_connection(self, request)
+
+    monkeypatch.setattr(httpcore.AsyncHTTP11Connection, "handle_async_request", counting)
+    return counted
+
+
+def gateway_for(provider: str, emulator: EmulatorServer) -> BatchingGateway:
+    """A gateway of ``provider`` sized for :data:`IN_FLIGHT` sends at once, pool included."""
+    limits = Limits(max_connections=IN_FLIGHT, max_keepalive_connections=IN_FLIGHT)
+    make = sens_gateway_for if provider == "sens" else nhn_gateway_for
+    return make(emulator, max_concurrency=IN_FLIGHT, limits=limits)
+
+
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
+async def test_single_sends_started_together_start_on_a_connection_once_each(
+    provider: str, krsms_emulator: EmulatorServer, attempts: list[int]
+) -> None:
+    async with gateway_for(provider, krsms_emulator) as gateway:
+
+        async def send_each(to: list[str]) -> list[SendStatus]:
+            reports = await asyncio.gather(
+                *(
+                    gateway.send(Message(sender="15446859", text="인증번호 123456", recipients=[number]))
+                    for number in to
+                )
+            )
+            return [report.outcomes[0].status for report in reports]
+
+        # The pool's connections opened by a first round (its own collisions not counted).
+        assert await send_each(list(numbers(IN_FLIGHT))) == [SendStatus.ACCEPTED] * IN_FLIGHT
+        attempts[0] = 0
+        for round_ in range(3):
+            to = list(numbers(IN_FLIGHT, start=(round_ + 1) * IN_FLIGHT))
+            assert await send_each(to) == [SendStatus.ACCEPTED] * IN_FLIGHT
+        assert attempts[0] == 3 * IN_FLIGHT
+
+
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
+async def test_a_bulk_send_s_batches_start_on_a_connection_once_each(
+    provider: str, krsms_emulator: EmulatorServer, attempts: list[int]
+) -> None:
+    """Its waves of batches start together, and their answers come back together."""
+    async with gateway_for(provider, krsms_emulator) as gateway:
+        warm = await gateway.send(Message(sender="15446859", text="준비", recipients=list(numbers(IN_FLIGHT))))
+        assert warm.all_accepted
+        attempts[0] = 0
+        recipients = list(numbers(3 * IN_FLIGHT * gateway.batch_size, start=IN_FLIGHT))
+        report = await gateway.send(Message(sender="15446859", text="안내", recipients=recipients))
+        assert report.all_accepted
+        assert (report.requests, attempts[0]) == (3 * IN_FLIGHT, 3 * IN_FLIGHT)
