@@ -15,7 +15,7 @@ import httpcore
 import pytest
 
 from krsms import Limits, Message, SendStatus
-from krsms.emulator import EmulatorServer
+from krsms.emulator import EmulatorConfig, EmulatorServer, Faults
 from krsms.fanout import BatchingGateway
 from krsms.testing import nhn_gateway_for, numbers, sens_gateway_for
 
@@ -80,3 +80,37 @@ async def test_a_bulk_send_s_batches_start_on_a_connection_once_each(
         report = await gateway.send(Message(sender="15446859", text="안내", recipients=recipients))
         assert report.all_accepted
         assert (report.requests, attempts[0]) == (3 * IN_FLIGHT, 3 * IN_FLIGHT)
+
+
+def test_a_pool_sized_by_its_connections_alone_keeps_each_alive() -> None:
+    """httpcore 1.0 closes an idle connection whenever its pool holds more connections than
+    ``max_keepalive_connections``, idle or not: ``Limits(max_connections=64)`` kept 32, so
+    each connection above 32 was closed as its request ended and the next request opened one
+    again."""
+    assert Limits(max_connections=64).max_keepalive_connections == 64
+    assert Limits(max_connections=8).max_keepalive_connections == 8
+    assert Limits().max_keepalive_connections == Limits().max_connections == 32
+    assert Limits(max_connections=64, max_keepalive_connections=4).max_keepalive_connections == 4
+
+
+async def test_connections_beyond_32_stay_open_between_sends() -> None:
+    """Forty sends held in flight at once (0.1 s of latency), three times: forty connections
+    opened in all."""
+    opened = [0]
+    connect = httpcore.AsyncHTTPConnection._connect
+
+    async def counting(self: httpcore.AsyncHTTPConnection, request: httpcore.Request) -> object:
+        opened[0] += 1
+        return await connect(self, request)  # type: ignore[no-any-return]
+
+    many = 40
+    slow = EmulatorConfig(faults=Faults(latency=0.1))
+    with pytest.MonkeyPatch.context() as patch, EmulatorServer(slow) as server:
+        patch.setattr(httpcore.AsyncHTTPConnection, "_connect", counting)
+        async with nhn_gateway_for(server, max_concurrency=many, limits=Limits(max_connections=many)) as gateway:
+            for round_ in range(3):
+                to = numbers(many, start=round_ * many)
+                sends = (gateway.send(Message(sender="15446859", text="안내", recipients=[number])) for number in to)
+                reports = await asyncio.gather(*sends)
+                assert all(report.all_accepted for report in reports)
+    assert opened[0] == many

@@ -117,8 +117,13 @@ class Limits:
 
     max_connections: int = attrs.field(default=32, validator=count(minimum=1))
     """Connections open at once, at most; also caps the transport's ``max_concurrency``."""
-    max_keepalive_connections: int = attrs.field(default=32, validator=count(minimum=0))
-    """Idle connections kept open for reuse, at most."""
+    max_keepalive_connections: int = attrs.field(
+        default=attrs.Factory(lambda limits: limits.max_connections, takes_self=True), validator=count(minimum=0)
+    )
+    """Idle connections kept open for reuse, at most; ``max_connections`` unless given.
+    httpcore 1.0 closes an idle connection whenever its pool holds more connections than
+    this, idle or not, so a smaller value closes each connection above it as its request
+    ends."""
     keepalive_expiry: float = attrs.field(default=4.0, validator=seconds())
     """Seconds an idle connection is kept; below common server keep-alive timeouts (5 s), so
     the pool never reuses a connection the server is closing."""
