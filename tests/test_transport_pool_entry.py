@@ -94,8 +94,8 @@ def test_a_pool_sized_by_its_connections_alone_keeps_each_alive() -> None:
 
 
 async def test_connections_beyond_32_stay_open_between_sends() -> None:
-    """Forty sends held in flight at once (0.1 s of latency), three times: forty connections
-    opened in all."""
+    """Forty sends held in flight at once (0.1 s of latency), three times: at most forty
+    connections opened in all."""
     opened = [0]
     connect = httpcore.AsyncHTTPConnection._connect
 
@@ -113,4 +113,4 @@ async def test_connections_beyond_32_stay_open_between_sends() -> None:
                 sends = (gateway.send(Message(sender="15446859", text="안내", recipients=[number])) for number in to)
                 reports = await asyncio.gather(*sends)
                 assert all(report.all_accepted for report in reports)
-    assert opened[0] == many
+    assert opened[0] <= many  # one a send in flight at most, opened once (32 kept: 56)
