@@ -1,7 +1,10 @@
 """A FastAPI app that sends SMS through one shared gateway.
 
 - The lifespan creates one ``httpx.AsyncClient`` and one gateway for the whole app and
-  closes them on shutdown.
+  closes them on shutdown. The gateway has ``KRSMS_MAX_CONCURRENCY`` requests in flight at
+  most (default 8): size it for the sends a second the app must carry times the provider's
+  latency (docs/http.md); handlers beyond it wait for a slot. The client's pool holds as many
+  connections, all kept alive between requests.
 - ``POST /sms`` sends one message inside the request and answers with its outcome, waiting
   at most ``KRSMS_SEND_TIMEOUT`` seconds (default 10): uvicorn does not cancel a handler
   whose client went away, so the handler bounds its own wait (``asyncio.wait_for``). A send
@@ -53,12 +56,17 @@ class CampaignIn(BaseModel):
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    in_flight = int(os.environ.get("KRSMS_MAX_CONCURRENCY", "8"))
+    # httpx keeps 20 connections alive by default, and httpcore closes an idle one whenever
+    # the pool holds more than that in all: keep every connection of the pool alive.
+    limits = httpx.Limits(max_connections=in_flight, max_keepalive_connections=in_flight)
     async with (
-        httpx.AsyncClient(timeout=httpx.Timeout(10.0, pool=30.0)) as http_client,
+        httpx.AsyncClient(timeout=httpx.Timeout(10.0, pool=30.0), limits=limits) as http_client,
         NhnGateway(
             app_key=os.environ["KRSMS_NHN_APP_KEY"],
             base_url=os.environ.get("KRSMS_BASE_URL", DEFAULT_BASE_URL),
             http_client=http_client,
+            max_concurrency=in_flight,
         ) as gateway,
     ):
         app.state.sms = gateway

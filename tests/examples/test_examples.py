@@ -417,3 +417,22 @@ def test_fastapi_app_closes_its_gateway_on_shutdown(
     assert outcome.status is SendStatus.NOT_SENT
     assert outcome.detail is not None
     assert "aclose()" in outcome.detail, outcome.detail
+
+
+@pytest.mark.parametrize(("given", "in_flight"), [(None, 8), ("24", 24)])
+def test_fastapi_app_sizes_its_gateway_and_pool_alike(
+    krsms_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch, given: str | None, in_flight: int
+) -> None:
+    """The docstring: ``KRSMS_MAX_CONCURRENCY`` requests in flight (default 8), and a pool of
+    as many connections, all kept alive (httpx's default keeps 20)."""
+    monkeypatch.setenv("KRSMS_NHN_APP_KEY", DEMO_NHN_APP_KEY)
+    monkeypatch.setenv("KRSMS_BASE_URL", krsms_emulator.base_url)
+    if given is not None:
+        monkeypatch.setenv("KRSMS_MAX_CONCURRENCY", given)
+    example = load("fastapi_app")
+    with TestClient(example.app) as client:
+        assert client.post("/sms", json={"to": "010-1234-5678", "text": "안내"}).json()["status"] == "accepted"
+        gateway = example.app.state.sms
+        pool = gateway.client.api.transport._client._transport._pool
+        assert gateway.max_concurrency == in_flight
+        assert (pool._max_connections, pool._max_keepalive_connections) == (in_flight, in_flight)
