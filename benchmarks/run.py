@@ -26,8 +26,8 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-import httpcore
 from emulator_process import CREDENTIALS, SENDER, emulator, reset
+from pool_attempts import counting_pool_attempts
 from raw_clients import REQUESTS, TEXT, send_with_aiohttp, send_with_httpx
 from web_handlers import DEFAULTS, HANDLERS, QUICK_HANDLERS, RAW, handlers_table
 from web_handlers import markdown as handlers_markdown
@@ -219,25 +219,16 @@ def cpu_probe(provider: str, name: str, base_url: str, size: int, concurrency: i
     request the pool handed a connection already taken by another (``ConnectionNotAvailable``)
     starts again, so attempts per request above 1 are that contention's cost.
     """
-    attempts = 0
-    start_on_connection = httpcore.AsyncHTTP11Connection.handle_async_request
+    with counting_pool_attempts() as attempts:
 
-    async def counted(self: httpcore.AsyncHTTP11Connection, request: httpcore.Request) -> httpcore.Response:
-        nonlocal attempts
-        attempts += 1
-        return await start_on_connection(self, request)
+        def counted_run() -> dict[str, float]:
+            attempts[0] = 0
+            result = measure(base_url, name, provider, recipients, concurrency)
+            return {**result, "attempts": attempts[0]}
 
-    httpcore.AsyncHTTP11Connection.handle_async_request = counted  # type: ignore[method-assign]
-
-    def counted_run() -> dict[str, float]:
-        nonlocal attempts
-        attempts = 0
-        result = measure(base_url, name, provider, recipients, concurrency)
-        return {**result, "attempts": attempts}
-
-    recipients = numbers(size)
-    counted_run()
-    return best_of(3, counted_run, by="cpu")
+        recipients = numbers(size)
+        counted_run()
+        return best_of(3, counted_run, by="cpu")
 
 
 def memory_table(base_url: str, counts: Sequence[int]) -> list[dict[str, Any]]:

@@ -34,12 +34,12 @@ import inspect
 import math
 import secrets
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from typing import Any
 
-import httpcore
 import httpx
 from emulator_process import CREDENTIALS, SENDER, emulator, reset
+from pool_attempts import counting_pool_attempts
 from raw_clients import NHN_HEADERS, NHN_SEND_PATH, SENS_SEND_PATH, TEXT, sens_signed_headers
 
 from krsms import Limits, Message, NhnGateway, SensGateway
@@ -161,24 +161,6 @@ async def httpx_send(provider: str, base_url: str, handlers: int) -> AsyncIterat
                 raise RuntimeError(f"httpx send was not accepted: {response.text}")
 
         yield (send_sens if provider == "sens" else send_nhn), handlers
-
-
-@contextlib.contextmanager
-def counting_pool_attempts() -> Iterator[list[int]]:
-    """Count the requests httpcore starts on a connection while entered, each start again after
-    ``ConnectionNotAvailable`` included (the one item of the list yielded)."""
-    attempts = [0]
-    start_on_connection = httpcore.AsyncHTTP11Connection.handle_async_request
-
-    async def counted(self: httpcore.AsyncHTTP11Connection, request: httpcore.Request) -> httpcore.Response:
-        attempts[0] += 1
-        return await start_on_connection(self, request)
-
-    httpcore.AsyncHTTP11Connection.handle_async_request = counted  # type: ignore[method-assign]
-    try:
-        yield attempts
-    finally:
-        httpcore.AsyncHTTP11Connection.handle_async_request = start_on_connection  # type: ignore[method-assign]
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
