@@ -498,6 +498,76 @@ async def test_a_stream_closed_after_the_server_may_have_processed_it_is_unknown
     assert all("it may have been processed" in (outcome.detail or "") for outcome in report.outcomes)
 
 
+def answered_then_refused(connection: h2.connection.H2Connection, stream_id: int) -> None:
+    """The head of an answer (202), then ``RST_STREAM`` with ``REFUSED_STREAM``: the server
+    answered, so it processed the request, whatever its reset says."""
+    connection.send_headers(stream_id, [(":status", "202"), ("content-type", "application/json")])
+    connection.reset_stream(stream_id, h2.errors.ErrorCodes.REFUSED_STREAM)
+
+
+def answered_then_going_away(connection: h2.connection.H2Connection, stream_id: int) -> None:
+    """The head of an answer (202), then ``GOAWAY`` naming stream 0 as the last one processed."""
+    connection.send_headers(stream_id, [(":status", "202"), ("content-type", "application/json")])
+    connection.close_connection(last_stream_id=0)
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize(
+    "refuse", [answered_then_refused, answered_then_going_away], ids=["RST_STREAM REFUSED_STREAM", "GOAWAY 0"]
+)
+async def test_a_refusal_after_the_answer_s_head_is_unknown_and_never_retried(
+    provider: str, refuse: Callable[[h2.connection.H2Connection, int], None]
+) -> None:
+    """A refusal is the server's word that it processed nothing only before it answers: once
+    the head of its answer came, the request was processed, and sending it again would send
+    the messages twice. krsms took such a refusal as NOT_SENT and retried it."""
+    closed: list[int] = []
+
+    def counted(connection: h2.connection.H2Connection, stream_id: int) -> None:
+        closed.append(stream_id)
+        refuse(connection, stream_id)
+
+    async with (
+        h2_front(EmulatorConfig(), refuse=counted) as (base_url, _),
+        http2_client() as (client, _),
+        gateway(
+            provider,
+            base_url,
+            client,
+            reconcile=False,
+            retry=RetryPolicy(max_attempts=3, initial_backoff=0.01),
+        ) as sending,
+    ):
+        report = await sending.send(Message(sender=SENDER, text="안녕", recipients=numbers(3)))
+    assert [outcome.status for outcome in report.outcomes] == [SendStatus.UNKNOWN] * 3
+    assert len(closed) == 1
+    assert all("it may have been processed" in (outcome.detail or "") for outcome in report.outcomes)
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+async def test_a_refusal_through_a_client_with_request_hooks_is_unknown(provider: str) -> None:
+    """A request hook may replace the ``trace`` extension that tells when an answer began:
+    nothing then proves the refusal came before it."""
+
+    async def hook(request: httpx.Request) -> None:
+        pass
+
+    refused: list[int] = []
+
+    def counted(connection: h2.connection.H2Connection, stream_id: int) -> None:
+        refused.append(stream_id)
+        refused_stream(connection, stream_id)
+
+    async with (
+        h2_front(EmulatorConfig(), refuse=counted) as (base_url, _),
+        httpx.AsyncClient(http1=False, http2=True, event_hooks={"request": [hook]}) as client,
+        gateway(provider, base_url, client, reconcile=False) as sending,
+    ):
+        report = await sending.send(Message(sender=SENDER, text="안녕", recipients=numbers(3)))
+    assert [outcome.status for outcome in report.outcomes] == [SendStatus.UNKNOWN] * 3
+    assert len(refused) == 1
+
+
 @pytest.mark.parametrize("provider", PROVIDERS)
 async def test_no_key_reaches_the_logs_of_an_http2_send(provider: str, caplog: pytest.LogCaptureFixture) -> None:
     """hpack logs every header it encodes at DEBUG, httpcore's HTTP/2 connection its events."""
