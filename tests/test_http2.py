@@ -293,13 +293,18 @@ async def test_a_pool_of_one_http2_connection_still_sends_batches_side_by_side(p
     assert watched.most_in_flight > 1
 
 
-def gateway_at(provider: str, base_url: str, client: httpx.AsyncClient) -> BatchingGateway:
+def gateway_at(provider: str, base_url: str, client: httpx.AsyncClient, **options: Any) -> BatchingGateway:
     """A gateway of ``provider`` at ``base_url`` through ``client`` (made, never sending)."""
     if provider == "sens":
         return SensGateway(
-            access_key="a", secret_key="s", service_id="ncp:sms:kr:1:p", base_url=base_url, http_client=client
+            access_key="a",
+            secret_key="s",
+            service_id="ncp:sms:kr:1:p",
+            base_url=base_url,
+            http_client=client,
+            **options,
         )
-    return NhnGateway(app_key="k", base_url=base_url, http_client=client)
+    return NhnGateway(app_key="k", base_url=base_url, http_client=client, **options)
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
@@ -320,6 +325,44 @@ def test_max_concurrency_is_cut_to_one_connection_only_where_it_carries_one_requ
     pool could not tell https from http for it: an https SENS gateway was cut to one."""
     client = httpx.AsyncClient(limits=httpx.Limits(max_connections=1), **client_options)
     assert gateway_at(provider, base_url, client).max_concurrency == max_concurrency
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize(
+    ("client_options", "base_url", "max_connections", "max_concurrency"),
+    [
+        ({"http2": True}, "https://sms.example", 4, 100),
+        ({"http1": False, "http2": True}, "http://127.0.0.1:8080", 4, 100),
+        ({"http1": False, "http2": True}, "https://sms.example", 150, 100),
+        ({"http2": True}, "https://sms.example", 150, 150),  # the server may pick HTTP/1.1: 150 connections
+    ],
+    ids=["https", "prior knowledge", "HTTP/2 only, more connections", "https, more connections"],
+)
+def test_an_http2_pool_carries_a_hundred_requests_to_the_provider_whatever_its_connections(
+    provider: str, client_options: dict[str, Any], base_url: str, max_connections: int, max_concurrency: int
+) -> None:
+    """httpcore puts every request to a host on its one HTTP/2 connection while that one is
+    open (:func:`test_httpcore_carries_a_host_s_requests_on_one_http2_connection`): a pool
+    of four connections carries 100 requests at once, not 400."""
+    client = httpx.AsyncClient(limits=httpx.Limits(max_connections=max_connections), **client_options)
+    assert gateway_at(provider, base_url, client, max_concurrency=300).max_concurrency == max_concurrency
+
+
+async def test_httpcore_carries_a_host_s_requests_on_one_http2_connection() -> None:
+    """150 requests held at once through a pool of four: one connection, 100 streams on it,
+    the other requests waiting for a stream of it rather than opening a connection."""
+    async with (
+        hypercorn_emulator(EmulatorConfig()) as (base_url, watched, _),
+        http2_client(limits=httpx.Limits(max_connections=4)) as (client, _),
+    ):
+        watched.hold = True
+        held = [asyncio.ensure_future(client.get(f"{base_url}/sms/v2.2/appKeys/k/sender/sms")) for _ in range(150)]
+        await eventually(lambda: watched.in_flight == 100)
+        assert len(client._transport._pool._connections) == 1  # type: ignore[attr-defined]
+        watched.release.set()
+        answers = await asyncio.gather(*held)
+    assert len(answers) == 150
+    assert len(watched.connections) == 1
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)

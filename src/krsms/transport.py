@@ -162,7 +162,9 @@ def check_base_url(base_url: str, *, redact: Redactor) -> None:
 _HTTP2_STREAMS_PER_CONNECTION = 100
 """Requests httpcore sends at once on one HTTP/2 connection, at most (its own setting of
 ``SETTINGS_MAX_CONCURRENT_STREAMS``; a server allowing fewer makes the rest wait for a
-stream, not for the pool)."""
+stream, not for the pool). httpcore 1.0 puts every request to a host on one HTTP/2
+connection while that one is open, whatever the pool's ``max_connections``: a pool carries
+this many to the host, not this many a connection."""
 
 
 def _pool_capacity(client: httpx.AsyncClient, base_url: str) -> int | None:
@@ -170,11 +172,12 @@ def _pool_capacity(client: httpx.AsyncClient, base_url: str) -> int | None:
     mount's for that host, when it has one) carries at once; None when it cannot be read.
 
     Its ``max_connections`` over HTTP/1.1, where each request in flight holds a connection.
-    A pool that may speak HTTP/2 to that URL (``http2=True``, over https or without
-    HTTP/1.1: where httpcore itself puts several requests on a connection it opens) carries
-    :data:`_HTTP2_STREAMS_PER_CONNECTION` on each. A server that answers https's ALPN with
-    HTTP/1.1 all the same makes the requests beyond the pool's connections wait for one,
-    within the pool timeout.
+    A pool that speaks only HTTP/2 (``http1=False``) carries
+    :data:`_HTTP2_STREAMS_PER_CONNECTION`, on the one connection httpcore opens to the host.
+    One that may speak either to that URL (``http2=True`` over https: the server picks in
+    ALPN) carries that many over HTTP/2, its ``max_connections`` over HTTP/1.1: the larger.
+    A server that answers HTTP/1.1 then makes the requests beyond the pool's connections
+    wait for one, within the pool timeout.
 
     httpx does not expose the pool: it is read through the client's transport and its
     httpcore pool, defensively (private attributes). A client with a transport of its own (a
@@ -195,8 +198,10 @@ def _pool_capacity(client: httpx.AsyncClient, base_url: str) -> int | None:
         return None
     http1, http2 = getattr(pool, "_http1", True), getattr(pool, "_http2", False)
     over_https = url is not None and url.scheme == "https"
-    if http2 is True and (over_https or http1 is False):
-        return size * _HTTP2_STREAMS_PER_CONNECTION
+    if http2 is True and http1 is False:
+        return _HTTP2_STREAMS_PER_CONNECTION
+    if http2 is True and over_https:
+        return max(size, _HTTP2_STREAMS_PER_CONNECTION)
     return size
 
 
