@@ -65,15 +65,22 @@ async def test_a_reservation_is_pending_until_due_then_as_set_and_cancelled_stay
 
 
 async def test_a_number_abroad_fails_in_its_own_country_only() -> None:
+    """The same digits in Japan and in Korea are two numbers: each fails where it was set
+    (the test sent different digits in each country, so a rule that ignored the country
+    passed it)."""
     gateway = FakeGateway()
-    gateway.set_delivery("90-1234-5678", DeliveryStatus.FAILED, code="3001", country_code="81")
-    in_japan = await gateway.send(Message(sender="0212345678", text="hi", recipients=["9012345678"], country_code="81"))
-    at_home = await gateway.send(Message(sender="0212345678", text="hi", recipients=["01012345678"]))
+    gateway.set_delivery("010-0000-0001", DeliveryStatus.FAILED, code="3006")
+    gateway.set_delivery("010-0000-0002", DeliveryStatus.FAILED, code="3001", country_code="81")
+    both = ["01000000001", "01000000002"]
+    in_japan = await gateway.send(Message(sender="0212345678", text="hi", recipients=both, country_code="81"))
+    in_korea = await gateway.send(Message(sender="0212345678", text="hi", recipients=both))
     assert results(await gateway.delivery_results(in_japan.request_ids[0])) == [
-        ("9012345678", DeliveryStatus.FAILED, "3001")
+        ("01000000001", DeliveryStatus.DELIVERED, "0"),
+        ("01000000002", DeliveryStatus.FAILED, "3001"),
     ]
-    assert results(await gateway.delivery_results(at_home.request_ids[0])) == [
-        ("01012345678", DeliveryStatus.DELIVERED, "0")
+    assert results(await gateway.delivery_results(in_korea.request_ids[0])) == [
+        ("01000000001", DeliveryStatus.FAILED, "3006"),
+        ("01000000002", DeliveryStatus.DELIVERED, "0"),
     ]
 
 

@@ -293,13 +293,18 @@ async def test_a_pool_of_one_http2_connection_still_sends_batches_side_by_side(p
     assert watched.most_in_flight > 1
 
 
-def gateway_at(provider: str, base_url: str, client: httpx.AsyncClient) -> BatchingGateway:
+def gateway_at(provider: str, base_url: str, client: httpx.AsyncClient, **options: Any) -> BatchingGateway:
     """A gateway of ``provider`` at ``base_url`` through ``client`` (made, never sending)."""
     if provider == "sens":
         return SensGateway(
-            access_key="a", secret_key="s", service_id="ncp:sms:kr:1:p", base_url=base_url, http_client=client
+            access_key="a",
+            secret_key="s",
+            service_id="ncp:sms:kr:1:p",
+            base_url=base_url,
+            http_client=client,
+            **options,
         )
-    return NhnGateway(app_key="k", base_url=base_url, http_client=client)
+    return NhnGateway(app_key="k", base_url=base_url, http_client=client, **options)
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
@@ -320,6 +325,44 @@ def test_max_concurrency_is_cut_to_one_connection_only_where_it_carries_one_requ
     pool could not tell https from http for it: an https SENS gateway was cut to one."""
     client = httpx.AsyncClient(limits=httpx.Limits(max_connections=1), **client_options)
     assert gateway_at(provider, base_url, client).max_concurrency == max_concurrency
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize(
+    ("client_options", "base_url", "max_connections", "max_concurrency"),
+    [
+        ({"http2": True}, "https://sms.example", 4, 100),
+        ({"http1": False, "http2": True}, "http://127.0.0.1:8080", 4, 100),
+        ({"http1": False, "http2": True}, "https://sms.example", 150, 100),
+        ({"http2": True}, "https://sms.example", 150, 150),  # the server may pick HTTP/1.1: 150 connections
+    ],
+    ids=["https", "prior knowledge", "HTTP/2 only, more connections", "https, more connections"],
+)
+def test_an_http2_pool_carries_a_hundred_requests_to_the_provider_whatever_its_connections(
+    provider: str, client_options: dict[str, Any], base_url: str, max_connections: int, max_concurrency: int
+) -> None:
+    """httpcore puts every request to a host on its one HTTP/2 connection while that one is
+    open (:func:`test_httpcore_carries_a_host_s_requests_on_one_http2_connection`): a pool
+    of four connections carries 100 requests at once, not 400."""
+    client = httpx.AsyncClient(limits=httpx.Limits(max_connections=max_connections), **client_options)
+    assert gateway_at(provider, base_url, client, max_concurrency=300).max_concurrency == max_concurrency
+
+
+async def test_httpcore_carries_a_host_s_requests_on_one_http2_connection() -> None:
+    """150 requests held at once through a pool of four: one connection, 100 streams on it,
+    the other requests waiting for a stream of it rather than opening a connection."""
+    async with (
+        hypercorn_emulator(EmulatorConfig()) as (base_url, watched, _),
+        http2_client(limits=httpx.Limits(max_connections=4)) as (client, _),
+    ):
+        watched.hold = True
+        held = [asyncio.ensure_future(client.get(f"{base_url}/sms/v2.2/appKeys/k/sender/sms")) for _ in range(150)]
+        await eventually(lambda: watched.in_flight == 100)
+        assert len(client._transport._pool._connections) == 1  # type: ignore[attr-defined]
+        watched.release.set()
+        answers = await asyncio.gather(*held)
+    assert len(answers) == 150
+    assert len(watched.connections) == 1
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
@@ -496,6 +539,76 @@ async def test_a_stream_closed_after_the_server_may_have_processed_it_is_unknown
     assert [outcome.status for outcome in report.outcomes] == [SendStatus.UNKNOWN] * 3
     assert len(closed) == 1
     assert all("it may have been processed" in (outcome.detail or "") for outcome in report.outcomes)
+
+
+def answered_then_refused(connection: h2.connection.H2Connection, stream_id: int) -> None:
+    """The head of an answer (202), then ``RST_STREAM`` with ``REFUSED_STREAM``: the server
+    answered, so it processed the request, whatever its reset says."""
+    connection.send_headers(stream_id, [(":status", "202"), ("content-type", "application/json")])
+    connection.reset_stream(stream_id, h2.errors.ErrorCodes.REFUSED_STREAM)
+
+
+def answered_then_going_away(connection: h2.connection.H2Connection, stream_id: int) -> None:
+    """The head of an answer (202), then ``GOAWAY`` naming stream 0 as the last one processed."""
+    connection.send_headers(stream_id, [(":status", "202"), ("content-type", "application/json")])
+    connection.close_connection(last_stream_id=0)
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize(
+    "refuse", [answered_then_refused, answered_then_going_away], ids=["RST_STREAM REFUSED_STREAM", "GOAWAY 0"]
+)
+async def test_a_refusal_after_the_answer_s_head_is_unknown_and_never_retried(
+    provider: str, refuse: Callable[[h2.connection.H2Connection, int], None]
+) -> None:
+    """A refusal is the server's word that it processed nothing only before it answers: once
+    the head of its answer came, the request was processed, and sending it again would send
+    the messages twice. krsms took such a refusal as NOT_SENT and retried it."""
+    closed: list[int] = []
+
+    def counted(connection: h2.connection.H2Connection, stream_id: int) -> None:
+        closed.append(stream_id)
+        refuse(connection, stream_id)
+
+    async with (
+        h2_front(EmulatorConfig(), refuse=counted) as (base_url, _),
+        http2_client() as (client, _),
+        gateway(
+            provider,
+            base_url,
+            client,
+            reconcile=False,
+            retry=RetryPolicy(max_attempts=3, initial_backoff=0.01),
+        ) as sending,
+    ):
+        report = await sending.send(Message(sender=SENDER, text="안녕", recipients=numbers(3)))
+    assert [outcome.status for outcome in report.outcomes] == [SendStatus.UNKNOWN] * 3
+    assert len(closed) == 1
+    assert all("it may have been processed" in (outcome.detail or "") for outcome in report.outcomes)
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+async def test_a_refusal_through_a_client_with_request_hooks_is_unknown(provider: str) -> None:
+    """A request hook may replace the ``trace`` extension that tells when an answer began:
+    nothing then proves the refusal came before it."""
+
+    async def hook(request: httpx.Request) -> None:
+        pass
+
+    refused: list[int] = []
+
+    def counted(connection: h2.connection.H2Connection, stream_id: int) -> None:
+        refused.append(stream_id)
+        refused_stream(connection, stream_id)
+
+    async with (
+        h2_front(EmulatorConfig(), refuse=counted) as (base_url, _),
+        httpx.AsyncClient(http1=False, http2=True, event_hooks={"request": [hook]}) as client,
+        gateway(provider, base_url, client, reconcile=False) as sending,
+    ):
+        report = await sending.send(Message(sender=SENDER, text="안녕", recipients=numbers(3)))
+    assert [outcome.status for outcome in report.outcomes] == [SendStatus.UNKNOWN] * 3
+    assert len(refused) == 1
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)

@@ -114,3 +114,35 @@ async def test_connections_beyond_32_stay_open_between_sends() -> None:
                 reports = await asyncio.gather(*sends)
                 assert all(report.all_accepted for report in reports)
     assert opened[0] <= many  # one a send in flight at most, opened once (32 kept: 56)
+
+
+@pytest.mark.parametrize("provider", ["sens", "nhn"])
+async def test_sends_cancelled_while_waiting_for_their_turn_leave_the_turn_and_their_slots_free(
+    provider: str, krsms_emulator: EmulatorServer
+) -> None:
+    """Sends started together wait for their turn one after another; cancelled there, none
+    keeps the turn's lock or its request slot, and the next send goes at once."""
+    async with gateway_for(provider, krsms_emulator) as gateway:
+        transport = gateway._transport
+        assert transport is not None
+        warm = await gateway.send(Message(sender="15446859", text="준비", recipients=["01000000000"]))
+        assert warm.all_accepted
+        state = await transport._loop_state()
+        sends = [
+            asyncio.ensure_future(gateway.send(Message(sender="15446859", text="안내", recipients=[number])))
+            for number in numbers(IN_FLIGHT)
+        ]
+        for _ in range(IN_FLIGHT):
+            if state.entering._waiters:  # type: ignore[attr-defined]
+                break
+            await asyncio.sleep(0)
+        assert state.entering._waiters, "no send waited for its turn"  # type: ignore[attr-defined]
+        for send in sends:
+            send.cancel()
+        await asyncio.gather(*sends, return_exceptions=True)
+        for _ in range(3):  # the last turn taken ends two passes after it began
+            await asyncio.sleep(0)
+        assert not state.entering.locked()
+        assert state.limiter.value == IN_FLIGHT
+        after = await gateway.send(Message(sender="15446859", text="안내", recipients=["01099999999"]))
+        assert after.outcomes[0].status is SendStatus.ACCEPTED

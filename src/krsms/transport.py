@@ -162,7 +162,9 @@ def check_base_url(base_url: str, *, redact: Redactor) -> None:
 _HTTP2_STREAMS_PER_CONNECTION = 100
 """Requests httpcore sends at once on one HTTP/2 connection, at most (its own setting of
 ``SETTINGS_MAX_CONCURRENT_STREAMS``; a server allowing fewer makes the rest wait for a
-stream, not for the pool)."""
+stream, not for the pool). httpcore 1.0 puts every request to a host on one HTTP/2
+connection while that one is open, whatever the pool's ``max_connections``: a pool carries
+this many to the host, not this many a connection."""
 
 
 def _pool_capacity(client: httpx.AsyncClient, base_url: str) -> int | None:
@@ -170,11 +172,12 @@ def _pool_capacity(client: httpx.AsyncClient, base_url: str) -> int | None:
     mount's for that host, when it has one) carries at once; None when it cannot be read.
 
     Its ``max_connections`` over HTTP/1.1, where each request in flight holds a connection.
-    A pool that may speak HTTP/2 to that URL (``http2=True``, over https or without
-    HTTP/1.1: where httpcore itself puts several requests on a connection it opens) carries
-    :data:`_HTTP2_STREAMS_PER_CONNECTION` on each. A server that answers https's ALPN with
-    HTTP/1.1 all the same makes the requests beyond the pool's connections wait for one,
-    within the pool timeout.
+    A pool that speaks only HTTP/2 (``http1=False``) carries
+    :data:`_HTTP2_STREAMS_PER_CONNECTION`, on the one connection httpcore opens to the host.
+    One that may speak either to that URL (``http2=True`` over https: the server picks in
+    ALPN) carries that many over HTTP/2, its ``max_connections`` over HTTP/1.1: the larger.
+    A server that answers HTTP/1.1 then makes the requests beyond the pool's connections
+    wait for one, within the pool timeout.
 
     httpx does not expose the pool: it is read through the client's transport and its
     httpcore pool, defensively (private attributes). A client with a transport of its own (a
@@ -195,8 +198,10 @@ def _pool_capacity(client: httpx.AsyncClient, base_url: str) -> int | None:
         return None
     http1, http2 = getattr(pool, "_http1", True), getattr(pool, "_http2", False)
     over_https = url is not None and url.scheme == "https"
-    if http2 is True and (over_https or http1 is False):
-        return size * _HTTP2_STREAMS_PER_CONNECTION
+    if http2 is True and http1 is False:
+        return _HTTP2_STREAMS_PER_CONNECTION
+    if http2 is True and over_https:
+        return max(size, _HTTP2_STREAMS_PER_CONNECTION)
     return size
 
 
@@ -219,6 +224,8 @@ _WRITE_STARTS = frozenset({"http11.send_request_headers.started", "http2.send_re
 """httpcore's ``trace`` events for a request starting to be written, over HTTP/1.1 and HTTP/2.
 Through an HTTPS proxy, the tunnel's ``CONNECT`` request (which carries the request's
 extensions) has them first: see :func:`_tunnel_opening`."""
+_ANSWER_HEADS = frozenset({"http11.receive_response_headers.complete", "http2.receive_response_headers.complete"})
+"""httpcore's ``trace`` events for the head of an answer read, over HTTP/1.1 and HTTP/2."""
 
 
 _REFUSED_STREAM = 0x7
@@ -230,6 +237,8 @@ def _refused_unprocessed(exc: Exception) -> bool:
     of the request (RFC 9113): its stream reset with ``REFUSED_STREAM`` (8.7), or its
     connection closed by a ``GOAWAY`` naming no stream as processed (last stream 0, 6.8;
     httpcore sends a request again itself when the last stream named is below its own).
+    Believed only of an attempt whose answer had not begun (see :attr:`_WriteGate.answered`):
+    a server that sent the head of its answer processed the request, whatever it says next.
 
     httpcore raises both as a ``RemoteProtocolError`` holding h2's event, which httpx keeps as
     its error's cause. Read defensively, from ``h2.events`` only once h2 is loaded (an HTTP/2
@@ -298,7 +307,8 @@ class _WriteGate:
 
     A send's attempt leaves once its request starts to be written, not while it waits for a
     connection; once per attempt (an auth flow that signs again after a 401 writes it twice,
-    and each write is checked).
+    and each write is checked). It also tells whether the head of an answer to the request
+    last written came in (:attr:`answered`).
 
     The transport and the watch are held weakly: httpx keeps a request, its extensions
     included, in a reference cycle with its response, which only the garbage collector frees
@@ -309,15 +319,20 @@ class _WriteGate:
     than the client's closer closing them in its loop.
     """
 
-    __slots__ = ("_seen", "_transport", "_watch")
+    __slots__ = ("_seen", "_transport", "_watch", "answered")
 
     def __init__(self, transport: Transport, watch: SendWatch | None):
         self._transport = weakref.ref(transport)
         self._watch = None if watch is None else weakref.ref(watch)
         self._seen = False
+        self.answered = False
+        """Whether the head of an answer to the request last written came in."""
 
     async def __call__(self, event: str, info: Mapping[str, Any]) -> None:
-        if event in _WRITE_STARTS and not _tunnel_opening(info):
+        if event in _ANSWER_HEADS:
+            self.answered = True
+        elif event in _WRITE_STARTS and not _tunnel_opening(info):
+            self.answered = False  # a request written again (signed again after a 401) is answered anew
             transport = self._transport()
             if transport is None or transport._closed:
                 raise _NotWritten("closed by aclose()")
@@ -849,7 +864,7 @@ class Transport:
                 watch.attempt_left()  # a transport that does not tell: out from now on, maybe
             started = time.perf_counter()
             try:
-                response = await self._answer(sending, sent, method, url)
+                response = await self._answer(sending, sent, method, url, gate)
             except errors.TransportError as failure:
                 self._log_request(method, url, attempt, started, status_code=None, failure=failure)
                 raise
@@ -911,13 +926,16 @@ class Transport:
             redact=self.redact,
         )
 
-    async def _answer(self, sending: Awaitable[httpx.Response], sent: int, method: str, url: str) -> httpx.Response:
+    async def _answer(
+        self, sending: Awaitable[httpx.Response], sent: int, method: str, url: str, gate: _WriteGate | None
+    ) -> httpx.Response:
         """Await ``sending``, httpx's send of the request whose ``id()`` is ``sent``: its answer,
         also when a response hook raised for its status (``raise_for_status()``, httpx's
         documented hook: the provider answered, and its status, not a failed connection, says
         what became of the request; httpx closed the answer unread); any other httpx error as
-        the typed error (raised outside the ``except`` block: see :meth:`_transport_error`),
-        one its :class:`_WriteGate` kept from being written as UnsendableRequestError;
+        the typed error (raised outside the ``except`` block: see :meth:`_transport_error`; an
+        HTTP/2 refusal believed only when ``gate`` saw no answer begin: without a gate nothing
+        tells), one its :class:`_WriteGate` kept from being written as UnsendableRequestError;
         any other error as it is, without httpx's frame locals (:func:`~krsms.redaction.clear_chain_locals`)."""
         handled_before = sys.exc_info()[1]
         try:
@@ -928,7 +946,7 @@ class Transport:
             # About a request of the hook's own: nothing is known of this one's answer.
             error = self._transport_error(exc, method, url)
         except httpx.HTTPError as exc:
-            error = self._transport_error(exc, method, url)
+            error = self._transport_error(exc, method, url, unanswered=gate is not None and not gate.answered)
         except _NotWritten as refusal:
             error = self._not_sent(method, url, refusal.why)
         except BaseException as exc:
@@ -1021,8 +1039,12 @@ class Transport:
         N49's): for messages and logs."""
         return hide_phone_numbers(self.redact(self._base_url + url))
 
-    def _transport_error(self, exc: Exception, method: str, url: str) -> errors.TransportError:
-        """The typed error for ``exc``, with a redacted message.
+    def _transport_error(
+        self, exc: Exception, method: str, url: str, *, unanswered: bool = False
+    ) -> errors.TransportError:
+        """The typed error for ``exc``, with a redacted message; an HTTP/2 server's refusal
+        (:func:`_refused_unprocessed`) is not sent only when the attempt is known
+        ``unanswered``: no head of an answer came before it.
 
         Raise it after the ``except`` block that caught ``exc`` ends, never inside it: there
         it would get ``exc`` as its ``__context__``, and ``exc.request`` holds the full URL
@@ -1039,7 +1061,7 @@ class Transport:
             exc, (httpx.LocalProtocolError, httpx.UnsupportedProtocol, httpx.InvalidURL, ValueError, OverflowError)
         ):
             return errors.UnsendableRequestError(f"{where}: could not be sent as given ({detail})")
-        if _refused_unprocessed(exc):
+        if unanswered and _refused_unprocessed(exc):
             return errors.TransportError(
                 f"{where}: refused by the server, which processed nothing of it ({detail})", may_have_been_sent=False
             )
@@ -1127,7 +1149,7 @@ class Transport:
             del request  # held as a coroutine only (see _send_once)
             started = time.perf_counter()
             try:
-                response = await self._answer(sending, sent, method, url)
+                response = await self._answer(sending, sent, method, url, gate)
             except errors.TransportError as error:
                 _clear_attempt(error)
                 self._log_request(method, url, attempt, started, status_code=None, failure=error)
