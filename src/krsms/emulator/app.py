@@ -26,7 +26,7 @@ from typing import Any
 
 import attrs
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match, Route
 
@@ -145,6 +145,13 @@ async def _outside_every_api(request: Request) -> Response:
     return _error(f"{path} is not served here: the emulator serves {SERVED_PREFIXES}", 404)
 
 
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    """A request whose client went away while sending its body (a cancelled send): nothing
+    was processed, and the answer goes nowhere. Without it Starlette raised out of the app,
+    and uvicorn logged a traceback for every cancelled send."""
+    return Response(status_code=400)
+
+
 def create_app(config: EmulatorConfig | None = None) -> Starlette:
     """The emulator app; ``app.state.ledger``, ``app.state.faults`` and ``app.state.config``
     let in-process tests inspect it, and ``app.state.clock`` lets them move its time."""
@@ -157,7 +164,7 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
         *sens_routes(config, ledger, clock, faults),
         *nhn_routes(config, ledger, clock, faults),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, exception_handlers={ClientDisconnect: _client_gone})
     not_routed(app, _outside_every_api)
     app.add_middleware(FaultInjector, state=faults)
     app.add_middleware(DateHeader, clock=clock)
