@@ -1,14 +1,14 @@
 """SENS checks that hand-made mutants of :mod:`krsms.sens.checks` showed untested: an S1
-recipient abroad is read as a number of the request's country, and S8's paging fields refuse
-a bool."""
+recipient abroad is read as a number of the request's country, S3 filters by ASCII digits only,
+and S8's paging fields refuse a bool."""
 
 from __future__ import annotations
 
 import pytest
 
 from krsms import ValidationError
-from krsms.sens.checks import check_send_request, check_unsubscribe_query
-from krsms.sens.models import MessageType, SendMessage, SendRequest, UnsubscribeQuery
+from krsms.sens.checks import check_message_query, check_send_request, check_unsubscribe_query
+from krsms.sens.models import MessageQuery, MessageType, SendMessage, SendRequest, UnsubscribeQuery
 
 
 def _abroad(to: str) -> SendRequest:
@@ -39,3 +39,11 @@ def test_a_paging_field_given_a_bool_is_refused_by_name(field: str) -> None:
     with pytest.raises(ValidationError) as refused:
         check_unsubscribe_query(UnsubscribeQuery(**{field: True}))
     assert (refused.value.field, refused.value.limit, refused.value.value) == (field, "a whole number", "True")
+
+
+@pytest.mark.parametrize("field", ["from_", "to"])
+def test_a_look_up_number_of_full_width_digits_is_refused_as_not_digits(field: str) -> None:
+    """SENS lists numbers in ASCII digits: ``０１０...`` (a Korean IME's full-width mode) matches none."""
+    with pytest.raises(ValidationError) as refused:
+        check_message_query(MessageQuery(request_id="R-1", **{field: "０１０１２３４５６７８"}))
+    assert (refused.value.field, refused.value.limit) == (field, "digits")
