@@ -1,12 +1,16 @@
 """SENS checks that hand-made mutants of :mod:`krsms.sens.checks` showed untested: an S1
-recipient abroad is read as a number of the request's country, S3 filters by ASCII digits only,
-and S8's paging fields refuse a bool."""
+recipient abroad is read as a number of the request's country, a reservation is checked at the
+minute it goes out as, S3 filters by ASCII digits only, and S8's paging fields refuse a bool."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+import attrs
 import pytest
 
 from krsms import ValidationError
+from krsms.convert import SEOUL
 from krsms.sens.checks import check_message_query, check_send_request, check_unsubscribe_query
 from krsms.sens.models import MessageQuery, MessageType, SendMessage, SendRequest, UnsubscribeQuery
 
@@ -47,3 +51,13 @@ def test_a_look_up_number_of_full_width_digits_is_refused_as_not_digits(field: s
     with pytest.raises(ValidationError) as refused:
         check_message_query(MessageQuery(request_id="R-1", **{field: "０１０１２３４５６７８"}))
     assert (refused.value.field, refused.value.limit) == (field, "digits")
+
+
+def test_a_reservation_in_the_current_minute_is_refused_as_sens_takes_it_to_the_minute() -> None:
+    """At 12:00:10, 12:00:40 goes out as ``12:00``, a minute already begun."""
+    now = datetime(2026, 3, 2, 12, 0, 10, tzinfo=SEOUL)
+    request = attrs.evolve(_abroad("9012345678"), reserve_time=now + timedelta(seconds=30))
+    with pytest.raises(ValidationError) as refused:
+        check_send_request(request, now=now)
+    assert (refused.value.field, refused.value.limit) == ("reserve_time", "in the future at minute precision")
+    check_send_request(attrs.evolve(request, reserve_time=now + timedelta(seconds=50)), now=now)
