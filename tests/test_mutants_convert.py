@@ -1,11 +1,17 @@
-"""Converter rules that hand-made mutants of :mod:`krsms.convert` showed untested."""
+"""Converter rules that hand-made mutants of :mod:`krsms.convert` and the providers' converters
+showed untested: text that is a bool, how much of a malformed answer is quoted (redacted first),
+and NHN's ``requestDate`` written in Seoul time."""
 
 from __future__ import annotations
+
+from datetime import datetime, timezone
 
 import pytest
 
 from krsms.convert import parse, structure_text
 from krsms.errors import MalformedResponseError
+from krsms.nhn.converter import converter as nhn_converter
+from krsms.nhn.models import SendRecipient, SendRequest
 from krsms.sens.converter import converter as sens_converter
 from krsms.sens.models import MessagePage
 
@@ -41,3 +47,13 @@ def test_a_key_the_answer_echoed_where_the_quote_is_cut_is_hidden_whole() -> Non
         parse(sens_converter, {**PAGE, "hasMore": value}, MessagePage, provider="sens", redact=redact)
     assert "SECR" not in str(refused.value)
     assert "***" in str(refused.value)
+
+
+def test_an_nhn_reservation_given_in_another_zone_is_written_in_seoul_to_the_minute() -> None:
+    request = SendRequest(
+        body="본문",
+        send_no="15446859",
+        recipient_list=(SendRecipient(recipient_no="01000000000"),),
+        request_date=datetime(2026, 3, 2, 3, 30, 45, tzinfo=timezone.utc),
+    )
+    assert nhn_converter.unstructure(request)["requestDate"] == "2026-03-02 12:30"
