@@ -42,3 +42,45 @@ def test_an_lms_send_with_attachments_is_checked_and_named_as_an_mms() -> None:
     with pytest.raises(ValidationError) as refused:
         check_send(request, MessageKind.LMS, advertisement=False, now=NOW)
     assert str(refused.value) == "body: is 2001 bytes in EUC-KR; MMS allows 2000 (shorten it)"
+
+
+def _long(title: str | None, recipient: SendRecipient) -> SendRequest:
+    return SendRequest(title=title, body="본문", send_no="15446859", recipient_list=(recipient,))
+
+
+def test_a_blank_title_of_an_lms_without_a_template_is_refused_as_missing() -> None:
+    with pytest.raises(ValidationError) as refused:
+        check_send(_long(" ", SendRecipient(recipient_no="01000000000")), MessageKind.LMS, advertisement=False, now=NOW)
+    assert (refused.value.field, refused.value.limit, refused.value.value) == ("title", "a title", " ")
+
+
+def test_an_lms_to_an_international_number_of_another_country_is_refused() -> None:
+    """Given alone, ``internationalRecipientNo`` is the number NHN sends to: ``81...`` is Japan."""
+    check_send(
+        _long("제목", SendRecipient(international_recipient_no="821012345678")),
+        MessageKind.LMS,
+        advertisement=False,
+        now=NOW,
+    )
+    with pytest.raises(ValidationError) as refused:
+        check_send(
+            _long("제목", SendRecipient(international_recipient_no="819012345678")),
+            MessageKind.LMS,
+            advertisement=False,
+            now=NOW,
+        )
+    assert refused.value.limit == "82"
+
+
+def test_an_lms_refused_for_an_international_number_abroad_names_that_field_and_masks_the_number() -> None:
+    """The refusal blamed ``country_code``, which the recipient did not give, and held the
+    whole phone number as its value, where every other refusal masks it."""
+    recipient = SendRecipient(international_recipient_no="819012345678")
+    with pytest.raises(ValidationError) as refused:
+        check_send(_long("제목", recipient), MessageKind.LMS, advertisement=False, now=NOW)
+    assert (refused.value.field, refused.value.value) == (
+        "recipient_list[0].international_recipient_no",
+        "819*****5678",
+    )
+    assert "9012" not in str(refused.value)
+    assert "'819*****5678'" in str(refused.value)
