@@ -84,3 +84,16 @@ def test_an_lms_refused_for_an_international_number_abroad_names_that_field_and_
     )
     assert "9012" not in str(refused.value)
     assert "'819*****5678'" in str(refused.value)
+
+
+def test_an_international_number_written_with_a_leading_0_is_refused_masked() -> None:
+    """``00 81 ...`` or ``0 81 ...``: the country code comes first, without an exit prefix."""
+    recipient = SendRecipient(international_recipient_no="0819012345678")
+    request = SendRequest(body="본문", send_no="15446859", recipient_list=(recipient,))
+    with pytest.raises(ValidationError) as refused:
+        check_send(request, MessageKind.SMS, advertisement=False, now=NOW)
+    assert (refused.value.field, refused.value.limit, refused.value.value) == (
+        "recipient_list[0].international_recipient_no",
+        "country code first, at most 20 digits",
+        "081******5678",
+    )
