@@ -100,3 +100,10 @@ def test_an_iso_media_file_of_another_brand_is_refused_by_its_first_bytes() -> N
     with pytest.raises(ValidationError) as refused:
         check_jpeg(content, "a.jpg")
     assert str(refused.value) == "content: is not a JPEG image: it starts 00000018, where a JPEG starts ffd8ff"
+
+
+def test_empty_content_is_refused_as_empty_not_as_another_format() -> None:
+    with pytest.raises(ValidationError) as refused:
+        check_jpeg(b"", "a.jpg")
+    assert (refused.value.field, refused.value.limit, refused.value.value) == ("content", "1 to 300 KB", 0)
+    assert str(refused.value) == "content: is empty (0 bytes); a JPEG of 1 byte to 300 KB"
