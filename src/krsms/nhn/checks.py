@@ -518,11 +518,18 @@ def _check_recipient(recipient: SendRecipient, kind: MessageKind, *, field: str,
     if recipient.international_recipient_no is not None:
         _check_international_number(recipient.international_recipient_no, field=f"{field}.international_recipient_no")
     if kind is not MessageKind.SMS and _abroad(recipient):
+        # Blamed on the field that sends it abroad: the country code beside a recipient_no,
+        # else the international number, masked as every number in an error is.
+        blamed, shown = (
+            ("country_code", country_code)
+            if recipient.recipient_no is not None
+            else ("international_recipient_no", mask_number(recipient.international_recipient_no or ""))
+        )
         raise ValidationError(
-            f"{field}.country_code",
-            "an LMS or MMS goes to Korean numbers only (NHN: MMS cannot be sent outside Korea)",
+            f"{field}.{blamed}",
+            f"is {shown!r}: an LMS or MMS goes to Korean numbers only (NHN: MMS cannot be sent outside Korea)",
             limit=KOREA,
-            value=country_code or recipient.international_recipient_no,
+            value=shown,
         )
     check_template_parameters(recipient.template_parameter, field=f"{field}.template_parameter")
     check_at_most(f"{field}.recipient_grouping_key", recipient.recipient_grouping_key, widest_key)
