@@ -282,7 +282,7 @@ READING = """
 - The ideal counts only the injected latency. The emulator processes a request on arrival
   and holds its answer until the latency has passed, so its own work (validating and
   storing every recipient in Python, about 4.5 ms per 1,000-recipient NHN request on the
-  machine of earlier runs, 7 to 11 ms on this run's) hides
+  machine of earlier runs, 7 to 11 ms on this one's) hides
   inside the 50 ms until its single process saturates (and it keeps its stored records out
   of the cyclic collector, whose full passes would otherwise stall answers). What remains
   is each client's own work between an answer and its next request, which the raw httpx
@@ -346,8 +346,8 @@ READING = """
   8, where at zero latency the client is CPU-bound: the pool attempts column counts the
   requests httpcore started on a connection, retries included (see below).
 - The bytecode instructions beside the CPU figures do not move with the machine's load
-  (only by a few percent with the event loop's timing). krsms executes about 1.05x raw
-  httpx's Python instructions for a SENS request and 0.91x for an NHN one at concurrency 1
+  (only by a few percent with the event loop's timing). krsms executes about 1.05-1.07x raw
+  httpx's Python instructions for a SENS request and 0.91-0.93x for an NHN one at concurrency 1
   (the raw loop builds a dict per recipient in Python, krsms does not), and fewer than the
   raw loop at 8, where its requests meet httpcore's pool contention (below).
   What is left is the fan-out's own bookkeeping (a task per batch, the progress and the
@@ -360,7 +360,8 @@ READING = """
   an answer's `resultCode` and `recipientSeq` compared with the expected values as two
   lists (about 43 µs per 1,000), and the cyclic collector walking the per-batch objects
   (about 50 µs per NHN request). With NHN's 1,000 recipients a request that is what
-  separates its CPU ratio (1.14-1.18 here) from its instruction ratio (0.92). The other
+  separates its CPU ratio at concurrency 1 (1.13-1.18 in the runs of this page) from its
+  instruction ratio (0.91-0.93). The other
   way round, the raw loops encode a dict per recipient with `json.dumps` (about 380 µs an
   NHN request, 41 µs a SENS one), where krsms writes a list of bare numbers, checked to be
   digits, in one join (22 and 7 µs: `krsms.json_body`).
@@ -374,15 +375,7 @@ READING = """
   numbers written in one join instead of a dict per recipient encoded by `json.dumps`: an
   NHN request from 45.8k to 38.9k instructions and from 380 to 22 µs of encoding, a SENS
   one from 39.2k to 38.8k and from 41 to 7 µs.
-- NHN at 50 ms and concurrency 4 is at 1.14x the ideal in this run, raw httpx at 1.12x and
-  aiohttp at 1.11x on the same emulator (1.16x, 1.17x and 1.14x in the run before, on the
-  same machine, whose figures drift by that much from hour to hour): 1.10x would need krsms
-  to spend less per cycle than either raw loop does (see the fixed delay above), and this
-  machine is slower than the one of earlier runs (2.40 ms of CPU per NHN request for raw
-  httpx, 1.59 there). From concurrency 8 on, the emulator's single process is saturated
-  here (7 to 11 ms of CPU per 1,000-recipient request: eight of them take longer than the
-  50 ms), so those rows measure the emulator, for every client alike. SENS, at 100
-  recipients a request, is within 1.08-1.09x at 100,000 recipients at every concurrency.
+{this_run}
 - httpcore 1.0's connection pool hands one idle connection to every request asking for
   one within the same few passes of the event loop; all but one get
   `ConnectionNotAvailable` and start over (encode/httpcore #1110; pydantic's httpx2 fork
@@ -504,8 +497,36 @@ def markdown(
             f"| {row['recipients']:,} | {row['requests']:,} | {row['seconds']} | {row['start_rss_mib']} "
             f"| {row['peak_rss_mib']} |"
         )
-    lines += ["", READING.strip(), ""]
+    lines += ["", READING.strip().replace("{this_run}", this_run(fanout, cpu)), ""]
     return "\n".join(lines)
+
+
+def this_run(fanout: list[dict[str, Any]], cpu: list[dict[str, Any]]) -> str:
+    """The reading's bullet on this run's NHN and SENS figures against the 1.10x target."""
+
+    def ratios(provider: str, recipients: int, concurrency: int) -> tuple[float, float, float]:
+        (row,) = (
+            row
+            for row in fanout
+            if (row["provider"], row["recipients"], row["concurrency"]) == (provider, recipients, concurrency)
+        )
+        return row["krsms"] / row["ideal"], row["httpx"] / row["ideal"], row["aiohttp"] / row["ideal"]
+
+    largest = max(row["recipients"] for row in fanout)
+    krsms, httpx, aiohttp = ratios("nhn", largest, 4)
+    sens = [ratios("sens", largest, concurrency)[0] for concurrency in (4, 8, 16)]
+    (nhn_cpu,) = (row["httpx_per_request_ms"] for row in cpu if (row["provider"], row["concurrency"]) == ("nhn", 1))
+    return (
+        f"- NHN at 50 ms and concurrency 4 is at {krsms:.2f}x the ideal in this run, raw httpx at {httpx:.2f}x "
+        f"and aiohttp at {aiohttp:.2f}x on the same emulator (1.14x, 1.12x and 1.11x on 2026-11-26, when raw "
+        f"httpx spent 2.40 ms of CPU an NHN request, {nhn_cpu:.2f} ms in this run: this shared machine's speed "
+        "drifts from hour to hour, and every client's excess over the ideal with it). 1.10x would need krsms "
+        "to spend less per cycle than either raw loop does (see the fixed delay above). From concurrency 8 "
+        "on, the emulator's single process is saturated here (7 to 11 ms of CPU per 1,000-recipient request: "
+        "eight of them take longer than the 50 ms), so those rows measure the emulator, for every client "
+        f"alike. SENS, at 100 recipients a request, is within {min(sens):.2f}-{max(sens):.2f}x at "
+        f"{largest:,} recipients at concurrency 4 to 16 (at 32 the emulator's process is saturated too)."
+    )
 
 
 def main() -> None:
