@@ -15,13 +15,16 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+from krsms import NhnGateway, SensGateway
 from krsms.emulator.config import (
     DEMO_NHN_APP_KEY,
     DEMO_SENS_ACCESS_KEY,
     DEMO_SENS_SECRET_KEY,
     DEMO_SENS_SERVICE_ID,
 )
+from krsms.fanout import BatchingGateway
 
 SENDER = "0212345678"
 CREDENTIALS = {
@@ -32,6 +35,21 @@ CREDENTIALS = {
     },
     "nhn": {"app_key": DEMO_NHN_APP_KEY},
 }
+
+
+def gateway_for(provider: str, base_url: str, **options: Any) -> BatchingGateway:
+    """A krsms gateway for ``provider`` against the emulator at ``base_url``, with its own
+    client and ``options`` (``max_concurrency``, ``limits``, ``timeout``, ...)."""
+    if provider == "sens":
+        sens = CREDENTIALS["sens"]
+        return SensGateway(
+            access_key=sens["access_key"],
+            secret_key=sens["secret_key"],
+            service_id=sens["service_id"],
+            base_url=base_url,
+            **options,
+        )
+    return NhnGateway(app_key=CREDENTIALS["nhn"]["app_key"], base_url=base_url, **options)
 
 
 def free_port() -> int:

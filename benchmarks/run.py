@@ -26,13 +26,13 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from emulator_process import CREDENTIALS, SENDER, emulator, reset
+from emulator_process import SENDER, emulator, gateway_for, reset
 from pool_attempts import counting_pool_attempts
 from raw_clients import REQUESTS, TEXT, send_with_aiohttp, send_with_httpx
 from web_handlers import DEFAULTS, HANDLERS, QUICK_HANDLERS, RAW, handlers_table
 from web_handlers import markdown as handlers_markdown
 
-from krsms import Message, NhnGateway, SensGateway
+from krsms import Message
 from krsms.fanout import BatchingGateway
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,17 +43,7 @@ around the send alone; the requests it made."""
 
 def make_gateway(provider: str, base_url: str, concurrency: int) -> BatchingGateway:
     """A krsms gateway for ``provider`` against the emulator, with its own client."""
-    if provider == "sens":
-        sens = CREDENTIALS["sens"]
-        return SensGateway(
-            access_key=sens["access_key"],
-            secret_key=sens["secret_key"],
-            service_id=sens["service_id"],
-            base_url=base_url,
-            max_concurrency=concurrency,
-            timeout=60,
-        )
-    return NhnGateway(app_key=CREDENTIALS["nhn"]["app_key"], base_url=base_url, max_concurrency=concurrency, timeout=60)
+    return gateway_for(provider, base_url, max_concurrency=concurrency, timeout=60)
 
 
 async def send_with_krsms(

@@ -38,11 +38,11 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from typing import Any
 
 import httpx
-from emulator_process import CREDENTIALS, SENDER, emulator, reset
+from emulator_process import SENDER, emulator, gateway_for, reset
 from pool_attempts import counting_pool_attempts
 from raw_clients import NHN_HEADERS, NHN_SEND_PATH, SENS_SEND_PATH, TEXT, sens_signed_headers
 
-from krsms import Limits, Message, NhnGateway, SensGateway
+from krsms import Limits, Message, SensGateway
 from krsms.fanout import BatchingGateway
 
 Send = Callable[[str], Coroutine[Any, Any, None]]
@@ -95,16 +95,7 @@ def make_gateway(provider: str, base_url: str, slots: int | None) -> BatchingGat
         if slots is None
         else {"max_concurrency": slots, "limits": Limits(max_connections=slots, max_keepalive_connections=slots)}
     )
-    if provider == "sens":
-        sens = CREDENTIALS["sens"]
-        return SensGateway(
-            access_key=sens["access_key"],
-            secret_key=sens["secret_key"],
-            service_id=sens["service_id"],
-            base_url=base_url,
-            **sizing,
-        )
-    return NhnGateway(app_key=CREDENTIALS["nhn"]["app_key"], base_url=base_url, **sizing)
+    return gateway_for(provider, base_url, **sizing)
 
 
 @contextlib.asynccontextmanager
