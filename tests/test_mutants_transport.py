@@ -165,3 +165,144 @@ async def test_a_proxys_tunnel_opening_neither_counts_as_the_write_nor_forgets_a
     await gate("http11.send_request_headers.started", {"request": _Request(b"CONNECT")})
     assert watch.attempts == 0
     assert watch.may_have_arrived is None
+
+
+UNSAFE = RetryPolicy(max_attempts=3, initial_backoff=0, retry_unsafe_sends=True)
+
+
+async def test_a_send_raises_the_latest_attempt_that_may_have_been_processed() -> None:
+    """500, then a timeout, then a 429: the 429 says nothing of the others, and the timeout
+    is the latest that may have gone through."""
+    transport, asked = scripted(httpx.Response(500), httpx.ReadTimeout("late"), httpx.Response(429), retry=UNSAFE)
+    with pytest.raises(errors.RequestTimeoutError) as caught:
+        await transport.request("POST", URL, json={})
+    assert caught.value.may_have_been_sent is True
+    assert len(asked) == 3
+    assert isinstance(caught.value.__cause__, errors.RateLimitedError)
+
+
+@pytest.mark.parametrize(("method", "attempts"), [("PUT", 2), ("DELETE", 2), ("PATCH", 1), ("POST", 1)])
+async def test_which_methods_are_tried_again_after_a_503_by_default(method: str, attempts: int) -> None:
+    transport, asked = scripted(httpx.Response(503), httpx.Response(200, json={}))
+    if attempts == 1:
+        with pytest.raises(errors.ServerError):
+            await transport.request(method, URL, json={})
+    else:
+        assert (await transport.request(method, URL, json={})).status_code == 200
+    assert len(asked) == attempts
+
+
+async def test_a_server_error_inside_a_2xx_answered_after_aclose_is_left_to_the_caller() -> None:
+    """aclose() ran while the request was in flight: no retry may follow, so the answer is
+    returned for the caller's own read rather than a retry announced and refused."""
+    transport: Transport | None = None
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        assert transport is not None
+        await transport.aclose()
+        return httpx.Response(200, json={"failed": True})
+
+    def server_error_inside(response: Response) -> None:
+        raise errors.ServerError("busy", provider="test", status_code=response.status_code)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
+        transport = borrowing(client)
+        response = await transport.request("GET", URL, check_answer=server_error_inside)
+    assert response.status_code == 200
+    assert response.json(provider="test") == {"failed": True}
+
+
+@pytest.mark.parametrize("status", [300, 399])
+async def test_every_3xx_is_a_redirect_never_followed(status: int) -> None:
+    transport, asked = scripted(httpx.Response(status, headers={"location": "https://elsewhere.test/"}))
+    with pytest.raises(errors.RedirectError) as caught:
+        await transport.request("POST", URL, json={})
+    assert "answered a redirect to https://elsewhere.test/ (never followed): check base_url" in str(caught.value)
+    assert caught.value.status_code == status
+    assert len(asked) == 1
+
+
+class _PoolSizedTrue:
+    """A pool whose ``_max_connections`` reads True: not a size."""
+
+    _max_connections = True
+
+
+class _TransportWithOddPool(httpx.AsyncBaseTransport):
+    _pool = _PoolSizedTrue()
+
+
+async def test_a_pool_whose_size_is_not_a_number_leaves_max_concurrency_as_given() -> None:
+    async with httpx.AsyncClient(transport=_TransportWithOddPool()) as client:
+        transport = Transport(
+            provider="test", auth=None, error_parser=generic_errors, http_client=client, max_concurrency=8
+        )
+    assert transport.max_concurrency == 8
+    assert type(transport.max_concurrency) is int
+
+
+async def test_a_download_whose_2xx_reports_a_server_error_after_aclose_raises_that_error() -> None:
+    """No retry may follow aclose(): the provider's own failure is raised, not a refused retry."""
+    transport: Transport | None = None
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        assert transport is not None
+        await transport.aclose()
+        return httpx.Response(200, json={"failed": True})
+
+    def server_error_inside(response: Response) -> None:
+        raise errors.ServerError("busy", provider="test", status_code=response.status_code)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
+        transport = borrowing(client)
+        with pytest.raises(errors.ServerError, match="busy"):
+            async with transport.stream("GET", URL, check_json=server_error_inside):
+                pass
+
+
+async def test_a_download_answered_503_after_aclose_raises_it_without_a_retry() -> None:
+    transport: Transport | None = None
+    asked: list[str] = []
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        assert transport is not None
+        asked.append(request.method)
+        await transport.aclose()
+        return httpx.Response(503)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
+        transport = borrowing(client)
+        with pytest.raises(errors.ServerError) as caught:
+            async with transport.stream("GET", URL):
+                pass
+    assert caught.value.status_code == 503
+    assert asked == ["GET"]
+
+
+async def test_a_download_asked_to_wait_beyond_the_cap_gives_up_at_once() -> None:
+    transport, asked = scripted(httpx.Response(429, headers={"retry-after": "3600"}), httpx.Response(200))
+    with pytest.raises(errors.RateLimitedError) as caught:
+        async with transport.stream("GET", URL):
+            pass
+    assert caught.value.status_code == 429
+    assert len(asked) == 1
+
+
+class _ShortCircuiting(httpx.AsyncHTTPTransport):
+    """A subclass of httpx's transport that answers without reaching httpcore."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadError("reset", request=request)
+
+
+async def test_a_send_through_a_subclass_of_httpxs_transport_counts_as_out_once_handed_over() -> None:
+    """A subclass may never reach httpcore, whose ``trace`` tells of the write: the send
+    counts as out when handed to it."""
+    async with httpx.AsyncClient(transport=_ShortCircuiting()) as client:
+        transport = borrowing(client)
+        watch = SendWatch()
+        with watching_sends(watch), pytest.raises(errors.TransportError) as caught:
+            await transport.request("POST", URL, json={})
+    assert caught.value.may_have_been_sent is True
+    assert watch.attempts == 1
+    assert watch.may_have_arrived is True
