@@ -13,6 +13,7 @@ from krsms.nhn.errors import (
     NhnAuthenticationError,
     NhnBadRequestError,
     NhnNotFoundError,
+    NhnRateLimitedError,
     SendError,
     TemplateError,
     error_class_for_code,
@@ -37,10 +38,10 @@ def test_each_code_range_holds_both_its_bounds(code: int, kind: type) -> None:
     assert error_class_for_code(code) is kind
 
 
-def answer(status: int, content: bytes) -> Response:
+def answer(status: int, content: bytes, headers: dict[str, str] | None = None) -> Response:
     return Response(
         status_code=status,
-        headers={},
+        headers=headers or {},
         content=content,
         method="POST",
         url="https://api-sms.cloud.toast.com/sms/v2.2/appKeys/***/sender/sms",
@@ -86,3 +87,14 @@ def test_an_envelopes_message_echoing_the_app_key_is_redacted() -> None:
     assert type(error) is NhnAuthenticationError
     assert error.message == "appKey *** is invalid"
     assert error.code == "-1000"
+
+
+def test_a_429_is_nhns_rate_limit_error_with_its_retry_after() -> None:
+    """The class of the status stays NHN's own, and still carries the pause asked for."""
+    body = {"header": {"isSuccessful": False, "resultCode": -9999, "resultMessage": "too many"}}
+    error = error_from_response(answer(429, json.dumps(body).encode(), {"retry-after": "30"}), redact=Redactor())
+    assert type(error) is NhnRateLimitedError
+    assert isinstance(error, errors.RateLimitedError)
+    assert error.retry_after == 30.0
+    assert error.code == "-9999"
+    assert error.refused_before_processing is True
