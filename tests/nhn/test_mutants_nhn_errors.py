@@ -98,3 +98,4 @@ def test_a_429_is_nhns_rate_limit_error_with_its_retry_after() -> None:
     assert error.retry_after == 30.0
     assert error.code == "-9999"
     assert error.refused_before_processing is True
+    assert (error.method, error.path) == ("POST", "/sms/v2.2/appKeys/***/sender/sms")
