@@ -85,35 +85,56 @@ def undeliverable_numbers(pairs: Iterable[str]) -> dict[str, str]:
 def nhn_message_statuses(pairs: Iterable[str]) -> dict[str, str]:
     """``--nhn-message-status NUMBER=STATUS`` pairs as ``EmulatorConfig.nhn_message_statuses``:
     each status one of :data:`~krsms.emulator.config.NHN_STATUS_RULES`."""
-    parse = functools.partial(
-        _documented_status, rules=NHN_STATUS_RULES, not_rules=NHN_STATUSES_NOT_RULES, what="a msgStatus of NHN's"
+    return _status_pairs(
+        "nhn_message_statuses",
+        pairs,
+        NHN_STATUS_RULES,
+        NHN_STATUSES_NOT_RULES,
+        what="a msgStatus of NHN's",
+        example="5",
     )
-    return _number_rules("nhn_message_statuses", pairs, parse, example="01000000000=5")
 
 
 def sens_message_statuses(pairs: Iterable[str]) -> dict[str, str]:
     """``--sens-message-status NUMBER=STATUS`` pairs as ``EmulatorConfig.sens_message_statuses``:
     each status one of :data:`~krsms.emulator.config.SENS_MESSAGE_STATUS_RULES`."""
-    parse = functools.partial(
-        _documented_status,
-        rules=SENS_MESSAGE_STATUS_RULES,
-        not_rules=SENS_MESSAGE_STATUSES_NOT_RULES,
+    return _status_pairs(
+        "sens_message_statuses",
+        pairs,
+        SENS_MESSAGE_STATUS_RULES,
+        SENS_MESSAGE_STATUSES_NOT_RULES,
         what="a message status of SENS's",
+        example="PROCESSING",
     )
-    return _number_rules("sens_message_statuses", pairs, parse, example="01000000000=PROCESSING")
 
 
 def sens_reservation_statuses(pairs: Iterable[str]) -> dict[str, str]:
     """``--sens-reservation-status NUMBER=STATUS`` pairs as
     ``EmulatorConfig.sens_reservation_statuses``: each status one of
     :data:`~krsms.emulator.config.SENS_RESERVATION_STATUS_RULES`."""
-    parse = functools.partial(
-        _documented_status,
-        rules=SENS_RESERVATION_STATUS_RULES,
-        not_rules=SENS_RESERVATION_STATUSES_NOT_RULES,
+    return _status_pairs(
+        "sens_reservation_statuses",
+        pairs,
+        SENS_RESERVATION_STATUS_RULES,
+        SENS_RESERVATION_STATUSES_NOT_RULES,
         what="a reserveStatus of SENS's",
+        example="FAIL",
     )
-    return _number_rules("sens_reservation_statuses", pairs, parse, example="01000000000=FAIL")
+
+
+def _status_pairs(
+    field: str,
+    pairs: Iterable[str],
+    rules: Mapping[str, str],
+    not_rules: Mapping[str, str],
+    *,
+    what: str,
+    example: str,
+) -> dict[str, str]:
+    """``NUMBER=STATUS`` pairs as a mapping of numbers to statuses, each a key of ``rules``
+    (:func:`_documented_status`); refused as :func:`_number_rules` refuses a pair."""
+    parse = functools.partial(_documented_status, rules=rules, not_rules=not_rules, what=what)
+    return _number_rules(field, pairs, parse, example=f"01000000000={example}")
 
 
 def unregistered_senders(numbers: Iterable[str]) -> frozenset[str]:
