@@ -293,20 +293,6 @@ async def test_a_pool_of_one_http2_connection_still_sends_batches_side_by_side(p
     assert watched.most_in_flight > 1
 
 
-def gateway_at(provider: str, base_url: str, client: httpx.AsyncClient, **options: Any) -> BatchingGateway:
-    """A gateway of ``provider`` at ``base_url`` through ``client`` (made, never sending)."""
-    if provider == "sens":
-        return SensGateway(
-            access_key="a",
-            secret_key="s",
-            service_id="ncp:sms:kr:1:p",
-            base_url=base_url,
-            http_client=client,
-            **options,
-        )
-    return NhnGateway(app_key="k", base_url=base_url, http_client=client, **options)
-
-
 @pytest.mark.parametrize("provider", PROVIDERS)
 @pytest.mark.parametrize(
     ("client_options", "base_url", "max_concurrency"),
@@ -324,7 +310,7 @@ def test_max_concurrency_is_cut_to_one_connection_only_where_it_carries_one_requ
     """SENS's client gave its transport no base URL (its requests' URLs were whole), so the
     pool could not tell https from http for it: an https SENS gateway was cut to one."""
     client = httpx.AsyncClient(limits=httpx.Limits(max_connections=1), **client_options)
-    assert gateway_at(provider, base_url, client).max_concurrency == max_concurrency
+    assert gateway(provider, base_url, client).max_concurrency == max_concurrency
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
@@ -345,7 +331,7 @@ def test_an_http2_pool_carries_a_hundred_requests_to_the_provider_whatever_its_c
     open (:func:`test_httpcore_carries_a_host_s_requests_on_one_http2_connection`): a pool
     of four connections carries 100 requests at once, not 400."""
     client = httpx.AsyncClient(limits=httpx.Limits(max_connections=max_connections), **client_options)
-    assert gateway_at(provider, base_url, client, max_concurrency=300).max_concurrency == max_concurrency
+    assert gateway(provider, base_url, client, max_concurrency=300).max_concurrency == max_concurrency
 
 
 async def test_httpcore_carries_a_host_s_requests_on_one_http2_connection() -> None:
@@ -371,7 +357,7 @@ def test_the_pool_of_the_mount_serving_the_provider_s_host_sizes_its_gateway(pro
     gateway read the client's default pool instead."""
     mounted = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=2))
     client = httpx.AsyncClient(mounts={"https://sms.example": mounted}, limits=httpx.Limits(max_connections=50))
-    assert gateway_at(provider, "https://sms.example", client).max_concurrency == 2
+    assert gateway(provider, "https://sms.example", client).max_concurrency == 2
 
 
 def pool_requests(client: httpx.AsyncClient) -> int:
